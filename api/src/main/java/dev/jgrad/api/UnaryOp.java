@@ -1,0 +1,15 @@
+package dev.jgrad.api;
+
+/** Elementwise functions of one argument that every backend implements. */
+public enum UnaryOp {
+  NEG,
+  EXP,
+  LOG,
+  SQRT,
+  ABS,
+  TANH,
+  SIGMOID,
+  RELU,
+  /** 1 where x > 0, else 0 (the book's step function). */
+  STEP
+}

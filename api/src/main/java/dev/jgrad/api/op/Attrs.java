@@ -1,0 +1,106 @@
+package dev.jgrad.api.op;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableMap;
+import java.util.Map;
+
+/**
+ * The non-tensor arguments of an op call (an axis, a slope, a flag), immutable.
+ *
+ * <pre>{@code
+ * Attrs a = Attrs.of("axis", 1, "keepDims", true);
+ * a.getInt("axis");               // 1
+ * a.getDouble("alpha", 0.01);     // 0.01, the default
+ * }</pre>
+ */
+public final class Attrs {
+  private static final Attrs EMPTY = new Attrs(ImmutableMap.of());
+
+  private final ImmutableMap<String, Object> values;
+
+  private Attrs(ImmutableMap<String, Object> values) {
+    this.values = values;
+  }
+
+  public static Attrs empty() {
+    return EMPTY;
+  }
+
+  /** Attributes from alternating names and values: {@code of("axis", 1, "keepDims", true)}. */
+  public static Attrs of(Object... namesAndValues) {
+    checkArgument(namesAndValues.length % 2 == 0,
+        "Attrs.of takes name, value pairs; got %s arguments", namesAndValues.length);
+    ImmutableMap.Builder<String, Object> b = ImmutableMap.builder();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      checkArgument(namesAndValues[i] instanceof String,
+          "attribute name at position %s must be a String, got %s", i, namesAndValues[i]);
+      Object v = namesAndValues[i + 1];
+      b.put((String) namesAndValues[i], v instanceof int[] ? ((int[]) v).clone() : v);
+    }
+    return new Attrs(b.buildOrThrow());
+  }
+
+  public boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  public Map<String, Object> asMap() {
+    return values;
+  }
+
+  public double getDouble(String name) {
+    return number(name).doubleValue();
+  }
+
+  public double getDouble(String name, double defaultValue) {
+    return has(name) ? getDouble(name) : defaultValue;
+  }
+
+  public int getInt(String name) {
+    return number(name).intValue();
+  }
+
+  public int getInt(String name, int defaultValue) {
+    return has(name) ? getInt(name) : defaultValue;
+  }
+
+  public boolean getBoolean(String name, boolean defaultValue) {
+    if (!has(name)) {
+      return defaultValue;
+    }
+    Object v = values.get(name);
+    checkArgument(v instanceof Boolean, "attribute '%s' must be a boolean, got %s", name, v);
+    return (Boolean) v;
+  }
+
+  public int[] getInts(String name) {
+    Object v = require(name);
+    checkArgument(v instanceof int[], "attribute '%s' must be an int[], got %s", name, v);
+    return ((int[]) v).clone();
+  }
+
+  private Number number(String name) {
+    Object v = require(name);
+    checkArgument(v instanceof Number, "attribute '%s' must be a number, got %s", name, v);
+    return (Number) v;
+  }
+
+  private Object require(String name) {
+    Object v = values.get(name);
+    checkArgument(v != null, "missing attribute '%s'; attributes given: %s", name, values.keySet());
+    return v;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    values.forEach((k, v) -> {
+      if (sb.length() > 1) {
+        sb.append(", ");
+      }
+      sb.append(k).append('=').append(v instanceof int[] ? java.util.Arrays.toString((int[]) v) : v);
+    });
+    return sb.append('}').toString();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.jgrad.api.op;
+
+import java.util.List;
+
+/**
+ * The backward of an op: given the gradient of the loss with respect to the op's output, the
+ * gradients with respect to each input. {@code T} is the tensor type of the autograd layer
+ * ({@code dev.jgrad.autograd.Tensor}); the api module does not depend on it.
+ */
+@FunctionalInterface
+public interface GradientRule<T> {
+  /**
+   * Returns one gradient per input, in order, each of that input's shape; {@code null} for an
+   * input that gets no gradient (an index tensor, say).
+   */
+  List<T> backward(GradientContext<T> ctx);
+
+  /** What a gradient rule sees. */
+  interface GradientContext<T> {
+    T input(int i);
+
+    int inputCount();
+
+    T output();
+
+    /** Gradient of the loss with respect to {@link #output()}. */
+    T gradOutput();
+
+    Attrs attrs();
+  }
+}

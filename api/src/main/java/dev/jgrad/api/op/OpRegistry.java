@@ -1,0 +1,230 @@
+package dev.jgrad.api.op;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one registry of ops. Definitions, kernels per backend and gradient rules are registered
+ * separately under the op's qualified name, as TensorFlow and PyTorch do; built-in ops and plugin
+ * ops are registered the same way, by {@link OpProvider}s found with {@link ServiceLoader}.
+ *
+ * <p>Each provider registers into a staging {@link Registration} that is merged only when the
+ * provider finished without error, so a broken provider is reported (class and cause) and leaves
+ * no half-registered op behind. Registering the same definition, the same kernel for the same
+ * backend, or the same gradient twice is an error naming both providers.
+ */
+public final class OpRegistry {
+  /** Backend name for kernels written against the backend primitives, which run anywhere. */
+  public static final String ANY_BACKEND = "*";
+
+  private static final Logger log = LoggerFactory.getLogger(OpRegistry.class);
+  private static volatile OpRegistry global;
+
+  private final Map<String, Owned<OpDef>> definitions = new TreeMap<>();
+  private final Map<String, Map<String, Owned<Kernel>>> kernels = new TreeMap<>();
+  private final Map<String, Owned<GradientRule<?>>> gradients = new TreeMap<>();
+  private final List<String> failures = new ArrayList<>();
+
+  private record Owned<V>(V value, String provider) {}
+
+  /** A new, empty registry (tests and embedding); most code uses {@link #global()}. */
+  public OpRegistry() {}
+
+  /** The registry holding every {@link OpProvider} on the classpath, loaded on first use. */
+  public static OpRegistry global() {
+    OpRegistry r = global;
+    if (r == null) {
+      synchronized (OpRegistry.class) {
+        if (global == null) {
+          OpRegistry loaded = new OpRegistry();
+          loaded.loadProviders(Thread.currentThread().getContextClassLoader());
+          global = loaded;
+        }
+        r = global;
+      }
+    }
+    return r;
+  }
+
+  /** Registers every {@link OpProvider} that {@code loader} finds; failures are kept, not thrown. */
+  public synchronized void loadProviders(ClassLoader loader) {
+    var it = ServiceLoader.load(OpProvider.class, loader).iterator();
+    while (true) {
+      OpProvider provider;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        provider = it.next();
+      } catch (ServiceConfigurationError e) {
+        String msg = "op provider failed to load: " + e.getMessage()
+            + (e.getCause() != null ? " (cause: " + e.getCause() + ")" : "");
+        failures.add(msg);
+        log.error("{}; the other providers are unaffected", msg);
+        continue;
+      }
+      register(provider.getClass().getName(), provider::register);
+    }
+  }
+
+  /**
+   * Registers what {@code body} contributes under the provider name {@code source}. Returns false
+   * (and records the failure) if the body threw or clashed with an existing registration.
+   */
+  public synchronized boolean register(String source, Consumer<Registration> body) {
+    Registration staging = new Registration(source);
+    try {
+      body.accept(staging);
+      merge(staging);
+      log.debug("op provider {} registered {} op(s), {} kernel(s), {} gradient(s)", source,
+          staging.definitions.size(), staging.kernels.size(), staging.gradients.size());
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      String msg = "op provider " + source + " failed: " + e;
+      failures.add(msg);
+      log.error("{}; the other providers are unaffected", msg, e);
+      return false;
+    }
+  }
+
+  private void merge(Registration r) {
+    // Check everything first so that a clash leaves the registry untouched.
+    for (OpDef d : r.definitions) {
+      Owned<OpDef> old = definitions.get(d.name());
+      if (old != null) {
+        throw new IllegalStateException("op " + d.name() + " is defined twice: by "
+            + old.provider() + " and by " + r.source);
+      }
+    }
+    for (KernelEntry k : r.kernels) {
+      Owned<Kernel> old = kernels.getOrDefault(k.op, Map.of()).get(k.backend);
+      if (old != null) {
+        throw new IllegalStateException("op " + k.op + " has two kernels for backend '"
+            + k.backend + "': from " + old.provider() + " and from " + r.source);
+      }
+    }
+    for (Map.Entry<String, GradientRule<?>> g : r.gradients.entrySet()) {
+      Owned<GradientRule<?>> old = gradients.get(g.getKey());
+      if (old != null) {
+        throw new IllegalStateException("op " + g.getKey() + " has two gradient rules: from "
+            + old.provider() + " and from " + r.source);
+      }
+    }
+    r.definitions.forEach(d -> definitions.put(d.name(), new Owned<>(d, r.source)));
+    r.kernels.forEach(k -> kernels.computeIfAbsent(k.op, o -> new TreeMap<>())
+        .put(k.backend, new Owned<>(k.kernel, r.source)));
+    r.gradients.forEach((op, g) -> gradients.put(op, new Owned<>(g, r.source)));
+  }
+
+  /** The definition of {@code op}, or an error naming it and the ops of its namespace. */
+  public synchronized OpDef definition(String op) {
+    Owned<OpDef> d = definitions.get(op);
+    if (d == null) {
+      String ns = op.contains("::") ? op.substring(0, op.indexOf("::") + 2) : "";
+      List<String> similar = definitions.keySet().stream().filter(n -> n.startsWith(ns)).toList();
+      throw new IllegalArgumentException("unknown op '" + op + "'"
+          + (ns.isEmpty() ? " (ops are named namespace::op)" : "")
+          + "; registered ops" + (ns.isEmpty() ? "" : " in " + ns) + ": " + similar
+          + (failures.isEmpty() ? "" : "; providers that failed to load: " + failures)
+          + ". Is the jar that provides it on the classpath?");
+    }
+    return d.value();
+  }
+
+  public synchronized boolean isDefined(String op) {
+    return definitions.containsKey(op);
+  }
+
+  /** The kernel for {@code op} on {@code backend}: the backend's own, else a portable one. */
+  public synchronized Optional<Kernel> findKernel(String op, String backend) {
+    Map<String, Owned<Kernel>> byBackend = kernels.getOrDefault(op, Map.of());
+    Owned<Kernel> k = byBackend.get(backend);
+    if (k == null) {
+      k = byBackend.get(ANY_BACKEND);
+    }
+    return Optional.ofNullable(k).map(Owned::value);
+  }
+
+  /** As {@link #findKernel}, but a missing kernel is an error naming the backends that have one. */
+  public Kernel kernel(String op, String backend) {
+    definition(op);
+    return findKernel(op, backend).orElseThrow(() -> new UnsupportedOperationException(
+        "op " + op + " has no kernel for backend '" + backend + "'; backends with a kernel: "
+            + backendsWithKernel(op) + ". Run on one of those, or set -Djgrad.kernel.fallback=cpu "
+            + "to run the CPU kernel with copies to and from the device"));
+  }
+
+  /** Names of the backends with a kernel of their own for {@code op} ("*" means every backend). */
+  public synchronized List<String> backendsWithKernel(String op) {
+    return new ArrayList<>(new TreeSet<>(kernels.getOrDefault(op, Map.of()).keySet()));
+  }
+
+  public synchronized Optional<GradientRule<?>> gradient(String op) {
+    return Optional.ofNullable(gradients.get(op)).map(Owned::value);
+  }
+
+  /** Every defined op name, sorted. */
+  public synchronized List<String> ops() {
+    return new ArrayList<>(definitions.keySet());
+  }
+
+  /** Which provider defined {@code op}. */
+  public synchronized String providerOf(String op) {
+    definition(op);
+    return definitions.get(op).provider();
+  }
+
+  /** Providers that failed to load or register, with their class and cause. */
+  public synchronized List<String> failures() {
+    return List.copyOf(failures);
+  }
+
+  private record KernelEntry(String op, String backend, Kernel kernel) {}
+
+  /** What one provider registers; merged into the registry when the provider finishes. */
+  public static final class Registration {
+    private final String source;
+    private final List<OpDef> definitions = new ArrayList<>();
+    private final List<KernelEntry> kernels = new ArrayList<>();
+    private final Map<String, GradientRule<?>> gradients = new LinkedHashMap<>();
+
+    private Registration(String source) {
+      this.source = source;
+    }
+
+    /** The provider's name, as errors will report it. */
+    public String source() {
+      return source;
+    }
+
+    public Registration define(OpDef def) {
+      definitions.add(checkNotNull(def, "define(null) from %s", source));
+      return this;
+    }
+
+    /** A kernel of {@code op} for the backend named {@code backend}, or {@link #ANY_BACKEND}. */
+    public Registration kernel(String op, String backend, Kernel kernel) {
+      kernels.add(new KernelEntry(checkNotNull(op), checkNotNull(backend), checkNotNull(kernel)));
+      return this;
+    }
+
+    public Registration gradient(String op, GradientRule<?> rule) {
+      if (gradients.put(checkNotNull(op), checkNotNull(rule)) != null) {
+        throw new IllegalStateException("op " + op + " has two gradient rules, both from " + source);
+      }
+      return this;
+    }
+  }
+}

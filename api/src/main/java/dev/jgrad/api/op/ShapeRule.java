@@ -1,0 +1,12 @@
+package dev.jgrad.api.op;
+
+import java.util.List;
+
+/**
+ * Computes an op's output shape and dtype from its inputs, or throws an
+ * {@link IllegalArgumentException} that names the op and the offending shapes.
+ */
+@FunctionalInterface
+public interface ShapeRule {
+  TensorSpec infer(List<TensorSpec> inputs, Attrs attrs);
+}
