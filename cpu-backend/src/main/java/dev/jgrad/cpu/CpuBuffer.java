@@ -1,0 +1,110 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+
+/**
+ * A CPU buffer: a plain Java array, {@code float[]} for FLOAT32 or {@code double[]} for FLOAT64.
+ * Plain arrays rather than off-heap memory because every elementwise op runs in Java over them,
+ * where the JIT vectorizes array loops (see docs/benchmarks.md for the GEMM side of that choice).
+ * Closing drops the array so the garbage collector can take it; a closed buffer fails loudly
+ * instead of being read.
+ */
+public final class CpuBuffer implements DeviceBuffer {
+  private final DType dtype;
+  private final int length;
+  private float[] floats;
+  private double[] doubles;
+
+  private CpuBuffer(float[] floats) {
+    this.dtype = DType.FLOAT32;
+    this.length = floats.length;
+    this.floats = floats;
+  }
+
+  private CpuBuffer(double[] doubles) {
+    this.dtype = DType.FLOAT64;
+    this.length = doubles.length;
+    this.doubles = doubles;
+  }
+
+  /** Wraps {@code data} without copying; the buffer owns it from now on. */
+  static CpuBuffer wrap(float[] data) {
+    return new CpuBuffer(data);
+  }
+
+  /** Wraps {@code data} without copying; the buffer owns it from now on. */
+  static CpuBuffer wrap(double[] data) {
+    return new CpuBuffer(data);
+  }
+
+  static CpuBuffer allocate(DType dtype, int length) {
+    return dtype == DType.FLOAT32 ? new CpuBuffer(new float[length])
+        : new CpuBuffer(new double[length]);
+  }
+
+  @Override
+  public DType dtype() {
+    return dtype;
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  /** The length as an int; CPU buffers are arrays and so never longer than 2^31-1. */
+  int size() {
+    return length;
+  }
+
+  @Override
+  public String backendName() {
+    return CpuBackend.NAME;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return floats == null && doubles == null;
+  }
+
+  @Override
+  public void close() {
+    floats = null;
+    doubles = null;
+  }
+
+  /** The FLOAT32 storage; the caller has checked the dtype. */
+  float[] floats() {
+    if (floats == null) {
+      throw closedOrWrongType(DType.FLOAT32);
+    }
+    return floats;
+  }
+
+  /** The FLOAT64 storage; the caller has checked the dtype. */
+  double[] doubles() {
+    if (doubles == null) {
+      throw closedOrWrongType(DType.FLOAT64);
+    }
+    return doubles;
+  }
+
+  /** The storage array whatever the dtype, for dtype-agnostic copies with System.arraycopy. */
+  Object array() {
+    return dtype == DType.FLOAT32 ? floats() : doubles();
+  }
+
+  private RuntimeException closedOrWrongType(DType wanted) {
+    if (isClosed()) {
+      return new IllegalStateException("CPU buffer of " + length + " " + dtype
+          + " elements was used after close()");
+    }
+    return new IllegalArgumentException("CPU buffer holds " + dtype + ", not " + wanted);
+  }
+
+  @Override
+  public String toString() {
+    return "CpuBuffer[" + dtype + " x " + length + (isClosed() ? ", closed]" : "]");
+  }
+}

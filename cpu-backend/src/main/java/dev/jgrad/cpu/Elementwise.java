@@ -1,0 +1,99 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.UnaryOp;
+
+/**
+ * Runs the elementwise primitives ({@code unary}, {@code scalar}, broadcast {@code binary}) on
+ * the dtype's loops in {@link FloatKernels} / {@link DoubleKernels}, split over the cores by
+ * {@link Parallel} when the tensor is large enough for that to pay. Arguments are already checked.
+ * Every output element depends only on input elements at the same (or a broadcast) position, so
+ * writing in place over an input is safe.
+ */
+final class Elementwise {
+  /**
+   * Elements below which a cheap op (add, mul, relu...) stays on one thread: handing half to the
+   * other core costs a few microseconds, which a loop that vectorizes recovers only on large
+   * tensors. Measured with {@code ElementwiseThresholdBench}; see docs/benchmarks.md.
+   */
+  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 16);
+  /** The same for ops that call exp/log/tanh/pow per element, tens of times slower per element. */
+  static final int COSTLY_THRESHOLD =
+      Integer.getInteger("jgrad.cpu.parallelThresholdCostly", 1 << 12);
+
+  private Elementwise() {}
+
+  static void unary(UnaryOp op, CpuBuffer x, CpuBuffer out) {
+    int threshold = isCostly(op) ? COSTLY_THRESHOLD : CHEAP_THRESHOLD;
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xs = x.floats();
+      float[] os = out.floats();
+      Parallel.forRange(out.size(), threshold, (from, to) -> FloatKernels.unary(op, xs, os, from, to));
+    } else {
+      double[] xs = x.doubles();
+      double[] os = out.doubles();
+      Parallel.forRange(out.size(), threshold,
+          (from, to) -> DoubleKernels.unary(op, xs, os, from, to));
+    }
+  }
+
+  static void scalar(BinaryOp op, CpuBuffer a, double s, CpuBuffer out) {
+    int threshold = threshold(op);
+    if (a.dtype() == DType.FLOAT32) {
+      float[] as = a.floats();
+      float[] os = out.floats();
+      float fs = (float) s;
+      Parallel.forRange(out.size(), threshold,
+          (from, to) -> FloatKernels.vectorScalar(op, as, from, fs, os, from, to - from));
+    } else {
+      double[] as = a.doubles();
+      double[] os = out.doubles();
+      Parallel.forRange(out.size(), threshold,
+          (from, to) -> DoubleKernels.vectorScalar(op, as, from, s, os, from, to - from));
+    }
+  }
+
+  static void binary(BinaryOp op, CpuBuffer a, CpuBuffer b, CpuBuffer out, BroadcastPlan plan) {
+    BroadcastPlan.Run run;
+    if (a.dtype() == DType.FLOAT32) {
+      float[] as = a.floats();
+      float[] bs = b.floats();
+      float[] os = out.floats();
+      run = (aOff, aVaries, bOff, bVaries, o, len) -> {
+        if (aVaries && bVaries) {
+          FloatKernels.vectorVector(op, as, aOff, bs, bOff, os, o, len);
+        } else if (aVaries) {
+          FloatKernels.vectorScalar(op, as, aOff, bs[bOff], os, o, len);
+        } else {
+          FloatKernels.scalarVector(op, as[aOff], bs, bOff, os, o, len);
+        }
+      };
+    } else {
+      double[] as = a.doubles();
+      double[] bs = b.doubles();
+      double[] os = out.doubles();
+      run = (aOff, aVaries, bOff, bVaries, o, len) -> {
+        if (aVaries && bVaries) {
+          DoubleKernels.vectorVector(op, as, aOff, bs, bOff, os, o, len);
+        } else if (aVaries) {
+          DoubleKernels.vectorScalar(op, as, aOff, bs[bOff], os, o, len);
+        } else {
+          DoubleKernels.scalarVector(op, as[aOff], bs, bOff, os, o, len);
+        }
+      };
+    }
+    Parallel.forRange(out.size(), threshold(op), (from, to) -> plan.forEachRun(from, to, run));
+  }
+
+  private static int threshold(BinaryOp op) {
+    return op == BinaryOp.POW ? COSTLY_THRESHOLD : CHEAP_THRESHOLD;
+  }
+
+  private static boolean isCostly(UnaryOp op) {
+    return switch (op) {
+      case EXP, LOG, TANH, SIGMOID -> true;
+      default -> false;
+    };
+  }
+}

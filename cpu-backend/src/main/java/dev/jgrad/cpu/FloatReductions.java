@@ -1,0 +1,90 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.api.ReduceOp;
+
+/**
+ * Reductions of the middle axis of {@code x} viewed as {@code [outer, axis, inner]} into
+ * {@code out[outer, inner]}, over {@code float[]}; {@link DoubleReductions} is the
+ * {@code double[]} twin. One call reduces the output columns {@code [from, to)} of one outer
+ * index, so {@link Reductions} can split work over outer indices or over columns.
+ */
+final class FloatReductions {
+  private FloatReductions() {}
+
+  static void reduce(ReduceOp op, float[] x, int o, int axis, int inner, int from, int to,
+      float[] out) {
+    int base = o * axis * inner;
+    int outBase = o * inner;
+    if (inner == 1) {
+      out[outBase] = reduceRow(op, x, base, axis);
+      return;
+    }
+    // Rows of x are contiguous: sweep them in order, combining into the output row, so the inner
+    // loops are unit-stride and vectorize.
+    switch (op) {
+      case SUM -> {
+        System.arraycopy(x, base + from, out, outBase + from, to - from);
+        for (int a = 1; a < axis; a++) {
+          int row = base + a * inner - outBase;
+          for (int j = outBase + from; j < outBase + to; j++) out[j] += x[row + j];
+        }
+      }
+      case MAX -> {
+        System.arraycopy(x, base + from, out, outBase + from, to - from);
+        for (int a = 1; a < axis; a++) {
+          int row = base + a * inner - outBase;
+          for (int j = outBase + from; j < outBase + to; j++) out[j] = Math.max(out[j], x[row + j]);
+        }
+      }
+      case ARGMAX -> {
+        float[] best = new float[to - from];
+        System.arraycopy(x, base + from, best, 0, to - from);
+        java.util.Arrays.fill(out, outBase + from, outBase + to, 0f);
+        for (int a = 1; a < axis; a++) {
+          int row = base + a * inner + from;
+          for (int j = 0; j < best.length; j++) {
+            float v = x[row + j];
+            if (isBetter(v, best[j])) {
+              best[j] = v;
+              out[outBase + from + j] = a;
+            }
+          }
+        }
+      }
+      default -> throw new UnsupportedOperationException("reduce: op " + op + " is not implemented");
+    }
+  }
+
+  /** One contiguous row; float sums accumulate in double so long rows keep their precision. */
+  private static float reduceRow(ReduceOp op, float[] x, int start, int len) {
+    switch (op) {
+      case SUM -> {
+        double s = 0;
+        for (int i = start; i < start + len; i++) s += x[i];
+        return (float) s;
+      }
+      case MAX -> {
+        float m = x[start];
+        for (int i = start + 1; i < start + len; i++) m = Math.max(m, x[i]);
+        return m;
+      }
+      case ARGMAX -> {
+        float m = x[start];
+        int at = 0;
+        for (int i = 1; i < len; i++) {
+          if (isBetter(x[start + i], m)) {
+            m = x[start + i];
+            at = i;
+          }
+        }
+        return at;
+      }
+      default -> throw new UnsupportedOperationException("reduce: op " + op + " is not implemented");
+    }
+  }
+
+  /** Whether {@code v} replaces {@code best} as the maximum: the first NaN wins, as in NumPy. */
+  private static boolean isBetter(float v, float best) {
+    return v > best || (v != v && best == best);
+  }
+}

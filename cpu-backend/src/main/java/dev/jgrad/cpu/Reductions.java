@@ -1,0 +1,49 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.ReduceOp;
+
+/**
+ * Runs {@code reduce} on the dtype's loops, split over the cores when there is enough work: over
+ * the outer index when there are enough of them, else over the output columns of each outer
+ * index (a sum over the batch axis of {@code [batch, features]} has one outer index and many
+ * columns). Arguments are already checked.
+ */
+final class Reductions {
+  private Reductions() {}
+
+  static void reduce(ReduceOp op, CpuBuffer x, int outer, int axis, int inner, CpuBuffer out) {
+    boolean f32 = x.dtype() == DType.FLOAT32;
+    float[] xf = f32 ? x.floats() : null;
+    float[] of = f32 ? out.floats() : null;
+    double[] xd = f32 ? null : x.doubles();
+    double[] od = f32 ? null : out.doubles();
+    if (outer >= Parallel.threads() || inner == 1) {
+      Parallel.forRange(outer, itemsWorthSplitting((long) axis * inner), (from, to) -> {
+        for (int o = from; o < to; o++) {
+          if (f32) {
+            FloatReductions.reduce(op, xf, o, axis, inner, 0, inner, of);
+          } else {
+            DoubleReductions.reduce(op, xd, o, axis, inner, 0, inner, od);
+          }
+        }
+      });
+    } else {
+      for (int o = 0; o < outer; o++) {
+        int oo = o;
+        Parallel.forRange(inner, itemsWorthSplitting(axis), (from, to) -> {
+          if (f32) {
+            FloatReductions.reduce(op, xf, oo, axis, inner, from, to, of);
+          } else {
+            DoubleReductions.reduce(op, xd, oo, axis, inner, from, to, od);
+          }
+        });
+      }
+    }
+  }
+
+  /** How many items of {@code workPerItem} elements each make a loop worth splitting. */
+  private static int itemsWorthSplitting(long workPerItem) {
+    return (int) Math.max(1, Elementwise.CHEAP_THRESHOLD / Math.max(1, workPerItem));
+  }
+}
