@@ -1,0 +1,138 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.GradientRule;
+import dev.jgrad.api.op.OpRegistry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation: one topological sort of the recorded graph (iterative, so chains
+ * of any length work), then each node's gradient rule in reverse order, accumulating gradients
+ * where a tensor feeds several ops.
+ */
+final class Backprop {
+  private Backprop() {}
+
+  static void run(Tensor root, Tensor gradient) {
+    if (!root.requiresGrad()) {
+      throw new IllegalStateException("backward(): " + root.spec() + " does not require grad; "
+          + "mark a parameter with requiresGrad(true) before computing from it");
+    }
+    Tensor seed;
+    if (gradient == null) {
+      if (root.size() != 1) {
+        throw new IllegalStateException("backward() without a gradient needs a scalar, but the "
+            + "tensor has shape " + root.shape() + "; call backward(gradient) with a gradient of "
+            + "that shape, or reduce it first (sum(), mean())");
+      }
+      seed = Tensor.full(1, root.dtype(), root.shape().dims()).to(root.backend());
+    } else {
+      if (!gradient.shape().equals(root.shape()) || gradient.dtype() != root.dtype()) {
+        throw new IllegalArgumentException("backward(gradient): the gradient is "
+            + gradient.spec() + " but the tensor is " + root.spec() + "; they must match");
+      }
+      if (gradient.backend() != root.backend()) {
+        throw new IllegalArgumentException("backward(gradient): the gradient lives on backend "
+            + gradient.backend().name() + ", the tensor on " + root.backend().name());
+      }
+      seed = gradient.detach();
+    }
+    List<Tensor> order = topologicalOrder(root);
+    Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+    grads.put(root, seed);
+    OpRegistry registry = OpRegistry.global();
+    try (NoGrad ignored = NoGrad.scope()) {
+      for (int i = order.size() - 1; i >= 0; i--) {
+        Tensor t = order.get(i);
+        Tensor g = grads.remove(t);
+        if (g == null) {
+          continue;
+        }
+        Node node = t.creator();
+        if (node == null) {
+          t.accumulateGrad(g);
+          continue;
+        }
+        List<Tensor> inputGrads = ruleFor(registry, node).backward(new Context(node, t, g));
+        if (inputGrads.size() != node.inputs().size()) {
+          throw new IllegalStateException("gradient rule of " + node.op().name() + " returned "
+              + inputGrads.size() + " gradients for " + node.inputs().size() + " inputs");
+        }
+        for (int j = 0; j < inputGrads.size(); j++) {
+          Tensor in = node.inputs().get(j);
+          Tensor gj = inputGrads.get(j);
+          if (gj == null || !in.requiresGrad()) {
+            continue;
+          }
+          if (!gj.shape().equals(in.shape())) {
+            throw new IllegalStateException("gradient rule of " + node.op().name()
+                + " returned shape " + gj.shape() + " for input " + j + " of shape " + in.shape());
+          }
+          grads.merge(in, gj, Tensor::add);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static GradientRule<Tensor> ruleFor(OpRegistry registry, Node node) {
+    return (GradientRule<Tensor>) registry.gradient(node.op().name()).orElseThrow(() ->
+        new UnsupportedOperationException("op " + node.op().name() + " has no gradient rule; "
+            + "register one with Registration.gradient, or mark the op differentiable(false)"));
+  }
+
+  /** Tensors that require grad, each after all its inputs; iterative depth-first post-order. */
+  static List<Tensor> topologicalOrder(Tensor root) {
+    List<Tensor> order = new ArrayList<>();
+    Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Tensor> stack = new ArrayDeque<>();
+    Deque<Integer> nextInput = new ArrayDeque<>();
+    stack.push(root);
+    nextInput.push(0);
+    visited.add(root);
+    while (!stack.isEmpty()) {
+      Tensor t = stack.peek();
+      int i = nextInput.pop();
+      List<Tensor> inputs = t.creator() == null ? List.of() : t.creator().inputs();
+      while (i < inputs.size() && (!inputs.get(i).requiresGrad() || visited.contains(inputs.get(i)))) {
+        i++;
+      }
+      if (i < inputs.size()) {
+        nextInput.push(i + 1);
+        Tensor child = inputs.get(i);
+        visited.add(child);
+        stack.push(child);
+        nextInput.push(0);
+      } else {
+        stack.pop();
+        order.add(t);
+      }
+    }
+    return order;
+  }
+
+  private record Context(Node node, Tensor output, Tensor gradOutput)
+      implements GradientRule.GradientContext<Tensor> {
+    @Override
+    public Tensor input(int i) {
+      return node.inputs().get(i);
+    }
+
+    @Override
+    public int inputCount() {
+      return node.inputs().size();
+    }
+
+    @Override
+    public Attrs attrs() {
+      return node.attrs();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.api.Shape;
+import dev.jgrad.autograd.ops.LossOps;
+
+/**
+ * Loss functions, each recorded as one graph node with a closed-form gradient. Predictions are
+ * {@code [batch, classes]} (or a single 1-D sample, as in the book); batch losses are means over
+ * the batch.
+ *
+ * <pre>{@code
+ * Tensor y = Tensor.of(new double[] {0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0});
+ * Tensor t = Tensor.indices(new int[] {2}, DType.FLOAT64).oneHot(10).reshape(10);
+ * Losses.sumOfSquaresError(y, t).item();   // 0.0975
+ * Losses.crossEntropyError(y, t).item();   // 0.510825457...
+ * }</pre>
+ */
+public final class Losses {
+  private Losses() {}
+
+  /** Mean squared error: {@code sum((y - t)^2) / N} over all N elements. */
+  public static Tensor meanSquaredError(Tensor y, Tensor t) {
+    return Ops.call(LossOps.MSE, y, t);
+  }
+
+  /** The book's sum of squares error: {@code 0.5 * sum((y - t)^2)}. */
+  public static Tensor sumOfSquaresError(Tensor y, Tensor t) {
+    return Ops.call(LossOps.SSE, y, t);
+  }
+
+  /** Cross-entropy on probabilities {@code y} with one-hot targets {@code t}, with the 1e-7 delta. */
+  public static Tensor crossEntropyError(Tensor y, Tensor t) {
+    return Ops.call(LossOps.CROSS_ENTROPY, y, t);
+  }
+
+  /** Cross-entropy on probabilities {@code y} with integer class labels (a 1-D tensor). */
+  public static Tensor crossEntropyErrorLabels(Tensor y, Tensor labels) {
+    return crossEntropyError(y, oneHotLike(y, labels, "crossEntropyErrorLabels"));
+  }
+
+  /**
+   * Softmax followed by cross-entropy, fused and stable on raw scores (logits); its gradient is
+   * {@code (softmax(x) - t) / batch}.
+   */
+  public static Tensor softmaxCrossEntropy(Tensor logits, Tensor t) {
+    return Ops.call(LossOps.SOFTMAX_CROSS_ENTROPY, logits, t);
+  }
+
+  /** {@link #softmaxCrossEntropy} with integer class labels (a 1-D tensor). */
+  public static Tensor softmaxCrossEntropyLabels(Tensor logits, Tensor labels) {
+    return softmaxCrossEntropy(logits, oneHotLike(logits, labels, "softmaxCrossEntropyLabels"));
+  }
+
+  /** Binary cross-entropy on probabilities, mean over all elements, with the 1e-7 delta. */
+  public static Tensor binaryCrossEntropy(Tensor p, Tensor t) {
+    return Ops.call(LossOps.BCE, p, t);
+  }
+
+  /** Binary cross-entropy on logits, stable for any magnitude; gradient (sigmoid(x) - t) / N. */
+  public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor t) {
+    return Ops.call(LossOps.BCE_WITH_LOGITS, logits, t);
+  }
+
+  private static Tensor oneHotLike(Tensor y, Tensor labels, String op) {
+    Shape ys = y.shape();
+    int batch = ys.rank() >= 2 ? ys.dim(0) : 1;
+    if (labels.rank() != 1 || labels.shape().dim(0) != batch || ys.rank() > 2 || ys.rank() == 0) {
+      throw new IllegalArgumentException(op + ": predictions " + ys + " need " + batch
+          + " labels as a 1-D tensor, got shape " + labels.shape());
+    }
+    Tensor t = labels.oneHot(ys.dim(-1));
+    return ys.rank() == 1 ? t.reshape(ys.dims()) : t;
+  }
+}

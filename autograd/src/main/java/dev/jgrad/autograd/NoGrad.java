@@ -1,0 +1,31 @@
+package dev.jgrad.autograd;
+
+/**
+ * A try-with-resources scope in which no op records a graph node, so nothing is kept alive for a
+ * backward pass that will never come.
+ *
+ * <pre>{@code
+ * try (NoGrad ignored = NoGrad.scope()) {
+ *   Tensor prediction = model.forward(x);   // no graph recorded
+ * }
+ * }</pre>
+ */
+public final class NoGrad implements AutoCloseable {
+  private boolean closed;
+
+  private NoGrad() {
+    GradMode.disable();
+  }
+
+  public static NoGrad scope() {
+    return new NoGrad();
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      GradMode.restore();
+    }
+  }
+}

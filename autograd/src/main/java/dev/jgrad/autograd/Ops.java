@@ -1,0 +1,107 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.Kernel;
+import dev.jgrad.api.op.KernelCall;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.api.op.TensorSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one path from the API to a kernel, for built-in and plugin ops alike: look up the op's
+ * definition, check the inputs and infer the output with its shape rule, run the kernel for the
+ * inputs' backend, and record a graph node when gradients are wanted.
+ *
+ * <pre>{@code
+ * Tensor y = Ops.call("jgrad::leaky_relu", Attrs.of("alpha", 0.1), x);
+ * }</pre>
+ */
+public final class Ops {
+  private static final Map<String, Resolved> resolved = new ConcurrentHashMap<>();
+
+  private record Resolved(OpDef def, Kernel kernel) {}
+
+  private Ops() {}
+
+  /** Calls the registered op {@code name} on {@code inputs}. */
+  public static Tensor call(String name, Tensor... inputs) {
+    return call(name, Attrs.empty(), inputs);
+  }
+
+  /** Calls the registered op {@code name} on {@code inputs} with attributes. */
+  public static Tensor call(String name, Attrs attrs, Tensor... inputs) {
+    return call(name, attrs, Arrays.asList(inputs));
+  }
+
+  /** Calls the registered op {@code name} on a list of inputs (variadic ops like concat). */
+  public static Tensor call(String name, Attrs attrs, List<Tensor> inputs) {
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException(name + " needs at least one input tensor");
+    }
+    Backend backend = inputs.get(0).backend();
+    List<TensorSpec> specs = new ArrayList<>(inputs.size());
+    for (Tensor t : inputs) {
+      if (t == null) {
+        throw new NullPointerException(name + ": an input tensor is null");
+      }
+      if (t.backend() != backend) {
+        throw new IllegalArgumentException(name + ": inputs live on different backends ("
+            + backend.name() + " and " + t.backend().name() + "); move them with to(backend)");
+      }
+      if (t.dtype() != inputs.get(0).dtype()) {
+        throw new IllegalArgumentException(name + ": mixed dtypes " + inputs.get(0).spec()
+            + " and " + t.spec() + "; convert one with to(DType)");
+      }
+      specs.add(t.spec());
+    }
+    Resolved r = resolve(name, backend);
+    TensorSpec outSpec = r.def().infer(specs, attrs);
+    boolean record = GradMode.isEnabled() && r.def().differentiable()
+        && inputs.stream().anyMatch(Tensor::requiresGrad);
+    Tensor out = run(r.kernel(), backend, inputs, specs, attrs, outSpec);
+    if (record) {
+      out.recordCreator(new Node(r.def(), attrs, List.copyOf(inputs)));
+    }
+    return out;
+  }
+
+  private static Tensor run(Kernel kernel, Backend backend, List<Tensor> inputs,
+      List<TensorSpec> specs, Attrs attrs, TensorSpec outSpec) {
+    if (kernel instanceof CompositeKernel composite) {
+      Tensor result;
+      try (NoGrad ignored = NoGrad.scope()) {
+        result = composite.forward(inputs, attrs);
+      }
+      if (!result.shape().equals(outSpec.shape()) || result.dtype() != outSpec.dtype()) {
+        throw new IllegalStateException("composite kernel returned " + result.spec()
+            + " but the shape rule promised " + outSpec);
+      }
+      return Tensor.wrap(backend, result.buffer(), outSpec.shape());
+    }
+    List<DeviceBuffer> buffers = new ArrayList<>(inputs.size());
+    for (Tensor t : inputs) {
+      buffers.add(t.buffer());
+    }
+    DeviceBuffer out = backend.allocate(outSpec.dtype(), outSpec.shape().size());
+    kernel.compute(new KernelCall(backend, buffers, specs, attrs, out, outSpec));
+    return Tensor.wrap(backend, out, outSpec.shape());
+  }
+
+  private static Resolved resolve(String name, Backend backend) {
+    String key = name + '@' + backend.name();
+    Resolved r = resolved.get(key);
+    if (r == null) {
+      OpRegistry registry = OpRegistry.global();
+      r = new Resolved(registry.definition(name), registry.kernel(name, backend.name()));
+      resolved.put(key, r);
+    }
+    return r;
+  }
+}

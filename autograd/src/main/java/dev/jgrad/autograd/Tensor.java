@@ -1,0 +1,547 @@
+package dev.jgrad.autograd;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.ops.ActivationOps;
+import dev.jgrad.autograd.ops.ArithmeticOps;
+import dev.jgrad.autograd.ops.MatmulOps;
+import dev.jgrad.autograd.ops.ReductionOps;
+import dev.jgrad.autograd.ops.ShapeOps;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * An n-dimensional array on a backend that records, define-by-run, every op applied to it while
+ * any input {@link #requiresGrad()}, so that {@link #backward()} can apply the chain rule.
+ *
+ * <p>A thin fluent facade: each method calls a registered op through {@link Ops#call}; the op's
+ * forward and gradient rule live together in {@code dev.jgrad.autograd.ops}.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+ * Tensor w = Tensor.randn(new Random(0), 2, 3).requiresGrad(true);
+ * Tensor b = Tensor.zeros(3).requiresGrad(true);
+ * Tensor loss = x.matmul(w).add(b).relu().sum();
+ * loss.backward();
+ * float[] dw = w.grad().toFloatArray();
+ * }</pre>
+ *
+ * <p>Tensors are immutable, except for the in-place updates optimizers use on parameters
+ * ({@link #assign}, {@link #addScaledInPlace}), which never record graph nodes.
+ */
+public final class Tensor {
+  /** FLOAT32, the dtype of tensors made from float arrays and of factory methods without one. */
+  public static final DType DEFAULT_DTYPE = DType.FLOAT32;
+
+  private final Backend backend;
+  private final DeviceBuffer buffer;
+  private final Shape shape;
+  private boolean requiresGrad;
+  private Node creator;
+  private Tensor grad;
+  private String name;
+
+  private Tensor(Backend backend, DeviceBuffer buffer, Shape shape) {
+    checkArgument(buffer.length() == shape.size(), "buffer of %s elements cannot hold shape %s",
+        buffer.length(), shape);
+    this.backend = backend;
+    this.buffer = buffer;
+    this.shape = shape;
+  }
+
+  /** Wraps a buffer the caller hands over (ownership moves to the tensor). */
+  public static Tensor wrap(Backend backend, DeviceBuffer buffer, Shape shape) {
+    return new Tensor(backend, buffer, shape);
+  }
+
+  // ---- factories -------------------------------------------------------------------------
+
+  /** A FLOAT32 tensor on the current backend; {@code shape} defaults to 1-D. */
+  public static Tensor of(float[] data, int... shape) {
+    Shape s = shape.length == 0 ? Shape.of(data.length) : Shape.of(shape);
+    checkLength(data.length, s);
+    Backend b = Backends.current();
+    return new Tensor(b, b.upload(data), s);
+  }
+
+  /** A FLOAT64 tensor on the current backend; {@code shape} defaults to 1-D. */
+  public static Tensor of(double[] data, int... shape) {
+    Shape s = shape.length == 0 ? Shape.of(data.length) : Shape.of(shape);
+    checkLength(data.length, s);
+    Backend b = Backends.current();
+    return new Tensor(b, b.upload(data), s);
+  }
+
+  /** A tensor of {@code dtype} from doubles (converted when {@code dtype} is FLOAT32). */
+  public static Tensor of(double[] data, DType dtype, int... shape) {
+    if (dtype == DType.FLOAT64) {
+      return of(data, shape);
+    }
+    float[] f = new float[data.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) data[i];
+    }
+    return of(f, shape);
+  }
+
+  /** A rank-0 tensor holding {@code value}. */
+  public static Tensor scalar(double value, DType dtype) {
+    return full(value, dtype);
+  }
+
+  public static Tensor full(double value, DType dtype, int... shape) {
+    Backend b = Backends.current();
+    Shape s = Shape.of(shape);
+    DeviceBuffer buf = b.allocate(dtype, s.size());
+    b.fill(buf, value);
+    return new Tensor(b, buf, s);
+  }
+
+  public static Tensor zeros(int... shape) {
+    return full(0, DEFAULT_DTYPE, shape);
+  }
+
+  public static Tensor zeros(DType dtype, int... shape) {
+    return full(0, dtype, shape);
+  }
+
+  public static Tensor ones(int... shape) {
+    return full(1, DEFAULT_DTYPE, shape);
+  }
+
+  public static Tensor ones(DType dtype, int... shape) {
+    return full(1, dtype, shape);
+  }
+
+  /** Standard normal samples from {@code random}, FLOAT32. */
+  public static Tensor randn(Random random, int... shape) {
+    return randn(random, DEFAULT_DTYPE, shape);
+  }
+
+  /** Standard normal samples from {@code random}. */
+  public static Tensor randn(Random random, DType dtype, int... shape) {
+    double[] d = new double[Shape.of(shape).intSize()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = random.nextGaussian();
+    }
+    return of(d, dtype, shape);
+  }
+
+  /** Uniform samples in [lo, hi) from {@code random}. */
+  public static Tensor uniform(Random random, double lo, double hi, DType dtype, int... shape) {
+    double[] d = new double[Shape.of(shape).intSize()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = lo + (hi - lo) * random.nextDouble();
+    }
+    return of(d, dtype, shape);
+  }
+
+  /** A 1-D tensor of indices (class labels, row numbers) stored in {@code dtype}. */
+  public static Tensor indices(int[] indices, DType dtype) {
+    double[] d = new double[indices.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = indices[i];
+    }
+    return of(d, dtype, indices.length);
+  }
+
+  private static void checkLength(int length, Shape shape) {
+    checkArgument(length == shape.size(), "%s values cannot fill shape %s (%s elements)", length,
+        shape, shape.size());
+  }
+
+  // ---- properties ------------------------------------------------------------------------
+
+  public Shape shape() {
+    return shape;
+  }
+
+  public DType dtype() {
+    return buffer.dtype();
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  public TensorSpec spec() {
+    return new TensorSpec(shape, buffer.dtype());
+  }
+
+  /** The backend buffer behind this tensor (for kernels; treat it as read-only). */
+  public DeviceBuffer buffer() {
+    return buffer;
+  }
+
+  public int rank() {
+    return shape.rank();
+  }
+
+  public long size() {
+    return shape.size();
+  }
+
+  /** An optional name shown in graph exports and checkpoints. */
+  public String name() {
+    return name;
+  }
+
+  public Tensor named(String name) {
+    this.name = name;
+    return this;
+  }
+
+  // ---- autograd ----------------------------------------------------------------------------
+
+  public boolean requiresGrad() {
+    return requiresGrad;
+  }
+
+  /** Marks a leaf tensor (a parameter) as wanting gradients. */
+  public Tensor requiresGrad(boolean requiresGrad) {
+    checkState(creator == null || requiresGrad,
+        "cannot stop a computed tensor from requiring grad; use detach()");
+    this.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** True for tensors not computed by a recorded op (inputs and parameters). */
+  public boolean isLeaf() {
+    return creator == null;
+  }
+
+  /** The accumulated gradient of a leaf after {@link #backward()}, or null. */
+  public Tensor grad() {
+    return grad;
+  }
+
+  /** Forgets the accumulated gradient. */
+  public void zeroGrad() {
+    grad = null;
+  }
+
+  /** The same data, cut from the graph: no creator and no gradient. */
+  public Tensor detach() {
+    return new Tensor(backend, buffer, shape);
+  }
+
+  Node creator() {
+    return creator;
+  }
+
+  void recordCreator(Node node) {
+    this.creator = node;
+    this.requiresGrad = true;
+  }
+
+  void accumulateGrad(Tensor g) {
+    grad = grad == null ? g.detach() : grad.add(g).detach();
+  }
+
+  /** Back-propagates from this scalar: fills {@link #grad()} of every leaf that requires grad. */
+  public void backward() {
+    Backprop.run(this, null);
+  }
+
+  /** Back-propagates {@code gradient} (same shape as this tensor) into every leaf. */
+  public void backward(Tensor gradient) {
+    Backprop.run(this, gradient);
+  }
+
+  // ---- host access -------------------------------------------------------------------------
+
+  public float[] toFloatArray() {
+    float[] out = new float[shape.intSize()];
+    backend.download(buffer, out);
+    return out;
+  }
+
+  public double[] toDoubleArray() {
+    double[] out = new double[shape.intSize()];
+    backend.download(buffer, out);
+    return out;
+  }
+
+  /** The value of a one-element tensor. */
+  public double item() {
+    checkState(shape.size() == 1, "item() needs a tensor with one element, this one is %s", shape);
+    return toDoubleArray()[0];
+  }
+
+  /** A copy in another dtype. */
+  public Tensor to(DType dtype) {
+    if (dtype == dtype()) {
+      return this;
+    }
+    return dtype == DType.FLOAT64 ? of(toDoubleArray(), shape.dims()) : of(toFloatArray(), shape.dims());
+  }
+
+  /** A copy on another backend (no graph edge). */
+  public Tensor to(Backend target) {
+    if (target == backend) {
+      return this;
+    }
+    DeviceBuffer b = dtype() == DType.FLOAT64 ? target.upload(toDoubleArray())
+        : target.upload(toFloatArray());
+    return new Tensor(target, b, shape);
+  }
+
+  // ---- in-place updates (optimizers) -------------------------------------------------------
+
+  /** Overwrites this tensor's values with {@code src}'s; never recorded. */
+  public void assign(Tensor src) {
+    checkArgument(src.shape.equals(shape), "assign: source shape %s differs from target %s",
+        src.shape, shape);
+    checkArgument(src.dtype() == dtype(), "assign: source dtype %s differs from target %s",
+        src.dtype(), dtype());
+    backend.copy(src.buffer, 0, buffer, 0, shape.size());
+  }
+
+  /** {@code this += alpha * x}, in place and never recorded (the SGD update). */
+  public void addScaledInPlace(Tensor x, double alpha) {
+    checkArgument(x.shape.equals(shape), "addScaledInPlace: shape %s differs from target %s",
+        x.shape, shape);
+    DeviceBuffer scaled = backend.allocate(dtype(), shape.size());
+    backend.scalar(BinaryOp.MUL, x.buffer, alpha, scaled);
+    backend.binary(BinaryOp.ADD, buffer, shape, scaled, shape, buffer, shape);
+    scaled.close();
+  }
+
+  // ---- arithmetic (NumPy broadcasting) ---------------------------------------------------
+
+  public Tensor add(Tensor other) {
+    return Ops.call(ArithmeticOps.ADD, this, other);
+  }
+
+  public Tensor add(double value) {
+    return Ops.call(ArithmeticOps.ADD_SCALAR, Attrs.of("value", value), this);
+  }
+
+  public Tensor sub(Tensor other) {
+    return Ops.call(ArithmeticOps.SUB, this, other);
+  }
+
+  public Tensor sub(double value) {
+    return add(-value);
+  }
+
+  public Tensor mul(Tensor other) {
+    return Ops.call(ArithmeticOps.MUL, this, other);
+  }
+
+  public Tensor mul(double value) {
+    return Ops.call(ArithmeticOps.MUL_SCALAR, Attrs.of("value", value), this);
+  }
+
+  public Tensor div(Tensor other) {
+    return Ops.call(ArithmeticOps.DIV, this, other);
+  }
+
+  public Tensor div(double value) {
+    return mul(1.0 / value);
+  }
+
+  public Tensor neg() {
+    return Ops.call(ArithmeticOps.NEG, this);
+  }
+
+  /** Elementwise power with a constant exponent. */
+  public Tensor pow(double exponent) {
+    return Ops.call(ArithmeticOps.POW, Attrs.of("exponent", exponent), this);
+  }
+
+  public Tensor exp() {
+    return Ops.call(ArithmeticOps.EXP, this);
+  }
+
+  public Tensor log() {
+    return Ops.call(ArithmeticOps.LOG, this);
+  }
+
+  public Tensor sqrt() {
+    return Ops.call(ArithmeticOps.SQRT, this);
+  }
+
+  /** 1 where this > other (broadcast), else 0; not differentiable. */
+  public Tensor greater(Tensor other) {
+    return Ops.call(ArithmeticOps.GREATER, this, other);
+  }
+
+  /** 1 where this == other (broadcast), else 0; not differentiable. */
+  public Tensor eq(Tensor other) {
+    return Ops.call(ArithmeticOps.EQUAL, this, other);
+  }
+
+  // ---- linear algebra and shapes -----------------------------------------------------------
+
+  /** Matrix product of two rank-2 tensors: [m, k] x [k, n] = [m, n]. */
+  public Tensor matmul(Tensor other) {
+    return Ops.call(MatmulOps.MATMUL, this, other);
+  }
+
+  /** Swaps the last two axes. */
+  public Tensor transpose() {
+    return Ops.call(ShapeOps.TRANSPOSE, this);
+  }
+
+  /** Same data, another shape of the same size; one dimension may be -1 (inferred). */
+  public Tensor reshape(int... dims) {
+    return Ops.call(ShapeOps.RESHAPE, Attrs.of("shape", dims), this);
+  }
+
+  /** Broadcasts to a larger shape (NumPy rules). */
+  public Tensor broadcastTo(int... dims) {
+    return Ops.call(ShapeOps.BROADCAST_TO, Attrs.of("shape", dims), this);
+  }
+
+  /** Rows (or slices along {@code axis}) picked by an index tensor, e.g. a mini-batch. */
+  public Tensor indexSelect(int axis, Tensor indices) {
+    return Ops.call(ShapeOps.INDEX_SELECT, Attrs.of("axis", axis), this, indices);
+  }
+
+  /** {@code length} slices starting at {@code start} along {@code axis}. */
+  public Tensor slice(int axis, int start, int length) {
+    return Ops.call(ShapeOps.SLICE, Attrs.of("axis", axis, "start", start, "length", length), this);
+  }
+
+  /** Concatenates tensors along {@code axis}; all other dimensions must agree. */
+  public static Tensor concat(int axis, Tensor... tensors) {
+    return Ops.call(ShapeOps.CONCAT, Attrs.of("axis", axis), Arrays.asList(tensors));
+  }
+
+  /** Concatenates tensors along {@code axis}; all other dimensions must agree. */
+  public static Tensor concat(int axis, List<Tensor> tensors) {
+    return Ops.call(ShapeOps.CONCAT, Attrs.of("axis", axis), tensors);
+  }
+
+  /** One-hot rows from a 1-D tensor of class indices: shape [n, classes]. */
+  public Tensor oneHot(int classes) {
+    return Ops.call(ShapeOps.ONE_HOT, Attrs.of("classes", classes), this);
+  }
+
+  // ---- reductions --------------------------------------------------------------------------
+
+  /** Sum of all elements, a scalar. */
+  public Tensor sum() {
+    return Ops.call(ReductionOps.SUM, Attrs.of("axes", allAxes(), "keepDims", false), this);
+  }
+
+  /** Sum along {@code axes} (negative axes count from the end). */
+  public Tensor sum(boolean keepDims, int... axes) {
+    return Ops.call(ReductionOps.SUM, Attrs.of("axes", axes, "keepDims", keepDims), this);
+  }
+
+  public Tensor sum(int axis, boolean keepDims) {
+    return sum(keepDims, axis);
+  }
+
+  /** Mean of all elements, a scalar. */
+  public Tensor mean() {
+    return Ops.call(ReductionOps.MEAN, Attrs.of("axes", allAxes(), "keepDims", false), this);
+  }
+
+  public Tensor mean(boolean keepDims, int... axes) {
+    return Ops.call(ReductionOps.MEAN, Attrs.of("axes", axes, "keepDims", keepDims), this);
+  }
+
+  public Tensor mean(int axis, boolean keepDims) {
+    return mean(keepDims, axis);
+  }
+
+  /** Maximum of all elements, a scalar. */
+  public Tensor max() {
+    return Ops.call(ReductionOps.MAX, Attrs.of("axes", allAxes(), "keepDims", false), this);
+  }
+
+  public Tensor max(boolean keepDims, int... axes) {
+    return Ops.call(ReductionOps.MAX, Attrs.of("axes", axes, "keepDims", keepDims), this);
+  }
+
+  public Tensor max(int axis, boolean keepDims) {
+    return max(keepDims, axis);
+  }
+
+  /** Index of the maximum along {@code axis} (first one on ties), in this tensor's dtype. */
+  public Tensor argmax(int axis) {
+    return Ops.call(ReductionOps.ARGMAX, Attrs.of("axis", axis), this);
+  }
+
+  private int[] allAxes() {
+    int[] axes = new int[shape.rank()];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = i;
+    }
+    return axes;
+  }
+
+  // ---- activations -------------------------------------------------------------------------
+
+  /**
+   * The book's step function: 1 where x > 0, else 0. Forward only: its derivative is zero almost
+   * everywhere (and undefined at 0), so no gradient can flow through it, which is why networks
+   * learn with sigmoid or ReLU instead. The result never requires grad.
+   */
+  public Tensor step() {
+    return Ops.call(ActivationOps.STEP, this);
+  }
+
+  public Tensor identity() {
+    return Ops.call(ActivationOps.IDENTITY, this);
+  }
+
+  public Tensor sigmoid() {
+    return Ops.call(ActivationOps.SIGMOID, this);
+  }
+
+  public Tensor tanh() {
+    return Ops.call(ActivationOps.TANH, this);
+  }
+
+  public Tensor relu() {
+    return Ops.call(ActivationOps.RELU, this);
+  }
+
+  /** x where x > 0, else alpha * x. */
+  public Tensor leakyRelu(double alpha) {
+    return Ops.call(ActivationOps.LEAKY_RELU, Attrs.of("alpha", alpha), this);
+  }
+
+  /** Softmax along {@code axis}, overflow-safe (the max is subtracted first). */
+  public Tensor softmax(int axis) {
+    return Ops.call(ActivationOps.SOFTMAX, Attrs.of("axis", axis), this);
+  }
+
+  // ---- misc --------------------------------------------------------------------------------
+
+  /** The recorded graph that produced this tensor, as Graphviz DOT. */
+  public String toDot() {
+    return GraphExport.toDot(this);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Tensor(").append(dtype()).append(shape);
+    if (name != null) {
+      sb.append(", name=").append(name);
+    }
+    if (creator != null) {
+      sb.append(", op=").append(creator.op().name());
+    } else if (requiresGrad) {
+      sb.append(", requiresGrad");
+    }
+    if (shape.size() <= 16) {
+      sb.append(", ").append(Arrays.toString(toDoubleArray()));
+    }
+    return sb.append(')').toString();
+  }
+}

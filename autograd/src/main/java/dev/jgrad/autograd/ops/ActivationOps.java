@@ -1,0 +1,85 @@
+package dev.jgrad.autograd.ops;
+
+import static dev.jgrad.autograd.ops.OpSupport.SAME;
+import static dev.jgrad.autograd.ops.OpSupport.one;
+import static dev.jgrad.autograd.ops.OpSupport.registerOp;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.ReduceOp;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.autograd.CompositeKernel;
+import dev.jgrad.autograd.Tensor;
+
+/** Activation functions as graph nodes, each forward next to its derivative. */
+public final class ActivationOps {
+  public static final String STEP = "jgrad::step";
+  public static final String IDENTITY = "jgrad::identity";
+  public static final String SIGMOID = "jgrad::sigmoid";
+  public static final String TANH = "jgrad::tanh";
+  public static final String RELU = "jgrad::relu";
+  public static final String LEAKY_RELU = "jgrad::leaky_relu";
+  public static final String SOFTMAX = "jgrad::softmax";
+
+  private ActivationOps() {}
+
+  static void register(OpRegistry.Registration r) {
+    // Derivative zero almost everywhere: not differentiable, so it records nothing.
+    ArithmeticOps.unary(r, STEP, UnaryOp.STEP, null);
+    // d identity = g
+    registerOp(r, OpDef.builder(IDENTITY).arity(1).shapeRule(SAME).build(),
+        (CompositeKernel) (in, attrs) -> in.get(0), ctx -> one(ctx.gradOutput()));
+    // d sigmoid = g * y * (1 - y)
+    ArithmeticOps.unary(r, SIGMOID, UnaryOp.SIGMOID, ctx -> {
+      Tensor y = ctx.output();
+      return one(ctx.gradOutput().mul(y).mul(y.neg().add(1)));
+    });
+    // d tanh = g * (1 - y^2)
+    ArithmeticOps.unary(r, TANH, UnaryOp.TANH,
+        ctx -> one(ctx.gradOutput().mul(ctx.output().pow(2).neg().add(1))));
+    // d relu = g where x > 0
+    ArithmeticOps.unary(r, RELU, UnaryOp.RELU,
+        ctx -> one(ctx.gradOutput().mul(ctx.input(0).step())));
+    // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
+    registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule(SAME).build(), c -> {
+      double alpha = c.attrs().getDouble("alpha");
+      c.backend().scalar(BinaryOp.MUL, c.input(0), alpha, c.output());
+      Shape s = c.outputSpec().shape();
+      c.backend().binary(alpha <= 1 ? BinaryOp.MAXIMUM : BinaryOp.MINIMUM, c.input(0), s,
+          c.output(), s, c.output(), s);
+    }, ctx -> {
+      double alpha = ctx.attrs().getDouble("alpha");
+      return one(ctx.gradOutput().mul(ctx.input(0).step().mul(1 - alpha).add(alpha)));
+    });
+    // softmax = exp(x - max) / sum(exp(x - max)); d = y * (g - sum(g * y))
+    registerOp(r, OpDef.builder(SOFTMAX).arity(1).shapeRule((in, attrs) -> {
+      in.get(0).shape().normalizeAxis(attrs.getInt("axis"));
+      return in.get(0);
+    }).build(), c -> {
+      Shape s = c.inputSpec(0).shape();
+      int axis = s.normalizeAxis(c.attrs().getInt("axis"));
+      softmax(c.backend(), c.input(0), s, axis, c.output());
+    }, ctx -> {
+      Tensor y = ctx.output();
+      int axis = ctx.attrs().getInt("axis");
+      Tensor g = ctx.gradOutput();
+      return one(y.mul(g.sub(g.mul(y).sum(axis, true))));
+    });
+  }
+
+  /** Overflow-safe softmax along {@code axis}: the max is subtracted before exponentiating. */
+  static void softmax(Backend b, DeviceBuffer x, Shape s, int axis, DeviceBuffer out) {
+    Shape kept = s.withDim(axis, 1);
+    try (DeviceBuffer m = b.allocate(out.dtype(), kept.size())) {
+      b.reduce(ReduceOp.MAX, x, s.outer(axis), s.dim(axis), s.inner(axis), m);
+      b.binary(BinaryOp.SUB, x, s, m, kept, out, s);
+      b.unary(UnaryOp.EXP, out, out);
+      b.reduce(ReduceOp.SUM, out, s.outer(axis), s.dim(axis), s.inner(axis), m);
+      b.binary(BinaryOp.DIV, out, s, m, kept, out, s);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.jgrad.autograd.ops;
+
+import static dev.jgrad.autograd.ops.OpSupport.SAME;
+import static dev.jgrad.autograd.ops.OpSupport.broadcast;
+import static dev.jgrad.autograd.ops.OpSupport.one;
+import static dev.jgrad.autograd.ops.OpSupport.registerOp;
+import static dev.jgrad.autograd.ops.OpSupport.sumTo;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.Kernel;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.autograd.Tensor;
+import java.util.Arrays;
+
+/** Elementwise arithmetic: each op's forward kernel next to its gradient rule. */
+public final class ArithmeticOps {
+  public static final String ADD = "jgrad::add";
+  public static final String SUB = "jgrad::sub";
+  public static final String MUL = "jgrad::mul";
+  public static final String DIV = "jgrad::div";
+  public static final String ADD_SCALAR = "jgrad::add_scalar";
+  public static final String MUL_SCALAR = "jgrad::mul_scalar";
+  public static final String POW = "jgrad::pow";
+  public static final String NEG = "jgrad::neg";
+  public static final String EXP = "jgrad::exp";
+  public static final String LOG = "jgrad::log";
+  public static final String SQRT = "jgrad::sqrt";
+  public static final String GREATER = "jgrad::greater";
+  public static final String EQUAL = "jgrad::equal";
+
+  private ArithmeticOps() {}
+
+  static void register(OpRegistry.Registration r) {
+    // d(a+b) = g, g (each summed back over broadcast axes)
+    binary(r, ADD, BinaryOp.ADD, ctx -> Arrays.asList(
+        sumTo(ctx.gradOutput(), ctx.input(0).shape()),
+        sumTo(ctx.gradOutput(), ctx.input(1).shape())));
+    // d(a-b) = g, -g
+    binary(r, SUB, BinaryOp.SUB, ctx -> Arrays.asList(
+        sumTo(ctx.gradOutput(), ctx.input(0).shape()),
+        sumTo(ctx.gradOutput().neg(), ctx.input(1).shape())));
+    // d(a*b) = g*b, g*a
+    binary(r, MUL, BinaryOp.MUL, ctx -> Arrays.asList(
+        sumTo(ctx.gradOutput().mul(ctx.input(1)), ctx.input(0).shape()),
+        sumTo(ctx.gradOutput().mul(ctx.input(0)), ctx.input(1).shape())));
+    // d(a/b) = g/b, -g*(a/b)/b
+    binary(r, DIV, BinaryOp.DIV, ctx -> Arrays.asList(
+        sumTo(ctx.gradOutput().div(ctx.input(1)), ctx.input(0).shape()),
+        sumTo(ctx.gradOutput().mul(ctx.output()).div(ctx.input(1)).neg(), ctx.input(1).shape())));
+    compare(r, GREATER, BinaryOp.GREATER);
+    compare(r, EQUAL, BinaryOp.EQUAL);
+
+    // d(x+c) = g
+    registerOp(r, OpDef.builder(ADD_SCALAR).arity(1).shapeRule(SAME).build(),
+        scalarKernel(BinaryOp.ADD), ctx -> one(ctx.gradOutput()));
+    // d(x*c) = c*g
+    registerOp(r, OpDef.builder(MUL_SCALAR).arity(1).shapeRule(SAME).build(),
+        scalarKernel(BinaryOp.MUL),
+        ctx -> one(ctx.gradOutput().mul(ctx.attrs().getDouble("value"))));
+    // d(x^p) = p * x^(p-1) * g
+    registerOp(r, OpDef.builder(POW).arity(1).shapeRule(SAME).build(),
+        c -> c.backend().scalar(BinaryOp.POW, c.input(0), c.attrs().getDouble("exponent"),
+            c.output()),
+        ctx -> {
+          double p = ctx.attrs().getDouble("exponent");
+          return one(ctx.gradOutput().mul(ctx.input(0).pow(p - 1)).mul(p));
+        });
+    // d(-x) = -g
+    unary(r, NEG, UnaryOp.NEG, ctx -> one(ctx.gradOutput().neg()));
+    // d(e^x) = e^x * g
+    unary(r, EXP, UnaryOp.EXP, ctx -> one(ctx.gradOutput().mul(ctx.output())));
+    // d(log x) = g / x
+    unary(r, LOG, UnaryOp.LOG, ctx -> one(ctx.gradOutput().div(ctx.input(0))));
+    // d(sqrt x) = g / (2 sqrt x)
+    unary(r, SQRT, UnaryOp.SQRT, ctx -> one(ctx.gradOutput().div(ctx.output()).mul(0.5)));
+  }
+
+  private static void binary(OpRegistry.Registration r, String name, BinaryOp op,
+      dev.jgrad.api.op.GradientRule<Tensor> gradient) {
+    registerOp(r, OpDef.builder(name).arity(2).shapeRule(broadcast(name)).build(),
+        binaryKernel(op), gradient);
+  }
+
+  private static void compare(OpRegistry.Registration r, String name, BinaryOp op) {
+    registerOp(r, OpDef.builder(name).arity(2).shapeRule(broadcast(name)).differentiable(false)
+        .build(), binaryKernel(op), null);
+  }
+
+  static void unary(OpRegistry.Registration r, String name, UnaryOp op,
+      dev.jgrad.api.op.GradientRule<Tensor> gradient) {
+    registerOp(r, OpDef.builder(name).arity(1).shapeRule(SAME).differentiable(gradient != null)
+        .build(), unaryKernel(op), gradient);
+  }
+
+  static Kernel unaryKernel(UnaryOp op) {
+    return c -> c.backend().unary(op, c.input(0), c.output());
+  }
+
+  static Kernel binaryKernel(BinaryOp op) {
+    return c -> c.backend().binary(op, c.input(0), c.inputSpec(0).shape(), c.input(1),
+        c.inputSpec(1).shape(), c.output(), c.outputSpec().shape());
+  }
+
+  private static Kernel scalarKernel(BinaryOp op) {
+    return c -> c.backend().scalar(op, c.input(0), c.attrs().getDouble("value"), c.output());
+  }
+}

@@ -1,0 +1,125 @@
+package dev.jgrad.autograd.ops;
+
+import static dev.jgrad.autograd.ops.OpSupport.normalizeAxes;
+import static dev.jgrad.autograd.ops.OpSupport.one;
+import static dev.jgrad.autograd.ops.OpSupport.registerOp;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.ReduceOp;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.Kernel;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.api.op.ShapeRule;
+import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.Tensor;
+
+/**
+ * Reductions along axes ({@code axes} attribute, {@code keepDims} flag) and argmax. Several axes
+ * are reduced one after the other with the backend's single-axis primitive.
+ */
+public final class ReductionOps {
+  public static final String SUM = "jgrad::sum";
+  public static final String MEAN = "jgrad::mean";
+  public static final String MAX = "jgrad::max";
+  public static final String ARGMAX = "jgrad::argmax";
+
+  private ReductionOps() {}
+
+  static void register(OpRegistry.Registration r) {
+    // d sum = g broadcast back over the reduced axes
+    registerOp(r, OpDef.builder(SUM).arity(1).shapeRule(reducedShape(SUM)).build(),
+        reduceKernel(SUM, ReduceOp.SUM, false),
+        ctx -> one(expand(ctx.gradOutput(), ctx.input(0), ctx.attrs())));
+    // d mean = g / count, broadcast back
+    registerOp(r, OpDef.builder(MEAN).arity(1).shapeRule(reducedShape(MEAN)).build(),
+        reduceKernel(MEAN, ReduceOp.SUM, true),
+        ctx -> one(expand(ctx.gradOutput(), ctx.input(0), ctx.attrs())
+            .mul(1.0 * ctx.output().size() / ctx.input(0).size())));
+    // d max = g where the input equals the max, shared evenly among ties
+    registerOp(r, OpDef.builder(MAX).arity(1).shapeRule(reducedShape(MAX)).build(),
+        reduceKernel(MAX, ReduceOp.MAX, false),
+        ctx -> {
+          Tensor x = ctx.input(0);
+          int[] axes = normalizeAxes(MAX, ctx.attrs().getInts("axes"), x.shape());
+          Shape kept = keptShape(x.shape(), axes);
+          Tensor mask = x.eq(ctx.output().reshape(kept.dims()));
+          Tensor share = ctx.gradOutput().reshape(kept.dims()).div(mask.sum(true, axes));
+          return one(mask.mul(share));
+        });
+    registerOp(r, OpDef.builder(ARGMAX).arity(1).differentiable(false).shapeRule((in, attrs) -> {
+      Shape s = in.get(0).shape();
+      int axis = normalizeAxes(ARGMAX, new int[] {attrs.getInt("axis")}, s)[0];
+      return new TensorSpec(s.without(axis), in.get(0).dtype());
+    }).build(), c -> {
+      Shape s = c.inputSpec(0).shape();
+      int axis = s.normalizeAxis(c.attrs().getInt("axis"));
+      c.backend().reduce(ReduceOp.ARGMAX, c.input(0), s.outer(axis), s.dim(axis), s.inner(axis),
+          c.output());
+    }, null);
+  }
+
+  private static ShapeRule reducedShape(String op) {
+    return (in, attrs) -> {
+      Shape s = in.get(0).shape();
+      int[] axes = normalizeAxes(op, attrs.getInts("axes"), s);
+      Shape out = attrs.getBoolean("keepDims", false) ? keptShape(s, axes) : removed(s, axes);
+      return new TensorSpec(out, in.get(0).dtype());
+    };
+  }
+
+  static Shape keptShape(Shape s, int[] sortedAxes) {
+    int[] d = s.dims();
+    for (int a : sortedAxes) {
+      d[a] = 1;
+    }
+    return Shape.of(d);
+  }
+
+  private static Shape removed(Shape s, int[] sortedAxes) {
+    Shape out = s;
+    for (int i = sortedAxes.length - 1; i >= 0; i--) {
+      out = out.without(sortedAxes[i]);
+    }
+    return out;
+  }
+
+  private static Tensor expand(Tensor g, Tensor input, Attrs attrs) {
+    int[] axes = normalizeAxes(SUM, attrs.getInts("axes"), input.shape());
+    return g.reshape(keptShape(input.shape(), axes).dims()).broadcastTo(input.shape().dims());
+  }
+
+  /** Reduces the axes from last to first; each step shrinks one axis to 1 in a temporary. */
+  private static Kernel reduceKernel(String op, ReduceOp reduce, boolean mean) {
+    return c -> {
+      Backend b = c.backend();
+      Shape s = c.inputSpec(0).shape();
+      int[] axes = normalizeAxes(op, c.attrs().getInts("axes"), s);
+      if (axes.length == 0) {
+        b.copy(c.input(0), 0, c.output(), 0, s.size());
+        return;
+      }
+      int[] dims = s.dims();
+      DeviceBuffer current = c.input(0);
+      for (int i = axes.length - 1; i >= 0; i--) {
+        Shape cur = Shape.of(dims);
+        int a = axes[i];
+        DeviceBuffer next = i == 0 ? c.output()
+            : b.allocate(c.outputSpec().dtype(), cur.size() / Math.max(1, dims[a]));
+        b.reduce(reduce, current, cur.outer(a), dims[a], cur.inner(a), next);
+        if (current != c.input(0)) {
+          current.close();
+        }
+        current = next;
+        dims[a] = 1;
+      }
+      if (mean) {
+        b.scalar(BinaryOp.MUL, c.output(), (double) c.outputSpec().shape().size() / s.size(),
+            c.output());
+      }
+    };
+  }
+}

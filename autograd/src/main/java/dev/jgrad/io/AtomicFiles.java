@@ -1,0 +1,129 @@
+package dev.jgrad.io;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+
+/**
+ * Writes a file so that readers see either the complete old content or the complete new content,
+ * never a half-written file: the bytes go to a temporary file in the same directory, which is
+ * flushed to disk and then renamed over the target in one atomic step.
+ *
+ * <p>Every writer in jgrad (IDX, safetensors, CSV and PNG reports) goes through this class, so a
+ * crash or an exception in the middle of a save leaves the previous file intact.
+ *
+ * <pre>{@code
+ * AtomicFiles.write(Path.of("out/notes.txt"),
+ *     out -> out.write("hello\n".getBytes(StandardCharsets.UTF_8)));
+ * }</pre>
+ */
+public final class AtomicFiles {
+
+  /** Produces the content of a file; may throw, in which case the target is left untouched. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private AtomicFiles() {}
+
+  /**
+   * Replaces {@code target} with the bytes {@code content} writes, atomically. Creates missing
+   * parent directories. If {@code content} throws, the temporary file is deleted, the exception
+   * propagates and {@code target} keeps its previous content (or stays absent).
+   */
+  public static void write(Path target, Content content) throws IOException {
+    checkNotNull(target, "target path is null; pass the file to write");
+    checkNotNull(content, "content is null; pass a lambda that writes the bytes");
+    Path absolute = target.toAbsolutePath();
+    Path fileName = absolute.getFileName();
+    checkArgument(fileName != null, "cannot write to %s: it names no file", target);
+    Path dir = absolute.getParent();
+    Files.createDirectories(dir);
+    checkArgument(!Files.isDirectory(absolute),
+        "cannot write to %s: it is a directory; pass a file path", target);
+
+    // Same directory as the target, so the rename never crosses file systems.
+    Path tmp = createTempFile(dir, fileName.toString());
+    boolean moved = false;
+    try {
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+        content.writeTo(new NonClosingOutputStream(out));
+        out.flush();
+        channel.force(true); // data on disk before the rename makes it visible
+      }
+      try {
+        Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cannot replace " + target + " atomically: the file system of " + dir
+            + " does not support atomic renames; write to a local disk instead", e);
+      }
+      moved = true;
+      syncDirectory(dir);
+    } finally {
+      if (!moved) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /**
+   * Not {@link Files#createTempFile}: that one makes the file owner-only (0600), which the rename
+   * would hand on to the target; a plain CREATE_NEW keeps the usual permissions (umask).
+   */
+  private static Path createTempFile(Path dir, String name) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      try {
+        Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        return tmp;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Makes the rename itself durable; not possible on every OS (e.g. Windows), hence best effort. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      // The content is already durable and renamed; only the directory entry may lag on a crash.
+    }
+  }
+
+  /** Keeps a {@link Content} from closing the stream before it is forced to disk. */
+  private static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+    NonClosingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len); // FilterOutputStream writes byte by byte otherwise
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+}
