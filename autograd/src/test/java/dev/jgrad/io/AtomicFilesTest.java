@@ -1,0 +1,86 @@
+package dev.jgrad.io;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void replacesTheTargetAndLeavesNoTemporaryFile() throws IOException {
+    Path target = dir.resolve("sub/dir/report.txt");
+    AtomicFiles.write(target, out -> out.write("first".getBytes(UTF_8)));
+    AtomicFiles.write(target, out -> out.write("second".getBytes(UTF_8)));
+    assertEquals("second", Files.readString(target));
+    assertEquals(List.of("report.txt"), listNames(target.getParent()));
+  }
+
+  @Test
+  void failureMidWayKeepsThePreviousContent() throws IOException {
+    Path target = dir.resolve("weights.bin");
+    Files.writeString(target, "previous");
+    IOException boom = new IOException("disk on fire");
+    IOException thrown = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+      out.write(new byte[100_000]); // more than one buffer: some bytes reach the temp file
+      throw boom;
+    }));
+    assertSame(boom, thrown);
+    assertEquals("previous", Files.readString(target));
+    assertEquals(List.of("weights.bin"), listNames(dir));
+
+    assertThrows(IllegalStateException.class, () -> AtomicFiles.write(dir.resolve("new.bin"),
+        out -> {
+          throw new IllegalStateException("bug in the writer");
+        }));
+    assertEquals(List.of("weights.bin"), listNames(dir), "no file created, no temp file left");
+  }
+
+  @Test
+  void contentMayCloseTheStreamWithoutLosingData() throws IOException {
+    Path target = dir.resolve("closed.txt");
+    AtomicFiles.write(target, out -> {
+      out.write("abc".getBytes(UTF_8));
+      out.close();
+    });
+    assertEquals("abc", Files.readString(target));
+  }
+
+  @Test
+  void keepsUsualPermissionsRatherThanOwnerOnly() throws IOException {
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+    if (view == null) {
+      return; // not a POSIX file system: nothing to compare
+    }
+    Path plain = Files.createFile(dir.resolve("plain"));
+    Path atomic = dir.resolve("atomic");
+    AtomicFiles.write(atomic, out -> out.write(1));
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(atomic));
+  }
+
+  @Test
+  void rejectsADirectoryAsTarget() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AtomicFiles.write(dir, out -> out.write(1)));
+    assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+  }
+
+  private static List<String> listNames(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+  }
+}
