@@ -142,9 +142,9 @@ public final class MnistFiles {
       LabeledImages train = split(trainImages, trainLabels, classes);
       LabeledImages test = split(testImages, testLabels, classes);
       if (train.rows() != test.rows() || train.cols() != test.cols()) {
-        throw new IdxFormatException(testImages.source, 8, "image size mismatch",
+        throw new IdxFormatException(testImages.source(), 8, "image size mismatch",
             "test images are " + test.rows() + "x" + test.cols() + " but the training images ("
-                + trainImages.source + ") are " + train.rows() + "x" + train.cols()
+                + trainImages.source() + ") are " + train.rows() + "x" + train.cols()
                 + "; use files of one dataset");
       }
       return new MnistDataset(train, test);
@@ -152,17 +152,17 @@ public final class MnistFiles {
 
     private LabeledImages split(Named imagesFile, Named labelsFile, int classes)
         throws IdxFormatException {
-      IdxArray images = imagesFile.array;
-      IdxArray labels = labelsFile.array;
+      IdxArray images = imagesFile.array();
+      IdxArray labels = labelsFile.array();
       if (labels.dim(0) != images.dim(0)) {
-        throw new IdxFormatException(labelsFile.source, 4, "count mismatch",
-            labels.dim(0) + " labels, but " + imagesFile.source + " holds " + images.dim(0)
+        throw new IdxFormatException(labelsFile.source(), 4, "count mismatch",
+            labels.dim(0) + " labels, but " + imagesFile.source() + " holds " + images.dim(0)
                 + " images; both files must come from the same split of one dataset");
       }
       int[] y = labels.toIntArray();
       for (int i = 0; i < y.length; i++) {
         if (y[i] >= classes) {
-          throw new IdxFormatException(labelsFile.source, 8 + i, "label out of range",
+          throw new IdxFormatException(labelsFile.source(), 8 + i, "label out of range",
               "label " + y[i] + " of image " + i + " is outside 0.." + (classes - 1)
                   + "; for datasets with more classes use MnistFiles.loader().numClasses(n) or"
                   + " .inferNumClasses()");
@@ -183,7 +183,7 @@ public final class MnistFiles {
 
   private static int max(Named labels) {
     int max = 0;
-    for (int y : labels.array.toIntArray()) {
+    for (int y : labels.array().toIntArray()) {
       max = Math.max(max, y);
     }
     return max;
@@ -198,17 +198,17 @@ public final class MnistFiles {
         continue;
       }
       IdxArray array;
-      try (InputStream in = source.opener.open()) {
-        array = IdxReader.read(in, source.name);
+      try (InputStream in = source.opener().open()) {
+        array = IdxReader.read(in, source.name());
       }
       boolean images = part.rank == 3;
       if (array.type() != IdxType.UBYTE || array.rank() != part.rank) {
-        throw new IdxFormatException(source.name, 2, "unexpected content",
+        throw new IdxFormatException(source.name(), 2, "unexpected content",
             "holds " + array.describe() + ", expected " + (images ? "N x rows x cols" : "N")
                 + " ubyte " + (images ? "images" : "labels") + " (magic number 0x0000080"
                 + part.rank + ")");
       }
-      return new Named(array, source.name);
+      return new Named(array, source.name());
     }
     throw new FileNotFoundException(where + " has no " + part.description + ": looked for "
         + String.join(", ", tried) + ". Download the dataset (e.g. MNIST from"
@@ -252,24 +252,8 @@ public final class MnistFiles {
     InputStream open() throws IOException;
   }
 
-  private static final class Source {
-    final String name;
-    final Opener opener;
-
-    Source(String name, Opener opener) {
-      this.name = name;
-      this.opener = opener;
-    }
-  }
+  private record Source(String name, Opener opener) {}
 
   /** An array and the file it came from, for error messages. */
-  private static final class Named {
-    final IdxArray array;
-    final String source;
-
-    Named(IdxArray array, String source) {
-      this.array = array;
-      this.source = source;
-    }
-  }
+  private record Named(IdxArray array, String source) {}
 }
