@@ -18,6 +18,7 @@ public final class GraphExport {
   public static String toDot(Tensor root) {
     StringBuilder sb = new StringBuilder("digraph jgrad {\n  rankdir=LR;\n");
     Map<Tensor, Integer> ids = new IdentityHashMap<>();
+    List<Tensor> inIdOrder = new java.util.ArrayList<>();
     // Every tensor reachable through recorded nodes, not only those requiring grad.
     List<Tensor> order = Backprop.topologicalOrder(root);
     java.util.ArrayDeque<Tensor> todo = new java.util.ArrayDeque<>(order);
@@ -29,6 +30,7 @@ public final class GraphExport {
       }
       int id = ids.size();
       ids.put(t, id);
+      inIdOrder.add(t);
       String label = (t.name() != null ? escape(t.name()) + "\\n" : "") + t.dtype() + " "
           + t.shape() + (t.requiresGrad() ? "\\nrequires grad" : "");
       sb.append("  t").append(id).append(" [shape=box, label=\"").append(label).append('"')
@@ -37,10 +39,11 @@ public final class GraphExport {
         todo.addAll(t.creator().inputs());
       }
     }
-    ids.forEach((t, id) -> {
+    for (Tensor t : inIdOrder) {
+      int id = ids.get(t);
       Node n = t.creator();
       if (n == null) {
-        return;
+        continue;
       }
       String attrs = n.attrs().asMap().isEmpty() ? "" : "\\n" + escape(n.attrs().toString());
       sb.append("  op").append(id).append(" [shape=ellipse, label=\"")
@@ -49,7 +52,7 @@ public final class GraphExport {
         sb.append("  t").append(ids.get(in)).append(" -> op").append(id).append(";\n");
       }
       sb.append("  op").append(id).append(" -> t").append(id).append(";\n");
-    });
+    }
     return sb.append("}\n").toString();
   }
 

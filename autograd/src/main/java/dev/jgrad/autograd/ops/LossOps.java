@@ -48,13 +48,16 @@ public final class LossOps {
           Tensor scale = ctx.gradOutput().div(-batch(y));
           return Arrays.asList(t.div(y.add(DELTA)).mul(scale), y.add(DELTA).log().mul(scale));
         });
-    // -sum(t log softmax(x)) / batch, with a stable log-softmax; d/dx = (softmax(x) - t) / batch
+    // -sum(t log softmax(x)) / batch, with a stable log-softmax;
+    // d/dx = (softmax(x) * sum(t) - t) / batch, which is the familiar (y - t) / batch when each
+    // target row sums to 1 (one-hot or probabilities) and stays right when it does not.
     loss(r, SOFTMAX_CROSS_ENTROPY,
         (in, a) -> in.get(1).mul(logSoftmax(in.get(0))).sum().neg().div(batch(in.get(0))),
         ctx -> {
           Tensor x = ctx.input(0);
+          Tensor t = ctx.input(1);
           Tensor scale = ctx.gradOutput().div(batch(x));
-          Tensor dx = x.softmax(-1).sub(ctx.input(1)).mul(scale);
+          Tensor dx = x.softmax(-1).mul(t.sum(-1, true)).sub(t).mul(scale);
           return Arrays.asList(dx, logSoftmax(x).mul(scale).neg());
         });
     // -mean(t log(p + d) + (1 - t) log(1 - p + d))

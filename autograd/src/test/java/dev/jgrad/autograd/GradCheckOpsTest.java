@@ -1,0 +1,165 @@
+package dev.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.ops.MatmulOps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every op, activation and loss against central differences, on several shapes, in FLOAT64. */
+class GradCheckOpsTest {
+
+  /** How to draw an input: any real, positive (log, sqrt), or off the kinks at 0 (relu, step). */
+  enum Range { ANY, POSITIVE, OFF_KINK, PROBABILITY, ONE_HOT, LABEL01 }
+
+  record Case(String name, Function<List<Tensor>, Tensor> f, Range range, int[]... shapes) {
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder(name);
+      for (int[] s : shapes) {
+        sb.append(' ').append(java.util.Arrays.toString(s));
+      }
+      return sb.toString();
+    }
+  }
+
+  private static int[] s(int... d) {
+    return d;
+  }
+
+  static Stream<Arguments> cases() {
+    List<Case> c = new ArrayList<>();
+    for (int[][] shapes : new int[][][] {
+        {s(3), s(3)}, {s(2, 3), s(2, 3)}, {s(2, 3), s(3)}, {s(4, 1), s(1, 5)}, {s(2, 3, 4), s(3, 1)},
+        {s(), s(2, 2)}}) {
+      c.add(new Case("add", in -> in.get(0).add(in.get(1)), Range.ANY, shapes));
+      c.add(new Case("sub", in -> in.get(0).sub(in.get(1)), Range.ANY, shapes));
+      c.add(new Case("mul", in -> in.get(0).mul(in.get(1)), Range.ANY, shapes));
+      c.add(new Case("div", in -> in.get(0).div(in.get(1)), Range.POSITIVE, shapes));
+    }
+    for (int[] shape : new int[][] {s(5), s(3, 4), s(2, 3, 2)}) {
+      c.add(new Case("neg", in -> in.get(0).neg(), Range.ANY, shape));
+      c.add(new Case("add_scalar", in -> in.get(0).add(2.5), Range.ANY, shape));
+      c.add(new Case("mul_scalar", in -> in.get(0).mul(-1.5), Range.ANY, shape));
+      c.add(new Case("pow", in -> in.get(0).pow(3), Range.ANY, shape));
+      c.add(new Case("pow_frac", in -> in.get(0).pow(1.5), Range.POSITIVE, shape));
+      c.add(new Case("exp", in -> in.get(0).exp(), Range.ANY, shape));
+      c.add(new Case("log", in -> in.get(0).log(), Range.POSITIVE, shape));
+      c.add(new Case("sqrt", in -> in.get(0).sqrt(), Range.POSITIVE, shape));
+      c.add(new Case("identity", in -> in.get(0).identity(), Range.ANY, shape));
+      c.add(new Case("sigmoid", in -> in.get(0).sigmoid(), Range.ANY, shape));
+      c.add(new Case("tanh", in -> in.get(0).tanh(), Range.ANY, shape));
+      c.add(new Case("relu", in -> in.get(0).relu(), Range.OFF_KINK, shape));
+      c.add(new Case("leaky_relu", in -> in.get(0).leakyRelu(0.1), Range.OFF_KINK, shape));
+      c.add(new Case("softmax_last", in -> in.get(0).softmax(-1), Range.ANY, shape));
+      c.add(new Case("softmax_first", in -> in.get(0).softmax(0), Range.ANY, shape));
+      c.add(new Case("sum_all", in -> in.get(0).sum(), Range.ANY, shape));
+      c.add(new Case("sum_0", in -> in.get(0).sum(0, false), Range.ANY, shape));
+      c.add(new Case("sum_last_keep", in -> in.get(0).sum(-1, true), Range.ANY, shape));
+      c.add(new Case("mean_all", in -> in.get(0).mean(), Range.ANY, shape));
+      c.add(new Case("mean_0", in -> in.get(0).mean(0, true), Range.ANY, shape));
+      c.add(new Case("max_all", in -> in.get(0).max(), Range.ANY, shape));
+      c.add(new Case("max_last", in -> in.get(0).max(-1, false), Range.ANY, shape));
+      c.add(new Case("reshape", in -> in.get(0).reshape(-1), Range.ANY, shape));
+      c.add(new Case("slice", in -> in.get(0).slice(0, 1, in.get(0).shape().dim(0) - 1),
+          Range.ANY, shape));
+      c.add(new Case("concat_self", in -> Tensor.concat(0, in.get(0), in.get(0).mul(2)),
+          Range.ANY, shape));
+      c.add(new Case("broadcast_to", in -> in.get(0).broadcastTo(prepend(2, in.get(0))),
+          Range.ANY, shape));
+    }
+    c.add(new Case("sum_axes_0_2", in -> in.get(0).sum(false, 0, 2), Range.ANY, s(2, 3, 4)));
+    c.add(new Case("max_axes_0_2_keep", in -> in.get(0).max(true, 0, 2), Range.ANY, s(2, 3, 4)));
+    c.add(new Case("mean_axes_neg", in -> in.get(0).mean(false, -1, -2), Range.ANY, s(2, 3, 4)));
+    c.add(new Case("transpose", in -> in.get(0).transpose(), Range.ANY, s(3, 4)));
+    c.add(new Case("transpose_batched", in -> in.get(0).transpose(), Range.ANY, s(2, 3, 4)));
+    c.add(new Case("matmul", in -> in.get(0).matmul(in.get(1)), Range.ANY, s(3, 4), s(4, 2)));
+    c.add(new Case("matmul_vec", in -> in.get(0).matmul(in.get(1)), Range.ANY, s(1, 5), s(5, 1)));
+    c.add(new Case("matmul_tA", in -> MatmulOps.matmul(in.get(0), true, in.get(1), false),
+        Range.ANY, s(4, 3), s(4, 2)));
+    c.add(new Case("matmul_tB", in -> MatmulOps.matmul(in.get(0), false, in.get(1), true),
+        Range.ANY, s(3, 4), s(2, 4)));
+    c.add(new Case("matmul_tAB", in -> MatmulOps.matmul(in.get(0), true, in.get(1), true),
+        Range.ANY, s(4, 3), s(2, 4)));
+    c.add(new Case("affine_relu", in -> in.get(0).matmul(in.get(1)).add(in.get(2)).relu(),
+        Range.OFF_KINK, s(3, 4), s(4, 5), s(5)));
+    c.add(new Case("concat_axis1", in -> Tensor.concat(1, in.get(0), in.get(1)), Range.ANY,
+        s(2, 3), s(2, 4)));
+    c.add(new Case("index_select_rows", in -> in.get(0).indexSelect(0,
+        Tensor.indices(new int[] {2, 0, 2, 1}, DType.FLOAT64)), Range.ANY, s(3, 4)));
+    c.add(new Case("index_select_axis1", in -> in.get(0).indexSelect(1,
+        Tensor.indices(new int[] {1, 1, 0}, DType.FLOAT64)), Range.ANY, s(2, 3, 2)));
+    for (int[] shape : new int[][] {s(10), s(4, 3), s(2, 6)}) {
+      c.add(new Case("mse", in -> Losses.meanSquaredError(in.get(0), in.get(1)), Range.ANY,
+          shape, shape));
+      c.add(new Case("sse", in -> Losses.sumOfSquaresError(in.get(0), in.get(1)), Range.ANY,
+          shape, shape));
+      c.add(new Case("cross_entropy", in -> Losses.crossEntropyError(in.get(0), in.get(1)),
+          Range.PROBABILITY, shape, shape));
+      c.add(new Case("softmax_cross_entropy",
+          in -> Losses.softmaxCrossEntropy(in.get(0), in.get(1)), Range.ANY, shape, shape));
+      c.add(new Case("bce", in -> Losses.binaryCrossEntropy(in.get(0), in.get(1)),
+          Range.PROBABILITY, shape, shape));
+      c.add(new Case("bce_logits",
+          in -> Losses.binaryCrossEntropyWithLogits(in.get(0), in.get(1)), Range.OFF_KINK,
+          shape, shape));
+    }
+    c.add(new Case("softmax_ce_labels", in -> Losses.softmaxCrossEntropyLabels(in.get(0),
+        Tensor.indices(new int[] {0, 2, 1, 2}, DType.FLOAT64)), Range.ANY, s(4, 3)));
+    c.add(new Case("cross_entropy_labels", in -> Losses.crossEntropyErrorLabels(in.get(0),
+        Tensor.indices(new int[] {0, 2, 1, 2}, DType.FLOAT64)), Range.PROBABILITY, s(4, 3)));
+    c.add(new Case("two_layer_net", in -> Losses.softmaxCrossEntropy(
+        in.get(0).matmul(in.get(1)).add(in.get(2)).sigmoid().matmul(in.get(3)).add(in.get(4)),
+        Tensor.indices(new int[] {1, 0, 2}, DType.FLOAT64).oneHot(3)), Range.ANY,
+        s(3, 4), s(4, 5), s(5), s(5, 3), s(3)));
+    c.add(new Case("reuse_accumulates", in -> in.get(0).mul(in.get(0)).add(in.get(0).exp()),
+        Range.ANY, s(2, 3)));
+    return c.stream().map(Arguments::of);
+  }
+
+  private static int[] prepend(int d, Tensor t) {
+    int[] dims = t.shape().dims();
+    int[] out = new int[dims.length + 1];
+    out[0] = d;
+    System.arraycopy(dims, 0, out, 1, dims.length);
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void autogradAgreesWithCentralDifferences(Case c) {
+    Random rnd = new Random(c.toString().hashCode());
+    List<Tensor> inputs = new ArrayList<>();
+    for (int[] shape : c.shapes()) {
+      inputs.add(Tensor.of(draw(rnd, c.range(), shape), DType.FLOAT64, shape));
+    }
+    GradCheck.Result r = GradCheck.gradCheck(c.f(), inputs);
+    assertTrue(r.passed(), c + ": " + r);
+  }
+
+  private static double[] draw(Random rnd, Range range, int[] shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      double u = rnd.nextDouble();
+      v[i] = switch (range) {
+        case ANY -> rnd.nextGaussian();
+        case POSITIVE -> 0.5 + 1.5 * u;
+        case OFF_KINK -> (u < 0.5 ? -1 : 1) * (0.1 + u);
+        case PROBABILITY -> 0.05 + 0.9 * u;
+        case ONE_HOT, LABEL01 -> u < 0.5 ? 0 : 1;
+      };
+    }
+    return v;
+  }
+}
