@@ -1,0 +1,50 @@
+package dev.jgrad.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BackendsTest {
+  @Test
+  void discoverProbesEveryProviderBestPriorityFirst() {
+    List<Backends.Found> found = Backends.discover();
+    assertEquals(List.of("throws", "nohw", "good"),
+        found.stream().map(f -> f.provider().name()).toList());
+    assertTrue(found.get(0).availability().reason().contains("libnothing.so"));
+    assertFalse(found.get(1).availability().isAvailable());
+  }
+
+  @Test
+  void theBestAvailableBackendIsSelectedWhenNoneIsNamed() {
+    // -Djgrad.backend is not set by the build for this module
+    assertEquals("good", Backends.current().name());
+  }
+
+  @Test
+  void anUnavailableBackendFailsWithEveryReason() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Backends.byName("nohw"));
+    assertTrue(e.getMessage().contains("no accelerator card in this machine"), e.getMessage());
+    assertTrue(e.getMessage().contains("good"), e.getMessage());
+    assertTrue(e.getMessage().contains("libnothing.so"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownBackendListsTheBackendsFound() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Backends.byName("tpu"));
+    assertTrue(e.getMessage().contains("No backend named 'tpu'"), e.getMessage());
+    assertTrue(e.getMessage().contains("nohw (priority 50, unavailable: no accelerator"),
+        e.getMessage());
+  }
+
+  @Test
+  void namesAreCaseInsensitiveAndCached() {
+    assertSame(Backends.byName("GOOD"), Backends.byName("good"));
+  }
+}

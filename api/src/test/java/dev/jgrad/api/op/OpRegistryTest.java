@@ -1,0 +1,102 @@
+package dev.jgrad.api.op;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OpRegistryTest {
+  private static OpDef def(String name) {
+    return OpDef.builder(name).arity(1).shapeRule((in, a) -> in.get(0)).build();
+  }
+
+  @Test
+  void definitionsKernelsAndGradientsAreRegisteredSeparately() {
+    OpRegistry r = new OpRegistry();
+    assertTrue(r.register("defs", reg -> reg.define(def("acme::swish"))));
+    assertTrue(r.register("cpu-kernels", reg -> reg.kernel("acme::swish", "cpu", c -> { })));
+    assertTrue(r.register("grads", reg -> reg.gradient("acme::swish", ctx -> List.of())));
+    assertEquals("defs", r.providerOf("acme::swish"));
+    assertTrue(r.findKernel("acme::swish", "cpu").isPresent());
+    assertTrue(r.gradient("acme::swish").isPresent());
+    assertEquals(List.of("cpu"), r.backendsWithKernel("acme::swish"));
+  }
+
+  @Test
+  void duplicatesNameBothProvidersAndLeaveTheRegistryUntouched() {
+    OpRegistry r = new OpRegistry();
+    r.register("first.Provider", reg -> reg.define(def("acme::op"))
+        .kernel("acme::op", "cpu", c -> { }));
+    assertFalse(r.register("second.Provider", reg -> reg.define(def("acme::other"))
+        .kernel("acme::op", "cpu", c -> { })));
+    assertTrue(r.failures().get(0).contains("first.Provider"), r.failures().toString());
+    assertTrue(r.failures().get(0).contains("second.Provider"), r.failures().toString());
+    assertTrue(r.failures().get(0).contains("two kernels for backend 'cpu'"));
+    assertFalse(r.isDefined("acme::other"), "a clashing provider registers nothing");
+    assertFalse(r.register("third.Provider", reg -> reg.define(def("acme::op"))));
+    assertTrue(r.failures().get(1).contains("defined twice: by first.Provider and by third.Provider"));
+  }
+
+  @Test
+  void aBrokenProviderIsReportedAndTheOthersStillLoad() {
+    OpRegistry r = new OpRegistry();
+    r.loadProviders(getClass().getClassLoader());
+    assertTrue(r.isDefined("test::fine"), "the good provider loaded");
+    assertEquals(1, r.failures().size(), r.failures().toString());
+    String failure = r.failures().get(0);
+    assertTrue(failure.contains(TestOpProviders.Broken.class.getName()), failure);
+    assertTrue(failure.contains("cannot find its native library"), failure);
+  }
+
+  @Test
+  void missingKernelsListTheBackendsThatHaveOne() {
+    OpRegistry r = new OpRegistry();
+    r.register("p", reg -> reg.define(def("acme::gelu")).kernel("acme::gelu", "cuda", c -> { }));
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> r.kernel("acme::gelu", "cpu"));
+    assertTrue(e.getMessage().contains("acme::gelu has no kernel for backend 'cpu'"));
+    assertTrue(e.getMessage().contains("[cuda]"), e.getMessage());
+    assertTrue(e.getMessage().contains("jgrad.kernel.fallback"), e.getMessage());
+  }
+
+  @Test
+  void portableKernelsServeEveryBackendButOwnKernelsWin() {
+    OpRegistry r = new OpRegistry();
+    Kernel portable = c -> { };
+    Kernel own = c -> { };
+    r.register("p", reg -> reg.define(def("acme::x")).kernel("acme::x", OpRegistry.ANY_BACKEND,
+        portable).kernel("acme::x", "cuda", own));
+    assertEquals(portable, r.kernel("acme::x", "cpu"));
+    assertEquals(own, r.kernel("acme::x", "cuda"));
+  }
+
+  @Test
+  void badNamesArityAndUnknownOps() {
+    assertThrows(IllegalArgumentException.class, () -> OpDef.builder("swish"));
+    OpDef d = def("acme::one");
+    TensorSpec spec = new TensorSpec(Shape.of(2), DType.FLOAT32);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> d.infer(List.of(spec, spec), Attrs.empty()));
+    assertTrue(e.getMessage().contains("acme::one takes 1 input(s), got 2"), e.getMessage());
+    IllegalArgumentException u = assertThrows(IllegalArgumentException.class,
+        () -> new OpRegistry().definition("acme::nope"));
+    assertTrue(u.getMessage().contains("unknown op 'acme::nope'"), u.getMessage());
+  }
+
+  @Test
+  void attrsAreTypedAndSayWhatIsMissing() {
+    Attrs a = Attrs.of("axis", 1, "alpha", 0.5, "keep", true, "dims", new int[] {1, 2});
+    assertEquals(1, a.getInt("axis"));
+    assertEquals(0.5, a.getDouble("alpha"));
+    assertTrue(a.getBoolean("keep", false));
+    assertEquals(2, a.getInts("dims")[1]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> a.getDouble("beta"));
+    assertTrue(e.getMessage().contains("missing attribute 'beta'"), e.getMessage());
+  }
+}
