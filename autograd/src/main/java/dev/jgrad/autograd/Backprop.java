@@ -131,6 +131,11 @@ final class Backprop {
     }
 
     @Override
+    public boolean needsGradient(int i) {
+      return node.inputs().get(i).requiresGrad();
+    }
+
+    @Override
     public Attrs attrs() {
       return node.attrs();
     }

@@ -26,6 +26,12 @@ public interface GradientRule<T> {
     /** Gradient of the loss with respect to {@link #output()}. */
     T gradOutput();
 
+    /**
+     * Whether input {@code i} wants a gradient. Rules may skip (return null for) inputs that do
+     * not, which saves work such as the input-gradient product of a network's first layer.
+     */
+    boolean needsGradient(int i);
+
     Attrs attrs();
   }
 }

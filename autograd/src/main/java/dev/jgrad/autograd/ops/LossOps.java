@@ -58,7 +58,7 @@ public final class LossOps {
           Tensor t = ctx.input(1);
           Tensor scale = ctx.gradOutput().div(batch(x));
           Tensor dx = x.softmax(-1).mul(t.sum(-1, true)).sub(t).mul(scale);
-          return Arrays.asList(dx, logSoftmax(x).mul(scale).neg());
+          return Arrays.asList(dx, ctx.needsGradient(1) ? logSoftmax(x).mul(scale).neg() : null);
         });
     // -mean(t log(p + d) + (1 - t) log(1 - p + d))
     loss(r, BCE, (in, a) -> {

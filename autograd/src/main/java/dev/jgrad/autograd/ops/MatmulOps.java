@@ -60,8 +60,10 @@ public final class MatmulOps {
       Tensor a = ctx.input(0);
       Tensor b = ctx.input(1);
       Tensor g = ctx.gradOutput();
-      Tensor da = ta ? matmul(b, tb, g, true) : matmul(g, false, b, !tb);
-      Tensor db = tb ? matmul(g, true, a, ta) : matmul(a, !ta, g, false);
+      Tensor da = !ctx.needsGradient(0) ? null
+          : ta ? matmul(b, tb, g, true) : matmul(g, false, b, !tb);
+      Tensor db = !ctx.needsGradient(1) ? null
+          : tb ? matmul(g, true, a, ta) : matmul(a, !ta, g, false);
       return Arrays.asList(da, db);
     });
   }

@@ -1,0 +1,145 @@
+package dev.jgrad.io;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
+import java.util.function.Supplier;
+
+/**
+ * One named tensor of a safetensors file: dtype (F32 or F64), shape and values, row-major. The
+ * values are either held ({@link #ofFloats}) or fetched when the file is written
+ * ({@link #lazyFloats}), so a model can be saved one parameter at a time without first copying
+ * every parameter from the GPU.
+ *
+ * <p>Arrays are not copied, neither on the way in nor out: do not modify them afterwards.
+ *
+ * <pre>{@code
+ * SafeTensor w = SafeTensor.ofFloats("fc1.weight", Shape.of(128, 784), weights);
+ * SafeTensor b = SafeTensor.lazyFloats("fc1.bias", Shape.of(128), () -> bias.toFloatArray());
+ * }</pre>
+ */
+public final class SafeTensor {
+  private final String name;
+  private final DType dtype;
+  private final Shape shape;
+  private final Supplier<float[]> floats;
+  private final Supplier<double[]> doubles;
+
+  private SafeTensor(String name, DType dtype, Shape shape, Supplier<float[]> floats,
+      Supplier<double[]> doubles) {
+    checkNotNull(name, "tensor name is null; pass a name such as \"fc1.weight\"");
+    checkArgument(!name.isEmpty(), "tensor name is empty; pass a name such as \"fc1.weight\"");
+    checkArgument(!name.equals(SafeTensors.METADATA_KEY),
+        "tensor name %s is reserved for the metadata; choose another name", name);
+    checkNotNull(shape, "shape of tensor '%s' is null; pass e.g. Shape.of(128, 784)", name);
+    checkArgument(shape.size() <= (Integer.MAX_VALUE - 8) / dtype.byteSize(),
+        "tensor '%s' of shape %s is too large for one Java array; split it", name, shape);
+    this.name = name;
+    this.dtype = dtype;
+    this.shape = shape;
+    this.floats = floats;
+    this.doubles = doubles;
+  }
+
+  /** An F32 tensor holding {@code data} (not copied). */
+  public static SafeTensor ofFloats(String name, Shape shape, float[] data) {
+    checkNotNull(data, "data of tensor '%s' is null", name);
+    SafeTensor t = new SafeTensor(name, DType.FLOAT32, shape, () -> data, null);
+    t.checkLength(data.length);
+    return t;
+  }
+
+  /** An F64 tensor holding {@code data} (not copied). */
+  public static SafeTensor ofDoubles(String name, Shape shape, double[] data) {
+    checkNotNull(data, "data of tensor '%s' is null", name);
+    SafeTensor t = new SafeTensor(name, DType.FLOAT64, shape, null, () -> data);
+    t.checkLength(data.length);
+    return t;
+  }
+
+  /** An F32 tensor whose values {@code data} supplies when they are needed (each time). */
+  public static SafeTensor lazyFloats(String name, Shape shape, Supplier<float[]> data) {
+    checkNotNull(data, "data supplier of tensor '%s' is null", name);
+    return new SafeTensor(name, DType.FLOAT32, shape, data, null);
+  }
+
+  /** An F64 tensor whose values {@code data} supplies when they are needed (each time). */
+  public static SafeTensor lazyDoubles(String name, Shape shape, Supplier<double[]> data) {
+    checkNotNull(data, "data supplier of tensor '%s' is null", name);
+    return new SafeTensor(name, DType.FLOAT64, shape, null, data);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** {@link DType#FLOAT32} (safetensors "F32") or {@link DType#FLOAT64} ("F64"). */
+  public DType dtype() {
+    return dtype;
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  /** Bytes of data in the file: elements * 4 or 8. */
+  public long byteSize() {
+    return shape.size() * dtype.byteSize();
+  }
+
+  /** The values of an F32 tensor. */
+  public float[] floats() {
+    checkState(floats != null, "tensor '%s' is F64; call doubles() or toFloatArray()", name);
+    float[] data = checkNotNull(floats.get(), "data supplier of tensor '%s' returned null", name);
+    checkLength(data.length);
+    return data;
+  }
+
+  /** The values of an F64 tensor. */
+  public double[] doubles() {
+    checkState(doubles != null, "tensor '%s' is F32; call floats() or toDoubleArray()", name);
+    double[] data =
+        checkNotNull(doubles.get(), "data supplier of tensor '%s' returned null", name);
+    checkLength(data.length);
+    return data;
+  }
+
+  /** The values as floats, narrowing F64. */
+  public float[] toFloatArray() {
+    if (floats != null) {
+      return floats();
+    }
+    double[] d = doubles();
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+
+  /** The values as doubles, widening F32 exactly. */
+  public double[] toDoubleArray() {
+    if (doubles != null) {
+      return doubles();
+    }
+    float[] f = floats();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
+  }
+
+  private void checkLength(int length) {
+    checkArgument(length == shape.size(), "tensor '%s' has %s values but shape %s needs %s; pass"
+        + " data that matches the shape", name, length, shape, shape.size());
+  }
+
+  @Override
+  public String toString() {
+    return "SafeTensor[" + name + " " + SafeTensors.dtypeName(dtype) + " " + shape + "]";
+  }
+}

@@ -1,0 +1,434 @@
+package dev.jgrad.io;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.common.base.Utf8;
+import com.google.common.primitives.UnsignedBytes;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes the safetensors format (https://huggingface.co/docs/safetensors): an 8-byte
+ * little-endian header length N, N bytes of UTF-8 JSON describing each tensor's dtype, shape and
+ * data offsets (padded with spaces to a multiple of 8), then the tensors' little-endian data,
+ * back to back. jgrad reads and writes F32 and F64 tensors and string metadata; files load in
+ * PyTorch with {@code safetensors.torch.load_file}.
+ *
+ * <p>Writing is atomic (see {@link AtomicFiles}): a crash or exception in the middle of a save
+ * leaves the previous file intact. The layout is deterministic and the same as the reference
+ * implementation's: tensors ordered F64 before F32, then by name; metadata keys sorted.
+ *
+ * <p>Reading checks everything: the header length against the file size, the JSON, each dtype,
+ * shape and offset pair, that the data of each tensor is exactly as long as its shape needs, and
+ * that the tensors cover the data section without gaps or overlaps. Problems raise a
+ * {@link SafeTensorsFormatException} naming the file, the byte offset, the tensor and the fault.
+ *
+ * <pre>{@code
+ * SafeTensors.write(Path.of("out/model.safetensors"),
+ *     List.of(SafeTensor.ofFloats("fc1.weight", Shape.of(2, 3), new float[] {1, 2, 3, 4, 5, 6}),
+ *             SafeTensor.ofFloats("fc1.bias", Shape.of(2), new float[] {0.5f, -0.5f})),
+ *     Map.of("epoch", "3"));
+ * SafeTensorsFile f = SafeTensors.read(Path.of("out/model.safetensors"));
+ * f.get("fc1.bias").floats();          // {0.5, -0.5}
+ * f.metadata().get("epoch");           // "3"
+ * }</pre>
+ */
+public final class SafeTensors {
+  /** The header key that holds the string-to-string metadata. */
+  public static final String METADATA_KEY = "__metadata__";
+
+  /** The reference implementation refuses larger headers; so do we, before allocating one. */
+  static final long MAX_HEADER_BYTES = 100_000_000;
+
+  private static final int CHUNK_BYTES = 1 << 16;
+
+  /** Other dtypes of the format, recognised to give a better message than "unknown". */
+  private static final Set<String> UNSUPPORTED_DTYPES = Set.of("BOOL", "U8", "I8", "U16", "I16",
+      "F16", "BF16", "U32", "I32", "U64", "I64", "C64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4",
+      "F6_E2M3", "F6_E3M2");
+
+  /** F64 before F32 (larger alignment first, as the reference orders them), then by UTF-8 name. */
+  private static final Comparator<SafeTensor> FILE_ORDER =
+      Comparator.comparingInt((SafeTensor t) -> -t.dtype().byteSize())
+          .thenComparing(t -> t.name().getBytes(UTF_8), UnsignedBytes.lexicographicalComparator());
+
+  private SafeTensors() {}
+
+  /** Writes {@code tensors} without metadata to {@code file}, atomically. */
+  public static void write(Path file, Collection<SafeTensor> tensors) throws IOException {
+    write(file, tensors, Map.of());
+  }
+
+  /** Writes {@code tensors} and the string {@code metadata} to {@code file}, atomically. */
+  public static void write(Path file, Collection<SafeTensor> tensors, Map<String, String> metadata)
+      throws IOException {
+    checkNotNull(file, "file is null; pass the path to write, e.g. out/model.safetensors");
+    Layout layout = new Layout(tensors, metadata);
+    AtomicFiles.write(file, layout::writeTo);
+  }
+
+  /** The bytes of a safetensors file holding {@code tensors} and {@code metadata}. */
+  public static byte[] toBytes(Collection<SafeTensor> tensors, Map<String, String> metadata) {
+    Layout layout = new Layout(tensors, metadata);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      layout.writeTo(out);
+    } catch (IOException e) {
+      throw new AssertionError("ByteArrayOutputStream does not throw", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Reads every tensor and the metadata of {@code file}. */
+  public static SafeTensorsFile read(Path file) throws IOException {
+    checkNotNull(file, "file is null; pass the path of a .safetensors file");
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return new Reader(file.toString(), channel).read();
+    }
+  }
+
+  /** "F32" or "F64", the names the format uses. */
+  static String dtypeName(DType dtype) {
+    return dtype == DType.FLOAT32 ? "F32" : "F64";
+  }
+
+  /** The header and the order of the data, computed once before anything is written. */
+  private static final class Layout {
+    private final List<SafeTensor> ordered;
+    private final byte[] header;
+
+    Layout(Collection<SafeTensor> tensors, Map<String, String> metadata) {
+      checkNotNull(tensors, "tensors is null; pass a list of SafeTensor");
+      checkNotNull(metadata, "metadata is null; pass Map.of() for none");
+      ordered = new ArrayList<>(tensors);
+      Set<String> names = new HashSet<>();
+      for (SafeTensor t : ordered) {
+        checkNotNull(t, "tensors contains null; pass only SafeTensor values");
+        checkArgument(names.add(t.name()), "two tensors are named '%s'; names must be unique",
+            t.name());
+      }
+      ordered.sort(FILE_ORDER);
+
+      Map<String, Object> json = new LinkedHashMap<>();
+      if (!metadata.isEmpty()) {
+        Map<String, Object> sorted = new TreeMap<>();
+        metadata.forEach((k, v) -> {
+          checkArgument(k != null && v != null,
+              "metadata %s has a null key or value; pass strings only", metadata);
+          sorted.put(k, v);
+        });
+        json.put(METADATA_KEY, new LinkedHashMap<>(sorted));
+      }
+      long offset = 0;
+      for (SafeTensor t : ordered) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("dtype", dtypeName(t.dtype()));
+        List<Object> shape = new ArrayList<>();
+        for (int d : t.shape().dims()) {
+          shape.add((long) d);
+        }
+        entry.put("shape", shape);
+        entry.put("data_offsets", List.of(offset, offset + t.byteSize()));
+        offset += t.byteSize();
+        json.put(t.name(), entry);
+      }
+      byte[] text = Json.write(json).getBytes(UTF_8);
+      // Pad with spaces so the data starts 8-byte aligned, as the reference does.
+      int padded = (text.length + 7) / 8 * 8;
+      header = Arrays.copyOf(text, padded);
+      Arrays.fill(header, text.length, padded, (byte) ' ');
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+      ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      chunk.putLong(0, header.length);
+      out.write(chunk.array(), 0, 8);
+      out.write(header);
+      for (SafeTensor t : ordered) {
+        if (t.dtype() == DType.FLOAT32) {
+          float[] data = t.floats(); // lazy tensors fetch their data here, one at a time
+          for (int from = 0; from < data.length; from += CHUNK_BYTES / 4) {
+            int n = Math.min(CHUNK_BYTES / 4, data.length - from);
+            chunk.clear();
+            chunk.asFloatBuffer().put(data, from, n);
+            out.write(chunk.array(), 0, n * 4);
+          }
+        } else {
+          double[] data = t.doubles();
+          for (int from = 0; from < data.length; from += CHUNK_BYTES / 8) {
+            int n = Math.min(CHUNK_BYTES / 8, data.length - from);
+            chunk.clear();
+            chunk.asDoubleBuffer().put(data, from, n);
+            out.write(chunk.array(), 0, n * 8);
+          }
+        }
+      }
+    }
+  }
+
+  /** Reads and validates one file. */
+  private static final class Reader {
+    private final String source;
+    private final FileChannel channel;
+    private String headerText;
+    private Json.Parser parser;
+
+    Reader(String source, FileChannel channel) {
+      this.source = source;
+      this.channel = channel;
+    }
+
+    SafeTensorsFile read() throws IOException {
+      long fileSize = channel.size();
+      if (fileSize < 8) {
+        throw error(fileSize, "truncated", "expected an 8-byte header length, found " + fileSize
+            + " bytes; this is not a safetensors file, or an incomplete one");
+      }
+      long headerLength = readBytes(0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      if (headerLength < 0 || headerLength > fileSize - 8) {
+        throw error(0, "header length out of range", "the header length is "
+            + Long.toUnsignedString(headerLength) + " bytes but only " + (fileSize - 8)
+            + " bytes follow; the file is truncated or not a safetensors file");
+      }
+      if (headerLength > MAX_HEADER_BYTES) {
+        throw error(0, "header too large", headerLength + " bytes, more than the "
+            + MAX_HEADER_BYTES + " bytes the reference implementation allows");
+      }
+      Map<String, Object> header = parseHeader(readBytes(8, (int) headerLength));
+      long dataStart = 8 + headerLength;
+      long dataLength = fileSize - dataStart;
+
+      Map<String, String> metadata = new LinkedHashMap<>();
+      List<Entry> entries = new ArrayList<>();
+      for (Map.Entry<String, Object> e : header.entrySet()) {
+        if (e.getKey().equals(METADATA_KEY)) {
+          metadata = metadata(e.getValue());
+        } else {
+          entries.add(entry(e.getKey(), e.getValue(), dataStart));
+        }
+      }
+      checkCoverage(entries, dataStart, dataLength);
+
+      List<SafeTensor> tensors = new ArrayList<>();
+      for (Entry entry : entries) {
+        tensors.add(readTensor(entry, dataStart));
+      }
+      return new SafeTensorsFile(source, tensors, metadata);
+    }
+
+    private Map<String, Object> parseHeader(ByteBuffer bytes) throws IOException {
+      CharsetDecoder decoder = UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      CharBuffer chars = CharBuffer.allocate(bytes.remaining());
+      if (decoder.decode(bytes, chars, true).isError() || decoder.flush(chars).isError()) {
+        throw error(8 + bytes.position(), "bad header", "the JSON header is not valid UTF-8");
+      }
+      headerText = chars.flip().toString();
+      if (headerText.isEmpty() || headerText.charAt(0) != '{') {
+        throw error(8, "bad header", "the JSON header must start with '{'; this is not a"
+            + " safetensors file");
+      }
+      parser = new Json.Parser(headerText);
+      try {
+        @SuppressWarnings("unchecked") // a header starting with '{' parses to a map
+        Map<String, Object> map = (Map<String, Object>) parser.parse();
+        return map;
+      } catch (Json.ParseException e) {
+        throw error(headerByte(e.charOffset), "bad header", "malformed JSON: " + e.getMessage());
+      }
+    }
+
+    private Map<String, String> metadata(Object value) throws IOException {
+      if (!(value instanceof Map)) {
+        throw error(8, "bad metadata", METADATA_KEY + " must be an object of strings, found "
+            + Json.write(value instanceof Double ? value.toString() : value));
+      }
+      Map<String, String> metadata = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        if (!(e.getValue() instanceof String)) {
+          throw error(at(value), "bad metadata", "the value of " + Json.quote((String) e.getKey())
+              + " is not a string; the format allows string values only");
+        }
+        metadata.put((String) e.getKey(), (String) e.getValue());
+      }
+      return metadata;
+    }
+
+    private Entry entry(String name, Object value, long dataStart) throws IOException {
+      if (!(value instanceof Map)) {
+        throw error(8, "bad tensor entry", "tensor '" + name + "' must be an object with dtype,"
+            + " shape and data_offsets");
+      }
+      Map<?, ?> map = (Map<?, ?>) value;
+      long at = at(map);
+      for (Object key : map.keySet()) {
+        if (!Set.of("dtype", "shape", "data_offsets").contains(key)) {
+          throw error(at, "bad tensor entry", "tensor '" + name + "' has unknown field "
+              + Json.quote((String) key) + "; expected dtype, shape and data_offsets");
+        }
+      }
+      DType dtype = dtype(name, map.get("dtype"), at);
+      long[] shape = longs(name, "shape", map.get("shape"), -1, at);
+      long[] offsets = longs(name, "data_offsets", map.get("data_offsets"), 2, at);
+      if (offsets[1] < offsets[0]) {
+        throw error(at, "bad data_offsets", "tensor '" + name + "' has data_offsets "
+            + Arrays.toString(offsets) + ": the end is before the begin");
+      }
+      long elements = 1;
+      int[] dims = new int[shape.length];
+      for (int i = 0; i < shape.length; i++) {
+        if (shape[i] > Integer.MAX_VALUE) {
+          throw error(at, "tensor too large", "tensor '" + name + "' has dimension " + shape[i]
+              + "; jgrad holds at most " + Integer.MAX_VALUE + " per dimension");
+        }
+        dims[i] = (int) shape[i];
+        elements = elements == 0 ? 0 : Math.min(Math.multiplyHigh(elements, shape[i]) != 0
+            ? Long.MAX_VALUE : elements * shape[i], Long.MAX_VALUE / 8);
+      }
+      long expected = elements * dtype.byteSize();
+      long actual = offsets[1] - offsets[0];
+      if (actual != expected) {
+        throw error(dataStart + offsets[0], "size mismatch", "tensor '" + name + "' has "
+            + actual + " bytes (data_offsets " + Arrays.toString(offsets) + ") but shape "
+            + Arrays.toString(shape) + " " + dtypeName(dtype) + " needs " + expected);
+      }
+      if (expected > Integer.MAX_VALUE - 8) {
+        throw error(dataStart + offsets[0], "tensor too large", "tensor '" + name + "' has "
+            + expected + " bytes, more than one Java array holds; split it when saving");
+      }
+      return new Entry(name, dtype, Shape.of(dims), offsets[0], offsets[1], at);
+    }
+
+    private DType dtype(String name, Object value, long at) throws IOException {
+      if ("F32".equals(value)) {
+        return DType.FLOAT32;
+      } else if ("F64".equals(value)) {
+        return DType.FLOAT64;
+      } else if (value instanceof String && UNSUPPORTED_DTYPES.contains(value)) {
+        throw error(at, "unsupported dtype", "tensor '" + name + "' is " + value + "; jgrad reads"
+            + " F32 and F64 only: convert the tensor when saving (in PyTorch: t.float())");
+      }
+      throw error(at, "unknown dtype", "tensor '" + name + "' has dtype "
+          + (value == null ? "missing" : Json.write(value instanceof Double ? "" + value : value))
+          + "; expected \"F32\" or \"F64\"");
+    }
+
+    private long[] longs(String name, String field, Object value, int length, long at)
+        throws IOException {
+      if (!(value instanceof List)) {
+        throw error(at, "bad " + field, "tensor '" + name + "' has " + (value == null
+            ? "no " + field : "a " + field + " that is not an array of integers"));
+      }
+      List<?> list = (List<?>) value;
+      if (length >= 0 && list.size() != length) {
+        throw error(at, "bad " + field, "tensor '" + name + "' has " + list.size() + " "
+            + field + ", expected " + length);
+      }
+      long[] out = new long[list.size()];
+      for (int i = 0; i < out.length; i++) {
+        if (!(list.get(i) instanceof Long) || (Long) list.get(i) < 0) {
+          throw error(at, "bad " + field, "tensor '" + name + "' has " + field + " " + list
+              + "; every entry must be a non-negative integer");
+        }
+        out[i] = (Long) list.get(i);
+      }
+      return out;
+    }
+
+    /** The tensors must tile the data section exactly: no gap, no overlap, nothing after. */
+    private void checkCoverage(List<Entry> entries, long dataStart, long dataLength)
+        throws IOException {
+      entries.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
+      long covered = 0;
+      String previous = null;
+      for (Entry e : entries) {
+        if (e.begin != covered) {
+          String problem = e.begin > covered ? "gap in data" : "overlapping data";
+          throw error(dataStart + Math.min(e.begin, covered), problem, "tensor '" + e.name
+              + "' begins at data byte " + e.begin + " but " + (previous == null
+                  ? "the first tensor must begin at 0"
+                  : "the previous tensor '" + previous + "' ends at " + covered)
+              + "; the tensors must cover the data section back to back");
+        }
+        if (e.end > dataLength) {
+          throw error(dataStart + dataLength, "truncated", "tensor '" + e.name + "' ends at data"
+              + " byte " + e.end + " but the data section has only " + dataLength + " bytes");
+        }
+        covered = e.end;
+        previous = e.name;
+      }
+      if (covered != dataLength) {
+        throw error(dataStart + covered, "trailing garbage", (dataLength - covered) + " bytes"
+            + " after the last tensor" + (previous == null ? "" : " '" + previous + "'")
+            + "; the tensors must cover the data section exactly");
+      }
+    }
+
+    private SafeTensor readTensor(Entry e, long dataStart) throws IOException {
+      ByteBuffer bytes = readBytes(dataStart + e.begin, (int) (e.end - e.begin))
+          .order(ByteOrder.LITTLE_ENDIAN);
+      if (e.dtype == DType.FLOAT32) {
+        float[] data = new float[bytes.remaining() / 4];
+        bytes.asFloatBuffer().get(data);
+        return SafeTensor.ofFloats(e.name, e.shape, data);
+      }
+      double[] data = new double[bytes.remaining() / 8];
+      bytes.asDoubleBuffer().get(data);
+      return SafeTensor.ofDoubles(e.name, e.shape, data);
+    }
+
+    private ByteBuffer readBytes(long position, int length) throws IOException {
+      ByteBuffer buf = ByteBuffer.allocate(length);
+      while (buf.hasRemaining()) {
+        int n = channel.read(buf, position + buf.position());
+        if (n < 0) {
+          throw error(position + buf.position(), "truncated", "expected " + length
+              + " bytes from byte " + position + "; the file shrank while being read");
+        }
+      }
+      return buf.flip();
+    }
+
+    /** File offset of a header object. */
+    private long at(Object map) {
+      int charOffset = parser.offsetOf(map);
+      return charOffset < 0 ? 8 : headerByte(charOffset);
+    }
+
+    private long headerByte(int charOffset) {
+      return 8 + Utf8.encodedLength(headerText.subSequence(0, charOffset));
+    }
+
+    private SafeTensorsFormatException error(long offset, String problem, String detail) {
+      return new SafeTensorsFormatException(source, offset, problem, detail);
+    }
+  }
+
+  /** A validated header entry. */
+  private record Entry(String name, DType dtype, Shape shape, long begin, long end, long at) {}
+}
