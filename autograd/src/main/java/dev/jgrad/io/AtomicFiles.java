@@ -101,7 +101,7 @@ public final class AtomicFiles {
     }
   }
 
-  /** Makes the rename itself durable; not possible on every OS (e.g. Windows), hence best effort. */
+  /** Makes the rename durable too; best effort, as not every OS (e.g. Windows) allows it. */
   private static void syncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);

@@ -31,7 +31,7 @@ public enum IdxType {
     return byteSize;
   }
 
-  /** True for the integer types (ubyte, byte, short, int), which {@link IdxArray#toIntArray} reads. */
+  /** True for ubyte, byte, short and int, the types {@link IdxArray#toIntArray} reads. */
   public boolean isIntegral() {
     return this != FLOAT && this != DOUBLE;
   }

@@ -282,7 +282,8 @@ final class Json {
   }
 
   /**
-   * Compact JSON for a Map (keys in iteration order), List, String, Long/Integer, Boolean or null.
+   * Compact JSON for a Map (keys in iteration order), List, String, Long/Integer, finite Double,
+   * Boolean or null.
    */
   static String write(Object value) {
     StringBuilder sb = new StringBuilder();
@@ -297,6 +298,9 @@ final class Json {
       sb.append(quote((String) value));
     } else if (value instanceof Long || value instanceof Integer || value instanceof Boolean) {
       sb.append(value);
+    } else if (value instanceof Double && Double.isFinite((Double) value)) {
+      sb.append(value); // Java's spelling (1.0E-5); the parser reads it back, serde may differ
+
     } else if (value instanceof Map) {
       sb.append('{');
       boolean first = true;

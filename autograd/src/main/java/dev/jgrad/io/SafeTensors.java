@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.base.Utf8;
+import com.google.common.math.LongMath;
 import com.google.common.primitives.UnsignedBytes;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
@@ -266,7 +267,7 @@ public final class SafeTensors {
     private Map<String, String> metadata(Object value) throws IOException {
       if (!(value instanceof Map)) {
         throw error(8, "bad metadata", METADATA_KEY + " must be an object of strings, found "
-            + Json.write(value instanceof Double ? value.toString() : value));
+            + Json.write(value));
       }
       Map<String, String> metadata = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
@@ -299,7 +300,7 @@ public final class SafeTensors {
         throw error(at, "bad data_offsets", "tensor '" + name + "' has data_offsets "
             + Arrays.toString(offsets) + ": the end is before the begin");
       }
-      long elements = 1;
+      long expected = dtype.byteSize(); // saturating: a hostile shape cannot overflow
       int[] dims = new int[shape.length];
       for (int i = 0; i < shape.length; i++) {
         if (shape[i] > Integer.MAX_VALUE) {
@@ -307,10 +308,8 @@ public final class SafeTensors {
               + "; jgrad holds at most " + Integer.MAX_VALUE + " per dimension");
         }
         dims[i] = (int) shape[i];
-        elements = elements == 0 ? 0 : Math.min(Math.multiplyHigh(elements, shape[i]) != 0
-            ? Long.MAX_VALUE : elements * shape[i], Long.MAX_VALUE / 8);
+        expected = LongMath.saturatedMultiply(expected, shape[i]);
       }
-      long expected = elements * dtype.byteSize();
       long actual = offsets[1] - offsets[0];
       if (actual != expected) {
         throw error(dataStart + offsets[0], "size mismatch", "tensor '" + name + "' has "
@@ -321,7 +320,7 @@ public final class SafeTensors {
         throw error(dataStart + offsets[0], "tensor too large", "tensor '" + name + "' has "
             + expected + " bytes, more than one Java array holds; split it when saving");
       }
-      return new Entry(name, dtype, Shape.of(dims), offsets[0], offsets[1], at);
+      return new Entry(name, dtype, Shape.of(dims), offsets[0], offsets[1]);
     }
 
     private DType dtype(String name, Object value, long at) throws IOException {
@@ -334,7 +333,7 @@ public final class SafeTensors {
             + " F32 and F64 only: convert the tensor when saving (in PyTorch: t.float())");
       }
       throw error(at, "unknown dtype", "tensor '" + name + "' has dtype "
-          + (value == null ? "missing" : Json.write(value instanceof Double ? "" + value : value))
+          + (value == null ? "missing" : Json.write(value))
           + "; expected \"F32\" or \"F64\"");
     }
 
@@ -363,24 +362,25 @@ public final class SafeTensors {
     /** The tensors must tile the data section exactly: no gap, no overlap, nothing after. */
     private void checkCoverage(List<Entry> entries, long dataStart, long dataLength)
         throws IOException {
-      entries.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
+      entries.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
       long covered = 0;
       String previous = null;
       for (Entry e : entries) {
-        if (e.begin != covered) {
-          String problem = e.begin > covered ? "gap in data" : "overlapping data";
-          throw error(dataStart + Math.min(e.begin, covered), problem, "tensor '" + e.name
-              + "' begins at data byte " + e.begin + " but " + (previous == null
+        if (e.begin() != covered) {
+          String problem = e.begin() > covered ? "gap in data" : "overlapping data";
+          throw error(dataStart + Math.min(e.begin(), covered), problem, "tensor '" + e.name()
+              + "' begins at data byte " + e.begin() + " but " + (previous == null
                   ? "the first tensor must begin at 0"
                   : "the previous tensor '" + previous + "' ends at " + covered)
               + "; the tensors must cover the data section back to back");
         }
-        if (e.end > dataLength) {
-          throw error(dataStart + dataLength, "truncated", "tensor '" + e.name + "' ends at data"
-              + " byte " + e.end + " but the data section has only " + dataLength + " bytes");
+        if (e.end() > dataLength) {
+          throw error(dataStart + dataLength, "truncated", "tensor '" + e.name() + "' ends at"
+              + " data byte " + e.end() + " but the data section has only " + dataLength
+              + " bytes");
         }
-        covered = e.end;
-        previous = e.name;
+        covered = e.end();
+        previous = e.name();
       }
       if (covered != dataLength) {
         throw error(dataStart + covered, "trailing garbage", (dataLength - covered) + " bytes"
@@ -390,16 +390,16 @@ public final class SafeTensors {
     }
 
     private SafeTensor readTensor(Entry e, long dataStart) throws IOException {
-      ByteBuffer bytes = readBytes(dataStart + e.begin, (int) (e.end - e.begin))
+      ByteBuffer bytes = readBytes(dataStart + e.begin(), (int) (e.end() - e.begin()))
           .order(ByteOrder.LITTLE_ENDIAN);
-      if (e.dtype == DType.FLOAT32) {
+      if (e.dtype() == DType.FLOAT32) {
         float[] data = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(data);
-        return SafeTensor.ofFloats(e.name, e.shape, data);
+        return SafeTensor.ofFloats(e.name(), e.shape(), data);
       }
       double[] data = new double[bytes.remaining() / 8];
       bytes.asDoubleBuffer().get(data);
-      return SafeTensor.ofDoubles(e.name, e.shape, data);
+      return SafeTensor.ofDoubles(e.name(), e.shape(), data);
     }
 
     private ByteBuffer readBytes(long position, int length) throws IOException {
@@ -430,5 +430,5 @@ public final class SafeTensors {
   }
 
   /** A validated header entry. */
-  private record Entry(String name, DType dtype, Shape shape, long begin, long end, long at) {}
+  private record Entry(String name, DType dtype, Shape shape, long begin, long end) {}
 }

@@ -1,0 +1,301 @@
+package dev.jgrad.io;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafeTensorsTest {
+  @TempDir Path dir;
+
+  // ---- golden bytes ----
+
+  /** From the spec by hand: 8-byte LE length, JSON padded with spaces to 8, LE data. */
+  @Test
+  void singleTensorBytesFollowTheSpec() {
+    byte[] actual = SafeTensors.toBytes(
+        List.of(SafeTensor.ofFloats("x", Shape.of(1), new float[] {1.5f})), Map.of());
+    String json = "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"; // 54 bytes
+    byte[] expected = concat(
+        new byte[] {56, 0, 0, 0, 0, 0, 0, 0}, // 54 rounded up to a multiple of 8
+        (json + "  ").getBytes(UTF_8),
+        new byte[] {0, 0, (byte) 0xC0, 0x3F}); // 1.5f = 0x3FC00000, little-endian
+    assertArrayEquals(expected, actual);
+  }
+
+  /**
+   * Two dtypes and metadata: F64 goes first, metadata first in the header. The hex string is what
+   * the reference implementation (Python safetensors 0.8.0, safetensors.numpy.save) produced for
+   * {"w": float32 [[1, 2], [3, -0.5]], "b": float64 [0.25]}, metadata {"epoch": "3"}; the same
+   * bytes are also spelled out from the spec below.
+   */
+  @Test
+  void mixedDtypesMatchTheReferenceImplementation() {
+    byte[] actual = SafeTensors.toBytes(List.of(
+        SafeTensor.ofFloats("w", Shape.of(2, 2), new float[] {1, 2, 3, -0.5f}),
+        SafeTensor.ofDoubles("b", Shape.of(1), new double[] {0.25})), Map.of("epoch", "3"));
+
+    String json = "{\"__metadata__\":{\"epoch\":\"3\"},"
+        + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},"
+        + "\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[8,24]}}"; // 139 bytes
+    ByteBuffer data = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+    data.putDouble(0.25).putFloat(1).putFloat(2).putFloat(3).putFloat(-0.5f);
+    byte[] bySpec = concat(new byte[] {(byte) 144, 0, 0, 0, 0, 0, 0, 0},
+        (json + "     ").getBytes(UTF_8), data.array());
+    assertArrayEquals(bySpec, actual);
+
+    String reference = "90000000000000007b225f5f6d657461646174615f5f223a7b2265706f6368223a2233227d"
+        + "2c2262223a7b226474797065223a22463634222c227368617065223a5b315d2c22646174615f6f666673"
+        + "657473223a5b302c385d7d2c2277223a7b226474797065223a22463332222c227368617065223a5b322c"
+        + "325d2c22646174615f6f666673657473223a5b382c32345d7d7d2020202020000000000000d03f000080"
+        + "3f0000004000004040000000bf";
+    assertEquals(reference, HexFormat.of().formatHex(actual));
+  }
+
+  // ---- round trips ----
+
+  @Test
+  void roundTripsTensorsAndMetadata() throws IOException {
+    Path file = dir.resolve("model.safetensors");
+    float[] w = {1, -2, 3.5f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NaN};
+    double[] d = {Math.PI, -0.0, Double.NEGATIVE_INFINITY};
+    SafeTensors.write(file, List.of(
+            SafeTensor.ofFloats("fc1.weight", Shape.of(2, 3), w),
+            SafeTensor.ofDoubles("stats", Shape.of(3), d),
+            SafeTensor.ofFloats("scalar", Shape.scalar(), new float[] {7}),
+            SafeTensor.ofFloats("empty", Shape.of(0, 3), new float[0]),
+            SafeTensor.lazyFloats("fc1.bias", Shape.of(2), () -> new float[] {0.5f, -0.5f})),
+        Map.of("epoch", "3", "note", "quote \" slash \\ newline \n tab \t ctl \u0001 snow \u2603"));
+
+    assertEquals(0, (Files.size(file) - 8 - 48 - 3 * 8 - 2 * 4 - 4) % 8,
+        "data starts 8-aligned");
+    SafeTensorsFile f = SafeTensors.read(file);
+    assertEquals(List.of("stats", "empty", "fc1.bias", "fc1.weight", "scalar"), f.names());
+    assertArrayEquals(w, f.get("fc1.weight").floats());
+    assertEquals(Shape.of(2, 3), f.get("fc1.weight").shape());
+    assertArrayEquals(d, f.get("stats").doubles());
+    assertEquals(DType.FLOAT64, f.get("stats").dtype());
+    assertArrayEquals(new float[] {7}, f.get("scalar").floats());
+    assertEquals(Shape.scalar(), f.get("scalar").shape());
+    assertEquals(Shape.of(0, 3), f.get("empty").shape());
+    assertArrayEquals(new float[] {0.5f, -0.5f}, f.get("fc1.bias").floats());
+    assertEquals(Map.of("epoch", "3",
+        "note", "quote \" slash \\ newline \n tab \t ctl \u0001 snow \u2603"), f.metadata());
+    assertArrayEquals(new double[] {0.5, -0.5}, f.get("fc1.bias").toDoubleArray());
+    assertArrayEquals(new float[] {(float) Math.PI, -0f, Float.NEGATIVE_INFINITY},
+        f.get("stats").toFloatArray());
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> f.get("fc2.weight"));
+    assertTrue(e.getMessage().startsWith(file + " has no tensor 'fc2.weight'; it has [stats,"),
+        e.getMessage());
+  }
+
+  @Test
+  void writingIsDeterministicWhateverTheInputOrder() {
+    SafeTensor a = SafeTensor.ofFloats("a", Shape.of(1), new float[] {1});
+    SafeTensor b = SafeTensor.ofDoubles("b", Shape.of(1), new double[] {2});
+    SafeTensor c = SafeTensor.ofFloats("\u00e9", Shape.of(1), new float[] {3});
+    SafeTensor z = SafeTensor.ofFloats("Z", Shape.of(1), new float[] {4});
+    byte[] one = SafeTensors.toBytes(List.of(a, b, c, z), Map.of("k1", "1", "k2", "2"));
+    byte[] two = SafeTensors.toBytes(List.of(z, c, b, a), Map.of("k2", "2", "k1", "1"));
+    assertArrayEquals(one, two);
+    String header = new String(one, 8, (int) ByteBuffer.wrap(one).order(ByteOrder.LITTLE_ENDIAN)
+        .getLong(), UTF_8);
+    assertTrue(header.indexOf("\"b\"") < header.indexOf("\"Z\"")
+        && header.indexOf("\"Z\"") < header.indexOf("\"a\"")
+        && header.indexOf("\"a\"") < header.indexOf("\"\u00e9\""), header);
+  }
+
+  // ---- atomic replace ----
+
+  @Test
+  void failingPayloadLeavesThePreviousFileIntact() throws IOException {
+    Path file = dir.resolve("model.safetensors");
+    SafeTensors.write(file, List.of(SafeTensor.ofFloats("w", Shape.of(2), new float[] {1, 2})));
+    byte[] before = Files.readAllBytes(file);
+
+    UncheckedIOException gpuLost = new UncheckedIOException(new IOException("device lost"));
+    UncheckedIOException thrown = assertThrows(UncheckedIOException.class,
+        () -> SafeTensors.write(file, List.of(
+            SafeTensor.ofFloats("a", Shape.of(100_000), new float[100_000]), // written first
+            SafeTensor.lazyFloats("w", Shape.of(2), () -> {
+              throw gpuLost;
+            }))));
+    assertSame(gpuLost, thrown);
+    assertArrayEquals(before, Files.readAllBytes(file));
+    assertArrayEquals(new float[] {1, 2}, SafeTensors.read(file).get("w").floats());
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList(), "no temporary file left behind");
+    }
+
+    IllegalArgumentException wrongLength = assertThrows(IllegalArgumentException.class,
+        () -> SafeTensors.write(file, List.of(
+            SafeTensor.lazyFloats("w", Shape.of(3), () -> new float[] {1, 2}))));
+    assertEquals("tensor 'w' has 2 values but shape [3] needs 3; pass data that matches the"
+        + " shape", wrongLength.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(file));
+  }
+
+  @Test
+  void rejectsBadTensorLists() {
+    SafeTensor a = SafeTensor.ofFloats("a", Shape.of(1), new float[] {1});
+    IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+        () -> SafeTensors.toBytes(List.of(a, a), Map.of()));
+    assertEquals("two tensors are named 'a'; names must be unique", dup.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> SafeTensor.ofFloats("__metadata__", Shape.of(1), new float[1]));
+    assertThrows(IllegalArgumentException.class,
+        () -> SafeTensor.ofFloats("", Shape.of(1), new float[1]));
+    assertThrows(IllegalArgumentException.class,
+        () -> SafeTensor.ofDoubles("d", Shape.of(2, 2), new double[3]));
+    IllegalStateException wrongType = assertThrows(IllegalStateException.class, a::doubles);
+    assertEquals("tensor 'a' is F32; call floats() or toDoubleArray()", wrongType.getMessage());
+  }
+
+  // ---- corrupt files ----
+
+  @Test
+  void rejectsTruncatedAndOversizedHeaders() throws IOException {
+    assertCorrupt(new byte[] {1, 2, 3}, 3, "truncated at byte 3: expected an 8-byte header"
+        + " length, found 3 bytes");
+    assertCorrupt(concat(le(1000), "{}".getBytes(UTF_8)), 0,
+        "header length out of range at byte 0: the header length is 1000 bytes but only 2 bytes"
+            + " follow");
+    assertCorrupt(concat(le(-1), new byte[8]), 0,
+        "header length out of range at byte 0: the header length is 18446744073709551615 bytes");
+  }
+
+  @Test
+  void rejectsHeadersThatAreNotJsonObjects() throws IOException {
+    assertCorrupt(concat(le(4), new byte[] {'{', (byte) 0xC3, 0x28, '}'}), 9,
+        "bad header at byte 9: the JSON header is not valid UTF-8");
+    assertCorrupt(withHeader("[1,2]  ", new byte[0]), 8,
+        "bad header at byte 8: the JSON header must start with '{'");
+    assertCorrupt(withHeader("{\"a\":1,}", new byte[0]), 15,
+        "bad header at byte 15: malformed JSON: unexpected '}', expected a key string");
+    // The second key starts at character 8 but byte 9 of the header: \u00e9 takes two bytes.
+    assertCorrupt(withHeader("{\"\u00e9\":{},\"\u00e9\":{}}", new byte[0]), 17,
+        "bad header at byte 17: malformed JSON: duplicate key \"\u00e9\"");
+    assertCorrupt(withHeader("{} x", new byte[0]), 11,
+        "bad header at byte 11: malformed JSON: unexpected 'x' after the JSON value");
+  }
+
+  @Test
+  void rejectsBadTensorEntries() throws IOException {
+    String w = "{\"w\":{\"dtype\":\"%s\",\"shape\":%s,\"data_offsets\":%s}}";
+    byte[] eight = new byte[8];
+    assertCorrupt(withHeader(String.format(w, "F99", "[2]", "[0,8]"), eight), 13,
+        "unknown dtype at byte 13: tensor 'w' has dtype \"F99\"; expected \"F32\" or \"F64\"");
+    assertCorrupt(withHeader(String.format(w, "F16", "[4]", "[0,8]"), eight), 13,
+        "unsupported dtype at byte 13: tensor 'w' is F16; jgrad reads F32 and F64 only");
+    assertCorrupt(withHeader(String.format(w, "F32", "[-2]", "[0,8]"), eight), 13,
+        "bad shape at byte 13: tensor 'w' has shape [-2]; every entry must be a non-negative"
+            + " integer");
+    assertCorrupt(withHeader(String.format(w, "F32", "[2.0]", "[0,8]"), eight), 13,
+        "bad shape at byte 13");
+    assertCorrupt(withHeader(String.format(w, "F32", "2", "[0,8]"), eight), 13,
+        "bad shape at byte 13: tensor 'w' has a shape that is not an array of integers");
+    assertCorrupt(withHeader(String.format(w, "F32", "[2]", "[0,4,8]"), eight), 13,
+        "bad data_offsets at byte 13: tensor 'w' has 3 data_offsets, expected 2");
+    assertCorrupt(withHeader(String.format(w, "F32", "[2]", "[8,0]"), eight), 13,
+        "bad data_offsets at byte 13: tensor 'w' has data_offsets [8, 0]: the end is before");
+    assertCorrupt(withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}", eight), 13,
+        "bad data_offsets at byte 13: tensor 'w' has no data_offsets");
+    assertCorrupt(withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],"
+        + "\"extra\":1}}", eight), 13, "bad tensor entry at byte 13: tensor 'w' has unknown field"
+        + " \"extra\"");
+    assertCorrupt(withHeader("{\"w\":[1]}", eight), 8,
+        "bad tensor entry at byte 8: tensor 'w' must be an object");
+    assertCorrupt(withHeader("{\"__metadata__\":{\"epoch\":3}}", new byte[0]), 24,
+        "bad metadata at byte 24: the value of \"epoch\" is not a string");
+  }
+
+  @Test
+  void rejectsDataThatDoesNotMatchTheHeader() throws IOException {
+    String w = "{\"w\":{\"dtype\":\"F32\",\"shape\":[%s],\"data_offsets\":[%s]}}";
+    String two = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[%s]},"
+        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[%s]}}";
+    byte[] eight = new byte[8];
+
+    int wData = 8 + 56; // the header of one tensor below is 54 bytes, padded to 56
+    SafeTensorsFormatException e = assertCorrupt(withHeader(String.format(w, "3", "0,8"), eight),
+        wData, "size mismatch at byte 64: tensor 'w' has 8 bytes (data_offsets [0, 8]) but shape"
+            + " [3] F32 needs 12");
+    assertEquals(wData, e.offset(), "the offset of the tensor's data in the file");
+    assertCorrupt(withHeader(String.format(w, "2", "0,8"), new byte[6]), wData + 6,
+        "truncated at byte 70: tensor 'w' ends at data byte 8 but the data section has only 6");
+    assertCorrupt(withHeader(String.format(w, "2", "0,8"), new byte[12]), wData + 8,
+        "trailing garbage at byte 72: 4 bytes after the last tensor 'w'");
+    assertCorrupt(withHeader(String.format(w, "2", "4,12"), new byte[12]), wData,
+        "gap in data at byte 64: tensor 'w' begins at data byte 4 but the first tensor must"
+            + " begin at 0");
+    int abData = 8 + 112; // two entries: 107 or 108 bytes, padded to 112
+    assertCorrupt(withHeader(String.format(two, "0,4", "8,12"), new byte[12]), abData + 4,
+        "gap in data at byte 124: tensor 'b' begins at data byte 8 but the previous tensor 'a'"
+            + " ends at 4");
+    assertCorrupt(withHeader(String.format(two, "0,4", "2,6"), new byte[6]), abData + 2,
+        "overlapping data at byte 122: tensor 'b' begins at data byte 2 but the previous tensor"
+            + " 'a' ends at 4");
+    assertCorrupt(withHeader("{}", new byte[3]), 16,
+        "trailing garbage at byte 16: 3 bytes after the last tensor");
+  }
+
+  @Test
+  void readsAnEmptyFileOfTensors() throws IOException {
+    Path file = dir.resolve("empty.safetensors");
+    SafeTensors.write(file, List.of());
+    assertArrayEquals(concat(le(8), "{}      ".getBytes(UTF_8)), Files.readAllBytes(file));
+    assertEquals(List.of(), SafeTensors.read(file).names());
+  }
+
+  private SafeTensorsFormatException assertCorrupt(byte[] content, long offset, String message)
+      throws IOException {
+    Path file = dir.resolve("bad.safetensors");
+    Files.write(file, content);
+    SafeTensorsFormatException e =
+        assertThrows(SafeTensorsFormatException.class, () -> SafeTensors.read(file));
+    assertTrue(e.getMessage().startsWith(file + ": " + message), e.getMessage());
+    assertEquals(offset, e.offset(), e.getMessage());
+    return e;
+  }
+
+  /** A file with {@code json} as header, padded with spaces to 8 bytes, then {@code data}. */
+  private static byte[] withHeader(String json, byte[] data) {
+    byte[] text = json.getBytes(UTF_8);
+    int padded = (text.length + 7) / 8 * 8;
+    byte[] header = java.util.Arrays.copyOf(text, padded);
+    java.util.Arrays.fill(header, text.length, padded, (byte) ' ');
+    return concat(le(padded), header, data);
+  }
+
+  private static byte[] le(long value) {
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}
