@@ -99,7 +99,13 @@ public final class Ops {
     Resolved r = resolved.get(key);
     if (r == null) {
       OpRegistry registry = OpRegistry.global();
-      r = new Resolved(registry.definition(name), registry.kernel(name, backend.name()));
+      OpDef def = registry.definition(name);
+      Kernel kernel = registry.findKernel(name, backend.name()).orElse(null);
+      if (kernel == null && CpuFallbackKernel.enabled()
+          && registry.findKernel(name, "cpu").isPresent()) {
+        kernel = new CpuFallbackKernel(name, registry.findKernel(name, "cpu").get());
+      }
+      r = new Resolved(def, kernel != null ? kernel : registry.kernel(name, backend.name()));
       resolved.put(key, r);
     }
     return r;

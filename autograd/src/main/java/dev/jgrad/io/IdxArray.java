@@ -7,6 +7,7 @@ import static com.google.common.base.Preconditions.checkState;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The content of one IDX file: element type, dimensions and the elements in row-major order.
@@ -56,37 +57,34 @@ public final class IdxArray {
   /** 16-bit signed integers (IDX type 0x0B). */
   public static IdxArray ofShorts(short[] data, int... dims) {
     checkNotNull(data, "data is null");
-    int[] d = checkedDims(dims, data.length);
-    ByteBuffer buf = ByteBuffer.allocate(data.length * 2);
-    buf.asShortBuffer().put(data);
-    return new IdxArray(IdxType.SHORT, d, buf.array());
+    return encode(IdxType.SHORT, data.length, dims, buf -> buf.asShortBuffer().put(data));
   }
 
   /** 32-bit signed integers (IDX type 0x0C). */
   public static IdxArray ofInts(int[] data, int... dims) {
     checkNotNull(data, "data is null");
-    int[] d = checkedDims(dims, data.length);
-    ByteBuffer buf = ByteBuffer.allocate(Math.multiplyExact(data.length, 4));
-    buf.asIntBuffer().put(data);
-    return new IdxArray(IdxType.INT, d, buf.array());
+    return encode(IdxType.INT, data.length, dims, buf -> buf.asIntBuffer().put(data));
   }
 
   /** 32-bit floats (IDX type 0x0D). */
   public static IdxArray ofFloats(float[] data, int... dims) {
     checkNotNull(data, "data is null");
-    int[] d = checkedDims(dims, data.length);
-    ByteBuffer buf = ByteBuffer.allocate(Math.multiplyExact(data.length, 4));
-    buf.asFloatBuffer().put(data);
-    return new IdxArray(IdxType.FLOAT, d, buf.array());
+    return encode(IdxType.FLOAT, data.length, dims, buf -> buf.asFloatBuffer().put(data));
   }
 
   /** 64-bit floats (IDX type 0x0E). */
   public static IdxArray ofDoubles(double[] data, int... dims) {
     checkNotNull(data, "data is null");
-    int[] d = checkedDims(dims, data.length);
-    ByteBuffer buf = ByteBuffer.allocate(Math.multiplyExact(data.length, 8));
-    buf.asDoubleBuffer().put(data);
-    return new IdxArray(IdxType.DOUBLE, d, buf.array());
+    return encode(IdxType.DOUBLE, data.length, dims, buf -> buf.asDoubleBuffer().put(data));
+  }
+
+  /** Big-endian bytes of {@code length} elements that {@code put} writes into a buffer. */
+  private static IdxArray encode(IdxType type, int length, int[] dims, Consumer<ByteBuffer> put) {
+    int[] d = checkedDims(dims, length);
+    checkedSize(type, d);
+    ByteBuffer buf = ByteBuffer.allocate(length * type.byteSize()); // big-endian by default
+    put.accept(buf);
+    return new IdxArray(type, d, buf.array());
   }
 
   public IdxType type() {

@@ -1,0 +1,137 @@
+package dev.jgrad.api.op;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.api.DType;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A GPU kernel given as PTX text: the entry point per dtype, the launch geometry and the kernel
+ * arguments, all computed from the {@link KernelCall}. A backend that can run PTX implements
+ * {@link Launcher}; plugins register a {@code PtxKernel} for that backend's name and never touch
+ * backend classes.
+ *
+ * <pre>{@code
+ * String ptx = PtxKernel.resource(Swish.class, "/acme/swish.ptx");
+ * registration.kernel("acme::swish", "cuda", PtxKernel.builder(ptx)
+ *     .entry(DType.FLOAT32, "swish_f32").entry(DType.FLOAT64, "swish_f64")
+ *     .elementwise()   // one thread per output element, 256 per block
+ *     .args(c -> List.of(c.input(0), c.output(), c.attrs().getDouble("beta"),
+ *         c.output().length()))
+ *     .build());
+ * }</pre>
+ *
+ * <p>Arguments may be {@link dev.jgrad.api.DeviceBuffer}s (passed as device pointers),
+ * {@code Integer}, {@code Long}, {@code Float} or {@code Double}; a {@code Double} is passed as a
+ * {@code float} when the call's dtype is FLOAT32, so one argument list serves both entry points.
+ */
+public final class PtxKernel implements Kernel {
+  /** What a backend able to run PTX implements. */
+  public interface Launcher {
+    void launch(PtxKernel kernel, KernelCall call);
+  }
+
+  /** Grid and block sizes in x (1-D launches cover what ops need). */
+  public record Geometry(int gridX, int blockX) {}
+
+  private final String ptx;
+  private final Map<DType, String> entries;
+  private final Function<KernelCall, Geometry> geometry;
+  private final Function<KernelCall, List<Object>> args;
+
+  private PtxKernel(Builder b) {
+    this.ptx = b.ptx;
+    this.entries = Map.copyOf(b.entries);
+    this.geometry = checkNotNull(b.geometry, "set the launch geometry (elementwise() or geometry)");
+    this.args = checkNotNull(b.args, "set the kernel arguments with args(...)");
+    checkArgument(!entries.isEmpty(), "name at least one entry point with entry(dtype, name)");
+  }
+
+  public static Builder builder(String ptx) {
+    return new Builder(ptx);
+  }
+
+  /** Reads a PTX file shipped as a class-path resource of {@code owner}'s jar. */
+  public static String resource(Class<?> owner, String path) {
+    try (var in = owner.getResourceAsStream(path)) {
+      checkArgument(in != null, "PTX resource %s not found next to %s", path, owner.getName());
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read PTX resource " + path, e);
+    }
+  }
+
+  public String ptx() {
+    return ptx;
+  }
+
+  /** The entry point for {@code dtype}, or an error naming the dtypes that have one. */
+  public String entry(DType dtype) {
+    String e = entries.get(dtype);
+    if (e == null) {
+      throw new UnsupportedOperationException("this PTX kernel has no entry point for " + dtype
+          + "; it has " + entries.keySet());
+    }
+    return e;
+  }
+
+  public Geometry geometry(KernelCall call) {
+    return geometry.apply(call);
+  }
+
+  public List<Object> args(KernelCall call) {
+    return args.apply(call);
+  }
+
+  @Override
+  public void compute(KernelCall call) {
+    if (!(call.backend() instanceof Launcher launcher)) {
+      throw new UnsupportedOperationException("backend '" + call.backend().name()
+          + "' cannot run PTX kernels (entry " + entries.values() + ")");
+    }
+    launcher.launch(this, call);
+  }
+
+  /** Builder for {@link PtxKernel}. */
+  public static final class Builder {
+    private final String ptx;
+    private final Map<DType, String> entries = new EnumMap<>(DType.class);
+    private Function<KernelCall, Geometry> geometry;
+    private Function<KernelCall, List<Object>> args;
+
+    private Builder(String ptx) {
+      checkArgument(ptx != null && ptx.contains(".entry"),
+          "PTX text must contain at least one .entry; was the resource found?");
+      this.ptx = ptx;
+    }
+
+    public Builder entry(DType dtype, String name) {
+      entries.put(dtype, checkNotNull(name));
+      return this;
+    }
+
+    public Builder geometry(Function<KernelCall, Geometry> geometry) {
+      this.geometry = geometry;
+      return this;
+    }
+
+    /** One thread per output element, 256 threads per block. */
+    public Builder elementwise() {
+      return geometry(c -> new Geometry(
+          (int) Math.max(1, (c.output().length() + 255) / 256), 256));
+    }
+
+    public Builder args(Function<KernelCall, List<Object>> args) {
+      this.args = args;
+      return this;
+    }
+
+    public PtxKernel build() {
+      return new PtxKernel(this);
+    }
+  }
+}

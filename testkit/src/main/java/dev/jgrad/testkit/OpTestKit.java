@@ -1,0 +1,294 @@
+package dev.jgrad.testkit;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.autograd.GradCheck;
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.autograd.Ops;
+import dev.jgrad.autograd.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Tells a plugin author whether a registered op is right before they publish it. Checks, on
+ * random inputs of several shapes:
+ * <ol>
+ *   <li>gradients: autograd against central differences in FLOAT64 ({@link GradCheck});
+ *   <li>backends: every other available backend's result against the CPU's, FLOAT32 and FLOAT64;
+ *   <li>shape errors: bad input (wrong arity, bad shapes the author lists) is an
+ *       {@link IllegalArgumentException} that names the op;
+ *   <li>no-grad: inside {@link NoGrad#scope()} the op records nothing.
+ * </ol>
+ * Checks that cannot run here (no GPU) are reported as skipped, never as passed.
+ *
+ * <pre>{@code
+ * @Test
+ * void swishIsRight() {
+ *   OpTestKit.forOp("swish::swish").attrs(Attrs.of("beta", 1.5))
+ *       .shapes(new int[] {7}, new int[] {3, 4}, new int[] {2, 3, 5})
+ *       .badShapes(List.of())                 // unary: only the arity check applies
+ *       .run().assertPassed();
+ * }
+ * }</pre>
+ */
+public final class OpTestKit {
+  private final String op;
+  private Attrs attrs = Attrs.empty();
+  private final List<int[][]> shapeSets = new ArrayList<>();
+  private final List<int[][]> badShapeSets = new ArrayList<>();
+  private double low = -2;
+  private double high = 2;
+  private double gradTolerance = GradCheck.TOLERANCE;
+  private double float32Tolerance = 1e-5;
+  private long seed = 1234;
+
+  private OpTestKit(String op) {
+    this.op = op;
+  }
+
+  /** A kit for the registered op {@code qualifiedName}. */
+  public static OpTestKit forOp(String qualifiedName) {
+    return new OpTestKit(qualifiedName);
+  }
+
+  public OpTestKit attrs(Attrs attrs) {
+    this.attrs = attrs;
+    return this;
+  }
+
+  /**
+   * One input shape per call of a unary op: {@code shapes(new int[] {3}, new int[] {2, 4})}. For
+   * ops with several inputs use {@link #inputShapes}.
+   */
+  public OpTestKit shapes(int[]... shapesOfTheOnlyInput) {
+    for (int[] s : shapesOfTheOnlyInput) {
+      shapeSets.add(new int[][] {s});
+    }
+    return this;
+  }
+
+  /** The shapes of all inputs for one call; add several calls to cover broadcasting. */
+  public OpTestKit inputShapes(int[]... shapesOfEachInput) {
+    shapeSets.add(shapesOfEachInput);
+    return this;
+  }
+
+  /** Input shapes the op must reject with an IllegalArgumentException naming it. */
+  public OpTestKit badInputShapes(int[]... shapesOfEachInput) {
+    badShapeSets.add(shapesOfEachInput);
+    return this;
+  }
+
+  /** Inputs are drawn uniformly from [low, high]; keep them off kinks and poles. */
+  public OpTestKit inputRange(double low, double high) {
+    checkArgument(low < high, "inputRange: low %s must be below high %s", low, high);
+    this.low = low;
+    this.high = high;
+    return this;
+  }
+
+  public OpTestKit gradTolerance(double tolerance) {
+    this.gradTolerance = tolerance;
+    return this;
+  }
+
+  /** Relative tolerance when comparing FLOAT32 results of two backends (default 1e-5). */
+  public OpTestKit float32Tolerance(double tolerance) {
+    this.float32Tolerance = tolerance;
+    return this;
+  }
+
+  public OpTestKit seed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  /** Runs every check and reports; call {@link OpTestReport#assertPassed()} in a test. */
+  public OpTestReport run() {
+    List<CheckResult> results = new ArrayList<>();
+    OpDef def;
+    try {
+      def = OpRegistry.global().definition(op);
+    } catch (IllegalArgumentException e) {
+      results.add(CheckResult.failed("registered", e.getMessage()));
+      return new OpTestReport(op, results);
+    }
+    results.add(CheckResult.passed("registered", "by " + OpRegistry.global().providerOf(op)
+        + "; kernels for " + OpRegistry.global().backendsWithKernel(op)));
+    List<int[][]> sets = shapeSets.isEmpty() ? defaultShapes(def) : shapeSets;
+    Random random = new Random(seed);
+    for (int[][] shapes : sets) {
+      String where = describe(shapes);
+      if (def.differentiable()) {
+        results.add(gradientCheck(random, shapes, where));
+      }
+      results.addAll(backendChecks(random, shapes, where));
+      results.add(noGradCheck(random, shapes, where, def.differentiable()));
+    }
+    results.add(arityCheck(def, sets.get(0)));
+    for (int[][] bad : badShapeSets) {
+      results.add(badShapeCheck(random, bad));
+    }
+    return new OpTestReport(op, results);
+  }
+
+  private List<int[][]> defaultShapes(OpDef def) {
+    int arity = def.arity() == OpDef.VARIADIC ? 2 : def.arity();
+    List<int[][]> sets = new ArrayList<>();
+    for (int[] s : new int[][] {{7}, {3, 4}, {2, 3, 5}}) {
+      int[][] all = new int[arity][];
+      Arrays.fill(all, s);
+      sets.add(all);
+    }
+    return sets;
+  }
+
+  private CheckResult gradientCheck(Random random, int[][] shapes, String where) {
+    String name = "gradient " + where;
+    try {
+      List<Tensor> inputs = randomInputs(random, shapes, DType.FLOAT64, Backends.current());
+      GradCheck.Result r = GradCheck.gradCheck(in -> call(in), inputs, gradTolerance);
+      return r.passed() ? CheckResult.passed(name, r.toString())
+          : CheckResult.failed(name, r.toString());
+    } catch (RuntimeException e) {
+      return CheckResult.failed(name, "threw " + e);
+    }
+  }
+
+  private List<CheckResult> backendChecks(Random random, int[][] shapes, String where) {
+    List<CheckResult> out = new ArrayList<>();
+    Backend cpu = Backends.byName("cpu");
+    List<Backend> others = new ArrayList<>();
+    List<String> unavailable = new ArrayList<>();
+    for (Backends.Found f : Backends.discover()) {
+      if (f.provider().name().equals("cpu")) {
+        continue;
+      }
+      if (f.availability().isAvailable()) {
+        others.add(Backends.byName(f.provider().name()));
+      } else {
+        unavailable.add(f.provider().name() + " (" + f.availability().reason() + ")");
+      }
+    }
+    if (others.isEmpty()) {
+      out.add(CheckResult.skipped("backends " + where, "no backend besides the CPU is available"
+          + (unavailable.isEmpty() ? "" : ": " + unavailable)));
+      return out;
+    }
+    for (Backend other : others) {
+      for (DType dtype : DType.values()) {
+        String name = "backend " + other.name() + " vs cpu " + dtype + " " + where;
+        try {
+          List<Tensor> onCpu = randomInputs(random, shapes, dtype, cpu);
+          List<Tensor> onOther = new ArrayList<>();
+          onCpu.forEach(t -> onOther.add(t.to(other)));
+          double[] expected = call(onCpu).toDoubleArray();
+          double[] actual = call(onOther).toDoubleArray();
+          double tol = dtype == DType.FLOAT32 ? float32Tolerance : 1e-12;
+          out.add(compare(name, expected, actual, tol));
+        } catch (RuntimeException e) {
+          out.add(CheckResult.failed(name, "threw " + e));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static CheckResult compare(String name, double[] expected, double[] actual, double tol) {
+    if (expected.length != actual.length) {
+      return CheckResult.failed(name, "lengths differ: " + expected.length + " vs " + actual.length);
+    }
+    double worst = 0;
+    int at = -1;
+    for (int i = 0; i < expected.length; i++) {
+      double rel = Math.abs(expected[i] - actual[i]) / Math.max(1e-6, Math.abs(expected[i]));
+      if (rel > worst || Double.isNaN(actual[i])) {
+        worst = Double.isNaN(actual[i]) ? Double.POSITIVE_INFINITY : rel;
+        at = i;
+      }
+    }
+    String detail = String.format("worst relative difference %.3g (tolerance %.1g)%s", worst, tol,
+        at < 0 ? "" : " at element " + at + ": cpu " + expected[at] + " vs " + actual[at]);
+    return worst <= tol ? CheckResult.passed(name, detail) : CheckResult.failed(name, detail);
+  }
+
+  private CheckResult noGradCheck(Random random, int[][] shapes, String where,
+      boolean differentiable) {
+    String name = "no-grad " + where;
+    try {
+      List<Tensor> inputs = randomInputs(random, shapes, DType.FLOAT64, Backends.current());
+      inputs.forEach(t -> t.requiresGrad(true));
+      Tensor quiet;
+      try (NoGrad ignored = NoGrad.scope()) {
+        quiet = call(inputs);
+      }
+      if (quiet.requiresGrad() || !quiet.isLeaf()) {
+        return CheckResult.failed(name, "the op recorded a graph node inside NoGrad.scope()");
+      }
+      Tensor recorded = call(inputs);
+      if (differentiable && (!recorded.requiresGrad() || recorded.isLeaf())) {
+        return CheckResult.failed(name, "the op recorded nothing outside NoGrad.scope()");
+      }
+      return CheckResult.passed(name, "records only when gradients are on");
+    } catch (RuntimeException e) {
+      return CheckResult.failed(name, "threw " + e);
+    }
+  }
+
+  private CheckResult arityCheck(OpDef def, int[][] goodShapes) {
+    String name = "arity";
+    if (def.arity() == OpDef.VARIADIC) {
+      return CheckResult.skipped(name, "variadic op: every input count is valid");
+    }
+    int[][] tooMany = Arrays.copyOf(goodShapes, goodShapes.length + 1);
+    tooMany[goodShapes.length] = goodShapes[0];
+    return expectRejection(name, new Random(seed), tooMany);
+  }
+
+  private CheckResult badShapeCheck(Random random, int[][] shapes) {
+    return expectRejection("rejects " + describe(shapes), random, shapes);
+  }
+
+  private CheckResult expectRejection(String name, Random random, int[][] shapes) {
+    List<Tensor> inputs = randomInputs(random, shapes, DType.FLOAT64, Backends.current());
+    try {
+      Tensor t = call(inputs);
+      return CheckResult.failed(name, "accepted the input and returned " + t.spec());
+    } catch (IllegalArgumentException e) {
+      String msg = String.valueOf(e.getMessage());
+      return msg.contains(op) ? CheckResult.passed(name, msg)
+          : CheckResult.failed(name, "the error does not name the op " + op + ": " + msg);
+    } catch (RuntimeException e) {
+      return CheckResult.failed(name, "expected IllegalArgumentException naming " + op
+          + ", got " + e);
+    }
+  }
+
+  private Tensor call(List<Tensor> inputs) {
+    return Ops.call(op, attrs, inputs);
+  }
+
+  private List<Tensor> randomInputs(Random random, int[][] shapes, DType dtype, Backend backend) {
+    List<Tensor> inputs = new ArrayList<>();
+    for (int[] s : shapes) {
+      inputs.add(Tensor.uniform(random, low, high, dtype, s).to(backend));
+    }
+    return inputs;
+  }
+
+  private static String describe(int[][] shapes) {
+    StringBuilder sb = new StringBuilder();
+    for (int[] s : shapes) {
+      sb.append(sb.length() == 0 ? "" : " x ").append(Arrays.toString(s));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.jgrad.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.op.GradientRule;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.autograd.CompositeKernel;
+import dev.jgrad.autograd.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class OpTestKitTest {
+
+  @BeforeAll
+  static void registerFaultyOps() {
+    OpRegistry.global().register("OpTestKitTest", r -> {
+      // cube with a gradient that is off by a factor: the gradient check must catch it
+      r.define(OpDef.builder("kit::bad_grad").arity(1).shapeRule((in, a) -> in.get(0)).build());
+      r.kernel("kit::bad_grad", OpRegistry.ANY_BACKEND,
+          (CompositeKernel) (in, a) -> in.get(0).pow(3));
+      r.gradient("kit::bad_grad", (GradientRule<Tensor>) ctx ->
+          List.of(ctx.gradOutput().mul(ctx.input(0).pow(2)).mul(2)));
+      // a shape rule that accepts anything and an error message that does not name the op
+      r.define(OpDef.builder("kit::silent_shapes").arity(2).shapeRule((in, a) -> {
+        if (in.get(0).shape().rank() != in.get(1).shape().rank()) {
+          throw new IllegalArgumentException("ranks differ");
+        }
+        return in.get(0);
+      }).build());
+      r.kernel("kit::silent_shapes", OpRegistry.ANY_BACKEND,
+          (CompositeKernel) (in, a) -> in.get(0).add(in.get(1)));
+      r.gradient("kit::silent_shapes", (GradientRule<Tensor>) ctx ->
+          List.of(ctx.gradOutput(), ctx.gradOutput()));
+    });
+  }
+
+  @Test
+  void builtInOpsPass() {
+    OpTestReport sigmoid = OpTestKit.forOp("jgrad::sigmoid").run().assertPassed();
+    assertTrue(sigmoid.results().size() >= 7, sigmoid.toString());
+    OpTestKit.forOp("jgrad::add")
+        .inputShapes(new int[] {2, 3}, new int[] {3})
+        .inputShapes(new int[] {4, 1}, new int[] {1, 5})
+        .badInputShapes(new int[] {2, 3}, new int[] {4})
+        .run().assertPassed();
+  }
+
+  @Test
+  void withoutAGpuBackendChecksAreSkippedNotPassed() {
+    OpTestReport r = OpTestKit.forOp("jgrad::tanh").run();
+    assertFalse(r.skipped().isEmpty(), r.toString());
+    assertTrue(r.skipped().get(0).detail().contains("no backend besides the CPU"), r.toString());
+  }
+
+  @Test
+  void aWrongGradientFails() {
+    OpTestReport r = OpTestKit.forOp("kit::bad_grad").run();
+    assertFalse(r.passed());
+    assertTrue(r.failures().get(0).check().startsWith("gradient"), r.toString());
+    AssertionError e = assertThrows(AssertionError.class, r::assertPassed);
+    assertTrue(e.getMessage().contains("kit::bad_grad failed"), e.getMessage());
+  }
+
+  @Test
+  void shapeErrorsMustNameTheOp() {
+    OpTestReport r = OpTestKit.forOp("kit::silent_shapes")
+        .inputShapes(new int[] {3}, new int[] {3})
+        .badInputShapes(new int[] {3}, new int[] {2, 3})
+        .run();
+    List<CheckResult> failures = r.failures();
+    assertEquals(1, failures.size(), r.toString());
+    assertTrue(failures.get(0).detail().contains("does not name the op"), r.toString());
+  }
+
+  @Test
+  void anUnregisteredOpFailsClearly() {
+    OpTestReport r = OpTestKit.forOp("kit::nothing").run();
+    assertFalse(r.passed());
+    assertTrue(r.failures().get(0).detail().contains("unknown op 'kit::nothing'"), r.toString());
+  }
+}
