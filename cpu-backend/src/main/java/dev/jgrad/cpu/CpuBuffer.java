@@ -1,7 +1,7 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.api.DType;
-import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.HostBuffer;
 
 /**
  * A CPU buffer: a plain Java array, {@code float[]} for FLOAT32 or {@code double[]} for FLOAT64.
@@ -10,7 +10,7 @@ import dev.jgrad.api.DeviceBuffer;
  * Closing drops the array so the garbage collector can take it; a closed buffer fails loudly
  * instead of being read.
  */
-public final class CpuBuffer implements DeviceBuffer {
+public final class CpuBuffer implements HostBuffer {
   private final DType dtype;
   private final int length;
   private float[] floats;
@@ -88,6 +88,16 @@ public final class CpuBuffer implements DeviceBuffer {
       throw closedOrWrongType(DType.FLOAT64);
     }
     return doubles;
+  }
+
+  @Override
+  public float[] floatArray() {
+    return floats();
+  }
+
+  @Override
+  public double[] doubleArray() {
+    return doubles();
   }
 
   /** The storage array whatever the dtype, for dtype-agnostic copies with System.arraycopy. */

@@ -10,8 +10,17 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Matrix multiply through OpenBLAS (org.bytedeco's build, which ships the native library inside
- * its jar, so it works on a machine without a system BLAS). Callers have checked every length
- * against m, n and k: OpenBLAS trusts them and would read or write out of bounds otherwise.
+ * its jar, so it works on a machine without a system BLAS).
+ *
+ * <p>The operands are copied into per-thread off-heap scratch ({@link GemmScratch}) and the result
+ * copied back, rather than passed as Java arrays: JavaCPP's {@code float[]} overloads go through
+ * JNI {@code Get/ReleaseFloatArrayElements}, which copies all three arrays in and out through
+ * freshly allocated native memory on every call and measured 3 to 5 times slower than this on the
+ * MLP shapes (docs/benchmarks.md). Keeping every buffer off-heap instead would make the Java
+ * elementwise loops 3 to 7 times slower, since the JIT does not vectorize direct-buffer loops.
+ *
+ * <p>Callers have checked every length against m, n and k: OpenBLAS trusts them and reads or writes
+ * out of bounds otherwise.
  */
 final class Gemm {
   private Gemm() {}
@@ -34,12 +43,17 @@ final class Gemm {
     int ldb = transB ? k : n;
     int ta = transA ? CblasTrans : CblasNoTrans;
     int tb = transB ? CblasTrans : CblasNoTrans;
+    GemmScratch s = GemmScratch.forThisThread();
     if (out.dtype() == DType.FLOAT32) {
-      openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, a.floats(), lda,
-          b.floats(), ldb, 0f, out.floats(), n);
+      s.load(a.floats(), b.floats(), m * n);
+      openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, s.floatsA(), lda,
+          s.floatsB(), ldb, 0f, s.floatsC(), n);
+      s.store(out.floats());
     } else {
-      openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a.doubles(), lda,
-          b.doubles(), ldb, 0.0, out.doubles(), n);
+      s.load(a.doubles(), b.doubles(), m * n);
+      openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, s.doublesA(), lda,
+          s.doublesB(), ldb, 0.0, s.doublesC(), n);
+      s.store(out.doubles());
     }
   }
 }

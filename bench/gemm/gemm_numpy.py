@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Float32 GEMM throughput of NumPy (its bundled OpenBLAS) on the same shapes, timed the same way
+as dev.jgrad.cpu.GemmBenchmark: two warm-up calls, a 50 ms calibration, then REPS repetitions of
+as many calls as fill REP_SECONDS; each repetition gives seconds per call; best and median are
+reported.
+
+Output: one line per shape, "name m n k transA transB best median" (GFLOP/s).
+"""
+import time
+
+import numpy as np
+
+REPS = 7
+REP_SECONDS = 0.2
+
+# name, m, n, k, transA, transB: the same list as GemmBenchmark.SHAPES.
+SHAPES = [
+    ("mlp_forward", 100, 100, 784, False, False),
+    ("mlp_dW_transA", 784, 100, 100, True, False),
+    ("mlp_dX_transB", 100, 784, 100, False, True),
+    ("square_1024", 1024, 1024, 1024, False, False),
+]
+
+
+def time_call(call):
+    """Best and median seconds per call."""
+    call()
+    call()
+    t0 = time.perf_counter()
+    calls = 0
+    while time.perf_counter() - t0 < 0.05:
+        call()
+        calls += 1
+    per_call = (time.perf_counter() - t0) / calls
+    iters = max(1, int(REP_SECONDS / per_call))
+    t = []
+    for _ in range(REPS):
+        start = time.perf_counter()
+        for _ in range(iters):
+            call()
+        t.append((time.perf_counter() - start) / iters)
+    t.sort()
+    return t[0], t[REPS // 2]
+
+
+def main():
+    rng = np.random.default_rng(0)
+    for name, m, n, k, ta, tb in SHAPES:
+        # Stored layouts as in the Java benchmark: a is [k, m] when transposed, b is [n, k].
+        a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+        b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+        out = np.empty((m, n), dtype=np.float32)
+        op_a = a.T if ta else a
+        op_b = b.T if tb else b
+        best, median = time_call(lambda: np.matmul(op_a, op_b, out=out))
+        flops = 2.0 * m * n * k
+        print(f"{name} {m} {n} {k} {str(ta).lower()} {str(tb).lower()} "
+              f"{flops / best / 1e9:.2f} {flops / median / 1e9:.2f}")
+
+
+if __name__ == "__main__":
+    main()
