@@ -1,0 +1,21 @@
+package dev.jgrad.api;
+
+/**
+ * A buffer in host memory whose elements a Java kernel may read and write directly, as the CPU
+ * backend's buffers are. Plugin CPU kernels use it instead of depending on backend classes.
+ *
+ * <pre>{@code
+ * Kernel cpuKernel = call -> {
+ *   float[] x = ((HostBuffer) call.input(0)).floatArray();
+ *   float[] y = ((HostBuffer) call.output()).floatArray();
+ *   for (int i = 0; i < y.length; i++) y[i] = Math.max(0f, x[i]);
+ * };
+ * }</pre>
+ */
+public interface HostBuffer extends DeviceBuffer {
+  /** The FLOAT32 storage itself (not a copy); fails if the buffer holds FLOAT64 or is closed. */
+  float[] floatArray();
+
+  /** The FLOAT64 storage itself (not a copy); fails if the buffer holds FLOAT32 or is closed. */
+  double[] doubleArray();
+}
