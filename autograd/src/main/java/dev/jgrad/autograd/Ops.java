@@ -69,7 +69,19 @@ public final class Ops {
     if (record) {
       out.recordCreator(new Node(r.def(), attrs, List.copyOf(inputs)));
     }
+    if (!aliasesAnInput(out, inputs)) { // a view of an input (reshape) is not the scope's to free
+      TensorScope.track(out);
+    }
     return out;
+  }
+
+  private static boolean aliasesAnInput(Tensor out, List<Tensor> inputs) {
+    for (Tensor t : inputs) {
+      if (t.buffer() == out.buffer()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Tensor run(Kernel kernel, Backend backend, List<Tensor> inputs,

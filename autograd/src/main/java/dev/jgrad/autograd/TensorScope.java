@@ -1,0 +1,102 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.api.DeviceBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Releases device memory deterministically: every tensor that an op computes on this thread
+ * while the scope is open is owned by it, and its buffer is closed when the scope closes, except
+ * for tensors handed on with {@link #keep}. On a GPU this keeps memory flat across training
+ * steps instead of waiting for the garbage collector.
+ *
+ * <pre>{@code
+ * for (Batch b : loader) {
+ *   try (TensorScope step = TensorScope.open()) {
+ *     Tensor loss = Losses.softmaxCrossEntropy(model.forward(b.x()), b.t());
+ *     loss.backward();
+ *     optimizer.step();                 // updates parameters in place
+ *     lossSum += loss.item();
+ *   }                                   // activations, gradients, temporaries released here
+ * }
+ * }</pre>
+ *
+ * <p>Tensors made by factories ({@code Tensor.of}, {@code zeros}, ...) are not owned by a scope:
+ * parameters and optimizer state live as long as the objects that hold them. A tensor used after
+ * its scope closed fails loudly ("used after close"), never silently.
+ */
+public final class TensorScope implements AutoCloseable {
+  private static final ThreadLocal<Deque<TensorScope>> open =
+      ThreadLocal.withInitial(ArrayDeque::new);
+
+  private final List<Tensor> owned = new ArrayList<>();
+  private final Set<DeviceBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+  private boolean closed;
+
+  private TensorScope() {}
+
+  /** Opens a scope on this thread; scopes nest. */
+  public static TensorScope open() {
+    TensorScope s = new TensorScope();
+    open.get().push(s);
+    return s;
+  }
+
+  /** Called for every tensor an op computes. */
+  static void track(Tensor t) {
+    TensorScope s = open.get().peek();
+    if (s != null) {
+      s.owned.add(t);
+    }
+  }
+
+  /**
+   * Keeps {@code t} (and any tensor sharing its buffer) alive past this scope: it moves to the
+   * enclosing scope, or to nobody when this is the outermost one. Returns {@code t}.
+   */
+  public Tensor keep(Tensor t) {
+    kept.add(t.buffer());
+    Deque<TensorScope> stack = open.get();
+    boolean passOn = false;
+    for (TensorScope s : stack) { // innermost first
+      if (passOn) {
+        s.owned.add(t);
+        break;
+      }
+      passOn = s == this;
+    }
+    return t;
+  }
+
+  /** Number of tensors owned so far (for tests and logging). */
+  public int ownedCount() {
+    return owned.size();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Deque<TensorScope> stack = open.get();
+    if (stack.peek() != this) {
+      throw new IllegalStateException("TensorScopes must close in the reverse order they opened "
+          + "(use try-with-resources)");
+    }
+    stack.pop();
+    Set<DeviceBuffer> done = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor t : owned) {
+      DeviceBuffer b = t.buffer();
+      if (!kept.contains(b) && done.add(b)) {
+        b.close();
+      }
+    }
+    owned.clear();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TensorScopeTest {
+  @Test
+  void closesWhatOpsComputedButNotParametersOrKeptTensors() {
+    Tensor w = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2).requiresGrad(true);
+    Tensor kept;
+    Tensor temp;
+    Tensor view;
+    try (TensorScope scope = TensorScope.open()) {
+      temp = w.mul(2);
+      view = w.reshape(4); // shares w's buffer: must survive
+      Tensor loss = temp.sum();
+      loss.backward();
+      kept = scope.keep(temp.add(1));
+      assertTrue(scope.ownedCount() >= 3);
+    }
+    assertTrue(temp.buffer().isClosed(), "intermediates are released");
+    assertFalse(w.buffer().isClosed(), "parameters are not the scope's");
+    assertFalse(view.buffer().isClosed());
+    assertArrayEquals(new double[] {3, 5, 7, 9}, kept.toDoubleArray(), 0);
+    assertArrayEquals(new double[] {1, 2, 3, 4}, w.toDoubleArray(), 0);
+    Tensor released = temp;
+    assertThrows(IllegalStateException.class, released::toDoubleArray,
+        "a released tensor fails loudly");
+  }
+
+  @Test
+  void keptTensorsMoveToTheEnclosingScope() {
+    Tensor x = Tensor.of(new double[] {1, 2});
+    Tensor inner;
+    try (TensorScope outer = TensorScope.open()) {
+      try (TensorScope scope = TensorScope.open()) {
+        inner = scope.keep(x.mul(3));
+      }
+      assertFalse(inner.buffer().isClosed());
+      assertEquals(1, outer.ownedCount());
+    }
+    assertTrue(inner.buffer().isClosed());
+  }
+
+  @Test
+  void trainingStepsInScopesKeepWorking() {
+    Tensor w = Tensor.of(new double[] {0.5}, 1, 1).requiresGrad(true);
+    Tensor x = Tensor.of(new double[] {1, 2, 3}, 3, 1);
+    Tensor y = Tensor.of(new double[] {3, 6, 9}, 3, 1);
+    for (int i = 0; i < 300; i++) {
+      try (TensorScope step = TensorScope.open()) {
+        w.zeroGrad();
+        Losses.meanSquaredError(x.matmul(w), y).backward();
+        w.addScaledInPlace(w.grad(), -0.05);
+      }
+    }
+    assertEquals(3, w.item(), 1e-6);
+  }
+}
