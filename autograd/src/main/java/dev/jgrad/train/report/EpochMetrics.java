@@ -1,0 +1,48 @@
+package dev.jgrad.train.report;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * What one training epoch achieved. Accuracies are fractions in [0, 1]; a metric that was not
+ * measured (e.g. no test pass this epoch) is {@link Double#NaN}, which reports show as blank.
+ *
+ * <pre>{@code
+ * history.add(new EpochMetrics(1, 0.42, 0.88, 0.31, 0.91, 12.5));
+ * history.add(EpochMetrics.trainOnly(2, 0.29, 0.92, 11.9));
+ * }</pre>
+ *
+ * @param epoch 1 for the first epoch
+ * @param trainLoss mean training loss over the epoch
+ * @param trainAccuracy fraction of training samples classified correctly
+ * @param testLoss mean loss on the test set after the epoch
+ * @param testAccuracy fraction of test samples classified correctly
+ * @param seconds wall time of the epoch
+ */
+public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss,
+    double testAccuracy, double seconds) {
+
+  public EpochMetrics {
+    checkArgument(epoch >= 1, "epoch is %s; number epochs from 1", epoch);
+    checkAccuracy("train", trainAccuracy);
+    checkAccuracy("test", testAccuracy);
+    checkArgument(seconds >= 0 && seconds < Double.POSITIVE_INFINITY,
+        "seconds is %s; pass the epoch's wall time in seconds (>= 0)", seconds);
+  }
+
+  /** An epoch without a test pass: test loss and accuracy are NaN. */
+  public static EpochMetrics trainOnly(int epoch, double trainLoss, double trainAccuracy,
+      double seconds) {
+    return new EpochMetrics(epoch, trainLoss, trainAccuracy, Double.NaN, Double.NaN, seconds);
+  }
+
+  /** True if the test loss or accuracy was measured. */
+  public boolean hasTest() {
+    return !Double.isNaN(testLoss) || !Double.isNaN(testAccuracy);
+  }
+
+  private static void checkAccuracy(String which, double accuracy) {
+    checkArgument(Double.isNaN(accuracy) || (accuracy >= 0 && accuracy <= 1),
+        "%s accuracy is %s; pass a fraction in [0, 1] (not a percentage), or NaN if not measured",
+        which, accuracy);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.jgrad.train.report;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The metrics of every epoch so far, in order, for {@link CsvReport} and {@link LossChart}. Not
+ * thread-safe: add from the training loop.
+ *
+ * <pre>{@code
+ * MetricsHistory history = new MetricsHistory();
+ * history.add(new EpochMetrics(1, 0.42, 0.88, 0.31, 0.91, 12.5));
+ * CsvReport.write(Path.of("out/metrics.csv"), history);
+ * LossChart.write(Path.of("out/loss.png"), history, "MNIST MLP");
+ * }</pre>
+ */
+public final class MetricsHistory {
+  private final List<EpochMetrics> epochs = new ArrayList<>();
+
+  /** Appends the metrics of the next epoch; epochs must increase. */
+  public void add(EpochMetrics metrics) {
+    checkNotNull(metrics, "metrics is null");
+    checkArgument(epochs.isEmpty() || metrics.epoch() > last().epoch(),
+        "epoch %s added after epoch %s; add epochs in increasing order", metrics.epoch(),
+        epochs.isEmpty() ? 0 : last().epoch());
+    epochs.add(metrics);
+  }
+
+  /** A snapshot of all epochs, oldest first. */
+  public List<EpochMetrics> epochs() {
+    return List.copyOf(epochs);
+  }
+
+  public int size() {
+    return epochs.size();
+  }
+
+  public boolean isEmpty() {
+    return epochs.isEmpty();
+  }
+
+  /** The latest epoch. */
+  public EpochMetrics last() {
+    checkState(!epochs.isEmpty(), "no epoch recorded yet; add one first");
+    return epochs.get(epochs.size() - 1);
+  }
+}

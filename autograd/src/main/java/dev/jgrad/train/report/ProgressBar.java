@@ -1,0 +1,215 @@
+package dev.jgrad.train.report;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.base.Ticker;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A per-epoch progress bar: batches done of total, samples per second, running mean loss and
+ * time left. On a terminal it redraws one line in place ('\r'), at most 10 times a second, each
+ * redraw a single write of the whole line (no clearing, so no flicker). When the output is not a
+ * terminal (a log file, CI, an IDE console) it prints plain lines instead, at every further 10%
+ * of the batches and at least every 30 seconds, plus a final line.
+ *
+ * <pre>{@code
+ * try (ProgressBar bar = new ProgressBar("epoch " + e + "/" + epochs, batchesPerEpoch)) {
+ *   for (Batch b : batches) {
+ *     double loss = trainStep(b);
+ *     bar.step(b.size(), loss);
+ *   }
+ * }   // close() prints the final line
+ * }</pre>
+ *
+ * <p>Terminal output looks like
+ * {@code epoch 3/10 [=========>          ]  220/469  47%  5,310 samples/s  loss 0.3412  ETA 0:05}.
+ * Safe to call from several threads (each call is synchronized), though one is the usual case.
+ */
+public final class ProgressBar implements AutoCloseable {
+  /** Redraws on a terminal are at least this far apart: 10 per second. */
+  static final long MIN_REDRAW_NANOS = 100_000_000L;
+  private static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(30);
+  private static final int BAR_WIDTH = 20;
+
+  private final String label;
+  private final int totalBatches;
+  private final PrintStream out;
+  private final boolean terminal;
+  private final Ticker ticker;
+  private final long logIntervalNanos;
+  private final long startNanos;
+
+  private int batches;
+  private long samples;
+  private double lossSum; // weighted by samples, for the running mean
+  private long lossSamples;
+  private long lastDrawNanos;
+  private boolean drawn;
+  private int lastLength;
+  private int lastDecileLogged;
+  private long lastLogNanos;
+  private boolean finished;
+
+  /** A bar on standard output; redrawn in place if standard output is a terminal. */
+  public ProgressBar(String label, int totalBatches) {
+    this(label, totalBatches, System.out, System.console() != null);
+  }
+
+  /**
+   * A bar on {@code out}.
+   *
+   * @param terminal true to redraw one line in place, false for plain log lines
+   */
+  public ProgressBar(String label, int totalBatches, PrintStream out, boolean terminal) {
+    this(label, totalBatches, out, terminal, Ticker.systemTicker(), DEFAULT_LOG_INTERVAL);
+  }
+
+  /** For tests: a fake clock and log interval. */
+  ProgressBar(String label, int totalBatches, PrintStream out, boolean terminal, Ticker ticker,
+      Duration logInterval) {
+    checkNotNull(label, "label is null; pass e.g. \"epoch 1/10\"");
+    checkArgument(totalBatches >= 1, "totalBatches is %s; pass the number of batches per epoch"
+        + " (>= 1)", totalBatches);
+    this.label = label;
+    this.totalBatches = totalBatches;
+    this.out = checkNotNull(out, "output stream is null; pass e.g. System.out");
+    this.terminal = terminal;
+    this.ticker = checkNotNull(ticker, "ticker is null");
+    this.logIntervalNanos = logInterval.toNanos();
+    this.startNanos = ticker.read();
+    this.lastLogNanos = startNanos;
+  }
+
+  /**
+   * Records one finished batch of {@code batchSamples} samples with mean loss {@code batchLoss}
+   * (NaN if unknown) and redraws or logs if it is time to.
+   */
+  public synchronized void step(int batchSamples, double batchLoss) {
+    checkArgument(batchSamples >= 0, "batchSamples is %s; pass the batch size", batchSamples);
+    batches++;
+    samples += batchSamples;
+    if (!Double.isNaN(batchLoss)) {
+      lossSum += batchLoss * batchSamples;
+      lossSamples += batchSamples;
+    }
+    if (finished) {
+      return;
+    }
+    long now = ticker.read();
+    if (terminal) {
+      if (!drawn || now - lastDrawNanos >= MIN_REDRAW_NANOS) {
+        redraw(now, false);
+      }
+    } else {
+      int decile = (int) Math.min(10, 10L * batches / totalBatches);
+      if (batches < totalBatches
+          && (decile > lastDecileLogged || now - lastLogNanos >= logIntervalNanos)) {
+        lastDecileLogged = decile;
+        lastLogNanos = now;
+        out.println(label + ": " + batches + "/" + totalBatches + " batches (" + percent()
+            + "%), " + rate(now) + " samples/s, loss " + loss() + ", ETA " + eta(now));
+        out.flush();
+      }
+    }
+  }
+
+  /** Prints the final line (with a line break on a terminal); later calls do nothing. */
+  public synchronized void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    long now = ticker.read();
+    if (terminal) {
+      redraw(now, true);
+      out.println();
+    } else {
+      out.println(label + ": done, " + batches + " batches, " + samples + " samples in "
+          + seconds(now) + ", " + rate(now) + " samples/s, loss " + loss());
+    }
+    out.flush();
+  }
+
+  /** Same as {@link #finish()}, for try-with-resources. */
+  @Override
+  public void close() {
+    finish();
+  }
+
+  /** Mean loss per sample so far this epoch, NaN before the first batch with a loss. */
+  public synchronized double runningLoss() {
+    return lossSamples == 0 ? Double.NaN : lossSum / lossSamples;
+  }
+
+  public synchronized int batchesDone() {
+    return batches;
+  }
+
+  public synchronized long samplesDone() {
+    return samples;
+  }
+
+  private void redraw(long now, boolean done) {
+    int filled = (int) Math.min(BAR_WIDTH, (long) BAR_WIDTH * batches / totalBatches);
+    StringBuilder line = new StringBuilder(label).append(" [");
+    for (int i = 0; i < BAR_WIDTH; i++) {
+      line.append(i < filled ? '=' : i == filled ? '>' : ' ');
+    }
+    String width = Integer.toString(totalBatches);
+    line.append("] ")
+        .append(String.format(Locale.ROOT, "%" + width.length() + "d", batches))
+        .append('/').append(width)
+        .append(String.format(Locale.ROOT, " %3d%%", percent()))
+        .append("  ").append(rate(now)).append(" samples/s")
+        .append("  loss ").append(loss())
+        .append(done ? "  " + seconds(now) : "  ETA " + eta(now));
+    int length = line.length();
+    // Spaces over the rest of a longer previous line, in the same write as the line itself.
+    for (int i = length; i < lastLength; i++) {
+      line.append(' ');
+    }
+    out.print("\r" + line);
+    out.flush();
+    lastLength = length;
+    lastDrawNanos = now;
+    drawn = true;
+  }
+
+  private int percent() {
+    return (int) Math.min(100, 100L * batches / totalBatches);
+  }
+
+  private String rate(long now) {
+    double secs = (now - startNanos) / 1e9;
+    return secs <= 0 ? "-" : String.format(Locale.ROOT, "%,.0f", samples / secs);
+  }
+
+  private String loss() {
+    double loss = runningLoss();
+    return Double.isNaN(loss) ? "-" : String.format(Locale.ROOT, "%.4f", loss);
+  }
+
+  private String eta(long now) {
+    if (batches == 0) {
+      return "-";
+    }
+    long left = Math.max(0, totalBatches - batches);
+    return clock(Math.round((now - startNanos) / 1e9 * left / batches));
+  }
+
+  private String seconds(long now) {
+    return String.format(Locale.ROOT, "%.1fs", (now - startNanos) / 1e9);
+  }
+
+  /** 0:45, 12:05, 1:02:03. */
+  static String clock(long seconds) {
+    long h = seconds / 3600;
+    long m = seconds / 60 % 60;
+    long s = seconds % 60;
+    return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
+        : String.format(Locale.ROOT, "%d:%02d", m, s);
+  }
+}
