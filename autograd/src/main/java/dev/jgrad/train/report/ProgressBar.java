@@ -53,7 +53,10 @@ public final class ProgressBar implements AutoCloseable {
   private long lastLogNanos;
   private boolean finished;
 
-  /** A bar on standard output; redrawn in place if standard output is a terminal. */
+  /**
+   * A bar on standard output; redrawn in place if standard output is a terminal. (On Java 17 to
+   * 21, {@code System.console()} is non-null exactly when stdin and stdout are terminals.)
+   */
   public ProgressBar(String label, int totalBatches) {
     this(label, totalBatches, System.out, System.console() != null);
   }
