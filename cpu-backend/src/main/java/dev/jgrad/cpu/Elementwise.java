@@ -13,12 +13,17 @@ import dev.jgrad.api.UnaryOp;
  */
 final class Elementwise {
   /**
-   * Elements below which a cheap op (add, mul, relu...) stays on one thread: handing half to the
-   * other core costs a few microseconds, which a loop that vectorizes recovers only on large
-   * tensors. Measured with {@code ElementwiseThresholdBench}; see docs/benchmarks.md.
+   * Elements below which a cheap op (add, mul, relu...) stays on one thread: waking the other
+   * core costs microseconds, which a vectorized loop (several elements per nanosecond) recovers
+   * only on large tensors. Measured with {@code ElementwiseThresholdBench} on the 2-core
+   * reference machine: splitting a float add loses up to 64K elements and wins from 128K; see
+   * docs/benchmarks.md. Overridable with {@code -Djgrad.cpu.parallelThreshold}.
    */
-  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 16);
-  /** The same for ops that call exp/log/tanh/pow per element, tens of times slower per element. */
+  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 17);
+  /**
+   * The same for ops that call exp/log/tanh/pow per element, tens of times slower per element:
+   * splitting exp wins from 4K elements.
+   */
   static final int COSTLY_THRESHOLD =
       Integer.getInteger("jgrad.cpu.parallelThresholdCostly", 1 << 12);
 

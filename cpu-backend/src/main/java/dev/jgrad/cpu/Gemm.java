@@ -23,6 +23,15 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * out of bounds otherwise.
  */
 final class Gemm {
+  static {
+    // OpenBLAS uses every core by default and already runs small products on one thread; a
+    // machine shared with other busy processes may do better with fewer.
+    Integer threads = Integer.getInteger("jgrad.cpu.blasThreads");
+    if (threads != null) {
+      openblas_nolapack.blas_set_num_threads(threads);
+    }
+  }
+
   private Gemm() {}
 
   /** {@code out[m,n] = op(a)[m,k] * op(b)[k,n]}, with arguments already checked. */
@@ -46,13 +55,13 @@ final class Gemm {
     GemmScratch s = GemmScratch.forThisThread();
     if (out.dtype() == DType.FLOAT32) {
       s.load(a.floats(), b.floats(), m * n);
-      openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, s.floatsA(), lda,
-          s.floatsB(), ldb, 0f, s.floatsC(), n);
+      openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, s.a().asFloatBuffer(),
+          lda, s.b().asFloatBuffer(), ldb, 0f, s.c().asFloatBuffer(), n);
       s.store(out.floats());
     } else {
       s.load(a.doubles(), b.doubles(), m * n);
-      openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, s.doublesA(), lda,
-          s.doublesB(), ldb, 0.0, s.doublesC(), n);
+      openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, s.a().asDoubleBuffer(),
+          lda, s.b().asDoubleBuffer(), ldb, 0.0, s.c().asDoubleBuffer(), n);
       s.store(out.doubles());
     }
   }

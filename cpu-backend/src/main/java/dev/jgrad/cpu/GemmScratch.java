@@ -33,8 +33,8 @@ final class GemmScratch {
     a = ensure(a, x.length * 4L);
     b = ensure(b, y.length * 4L);
     c = ensure(c, outLength * 4L);
-    FloatBuffer fa = floatsA();
-    FloatBuffer fb = floatsB();
+    FloatBuffer fa = a.asFloatBuffer();
+    FloatBuffer fb = b.asFloatBuffer();
     copy(x.length, (from, to) -> fa.put(from, x, from, to - from));
     copy(y.length, (from, to) -> fb.put(from, y, from, to - from));
   }
@@ -43,45 +43,35 @@ final class GemmScratch {
     a = ensure(a, x.length * 8L);
     b = ensure(b, y.length * 8L);
     c = ensure(c, outLength * 8L);
-    DoubleBuffer da = doublesA();
-    DoubleBuffer db = doublesB();
+    DoubleBuffer da = a.asDoubleBuffer();
+    DoubleBuffer db = b.asDoubleBuffer();
     copy(x.length, (from, to) -> da.put(from, x, from, to - from));
     copy(y.length, (from, to) -> db.put(from, y, from, to - from));
   }
 
   /** Copies the product out. */
   void store(float[] out) {
-    FloatBuffer fc = floatsC();
+    FloatBuffer fc = c.asFloatBuffer();
     copy(out.length, (from, to) -> fc.get(from, out, from, to - from));
   }
 
   void store(double[] out) {
-    DoubleBuffer dc = doublesC();
+    DoubleBuffer dc = c.asDoubleBuffer();
     copy(out.length, (from, to) -> dc.get(from, out, from, to - from));
   }
 
-  FloatBuffer floatsA() {
-    return a.asFloatBuffer();
+  /** The operand a; view it with {@code asFloatBuffer()} or {@code asDoubleBuffer()}. */
+  ByteBuffer a() {
+    return a;
   }
 
-  FloatBuffer floatsB() {
-    return b.asFloatBuffer();
+  ByteBuffer b() {
+    return b;
   }
 
-  FloatBuffer floatsC() {
-    return c.asFloatBuffer();
-  }
-
-  DoubleBuffer doublesA() {
-    return a.asDoubleBuffer();
-  }
-
-  DoubleBuffer doublesB() {
-    return b.asDoubleBuffer();
-  }
-
-  DoubleBuffer doublesC() {
-    return c.asDoubleBuffer();
+  /** The product. */
+  ByteBuffer c() {
+    return c;
   }
 
   private static void copy(int length, Parallel.RangeBody body) {

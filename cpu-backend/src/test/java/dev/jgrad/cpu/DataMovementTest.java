@@ -7,10 +7,12 @@ import static dev.jgrad.cpu.Fixture.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.HostBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,6 +42,18 @@ class DataMovementTest {
     double[] same = new double[3];
     CPU.download(db, same);
     assertArrayEquals(new double[] {0.1, 1e300, -7}, same);
+  }
+
+  @Test
+  void hostBufferExposesTheStorageItself() {
+    DeviceBuffer b = CPU.upload(new float[] {1, 2});
+    HostBuffer host = (HostBuffer) b;
+    host.floatArray()[1] = 5; // a plugin kernel writes straight into the buffer
+    assertArrayEquals(new double[] {1, 5}, read(b));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, host::doubleArray);
+    assertTrue(e.getMessage().contains("FLOAT32"), e.getMessage());
+    b.close();
+    assertThrows(IllegalStateException.class, host::floatArray);
   }
 
   @Test
