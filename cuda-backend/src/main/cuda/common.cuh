@@ -1,0 +1,252 @@
+// Shared definitions for jgrad's CUDA kernels.
+//
+// Every kernel exists once per dtype: a template instantiated for float and double behind
+// extern "C" entry points named <kernel>_f32 and <kernel>_f64, so the PTX names are stable and
+// the Java side (Kernel.java) can look them up without C++ mangling.
+//
+// Indices and lengths are 64-bit: one H100 holds more than 2^31 floats. Kernels use grid-stride
+// loops so the host can cap the grid size independently of the problem size.
+#pragma once
+
+#include <math.h>
+
+typedef long long i64;
+
+// Op codes. Kept in sync with OpCodes.java; OpCodesTest reads this header and fails when the
+// numbers drift apart, so renumbering here without Java (or the reverse) cannot go unnoticed.
+#define JG_UNARY_NEG 0
+#define JG_UNARY_EXP 1
+#define JG_UNARY_LOG 2
+#define JG_UNARY_SQRT 3
+#define JG_UNARY_ABS 4
+#define JG_UNARY_TANH 5
+#define JG_UNARY_SIGMOID 6
+#define JG_UNARY_RELU 7
+#define JG_UNARY_STEP 8
+// Used only by the fused bias+activation kernel: no activation at all.
+#define JG_UNARY_IDENTITY 100
+
+#define JG_BINARY_ADD 0
+#define JG_BINARY_SUB 1
+#define JG_BINARY_MUL 2
+#define JG_BINARY_DIV 3
+#define JG_BINARY_POW 4
+#define JG_BINARY_MAXIMUM 5
+#define JG_BINARY_MINIMUM 6
+#define JG_BINARY_GREATER 7
+#define JG_BINARY_EQUAL 8
+
+#define JG_REDUCE_SUM 0
+#define JG_REDUCE_MAX 1
+#define JG_REDUCE_ARGMAX 2
+
+// Which primitive reported a bad index into the error record (IndexErrorRecord.java decodes it).
+#define JG_PRIM_INDEX_SELECT 1
+#define JG_PRIM_INDEX_ADD 2
+#define JG_PRIM_ONE_HOT 3
+#define JG_PRIM_SOFTMAX_XENT 4
+
+#define JG_MAX_DIMS 8
+
+// Broadcast addressing for binary ops, passed by value. All fields are 64-bit so the layout has
+// no padding and BroadcastPlan.java can write it as 1 + 3 * 8 little-endian longs. Dimensions are
+// right-aligned: dims[JG_MAX_DIMS - rank .. JG_MAX_DIMS - 1] are used, the rest are ignored.
+struct BcastParams {
+  i64 rank;
+  i64 dims[JG_MAX_DIMS];
+  i64 aStride[JG_MAX_DIMS];
+  i64 bStride[JG_MAX_DIMS];
+};
+
+#define JG_GRID_STRIDE(i, n)                                                   \
+  for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n);            \
+       i += (i64)blockDim.x * gridDim.x)
+
+// ---- error record -------------------------------------------------------------------------
+// Kernels never write out of bounds because of a bad index: they skip the element and record
+// the first bad index here. The host reads the record at the next synchronize() or download()
+// and throws IndexOutOfBoundsException, since a kernel cannot throw.
+//   err[0] primitive code (0 = no error), err[1] position in the index buffer,
+//   err[2] bound, err[3] the offending value as double bits.
+__device__ __forceinline__ void jg_report_bad_index(i64 *err, int primitive, i64 position,
+                                                    double value, i64 bound) {
+  unsigned long long *flag = (unsigned long long *)err;
+  if (atomicCAS(flag, 0ULL, (unsigned long long)primitive) == 0ULL) {
+    err[1] = position;
+    err[2] = bound;
+    err[3] = __double_as_longlong(value);
+  }
+}
+
+// Reads an index stored as a float or double: it must be a whole number in [0, bound).
+template <typename T>
+__device__ __forceinline__ bool jg_read_index(const T *indices, i64 position, i64 bound,
+                                              i64 *err, int primitive, bool report, i64 *out) {
+  T v = indices[position];
+  // The negated comparison also rejects NaN; 9.0e18 keeps the cast to i64 defined.
+  bool whole = v >= (T)0 && v < (T)9.0e18 && floor(v) == v;
+  i64 k = whole ? (i64)v : -1;
+  if (!whole || k >= bound) {
+    if (report) jg_report_bad_index(err, primitive, position, (double)v, bound);
+    return false;
+  }
+  *out = k;
+  return true;
+}
+
+// ---- math, one overload per dtype so templates pick the right precision -----------------
+__device__ __forceinline__ float jg_exp(float x) { return expf(x); }
+__device__ __forceinline__ double jg_exp(double x) { return exp(x); }
+__device__ __forceinline__ float jg_log(float x) { return logf(x); }
+__device__ __forceinline__ double jg_log(double x) { return log(x); }
+__device__ __forceinline__ float jg_sqrt(float x) { return sqrtf(x); }
+__device__ __forceinline__ double jg_sqrt(double x) { return sqrt(x); }
+__device__ __forceinline__ float jg_abs(float x) { return fabsf(x); }
+__device__ __forceinline__ double jg_abs(double x) { return fabs(x); }
+__device__ __forceinline__ float jg_tanh(float x) { return tanhf(x); }
+__device__ __forceinline__ double jg_tanh(double x) { return tanh(x); }
+__device__ __forceinline__ float jg_pow(float a, float b) { return powf(a, b); }
+__device__ __forceinline__ double jg_pow(double a, double b) { return pow(a, b); }
+__device__ __forceinline__ float jg_fmax(float a, float b) { return fmaxf(a, b); }
+__device__ __forceinline__ double jg_fmax(double a, double b) { return fmax(a, b); }
+__device__ __forceinline__ float jg_fmin(float a, float b) { return fminf(a, b); }
+__device__ __forceinline__ double jg_fmin(double a, double b) { return fmin(a, b); }
+__device__ __forceinline__ bool jg_isnan(float x) { return x != x; }
+__device__ __forceinline__ bool jg_isnan(double x) { return x != x; }
+
+template <typename T> __device__ __forceinline__ T jg_sigmoid(T x) {
+  // Two branches so exp never overflows: both forms are exact rewrites of 1 / (1 + e^-x).
+  if (x >= (T)0) {
+    return (T)1 / ((T)1 + jg_exp(-x));
+  }
+  T e = jg_exp(x);
+  return e / ((T)1 + e);
+}
+
+template <typename T> __device__ __forceinline__ T jg_unary(int op, T x) {
+  switch (op) {
+  case JG_UNARY_NEG: return -x;
+  case JG_UNARY_EXP: return jg_exp(x);
+  case JG_UNARY_LOG: return jg_log(x);
+  case JG_UNARY_SQRT: return jg_sqrt(x);
+  case JG_UNARY_ABS: return jg_abs(x);
+  case JG_UNARY_TANH: return jg_tanh(x);
+  case JG_UNARY_SIGMOID: return jg_sigmoid(x);
+  // "x < 0 ? 0 : x" keeps NaN visible instead of silently turning it into 0.
+  case JG_UNARY_RELU: return x < (T)0 ? (T)0 : x;
+  case JG_UNARY_STEP: return x > (T)0 ? (T)1 : (T)0;
+  default: return x; // JG_UNARY_IDENTITY; the host never passes anything else
+  }
+}
+
+template <typename T> __device__ __forceinline__ T jg_binary(int op, T a, T b) {
+  switch (op) {
+  case JG_BINARY_ADD: return a + b;
+  case JG_BINARY_SUB: return a - b;
+  case JG_BINARY_MUL: return a * b;
+  case JG_BINARY_DIV: return a / b;
+  case JG_BINARY_POW: return jg_pow(a, b);
+  // fmax/fmin drop NaN; Java's Math.max propagates it, and so do we.
+  case JG_BINARY_MAXIMUM: return (jg_isnan(a) || jg_isnan(b)) ? a + b : jg_fmax(a, b);
+  case JG_BINARY_MINIMUM: return (jg_isnan(a) || jg_isnan(b)) ? a + b : jg_fmin(a, b);
+  case JG_BINARY_GREATER: return a > b ? (T)1 : (T)0;
+  case JG_BINARY_EQUAL: return a == b ? (T)1 : (T)0;
+  default: return a;
+  }
+}
+
+// ---- block reductions ----------------------------------------------------------------------
+// A running reduction state: value, index (for argmax) and a Kahan compensation term (for sums,
+// so long float sums stay within the 1e-4 relative tolerance the tests ask for).
+template <typename T> struct Acc {
+  T v;
+  T c;
+  i64 idx;
+};
+
+template <typename T> __device__ __forceinline__ Acc<T> jg_acc_identity(int op) {
+  Acc<T> a;
+  a.c = (T)0;
+  // An empty slot: loses to every real element, including -inf (ties go to the lower index).
+  a.idx = 0x7fffffffffffffffLL;
+  a.v = op == JG_REDUCE_SUM ? (T)0 : -INFINITY;
+  return a;
+}
+
+// Adds element (x, j) to the state. Elements arrive in increasing j within one thread.
+template <typename T> __device__ __forceinline__ void jg_acc_add(int op, Acc<T> &a, T x, i64 j) {
+  if (op == JG_REDUCE_SUM) {
+    T y = x - a.c;
+    T t = a.v + y;
+    a.c = (t - a.v) - y;
+    a.v = t;
+  } else if (a.idx == 0x7fffffffffffffffLL) {
+    a.v = x;
+    a.idx = j;
+  } else if (!jg_isnan(a.v) && (jg_isnan(x) || x > a.v)) {
+    // First NaN wins and sticks (NumPy/PyTorch semantics); otherwise first strict maximum.
+    a.v = x;
+    a.idx = j;
+  }
+}
+
+// Merges two states covering disjoint index sets.
+template <typename T> __device__ __forceinline__ Acc<T> jg_acc_merge(int op, Acc<T> a, Acc<T> b) {
+  if (op == JG_REDUCE_SUM) {
+    Acc<T> r;
+    r.v = a.v + b.v;
+    r.c = a.c + b.c;
+    r.idx = 0;
+    return r;
+  }
+  if (a.idx == 0x7fffffffffffffffLL) return b;
+  if (b.idx == 0x7fffffffffffffffLL) return a;
+  bool an = jg_isnan(a.v), bn = jg_isnan(b.v);
+  if (an != bn) return an ? a : b;
+  if (!an && a.v != b.v) return a.v > b.v ? a : b;
+  return a.idx <= b.idx ? a : b;
+}
+
+template <typename T> __device__ __forceinline__ Acc<T> jg_shfl_down(Acc<T> a, int delta) {
+  Acc<T> r;
+  r.v = __shfl_down_sync(0xffffffffu, a.v, delta);
+  r.c = __shfl_down_sync(0xffffffffu, a.c, delta);
+  r.idx = __shfl_down_sync(0xffffffffu, a.idx, delta);
+  return r;
+}
+
+// Reduces one state per thread to a result valid in thread 0. blockDim.x must be a multiple of
+// 32 and at most 1024; every thread of the block must call it (it synchronises).
+template <typename T> __device__ Acc<T> jg_block_reduce(int op, Acc<T> a) {
+  __shared__ T sv[32];
+  __shared__ T sc[32];
+  __shared__ i64 si[32];
+  int lane = threadIdx.x & 31;
+  int warp = threadIdx.x >> 5;
+  for (int d = 16; d > 0; d >>= 1) a = jg_acc_merge(op, a, jg_shfl_down(a, d));
+  if (lane == 0) {
+    sv[warp] = a.v;
+    sc[warp] = a.c;
+    si[warp] = a.idx;
+  }
+  __syncthreads();
+  int warps = blockDim.x >> 5;
+  if (warp == 0) {
+    a = jg_acc_identity<T>(op);
+    if (lane < warps) {
+      a.v = sv[lane];
+      a.c = sc[lane];
+      a.idx = si[lane];
+    }
+    for (int d = 16; d > 0; d >>= 1) a = jg_acc_merge(op, a, jg_shfl_down(a, d));
+  }
+  __syncthreads(); // the shared slots may be reused by the caller's next round
+  return a;
+}
+
+// The final value of a state: the sum corrected by its compensation, the max, or the index.
+template <typename T> __device__ __forceinline__ T jg_acc_result(int op, Acc<T> a) {
+  if (op == JG_REDUCE_SUM) return a.v - a.c;
+  if (op == JG_REDUCE_MAX) return a.v;
+  return (T)a.idx;
+}

@@ -1,0 +1,91 @@
+// Elementwise primitives: fill, unary, scalar, binary (same shape and broadcast).
+// Each thread reads element i and writes element i, so out may alias an input (in-place).
+#include "common.cuh"
+
+template <typename T> __device__ void fill(T *out, i64 n, T value) {
+  JG_GRID_STRIDE(i, n) out[i] = value;
+}
+
+template <typename T> __device__ void unary(const T *x, T *out, i64 n, int op) {
+  JG_GRID_STRIDE(i, n) out[i] = jg_unary(op, x[i]);
+}
+
+template <typename T> __device__ void scalar(const T *a, T s, T *out, i64 n, int op) {
+  JG_GRID_STRIDE(i, n) out[i] = jg_binary(op, a[i], s);
+}
+
+template <typename T> __device__ void binary(const T *a, const T *b, T *out, i64 n, int op) {
+  JG_GRID_STRIDE(i, n) out[i] = jg_binary(op, a[i], b[i]);
+}
+
+// Offsets of output element i in a and b. I is 32-bit when the output has fewer than 2^31
+// elements: 64-bit division is emulated on the GPU and several times slower.
+template <typename I>
+__device__ __forceinline__ void bcast_offsets(const BcastParams &p, I i, I *aOff, I *bOff) {
+  I ao = 0, bo = 0;
+  int first = JG_MAX_DIMS - (int)p.rank;
+#pragma unroll
+  for (int d = JG_MAX_DIMS - 1; d >= 0; --d) {
+    if (d < first) break;
+    I dim = (I)p.dims[d];
+    I c = i % dim;
+    i /= dim;
+    ao += c * (I)p.aStride[d];
+    bo += c * (I)p.bStride[d];
+  }
+  *aOff = ao;
+  *bOff = bo;
+}
+
+template <typename T>
+__device__ void binary_bcast(const T *a, const T *b, T *out, i64 n, int op, BcastParams p) {
+  if (n <= 0x7fffffffLL) {
+    // i + stride stays below 2^32 because the host caps blockDim * gridDim far below 2^31.
+    unsigned int n32 = (unsigned int)n;
+    for (unsigned int i = blockIdx.x * blockDim.x + threadIdx.x; i < n32;
+         i += blockDim.x * gridDim.x) {
+      unsigned int ao, bo;
+      bcast_offsets<unsigned int>(p, i, &ao, &bo);
+      out[i] = jg_binary(op, a[ao], b[bo]);
+    }
+  } else {
+    JG_GRID_STRIDE(i, n) {
+      i64 ao, bo;
+      bcast_offsets<i64>(p, i, &ao, &bo);
+      out[i] = jg_binary(op, a[ao], b[bo]);
+    }
+  }
+}
+
+extern "C" {
+__global__ void jg_fill_f32(float *out, i64 n, float value) { fill(out, n, value); }
+__global__ void jg_fill_f64(double *out, i64 n, double value) { fill(out, n, value); }
+
+__global__ void jg_unary_f32(const float *x, float *out, i64 n, int op) { unary(x, out, n, op); }
+__global__ void jg_unary_f64(const double *x, double *out, i64 n, int op) {
+  unary(x, out, n, op);
+}
+
+__global__ void jg_scalar_f32(const float *a, float s, float *out, i64 n, int op) {
+  scalar(a, s, out, n, op);
+}
+__global__ void jg_scalar_f64(const double *a, double s, double *out, i64 n, int op) {
+  scalar(a, s, out, n, op);
+}
+
+__global__ void jg_binary_f32(const float *a, const float *b, float *out, i64 n, int op) {
+  binary(a, b, out, n, op);
+}
+__global__ void jg_binary_f64(const double *a, const double *b, double *out, i64 n, int op) {
+  binary(a, b, out, n, op);
+}
+
+__global__ void jg_binary_bcast_f32(const float *a, const float *b, float *out, i64 n, int op,
+                                    BcastParams p) {
+  binary_bcast(a, b, out, n, op, p);
+}
+__global__ void jg_binary_bcast_f64(const double *a, const double *b, double *out, i64 n, int op,
+                                    BcastParams p) {
+  binary_bcast(a, b, out, n, op, p);
+}
+}

@@ -1,0 +1,96 @@
+// Fused kernels: each saves whole passes over memory compared with composing primitives.
+//  - softmax_xent: softmax cross-entropy loss per row and its gradient on the logits, in one
+//    read of the logits (instead of max, sub, exp, sum, div, log, gather, sub...).
+//  - bias_act: out = act(x + bias) over [rows, cols] with bias [cols].
+//  - sgd: the optimizer step, with optional momentum and weight decay, in place.
+#include "common.cuh"
+
+// One block per row (grid-stride over rows). labels [rows] hold class indices in the data dtype.
+// loss[row] = logsumexp(logits[row]) - logits[row, label].
+// grad (optional, may be null) [rows, classes] = (softmax(logits[row]) - onehot(label)) * scale,
+// where scale is typically 1 / rows for a mean loss. A bad label gives loss NaN and grad 0.
+template <typename T>
+__device__ void softmax_xent(const T *logits, const T *labels, i64 rows, i64 classes, T *loss,
+                             T *grad, T scale, i64 *err) {
+  for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+    const T *x = logits + r * classes;
+    Acc<T> m = jg_acc_identity<T>(JG_REDUCE_MAX);
+    for (i64 c = threadIdx.x; c < classes; c += blockDim.x) jg_acc_add(JG_REDUCE_MAX, m, x[c], c);
+    m = jg_block_reduce(JG_REDUCE_MAX, m);
+    __shared__ T shared_max;
+    __shared__ T shared_sum;
+    if (threadIdx.x == 0) shared_max = m.v;
+    __syncthreads();
+    T mx = shared_max;
+    Acc<T> s = jg_acc_identity<T>(JG_REDUCE_SUM);
+    for (i64 c = threadIdx.x; c < classes; c += blockDim.x)
+      jg_acc_add(JG_REDUCE_SUM, s, jg_exp(x[c] - mx), c);
+    s = jg_block_reduce(JG_REDUCE_SUM, s);
+    if (threadIdx.x == 0) shared_sum = jg_acc_result(JG_REDUCE_SUM, s);
+    __syncthreads();
+    T sum = shared_sum;
+    i64 label;
+    bool ok = jg_read_index(labels, r, classes, err, JG_PRIM_SOFTMAX_XENT, threadIdx.x == 0,
+                            &label);
+    if (threadIdx.x == 0) loss[r] = ok ? jg_log(sum) + mx - x[label] : (T)NAN;
+    if (grad != 0) {
+      T *g = grad + r * classes;
+      for (i64 c = threadIdx.x; c < classes; c += blockDim.x) {
+        T p = jg_exp(x[c] - mx) / sum;
+        g[c] = ok ? (p - (c == label ? (T)1 : (T)0)) * scale : (T)0;
+      }
+    }
+    __syncthreads(); // shared_max/shared_sum are rewritten by the next row
+  }
+}
+
+template <typename T>
+__device__ void bias_act(const T *x, const T *bias, T *out, i64 rows, i64 cols, int act) {
+  JG_GRID_STRIDE(t, rows * cols) out[t] = jg_unary(act, x[t] + bias[t % cols]);
+}
+
+// velocity == null: p -= lr * (g + wd * p).
+// otherwise:        v = momentum * v + g + wd * p;  p -= lr * v.
+template <typename T>
+__device__ void sgd(T *param, const T *grad, T *velocity, i64 n, T lr, T momentum, T wd) {
+  JG_GRID_STRIDE(i, n) {
+    T p = param[i];
+    T g = grad[i] + wd * p;
+    if (velocity != 0) {
+      g = momentum * velocity[i] + g;
+      velocity[i] = g;
+    }
+    param[i] = p - lr * g;
+  }
+}
+
+extern "C" {
+__global__ void jg_softmax_xent_f32(const float *logits, const float *labels, i64 rows,
+                                    i64 classes, float *loss, float *grad, float scale,
+                                    i64 *err) {
+  softmax_xent(logits, labels, rows, classes, loss, grad, scale, err);
+}
+__global__ void jg_softmax_xent_f64(const double *logits, const double *labels, i64 rows,
+                                    i64 classes, double *loss, double *grad, double scale,
+                                    i64 *err) {
+  softmax_xent(logits, labels, rows, classes, loss, grad, scale, err);
+}
+
+__global__ void jg_bias_act_f32(const float *x, const float *bias, float *out, i64 rows,
+                                i64 cols, int act) {
+  bias_act(x, bias, out, rows, cols, act);
+}
+__global__ void jg_bias_act_f64(const double *x, const double *bias, double *out, i64 rows,
+                                i64 cols, int act) {
+  bias_act(x, bias, out, rows, cols, act);
+}
+
+__global__ void jg_sgd_f32(float *param, const float *grad, float *velocity, i64 n, float lr,
+                           float momentum, float wd) {
+  sgd(param, grad, velocity, n, lr, momentum, wd);
+}
+__global__ void jg_sgd_f64(double *param, const double *grad, double *velocity, i64 n, double lr,
+                           double momentum, double wd) {
+  sgd(param, grad, velocity, n, lr, momentum, wd);
+}
+}

@@ -1,0 +1,104 @@
+// Reductions of the middle axis of x viewed as [outer, axis, inner] into out [outer, inner].
+//
+// Three shapes of work, chosen on the host (LaunchGeometry.reduceStrategy):
+//  - reduce_cols: one thread per output. Neighbouring threads read neighbouring inner
+//    positions, so loads coalesce; best when there are many outputs or a short axis.
+//  - reduce_rows: one block per output, threads stride over the axis and combine with a block
+//    reduction; for few outputs with a long contiguous axis (inner == 1: row sums, a full sum).
+//  - reduce_tiled: one block of 32 x 8 threads per 32 neighbouring outputs: the 32 lanes read
+//    32 neighbouring inner positions (coalesced), the 8 rows of threads split the axis; for few
+//    outputs with a long strided axis (inner > 1: column sums, e.g. a bias gradient).
+// Semantics shared by both: SUM is Kahan-compensated; MAX and ARGMAX propagate NaN (the first
+// NaN wins); ARGMAX returns the first index of the maximum as a number of the buffer's dtype.
+#include "common.cuh"
+
+template <typename T>
+__device__ void reduce_cols(const T *x, T *out, i64 outer, i64 axis, i64 inner, int op) {
+  i64 n = outer * inner;
+  JG_GRID_STRIDE(t, n) {
+    i64 o = t / inner;
+    i64 i = t - o * inner;
+    const T *p = x + o * axis * inner + i;
+    Acc<T> a = jg_acc_identity<T>(op);
+    for (i64 j = 0; j < axis; ++j) jg_acc_add(op, a, p[j * inner], j);
+    out[t] = jg_acc_result(op, a);
+  }
+}
+
+template <typename T>
+__device__ void reduce_rows(const T *x, T *out, i64 outer, i64 axis, i64 inner, int op) {
+  i64 n = outer * inner;
+  // The loop bound depends on blockIdx only, so every thread of a block runs the same number of
+  // iterations and the __syncthreads inside jg_block_reduce is reached uniformly.
+  for (i64 t = blockIdx.x; t < n; t += gridDim.x) {
+    i64 o = t / inner;
+    i64 i = t - o * inner;
+    const T *p = x + o * axis * inner + i;
+    Acc<T> a = jg_acc_identity<T>(op);
+    for (i64 j = threadIdx.x; j < axis; j += blockDim.x) jg_acc_add(op, a, p[j * inner], j);
+    a = jg_block_reduce(op, a);
+    if (threadIdx.x == 0) out[t] = jg_acc_result(op, a);
+  }
+}
+
+template <typename T>
+__device__ void reduce_tiled(const T *x, T *out, i64 outer, i64 axis, i64 inner, int op) {
+  // blockDim is (32, at most 8); the partial states of the 8 rows meet in shared memory.
+  __shared__ T sv[8][32];
+  __shared__ T sc[8][32];
+  __shared__ i64 si[8][32];
+  i64 tiles = (inner + 31) / 32;
+  int tx = threadIdx.x, ty = threadIdx.y;
+  // Uniform loop bound per block: the __syncthreads below are reached by every thread.
+  for (i64 b = blockIdx.x; b < outer * tiles; b += gridDim.x) {
+    i64 o = b / tiles;
+    i64 i = (b - o * tiles) * 32 + tx;
+    Acc<T> a = jg_acc_identity<T>(op);
+    if (i < inner) {
+      const T *p = x + o * axis * inner + i;
+      for (i64 j = ty; j < axis; j += blockDim.y) jg_acc_add(op, a, p[j * inner], j);
+    }
+    sv[ty][tx] = a.v;
+    sc[ty][tx] = a.c;
+    si[ty][tx] = a.idx;
+    __syncthreads();
+    if (ty == 0 && i < inner) {
+      for (int r = 1; r < blockDim.y; ++r) {
+        Acc<T> other;
+        other.v = sv[r][tx];
+        other.c = sc[r][tx];
+        other.idx = si[r][tx];
+        a = jg_acc_merge(op, a, other);
+      }
+      out[o * inner + i] = jg_acc_result(op, a);
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" {
+__global__ void jg_reduce_cols_f32(const float *x, float *out, i64 outer, i64 axis, i64 inner,
+                                   int op) {
+  reduce_cols(x, out, outer, axis, inner, op);
+}
+__global__ void jg_reduce_cols_f64(const double *x, double *out, i64 outer, i64 axis, i64 inner,
+                                   int op) {
+  reduce_cols(x, out, outer, axis, inner, op);
+}
+__global__ void jg_reduce_rows_f32(const float *x, float *out, i64 outer, i64 axis, i64 inner,
+                                   int op) {
+  reduce_rows(x, out, outer, axis, inner, op);
+}
+__global__ void jg_reduce_rows_f64(const double *x, double *out, i64 outer, i64 axis, i64 inner,
+                                   int op) {
+  reduce_rows(x, out, outer, axis, inner, op);
+}
+__global__ void jg_reduce_tiled_f32(const float *x, float *out, i64 outer, i64 axis, i64 inner,
+                                    int op) {
+  reduce_tiled(x, out, outer, axis, inner, op);
+}
+__global__ void jg_reduce_tiled_f64(const double *x, double *out, i64 outer, i64 axis,
+                                    i64 inner, int op) {
+  reduce_tiled(x, out, outer, axis, inner, op);
+}
+}

@@ -1,0 +1,546 @@
+package dev.jgrad.cuda;
+
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.ReduceOp;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.UnaryOp;
+import java.lang.ref.Reference;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CUDA backend: every primitive of {@link Backend} on one NVIDIA GPU, for FLOAT32 and
+ * FLOAT64, with JCuda's driver API (context, memory, stream, kernels from the PTX this jar
+ * carries) and cuBLAS for matrix products.
+ *
+ * <p>Behaviour beyond the {@link Backend} contract:
+ * <ul>
+ *   <li>Calls are asynchronous: they queue work on one stream and return. {@link #download} and
+ *       {@link #synchronize} wait for it.
+ *   <li>A bad index (out of range, or not a whole number) in {@link #indexSelect},
+ *       {@link #indexAdd} or {@link #oneHot} is detected on the GPU, which skips that element
+ *       (gathers write 0) and sets a device-side error flag. The
+ *       {@link IndexOutOfBoundsException} naming the index and the bound is thrown by the next
+ *       {@link #synchronize()} or {@link #download}, not by the call itself.
+ *   <li>Every length, range and shape is checked on the host before a kernel is launched.
+ *   <li>Memory comes from a caching allocator ({@link #memoryStats()}); closing a buffer returns
+ *       its block to the cache at once, an unclosed buffer is reclaimed by a Cleaner after GC.
+ *       Out of device memory is a {@link DeviceOutOfMemoryException}, after emptying the cache.
+ *   <li>MAX and ARGMAX propagate NaN (the first NaN wins); RELU keeps NaN; MAXIMUM and MINIMUM
+ *       return NaN when either input is NaN, like {@link Math#max}.
+ *   <li>Host copies ({@link #upload}, {@link #download}) are synchronous.
+ * </ul>
+ *
+ * <p>Thread-safe: calls from several threads are queued on the one stream in the order they
+ * arrive.
+ */
+public final class CudaBackend implements Backend {
+  public static final String NAME = "cuda";
+  /** System property selecting the GPU by ordinal; default 0. */
+  public static final String DEVICE_PROPERTY = "jgrad.cuda.device";
+
+  private static final Logger log = LoggerFactory.getLogger(CudaBackend.class);
+
+  private final CudaContext context;
+  private final CachingAllocator<CUdeviceptr> allocator;
+  private final LaunchGeometry geometry;
+  private final KernelLauncher launcher;
+  private final IndexErrorFlag indexErrors;
+  private final CublasGemm gemm;
+  private final CudaFusedOps fused;
+
+  private CudaBackend(CudaContext context, CublasLocator.Location cublas) {
+    this.context = context;
+    this.allocator = new CachingAllocator<>(new DeviceMemory(context), context::toString);
+    this.geometry = new LaunchGeometry(context.multiprocessors);
+    this.launcher = new KernelLauncher(context, new PtxModules());
+    this.indexErrors = new IndexErrorFlag(context);
+    this.gemm = new CublasGemm(context);
+    this.fused = new CudaFusedOps(this);
+    log.info("jgrad cuda backend on {} with {}", context, cublas);
+  }
+
+  /**
+   * Starts the backend on the GPU named by {@value #DEVICE_PROPERTY} (default 0). cuBLAS is
+   * located and loaded first, before any JCublas2 class initialises (see {@link CublasLoader}).
+   *
+   * @throws IllegalStateException naming what is missing or failed
+   */
+  public static CudaBackend create() {
+    CublasLocator.Location cublas =
+        CublasLoader.ensureLoaded(new CublasLocator(LibrarySearch.system()).locate());
+    return new CudaBackend(CudaContext.open(Integer.getInteger(DEVICE_PROPERTY, 0)), cublas);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The GPU this backend runs on, e.g. "cuda device 0 (NVIDIA H100 ..., 132 SMs)". */
+  public String deviceDescription() {
+    return context.toString();
+  }
+
+  /** The caching allocator's statistics: bytes in use, cached and peak. */
+  public MemoryStats memoryStats() {
+    return allocator.stats();
+  }
+
+  /** Gives every cached (freed, unused) block back to the device. */
+  public void emptyCache() {
+    context.makeCurrent();
+    allocator.emptyCache();
+  }
+
+  /** The fused kernels (softmax cross-entropy, bias + activation, SGD update). */
+  public CudaFusedOps fused() {
+    return fused;
+  }
+
+  // ---- package-private plumbing for CudaFusedOps -------------------------------------------
+
+  CudaBuffer own(String primitive, String argument, DeviceBuffer buffer) {
+    return CudaBuffer.of(primitive, argument, buffer, this);
+  }
+
+  LaunchGeometry geometry() {
+    return geometry;
+  }
+
+  void launch(KernelArgs args, LaunchGeometry.Launch launch, Object... keepAlive) {
+    launcher.launch(args, launch, keepAlive);
+  }
+
+  CUdeviceptr indexErrorRecord() {
+    return indexErrors.forLaunch();
+  }
+
+  void makeCurrent() {
+    context.makeCurrent();
+  }
+
+  // ---- memory --------------------------------------------------------------------------------
+
+  @Override
+  public DeviceBuffer allocate(DType dtype, long length) {
+    return allocateBuffer("allocate", dtype, length);
+  }
+
+  private CudaBuffer allocateBuffer(String primitive, DType dtype, long length) {
+    if (dtype == null) {
+      throw new NullPointerException(primitive + " on the cuda backend: dtype is null");
+    }
+    Checks.nonNegative(primitive, "length", length);
+    if (length == 0) {
+      return new CudaBuffer(this, dtype, 0, allocator, null);
+    }
+    long bytes = Checks.product(primitive, length, dtype.byteSize());
+    context.makeCurrent();
+    CachingAllocator.Block<CUdeviceptr> block =
+        allocator.allocate(bytes, dtype + "[" + length + "]");
+    return new CudaBuffer(this, dtype, length, allocator, block);
+  }
+
+  @Override
+  public DeviceBuffer upload(float[] data) {
+    CudaBuffer b = allocateBuffer("upload", DType.FLOAT32, data.length);
+    if (data.length > 0) {
+      CudaDriver.check(cuMemcpyHtoD(b.pointer(), Pointer.to(data), b.bytes()),
+          "upload of " + data.length + " floats");
+    }
+    return b;
+  }
+
+  @Override
+  public DeviceBuffer upload(double[] data) {
+    CudaBuffer b = allocateBuffer("upload", DType.FLOAT64, data.length);
+    if (data.length > 0) {
+      CudaDriver.check(cuMemcpyHtoD(b.pointer(), Pointer.to(data), b.bytes()),
+          "upload of " + data.length + " doubles");
+    }
+    return b;
+  }
+
+  @Override
+  public void download(DeviceBuffer src, float[] dst) {
+    CudaBuffer s = own("download", "src", src);
+    checkHostLength(s, dst.length);
+    if (s.dtype() == DType.FLOAT32) {
+      copyToHost(s, Pointer.to(dst));
+    } else {
+      double[] tmp = new double[dst.length];
+      copyToHost(s, Pointer.to(tmp));
+      for (int i = 0; i < tmp.length; i++) {
+        dst[i] = (float) tmp[i];
+      }
+    }
+  }
+
+  @Override
+  public void download(DeviceBuffer src, double[] dst) {
+    CudaBuffer s = own("download", "src", src);
+    checkHostLength(s, dst.length);
+    if (s.dtype() == DType.FLOAT64) {
+      copyToHost(s, Pointer.to(dst));
+    } else {
+      float[] tmp = new float[dst.length];
+      copyToHost(s, Pointer.to(tmp));
+      for (int i = 0; i < tmp.length; i++) {
+        dst[i] = tmp[i];
+      }
+    }
+  }
+
+  private static void checkHostLength(CudaBuffer src, int hostLength) {
+    if (src.length() != hostLength) {
+      throw new IllegalArgumentException("download on the cuda backend: dst has length "
+          + hostLength + " but src holds " + src.length() + " elements");
+    }
+  }
+
+  private void copyToHost(CudaBuffer src, Pointer dst) {
+    syncAndCheck("download");
+    if (src.length() > 0) {
+      CudaDriver.check(cuMemcpyDtoH(dst, src.pointer(), src.bytes()),
+          "download of " + src.length() + " elements");
+    }
+    Reference.reachabilityFence(src);
+  }
+
+  @Override
+  public void synchronize() {
+    syncAndCheck("synchronize");
+  }
+
+  private void syncAndCheck(String where) {
+    context.makeCurrent();
+    int result = cuStreamSynchronize(context.stream);
+    CudaDriver.check(result, where + " (waiting for queued GPU work)");
+    indexErrors.check(where);
+  }
+
+  @Override
+  public void fill(DeviceBuffer dst, double value) {
+    CudaBuffer d = own("fill", "dst", dst);
+    long n = d.length();
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    if (d.dtype() == DType.FLOAT32) {
+      // A float is one 32-bit word: the driver's memset writes any value, no kernel needed.
+      CudaDriver.check(cuMemsetD32Async(d.pointer(), Float.floatToRawIntBits((float) value), n,
+          context.stream), "fill");
+    } else if (Double.doubleToRawLongBits(value) == 0L) {
+      CudaDriver.check(cuMemsetD32Async(d.pointer(), 0, 2 * n, context.stream), "fill");
+    } else {
+      launch(new KernelArgs(Kernel.FILL, d.dtype()).ptr(d.pointer()).i64(n).scalar(value),
+          geometry.elementwise(n), d);
+    }
+    Reference.reachabilityFence(d);
+  }
+
+  @Override
+  public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset,
+      long length) {
+    String p = "copy";
+    CudaBuffer s = own(p, "src", src);
+    CudaBuffer d = own(p, "dst", dst);
+    Checks.sameDType(p, "src", s, "dst", d);
+    Checks.range(p, "source range", srcOffset, length, s.length());
+    Checks.range(p, "destination range", dstOffset, length, d.length());
+    if (length == 0 || (s == d && srcOffset == dstOffset)) {
+      return;
+    }
+    context.makeCurrent();
+    long bytes = length * s.dtype().byteSize();
+    boolean overlap = s == d && srcOffset < dstOffset + length && dstOffset < srcOffset + length;
+    if (overlap) {
+      // cuMemcpy does not define overlapping copies: go through a temporary block.
+      try (CudaBuffer tmp = allocateBuffer(p, s.dtype(), length)) {
+        deviceCopy(s.pointer(srcOffset), tmp.pointer(), bytes);
+        deviceCopy(tmp.pointer(), d.pointer(dstOffset), bytes);
+      }
+    } else {
+      deviceCopy(s.pointer(srcOffset), d.pointer(dstOffset), bytes);
+    }
+    Reference.reachabilityFence(s);
+    Reference.reachabilityFence(d);
+  }
+
+  private void deviceCopy(CUdeviceptr from, CUdeviceptr to, long bytes) {
+    CudaDriver.check(cuMemcpyDtoDAsync(to, from, bytes, context.stream), "device copy");
+  }
+
+  @Override
+  public void copyAxisRange(DeviceBuffer src, int srcAxis, int srcStart, DeviceBuffer dst,
+      int dstAxis, int dstStart, int outer, int count, int inner) {
+    String p = "copyAxisRange";
+    CudaBuffer s = own(p, "src", src);
+    CudaBuffer d = own(p, "dst", dst);
+    Checks.sameDType(p, "src", s, "dst", d);
+    Checks.nonNegative(p, "outer", outer);
+    Checks.nonNegative(p, "inner", inner);
+    Checks.nonNegative(p, "srcAxis", srcAxis);
+    Checks.nonNegative(p, "dstAxis", dstAxis);
+    Checks.range(p, "source axis range", srcStart, count, srcAxis);
+    Checks.range(p, "destination axis range", dstStart, count, dstAxis);
+    Checks.length(p, "src", s, Checks.product(p, outer, srcAxis, inner));
+    Checks.length(p, "dst", d, Checks.product(p, outer, dstAxis, inner));
+    long n = Checks.product(p, outer, count, inner);
+    if (n == 0) {
+      return;
+    }
+    if (outer == 1) { // one contiguous run
+      copy(s, (long) srcStart * inner, d, (long) dstStart * inner, n);
+      return;
+    }
+    context.makeCurrent();
+    if (s == d) {
+      // Reading and writing one buffer from many threads: read from a snapshot instead.
+      try (CudaBuffer tmp = allocateBuffer(p, s.dtype(), s.length())) {
+        deviceCopy(s.pointer(), tmp.pointer(), s.bytes());
+        launchCopyAxis(tmp, srcAxis, srcStart, d, dstAxis, dstStart, outer, count, inner, n);
+      }
+    } else {
+      launchCopyAxis(s, srcAxis, srcStart, d, dstAxis, dstStart, outer, count, inner, n);
+    }
+  }
+
+  private void launchCopyAxis(CudaBuffer s, int srcAxis, int srcStart, CudaBuffer d, int dstAxis,
+      int dstStart, int outer, int count, int inner, long n) {
+    launch(new KernelArgs(Kernel.COPY_AXIS, s.dtype()).ptr(s.pointer()).i64(srcAxis)
+        .i64(srcStart).ptr(d.pointer()).i64(dstAxis).i64(dstStart).i64(outer).i64(count)
+        .i64(inner), geometry.elementwise(n), s, d);
+  }
+
+  // ---- elementwise -----------------------------------------------------------------------------
+
+  @Override
+  public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out) {
+    String p = "unary(" + op + ")";
+    CudaBuffer cx = own(p, "x", x);
+    CudaBuffer co = own(p, "out", out);
+    Checks.sameDType(p, "x", cx, "out", co);
+    Checks.length(p, "out", co, cx.length());
+    long n = cx.length();
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.UNARY, cx.dtype()).ptr(cx.pointer()).ptr(co.pointer()).i64(n)
+        .i32(OpCodes.unary(op)), geometry.elementwise(n), cx, co);
+  }
+
+  @Override
+  public void binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape,
+      DeviceBuffer out, Shape outShape) {
+    String p = "binary(" + op + ")";
+    CudaBuffer ca = own(p, "a", a);
+    CudaBuffer cb = own(p, "b", b);
+    CudaBuffer co = own(p, "out", out);
+    Checks.sameDType(p, "a", ca, "b", cb);
+    Checks.sameDType(p, "a", ca, "out", co);
+    Checks.length(p, "a (shape " + aShape + ")", ca, aShape.size());
+    Checks.length(p, "b (shape " + bShape + ")", cb, bShape.size());
+    Checks.length(p, "out (shape " + outShape + ")", co, outShape.size());
+    BroadcastPlan plan = BroadcastPlan.of(aShape, bShape, outShape, p);
+    long n = outShape.size();
+    if (n == 0) {
+      return;
+    }
+    // out may be a or b: an input with the output's length is not broadcast, so thread i reads
+    // exactly the element i it then writes.
+    context.makeCurrent();
+    int code = OpCodes.binary(op);
+    if (plan.isElementwise()) {
+      launch(new KernelArgs(Kernel.BINARY, ca.dtype()).ptr(ca.pointer()).ptr(cb.pointer())
+          .ptr(co.pointer()).i64(n).i32(code), geometry.elementwise(n), ca, cb, co);
+    } else {
+      launch(new KernelArgs(Kernel.BINARY_BCAST, ca.dtype()).ptr(ca.pointer()).ptr(cb.pointer())
+          .ptr(co.pointer()).i64(n).i32(code).bcast(plan.toStruct()), geometry.elementwise(n),
+          ca, cb, co);
+    }
+  }
+
+  @Override
+  public void scalar(BinaryOp op, DeviceBuffer a, double s, DeviceBuffer out) {
+    String p = "scalar(" + op + ")";
+    CudaBuffer ca = own(p, "a", a);
+    CudaBuffer co = own(p, "out", out);
+    Checks.sameDType(p, "a", ca, "out", co);
+    Checks.length(p, "out", co, ca.length());
+    long n = ca.length();
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.SCALAR, ca.dtype()).ptr(ca.pointer()).scalar(s)
+        .ptr(co.pointer()).i64(n).i32(OpCodes.binary(op)), geometry.elementwise(n), ca, co);
+  }
+
+  // ---- linear algebra and reductions ---------------------------------------------------------
+
+  @Override
+  public void matmul(DeviceBuffer a, boolean transA, DeviceBuffer b, boolean transB,
+      DeviceBuffer out, int m, int n, int k) {
+    String p = "matmul";
+    CudaBuffer ca = own(p, "a", a);
+    CudaBuffer cb = own(p, "b", b);
+    CudaBuffer co = own(p, "out", out);
+    Checks.sameDType(p, "a", ca, "b", cb);
+    Checks.sameDType(p, "a", ca, "out", co);
+    GemmPlan plan = GemmPlan.rowMajor(transA, transB, m, n, k);
+    Checks.length(p, "a (" + (transA ? "[k, m]" : "[m, k]") + ")", ca, (long) m * k);
+    Checks.length(p, "b (" + (transB ? "[n, k]" : "[k, n]") + ")", cb, (long) k * n);
+    Checks.length(p, "out ([m, n])", co, (long) m * n);
+    Checks.distinct(p, "out", co, "a", ca);
+    Checks.distinct(p, "out", co, "b", cb);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      fill(co, 0); // an empty sum
+      return;
+    }
+    context.makeCurrent();
+    gemm.gemm(ca.dtype(), plan, ca.pointer(), cb.pointer(), co.pointer());
+    Reference.reachabilityFence(ca);
+    Reference.reachabilityFence(cb);
+    Reference.reachabilityFence(co);
+  }
+
+  @Override
+  public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,
+      DeviceBuffer out) {
+    String p = "reduce(" + op + ")";
+    CudaBuffer cx = own(p, "x", x);
+    CudaBuffer co = own(p, "out", out);
+    Checks.sameDType(p, "x", cx, "out", co);
+    Checks.nonNegative(p, "outer", outer);
+    Checks.positive(p, "axis", axis);
+    Checks.nonNegative(p, "inner", inner);
+    Checks.length(p, "x ([outer, axis, inner])", cx, Checks.product(p, outer, axis, inner));
+    long n = Checks.product(p, outer, inner);
+    Checks.length(p, "out ([outer, inner])", co, n);
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    LaunchGeometry.ReduceStrategy strategy = geometry.reduceStrategy(outer, axis, inner);
+    Kernel kernel = switch (strategy) {
+      case COLS -> Kernel.REDUCE_COLS;
+      case ROWS -> Kernel.REDUCE_ROWS;
+      case TILED -> Kernel.REDUCE_TILED;
+    };
+    LaunchGeometry.Launch launch = switch (strategy) {
+      case COLS -> geometry.elementwise(n);
+      case ROWS -> geometry.blockPerItem(n, LaunchGeometry.rowBlock(axis));
+      case TILED -> geometry.reduceTiled(outer, inner);
+    };
+    launch(new KernelArgs(kernel, cx.dtype()).ptr(cx.pointer()).ptr(co.pointer()).i64(outer)
+        .i64(axis).i64(inner).i32(OpCodes.reduce(op)), launch, cx, co);
+  }
+
+  @Override
+  public void transpose(DeviceBuffer x, int batch, int rows, int cols, DeviceBuffer out) {
+    String p = "transpose";
+    CudaBuffer cx = own(p, "x", x);
+    CudaBuffer co = own(p, "out", out);
+    Checks.sameDType(p, "x", cx, "out", co);
+    Checks.nonNegative(p, "batch", batch);
+    Checks.nonNegative(p, "rows", rows);
+    Checks.nonNegative(p, "cols", cols);
+    long n = Checks.product(p, batch, rows, cols);
+    Checks.length(p, "x ([batch, rows, cols])", cx, n);
+    Checks.length(p, "out ([batch, cols, rows])", co, n);
+    if (n == 0) {
+      return;
+    }
+    if (rows == 1 || cols == 1) { // the same bytes in both layouts
+      copy(cx, 0, co, 0, n);
+      return;
+    }
+    Checks.distinct(p, "out", co, "x", cx);
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.TRANSPOSE, cx.dtype()).ptr(cx.pointer()).ptr(co.pointer())
+        .i64(batch).i64(rows).i64(cols), geometry.transpose(batch, rows, cols), cx, co);
+  }
+
+  // ---- indexing ------------------------------------------------------------------------------
+
+  @Override
+  public void indexSelect(DeviceBuffer src, int outer, int axis, int inner, DeviceBuffer indices,
+      DeviceBuffer out) {
+    String p = "indexSelect";
+    CudaBuffer cs = own(p, "src", src);
+    CudaBuffer ci = own(p, "indices", indices);
+    CudaBuffer co = own(p, "out", out);
+    long count = ci.length();
+    long n = Checks.gatherScatter(p, "src", cs, ci, "out", co, outer, axis, inner);
+    Checks.distinct(p, "out", co, "src", cs);
+    Checks.distinct(p, "out", co, "indices", ci);
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.INDEX_SELECT, cs.dtype()).ptr(cs.pointer()).i64(outer)
+        .i64(axis).i64(inner).ptr(ci.pointer()).i64(count).ptr(co.pointer())
+        .ptr(indexErrorRecord()), geometry.elementwise(n), cs, ci, co);
+  }
+
+  @Override
+  public void indexAdd(DeviceBuffer src, DeviceBuffer indices, DeviceBuffer dst, int outer,
+      int axis, int inner) {
+    String p = "indexAdd";
+    CudaBuffer cs = own(p, "src", src);
+    CudaBuffer ci = own(p, "indices", indices);
+    CudaBuffer cd = own(p, "dst", dst);
+    long count = ci.length();
+    long n = Checks.gatherScatter(p, "dst", cd, ci, "src", cs, outer, axis, inner);
+    Checks.distinct(p, "dst", cd, "src", cs);
+    Checks.distinct(p, "dst", cd, "indices", ci);
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.INDEX_ADD, cs.dtype()).ptr(cs.pointer()).ptr(ci.pointer())
+        .i64(count).ptr(cd.pointer()).i64(outer).i64(axis).i64(inner)
+        .ptr(indexErrorRecord()), geometry.elementwise(n), cs, ci, cd);
+  }
+
+  @Override
+  public void oneHot(DeviceBuffer indices, int classes, DeviceBuffer out) {
+    String p = "oneHot";
+    CudaBuffer ci = own(p, "indices", indices);
+    CudaBuffer co = own(p, "out", out);
+    Checks.sameDType(p, "indices", ci, "out", co);
+    Checks.nonNegative(p, "classes", classes);
+    long n = Checks.product(p, ci.length(), classes);
+    Checks.length(p, "out ([indices.length(), classes])", co, n);
+    Checks.distinct(p, "out", co, "indices", ci);
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.ONE_HOT, ci.dtype()).ptr(ci.pointer()).i64(ci.length())
+        .i64(classes).ptr(co.pointer()).ptr(indexErrorRecord()), geometry.elementwise(n), ci, co);
+  }
+
+  @Override
+  public String toString() {
+    return "CudaBackend{" + context + ", memory: " + allocator.stats() + "}";
+  }
+}

@@ -1,0 +1,124 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import java.lang.ref.Cleaner;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * A block of device memory holding {@link #length()} elements of {@link #dtype()}.
+ *
+ * <p>{@link #close()} gives the block back to the backend's {@link CachingAllocator} at once (the
+ * deterministic path: try-with-resources). A buffer that is never closed is released by a
+ * {@link Cleaner} after the garbage collector finds it unreachable: a safety net, late and
+ * unpredictable, since the GC knows nothing of GPU memory pressure. Zero-length buffers hold no
+ * device memory.
+ */
+final class CudaBuffer implements DeviceBuffer {
+  private static final Cleaner CLEANER = Cleaner.create();
+  private static final CUdeviceptr NULL = new CUdeviceptr();
+
+  private final Object owner;
+  private final DType dtype;
+  private final long length;
+  private final CUdeviceptr pointer;
+  private final Cleaner.Cleanable cleanable;
+  private volatile boolean closed;
+
+  /** The Cleaner's action; must not reference the buffer, or the buffer would never be unreachable. */
+  private static final class Release implements Runnable {
+    private final CachingAllocator<CUdeviceptr> allocator;
+    private final CachingAllocator.Block<CUdeviceptr> block;
+
+    Release(CachingAllocator<CUdeviceptr> allocator, CachingAllocator.Block<CUdeviceptr> block) {
+      this.allocator = allocator;
+      this.block = block;
+    }
+
+    @Override
+    public void run() {
+      if (block != null) {
+        allocator.release(block);
+      }
+    }
+  }
+
+  /**
+   * @param owner the backend instance; a buffer is usable only with the backend that made it
+   * @param block the device memory, or null for a zero-length buffer
+   */
+  CudaBuffer(Object owner, DType dtype, long length, CachingAllocator<CUdeviceptr> allocator,
+      CachingAllocator.Block<CUdeviceptr> block) {
+    this.owner = owner;
+    this.dtype = dtype;
+    this.length = length;
+    this.pointer = block == null ? NULL : block.handle();
+    this.cleanable = CLEANER.register(this, new Release(allocator, block));
+  }
+
+  /**
+   * The buffer behind {@code buffer} if it is an open buffer of {@code owner}; otherwise an
+   * exception naming the primitive, the argument and what is wrong with it.
+   */
+  static CudaBuffer of(String primitive, String argument, DeviceBuffer buffer, Object owner) {
+    if (buffer == null) {
+      throw new NullPointerException(primitive + " on the cuda backend: " + argument + " is null");
+    }
+    if (!(buffer instanceof CudaBuffer cb) || cb.owner != owner) {
+      throw new IllegalArgumentException(primitive + " on the cuda backend: " + argument
+          + " belongs to backend '" + buffer.backendName() + "'"
+          + (buffer instanceof CudaBuffer ? " (another cuda backend instance)" : "")
+          + "; copy it to this backend first");
+    }
+    if (cb.closed) {
+      throw new IllegalStateException(primitive + " on the cuda backend: " + argument
+          + " (" + cb.dtype + "[" + cb.length + "]) is closed");
+    }
+    return cb;
+  }
+
+  /** The device address; only valid while the buffer is open. */
+  CUdeviceptr pointer() {
+    return pointer;
+  }
+
+  /** The device address of element {@code index}. */
+  CUdeviceptr pointer(long index) {
+    return index == 0 ? pointer : pointer.withByteOffset(index * dtype.byteSize());
+  }
+
+  long bytes() {
+    return length * dtype.byteSize();
+  }
+
+  @Override
+  public DType dtype() {
+    return dtype;
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public String backendName() {
+    return CudaBackend.NAME;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    cleanable.clean(); // runs the release at most once, whoever calls first
+  }
+
+  @Override
+  public String toString() {
+    return "CudaBuffer{" + dtype + "[" + length + "]" + (closed ? ", closed" : "") + "}";
+  }
+}

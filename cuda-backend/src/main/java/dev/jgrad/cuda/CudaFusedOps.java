@@ -1,0 +1,123 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.UnaryOp;
+
+/**
+ * Fused kernels of the CUDA backend, each replacing several primitives and their passes over
+ * memory. Obtained with {@link CudaBackend#fused()}; meant to be registered as per-backend
+ * kernels of the corresponding ops (see {@code dev.jgrad.api.op.OpRegistry}). Asynchronous and
+ * checked like the primitives; index errors surface at the next synchronisation.
+ */
+public final class CudaFusedOps {
+  private final CudaBackend backend;
+
+  CudaFusedOps(CudaBackend backend) {
+    this.backend = backend;
+  }
+
+  /**
+   * Softmax cross-entropy over {@code logits [rows, classes]} with class labels
+   * {@code [rows]} (whole numbers in the data dtype): {@code loss[r] = logsumexp(logits[r]) -
+   * logits[r, labels[r]]}, and, if {@code grad} is not null, {@code grad [rows, classes] =
+   * (softmax(logits) - onehot(labels)) * gradScale} (use {@code 1 / rows} for the mean loss).
+   * A bad label gives that row a NaN loss and zero gradient, and an IndexOutOfBoundsException at
+   * the next synchronisation.
+   */
+  public void softmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes,
+      DeviceBuffer loss, DeviceBuffer grad, double gradScale) {
+    String p = "softmaxCrossEntropy";
+    CudaBuffer cx = backend.own(p, "logits", logits);
+    CudaBuffer cl = backend.own(p, "labels", labels);
+    CudaBuffer closs = backend.own(p, "loss", loss);
+    CudaBuffer cg = grad == null ? null : backend.own(p, "grad", grad);
+    Checks.sameDType(p, "logits", cx, "labels", cl);
+    Checks.sameDType(p, "logits", cx, "loss", closs);
+    Checks.nonNegative(p, "rows", rows);
+    Checks.positive(p, "classes", classes);
+    long n = Checks.product(p, rows, classes);
+    Checks.length(p, "logits ([rows, classes])", cx, n);
+    Checks.length(p, "labels ([rows])", cl, rows);
+    Checks.length(p, "loss ([rows])", closs, rows);
+    Checks.distinct(p, "loss", closs, "logits", cx);
+    Checks.distinct(p, "loss", closs, "labels", cl);
+    if (cg != null) {
+      Checks.sameDType(p, "logits", cx, "grad", cg);
+      Checks.length(p, "grad ([rows, classes])", cg, n);
+      Checks.distinct(p, "grad", cg, "logits", cx);
+      Checks.distinct(p, "grad", cg, "labels", cl);
+      Checks.distinct(p, "grad", cg, "loss", closs);
+    }
+    if (rows == 0) {
+      return;
+    }
+    backend.makeCurrent();
+    KernelArgs args = new KernelArgs(Kernel.SOFTMAX_XENT, cx.dtype()).ptr(cx.pointer())
+        .ptr(cl.pointer()).i64(rows).i64(classes).ptr(closs.pointer());
+    args = cg == null ? args.nullPtr() : args.ptr(cg.pointer());
+    args.scalar(gradScale).ptr(backend.indexErrorRecord());
+    backend.launch(args,
+        backend.geometry().blockPerItem(rows, LaunchGeometry.rowBlock(classes)), cx, cl, closs,
+        cg);
+  }
+
+  /**
+   * {@code out[r, c] = activation(x[r, c] + bias[c])} over {@code [rows, cols]}; a null
+   * activation adds the bias only. {@code out} may be {@code x}.
+   */
+  public void biasActivation(DeviceBuffer x, DeviceBuffer bias, int rows, int cols,
+      UnaryOp activation, DeviceBuffer out) {
+    String p = "biasActivation";
+    CudaBuffer cx = backend.own(p, "x", x);
+    CudaBuffer cb = backend.own(p, "bias", bias);
+    CudaBuffer co = backend.own(p, "out", out);
+    Checks.sameDType(p, "x", cx, "bias", cb);
+    Checks.sameDType(p, "x", cx, "out", co);
+    Checks.nonNegative(p, "rows", rows);
+    Checks.nonNegative(p, "cols", cols);
+    long n = Checks.product(p, rows, cols);
+    Checks.length(p, "x ([rows, cols])", cx, n);
+    Checks.length(p, "bias ([cols])", cb, cols);
+    Checks.length(p, "out ([rows, cols])", co, n);
+    Checks.distinct(p, "out", co, "bias", cb);
+    if (n == 0) {
+      return;
+    }
+    backend.makeCurrent();
+    int act = activation == null ? OpCodes.IDENTITY : OpCodes.unary(activation);
+    backend.launch(new KernelArgs(Kernel.BIAS_ACT, cx.dtype()).ptr(cx.pointer())
+        .ptr(cb.pointer()).ptr(co.pointer()).i64(rows).i64(cols).i32(act),
+        backend.geometry().elementwise(n), cx, cb, co);
+  }
+
+  /**
+   * One SGD step in place. Without {@code velocity} (null):
+   * {@code param -= lr * (grad + weightDecay * param)}. With it:
+   * {@code velocity = momentum * velocity + grad + weightDecay * param; param -= lr * velocity}.
+   */
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
+      double momentum, double weightDecay) {
+    String p = "sgdUpdate";
+    CudaBuffer cp = backend.own(p, "param", param);
+    CudaBuffer cg = backend.own(p, "grad", grad);
+    CudaBuffer cv = velocity == null ? null : backend.own(p, "velocity", velocity);
+    Checks.sameDType(p, "param", cp, "grad", cg);
+    Checks.length(p, "grad", cg, cp.length());
+    Checks.distinct(p, "param", cp, "grad", cg);
+    if (cv != null) {
+      Checks.sameDType(p, "param", cp, "velocity", cv);
+      Checks.length(p, "velocity", cv, cp.length());
+      Checks.distinct(p, "velocity", cv, "param", cp);
+      Checks.distinct(p, "velocity", cv, "grad", cg);
+    }
+    long n = cp.length();
+    if (n == 0) {
+      return;
+    }
+    backend.makeCurrent();
+    KernelArgs args = new KernelArgs(Kernel.SGD, cp.dtype()).ptr(cp.pointer()).ptr(cg.pointer());
+    args = cv == null ? args.nullPtr() : args.ptr(cv.pointer());
+    args.i64(n).scalar(lr).scalar(momentum).scalar(weightDecay);
+    backend.launch(args, backend.geometry().elementwise(n), cp, cg, cv);
+  }
+}

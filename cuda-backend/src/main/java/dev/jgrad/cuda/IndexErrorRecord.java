@@ -1,0 +1,50 @@
+package dev.jgrad.cuda;
+
+/**
+ * Decodes the error record that index-reading kernels fill on the device (see common.cuh): a
+ * kernel cannot throw, so it skips a bad index, records the first one, and the host turns the
+ * record into an {@link IndexOutOfBoundsException} at the next synchronize or download.
+ *
+ * <p>Layout, four longs: the primitive's code (0 = no error), the position in the index buffer,
+ * the bound, and the offending value as the bits of a double.
+ */
+final class IndexErrorRecord {
+  static final int LONGS = 4;
+
+  /** Codes, as the JG_PRIM_* defines of common.cuh. */
+  static final int INDEX_SELECT = 1;
+  static final int INDEX_ADD = 2;
+  static final int ONE_HOT = 3;
+  static final int SOFTMAX_XENT = 4;
+
+  private IndexErrorRecord() {}
+
+  static String primitiveName(long code) {
+    return switch ((int) code) {
+      case INDEX_SELECT -> "indexSelect";
+      case INDEX_ADD -> "indexAdd";
+      case ONE_HOT -> "oneHot";
+      case SOFTMAX_XENT -> "softmaxCrossEntropy";
+      default -> "an index kernel (code " + code + ")";
+    };
+  }
+
+  /** The exception for a record, or null when the record holds no error. */
+  static IndexOutOfBoundsException toException(long[] record, String detectedAt) {
+    if (record[0] == 0) {
+      return null;
+    }
+    long position = record[1];
+    long bound = record[2];
+    double value = Double.longBitsToDouble(record[3]);
+    boolean whole = value == Math.rint(value) && Math.abs(value) < 9.0e18;
+    String shown = whole ? Long.toString((long) value) : Double.toString(value);
+    String why = whole
+        ? "is out of range [0, " + bound + ")"
+        : "is not a whole number (index buffers hold whole numbers in [0, " + bound + "))";
+    return new IndexOutOfBoundsException(primitiveName(record[0]) + " on the cuda backend: index "
+        + shown + " at position " + position + " of the index buffer " + why + ". The GPU "
+        + "detected it and skipped that element; it is reported at " + detectedAt
+        + ", the first synchronisation after the call.");
+  }
+}

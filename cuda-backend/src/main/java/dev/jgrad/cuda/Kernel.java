@@ -1,0 +1,88 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.api.DType;
+import java.util.List;
+
+/**
+ * Every kernel entry point in the committed PTX, with the module (PTX resource) that holds it and
+ * its parameter list. {@link KernelArgs} refuses a launch whose arguments do not follow this list,
+ * and {@code KernelSignatureTest} checks the list against the {@code .entry} declarations in the
+ * PTX, so a mismatch between Java and CUDA C fails a test on a machine without a GPU instead of
+ * corrupting memory on one with a GPU.
+ */
+enum Kernel {
+  FILL("elementwise", "jg_fill", Param.PTR, Param.I64, Param.SCALAR),
+  UNARY("elementwise", "jg_unary", Param.PTR, Param.PTR, Param.I64, Param.I32),
+  SCALAR("elementwise", "jg_scalar", Param.PTR, Param.SCALAR, Param.PTR, Param.I64, Param.I32),
+  BINARY("elementwise", "jg_binary", Param.PTR, Param.PTR, Param.PTR, Param.I64, Param.I32),
+  BINARY_BCAST("elementwise", "jg_binary_bcast", Param.PTR, Param.PTR, Param.PTR, Param.I64,
+      Param.I32, Param.BCAST),
+  REDUCE_COLS("reduce", "jg_reduce_cols", Param.PTR, Param.PTR, Param.I64, Param.I64, Param.I64,
+      Param.I32),
+  REDUCE_ROWS("reduce", "jg_reduce_rows", Param.PTR, Param.PTR, Param.I64, Param.I64, Param.I64,
+      Param.I32),
+  REDUCE_TILED("reduce", "jg_reduce_tiled", Param.PTR, Param.PTR, Param.I64, Param.I64, Param.I64,
+      Param.I32),
+  COPY_AXIS("layout", "jg_copy_axis", Param.PTR, Param.I64, Param.I64, Param.PTR, Param.I64,
+      Param.I64, Param.I64, Param.I64, Param.I64),
+  TRANSPOSE("layout", "jg_transpose", Param.PTR, Param.PTR, Param.I64, Param.I64, Param.I64),
+  INDEX_SELECT("layout", "jg_index_select", Param.PTR, Param.I64, Param.I64, Param.I64, Param.PTR,
+      Param.I64, Param.PTR, Param.PTR),
+  INDEX_ADD("layout", "jg_index_add", Param.PTR, Param.PTR, Param.I64, Param.PTR, Param.I64,
+      Param.I64, Param.I64, Param.PTR),
+  ONE_HOT("layout", "jg_one_hot", Param.PTR, Param.I64, Param.I64, Param.PTR, Param.PTR),
+  SOFTMAX_XENT("fused", "jg_softmax_xent", Param.PTR, Param.PTR, Param.I64, Param.I64, Param.PTR,
+      Param.PTR, Param.SCALAR, Param.PTR),
+  BIAS_ACT("fused", "jg_bias_act", Param.PTR, Param.PTR, Param.PTR, Param.I64, Param.I64,
+      Param.I32),
+  SGD("fused", "jg_sgd", Param.PTR, Param.PTR, Param.PTR, Param.I64, Param.SCALAR, Param.SCALAR,
+      Param.SCALAR);
+
+  /** The kinds of kernel parameter, as they appear in PTX. */
+  enum Param {
+    /** A device pointer (or 0 for an optional one). */
+    PTR,
+    /** A C {@code long long}. */
+    I64,
+    /** A C {@code int}. */
+    I32,
+    /** A value of the kernel's dtype: {@code float} or {@code double}. */
+    SCALAR,
+    /** The {@code BcastParams} struct, passed by value. */
+    BCAST;
+
+    /** How nvcc declares this parameter in PTX, e.g. {@code .u64}. */
+    String ptxType(DType dtype) {
+      return switch (this) {
+        case PTR, I64 -> ".u64";
+        case I32 -> ".u32";
+        case SCALAR -> dtype == DType.FLOAT32 ? ".f32" : ".f64";
+        case BCAST -> ".align 8 .b8[" + BroadcastPlan.STRUCT_BYTES + "]";
+      };
+    }
+  }
+
+  private final String module;
+  private final String baseName;
+  private final List<Param> params;
+
+  Kernel(String module, String baseName, Param... params) {
+    this.module = module;
+    this.baseName = baseName;
+    this.params = List.of(params);
+  }
+
+  /** The PTX resource {@code dev/jgrad/cuda/<module>.ptx} that defines this kernel. */
+  String module() {
+    return module;
+  }
+
+  /** The entry point for one dtype, e.g. {@code jg_unary_f32}. */
+  String entry(DType dtype) {
+    return baseName + (dtype == DType.FLOAT32 ? "_f32" : "_f64");
+  }
+
+  List<Param> params() {
+    return params;
+  }
+}

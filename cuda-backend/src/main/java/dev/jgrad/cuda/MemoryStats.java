@@ -1,0 +1,40 @@
+package dev.jgrad.cuda;
+
+import java.util.Locale;
+
+/**
+ * A snapshot of the caching device allocator, for tests and logging. Sizes are in bytes of size
+ * classes (what the device actually holds), not the bytes the buffers asked for.
+ *
+ * @param bytesInUse held by live buffers
+ * @param bytesCached freed by buffers and kept for reuse (also device memory, not free to others)
+ * @param peakBytesInUse the most {@code bytesInUse} has been since the backend started
+ * @param liveBlocks blocks held by live buffers
+ * @param cachedBlocks blocks waiting in the cache
+ * @param cacheHits allocations served from the cache
+ * @param deviceAllocations allocations that went to the device (cuMemAlloc)
+ * @param deviceFrees blocks given back to the device (cuMemFree), when the cache was emptied
+ */
+public record MemoryStats(long bytesInUse, long bytesCached, long peakBytesInUse, long liveBlocks,
+    long cachedBlocks, long cacheHits, long deviceAllocations, long deviceFrees) {
+
+  @Override
+  public String toString() {
+    return "in use " + human(bytesInUse) + " in " + liveBlocks + " blocks, cached "
+        + human(bytesCached) + " in " + cachedBlocks + " blocks, peak " + human(peakBytesInUse)
+        + ", " + cacheHits + " cache hits, " + deviceAllocations + " device allocations, "
+        + deviceFrees + " device frees";
+  }
+
+  /** A byte count for people, e.g. "1.5 GiB". */
+  static String human(long bytes) {
+    String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = 0;
+    while (Math.abs(v) >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return u == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.ReduceOp;
+import dev.jgrad.api.UnaryOp;
+
+/**
+ * The integer codes the kernels switch on, as defined in {@code src/main/cuda/common.cuh}.
+ * Mapped by name in exhaustive switches, never by ordinal: adding or reordering a constant in the
+ * api enums then fails to compile here instead of silently changing what a kernel computes.
+ * {@code OpCodesTest} checks these numbers against the header.
+ */
+final class OpCodes {
+  /** The fused bias+activation kernel's "no activation". */
+  static final int IDENTITY = 100;
+
+  private OpCodes() {}
+
+  static int unary(UnaryOp op) {
+    return switch (op) {
+      case NEG -> 0;
+      case EXP -> 1;
+      case LOG -> 2;
+      case SQRT -> 3;
+      case ABS -> 4;
+      case TANH -> 5;
+      case SIGMOID -> 6;
+      case RELU -> 7;
+      case STEP -> 8;
+    };
+  }
+
+  static int binary(BinaryOp op) {
+    return switch (op) {
+      case ADD -> 0;
+      case SUB -> 1;
+      case MUL -> 2;
+      case DIV -> 3;
+      case POW -> 4;
+      case MAXIMUM -> 5;
+      case MINIMUM -> 6;
+      case GREATER -> 7;
+      case EQUAL -> 8;
+    };
+  }
+
+  static int reduce(ReduceOp op) {
+    return switch (op) {
+      case SUM -> 0;
+      case MAX -> 1;
+      case ARGMAX -> 2;
+    };
+  }
+}

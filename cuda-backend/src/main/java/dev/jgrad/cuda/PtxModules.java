@@ -1,0 +1,86 @@
+package dev.jgrad.cuda;
+
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadDataJIT;
+
+import dev.jgrad.api.DType;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUjit_option;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.JITOptions;
+
+/**
+ * The kernels: every PTX module the jar carries, JIT-compiled by the driver for this GPU when the
+ * backend starts, and every {@link Kernel} entry point looked up once. A module the driver
+ * rejects fails with the JIT compiler's own error log, the only place that says why.
+ */
+final class PtxModules {
+  private static final int LOG_BYTES = 16 * 1024;
+
+  private final Map<Kernel, CUfunction> f32 = new EnumMap<>(Kernel.class);
+  private final Map<Kernel, CUfunction> f64 = new EnumMap<>(Kernel.class);
+
+  PtxModules() {
+    Map<String, CUmodule> modules = new HashMap<>();
+    TreeSet<String> names = new TreeSet<>();
+    for (Kernel k : Kernel.values()) {
+      names.add(k.module());
+    }
+    for (String name : names) {
+      modules.put(name, load(name));
+    }
+    for (Kernel k : Kernel.values()) {
+      f32.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT32), k.module()));
+      f64.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT64), k.module()));
+    }
+  }
+
+  CUfunction function(Kernel kernel, DType dtype) {
+    return (dtype == DType.FLOAT32 ? f32 : f64).get(kernel);
+  }
+
+  private static CUmodule load(String name) {
+    byte[] text = NativeResources.read(name + ".ptx");
+    byte[] image = Arrays.copyOf(text, text.length + 1); // the driver wants a NUL-terminated image
+    JITOptions options = new JITOptions();
+    options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[LOG_BYTES]);
+    options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, LOG_BYTES);
+    CUmodule module = new CUmodule();
+    int result = cuModuleLoadDataJIT(module, Pointer.to(image), options);
+    if (result != CUresult.CUDA_SUCCESS) {
+      String log = cString(options.getBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER));
+      throw new IllegalStateException("cuda backend: the driver could not load the kernels in "
+          + name + ".ptx: " + CudaDriver.name(result)
+          + (result == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION
+              ? " (the driver predates PTX ISA 8.0: update it to one for CUDA 12.0 or newer)" : "")
+          + ". JIT log: " + (log.isBlank() ? "(empty)" : log.strip()));
+    }
+    return module;
+  }
+
+  private static CUfunction function(CUmodule module, String entry, String moduleName) {
+    CUfunction f = new CUfunction();
+    CudaDriver.check(cuModuleGetFunction(f, module, entry),
+        "finding kernel " + entry + " in " + moduleName + ".ptx");
+    return f;
+  }
+
+  private static String cString(byte[] bytes) {
+    if (bytes == null) {
+      return "";
+    }
+    int n = 0;
+    while (n < bytes.length && bytes[n] != 0) {
+      n++;
+    }
+    return new String(bytes, 0, n, StandardCharsets.UTF_8);
+  }
+}

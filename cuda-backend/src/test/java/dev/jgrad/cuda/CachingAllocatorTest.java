@@ -1,0 +1,210 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The caching allocator over a fake device with a fixed capacity. */
+class CachingAllocatorTest {
+  /** A fake device: hands out distinct handles while capacity lasts. */
+  static final class FakeDevice implements CachingAllocator.RawMemory<Object> {
+    final long capacity;
+    long used;
+    int allocations;
+    int frees;
+    int barriers;
+    final Set<Object> live = new HashSet<>();
+    final List<Long> sizes = new ArrayList<>();
+
+    FakeDevice(long capacity) {
+      this.capacity = capacity;
+    }
+
+    @Override
+    public synchronized Object allocate(long bytes) {
+      if (used + bytes > capacity) {
+        return null;
+      }
+      used += bytes;
+      allocations++;
+      sizes.add(bytes);
+      Object h = new long[] {bytes};
+      live.add(h);
+      return h;
+    }
+
+    @Override
+    public synchronized void free(Object handle) {
+      assertTrue(live.remove(handle), "freed a handle that is not live");
+      used -= ((long[]) handle)[0];
+      frees++;
+    }
+
+    @Override
+    public void beforeFree() {
+      barriers++;
+    }
+
+    @Override
+    public String describe() {
+      return "the fake device has " + (capacity - used) + " bytes free";
+    }
+  }
+
+  private static CachingAllocator<Object> allocator(FakeDevice d) {
+    return new CachingAllocator<>(d, () -> "cuda device 0 (fake)");
+  }
+
+  @Test
+  void sizeClassesWasteAtMostAQuarter() {
+    assertEquals(512, CachingAllocator.sizeClass(1));
+    assertEquals(512, CachingAllocator.sizeClass(512));
+    assertEquals(1024, CachingAllocator.sizeClass(513));
+    assertEquals(5120, CachingAllocator.sizeClass(4097));
+    assertEquals(8192, CachingAllocator.sizeClass(8192));
+    assertEquals(1L << 30, CachingAllocator.sizeClass(1L << 30));
+    for (long b = 1; b < 10_000_000; b = b * 3 + 7) {
+      long c = CachingAllocator.sizeClass(b);
+      assertTrue(c >= b, "class " + c + " < " + b);
+      assertTrue(b <= 512 || c <= b * 1.25 + 512, "class " + c + " wastes too much for " + b);
+      assertEquals(c, CachingAllocator.sizeClass(c), "a class is its own class");
+    }
+  }
+
+  @Test
+  void freedBlocksAreReusedBySizeClass() {
+    FakeDevice d = new FakeDevice(1 << 20);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Block<Object> b1 = a.allocate(4000, "x");
+    Object h = b1.handle();
+    a.release(b1);
+    CachingAllocator.Block<Object> b2 = a.allocate(3900, "y"); // same class (4096)
+    assertSame(h, b2.handle());
+    CachingAllocator.Block<Object> b3 = a.allocate(100, "z"); // another class
+    assertNotSame(h, b3.handle());
+    assertEquals(2, d.allocations);
+    MemoryStats s = a.stats();
+    assertEquals(4096 + 512, s.bytesInUse());
+    assertEquals(0, s.bytesCached());
+    assertEquals(1, s.cacheHits());
+    assertEquals(2, s.deviceAllocations());
+  }
+
+  @Test
+  void statsTrackInUseCachedAndPeak() {
+    FakeDevice d = new FakeDevice(1 << 20);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Block<Object> x = a.allocate(10_000, "x");
+    CachingAllocator.Block<Object> y = a.allocate(20_000, "y");
+    long peak = x.size() + y.size();
+    a.release(x);
+    MemoryStats s = a.stats();
+    assertEquals(y.size(), s.bytesInUse());
+    assertEquals(x.size(), s.bytesCached());
+    assertEquals(peak, s.peakBytesInUse());
+    assertEquals(1, s.liveBlocks());
+    assertEquals(1, s.cachedBlocks());
+    a.release(y);
+    a.emptyCache();
+    s = a.stats();
+    assertEquals(0, s.bytesInUse());
+    assertEquals(0, s.bytesCached());
+    assertEquals(peak, s.peakBytesInUse());
+    assertEquals(2, s.deviceFrees());
+    assertEquals(0, d.used);
+    assertEquals(1, d.barriers, "one barrier before the batch of frees");
+  }
+
+  @Test
+  void aSteadyTrainingLoopStopsAllocatingOnTheDevice() {
+    FakeDevice d = new FakeDevice(1 << 24);
+    CachingAllocator<Object> a = allocator(d);
+    long[] sizes = {400 * 784, 400 * 100, 400 * 10, 400, 100 * 784 * 4, 7};
+    for (int step = 0; step < 100; step++) {
+      List<CachingAllocator.Block<Object>> held = new ArrayList<>();
+      for (long s : sizes) {
+        held.add(a.allocate(s, "step"));
+      }
+      held.forEach(a::release);
+    }
+    assertEquals(sizes.length, d.allocations, "only the first step allocates");
+    assertEquals(0, a.stats().bytesInUse());
+  }
+
+  @Test
+  void outOfMemoryEmptiesTheCacheAndRetriesOnce() {
+    FakeDevice d = new FakeDevice(10_240);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Block<Object> small = a.allocate(4096, "small");
+    a.release(small); // cached: 4096 of the 10240 are taken by the cache
+    CachingAllocator.Block<Object> big = a.allocate(8192, "big"); // fits only after emptying
+    assertEquals(8192, big.size());
+    assertEquals(1, d.frees);
+    assertEquals(0, a.stats().bytesCached());
+  }
+
+  @Test
+  void outOfMemorySaysHowMuchWasAskedAndIsInUse() {
+    FakeDevice d = new FakeDevice(10_240);
+    CachingAllocator<Object> a = allocator(d);
+    a.allocate(6000, "FLOAT32[1500]");
+    DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+        () -> a.allocate(8000, "FLOAT32[2000]"));
+    String m = e.getMessage();
+    assertTrue(m.contains("cuda device 0 (fake)"), m);
+    assertTrue(m.contains("FLOAT32[2000]"), m);
+    assertTrue(m.contains("8000 bytes"), m);
+    assertTrue(m.contains("6.0 KiB in use by 1 live buffers"), m);
+    assertTrue(m.contains("emptied its cache and retried once"), m);
+    assertTrue(m.contains("the fake device has"), m);
+    assertEquals(8000, e.requestedBytes());
+    assertEquals(6144, e.bytesInUse());
+  }
+
+  @Test
+  void releasingTwiceIsABug() {
+    CachingAllocator<Object> a = allocator(new FakeDevice(1 << 20));
+    CachingAllocator.Block<Object> b = a.allocate(10, "x");
+    a.release(b);
+    assertThrows(IllegalStateException.class, () -> a.release(b));
+    assertThrows(IllegalArgumentException.class, () -> a.allocate(0, "x"));
+  }
+
+  @Test
+  void concurrentReleasesKeepTheBooksBalanced() throws InterruptedException {
+    FakeDevice d = new FakeDevice(1L << 40);
+    CachingAllocator<Object> a = allocator(d);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    for (int t = 0; t < 8; t++) {
+      pool.submit(() -> {
+        for (int i = 0; i < 2000; i++) {
+          a.release(a.allocate(512L * (1 + i % 7), "x"));
+        }
+      });
+    }
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+    MemoryStats s = a.stats();
+    assertEquals(0, s.bytesInUse());
+    assertEquals(0, s.liveBlocks());
+    assertEquals(s.cachedBlocks(), s.deviceAllocations());
+  }
+
+  @Test
+  void humanSizes() {
+    assertEquals("0 bytes", MemoryStats.human(0));
+    assertEquals("1.5 KiB", MemoryStats.human(1536));
+    assertEquals("2.0 GiB", MemoryStats.human(2L << 30));
+  }
+}

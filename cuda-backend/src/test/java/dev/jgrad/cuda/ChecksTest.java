@@ -1,0 +1,159 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.Test;
+
+/** Host-side validation: the messages name the primitive, the backend and the expectation. */
+class ChecksTest {
+  /** A buffer of another backend. */
+  private static DeviceBuffer foreign(DType dtype, long length) {
+    return new DeviceBuffer() {
+      @Override
+      public DType dtype() {
+        return dtype;
+      }
+
+      @Override
+      public long length() {
+        return length;
+      }
+
+      @Override
+      public String backendName() {
+        return "cpu";
+      }
+
+      @Override
+      public boolean isClosed() {
+        return false;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
+  void dtypeMismatchNamesBothDtypes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.sameDType("binary(ADD)", "a", foreign(DType.FLOAT32, 1), "b",
+            foreign(DType.FLOAT64, 1)));
+    assertEquals("binary(ADD) on the cuda backend: a is FLOAT32 but b is FLOAT64; all buffers of "
+        + "one call must have the same dtype", e.getMessage());
+  }
+
+  @Test
+  void lengthMismatchNamesExpectedAndActual() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.length("unary(EXP)", "out", foreign(DType.FLOAT32, 5), 6));
+    assertEquals("unary(EXP) on the cuda backend: out has length 5 but 6 was expected",
+        e.getMessage());
+  }
+
+  @Test
+  void rangesCountsAndOverflow() {
+    IndexOutOfBoundsException r = assertThrows(IndexOutOfBoundsException.class,
+        () -> Checks.range("copy", "source range", 8, 5, 10));
+    assertEquals("copy on the cuda backend: source range [8, 13) is outside [0, 10)",
+        r.getMessage());
+    Checks.range("copy", "source range", 10, 0, 10); // empty at the end is fine
+    assertThrows(IndexOutOfBoundsException.class, () -> Checks.range("c", "r", -1, 1, 10));
+    assertThrows(IllegalArgumentException.class, () -> Checks.nonNegative("c", "outer", -1));
+    assertThrows(IllegalArgumentException.class, () -> Checks.positive("reduce(SUM)", "axis", 0));
+    IllegalArgumentException o = assertThrows(IllegalArgumentException.class,
+        () -> Checks.product("reduce(SUM)", Integer.MAX_VALUE, Integer.MAX_VALUE, 4));
+    assertTrue(o.getMessage().contains("overflow"), o.getMessage());
+    assertEquals(24, Checks.product("x", 2, 3, 4));
+  }
+
+  @Test
+  void inPlaceWhereUnsupportedIsRejected() {
+    DeviceBuffer b = foreign(DType.FLOAT32, 4);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.distinct("matmul", "out", b, "a", b));
+    assertTrue(e.getMessage().contains("out and a are the same buffer"), e.getMessage());
+  }
+
+  @Test
+  void buffersOfOtherBackendsClosedOrNullAreRejected() {
+    Object owner = new Object();
+    CudaBuffer mine = new CudaBuffer(owner, DType.FLOAT32, 0, null, null);
+    assertSame(mine, CudaBuffer.of("fill", "dst", mine, owner));
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> CudaBuffer.of("fill", "dst", foreign(DType.FLOAT32, 0), owner));
+    assertTrue(other.getMessage().contains("fill on the cuda backend: dst belongs to backend "
+        + "'cpu'"), other.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> CudaBuffer.of("fill", "dst", mine, new Object()));
+    assertThrows(NullPointerException.class, () -> CudaBuffer.of("fill", "dst", null, owner));
+    mine.close();
+    mine.close(); // closing twice is harmless
+    assertTrue(mine.isClosed());
+    IllegalStateException closed = assertThrows(IllegalStateException.class,
+        () -> CudaBuffer.of("fill", "dst", mine, owner));
+    assertTrue(closed.getMessage().contains("dst (FLOAT32[0]) is closed"), closed.getMessage());
+    assertEquals("cuda", mine.backendName());
+  }
+
+  /** An allocator over pretend device memory: CUdeviceptr objects are plain Java until used. */
+  private static CachingAllocator<CUdeviceptr> fakeAllocator() {
+    return new CachingAllocator<>(
+        new CachingAllocator.RawMemory<>() {
+          @Override
+          public CUdeviceptr allocate(long bytes) {
+            return new CUdeviceptr();
+          }
+
+          @Override
+          public void free(CUdeviceptr handle) {}
+        }, () -> "fake");
+  }
+
+  @Test
+  void gatherScatterShapesAreChecked() {
+    DeviceBuffer table = foreign(DType.FLOAT32, 2 * 5 * 3);
+    DeviceBuffer idx = foreign(DType.FLOAT32, 4);
+    assertEquals(24, Checks.gatherScatter("indexSelect", "src", table, idx, "out",
+        foreign(DType.FLOAT32, 24), 2, 5, 3));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.gatherScatter("indexSelect", "src", table, idx, "out",
+            foreign(DType.FLOAT32, 23), 2, 5, 3));
+    assertEquals("indexSelect on the cuda backend: out ([outer, indices.length(), inner]) has "
+        + "length 23 but 24 was expected", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Checks.gatherScatter("indexAdd", "dst",
+        table, foreign(DType.FLOAT64, 4), "src", foreign(DType.FLOAT32, 24), 2, 5, 3));
+  }
+
+  @Test
+  void closingReturnsTheBlockToTheAllocatorOnce() {
+    // CUdeviceptr objects are plain Java until a driver call uses them.
+    CachingAllocator<CUdeviceptr> a = fakeAllocator();
+    CudaBuffer buf = new CudaBuffer(new Object(), DType.FLOAT32, 1000, a, a.allocate(4000, "x"));
+    assertEquals(4096, a.stats().bytesInUse());
+    buf.close();
+    buf.close();
+    assertEquals(0, a.stats().bytesInUse());
+    assertEquals(4096, a.stats().bytesCached());
+  }
+
+  @Test
+  void anUnclosedBufferIsReleasedByTheCleaner() throws InterruptedException {
+    CachingAllocator<CUdeviceptr> a = fakeAllocator();
+    for (int i = 0; i < 100; i++) {
+      new CudaBuffer(new Object(), DType.FLOAT64, 64, a, a.allocate(512, "x")); // never closed
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (a.stats().bytesInUse() > 0 && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertEquals(0, a.stats().bytesInUse(), "the Cleaner released every unreachable buffer");
+  }
+}

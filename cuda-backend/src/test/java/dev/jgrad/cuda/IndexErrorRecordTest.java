@@ -1,0 +1,36 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class IndexErrorRecordTest {
+  @Test
+  void anEmptyRecordIsNoError() {
+    assertNull(IndexErrorRecord.toException(new long[4], "download"));
+  }
+
+  @Test
+  void anOutOfRangeIndexNamesThePrimitiveIndexAndBound() {
+    long[] r = {IndexErrorRecord.INDEX_SELECT, 3, 10, Double.doubleToLongBits(12)};
+    String m = IndexErrorRecord.toException(r, "download").getMessage();
+    assertTrue(m.startsWith("indexSelect on the cuda backend: index 12 at position 3"), m);
+    assertTrue(m.contains("out of range [0, 10)"), m);
+    assertTrue(m.contains("reported at download"), m);
+  }
+
+  @Test
+  void aFractionalOrNegativeIndexIsExplained() {
+    long[] frac = {IndexErrorRecord.ONE_HOT, 0, 5, Double.doubleToLongBits(2.5)};
+    String m = IndexErrorRecord.toException(frac, "synchronize").getMessage();
+    assertTrue(m.startsWith("oneHot on the cuda backend: index 2.5 at position 0"), m);
+    assertTrue(m.contains("not a whole number"), m);
+    long[] neg = {IndexErrorRecord.INDEX_ADD, 7, 4, Double.doubleToLongBits(-1)};
+    m = IndexErrorRecord.toException(neg, "synchronize").getMessage();
+    assertTrue(m.startsWith("indexAdd on the cuda backend: index -1 at position 7"), m);
+    long[] nan = {IndexErrorRecord.SOFTMAX_XENT, 1, 10, Double.doubleToLongBits(Double.NaN)};
+    m = IndexErrorRecord.toException(nan, "download").getMessage();
+    assertTrue(m.contains("index NaN"), m);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed PTX declares exactly the kernels and parameter lists {@link Kernel} says, with the
+ * PTX ISA version and target that CUDA 12 and 13 drivers accept. This is the Java/CUDA ABI check
+ * that needs no GPU.
+ */
+class KernelSignatureTest {
+  private static final Pattern ENTRY =
+      Pattern.compile("\\.visible \\.entry (\\w+)\\(([^)]*)\\)", Pattern.DOTALL);
+  private static final Pattern PARAM =
+      Pattern.compile("\\.param (\\.align \\d+ )?(\\.\\w+) \\w+?_param_\\d+(\\[\\d+\\])?");
+
+  /** entry name -> PTX parameter types, for one module. */
+  private static Map<String, List<String>> entries(String module) {
+    String ptx = new String(NativeResources.read(module + ".ptx"), StandardCharsets.UTF_8);
+    Map<String, List<String>> out = new HashMap<>();
+    Matcher e = ENTRY.matcher(ptx);
+    while (e.find()) {
+      List<String> types = new ArrayList<>();
+      Matcher p = PARAM.matcher(e.group(2));
+      while (p.find()) {
+        String align = p.group(1) == null ? "" : p.group(1);
+        String array = p.group(3) == null ? "" : p.group(3);
+        types.add(align + p.group(2) + array);
+      }
+      out.put(e.group(1), types);
+    }
+    return out;
+  }
+
+  @Test
+  void everyKernelExistsWithTheDeclaredParameters() {
+    for (Kernel k : Kernel.values()) {
+      Map<String, List<String>> declared = entries(k.module());
+      for (DType dt : DType.values()) {
+        List<String> ptxTypes = declared.get(k.entry(dt));
+        assertNotNull(ptxTypes, k.entry(dt) + " is missing from " + k.module() + ".ptx");
+        List<String> expected = new ArrayList<>();
+        for (Kernel.Param p : k.params()) {
+          expected.add(p.ptxType(dt));
+        }
+        assertEquals(expected, ptxTypes, "parameters of " + k.entry(dt));
+      }
+    }
+  }
+
+  @Test
+  void everyPtxEntryIsKnownToJava() {
+    Set<String> modules = new HashSet<>();
+    Set<String> known = new HashSet<>();
+    for (Kernel k : Kernel.values()) {
+      modules.add(k.module());
+      for (DType dt : DType.values()) {
+        known.add(k.entry(dt));
+      }
+    }
+    for (String m : modules) {
+      for (String entry : entries(m).keySet()) {
+        assertTrue(known.contains(entry), entry + " in " + m + ".ptx has no Kernel constant");
+      }
+    }
+  }
+
+  @Test
+  void ptxDeclaresIsa80AndTargetSm75() {
+    Set<String> modules = new HashSet<>();
+    for (Kernel k : Kernel.values()) {
+      modules.add(k.module());
+    }
+    for (String m : modules) {
+      String ptx = new String(NativeResources.read(m + ".ptx"), StandardCharsets.UTF_8);
+      assertTrue(ptx.contains("\n.version 8.0\n"), m + ".ptx must declare .version 8.0 (CUDA 12 "
+          + "drivers reject 9.0); regenerate with src/main/cuda/build-ptx.sh");
+      assertTrue(ptx.contains("\n.target sm_75\n"), m + ".ptx must target sm_75");
+      assertTrue(ptx.contains("\n.address_size 64\n"), m + ".ptx must be 64-bit");
+    }
+  }
+}
