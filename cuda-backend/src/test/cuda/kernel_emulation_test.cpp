@@ -1,0 +1,429 @@
+// The CUDA C kernels of src/main/cuda, compiled for the CPU with cuda_emulator.h and checked
+// against reference loops. Run by KernelEmulationTest wherever g++ exists:
+//   g++ -std=c++20 -O1 -pthread -I src/main/cuda kernel_emulation_test.cpp && ./a.out
+// Launch configurations are chosen small and odd on purpose (few blocks, partial blocks) so the
+// grid-stride loops and bounds checks are exercised; exits 0 when every check passes.
+#include "cuda_emulator.h"
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "elementwise.cu"
+#include "fused.cu"
+#include "layout.cu"
+#include "reduce.cu"
+
+static int failures = 0;
+static int checks = 0;
+
+static bool close(double want, double got, double tol) {
+  if (std::isnan(want) || std::isnan(got)) return std::isnan(want) && std::isnan(got);
+  if (std::isinf(want) || std::isinf(got)) return want == got;
+  return std::fabs(got - want) <= tol * (1 + std::fabs(want));
+}
+
+template <typename T>
+static void expect_all(const std::string &what, const std::vector<double> &want,
+                       const std::vector<T> &got, double tol) {
+  ++checks;
+  if (want.size() != got.size()) {
+    std::printf("FAIL %s: %zu results, expected %zu\n", what.c_str(), got.size(), want.size());
+    ++failures;
+    return;
+  }
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (!close(want[i], (double)got[i], tol)) {
+      std::printf("FAIL %s: element %zu is %.17g, expected %.17g\n", what.c_str(), i,
+                  (double)got[i], want[i]);
+      ++failures;
+      return;
+    }
+  }
+}
+
+static void expect(const std::string &what, bool ok) {
+  ++checks;
+  if (!ok) {
+    std::printf("FAIL %s\n", what.c_str());
+    ++failures;
+  }
+}
+
+template <typename T> static std::vector<T> random_values(size_t n, unsigned seed, double lo,
+                                                          double hi) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<double> d(lo, hi);
+  std::vector<T> v(n);
+  for (auto &x : v) x = (T)d(g);
+  return v;
+}
+
+template <typename T> static double tol() { return sizeof(T) == 4 ? 1e-5 : 1e-12; }
+template <typename T> static const char *name() { return sizeof(T) == 4 ? "f32" : "f64"; }
+
+static double unary_ref(int op, double x) {
+  switch (op) {
+  case JG_UNARY_NEG: return -x;
+  case JG_UNARY_EXP: return std::exp(x);
+  case JG_UNARY_LOG: return std::log(x);
+  case JG_UNARY_SQRT: return std::sqrt(x);
+  case JG_UNARY_ABS: return std::fabs(x);
+  case JG_UNARY_TANH: return std::tanh(x);
+  case JG_UNARY_SIGMOID: return 1 / (1 + std::exp(-x));
+  case JG_UNARY_RELU: return x < 0 ? 0 : x;
+  case JG_UNARY_STEP: return x > 0 ? 1 : 0;
+  default: return x;
+  }
+}
+
+static double binary_ref(int op, double a, double b) {
+  switch (op) {
+  case JG_BINARY_ADD: return a + b;
+  case JG_BINARY_SUB: return a - b;
+  case JG_BINARY_MUL: return a * b;
+  case JG_BINARY_DIV: return a / b;
+  case JG_BINARY_POW: return std::pow(a, b);
+  case JG_BINARY_MAXIMUM: return std::isnan(a) || std::isnan(b) ? NAN : std::fmax(a, b);
+  case JG_BINARY_MINIMUM: return std::isnan(a) || std::isnan(b) ? NAN : std::fmin(a, b);
+  case JG_BINARY_GREATER: return a > b ? 1 : 0;
+  case JG_BINARY_EQUAL: return a == b ? 1 : 0;
+  default: return NAN;
+  }
+}
+
+// ---- elementwise ---------------------------------------------------------------------------
+
+template <typename T> static void test_elementwise() {
+  const i64 n = 1000;
+  std::vector<T> out(n);
+  jg_emu_launch({3}, {64}, [&] { fill<T>(out.data(), n, (T)2.5); });
+  expect_all(std::string("fill ") + name<T>(), std::vector<double>(n, 2.5), out, 0);
+
+  for (int op = JG_UNARY_NEG; op <= JG_UNARY_STEP; ++op) {
+    bool pos = op == JG_UNARY_LOG || op == JG_UNARY_SQRT;
+    auto x = random_values<T>(n, op, pos ? 0.01 : -20, pos ? 50 : 20);
+    x[0] = (T)0;
+    if (!pos) x[1] = (T)NAN;
+    std::vector<double> want(n);
+    for (i64 i = 0; i < n; ++i) want[i] = (double)(T)unary_ref(op, (double)x[i]);
+    jg_emu_launch({2}, {96}, [&] { unary<T>(x.data(), out.data(), n, op); });
+    expect_all("unary " + std::to_string(op) + " " + name<T>(), want, out, tol<T>());
+  }
+
+  for (int op = JG_BINARY_ADD; op <= JG_BINARY_EQUAL; ++op) {
+    auto a = random_values<T>(n, 10 + op, op == JG_BINARY_POW ? 0.1 : -3, 3);
+    auto b = random_values<T>(n, 20 + op, -3, 3);
+    b[3] = a[3];
+    a[4] = (T)NAN;
+    std::vector<double> want(n), want_s(n);
+    T s = (T)1.75;
+    for (i64 i = 0; i < n; ++i) {
+      want[i] = (double)(T)binary_ref(op, (double)a[i], (double)b[i]);
+      want_s[i] = (double)(T)binary_ref(op, (double)a[i], (double)s);
+    }
+    jg_emu_launch({2}, {128}, [&] { binary<T>(a.data(), b.data(), out.data(), n, op); });
+    expect_all("binary " + std::to_string(op) + " " + name<T>(), want, out, tol<T>());
+    jg_emu_launch({1}, {64}, [&] { scalar<T>(a.data(), s, out.data(), n, op); });
+    expect_all("scalar " + std::to_string(op) + " " + name<T>(), want_s, out, tol<T>());
+  }
+}
+
+// Builds BcastParams as BroadcastPlan.java does before merging: right-aligned dims, strides 0
+// where an input is broadcast. (Merging only shortens this; BroadcastPlanTest covers it.)
+static BcastParams plan(const std::vector<i64> &a, const std::vector<i64> &b,
+                        std::vector<i64> *out) {
+  size_t rank = std::max(a.size(), b.size());
+  out->assign(rank, 1);
+  std::vector<i64> ad(rank, 1), bd(rank, 1);
+  for (size_t i = 0; i < a.size(); ++i) ad[rank - a.size() + i] = a[i];
+  for (size_t i = 0; i < b.size(); ++i) bd[rank - b.size() + i] = b[i];
+  BcastParams p{};
+  p.rank = (i64)rank;
+  i64 as = 1, bs = 1;
+  for (int d = (int)rank - 1; d >= 0; --d) {
+    (*out)[d] = std::max(ad[d], bd[d]);
+    int slot = JG_MAX_DIMS - (int)rank + d;
+    p.dims[slot] = (*out)[d];
+    p.aStride[slot] = ad[d] == 1 ? 0 : as;
+    p.bStride[slot] = bd[d] == 1 ? 0 : bs;
+    as *= ad[d];
+    bs *= bd[d];
+  }
+  for (int slot = 0; slot < JG_MAX_DIMS - (int)rank; ++slot) p.dims[slot] = 1;
+  return p;
+}
+
+static i64 naive_offset(const std::vector<i64> &shape, const std::vector<i64> &out, i64 i) {
+  std::vector<i64> idx(out.size());
+  for (int d = (int)out.size() - 1; d >= 0; --d) {
+    idx[d] = i % out[d];
+    i /= out[d];
+  }
+  i64 off = 0;
+  size_t shift = out.size() - shape.size();
+  for (size_t d = 0; d < shape.size(); ++d) off = off * shape[d] + (shape[d] == 1 ? 0 : idx[d + shift]);
+  return off;
+}
+
+template <typename T> static void test_broadcast() {
+  std::vector<std::pair<std::vector<i64>, std::vector<i64>>> cases = {
+      {{100, 10}, {10}},       {{100, 10}, {100, 1}}, {{5, 1}, {1, 6}},
+      {{}, {4, 3}},            {{3, 1, 7}, {2, 1, 1, 1}},
+      {{2, 1, 3, 1, 2, 1, 2, 1}, {1, 2, 1, 2, 1, 2, 1, 2}}}; // rank 8, the kernel's limit
+  for (auto &c : cases) {
+    std::vector<i64> out;
+    BcastParams p = plan(c.first, c.second, &out);
+    i64 n = 1, na = 1, nb = 1;
+    for (i64 d : out) n *= d;
+    for (i64 d : c.first) na *= d;
+    for (i64 d : c.second) nb *= d;
+    auto a = random_values<T>(na, 1, -2, 2);
+    auto b = random_values<T>(nb, 2, -2, 2);
+    std::vector<T> got(n);
+    std::vector<double> want(n);
+    for (i64 i = 0; i < n; ++i) {
+      want[i] = (double)(T)((double)a[naive_offset(c.first, out, i)] *
+                            (double)b[naive_offset(c.second, out, i)]);
+    }
+    jg_emu_launch({3}, {64}, [&] {
+      binary_bcast<T>(a.data(), b.data(), got.data(), n, JG_BINARY_MUL, p);
+    });
+    expect_all(std::string("broadcast mul rank ") + std::to_string(out.size()) + " " + name<T>(),
+               want, got, tol<T>());
+  }
+}
+
+// ---- reductions ----------------------------------------------------------------------------
+
+static std::vector<double> reduce_ref(int op, const std::vector<double> &x, i64 outer, i64 axis,
+                                      i64 inner) {
+  std::vector<double> r(outer * inner);
+  for (i64 o = 0; o < outer; ++o)
+    for (i64 i = 0; i < inner; ++i) {
+      double sum = 0, best = 0;
+      i64 arg = -1;
+      for (i64 j = 0; j < axis; ++j) {
+        double v = x[(o * axis + j) * inner + i];
+        sum += v;
+        if (arg < 0 || (!std::isnan(best) && (std::isnan(v) || v > best))) {
+          best = v;
+          arg = j;
+        }
+      }
+      r[o * inner + i] = op == JG_REDUCE_SUM ? sum : op == JG_REDUCE_MAX ? best : (double)arg;
+    }
+  return r;
+}
+
+template <typename T> static void test_reduce() {
+  struct Case {
+    i64 outer, axis, inner;
+    int kernel; // 0 cols, 1 rows, 2 tiled
+    dim3 grid, block;
+  };
+  std::vector<Case> cases = {
+      {7, 13, 5, 0, {2}, {64}},        {3, 1, 4, 0, {1}, {32}},
+      {1, 5000, 1, 1, {1}, {256}},     {5, 300, 1, 1, {2}, {64}},
+      {3, 1000, 1, 1, {3}, {32}},      {2, 500, 70, 2, {3}, {32, 8}},
+      {1, 100, 33, 2, {1}, {32, 4}},   {4, 37, 1, 2, {2}, {32, 8}}};
+  for (auto &c : cases) {
+    i64 n = c.outer * c.axis * c.inner;
+    auto xs = random_values<T>(n, (unsigned)(c.axis + c.inner), -1, 1);
+    // ties: the first and last element of every reduced line hold the maximum
+    for (i64 o = 0; o < c.outer; ++o)
+      for (i64 i = 0; i < c.inner; ++i) {
+        xs[(o * c.axis) * c.inner + i] = (T)2;
+        xs[(o * c.axis + c.axis - 1) * c.inner + i] = (T)2;
+      }
+    std::vector<double> xd(xs.begin(), xs.end());
+    for (int op = JG_REDUCE_SUM; op <= JG_REDUCE_ARGMAX; ++op) {
+      std::vector<T> out(c.outer * c.inner, (T)-99);
+      jg_emu_launch(c.grid, c.block, [&] {
+        if (c.kernel == 0) reduce_cols<T>(xs.data(), out.data(), c.outer, c.axis, c.inner, op);
+        if (c.kernel == 1) reduce_rows<T>(xs.data(), out.data(), c.outer, c.axis, c.inner, op);
+        if (c.kernel == 2) reduce_tiled<T>(xs.data(), out.data(), c.outer, c.axis, c.inner, op);
+      });
+      auto want = reduce_ref(op, xd, c.outer, c.axis, c.inner);
+      for (auto &w : want) w = (double)(T)w;
+      expect_all("reduce kernel " + std::to_string(c.kernel) + " op " + std::to_string(op) +
+                     " [" + std::to_string(c.outer) + "," + std::to_string(c.axis) + "," +
+                     std::to_string(c.inner) + "] " + name<T>(),
+                 want, out, op == JG_REDUCE_SUM ? (sizeof(T) == 4 ? 1e-5 : 1e-12) : 0);
+    }
+  }
+  // NaN: the first NaN wins for MAX and ARGMAX, in all three kernels
+  for (int kernel = 0; kernel < 3; ++kernel) {
+    std::vector<T> xs(1000, (T)1);
+    xs[700] = (T)NAN;
+    xs[900] = (T)NAN;
+    std::vector<T> out(1);
+    jg_emu_launch({1}, kernel == 2 ? dim3{32, 8} : dim3{64}, [&] {
+      if (kernel == 0) reduce_cols<T>(xs.data(), out.data(), 1, 1000, 1, JG_REDUCE_ARGMAX);
+      if (kernel == 1) reduce_rows<T>(xs.data(), out.data(), 1, 1000, 1, JG_REDUCE_ARGMAX);
+      if (kernel == 2) reduce_tiled<T>(xs.data(), out.data(), 1, 1000, 1, JG_REDUCE_ARGMAX);
+    });
+    expect("argmax with NaN, kernel " + std::to_string(kernel), out[0] == (T)700);
+  }
+  // a long float sum stays accurate (Kahan)
+  std::vector<T> ones(200000, (T)0.1);
+  std::vector<T> sum(1);
+  jg_emu_launch({1}, {1}, [&] { reduce_cols<T>(ones.data(), sum.data(), 1, 200000, 1, JG_REDUCE_SUM); });
+  expect_all(std::string("long sum ") + name<T>(), {200000 * (double)(T)0.1}, sum, 1e-6);
+}
+
+// ---- layout --------------------------------------------------------------------------------
+
+template <typename T> static void test_layout() {
+  // transpose with grids smaller than the tile count, so the y and z loops run
+  for (auto s : std::vector<std::array<i64, 3>>{{1, 33, 65}, {3, 70, 5}, {2, 64, 32}}) {
+    i64 batch = s[0], rows = s[1], cols = s[2];
+    auto x = random_values<T>(batch * rows * cols, 5, -1, 1);
+    std::vector<T> out(x.size());
+    std::vector<double> want(x.size());
+    for (i64 q = 0; q < batch; ++q)
+      for (i64 r = 0; r < rows; ++r)
+        for (i64 c = 0; c < cols; ++c) want[(q * cols + c) * rows + r] = x[(q * rows + r) * cols + c];
+    dim3 grid{(unsigned)((cols + 31) / 32), 1, 1};
+    jg_emu_launch(grid, {32, 8}, [&] { transpose<T>(x.data(), out.data(), batch, rows, cols); });
+    expect_all("transpose " + std::to_string(rows) + "x" + std::to_string(cols) + " " + name<T>(),
+               want, out, 0);
+  }
+
+  // copy_axis: src [3, 4, 5] axis rows 1..3 -> dst [3, 6, 5] at 2
+  auto src = random_values<T>(60, 6, -1, 1);
+  std::vector<T> dst(90, (T)7);
+  std::vector<double> want(90, 7);
+  for (int o = 0; o < 3; ++o)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 5; ++j) want[(o * 6 + 2 + i) * 5 + j] = src[(o * 4 + 1 + i) * 5 + j];
+  jg_emu_launch({2}, {32}, [&] { copy_axis<T>(src.data(), 4, 1, dst.data(), 6, 2, 3, 3, 5); });
+  expect_all(std::string("copy_axis ") + name<T>(), want, dst, 0);
+
+  // index_select / index_add with repeated indices, outer 2, axis 6, inner 3
+  i64 outer = 2, axis = 6, inner = 3;
+  std::vector<T> idx = {5, 0, 0, 3, 5, 1, 5};
+  i64 count = (i64)idx.size();
+  auto table = random_values<T>(outer * axis * inner, 7, -1, 1);
+  auto slices = random_values<T>(outer * count * inner, 8, -1, 1);
+  std::vector<double> sel(outer * count * inner), add(outer * axis * inner, 0);
+  for (i64 o = 0; o < outer; ++o)
+    for (i64 i = 0; i < count; ++i)
+      for (i64 j = 0; j < inner; ++j) {
+        sel[(o * count + i) * inner + j] = table[(o * axis + (i64)idx[i]) * inner + j];
+        add[(o * axis + (i64)idx[i]) * inner + j] += slices[(o * count + i) * inner + j];
+      }
+  std::vector<T> got(sel.size());
+  i64 err[4] = {0, 0, 0, 0};
+  jg_emu_launch({2}, {32}, [&] {
+    index_select<T>(table.data(), outer, axis, inner, idx.data(), count, got.data(), err);
+  });
+  expect_all(std::string("index_select ") + name<T>(), sel, got, 0);
+  std::vector<T> acc(add.size(), (T)0);
+  jg_emu_launch({3}, {32}, [&] {
+    index_add<T>(slices.data(), idx.data(), count, acc.data(), outer, axis, inner, err);
+  });
+  expect_all(std::string("index_add ") + name<T>(), add, acc, tol<T>() * 4);
+  expect("no error reported for good indices", err[0] == 0);
+
+  // a bad index: skipped (gather writes 0) and recorded once with position, bound and value
+  std::vector<T> bad = {0, 7, (T)1.5, -1};
+  std::vector<T> out4(outer * 4 * inner, (T)9);
+  jg_emu_launch({1}, {64}, [&] {
+    index_select<T>(table.data(), outer, axis, inner, bad.data(), 4, out4.data(), err);
+  });
+  double recorded;
+  std::memcpy(&recorded, &err[3], sizeof recorded);
+  expect("bad index recorded", err[0] == JG_PRIM_INDEX_SELECT && err[2] == axis &&
+                                   ((err[1] == 1 && recorded == 7) ||
+                                    (err[1] == 2 && recorded == 1.5) ||
+                                    (err[1] == 3 && recorded == -1)));
+  expect("bad gathers write 0", out4[1 * inner] == (T)0 && out4[2 * inner] == (T)0 &&
+                                    out4[0] == table[0]);
+
+  // one_hot, with a bad index recorded under its own primitive code
+  std::vector<T> labels = {2, 0, 9, 2};
+  std::vector<T> oh(40);
+  std::vector<double> ohw(40, 0);
+  for (int r = 0; r < 4; ++r) ohw[r * 10 + (int)labels[r]] = 1;
+  i64 err2[4] = {0, 0, 0, 0};
+  jg_emu_launch({1}, {32}, [&] { one_hot<T>(labels.data(), 4, 10, oh.data(), err2); });
+  expect_all(std::string("one_hot ") + name<T>(), ohw, oh, 0);
+  labels[1] = 10;
+  jg_emu_launch({1}, {32}, [&] { one_hot<T>(labels.data(), 4, 10, oh.data(), err2); });
+  expect("one_hot bad index", err2[0] == JG_PRIM_ONE_HOT && err2[1] == 1 && err2[2] == 10);
+}
+
+// ---- fused ---------------------------------------------------------------------------------
+
+template <typename T> static void test_fused() {
+  for (auto s : std::vector<std::pair<i64, i64>>{{5, 10}, {2, 300}, {1, 1}}) {
+    i64 rows = s.first, classes = s.second;
+    auto x = random_values<T>(rows * classes, 9, -8, 8);
+    std::vector<T> labels(rows);
+    for (i64 r = 0; r < rows; ++r) labels[r] = (T)((r * 7) % classes);
+    std::vector<double> lw(rows), gw(rows * classes);
+    double scale = 1.0 / rows;
+    for (i64 r = 0; r < rows; ++r) {
+      double mx = -INFINITY, sum = 0;
+      for (i64 c = 0; c < classes; ++c) mx = std::max(mx, (double)x[r * classes + c]);
+      for (i64 c = 0; c < classes; ++c) sum += std::exp(x[r * classes + c] - mx);
+      i64 l = (i64)labels[r];
+      lw[r] = std::log(sum) + mx - x[r * classes + l];
+      for (i64 c = 0; c < classes; ++c)
+        gw[r * classes + c] = (std::exp(x[r * classes + c] - mx) / sum - (c == l)) * scale;
+    }
+    std::vector<T> loss(rows), grad(rows * classes);
+    i64 err[4] = {0, 0, 0, 0};
+    jg_emu_launch({2}, {64}, [&] {
+      softmax_xent<T>(x.data(), labels.data(), rows, classes, loss.data(), grad.data(), (T)scale,
+                      err);
+    });
+    double t = sizeof(T) == 4 ? 1e-5 : 1e-12;
+    expect_all("softmax_xent loss " + std::to_string(classes) + " " + name<T>(), lw, loss, t);
+    expect_all("softmax_xent grad " + std::to_string(classes) + " " + name<T>(), gw, grad, t);
+    expect("softmax_xent no error", err[0] == 0);
+  }
+
+  i64 rows = 7, cols = 9;
+  auto x = random_values<T>(rows * cols, 10, -3, 3);
+  auto bias = random_values<T>(cols, 11, -1, 1);
+  for (int act : {JG_UNARY_IDENTITY, JG_UNARY_RELU, JG_UNARY_SIGMOID}) {
+    std::vector<T> out(x.size());
+    std::vector<double> want(x.size());
+    for (size_t i = 0; i < x.size(); ++i) {
+      want[i] = (double)(T)unary_ref(act, (double)(T)(x[i] + bias[i % cols]));
+    }
+    jg_emu_launch({2}, {32}, [&] { bias_act<T>(x.data(), bias.data(), out.data(), rows, cols, act); });
+    expect_all("bias_act " + std::to_string(act) + " " + name<T>(), want, out, tol<T>());
+  }
+
+  auto p = random_values<T>(100, 12, -1, 1);
+  auto g = random_values<T>(100, 13, -1, 1);
+  auto v = random_values<T>(100, 14, -1, 1);
+  std::vector<double> pw(100), vw(100);
+  for (int i = 0; i < 100; ++i) {
+    vw[i] = 0.9 * v[i] + g[i] + 1e-4 * p[i];
+    pw[i] = p[i] - 0.1 * vw[i];
+  }
+  jg_emu_launch({1}, {32}, [&] {
+    sgd<T>(p.data(), g.data(), v.data(), 100, (T)0.1, (T)0.9, (T)1e-4);
+  });
+  expect_all(std::string("sgd param ") + name<T>(), pw, p, tol<T>() * 10);
+  expect_all(std::string("sgd velocity ") + name<T>(), vw, v, tol<T>() * 10);
+}
+
+int main() {
+  test_elementwise<float>();
+  test_elementwise<double>();
+  test_broadcast<float>();
+  test_broadcast<double>();
+  test_reduce<float>();
+  test_reduce<double>();
+  test_layout<float>();
+  test_layout<double>();
+  test_fused<float>();
+  test_fused<double>();
+  std::printf("%d checks, %d failed\n%s\n", checks, failures, failures == 0 ? "ALL OK" : "FAILED");
+  return failures == 0 ? 0 : 1;
+}

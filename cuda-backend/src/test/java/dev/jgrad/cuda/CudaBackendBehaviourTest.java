@@ -1,0 +1,280 @@
+package dev.jgrad.cuda;
+
+import static dev.jgrad.cuda.GpuFixture.assertClose;
+import static dev.jgrad.cuda.GpuFixture.download;
+import static dev.jgrad.cuda.GpuFixture.elementwiseTol;
+import static dev.jgrad.cuda.GpuFixture.random;
+import static dev.jgrad.cuda.GpuFixture.reductionTol;
+import static dev.jgrad.cuda.GpuFixture.upload;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.UnaryOp;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The CUDA backend's errors, memory management and fused kernels. Needs a GPU; elsewhere every
+ * test is reported as skipped with the probe's reason.
+ */
+class CudaBackendBehaviourTest {
+  private CudaBackend b;
+
+  @BeforeEach
+  void gpu() {
+    b = GpuFixture.backend();
+    b.synchronize(); // no error left over from another test
+  }
+
+  // ---- errors ----------------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void aBadIndexIsReportedAtTheNextSynchronisation(DType dt) {
+    try (DeviceBuffer src = upload(b, dt, new double[] {1, 2, 3});
+        DeviceBuffer idx = upload(b, dt, new double[] {0, 7, 1});
+        DeviceBuffer out = b.allocate(dt, 3)) {
+      b.indexSelect(src, 1, 3, 1, idx, out); // queued; the GPU finds index 7
+      IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+          () -> download(b, out));
+      assertTrue(e.getMessage().contains("indexSelect on the cuda backend: index 7 at position 1"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("[0, 3)"), e.getMessage());
+      assertArrayEquals(new double[] {1, 0, 2}, download(b, out), "the error was cleared; the bad "
+          + "element was skipped (0)");
+    }
+    try (DeviceBuffer idx = upload(b, dt, new double[] {1.5}); DeviceBuffer out = b.allocate(dt, 4)) {
+      b.oneHot(idx, 4, out);
+      IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, b::synchronize);
+      assertTrue(e.getMessage().contains("oneHot"), e.getMessage());
+      assertTrue(e.getMessage().contains("not a whole number"), e.getMessage());
+    }
+  }
+
+  @Test
+  void argumentErrorsNameThePrimitiveAndWhatWasExpected() {
+    try (DeviceBuffer f = b.allocate(DType.FLOAT32, 4); DeviceBuffer d = b.allocate(DType.FLOAT64, 4);
+        DeviceBuffer small = b.allocate(DType.FLOAT32, 3)) {
+      IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
+          () -> b.unary(UnaryOp.EXP, f, d));
+      assertEquals("unary(EXP) on the cuda backend: x is FLOAT32 but out is FLOAT64; all buffers "
+          + "of one call must have the same dtype", dtype.getMessage());
+      IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+          () -> b.binary(BinaryOp.ADD, f, Shape.of(4), f, Shape.of(4), small, Shape.of(4)));
+      assertTrue(length.getMessage().contains("out (shape [4]) has length 3 but 4 was expected"),
+          length.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> b.matmul(f, false, f, false, f, 2, 2, 2));
+      assertThrows(IndexOutOfBoundsException.class, () -> b.copy(f, 2, small, 0, 3));
+      assertThrows(IllegalArgumentException.class, () -> b.reduce(
+          dev.jgrad.api.ReduceOp.SUM, f, 1, 0, 4, small));
+    }
+    DeviceBuffer closed = b.allocate(DType.FLOAT32, 2);
+    closed.close();
+    assertThrows(IllegalStateException.class, () -> b.fill(closed, 1));
+  }
+
+  // ---- memory ----------------------------------------------------------------------------------
+
+  @Test
+  void memoryStaysFlatThroughARepeatedStep() {
+    for (int warm = 0; warm < 2; warm++) {
+      step();
+    }
+    b.synchronize();
+    MemoryStats before = b.memoryStats();
+    for (int i = 0; i < 200; i++) {
+      step();
+    }
+    b.synchronize();
+    MemoryStats after = b.memoryStats();
+    assertEquals(before.bytesInUse(), after.bytesInUse(), "every buffer of a step was released");
+    assertEquals(before.deviceAllocations(), after.deviceAllocations(),
+        "a steady loop is served from the cache: " + after);
+  }
+
+  private void step() {
+    try (DeviceBuffer x = b.allocate(DType.FLOAT32, 100 * 784);
+        DeviceBuffer w = b.allocate(DType.FLOAT32, 784 * 100);
+        DeviceBuffer h = b.allocate(DType.FLOAT32, 100 * 100)) {
+      b.fill(x, 0.01);
+      b.fill(w, 0.02);
+      b.matmul(x, false, w, false, h, 100, 100, 784);
+      b.unary(UnaryOp.RELU, h, h);
+    }
+  }
+
+  @Test
+  void unclosedBuffersAreReclaimedByTheCleaner() throws InterruptedException {
+    b.synchronize();
+    long before = b.memoryStats().bytesInUse();
+    for (int i = 0; i < 50; i++) {
+      b.allocate(DType.FLOAT32, 10_000); // never closed
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (b.memoryStats().bytesInUse() > before && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertEquals(before, b.memoryStats().bytesInUse());
+  }
+
+  @Test
+  void outOfMemoryIsAClearExceptionAndTheBackendGoesOn() {
+    DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+        () -> b.allocate(DType.FLOAT64, 1L << 47)); // 1 PiB
+    assertTrue(e.getMessage().contains("out of device memory allocating FLOAT64[" + (1L << 47)
+        + "]"), e.getMessage());
+    assertTrue(e.getMessage().contains("in use by"), e.getMessage());
+    assertEquals(8L << 47, e.requestedBytes());
+    try (DeviceBuffer ok = b.upload(new float[] {1, 2})) {
+      assertArrayEquals(new double[] {1, 2}, download(b, ok));
+    }
+  }
+
+  // ---- fused kernels ---------------------------------------------------------------------------
+
+  /** Reference softmax cross-entropy: loss per row and grad * scale. */
+  private static double[][] softmaxXentRef(double[] x, double[] labels, int rows, int classes,
+      double scale) {
+    double[] loss = new double[rows];
+    double[] grad = new double[rows * classes];
+    for (int r = 0; r < rows; r++) {
+      double mx = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        mx = Math.max(mx, x[r * classes + c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < classes; c++) {
+        sum += Math.exp(x[r * classes + c] - mx);
+      }
+      int label = (int) labels[r];
+      loss[r] = Math.log(sum) + mx - x[r * classes + label];
+      for (int c = 0; c < classes; c++) {
+        grad[r * classes + c] = (Math.exp(x[r * classes + c] - mx) / sum - (c == label ? 1 : 0))
+            * scale;
+      }
+    }
+    return new double[][] {loss, grad};
+  }
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void softmaxCrossEntropyMatchesTheReference(DType dt) {
+    for (int[] s : new int[][] {{100, 10}, {3, 1000}, {1, 1}}) {
+      int rows = s[0];
+      int classes = s[1];
+      double[] x = random(dt, rows * classes, classes, -8, 8);
+      double[] labels = new double[rows];
+      for (int r = 0; r < rows; r++) {
+        labels[r] = (r * 7) % classes;
+      }
+      double[][] want = softmaxXentRef(x, labels, rows, classes, 1.0 / rows);
+      try (DeviceBuffer dx = upload(b, dt, x); DeviceBuffer dl = upload(b, dt, labels);
+          DeviceBuffer loss = b.allocate(dt, rows); DeviceBuffer grad = b.allocate(dt, x.length)) {
+        b.fused().softmaxCrossEntropy(dx, dl, rows, classes, loss, grad, 1.0 / rows);
+        assertClose(want[0], download(b, loss), reductionTol(dt), "loss " + rows + "x" + classes);
+        assertClose(want[1], download(b, grad), reductionTol(dt), "grad " + rows + "x" + classes);
+        b.fused().softmaxCrossEntropy(dx, dl, rows, classes, loss, null, 1);
+        assertClose(want[0], download(b, loss), reductionTol(dt), "loss without grad");
+      }
+    }
+  }
+
+  @Test
+  void softmaxCrossEntropyGradientPassesAFiniteDifferenceCheckInFloat64() {
+    int rows = 4;
+    int classes = 7;
+    double[] x = random(DType.FLOAT64, rows * classes, 5, -2, 2);
+    double[] labels = {0, 6, 3, 3};
+    double[] grad = new double[x.length];
+    try (DeviceBuffer dx = b.upload(x); DeviceBuffer dl = b.upload(labels);
+        DeviceBuffer loss = b.allocate(DType.FLOAT64, rows);
+        DeviceBuffer dg = b.allocate(DType.FLOAT64, x.length)) {
+      b.fused().softmaxCrossEntropy(dx, dl, rows, classes, loss, dg, 1);
+      b.download(dg, grad);
+    }
+    double h = 1e-6;
+    for (int i = 0; i < x.length; i++) {
+      double[] plus = x.clone();
+      double[] minus = x.clone();
+      plus[i] += h;
+      minus[i] -= h;
+      double numeric = (totalLoss(plus, labels, rows, classes)
+          - totalLoss(minus, labels, rows, classes)) / (2 * h);
+      assertEquals(numeric, grad[i], 1e-6, "d loss / d x[" + i + "]");
+    }
+  }
+
+  private double totalLoss(double[] x, double[] labels, int rows, int classes) {
+    double[] loss = new double[rows];
+    try (DeviceBuffer dx = b.upload(x); DeviceBuffer dl = b.upload(labels);
+        DeviceBuffer dloss = b.allocate(DType.FLOAT64, rows)) {
+      b.fused().softmaxCrossEntropy(dx, dl, rows, classes, dloss, null, 1);
+      b.download(dloss, loss);
+    }
+    double t = 0;
+    for (double v : loss) {
+      t += v;
+    }
+    return t;
+  }
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void biasActivationMatchesTheReference(DType dt) {
+    int rows = 37;
+    int cols = 19;
+    double[] x = random(dt, rows * cols, 1, -3, 3);
+    double[] bias = random(dt, cols, 2, -1, 1);
+    for (UnaryOp act : new UnaryOp[] {null, UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.TANH}) {
+      double[] want = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        double v = GpuFixture.round(dt, new double[] {x[i] + bias[i % cols]})[0];
+        want[i] = act == null ? v : CudaPrimitivesTest.unaryRef(act, v);
+      }
+      try (DeviceBuffer dx = upload(b, dt, x); DeviceBuffer db = upload(b, dt, bias);
+          DeviceBuffer out = b.allocate(dt, x.length)) {
+        b.fused().biasActivation(dx, db, rows, cols, act, out);
+        assertClose(GpuFixture.round(dt, want), download(b, out), elementwiseTol(dt),
+            "bias + " + act);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void sgdUpdateMatchesTheReference(DType dt) {
+    double[] p = random(dt, 1001, 1, -1, 1);
+    double[] g = random(dt, 1001, 2, -1, 1);
+    double[] v = random(dt, 1001, 3, -1, 1);
+    double lr = 0.1;
+    double mu = 0.9;
+    double wd = 1e-4;
+    double[] plain = new double[p.length];
+    double[] withMomentum = new double[p.length];
+    double[] velocity = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      plain[i] = p[i] - lr * (g[i] + wd * p[i]);
+      velocity[i] = mu * v[i] + g[i] + wd * p[i];
+      withMomentum[i] = p[i] - lr * velocity[i];
+    }
+    try (DeviceBuffer dp = upload(b, dt, p); DeviceBuffer dg = upload(b, dt, g)) {
+      b.fused().sgdUpdate(dp, dg, null, lr, 0, wd);
+      assertClose(plain, download(b, dp), elementwiseTol(dt) * 10, "sgd");
+    }
+    try (DeviceBuffer dp = upload(b, dt, p); DeviceBuffer dg = upload(b, dt, g);
+        DeviceBuffer dv = upload(b, dt, v)) {
+      b.fused().sgdUpdate(dp, dg, dv, lr, mu, wd);
+      assertClose(withMomentum, download(b, dp), elementwiseTol(dt) * 10, "sgd with momentum");
+      assertClose(velocity, download(b, dv), elementwiseTol(dt) * 10, "velocity");
+    }
+  }
+}
