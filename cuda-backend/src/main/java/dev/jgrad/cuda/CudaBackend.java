@@ -14,6 +14,7 @@ import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
 import java.lang.ref.Reference;
+import java.util.List;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class CudaBackend implements Backend {
   private final IndexErrorFlag indexErrors;
   private final CublasGemm gemm;
   private final CudaFusedOps fused;
+  private final PtxPluginLauncher plugins;
 
   private CudaBackend(CudaContext context, CublasLocator.Location cublas) {
     this.context = context;
@@ -68,6 +70,7 @@ public final class CudaBackend implements Backend {
     this.indexErrors = new IndexErrorFlag(context);
     this.gemm = new CublasGemm(context);
     this.fused = new CudaFusedOps(this);
+    this.plugins = new PtxPluginLauncher(context);
     log.info("jgrad cuda backend on {} with {}", context, cublas);
   }
 
@@ -107,6 +110,19 @@ public final class CudaBackend implements Backend {
   /** The fused kernels (softmax cross-entropy, bias + activation, SGD update). */
   public CudaFusedOps fused() {
     return fused;
+  }
+
+  /**
+   * Runs a kernel given as PTX text, as plugins ship them ({@code dev.jgrad.api.op.PtxKernel}):
+   * a 1-D launch of {@code gridX} blocks of {@code blockX} threads on this backend's stream.
+   * Each distinct PTX text is JIT-loaded once. Arguments: buffers of this backend (passed as
+   * device pointers), Integer, Long, Float, or Double (passed as float when {@code dtype} is
+   * FLOAT32); they are checked against the entry's parameters as the PTX declares them.
+   */
+  public void launchPtx(String ptx, String entry, DType dtype, int gridX, int blockX,
+      List<Object> args) {
+    plugins.launch(ptx, entry, dtype, gridX, blockX, args,
+        buffer -> own("PTX kernel " + entry, "a buffer argument", buffer));
   }
 
   // ---- package-private plumbing for CudaFusedOps -------------------------------------------

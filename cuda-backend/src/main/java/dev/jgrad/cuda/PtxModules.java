@@ -38,8 +38,8 @@ final class PtxModules {
       modules.put(name, load(name));
     }
     for (Kernel k : Kernel.values()) {
-      f32.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT32), k.module()));
-      f64.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT64), k.module()));
+      f32.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT32), k.module() + ".ptx"));
+      f64.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT64), k.module() + ".ptx"));
     }
   }
 
@@ -48,7 +48,15 @@ final class PtxModules {
   }
 
   private static CUmodule load(String name) {
-    byte[] text = NativeResources.read(name + ".ptx");
+    return loadImage(NativeResources.read(name + ".ptx"), name + ".ptx");
+  }
+
+  /** JIT-loads PTX given as text; {@code what} names it in errors. */
+  static CUmodule loadText(String ptx, String what) {
+    return loadImage(ptx.getBytes(StandardCharsets.UTF_8), what);
+  }
+
+  private static CUmodule loadImage(byte[] text, String name) {
     byte[] image = Arrays.copyOf(text, text.length + 1); // the driver wants a NUL-terminated image
     JITOptions options = new JITOptions();
     options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[LOG_BYTES]);
@@ -58,7 +66,7 @@ final class PtxModules {
     if (result != CUresult.CUDA_SUCCESS) {
       String log = cString(options.getBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER));
       throw new IllegalStateException("cuda backend: the driver could not load the kernels in "
-          + name + ".ptx: " + CudaDriver.name(result)
+          + name + ": " + CudaDriver.name(result)
           + (result == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION
               ? " (the driver predates PTX ISA 8.0: update it to one for CUDA 12.0 or newer)" : "")
           + ". JIT log: " + (log.isBlank() ? "(empty)" : log.strip()));
@@ -66,10 +74,10 @@ final class PtxModules {
     return module;
   }
 
-  private static CUfunction function(CUmodule module, String entry, String moduleName) {
+  static CUfunction function(CUmodule module, String entry, String moduleName) {
     CUfunction f = new CUfunction();
     CudaDriver.check(cuModuleGetFunction(f, module, entry),
-        "finding kernel " + entry + " in " + moduleName + ".ptx");
+        "finding kernel " + entry + " in " + moduleName);
     return f;
   }
 

@@ -139,6 +139,25 @@ class CudaBackendBehaviourTest {
     }
   }
 
+  // ---- plugin PTX --------------------------------------------------------------------------
+
+  @Test
+  void pluginPtxKernelsRunWithCheckedArguments() {
+    // Any PTX text works; the backend's own fill kernel stands in for a plugin's.
+    String ptx = new String(NativeResources.read("elementwise.ptx"),
+        java.nio.charset.StandardCharsets.UTF_8);
+    try (DeviceBuffer buf = b.allocate(DType.FLOAT32, 1000)) {
+      b.launchPtx(ptx, "jg_fill_f32", DType.FLOAT32, 4, 256, java.util.List.of(buf, 1000L, 2.5));
+      double[] want = new double[1000];
+      java.util.Arrays.fill(want, 2.5);
+      assertArrayEquals(want, download(b, buf));
+      assertThrows(IllegalArgumentException.class, () -> b.launchPtx(ptx, "jg_fill_f32",
+          DType.FLOAT32, 4, 256, java.util.List.of(buf, 1000, 2.5))); // an int where a long goes
+      assertThrows(IllegalArgumentException.class, () -> b.launchPtx(ptx, "no_such_kernel",
+          DType.FLOAT32, 4, 256, java.util.List.of()));
+    }
+  }
+
   // ---- fused kernels ---------------------------------------------------------------------------
 
   /** Reference softmax cross-entropy: loss per row and grad * scale. */

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.DType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,27 +19,10 @@ import org.junit.jupiter.api.Test;
  * that needs no GPU.
  */
 class KernelSignatureTest {
-  private static final Pattern ENTRY =
-      Pattern.compile("\\.visible \\.entry (\\w+)\\(([^)]*)\\)", Pattern.DOTALL);
-  private static final Pattern PARAM =
-      Pattern.compile("\\.param (\\.align \\d+ )?(\\.\\w+) \\w+?_param_\\d+(\\[\\d+\\])?");
-
   /** entry name -> PTX parameter types, for one module. */
   private static Map<String, List<String>> entries(String module) {
-    String ptx = new String(NativeResources.read(module + ".ptx"), StandardCharsets.UTF_8);
-    Map<String, List<String>> out = new HashMap<>();
-    Matcher e = ENTRY.matcher(ptx);
-    while (e.find()) {
-      List<String> types = new ArrayList<>();
-      Matcher p = PARAM.matcher(e.group(2));
-      while (p.find()) {
-        String align = p.group(1) == null ? "" : p.group(1);
-        String array = p.group(3) == null ? "" : p.group(3);
-        types.add(align + p.group(2) + array);
-      }
-      out.put(e.group(1), types);
-    }
-    return out;
+    return PtxSignature.parse(new String(NativeResources.read(module + ".ptx"),
+        StandardCharsets.UTF_8));
   }
 
   @Test

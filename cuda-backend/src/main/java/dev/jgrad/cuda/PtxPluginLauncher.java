@@ -1,0 +1,124 @@
+package dev.jgrad.cuda;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+
+/**
+ * Runs kernels that plugins ship as PTX text (the api's {@code PtxKernel}): each distinct text is
+ * JIT-loaded once, and each launch's arguments are converted and checked against the entry's
+ * parameter list parsed from the PTX, so a plugin bug is an exception naming the kernel and the
+ * argument instead of a GPU fault.
+ */
+final class PtxPluginLauncher {
+  /** A loaded PTX text: its module, its signatures and the functions looked up so far. */
+  private record Loaded(CUmodule module, Map<String, List<String>> signatures,
+      Map<String, CUfunction> functions) {}
+
+  private final CudaContext context;
+  private final Map<String, Loaded> modules = new ConcurrentHashMap<>();
+
+  PtxPluginLauncher(CudaContext context) {
+    this.context = context;
+  }
+
+  void launch(String ptx, String entry, DType dtype, int gridX, int blockX, List<Object> args,
+      Function<DeviceBuffer, CudaBuffer> own) {
+    if (gridX < 1 || blockX < 1 || blockX > 1024) {
+      throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend: invalid "
+          + "geometry grid " + gridX + ", block " + blockX + " (grid >= 1, block 1..1024)");
+    }
+    Loaded loaded = modules.computeIfAbsent(ptx, text -> new Loaded(
+        PtxModules.loadText(text, "plugin PTX with entry " + entry), PtxSignature.parse(text),
+        new ConcurrentHashMap<>()));
+    List<String> types = loaded.signatures().get(entry);
+    if (types == null) {
+      throw new IllegalArgumentException("PTX kernel on the cuda backend: no entry " + entry
+          + " in its PTX; it has " + loaded.signatures().keySet());
+    }
+    List<CudaBuffer> buffers = new ArrayList<>();
+    List<Pointer> params = convert(entry, types, args, dtype, b -> {
+      CudaBuffer cb = own.apply(b);
+      buffers.add(cb);
+      return cb.pointer();
+    });
+    CUfunction f = loaded.functions().computeIfAbsent(entry,
+        e -> PtxModules.function(loaded.module(), e, "plugin PTX"));
+    context.makeCurrent();
+    CudaDriver.check(cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, 0, context.stream,
+        Pointer.to(params.toArray(new NativePointerObject[0])), null),
+        "launching plugin kernel " + entry + " (grid " + gridX + ", block " + blockX + ")");
+    Reference.reachabilityFence(buffers);
+  }
+
+  /**
+   * The kernel parameters for {@code args}: buffers become device pointers, Integer an int, Long
+   * a long, Float a float, Double a float for FLOAT32 calls and a double otherwise (as the api's
+   * PtxKernel documents). Each must fit the PTX parameter at its position.
+   */
+  static List<Pointer> convert(String entry, List<String> ptxTypes, List<Object> args,
+      DType dtype, Function<DeviceBuffer, CUdeviceptr> pointerOf) {
+    if (args.size() != ptxTypes.size()) {
+      throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend takes "
+          + ptxTypes.size() + " parameters " + ptxTypes + " but " + args.size()
+          + " arguments were given");
+    }
+    List<Pointer> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Object a = args.get(i);
+      String t = ptxTypes.get(i);
+      Pointer p;
+      String kind;
+      if (a instanceof DeviceBuffer b) {
+        p = Pointer.to(pointerOf.apply(b));
+        kind = "64";
+      } else if (a instanceof Integer v) {
+        p = Pointer.to(new int[] {v});
+        kind = "32";
+      } else if (a instanceof Long v) {
+        p = Pointer.to(new long[] {v});
+        kind = "64";
+      } else if (a instanceof Float v) {
+        p = Pointer.to(new float[] {v});
+        kind = "f32";
+      } else if (a instanceof Double v) {
+        boolean single = dtype == DType.FLOAT32;
+        p = single ? Pointer.to(new float[] {v.floatValue()}) : Pointer.to(new double[] {v});
+        kind = single ? "f32" : "f64";
+      } else {
+        throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend: "
+            + "argument " + (i + 1) + " is a " + (a == null ? "null" : a.getClass().getName())
+            + "; only DeviceBuffer, Integer, Long, Float and Double can be passed");
+      }
+      if (!fits(kind, t)) {
+        throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend: "
+            + "argument " + (i + 1) + " (" + (a instanceof DeviceBuffer ? "a buffer" : a + " as "
+            + kind) + ") does not fit PTX parameter type " + t + " (declared " + ptxTypes + ")");
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static boolean fits(String kind, String ptxType) {
+    return switch (kind) {
+      case "64" -> ptxType.matches("\\.[usb]64");
+      case "32" -> ptxType.matches("\\.[usb]32");
+      case "f32" -> ptxType.equals(".f32") || ptxType.equals(".b32");
+      case "f64" -> ptxType.equals(".f64") || ptxType.equals(".b64");
+      default -> false;
+    };
+  }
+}

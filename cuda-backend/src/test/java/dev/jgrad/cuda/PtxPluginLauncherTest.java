@@ -1,0 +1,80 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import java.util.List;
+import java.util.Map;
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.Test;
+
+/** Plugin PTX: signature parsing and argument checking, without a GPU. */
+class PtxPluginLauncherTest {
+  private static final String PTX = """
+      .version 8.0
+      .target sm_75
+      .address_size 64
+
+      .visible .entry swish_fwd_f32(
+      \t.param .u64 swish_fwd_f32_param_0,
+      \t.param .u64 swish_fwd_f32_param_1,
+      \t.param .f32 swish_fwd_f32_param_2,
+      \t.param .u64 swish_fwd_f32_param_3
+      )
+      {
+      \tret;
+      }
+      .visible .entry swish_fwd_f64(
+      \t.param .u64 swish_fwd_f64_param_0,
+      \t.param .u64 swish_fwd_f64_param_1,
+      \t.param .f64 swish_fwd_f64_param_2,
+      \t.param .u32 swish_fwd_f64_param_3,
+      \t.param .align 8 .b8 swish_fwd_f64_param_4[200]
+      )
+      {
+      \tret;
+      }
+      """;
+
+  private final CudaBuffer buf = new CudaBuffer(new Object(), DType.FLOAT32, 0, null, null);
+
+  @Test
+  void parsesEntriesAndParameterTypes() {
+    Map<String, List<String>> s = PtxSignature.parse(PTX);
+    assertEquals(List.of(".u64", ".u64", ".f32", ".u64"), s.get("swish_fwd_f32"));
+    assertEquals(List.of(".u64", ".u64", ".f64", ".u32", ".align 8 .b8[200]"),
+        s.get("swish_fwd_f64"));
+  }
+
+  @Test
+  void convertsArgumentsTheWayTheApiDocuments() {
+    List<String> types = PtxSignature.parse(PTX).get("swish_fwd_f32");
+    // a Double is passed as a float for FLOAT32 calls; a Long fills a .u64
+    assertEquals(4, PtxPluginLauncher.convert("swish_fwd_f32", types,
+        List.of(buf, buf, 1.0, 10L), DType.FLOAT32, b -> new CUdeviceptr()).size());
+  }
+
+  @Test
+  void rejectsArgumentsThatDoNotFit() {
+    List<String> types = PtxSignature.parse(PTX).get("swish_fwd_f32");
+    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+        () -> PtxPluginLauncher.convert("swish_fwd_f32", types, List.of(buf, buf, 1.0),
+            DType.FLOAT32, b -> new CUdeviceptr()));
+    assertTrue(count.getMessage().contains("takes 4 parameters"), count.getMessage());
+    IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+        () -> PtxPluginLauncher.convert("swish_fwd_f32", types, List.of(buf, buf, 1.0, 10),
+            DType.FLOAT32, b -> new CUdeviceptr()));
+    assertTrue(kind.getMessage().contains("argument 4 (10 as 32) does not fit PTX parameter "
+        + "type .u64"), kind.getMessage());
+    IllegalArgumentException dbl = assertThrows(IllegalArgumentException.class,
+        () -> PtxPluginLauncher.convert("swish_fwd_f32", types, List.of(buf, buf, 1.0, 10L),
+            DType.FLOAT64, b -> new CUdeviceptr()));
+    assertTrue(dbl.getMessage().contains("does not fit PTX parameter type .f32"),
+        dbl.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> PtxPluginLauncher.convert(
+        "swish_fwd_f32", types, List.of(buf, buf, "x", 10L), DType.FLOAT32,
+        b -> new CUdeviceptr()));
+  }
+}
