@@ -79,12 +79,28 @@ class CudaProbeTest {
   @Test
   void aBrokenLibcudaIsAReasonNotACrash(@TempDir Path root) throws IOException {
     Path dir = Files.createDirectories(root.resolve("driver"));
-    Files.write(dir.resolve("libcuda.so.1"), new byte[] {1, 2, 3}); // not a library at all
+    Files.write(dir.resolve("libcuda.so.1"), unloadableElf());
     Map<String, String> env = Map.of("LD_LIBRARY_PATH", dir.toString());
     Availability a = new CudaProbe(new LibrarySearch(env::get, k -> null, root), "Linux", "amd64",
         libcuda -> CudaDriverCheck.problem(libcuda, 0)).probe();
     assertFalse(a.isAvailable());
     assertTrue(a.reason().contains("could not be loaded"), a.reason());
+  }
+
+  /**
+   * An x86-64 ELF shared-object header with no loadable segment: dlopen refuses it cleanly. It
+   * declares a non-executable stack, so the JVM loads it without its stack-guard warning.
+   */
+  private static byte[] unloadableElf() {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64 + 56)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]); // 64-bit, LE
+    b.putShort((short) 3).putShort((short) 62).putInt(1); // ET_DYN, x86-64, version 1
+    b.putLong(0).putLong(64).putLong(0).putInt(0); // entry, phoff, shoff, flags
+    b.putShort((short) 64).putShort((short) 56).putShort((short) 1); // ehsize, phentsize, phnum
+    b.putShort((short) 64).putShort((short) 0).putShort((short) 0); // shentsize, shnum, shstrndx
+    b.putInt(0x6474e551).putInt(6); // PT_GNU_STACK, read + write
+    return b.array(); // the rest of the program header stays zero
   }
 
   @Test
