@@ -13,6 +13,8 @@ import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.KernelCall;
+import dev.jgrad.api.op.PtxKernel;
 import java.lang.ref.Reference;
 import java.util.List;
 import jcuda.Pointer;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: calls from several threads are queued on the one stream in the order they
  * arrive.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, PtxKernel.Launcher {
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
   public static final String DEVICE_PROPERTY = "jgrad.cuda.device";
@@ -123,6 +125,14 @@ public final class CudaBackend implements Backend {
       List<Object> args) {
     plugins.launch(ptx, entry, dtype, gridX, blockX, args,
         buffer -> own("PTX kernel " + entry, "a buffer argument", buffer));
+  }
+
+  /** Runs a plugin's {@link PtxKernel} registered for this backend (see {@link #launchPtx}). */
+  @Override
+  public void launch(PtxKernel kernel, KernelCall call) {
+    DType dtype = call.outputSpec().dtype();
+    PtxKernel.Geometry g = kernel.geometry(call);
+    launchPtx(kernel.ptx(), kernel.entry(dtype), dtype, g.gridX(), g.blockX(), kernel.args(call));
   }
 
   // ---- package-private plumbing for CudaFusedOps -------------------------------------------
