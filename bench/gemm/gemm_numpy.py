@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Float32 GEMM throughput of NumPy (its bundled OpenBLAS) on the same shapes, timed the same way
-as dev.jgrad.cpu.GemmBenchmark: two warm-up calls, a 50 ms calibration, then REPS repetitions of
-as many calls as fill REP_SECONDS; each repetition gives seconds per call; best and median are
-reported.
+as dev.jgrad.cpu.GemmBenchmark: two warm-up calls and 0.5 s more of warm-up, then calls timed one
+by one for SECONDS (at least MIN_CALLS); the best and the median call are reported. On a shared
+machine the best single call is the one that ran undisturbed.
 
 Output: one line per shape, "name m n k transA transB best median" (GFLOP/s).
 """
@@ -10,8 +10,9 @@ import time
 
 import numpy as np
 
-REPS = 7
-REP_SECONDS = 0.2
+SECONDS = 1.5
+MIN_CALLS = 10
+MAX_CALLS = 100_000
 
 # name, m, n, k, transA, transB: the same list as GemmBenchmark.SHAPES.
 SHAPES = [
@@ -27,20 +28,16 @@ def time_call(call):
     call()
     call()
     t0 = time.perf_counter()
-    calls = 0
-    while time.perf_counter() - t0 < 0.05:
+    while time.perf_counter() - t0 < 0.5:
         call()
-        calls += 1
-    per_call = (time.perf_counter() - t0) / calls
-    iters = max(1, int(REP_SECONDS / per_call))
     t = []
-    for _ in range(REPS):
+    end = time.perf_counter() + SECONDS
+    while len(t) < MAX_CALLS and (len(t) < MIN_CALLS or time.perf_counter() < end):
         start = time.perf_counter()
-        for _ in range(iters):
-            call()
-        t.append((time.perf_counter() - start) / iters)
+        call()
+        t.append(time.perf_counter() - start)
     t.sort()
-    return t[0], t[REPS // 2]
+    return t[0], t[len(t) // 2]
 
 
 def main():

@@ -5,6 +5,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
 import dev.jgrad.api.DType;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -12,24 +13,32 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * Matrix multiply through OpenBLAS (org.bytedeco's build, which ships the native library inside
  * its jar, so it works on a machine without a system BLAS).
  *
- * <p>The operands are copied into per-thread off-heap scratch ({@link GemmScratch}) and the result
- * copied back, rather than passed as Java arrays: JavaCPP's {@code float[]} overloads go through
- * JNI {@code Get/ReleaseFloatArrayElements}, which copies all three arrays in and out through
- * freshly allocated native memory on every call and measured 3 to 5 times slower than this on the
- * MLP shapes (docs/benchmarks.md). Keeping every buffer off-heap instead would make the Java
- * elementwise loops 3 to 7 times slower, since the JIT does not vectorize direct-buffer loops.
+ * <p>Operands are copied into off-heap scratch ({@link GemmScratch}) and the result copied back,
+ * rather than passed as Java arrays: JavaCPP's {@code float[]} overloads go through JNI
+ * {@code Get/ReleaseFloatArrayElements}, which copies all three arrays through freshly allocated
+ * native memory on every call, 3 to 5 times slower on the MLP shapes. Keeping buffers off-heap
+ * instead would make the Java elementwise loops 3 to 7 times slower (docs/benchmarks.md).
  *
- * <p>Callers have checked every length against m, n and k: OpenBLAS trusts them and reads or writes
- * out of bounds otherwise.
+ * <p>The product is split over the cores here, with OpenBLAS single-threaded in each part: the
+ * rows of {@code op(a)} and the output, or their columns, whichever leaves the smaller operand to
+ * share. Each part copies its own slice in and its own output out on the core that computes it,
+ * so copies run in parallel and stay in that core's cache; and if the other core is busy with
+ * other work the caller simply runs both parts, where OpenBLAS's own threads would wait for it.
+ *
+ * <p>Callers have checked every length against m, n and k: OpenBLAS trusts them and reads or
+ * writes out of bounds otherwise.
  */
 final class Gemm {
+  /**
+   * OpenBLAS's own threads; more than 1 turns the split here off and leaves threading to OpenBLAS
+   * ({@code -Djgrad.cpu.blasThreads=2} on a 2-core machine).
+   */
+  private static final int BLAS_THREADS = Integer.getInteger("jgrad.cpu.blasThreads", 1);
+  /** Multiply-adds below which a product runs on the calling thread alone (about 10 us). */
+  private static final long SPLIT_MACS = 1L << 19;
+
   static {
-    // OpenBLAS uses every core by default and already runs small products on one thread; a
-    // machine shared with other busy processes may do better with fewer.
-    Integer threads = Integer.getInteger("jgrad.cpu.blasThreads");
-    if (threads != null) {
-      openblas_nolapack.blas_set_num_threads(threads);
-    }
+    openblas_nolapack.blas_set_num_threads(BLAS_THREADS);
   }
 
   private Gemm() {}
@@ -40,29 +49,57 @@ final class Gemm {
     if (m == 0 || n == 0) {
       return;
     }
+    Object outArray = out.array();
     if (k == 0) { // an empty sum; OpenBLAS rejects leading dimensions of 0
-      if (out.dtype() == DType.FLOAT32) {
-        Arrays.fill(out.floats(), 0f);
+      if (outArray instanceof float[]) {
+        Arrays.fill((float[]) outArray, 0f);
       } else {
-        Arrays.fill(out.doubles(), 0.0);
+        Arrays.fill((double[]) outArray, 0.0);
       }
       return;
     }
-    int lda = transA ? m : k;
-    int ldb = transB ? k : n;
+    Object aArray = a.array();
+    Object bArray = b.array();
+    // Split the dimension whose other operand is smaller: that one is shared by every part.
+    boolean splitRows = (long) k * n <= (long) m * k;
+    int parts = BLAS_THREADS == 1 && (long) m * n * k >= SPLIT_MACS ? Parallel.threads() : 1;
+    ByteBuffer shared = GemmScratch.forThisThread().loadShared(splitRows ? bArray : aArray);
+    boolean f32 = out.dtype() == DType.FLOAT32;
+    if (splitRows) {
+      Parallel.forParts(m, parts, (lo, hi) -> {
+        int w = hi - lo;
+        GemmScratch s = GemmScratch.forThisThread();
+        // op(a) rows lo..hi: contiguous rows of a, or columns lo..hi of a stored [k, m]
+        ByteBuffer slice = transA ? s.loadSlice(aArray, lo, k, w, m)
+            : s.loadSlice(aArray, lo * k, w, k, k);
+        ByteBuffer c = s.output((long) w * n, outArray);
+        gemm(f32, transA, transB, w, n, k, slice, transA ? w : k, shared, transB ? k : n, c, n);
+        s.storeOutput(outArray, lo * n, w, n, n);
+      });
+    } else {
+      Parallel.forParts(n, parts, (lo, hi) -> {
+        int w = hi - lo;
+        GemmScratch s = GemmScratch.forThisThread();
+        // op(b) columns lo..hi: rows lo..hi of b stored [n, k], or columns of b stored [k, n]
+        ByteBuffer slice = transB ? s.loadSlice(bArray, lo * k, w, k, k)
+            : s.loadSlice(bArray, lo, k, w, n);
+        ByteBuffer c = s.output((long) m * w, outArray);
+        gemm(f32, transA, transB, m, w, k, shared, transA ? m : k, slice, transB ? k : w, c, w);
+        s.storeOutput(outArray, lo, m, w, n);
+      });
+    }
+  }
+
+  private static void gemm(boolean f32, boolean transA, boolean transB, int m, int n, int k,
+      ByteBuffer a, int lda, ByteBuffer b, int ldb, ByteBuffer c, int ldc) {
     int ta = transA ? CblasTrans : CblasNoTrans;
     int tb = transB ? CblasTrans : CblasNoTrans;
-    GemmScratch s = GemmScratch.forThisThread();
-    if (out.dtype() == DType.FLOAT32) {
-      s.load(a.floats(), b.floats(), m * n);
-      openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, s.a().asFloatBuffer(),
-          lda, s.b().asFloatBuffer(), ldb, 0f, s.c().asFloatBuffer(), n);
-      s.store(out.floats());
+    if (f32) {
+      openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, a.asFloatBuffer(), lda,
+          b.asFloatBuffer(), ldb, 0f, c.asFloatBuffer(), ldc);
     } else {
-      s.load(a.doubles(), b.doubles(), m * n);
-      openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, s.a().asDoubleBuffer(),
-          lda, s.b().asDoubleBuffer(), ldb, 0.0, s.c().asDoubleBuffer(), n);
-      s.store(out.doubles());
+      openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a.asDoubleBuffer(), lda,
+          b.asDoubleBuffer(), ldb, 0.0, c.asDoubleBuffer(), ldc);
     }
   }
 }

@@ -2,14 +2,14 @@ package dev.jgrad.cpu;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 
 /**
- * Off-heap memory for the three GEMM operands, one set per calling thread, grown on demand and
- * reused, so a product costs two bulk copies in and one out and no allocation. Direct buffers are
- * passed to OpenBLAS by address (JNI {@code GetDirectBufferAddress}), without copying. Large
- * copies are split over the cores: they are memory-bound and a second core adds bandwidth.
+ * Off-heap memory for GEMM operands, one set per thread, grown on demand and reused, so a product
+ * costs bulk copies and no allocation. Direct buffers reach OpenBLAS by address (JNI
+ * {@code GetDirectBufferAddress}), without a copy. Three areas: the operand every part of a split
+ * product shares, the slice of the other operand one part multiplies, and that part's output.
+ * Copies take the storage array as an {@code Object} ({@code float[]} or {@code double[]}) so one
+ * code path serves both dtypes.
  */
 final class GemmScratch {
   /** Elements below which a copy stays on one thread. */
@@ -18,9 +18,9 @@ final class GemmScratch {
   private static final ThreadLocal<GemmScratch> PER_THREAD =
       ThreadLocal.withInitial(GemmScratch::new);
 
-  private ByteBuffer a = allocate(0);
-  private ByteBuffer b = allocate(0);
-  private ByteBuffer c = allocate(0);
+  private ByteBuffer shared = allocate(0);
+  private ByteBuffer slice = allocate(0);
+  private ByteBuffer out = allocate(0);
 
   private GemmScratch() {}
 
@@ -28,57 +28,73 @@ final class GemmScratch {
     return PER_THREAD.get();
   }
 
-  /** Copies the operands in and makes room for an output of {@code outLength} elements. */
-  void load(float[] x, float[] y, int outLength) {
-    a = ensure(a, x.length * 4L);
-    b = ensure(b, y.length * 4L);
-    c = ensure(c, outLength * 4L);
-    FloatBuffer fa = a.asFloatBuffer();
-    FloatBuffer fb = b.asFloatBuffer();
-    copy(x.length, (from, to) -> fa.put(from, x, from, to - from));
-    copy(y.length, (from, to) -> fb.put(from, y, from, to - from));
+  /** Copies all of {@code array} into the shared area (split over the cores when large). */
+  ByteBuffer loadShared(Object array) {
+    int length = java.lang.reflect.Array.getLength(array);
+    shared = ensure(shared, length, array);
+    ByteBuffer target = shared;
+    Parallel.forRange(length, PARALLEL_COPY,
+        (from, to) -> copyIn(target, from, array, from, to - from));
+    return shared;
   }
 
-  void load(double[] x, double[] y, int outLength) {
-    a = ensure(a, x.length * 8L);
-    b = ensure(b, y.length * 8L);
-    c = ensure(c, outLength * 8L);
-    DoubleBuffer da = a.asDoubleBuffer();
-    DoubleBuffer db = b.asDoubleBuffer();
-    copy(x.length, (from, to) -> da.put(from, x, from, to - from));
-    copy(y.length, (from, to) -> db.put(from, y, from, to - from));
+  /**
+   * Copies a block of {@code rows} runs of {@code width} elements, {@code stride} apart in
+   * {@code array} starting at {@code offset}, densely into the slice area.
+   */
+  ByteBuffer loadSlice(Object array, int offset, int rows, int width, int stride) {
+    slice = ensure(slice, (long) rows * width, array);
+    copyBlockIn(slice, array, offset, rows, width, stride);
+    return slice;
   }
 
-  /** Copies the product out. */
-  void store(float[] out) {
-    FloatBuffer fc = c.asFloatBuffer();
-    copy(out.length, (from, to) -> fc.get(from, out, from, to - from));
+  /** Room for a part's output of {@code length} elements like those of {@code array}. */
+  ByteBuffer output(long length, Object array) {
+    out = ensure(out, length, array);
+    return out;
   }
 
-  void store(double[] out) {
-    DoubleBuffer dc = c.asDoubleBuffer();
-    copy(out.length, (from, to) -> dc.get(from, out, from, to - from));
+  /** Copies a dense block of {@code rows x width} from the output area into {@code array}. */
+  void storeOutput(Object array, int offset, int rows, int width, int stride) {
+    if (width == stride) {
+      copyOut(out, 0, array, offset, rows * width);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      copyOut(out, r * width, array, offset + r * stride, width);
+    }
   }
 
-  /** The operand a; view it with {@code asFloatBuffer()} or {@code asDoubleBuffer()}. */
-  ByteBuffer a() {
-    return a;
+  private static void copyBlockIn(ByteBuffer dst, Object array, int offset, int rows, int width,
+      int stride) {
+    if (width == stride) {
+      copyIn(dst, 0, array, offset, rows * width);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      copyIn(dst, r * width, array, offset + r * stride, width);
+    }
   }
 
-  ByteBuffer b() {
-    return b;
+  private static void copyIn(ByteBuffer dst, int at, Object array, int from, int length) {
+    if (array instanceof float[]) {
+      dst.asFloatBuffer().put(at, (float[]) array, from, length);
+    } else {
+      dst.asDoubleBuffer().put(at, (double[]) array, from, length);
+    }
   }
 
-  /** The product. */
-  ByteBuffer c() {
-    return c;
+  private static void copyOut(ByteBuffer src, int at, Object array, int to, int length) {
+    if (array instanceof float[]) {
+      src.asFloatBuffer().get(at, (float[]) array, to, length);
+    } else {
+      src.asDoubleBuffer().get(at, (double[]) array, to, length);
+    }
   }
 
-  private static void copy(int length, Parallel.RangeBody body) {
-    Parallel.forRange(length, PARALLEL_COPY, body);
-  }
-
-  private static ByteBuffer ensure(ByteBuffer buffer, long bytes) {
+  /** {@code buffer}, or a larger one when it cannot hold {@code elements} like {@code array}'s. */
+  private static ByteBuffer ensure(ByteBuffer buffer, long elements, Object array) {
+    long bytes = elements * (array instanceof float[] ? Float.BYTES : Double.BYTES);
     if (buffer.capacity() >= bytes) {
       return buffer;
     }

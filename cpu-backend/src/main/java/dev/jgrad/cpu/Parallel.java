@@ -45,7 +45,23 @@ final class Parallel {
       return;
     }
     int minChunk = Math.max(1, threshold / 2);
-    int chunks = (int) Math.min((long) THREADS * CHUNKS_PER_THREAD, Math.max(2, n / minChunk));
+    run(n, (int) Math.min((long) THREADS * CHUNKS_PER_THREAD, Math.max(2, n / minChunk)), body);
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} in exactly {@code min(parts, n)} equal chunks, for work
+   * where each chunk has a fixed cost of its own (a GEMM part copies its operands).
+   */
+  static void forParts(int n, int parts, RangeBody body) {
+    int chunks = Math.min(parts, n);
+    if (POOL == null || chunks < 2) {
+      body.run(0, n);
+      return;
+    }
+    run(n, chunks, body);
+  }
+
+  private static void run(int n, int chunks, RangeBody body) {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(chunks);
     AtomicReference<Throwable> failure = new AtomicReference<>();

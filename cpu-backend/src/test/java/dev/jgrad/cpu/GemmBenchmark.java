@@ -17,17 +17,19 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Float32 GEMM throughput of the CPU backend's {@code matmul} on the MLP shapes and 1024^3, timed
- * exactly as bench/gemm/gemm_numpy.py times NumPy: two warm-up calls, a 50 ms calibration, then
- * {@link #REPS} repetitions of as many calls as fill {@link #REP_SECONDS}; each repetition gives
- * seconds per call, and the best and the median are reported. A second column times OpenBLAS
- * called directly on off-heap memory (no copies), to show what the backend's copies cost.
+ * exactly as bench/gemm/gemm_numpy.py times NumPy: two warm-up calls and 0.5 s more of warm-up,
+ * then calls timed one by one for {@link #SECONDS} (at least {@link #MIN_CALLS}); the best and the
+ * median call are reported. A second column times OpenBLAS
+ * called directly on off-heap memory (no copies) with its own threads on every core, as NumPy
+ * calls it.
  *
  * <p>Output: one line per shape, {@code name m n k transA transB best median rawBest rawMedian}
  * (GFLOP/s). Run by bench/gemm/run.sh; not a test.
  */
 public final class GemmBenchmark {
-  static final int REPS = 7;
-  static final double REP_SECONDS = 0.2;
+  static final double SECONDS = 1.5;
+  static final int MIN_CALLS = 10;
+  static final int MAX_CALLS = 100_000;
 
   /** name, m, n, k, transA, transB: the same list as gemm_numpy.py. */
   static final Object[][] SHAPES = {
@@ -60,37 +62,41 @@ public final class GemmBenchmark {
       FloatBuffer rc = direct(new float[m * n]);
       int lda = ta ? m : k;
       int ldb = tb ? k : n;
+      // OpenBLAS with its own threads on every core, as NumPy runs it; then back to the backend's.
+      int backendThreads = openblas_nolapack.blas_get_num_threads();
+      openblas_nolapack.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
       double[] raw = time(() -> openblas_nolapack.cblas_sgemm(CblasRowMajor,
           ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1f, ra, lda, rb,
           ldb, 0f, rc, n));
+      openblas_nolapack.blas_set_num_threads(backendThreads);
       System.out.println(String.format(Locale.ROOT, "%s %d %d %d %b %b %.2f %.2f %.2f %.2f", name,
           m, n, k, ta, tb, flops / backend[0] / 1e9, flops / backend[1] / 1e9,
           flops / raw[0] / 1e9, flops / raw[1] / 1e9));
     }
   }
 
-  /** Best and median seconds per call. */
+  /**
+   * Best and median seconds per call, each call timed on its own: on a shared machine the best
+   * single call is the one that ran undisturbed, while a repetition of many calls averages in
+   * whatever else ran meanwhile.
+   */
   static double[] time(Runnable call) {
     call.run();
     call.run();
     long t0 = System.nanoTime();
-    int calls = 0;
-    while (System.nanoTime() - t0 < 50_000_000L) {
+    while (System.nanoTime() - t0 < 500_000_000L) {
       call.run();
-      calls++;
     }
-    double perCall = (System.nanoTime() - t0) / 1e9 / calls;
-    int iters = Math.max(1, (int) (REP_SECONDS / perCall));
-    double[] t = new double[REPS];
-    for (int r = 0; r < REPS; r++) {
+    double[] t = new double[MAX_CALLS];
+    int calls = 0;
+    long end = System.nanoTime() + (long) (SECONDS * 1e9);
+    while (calls < MAX_CALLS && (calls < MIN_CALLS || System.nanoTime() < end)) {
       long start = System.nanoTime();
-      for (int i = 0; i < iters; i++) {
-        call.run();
-      }
-      t[r] = (System.nanoTime() - start) / 1e9 / iters;
+      call.run();
+      t[calls++] = (System.nanoTime() - start) / 1e9;
     }
-    Arrays.sort(t);
-    return new double[] {t[0], t[REPS / 2]};
+    Arrays.sort(t, 0, calls);
+    return new double[] {t[0], t[calls / 2]};
   }
 
   static float[] random(long seed, int n) {
