@@ -1,0 +1,58 @@
+package dev.jgrad.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The hidden-layer activations an {@link Mlp} can use, each with the weight initializer the book
+ * recommends for it (He for the ReLU family, Xavier for sigmoid and tanh).
+ *
+ * <pre>{@code
+ * Activation a = Activation.parse("relu");
+ * Module m = a.newModule();      // a ReLU
+ * Init init = a.recommendedInit(); // Init.he()
+ * }</pre>
+ */
+public enum Activation {
+  RELU(ReLU::new, Init.he()),
+  LEAKY_RELU(LeakyReLU::new, Init.he()),
+  SIGMOID(Sigmoid::new, Init.xavier()),
+  TANH(Tanh::new, Init.xavier());
+
+  private final Supplier<Module> factory;
+  private final Init recommendedInit;
+
+  Activation(Supplier<Module> factory, Init recommendedInit) {
+    this.factory = factory;
+    this.recommendedInit = recommendedInit;
+  }
+
+  /** A fresh module computing this activation. */
+  public Module newModule() {
+    return factory.get();
+  }
+
+  /** The initializer the book pairs with this activation. */
+  public Init recommendedInit() {
+    return recommendedInit;
+  }
+
+  /** The lower-case name used on command lines, e.g. {@code leaky_relu}. */
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses a name case-insensitively ({@code relu}, {@code leaky-relu}, {@code tanh}...). */
+  public static Activation parse(String name) {
+    String key = name == null ? "" : name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (Activation a : values()) {
+      if (a.name().equals(key)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException("unknown activation '" + name + "'; choose one of "
+        + Arrays.stream(values()).map(Activation::cliName).collect(Collectors.joining(", ")));
+  }
+}

@@ -1,0 +1,56 @@
+package dev.jgrad.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
+import java.util.Random;
+
+/**
+ * How a weight matrix {@code [fanIn, fanOut]} starts. Every initializer draws from the
+ * {@link Random} it is given, so the same seed gives the same network.
+ *
+ * <pre>{@code
+ * Random random = new Random(42);
+ * Tensor w = Init.he().weights(784, 100, DType.FLOAT32, random);   // std sqrt(2 / 784)
+ * }</pre>
+ *
+ * <p>The standard deviations are the book's (Deep Learning from Scratch, 6.2): a fixed 0.01,
+ * Xavier {@code sqrt(1 / fanIn)} for sigmoid and tanh, He {@code sqrt(2 / fanIn)} for ReLU.
+ * {@link #glorot()} is Glorot and Bengio's original {@code sqrt(2 / (fanIn + fanOut))}.
+ */
+@FunctionalInterface
+public interface Init {
+  /** Standard deviation of the normal distribution for a layer with these fans. */
+  double std(int fanIn, int fanOut);
+
+  /** A {@code [fanIn, fanOut]} tensor of normal samples with {@link #std}. */
+  default Tensor weights(int fanIn, int fanOut, DType dtype, Random random) {
+    checkArgument(fanIn > 0 && fanOut > 0, "a layer needs positive sizes, got %s x %s", fanIn,
+        fanOut);
+    checkNotNull(random, "random is null; pass a seeded java.util.Random");
+    return Tensor.randn(random, dtype, fanIn, fanOut).mul(std(fanIn, fanOut)).detach();
+  }
+
+  /** Normal with a fixed standard deviation; the book's first networks use 0.01. */
+  static Init normal(double std) {
+    checkArgument(std > 0 && Double.isFinite(std), "std must be positive and finite, got %s", std);
+    return (fanIn, fanOut) -> std;
+  }
+
+  /** The book's Xavier initializer for sigmoid and tanh: std {@code sqrt(1 / fanIn)}. */
+  static Init xavier() {
+    return (fanIn, fanOut) -> Math.sqrt(1.0 / fanIn);
+  }
+
+  /** Glorot and Bengio's normal initializer: std {@code sqrt(2 / (fanIn + fanOut))}. */
+  static Init glorot() {
+    return (fanIn, fanOut) -> Math.sqrt(2.0 / (fanIn + fanOut));
+  }
+
+  /** He's initializer for ReLU: std {@code sqrt(2 / fanIn)}. */
+  static Init he() {
+    return (fanIn, fanOut) -> Math.sqrt(2.0 / fanIn);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.jgrad.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
+import java.util.Random;
+
+/**
+ * The book's Affine layer: {@code y = x W + b} with {@code W} of shape {@code [in, out]} (so a
+ * batch is rows, as in NumPy) and {@code b} of shape {@code [out]}, starting at zero.
+ *
+ * <pre>{@code
+ * Linear fc = new Linear(784, 100, Init.he(), new Random(42));
+ * Tensor y = fc.forward(x);            // x [batch, 784] -> y [batch, 100]
+ * fc.namedParameters().keySet();       // [weight, bias]
+ * }</pre>
+ *
+ * <p>PyTorch's {@code nn.Linear} stores the weight transposed ({@code [out, in]}): transpose
+ * {@code weight} when moving a checkpoint between the two.
+ */
+public final class Linear extends Module {
+  private final int inFeatures;
+  private final int outFeatures;
+  private final Tensor weight;
+  private final Tensor bias;
+
+  /** A FLOAT32 layer. */
+  public Linear(int inFeatures, int outFeatures, Init init, Random random) {
+    this(inFeatures, outFeatures, init, random, Tensor.DEFAULT_DTYPE);
+  }
+
+  public Linear(int inFeatures, int outFeatures, Init init, Random random, DType dtype) {
+    checkArgument(inFeatures > 0 && outFeatures > 0,
+        "Linear needs positive sizes, got in=%s out=%s", inFeatures, outFeatures);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    this.weight = registerParameter("weight", init.weights(inFeatures, outFeatures, dtype, random));
+    this.bias = registerParameter("bias", Tensor.zeros(dtype, outFeatures));
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    checkArgument(x.rank() == 2 && x.shape().dim(1) == inFeatures,
+        "Linear(%s -> %s) needs input [batch, %s], got %s; flatten images first",
+        inFeatures, outFeatures, inFeatures, x.shape());
+    return x.matmul(weight).add(bias);
+  }
+
+  public Tensor weight() {
+    return weight;
+  }
+
+  public Tensor bias() {
+    return bias;
+  }
+
+  public int inFeatures() {
+    return inFeatures;
+  }
+
+  public int outFeatures() {
+    return outFeatures;
+  }
+
+  @Override
+  public String toString() {
+    return "Linear(" + inFeatures + " -> " + outFeatures + ")";
+  }
+}

@@ -1,0 +1,115 @@
+package dev.jgrad.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.autograd.Tensor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A piece of a network: a function of one tensor with named parameters and named sub-modules.
+ * Parameter names are dotted paths through the sub-modules, in registration order, e.g.
+ * {@code "0.weight"} for the first layer of a {@link Sequential}, or {@code "fc1.bias"}; these are
+ * the names checkpoints store.
+ *
+ * <p>Subclasses register what they own in their constructor:
+ *
+ * <pre>{@code
+ * final class TwoLayerNet extends Module {
+ *   private final Linear fc1;
+ *   private final Linear fc2;
+ *
+ *   TwoLayerNet(Random random) {
+ *     fc1 = registerModule("fc1", new Linear(784, 50, Init.he(), random));
+ *     fc2 = registerModule("fc2", new Linear(50, 10, Init.xavier(), random));
+ *   }
+ *
+ *   @Override
+ *   public Tensor forward(Tensor x) {
+ *     return fc2.forward(fc1.forward(x).relu());
+ *   }
+ * }
+ * new TwoLayerNet(new Random(42)).namedParameters().keySet();
+ * // [fc1.weight, fc1.bias, fc2.weight, fc2.bias]
+ * }</pre>
+ */
+public abstract class Module {
+  private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+  private final Map<String, Module> children = new LinkedHashMap<>();
+
+  /** Computes this module's output for a batch {@code x}. */
+  public abstract Tensor forward(Tensor x);
+
+  /** Registers a trainable tensor under {@code name} and marks it as requiring gradients. */
+  protected final Tensor registerParameter(String name, Tensor parameter) {
+    checkName(name);
+    checkNotNull(parameter, "parameter '%s' is null; pass a tensor", name);
+    checkArgument(parameter.isLeaf(),
+        "parameter '%s' was computed by an op; pass a leaf tensor (detach() it first)", name);
+    parameters.put(name, parameter.requiresGrad(true));
+    return parameter;
+  }
+
+  /** Registers a sub-module whose parameters appear as {@code name + "." + theirName}. */
+  protected final <M extends Module> M registerModule(String name, M module) {
+    checkName(name);
+    checkNotNull(module, "module '%s' is null; pass a module", name);
+    checkArgument(module != this, "module '%s' cannot contain itself", name);
+    children.put(name, module);
+    return module;
+  }
+
+  private void checkName(String name) {
+    checkArgument(name != null && !name.isEmpty() && !name.contains("."),
+        "bad name '%s': use a non-empty name without dots (dots separate the path)", name);
+    checkArgument(!parameters.containsKey(name) && !children.containsKey(name),
+        "name '%s' is already registered in %s; pick another", name, getClass().getSimpleName());
+  }
+
+  /** Every parameter of this module and its sub-modules by dotted name, in registration order. */
+  public final Map<String, Tensor> namedParameters() {
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    collect("", all);
+    return Collections.unmodifiableMap(all);
+  }
+
+  private void collect(String prefix, Map<String, Tensor> into) {
+    parameters.forEach((name, p) -> into.put(prefix + name, p));
+    children.forEach((name, child) -> child.collect(prefix + name + ".", into));
+  }
+
+  /** The parameters in the order of {@link #namedParameters()}. */
+  public final List<Tensor> parameters() {
+    return List.copyOf(namedParameters().values());
+  }
+
+  /** The direct sub-modules by name. */
+  public final Map<String, Module> children() {
+    return Collections.unmodifiableMap(children);
+  }
+
+  /** Total number of trainable scalars. */
+  public final long parameterCount() {
+    long n = 0;
+    for (Tensor p : namedParameters().values()) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  /** Forgets every parameter's gradient. */
+  public final void zeroGrad() {
+    for (Tensor p : namedParameters().values()) {
+      p.zeroGrad();
+    }
+  }
+
+  /** A one-line description for logs; containers override it to list their children. */
+  @Override
+  public String toString() {
+    return getClass().getSimpleName();
+  }
+}

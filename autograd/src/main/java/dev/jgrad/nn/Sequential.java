@@ -1,0 +1,55 @@
+package dev.jgrad.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.autograd.Tensor;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * Modules applied one after the other; their parameters are named by position, {@code "0.weight"},
+ * {@code "0.bias"}, {@code "2.weight"}, as in PyTorch's {@code nn.Sequential}.
+ *
+ * <pre>{@code
+ * Random random = new Random(42);
+ * Sequential net = new Sequential(
+ *     new Linear(784, 100, Init.he(), random), new ReLU(), new Linear(100, 10, Init.he(), random));
+ * Tensor scores = net.forward(x);   // [batch, 10]
+ * }</pre>
+ */
+public final class Sequential extends Module {
+  private final List<Module> layers;
+
+  public Sequential(Module... layers) {
+    this(List.of(layers));
+  }
+
+  public Sequential(List<? extends Module> layers) {
+    checkArgument(!layers.isEmpty(), "Sequential needs at least one module");
+    this.layers = List.copyOf(layers);
+    for (int i = 0; i < this.layers.size(); i++) {
+      registerModule(Integer.toString(i), this.layers.get(i));
+    }
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor y = x;
+    for (Module layer : layers) {
+      y = layer.forward(y);
+    }
+    return y;
+  }
+
+  /** The modules in order. */
+  public List<Module> layers() {
+    return layers;
+  }
+
+  @Override
+  public String toString() {
+    StringJoiner j = new StringJoiner(", ", "Sequential(", ")");
+    layers.forEach(l -> j.add(l.toString()));
+    return j.toString();
+  }
+}
