@@ -1,0 +1,38 @@
+package dev.jgrad.optim;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.Tensor;
+import java.util.Map;
+
+/**
+ * The book's {@code AdaGrad} (6.1.5): each weight's step shrinks with the sum of its squared
+ * gradients so far.
+ *
+ * <pre>
+ * h += g * g                     (h starts at 0)
+ * W -= lr * g / (sqrt(h) + 1e-7)
+ * </pre>
+ *
+ * <pre>{@code
+ * Optimizer opt = new AdaGrad(model.namedParameters(), 0.01);
+ * }</pre>
+ */
+public final class AdaGrad extends ParameterOptimizer {
+  /** Keeps the first division finite; the book's value. */
+  public static final double EPSILON = 1e-7;
+
+  public AdaGrad(Map<String, Tensor> parameters, double learningRate) {
+    super("adagrad", parameters, learningRate);
+  }
+
+  @Override
+  void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
+    DeviceBuffer g = grad.buffer();
+    DeviceBuffer h = slot("h", name, parameter);
+    math.apply(BinaryOp.MUL, g, g, scratch);
+    math.apply(BinaryOp.ADD, h, scratch, h);
+    math.divideBySqrtPlusEps(g, h, EPSILON, scratch);
+    math.addScaled(parameter.buffer(), scratch, -learningRate, scratch);
+  }
+}

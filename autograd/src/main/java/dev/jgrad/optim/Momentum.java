@@ -1,0 +1,50 @@
+package dev.jgrad.optim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.Tensor;
+import java.util.Map;
+
+/**
+ * The book's {@code Momentum} (6.1.4): a velocity that gradients accelerate and friction slows.
+ *
+ * <pre>
+ * v = momentum * v - lr * g     (v starts at 0)
+ * W += v
+ * </pre>
+ *
+ * <pre>{@code
+ * Optimizer opt = new Momentum(model.namedParameters(), 0.01);   // momentum 0.9
+ * }</pre>
+ */
+public final class Momentum extends ParameterOptimizer {
+  /** The book's default. */
+  public static final double DEFAULT_MOMENTUM = 0.9;
+
+  private final double momentum;
+
+  public Momentum(Map<String, Tensor> parameters, double learningRate) {
+    this(parameters, learningRate, DEFAULT_MOMENTUM);
+  }
+
+  public Momentum(Map<String, Tensor> parameters, double learningRate, double momentum) {
+    super("momentum", parameters, learningRate);
+    checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
+    this.momentum = momentum;
+  }
+
+  @Override
+  void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
+    DeviceBuffer v = slot("v", name, parameter);
+    math.scale(v, momentum, v);
+    math.addScaled(v, grad.buffer(), -learningRate, scratch);
+    math.apply(BinaryOp.ADD, parameter.buffer(), v, parameter.buffer());
+  }
+
+  @Override
+  public String toString() {
+    return "momentum(lr=" + learningRate + ", momentum=" + momentum + ")";
+  }
+}

@@ -1,0 +1,36 @@
+package dev.jgrad.optim;
+
+/**
+ * Updates parameters from their gradients. One training step is: forward, loss, {@code
+ * backward()}, {@link #step()}, {@link #zeroGrad()}.
+ *
+ * <pre>{@code
+ * Optimizer opt = new Sgd(model.namedParameters(), 0.1);
+ * Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(x), labels);
+ * loss.backward();
+ * opt.step();      // in place, records nothing
+ * opt.zeroGrad();
+ * }</pre>
+ *
+ * <p>Updates happen in place on the parameters' buffers and never record graph nodes. Parameters
+ * without a gradient (unused in the last backward pass) are left alone.
+ */
+public interface Optimizer {
+  /** Applies one update to every parameter that has a gradient. */
+  void step();
+
+  /** Forgets every parameter's gradient, releasing the gradient tensors. */
+  void zeroGrad();
+
+  /** The learning rate of the next {@link #step()}. */
+  double learningRate();
+
+  /** What to save so that a resumed run continues exactly: the optimizer's moments and counters. */
+  OptimizerState state();
+
+  /**
+   * Restores what {@link #state()} gave, into this optimizer's existing parameters; fails naming
+   * the entry when the kind, a name, a shape or a dtype does not match.
+   */
+  void loadState(OptimizerState state);
+}

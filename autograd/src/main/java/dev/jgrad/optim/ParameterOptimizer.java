@@ -1,0 +1,148 @@
+package dev.jgrad.optim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.autograd.Tensor;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What every optimizer here shares: the named parameters, per-parameter state tensors ("slots",
+ * e.g. momentum) created as zeros on first use, a scratch buffer per parameter reused every step,
+ * and saving and restoring that state. Subclasses write only the update rule.
+ */
+abstract class ParameterOptimizer implements Optimizer {
+  private final String kind;
+  private final Map<String, Tensor> parameters;
+  private final Map<String, Tensor> slots = new LinkedHashMap<>();
+  private final Map<String, DeviceBuffer> scratch = new HashMap<>();
+  private final Map<String, InPlace> math = new HashMap<>();
+  protected final double learningRate;
+
+  ParameterOptimizer(String kind, Map<String, Tensor> parameters, double learningRate) {
+    checkNotNull(parameters, "parameters is null; pass model.namedParameters()");
+    checkArgument(!parameters.isEmpty(), "no parameters to optimize; pass model.namedParameters()");
+    checkArgument(learningRate > 0 && Double.isFinite(learningRate),
+        "learning rate must be positive and finite, got %s", learningRate);
+    parameters.forEach((name, p) -> checkArgument(p.isLeaf() && p.requiresGrad(),
+        "parameter '%s' must be a leaf that requires grad (register it in a Module)", name));
+    this.kind = kind;
+    this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    this.learningRate = learningRate;
+  }
+
+  /**
+   * Updates {@code parameter} (named {@code name}) in place from its gradient, using
+   * {@code scratch}, a buffer of the parameter's size, for temporaries.
+   */
+  abstract void update(String name, Tensor parameter, Tensor grad, InPlace math,
+      DeviceBuffer scratch);
+
+  /** Called once per {@link #step()} before the parameters are updated (Adam counts steps). */
+  void beforeStep() {}
+
+  @Override
+  public final void step() {
+    try (NoGrad ignored = NoGrad.scope()) {
+      beforeStep();
+      parameters.forEach((name, p) -> {
+        Tensor g = p.grad();
+        if (g != null) {
+          InPlace m = math.computeIfAbsent(name, n -> new InPlace(p.backend(), p.shape()));
+          DeviceBuffer s = scratch.computeIfAbsent(name,
+              n -> p.backend().allocate(p.dtype(), p.size()));
+          update(name, p, g, m, s);
+        }
+      });
+    }
+  }
+
+  @Override
+  public final void zeroGrad() {
+    parameters.values().forEach(Tensor::zeroGrad);
+  }
+
+  @Override
+  public final double learningRate() {
+    return learningRate;
+  }
+
+  /** The state tensor {@code slot} (e.g. "v") of a parameter, zeros until first written. */
+  final DeviceBuffer slot(String slot, String name, Tensor like) {
+    return slots.computeIfAbsent(slot + "." + name, key -> {
+      DeviceBuffer b = like.backend().allocate(like.dtype(), like.size());
+      like.backend().fill(b, 0);
+      return Tensor.wrap(like.backend(), b, like.shape());
+    }).buffer();
+  }
+
+  /** Scalar counters to save besides the slots; Adam's step count. */
+  Map<String, String> values() {
+    return Map.of();
+  }
+
+  /** Restores what {@link #values()} gave. */
+  void loadValues(Map<String, String> values) {}
+
+  @Override
+  public final OptimizerState state() {
+    return new OptimizerState(kind, slots, values());
+  }
+
+  @Override
+  public final void loadState(OptimizerState state) {
+    checkNotNull(state, "state is null");
+    checkArgument(state.kind().equals(kind),
+        "the saved optimizer state is for '%s' but this optimizer is '%s'; resume with --optimizer %s",
+        state.kind(), kind, state.kind());
+    Map<String, Tensor> restored = new LinkedHashMap<>();
+    state.tensors().forEach((key, saved) -> {
+      int dot = key.indexOf('.');
+      Tensor p = dot < 0 ? null : parameters.get(key.substring(dot + 1));
+      checkArgument(p != null, "optimizer state '%s' belongs to no parameter; parameters are %s",
+          key, new TreeSet<>(parameters.keySet()));
+      checkArgument(saved.shape().equals(p.shape()) && saved.dtype() == p.dtype(),
+          "optimizer state '%s' is %s %s but its parameter is %s %s", key, saved.dtype(),
+          saved.shape(), p.dtype(), p.shape());
+      restored.put(key, copyOnto(saved, p));
+    });
+    loadValues(state.values());
+    slots.clear();
+    slots.putAll(restored);
+  }
+
+  /** A private copy, so that the loaded state never shares a buffer with the caller's tensor. */
+  private static Tensor copyOnto(Tensor saved, Tensor like) {
+    Tensor onBackend = saved.to(like.backend());
+    DeviceBuffer b = like.backend().allocate(like.dtype(), like.size());
+    like.backend().copy(onBackend.buffer(), 0, b, 0, like.size());
+    return Tensor.wrap(like.backend(), b, like.shape());
+  }
+
+  /** Parses a saved counter or fails naming it. */
+  static long parseCount(Map<String, String> values, String key, String kind) {
+    String v = values.get(key);
+    checkArgument(v != null, "the saved %s state has no '%s' (has %s)", kind, key,
+        Arrays.toString(values.keySet().toArray()));
+    try {
+      long n = Long.parseLong(v);
+      checkArgument(n >= 0, "the saved %s state has a negative '%s': %s", kind, key, v);
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("the saved " + kind + " state has '" + key + "' = '" + v
+          + "', not a whole number", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return kind + "(lr=" + learningRate + ")";
+  }
+}

@@ -1,0 +1,54 @@
+package dev.jgrad.optim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.Tensor;
+import java.util.Map;
+
+/**
+ * The book's {@code RMSprop}: AdaGrad with an exponentially decaying sum, so old gradients are
+ * forgotten.
+ *
+ * <pre>
+ * h = decay * h + (1 - decay) * g * g     (h starts at 0)
+ * W -= lr * g / (sqrt(h) + 1e-7)
+ * </pre>
+ *
+ * <pre>{@code
+ * Optimizer opt = new RmsProp(model.namedParameters(), 0.01);   // decay 0.99
+ * }</pre>
+ */
+public final class RmsProp extends ParameterOptimizer {
+  /** The book's default decay rate. */
+  public static final double DEFAULT_DECAY = 0.99;
+
+  private final double decay;
+
+  public RmsProp(Map<String, Tensor> parameters, double learningRate) {
+    this(parameters, learningRate, DEFAULT_DECAY);
+  }
+
+  public RmsProp(Map<String, Tensor> parameters, double learningRate, double decay) {
+    super("rmsprop", parameters, learningRate);
+    checkArgument(decay >= 0 && decay < 1, "decay must be in [0, 1), got %s", decay);
+    this.decay = decay;
+  }
+
+  @Override
+  void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
+    DeviceBuffer g = grad.buffer();
+    DeviceBuffer h = slot("h", name, parameter);
+    math.scale(h, decay, h);
+    math.apply(BinaryOp.MUL, g, g, scratch);
+    math.addScaled(h, scratch, 1 - decay, scratch);
+    math.divideBySqrtPlusEps(g, h, AdaGrad.EPSILON, scratch);
+    math.addScaled(parameter.buffer(), scratch, -learningRate, scratch);
+  }
+
+  @Override
+  public String toString() {
+    return "rmsprop(lr=" + learningRate + ", decay=" + decay + ")";
+  }
+}

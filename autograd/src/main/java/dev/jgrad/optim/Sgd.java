@@ -1,0 +1,70 @@
+package dev.jgrad.optim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.Tensor;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent, the book's {@code SGD} ({@code W -= lr * g}), with optional
+ * momentum and weight decay as in PyTorch's {@code torch.optim.SGD}:
+ *
+ * <pre>
+ * g' = g + weightDecay * W
+ * v  = momentum * v + g'        (v starts at 0, so the first v is g')
+ * W -= lr * v                   (or W -= lr * g' without momentum)
+ * </pre>
+ *
+ * Weight decay is the gradient of the book's L2 penalty {@code 0.5 * lambda * sum(W^2)}. With a
+ * constant learning rate, momentum here takes the same steps as the book's {@link Momentum}.
+ *
+ * <pre>{@code
+ * Optimizer opt = new Sgd(model.namedParameters(), 0.1);
+ * Optimizer withMomentum = new Sgd(model.namedParameters(), 0.01, 0.9, 1e-4);
+ * }</pre>
+ */
+public final class Sgd extends ParameterOptimizer {
+  private final double momentum;
+  private final double weightDecay;
+
+  /** Plain SGD: {@code W -= lr * g}. */
+  public Sgd(Map<String, Tensor> parameters, double learningRate) {
+    this(parameters, learningRate, 0, 0);
+  }
+
+  public Sgd(Map<String, Tensor> parameters, double learningRate, double momentum,
+      double weightDecay) {
+    super("sgd", parameters, learningRate);
+    checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
+    checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay),
+        "weight decay must be >= 0, got %s", weightDecay);
+    this.momentum = momentum;
+    this.weightDecay = weightDecay;
+  }
+
+  @Override
+  void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
+    DeviceBuffer w = parameter.buffer();
+    DeviceBuffer g = grad.buffer();
+    if (weightDecay != 0) {
+      math.scale(w, weightDecay, scratch);
+      math.apply(BinaryOp.ADD, scratch, g, scratch);
+      g = scratch;
+    }
+    if (momentum != 0) {
+      DeviceBuffer v = slot("v", name, parameter);
+      math.scale(v, momentum, v);
+      math.apply(BinaryOp.ADD, v, g, v);
+      g = v;
+    }
+    math.addScaled(w, g, -learningRate, scratch);
+  }
+
+  @Override
+  public String toString() {
+    return "sgd(lr=" + learningRate + ", momentum=" + momentum + ", weightDecay=" + weightDecay
+        + ")";
+  }
+}

@@ -1,0 +1,182 @@
+package dev.jgrad.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.autograd.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One or two steps of each optimizer against numbers worked out by hand from the book's formulas.
+ * The parameter is w = [1, -2, 3] and the loss sum(w * c), so the gradient is c = [0.5, -1, 2].
+ */
+class OptimizerTest {
+  private static final double[] W0 = {1, -2, 3};
+  private static final double[] G = {0.5, -1, 2};
+  private static final double EPS = 1e-7;
+
+  private Tensor w;
+
+  private Map<String, Tensor> params() {
+    w = Tensor.of(W0.clone()).requiresGrad(true);
+    Map<String, Tensor> p = new LinkedHashMap<>();
+    p.put("w", w);
+    return p;
+  }
+
+  private double[] step(Optimizer opt) {
+    opt.zeroGrad();
+    w.mul(Tensor.of(G)).sum().backward();
+    opt.step();
+    return w.toDoubleArray();
+  }
+
+  @Test
+  void sgdSubtractsLearningRateTimesGradient() {
+    Optimizer opt = new Sgd(params(), 0.1);
+    assertArrayEquals(new double[] {0.95, -1.9, 2.8}, step(opt), 1e-12);
+    assertArrayEquals(new double[] {0.9, -1.8, 2.6}, step(opt), 1e-12);
+  }
+
+  @Test
+  void sgdWithWeightDecayAndMomentum() {
+    Optimizer opt = new Sgd(params(), 0.1, 0.9, 0.01);
+    // g' = g + 0.01 w = [0.51, -1.02, 2.03]; v = g'; w -= 0.1 v
+    assertArrayEquals(new double[] {0.949, -1.898, 2.797}, step(opt), 1e-12);
+    // g' = g + 0.01 [0.949, -1.898, 2.797] = [0.50949, -1.01898, 2.02797]
+    // v = 0.9 [0.51, -1.02, 2.03] + g' = [0.96849, -1.93698, 3.85497]; w -= 0.1 v
+    assertArrayEquals(new double[] {0.852151, -1.704302, 2.411503}, step(opt), 1e-12);
+  }
+
+  @Test
+  void momentumAsInTheBook() {
+    Optimizer opt = new Momentum(params(), 0.1, 0.9);
+    // v = -0.1 g = [-0.05, 0.1, -0.2]
+    assertArrayEquals(new double[] {0.95, -1.9, 2.8}, step(opt), 1e-12);
+    // v = 0.9 v - 0.1 g = [-0.095, 0.19, -0.38]
+    assertArrayEquals(new double[] {0.855, -1.71, 2.42}, step(opt), 1e-12);
+  }
+
+  @Test
+  void adaGradAsInTheBook() {
+    Optimizer opt = new AdaGrad(params(), 0.1);
+    // h = g^2 = [0.25, 1, 4]; step = 0.1 g / (|g| + 1e-7)
+    double[] w1 = {1 - 0.1 * 0.5 / (0.5 + EPS), -2 + 0.1 / (1 + EPS), 3 - 0.1 * 2 / (2 + EPS)};
+    assertArrayEquals(w1, step(opt), 1e-12);
+    assertArrayEquals(new double[] {0.9, -1.9, 2.9}, w1, 1e-6);
+    // h = 2 g^2; step = 0.1 g / (sqrt(2) |g| + 1e-7), about 0.0707 sign(g)
+    double[] w2 = {w1[0] - 0.05 / (Math.sqrt(0.5) + EPS), w1[1] + 0.1 / (Math.sqrt(2) + EPS),
+        w1[2] - 0.2 / (Math.sqrt(8) + EPS)};
+    assertArrayEquals(w2, step(opt), 1e-12);
+  }
+
+  @Test
+  void rmsPropAsInTheBook() {
+    Optimizer opt = new RmsProp(params(), 0.1, 0.99);
+    // h = 0.01 g^2 = [0.0025, 0.01, 0.04]; sqrt(h) = 0.1 |g|; step = 0.1 g / (0.1 |g|) = sign(g)
+    assertArrayEquals(new double[] {0, -1, 2}, step(opt), 1e-5);
+    double[] expected = {1 - 0.1 * 0.5 / (0.05 + EPS), -2 + 0.1 / (0.1 + EPS),
+        3 - 0.1 * 2 / (0.2 + EPS)};
+    // h = 0.99 * 0.01 g^2 + 0.01 g^2 = 0.0199 g^2
+    double s = Math.sqrt(0.0199);
+    double[] w2 = {expected[0] - 0.05 / (s * 0.5 + EPS), expected[1] + 0.1 / (s + EPS),
+        expected[2] - 0.2 / (s * 2 + EPS)};
+    assertArrayEquals(w2, step(opt), 1e-9);
+  }
+
+  @Test
+  void adamAsInTheBook() {
+    Adam opt = new Adam(params(), 0.1, 0.9, 0.999);
+    // t = 1: lr_t = 0.1 sqrt(0.001) / 0.1; m = 0.1 g; v = 0.001 g^2; m / sqrt(v) = sqrt(10) sign(g)
+    // so the first step is 0.1 sign(g), up to the 1e-7
+    assertArrayEquals(new double[] {0.9, -1.9, 2.9}, step(opt), 1e-5);
+    assertEquals(1, opt.steps());
+    // t = 2: m = 0.19 g, v = 0.001999 g^2, lr_t = 0.1 sqrt(1 - 0.999^2) / (1 - 0.81)
+    double lrT = 0.1 * Math.sqrt(1 - 0.999 * 0.999) / 0.19;
+    double[] w2 = new double[3];
+    double[] w1 = w.toDoubleArray();
+    for (int i = 0; i < 3; i++) {
+      w2[i] = w1[i] - lrT * 0.19 * G[i] / (Math.sqrt(0.001999) * Math.abs(G[i]) + EPS);
+    }
+    assertArrayEquals(w2, step(opt), 1e-9);
+    // the bias correction makes the second step 0.1 sign(g) as well
+    assertEquals(0.8, w2[0], 1e-5);
+  }
+
+  @Test
+  void stepRecordsNothingAndSkipsParametersWithoutGradient() {
+    Map<String, Tensor> p = params();
+    Tensor unused = Tensor.of(new double[] {7}).requiresGrad(true);
+    p.put("unused", unused);
+    Optimizer opt = new Adam(p, 0.1);
+    step(opt);
+    assertTrue(w.isLeaf());
+    assertTrue(w.requiresGrad());
+    assertArrayEquals(new double[] {7}, unused.toDoubleArray());
+    opt.zeroGrad();
+    assertNull(w.grad());
+  }
+
+  @Test
+  void savedStateContinuesExactly() {
+    for (OptimizerKind kind : OptimizerKind.values()) {
+      Optimizer a = kind.create(params(), 0.05);
+      Tensor wa = w;
+      step(a);
+      step(a);
+      OptimizerState saved = a.state();
+      Optimizer b = kind.create(params(), 0.05);
+      w.assign(wa);
+      b.loadState(saved);
+      double[] continued = step(b);
+      w = wa;
+      double[] uninterrupted = step(a);
+      assertArrayEquals(uninterrupted, continued, 1e-15, kind.toString());
+    }
+  }
+
+  @Test
+  void loadingStateChecksKindNamesAndShapes() {
+    Optimizer adam = new Adam(params(), 0.1);
+    step(adam);
+    OptimizerState state = adam.state();
+    IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+        () -> new Sgd(params(), 0.1).loadState(state));
+    assertTrue(kind.getMessage().contains("'adam'"), kind.getMessage());
+
+    Map<String, Tensor> other = new LinkedHashMap<>();
+    other.put("w", Tensor.of(new double[] {1, 2}).requiresGrad(true));
+    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+        () -> new Adam(other, 0.1).loadState(state));
+    assertTrue(shape.getMessage().contains("[3]") && shape.getMessage().contains("[2]"),
+        shape.getMessage());
+
+    Map<String, Tensor> renamed = new LinkedHashMap<>();
+    renamed.put("v", Tensor.of(new double[] {1, 2, 3}).requiresGrad(true));
+    IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
+        () -> new Adam(renamed, 0.1).loadState(state));
+    assertTrue(name.getMessage().contains("belongs to no parameter"), name.getMessage());
+  }
+
+  @Test
+  void badSettingsAreRejected() {
+    Function<Double, Optimizer> sgd = lr -> new Sgd(params(), lr);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.apply(0.0));
+    assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Momentum(params(), 0.1, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> new Sgd(Map.of(), 0.1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new Sgd(Map.of("x", Tensor.of(new double[] {1})), 0.1));
+    assertEquals(OptimizerKind.ADAM, OptimizerKind.parse(" Adam "));
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> OptimizerKind.parse("lbfgs"));
+    assertTrue(unknown.getMessage().contains("sgd, momentum, adagrad, rmsprop, adam"),
+        unknown.getMessage());
+  }
+}
