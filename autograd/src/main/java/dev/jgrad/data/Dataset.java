@@ -1,0 +1,81 @@
+package dev.jgrad.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.autograd.Tensor;
+
+/**
+ * Samples as two tensors on a backend, inputs and targets, paired by their first dimension.
+ *
+ * <pre>{@code
+ * Dataset train = Dataset.of(images, labels);   // [8000, 784] and [8000]
+ * Batch first = train.gather(Tensor.indices(new int[] {0, 1, 2}, images.dtype()));
+ * Dataset small = train.head(500);
+ * }</pre>
+ *
+ * <p>Neither tensor requires grad: they are data, not parameters.
+ */
+public final class Dataset {
+  private final Tensor inputs;
+  private final Tensor targets;
+
+  private Dataset(Tensor inputs, Tensor targets) {
+    this.inputs = inputs;
+    this.targets = targets;
+  }
+
+  /**
+   * Pairs {@code inputs} (rank >= 1) with {@code targets} (rank >= 1) of the same number of
+   * samples, on the same backend.
+   */
+  public static Dataset of(Tensor inputs, Tensor targets) {
+    checkNotNull(inputs, "inputs is null");
+    checkNotNull(targets, "targets is null");
+    checkArgument(inputs.rank() >= 1 && targets.rank() >= 1,
+        "inputs %s and targets %s need a first dimension counting the samples", inputs.shape(),
+        targets.shape());
+    checkArgument(inputs.shape().dim(0) == targets.shape().dim(0),
+        "inputs have %s samples %s but targets have %s %s; pass as many targets as inputs",
+        inputs.shape().dim(0), inputs.shape(), targets.shape().dim(0), targets.shape());
+    checkArgument(inputs.shape().dim(0) > 0, "the dataset is empty; pass at least one sample");
+    checkArgument(inputs.backend() == targets.backend(),
+        "inputs live on backend %s but targets on %s; move one with to(backend)",
+        inputs.backend().name(), targets.backend().name());
+    return new Dataset(inputs.detach(), targets.detach());
+  }
+
+  /** Number of samples. */
+  public int size() {
+    return inputs.shape().dim(0);
+  }
+
+  public Tensor inputs() {
+    return inputs;
+  }
+
+  public Tensor targets() {
+    return targets;
+  }
+
+  /** The samples at {@code indices} (a 1-D index tensor), gathered on the backend. */
+  public Batch gather(Tensor indices) {
+    Tensor targetIndices = indices.dtype() == targets.dtype() ? indices : indices.to(targets.dtype());
+    return new Batch(inputs.indexSelect(0, indices), targets.indexSelect(0, targetIndices));
+  }
+
+  /** The first {@code count} samples (all of them if there are fewer), e.g. for a quick run. */
+  public Dataset head(int count) {
+    checkArgument(count > 0, "head(%s): count must be positive", count);
+    if (count >= size()) {
+      return this;
+    }
+    return new Dataset(inputs.slice(0, 0, count), targets.slice(0, 0, count));
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset(" + size() + " samples, inputs " + inputs.spec() + ", targets "
+        + targets.spec() + ")";
+  }
+}

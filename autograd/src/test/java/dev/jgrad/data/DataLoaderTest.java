@@ -1,0 +1,125 @@
+package dev.jgrad.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.autograd.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DataLoaderTest {
+  /** Sample i has inputs [i, 10 i] and target i, so batches show which samples they hold. */
+  private static Dataset numbered(int n) {
+    float[] x = new float[n * 2];
+    float[] t = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[2 * i] = i;
+      x[2 * i + 1] = 10 * i;
+      t[i] = i;
+    }
+    return Dataset.of(Tensor.of(x, n, 2), Tensor.of(t, n));
+  }
+
+  private static List<Integer> targetsOfEpoch(DataLoader loader, int epoch) {
+    List<Integer> seen = new ArrayList<>();
+    for (Batch b : loader.epoch(epoch)) {
+      float[] x = b.inputs().toFloatArray();
+      float[] t = b.targets().toFloatArray();
+      for (int i = 0; i < t.length; i++) {
+        assertEquals(t[i], x[2 * i], "inputs and targets of one sample stay together");
+        assertEquals(10 * t[i], x[2 * i + 1]);
+        seen.add((int) t[i]);
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void eachEpochIsAPermutationOfAllSamples() {
+    DataLoader loader = DataLoader.builder(numbered(250)).batchSize(32).seed(1).build();
+    for (int epoch = 0; epoch < 3; epoch++) {
+      List<Integer> seen = targetsOfEpoch(loader, epoch);
+      assertEquals(250, seen.size());
+      int[] sorted = seen.stream().mapToInt(Integer::intValue).sorted().toArray();
+      int[] all = new int[250];
+      Arrays.setAll(all, i -> i);
+      assertArrayEquals(all, sorted, "epoch " + epoch);
+    }
+  }
+
+  @Test
+  void ordersDifferAcrossEpochsAndFromTheDatasetOrder() {
+    DataLoader loader = DataLoader.builder(numbered(100)).seed(1).build();
+    int[] identity = new int[100];
+    Arrays.setAll(identity, i -> i);
+    assertFalse(Arrays.equals(loader.order(0), loader.order(1)));
+    assertFalse(Arrays.equals(loader.order(1), loader.order(2)));
+    assertFalse(Arrays.equals(identity, loader.order(0)));
+  }
+
+  @Test
+  void sameSeedReproducesOtherSeedDoesNot() {
+    Dataset d = numbered(100);
+    DataLoader a = DataLoader.builder(d).batchSize(10).seed(7).build();
+    DataLoader b = DataLoader.builder(d).batchSize(10).seed(7).build();
+    DataLoader c = DataLoader.builder(d).batchSize(10).seed(8).build();
+    assertEquals(targetsOfEpoch(a, 3), targetsOfEpoch(b, 3));
+    assertArrayEquals(a.order(5), b.order(5));
+    assertFalse(Arrays.equals(a.order(0), c.order(0)));
+    // an epoch's order does not depend on the epochs iterated before it (resume gives the same)
+    targetsOfEpoch(a, 0);
+    assertArrayEquals(a.order(4), b.order(4));
+  }
+
+  @Test
+  void lastShortBatchIsKeptByDefaultAndDroppedOnRequest() {
+    Dataset d = numbered(250);
+    DataLoader keep = DataLoader.builder(d).batchSize(100).build();
+    DataLoader drop = DataLoader.builder(d).batchSize(100).dropLast(true).build();
+    assertEquals(3, keep.batchCount());
+    assertEquals(2, drop.batchCount());
+    assertEquals(200, drop.samplesPerEpoch());
+    List<Integer> sizes = new ArrayList<>();
+    keep.epoch(0).forEach(b -> sizes.add(b.size()));
+    assertEquals(List.of(100, 100, 50), sizes);
+    sizes.clear();
+    drop.epoch(0).forEach(b -> sizes.add(b.size()));
+    assertEquals(List.of(100, 100), sizes);
+    List<Integer> dropped = targetsOfEpoch(drop, 0);
+    assertEquals(200, dropped.stream().distinct().count());
+    assertEquals(2, DataLoader.builder(numbered(200)).batchSize(100).build().batchCount());
+  }
+
+  @Test
+  void withoutShuffleBatchesFollowTheDataset() {
+    DataLoader loader = DataLoader.builder(numbered(5)).batchSize(2).shuffle(false).build();
+    assertEquals(List.of(0, 1, 2, 3, 4), targetsOfEpoch(loader, 0));
+    assertEquals(List.of(0, 1, 2, 3, 4), targetsOfEpoch(loader, 1));
+  }
+
+  @Test
+  void badInputIsRejectedWithAMessage() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.of(Tensor.zeros(10, 2), Tensor.zeros(9)));
+    assertTrue(e.getMessage().contains("10 samples") && e.getMessage().contains("9"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> DataLoader.builder(numbered(10)).batchSize(0));
+    IllegalArgumentException dropAll = assertThrows(IllegalArgumentException.class,
+        () -> DataLoader.builder(numbered(10)).batchSize(20).dropLast(true).build());
+    assertTrue(dropAll.getMessage().contains("drop every sample"), dropAll.getMessage());
+  }
+
+  @Test
+  void headTakesTheFirstSamples() {
+    Dataset d = numbered(10).head(3);
+    assertEquals(3, d.size());
+    assertArrayEquals(new float[] {0, 1, 2}, d.targets().toFloatArray());
+    assertEquals(10, numbered(10).head(50).size());
+  }
+}
