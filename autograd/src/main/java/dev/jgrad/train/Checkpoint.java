@@ -1,0 +1,212 @@
+package dev.jgrad.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.SafeTensor;
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.io.SafeTensorsFile;
+import dev.jgrad.nn.Module;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.OptimizerState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A training checkpoint in the safetensors format: the model's parameters under their names
+ * ({@code "0.weight"}, ...), the optimizer's state as tensors named {@code "optimizer.<slot>.<param>"},
+ * and in the string metadata the epochs completed, the optimizer kind and counters, and whatever
+ * the caller adds. Any safetensors reader opens it; in PyTorch
+ * {@code safetensors.torch.load_file(path)} gives the tensors by name (note that jgrad's
+ * {@link dev.jgrad.nn.Linear} weight is {@code [in, out]}, the transpose of PyTorch's).
+ *
+ * <p>Saving is atomic (write, then rename), so a crash while saving keeps the previous checkpoint.
+ * Loading checks that every parameter is there with the same shape and dtype, and names the
+ * tensor and both shapes when one is not.
+ *
+ * <pre>{@code
+ * Checkpoint.save(Path.of("out/mnist/checkpoint.safetensors"), model, optimizer, 5, Map.of());
+ *
+ * Checkpoint c = Checkpoint.load(Path.of("out/mnist/checkpoint.safetensors"));
+ * c.restoreModel(model);          // parameters, checked
+ * c.restoreOptimizer(optimizer);  // moments and counters
+ * int next = c.epoch();           // epochs completed: continue from here
+ * }</pre>
+ */
+public final class Checkpoint {
+  /** Metadata key and value marking a jgrad checkpoint. */
+  public static final String FORMAT_KEY = "format";
+  public static final String FORMAT = "jgrad-checkpoint-1";
+  public static final String EPOCH_KEY = "epoch";
+  public static final String OPTIMIZER_KEY = "optimizer";
+  /** Prefix of the optimizer's tensors and of its counters in the metadata. */
+  public static final String OPTIMIZER_PREFIX = "optimizer.";
+
+  private final SafeTensorsFile file;
+  private final int epoch;
+
+  private Checkpoint(SafeTensorsFile file, int epoch) {
+    this.file = file;
+    this.epoch = epoch;
+  }
+
+  /**
+   * Saves {@code model}'s parameters and, unless {@code optimizer} is null, its state, marking
+   * {@code epoch} epochs as completed. {@code metadata} adds string entries (keys must not clash
+   * with the checkpoint's own).
+   */
+  public static void save(Path path, Module model, Optimizer optimizer, int epoch,
+      Map<String, String> metadata) throws IOException {
+    checkNotNull(path, "path is null; pass the checkpoint file, e.g. out/checkpoint.safetensors");
+    checkNotNull(model, "model is null");
+    checkArgument(epoch >= 0, "epoch must be >= 0, got %s", epoch);
+    List<SafeTensor> tensors = new ArrayList<>();
+    model.namedParameters().forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
+    for (String key : metadata.keySet()) {
+      checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
+          && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX),
+          "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*); rename it",
+          key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX);
+    }
+    Map<String, String> meta = new HashMap<>(metadata);
+    meta.put(FORMAT_KEY, FORMAT);
+    meta.put(EPOCH_KEY, Integer.toString(epoch));
+    if (optimizer != null) {
+      OptimizerState state = optimizer.state();
+      meta.put(OPTIMIZER_KEY, state.kind());
+      state.tensors().forEach((name, t) -> tensors.add(toSafeTensor(OPTIMIZER_PREFIX + name, t)));
+      state.values().forEach((k, v) -> meta.put(OPTIMIZER_PREFIX + k, v));
+    }
+    SafeTensors.write(path, tensors, meta);
+  }
+
+  /** Copies the values to the host as the file is written, one tensor at a time. */
+  private static SafeTensor toSafeTensor(String name, Tensor t) {
+    return t.dtype() == DType.FLOAT64
+        ? SafeTensor.lazyDoubles(name, t.shape(), t::toDoubleArray)
+        : SafeTensor.lazyFloats(name, t.shape(), t::toFloatArray);
+  }
+
+  /** Reads and validates a checkpoint written by {@link #save}. */
+  public static Checkpoint load(Path path) throws IOException {
+    checkNotNull(path, "path is null; pass the checkpoint file");
+    SafeTensorsFile file = SafeTensors.read(path);
+    String epoch = file.metadata().get(EPOCH_KEY);
+    checkArgument(FORMAT.equals(file.metadata().get(FORMAT_KEY)) && epoch != null,
+        "%s is a safetensors file but not a jgrad checkpoint (metadata %s=%s expected, found %s);"
+            + " pass a file written by Checkpoint.save", path, FORMAT_KEY, FORMAT,
+        file.metadata().keySet());
+    int completed;
+    try {
+      completed = Integer.parseInt(epoch);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(path + ": metadata epoch='" + epoch
+          + "' is not a whole number", e);
+    }
+    return new Checkpoint(file, completed);
+  }
+
+  /** Epochs completed when it was saved; training resumes with this epoch index. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** The string metadata, the checkpoint's own entries included. */
+  public Map<String, String> metadata() {
+    return file.metadata();
+  }
+
+  /** The optimizer kind saved, or null if none was. */
+  public String optimizerKind() {
+    return file.metadata().get(OPTIMIZER_KEY);
+  }
+
+  /**
+   * Overwrites {@code model}'s parameters with the saved ones. Fails, before changing anything,
+   * if a parameter is missing, has another shape or dtype, or the file holds parameters the model
+   * lacks.
+   */
+  public void restoreModel(Module model) {
+    Map<String, Tensor> params = model.namedParameters();
+    List<String> saved = new ArrayList<>();
+    for (String name : file.names()) {
+      if (!name.startsWith(OPTIMIZER_PREFIX)) {
+        saved.add(name);
+      }
+    }
+    TreeSet<String> unexpected = new TreeSet<>(saved);
+    unexpected.removeAll(params.keySet());
+    checkArgument(unexpected.isEmpty(), "%s holds parameters %s that the model lacks; the model's"
+        + " are %s. Build the same model as the one saved", file.source(), unexpected,
+        params.keySet());
+    TreeSet<String> missing = new TreeSet<>(params.keySet());
+    missing.removeAll(saved);
+    checkArgument(missing.isEmpty(), "%s has no tensors %s for the model's parameters; it holds %s."
+        + " Build the same model as the one saved", file.source(), missing, saved);
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    params.forEach((name, p) -> values.put(name, toTensor(file.get(name), p, "parameter")));
+    values.forEach((name, v) -> params.get(name).assign(v));
+  }
+
+  /**
+   * Restores {@code optimizer}'s state; fails naming the problem if the checkpoint holds no
+   * optimizer or another kind, or a tensor does not fit its parameter.
+   */
+  public void restoreOptimizer(Optimizer optimizer) {
+    String kind = optimizerKind();
+    checkArgument(kind != null, "%s holds no optimizer state; it was saved without one",
+        file.source());
+    Map<String, Tensor> tensors = new HashMap<>();
+    for (SafeTensor t : file.tensors()) {
+      if (t.name().startsWith(OPTIMIZER_PREFIX)) {
+        tensors.put(t.name().substring(OPTIMIZER_PREFIX.length()), toTensor(t, null, "state"));
+      }
+    }
+    Map<String, String> values = new HashMap<>();
+    file.metadata().forEach((k, v) -> {
+      if (k.startsWith(OPTIMIZER_PREFIX)) {
+        values.put(k.substring(OPTIMIZER_PREFIX.length()), v);
+      }
+    });
+    try {
+      optimizer.loadState(new OptimizerState(kind, tensors, values));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file.source() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The saved tensor on {@code like}'s backend, checked against it when given. */
+  private Tensor toTensor(SafeTensor saved, Tensor like, String what) {
+    if (like != null) {
+      checkArgument(saved.shape().equals(like.shape()) && saved.dtype() == like.dtype(),
+          "%s: tensor '%s' is %s %s but the model's %s is %s %s; build the model with the same"
+              + " sizes as the one saved", file.source(), saved.name(), saved.dtype(),
+          saved.shape(), what, like.dtype(), like.shape());
+    }
+    Shape shape = saved.shape();
+    Tensor t = saved.dtype() == DType.FLOAT64 ? Tensor.of(saved.doubles(), shape.dims())
+        : Tensor.of(saved.floats(), shape.dims());
+    return like == null ? t : t.to(like.backend());
+  }
+
+  /** Names of the tensors in the file, in file order. */
+  public List<String> tensorNames() {
+    return Collections.unmodifiableList(file.names());
+  }
+
+  @Override
+  public String toString() {
+    return "Checkpoint(" + file.source() + ", epoch " + epoch + ", " + file.names().size()
+        + " tensors)";
+  }
+}

@@ -1,0 +1,54 @@
+package dev.jgrad.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.data.Batch;
+import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
+import dev.jgrad.nn.Module;
+
+/**
+ * Measures a classifier's loss and accuracy on a dataset, in batches and without recording a
+ * graph. Targets may be class labels {@code [n]} or one-hot rows {@code [n, classes]}.
+ *
+ * <pre>{@code
+ * Evaluation test = Evaluator.evaluate(model, testSet, Losses::softmaxCrossEntropyLabels, 1000);
+ * System.out.printf("test accuracy %.2f%%%n", 100 * test.accuracy());
+ * }</pre>
+ */
+public final class Evaluator {
+  private Evaluator() {}
+
+  public static Evaluation evaluate(Module model, Dataset data, LossFunction loss, int batchSize) {
+    checkNotNull(model, "model is null");
+    checkNotNull(loss, "loss is null");
+    checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
+    DataLoader inOrder = DataLoader.builder(data).batchSize(batchSize).shuffle(false).build();
+    double lossSum = 0;
+    long correct = 0;
+    try (NoGrad ignored = NoGrad.scope()) {
+      for (Batch b : inOrder.epoch(0)) {
+        Tensor output = model.forward(b.inputs());
+        lossSum += loss.compute(output, b.targets()).item() * b.size();
+        correct += countCorrect(output, b.targets());
+      }
+    }
+    return new Evaluation(lossSum / data.size(), (double) correct / data.size(), data.size());
+  }
+
+  /** How many rows of {@code output} have their highest score at the target class. */
+  public static long countCorrect(Tensor output, Tensor targets) {
+    checkArgument(output.rank() == 2, "accuracy needs scores [batch, classes], got %s",
+        output.shape());
+    Tensor labels = targets.rank() == 2 ? targets.argmax(1) : targets;
+    checkArgument(labels.rank() == 1 && labels.shape().dim(0) == output.shape().dim(0),
+        "accuracy needs one label or one-hot row per output row: output %s, targets %s",
+        output.shape(), targets.shape());
+    Tensor predicted = output.argmax(1);
+    Tensor sameDtype = labels.dtype() == predicted.dtype() ? labels : labels.to(predicted.dtype());
+    return Math.round(predicted.eq(sameDtype).sum().item());
+  }
+}

@@ -1,0 +1,46 @@
+package dev.jgrad.train;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.train.report.ProgressBar;
+import java.io.PrintStream;
+
+/**
+ * Shows a {@link ProgressBar} for each epoch's training pass: redrawn in place on a terminal, plain
+ * log lines otherwise.
+ *
+ * <pre>{@code
+ * Trainer.builder()...listener(ProgressListener.onConsole(System.out)).build();
+ * }</pre>
+ */
+public final class ProgressListener implements TrainingListener {
+  private final PrintStream out;
+  private final boolean terminal;
+  private ProgressBar bar;
+
+  /**
+   * @param terminal true to redraw one line in place, false for plain lines (logs, CI)
+   */
+  public ProgressListener(PrintStream out, boolean terminal) {
+    this.out = checkNotNull(out, "output stream is null; pass e.g. System.out");
+    this.terminal = terminal;
+  }
+
+  /** A bar on {@code out} that redraws in place when the JVM runs on a terminal. */
+  public static ProgressListener onConsole(PrintStream out) {
+    return new ProgressListener(out, System.console() != null);
+  }
+
+  @Override
+  public void onEpochStart(int epoch, int epochs, int batches, int samples) {
+    bar = new ProgressBar("epoch " + epoch + "/" + epochs, batches, out, terminal);
+  }
+
+  @Override
+  public void onBatchEnd(int epoch, int batch, int batches, int batchSize, double batchLoss) {
+    bar.step(batchSize, batchLoss);
+    if (batch == batches) {
+      bar.finish(); // before the evaluation, so the epoch's summary line comes after the bar
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package dev.jgrad.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.data.Batch;
+import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
+import dev.jgrad.nn.Module;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.train.report.CsvReport;
+import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.LossChart;
+import dev.jgrad.train.report.MetricsHistory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a classifier for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
+ * optimizer; after each epoch the training loss and accuracy (means over the epoch's batches) and
+ * the test loss and accuracy (a full pass over the test set), handed to the listeners. Optionally
+ * writes the metrics as CSV after every epoch and a PNG chart at the end, and a checkpoint after
+ * every epoch that {@link #resumeFrom} continues exactly.
+ *
+ * <pre>{@code
+ * Sequential model = Mlp.builder().input(784).hidden(100).output(10).seed(42).build();
+ * Trainer trainer = Trainer.builder()
+ *     .model(model)
+ *     .loss(Losses::softmaxCrossEntropyLabels)
+ *     .optimizer(new Sgd(model.namedParameters(), 0.1))
+ *     .train(DataLoader.builder(trainSet).batchSize(100).seed(42).build())
+ *     .test(testSet)
+ *     .epochs(10)
+ *     .reportTo(Path.of("out/mnist"), "MNIST 784-100-10")   // metrics.csv, training.png
+ *     .checkpointTo(Path.of("out/mnist/checkpoint.safetensors"))
+ *     .listener(new EpochLogger())
+ *     .build();
+ * MetricsHistory history = trainer.fit();
+ * }</pre>
+ *
+ * <p>The step does forward, loss, backward, an in-place optimizer update, and then drops the
+ * gradients and the graph, so nothing of one step outlives it and memory stays flat across
+ * epochs.
+ */
+public final class Trainer {
+  /** Names of the files {@link Builder#reportTo} writes. */
+  public static final String CSV_FILE = "metrics.csv";
+  public static final String CHART_FILE = "training.png";
+
+  private final Module model;
+  private final LossFunction loss;
+  private final Optimizer optimizer;
+  private final DataLoader train;
+  private final Dataset test;
+  private final int epochs;
+  private final int evalBatchSize;
+  private final Path reportDir;
+  private final String title;
+  private final Path checkpoint;
+  private final List<TrainingListener> listeners;
+  private MetricsHistory history = new MetricsHistory();
+  private int completedEpochs;
+
+  private Trainer(Builder b) {
+    this.model = b.model;
+    this.loss = b.loss;
+    this.optimizer = b.optimizer;
+    this.train = b.train;
+    this.test = b.test;
+    this.epochs = b.epochs;
+    this.evalBatchSize = b.evalBatchSize;
+    this.reportDir = b.reportDir;
+    this.title = b.title;
+    this.checkpoint = b.checkpoint;
+    this.listeners = List.copyOf(b.listeners);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads a checkpoint written by this kind of trainer: the model's parameters, the optimizer's
+   * state and the metrics so far; {@link #fit()} then continues with the next epoch, seeing the
+   * same batches as a run that never stopped.
+   */
+  public Trainer resumeFrom(Path file) throws IOException {
+    Checkpoint c = Checkpoint.load(file);
+    checkArgument(c.epoch() <= epochs, "%s was saved after epoch %s, beyond the %s epochs asked"
+        + " for; ask for more epochs to continue it", file, c.epoch(), epochs);
+    c.restoreModel(model);
+    c.restoreOptimizer(optimizer);
+    String saved = c.metadata().get(HistoryMetadata.KEY);
+    history = saved == null ? new MetricsHistory() : HistoryMetadata.decode(saved, file.toString());
+    completedEpochs = c.epoch();
+    return this;
+  }
+
+  /** Epochs completed so far (by {@link #fit} or the checkpoint resumed from). */
+  public int completedEpochs() {
+    return completedEpochs;
+  }
+
+  /** The metrics so far. */
+  public MetricsHistory history() {
+    return history;
+  }
+
+  /** Trains the remaining epochs and returns the metrics of every epoch. */
+  public MetricsHistory fit() throws IOException {
+    while (completedEpochs < epochs) {
+      EpochMetrics m = runEpoch(completedEpochs);
+      history.add(m);
+      completedEpochs++;
+      if (reportDir != null) {
+        CsvReport.write(reportDir.resolve(CSV_FILE), history);
+      }
+      if (checkpoint != null) {
+        Checkpoint.save(checkpoint, model, optimizer, completedEpochs,
+            Map.of(HistoryMetadata.KEY, HistoryMetadata.encode(history)));
+      }
+      for (TrainingListener l : listeners) {
+        l.onEpochEnd(m, history);
+      }
+    }
+    if (reportDir != null && !history.isEmpty()) {
+      CsvReport.write(reportDir.resolve(CSV_FILE), history);
+      LossChart.write(reportDir.resolve(CHART_FILE), history, title);
+    }
+    for (TrainingListener l : listeners) {
+      l.onTrainingEnd(history);
+    }
+    return history;
+  }
+
+  /** One pass over the training data (0-based {@code epoch}) and the evaluation after it. */
+  private EpochMetrics runEpoch(int epoch) {
+    long start = System.nanoTime();
+    int batches = train.batchCount();
+    for (TrainingListener l : listeners) {
+      l.onEpochStart(epoch + 1, epochs, batches, train.samplesPerEpoch());
+    }
+    double lossSum = 0;
+    long correct = 0;
+    int samples = 0;
+    int done = 0;
+    for (Batch batch : train.epoch(epoch)) {
+      double batchLoss;
+      Tensor output = model.forward(batch.inputs());
+      Tensor l = loss.compute(output, batch.targets());
+      l.backward();
+      optimizer.step();
+      model.zeroGrad(); // releases the gradients; the graph goes with `l` at the end of the step
+      batchLoss = l.item();
+      checkState(Double.isFinite(batchLoss), "the loss became %s at epoch %s, batch %s; lower the"
+          + " learning rate (now %s)", batchLoss, epoch + 1, done + 1, optimizer.learningRate());
+      try (NoGrad ignored = NoGrad.scope()) {
+        correct += Evaluator.countCorrect(output, batch.targets());
+      }
+      lossSum += batchLoss * batch.size();
+      samples += batch.size();
+      done++;
+      for (TrainingListener listener : listeners) {
+        listener.onBatchEnd(epoch + 1, done, batches, batch.size(), batchLoss);
+      }
+    }
+    double trainLoss = lossSum / samples;
+    double trainAccuracy = (double) correct / samples;
+    double testLoss = Double.NaN;
+    double testAccuracy = Double.NaN;
+    if (test != null) {
+      Evaluation e = Evaluator.evaluate(model, test, loss, evalBatchSize);
+      testLoss = e.loss();
+      testAccuracy = e.accuracy();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds);
+  }
+
+  /** Options of a {@link Trainer}; model, loss, optimizer, training data and epochs are required. */
+  public static final class Builder {
+    private Module model;
+    private LossFunction loss;
+    private Optimizer optimizer;
+    private DataLoader train;
+    private Dataset test;
+    private int epochs;
+    private int evalBatchSize = 1000;
+    private Path reportDir;
+    private String title = "training";
+    private Path checkpoint;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder model(Module model) {
+      this.model = checkNotNull(model, "model is null");
+      return this;
+    }
+
+    /** The loss, e.g. {@code Losses::softmaxCrossEntropyLabels}. */
+    public Builder loss(LossFunction loss) {
+      this.loss = checkNotNull(loss, "loss is null");
+      return this;
+    }
+
+    /** The optimizer, built on the model's parameters. */
+    public Builder optimizer(Optimizer optimizer) {
+      this.optimizer = checkNotNull(optimizer, "optimizer is null");
+      return this;
+    }
+
+    /** Where the mini-batches come from; its batch size and seed apply. */
+    public Builder train(DataLoader train) {
+      this.train = checkNotNull(train, "train loader is null");
+      return this;
+    }
+
+    /** The held-out set evaluated after every epoch; without one, test metrics are NaN. */
+    public Builder test(Dataset test) {
+      this.test = checkNotNull(test, "test set is null; leave test() out to skip testing");
+      return this;
+    }
+
+    /** Total number of epochs, those of a resumed checkpoint included. */
+    public Builder epochs(int epochs) {
+      checkArgument(epochs > 0, "epochs must be positive, got %s", epochs);
+      this.epochs = epochs;
+      return this;
+    }
+
+    /** Batch size of the evaluation passes (default 1000; only memory depends on it). */
+    public Builder evalBatchSize(int size) {
+      checkArgument(size > 0, "evaluation batch size must be positive, got %s", size);
+      this.evalBatchSize = size;
+      return this;
+    }
+
+    /**
+     * Writes {@value #CSV_FILE} into {@code dir} after every epoch and the chart
+     * {@value #CHART_FILE}, titled {@code title}, at the end.
+     */
+    public Builder reportTo(Path dir, String title) {
+      this.reportDir = checkNotNull(dir, "report directory is null");
+      this.title = checkNotNull(title, "title is null");
+      return this;
+    }
+
+    /** Saves a checkpoint to {@code file} after every epoch (atomically). */
+    public Builder checkpointTo(Path file) {
+      this.checkpoint = checkNotNull(file, "checkpoint file is null");
+      return this;
+    }
+
+    public Builder listener(TrainingListener listener) {
+      listeners.add(checkNotNull(listener, "listener is null"));
+      return this;
+    }
+
+    public Trainer build() {
+      checkState(model != null, "call model(...) before build()");
+      checkState(loss != null, "call loss(...) before build(), e.g. Losses::softmaxCrossEntropyLabels");
+      checkState(optimizer != null, "call optimizer(...) before build()");
+      checkState(train != null, "call train(DataLoader) before build()");
+      checkState(epochs > 0, "call epochs(n) before build()");
+      return new Trainer(this);
+    }
+  }
+}

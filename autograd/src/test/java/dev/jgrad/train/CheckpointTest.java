@@ -1,0 +1,185 @@
+package dev.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.io.SafeTensorsFile;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.optim.Sgd;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+  @TempDir
+  Path dir;
+
+  private static Sequential net(long seed) {
+    return Mlp.builder().input(6).hidden(5).output(3).seed(seed).build();
+  }
+
+  private static Tensor inputs() {
+    return Tensor.randn(new Random(9), 4, 6);
+  }
+
+  private static void trainSteps(Sequential net, Adam adam, int steps) {
+    Tensor labels = Tensor.indices(new int[] {0, 1, 2, 1}, DType.FLOAT32);
+    for (int i = 0; i < steps; i++) {
+      Losses.softmaxCrossEntropyLabels(net.forward(inputs()), labels).backward();
+      adam.step();
+      adam.zeroGrad();
+    }
+  }
+
+  @Test
+  void savedAndLoadedModelPredictsIdentically() throws IOException {
+    Sequential trained = net(1);
+    Adam adam = new Adam(trained.namedParameters(), 0.01);
+    trainSteps(trained, adam, 3);
+    Path file = dir.resolve("ckpt.safetensors");
+    Checkpoint.save(file, trained, adam, 3, Map.of("note", "hello"));
+
+    Sequential fresh = net(2);
+    assertFalse(Arrays.equals(trained.forward(inputs()).toFloatArray(),
+        fresh.forward(inputs()).toFloatArray()));
+    Checkpoint c = Checkpoint.load(file);
+    c.restoreModel(fresh);
+    assertArrayEquals(trained.forward(inputs()).toFloatArray(), fresh.forward(inputs()).toFloatArray());
+    assertEquals(3, c.epoch());
+    assertEquals("adam", c.optimizerKind());
+    assertEquals("hello", c.metadata().get("note"));
+  }
+
+  @Test
+  void restoredOptimizerContinuesAsIfNeverStopped() throws IOException {
+    Sequential a = net(1);
+    Adam adamA = new Adam(a.namedParameters(), 0.01);
+    trainSteps(a, adamA, 2);
+    Path file = dir.resolve("ckpt.safetensors");
+    Checkpoint.save(file, a, adamA, 2, Map.of());
+    trainSteps(a, adamA, 2);
+
+    Sequential b = net(5);
+    Adam adamB = new Adam(b.namedParameters(), 0.01);
+    Checkpoint c = Checkpoint.load(file);
+    c.restoreModel(b);
+    c.restoreOptimizer(adamB);
+    assertEquals(2, adamB.steps());
+    trainSteps(b, adamB, 2);
+    assertArrayEquals(a.forward(inputs()).toFloatArray(), b.forward(inputs()).toFloatArray());
+  }
+
+  @Test
+  void fileHoldsParametersByNameAndOptimizerStateAsOtherReadersSeeIt() throws IOException {
+    Sequential net = net(1);
+    Adam adam = new Adam(net.namedParameters(), 0.01);
+    trainSteps(net, adam, 1);
+    Path file = dir.resolve("ckpt.safetensors");
+    Checkpoint.save(file, net, adam, 1, Map.of());
+    SafeTensorsFile f = SafeTensors.read(file);
+    assertTrue(f.names().containsAll(List.of("0.weight", "0.bias", "2.weight", "2.bias",
+        "optimizer.m.0.weight", "optimizer.v.2.bias")), f.names().toString());
+    assertArrayEquals(net.namedParameters().get("2.bias").toFloatArray(), f.get("2.bias").floats());
+    assertEquals("1", f.metadata().get("optimizer.t"));
+
+    // The header as any safetensors reader parses it: u64 length, then JSON naming dtype and shape
+    byte[] bytes = Files.readAllBytes(file);
+    long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+    assertTrue(header.startsWith("{") && header.trim().endsWith("}"), header);
+    assertTrue(header.contains("\"0.weight\":{\"dtype\":\"F32\",\"shape\":[6,5]"), header);
+    assertTrue(header.contains("\"format\":\"jgrad-checkpoint-1\""), header);
+  }
+
+  @Test
+  void shapeMismatchNamesTheTensorAndBothShapes() throws IOException {
+    Path file = dir.resolve("ckpt.safetensors");
+    Checkpoint.save(file, net(1), null, 0, Map.of());
+    Sequential wider = Mlp.builder().input(6).hidden(7).output(3).build();
+    float[] before = wider.namedParameters().get("2.bias").toFloatArray();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file).restoreModel(wider));
+    assertTrue(e.getMessage().contains("'0.weight'") && e.getMessage().contains("[6, 5]")
+        && e.getMessage().contains("[6, 7]"), e.getMessage());
+    // nothing was overwritten before the mismatch was found
+    assertArrayEquals(before, wider.namedParameters().get("2.bias").toFloatArray());
+  }
+
+  @Test
+  void dtypeMismatchMissingAndExtraParametersAreNamed() throws IOException {
+    Path file = dir.resolve("ckpt.safetensors");
+    Checkpoint.save(file, net(1), null, 0, Map.of());
+    Checkpoint c = Checkpoint.load(file);
+    Sequential doubles = Mlp.builder().input(6).hidden(5).output(3).dtype(DType.FLOAT64).build();
+    IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
+        () -> c.restoreModel(doubles));
+    assertTrue(dtype.getMessage().contains("FLOAT32") && dtype.getMessage().contains("FLOAT64"),
+        dtype.getMessage());
+    Sequential deeper = Mlp.builder().input(6).hidden(5, 5).output(3).build();
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> c.restoreModel(deeper));
+    assertTrue(missing.getMessage().contains("[4.bias, 4.weight]"), missing.getMessage());
+    Sequential shallow = Mlp.builder().input(6).output(3).build();
+    IllegalArgumentException extra = assertThrows(IllegalArgumentException.class,
+        () -> c.restoreModel(shallow));
+    assertTrue(extra.getMessage().contains("[2.bias, 2.weight]"), extra.getMessage());
+    IllegalArgumentException noOptimizer = assertThrows(IllegalArgumentException.class,
+        () -> c.restoreOptimizer(new Sgd(net(1).namedParameters(), 0.1)));
+    assertTrue(noOptimizer.getMessage().contains("no optimizer state"), noOptimizer.getMessage());
+  }
+
+  @Test
+  void otherKindOfOptimizerAndForeignFilesAreRejected() throws IOException {
+    Sequential net = net(1);
+    Adam adam = new Adam(net.namedParameters(), 0.01);
+    trainSteps(net, adam, 1);
+    Path file = dir.resolve("ckpt.safetensors");
+    Checkpoint.save(file, net, adam, 1, Map.of());
+    IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file).restoreOptimizer(new Sgd(net.namedParameters(), 0.1)));
+    assertTrue(kind.getMessage().contains(file.toString()) && kind.getMessage().contains("adam"),
+        kind.getMessage());
+
+    Path foreign = dir.resolve("weights.safetensors");
+    SafeTensors.write(foreign, List.of(), Map.of());
+    IllegalArgumentException notOurs = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(foreign));
+    assertTrue(notOurs.getMessage().contains("not a jgrad checkpoint"), notOurs.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.save(file, net, adam, 1, Map.of("epoch", "7")));
+  }
+
+  @Test
+  void aFailedSaveKeepsThePreviousCheckpoint() throws IOException {
+    Path file = dir.resolve("ckpt.safetensors");
+    Sequential net = net(1);
+    Checkpoint.save(file, net, null, 1, Map.of());
+    byte[] before = Files.readAllBytes(file);
+    // a parameter whose values cannot be fetched fails the save midway, after the header
+    Sequential broken = net(2);
+    broken.namedParameters().get("2.bias").buffer().close();
+    assertThrows(RuntimeException.class, () -> Checkpoint.save(file, broken, null, 2, Map.of()));
+    assertArrayEquals(before, Files.readAllBytes(file));
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+    }
+  }
+}

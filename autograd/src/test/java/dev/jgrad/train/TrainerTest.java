@@ -1,0 +1,174 @@
+package dev.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.autograd.Losses;
+import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Momentum;
+import dev.jgrad.optim.Sgd;
+import dev.jgrad.train.report.CsvReport;
+import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.MetricsHistory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  private static final Dataset TRAIN = Blobs.make(600, 1);
+  private static final Dataset TEST = Blobs.make(300, 2);
+
+  @TempDir
+  Path dir;
+
+  private static Sequential net() {
+    return Mlp.builder().input(2).hidden(16).output(3).seed(3).build();
+  }
+
+  private static Trainer.Builder trainer(Sequential net, int epochs) {
+    return Trainer.builder()
+        .model(net)
+        .loss(Losses::softmaxCrossEntropyLabels)
+        .optimizer(new Momentum(net.namedParameters(), 0.05))
+        .train(DataLoader.builder(TRAIN).batchSize(32).seed(11).build())
+        .test(TEST)
+        .epochs(epochs);
+  }
+
+  @Test
+  void learnsTheBlobsAndReportsEveryEpoch() throws IOException {
+    List<String> events = new ArrayList<>();
+    TrainingListener recorder = new TrainingListener() {
+      @Override
+      public void onEpochStart(int epoch, int epochs, int batches, int samples) {
+        events.add("start " + epoch + "/" + epochs + " " + batches + " " + samples);
+      }
+
+      @Override
+      public void onBatchEnd(int epoch, int batch, int batches, int size, double loss) {
+        if (batch == batches) {
+          events.add("last batch " + batch + " of " + size);
+        }
+      }
+
+      @Override
+      public void onEpochEnd(EpochMetrics m, MetricsHistory history) {
+        events.add("end " + m.epoch() + " " + history.size());
+      }
+
+      @Override
+      public void onTrainingEnd(MetricsHistory history) {
+        events.add("done " + history.size());
+      }
+    };
+    MetricsHistory h = trainer(net(), 4).listener(recorder).reportTo(dir, "blobs").build().fit();
+    assertEquals(List.of("start 1/4 19 600", "last batch 19 of 24", "end 1 1",
+        "start 2/4 19 600", "last batch 19 of 24", "end 2 2",
+        "start 3/4 19 600", "last batch 19 of 24", "end 3 3",
+        "start 4/4 19 600", "last batch 19 of 24", "end 4 4", "done 4"), events);
+    EpochMetrics last = h.last();
+    assertTrue(last.testAccuracy() > 0.95, "test accuracy " + last.testAccuracy());
+    assertTrue(last.trainAccuracy() > 0.95, "train accuracy " + last.trainAccuracy());
+    assertTrue(h.epochs().get(0).trainLoss() > last.trainLoss(), "loss falls");
+    assertTrue(last.testLoss() < 0.3, "test loss " + last.testLoss());
+
+    String csv = Files.readString(dir.resolve(Trainer.CSV_FILE));
+    assertEquals(CsvReport.toCsv(h), csv);
+    assertEquals(5, csv.lines().count());
+    byte[] png = Files.readAllBytes(dir.resolve(Trainer.CHART_FILE));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void evaluationMatchesTheLastEpochsTestMetrics() throws IOException {
+    Sequential net = net();
+    EpochMetrics last = trainer(net, 2).build().fit().last();
+    Evaluation e = Evaluator.evaluate(net, TEST, Losses::softmaxCrossEntropyLabels, 64);
+    assertEquals(last.testAccuracy(), e.accuracy(), 1e-12);
+    assertEquals(last.testLoss(), e.loss(), 1e-5);
+    assertEquals(300, e.samples());
+  }
+
+  @Test
+  void resumingFromACheckpointContinuesExactly() throws IOException {
+    Sequential straight = net();
+    MetricsHistory full = trainer(straight, 4).build().fit();
+
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    Sequential first = net();
+    trainer(first, 2).checkpointTo(ckpt).build().fit();
+
+    Sequential resumed = Mlp.builder().input(2).hidden(16).output(3).seed(99).build();
+    Trainer second = trainer(resumed, 4).checkpointTo(ckpt).build().resumeFrom(ckpt);
+    assertEquals(2, second.completedEpochs());
+    MetricsHistory continued = second.fit();
+
+    assertEquals(4, continued.size());
+    assertEquals(full.last().testAccuracy(), continued.last().testAccuracy(), 1e-12);
+    assertEquals(full.last().trainLoss(), continued.last().trainLoss(), 1e-9);
+    assertEquals(full.epochs().get(0).trainLoss(), continued.epochs().get(0).trainLoss(), 1e-6);
+    straight.namedParameters().forEach((name, p) -> assertArrayEquals(p.toFloatArray(),
+        resumed.namedParameters().get(name).toFloatArray(), name));
+    assertEquals(4, Checkpoint.load(ckpt).epoch());
+  }
+
+  @Test
+  void resumingBeyondTheEpochsAskedForFailsClearly() throws IOException {
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    trainer(net(), 3).checkpointTo(ckpt).build().fit();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> trainer(net(), 2).build().resumeFrom(ckpt));
+    assertTrue(e.getMessage().contains("after epoch 3"), e.getMessage());
+  }
+
+  @Test
+  void divergingLossStopsWithAHint() {
+    Sequential net = net();
+    Trainer t = trainer(net, 3).optimizer(new Sgd(net.namedParameters(), 1e30)).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, t::fit);
+    assertTrue(e.getMessage().contains("lower the learning rate"), e.getMessage());
+  }
+
+  @Test
+  void memoryStaysFlatAcrossEpochs() throws IOException {
+    Sequential net = net();
+    long[] used = new long[21];
+    trainer(net, 20).listener(new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochMetrics m, MetricsHistory history) {
+        used[m.epoch()] = usedHeapAfterGc();
+      }
+    }).build().fit();
+    // nothing of a step outlives it: 19 more epochs leave the heap where the first left it
+    long growth = used[20] - used[1];
+    assertTrue(growth < 2 << 20, "heap grew by " + growth + " bytes from epoch 1 to 20");
+  }
+
+  @Test
+  void builderNamesWhatIsMissing() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Trainer.builder().model(net()).build());
+    assertTrue(e.getMessage().contains("loss"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(0));
+  }
+
+  static long usedHeapAfterGc() {
+    Runtime rt = Runtime.getRuntime();
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      best = Math.min(best, rt.totalMemory() - rt.freeMemory());
+    }
+    return best;
+  }
+}
