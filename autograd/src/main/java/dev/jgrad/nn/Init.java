@@ -30,7 +30,13 @@ public interface Init {
     checkArgument(fanIn > 0 && fanOut > 0, "a layer needs positive sizes, got %s x %s", fanIn,
         fanOut);
     checkNotNull(random, "random is null; pass a seeded java.util.Random");
-    return Tensor.randn(random, dtype, fanIn, fanOut).mul(std(fanIn, fanOut)).detach();
+    double std = std(fanIn, fanOut);
+    double[] w = new double[Math.multiplyExact(fanIn, fanOut)];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = std * random.nextGaussian();
+    }
+    // Built on the host, not by an op, so that no TensorScope can claim a parameter.
+    return Tensor.of(w, dtype, fanIn, fanOut);
   }
 
   /** Normal with a fixed standard deviation; the book's first networks use 0.01. */

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
@@ -31,9 +32,11 @@ public final class Evaluator {
     long correct = 0;
     try (NoGrad ignored = NoGrad.scope()) {
       for (Batch b : inOrder.epoch(0)) {
-        Tensor output = model.forward(b.inputs());
-        lossSum += loss.compute(output, b.targets()).item() * b.size();
-        correct += countCorrect(output, b.targets());
+        try (TensorScope batchScope = TensorScope.open()) { // frees each batch's activations
+          Tensor output = model.forward(b.inputs());
+          lossSum += loss.compute(output, b.targets()).item() * b.size();
+          correct += countCorrect(output, b.targets());
+        }
       }
     }
     return new Evaluation(lossSum / data.size(), (double) correct / data.size(), data.size());
