@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The optimizers by name, for command lines and checkpoints, each with the learning rate that
- * trains the book's MNIST MLP well in a few epochs.
+ * The optimizers by name, for command lines and checkpoints, each with a default learning rate
+ * measured to train the book's MNIST MLP (784-100-10 ReLU, He init, batch 100) well in 30 epochs
+ * on 8,000 images; the book's own examples use smaller rates (0.01, Adam 0.001) over more steps.
  *
  * <pre>{@code
  * OptimizerKind kind = OptimizerKind.parse("adam");
@@ -16,11 +17,11 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public enum OptimizerKind {
-  SGD(0.1),
-  MOMENTUM(0.01),
-  ADAGRAD(0.01),
+  SGD(0.5),
+  MOMENTUM(0.05),
+  ADAGRAD(0.05),
   RMSPROP(0.001),
-  ADAM(0.001);
+  ADAM(0.002);
 
   private final double defaultLearningRate;
 

@@ -22,7 +22,7 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
     OptimizerKind optimizer, Activation activation, long seed, Path data, Path out, Path resume,
     int limit, boolean help) {
 
-  public static final int DEFAULT_EPOCHS = 20;
+  public static final int DEFAULT_EPOCHS = 30;
   public static final int DEFAULT_BATCH = 100;
   public static final int DEFAULT_HIDDEN = 100;
   public static final long DEFAULT_SEED = 42;
