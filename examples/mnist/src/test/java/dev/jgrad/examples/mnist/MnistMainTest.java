@@ -1,0 +1,125 @@
+package dev.jgrad.examples.mnist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.io.SafeTensorsFile;
+import dev.jgrad.train.Checkpoint;
+import dev.jgrad.train.report.MetricsHistory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job end to end, on small runs. */
+class MnistMainTest {
+  @TempDir
+  Path dir;
+
+  /** Exit status, standard output and standard error of one run of the command line. */
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      status = MnistMain.run(args, o, e);
+    }
+    return new Run(status, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void oneShortEpochOnTheEmbeddedSubsetBeatsChanceAndWritesItsFiles() throws Exception {
+    Path out = dir.resolve("out");
+    MetricsHistory h = MnistTraining.run(MnistOptions.parse("--epochs", "1", "--limit", "1000",
+        "--out", out.toString()), null);
+    assertEquals(1, h.size());
+    assertTrue(h.last().testAccuracy() > 0.6, "test accuracy " + h.last().testAccuracy()
+        + " after one epoch on 1,000 images; chance is 0.1");
+    assertTrue(Files.readString(out.resolve("metrics.csv")).startsWith("epoch,train_loss"));
+    assertTrue(Files.size(out.resolve("training.png")) > 1000);
+    SafeTensorsFile ckpt = SafeTensors.read(out.resolve(MnistTraining.CHECKPOINT_FILE));
+    assertEquals(Arrays.asList(784, 100), Arrays.asList(
+        ckpt.get("0.weight").shape().dim(0), ckpt.get("0.weight").shape().dim(1)));
+  }
+
+  @Test
+  void commandLinePrintsBackendAndMetricsAndResumes() throws IOException {
+    Path out = dir.resolve("out");
+    Run first = run("--epochs", "1", "--limit", "500", "--out", out.toString());
+    assertEquals(0, first.status(), first.err());
+    assertTrue(first.out().contains("backend: cpu"), first.out());
+    assertTrue(first.out().contains("final test accuracy:"), first.out());
+    assertTrue(first.out().contains("epoch 1/1"), "progress is shown: " + first.out());
+
+    Path ckpt = out.resolve(MnistTraining.CHECKPOINT_FILE);
+    Run resumed = run("--epochs", "2", "--limit", "500", "--out", out.toString(),
+        "--resume", ckpt.toString());
+    assertEquals(0, resumed.status(), resumed.err());
+    assertTrue(resumed.out().contains("after 2 epochs"), resumed.out());
+    assertEquals(2, Checkpoint.load(ckpt).epoch());
+    assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size(), "header and 2 epochs");
+
+    Run mismatch = run("--epochs", "3", "--hidden", "50", "--out", dir.resolve("o2").toString(),
+        "--resume", ckpt.toString());
+    assertEquals(1, mismatch.status());
+    assertTrue(mismatch.err().contains("'0.weight'") && mismatch.err().contains("[784, 100]")
+        && mismatch.err().contains("[784, 50]"), mismatch.err());
+  }
+
+  @Test
+  void helpAndBadArguments() {
+    Run help = run("--help");
+    assertEquals(0, help.status());
+    assertTrue(help.out().contains("--epochs N") && help.out().contains("--data DIR"), help.out());
+
+    Run bad = run("--epochs", "many");
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().startsWith("error: --epochs must be a positive whole number, got 'many'"),
+        bad.err());
+    assertTrue(bad.err().contains("Usage:"), "usage follows the error: " + bad.err());
+    assertEquals("", bad.out());
+  }
+
+  @Test
+  void trainsOnAFullSizeDatasetInTheStandardLayout() throws Exception {
+    Path data = dir.resolve("synthetic");
+    SyntheticMnist.write(data, 60_000, 1_000, 5, false); // raw files, the other test has .gz
+    Path out = dir.resolve("out");
+    MetricsHistory h = MnistTraining.run(MnistOptions.parse("--data", data.toString(), "--epochs",
+        "1", "--out", out.toString()), null);
+    assertTrue(h.last().testAccuracy() > 0.9, "accuracy " + h.last().testAccuracy());
+    assertTrue(h.last().trainLoss() < 1.0, "loss " + h.last().trainLoss());
+  }
+
+  @Test
+  void missingOrCorruptFilesAreNamed() throws IOException {
+    Path data = dir.resolve("synthetic");
+    SyntheticMnist.write(data, 100, 50, 5, true);
+    Files.delete(data.resolve("t10k-labels-idx1-ubyte.gz"));
+    Run missing = run("--data", data.toString(), "--epochs", "1", "--out", dir.toString());
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("t10k-labels-idx1-ubyte"), missing.err());
+
+    SyntheticMnist.write(data, 100, 50, 5, true);
+    Path images = data.resolve("train-images-idx3-ubyte.gz");
+    byte[] bytes = Files.readAllBytes(images);
+    Files.write(images, Arrays.copyOf(bytes, bytes.length / 2));
+    Run corrupt = run("--data", data.toString(), "--epochs", "1", "--out", dir.toString());
+    assertEquals(1, corrupt.status());
+    assertTrue(corrupt.err().contains("train-images-idx3-ubyte.gz"), corrupt.err());
+
+    Run noDir = run("--data", dir.resolve("nowhere").toString());
+    assertEquals(1, noDir.status());
+    assertTrue(noDir.err().contains("nowhere"), noDir.err());
+  }
+}
