@@ -59,7 +59,11 @@ public final class MnistMain {
       }
       out.println("chart, CSV and checkpoint in " + options.out().toAbsolutePath());
       return 0;
-    } catch (FileNotFoundException | NoSuchFileException | FileFormatException e) {
+    } catch (NoSuchFileException e) {
+      err.println("error: " + (e.getReason() != null ? e.getMessage()
+          : "no such file or directory: " + e.getFile()));
+      return 1;
+    } catch (FileNotFoundException | FileFormatException e) {
       err.println("error: " + e.getMessage());
       return 1;
     } catch (IOException e) {

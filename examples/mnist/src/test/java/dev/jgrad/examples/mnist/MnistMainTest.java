@@ -120,6 +120,11 @@ class MnistMainTest {
 
     Run noDir = run("--data", dir.resolve("nowhere").toString());
     assertEquals(1, noDir.status());
-    assertTrue(noDir.err().contains("nowhere"), noDir.err());
+    assertTrue(noDir.err().contains("nowhere: not a directory"), noDir.err());
+
+    Run noCheckpoint = run("--resume", dir.resolve("none.safetensors").toString());
+    assertEquals(1, noCheckpoint.status());
+    assertTrue(noCheckpoint.err().contains("no such file or directory: ")
+        && noCheckpoint.err().contains("none.safetensors"), noCheckpoint.err());
   }
 }
