@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * DataLoader loader = DataLoader.builder(train).batchSize(100).seed(42).build();
  * for (int epoch = 0; epoch < 10; epoch++) {
  *   for (Batch batch : loader.epoch(epoch)) {
- *     Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(batch.inputs()), batch.targets());
+ *     Tensor scores = model.forward(batch.inputs());
+ *     Tensor loss = Losses.softmaxCrossEntropyLabels(scores, batch.targets());
  *     ...
  *   }
  * }

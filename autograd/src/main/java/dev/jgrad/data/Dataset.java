@@ -60,7 +60,8 @@ public final class Dataset {
 
   /** The samples at {@code indices} (a 1-D index tensor), gathered on the backend. */
   public Batch gather(Tensor indices) {
-    Tensor targetIndices = indices.dtype() == targets.dtype() ? indices : indices.to(targets.dtype());
+    Tensor targetIndices =
+        indices.dtype() == targets.dtype() ? indices : indices.to(targets.dtype());
     return new Batch(inputs.indexSelect(0, indices), targets.indexSelect(0, targetIndices));
   }
 

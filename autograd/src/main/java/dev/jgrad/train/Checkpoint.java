@@ -24,8 +24,8 @@ import java.util.TreeSet;
 
 /**
  * A training checkpoint in the safetensors format: the model's parameters under their names
- * ({@code "0.weight"}, ...), the optimizer's state as tensors named {@code "optimizer.<slot>.<param>"},
- * and in the string metadata the epochs completed, the optimizer kind and counters, and whatever
+ * ({@code "0.weight"}, ...), the optimizer's state as tensors named
+ * {@code "optimizer.<slot>.<param>"}, and in the string metadata the epochs completed, the optimizer kind and counters, and whatever
  * the caller adds. Any safetensors reader opens it; in PyTorch
  * {@code safetensors.torch.load_file(path)} gives the tensors by name (note that jgrad's
  * {@link dev.jgrad.nn.Linear} weight is {@code [in, out]}, the transpose of PyTorch's).

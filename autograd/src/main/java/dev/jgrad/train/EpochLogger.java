@@ -31,10 +31,12 @@ public final class EpochLogger implements TrainingListener {
   /** The line logged for {@code m}. */
   public static String format(EpochMetrics m, int epochs) {
     int width = Integer.toString(Math.max(epochs, m.epoch())).length();
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %" + width + "d/%d  train loss %.4f"
-        + " acc %6.2f%%", m.epoch(), epochs, m.trainLoss(), 100 * m.trainAccuracy()));
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "epoch %" + width + "d/%d  train loss %.4f acc %6.2f%%", m.epoch(), epochs, m.trainLoss(),
+        100 * m.trainAccuracy()));
     if (m.hasTest()) {
-      sb.append(String.format(Locale.ROOT, "  test loss %.4f acc %6.2f%%", m.testLoss(), 100 * m.testAccuracy()));
+      sb.append(String.format(Locale.ROOT, "  test loss %.4f acc %6.2f%%", m.testLoss(),
+          100 * m.testAccuracy()));
     }
     return sb.append(String.format(Locale.ROOT, "  %.1f s", m.seconds())).toString();
   }

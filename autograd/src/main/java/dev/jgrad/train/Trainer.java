@@ -189,7 +189,7 @@ public final class Trainer {
     return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds);
   }
 
-  /** Options of a {@link Trainer}; model, loss, optimizer, training data and epochs are required. */
+  /** Options of a {@link Trainer}; model, loss, optimizer, training data, epochs are required. */
   public static final class Builder {
     private Module model;
     private LossFunction loss;
@@ -271,7 +271,8 @@ public final class Trainer {
 
     public Trainer build() {
       checkState(model != null, "call model(...) before build()");
-      checkState(loss != null, "call loss(...) before build(), e.g. Losses::softmaxCrossEntropyLabels");
+      checkState(loss != null,
+          "call loss(...) before build(), e.g. Losses::softmaxCrossEntropyLabels");
       checkState(optimizer != null, "call optimizer(...) before build()");
       checkState(train != null, "call train(DataLoader) before build()");
       checkState(epochs > 0, "call epochs(n) before build()");

@@ -62,7 +62,8 @@ class CheckpointTest {
         fresh.forward(inputs()).toFloatArray()));
     Checkpoint c = Checkpoint.load(file);
     c.restoreModel(fresh);
-    assertArrayEquals(trained.forward(inputs()).toFloatArray(), fresh.forward(inputs()).toFloatArray());
+    assertArrayEquals(trained.forward(inputs()).toFloatArray(),
+        fresh.forward(inputs()).toFloatArray());
     assertEquals(3, c.epoch());
     assertEquals("adam", c.optimizerKind());
     assertEquals("hello", c.metadata().get("note"));

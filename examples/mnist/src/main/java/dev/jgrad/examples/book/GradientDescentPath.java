@@ -7,6 +7,7 @@ import dev.jgrad.autograd.Tensor;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The book's gradient descent (4.4.1) on {@code f(x0, x1) = x0^2 + x1^2} from (-3, 4) with learning
@@ -44,8 +45,8 @@ public final class GradientDescentPath {
   static void print(List<double[]> path, PrintStream out) {
     for (int i = 0; i < path.size(); i++) {
       double[] p = path.get(i);
-      out.printf("step %3d: x0 = %+.10f  x1 = %+.10f  f = %.3e%n", i, p[0], p[1],
-          p[0] * p[0] + p[1] * p[1]);
+      out.printf(Locale.ROOT, "step %3d: x0 = %+.10f  x1 = %+.10f  f = %.3e%n", i, p[0],
+          p[1], p[0] * p[0] + p[1] * p[1]);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.jgrad.nn.Linear;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -32,8 +33,8 @@ public final class LinearFit {
       sgd.step();
       sgd.zeroGrad();
       if (out != null && (step <= 5 || step % 100 == 0)) {
-        out.printf("step %4d: loss %.6f  w = %.6f  b = %+.6f%n", step, loss.item(),
-            line.weight().item(), line.bias().item());
+        out.printf(Locale.ROOT, "step %4d: loss %.6f  w = %.6f  b = %+.6f%n", step,
+            loss.item(), line.weight().item(), line.bias().item());
       }
     }
     return line;

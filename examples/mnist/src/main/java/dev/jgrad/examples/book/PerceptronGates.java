@@ -3,6 +3,7 @@ package dev.jgrad.examples.book;
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * The book's perceptrons (chapter 2): AND, NAND and OR are each one neuron with hand-picked weights
@@ -59,8 +60,9 @@ public final class PerceptronGates {
         xor(x).toDoubleArray()};
     out.println("x1 x2 | AND NAND OR XOR");
     for (int i = 0; i < 4; i++) {
-      out.printf(" %d  %d |  %d    %d   %d   %d%n", (int) INPUTS[i][0], (int) INPUTS[i][1],
-          (int) columns[0][i], (int) columns[1][i], (int) columns[2][i], (int) columns[3][i]);
+      out.printf(Locale.ROOT, " %d  %d |  %d    %d   %d   %d%n", (int) INPUTS[i][0],
+          (int) INPUTS[i][1], (int) columns[0][i], (int) columns[1][i], (int) columns[2][i],
+          (int) columns[3][i]);
     }
   }
 

@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -75,7 +76,7 @@ public final class TwoLayerNetGradientCheck {
 
   static void print(Map<String, Double> diffs, PrintStream out) {
     diffs.forEach((name, d) ->
-        out.printf("%s (%s):%s%n", BOOK_NAMES.getOrDefault(name, name), name, d));
+        out.printf(Locale.ROOT, "%s (%s):%s%n", BOOK_NAMES.getOrDefault(name, name), name, d));
   }
 
   /** The first {@code n} embedded training images as FLOAT64 [n, 784] and their labels. */

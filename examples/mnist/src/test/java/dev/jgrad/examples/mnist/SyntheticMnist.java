@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Writes a made-up dataset in the four-file MNIST layout: 28x28 images of dim noise with a bright 4x4
- * square whose position is the label, so a network learns it in one epoch.
+ * Writes a made-up dataset in the four-file MNIST layout: 28x28 images of dim noise with a
+ * bright 4x4 square whose position is the label, so a network learns it in one epoch.
  */
 final class SyntheticMnist {
   static final int SIDE = 28;
