@@ -2,10 +2,13 @@ package dev.jgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.Tensor;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Mlp;
@@ -152,6 +155,25 @@ class TrainerTest {
     // nothing of a step outlives it: 19 more epochs leave the heap where the first left it
     long growth = used[20] - used[1];
     assertTrue(growth < 2 << 20, "heap grew by " + growth + " bytes from epoch 1 to 20");
+  }
+
+  @Test
+  void eachStepReleasesItsActivationsAndGradients() throws IOException {
+    Sequential net = net();
+    List<Tensor> seen = new ArrayList<>();
+    LossFunction spying = (output, targets) -> {
+      seen.add(output);
+      return Losses.softmaxCrossEntropyLabels(output, targets);
+    };
+    trainer(net, 1).loss(spying).build().fit();
+    assertEquals(19 + 1, seen.size(), "19 training batches and 1 test batch");
+    for (Tensor output : seen) {
+      assertTrue(output.buffer().isClosed(), "a step's output outlived the step");
+    }
+    net.namedParameters().forEach((name, p) -> {
+      assertFalse(p.buffer().isClosed(), name + " must survive the steps");
+      assertNull(p.grad(), name + " still holds a gradient");
+    });
   }
 
   @Test
