@@ -100,9 +100,8 @@ abstract class ParameterOptimizer implements Optimizer {
   public final void loadState(OptimizerState state) {
     checkNotNull(state, "state is null");
     checkArgument(state.kind().equals(kind),
-        "the saved optimizer state is for '%s' but this optimizer is '%s'; resume with the"
-            + " optimizer that saved it (--optimizer %s)",
-        state.kind(), kind, state.kind());
+        "the saved optimizer state is for '%s' but this optimizer is '%s'; resume with an"
+            + " optimizer of kind '%s'", state.kind(), kind, state.kind());
     Map<String, Tensor> restored = new LinkedHashMap<>();
     state.tensors().forEach((key, saved) -> {
       int dot = key.indexOf('.');
