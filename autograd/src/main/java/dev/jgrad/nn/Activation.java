@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * Init init = a.recommendedInit(); // Init.he()
  * }</pre>
  */
-public enum Activation {
+public enum Activation implements HiddenActivation {
   RELU(ReLU::new, Init.he()),
   LEAKY_RELU(LeakyReLU::new, Init.he()),
   SIGMOID(Sigmoid::new, Init.xavier()),
@@ -29,17 +29,19 @@ public enum Activation {
     this.recommendedInit = recommendedInit;
   }
 
-  /** A fresh module computing this activation. */
+  @Override
   public Module newModule() {
     return factory.get();
   }
 
   /** The initializer the book pairs with this activation. */
+  @Override
   public Init recommendedInit() {
     return recommendedInit;
   }
 
   /** The lower-case name used on command lines, e.g. {@code leaky_relu}. */
+  @Override
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
   }

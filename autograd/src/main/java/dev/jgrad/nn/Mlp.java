@@ -36,7 +36,7 @@ public final class Mlp {
     private int input;
     private final List<Integer> hidden = new ArrayList<>();
     private int output;
-    private Activation activation = Activation.RELU;
+    private HiddenActivation activation = Activation.RELU;
     private Init init;
     private long seed = 42;
     private DType dtype = Tensor.DEFAULT_DTYPE;
@@ -66,7 +66,8 @@ public final class Mlp {
       return this;
     }
 
-    public Builder activation(Activation activation) {
+    /** The activation between layers: an {@link Activation} or an {@link OpActivation}. */
+    public Builder activation(HiddenActivation activation) {
       this.activation = checkNotNull(activation, "activation is null");
       return this;
     }

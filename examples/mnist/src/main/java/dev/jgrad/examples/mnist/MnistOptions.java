@@ -1,6 +1,7 @@
 package dev.jgrad.examples.mnist;
 
 import dev.jgrad.nn.Activation;
+import dev.jgrad.nn.HiddenActivation;
 import dev.jgrad.optim.OptimizerKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * }</pre>
  */
 public record MnistOptions(int epochs, int batchSize, double learningRate, List<Integer> hidden,
-    OptimizerKind optimizer, Activation activation, long seed, Path data, Path out, Path resume,
+    OptimizerKind optimizer, HiddenActivation activation, long seed, Path data, Path out, Path resume,
     int limit, boolean help) {
 
   public static final int DEFAULT_EPOCHS = 30;
@@ -42,7 +43,8 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
           + OptimizerKind.ADAM.defaultLearningRate() + ")",
       "  --hidden N[,N...]   hidden layer sizes (default " + DEFAULT_HIDDEN + ")",
       "  --optimizer NAME    " + names(OptimizerKind.values()) + " (default sgd)",
-      "  --activation NAME   " + names(Activation.values()) + " (default relu)",
+      "  --activation NAME   " + names(Activation.values()) + " (default relu), or a plugin",
+      "                      op on the classpath, e.g. swish (the op swish::swish)",
       "  --seed N            seed of the weights and the shuffling (default " + DEFAULT_SEED + ")",
       "  --data DIR          train on the four IDX files in DIR (train-images-idx3-ubyte[.gz],",
       "                      train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz],",
@@ -70,7 +72,7 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
     Double lr = null;
     List<Integer> hidden = List.of(DEFAULT_HIDDEN);
     OptimizerKind optimizer = OptimizerKind.SGD;
-    Activation activation = Activation.RELU;
+    HiddenActivation activation = Activation.RELU;
     long seed = DEFAULT_SEED;
     Path data = null;
     Path out = DEFAULT_OUT;
@@ -117,7 +119,7 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
           optimizer = parseName(name, value, OptimizerKind::parse);
           break;
         case "--activation":
-          activation = parseName(name, value, Activation::parse);
+          activation = parseName(name, value, HiddenActivation::parse);
           break;
         case "--seed":
           seed = longValue(name, value);

@@ -1,0 +1,59 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.autograd.Ops;
+import dev.jgrad.autograd.Tensor;
+
+/**
+ * An activation computed by a registered op (for example a plugin's {@code swish::swish}), so
+ * models can use ops that jgrad itself does not ship. Weights get {@link Init#he()}.
+ */
+public final class OpActivation implements HiddenActivation {
+  private final String op;
+  private final Attrs attrs;
+
+  public OpActivation(String op) {
+    this(op, Attrs.empty());
+  }
+
+  public OpActivation(String op, Attrs attrs) {
+    this.op = op;
+    this.attrs = attrs;
+  }
+
+  public String op() {
+    return op;
+  }
+
+  @Override
+  public Module newModule() {
+    return new Module() {
+      @Override
+      public Tensor forward(Tensor x) {
+        return Ops.call(op, attrs, x);
+      }
+
+      @Override
+      public String toString() {
+        return op;
+      }
+    };
+  }
+
+  @Override
+  public Init recommendedInit() {
+    return Init.he();
+  }
+
+  /** "swish" for the op swish::swish (what --activation accepts), else the qualified name. */
+  @Override
+  public String cliName() {
+    String namespace = op.substring(0, op.indexOf("::"));
+    return op.equals(namespace + "::" + namespace) ? namespace : op;
+  }
+
+  @Override
+  public String toString() {
+    return op;
+  }
+}
