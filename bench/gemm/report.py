@@ -50,8 +50,8 @@ def main(args):
               f"{med_j / med_n:>9.2f} | {max(raw):>17.1f} |")
     print()
     print(f"GFLOP/s, float32, {rounds} round(s) of Java then NumPy. ratio = jgrad / numpy. "
-          "'raw OpenBLAS' is the same library called on off-heap memory without the backend's "
-          "operand copies.")
+          "'raw OpenBLAS' is jgrad's OpenBLAS called directly on off-heap memory (no copies) "
+          "with its own threads, as NumPy calls its own.")
     if worst is not None:
         verdict = "meets" if worst >= 0.7 else "is BELOW"
         print(f"Lowest best-of ratio: {worst:.2f} ({verdict} the 0.70 target)")

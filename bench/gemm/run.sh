@@ -5,7 +5,9 @@
 #
 # Usage: bench/gemm/run.sh            (from anywhere; needs mvn, java 17+, python3 with numpy)
 # Env:   ROUNDS     rounds of Java-then-NumPy, alternated so both see the same machine load (3)
-#        BLAS_THREADS  OpenBLAS threads for both sides (default: each library's default, all cores)
+#        BLAS_THREADS  threads for both sides: NumPy's OpenBLAS gets OPENBLAS_NUM_THREADS; jgrad gets
+#                   no split at all for 1, OpenBLAS's own threading for N > 1 (default: NumPy's
+#                   OpenBLAS on all cores, jgrad's own split over all cores)
 #        JAVA_OPTS  extra JVM options for the Java benchmark
 #        MVN_FLAGS  extra Maven options, e.g. -Dmaven.repo.local=... or -o
 set -euo pipefail
@@ -32,7 +34,11 @@ rounds="${ROUNDS:-3}"
 java_opts="${JAVA_OPTS:-}"
 if [[ -n "${BLAS_THREADS:-}" ]]; then
   export OPENBLAS_NUM_THREADS="$BLAS_THREADS"  # NumPy's OpenBLAS
-  java_opts="$java_opts -Djgrad.cpu.blasThreads=$BLAS_THREADS"
+  if [[ "$BLAS_THREADS" == 1 ]]; then
+    java_opts="$java_opts -Djgrad.cpu.threads=1"
+  else
+    java_opts="$java_opts -Djgrad.cpu.blasThreads=$BLAS_THREADS"
+  fi
   echo "OpenBLAS threads: $BLAS_THREADS on both sides"
 fi
 for r in $(seq 1 "$rounds"); do

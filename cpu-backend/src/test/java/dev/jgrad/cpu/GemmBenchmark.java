@@ -62,9 +62,10 @@ public final class GemmBenchmark {
       FloatBuffer rc = direct(new float[m * n]);
       int lda = ta ? m : k;
       int ldb = tb ? k : n;
-      // OpenBLAS with its own threads on every core, as NumPy runs it; then back to the backend's.
+      // OpenBLAS with its own threads on every core jgrad may use (-Djgrad.cpu.threads), as NumPy
+      // runs it; then back to the backend's setting.
       int backendThreads = openblas_nolapack.blas_get_num_threads();
-      openblas_nolapack.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
+      openblas_nolapack.blas_set_num_threads(Parallel.threads());
       double[] raw = time(() -> openblas_nolapack.cblas_sgemm(CblasRowMajor,
           ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1f, ra, lda, rb,
           ldb, 0f, rc, n));

@@ -18,10 +18,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class MatmulTest {
-  /** {m, n, k}: odd and unequal so a swapped dimension or leading dimension shows. */
+  /**
+   * {m, n, k}: odd and unequal so a swapped dimension or leading dimension shows; small ones run
+   * whole, large ones split by rows or by columns over the cores, down to a single row or column.
+   */
   private static final int[][] SIZES = {
       {1, 1, 1}, {2, 3, 4}, {7, 5, 3}, {3, 1, 9}, {1, 9, 3}, {33, 17, 65}, {100, 10, 784},
-      {784, 100, 100}, {100, 784, 100}, {130, 129, 257}};
+      {784, 100, 100}, {100, 784, 100}, {130, 129, 257}, {1, 3001, 100}, {3001, 1, 100}};
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
