@@ -13,16 +13,17 @@ import dev.jgrad.api.UnaryOp;
  */
 final class Elementwise {
   /**
-   * Elements below which a cheap op (add, mul, relu...) stays on one thread: waking the other
-   * core costs microseconds, which a vectorized loop (several elements per nanosecond) recovers
-   * only on large tensors. Measured with {@code ElementwiseThresholdBench} on the 2-core
-   * reference machine: splitting a float add loses up to 64K elements and wins from 128K; see
-   * docs/benchmarks.md. Overridable with {@code -Djgrad.cpu.parallelThreshold}.
+   * Elements below which a cheap op (add, mul, relu...) stays on one thread. A vectorized loop
+   * does several elements per nanosecond from cache, and splitting it moves half the data to the
+   * other core's cache, so splitting pays only for large tensors. Measured with
+   * {@code ElementwiseThresholdBench} on the 2-core reference machine: a float add split over both
+   * cores loses up to 256K elements, breaks even at 512K and wins from 1M (159 to 107 us); relu
+   * the same. See docs/benchmarks.md. Overridable with {@code -Djgrad.cpu.parallelThreshold}.
    */
-  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 17);
+  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 19);
   /**
    * The same for ops that call exp/log/tanh/pow per element, tens of times slower per element:
-   * splitting exp wins from 4K elements.
+   * splitting exp breaks even at 4K elements and wins from 8K (115 to 84 us).
    */
   static final int COSTLY_THRESHOLD =
       Integer.getInteger("jgrad.cpu.parallelThresholdCostly", 1 << 12);

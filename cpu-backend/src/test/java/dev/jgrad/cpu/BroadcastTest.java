@@ -42,6 +42,9 @@ class BroadcastTest {
       {Shape.of(300, 701), Shape.of(701)},
       {Shape.of(300, 701), Shape.of(300, 1)},
       {Shape.of(1, 701), Shape.of(300, 1)},
+      {Shape.of(800, 701), Shape.of(701)}, // above the threading threshold from here on
+      {Shape.of(800, 701), Shape.of(800, 1)},
+      {Shape.of(800, 701), Shape.of(800, 701)},
       {Shape.of(40, 30, 71), Shape.of(40, 1, 71)},
   };
 
@@ -113,6 +116,12 @@ class BroadcastTest {
     DeviceBuffer buf = buffer(dtype, a);
     CPU.binary(BinaryOp.SUB, buf, as, buffer(dtype, b), Shape.of(333), buf, as);
     assertClose(dtype, reference(BinaryOp.SUB, a, as, b, Shape.of(333), as), read(buf));
+  }
+
+  @Test
+  void theLargeCasesReallyTakeTheThreadedPath() {
+    org.junit.jupiter.api.Assertions.assertTrue(800 * 701 >= Elementwise.CHEAP_THRESHOLD,
+        "raise the [800, 701] cases above the threshold " + Elementwise.CHEAP_THRESHOLD);
   }
 
   @Test

@@ -21,12 +21,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReduceTest {
   /**
    * {outer, axis, inner}: first axis of [5,4,6] (outer 1), middle (5,4,6), last (inner 1), a
-   * single-element axis, and large ones that take the threaded paths (over outer indices, and over
-   * the columns of a single outer index).
+   * single-element axis, and large ones; the last two are above the threading threshold and take
+   * the threaded paths (over outer indices, and over the columns of a single outer index).
    */
   private static final int[][] VIEWS = {
       {1, 5, 24}, {5, 4, 6}, {20, 6, 1}, {3, 1, 4}, {1, 1, 1}, {0, 3, 2}, {2000, 100, 1},
-      {1, 500, 900}, {2, 300, 500}, {64, 40, 50}};
+      {1, 500, 900}, {2, 300, 500}, {64, 40, 50}, {6000, 100, 1}, {1, 1000, 1200}};
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
