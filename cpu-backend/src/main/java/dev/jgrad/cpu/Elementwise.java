@@ -14,19 +14,20 @@ import dev.jgrad.api.UnaryOp;
 final class Elementwise {
   /**
    * Elements below which a cheap op (add, mul, relu...) stays on one thread. A vectorized loop
-   * does several elements per nanosecond from cache, and splitting it moves half the data to the
-   * other core's cache, so splitting pays only for large tensors. Measured with
-   * {@code ElementwiseThresholdBench} on the 2-core reference machine: a float add split over both
-   * cores loses up to 256K elements, breaks even at 512K and wins from 1M (159 to 107 us); relu
-   * the same. See docs/benchmarks.md. Overridable with {@code -Djgrad.cpu.parallelThreshold}.
+   * does several elements per nanosecond, so the hand-off to a worker (about a microsecond while
+   * it spins, see {@link Parallel}) and moving half the data to the other core's cache pay only
+   * from tens of thousands of elements. Measured with {@code ElementwiseThresholdBench} on the
+   * 2-core reference machine: a float add split over both cores breaks even at 16K elements and
+   * wins from 32K (5.2 to 3.6 us), relu the same; see docs/benchmarks.md. Overridable with
+   * {@code -Djgrad.cpu.parallelThreshold}.
    */
-  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 19);
+  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 15);
   /**
    * The same for ops that call exp/log/tanh/pow per element, tens of times slower per element:
-   * splitting exp breaks even at 4K elements and wins from 8K (115 to 84 us).
+   * splitting exp wins from 1K elements (12 to 8 us).
    */
   static final int COSTLY_THRESHOLD =
-      Integer.getInteger("jgrad.cpu.parallelThresholdCostly", 1 << 12);
+      Integer.getInteger("jgrad.cpu.parallelThresholdCostly", 1 << 10);
 
   private Elementwise() {}
 

@@ -1,18 +1,22 @@
 package dev.jgrad.cpu;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a loop over {@code [0, n)} across the cores, only when {@code n} is large enough for the
- * hand-off to pay (small loops run on the calling thread). One small shared pool of daemon
+ * hand-off to pay (small loops run on the calling thread). One small shared set of daemon worker
  * threads, one fewer than the cores because the caller works too; threads are never created per
- * call. Chunks are claimed from a shared counter, so a chunk no helper has picked up yet is run
- * by the caller instead of waited for: on a busy machine a late helper costs nothing.
+ * call. Chunks are claimed from a shared counter, so a chunk no worker has picked up yet is run
+ * by the caller instead of waited for: on a busy machine a late worker costs nothing.
+ *
+ * <p>Workers spin for {@link #SPIN_NANOS} after their last job before they park, and the caller
+ * spins as long before it blocks waiting for them: the primitives of a training step come
+ * back to back, and waking a parked thread on a virtual machine took tens of microseconds,
+ * longer than half a 100x784x100 GEMM (the median call ran at single-core speed).
  */
 final class Parallel {
   /** A loop body over the half-open range {@code [from, to)}. */
@@ -25,8 +29,9 @@ final class Parallel {
       Integer.getInteger("jgrad.cpu.threads", Runtime.getRuntime().availableProcessors()));
   /** More chunks than threads, so that a thread slowed by other work gets less of it. */
   private static final int CHUNKS_PER_THREAD = 4;
-  private static final ExecutorService POOL = THREADS > 1
-      ? Executors.newFixedThreadPool(THREADS - 1, daemonThreads()) : null;
+  private static final long SPIN_NANOS = 100_000;
+  private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
+  private static final Worker[] WORKERS = startWorkers(THREADS - 1);
 
   private Parallel() {}
 
@@ -37,15 +42,16 @@ final class Parallel {
 
   /**
    * Runs {@code body} over {@code [0, n)}: on the calling thread when {@code n < threshold},
-   * else in chunks of at least {@code threshold / 2} spread over the pool and the caller.
+   * else in chunks of at least {@code threshold / 2} spread over the workers and the caller.
    */
   static void forRange(int n, int threshold, RangeBody body) {
-    if (POOL == null || n < threshold || n < 2) {
+    if (WORKERS.length == 0 || n < threshold || n < 2) {
       body.run(0, n);
       return;
     }
     int minChunk = Math.max(1, threshold / 2);
-    run(n, (int) Math.min((long) THREADS * CHUNKS_PER_THREAD, Math.max(2, n / minChunk)), body);
+    run(new Job(n, (int) Math.min((long) THREADS * CHUNKS_PER_THREAD,
+        Math.max(2, n / minChunk)), body));
   }
 
   /**
@@ -54,23 +60,49 @@ final class Parallel {
    */
   static void forParts(int n, int parts, RangeBody body) {
     int chunks = Math.min(parts, n);
-    if (POOL == null || chunks < 2) {
+    if (WORKERS.length == 0 || chunks < 2) {
       body.run(0, n);
       return;
     }
-    run(n, chunks, body);
+    run(new Job(n, chunks, body));
   }
 
-  private static void run(int n, int chunks, RangeBody body) {
-    AtomicInteger next = new AtomicInteger();
-    CountDownLatch done = new CountDownLatch(chunks);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Runnable worker = () -> {
+  private static void run(Job job) {
+    for (int i = 0; i < Math.min(WORKERS.length, job.chunks - 1); i++) {
+      QUEUE.add(job);
+    }
+    for (Worker w : WORKERS) {
+      if (w.parked) {
+        LockSupport.unpark(w);
+      }
+    }
+    job.work();
+    job.await();
+  }
+
+  /** One parallel loop: its chunks, who has claimed them, and the first failure. */
+  private static final class Job {
+    final int n;
+    final int chunks;
+    final RangeBody body;
+    final AtomicInteger next = new AtomicInteger();
+    final CountDownLatch done;
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Job(int n, int chunks, RangeBody body) {
+      this.n = n;
+      this.chunks = chunks;
+      this.body = body;
+      this.done = new CountDownLatch(chunks);
+    }
+
+    /** Runs unclaimed chunks until none is left. */
+    void work() {
       int c;
       while ((c = next.getAndIncrement()) < chunks) {
         try {
           if (failure.get() == null) {
-            body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+            body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
           }
         } catch (Throwable t) {
           failure.compareAndSet(null, t);
@@ -78,39 +110,70 @@ final class Parallel {
           done.countDown();
         }
       }
-    };
-    for (int i = 1; i < THREADS; i++) {
-      POOL.execute(worker);
     }
-    worker.run();
-    try {
-      done.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a parallel CPU loop", e);
-    }
-    Throwable t = failure.get();
-    if (t instanceof RuntimeException) {
-      throw (RuntimeException) t;
-    }
-    if (t instanceof Error) {
-      throw (Error) t;
-    }
-    if (t != null) {
-      throw new IllegalStateException(t);
+
+    /** Waits for the chunks other threads claimed, then rethrows the first failure. */
+    void await() {
+      long spinUntil = System.nanoTime() + SPIN_NANOS;
+      while (done.getCount() > 0 && System.nanoTime() < spinUntil) {
+        Thread.onSpinWait();
+      }
+      try {
+        done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a parallel CPU loop", e);
+      }
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
+      }
+      if (t instanceof Error) {
+        throw (Error) t;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
     }
   }
 
-  private static int bound(int n, int chunks, int c) {
-    return (int) ((long) n * c / chunks);
+  /** A pool thread: takes jobs from the queue, spinning a while when idle before it parks. */
+  private static final class Worker extends Thread {
+    volatile boolean parked;
+
+    Worker(int index) {
+      super("jgrad-cpu-" + index);
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      long idleSince = System.nanoTime();
+      while (true) {
+        Job job = QUEUE.poll();
+        if (job != null) {
+          job.work();
+          idleSince = System.nanoTime();
+        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          parked = true;
+          if (QUEUE.isEmpty()) { // re-check after announcing, so a job added meanwhile is seen
+            LockSupport.park(this);
+          }
+          parked = false;
+          idleSince = System.nanoTime();
+        }
+      }
+    }
   }
 
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger count = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "jgrad-cpu-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  private static Worker[] startWorkers(int count) {
+    Worker[] workers = new Worker[count];
+    for (int i = 0; i < count; i++) {
+      workers[i] = new Worker(i + 1);
+      workers[i].start();
+    }
+    return workers;
   }
 }
