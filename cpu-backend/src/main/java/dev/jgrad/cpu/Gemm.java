@@ -41,15 +41,29 @@ final class Gemm {
    */
   private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 16);
 
-  static {
-    openblas_nolapack.blas_set_num_threads(BLAS_THREADS);
-  }
+  /** Why OpenBLAS could not be loaded here, or null; matmul then fails with this as the cause. */
+  private static final Throwable LOAD_FAILURE = loadOpenBlas();
 
   private Gemm() {}
+
+  private static Throwable loadOpenBlas() {
+    try {
+      openblas_nolapack.blas_set_num_threads(BLAS_THREADS); // the first call loads the library
+      return null;
+    } catch (Throwable t) { // UnsatisfiedLinkError and friends: keep the JVM and the rest alive
+      return t;
+    }
+  }
 
   /** {@code out[m,n] = op(a)[m,k] * op(b)[k,n]}, with arguments already checked. */
   static void multiply(CpuBuffer a, boolean transA, CpuBuffer b, boolean transB, CpuBuffer out,
       int m, int n, int k) {
+    if (LOAD_FAILURE != null) {
+      throw new UnsupportedOperationException("matmul: the OpenBLAS native library could not be "
+          + "loaded on " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+          + " (jgrad-cpu-backend depends on org.bytedeco:openblas for linux-x86_64; add the "
+          + "classifier for this platform): " + LOAD_FAILURE, LOAD_FAILURE);
+    }
     if (m == 0 || n == 0) {
       return;
     }

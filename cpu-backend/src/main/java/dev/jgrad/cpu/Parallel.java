@@ -68,12 +68,15 @@ final class Parallel {
   }
 
   private static void run(Job job) {
-    for (int i = 0; i < Math.min(WORKERS.length, job.chunks - 1); i++) {
+    int helpers = Math.min(WORKERS.length, job.chunks - 1);
+    for (int i = 0; i < helpers; i++) {
       QUEUE.add(job);
     }
-    for (Worker w : WORKERS) {
-      if (w.parked) {
-        LockSupport.unpark(w);
+    // Wake no more parked workers than there are entries; spinning ones pick entries up anyway.
+    for (int i = 0, woken = 0; i < WORKERS.length && woken < helpers; i++) {
+      if (WORKERS[i].parked) {
+        LockSupport.unpark(WORKERS[i]);
+        woken++;
       }
     }
     job.work();
