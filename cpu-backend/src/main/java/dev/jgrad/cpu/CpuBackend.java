@@ -56,36 +56,36 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void download(DeviceBuffer src, float[] dst) {
-    CpuBuffer s = cpu("download", "source", src);
-    checkHostLength(s, Objects.requireNonNull(dst, "download: destination is null").length);
-    if (s.dtype() == DType.FLOAT32) {
-      System.arraycopy(s.floats(), 0, dst, 0, dst.length);
-    } else {
-      double[] v = s.doubles();
-      for (int i = 0; i < dst.length; i++) {
-        dst[i] = (float) v[i];
-      }
-    }
+    toHost(src, Objects.requireNonNull(dst, "download: destination is null"), dst.length);
   }
 
   @Override
   public void download(DeviceBuffer src, double[] dst) {
-    CpuBuffer s = cpu("download", "source", src);
-    checkHostLength(s, Objects.requireNonNull(dst, "download: destination is null").length);
-    if (s.dtype() == DType.FLOAT64) {
-      System.arraycopy(s.doubles(), 0, dst, 0, dst.length);
-    } else {
-      float[] v = s.floats();
-      for (int i = 0; i < dst.length; i++) {
-        dst[i] = v[i];
-      }
-    }
+    toHost(src, Objects.requireNonNull(dst, "download: destination is null"), dst.length);
   }
 
-  private static void checkHostLength(CpuBuffer src, int hostLength) {
-    if (hostLength != src.length()) {
+  /** Copies {@code src} into the host array {@code dst}, converting between float and double. */
+  private static void toHost(DeviceBuffer src, Object dst, int hostLength) {
+    CpuBuffer s = cpu("download", "source", src);
+    if (hostLength != s.length()) {
       throw new IllegalArgumentException("download: destination array must have length "
-          + src.length() + " but has length " + hostLength);
+          + s.length() + " but has length " + hostLength);
+    }
+    Object storage = s.array();
+    if (storage.getClass() == dst.getClass()) {
+      System.arraycopy(storage, 0, dst, 0, hostLength);
+    } else if (dst instanceof float[]) {
+      double[] from = (double[]) storage;
+      float[] to = (float[]) dst;
+      for (int i = 0; i < hostLength; i++) {
+        to[i] = (float) from[i];
+      }
+    } else {
+      float[] from = (float[]) storage;
+      double[] to = (double[]) dst;
+      for (int i = 0; i < hostLength; i++) {
+        to[i] = from[i];
+      }
     }
   }
 
