@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,6 +19,24 @@ class ParallelTest {
       }
     });
     for (int i = 0; i < n; i++) {
+      assertEquals(1, hits.get(i), "index " + i);
+    }
+  }
+
+  @Test
+  void nestedLoopsFinishWithoutDeadlock() {
+    AtomicIntegerArray hits = new AtomicIntegerArray(64 * 1000);
+    Parallel.forParts(64, 8, (from, to) -> {
+      for (int row = from; row < to; row++) {
+        int base = row * 1000;
+        Parallel.forRange(1000, 10, (f, t) -> {
+          for (int i = f; i < t; i++) {
+            hits.incrementAndGet(base + i);
+          }
+        });
+      }
+    });
+    for (int i = 0; i < hits.length(); i++) {
       assertEquals(1, hits.get(i), "index " + i);
     }
   }
