@@ -7,8 +7,8 @@ import dev.jgrad.api.HostBuffer;
  * A CPU buffer: a plain Java array, {@code float[]} for FLOAT32 or {@code double[]} for FLOAT64.
  * Plain arrays rather than off-heap memory because every elementwise op runs in Java over them,
  * where the JIT vectorizes array loops (see docs/benchmarks.md for the GEMM side of that choice).
- * Closing drops the array so the garbage collector can take it; a closed buffer fails loudly
- * instead of being read.
+ * Closing gives the array to the {@link ArrayPool} for the next allocation of the same size; a
+ * closed buffer fails loudly instead of being read.
  */
 public final class CpuBuffer implements HostBuffer {
   private final DType dtype;
@@ -38,9 +38,13 @@ public final class CpuBuffer implements HostBuffer {
     return new CpuBuffer(data);
   }
 
+  /** A buffer with undefined contents: a pooled array when one fits, else a new one. */
   static CpuBuffer allocate(DType dtype, int length) {
-    return dtype == DType.FLOAT32 ? new CpuBuffer(new float[length])
-        : new CpuBuffer(new double[length]);
+    Object pooled = ArrayPool.SHARED.take(dtype, length);
+    if (dtype == DType.FLOAT32) {
+      return new CpuBuffer(pooled != null ? (float[]) pooled : new float[length]);
+    }
+    return new CpuBuffer(pooled != null ? (double[]) pooled : new double[length]);
   }
 
   @Override
@@ -68,10 +72,15 @@ public final class CpuBuffer implements HostBuffer {
     return floats == null && doubles == null;
   }
 
+  /** Gives the array back to the {@link ArrayPool} once; later closes do nothing. */
   @Override
   public void close() {
+    Object array = floats != null ? floats : doubles;
     floats = null;
     doubles = null;
+    if (array != null) {
+      ArrayPool.SHARED.give(array);
+    }
   }
 
   /** The FLOAT32 storage; the caller has checked the dtype. */

@@ -29,7 +29,7 @@ final class Parallel {
       Integer.getInteger("jgrad.cpu.threads", Runtime.getRuntime().availableProcessors()));
   /** More chunks than threads, so that a thread slowed by other work gets less of it. */
   private static final int CHUNKS_PER_THREAD = 4;
-  private static final long SPIN_NANOS = 100_000;
+  private static final long SPIN_NANOS = Long.getLong("jgrad.cpu.spinNanos", 100_000);
   private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
   private static final Worker[] WORKERS = startWorkers(THREADS - 1);
 
