@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 public class TrainThroughput {
   public static void main(String[] args) throws Exception {
-    int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 6;
+    int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     LabeledImages images = MnistFiles.loadResources("/mnist/").train();
     Tensor x = Tensor.of(images.images(), images.size(), images.pixelsPerImage());
     Dataset train = Dataset.of(x, Tensor.indices(images.labels(), x.dtype()));

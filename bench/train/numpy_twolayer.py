@@ -56,7 +56,7 @@ class TwoLayerNet:
 
 
 def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 6
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     x, t = load_train()
     rng = np.random.default_rng(0)
     net = TwoLayerNet(rng)

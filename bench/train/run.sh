@@ -9,7 +9,7 @@
 # The three alternate ROUNDS times so that a burst of load on this shared machine hits all alike.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-epochs="${1:-6}"
+epochs="${1:-20}"
 rounds="${2:-3}"
 torch_python="${TORCH_PYTHON:-/tmp/torchenv/bin/python}"
 

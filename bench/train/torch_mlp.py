@@ -16,7 +16,7 @@ BATCH = 100
 
 
 def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 6
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     torch.set_num_threads(2)
     x_np, t_np = load_train()
     x = torch.from_numpy(x_np)
