@@ -25,6 +25,7 @@ public final class Backends {
   private static final Logger log = LoggerFactory.getLogger(Backends.class);
   private static final ConcurrentHashMap<String, Backend> created = new ConcurrentHashMap<>();
   private static volatile Backend selected;
+  private static final ThreadLocal<Backend> override = new ThreadLocal<>();
 
   private Backends() {}
 
@@ -66,8 +67,15 @@ public final class Backends {
     }
   }
 
-  /** The backend selected for this JVM (see the class comment); chosen once, then cached. */
+  /**
+   * The backend new tensors are created on: the one a {@link #use} scope set on this thread, else
+   * the one selected for this JVM (see the class comment), chosen once, then cached.
+   */
   public static Backend current() {
+    Backend scoped = override.get();
+    if (scoped != null) {
+      return scoped;
+    }
     Backend b = selected;
     if (b == null) {
       synchronized (Backends.class) {
@@ -78,6 +86,34 @@ public final class Backends {
       }
     }
     return b;
+  }
+
+  /**
+   * Makes {@code backend} the current one on this thread until the returned scope closes, so that
+   * code creating tensors runs there; scopes nest.
+   *
+   * <pre>{@code
+   * try (Backends.Scope gpu = Backends.use(Backends.byName("cuda"))) {
+   *   Tensor x = Tensor.ones(3);    // on the GPU
+   * }
+   * }</pre>
+   */
+  public static Scope use(Backend backend) {
+    Backend previous = override.get();
+    override.set(java.util.Objects.requireNonNull(backend, "use(null): name a backend"));
+    return () -> {
+      if (previous == null) {
+        override.remove();
+      } else {
+        override.set(previous);
+      }
+    };
+  }
+
+  /** Ends a {@link #use} scope. */
+  public interface Scope extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** The backend with this name, created once per JVM; fails if unknown or unavailable. */

@@ -47,4 +47,22 @@ class BackendsTest {
   void namesAreCaseInsensitiveAndCached() {
     assertSame(Backends.byName("GOOD"), Backends.byName("good"));
   }
+
+  @Test
+  void useScopesTheCurrentBackendToThisThreadAndNests() throws Exception {
+    Backend good = Backends.current();
+    Backend other = new FakeProviders.Good().create();
+    try (Backends.Scope outer = Backends.use(other)) {
+      assertSame(other, Backends.current());
+      Backend seenElsewhere = java.util.concurrent.CompletableFuture
+          .supplyAsync(Backends::current).get();
+      assertSame(good, seenElsewhere, "other threads keep the JVM's backend");
+      Backend third = new FakeProviders.Good().create();
+      try (Backends.Scope inner = Backends.use(third)) {
+        assertSame(third, Backends.current());
+      }
+      assertSame(other, Backends.current());
+    }
+    assertSame(good, Backends.current());
+  }
 }

@@ -283,7 +283,9 @@ public final class Tensor {
     if (dtype == dtype()) {
       return this;
     }
-    return dtype == DType.FLOAT64 ? of(toDoubleArray(), shape.dims()) : of(toFloatArray(), shape.dims());
+    Tensor converted = dtype == DType.FLOAT64 ? of(toDoubleArray(), shape.dims())
+        : of(toFloatArray(), shape.dims());
+    return converted.to(backend);
   }
 
   /** A copy on another backend (no graph edge). */

@@ -1,0 +1,83 @@
+package dev.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every op, activation and loss of {@link GradCheckOpsTest} on every available backend besides
+ * the CPU (the CUDA backend on a GPU machine): FLOAT32 results against the CPU backend's (relative
+ * 1e-5 elementwise, 1e-4 for reductions, products and losses) and the FLOAT64 gradient check run
+ * on that backend. Without such a backend every case is reported as skipped, with the reason.
+ */
+class BackendParityTest {
+  private static final List<Backend> OTHERS = new ArrayList<>();
+  private static final StringBuilder WHY_NONE = new StringBuilder();
+
+  static {
+    for (Backends.Found f : Backends.discover()) {
+      if (f.provider().name().equals("cpu")) {
+        continue;
+      }
+      if (f.availability().isAvailable()) {
+        OTHERS.add(Backends.byName(f.provider().name()));
+      } else {
+        WHY_NONE.append(f.provider().name()).append(": ").append(f.availability().reason())
+            .append("; ");
+      }
+    }
+  }
+
+  static Stream<Arguments> cases() {
+    return GradCheckOpsTest.cases();
+  }
+
+  private static final List<String> LOOSE = List.of("matmul", "affine", "sum", "mean", "max",
+      "softmax", "mse", "sse", "cross_entropy", "bce", "two_layer", "concat", "ce_");
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void sameResultsAndGradientsAsTheCpu(GradCheckOpsTest.Case c) {
+    assumeTrue(!OTHERS.isEmpty(), "no backend besides the CPU is available here ("
+        + WHY_NONE + ")");
+    Backend cpu = Backends.byName("cpu");
+    for (Backend other : OTHERS) {
+      Random rnd = new Random(c.toString().hashCode());
+      List<Tensor> onCpu = new ArrayList<>();
+      for (int[] shape : c.shapes()) {
+        onCpu.add(Tensor.of(GradCheckOpsTest.draw(rnd, c.range(), shape), DType.FLOAT32, shape)
+            .to(cpu));
+      }
+      double[] expected;
+      try (Backends.Scope s = Backends.use(cpu)) {
+        expected = c.f().apply(onCpu).toDoubleArray();
+      }
+      double[] actual;
+      try (Backends.Scope s = Backends.use(other)) {
+        List<Tensor> moved = new ArrayList<>();
+        onCpu.forEach(t -> moved.add(t.to(other)));
+        actual = c.f().apply(moved).toDoubleArray();
+        GradCheck.Result r = GradCheck.gradCheck(c.f(), moved);
+        assertTrue(r.passed(), other.name() + " " + c + ": " + r);
+      }
+      double tol = LOOSE.stream().anyMatch(c.name()::contains) ? 1e-4 : 1e-5;
+      assertEquals(expected.length, actual.length);
+      for (int i = 0; i < expected.length; i++) {
+        double rel = Math.abs(expected[i] - actual[i]) / Math.max(1e-6, Math.abs(expected[i]));
+        assertTrue(rel <= tol, other.name() + " " + c + " element " + i + ": cpu " + expected[i]
+            + " vs " + actual[i] + " (relative " + rel + ", tolerance " + tol + ")");
+      }
+    }
+  }
+}
