@@ -5,7 +5,7 @@ import java.util.*;
 /**
  * Where a training step of the 784-100-10 MLP spends its time, per backend primitive: the same
  * step as TrainThroughput.java, with the backend wrapped in a timing proxy. Random data of the
- * MNIST shape; 10 warm-up epochs of 80 steps, then 20 measured.
+ * MNIST shape; 30 warm-up epochs of 80 steps, then 30 measured.
  *
  *   java -cp examples/mnist/target/jgrad-mnist.jar bench/train/StepProfile.java
  */
@@ -27,8 +27,8 @@ public class StepProfile {
     Tensor b2 = Tensor.zeros(10).to(be).requiresGrad(true);
     Tensor[] ps = {w1, b1, w2, b2};
     int steps = 0; long total = 0;
-    for (int rep = 0; rep < 30; rep++) {
-      if (rep == 10) { t.clear(); steps = 0; total = 0; }
+    for (int rep = 0; rep < 60; rep++) {
+      if (rep == 30) { t.clear(); steps = 0; total = 0; }
       long s0 = System.nanoTime();
       for (int i = 0; i < 80; i++) {
         int[] idx = new int[100]; for (int j = 0; j < 100; j++) idx[j] = r.nextInt(8000);

@@ -134,7 +134,7 @@ template <typename T> __device__ __forceinline__ T jg_unary(int op, T x) {
   case JG_UNARY_SIGMOID: return jg_sigmoid(x);
   // "x < 0 ? 0 : x" keeps NaN visible instead of silently turning it into 0.
   case JG_UNARY_RELU: return x < (T)0 ? (T)0 : x;
-  case JG_UNARY_STEP: return x > (T)0 ? (T)1 : (T)0;
+  case JG_UNARY_STEP: return x > (T)0 ? (T)1 : (x != x ? x : (T)0);  // NaN stays NaN, as on the CPU
   default: return x; // JG_UNARY_IDENTITY; the host never passes anything else
   }
 }

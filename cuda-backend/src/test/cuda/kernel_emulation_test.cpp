@@ -72,7 +72,7 @@ static double unary_ref(int op, double x) {
   case JG_UNARY_TANH: return std::tanh(x);
   case JG_UNARY_SIGMOID: return 1 / (1 + std::exp(-x));
   case JG_UNARY_RELU: return x < 0 ? 0 : x;
-  case JG_UNARY_STEP: return x > 0 ? 1 : 0;
+  case JG_UNARY_STEP: return x > 0 ? 1 : (std::isnan(x) ? x : 0);
   default: return x;
   }
 }

@@ -10,6 +10,6 @@ public enum UnaryOp {
   TANH,
   SIGMOID,
   RELU,
-  /** 1 where x > 0, else 0 (the book's step function). */
+  /** 1 where x > 0, 0 where x <= 0 (the book's step function); NaN stays NaN. */
   STEP
 }

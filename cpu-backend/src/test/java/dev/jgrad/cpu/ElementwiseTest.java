@@ -41,7 +41,7 @@ class ElementwiseTest {
       case TANH -> Math.tanh(x);
       case SIGMOID -> 1 / (1 + Math.exp(-x));
       case RELU -> x > 0 ? x : 0;
-      case STEP -> x > 0 ? 1 : 0;
+      case STEP -> x > 0 ? 1 : Double.isNaN(x) ? x : 0;
     };
   }
 
@@ -141,6 +141,24 @@ class ElementwiseTest {
     double[] r = read(out);
     assertEquals(Double.NaN, r[0]);
     assertEquals(0.0, r[1]);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void stepAtTheEdges(DType dtype) {
+    double tiny = dtype == DType.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE;
+    DeviceBuffer out = CPU.allocate(dtype, 8);
+    CPU.unary(UnaryOp.STEP, buffer(dtype, tiny, -tiny, 0.0, -0.0, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, Double.NaN, 3), out);
+    double[] r = read(out);
+    assertEquals(1.0, r[0], "the smallest positive subnormal is > 0");
+    assertEquals(0.0, r[1]);
+    assertEquals(0.0, r[2]);
+    assertEquals(0.0, r[3]);
+    assertEquals(1.0, r[4]);
+    assertEquals(0.0, r[5]);
+    assertEquals(Double.NaN, r[6], "NaN stays visible, as through RELU");
+    assertEquals(1.0, r[7]);
   }
 
   @ParameterizedTest

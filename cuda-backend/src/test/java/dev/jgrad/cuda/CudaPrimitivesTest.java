@@ -43,7 +43,7 @@ class CudaPrimitivesTest {
       case TANH -> Math.tanh(x);
       case SIGMOID -> 1 / (1 + Math.exp(-x));
       case RELU -> Math.max(x, 0);
-      case STEP -> x > 0 ? 1 : 0;
+      case STEP -> x > 0 ? 1 : Double.isNaN(x) ? x : 0;
     };
   }
 
