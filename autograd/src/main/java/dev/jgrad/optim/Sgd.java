@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedSgd;
 import dev.jgrad.autograd.Tensor;
 import java.util.Map;
 
@@ -48,6 +49,11 @@ public final class Sgd extends ParameterOptimizer {
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
     DeviceBuffer w = parameter.buffer();
     DeviceBuffer g = grad.buffer();
+    if (parameter.backend() instanceof FusedSgd fused) { // one pass instead of two or three
+      DeviceBuffer v = momentum != 0 ? slot("v", name, parameter) : null;
+      fused.sgdUpdate(w, g, v, learningRate, momentum, weightDecay);
+      return;
+    }
     if (weightDecay != 0) {
       math.scale(w, weightDecay, scratch);
       math.apply(BinaryOp.ADD, scratch, g, scratch);

@@ -10,6 +10,7 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
@@ -22,7 +23,7 @@ import java.util.Objects;
  * {@link Backend} contract and hands the work to one helper per kind of primitive. It is
  * synchronous and safe to call from several threads on different buffers.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, FusedSgd {
   /** The name this backend is selected by. */
   public static final String NAME = "cpu";
 
@@ -87,6 +88,23 @@ public final class CpuBackend implements Backend {
         to[i] = from[i];
       }
     }
+  }
+
+  @Override
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
+      double momentum, double weightDecay) {
+    String p = "sgdUpdate";
+    CpuBuffer w = cpu(p, "param", param);
+    CpuBuffer g = cpu(p, "grad", grad);
+    sameDtype(p, "param", w, "grad", g);
+    length(p, "grad", g, w.length());
+    CpuBuffer v = null;
+    if (velocity != null) {
+      v = cpu(p, "velocity", velocity);
+      sameDtype(p, "param", w, "velocity", v);
+      length(p, "velocity", v, w.length());
+    }
+    SgdKernels.update(w, g, v, lr, momentum, weightDecay);
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: calls from several threads are queued on the one stream in the order they
  * arrive.
  */
-public final class CudaBackend implements Backend, PtxKernel.Launcher {
+public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher {
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
   public static final String DEVICE_PROPERTY = "jgrad.cuda.device";
@@ -125,6 +126,13 @@ public final class CudaBackend implements Backend, PtxKernel.Launcher {
       List<Object> args) {
     plugins.launch(ptx, entry, dtype, gridX, blockX, args,
         buffer -> own("PTX kernel " + entry, "a buffer argument", buffer));
+  }
+
+  /** The SGD update as one fused kernel (see {@link CudaFusedOps#sgdUpdate}). */
+  @Override
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
+      double momentum, double weightDecay) {
+    fused.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay);
   }
 
   /** Runs a plugin's {@link PtxKernel} registered for this backend (see {@link #launchPtx}). */
