@@ -13,7 +13,7 @@ public class StepProfile {
   static Map<String, long[]> t = new TreeMap<>();
   public static void main(String[] a) throws Exception {
     Backend cpu = Backends.current();
-    Backend be = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class}, (p, m, args) -> {
+    Backend be = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class, FusedSgd.class}, (p, m, args) -> {
       long s = System.nanoTime();
       try { return m.invoke(cpu, args); } catch (InvocationTargetException e) { throw e.getCause(); }
       finally { String k = m.getName(); if (args != null && args.length > 0 && args[0] instanceof Enum) k += "." + args[0]; long[] v = t.computeIfAbsent(k, x -> new long[2]); v[0] += System.nanoTime() - s; v[1]++; }
@@ -25,7 +25,9 @@ public class StepProfile {
     Tensor b1 = Tensor.zeros(100).to(be).requiresGrad(true);
     Tensor w2 = Tensor.randn(r, 100, 10).mul(0.01).to(be).requiresGrad(true);
     Tensor b2 = Tensor.zeros(10).to(be).requiresGrad(true);
-    Tensor[] ps = {w1, b1, w2, b2};
+    Map<String, Tensor> ps = new LinkedHashMap<>();
+    ps.put("w1", w1); ps.put("b1", b1); ps.put("w2", w2); ps.put("b2", b2);
+    dev.jgrad.optim.Sgd sgd = new dev.jgrad.optim.Sgd(ps, 0.1);
     int steps = 0; long total = 0;
     for (int rep = 0; rep < 60; rep++) {
       if (rep == 30) { t.clear(); steps = 0; total = 0; }
@@ -36,7 +38,7 @@ public class StepProfile {
           Tensor ix = Tensor.indices(idx, DType.FLOAT32).to(be);
           Tensor x = X.indexSelect(0, ix), lab = L.indexSelect(0, ix);
           Losses.softmaxCrossEntropyLabels(x.matmul(w1).add(b1).relu().matmul(w2).add(b2), lab).backward();
-          for (Tensor p : ps) { p.addScaledInPlace(p.grad(), -0.1); p.zeroGrad(); }
+          sgd.step(); sgd.zeroGrad();
         }
         steps++;
       }
