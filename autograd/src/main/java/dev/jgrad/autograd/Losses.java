@@ -1,6 +1,7 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.api.Shape;
+import dev.jgrad.autograd.ops.LabelLossOps;
 import dev.jgrad.autograd.ops.LossOps;
 
 /**
@@ -48,6 +49,9 @@ public final class Losses {
 
   /** {@link #softmaxCrossEntropy} with integer class labels (a 1-D tensor). */
   public static Tensor softmaxCrossEntropyLabels(Tensor logits, Tensor labels) {
+    if (logits.rank() == 2) { // one op, which backends may fuse
+      return Ops.call(LabelLossOps.SOFTMAX_CROSS_ENTROPY_LABELS, logits, labels);
+    }
     return softmaxCrossEntropy(logits, oneHotLike(logits, labels, "softmaxCrossEntropyLabels"));
   }
 

@@ -8,26 +8,12 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.UnaryOp;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 
 /** An op with only a CPU kernel, called on another backend: a clear error, or the opt-in fallback. */
 class CpuFallbackTest {
-  /** A second backend, named "fake-device", that stores data like the CPU backend does. */
   private static Backend fakeDevice() {
-    Backend cpu = new dev.jgrad.cpu.CpuBackendProvider().create();
-    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class}, (p, m, args) -> {
-          if (m.getName().equals("name")) {
-            return "fake-device";
-          }
-          try {
-            return m.invoke(cpu, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return TestBackends.renamedCpu("fake-device");
   }
 
   private static void registerCpuOnly(String name) {

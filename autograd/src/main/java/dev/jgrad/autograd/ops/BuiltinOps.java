@@ -16,5 +16,6 @@ public final class BuiltinOps implements OpProvider {
     ShapeOps.register(r);
     ActivationOps.register(r);
     LossOps.register(r);
+    LabelLossOps.register(r);
   }
 }

@@ -1,0 +1,61 @@
+package dev.jgrad.autograd.ops;
+
+import static dev.jgrad.autograd.ops.OpSupport.registerOp;
+
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.CompositeKernel;
+import dev.jgrad.autograd.Ops;
+import dev.jgrad.autograd.Tensor;
+import java.util.Arrays;
+
+/**
+ * Softmax cross-entropy on logits {@code [batch, classes]} with integer labels {@code [batch]},
+ * the loss of classification training. Its portable kernels compose other ops; backends register
+ * fused ones under the same names (one pass over the logits instead of a dozen primitives), and
+ * its gradient is an op too, so that it can be fused the same way.
+ */
+public final class LabelLossOps {
+  public static final String SOFTMAX_CROSS_ENTROPY_LABELS = "jgrad::softmax_cross_entropy_labels";
+  /** {@code (softmax(logits) - onehot(labels)) * g / batch}; inputs logits, labels, g (scalar). */
+  public static final String SOFTMAX_CROSS_ENTROPY_LABELS_GRAD =
+      "jgrad::softmax_cross_entropy_labels_grad";
+
+  private LabelLossOps() {}
+
+  static void register(OpRegistry.Registration r) {
+    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS).arity(2).shapeRule((in, a) -> {
+      checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS, in.get(0), in.get(1));
+      return new TensorSpec(Shape.scalar(), in.get(0).dtype());
+    }).build(), (CompositeKernel) (in, a) -> Ops.call(LossOps.SOFTMAX_CROSS_ENTROPY,
+        in.get(0), in.get(1).oneHot(in.get(0).shape().dim(1))),
+        ctx -> Arrays.asList(Ops.call(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, Attrs.empty(),
+            ctx.input(0), ctx.input(1), ctx.gradOutput()), null));
+
+    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD).arity(3).differentiable(false)
+        .shapeRule((in, a) -> {
+          checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, in.get(0), in.get(1));
+          if (in.get(2).shape().size() != 1) {
+            throw new IllegalArgumentException(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD
+                + ": the output gradient must be a scalar, got shape " + in.get(2).shape());
+          }
+          return in.get(0);
+        }).build(), (CompositeKernel) (in, a) -> {
+          Tensor logits = in.get(0);
+          Tensor t = in.get(1).oneHot(logits.shape().dim(1));
+          return logits.softmax(-1).sub(t).mul(in.get(2).div(logits.shape().dim(0)));
+        }, null);
+  }
+
+  private static void checkLogitsAndLabels(String op, TensorSpec logits, TensorSpec labels) {
+    Shape x = logits.shape();
+    Shape l = labels.shape();
+    if (x.rank() != 2 || l.rank() != 1 || l.dim(0) != x.dim(0)) {
+      throw new IllegalArgumentException(op + ": needs logits [batch, classes] and labels [batch],"
+          + " got " + x + " and " + l);
+    }
+  }
+}

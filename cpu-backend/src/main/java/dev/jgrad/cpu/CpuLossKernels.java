@@ -1,0 +1,109 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.api.op.KernelCall;
+import dev.jgrad.api.op.OpProvider;
+import dev.jgrad.api.op.OpRegistry;
+
+/**
+ * Fused CPU kernels for ops the autograd layer defines (registered by name, through the same
+ * registry as plugin kernels): softmax cross-entropy with integer labels and its gradient, one
+ * pass over each row of logits instead of a dozen primitive calls.
+ */
+public final class CpuLossKernels implements OpProvider {
+  static final String SCE_LABELS = "jgrad::softmax_cross_entropy_labels";
+  static final String SCE_LABELS_GRAD = "jgrad::softmax_cross_entropy_labels_grad";
+
+  @Override
+  public void register(OpRegistry.Registration r) {
+    r.kernel(SCE_LABELS, CpuBackend.NAME, CpuLossKernels::softmaxCrossEntropy);
+    r.kernel(SCE_LABELS_GRAD, CpuBackend.NAME, CpuLossKernels::softmaxCrossEntropyGrad);
+  }
+
+  /** mean over rows of logsumexp(x[r]) - x[r, label[r]], stable (the row max is subtracted). */
+  private static void softmaxCrossEntropy(KernelCall c) {
+    Rows rows = Rows.of(c);
+    double total = 0;
+    for (int r = 0; r < rows.n; r++) {
+      int base = r * rows.k;
+      double max = rows.max(base);
+      double sum = 0;
+      for (int j = 0; j < rows.k; j++) {
+        sum += Math.exp(rows.x(base + j) - max);
+      }
+      total += Math.log(sum) + max - rows.x(base + rows.labels[r]);
+    }
+    CpuBuffer out = (CpuBuffer) c.output();
+    if (out.dtype() == dev.jgrad.api.DType.FLOAT32) {
+      out.floats()[0] = (float) (total / rows.n);
+    } else {
+      out.doubles()[0] = total / rows.n;
+    }
+  }
+
+  /** (softmax(x[r]) - onehot(label[r])) * g / rows. */
+  private static void softmaxCrossEntropyGrad(KernelCall c) {
+    Rows rows = Rows.of(c);
+    CpuBuffer gBuf = Checks.cpu("softmax_cross_entropy_labels_grad", "gradient", c.input(2));
+    double g = gBuf.dtype() == dev.jgrad.api.DType.FLOAT32 ? gBuf.floats()[0] : gBuf.doubles()[0];
+    double scale = g / rows.n;
+    CpuBuffer out = (CpuBuffer) c.output();
+    float[] of = out.dtype() == dev.jgrad.api.DType.FLOAT32 ? out.floats() : null;
+    double[] od = of == null ? out.doubles() : null;
+    for (int r = 0; r < rows.n; r++) {
+      int base = r * rows.k;
+      double max = rows.max(base);
+      double sum = 0;
+      for (int j = 0; j < rows.k; j++) {
+        sum += Math.exp(rows.x(base + j) - max);
+      }
+      for (int j = 0; j < rows.k; j++) {
+        double d = (Math.exp(rows.x(base + j) - max) / sum - (j == rows.labels[r] ? 1 : 0)) * scale;
+        if (of != null) {
+          of[base + j] = (float) d;
+        } else {
+          od[base + j] = d;
+        }
+      }
+    }
+  }
+
+  /** The logits of a call as rows, read in double whatever their dtype, and checked labels. */
+  private static final class Rows {
+    final int n;
+    final int k;
+    final int[] labels;
+    final float[] xf;
+    final double[] xd;
+
+    private Rows(int n, int k, int[] labels, float[] xf, double[] xd) {
+      this.n = n;
+      this.k = k;
+      this.labels = labels;
+      this.xf = xf;
+      this.xd = xd;
+    }
+
+    static Rows of(KernelCall c) {
+      String p = c.outputSpec().shape().rank() == 0 ? SCE_LABELS : SCE_LABELS_GRAD;
+      CpuBuffer x = Checks.cpu(p, "logits", c.input(0));
+      CpuBuffer l = Checks.cpu(p, "labels", c.input(1));
+      int n = c.inputSpec(0).shape().dim(0);
+      int k = c.inputSpec(0).shape().dim(1);
+      int[] labels = Indexing.readIndices(p, l, k);
+      boolean f32 = x.dtype() == dev.jgrad.api.DType.FLOAT32;
+      return new Rows(n, k, labels, f32 ? x.floats() : null, f32 ? null : x.doubles());
+    }
+
+    double x(int i) {
+      return xf != null ? xf[i] : xd[i];
+    }
+
+    double max(int base) {
+      double m = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        m = Math.max(m, x(base + j));
+      }
+      return m;
+    }
+  }
+}

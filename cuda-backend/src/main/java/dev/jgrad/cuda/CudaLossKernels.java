@@ -1,0 +1,50 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.ReduceOp;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.KernelCall;
+import dev.jgrad.api.op.OpProvider;
+import dev.jgrad.api.op.OpRegistry;
+
+/**
+ * Fused CUDA kernels for ops the autograd layer defines, registered by name through the same
+ * registry as plugin kernels: softmax cross-entropy with integer labels and its gradient, each
+ * one launch of {@link CudaFusedOps#softmaxCrossEntropy} (plus a reduction or a scaling) instead
+ * of a dozen primitive launches. The output gradient stays on the device: no host sync.
+ */
+public final class CudaLossKernels implements OpProvider {
+  static final String SCE_LABELS = "jgrad::softmax_cross_entropy_labels";
+  static final String SCE_LABELS_GRAD = "jgrad::softmax_cross_entropy_labels_grad";
+
+  @Override
+  public void register(OpRegistry.Registration r) {
+    r.kernel(SCE_LABELS, CudaBackend.NAME, CudaLossKernels::softmaxCrossEntropy);
+    r.kernel(SCE_LABELS_GRAD, CudaBackend.NAME, CudaLossKernels::softmaxCrossEntropyGrad);
+  }
+
+  /** Per-row losses from the fused kernel, then their mean. */
+  private static void softmaxCrossEntropy(KernelCall c) {
+    CudaBackend b = (CudaBackend) c.backend();
+    int n = c.inputSpec(0).shape().dim(0);
+    int k = c.inputSpec(0).shape().dim(1);
+    try (DeviceBuffer rowLoss = b.allocate(c.outputSpec().dtype(), n)) {
+      b.fused().softmaxCrossEntropy(c.input(0), c.input(1), n, k, rowLoss, null, 0);
+      b.reduce(ReduceOp.SUM, rowLoss, 1, n, 1, c.output());
+      b.scalar(BinaryOp.MUL, c.output(), 1.0 / n, c.output());
+    }
+  }
+
+  /** (softmax - onehot) / n from the fused kernel, then times the output gradient, on device. */
+  private static void softmaxCrossEntropyGrad(KernelCall c) {
+    CudaBackend b = (CudaBackend) c.backend();
+    Shape s = c.inputSpec(0).shape();
+    int n = s.dim(0);
+    try (DeviceBuffer rowLoss = b.allocate(c.outputSpec().dtype(), n)) {
+      b.fused().softmaxCrossEntropy(c.input(0), c.input(1), n, s.dim(1), rowLoss, c.output(),
+          1.0 / n);
+    }
+    b.binary(BinaryOp.MUL, c.output(), s, c.input(2), c.inputSpec(2).shape(), c.output(), s);
+  }
+}
