@@ -26,10 +26,7 @@ public final class CpuLossKernels implements OpProvider {
     for (int r = 0; r < rows.n; r++) {
       int base = r * rows.k;
       double max = rows.max(base);
-      double sum = 0;
-      for (int j = 0; j < rows.k; j++) {
-        sum += Math.exp(rows.x(base + j) - max);
-      }
+      double sum = rows.sumExp(base, max);
       total += Math.log(sum) + max - rows.x(base + rows.labels[r]);
     }
     CpuBuffer out = (CpuBuffer) c.output();
@@ -52,10 +49,7 @@ public final class CpuLossKernels implements OpProvider {
     for (int r = 0; r < rows.n; r++) {
       int base = r * rows.k;
       double max = rows.max(base);
-      double sum = 0;
-      for (int j = 0; j < rows.k; j++) {
-        sum += Math.exp(rows.x(base + j) - max);
-      }
+      double sum = rows.sumExp(base, max);
       for (int j = 0; j < rows.k; j++) {
         double d = (Math.exp(rows.x(base + j) - max) / sum - (j == rows.labels[r] ? 1 : 0)) * scale;
         if (of != null) {
@@ -96,6 +90,15 @@ public final class CpuLossKernels implements OpProvider {
 
     double x(int i) {
       return xf != null ? xf[i] : xd[i];
+    }
+
+    /** sum of exp(x - max) over the row at {@code base}. */
+    double sumExp(int base, double max) {
+      double sum = 0;
+      for (int j = 0; j < k; j++) {
+        sum += Math.exp(x(base + j) - max);
+      }
+      return sum;
     }
 
     double max(int base) {
