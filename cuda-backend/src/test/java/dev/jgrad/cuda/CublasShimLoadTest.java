@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The shim against a real cuBLAS 13, without a GPU. Needs the nvidia-cublas 13 wheel unpacked
  * somewhere (docs/cuda.md says how) and its folder in the system property
  * {@value #PROPERTY} or the environment variable {@value #ENV}: either the folder holding
- * libcublas.so.13 or the unpacked wheel's root. Skipped when neither is set.
+ * libcublas.so.13 or the unpacked wheel's root. When neither is set, {@link CublasWheel} tries to
+ * fetch the wheel with pip (as on the project's build machines, which serve it from a local
+ * index); skipped, with the reason, when that fails too.
  */
 class CublasShimLoadTest {
   static final String PROPERTY = "jgrad.test.cublas13.dir";
@@ -25,10 +27,14 @@ class CublasShimLoadTest {
   private Path lib;
 
   @BeforeEach
-  void findWheel() {
+  void findWheel() throws Exception {
     String dir = System.getProperty(PROPERTY, System.getenv(ENV));
-    assumeTrue(dir != null && !dir.isBlank(), "set -D" + PROPERTY + " or $" + ENV
-        + " to an unpacked nvidia-cublas 13 wheel to run the shim loading tests");
+    if (dir == null || dir.isBlank()) {
+      Path fetched = CublasWheel.fetch();
+      assumeTrue(fetched != null, "set -D" + PROPERTY + " or $" + ENV + " to an unpacked "
+          + "nvidia-cublas 13 wheel to run the shim loading tests (" + CublasWheel.whyNot() + ")");
+      dir = fetched.toString();
+    }
     Path d = Path.of(dir);
     lib = Files.isRegularFile(d.resolve("libcublas.so.13")) ? d : d.resolve("nvidia/cu13/lib");
     assertTrue(Files.isRegularFile(lib.resolve("libcublas.so.13")),
