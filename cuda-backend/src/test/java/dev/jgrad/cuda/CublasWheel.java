@@ -56,7 +56,14 @@ final class CublasWheel {
       }
       return lib.toAbsolutePath();
     } catch (IOException e) {
-      whyNot = "no pip here or the wheel could not be read: " + e.getMessage();
+      whyNot = "no pip here, or the wheel could not be fetched or unpacked: " + e;
+      try (var left = Files.list(DIR)) { // free the space a failed attempt took
+        for (Path p : (Iterable<Path>) left.filter(f -> f.toString().endsWith(".whl"))::iterator) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException ignored) {
+        // best effort
+      }
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -77,6 +84,9 @@ final class CublasWheel {
         Path tmp = lib.resolve(name + ".part");
         try (InputStream in = zip.getInputStream(e)) {
           Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException full) { // a full disk, say: leave no half file behind
+          Files.deleteIfExists(tmp);
+          throw full;
         }
         Files.move(tmp, lib.resolve(name), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
