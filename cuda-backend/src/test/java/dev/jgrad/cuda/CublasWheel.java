@@ -20,6 +20,7 @@ final class CublasWheel {
   private static final String WHEEL = "nvidia-cublas==13.1.1.3";
   private static final Path DIR = Path.of("target", "cublas13");
   private static final List<String> LIBS = List.of("libcublas.so.13", "libcublasLt.so.13");
+  private static final long NEEDED_BYTES = 2L << 30;
   private static String whyNot = "not tried";
 
   private CublasWheel() {}
@@ -32,6 +33,12 @@ final class CublasWheel {
     }
     try {
       Files.createDirectories(lib);
+      long free = Files.getFileStore(DIR).getUsableSpace();
+      if (free < NEEDED_BYTES) { // the wheel and its unpacked libraries take about 1 GB at once
+        whyNot = "only " + (free >> 20) + " MB free for the cuBLAS 13 wheel, "
+            + (NEEDED_BYTES >> 20) + " MB needed";
+        return null;
+      }
       Process pip = new ProcessBuilder("python3", "-m", "pip", "download", "--no-deps",
           "--only-binary=:all:", "--retries", "0", "--timeout", "10", "-d", DIR.toString(), WHEEL)
           .redirectErrorStream(true).redirectOutput(DIR.resolve("pip.log").toFile()).start();
@@ -42,6 +49,7 @@ final class CublasWheel {
       }
       if (pip.exitValue() != 0) {
         whyNot = "pip download of " + WHEEL + " failed, see " + DIR.resolve("pip.log");
+        deleteWheels();
         return null;
       }
       try (var wheels = Files.list(DIR)) {
@@ -57,18 +65,23 @@ final class CublasWheel {
       return lib.toAbsolutePath();
     } catch (IOException e) {
       whyNot = "no pip here, or the wheel could not be fetched or unpacked: " + e;
-      try (var left = Files.list(DIR)) { // free the space a failed attempt took
-        for (Path p : (Iterable<Path>) left.filter(f -> f.toString().endsWith(".whl"))::iterator) {
-          Files.deleteIfExists(p);
-        }
-      } catch (IOException ignored) {
-        // best effort
-      }
+      deleteWheels();
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       whyNot = "interrupted";
       return null;
+    }
+  }
+
+  /** Frees the space a failed attempt took; best effort. */
+  private static void deleteWheels() {
+    try (var left = Files.list(DIR)) {
+      for (Path p : (Iterable<Path>) left.filter(f -> f.toString().contains(".whl"))::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // nothing more to do
     }
   }
 
