@@ -2,7 +2,6 @@ package dev.jgrad.autograd;
 
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
-import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.op.Kernel;
 import dev.jgrad.api.op.KernelCall;
@@ -45,25 +44,14 @@ final class CpuFallbackKernel implements Kernel {
     Backend cpu = Backends.byName("cpu");
     List<DeviceBuffer> hostInputs = new ArrayList<>();
     for (DeviceBuffer b : call.inputs()) {
-      hostInputs.add(moveBuffer(call.backend(), b, cpu));
+      hostInputs.add(BufferTransfer.copy(call.backend(), b, cpu));
     }
     DeviceBuffer hostOut = cpu.allocate(call.outputSpec().dtype(), call.output().length());
     cpuKernel.compute(new KernelCall(cpu, hostInputs, call.inputSpecs(), call.attrs(), hostOut,
         call.outputSpec()));
-    try (DeviceBuffer back = moveBuffer(cpu, hostOut, call.backend())) {
+    try (DeviceBuffer back = BufferTransfer.copy(cpu, hostOut, call.backend())) {
       call.backend().copy(back, 0, call.output(), 0, call.output().length());
     }
   }
 
-  private static DeviceBuffer moveBuffer(Backend from, DeviceBuffer b, Backend to) {
-    int n = Math.toIntExact(b.length());
-    if (b.dtype() == DType.FLOAT64) {
-      double[] host = new double[n];
-      from.download(b, host);
-      return to.upload(host);
-    }
-    float[] host = new float[n];
-    from.download(b, host);
-    return to.upload(host);
-  }
 }

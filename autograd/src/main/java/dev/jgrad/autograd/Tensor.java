@@ -8,6 +8,7 @@ import dev.jgrad.api.Backends;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.TensorSpec;
@@ -293,9 +294,7 @@ public final class Tensor {
     if (target == backend) {
       return this;
     }
-    DeviceBuffer b = dtype() == DType.FLOAT64 ? target.upload(toDoubleArray())
-        : target.upload(toFloatArray());
-    return new Tensor(target, b, shape);
+    return new Tensor(target, BufferTransfer.copy(backend, buffer, target), shape);
   }
 
   // ---- in-place updates (optimizers) -------------------------------------------------------
@@ -313,6 +312,10 @@ public final class Tensor {
   public void addScaledInPlace(Tensor x, double alpha) {
     checkArgument(x.shape.equals(shape), "addScaledInPlace: shape %s differs from target %s",
         x.shape, shape);
+    if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha
+      fused.sgdUpdate(buffer, x.buffer, null, -alpha, 0, 0);
+      return;
+    }
     DeviceBuffer scaled = backend.allocate(dtype(), shape.size());
     backend.scalar(BinaryOp.MUL, x.buffer, alpha, scaled);
     backend.binary(BinaryOp.ADD, buffer, shape, scaled, shape, buffer, shape);

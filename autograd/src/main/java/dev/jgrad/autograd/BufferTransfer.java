@@ -1,0 +1,22 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+
+/** Copies a buffer from one backend to another through the host (the only common ground). */
+final class BufferTransfer {
+  private BufferTransfer() {}
+
+  static DeviceBuffer copy(Backend from, DeviceBuffer buffer, Backend to) {
+    int n = Math.toIntExact(buffer.length());
+    if (buffer.dtype() == DType.FLOAT64) {
+      double[] host = new double[n];
+      from.download(buffer, host);
+      return to.upload(host);
+    }
+    float[] host = new float[n];
+    from.download(buffer, host);
+    return to.upload(host);
+  }
+}
