@@ -13,6 +13,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * Matrix multiply through OpenBLAS (org.bytedeco's build, which ships the native library inside
  * its jar, so it works on a machine without a system BLAS).
  *
+ * <p>Where the backend's native helper loads ({@link NativeCpu}, linux-x86_64), products go to
+ * {@link DirectGemm}: OpenBLAS on the Java arrays in place, or a sparse kernel for a mostly-zero
+ * left operand. The rest of this class is the pure-Java path used elsewhere.
+ *
  * <p>Operands are copied into off-heap scratch ({@link GemmScratch}) and the result copied back,
  * rather than passed as Java arrays: JavaCPP's {@code float[]} overloads go through JNI
  * {@code Get/ReleaseFloatArrayElements}, which copies all three arrays through freshly allocated
@@ -78,9 +82,13 @@ final class Gemm {
     }
     Object aArray = a.array();
     Object bArray = b.array();
+    int parts = BLAS_THREADS == 1 && (long) m * n * k >= SPLIT_MACS ? Parallel.threads() : 1;
+    if (NativeCpu.available()) {
+      DirectGemm.multiply(aArray, transA, bArray, transB, outArray, m, n, k, parts);
+      return;
+    }
     // Split the dimension whose other operand is smaller: that one is shared by every part.
     boolean splitRows = (long) k * n <= (long) m * k;
-    int parts = BLAS_THREADS == 1 && (long) m * n * k >= SPLIT_MACS ? Parallel.threads() : 1;
     ByteBuffer shared = GemmScratch.forThisThread().loadShared(splitRows ? bArray : aArray);
     boolean f32 = out.dtype() == DType.FLOAT32;
     if (splitRows) {

@@ -6,12 +6,15 @@ import static dev.jgrad.cpu.Fixture.random;
 import static dev.jgrad.cpu.Fixture.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -66,6 +69,18 @@ class MatmulTest {
         }
         assertEquals(s, actual[i * n + j], tol * Math.max(1, mag), "out[" + i + ", " + j + "]");
       }
+    }
+  }
+
+  /** The build runs this class twice: with the native helper, and without it (pom.xml). */
+  @Test
+  void runsOnThePathThisRunAsksFor() {
+    if ("false".equals(System.getProperty("jgrad.cpu.native"))) {
+      assertFalse(NativeCpu.available());
+      assertEquals("disabled by -Djgrad.cpu.native=false", NativeCpu.unavailableReason());
+    } else if (System.getProperty("os.name").startsWith("Linux")
+        && System.getProperty("os.arch").equals("amd64")) {
+      assertTrue(NativeCpu.available(), NativeCpu.unavailableReason());
     }
   }
 

@@ -1,0 +1,120 @@
+package dev.jgrad.cpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CPU backend's small native helper, {@code libjgrad_cpu.so} (sources and build script in
+ * {@code src/main/native/jgrad-cpu}, the library committed for linux-x86_64): matrix products on
+ * the Java arrays in place, without the operand copies of the pure-Java path, and products with a
+ * mostly-zero left operand that skip its zeros.
+ *
+ * <p>Optional: where it cannot load (another platform, a temporary folder that forbids
+ * executables, {@code -Djgrad.cpu.native=false}) the backend keeps working through the copying
+ * path, and {@link #unavailableReason()} says why. Loaded after OpenBLAS, whose {@code cblas_*}
+ * functions it calls.
+ */
+final class NativeCpu {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeCpu.class);
+  private static final String RESOURCE = "/dev/jgrad/cpu/native/linux-x86_64/libjgrad_cpu.so";
+
+  /** Null when loaded, else why not. */
+  private static final String UNAVAILABLE = load();
+
+  /** Status codes of the native calls. */
+  private static final int OK = 0;
+  private static final int NOT_BOUND = 1;
+
+  private NativeCpu() {}
+
+  static boolean available() {
+    return UNAVAILABLE == null;
+  }
+
+  /** Why the helper is not in use, or null when it is. */
+  static String unavailableReason() {
+    return UNAVAILABLE;
+  }
+
+  private static String load() {
+    if (!Boolean.parseBoolean(System.getProperty("jgrad.cpu.native", "true"))) {
+      return "disabled by -Djgrad.cpu.native=false";
+    }
+    String os = System.getProperty("os.name");
+    String arch = System.getProperty("os.arch");
+    if (!os.startsWith("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      return "built for linux-x86_64 only, this is " + os + "/" + arch;
+    }
+    try {
+      String openBlasJni = Loader.load(openblas_nolapack.class);
+      Path file = extract();
+      System.load(file.toString());
+      String bindFailure = bind(openBlasJni);
+      if (bindFailure != null) {
+        return "could not find OpenBLAS's cblas functions: " + bindFailure;
+      }
+      LOG.debug("jgrad cpu: native helper loaded from {} ({} sparse kernels)", file,
+          sparseKernelVariant());
+      return null;
+    } catch (IOException | LinkageError | RuntimeException e) {
+      LOG.info("jgrad cpu: native helper unavailable, using the pure-Java matrix path: {}",
+          e.toString());
+      return e.toString();
+    }
+  }
+
+  private static Path extract() throws IOException {
+    try (InputStream in = NativeCpu.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IOException("the jar has no " + RESOURCE);
+      }
+      Path dir = Files.createTempDirectory("jgrad-cpu-");
+      Path file = dir.resolve("libjgrad_cpu.so");
+      Files.copy(in, file);
+      file.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      return file;
+    }
+  }
+
+  /** Throws for a status other than OK, naming the call. */
+  static void check(int status, String what) {
+    if (status == OK) {
+      return;
+    }
+    throw new IllegalStateException("jgrad cpu: native " + what + " failed: " + (status == NOT_BOUND
+        ? "OpenBLAS is not bound" : "the JVM could not give access to the arrays (out of memory)"));
+  }
+
+  private static native String bind(String openBlasJniLibrary);
+
+  /** "avx2" or "x86-64": which build of the sparse kernels this CPU runs. */
+  static native String sparseKernelVariant();
+
+  /**
+   * {@code c = op(a) * op(b)} on Java arrays in place; offsets and leading dimensions in
+   * elements, as cblas_sgemm (row-major). Returns a status for {@link #check}.
+   */
+  static native int sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a,
+      int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc);
+
+  /** As {@link #sgemm}, for doubles. */
+  static native int dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a,
+      int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc);
+
+  /**
+   * {@code c[m,n] = op(a)[m,k] * b[k,n]} multiplying only the nonzero entries of {@code a}
+   * ({@code op(a)} is {@code a} stored {@code [m,k]}, or its transpose stored {@code [k,m]}).
+   * Scratch: {@code idx} and {@code val} of {@code k} entries ({@code m * k} when
+   * {@code transA}), {@code start} of {@code m + 1} (transA only).
+   */
+  static native int sparseSgemm(boolean transA, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int[] start,
+      int[] idx, float[] val);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the CPU backend's native helper, libjgrad_cpu.so (x86-64 Linux), from the C sources
+# beside this script. Only for maintainers: neither the build nor the user runs this; the library
+# is committed under src/main/resources, and NativeLibraryFreshnessTest fails when it is stale.
+#
+#   build.sh [OUT_SO]     default: the committed location
+#
+# Needs gcc and a JDK (for jni.h; JAVA_HOME or the java on PATH).
+set -euo pipefail
+export LC_ALL=C
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${1:-$here/../../resources/dev/jgrad/cpu/native/linux-x86_64/libjgrad_cpu.so}"
+java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cd "$here" # relative source names keep build paths out of the library
+flags=(-O3 -fPIC -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-psabi)
+gcc "${flags[@]}" -march=x86-64-v3 -DSUFFIX=_avx2 -c sparse_kernels.c -o "$tmp/avx2.o"
+gcc "${flags[@]}" -march=x86-64 -DSUFFIX=_base -c sparse_kernels.c -o "$tmp/base.o"
+gcc "${flags[@]}" -march=x86-64 -I"$java_home/include" -I"$java_home/include/linux" \
+  -c jgrad_cpu_jni.c -o "$tmp/jni.o"
+mkdir -p "$(dirname "$out")"
+gcc -shared -Wl,-soname,libjgrad_cpu.so -Wl,--build-id=none -o "$tmp/libjgrad_cpu.so" \
+  "$tmp/jni.o" "$tmp/avx2.o" "$tmp/base.o" -ldl
+strip --strip-unneeded "$tmp/libjgrad_cpu.so"
+mv "$tmp/libjgrad_cpu.so" "$out"

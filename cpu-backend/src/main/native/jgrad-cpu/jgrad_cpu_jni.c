@@ -1,0 +1,145 @@
+/*
+ * JNI entry points of the CPU backend's native helper (Java side: dev.jgrad.cpu.NativeCpu).
+ *
+ * Matrix products read and write the Java arrays in place (GetPrimitiveArrayCritical), where the
+ * pure-Java path copies every operand into off-heap scratch and the result back. Dense products
+ * call the cblas_sgemm / cblas_dgemm of the OpenBLAS that org.bytedeco already loaded (found with
+ * dlsym through its JNI library, so there is one OpenBLAS in the process); products with a
+ * mostly-zero left operand run the kernels of sparse_kernels.c.
+ *
+ * Nothing here checks bounds: NativeCpu's callers have checked every length against m, n, k and
+ * the offsets. Inside a critical section no other JNI call is made.
+ */
+#include <dlfcn.h>
+#include <jni.h>
+#include <stddef.h>
+
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *,
+    int, float, float *, int);
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
+    const double *, int, double, double *, int);
+typedef void (*sparse_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
+    size_t, int *, float *);
+typedef void (*sparse_ta_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
+    size_t, int *, int *, float *);
+
+void jg_sparse_mm_avx2(int, int, int, const float *, size_t, const float *, size_t, float *,
+    size_t, int *, float *);
+void jg_sparse_mm_base(int, int, int, const float *, size_t, const float *, size_t, float *,
+    size_t, int *, float *);
+void jg_sparse_mm_ta_avx2(int, int, int, const float *, size_t, const float *, size_t, float *,
+    size_t, int *, int *, float *);
+void jg_sparse_mm_ta_base(int, int, int, const float *, size_t, const float *, size_t, float *,
+    size_t, int *, int *, float *);
+
+static sgemm_fn sgemm;
+static dgemm_fn dgemm;
+static sparse_fn sparse_mm = jg_sparse_mm_base;
+static sparse_ta_fn sparse_mm_ta = jg_sparse_mm_ta_base;
+
+/* Error codes returned to Java (NativeCpu names them). */
+enum { OK = 0, NOT_BOUND = 1, NO_MEMORY = 2 };
+
+/*
+ * Finds cblas_sgemm/cblas_dgemm through the already loaded library at `library` (OpenBLAS's JNI
+ * library, whose dependencies dlsym searches) and picks the kernels for this CPU. Returns NULL,
+ * or why it failed.
+ */
+JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_bind(JNIEnv *env, jclass cls,
+    jstring library) {
+  const char *path = (*env)->GetStringUTFChars(env, library, NULL);
+  if (path == NULL) {
+    return NULL; /* OutOfMemoryError pending */
+  }
+  void *handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  (*env)->ReleaseStringUTFChars(env, library, path);
+  if (handle == NULL) {
+    const char *why = dlerror();
+    return (*env)->NewStringUTF(env, why != NULL ? why : "dlopen failed");
+  }
+  sgemm = (sgemm_fn) dlsym(handle, "cblas_sgemm");
+  dgemm = (dgemm_fn) dlsym(handle, "cblas_dgemm");
+  if (sgemm == NULL || dgemm == NULL) {
+    return (*env)->NewStringUTF(env, "cblas_sgemm or cblas_dgemm not found through OpenBLAS");
+  }
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    sparse_mm = jg_sparse_mm_avx2;
+    sparse_mm_ta = jg_sparse_mm_ta_avx2;
+  }
+  return NULL;
+}
+
+JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseKernelVariant(JNIEnv *env,
+    jclass cls) {
+  return (*env)->NewStringUTF(env, sparse_mm == jg_sparse_mm_avx2 ? "avx2" : "x86-64");
+}
+
+#define CRITICAL(type, name, array)                                             \
+  type *name = (*env)->GetPrimitiveArrayCritical(env, array, NULL)
+#define RELEASE(name, array, mode)                                              \
+  if (name != NULL) (*env)->ReleasePrimitiveArrayCritical(env, array, name, mode)
+
+/* The float and double products: the same body around cblas_sgemm and cblas_dgemm. */
+#define DEFINE_GEMM(java_name, jarray, type, fn)                                                \
+  JNIEXPORT jint JNICALL java_name(JNIEnv *env, jclass cls, jboolean transA, jboolean transB,  \
+      jint m, jint n, jint k, jarray a, jint aOff, jint lda, jarray b, jint bOff, jint ldb,     \
+      jarray c, jint cOff, jint ldc) {                                                          \
+    if (fn == NULL) {                                                                           \
+      return NOT_BOUND;                                                                         \
+    }                                                                                           \
+    CRITICAL(type, pc, c);                                                                      \
+    CRITICAL(type, pa, a);                                                                      \
+    CRITICAL(type, pb, b);                                                                      \
+    int status = NO_MEMORY;                                                                     \
+    if (pa != NULL && pb != NULL && pc != NULL) {                                               \
+      fn(CBLAS_ROW_MAJOR, transA ? CBLAS_TRANS : CBLAS_NO_TRANS,                                \
+          transB ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, 1, pa + aOff, lda, pb + bOff, ldb, 0, \
+          pc + cOff, ldc);                                                                      \
+      status = OK;                                                                              \
+    }                                                                                           \
+    RELEASE(pb, b, JNI_ABORT);                                                                  \
+    RELEASE(pa, a, JNI_ABORT);                                                                  \
+    RELEASE(pc, c, 0);                                                                          \
+    return status;                                                                              \
+  }
+
+DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_sgemm, jfloatArray, float, sgemm)
+DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, dgemm)
+
+/*
+ * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a; op(a) = a stored [m,k], or a^T with a
+ * stored [k,m] when transA. Scratch from the caller: idx and val of at least m * k entries
+ * (k for the plain case), start of at least m + 1 (transA only).
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jclass cls,
+    jboolean transA, jint m, jint n, jint k, jfloatArray a, jint aOff, jint lda, jfloatArray b,
+    jint bOff, jint ldb, jfloatArray c, jint cOff, jint ldc, jintArray start, jintArray idx,
+    jfloatArray val) {
+  CRITICAL(float, pc, c);
+  CRITICAL(float, pa, a);
+  CRITICAL(float, pb, b);
+  CRITICAL(int, ps, start);
+  CRITICAL(int, pi, idx);
+  CRITICAL(float, pv, val);
+  int status = NO_MEMORY;
+  if (pa != NULL && pb != NULL && pc != NULL && ps != NULL && pi != NULL && pv != NULL) {
+    if (transA) {
+      sparse_mm_ta(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb, pc + cOff,
+          (size_t) ldc, ps, pi, pv);
+    } else {
+      sparse_mm(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb, pc + cOff,
+          (size_t) ldc, pi, pv);
+    }
+    status = OK;
+  }
+  RELEASE(pv, val, 0);
+  RELEASE(pi, idx, 0);
+  RELEASE(ps, start, 0);
+  RELEASE(pb, b, JNI_ABORT);
+  RELEASE(pa, a, JNI_ABORT);
+  RELEASE(pc, c, 0);
+  return status;
+}
