@@ -1,6 +1,8 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.api.DeviceBuffer;
+import java.util.EnumMap;
+import java.util.function.Supplier;
 
 /**
  * Argument checks shared by every primitive. Each failure names the primitive and what was
@@ -38,9 +40,33 @@ final class Checks {
   /** Fails unless {@code buffer} holds exactly {@code expected} elements. */
   static void length(String primitive, String role, CpuBuffer buffer, long expected) {
     if (buffer.length() != expected) {
-      throw new IllegalArgumentException(primitive + ": " + role + " buffer must have length "
-          + expected + " but has length " + buffer.length());
+      throw lengthError(primitive, role, buffer, expected);
     }
+  }
+
+  /**
+   * As {@link #length(String, String, CpuBuffer, long)}, with a role that spells out the shape:
+   * built only on failure, since primitives run many times a training step.
+   */
+  static void length(String primitive, Supplier<String> role, CpuBuffer buffer, long expected) {
+    if (buffer.length() != expected) {
+      throw lengthError(primitive, role.get(), buffer, expected);
+    }
+  }
+
+  private static IllegalArgumentException lengthError(String primitive, String role,
+      CpuBuffer buffer, long expected) {
+    return new IllegalArgumentException(primitive + ": " + role + " buffer must have length "
+        + expected + " but has length " + buffer.length());
+  }
+
+  /** "kind OP" for every constant of an op enum, built once rather than per call. */
+  static <E extends Enum<E>> EnumMap<E, String> primitiveNames(String kind, Class<E> ops) {
+    EnumMap<E, String> names = new EnumMap<>(ops);
+    for (E op : ops.getEnumConstants()) {
+      names.put(op, kind + " " + op);
+    }
+    return names;
   }
 
   /** Fails unless {@code value >= 0}. */

@@ -15,6 +15,7 @@ import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,14 @@ public final class CpuBackend implements Backend, FusedSgd {
 
   /** Java arrays cannot be longer than this on HotSpot. */
   private static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
+  private static final EnumMap<UnaryOp, String> UNARY_NAMES =
+      Checks.primitiveNames("unary", UnaryOp.class);
+  private static final EnumMap<BinaryOp, String> BINARY_NAMES =
+      Checks.primitiveNames("binary", BinaryOp.class);
+  private static final EnumMap<BinaryOp, String> SCALAR_NAMES =
+      Checks.primitiveNames("scalar", BinaryOp.class);
+  private static final EnumMap<ReduceOp, String> REDUCE_NAMES =
+      Checks.primitiveNames("reduce", ReduceOp.class);
 
   @Override
   public String name() {
@@ -156,7 +165,7 @@ public final class CpuBackend implements Backend, FusedSgd {
 
   @Override
   public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out) {
-    String p = "unary " + Objects.requireNonNull(op, "unary: op is null");
+    String p = UNARY_NAMES.get(Objects.requireNonNull(op, "unary: op is null"));
     CpuBuffer xb = cpu(p, "x", x);
     CpuBuffer ob = cpu(p, "out", out);
     sameDtype(p, "x", xb, "out", ob);
@@ -167,7 +176,7 @@ public final class CpuBackend implements Backend, FusedSgd {
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape,
       DeviceBuffer out, Shape outShape) {
-    String p = "binary " + Objects.requireNonNull(op, "binary: op is null");
+    String p = BINARY_NAMES.get(Objects.requireNonNull(op, "binary: op is null"));
     CpuBuffer ab = cpu(p, "a", a);
     CpuBuffer bb = cpu(p, "b", b);
     CpuBuffer ob = cpu(p, "out", out);
@@ -181,15 +190,15 @@ public final class CpuBackend implements Backend, FusedSgd {
       throw new IllegalArgumentException(p + ": outShape must be the broadcast of " + aShape
           + " and " + bShape + ", which is " + expected + ", but is " + outShape);
     }
-    length(p, "a (shape " + aShape + ")", ab, aShape.size());
-    length(p, "b (shape " + bShape + ")", bb, bShape.size());
-    length(p, "out (shape " + outShape + ")", ob, outShape.size());
+    length(p, () -> "a (shape " + aShape + ")", ab, aShape.size());
+    length(p, () -> "b (shape " + bShape + ")", bb, bShape.size());
+    length(p, () -> "out (shape " + outShape + ")", ob, outShape.size());
     Elementwise.binary(op, ab, bb, ob, BroadcastPlan.of(aShape, bShape, outShape));
   }
 
   @Override
   public void scalar(BinaryOp op, DeviceBuffer a, double s, DeviceBuffer out) {
-    String p = "scalar " + Objects.requireNonNull(op, "scalar: op is null");
+    String p = SCALAR_NAMES.get(Objects.requireNonNull(op, "scalar: op is null"));
     CpuBuffer ab = cpu(p, "a", a);
     CpuBuffer ob = cpu(p, "out", out);
     sameDtype(p, "a", ab, "out", ob);
@@ -209,18 +218,18 @@ public final class CpuBackend implements Backend, FusedSgd {
     nonNegative(p, "m", m);
     nonNegative(p, "n", n);
     nonNegative(p, "k", k);
-    length(p, transA ? "a (stored [k, m] = [" + k + ", " + m + "])"
+    length(p, () -> transA ? "a (stored [k, m] = [" + k + ", " + m + "])"
         : "a (stored [m, k] = [" + m + ", " + k + "])", ab, (long) m * k);
-    length(p, transB ? "b (stored [n, k] = [" + n + ", " + k + "])"
+    length(p, () -> transB ? "b (stored [n, k] = [" + n + ", " + k + "])"
         : "b (stored [k, n] = [" + k + ", " + n + "])", bb, (long) k * n);
-    length(p, "out ([m, n] = [" + m + ", " + n + "])", ob, (long) m * n);
+    length(p, () -> "out ([m, n] = [" + m + ", " + n + "])", ob, (long) m * n);
     Gemm.multiply(ab, transA, bb, transB, ob, m, n, k);
   }
 
   @Override
   public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,
       DeviceBuffer out) {
-    String p = "reduce " + Objects.requireNonNull(op, "reduce: op is null");
+    String p = REDUCE_NAMES.get(Objects.requireNonNull(op, "reduce: op is null"));
     CpuBuffer xb = cpu(p, "x", x);
     CpuBuffer ob = cpu(p, "out", out);
     sameDtype(p, "x", xb, "out", ob);
@@ -229,9 +238,10 @@ public final class CpuBackend implements Backend, FusedSgd {
     }
     nonNegative(p, "outer", outer);
     nonNegative(p, "inner", inner);
-    length(p, "x ([outer, axis, inner] = [" + outer + ", " + axis + ", " + inner + "])", xb,
+    length(p, () -> "x ([outer, axis, inner] = [" + outer + ", " + axis + ", " + inner + "])", xb,
         product(p, outer, axis, inner));
-    length(p, "out ([outer, inner] = [" + outer + ", " + inner + "])", ob, (long) outer * inner);
+    length(p, () -> "out ([outer, inner] = [" + outer + ", " + inner + "])", ob,
+        (long) outer * inner);
     Reductions.reduce(op, xb, outer, axis, inner, ob);
   }
 
@@ -245,8 +255,10 @@ public final class CpuBackend implements Backend, FusedSgd {
     nonNegative(p, "rows", rows);
     nonNegative(p, "cols", cols);
     long size = product(p, batch, rows, cols);
-    length(p, "x ([batch, rows, cols] = [" + batch + ", " + rows + ", " + cols + "])", xb, size);
-    length(p, "out ([batch, cols, rows] = [" + batch + ", " + cols + ", " + rows + "])", ob, size);
+    length(p, () -> "x ([batch, rows, cols] = [" + batch + ", " + rows + ", " + cols + "])", xb,
+        size);
+    length(p, () -> "out ([batch, cols, rows] = [" + batch + ", " + cols + ", " + rows + "])", ob,
+        size);
     Layout.transpose(xb, batch, rows, cols, ob);
   }
 
@@ -262,9 +274,9 @@ public final class CpuBackend implements Backend, FusedSgd {
     nonNegative(p, "outer", outer);
     nonNegative(p, "axis", axis);
     nonNegative(p, "inner", inner);
-    length(p, "src ([outer, axis, inner] = [" + outer + ", " + axis + ", " + inner + "])", sb,
+    length(p, () -> "src ([outer, axis, inner] = [" + outer + ", " + axis + ", " + inner + "])", sb,
         product(p, outer, axis, inner));
-    length(p, "out ([outer, indices, inner] = [" + outer + ", " + ib.length() + ", " + inner
+    length(p, () -> "out ([outer, indices, inner] = [" + outer + ", " + ib.length() + ", " + inner
         + "])", ob, product(p, outer, ib.length(), inner));
     int[] idx = Indexing.readIndices(p, ib, axis);
     Indexing.select(sb, outer, axis, inner, idx, ob);
@@ -282,9 +294,9 @@ public final class CpuBackend implements Backend, FusedSgd {
     nonNegative(p, "outer", outer);
     nonNegative(p, "axis", axis);
     nonNegative(p, "inner", inner);
-    length(p, "src ([outer, indices, inner] = [" + outer + ", " + ib.length() + ", " + inner
+    length(p, () -> "src ([outer, indices, inner] = [" + outer + ", " + ib.length() + ", " + inner
         + "])", sb, product(p, outer, ib.length(), inner));
-    length(p, "dst ([outer, axis, inner] = [" + outer + ", " + axis + ", " + inner + "])", db,
+    length(p, () -> "dst ([outer, axis, inner] = [" + outer + ", " + axis + ", " + inner + "])", db,
         product(p, outer, axis, inner));
     int[] idx = Indexing.readIndices(p, ib, axis);
     Indexing.add(sb, idx, db, outer, axis, inner);
@@ -297,7 +309,7 @@ public final class CpuBackend implements Backend, FusedSgd {
     CpuBuffer ob = cpu(p, "out", out);
     sameDtype(p, "indices", ib, "out", ob);
     nonNegative(p, "classes", classes);
-    length(p, "out ([indices, classes] = [" + ib.length() + ", " + classes + "])", ob,
+    length(p, () -> "out ([indices, classes] = [" + ib.length() + ", " + classes + "])", ob,
         ib.length() * (long) classes);
     int[] idx = Indexing.readIndices(p, ib, classes);
     Indexing.oneHot(idx, classes, ob);

@@ -22,7 +22,8 @@ final class DirectGemm {
       Double.parseDouble(System.getProperty("jgrad.cpu.sparseDensity", "0.25"));
   /** Entries of the left operand looked at to estimate its density. */
   private static final int DENSITY_SAMPLES = 512;
-  private static final double GOLDEN_FRACTION = 0.6180339887498949;
+  /** The golden ratio's fractional part, 0.618..., times 2^32. */
+  private static final long GOLDEN_FRACTION_32 = 0x9E37_79B9L;
   /** Smallest product (multiply-adds) worth sampling for the sparse kernel. */
   private static final long SPARSE_MIN_MACS = 1L << 16;
   /**
@@ -88,11 +89,10 @@ final class DirectGemm {
     }
     int samples = (int) Math.min(length, DENSITY_SAMPLES);
     int nonzero = 0;
-    double position = 0;
-    for (int j = 0; j < samples; j++) {
-      position += GOLDEN_FRACTION;
-      position -= Math.floor(position);
-      if (a[(int) (position * length)] != 0f) {
+    for (int j = 1; j <= samples; j++) {
+      // fractional part of j * golden ratio, as 32-bit fixed point, scaled to [0, length)
+      long fraction = (j * GOLDEN_FRACTION_32) & 0xFFFF_FFFFL;
+      if (a[(int) ((fraction * length) >>> 32)] != 0f) {
         nonzero++;
       }
     }
