@@ -3,11 +3,16 @@ package dev.jgrad.data;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.HostBuffer;
 import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Cuts a {@link Dataset} into mini-batches, in a new random order every epoch.
@@ -37,6 +42,13 @@ import java.util.SplittableRandom;
  * with a small index tensor; only the indices travel from the host.
  */
 public final class DataLoader {
+  /** One daemon thread gathers ahead for every loader: the gathers are short memory copies. */
+  private static final ExecutorService PREFETCHER = Executors.newSingleThreadExecutor(task -> {
+    Thread t = new Thread(task, "jgrad-batch-prefetch");
+    t.setDaemon(true);
+    return t;
+  });
+
   /** Spreads epoch numbers over the seed space (the 64-bit golden ratio). */
   private static final long EPOCH_STRIDE = 0x9E3779B97F4A7C15L;
 
@@ -45,6 +57,7 @@ public final class DataLoader {
   private final boolean shuffle;
   private final long seed;
   private final boolean dropLast;
+  private final boolean prefetch;
 
   private DataLoader(Builder b) {
     this.dataset = b.dataset;
@@ -52,6 +65,7 @@ public final class DataLoader {
     this.shuffle = b.shuffle;
     this.seed = b.seed;
     this.dropLast = b.dropLast;
+    this.prefetch = b.prefetch;
     checkArgument(!dropLast || dataset.size() >= batchSize,
         "dropLast with batch size %s would drop every sample of a dataset of %s; use a smaller"
             + " batch or keep the last batch", batchSize, dataset.size());
@@ -104,46 +118,110 @@ public final class DataLoader {
     return order;
   }
 
-  /** The mini-batches of epoch {@code epoch}, each gathered when the iterator reaches it. */
+  /**
+   * The mini-batches of epoch {@code epoch}. Each is gathered when the iterator reaches it, or,
+   * with {@link Builder#prefetch}, one batch ahead on a background thread.
+   */
   public Iterable<Batch> epoch(int epoch) {
     int[] order = order(epoch);
-    return () -> new Iterator<>() {
-      private int next;
+    boolean background = prefetch && dataset.inputs().buffer() instanceof HostBuffer;
+    return () -> background ? new Prefetching(order, epoch) : new Gathering(order, epoch);
+  }
 
-      @Override
-      public boolean hasNext() {
-        return next < batchCount();
+  /** Gathers batch {@code index} of an epoch in {@code order}. */
+  private Batch gather(int[] order, int index) {
+    int from = index * batchSize;
+    int to = Math.min(from + batchSize, order.length);
+    Tensor indices = Tensor.indices(Arrays.copyOfRange(order, from, to),
+        dataset.inputs().dtype()).to(dataset.inputs().backend());
+    return dataset.gather(indices);
+  }
+
+  /** Gathers each batch when asked for it. */
+  private class Gathering implements Iterator<Batch> {
+    final int[] order;
+    final int epoch;
+    int next;
+
+    Gathering(int[] order, int epoch) {
+      this.order = order;
+      this.epoch = epoch;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next < batchCount();
+    }
+
+    @Override
+    public Batch next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("epoch " + epoch + " has " + batchCount() + " batches");
       }
+      return gather(order, next++);
+    }
+  }
 
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("epoch " + epoch + " has " + batchCount() + " batches");
+  /**
+   * Gathers the next batch on a background thread while the caller trains on this one. A failure
+   * of the gather is thrown by the {@code next()} that would have returned its batch.
+   */
+  private final class Prefetching extends Gathering {
+    private Future<Batch> ahead;
+
+    Prefetching(int[] order, int epoch) {
+      super(order, epoch);
+    }
+
+    @Override
+    public Batch next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("epoch " + epoch + " has " + batchCount() + " batches");
+      }
+      Batch batch = ahead == null ? gather(order, next) : await(ahead);
+      next++;
+      int index = next;
+      ahead = hasNext() ? PREFETCHER.submit(() -> gather(order, index)) : null;
+      return batch;
+    }
+
+    private Batch await(Future<Batch> future) {
+      try {
+        return future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a prefetched batch", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) {
+          throw r;
         }
-        int from = next * batchSize;
-        int to = Math.min(from + batchSize, order.length);
-        next++;
-        Tensor indices = Tensor.indices(Arrays.copyOfRange(order, from, to),
-            dataset.inputs().dtype()).to(dataset.inputs().backend());
-        return dataset.gather(indices);
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException("gathering a batch failed: " + cause, cause);
       }
-    };
+    }
   }
 
   @Override
   public String toString() {
     return "DataLoader(" + dataset.size() + " samples, batch " + batchSize + ", "
         + (shuffle ? "shuffled with seed " + seed : "in order") + (dropLast ? ", dropLast" : "")
-        + ")";
+        + (prefetch ? "" : ", no prefetch") + ")";
   }
 
-  /** Options of a {@link DataLoader}; defaults: batch 100, shuffled, seed 42, last batch kept. */
+  /**
+   * Options of a {@link DataLoader}; defaults: batch 100, shuffled, seed 42, last batch kept,
+   * prefetching.
+   */
   public static final class Builder {
     private final Dataset dataset;
     private int batchSize = 100;
     private boolean shuffle = true;
     private long seed = 42;
     private boolean dropLast;
+    private boolean prefetch = true;
 
     private Builder(Dataset dataset) {
       this.dataset = checkNotNull(dataset, "dataset is null");
@@ -169,6 +247,18 @@ public final class DataLoader {
     /** Whether a last batch shorter than the batch size is dropped (default false: kept). */
     public Builder dropLast(boolean dropLast) {
       this.dropLast = dropLast;
+      return this;
+    }
+
+    /**
+     * Whether the next batch is gathered on a background thread while the caller works on the
+     * current one (default true). Only for data in host memory (the CPU backend), where the
+     * gather is memory copying that would otherwise hold up the training step; a GPU backend
+     * gathers asynchronously on the device anyway. Batches and their order are the same either
+     * way.
+     */
+    public Builder prefetch(boolean prefetch) {
+      this.prefetch = prefetch;
       return this;
     }
 

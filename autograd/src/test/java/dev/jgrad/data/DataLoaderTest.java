@@ -122,4 +122,30 @@ class DataLoaderTest {
     assertArrayEquals(new float[] {0, 1, 2}, d.targets().toFloatArray());
     assertEquals(10, numbered(10).head(50).size());
   }
+
+  @Test
+  void prefetchingGivesTheSameBatchesAsGatheringInTurn() {
+    Dataset d = numbered(250);
+    DataLoader ahead = DataLoader.builder(d).batchSize(32).seed(3).build();
+    DataLoader inTurn = DataLoader.builder(d).batchSize(32).seed(3).prefetch(false).build();
+    for (int epoch = 0; epoch < 3; epoch++) {
+      assertEquals(targetsOfEpoch(inTurn, epoch), targetsOfEpoch(ahead, epoch));
+    }
+    assertTrue(inTurn.toString().contains("no prefetch"), inTurn.toString());
+  }
+
+  @Test
+  void aFailedBackgroundGatherIsThrownByNext() {
+    Dataset d = numbered(100);
+    var batches = DataLoader.builder(d).batchSize(10).build().epoch(0).iterator();
+    batches.next(); // gathered now; the second is being gathered in the background
+    d.inputs().buffer().close();
+    d.targets().buffer().close();
+    // the second batch may or may not have been gathered before the close; the third cannot have
+    RuntimeException e = assertThrows(RuntimeException.class, () -> {
+      batches.next();
+      batches.next();
+    });
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+  }
 }
