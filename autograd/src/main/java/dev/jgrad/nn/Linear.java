@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.ops.BiasActivationOps;
+import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 import java.util.Random;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Random;
  * Linear fc = new Linear(784, 100, Init.he(), new Random(42));
  * Tensor y = fc.forward(x);            // x [batch, 784] -> y [batch, 100]
  * fc.namedParameters().keySet();       // [weight, bias]
+ * Tensor h = fc.forward(x, FusedActivation.RELU);   // relu(x W + b), bias and relu in one op
  * }</pre>
  *
  * <p>PyTorch's {@code nn.Linear} stores the weight transposed ({@code [out, in]}): transpose
@@ -41,10 +44,24 @@ public final class Linear extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
+    checkInput(x);
+    return x.matmul(weight).add(bias);
+  }
+
+  /**
+   * {@code activation(x W + b)}: the bias and the activation as one op
+   * ({@value BiasActivationOps#BIAS_ACTIVATION}), one pass over the output where the backend has
+   * a fused kernel; equal to {@code forward(x)} followed by the activation.
+   */
+  public Tensor forward(Tensor x, FusedActivation activation) {
+    checkInput(x);
+    return BiasActivationOps.biasActivation(x.matmul(weight), bias, activation);
+  }
+
+  private void checkInput(Tensor x) {
     checkArgument(x.rank() == 2 && x.shape().dim(1) == inFeatures,
         "Linear(%s -> %s) needs input [batch, %s], got %s; flatten images first",
         inFeatures, outFeatures, inFeatures, x.shape());
-    return x.matmul(weight).add(bias);
   }
 
   public Tensor weight() {

@@ -1,15 +1,21 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 
 /**
  * The rectified linear unit {@code max(0, x)}, the book's Relu layer.
  * Pair it with {@link Init#he()} weights.
  */
-public final class ReLU extends Module {
+public final class ReLU extends Module implements FusesWithLinear {
   @Override
   public Tensor forward(Tensor x) {
     return x.relu();
+  }
+
+  @Override
+  public FusedActivation fusedActivation() {
+    return FusedActivation.RELU;
   }
 
   @Override

@@ -16,6 +16,11 @@ import java.util.StringJoiner;
  *     new Linear(784, 100, Init.he(), random), new ReLU(), new Linear(100, 10, Init.he(), random));
  * Tensor scores = net.forward(x);   // [batch, 10]
  * }</pre>
+ *
+ * <p>A {@link Linear} followed by a {@link ReLU}, {@link Sigmoid} or {@link Tanh} runs as one
+ * {@link Linear#forward(Tensor, dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation)}: the
+ * bias and the activation in one op, with the same result and gradients as the two modules one
+ * after the other. The modules, their order and the parameter names stay as given.
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
@@ -35,8 +40,15 @@ public final class Sequential extends Module {
   @Override
   public Tensor forward(Tensor x) {
     Tensor y = x;
-    for (Module layer : layers) {
-      y = layer.forward(y);
+    for (int i = 0; i < layers.size(); i++) {
+      Module layer = layers.get(i);
+      Module next = i + 1 < layers.size() ? layers.get(i + 1) : null;
+      if (layer instanceof Linear linear && next instanceof FusesWithLinear activation) {
+        y = linear.forward(y, activation.fusedActivation());
+        i++; // the activation is done
+      } else {
+        y = layer.forward(y);
+      }
     }
     return y;
   }

@@ -1,12 +1,18 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 
 /** The hyperbolic tangent. Pair it with {@link Init#xavier()} weights. */
-public final class Tanh extends Module {
+public final class Tanh extends Module implements FusesWithLinear {
   @Override
   public Tensor forward(Tensor x) {
     return x.tanh();
+  }
+
+  @Override
+  public FusedActivation fusedActivation() {
+    return FusedActivation.TANH;
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.jgrad.autograd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.autograd.ops.BiasActivationOps;
+import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 import dev.jgrad.autograd.ops.MatmulOps;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +92,13 @@ class GradCheckOpsTest {
         Range.ANY, s(4, 3), s(2, 4)));
     c.add(new Case("affine_relu", in -> in.get(0).matmul(in.get(1)).add(in.get(2)).relu(),
         Range.OFF_KINK, s(3, 4), s(4, 5), s(5)));
+    for (FusedActivation a : FusedActivation.values()) {
+      Range range = a == FusedActivation.RELU ? Range.OFF_KINK : Range.ANY;
+      c.add(new Case("bias_" + a.attrValue(), in -> BiasActivationOps.biasActivation(in.get(0),
+          in.get(1), a), range, s(3, 4), s(4)));
+      c.add(new Case("affine_bias_" + a.attrValue(), in -> BiasActivationOps.biasActivation(
+          in.get(0).matmul(in.get(1)), in.get(2), a), range, s(3, 4), s(4, 5), s(5)));
+    }
     c.add(new Case("concat_axis1", in -> Tensor.concat(1, in.get(0), in.get(1)), Range.ANY,
         s(2, 3), s(2, 4)));
     c.add(new Case("index_select_rows", in -> in.get(0).indexSelect(0,

@@ -74,6 +74,12 @@ public final class Attrs {
     return (Boolean) v;
   }
 
+  public String getString(String name) {
+    Object v = require(name);
+    checkArgument(v instanceof String, "attribute '%s' must be a String, got %s", name, v);
+    return (String) v;
+  }
+
   public int[] getInts(String name) {
     Object v = require(name);
     checkArgument(v instanceof int[], "attribute '%s' must be an int[], got %s", name, v);

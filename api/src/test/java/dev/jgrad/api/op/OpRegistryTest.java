@@ -90,8 +90,13 @@ class OpRegistryTest {
 
   @Test
   void attrsAreTypedAndSayWhatIsMissing() {
-    Attrs a = Attrs.of("axis", 1, "alpha", 0.5, "keep", true, "dims", new int[] {1, 2});
+    Attrs a = Attrs.of("axis", 1, "alpha", 0.5, "keep", true, "dims", new int[] {1, 2},
+        "act", "relu");
     assertEquals(1, a.getInt("axis"));
+    assertEquals("relu", a.getString("act"));
+    IllegalArgumentException notText = assertThrows(IllegalArgumentException.class,
+        () -> a.getString("axis"));
+    assertTrue(notText.getMessage().contains("'axis' must be a String"), notText.getMessage());
     assertEquals(0.5, a.getDouble("alpha"));
     assertTrue(a.getBoolean("keep", false));
     assertEquals(2, a.getInts("dims")[1]);

@@ -17,5 +17,6 @@ public final class BuiltinOps implements OpProvider {
     ActivationOps.register(r);
     LossOps.register(r);
     LabelLossOps.register(r);
+    BiasActivationOps.register(r);
   }
 }
