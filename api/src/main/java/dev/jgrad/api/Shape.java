@@ -22,8 +22,10 @@ public final class Shape {
   private Shape(int[] dims) {
     long n = 1;
     for (int d : dims) {
-      checkArgument(d >= 0, "shape %s has a negative dimension; every dimension must be >= 0",
-          Arrays.toString(dims));
+      if (d < 0) { // the message is built only here: shapes are made for every op
+        throw new IllegalArgumentException("shape " + Arrays.toString(dims)
+            + " has a negative dimension; every dimension must be >= 0");
+      }
       n = Math.multiplyExact(n, d);
     }
     this.dims = dims;

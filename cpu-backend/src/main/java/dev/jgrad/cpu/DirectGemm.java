@@ -21,11 +21,11 @@ final class DirectGemm {
   static final double SPARSE_MAX_DENSITY =
       Double.parseDouble(System.getProperty("jgrad.cpu.sparseDensity", "0.25"));
   /** Entries of the left operand looked at to estimate its density. */
-  private static final int DENSITY_SAMPLES = 512;
+  private static final int DENSITY_SAMPLES = 256;
   /** The golden ratio's fractional part, 0.618..., times 2^32. */
   private static final long GOLDEN_FRACTION_32 = 0x9E37_79B9L;
   /** Smallest product (multiply-adds) worth sampling for the sparse kernel. */
-  private static final long SPARSE_MIN_MACS = 1L << 16;
+  private static final long SPARSE_MIN_MACS = 1L << 20;
   /**
    * Largest left operand (entries) for the sparse kernel: its per-thread index and value lists
    * take 8 bytes an entry (32 MiB here). Larger products are dense, where BLAS is efficient.
@@ -40,8 +40,7 @@ final class DirectGemm {
   /** {@code out[m,n] = op(a)[m,k] * op(b)[k,n]}; arguments checked, none of m, n, k zero. */
   static void multiply(Object aArray, boolean transA, Object bArray, boolean transB,
       Object outArray, int m, int n, int k, int parts) {
-    if (outArray instanceof float[] && !transB && (long) m * n * k >= SPARSE_MIN_MACS
-        && (long) m * k <= SPARSE_MAX_ENTRIES && mostlyZeros((float[]) aArray, (long) m * k)) {
+    if (usesSparseKernel(aArray, transB, m, n, k)) {
       sparse((float[]) aArray, transA, (float[]) bArray, (float[]) outArray, m, n, k, parts);
       return;
     }
@@ -55,6 +54,12 @@ final class DirectGemm {
           aArray, 0, transA ? m : k, bArray, transB ? lo * k : lo, transB ? k : n,
           outArray, lo, n));
     }
+  }
+
+  /** Whether {@link #multiply} takes the sparse kernel for these operands. */
+  static boolean usesSparseKernel(Object aArray, boolean transB, int m, int n, int k) {
+    return aArray instanceof float[] && !transB && (long) m * n * k >= SPARSE_MIN_MACS
+        && (long) m * k <= SPARSE_MAX_ENTRIES && mostlyZeros((float[]) aArray, (long) m * k);
   }
 
   private static void dense(boolean transA, boolean transB, int m, int n, int k, Object a,
