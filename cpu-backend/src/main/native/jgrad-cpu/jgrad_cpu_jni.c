@@ -33,6 +33,7 @@ void jg_sparse_mm_ta_avx2(int, int, int, const float *, size_t, const float *, s
     size_t, int *, int *, float *);
 void jg_sparse_mm_ta_base(int, int, int, const float *, size_t, const float *, size_t, float *,
     size_t, int *, int *, float *);
+void jg_sparse_init_avx2(void);
 
 static sgemm_fn sgemm;
 static dgemm_fn dgemm;
@@ -66,6 +67,7 @@ JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_bind(JNIEnv *env, jclass 
   }
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    jg_sparse_init_avx2();
     sparse_mm = jg_sparse_mm_avx2;
     sparse_mm_ta = jg_sparse_mm_ta_avx2;
   }
@@ -111,8 +113,8 @@ DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, dgemm)
 
 /*
  * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a; op(a) = a stored [m,k], or a^T with a
- * stored [k,m] when transA. Scratch from the caller: idx and val of at least m * k entries
- * (k for the plain case), start of at least m + 1 (transA only).
+ * stored [k,m] when transA. Scratch from the caller: idx and val of at least m * k + m + 8
+ * entries (k + 8 for the plain case), start of at least m + 1 (transA only).
  */
 JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jclass cls,
     jboolean transA, jint m, jint n, jint k, jfloatArray a, jint aOff, jint lda, jfloatArray b,

@@ -29,45 +29,59 @@ static inline void store8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
 
 static inline v8 splat8(float s) { return (v8){s, s, s, s, s, s, s, s}; }
 
-/*
- * Calls visit(p) for each nonzero entry row[p] of row[0..k), in order of p. With AVX2 the zeros
- * are skipped 8 at a time (unordered-or-not-equal: a NaN counts as nonzero).
- */
 #ifdef __AVX2__
-#define FOR_EACH_NONZERO(row, k, p, visit)                                                   \
-  do {                                                                                       \
-    const __m256 zero_ = _mm256_setzero_ps();                                                \
-    int base_ = 0;                                                                           \
-    for (; base_ + 8 <= (k); base_ += 8) {                                                   \
-      unsigned mask_ = (unsigned) _mm256_movemask_ps(                                        \
-          _mm256_cmp_ps(_mm256_loadu_ps((row) + base_), zero_, _CMP_NEQ_UQ));                \
-      while (mask_ != 0) {                                                                   \
-        int p = base_ + __builtin_ctz(mask_);                                                \
-        mask_ &= mask_ - 1;                                                                  \
-        visit;                                                                               \
-      }                                                                                      \
-    }                                                                                        \
-    for (int p = base_; p < (k); p++) {                                                      \
-      if (!((row)[p] == 0.0f)) {                                                             \
-        visit;                                                                               \
-      }                                                                                      \
-    }                                                                                        \
-  } while (0)
-#else
-#define FOR_EACH_NONZERO(row, k, p, visit) \
-  do {                                     \
-    for (int p = 0; p < (k); p++) {        \
-      if (!((row)[p] == 0.0f)) {           \
-        visit;                             \
-      }                                    \
-    }                                      \
-  } while (0)
+/* COMPRESS[mask] lists the set bits of an 8-bit mask, lowest first: a lane permutation. */
+static int COMPRESS[256][8];
+
+static void init_compress(void) {
+  for (int mask = 0; mask < 256; mask++) {
+    int n = 0;
+    for (int lane = 0; lane < 8; lane++) {
+      if (mask & (1 << lane)) {
+        COMPRESS[mask][n++] = lane;
+      }
+    }
+    while (n < 8) {
+      COMPRESS[mask][n++] = 0;
+    }
+  }
+}
 #endif
 
-/* Writes the nonzero entries of row[0..k) to (idx, val) and returns how many. */
+/* Prepares the tables of this build of the kernels; called once before any product. */
+void NAME(jg_sparse_init)(void) {
+#ifdef __AVX2__
+  init_compress();
+#endif
+}
+
+/*
+ * Writes the nonzero entries of row[0..k) to (idx, val) and returns how many. With AVX2, 8
+ * entries at a time without branches: a compare gives the mask of nonzero lanes, and a table
+ * permutation packs them to the front of a full 8-lane store. So idx and val need room for
+ * k + 8 entries.
+ */
 static int nonzeros(const float *row, int k, int *idx, float *val) {
-  int nnz = 0;
-  FOR_EACH_NONZERO(row, k, p, (idx[nnz] = p, val[nnz++] = row[p]));
+  int nnz = 0, p = 0;
+#ifdef __AVX2__
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (; p + 8 <= k; p += 8) {
+    __m256 v = _mm256_loadu_ps(row + p);
+    /* unordered-or-not-equal: a NaN counts as nonzero */
+    int mask = _mm256_movemask_ps(_mm256_cmp_ps(v, zero, _CMP_NEQ_UQ));
+    __m256i perm = _mm256_loadu_si256((const __m256i *) COMPRESS[mask]);
+    _mm256_storeu_si256((__m256i *) (idx + nnz),
+        _mm256_add_epi32(_mm256_permutevar8x32_epi32(lanes, perm), _mm256_set1_epi32(p)));
+    _mm256_storeu_ps(val + nnz, _mm256_permutevar8x32_ps(v, perm));
+    nnz += __builtin_popcount((unsigned) mask);
+  }
+#endif
+  for (; p < k; p++) {
+    idx[nnz] = p;
+    val[nnz] = row[p];
+    nnz += !(row[p] == 0.0f);
+  }
   return nnz;
 }
 
@@ -149,7 +163,7 @@ static void sparse_row(const int *idx, const float *val, int nnz, const float *b
   }
 }
 
-/* c[m,n] = a[m,k] b[k,n]. Scratch: idx and val of k entries each. */
+/* c[m,n] = a[m,k] b[k,n]. Scratch: idx and val of k + 8 entries each. */
 void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const float *b,
     size_t ldb, float *c, size_t ldc, int *idx, float *val) {
   for (int i = 0; i < m; i++) {
@@ -160,12 +174,14 @@ void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const f
 
 /*
  * c[m,n] = a^T b with a stored [k,m] and b [k,n]. The nonzeros of a are first regrouped by
- * column (a counting sort into compressed columns: start[m + 1], idx and val of k * m entries),
- * so each output row is then accumulated in registers like a row of jg_sparse_mm, with b (the
- * small operand) read from cache.
+ * column (a counting sort into compressed columns: start[m + 1], then idx and val of k * m
+ * entries followed by room for one row's m + 8), so each output row is then accumulated in
+ * registers like a row of jg_sparse_mm, with b (the small operand) read from cache.
  */
 void NAME(jg_sparse_mm_ta)(int m, int n, int k, const float *a, size_t lda, const float *b,
     size_t ldb, float *c, size_t ldc, int *start, int *idx, float *val) {
+  int *row_idx = idx + (size_t) k * m;
+  float *row_val = val + (size_t) k * m;
   memset(start, 0, (size_t) (m + 1) * sizeof(int));
   for (int i = 0; i < k; i++) {
     const float *ar = a + (size_t) i * lda;
@@ -178,8 +194,12 @@ void NAME(jg_sparse_mm_ta)(int m, int n, int k, const float *a, size_t lda, cons
   }
   /* fill: start[p] walks forward through column p's slots, then is restored below */
   for (int i = 0; i < k; i++) {
-    const float *ar = a + (size_t) i * lda;
-    FOR_EACH_NONZERO(ar, m, p, (idx[start[p]] = i, val[start[p]++] = ar[p]));
+    int nnz = nonzeros(a + (size_t) i * lda, m, row_idx, row_val);
+    for (int q = 0; q < nnz; q++) {
+      int at = start[row_idx[q]]++;
+      idx[at] = i;
+      val[at] = row_val[q];
+    }
   }
   for (int p = m; p > 0; p--) {
     start[p] = start[p - 1];

@@ -112,7 +112,9 @@ final class DirectGemm {
 
     SparseScratch ensure(int rows, int k, boolean transA) {
       int starts = transA ? rows + 1 : 1;
-      int entries = transA ? rows * k : k; // at most SPARSE_MAX_ENTRIES
+      // plain: one row's nonzeros (k) plus 8 for the kernel's full-width stores; transposed:
+      // every column's nonzeros (rows * k) plus one row's (rows + 8); at most SPARSE_MAX_ENTRIES
+      int entries = transA ? rows * k + rows + 8 : k + 8;
       if (start.length < starts) {
         start = new int[starts];
       }
