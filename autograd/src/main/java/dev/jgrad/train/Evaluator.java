@@ -23,27 +23,39 @@ import dev.jgrad.nn.Module;
 public final class Evaluator {
   private Evaluator() {}
 
+  /**
+   * The mean loss and the accuracy of {@code model} on {@code data}. Each batch's values stay on
+   * the device until the pass is over; then one read brings them all to the host.
+   */
   public static Evaluation evaluate(Module model, Dataset data, LossFunction loss, int batchSize) {
     checkNotNull(model, "model is null");
     checkNotNull(loss, "loss is null");
     checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
     DataLoader inOrder = DataLoader.builder(data).batchSize(batchSize).shuffle(false).build();
-    double lossSum = 0;
-    long correct = 0;
-    try (NoGrad ignored = NoGrad.scope()) {
+    try (NoGrad ignored = NoGrad.scope();
+        BatchMetrics metrics = new BatchMetrics(inOrder.batchCount(), (batch, value) -> { })) {
       for (Batch b : inOrder.epoch(0)) {
         try (TensorScope batchScope = TensorScope.open()) { // frees each batch's activations
           Tensor output = model.forward(b.inputs());
-          lossSum += loss.compute(output, b.targets()).item() * b.size();
-          correct += countCorrect(output, b.targets());
+          metrics.record(loss.compute(output, b.targets()), countCorrectOnDevice(output,
+              b.targets()), b.size());
         }
       }
+      int n = metrics.recorded(); // every sample: the in-order loader keeps the last batch
+      return new Evaluation(metrics.meanLoss(n), metrics.accuracy(n), data.size());
     }
-    return new Evaluation(lossSum / data.size(), (double) correct / data.size(), data.size());
   }
 
   /** How many rows of {@code output} have their highest score at the target class. */
   public static long countCorrect(Tensor output, Tensor targets) {
+    return Math.round(countCorrectOnDevice(output, targets).item());
+  }
+
+  /**
+   * {@link #countCorrect} as a one-element tensor on the output's backend, so that it can be
+   * summed or stored there without waiting for the device.
+   */
+  public static Tensor countCorrectOnDevice(Tensor output, Tensor targets) {
     checkArgument(output.rank() == 2, "accuracy needs scores [batch, classes], got %s",
         output.shape());
     Tensor labels = targets.rank() == 2 ? targets.argmax(1) : targets;
@@ -52,6 +64,6 @@ public final class Evaluator {
         output.shape(), targets.shape());
     Tensor predicted = output.argmax(1);
     Tensor sameDtype = labels.dtype() == predicted.dtype() ? labels : labels.to(predicted.dtype());
-    return Math.round(predicted.eq(sameDtype).sum().item());
+    return predicted.eq(sameDtype).sum();
   }
 }

@@ -36,10 +36,11 @@ public final class ProgressListener implements TrainingListener {
     bar = new ProgressBar("epoch " + epoch + "/" + epochs, batches, out, terminal);
   }
 
+  /** The running loss is read from the device only when the bar redraws or logs a line. */
   @Override
-  public void onBatchEnd(int epoch, int batch, int batches, int batchSize, double batchLoss) {
-    bar.step(batchSize, batchLoss);
-    if (batch == batches) {
+  public void onBatchEnd(StepProgress progress) {
+    bar.step(progress.batchSize(), progress::meanLoss);
+    if (progress.batch() == progress.batches()) {
       bar.finish(); // before the evaluation, so the epoch's summary line comes after the bar
     }
   }

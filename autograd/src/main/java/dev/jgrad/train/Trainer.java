@@ -19,8 +19,11 @@ import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Trains a classifier for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
@@ -48,6 +51,20 @@ import java.util.Map;
  * <p>Each step (forward, loss, backward, in-place optimizer update) runs in a {@link TensorScope}
  * that releases every buffer it computed, gradients included, so nothing of one step outlives it
  * and memory stays flat across epochs, on the GPU as on the CPU.
+ *
+ * <p>When the host waits for the device: not inside a step. Each step's loss and number of
+ * correct predictions are copied into per-epoch vectors on the device (see {@link StepProgress}),
+ * so a GPU can run steps ahead of the host. They are read, all batches so far in one download,
+ * only
+ * <ul>
+ *   <li>when a listener reads {@link StepProgress}'s loss or accuracy ({@link ProgressListener}:
+ *       when its bar redraws, at most 10 times a second on a terminal, 10 lines per epoch
+ *       otherwise), or overrides the deprecated per-batch-loss {@code onBatchEnd} (every batch);
+ *   <li>at the end of each epoch, for its metrics, which are the sums that reading every batch
+ *       gave; a loss that is not finite stops training then (or at an earlier read), naming its
+ *       batch;
+ *   <li>by the evaluation after each epoch (once per pass), and by checkpoints and reports.
+ * </ul>
  */
 public final class Trainer {
   /** Names of the files {@link Builder#reportTo} writes. */
@@ -65,6 +82,9 @@ public final class Trainer {
   private final String title;
   private final Path checkpoint;
   private final List<TrainingListener> listeners;
+  /** Listeners overriding the deprecated per-batch-loss callback, which reads every batch. */
+  private final Set<TrainingListener> everyBatchLoss =
+      Collections.newSetFromMap(new IdentityHashMap<>());
   private MetricsHistory history = new MetricsHistory();
   private int completedEpochs;
 
@@ -80,6 +100,21 @@ public final class Trainer {
     this.title = b.title;
     this.checkpoint = b.checkpoint;
     this.listeners = List.copyOf(b.listeners);
+    for (TrainingListener l : listeners) {
+      if (overridesPerBatchLoss(l)) {
+        everyBatchLoss.add(l);
+      }
+    }
+  }
+
+  private static boolean overridesPerBatchLoss(TrainingListener l) {
+    try {
+      return l.getClass().getMethod("onBatchEnd", int.class, int.class, int.class, int.class,
+          double.class).getDeclaringClass() != TrainingListener.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError("TrainingListener declares onBatchEnd(int, int, int, int, double)",
+          e);
+    }
   }
 
   public static Builder builder() {
@@ -147,37 +182,34 @@ public final class Trainer {
     for (TrainingListener l : listeners) {
       l.onEpochStart(epoch + 1, epochs, batches, train.samplesPerEpoch());
     }
-    double lossSum = 0;
-    long correct = 0;
-    int samples = 0;
-    int done = 0;
-    for (Batch batch : train.epoch(epoch)) {
-      double batchLoss;
-      // Every tensor the step computes (batch, activations, gradients, temporaries) is released
-      // when the scope closes, so device memory does not wait for the garbage collector.
-      try (TensorScope step = TensorScope.open()) {
-        Tensor output = model.forward(batch.inputs());
-        Tensor l = loss.compute(output, batch.targets());
-        l.backward();
-        optimizer.step();
-        model.zeroGrad();
-        batchLoss = l.item();
-        checkState(Double.isFinite(batchLoss), "the loss became %s at epoch %s, batch %s; lower"
-            + " the learning rate (now %s)", batchLoss, epoch + 1, done + 1,
-            optimizer.learningRate());
-        try (NoGrad ignored = NoGrad.scope()) {
-          correct += Evaluator.countCorrect(output, batch.targets());
+    BatchMetrics metrics = new BatchMetrics(batches, (batch, value) -> {
+      throw new IllegalStateException(String.format("the loss became %s at epoch %s, batch %s;"
+          + " lower the learning rate (now %s)", value, epoch + 1, batch,
+          optimizer.learningRate()));
+    });
+    double trainLoss;
+    double trainAccuracy;
+    try (metrics) {
+      for (Batch batch : train.epoch(epoch)) {
+        // Every tensor the step computes (activations, gradients, temporaries) is released when
+        // the scope closes, so device memory does not wait for the garbage collector. The loss
+        // and the correct count are copied out on the device first: nothing here waits for it.
+        try (TensorScope step = TensorScope.open()) {
+          Tensor output = model.forward(batch.inputs());
+          Tensor l = loss.compute(output, batch.targets());
+          l.backward();
+          optimizer.step();
+          model.zeroGrad();
+          try (NoGrad ignored = NoGrad.scope()) {
+            metrics.record(l, Evaluator.countCorrectOnDevice(output, batch.targets()),
+                batch.size());
+          }
         }
+        notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
       }
-      lossSum += batchLoss * batch.size();
-      samples += batch.size();
-      done++;
-      for (TrainingListener listener : listeners) {
-        listener.onBatchEnd(epoch + 1, done, batches, batch.size(), batchLoss);
-      }
+      trainLoss = metrics.meanLoss(metrics.recorded());
+      trainAccuracy = metrics.accuracy(metrics.recorded());
     }
-    double trainLoss = lossSum / samples;
-    double trainAccuracy = (double) correct / samples;
     double testLoss = Double.NaN;
     double testAccuracy = Double.NaN;
     if (test != null) {
@@ -187,6 +219,17 @@ public final class Trainer {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds);
+  }
+
+  @SuppressWarnings("deprecation") // the old callback, for the listeners that override it
+  private void notifyBatchEnd(StepProgress progress) {
+    for (TrainingListener listener : listeners) {
+      listener.onBatchEnd(progress);
+      if (everyBatchLoss.contains(listener)) {
+        listener.onBatchEnd(progress.epoch(), progress.batch(), progress.batches(),
+            progress.batchSize(), progress.batchLoss());
+      }
+    }
   }
 
   /** Options of a {@link Trainer}; model, loss, optimizer, training data, epochs are required. */

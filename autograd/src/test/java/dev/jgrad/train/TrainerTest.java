@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
 import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TensorScope;
+import dev.jgrad.autograd.TestBackends;
+import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Mlp;
@@ -126,6 +133,95 @@ class TrainerTest {
   }
 
   @Test
+  void epochMetricsAreExactlyThoseOfReadingEveryBatch() throws IOException {
+    MetricsHistory h = trainer(net(), 3).build().fit();
+    // The loop the trainer ran before its metrics stayed on the device: read every batch.
+    Sequential net = net();
+    Momentum optimizer = new Momentum(net.namedParameters(), 0.05);
+    DataLoader loader = DataLoader.builder(TRAIN).batchSize(32).seed(11).build();
+    for (int epoch = 0; epoch < 3; epoch++) {
+      double lossSum = 0;
+      long correct = 0;
+      int samples = 0;
+      for (Batch batch : loader.epoch(epoch)) {
+        try (TensorScope step = TensorScope.open()) {
+          Tensor output = net.forward(batch.inputs());
+          Tensor l = Losses.softmaxCrossEntropyLabels(output, batch.targets());
+          l.backward();
+          optimizer.step();
+          net.zeroGrad();
+          lossSum += l.item() * batch.size();
+          try (NoGrad ignored = NoGrad.scope()) {
+            correct += Evaluator.countCorrect(output, batch.targets());
+          }
+        }
+        samples += batch.size();
+      }
+      double testLoss;
+      long testCorrect;
+      try (NoGrad ignored = NoGrad.scope(); TensorScope eval = TensorScope.open()) {
+        Tensor output = net.forward(TEST.inputs()); // the whole test set is one batch of 1000
+        testLoss = Losses.softmaxCrossEntropyLabels(output, TEST.targets()).item();
+        testCorrect = Evaluator.countCorrect(output, TEST.targets());
+      }
+      EpochMetrics m = h.epochs().get(epoch);
+      assertEquals(lossSum / samples, m.trainLoss(), 0.0, "train loss of epoch " + m.epoch());
+      assertEquals((double) correct / samples, m.trainAccuracy(), 0.0, "train accuracy");
+      // (loss times batch size, summed, over the set's size: the evaluation's arithmetic)
+      assertEquals(testLoss * TEST.size() / TEST.size(), m.testLoss(), 0.0, "test loss");
+      assertEquals((double) testCorrect / TEST.size(), m.testAccuracy(), 0.0, "test accuracy");
+    }
+  }
+
+  @Test
+  void nothingIsReadFromTheDeviceInsideTheSteps() throws IOException {
+    int[] downloads = new int[1];
+    Backend counting = TestBackends.renamedCpu("counting", method -> {
+      if (method.equals("download")) {
+        downloads[0]++;
+      }
+    });
+    try (Backends.Scope onIt = Backends.use(counting)) {
+      Dataset train = Dataset.of(TRAIN.inputs().to(counting), TRAIN.targets().to(counting));
+      int[] steps = new int[1];
+      TrainingListener quiet = new TrainingListener() {
+        @Override
+        public void onBatchEnd(StepProgress progress) {
+          steps[0]++;
+        }
+      };
+      Sequential net = net();
+      assertSame(counting, net.parameters().get(0).backend());
+      Trainer t = Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
+          .optimizer(new Momentum(net.namedParameters(), 0.05))
+          .train(DataLoader.builder(train).batchSize(32).seed(11).build())
+          .epochs(2).listener(quiet).build();
+      downloads[0] = 0;
+      MetricsHistory h = t.fit();
+      assertEquals(2 * 19, steps[0]);
+      assertEquals(2 * 2, downloads[0], "the losses and correct counts once per epoch, at its end");
+      assertTrue(h.last().trainAccuracy() > 0.9, "trained: " + h.last());
+
+      // a listener on the deprecated per-batch-loss callback still gets every batch's loss
+      List<Double> losses = new ArrayList<>();
+      TrainingListener everyBatch = new TrainingListener() {
+        @Override
+        public void onBatchEnd(int epoch, int batch, int batches, int size, double loss) {
+          losses.add(loss);
+        }
+      };
+      Sequential other = net();
+      downloads[0] = 0;
+      Trainer.builder().model(other).loss(Losses::softmaxCrossEntropyLabels)
+          .optimizer(new Momentum(other.namedParameters(), 0.05))
+          .train(DataLoader.builder(train).batchSize(32).seed(11).build())
+          .epochs(1).listener(everyBatch).build().fit();
+      assertEquals(19, losses.size());
+      assertEquals(2 * 19, downloads[0], "read at every batch, for that listener");
+    }
+  }
+
+  @Test
   void resumingBeyondTheEpochsAskedForFailsClearly() throws IOException {
     Path ckpt = dir.resolve("ckpt.safetensors");
     trainer(net(), 3).checkpointTo(ckpt).build().fit();
@@ -140,6 +236,8 @@ class TrainerTest {
     Trainer t = trainer(net, 3).optimizer(new Sgd(net.namedParameters(), 1e30)).build();
     IllegalStateException e = assertThrows(IllegalStateException.class, t::fit);
     assertTrue(e.getMessage().contains("lower the learning rate"), e.getMessage());
+    assertTrue(e.getMessage().matches("the loss became \\S+ at epoch 1, batch \\d+;.*"),
+        e.getMessage());
   }
 
   @Test

@@ -7,10 +7,10 @@ import dev.jgrad.api.op.OpRegistry;
 
 /**
  * The CPU kernel of {@code jgrad::bias_activation}, {@code out = act(x + bias)} over
- * {@code x [rows, cols]}: row by row, the bias is added and the activation applied while the row
- * is still in the L1 cache, so the activations cross memory once instead of twice (add, then
- * activation) and no temporary is allocated. The arithmetic is that of the {@code add} and unary
- * primitives, so the result is bit for bit the unfused one.
+ * {@code x [rows, cols]}: row by row, the bias is added and the activation applied in one loop
+ * while the row is in the L1 cache, so the activations cross memory once instead of twice (add,
+ * then activation) and no temporary tensor is allocated. The arithmetic is that of the
+ * {@code add} and unary primitives, so the result is bit for bit the unfused one.
  *
  * <p>Runs on the calling thread: one pass over a layer's activations costs about as much as
  * handing work to another core for the layer sizes it is used with.
@@ -34,76 +34,78 @@ public final class CpuBiasActivationKernels implements OpProvider {
     String act = c.attrs().getString(ACTIVATION);
     if (x.dtype() == DType.FLOAT32) {
       float[] xs = x.floats();
-      float[] bs = bias.floats();
       float[] os = out.floats();
+      float[] row = new float[cols];
       for (int from = 0; from < rows * cols; from += cols) {
-        addRow(xs, bs, os, from, cols);
-        activateRow(act, os, from, from + cols);
+        System.arraycopy(xs, from, row, 0, cols);
+        biasActivation(act, row, bias.floats());
+        System.arraycopy(row, 0, os, from, cols);
       }
     } else {
       double[] xs = x.doubles();
-      double[] bs = bias.doubles();
       double[] os = out.doubles();
+      double[] row = new double[cols];
       for (int from = 0; from < rows * cols; from += cols) {
-        addRow(xs, bs, os, from, cols);
-        activateRow(act, os, from, from + cols);
+        System.arraycopy(xs, from, row, 0, cols);
+        biasActivation(act, row, bias.doubles());
+        System.arraycopy(row, 0, os, from, cols);
       }
     }
   }
 
-  private static void addRow(float[] x, float[] bias, float[] out, int from, int cols) {
-    for (int j = 0; j < cols; j++) {
-      out[from + j] = x[from + j] + bias[j];
-    }
-  }
-
-  /** The activation in place over {@code out[from, to)}, as the unary primitive computes it. */
-  private static void activateRow(String act, float[] out, int from, int to) {
+  /**
+   * {@code row[j] = act(row[j] + bias[j])} in place, the activation as the unary primitive
+   * computes it. The row is a scratch copy so that every array is indexed by the same {@code j},
+   * which C2 vectorizes; indexing the output at the row's offset instead, it does not (about half
+   * the speed in a loop benchmark of a [100, 100] relu layer).
+   */
+  private static void biasActivation(String act, float[] row, float[] bias) {
     switch (act) {
-      case "identity" -> { }
+      case "identity" -> {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = row[j] + bias[j];
+        }
+      }
       case "relu" -> {
-        for (int i = from; i < to; i++) {
-          out[i] = Math.max(out[i], 0f);
+        for (int j = 0; j < row.length; j++) {
+          row[j] = Math.max(row[j] + bias[j], 0f);
         }
       }
       case "sigmoid" -> {
-        for (int i = from; i < to; i++) {
-          out[i] = (float) (1.0 / (1.0 + Math.exp(-out[i])));
+        for (int j = 0; j < row.length; j++) {
+          row[j] = (float) (1.0 / (1.0 + Math.exp(-(row[j] + bias[j]))));
         }
       }
       case "tanh" -> {
-        for (int i = from; i < to; i++) {
-          out[i] = (float) Math.tanh(out[i]);
+        for (int j = 0; j < row.length; j++) {
+          row[j] = (float) Math.tanh(row[j] + bias[j]);
         }
       }
       default -> throw unknown(act);
     }
   }
 
-  // The FLOAT64 twins of the two loops above (Java has no generics over primitive arrays).
-
-  private static void addRow(double[] x, double[] bias, double[] out, int from, int cols) {
-    for (int j = 0; j < cols; j++) {
-      out[from + j] = x[from + j] + bias[j];
-    }
-  }
-
-  private static void activateRow(String act, double[] out, int from, int to) {
+  /** The FLOAT64 twin of the loops above (Java has no generics over primitive arrays). */
+  private static void biasActivation(String act, double[] row, double[] bias) {
     switch (act) {
-      case "identity" -> { }
+      case "identity" -> {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = row[j] + bias[j];
+        }
+      }
       case "relu" -> {
-        for (int i = from; i < to; i++) {
-          out[i] = Math.max(out[i], 0.0);
+        for (int j = 0; j < row.length; j++) {
+          row[j] = Math.max(row[j] + bias[j], 0.0);
         }
       }
       case "sigmoid" -> {
-        for (int i = from; i < to; i++) {
-          out[i] = 1.0 / (1.0 + Math.exp(-out[i]));
+        for (int j = 0; j < row.length; j++) {
+          row[j] = 1.0 / (1.0 + Math.exp(-(row[j] + bias[j])));
         }
       }
       case "tanh" -> {
-        for (int i = from; i < to; i++) {
-          out[i] = Math.tanh(out[i]);
+        for (int j = 0; j < row.length; j++) {
+          row[j] = Math.tanh(row[j] + bias[j]);
         }
       }
       default -> throw unknown(act);

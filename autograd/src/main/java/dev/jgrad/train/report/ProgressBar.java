@@ -7,6 +7,7 @@ import com.google.common.base.Ticker;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
 
 /**
  * A per-epoch progress bar: batches done of total, samples per second, running mean loss and
@@ -27,6 +28,10 @@ import java.util.Locale;
  * <p>Terminal output looks like
  * {@code epoch 3/10 [=========>          ]  220/469  47%  5,310 samples/s  loss 0.3412  ETA 0:05}.
  * Safe to call from several threads (each call is synchronized), though one is the usual case.
+ *
+ * <p>A loss that is costly to read (on a GPU, every read waits for the device) is given as a
+ * {@link DoubleSupplier} of the running mean instead ({@link #step(int, DoubleSupplier)}): the
+ * bar asks for it only when it draws.
  */
 public final class ProgressBar implements AutoCloseable {
   /** Redraws on a terminal are at least this far apart: 10 per second. */
@@ -46,6 +51,7 @@ public final class ProgressBar implements AutoCloseable {
   private long samples;
   private double lossSum; // weighted by samples, for the running mean
   private long lossSamples;
+  private DoubleSupplier meanLoss; // when set, the running mean comes from here, read on drawing
   private long lastDrawNanos;
   private boolean drawn;
   private int lastLength;
@@ -92,12 +98,27 @@ public final class ProgressBar implements AutoCloseable {
    */
   public synchronized void step(int batchSamples, double batchLoss) {
     checkArgument(batchSamples >= 0, "batchSamples is %s; pass the batch size", batchSamples);
-    batches++;
-    samples += batchSamples;
     if (!Double.isNaN(batchLoss)) {
       lossSum += batchLoss * batchSamples;
       lossSamples += batchSamples;
     }
+    advance(batchSamples);
+  }
+
+  /**
+   * Records one finished batch of {@code batchSamples} samples; {@code meanLoss} gives the mean
+   * loss per sample over all batches so far (NaN if unknown) and is called only when the bar
+   * draws, at most 10 times a second on a terminal, once per logged line otherwise.
+   */
+  public synchronized void step(int batchSamples, DoubleSupplier meanLoss) {
+    checkArgument(batchSamples >= 0, "batchSamples is %s; pass the batch size", batchSamples);
+    this.meanLoss = checkNotNull(meanLoss, "meanLoss is null; pass a supplier of the mean loss");
+    advance(batchSamples);
+  }
+
+  private void advance(int batchSamples) {
+    batches++;
+    samples += batchSamples;
     if (finished) {
       return;
     }
@@ -142,8 +163,14 @@ public final class ProgressBar implements AutoCloseable {
     finish();
   }
 
-  /** Mean loss per sample so far this epoch, NaN before the first batch with a loss. */
+  /**
+   * Mean loss per sample so far this epoch, NaN before the first batch with a loss; from the
+   * supplier of the last {@link #step(int, DoubleSupplier)} if there was one.
+   */
   public synchronized double runningLoss() {
+    if (meanLoss != null) {
+      return meanLoss.getAsDouble();
+    }
     return lossSamples == 0 ? Double.NaN : lossSum / lossSamples;
   }
 

@@ -97,6 +97,29 @@ class ProgressBarTest {
   }
 
   @Test
+  void aLossSupplierIsReadOnlyWhenTheBarDraws() {
+    for (boolean terminal : new boolean[] {true, false}) {
+      bytes.reset();
+      ProgressBar bar = bar(200, terminal);
+      int[] reads = new int[1];
+      for (int i = 0; i < 200; i++) {
+        clock.advanceMillis(10); // 100 batches per second
+        bar.step(50, () -> {
+          reads[0]++;
+          return 0.25;
+        });
+      }
+      bar.finish();
+      long draws = terminal ? output().chars().filter(c -> c == '\r').count()
+          : output().lines().count();
+      // terminal: the first draw, one per 100 ms and the final line; plain: 9 deciles and the end
+      assertEquals(draws, reads[0], "one read per draw, not per batch: " + output());
+      assertTrue(reads[0] <= (terminal ? 22 : 10), "reads: " + reads[0]);
+      assertTrue(output().contains("loss 0.2500"), output());
+    }
+  }
+
+  @Test
   void plainOutputAlsoLogsWhenBatchesAreSlow() {
     ProgressBar bar = bar(1000, false);
     for (int i = 0; i < 5; i++) {
@@ -149,6 +172,7 @@ class ProgressBarTest {
   void rejectsBadArguments() {
     assertThrows(IllegalArgumentException.class, () -> bar(0, true));
     assertThrows(IllegalArgumentException.class, () -> bar(3, true).step(-1, 0));
+    assertThrows(NullPointerException.class, () -> bar(3, true).step(1, null));
   }
 
   private static final class FakeTicker extends Ticker {

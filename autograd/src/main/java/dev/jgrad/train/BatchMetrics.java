@@ -1,0 +1,172 @@
+package dev.jgrad.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.Tensor;
+
+/**
+ * Each batch's mean loss and number of correct predictions during one pass over a dataset, kept
+ * on the device that computed them. Recording a batch queues two one-element device copies into
+ * per-pass vectors and waits for nothing, so the copied tensors may be released with their step.
+ * The host reads the vectors only when a value is asked for, in one download of every batch
+ * recorded by then, and sums them in double in batch order: exactly the sums that reading each
+ * batch's values right away gave.
+ */
+final class BatchMetrics implements AutoCloseable {
+  /** Hears of the first batch whose loss is not finite, when the losses are read. */
+  @FunctionalInterface
+  interface NonFiniteLoss {
+    /** {@code batch} counts from 1. */
+    void found(int batch, double loss);
+  }
+
+  private final int capacity;
+  private final NonFiniteLoss onNonFinite;
+  private final int[] sizes;
+  private Backend backend;
+  private DeviceBuffer losses;
+  private DeviceBuffer correct;
+  private int recorded;
+  // On the host, for the first `read` batches: each batch's values and the running sums after it.
+  private final double[] batchLoss;
+  private final double[] lossSum;
+  private final long[] correctSum;
+  private final long[] sampleSum;
+  private int read;
+  private boolean closed;
+
+  /** Room for {@code batches} batches; {@code onNonFinite} may throw to stop the pass. */
+  BatchMetrics(int batches, NonFiniteLoss onNonFinite) {
+    checkArgument(batches >= 0, "batch count must be >= 0, got %s", batches);
+    this.capacity = batches;
+    this.onNonFinite = onNonFinite;
+    this.sizes = new int[batches];
+    this.batchLoss = new double[batches];
+    this.lossSum = new double[batches + 1];
+    this.correctSum = new long[batches + 1];
+    this.sampleSum = new long[batches + 1];
+  }
+
+  /**
+   * Records the next batch: its mean {@code loss} and {@code correctCount}, one-element
+   * tensors on one backend. Only queues device work.
+   */
+  void record(Tensor loss, Tensor correctCount, int batchSize) {
+    checkState(!closed, "batch metrics already closed");
+    checkState(recorded < capacity, "room for %s batches only", capacity);
+    checkArgument(loss.size() == 1 && correctCount.size() == 1,
+        "loss and correct count must have one element each, got %s and %s", loss.shape(),
+        correctCount.shape());
+    checkArgument(loss.backend() == correctCount.backend(),
+        "loss and correct count live on different backends (%s and %s)", loss.backend().name(),
+        correctCount.backend().name());
+    if (losses == null) { // on the backend (and in the dtypes) the pass runs with
+      backend = loss.backend();
+      losses = backend.allocate(loss.dtype(), capacity);
+      correct = backend.allocate(correctCount.dtype(), capacity);
+    }
+    backend.copy(loss.buffer(), 0, losses, recorded, 1);
+    backend.copy(correctCount.buffer(), 0, correct, recorded, 1);
+    sizes[recorded++] = batchSize;
+  }
+
+  int recorded() {
+    return recorded;
+  }
+
+  /** Batch {@code batch}'s (from 1) mean loss. Reads the device if not read yet. */
+  double batchLoss(int batch) {
+    readUpTo(batch);
+    return batchLoss[batch - 1];
+  }
+
+  /** The mean loss per sample over the first {@code batches} batches. */
+  double meanLoss(int batches) {
+    readUpTo(batches);
+    return lossSum[batches] / sampleSum[batches];
+  }
+
+  /** The fraction of correct predictions over the first {@code batches} batches. */
+  double accuracy(int batches) {
+    readUpTo(batches);
+    return (double) correctSum[batches] / sampleSum[batches];
+  }
+
+  /** What a listener sees after batch {@code batch} (from 1) of epoch {@code epoch}. */
+  StepProgress progress(int epoch, int batch) {
+    int size = sizes[batch - 1];
+    return new StepProgress() {
+      @Override
+      public int epoch() {
+        return epoch;
+      }
+
+      @Override
+      public int batch() {
+        return batch;
+      }
+
+      @Override
+      public int batches() {
+        return capacity;
+      }
+
+      @Override
+      public int batchSize() {
+        return size;
+      }
+
+      @Override
+      public double batchLoss() {
+        return BatchMetrics.this.batchLoss(batch);
+      }
+
+      @Override
+      public double meanLoss() {
+        return BatchMetrics.this.meanLoss(batch);
+      }
+
+      @Override
+      public double accuracy() {
+        return BatchMetrics.this.accuracy(batch);
+      }
+    };
+  }
+
+  /** Downloads every batch recorded so far, unless the first {@code batches} are on the host. */
+  private void readUpTo(int batches) {
+    checkArgument(batches >= 1 && batches <= recorded, "batch %s not recorded; %s are",
+        batches, recorded);
+    if (batches <= read) {
+      return;
+    }
+    checkState(!closed, "batch metrics closed before batch %s was read", batches);
+    double[] l = new double[capacity];
+    double[] c = new double[capacity];
+    backend.download(losses, l); // waits for the queued steps
+    backend.download(correct, c);
+    for (int i = read; i < recorded; i++) {
+      if (!Double.isFinite(l[i])) {
+        onNonFinite.found(i + 1, l[i]);
+      }
+      batchLoss[i] = l[i];
+      lossSum[i + 1] = lossSum[i] + l[i] * sizes[i];
+      correctSum[i + 1] = correctSum[i] + Math.round(c[i]);
+      sampleSum[i + 1] = sampleSum[i] + sizes[i];
+    }
+    read = recorded;
+  }
+
+  /** Frees the device vectors; what was read stays readable. */
+  @Override
+  public void close() {
+    if (!closed && losses != null) {
+      losses.close();
+      correct.close();
+    }
+    closed = true;
+  }
+}
