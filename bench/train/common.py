@@ -33,8 +33,18 @@ def batches(n, batch, rng):
         yield perm[start:start + batch]
 
 
-def report(name, epochs_seconds, samples_per_epoch):
-    # The first epoch warms up; report the best of the rest, and the median.
-    rates = sorted(samples_per_epoch / s for s in epochs_seconds[1:])
+def report(name, epochs_seconds, samples_per_epoch, warmup):
+    """Best and median samples/s over the epochs after `warmup`, and over the whole run."""
+    rates = sorted(samples_per_epoch / s for s in epochs_seconds[warmup:])
+    whole = samples_per_epoch * len(epochs_seconds) / sum(epochs_seconds)
     print(f"{name}: best {rates[-1]:,.0f} samples/s, median {rates[len(rates) // 2]:,.0f} "
-          f"samples/s over {len(rates)} timed epochs")
+          f"samples/s over epochs {warmup + 1}-{len(epochs_seconds)}; whole run {whole:,.0f} "
+          f"samples/s")
+
+
+def epochs_and_warmup(argv):
+    """[EPOCHS] [WARMUP] from the command line: all epochs run, the first WARMUP are not ranked."""
+    epochs = int(argv[1]) if len(argv) > 1 else 40
+    warmup = int(argv[2]) if len(argv) > 2 else 20
+    assert 0 <= warmup < epochs, "need WARMUP < EPOCHS"
+    return epochs, warmup

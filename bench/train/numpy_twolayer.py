@@ -1,14 +1,14 @@
 """Peer benchmark: the 784-100-10 MLP in NumPy, in the style of the book's TwoLayerNet
 (Affine -> Relu -> Affine -> SoftmaxWithLoss layers, backward by hand), trained with SGD.
 
-    python3 bench/train/numpy_twolayer.py [EPOCHS]
+    python3 bench/train/numpy_twolayer.py [EPOCHS] [WARMUP]
 """
 import sys
 import time
 
 import numpy as np
 
-from common import batches, load_train, report
+from common import batches, epochs_and_warmup, load_train, report
 
 LR = 0.1
 BATCH = 100
@@ -56,7 +56,7 @@ class TwoLayerNet:
 
 
 def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    epochs, warmup = epochs_and_warmup(sys.argv)
     x, t = load_train()
     rng = np.random.default_rng(0)
     net = TwoLayerNet(rng)
@@ -66,7 +66,7 @@ def main():
         for idx in batches(len(x), BATCH, rng):
             net.step(x[idx], t[idx])
         seconds.append(time.perf_counter() - start)
-    report("numpy TwoLayerNet", seconds, (len(x) // BATCH) * BATCH)
+    report("numpy TwoLayerNet", seconds, (len(x) // BATCH) * BATCH, warmup)
 
 
 if __name__ == "__main__":

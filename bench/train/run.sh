@@ -2,15 +2,20 @@
 # Training throughput of the 784-100-10 MLP (batch 100, SGD lr 0.1, embedded MNIST train split)
 # in jgrad, NumPy (the book's TwoLayerNet) and PyTorch eager, side by side in one run.
 #
-#   bench/train/run.sh [EPOCHS] [ROUNDS]
+#   bench/train/run.sh [EPOCHS] [WARMUP] [ROUNDS]
+#
+# Each program trains EPOCHS epochs and ranks those after the first WARMUP (jgrad's JIT compiles
+# the step over the first epochs; the peers get the same treatment), and also reports the whole
+# run, warm-up included.
 #
 # PyTorch runs from $TORCH_PYTHON (default /tmp/torchenv/bin/python; see ../shared/README.md for
 # installing torch 2.13.0+cpu from local wheels); it is skipped with a note when missing.
 # The three alternate ROUNDS times so that a burst of load on this shared machine hits all alike.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-epochs="${1:-20}"
-rounds="${2:-3}"
+epochs="${1:-40}"
+warmup="${2:-20}"
+rounds="${3:-3}"
 torch_python="${TORCH_PYTHON:-/tmp/torchenv/bin/python}"
 
 mvn -B -q install -DskipTests >/dev/null
@@ -18,11 +23,11 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(lscpu | sed -n 's/^Model name: *//p'
 echo "# $(java -version 2>&1 | head -1); numpy $(python3 -c 'import numpy; print(numpy.__version__)')"
 for round in $(seq "$rounds"); do
   echo "## round $round"
-  java -cp examples/mnist/target/jgrad-mnist.jar bench/train/TrainThroughput.java "$epochs" \
+  java -cp examples/mnist/target/jgrad-mnist.jar bench/train/TrainThroughput.java "$epochs" "$warmup" \
     2>/dev/null
-  python3 bench/train/numpy_twolayer.py "$epochs"
+  python3 bench/train/numpy_twolayer.py "$epochs" "$warmup"
   if [ -x "$torch_python" ]; then
-    "$torch_python" bench/train/torch_mlp.py "$epochs"
+    "$torch_python" bench/train/torch_mlp.py "$epochs" "$warmup"
   else
     echo "pytorch: skipped ($torch_python not found)"
   fi

@@ -1,6 +1,6 @@
 """Peer benchmark: the 784-100-10 MLP in PyTorch eager on the CPU, trained with SGD.
 
-    /tmp/torchenv/bin/python bench/train/torch_mlp.py [EPOCHS]
+    /tmp/torchenv/bin/python bench/train/torch_mlp.py [EPOCHS] [WARMUP]
 (PyTorch for CPU installs from local wheels: see ../shared/README.md.)
 """
 import sys
@@ -9,14 +9,14 @@ import time
 import numpy as np
 import torch
 
-from common import batches, load_train, report
+from common import batches, epochs_and_warmup, load_train, report
 
 LR = 0.1
 BATCH = 100
 
 
 def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    epochs, warmup = epochs_and_warmup(sys.argv)
     torch.set_num_threads(2)
     x_np, t_np = load_train()
     x = torch.from_numpy(x_np)
@@ -37,7 +37,7 @@ def main():
             loss.backward()
             opt.step()
         seconds.append(time.perf_counter() - start)
-    report(f"pytorch {torch.__version__} eager", seconds, (len(x) // BATCH) * BATCH)
+    report(f"pytorch {torch.__version__} eager", seconds, (len(x) // BATCH) * BATCH, warmup)
 
 
 if __name__ == "__main__":

@@ -13,15 +13,15 @@ import dev.jgrad.api.UnaryOp;
  */
 final class Elementwise {
   /**
-   * Elements below which a cheap op (add, mul, relu...) stays on one thread. A vectorized loop
-   * does several elements per nanosecond, so the hand-off to a worker (about a microsecond while
-   * it spins, see {@link Parallel}) and moving half the data to the other core's cache pay only
-   * from tens of thousands of elements. Measured with {@code ElementwiseThresholdBench} on the
-   * 2-core reference machine: a float add split over both cores breaks even at 16K elements and
-   * wins from 32K (5.2 to 3.6 us), relu the same; see docs/benchmarks.md. Overridable with
+   * Elements below which a cheap op (add, mul, relu...) stays on one thread. In isolation a float
+   * add split over both cores of the 2-core reference machine breaks even at 16K elements and
+   * wins from 32K (5.2 to 3.6 us; {@code ElementwiseThresholdBench}). Inside a training step it
+   * loses: between primitives the worker goes back to sleep, and waking it costs more than half a
+   * 78K-element SGD update (the 784-100-10 MLP trained faster with ops of that size on one
+   * thread, docs/benchmarks.md). So the split starts at 256K elements. Overridable with
    * {@code -Djgrad.cpu.parallelThreshold}.
    */
-  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 15);
+  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 18);
   /**
    * The same for ops that call exp/log/tanh/pow per element, tens of times slower per element:
    * splitting exp wins from 1K elements (12 to 8 us).

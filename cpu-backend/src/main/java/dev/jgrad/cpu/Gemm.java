@@ -39,11 +39,15 @@ final class Gemm {
    */
   private static final int BLAS_THREADS = Integer.getInteger("jgrad.cpu.blasThreads", 1);
   /**
-   * Multiply-adds below which a product runs on the calling thread alone: splitting costs a
-   * hand-off to the pool (a microsecond or two). Measured on the 2-core machine: a split 48^3
-   * (108K) takes 2.1 us against 2.5 us whole, 32^3 (32K) 1.0 against 0.9; docs/benchmarks.md.
+   * Multiply-adds below which a product runs on the calling thread alone. In isolation a split
+   * pays from about 64K (48^3: 2.1 us split against 2.5 us whole) and a 100x784x100 product
+   * reaches 95-135 GFLOP/s split against 76 on one core. Inside a training step it does not: the
+   * worker sleeps between products and waking it costs tens of microseconds on the reference
+   * VM, and the 784-100-10 MLP trained 15-25% faster with its products unsplit
+   * (docs/benchmarks.md). So products are split from 16M multiply-adds (a 256x256x256 product);
+   * {@code -Djgrad.cpu.gemmSplitMacs} overrides.
    */
-  private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 16);
+  private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 24);
 
   /** Why OpenBLAS could not be loaded here, or null; matmul then fails with this as the cause. */
   private static final Throwable LOAD_FAILURE = loadOpenBlas();

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MatmulTest {
   /**
    * {m, n, k}: odd and unequal so a swapped dimension or leading dimension shows; small ones run
-   * whole, large ones split by rows or by columns over the cores, down to a single row or column.
+   * whole, large ones split by rows or by columns over the cores, down to a single row or column
+   * (the build sets {@code jgrad.cpu.gemmSplitMacs} to 64K for the tests, see pom.xml).
    */
   private static final int[][] SIZES = {
       {1, 1, 1}, {2, 3, 4}, {7, 5, 3}, {3, 1, 9}, {1, 9, 3}, {33, 17, 65}, {100, 10, 784},
