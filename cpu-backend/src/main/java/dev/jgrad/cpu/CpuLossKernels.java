@@ -46,12 +46,19 @@ public final class CpuLossKernels implements OpProvider {
     CpuBuffer out = (CpuBuffer) c.output();
     float[] of = out.dtype() == dev.jgrad.api.DType.FLOAT32 ? out.floats() : null;
     double[] od = of == null ? out.doubles() : null;
+    double[] e = new double[rows.k]; // each exp once per element
     for (int r = 0; r < rows.n; r++) {
       int base = r * rows.k;
       double max = rows.max(base);
-      double sum = rows.sumExp(base, max);
+      double sum = 0;
       for (int j = 0; j < rows.k; j++) {
-        double d = (Math.exp(rows.x(base + j) - max) / sum - (j == rows.labels[r] ? 1 : 0)) * scale;
+        e[j] = Math.exp(rows.x(base + j) - max);
+        sum += e[j];
+      }
+      double rowScale = scale / sum;
+      e[rows.labels[r]] -= sum; // (e / sum - 1) * scale = (e - sum) * scale / sum
+      for (int j = 0; j < rows.k; j++) {
+        double d = e[j] * rowScale;
         if (of != null) {
           of[base + j] = (float) d;
         } else {
@@ -101,10 +108,17 @@ public final class CpuLossKernels implements OpProvider {
       return sum;
     }
 
+    /** The row's maximum; NaN if the row holds one (a plain compare: Math.max is slower). */
     double max(int base) {
       double m = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < k; j++) {
-        m = Math.max(m, x(base + j));
+        double v = x(base + j);
+        if (v > m || v != v) {
+          m = v;
+          if (v != v) {
+            return v;
+          }
+        }
       }
       return m;
     }
