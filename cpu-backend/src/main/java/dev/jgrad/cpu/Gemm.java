@@ -39,15 +39,22 @@ final class Gemm {
    */
   private static final int BLAS_THREADS = Integer.getInteger("jgrad.cpu.blasThreads", 1);
   /**
-   * Multiply-adds below which a product runs on the calling thread alone. In isolation a split
-   * pays from about 64K (48^3: 2.1 us split against 2.5 us whole) and a 100x784x100 product
-   * reaches 95-135 GFLOP/s split against 76 on one core. Inside a training step it does not: the
-   * worker sleeps between products and waking it costs tens of microseconds on the reference
-   * VM, and the 784-100-10 MLP trained 15-25% faster with its products unsplit
-   * (docs/benchmarks.md). So products are split from 16M multiply-adds (a 256x256x256 product);
-   * {@code -Djgrad.cpu.gemmSplitMacs} overrides.
+   * Multiply-adds from which a product is split over the cores when a worker is awake. Back to
+   * back, a split pays from about 64K (48^3: 2.1 us split against 2.5 us whole) and a 100x784x100
+   * product reaches 95-135 GFLOP/s split against 76 on one core (docs/benchmarks.md); inside a
+   * training step, splitting the MLP's 100K-multiply-add products cost more than it gave, so the
+   * split starts at 1M.
    */
-  private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 24);
+  private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 20);
+  /**
+   * Multiply-adds from which a product is split even when the workers sleep. Waking one costs tens
+   * of microseconds on the reference VM; inside a training step, where other primitives run
+   * between products and the workers go back to sleep, waiting for that made the 784-100-10 MLP
+   * train 15-25% slower (docs/benchmarks.md). From 16M (a 256x256x256 product) the wait is paid
+   * back. {@code -Djgrad.cpu.gemmAlwaysSplitMacs} overrides.
+   */
+  private static final long ALWAYS_SPLIT_MACS =
+      Long.getLong("jgrad.cpu.gemmAlwaysSplitMacs", 1L << 24);
 
   /** Why OpenBLAS could not be loaded here, or null; matmul then fails with this as the cause. */
   private static final Throwable LOAD_FAILURE = loadOpenBlas();
@@ -86,7 +93,7 @@ final class Gemm {
     }
     Object aArray = a.array();
     Object bArray = b.array();
-    int parts = BLAS_THREADS == 1 && (long) m * n * k >= SPLIT_MACS ? Parallel.threads() : 1;
+    int parts = BLAS_THREADS == 1 && splits((long) m * n * k) ? Parallel.threads() : 1;
     if (NativeCpu.available()) {
       DirectGemm.multiply(aArray, transA, bArray, transB, outArray, m, n, k, parts);
       return;
@@ -118,6 +125,10 @@ final class Gemm {
         s.storeOutput(outArray, lo, m, w, n);
       });
     }
+  }
+
+  private static boolean splits(long macs) {
+    return macs >= ALWAYS_SPLIT_MACS || (macs >= SPLIT_MACS && Parallel.workerAwake());
   }
 
   private static void gemm(boolean f32, boolean transA, boolean transB, int m, int n, int k,

@@ -24,7 +24,7 @@ class MatmulTest {
   /**
    * {m, n, k}: odd and unequal so a swapped dimension or leading dimension shows; small ones run
    * whole, large ones split by rows or by columns over the cores, down to a single row or column
-   * (the build sets {@code jgrad.cpu.gemmSplitMacs} to 64K for the tests, see pom.xml).
+   * (the build sets {@code jgrad.cpu.gemmAlwaysSplitMacs} to 64K for the tests, see pom.xml).
    */
   private static final int[][] SIZES = {
       {1, 1, 1}, {2, 3, 4}, {7, 5, 3}, {3, 1, 9}, {1, 9, 3}, {33, 17, 65}, {100, 10, 784},
