@@ -16,9 +16,9 @@ import java.util.Set;
  * steps instead of waiting for the garbage collector.
  *
  * <pre>{@code
- * for (Batch b : loader) {
- *   try (TensorScope step = TensorScope.open()) {
- *     Tensor loss = Losses.softmaxCrossEntropy(model.forward(b.x()), b.t());
+ * for (Batch b : loader.epoch(epoch)) {
+ *   try (b; TensorScope step = TensorScope.open()) {
+ *     Tensor loss = Losses.softmaxCrossEntropy(model.forward(b.inputs()), b.targets());
  *     loss.backward();
  *     optimizer.step();                 // updates parameters in place
  *     lossSum += loss.item();

@@ -21,9 +21,11 @@ import java.util.concurrent.Future;
  * DataLoader loader = DataLoader.builder(train).batchSize(100).seed(42).build();
  * for (int epoch = 0; epoch < 10; epoch++) {
  *   for (Batch batch : loader.epoch(epoch)) {
- *     Tensor scores = model.forward(batch.inputs());
- *     Tensor loss = Losses.softmaxCrossEntropyLabels(scores, batch.targets());
- *     ...
+ *     try (batch; TensorScope step = TensorScope.open()) { // both free their memory at the end
+ *       Tensor scores = model.forward(batch.inputs());
+ *       Tensor loss = Losses.softmaxCrossEntropyLabels(scores, batch.targets());
+ *       ...
+ *     }
  *   }
  * }
  * }</pre>
@@ -38,8 +40,9 @@ import java.util.concurrent.Future;
  * so the same seed gives the same batches, and a run resumed at epoch {@code e} sees the same
  * batches as one that never stopped.
  *
- * <p>The data stays on its backend: each batch is gathered there by {@link Tensor#indexSelect}
- * with a small index tensor; only the indices travel from the host.
+ * <p>The data stays on its backend: each batch is gathered there by {@link Tensor#indexSelect}.
+ * Only the epoch's order travels from the host, once when the loop over the epoch starts; each
+ * batch's indices are a slice of it on the backend, so a training step uploads nothing.
  */
 public final class DataLoader {
   /** One daemon thread gathers ahead for every loader: the gathers are short memory copies. */
@@ -128,23 +131,26 @@ public final class DataLoader {
     return () -> background ? new Prefetching(order, epoch) : new Gathering(order, epoch);
   }
 
-  /** Gathers batch {@code index} of an epoch in {@code order}. */
-  private Batch gather(int[] order, int index) {
+  /**
+   * Gathers batch {@code index} of an epoch whose sample order is {@code order}, a tensor on the
+   * dataset's backend: the batch's indices are a slice of it, so no step uploads anything (on a
+   * GPU an upload from the host waits for the queued work).
+   */
+  private Batch gather(Tensor order, int index) {
     int from = index * batchSize;
-    int to = Math.min(from + batchSize, order.length);
-    Tensor indices = Tensor.indices(Arrays.copyOfRange(order, from, to),
-        dataset.inputs().dtype()).to(dataset.inputs().backend());
-    return dataset.gather(indices);
+    int to = Math.min(from + batchSize, dataset.size());
+    return dataset.gather(order.slice(0, from, to - from));
   }
 
   /** Gathers each batch when asked for it. */
   private class Gathering implements Iterator<Batch> {
-    final int[] order;
+    final Tensor order;
     final int epoch;
     int next;
 
+    /** Uploads the epoch's order once, when the loop over the epoch starts. */
     Gathering(int[] order, int epoch) {
-      this.order = order;
+      this.order = Tensor.indices(order, dataset.inputs().dtype()).to(dataset.inputs().backend());
       this.epoch = epoch;
     }
 

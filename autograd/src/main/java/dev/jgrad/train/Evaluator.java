@@ -35,7 +35,7 @@ public final class Evaluator {
     try (NoGrad ignored = NoGrad.scope();
         BatchMetrics metrics = new BatchMetrics(inOrder.batchCount(), (batch, value) -> { })) {
       for (Batch b : inOrder.epoch(0)) {
-        try (TensorScope batchScope = TensorScope.open()) { // frees each batch's activations
+        try (b; TensorScope batchScope = TensorScope.open()) { // frees the batch and activations
           Tensor output = model.forward(b.inputs());
           metrics.record(loss.compute(output, b.targets()), countCorrectOnDevice(output,
               b.targets()), b.size());

@@ -191,10 +191,11 @@ public final class Trainer {
     double trainAccuracy;
     try (metrics) {
       for (Batch batch : train.epoch(epoch)) {
-        // Every tensor the step computes (activations, gradients, temporaries) is released when
-        // the scope closes, so device memory does not wait for the garbage collector. The loss
-        // and the correct count are copied out on the device first: nothing here waits for it.
-        try (TensorScope step = TensorScope.open()) {
+        // The batch and every tensor the step computes (activations, gradients, temporaries)
+        // are released when the step ends, so memory does not wait for the garbage collector.
+        // The loss and the correct count are copied out on the device first: nothing here waits
+        // for it.
+        try (batch; TensorScope step = TensorScope.open()) {
           Tensor output = model.forward(batch.inputs());
           Tensor l = loss.compute(output, batch.targets());
           l.backward();

@@ -148,4 +148,14 @@ class DataLoaderTest {
     });
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
   }
+
+  @Test
+  void aClosedBatchFreesItsTensorsAndClosingTwiceIsHarmless() {
+    Batch b = DataLoader.builder(numbered(10)).batchSize(4).build().epoch(0).iterator().next();
+    b.close();
+    b.close();
+    assertTrue(b.inputs().buffer().isClosed());
+    assertTrue(b.targets().buffer().isClosed());
+    assertThrows(IllegalStateException.class, () -> b.inputs().toFloatArray());
+  }
 }

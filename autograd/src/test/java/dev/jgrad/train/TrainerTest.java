@@ -176,9 +176,12 @@ class TrainerTest {
   @Test
   void nothingIsReadFromTheDeviceInsideTheSteps() throws IOException {
     int[] downloads = new int[1];
+    int[] uploads = new int[1];
     Backend counting = TestBackends.renamedCpu("counting", method -> {
       if (method.equals("download")) {
         downloads[0]++;
+      } else if (method.equals("upload")) {
+        uploads[0]++; // a host-to-device copy waits for the queued work on a GPU, as a read does
       }
     });
     try (Backends.Scope onIt = Backends.use(counting)) {
@@ -197,9 +200,11 @@ class TrainerTest {
           .train(DataLoader.builder(train).batchSize(32).seed(11).build())
           .epochs(2).listener(quiet).build();
       downloads[0] = 0;
+      uploads[0] = 0;
       MetricsHistory h = t.fit();
       assertEquals(2 * 19, steps[0]);
       assertEquals(2 * 2, downloads[0], "the losses and correct counts once per epoch, at its end");
+      assertEquals(2, uploads[0], "the sample order once per epoch, when the epoch starts");
       assertTrue(h.last().trainAccuracy() > 0.9, "trained: " + h.last());
 
       // a listener on the deprecated per-batch-loss callback still gets every batch's loss
