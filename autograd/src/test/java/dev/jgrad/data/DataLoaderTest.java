@@ -158,4 +158,13 @@ class DataLoaderTest {
     assertTrue(b.targets().buffer().isClosed());
     assertThrows(IllegalStateException.class, () -> b.inputs().toFloatArray());
   }
+
+  @Test
+  void aFloatDatasetTooLargeForExactFloatIndicesIsRejected() {
+    int n = (1 << 24) + 1; // the first whole number a float cannot hold
+    Dataset big = Dataset.of(Tensor.zeros(n, 1), Tensor.zeros(n));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DataLoader.builder(big).build());
+    assertTrue(e.getMessage().contains("16777217 samples"), e.getMessage());
+  }
 }
