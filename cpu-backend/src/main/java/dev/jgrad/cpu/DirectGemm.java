@@ -15,8 +15,8 @@ package dev.jgrad.cpu;
 final class DirectGemm {
   /**
    * Highest share of nonzero entries for the sparse kernel. On the 2-core AMD EPYC (AVX2 build)
-   * a 100x784x100 product with random zeros broke even with OpenBLAS at about 30% nonzero; 19%
-   * (MNIST) took 126 us against 190 us (docs/benchmarks.md).
+   * a 100x784x100 product with random zeros broke even with one-core OpenBLAS at about 30%
+   * nonzero; MNIST batches (19%) took 94-121 us against 190-207 us (docs/benchmarks.md).
    */
   static final double SPARSE_MAX_DENSITY =
       Double.parseDouble(System.getProperty("jgrad.cpu.sparseDensity", "0.25"));
