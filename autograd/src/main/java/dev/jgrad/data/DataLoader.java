@@ -147,7 +147,12 @@ public final class DataLoader {
   private Batch gather(Tensor order, int index) {
     int from = index * batchSize;
     int to = Math.min(from + batchSize, dataset.size());
-    return dataset.gather(order.slice(0, from, to - from));
+    Tensor indices = order.slice(0, from, to - from);
+    try {
+      return dataset.gather(indices);
+    } finally {
+      indices.buffer().close(); // the gather has its own copy of the samples
+    }
   }
 
   /** Gathers each batch when asked for it. */
@@ -172,6 +177,11 @@ public final class DataLoader {
       if (!hasNext()) {
         throw new NoSuchElementException("epoch " + epoch + " has " + batchCount() + " batches");
       }
+      return take();
+    }
+
+    /** The next batch, when there is one. */
+    Batch take() {
       return gather(order, next++);
     }
   }
@@ -188,10 +198,7 @@ public final class DataLoader {
     }
 
     @Override
-    public Batch next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException("epoch " + epoch + " has " + batchCount() + " batches");
-      }
+    Batch take() {
       Batch batch = ahead == null ? gather(order, next) : await(ahead);
       next++;
       int index = next;
