@@ -113,17 +113,17 @@ DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, dgemm)
 
 /*
  * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a; op(a) = a stored [m,k], or a^T with a
- * stored [k,m] when transA. Scratch from the caller: idx and val of at least m * k + m + 8
- * entries (k + 8 for the plain case), start of at least m + 1 (transA only).
+ * stored [k,m] when transA. Scratch from the caller: idx and val of at least m * (k + 8)
+ * entries when transA (k + 8 otherwise), and count (of each column's nonzeros) of at least m when transA.
  */
 JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jclass cls,
     jboolean transA, jint m, jint n, jint k, jfloatArray a, jint aOff, jint lda, jfloatArray b,
-    jint bOff, jint ldb, jfloatArray c, jint cOff, jint ldc, jintArray start, jintArray idx,
+    jint bOff, jint ldb, jfloatArray c, jint cOff, jint ldc, jintArray count, jintArray idx,
     jfloatArray val) {
   CRITICAL(float, pc, c);
   CRITICAL(float, pa, a);
   CRITICAL(float, pb, b);
-  CRITICAL(int, ps, start);
+  CRITICAL(int, ps, count);
   CRITICAL(int, pi, idx);
   CRITICAL(float, pv, val);
   int status = NO_MEMORY;
@@ -139,7 +139,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jcl
   }
   RELEASE(pv, val, 0);
   RELEASE(pi, idx, 0);
-  RELEASE(ps, start, 0);
+  RELEASE(ps, count, 0);
   RELEASE(pb, b, JNI_ABORT);
   RELEASE(pa, a, JNI_ABORT);
   RELEASE(pc, c, 0);

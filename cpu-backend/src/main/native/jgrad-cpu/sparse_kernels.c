@@ -85,82 +85,104 @@ static int nonzeros(const float *row, int k, int *idx, float *val) {
   return nnz;
 }
 
+/* Most accumulators of one pass: 13 vectors (104 columns) and a splat fit the 16 registers. */
+#define MAX_VECTORS 13
+
 /*
- * 32 columns [j0, j0 + 32) of one output row: sum of val[q] * b[idx[q], :] over the row's
- * nonzeros, accumulated in registers. Two accumulator sets (even and odd q) keep both FMA pipes
- * busy despite their latency.
+ * Columns [j0, j0 + 8 * full) of one output row, and when tail >= 0 also the 8 columns from tail:
+ * the sum of val[q] * b[idx[q], :] over the row's nonzeros, each vector accumulated in its own
+ * register, so one load of idx and val serves up to 13 vectors of b. full and has_tail are
+ * constants where this is inlined (see pass below), so the accumulators stay in registers.
  */
-static void row_block32(const int *idx, const float *val, int nnz, const float *b, size_t ldb,
-    int j0, float *out) {
-  v8 e0 = {0}, e1 = {0}, e2 = {0}, e3 = {0}, o0 = {0}, o1 = {0}, o2 = {0}, o3 = {0};
-  int q = 0;
-  for (; q + 2 <= nnz; q += 2) {
-    const float *be = b + (size_t) idx[q] * ldb + j0;
-    const float *bo = b + (size_t) idx[q + 1] * ldb + j0;
-    v8 se = splat8(val[q]), so = splat8(val[q + 1]);
-    e0 += se * load8(be);
-    e1 += se * load8(be + 8);
-    e2 += se * load8(be + 16);
-    e3 += se * load8(be + 24);
-    o0 += so * load8(bo);
-    o1 += so * load8(bo + 8);
-    o2 += so * load8(bo + 16);
-    o3 += so * load8(bo + 24);
+static inline __attribute__((always_inline)) void pass_n(const int *idx, const float *val,
+    int nnz, const float *b, size_t ldb, int j0, int tail, float *out, const int full,
+    const int has_tail) {
+  /* offsets from b + j0 are then constants: no register per vector for its address */
+  b += j0;
+  out += j0;
+  tail -= j0;
+  v8 acc[MAX_VECTORS];
+  for (int v = 0; v < MAX_VECTORS; v++) {
+    acc[v] = splat8(0.0f);
   }
-  if (q < nnz) {
-    const float *be = b + (size_t) idx[q] * ldb + j0;
-    v8 se = splat8(val[q]);
-    e0 += se * load8(be);
-    e1 += se * load8(be + 8);
-    e2 += se * load8(be + 16);
-    e3 += se * load8(be + 24);
+  for (int q = 0; q < nnz; q++) {
+    const float *row = b + (size_t) idx[q] * ldb;
+    v8 s = splat8(val[q]);
+#pragma GCC unroll 13
+    for (int v = 0; v < full; v++) {
+      acc[v] += s * load8(row + 8 * v);
+    }
+    if (has_tail) {
+      acc[full] += s * load8(row + tail);
+    }
   }
-  store8(out + j0, e0 + o0);
-  store8(out + j0 + 8, e1 + o1);
-  store8(out + j0 + 16, e2 + o2);
-  store8(out + j0 + 24, e3 + o3);
+#pragma GCC unroll 13
+  for (int v = 0; v < full; v++) {
+    store8(out + 8 * v, acc[v]);
+  }
+  if (has_tail) {
+    store8(out + tail, acc[full]);
+  }
 }
 
-/* 8 columns [j0, j0 + 8), as row_block32. */
-static void row_block8(const int *idx, const float *val, int nnz, const float *b, size_t ldb,
-    int j0, float *out) {
-  v8 e = {0}, o = {0};
-  int q = 0;
-  for (; q + 2 <= nnz; q += 2) {
-    e += splat8(val[q]) * load8(b + (size_t) idx[q] * ldb + j0);
-    o += splat8(val[q + 1]) * load8(b + (size_t) idx[q + 1] * ldb + j0);
+#define PASS_CASE(f)                                            \
+  case f:                                                       \
+    if (tail >= 0) {                                            \
+      pass_n(idx, val, nnz, b, ldb, j0, tail, out, f, 1);       \
+    } else {                                                    \
+      pass_n(idx, val, nnz, b, ldb, j0, tail, out, f, 0);       \
+    }                                                           \
+    return;
+
+/* pass_n with full and has_tail made constants: full in [0, 12], or 13 without a tail. */
+static void pass(const int *idx, const float *val, int nnz, const float *b, size_t ldb, int j0,
+    int full, int tail, float *out) {
+  switch (full) {
+    PASS_CASE(0)
+    PASS_CASE(1)
+    PASS_CASE(2)
+    PASS_CASE(3)
+    PASS_CASE(4)
+    PASS_CASE(5)
+    PASS_CASE(6)
+    PASS_CASE(7)
+    PASS_CASE(8)
+    PASS_CASE(9)
+    PASS_CASE(10)
+    PASS_CASE(11)
+    PASS_CASE(12)
+    default:
+      pass_n(idx, val, nnz, b, ldb, j0, -1, out, 13, 0);
+      return;
   }
-  if (q < nnz) {
-    e += splat8(val[q]) * load8(b + (size_t) idx[q] * ldb + j0);
-  }
-  store8(out + j0, e + o);
 }
 
 /*
- * One output row of n columns from its nonzeros: blocks of 32 columns, then 8; a last partial
- * block is computed as the 8 columns ending at n, overlapping the block before it (it writes the
- * same values there), so only n < 8 needs a scalar loop.
+ * One output row of n columns from its nonzeros, in passes of up to 13 vectors. Where n is not a
+ * multiple of 8, the last pass adds the 8 columns ending at n, overlapping the vector before it
+ * (it writes the same values there), so only n < 8 needs a scalar loop.
  */
 static void sparse_row(const int *idx, const float *val, int nnz, const float *b, size_t ldb,
     int n, float *out) {
-  int j0 = 0;
-  for (; j0 + 32 <= n; j0 += 32) {
-    row_block32(idx, val, nnz, b, ldb, j0, out);
-  }
-  for (; j0 + 8 <= n; j0 += 8) {
-    row_block8(idx, val, nnz, b, ldb, j0, out);
-  }
-  if (j0 < n && n >= 8) {
-    row_block8(idx, val, nnz, b, ldb, n - 8, out);
+  if (n < 8) {
+    for (int j = 0; j < n; j++) {
+      float s = 0.0f;
+      for (int q = 0; q < nnz; q++) {
+        s += val[q] * b[(size_t) idx[q] * ldb + j];
+      }
+      out[j] = s;
+    }
     return;
   }
-  for (; j0 < n; j0++) {
-    float s = 0.0f;
-    for (int q = 0; q < nnz; q++) {
-      s += val[q] * b[(size_t) idx[q] * ldb + j0];
-    }
-    out[j0] = s;
+  int vectors = n / 8;
+  int tail = n % 8 ? n - 8 : -1;
+  int j0 = 0;
+  /* passes of 13 while more than 13 vectors (12 and the tail) are left */
+  while (vectors - j0 / 8 > MAX_VECTORS - (tail >= 0)) {
+    pass(idx, val, nnz, b, ldb, j0, MAX_VECTORS, -1, out);
+    j0 += 8 * MAX_VECTORS;
   }
+  pass(idx, val, nnz, b, ldb, j0, vectors - j0 / 8, tail, out);
 }
 
 /* c[m,n] = a[m,k] b[k,n]. Scratch: idx and val of k + 8 entries each. */
@@ -173,40 +195,92 @@ void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const f
 }
 
 /*
- * c[m,n] = a^T b with a stored [k,m] and b [k,n]. The nonzeros of a are first regrouped by
- * column (a counting sort into compressed columns: start[m + 1], then idx and val of k * m
- * entries followed by room for one row's m + 8), so each output row is then accumulated in
- * registers like a row of jg_sparse_mm, with b (the small operand) read from cache.
+ * The nonzeros of each column p of a[k, m]: their rows (ascending) and values, at
+ * idx + p * (k + 8) and val + p * (k + 8), and their count at count[p]. With AVX2, 8x8 blocks
+ * of a are transposed in registers and each column's 8 entries packed as in nonzeros().
+ */
+static void column_nonzeros(const float *a, size_t lda, int k, int m, int *idx, float *val,
+    int *count) {
+  size_t stride = (size_t) k + 8;
+  int p0 = 0;
+#ifdef __AVX2__
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (; p0 + 8 <= m; p0 += 8) {
+    int nnz[8] = {0};
+    int i = 0;
+    for (; i + 8 <= k; i += 8) {
+      const float *blk = a + (size_t) i * lda + p0;
+      __m256 r0 = _mm256_loadu_ps(blk), r1 = _mm256_loadu_ps(blk + lda);
+      __m256 r2 = _mm256_loadu_ps(blk + 2 * lda), r3 = _mm256_loadu_ps(blk + 3 * lda);
+      __m256 r4 = _mm256_loadu_ps(blk + 4 * lda), r5 = _mm256_loadu_ps(blk + 5 * lda);
+      __m256 r6 = _mm256_loadu_ps(blk + 6 * lda), r7 = _mm256_loadu_ps(blk + 7 * lda);
+      /* 8x8 transpose: t[c] = column p0 + c, rows i..i+7 */
+      __m256 u0 = _mm256_unpacklo_ps(r0, r1), u1 = _mm256_unpackhi_ps(r0, r1);
+      __m256 u2 = _mm256_unpacklo_ps(r2, r3), u3 = _mm256_unpackhi_ps(r2, r3);
+      __m256 u4 = _mm256_unpacklo_ps(r4, r5), u5 = _mm256_unpackhi_ps(r4, r5);
+      __m256 u6 = _mm256_unpacklo_ps(r6, r7), u7 = _mm256_unpackhi_ps(r6, r7);
+      __m256 s0 = _mm256_shuffle_ps(u0, u2, 0x44), s1 = _mm256_shuffle_ps(u0, u2, 0xEE);
+      __m256 s2 = _mm256_shuffle_ps(u1, u3, 0x44), s3 = _mm256_shuffle_ps(u1, u3, 0xEE);
+      __m256 s4 = _mm256_shuffle_ps(u4, u6, 0x44), s5 = _mm256_shuffle_ps(u4, u6, 0xEE);
+      __m256 s6 = _mm256_shuffle_ps(u5, u7, 0x44), s7 = _mm256_shuffle_ps(u5, u7, 0xEE);
+      __m256 t[8];
+      t[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+      t[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+      t[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+      t[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+      t[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+      t[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+      t[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+      t[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+      __m256i rows = _mm256_add_epi32(lanes, _mm256_set1_epi32(i));
+      for (int c = 0; c < 8; c++) {
+        /* unordered-or-not-equal: a NaN counts as nonzero */
+        int mask = _mm256_movemask_ps(_mm256_cmp_ps(t[c], zero, _CMP_NEQ_UQ));
+        __m256i perm = _mm256_loadu_si256((const __m256i *) COMPRESS[mask]);
+        size_t at = (size_t) (p0 + c) * stride + nnz[c];
+        _mm256_storeu_si256((__m256i *) (idx + at), _mm256_permutevar8x32_epi32(rows, perm));
+        _mm256_storeu_ps(val + at, _mm256_permutevar8x32_ps(t[c], perm));
+        nnz[c] += __builtin_popcount((unsigned) mask);
+      }
+    }
+    for (; i < k; i++) {
+      for (int c = 0; c < 8; c++) {
+        float x = a[(size_t) i * lda + p0 + c];
+        size_t at = (size_t) (p0 + c) * stride + nnz[c];
+        idx[at] = i;
+        val[at] = x;
+        nnz[c] += !(x == 0.0f);
+      }
+    }
+    for (int c = 0; c < 8; c++) {
+      count[p0 + c] = nnz[c];
+    }
+  }
+#endif
+  for (int p = p0; p < m; p++) {
+    int nnz = 0;
+    for (int i = 0; i < k; i++) {
+      float x = a[(size_t) i * lda + p];
+      idx[(size_t) p * stride + nnz] = i;
+      val[(size_t) p * stride + nnz] = x;
+      nnz += !(x == 0.0f);
+    }
+    count[p] = nnz;
+  }
+}
+
+/*
+ * c[m,n] = a^T b with a stored [k,m] and b [k,n]. The nonzeros of a are first listed by column
+ * (scratch: count of m, idx and val of m * (k + 8) entries), so each output row is then
+ * accumulated in registers like a row of jg_sparse_mm, with b (the small operand) read from
+ * cache.
  */
 void NAME(jg_sparse_mm_ta)(int m, int n, int k, const float *a, size_t lda, const float *b,
-    size_t ldb, float *c, size_t ldc, int *start, int *idx, float *val) {
-  int *row_idx = idx + (size_t) k * m;
-  float *row_val = val + (size_t) k * m;
-  memset(start, 0, (size_t) (m + 1) * sizeof(int));
-  for (int i = 0; i < k; i++) {
-    const float *ar = a + (size_t) i * lda;
-    for (int p = 0; p < m; p++) {
-      start[p + 1] += !(ar[p] == 0.0f);
-    }
-  }
+    size_t ldb, float *c, size_t ldc, int *count, int *idx, float *val) {
+  column_nonzeros(a, lda, k, m, idx, val, count);
+  size_t stride = (size_t) k + 8;
   for (int p = 0; p < m; p++) {
-    start[p + 1] += start[p];
-  }
-  /* fill: start[p] walks forward through column p's slots, then is restored below */
-  for (int i = 0; i < k; i++) {
-    int nnz = nonzeros(a + (size_t) i * lda, m, row_idx, row_val);
-    for (int q = 0; q < nnz; q++) {
-      int at = start[row_idx[q]]++;
-      idx[at] = i;
-      val[at] = row_val[q];
-    }
-  }
-  for (int p = m; p > 0; p--) {
-    start[p] = start[p - 1];
-  }
-  start[0] = 0;
-  for (int p = 0; p < m; p++) {
-    sparse_row(idx + start[p], val + start[p], start[p + 1] - start[p], b, ldb, n,
-        c + (size_t) p * ldc);
+    sparse_row(idx + p * stride, val + p * stride, count[p], b, ldb, n, c + (size_t) p * ldc);
   }
 }

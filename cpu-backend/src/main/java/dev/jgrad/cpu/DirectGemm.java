@@ -27,8 +27,9 @@ final class DirectGemm {
   /** Smallest product (multiply-adds) worth sampling for the sparse kernel. */
   private static final long SPARSE_MIN_MACS = 1L << 20;
   /**
-   * Largest left operand (entries) for the sparse kernel: its per-thread index and value lists
-   * take 8 bytes an entry (32 MiB here). Larger products are dense, where BLAS is efficient.
+   * Largest left operand (entries, plus 8 a row) for the sparse kernel: its per-thread index and
+   * value lists take 8 bytes an entry (32 MiB here). Larger products are dense, where BLAS is
+   * efficient.
    */
   private static final long SPARSE_MAX_ENTRIES = 1L << 22;
 
@@ -59,7 +60,8 @@ final class DirectGemm {
   /** Whether {@link #multiply} takes the sparse kernel for these operands. */
   static boolean usesSparseKernel(Object aArray, boolean transB, int m, int n, int k) {
     return aArray instanceof float[] && !transB && (long) m * n * k >= SPARSE_MIN_MACS
-        && (long) m * k <= SPARSE_MAX_ENTRIES && mostlyZeros((float[]) aArray, (long) m * k);
+        && (long) m * (k + 8) <= SPARSE_MAX_ENTRIES
+        && mostlyZeros((float[]) aArray, (long) m * k);
   }
 
   private static void dense(boolean transA, boolean transB, int m, int n, int k, Object a,
@@ -79,7 +81,7 @@ final class DirectGemm {
       int rows = hi - lo;
       SparseScratch s = SCRATCH.get().ensure(rows, k, transA);
       NativeCpu.check(NativeCpu.sparseSgemm(transA, rows, n, k, a, transA ? lo : lo * k,
-          transA ? m : k, b, 0, n, out, lo * n, n, s.start, s.idx, s.val), "sparse gemm");
+          transA ? m : k, b, 0, n, out, lo * n, n, s.count, s.idx, s.val), "sparse gemm");
     });
   }
 
@@ -106,17 +108,17 @@ final class DirectGemm {
 
   /** Per-thread index and value lists of the sparse kernel, grown on demand. */
   private static final class SparseScratch {
-    int[] start = new int[0];
+    int[] count = new int[0];
     int[] idx = new int[0];
     float[] val = new float[0];
 
     SparseScratch ensure(int rows, int k, boolean transA) {
-      int starts = transA ? rows + 1 : 1;
-      // plain: one row's nonzeros (k) plus 8 for the kernel's full-width stores; transposed:
-      // every column's nonzeros (rows * k) plus one row's (rows + 8); at most SPARSE_MAX_ENTRIES
-      int entries = transA ? rows * k + rows + 8 : k + 8;
-      if (start.length < starts) {
-        start = new int[starts];
+      int counts = transA ? rows : 1;
+      // one list of nonzeros per output row (k) plus 8 for the kernel's full-width stores: only
+      // the current row's in the plain case, every row's when transposed (each column of a)
+      int entries = transA ? rows * (k + 8) : k + 8;
+      if (count.length < counts) {
+        count = new int[counts];
       }
       if (idx.length < entries) {
         idx = new int[entries];

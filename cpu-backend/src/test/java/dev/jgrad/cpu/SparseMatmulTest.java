@@ -21,14 +21,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * FLOAT32 products whose left operand is mostly zeros take the native sparse kernel
- * ({@link DirectGemm}); they must give what a triple loop gives, for every column blocking (32,
- * 8, the overlapping last block, fewer than 8 columns) and both layouts of the left operand.
+ * ({@link DirectGemm}); they must give what a triple loop gives, for every way the kernel cuts an
+ * output row into passes of up to 13 vectors of 8 columns (one pass or several, with or without the
+ * overlapping last vector, fewer than 8 columns) and both layouts of the left operand (the
+ * transposed one in 8x8 blocks, with leftover rows and columns).
  */
 class SparseMatmulTest {
-  /** {m, n, k}: n covers 32-blocks, 8-blocks, an overlapping tail, and n < 8. */
+  /**
+   * {m, n, k}. n: 12 vectors and the overlapping one (100), 13 vectors in one pass (104), 13 then
+   * the overlapping one alone (109), three passes (300), small ones and n < 8.
+   */
   private static final int[][] SIZES = {
       {100, 100, 784}, {784, 100, 100}, {70, 5, 3000}, {60, 9, 2000}, {20, 40, 4000},
-      {3000, 33, 30}, {33, 64, 2500}, {1, 300, 4000}};
+      {3000, 33, 30}, {33, 64, 2500}, {1, 300, 4000}, {40, 104, 1000}, {27, 109, 1000}};
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
