@@ -11,10 +11,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Cuts a {@link Dataset} into mini-batches, in a new random order every epoch.
@@ -47,17 +43,9 @@ import java.util.concurrent.Future;
  * batch's indices are a slice of it on the backend, so a training step uploads nothing.
  */
 public final class DataLoader {
-  /** One daemon thread gathers ahead for every loader: the gathers are short memory copies. */
-  private static final ExecutorService PREFETCHER = Executors.newSingleThreadExecutor(task -> {
-    Thread t = new Thread(task, "jgrad-batch-prefetch");
-    t.setDaemon(true);
-    return t;
-  });
-
   /**
    * Batches gathered ahead at most. They are handed to the prefetch thread a few at a time, when
-   * no more than one is left ahead: each hand-off may wake the parked thread, which cost the
-   * caller 8-11 us on average (up to 75 us) on the reference VM, a tenth of a training step.
+   * no more than one is left ahead, so a thread that fell asleep between epochs is woken once.
    */
   private static final int PREFETCH_DEPTH = 4;
 
@@ -200,7 +188,7 @@ public final class DataLoader {
    * would have returned its batch.
    */
   private final class Prefetching extends Gathering {
-    private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
+    private final ArrayDeque<Prefetcher.Pending<Batch>> ahead = new ArrayDeque<>();
     /** The first batch not handed to the prefetch thread yet. */
     private int unrequested;
 
@@ -210,34 +198,17 @@ public final class DataLoader {
 
     @Override
     Batch take() {
-      Batch batch = ahead.isEmpty() ? gather(order, next) : await(ahead.poll());
+      Batch batch = ahead.isEmpty() ? gather(order, next) : ahead.poll().get();
       next++;
       unrequested = Math.max(unrequested, next);
       if (ahead.size() <= 1) {
         while (ahead.size() < PREFETCH_DEPTH && unrequested < batchCount()) {
           int index = unrequested++;
-          ahead.add(PREFETCHER.submit(() -> gather(order, index)));
+          // one daemon thread gathers ahead for every loader: the gathers are short copies
+          ahead.add(Prefetcher.SHARED.submit(() -> gather(order, index)));
         }
       }
       return batch;
-    }
-
-    private Batch await(Future<Batch> future) {
-      try {
-        return future.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a prefetched batch", e);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException r) {
-          throw r;
-        }
-        if (cause instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException("gathering a batch failed: " + cause, cause);
-      }
     }
   }
 
