@@ -11,6 +11,7 @@ import dev.jgrad.autograd.CompositeKernel;
 import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
@@ -47,28 +48,38 @@ public final class BiasActivationOps {
     /** d = g (1 - y^2). */
     TANH(Tensor::tanh, (g, y) -> g.mul(y.pow(2).neg().add(1)));
 
+    /** Every constant, for the lookup by name without copying {@code values()} each call. */
+    private static final List<FusedActivation> ALL = List.of(values());
+
     /** The activation of {@code z} with the ordinary (unfused) ops. */
     private final UnaryOperator<Tensor> forward;
     /** The gradient with respect to {@code x + bias}, from the output's {@code (g, y)}. */
     private final BinaryOperator<Tensor> backward;
+    private final String attrValue;
 
     FusedActivation(UnaryOperator<Tensor> forward, BinaryOperator<Tensor> backward) {
       this.forward = forward;
       this.backward = backward;
+      this.attrValue = name().toLowerCase(Locale.ROOT);
     }
 
     /** The attribute value: the lower-case name, e.g. {@code "relu"}. */
     public String attrValue() {
-      return name().toLowerCase(Locale.ROOT);
+      return attrValue;
     }
 
-    /** The activation an op call's attributes name; an unknown one fails listing the choices. */
+    /**
+     * The activation an op call's attributes name; an unknown one fails listing the choices. On
+     * every op call and its gradient, so the list of choices is built only on failure.
+     */
     static FusedActivation of(Attrs attrs) {
-      checkArgument(attrs.has(ACTIVATION), "%s: missing attribute '%s'; give one of %s",
-          BIAS_ACTIVATION, ACTIVATION, choices());
+      if (!attrs.has(ACTIVATION)) {
+        throw new IllegalArgumentException(BIAS_ACTIVATION + ": missing attribute '" + ACTIVATION
+            + "'; give one of " + choices());
+      }
       String name = attrs.getString(ACTIVATION);
-      for (FusedActivation a : values()) {
-        if (a.attrValue().equals(name)) {
+      for (FusedActivation a : ALL) {
+        if (a.attrValue.equals(name)) {
           return a;
         }
       }
@@ -77,8 +88,7 @@ public final class BiasActivationOps {
     }
 
     private static String choices() {
-      return Arrays.stream(values()).map(FusedActivation::attrValue)
-          .collect(Collectors.joining(", "));
+      return ALL.stream().map(FusedActivation::attrValue).collect(Collectors.joining(", "));
     }
   }
 
