@@ -198,9 +198,9 @@ public final class DataLoader {
 
     @Override
     Batch take() {
-      Batch batch = ahead.isEmpty() ? gather(order, next) : ahead.poll().get();
-      next++;
-      unrequested = Math.max(unrequested, next);
+      Prefetcher.Pending<Batch> requested = ahead.poll(); // null: gathered here (first batch)
+      unrequested = Math.max(unrequested, next + 1);
+      // hand the next ones over first, so that they are gathered while this one is
       if (ahead.size() <= 1) {
         while (ahead.size() < PREFETCH_DEPTH && unrequested < batchCount()) {
           int index = unrequested++;
@@ -208,6 +208,8 @@ public final class DataLoader {
           ahead.add(Prefetcher.SHARED.submit(() -> gather(order, index)));
         }
       }
+      Batch batch = requested == null ? gather(order, next) : requested.get();
+      next++;
       return batch;
     }
   }
