@@ -8,7 +8,6 @@ import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.api.op.ShapeRule;
 import dev.jgrad.api.op.TensorSpec;
 import dev.jgrad.autograd.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -49,13 +48,14 @@ final class OpSupport {
       return g;
     }
     int lead = g.rank() - target.rank();
-    List<Integer> axes = new ArrayList<>();
+    int[] axes = new int[g.rank()];
+    int count = 0;
     for (int i = 0; i < g.rank(); i++) {
       if (i < lead || (target.dim(i - lead) == 1 && g.shape().dim(i) != 1)) {
-        axes.add(i);
+        axes[count++] = i;
       }
     }
-    Tensor s = axes.isEmpty() ? g : g.sum(true, axes.stream().mapToInt(Integer::intValue).toArray());
+    Tensor s = count == 0 ? g : g.sum(true, Arrays.copyOf(axes, count));
     return s.reshape(target.dims());
   }
 
