@@ -127,8 +127,25 @@ final class Gemm {
     }
   }
 
+  /**
+   * Whether to split a product of {@code macs} multiply-adds. A mid-sized one is split only when
+   * a worker is awake; when none is, one is woken for the products after it, which finds it
+   * spinning when they follow back to back (a loop of products). In a training step the other
+   * ops between products outlast the spin, so those wake-ups find no work and
+   * {@link Parallel#wakeWorker} stops trying for a while.
+   */
   private static boolean splits(long macs) {
-    return macs >= ALWAYS_SPLIT_MACS || (macs >= SPLIT_MACS && Parallel.workerAwake());
+    if (macs >= ALWAYS_SPLIT_MACS) {
+      return true;
+    }
+    if (macs < SPLIT_MACS) {
+      return false;
+    }
+    if (Parallel.workerAwake()) {
+      return true;
+    }
+    Parallel.wakeWorker();
+    return false;
   }
 
   private static void gemm(boolean f32, boolean transA, boolean transB, int m, int n, int k,

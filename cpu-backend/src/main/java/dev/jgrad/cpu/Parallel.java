@@ -30,7 +30,11 @@ final class Parallel {
   /** More chunks than threads, so that a thread slowed by other work gets less of it. */
   private static final int CHUNKS_PER_THREAD = 4;
   private static final long SPIN_NANOS = Long.getLong("jgrad.cpu.spinNanos", 100_000);
+  /** How long {@link #wakeWorker} holds off after a wake-up that found no job. */
+  private static final long WASTED_WAKE_BACKOFF_NANOS = 50_000_000;
   private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
+  /** When a worker last parked without a job since it was woken ({@link System#nanoTime}). */
+  private static volatile long lastWastedWake = Long.MIN_VALUE / 2;
   private static final Worker[] WORKERS = startWorkers(THREADS - 1);
 
   private Parallel() {}
@@ -69,8 +73,7 @@ final class Parallel {
 
   /**
    * Whether a worker is awake (running or spinning), so a job handed over now starts within a
-   * microsecond. Only looks: waking a parked worker cost the caller 8-11 us on average (up to
-   * 75 us) on the reference VM, more than a mid-sized product gains from the split.
+   * microsecond. Only looks; {@link #wakeWorker} wakes one.
    */
   static boolean workerAwake() {
     for (Worker w : WORKERS) {
@@ -79,6 +82,24 @@ final class Parallel {
       }
     }
     return false;
+  }
+
+  /**
+   * Wakes a parked worker, if any, so that it spins ready for the next job for a while; unless a
+   * wake-up in the last {@link #WASTED_WAKE_BACKOFF_NANOS} found no job before the worker parked
+   * again: the caller's work comes too far apart, and each wake-up cost the caller 8-11 us on
+   * average (up to 75 us) on the reference VM.
+   */
+  static void wakeWorker() {
+    if (System.nanoTime() - lastWastedWake < WASTED_WAKE_BACKOFF_NANOS) {
+      return;
+    }
+    for (Worker w : WORKERS) {
+      if (w.parked) {
+        LockSupport.unpark(w);
+        return;
+      }
+    }
   }
 
   private static void run(Job job) {
@@ -166,19 +187,25 @@ final class Parallel {
     @Override
     public void run() {
       long idleSince = System.nanoTime();
+      boolean workedSinceWake = true; // started, not woken
       while (true) {
         Job job = QUEUE.poll();
         if (job != null) {
           job.work();
+          workedSinceWake = true;
           idleSince = System.nanoTime();
         } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
           Thread.onSpinWait();
         } else {
+          if (!workedSinceWake) {
+            lastWastedWake = System.nanoTime();
+          }
           parked = true;
           if (QUEUE.isEmpty()) { // re-check after announcing, so a job added meanwhile is seen
             LockSupport.park(this);
           }
           parked = false;
+          workedSinceWake = false;
           idleSince = System.nanoTime();
         }
       }
