@@ -44,8 +44,8 @@ import java.util.SplittableRandom;
  */
 public final class DataLoader {
   /**
-   * Batches gathered ahead at most. They are handed to the prefetch thread a few at a time, when
-   * no more than one is left ahead, so a thread that fell asleep between epochs is woken once.
+   * Batches gathered ahead at most: a few, so that a prefetch thread slowed by other work on its
+   * core (the JIT compiler, another process) still keeps ahead.
    */
   private static final int PREFETCH_DEPTH = 4;
 
@@ -201,12 +201,10 @@ public final class DataLoader {
       Prefetcher.Pending<Batch> requested = ahead.poll(); // null: gathered here (first batch)
       unrequested = Math.max(unrequested, next + 1);
       // hand the next ones over first, so that they are gathered while this one is
-      if (ahead.size() <= 1) {
-        while (ahead.size() < PREFETCH_DEPTH && unrequested < batchCount()) {
-          int index = unrequested++;
-          // one daemon thread gathers ahead for every loader: the gathers are short copies
-          ahead.add(Prefetcher.SHARED.submit(() -> gather(order, index)));
-        }
+      while (ahead.size() < PREFETCH_DEPTH && unrequested < batchCount()) {
+        int index = unrequested++;
+        // one daemon thread gathers ahead for every loader: the gathers are short copies
+        ahead.add(Prefetcher.SHARED.submit(() -> gather(order, index)));
       }
       Batch batch = requested == null ? gather(order, next) : requested.get();
       next++;

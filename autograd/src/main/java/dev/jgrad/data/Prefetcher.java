@@ -13,12 +13,14 @@ import java.util.function.Supplier;
  * training step. Here, for {@link #ACTIVE_NANOS} after its last task, the thread looks for new
  * tasks every {@link #POLL_NANOS} in timed sleeps instead, so a caller that hands over work while
  * batches keep coming wakes nobody; the timer wakes the prefetch thread on its own core. Only a
- * thread idle for longer sleeps until woken. Waiting for a result polls the same way, so the
- * prefetch thread never wakes the caller either.
+ * thread idle for longer sleeps until woken. Waiting for a result spins briefly, then polls the
+ * same way, so the prefetch thread never wakes the caller either.
  */
 final class Prefetcher {
   /** Sleep between looks at the queue or at a result; well under a training step. */
   private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  /** How long a caller waiting for a result spins before it polls in timed sleeps. */
+  private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
   /** How long after its last task the thread keeps polling before it sleeps until woken. */
   private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -85,8 +87,15 @@ final class Prefetcher {
       done = true; // publishes result and failure
     }
 
-    /** The task's result once it has run; its failure is rethrown. */
+    /**
+     * The task's result once it has run; its failure is rethrown. Spins a little first: a batch
+     * not ready yet is usually almost ready, and a timed sleep lasts 50 us or more.
+     */
     T get() {
+      long spinUntil = System.nanoTime() + SPIN_NANOS;
+      while (!done && System.nanoTime() < spinUntil) {
+        Thread.onSpinWait();
+      }
       while (!done) {
         LockSupport.parkNanos(this, POLL_NANOS);
         if (Thread.interrupted()) {
