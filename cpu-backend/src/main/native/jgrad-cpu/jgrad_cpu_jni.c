@@ -35,10 +35,28 @@ void jg_sparse_mm_ta_base(int, int, int, const float *, size_t, const float *, s
     size_t, int *, int *, float *);
 void jg_sparse_init_avx2(void);
 
+/* Built ahead of the products: counts, lists, and products from the lists (sparse_kernels.c). */
+typedef void (*count_fn)(int, int, const float *, size_t, int *, int *);
+typedef void (*lists_fn)(int, int, const float *, size_t, const int *, int *, float *,
+    const int *, int *, int *, float *);
+typedef void (*lists_mm_fn)(int, int, const int *, const int *, const int *, const float *,
+    const float *, size_t, float *, size_t);
+#define DECLARE_LIST_KERNELS(suffix)                                                           \
+  void jg_sparse_count##suffix(int, int, const float *, size_t, int *, int *);                  \
+  void jg_sparse_lists##suffix(int, int, const float *, size_t, const int *, int *, float *,    \
+      const int *, int *, int *, float *);                                                      \
+  void jg_sparse_mm_lists##suffix(int, int, const int *, const int *, const int *,              \
+      const float *, const float *, size_t, float *, size_t);
+DECLARE_LIST_KERNELS(_avx2)
+DECLARE_LIST_KERNELS(_base)
+
 static sgemm_fn sgemm;
 static dgemm_fn dgemm;
 static sparse_fn sparse_mm = jg_sparse_mm_base;
 static sparse_ta_fn sparse_mm_ta = jg_sparse_mm_ta_base;
+static count_fn sparse_count = jg_sparse_count_base;
+static lists_fn sparse_lists = jg_sparse_lists_base;
+static lists_mm_fn sparse_mm_lists = jg_sparse_mm_lists_base;
 
 /* Error codes returned to Java (NativeCpu names them). */
 enum { OK = 0, NOT_BOUND = 1, NO_MEMORY = 2 };
@@ -70,6 +88,9 @@ JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_bind(JNIEnv *env, jclass 
     jg_sparse_init_avx2();
     sparse_mm = jg_sparse_mm_avx2;
     sparse_mm_ta = jg_sparse_mm_ta_avx2;
+    sparse_count = jg_sparse_count_avx2;
+    sparse_lists = jg_sparse_lists_avx2;
+    sparse_mm_lists = jg_sparse_mm_lists_avx2;
   }
   return NULL;
 }
@@ -142,6 +163,84 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jcl
   RELEASE(ps, count, 0);
   RELEASE(pb, b, JNI_ABORT);
   RELEASE(pa, a, JNI_ABORT);
+  RELEASE(pc, c, 0);
+  return status;
+}
+
+/* The nonzeros of a[m,k] (offset aOff, rows k apart) counted per row and per column. */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseCount(JNIEnv *env, jclass cls,
+    jint m, jint k, jfloatArray a, jint aOff, jintArray rowCount, jintArray colCount) {
+  CRITICAL(float, pa, a);
+  CRITICAL(int, pr, rowCount);
+  CRITICAL(int, pc, colCount);
+  int status = NO_MEMORY;
+  if (pa != NULL && pr != NULL && pc != NULL) {
+    sparse_count(m, k, pa + aOff, (size_t) k, pr, pc);
+    status = OK;
+  }
+  RELEASE(pc, colCount, 0);
+  RELEASE(pr, rowCount, 0);
+  RELEASE(pa, a, JNI_ABORT);
+  return status;
+}
+
+/*
+ * The nonzeros of a[m,k] listed by row and by column (see jg_sparse_lists for the layout);
+ * colCount receives the column counts again.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseLists(JNIEnv *env, jclass cls,
+    jint m, jint k, jfloatArray a, jint aOff, jintArray rowStart, jintArray rowIdx,
+    jfloatArray rowVal, jintArray colStart, jintArray colCount, jintArray colIdx,
+    jfloatArray colVal) {
+  CRITICAL(float, pa, a);
+  CRITICAL(int, prs, rowStart);
+  CRITICAL(int, pri, rowIdx);
+  CRITICAL(float, prv, rowVal);
+  CRITICAL(int, pcs, colStart);
+  CRITICAL(int, pcc, colCount);
+  CRITICAL(int, pci, colIdx);
+  CRITICAL(float, pcv, colVal);
+  int status = NO_MEMORY;
+  if (pa != NULL && prs != NULL && pri != NULL && prv != NULL && pcs != NULL && pcc != NULL
+      && pci != NULL && pcv != NULL) {
+    sparse_lists(m, k, pa + aOff, (size_t) k, prs, pri, prv, pcs, pcc, pci, pcv);
+    status = OK;
+  }
+  RELEASE(pcv, colVal, 0);
+  RELEASE(pci, colIdx, 0);
+  RELEASE(pcc, colCount, 0);
+  RELEASE(pcs, colStart, JNI_ABORT);
+  RELEASE(prv, rowVal, 0);
+  RELEASE(pri, rowIdx, 0);
+  RELEASE(prs, rowStart, JNI_ABORT);
+  RELEASE(pa, a, JNI_ABORT);
+  return status;
+}
+
+/*
+ * c[r, :] = the sum over list first + r of val * b[idx, :], for r < rows: a product whose left
+ * operand's nonzeros were listed ahead (by row, or by column for its transpose).
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemmLists(JNIEnv *env, jclass cls,
+    jint first, jint rows, jint n, jintArray start, jintArray count, jintArray idx,
+    jfloatArray val, jfloatArray b, jint bOff, jint ldb, jfloatArray c, jint cOff, jint ldc) {
+  CRITICAL(float, pc, c);
+  CRITICAL(float, pb, b);
+  CRITICAL(int, ps, start);
+  CRITICAL(int, pn, count);
+  CRITICAL(int, pi, idx);
+  CRITICAL(float, pv, val);
+  int status = NO_MEMORY;
+  if (pc != NULL && pb != NULL && ps != NULL && pn != NULL && pi != NULL && pv != NULL) {
+    sparse_mm_lists(rows, n, ps + first, pn + first, pi, pv, pb + bOff, (size_t) ldb,
+        pc + cOff, (size_t) ldc);
+    status = OK;
+  }
+  RELEASE(pv, val, JNI_ABORT);
+  RELEASE(pi, idx, JNI_ABORT);
+  RELEASE(pn, count, JNI_ABORT);
+  RELEASE(ps, start, JNI_ABORT);
+  RELEASE(pb, b, JNI_ABORT);
   RELEASE(pc, c, 0);
   return status;
 }

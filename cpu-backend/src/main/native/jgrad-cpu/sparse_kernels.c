@@ -195,13 +195,15 @@ void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const f
 }
 
 /*
- * The nonzeros of each column p of a[k, m]: their rows (ascending) and values, at
- * idx + p * (k + 8) and val + p * (k + 8), and their count at count[p]. With AVX2, 8x8 blocks
- * of a are transposed in registers and each column's 8 entries packed as in nonzeros().
+ * The nonzeros of each column p of a[k, m]: their rows (ascending) and values, at idx + at(p)
+ * and val + at(p), where at(p) = start[p], or p * (k + 8) when start is NULL; their count at
+ * count[p]. Each list needs room for its count + 8 entries. With AVX2, 8x8 blocks of a are
+ * transposed in registers and each column's 8 entries packed as in nonzeros().
  */
-static void column_nonzeros(const float *a, size_t lda, int k, int m, int *idx, float *val,
-    int *count) {
+static void column_nonzeros(const float *a, size_t lda, int k, int m, const int *start,
+    int *idx, float *val, int *count) {
   size_t stride = (size_t) k + 8;
+#define AT(p) (start != NULL ? (size_t) start[p] : (size_t) (p) * stride)
   int p0 = 0;
 #ifdef __AVX2__
   const __m256 zero = _mm256_setzero_ps();
@@ -238,7 +240,7 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, int *idx, 
         /* unordered-or-not-equal: a NaN counts as nonzero */
         int mask = _mm256_movemask_ps(_mm256_cmp_ps(t[c], zero, _CMP_NEQ_UQ));
         __m256i perm = _mm256_loadu_si256((const __m256i *) COMPRESS[mask]);
-        size_t at = (size_t) (p0 + c) * stride + nnz[c];
+        size_t at = AT(p0 + c) + nnz[c];
         _mm256_storeu_si256((__m256i *) (idx + at), _mm256_permutevar8x32_epi32(rows, perm));
         _mm256_storeu_ps(val + at, _mm256_permutevar8x32_ps(t[c], perm));
         nnz[c] += __builtin_popcount((unsigned) mask);
@@ -247,7 +249,7 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, int *idx, 
     for (; i < k; i++) {
       for (int c = 0; c < 8; c++) {
         float x = a[(size_t) i * lda + p0 + c];
-        size_t at = (size_t) (p0 + c) * stride + nnz[c];
+        size_t at = AT(p0 + c) + nnz[c];
         idx[at] = i;
         val[at] = x;
         nnz[c] += !(x == 0.0f);
@@ -262,12 +264,13 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, int *idx, 
     int nnz = 0;
     for (int i = 0; i < k; i++) {
       float x = a[(size_t) i * lda + p];
-      idx[(size_t) p * stride + nnz] = i;
-      val[(size_t) p * stride + nnz] = x;
+      idx[AT(p) + nnz] = i;
+      val[AT(p) + nnz] = x;
       nnz += !(x == 0.0f);
     }
     count[p] = nnz;
   }
+#undef AT
 }
 
 /*
@@ -278,9 +281,51 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, int *idx, 
  */
 void NAME(jg_sparse_mm_ta)(int m, int n, int k, const float *a, size_t lda, const float *b,
     size_t ldb, float *c, size_t ldc, int *count, int *idx, float *val) {
-  column_nonzeros(a, lda, k, m, idx, val, count);
+  column_nonzeros(a, lda, k, m, NULL, idx, val, count);
   size_t stride = (size_t) k + 8;
   for (int p = 0; p < m; p++) {
     sparse_row(idx + p * stride, val + p * stride, count[p], b, ldb, n, c + (size_t) p * ldc);
+  }
+}
+
+/*
+ * Lists built ahead of the products (NativeCpu.sparseLists): the nonzeros of a[m,k] counted
+ * per row and per column, so that the caller can size the lists exactly.
+ */
+void NAME(jg_sparse_count)(int m, int k, const float *a, size_t lda, int *row_count,
+    int *col_count) {
+  memset(col_count, 0, (size_t) k * sizeof(int));
+  for (int i = 0; i < m; i++) {
+    const float *row = a + (size_t) i * lda;
+    int nnz = 0;
+    for (int p = 0; p < k; p++) {
+      int nonzero = !(row[p] == 0.0f);
+      col_count[p] += nonzero;
+      nnz += nonzero;
+    }
+    row_count[i] = nnz;
+  }
+}
+
+/*
+ * The nonzeros of a[m,k] listed by row (row i's at row_start[i], ascending columns; the lists
+ * follow each other, with room for 8 more entries after the last) and by column (column p's at
+ * col_start[p], ascending rows; each list with room for its count + 8 entries), from the counts
+ * of jg_sparse_count.
+ */
+void NAME(jg_sparse_lists)(int m, int k, const float *a, size_t lda, const int *row_start,
+    int *row_idx, float *row_val, const int *col_start, int *col_count, int *col_idx,
+    float *col_val) {
+  for (int i = 0; i < m; i++) {
+    nonzeros(a + (size_t) i * lda, k, row_idx + row_start[i], row_val + row_start[i]);
+  }
+  column_nonzeros(a, lda, m, k, col_start, col_idx, col_val, col_count);
+}
+
+/* c[r, :] = sum of val[q] * b[idx[q], :] over list r (start[r], count[r] entries), r < rows. */
+void NAME(jg_sparse_mm_lists)(int rows, int n, const int *start, const int *count,
+    const int *idx, const float *val, const float *b, size_t ldb, float *c, size_t ldc) {
+  for (int r = 0; r < rows; r++) {
+    sparse_row(idx + start[r], val + start[r], count[r], b, ldb, n, c + (size_t) r * ldc);
   }
 }

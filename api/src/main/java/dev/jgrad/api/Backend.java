@@ -105,4 +105,14 @@ public interface Backend {
 
   /** Waits until every call issued so far has finished. A no-op on synchronous backends. */
   default void synchronize() {}
+
+  /**
+   * A hint, not a request: {@code buffer} holds a {@code rows x cols} row-major matrix that will
+   * soon be read as the left operand of matrix products, as it is or transposed, and that its
+   * owner will not write. A backend may prepare what speeds those products up; the CPU backend
+   * lists the nonzeros of a mostly-zero FLOAT32 matrix. The default does nothing.
+   * {@code DataLoader} calls this on its prefetch thread for each batch's inputs, off the
+   * training thread.
+   */
+  default void prepareOperand(DeviceBuffer buffer, int rows, int cols) {}
 }

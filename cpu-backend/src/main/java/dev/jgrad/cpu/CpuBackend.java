@@ -245,6 +245,24 @@ public final class CpuBackend implements Backend, FusedSgd {
     Reductions.reduce(op, xb, outer, axis, inner, ob);
   }
 
+  /**
+   * Lists the nonzeros of a mostly-zero FLOAT32 matrix for the products that will read it (see
+   * {@link SparseOperand}); other matrices, and any without the native helper, are left alone.
+   */
+  @Override
+  public void prepareOperand(DeviceBuffer buffer, int rows, int cols) {
+    String p = "prepareOperand";
+    CpuBuffer b = cpu(p, "buffer", buffer);
+    nonNegative(p, "rows", rows);
+    nonNegative(p, "cols", cols);
+    length(p, () -> "buffer ([rows, cols] = [" + rows + ", " + cols + "])", b,
+        (long) rows * cols);
+    if (NativeCpu.available() && b.dtype() == DType.FLOAT32
+        && DirectGemm.worthListing(b.floats(), rows, cols)) {
+      b.attachSparse(SparseOperand.list(b.floats(), rows, cols));
+    }
+  }
+
   @Override
   public void transpose(DeviceBuffer x, int batch, int rows, int cols, DeviceBuffer out) {
     String p = "transpose";

@@ -15,6 +15,11 @@ public final class CpuBuffer implements HostBuffer {
   private final int length;
   private float[] floats;
   private double[] doubles;
+  /**
+   * The nonzeros listed ahead for products ({@link CpuBackend#prepareOperand}); dropped by every
+   * accessor that hands out the array for writing, so they never describe stale contents.
+   */
+  private SparseOperand sparse;
 
   private CpuBuffer(float[] floats) {
     this.dtype = DType.FLOAT32;
@@ -78,25 +83,54 @@ public final class CpuBuffer implements HostBuffer {
     Object array = floats != null ? floats : doubles;
     floats = null;
     doubles = null;
+    sparse = null;
     if (array != null) {
       ArrayPool.SHARED.give(array);
     }
   }
 
-  /** The FLOAT32 storage; the caller has checked the dtype. */
+  /** The FLOAT32 storage, which the caller may write; the caller has checked the dtype. */
   float[] floats() {
     if (floats == null) {
       throw closedOrWrongType(DType.FLOAT32);
     }
+    if (sparse != null) {
+      sparse = null; // the caller may write the array
+    }
     return floats;
   }
 
-  /** The FLOAT64 storage; the caller has checked the dtype. */
+  /** The FLOAT64 storage, which the caller may write; the caller has checked the dtype. */
   double[] doubles() {
     if (doubles == null) {
       throw closedOrWrongType(DType.FLOAT64);
     }
+    if (sparse != null) {
+      sparse = null; // the caller may write the array
+    }
     return doubles;
+  }
+
+  /**
+   * The storage array for a matrix product that only reads it: unlike every other accessor this
+   * keeps the nonzeros listed ahead ({@link #sparseOperand}).
+   */
+  Object productOperand() {
+    Object array = dtype == DType.FLOAT32 ? floats : doubles;
+    if (array == null) {
+      throw closedOrWrongType(dtype);
+    }
+    return array;
+  }
+
+  /** The nonzeros listed ahead, or null: none were, or the array has been handed out since. */
+  SparseOperand sparseOperand() {
+    return sparse;
+  }
+
+  /** Keeps {@code lists} of this buffer's current contents for the products that read it. */
+  void attachSparse(SparseOperand lists) {
+    this.sparse = lists;
   }
 
   @Override

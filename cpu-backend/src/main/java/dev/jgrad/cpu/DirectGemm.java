@@ -32,15 +32,24 @@ final class DirectGemm {
    * efficient.
    */
   private static final long SPARSE_MAX_ENTRIES = 1L << 22;
+  /** Smallest matrix whose nonzeros are listed ahead ({@link #worthListing}). */
+  private static final long MIN_LISTED_ENTRIES = 1L << 14;
 
   private static final ThreadLocal<SparseScratch> SCRATCH =
       ThreadLocal.withInitial(SparseScratch::new);
 
   private DirectGemm() {}
 
-  /** {@code out[m,n] = op(a)[m,k] * op(b)[k,n]}; arguments checked, none of m, n, k zero. */
-  static void multiply(Object aArray, boolean transA, Object bArray, boolean transB,
-      Object outArray, int m, int n, int k, int parts) {
+  /**
+   * {@code out[m,n] = op(a)[m,k] * op(b)[k,n]}; arguments checked, none of m, n, k zero.
+   * {@code listed}: the nonzeros of {@code a} listed ahead, or null.
+   */
+  static void multiply(Object aArray, SparseOperand listed, boolean transA, Object bArray,
+      boolean transB, Object outArray, int m, int n, int k, int parts) {
+    if (listed != null && !transB && bArray instanceof float[] && listed.fits(transA, m, k)) {
+      listed.multiply(transA, (float[]) bArray, (float[]) outArray, m, n, parts);
+      return;
+    }
     if (usesSparseKernel(aArray, transB, m, n, k)) {
       sparse((float[]) aArray, transA, (float[]) bArray, (float[]) outArray, m, n, k, parts);
       return;
@@ -62,6 +71,16 @@ final class DirectGemm {
     return aArray instanceof float[] && !transB && (long) m * n * k >= SPARSE_MIN_MACS
         && (long) m * (k + 8) <= SPARSE_MAX_ENTRIES
         && mostlyZeros((float[]) aArray, (long) m * k);
+  }
+
+  /**
+   * Whether the nonzeros of {@code a} read as {@code [rows, cols]} are worth listing ahead: a
+   * matrix the sparse kernel would take, as far as its size and density tell.
+   */
+  static boolean worthListing(float[] a, int rows, int cols) {
+    long entries = (long) rows * cols;
+    return entries >= MIN_LISTED_ENTRIES && (long) rows * (cols + 8) <= SPARSE_MAX_ENTRIES
+        && mostlyZeros(a, entries);
   }
 
   private static void dense(boolean transA, boolean transB, int m, int n, int k, Object a,

@@ -91,11 +91,13 @@ final class Gemm {
       }
       return;
     }
-    Object aArray = a.array();
-    Object bArray = b.array();
+    // the operands are only read: their arrays without dropping nonzeros listed ahead
+    Object aArray = a.productOperand();
+    Object bArray = b.productOperand();
     int parts = BLAS_THREADS == 1 && splits((long) m * n * k) ? Parallel.threads() : 1;
     if (NativeCpu.available()) {
-      DirectGemm.multiply(aArray, transA, bArray, transB, outArray, m, n, k, parts);
+      DirectGemm.multiply(aArray, a.sparseOperand(), transA, bArray, transB, outArray, m, n, k,
+          parts);
       return;
     }
     // Split the dimension whose other operand is smaller: that one is shared by every part.

@@ -117,4 +117,22 @@ final class NativeCpu {
   static native int sparseSgemm(boolean transA, int m, int n, int k, float[] a, int aOff,
       int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int[] count,
       int[] idx, float[] val);
+
+  /** Counts the nonzeros of {@code a[m,k]} (from {@code aOff}) per row and per column. */
+  static native int sparseCount(int m, int k, float[] a, int aOff, int[] rowCount, int[] colCount);
+
+  /**
+   * Lists the nonzeros of {@code a[m,k]} (from {@code aOff}) by row and by column, at the starts
+   * {@link SparseOperand} computed from the counts; {@code colCount} receives the counts again.
+   */
+  static native int sparseLists(int m, int k, float[] a, int aOff, int[] rowStart, int[] rowIdx,
+      float[] rowVal, int[] colStart, int[] colCount, int[] colIdx, float[] colVal);
+
+  /**
+   * {@code c[r, :] = sum of val * b[idx, :]} over list {@code first + r} ({@code start},
+   * {@code count}) for each {@code r < rows}: a product whose left operand's nonzeros were listed
+   * ahead.
+   */
+  static native int sparseSgemmLists(int first, int rows, int n, int[] start, int[] count,
+      int[] idx, float[] val, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc);
 }

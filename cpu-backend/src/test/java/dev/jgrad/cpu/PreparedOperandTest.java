@@ -1,0 +1,137 @@
+package dev.jgrad.cpu;
+
+import static dev.jgrad.cpu.Fixture.CPU;
+import static dev.jgrad.cpu.Fixture.buffer;
+import static dev.jgrad.cpu.Fixture.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.UnaryOp;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link CpuBackend#prepareOperand}: the nonzeros of a mostly-zero matrix listed ahead must give
+ * the products that read it exactly what they give without (the lists hold the same entries in the
+ * same order), and must never outlive a write to the buffer.
+ */
+class PreparedOperandTest {
+  @BeforeEach
+  void needsTheNativeHelper() {
+    assumeTrue(NativeCpu.available(), "lists are built natively: " + NativeCpu.unavailableReason());
+  }
+
+  /** {rows, cols, n}: MNIST's shape, and ones that are no multiple of 8 either way. */
+  @ParameterizedTest(name = "rows={0} cols={1} n={2}")
+  @CsvSource({"100, 784, 100", "37, 530, 19", "64, 257, 110", "9, 2000, 7"})
+  void productsOverTheListsMatchATripleLoop(int rows, int cols, int n) {
+    double[] a = SparseMatmulTest.sparse(rows * 7L + cols, rows * cols, 0.15);
+    DeviceBuffer prepared = buffer(DType.FLOAT32, a);
+    CPU.prepareOperand(prepared, rows, cols);
+    assertNotNull(((CpuBuffer) prepared).sparseOperand(), "a 15%-dense matrix gets its lists");
+    double[] b = Fixture.random(11, cols * n); // a [rows, cols] times b [cols, n]
+    double[] g = Fixture.random(12, rows * n); // a^T [cols, rows] times g [rows, n]
+    double[] ab = product(prepared, false, b, rows, n, cols);
+    double[] atg = product(prepared, true, g, cols, n, rows);
+    assertNotNull(((CpuBuffer) prepared).sparseOperand(), "reading products keep the lists");
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < cols; p++) {
+          s += a[i * cols + p] * b[p * n + j];
+        }
+        assertEquals(s, ab[i * n + j], 1e-4 * Math.max(1, Math.abs(s)), "a b [" + i + ", " + j);
+      }
+    }
+    for (int p = 0; p < cols; p++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int i = 0; i < rows; i++) {
+          s += a[i * cols + p] * g[i * n + j];
+        }
+        assertEquals(s, atg[p * n + j], 1e-4 * Math.max(1, Math.abs(s)), "aT g [" + p + ", " + j);
+      }
+    }
+  }
+
+  /** The lists hold the same entries in the same order as the products' own listing. */
+  @Test
+  void onMnistShapesTheListsGiveTheUnpreparedProductsBitForBit() {
+    int rows = 100;
+    int cols = 784;
+    int n = 100;
+    double[] a = SparseMatmulTest.sparse(21, rows * cols, 0.19);
+    DeviceBuffer plain = buffer(DType.FLOAT32, a);
+    DeviceBuffer prepared = buffer(DType.FLOAT32, a);
+    CPU.prepareOperand(prepared, rows, cols);
+    assertTrue(DirectGemm.usesSparseKernel(((CpuBuffer) plain).productOperand(), false, rows, n,
+        cols), "the unprepared products must take the sparse kernel too");
+    double[] b = Fixture.random(22, cols * n);
+    double[] g = Fixture.random(23, rows * n);
+    assertEquals(Arrays.toString(product(plain, false, b, rows, n, cols)),
+        Arrays.toString(product(prepared, false, b, rows, n, cols)));
+    assertEquals(Arrays.toString(product(plain, true, g, cols, n, rows)),
+        Arrays.toString(product(prepared, true, g, cols, n, rows)));
+  }
+
+  @Test
+  void aWriteDropsTheListsSoProductsSeeTheNewContents() {
+    int rows = 50;
+    int cols = 600;
+    int n = 30;
+    DeviceBuffer x = buffer(DType.FLOAT32, SparseMatmulTest.sparse(5, rows * cols, 0.1));
+    double[] b = Fixture.random(6, cols * n);
+    CPU.prepareOperand(x, rows, cols);
+    assertNotNull(((CpuBuffer) x).sparseOperand());
+    CPU.unary(UnaryOp.NEG, x, x); // a kernel writing the buffer in place
+    assertNull(((CpuBuffer) x).sparseOperand(), "a kernel's write must drop the lists");
+    double[] negated = product(x, false, b, rows, n, cols);
+    CPU.unary(UnaryOp.NEG, x, x);
+    double[] back = product(x, false, b, rows, n, cols);
+    for (int i = 0; i < back.length; i++) {
+      assertEquals(-back[i], negated[i], 0.0, "out " + i);
+    }
+
+    CPU.prepareOperand(x, rows, cols);
+    ((CpuBuffer) x).floatArray()[0] = 0.5f; // a plugin kernel's or a user's write
+    assertNull(((CpuBuffer) x).sparseOperand(), "handing out the array must drop the lists");
+  }
+
+  @Test
+  void denseOrSmallMatricesGetNoLists() {
+    DeviceBuffer dense = buffer(DType.FLOAT32, Fixture.random(7, 100 * 784));
+    CPU.prepareOperand(dense, 100, 784);
+    assertNull(((CpuBuffer) dense).sparseOperand());
+    DeviceBuffer small = buffer(DType.FLOAT32, new double[10 * 10]);
+    CPU.prepareOperand(small, 10, 10);
+    assertNull(((CpuBuffer) small).sparseOperand());
+    DeviceBuffer doubles = buffer(DType.FLOAT64, new double[100 * 784]);
+    CPU.prepareOperand(doubles, 100, 784);
+    assertNull(((CpuBuffer) doubles).sparseOperand());
+  }
+
+  @Test
+  void aShapeThatDoesNotMatchTheBufferIsRejected() {
+    DeviceBuffer x = buffer(DType.FLOAT32, new double[100 * 784]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CPU.prepareOperand(x, 100, 700));
+    assertTrue(e.getMessage().contains("prepareOperand") && e.getMessage().contains("[100, 700]"),
+        e.getMessage());
+  }
+
+  private static double[] product(DeviceBuffer a, boolean transA, double[] b, int m, int n,
+      int k) {
+    DeviceBuffer out = CPU.allocate(DType.FLOAT32, (long) m * n);
+    CPU.matmul(a, transA, buffer(DType.FLOAT32, b), false, out, m, n, k);
+    return read(out);
+  }
+}
