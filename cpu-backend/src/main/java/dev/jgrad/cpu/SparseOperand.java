@@ -1,5 +1,8 @@
 package dev.jgrad.cpu;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The nonzeros of a mostly-zero FLOAT32 matrix {@code [rows, cols]}, listed by row and by column,
  * built ahead of the products that read it: by {@link CpuBackend#prepareOperand} on DataLoader's
@@ -12,6 +15,11 @@ package dev.jgrad.cpu;
  * its array drops them except the one for reading products ({@link CpuBuffer#productOperand}).
  */
 final class SparseOperand {
+  /** Lists given back, to be filled again (about as many as batches in flight). */
+  private static final ConcurrentLinkedQueue<SparseOperand> SPARE = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger SPARE_COUNT = new AtomicInteger();
+  private static final int MAX_SPARES = 8;
+
   final int rows;
   final int cols;
   /** Row {@code i}'s nonzero columns (ascending) and values from {@code rowStart[i]}. */
@@ -42,32 +50,51 @@ final class SparseOperand {
   /**
    * Lists the nonzeros of {@code a} read as {@code [rows, cols]}; the native helper must be
    * available. The kernels store 8 entries at a time, so each column list, and the row lists
-   * together, get room for 8 more than they hold.
+   * together, get room for 8 more than they hold. The arrays of lists given back with
+   * {@link #recycle} are filled again when large enough: a batch's lists are about 300 KB, and
+   * allocating them anew for every MNIST batch tripled the garbage a training step makes.
    */
   static SparseOperand list(float[] a, int rows, int cols) {
-    int[] rowCount = new int[rows];
-    int[] colCount = new int[cols];
+    SparseOperand spare = SPARE.poll();
+    if (spare != null) {
+      SPARE_COUNT.decrementAndGet();
+    }
+    boolean fits = spare != null && spare.rows == rows && spare.cols == cols;
+    int[] rowCount = fits ? spare.rowCount : new int[rows];
+    int[] colCount = fits ? spare.colCount : new int[cols];
     NativeCpu.check(NativeCpu.sparseCount(rows, cols, a, 0, rowCount, colCount), "sparse count");
-    int[] rowStart = new int[rows];
+    int[] rowStart = fits ? spare.rowStart : new int[rows];
     int total = 0;
     for (int i = 0; i < rows; i++) {
       rowStart[i] = total;
       total += rowCount[i];
     }
-    int[] colStart = new int[cols];
+    int[] colStart = fits ? spare.colStart : new int[cols];
     int padded = 0;
     for (int p = 0; p < cols; p++) {
       colStart[p] = padded;
       padded += colCount[p] + 8;
     }
-    int[] rowIdx = new int[total + 8];
-    float[] rowVal = new float[total + 8];
-    int[] colIdx = new int[padded];
-    float[] colVal = new float[padded];
-    NativeCpu.check(NativeCpu.sparseLists(rows, cols, a, 0, rowStart, rowIdx, rowVal, colStart,
-        colCount, colIdx, colVal), "sparse lists");
-    return new SparseOperand(rows, cols, rowStart, rowCount, rowIdx, rowVal, colStart, colCount,
-        colIdx, colVal);
+    SparseOperand lists;
+    if (fits && spare.rowIdx.length >= total + 8 && spare.colIdx.length >= padded) {
+      lists = spare;
+    } else { // room for a batch a quarter denser, so that the next ones fit
+      int rowRoom = total + 8 + total / 4;
+      int colRoom = padded + total / 4;
+      lists = new SparseOperand(rows, cols, rowStart, rowCount, new int[rowRoom],
+          new float[rowRoom], colStart, colCount, new int[colRoom], new float[colRoom]);
+    }
+    NativeCpu.check(NativeCpu.sparseLists(rows, cols, a, 0, rowStart, lists.rowIdx,
+        lists.rowVal, colStart, colCount, lists.colIdx, lists.colVal), "sparse lists");
+    return lists;
+  }
+
+  /** Gives lists no buffer holds any more back for {@link #list} to fill again. */
+  static void recycle(SparseOperand lists) {
+    if (SPARE_COUNT.get() < MAX_SPARES) {
+      SPARE_COUNT.incrementAndGet();
+      SPARE.add(lists);
+    }
   }
 
   /**

@@ -106,6 +106,25 @@ class PreparedOperandTest {
     assertNull(((CpuBuffer) x).sparseOperand(), "handing out the array must drop the lists");
   }
 
+  /** Closed buffers give their lists back to be filled again, denser batches included. */
+  @Test
+  void listsRefilledAfterABufferClosedDescribeTheNewMatrix() {
+    int rows = 60; // large enough for lists, and for the unprepared product to be sparse too
+    int cols = 300;
+    int n = 100;
+    double[] b = Fixture.random(31, cols * n);
+    for (double density : new double[] {0.05, 0.18, 0.1, 0.2}) {
+      double[] a = SparseMatmulTest.sparse((long) (density * 1000), rows * cols, density);
+      DeviceBuffer plain = buffer(DType.FLOAT32, a);
+      DeviceBuffer prepared = buffer(DType.FLOAT32, a);
+      CPU.prepareOperand(prepared, rows, cols);
+      assertNotNull(((CpuBuffer) prepared).sparseOperand(), "density " + density);
+      assertEquals(Arrays.toString(product(plain, false, b, rows, n, cols)),
+          Arrays.toString(product(prepared, false, b, rows, n, cols)), "density " + density);
+      prepared.close(); // its lists go back for the next matrix
+    }
+  }
+
   @Test
   void denseOrSmallMatricesGetNoLists() {
     DeviceBuffer dense = buffer(DType.FLOAT32, Fixture.random(7, 100 * 784));
