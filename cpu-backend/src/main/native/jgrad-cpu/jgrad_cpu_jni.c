@@ -37,14 +37,14 @@ void jg_sparse_init_avx2(void);
 
 /* Built ahead of the products: counts, lists, and products from the lists (sparse_kernels.c). */
 typedef void (*count_fn)(int, int, const float *, size_t, int *, int *);
-typedef void (*lists_fn)(int, int, const float *, size_t, const int *, int *, float *,
+typedef void (*lists_fn)(int, int, const float *, size_t, const int *, int *, float *, size_t,
     const int *, int *, int *, float *);
 typedef void (*lists_mm_fn)(int, int, const int *, const int *, const int *, const float *,
     const float *, size_t, float *, size_t);
 #define DECLARE_LIST_KERNELS(suffix)                                                           \
   void jg_sparse_count##suffix(int, int, const float *, size_t, int *, int *);                  \
   void jg_sparse_lists##suffix(int, int, const float *, size_t, const int *, int *, float *,    \
-      const int *, int *, int *, float *);                                                      \
+      size_t, const int *, int *, int *, float *);                                              \
   void jg_sparse_mm_lists##suffix(int, int, const int *, const int *, const int *,              \
       const float *, const float *, size_t, float *, size_t);
 DECLARE_LIST_KERNELS(_avx2)
@@ -192,6 +192,9 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseLists(JNIEnv *env, jcl
     jint m, jint k, jfloatArray a, jint aOff, jintArray rowStart, jintArray rowIdx,
     jfloatArray rowVal, jintArray colStart, jintArray colCount, jintArray colIdx,
     jfloatArray colVal) {
+  jsize idxLength = (*env)->GetArrayLength(env, rowIdx);
+  jsize valLength = (*env)->GetArrayLength(env, rowVal);
+  size_t rowRoom = (size_t) (idxLength < valLength ? idxLength : valLength);
   CRITICAL(float, pa, a);
   CRITICAL(int, prs, rowStart);
   CRITICAL(int, pri, rowIdx);
@@ -203,7 +206,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseLists(JNIEnv *env, jcl
   int status = NO_MEMORY;
   if (pa != NULL && prs != NULL && pri != NULL && prv != NULL && pcs != NULL && pcc != NULL
       && pci != NULL && pcv != NULL) {
-    sparse_lists(m, k, pa + aOff, (size_t) k, prs, pri, prv, pcs, pcc, pci, pcv);
+    sparse_lists(m, k, pa + aOff, (size_t) k, prs, pri, prv, rowRoom, pcs, pcc, pci, pcv);
     status = OK;
   }
   RELEASE(pcv, colVal, 0);

@@ -59,14 +59,16 @@ void NAME(jg_sparse_init)(void) {
  * Writes the nonzero entries of row[0..k) to (idx, val) and returns how many. With AVX2, 8
  * entries at a time without branches: a compare gives the mask of nonzero lanes, and a table
  * permutation packs them to the front of a full 8-lane store. So idx and val need room for
- * k + 8 entries.
+ * k + 8 entries, or the caller gives a smaller `room`: writes then stop before it, and a row
+ * with more nonzeros than fit is cut short (lists sized from a count, should the row have
+ * changed since: never a write out of bounds).
  */
-static int nonzeros(const float *row, int k, int *idx, float *val) {
+static int nonzeros(const float *row, int k, int *idx, float *val, size_t room) {
   int nnz = 0, p = 0;
 #ifdef __AVX2__
   const __m256 zero = _mm256_setzero_ps();
   const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  for (; p + 8 <= k; p += 8) {
+  for (; p + 8 <= k && (size_t) nnz + 8 <= room; p += 8) {
     __m256 v = _mm256_loadu_ps(row + p);
     /* unordered-or-not-equal: a NaN counts as nonzero */
     int mask = _mm256_movemask_ps(_mm256_cmp_ps(v, zero, _CMP_NEQ_UQ));
@@ -77,7 +79,7 @@ static int nonzeros(const float *row, int k, int *idx, float *val) {
     nnz += __builtin_popcount((unsigned) mask);
   }
 #endif
-  for (; p < k; p++) {
+  for (; p < k && (size_t) nnz < room; p++) {
     idx[nnz] = p;
     val[nnz] = row[p];
     nnz += !(row[p] == 0.0f);
@@ -189,7 +191,7 @@ static void sparse_row(const int *idx, const float *val, int nnz, const float *b
 void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const float *b,
     size_t ldb, float *c, size_t ldc, int *idx, float *val) {
   for (int i = 0; i < m; i++) {
-    int nnz = nonzeros(a + (size_t) i * lda, k, idx, val);
+    int nnz = nonzeros(a + (size_t) i * lda, k, idx, val, (size_t) k + 8);
     sparse_row(idx, val, nnz, b, ldb, n, c + (size_t) i * ldc);
   }
 }
@@ -204,12 +206,18 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, const int 
     int *idx, float *val, int *count) {
   size_t stride = (size_t) k + 8;
 #define AT(p) (start != NULL ? (size_t) start[p] : (size_t) (p) * stride)
+  /* room of column p's list: k + 8, or (explicit starts) the count it holds on entry + 8 */
+#define ROOM(p) (start != NULL ? (size_t) count[p] + 8 : stride)
   int p0 = 0;
 #ifdef __AVX2__
   const __m256 zero = _mm256_setzero_ps();
   const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   for (; p0 + 8 <= m; p0 += 8) {
     int nnz[8] = {0};
+    size_t room[8];
+    for (int c = 0; c < 8; c++) {
+      room[c] = ROOM(p0 + c);
+    }
     int i = 0;
     for (; i + 8 <= k; i += 8) {
       const float *blk = a + (size_t) i * lda + p0;
@@ -239,6 +247,9 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, const int 
       for (int c = 0; c < 8; c++) {
         /* unordered-or-not-equal: a NaN counts as nonzero */
         int mask = _mm256_movemask_ps(_mm256_cmp_ps(t[c], zero, _CMP_NEQ_UQ));
+        if ((size_t) nnz[c] + 8 > room[c]) {
+          continue; /* more nonzeros than counted: cut short, never out of bounds */
+        }
         __m256i perm = _mm256_loadu_si256((const __m256i *) COMPRESS[mask]);
         size_t at = AT(p0 + c) + nnz[c];
         _mm256_storeu_si256((__m256i *) (idx + at), _mm256_permutevar8x32_epi32(rows, perm));
@@ -249,6 +260,9 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, const int 
     for (; i < k; i++) {
       for (int c = 0; c < 8; c++) {
         float x = a[(size_t) i * lda + p0 + c];
+        if ((size_t) nnz[c] >= room[c]) {
+          continue;
+        }
         size_t at = AT(p0 + c) + nnz[c];
         idx[at] = i;
         val[at] = x;
@@ -256,20 +270,22 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, const int 
       }
     }
     for (int c = 0; c < 8; c++) {
-      count[p0 + c] = nnz[c];
+      count[p0 + c] = (size_t) nnz[c] + 8 > room[c] ? (int) (room[c] - 8) : nnz[c];
     }
   }
 #endif
   for (int p = p0; p < m; p++) {
     int nnz = 0;
-    for (int i = 0; i < k; i++) {
+    size_t room = ROOM(p);
+    for (int i = 0; i < k && (size_t) nnz < room; i++) {
       float x = a[(size_t) i * lda + p];
       idx[AT(p) + nnz] = i;
       val[AT(p) + nnz] = x;
       nnz += !(x == 0.0f);
     }
-    count[p] = nnz;
+    count[p] = (size_t) nnz + 8 > room ? (int) (room - 8) : nnz;
   }
+#undef ROOM
 #undef AT
 }
 
@@ -309,15 +325,17 @@ void NAME(jg_sparse_count)(int m, int k, const float *a, size_t lda, int *row_co
 
 /*
  * The nonzeros of a[m,k] listed by row (row i's at row_start[i], ascending columns; the lists
- * follow each other, with room for 8 more entries after the last) and by column (column p's at
- * col_start[p], ascending rows; each list with room for its count + 8 entries), from the counts
- * of jg_sparse_count.
+ * follow each other in arrays of row_room entries, 8 more than they hold) and by column (column
+ * p's at col_start[p], ascending rows, with room for col_count[p] + 8 entries), from the counts
+ * of jg_sparse_count; col_count receives the counts again. Should a have changed since it was
+ * counted, lists are cut short rather than written out of bounds.
  */
 void NAME(jg_sparse_lists)(int m, int k, const float *a, size_t lda, const int *row_start,
-    int *row_idx, float *row_val, const int *col_start, int *col_count, int *col_idx,
-    float *col_val) {
+    int *row_idx, float *row_val, size_t row_room, const int *col_start, int *col_count,
+    int *col_idx, float *col_val) {
   for (int i = 0; i < m; i++) {
-    nonzeros(a + (size_t) i * lda, k, row_idx + row_start[i], row_val + row_start[i]);
+    nonzeros(a + (size_t) i * lda, k, row_idx + row_start[i], row_val + row_start[i],
+        row_room - (size_t) row_start[i]);
   }
   column_nonzeros(a, lda, m, k, col_start, col_idx, col_val, col_count);
 }

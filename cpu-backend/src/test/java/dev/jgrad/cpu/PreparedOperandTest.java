@@ -125,6 +125,45 @@ class PreparedOperandTest {
     }
   }
 
+  /**
+   * The lists are sized from a count taken just before; should the matrix change in between (its
+   * owner broke the contract of prepareOperand), the native listing must cut them short, never
+   * write past the arrays.
+   */
+  @Test
+  void listingAMatrixThatChangedSinceItWasCountedStaysInBounds() {
+    int rows = 64;
+    int cols = 200;
+    float[] a = new float[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      a[i * cols + (i * 7) % cols] = 1f; // one nonzero a row
+    }
+    int[] rowCount = new int[rows];
+    int[] colCount = new int[cols];
+    NativeCpu.check(NativeCpu.sparseCount(rows, cols, a, 0, rowCount, colCount), "count");
+    int[] rowStart = new int[rows];
+    for (int i = 1; i < rows; i++) {
+      rowStart[i] = rowStart[i - 1] + rowCount[i - 1];
+    }
+    int[] colStart = new int[cols];
+    for (int p = 1; p < cols; p++) {
+      colStart[p] = colStart[p - 1] + colCount[p - 1] + 8;
+    }
+    int rowRoom = rowStart[rows - 1] + rowCount[rows - 1] + 8;
+    int colRoom = colStart[cols - 1] + colCount[cols - 1] + 8;
+    int[] counted = colCount.clone();
+    Arrays.fill(a, 2f); // now every entry is nonzero
+    int[] rowIdx = new int[rowRoom];
+    int[] colIdx = new int[colRoom];
+    NativeCpu.check(NativeCpu.sparseLists(rows, cols, a, 0, rowStart, rowIdx, new float[rowRoom],
+        colStart, colCount, colIdx, new float[colRoom]), "lists");
+    for (int p = 0; p < cols; p++) {
+      assertTrue(colCount[p] <= counted[p], "column " + p + " listed " + colCount[p]);
+    }
+    assertTrue(Arrays.stream(rowIdx).allMatch(j -> j >= 0 && j < cols), "row lists in range");
+    assertTrue(Arrays.stream(colIdx).allMatch(i -> i >= 0 && i < rows), "column lists in range");
+  }
+
   @Test
   void denseOrSmallMatricesGetNoLists() {
     DeviceBuffer dense = buffer(DType.FLOAT32, Fixture.random(7, 100 * 784));
