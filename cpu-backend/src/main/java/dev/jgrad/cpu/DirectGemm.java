@@ -10,7 +10,9 @@ package dev.jgrad.cpu;
  * {@link #SPARSE_MAX_DENSITY} of the sampled entries nonzero ({@code -Djgrad.cpu.sparseDensity},
  * 0 turns it off). Either kernel computes the same product up to float rounding, with one
  * difference: an exact zero of {@code a} contributes nothing even where {@code b} holds an
- * infinity or NaN (dense BLAS gives NaN there), as in any sparse product.
+ * infinity or NaN (dense BLAS gives NaN there), as in any sparse product. When the left
+ * operand's nonzeros were listed ahead ({@link SparseOperand}), the product runs over those lists
+ * and samples nothing.
  */
 final class DirectGemm {
   /**
