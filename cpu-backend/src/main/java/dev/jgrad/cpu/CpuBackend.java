@@ -257,9 +257,11 @@ public final class CpuBackend implements Backend, FusedSgd {
     nonNegative(p, "cols", cols);
     length(p, () -> "buffer ([rows, cols] = [" + rows + ", " + cols + "])", b,
         (long) rows * cols);
-    if (NativeCpu.available() && b.dtype() == DType.FLOAT32
-        && DirectGemm.worthListing(b.floats(), rows, cols)) {
-      b.attachSparse(SparseOperand.list(b.floats(), rows, cols));
+    if (NativeCpu.available() && b.dtype() == DType.FLOAT32) {
+      float[] a = b.floats();
+      if (DirectGemm.worthListing(a, rows, cols)) {
+        b.attachSparse(SparseOperand.list(a, rows, cols));
+      }
     }
   }
 

@@ -100,9 +100,7 @@ public final class CpuBuffer implements HostBuffer {
     if (floats == null) {
       throw closedOrWrongType(DType.FLOAT32);
     }
-    if (sparse != null) {
-      sparse = null; // the caller may write the array
-    }
+    dropLists();
     return floats;
   }
 
@@ -111,10 +109,15 @@ public final class CpuBuffer implements HostBuffer {
     if (doubles == null) {
       throw closedOrWrongType(DType.FLOAT64);
     }
-    if (sparse != null) {
-      sparse = null; // the caller may write the array
-    }
+    dropLists();
     return doubles;
+  }
+
+  /** Forgets the nonzero lists: the array is being handed out, and its taker may write it. */
+  private void dropLists() {
+    if (sparse != null) { // a plain read first: no store on every access
+      sparse = null;
+    }
   }
 
   /**

@@ -71,8 +71,7 @@ final class DirectGemm {
   /** Whether {@link #multiply} takes the sparse kernel for these operands. */
   static boolean usesSparseKernel(Object aArray, boolean transB, int m, int n, int k) {
     return aArray instanceof float[] && !transB && (long) m * n * k >= SPARSE_MIN_MACS
-        && (long) m * (k + 8) <= SPARSE_MAX_ENTRIES
-        && mostlyZeros((float[]) aArray, (long) m * k);
+        && sparseEnough((float[]) aArray, m, k);
   }
 
   /**
@@ -80,9 +79,12 @@ final class DirectGemm {
    * matrix the sparse kernel would take, as far as its size and density tell.
    */
   static boolean worthListing(float[] a, int rows, int cols) {
-    long entries = (long) rows * cols;
-    return entries >= MIN_LISTED_ENTRIES && (long) rows * (cols + 8) <= SPARSE_MAX_ENTRIES
-        && mostlyZeros(a, entries);
+    return (long) rows * cols >= MIN_LISTED_ENTRIES && sparseEnough(a, rows, cols);
+  }
+
+  /** The sparse kernel's own rule: lists of bounded size, and few enough nonzeros sampled. */
+  private static boolean sparseEnough(float[] a, int rows, int cols) {
+    return (long) rows * (cols + 8) <= SPARSE_MAX_ENTRIES && mostlyZeros(a, (long) rows * cols);
   }
 
   private static void dense(boolean transA, boolean transB, int m, int n, int k, Object a,
