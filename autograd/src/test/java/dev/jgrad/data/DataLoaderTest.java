@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.api.Backend;
 import dev.jgrad.autograd.Tensor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,6 +135,41 @@ class DataLoaderTest {
       assertEquals(targetsOfEpoch(inTurn, epoch), targetsOfEpoch(ahead, epoch));
     }
     assertTrue(inTurn.toString().contains("no prefetch"), inTurn.toString());
+  }
+
+  /**
+   * Batches gathered ahead have their inputs announced to the backend as a product's left operand
+   * ([batch, features]), on the prefetch thread; batches gathered in turn do not.
+   */
+  @Test
+  void prefetchedInputsAreAnnouncedToTheBackendOffTheCallingThread() {
+    List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    Backend cpu = new dev.jgrad.cpu.CpuBackendProvider().create();
+    Backend recording = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+          if (method.getName().equals("prepareOperand")) {
+            calls.add(args[1] + "x" + args[2] + " on " + Thread.currentThread().getName());
+          }
+          try {
+            return method.invoke(cpu, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    Dataset d = numbered(250);
+    Dataset onIt = Dataset.of(d.inputs().to(recording), d.targets().to(recording));
+    DataLoader ahead = DataLoader.builder(onIt).batchSize(32).seed(3).dropLast(true).build();
+    for (Batch b : ahead.epoch(0)) {
+      b.close();
+    }
+    // 7 batches: the first gathered in turn, the 6 others ahead
+    assertEquals(java.util.Collections.nCopies(6, "32x2 on jgrad-batch-prefetch"), calls);
+    calls.clear();
+    DataLoader inTurn = DataLoader.builder(onIt).batchSize(32).prefetch(false).build();
+    for (Batch b : inTurn.epoch(0)) {
+      b.close();
+    }
+    assertEquals(List.of(), calls);
   }
 
   @Test
