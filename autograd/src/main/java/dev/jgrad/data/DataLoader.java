@@ -153,9 +153,9 @@ public final class DataLoader {
 
   /**
    * {@code batch}, its inputs announced to their backend as the left operand of the products
-   * ahead ({@link dev.jgrad.api.Backend#prepareOperand}), read as {@code [batch, features]}: on
-   * the prefetch thread, the CPU backend lists the nonzeros of mostly-zero images there instead
-   * of in each product of the training step.
+   * ahead ({@link dev.jgrad.api.Backend#prepareOperand}), read as {@code [batch, features]}: the
+   * CPU backend lists the nonzeros of mostly-zero images there, usually on the prefetch thread,
+   * instead of in each product of the training step.
    */
   private static Batch prepared(Batch batch) {
     Tensor inputs = batch.inputs();
@@ -199,8 +199,9 @@ public final class DataLoader {
 
   /**
    * Gathers the next batches on a background thread while the caller trains on this one (up to
-   * {@link #PREFETCH_DEPTH} ahead). A failure of a gather is thrown by the {@code next()} that
-   * would have returned its batch.
+   * {@link #PREFETCH_DEPTH} ahead); a batch the thread has not started when it is needed is
+   * gathered by the caller ({@link Prefetcher}). A failure of a gather is thrown by the
+   * {@code next()} that would have returned its batch.
    */
   private final class Prefetching extends Gathering {
     private final ArrayDeque<Prefetcher.Pending<Batch>> ahead = new ArrayDeque<>();
