@@ -50,6 +50,15 @@ typedef void (*lists_mm_fn)(int, int, const int *, const int *, const int *, con
 DECLARE_LIST_KERNELS(_avx2)
 DECLARE_LIST_KERNELS(_base)
 
+/* Softmax cross-entropy with integer labels (loss_kernels.c). */
+typedef int (*sce_loss_fn)(int, int, const float *, const int *, float *, double *);
+typedef int (*sce_grad_fn)(int, int, const float *, const int *, float, float *);
+#define DECLARE_LOSS_KERNELS(suffix)                                                           \
+  int jg_sce_labels_loss##suffix(int, int, const float *, const int *, float *, double *);      \
+  int jg_sce_labels_grad##suffix(int, int, const float *, const int *, float, float *);
+DECLARE_LOSS_KERNELS(_avx2)
+DECLARE_LOSS_KERNELS(_base)
+
 static sgemm_fn sgemm;
 static dgemm_fn dgemm;
 static sparse_fn sparse_mm = jg_sparse_mm_base;
@@ -57,9 +66,11 @@ static sparse_ta_fn sparse_mm_ta = jg_sparse_mm_ta_base;
 static count_fn sparse_count = jg_sparse_count_base;
 static lists_fn sparse_lists = jg_sparse_lists_base;
 static lists_mm_fn sparse_mm_lists = jg_sparse_mm_lists_base;
+static sce_loss_fn sce_loss = jg_sce_labels_loss_base;
+static sce_grad_fn sce_grad = jg_sce_labels_grad_base;
 
 /* Error codes returned to Java (NativeCpu names them). */
-enum { OK = 0, NOT_BOUND = 1, NO_MEMORY = 2 };
+enum { OK = 0, NOT_BOUND = 1, NO_MEMORY = 2, NOT_FINITE = 3 };
 
 /*
  * Finds cblas_sgemm/cblas_dgemm through the already loaded library at `library` (OpenBLAS's JNI
@@ -91,6 +102,8 @@ JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_bind(JNIEnv *env, jclass 
     sparse_count = jg_sparse_count_avx2;
     sparse_lists = jg_sparse_lists_avx2;
     sparse_mm_lists = jg_sparse_mm_lists_avx2;
+    sce_loss = jg_sce_labels_loss_avx2;
+    sce_grad = jg_sce_labels_grad_avx2;
   }
   return NULL;
 }
@@ -245,5 +258,48 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemmLists(JNIEnv *env
   RELEASE(ps, start, JNI_ABORT);
   RELEASE(pb, b, JNI_ABORT);
   RELEASE(pc, c, 0);
+  return status;
+}
+
+/*
+ * Softmax cross-entropy of logits x[n, k] with labels in [0, k): the sum of the rows' losses into
+ * total[0] (scratch: e of n * k floats), or NOT_FINITE when a row's maximum is not finite, left
+ * to the Java kernel.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_softmaxCrossEntropyLoss(JNIEnv *env,
+    jclass cls, jint n, jint k, jfloatArray x, jintArray labels, jfloatArray e,
+    jdoubleArray total) {
+  CRITICAL(float, px, x);
+  CRITICAL(int, pl, labels);
+  CRITICAL(float, pe, e);
+  CRITICAL(double, pt, total);
+  int status = NO_MEMORY;
+  if (px != NULL && pl != NULL && pe != NULL && pt != NULL) {
+    status = sce_loss(n, k, px, pl, pe, pt) < 0 ? OK : NOT_FINITE;
+  }
+  RELEASE(pt, total, 0);
+  RELEASE(pe, e, JNI_ABORT);
+  RELEASE(pl, labels, JNI_ABORT);
+  RELEASE(px, x, JNI_ABORT);
+  return status;
+}
+
+/*
+ * out[n, k] = (softmax(x) - onehot(labels)) * scale, or NOT_FINITE (out unfinished) when a row's
+ * maximum is not finite.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_softmaxCrossEntropyGrad(JNIEnv *env,
+    jclass cls, jint n, jint k, jfloatArray x, jintArray labels, jfloat scale,
+    jfloatArray out) {
+  CRITICAL(float, po, out);
+  CRITICAL(float, px, x);
+  CRITICAL(int, pl, labels);
+  int status = NO_MEMORY;
+  if (po != NULL && px != NULL && pl != NULL) {
+    status = sce_grad(n, k, px, pl, scale, po) < 0 ? OK : NOT_FINITE;
+  }
+  RELEASE(pl, labels, JNI_ABORT);
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(po, out, 0);
   return status;
 }

@@ -13,21 +13,11 @@
 #include <immintrin.h>
 #endif
 
+#include "vec8.h"
+
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
 #define NAME(f) CAT(f, SUFFIX)
-
-typedef float v8 __attribute__((vector_size(32)));
-
-static inline v8 load8(const float *p) {
-  v8 v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-static inline void store8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
-
-static inline v8 splat8(float s) { return (v8){s, s, s, s, s, s, s, s}; }
 
 #ifdef __AVX2__
 /* COMPRESS[mask] lists the set bits of an 8-bit mask, lowest first: a lane permutation. */
