@@ -15,15 +15,18 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cd "$here" # relative source names keep build paths out of the library
 flags=(-O3 -fPIC -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-psabi)
+objects=()
 for source in sparse_kernels loss_kernels; do
-  gcc "${flags[@]}" -march=x86-64-v3 -DSUFFIX=_avx2 -c $source.c -o "$tmp/${source}_avx2.o"
-  gcc "${flags[@]}" -march=x86-64 -DSUFFIX=_base -c $source.c -o "$tmp/${source}_base.o"
+  for variant in avx512:x86-64-v4 avx2:x86-64-v3 base:x86-64; do
+    gcc "${flags[@]}" -march="${variant#*:}" -DSUFFIX="_${variant%%:*}" -c $source.c \
+      -o "$tmp/${source}_${variant%%:*}.o"
+    objects+=("$tmp/${source}_${variant%%:*}.o")
+  done
 done
 gcc "${flags[@]}" -march=x86-64 -I"$java_home/include" -I"$java_home/include/linux" \
   -c jgrad_cpu_jni.c -o "$tmp/jni.o"
 mkdir -p "$(dirname "$out")"
 gcc -shared -Wl,-soname,libjgrad_cpu.so -Wl,--build-id=none -o "$tmp/libjgrad_cpu.so" \
-  "$tmp/jni.o" "$tmp"/sparse_kernels_avx2.o "$tmp"/sparse_kernels_base.o \
-  "$tmp"/loss_kernels_avx2.o "$tmp"/loss_kernels_base.o -ldl -lm
+  "$tmp/jni.o" "${objects[@]}" -ldl -lm
 strip --strip-unneeded "$tmp/libjgrad_cpu.so"
 mv "$tmp/libjgrad_cpu.so" "$out"

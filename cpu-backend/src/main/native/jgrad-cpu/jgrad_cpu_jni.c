@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <jni.h>
 #include <stddef.h>
+#include <string.h>
 
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 
@@ -20,54 +21,78 @@ typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int
     int, float, float *, int);
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
     const double *, int, double, double *, int);
+/* The kernels of sparse_kernels.c and loss_kernels.c, built once per instruction set. */
 typedef void (*sparse_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
     size_t, int *, float *);
 typedef void (*sparse_ta_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
     size_t, int *, int *, float *);
-
-void jg_sparse_mm_avx2(int, int, int, const float *, size_t, const float *, size_t, float *,
-    size_t, int *, float *);
-void jg_sparse_mm_base(int, int, int, const float *, size_t, const float *, size_t, float *,
-    size_t, int *, float *);
-void jg_sparse_mm_ta_avx2(int, int, int, const float *, size_t, const float *, size_t, float *,
-    size_t, int *, int *, float *);
-void jg_sparse_mm_ta_base(int, int, int, const float *, size_t, const float *, size_t, float *,
-    size_t, int *, int *, float *);
-void jg_sparse_init_avx2(void);
-
-/* Built ahead of the products: counts, lists, and products from the lists (sparse_kernels.c). */
+/* Built ahead of the products: counts, lists, and products from the lists. */
 typedef void (*count_fn)(int, int, const float *, size_t, int *, int *);
 typedef void (*lists_fn)(int, int, const float *, size_t, const int *, int *, float *, size_t,
     const int *, int *, int *, float *);
 typedef void (*lists_mm_fn)(int, int, const int *, const int *, const int *, const float *,
     const float *, size_t, float *, size_t);
-#define DECLARE_LIST_KERNELS(suffix)                                                           \
+/* Softmax cross-entropy with integer labels. */
+typedef int (*sce_loss_fn)(int, int, const float *, const int *, float *, double *);
+typedef int (*sce_grad_fn)(int, int, const float *, const int *, float, float *);
+
+#define DECLARE_KERNELS(suffix)                                                                \
+  void jg_sparse_init##suffix(void);                                                            \
+  void jg_sparse_mm##suffix(int, int, int, const float *, size_t, const float *, size_t,        \
+      float *, size_t, int *, float *);                                                         \
+  void jg_sparse_mm_ta##suffix(int, int, int, const float *, size_t, const float *, size_t,     \
+      float *, size_t, int *, int *, float *);                                                  \
   void jg_sparse_count##suffix(int, int, const float *, size_t, int *, int *);                  \
   void jg_sparse_lists##suffix(int, int, const float *, size_t, const int *, int *, float *,    \
       size_t, const int *, int *, int *, float *);                                              \
   void jg_sparse_mm_lists##suffix(int, int, const int *, const int *, const int *,              \
-      const float *, const float *, size_t, float *, size_t);
-DECLARE_LIST_KERNELS(_avx2)
-DECLARE_LIST_KERNELS(_base)
-
-/* Softmax cross-entropy with integer labels (loss_kernels.c). */
-typedef int (*sce_loss_fn)(int, int, const float *, const int *, float *, double *);
-typedef int (*sce_grad_fn)(int, int, const float *, const int *, float, float *);
-#define DECLARE_LOSS_KERNELS(suffix)                                                           \
+      const float *, const float *, size_t, float *, size_t);                                   \
   int jg_sce_labels_loss##suffix(int, int, const float *, const int *, float *, double *);      \
   int jg_sce_labels_grad##suffix(int, int, const float *, const int *, float, float *);
-DECLARE_LOSS_KERNELS(_avx2)
-DECLARE_LOSS_KERNELS(_base)
+DECLARE_KERNELS(_avx512)
+DECLARE_KERNELS(_avx2)
+DECLARE_KERNELS(_base)
+
+/* One build of the kernels: its name, the x86-64 level it needs (NULL: any), its functions. */
+struct kernels {
+  const char *name;
+  const char *level;
+  void (*init)(void);
+  sparse_fn mm;
+  sparse_ta_fn mm_ta;
+  count_fn count;
+  lists_fn lists;
+  lists_mm_fn mm_lists;
+  sce_loss_fn sce_loss;
+  sce_grad_fn sce_grad;
+};
+
+#define KERNELS(name, level, suffix)                                                           \
+  {name, level, jg_sparse_init##suffix, jg_sparse_mm##suffix, jg_sparse_mm_ta##suffix,          \
+      jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
+      jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix}
+
+/* Best first: bind() takes the first this CPU runs. */
+static const struct kernels VARIANTS[] = {
+    KERNELS("avx512", "x86-64-v4", _avx512),
+    KERNELS("avx2", "x86-64-v3", _avx2),
+    KERNELS("x86-64", NULL, _base),
+};
+#define VARIANT_COUNT (sizeof VARIANTS / sizeof VARIANTS[0])
 
 static sgemm_fn sgemm;
 static dgemm_fn dgemm;
-static sparse_fn sparse_mm = jg_sparse_mm_base;
-static sparse_ta_fn sparse_mm_ta = jg_sparse_mm_ta_base;
-static count_fn sparse_count = jg_sparse_count_base;
-static lists_fn sparse_lists = jg_sparse_lists_base;
-static lists_mm_fn sparse_mm_lists = jg_sparse_mm_lists_base;
-static sce_loss_fn sce_loss = jg_sce_labels_loss_base;
-static sce_grad_fn sce_grad = jg_sce_labels_grad_base;
+static const struct kernels *kernels = &VARIANTS[VARIANT_COUNT - 1];
+
+static int runs_here(const struct kernels *k) {
+  if (k->level == NULL) {
+    return 1;
+  }
+  /* __builtin_cpu_supports needs a string literal */
+  return strcmp(k->level, "x86-64-v4") == 0 ? __builtin_cpu_supports("x86-64-v4")
+      : strcmp(k->level, "x86-64-v3") == 0  ? __builtin_cpu_supports("x86-64-v3")
+                                            : 0;
+}
 
 /* Error codes returned to Java (NativeCpu names them). */
 enum { OK = 0, NOT_BOUND = 1, NO_MEMORY = 2, NOT_FINITE = 3 };
@@ -95,22 +120,43 @@ JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_bind(JNIEnv *env, jclass 
     return (*env)->NewStringUTF(env, "cblas_sgemm or cblas_dgemm not found through OpenBLAS");
   }
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    jg_sparse_init_avx2();
-    sparse_mm = jg_sparse_mm_avx2;
-    sparse_mm_ta = jg_sparse_mm_ta_avx2;
-    sparse_count = jg_sparse_count_avx2;
-    sparse_lists = jg_sparse_lists_avx2;
-    sparse_mm_lists = jg_sparse_mm_lists_avx2;
-    sce_loss = jg_sce_labels_loss_avx2;
-    sce_grad = jg_sce_labels_grad_avx2;
+  for (size_t v = 0; v < VARIANT_COUNT; v++) {
+    if (runs_here(&VARIANTS[v])) {
+      VARIANTS[v].init();
+      kernels = &VARIANTS[v];
+      break;
+    }
   }
   return NULL;
 }
 
-JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseKernelVariant(JNIEnv *env,
-    jclass cls) {
-  return (*env)->NewStringUTF(env, sparse_mm == jg_sparse_mm_avx2 ? "avx2" : "x86-64");
+/* The name of the kernels in use: "avx512", "avx2" or "x86-64". */
+JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_kernelVariant(JNIEnv *env, jclass cls) {
+  return (*env)->NewStringUTF(env, kernels->name);
+}
+
+/*
+ * Switches to the kernels named (tests run each build this CPU runs); returns NULL, or why not.
+ * Not for use while another thread runs a kernel.
+ */
+JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_useKernelVariant(JNIEnv *env, jclass cls,
+    jstring name) {
+  const char *wanted = (*env)->GetStringUTFChars(env, name, NULL);
+  if (wanted == NULL) {
+    return NULL; /* OutOfMemoryError pending */
+  }
+  const char *why = "no such kernel variant; there are avx512, avx2 and x86-64";
+  for (size_t v = 0; v < VARIANT_COUNT; v++) {
+    if (strcmp(wanted, VARIANTS[v].name) == 0) {
+      why = runs_here(&VARIANTS[v]) ? NULL : "this CPU does not run it";
+      if (why == NULL) {
+        VARIANTS[v].init();
+        kernels = &VARIANTS[v];
+      }
+    }
+  }
+  (*env)->ReleaseStringUTFChars(env, name, wanted);
+  return why == NULL ? NULL : (*env)->NewStringUTF(env, why);
 }
 
 #define CRITICAL(type, name, array)                                             \
@@ -163,10 +209,10 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jcl
   int status = NO_MEMORY;
   if (pa != NULL && pb != NULL && pc != NULL && ps != NULL && pi != NULL && pv != NULL) {
     if (transA) {
-      sparse_mm_ta(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb, pc + cOff,
+      kernels->mm_ta(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb, pc + cOff,
           (size_t) ldc, ps, pi, pv);
     } else {
-      sparse_mm(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb, pc + cOff,
+      kernels->mm(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb, pc + cOff,
           (size_t) ldc, pi, pv);
     }
     status = OK;
@@ -188,7 +234,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseCount(JNIEnv *env, jcl
   CRITICAL(int, pc, colCount);
   int status = NO_MEMORY;
   if (pa != NULL && pr != NULL && pc != NULL) {
-    sparse_count(m, k, pa + aOff, (size_t) k, pr, pc);
+    kernels->count(m, k, pa + aOff, (size_t) k, pr, pc);
     status = OK;
   }
   RELEASE(pc, colCount, 0);
@@ -219,7 +265,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseLists(JNIEnv *env, jcl
   int status = NO_MEMORY;
   if (pa != NULL && prs != NULL && pri != NULL && prv != NULL && pcs != NULL && pcc != NULL
       && pci != NULL && pcv != NULL) {
-    sparse_lists(m, k, pa + aOff, (size_t) k, prs, pri, prv, rowRoom, pcs, pcc, pci, pcv);
+    kernels->lists(m, k, pa + aOff, (size_t) k, prs, pri, prv, rowRoom, pcs, pcc, pci, pcv);
     status = OK;
   }
   RELEASE(pcv, colVal, 0);
@@ -248,7 +294,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemmLists(JNIEnv *env
   CRITICAL(float, pv, val);
   int status = NO_MEMORY;
   if (pc != NULL && pb != NULL && ps != NULL && pn != NULL && pi != NULL && pv != NULL) {
-    sparse_mm_lists(rows, n, ps + first, pn + first, pi, pv, pb + bOff, (size_t) ldb,
+    kernels->mm_lists(rows, n, ps + first, pn + first, pi, pv, pb + bOff, (size_t) ldb,
         pc + cOff, (size_t) ldc);
     status = OK;
   }
@@ -275,7 +321,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_softmaxCrossEntropyLoss(JNIE
   CRITICAL(double, pt, total);
   int status = NO_MEMORY;
   if (px != NULL && pl != NULL && pe != NULL && pt != NULL) {
-    status = sce_loss(n, k, px, pl, pe, pt) < 0 ? OK : NOT_FINITE;
+    status = kernels->sce_loss(n, k, px, pl, pe, pt) < 0 ? OK : NOT_FINITE;
   }
   RELEASE(pt, total, 0);
   RELEASE(pe, e, JNI_ABORT);
@@ -296,7 +342,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_softmaxCrossEntropyGrad(JNIE
   CRITICAL(int, pl, labels);
   int status = NO_MEMORY;
   if (po != NULL && px != NULL && pl != NULL) {
-    status = sce_grad(n, k, px, pl, scale, po) < 0 ? OK : NOT_FINITE;
+    status = kernels->sce_grad(n, k, px, pl, scale, po) < 0 ? OK : NOT_FINITE;
   }
   RELEASE(pl, labels, JNI_ABORT);
   RELEASE(px, x, JNI_ABORT);

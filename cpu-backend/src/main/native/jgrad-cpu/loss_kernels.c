@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "vec8.h"
+#include "vectors.h"
 
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)

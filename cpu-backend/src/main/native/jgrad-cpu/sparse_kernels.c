@@ -1,8 +1,10 @@
 /*
  * Float products whose left operand is mostly zeros (MNIST pixels, ReLU outputs): only the
- * nonzero entries of a are multiplied, so the work shrinks with the density. Compiled twice by
- * build.sh: with AVX2+FMA (suffix _avx2) and for any x86-64 (suffix _base); jgrad_cpu_jni.c picks
- * one at load time. Row-major throughout, leading dimensions in elements.
+ * nonzero entries of a are multiplied, so the work shrinks with the density. Compiled three times
+ * by build.sh: for AVX-512 (x86-64-v4, suffix _avx512), AVX2+FMA (suffix _avx2) and any x86-64
+ * (suffix _base); jgrad_cpu_jni.c picks one at load time. Every build with FMA gives the same
+ * result bit for bit: each output element is one chain of fused multiply-adds over the nonzeros
+ * in order, whatever the vector width. Row-major throughout, leading dimensions in elements.
  *
  * An entry of a that is exactly zero contributes nothing, even where b holds an infinity or NaN
  * (as in any sparse product); a NaN in a itself is not zero and propagates.
@@ -13,7 +15,7 @@
 #include <immintrin.h>
 #endif
 
-#include "vec8.h"
+#include "vectors.h"
 
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
@@ -55,6 +57,24 @@ void NAME(jg_sparse_init)(void) {
  */
 static int nonzeros(const float *row, int k, int *idx, float *val, size_t room) {
   int nnz = 0, p = 0;
+#ifdef __AVX512F__
+  /* 16 at a time: the mask of nonzero lanes compresses them to the front, and a masked store
+     writes exactly those, so this loop needs no room beyond the entries */
+  const __m512i lanes16 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (; p + 16 <= k; p += 16) {
+    __m512 v = _mm512_loadu_ps(row + p);
+    __mmask16 mask = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    int cnt = __builtin_popcount(mask);
+    if ((size_t) nnz + cnt > room) {
+      break; /* the loops below stop at room */
+    }
+    __mmask16 first = (__mmask16) ((1u << cnt) - 1);
+    _mm512_mask_storeu_epi32(idx + nnz, first,
+        _mm512_maskz_compress_epi32(mask, _mm512_add_epi32(lanes16, _mm512_set1_epi32(p))));
+    _mm512_mask_storeu_ps(val + nnz, first, _mm512_maskz_compress_ps(mask, v));
+    nnz += cnt;
+  }
+#endif
 #ifdef __AVX2__
   const __m256 zero = _mm256_setzero_ps();
   const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -177,6 +197,139 @@ static void sparse_row(const int *idx, const float *val, int nnz, const float *b
   pass(idx, val, nnz, b, ldb, j0, vectors - j0 / 8, tail, out);
 }
 
+#ifdef __AVX512F__
+/*
+ * Full 16-lane vectors of one pass over two rows: 2 x (6 + a tail) accumulators and the two
+ * rows' splats fit the 32 registers. Two rows side by side give the core two independent chains
+ * of loads (different rows of b) to overlap: on MNIST batches X W1 took 78% of the time of one
+ * row at a time in 8 lanes (C harness).
+ */
+#define MAX_VECTORS16 6
+
+/* acc[0..full) += s * row[16v..], and the tail vector of `tail` lanes at row + tail_at */
+static inline __attribute__((always_inline)) void accumulate16(v16 *acc, v8 *acc8, v4 *acc4,
+    const float *row, float s, int tail_at, const int full, const int tail) {
+  v16 s16 = splat16(s);
+#pragma GCC unroll 7
+  for (int v = 0; v < full; v++) {
+    acc[v] += s16 * load16(row + 16 * v);
+  }
+  if (tail == 16) {
+    acc[full] += s16 * load16(row + tail_at);
+  } else if (tail == 8) {
+    *acc8 += splat8(s) * load8(row + tail_at);
+  } else if (tail == 4) {
+    *acc4 += splat4(s) * load4(row + tail_at);
+  }
+}
+
+static inline __attribute__((always_inline)) void store_pass(float *out, const v16 *acc,
+    v8 acc8, v4 acc4, int tail_at, const int full, const int tail) {
+#pragma GCC unroll 7
+  for (int v = 0; v < full; v++) {
+    store16(out + 16 * v, acc[v]);
+  }
+  if (tail == 16) {
+    store16(out + tail_at, acc[full]);
+  } else if (tail == 8) {
+    store8(out + tail_at, acc8);
+  } else if (tail == 4) {
+    store4(out + tail_at, acc4);
+  }
+}
+
+/*
+ * Columns [j0, j0 + 16 * full) of two output rows, and the `tail` columns ending at tail_at +
+ * tail (overlapping the vector before, with the same values), the rows' nonzeros taken in
+ * lockstep while both have some. full and tail are constants where this is inlined.
+ */
+static inline __attribute__((always_inline)) void pass2_n(const int *i0, const float *v0,
+    int n0, const int *i1, const float *v1, int n1, const float *b, size_t ldb, int j0,
+    int tail_at, float *o0, float *o1, const int full, const int tail) {
+  b += j0;
+  o0 += j0;
+  o1 += j0;
+  tail_at -= j0;
+  v16 a[MAX_VECTORS16 + 1], c[MAX_VECTORS16 + 1];
+  for (int v = 0; v <= MAX_VECTORS16; v++) {
+    a[v] = c[v] = splat16(0.0f);
+  }
+  v8 a8 = splat8(0.0f), c8 = splat8(0.0f);
+  v4 a4 = splat4(0.0f), c4 = splat4(0.0f);
+  int both = n0 < n1 ? n0 : n1;
+  for (int q = 0; q < both; q++) {
+    accumulate16(a, &a8, &a4, b + (size_t) i0[q] * ldb, v0[q], tail_at, full, tail);
+    accumulate16(c, &c8, &c4, b + (size_t) i1[q] * ldb, v1[q], tail_at, full, tail);
+  }
+  for (int q = both; q < n0; q++) {
+    accumulate16(a, &a8, &a4, b + (size_t) i0[q] * ldb, v0[q], tail_at, full, tail);
+  }
+  for (int q = both; q < n1; q++) {
+    accumulate16(c, &c8, &c4, b + (size_t) i1[q] * ldb, v1[q], tail_at, full, tail);
+  }
+  store_pass(o0, a, a8, a4, tail_at, full, tail);
+  store_pass(o1, c, c8, c4, tail_at, full, tail);
+}
+
+#define PASS2_ARGS i0, v0, n0, i1, v1, n1, b, ldb, j0, tail_at, o0, o1
+#define PASS2_CASE(f)                                            \
+  case f:                                                        \
+    switch (tail) {                                              \
+      case 0:                                                    \
+        pass2_n(PASS2_ARGS, f, 0);                               \
+        return;                                                  \
+      case 4:                                                    \
+        pass2_n(PASS2_ARGS, f, 4);                               \
+        return;                                                  \
+      case 8:                                                    \
+        pass2_n(PASS2_ARGS, f, 8);                               \
+        return;                                                  \
+      default:                                                   \
+        pass2_n(PASS2_ARGS, f, 16);                              \
+        return;                                                  \
+    }
+
+/* pass2_n with full in [0, 6] and tail in {0, 4, 8, 16} made constants. */
+static void pass2(const int *i0, const float *v0, int n0, const int *i1, const float *v1, int n1,
+    const float *b, size_t ldb, int j0, int full, int tail, int tail_at, float *o0, float *o1) {
+  switch (full) {
+    PASS2_CASE(0)
+    PASS2_CASE(1)
+    PASS2_CASE(2)
+    PASS2_CASE(3)
+    PASS2_CASE(4)
+    PASS2_CASE(5)
+    default:
+      PASS2_CASE(6)
+  }
+}
+#endif
+
+/*
+ * Two output rows from their nonzeros: with AVX-512 (and n >= 16) side by side in passes of up to
+ * 6 vectors of 16 lanes, the last with a tail of 4, 8 or 16 lanes ending at n; else one after
+ * the other.
+ */
+static void sparse_rows2(const int *i0, const float *v0, int n0, const int *i1, const float *v1,
+    int n1, const float *b, size_t ldb, int n, float *o0, float *o1) {
+#ifdef __AVX512F__
+  if (n >= 16) {
+    int vectors = n / 16;
+    int rest = n % 16;
+    int tail = rest == 0 ? 0 : rest <= 4 ? 4 : rest <= 8 ? 8 : 16;
+    int j0 = 0;
+    while (vectors - j0 / 16 > MAX_VECTORS16) {
+      pass2(i0, v0, n0, i1, v1, n1, b, ldb, j0, MAX_VECTORS16, 0, 0, o0, o1);
+      j0 += 16 * MAX_VECTORS16;
+    }
+    pass2(i0, v0, n0, i1, v1, n1, b, ldb, j0, vectors - j0 / 16, tail, n - tail, o0, o1);
+    return;
+  }
+#endif
+  sparse_row(i0, v0, n0, b, ldb, n, o0);
+  sparse_row(i1, v1, n1, b, ldb, n, o1);
+}
+
 /* c[m,n] = a[m,k] b[k,n]. Scratch: idx and val of k + 8 entries each. */
 void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const float *b,
     size_t ldb, float *c, size_t ldc, int *idx, float *val) {
@@ -185,6 +338,33 @@ void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const f
     sparse_row(idx, val, nnz, b, ldb, n, c + (size_t) i * ldc);
   }
 }
+
+#ifdef __AVX512F__
+/* t[c] = column c of the 16x16 block r[0..16) (rows), in 64 in-register shuffles. */
+static inline void transpose16(const __m512 r[16], __m512 t[16]) {
+  __m512 c[4][4]; /* c[g][q]: in 128-bit lane L, column 4L + q of rows 4g..4g+3 */
+  for (int g = 0; g < 4; g++) {
+    __m512 lo01 = _mm512_unpacklo_ps(r[4 * g], r[4 * g + 1]);
+    __m512 hi01 = _mm512_unpackhi_ps(r[4 * g], r[4 * g + 1]);
+    __m512 lo23 = _mm512_unpacklo_ps(r[4 * g + 2], r[4 * g + 3]);
+    __m512 hi23 = _mm512_unpackhi_ps(r[4 * g + 2], r[4 * g + 3]);
+    c[g][0] = _mm512_shuffle_ps(lo01, lo23, 0x44);
+    c[g][1] = _mm512_shuffle_ps(lo01, lo23, 0xEE);
+    c[g][2] = _mm512_shuffle_ps(hi01, hi23, 0x44);
+    c[g][3] = _mm512_shuffle_ps(hi01, hi23, 0xEE);
+  }
+  for (int q = 0; q < 4; q++) { /* a 4x4 transpose of 128-bit lanes */
+    __m512 x0 = _mm512_shuffle_f32x4(c[0][q], c[1][q], 0x44);
+    __m512 x1 = _mm512_shuffle_f32x4(c[0][q], c[1][q], 0xEE);
+    __m512 y0 = _mm512_shuffle_f32x4(c[2][q], c[3][q], 0x44);
+    __m512 y1 = _mm512_shuffle_f32x4(c[2][q], c[3][q], 0xEE);
+    t[q] = _mm512_shuffle_f32x4(x0, y0, 0x88);
+    t[4 + q] = _mm512_shuffle_f32x4(x0, y0, 0xDD);
+    t[8 + q] = _mm512_shuffle_f32x4(x1, y1, 0x88);
+    t[12 + q] = _mm512_shuffle_f32x4(x1, y1, 0xDD);
+  }
+}
+#endif
 
 /*
  * The nonzeros of each column p of a[k, m]: their rows (ascending) and values, at idx + at(p)
@@ -199,6 +379,40 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, const int 
   /* room of column p's list: k + 8, or (explicit starts) the count it holds on entry + 8 */
 #define ROOM(p) (start != NULL ? (size_t) count[p] + 8 : stride)
   int p0 = 0;
+#ifdef __AVX512F__
+  /* 16x16 blocks, each column's 16 entries compressed and stored as in nonzeros() */
+  const __m512i lanes16 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (; p0 + 16 <= m; p0 += 16) {
+    int nnz[16] = {0};
+    int limit[16]; /* what column p0 + c may hold: its room less the 8 the AVX2 loop keeps */
+    for (int c = 0; c < 16; c++) {
+      limit[c] = (int) (ROOM(p0 + c) - 8);
+    }
+    for (int i = 0; i < k; i += 16) {
+      const float *blk = a + (size_t) i * lda + p0;
+      __m512 r[16], t[16];
+      for (int j = 0; j < 16; j++) {
+        r[j] = i + j < k ? _mm512_loadu_ps(blk + j * lda) : _mm512_setzero_ps();
+      }
+      transpose16(r, t);
+      __m512i rows = _mm512_add_epi32(lanes16, _mm512_set1_epi32(i));
+      for (int c = 0; c < 16; c++) {
+        __mmask16 mask = _mm512_cmp_ps_mask(t[c], _mm512_setzero_ps(), _CMP_NEQ_UQ);
+        int cnt = __builtin_popcount(mask);
+        int left = limit[c] - nnz[c];
+        cnt = cnt < left ? cnt : left; /* more nonzeros than counted: cut short */
+        __mmask16 first = (__mmask16) ((1u << cnt) - 1);
+        size_t at = AT(p0 + c) + nnz[c];
+        _mm512_mask_storeu_epi32(idx + at, first, _mm512_maskz_compress_epi32(mask, rows));
+        _mm512_mask_storeu_ps(val + at, first, _mm512_maskz_compress_ps(mask, t[c]));
+        nnz[c] += cnt;
+      }
+    }
+    for (int c = 0; c < 16; c++) {
+      count[p0 + c] = nnz[c];
+    }
+  }
+#endif
 #ifdef __AVX2__
   const __m256 zero = _mm256_setzero_ps();
   const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -289,7 +503,13 @@ void NAME(jg_sparse_mm_ta)(int m, int n, int k, const float *a, size_t lda, cons
     size_t ldb, float *c, size_t ldc, int *count, int *idx, float *val) {
   column_nonzeros(a, lda, k, m, NULL, idx, val, count);
   size_t stride = (size_t) k + 8;
-  for (int p = 0; p < m; p++) {
+  int p = 0;
+  for (; p + 2 <= m; p += 2) {
+    sparse_rows2(idx + p * stride, val + p * stride, count[p], idx + (p + 1) * stride,
+        val + (p + 1) * stride, count[p + 1], b, ldb, n, c + (size_t) p * ldc,
+        c + (size_t) (p + 1) * ldc);
+  }
+  if (p < m) {
     sparse_row(idx + p * stride, val + p * stride, count[p], b, ldb, n, c + (size_t) p * ldc);
   }
 }
@@ -333,7 +553,13 @@ void NAME(jg_sparse_lists)(int m, int k, const float *a, size_t lda, const int *
 /* c[r, :] = sum of val[q] * b[idx[q], :] over list r (start[r], count[r] entries), r < rows. */
 void NAME(jg_sparse_mm_lists)(int rows, int n, const int *start, const int *count,
     const int *idx, const float *val, const float *b, size_t ldb, float *c, size_t ldc) {
-  for (int r = 0; r < rows; r++) {
+  int r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    sparse_rows2(idx + start[r], val + start[r], count[r], idx + start[r + 1],
+        val + start[r + 1], count[r + 1], b, ldb, n, c + (size_t) r * ldc,
+        c + (size_t) (r + 1) * ldc);
+  }
+  if (r < rows) {
     sparse_row(idx + start[r], val + start[r], count[r], b, ldb, n, c + (size_t) r * ldc);
   }
 }

@@ -61,8 +61,7 @@ final class NativeCpu {
       if (bindFailure != null) {
         return "could not find OpenBLAS's cblas functions: " + bindFailure;
       }
-      LOG.debug("jgrad cpu: native helper loaded from {} ({} sparse kernels)", file,
-          sparseKernelVariant());
+      LOG.debug("jgrad cpu: native helper loaded from {} ({} kernels)", file, kernelVariant());
       return null;
     } catch (IOException | LinkageError | RuntimeException e) {
       LOG.info("jgrad cpu: native helper unavailable, using the pure-Java matrix path: {}",
@@ -96,8 +95,14 @@ final class NativeCpu {
 
   private static native String bind(String openBlasJniLibrary);
 
-  /** "avx2" or "x86-64": which build of the sparse kernels this CPU runs. */
-  static native String sparseKernelVariant();
+  /** "avx512", "avx2" or "x86-64": the build of the native kernels in use (this CPU's best). */
+  static native String kernelVariant();
+
+  /**
+   * Switches to another build of the native kernels (tests run each one this CPU runs); returns
+   * null, or why not. Not while another thread may run a kernel.
+   */
+  static native String useKernelVariant(String name);
 
   /**
    * {@code c = op(a) * op(b)} on Java arrays in place; offsets and leading dimensions in

@@ -1,0 +1,202 @@
+package dev.jgrad.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every build of the native kernels that this CPU runs (AVX-512, AVX2, plain x86-64), each
+ * switched in by {@link NativeCpu#useKernelVariant}: the sparse products (listing on the fly, and
+ * over lists built ahead, plain and transposed), the lists themselves, and the softmax
+ * cross-entropy, against loops in double. The builds with fused multiply-adds (AVX-512 and AVX2)
+ * must agree bit for bit. A build this CPU lacks is reported skipped.
+ */
+class NativeKernelVariantsTest {
+  /** {rows, cols, n}: MNIST's, and n around the 4, 8 and 16-lane tails and pass boundaries. */
+  private static final int[][] SHAPES = {{100, 784, 100}, {37, 530, 19}, {64, 257, 110},
+      {9, 2000, 7}, {33, 100, 16}, {20, 64, 17}, {17, 40, 24}, {5, 300, 250}, {50, 33, 8},
+      {3, 48, 1}, {12, 90, 36}, {7, 70, 212}};
+
+  private String inUse;
+
+  @BeforeEach
+  void needsTheNativeHelper() {
+    assumeTrue(NativeCpu.available(), "native kernels: " + NativeCpu.unavailableReason());
+    inUse = NativeCpu.kernelVariant();
+  }
+
+  @AfterEach
+  void restoreTheKernelsInUse() {
+    if (inUse != null) {
+      assertNull(NativeCpu.useKernelVariant(inUse));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void sparseProductsMatchATripleLoop(String variant) {
+    use(variant);
+    for (int[] s : SHAPES) {
+      int rows = s[0];
+      int cols = s[1];
+      int n = s[2];
+      float[] a = sparse(rows * 7L + cols, rows * cols);
+      float[] b = random(11, cols * n);
+      float[] g = random(12, rows * n);
+      String shape = variant + " " + Arrays.toString(s);
+      for (float[] ab : products(a, b, g, rows, cols, n, false)) {
+        assertClose(reference(a, false, b, rows, cols, n), ab, shape + " a b");
+      }
+      for (float[] atg : products(a, b, g, rows, cols, n, true)) {
+        assertClose(reference(a, true, g, cols, rows, n), atg, shape + " aT g");
+      }
+    }
+  }
+
+  @Test
+  void theAvx512AndAvx2BuildsAgreeBitForBit() {
+    List<String> results = new ArrayList<>();
+    for (String variant : new String[] {"avx512", "avx2"}) {
+      use(variant);
+      StringBuilder all = new StringBuilder();
+      for (int[] s : SHAPES) {
+        float[] a = sparse(s[0] * 5L + s[1], s[0] * s[1]);
+        float[] b = random(21, s[1] * s[2]);
+        float[] g = random(22, s[0] * s[2]);
+        for (boolean transA : new boolean[] {false, true}) {
+          for (float[] p : products(a, b, g, s[0], s[1], s[2], transA)) {
+            all.append(Arrays.toString(p));
+          }
+        }
+        SparseOperand lists = SparseOperand.list(a, s[0], s[1]);
+        all.append(Arrays.toString(lists.rowCount)).append(Arrays.toString(lists.colCount));
+        for (int p = 0; p < s[1]; p++) {
+          int from = lists.colStart[p];
+          int to = from + lists.colCount[p];
+          all.append(Arrays.toString(Arrays.copyOfRange(lists.colIdx, from, to)))
+              .append(Arrays.toString(Arrays.copyOfRange(lists.colVal, from, to)));
+        }
+        int total = Arrays.stream(lists.rowCount).sum();
+        all.append(Arrays.toString(Arrays.copyOf(lists.rowIdx, total)))
+            .append(Arrays.toString(Arrays.copyOf(lists.rowVal, total)));
+      }
+      results.add(all.toString());
+    }
+    assertEquals(results.get(0), results.get(1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void softmaxCrossEntropyMatchesTheFormulaInDouble(String variant) {
+    use(variant);
+    for (int[] s : new int[][] {{100, 10}, {7, 3}, {3, 8}, {5, 17}, {1, 1}, {2, 40}}) {
+      int n = s[0];
+      int k = s[1];
+      Random r = new Random(n * 31L + k);
+      float[] x = new float[n * k];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 60 : 3));
+      }
+      int[] labels = r.ints(n, 0, k).toArray();
+      double[] total = new double[1];
+      NativeCpu.check(NativeCpu.softmaxCrossEntropyLoss(n, k, x, labels, new float[n * k], total),
+          "loss");
+      float[] grad = new float[n * k];
+      NativeCpu.check(NativeCpu.softmaxCrossEntropyGrad(n, k, x, labels, 0.5f, grad), "grad");
+      double expected = 0;
+      for (int row = 0; row < n; row++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+          max = Math.max(max, x[row * k + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+          sum += Math.exp(x[row * k + j] - max);
+        }
+        expected += Math.log(sum) + max - x[row * k + labels[row]];
+        for (int j = 0; j < k; j++) {
+          double p = Math.exp(x[row * k + j] - max) / sum - (j == labels[row] ? 1 : 0);
+          assertEquals(p * 0.5, grad[row * k + j], 1e-7, variant + " grad " + row + ", " + j);
+        }
+      }
+      assertEquals(expected, total[0], 1e-6 * Math.max(1, expected), variant + " loss " + n);
+    }
+  }
+
+  private static void use(String variant) {
+    String why = NativeCpu.useKernelVariant(variant);
+    assumeTrue(why == null, variant + " kernels: " + why);
+  }
+
+  /**
+   * op(a) times the right operand ({@code b [cols, n]}, or {@code g [rows, n]} for {@code a^T}):
+   * the kernel that lists as it goes, then the one over lists built ahead.
+   */
+  private static List<float[]> products(float[] a, float[] b, float[] g, int rows, int cols,
+      int n, boolean transA) {
+    int m = transA ? cols : rows;
+    int k = transA ? rows : cols;
+    float[] right = transA ? g : b;
+    float[] onTheFly = new float[m * n];
+    int[] count = new int[m];
+    int[] idx = new int[transA ? m * (k + 8) : k + 8];
+    float[] val = new float[idx.length];
+    NativeCpu.check(NativeCpu.sparseSgemm(transA, m, n, k, a, 0, cols, right, 0, n, onTheFly, 0,
+        n, count, idx, val), "sparse gemm");
+    float[] fromLists = new float[m * n];
+    SparseOperand.list(a, rows, cols).multiply(transA, right, fromLists, m, n, 1);
+    return List.of(onTheFly, fromLists);
+  }
+
+  private static double[] reference(float[] a, boolean transA, float[] b, int m, int k, int n) {
+    double[] c = new double[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        float x = transA ? a[p * m + i] : a[i * k + p];
+        for (int j = 0; j < n; j++) {
+          c[i * n + j] += (double) x * b[p * n + j];
+        }
+      }
+    }
+    return c;
+  }
+
+  private static void assertClose(double[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    double[] got = new double[actual.length];
+    for (int i = 0; i < got.length; i++) {
+      got[i] = actual[i];
+    }
+    assertArrayEquals(expected, got, 1e-4 * (1 + Arrays.stream(expected).map(Math::abs).max()
+        .orElse(0)), what);
+  }
+
+  private static float[] sparse(long seed, int size) {
+    double[] v = SparseMatmulTest.sparse(seed, size, 0.19);
+    float[] f = new float[size];
+    for (int i = 0; i < size; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+
+  private static float[] random(long seed, int size) {
+    double[] v = Fixture.random(seed, size);
+    float[] f = new float[size];
+    for (int i = 0; i < size; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+}
