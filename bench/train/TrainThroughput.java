@@ -13,6 +13,8 @@ import dev.jgrad.nn.Activation;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Sgd;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
@@ -55,8 +57,13 @@ public class TrainThroughput {
     Sgd sgd = new Sgd(model.namedParameters(), 0.1);
     DataLoader loader = DataLoader.builder(train).batchSize(100).seed(0).dropLast(true).build();
     double[] seconds = new double[epochs];
+    // The JIT's compile time within the ranked epochs: the compiler threads share the two cores
+    // with the training and prefetch threads, so a warm-up too short for the JIT shows here.
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long jitMillisAtWarmup = 0;
     for (int epoch = 0; epoch < epochs; epoch++) {
       if (epoch == warmup) {
+        jitMillisAtWarmup = jit.getTotalCompilationTime();
         synchronized (PRIMITIVE_NANOS) {
           PRIMITIVE_NANOS.clear();
         }
@@ -79,6 +86,10 @@ public class TrainThroughput {
     System.out.printf("jgrad (%s backend): best %,.0f samples/s, median %,.0f samples/s over "
         + "epochs %d-%d; whole run %,.0f samples/s%n", Backends.current().name(),
         rates[rates.length - 1], rates[rates.length / 2], warmup + 1, epochs, whole);
+    double rankedSeconds = Arrays.stream(seconds, warmup, epochs).sum();
+    long jitMillis = jit.getTotalCompilationTime() - jitMillisAtWarmup;
+    System.out.printf("  JIT compiling during epochs %d-%d: %,d ms (%.0f%% of their %.1f s)%n",
+        warmup + 1, epochs, jitMillis, jitMillis / 10.0 / rankedSeconds, rankedSeconds);
     if (profile) {
       double steps = (double) loader.batchCount() * (epochs - warmup);
       double measured = Arrays.stream(seconds, warmup, epochs).sum();

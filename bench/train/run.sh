@@ -4,17 +4,18 @@
 #
 #   bench/train/run.sh [EPOCHS] [WARMUP] [ROUNDS]
 #
-# Each program trains EPOCHS epochs and ranks those after the first WARMUP (jgrad's JIT compiles
-# the step over the first epochs; the peers get the same treatment), and also reports the whole
-# run, warm-up included.
+# Each program trains EPOCHS epochs and ranks those after the first WARMUP (the peers get the
+# same treatment), and also reports the whole run, warm-up included. jgrad's JIT compiles the step
+# over the first 100-160 epochs here (2 cores: its compiler threads take CPU from the training),
+# so the defaults warm up for 150; jgrad prints how long the JIT compiled within the ranked epochs.
 #
 # PyTorch runs from $TORCH_PYTHON (default /tmp/torchenv/bin/python; see ../shared/README.md for
 # installing torch 2.13.0+cpu from local wheels); it is skipped with a note when missing.
 # The three alternate ROUNDS times so that a burst of load on this shared machine hits all alike.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-epochs="${1:-40}"
-warmup="${2:-20}"
+epochs="${1:-300}"
+warmup="${2:-150}"
 rounds="${3:-3}"
 torch_python="${TORCH_PYTHON:-/tmp/torchenv/bin/python}"
 
