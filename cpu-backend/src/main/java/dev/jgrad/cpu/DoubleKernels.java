@@ -131,7 +131,18 @@ final class DoubleKernels {
   /** As {@link FloatKernels}' step: min/max so that C2 vectorizes it; NaN stays NaN. */
   private static void step(double[] x, double[] out, int from, int to) {
     for (int i = from; i < to; i++) {
-      out[i] = Math.min(1.0, Math.max(0.0, x[i] * 0x1p1023 * 0x1p1023));
+      out[i] = step(x[i]);
+    }
+  }
+
+  private static double step(double x) {
+    return Math.min(1.0, Math.max(0.0, x * 0x1p1023 * 0x1p1023));
+  }
+
+  /** {@code out = g * step(x)}, as {@link FloatKernels#reluGrad}. */
+  static void reluGrad(double[] g, double[] x, double[] out, int n) {
+    for (int i = 0; i < n; i++) {
+      out[i] = g[i] * step(x[i]);
     }
   }
 

@@ -133,7 +133,18 @@ final class FloatKernels {
    */
   private static void step(float[] x, float[] out, int from, int to) {
     for (int i = from; i < to; i++) {
-      out[i] = Math.min(1f, Math.max(0f, x[i] * 0x1p127f * 0x1p127f));
+      out[i] = step(x[i]);
+    }
+  }
+
+  private static float step(float x) {
+    return Math.min(1f, Math.max(0f, x * 0x1p127f * 0x1p127f));
+  }
+
+  /** {@code out = g * step(x)}, relu's gradient in one pass: bit for bit the two primitives. */
+  static void reluGrad(float[] g, float[] x, float[] out, int n) {
+    for (int i = 0; i < n; i++) {
+      out[i] = g[i] * step(x[i]);
     }
   }
 

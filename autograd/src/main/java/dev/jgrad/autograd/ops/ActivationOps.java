@@ -1,5 +1,6 @@
 package dev.jgrad.autograd.ops;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static dev.jgrad.autograd.ops.OpSupport.SAME;
 import static dev.jgrad.autograd.ops.OpSupport.one;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
@@ -10,9 +11,11 @@ import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.autograd.CompositeKernel;
+import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
 
 /** Activation functions as graph nodes, each forward next to its derivative. */
@@ -22,6 +25,8 @@ public final class ActivationOps {
   public static final String SIGMOID = "jgrad::sigmoid";
   public static final String TANH = "jgrad::tanh";
   public static final String RELU = "jgrad::relu";
+  /** {@code g * step(x)}: relu's gradient from its input or output; inputs g, x. */
+  public static final String RELU_GRAD = "jgrad::relu_grad";
   public static final String LEAKY_RELU = "jgrad::leaky_relu";
   public static final String SOFTMAX = "jgrad::softmax";
 
@@ -41,9 +46,16 @@ public final class ActivationOps {
     // d tanh = g * (1 - y^2)
     ArithmeticOps.unary(r, TANH, UnaryOp.TANH,
         ctx -> one(ctx.gradOutput().mul(ctx.output().pow(2).neg().add(1))));
-    // d relu = g where x > 0
+    // d relu = g where x > 0, as one op that a backend can run in one pass (step, then mul, was
+    // two passes and a temporary per layer and step)
     ArithmeticOps.unary(r, RELU, UnaryOp.RELU,
-        ctx -> one(ctx.gradOutput().mul(ctx.input(0).step())));
+        ctx -> one(reluGrad(ctx.gradOutput(), ctx.input(0))));
+    registerOp(r, OpDef.builder(RELU_GRAD).arity(2).differentiable(false).shapeRule((in, a) -> {
+      checkArgument(in.get(0).shape().equals(in.get(1).shape()),
+          "%s: the gradient %s and x %s must have one shape", RELU_GRAD, in.get(0).shape(),
+          in.get(1).shape());
+      return in.get(0);
+    }).build(), (CompositeKernel) (in, a) -> in.get(0).mul(in.get(1).step()), null);
     // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
     registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule(SAME).build(), c -> {
       double alpha = c.attrs().getDouble("alpha");
@@ -69,6 +81,14 @@ public final class ActivationOps {
       Tensor g = ctx.gradOutput();
       return one(y.mul(g.sub(g.mul(y).sum(axis, true))));
     });
+  }
+
+  /**
+   * relu's gradient: {@code g} where {@code x > 0}, 0 where {@code x <= 0}, NaN where {@code x}
+   * is NaN; {@code x} may be relu's input or its output (both positive at the same places).
+   */
+  public static Tensor reluGrad(Tensor g, Tensor x) {
+    return Ops.call(RELU_GRAD, Attrs.empty(), g, x);
   }
 
   /** Overflow-safe softmax along {@code axis}: the max is subtracted before exponentiating. */

@@ -42,7 +42,7 @@ public final class BiasActivationOps {
     /** The bias alone; d = g. */
     IDENTITY(z -> z, (g, y) -> g),
     /** d = g where y > 0, the same mask as x + bias > 0. */
-    RELU(Tensor::relu, (g, y) -> g.mul(y.step())),
+    RELU(Tensor::relu, ActivationOps::reluGrad),
     /** d = g y (1 - y). */
     SIGMOID(Tensor::sigmoid, (g, y) -> g.mul(y).mul(y.neg().add(1))),
     /** d = g (1 - y^2). */

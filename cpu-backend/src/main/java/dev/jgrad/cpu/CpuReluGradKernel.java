@@ -1,0 +1,36 @@
+package dev.jgrad.cpu;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.op.KernelCall;
+import dev.jgrad.api.op.OpProvider;
+import dev.jgrad.api.op.OpRegistry;
+
+/**
+ * The CPU kernel of {@code jgrad::relu_grad}, {@code out = g * step(x)}: one pass instead of the
+ * portable kernel's step and multiply (two passes over the activations and a temporary, for each
+ * ReLU layer of each training step). The arithmetic is the step and multiply primitives', so the
+ * result is theirs bit for bit. Runs on the calling thread, like the bias-activation kernel.
+ */
+public final class CpuReluGradKernel implements OpProvider {
+  static final String RELU_GRAD = "jgrad::relu_grad";
+
+  @Override
+  public void register(OpRegistry.Registration r) {
+    r.kernel(RELU_GRAD, CpuBackend.NAME, CpuReluGradKernel::reluGrad);
+  }
+
+  private static void reluGrad(KernelCall c) {
+    CpuBuffer g = Checks.cpu(RELU_GRAD, "gradient", c.input(0));
+    CpuBuffer x = Checks.cpu(RELU_GRAD, "x", c.input(1));
+    CpuBuffer out = Checks.cpu(RELU_GRAD, "output", c.output());
+    Checks.sameDtype(RELU_GRAD, "gradient", g, "x", x);
+    Checks.sameDtype(RELU_GRAD, "gradient", g, "output", out);
+    Checks.length(RELU_GRAD, "x", x, g.length());
+    Checks.length(RELU_GRAD, "output", out, g.length());
+    if (g.dtype() == DType.FLOAT32) {
+      FloatKernels.reluGrad(g.floats(), x.floats(), out.floats(), g.size());
+    } else {
+      DoubleKernels.reluGrad(g.doubles(), x.doubles(), out.doubles(), g.size());
+    }
+  }
+}
