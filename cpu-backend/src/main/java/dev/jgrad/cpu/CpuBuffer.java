@@ -77,19 +77,13 @@ public final class CpuBuffer implements HostBuffer {
     return floats == null && doubles == null;
   }
 
-  /**
-   * Gives the array back to the {@link ArrayPool} once, and any nonzero lists to
-   * {@link SparseOperand#recycle}; later closes do nothing.
-   */
+  /** Gives the array back to the {@link ArrayPool} once, drops any nonzero lists; later: nothing. */
   @Override
   public void close() {
     Object array = floats != null ? floats : doubles;
     floats = null;
     doubles = null;
-    if (sparse != null) {
-      SparseOperand.recycle(sparse);
-      sparse = null;
-    }
+    sparse = null;
     if (array != null) {
       ArrayPool.SHARED.give(array);
     }

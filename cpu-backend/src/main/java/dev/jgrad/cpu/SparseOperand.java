@@ -1,8 +1,5 @@
 package dev.jgrad.cpu;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * The nonzeros of a mostly-zero FLOAT32 matrix {@code [rows, cols]}, listed by row and by column,
  * built ahead of the products that read it: by {@link CpuBackend#prepareOperand} on DataLoader's
@@ -13,12 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A {@link CpuBuffer} keeps its lists only while nobody may have written it: every accessor of
  * its array drops them except the one for reading products ({@link CpuBuffer#productOperand}).
+ *
+ * <p>Each listing gets new arrays, on purpose. Lists of closed buffers used to be refilled, which
+ * made less garbage (6 young collections in a 300-epoch MNIST run instead of 32, 41 ms of pauses
+ * instead of 72), but the prefetch thread then rewrote memory the training thread had just read
+ * on the other core: in stretches when such transfers are slow on the reference VM, listing a
+ * batch took 100-250 us instead of 47-61 us, and the whole step followed (docs/benchmarks.md).
  */
 final class SparseOperand {
-  /** Lists given back, to be filled again (about as many as batches in flight). */
-  private static final ConcurrentLinkedQueue<SparseOperand> SPARE = new ConcurrentLinkedQueue<>();
-  private static final AtomicInteger SPARE_COUNT = new AtomicInteger();
-  private static final int MAX_SPARES = 8;
 
   final int rows;
   final int cols;
@@ -50,51 +49,29 @@ final class SparseOperand {
   /**
    * Lists the nonzeros of {@code a} read as {@code [rows, cols]}; the native helper must be
    * available. The kernels store 8 entries at a time, so each column list, and the row lists
-   * together, get room for 8 more than they hold. The arrays of lists given back with
-   * {@link #recycle} are filled again when large enough: a batch's lists are about 300 KB, and
-   * allocating them anew for every MNIST batch tripled the garbage a training step makes.
+   * together, get room for 8 more than they hold.
    */
   static SparseOperand list(float[] a, int rows, int cols) {
-    SparseOperand spare = SPARE.poll();
-    if (spare != null) {
-      SPARE_COUNT.decrementAndGet();
-    }
-    boolean fits = spare != null && spare.rows == rows && spare.cols == cols;
-    int[] rowCount = fits ? spare.rowCount : new int[rows];
-    int[] colCount = fits ? spare.colCount : new int[cols];
+    int[] rowCount = new int[rows];
+    int[] colCount = new int[cols];
     NativeCpu.check(NativeCpu.sparseCount(rows, cols, a, 0, rowCount, colCount), "sparse count");
-    int[] rowStart = fits ? spare.rowStart : new int[rows];
+    int[] rowStart = new int[rows];
     int total = 0;
     for (int i = 0; i < rows; i++) {
       rowStart[i] = total;
       total += rowCount[i];
     }
-    int[] colStart = fits ? spare.colStart : new int[cols];
+    int[] colStart = new int[cols];
     int padded = 0;
     for (int p = 0; p < cols; p++) {
       colStart[p] = padded;
       padded += colCount[p] + 8;
     }
-    SparseOperand lists;
-    if (fits && spare.rowIdx.length >= total + 8 && spare.colIdx.length >= padded) {
-      lists = spare;
-    } else { // room for a batch a quarter denser, so that the next ones fit
-      int rowRoom = total + 8 + total / 4;
-      int colRoom = padded + total / 4;
-      lists = new SparseOperand(rows, cols, rowStart, rowCount, new int[rowRoom],
-          new float[rowRoom], colStart, colCount, new int[colRoom], new float[colRoom]);
-    }
+    SparseOperand lists = new SparseOperand(rows, cols, rowStart, rowCount, new int[total + 8],
+        new float[total + 8], colStart, colCount, new int[padded], new float[padded]);
     NativeCpu.check(NativeCpu.sparseLists(rows, cols, a, 0, rowStart, lists.rowIdx,
         lists.rowVal, colStart, colCount, lists.colIdx, lists.colVal), "sparse lists");
     return lists;
-  }
-
-  /** Gives lists no buffer holds any more back for {@link #list} to fill again. */
-  static void recycle(SparseOperand lists) {
-    if (SPARE_COUNT.get() < MAX_SPARES) {
-      SPARE_COUNT.incrementAndGet();
-      SPARE.add(lists);
-    }
   }
 
   /**

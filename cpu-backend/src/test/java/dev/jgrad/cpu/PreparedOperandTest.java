@@ -106,9 +106,9 @@ class PreparedOperandTest {
     assertNull(((CpuBuffer) x).sparseOperand(), "handing out the array must drop the lists");
   }
 
-  /** Closed buffers give their lists back to be filled again, denser batches included. */
+  /** Matrices listed one after another, each closed before the next, denser ones included. */
   @Test
-  void listsRefilledAfterABufferClosedDescribeTheNewMatrix() {
+  void listsOfMatricesListedInTurnDescribeEachMatrix() {
     int rows = 60; // large enough for lists, and for the unprepared product to be sparse too
     int cols = 300;
     int n = 100;
@@ -121,7 +121,7 @@ class PreparedOperandTest {
       assertNotNull(((CpuBuffer) prepared).sparseOperand(), "density " + density);
       assertEquals(Arrays.toString(product(plain, false, b, rows, n, cols)),
           Arrays.toString(product(prepared, false, b, rows, n, cols)), "density " + density);
-      prepared.close(); // its lists go back for the next matrix
+      prepared.close();
     }
   }
 
