@@ -258,7 +258,7 @@ public final class CpuBackend implements Backend, FusedSgd {
     length(p, () -> "buffer ([rows, cols] = [" + rows + ", " + cols + "])", b,
         (long) rows * cols);
     if (NativeCpu.available() && b.dtype() == DType.FLOAT32) {
-      float[] a = b.floats();
+      float[] a = (float[]) b.productOperand(); // only read
       if (DirectGemm.worthListing(a, rows, cols)) {
         b.attachSparse(SparseOperand.list(a, rows, cols));
       }

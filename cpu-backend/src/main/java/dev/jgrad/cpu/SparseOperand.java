@@ -18,7 +18,6 @@ package dev.jgrad.cpu;
  * batch took 100-250 us instead of 47-61 us, and the whole step followed (docs/benchmarks.md).
  */
 final class SparseOperand {
-
   final int rows;
   final int cols;
   /** Row {@code i}'s nonzero columns (ascending) and values from {@code rowStart[i]}. */

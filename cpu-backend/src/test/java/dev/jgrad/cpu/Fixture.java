@@ -18,11 +18,16 @@ final class Fixture {
     if (dtype == DType.FLOAT64) {
       return CPU.upload(values.clone());
     }
+    return CPU.upload(floats(values));
+  }
+
+  /** {@code values} rounded to float. */
+  static float[] floats(double... values) {
     float[] f = new float[values.length];
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) values[i];
     }
-    return CPU.upload(f);
+    return f;
   }
 
   static double[] read(DeviceBuffer b) {

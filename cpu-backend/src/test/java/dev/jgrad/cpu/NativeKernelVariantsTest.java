@@ -183,20 +183,10 @@ class NativeKernelVariantsTest {
   }
 
   private static float[] sparse(long seed, int size) {
-    double[] v = SparseMatmulTest.sparse(seed, size, 0.19);
-    float[] f = new float[size];
-    for (int i = 0; i < size; i++) {
-      f[i] = (float) v[i];
-    }
-    return f;
+    return Fixture.floats(SparseMatmulTest.sparse(seed, size, 0.19));
   }
 
   private static float[] random(long seed, int size) {
-    double[] v = Fixture.random(seed, size);
-    float[] f = new float[size];
-    for (int i = 0; i < size; i++) {
-      f[i] = (float) v[i];
-    }
-    return f;
+    return Fixture.floats(Fixture.random(seed, size));
   }
 }
