@@ -115,7 +115,10 @@ final class LibrarySearch {
   /**
    * The {@code nvidia/<package>/lib} folders that pip wheels install (PyTorch's CUDA
    * dependencies): {@code nvidia/cublas/lib} for CUDA 12 wheels, {@code nvidia/cu13/lib} for
-   * CUDA 13 ones, in every site-packages folder this can find without running Python.
+   * CUDA 13 ones, in every site-packages folder this can find without running Python: those of
+   * {@code PYTHONPATH}, the active virtualenv or conda environment, each {@code python3} on
+   * {@code PATH} (a venv's {@code bin}, e.g. {@code /opt/torch/.venv/bin}, or the interpreter's
+   * own prefix), the user's and the system's.
    */
   Step pipNvidiaDirs() {
     List<Path> sites = new ArrayList<>();
@@ -130,6 +133,7 @@ final class LibrarySearch {
         sites.addAll(glob(Path.of(v), "lib", "python3*", "site-packages"));
       }
     }
+    sites.addAll(pythonOnPathSites());
     String home = property("user.home");
     if (home == null) {
       home = env("HOME");
@@ -149,6 +153,32 @@ final class LibrarySearch {
       dirs.addAll(glob(site, "nvidia", "*", "lib"));
     }
     return new Step("pip nvidia/*/lib folders", existing(dirs));
+  }
+
+  /**
+   * The site-packages of every {@code python3} on {@code PATH}: the prefix above its {@code bin}
+   * folder (a virtualenv's root when that holds {@code pyvenv.cfg}), then, when it is a link,
+   * the prefix of the interpreter it points to (a venv's base, where system-wide wheels live).
+   */
+  private List<Path> pythonOnPathSites() {
+    List<Path> sites = new ArrayList<>();
+    for (Path bin : split(env("PATH"))) {
+      Path python = bin.resolve("python3");
+      if (!Files.isRegularFile(python) || bin.getParent() == null) {
+        continue;
+      }
+      sites.addAll(glob(bin.getParent(), "lib", "python3*", "site-packages"));
+      try {
+        Path real = python.toRealPath();
+        Path realPrefix = real.getParent() == null ? null : real.getParent().getParent();
+        if (realPrefix != null && !realPrefix.equals(bin.getParent())) {
+          sites.addAll(glob(realPrefix, "lib", "python3*", "site-packages"));
+        }
+      } catch (IOException | SecurityException e) {
+        // a dangling link: the venv's own folders above are all there is
+      }
+    }
+    return sites;
   }
 
   /** The first file named {@code fileName} in the steps' folders, in order. */

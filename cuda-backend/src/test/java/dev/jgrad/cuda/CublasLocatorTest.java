@@ -112,6 +112,31 @@ class CublasLocatorTest {
   }
 
   @Test
+  void thePythonOnPathLeadsToItsVirtualEnvsWheels() throws IOException {
+    // The GPU machine's layout: torch's venv outside every usual place, no VIRTUAL_ENV set,
+    // only its bin on PATH.
+    touch("opt/torch/.venv/bin/python3");
+    touch("opt/torch/.venv/pyvenv.cfg");
+    Path lib = touch(
+        "opt/torch/.venv/lib/python3.12/site-packages/nvidia/cu13/lib/libcublas.so.13");
+    env.put("PATH", "/nonexistent:" + root.resolve("usr/bin") + ":"
+        + root.resolve("opt/torch/.venv/bin"));
+    CublasLocator.Location loc = found();
+    assertEquals(lib, loc.library());
+    assertEquals("pip nvidia/*/lib folders", loc.source());
+  }
+
+  @Test
+  void aLinkedPythonLeadsToTheInterpretersOwnPrefixToo() throws IOException {
+    Path real = touch("opt/py/bin/python3.12");
+    Path lib = touch("opt/py/lib/python3.12/site-packages/nvidia/cublas/lib/libcublas.so.12");
+    Path bin = Files.createDirectories(root.resolve("venv2/bin"));
+    Files.createSymbolicLink(bin.resolve("python3"), real);
+    env.put("PATH", bin.toString());
+    assertEquals(lib, found().library());
+  }
+
+  @Test
   void theLoaderCacheIsSearched() throws IOException {
     Path lib = touch("usr/lib/custom/libcublas.so.12");
     Files.createDirectories(root.resolve("etc"));
