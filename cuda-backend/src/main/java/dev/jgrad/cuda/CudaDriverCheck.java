@@ -24,25 +24,55 @@ final class CudaDriverCheck {
   /** The PTX targets compute_75 (Turing); older GPUs cannot run it. */
   static final int MIN_COMPUTE = 75;
 
+  /** cuBLAS 13 needs a driver for CUDA 13.0 or newer (R580+). */
+  static final int MIN_DRIVER_VERSION_CUBLAS13 = 13000;
+
+  /**
+   * What the check found: the problem, or null when the driver and GPU are usable, and the CUDA
+   * version the driver supports as {@code cuDriverGetVersion} gives it (e.g. 12040; 0 unknown).
+   */
+  record Result(String problem, int cudaVersion) {
+    static Result usable(int cudaVersion) {
+      return new Result(null, cudaVersion);
+    }
+
+    static Result problem(String problem) {
+      return new Result(problem, 0);
+    }
+  }
+
   private CudaDriverCheck() {}
 
-  static String problem(Path libcuda, int ordinal) {
+  /** "12.4" for 12040. */
+  static String versionName(int cudaVersion) {
+    return cudaVersion / 1000 + "." + cudaVersion % 1000 / 10;
+  }
+
+  static Result check(Path libcuda, int ordinal) {
     try {
       // By absolute path first: JCuda's libJCudaDriver then finds it by soname even when its
       // folder is not on the loader's path.
       System.load(libcuda.toString());
     } catch (UnsatisfiedLinkError e) {
-      return "libcuda.so.1 was found at " + libcuda + " but could not be loaded: "
-          + e.getMessage();
+      return Result.problem("libcuda.so.1 was found at " + libcuda + " but could not be loaded: "
+          + e.getMessage());
     }
     try {
       return query(ordinal);
     } catch (LinkageError e) { // JCuda's native binding failed to load or link
-      return "JCuda's driver binding could not be loaded with " + libcuda + ": " + e;
+      return Result.problem("JCuda's driver binding could not be loaded with " + libcuda + ": "
+          + e);
     }
   }
 
-  private static String query(int ordinal) {
+  private static Result query(int ordinal) {
+    int[] version = new int[1];
+    String problem = problem(ordinal, version);
+    return problem == null ? Result.usable(version[0]) : new Result(problem, version[0]);
+  }
+
+  /** The problem or null; {@code version[0]} gets the driver's CUDA version once known. */
+  private static String problem(int ordinal, int[] version) {
     int result = cuInit(0);
     if (result == CUresult.CUDA_ERROR_NO_DEVICE) {
       return "no CUDA device: the NVIDIA driver is installed but reports no GPU (cuInit: "
@@ -56,15 +86,13 @@ final class CudaDriverCheck {
     if (result != CUresult.CUDA_SUCCESS) {
       return "the NVIDIA driver failed to initialise (cuInit: " + CudaDriver.name(result) + ")";
     }
-    int[] version = new int[1];
     result = cuDriverGetVersion(version);
     if (result != CUresult.CUDA_SUCCESS) {
       return "cuDriverGetVersion failed: " + CudaDriver.name(result);
     }
     if (version[0] < MIN_DRIVER_VERSION) {
-      return "the NVIDIA driver is too old: it supports CUDA " + version[0] / 1000 + "."
-          + version[0] % 1000 / 10 + ", and jgrad's kernels (PTX ISA 8.0) need a driver for "
-          + "CUDA 12.0 or newer (R525+)";
+      return "the NVIDIA driver is too old: it supports CUDA " + versionName(version[0])
+          + ", and jgrad's kernels (PTX ISA 8.0) need a driver for CUDA 12.0 or newer (R525+)";
     }
     int[] count = new int[1];
     result = cuDeviceGetCount(count);

@@ -20,14 +20,14 @@ final class CudaProbe {
   private final LibrarySearch search;
   private final String osName;
   private final String osArch;
-  private final Function<Path, String> driverCheck;
+  private final Function<Path, CudaDriverCheck.Result> driverCheck;
 
   /**
-   * @param driverCheck given the libcuda.so.1 found, the driver problem or null (injected so
-   *     tests can check the steps before it without loading anything)
+   * @param driverCheck given the libcuda.so.1 found, the driver's problem or CUDA version
+   *     (injected so tests can check the other steps without loading anything)
    */
   CudaProbe(LibrarySearch search, String osName, String osArch,
-      Function<Path, String> driverCheck) {
+      Function<Path, CudaDriverCheck.Result> driverCheck) {
     this.search = search;
     this.osName = osName;
     this.osArch = osArch;
@@ -36,7 +36,7 @@ final class CudaProbe {
 
   static CudaProbe system() {
     return new CudaProbe(LibrarySearch.system(), System.getProperty("os.name", ""),
-        System.getProperty("os.arch", ""), libcuda -> CudaDriverCheck.problem(libcuda,
+        System.getProperty("os.arch", ""), libcuda -> CudaDriverCheck.check(libcuda,
             Integer.getInteger(CudaBackend.DEVICE_PROPERTY, 0)));
   }
 
@@ -62,9 +62,9 @@ final class CudaProbe {
       return "no libcuda.so.1 (the NVIDIA driver's library) found, so no NVIDIA driver is "
           + "installed here or it is not on the library path; searched " + steps;
     }
-    String driver = driverCheck.apply(libcuda.get().file());
-    if (driver != null) {
-      return driver;
+    CudaDriverCheck.Result driver = driverCheck.apply(libcuda.get().file());
+    if (driver.problem() != null) {
+      return driver.problem();
     }
     CublasLocator.Result cublas = new CublasLocator(search).locate();
     if (cublas.location().isEmpty()) {
@@ -76,6 +76,15 @@ final class CudaProbe {
     if (loc.major() == 13 && !NativeResources.exists(CublasLoader.SHIM_RESOURCE)) {
       return "only cuBLAS 13 was found (" + loc + ") and this jar lacks the libcublas.so.12 "
           + "forwarding shim";
+    }
+    if (loc.major() == 13
+        && driver.cudaVersion() < CudaDriverCheck.MIN_DRIVER_VERSION_CUBLAS13) {
+      // Found now, not at the first matrix product, where cublasCreate would fail.
+      return "only cuBLAS 13 was found (" + loc + "), which needs a driver for CUDA 13.0 or "
+          + "newer (R580+), but this NVIDIA driver supports CUDA "
+          + CudaDriverCheck.versionName(driver.cudaVersion()) + ". Install cuBLAS 12 (the "
+          + "CUDA 12 toolkit, or pip install nvidia-cublas-cu12) and point "
+          + CublasLocator.ENV + " at it, or update the driver";
     }
     return null;
   }

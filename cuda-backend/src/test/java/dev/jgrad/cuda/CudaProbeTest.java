@@ -71,7 +71,7 @@ class CudaProbeTest {
   @Test
   void otherPlatformsAreUnavailable() {
     Availability a = new CudaProbe(LibrarySearch.system(), "Mac OS X", "aarch64",
-        libcuda -> null).probe();
+        libcuda -> CudaDriverCheck.Result.usable(13000)).probe();
     assertFalse(a.isAvailable());
     assertTrue(a.reason().contains("Linux on x86-64 only"), a.reason());
   }
@@ -82,7 +82,7 @@ class CudaProbeTest {
     Files.write(dir.resolve("libcuda.so.1"), unloadableElf());
     Map<String, String> env = Map.of("LD_LIBRARY_PATH", dir.toString());
     Availability a = new CudaProbe(new LibrarySearch(env::get, k -> null, root), "Linux", "amd64",
-        libcuda -> CudaDriverCheck.problem(libcuda, 0)).probe();
+        libcuda -> CudaDriverCheck.check(libcuda, 0)).probe();
     assertFalse(a.isAvailable());
     assertTrue(a.reason().contains("could not be loaded"), a.reason());
   }
@@ -166,12 +166,44 @@ class CudaProbeTest {
   }
 
   @Test
-  void withDriverAndCublas13TheProbeSaysAvailable(@TempDir Path tmp) throws Exception {
+  void withACuda13DriverAndCublas13TheProbeSaysAvailable(@TempDir Path tmp) throws Exception {
     TestTools.assumeTools("gcc");
     Path driver = fakeDriver(tmp);
     Path cublas = Files.createDirectories(tmp.resolve("cublas13"));
     Files.write(cublas.resolve("libcublas.so.13"), new byte[] {0}); // only located, not loaded
-    String ok = probeWith(driver, Map.of(), cublas.toString());
+    String ok = probeWith(driver, Map.of("FAKE_CUDA_VERSION", "13000"), cublas.toString());
     assertEquals("PROBE: available", ok);
+  }
+
+  @Test
+  void aCuda12DriverWithOnlyCublas13IsUnavailableWithTheReason(@TempDir Path tmp)
+      throws Exception {
+    TestTools.assumeTools("gcc");
+    Path driver = fakeDriver(tmp);
+    Path cublas = Files.createDirectories(tmp.resolve("cublas13"));
+    Files.write(cublas.resolve("libcublas.so.13"), new byte[] {0});
+    String why = probeWith(driver, Map.of("FAKE_CUDA_VERSION", "12040"), cublas.toString());
+    assertTrue(why.contains("only cuBLAS 13 was found"), why);
+    assertTrue(why.contains("supports CUDA 12.4"), why);
+    assertTrue(why.contains("nvidia-cublas-cu12"), why);
+  }
+
+  @Test
+  void theCublas13DriverRuleNeedsNoNativeCode(@TempDir Path root) throws IOException {
+    Path dir = Files.createDirectories(root.resolve("driver"));
+    Files.write(dir.resolve("libcuda.so.1"), new byte[] {0}); // never loaded: the check is faked
+    Path cublas = Files.createDirectories(root.resolve("cublas13"));
+    Files.write(cublas.resolve("libcublas.so.13"), new byte[] {0});
+    Map<String, String> env = Map.of("LD_LIBRARY_PATH", dir.toString(),
+        CublasLocator.ENV, cublas.toString());
+    LibrarySearch search = new LibrarySearch(env::get, k -> null, root);
+    Availability old = new CudaProbe(search, "Linux", "amd64",
+        libcuda -> CudaDriverCheck.Result.usable(12080)).probe();
+    assertFalse(old.isAvailable());
+    assertTrue(old.reason().startsWith("only cuBLAS 13 was found"), old.reason());
+    assertTrue(old.reason().contains("supports CUDA 12.8"), old.reason());
+    Availability current = new CudaProbe(search, "Linux", "amd64",
+        libcuda -> CudaDriverCheck.Result.usable(13010)).probe();
+    assertTrue(current.isAvailable(), current.toString());
   }
 }
