@@ -27,11 +27,24 @@ final class PtxPluginLauncher {
   private record Loaded(CUmodule module, Map<String, List<String>> signatures,
       Map<String, CUfunction> functions) {}
 
+  /** Loads PTX text as a module (the driver's JIT); injected so tests can run without a GPU. */
+  interface ModuleLoader {
+    CUmodule load(String ptx, String what);
+  }
+
   private final CudaContext context;
+  private final Runnable makeCurrent;
+  private final ModuleLoader loader;
   private final Map<String, Loaded> modules = new ConcurrentHashMap<>();
 
   PtxPluginLauncher(CudaContext context) {
+    this(context, context::makeCurrent, PtxModules::loadText);
+  }
+
+  PtxPluginLauncher(CudaContext context, Runnable makeCurrent, ModuleLoader loader) {
     this.context = context;
+    this.makeCurrent = makeCurrent;
+    this.loader = loader;
   }
 
   void launch(String ptx, String entry, DType dtype, int gridX, int blockX, List<Object> args,
@@ -40,8 +53,11 @@ final class PtxPluginLauncher {
       throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend: invalid "
           + "geometry grid " + gridX + ", block " + blockX + " (grid >= 1, block 1..1024)");
     }
+    // Before the module load and function lookup too: a plugin op may run on a thread (the
+    // prefetcher, a user's pool) that has never made this context current.
+    makeCurrent.run();
     Loaded loaded = modules.computeIfAbsent(ptx, text -> new Loaded(
-        PtxModules.loadText(text, "plugin PTX with entry " + entry), PtxSignature.parse(text),
+        loader.load(text, "plugin PTX with entry " + entry), PtxSignature.parse(text),
         new ConcurrentHashMap<>()));
     List<String> types = loaded.signatures().get(entry);
     if (types == null) {
@@ -56,7 +72,6 @@ final class PtxPluginLauncher {
     });
     CUfunction f = loaded.functions().computeIfAbsent(entry,
         e -> PtxModules.function(loaded.module(), e, "plugin PTX"));
-    context.makeCurrent();
     CudaDriver.check(cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, 0, context.stream,
         Pointer.to(params.toArray(new NativePointerObject[0])), null),
         "launching plugin kernel " + entry + " (grid " + gridX + ", block " + blockX + ")");

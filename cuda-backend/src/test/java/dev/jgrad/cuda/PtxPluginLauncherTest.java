@@ -41,6 +41,19 @@ class PtxPluginLauncherTest {
   private final CudaBuffer buf = new CudaBuffer(new Object(), DType.FLOAT32, 0, null, null);
 
   @Test
+  void theContextIsMadeCurrentBeforeTheModuleIsLoaded() {
+    List<String> calls = new java.util.ArrayList<>();
+    PtxPluginLauncher launcher = new PtxPluginLauncher(null, () -> calls.add("makeCurrent"),
+        (ptx, what) -> {
+          calls.add("load");
+          throw new IllegalStateException("stop here: no GPU");
+        });
+    assertThrows(IllegalStateException.class, () -> launcher.launch(PTX, "swish_fwd_f32",
+        DType.FLOAT32, 1, 32, List.of(buf, buf, 1.0, 1L), b -> buf));
+    assertEquals(List.of("makeCurrent", "load"), calls);
+  }
+
+  @Test
   void parsesEntriesAndParameterTypes() {
     Map<String, List<String>> s = PtxSignature.parse(PTX);
     assertEquals(List.of(".u64", ".u64", ".f32", ".u64"), s.get("swish_fwd_f32"));
