@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.GpuRequirement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -46,11 +47,19 @@ class BackendParityTest {
   private static final List<String> LOOSE = List.of("matmul", "affine", "sum", "mean", "max",
       "softmax", "mse", "sse", "cross_entropy", "bce", "two_layer", "concat", "ce_");
 
+  /** Skips without a second backend, or fails where the run requires a GPU. */
+  static void requireOthers() {
+    if (OTHERS.isEmpty()) {
+      GpuRequirement.failIfRequired(WHY_NONE.toString());
+    }
+    assumeTrue(!OTHERS.isEmpty(), "no backend besides the CPU is available here ("
+        + WHY_NONE + ")");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void sameResultsAndGradientsAsTheCpu(GradCheckOpsTest.Case c) {
-    assumeTrue(!OTHERS.isEmpty(), "no backend besides the CPU is available here ("
-        + WHY_NONE + ")");
+    requireOthers();
     Backend cpu = Backends.byName("cpu");
     for (Backend other : OTHERS) {
       Random rnd = new Random(c.toString().hashCode());

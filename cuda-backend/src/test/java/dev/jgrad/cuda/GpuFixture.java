@@ -8,6 +8,7 @@ import dev.jgrad.api.Availability;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.GpuRequirement;
 import java.util.Random;
 
 /**
@@ -18,9 +19,15 @@ import java.util.Random;
 final class GpuFixture {
   private GpuFixture() {}
 
-  /** The CUDA backend, or the test is skipped (reported as skipped) with the probe's reason. */
+  /**
+   * The CUDA backend, or the test is skipped (reported as skipped) with the probe's reason; or
+   * it fails when this run requires a GPU ({@link GpuRequirement}).
+   */
   static CudaBackend backend() {
     Availability a = new CudaBackendProvider().probe();
+    if (!a.isAvailable()) {
+      GpuRequirement.failIfRequired("cuda: " + a.reason());
+    }
     assumeTrue(a.isAvailable(), () -> "no usable GPU here, so this GPU test is skipped: "
         + a.reason());
     return (CudaBackend) Backends.byName("cuda");

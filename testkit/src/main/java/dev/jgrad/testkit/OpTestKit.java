@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.GpuRequirement;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
@@ -27,7 +28,8 @@ import java.util.Random;
  *       {@link IllegalArgumentException} that names the op;
  *   <li>no-grad: inside {@link NoGrad#scope()} the op records nothing.
  * </ol>
- * Checks that cannot run here (no GPU) are reported as skipped, never as passed.
+ * Checks that cannot run here (no GPU) are reported as skipped, never as passed; where the run
+ * requires a GPU ({@link GpuRequirement}, set on GPU machines) they fail instead.
  *
  * <pre>{@code
  * @Test
@@ -179,8 +181,13 @@ public final class OpTestKit {
       }
     }
     if (others.isEmpty()) {
-      out.add(CheckResult.skipped("backends " + where, "no backend besides the CPU is available"
-          + (unavailable.isEmpty() ? "" : ": " + unavailable)));
+      String why = "no backend besides the CPU is available"
+          + (unavailable.isEmpty() ? "" : ": " + unavailable);
+      // On the GPU machine a skipped backend check would let a broken kernel pass unseen.
+      out.add(GpuRequirement.isRequired()
+          ? CheckResult.failed("backends " + where, why + ", and this run requires a GPU (-D"
+              + GpuRequirement.PROPERTY + "=true)")
+          : CheckResult.skipped("backends " + where, why));
       return out;
     }
     for (Backend other : others) {

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.GpuRequirement;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
@@ -52,9 +56,28 @@ class OpTestKitTest {
 
   @Test
   void withoutAGpuBackendChecksAreSkippedNotPassed() {
+    assumeTrue(onlyTheCpu(), "a backend besides the CPU is available here");
+    assumeFalse(GpuRequirement.isRequired(), "this run requires a GPU");
     OpTestReport r = OpTestKit.forOp("jgrad::tanh").run();
     assertFalse(r.skipped().isEmpty(), r.toString());
     assertTrue(r.skipped().get(0).detail().contains("no backend besides the CPU"), r.toString());
+  }
+
+  @Test
+  void withoutAGpuBackendChecksFailWhereTheRunRequiresAGpu() {
+    assumeTrue(onlyTheCpu(), "a backend besides the CPU is available here");
+    try (var required = GpuRequirement.override(true)) {
+      OpTestReport r = OpTestKit.forOp("jgrad::tanh").run();
+      assertTrue(r.skipped().isEmpty(), r.toString());
+      assertFalse(r.passed(), r.toString());
+      assertTrue(r.failures().get(0).check().startsWith("backends"), r.toString());
+      assertTrue(r.failures().get(0).detail().contains("requires a GPU"), r.toString());
+    }
+  }
+
+  private static boolean onlyTheCpu() {
+    return Backends.discover().stream().noneMatch(
+        f -> !f.provider().name().equals("cpu") && f.availability().isAvailable());
   }
 
   @Test
