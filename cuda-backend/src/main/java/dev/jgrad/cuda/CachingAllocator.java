@@ -79,6 +79,8 @@ final class CachingAllocator<H> {
   private long cacheHits;
   private long deviceAllocations;
   private long deviceFrees;
+  private long reclaimedBlocks;
+  private long reclaimedBytes;
 
   /**
    * @param owner names the backend and device in error messages, e.g. "cuda device 0 (H100)"
@@ -140,12 +142,26 @@ final class CachingAllocator<H> {
     return s == null || s.isEmpty() ? "" : "; " + s;
   }
 
-  /** Gives a block back to the cache. Never touches the device. */
-  synchronized void release(Block<H> block) {
+  /** Gives a block back to the cache, from a buffer's close(). Never touches the device. */
+  void release(Block<H> block) {
+    release(block, false);
+  }
+
+  /**
+   * Gives a block back to the cache. Never touches the device.
+   *
+   * @param reclaimed the Cleaner released it because its buffer was never closed: counted apart,
+   *     as a leak the GC caught, so that users and tests can tell it from an explicit close
+   */
+  synchronized void release(Block<H> block, boolean reclaimed) {
     if (!block.live) {
       throw new IllegalStateException("block released twice");
     }
     block.live = false;
+    if (reclaimed) {
+      reclaimedBlocks++;
+      reclaimedBytes += block.size;
+    }
     bytesInUse -= block.size;
     liveBlocks--;
     free.computeIfAbsent(block.size, s -> new ArrayDeque<>()).addLast(block.handle);
@@ -172,6 +188,6 @@ final class CachingAllocator<H> {
 
   synchronized MemoryStats stats() {
     return new MemoryStats(bytesInUse, bytesCached, peak, liveBlocks, cachedBlocks, cacheHits,
-        deviceAllocations, deviceFrees);
+        deviceAllocations, deviceFrees, reclaimedBlocks, reclaimedBytes);
   }
 }

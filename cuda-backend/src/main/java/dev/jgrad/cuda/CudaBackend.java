@@ -104,6 +104,12 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     return allocator.stats();
   }
 
+  /** The device's total memory in bytes, as the driver reports it. */
+  long deviceTotalBytes() {
+    context.makeCurrent();
+    return context.memoryInfo()[1];
+  }
+
   /** Gives every cached (freed, unused) block back to the device. */
   public void emptyCache() {
     context.makeCurrent();

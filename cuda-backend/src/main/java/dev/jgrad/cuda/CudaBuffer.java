@@ -11,8 +11,8 @@ import jcuda.driver.CUdeviceptr;
  * <p>{@link #close()} gives the block back to the backend's {@link CachingAllocator} at once (the
  * deterministic path: try-with-resources). A buffer that is never closed is released by a
  * {@link Cleaner} after the garbage collector finds it unreachable: a safety net, late and
- * unpredictable, since the GC knows nothing of GPU memory pressure. Zero-length buffers hold no
- * device memory.
+ * unpredictable, since the GC knows nothing of GPU memory pressure; such releases are counted in
+ * {@link MemoryStats#reclaimedBlocks()}. Zero-length buffers hold no device memory.
  */
 final class CudaBuffer implements DeviceBuffer {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -22,13 +22,19 @@ final class CudaBuffer implements DeviceBuffer {
   private final DType dtype;
   private final long length;
   private final CUdeviceptr pointer;
+  private final Release release;
   private final Cleaner.Cleanable cleanable;
   private volatile boolean closed;
 
-  /** The Cleaner's action; must not reference the buffer, or the buffer would never be unreachable. */
+  /**
+   * The Cleaner's action, run once by {@link #close()} or by the Cleaner's thread. Must not
+   * reference the buffer, or the buffer would never be unreachable.
+   */
   private static final class Release implements Runnable {
     private final CachingAllocator<CUdeviceptr> allocator;
     private final CachingAllocator.Block<CUdeviceptr> block;
+    /** Set by close() before it runs the action; unset when the Cleaner runs it (a leak). */
+    private volatile boolean explicit;
 
     Release(CachingAllocator<CUdeviceptr> allocator, CachingAllocator.Block<CUdeviceptr> block) {
       this.allocator = allocator;
@@ -38,7 +44,7 @@ final class CudaBuffer implements DeviceBuffer {
     @Override
     public void run() {
       if (block != null) {
-        allocator.release(block);
+        allocator.release(block, !explicit);
       }
     }
   }
@@ -53,7 +59,8 @@ final class CudaBuffer implements DeviceBuffer {
     this.dtype = dtype;
     this.length = length;
     this.pointer = block == null ? NULL : block.handle();
-    this.cleanable = CLEANER.register(this, new Release(allocator, block));
+    this.release = new Release(allocator, block);
+    this.cleanable = CLEANER.register(this, release);
   }
 
   /**
@@ -114,6 +121,7 @@ final class CudaBuffer implements DeviceBuffer {
   @Override
   public void close() {
     closed = true;
+    release.explicit = true; // before clean(): the Cleaner may run the action once we let go
     cleanable.clean(); // runs the release at most once, whoever calls first
   }
 

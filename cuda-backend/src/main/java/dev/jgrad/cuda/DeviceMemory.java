@@ -20,11 +20,25 @@ final class DeviceMemory implements CachingAllocator.RawMemory<CUdeviceptr> {
     context.makeCurrent();
     CUdeviceptr p = new CUdeviceptr();
     int result = cuMemAlloc(p, bytes);
-    if (result == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+    if (result == CUresult.CUDA_ERROR_OUT_OF_MEMORY
+        || (result != CUresult.CUDA_SUCCESS && exceedsDevice(bytes))) {
       return null; // the allocator empties its cache and retries
     }
     CudaDriver.check(result, "cuMemAlloc(" + bytes + " bytes)");
     return p;
+  }
+
+  /**
+   * Whether {@code bytes} is more than the device has at all. Drivers may answer such a request
+   * with another error than out of memory (e.g. CUDA_ERROR_INVALID_VALUE), yet out of memory is
+   * what it is. False when the total cannot be read (a broken context): that error then stands.
+   */
+  private boolean exceedsDevice(long bytes) {
+    try {
+      return bytes > context.memoryInfo()[1];
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   @Override

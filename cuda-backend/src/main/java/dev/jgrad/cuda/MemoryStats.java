@@ -14,16 +14,21 @@ import java.util.Locale;
  * @param cacheHits allocations served from the cache
  * @param deviceAllocations allocations that went to the device (cuMemAlloc)
  * @param deviceFrees blocks given back to the device (cuMemFree), when the cache was emptied
+ * @param reclaimedBlocks blocks released by the Cleaner because their buffer was never closed
+ *     (leaks the GC caught; closed buffers never count here). Growth means a missing close().
+ * @param reclaimedBytes the bytes of {@code reclaimedBlocks}
  */
 public record MemoryStats(long bytesInUse, long bytesCached, long peakBytesInUse, long liveBlocks,
-    long cachedBlocks, long cacheHits, long deviceAllocations, long deviceFrees) {
+    long cachedBlocks, long cacheHits, long deviceAllocations, long deviceFrees,
+    long reclaimedBlocks, long reclaimedBytes) {
 
   @Override
   public String toString() {
     return "in use " + human(bytesInUse) + " in " + liveBlocks + " blocks, cached "
         + human(bytesCached) + " in " + cachedBlocks + " blocks, peak " + human(peakBytesInUse)
         + ", " + cacheHits + " cache hits, " + deviceAllocations + " device allocations, "
-        + deviceFrees + " device frees";
+        + deviceFrees + " device frees, " + reclaimedBlocks + " blocks ("
+        + human(reclaimedBytes) + ") reclaimed by the Cleaner";
   }
 
   /** A byte count for people, e.g. "1.5 GiB". */

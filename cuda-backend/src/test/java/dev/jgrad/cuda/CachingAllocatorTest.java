@@ -173,6 +173,25 @@ class CachingAllocatorTest {
   }
 
   @Test
+  void blocksTheCleanerReclaimedAreCountedApart() {
+    CachingAllocator<Object> a = allocator(new FakeDevice(1 << 20));
+    CachingAllocator.Block<Object> closed = a.allocate(10_000, "x");
+    CachingAllocator.Block<Object> leaked = a.allocate(3000, "y");
+    a.release(closed);
+    MemoryStats s = a.stats();
+    assertEquals(0, s.reclaimedBlocks(), "a close is not a reclaim");
+    assertEquals(0, s.reclaimedBytes());
+    a.release(leaked, true);
+    s = a.stats();
+    assertEquals(1, s.reclaimedBlocks());
+    assertEquals(3072, s.reclaimedBytes(), "the size class, as bytesInUse counts it");
+    assertEquals(0, s.bytesInUse());
+    assertEquals(2, s.cachedBlocks(), "a reclaimed block is cached like any other");
+    assertTrue(s.toString().endsWith(", 1 blocks (3.0 KiB) reclaimed by the Cleaner"),
+        s.toString());
+  }
+
+  @Test
   void releasingTwiceIsABug() {
     CachingAllocator<Object> a = allocator(new FakeDevice(1 << 20));
     CachingAllocator.Block<Object> b = a.allocate(10, "x");

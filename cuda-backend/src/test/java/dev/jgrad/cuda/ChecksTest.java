@@ -141,6 +141,8 @@ class ChecksTest {
     buf.close();
     assertEquals(0, a.stats().bytesInUse());
     assertEquals(4096, a.stats().bytesCached());
+    assertEquals(0, a.stats().reclaimedBlocks(), "a closed buffer is not a leak");
+    assertEquals(0, a.stats().reclaimedBytes());
   }
 
   @Test
@@ -155,5 +157,27 @@ class ChecksTest {
       Thread.sleep(20);
     }
     assertEquals(0, a.stats().bytesInUse(), "the Cleaner released every unreachable buffer");
+    assertEquals(100, a.stats().reclaimedBlocks(), "each counted as reclaimed");
+    assertEquals(100 * 512, a.stats().reclaimedBytes());
+  }
+
+  @Test
+  void onlyBuffersNeverClosedCountAsReclaimed() throws InterruptedException {
+    CachingAllocator<CUdeviceptr> a = fakeAllocator();
+    for (int i = 0; i < 100; i++) {
+      CudaBuffer buf = new CudaBuffer(new Object(), DType.FLOAT32, 1000, a, a.allocate(4000, "x"));
+      if (i % 2 == 0) {
+        buf.close(); // unreachable too, but its release already ran: the Cleaner skips it
+      }
+    }
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (a.stats().bytesInUse() > 0 && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    MemoryStats s = a.stats();
+    assertEquals(0, s.bytesInUse(), "the Cleaner released every unreachable buffer");
+    assertEquals(50, s.reclaimedBlocks(), "the 50 unclosed buffers, not the 50 closed: " + s);
+    assertEquals(50 * 4096, s.reclaimedBytes(), "size-class bytes");
   }
 }
