@@ -1,6 +1,5 @@
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
-import dev.jgrad.api.FusedSgd;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
@@ -16,10 +15,16 @@ import dev.jgrad.optim.Sgd;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * jgrad's side of the training-throughput benchmark: the 784-100-10 ReLU MLP, batch 100, SGD with
@@ -31,6 +36,7 @@ import java.util.Map;
  * With --profile the backend is wrapped in a timing proxy and the time per step spent in each
  * backend primitive after the warm-up is printed (any thread, so the batch prefetch counts too;
  * fused kernels that work on the arrays directly do not show). The proxy slows the step.
+ * On an asynchronous backend (CUDA) the per-primitive times are launch times, not GPU times.
  */
 public class TrainThroughput {
   private static final Map<String, long[]> PRIMITIVE_NANOS = new HashMap<>();
@@ -61,6 +67,10 @@ public class TrainThroughput {
     // with the training and prefetch threads, so a warm-up too short for the JIT shows here.
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long jitMillisAtWarmup = 0;
+    // An asynchronous backend (CUDA) returns once the kernels are queued: wait for the device
+    // before each clock reading, or an epoch's time would be that of its launches only.
+    Backend backend = Backends.current();
+    backend.synchronize();
     for (int epoch = 0; epoch < epochs; epoch++) {
       if (epoch == warmup) {
         jitMillisAtWarmup = jit.getTotalCompilationTime();
@@ -76,6 +86,7 @@ public class TrainThroughput {
           sgd.zeroGrad();
         }
       }
+      backend.synchronize();
       seconds[epoch] = (System.nanoTime() - start) / 1e9;
     }
     // The JIT compiles the step over the first epochs: rank only the epochs after the warm-up,
@@ -102,10 +113,15 @@ public class TrainThroughput {
     }
   }
 
-  /** {@code backend} behind a proxy that adds up the time of each primitive (and matmul shape). */
+  /**
+   * {@code backend} behind a proxy that adds up the time of each primitive (and matmul shape). The
+   * proxy implements exactly the interfaces the backend does, so optional capabilities (FusedSgd,
+   * PtxKernel.Launcher) stay visible to {@code instanceof} and none is claimed that it lacks.
+   */
   private static Backend timed(Backend backend) {
-    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class, FusedSgd.class}, (proxy, method, a) -> {
+    ClassLoader loader = backend.getClass().getClassLoader();
+    return (Backend) Proxy.newProxyInstance(loader, interfaces(backend.getClass(), loader),
+        (proxy, method, a) -> {
           long start = System.nanoTime();
           try {
             return method.invoke(backend, a);
@@ -127,5 +143,33 @@ public class TrainThroughput {
             }
           }
         });
+  }
+
+  /**
+   * The public interfaces {@code type} implements that {@code loader} sees, inherited ones too: a
+   * public interface reached only through a non-public one (or a superclass) must be listed itself.
+   */
+  private static Class<?>[] interfaces(Class<?> type, ClassLoader loader) {
+    Set<Class<?>> all = new LinkedHashSet<>();
+    Deque<Class<?>> todo = new ArrayDeque<>();
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      todo.addAll(List.of(c.getInterfaces()));
+    }
+    while (!todo.isEmpty()) {
+      Class<?> i = todo.pop();
+      if (all.add(i)) {
+        todo.addAll(List.of(i.getInterfaces()));
+      }
+    }
+    all.removeIf(i -> !Modifier.isPublic(i.getModifiers()) || !visible(i, loader));
+    return all.toArray(new Class<?>[0]);
+  }
+
+  private static boolean visible(Class<?> type, ClassLoader loader) {
+    try {
+      return Class.forName(type.getName(), false, loader) == type;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 }

@@ -24,13 +24,16 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a classifier for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
  * optimizer; after each epoch the training loss and accuracy (means over the epoch's batches) and
  * the test loss and accuracy (a full pass over the test set), handed to the listeners. Optionally
  * writes the metrics as CSV after every epoch and a PNG chart at the end, and a checkpoint after
- * every epoch that {@link #resumeFrom} continues exactly.
+ * every epoch that {@link #resumeFrom} continues exactly. A runtime that cannot draw the chart (no
+ * fonts, no AWT native library) costs only the chart: a warning, and the run completes.
  *
  * <pre>{@code
  * Sequential model = Mlp.builder().input(784).hidden(100).output(10).seed(42).build();
@@ -71,6 +74,8 @@ public final class Trainer {
   public static final String CSV_FILE = "metrics.csv";
   public static final String CHART_FILE = "training.png";
 
+  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
   private final Module model;
   private final LossFunction loss;
   private final Optimizer optimizer;
@@ -82,6 +87,7 @@ public final class Trainer {
   private final String title;
   private final Path checkpoint;
   private final List<TrainingListener> listeners;
+  private final ChartWriter chartWriter;
   /** Listeners overriding the deprecated per-batch-loss callback, which reads every batch. */
   private final Set<TrainingListener> everyBatchLoss =
       Collections.newSetFromMap(new IdentityHashMap<>());
@@ -100,6 +106,7 @@ public final class Trainer {
     this.title = b.title;
     this.checkpoint = b.checkpoint;
     this.listeners = List.copyOf(b.listeners);
+    this.chartWriter = b.chartWriter;
     for (TrainingListener l : listeners) {
       if (overridesPerBatchLoss(l)) {
         everyBatchLoss.add(l);
@@ -167,12 +174,38 @@ public final class Trainer {
     }
     if (reportDir != null && !history.isEmpty()) {
       CsvReport.write(reportDir.resolve(CSV_FILE), history);
-      LossChart.write(reportDir.resolve(CHART_FILE), history, title);
+      writeChart(reportDir.resolve(CHART_FILE));
     }
     for (TrainingListener l : listeners) {
       l.onTrainingEnd(history);
     }
     return history;
+  }
+
+  /**
+   * Draws the chart, which needs AWT's fonts and native libraries: on a runtime missing them
+   * (no libfreetype, a jlinked image without fonts, broken fontconfig) AWT throws errors, and
+   * losing the chart must not lose hours of training. An IOException (the disk) still propagates.
+   */
+  private void writeChart(Path file) throws IOException {
+    try {
+      chartWriter.write(file, history, title);
+    } catch (RuntimeException | Error e) {
+      if (e instanceof Error && !isAwtFailure((Error) e)) {
+        throw e; // OutOfMemoryError, StackOverflowError: not the runtime's fonts
+      }
+      log.warn("{} not written ({}): the chart needs AWT and its fonts; {} {} kept",
+          CHART_FILE, e, CSV_FILE, checkpoint != null ? "and the checkpoint are" : "is");
+    }
+  }
+
+  /**
+   * LinkageError, InternalError or java.awt.AWTError, the last by name: naming it in a catch
+   * would make loading Trainer need the java.desktop module, which a jlinked runtime may lack.
+   */
+  private static boolean isAwtFailure(Error e) {
+    return e instanceof LinkageError || e instanceof InternalError
+        || e.getClass().getName().equals("java.awt.AWTError");
   }
 
   /** One pass over the training data (0-based {@code epoch}) and the evaluation after it. */
@@ -233,6 +266,12 @@ public final class Trainer {
     }
   }
 
+  /** Writes the chart: {@link LossChart#write}; tests stand in for a runtime without AWT. */
+  @FunctionalInterface
+  interface ChartWriter {
+    void write(Path file, MetricsHistory history, String title) throws IOException;
+  }
+
   /** Options of a {@link Trainer}; model, loss, optimizer, training data, epochs are required. */
   public static final class Builder {
     private Module model;
@@ -246,6 +285,9 @@ public final class Trainer {
     private String title = "training";
     private Path checkpoint;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    // a lambda, not LossChart::write, which would link LossChart, and so AWT, in builder()
+    private ChartWriter chartWriter = (file, history, title) -> LossChart.write(file, history,
+        title);
 
     private Builder() {}
 
@@ -310,6 +352,12 @@ public final class Trainer {
 
     public Builder listener(TrainingListener listener) {
       listeners.add(checkNotNull(listener, "listener is null"));
+      return this;
+    }
+
+    /** For tests only: replaces {@link LossChart#write}, e.g. with one that fails as AWT can. */
+    Builder chartWriter(ChartWriter writer) {
+      this.chartWriter = checkNotNull(writer, "chart writer is null");
       return this;
     }
 

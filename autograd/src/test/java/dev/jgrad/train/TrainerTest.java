@@ -100,6 +100,58 @@ class TrainerTest {
   }
 
   @Test
+  void aMissingFontLibraryCostsOnlyTheChart() throws IOException {
+    assertOnlyTheChartIsLost((file, history, title) -> {
+      throw new UnsatisfiedLinkError("libfreetype.so.6: cannot open shared object file");
+    });
+  }
+
+  @Test
+  void anAwtErrorCostsOnlyTheChart() throws IOException {
+    assertOnlyTheChartIsLost((file, history, title) -> {
+      throw new java.awt.AWTError("no fonts");
+    });
+  }
+
+  private void assertOnlyTheChartIsLost(Trainer.ChartWriter failing) throws IOException {
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    List<String> ended = new ArrayList<>();
+    MetricsHistory h = trainer(net(), 2).reportTo(dir, "blobs").checkpointTo(ckpt)
+        .chartWriter(failing)
+        .listener(new TrainingListener() {
+          @Override
+          public void onTrainingEnd(MetricsHistory history) {
+            ended.add("done " + history.size());
+          }
+        })
+        .build().fit();
+    assertEquals(2, h.size());
+    assertEquals(List.of("done 2"), ended);
+    assertEquals(CsvReport.toCsv(h), Files.readString(dir.resolve(Trainer.CSV_FILE)));
+    assertEquals(2, Checkpoint.load(ckpt).epoch());
+    assertFalse(Files.exists(dir.resolve(Trainer.CHART_FILE)));
+  }
+
+  @Test
+  void failuresThatAreNotTheRuntimesStillEndTheRun() {
+    Trainer full = trainer(net(), 1).reportTo(dir, "blobs")
+        .chartWriter((file, history, title) -> {
+          throw new IOException("No space left on device");
+        })
+        .build();
+    IOException e = assertThrows(IOException.class, full::fit);
+    assertEquals("No space left on device", e.getMessage());
+    assertTrue(Files.exists(dir.resolve(Trainer.CSV_FILE)), "the metrics are written first");
+
+    Trainer deep = trainer(net(), 1).reportTo(dir, "blobs")
+        .chartWriter((file, history, title) -> {
+          throw new StackOverflowError();
+        })
+        .build();
+    assertThrows(StackOverflowError.class, deep::fit);
+  }
+
+  @Test
   void evaluationMatchesTheLastEpochsTestMetrics() throws IOException {
     Sequential net = net();
     EpochMetrics last = trainer(net, 2).build().fit().last();
