@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# device-check.sh [--cpu] - the one command run on the GPU machine, from the repository root, with
+# the bundle that bench/gpu/pack.sh put in .devpack/ (see docs/gpu/README.md):
+#
+#   device tool: run(command="bash .devpack/device-check.sh", carry=[".devpack"], timeout_s=540)
+#
+# It needs no Java there (the bundle brings a runtime) and no network. Steps, each with a time
+# limit, all within BUDGET seconds (default 450): the environment; the CUDA probe and cuBLAS;
+# the CUDA test classes; examples/mnist on the GPU, on the CPU with the same seed, and the GPU's
+# checkpoint evaluated on the CPU; the soak; the two benchmarks against PyTorch; every op's
+# parity with the CPU. The GPU tests run with -Djgrad.test.requireGpu=true, so a missing GPU
+# fails them instead of skipping them. Writes to $OUT (at most 8 files): env.txt, tests.log,
+# run.log, summary.txt, junit-cuda/ and junit-parity/ (JUnit XML), training.png and crash.txt
+# (only when a JVM crashed). Prints the summary last; exits 0 only when every check passed.
+#
+# --cpu is the dry run on a machine without a GPU (CI, through pack.sh --dry-run): the probe must
+# say why CUDA is unavailable, the GPU test classes must load and skip, and the main job, the
+# soak, the benchmark main and the checkpoint check run briefly on the CPU backend.
+set -u
+MODE=gpu
+case "${1:-}" in
+  --cpu) MODE=cpu ;;
+  "") ;;
+  *) echo "usage: device-check.sh [--cpu]" >&2; exit 2 ;;
+esac
+OUT=${OUT:-/tmp/jgrad-device-out}
+mkdir -p "$OUT"
+END=$((SECONDS + ${BUDGET:-450}))
+HERE=$(cd "$(dirname "$0")" && pwd)
+W=$(mktemp -d /tmp/jgrad-device.XXXXXX)
+mkdir -p "$W/tmp"
+tar -xzf "$HERE/jgrad-device.tgz" -C "$W" || { echo "FAIL: could not unpack the bundle"; exit 1; }
+ENVF=$OUT/env.txt T=$OUT/tests.log R=$OUT/run.log S=$OUT/summary.txt
+: > "$T"; : > "$R"; : > "$S"
+J=("$W/runtime/bin/java" -Xss512k "-Djava.io.tmpdir=$W/tmp" "-XX:ErrorFile=$W/hs_err_%p.log")
+CP="$W/lib/*"
+TCP="$W/lib/*:$W/test-lib/*"
+BCP="$W/lib/*:$W/bench"
+if [ $MODE = gpu ]; then
+  BACKEND=cuda
+  REQUIRE=(-Djgrad.test.requireGpu=true)
+else
+  BACKEND=cpu
+  REQUIRE=()
+fi
+FAILED=0
+# pass|fail NAME DETAIL: one line of the summary
+pass() { printf 'PASS  %-22s %s\n' "$1" "$2" >> "$S"; }
+fail() { printf 'FAIL  %-22s %s\n' "$1" "$2" >> "$S"; FAILED=1; }
+note() { printf 'NOTE  %-22s %s\n' "$1" "$2" >> "$S"; }
+# t SECONDS CMD...: runs CMD with a limit, never past END; says so when it failed or timed out
+t() {
+  local limit=$1 left=$((END - SECONDS)); shift
+  if [ $left -lt 15 ]; then echo "NO TIME LEFT for: $*"; return 124; fi
+  [ "$limit" -gt "$left" ] && limit=$left
+  echo "== $(date -u +%T) ($SECONDS s) $*"
+  timeout -k 5 "$limit" "$@"
+  local rc=$?
+  [ $rc = 0 ] || echo "EXIT $rc (limit $limit s): $*"
+  return $rc
+}
+
+# ---- 0. the machine ------------------------------------------------------------------------
+{
+  date -u
+  nvidia-smi 2>&1 | head -20
+  nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv 2>&1
+  uname -a; head -2 /etc/os-release; ldd --version 2>&1 | head -1
+  echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
+  echo "python3: $(command -v python3)"
+  ldconfig -p 2>/dev/null | grep -E 'libcuda.so.1|libcublas|libfreetype.so.6|libfontconfig'
+  python3 -c 'import torch; print("torch", torch.__version__, torch.version.cuda,
+    torch.cuda.is_available())' 2>&1 | tail -1
+  python3 -c 'import glob, os, nvidia
+for r in nvidia.__path__:
+    for p in sorted(glob.glob(os.path.join(r, "*", "lib", "libcublas*.so*"))): print("pip:", p)' \
+    2>&1 | tail -4
+  command -v java || echo "no system java (the bundle brings one)"
+  "${J[0]}" -version 2>&1
+} > "$ENVF" 2>&1
+gpu=$(grep -A1 '^name, driver' "$ENVF" | tail -1)
+note machine "${gpu:-no nvidia-smi} | $(grep -m1 '^torch' "$ENVF")"
+
+# ---- 1. the probe and cuBLAS, found by the backend's own search --------------------------------
+probe=$(t 60 "${J[@]}" -cp "$TCP" dev.jgrad.cuda.ProbeMain 2>&1 | tee -a "$T" | grep -m1 '^PROBE')
+if [ $MODE = gpu ] && [ "$probe" != "PROBE: available" ] && echo "$probe" | grep -q cuBLAS; then
+  # The product's own search missed cuBLAS: record that, and go on with the pip folders on the
+  # loader path, so the rest of the run still says something.
+  fail "cuBLAS search" "${probe:0:300}"
+  pip=$(python3 -c 'import glob, os, nvidia
+print(":".join(sorted({os.path.dirname(p) for r in nvidia.__path__
+    for p in glob.glob(os.path.join(r, "*", "lib", "lib*.so*"))})))' 2>/dev/null)
+  export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$pip"
+  note "fallback" "LD_LIBRARY_PATH += pip nvidia folders for the remaining steps"
+  probe=$(t 60 "${J[@]}" -cp "$TCP" dev.jgrad.cuda.ProbeMain 2>&1 | tee -a "$T" | grep -m1 '^PROBE')
+fi
+if [ $MODE = gpu ]; then
+  [ "$probe" = "PROBE: available" ] && pass probe "available" || fail probe "${probe:-no answer}"
+  cublas=$(t 60 "${J[@]}" -cp "$TCP" dev.jgrad.cuda.CublasLoadMain 2>&1 | tee -a "$T")
+  if echo "$cublas" | grep -q '^CREATE status 0$'; then
+    pass cuBLAS "$(echo "$cublas" | grep -E '^(LOADED|CUBLAS)' | paste -sd' ' | cut -c1-200)"
+  else
+    fail cuBLAS "$(echo "$cublas" | grep -vE '^(==|EXIT)|^\s+at ' | tail -3 | paste -sd' ' \
+      | cut -c1-300)"
+  fi
+else
+  case "$probe" in
+    "PROBE: unavailable"*) pass probe "${probe:0:160}" ;;
+    *) fail probe "expected unavailable on the CPU, got: ${probe:-no answer}" ;;
+  esac
+  if [ -n "${JGRAD_CUBLAS_PATH:-}" ]; then # cuBLAS 13 without a GPU: the shim still loads
+    cublas=$(t 60 "${J[@]}" -cp "$TCP" dev.jgrad.cuda.CublasLoadMain 2>&1 | tee -a "$T")
+    echo "$cublas" | grep -q '^CUBLAS 13\.' && pass cuBLAS "loads through the shim (no GPU)" \
+      || fail cuBLAS "$(echo "$cublas" | grep -vE '^(==|EXIT)|^\s+at ' | tail -3 \
+      | paste -sd' ' | cut -c1-300)"
+  fi
+fi
+
+# ---- 2. JUnit: the CUDA test classes, then (last) every op against the CPU -------------------
+junit() { # NAME LIMIT CLASS...
+  local name=$1 limit=$2; shift 2
+  local sel=() c
+  for c; do sel+=(--select-class="$c"); done
+  local log="$W/$name.log"
+  t "$limit" "${J[@]}" -Djgrad.backend=$BACKEND "${REQUIRE[@]}" -cp "$TCP" \
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \
+    --include-engine=junit-jupiter --details=tree --reports-dir="$OUT/$name" "${sel[@]}" \
+    > "$log" 2>&1
+  cat "$log" >> "$T"
+  local ok failed aborted skipped
+  n() { grep -E "^\[ +[0-9]+ tests $1" "$log" | grep -oE '[0-9]+' | head -1; }
+  ok=$(n successful); failed=$(n failed); aborted=$(n aborted); skipped=$(n skipped)
+  local counts="${ok:-?} passed, ${failed:-?} failed, ${aborted:-?} aborted, ${skipped:-?} skipped"
+  if [ -z "$ok" ]; then
+    fail "$name" "no JUnit summary: $(grep -vE '^\s+at ' "$log" | tail -2 | paste -sd' ' | cut -c1-200)"
+  elif [ $MODE = gpu ]; then
+    if [ "$failed$aborted$skipped" = 000 ] && [ "$ok" -gt 0 ]; then pass "$name" "$counts"
+    else
+      fail "$name" "$counts; first: $(grep -m3 -E '✘' "$log" | cut -c1-120 | paste -sd'|')"
+    fi
+  else # without a GPU the GPU tests load and skip (aborted by their assumption), none fails
+    if [ "$failed" = 0 ] && [ "$aborted" -gt 0 ]; then
+      pass "$name" "$counts (no GPU: the GPU tests skipped, as they must)"
+    else fail "$name" "$counts"; fi
+  fi
+}
+junit junit-cuda 150 dev.jgrad.cuda.CudaPrimitivesTest dev.jgrad.cuda.CudaBackendBehaviourTest
+
+# ---- 3. the main job: GPU, the CPU with the same seed, the GPU's checkpoint on the CPU -------
+acc() { grep -oE 'final test accuracy: [0-9.]+' "$1" | grep -oE '[0-9.]+$'; }
+if [ $MODE = gpu ]; then MNIST_ARGS=(); else MNIST_ARGS=(--epochs 1 --limit 1000); fi
+t 100 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
+  "${MNIST_ARGS[@]}" --out "$W/mnist" > "$W/mnist.log" 2>&1
+cat "$W/mnist.log" >> "$R"
+cp "$W/mnist/training.png" "$OUT/" 2>/dev/null
+a_dev=$(acc "$W/mnist.log")
+files=$(cd "$W/mnist" 2>/dev/null && ls training.png metrics.csv checkpoint.safetensors 2>/dev/null \
+  | wc -l)
+if [ -n "$a_dev" ] && [ "$files" = 3 ]; then
+  pass "mnist ($BACKEND)" "test accuracy $a_dev%; chart, CSV and checkpoint written"
+else
+  fail "mnist ($BACKEND)" "$(grep -E 'error|Exception' "$W/mnist.log" | head -2 | paste -sd' ' \
+    | cut -c1-250) ($files of 3 files)"
+fi
+if [ $MODE = gpu ]; then
+  t 90 "${J[@]}" -Djgrad.backend=cpu -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
+    --out "$W/mnist-cpu" > "$W/mnist-cpu.log" 2>&1
+  cat "$W/mnist-cpu.log" >> "$R"
+  a_cpu=$(acc "$W/mnist-cpu.log")
+  if [ -n "$a_dev" ] && [ -n "$a_cpu" ] \
+      && awk -v a="$a_dev" -v b="$a_cpu" 'BEGIN { d = a - b; exit !(d <= 0.5 && d >= -0.5) }'; then
+    pass "mnist cuda vs cpu" "$a_dev% vs $a_cpu% (same seed; within 0.5 points)"
+  else
+    fail "mnist cuda vs cpu" "cuda ${a_dev:-?}% vs cpu ${a_cpu:-?}% (same seed; 0.5 points allowed)"
+  fi
+fi
+pred=$(t 60 "${J[@]}" -Djgrad.backend=cpu -cp "$BCP" GpuTrainBench predict \
+  "$W/mnist/checkpoint.safetensors" 2>&1 | tee -a "$R" | grep -m1 '^predict:')
+a_pred=$(echo "$pred" | grep -oE 'test accuracy [0-9.]+' | grep -oE '[0-9.]+$')
+if [ -n "$a_pred" ] && [ "$a_pred" = "$a_dev" ]; then
+  pass "checkpoint on cpu" "$a_pred%, the same as the $BACKEND run"
+else
+  fail "checkpoint on cpu" "${a_pred:-?}% on the CPU vs ${a_dev:-?}% by the $BACKEND run: ${pred:0:200}"
+fi
+
+# ---- 4. the soak: the Trainer for 20 epochs, memory after each ------------------------------
+if [ $MODE = gpu ]; then SOAK=(60000 20); else SOAK=(2000 3); fi
+verdict=$(t 120 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$BCP" GpuTrainBench soak "${SOAK[@]}" \
+  2>&1 | tee -a "$R" | grep -m1 '^soak: verdict')
+if [ $MODE = gpu ]; then
+  echo "$verdict" | grep -q 'device memory flat' && echo "$verdict" | grep -q 'host heap flat' \
+    && pass soak "${verdict#soak: verdict: }" || fail soak "${verdict:-no verdict}"
+else
+  echo "$verdict" | grep -q 'host heap flat' && pass soak "${verdict#soak: verdict: }" \
+    || fail soak "${verdict:-no verdict}"
+fi
+
+# ---- 5. throughput: jgrad and PyTorch eager, same model, data and batches -------------------
+bench() { # HIDDEN BATCH SAMPLES EPOCHS WARMUP
+  local line
+  line=$(t 75 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$BCP" GpuTrainBench bench "$@" 2>&1 \
+    | tee -a "$R" | grep -E '^bench: jgrad .*median')
+  [ -n "$line" ] && pass "bench jgrad $1/$2" "${line#bench: jgrad }" \
+    || fail "bench jgrad $1/$2" "no result (run.log)"
+  if [ $MODE = gpu ] || python3 -c 'import torch, sys; sys.exit(not torch.cuda.is_available())' \
+      2>/dev/null; then
+    line=$(PYTHONUNBUFFERED=1 t 75 python3 "$HERE/torch_gpu_mlp.py" "$@" 2>&1 | tee -a "$R" \
+      | grep -E '^bench: torch .*median')
+    [ -n "$line" ] && pass "bench torch $1/$2" "${line#bench: torch }" \
+      || fail "bench torch $1/$2" "no result (run.log)"
+  fi
+}
+if [ $MODE = gpu ]; then
+  bench 100 100 60000 20 2
+  bench 1000,1000 1000 60000 10 2
+else
+  bench 100 100 2000 3 1
+fi
+
+# ---- 6. every op, activation, loss and FLOAT64 gradient against the CPU; the plugin's PTX ----
+junit junit-parity 170 dev.jgrad.autograd.BackendParityTest dev.jgrad.examples.swish.SwishTest
+
+# ---- the end --------------------------------------------------------------------------------
+crashes=$(ls "$W"/hs_err_*.log 2>/dev/null)
+if [ -n "$crashes" ]; then
+  for f in $crashes; do echo "== $f"; head -120 "$f"; done > "$OUT/crash.txt"
+  fail "JVM crash" "$(grep -m2 -E '^# (Problematic frame|C  \[)|^# +(SIGSEGV|SIGBUS)' "$OUT/crash.txt" \
+    | paste -sd' ' | cut -c1-200) (crash.txt)"
+fi
+{
+  echo "== jgrad device check ($MODE mode): $SECONDS s"
+  cat "$S"
+  [ $FAILED = 0 ] && echo "RESULT: PASS" || echo "RESULT: FAIL"
+} | tee "$S.tmp"
+mv "$S.tmp" "$S"
+rm -rf "$W"
+exit $FAILED
