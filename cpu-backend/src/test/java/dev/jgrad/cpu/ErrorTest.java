@@ -36,18 +36,18 @@ class ErrorTest {
   @Test
   void mixedDtypesNameThePrimitiveAndBothDtypes() {
     assertFails(IllegalArgumentException.class, () -> CPU.unary(UnaryOp.EXP, F3, D3),
-        "unary EXP", "FLOAT32", "FLOAT64");
+        "unary(EXP)", "FLOAT32", "FLOAT64");
     assertFails(IllegalArgumentException.class,
         () -> CPU.binary(BinaryOp.ADD, F3, Shape.of(3), D3, Shape.of(3), F3, Shape.of(3)),
-        "binary ADD", "a is FLOAT32", "b is FLOAT64");
+        "binary(ADD)", "a is FLOAT32", "b is FLOAT64");
     assertFails(IllegalArgumentException.class, () -> CPU.scalar(BinaryOp.MUL, D3, 2, F3),
-        "scalar MUL", "FLOAT64", "FLOAT32");
+        "scalar(MUL)", "FLOAT64", "FLOAT32");
     assertFails(IllegalArgumentException.class,
         () -> CPU.matmul(F3, false, D3, false, CPU.allocate(DType.FLOAT32, 9), 3, 3, 1),
         "matmul", "FLOAT32", "FLOAT64");
     assertFails(IllegalArgumentException.class,
         () -> CPU.reduce(ReduceOp.SUM, F3, 1, 3, 1, CPU.allocate(DType.FLOAT64, 1)),
-        "reduce SUM", "FLOAT32", "FLOAT64");
+        "reduce(SUM)", "FLOAT32", "FLOAT64");
     assertFails(IllegalArgumentException.class, () -> CPU.copy(F3, 0, D3, 0, 1), "copy");
     assertFails(IllegalArgumentException.class, () -> CPU.transpose(F3, 1, 1, 3, D3),
         "transpose");
@@ -66,24 +66,24 @@ class ErrorTest {
   void wrongLengthsNameExpectedAndActual() {
     assertFails(IllegalArgumentException.class,
         () -> CPU.unary(UnaryOp.NEG, F3, CPU.allocate(DType.FLOAT32, 4)),
-        "unary NEG", "length 3", "length 4");
+        "unary(NEG)", "length 3", "length 4");
     assertFails(IllegalArgumentException.class,
         () -> CPU.binary(BinaryOp.ADD, F3, Shape.of(2, 2), F3, Shape.of(3), F3, Shape.of(2, 3)),
-        "binary ADD", "cannot be broadcast");
+        "binary(ADD)", "cannot be broadcast");
     assertFails(IllegalArgumentException.class,
         () -> CPU.binary(BinaryOp.ADD, F3, Shape.of(4), F3, Shape.of(4), F3, Shape.of(4)),
-        "binary ADD", "a (shape [4])", "length 4", "length 3");
+        "binary(ADD)", "a (shape [4])", "length 4", "length 3");
     assertFails(IllegalArgumentException.class,
         () -> CPU.binary(BinaryOp.ADD, F3, Shape.of(3), F3, Shape.of(3), F3, Shape.of(1, 3)),
-        "binary ADD", "outShape", "[3]", "[1, 3]");
+        "binary(ADD)", "outShape", "[3]", "[1, 3]");
     assertFails(IllegalArgumentException.class,
         () -> CPU.scalar(BinaryOp.ADD, F3, 1, CPU.allocate(DType.FLOAT32, 2)),
-        "scalar ADD", "length 3", "length 2");
+        "scalar(ADD)", "length 3", "length 2");
     assertFails(IllegalArgumentException.class,
         () -> CPU.reduce(ReduceOp.MAX, F3, 1, 3, 1, CPU.allocate(DType.FLOAT32, 3)),
-        "reduce MAX", "length 1", "length 3");
+        "reduce(MAX)", "length 1", "length 3");
     assertFails(IllegalArgumentException.class,
-        () -> CPU.reduce(ReduceOp.SUM, F3, 3, 0, 1, F3), "reduce SUM", "axis must be at least 1");
+        () -> CPU.reduce(ReduceOp.SUM, F3, 3, 0, 1, F3), "reduce(SUM)", "axis must be at least 1");
     assertFails(IllegalArgumentException.class,
         () -> CPU.transpose(F3, 1, 2, 2, CPU.allocate(DType.FLOAT32, 4)),
         "transpose", "length 4", "length 3");
@@ -167,12 +167,34 @@ class ErrorTest {
         "length 3");
   }
 
+  /** These wrote wrong results in place before the contract forbade them. */
+  @Test
+  void outputsThatAreAlsoInputsAreRejectedWhereThePrimitiveCannotWorkInPlace() {
+    DeviceBuffer m4 = buffer(DType.FLOAT32, 1, 2, 3, 4);
+    assertFails(IllegalArgumentException.class,
+        () -> CPU.matmul(m4, false, buffer(DType.FLOAT32, 1, 0, 0, 1), false, m4, 2, 2, 2),
+        "matmul on the cpu backend", "out and a are the same buffer");
+    assertFails(IllegalArgumentException.class, () -> CPU.transpose(m4, 1, 2, 2, m4),
+        "transpose", "out and x are the same buffer");
+    assertFails(IllegalArgumentException.class,
+        () -> CPU.copyAxisRange(m4, 2, 0, m4, 2, 1, 2, 1, 1), "copyAxisRange",
+        "dst and src are the same buffer");
+    assertFails(IllegalArgumentException.class,
+        () -> CPU.indexSelect(m4, 1, 4, 1, buffer(DType.FLOAT32, 3, 2, 1, 0), m4), "indexSelect",
+        "out and src are the same buffer");
+    assertArrayEquals(new double[] {1, 2, 3, 4}, read(m4), "nothing written");
+    // In place stays allowed where it is safe: elementwise, and a transpose of one row.
+    CPU.unary(UnaryOp.NEG, m4, m4);
+    CPU.transpose(m4, 1, 1, 4, m4);
+    assertArrayEquals(new double[] {-1, -2, -3, -4}, read(m4));
+  }
+
   @Test
   void closedAndForeignBuffersAreRejected() {
     DeviceBuffer closed = CPU.allocate(DType.FLOAT32, 3);
     closed.close();
     assertFails(IllegalStateException.class, () -> CPU.unary(UnaryOp.NEG, closed, F3),
-        "unary NEG", "closed");
+        "unary(NEG)", "closed");
     DeviceBuffer foreign = new DeviceBuffer() {
       @Override
       public DType dtype() {

@@ -7,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.jgrad.api.Backend;
+import dev.jgrad.api.BackendContract;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *       {@link #synchronize} wait for it.
  *   <li>A bad index (out of range, or not a whole number) in {@link #indexSelect},
  *       {@link #indexAdd} or {@link #oneHot} is detected on the GPU, which skips that element
- *       (gathers write 0) and sets a device-side error flag. The
- *       {@link IndexOutOfBoundsException} naming the index and the bound is thrown by the next
- *       {@link #synchronize()} or {@link #download}, not by the call itself.
+ *       (gathers write 0) and sets a device-side error flag. The exception every backend throws
+ *       for it ({@link IndexOutOfBoundsException}, or {@link IllegalArgumentException} for a
+ *       fraction) is thrown by the next {@link #synchronize()} or {@link #download}, not by the
+ *       call itself.
  *   <li>Every length, range and shape is checked on the host before a kernel is launched.
  *   <li>Memory comes from a caching allocator ({@link #memoryStats()}); closing a buffer returns
  *       its block to the cache at once, an unclosed buffer is reclaimed by a Cleaner after GC.
@@ -55,6 +57,8 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   public static final String DEVICE_PROPERTY = "jgrad.cuda.device";
 
   private static final Logger log = LoggerFactory.getLogger(CudaBackend.class);
+
+  private static final BackendContract CONTRACT = new BackendContract(NAME);
 
   private final CudaContext context;
   private final CachingAllocator<CUdeviceptr> allocator;
@@ -138,6 +142,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
       double momentum, double weightDecay) {
+    CONTRACT.sgdUpdate(param, grad, velocity);
     fused.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay);
   }
 
@@ -179,14 +184,11 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   }
 
   private CudaBuffer allocateBuffer(String primitive, DType dtype, long length) {
-    if (dtype == null) {
-      throw new NullPointerException(primitive + " on the cuda backend: dtype is null");
-    }
-    Checks.nonNegative(primitive, "length", length);
+    CONTRACT.allocate(dtype, length);
     if (length == 0) {
       return new CudaBuffer(this, dtype, 0, allocator, null);
     }
-    long bytes = Checks.product(primitive, length, dtype.byteSize());
+    long bytes = length * dtype.byteSize(); // the contract checked it does not overflow
     context.makeCurrent();
     CachingAllocator.Block<CUdeviceptr> block =
         allocator.allocate(bytes, dtype + "[" + length + "]");
@@ -215,8 +217,8 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void download(DeviceBuffer src, float[] dst) {
+    CONTRACT.download(src, dst == null ? -1 : dst.length);
     CudaBuffer s = own("download", "src", src);
-    checkHostLength(s, dst.length);
     if (s.dtype() == DType.FLOAT32) {
       copyToHost(s, Pointer.to(dst));
     } else {
@@ -230,8 +232,8 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void download(DeviceBuffer src, double[] dst) {
+    CONTRACT.download(src, dst == null ? -1 : dst.length);
     CudaBuffer s = own("download", "src", src);
-    checkHostLength(s, dst.length);
     if (s.dtype() == DType.FLOAT64) {
       copyToHost(s, Pointer.to(dst));
     } else {
@@ -240,13 +242,6 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       for (int i = 0; i < tmp.length; i++) {
         dst[i] = tmp[i];
       }
-    }
-  }
-
-  private static void checkHostLength(CudaBuffer src, int hostLength) {
-    if (src.length() != hostLength) {
-      throw new IllegalArgumentException("download on the cuda backend: dst has length "
-          + hostLength + " but src holds " + src.length() + " elements");
     }
   }
 
@@ -273,6 +268,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void fill(DeviceBuffer dst, double value) {
+    CONTRACT.fill(dst);
     CudaBuffer d = own("fill", "dst", dst);
     long n = d.length();
     if (n == 0) {
@@ -295,12 +291,10 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset,
       long length) {
+    CONTRACT.copy(src, srcOffset, dst, dstOffset, length);
     String p = "copy";
     CudaBuffer s = own(p, "src", src);
     CudaBuffer d = own(p, "dst", dst);
-    Checks.sameDType(p, "src", s, "dst", d);
-    Checks.range(p, "source range", srcOffset, length, s.length());
-    Checks.range(p, "destination range", dstOffset, length, d.length());
     if (length == 0 || (s == d && srcOffset == dstOffset)) {
       return;
     }
@@ -327,19 +321,11 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void copyAxisRange(DeviceBuffer src, int srcAxis, int srcStart, DeviceBuffer dst,
       int dstAxis, int dstStart, int outer, int count, int inner) {
+    CONTRACT.copyAxisRange(src, srcAxis, srcStart, dst, dstAxis, dstStart, outer, count, inner);
     String p = "copyAxisRange";
     CudaBuffer s = own(p, "src", src);
     CudaBuffer d = own(p, "dst", dst);
-    Checks.sameDType(p, "src", s, "dst", d);
-    Checks.nonNegative(p, "outer", outer);
-    Checks.nonNegative(p, "inner", inner);
-    Checks.nonNegative(p, "srcAxis", srcAxis);
-    Checks.nonNegative(p, "dstAxis", dstAxis);
-    Checks.range(p, "source axis range", srcStart, count, srcAxis);
-    Checks.range(p, "destination axis range", dstStart, count, dstAxis);
-    Checks.length(p, "src", s, Checks.product(p, outer, srcAxis, inner));
-    Checks.length(p, "dst", d, Checks.product(p, outer, dstAxis, inner));
-    long n = Checks.product(p, outer, count, inner);
+    long n = (long) outer * count * inner; // within src, which the contract sized
     if (n == 0) {
       return;
     }
@@ -348,15 +334,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       return;
     }
     context.makeCurrent();
-    if (s == d) {
-      // Reading and writing one buffer from many threads: read from a snapshot instead.
-      try (CudaBuffer tmp = allocateBuffer(p, s.dtype(), s.length())) {
-        deviceCopy(s.pointer(), tmp.pointer(), s.bytes());
-        launchCopyAxis(tmp, srcAxis, srcStart, d, dstAxis, dstStart, outer, count, inner, n);
-      }
-    } else {
-      launchCopyAxis(s, srcAxis, srcStart, d, dstAxis, dstStart, outer, count, inner, n);
-    }
+    launchCopyAxis(s, srcAxis, srcStart, d, dstAxis, dstStart, outer, count, inner, n);
   }
 
   private void launchCopyAxis(CudaBuffer s, int srcAxis, int srcStart, CudaBuffer d, int dstAxis,
@@ -370,11 +348,9 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out) {
-    String p = "unary(" + op + ")";
-    CudaBuffer cx = own(p, "x", x);
-    CudaBuffer co = own(p, "out", out);
-    Checks.sameDType(p, "x", cx, "out", co);
-    Checks.length(p, "out", co, cx.length());
+    CONTRACT.unary(op, x, out);
+    CudaBuffer cx = own("unary", "x", x);
+    CudaBuffer co = own("unary", "out", out);
     long n = cx.length();
     if (n == 0) {
       return;
@@ -387,16 +363,11 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape,
       DeviceBuffer out, Shape outShape) {
-    String p = "binary(" + op + ")";
-    CudaBuffer ca = own(p, "a", a);
-    CudaBuffer cb = own(p, "b", b);
-    CudaBuffer co = own(p, "out", out);
-    Checks.sameDType(p, "a", ca, "b", cb);
-    Checks.sameDType(p, "a", ca, "out", co);
-    Checks.length(p, "a (shape " + aShape + ")", ca, aShape.size());
-    Checks.length(p, "b (shape " + bShape + ")", cb, bShape.size());
-    Checks.length(p, "out (shape " + outShape + ")", co, outShape.size());
-    BroadcastPlan plan = BroadcastPlan.of(aShape, bShape, outShape, p);
+    CONTRACT.binary(op, a, aShape, b, bShape, out, outShape);
+    CudaBuffer ca = own("binary", "a", a);
+    CudaBuffer cb = own("binary", "b", b);
+    CudaBuffer co = own("binary", "out", out);
+    BroadcastPlan plan = BroadcastPlan.of(aShape, bShape, outShape, "binary(" + op + ")");
     long n = outShape.size();
     if (n == 0) {
       return;
@@ -417,11 +388,9 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void scalar(BinaryOp op, DeviceBuffer a, double s, DeviceBuffer out) {
-    String p = "scalar(" + op + ")";
-    CudaBuffer ca = own(p, "a", a);
-    CudaBuffer co = own(p, "out", out);
-    Checks.sameDType(p, "a", ca, "out", co);
-    Checks.length(p, "out", co, ca.length());
+    CONTRACT.scalar(op, a, out);
+    CudaBuffer ca = own("scalar", "a", a);
+    CudaBuffer co = own("scalar", "out", out);
     long n = ca.length();
     if (n == 0) {
       return;
@@ -436,18 +405,12 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void matmul(DeviceBuffer a, boolean transA, DeviceBuffer b, boolean transB,
       DeviceBuffer out, int m, int n, int k) {
+    CONTRACT.matmul(a, transA, b, transB, out, m, n, k);
     String p = "matmul";
     CudaBuffer ca = own(p, "a", a);
     CudaBuffer cb = own(p, "b", b);
     CudaBuffer co = own(p, "out", out);
-    Checks.sameDType(p, "a", ca, "b", cb);
-    Checks.sameDType(p, "a", ca, "out", co);
     GemmPlan plan = GemmPlan.rowMajor(transA, transB, m, n, k);
-    Checks.length(p, "a (" + (transA ? "[k, m]" : "[m, k]") + ")", ca, (long) m * k);
-    Checks.length(p, "b (" + (transB ? "[n, k]" : "[k, n]") + ")", cb, (long) k * n);
-    Checks.length(p, "out ([m, n])", co, (long) m * n);
-    Checks.distinct(p, "out", co, "a", ca);
-    Checks.distinct(p, "out", co, "b", cb);
     if (m == 0 || n == 0) {
       return;
     }
@@ -465,16 +428,10 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,
       DeviceBuffer out) {
-    String p = "reduce(" + op + ")";
-    CudaBuffer cx = own(p, "x", x);
-    CudaBuffer co = own(p, "out", out);
-    Checks.sameDType(p, "x", cx, "out", co);
-    Checks.nonNegative(p, "outer", outer);
-    Checks.positive(p, "axis", axis);
-    Checks.nonNegative(p, "inner", inner);
-    Checks.length(p, "x ([outer, axis, inner])", cx, Checks.product(p, outer, axis, inner));
-    long n = Checks.product(p, outer, inner);
-    Checks.length(p, "out ([outer, inner])", co, n);
+    CONTRACT.reduce(op, x, outer, axis, inner, out);
+    CudaBuffer cx = own("reduce", "x", x);
+    CudaBuffer co = own("reduce", "out", out);
+    long n = co.length(); // [outer, inner], as the contract checked
     if (n == 0) {
       return;
     }
@@ -496,16 +453,10 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void transpose(DeviceBuffer x, int batch, int rows, int cols, DeviceBuffer out) {
-    String p = "transpose";
-    CudaBuffer cx = own(p, "x", x);
-    CudaBuffer co = own(p, "out", out);
-    Checks.sameDType(p, "x", cx, "out", co);
-    Checks.nonNegative(p, "batch", batch);
-    Checks.nonNegative(p, "rows", rows);
-    Checks.nonNegative(p, "cols", cols);
-    long n = Checks.product(p, batch, rows, cols);
-    Checks.length(p, "x ([batch, rows, cols])", cx, n);
-    Checks.length(p, "out ([batch, cols, rows])", co, n);
+    CONTRACT.transpose(x, batch, rows, cols, out);
+    CudaBuffer cx = own("transpose", "x", x);
+    CudaBuffer co = own("transpose", "out", out);
+    long n = cx.length(); // [batch, rows, cols], as the contract checked
     if (n == 0) {
       return;
     }
@@ -513,7 +464,6 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       copy(cx, 0, co, 0, n);
       return;
     }
-    Checks.distinct(p, "out", co, "x", cx);
     context.makeCurrent();
     launch(new KernelArgs(Kernel.TRANSPOSE, cx.dtype()).ptr(cx.pointer()).ptr(co.pointer())
         .i64(batch).i64(rows).i64(cols), geometry.transpose(batch, rows, cols), cx, co);
@@ -524,14 +474,13 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void indexSelect(DeviceBuffer src, int outer, int axis, int inner, DeviceBuffer indices,
       DeviceBuffer out) {
+    CONTRACT.indexSelect(src, outer, axis, inner, indices, out);
     String p = "indexSelect";
     CudaBuffer cs = own(p, "src", src);
     CudaBuffer ci = own(p, "indices", indices);
     CudaBuffer co = own(p, "out", out);
     long count = ci.length();
-    long n = Checks.gatherScatter(p, "src", cs, ci, "out", co, outer, axis, inner);
-    Checks.distinct(p, "out", co, "src", cs);
-    Checks.distinct(p, "out", co, "indices", ci);
+    long n = co.length();
     if (n == 0) {
       return;
     }
@@ -544,14 +493,13 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void indexAdd(DeviceBuffer src, DeviceBuffer indices, DeviceBuffer dst, int outer,
       int axis, int inner) {
+    CONTRACT.indexAdd(src, indices, dst, outer, axis, inner);
     String p = "indexAdd";
     CudaBuffer cs = own(p, "src", src);
     CudaBuffer ci = own(p, "indices", indices);
     CudaBuffer cd = own(p, "dst", dst);
     long count = ci.length();
-    long n = Checks.gatherScatter(p, "dst", cd, ci, "src", cs, outer, axis, inner);
-    Checks.distinct(p, "dst", cd, "src", cs);
-    Checks.distinct(p, "dst", cd, "indices", ci);
+    long n = cs.length();
     if (n == 0) {
       return;
     }
@@ -563,14 +511,11 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void oneHot(DeviceBuffer indices, int classes, DeviceBuffer out) {
+    CONTRACT.oneHot(indices, classes, out);
     String p = "oneHot";
     CudaBuffer ci = own(p, "indices", indices);
     CudaBuffer co = own(p, "out", out);
-    Checks.sameDType(p, "indices", ci, "out", co);
-    Checks.nonNegative(p, "classes", classes);
-    long n = Checks.product(p, ci.length(), classes);
-    Checks.length(p, "out ([indices.length(), classes])", co, n);
-    Checks.distinct(p, "out", co, "indices", ci);
+    long n = co.length();
     if (n == 0) {
       return;
     }

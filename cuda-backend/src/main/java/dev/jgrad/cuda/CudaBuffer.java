@@ -1,5 +1,6 @@
 package dev.jgrad.cuda;
 
+import dev.jgrad.api.ArgumentChecks;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import java.lang.ref.Cleaner;
@@ -68,18 +69,12 @@ final class CudaBuffer implements DeviceBuffer {
    * exception naming the primitive, the argument and what is wrong with it.
    */
   static CudaBuffer of(String primitive, String argument, DeviceBuffer buffer, Object owner) {
-    if (buffer == null) {
-      throw new NullPointerException(primitive + " on the cuda backend: " + argument + " is null");
-    }
+    ArgumentChecks.usable(CudaBackend.NAME, primitive, argument, buffer);
     if (!(buffer instanceof CudaBuffer cb) || cb.owner != owner) {
-      throw new IllegalArgumentException(primitive + " on the cuda backend: " + argument
-          + " belongs to backend '" + buffer.backendName() + "'"
-          + (buffer instanceof CudaBuffer ? " (another cuda backend instance)" : "")
-          + "; copy it to this backend first");
-    }
-    if (cb.closed) {
-      throw new IllegalStateException(primitive + " on the cuda backend: " + argument
-          + " (" + cb.dtype + "[" + cb.length + "]) is closed");
+      throw new IllegalArgumentException(ArgumentChecks.where(CudaBackend.NAME, primitive)
+          + argument + " belongs to " + (buffer instanceof CudaBuffer
+              ? "another cuda backend instance" : "no cuda backend (" + buffer.getClass().getName()
+              + ")") + "; copy it to this backend first");
     }
     return cb;
   }

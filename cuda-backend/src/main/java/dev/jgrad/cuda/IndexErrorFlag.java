@@ -45,7 +45,7 @@ final class IndexErrorFlag {
     long[] values = new long[IndexErrorRecord.LONGS];
     CudaDriver.check(cuMemcpyDtoH(Pointer.to(values), record, values.length * 8L),
         "reading the index error record");
-    IndexOutOfBoundsException e = IndexErrorRecord.toException(values, detectedAt);
+    RuntimeException e = IndexErrorRecord.toException(values, detectedAt);
     if (e != null) {
       clear();
       throw e;

@@ -1,9 +1,11 @@
 package dev.jgrad.cuda;
 
+import dev.jgrad.api.ArgumentChecks;
+
 /**
  * Decodes the error record that index-reading kernels fill on the device (see common.cuh): a
  * kernel cannot throw, so it skips a bad index, records the first one, and the host turns the
- * record into an {@link IndexOutOfBoundsException} at the next synchronize or download.
+ * record into an exception at the next synchronize or download.
  *
  * <p>Layout, four longs: the primitive's code (0 = no error), the position in the index buffer,
  * the bound, and the offending value as the bits of a double.
@@ -29,22 +31,20 @@ final class IndexErrorRecord {
     };
   }
 
-  /** The exception for a record, or null when the record holds no error. */
-  static IndexOutOfBoundsException toException(long[] record, String detectedAt) {
+  /**
+   * The exception for a record, or null when the record holds no error: the contract's words for
+   * a bad index ({@link ArgumentChecks#indexError}: out of range or not a whole number), and when
+   * it was found.
+   */
+  static RuntimeException toException(long[] record, String detectedAt) {
     if (record[0] == 0) {
       return null;
     }
-    long position = record[1];
-    long bound = record[2];
-    double value = Double.longBitsToDouble(record[3]);
-    boolean whole = value == Math.rint(value) && Math.abs(value) < 9.0e18;
-    String shown = whole ? Long.toString((long) value) : Double.toString(value);
-    String why = whole
-        ? "is out of range [0, " + bound + ")"
-        : "is not a whole number (index buffers hold whole numbers in [0, " + bound + "))";
-    return new IndexOutOfBoundsException(primitiveName(record[0]) + " on the cuda backend: index "
-        + shown + " at position " + position + " of the index buffer " + why + ". The GPU "
-        + "detected it and skipped that element; it is reported at " + detectedAt
-        + ", the first synchronisation after the call.");
+    RuntimeException base = ArgumentChecks.indexError(CudaBackend.NAME, primitiveName(record[0]),
+        Double.longBitsToDouble(record[3]), record[1], record[2]);
+    String message = base.getMessage() + ". The GPU detected it and skipped that element; it is "
+        + "reported at " + detectedAt + ", the first synchronisation after the call.";
+    return base instanceof IndexOutOfBoundsException ? new IndexOutOfBoundsException(message)
+        : new IllegalArgumentException(message);
   }
 }

@@ -16,7 +16,7 @@ class IndexErrorRecordTest {
     long[] r = {IndexErrorRecord.INDEX_SELECT, 3, 10, Double.doubleToLongBits(12)};
     String m = IndexErrorRecord.toException(r, "download").getMessage();
     assertTrue(m.startsWith("indexSelect on the cuda backend: index 12 at position 3"), m);
-    assertTrue(m.contains("out of range [0, 10)"), m);
+    assertTrue(m.contains("out of range for bound 10: valid indices are [0, 10)"), m);
     assertTrue(m.contains("reported at download"), m);
   }
 
@@ -26,6 +26,8 @@ class IndexErrorRecordTest {
     String m = IndexErrorRecord.toException(frac, "synchronize").getMessage();
     assertTrue(m.startsWith("oneHot on the cuda backend: index 2.5 at position 0"), m);
     assertTrue(m.contains("not a whole number"), m);
+    assertTrue(IndexErrorRecord.toException(frac, "x") instanceof IllegalArgumentException,
+        "as on every backend, a fractional index is an IllegalArgumentException");
     long[] neg = {IndexErrorRecord.INDEX_ADD, 7, 4, Double.doubleToLongBits(-1)};
     m = IndexErrorRecord.toException(neg, "synchronize").getMessage();
     assertTrue(m.startsWith("indexAdd on the cuda backend: index -1 at position 7"), m);

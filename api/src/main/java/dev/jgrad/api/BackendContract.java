@@ -1,0 +1,268 @@
+package dev.jgrad.api;
+
+import static dev.jgrad.api.ArgumentChecks.atLeastOne;
+import static dev.jgrad.api.ArgumentChecks.distinct;
+import static dev.jgrad.api.ArgumentChecks.length;
+import static dev.jgrad.api.ArgumentChecks.nonNegative;
+import static dev.jgrad.api.ArgumentChecks.product;
+import static dev.jgrad.api.ArgumentChecks.range;
+import static dev.jgrad.api.ArgumentChecks.sameDtype;
+import static dev.jgrad.api.ArgumentChecks.usable;
+
+import java.util.EnumMap;
+import java.util.Objects;
+
+/**
+ * The argument contract of every {@link Backend} primitive (and of {@link FusedSgd}), checked in
+ * one place so that every backend accepts and rejects the same calls with the same words. A
+ * backend calls the method named after the primitive first, then casts its buffers and works;
+ * nothing is written before the checks pass. Values inside index buffers are the backend's to
+ * check as it reads them ({@link ArgumentChecks#index}).
+ *
+ * <p>Each method checks: every buffer non-null, of this backend and open; one dtype for all
+ * buffers of the call; every size non-negative and every length what the sizes say (the message
+ * spells out the shape); ranges inside their buffers; and aliasing. Aliasing rules: the
+ * elementwise primitives ({@code unary}, {@code binary}, {@code scalar}) and {@code copy} may
+ * write into an input (in place; {@code copy} as if the source were read first); every other
+ * primitive's output must be a buffer none of its inputs is, except {@code transpose} of a single
+ * row or column, which moves nothing, and {@code sgdUpdate}'s param, which may be its grad.
+ */
+public final class BackendContract {
+  private static final EnumMap<UnaryOp, String> UNARY = names("unary", UnaryOp.class);
+  private static final EnumMap<BinaryOp, String> BINARY = names("binary", BinaryOp.class);
+  private static final EnumMap<BinaryOp, String> SCALAR = names("scalar", BinaryOp.class);
+  private static final EnumMap<ReduceOp, String> REDUCE = names("reduce", ReduceOp.class);
+
+  private final String b;
+
+  /** @param backend the backend's name, as its buffers report it and messages show it */
+  public BackendContract(String backend) {
+    this.b = Objects.requireNonNull(backend, "backend name is null");
+  }
+
+  /** "kind(OP)" for every constant, built once rather than per call. */
+  private static <E extends Enum<E>> EnumMap<E, String> names(String kind, Class<E> ops) {
+    EnumMap<E, String> names = new EnumMap<>(ops);
+    for (E op : ops.getEnumConstants()) {
+      names.put(op, kind + "(" + op + ")");
+    }
+    return names;
+  }
+
+  private static <E extends Enum<E>> String name(EnumMap<E, String> names, String kind, E op) {
+    if (op == null) {
+      throw new NullPointerException(kind + ": op is null");
+    }
+    return names.get(op);
+  }
+
+  /** Both buffers usable ({@link ArgumentChecks#usable}) and of one dtype. */
+  private void usableOfOneDtype(String p, String firstRole, DeviceBuffer first, String otherRole,
+      DeviceBuffer other) {
+    usable(b, p, firstRole, first);
+    usable(b, p, otherRole, other);
+    sameDtype(b, p, firstRole, first, otherRole, other);
+  }
+
+  public void allocate(DType dtype, long length) {
+    if (dtype == null) {
+      throw new NullPointerException(ArgumentChecks.where(b, "allocate") + "dtype is null");
+    }
+    nonNegative(b, "allocate", "length", length);
+    product(b, "allocate", length, dtype.byteSize());
+  }
+
+  /** {@code hostLength}: the host array's length, or -1 when the array is null. */
+  public void download(DeviceBuffer src, int hostLength) {
+    String p = "download";
+    usable(b, p, "src", src);
+    if (hostLength < 0) {
+      throw new NullPointerException(ArgumentChecks.where(b, p) + "the destination array is null");
+    }
+    if (hostLength != src.length()) {
+      throw new IllegalArgumentException(ArgumentChecks.where(b, p) + "the destination array must "
+          + "have length " + src.length() + " but has length " + hostLength);
+    }
+  }
+
+  public void fill(DeviceBuffer dst) {
+    usable(b, "fill", "dst", dst);
+  }
+
+  public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset,
+      long length) {
+    String p = "copy";
+    usableOfOneDtype(p, "src", src, "dst", dst);
+    range(b, p, "source range", srcOffset, length, src.length());
+    range(b, p, "destination range", dstOffset, length, dst.length());
+  }
+
+  public void copyAxisRange(DeviceBuffer src, int srcAxis, int srcStart, DeviceBuffer dst,
+      int dstAxis, int dstStart, int outer, int count, int inner) {
+    String p = "copyAxisRange";
+    usableOfOneDtype(p, "src", src, "dst", dst);
+    nonNegative(b, p, "outer", outer);
+    nonNegative(b, p, "inner", inner);
+    nonNegative(b, p, "srcAxis", srcAxis);
+    nonNegative(b, p, "dstAxis", dstAxis);
+    range(b, p, "source axis range", srcStart, count, srcAxis);
+    range(b, p, "destination axis range", dstStart, count, dstAxis);
+    length(b, p, () -> "src ([outer, srcAxis, inner] = [" + outer + ", " + srcAxis + ", " + inner
+        + "])", src, product(b, p, outer, srcAxis, inner));
+    length(b, p, () -> "dst ([outer, dstAxis, inner] = [" + outer + ", " + dstAxis + ", " + inner
+        + "])", dst, product(b, p, outer, dstAxis, inner));
+    distinct(b, p, "dst", dst, "src", src);
+  }
+
+  public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out) {
+    String p = name(UNARY, "unary", op);
+    usableOfOneDtype(p, "x", x, "out", out);
+    length(b, p, "out", out, x.length());
+  }
+
+  public void binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer bBuf, Shape bShape,
+      DeviceBuffer out, Shape outShape) {
+    String p = name(BINARY, "binary", op);
+    usable(b, p, "a", a);
+    usable(b, p, "b", bBuf);
+    usable(b, p, "out", out);
+    sameDtype(b, p, "a", a, "b", bBuf);
+    sameDtype(b, p, "a", a, "out", out);
+    Objects.requireNonNull(aShape, () -> ArgumentChecks.where(b, p) + "aShape is null");
+    Objects.requireNonNull(bShape, () -> ArgumentChecks.where(b, p) + "bShape is null");
+    Objects.requireNonNull(outShape, () -> ArgumentChecks.where(b, p) + "outShape is null");
+    Shape expected = Shape.broadcast(aShape, bShape, p);
+    if (!expected.equals(outShape)) {
+      throw new IllegalArgumentException(ArgumentChecks.where(b, p) + "outShape must be the "
+          + "broadcast of " + aShape + " and " + bShape + ", which is " + expected + ", but is "
+          + outShape);
+    }
+    length(b, p, () -> "a (shape " + aShape + ")", a, aShape.size());
+    length(b, p, () -> "b (shape " + bShape + ")", bBuf, bShape.size());
+    length(b, p, () -> "out (shape " + outShape + ")", out, outShape.size());
+  }
+
+  public void scalar(BinaryOp op, DeviceBuffer a, DeviceBuffer out) {
+    String p = name(SCALAR, "scalar", op);
+    usableOfOneDtype(p, "a", a, "out", out);
+    length(b, p, "out", out, a.length());
+  }
+
+  public void matmul(DeviceBuffer a, boolean transA, DeviceBuffer bBuf, boolean transB,
+      DeviceBuffer out, int m, int n, int k) {
+    String p = "matmul";
+    usable(b, p, "a", a);
+    usable(b, p, "b", bBuf);
+    usable(b, p, "out", out);
+    sameDtype(b, p, "a", a, "b", bBuf);
+    sameDtype(b, p, "a", a, "out", out);
+    nonNegative(b, p, "m", m);
+    nonNegative(b, p, "n", n);
+    nonNegative(b, p, "k", k);
+    length(b, p, () -> transA ? "a (stored [k, m] = [" + k + ", " + m + "])"
+        : "a (stored [m, k] = [" + m + ", " + k + "])", a, (long) m * k);
+    length(b, p, () -> transB ? "b (stored [n, k] = [" + n + ", " + k + "])"
+        : "b (stored [k, n] = [" + k + ", " + n + "])", bBuf, (long) k * n);
+    length(b, p, () -> "out ([m, n] = [" + m + ", " + n + "])", out, (long) m * n);
+    distinct(b, p, "out", out, "a", a);
+    distinct(b, p, "out", out, "b", bBuf);
+  }
+
+  public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,
+      DeviceBuffer out) {
+    String p = name(REDUCE, "reduce", op);
+    usableOfOneDtype(p, "x", x, "out", out);
+    nonNegative(b, p, "outer", outer);
+    atLeastOne(b, p, "axis", axis);
+    nonNegative(b, p, "inner", inner);
+    length(b, p, () -> "x ([outer, axis, inner] = [" + outer + ", " + axis + ", " + inner + "])",
+        x, product(b, p, outer, axis, inner));
+    length(b, p, () -> "out ([outer, inner] = [" + outer + ", " + inner + "])", out,
+        product(b, p, outer, inner));
+    distinct(b, p, "out", out, "x", x);
+  }
+
+  public void transpose(DeviceBuffer x, int batch, int rows, int cols, DeviceBuffer out) {
+    String p = "transpose";
+    usableOfOneDtype(p, "x", x, "out", out);
+    nonNegative(b, p, "batch", batch);
+    nonNegative(b, p, "rows", rows);
+    nonNegative(b, p, "cols", cols);
+    long size = product(b, p, batch, rows, cols);
+    length(b, p, () -> "x ([batch, rows, cols] = [" + batch + ", " + rows + ", " + cols + "])",
+        x, size);
+    length(b, p, () -> "out ([batch, cols, rows] = [" + batch + ", " + cols + ", " + rows + "])",
+        out, size);
+    if (rows > 1 && cols > 1) { // a single row or column is the same bytes either way
+      distinct(b, p, "out", out, "x", x);
+    }
+  }
+
+  public void indexSelect(DeviceBuffer src, int outer, int axis, int inner, DeviceBuffer indices,
+      DeviceBuffer out) {
+    String p = "indexSelect";
+    gatherScatter(p, "src", src, indices, "out", out, outer, axis, inner);
+    distinct(b, p, "out", out, "src", src);
+    distinct(b, p, "out", out, "indices", indices);
+  }
+
+  public void indexAdd(DeviceBuffer src, DeviceBuffer indices, DeviceBuffer dst, int outer,
+      int axis, int inner) {
+    String p = "indexAdd";
+    gatherScatter(p, "dst", dst, indices, "src", src, outer, axis, inner);
+    distinct(b, p, "dst", dst, "src", src);
+    distinct(b, p, "dst", dst, "indices", indices);
+  }
+
+  /**
+   * What indexSelect and indexAdd share: {@code table} is {@code [outer, axis, inner]},
+   * {@code slices} is {@code [outer, indices.length(), inner]}, all of one dtype.
+   */
+  private void gatherScatter(String p, String tableRole, DeviceBuffer table, DeviceBuffer indices,
+      String slicesRole, DeviceBuffer slices, int outer, int axis, int inner) {
+    usable(b, p, tableRole, table);
+    usable(b, p, "indices", indices);
+    usable(b, p, slicesRole, slices);
+    sameDtype(b, p, tableRole, table, "indices", indices);
+    sameDtype(b, p, tableRole, table, slicesRole, slices);
+    nonNegative(b, p, "outer", outer);
+    nonNegative(b, p, "axis", axis);
+    nonNegative(b, p, "inner", inner);
+    length(b, p, () -> tableRole + " ([outer, axis, inner] = [" + outer + ", " + axis + ", "
+        + inner + "])", table, product(b, p, outer, axis, inner));
+    length(b, p, () -> slicesRole + " ([outer, indices, inner] = [" + outer + ", "
+        + indices.length() + ", " + inner + "])", slices,
+        product(b, p, outer, indices.length(), inner));
+  }
+
+  public void oneHot(DeviceBuffer indices, int classes, DeviceBuffer out) {
+    String p = "oneHot";
+    usableOfOneDtype(p, "indices", indices, "out", out);
+    nonNegative(b, p, "classes", classes);
+    length(b, p, () -> "out ([indices, classes] = [" + indices.length() + ", " + classes + "])",
+        out, product(b, p, indices.length(), classes));
+    distinct(b, p, "out", out, "indices", indices);
+  }
+
+  public void prepareOperand(DeviceBuffer buffer, int rows, int cols) {
+    String p = "prepareOperand";
+    usable(b, p, "buffer", buffer);
+    nonNegative(b, p, "rows", rows);
+    nonNegative(b, p, "cols", cols);
+    length(b, p, () -> "buffer ([rows, cols] = [" + rows + ", " + cols + "])", buffer,
+        (long) rows * cols);
+  }
+
+  /** {@link FusedSgd#sgdUpdate}: in place on param (and velocity), all of one dtype and length. */
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity) {
+    String p = "sgdUpdate";
+    usableOfOneDtype(p, "param", param, "grad", grad);
+    length(b, p, "grad", grad, param.length());
+    if (velocity != null) { // param may be grad (elementwise); velocity is written, then read
+      usable(b, p, "velocity", velocity);
+      sameDtype(b, p, "param", param, "velocity", velocity);
+      length(b, p, "velocity", velocity, param.length());
+      distinct(b, p, "velocity", velocity, "param", param);
+    }
+  }
+}

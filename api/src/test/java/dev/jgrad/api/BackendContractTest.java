@@ -1,0 +1,165 @@
+package dev.jgrad.api;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The one argument contract every backend checks first, with its one wording. */
+class BackendContractTest {
+  private static final BackendContract C = new BackendContract("fake");
+
+  /** A buffer that only describes itself: the contract looks at nothing else. */
+  private static final class Fake implements DeviceBuffer {
+    private final DType dtype;
+    private final long length;
+    private final String backend;
+    private boolean closed;
+
+    Fake(DType dtype, long length, String backend) {
+      this.dtype = dtype;
+      this.length = length;
+      this.backend = backend;
+    }
+
+    @Override
+    public DType dtype() {
+      return dtype;
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public String backendName() {
+      return backend;
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+
+    @Override
+    public String toString() {
+      return dtype + "[" + length + "]";
+    }
+  }
+
+  private static DeviceBuffer f32(long n) {
+    return new Fake(DType.FLOAT32, n, "fake");
+  }
+
+  private static String message(Class<? extends Throwable> type,
+      org.junit.jupiter.api.function.Executable call) {
+    return assertThrows(type, call).getMessage();
+  }
+
+  @Test
+  void dtypeMismatchNamesBothDtypes() {
+    assertEquals("binary(ADD) on the fake backend: a is FLOAT32 but b is FLOAT64; all buffers of "
+        + "one call must have the same dtype", message(IllegalArgumentException.class,
+            () -> C.binary(BinaryOp.ADD, f32(3), Shape.of(3), new Fake(DType.FLOAT64, 3, "fake"),
+                Shape.of(3), f32(3), Shape.of(3))));
+  }
+
+  @Test
+  void lengthMismatchNamesExpectedAndActual() {
+    assertEquals("unary(EXP) on the fake backend: out must have length 6 but has length 5",
+        message(IllegalArgumentException.class, () -> C.unary(UnaryOp.EXP, f32(6), f32(5))));
+    assertEquals("indexSelect on the fake backend: out ([outer, indices, inner] = [2, 4, 3]) must "
+        + "have length 24 but has length 23", message(IllegalArgumentException.class,
+            () -> C.indexSelect(f32(30), 2, 5, 3, f32(4), f32(23))));
+    assertDoesNotThrow(() -> C.indexSelect(f32(30), 2, 5, 3, f32(4), f32(24)));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.matmul(f32(6), true, f32(12), false, f32(8), 2, 4, 4))
+        .contains("a (stored [k, m] = [4, 2]) must have length 8 but has length 6"));
+  }
+
+  @Test
+  void rangesSizesAndOverflow() {
+    assertEquals("copy on the fake backend: source range [8, 13) is outside [0, 10)",
+        message(IndexOutOfBoundsException.class, () -> C.copy(f32(10), 8, f32(10), 0, 5)));
+    assertDoesNotThrow(() -> C.copy(f32(10), 10, f32(10), 0, 0)); // empty at the end is fine
+    assertThrows(IndexOutOfBoundsException.class, () -> C.copy(f32(10), 0, f32(10), -1, 1));
+    assertEquals("matmul on the fake backend: m must be >= 0 but is -2",
+        message(IllegalArgumentException.class,
+            () -> C.matmul(f32(0), false, f32(0), false, f32(0), -2, 1, 0)));
+    assertEquals("reduce(SUM) on the fake backend: axis must be at least 1 but is 0",
+        message(IllegalArgumentException.class,
+            () -> C.reduce(ReduceOp.SUM, f32(0), 1, 0, 1, f32(1))));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.reduce(ReduceOp.SUM, f32(1), Integer.MAX_VALUE, Integer.MAX_VALUE, 4, f32(1)))
+        .contains("too large for one buffer"));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.allocate(DType.FLOAT64, Long.MAX_VALUE / 2)).contains("too large"));
+  }
+
+  @Test
+  void outputsMayBeInputsOnlyWhereThePrimitiveWorksInPlace() {
+    DeviceBuffer m = f32(4);
+    assertDoesNotThrow(() -> C.unary(UnaryOp.NEG, m, m));
+    assertDoesNotThrow(() -> C.binary(BinaryOp.ADD, m, Shape.of(4), m, Shape.of(4), m,
+        Shape.of(4)));
+    assertDoesNotThrow(() -> C.scalar(BinaryOp.MUL, m, m));
+    assertDoesNotThrow(() -> C.copy(m, 0, m, 1, 3));
+    assertDoesNotThrow(() -> C.transpose(m, 1, 1, 4, m));
+    assertDoesNotThrow(() -> C.sgdUpdate(m, m, null));
+    assertEquals("matmul on the fake backend: out and a are the same buffer; this primitive "
+        + "cannot work in place", message(IllegalArgumentException.class,
+            () -> C.matmul(m, false, f32(4), false, m, 2, 2, 2)));
+    assertTrue(message(IllegalArgumentException.class, () -> C.transpose(m, 1, 2, 2, m))
+        .contains("out and x are the same buffer"));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.copyAxisRange(m, 2, 0, m, 2, 1, 2, 1, 1)).contains("dst and src"));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.reduce(ReduceOp.SUM, m, 4, 1, 1, m)).contains("out and x"));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.indexAdd(f32(4), m, m, 1, 4, 1)).contains("dst and indices"));
+    assertTrue(message(IllegalArgumentException.class, () -> C.oneHot(m, 1, m))
+        .contains("out and indices"));
+    assertTrue(message(IllegalArgumentException.class, () -> C.sgdUpdate(m, f32(4), m))
+        .contains("velocity and param"));
+  }
+
+  @Test
+  void buffersOfOtherBackendsClosedOrNullAreRejected() {
+    assertEquals("fill on the fake backend: dst belongs to backend 'cpu' (FLOAT32[3]); copy it to "
+        + "this backend first", message(IllegalArgumentException.class,
+            () -> C.fill(new Fake(DType.FLOAT32, 3, "cpu"))));
+    DeviceBuffer closed = f32(2);
+    closed.close();
+    assertEquals("unary(NEG) on the fake backend: x (FLOAT32[2]) is closed",
+        message(IllegalStateException.class, () -> C.unary(UnaryOp.NEG, closed, f32(2))));
+    assertEquals("matmul on the fake backend: b is null", message(NullPointerException.class,
+        () -> C.matmul(f32(0), false, null, false, f32(0), 0, 0, 0)));
+    assertThrows(NullPointerException.class, () -> C.unary(null, f32(1), f32(1)));
+    assertEquals("download on the fake backend: the destination array must have length 3 but has "
+        + "length 2", message(IllegalArgumentException.class, () -> C.download(f32(3), 2)));
+  }
+
+  @Test
+  void indicesAreWholeNumbersInRange() {
+    assertEquals(2, ArgumentChecks.index("fake", "oneHot", 2.0, 0, 3));
+    assertEquals("indexSelect on the fake backend: index 7 at position 1 is out of range for "
+        + "bound 3: valid indices are [0, 3)", message(IndexOutOfBoundsException.class,
+            () -> ArgumentChecks.index("fake", "indexSelect", 7, 1, 3)));
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> ArgumentChecks.index("fake", "indexSelect", -1, 0, 3));
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> ArgumentChecks.index("fake", "oneHot", Double.POSITIVE_INFINITY, 0, 3));
+    for (double bad : new double[] {0.5, -0.25, Double.NaN}) {
+      assertTrue(message(IllegalArgumentException.class,
+          () -> ArgumentChecks.index("fake", "oneHot", bad, 0, 3)).contains("not a whole number"));
+    }
+  }
+}
