@@ -1,8 +1,7 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.api.Shape;
-import dev.jgrad.autograd.ops.LabelLossOps;
-import dev.jgrad.autograd.ops.LossOps;
+import dev.jgrad.api.op.OpNames;
 
 /**
  * Loss functions, each recorded as one graph node with a closed-form gradient. Predictions are
@@ -21,17 +20,17 @@ public final class Losses {
 
   /** Mean squared error: {@code sum((y - t)^2) / N} over all N elements. */
   public static Tensor meanSquaredError(Tensor y, Tensor t) {
-    return Ops.call(LossOps.MSE, y, t);
+    return Ops.call(OpNames.MSE, y, t);
   }
 
   /** The book's sum of squares error: {@code 0.5 * sum((y - t)^2)}. */
   public static Tensor sumOfSquaresError(Tensor y, Tensor t) {
-    return Ops.call(LossOps.SSE, y, t);
+    return Ops.call(OpNames.SSE, y, t);
   }
 
   /** Cross-entropy on probabilities {@code y} with one-hot targets {@code t}, with the 1e-7 delta. */
   public static Tensor crossEntropyError(Tensor y, Tensor t) {
-    return Ops.call(LossOps.CROSS_ENTROPY, y, t);
+    return Ops.call(OpNames.CROSS_ENTROPY, y, t);
   }
 
   /** Cross-entropy on probabilities {@code y} with integer class labels (a 1-D tensor). */
@@ -44,25 +43,25 @@ public final class Losses {
    * {@code (softmax(x) - t) / batch}.
    */
   public static Tensor softmaxCrossEntropy(Tensor logits, Tensor t) {
-    return Ops.call(LossOps.SOFTMAX_CROSS_ENTROPY, logits, t);
+    return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY, logits, t);
   }
 
   /** {@link #softmaxCrossEntropy} with integer class labels (a 1-D tensor). */
   public static Tensor softmaxCrossEntropyLabels(Tensor logits, Tensor labels) {
     if (logits.rank() == 2) { // one op, which backends may fuse
-      return Ops.call(LabelLossOps.SOFTMAX_CROSS_ENTROPY_LABELS, logits, labels);
+      return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY_LABELS, logits, labels);
     }
     return softmaxCrossEntropy(logits, oneHotLike(logits, labels, "softmaxCrossEntropyLabels"));
   }
 
   /** Binary cross-entropy on probabilities, mean over all elements, with the 1e-7 delta. */
   public static Tensor binaryCrossEntropy(Tensor p, Tensor t) {
-    return Ops.call(LossOps.BCE, p, t);
+    return Ops.call(OpNames.BCE, p, t);
   }
 
   /** Binary cross-entropy on logits, stable for any magnitude; gradient (sigmoid(x) - t) / N. */
   public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor t) {
-    return Ops.call(LossOps.BCE_WITH_LOGITS, logits, t);
+    return Ops.call(OpNames.BCE_WITH_LOGITS, logits, t);
   }
 
   private static Tensor oneHotLike(Tensor y, Tensor labels, String op) {

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * inputs' backend, and record a graph node when gradients are wanted.
  *
  * <pre>{@code
- * Tensor y = Ops.call("jgrad::leaky_relu", Attrs.of("alpha", 0.1), x);
+ * Tensor y = Ops.call(OpNames.LEAKY_RELU, Attrs.of(AttrKeys.ALPHA, 0.1), x);
  * }</pre>
  */
 public final class Ops {

@@ -10,13 +10,10 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.TensorSpec;
-import dev.jgrad.autograd.ops.ActivationOps;
-import dev.jgrad.autograd.ops.ArithmeticOps;
-import dev.jgrad.autograd.ops.MatmulOps;
-import dev.jgrad.autograd.ops.ReductionOps;
-import dev.jgrad.autograd.ops.ShapeOps;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -325,15 +322,15 @@ public final class Tensor {
   // ---- arithmetic (NumPy broadcasting) ---------------------------------------------------
 
   public Tensor add(Tensor other) {
-    return Ops.call(ArithmeticOps.ADD, this, other);
+    return Ops.call(OpNames.ADD, this, other);
   }
 
   public Tensor add(double value) {
-    return Ops.call(ArithmeticOps.ADD_SCALAR, Attrs.of("value", value), this);
+    return Ops.call(OpNames.ADD_SCALAR, Attrs.of(AttrKeys.VALUE, value), this);
   }
 
   public Tensor sub(Tensor other) {
-    return Ops.call(ArithmeticOps.SUB, this, other);
+    return Ops.call(OpNames.SUB, this, other);
   }
 
   public Tensor sub(double value) {
@@ -341,15 +338,15 @@ public final class Tensor {
   }
 
   public Tensor mul(Tensor other) {
-    return Ops.call(ArithmeticOps.MUL, this, other);
+    return Ops.call(OpNames.MUL, this, other);
   }
 
   public Tensor mul(double value) {
-    return Ops.call(ArithmeticOps.MUL_SCALAR, Attrs.of("value", value), this);
+    return Ops.call(OpNames.MUL_SCALAR, Attrs.of(AttrKeys.VALUE, value), this);
   }
 
   public Tensor div(Tensor other) {
-    return Ops.call(ArithmeticOps.DIV, this, other);
+    return Ops.call(OpNames.DIV, this, other);
   }
 
   public Tensor div(double value) {
@@ -357,93 +354,94 @@ public final class Tensor {
   }
 
   public Tensor neg() {
-    return Ops.call(ArithmeticOps.NEG, this);
+    return Ops.call(OpNames.NEG, this);
   }
 
   /** Elementwise power with a constant exponent. */
   public Tensor pow(double exponent) {
-    return Ops.call(ArithmeticOps.POW, Attrs.of("exponent", exponent), this);
+    return Ops.call(OpNames.POW, Attrs.of(AttrKeys.EXPONENT, exponent), this);
   }
 
   public Tensor exp() {
-    return Ops.call(ArithmeticOps.EXP, this);
+    return Ops.call(OpNames.EXP, this);
   }
 
   public Tensor log() {
-    return Ops.call(ArithmeticOps.LOG, this);
+    return Ops.call(OpNames.LOG, this);
   }
 
   public Tensor sqrt() {
-    return Ops.call(ArithmeticOps.SQRT, this);
+    return Ops.call(OpNames.SQRT, this);
   }
 
   /** 1 where this > other (broadcast), else 0; not differentiable. */
   public Tensor greater(Tensor other) {
-    return Ops.call(ArithmeticOps.GREATER, this, other);
+    return Ops.call(OpNames.GREATER, this, other);
   }
 
   /** 1 where this == other (broadcast), else 0; not differentiable. */
   public Tensor eq(Tensor other) {
-    return Ops.call(ArithmeticOps.EQUAL, this, other);
+    return Ops.call(OpNames.EQUAL, this, other);
   }
 
   // ---- linear algebra and shapes -----------------------------------------------------------
 
   /** Matrix product of two rank-2 tensors: [m, k] x [k, n] = [m, n]. */
   public Tensor matmul(Tensor other) {
-    return Ops.call(MatmulOps.MATMUL, this, other);
+    return Ops.call(OpNames.MATMUL, this, other);
   }
 
   /** Swaps the last two axes. */
   public Tensor transpose() {
-    return Ops.call(ShapeOps.TRANSPOSE, this);
+    return Ops.call(OpNames.TRANSPOSE, this);
   }
 
   /** Same data, another shape of the same size; one dimension may be -1 (inferred). */
   public Tensor reshape(int... dims) {
-    return Ops.call(ShapeOps.RESHAPE, Attrs.of("shape", dims), this);
+    return Ops.call(OpNames.RESHAPE, Attrs.of(AttrKeys.SHAPE, dims), this);
   }
 
   /** Broadcasts to a larger shape (NumPy rules). */
   public Tensor broadcastTo(int... dims) {
-    return Ops.call(ShapeOps.BROADCAST_TO, Attrs.of("shape", dims), this);
+    return Ops.call(OpNames.BROADCAST_TO, Attrs.of(AttrKeys.SHAPE, dims), this);
   }
 
   /** Rows (or slices along {@code axis}) picked by an index tensor, e.g. a mini-batch. */
   public Tensor indexSelect(int axis, Tensor indices) {
-    return Ops.call(ShapeOps.INDEX_SELECT, Attrs.of("axis", axis), this, indices);
+    return Ops.call(OpNames.INDEX_SELECT, Attrs.of(AttrKeys.AXIS, axis), this, indices);
   }
 
   /** {@code length} slices starting at {@code start} along {@code axis}. */
   public Tensor slice(int axis, int start, int length) {
-    return Ops.call(ShapeOps.SLICE, Attrs.of("axis", axis, "start", start, "length", length), this);
+    return Ops.call(OpNames.SLICE,
+        Attrs.of(AttrKeys.AXIS, axis, AttrKeys.START, start, AttrKeys.LENGTH, length), this);
   }
 
   /** Concatenates tensors along {@code axis}; all other dimensions must agree. */
   public static Tensor concat(int axis, Tensor... tensors) {
-    return Ops.call(ShapeOps.CONCAT, Attrs.of("axis", axis), Arrays.asList(tensors));
+    return Ops.call(OpNames.CONCAT, Attrs.of(AttrKeys.AXIS, axis), Arrays.asList(tensors));
   }
 
   /** Concatenates tensors along {@code axis}; all other dimensions must agree. */
   public static Tensor concat(int axis, List<Tensor> tensors) {
-    return Ops.call(ShapeOps.CONCAT, Attrs.of("axis", axis), tensors);
+    return Ops.call(OpNames.CONCAT, Attrs.of(AttrKeys.AXIS, axis), tensors);
   }
 
   /** One-hot rows from a 1-D tensor of class indices: shape [n, classes]. */
   public Tensor oneHot(int classes) {
-    return Ops.call(ShapeOps.ONE_HOT, Attrs.of("classes", classes), this);
+    return Ops.call(OpNames.ONE_HOT, Attrs.of(AttrKeys.CLASSES, classes), this);
   }
 
   // ---- reductions --------------------------------------------------------------------------
 
   /** Sum of all elements, a scalar. */
   public Tensor sum() {
-    return Ops.call(ReductionOps.SUM, Attrs.of("axes", allAxes(), "keepDims", false), this);
+    return sum(false, allAxes());
   }
 
   /** Sum along {@code axes} (negative axes count from the end). */
   public Tensor sum(boolean keepDims, int... axes) {
-    return Ops.call(ReductionOps.SUM, Attrs.of("axes", axes, "keepDims", keepDims), this);
+    return reduce(OpNames.SUM, keepDims, axes);
   }
 
   public Tensor sum(int axis, boolean keepDims) {
@@ -452,11 +450,11 @@ public final class Tensor {
 
   /** Mean of all elements, a scalar. */
   public Tensor mean() {
-    return Ops.call(ReductionOps.MEAN, Attrs.of("axes", allAxes(), "keepDims", false), this);
+    return mean(false, allAxes());
   }
 
   public Tensor mean(boolean keepDims, int... axes) {
-    return Ops.call(ReductionOps.MEAN, Attrs.of("axes", axes, "keepDims", keepDims), this);
+    return reduce(OpNames.MEAN, keepDims, axes);
   }
 
   public Tensor mean(int axis, boolean keepDims) {
@@ -465,20 +463,25 @@ public final class Tensor {
 
   /** Maximum of all elements, a scalar. */
   public Tensor max() {
-    return Ops.call(ReductionOps.MAX, Attrs.of("axes", allAxes(), "keepDims", false), this);
+    return max(false, allAxes());
   }
 
   public Tensor max(boolean keepDims, int... axes) {
-    return Ops.call(ReductionOps.MAX, Attrs.of("axes", axes, "keepDims", keepDims), this);
+    return reduce(OpNames.MAX, keepDims, axes);
   }
 
   public Tensor max(int axis, boolean keepDims) {
     return max(keepDims, axis);
   }
 
+  /** The reductions' one call shape: {@code op} over {@code axes}. */
+  private Tensor reduce(String op, boolean keepDims, int[] axes) {
+    return Ops.call(op, Attrs.of(AttrKeys.AXES, axes, AttrKeys.KEEP_DIMS, keepDims), this);
+  }
+
   /** Index of the maximum along {@code axis} (first one on ties), in this tensor's dtype. */
   public Tensor argmax(int axis) {
-    return Ops.call(ReductionOps.ARGMAX, Attrs.of("axis", axis), this);
+    return Ops.call(OpNames.ARGMAX, Attrs.of(AttrKeys.AXIS, axis), this);
   }
 
   private int[] allAxes() {
@@ -497,33 +500,33 @@ public final class Tensor {
    * learn with sigmoid or ReLU instead. The result never requires grad.
    */
   public Tensor step() {
-    return Ops.call(ActivationOps.STEP, this);
+    return Ops.call(OpNames.STEP, this);
   }
 
   public Tensor identity() {
-    return Ops.call(ActivationOps.IDENTITY, this);
+    return Ops.call(OpNames.IDENTITY, this);
   }
 
   public Tensor sigmoid() {
-    return Ops.call(ActivationOps.SIGMOID, this);
+    return Ops.call(OpNames.SIGMOID, this);
   }
 
   public Tensor tanh() {
-    return Ops.call(ActivationOps.TANH, this);
+    return Ops.call(OpNames.TANH, this);
   }
 
   public Tensor relu() {
-    return Ops.call(ActivationOps.RELU, this);
+    return Ops.call(OpNames.RELU, this);
   }
 
   /** x where x > 0, else alpha * x. */
   public Tensor leakyRelu(double alpha) {
-    return Ops.call(ActivationOps.LEAKY_RELU, Attrs.of("alpha", alpha), this);
+    return Ops.call(OpNames.LEAKY_RELU, Attrs.of(AttrKeys.ALPHA, alpha), this);
   }
 
   /** Softmax along {@code axis}, overflow-safe (the max is subtracted first). */
   public Tensor softmax(int axis) {
-    return Ops.call(ActivationOps.SOFTMAX, Attrs.of("axis", axis), this);
+    return Ops.call(OpNames.SOFTMAX, Attrs.of(AttrKeys.AXIS, axis), this);
   }
 
   // ---- misc --------------------------------------------------------------------------------

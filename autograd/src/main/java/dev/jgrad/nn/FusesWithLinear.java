@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
+import dev.jgrad.api.op.FusedActivation;
 
 /**
  * An activation module that a {@link Sequential} may merge into the {@link Linear} before it:

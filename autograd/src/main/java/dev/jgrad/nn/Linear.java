@@ -3,9 +3,10 @@ package dev.jgrad.nn;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.FusedActivation;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.ops.BiasActivationOps;
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 import java.util.Random;
 
 /**
@@ -51,7 +52,7 @@ public final class Linear extends Module {
 
   /**
    * {@code activation(x W + b)}: the bias and the activation as one op
-   * ({@value BiasActivationOps#BIAS_ACTIVATION}), one pass over the output where the backend has
+   * ({@value OpNames#BIAS_ACTIVATION}), one pass over the output where the backend has
    * a fused kernel; equal to {@code forward(x)} followed by the activation.
    */
   public Tensor forward(Tensor x, FusedActivation activation) {

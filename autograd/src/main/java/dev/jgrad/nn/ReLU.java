@@ -1,7 +1,7 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.Tensor;
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 
 /**
  * The rectified linear unit {@code max(0, x)}, the book's Relu layer.

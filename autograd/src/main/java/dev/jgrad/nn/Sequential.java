@@ -18,9 +18,9 @@ import java.util.StringJoiner;
  * }</pre>
  *
  * <p>A {@link Linear} followed by a {@link ReLU}, {@link Sigmoid} or {@link Tanh} runs as one
- * {@link Linear#forward(Tensor, dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation)}: the
- * bias and the activation in one op, with the same result and gradients as the two modules one
- * after the other. The modules, their order and the parameter names stay as given.
+ * {@link Linear#forward(Tensor, dev.jgrad.api.op.FusedActivation)}: the bias and the activation
+ * in one op, with the same result and gradients as the two modules one after the other. The
+ * modules, their order and the parameter names stay as given.
  */
 public final class Sequential extends Module {
   private final List<Module> layers;

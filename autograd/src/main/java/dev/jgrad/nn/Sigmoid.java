@@ -1,7 +1,7 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.Tensor;
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 
 /**
  * The logistic sigmoid {@code 1 / (1 + exp(-x))}, the book's Sigmoid layer.

@@ -1,7 +1,7 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.Tensor;
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 
 /** The hyperbolic tangent. Pair it with {@link Init#xavier()} weights. */
 public final class Tanh extends Module implements FusesWithLinear {

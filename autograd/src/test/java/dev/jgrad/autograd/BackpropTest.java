@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,9 +111,9 @@ class BackpropTest {
     Tensor w = Tensor.ones(3, 2).requiresGrad(true).named("W");
     String dot = x.matmul(w).relu().sum().toDot();
     assertTrue(dot.startsWith("digraph jgrad {"), dot);
-    assertTrue(dot.contains("jgrad::matmul"), dot);
-    assertTrue(dot.contains("jgrad::relu"), dot);
-    assertTrue(dot.contains("jgrad::sum"), dot);
+    assertTrue(dot.contains(OpNames.MATMUL), dot);
+    assertTrue(dot.contains(OpNames.RELU), dot);
+    assertTrue(dot.contains(OpNames.SUM), dot);
     assertTrue(dot.contains("W\\nFLOAT32 [3, 2]\\nrequires grad"), dot);
     assertTrue(dot.contains("x\\nFLOAT32 [2, 3]\""), dot);
     assertEquals(5, dot.split("\\[shape=box").length - 1, dot); // x, W, x@W, relu, sum

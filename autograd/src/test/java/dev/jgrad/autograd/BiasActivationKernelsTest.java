@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.FusedActivation;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.autograd.ops.BiasActivationOps;
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +25,8 @@ class BiasActivationKernelsTest {
   @EnumSource(DType.class)
   void cpuKernelEqualsThePortableCompositionBitForBit(DType dtype) {
     assertEquals(List.of("*", "cpu", "cuda"),
-        OpRegistry.global().backendsWithKernel(BiasActivationOps.BIAS_ACTIVATION),
-        "portable, CPU and CUDA kernels of " + BiasActivationOps.BIAS_ACTIVATION);
+        OpRegistry.global().backendsWithKernel(OpNames.BIAS_ACTIVATION),
+        "portable, CPU and CUDA kernels of " + OpNames.BIAS_ACTIVATION);
     Backend[] backends = {Backends.byName("cpu"), TestBackends.renamedCpu("portable")};
     Random r = new Random(7);
     // whole numbers, so that x + bias is exactly 0 in places, where relu's mask must agree too
@@ -90,11 +92,11 @@ class BiasActivationKernelsTest {
     Tensor x = Tensor.zeros(dtype, 2, 3);
     IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
         () -> BiasActivationOps.biasActivation(x, Tensor.zeros(dtype, 2), FusedActivation.RELU));
-    assertTrue(shape.getMessage().contains(BiasActivationOps.BIAS_ACTIVATION)
+    assertTrue(shape.getMessage().contains(OpNames.BIAS_ACTIVATION)
         && shape.getMessage().contains("[2, 3] and [2]"), shape.getMessage());
     IllegalArgumentException act = assertThrows(IllegalArgumentException.class,
-        () -> Ops.call(BiasActivationOps.BIAS_ACTIVATION,
-            Attrs.of(BiasActivationOps.ACTIVATION, "softplus"), x, Tensor.zeros(dtype, 3)));
+        () -> Ops.call(OpNames.BIAS_ACTIVATION,
+            Attrs.of(AttrKeys.ACTIVATION, "softplus"), x, Tensor.zeros(dtype, 3)));
     assertTrue(act.getMessage().contains("'softplus'")
         && act.getMessage().contains("identity, relu, sigmoid, tanh"), act.getMessage());
   }

@@ -3,8 +3,8 @@ package dev.jgrad.autograd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.ops.BiasActivationOps;
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 import dev.jgrad.autograd.ops.MatmulOps;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
-import dev.jgrad.autograd.ops.LabelLossOps;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,8 +21,8 @@ class LabelLossKernelsTest {
   @ParameterizedTest
   @EnumSource(DType.class)
   void fusedCpuKernelsAgreeWithThePortableOps(DType dtype) {
-    for (String op : new String[] {LabelLossOps.SOFTMAX_CROSS_ENTROPY_LABELS,
-        LabelLossOps.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD}) {
+    for (String op : new String[] {OpNames.SOFTMAX_CROSS_ENTROPY_LABELS,
+        OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD}) {
       assertEquals(java.util.List.of("*", "cpu", "cuda"),
           OpRegistry.global().backendsWithKernel(op), "portable, CPU and CUDA kernels of " + op);
     }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.FusedActivation;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
-import dev.jgrad.autograd.ops.BiasActivationOps;
-import dev.jgrad.autograd.ops.BiasActivationOps.FusedActivation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +82,7 @@ class SequentialFusionTest {
     while (m.find()) {
       found.add(m.group(1));
     }
-    assertEquals(!found.isEmpty(), dot.contains(BiasActivationOps.BIAS_ACTIVATION), dot);
+    assertEquals(!found.isEmpty(), dot.contains(OpNames.BIAS_ACTIVATION), dot);
     return found;
   }
 

@@ -1,8 +1,11 @@
 package dev.jgrad.cpu;
 
+import static dev.jgrad.api.op.OpNames.BIAS_ACTIVATION;
+
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpProvider;
 import dev.jgrad.api.op.OpRegistry;
@@ -18,9 +21,6 @@ import dev.jgrad.api.op.OpRegistry;
  * handing work to another core for the layer sizes it is used with.
  */
 public final class CpuBiasActivationKernels implements OpProvider {
-  static final String BIAS_ACTIVATION = "jgrad::bias_activation";
-  private static final String ACTIVATION = "activation";
-
   @Override
   public void register(OpRegistry.Registration r) {
     r.kernel(BIAS_ACTIVATION, CpuBackend.NAME, CpuBiasActivationKernels::biasActivation);
@@ -33,7 +33,8 @@ public final class CpuBiasActivationKernels implements OpProvider {
     int rows = c.inputSpec(0).shape().dim(0);
     int cols = c.inputSpec(0).shape().dim(1);
     Checks.length(BIAS_ACTIVATION, "bias", bias, cols);
-    UnaryOp act = activation(c.attrs().getString(ACTIVATION));
+    // null for identity: the bias only
+    UnaryOp act = FusedActivation.of(c.attrs()).unaryOp();
     // Each row goes through a scratch copy so that every array is indexed from 0: C2 vectorizes
     // the add's same-index loop, not the offset one (about half the speed on a [100, 100] relu
     // layer). The loops are the add and unary primitives' own, so the result is theirs bit for bit.
@@ -58,20 +59,5 @@ public final class CpuBiasActivationKernels implements OpProvider {
         System.arraycopy(row, 0, out.doubles(), from, cols);
       }
     }
-  }
-
-  /**
-   * The unary primitive of the op's activation attribute; null for identity (the bias only). On
-   * every call: constants, not a lookup by upper-cased name (about 1% of a training step).
-   */
-  private static UnaryOp activation(String name) {
-    return switch (name) {
-      case "identity" -> null;
-      case "relu" -> UnaryOp.RELU;
-      case "sigmoid" -> UnaryOp.SIGMOID;
-      case "tanh" -> UnaryOp.TANH;
-      default -> throw new IllegalArgumentException(BIAS_ACTIVATION + ": the CPU kernel has no"
-          + " activation '" + name + "'; it fuses identity, relu, sigmoid, tanh");
-    };
   }
 }

@@ -1,5 +1,8 @@
 package dev.jgrad.cpu;
 
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY_LABELS;
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD;
+
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpProvider;
 import dev.jgrad.api.op.OpRegistry;
@@ -15,13 +18,11 @@ import dev.jgrad.api.op.OpRegistry;
  * below (double throughout), so NaN and infinities propagate as they always did.
  */
 public final class CpuLossKernels implements OpProvider {
-  static final String SCE_LABELS = "jgrad::softmax_cross_entropy_labels";
-  static final String SCE_LABELS_GRAD = "jgrad::softmax_cross_entropy_labels_grad";
-
   @Override
   public void register(OpRegistry.Registration r) {
-    r.kernel(SCE_LABELS, CpuBackend.NAME, CpuLossKernels::softmaxCrossEntropy);
-    r.kernel(SCE_LABELS_GRAD, CpuBackend.NAME, CpuLossKernels::softmaxCrossEntropyGrad);
+    r.kernel(SOFTMAX_CROSS_ENTROPY_LABELS, CpuBackend.NAME, CpuLossKernels::softmaxCrossEntropy);
+    r.kernel(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, CpuBackend.NAME,
+        CpuLossKernels::softmaxCrossEntropyGrad);
   }
 
   /** mean over rows of logsumexp(x[r]) - x[r, label[r]], stable (the row max is subtracted). */
@@ -59,7 +60,7 @@ public final class CpuLossKernels implements OpProvider {
     double g = gBuf.dtype() == dev.jgrad.api.DType.FLOAT32 ? gBuf.floats()[0] : gBuf.doubles()[0];
     double scale = g / rows.n;
     CpuBuffer out = (CpuBuffer) c.output();
-    Checks.length(SCE_LABELS_GRAD, "output", out, (long) rows.n * rows.k);
+    Checks.length(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, "output", out, (long) rows.n * rows.k);
     float[] of = out.dtype() == dev.jgrad.api.DType.FLOAT32 ? out.floats() : null;
     double[] od = of == null ? out.doubles() : null;
     if (rows.xf != null && of != null && NativeCpu.available()) {
@@ -109,7 +110,8 @@ public final class CpuLossKernels implements OpProvider {
     }
 
     static Rows of(KernelCall c) {
-      String p = c.outputSpec().shape().rank() == 0 ? SCE_LABELS : SCE_LABELS_GRAD;
+      String p = c.outputSpec().shape().rank() == 0 ? SOFTMAX_CROSS_ENTROPY_LABELS
+          : SOFTMAX_CROSS_ENTROPY_LABELS_GRAD;
       CpuBuffer x = Checks.cpu(p, "logits", c.input(0));
       CpuBuffer l = Checks.cpu(p, "labels", c.input(1));
       int n = c.inputSpec(0).shape().dim(0);

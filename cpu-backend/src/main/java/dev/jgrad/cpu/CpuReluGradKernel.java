@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import static dev.jgrad.api.op.OpNames.RELU_GRAD;
+
 import dev.jgrad.api.DType;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpProvider;
@@ -12,8 +14,6 @@ import dev.jgrad.api.op.OpRegistry;
  * result is theirs bit for bit. Runs on the calling thread, like the bias-activation kernel.
  */
 public final class CpuReluGradKernel implements OpProvider {
-  static final String RELU_GRAD = "jgrad::relu_grad";
-
   @Override
   public void register(OpRegistry.Registration r) {
     r.kernel(RELU_GRAD, CpuBackend.NAME, CpuReluGradKernel::reluGrad);

@@ -1,5 +1,8 @@
 package dev.jgrad.cuda;
 
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY_LABELS;
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD;
+
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.ReduceOp;
@@ -15,13 +18,11 @@ import dev.jgrad.api.op.OpRegistry;
  * of a dozen primitive launches. The output gradient stays on the device: no host sync.
  */
 public final class CudaLossKernels implements OpProvider {
-  static final String SCE_LABELS = "jgrad::softmax_cross_entropy_labels";
-  static final String SCE_LABELS_GRAD = "jgrad::softmax_cross_entropy_labels_grad";
-
   @Override
   public void register(OpRegistry.Registration r) {
-    r.kernel(SCE_LABELS, CudaBackend.NAME, CudaLossKernels::softmaxCrossEntropy);
-    r.kernel(SCE_LABELS_GRAD, CudaBackend.NAME, CudaLossKernels::softmaxCrossEntropyGrad);
+    r.kernel(SOFTMAX_CROSS_ENTROPY_LABELS, CudaBackend.NAME, CudaLossKernels::softmaxCrossEntropy);
+    r.kernel(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, CudaBackend.NAME,
+        CudaLossKernels::softmaxCrossEntropyGrad);
   }
 
   /** Per-row losses from the fused kernel, then their mean. */

@@ -6,23 +6,44 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.AttrKeys;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.OpNames;
+import dev.jgrad.api.op.OpRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The attribute of {@code jgrad::bias_activation} reaches the fused kernel as the right code
  * (the kernel itself is checked by KernelEmulationTest and, on a GPU, CudaBackendBehaviourTest
- * and the autograd backend-parity suite).
+ * and the autograd backend-parity suite), and the module's fused kernels are registered under
+ * the ops' names.
  */
 class CudaBiasActivationKernelsTest {
   @Test
   void eachFusedActivationMapsToItsKernelCode() {
-    assertNull(CudaBiasActivationKernels.unaryOp("identity"), "identity adds the bias only");
-    assertEquals(UnaryOp.RELU, CudaBiasActivationKernels.unaryOp("relu"));
-    assertEquals(UnaryOp.SIGMOID, CudaBiasActivationKernels.unaryOp("sigmoid"));
-    assertEquals(UnaryOp.TANH, CudaBiasActivationKernels.unaryOp("tanh"));
+    assertNull(unaryOp("identity"), "identity adds the bias only");
+    assertEquals(UnaryOp.RELU, unaryOp("relu"));
+    assertEquals(UnaryOp.SIGMOID, unaryOp("sigmoid"));
+    assertEquals(UnaryOp.TANH, unaryOp("tanh"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CudaBiasActivationKernels.unaryOp("exp"));
+        () -> unaryOp("exp"));
     assertTrue(e.getMessage().contains("jgrad::bias_activation")
         && e.getMessage().contains("'exp'"), e.getMessage());
+  }
+
+  @Test
+  void theServiceFileRegistersTheFusedKernelsUnderTheOpsNames() {
+    OpRegistry r = new OpRegistry();
+    r.loadProviders(getClass().getClassLoader());
+    assertEquals(List.of(), r.failures());
+    for (String op : List.of(OpNames.BIAS_ACTIVATION, OpNames.SOFTMAX_CROSS_ENTROPY_LABELS,
+        OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD)) {
+      assertEquals(List.of(CudaBackend.NAME), r.backendsWithKernel(op), op);
+    }
+  }
+
+  private static UnaryOp unaryOp(String activation) {
+    return CudaBiasActivationKernels.unaryOp(Attrs.of(AttrKeys.ACTIVATION, activation));
   }
 }

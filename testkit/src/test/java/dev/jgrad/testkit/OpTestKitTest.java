@@ -11,6 +11,7 @@ import dev.jgrad.api.Backends;
 import dev.jgrad.api.GpuRequirement;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.autograd.CompositeKernel;
 import dev.jgrad.autograd.Tensor;
@@ -45,9 +46,9 @@ class OpTestKitTest {
 
   @Test
   void builtInOpsPass() {
-    OpTestReport sigmoid = OpTestKit.forOp("jgrad::sigmoid").run().assertPassed();
+    OpTestReport sigmoid = OpTestKit.forOp(OpNames.SIGMOID).run().assertPassed();
     assertTrue(sigmoid.results().size() >= 7, sigmoid.toString());
-    OpTestKit.forOp("jgrad::add")
+    OpTestKit.forOp(OpNames.ADD)
         .inputShapes(new int[] {2, 3}, new int[] {3})
         .inputShapes(new int[] {4, 1}, new int[] {1, 5})
         .badInputShapes(new int[] {2, 3}, new int[] {4})
@@ -58,7 +59,7 @@ class OpTestKitTest {
   void withoutAGpuBackendChecksAreSkippedNotPassed() {
     assumeTrue(onlyTheCpu(), "a backend besides the CPU is available here");
     assumeFalse(GpuRequirement.isRequired(), "this run requires a GPU");
-    OpTestReport r = OpTestKit.forOp("jgrad::tanh").run();
+    OpTestReport r = OpTestKit.forOp(OpNames.TANH).run();
     assertFalse(r.skipped().isEmpty(), r.toString());
     assertTrue(r.skipped().get(0).detail().contains("no backend besides the CPU"), r.toString());
   }
@@ -67,7 +68,7 @@ class OpTestKitTest {
   void withoutAGpuBackendChecksFailWhereTheRunRequiresAGpu() {
     assumeTrue(onlyTheCpu(), "a backend besides the CPU is available here");
     try (var required = GpuRequirement.override(true)) {
-      OpTestReport r = OpTestKit.forOp("jgrad::tanh").run();
+      OpTestReport r = OpTestKit.forOp(OpNames.TANH).run();
       assertTrue(r.skipped().isEmpty(), r.toString());
       assertFalse(r.passed(), r.toString());
       assertTrue(r.failures().get(0).check().startsWith("backends"), r.toString());

@@ -1,6 +1,16 @@
 package dev.jgrad.autograd.ops;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static dev.jgrad.api.op.AttrKeys.ALPHA;
+import static dev.jgrad.api.op.AttrKeys.AXIS;
+import static dev.jgrad.api.op.OpNames.IDENTITY;
+import static dev.jgrad.api.op.OpNames.LEAKY_RELU;
+import static dev.jgrad.api.op.OpNames.RELU;
+import static dev.jgrad.api.op.OpNames.RELU_GRAD;
+import static dev.jgrad.api.op.OpNames.SIGMOID;
+import static dev.jgrad.api.op.OpNames.SOFTMAX;
+import static dev.jgrad.api.op.OpNames.STEP;
+import static dev.jgrad.api.op.OpNames.TANH;
 import static dev.jgrad.autograd.ops.OpSupport.SAME;
 import static dev.jgrad.autograd.ops.OpSupport.one;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
@@ -20,16 +30,6 @@ import dev.jgrad.autograd.Tensor;
 
 /** Activation functions as graph nodes, each forward next to its derivative. */
 public final class ActivationOps {
-  public static final String STEP = "jgrad::step";
-  public static final String IDENTITY = "jgrad::identity";
-  public static final String SIGMOID = "jgrad::sigmoid";
-  public static final String TANH = "jgrad::tanh";
-  public static final String RELU = "jgrad::relu";
-  /** {@code g * step(x)}: relu's gradient from its input or output; inputs g, x. */
-  public static final String RELU_GRAD = "jgrad::relu_grad";
-  public static final String LEAKY_RELU = "jgrad::leaky_relu";
-  public static final String SOFTMAX = "jgrad::softmax";
-
   private ActivationOps() {}
 
   static void register(OpRegistry.Registration r) {
@@ -58,26 +58,26 @@ public final class ActivationOps {
     }).build(), (CompositeKernel) (in, a) -> in.get(0).mul(in.get(1).step()), null);
     // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
     registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule(SAME).build(), c -> {
-      double alpha = c.attrs().getDouble("alpha");
+      double alpha = c.attrs().getDouble(ALPHA);
       c.backend().scalar(BinaryOp.MUL, c.input(0), alpha, c.output());
       Shape s = c.outputSpec().shape();
       c.backend().binary(alpha <= 1 ? BinaryOp.MAXIMUM : BinaryOp.MINIMUM, c.input(0), s,
           c.output(), s, c.output(), s);
     }, ctx -> {
-      double alpha = ctx.attrs().getDouble("alpha");
+      double alpha = ctx.attrs().getDouble(ALPHA);
       return one(ctx.gradOutput().mul(ctx.input(0).step().mul(1 - alpha).add(alpha)));
     });
     // softmax = exp(x - max) / sum(exp(x - max)); d = y * (g - sum(g * y))
     registerOp(r, OpDef.builder(SOFTMAX).arity(1).shapeRule((in, attrs) -> {
-      in.get(0).shape().normalizeAxis(attrs.getInt("axis"));
+      in.get(0).shape().normalizeAxis(attrs.getInt(AXIS));
       return in.get(0);
     }).build(), c -> {
       Shape s = c.inputSpec(0).shape();
-      int axis = s.normalizeAxis(c.attrs().getInt("axis"));
+      int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
       softmax(c.backend(), c.input(0), s, axis, c.output());
     }, ctx -> {
       Tensor y = ctx.output();
-      int axis = ctx.attrs().getInt("axis");
+      int axis = ctx.attrs().getInt(AXIS);
       Tensor g = ctx.gradOutput();
       return one(y.mul(g.sub(g.mul(y).sum(axis, true))));
     });

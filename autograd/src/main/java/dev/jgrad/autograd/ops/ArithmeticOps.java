@@ -1,5 +1,20 @@
 package dev.jgrad.autograd.ops;
 
+import static dev.jgrad.api.op.AttrKeys.EXPONENT;
+import static dev.jgrad.api.op.AttrKeys.VALUE;
+import static dev.jgrad.api.op.OpNames.ADD;
+import static dev.jgrad.api.op.OpNames.ADD_SCALAR;
+import static dev.jgrad.api.op.OpNames.DIV;
+import static dev.jgrad.api.op.OpNames.EQUAL;
+import static dev.jgrad.api.op.OpNames.EXP;
+import static dev.jgrad.api.op.OpNames.GREATER;
+import static dev.jgrad.api.op.OpNames.LOG;
+import static dev.jgrad.api.op.OpNames.MUL;
+import static dev.jgrad.api.op.OpNames.MUL_SCALAR;
+import static dev.jgrad.api.op.OpNames.NEG;
+import static dev.jgrad.api.op.OpNames.POW;
+import static dev.jgrad.api.op.OpNames.SQRT;
+import static dev.jgrad.api.op.OpNames.SUB;
 import static dev.jgrad.autograd.ops.OpSupport.SAME;
 import static dev.jgrad.autograd.ops.OpSupport.broadcast;
 import static dev.jgrad.autograd.ops.OpSupport.one;
@@ -16,20 +31,6 @@ import java.util.Arrays;
 
 /** Elementwise arithmetic: each op's forward kernel next to its gradient rule. */
 public final class ArithmeticOps {
-  public static final String ADD = "jgrad::add";
-  public static final String SUB = "jgrad::sub";
-  public static final String MUL = "jgrad::mul";
-  public static final String DIV = "jgrad::div";
-  public static final String ADD_SCALAR = "jgrad::add_scalar";
-  public static final String MUL_SCALAR = "jgrad::mul_scalar";
-  public static final String POW = "jgrad::pow";
-  public static final String NEG = "jgrad::neg";
-  public static final String EXP = "jgrad::exp";
-  public static final String LOG = "jgrad::log";
-  public static final String SQRT = "jgrad::sqrt";
-  public static final String GREATER = "jgrad::greater";
-  public static final String EQUAL = "jgrad::equal";
-
   private ArithmeticOps() {}
 
   static void register(OpRegistry.Registration r) {
@@ -58,13 +59,13 @@ public final class ArithmeticOps {
     // d(x*c) = c*g
     registerOp(r, OpDef.builder(MUL_SCALAR).arity(1).shapeRule(SAME).build(),
         scalarKernel(BinaryOp.MUL),
-        ctx -> one(ctx.gradOutput().mul(ctx.attrs().getDouble("value"))));
+        ctx -> one(ctx.gradOutput().mul(ctx.attrs().getDouble(VALUE))));
     // d(x^p) = p * x^(p-1) * g
     registerOp(r, OpDef.builder(POW).arity(1).shapeRule(SAME).build(),
-        c -> c.backend().scalar(BinaryOp.POW, c.input(0), c.attrs().getDouble("exponent"),
+        c -> c.backend().scalar(BinaryOp.POW, c.input(0), c.attrs().getDouble(EXPONENT),
             c.output()),
         ctx -> {
-          double p = ctx.attrs().getDouble("exponent");
+          double p = ctx.attrs().getDouble(EXPONENT);
           return one(ctx.gradOutput().mul(ctx.input(0).pow(p - 1)).mul(p));
         });
     // d(-x) = -g
@@ -104,6 +105,6 @@ public final class ArithmeticOps {
   }
 
   private static Kernel scalarKernel(BinaryOp op) {
-    return c -> c.backend().scalar(op, c.input(0), c.attrs().getDouble("value"), c.output());
+    return c -> c.backend().scalar(op, c.input(0), c.attrs().getDouble(VALUE), c.output());
   }
 }

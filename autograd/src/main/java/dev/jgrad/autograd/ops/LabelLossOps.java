@@ -1,5 +1,8 @@
 package dev.jgrad.autograd.ops;
 
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY;
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY_LABELS;
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 
 import dev.jgrad.api.Shape;
@@ -19,18 +22,13 @@ import java.util.Arrays;
  * its gradient is an op too, so that it can be fused the same way.
  */
 public final class LabelLossOps {
-  public static final String SOFTMAX_CROSS_ENTROPY_LABELS = "jgrad::softmax_cross_entropy_labels";
-  /** {@code (softmax(logits) - onehot(labels)) * g / batch}; inputs logits, labels, g (scalar). */
-  public static final String SOFTMAX_CROSS_ENTROPY_LABELS_GRAD =
-      "jgrad::softmax_cross_entropy_labels_grad";
-
   private LabelLossOps() {}
 
   static void register(OpRegistry.Registration r) {
     registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS).arity(2).shapeRule((in, a) -> {
       checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS, in.get(0), in.get(1));
       return new TensorSpec(Shape.scalar(), in.get(0).dtype());
-    }).build(), (CompositeKernel) (in, a) -> Ops.call(LossOps.SOFTMAX_CROSS_ENTROPY,
+    }).build(), (CompositeKernel) (in, a) -> Ops.call(SOFTMAX_CROSS_ENTROPY,
         in.get(0), in.get(1).oneHot(in.get(0).shape().dim(1))),
         ctx -> Arrays.asList(Ops.call(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, Attrs.empty(),
             ctx.input(0), ctx.input(1), ctx.gradOutput()), null));

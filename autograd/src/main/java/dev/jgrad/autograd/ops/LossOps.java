@@ -1,5 +1,11 @@
 package dev.jgrad.autograd.ops;
 
+import static dev.jgrad.api.op.OpNames.BCE;
+import static dev.jgrad.api.op.OpNames.BCE_WITH_LOGITS;
+import static dev.jgrad.api.op.OpNames.CROSS_ENTROPY;
+import static dev.jgrad.api.op.OpNames.MSE;
+import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY;
+import static dev.jgrad.api.op.OpNames.SSE;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 
 import dev.jgrad.api.Shape;
@@ -16,13 +22,6 @@ import java.util.Arrays;
  * closed form. Inputs are (prediction, target) of the same shape; batches are rows.
  */
 public final class LossOps {
-  public static final String MSE = "jgrad::mse";
-  public static final String SSE = "jgrad::sse";
-  public static final String CROSS_ENTROPY = "jgrad::cross_entropy";
-  public static final String SOFTMAX_CROSS_ENTROPY = "jgrad::softmax_cross_entropy";
-  public static final String BCE = "jgrad::bce";
-  public static final String BCE_WITH_LOGITS = "jgrad::bce_with_logits";
-
   /** The book's delta that keeps log(0) away from cross-entropy on probabilities. */
   public static final double DELTA = 1e-7;
 

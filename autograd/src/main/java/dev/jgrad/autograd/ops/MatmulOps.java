@@ -1,5 +1,8 @@
 package dev.jgrad.autograd.ops;
 
+import static dev.jgrad.api.op.AttrKeys.TRANS_A;
+import static dev.jgrad.api.op.AttrKeys.TRANS_B;
+import static dev.jgrad.api.op.OpNames.MATMUL;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 
 import dev.jgrad.api.Shape;
@@ -17,21 +20,19 @@ import java.util.Arrays;
  * transposed GEMM directly instead of materialising transposes.
  */
 public final class MatmulOps {
-  public static final String MATMUL = "jgrad::matmul";
-
   private MatmulOps() {}
 
   /** {@code op(a) x op(b)} without materialising a transpose. */
   public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
-    return Ops.call(MATMUL, Attrs.of("transA", transA, "transB", transB), a, b);
+    return Ops.call(MATMUL, Attrs.of(TRANS_A, transA, TRANS_B, transB), a, b);
   }
 
   static void register(OpRegistry.Registration r) {
     OpDef def = OpDef.builder(MATMUL).arity(2).shapeRule((in, attrs) -> {
       Shape a = in.get(0).shape();
       Shape b = in.get(1).shape();
-      boolean ta = attrs.getBoolean("transA", false);
-      boolean tb = attrs.getBoolean("transB", false);
+      boolean ta = attrs.getBoolean(TRANS_A, false);
+      boolean tb = attrs.getBoolean(TRANS_B, false);
       if (a.rank() != 2 || b.rank() != 2) {
         throw new IllegalArgumentException(MATMUL + ": needs two rank-2 tensors, got shapes " + a
             + " and " + b + "; reshape vectors to [1, n] or [n, 1]");
@@ -47,16 +48,16 @@ public final class MatmulOps {
           in.get(0).dtype());
     }).build();
     registerOp(r, def, c -> {
-      boolean ta = c.attrs().getBoolean("transA", false);
-      boolean tb = c.attrs().getBoolean("transB", false);
+      boolean ta = c.attrs().getBoolean(TRANS_A, false);
+      boolean tb = c.attrs().getBoolean(TRANS_B, false);
       Shape a = c.inputSpec(0).shape();
       Shape out = c.outputSpec().shape();
       int k = ta ? a.dim(0) : a.dim(1);
       c.backend().matmul(c.input(0), ta, c.input(1), tb, c.output(), out.dim(0), out.dim(1), k);
     }, ctx -> {
       // C = op(A) op(B):  d op(A) = G op(B)^T,  d op(B) = op(A)^T G; transposed back when stored so.
-      boolean ta = ctx.attrs().getBoolean("transA", false);
-      boolean tb = ctx.attrs().getBoolean("transB", false);
+      boolean ta = ctx.attrs().getBoolean(TRANS_A, false);
+      boolean tb = ctx.attrs().getBoolean(TRANS_B, false);
       Tensor a = ctx.input(0);
       Tensor b = ctx.input(1);
       Tensor g = ctx.gradOutput();

@@ -1,5 +1,12 @@
 package dev.jgrad.autograd.ops;
 
+import static dev.jgrad.api.op.AttrKeys.AXES;
+import static dev.jgrad.api.op.AttrKeys.AXIS;
+import static dev.jgrad.api.op.AttrKeys.KEEP_DIMS;
+import static dev.jgrad.api.op.OpNames.ARGMAX;
+import static dev.jgrad.api.op.OpNames.MAX;
+import static dev.jgrad.api.op.OpNames.MEAN;
+import static dev.jgrad.api.op.OpNames.SUM;
 import static dev.jgrad.autograd.ops.OpSupport.normalizeAxes;
 import static dev.jgrad.autograd.ops.OpSupport.one;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
@@ -22,11 +29,6 @@ import dev.jgrad.autograd.Tensor;
  * are reduced one after the other with the backend's single-axis primitive.
  */
 public final class ReductionOps {
-  public static final String SUM = "jgrad::sum";
-  public static final String MEAN = "jgrad::mean";
-  public static final String MAX = "jgrad::max";
-  public static final String ARGMAX = "jgrad::argmax";
-
   private ReductionOps() {}
 
   static void register(OpRegistry.Registration r) {
@@ -44,7 +46,7 @@ public final class ReductionOps {
         reduceKernel(MAX, ReduceOp.MAX, false),
         ctx -> {
           Tensor x = ctx.input(0);
-          int[] axes = normalizeAxes(MAX, ctx.attrs().getInts("axes"), x.shape());
+          int[] axes = normalizeAxes(MAX, ctx.attrs().getInts(AXES), x.shape());
           Shape kept = keptShape(x.shape(), axes);
           Tensor mask = x.eq(ctx.output().reshape(kept.dims()));
           Tensor share = ctx.gradOutput().reshape(kept.dims()).div(mask.sum(true, axes));
@@ -52,11 +54,11 @@ public final class ReductionOps {
         });
     registerOp(r, OpDef.builder(ARGMAX).arity(1).differentiable(false).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
-      int axis = normalizeAxes(ARGMAX, new int[] {attrs.getInt("axis")}, s)[0];
+      int axis = normalizeAxes(ARGMAX, new int[] {attrs.getInt(AXIS)}, s)[0];
       return new TensorSpec(s.without(axis), in.get(0).dtype());
     }).build(), c -> {
       Shape s = c.inputSpec(0).shape();
-      int axis = s.normalizeAxis(c.attrs().getInt("axis"));
+      int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
       c.backend().reduce(ReduceOp.ARGMAX, c.input(0), s.outer(axis), s.dim(axis), s.inner(axis),
           c.output());
     }, null);
@@ -65,8 +67,8 @@ public final class ReductionOps {
   private static ShapeRule reducedShape(String op) {
     return (in, attrs) -> {
       Shape s = in.get(0).shape();
-      int[] axes = normalizeAxes(op, attrs.getInts("axes"), s);
-      Shape out = attrs.getBoolean("keepDims", false) ? keptShape(s, axes) : removed(s, axes);
+      int[] axes = normalizeAxes(op, attrs.getInts(AXES), s);
+      Shape out = attrs.getBoolean(KEEP_DIMS, false) ? keptShape(s, axes) : removed(s, axes);
       return new TensorSpec(out, in.get(0).dtype());
     };
   }
@@ -88,7 +90,7 @@ public final class ReductionOps {
   }
 
   private static Tensor expand(Tensor g, Tensor input, Attrs attrs) {
-    int[] axes = normalizeAxes(SUM, attrs.getInts("axes"), input.shape());
+    int[] axes = normalizeAxes(SUM, attrs.getInts(AXES), input.shape());
     return g.reshape(keptShape(input.shape(), axes).dims()).broadcastTo(input.shape().dims());
   }
 
@@ -97,7 +99,7 @@ public final class ReductionOps {
     return c -> {
       Backend b = c.backend();
       Shape s = c.inputSpec(0).shape();
-      int[] axes = normalizeAxes(op, c.attrs().getInts("axes"), s);
+      int[] axes = normalizeAxes(op, c.attrs().getInts(AXES), s);
       if (axes.length == 0) {
         b.copy(c.input(0), 0, c.output(), 0, s.size());
         return;

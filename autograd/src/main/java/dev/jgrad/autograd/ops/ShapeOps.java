@@ -1,5 +1,20 @@
 package dev.jgrad.autograd.ops;
 
+import static dev.jgrad.api.op.AttrKeys.AXIS;
+import static dev.jgrad.api.op.AttrKeys.CLASSES;
+import static dev.jgrad.api.op.AttrKeys.LENGTH;
+import static dev.jgrad.api.op.AttrKeys.SHAPE;
+import static dev.jgrad.api.op.AttrKeys.SIZE;
+import static dev.jgrad.api.op.AttrKeys.START;
+import static dev.jgrad.api.op.OpNames.BROADCAST_TO;
+import static dev.jgrad.api.op.OpNames.CONCAT;
+import static dev.jgrad.api.op.OpNames.INDEX_ADD;
+import static dev.jgrad.api.op.OpNames.INDEX_SELECT;
+import static dev.jgrad.api.op.OpNames.ONE_HOT;
+import static dev.jgrad.api.op.OpNames.RESHAPE;
+import static dev.jgrad.api.op.OpNames.SLICE;
+import static dev.jgrad.api.op.OpNames.TRANSPOSE;
+import static dev.jgrad.api.op.OpNames.UNSLICE;
 import static dev.jgrad.autograd.ops.OpSupport.normalizeAxes;
 import static dev.jgrad.autograd.ops.OpSupport.one;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
@@ -20,16 +35,6 @@ import java.util.List;
 
 /** Ops that move data without arithmetic: transpose, reshape, broadcast, gather, slice, concat. */
 public final class ShapeOps {
-  public static final String TRANSPOSE = "jgrad::transpose";
-  public static final String RESHAPE = "jgrad::reshape";
-  public static final String BROADCAST_TO = "jgrad::broadcast_to";
-  public static final String INDEX_SELECT = "jgrad::index_select";
-  public static final String INDEX_ADD = "jgrad::index_add";
-  public static final String SLICE = "jgrad::slice";
-  public static final String UNSLICE = "jgrad::unslice";
-  public static final String CONCAT = "jgrad::concat";
-  public static final String ONE_HOT = "jgrad::one_hot";
-
   private ShapeOps() {}
 
   static void register(OpRegistry.Registration r) {
@@ -54,15 +59,15 @@ public final class ShapeOps {
 
     // Same buffer, new shape (no copy); gradient reshaped back.
     registerOp(r, OpDef.builder(RESHAPE).arity(1).shapeRule((in, attrs) -> new TensorSpec(
-        inferReshape(in.get(0).shape(), attrs.getInts("shape")), in.get(0).dtype())).build(),
+        inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype())).build(),
         (CompositeKernel) (in, attrs) -> Tensor.wrap(in.get(0).backend(), in.get(0).buffer(),
-            inferReshape(in.get(0).shape(), attrs.getInts("shape"))),
+            inferReshape(in.get(0).shape(), attrs.getInts(SHAPE))),
         ctx -> one(ctx.gradOutput().reshape(ctx.input(0).shape().dims())));
 
     // Broadcast to a shape; gradient summed back over the broadcast axes.
     registerOp(r, OpDef.builder(BROADCAST_TO).arity(1).shapeRule((in, attrs) -> {
       Shape from = in.get(0).shape();
-      Shape to = Shape.of(attrs.getInts("shape"));
+      Shape to = Shape.of(attrs.getInts(SHAPE));
       if (!Shape.broadcast(from, to, BROADCAST_TO).equals(to)) {
         throw new IllegalArgumentException(BROADCAST_TO + ": shape " + from
             + " cannot be broadcast to " + to);
@@ -78,17 +83,17 @@ public final class ShapeOps {
     // out[.., i, ..] = x[.., idx[i], ..]; gradient scattered back with index_add.
     registerOp(r, OpDef.builder(INDEX_SELECT).arity(2).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
-      int axis = normalizeAxes(INDEX_SELECT, new int[] {attrs.getInt("axis")}, s)[0];
+      int axis = normalizeAxes(INDEX_SELECT, new int[] {attrs.getInt(AXIS)}, s)[0];
       return new TensorSpec(s.withDim(axis, indexCount(INDEX_SELECT, in.get(1))), in.get(0).dtype());
     }).build(), c -> {
       Shape s = c.inputSpec(0).shape();
-      int axis = s.normalizeAxis(c.attrs().getInt("axis"));
+      int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
       c.backend().indexSelect(c.input(0), s.outer(axis), s.dim(axis), s.inner(axis), c.input(1),
           c.output());
     }, ctx -> {
       Tensor x = ctx.input(0);
-      int axis = x.shape().normalizeAxis(ctx.attrs().getInt("axis"));
-      Tensor gx = Ops.call(INDEX_ADD, Attrs.of("axis", axis, "size", x.shape().dim(axis)),
+      int axis = x.shape().normalizeAxis(ctx.attrs().getInt(AXIS));
+      Tensor gx = Ops.call(INDEX_ADD, Attrs.of(AXIS, axis, SIZE, x.shape().dim(axis)),
           ctx.gradOutput(), ctx.input(1));
       return Arrays.asList(gx, null);
     });
@@ -96,27 +101,27 @@ public final class ShapeOps {
     // The adjoint of index_select: zeros of size `size` along `axis`, slices added at indices.
     registerOp(r, OpDef.builder(INDEX_ADD).arity(2).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
-      int axis = normalizeAxes(INDEX_ADD, new int[] {attrs.getInt("axis")}, s)[0];
+      int axis = normalizeAxes(INDEX_ADD, new int[] {attrs.getInt(AXIS)}, s)[0];
       int n = indexCount(INDEX_ADD, in.get(1));
       if (s.dim(axis) != n) {
         throw new IllegalArgumentException(INDEX_ADD + ": source " + s + " has " + s.dim(axis)
             + " slices along axis " + axis + " but there are " + n + " indices");
       }
-      return new TensorSpec(s.withDim(axis, attrs.getInt("size")), in.get(0).dtype());
+      return new TensorSpec(s.withDim(axis, attrs.getInt(SIZE)), in.get(0).dtype());
     }).build(), c -> {
       Shape out = c.outputSpec().shape();
-      int axis = c.attrs().getInt("axis");
+      int axis = c.attrs().getInt(AXIS);
       c.backend().fill(c.output(), 0);
       c.backend().indexAdd(c.input(0), c.input(1), c.output(), out.outer(axis), out.dim(axis),
           out.inner(axis));
-    }, ctx -> Arrays.asList(ctx.gradOutput().indexSelect(ctx.attrs().getInt("axis"),
+    }, ctx -> Arrays.asList(ctx.gradOutput().indexSelect(ctx.attrs().getInt(AXIS),
         ctx.input(1)), null));
 
     registerOp(r, OpDef.builder(SLICE).arity(1).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
-      int axis = normalizeAxes(SLICE, new int[] {attrs.getInt("axis")}, s)[0];
-      int start = attrs.getInt("start");
-      int length = attrs.getInt("length");
+      int axis = normalizeAxes(SLICE, new int[] {attrs.getInt(AXIS)}, s)[0];
+      int start = attrs.getInt(START);
+      int length = attrs.getInt(LENGTH);
       if (start < 0 || length < 0 || start + length > s.dim(axis)) {
         throw new IllegalArgumentException(SLICE + ": range [" + start + ", " + (start + length)
             + ") is outside axis " + axis + " of size " + s.dim(axis) + " in shape " + s);
@@ -124,33 +129,33 @@ public final class ShapeOps {
       return new TensorSpec(s.withDim(axis, length), in.get(0).dtype());
     }).build(), c -> {
       Shape s = c.inputSpec(0).shape();
-      int axis = s.normalizeAxis(c.attrs().getInt("axis"));
-      int length = c.attrs().getInt("length");
-      c.backend().copyAxisRange(c.input(0), s.dim(axis), c.attrs().getInt("start"), c.output(),
+      int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
+      int length = c.attrs().getInt(LENGTH);
+      c.backend().copyAxisRange(c.input(0), s.dim(axis), c.attrs().getInt(START), c.output(),
           length, 0, s.outer(axis), length, s.inner(axis));
     }, ctx -> {
       Tensor x = ctx.input(0);
-      int axis = x.shape().normalizeAxis(ctx.attrs().getInt("axis"));
-      return one(Ops.call(UNSLICE, Attrs.of("axis", axis, "start", ctx.attrs().getInt("start"),
-          "size", x.shape().dim(axis)), ctx.gradOutput()));
+      int axis = x.shape().normalizeAxis(ctx.attrs().getInt(AXIS));
+      return one(Ops.call(UNSLICE, Attrs.of(AXIS, axis, START, ctx.attrs().getInt(START),
+          SIZE, x.shape().dim(axis)), ctx.gradOutput()));
     });
 
     // The adjoint of slice: the input placed at `start` in zeros of size `size` along `axis`.
     registerOp(r, OpDef.builder(UNSLICE).arity(1).shapeRule((in, attrs) -> new TensorSpec(
-        in.get(0).shape().withDim(attrs.getInt("axis"), attrs.getInt("size")), in.get(0).dtype()))
+        in.get(0).shape().withDim(attrs.getInt(AXIS), attrs.getInt(SIZE)), in.get(0).dtype()))
         .build(), c -> {
           Shape s = c.inputSpec(0).shape();
-          int axis = c.attrs().getInt("axis");
+          int axis = c.attrs().getInt(AXIS);
           c.backend().fill(c.output(), 0);
           c.backend().copyAxisRange(c.input(0), s.dim(axis), 0, c.output(),
-              c.attrs().getInt("size"), c.attrs().getInt("start"), s.outer(axis), s.dim(axis),
+              c.attrs().getInt(SIZE), c.attrs().getInt(START), s.outer(axis), s.dim(axis),
               s.inner(axis));
-        }, ctx -> one(ctx.gradOutput().slice(ctx.attrs().getInt("axis"),
-            ctx.attrs().getInt("start"), ctx.input(0).shape().dim(ctx.attrs().getInt("axis")))));
+        }, ctx -> one(ctx.gradOutput().slice(ctx.attrs().getInt(AXIS),
+            ctx.attrs().getInt(START), ctx.input(0).shape().dim(ctx.attrs().getInt(AXIS)))));
 
     registerOp(r, OpDef.builder(CONCAT).arity(OpDef.VARIADIC).shapeRule((in, attrs) -> {
       Shape first = in.get(0).shape();
-      int axis = normalizeAxes(CONCAT, new int[] {attrs.getInt("axis")}, first)[0];
+      int axis = normalizeAxes(CONCAT, new int[] {attrs.getInt(AXIS)}, first)[0];
       int total = 0;
       for (TensorSpec t : in) {
         Shape s = t.shape();
@@ -163,7 +168,7 @@ public final class ShapeOps {
       return new TensorSpec(first.withDim(axis, total), in.get(0).dtype());
     }).build(), c -> {
       Shape out = c.outputSpec().shape();
-      int axis = out.normalizeAxis(c.attrs().getInt("axis"));
+      int axis = out.normalizeAxis(c.attrs().getInt(AXIS));
       int at = 0;
       for (int i = 0; i < c.inputs().size(); i++) {
         int n = c.inputSpec(i).shape().dim(axis);
@@ -172,7 +177,7 @@ public final class ShapeOps {
         at += n;
       }
     }, ctx -> {
-      int axis = ctx.output().shape().normalizeAxis(ctx.attrs().getInt("axis"));
+      int axis = ctx.output().shape().normalizeAxis(ctx.attrs().getInt(AXIS));
       List<Tensor> grads = new ArrayList<>();
       int at = 0;
       for (int i = 0; i < ctx.inputCount(); i++) {
@@ -184,12 +189,12 @@ public final class ShapeOps {
     });
 
     registerOp(r, OpDef.builder(ONE_HOT).arity(1).differentiable(false).shapeRule((in, attrs) -> {
-      int classes = attrs.getInt("classes");
+      int classes = attrs.getInt(CLASSES);
       if (classes <= 0) {
         throw new IllegalArgumentException(ONE_HOT + ": classes must be positive, got " + classes);
       }
       return new TensorSpec(Shape.of(indexCount(ONE_HOT, in.get(0)), classes), in.get(0).dtype());
-    }).build(), c -> c.backend().oneHot(c.input(0), c.attrs().getInt("classes"), c.output()), null);
+    }).build(), c -> c.backend().oneHot(c.input(0), c.attrs().getInt(CLASSES), c.output()), null);
   }
 
   private static int indexCount(String op, TensorSpec indices) {

@@ -1,0 +1,38 @@
+package dev.jgrad.api.op;
+
+/**
+ * The attribute names of jgrad's built-in ops ({@link OpNames}), defined once for the callers
+ * that set them and the kernels and gradient rules that read them.
+ */
+public final class AttrKeys {
+  /** The scalar of {@link OpNames#ADD_SCALAR} and {@link OpNames#MUL_SCALAR}; a double. */
+  public static final String VALUE = "value";
+  /** The power of {@link OpNames#POW}; a double. */
+  public static final String EXPONENT = "exponent";
+  /** The target dimensions of {@link OpNames#RESHAPE} and {@link OpNames#BROADCAST_TO}. */
+  public static final String SHAPE = "shape";
+  /** The one axis an op works along (softmax, argmax, gather, slice, concat); an int. */
+  public static final String AXIS = "axis";
+  /** The axes a reduction ({@link OpNames#SUM}, MEAN, MAX) reduces; an int array. */
+  public static final String AXES = "axes";
+  /** Whether a reduction keeps its reduced axes as size 1; a boolean, false if absent. */
+  public static final String KEEP_DIMS = "keepDims";
+  /** Where a {@link OpNames#SLICE} (or its adjoint) starts along the axis; an int. */
+  public static final String START = "start";
+  /** How many entries a {@link OpNames#SLICE} takes; an int. */
+  public static final String LENGTH = "length";
+  /** The output's size along the axis of {@link OpNames#INDEX_ADD} and UNSLICE; an int. */
+  public static final String SIZE = "size";
+  /** The number of classes of {@link OpNames#ONE_HOT}; an int. */
+  public static final String CLASSES = "classes";
+  /** The negative slope of {@link OpNames#LEAKY_RELU}; a double. */
+  public static final String ALPHA = "alpha";
+  /** Whether {@link OpNames#MATMUL} transposes its left operand; a boolean, false if absent. */
+  public static final String TRANS_A = "transA";
+  /** Whether {@link OpNames#MATMUL} transposes its right operand; a boolean, false if absent. */
+  public static final String TRANS_B = "transB";
+  /** The activation of {@link OpNames#BIAS_ACTIVATION}: a {@link FusedActivation#attrValue()}. */
+  public static final String ACTIVATION = "activation";
+
+  private AttrKeys() {}
+}

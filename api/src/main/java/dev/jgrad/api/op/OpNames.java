@@ -1,0 +1,116 @@
+package dev.jgrad.api.op;
+
+/**
+ * The names of jgrad's built-in ops, defined once here so that {@code Tensor}, the op
+ * definitions and every backend's kernels name an op alike: a kernel registered under a
+ * misspelt name would never run, and the portable kernel would silently run instead.
+ *
+ * <p>Plugin ops keep their names (under their own prefix) in their own module.
+ */
+public final class OpNames {
+  // ---- arithmetic ------------------------------------------------------------------------
+
+  /** {@code a + b}, broadcasting. */
+  public static final String ADD = "jgrad::add";
+  /** {@code a - b}, broadcasting. */
+  public static final String SUB = "jgrad::sub";
+  /** {@code a * b}, broadcasting. */
+  public static final String MUL = "jgrad::mul";
+  /** {@code a / b}, broadcasting. */
+  public static final String DIV = "jgrad::div";
+  /** {@code x + value}, the scalar in {@link AttrKeys#VALUE}. */
+  public static final String ADD_SCALAR = "jgrad::add_scalar";
+  /** {@code x * value}, the scalar in {@link AttrKeys#VALUE}. */
+  public static final String MUL_SCALAR = "jgrad::mul_scalar";
+  /** {@code x ^ exponent}, the power in {@link AttrKeys#EXPONENT}. */
+  public static final String POW = "jgrad::pow";
+  /** {@code -x}. */
+  public static final String NEG = "jgrad::neg";
+  /** {@code e ^ x}. */
+  public static final String EXP = "jgrad::exp";
+  /** The natural logarithm. */
+  public static final String LOG = "jgrad::log";
+  /** The square root. */
+  public static final String SQRT = "jgrad::sqrt";
+  /** 1 where {@code a > b}, else 0; not differentiable. */
+  public static final String GREATER = "jgrad::greater";
+  /** 1 where {@code a == b}, else 0; not differentiable. */
+  public static final String EQUAL = "jgrad::equal";
+
+  // ---- products and reductions -----------------------------------------------------------
+
+  /** The product of rank-2 tensors, optionally transposed ({@link AttrKeys#TRANS_A}, _B). */
+  public static final String MATMUL = "jgrad::matmul";
+  /** The sum over {@link AttrKeys#AXES}, keeping them as 1 if {@link AttrKeys#KEEP_DIMS}. */
+  public static final String SUM = "jgrad::sum";
+  /** The mean over {@link AttrKeys#AXES}, keeping them as 1 if {@link AttrKeys#KEEP_DIMS}. */
+  public static final String MEAN = "jgrad::mean";
+  /** The maximum over {@link AttrKeys#AXES}, keeping them as 1 if {@link AttrKeys#KEEP_DIMS}. */
+  public static final String MAX = "jgrad::max";
+  /** The index of the maximum along {@link AttrKeys#AXIS}; not differentiable. */
+  public static final String ARGMAX = "jgrad::argmax";
+
+  // ---- shape and indexing ----------------------------------------------------------------
+
+  /** Swaps the last two axes. */
+  public static final String TRANSPOSE = "jgrad::transpose";
+  /** The same elements in the {@link AttrKeys#SHAPE} given (one dimension may be -1). */
+  public static final String RESHAPE = "jgrad::reshape";
+  /** Broadcasts to {@link AttrKeys#SHAPE}. */
+  public static final String BROADCAST_TO = "jgrad::broadcast_to";
+  /** Gathers the entries of {@link AttrKeys#AXIS} that an index tensor lists. */
+  public static final String INDEX_SELECT = "jgrad::index_select";
+  /** The adjoint of {@link #INDEX_SELECT}: scatter-adds into {@link AttrKeys#SIZE} entries. */
+  public static final String INDEX_ADD = "jgrad::index_add";
+  /** {@link AttrKeys#LENGTH} entries of {@link AttrKeys#AXIS} from {@link AttrKeys#START}. */
+  public static final String SLICE = "jgrad::slice";
+  /** The adjoint of {@link #SLICE}: zeros of {@link AttrKeys#SIZE} around the slice. */
+  public static final String UNSLICE = "jgrad::unslice";
+  /** Joins tensors along {@link AttrKeys#AXIS}. */
+  public static final String CONCAT = "jgrad::concat";
+  /** Rows of {@link AttrKeys#CLASSES} zeros with a 1 at each label; not differentiable. */
+  public static final String ONE_HOT = "jgrad::one_hot";
+
+  // ---- activations -----------------------------------------------------------------------
+
+  /** 1 where {@code x > 0}, else 0 (the book's step function); not differentiable. */
+  public static final String STEP = "jgrad::step";
+  /** {@code x} itself, as a graph node. */
+  public static final String IDENTITY = "jgrad::identity";
+  /** {@code 1 / (1 + e ^ -x)}. */
+  public static final String SIGMOID = "jgrad::sigmoid";
+  /** The hyperbolic tangent. */
+  public static final String TANH = "jgrad::tanh";
+  /** {@code max(x, 0)}. */
+  public static final String RELU = "jgrad::relu";
+  /** relu's gradient {@code g * step(x)}, from relu's input or output; inputs g, x. */
+  public static final String RELU_GRAD = "jgrad::relu_grad";
+  /** {@code max(x, alpha x)}, the slope in {@link AttrKeys#ALPHA}. */
+  public static final String LEAKY_RELU = "jgrad::leaky_relu";
+  /** Softmax along {@link AttrKeys#AXIS}. */
+  public static final String SOFTMAX = "jgrad::softmax";
+  /** {@code act(x + bias)} in one op, the activation in {@link AttrKeys#ACTIVATION}. */
+  public static final String BIAS_ACTIVATION = "jgrad::bias_activation";
+
+  // ---- losses ----------------------------------------------------------------------------
+
+  /** Mean squared error of (prediction, target). */
+  public static final String MSE = "jgrad::mse";
+  /** The book's sum of squares error, {@code 0.5 * sum((y - t)^2)}. */
+  public static final String SSE = "jgrad::sse";
+  /** Cross-entropy of probabilities against one-hot targets. */
+  public static final String CROSS_ENTROPY = "jgrad::cross_entropy";
+  /** Softmax then cross-entropy, on logits against one-hot targets. */
+  public static final String SOFTMAX_CROSS_ENTROPY = "jgrad::softmax_cross_entropy";
+  /** Softmax cross-entropy of logits {@code [batch, classes]} and labels {@code [batch]}. */
+  public static final String SOFTMAX_CROSS_ENTROPY_LABELS = "jgrad::softmax_cross_entropy_labels";
+  /** The gradient of {@link #SOFTMAX_CROSS_ENTROPY_LABELS}; inputs logits, labels, g. */
+  public static final String SOFTMAX_CROSS_ENTROPY_LABELS_GRAD =
+      "jgrad::softmax_cross_entropy_labels_grad";
+  /** Binary cross-entropy of probabilities. */
+  public static final String BCE = "jgrad::bce";
+  /** Binary cross-entropy of logits, stable for any magnitude. */
+  public static final String BCE_WITH_LOGITS = "jgrad::bce_with_logits";
+
+  private OpNames() {}
+}
