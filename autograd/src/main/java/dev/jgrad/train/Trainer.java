@@ -12,7 +12,6 @@ import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
-import dev.jgrad.train.report.CsvReport;
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.LossChart;
 import dev.jgrad.train.report.MetricsHistory;
@@ -22,10 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Trains a classifier for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
@@ -51,6 +47,21 @@ import org.slf4j.LoggerFactory;
  * MetricsHistory history = trainer.fit();
  * }</pre>
  *
+ * <p>Those files are outputs: listeners that hear each epoch's end before the listeners of
+ * {@link Builder#listener} do, so one of those that throws (to stop early, say) loses none of
+ * them. Each is set, or left out, on its own: {@link Builder#csvTo} ({@link CsvReportListener}),
+ * {@link Builder#checkpointTo} ({@link CheckpointListener}), {@link Builder#chartTo}
+ * ({@link ChartListener}); {@link Builder#reportTo} is the first and the last in one directory.
+ * {@link Builder#output} adds one of your own, e.g. in place of one of those:
+ *
+ * <pre>{@code
+ * Trainer.builder()...
+ *     .csvTo(Path.of("out/mnist/metrics.csv"))                       // no chart
+ *     .output(new MyMetricsUploader(server))                          // a listener of yours
+ *     .output(new CheckpointListener(Path.of("out/mnist/ckpt.safetensors"), model, optimizer))
+ *     .build();
+ * }</pre>
+ *
  * <p>Each step (forward, loss, backward, in-place optimizer update) runs in a {@link TensorScope}
  * that releases every buffer it computed, gradients included, so nothing of one step outlives it
  * and memory stays flat across epochs, on the GPU as on the CPU.
@@ -74,8 +85,6 @@ public final class Trainer {
   public static final String CSV_FILE = "metrics.csv";
   public static final String CHART_FILE = "training.png";
 
-  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
-
   private final Module model;
   private final LossFunction loss;
   private final Optimizer optimizer;
@@ -83,11 +92,8 @@ public final class Trainer {
   private final Dataset test;
   private final int epochs;
   private final int evalBatchSize;
-  private final Path reportDir;
-  private final String title;
-  private final Path checkpoint;
+  /** The outputs, then the other listeners, in calling order. */
   private final List<TrainingListener> listeners;
-  private final ChartWriter chartWriter;
   /** Listeners overriding the deprecated per-batch-loss callback, which reads every batch. */
   private final Set<TrainingListener> everyBatchLoss =
       Collections.newSetFromMap(new IdentityHashMap<>());
@@ -102,11 +108,7 @@ public final class Trainer {
     this.test = b.test;
     this.epochs = b.epochs;
     this.evalBatchSize = b.evalBatchSize;
-    this.reportDir = b.reportDir;
-    this.title = b.title;
-    this.checkpoint = b.checkpoint;
-    this.listeners = List.copyOf(b.listeners);
-    this.chartWriter = b.chartWriter;
+    this.listeners = b.allListeners();
     for (TrainingListener l : listeners) {
       if (overridesPerBatchLoss(l)) {
         everyBatchLoss.add(l);
@@ -161,51 +163,14 @@ public final class Trainer {
       EpochMetrics m = runEpoch(completedEpochs);
       history.add(m);
       completedEpochs++;
-      if (reportDir != null) {
-        CsvReport.write(reportDir.resolve(CSV_FILE), history);
-      }
-      if (checkpoint != null) {
-        Checkpoint.save(checkpoint, model, optimizer, completedEpochs,
-            Map.of(HistoryMetadata.KEY, HistoryMetadata.encode(history)));
-      }
       for (TrainingListener l : listeners) {
         l.onEpochEnd(m, history);
       }
-    }
-    if (reportDir != null && !history.isEmpty()) {
-      CsvReport.write(reportDir.resolve(CSV_FILE), history);
-      writeChart(reportDir.resolve(CHART_FILE));
     }
     for (TrainingListener l : listeners) {
       l.onTrainingEnd(history);
     }
     return history;
-  }
-
-  /**
-   * Draws the chart, which needs AWT's fonts and native libraries: on a runtime missing them
-   * (no libfreetype, a jlinked image without fonts, broken fontconfig) AWT throws errors, and
-   * losing the chart must not lose hours of training. An IOException (the disk) still propagates.
-   */
-  private void writeChart(Path file) throws IOException {
-    try {
-      chartWriter.write(file, history, title);
-    } catch (RuntimeException | Error e) {
-      if (e instanceof Error && !isAwtFailure((Error) e)) {
-        throw e; // OutOfMemoryError, StackOverflowError: not the runtime's fonts
-      }
-      log.warn("{} not written ({}): the chart needs AWT and its fonts; {} {} kept",
-          CHART_FILE, e, CSV_FILE, checkpoint != null ? "and the checkpoint are" : "is");
-    }
-  }
-
-  /**
-   * LinkageError, InternalError or java.awt.AWTError, the last by name: naming it in a catch
-   * would make loading Trainer need the java.desktop module, which a jlinked runtime may lack.
-   */
-  private static boolean isAwtFailure(Error e) {
-    return e instanceof LinkageError || e instanceof InternalError
-        || e.getClass().getName().equals("java.awt.AWTError");
   }
 
   /** One pass over the training data (0-based {@code epoch}) and the evaluation after it. */
@@ -266,7 +231,10 @@ public final class Trainer {
     }
   }
 
-  /** Writes the chart: {@link LossChart#write}; tests stand in for a runtime without AWT. */
+  /**
+   * Writes the chart for {@link ChartListener}: {@link LossChart#write}; tests stand in for a
+   * runtime without AWT.
+   */
   @FunctionalInterface
   interface ChartWriter {
     void write(Path file, MetricsHistory history, String title) throws IOException;
@@ -281,13 +249,13 @@ public final class Trainer {
     private Dataset test;
     private int epochs;
     private int evalBatchSize = 1000;
-    private Path reportDir;
-    private String title = "training";
-    private Path checkpoint;
+    private Path csvFile;
+    private Path chartFile;
+    private String chartTitle;
+    private Path checkpointFile;
+    private ChartWriter chartWriter; // null: LossChart's, ChartListener's default
+    private final List<TrainingListener> outputs = new ArrayList<>();
     private final List<TrainingListener> listeners = new ArrayList<>();
-    // a lambda, not LossChart::write, which would link LossChart, and so AWT, in builder()
-    private ChartWriter chartWriter = (file, history, title) -> LossChart.write(file, history,
-        title);
 
     private Builder() {}
 
@@ -336,29 +304,86 @@ public final class Trainer {
 
     /**
      * Writes {@value #CSV_FILE} into {@code dir} after every epoch and the chart
-     * {@value #CHART_FILE}, titled {@code title}, at the end.
+     * {@value #CHART_FILE}, titled {@code title}, at the end: {@link #csvTo} and {@link #chartTo}
+     * in one directory. Without the chart: {@code csvTo(dir.resolve(Trainer.CSV_FILE))}.
      */
     public Builder reportTo(Path dir, String title) {
-      this.reportDir = checkNotNull(dir, "report directory is null");
-      this.title = checkNotNull(title, "title is null");
+      checkNotNull(dir, "report directory is null");
+      return csvTo(dir.resolve(CSV_FILE)).chartTo(dir.resolve(CHART_FILE), title);
+    }
+
+    /**
+     * Writes the metrics as CSV to {@code file} after every epoch, atomically
+     * ({@link CsvReportListener}); a second call replaces the file.
+     */
+    public Builder csvTo(Path file) {
+      this.csvFile = checkNotNull(file, "CSV file is null");
       return this;
     }
 
-    /** Saves a checkpoint to {@code file} after every epoch (atomically). */
+    /**
+     * Draws the chart, titled {@code title}, to {@code file} at the end ({@link ChartListener}:
+     * a runtime without AWT's fonts costs only the chart); a second call replaces the file.
+     */
+    public Builder chartTo(Path file, String title) {
+      this.chartFile = checkNotNull(file, "chart file is null");
+      this.chartTitle = checkNotNull(title, "title is null");
+      return this;
+    }
+
+    /**
+     * Saves a checkpoint to {@code file} after every epoch, atomically ({@link CheckpointListener},
+     * for {@link Trainer#resumeFrom}); a second call replaces the file.
+     */
     public Builder checkpointTo(Path file) {
-      this.checkpoint = checkNotNull(file, "checkpoint file is null");
+      this.checkpointFile = checkNotNull(file, "checkpoint file is null");
       return this;
     }
 
+    /**
+     * Adds an output: a listener that, like those of {@link #csvTo}, {@link #checkpointTo} and
+     * {@link #chartTo} (which come first), hears each callback before the listeners of
+     * {@link #listener} do, so that one of those that throws cannot lose what it writes.
+     */
+    public Builder output(TrainingListener output) {
+      outputs.add(checkNotNull(output, "output is null"));
+      return this;
+    }
+
+    /** Adds a listener; listeners hear each callback after the outputs, in the order added. */
     public Builder listener(TrainingListener listener) {
       listeners.add(checkNotNull(listener, "listener is null"));
       return this;
     }
 
-    /** For tests only: replaces {@link LossChart#write}, e.g. with one that fails as AWT can. */
+    /**
+     * For tests only: replaces {@link LossChart#write} in the chart output, e.g. with one that
+     * fails as AWT can.
+     */
     Builder chartWriter(ChartWriter writer) {
       this.chartWriter = checkNotNull(writer, "chart writer is null");
       return this;
+    }
+
+    /**
+     * Every listener in calling order: the CSV, the checkpoint, the chart (the order the trainer
+     * always wrote them in), the other outputs, then the listeners.
+     */
+    private List<TrainingListener> allListeners() {
+      List<TrainingListener> all = new ArrayList<>();
+      if (csvFile != null) {
+        all.add(new CsvReportListener(csvFile));
+      }
+      if (checkpointFile != null) {
+        all.add(new CheckpointListener(checkpointFile, model, optimizer));
+      }
+      if (chartFile != null) {
+        all.add(chartWriter == null ? new ChartListener(chartFile, chartTitle)
+            : new ChartListener(chartFile, chartTitle, chartWriter));
+      }
+      all.addAll(outputs);
+      all.addAll(listeners);
+      return List.copyOf(all);
     }
 
     public Trainer build() {

@@ -2,10 +2,12 @@ package dev.jgrad.train;
 
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.MetricsHistory;
+import java.io.IOException;
 
 /**
- * Hears what a {@link Trainer} does, e.g. to draw a progress bar, log, or stop early by throwing.
- * Every method has an empty default; epochs are numbered from 1.
+ * Hears what a {@link Trainer} does, e.g. to draw a progress bar, log, write files, or stop early
+ * by throwing. Every method has an empty default; epochs are numbered from 1. An exception ends
+ * {@link Trainer#fit}, an IOException (a file a listener writes) as itself.
  */
 public interface TrainingListener {
   /** Before epoch {@code epoch} of {@code epochs}, which has {@code batches} batches. */
@@ -29,8 +31,8 @@ public interface TrainingListener {
   default void onBatchEnd(int epoch, int batch, int batches, int batchSize, double batchLoss) {}
 
   /** After an epoch's training and evaluation, with the history including it. */
-  default void onEpochEnd(EpochMetrics metrics, MetricsHistory history) {}
+  default void onEpochEnd(EpochMetrics metrics, MetricsHistory history) throws IOException {}
 
   /** After the last epoch. */
-  default void onTrainingEnd(MetricsHistory history) {}
+  default void onTrainingEnd(MetricsHistory history) throws IOException {}
 }

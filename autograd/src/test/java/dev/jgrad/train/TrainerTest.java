@@ -30,6 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +152,94 @@ class TrainerTest {
         })
         .build();
     assertThrows(StackOverflowError.class, deep::fit);
+  }
+
+  @Test
+  void withoutTheChartTheCsvAndTheCheckpointAreWritten() throws IOException {
+    Path csv = dir.resolve(Trainer.CSV_FILE);
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    MetricsHistory h = trainer(net(), 2).csvTo(csv).checkpointTo(ckpt).build().fit();
+    assertEquals(CsvReport.toCsv(h), Files.readString(csv));
+    assertEquals(2, Checkpoint.load(ckpt).epoch());
+    try (var files = Files.list(dir)) {
+      assertEquals(Set.of(csv, ckpt), files.collect(Collectors.toSet()), "no chart");
+    }
+  }
+
+  @Test
+  void anOutputOfYoursReplacesTheCsvAndHearsEveryEpoch() throws IOException {
+    List<String> written = new ArrayList<>();
+    TrainingListener myCsv = new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochMetrics m, MetricsHistory history) {
+        written.add("epoch " + m.epoch() + ", " + history.size() + " rows");
+      }
+
+      @Override
+      public void onTrainingEnd(MetricsHistory history) {
+        written.add("end, " + history.size() + " rows");
+      }
+    };
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    trainer(net(), 3).output(myCsv).chartTo(dir.resolve(Trainer.CHART_FILE), "blobs")
+        .checkpointTo(ckpt).build().fit();
+    assertEquals(List.of("epoch 1, 1 rows", "epoch 2, 2 rows", "epoch 3, 3 rows", "end, 3 rows"),
+        written);
+    assertFalse(Files.exists(dir.resolve(Trainer.CSV_FILE)));
+    assertTrue(Files.size(dir.resolve(Trainer.CHART_FILE)) > 1000);
+    assertEquals(3, Checkpoint.load(ckpt).epoch());
+  }
+
+  @Test
+  void aListenerThatThrowsLosesNoOutputOfItsEpoch() throws IOException {
+    List<Integer> mine = new ArrayList<>();
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    Trainer t = trainer(net(), 3)
+        .listener(new TrainingListener() { // added first, yet heard after the outputs
+          @Override
+          public void onEpochEnd(EpochMetrics m, MetricsHistory history) {
+            if (m.epoch() == 2) {
+              throw new IllegalStateException("stop early");
+            }
+          }
+        })
+        .output(new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochMetrics m, MetricsHistory history) {
+            mine.add(m.epoch());
+          }
+        })
+        .reportTo(dir, "blobs").checkpointTo(ckpt).build();
+    assertThrows(IllegalStateException.class, t::fit);
+    assertEquals(List.of(1, 2), mine);
+    assertEquals(3, Files.readAllLines(dir.resolve(Trainer.CSV_FILE)).size(), "header, 2 epochs");
+    assertEquals(2, Checkpoint.load(ckpt).epoch());
+  }
+
+  @Test
+  void theCheckpointOutputWritesWhatTheTrainerAlwaysWrote() throws IOException {
+    Sequential net = net();
+    Momentum optimizer = new Momentum(net.namedParameters(), 0.05);
+    Path built = dir.resolve("built.safetensors");
+    Path added = dir.resolve("added.safetensors");
+    MetricsHistory h = trainer(net, 2).optimizer(optimizer).checkpointTo(built)
+        .output(new CheckpointListener(added, net, optimizer)).build().fit();
+    // the save the trainer made itself before its outputs were listeners
+    Path direct = dir.resolve("direct.safetensors");
+    Checkpoint.save(direct, net, optimizer, 2, Map.of("history", CsvReport.toCsv(h)));
+    assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(built));
+    assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(added));
+  }
+
+  @Test
+  void aRunResumedAfterItsLastEpochStillWritesItsReport() throws IOException {
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    MetricsHistory h = trainer(net(), 2).checkpointTo(ckpt).build().fit();
+    Path out = dir.resolve("report");
+    Trainer resumed = trainer(net(), 2).reportTo(out, "blobs").build().resumeFrom(ckpt);
+    assertEquals(2, resumed.fit().size());
+    assertEquals(CsvReport.toCsv(h), Files.readString(out.resolve(Trainer.CSV_FILE)));
+    assertTrue(Files.size(out.resolve(Trainer.CHART_FILE)) > 1000);
   }
 
   @Test

@@ -1,0 +1,45 @@
+package dev.jgrad.train;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.nn.Module;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.MetricsHistory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Saves a {@link Checkpoint} after every epoch, atomically: the model's parameters, the
+ * optimizer's state, the epochs completed and, in the metadata, the metrics so far, all that
+ * {@link Trainer#resumeFrom} needs to continue the run exactly. The output that
+ * {@link Trainer.Builder#checkpointTo} adds.
+ *
+ * <pre>{@code
+ * Trainer.builder().model(model).optimizer(optimizer)...
+ *     .output(new CheckpointListener(Path.of("out/checkpoint.safetensors"), model, optimizer))
+ *     .build();
+ * }</pre>
+ */
+public final class CheckpointListener implements TrainingListener {
+  private final Path file;
+  private final Module model;
+  private final Optimizer optimizer;
+
+  /** Saves {@code model} and {@code optimizer}, those the trainer trains, to {@code file}. */
+  public CheckpointListener(Path file, Module model, Optimizer optimizer) {
+    this.file = checkNotNull(file, "checkpoint file is null; pass e.g. out/checkpoint.safetensors");
+    this.model = checkNotNull(model, "model is null");
+    this.optimizer = checkNotNull(optimizer, "optimizer is null; without its state a checkpoint"
+        + " cannot resume training (Checkpoint.save keeps parameters alone)");
+  }
+
+  @Override
+  public void onEpochEnd(EpochMetrics metrics, MetricsHistory history) throws IOException {
+    // The trainer numbers epochs on from those of a resumed checkpoint: this one's number is the
+    // count of epochs completed.
+    Checkpoint.save(file, model, optimizer, metrics.epoch(),
+        Map.of(HistoryMetadata.KEY, HistoryMetadata.encode(history)));
+  }
+}
