@@ -58,7 +58,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   private static final Logger log = LoggerFactory.getLogger(CudaBackend.class);
 
-  private static final BackendContract CONTRACT = new BackendContract(NAME);
+  static final BackendContract CONTRACT = new BackendContract(NAME);
 
   private final CudaContext context;
   private final CachingAllocator<CUdeviceptr> allocator;
@@ -142,7 +142,6 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   @Override
   public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
       double momentum, double weightDecay) {
-    CONTRACT.sgdUpdate(param, grad, velocity);
     fused.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay);
   }
 
@@ -166,6 +165,12 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   void launch(KernelArgs args, LaunchGeometry.Launch launch, Object... keepAlive) {
     launcher.launch(args, launch, keepAlive);
+  }
+
+  /** Launches a {@code fused.ptx} entry ({@code base} + dtype) as plugin PTX kernels run. */
+  void launchFused(String base, DType dtype, LaunchGeometry.Launch launch, List<Object> args) {
+    launchPtx(FusedKernels.PTX, FusedKernels.entry(base, dtype), dtype, launch.gridX(),
+        launch.blockX(), args);
   }
 
   CUdeviceptr indexErrorRecord() {

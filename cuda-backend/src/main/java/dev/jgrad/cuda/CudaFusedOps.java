@@ -1,13 +1,14 @@
 package dev.jgrad.cuda;
 
 import dev.jgrad.api.DeviceBuffer;
-import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.FusedActivation;
 
 /**
  * Fused kernels of the CUDA backend, each replacing several primitives and their passes over
- * memory. Obtained with {@link CudaBackend#fused()}; meant to be registered as per-backend
- * kernels of the corresponding ops (see {@code dev.jgrad.api.op.OpRegistry}). Asynchronous and
- * checked like the primitives; index errors surface at the next synchronisation.
+ * memory, called with buffers (the ops' registered kernels and {@code FusedSgd} use them).
+ * Obtained with {@link CudaBackend#fused()}. Each launches its {@code fused.ptx} entry the way
+ * plugin PTX kernels run ({@link FusedKernels}); asynchronous and checked like the primitives;
+ * index errors surface at the next synchronisation.
  */
 public final class CudaFusedOps {
   private final CudaBackend backend;
@@ -51,22 +52,18 @@ public final class CudaFusedOps {
     if (rows == 0) {
       return;
     }
-    backend.makeCurrent();
-    KernelArgs args = new KernelArgs(Kernel.SOFTMAX_XENT, cx.dtype()).ptr(cx.pointer())
-        .ptr(cl.pointer()).i64(rows).i64(classes).ptr(closs.pointer());
-    args = cg == null ? args.nullPtr() : args.ptr(cg.pointer());
-    args.scalar(gradScale).ptr(backend.indexErrorRecord());
-    backend.launch(args,
-        backend.geometry().blockPerItem(rows, LaunchGeometry.rowBlock(classes)), cx, cl, closs,
-        cg);
+    backend.launchFused("jg_softmax_xent", cx.dtype(),
+        backend.geometry().blockPerItem(rows, LaunchGeometry.rowBlock(classes)),
+        FusedKernels.softmaxCrossEntropyArgs(cx, cl, rows, classes, closs, cg, gradScale,
+            backend.indexErrorRecord()));
   }
 
   /**
-   * {@code out[r, c] = activation(x[r, c] + bias[c])} over {@code [rows, cols]}; a null
-   * activation adds the bias only. {@code out} may be {@code x}.
+   * {@code out[r, c] = activation(x[r, c] + bias[c])} over {@code [rows, cols]};
+   * {@link FusedActivation#IDENTITY} adds the bias only. {@code out} may be {@code x}.
    */
   public void biasActivation(DeviceBuffer x, DeviceBuffer bias, int rows, int cols,
-      UnaryOp activation, DeviceBuffer out) {
+      FusedActivation activation, DeviceBuffer out) {
     String p = "biasActivation";
     CudaBuffer cx = backend.own(p, "x", x);
     CudaBuffer cb = backend.own(p, "bias", bias);
@@ -83,11 +80,8 @@ public final class CudaFusedOps {
     if (n == 0) {
       return;
     }
-    backend.makeCurrent();
-    int act = activation == null ? OpCodes.IDENTITY : OpCodes.unary(activation);
-    backend.launch(new KernelArgs(Kernel.BIAS_ACT, cx.dtype()).ptr(cx.pointer())
-        .ptr(cb.pointer()).ptr(co.pointer()).i64(rows).i64(cols).i32(act),
-        backend.geometry().elementwise(n), cx, cb, co);
+    backend.launchFused("jg_bias_act", cx.dtype(), backend.geometry().elementwise(n),
+        FusedKernels.biasActivationArgs(cx, cb, co, rows, cols, activation));
   }
 
   /**
@@ -97,27 +91,16 @@ public final class CudaFusedOps {
    */
   public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
       double momentum, double weightDecay) {
+    CudaBackend.CONTRACT.sgdUpdate(param, grad, velocity);
     String p = "sgdUpdate";
     CudaBuffer cp = backend.own(p, "param", param);
     CudaBuffer cg = backend.own(p, "grad", grad);
     CudaBuffer cv = velocity == null ? null : backend.own(p, "velocity", velocity);
-    Checks.sameDType(p, "param", cp, "grad", cg);
-    Checks.length(p, "grad", cg, cp.length());
-    Checks.distinct(p, "param", cp, "grad", cg);
-    if (cv != null) {
-      Checks.sameDType(p, "param", cp, "velocity", cv);
-      Checks.length(p, "velocity", cv, cp.length());
-      Checks.distinct(p, "velocity", cv, "param", cp);
-      Checks.distinct(p, "velocity", cv, "grad", cg);
-    }
     long n = cp.length();
     if (n == 0) {
       return;
     }
-    backend.makeCurrent();
-    KernelArgs args = new KernelArgs(Kernel.SGD, cp.dtype()).ptr(cp.pointer()).ptr(cg.pointer());
-    args = cv == null ? args.nullPtr() : args.ptr(cv.pointer());
-    args.i64(n).scalar(lr).scalar(momentum).scalar(weightDecay);
-    backend.launch(args, backend.geometry().elementwise(n), cp, cg, cv);
+    backend.launchFused("jg_sgd", cp.dtype(), backend.geometry().elementwise(n),
+        FusedKernels.sgdArgs(cp, cg, cv, n, lr, momentum, weightDecay));
   }
 }

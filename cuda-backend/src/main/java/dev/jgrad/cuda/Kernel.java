@@ -4,8 +4,9 @@ import dev.jgrad.api.DType;
 import java.util.List;
 
 /**
- * Every kernel entry point in the committed PTX, with the module (PTX resource) that holds it and
- * its parameter list. {@link KernelArgs} refuses a launch whose arguments do not follow this list,
+ * Every primitive's kernel entry point in the committed PTX, with the module (PTX resource) that
+ * holds it and its parameter list. (Op kernels, the fused ones of {@code fused.ptx} included,
+ * run as the api's {@code PtxKernel}s instead: {@link FusedKernels}.) {@link KernelArgs} refuses a launch whose arguments do not follow this list,
  * and {@code KernelSignatureTest} checks the list against the {@code .entry} declarations in the
  * PTX, so a mismatch between Java and CUDA C fails a test on a machine without a GPU instead of
  * corrupting memory on one with a GPU.
@@ -30,13 +31,7 @@ enum Kernel {
       Param.I64, Param.PTR, Param.PTR),
   INDEX_ADD("layout", "jg_index_add", Param.PTR, Param.PTR, Param.I64, Param.PTR, Param.I64,
       Param.I64, Param.I64, Param.PTR),
-  ONE_HOT("layout", "jg_one_hot", Param.PTR, Param.I64, Param.I64, Param.PTR, Param.PTR),
-  SOFTMAX_XENT("fused", "jg_softmax_xent", Param.PTR, Param.PTR, Param.I64, Param.I64, Param.PTR,
-      Param.PTR, Param.SCALAR, Param.PTR),
-  BIAS_ACT("fused", "jg_bias_act", Param.PTR, Param.PTR, Param.PTR, Param.I64, Param.I64,
-      Param.I32),
-  SGD("fused", "jg_sgd", Param.PTR, Param.PTR, Param.PTR, Param.I64, Param.SCALAR, Param.SCALAR,
-      Param.SCALAR);
+  ONE_HOT("layout", "jg_one_hot", Param.PTR, Param.I64, Param.I64, Param.PTR, Param.PTR);
 
   /** The kinds of kernel parameter, as they appear in PTX. */
   enum Param {

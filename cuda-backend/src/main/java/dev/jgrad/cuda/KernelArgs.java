@@ -34,11 +34,6 @@ final class KernelArgs {
     return add(Kernel.Param.PTR, Pointer.to(pointer));
   }
 
-  /** A null device pointer, for the kernels' optional outputs. */
-  KernelArgs nullPtr() {
-    return add(Kernel.Param.PTR, Pointer.to(new long[] {0L}));
-  }
-
   KernelArgs i64(long value) {
     return add(Kernel.Param.I64, Pointer.to(new long[] {value}));
   }

@@ -79,9 +79,10 @@ final class PtxPluginLauncher {
   }
 
   /**
-   * The kernel parameters for {@code args}: buffers become device pointers, Integer an int, Long
-   * a long, Float a float, Double a float for FLOAT32 calls and a double otherwise (as the api's
-   * PtxKernel documents). Each must fit the PTX parameter at its position.
+   * The kernel parameters for {@code args}: buffers become device pointers (the backend's own
+   * {@link CUdeviceptr}s stay pointers; a null pointer is passed as {@code 0L}), Integer an int,
+   * Long a long, Float a float, Double a float for FLOAT32 calls and a double otherwise (as the
+   * api's PtxKernel documents). Each must fit the PTX parameter at its position.
    */
   static List<Pointer> convert(String entry, List<String> ptxTypes, List<Object> args,
       DType dtype, Function<DeviceBuffer, CUdeviceptr> pointerOf) {
@@ -98,6 +99,9 @@ final class PtxPluginLauncher {
       String kind;
       if (a instanceof DeviceBuffer b) {
         p = Pointer.to(pointerOf.apply(b));
+        kind = "64";
+      } else if (a instanceof CUdeviceptr d) { // the backend's own (its index-error record)
+        p = Pointer.to(d);
         kind = "64";
       } else if (a instanceof Integer v) {
         p = Pointer.to(new int[] {v});

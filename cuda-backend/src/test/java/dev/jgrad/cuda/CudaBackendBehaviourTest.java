@@ -16,6 +16,7 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.FusedActivation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -270,11 +271,11 @@ class CudaBackendBehaviourTest {
     int cols = 19;
     double[] x = random(dt, rows * cols, 1, -3, 3);
     double[] bias = random(dt, cols, 2, -1, 1);
-    for (UnaryOp act : new UnaryOp[] {null, UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.TANH}) {
+    for (FusedActivation act : FusedActivation.values()) {
       double[] want = new double[x.length];
       for (int i = 0; i < x.length; i++) {
         double v = GpuFixture.round(dt, new double[] {x[i] + bias[i % cols]})[0];
-        want[i] = act == null ? v : CudaPrimitivesTest.unaryRef(act, v);
+        want[i] = act.unaryOp() == null ? v : CudaPrimitivesTest.unaryRef(act.unaryOp(), v);
       }
       try (DeviceBuffer dx = upload(b, dt, x); DeviceBuffer db = upload(b, dt, bias);
           DeviceBuffer out = b.allocate(dt, x.length)) {

@@ -1,37 +1,18 @@
 package dev.jgrad.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jgrad.api.UnaryOp;
-import dev.jgrad.api.op.AttrKeys;
-import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The attribute of {@code jgrad::bias_activation} reaches the fused kernel as the right code
- * (the kernel itself is checked by KernelEmulationTest and, on a GPU, CudaBackendBehaviourTest
- * and the autograd backend-parity suite), and the module's fused kernels are registered under
- * the ops' names.
+ * The module's fused kernels are registered under the ops' names (their arguments are checked by
+ * FusedKernelsTest; the kernels themselves by KernelEmulationTest and, on a GPU,
+ * CudaBackendBehaviourTest and the backend-parity suite).
  */
 class CudaBiasActivationKernelsTest {
-  @Test
-  void eachFusedActivationMapsToItsKernelCode() {
-    assertNull(unaryOp("identity"), "identity adds the bias only");
-    assertEquals(UnaryOp.RELU, unaryOp("relu"));
-    assertEquals(UnaryOp.SIGMOID, unaryOp("sigmoid"));
-    assertEquals(UnaryOp.TANH, unaryOp("tanh"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> unaryOp("exp"));
-    assertTrue(e.getMessage().contains("jgrad::bias_activation")
-        && e.getMessage().contains("'exp'"), e.getMessage());
-  }
-
   @Test
   void theServiceFileRegistersTheFusedKernelsUnderTheOpsNames() {
     OpRegistry r = new OpRegistry();
@@ -41,9 +22,5 @@ class CudaBiasActivationKernelsTest {
         OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD)) {
       assertEquals(List.of(CudaBackend.NAME), r.backendsWithKernel(op), op);
     }
-  }
-
-  private static UnaryOp unaryOp(String activation) {
-    return CudaBiasActivationKernels.unaryOp(Attrs.of(AttrKeys.ACTIVATION, activation));
   }
 }

@@ -14,8 +14,7 @@ class KernelArgsTest {
   @Test
   void acceptsTheDeclaredArguments() {
     assertNotNull(new KernelArgs(Kernel.UNARY, DType.FLOAT32).ptr(p).ptr(p).i64(10).i32(1).build());
-    assertNotNull(new KernelArgs(Kernel.SGD, DType.FLOAT64).ptr(p).ptr(p).nullPtr().i64(3)
-        .scalar(0.1).scalar(0.9).scalar(0).build());
+    assertNotNull(new KernelArgs(Kernel.FILL, DType.FLOAT64).ptr(p).i64(3).scalar(0.1).build());
     assertNotNull(new KernelArgs(Kernel.BINARY_BCAST, DType.FLOAT32).ptr(p).ptr(p).ptr(p).i64(1)
         .i32(0).bcast(new byte[BroadcastPlan.STRUCT_BYTES]).build());
   }

@@ -1,0 +1,66 @@
+package dev.jgrad.cuda;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.op.FusedActivation;
+import dev.jgrad.api.op.PtxKernel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * The built-in fused kernels of {@code fused.ptx}, launched the way plugins' PTX kernels are (the
+ * api's {@link PtxKernel}, through {@link PtxPluginLauncher}): one path for every op kernel on
+ * the GPU, with each launch's arguments checked against the entry's parameters in the PTX. Each
+ * kernel's argument list is built here, once, for both the registered op kernel and
+ * {@link CudaFusedOps}; {@code FusedKernelsTest} checks every list against the PTX without a GPU.
+ */
+final class FusedKernels {
+  /** The text of {@code fused.ptx}: grid-stride kernels, so any 1-D grid covers the work. */
+  static final String PTX = new String(NativeResources.read("fused.ptx"), StandardCharsets.UTF_8);
+
+  private FusedKernels() {}
+
+  /** "jg_bias_act_f32" for ("jg_bias_act", FLOAT32). */
+  static String entry(String base, DType dtype) {
+    return base + (dtype == DType.FLOAT32 ? "_f32" : "_f64");
+  }
+
+  /** {@code jgrad::bias_activation}'s CUDA kernel, registered like a plugin's PtxKernel. */
+  static PtxKernel biasActivation() {
+    return PtxKernel.builder(PTX)
+        .entry(DType.FLOAT32, entry("jg_bias_act", DType.FLOAT32))
+        .entry(DType.FLOAT64, entry("jg_bias_act", DType.FLOAT64))
+        .elementwise()
+        .args(c -> biasActivationArgs(c.input(0), c.input(1), c.output(),
+            c.inputSpec(0).shape().dim(0), c.inputSpec(0).shape().dim(1),
+            FusedActivation.of(c.attrs())))
+        .build();
+  }
+
+  /** {@code out[r, c] = act(x[r, c] + bias[c])} over {@code [rows, cols]}. */
+  static List<Object> biasActivationArgs(DeviceBuffer x, DeviceBuffer bias, DeviceBuffer out,
+      long rows, long cols, FusedActivation activation) {
+    int code = activation.unaryOp() == null ? OpCodes.IDENTITY
+        : OpCodes.unary(activation.unaryOp());
+    return List.of(x, bias, out, rows, cols, code);
+  }
+
+  /**
+   * Per-row loss (and, if {@code grad} is not null, the scaled gradient on the logits); a bad
+   * label is written to the backend's {@code errorRecord}.
+   */
+  static List<Object> softmaxCrossEntropyArgs(DeviceBuffer logits, DeviceBuffer labels, long rows,
+      long classes, DeviceBuffer loss, DeviceBuffer grad, double gradScale,
+      CUdeviceptr errorRecord) {
+    return List.of(logits, labels, rows, classes, loss, grad == null ? (Object) 0L : grad,
+        gradScale, errorRecord);
+  }
+
+  /** The SGD step in place; without momentum, velocity is the null pointer. */
+  static List<Object> sgdArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
+      long n, double lr, double momentum, double weightDecay) {
+    return List.of(param, grad, velocity == null ? (Object) 0L : velocity, n, lr, momentum,
+        weightDecay);
+  }
+}

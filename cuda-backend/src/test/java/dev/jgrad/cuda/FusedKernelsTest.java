@@ -1,0 +1,97 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.UnaryOp;
+import dev.jgrad.api.op.AttrKeys;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.FusedActivation;
+import dev.jgrad.api.op.KernelCall;
+import dev.jgrad.api.op.OpNames;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.api.op.PtxKernel;
+import dev.jgrad.api.op.TensorSpec;
+import java.util.List;
+import java.util.Map;
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused kernels' argument lists against their entries in {@code fused.ptx}, through the same
+ * conversion and check every plugin PTX launch gets: the Java/CUDA ABI check of the op kernels,
+ * without a GPU.
+ */
+class FusedKernelsTest {
+  private static final Map<String, List<String>> SIGNATURES =
+      PtxSignature.parse(FusedKernels.PTX);
+
+  private static DeviceBuffer buffer(DType dtype) {
+    return new CudaBuffer(new Object(), dtype, 0, null, null); // plain Java until launched
+  }
+
+  private static void assertFits(String base, DType dtype, List<Object> args) {
+    String entry = FusedKernels.entry(base, dtype);
+    List<String> types = SIGNATURES.get(entry);
+    assertNotNull(types, entry + " is missing from fused.ptx");
+    assertEquals(types.size(), PtxPluginLauncher.convert(entry, types, args, dtype,
+        b -> new CUdeviceptr()).size(), entry);
+  }
+
+  @Test
+  void everyFusedLaunchFitsItsEntryInBothDtypes() {
+    for (DType dt : DType.values()) {
+      DeviceBuffer b = buffer(dt);
+      assertFits("jg_softmax_xent", dt, FusedKernels.softmaxCrossEntropyArgs(b, b, 3, 4, b, b,
+          0.25, new CUdeviceptr()));
+      assertFits("jg_softmax_xent", dt, FusedKernels.softmaxCrossEntropyArgs(b, b, 3, 4, b, null,
+          0, new CUdeviceptr()));
+      assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, 0.1, 0.9, 1e-4));
+      assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
+      for (FusedActivation act : FusedActivation.values()) {
+        assertFits("jg_bias_act", dt, FusedKernels.biasActivationArgs(b, b, b, 2, 3, act));
+      }
+    }
+  }
+
+  @Test
+  void fusedPtxIsAsLoadableAsThePrimitives() {
+    assertTrue(FusedKernels.PTX.contains("\n.version 8.0\n"),
+        "fused.ptx must declare .version 8.0");
+    assertTrue(FusedKernels.PTX.contains("\n.target sm_75\n"), "fused.ptx must target sm_75");
+    assertEquals(6, SIGNATURES.size(),
+        "every entry of fused.ptx has a launch: " + SIGNATURES.keySet());
+  }
+
+  @Test
+  void eachActivationReachesTheKernelAsItsCode() {
+    DeviceBuffer b = buffer(DType.FLOAT32);
+    assertEquals(OpCodes.IDENTITY,
+        FusedKernels.biasActivationArgs(b, b, b, 1, 1, FusedActivation.IDENTITY).get(5));
+    for (UnaryOp op : List.of(UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.TANH)) {
+      FusedActivation act = FusedActivation.parse(op.name().toLowerCase(java.util.Locale.ROOT));
+      assertEquals(OpCodes.unary(op), FusedKernels.biasActivationArgs(b, b, b, 1, 1, act).get(5));
+    }
+  }
+
+  @Test
+  void biasActivationIsRegisteredAsAPtxKernelLikeAPlugin() {
+    OpRegistry r = new OpRegistry();
+    r.loadProviders(getClass().getClassLoader());
+    PtxKernel k =
+        (PtxKernel) r.findKernel(OpNames.BIAS_ACTIVATION, CudaBackend.NAME).orElseThrow();
+    DeviceBuffer x = buffer(DType.FLOAT64);
+    Shape s = Shape.of(5, 3);
+    KernelCall call = new KernelCall(null, List.of(x, x),
+        List.of(new TensorSpec(s, DType.FLOAT64), new TensorSpec(Shape.of(3), DType.FLOAT64)),
+        Attrs.of(AttrKeys.ACTIVATION, "tanh"), x, new TensorSpec(s, DType.FLOAT64));
+    List<Object> args = k.args(call);
+    assertEquals(List.of(x, x, x, 5L, 3L, OpCodes.unary(UnaryOp.TANH)), args);
+    assertFits("jg_bias_act", DType.FLOAT64, args);
+    assertEquals(FusedKernels.entry("jg_bias_act", DType.FLOAT64), k.entry(DType.FLOAT64));
+  }
+}
