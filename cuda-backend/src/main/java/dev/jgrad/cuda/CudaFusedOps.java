@@ -103,12 +103,13 @@ public final class CudaFusedOps {
     CudaBuffer cv = velocity == null ? null : backend.own(p, "velocity", velocity);
     Checks.sameDType(p, "param", cp, "grad", cg);
     Checks.length(p, "grad", cg, cp.length());
-    Checks.distinct(p, "param", cp, "grad", cg);
+    // As the contract says: grad may be param (or velocity), since each thread reads its
+    // element of grad before writing; velocity is written and then read as the step, so it
+    // must not be param.
     if (cv != null) {
       Checks.sameDType(p, "param", cp, "velocity", cv);
       Checks.length(p, "velocity", cv, cp.length());
       Checks.distinct(p, "velocity", cv, "param", cp);
-      Checks.distinct(p, "velocity", cv, "grad", cg);
     }
     long n = cp.length();
     if (n == 0) {
