@@ -218,7 +218,7 @@ else
 fi
 
 # ---- 6. every op, activation, loss and FLOAT64 gradient against the CPU; the plugin's PTX ----
-junit junit-parity 170 dev.jgrad.autograd.BackendParityTest dev.jgrad.examples.swish.SwishTest
+junit junit-parity 170 dev.jgrad.cuda.BackendParityTest dev.jgrad.examples.swish.SwishTest
 
 # ---- the end --------------------------------------------------------------------------------
 crashes=$(ls "$W"/hs_err_*.log 2>/dev/null)

@@ -70,8 +70,10 @@ cp testkit/target/jgrad-testkit-*.jar examples/swish-plugin/target/jgrad-example
 for m in cuda-backend autograd examples/swish-plugin; do
   jar cf "$ST/test-lib/tests-$(basename $m).jar" -C "$m/target/test-classes" .
 done
-unzip -l "$ST/test-lib/tests-cuda-backend.jar" | grep -q 'dev/jgrad/cuda/CudaPrimitivesTest.class' \
-  || die "the cuda-backend test classes lack CudaPrimitivesTest"
+for t in CudaPrimitivesTest BackendParityTest; do # the classes device-check.sh selects
+  unzip -l "$ST/test-lib/tests-cuda-backend.jar" | grep -q "dev/jgrad/cuda/$t.class" \
+    || die "the cuda-backend test classes lack $t"
+done
 "$JDK/bin/javac" --release 17 -d "$ST/bench" -cp "$ST/lib/*" bench/gpu/GpuTrainBench.java
 
 echo "pack.sh: jlink"

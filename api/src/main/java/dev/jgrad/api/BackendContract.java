@@ -131,7 +131,8 @@ public final class BackendContract {
     Objects.requireNonNull(aShape, () -> ArgumentChecks.where(b, p) + "aShape is null");
     Objects.requireNonNull(bShape, () -> ArgumentChecks.where(b, p) + "bShape is null");
     Objects.requireNonNull(outShape, () -> ArgumentChecks.where(b, p) + "outShape is null");
-    Shape expected = Shape.broadcast(aShape, bShape, p);
+    // Shape's message starts "<op>: "; naming the backend too makes it the contract's prefix
+    Shape expected = Shape.broadcast(aShape, bShape, p + " on the " + b + " backend");
     if (!expected.equals(outShape)) {
       throw new IllegalArgumentException(ArgumentChecks.where(b, p) + "outShape must be the "
           + "broadcast of " + aShape + " and " + bShape + ", which is " + expected + ", but is "

@@ -73,6 +73,14 @@ class BackendContractTest {
   }
 
   @Test
+  void shapesThatDoNotBroadcastAreNamedWithThePrefix() {
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.binary(BinaryOp.MUL, f32(4), Shape.of(2, 2), f32(3), Shape.of(3), f32(6),
+            Shape.of(2, 3)))
+        .startsWith("binary(MUL) on the fake backend: shapes [2, 2] and [3] cannot be broadcast"));
+  }
+
+  @Test
   void lengthMismatchNamesExpectedAndActual() {
     assertEquals("unary(EXP) on the fake backend: out must have length 6 but has length 5",
         message(IllegalArgumentException.class, () -> C.unary(UnaryOp.EXP, f32(6), f32(5))));

@@ -15,13 +15,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every op, activation and loss against central differences, on several shapes, in FLOAT64. */
-class GradCheckOpsTest {
+/**
+ * Every op, activation and loss against central differences, on several shapes, in FLOAT64. Its
+ * cases are public for the CUDA backend's parity test (cuda-backend's BackendParityTest, through
+ * this module's test jar).
+ */
+public class GradCheckOpsTest {
 
   /** How to draw an input: any real, positive (log, sqrt), or off the kinks at 0 (relu, step). */
-  enum Range { ANY, POSITIVE, OFF_KINK, PROBABILITY, ONE_HOT, LABEL01 }
+  public enum Range { ANY, POSITIVE, OFF_KINK, PROBABILITY, ONE_HOT, LABEL01 }
 
-  record Case(String name, Function<List<Tensor>, Tensor> f, Range range, int[]... shapes) {
+  public record Case(String name, Function<List<Tensor>, Tensor> f, Range range, int[]... shapes) {
     @Override
     public String toString() {
       StringBuilder sb = new StringBuilder(name);
@@ -36,7 +40,7 @@ class GradCheckOpsTest {
     return d;
   }
 
-  static Stream<Arguments> cases() {
+  public static Stream<Arguments> cases() {
     List<Case> c = new ArrayList<>();
     for (int[][] shapes : new int[][][] {
         {s(3), s(3)}, {s(2, 3), s(2, 3)}, {s(2, 3), s(3)}, {s(4, 1), s(1, 5)}, {s(2, 3, 4), s(3, 1)},
@@ -153,7 +157,7 @@ class GradCheckOpsTest {
     assertTrue(r.passed(), c + ": " + r);
   }
 
-  static double[] draw(Random rnd, Range range, int[] shape) {
+  public static double[] draw(Random rnd, Range range, int[] shape) {
     int n = 1;
     for (int d : shape) {
       n *= d;

@@ -74,7 +74,7 @@ class SparseMatmulTest {
         double s = 0;
         double mag = 0;
         for (int p = 0; p < k; p++) {
-          double t = MatmulTest.at(a, transA, m, k, i, p) * b[p * n + j];
+          double t = (transA ? a[p * m + i] : a[i * k + p]) * b[p * n + j]; // a: [k, m] if transA
           s += t;
           mag += Math.abs(t);
         }

@@ -1,6 +1,6 @@
 package dev.jgrad.testkit;
 
-/** The outcome of one check of the {@link OpTestKit}. */
+/** The outcome of one check of the {@link OpTestKit} or the {@link BackendTestKit}. */
 public record CheckResult(String check, Status status, String detail) {
   /** Passed, failed, or could not run here (say, no GPU): a skip is never counted as a pass. */
   public enum Status { PASSED, FAILED, SKIPPED }

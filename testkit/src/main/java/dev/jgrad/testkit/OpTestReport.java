@@ -3,21 +3,9 @@ package dev.jgrad.testkit;
 import java.util.List;
 
 /** Every check the {@link OpTestKit} ran on one op, with what passed, failed and was skipped. */
-public record OpTestReport(String op, List<CheckResult> results) {
+public record OpTestReport(String op, List<CheckResult> results) implements KitReport {
   public OpTestReport {
     results = List.copyOf(results);
-  }
-
-  public List<CheckResult> failures() {
-    return results.stream().filter(r -> r.status() == CheckResult.Status.FAILED).toList();
-  }
-
-  public List<CheckResult> skipped() {
-    return results.stream().filter(r -> r.status() == CheckResult.Status.SKIPPED).toList();
-  }
-
-  public boolean passed() {
-    return failures().isEmpty();
   }
 
   /** Throws an {@link AssertionError} listing every failed check; returns this report otherwise. */

@@ -1,4 +1,4 @@
-package dev.jgrad.autograd;
+package dev.jgrad.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.jgrad.autograd;
+package dev.jgrad.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,9 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.GpuRequirement;
+import dev.jgrad.autograd.GradCheck;
+import dev.jgrad.autograd.GradCheckOpsTest;
+import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,10 +20,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every op, activation and loss of {@link GradCheckOpsTest} on every available backend besides
- * the CPU (the CUDA backend on a GPU machine): FLOAT32 results against the CPU backend's (relative
- * 1e-5 elementwise, 1e-4 for reductions, products and losses) and the FLOAT64 gradient check run
- * on that backend. Without such a backend every case is reported as skipped, with the reason.
+ * Every op, activation and loss of autograd's {@link GradCheckOpsTest} on every available backend
+ * besides the CPU (the CUDA backend on a GPU machine): FLOAT32 results against the CPU backend's
+ * (relative 1e-5 elementwise, 1e-4 for reductions, products and losses) and the FLOAT64 gradient
+ * check run on that backend. Without such a backend every case is reported as skipped, with the
+ * reason. It lives here, not in autograd, so that autograd's tests need no GPU backend.
  */
 class BackendParityTest {
   private static final List<Backend> OTHERS = new ArrayList<>();

@@ -1,0 +1,61 @@
+package dev.jgrad.testkit;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The buffers of one check, on the backend under test, closed together when the check ends so
+ * that a device backend's memory stays flat however many checks run.
+ */
+final class Buffers implements AutoCloseable {
+  private final Backend backend;
+  private final List<DeviceBuffer> owned = new ArrayList<>();
+
+  Buffers(Backend backend) {
+    this.backend = backend;
+  }
+
+  /** A buffer of {@code dtype} holding {@code values} (rounded to float for FLOAT32). */
+  DeviceBuffer upload(DType dtype, double... values) {
+    if (dtype == DType.FLOAT64) {
+      return keep(backend.upload(values.clone()));
+    }
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return keep(backend.upload(f));
+  }
+
+  DeviceBuffer allocate(DType dtype, long length) {
+    return keep(backend.allocate(dtype, length));
+  }
+
+  /** A buffer whose every element is {@code value}: stale contents a primitive must overwrite. */
+  DeviceBuffer filled(DType dtype, long length, double value) {
+    DeviceBuffer b = allocate(dtype, length);
+    backend.fill(b, value);
+    return b;
+  }
+
+  /** The buffer's contents, as doubles. */
+  double[] read(DeviceBuffer buffer) {
+    double[] out = new double[Math.toIntExact(buffer.length())];
+    backend.download(buffer, out);
+    return out;
+  }
+
+  <T extends DeviceBuffer> T keep(T buffer) {
+    owned.add(buffer);
+    return buffer;
+  }
+
+  @Override
+  public void close() {
+    owned.forEach(DeviceBuffer::close); // closing twice is harmless, so closed ones may be here
+    owned.clear();
+  }
+}

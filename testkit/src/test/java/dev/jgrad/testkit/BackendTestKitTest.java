@@ -1,0 +1,155 @@
+package dev.jgrad.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.UnaryOp;
+import dev.jgrad.cpu.CpuBackend;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/** The kit catches what a faulty backend gets wrong, and says so check by check. */
+class BackendTestKitTest {
+  /** What a fault may do instead of, or around, the CPU's own call. */
+  private interface Fault {
+    /** The result of the call, or {@link #DELEGATE} to let the CPU answer it. */
+    Object apply(CpuBackend cpu, Method method, Object[] args) throws Throwable;
+  }
+
+  private static final Object DELEGATE = new Object();
+
+  /**
+   * The CPU backend behind the {@link Backend} interface only (so without FusedSgd), with one
+   * fault: what the kit is for is finding such a thing.
+   */
+  private static Backend faulty(Fault fault) {
+    CpuBackend cpu = new CpuBackend();
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+          Object result = fault.apply(cpu, method, args);
+          if (result != DELEGATE) {
+            return result;
+          }
+          try {
+            return method.invoke(cpu, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private static List<String> failed(BackendTestReport report) {
+    return report.failures().stream().map(CheckResult::check).toList();
+  }
+
+  @Test
+  void aWrongResultFailsItsCheckOnlyAndAssertPassedListsIt() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("unary") && args[0] == UnaryOp.TANH) {
+        cpu.unary(UnaryOp.TANH, (DeviceBuffer) args[1], (DeviceBuffer) args[2]);
+        cpu.scalar(BinaryOp.MUL, (DeviceBuffer) args[2], 1.001, (DeviceBuffer) args[2]);
+        return null;
+      }
+      return DELEGATE;
+    })).only(n -> n.contains("unary")).run();
+    assertEquals(List.of("unary(TANH) FLOAT32", "in place unary(TANH) FLOAT32",
+        "unary(TANH) FLOAT64", "in place unary(TANH) FLOAT64", "special values unary(TANH) FLOAT32",
+        "special values unary(TANH) FLOAT64"), failed(report));
+    AssertionError e = assertThrows(AssertionError.class, report::assertPassed);
+    assertTrue(e.getMessage().contains("the cpu backend failed 6 of "), e.getMessage());
+    assertTrue(e.getMessage().contains("elements differ beyond 1.0E-5 relative"), e.getMessage());
+  }
+
+  @Test
+  void aBackendWithoutFusedSgdHasItsSgdChecksSkippedNotPassed() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> DELEGATE))
+        .only(n -> n.contains("sgdUpdate")).run().assertPassed();
+    assertEquals(List.of("sgdUpdate", "rejects sgdUpdate"),
+        report.skipped().stream().map(CheckResult::check).toList());
+    assertTrue(report.skipped().get(0).detail().contains("does not implement FusedSgd"));
+  }
+
+  @Test
+  void writingBeforeABadIndexIsFailedAndSoIsAMessageWithoutThePrefix() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("indexSelect")) {
+        cpu.fill((DeviceBuffer) args[5], 0); // written before the indices are read
+      }
+      if (m.getName().equals("transpose")) {
+        try {
+          return m.invoke(cpu, args);
+        } catch (InvocationTargetException e) {
+          throw new IllegalArgumentException("bad transpose"); // the contract's words lost
+        }
+      }
+      return DELEGATE;
+    })).only(n -> n.contains("indexSelect") || n.contains("transpose")).run();
+    List<String> failed = failed(report);
+    assertTrue(failed.contains("rejects indexSelect: index 3 FLOAT32"), failed.toString());
+    assertTrue(failed.contains("rejects indexSelect: index 0.5 FLOAT64"), failed.toString());
+    assertTrue(failed.contains("rejects transpose: out = x"), failed.toString());
+    assertFalse(failed.contains("indexSelect FLOAT32"), "good indices still pass");
+    String detail = report.failures().stream()
+        .filter(r -> r.check().equals("rejects transpose: out = x")).findFirst().orElseThrow()
+        .detail();
+    assertTrue(detail.contains("does not start with \"transpose on the cpu backend: \""), detail);
+  }
+
+  /**
+   * A backend that holds the errors {@code deferred} accepts, thrown by the calls named
+   * {@code methods}, back until the next synchronize(), as an asynchronous backend does.
+   */
+  private static Backend deferring(List<String> methods, Predicate<Throwable> deferred) {
+    RuntimeException[] pending = new RuntimeException[1];
+    return faulty((cpu, m, args) -> {
+      if (m.getName().equals("synchronize") && pending[0] != null) {
+        RuntimeException e = pending[0];
+        pending[0] = null;
+        throw e;
+      }
+      if (!methods.contains(m.getName())) {
+        return DELEGATE;
+      }
+      try {
+        m.invoke(cpu, args);
+      } catch (InvocationTargetException e) {
+        if (!deferred.test(e.getCause())) {
+          throw e.getCause();
+        }
+        pending[0] = (RuntimeException) e.getCause();
+      }
+      return null;
+    });
+  }
+
+  /** Bad index values reported at the next synchronisation, as the CUDA backend does. */
+  @Test
+  void anAsynchronousBackendMayReportBadIndicesAtTheNextSynchronisation() {
+    BackendTestReport report = BackendTestKit.of(deferring(
+        List.of("indexSelect", "indexAdd", "oneHot"), e -> e instanceof IndexOutOfBoundsException
+            || e.getMessage().contains("not a whole number"))) // argument errors come at once
+        .only(n -> n.contains("index") || n.contains("oneHot")).run().assertPassed();
+    String detail = report.results().stream()
+        .filter(r -> r.check().equals("rejects oneHot: index 100 FLOAT64")).findFirst()
+        .orElseThrow().detail();
+    assertTrue(detail.startsWith("IndexOutOfBoundsException at synchronize()"), detail);
+  }
+
+  @Test
+  void anArgumentErrorDeferredToSynchronizeFails() {
+    BackendTestReport report = BackendTestKit.of(deferring(List.of("reduce"), e -> true))
+        .only(n -> n.startsWith("rejects reduce")).run();
+    CheckResult r = report.failures().stream()
+        .filter(f -> f.check().equals("rejects reduce: out = x")).findFirst().orElseThrow();
+    assertTrue(r.detail().contains("must be thrown by the call"), r.detail());
+  }
+}
