@@ -52,6 +52,11 @@ public final class CpuBuffer implements HostBuffer {
     return new CpuBuffer(pooled != null ? (double[]) pooled : new double[length]);
   }
 
+  /** The loops for this buffer's dtype. */
+  DTypeKernels kernels() {
+    return DTypeKernels.of(dtype);
+  }
+
   @Override
   public DType dtype() {
     return dtype;
