@@ -43,8 +43,8 @@ final class ArrayPool {
 
   /** Keeps {@code array} for reuse if the pool has room. */
   synchronized void give(Object array) {
-    DType dtype = array instanceof float[] ? DType.FLOAT32 : DType.FLOAT64;
-    int length = array instanceof float[] ? ((float[]) array).length : ((double[]) array).length;
+    DType dtype = DTypeKernels.ofArray(array).dtype();
+    int length = java.lang.reflect.Array.getLength(array);
     long bytes = (long) length * dtype.byteSize();
     if (length == 0 || pooledBytes + bytes > limitBytes) {
       return;

@@ -12,7 +12,6 @@ import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -72,18 +71,10 @@ public final class CpuBackend implements Backend, FusedSgd {
     Object storage = s.array();
     if (storage.getClass() == dst.getClass()) {
       System.arraycopy(storage, 0, dst, 0, hostLength);
-    } else if (dst instanceof float[]) {
-      double[] from = (double[]) storage;
-      float[] to = (float[]) dst;
-      for (int i = 0; i < hostLength; i++) {
-        to[i] = (float) from[i];
-      }
-    } else {
-      float[] from = (float[]) storage;
-      double[] to = (double[]) dst;
-      for (int i = 0; i < hostLength; i++) {
-        to[i] = from[i];
-      }
+    } else if (dst instanceof double[] d) { // FLOAT32 storage, widened
+      s.kernels().toDoubles(storage, 0, d, hostLength);
+    } else { // FLOAT64 storage, rounded to float
+      DTypeKernels.of(DType.FLOAT32).fromDoubles((double[]) storage, dst, 0, hostLength);
     }
   }
 
@@ -100,11 +91,7 @@ public final class CpuBackend implements Backend, FusedSgd {
   public void fill(DeviceBuffer dst, double value) {
     CONTRACT.fill(dst);
     CpuBuffer d = cpu("fill", "dst", dst);
-    if (d.dtype() == DType.FLOAT32) {
-      Arrays.fill(d.floats(), (float) value);
-    } else {
-      Arrays.fill(d.doubles(), value);
-    }
+    d.kernels().fill(d.array(), value);
   }
 
   @Override

@@ -13,43 +13,40 @@ import dev.jgrad.api.HostBuffer;
 public final class CpuBuffer implements HostBuffer {
   private final DType dtype;
   private final int length;
-  private float[] floats;
-  private double[] doubles;
+  /** {@code float[]} or {@code double[]} as the dtype says; null once closed. */
+  private Object storage;
   /**
    * The nonzeros listed ahead for products ({@link CpuBackend#prepareOperand}); dropped by every
    * accessor that hands out the array for writing, so they never describe stale contents.
    */
   private SparseOperand sparse;
 
-  private CpuBuffer(float[] floats) {
-    this.dtype = DType.FLOAT32;
-    this.length = floats.length;
-    this.floats = floats;
-  }
-
-  private CpuBuffer(double[] doubles) {
-    this.dtype = DType.FLOAT64;
-    this.length = doubles.length;
-    this.doubles = doubles;
+  private CpuBuffer(DType dtype, Object storage, int length) {
+    this.dtype = dtype;
+    this.length = length;
+    this.storage = storage;
   }
 
   /** Wraps {@code data} without copying; the buffer owns it from now on. */
   static CpuBuffer wrap(float[] data) {
-    return new CpuBuffer(data);
+    return new CpuBuffer(DType.FLOAT32, data, data.length);
   }
 
   /** Wraps {@code data} without copying; the buffer owns it from now on. */
   static CpuBuffer wrap(double[] data) {
-    return new CpuBuffer(data);
+    return new CpuBuffer(DType.FLOAT64, data, data.length);
   }
 
   /** A buffer with undefined contents: a pooled array when one fits, else a new one. */
   static CpuBuffer allocate(DType dtype, int length) {
     Object pooled = ArrayPool.SHARED.take(dtype, length);
-    if (dtype == DType.FLOAT32) {
-      return new CpuBuffer(pooled != null ? (float[]) pooled : new float[length]);
-    }
-    return new CpuBuffer(pooled != null ? (double[]) pooled : new double[length]);
+    return new CpuBuffer(dtype,
+        pooled != null ? pooled : DTypeKernels.of(dtype).newArray(length), length);
+  }
+
+  /** The loops for this buffer's dtype. */
+  DTypeKernels kernels() {
+    return DTypeKernels.of(dtype);
   }
 
   @Override
@@ -74,15 +71,14 @@ public final class CpuBuffer implements HostBuffer {
 
   @Override
   public boolean isClosed() {
-    return floats == null && doubles == null;
+    return storage == null;
   }
 
-  /** Gives the array back to the {@link ArrayPool} once, drops any nonzero lists; later: nothing. */
+  /** Gives the array to the {@link ArrayPool} once, drops any nonzero lists; later: nothing. */
   @Override
   public void close() {
-    Object array = floats != null ? floats : doubles;
-    floats = null;
-    doubles = null;
+    Object array = storage;
+    storage = null;
     sparse = null;
     if (array != null) {
       ArrayPool.SHARED.give(array);
@@ -91,20 +87,26 @@ public final class CpuBuffer implements HostBuffer {
 
   /** The FLOAT32 storage, which the caller may write; the caller has checked the dtype. */
   float[] floats() {
-    if (floats == null) {
-      throw closedOrWrongType(DType.FLOAT32);
-    }
-    dropLists();
-    return floats;
+    return (float[]) storageOf(DType.FLOAT32);
   }
 
   /** The FLOAT64 storage, which the caller may write; the caller has checked the dtype. */
   double[] doubles() {
-    if (doubles == null) {
-      throw closedOrWrongType(DType.FLOAT64);
+    return (double[]) storageOf(DType.FLOAT64);
+  }
+
+  /** The storage array whatever the dtype, for dtype-agnostic copies with System.arraycopy. */
+  Object array() {
+    return storageOf(dtype);
+  }
+
+  /** The storage, which the caller may write, if it holds {@code wanted}. */
+  private Object storageOf(DType wanted) {
+    if (storage == null || dtype != wanted) {
+      throw closedOrWrongType(wanted);
     }
     dropLists();
-    return doubles;
+    return storage;
   }
 
   /** Forgets the nonzero lists: the array is being handed out, and its taker may write it. */
@@ -119,11 +121,10 @@ public final class CpuBuffer implements HostBuffer {
    * keeps the nonzeros listed ahead ({@link #sparseOperand}).
    */
   Object productOperand() {
-    Object array = dtype == DType.FLOAT32 ? floats : doubles;
-    if (array == null) {
+    if (storage == null) {
       throw closedOrWrongType(dtype);
     }
-    return array;
+    return storage;
   }
 
   /** The nonzeros listed ahead, or null: none were, or the array has been handed out since. */
@@ -144,11 +145,6 @@ public final class CpuBuffer implements HostBuffer {
   @Override
   public double[] doubleArray() {
     return doubles();
-  }
-
-  /** The storage array whatever the dtype, for dtype-agnostic copies with System.arraycopy. */
-  Object array() {
-    return dtype == DType.FLOAT32 ? floats() : doubles();
   }
 
   private RuntimeException closedOrWrongType(DType wanted) {

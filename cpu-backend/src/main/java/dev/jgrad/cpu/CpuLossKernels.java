@@ -29,9 +29,9 @@ public final class CpuLossKernels implements OpProvider {
   private static void softmaxCrossEntropy(KernelCall c) {
     Rows rows = Rows.of(c);
     CpuBuffer out = (CpuBuffer) c.output();
-    if (rows.xf != null && NativeCpu.available()) {
+    if (rows.x instanceof float[] xf && NativeCpu.available()) {
       double[] total = new double[1];
-      int status = NativeCpu.softmaxCrossEntropyLoss(rows.n, rows.k, rows.xf, rows.labels,
+      int status = NativeCpu.softmaxCrossEntropyLoss(rows.n, rows.k, xf, rows.labels,
           new float[rows.n * rows.k], total);
       if (status != NativeCpu.NOT_FINITE) {
         NativeCpu.check(status, "softmax cross-entropy");
@@ -40,31 +40,31 @@ public final class CpuLossKernels implements OpProvider {
       }
     }
     double total = 0;
+    double[] row = new double[rows.k];
     for (int r = 0; r < rows.n; r++) {
-      int base = r * rows.k;
-      double max = rows.max(base);
-      double sum = rows.sumExp(base, max);
-      total += Math.log(sum) + max - rows.x(base + rows.labels[r]);
+      rows.read(r, row);
+      double max = max(row);
+      double sum = 0;
+      for (double v : row) {
+        sum += Math.exp(v - max);
+      }
+      total += Math.log(sum) + max - row[rows.labels[r]];
     }
-    if (out.dtype() == dev.jgrad.api.DType.FLOAT32) {
-      out.floats()[0] = (float) (total / rows.n);
-    } else {
-      out.doubles()[0] = total / rows.n;
-    }
+    out.kernels().set(out.array(), 0, total / rows.n);
   }
 
   /** (softmax(x[r]) - onehot(label[r])) * g / rows. */
   private static void softmaxCrossEntropyGrad(KernelCall c) {
     Rows rows = Rows.of(c);
     CpuBuffer gBuf = Checks.cpu("softmax_cross_entropy_labels_grad", "gradient", c.input(2));
-    double g = gBuf.dtype() == dev.jgrad.api.DType.FLOAT32 ? gBuf.floats()[0] : gBuf.doubles()[0];
+    double g = gBuf.kernels().get(gBuf.array(), 0);
     double scale = g / rows.n;
     CpuBuffer out = (CpuBuffer) c.output();
     Checks.length(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, "output", out, (long) rows.n * rows.k);
-    float[] of = out.dtype() == dev.jgrad.api.DType.FLOAT32 ? out.floats() : null;
-    double[] od = of == null ? out.doubles() : null;
-    if (rows.xf != null && of != null && NativeCpu.available()) {
-      int status = NativeCpu.softmaxCrossEntropyGrad(rows.n, rows.k, rows.xf, rows.labels,
+    Object outArray = out.array();
+    if (rows.x instanceof float[] xf && outArray instanceof float[] of
+        && NativeCpu.available()) {
+      int status = NativeCpu.softmaxCrossEntropyGrad(rows.n, rows.k, xf, rows.labels,
           (float) scale, of);
       if (status != NativeCpu.NOT_FINITE) {
         NativeCpu.check(status, "softmax cross-entropy gradient");
@@ -73,40 +73,51 @@ public final class CpuLossKernels implements OpProvider {
     }
     double[] e = new double[rows.k]; // each exp once per element
     for (int r = 0; r < rows.n; r++) {
-      int base = r * rows.k;
-      double max = rows.max(base);
+      rows.read(r, e);
+      double max = max(e);
       double sum = 0;
       for (int j = 0; j < rows.k; j++) {
-        e[j] = Math.exp(rows.x(base + j) - max);
+        e[j] = Math.exp(e[j] - max);
         sum += e[j];
       }
       double rowScale = scale / sum;
       e[rows.labels[r]] -= sum; // (e / sum - 1) * scale = (e - sum) * scale / sum
       for (int j = 0; j < rows.k; j++) {
-        double d = e[j] * rowScale;
-        if (of != null) {
-          of[base + j] = (float) d;
-        } else {
-          od[base + j] = d;
-        }
+        e[j] *= rowScale;
       }
+      out.kernels().fromDoubles(e, outArray, r * rows.k, rows.k);
     }
   }
 
-  /** The logits of a call as rows, read in double whatever their dtype, and checked labels. */
+  /** The row's maximum; NaN if the row holds one (a plain compare: Math.max is slower). */
+  private static double max(double[] row) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double v : row) {
+      if (v > m || v != v) {
+        m = v;
+        if (v != v) {
+          return v;
+        }
+      }
+    }
+    return m;
+  }
+
+  /** The logits of a call, [n, k], with their checked labels. */
   private static final class Rows {
     final int n;
     final int k;
     final int[] labels;
-    final float[] xf;
-    final double[] xd;
+    final DTypeKernels kernels;
+    /** The logits' storage, only read. */
+    final Object x;
 
-    private Rows(int n, int k, int[] labels, float[] xf, double[] xd) {
+    private Rows(int n, int k, int[] labels, DTypeKernels kernels, Object x) {
       this.n = n;
       this.k = k;
       this.labels = labels;
-      this.xf = xf;
-      this.xd = xd;
+      this.kernels = kernels;
+      this.x = x;
     }
 
     static Rows of(KernelCall c) {
@@ -120,36 +131,12 @@ public final class CpuLossKernels implements OpProvider {
       Checks.length(p, "logits", x, (long) n * k);
       Checks.length(p, "labels", l, n);
       int[] labels = Indexing.readIndices(p, l, k);
-      boolean f32 = x.dtype() == dev.jgrad.api.DType.FLOAT32;
-      return new Rows(n, k, labels, f32 ? x.floats() : null, f32 ? null : x.doubles());
+      return new Rows(n, k, labels, x.kernels(), x.array());
     }
 
-    double x(int i) {
-      return xf != null ? xf[i] : xd[i];
-    }
-
-    /** sum of exp(x - max) over the row at {@code base}. */
-    double sumExp(int base, double max) {
-      double sum = 0;
-      for (int j = 0; j < k; j++) {
-        sum += Math.exp(x(base + j) - max);
-      }
-      return sum;
-    }
-
-    /** The row's maximum; NaN if the row holds one (a plain compare: Math.max is slower). */
-    double max(int base) {
-      double m = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        double v = x(base + j);
-        if (v > m || v != v) {
-          m = v;
-          if (v != v) {
-            return v;
-          }
-        }
-      }
-      return m;
+    /** Row {@code r} of the logits, in double whatever their dtype. */
+    void read(int r, double[] row) {
+      kernels.toDoubles(x, r * k, row, k);
     }
   }
 }

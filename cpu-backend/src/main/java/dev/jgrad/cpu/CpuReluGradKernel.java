@@ -2,7 +2,6 @@ package dev.jgrad.cpu;
 
 import static dev.jgrad.api.op.OpNames.RELU_GRAD;
 
-import dev.jgrad.api.DType;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpProvider;
 import dev.jgrad.api.op.OpRegistry;
@@ -27,10 +26,7 @@ public final class CpuReluGradKernel implements OpProvider {
     Checks.sameDtype(RELU_GRAD, "gradient", g, "output", out);
     Checks.length(RELU_GRAD, "x", x, g.length());
     Checks.length(RELU_GRAD, "output", out, g.length());
-    if (g.dtype() == DType.FLOAT32) {
-      FloatKernels.reluGrad(g.floats(), x.floats(), out.floats(), g.size());
-    } else {
-      DoubleKernels.reluGrad(g.doubles(), x.doubles(), out.doubles(), g.size());
-    }
+    DTypeKernels k = g.kernels();
+    k.reluGrad(k.array(g), k.array(x), k.array(out), g.size());
   }
 }

@@ -89,11 +89,8 @@ final class DirectGemm {
 
   private static void dense(boolean transA, boolean transB, int m, int n, int k, Object a,
       int aOff, int lda, Object b, int bOff, int ldb, Object c, int cOff, int ldc) {
-    int status = c instanceof float[]
-        ? NativeCpu.sgemm(transA, transB, m, n, k, (float[]) a, aOff, lda, (float[]) b, bOff, ldb,
-            (float[]) c, cOff, ldc)
-        : NativeCpu.dgemm(transA, transB, m, n, k, (double[]) a, aOff, lda, (double[]) b, bOff,
-            ldb, (double[]) c, cOff, ldc);
+    int status = DTypeKernels.ofArray(c).nativeGemm(transA, transB, m, n, k, a, aOff, lda, b,
+        bOff, ldb, c, cOff, ldc);
     NativeCpu.check(status, "gemm");
   }
 

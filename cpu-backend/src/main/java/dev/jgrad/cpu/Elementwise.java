@@ -1,12 +1,11 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.api.BinaryOp;
-import dev.jgrad.api.DType;
 import dev.jgrad.api.UnaryOp;
 
 /**
  * Runs the elementwise primitives ({@code unary}, {@code scalar}, broadcast {@code binary}) on
- * the dtype's loops in {@link FloatKernels} / {@link DoubleKernels}, split over the cores by
+ * the dtype's loops ({@link DTypeKernels}), split over the cores by
  * {@link Parallel} when the tensor is large enough for that to pay. Arguments are already checked.
  * Every output element depends only on input elements at the same (or a broadcast) position, so
  * writing in place over an input is safe.
@@ -33,63 +32,22 @@ final class Elementwise {
 
   static void unary(UnaryOp op, CpuBuffer x, CpuBuffer out) {
     int threshold = isCostly(op) ? COSTLY_THRESHOLD : CHEAP_THRESHOLD;
-    if (x.dtype() == DType.FLOAT32) {
-      float[] xs = x.floats();
-      float[] os = out.floats();
-      Parallel.forRange(out.size(), threshold, (from, to) -> FloatKernels.unary(op, xs, os, from, to));
-    } else {
-      double[] xs = x.doubles();
-      double[] os = out.doubles();
-      Parallel.forRange(out.size(), threshold,
-          (from, to) -> DoubleKernels.unary(op, xs, os, from, to));
-    }
+    DTypeKernels k = x.kernels();
+    Object xs = k.array(x);
+    Object os = k.array(out);
+    Parallel.forRange(out.size(), threshold, (from, to) -> k.unary(op, xs, os, from, to));
   }
 
   static void scalar(BinaryOp op, CpuBuffer a, double s, CpuBuffer out) {
-    int threshold = threshold(op);
-    if (a.dtype() == DType.FLOAT32) {
-      float[] as = a.floats();
-      float[] os = out.floats();
-      float fs = (float) s;
-      Parallel.forRange(out.size(), threshold,
-          (from, to) -> FloatKernels.vectorScalar(op, as, from, fs, os, from, to - from));
-    } else {
-      double[] as = a.doubles();
-      double[] os = out.doubles();
-      Parallel.forRange(out.size(), threshold,
-          (from, to) -> DoubleKernels.vectorScalar(op, as, from, s, os, from, to - from));
-    }
+    DTypeKernels k = a.kernels();
+    Object as = k.array(a);
+    Object os = k.array(out);
+    Parallel.forRange(out.size(), threshold(op), (from, to) -> k.scalar(op, as, s, os, from, to));
   }
 
   static void binary(BinaryOp op, CpuBuffer a, CpuBuffer b, CpuBuffer out, BroadcastPlan plan) {
-    BroadcastPlan.Run run;
-    if (a.dtype() == DType.FLOAT32) {
-      float[] as = a.floats();
-      float[] bs = b.floats();
-      float[] os = out.floats();
-      run = (aOff, aVaries, bOff, bVaries, o, len) -> {
-        if (aVaries && bVaries) {
-          FloatKernels.vectorVector(op, as, aOff, bs, bOff, os, o, len);
-        } else if (aVaries) {
-          FloatKernels.vectorScalar(op, as, aOff, bs[bOff], os, o, len);
-        } else {
-          FloatKernels.scalarVector(op, as[aOff], bs, bOff, os, o, len);
-        }
-      };
-    } else {
-      double[] as = a.doubles();
-      double[] bs = b.doubles();
-      double[] os = out.doubles();
-      run = (aOff, aVaries, bOff, bVaries, o, len) -> {
-        if (aVaries && bVaries) {
-          DoubleKernels.vectorVector(op, as, aOff, bs, bOff, os, o, len);
-        } else if (aVaries) {
-          DoubleKernels.vectorScalar(op, as, aOff, bs[bOff], os, o, len);
-        } else {
-          DoubleKernels.scalarVector(op, as[aOff], bs, bOff, os, o, len);
-        }
-      };
-    }
+    DTypeKernels k = a.kernels();
+    BroadcastPlan.Run run = k.binary(op, k.array(a), k.array(b), k.array(out));
     Parallel.forRange(out.size(), threshold(op), (from, to) -> plan.forEachRun(from, to, run));
   }
 

@@ -1,12 +1,6 @@
 package dev.jgrad.cpu;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
-
-import dev.jgrad.api.DType;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -83,12 +77,9 @@ final class Gemm {
       return;
     }
     Object outArray = out.array();
+    DTypeKernels kernels = out.kernels();
     if (k == 0) { // an empty sum; OpenBLAS rejects leading dimensions of 0
-      if (outArray instanceof float[]) {
-        Arrays.fill((float[]) outArray, 0f);
-      } else {
-        Arrays.fill((double[]) outArray, 0.0);
-      }
+      kernels.fill(outArray, 0);
       return;
     }
     // the operands are only read: their arrays without dropping nonzeros listed ahead
@@ -103,7 +94,6 @@ final class Gemm {
     // Split the dimension whose other operand is smaller: that one is shared by every part.
     boolean splitRows = (long) k * n <= (long) m * k;
     ByteBuffer shared = GemmScratch.forThisThread().loadShared(splitRows ? bArray : aArray);
-    boolean f32 = out.dtype() == DType.FLOAT32;
     if (splitRows) {
       Parallel.forParts(m, parts, (lo, hi) -> {
         int w = hi - lo;
@@ -112,7 +102,8 @@ final class Gemm {
         ByteBuffer slice = transA ? s.loadSlice(aArray, lo, k, w, m)
             : s.loadSlice(aArray, lo * k, w, k, k);
         ByteBuffer c = s.output((long) w * n, outArray);
-        gemm(f32, transA, transB, w, n, k, slice, transA ? w : k, shared, transB ? k : n, c, n);
+        kernels.blasGemm(transA, transB, w, n, k, slice, transA ? w : k, shared, transB ? k : n,
+            c, n);
         s.storeOutput(outArray, lo * n, w, n, n);
       });
     } else {
@@ -123,7 +114,8 @@ final class Gemm {
         ByteBuffer slice = transB ? s.loadSlice(bArray, lo * k, w, k, k)
             : s.loadSlice(bArray, lo, k, w, n);
         ByteBuffer c = s.output((long) m * w, outArray);
-        gemm(f32, transA, transB, m, w, k, shared, transA ? m : k, slice, transB ? k : w, c, w);
+        kernels.blasGemm(transA, transB, m, w, k, shared, transA ? m : k, slice, transB ? k : w,
+            c, w);
         s.storeOutput(outArray, lo, m, w, n);
       });
     }
@@ -148,18 +140,5 @@ final class Gemm {
     }
     Parallel.wakeWorker();
     return false;
-  }
-
-  private static void gemm(boolean f32, boolean transA, boolean transB, int m, int n, int k,
-      ByteBuffer a, int lda, ByteBuffer b, int ldb, ByteBuffer c, int ldc) {
-    int ta = transA ? CblasTrans : CblasNoTrans;
-    int tb = transB ? CblasTrans : CblasNoTrans;
-    if (f32) {
-      openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, a.asFloatBuffer(), lda,
-          b.asFloatBuffer(), ldb, 0f, c.asFloatBuffer(), ldc);
-    } else {
-      openblas_nolapack.cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a.asDoubleBuffer(), lda,
-          b.asDoubleBuffer(), ldb, 0.0, c.asDoubleBuffer(), ldc);
-    }
   }
 }

@@ -77,24 +77,16 @@ final class GemmScratch {
   }
 
   private static void copyIn(ByteBuffer dst, int at, Object array, int from, int length) {
-    if (array instanceof float[]) {
-      dst.asFloatBuffer().put(at, (float[]) array, from, length);
-    } else {
-      dst.asDoubleBuffer().put(at, (double[]) array, from, length);
-    }
+    DTypeKernels.ofArray(array).copyIn(dst, at, array, from, length);
   }
 
   private static void copyOut(ByteBuffer src, int at, Object array, int to, int length) {
-    if (array instanceof float[]) {
-      src.asFloatBuffer().get(at, (float[]) array, to, length);
-    } else {
-      src.asDoubleBuffer().get(at, (double[]) array, to, length);
-    }
+    DTypeKernels.ofArray(array).copyOut(src, at, array, to, length);
   }
 
   /** {@code buffer}, or a larger one when it cannot hold {@code elements} like {@code array}'s. */
   private static ByteBuffer ensure(ByteBuffer buffer, long elements, Object array) {
-    long bytes = elements * (array instanceof float[] ? Float.BYTES : Double.BYTES);
+    long bytes = elements * DTypeKernels.ofArray(array).dtype().byteSize();
     if (buffer.capacity() >= bytes) {
       return buffer;
     }

@@ -1,7 +1,5 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.api.DType;
-
 /** Data movement that changes layout: axis-range copies (concat, slice) and transposes. */
 final class Layout {
   /** Side of the square tiles a transpose walks, so both source and target stay in cache. */
@@ -24,37 +22,17 @@ final class Layout {
   /** {@code out[b, c, r] = x[b, r, c]}, tile by tile. */
   static void transpose(CpuBuffer x, int batch, int rows, int cols, CpuBuffer out) {
     int plane = rows * cols;
-    boolean f32 = x.dtype() == DType.FLOAT32;
+    DTypeKernels k = x.kernels();
+    Object xs = k.array(x);
+    Object os = k.array(out);
     for (int b = 0; b < batch; b++) {
       int base = b * plane;
       for (int r0 = 0; r0 < rows; r0 += TILE) {
         int r1 = Math.min(rows, r0 + TILE);
         for (int c0 = 0; c0 < cols; c0 += TILE) {
           int c1 = Math.min(cols, c0 + TILE);
-          if (f32) {
-            transposeTile(x.floats(), out.floats(), base, rows, cols, r0, r1, c0, c1);
-          } else {
-            transposeTile(x.doubles(), out.doubles(), base, rows, cols, r0, r1, c0, c1);
-          }
+          k.transposeTile(xs, os, base, rows, cols, r0, r1, c0, c1);
         }
-      }
-    }
-  }
-
-  private static void transposeTile(float[] x, float[] out, int base, int rows, int cols, int r0,
-      int r1, int c0, int c1) {
-    for (int r = r0; r < r1; r++) {
-      for (int c = c0; c < c1; c++) {
-        out[base + c * rows + r] = x[base + r * cols + c];
-      }
-    }
-  }
-
-  private static void transposeTile(double[] x, double[] out, int base, int rows, int cols,
-      int r0, int r1, int c0, int c1) {
-    for (int r = r0; r < r1; r++) {
-      for (int c = c0; c < c1; c++) {
-        out[base + c * rows + r] = x[base + r * cols + c];
       }
     }
   }

@@ -1,6 +1,5 @@
 package dev.jgrad.cpu;
 
-import dev.jgrad.api.DType;
 import dev.jgrad.api.ReduceOp;
 
 /**
@@ -13,31 +12,20 @@ final class Reductions {
   private Reductions() {}
 
   static void reduce(ReduceOp op, CpuBuffer x, int outer, int axis, int inner, CpuBuffer out) {
-    boolean f32 = x.dtype() == DType.FLOAT32;
-    float[] xf = f32 ? x.floats() : null;
-    float[] of = f32 ? out.floats() : null;
-    double[] xd = f32 ? null : x.doubles();
-    double[] od = f32 ? null : out.doubles();
+    DTypeKernels k = x.kernels();
+    Object xs = k.array(x);
+    Object os = k.array(out);
     if (outer >= Parallel.threads() || inner == 1) {
       Parallel.forRange(outer, itemsWorthSplitting((long) axis * inner), (from, to) -> {
         for (int o = from; o < to; o++) {
-          if (f32) {
-            FloatReductions.reduce(op, xf, o, axis, inner, 0, inner, of);
-          } else {
-            DoubleReductions.reduce(op, xd, o, axis, inner, 0, inner, od);
-          }
+          k.reduce(op, xs, o, axis, inner, 0, inner, os);
         }
       });
     } else {
       for (int o = 0; o < outer; o++) {
         int oo = o;
-        Parallel.forRange(inner, itemsWorthSplitting(axis), (from, to) -> {
-          if (f32) {
-            FloatReductions.reduce(op, xf, oo, axis, inner, from, to, of);
-          } else {
-            DoubleReductions.reduce(op, xd, oo, axis, inner, from, to, od);
-          }
-        });
+        Parallel.forRange(inner, itemsWorthSplitting(axis),
+            (from, to) -> k.reduce(op, xs, oo, axis, inner, from, to, os));
       }
     }
   }

@@ -23,18 +23,20 @@ public final class ElementwiseThresholdBench {
       float[] b = GemmBenchmark.random(2, n);
       float[] out = new float[n];
       int size = n;
+      DTypeKernels k = FloatKernels.INSTANCE;
+      BroadcastPlan.Run add = k.binary(BinaryOp.ADD, a, b, out);
       double add1 = best(() -> Parallel.forRange(size, Integer.MAX_VALUE,
-          (f, t) -> FloatKernels.vectorVector(BinaryOp.ADD, a, f, b, f, out, f, t - f)));
+          (f, t) -> add.apply(f, true, f, true, f, t - f)));
       double addN = best(() -> Parallel.forRange(size, 2,
-          (f, t) -> FloatKernels.vectorVector(BinaryOp.ADD, a, f, b, f, out, f, t - f)));
+          (f, t) -> add.apply(f, true, f, true, f, t - f)));
       double relu1 = best(() -> Parallel.forRange(size, Integer.MAX_VALUE,
-          (f, t) -> FloatKernels.unary(UnaryOp.RELU, a, out, f, t)));
+          (f, t) -> k.unary(UnaryOp.RELU, a, out, f, t)));
       double reluN = best(() -> Parallel.forRange(size, 2,
-          (f, t) -> FloatKernels.unary(UnaryOp.RELU, a, out, f, t)));
+          (f, t) -> k.unary(UnaryOp.RELU, a, out, f, t)));
       double exp1 = best(() -> Parallel.forRange(size, Integer.MAX_VALUE,
-          (f, t) -> FloatKernels.unary(UnaryOp.EXP, a, out, f, t)));
+          (f, t) -> k.unary(UnaryOp.EXP, a, out, f, t)));
       double expN = best(() -> Parallel.forRange(size, 2,
-          (f, t) -> FloatKernels.unary(UnaryOp.EXP, a, out, f, t)));
+          (f, t) -> k.unary(UnaryOp.EXP, a, out, f, t)));
       System.out.println(String.format(Locale.ROOT, "%-9d %10.1f %10.1f %9.1f %9.1f %9.1f %9.1f",
           n, add1, addN, relu1, reluN, exp1, expN));
     }
