@@ -13,7 +13,7 @@
 #              status: the bundle's classes load, the probe says why CUDA is unavailable, the GPU
 #              tests skip, the main job, soak and benchmark main run on the CPU backend
 #
-# Needs a JDK (jlink, jdeps, javac), Maven, zip, tar and gzip. The bundle plus the working tree
+# Needs a JDK (jlink, jdeps, javac), Maven, zip, unzip, tar and gzip. The bundle plus the working tree
 # must stay under 60 MiB (the device tool carries 64 MiB at most); this script fails above that.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +29,7 @@ for a in "$@"; do
     *) die "unknown option '$a' (use --no-build, --dry-run or --help)" ;;
   esac
 done
-for tool in zip tar gzip mvn; do
+for tool in zip unzip tar gzip mvn; do
   command -v $tool >/dev/null || die "$tool is not on PATH; install it (e.g. apt-get install $tool)"
 done
 JDK=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
@@ -70,9 +70,11 @@ cp testkit/target/jgrad-testkit-*.jar examples/swish-plugin/target/jgrad-example
 for m in cuda-backend autograd examples/swish-plugin; do
   jar cf "$ST/test-lib/tests-$(basename $m).jar" -C "$m/target/test-classes" .
 done
-for t in CudaPrimitivesTest BackendParityTest; do # the classes device-check.sh selects
-  unzip -l "$ST/test-lib/tests-cuda-backend.jar" | grep -q "dev/jgrad/cuda/$t.class" \
-    || die "the cuda-backend test classes lack $t"
+# The classes device-check.sh selects. Listed into a variable first: under pipefail, grep -q
+# ending a pipe early fails the pipe whenever unzip is still writing (SIGPIPE).
+listed=$(unzip -Z1 "$ST/test-lib/tests-cuda-backend.jar")
+for t in CudaPrimitivesTest BackendParityTest; do
+  grep -qx "dev/jgrad/cuda/$t.class" <<<"$listed" || die "the cuda-backend test classes lack $t"
 done
 "$JDK/bin/javac" --release 17 -d "$ST/bench" -cp "$ST/lib/*" bench/gpu/GpuTrainBench.java
 
