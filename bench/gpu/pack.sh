@@ -13,8 +13,8 @@
 #              status: the bundle's classes load, the probe says why CUDA is unavailable, the GPU
 #              tests skip, the main job, soak and benchmark main run on the CPU backend
 #
-# Needs a JDK (jlink, jdeps, javac), Maven, zip, unzip, tar and gzip. The bundle plus the working tree
-# must stay under 60 MiB (the device tool carries 64 MiB at most); this script fails above that.
+# Needs a JDK (jlink, jdeps, javac), Maven, zip, unzip, tar and gzip. The bundle plus the working
+# tree must stay under 60 MiB (the device tool carries 64 MiB at most); this script fails above that.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
