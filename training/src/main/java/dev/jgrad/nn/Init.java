@@ -30,8 +30,11 @@ public interface Init {
     checkArgument(fanIn > 0 && fanOut > 0, "a layer needs positive sizes, got %s x %s", fanIn,
         fanOut);
     checkNotNull(random, "random is null; pass a seeded java.util.Random");
+    long count = (long) fanIn * fanOut;
+    checkArgument(count <= Integer.MAX_VALUE, "a layer of %s x %s has %s weights, more than one"
+        + " tensor holds (%s); use smaller layers", fanIn, fanOut, count, Integer.MAX_VALUE);
     double std = std(fanIn, fanOut);
-    double[] w = new double[Math.multiplyExact(fanIn, fanOut)];
+    double[] w = new double[(int) count];
     for (int i = 0; i < w.length; i++) {
       w[i] = std * random.nextGaussian();
     }

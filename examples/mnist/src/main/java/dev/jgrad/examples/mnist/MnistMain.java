@@ -2,6 +2,7 @@ package dev.jgrad.examples.mnist;
 
 import dev.jgrad.api.Backends;
 import dev.jgrad.io.FileFormatException;
+import dev.jgrad.io.OutputLock;
 import dev.jgrad.train.ProgressListener;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.FileNotFoundException;
@@ -21,8 +22,8 @@ import java.util.Locale;
  * java -Djgrad.backend=cuda -jar examples/mnist/target/jgrad-mnist.jar
  * </pre>
  *
- * <p>Exit status: 0 on success, 1 when the data or a checkpoint cannot be read, 2 for a bad
- * command line.
+ * <p>Exit status: 0 on success, 1 when the data or a checkpoint cannot be read or {@code --out}
+ * cannot be written or is in use by another run, 2 for a bad command line.
  */
 public final class MnistMain {
   private MnistMain() {}
@@ -59,6 +60,14 @@ public final class MnistMain {
       }
       out.println("chart, CSV and checkpoint in " + options.out().toAbsolutePath());
       return 0;
+    } catch (OutputLock.InUseException e) {
+      err.println("error: " + e.dir() + " is in use by another jgrad run"
+          + (e.holder().isEmpty() ? "" : " (" + e.holder() + ")")
+          + "; wait for it or choose another --out");
+      return 1;
+    } catch (OutputLock.UnusableException e) {
+      err.println("error: --out: " + e.getMessage());
+      return 1;
     } catch (NoSuchFileException e) {
       err.println("error: " + (e.getReason() != null ? e.getMessage()
           : "no such file or directory: " + e.getFile()));

@@ -8,6 +8,7 @@ import dev.jgrad.data.Dataset;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.MnistFiles;
+import dev.jgrad.io.OutputLock;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Optimizer;
@@ -40,8 +41,19 @@ public final class MnistTraining {
 
   private MnistTraining() {}
 
-  /** Trains as {@code options} say; {@code progress} (may be null) hears every batch. */
+  /**
+   * Trains as {@code options} say; {@code progress} (may be null) hears every batch. Holds the
+   * {@link OutputLock} of {@code --out} throughout, taken before anything else so that an output
+   * directory in use or unwritable fails at once.
+   */
   public static MetricsHistory run(MnistOptions options, TrainingListener progress)
+      throws IOException {
+    try (OutputLock lock = OutputLock.acquire(options.out())) {
+      return train(options, progress);
+    }
+  }
+
+  private static MetricsHistory train(MnistOptions options, TrainingListener progress)
       throws IOException {
     MnistDataset mnist = options.data() == null ? MnistFiles.loadResources(EMBEDDED)
         : MnistFiles.load(options.data());

@@ -1,8 +1,12 @@
 package dev.jgrad.examples.mnist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.jgrad.io.OutputLock;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
 import dev.jgrad.train.Checkpoint;
@@ -13,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,13 +123,94 @@ class MnistMainTest {
     assertEquals(1, corrupt.status());
     assertTrue(corrupt.err().contains("train-images-idx3-ubyte.gz"), corrupt.err());
 
-    Run noDir = run("--data", dir.resolve("nowhere").toString());
+    Run noDir = run("--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
     assertEquals(1, noDir.status());
     assertTrue(noDir.err().contains("nowhere: not a directory"), noDir.err());
 
-    Run noCheckpoint = run("--resume", dir.resolve("none.safetensors").toString());
+    Run noCheckpoint = run("--resume", dir.resolve("none.safetensors").toString(), "--out",
+        dir.toString());
     assertEquals(1, noCheckpoint.status());
     assertTrue(noCheckpoint.err().contains("no such file or directory: ")
         && noCheckpoint.err().contains("none.safetensors"), noCheckpoint.err());
+  }
+
+  @Test
+  void aSecondRunOnTheSameOutFailsAtOnceNamingTheFirst() throws IOException {
+    Path out = dir.resolve("out");
+    try (OutputLock first = OutputLock.acquire(out)) {
+      Run second = run("--epochs", "1", "--limit", "100", "--out", out.toString());
+      assertEquals(1, second.status(), second.err());
+      assertOneLine(second.err());
+      assertTrue(second.err().startsWith("error: " + out + " is in use by another jgrad run (pid "
+          + ProcessHandle.current().pid() + ", since "), second.err());
+      assertTrue(second.err().endsWith("; wait for it or choose another --out" + NL),
+          second.err());
+      assertFalse(second.out().contains("epoch 1/1"), "no training: " + second.out());
+      assertFalse(Files.exists(out.resolve("metrics.csv")));
+    }
+    Run after = run("--epochs", "1", "--limit", "100", "--out", out.toString());
+    assertEquals(0, after.status(), after.err());
+  }
+
+  @Test
+  void anUnusableOutFailsBeforeTraining() throws IOException {
+    Path file = dir.resolve("taken");
+    Files.writeString(file, "x");
+    Run isFile = run("--epochs", "1", "--limit", "100", "--out", file.toString());
+    assertEquals(1, isFile.status());
+    assertEquals("error: --out: " + file + " is not a directory; choose another output"
+        + " directory" + NL, isFile.err());
+    assertFalse(isFile.out().contains("epoch 1/1"), "no training: " + isFile.out());
+  }
+
+  @Test
+  void aReadOnlyOutFailsBeforeTraining() throws IOException {
+    Path readOnly = dir.resolve("read-only");
+    Files.createDirectory(readOnly);
+    assertTrue(readOnly.toFile().setWritable(false, false));
+    try {
+      assumeFalse(Files.isWritable(readOnly), "root writes anywhere; nothing to check");
+      Run denied = run("--epochs", "1", "--limit", "100", "--out", readOnly.toString());
+      assertEquals(1, denied.status());
+      assertOneLine(denied.err());
+      assertTrue(denied.err().startsWith("error: --out: cannot write in output directory "
+          + readOnly), denied.err());
+    } finally {
+      readOnly.toFile().setWritable(true, false);
+    }
+  }
+
+  @Test
+  void aLayerTooLargeForATensorIsAMessage() {
+    Run huge = run("--hidden", "3000000", "--epochs", "1", "--limit", "100", "--out",
+        dir.toString());
+    assertEquals(1, huge.status());
+    assertOneLine(huge.err());
+    assertTrue(huge.err().startsWith("error: a layer of 784 x 3000000 has 2352000000 weights"),
+        huge.err());
+  }
+
+  @Test
+  void resumingFromADirectoryOrAPipeIsAMessageNotAHang() throws Exception {
+    Run fromDir = run("--resume", dir.toString(), "--epochs", "1", "--limit", "100", "--out",
+        dir.resolve("out").toString());
+    assertEquals(1, fromDir.status());
+    assertEquals("error: cannot read " + dir + ": it is a directory; pass a .safetensors file in"
+        + " it" + NL, fromDir.err());
+
+    Path fifo = dir.resolve("checkpoint.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Run fromFifo = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run("--resume",
+        fifo.toString(), "--epochs", "1", "--limit", "100", "--out",
+        dir.resolve("out").toString()));
+    assertEquals(1, fromFifo.status());
+    assertOneLine(fromFifo.err());
+    assertTrue(fromFifo.err().contains(fifo + ": it is not a regular file"), fromFifo.err());
+  }
+
+  private static final String NL = System.lineSeparator();
+
+  private static void assertOneLine(String err) {
+    assertEquals(1, err.lines().count(), "one line: " + err);
   }
 }
