@@ -11,10 +11,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Writes a file so that readers see either the complete old content or the complete new content,
@@ -81,6 +88,41 @@ public final class AtomicFiles {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * Deletes the temporary files that writes of {@code target} left behind when their process was
+   * killed mid-write (one file of the target's size per kill), those last modified before
+   * {@code before}, and returns how many. Only safe while no other process can be writing
+   * {@code target}: {@link OutputLock#deleteStaleTempFiles} calls it under the directory's lock.
+   */
+  public static int deleteStaleTempFiles(Path target, Instant before) throws IOException {
+    checkNotNull(target, "target path is null; pass the file whose temporary files to delete");
+    checkNotNull(before, "before is null; pass when the directory lock was taken");
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    if (absolute.getFileName() == null || !Files.isDirectory(dir)) {
+      return 0;
+    }
+    Pattern ours = Pattern.compile(
+        "\\." + Pattern.quote(absolute.getFileName().toString()) + "\\.[0-9a-f]{1,16}\\.tmp");
+    List<Path> stale = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.filter(p -> ours.matcher(p.getFileName().toString()).matches()).forEach(stale::add);
+    }
+    int deleted = 0;
+    for (Path tmp : stale) {
+      try {
+        if (Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS)
+            && Files.getLastModifiedTime(tmp).toInstant().isBefore(before)) {
+          Files.delete(tmp);
+          deleted++;
+        }
+      } catch (NoSuchFileException e) {
+        // gone already
+      }
+    }
+    return deleted;
   }
 
   /**

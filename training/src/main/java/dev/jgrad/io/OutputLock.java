@@ -12,7 +12,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
@@ -40,11 +42,13 @@ public final class OutputLock implements AutoCloseable {
   private final Path dir;
   private final FileChannel channel;
   private final FileLock lock;
+  private final Instant acquired;
 
-  private OutputLock(Path dir, FileChannel channel, FileLock lock) {
+  private OutputLock(Path dir, FileChannel channel, FileLock lock, Instant acquired) {
     this.dir = dir;
     this.channel = channel;
     this.lock = lock;
+    this.acquired = acquired;
   }
 
   /**
@@ -67,11 +71,12 @@ public final class OutputLock implements AutoCloseable {
       if (lock == null) {
         throw new InUseException(dir, holder(channel));
       }
+      Instant acquired = Instant.now();
       String me = "pid " + ProcessHandle.current().pid() + ", since "
-          + LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME);
+          + LocalTime.ofInstant(acquired, ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS).format(TIME);
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-      return new OutputLock(dir, channel, lock);
+      return new OutputLock(dir, channel, lock, acquired);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -81,6 +86,19 @@ public final class OutputLock implements AutoCloseable {
   /** The locked directory. */
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * Deletes the temporary files that killed runs left while writing these files of the directory
+   * ({@link AtomicFiles#deleteStaleTempFiles}): those older than this lock, which no live run can
+   * be writing while it is held. Returns how many.
+   */
+  public int deleteStaleTempFiles(String... fileNames) throws IOException {
+    int deleted = 0;
+    for (String name : fileNames) {
+      deleted += AtomicFiles.deleteStaleTempFiles(dir.resolve(name), acquired);
+    }
+    return deleted;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.jgrad.io;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -82,5 +85,31 @@ class AtomicFilesTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
     }
+  }
+
+  @Test
+  void deletesOnlyTheTargetsTemporaryFilesOlderThanTheGivenTime() throws IOException {
+    Path target = dir.resolve("checkpoint.safetensors");
+    Files.writeString(target, "kept");
+    Instant lockTaken = Instant.now();
+    Path stale = aged(dir.resolve(".checkpoint.safetensors.3f2a9c01d4e5b6a7.tmp"), lockTaken);
+    Path staleToo = aged(dir.resolve(".checkpoint.safetensors.ab.tmp"), lockTaken);
+    Path otherTarget = aged(dir.resolve(".metrics.csv.3f2a9c01d4e5b6a7.tmp"), lockTaken);
+    Path notOurs = aged(dir.resolve(".checkpoint.safetensors.backup.tmp"), lockTaken);
+    Path live = dir.resolve(".checkpoint.safetensors.0123456789abcdef.tmp");
+    Files.writeString(live, "being written");
+    Files.setLastModifiedTime(live, FileTime.from(lockTaken.plusSeconds(1)));
+
+    assertEquals(2, AtomicFiles.deleteStaleTempFiles(target, lockTaken));
+    assertFalse(Files.exists(stale) || Files.exists(staleToo));
+    assertTrue(Files.exists(otherTarget) && Files.exists(notOurs) && Files.exists(live));
+    assertEquals("kept", Files.readString(target));
+    assertEquals(0, AtomicFiles.deleteStaleTempFiles(dir.resolve("none/x.bin"), lockTaken));
+  }
+
+  private static Path aged(Path file, Instant before) throws IOException {
+    Files.writeString(file, "left by a killed run");
+    Files.setLastModifiedTime(file, FileTime.from(before.minusSeconds(60)));
+    return file;
   }
 }

@@ -44,11 +44,16 @@ public final class MnistTraining {
   /**
    * Trains as {@code options} say; {@code progress} (may be null) hears every batch. Holds the
    * {@link OutputLock} of {@code --out} throughout, taken before anything else so that an output
-   * directory in use or unwritable fails at once.
+   * directory in use or unwritable fails at once; deletes the temporary files of its outputs that
+   * killed runs left there.
    */
   public static MetricsHistory run(MnistOptions options, TrainingListener progress)
       throws IOException {
     try (OutputLock lock = OutputLock.acquire(options.out())) {
+      int stale = lock.deleteStaleTempFiles(Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE);
+      if (stale > 0) {
+        log.info("deleted {} temporary files that killed runs left in {}", stale, options.out());
+      }
       return train(options, progress);
     }
   }

@@ -17,7 +17,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,6 +208,22 @@ class MnistMainTest {
     assertEquals(1, fromFifo.status());
     assertOneLine(fromFifo.err());
     assertTrue(fromFifo.err().contains(fifo + ": it is not a regular file"), fromFifo.err());
+  }
+
+  @Test
+  void aRunDeletesTheTemporaryFilesKilledRunsLeftInOut() throws IOException {
+    Path out = dir.resolve("out");
+    Files.createDirectories(out);
+    Path stale = out.resolve("." + MnistTraining.CHECKPOINT_FILE + ".5e1f00d2c3b4a596.tmp");
+    Files.write(stale, new byte[1000]);
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(3600)));
+    Path unrelated = out.resolve("notes.tmp");
+    Files.writeString(unrelated, "mine");
+
+    Run run = run("--epochs", "1", "--limit", "100", "--out", out.toString());
+    assertEquals(0, run.status(), run.err());
+    assertFalse(Files.exists(stale), "the killed run's temporary checkpoint is gone");
+    assertTrue(Files.exists(unrelated));
   }
 
   private static final String NL = System.lineSeparator();
