@@ -2,8 +2,14 @@ package dev.jgrad.cpu;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.slf4j.Logger;
@@ -23,6 +29,12 @@ import org.slf4j.LoggerFactory;
 final class NativeCpu {
   private static final Logger LOG = LoggerFactory.getLogger(NativeCpu.class);
   private static final String RESOURCE = "/dev/jgrad/cpu/native/linux-x86_64/libjgrad_cpu.so";
+  private static final String DIR_PREFIX = "jgrad-cpu-";
+  /** Older extraction folders than this are left by killed runs (or by older versions). */
+  private static final Duration STALE_AFTER = Duration.ofHours(1);
+
+  /** The folder this process extracted the library into, deleted once loaded; for tests. */
+  static volatile Path extractedDir;
 
   /** Null when loaded, else why not. */
   private static final String UNAVAILABLE = load();
@@ -55,8 +67,16 @@ final class NativeCpu {
     }
     try {
       String openBlasJni = Loader.load(openblas_nolapack.class);
-      Path file = extract();
-      System.load(file.toString());
+      Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+      deleteStale(tmpRoot, Instant.now().minus(STALE_AFTER));
+      Path file = extract(tmpRoot);
+      try {
+        System.load(file.toString());
+      } finally {
+        // Linux keeps the loaded library mapped; deleting it now leaves nothing behind, even when
+        // the JVM is killed (deleteOnExit would not run then).
+        deleteQuietly(file.getParent());
+      }
       String bindFailure = bind(openBlasJni);
       if (bindFailure != null) {
         return "could not find OpenBLAS's cblas functions: " + bindFailure;
@@ -70,17 +90,56 @@ final class NativeCpu {
     }
   }
 
-  private static Path extract() throws IOException {
+  private static Path extract(Path tmpRoot) throws IOException {
     try (InputStream in = NativeCpu.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IOException("the jar has no " + RESOURCE);
       }
-      Path dir = Files.createTempDirectory("jgrad-cpu-");
+      Path dir = Files.createTempDirectory(tmpRoot, DIR_PREFIX);
+      extractedDir = dir;
       Path file = dir.resolve("libjgrad_cpu.so");
       Files.copy(in, file);
-      file.toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
       return file;
+    }
+  }
+
+  /**
+   * Deletes the extraction folders in {@code tmpRoot} last modified before {@code before}, best
+   * effort: a live process has loaded its library long before (and now deletes its folder right
+   * after), and on Linux a loaded library stays mapped when its file goes. Returns how many.
+   */
+  static int deleteStale(Path tmpRoot, Instant before) {
+    List<Path> stale = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmpRoot, DIR_PREFIX + "*")) {
+      for (Path dir : dirs) {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+            && Files.getLastModifiedTime(dir).toInstant().isBefore(before)) {
+          stale.add(dir);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0; // cleaning up after others must never keep the helper from loading
+    }
+    int deleted = 0;
+    for (Path dir : stale) {
+      if (deleteQuietly(dir)) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** Deletes {@code dir} and the files in it; false if something stayed (another user's). */
+  private static boolean deleteQuietly(Path dir) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(dir);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("jgrad cpu: could not delete {}: {}", dir, e.toString());
+      return false;
     }
   }
 
