@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Claims an output directory for one run, so that two runs with the same output directory do not
@@ -73,7 +72,7 @@ public final class OutputLock implements AutoCloseable {
       }
       Instant acquired = Instant.now();
       String me = "pid " + ProcessHandle.current().pid() + ", since "
-          + LocalTime.ofInstant(acquired, ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS).format(TIME);
+          + LocalTime.ofInstant(acquired, ZoneId.systemDefault()).format(TIME);
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
       return new OutputLock(dir, channel, lock, acquired);
