@@ -246,14 +246,31 @@ public final class Tensor {
     grad = grad == null ? g.detach() : grad.add(g).detach();
   }
 
-  /** Back-propagates from this scalar: fills {@link #grad()} of every leaf that requires grad. */
+  /**
+   * Back-propagates from this scalar: adds to {@link #grad()} of every leaf that requires grad,
+   * then frees the graph's saved tensors, so a second backward through it fails; see
+   * {@link #backward(boolean)}.
+   */
   public void backward() {
-    Backprop.run(this, null);
+    Backprop.run(this, null, false);
+  }
+
+  /**
+   * Like {@link #backward()}; with {@code retainGraph} the graph is kept, so that it can be
+   * back-propagated again (each pass adds to the gradients).
+   */
+  public void backward(boolean retainGraph) {
+    Backprop.run(this, null, retainGraph);
   }
 
   /** Back-propagates {@code gradient} (same shape as this tensor) into every leaf. */
   public void backward(Tensor gradient) {
-    Backprop.run(this, gradient);
+    Backprop.run(this, gradient, false);
+  }
+
+  /** Like {@link #backward(Tensor)}, keeping the graph when {@code retainGraph}. */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Backprop.run(this, gradient, retainGraph);
   }
 
   // ---- host access -------------------------------------------------------------------------
@@ -531,7 +548,7 @@ public final class Tensor {
 
   // ---- misc --------------------------------------------------------------------------------
 
-  /** The recorded graph that produced this tensor, as Graphviz DOT. */
+  /** The recorded graph that produced this tensor, as Graphviz DOT (before backward() frees it). */
   public String toDot() {
     return GraphExport.toDot(this);
   }
