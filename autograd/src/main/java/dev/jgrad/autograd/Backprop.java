@@ -151,7 +151,12 @@ final class Backprop {
       implements GradientRule.GradientContext<Tensor> {
     @Override
     public Tensor input(int i) {
-      return node.inputs().get(i);
+      return node.savedInput(i);
+    }
+
+    @Override
+    public Tensor output() {
+      return node.savedOutput(output);
     }
 
     @Override
