@@ -16,11 +16,14 @@ import java.util.Set;
  * Reverse-mode differentiation: one topological sort of the recorded graph (iterative, so chains
  * of any length work), then each node's gradient rule in reverse order, accumulating gradients
  * where a tensor feeds several ops.
+ *
+ * <p>A pass either completes or changes nothing: leaves get their gradients only after every rule
+ * ran, and the graph's saved tensors are freed (unless retained) only then.
  */
 final class Backprop {
   private Backprop() {}
 
-  static void run(Tensor root, Tensor gradient) {
+  static void run(Tensor root, Tensor gradient, boolean retainGraph) {
     if (!root.requiresGrad()) {
       throw new IllegalStateException("backward(): " + root.spec() + " does not require grad; "
           + "mark a parameter with requiresGrad(true) before computing from it");
@@ -45,7 +48,10 @@ final class Backprop {
       seed = gradient.detach();
     }
     List<Tensor> order = topologicalOrder(root);
+    checkNotFreed(order);
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+    List<Tensor> leaves = new ArrayList<>();
+    List<Tensor> leafGrads = new ArrayList<>();
     grads.put(root, seed);
     OpRegistry registry = OpRegistry.global();
     try (NoGrad ignored = NoGrad.scope()) {
@@ -57,7 +63,8 @@ final class Backprop {
         }
         Node node = t.creator();
         if (node == null) {
-          t.accumulateGrad(g);
+          leaves.add(t);
+          leafGrads.add(g);
           continue;
         }
         List<Tensor> inputGrads = ruleFor(registry, node).backward(new Context(node, t, g));
@@ -77,6 +84,28 @@ final class Backprop {
           }
           grads.merge(in, gj, Tensor::add);
         }
+      }
+      for (int i = 0; i < leaves.size(); i++) {
+        leaves.get(i).accumulateGrad(leafGrads.get(i));
+      }
+    }
+    if (!retainGraph) {
+      for (Tensor t : order) {
+        if (t.creator() != null) {
+          t.creator().free();
+        }
+      }
+    }
+  }
+
+  /** Fails before any gradient is written when a node on the way was freed by an earlier pass. */
+  private static void checkNotFreed(List<Tensor> order) {
+    for (Tensor t : order) {
+      Node node = t.creator();
+      if (node != null && node.isFreed()) {
+        throw new IllegalStateException("backward through the graph a second time (at "
+            + node.op().name() + "): its saved tensors were freed by the first backward(); call "
+            + "backward(true) the first time if you need to backward through it again");
       }
     }
   }
@@ -122,7 +151,12 @@ final class Backprop {
       implements GradientRule.GradientContext<Tensor> {
     @Override
     public Tensor input(int i) {
-      return node.inputs().get(i);
+      return node.savedInput(i);
+    }
+
+    @Override
+    public Tensor output() {
+      return node.savedOutput(output);
     }
 
     @Override

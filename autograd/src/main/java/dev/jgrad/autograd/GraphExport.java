@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * Writes a tensor's recorded graph as Graphviz DOT: a box per tensor (name, dtype, shape; filled
- * when it requires grad) and an ellipse per op application, edges in data-flow direction.
+ * when it requires grad) and an ellipse per op application, edges in data-flow direction. A
+ * backward() frees the graph it ran through: export before it (or use backward(true)), since a
+ * freed op shows without its inputs, marked "freed by backward()".
  *
  * <pre>{@code
  * Files.writeString(Path.of("graph.dot"), loss.toDot());   // then: dot -Tpng graph.dot
@@ -46,6 +48,9 @@ public final class GraphExport {
         continue;
       }
       String attrs = n.attrs().asMap().isEmpty() ? "" : "\\n" + escape(n.attrs().toString());
+      if (n.isFreed()) {
+        attrs += "\\nfreed by backward()";
+      }
       sb.append("  op").append(id).append(" [shape=ellipse, label=\"")
           .append(escape(n.op().name())).append(attrs).append("\"];\n");
       for (Tensor in : n.inputs()) {

@@ -66,22 +66,27 @@ public final class Ops {
     boolean record = GradMode.isEnabled() && r.def().differentiable()
         && inputs.stream().anyMatch(Tensor::requiresGrad);
     Tensor out = run(r.kernel(), backend, inputs, specs, attrs, outSpec);
-    if (record) {
-      out.recordCreator(new Node(r.def(), attrs, List.copyOf(inputs)));
+    Tensor viewed = aliasedInput(out, inputs);
+    if (viewed != null) { // a view of an input (reshape): its in-place changes are the input's
+      out.shareVersionOf(viewed);
     }
-    if (!aliasesAnInput(out, inputs)) { // a view of an input (reshape) is not the scope's to free
+    if (record) {
+      out.recordCreator(new Node(r.def(), attrs, List.copyOf(inputs), out.version()));
+    }
+    if (viewed == null) { // a view is not the scope's to free
       TensorScope.track(out);
     }
     return out;
   }
 
-  private static boolean aliasesAnInput(Tensor out, List<Tensor> inputs) {
+  /** The input whose buffer {@code out} shares, or null. */
+  private static Tensor aliasedInput(Tensor out, List<Tensor> inputs) {
     for (Tensor t : inputs) {
       if (t.buffer() == out.buffer()) {
-        return true;
+        return t;
       }
     }
-    return false;
+    return null;
   }
 
   private static Tensor run(Kernel kernel, Backend backend, List<Tensor> inputs,

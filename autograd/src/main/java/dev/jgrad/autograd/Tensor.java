@@ -35,7 +35,9 @@ import java.util.Random;
  * }</pre>
  *
  * <p>Tensors are immutable, except for the in-place updates optimizers use on parameters
- * ({@link #assign}, {@link #addScaledInPlace}), which never record graph nodes.
+ * ({@link #assign}, {@link #addScaledInPlace}), which never record graph nodes. Each in-place
+ * change counts in {@link #version()}, so that a backward pass through an op that used the old
+ * values fails instead of computing a wrong gradient.
  */
 public final class Tensor {
   /** FLOAT32, the dtype of tensors made from float arrays and of factory methods without one. */
@@ -48,6 +50,12 @@ public final class Tensor {
   private Node creator;
   private Tensor grad;
   private String name;
+  private Version version = new Version();
+
+  /** Counts the in-place changes of a buffer; shared by the tensors over it (detach, reshape). */
+  private static final class Version {
+    int value;
+  }
 
   private Tensor(Backend backend, DeviceBuffer buffer, Shape shape) {
     checkArgument(buffer.length() == shape.size(), "buffer of %s elements cannot hold shape %s",
@@ -230,7 +238,35 @@ public final class Tensor {
 
   /** The same data, cut from the graph: no creator and no gradient. */
   public Tensor detach() {
-    return new Tensor(backend, buffer, shape);
+    Tensor d = new Tensor(backend, buffer, shape);
+    d.version = version; // same buffer, so the same in-place changes
+    return d;
+  }
+
+  /** A copy with its own buffer that stays in the graph (gradients flow through it). */
+  public Tensor copy() {
+    return mul(1.0);
+  }
+
+  /**
+   * How many times this tensor's data was changed in place ({@link #assign},
+   * {@link #addScaledInPlace}, {@link #markChangedInPlace}), counting changes through any tensor
+   * sharing its buffer ({@link #detach}, {@link #reshape}).
+   */
+  public int version() {
+    return version.value;
+  }
+
+  /**
+   * Records an in-place change made by writing {@link #buffer()} directly, as optimizers do, so
+   * that a graph which used the old values refuses to back-propagate through them.
+   */
+  public void markChangedInPlace() {
+    version.value++;
+  }
+
+  void shareVersionOf(Tensor viewed) {
+    version = viewed.version;
   }
 
   Node creator() {
@@ -246,14 +282,31 @@ public final class Tensor {
     grad = grad == null ? g.detach() : grad.add(g).detach();
   }
 
-  /** Back-propagates from this scalar: fills {@link #grad()} of every leaf that requires grad. */
+  /**
+   * Back-propagates from this scalar: adds to {@link #grad()} of every leaf that requires grad,
+   * then frees the graph's saved tensors, so a second backward through it fails; see
+   * {@link #backward(boolean)}.
+   */
   public void backward() {
-    Backprop.run(this, null);
+    Backprop.run(this, null, false);
+  }
+
+  /**
+   * Like {@link #backward()}; with {@code retainGraph} the graph is kept, so that it can be
+   * back-propagated again (each pass adds to the gradients).
+   */
+  public void backward(boolean retainGraph) {
+    Backprop.run(this, null, retainGraph);
   }
 
   /** Back-propagates {@code gradient} (same shape as this tensor) into every leaf. */
   public void backward(Tensor gradient) {
-    Backprop.run(this, gradient);
+    Backprop.run(this, gradient, false);
+  }
+
+  /** Like {@link #backward(Tensor)}, keeping the graph when {@code retainGraph}. */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Backprop.run(this, gradient, retainGraph);
   }
 
   // ---- host access -------------------------------------------------------------------------
@@ -303,6 +356,7 @@ public final class Tensor {
     checkArgument(src.dtype() == dtype(), "assign: source dtype %s differs from target %s",
         src.dtype(), dtype());
     backend.copy(src.buffer, 0, buffer, 0, shape.size());
+    markChangedInPlace();
   }
 
   /** {@code this += alpha * x}, in place and never recorded (the SGD update). */
@@ -311,12 +365,13 @@ public final class Tensor {
         x.shape, shape);
     if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha
       fused.sgdUpdate(buffer, x.buffer, null, -alpha, 0, 0);
-      return;
+    } else {
+      DeviceBuffer scaled = backend.allocate(dtype(), shape.size());
+      backend.scalar(BinaryOp.MUL, x.buffer, alpha, scaled);
+      backend.binary(BinaryOp.ADD, buffer, shape, scaled, shape, buffer, shape);
+      scaled.close();
     }
-    DeviceBuffer scaled = backend.allocate(dtype(), shape.size());
-    backend.scalar(BinaryOp.MUL, x.buffer, alpha, scaled);
-    backend.binary(BinaryOp.ADD, buffer, shape, scaled, shape, buffer, shape);
-    scaled.close();
+    markChangedInPlace();
   }
 
   // ---- arithmetic (NumPy broadcasting) ---------------------------------------------------
@@ -531,7 +586,7 @@ public final class Tensor {
 
   // ---- misc --------------------------------------------------------------------------------
 
-  /** The recorded graph that produced this tensor, as Graphviz DOT. */
+  /** The recorded graph that produced this tensor, as Graphviz DOT (before backward() frees it). */
   public String toDot() {
     return GraphExport.toDot(this);
   }

@@ -78,18 +78,42 @@ public final class TensorScope implements AutoCloseable {
     return owned.size();
   }
 
+  /**
+   * Closes the buffers of the tensors this scope owns. Scopes close in the reverse order they
+   * opened. Closing one while scopes opened inside it are still open closes those too, then
+   * throws: no scope that failed to close stays on the thread to own every later tensor (which
+   * would leak all of them), at the price of releasing the inner scopes' tensors early.
+   *
+   * @throws IllegalStateException when inner scopes were still open (they are closed now), or
+   *     when called on a thread that did not open this scope (then nothing changes)
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
-    closed = true;
     Deque<TensorScope> stack = open.get();
-    if (stack.peek() != this) {
-      throw new IllegalStateException("TensorScopes must close in the reverse order they opened "
-          + "(use try-with-resources)");
+    if (!stack.contains(this)) {
+      throw new IllegalStateException("TensorScope closed on a thread that did not open it; "
+          + "close it on the thread that opened it");
     }
-    stack.pop();
+    int skipped = 0;
+    while (stack.peek() != this) {
+      stack.peek().release();
+      skipped++;
+    }
+    release();
+    if (skipped > 0) {
+      throw new IllegalStateException("TensorScopes must close in the reverse order they opened "
+          + "(use try-with-resources); the " + skipped + " scope(s) opened inside this one were "
+          + "still open and are now closed with it");
+    }
+  }
+
+  /** Pops this scope, the top of the thread's stack, and closes what it owns. */
+  private void release() {
+    closed = true;
+    open.get().pop();
     Set<DeviceBuffer> done = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor t : owned) {
       DeviceBuffer b = t.buffer();

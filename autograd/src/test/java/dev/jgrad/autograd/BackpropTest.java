@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
@@ -103,6 +104,34 @@ class BackpropTest {
         List.of(Tensor.of(new double[] {0.5, 1.5, -2}, DType.FLOAT64, 3)));
     assertFalse(r.passed(), r.toString());
     assertEquals(0.5, r.worstRelativeError(), 1e-6); // 4x vs 2x
+  }
+
+  @Test
+  void aSecondBackwardThroughTheSameGraphFailsInsteadOfDoublingTheGradient() {
+    Tensor x = Tensor.of(new double[] {2, 3}).requiresGrad(true);
+    Tensor loss = x.mul(x).sum();
+    loss.backward();
+    assertArrayEquals(new double[] {4, 6}, x.grad().toDoubleArray(), 1e-12);
+    IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+    assertTrue(e.getMessage().contains("a second time"), e.getMessage());
+    assertTrue(e.getMessage().contains("backward(true)"), e.getMessage());
+    assertArrayEquals(new double[] {4, 6}, x.grad().toDoubleArray(), 1e-12); // unchanged
+    Tensor h = x.mul(2); // a new graph on a freed part fails too, before writing any gradient
+    assertThrows(IllegalStateException.class, () -> h.add(loss).sum().backward());
+    assertArrayEquals(new double[] {4, 6}, x.grad().toDoubleArray(), 1e-12);
+  }
+
+  @Test
+  void backwardFreesTheSavedTensorsUnlessTheGraphIsRetained() {
+    Tensor x = Tensor.of(new double[] {2, 3}).requiresGrad(true);
+    Tensor y = x.mul(x);
+    Tensor loss = y.sum();
+    loss.backward(true);
+    loss.backward(); // retained, so a second pass adds: 2 * 2x
+    assertArrayEquals(new double[] {8, 12}, x.grad().toDoubleArray(), 1e-12);
+    assertTrue(y.creator().isFreed());
+    assertTrue(y.creator().inputs().isEmpty()); // nothing keeps x alive through the graph
+    assertTrue(loss.toDot().contains("freed by backward()"), loss.toDot());
   }
 
   @Test

@@ -34,6 +34,28 @@ class TensorScopeTest {
   }
 
   @Test
+  void anOutOfOrderCloseLeavesNoScopeOnTheThread() {
+    Tensor x = Tensor.of(new double[] {1, 2});
+    TensorScope outer = TensorScope.open();
+    Tensor fromOuter = x.mul(2);
+    TensorScope inner = TensorScope.open();
+    Tensor fromInner = x.mul(3);
+    IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+    assertTrue(e.getMessage().contains("reverse order"), e.getMessage());
+    assertTrue(fromInner.buffer().isClosed(), "the skipped inner scope was closed with it");
+    assertTrue(fromOuter.buffer().isClosed());
+    inner.close(); // already closed: nothing to do
+    Tensor later = x.mul(4);
+    assertEquals(0, outer.ownedCount(), "the failed scope must not own later tensors");
+    assertEquals(0, inner.ownedCount());
+    try (TensorScope next = TensorScope.open()) {
+      x.mul(5);
+      assertEquals(1, next.ownedCount());
+    }
+    assertFalse(later.buffer().isClosed());
+  }
+
+  @Test
   void keptTensorsMoveToTheEnclosingScope() {
     Tensor x = Tensor.of(new double[] {1, 2});
     Tensor inner;

@@ -59,6 +59,7 @@ abstract class ParameterOptimizer implements Optimizer {
           DeviceBuffer s = scratch.computeIfAbsent(name,
               n -> p.backend().allocate(p.dtype(), p.size()));
           update(name, p, g, m, s);
+          p.markChangedInPlace(); // a graph that used the old values must not backward now
         }
       });
     }

@@ -38,6 +38,19 @@ class OptimizerTest {
   }
 
   @Test
+  void aStepCountsAsAnInPlaceChangeOfEachParameter() {
+    Optimizer opt = new Sgd(params(), 0.1, 0.9, 1e-4);
+    Tensor loss = w.mul(w).sum(); // mul's rule reads w
+    loss.backward(true);
+    opt.step();
+    assertEquals(1, w.version());
+    IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+    assertTrue(e.getMessage().contains("changed in place"), e.getMessage());
+    step(opt); // the next step records a new graph from the updated values
+    assertEquals(2, w.version());
+  }
+
+  @Test
   void sgdSubtractsLearningRateTimesGradient() {
     Optimizer opt = new Sgd(params(), 0.1);
     assertArrayEquals(new double[] {0.95, -1.9, 2.8}, step(opt), 1e-12);
