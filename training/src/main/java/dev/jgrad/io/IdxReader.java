@@ -1,5 +1,6 @@
 package dev.jgrad.io;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.io.CountingInputStream;
@@ -7,9 +8,9 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -21,7 +22,10 @@ import java.util.zip.ZipException;
  *
  * <p>Everything is checked: magic number, element type, rank 1 to 4, positive dimensions, and that
  * the data is exactly as long as the dimensions say (a truncated download and trailing garbage
- * are both errors). Problems raise an {@link IdxFormatException} naming the file, the byte offset
+ * are both errors). The header is read first and the declared size checked against a limit
+ * ({@link #DEFAULT_MAX_BYTES}) before any data is read, exactly the declared size is allocated, and
+ * reading stops a little past it, so a gzip bomb fails fast instead of exhausting memory.
+ * Problems raise an {@link IdxFormatException} naming the file, the byte offset
  * and what was wrong.
  *
  * <pre>{@code
@@ -30,12 +34,20 @@ import java.util.zip.ZipException;
  * }</pre>
  */
 public final class IdxReader {
+  /**
+   * The most data {@link #read(Path)} accepts by default: 1 GiB, twice EMNIST's largest file and
+   * far below what a lying header (a gzip bomb) could declare.
+   */
+  public static final long DEFAULT_MAX_BYTES = 1L << 30;
+  /** How far past the declared data the reader looks for more before calling it an error. */
+  static final int TRAILING_MARGIN = 1 << 16;
+
   private static final int GZIP_MAGIC_0 = 0x1F;
   private static final int GZIP_MAGIC_1 = 0x8B;
 
   private IdxReader() {}
 
-  /** Reads an IDX file, raw or gzip-compressed. */
+  /** Reads an IDX file, raw or gzip-compressed, of at most {@link #DEFAULT_MAX_BYTES} of data. */
   public static IdxArray read(Path file) throws IOException {
     checkNotNull(file, "file is null; pass the path of an IDX file");
     try (InputStream in = Files.newInputStream(file)) {
@@ -44,27 +56,62 @@ public final class IdxReader {
   }
 
   /**
-   * Reads an IDX array from {@code in} up to its end, raw or gzip-compressed; does not close it.
+   * Reads an IDX array from {@code in} up to its end, raw or gzip-compressed, of at most {@link
+   * #DEFAULT_MAX_BYTES} of data; does not close it.
    *
    * @param source the name to use in error messages, e.g. the resource path
    */
   public static IdxArray read(InputStream in, String source) throws IOException {
+    return read(in, source, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * Reads an IDX array as {@link #read(InputStream, String)} does, failing before reading the data
+   * if the header declares more than {@code maxBytes} of it.
+   */
+  public static IdxArray read(InputStream in, String source, long maxBytes) throws IOException {
+    return open(in, source, maxBytes).readData();
+  }
+
+  /**
+   * Reads the header of the IDX array in {@code in}, checking the declared size against {@code
+   * maxBytes}; the caller checks what it declares before {@link Opened#readData()} reads the rest.
+   */
+  static Opened open(InputStream in, String source, long maxBytes) throws IOException {
     checkNotNull(in, "input stream is null; pass an open stream of an IDX file");
     checkNotNull(source, "source is null; pass a name for error messages, e.g. the file name");
-    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-    boolean gzip = startsWithGzipMagic(buffered);
-    CountingInputStream counted =
-        new CountingInputStream(gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered);
+    checkArgument(maxBytes > 0, "maxBytes is %s; pass the most bytes of data to accept",
+        maxBytes);
+    CountingInputStream raw = new CountingInputStream(new BufferedInputStream(in, 1 << 16));
+    boolean gzip = startsWithGzipMagic(raw);
+    InputStream body = raw;
+    if (gzip) {
+      try {
+        body = new GZIPInputStream(raw, 1 << 16);
+      } catch (ZipException | EOFException e) {
+        // e.g. a file of only the two magic bytes: not a raw EOFException, but where and why
+        throw new IdxFormatException(source, raw.getCount(), "truncated",
+            "the gzip header is incomplete (" + e.getMessage() + "); the download may be"
+                + " incomplete: fetch the file again (gzip file: this offset counts its"
+                + " compressed bytes)");
+      }
+    }
+    CountingInputStream counted = new CountingInputStream(body);
     try {
-      return readIdx(counted, source, gzip);
+      return readHeader(counted, source, gzip, maxBytes);
     } catch (ZipException | EOFException e) {
-      throw new IdxFormatException(source, counted.getCount(), "corrupt gzip data",
-          e.getMessage() + "; the download may be incomplete: fetch the file again"
-              + decompressedNote(gzip));
+      throw corrupt(source, counted, gzip, e);
     }
   }
 
-  private static boolean startsWithGzipMagic(BufferedInputStream in) throws IOException {
+  private static IdxFormatException corrupt(String source, CountingInputStream in, boolean gzip,
+      IOException e) {
+    return new IdxFormatException(source, in.getCount(), "corrupt gzip data",
+        e.getMessage() + "; the download may be incomplete: fetch the file again"
+            + decompressedNote(gzip));
+  }
+
+  private static boolean startsWithGzipMagic(InputStream in) throws IOException {
     in.mark(2);
     int b0 = in.read();
     int b1 = in.read();
@@ -72,8 +119,8 @@ public final class IdxReader {
     return b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1;
   }
 
-  private static IdxArray readIdx(CountingInputStream in, String source, boolean gzip)
-      throws IOException {
+  private static Opened readHeader(CountingInputStream in, String source, boolean gzip,
+      long maxBytes) throws IOException {
     String note = decompressedNote(gzip);
     byte[] magic = in.readNBytes(4);
     if (magic.length < 4) {
@@ -121,25 +168,89 @@ public final class IdxReader {
             "the dimensions declare more than 2 GiB of data, more than a Java array holds" + note);
       }
     }
+    long dataBytes = elements * type.byteSize();
+    if (dataBytes > maxBytes) {
+      throw new IdxFormatException(source, 4, "too large", String.format(Locale.ROOT,
+          "the header declares %s, %,d bytes of data, more than the limit of %,d bytes; if the"
+              + " file is genuine, raise the limit (IdxReader.read(in, source, maxBytes),"
+              + " MnistFiles.loader().maxBytes(n))", IdxArray.describe(dims, type), dataBytes,
+          maxBytes));
+    }
+    return new Opened(in, source, gzip, type, dims, (int) dataBytes);
+  }
 
-    long headerBytes = 4 + 4L * rank;
-    int expected = (int) elements * type.byteSize();
-    String what = IdxArray.describe(dims, type);
-    // readNBytes grows its buffer as data arrives, so a lying header cannot force a huge
-    // allocation before the truncation is found.
-    byte[] data = in.readNBytes(expected);
-    if (data.length < expected) {
-      throw new IdxFormatException(source, headerBytes + data.length, "truncated",
-          "expected " + expected + " bytes of data (" + what + ") after the " + headerBytes
-              + "-byte header, found " + data.length + note);
+  /** An IDX stream whose header has been read and checked; the data is still to be read. */
+  static final class Opened {
+    private final CountingInputStream in;
+    private final String source;
+    private final boolean gzip;
+    private final IdxType type;
+    private final int[] dims;
+    private final int expected;
+
+    private Opened(CountingInputStream in, String source, boolean gzip, IdxType type,
+        int[] dims, int expected) {
+      this.in = in;
+      this.source = source;
+      this.gzip = gzip;
+      this.type = type;
+      this.dims = dims;
+      this.expected = expected;
     }
-    long trailing = in.transferTo(OutputStream.nullOutputStream());
-    if (trailing > 0) {
-      throw new IdxFormatException(source, headerBytes + expected, "trailing garbage",
-          "expected the file to end after " + expected + " bytes of data (" + what + "), found "
-              + trailing + " more bytes" + note);
+
+    IdxType type() {
+      return type;
     }
-    return new IdxArray(type, dims, data);
+
+    int rank() {
+      return dims.length;
+    }
+
+    int dim(int axis) {
+      return dims[axis];
+    }
+
+    String source() {
+      return source;
+    }
+
+    /** "60000x28x28 ubyte". */
+    String describe() {
+      return IdxArray.describe(dims, type);
+    }
+
+    /**
+     * Reads the data the header declares, allocating exactly that, and fails if the stream ends
+     * early or goes on past it; never inflates more than {@link #TRAILING_MARGIN} extra bytes.
+     */
+    IdxArray readData() throws IOException {
+      try {
+        return readChecked();
+      } catch (ZipException | EOFException e) {
+        throw corrupt(source, in, gzip, e);
+      }
+    }
+
+    private IdxArray readChecked() throws IOException {
+      String note = decompressedNote(gzip);
+      long headerBytes = 4 + 4L * dims.length;
+      byte[] data = new byte[expected]; // checked against the limit in readHeader
+      int read = in.readNBytes(data, 0, expected);
+      if (read < expected) {
+        throw new IdxFormatException(source, headerBytes + read, "truncated",
+            "expected " + expected + " bytes of data (" + describe() + ") after the "
+                + headerBytes + "-byte header, found " + read + note);
+      }
+      long trailing = in.readNBytes(TRAILING_MARGIN).length; // stop there: a bomb is endless
+      if (trailing > 0) {
+        throw new IdxFormatException(source, headerBytes + expected,
+            "more data than the header declares", "expected the file to end after " + expected
+                + " bytes of data (" + describe() + "), found "
+                + (trailing < TRAILING_MARGIN ? trailing : "at least " + trailing)
+                + " more bytes" + note);
+      }
+      return new IdxArray(type, dims, data);
+    }
   }
 
   private static long readUnsignedInt(byte[] b, int at) {

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Loads MNIST-style datasets (MNIST, Fashion-MNIST, EMNIST) from the standard four IDX files, in a
@@ -26,7 +27,9 @@ import java.util.List;
  * <p>The dot variant of the names ({@code train-images.idx3-ubyte}, as some mirrors ship them) is
  * accepted too; where several variants exist the uncompressed one is read. The loader checks that
  * every file exists, that images are rank-3 ubyte and labels rank-1 ubyte, that each split has as
- * many labels as images, and that labels are below the number of classes; errors name the file.
+ * many labels as images (from the headers, before reading the data), that no file declares more
+ * than a limit ({@link Loader#maxBytes}), and that labels are below the number of classes; errors
+ * name the file.
  *
  * <pre>{@code
  * MnistDataset mnist = MnistFiles.load(Path.of("data/mnist"));        // pixels in [0, 1]
@@ -70,6 +73,7 @@ public final class MnistFiles {
     private PixelScale pixelScale = PixelScale.UNIT;
     private int numClasses = MNIST_CLASSES; // 0: infer from the labels
     private ClassLoader classLoader;
+    private long maxBytes = IdxReader.DEFAULT_MAX_BYTES;
 
     private Loader() {}
 
@@ -90,6 +94,17 @@ public final class MnistFiles {
     /** Takes the number of classes from the data: the largest label of both splits plus one. */
     public Loader inferNumClasses() {
       this.numClasses = 0;
+      return this;
+    }
+
+    /**
+     * The most data one file may declare, checked before its data is read; default {@link
+     * IdxReader#DEFAULT_MAX_BYTES} (1 GiB).
+     */
+    public Loader maxBytes(long maxBytes) {
+      checkArgument(maxBytes > 0, "maxBytes is %s; pass the most bytes of data a file may hold",
+          maxBytes);
+      this.maxBytes = maxBytes;
       return this;
     }
 
@@ -131,10 +146,12 @@ public final class MnistFiles {
     }
 
     private MnistDataset loadAll(Locator locator, String where) throws IOException {
-      Named trainImages = read(locator, Part.TRAIN_IMAGES, where);
-      Named trainLabels = read(locator, Part.TRAIN_LABELS, where);
-      Named testImages = read(locator, Part.TEST_IMAGES, where);
-      Named testLabels = read(locator, Part.TEST_LABELS, where);
+      Named[] trainFiles = readSplit(locator, Part.TRAIN_IMAGES, Part.TRAIN_LABELS, where);
+      Named[] testFiles = readSplit(locator, Part.TEST_IMAGES, Part.TEST_LABELS, where);
+      Named trainImages = trainFiles[0];
+      Named trainLabels = trainFiles[1];
+      Named testImages = testFiles[0];
+      Named testLabels = testFiles[1];
       int classes = numClasses;
       if (classes == 0) {
         classes = Math.max(max(trainLabels), max(testLabels)) + 1;
@@ -154,11 +171,6 @@ public final class MnistFiles {
         throws IdxFormatException {
       IdxArray images = imagesFile.array();
       IdxArray labels = labelsFile.array();
-      if (labels.dim(0) != images.dim(0)) {
-        throw new IdxFormatException(labelsFile.source(), 4, "count mismatch",
-            labels.dim(0) + " labels, but " + imagesFile.source() + " holds " + images.dim(0)
-                + " images; both files must come from the same split of one dataset");
-      }
       int[] y = labels.toIntArray();
       for (int i = 0; i < y.length; i++) {
         if (y[i] >= classes) {
@@ -179,6 +191,43 @@ public final class MnistFiles {
       }
       return new LabeledImages(x, y, images.dim(1), images.dim(2), classes);
     }
+
+    /**
+     * Reads the images and labels of one split, headers first: the counts they declare are
+     * checked against each other and the limit before either file's data is read, so a lying
+     * header fails fast instead of inflating gigabytes.
+     */
+    private Named[] readSplit(Locator locator, Part imagesPart, Part labelsPart, String where)
+        throws IOException {
+      Source imagesSource = find(locator, imagesPart, where);
+      Source labelsSource = find(locator, labelsPart, where);
+      try (InputStream imagesIn = imagesSource.opener().open();
+          InputStream labelsIn = labelsSource.opener().open()) {
+        IdxReader.Opened images = header(imagesIn, imagesSource, imagesPart);
+        IdxReader.Opened labels = header(labelsIn, labelsSource, labelsPart);
+        if (images.dim(0) != labels.dim(0)) {
+          throw new IdxFormatException(images.source(), 4, "count mismatch", String.format(
+              Locale.ROOT, "declares %,d images of %dx%d but %s declares %,d labels; both files"
+                  + " must come from the same split of one dataset", images.dim(0),
+              images.dim(1), images.dim(2), labels.source(), labels.dim(0)));
+        }
+        return new Named[] {new Named(images.readData(), images.source()),
+            new Named(labels.readData(), labels.source())};
+      }
+    }
+
+    private IdxReader.Opened header(InputStream in, Source source, Part part)
+        throws IOException {
+      IdxReader.Opened opened = IdxReader.open(in, source.name(), maxBytes);
+      boolean images = part.rank == 3;
+      if (opened.type() != IdxType.UBYTE || opened.rank() != part.rank) {
+        throw new IdxFormatException(source.name(), 2, "unexpected content",
+            "holds " + opened.describe() + ", expected " + (images ? "N x rows x cols" : "N")
+                + " ubyte " + (images ? "images" : "labels") + " (magic number 0x0000080"
+                + part.rank + ")");
+      }
+      return opened;
+    }
   }
 
   private static int max(Named labels) {
@@ -189,26 +238,14 @@ public final class MnistFiles {
     return max;
   }
 
-  private static Named read(Locator locator, Part part, String where) throws IOException {
+  private static Source find(Locator locator, Part part, String where) throws IOException {
     List<String> tried = new ArrayList<>();
     for (String name : part.candidateNames()) {
       tried.add(name);
       Source source = locator.find(name);
-      if (source == null) {
-        continue;
+      if (source != null) {
+        return source;
       }
-      IdxArray array;
-      try (InputStream in = source.opener().open()) {
-        array = IdxReader.read(in, source.name());
-      }
-      boolean images = part.rank == 3;
-      if (array.type() != IdxType.UBYTE || array.rank() != part.rank) {
-        throw new IdxFormatException(source.name(), 2, "unexpected content",
-            "holds " + array.describe() + ", expected " + (images ? "N x rows x cols" : "N")
-                + " ubyte " + (images ? "images" : "labels") + " (magic number 0x0000080"
-                + part.rank + ")");
-      }
-      return new Named(array, source.name());
     }
     throw new FileNotFoundException(where + " has no " + part.description + ": looked for "
         + String.join(", ", tried) + ". Download the dataset (e.g. MNIST from"

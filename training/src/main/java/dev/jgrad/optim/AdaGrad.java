@@ -3,6 +3,7 @@ package dev.jgrad.optim;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +25,11 @@ public final class AdaGrad extends ParameterOptimizer {
 
   public AdaGrad(Map<String, Tensor> parameters, double learningRate) {
     super("adagrad", parameters, learningRate);
+  }
+
+  @Override
+  List<String> slotNames() {
+    return List.of("h");
   }
 
   @Override

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +34,11 @@ public final class Momentum extends ParameterOptimizer {
     super("momentum", parameters, learningRate);
     checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
     this.momentum = momentum;
+  }
+
+  @Override
+  List<String> slotNames() {
+    return List.of("v");
   }
 
   @Override

@@ -30,7 +30,8 @@ public interface Optimizer {
 
   /**
    * Restores what {@link #state()} gave, into this optimizer's existing parameters; fails naming
-   * the entry when the kind, a name, a shape or a dtype does not match.
+   * the entry, before changing anything, when the kind, a name, a shape or a dtype does not match,
+   * or when the state is incomplete (a parameter lacks a slot or a counter).
    */
   void loadState(OptimizerState state);
 }

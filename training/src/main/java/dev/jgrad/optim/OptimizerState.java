@@ -11,7 +11,8 @@ import java.util.Map;
  * @param kind which optimizer wrote it, e.g. {@code "adam"}; loading into another kind fails
  * @param tensors per-parameter moments by name, e.g. {@code "m.0.weight"}; the live tensors, so
  *     copy them before the next step if you need the values to stay
- * @param values scalar counters by name, e.g. {@code "t" -> "12"} for Adam's step count
+ * @param values scalar counters by name, e.g. {@code "t" -> "12"} and
+ *     {@code "t.0.weight" -> "12"} for Adam's step counts
  */
 public record OptimizerState(String kind, Map<String, Tensor> tensors, Map<String, String> values) {
   public OptimizerState {

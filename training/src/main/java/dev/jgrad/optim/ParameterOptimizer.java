@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -44,6 +46,17 @@ abstract class ParameterOptimizer implements Optimizer {
    */
   abstract void update(String name, Tensor parameter, Tensor grad, InPlace math,
       DeviceBuffer scratch);
+
+  /**
+   * The slots every parameter has, e.g. {@code [m, v]} for Adam; a saved state must hold each of
+   * them for each parameter, so that no moment silently restarts at zero on resume.
+   */
+  abstract List<String> slotNames();
+
+  /** The parameters' names, in registration order. */
+  final Set<String> parameterNames() {
+    return parameters.keySet();
+  }
 
   /** Called once per {@link #step()} before the parameters are updated (Adam counts steps). */
   void beforeStep() {}
@@ -89,11 +102,16 @@ abstract class ParameterOptimizer implements Optimizer {
     return Map.of();
   }
 
-  /** Restores what {@link #values()} gave. */
-  void loadValues(Map<String, String> values) {}
+  /** Restores what {@link #values()} gave; fails on a missing, malformed or unknown entry. */
+  void loadValues(Map<String, String> values) {
+    checkArgument(values.isEmpty(), "the saved %s state has counters %s that %s does not keep;"
+        + " resume with the optimizer that saved it", kind, new TreeSet<>(values.keySet()), kind);
+  }
 
+  /** Every slot of every parameter, zeros for those not stepped yet, so the state is complete. */
   @Override
   public final OptimizerState state() {
+    parameters.forEach((name, p) -> slotNames().forEach(slot -> slot(slot, name, p)));
     return new OptimizerState(kind, slots, values());
   }
 
@@ -103,16 +121,31 @@ abstract class ParameterOptimizer implements Optimizer {
     checkArgument(state.kind().equals(kind),
         "the saved optimizer state is for '%s' but this optimizer is '%s'; resume with an"
             + " optimizer of kind '%s'", state.kind(), kind, state.kind());
-    Map<String, Tensor> restored = new LinkedHashMap<>();
+    List<String> needed = slotNames();
     state.tensors().forEach((key, saved) -> {
       int dot = key.indexOf('.');
-      Tensor p = dot < 0 ? null : parameters.get(key.substring(dot + 1));
-      checkArgument(p != null, "optimizer state '%s' belongs to no parameter; parameters are %s",
-          key, new TreeSet<>(parameters.keySet()));
-      checkArgument(saved.shape().equals(p.shape()) && saved.dtype() == p.dtype(),
-          "optimizer state '%s' is %s %s but its parameter is %s %s", key, saved.dtype(),
-          saved.shape(), p.dtype(), p.shape());
-      restored.put(key, copyOnto(saved, p));
+      String slot = dot < 0 ? key : key.substring(0, dot);
+      checkArgument(needed.contains(slot), "optimizer state '%s' is not a slot of %s (its slots"
+          + " are %s); resume with the optimizer that saved it", key, this, needed);
+      checkArgument(dot >= 0 && parameters.containsKey(key.substring(dot + 1)),
+          "optimizer state '%s' belongs to no parameter; parameters are %s", key,
+          new TreeSet<>(parameters.keySet()));
+    });
+    // Every parameter needs every slot: a missing one would restart at zero while the step
+    // counts go on, which wrecks training without any error.
+    Map<String, Tensor> restored = new LinkedHashMap<>();
+    parameters.forEach((name, p) -> {
+      for (String slot : needed) {
+        String key = slot + "." + name;
+        Tensor saved = state.tensors().get(key);
+        checkArgument(saved != null, "the saved optimizer state has no slot '%s' of parameter"
+            + " '%s' (%s keeps %s for every parameter); the state is incomplete: resume from"
+            + " another checkpoint or start afresh", slot, name, kind, needed);
+        checkArgument(saved.shape().equals(p.shape()) && saved.dtype() == p.dtype(),
+            "optimizer state '%s' is %s %s but its parameter is %s %s", key, saved.dtype(),
+            saved.shape(), p.dtype(), p.shape());
+        restored.put(key, copyOnto(saved, p));
+      }
     });
     loadValues(state.values());
     slots.clear();

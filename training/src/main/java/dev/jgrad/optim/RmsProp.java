@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +35,11 @@ public final class RmsProp extends ParameterOptimizer {
     super("rmsprop", parameters, learningRate);
     checkArgument(decay >= 0 && decay < 1, "decay must be in [0, 1), got %s", decay);
     this.decay = decay;
+  }
+
+  @Override
+  List<String> slotNames() {
+    return List.of("h");
   }
 
   @Override

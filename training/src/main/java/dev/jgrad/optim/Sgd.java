@@ -6,6 +6,7 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.autograd.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +44,11 @@ public final class Sgd extends ParameterOptimizer {
         "weight decay must be >= 0, got %s", weightDecay);
     this.momentum = momentum;
     this.weightDecay = weightDecay;
+  }
+
+  @Override
+  List<String> slotNames() {
+    return momentum != 0 ? List.of("v") : List.of();
   }
 
   @Override

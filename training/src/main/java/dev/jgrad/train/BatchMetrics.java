@@ -29,12 +29,15 @@ final class BatchMetrics implements AutoCloseable {
   private Backend backend;
   private DeviceBuffer losses;
   private DeviceBuffer correct;
+  private DeviceBuffer misfits; // per batch, > 0 where the targets were not one-hot rows
+  private boolean unclassified; // a batch whose shapes make accuracy meaningless
   private int recorded;
   // On the host, for the first `read` batches: each batch's values and the running sums after it.
   private final double[] batchLoss;
   private final double[] lossSum;
   private final long[] correctSum;
   private final long[] sampleSum;
+  private final boolean[] misfitSeen;
   private int read;
   private boolean closed;
 
@@ -48,15 +51,22 @@ final class BatchMetrics implements AutoCloseable {
     this.lossSum = new double[batches + 1];
     this.correctSum = new long[batches + 1];
     this.sampleSum = new long[batches + 1];
+    this.misfitSeen = new boolean[batches + 1];
   }
 
   /**
    * Records the next batch: its mean {@code loss} and {@code correctCount}, one-element
-   * tensors on one backend. Only queues device work.
+   * tensors on one backend, or a null count where accuracy means nothing (a regression), and
+   * {@code misfit}, null or a one-element tensor that is positive when the targets turned out not
+   * to be class rows. Only queues device work.
    */
-  void record(Tensor loss, Tensor correctCount, int batchSize) {
+  void record(Tensor loss, Tensor correctCount, Tensor misfit, int batchSize) {
     checkState(!closed, "batch metrics already closed");
     checkState(recorded < capacity, "room for %s batches only", capacity);
+    if (correctCount == null) {
+      correctCount = loss.mul(0.0); // a placeholder; accuracy() is NaN from now on
+      unclassified = true;
+    }
     checkArgument(loss.size() == 1 && correctCount.size() == 1,
         "loss and correct count must have one element each, got %s and %s", loss.shape(),
         correctCount.shape());
@@ -67,6 +77,13 @@ final class BatchMetrics implements AutoCloseable {
       backend = loss.backend();
       losses = backend.allocate(loss.dtype(), capacity);
       correct = backend.allocate(correctCount.dtype(), capacity);
+    }
+    if (misfit != null) {
+      if (misfits == null) {
+        misfits = backend.allocate(misfit.dtype(), capacity);
+        backend.fill(misfits, 0);
+      }
+      backend.copy(misfit.buffer(), 0, misfits, recorded, 1);
     }
     backend.copy(loss.buffer(), 0, losses, recorded, 1);
     backend.copy(correctCount.buffer(), 0, correct, recorded, 1);
@@ -89,9 +106,15 @@ final class BatchMetrics implements AutoCloseable {
     return lossSum[batches] / sampleSum[batches];
   }
 
-  /** The fraction of correct predictions over the first {@code batches} batches. */
+  /**
+   * The fraction of correct predictions over the first {@code batches} batches, or NaN if
+   * accuracy means nothing for them (not class scores against class labels or one-hot rows).
+   */
   double accuracy(int batches) {
     readUpTo(batches);
+    if (unclassified || misfitSeen[batches]) {
+      return Double.NaN;
+    }
     return (double) correctSum[batches] / sampleSum[batches];
   }
 
@@ -148,6 +171,10 @@ final class BatchMetrics implements AutoCloseable {
     double[] c = new double[capacity];
     backend.download(losses, l); // waits for the queued steps
     backend.download(correct, c);
+    double[] m = new double[capacity];
+    if (misfits != null) {
+      backend.download(misfits, m);
+    }
     for (int i = read; i < recorded; i++) {
       if (!Double.isFinite(l[i])) {
         onNonFinite.found(i + 1, l[i]);
@@ -156,6 +183,7 @@ final class BatchMetrics implements AutoCloseable {
       lossSum[i + 1] = lossSum[i] + l[i] * sizes[i];
       correctSum[i + 1] = correctSum[i] + Math.round(c[i]);
       sampleSum[i + 1] = sampleSum[i] + sizes[i];
+      misfitSeen[i + 1] = misfitSeen[i] || !(m[i] == 0);
     }
     read = recorded;
   }
@@ -166,6 +194,9 @@ final class BatchMetrics implements AutoCloseable {
     if (!closed && losses != null) {
       losses.close();
       correct.close();
+      if (misfits != null) {
+        misfits.close();
+      }
     }
     closed = true;
   }

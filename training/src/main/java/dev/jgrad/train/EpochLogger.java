@@ -32,12 +32,19 @@ public final class EpochLogger implements TrainingListener {
   public static String format(EpochMetrics m, int epochs) {
     int width = Integer.toString(Math.max(epochs, m.epoch())).length();
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-        "epoch %" + width + "d/%d  train loss %.4f acc %6.2f%%", m.epoch(), epochs, m.trainLoss(),
-        100 * m.trainAccuracy()));
+        "epoch %" + width + "d/%d  train loss %.4f", m.epoch(), epochs, m.trainLoss()));
+    appendAccuracy(sb, m.trainAccuracy());
     if (m.hasTest()) {
-      sb.append(String.format(Locale.ROOT, "  test loss %.4f acc %6.2f%%", m.testLoss(),
-          100 * m.testAccuracy()));
+      sb.append(String.format(Locale.ROOT, "  test loss %.4f", m.testLoss()));
+      appendAccuracy(sb, m.testAccuracy());
     }
     return sb.append(String.format(Locale.ROOT, "  %.1f s", m.seconds())).toString();
+  }
+
+  /** Omitted where not measured (a regression), rather than "acc NaN%". */
+  private static void appendAccuracy(StringBuilder sb, double accuracy) {
+    if (!Double.isNaN(accuracy)) {
+      sb.append(String.format(Locale.ROOT, " acc %6.2f%%", 100 * accuracy));
+    }
   }
 }

@@ -12,8 +12,9 @@ import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Module;
 
 /**
- * Measures a classifier's loss and accuracy on a dataset, in batches and without recording a
- * graph. Targets may be class labels {@code [n]} or one-hot rows {@code [n, classes]}.
+ * Measures a model's loss and, for a classifier, its accuracy on a dataset, in batches and without
+ * recording a graph. Accuracy is measured where targets are class labels {@code [n]} or one-hot
+ * rows {@code [n, classes]} for scores {@code [n, classes >= 2]}, and NaN otherwise (a regression).
  *
  * <pre>{@code
  * Evaluation test = Evaluator.evaluate(model, testSet, Losses::softmaxCrossEntropyLabels, 1000);
@@ -37,13 +38,38 @@ public final class Evaluator {
       for (Batch b : inOrder.epoch(0)) {
         try (b; TensorScope batchScope = TensorScope.open()) { // frees the batch and activations
           Tensor output = model.forward(b.inputs());
-          metrics.record(loss.compute(output, b.targets()), countCorrectOnDevice(output,
-              b.targets()), b.size());
+          record(metrics, loss.compute(output, b.targets()), output, b.targets(), b.size());
         }
       }
       int n = metrics.recorded(); // every sample: the in-order loader keeps the last batch
       return new Evaluation(metrics.meanLoss(n), metrics.accuracy(n), data.size());
     }
+  }
+
+  /**
+   * Records a batch's loss and, where accuracy means something, its correct count: class scores
+   * {@code [n, classes >= 2]} against labels {@code [n]} or rows {@code [n, classes]} that are
+   * one-hot (checked on the device, so a regression with as many outputs is not scored either).
+   * A regression's "accuracy" (say an MSE on [n, 1]) would otherwise read 1.0.
+   */
+  static void record(BatchMetrics metrics, Tensor loss, Tensor output, Tensor targets,
+      int size) {
+    boolean scores = output.rank() == 2 && output.shape().dim(1) >= 2;
+    boolean labels = targets.rank() == 1 && targets.shape().dim(0) == output.shape().dim(0);
+    boolean rows = targets.rank() == 2 && targets.shape().equals(output.shape());
+    if (!scores || !(labels || rows)) {
+      metrics.record(loss, null, null, size);
+      return;
+    }
+    metrics.record(loss, countCorrectOnDevice(output, targets),
+        rows ? notOneHotOnDevice(targets) : null, size);
+  }
+
+  /** Zero if every row of {@code targets} is one-hot (zeros and a single one), else positive. */
+  private static Tensor notOneHotOnDevice(Tensor targets) {
+    Tensor offValues = targets.mul(targets.sub(1.0)); // zero only for 0 and 1
+    Tensor rowSums = targets.sum(1, false).sub(1.0); // zero only where a row sums to 1
+    return offValues.mul(offValues).sum().add(rowSums.mul(rowSums).sum());
   }
 
   /** How many rows of {@code output} have their highest score at the target class. */

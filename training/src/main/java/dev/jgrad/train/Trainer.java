@@ -200,8 +200,7 @@ public final class Trainer {
           optimizer.step();
           model.zeroGrad();
           try (NoGrad ignored = NoGrad.scope()) {
-            metrics.record(l, Evaluator.countCorrectOnDevice(output, batch.targets()),
-                batch.size());
+            Evaluator.record(metrics, l, output, batch.targets(), batch.size());
           }
         }
         notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));

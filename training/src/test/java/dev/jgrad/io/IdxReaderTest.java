@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -122,8 +124,81 @@ class IdxReaderTest {
     Path file = dir.resolve("labels");
     Files.write(file, concat(full, new byte[] {9, 9}));
     IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(file));
-    assertEquals(file + ": trailing garbage at byte 11: expected the file to end after 3 bytes of"
-        + " data (3 ubyte), found 2 more bytes", e.getMessage());
+    assertEquals(file + ": more data than the header declares at byte 11: expected the file to"
+        + " end after 3 bytes of data (3 ubyte), found 2 more bytes", e.getMessage());
+  }
+
+  /** An IDX header (ubyte) declaring {@code dims}. */
+  static byte[] header(int... dims) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length); // big-endian
+    b.put(new byte[] {0, 0, 0x08, (byte) dims.length});
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    return b.array();
+  }
+
+  /** {@code header} followed by {@code zeros} zero bytes, made up as read, counting what is. */
+  private static final class CountedBody extends InputStream {
+    private final byte[] header;
+    private final long length;
+    long read;
+
+    CountedBody(byte[] header, long zeros) {
+      this.header = header;
+      this.length = header.length + zeros;
+    }
+
+    @Override
+    public int read() {
+      if (read >= length) {
+        return -1;
+      }
+      int b = read < header.length ? header[(int) read] & 0xFF : 0;
+      read++;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (read >= length) {
+        return -1;
+      }
+      int n = (int) Math.min(len, length - read);
+      for (int i = 0; i < n; i++) {
+        b[off + i] = (byte) read();
+      }
+      return n;
+    }
+  }
+
+  @Test
+  void aHeaderDeclaringMoreThanTheLimitFailsBeforeTheDataIsRead() {
+    // 2,500,000 MNIST images: 1.96 GB once inflated, over the 1 GiB limit
+    CountedBody in = new CountedBody(header(2_500_000, 28, 28), 1L << 26);
+    IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(in, "x"));
+    assertTrue(e.getMessage().startsWith("x: too large at byte 4: the header declares"
+        + " 2500000x28x28 ubyte, 1,960,000,000 bytes of data, more than the limit of"
+        + " 1,073,741,824 bytes"), e.getMessage());
+    assertTrue(in.read <= 1 << 16, in.read + " bytes read"); // one buffer, not the data
+    IdxFormatException small = assertThrows(IdxFormatException.class,
+        () -> IdxReader.read(new CountedBody(header(11), 11), "y", 10));
+    assertTrue(small.getMessage().contains("more than the limit of 10 bytes"), small.getMessage());
+  }
+
+  @Test
+  void readingStopsShortlyPastTheDeclaredData() {
+    CountedBody in = new CountedBody(header(3), 1L << 26);
+    IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.read(in, "x"));
+    assertTrue(e.getMessage().startsWith("x: more data than the header declares at byte 11:"
+        + " expected the file to end after 3 bytes of data (3 ubyte), found at least 65536 more"
+        + " bytes"), e.getMessage());
+    assertTrue(in.read <= 1 << 18, in.read + " bytes read");
+  }
+
+  @Test
+  void aGzipFileOfOnlyItsMagicBytesIsATruncatedFileNotAnEofException() {
+    assertFormatError(new byte[] {0x1F, (byte) 0x8B}, 2, "truncated at byte 2: the gzip header");
   }
 
   @Test

@@ -111,9 +111,29 @@ class MnistFilesTest {
     writeLayout(dir, labels(5, 0, 4, 1, 9));
     IdxFormatException e = assertThrows(IdxFormatException.class, () -> MnistFiles.load(dir));
     Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
-    assertEquals(labels + ": count mismatch at byte 4: 5 labels, but "
-        + dir.resolve("train-images-idx3-ubyte.gz") + " holds 6 images; both files must come"
+    assertEquals(dir.resolve("train-images-idx3-ubyte.gz") + ": count mismatch at byte 4:"
+        + " declares 6 images of 2x3 but " + labels + " declares 5 labels; both files must come"
         + " from the same split of one dataset", e.getMessage());
+  }
+
+  @Test
+  void lyingHeadersFailFromTheHeadersBeforeAnyDataIsRead() throws IOException {
+    writeLayout(dir, labels(5, 0, 4, 1, 9, 2));
+    Path images = dir.resolve("train-images-idx3-ubyte.gz");
+    Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
+    // headers only: reading either file's data would fail as truncated instead
+    Files.write(images, IdxReaderTest.gzip(IdxReaderTest.header(1_000_000, 28, 28)));
+    Files.write(labels, IdxReaderTest.gzip(IdxReaderTest.header(60_000)));
+    IdxFormatException e = assertThrows(IdxFormatException.class, () -> MnistFiles.load(dir));
+    assertEquals(images + ": count mismatch at byte 4: declares 1,000,000 images of 28x28 but "
+        + labels + " declares 60,000 labels; both files must come from the same split of one"
+        + " dataset", e.getMessage());
+
+    Files.write(labels, IdxReaderTest.gzip(IdxReaderTest.header(1_000_000)));
+    IdxFormatException limit = assertThrows(IdxFormatException.class,
+        () -> MnistFiles.loader().maxBytes(1_000_000).load(dir));
+    assertTrue(limit.getMessage().startsWith(images + ": too large at byte 4"),
+        limit.getMessage());
   }
 
   @Test

@@ -178,6 +178,43 @@ class OptimizerTest {
   }
 
   @Test
+  void stateIsCompleteAndLoadingAnIncompleteStateFailsChangingNothing() {
+    for (OptimizerKind kind : OptimizerKind.values()) {
+      Optimizer fresh = kind.create(params(), 0.05);
+      Map<String, Tensor> before = fresh.state().tensors();
+      Optimizer a = kind.create(params(), 0.05);
+      step(a);
+      Map<String, Tensor> tensors = new LinkedHashMap<>(a.state().tensors());
+      assertEquals(before.keySet(), tensors.keySet(), kind + ": every slot, stepped or not");
+      if (tensors.isEmpty()) {
+        continue; // plain sgd keeps no slots
+      }
+      String dropped = tensors.keySet().iterator().next();
+      tensors.remove(dropped);
+      OptimizerState damaged = new OptimizerState(a.state().kind(), tensors, a.state().values());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> kind.create(params(), 0.05).loadState(damaged), kind.toString());
+      assertTrue(e.getMessage().contains("no slot '" + dropped.substring(0, dropped.indexOf('.'))
+          + "' of parameter 'w'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void adamCountsStepsPerParameter() {
+    Map<String, Tensor> p = params();
+    Tensor late = Tensor.of(new double[] {1}).requiresGrad(true);
+    p.put("late", late);
+    Adam adam = new Adam(p, 0.1);
+    step(adam); // 'late' has no gradient yet
+    adam.zeroGrad();
+    late.mul(Tensor.of(new double[] {0.5})).sum().backward();
+    adam.step();
+    // its first update, so t = 1 for it: m/sqrt(v) = sign(g), W -= lr
+    assertArrayEquals(new double[] {0.9}, late.toDoubleArray(), 1e-6);
+    assertEquals(Map.of("t", "2", "t.w", "1", "t.late", "1"), adam.state().values());
+  }
+
+  @Test
   void badSettingsAreRejected() {
     Function<Double, Optimizer> sgd = lr -> new Sgd(params(), lr);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.apply(0.0));

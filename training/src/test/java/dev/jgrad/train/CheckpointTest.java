@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
 import dev.jgrad.nn.Mlp;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -73,11 +75,14 @@ class CheckpointTest {
   void restoredOptimizerContinuesAsIfNeverStopped() throws IOException {
     Sequential a = net(1);
     Adam adamA = new Adam(a.namedParameters(), 0.01);
+    Path file = trainedAndSaved(a, adamA, 2);
     trainSteps(a, adamA, 2);
-    Path file = dir.resolve("ckpt.safetensors");
-    Checkpoint.save(file, a, adamA, 2, Map.of());
-    trainSteps(a, adamA, 2);
+    assertArrayEquals(a.forward(inputs()).toFloatArray(),
+        resumedAndTrained2Steps(file).forward(inputs()).toFloatArray());
+  }
 
+  /** Another net resumed from {@code file} (saved after 2 steps) and trained 2 more steps. */
+  private static Sequential resumedAndTrained2Steps(Path file) throws IOException {
     Sequential b = net(5);
     Adam adamB = new Adam(b.namedParameters(), 0.01);
     Checkpoint c = Checkpoint.load(file);
@@ -85,21 +90,81 @@ class CheckpointTest {
     c.restoreOptimizer(adamB);
     assertEquals(2, adamB.steps());
     trainSteps(b, adamB, 2);
-    assertArrayEquals(a.forward(inputs()).toFloatArray(), b.forward(inputs()).toFloatArray());
+    return b;
+  }
+
+  /** Trains {@code steps} steps and saves them as as many epochs. */
+  private Path trainedAndSaved(Sequential net, Adam adam, int steps) throws IOException {
+    trainSteps(net, adam, steps);
+    Path file = dir.resolve("ckpt.safetensors");
+    Checkpoint.save(file, net, adam, steps, Map.of());
+    return file;
+  }
+
+  /** Rewrites {@code file} without the tensors and metadata entries {@code drop} names. */
+  private static void rewriteWithout(Path file, List<String> drop) throws IOException {
+    SafeTensorsFile f = SafeTensors.read(file);
+    List<SafeTensor> kept = f.tensors().stream().filter(t -> !drop.contains(t.name())).toList();
+    Map<String, String> meta = new HashMap<>(f.metadata());
+    meta.keySet().removeAll(drop);
+    SafeTensors.write(file, kept, meta);
+  }
+
+  @Test
+  void aCheckpointMissingOneOptimizerSlotIsRefusedNamingFileParameterAndSlot()
+      throws IOException {
+    Sequential net = net(1);
+    Path file = trainedAndSaved(net, new Adam(net.namedParameters(), 0.01), 2);
+    rewriteWithout(file, List.of("optimizer.v.2.weight"));
+
+    Adam resumed = new Adam(net(1).namedParameters(), 0.01);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file).restoreOptimizer(resumed));
+    assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("'v'")
+        && e.getMessage().contains("'2.weight'") && e.getMessage().contains("incomplete"),
+        e.getMessage());
+    assertEquals(0, resumed.steps(), "nothing was restored");
+  }
+
+  @Test
+  void aSlotOfAnotherOptimizerOrAHalfOfTheStepCountsIsRefused() throws IOException {
+    Sequential net = net(1);
+    Path file = trainedAndSaved(net, new Adam(net.namedParameters(), 0.01), 1);
+    rewriteWithout(file, List.of("optimizer.t.0.bias"));
+    IllegalArgumentException counts = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file).restoreOptimizer(new Adam(net.namedParameters(), 0.01)));
+    assertTrue(counts.getMessage().contains("'t.0.bias'"), counts.getMessage());
+
+    Sgd momentum = new Sgd(net.namedParameters(), 0.1, 0.9, 0);
+    Checkpoint.save(file, net, momentum, 0, Map.of());
+    IllegalArgumentException extra = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file).restoreOptimizer(new Sgd(net.namedParameters(), 0.1)));
+    assertTrue(extra.getMessage().contains("not a slot"), extra.getMessage());
+  }
+
+  @Test
+  void aCheckpointWithOnlyTheGlobalStepCountResumesExactly() throws IOException {
+    // Checkpoints written before the per-parameter counts had only optimizer.t
+    Sequential a = net(1);
+    Adam adamA = new Adam(a.namedParameters(), 0.01);
+    Path file = trainedAndSaved(a, adamA, 2);
+    rewriteWithout(file, List.of("optimizer.t.0.weight", "optimizer.t.0.bias",
+        "optimizer.t.2.weight", "optimizer.t.2.bias"));
+    trainSteps(a, adamA, 2);
+    assertArrayEquals(a.forward(inputs()).toFloatArray(),
+        resumedAndTrained2Steps(file).forward(inputs()).toFloatArray());
   }
 
   @Test
   void fileHoldsParametersByNameAndOptimizerStateAsOtherReadersSeeIt() throws IOException {
     Sequential net = net(1);
-    Adam adam = new Adam(net.namedParameters(), 0.01);
-    trainSteps(net, adam, 1);
-    Path file = dir.resolve("ckpt.safetensors");
-    Checkpoint.save(file, net, adam, 1, Map.of());
+    Path file = trainedAndSaved(net, new Adam(net.namedParameters(), 0.01), 1);
     SafeTensorsFile f = SafeTensors.read(file);
     assertTrue(f.names().containsAll(List.of("0.weight", "0.bias", "2.weight", "2.bias",
         "optimizer.m.0.weight", "optimizer.v.2.bias")), f.names().toString());
     assertArrayEquals(net.namedParameters().get("2.bias").toFloatArray(), f.get("2.bias").floats());
     assertEquals("1", f.metadata().get("optimizer.t"));
+    assertEquals("1", f.metadata().get("optimizer.t.2.bias"));
 
     // The header as any safetensors reader parses it: u64 length, then JSON naming dtype and shape
     byte[] bytes = Files.readAllBytes(file);
@@ -150,10 +215,7 @@ class CheckpointTest {
   @Test
   void otherKindOfOptimizerAndForeignFilesAreRejected() throws IOException {
     Sequential net = net(1);
-    Adam adam = new Adam(net.namedParameters(), 0.01);
-    trainSteps(net, adam, 1);
-    Path file = dir.resolve("ckpt.safetensors");
-    Checkpoint.save(file, net, adam, 1, Map.of());
+    Path file = trainedAndSaved(net, new Adam(net.namedParameters(), 0.01), 1);
     IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
         () -> Checkpoint.load(file).restoreOptimizer(new Sgd(net.namedParameters(), 0.1)));
     assertTrue(kind.getMessage().contains(file.toString()) && kind.getMessage().contains("adam"),
@@ -165,7 +227,7 @@ class CheckpointTest {
         () -> Checkpoint.load(foreign));
     assertTrue(notOurs.getMessage().contains("not a jgrad checkpoint"), notOurs.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> Checkpoint.save(file, net, adam, 1, Map.of("epoch", "7")));
+        () -> Checkpoint.save(file, net, null, 1, Map.of("epoch", "7")));
   }
 
   @Test

@@ -13,7 +13,8 @@ import static com.google.common.base.Preconditions.checkArgument;
  *
  * @param epoch 1 for the first epoch
  * @param trainLoss mean training loss over the epoch
- * @param trainAccuracy fraction of training samples classified correctly
+ * @param trainAccuracy fraction of training samples classified correctly; NaN if not measured
+ *     (a regression), and so for the test accuracy
  * @param testLoss mean loss on the test set after the epoch
  * @param testAccuracy fraction of test samples classified correctly
  * @param seconds wall time of the epoch

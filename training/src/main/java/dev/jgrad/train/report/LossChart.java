@@ -96,13 +96,18 @@ public final class LossChart {
       int top = 10 + fm.getHeight() + 6;
 
       List<EpochMetrics> epochs = history.epochs();
-      int half = width / 2;
+      // no accuracy panel for a regression, whose accuracy is never measured
+      boolean accuracy = epochs.stream().anyMatch(
+          m -> !Double.isNaN(m.trainAccuracy()) || !Double.isNaN(m.testAccuracy()));
+      int half = accuracy ? width / 2 : width;
       Rectangle left = new Rectangle(0, top, half, height - top);
       Rectangle right = new Rectangle(half, top, width - half, height - top);
       new Panel("loss", epochs, EpochMetrics::trainLoss, EpochMetrics::testLoss, 1, "", true)
           .draw(g, left);
-      new Panel("accuracy", epochs, EpochMetrics::trainAccuracy, EpochMetrics::testAccuracy, 100,
-          "%", false).draw(g, right);
+      if (accuracy) {
+        new Panel("accuracy", epochs, EpochMetrics::trainAccuracy, EpochMetrics::testAccuracy,
+            100, "%", false).draw(g, right);
+      }
     } finally {
       g.dispose();
     }
