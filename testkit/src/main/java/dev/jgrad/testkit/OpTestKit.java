@@ -23,6 +23,8 @@ import java.util.Random;
  * random inputs of several shapes:
  * <ol>
  *   <li>gradients: autograd against central differences in FLOAT64 ({@link GradCheck});
+ *   <li>forward: each dtype's result, on the CPU and every other available backend, against a
+ *       FLOAT64 reference computed on the CPU from the same inputs rounded to that dtype;
  *   <li>backends: every other available backend's result against the CPU's, FLOAT32 and FLOAT64;
  *   <li>shape errors: bad input (wrong arity, bad shapes the author lists) is an
  *       {@link IllegalArgumentException} that names the op;
@@ -102,7 +104,10 @@ public final class OpTestKit {
     return this;
   }
 
-  /** Relative tolerance when comparing FLOAT32 results of two backends (default 1e-5). */
+  /**
+   * Tolerance for FLOAT32 results (default 1e-5): relative between two backends, and relative to
+   * {@code 1 + |expected|} against the FLOAT64 reference.
+   */
   public OpTestKit float32Tolerance(double tolerance) {
     this.float32Tolerance = tolerance;
     return this;
@@ -132,6 +137,7 @@ public final class OpTestKit {
       if (def.differentiable()) {
         results.add(gradientCheck(random, shapes, where));
       }
+      results.addAll(referenceChecks(random, shapes, where));
       results.addAll(backendChecks(random, shapes, where));
       results.add(noGradCheck(random, shapes, where, def.differentiable()));
     }
@@ -165,11 +171,50 @@ public final class OpTestKit {
     }
   }
 
-  private List<CheckResult> backendChecks(Random random, int[][] shapes, String where) {
+  /**
+   * Each dtype's forward result against FLOAT64 on the CPU from the same inputs rounded to that
+   * dtype: comparing backends alone passes a FLOAT32 kernel that is wrong everywhere, and the
+   * gradient check runs in FLOAT64 only.
+   */
+  private List<CheckResult> referenceChecks(Random random, int[][] shapes, String where) {
     List<CheckResult> out = new ArrayList<>();
     Backend cpu = Backends.byName("cpu");
+    List<Backend> backends = new ArrayList<>();
+    backends.add(cpu);
+    backends.addAll(otherBackends(new ArrayList<>()));
+    for (DType dtype : DType.values()) {
+      List<Tensor> inputs;
+      double[] reference;
+      try {
+        inputs = randomInputs(random, shapes, dtype, cpu);
+        List<Tensor> widened = new ArrayList<>();
+        inputs.forEach(t -> widened.add(t.to(DType.FLOAT64)));
+        reference = call(widened).toDoubleArray();
+      } catch (RuntimeException e) {
+        out.add(CheckResult.failed("forward FLOAT64 reference " + where, "threw " + e));
+        continue;
+      }
+      for (Backend b : backends) {
+        String name = "forward " + (b == cpu ? "" : b.name() + " ") + dtype
+            + " vs FLOAT64 reference " + where;
+        if (b == cpu && dtype == DType.FLOAT64) {
+          out.add(CheckResult.passed(name, "is the reference"));
+          continue;
+        }
+        try {
+          double[] actual = call(moved(inputs, b)).toDoubleArray();
+          out.add(compareToReference(name, reference, actual, tolerance(dtype)));
+        } catch (RuntimeException e) {
+          out.add(CheckResult.failed(name, "threw " + e));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every available backend but the CPU; the others are described in {@code unavailable}. */
+  private static List<Backend> otherBackends(List<String> unavailable) {
     List<Backend> others = new ArrayList<>();
-    List<String> unavailable = new ArrayList<>();
     for (Backends.Found f : Backends.discover()) {
       if (f.provider().name().equals("cpu")) {
         continue;
@@ -180,6 +225,40 @@ public final class OpTestKit {
         unavailable.add(f.provider().name() + " (" + f.availability().reason() + ")");
       }
     }
+    return others;
+  }
+
+  /** Fails on the worst element where {@code |actual - expected| > tol * (1 + |expected|)}. */
+  private static CheckResult compareToReference(String name, double[] expected, double[] actual,
+      double tol) {
+    if (expected.length != actual.length) {
+      return CheckResult.failed(name,
+          "lengths differ: " + expected.length + " vs " + actual.length);
+    }
+    double worst = 0;
+    int at = -1;
+    for (int i = 0; i < expected.length; i++) {
+      // Equal values (infinities included) and NaN where the reference is NaN agree.
+      if (expected[i] == actual[i] || Double.isNaN(expected[i]) && Double.isNaN(actual[i])) {
+        continue;
+      }
+      double err = Math.abs(expected[i] - actual[i]) / (1 + Math.abs(expected[i]));
+      if (Double.isNaN(err) || err > worst) {
+        worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
+        at = i;
+      }
+    }
+    String detail = String.format("worst error %.3g relative to 1 + |reference| (tolerance %.1g)%s",
+        worst, tol, at < 0 ? "" : " at element " + at + ": reference " + expected[at] + " vs "
+            + actual[at]);
+    return worst <= tol ? CheckResult.passed(name, detail) : CheckResult.failed(name, detail);
+  }
+
+  private List<CheckResult> backendChecks(Random random, int[][] shapes, String where) {
+    List<CheckResult> out = new ArrayList<>();
+    Backend cpu = Backends.byName("cpu");
+    List<String> unavailable = new ArrayList<>();
+    List<Backend> others = otherBackends(unavailable);
     if (others.isEmpty()) {
       String why = "no backend besides the CPU is available"
           + (unavailable.isEmpty() ? "" : ": " + unavailable);
@@ -195,17 +274,24 @@ public final class OpTestKit {
         String name = "backend " + other.name() + " vs cpu " + dtype + " " + where;
         try {
           List<Tensor> onCpu = randomInputs(random, shapes, dtype, cpu);
-          List<Tensor> onOther = new ArrayList<>();
-          onCpu.forEach(t -> onOther.add(t.to(other)));
           double[] expected = call(onCpu).toDoubleArray();
-          double[] actual = call(onOther).toDoubleArray();
-          double tol = dtype == DType.FLOAT32 ? float32Tolerance : 1e-12;
-          out.add(compare(name, expected, actual, tol));
+          double[] actual = call(moved(onCpu, other)).toDoubleArray();
+          out.add(compare(name, expected, actual, tolerance(dtype)));
         } catch (RuntimeException e) {
           out.add(CheckResult.failed(name, "threw " + e));
         }
       }
     }
+    return out;
+  }
+
+  private double tolerance(DType dtype) {
+    return dtype == DType.FLOAT32 ? float32Tolerance : 1e-12;
+  }
+
+  private static List<Tensor> moved(List<Tensor> inputs, Backend target) {
+    List<Tensor> out = new ArrayList<>();
+    inputs.forEach(t -> out.add(t.to(target)));
     return out;
   }
 

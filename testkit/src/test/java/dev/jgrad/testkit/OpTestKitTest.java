@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.GpuRequirement;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.OpDef;
@@ -30,6 +31,15 @@ class OpTestKitTest {
           (CompositeKernel) (in, a) -> in.get(0).pow(3));
       r.gradient("kit::bad_grad", (GradientRule<Tensor>) ctx ->
           List.of(ctx.gradOutput().mul(ctx.input(0).pow(2)).mul(2)));
+      // square, right in FLOAT64 (forward and gradient) and off by 0.01 in FLOAT32 on every
+      // backend: backends agree with each other, so only the FLOAT64 reference can catch it
+      r.define(OpDef.builder("kit::bad_float32").arity(1).shapeRule((in, a) -> in.get(0)).build());
+      r.kernel("kit::bad_float32", OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) -> {
+        Tensor square = in.get(0).pow(2);
+        return in.get(0).dtype() == DType.FLOAT32 ? square.add(0.01) : square;
+      });
+      r.gradient("kit::bad_float32", (GradientRule<Tensor>) ctx ->
+          List.of(ctx.gradOutput().mul(ctx.input(0)).mul(2)));
       // a shape rule that accepts anything and an error message that does not name the op
       r.define(OpDef.builder("kit::silent_shapes").arity(2).shapeRule((in, a) -> {
         if (in.get(0).shape().rank() != in.get(1).shape().rank()) {
@@ -88,6 +98,18 @@ class OpTestKitTest {
     assertTrue(r.failures().get(0).check().startsWith("gradient"), r.toString());
     AssertionError e = assertThrows(AssertionError.class, r::assertPassed);
     assertTrue(e.getMessage().contains("kit::bad_grad failed"), e.getMessage());
+  }
+
+  @Test
+  void aWrongFloat32KernelFailsAgainstTheFloat64Reference() {
+    OpTestReport r = OpTestKit.forOp("kit::bad_float32").run();
+    assertFalse(r.passed(), r.toString());
+    CheckResult first = r.failures().get(0);
+    assertEquals("forward FLOAT32 vs FLOAT64 reference [7]", first.check(), r.toString());
+    assertTrue(first.detail().contains("worst error"), r.toString());
+    // the gradient and the FLOAT64 forward are right: only FLOAT32 forward checks fail
+    assertTrue(r.failures().stream().allMatch(f -> f.check().contains("FLOAT32 vs FLOAT64")),
+        r.toString());
   }
 
   @Test
