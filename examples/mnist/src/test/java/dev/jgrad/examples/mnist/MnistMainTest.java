@@ -1,5 +1,6 @@
 package dev.jgrad.examples.mnist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -81,6 +82,16 @@ class MnistMainTest {
     assertEquals(1, mismatch.status());
     assertTrue(mismatch.err().contains("'0.weight'") && mismatch.err().contains("[784, 100]")
         && mismatch.err().contains("[784, 50]"), mismatch.err());
+  }
+
+  @Test
+  void twoRunsWithTheSameSeedWriteByteIdenticalCheckpoints() throws IOException {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    assertEquals(0, run("--epochs", "2", "--limit", "500", "--out", a.toString()).status());
+    assertEquals(0, run("--epochs", "2", "--limit", "500", "--out", b.toString()).status());
+    assertArrayEquals(Files.readAllBytes(a.resolve(MnistTraining.CHECKPOINT_FILE)),
+        Files.readAllBytes(b.resolve(MnistTraining.CHECKPOINT_FILE)));
   }
 
   @Test
