@@ -44,25 +44,27 @@ final class DirectGemm {
 
   /**
    * {@code out[m,n] = op(a)[m,k] * op(b)[k,n]}; arguments checked, none of m, n, k zero.
-   * {@code listed}: the nonzeros of {@code a} listed ahead, or null.
+   * {@code listed}: the nonzeros of {@code a} listed ahead, or null. Split in {@code parts},
+   * shared with the workers if {@code helped} ({@link Parallel#forParts}).
    */
   static void multiply(Object aArray, SparseOperand listed, boolean transA, Object bArray,
-      boolean transB, Object outArray, int m, int n, int k, int parts) {
+      boolean transB, Object outArray, int m, int n, int k, int parts, boolean helped) {
     if (listed != null && !transB && bArray instanceof float[] && listed.fits(transA, m, k)) {
-      listed.multiply(transA, (float[]) bArray, (float[]) outArray, m, n, parts);
+      listed.multiply(transA, (float[]) bArray, (float[]) outArray, m, n, parts, helped);
       return;
     }
     if (usesSparseKernel(aArray, transB, m, n, k)) {
-      sparse((float[]) aArray, transA, (float[]) bArray, (float[]) outArray, m, n, k, parts);
+      sparse((float[]) aArray, transA, (float[]) bArray, (float[]) outArray, m, n, k, parts,
+          helped);
       return;
     }
     // Split the dimension whose other operand is smaller: that one is shared by every part.
     if ((long) k * n <= (long) m * k) {
-      Parallel.forParts(m, parts, (lo, hi) -> dense(transA, transB, hi - lo, n, k,
+      Parallel.forParts(m, parts, helped, (lo, hi) -> dense(transA, transB, hi - lo, n, k,
           aArray, transA ? lo : lo * k, transA ? m : k, bArray, 0, transB ? k : n,
           outArray, lo * n, n));
     } else {
-      Parallel.forParts(n, parts, (lo, hi) -> dense(transA, transB, m, hi - lo, k,
+      Parallel.forParts(n, parts, helped, (lo, hi) -> dense(transA, transB, m, hi - lo, k,
           aArray, 0, transA ? m : k, bArray, transB ? lo * k : lo, transB ? k : n,
           outArray, lo, n));
     }
@@ -96,8 +98,8 @@ final class DirectGemm {
 
   /** Parts split the output rows: rows of {@code a}, or its columns when transposed. */
   private static void sparse(float[] a, boolean transA, float[] b, float[] out, int m, int n,
-      int k, int parts) {
-    Parallel.forParts(m, parts, (lo, hi) -> {
+      int k, int parts, boolean helped) {
+    Parallel.forParts(m, parts, helped, (lo, hi) -> {
       int rows = hi - lo;
       SparseScratch s = SCRATCH.get().ensure(rows, k, transA);
       NativeCpu.check(NativeCpu.sparseSgemm(transA, rows, n, k, a, transA ? lo : lo * k,

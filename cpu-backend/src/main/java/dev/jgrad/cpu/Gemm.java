@@ -33,7 +33,8 @@ final class Gemm {
    */
   private static final int BLAS_THREADS = Integer.getInteger("jgrad.cpu.blasThreads", 1);
   /**
-   * Multiply-adds from which a product is split over the cores when a worker is awake. Back to
+   * Multiply-adds from which a product is split in parts, one per thread, shared with the workers
+   * when one is awake (else the caller runs them all, see {@link #helped}). Back to
    * back, a split pays from about 64K (48^3: 2.1 us split against 2.5 us whole) and a 100x784x100
    * product reaches 95-135 GFLOP/s split against 76 on one core (docs/benchmarks.md); inside a
    * training step, splitting the MLP's 100K-multiply-add products cost more than it gave, so the
@@ -41,7 +42,8 @@ final class Gemm {
    */
   private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 20);
   /**
-   * Multiply-adds from which a product is split even when the workers sleep. Waking one costs tens
+   * Multiply-adds from which a product's parts are shared with the workers even when they sleep.
+   * Waking one costs tens
    * of microseconds on the reference VM; inside a training step, where other primitives run
    * between products and the workers go back to sleep, waiting for that made the 784-100-10 MLP
    * train 15-25% slower (docs/benchmarks.md). From 16M (a 256x256x256 product) the wait is paid
@@ -85,17 +87,21 @@ final class Gemm {
     // the operands are only read: their arrays without dropping nonzeros listed ahead
     Object aArray = a.productOperand();
     Object bArray = b.productOperand();
-    int parts = BLAS_THREADS == 1 && splits((long) m * n * k) ? Parallel.threads() : 1;
+    // How the product is split depends on its size and the thread count alone, since the split
+    // changes its sums; timing only decides who runs the parts.
+    long macs = (long) m * n * k;
+    int parts = BLAS_THREADS == 1 && macs >= SPLIT_MACS ? Parallel.threads() : 1;
+    boolean helped = parts > 1 && helped(macs);
     if (NativeCpu.available()) {
       DirectGemm.multiply(aArray, a.sparseOperand(), transA, bArray, transB, outArray, m, n, k,
-          parts);
+          parts, helped);
       return;
     }
     // Split the dimension whose other operand is smaller: that one is shared by every part.
     boolean splitRows = (long) k * n <= (long) m * k;
     ByteBuffer shared = GemmScratch.forThisThread().loadShared(splitRows ? bArray : aArray);
     if (splitRows) {
-      Parallel.forParts(m, parts, (lo, hi) -> {
+      Parallel.forParts(m, parts, helped, (lo, hi) -> {
         int w = hi - lo;
         GemmScratch s = GemmScratch.forThisThread();
         // op(a) rows lo..hi: contiguous rows of a, or columns lo..hi of a stored [k, m]
@@ -107,7 +113,7 @@ final class Gemm {
         s.storeOutput(outArray, lo * n, w, n, n);
       });
     } else {
-      Parallel.forParts(n, parts, (lo, hi) -> {
+      Parallel.forParts(n, parts, helped, (lo, hi) -> {
         int w = hi - lo;
         GemmScratch s = GemmScratch.forThisThread();
         // op(b) columns lo..hi: rows lo..hi of b stored [n, k], or columns of b stored [k, n]
@@ -122,18 +128,16 @@ final class Gemm {
   }
 
   /**
-   * Whether to split a product of {@code macs} multiply-adds. A mid-sized one is split only when
-   * a worker is awake; when none is, one is woken for the products after it, which finds it
+   * Whether to share the parts of a split product of {@code macs} multiply-adds with the workers.
+   * A mid-sized one's are shared only when a worker is awake; when none is, the caller runs them
+   * all (same parts, same result) and one is woken for the products after it, which finds it
    * spinning when they follow back to back (a loop of products). In a training step the other
    * ops between products outlast the spin, so those wake-ups find no work and
    * {@link Parallel#wakeWorker} stops trying for a while.
    */
-  private static boolean splits(long macs) {
+  private static boolean helped(long macs) {
     if (macs >= ALWAYS_SPLIT_MACS) {
       return true;
-    }
-    if (macs < SPLIT_MACS) {
-      return false;
     }
     if (Parallel.workerAwake()) {
       return true;

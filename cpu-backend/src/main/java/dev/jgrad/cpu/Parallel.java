@@ -60,15 +60,24 @@ final class Parallel {
 
   /**
    * Runs {@code body} over {@code [0, n)} in exactly {@code min(parts, n)} equal chunks, for work
-   * where each chunk has a fixed cost of its own (a GEMM part copies its operands).
+   * where each chunk has a fixed cost of its own (a GEMM part copies its operands). With
+   * {@code helped} false the caller runs every chunk itself, rather than wait for a worker to
+   * wake: the same chunks, so the same result whoever runs them (a split changes a product's
+   * sums, and a result must not depend on timing).
    */
-  static void forParts(int n, int parts, RangeBody body) {
+  static void forParts(int n, int parts, boolean helped, RangeBody body) {
     int chunks = Math.min(parts, n);
     if (WORKERS.length == 0 || chunks < 2) {
       body.run(0, n);
       return;
     }
-    run(new Job(n, chunks, body));
+    Job job = new Job(n, chunks, body);
+    if (helped) {
+      run(job);
+    } else {
+      job.work();
+      job.await(); // nothing to wait for; rethrows a chunk's failure
+    }
   }
 
   /**

@@ -75,14 +75,15 @@ final class SparseOperand {
 
   /**
    * {@code out[m,n] = op(a) b} over these lists: {@code a} itself ({@code m = rows}, by row), or
-   * its transpose ({@code m = cols}, by column); output rows split in {@code parts}.
+   * its transpose ({@code m = cols}, by column); output rows split in {@code parts}, shared with
+   * the workers if {@code helped} ({@link Parallel#forParts}).
    */
-  void multiply(boolean transA, float[] b, float[] out, int m, int n, int parts) {
+  void multiply(boolean transA, float[] b, float[] out, int m, int n, int parts, boolean helped) {
     int[] start = transA ? colStart : rowStart;
     int[] count = transA ? colCount : rowCount;
     int[] idx = transA ? colIdx : rowIdx;
     float[] val = transA ? colVal : rowVal;
-    Parallel.forParts(m, parts, (lo, hi) -> NativeCpu.check(NativeCpu.sparseSgemmLists(lo,
+    Parallel.forParts(m, parts, helped, (lo, hi) -> NativeCpu.check(NativeCpu.sparseSgemmLists(lo,
         hi - lo, n, start, count, idx, val, b, 0, n, out, lo * n, n), "sparse gemm (lists)"));
   }
 

@@ -155,7 +155,7 @@ class NativeKernelVariantsTest {
     NativeCpu.check(NativeCpu.sparseSgemm(transA, m, n, k, a, 0, cols, right, 0, n, onTheFly, 0,
         n, count, idx, val), "sparse gemm");
     float[] fromLists = new float[m * n];
-    SparseOperand.list(a, rows, cols).multiply(transA, right, fromLists, m, n, 1);
+    SparseOperand.list(a, rows, cols).multiply(transA, right, fromLists, m, n, 1, false);
     return List.of(onTheFly, fromLists);
   }
 

@@ -3,6 +3,9 @@ package dev.jgrad.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,9 +27,22 @@ class ParallelTest {
   }
 
   @Test
+  void forPartsChunksTheSameWhetherHelpedOrNot() {
+    // the caller alone must run exactly the chunks the workers would share: a GEMM's result
+    // depends on its parts, and whether workers help depends on timing
+    List<String> helped = new CopyOnWriteArrayList<>();
+    List<String> alone = new CopyOnWriteArrayList<>();
+    Parallel.forParts(101, 3, true, (from, to) -> helped.add(from + "-" + to));
+    Parallel.forParts(101, 3, false, (from, to) -> alone.add(from + "-" + to));
+    assertEquals(Parallel.threads() == 1 ? List.of("0-101") : List.of("0-33", "33-67", "67-101"),
+        alone);
+    assertEquals(Set.copyOf(alone), Set.copyOf(helped));
+  }
+
+  @Test
   void nestedLoopsFinishWithoutDeadlock() {
     AtomicIntegerArray hits = new AtomicIntegerArray(64 * 1000);
-    Parallel.forParts(64, 8, (from, to) -> {
+    Parallel.forParts(64, 8, true, (from, to) -> {
       for (int row = from; row < to; row++) {
         int base = row * 1000;
         Parallel.forRange(1000, 10, (f, t) -> {

@@ -6,7 +6,9 @@ import dev.jgrad.train.report.MetricsHistory;
 
 /**
  * Keeps the metrics of the epochs so far in a checkpoint's string metadata, as the CSV that
- * {@link CsvReport} writes, so that a resumed run's chart and CSV cover the whole run.
+ * {@link CsvReport} writes, so that a resumed run's chart and CSV cover the whole run. The wall
+ * times are left out (empty fields, NaN when read back): they differ run to run, and two runs
+ * with the same seed must write byte-identical checkpoints. metrics.csv keeps them.
  */
 final class HistoryMetadata {
   /** The metadata key. */
@@ -15,10 +17,18 @@ final class HistoryMetadata {
   private HistoryMetadata() {}
 
   static String encode(MetricsHistory history) {
-    return CsvReport.toCsv(history);
+    MetricsHistory timeless = new MetricsHistory();
+    for (EpochMetrics m : history.epochs()) {
+      timeless.add(new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(),
+          m.testAccuracy(), Double.NaN));
+    }
+    return CsvReport.toCsv(timeless);
   }
 
-  /** Parses {@link #encode}'s text; fails naming the line when it cannot. */
+  /**
+   * Parses {@link #encode}'s text; fails naming the line when it cannot. Older checkpoints'
+   * wall times are read as written.
+   */
   static MetricsHistory decode(String csv, String source) {
     MetricsHistory history = new MetricsHistory();
     String[] lines = csv.split("\n");

@@ -17,7 +17,8 @@ import static com.google.common.base.Preconditions.checkArgument;
  *     (a regression), and so for the test accuracy
  * @param testLoss mean loss on the test set after the epoch
  * @param testAccuracy fraction of test samples classified correctly
- * @param seconds wall time of the epoch
+ * @param seconds wall time of the epoch; NaN if not known (an epoch restored from a checkpoint,
+ *     which keeps no wall times so that the same run always writes the same bytes)
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss,
     double testAccuracy, double seconds) {
@@ -26,8 +27,9 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
     checkArgument(epoch >= 1, "epoch is %s; number epochs from 1", epoch);
     checkAccuracy("train", trainAccuracy);
     checkAccuracy("test", testAccuracy);
-    checkArgument(seconds >= 0 && seconds < Double.POSITIVE_INFINITY,
-        "seconds is %s; pass the epoch's wall time in seconds (>= 0)", seconds);
+    checkArgument(Double.isNaN(seconds) || (seconds >= 0 && seconds < Double.POSITIVE_INFINITY),
+        "seconds is %s; pass the epoch's wall time in seconds (>= 0), or NaN if not known",
+        seconds);
   }
 
   /** An epoch without a test pass: test loss and accuracy are NaN. */

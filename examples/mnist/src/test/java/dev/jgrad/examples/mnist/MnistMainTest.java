@@ -1,5 +1,6 @@
 package dev.jgrad.examples.mnist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -21,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +83,29 @@ class MnistMainTest {
     assertEquals(1, mismatch.status());
     assertTrue(mismatch.err().contains("'0.weight'") && mismatch.err().contains("[784, 100]")
         && mismatch.err().contains("[784, 50]"), mismatch.err());
+  }
+
+  @Test
+  void twoRunsWithTheSameSeedWriteByteIdenticalCheckpoints() throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    assertEquals(0, run("--epochs", "2", "--limit", "500", "--out", a.toString()).status());
+    // the second run shares the cores with a busy thread: other timings, the same bytes
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread busy = new Thread(() -> {
+      while (!stop.get()) {
+        Thread.onSpinWait();
+      }
+    });
+    busy.start();
+    try {
+      assertEquals(0, run("--epochs", "2", "--limit", "500", "--out", b.toString()).status());
+    } finally {
+      stop.set(true);
+      busy.join();
+    }
+    assertArrayEquals(Files.readAllBytes(a.resolve(MnistTraining.CHECKPOINT_FILE)),
+        Files.readAllBytes(b.resolve(MnistTraining.CHECKPOINT_FILE)));
   }
 
   @Test
