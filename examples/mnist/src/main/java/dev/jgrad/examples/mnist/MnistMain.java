@@ -81,6 +81,12 @@ public final class MnistMain {
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("error: " + e.getMessage());
       return 1;
+    } catch (OutOfMemoryError e) {
+      // Caught only here, at the top: the run is over, but the user gets what to change.
+      err.printf(Locale.ROOT, "error: out of memory (%s; the Java heap holds at most %d MiB); "
+          + "give the JVM more with -Xmx (e.g. java -Xmx4g -jar ...) or use a smaller --hidden, "
+          + "--batch or --limit%n", e.getMessage(), Runtime.getRuntime().maxMemory() >> 20);
+      return 1;
     }
   }
 }

@@ -256,4 +256,19 @@ class MnistMainTest {
   private static void assertOneLine(String err) {
     assertEquals(1, err.lines().count(), "one line: " + err);
   }
+
+  /** Runs out of heap in a child JVM of 64 MiB: one line and exit 1, no stack trace. */
+  @Test
+  void runningOutOfMemoryIsAMessageNotAStackTrace() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"), MnistMain.class.getName(), "--hidden", "200000",
+        "--epochs", "1", "--out", dir.resolve("oom").toString())
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(1, p.waitFor(), output);
+    assertTrue(output.contains("error: out of memory"), output);
+    assertTrue(output.contains("-Xmx"), output);
+    assertFalse(output.contains("\tat "), "no stack trace: " + output);
+  }
 }
