@@ -91,7 +91,8 @@ public final class IdxReader {
       } catch (ZipException | EOFException e) {
         // e.g. a file of only the two magic bytes: not a raw EOFException, but where and why
         throw new IdxFormatException(source, raw.getCount(), "truncated",
-            "the gzip header is incomplete (" + e.getMessage() + "); the download may be"
+            "the gzip header is incomplete" + (e.getMessage() == null ? "" : " ("
+                + e.getMessage() + ")") + "; the download may be"
                 + " incomplete: fetch the file again (gzip file: this offset counts its"
                 + " compressed bytes)");
       }

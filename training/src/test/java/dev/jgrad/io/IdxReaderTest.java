@@ -198,7 +198,8 @@ class IdxReaderTest {
 
   @Test
   void aGzipFileOfOnlyItsMagicBytesIsATruncatedFileNotAnEofException() {
-    assertFormatError(new byte[] {0x1F, (byte) 0x8B}, 2, "truncated at byte 2: the gzip header");
+    assertFormatError(new byte[] {0x1F, (byte) 0x8B}, 2,
+        "truncated at byte 2: the gzip header is incomplete; the download");
   }
 
   @Test
