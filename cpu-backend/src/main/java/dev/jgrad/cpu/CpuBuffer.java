@@ -20,6 +20,11 @@ public final class CpuBuffer implements HostBuffer {
    * accessor that hands out the array for writing, so they never describe stale contents.
    */
   private SparseOperand sparse;
+  /**
+   * Set once the array went out through {@link HostBuffer} (a plugin's kernel, a user): its taker
+   * may write it at any later time, so no nonzero lists are kept for it from then on.
+   */
+  private boolean escaped;
 
   private CpuBuffer(DType dtype, Object storage, int length) {
     this.dtype = dtype;
@@ -132,18 +137,26 @@ public final class CpuBuffer implements HostBuffer {
     return sparse;
   }
 
-  /** Keeps {@code lists} of this buffer's current contents for the products that read it. */
+  /**
+   * Keeps {@code lists} of this buffer's current contents for the products that read it, unless
+   * its array has escaped through {@link HostBuffer}: lists of an array someone else may write
+   * would go stale silently.
+   */
   void attachSparse(SparseOperand lists) {
-    this.sparse = lists;
+    if (!escaped) {
+      this.sparse = lists;
+    }
   }
 
   @Override
   public float[] floatArray() {
+    escaped = true;
     return floats();
   }
 
   @Override
   public double[] doubleArray() {
+    escaped = true;
     return doubles();
   }
 

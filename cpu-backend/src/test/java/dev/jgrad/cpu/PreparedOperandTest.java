@@ -192,4 +192,30 @@ class PreparedOperandTest {
     CPU.matmul(a, transA, buffer(DType.FLOAT32, b), false, out, m, n, k);
     return read(out);
   }
+
+  /** An array handed out through HostBuffer may be written at any time: it never gets lists. */
+  @Test
+  void anArrayHandedOutBeforeThePreparationIsNeverListed() {
+    int rows = 100; // MNIST's shape and density, which the preparation lists
+    int cols = 784;
+    int n = 10;
+    double[] a = SparseMatmulTest.sparse(31, rows * cols, 0.19);
+    DeviceBuffer buf = buffer(DType.FLOAT32, a);
+    float[] held = ((dev.jgrad.api.HostBuffer) buf).floatArray(); // e.g. a plugin kernel's
+    CPU.prepareOperand(buf, rows, cols);
+    held[0] = 3; // written after the preparation (a[0] is 0 or not: either way it changes)
+    a[0] = 3;
+    held[1] = 0;
+    a[1] = 0;
+    assertNull(((CpuBuffer) buf).sparseOperand(), "no lists for an escaped array");
+    double[] b = Fixture.random(32, cols * n);
+    double[] ab = product(buf, false, b, rows, n, cols);
+    for (int j = 0; j < n; j++) {
+      double s = 0;
+      for (int p = 0; p < cols; p++) {
+        s += a[p] * b[p * n + j];
+      }
+      assertEquals(s, ab[j], 1e-4 * Math.max(1, Math.abs(s)), "row 0 sees the write, column " + j);
+    }
+  }
 }
