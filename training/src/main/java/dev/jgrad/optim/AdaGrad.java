@@ -15,6 +15,9 @@ import java.util.Map;
  * W -= lr * g / (sqrt(h) + 1e-7)
  * </pre>
  *
+ * With weight decay {@code lambda}, {@code g} is {@code g + lambda * W} (PyTorch's L2
+ * {@code weight_decay}).
+ *
  * <pre>{@code
  * Optimizer opt = new AdaGrad(model.namedParameters(), 0.01);
  * }</pre>
@@ -24,7 +27,11 @@ public final class AdaGrad extends ParameterOptimizer {
   public static final double EPSILON = 1e-7;
 
   public AdaGrad(Map<String, Tensor> parameters, double learningRate) {
-    super("adagrad", parameters, learningRate);
+    this(parameters, learningRate, 0);
+  }
+
+  public AdaGrad(Map<String, Tensor> parameters, double learningRate, double weightDecay) {
+    super("adagrad", parameters, learningRate, weightDecay);
   }
 
   @Override
@@ -39,6 +46,6 @@ public final class AdaGrad extends ParameterOptimizer {
     math.apply(BinaryOp.MUL, g, g, scratch);
     math.apply(BinaryOp.ADD, h, scratch, h);
     math.divideBySqrtPlusEps(g, h, EPSILON, scratch);
-    math.addScaled(parameter.buffer(), scratch, -learningRate, scratch);
+    math.addScaled(parameter.buffer(), scratch, -learningRate(), scratch);
   }
 }

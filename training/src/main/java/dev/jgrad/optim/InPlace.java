@@ -39,10 +39,30 @@ final class InPlace {
     apply(BinaryOp.ADD, target, scratch, target);
   }
 
+  /**
+   * Adam's moving averages, {@code m += (1 - beta1) (g - m)} and
+   * {@code v += (1 - beta2) (g * g - v)}, using {@code scratch}.
+   */
+  void updateMoments(DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, double beta1, double beta2,
+      DeviceBuffer scratch) {
+    apply(BinaryOp.SUB, g, m, scratch);
+    addScaled(m, scratch, 1 - beta1, scratch);
+    apply(BinaryOp.MUL, g, g, scratch);
+    apply(BinaryOp.SUB, scratch, v, scratch);
+    addScaled(v, scratch, 1 - beta2, scratch);
+  }
+
   /** {@code out = g / (sqrt(h) + eps)}, the adaptive step shared by AdaGrad, RMSProp and Adam. */
   void divideBySqrtPlusEps(DeviceBuffer g, DeviceBuffer h, double eps, DeviceBuffer out) {
     backend.unary(UnaryOp.SQRT, h, out);
     backend.scalar(BinaryOp.ADD, out, eps, out);
     apply(BinaryOp.DIV, g, out, out);
+  }
+
+  /** {@code out = sqrt(h) / divisor + eps}, AdamW's bias-corrected denominator. */
+  void sqrtDividedPlusEps(DeviceBuffer h, double divisor, double eps, DeviceBuffer out) {
+    backend.unary(UnaryOp.SQRT, h, out);
+    backend.scalar(BinaryOp.DIV, out, divisor, out);
+    backend.scalar(BinaryOp.ADD, out, eps, out);
   }
 }

@@ -16,6 +16,9 @@ import java.util.Map;
  * W += v
  * </pre>
  *
+ * With weight decay {@code lambda}, {@code g} is {@code g + lambda * W} (PyTorch's L2
+ * {@code weight_decay}).
+ *
  * <pre>{@code
  * Optimizer opt = new Momentum(model.namedParameters(), 0.01);   // momentum 0.9
  * }</pre>
@@ -31,7 +34,12 @@ public final class Momentum extends ParameterOptimizer {
   }
 
   public Momentum(Map<String, Tensor> parameters, double learningRate, double momentum) {
-    super("momentum", parameters, learningRate);
+    this(parameters, learningRate, momentum, 0);
+  }
+
+  public Momentum(Map<String, Tensor> parameters, double learningRate, double momentum,
+      double weightDecay) {
+    super("momentum", parameters, learningRate, weightDecay);
     checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
     this.momentum = momentum;
   }
@@ -45,12 +53,12 @@ public final class Momentum extends ParameterOptimizer {
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
     DeviceBuffer v = slot("v", name, parameter);
     math.scale(v, momentum, v);
-    math.addScaled(v, grad.buffer(), -learningRate, scratch);
+    math.addScaled(v, grad.buffer(), -learningRate(), scratch);
     math.apply(BinaryOp.ADD, parameter.buffer(), v, parameter.buffer());
   }
 
   @Override
   public String toString() {
-    return "momentum(lr=" + learningRate + ", momentum=" + momentum + ")";
+    return describe("momentum=" + momentum);
   }
 }

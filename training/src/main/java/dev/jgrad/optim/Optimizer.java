@@ -25,6 +25,13 @@ public interface Optimizer {
   /** The learning rate of the next {@link #step()}. */
   double learningRate();
 
+  /**
+   * Sets the learning rate of the next steps, e.g. from a {@link LearningRateScheduler}; fails
+   * unless it is positive and finite. The rate is not part of {@link #state()}: a schedule
+   * recomputes it from its step or epoch count on resume.
+   */
+  void setLearningRate(double learningRate);
+
   /** What to save so that a resumed run continues exactly: the optimizer's moments and counters. */
   OptimizerState state();
 

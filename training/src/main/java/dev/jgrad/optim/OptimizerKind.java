@@ -21,7 +21,9 @@ public enum OptimizerKind {
   MOMENTUM(0.05),
   ADAGRAD(0.05),
   RMSPROP(0.001),
-  ADAM(0.002);
+  ADAM(0.002),
+  /** Adam's rate: its decoupled decay (0.01) shrinks the weights by only 2e-5 a step there. */
+  ADAMW(0.002);
 
   private final double defaultLearningRate;
 
@@ -33,19 +35,35 @@ public enum OptimizerKind {
     return defaultLearningRate;
   }
 
-  /** The optimizer of this kind with its other settings at the book's defaults. */
+  /**
+   * The optimizer of this kind with its other settings at the book's defaults (AdamW's at
+   * PyTorch's, weight decay 0.01 included; the others without weight decay).
+   */
   public Optimizer create(Map<String, Tensor> parameters, double learningRate) {
+    return create(parameters, learningRate,
+        this == ADAMW ? AdamW.DEFAULT_WEIGHT_DECAY : 0);
+  }
+
+  /**
+   * The optimizer of this kind with weight decay {@code weightDecay}: decoupled for AdamW, the L2
+   * term {@code weightDecay * W} added to the gradient for the others (PyTorch's meanings).
+   */
+  public Optimizer create(Map<String, Tensor> parameters, double learningRate,
+      double weightDecay) {
     switch (this) {
       case SGD:
-        return new Sgd(parameters, learningRate);
+        return new Sgd(parameters, learningRate, 0, weightDecay);
       case MOMENTUM:
-        return new Momentum(parameters, learningRate);
+        return new Momentum(parameters, learningRate, Momentum.DEFAULT_MOMENTUM, weightDecay);
       case ADAGRAD:
-        return new AdaGrad(parameters, learningRate);
+        return new AdaGrad(parameters, learningRate, weightDecay);
       case RMSPROP:
-        return new RmsProp(parameters, learningRate);
+        return new RmsProp(parameters, learningRate, RmsProp.DEFAULT_DECAY, weightDecay);
+      case ADAM:
+        return new Adam(parameters, learningRate, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+            weightDecay);
       default:
-        return new Adam(parameters, learningRate);
+        return new AdamW(parameters, learningRate, weightDecay);
     }
   }
 

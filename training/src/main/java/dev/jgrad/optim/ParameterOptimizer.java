@@ -3,6 +3,7 @@ package dev.jgrad.optim;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
@@ -18,7 +19,9 @@ import java.util.TreeSet;
 /**
  * What every optimizer here shares: the named parameters, per-parameter state tensors ("slots",
  * e.g. momentum) created as zeros on first use, a scratch buffer per parameter reused every step,
- * and saving and restoring that state. Subclasses write only the update rule.
+ * the learning rate (changeable between steps, e.g. by a {@link LearningRateScheduler}), L2
+ * weight decay added to the gradient before the update rule sees it, and saving and restoring
+ * the state. Subclasses write only the update rule.
  */
 abstract class ParameterOptimizer implements Optimizer {
   private final String kind;
@@ -26,18 +29,43 @@ abstract class ParameterOptimizer implements Optimizer {
   private final Map<String, Tensor> slots = new LinkedHashMap<>();
   private final Map<String, DeviceBuffer> scratch = new HashMap<>();
   private final Map<String, InPlace> math = new HashMap<>();
-  protected final double learningRate;
+  /** Per parameter, {@code g + l2Decay * W}, when {@link #l2Decay} is not 0. */
+  private final Map<String, Tensor> decayedGrads = new HashMap<>();
+  private final double l2Decay;
+  private double learningRate;
 
+  /** An optimizer without L2 decay, or one that applies its decay itself. */
   ParameterOptimizer(String kind, Map<String, Tensor> parameters, double learningRate) {
+    this(kind, parameters, learningRate, 0);
+  }
+
+  /**
+   * An optimizer whose update rule sees {@code g + l2Decay * W} in place of the gradient
+   * {@code g}, as PyTorch's {@code weight_decay} does for its optimizers other than AdamW: the
+   * gradient of the penalty {@code 0.5 * l2Decay * sum(W^2)}.
+   */
+  ParameterOptimizer(String kind, Map<String, Tensor> parameters, double learningRate,
+      double l2Decay) {
     checkNotNull(parameters, "parameters is null; pass model.namedParameters()");
     checkArgument(!parameters.isEmpty(), "no parameters to optimize; pass model.namedParameters()");
-    checkArgument(learningRate > 0 && Double.isFinite(learningRate),
-        "learning rate must be positive and finite, got %s", learningRate);
+    checkLearningRate(learningRate);
+    checkWeightDecay(l2Decay);
     parameters.forEach((name, p) -> checkArgument(p.isLeaf() && p.requiresGrad(),
         "parameter '%s' must be a leaf that requires grad (register it in a Module)", name));
     this.kind = kind;
     this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     this.learningRate = learningRate;
+    this.l2Decay = l2Decay;
+  }
+
+  private static void checkLearningRate(double learningRate) {
+    checkArgument(learningRate > 0 && Double.isFinite(learningRate),
+        "learning rate must be positive and finite, got %s", learningRate);
+  }
+
+  static void checkWeightDecay(double weightDecay) {
+    checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay),
+        "weight decay must be >= 0 and finite, got %s", weightDecay);
   }
 
   /**
@@ -71,11 +99,20 @@ abstract class ParameterOptimizer implements Optimizer {
           InPlace m = math.computeIfAbsent(name, n -> new InPlace(p.backend(), p.shape()));
           DeviceBuffer s = scratch.computeIfAbsent(name,
               n -> p.backend().allocate(p.dtype(), p.size()));
-          update(name, p, g, m, s);
+          update(name, p, l2Decay != 0 ? withL2Decay(name, p, g, m) : g, m, s);
           p.markChangedInPlace(); // a graph that used the old values must not backward now
         }
       });
     }
+  }
+
+  /** {@code g + l2Decay * W} in a buffer kept for the parameter; the gradient stays as it was. */
+  private Tensor withL2Decay(String name, Tensor parameter, Tensor grad, InPlace math) {
+    Tensor out = decayedGrads.computeIfAbsent(name, n -> Tensor.wrap(parameter.backend(),
+        parameter.backend().allocate(parameter.dtype(), parameter.size()), parameter.shape()));
+    math.scale(parameter.buffer(), l2Decay, out.buffer());
+    math.apply(BinaryOp.ADD, out.buffer(), grad.buffer(), out.buffer());
+    return out;
   }
 
   @Override
@@ -86,6 +123,17 @@ abstract class ParameterOptimizer implements Optimizer {
   @Override
   public final double learningRate() {
     return learningRate;
+  }
+
+  @Override
+  public final void setLearningRate(double learningRate) {
+    checkLearningRate(learningRate);
+    this.learningRate = learningRate;
+  }
+
+  /** The L2 decay added to the gradient (0: none). */
+  final double l2Decay() {
+    return l2Decay;
   }
 
   /** The state tensor {@code slot} (e.g. "v") of a parameter, zeros until first written. */
@@ -177,6 +225,12 @@ abstract class ParameterOptimizer implements Optimizer {
 
   @Override
   public String toString() {
-    return kind + "(lr=" + learningRate + ")";
+    return describe("");
+  }
+
+  /** {@code kind(lr=..., <settings>, weightDecay=...)}, the decay only when there is one. */
+  final String describe(String settings) {
+    return kind + "(lr=" + learningRate + (settings.isEmpty() ? "" : ", " + settings)
+        + (l2Decay != 0 ? ", weightDecay=" + l2Decay : "") + ")";
   }
 }

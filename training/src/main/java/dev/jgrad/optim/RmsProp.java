@@ -17,6 +17,9 @@ import java.util.Map;
  * W -= lr * g / (sqrt(h) + 1e-7)
  * </pre>
  *
+ * With weight decay {@code lambda}, {@code g} is {@code g + lambda * W} (PyTorch's L2
+ * {@code weight_decay}).
+ *
  * <pre>{@code
  * Optimizer opt = new RmsProp(model.namedParameters(), 0.01);   // decay 0.99
  * }</pre>
@@ -32,7 +35,12 @@ public final class RmsProp extends ParameterOptimizer {
   }
 
   public RmsProp(Map<String, Tensor> parameters, double learningRate, double decay) {
-    super("rmsprop", parameters, learningRate);
+    this(parameters, learningRate, decay, 0);
+  }
+
+  public RmsProp(Map<String, Tensor> parameters, double learningRate, double decay,
+      double weightDecay) {
+    super("rmsprop", parameters, learningRate, weightDecay);
     checkArgument(decay >= 0 && decay < 1, "decay must be in [0, 1), got %s", decay);
     this.decay = decay;
   }
@@ -50,11 +58,11 @@ public final class RmsProp extends ParameterOptimizer {
     math.apply(BinaryOp.MUL, g, g, scratch);
     math.addScaled(h, scratch, 1 - decay, scratch);
     math.divideBySqrtPlusEps(g, h, AdaGrad.EPSILON, scratch);
-    math.addScaled(parameter.buffer(), scratch, -learningRate, scratch);
+    math.addScaled(parameter.buffer(), scratch, -learningRate(), scratch);
   }
 
   @Override
   public String toString() {
-    return "rmsprop(lr=" + learningRate + ", decay=" + decay + ")";
+    return describe("decay=" + decay);
   }
 }

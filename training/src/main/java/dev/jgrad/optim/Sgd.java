@@ -19,7 +19,9 @@ import java.util.Map;
  * W -= lr * v                   (or W -= lr * g' without momentum)
  * </pre>
  *
- * Weight decay is the gradient of the book's L2 penalty {@code 0.5 * lambda * sum(W^2)}. With a
+ * Weight decay is the gradient of the book's L2 penalty {@code 0.5 * lambda * sum(W^2)}; SGD
+ * applies it itself (not through its base class) so that a backend's fused update, which takes
+ * the decay, does it in the same single pass. With a
  * constant learning rate, momentum here takes the same steps as the book's {@link Momentum}.
  *
  * <pre>{@code
@@ -40,8 +42,7 @@ public final class Sgd extends ParameterOptimizer {
       double weightDecay) {
     super("sgd", parameters, learningRate);
     checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
-    checkArgument(weightDecay >= 0 && Double.isFinite(weightDecay),
-        "weight decay must be >= 0, got %s", weightDecay);
+    checkWeightDecay(weightDecay);
     this.momentum = momentum;
     this.weightDecay = weightDecay;
   }
@@ -57,7 +58,7 @@ public final class Sgd extends ParameterOptimizer {
     DeviceBuffer g = grad.buffer();
     if (parameter.backend() instanceof FusedSgd fused) { // one pass instead of two or three
       DeviceBuffer v = momentum != 0 ? slot("v", name, parameter) : null;
-      fused.sgdUpdate(w, g, v, learningRate, momentum, weightDecay);
+      fused.sgdUpdate(w, g, v, learningRate(), momentum, weightDecay);
       return;
     }
     if (weightDecay != 0) {
@@ -71,12 +72,12 @@ public final class Sgd extends ParameterOptimizer {
       math.apply(BinaryOp.ADD, v, g, v);
       g = v;
     }
-    math.addScaled(w, g, -learningRate, scratch);
+    math.addScaled(w, g, -learningRate(), scratch);
   }
 
   @Override
   public String toString() {
-    return "sgd(lr=" + learningRate + ", momentum=" + momentum + ", weightDecay=" + weightDecay
+    return "sgd(lr=" + learningRate() + ", momentum=" + momentum + ", weightDecay=" + weightDecay
         + ")";
   }
 }

@@ -226,7 +226,7 @@ class OptimizerTest {
     assertEquals(OptimizerKind.ADAM, OptimizerKind.parse(" Adam "));
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> OptimizerKind.parse("lbfgs"));
-    assertTrue(unknown.getMessage().contains("sgd, momentum, adagrad, rmsprop, adam"),
+    assertTrue(unknown.getMessage().contains("sgd, momentum, adagrad, rmsprop, adam, adamw"),
         unknown.getMessage());
   }
 }

@@ -64,7 +64,7 @@ class MnistOptionsTest {
     assertMessage("--hidden takes layer sizes separated by commas, e.g. 100 or 64,32; got '100,'",
         "--hidden", "100,");
     assertMessage("--optimizer: unknown optimizer 'lbfgs'; choose one of sgd, momentum,"
-        + " adagrad, rmsprop, adam", "--optimizer", "lbfgs");
+        + " adagrad, rmsprop, adam, adamw", "--optimizer", "lbfgs");
     assertMessage("--activation: unknown activation 'gelu'", "--activation", "gelu");
   }
 

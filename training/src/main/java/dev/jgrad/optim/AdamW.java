@@ -1,0 +1,80 @@
+package dev.jgrad.optim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.Tensor;
+import java.util.Map;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter), PyTorch's {@code torch.optim.AdamW}:
+ * the weights shrink by {@code lr * lambda} each step, apart from the adaptive step, so the decay
+ * is not divided by {@code sqrt(v)} as an L2 term in the gradient would be.
+ *
+ * <pre>
+ * t += 1                                            (per parameter, as in {@link Adam})
+ * W *= 1 - lr * lambda
+ * m += (1 - beta1) * (g - m)                        (m, v start at 0)
+ * v += (1 - beta2) * (g * g - v)
+ * W -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ * </pre>
+ *
+ * The defaults are PyTorch's: beta1 0.9, beta2 0.999, eps 1e-8, lambda 0.01. Unlike {@link Adam}
+ * (the book's form, eps 1e-7 outside the bias correction), eps is added to the bias-corrected
+ * {@code sqrt(v)}, as PyTorch does.
+ *
+ * <pre>{@code
+ * Optimizer opt = new AdamW(model.namedParameters(), 0.001);          // lambda 0.01
+ * Optimizer strong = new AdamW(model.namedParameters(), 0.001, 0.1);  // lambda 0.1
+ * }</pre>
+ */
+public final class AdamW extends AdamBase {
+  public static final double DEFAULT_EPSILON = 1e-8;
+  public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+
+  private final double eps;
+  private final double weightDecay;
+
+  public AdamW(Map<String, Tensor> parameters, double learningRate) {
+    this(parameters, learningRate, DEFAULT_WEIGHT_DECAY);
+  }
+
+  public AdamW(Map<String, Tensor> parameters, double learningRate, double weightDecay) {
+    this(parameters, learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON,
+        weightDecay);
+  }
+
+  public AdamW(Map<String, Tensor> parameters, double learningRate, double beta1, double beta2,
+      double eps, double weightDecay) {
+    // the decay is decoupled: not added to g
+    super("adamw", parameters, learningRate, 0, beta1, beta2);
+    checkArgument(eps > 0 && Double.isFinite(eps), "eps must be positive and finite, got %s", eps);
+    checkWeightDecay(weightDecay);
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+  }
+
+  @Override
+  void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
+    long n = nextCount(name); // this parameter's t
+    double lr = learningRate();
+    DeviceBuffer w = parameter.buffer();
+    DeviceBuffer m = slot("m", name, parameter);
+    DeviceBuffer v = slot("v", name, parameter);
+    if (weightDecay != 0) {
+      math.scale(w, 1 - lr * weightDecay, w);
+    }
+    math.updateMoments(grad.buffer(), m, v, beta1, beta2, scratch);
+    // PyTorch's order of operations: denom = sqrt(v) / sqrt(1 - beta2^t) + eps
+    math.sqrtDividedPlusEps(v, Math.sqrt(1 - Math.pow(beta2, n)), eps, scratch);
+    math.apply(BinaryOp.DIV, m, scratch, scratch);
+    math.addScaled(w, scratch, -lr / (1 - Math.pow(beta1, n)), scratch);
+  }
+
+  @Override
+  public String toString() {
+    return describe("beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", weightDecay="
+        + weightDecay);
+  }
+}
