@@ -26,7 +26,8 @@ public interface Optimizer {
   double learningRate();
 
   /**
-   * Sets the learning rate of the next steps, e.g. from a {@link LearningRateScheduler}; fails
+   * Sets the learning rate of the next steps, e.g. from a
+   * {@link dev.jgrad.optim.schedule.LearningRateScheduler}; fails
    * unless it is positive and finite. The rate is not part of {@link #state()}: a schedule
    * recomputes it from its step or epoch count on resume.
    */

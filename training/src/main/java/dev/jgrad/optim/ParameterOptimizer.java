@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /**
  * What every optimizer here shares: the named parameters, per-parameter state tensors ("slots",
  * e.g. momentum) created as zeros on first use, a scratch buffer per parameter reused every step,
- * the learning rate (changeable between steps, e.g. by a {@link LearningRateScheduler}), L2
+ * the learning rate (changeable between steps, e.g. by a schedule), L2
  * weight decay added to the gradient before the update rule sees it, and saving and restoring
  * the state. Subclasses write only the update rule.
  */

@@ -11,7 +11,11 @@ import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Module;
+import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.schedule.LearningRateSchedule;
+import dev.jgrad.optim.schedule.LearningRateScheduler;
+import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.LossChart;
 import dev.jgrad.train.report.MetricsHistory;
@@ -92,6 +96,9 @@ public final class Trainer {
   private final Dataset test;
   private final int epochs;
   private final int evalBatchSize;
+  private final LearningRateScheduler scheduler; // null: the optimizer's rate throughout
+  private final Interval scheduleInterval;
+  private final double clipNorm; // 0: no clipping
   /** The outputs, then the other listeners, in calling order. */
   private final List<TrainingListener> listeners;
   /** Listeners overriding the deprecated per-batch-loss callback, which reads every batch. */
@@ -108,6 +115,9 @@ public final class Trainer {
     this.test = b.test;
     this.epochs = b.epochs;
     this.evalBatchSize = b.evalBatchSize;
+    this.scheduler = b.schedule == null ? null : new LearningRateScheduler(b.optimizer, b.schedule);
+    this.scheduleInterval = b.scheduleInterval;
+    this.clipNorm = b.clipNorm;
     this.listeners = b.allListeners();
     for (TrainingListener l : listeners) {
       if (overridesPerBatchLoss(l)) {
@@ -177,6 +187,9 @@ public final class Trainer {
   private EpochMetrics runEpoch(int epoch) {
     long start = System.nanoTime();
     int batches = train.batchCount();
+    if (scheduler != null && scheduleInterval == Interval.EPOCH) {
+      scheduler.apply(epoch); // from the count, so a resumed run gets the rate it had reached
+    }
     for (TrainingListener l : listeners) {
       l.onEpochStart(epoch + 1, epochs, batches, train.samplesPerEpoch());
     }
@@ -188,7 +201,11 @@ public final class Trainer {
     double trainLoss;
     double trainAccuracy;
     try (metrics) {
+      long stepCount = (long) epoch * batches;
       for (Batch batch : train.epoch(epoch)) {
+        if (scheduler != null && scheduleInterval == Interval.STEP) {
+          scheduler.apply(stepCount++);
+        }
         // The batch and every tensor the step computes (activations, gradients, temporaries)
         // are released when the step ends, so memory does not wait for the garbage collector.
         // The loss and the correct count are copied out on the device first: nothing here waits
@@ -197,6 +214,9 @@ public final class Trainer {
           Tensor output = model.forward(batch.inputs());
           Tensor l = loss.compute(output, batch.targets());
           l.backward();
+          if (clipNorm > 0) { // reads nothing: a non-finite norm shows in the loss
+            GradClip.clipGlobalNormOnDevice(model.namedParameters(), clipNorm);
+          }
           optimizer.step();
           model.zeroGrad();
           try (NoGrad ignored = NoGrad.scope()) {
@@ -248,6 +268,9 @@ public final class Trainer {
     private Dataset test;
     private int epochs;
     private int evalBatchSize = 1000;
+    private LearningRateSchedule schedule;
+    private Interval scheduleInterval;
+    private double clipNorm;
     private Path csvFile;
     private Path chartFile;
     private String chartTitle;
@@ -298,6 +321,29 @@ public final class Trainer {
     public Builder evalBatchSize(int size) {
       checkArgument(size > 0, "evaluation batch size must be positive, got %s", size);
       this.evalBatchSize = size;
+      return this;
+    }
+
+    /**
+     * Sets the optimizer's learning rate by {@code schedule}, from the rate it has when
+     * {@link #build} is called, when each epoch starts ({@link Interval#EPOCH}) or before each
+     * step ({@link Interval#STEP}, counted across epochs). The rate follows from the count, so a
+     * run resumed from a checkpoint continues the schedule where it was.
+     */
+    public Builder schedule(LearningRateSchedule schedule, Interval interval) {
+      this.schedule = checkNotNull(schedule, "schedule is null");
+      this.scheduleInterval = checkNotNull(interval, "interval is null; EPOCH or STEP");
+      return this;
+    }
+
+    /**
+     * Clips the gradients to the global norm {@code maxNorm} before each step
+     * ({@link GradClip#clipGlobalNormOnDevice}: nothing read from the device).
+     */
+    public Builder clipGradients(double maxNorm) {
+      checkArgument(maxNorm > 0 && Double.isFinite(maxNorm),
+          "gradient clipping: maxNorm must be positive and finite, got %s", maxNorm);
+      this.clipNorm = maxNorm;
       return this;
     }
 

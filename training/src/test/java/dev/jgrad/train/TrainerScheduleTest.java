@@ -1,0 +1,147 @@
+package dev.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TestBackends;
+import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Momentum;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.Sgd;
+import dev.jgrad.optim.schedule.CosineAnnealing;
+import dev.jgrad.optim.schedule.LearningRateSchedule;
+import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
+import dev.jgrad.optim.schedule.StepDecay;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer's learning-rate schedule and gradient clipping. */
+class TrainerScheduleTest {
+  private static final Dataset TRAIN = Blobs.make(600, 1);
+  private static final LearningRateSchedule HALVING = new StepDecay(2, 0.5).withWarmup(1, 0.1);
+
+  @TempDir
+  Path dir;
+
+  private static Sequential net() {
+    return Mlp.builder().input(2).hidden(16).output(3).seed(3).build();
+  }
+
+  private static Trainer.Builder trainer(Sequential net, Optimizer optimizer, int epochs,
+      List<Double> rates) {
+    return trainer(net, optimizer, epochs, rates, TRAIN);
+  }
+
+  private static Trainer.Builder trainer(Sequential net, Optimizer optimizer, int epochs,
+      List<Double> rates, Dataset train) {
+    return Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
+        .optimizer(optimizer)
+        .train(DataLoader.builder(train).batchSize(32).seed(11).build())
+        .epochs(epochs)
+        .listener(new TrainingListener() {
+          @Override
+          public void onEpochStart(int epoch, int epochs, int batches, int samples) {
+            rates.add(optimizer.learningRate());
+          }
+        });
+  }
+
+  @Test
+  void anEpochScheduleSetsEachEpochsRateAndResumesWhereItWas() throws IOException {
+    Sequential straight = net();
+    List<Double> rates = new ArrayList<>();
+    trainer(straight, new Momentum(straight.namedParameters(), 0.1), 5, rates)
+        .schedule(HALVING, Interval.EPOCH).build().fit();
+    // warm-up from 0.01, then 0.1 for two epochs, 0.05 for two
+    assertEquals(List.of(0.010000000000000002, 0.1, 0.1, 0.05, 0.05), rates);
+
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    Sequential first = net();
+    trainer(first, new Momentum(first.namedParameters(), 0.1), 2, new ArrayList<>())
+        .schedule(HALVING, Interval.EPOCH).checkpointTo(ckpt).build().fit();
+    Sequential resumed = net();
+    List<Double> later = new ArrayList<>();
+    trainer(resumed, new Momentum(resumed.namedParameters(), 0.1), 5, later)
+        .schedule(HALVING, Interval.EPOCH).build().resumeFrom(ckpt).fit();
+    assertEquals(rates.subList(2, 5), later, "the rates of epochs 3 to 5, recomputed");
+    straight.namedParameters().forEach((name, p) -> assertArrayEquals(p.toFloatArray(),
+        resumed.namedParameters().get(name).toFloatArray(), name));
+  }
+
+  @Test
+  void aStepScheduleCountsStepsAcrossEpochs() throws IOException {
+    Sequential net = net();
+    Optimizer sgd = new Sgd(net.namedParameters(), 0.2);
+    List<Double> perStep = new ArrayList<>();
+    CosineAnnealing cosine = new CosineAnnealing(40, 0.001);
+    trainer(net, sgd, 2, new ArrayList<>()).schedule(cosine, Interval.STEP)
+        .listener(new TrainingListener() {
+          @Override
+          public void onBatchEnd(StepProgress progress) {
+            perStep.add(sgd.learningRate());
+          }
+        }).build().fit();
+    assertEquals(2 * 19, perStep.size());
+    for (int t = 0; t < perStep.size(); t++) {
+      assertEquals(cosine.rate(0.2, t), perStep.get(t), 0.0, "step " + t);
+    }
+  }
+
+  @Test
+  void clippingBoundsEachStepAndReadsNothingInsideTheSteps() throws IOException {
+    int[] downloads = new int[1];
+    Backend counting = TestBackends.renamedCpu("counting", method -> {
+      if (method.equals("download")) {
+        downloads[0]++;
+      }
+    });
+    try (Backends.Scope onIt = Backends.use(counting)) {
+      Dataset train = Dataset.of(TRAIN.inputs().to(counting), TRAIN.targets().to(counting));
+      double[] moved = new double[2];
+      for (int clipped = 0; clipped < 2; clipped++) {
+        Sequential net = net();
+        Map<String, Tensor> before = copies(net);
+        Trainer.Builder b = trainer(net, new Sgd(net.namedParameters(), 0.1), 1,
+            new ArrayList<>(), train);
+        if (clipped == 1) {
+          b.clipGradients(1e-3);
+        }
+        downloads[0] = 0;
+        b.build().fit();
+        assertEquals(2, downloads[0], "the losses and correct counts at the epoch's end only");
+        double sum = 0;
+        for (Map.Entry<String, Tensor> e : net.namedParameters().entrySet()) {
+          float[] now = e.getValue().toFloatArray();
+          float[] then = before.get(e.getKey()).toFloatArray();
+          for (int i = 0; i < now.length; i++) {
+            sum += (now[i] - then[i]) * (now[i] - then[i]);
+          }
+        }
+        moved[clipped] = Math.sqrt(sum);
+      }
+      // 19 steps of at most lr * maxNorm each
+      assertTrue(moved[1] <= 19 * 0.1 * 1e-3 * 1.001, "clipped: " + moved[1]);
+      assertTrue(moved[0] > 100 * moved[1], "unclipped: " + moved[0]);
+    }
+  }
+
+  private static Map<String, Tensor> copies(Sequential net) {
+    Map<String, Tensor> copies = new LinkedHashMap<>();
+    net.namedParameters().forEach((name, p) -> copies.put(name, p.copy()));
+    return copies;
+  }
+}
