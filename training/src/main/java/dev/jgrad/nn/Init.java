@@ -19,6 +19,7 @@ import java.util.Random;
  * <p>The standard deviations are the book's (Deep Learning from Scratch, 6.2): a fixed 0.01,
  * Xavier {@code sqrt(1 / fanIn)} for sigmoid and tanh, He {@code sqrt(2 / fanIn)} for ReLU.
  * {@link #glorot()} is Glorot and Bengio's original {@code sqrt(2 / (fanIn + fanOut))}.
+ * {@link #kaimingUniform()} is PyTorch's default for {@code nn.Linear}, uniform rather than normal.
  */
 @FunctionalInterface
 public interface Init {
@@ -27,19 +28,34 @@ public interface Init {
 
   /** A {@code [fanIn, fanOut]} tensor of normal samples with {@link #std}. */
   default Tensor weights(int fanIn, int fanOut, DType dtype, Random random) {
-    checkArgument(fanIn > 0 && fanOut > 0, "a layer needs positive sizes, got %s x %s", fanIn,
-        fanOut);
+    int count = weightCount(fanIn, fanOut);
     checkNotNull(random, "random is null; pass a seeded java.util.Random");
-    long count = (long) fanIn * fanOut;
-    checkArgument(count <= Integer.MAX_VALUE, "a layer of %s x %s has %s weights, more than one"
-        + " tensor holds (%s); use smaller layers", fanIn, fanOut, count, Integer.MAX_VALUE);
     double std = std(fanIn, fanOut);
-    double[] w = new double[(int) count];
+    double[] w = new double[count];
     for (int i = 0; i < w.length; i++) {
       w[i] = std * random.nextGaussian();
     }
     // Built on the host, not by an op, so that no TensorScope can claim a parameter.
     return Tensor.of(w, dtype, fanIn, fanOut);
+  }
+
+  /**
+   * A bias of {@code fanOut} values for a layer with these fans: zeros, as the book has them,
+   * except for {@link #kaimingUniform()}, whose bias is uniform as PyTorch's {@code nn.Linear}'s.
+   */
+  default Tensor bias(int fanIn, int fanOut, DType dtype, Random random) {
+    weightCount(fanIn, fanOut);
+    return Tensor.zeros(dtype, fanOut);
+  }
+
+  /** {@code fanIn * fanOut}, or a clear error when a layer of these sizes cannot exist. */
+  static int weightCount(int fanIn, int fanOut) {
+    checkArgument(fanIn > 0 && fanOut > 0, "a layer needs positive sizes, got %s x %s", fanIn,
+        fanOut);
+    long count = (long) fanIn * fanOut;
+    checkArgument(count <= Integer.MAX_VALUE, "a layer of %s x %s has %s weights, more than one"
+        + " tensor holds (%s); use smaller layers", fanIn, fanOut, count, Integer.MAX_VALUE);
+    return (int) count;
   }
 
   /** Normal with a fixed standard deviation; the book's first networks use 0.01. */
@@ -61,5 +77,14 @@ public interface Init {
   /** He's initializer for ReLU: std {@code sqrt(2 / fanIn)}. */
   static Init he() {
     return (fanIn, fanOut) -> Math.sqrt(2.0 / fanIn);
+  }
+
+  /**
+   * PyTorch's default for {@code nn.Linear}: {@code kaiming_uniform_(a=sqrt(5))}, weights uniform
+   * in {@code [-1/sqrt(fanIn), 1/sqrt(fanIn))} (std {@code 1/sqrt(3 fanIn)}), and a bias uniform in
+   * the same range.
+   */
+  static Init kaimingUniform() {
+    return KaimingUniform.INSTANCE;
   }
 }
