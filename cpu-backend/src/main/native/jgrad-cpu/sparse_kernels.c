@@ -64,7 +64,7 @@ void NAME(jg_sparse_init)(void) {
  * NULL, else those with skip[p] == 0) hold only finite values; a row's last vector overlaps the
  * one before rather than ending in a scalar loop. Runs with every sparse product, so it is the
  * whole cost of IEEE faithfulness while b is finite (all of a 784x100 W1 in L2: 1.8 us, the
- * third of its rows no MNIST pixel of a batch meets: 1.1-1.5 us; C harness).
+ * third of its rows no MNIST pixel of a batch meets: 1.2-1.6 us; C harness).
  */
 static int finite_rows(const float *b, size_t ldb, int k, int n, const int *skip) {
   size_t len = (size_t) n;
