@@ -30,8 +30,8 @@ typedef void (*sparse_ta_fn)(int, int, int, const float *, size_t, const float *
 typedef void (*count_fn)(int, int, const float *, size_t, int *, int *);
 typedef void (*lists_fn)(int, int, const float *, size_t, const int *, int *, float *, size_t,
     const int *, int *, int *, float *);
-typedef void (*lists_mm_fn)(int, int, const int *, const int *, const int *, const float *,
-    const float *, size_t, float *, size_t);
+typedef void (*lists_mm_fn)(int, int, int, const int *, const int *, const int *,
+    const float *, const int *, const float *, size_t, float *, size_t);
 /* Softmax cross-entropy with integer labels. */
 typedef int (*sce_loss_fn)(int, int, const float *, const int *, float *, double *);
 typedef int (*sce_grad_fn)(int, int, const float *, const int *, float, float *);
@@ -45,8 +45,8 @@ typedef int (*sce_grad_fn)(int, int, const float *, const int *, float, float *)
   void jg_sparse_count##suffix(int, int, const float *, size_t, int *, int *);                  \
   void jg_sparse_lists##suffix(int, int, const float *, size_t, const int *, int *, float *,    \
       size_t, const int *, int *, int *, float *);                                              \
-  void jg_sparse_mm_lists##suffix(int, int, const int *, const int *, const int *,              \
-      const float *, const float *, size_t, float *, size_t);                                   \
+  void jg_sparse_mm_lists##suffix(int, int, int, const int *, const int *, const int *,         \
+      const float *, const int *, const float *, size_t, float *, size_t);                      \
   int jg_sce_labels_loss##suffix(int, int, const float *, const int *, float *, double *);      \
   int jg_sce_labels_grad##suffix(int, int, const float *, const int *, float, float *);
 DECLARE_KERNELS(_avx512)
@@ -192,7 +192,8 @@ DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_sgemm, jfloatArray, float, sgemm)
 DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, dgemm)
 
 /*
- * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a; op(a) = a stored [m,k], or a^T with a
+ * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a (NaN where one meets an infinity or NaN of
+ * b, as in a dense product); op(a) = a stored [m,k], or a^T with a
  * stored [k,m] when transA. Scratch from the caller: idx and val of at least m * (k + 8)
  * entries when transA (k + 8 otherwise), and count (of each column's nonzeros) of at least m when transA.
  */
@@ -281,23 +282,28 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseLists(JNIEnv *env, jcl
 
 /*
  * c[r, :] = the sum over list first + r of val * b[idx, :], for r < rows: a product whose left
- * operand's nonzeros were listed ahead (by row, or by column for its transpose).
+ * operand's nonzeros were listed ahead (by row, or by column for its transpose); b has k rows.
+ * uses: null, or (rows being all of the lists) how many nonzeros meet each row of b.
  */
 JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemmLists(JNIEnv *env, jclass cls,
-    jint first, jint rows, jint n, jintArray start, jintArray count, jintArray idx,
-    jfloatArray val, jfloatArray b, jint bOff, jint ldb, jfloatArray c, jint cOff, jint ldc) {
+    jint first, jint rows, jint n, jint k, jintArray start, jintArray count, jintArray idx,
+    jfloatArray val, jintArray uses, jfloatArray b, jint bOff, jint ldb, jfloatArray c,
+    jint cOff, jint ldc) {
   CRITICAL(float, pc, c);
   CRITICAL(float, pb, b);
   CRITICAL(int, ps, start);
   CRITICAL(int, pn, count);
   CRITICAL(int, pi, idx);
   CRITICAL(float, pv, val);
+  int *pu = uses != NULL ? (*env)->GetPrimitiveArrayCritical(env, uses, NULL) : NULL;
   int status = NO_MEMORY;
-  if (pc != NULL && pb != NULL && ps != NULL && pn != NULL && pi != NULL && pv != NULL) {
-    kernels->mm_lists(rows, n, ps + first, pn + first, pi, pv, pb + bOff, (size_t) ldb,
+  if (pc != NULL && pb != NULL && ps != NULL && pn != NULL && pi != NULL && pv != NULL
+      && (pu != NULL || uses == NULL)) {
+    kernels->mm_lists(rows, n, k, ps + first, pn + first, pi, pv, pu, pb + bOff, (size_t) ldb,
         pc + cOff, (size_t) ldc);
     status = OK;
   }
+  RELEASE(pu, uses, JNI_ABORT);
   RELEASE(pv, val, JNI_ABORT);
   RELEASE(pi, idx, JNI_ABORT);
   RELEASE(pn, count, JNI_ABORT);

@@ -8,11 +8,11 @@ package dev.jgrad.cpu;
  *
  * <p>The sparse kernel is chosen by sampling the left operand: at most
  * {@link #SPARSE_MAX_DENSITY} of the sampled entries nonzero ({@code -Djgrad.cpu.sparseDensity},
- * 0 turns it off). Either kernel computes the same product up to float rounding, with one
- * difference: an exact zero of {@code a} contributes nothing even where {@code b} holds an
- * infinity or NaN (dense BLAS gives NaN there), as in any sparse product. When the left
- * operand's nonzeros were listed ahead ({@link SparseOperand}), the product runs over those lists
- * and samples nothing.
+ * 0 turns it off). Either kernel computes the same product up to float rounding, and the same
+ * infinities and NaNs: where a skipped zero of {@code a} meets an infinity or NaN of {@code b},
+ * the sparse kernel's output is NaN as BLAS's is (0 * inf), so the result never depends on which
+ * kernel the rest of the batch chose. When the left operand's nonzeros were listed ahead
+ * ({@link SparseOperand}), the product runs over those lists and samples nothing.
  */
 final class DirectGemm {
   /**

@@ -176,7 +176,8 @@ final class NativeCpu {
 
   /**
    * {@code c[m,n] = op(a)[m,k] * b[k,n]} multiplying only the nonzero entries of {@code a}
-   * ({@code op(a)} is {@code a} stored {@code [m,k]}, or its transpose stored {@code [k,m]}).
+   * ({@code op(a)} is {@code a} stored {@code [m,k]}, or its transpose stored {@code [k,m]}), yet
+   * NaN where a zero of {@code a} meets an infinity or NaN of {@code b}, as in a dense product.
    * Scratch: {@code idx} and {@code val} of {@code k + 8} entries ({@code m * (k + 8)} when
    * {@code transA}), {@code count} of {@code m} (transA only).
    */
@@ -197,10 +198,14 @@ final class NativeCpu {
   /**
    * {@code c[r, :] = sum of val * b[idx, :]} over list {@code first + r} ({@code start},
    * {@code count}) for each {@code r < rows}: a product whose left operand's nonzeros were listed
-   * ahead.
+   * ahead; {@code b} has {@code k} rows. NaN where a column missing from a list (a zero) meets an
+   * infinity or NaN of {@code b}, as in a dense product. {@code uses}: null, or when the call
+   * covers all the lists, how many of their entries meet each row of {@code b} (it checks
+   * {@code b} for infinities and NaNs more cheaply with them).
    */
-  static native int sparseSgemmLists(int first, int rows, int n, int[] start, int[] count,
-      int[] idx, float[] val, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc);
+  static native int sparseSgemmLists(int first, int rows, int n, int k, int[] start, int[] count,
+      int[] idx, float[] val, int[] uses, float[] b, int bOff, int ldb, float[] c, int cOff,
+      int ldc);
 
   /**
    * Softmax cross-entropy of FLOAT32 logits {@code x[n,k]} with labels in {@code [0, k)}: the sum

@@ -83,8 +83,12 @@ final class SparseOperand {
     int[] count = transA ? colCount : rowCount;
     int[] idx = transA ? colIdx : rowIdx;
     float[] val = transA ? colVal : rowVal;
+    int k = transA ? rows : cols;
+    // how many nonzeros meet each row of b: lets a call over all the lists check b more cheaply
+    int[] uses = transA ? rowCount : colCount;
     Parallel.forParts(m, parts, helped, (lo, hi) -> NativeCpu.check(NativeCpu.sparseSgemmLists(lo,
-        hi - lo, n, start, count, idx, val, b, 0, n, out, lo * n, n), "sparse gemm (lists)"));
+        hi - lo, n, k, start, count, idx, val, hi - lo == m ? uses : null, b, 0, n, out, lo * n,
+        n), "sparse gemm (lists)"));
   }
 
   /** Whether these lists describe the left operand {@code op(a)} of an {@code [m, k]} product. */

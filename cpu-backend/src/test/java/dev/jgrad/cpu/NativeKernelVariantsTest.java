@@ -52,15 +52,63 @@ class NativeKernelVariantsTest {
       int cols = s[1];
       int n = s[2];
       float[] a = sparse(rows * 7L + cols, rows * cols);
-      float[] b = random(11, cols * n);
-      float[] g = random(12, rows * n);
-      String shape = variant + " " + Arrays.toString(s);
-      for (float[] ab : products(a, b, g, rows, cols, n, false)) {
-        assertClose(reference(a, false, b, rows, cols, n), ab, shape + " a b");
+      assertProducts(a, random(11, cols * n), random(12, rows * n), rows, cols, n,
+          variant + " " + Arrays.toString(s), NativeKernelVariantsTest::assertClose);
+    }
+  }
+
+  /**
+   * An infinity or NaN of the right operand that meets a zero of the left one gives NaN, as in a
+   * dense product, in every way the kernels run: listing on the fly, over lists built ahead as
+   * one call (which checks the output and the rows of b that no nonzero met) and split in two
+   * (which checks all of b). Poisoned: several rows; only row 0, which no nonzero meets (only
+   * the check of such rows finds it); only a row that nonzeros meet (only the output shows it).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void infinitiesAndNansMeetingZerosGiveNanAsInADenseProduct(String variant) {
+    use(variant);
+    for (int[] s : SHAPES) {
+      int rows = s[0];
+      int cols = s[1];
+      int n = s[2];
+      float[] a = NonFiniteProductTest.mnistLike(rows, cols);
+      for (String poison : new String[] {"several rows", "row 0", "a met row"}) {
+        float[] b = poison(poison, random(13, cols * n), cols, n);
+        float[] g = poison(poison, random(14, rows * n), rows, n);
+        assertProducts(a, b, g, rows, cols, n, variant + " " + Arrays.toString(s) + " " + poison,
+            NonFiniteProductTest::assertSameAsDense);
       }
-      for (float[] atg : products(a, b, g, rows, cols, n, true)) {
-        assertClose(reference(a, true, g, cols, rows, n), atg, shape + " aT g");
-      }
+    }
+  }
+
+  /** How a product is compared with its reference in double. */
+  private interface Check {
+    void check(double[] expected, float[] actual, String what);
+  }
+
+  /** Every way of computing {@code a b} and {@code a^T g} ({@link #products}) against a loop. */
+  private static void assertProducts(float[] a, float[] b, float[] g, int rows, int cols, int n,
+      String what, Check check) {
+    for (float[] ab : products(a, b, g, rows, cols, n, false)) {
+      check.check(reference(a, false, b, rows, cols, n), ab, what + " a b");
+    }
+    for (float[] atg : products(a, b, g, rows, cols, n, true)) {
+      check.check(reference(a, true, g, cols, rows, n), atg, what + " aT g");
+    }
+  }
+
+  /** {@code m [k, n]} with infinities and NaNs where {@code how} says. */
+  private static float[] poison(String how, float[] m, int k, int n) {
+    switch (how) {
+      case "several rows":
+        return NonFiniteProductTest.poisoned(m, k, n);
+      case "row 0":
+        m[n - 1] = Float.POSITIVE_INFINITY;
+        return m;
+      default: // row k - 1 (column k - 1 of mnistLike has nonzeros when k - 1 is no multiple of 5)
+        m[(k - 1) * n] = Float.NaN;
+        return m;
     }
   }
 
@@ -141,7 +189,8 @@ class NativeKernelVariantsTest {
 
   /**
    * op(a) times the right operand ({@code b [cols, n]}, or {@code g [rows, n]} for {@code a^T}):
-   * the kernel that lists as it goes, then the one over lists built ahead.
+   * the kernel that lists as it goes, then the one over lists built ahead, in one call and in two
+   * parts.
    */
   private static List<float[]> products(float[] a, float[] b, float[] g, int rows, int cols,
       int n, boolean transA) {
@@ -155,11 +204,15 @@ class NativeKernelVariantsTest {
     NativeCpu.check(NativeCpu.sparseSgemm(transA, m, n, k, a, 0, cols, right, 0, n, onTheFly, 0,
         n, count, idx, val), "sparse gemm");
     float[] fromLists = new float[m * n];
-    SparseOperand.list(a, rows, cols).multiply(transA, right, fromLists, m, n, 1, false);
-    return List.of(onTheFly, fromLists);
+    SparseOperand lists = SparseOperand.list(a, rows, cols);
+    lists.multiply(transA, right, fromLists, m, n, 1, false);
+    float[] inTwoParts = new float[m * n];
+    lists.multiply(transA, right, inTwoParts, m, n, 2, false);
+    return List.of(onTheFly, fromLists, inTwoParts);
   }
 
-  private static double[] reference(float[] a, boolean transA, float[] b, int m, int k, int n) {
+  /** op(a)[m, k] b[k, n] in double: IEEE arithmetic on every term, zeros included. */
+  static double[] reference(float[] a, boolean transA, float[] b, int m, int k, int n) {
     double[] c = new double[m * n];
     for (int i = 0; i < m; i++) {
       for (int p = 0; p < k; p++) {
