@@ -10,6 +10,7 @@ import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.io.OutputLock;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.train.report.EpochMetrics;
@@ -62,6 +63,11 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
+ * <p>One run per output directory: {@link #fit} holds an {@link OutputLock} on the directory of
+ * each file it writes (CSV, chart, checkpoint) for its whole length, so a second trainer (in this
+ * process or another) writing there fails at once, naming the first, instead of overwriting it.
+ * A caller that already holds the lock on one hands it over with {@link Builder#outputLock}.
+ *
  * <p>Each step (forward, loss, backward, in-place optimizer update) runs in a {@link TensorScope}
  * that releases every buffer it computed, gradients included, so nothing of one step outlives it
  * and memory stays flat across epochs, on the GPU as on the CPU.
@@ -97,6 +103,9 @@ public final class Trainer {
   /** Listeners overriding the deprecated per-batch-loss callback, which reads every batch. */
   private final Set<TrainingListener> everyBatchLoss =
       Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The files the built-in outputs write, whose directories {@link #fit} locks. */
+  private final List<Path> outputFiles;
+  private final List<OutputLock> heldLocks;
   private MetricsHistory history = new MetricsHistory();
   private int completedEpochs;
 
@@ -109,6 +118,8 @@ public final class Trainer {
     this.epochs = b.epochs;
     this.evalBatchSize = b.evalBatchSize;
     this.listeners = b.allListeners();
+    this.outputFiles = b.outputFiles();
+    this.heldLocks = List.copyOf(b.heldLocks);
     for (TrainingListener l : listeners) {
       if (overridesPerBatchLoss(l)) {
         everyBatchLoss.add(l);
@@ -157,8 +168,18 @@ public final class Trainer {
     return history;
   }
 
-  /** Trains the remaining epochs and returns the metrics of every epoch. */
+  /**
+   * Trains the remaining epochs and returns the metrics of every epoch, holding the output
+   * directories' locks throughout (released however it ends); fails at once with
+   * {@link OutputLock.InUseException} when another run holds one.
+   */
   public MetricsHistory fit() throws IOException {
+    try (OutputDirLocks ignored = OutputDirLocks.acquire(outputFiles, heldLocks)) {
+      return fitLocked();
+    }
+  }
+
+  private MetricsHistory fitLocked() throws IOException {
     while (completedEpochs < epochs) {
       EpochMetrics m = runEpoch(completedEpochs);
       history.add(m);
@@ -255,6 +276,7 @@ public final class Trainer {
     private ChartWriter chartWriter; // null: LossChart's, ChartListener's default
     private final List<TrainingListener> outputs = new ArrayList<>();
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<OutputLock> heldLocks = new ArrayList<>();
 
     private Builder() {}
 
@@ -356,6 +378,16 @@ public final class Trainer {
     }
 
     /**
+     * A lock the caller holds, and keeps holding after {@link Trainer#fit}, on a directory the
+     * outputs write (a program that locks its output directory before loading data): the
+     * trainer does not lock that directory again.
+     */
+    public Builder outputLock(OutputLock held) {
+      heldLocks.add(checkNotNull(held, "output lock is null"));
+      return this;
+    }
+
+    /**
      * For tests only: replaces {@link LossChart#write} in the chart output, e.g. with one that
      * fails as AWT can.
      */
@@ -383,6 +415,16 @@ public final class Trainer {
       all.addAll(outputs);
       all.addAll(listeners);
       return List.copyOf(all);
+    }
+
+    private List<Path> outputFiles() {
+      List<Path> files = new ArrayList<>();
+      for (Path f : new Path[] {csvFile, checkpointFile, chartFile}) {
+        if (f != null) {
+          files.add(f);
+        }
+      }
+      return files;
     }
 
     public Trainer build() {

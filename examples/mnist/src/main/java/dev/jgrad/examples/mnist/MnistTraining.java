@@ -54,12 +54,12 @@ public final class MnistTraining {
       if (stale > 0) {
         log.info("deleted {} temporary files that killed runs left in {}", stale, options.out());
       }
-      return train(options, progress);
+      return train(options, progress, lock);
     }
   }
 
-  private static MetricsHistory train(MnistOptions options, TrainingListener progress)
-      throws IOException {
+  private static MetricsHistory train(MnistOptions options, TrainingListener progress,
+      OutputLock lock) throws IOException {
     MnistDataset mnist = options.data() == null ? MnistFiles.loadResources(EMBEDDED)
         : MnistFiles.load(options.data());
     LabeledImages trainImages = options.limit() > 0 && options.limit() < mnist.train().size()
@@ -89,6 +89,7 @@ public final class MnistTraining {
         .epochs(options.epochs())
         .reportTo(out, title(options, model))
         .checkpointTo(out.resolve(CHECKPOINT_FILE))
+        .outputLock(lock) // held since before the data was read; not taken twice
         .listener(new EpochLogger());
     if (progress != null) {
       builder.listener(progress);
