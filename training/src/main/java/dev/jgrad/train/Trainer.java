@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Trains a classifier for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
+ * Trains a model for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
  * optimizer; after each epoch the training loss and accuracy (means over the epoch's batches) and
- * the test loss and accuracy (a full pass over the test set), handed to the listeners. Optionally
+ * the test loss and accuracy (a full pass over the test set), handed to the listeners. Accuracy is
+ * measured for a classification loss ({@link LossFunction#isClassification}) or when
+ * {@link Builder#accuracy} asks, NaN otherwise. Optionally
  * writes the metrics as CSV after every epoch and a PNG chart at the end, and a checkpoint after
  * every epoch that {@link #resumeFrom} continues exactly. A runtime that cannot draw the chart (no
  * fonts, no AWT native library) costs only the chart: a warning, and the run completes.
@@ -93,6 +95,7 @@ public final class Trainer {
 
   private final Module model;
   private final LossFunction loss;
+  private final boolean accuracy;
   private final Optimizer optimizer;
   private final DataLoader train;
   private final Dataset test;
@@ -112,6 +115,7 @@ public final class Trainer {
   private Trainer(Builder b) {
     this.model = b.model;
     this.loss = b.loss;
+    this.accuracy = b.accuracy != null ? b.accuracy : b.loss.isClassification();
     this.optimizer = b.optimizer;
     this.train = b.train;
     this.test = b.test;
@@ -221,7 +225,7 @@ public final class Trainer {
           optimizer.step();
           model.zeroGrad();
           try (NoGrad ignored = NoGrad.scope()) {
-            Evaluator.record(metrics, l, output, batch.targets(), batch.size());
+            Evaluator.record(metrics, l, output, batch.targets(), batch.size(), accuracy);
           }
         }
         notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
@@ -232,7 +236,7 @@ public final class Trainer {
     double testLoss = Double.NaN;
     double testAccuracy = Double.NaN;
     if (test != null) {
-      Evaluation e = Evaluator.evaluate(model, test, loss, evalBatchSize);
+      Evaluation e = Evaluator.evaluate(model, test, loss, evalBatchSize, accuracy);
       testLoss = e.loss();
       testAccuracy = e.accuracy();
     }
@@ -264,6 +268,7 @@ public final class Trainer {
   public static final class Builder {
     private Module model;
     private LossFunction loss;
+    private Boolean accuracy; // null: as the loss says
     private Optimizer optimizer;
     private DataLoader train;
     private Dataset test;
@@ -285,9 +290,22 @@ public final class Trainer {
       return this;
     }
 
-    /** The loss, e.g. {@code Losses::softmaxCrossEntropyLabels}. */
+    /**
+     * The loss, e.g. {@code Losses::softmaxCrossEntropyLabels}; a classification loss
+     * ({@link LossFunction#isClassification}) has its accuracy reported.
+     */
     public Builder loss(LossFunction loss) {
       this.loss = checkNotNull(loss, "loss is null");
+      return this;
+    }
+
+    /**
+     * Reports accuracy, or not, whatever the loss says (by default a classification loss's is
+     * reported, a regression's not); reported where the shapes make it meaningless, the first
+     * batch fails naming them.
+     */
+    public Builder accuracy(boolean report) {
+      this.accuracy = report;
       return this;
     }
 
