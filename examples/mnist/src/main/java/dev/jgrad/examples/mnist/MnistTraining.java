@@ -64,6 +64,12 @@ public final class MnistTraining {
         : MnistFiles.load(options.data());
     LabeledImages trainImages = options.limit() > 0 && options.limit() < mnist.train().size()
         ? mnist.train().subset(0, options.limit()) : mnist.train();
+    // A batch larger than the data would train on fewer samples per step than asked, silently.
+    if (options.batchSize() > trainImages.size()) {
+      throw new IllegalArgumentException("--batch " + options.batchSize() + " is larger than the "
+          + trainImages.size() + " training images; use --batch " + trainImages.size()
+          + " or less");
+    }
     Dataset train = toDataset(trainImages);
     Dataset test = toDataset(mnist.test());
     log.info("data: {} training and {} test images of {}x{} from {}", train.size(), test.size(),
