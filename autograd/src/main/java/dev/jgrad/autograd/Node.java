@@ -12,6 +12,8 @@ import java.util.List;
  *
  * <p>It also notes the {@link Tensor#version() versions} of its inputs and output when recorded:
  * a rule reading one that was changed in place since would compute a wrong gradient, so it fails.
+ * Only the values the op declares its rule reads ({@link OpDef#gradientReadsInput}) are checked:
+ * {@code add}'s rule reads shapes only, so changing its input afterwards is no error.
  */
 final class Node {
   private final OpDef op;
@@ -47,13 +49,17 @@ final class Node {
   /** Input {@code i} for a gradient rule; fails when it was changed in place since recorded. */
   Tensor savedInput(int i) {
     Tensor in = inputs().get(i);
-    checkUnchanged(in, inputVersions[i], "input " + i);
+    if (op.gradientReadsInput(i)) {
+      checkUnchanged(in, inputVersions[i], "input " + i);
+    }
     return in;
   }
 
   /** The node's output for a gradient rule; fails when it was changed in place since recorded. */
   Tensor savedOutput(Tensor output) {
-    checkUnchanged(output, outputVersion, "output");
+    if (op.gradientReadsOutput()) {
+      checkUnchanged(output, outputVersion, "output");
+    }
     return output;
   }
 

@@ -135,8 +135,8 @@ public final class OutputLock implements AutoCloseable {
       throw new UnusableException("cannot create output directory " + dir + ": " + e.getFile()
           + " is a file; choose another output directory", e);
     } catch (IOException e) {
-      throw new UnusableException("cannot create output directory " + dir + " (" + e + ");"
-          + " choose another output directory", e);
+      throw new UnusableException("cannot create output directory " + dir + " (" + IoMessages.describe(e)
+          + "); choose another output directory", e);
     }
     Path probe = dir.resolve(".jgrad-probe-" + ProcessHandle.current().pid());
     try {
@@ -144,8 +144,8 @@ public final class OutputLock implements AutoCloseable {
       Files.createFile(probe);
       Files.delete(probe);
     } catch (IOException e) {
-      throw new UnusableException("cannot write in output directory " + dir + " (" + e + ");"
-          + " fix its permissions or choose another output directory", e);
+      throw new UnusableException("cannot write in output directory " + dir + " (" + IoMessages.describe(e)
+          + "); fix its permissions or choose another output directory", e);
     }
   }
 

@@ -13,8 +13,10 @@ import dev.jgrad.nn.Module;
 
 /**
  * Measures a model's loss and, for a classifier, its accuracy on a dataset, in batches and without
- * recording a graph. Accuracy is measured where targets are class labels {@code [n]} or one-hot
- * rows {@code [n, classes]} for scores {@code [n, classes >= 2]}, and NaN otherwise (a regression).
+ * recording a graph. Whether it is a classifier the loss says ({@link LossFunction#isClassification});
+ * accuracy then needs scores {@code [n, classes >= 2]} and targets that are class labels
+ * {@code [n]} or one-hot rows {@code [n, classes]} (rows that are not one-hot give NaN). For a
+ * regression it is NaN.
  *
  * <pre>{@code
  * Evaluation test = Evaluator.evaluate(model, testSet, Losses::softmaxCrossEntropyLabels, 1000);
@@ -29,6 +31,17 @@ public final class Evaluator {
    * the device until the pass is over; then one read brings them all to the host.
    */
   public static Evaluation evaluate(Module model, Dataset data, LossFunction loss, int batchSize) {
+    checkNotNull(loss, "loss is null");
+    return evaluate(model, data, loss, batchSize, loss.isClassification());
+  }
+
+  /**
+   * {@link #evaluate(Module, Dataset, LossFunction, int)} measuring accuracy or not as
+   * {@code accuracy} says, whatever the loss; fails naming the shapes when they make accuracy
+   * meaningless.
+   */
+  public static Evaluation evaluate(Module model, Dataset data, LossFunction loss, int batchSize,
+      boolean accuracy) {
     checkNotNull(model, "model is null");
     checkNotNull(loss, "loss is null");
     checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
@@ -38,7 +51,8 @@ public final class Evaluator {
       for (Batch b : inOrder.epoch(0)) {
         try (b; TensorScope batchScope = TensorScope.open()) { // frees the batch and activations
           Tensor output = model.forward(b.inputs());
-          record(metrics, loss.compute(output, b.targets()), output, b.targets(), b.size());
+          record(metrics, loss.compute(output, b.targets()), output, b.targets(), b.size(),
+              accuracy);
         }
       }
       int n = metrics.recorded(); // every sample: the in-order loader keeps the last batch
@@ -47,20 +61,25 @@ public final class Evaluator {
   }
 
   /**
-   * Records a batch's loss and, where accuracy means something, its correct count: class scores
-   * {@code [n, classes >= 2]} against labels {@code [n]} or rows {@code [n, classes]} that are
-   * one-hot (checked on the device, so a regression with as many outputs is not scored either).
-   * A regression's "accuracy" (say an MSE on [n, 1]) would otherwise read 1.0.
+   * Records a batch's loss and, if {@code accuracy} (a classification loss), its correct count:
+   * class scores {@code [n, classes >= 2]} against labels {@code [n]} or rows {@code [n, classes]}
+   * that are one-hot (checked on the device: soft targets are not scored). The loss decides, not
+   * the shapes: a regression whose targets happen to be one-hot rows would report an "accuracy".
+   * Asked for where the shapes make it meaningless, it fails naming them.
    */
   static void record(BatchMetrics metrics, Tensor loss, Tensor output, Tensor targets,
-      int size) {
-    boolean scores = output.rank() == 2 && output.shape().dim(1) >= 2;
-    boolean labels = targets.rank() == 1 && targets.shape().dim(0) == output.shape().dim(0);
-    boolean rows = targets.rank() == 2 && targets.shape().equals(output.shape());
-    if (!scores || !(labels || rows)) {
+      int size, boolean accuracy) {
+    if (!accuracy) {
       metrics.record(loss, null, null, size);
       return;
     }
+    boolean scores = output.rank() == 2 && output.shape().dim(1) >= 2;
+    boolean labels = targets.rank() == 1 && targets.shape().dim(0) == output.shape().dim(0);
+    boolean rows = targets.rank() == 2 && targets.shape().equals(output.shape());
+    checkArgument(scores && (labels || rows), "accuracy needs class scores [n, classes >= 2] and"
+        + " targets of class labels [n] or one-hot rows [n, classes], got output %s and targets"
+        + " %s; for a loss that is not a classification's, turn accuracy off (accuracy(false))",
+        output.shape(), targets.shape());
     metrics.record(loss, countCorrectOnDevice(output, targets),
         rows ? notOneHotOnDevice(targets) : null, size);
   }

@@ -1,12 +1,34 @@
 package dev.jgrad.train;
 
 import dev.jgrad.autograd.Tensor;
+import java.io.Serializable;
 
 /**
  * A scalar loss of a model's output for a batch and that batch's targets; the methods of
  * {@link dev.jgrad.autograd.Losses} fit, e.g. {@code Losses::softmaxCrossEntropyLabels}.
+ *
+ * <p>The loss says whether it is a classification's, which decides whether accuracy is reported
+ * ({@link #isClassification}). It is {@link Serializable} only so that a method reference to one
+ * of {@code Losses}' classification losses can be recognized as such (a method reference is a
+ * lambda, with no class of its own to ask); nothing serializes it.
  */
 @FunctionalInterface
-public interface LossFunction {
+public interface LossFunction extends Serializable {
   Tensor compute(Tensor output, Tensor targets);
+
+  /**
+   * Whether this is a classification loss, whose model outputs class scores and whose accuracy
+   * is therefore reported. True for method references to the classification losses of
+   * {@code Losses} (softmax cross-entropy and cross-entropy, with labels or one-hot rows) and for
+   * losses wrapped with {@link #classification}; false otherwise (a regression's MSE, say, even
+   * when its targets happen to look like one-hot rows).
+   */
+  default boolean isClassification() {
+    return ClassificationLoss.isBuiltin(this);
+  }
+
+  /** {@code loss} declared a classification loss: accuracy is reported for it. */
+  static LossFunction classification(LossFunction loss) {
+    return new ClassificationLoss(loss);
+  }
 }

@@ -10,6 +10,7 @@ import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.io.OutputLock;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
@@ -28,9 +29,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Trains a classifier for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
+ * Trains a model for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
  * optimizer; after each epoch the training loss and accuracy (means over the epoch's batches) and
- * the test loss and accuracy (a full pass over the test set), handed to the listeners. Optionally
+ * the test loss and accuracy (a full pass over the test set), handed to the listeners. Accuracy is
+ * measured for a classification loss ({@link LossFunction#isClassification}) or when
+ * {@link Builder#accuracy} asks, NaN otherwise. Optionally
  * writes the metrics as CSV after every epoch and a PNG chart at the end, and a checkpoint after
  * every epoch that {@link #resumeFrom} continues exactly. A runtime that cannot draw the chart (no
  * fonts, no AWT native library) costs only the chart: a warning, and the run completes.
@@ -66,6 +69,11 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
+ * <p>One run per output directory: {@link #fit} holds an {@link OutputLock} on the directory of
+ * each file it writes (CSV, chart, checkpoint) for its whole length, so a second trainer (in this
+ * process or another) writing there fails at once, naming the first, instead of overwriting it.
+ * A caller that already holds the lock on one hands it over with {@link Builder#outputLock}.
+ *
  * <p>Each step (forward, loss, backward, in-place optimizer update) runs in a {@link TensorScope}
  * that releases every buffer it computed, gradients included, so nothing of one step outlives it
  * and memory stays flat across epochs, on the GPU as on the CPU.
@@ -91,6 +99,7 @@ public final class Trainer {
 
   private final Module model;
   private final LossFunction loss;
+  private final boolean accuracy;
   private final Optimizer optimizer;
   private final DataLoader train;
   private final Dataset test;
@@ -104,12 +113,16 @@ public final class Trainer {
   /** Listeners overriding the deprecated per-batch-loss callback, which reads every batch. */
   private final Set<TrainingListener> everyBatchLoss =
       Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The files the built-in outputs write, whose directories {@link #fit} locks. */
+  private final List<Path> outputFiles;
+  private final List<OutputLock> heldLocks;
   private MetricsHistory history = new MetricsHistory();
   private int completedEpochs;
 
   private Trainer(Builder b) {
     this.model = b.model;
     this.loss = b.loss;
+    this.accuracy = b.accuracy != null ? b.accuracy : b.loss.isClassification();
     this.optimizer = b.optimizer;
     this.train = b.train;
     this.test = b.test;
@@ -119,6 +132,8 @@ public final class Trainer {
     this.scheduleInterval = b.scheduleInterval;
     this.clipNorm = b.clipNorm;
     this.listeners = b.allListeners();
+    this.outputFiles = b.outputFiles();
+    this.heldLocks = List.copyOf(b.heldLocks);
     for (TrainingListener l : listeners) {
       if (overridesPerBatchLoss(l)) {
         everyBatchLoss.add(l);
@@ -167,8 +182,18 @@ public final class Trainer {
     return history;
   }
 
-  /** Trains the remaining epochs and returns the metrics of every epoch. */
+  /**
+   * Trains the remaining epochs and returns the metrics of every epoch, holding the output
+   * directories' locks throughout (released however it ends); fails at once with
+   * {@link OutputLock.InUseException} when another run holds one.
+   */
   public MetricsHistory fit() throws IOException {
+    try (OutputDirLocks ignored = OutputDirLocks.acquire(outputFiles, heldLocks)) {
+      return fitLocked();
+    }
+  }
+
+  private MetricsHistory fitLocked() throws IOException {
     while (completedEpochs < epochs) {
       EpochMetrics m = runEpoch(completedEpochs);
       history.add(m);
@@ -220,7 +245,7 @@ public final class Trainer {
           optimizer.step();
           model.zeroGrad();
           try (NoGrad ignored = NoGrad.scope()) {
-            Evaluator.record(metrics, l, output, batch.targets(), batch.size());
+            Evaluator.record(metrics, l, output, batch.targets(), batch.size(), accuracy);
           }
         }
         notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
@@ -231,7 +256,7 @@ public final class Trainer {
     double testLoss = Double.NaN;
     double testAccuracy = Double.NaN;
     if (test != null) {
-      Evaluation e = Evaluator.evaluate(model, test, loss, evalBatchSize);
+      Evaluation e = Evaluator.evaluate(model, test, loss, evalBatchSize, accuracy);
       testLoss = e.loss();
       testAccuracy = e.accuracy();
     }
@@ -263,6 +288,7 @@ public final class Trainer {
   public static final class Builder {
     private Module model;
     private LossFunction loss;
+    private Boolean accuracy; // null: as the loss says
     private Optimizer optimizer;
     private DataLoader train;
     private Dataset test;
@@ -278,6 +304,7 @@ public final class Trainer {
     private ChartWriter chartWriter; // null: LossChart's, ChartListener's default
     private final List<TrainingListener> outputs = new ArrayList<>();
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<OutputLock> heldLocks = new ArrayList<>();
 
     private Builder() {}
 
@@ -286,9 +313,22 @@ public final class Trainer {
       return this;
     }
 
-    /** The loss, e.g. {@code Losses::softmaxCrossEntropyLabels}. */
+    /**
+     * The loss, e.g. {@code Losses::softmaxCrossEntropyLabels}; a classification loss
+     * ({@link LossFunction#isClassification}) has its accuracy reported.
+     */
     public Builder loss(LossFunction loss) {
       this.loss = checkNotNull(loss, "loss is null");
+      return this;
+    }
+
+    /**
+     * Reports accuracy, or not, whatever the loss says (by default a classification loss's is
+     * reported, a regression's not); reported where the shapes make it meaningless, the first
+     * batch fails naming them.
+     */
+    public Builder accuracy(boolean report) {
+      this.accuracy = report;
       return this;
     }
 
@@ -402,6 +442,16 @@ public final class Trainer {
     }
 
     /**
+     * A lock the caller holds, and keeps holding after {@link Trainer#fit}, on a directory the
+     * outputs write (a program that locks its output directory before loading data): the
+     * trainer does not lock that directory again.
+     */
+    public Builder outputLock(OutputLock held) {
+      heldLocks.add(checkNotNull(held, "output lock is null"));
+      return this;
+    }
+
+    /**
      * For tests only: replaces {@link LossChart#write} in the chart output, e.g. with one that
      * fails as AWT can.
      */
@@ -429,6 +479,16 @@ public final class Trainer {
       all.addAll(outputs);
       all.addAll(listeners);
       return List.copyOf(all);
+    }
+
+    private List<Path> outputFiles() {
+      List<Path> files = new ArrayList<>();
+      for (Path f : new Path[] {csvFile, checkpointFile, chartFile}) {
+        if (f != null) {
+          files.add(f);
+        }
+      }
+      return files;
     }
 
     public Trainer build() {

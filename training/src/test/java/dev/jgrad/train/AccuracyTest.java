@@ -2,6 +2,7 @@ package dev.jgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.autograd.Losses;
@@ -64,23 +65,63 @@ class AccuracyTest {
         .hasAccuracy());
   }
 
-  @Test
-  void oneHotTargetsAreScoredWhateverTheLoss() {
+  /** Blobs of 3 classes, as labels [n] and as the same labels in one-hot rows [n, 3]. */
+  private static Dataset[] labelsAndOneHotRows() {
     Dataset labels = Blobs.make(90, 3);
     float[] labelValues = labels.targets().toFloatArray();
-    int[] y = new int[labelValues.length];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = (int) labelValues[i];
+    float[] rows = new float[labelValues.length * 3];
+    for (int i = 0; i < labelValues.length; i++) {
+      rows[i * 3 + (int) labelValues[i]] = 1;
     }
-    float[] rows = new float[y.length * 3];
-    for (int i = 0; i < y.length; i++) {
-      rows[i * 3 + y[i]] = 1;
-    }
-    Dataset oneHot = Dataset.of(labels.inputs(), Tensor.of(rows, y.length, 3));
+    return new Dataset[] {labels, Dataset.of(labels.inputs(), Tensor.of(rows, labelValues.length, 3))};
+  }
+
+  @Test
+  void theLossDecidesNotTheShapes() throws IOException {
+    Dataset[] data = labelsAndOneHotRows();
     Sequential net = Mlp.builder().input(2).hidden(8).output(3).seed(5).build();
-    Evaluation byLabels = Evaluator.evaluate(net, labels, Losses::softmaxCrossEntropyLabels, 32);
-    Evaluation byRows = Evaluator.evaluate(net, oneHot, Losses::meanSquaredError, 32);
+    Evaluation byLabels = Evaluator.evaluate(net, data[0], Losses::softmaxCrossEntropyLabels, 32);
+    Evaluation byRows = Evaluator.evaluate(net, data[1], Losses::softmaxCrossEntropy, 32);
     assertTrue(byLabels.hasAccuracy());
     assertEquals(byLabels.accuracy(), byRows.accuracy());
+    // a regression whose targets happen to be one-hot rows: no "accuracy" (it had one before)
+    assertFalse(Evaluator.evaluate(net, data[1], Losses::meanSquaredError, 32).hasAccuracy());
+    // unless asked for
+    assertEquals(byLabels.accuracy(),
+        Evaluator.evaluate(net, data[1], Losses::meanSquaredError, 32, true).accuracy());
+    MetricsHistory mse = Trainer.builder().model(net).loss(Losses::meanSquaredError)
+        .optimizer(new Sgd(net.namedParameters(), 0.01))
+        .train(DataLoader.builder(data[1]).batchSize(16).seed(2).build()).test(data[1])
+        .epochs(1).build().fit();
+    assertTrue(Double.isNaN(mse.last().trainAccuracy()) && Double.isNaN(mse.last().testAccuracy()),
+        mse.last().toString());
+  }
+
+  @Test
+  void theClassificationLossesOfLossesAreRecognizedAndOthersNot() {
+    LossFunction[] classification = {Losses::softmaxCrossEntropyLabels,
+        Losses::softmaxCrossEntropy, Losses::crossEntropyErrorLabels, Losses::crossEntropyError};
+    for (LossFunction loss : classification) {
+      assertTrue(loss.isClassification(), loss.toString());
+    }
+    assertEquals(classification.length, ClassificationLoss.BUILTIN.size());
+    LossFunction[] others = {Losses::meanSquaredError, Losses::sumOfSquaresError,
+        Losses::binaryCrossEntropy, Losses::binaryCrossEntropyWithLogits,
+        (y, t) -> Losses.softmaxCrossEntropyLabels(y, t).mul(2)};
+    for (LossFunction loss : others) {
+      assertFalse(loss.isClassification(), loss.toString());
+    }
+    assertTrue(LossFunction.classification((y, t) -> Losses.softmaxCrossEntropyLabels(y, t).mul(2))
+        .isClassification());
+  }
+
+  @Test
+  void accuracyAskedForWhereTheShapesMakeItMeaninglessFailsNamingThem() {
+    Sequential net = Mlp.builder().input(2).output(1).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        Evaluator.evaluate(net, regression(10, 1), Losses::meanSquaredError, 4, true));
+    assertEquals("accuracy needs class scores [n, classes >= 2] and targets of class labels [n]"
+        + " or one-hot rows [n, classes], got output [4, 1] and targets [4, 1]; for a loss that is"
+        + " not a classification's, turn accuracy off (accuracy(false))", e.getMessage());
   }
 }

@@ -34,21 +34,21 @@ public final class ActivationOps {
 
   static void register(OpRegistry.Registration r) {
     // Derivative zero almost everywhere: not differentiable, so it records nothing.
-    ArithmeticOps.unary(r, STEP, UnaryOp.STEP, null);
+    ArithmeticOps.unary(r, STEP, UnaryOp.STEP, Reads.NOTHING, null);
     // d identity = g
-    registerOp(r, OpDef.builder(IDENTITY).arity(1).shapeRule(SAME).build(),
+    registerOp(r, OpDef.builder(IDENTITY).arity(1).shapeRule(SAME).gradientReadsNothing().build(),
         (CompositeKernel) (in, attrs) -> in.get(0), ctx -> one(ctx.gradOutput()));
     // d sigmoid = g * y * (1 - y)
-    ArithmeticOps.unary(r, SIGMOID, UnaryOp.SIGMOID, ctx -> {
+    ArithmeticOps.unary(r, SIGMOID, UnaryOp.SIGMOID, Reads.OUTPUT, ctx -> {
       Tensor y = ctx.output();
       return one(ctx.gradOutput().mul(y).mul(y.neg().add(1)));
     });
     // d tanh = g * (1 - y^2)
-    ArithmeticOps.unary(r, TANH, UnaryOp.TANH,
+    ArithmeticOps.unary(r, TANH, UnaryOp.TANH, Reads.OUTPUT,
         ctx -> one(ctx.gradOutput().mul(ctx.output().pow(2).neg().add(1))));
     // d relu = g where x > 0, as one op that a backend can run in one pass (step, then mul, was
     // two passes and a temporary per layer and step)
-    ArithmeticOps.unary(r, RELU, UnaryOp.RELU,
+    ArithmeticOps.unary(r, RELU, UnaryOp.RELU, Reads.inputs(0),
         ctx -> one(reluGrad(ctx.gradOutput(), ctx.input(0))));
     registerOp(r, OpDef.builder(RELU_GRAD).arity(2).differentiable(false).shapeRule((in, a) -> {
       checkArgument(in.get(0).shape().equals(in.get(1).shape()),
@@ -57,7 +57,8 @@ public final class ActivationOps {
       return in.get(0);
     }).build(), (CompositeKernel) (in, a) -> in.get(0).mul(in.get(1).step()), null);
     // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
-    registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule(SAME).build(), c -> {
+    registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule(SAME).gradientReadsInputs(0)
+        .gradientReadsOutput(false).build(), c -> {
       double alpha = c.attrs().getDouble(ALPHA);
       c.backend().scalar(BinaryOp.MUL, c.input(0), alpha, c.output());
       Shape s = c.outputSpec().shape();
@@ -71,7 +72,7 @@ public final class ActivationOps {
     registerOp(r, OpDef.builder(SOFTMAX).arity(1).shapeRule((in, attrs) -> {
       in.get(0).shape().normalizeAxis(attrs.getInt(AXIS));
       return in.get(0);
-    }).build(), c -> {
+    }).gradientReadsInputs().build(), c -> {
       Shape s = c.inputSpec(0).shape();
       int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
       softmax(c.backend(), c.input(0), s, axis, c.output());

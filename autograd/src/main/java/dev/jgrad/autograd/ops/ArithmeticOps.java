@@ -35,33 +35,36 @@ public final class ArithmeticOps {
 
   static void register(OpRegistry.Registration r) {
     // d(a+b) = g, g (each summed back over broadcast axes)
-    binary(r, ADD, BinaryOp.ADD, ctx -> Arrays.asList(
+    binary(r, ADD, BinaryOp.ADD, Reads.NOTHING, ctx -> Arrays.asList(
         sumTo(ctx.gradOutput(), ctx.input(0).shape()),
         sumTo(ctx.gradOutput(), ctx.input(1).shape())));
     // d(a-b) = g, -g
-    binary(r, SUB, BinaryOp.SUB, ctx -> Arrays.asList(
+    binary(r, SUB, BinaryOp.SUB, Reads.NOTHING, ctx -> Arrays.asList(
         sumTo(ctx.gradOutput(), ctx.input(0).shape()),
         sumTo(ctx.gradOutput().neg(), ctx.input(1).shape())));
     // d(a*b) = g*b, g*a
-    binary(r, MUL, BinaryOp.MUL, ctx -> Arrays.asList(
+    binary(r, MUL, BinaryOp.MUL, Reads.inputs(0, 1), ctx -> Arrays.asList(
         sumTo(ctx.gradOutput().mul(ctx.input(1)), ctx.input(0).shape()),
         sumTo(ctx.gradOutput().mul(ctx.input(0)), ctx.input(1).shape())));
     // d(a/b) = g/b, -g*(a/b)/b
-    binary(r, DIV, BinaryOp.DIV, ctx -> Arrays.asList(
+    binary(r, DIV, BinaryOp.DIV, Reads.inputs(1).andOutput(), ctx -> Arrays.asList(
         sumTo(ctx.gradOutput().div(ctx.input(1)), ctx.input(0).shape()),
         sumTo(ctx.gradOutput().mul(ctx.output()).div(ctx.input(1)).neg(), ctx.input(1).shape())));
     compare(r, GREATER, BinaryOp.GREATER);
     compare(r, EQUAL, BinaryOp.EQUAL);
 
     // d(x+c) = g
-    registerOp(r, OpDef.builder(ADD_SCALAR).arity(1).shapeRule(SAME).build(),
+    registerOp(r, OpDef.builder(ADD_SCALAR).arity(1).shapeRule(SAME).gradientReadsNothing()
+        .build(),
         scalarKernel(BinaryOp.ADD), ctx -> one(ctx.gradOutput()));
     // d(x*c) = c*g
-    registerOp(r, OpDef.builder(MUL_SCALAR).arity(1).shapeRule(SAME).build(),
+    registerOp(r, OpDef.builder(MUL_SCALAR).arity(1).shapeRule(SAME).gradientReadsNothing()
+        .build(),
         scalarKernel(BinaryOp.MUL),
         ctx -> one(ctx.gradOutput().mul(ctx.attrs().getDouble(VALUE))));
     // d(x^p) = p * x^(p-1) * g
-    registerOp(r, OpDef.builder(POW).arity(1).shapeRule(SAME).build(),
+    registerOp(r, OpDef.builder(POW).arity(1).shapeRule(SAME).gradientReadsInputs(0)
+        .gradientReadsOutput(false).build(),
         c -> c.backend().scalar(BinaryOp.POW, c.input(0), c.attrs().getDouble(EXPONENT),
             c.output()),
         ctx -> {
@@ -69,18 +72,18 @@ public final class ArithmeticOps {
           return one(ctx.gradOutput().mul(ctx.input(0).pow(p - 1)).mul(p));
         });
     // d(-x) = -g
-    unary(r, NEG, UnaryOp.NEG, ctx -> one(ctx.gradOutput().neg()));
+    unary(r, NEG, UnaryOp.NEG, Reads.NOTHING, ctx -> one(ctx.gradOutput().neg()));
     // d(e^x) = e^x * g
-    unary(r, EXP, UnaryOp.EXP, ctx -> one(ctx.gradOutput().mul(ctx.output())));
+    unary(r, EXP, UnaryOp.EXP, Reads.OUTPUT, ctx -> one(ctx.gradOutput().mul(ctx.output())));
     // d(log x) = g / x
-    unary(r, LOG, UnaryOp.LOG, ctx -> one(ctx.gradOutput().div(ctx.input(0))));
+    unary(r, LOG, UnaryOp.LOG, Reads.inputs(0), ctx -> one(ctx.gradOutput().div(ctx.input(0))));
     // d(sqrt x) = g / (2 sqrt x)
-    unary(r, SQRT, UnaryOp.SQRT, ctx -> one(ctx.gradOutput().div(ctx.output()).mul(0.5)));
+    unary(r, SQRT, UnaryOp.SQRT, Reads.OUTPUT, ctx -> one(ctx.gradOutput().div(ctx.output()).mul(0.5)));
   }
 
-  private static void binary(OpRegistry.Registration r, String name, BinaryOp op,
+  private static void binary(OpRegistry.Registration r, String name, BinaryOp op, Reads reads,
       dev.jgrad.api.op.GradientRule<Tensor> gradient) {
-    registerOp(r, OpDef.builder(name).arity(2).shapeRule(broadcast(name)).build(),
+    registerOp(r, reads.declare(OpDef.builder(name).arity(2).shapeRule(broadcast(name))).build(),
         binaryKernel(op), gradient);
   }
 
@@ -89,10 +92,10 @@ public final class ArithmeticOps {
         .build(), binaryKernel(op), null);
   }
 
-  static void unary(OpRegistry.Registration r, String name, UnaryOp op,
+  static void unary(OpRegistry.Registration r, String name, UnaryOp op, Reads reads,
       dev.jgrad.api.op.GradientRule<Tensor> gradient) {
-    registerOp(r, OpDef.builder(name).arity(1).shapeRule(SAME).differentiable(gradient != null)
-        .build(), unaryKernel(op), gradient);
+    registerOp(r, reads.declare(OpDef.builder(name).arity(1).shapeRule(SAME)
+        .differentiable(gradient != null)).build(), unaryKernel(op), gradient);
   }
 
   static Kernel unaryKernel(UnaryOp op) {

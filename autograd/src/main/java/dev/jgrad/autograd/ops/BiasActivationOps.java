@@ -45,7 +45,7 @@ public final class BiasActivationOps {
       checkArgument(x.rank() == 2 && bias.rank() == 1 && bias.dim(0) == x.dim(1),
           "%s: needs x [rows, cols] and bias [cols], got %s and %s", BIAS_ACTIVATION, x, bias);
       return in.get(0);
-    }).build(),
+    }).gradientReadsInputs().build(),
         (CompositeKernel) (in, a) -> forward(FusedActivation.of(a), in.get(0).add(in.get(1))),
         // dz from the saved output alone; the bias gets dz summed over the rows
         ctx -> {

@@ -28,7 +28,7 @@ public final class LabelLossOps {
     registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS).arity(2).shapeRule((in, a) -> {
       checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS, in.get(0), in.get(1));
       return new TensorSpec(Shape.scalar(), in.get(0).dtype());
-    }).build(), (CompositeKernel) (in, a) -> Ops.call(SOFTMAX_CROSS_ENTROPY,
+    }).gradientReadsInputs(0, 1).gradientReadsOutput(false).build(), (CompositeKernel) (in, a) -> Ops.call(SOFTMAX_CROSS_ENTROPY,
         in.get(0), in.get(1).oneHot(in.get(0).shape().dim(1))),
         ctx -> Arrays.asList(Ops.call(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, Attrs.empty(),
             ctx.input(0), ctx.input(1), ctx.gradOutput()), null));

@@ -87,7 +87,8 @@ public final class LossOps {
 
   private static void loss(OpRegistry.Registration r, String name, CompositeKernel forward,
       dev.jgrad.api.op.GradientRule<Tensor> gradient) {
-    registerOp(r, OpDef.builder(name).arity(2).shapeRule(sameShapes(name)).build(), forward,
+    registerOp(r, OpDef.builder(name).arity(2).shapeRule(sameShapes(name))
+        .gradientReadsInputs(0, 1).gradientReadsOutput(false).build(), forward,
         gradient);
   }
 

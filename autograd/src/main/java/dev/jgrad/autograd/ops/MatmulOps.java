@@ -46,7 +46,7 @@ public final class MatmulOps {
       }
       return new TensorSpec(Shape.of(ta ? a.dim(1) : a.dim(0), tb ? b.dim(0) : b.dim(1)),
           in.get(0).dtype());
-    }).build();
+    }).gradientReadsInputs(0, 1).gradientReadsOutput(false).build();
     registerOp(r, def, c -> {
       boolean ta = c.attrs().getBoolean(TRANS_A, false);
       boolean tb = c.attrs().getBoolean(TRANS_B, false);

@@ -33,11 +33,13 @@ public final class ReductionOps {
 
   static void register(OpRegistry.Registration r) {
     // d sum = g broadcast back over the reduced axes
-    registerOp(r, OpDef.builder(SUM).arity(1).shapeRule(reducedShape(SUM)).build(),
+    registerOp(r, OpDef.builder(SUM).arity(1).shapeRule(reducedShape(SUM)).gradientReadsNothing()
+        .build(),
         reduceKernel(SUM, ReduceOp.SUM, false),
         ctx -> one(expand(ctx.gradOutput(), ctx.input(0), ctx.attrs())));
     // d mean = g / count, broadcast back
-    registerOp(r, OpDef.builder(MEAN).arity(1).shapeRule(reducedShape(MEAN)).build(),
+    registerOp(r, OpDef.builder(MEAN).arity(1).shapeRule(reducedShape(MEAN)).gradientReadsNothing()
+        .build(),
         reduceKernel(MEAN, ReduceOp.SUM, true),
         ctx -> one(expand(ctx.gradOutput(), ctx.input(0), ctx.attrs())
             .mul(1.0 * ctx.output().size() / ctx.input(0).size())));

@@ -49,7 +49,7 @@ public final class ShapeOps {
       d[d.length - 1] = d[d.length - 2];
       d[d.length - 2] = t;
       return new TensorSpec(Shape.of(d), in.get(0).dtype());
-    }).build(), c -> {
+    }).gradientReadsNothing().build(), c -> {
       Shape s = c.inputSpec(0).shape();
       int rows = s.dim(-2);
       int cols = s.dim(-1);
@@ -59,7 +59,8 @@ public final class ShapeOps {
 
     // Same buffer, new shape (no copy); gradient reshaped back.
     registerOp(r, OpDef.builder(RESHAPE).arity(1).shapeRule((in, attrs) -> new TensorSpec(
-        inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype())).build(),
+        inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype()))
+        .gradientReadsNothing().build(),
         (CompositeKernel) (in, attrs) -> Tensor.wrap(in.get(0).backend(), in.get(0).buffer(),
             inferReshape(in.get(0).shape(), attrs.getInts(SHAPE))),
         ctx -> one(ctx.gradOutput().reshape(ctx.input(0).shape().dims())));
@@ -73,7 +74,7 @@ public final class ShapeOps {
             + " cannot be broadcast to " + to);
       }
       return new TensorSpec(to, in.get(0).dtype());
-    }).build(), c -> {
+    }).gradientReadsNothing().build(), c -> {
       Shape out = c.outputSpec().shape();
       c.backend().fill(c.output(), 0);
       c.backend().binary(BinaryOp.ADD, c.output(), out, c.input(0), c.inputSpec(0).shape(),
@@ -85,7 +86,7 @@ public final class ShapeOps {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(INDEX_SELECT, new int[] {attrs.getInt(AXIS)}, s)[0];
       return new TensorSpec(s.withDim(axis, indexCount(INDEX_SELECT, in.get(1))), in.get(0).dtype());
-    }).build(), c -> {
+    }).gradientReadsInputs(1).gradientReadsOutput(false).build(), c -> {
       Shape s = c.inputSpec(0).shape();
       int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
       c.backend().indexSelect(c.input(0), s.outer(axis), s.dim(axis), s.inner(axis), c.input(1),
@@ -108,7 +109,7 @@ public final class ShapeOps {
             + " slices along axis " + axis + " but there are " + n + " indices");
       }
       return new TensorSpec(s.withDim(axis, attrs.getInt(SIZE)), in.get(0).dtype());
-    }).build(), c -> {
+    }).gradientReadsInputs(1).gradientReadsOutput(false).build(), c -> {
       Shape out = c.outputSpec().shape();
       int axis = c.attrs().getInt(AXIS);
       c.backend().fill(c.output(), 0);
@@ -127,7 +128,7 @@ public final class ShapeOps {
             + ") is outside axis " + axis + " of size " + s.dim(axis) + " in shape " + s);
       }
       return new TensorSpec(s.withDim(axis, length), in.get(0).dtype());
-    }).build(), c -> {
+    }).gradientReadsNothing().build(), c -> {
       Shape s = c.inputSpec(0).shape();
       int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
       int length = c.attrs().getInt(LENGTH);
@@ -143,7 +144,7 @@ public final class ShapeOps {
     // The adjoint of slice: the input placed at `start` in zeros of size `size` along `axis`.
     registerOp(r, OpDef.builder(UNSLICE).arity(1).shapeRule((in, attrs) -> new TensorSpec(
         in.get(0).shape().withDim(attrs.getInt(AXIS), attrs.getInt(SIZE)), in.get(0).dtype()))
-        .build(), c -> {
+        .gradientReadsNothing().build(), c -> {
           Shape s = c.inputSpec(0).shape();
           int axis = c.attrs().getInt(AXIS);
           c.backend().fill(c.output(), 0);
@@ -166,7 +167,7 @@ public final class ShapeOps {
         total += s.dim(axis);
       }
       return new TensorSpec(first.withDim(axis, total), in.get(0).dtype());
-    }).build(), c -> {
+    }).gradientReadsNothing().build(), c -> {
       Shape out = c.outputSpec().shape();
       int axis = out.normalizeAxis(c.attrs().getInt(AXIS));
       int at = 0;

@@ -2,6 +2,7 @@ package dev.jgrad.examples.mnist;
 
 import dev.jgrad.api.Backends;
 import dev.jgrad.io.FileFormatException;
+import dev.jgrad.io.IoMessages;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.train.ProgressListener;
 import dev.jgrad.train.report.MetricsHistory;
@@ -76,7 +77,7 @@ public final class MnistMain {
       err.println("error: " + e.getMessage());
       return 1;
     } catch (IOException e) {
-      err.println("error: " + e);
+      err.println("error: " + IoMessages.describe(e));
       return 1;
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("error: " + e.getMessage());

@@ -54,16 +54,22 @@ public final class MnistTraining {
       if (stale > 0) {
         log.info("deleted {} temporary files that killed runs left in {}", stale, options.out());
       }
-      return train(options, progress);
+      return train(options, progress, lock);
     }
   }
 
-  private static MetricsHistory train(MnistOptions options, TrainingListener progress)
-      throws IOException {
+  private static MetricsHistory train(MnistOptions options, TrainingListener progress,
+      OutputLock lock) throws IOException {
     MnistDataset mnist = options.data() == null ? MnistFiles.loadResources(EMBEDDED)
         : MnistFiles.load(options.data());
     LabeledImages trainImages = options.limit() > 0 && options.limit() < mnist.train().size()
         ? mnist.train().subset(0, options.limit()) : mnist.train();
+    // A batch larger than the data would train on fewer samples per step than asked, silently.
+    if (options.batchSize() > trainImages.size()) {
+      throw new IllegalArgumentException("--batch " + options.batchSize() + " is larger than the "
+          + trainImages.size() + " training images; use --batch " + trainImages.size()
+          + " or less");
+    }
     Dataset train = toDataset(trainImages);
     Dataset test = toDataset(mnist.test());
     log.info("data: {} training and {} test images of {}x{} from {}", train.size(), test.size(),
@@ -89,6 +95,7 @@ public final class MnistTraining {
         .epochs(options.epochs())
         .reportTo(out, title(options, model))
         .checkpointTo(out.resolve(CHECKPOINT_FILE))
+        .outputLock(lock) // held since before the data was read; not taken twice
         .listener(new EpochLogger());
     if (progress != null) {
       builder.listener(progress);

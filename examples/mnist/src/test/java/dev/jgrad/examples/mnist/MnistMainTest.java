@@ -32,9 +32,9 @@ class MnistMainTest {
   Path dir;
 
   /** Exit status, standard output and standard error of one run of the command line. */
-  private record Run(int status, String out, String err) {}
+  record Run(int status, String out, String err) {}
 
-  private static Run run(String... args) {
+  static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status;

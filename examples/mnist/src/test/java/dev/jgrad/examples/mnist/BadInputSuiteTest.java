@@ -1,0 +1,430 @@
+package dev.jgrad.examples.mnist;
+
+import static dev.jgrad.examples.mnist.MnistMainTest.run;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TensorScope;
+import dev.jgrad.io.IdxArray;
+import dev.jgrad.io.IdxReader;
+import dev.jgrad.io.IdxWriter;
+import dev.jgrad.io.MnistFiles;
+import dev.jgrad.io.OutputLock;
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.train.Checkpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The bad-input catalogue (reliability issue): one table of bad inputs across the tensor API, the
+ * IDX and safetensors readers, the command line and the file system, each with what must come
+ * out: the exception type and the message fragments naming what was wrong (op and shapes; file
+ * and byte offset; option and value) and what to do. For the command line: a nonzero exit and an
+ * {@code error:} first line on stderr, with no stack frame and no exception class name.
+ * Every case runs under a timeout, so a hang fails too. Many are also tested, in more depth,
+ * beside their code; here they are listed in one place.
+ */
+class BadInputSuiteTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir
+  static Path dir;
+
+  /** One row of the catalogue. */
+  private record Case(String area, String name, Executable check) {}
+
+  @TestFactory
+  Stream<DynamicTest> catalogue() throws IOException {
+    List<Case> cases = new ArrayList<>();
+    tensorApi(cases);
+    idx(cases);
+    safetensors(cases);
+    commandLine(cases);
+    fileSystem(cases);
+    return cases.stream().map(c -> DynamicTest.dynamicTest(c.area() + ": " + c.name(),
+        () -> assertTimeoutPreemptively(TIMEOUT, c.check())));
+  }
+
+  // ---- tensor API -------------------------------------------------------------------------
+
+  private static void tensorApi(List<Case> cases) {
+    Tensor a23 = Tensor.zeros(DType.FLOAT32, 2, 3);
+    Tensor a45 = Tensor.zeros(DType.FLOAT32, 4, 5);
+    add(cases, "tensor", "add of shapes that do not broadcast", IllegalArgumentException.class,
+        () -> a23.add(a45), "jgrad::add", "[2, 3]", "[4, 5]");
+    add(cases, "tensor", "matmul with different inner dimensions", IllegalArgumentException.class,
+        () -> a23.matmul(a45), "jgrad::matmul", "[2, 3]", "[4, 5]", "inner dimensions 3 and 4");
+    add(cases, "tensor", "matmul of a vector", IllegalArgumentException.class,
+        () -> Tensor.zeros(DType.FLOAT32, 3).matmul(a23), "jgrad::matmul", "[3]",
+        "reshape vectors to [1, n] or [n, 1]");
+    add(cases, "tensor", "reshape to another number of elements",
+        IllegalArgumentException.class, () -> a23.reshape(4, 2), "jgrad::reshape", "[2, 3]",
+        "6 elements", "[4, 2]");
+    add(cases, "tensor", "reshape with two -1", IllegalArgumentException.class,
+        () -> a23.reshape(-1, -1), "jgrad::reshape", "only one dimension may be -1");
+    add(cases, "tensor", "concat of shapes differing outside the axis",
+        IllegalArgumentException.class, () -> Tensor.concat(0, a23, a45), "jgrad::concat",
+        "[2, 3]", "[4, 5]", "outside axis 0");
+    add(cases, "tensor", "slice past the end", IllegalArgumentException.class,
+        () -> a23.slice(1, 2, 2), "jgrad::slice", "[2, 4)", "axis 1 of size 3");
+    add(cases, "tensor", "indexSelect with an index out of range", IndexOutOfBoundsException.class,
+        () -> a23.indexSelect(0, Tensor.of(new float[] {0, 7}, 2)).toFloatArray(), "indexSelect", "index 7 at position 1", "valid indices are [0, 2)");
+    add(cases, "tensor", "oneHot with a label out of range", IndexOutOfBoundsException.class,
+        () -> Tensor.of(new float[] {1, 12}, 2).oneHot(10).toFloatArray(), "oneHot", "index 12 at position 1", "valid indices are [0, 10)");
+    add(cases, "tensor", "backward on a non-scalar", IllegalStateException.class,
+        () -> Tensor.zeros(DType.FLOAT32, 2, 3).requiresGrad(true).mul(2).backward(),
+        "needs a scalar", "[2, 3]", "reduce it first");
+    add(cases, "tensor", "backward on a tensor that does not require grad",
+        IllegalStateException.class, () -> a23.sum().backward(), "does not require grad",
+        "requiresGrad(true)");
+    add(cases, "tensor", "mixing dtypes", IllegalArgumentException.class,
+        () -> a23.add(Tensor.zeros(DType.FLOAT64, 2, 3)), "jgrad::add: mixed dtypes FLOAT32[2, 3] and FLOAT64[2, 3]", "to(DType)");
+    add(cases, "tensor", "a reduction over an axis the tensor lacks",
+        IllegalArgumentException.class, () -> a23.sum(5, false), "jgrad::sum: axis 5 is out of range for shape [2, 3]");
+    add(cases, "tensor", "reading a tensor its scope closed", IllegalStateException.class, () -> {
+      Tensor t;
+      try (TensorScope s = TensorScope.open()) {
+        t = a23.add(1);
+      }
+      t.toFloatArray();
+    }, "FLOAT32[6]) is closed");
+    add(cases, "tensor", "a second backward through a freed graph", IllegalStateException.class,
+        () -> {
+          Tensor x = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+          Tensor loss = x.mul(x).sum();
+          loss.backward();
+          loss.backward();
+        }, "backward through the graph a second time", "backward(true)");
+    add(cases, "tensor", "a saved input changed in place", IllegalStateException.class, () -> {
+      Tensor x = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+      Tensor w = Tensor.of(new double[] {3, 4});
+      Tensor loss = x.mul(w).sum();
+      w.assign(Tensor.of(new double[] {5, 6}));
+      loss.backward();
+    }, "jgrad::mul's input 1", "changed in place", "copy() it before");
+  }
+
+  // ---- IDX --------------------------------------------------------------------------------
+
+  private static void idx(List<Case> cases) throws IOException {
+    byte[] good = IdxWriter.toBytes(IdxArray.ofUnsignedBytes(new byte[] {1, 2, 3}, 3));
+    addIdx(cases, "a truncated header", Arrays.copyOf(good, 6), "truncated at byte 6");
+    byte[] magic = good.clone();
+    magic[0] = 7;
+    addIdx(cases, "bad magic", magic, "bad magic number at byte 0", "is this an IDX file?");
+    byte[] dtype = good.clone();
+    dtype[2] = 0x42;
+    addIdx(cases, "an unknown dtype code", dtype, "unknown element type at byte 2: code 0x42");
+    addIdx(cases, "dims overflowing", concat(header(0x08, 1 << 16, 1 << 16, 1 << 16)),
+        "too large at byte 8", "more than 2 GiB");
+    addIdx(cases, "data shorter than declared", Arrays.copyOf(good, good.length - 1),
+        "truncated at byte 10: expected 3 bytes of data");
+    addIdx(cases, "trailing garbage", concat(good, new byte[] {9}), "more data than the header declares at byte 11");
+    addIdx(cases, "a gzip stream declaring far more than it holds",
+        gzip(concat(header(0x08, 60000, 28, 28), new byte[100])), "truncated at byte 116",
+        "expected 47040000 bytes", "found 100");
+    add(cases, "idx", "a gzip bomb declaring more than the limit", IOException.class,
+        () -> IdxReader.read(new java.io.ByteArrayInputStream(
+            gzip(concat(header(0x08, 60000, 28, 28), new byte[100]))), "bomb.gz", 1 << 20),
+        "bomb.gz", "byte");
+    addIdx(cases, "a two-byte .gz", new byte[] {0x1f, (byte) 0x8b},
+        "truncated at byte 2: the gzip header is incomplete", "fetch the file again");
+    add(cases, "idx", "images and labels of different counts", IOException.class, () -> {
+      Path data = dir.resolve("counts");
+      SyntheticMnist.write(data, 100, 50, 5, false);
+      Path labels = data.resolve("train-labels-idx1-ubyte");
+      Files.write(labels, IdxWriter.toBytes(IdxArray.ofUnsignedBytes(new byte[99], 99)));
+      MnistFiles.load(data);
+    }, "count mismatch at byte 4: declares 100 images", "declares 99 labels");
+    add(cases, "idx", "a label out of range", IOException.class, () -> {
+      Path data = dir.resolve("label-range");
+      SyntheticMnist.write(data, 100, 50, 5, false);
+      byte[] labels = new byte[50];
+      labels[7] = 42;
+      Files.write(data.resolve("t10k-labels-idx1-ubyte"),
+          IdxWriter.toBytes(IdxArray.ofUnsignedBytes(labels, 50)));
+      MnistFiles.load(data);
+    }, "t10k-labels-idx1-ubyte: label out of range at byte 15: label 42 of image 7",
+        "numClasses(n)");
+  }
+
+  private static void addIdx(List<Case> cases, String name, byte[] bytes, String... fragments) {
+    add(cases, "idx", name, IOException.class, () -> {
+      Path file = dir.resolve("idx-" + name.replace(' ', '-') + (isGzip(bytes) ? ".gz" : ""));
+      Files.write(file, bytes);
+      IdxReader.read(file);
+    }, concat(new String[] {"idx-" + name.replace(' ', '-')}, fragments));
+  }
+
+  // ---- safetensors ------------------------------------------------------------------------
+
+  private static void safetensors(List<Case> cases) {
+    byte[] eight = new byte[8];
+    addSafe(cases, "a header length beyond the file", concat(le(1000), "{}".getBytes(UTF_8)),
+        "header length out of range at byte 0", "1000 bytes");
+    addSafe(cases, "a header that is not JSON", withHeader("{\"a\":1,}", new byte[0]),
+        "bad header at byte 15: malformed JSON");
+    addSafe(cases, "an unknown dtype", withHeader(
+        "{\"w\":{\"dtype\":\"F99\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight), "unknown dtype at byte 13: tensor 'w' has dtype \"F99\"");
+    addSafe(cases, "a shape that does not match the bytes", withHeader(
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,8]}}", eight),
+        "size mismatch at byte 62: tensor 'w' has 8 bytes", "shape [4] F32 needs 16");
+    addSafe(cases, "offsets beyond the data", withHeader(
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", eight),
+        "truncated at byte 71: tensor 'w' ends at data byte 16");
+    addSafe(cases, "overlapping offsets", withHeader(
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+        new byte[16]), "overlapping data at byte 115: tensor 'b' begins at data byte 0");
+    add(cases, "safetensors", "a checkpoint missing a parameter", IllegalArgumentException.class,
+        () -> {
+      Sequential small = Mlp.builder().input(4).hidden(3).output(2).seed(1).build();
+      Path file = dir.resolve("small.safetensors");
+      Checkpoint.save(file, small, new Adam(small.namedParameters(), 0.01), 1, Map.of());
+      Sequential bigger = Mlp.builder().input(4).hidden(3, 3).output(2).seed(1).build();
+      Checkpoint.load(file).restoreModel(bigger);
+    }, "small.safetensors", "has no tensors [4.bias, 4.weight]", "Build the same model");
+    add(cases, "safetensors", "a checkpoint missing an optimizer slot",
+        IllegalArgumentException.class, () -> {
+      Sequential net = Mlp.builder().input(4).hidden(3).output(2).seed(1).build();
+      Path file = dir.resolve("noslot.safetensors");
+      Checkpoint.save(file, net, new Adam(net.namedParameters(), 0.01), 1, Map.of());
+      var read = SafeTensors.read(file);
+      var kept = read.tensors().stream()
+          .filter(t -> !t.name().equals(Checkpoint.OPTIMIZER_PREFIX + "m.0.weight")).toList();
+      assertEquals(read.tensors().size() - 1, kept.size());
+      SafeTensors.write(file, kept, read.metadata());
+      Checkpoint.load(file).restoreOptimizer(new Adam(net.namedParameters(), 0.01));
+    }, "noslot.safetensors", "no slot 'm' of parameter '0.weight'", "resume from another");
+  }
+
+  private static void addSafe(List<Case> cases, String name, byte[] bytes, String... fragments) {
+    add(cases, "safetensors", name, IOException.class, () -> {
+      Path file = dir.resolve("st-" + name.replace(' ', '-') + ".safetensors");
+      Files.write(file, bytes);
+      SafeTensors.read(file);
+    }, concat(new String[] {"st-" + name.replace(' ', '-')}, fragments));
+  }
+
+  // ---- command line -----------------------------------------------------------------------
+
+  private static void commandLine(List<Case> cases) {
+    String out = dir.resolve("cli-out").toString();
+    usage(cases, "an unknown option", "unknown option '--epoch'", "--epoch", "1");
+    usage(cases, "a number that is not one", "--epochs", "--epochs", "many");
+    usage(cases, "a learning rate that is not a number", "--lr", "--lr", "fast");
+    usage(cases, "an option without its value", "option --seed needs a value", "--seed");
+    usage(cases, "--hidden 0", "--hidden", "--hidden", "0");
+    cli(cases, "--hidden 3000000", "a layer of 784 x 3000000", "--hidden", "3000000",
+        "--epochs", "1", "--limit", "100", "--out", out);
+    cli(cases, "--batch larger than the data", "--batch 5000 is larger than the 100 training"
+        + " images; use --batch 100 or less", "--batch", "5000", "--limit", "100",
+        "--epochs", "1", "--out", out);
+    cli(cases, "--data of a missing directory", "nowhere: not a directory", "--data",
+        dir.resolve("nowhere").toString(), "--out", out);
+    cli(cases, "--resume of a directory", "it is a directory", "--resume", dir.toString(),
+        "--epochs", "1", "--limit", "100", "--out", out);
+    cases.add(new Case("cli", "--resume of a pipe", () -> {
+      Path fifo = dir.resolve("resume.fifo");
+      Files.deleteIfExists(fifo);
+      assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+      assertCliError(run("--resume", fifo.toString(), "--epochs", "1", "--limit", "100",
+          "--out", out), 1, "it is not a regular file");
+    }));
+    cases.add(new Case("cli", "--resume below a file", () -> {
+      Path file = dir.resolve("plain-file");
+      Files.writeString(file, "x");
+      assertCliError(run("--resume", file.resolve("ckpt.safetensors").toString(), "--epochs",
+          "1", "--limit", "100", "--out", out), 1, "plain-file");
+    }));
+    cases.add(new Case("cli", "--resume of garbage", () -> {
+      Path garbage = dir.resolve("garbage.safetensors");
+      Files.write(garbage, "this is no checkpoint".getBytes(UTF_8));
+      assertCliError(run("--resume", garbage.toString(), "--epochs", "1", "--limit", "100",
+          "--out", out), 1, "garbage.safetensors", "byte");
+    }));
+    cases.add(new Case("cli", "--resume of a checkpoint of another model", () -> {
+      Sequential other = Mlp.builder().input(784).hidden(5).output(10).seed(1).build();
+      Path file = dir.resolve("other.safetensors");
+      Checkpoint.save(file, other, new Adam(other.namedParameters(), 0.01), 1, Map.of());
+      assertCliError(run("--resume", file.toString(), "--hidden", "7", "--epochs", "2",
+          "--limit", "100", "--out", out), 1, "other.safetensors");
+    }));
+    cases.add(new Case("cli", "--data with a corrupt file", () -> {
+      Path data = dir.resolve("corrupt-data");
+      SyntheticMnist.write(data, 100, 50, 5, true);
+      Path images = data.resolve("train-images-idx3-ubyte.gz");
+      byte[] bytes = Files.readAllBytes(images);
+      Files.write(images, Arrays.copyOf(bytes, bytes.length / 2));
+      assertCliError(run("--data", data.toString(), "--epochs", "1", "--out", out), 1,
+          "train-images-idx3-ubyte.gz", "byte");
+    }));
+  }
+
+  private static void usage(List<Case> cases, String name, String fragment, String... args) {
+    cases.add(new Case("cli", name, () -> assertCliError(run(args), 2, fragment)));
+  }
+
+  private static void cli(List<Case> cases, String name, String fragment, String... args) {
+    cases.add(new Case("cli", name, () -> assertCliError(run(args), 1, fragment)));
+  }
+
+  // ---- file system ------------------------------------------------------------------------
+
+  private static void fileSystem(List<Case> cases) {
+    cases.add(new Case("fs", "--out is a file", () -> {
+      Path file = dir.resolve("out-is-a-file");
+      Files.writeString(file, "x");
+      assertCliError(run("--epochs", "1", "--limit", "100", "--out", file.toString()), 1,
+          "--out: " + file + " is not a directory");
+    }));
+    cases.add(new Case("fs", "--out below a file", () -> {
+      Path file = dir.resolve("a-file");
+      Files.writeString(file, "x");
+      assertCliError(run("--epochs", "1", "--limit", "100", "--out",
+          file.resolve("sub").toString()), 1, "--out", "a-file/sub: Not a directory");
+    }));
+    cases.add(new Case("fs", "--out held by another run", () -> {
+      Path out = dir.resolve("held");
+      try (OutputLock first = OutputLock.acquire(out)) {
+        assertCliError(run("--epochs", "1", "--limit", "100", "--out", out.toString()), 1,
+            out + " is in use by another jgrad run (pid " + ProcessHandle.current().pid(),
+            "choose another --out");
+      }
+    }));
+    cases.add(new Case("fs", "--data of a file, not a directory", () -> {
+      Path file = dir.resolve("data-file");
+      Files.writeString(file, "x");
+      assertCliError(run("--data", file.toString(), "--out", dir.resolve("o").toString()), 1,
+          "data-file", "not a directory");
+    }));
+    cases.add(new Case("fs", "--data missing one file, with an odd name", () -> {
+      Path data = dir.resolve("d\u00e4ta w\u00efth spaces");
+      SyntheticMnist.write(data, 100, 50, 5, true);
+      Files.delete(data.resolve("t10k-labels-idx1-ubyte.gz"));
+      assertCliError(run("--data", data.toString(), "--epochs", "1", "--out",
+          dir.resolve("o2").toString()), 1, data.toString(), "t10k-labels-idx1-ubyte");
+    }));
+    cases.add(new Case("fs", "a read-only --out", () -> {
+      Path readOnly = dir.resolve("read-only");
+      Files.createDirectories(readOnly);
+      assertTrue(readOnly.toFile().setWritable(false, false));
+      try {
+        if (Files.isWritable(readOnly)) {
+          // root writes anywhere: a directory under /proc stands in, which nobody can write
+          assertCliError(run("--epochs", "1", "--limit", "100", "--out", "/proc/jgrad-out"), 1,
+              "--out", "/proc/jgrad-out");
+        } else {
+          assertCliError(run("--epochs", "1", "--limit", "100", "--out", readOnly.toString()),
+              1, "--out: cannot write in output directory " + readOnly);
+        }
+      } finally {
+        readOnly.toFile().setWritable(true, false);
+      }
+    }));
+  }
+
+  // ---- the checks -------------------------------------------------------------------------
+
+  private static void add(List<Case> cases, String area, String name,
+      Class<? extends Throwable> type, Executable action, String... fragments) {
+    cases.add(new Case(area, name, () -> {
+      Throwable e = assertThrows(type, action, name);
+      String message = e.getMessage();
+      for (String f : fragments) {
+        assertTrue(message != null && message.contains(f),
+            name + ": the message should name '" + f + "': " + e);
+      }
+    }));
+  }
+
+  /**
+   * Exit {@code status}; stderr's first line {@code error: ...} naming each fragment (and, for
+   * status 1, the only line; 2 is a usage error, the usage follows); no stack frame, no exception
+   * class name anywhere.
+   */
+  private static void assertCliError(MnistMainTest.Run run, int status, String... fragments) {
+    assertEquals(status, run.status(), run.err());
+    String first = run.err().lines().findFirst().orElse("");
+    assertTrue(first.startsWith("error: "), run.err());
+    if (status == 1) {
+      assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+    }
+    assertFalse(run.err().contains("\tat "), run.err());
+    assertFalse(run.err().contains("Exception") || run.err().contains("java."), run.err());
+    for (String f : fragments) {
+      assertTrue(first.contains(f), "should name '" + f + "': " + first);
+    }
+    assertFalse(run.out().contains("epoch 1/"), "no training: " + run.out());
+  }
+
+  // ---- bytes ------------------------------------------------------------------------------
+
+  private static byte[] header(int type, int... dims) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length);
+    b.put(new byte[] {0, 0, (byte) type, (byte) dims.length});
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    return b.array();
+  }
+
+  private static byte[] withHeader(String json, byte[] data) {
+    byte[] h = json.getBytes(UTF_8);
+    return concat(le(h.length), h, data);
+  }
+
+  private static byte[] le(long value) {
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+      z.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  private static boolean isGzip(byte[] bytes) {
+    return bytes.length >= 2 && bytes[0] == 0x1f && bytes[1] == (byte) 0x8b;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
