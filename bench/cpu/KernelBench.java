@@ -38,7 +38,7 @@ public final class KernelBench {
     only = Set.of(args);
     CpuBackend b = new CpuBackend();
     System.out.println("kernel        dtype    median(us)  best(us)");
-    for (DType dtype : DType.values()) {
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) { // INT32: no arithmetic
       DeviceBuffer x = random(b, dtype, 1, N);
       DeviceBuffer y = random(b, dtype, 2, N);
       DeviceBuffer row = random(b, dtype, 3, COLS);

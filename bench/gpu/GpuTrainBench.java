@@ -161,13 +161,13 @@ public final class GpuTrainBench {
       y[i] = srcLabels[j];
     }
     Tensor xs = Tensor.of(x, samples, pixels);
-    return Dataset.of(xs, Tensor.indices(y, xs.dtype()));
+    return Dataset.of(xs, Tensor.indices(y));
   }
 
   static Dataset embeddedTest() throws IOException {
     LabeledImages images = MnistFiles.loadResources("/mnist/").test();
     Tensor x = Tensor.of(images.images(), images.size(), images.pixelsPerImage());
-    return Dataset.of(x, Tensor.indices(images.labels(), x.dtype()));
+    return Dataset.of(x, Tensor.indices(images.labels()));
   }
 
   /** The Trainer's whole path for {@code epochs} epochs, with memory after every epoch. */

@@ -57,7 +57,7 @@ public class TrainThroughput {
   private static void train(int epochs, int warmup, boolean profile) throws Exception {
     LabeledImages images = MnistFiles.loadResources("/mnist/").train();
     Tensor x = Tensor.of(images.images(), images.size(), images.pixelsPerImage());
-    Dataset train = Dataset.of(x, Tensor.indices(images.labels(), x.dtype()));
+    Dataset train = Dataset.of(x, Tensor.indices(images.labels()));
     Sequential model = Mlp.builder().input(784).hidden(100).output(10)
         .activation(Activation.RELU).seed(0).build();
     Sgd sgd = new Sgd(model.namedParameters(), 0.1);

@@ -78,16 +78,12 @@ __device__ __forceinline__ void jg_report_bad_index(i64 *err, int primitive, i64
   }
 }
 
-// Reads an index stored as a float or double: it must be a whole number in [0, bound).
-template <typename T>
-__device__ __forceinline__ bool jg_read_index(const T *indices, i64 position, i64 bound,
+// Reads an INT32 index: it must lie in [0, bound).
+__device__ __forceinline__ bool jg_read_index(const int *indices, i64 position, i64 bound,
                                               i64 *err, int primitive, bool report, i64 *out) {
-  T v = indices[position];
-  // The negated comparison also rejects NaN; 9.0e18 keeps the cast to i64 defined.
-  bool whole = v >= (T)0 && v < (T)9.0e18 && floor(v) == v;
-  i64 k = whole ? (i64)v : -1;
-  if (!whole || k >= bound) {
-    if (report) jg_report_bad_index(err, primitive, position, (double)v, bound);
+  i64 k = indices[position];
+  if (k < 0 || k >= bound) {
+    if (report) jg_report_bad_index(err, primitive, position, (double)k, bound);
     return false;
   }
   *out = k;
@@ -244,9 +240,15 @@ template <typename T> __device__ Acc<T> jg_block_reduce(int op, Acc<T> a) {
   return a;
 }
 
-// The final value of a state: the sum corrected by its compensation, the max, or the index.
+// The final value of a state: the sum corrected by its compensation, or the max.
 template <typename T> __device__ __forceinline__ T jg_acc_result(int op, Acc<T> a) {
-  if (op == JG_REDUCE_SUM) return a.v - a.c;
-  if (op == JG_REDUCE_MAX) return a.v;
-  return (T)a.idx;
+  return op == JG_REDUCE_SUM ? a.v - a.c : a.v;
+}
+
+// Stores a state's result at out[i]: SUM and MAX into the dtype's buffer, ARGMAX's index into an
+// INT32 one (indices are never rounded to the data's dtype).
+template <typename T>
+__device__ __forceinline__ void jg_acc_store(int op, Acc<T> a, void *out, i64 i) {
+  if (op == JG_REDUCE_ARGMAX) ((int *)out)[i] = (int)a.idx;
+  else ((T *)out)[i] = jg_acc_result(op, a);
 }

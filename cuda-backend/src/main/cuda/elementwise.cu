@@ -1,9 +1,30 @@
-// Elementwise primitives: fill, unary, scalar, binary (same shape and broadcast).
+// Elementwise primitives: fill, unary, scalar, binary (same shape and broadcast), convert.
 // Each thread reads element i and writes element i, so out may alias an input (in-place).
 #include "common.cuh"
 
 template <typename T> __device__ void fill(T *out, i64 n, T value) {
   JG_GRID_STRIDE(i, n) out[i] = value;
+}
+
+// To INT32 as Java's (int) cast: toward zero, NaN to 0, saturating. Spelled out rather than left
+// to cvt.rzi, so that the CPU and the GPU agree by construction.
+template <typename T> __device__ __forceinline__ int jg_to_int(T v) {
+  if (v != v) return 0;
+  if (v >= (T)2147483647.0) return 2147483647;
+  if (v <= (T)-2147483648.0) return (-2147483647 - 1);
+  return (int)v; // in range: C's conversion truncates toward zero
+}
+__device__ __forceinline__ int jg_to_int(int v) { return v; }
+
+// dst[i] = src[i] in dtype `to` (the DType ordinal: 0 FLOAT32, 1 FLOAT64, 2 INT32); casts round
+// to nearest between floats and from ints, as Java's do.
+template <typename S> __device__ void convert(const S *src, void *dst, i64 n, int to) {
+  JG_GRID_STRIDE(i, n) {
+    S v = src[i];
+    if (to == 0) ((float *)dst)[i] = (float)v;
+    else if (to == 1) ((double *)dst)[i] = (double)v;
+    else ((int *)dst)[i] = jg_to_int(v);
+  }
 }
 
 template <typename T> __device__ void unary(const T *x, T *out, i64 n, int op) {
@@ -60,6 +81,16 @@ __device__ void binary_bcast(const T *a, const T *b, T *out, i64 n, int op, Bcas
 extern "C" {
 __global__ void jg_fill_f32(float *out, i64 n, float value) { fill(out, n, value); }
 __global__ void jg_fill_f64(double *out, i64 n, double value) { fill(out, n, value); }
+
+__global__ void jg_convert_f32(const float *src, void *dst, i64 n, int to) {
+  convert(src, dst, n, to);
+}
+__global__ void jg_convert_f64(const double *src, void *dst, i64 n, int to) {
+  convert(src, dst, n, to);
+}
+__global__ void jg_convert_i32(const int *src, void *dst, i64 n, int to) {
+  convert(src, dst, n, to);
+}
 
 __global__ void jg_unary_f32(const float *x, float *out, i64 n, int op) { unary(x, out, n, op); }
 __global__ void jg_unary_f64(const double *x, double *out, i64 n, int op) {

@@ -5,12 +5,12 @@
 //  - sgd: the optimizer step, with optional momentum and weight decay, in place.
 #include "common.cuh"
 
-// One block per row (grid-stride over rows). labels [rows] hold class indices in the data dtype.
+// One block per row (grid-stride over rows). labels [rows] are INT32 class indices.
 // loss[row] = logsumexp(logits[row]) - logits[row, label].
 // grad (optional, may be null) [rows, classes] = (softmax(logits[row]) - onehot(label)) * scale,
 // where scale is typically 1 / rows for a mean loss. A bad label gives loss NaN and grad 0.
 template <typename T>
-__device__ void softmax_xent(const T *logits, const T *labels, i64 rows, i64 classes, T *loss,
+__device__ void softmax_xent(const T *logits, const int *labels, i64 rows, i64 classes, T *loss,
                              T *grad, T scale, i64 *err) {
   for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
     const T *x = logits + r * classes;
@@ -65,12 +65,12 @@ __device__ void sgd(T *param, const T *grad, T *velocity, i64 n, T lr, T momentu
 }
 
 extern "C" {
-__global__ void jg_softmax_xent_f32(const float *logits, const float *labels, i64 rows,
+__global__ void jg_softmax_xent_f32(const float *logits, const int *labels, i64 rows,
                                     i64 classes, float *loss, float *grad, float scale,
                                     i64 *err) {
   softmax_xent(logits, labels, rows, classes, loss, grad, scale, err);
 }
-__global__ void jg_softmax_xent_f64(const double *logits, const double *labels, i64 rows,
+__global__ void jg_softmax_xent_f64(const double *logits, const int *labels, i64 rows,
                                     i64 classes, double *loss, double *grad, double scale,
                                     i64 *err) {
   softmax_xent(logits, labels, rows, classes, loss, grad, scale, err);

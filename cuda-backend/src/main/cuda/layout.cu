@@ -1,6 +1,7 @@
 // Data movement: copy of an axis range, batched transpose, gather/scatter-add along an axis,
-// one-hot encoding. Index buffers hold whole numbers in the data dtype; a bad index is never
-// dereferenced: the element is skipped (gathers write 0) and reported in err (see common.cuh).
+// one-hot encoding. Index buffers are INT32 (const int *); a bad index is never dereferenced: the
+// element is skipped (gathers write 0) and reported in err (see common.cuh). INT32 data (labels)
+// is copied and gathered by the _f32 entries: they only move 4-byte words, bit for bit.
 #include "common.cuh"
 
 template <typename T>
@@ -53,7 +54,7 @@ __device__ __forceinline__ void split3(i64 t, i64 count, i64 inner, i64 *o, i64 
 }
 
 template <typename T>
-__device__ void index_select(const T *src, i64 outer, i64 axis, i64 inner, const T *indices,
+__device__ void index_select(const T *src, i64 outer, i64 axis, i64 inner, const int *indices,
                              i64 count, T *out, i64 *err) {
   JG_GRID_STRIDE(t, outer * count * inner) {
     i64 o, i, j, k;
@@ -65,8 +66,8 @@ __device__ void index_select(const T *src, i64 outer, i64 axis, i64 inner, const
 }
 
 template <typename T>
-__device__ void index_add(const T *src, const T *indices, i64 count, T *dst, i64 outer, i64 axis,
-                          i64 inner, i64 *err) {
+__device__ void index_add(const T *src, const int *indices, i64 count, T *dst, i64 outer,
+                          i64 axis, i64 inner, i64 *err) {
   JG_GRID_STRIDE(t, outer * count * inner) {
     i64 o, i, j, k;
     split3(t, count, inner, &o, &i, &j);
@@ -78,7 +79,7 @@ __device__ void index_add(const T *src, const T *indices, i64 count, T *dst, i64
 }
 
 template <typename T>
-__device__ void one_hot(const T *indices, i64 count, i64 classes, T *out, i64 *err) {
+__device__ void one_hot(const int *indices, i64 count, i64 classes, T *out, i64 *err) {
   JG_GRID_STRIDE(t, count * classes) {
     i64 r = t / classes;
     i64 c = t - r * classes;
@@ -106,28 +107,28 @@ __global__ void jg_transpose_f64(const double *x, double *out, i64 batch, i64 ro
 }
 
 __global__ void jg_index_select_f32(const float *src, i64 outer, i64 axis, i64 inner,
-                                    const float *indices, i64 count, float *out, i64 *err) {
+                                    const int *indices, i64 count, float *out, i64 *err) {
   index_select(src, outer, axis, inner, indices, count, out, err);
 }
 __global__ void jg_index_select_f64(const double *src, i64 outer, i64 axis, i64 inner,
-                                    const double *indices, i64 count, double *out, i64 *err) {
+                                    const int *indices, i64 count, double *out, i64 *err) {
   index_select(src, outer, axis, inner, indices, count, out, err);
 }
 
-__global__ void jg_index_add_f32(const float *src, const float *indices, i64 count, float *dst,
+__global__ void jg_index_add_f32(const float *src, const int *indices, i64 count, float *dst,
                                  i64 outer, i64 axis, i64 inner, i64 *err) {
   index_add(src, indices, count, dst, outer, axis, inner, err);
 }
-__global__ void jg_index_add_f64(const double *src, const double *indices, i64 count,
+__global__ void jg_index_add_f64(const double *src, const int *indices, i64 count,
                                  double *dst, i64 outer, i64 axis, i64 inner, i64 *err) {
   index_add(src, indices, count, dst, outer, axis, inner, err);
 }
 
-__global__ void jg_one_hot_f32(const float *indices, i64 count, i64 classes, float *out,
+__global__ void jg_one_hot_f32(const int *indices, i64 count, i64 classes, float *out,
                                i64 *err) {
   one_hot(indices, count, classes, out, err);
 }
-__global__ void jg_one_hot_f64(const double *indices, i64 count, i64 classes, double *out,
+__global__ void jg_one_hot_f64(const int *indices, i64 count, i64 classes, double *out,
                                i64 *err) {
   one_hot(indices, count, classes, out, err);
 }

@@ -9,11 +9,11 @@
 //    32 neighbouring inner positions (coalesced), the 8 rows of threads split the axis; for few
 //    outputs with a long strided axis (inner > 1: column sums, e.g. a bias gradient).
 // Semantics shared by both: SUM is Kahan-compensated; MAX and ARGMAX propagate NaN (the first
-// NaN wins); ARGMAX returns the first index of the maximum as a number of the buffer's dtype.
+// NaN wins); ARGMAX writes the first index of the maximum into an INT32 out (out is void*).
 #include "common.cuh"
 
 template <typename T>
-__device__ void reduce_cols(const T *x, T *out, i64 outer, i64 axis, i64 inner, int op) {
+__device__ void reduce_cols(const T *x, void *out, i64 outer, i64 axis, i64 inner, int op) {
   i64 n = outer * inner;
   JG_GRID_STRIDE(t, n) {
     i64 o = t / inner;
@@ -21,12 +21,12 @@ __device__ void reduce_cols(const T *x, T *out, i64 outer, i64 axis, i64 inner, 
     const T *p = x + o * axis * inner + i;
     Acc<T> a = jg_acc_identity<T>(op);
     for (i64 j = 0; j < axis; ++j) jg_acc_add(op, a, p[j * inner], j);
-    out[t] = jg_acc_result(op, a);
+    jg_acc_store(op, a, out, t);
   }
 }
 
 template <typename T>
-__device__ void reduce_rows(const T *x, T *out, i64 outer, i64 axis, i64 inner, int op) {
+__device__ void reduce_rows(const T *x, void *out, i64 outer, i64 axis, i64 inner, int op) {
   i64 n = outer * inner;
   // The loop bound depends on blockIdx only, so every thread of a block runs the same number of
   // iterations and the __syncthreads inside jg_block_reduce is reached uniformly.
@@ -37,12 +37,12 @@ __device__ void reduce_rows(const T *x, T *out, i64 outer, i64 axis, i64 inner, 
     Acc<T> a = jg_acc_identity<T>(op);
     for (i64 j = threadIdx.x; j < axis; j += blockDim.x) jg_acc_add(op, a, p[j * inner], j);
     a = jg_block_reduce(op, a);
-    if (threadIdx.x == 0) out[t] = jg_acc_result(op, a);
+    if (threadIdx.x == 0) jg_acc_store(op, a, out, t);
   }
 }
 
 template <typename T>
-__device__ void reduce_tiled(const T *x, T *out, i64 outer, i64 axis, i64 inner, int op) {
+__device__ void reduce_tiled(const T *x, void *out, i64 outer, i64 axis, i64 inner, int op) {
   // blockDim is (32, at most 8); the partial states of the 8 rows meet in shared memory.
   __shared__ T sv[8][32];
   __shared__ T sc[8][32];
@@ -70,34 +70,34 @@ __device__ void reduce_tiled(const T *x, T *out, i64 outer, i64 axis, i64 inner,
         other.idx = si[r][tx];
         a = jg_acc_merge(op, a, other);
       }
-      out[o * inner + i] = jg_acc_result(op, a);
+      jg_acc_store(op, a, out, o * inner + i);
     }
     __syncthreads();
   }
 }
 
 extern "C" {
-__global__ void jg_reduce_cols_f32(const float *x, float *out, i64 outer, i64 axis, i64 inner,
+__global__ void jg_reduce_cols_f32(const float *x, void *out, i64 outer, i64 axis, i64 inner,
                                    int op) {
   reduce_cols(x, out, outer, axis, inner, op);
 }
-__global__ void jg_reduce_cols_f64(const double *x, double *out, i64 outer, i64 axis, i64 inner,
+__global__ void jg_reduce_cols_f64(const double *x, void *out, i64 outer, i64 axis, i64 inner,
                                    int op) {
   reduce_cols(x, out, outer, axis, inner, op);
 }
-__global__ void jg_reduce_rows_f32(const float *x, float *out, i64 outer, i64 axis, i64 inner,
+__global__ void jg_reduce_rows_f32(const float *x, void *out, i64 outer, i64 axis, i64 inner,
                                    int op) {
   reduce_rows(x, out, outer, axis, inner, op);
 }
-__global__ void jg_reduce_rows_f64(const double *x, double *out, i64 outer, i64 axis, i64 inner,
+__global__ void jg_reduce_rows_f64(const double *x, void *out, i64 outer, i64 axis, i64 inner,
                                    int op) {
   reduce_rows(x, out, outer, axis, inner, op);
 }
-__global__ void jg_reduce_tiled_f32(const float *x, float *out, i64 outer, i64 axis, i64 inner,
+__global__ void jg_reduce_tiled_f32(const float *x, void *out, i64 outer, i64 axis, i64 inner,
                                     int op) {
   reduce_tiled(x, out, outer, axis, inner, op);
 }
-__global__ void jg_reduce_tiled_f64(const double *x, double *out, i64 outer, i64 axis,
+__global__ void jg_reduce_tiled_f64(const double *x, void *out, i64 outer, i64 axis,
                                     i64 inner, int op) {
   reduce_tiled(x, out, outer, axis, inner, op);
 }

@@ -238,12 +238,17 @@ template <typename T> static void test_reduce() {
       }
     std::vector<double> xd(xs.begin(), xs.end());
     for (int op = JG_REDUCE_SUM; op <= JG_REDUCE_ARGMAX; ++op) {
-      std::vector<T> out(c.outer * c.inner, (T)-99);
+      std::vector<T> values(c.outer * c.inner, (T)-99);
+      std::vector<int> indices(c.outer * c.inner, -99); // ARGMAX writes INT32
+      void *o = op == JG_REDUCE_ARGMAX ? (void *)indices.data() : (void *)values.data();
       jg_emu_launch(c.grid, c.block, [&] {
-        if (c.kernel == 0) reduce_cols<T>(xs.data(), out.data(), c.outer, c.axis, c.inner, op);
-        if (c.kernel == 1) reduce_rows<T>(xs.data(), out.data(), c.outer, c.axis, c.inner, op);
-        if (c.kernel == 2) reduce_tiled<T>(xs.data(), out.data(), c.outer, c.axis, c.inner, op);
+        if (c.kernel == 0) reduce_cols<T>(xs.data(), o, c.outer, c.axis, c.inner, op);
+        if (c.kernel == 1) reduce_rows<T>(xs.data(), o, c.outer, c.axis, c.inner, op);
+        if (c.kernel == 2) reduce_tiled<T>(xs.data(), o, c.outer, c.axis, c.inner, op);
       });
+      std::vector<double> out = op == JG_REDUCE_ARGMAX
+          ? std::vector<double>(indices.begin(), indices.end())
+          : std::vector<double>(values.begin(), values.end());
       auto want = reduce_ref(op, xd, c.outer, c.axis, c.inner);
       for (auto &w : want) w = (double)(T)w;
       expect_all("reduce kernel " + std::to_string(c.kernel) + " op " + std::to_string(op) +
@@ -257,13 +262,13 @@ template <typename T> static void test_reduce() {
     std::vector<T> xs(1000, (T)1);
     xs[700] = (T)NAN;
     xs[900] = (T)NAN;
-    std::vector<T> out(1);
+    std::vector<int> out(1);
     jg_emu_launch({1}, kernel == 2 ? dim3{32, 8} : dim3{64}, [&] {
       if (kernel == 0) reduce_cols<T>(xs.data(), out.data(), 1, 1000, 1, JG_REDUCE_ARGMAX);
       if (kernel == 1) reduce_rows<T>(xs.data(), out.data(), 1, 1000, 1, JG_REDUCE_ARGMAX);
       if (kernel == 2) reduce_tiled<T>(xs.data(), out.data(), 1, 1000, 1, JG_REDUCE_ARGMAX);
     });
-    expect("argmax with NaN, kernel " + std::to_string(kernel), out[0] == (T)700);
+    expect("argmax with NaN, kernel " + std::to_string(kernel), out[0] == 700);
   }
   // a long float sum stays accurate (Kahan)
   std::vector<T> ones(200000, (T)0.1);
@@ -302,7 +307,7 @@ template <typename T> static void test_layout() {
 
   // index_select / index_add with repeated indices, outer 2, axis 6, inner 3
   i64 outer = 2, axis = 6, inner = 3;
-  std::vector<T> idx = {5, 0, 0, 3, 5, 1, 5};
+  std::vector<int> idx = {5, 0, 0, 3, 5, 1, 5};
   i64 count = (i64)idx.size();
   auto table = random_values<T>(outer * axis * inner, 7, -1, 1);
   auto slices = random_values<T>(outer * count * inner, 8, -1, 1);
@@ -327,7 +332,7 @@ template <typename T> static void test_layout() {
   expect("no error reported for good indices", err[0] == 0);
 
   // a bad index: skipped (gather writes 0) and recorded once with position, bound and value
-  std::vector<T> bad = {0, 7, (T)1.5, -1};
+  std::vector<int> bad = {0, 7, 8, -1};
   std::vector<T> out4(outer * 4 * inner, (T)9);
   jg_emu_launch({1}, {64}, [&] {
     index_select<T>(table.data(), outer, axis, inner, bad.data(), 4, out4.data(), err);
@@ -336,13 +341,13 @@ template <typename T> static void test_layout() {
   std::memcpy(&recorded, &err[3], sizeof recorded);
   expect("bad index recorded", err[0] == JG_PRIM_INDEX_SELECT && err[2] == axis &&
                                    ((err[1] == 1 && recorded == 7) ||
-                                    (err[1] == 2 && recorded == 1.5) ||
+                                    (err[1] == 2 && recorded == 8) ||
                                     (err[1] == 3 && recorded == -1)));
   expect("bad gathers write 0", out4[1 * inner] == (T)0 && out4[2 * inner] == (T)0 &&
                                     out4[0] == table[0]);
 
   // one_hot, with a bad index recorded under its own primitive code
-  std::vector<T> labels = {2, 0, 9, 2};
+  std::vector<int> labels = {2, 0, 9, 2};
   std::vector<T> oh(40);
   std::vector<double> ohw(40, 0);
   for (int r = 0; r < 4; ++r) ohw[r * 10 + (int)labels[r]] = 1;
@@ -360,8 +365,8 @@ template <typename T> static void test_fused() {
   for (auto s : std::vector<std::pair<i64, i64>>{{5, 10}, {2, 300}, {1, 1}}) {
     i64 rows = s.first, classes = s.second;
     auto x = random_values<T>(rows * classes, 9, -8, 8);
-    std::vector<T> labels(rows);
-    for (i64 r = 0; r < rows; ++r) labels[r] = (T)((r * 7) % classes);
+    std::vector<int> labels(rows);
+    for (i64 r = 0; r < rows; ++r) labels[r] = (int)((r * 7) % classes);
     std::vector<double> lw(rows), gw(rows * classes);
     double scale = 1.0 / rows;
     for (i64 r = 0; r < rows; ++r) {
@@ -413,7 +418,26 @@ template <typename T> static void test_fused() {
   expect_all(std::string("sgd velocity ") + name<T>(), vw, v, tol<T>() * 10);
 }
 
+// ---- convert: Java's casts, to INT32 toward zero, NaN to 0, saturating --------------------
+
+template <typename T> static void test_convert() {
+  std::vector<T> src = {(T)2.7, (T)-2.7, (T)NAN, (T)1e10, (T)-1e10, (T)16777216, (T)-0.0};
+  std::vector<int> ints(src.size(), 7);
+  jg_emu_launch({1}, {32}, [&] { convert<T>(src.data(), ints.data(), (i64)src.size(), 2); });
+  expect_all(std::string("convert to INT32 ") + name<T>(),
+             {2, -2, 0, 2147483647.0, -2147483648.0, 16777216, 0}, ints, 0);
+  std::vector<int> big = {16777217, -5, 2147483647};
+  std::vector<T> back(big.size());
+  jg_emu_launch({1}, {32}, [&] {
+    convert<int>(big.data(), back.data(), (i64)big.size(), sizeof(T) == 4 ? 0 : 1);
+  });
+  expect_all(std::string("convert from INT32 ") + name<T>(),
+             {(double)(T)16777217, -5, (double)(T)2147483647}, back, 0);
+}
+
 int main() {
+  test_convert<float>();
+  test_convert<double>();
   test_elementwise<float>();
   test_elementwise<double>();
   test_broadcast<float>();

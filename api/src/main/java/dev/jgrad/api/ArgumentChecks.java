@@ -51,6 +51,29 @@ public final class ArgumentChecks {
     }
   }
 
+  /**
+   * Fails unless {@code buffer} holds a floating-point dtype: arithmetic primitives do not
+   * compute on INT32 index buffers.
+   */
+  public static void floating(String backend, String primitive, String role,
+      DeviceBuffer buffer) {
+    if (!buffer.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException(where(backend, primitive) + role + " is "
+          + buffer.dtype() + " but this primitive computes in FLOAT32 or FLOAT64 only; convert "
+          + "it with .to(DType.FLOAT32)");
+    }
+  }
+
+  /** Fails unless {@code buffer}, an index operand, is INT32: indices are never floats. */
+  public static void indexDtype(String backend, String primitive, String role,
+      DeviceBuffer buffer) {
+    if (buffer.dtype() != DType.INT32) {
+      throw new IllegalArgumentException(where(backend, primitive) + role + " is "
+          + buffer.dtype() + " but index operands must be INT32; use Tensor.indices(...) or "
+          + ".to(DType.INT32)");
+    }
+  }
+
   /** Fails unless {@code buffer} holds exactly {@code expected} elements. */
   public static void length(String backend, String primitive, String role, DeviceBuffer buffer,
       long expected) {
@@ -123,16 +146,13 @@ public final class ArgumentChecks {
     }
   }
 
-  /**
-   * The index stored as {@code value} at {@code position} of an index buffer: a whole number in
-   * {@code [0, bound)}, or the error {@link #indexError} describes.
-   */
-  public static int index(String backend, String primitive, double value, long position,
+  /** The index {@code value} at {@code position} of an INT32 index buffer, if in {@code [0, bound)}. */
+  public static int index(String backend, String primitive, int value, long position,
       long bound) {
-    if (value != Math.rint(value) || value < 0 || value >= bound) { // NaN fails the first test
+    if (value < 0 || value >= bound) {
       throw indexError(backend, primitive, value, position, bound);
     }
-    return (int) value;
+    return value;
   }
 
   /**

@@ -8,15 +8,20 @@ package dev.jgrad.api;
  *
  * <p>Conventions shared by every method:
  * <ul>
- *   <li>Buffers are dense and row-major. All buffers passed to one call have the same
+ *   <li>Buffers are dense and row-major. All data buffers passed to one call have the same
  *       {@link DType}; a backend rejects anything else with an {@link IllegalArgumentException}
- *       naming the primitive and both dtypes.
+ *       naming the primitive and both dtypes. Arithmetic ({@link #unary}, {@link #binary},
+ *       {@link #scalar}, {@link #matmul}, {@link #reduce}, {@link #transpose}) takes FLOAT32 and
+ *       FLOAT64 only; INT32 buffers are allocated, filled, copied, gathered, converted and read
+ *       as indices.
  *   <li>Output buffers are allocated by the caller with the right length; a backend checks the
  *       lengths and fails naming the primitive and the expected and actual lengths.
  *   <li>Elementwise primitives ({@link #unary}, {@link #binary}, {@link #scalar}) allow the
  *       output to be the same buffer as an input of the same length (in-place update).
- *   <li>Index buffers hold whole numbers in the data dtype (exact up to 2^24 in FLOAT32); an index
- *       out of range is an {@link IndexOutOfBoundsException} naming the index and the bound.
+ *   <li>Index buffers (the {@code indices} of {@link #indexSelect}, {@link #indexAdd} and
+ *       {@link #oneHot}; ARGMAX's output) are INT32, whatever the data's dtype, so no index is
+ *       ever rounded; an index out of range is an {@link IndexOutOfBoundsException} naming the
+ *       index and the bound.
  *   <li>Calls may run asynchronously on a device; {@link #download} waits for them.
  * </ul>
  */
@@ -33,14 +38,32 @@ public interface Backend {
   /** A new FLOAT64 buffer holding a copy of {@code data}. */
   DeviceBuffer upload(double[] data);
 
-  /** Copies the whole buffer to the host, converting to float if it holds FLOAT64. */
+  /** A new INT32 buffer holding a copy of {@code data}. */
+  DeviceBuffer upload(int[] data);
+
+  /** Copies the whole buffer to the host, converting to float unless it holds FLOAT32. */
   void download(DeviceBuffer src, float[] dst);
 
-  /** Copies the whole buffer to the host, converting to double if it holds FLOAT32. */
+  /** Copies the whole buffer to the host, converting to double unless it holds FLOAT64. */
   void download(DeviceBuffer src, double[] dst);
 
-  /** Sets every element of {@code dst} to {@code value}. */
+  /** Copies a whole INT32 buffer to the host; any other dtype is rejected (convert it first). */
+  void download(DeviceBuffer src, int[] dst);
+
+  /**
+   * Sets every element of {@code dst} to {@code value}, rounded to the dtype; an INT32 buffer
+   * takes only whole values in int range.
+   */
   void fill(DeviceBuffer dst, double value);
+
+  /**
+   * {@code dst[i] = src[i]} converted to {@code dst}'s dtype, any two dtypes of one length.
+   * Between float dtypes and from INT32 it rounds to nearest, as a Java cast does; to INT32 it is
+   * exactly Java's {@code (int)} cast: toward zero, NaN to 0, values beyond the range to
+   * {@link Integer#MIN_VALUE} or {@link Integer#MAX_VALUE} (what a GPU's conversion does, so the
+   * backends agree without an error path).
+   */
+  void convert(DeviceBuffer src, DeviceBuffer dst);
 
   /** Copies {@code length} elements from {@code src[srcOffset..]} to {@code dst[dstOffset..]}. */
   void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long length);
@@ -78,7 +101,8 @@ public interface Backend {
 
   /**
    * Reduces the middle axis of {@code x} viewed as {@code [outer, axis, inner]} into {@code out}
-   * of {@code [outer, inner]}. {@code axis} must be at least 1.
+   * of {@code [outer, inner]}. {@code axis} must be at least 1. {@code out} has {@code x}'s dtype,
+   * except for ARGMAX, whose indices go to an INT32 {@code out}.
    */
   void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer out);
 
@@ -87,7 +111,8 @@ public interface Backend {
 
   /**
    * Gathers slices along an axis: viewing {@code src} as {@code [outer, axis, inner]},
-   * {@code out[o, i, :] = src[o, indices[i], :]} for each of the {@code indices.length()} indices.
+   * {@code out[o, i, :] = src[o, indices[i], :]} for each of the {@code indices.length()} INT32
+   * indices. {@code src} and {@code out} may be of any one dtype, INT32 too (batches of labels).
    */
   void indexSelect(DeviceBuffer src, int outer, int axis, int inner, DeviceBuffer indices,
       DeviceBuffer out);
@@ -100,7 +125,10 @@ public interface Backend {
   void indexAdd(DeviceBuffer src, DeviceBuffer indices, DeviceBuffer dst, int outer, int axis,
       int inner);
 
-  /** {@code out[r, c] = (indices[r] == c) ? 1 : 0}, out {@code [indices.length(), classes]}. */
+  /**
+   * {@code out[r, c] = (indices[r] == c) ? 1 : 0}, out {@code [indices.length(), classes]} of a
+   * float dtype, indices INT32.
+   */
   void oneHot(DeviceBuffer indices, int classes, DeviceBuffer out);
 
   /** Waits until every call issued so far has finished. A no-op on synchronous backends. */

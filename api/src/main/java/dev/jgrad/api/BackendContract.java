@@ -2,6 +2,8 @@ package dev.jgrad.api;
 
 import static dev.jgrad.api.ArgumentChecks.atLeastOne;
 import static dev.jgrad.api.ArgumentChecks.distinct;
+import static dev.jgrad.api.ArgumentChecks.floating;
+import static dev.jgrad.api.ArgumentChecks.indexDtype;
 import static dev.jgrad.api.ArgumentChecks.length;
 import static dev.jgrad.api.ArgumentChecks.nonNegative;
 import static dev.jgrad.api.ArgumentChecks.product;
@@ -19,8 +21,10 @@ import java.util.Objects;
  * nothing is written before the checks pass. Values inside index buffers are the backend's to
  * check as it reads them ({@link ArgumentChecks#index}).
  *
- * <p>Each method checks: every buffer non-null, of this backend and open; one dtype for all
- * buffers of the call; every size non-negative and every length what the sizes say (the message
+ * <p>Each method checks: every buffer non-null, of this backend and open; dtypes: one for all
+ * data buffers of the call, floating-point for arithmetic (INT32 is only moved, gathered,
+ * converted and read as indices), INT32 for every index operand (the {@code indices} of
+ * {@code indexSelect}, {@code indexAdd} and {@code oneHot}, argmax's output); every size non-negative and every length what the sizes say (the message
  * spells out the shape); ranges inside their buffers; and aliasing. Aliasing rules: the
  * elementwise primitives ({@code unary}, {@code binary}, {@code scalar}) and {@code copy} may
  * write into an input (in place; {@code copy} as if the source were read first); every other
@@ -85,8 +89,33 @@ public final class BackendContract {
     }
   }
 
-  public void fill(DeviceBuffer dst) {
+  /** INT32 takes only whole values in int range: a fill never rounds an index silently. */
+  public void fill(DeviceBuffer dst, double value) {
     usable(b, "fill", "dst", dst);
+    if (dst.dtype() == DType.INT32 && (value != Math.rint(value) || value < Integer.MIN_VALUE
+        || value > Integer.MAX_VALUE)) { // NaN fails the first test
+      throw new IllegalArgumentException(ArgumentChecks.where(b, "fill") + "value " + value
+          + " is not a whole number in INT32's range, which dst (INT32) needs");
+    }
+  }
+
+  /** {@code hostLength}: the int[] array's length, or -1 when it is null; src must be INT32. */
+  public void downloadInts(DeviceBuffer src, int hostLength) {
+    download(src, hostLength);
+    if (src.dtype() != DType.INT32) {
+      throw new IllegalArgumentException(ArgumentChecks.where(b, "download") + "src is "
+          + src.dtype() + " but an int[] destination takes INT32 only; convert it with "
+          + ".to(DType.INT32) first");
+    }
+  }
+
+  /** Any two dtypes, one length, two buffers. */
+  public void convert(DeviceBuffer src, DeviceBuffer dst) {
+    String p = "convert";
+    usable(b, p, "src", src);
+    usable(b, p, "dst", dst);
+    length(b, p, "dst", dst, src.length());
+    distinct(b, p, "dst", dst, "src", src);
   }
 
   public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset,
@@ -117,6 +146,7 @@ public final class BackendContract {
   public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out) {
     String p = name(UNARY, "unary", op);
     usableOfOneDtype(p, "x", x, "out", out);
+    floating(b, p, "x", x);
     length(b, p, "out", out, x.length());
   }
 
@@ -128,6 +158,7 @@ public final class BackendContract {
     usable(b, p, "out", out);
     sameDtype(b, p, "a", a, "b", bBuf);
     sameDtype(b, p, "a", a, "out", out);
+    floating(b, p, "a", a);
     Objects.requireNonNull(aShape, () -> ArgumentChecks.where(b, p) + "aShape is null");
     Objects.requireNonNull(bShape, () -> ArgumentChecks.where(b, p) + "bShape is null");
     Objects.requireNonNull(outShape, () -> ArgumentChecks.where(b, p) + "outShape is null");
@@ -146,6 +177,7 @@ public final class BackendContract {
   public void scalar(BinaryOp op, DeviceBuffer a, DeviceBuffer out) {
     String p = name(SCALAR, "scalar", op);
     usableOfOneDtype(p, "a", a, "out", out);
+    floating(b, p, "a", a);
     length(b, p, "out", out, a.length());
   }
 
@@ -157,6 +189,7 @@ public final class BackendContract {
     usable(b, p, "out", out);
     sameDtype(b, p, "a", a, "b", bBuf);
     sameDtype(b, p, "a", a, "out", out);
+    floating(b, p, "a", a);
     nonNegative(b, p, "m", m);
     nonNegative(b, p, "n", n);
     nonNegative(b, p, "k", k);
@@ -172,7 +205,14 @@ public final class BackendContract {
   public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,
       DeviceBuffer out) {
     String p = name(REDUCE, "reduce", op);
-    usableOfOneDtype(p, "x", x, "out", out);
+    usable(b, p, "x", x);
+    usable(b, p, "out", out);
+    floating(b, p, "x", x);
+    if (op == ReduceOp.ARGMAX) { // indices, never rounded to the data's dtype
+      indexDtype(b, p, "out", out);
+    } else {
+      sameDtype(b, p, "x", x, "out", out);
+    }
     nonNegative(b, p, "outer", outer);
     atLeastOne(b, p, "axis", axis);
     nonNegative(b, p, "inner", inner);
@@ -186,6 +226,7 @@ public final class BackendContract {
   public void transpose(DeviceBuffer x, int batch, int rows, int cols, DeviceBuffer out) {
     String p = "transpose";
     usableOfOneDtype(p, "x", x, "out", out);
+    floating(b, p, "x", x);
     nonNegative(b, p, "batch", batch);
     nonNegative(b, p, "rows", rows);
     nonNegative(b, p, "cols", cols);
@@ -211,20 +252,21 @@ public final class BackendContract {
       int axis, int inner) {
     String p = "indexAdd";
     gatherScatter(p, "dst", dst, indices, "src", src, outer, axis, inner);
+    floating(b, p, "dst", dst); // so dst is never the INT32 indices
     distinct(b, p, "dst", dst, "src", src);
-    distinct(b, p, "dst", dst, "indices", indices);
   }
 
   /**
    * What indexSelect and indexAdd share: {@code table} is {@code [outer, axis, inner]},
-   * {@code slices} is {@code [outer, indices.length(), inner]}, all of one dtype.
+   * {@code slices} is {@code [outer, indices.length(), inner]} of the table's dtype, and the
+   * indices INT32.
    */
   private void gatherScatter(String p, String tableRole, DeviceBuffer table, DeviceBuffer indices,
       String slicesRole, DeviceBuffer slices, int outer, int axis, int inner) {
     usable(b, p, tableRole, table);
     usable(b, p, "indices", indices);
     usable(b, p, slicesRole, slices);
-    sameDtype(b, p, tableRole, table, "indices", indices);
+    indexDtype(b, p, "indices", indices);
     sameDtype(b, p, tableRole, table, slicesRole, slices);
     nonNegative(b, p, "outer", outer);
     nonNegative(b, p, "axis", axis);
@@ -238,11 +280,13 @@ public final class BackendContract {
 
   public void oneHot(DeviceBuffer indices, int classes, DeviceBuffer out) {
     String p = "oneHot";
-    usableOfOneDtype(p, "indices", indices, "out", out);
+    usable(b, p, "indices", indices);
+    usable(b, p, "out", out);
+    indexDtype(b, p, "indices", indices);
+    floating(b, p, "out", out);
     nonNegative(b, p, "classes", classes);
     length(b, p, () -> "out ([indices, classes] = [" + indices.length() + ", " + classes + "])",
-        out, product(b, p, indices.length(), classes));
-    distinct(b, p, "out", out, "indices", indices);
+        out, product(b, p, indices.length(), classes)); // out is a float: never the indices
   }
 
   public void prepareOperand(DeviceBuffer buffer, int rows, int cols) {
@@ -258,6 +302,7 @@ public final class BackendContract {
   public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity) {
     String p = "sgdUpdate";
     usableOfOneDtype(p, "param", param, "grad", grad);
+    floating(b, p, "param", param);
     length(b, p, "grad", grad, param.length());
     if (velocity != null) { // param may be grad (elementwise); velocity is written, then read
       usable(b, p, "velocity", velocity);

@@ -1,18 +1,31 @@
 package dev.jgrad.api;
 
-/** Element types a tensor can hold. Every backend implements every primitive for both. */
+/**
+ * Element types a tensor can hold. FLOAT32 and FLOAT64 hold data and take part in arithmetic;
+ * INT32 holds indices (class labels, row numbers, argmax results) and is only moved, gathered,
+ * converted and read as an index, so no index is ever rounded to a float. There is no INT64:
+ * shapes and Java arrays are int-indexed, so INT32 covers every index a tensor can have.
+ */
 public enum DType {
-  FLOAT32(4),
-  FLOAT64(8);
+  FLOAT32(4, true),
+  FLOAT64(8, true),
+  INT32(4, false);
 
   private final int byteSize;
+  private final boolean floatingPoint;
 
-  DType(int byteSize) {
+  DType(int byteSize, boolean floatingPoint) {
     this.byteSize = byteSize;
+    this.floatingPoint = floatingPoint;
   }
 
   /** Bytes per element. */
   public int byteSize() {
     return byteSize;
+  }
+
+  /** True for the dtypes arithmetic works on (FLOAT32, FLOAT64); false for INT32. */
+  public boolean isFloatingPoint() {
+    return floatingPoint;
   }
 }

@@ -13,9 +13,12 @@ package dev.jgrad.api;
  * }</pre>
  */
 public interface HostBuffer extends DeviceBuffer {
-  /** The FLOAT32 storage itself (not a copy); fails if the buffer holds FLOAT64 or is closed. */
+  /** The FLOAT32 storage itself (not a copy); fails if the buffer holds another dtype or is closed. */
   float[] floatArray();
 
-  /** The FLOAT64 storage itself (not a copy); fails if the buffer holds FLOAT32 or is closed. */
+  /** The FLOAT64 storage itself (not a copy); fails if the buffer holds another dtype or is closed. */
   double[] doubleArray();
+
+  /** The INT32 storage itself (not a copy); fails if the buffer holds another dtype or is closed. */
+  int[] intArray();
 }

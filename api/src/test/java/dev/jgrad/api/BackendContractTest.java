@@ -59,6 +59,10 @@ class BackendContractTest {
     return new Fake(DType.FLOAT32, n, "fake");
   }
 
+  private static DeviceBuffer i32(long n) {
+    return new Fake(DType.INT32, n, "fake");
+  }
+
   private static String message(Class<? extends Throwable> type,
       org.junit.jupiter.api.function.Executable call) {
     return assertThrows(type, call).getMessage();
@@ -86,8 +90,8 @@ class BackendContractTest {
         message(IllegalArgumentException.class, () -> C.unary(UnaryOp.EXP, f32(6), f32(5))));
     assertEquals("indexSelect on the fake backend: out ([outer, indices, inner] = [2, 4, 3]) must "
         + "have length 24 but has length 23", message(IllegalArgumentException.class,
-            () -> C.indexSelect(f32(30), 2, 5, 3, f32(4), f32(23))));
-    assertDoesNotThrow(() -> C.indexSelect(f32(30), 2, 5, 3, f32(4), f32(24)));
+            () -> C.indexSelect(f32(30), 2, 5, 3, i32(4), f32(23))));
+    assertDoesNotThrow(() -> C.indexSelect(f32(30), 2, 5, 3, i32(4), f32(24)));
     assertTrue(message(IllegalArgumentException.class,
         () -> C.matmul(f32(6), true, f32(12), false, f32(8), 2, 4, 4))
         .contains("a (stored [k, m] = [4, 2]) must have length 8 but has length 6"));
@@ -131,10 +135,9 @@ class BackendContractTest {
         () -> C.copyAxisRange(m, 2, 0, m, 2, 1, 2, 1, 1)).contains("dst and src"));
     assertTrue(message(IllegalArgumentException.class,
         () -> C.reduce(ReduceOp.SUM, m, 4, 1, 1, m)).contains("out and x"));
+    DeviceBuffer idx = i32(4);
     assertTrue(message(IllegalArgumentException.class,
-        () -> C.indexAdd(f32(4), m, m, 1, 4, 1)).contains("dst and indices"));
-    assertTrue(message(IllegalArgumentException.class, () -> C.oneHot(m, 1, m))
-        .contains("out and indices"));
+        () -> C.indexSelect(i32(4), 1, 4, 1, idx, idx)).contains("out and indices"));
     assertTrue(message(IllegalArgumentException.class, () -> C.sgdUpdate(m, f32(4), m))
         .contains("velocity and param"));
   }
@@ -143,7 +146,7 @@ class BackendContractTest {
   void buffersOfOtherBackendsClosedOrNullAreRejected() {
     assertEquals("fill on the fake backend: dst belongs to backend 'cpu' (FLOAT32[3]); copy it to "
         + "this backend first", message(IllegalArgumentException.class,
-            () -> C.fill(new Fake(DType.FLOAT32, 3, "cpu"))));
+            () -> C.fill(new Fake(DType.FLOAT32, 3, "cpu"), 0)));
     DeviceBuffer closed = f32(2);
     closed.close();
     assertEquals("unary(NEG) on the fake backend: x (FLOAT32[2]) is closed",
@@ -156,18 +159,57 @@ class BackendContractTest {
   }
 
   @Test
-  void indicesAreWholeNumbersInRange() {
-    assertEquals(2, ArgumentChecks.index("fake", "oneHot", 2.0, 0, 3));
+  void indicesAreInRange() {
+    assertEquals(2, ArgumentChecks.index("fake", "oneHot", 2, 0, 3));
     assertEquals("indexSelect on the fake backend: index 7 at position 1 is out of range for "
         + "bound 3: valid indices are [0, 3)", message(IndexOutOfBoundsException.class,
             () -> ArgumentChecks.index("fake", "indexSelect", 7, 1, 3)));
     assertThrows(IndexOutOfBoundsException.class,
         () -> ArgumentChecks.index("fake", "indexSelect", -1, 0, 3));
     assertThrows(IndexOutOfBoundsException.class,
-        () -> ArgumentChecks.index("fake", "oneHot", Double.POSITIVE_INFINITY, 0, 3));
-    for (double bad : new double[] {0.5, -0.25, Double.NaN}) {
-      assertTrue(message(IllegalArgumentException.class,
-          () -> ArgumentChecks.index("fake", "oneHot", bad, 0, 3)).contains("not a whole number"));
-    }
+        () -> ArgumentChecks.index("fake", "oneHot", Integer.MIN_VALUE, 0, 3));
+  }
+
+  @Test
+  void indexOperandsMustBeInt32() {
+    String use = " but index operands must be INT32; use Tensor.indices(...) or .to(DType.INT32)";
+    assertEquals("indexSelect on the fake backend: indices is FLOAT32" + use,
+        message(IllegalArgumentException.class,
+            () -> C.indexSelect(f32(30), 2, 5, 3, f32(4), f32(24))));
+    assertEquals("indexAdd on the fake backend: indices is FLOAT64" + use,
+        message(IllegalArgumentException.class, () -> C.indexAdd(f32(3),
+            new Fake(DType.FLOAT64, 3, "fake"), f32(3), 1, 3, 1)));
+    assertEquals("oneHot on the fake backend: indices is FLOAT32" + use,
+        message(IllegalArgumentException.class, () -> C.oneHot(f32(2), 3, f32(6))));
+    assertEquals("reduce(ARGMAX) on the fake backend: out is FLOAT32" + use,
+        message(IllegalArgumentException.class,
+            () -> C.reduce(ReduceOp.ARGMAX, f32(6), 2, 3, 1, f32(2))));
+    assertDoesNotThrow(() -> C.reduce(ReduceOp.ARGMAX, f32(6), 2, 3, 1, i32(2)));
+    assertDoesNotThrow(() -> C.indexSelect(i32(30), 2, 5, 3, i32(4), i32(24))); // labels
+  }
+
+  @Test
+  void arithmeticRejectsInt32AndFillsAreWhole() {
+    assertEquals("unary(EXP) on the fake backend: x is INT32 but this primitive computes in "
+        + "FLOAT32 or FLOAT64 only; convert it with .to(DType.FLOAT32)",
+        message(IllegalArgumentException.class, () -> C.unary(UnaryOp.EXP, i32(2), i32(2))));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.matmul(i32(1), false, i32(1), false, i32(1), 1, 1, 1)).contains("a is INT32"));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.indexAdd(i32(3), i32(3), i32(3), 1, 3, 1)).contains("dst is INT32"));
+    assertTrue(message(IllegalArgumentException.class,
+        () -> C.oneHot(i32(2), 3, i32(6))).contains("out is INT32"));
+    assertTrue(message(IllegalArgumentException.class, () -> C.fill(i32(2), 0.5))
+        .contains("value 0.5 is not a whole number in INT32's range"));
+    assertThrows(IllegalArgumentException.class, () -> C.fill(i32(2), Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> C.fill(i32(2), 3e9));
+    assertDoesNotThrow(() -> C.fill(i32(2), -2147483648.0));
+    assertDoesNotThrow(() -> C.fill(f32(2), 0.5));
+    assertEquals("download on the fake backend: src is FLOAT32 but an int[] destination takes "
+        + "INT32 only; convert it with .to(DType.INT32) first",
+        message(IllegalArgumentException.class, () -> C.downloadInts(f32(2), 2)));
+    assertTrue(message(IllegalArgumentException.class, () -> C.convert(f32(3), i32(2)))
+        .contains("dst must have length 3 but has length 2"));
+    assertDoesNotThrow(() -> C.convert(f32(3), i32(3)));
   }
 }

@@ -10,6 +10,11 @@ final class BufferTransfer {
 
   static DeviceBuffer copy(Backend from, DeviceBuffer buffer, Backend to) {
     int n = Math.toIntExact(buffer.length());
+    if (buffer.dtype() == DType.INT32) {
+      int[] host = new int[n];
+      from.download(buffer, host);
+      return to.upload(host);
+    }
     if (buffer.dtype() == DType.FLOAT64) {
       double[] host = new double[n];
       from.download(buffer, host);

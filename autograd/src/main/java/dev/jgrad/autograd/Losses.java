@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.OpNames;
 
@@ -10,7 +11,7 @@ import dev.jgrad.api.op.OpNames;
  *
  * <pre>{@code
  * Tensor y = Tensor.of(new double[] {0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0});
- * Tensor t = Tensor.indices(new int[] {2}, DType.FLOAT64).oneHot(10).reshape(10);
+ * Tensor t = Tensor.indices(new int[] {2}).oneHot(10, DType.FLOAT64).reshape(10);
  * Losses.sumOfSquaresError(y, t).item();   // 0.0975
  * Losses.crossEntropyError(y, t).item();   // 0.510825457...
  * }</pre>
@@ -33,7 +34,7 @@ public final class Losses {
     return Ops.call(OpNames.CROSS_ENTROPY, y, t);
   }
 
-  /** Cross-entropy on probabilities {@code y} with integer class labels (a 1-D tensor). */
+  /** Cross-entropy on probabilities {@code y} with INT32 class labels (a 1-D tensor). */
   public static Tensor crossEntropyErrorLabels(Tensor y, Tensor labels) {
     return crossEntropyError(y, oneHotLike(y, labels, "crossEntropyErrorLabels"));
   }
@@ -46,8 +47,9 @@ public final class Losses {
     return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY, logits, t);
   }
 
-  /** {@link #softmaxCrossEntropy} with integer class labels (a 1-D tensor). */
+  /** {@link #softmaxCrossEntropy} with INT32 class labels (a 1-D tensor). */
   public static Tensor softmaxCrossEntropyLabels(Tensor logits, Tensor labels) {
+    checkLabels("softmaxCrossEntropyLabels", labels);
     if (logits.rank() == 2) { // one op, which backends may fuse
       return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY_LABELS, logits, labels);
     }
@@ -64,14 +66,23 @@ public final class Losses {
     return Ops.call(OpNames.BCE_WITH_LOGITS, logits, t);
   }
 
+  /** Labels are INT32: a float label would be an index rounded to a float. */
+  private static void checkLabels(String op, Tensor labels) {
+    if (labels.dtype() != DType.INT32) {
+      throw new IllegalArgumentException(op + ": labels are " + labels.spec() + " but must be "
+          + "INT32; make them with Tensor.indices(...) or convert them with .to(DType.INT32)");
+    }
+  }
+
   private static Tensor oneHotLike(Tensor y, Tensor labels, String op) {
+    checkLabels(op, labels);
     Shape ys = y.shape();
     int batch = ys.rank() >= 2 ? ys.dim(0) : 1;
     if (labels.rank() != 1 || labels.shape().dim(0) != batch || ys.rank() > 2 || ys.rank() == 0) {
       throw new IllegalArgumentException(op + ": predictions " + ys + " need " + batch
           + " labels as a 1-D tensor, got shape " + labels.shape());
     }
-    Tensor t = labels.oneHot(ys.dim(-1));
+    Tensor t = labels.oneHot(ys.dim(-1), y.dtype());
     return ys.rank() == 1 ? t.reshape(ys.dims()) : t;
   }
 }

@@ -55,10 +55,7 @@ public final class Ops {
         throw new IllegalArgumentException(name + ": inputs live on different backends ("
             + backend.name() + " and " + t.backend().name() + "); move them with to(backend)");
       }
-      if (t.dtype() != inputs.get(0).dtype()) {
-        throw new IllegalArgumentException(name + ": mixed dtypes " + inputs.get(0).spec()
-            + " and " + t.spec() + "; convert one with to(DType)");
-      }
+      // dtypes are the definition's to check (OpDef#infer): index inputs are INT32
       specs.add(t.spec());
     }
     Resolved r = resolve(name, backend);

@@ -152,13 +152,14 @@ public final class Tensor {
     return of(d, dtype, shape);
   }
 
-  /** A 1-D tensor of indices (class labels, row numbers) stored in {@code dtype}. */
-  public static Tensor indices(int[] indices, DType dtype) {
-    double[] d = new double[indices.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = indices[i];
-    }
-    return of(d, dtype, indices.length);
+  /**
+   * A 1-D INT32 tensor of indices (class labels, row numbers), on the current backend: what
+   * {@link #indexSelect}, {@link #oneHot} and the labels losses take. Indices are never floats,
+   * so every int is exact.
+   */
+  public static Tensor indices(int[] indices) {
+    Backend b = Backends.current();
+    return new Tensor(b, b.upload(indices), Shape.of(indices.length));
   }
 
   private static void checkLength(int length, Shape shape) {
@@ -323,20 +324,30 @@ public final class Tensor {
     return out;
   }
 
+  /** The values of an INT32 tensor (indices, argmax); other dtypes: convert with to(INT32). */
+  public int[] toIntArray() {
+    checkState(dtype() == DType.INT32, "toIntArray() needs an INT32 tensor, this one is %s; "
+        + "convert it with to(DType.INT32)", spec());
+    int[] out = new int[shape.intSize()];
+    backend.download(buffer, out);
+    return out;
+  }
+
   /** The value of a one-element tensor. */
   public double item() {
     checkState(shape.size() == 1, "item() needs a tensor with one element, this one is %s", shape);
     return toDoubleArray()[0];
   }
 
-  /** A copy in another dtype. */
+  /**
+   * A copy in another dtype, on this tensor's backend (no graph edge). To INT32 it casts as Java
+   * does: toward zero, NaN to 0, saturating at the int range ({@link Backend#convert}).
+   */
   public Tensor to(DType dtype) {
     if (dtype == dtype()) {
       return this;
     }
-    Tensor converted = dtype == DType.FLOAT64 ? of(toDoubleArray(), shape.dims())
-        : of(toFloatArray(), shape.dims());
-    return converted.to(backend);
+    return Ops.call(OpNames.CONVERT, Attrs.of(AttrKeys.DTYPE, dtype.name()), this);
   }
 
   /** A copy on another backend (no graph edge). */
@@ -461,7 +472,7 @@ public final class Tensor {
     return Ops.call(OpNames.BROADCAST_TO, Attrs.of(AttrKeys.SHAPE, dims), this);
   }
 
-  /** Rows (or slices along {@code axis}) picked by an index tensor, e.g. a mini-batch. */
+  /** Rows (or slices along {@code axis}) picked by an INT32 index tensor, e.g. a mini-batch. */
   public Tensor indexSelect(int axis, Tensor indices) {
     return Ops.call(OpNames.INDEX_SELECT, Attrs.of(AttrKeys.AXIS, axis), this, indices);
   }
@@ -482,9 +493,15 @@ public final class Tensor {
     return Ops.call(OpNames.CONCAT, Attrs.of(AttrKeys.AXIS, axis), tensors);
   }
 
-  /** One-hot rows from a 1-D tensor of class indices: shape [n, classes]. */
+  /** FLOAT32 one-hot rows from a 1-D INT32 tensor of class indices: shape [n, classes]. */
   public Tensor oneHot(int classes) {
-    return Ops.call(OpNames.ONE_HOT, Attrs.of(AttrKeys.CLASSES, classes), this);
+    return oneHot(classes, DEFAULT_DTYPE);
+  }
+
+  /** One-hot rows of {@code dtype} (FLOAT32 or FLOAT64) from 1-D INT32 class indices. */
+  public Tensor oneHot(int classes, DType dtype) {
+    return Ops.call(OpNames.ONE_HOT,
+        Attrs.of(AttrKeys.CLASSES, classes, AttrKeys.DTYPE, dtype.name()), this);
   }
 
   // ---- reductions --------------------------------------------------------------------------
@@ -534,7 +551,7 @@ public final class Tensor {
     return Ops.call(op, Attrs.of(AttrKeys.AXES, axes, AttrKeys.KEEP_DIMS, keepDims), this);
   }
 
-  /** Index of the maximum along {@code axis} (first one on ties), in this tensor's dtype. */
+  /** Index of the maximum along {@code axis} (first one on ties), an INT32 tensor. */
   public Tensor argmax(int axis) {
     return Ops.call(OpNames.ARGMAX, Attrs.of(AttrKeys.AXIS, axis), this);
   }

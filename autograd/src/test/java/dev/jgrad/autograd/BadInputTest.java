@@ -68,9 +68,9 @@ class BadInputTest {
   void indexOutOfRangeIsAnError() {
     Tensor m = Tensor.zeros(3, 2);
     assertMessage(IndexOutOfBoundsException.class,
-        () -> m.indexSelect(0, Tensor.indices(new int[] {0, 3}, DType.FLOAT32)), "3");
+        () -> m.indexSelect(0, Tensor.indices(new int[] {0, 3})), "3");
     assertMessage(IndexOutOfBoundsException.class,
-        () -> Tensor.indices(new int[] {5}, DType.FLOAT32).oneHot(3), "5");
+        () -> Tensor.indices(new int[] {5}).oneHot(3, DType.FLOAT32), "5");
     assertMessage(IllegalArgumentException.class, () -> m.slice(0, 2, 2), "jgrad::slice",
         "[2, 4)");
   }

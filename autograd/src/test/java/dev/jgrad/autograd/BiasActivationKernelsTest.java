@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The CPU's fused bias + activation kernel against the portable composition (add, then act). */
 class BiasActivationKernelsTest {
   @ParameterizedTest
-  @EnumSource(DType.class)
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
   void cpuKernelEqualsThePortableCompositionBitForBit(DType dtype) {
     assertEquals(List.of("*", "cpu"),
         OpRegistry.global().backendsWithKernel(OpNames.BIAS_ACTIVATION),
@@ -87,7 +87,7 @@ class BiasActivationKernelsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(DType.class)
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
   void badShapesAndActivationsAreNamed(DType dtype) {
     Tensor x = Tensor.zeros(dtype, 2, 3);
     IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,

@@ -13,7 +13,7 @@ class BookExamplesTest {
   private static final double[] Y7 = {0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0};
 
   private static Tensor oneHot2() {
-    return Tensor.indices(new int[] {2}, DType.FLOAT64).oneHot(10).reshape(10);
+    return Tensor.indices(new int[] {2}).oneHot(10, DType.FLOAT64).reshape(10);
   }
 
   @Test
@@ -26,7 +26,7 @@ class BookExamplesTest {
   void crossEntropyErrorMatchesTheBook() {
     assertEquals(0.510825457099338, Losses.crossEntropyError(Tensor.of(Y2), oneHot2()).item(), 1e-9);
     assertEquals(2.302584092994546, Losses.crossEntropyError(Tensor.of(Y7), oneHot2()).item(), 1e-9);
-    Tensor labels = Tensor.indices(new int[] {2}, DType.FLOAT64);
+    Tensor labels = Tensor.indices(new int[] {2});
     assertEquals(0.510825457099338,
         Losses.crossEntropyErrorLabels(Tensor.of(Y2), labels).item(), 1e-9);
   }
@@ -34,7 +34,7 @@ class BookExamplesTest {
   @Test
   void crossEntropyIsABatchMean() {
     Tensor y = Tensor.of(concat(Y2, Y7), 2, 10);
-    Tensor t = Tensor.indices(new int[] {2, 2}, DType.FLOAT64).oneHot(10);
+    Tensor t = Tensor.indices(new int[] {2, 2}).oneHot(10, DType.FLOAT64);
     assertEquals((0.510825457099338 + 2.302584092994546) / 2,
         Losses.crossEntropyError(y, t).item(), 1e-9);
   }

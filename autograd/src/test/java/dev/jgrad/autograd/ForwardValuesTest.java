@@ -53,13 +53,13 @@ class ForwardValuesTest {
 
   @Test
   void gatherSliceConcatOneHot() {
-    Tensor rows = m23().indexSelect(0, Tensor.indices(new int[] {1, 1, 0}, DType.FLOAT64));
+    Tensor rows = m23().indexSelect(0, Tensor.indices(new int[] {1, 1, 0}));
     assertArrayEquals(new double[] {4, 5, 6, 4, 5, 6, 1, 2, 3}, rows.toDoubleArray(), 0);
     assertArrayEquals(new double[] {2, 3, 5, 6}, m23().slice(1, 1, 2).toDoubleArray(), 0);
     Tensor c = Tensor.concat(1, m23(), Tensor.of(new double[] {7, 8}, 2, 1));
     assertArrayEquals(new double[] {1, 2, 3, 7, 4, 5, 6, 8}, c.toDoubleArray(), 0);
     assertArrayEquals(new double[] {0, 1, 0, 1, 0, 0},
-        Tensor.indices(new int[] {1, 0}, DType.FLOAT64).oneHot(3).toDoubleArray(), 0);
+        Tensor.indices(new int[] {1, 0}).oneHot(3, DType.FLOAT64).toDoubleArray(), 0);
   }
 
   @Test

@@ -28,7 +28,7 @@ final class ArrayPool {
   }
 
   private static long key(DType dtype, int length) {
-    return ((long) length << 1) | (dtype == DType.FLOAT64 ? 1 : 0);
+    return ((long) length << 2) | dtype.ordinal();
   }
 
   /** A pooled array of exactly this dtype and length (stale contents), or null. */
@@ -43,7 +43,7 @@ final class ArrayPool {
 
   /** Keeps {@code array} for reuse if the pool has room. */
   synchronized void give(Object array) {
-    DType dtype = DTypeKernels.ofArray(array).dtype();
+    DType dtype = array instanceof int[] ? DType.INT32 : DTypeKernels.ofArray(array).dtype();
     int length = java.lang.reflect.Array.getLength(array);
     long bytes = (long) length * dtype.byteSize();
     if (length == 0 || pooledBytes + bytes > limitBytes) {

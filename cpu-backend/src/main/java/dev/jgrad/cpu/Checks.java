@@ -36,8 +36,8 @@ final class Checks {
     ArgumentChecks.length(CpuBackend.NAME, primitive, role, buffer, expected);
   }
 
-  /** The whole number in {@code [0, bound)} stored as {@code value} at {@code position}. */
-  static int index(String primitive, double value, int position, int bound) {
+  /** {@code value}, read at {@code position} of an index buffer, if it lies in {@code [0, bound)}. */
+  static int index(String primitive, int value, int position, int bound) {
     return ArgumentChecks.index(CpuBackend.NAME, primitive, value, position, bound);
   }
 }

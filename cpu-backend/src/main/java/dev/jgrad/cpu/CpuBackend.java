@@ -55,27 +55,32 @@ public final class CpuBackend implements Backend, FusedSgd {
   }
 
   @Override
+  public DeviceBuffer upload(int[] data) {
+    return CpuBuffer.wrap(Objects.requireNonNull(data, "upload: data is null").clone());
+  }
+
+  @Override
+  public void download(DeviceBuffer src, int[] dst) {
+    CONTRACT.downloadInts(src, dst == null ? -1 : dst.length);
+    System.arraycopy(cpu("download", "src", src).ints(), 0, dst, 0, dst.length);
+  }
+
+  @Override
   public void download(DeviceBuffer src, float[] dst) {
     CONTRACT.download(src, dst == null ? -1 : dst.length);
-    toHost(cpu("download", "src", src), dst, dst.length);
+    Conversions.convert(cpu("download", "src", src).array(), dst);
   }
 
   @Override
   public void download(DeviceBuffer src, double[] dst) {
     CONTRACT.download(src, dst == null ? -1 : dst.length);
-    toHost(cpu("download", "src", src), dst, dst.length);
+    Conversions.convert(cpu("download", "src", src).array(), dst);
   }
 
-  /** Copies {@code src} into the host array {@code dst}, converting between float and double. */
-  private static void toHost(CpuBuffer s, Object dst, int hostLength) {
-    Object storage = s.array();
-    if (storage.getClass() == dst.getClass()) {
-      System.arraycopy(storage, 0, dst, 0, hostLength);
-    } else if (dst instanceof double[] d) { // FLOAT32 storage, widened
-      s.kernels().toDoubles(storage, 0, d, hostLength);
-    } else { // FLOAT64 storage, rounded to float
-      DTypeKernels.of(DType.FLOAT32).fromDoubles((double[]) storage, dst, 0, hostLength);
-    }
+  @Override
+  public void convert(DeviceBuffer src, DeviceBuffer dst) {
+    CONTRACT.convert(src, dst);
+    Conversions.convert(cpu("convert", "src", src).array(), cpu("convert", "dst", dst).array());
   }
 
   @Override
@@ -89,9 +94,13 @@ public final class CpuBackend implements Backend, FusedSgd {
 
   @Override
   public void fill(DeviceBuffer dst, double value) {
-    CONTRACT.fill(dst);
+    CONTRACT.fill(dst, value);
     CpuBuffer d = cpu("fill", "dst", dst);
-    d.kernels().fill(d.array(), value);
+    if (d.dtype() == DType.INT32) {
+      java.util.Arrays.fill(d.ints(), (int) value); // a whole number: the contract checked
+    } else {
+      d.kernels().fill(d.array(), value);
+    }
   }
 
   @Override

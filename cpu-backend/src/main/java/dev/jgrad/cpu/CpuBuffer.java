@@ -4,7 +4,8 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.HostBuffer;
 
 /**
- * A CPU buffer: a plain Java array, {@code float[]} for FLOAT32 or {@code double[]} for FLOAT64.
+ * A CPU buffer: a plain Java array, {@code float[]} for FLOAT32, {@code double[]} for FLOAT64 or
+ * {@code int[]} for INT32.
  * Plain arrays rather than off-heap memory because every elementwise op runs in Java over them,
  * where the JIT vectorizes array loops (see docs/benchmarks.md for the GEMM side of that choice).
  * Closing gives the array to the {@link ArrayPool} for the next allocation of the same size; a
@@ -13,7 +14,7 @@ import dev.jgrad.api.HostBuffer;
 public final class CpuBuffer implements HostBuffer {
   private final DType dtype;
   private final int length;
-  /** {@code float[]} or {@code double[]} as the dtype says; null once closed. */
+  /** {@code float[]}, {@code double[]} or {@code int[]} as the dtype says; null once closed. */
   private Object storage;
   /**
    * The nonzeros listed ahead for products ({@link CpuBackend#prepareOperand}); dropped by every
@@ -42,11 +43,18 @@ public final class CpuBuffer implements HostBuffer {
     return new CpuBuffer(DType.FLOAT64, data, data.length);
   }
 
+  /** Wraps {@code data} without copying; the buffer owns it from now on. */
+  static CpuBuffer wrap(int[] data) {
+    return new CpuBuffer(DType.INT32, data, data.length);
+  }
+
   /** A buffer with undefined contents: a pooled array when one fits, else a new one. */
   static CpuBuffer allocate(DType dtype, int length) {
     Object pooled = ArrayPool.SHARED.take(dtype, length);
-    return new CpuBuffer(dtype,
-        pooled != null ? pooled : DTypeKernels.of(dtype).newArray(length), length);
+    if (pooled == null) {
+      pooled = dtype == DType.INT32 ? new int[length] : DTypeKernels.of(dtype).newArray(length);
+    }
+    return new CpuBuffer(dtype, pooled, length);
   }
 
   /** The loops for this buffer's dtype. */
@@ -98,6 +106,11 @@ public final class CpuBuffer implements HostBuffer {
   /** The FLOAT64 storage, which the caller may write; the caller has checked the dtype. */
   double[] doubles() {
     return (double[]) storageOf(DType.FLOAT64);
+  }
+
+  /** The INT32 storage, which the caller may write; the caller has checked the dtype. */
+  int[] ints() {
+    return (int[]) storageOf(DType.INT32);
   }
 
   /** The storage array whatever the dtype, for dtype-agnostic copies with System.arraycopy. */
@@ -158,6 +171,12 @@ public final class CpuBuffer implements HostBuffer {
   public double[] doubleArray() {
     escaped = true;
     return doubles();
+  }
+
+  @Override
+  public int[] intArray() {
+    escaped = true;
+    return ints();
   }
 
   private RuntimeException closedOrWrongType(DType wanted) {

@@ -17,8 +17,14 @@ import java.nio.ByteBuffer;
  * <p>Arguments are checked by the callers. Ranges are half-open; offsets count elements.
  */
 interface DTypeKernels {
+  /** The loops of a float dtype; INT32 has none (it is only moved and read as indices). */
   static DTypeKernels of(DType dtype) {
-    return dtype == DType.FLOAT32 ? FloatKernels.INSTANCE : DoubleKernels.INSTANCE;
+    return switch (dtype) {
+      case FLOAT32 -> FloatKernels.INSTANCE;
+      case FLOAT64 -> DoubleKernels.INSTANCE;
+      case INT32 -> throw new IllegalArgumentException("the CPU backend has no arithmetic on "
+          + "INT32 buffers");
+    };
   }
 
   /** The kernels of a storage array, for code that holds only the array (the products). */
@@ -67,11 +73,11 @@ interface DTypeKernels {
   void sgdUpdate(Object param, Object grad, Object velocity, double learningRate,
       double momentum, double weightDecay, int from, int to);
 
-  /** Reduces columns {@code [from, to)} of outer index {@code o}: see {@link FloatReductions}. */
+  /**
+   * Reduces columns {@code [from, to)} of outer index {@code o}: see {@link FloatReductions};
+   * {@code out} is an int[] for ARGMAX.
+   */
   void reduce(ReduceOp op, Object x, int o, int axis, int inner, int from, int to, Object out);
-
-  /** The indices as ints, each checked to be a whole number in {@code [0, bound)}. */
-  int[] readIndices(String primitive, Object indices, int bound);
 
   /** {@code dst[o, idx[i], :] += src[o, i, :]}; repeated indices accumulate. */
   void indexAdd(Object src, int[] idx, Object dst, int outer, int axis, int inner);

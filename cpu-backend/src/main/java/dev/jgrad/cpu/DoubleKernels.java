@@ -165,17 +165,11 @@ final class DoubleKernels implements DTypeKernels {
   @Override
   public void reduce(ReduceOp op, Object x, int o, int axis, int inner, int from, int to,
       Object out) {
-    DoubleReductions.reduce(op, (double[]) x, o, axis, inner, from, to, (double[]) out);
-  }
-
-  @Override
-  public int[] readIndices(String primitive, Object indices, int bound) {
-    double[] v = (double[]) indices;
-    int[] out = new int[v.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Checks.index(primitive, v[i], i, bound);
+    if (op == ReduceOp.ARGMAX) { // indices go to an int[]
+      DoubleReductions.argmax((double[]) x, o, axis, inner, from, to, (int[]) out);
+    } else {
+      DoubleReductions.reduce(op, (double[]) x, o, axis, inner, from, to, (double[]) out);
     }
-    return out;
   }
 
   @Override

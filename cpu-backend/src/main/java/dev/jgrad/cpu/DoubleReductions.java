@@ -46,21 +46,6 @@ final class DoubleReductions {
         }
         System.arraycopy(acc, 0, out, outBase + from, acc.length);
       }
-      case ARGMAX -> {
-        double[] best = new double[to - from];
-        System.arraycopy(x, base + from, best, 0, to - from);
-        java.util.Arrays.fill(out, outBase + from, outBase + to, 0.0);
-        for (int a = 1; a < axis; a++) {
-          int row = base + a * inner + from;
-          for (int j = 0; j < best.length; j++) {
-            double v = x[row + j];
-            if (isBetter(v, best[j])) {
-              best[j] = v;
-              out[outBase + from + j] = a;
-            }
-          }
-        }
-      }
       default -> throw new UnsupportedOperationException(
           "reduce: op " + op + " is not implemented");
     }
@@ -79,19 +64,39 @@ final class DoubleReductions {
         for (int i = start + 1; i < start + len; i++) m = Math.max(m, x[i]);
         return m;
       }
-      case ARGMAX -> {
-        double m = x[start];
-        int at = 0;
-        for (int i = 1; i < len; i++) {
-          if (isBetter(x[start + i], m)) {
-            m = x[start + i];
-            at = i;
-          }
-        }
-        return at;
-      }
       default -> throw new UnsupportedOperationException(
           "reduce: op " + op + " is not implemented");
+    }
+  }
+
+  /** ARGMAX over the same slices as {@link #reduce}: the first maximum's index, into int[]. */
+  static void argmax(double[] x, int o, int axis, int inner, int from, int to, int[] out) {
+    int base = o * axis * inner;
+    int outBase = o * inner;
+    if (inner == 1) {
+      double m = x[base];
+      int at = 0;
+      for (int i = 1; i < axis; i++) {
+        if (isBetter(x[base + i], m)) {
+          m = x[base + i];
+          at = i;
+        }
+      }
+      out[outBase] = at;
+      return;
+    }
+    double[] best = new double[to - from];
+    System.arraycopy(x, base + from, best, 0, to - from);
+    java.util.Arrays.fill(out, outBase + from, outBase + to, 0);
+    for (int a = 1; a < axis; a++) {
+      int row = base + a * inner + from;
+      for (int j = 0; j < best.length; j++) {
+        double v = x[row + j];
+        if (isBetter(v, best[j])) {
+          best[j] = v;
+          out[outBase + from + j] = a;
+        }
+      }
     }
   }
 

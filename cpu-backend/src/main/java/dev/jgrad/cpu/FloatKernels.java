@@ -165,17 +165,11 @@ final class FloatKernels implements DTypeKernels {
   @Override
   public void reduce(ReduceOp op, Object x, int o, int axis, int inner, int from, int to,
       Object out) {
-    FloatReductions.reduce(op, (float[]) x, o, axis, inner, from, to, (float[]) out);
-  }
-
-  @Override
-  public int[] readIndices(String primitive, Object indices, int bound) {
-    float[] v = (float[]) indices;
-    int[] out = new int[v.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Checks.index(primitive, v[i], i, bound);
+    if (op == ReduceOp.ARGMAX) { // indices go to an int[]
+      FloatReductions.argmax((float[]) x, o, axis, inner, from, to, (int[]) out);
+    } else {
+      FloatReductions.reduce(op, (float[]) x, o, axis, inner, from, to, (float[]) out);
     }
-    return out;
   }
 
   @Override

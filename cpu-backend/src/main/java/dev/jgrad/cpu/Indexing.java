@@ -2,15 +2,19 @@ package dev.jgrad.cpu;
 
 /**
  * Gather ({@code indexSelect}), its adjoint scatter-add ({@code indexAdd}) and {@code oneHot}.
- * Index buffers hold whole numbers in the data dtype; all of them are read and checked before
- * anything is written, so a bad index leaves the output untouched.
+ * Index buffers are INT32; all of them are checked before anything is written, so a bad index
+ * leaves the output untouched.
  */
 final class Indexing {
   private Indexing() {}
 
-  /** The indices as ints, each checked to be a whole number in {@code [0, bound)}. */
+  /** The INT32 indices' storage (only read), each checked to lie in {@code [0, bound)}. */
   static int[] readIndices(String primitive, CpuBuffer indices, int bound) {
-    return indices.kernels().readIndices(primitive, indices.array(), bound);
+    int[] idx = indices.ints();
+    for (int i = 0; i < idx.length; i++) {
+      Checks.index(primitive, idx[i], i, bound);
+    }
+    return idx;
   }
 
   /** {@code out[o, i, :] = src[o, idx[i], :]}; slices are contiguous, so plain array copies. */

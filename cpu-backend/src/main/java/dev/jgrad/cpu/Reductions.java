@@ -14,7 +14,7 @@ final class Reductions {
   static void reduce(ReduceOp op, CpuBuffer x, int outer, int axis, int inner, CpuBuffer out) {
     DTypeKernels k = x.kernels();
     Object xs = k.array(x);
-    Object os = k.array(out);
+    Object os = out.array(); // int[] for ARGMAX
     if (outer >= Parallel.threads() || inner == 1) {
       Parallel.forRange(outer, itemsWorthSplitting((long) axis * inner), (from, to) -> {
         for (int o = from; o < to; o++) {

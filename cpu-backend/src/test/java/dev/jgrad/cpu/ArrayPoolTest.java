@@ -19,6 +19,10 @@ class ArrayPoolTest {
     assertNull(pool.take(DType.FLOAT64, 100));
     assertSame(a, pool.take(DType.FLOAT32, 100));
     assertNull(pool.take(DType.FLOAT32, 100), "each array is handed out once");
+    int[] ints = new int[100];
+    pool.give(ints);
+    assertNull(pool.take(DType.FLOAT32, 100), "an int[] is not a float[] of the same size");
+    assertSame(ints, pool.take(DType.INT32, 100));
   }
 
   @Test

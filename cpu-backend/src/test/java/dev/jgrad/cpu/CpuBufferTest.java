@@ -23,4 +23,14 @@ class CpuBufferTest {
     b.close();
     assertThrows(IllegalStateException.class, host::floatArray);
   }
+
+  @Test
+  void int32BuffersHoldIntsExactly() {
+    DeviceBuffer b = CPU.upload(new int[] {16_777_217, -3});
+    HostBuffer host = (HostBuffer) b;
+    assertArrayEquals(new int[] {16_777_217, -3}, host.intArray());
+    assertThrows(IllegalArgumentException.class, host::floatArray);
+    b.close();
+    assertThrows(IllegalStateException.class, host::intArray);
+  }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class DTypeKernelsTest {
   @ParameterizedTest
-  @EnumSource(DType.class)
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
   void eachDtypeHasItsOwnKernelsAndStorage(DType dtype) {
     DTypeKernels k = DTypeKernels.of(dtype);
     assertEquals(dtype, k.dtype());
@@ -25,6 +25,13 @@ class DTypeKernelsTest {
     assertEquals(dtype == DType.FLOAT32 ? float[].class : double[].class, array.getClass());
     assertSame(k, DTypeKernels.ofArray(array));
     assertSame(k, CpuBuffer.allocate(dtype, 2).kernels());
+  }
+
+  @Test
+  void int32HasStorageButNoArithmeticKernels() {
+    CpuBuffer ints = CpuBuffer.allocate(DType.INT32, 3);
+    assertEquals(int[].class, ints.intArray().getClass());
+    assertThrows(IllegalArgumentException.class, () -> DTypeKernels.of(DType.INT32));
   }
 
   @Test

@@ -19,6 +19,11 @@ final class Checks {
     ArgumentChecks.sameDtype(B, primitive, firstName, first, name, other);
   }
 
+  /** Fails unless {@code buffer}, an index operand, is INT32. */
+  static void indexDtype(String primitive, String name, DeviceBuffer buffer) {
+    ArgumentChecks.indexDtype(B, primitive, name, buffer);
+  }
+
   static void length(String primitive, String name, DeviceBuffer buffer, long expected) {
     ArgumentChecks.length(B, primitive, name, buffer, expected);
   }

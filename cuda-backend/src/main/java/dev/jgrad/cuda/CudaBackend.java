@@ -26,19 +26,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CUDA backend: every primitive of {@link Backend} on one NVIDIA GPU, for FLOAT32 and
- * FLOAT64, with JCuda's driver API (context, memory, stream, kernels from the PTX this jar
+ * FLOAT64 (and INT32 indices), with JCuda's driver API (context, memory, stream, kernels from the PTX this jar
  * carries) and cuBLAS for matrix products.
  *
  * <p>Behaviour beyond the {@link Backend} contract:
  * <ul>
  *   <li>Calls are asynchronous: they queue work on one stream and return. {@link #download} and
  *       {@link #synchronize} wait for it.
- *   <li>A bad index (out of range, or not a whole number) in {@link #indexSelect},
- *       {@link #indexAdd} or {@link #oneHot} is detected on the GPU, which skips that element
- *       (gathers write 0) and sets a device-side error flag. The exception every backend throws
- *       for it ({@link IndexOutOfBoundsException}, or {@link IllegalArgumentException} for a
- *       fraction) is thrown by the next {@link #synchronize()} or {@link #download}, not by the
- *       call itself.
+ *   <li>A bad index (out of range) in {@link #indexSelect}, {@link #indexAdd} or
+ *       {@link #oneHot} is detected on the GPU, which skips that element (gathers write 0) and
+ *       sets a device-side error flag. The exception every backend throws for it
+ *       ({@link IndexOutOfBoundsException}) is thrown by the next {@link #synchronize()} or
+ *       {@link #download}, not by the call itself.
+ *   <li>INT32 data is copied and gathered by the FLOAT32 kernels ({@link #moved}): they move
+ *       4-byte words bit for bit.
  *   <li>Every length, range and shape is checked on the host before a kernel is launched.
  *   <li>Memory comes from a caching allocator ({@link #memoryStats()}); closing a buffer returns
  *       its block to the cache at once, an unclosed buffer is reclaimed by a Cleaner after GC.
@@ -202,35 +203,60 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public DeviceBuffer upload(float[] data) {
-    CudaBuffer b = allocateBuffer("upload", DType.FLOAT32, data.length);
-    if (data.length > 0) {
-      CudaDriver.check(cuMemcpyHtoD(b.pointer(), Pointer.to(data), b.bytes()),
-          "upload of " + data.length + " floats");
+    return uploadHost(DType.FLOAT32, Pointer.to(data), data.length);
+  }
+
+  @Override
+  public DeviceBuffer upload(double[] data) {
+    return uploadHost(DType.FLOAT64, Pointer.to(data), data.length);
+  }
+
+  @Override
+  public DeviceBuffer upload(int[] data) {
+    return uploadHost(DType.INT32, Pointer.to(data), data.length);
+  }
+
+  /** A new buffer of {@code dtype} holding the {@code length} host elements at {@code data}. */
+  private CudaBuffer uploadHost(DType dtype, Pointer data, int length) {
+    CudaBuffer b = allocateBuffer("upload", dtype, length);
+    if (length > 0) {
+      CudaDriver.check(cuMemcpyHtoD(b.pointer(), data, b.bytes()),
+          "upload of " + length + " " + dtype + " elements");
     }
     return b;
   }
 
   @Override
-  public DeviceBuffer upload(double[] data) {
-    CudaBuffer b = allocateBuffer("upload", DType.FLOAT64, data.length);
-    if (data.length > 0) {
-      CudaDriver.check(cuMemcpyHtoD(b.pointer(), Pointer.to(data), b.bytes()),
-          "upload of " + data.length + " doubles");
-    }
-    return b;
+  public void download(DeviceBuffer src, int[] dst) {
+    CONTRACT.downloadInts(src, dst == null ? -1 : dst.length);
+    copyToHost(own("download", "src", src), Pointer.to(dst));
+  }
+
+  /** An INT32 buffer's elements, for a download into a float[] or double[]. */
+  private int[] intsToHost(CudaBuffer src) {
+    int[] ints = new int[Math.toIntExact(src.length())];
+    copyToHost(src, Pointer.to(ints));
+    return ints;
   }
 
   @Override
   public void download(DeviceBuffer src, float[] dst) {
     CONTRACT.download(src, dst == null ? -1 : dst.length);
     CudaBuffer s = own("download", "src", src);
-    if (s.dtype() == DType.FLOAT32) {
-      copyToHost(s, Pointer.to(dst));
-    } else {
-      double[] tmp = new double[dst.length];
-      copyToHost(s, Pointer.to(tmp));
-      for (int i = 0; i < tmp.length; i++) {
-        dst[i] = (float) tmp[i];
+    switch (s.dtype()) {
+      case FLOAT32 -> copyToHost(s, Pointer.to(dst));
+      case FLOAT64 -> {
+        double[] tmp = new double[dst.length];
+        copyToHost(s, Pointer.to(tmp));
+        for (int i = 0; i < tmp.length; i++) {
+          dst[i] = (float) tmp[i];
+        }
+      }
+      case INT32 -> {
+        int[] ints = intsToHost(s);
+        for (int i = 0; i < ints.length; i++) {
+          dst[i] = ints[i];
+        }
       }
     }
   }
@@ -239,15 +265,45 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
   public void download(DeviceBuffer src, double[] dst) {
     CONTRACT.download(src, dst == null ? -1 : dst.length);
     CudaBuffer s = own("download", "src", src);
-    if (s.dtype() == DType.FLOAT64) {
-      copyToHost(s, Pointer.to(dst));
-    } else {
-      float[] tmp = new float[dst.length];
-      copyToHost(s, Pointer.to(tmp));
-      for (int i = 0; i < tmp.length; i++) {
-        dst[i] = tmp[i];
+    switch (s.dtype()) {
+      case FLOAT64 -> copyToHost(s, Pointer.to(dst));
+      case FLOAT32 -> {
+        float[] tmp = new float[dst.length];
+        copyToHost(s, Pointer.to(tmp));
+        for (int i = 0; i < tmp.length; i++) {
+          dst[i] = tmp[i];
+        }
+      }
+      case INT32 -> {
+        int[] ints = intsToHost(s);
+        for (int i = 0; i < ints.length; i++) {
+          dst[i] = ints[i];
+        }
       }
     }
+  }
+
+  @Override
+  public void convert(DeviceBuffer src, DeviceBuffer dst) {
+    CONTRACT.convert(src, dst);
+    CudaBuffer s = own("convert", "src", src);
+    CudaBuffer d = own("convert", "dst", dst);
+    long n = s.length();
+    if (n == 0) {
+      return;
+    }
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.CONVERT, s.dtype()).ptr(s.pointer()).ptr(d.pointer()).i64(n)
+        .i32(d.dtype().ordinal()), geometry.elementwise(n), s, d);
+  }
+
+  /**
+   * The dtype whose kernels move {@code dtype}'s data: INT32 goes through the FLOAT32 entries of
+   * the kernels that only copy elements (axis ranges, gathers), which move 4-byte words bit for
+   * bit; no arithmetic kernel ever sees INT32 (the contract rejects it).
+   */
+  private static DType moved(DType dtype) {
+    return dtype == DType.INT32 ? DType.FLOAT32 : dtype;
   }
 
   private void copyToHost(CudaBuffer src, Pointer dst) {
@@ -273,17 +329,17 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   @Override
   public void fill(DeviceBuffer dst, double value) {
-    CONTRACT.fill(dst);
+    CONTRACT.fill(dst, value);
     CudaBuffer d = own("fill", "dst", dst);
     long n = d.length();
     if (n == 0) {
       return;
     }
     context.makeCurrent();
-    if (d.dtype() == DType.FLOAT32) {
-      // A float is one 32-bit word: the driver's memset writes any value, no kernel needed.
-      CudaDriver.check(cuMemsetD32Async(d.pointer(), Float.floatToRawIntBits((float) value), n,
-          context.stream), "fill");
+    if (d.dtype() != DType.FLOAT64) {
+      // A float or int is one 32-bit word: the driver's memset writes any value, no kernel.
+      int word = d.dtype() == DType.INT32 ? (int) value : Float.floatToRawIntBits((float) value);
+      CudaDriver.check(cuMemsetD32Async(d.pointer(), word, n, context.stream), "fill");
     } else if (Double.doubleToRawLongBits(value) == 0L) {
       CudaDriver.check(cuMemsetD32Async(d.pointer(), 0, 2 * n, context.stream), "fill");
     } else {
@@ -344,7 +400,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   private void launchCopyAxis(CudaBuffer s, int srcAxis, int srcStart, CudaBuffer d, int dstAxis,
       int dstStart, int outer, int count, int inner, long n) {
-    launch(new KernelArgs(Kernel.COPY_AXIS, s.dtype()).ptr(s.pointer()).i64(srcAxis)
+    launch(new KernelArgs(Kernel.COPY_AXIS, moved(s.dtype())).ptr(s.pointer()).i64(srcAxis)
         .i64(srcStart).ptr(d.pointer()).i64(dstAxis).i64(dstStart).i64(outer).i64(count)
         .i64(inner), geometry.elementwise(n), s, d);
   }
@@ -490,7 +546,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       return;
     }
     context.makeCurrent();
-    launch(new KernelArgs(Kernel.INDEX_SELECT, cs.dtype()).ptr(cs.pointer()).i64(outer)
+    launch(new KernelArgs(Kernel.INDEX_SELECT, moved(cs.dtype())).ptr(cs.pointer()).i64(outer)
         .i64(axis).i64(inner).ptr(ci.pointer()).i64(count).ptr(co.pointer())
         .ptr(indexErrorRecord()), geometry.elementwise(n), cs, ci, co);
   }
@@ -525,7 +581,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       return;
     }
     context.makeCurrent();
-    launch(new KernelArgs(Kernel.ONE_HOT, ci.dtype()).ptr(ci.pointer()).i64(ci.length())
+    launch(new KernelArgs(Kernel.ONE_HOT, co.dtype()).ptr(ci.pointer()).i64(ci.length())
         .i64(classes).ptr(co.pointer()).ptr(indexErrorRecord()), geometry.elementwise(n), ci, co);
   }
 

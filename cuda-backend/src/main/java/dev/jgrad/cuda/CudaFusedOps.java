@@ -32,7 +32,7 @@ public final class CudaFusedOps {
     CudaBuffer cl = backend.own(p, "labels", labels);
     CudaBuffer closs = backend.own(p, "loss", loss);
     CudaBuffer cg = grad == null ? null : backend.own(p, "grad", grad);
-    Checks.sameDType(p, "logits", cx, "labels", cl);
+    Checks.indexDtype(p, "labels", cl);
     Checks.sameDType(p, "logits", cx, "loss", closs);
     Checks.nonNegative(p, "rows", rows);
     Checks.positive(p, "classes", classes);

@@ -13,6 +13,8 @@ import java.util.List;
  */
 enum Kernel {
   FILL("elementwise", "jg_fill", Param.PTR, Param.I64, Param.SCALAR),
+  /** One entry per source dtype, INT32 too; the I32 is the target dtype's ordinal. */
+  CONVERT("elementwise", "jg_convert", Param.PTR, Param.PTR, Param.I64, Param.I32),
   UNARY("elementwise", "jg_unary", Param.PTR, Param.PTR, Param.I64, Param.I32),
   SCALAR("elementwise", "jg_scalar", Param.PTR, Param.SCALAR, Param.PTR, Param.I64, Param.I32),
   BINARY("elementwise", "jg_binary", Param.PTR, Param.PTR, Param.PTR, Param.I64, Param.I32),
@@ -74,7 +76,20 @@ enum Kernel {
 
   /** The entry point for one dtype, e.g. {@code jg_unary_f32}. */
   String entry(DType dtype) {
-    return baseName + (dtype == DType.FLOAT32 ? "_f32" : "_f64");
+    return baseName + switch (dtype) {
+      case FLOAT32 -> "_f32";
+      case FLOAT64 -> "_f64";
+      case INT32 -> "_i32";
+    };
+  }
+
+  /**
+   * The dtypes this kernel has entries for: FLOAT32 and FLOAT64, and INT32 for {@link #CONVERT}.
+   * (INT32 data is copied and gathered by the FLOAT32 entries, which only move 4-byte words.)
+   */
+  List<DType> dtypes() {
+    return this == CONVERT ? List.of(DType.values())
+        : List.of(DType.FLOAT32, DType.FLOAT64);
   }
 
   List<Param> params() {

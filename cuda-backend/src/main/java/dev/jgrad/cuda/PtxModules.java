@@ -25,8 +25,7 @@ import jcuda.driver.JITOptions;
 final class PtxModules {
   private static final int LOG_BYTES = 16 * 1024;
 
-  private final Map<Kernel, CUfunction> f32 = new EnumMap<>(Kernel.class);
-  private final Map<Kernel, CUfunction> f64 = new EnumMap<>(Kernel.class);
+  private final Map<DType, Map<Kernel, CUfunction>> functions = new EnumMap<>(DType.class);
 
   PtxModules() {
     Map<String, CUmodule> modules = new HashMap<>();
@@ -38,13 +37,20 @@ final class PtxModules {
       modules.put(name, load(name));
     }
     for (Kernel k : Kernel.values()) {
-      f32.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT32), k.module() + ".ptx"));
-      f64.put(k, function(modules.get(k.module()), k.entry(DType.FLOAT64), k.module() + ".ptx"));
+      for (DType dtype : k.dtypes()) {
+        functions.computeIfAbsent(dtype, d -> new EnumMap<>(Kernel.class))
+            .put(k, function(modules.get(k.module()), k.entry(dtype), k.module() + ".ptx"));
+      }
     }
   }
 
   CUfunction function(Kernel kernel, DType dtype) {
-    return (dtype == DType.FLOAT32 ? f32 : f64).get(kernel);
+    CUfunction f = functions.getOrDefault(dtype, Map.of()).get(kernel);
+    if (f == null) {
+      throw new IllegalStateException("cuda backend: kernel " + kernel + " has no " + dtype
+          + " entry");
+    }
+    return f;
   }
 
   private static CUmodule load(String name) {

@@ -44,7 +44,7 @@ class FusedKernelsTest {
 
   @Test
   void everyFusedLaunchFitsItsEntryInBothDtypes() {
-    for (DType dt : DType.values()) {
+    for (DType dt : List.of(DType.FLOAT32, DType.FLOAT64)) {
       DeviceBuffer b = buffer(dt);
       assertFits("jg_softmax_xent", dt, FusedKernels.softmaxCrossEntropyArgs(b, b, 3, 4, b, b,
           0.25, new CUdeviceptr()));

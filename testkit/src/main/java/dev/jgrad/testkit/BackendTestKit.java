@@ -7,7 +7,8 @@ import java.util.function.Predicate;
 
 /**
  * The conformance suite of the {@link Backend} primitives: tells a backend author whether a
- * backend computes what the contract says, in FLOAT32 and FLOAT64. Checks, against reference
+ * backend computes what the contract says, in FLOAT32 and FLOAT64, and moves INT32 indices
+ * exactly. Checks, against reference
  * loops in double precision on the values the dtype stores:
  * <ol>
  *   <li>memory: allocate, upload, download (with conversions), close and fill;
@@ -19,6 +20,8 @@ import java.util.function.Predicate;
  *       {@link dev.jgrad.api.ReduceOp}, over many {@code [outer, axis, inner]} views; indexSelect,
  *       indexAdd (repeated indices accumulate) and oneHot; {@link FusedSgd#sgdUpdate} where the
  *       backend implements it (skipped otherwise);
+ *   <li>INT32: uploads, downloads, fills, copies and gathers exact over the int range,
+ *       {@code convert} between all dtypes as Java's casts, INT32 indices and argmax output;
  *   <li>special values: NaN, the infinities, signed zeros and subnormals, with the NaN rules of
  *       MAXIMUM, MINIMUM, RELU, STEP, MAX and ARGMAX;
  *   <li>rejections: the contract's bad calls of every primitive throw its exception with its
@@ -75,6 +78,7 @@ public final class BackendTestKit {
     MatmulChecks.addTo(r);
     ReduceChecks.addTo(r);
     IndexChecks.addTo(r);
+    Int32Checks.addTo(r);
     SgdChecks.addTo(r);
     SpecialValueChecks.addTo(r);
     RejectionChecks.addTo(r);

@@ -23,11 +23,31 @@ final class Buffers implements AutoCloseable {
     if (dtype == DType.FLOAT64) {
       return keep(backend.upload(values.clone()));
     }
+    if (dtype == DType.INT32) {
+      return keep(backend.upload(ints(values)));
+    }
     float[] f = new float[values.length];
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) values[i];
     }
     return keep(backend.upload(f));
+  }
+
+  /** An INT32 buffer of indices (or any whole numbers in int range). */
+  DeviceBuffer indices(double... values) {
+    return upload(DType.INT32, values);
+  }
+
+  /** {@code values} as ints; each must be one exactly (a kit's own mistake otherwise). */
+  static int[] ints(double... values) {
+    int[] out = new int[values.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (int) values[i];
+      if (out[i] != values[i]) {
+        throw new IllegalArgumentException(values[i] + " is not an int");
+      }
+    }
+    return out;
   }
 
   DeviceBuffer allocate(DType dtype, long length) {

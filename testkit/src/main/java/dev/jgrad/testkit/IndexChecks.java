@@ -6,7 +6,10 @@ import dev.jgrad.api.DeviceBuffer;
 import java.util.Arrays;
 import java.util.Random;
 
-/** indexSelect, indexAdd (repeated indices accumulate) and oneHot against plain loops. */
+/**
+ * indexSelect (of every dtype, INT32 labels too), indexAdd (repeated indices accumulate) and
+ * oneHot against plain loops, all with INT32 indices.
+ */
 final class IndexChecks {
   /** A repeated index, and every index of a small axis but one. */
   private static final double[] INDICES = {2, 0, 2, 2, 3};
@@ -16,6 +19,8 @@ final class IndexChecks {
   static void addTo(CheckRunner r) {
     for (DType dtype : DType.values()) {
       indexSelect(r, dtype);
+    }
+    for (DType dtype : Values.FLOATS) {
       indexAdd(r, dtype);
       oneHot(r, dtype);
     }
@@ -48,9 +53,9 @@ final class IndexChecks {
       Case[] cases = cases(random);
       for (Case c : cases) {
         double[] src = Values.uniform(random, dtype, c.outer * c.axis * c.inner, -1, 1);
-        DeviceBuffer out = b.filled(dtype, (long) c.outer * c.indices.length * c.inner, Double.NaN);
-        backend.indexSelect(b.upload(dtype, src), c.outer, c.axis, c.inner,
-            b.upload(dtype, c.indices), out);
+        DeviceBuffer out = b.filled(dtype, (long) c.outer * c.indices.length * c.inner, 7);
+        backend.indexSelect(b.upload(dtype, src), c.outer, c.axis, c.inner, b.indices(c.indices),
+            out);
         Compare.exact(c.toString(),
             Reference.indexSelect(src, c.outer, c.axis, c.inner, c.indices), b.read(out));
       }
@@ -63,7 +68,7 @@ final class IndexChecks {
     String name = "indexAdd " + dtype;
     r.check(name, b -> {
       DeviceBuffer triple = b.upload(dtype, 0, 0);
-      backend.indexAdd(b.upload(dtype, 1, 2, 4), b.upload(dtype, 1, 1, 1), triple, 1, 2, 1);
+      backend.indexAdd(b.upload(dtype, 1, 2, 4), b.indices(1, 1, 1), triple, 1, 2, 1);
       Compare.exact("three adds into one slot", new double[] {0, 7}, b.read(triple));
       Random random = r.random(name);
       Case[] cases = cases(random);
@@ -71,8 +76,7 @@ final class IndexChecks {
         double[] src = Values.uniform(random, dtype, c.outer * c.indices.length * c.inner, -1, 1);
         double[] dst = Values.uniform(random, dtype, c.outer * c.axis * c.inner, -1, 1);
         DeviceBuffer d = b.upload(dtype, dst);
-        backend.indexAdd(b.upload(dtype, src), b.upload(dtype, c.indices), d, c.outer, c.axis,
-            c.inner);
+        backend.indexAdd(b.upload(dtype, src), b.indices(c.indices), d, c.outer, c.axis, c.inner);
         double[] want = Reference.indexAdd(src, c.indices, dst, c.outer, c.axis, c.inner);
         Compare.close(c.toString(), Values.stored(dtype, want), b.read(d), tolerance(dtype));
       }
@@ -95,7 +99,7 @@ final class IndexChecks {
       int[] classes = {4, 10, 5, 37};
       for (int i = 0; i < indices.length; i++) {
         DeviceBuffer out = b.filled(dtype, (long) indices[i].length * classes[i], 7);
-        backend.oneHot(b.upload(dtype, indices[i]), classes[i], out);
+        backend.oneHot(b.indices(indices[i]), classes[i], out);
         Compare.exact(indices[i].length + " indices, " + classes[i] + " classes",
             Reference.oneHot(indices[i], classes[i]), b.read(out));
       }

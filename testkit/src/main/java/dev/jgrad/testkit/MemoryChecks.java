@@ -29,6 +29,8 @@ final class MemoryChecks {
         }
         return "dtype, length, backend name and isClosed() as the buffer was made";
       });
+    }
+    for (DType dtype : Values.FLOATS) { // INT32's fill: Int32Checks
       r.check("fill " + dtype, b -> {
         double[] values = {0, -0.0, 1.5, -3.25e7, 0.1, Double.NaN, Double.POSITIVE_INFINITY};
         for (int n : SIZES) {

@@ -1,15 +1,23 @@
 package dev.jgrad.testkit;
 
 import dev.jgrad.api.DType;
+import java.util.List;
 import java.util.Random;
 
 /** Host values as a dtype stores them: the kit's references work on exactly these. */
 final class Values {
+  /** The dtypes arithmetic works on; INT32 is only moved, gathered and read as indices. */
+  static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
+
   private Values() {}
 
-  /** {@code v} rounded as {@code dtype} stores it. */
+  /** {@code v} rounded as {@code dtype} stores it (INT32: as an int cast does). */
   static double stored(DType dtype, double v) {
-    return dtype == DType.FLOAT32 ? (float) v : v;
+    return switch (dtype) {
+      case FLOAT32 -> (float) v;
+      case FLOAT64 -> v;
+      case INT32 -> (int) v;
+    };
   }
 
   static double[] stored(DType dtype, double[] v) {
@@ -20,11 +28,15 @@ final class Values {
     return out;
   }
 
-  /** {@code n} values uniform in [lo, hi), rounded to the dtype. */
+  /**
+   * {@code n} values uniform in [lo, hi), rounded to the dtype; for INT32, ints over the whole
+   * range instead, so that a backend that passes them through a float fails.
+   */
   static double[] uniform(Random random, DType dtype, int n, double lo, double hi) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
-      v[i] = stored(dtype, lo + (hi - lo) * random.nextDouble());
+      v[i] = dtype == DType.INT32 ? random.nextInt()
+          : stored(dtype, lo + (hi - lo) * random.nextDouble());
     }
     return v;
   }

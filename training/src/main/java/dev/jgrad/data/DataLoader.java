@@ -3,7 +3,6 @@ package dev.jgrad.data;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.jgrad.api.DType;
 import dev.jgrad.api.HostBuffer;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayDeque;
@@ -49,9 +48,6 @@ public final class DataLoader {
    */
   private static final int PREFETCH_DEPTH = 4;
 
-  /** Largest count of whole numbers a float represents exactly from 0: 2^24. */
-  private static final int FLOAT_EXACT = 1 << 24;
-
   /** Spreads epoch numbers over the seed space (the 64-bit golden ratio). */
   private static final long EPOCH_STRIDE = 0x9E3779B97F4A7C15L;
 
@@ -72,10 +68,6 @@ public final class DataLoader {
     checkArgument(!dropLast || dataset.size() >= batchSize,
         "dropLast with batch size %s would drop every sample of a dataset of %s; use a smaller"
             + " batch or keep the last batch", batchSize, dataset.size());
-    // Sample indices travel in the data's dtype; a float holds whole numbers exactly up to 2^24.
-    checkArgument(dataset.inputs().dtype() != DType.FLOAT32 || dataset.size() <= FLOAT_EXACT,
-        "a FLOAT32 dataset of %s samples has indices a float cannot hold exactly (up to %s);"
-            + " use FLOAT64 data or split the dataset", dataset.size(), FLOAT_EXACT);
   }
 
   public static Builder builder(Dataset dataset) {
@@ -174,7 +166,7 @@ public final class DataLoader {
 
     /** Uploads the epoch's order once, when the loop over the epoch starts. */
     Gathering(int[] order, int epoch) {
-      this.order = Tensor.indices(order, dataset.inputs().dtype()).to(dataset.inputs().backend());
+      this.order = Tensor.indices(order).to(dataset.inputs().backend()); // INT32: exact
       this.epoch = epoch;
     }
 

@@ -10,7 +10,7 @@ import dev.jgrad.autograd.Tensor;
  *
  * <pre>{@code
  * Dataset train = Dataset.of(images, labels);   // [8000, 784] and [8000]
- * Batch first = train.gather(Tensor.indices(new int[] {0, 1, 2}, images.dtype()));
+ * Batch first = train.gather(Tensor.indices(new int[] {0, 1, 2}));
  * Dataset small = train.head(500);
  * }</pre>
  *
@@ -58,11 +58,9 @@ public final class Dataset {
     return targets;
   }
 
-  /** The samples at {@code indices} (a 1-D index tensor), gathered on the backend. */
+  /** The samples at {@code indices} (a 1-D INT32 tensor), gathered on the backend. */
   public Batch gather(Tensor indices) {
-    Tensor targetIndices =
-        indices.dtype() == targets.dtype() ? indices : indices.to(targets.dtype());
-    return new Batch(inputs.indexSelect(0, indices), targets.indexSelect(0, targetIndices));
+    return new Batch(inputs.indexSelect(0, indices), targets.indexSelect(0, indices));
   }
 
   /** The first {@code count} samples (all of them if there are fewer), e.g. for a quick run. */

@@ -107,8 +107,8 @@ public final class Evaluator {
     checkArgument(labels.rank() == 1 && labels.shape().dim(0) == output.shape().dim(0),
         "accuracy needs one label or one-hot row per output row: output %s, targets %s",
         output.shape(), targets.shape());
-    Tensor predicted = output.argmax(1);
-    Tensor sameDtype = labels.dtype() == predicted.dtype() ? labels : labels.to(predicted.dtype());
-    return predicted.eq(sameDtype).sum();
+    // argmax gives INT32 indices; compared, and counted, in the scores' float dtype
+    Tensor predicted = output.argmax(1).to(output.dtype());
+    return predicted.eq(labels.to(output.dtype())).sum();
   }
 }

@@ -200,11 +200,17 @@ class DataLoaderTest {
   }
 
   @Test
-  void aFloatDatasetTooLargeForExactFloatIndicesIsRejected() {
-    int n = (1 << 24) + 1; // the first whole number a float cannot hold
-    Dataset big = Dataset.of(Tensor.zeros(n, 1), Tensor.zeros(n));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DataLoader.builder(big).build());
-    assertTrue(e.getMessage().contains("16777217 samples"), e.getMessage());
+  void aFloatDatasetBeyondTwoToThe24GathersItsLastSampleExactly() {
+    int n = (1 << 24) + 2; // sample 16777217 has no FLOAT32 index: INT32 orders need none
+    int[] labels = new int[n];
+    java.util.Arrays.setAll(labels, i -> i);
+    Dataset big = Dataset.of(Tensor.zeros(n, 1), Tensor.indices(labels));
+    DataLoader loader = DataLoader.builder(big).batchSize(1 << 23).shuffle(false).build();
+    java.util.Iterator<Batch> batches = loader.epoch(0).iterator();
+    batches.next().close();
+    batches.next().close();
+    try (Batch last = batches.next()) {
+      assertArrayEquals(new int[] {16_777_216, 16_777_217}, last.targets().toIntArray());
+    }
   }
 }

@@ -25,12 +25,12 @@ class SequentialFusionTest {
   @ParameterizedTest
   @EnumSource(Activation.class)
   void fusedForwardAndGradientsEqualTheLayersOneByOne(Activation activation) {
-    for (DType dtype : DType.values()) {
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
       Sequential net = Mlp.builder().input(6).hidden(8, 5).output(3).activation(activation)
           .dtype(dtype).seed(5).build();
       Random r = new Random(9);
       Tensor x = Tensor.randn(r, dtype, 4, 6);
-      Tensor labels = Tensor.indices(new int[] {0, 2, 1, 1}, dtype);
+      Tensor labels = Tensor.indices(new int[] {0, 2, 1, 1});
 
       Tensor fused = net.forward(x);
       String dot = fused.toDot(); // before backward(), which frees the graph

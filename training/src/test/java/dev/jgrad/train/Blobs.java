@@ -20,6 +20,6 @@ final class Blobs {
       x[2 * i] = (float) (CENTERS[c][0] + 0.7 * r.nextGaussian());
       x[2 * i + 1] = (float) (CENTERS[c][1] + 0.7 * r.nextGaussian());
     }
-    return Dataset.of(Tensor.of(x, n, 2), Tensor.indices(labels, Tensor.DEFAULT_DTYPE));
+    return Dataset.of(Tensor.of(x, n, 2), Tensor.indices(labels));
   }
 }

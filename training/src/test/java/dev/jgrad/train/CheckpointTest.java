@@ -43,7 +43,7 @@ class CheckpointTest {
   }
 
   private static void trainSteps(Sequential net, Adam adam, int steps) {
-    Tensor labels = Tensor.indices(new int[] {0, 1, 2, 1}, DType.FLOAT32);
+    Tensor labels = Tensor.indices(new int[] {0, 1, 2, 1});
     for (int i = 0; i < steps; i++) {
       Losses.softmaxCrossEntropyLabels(net.forward(inputs()), labels).backward();
       adam.step();

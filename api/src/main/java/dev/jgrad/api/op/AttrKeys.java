@@ -25,6 +25,11 @@ public final class AttrKeys {
   public static final String SIZE = "size";
   /** The number of classes of {@link OpNames#ONE_HOT}; an int. */
   public static final String CLASSES = "classes";
+  /**
+   * The output dtype of {@link OpNames#ONE_HOT} (default FLOAT32) and {@link OpNames#CONVERT}; a
+   * {@link dev.jgrad.api.DType} name.
+   */
+  public static final String DTYPE = "dtype";
   /** The negative slope of {@link OpNames#LEAKY_RELU}; a double. */
   public static final String ALPHA = "alpha";
   /** Whether {@link OpNames#MATMUL} transposes its left operand; a boolean, false if absent. */

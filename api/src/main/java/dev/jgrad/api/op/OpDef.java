@@ -3,13 +3,17 @@ package dev.jgrad.api.op;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.DType;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * An op's definition: its qualified name ({@code namespace::op}), how many tensor inputs it takes,
- * its shape and dtype rule, and whether gradients flow through it. Kernels and the gradient rule
- * are registered separately under the same name.
+ * its shape and dtype rule (the output's dtype too: argmax's is INT32), whether gradients flow
+ * through it, and its inputs' dtypes: index inputs must be INT32 ({@link Builder#indexInputs});
+ * the others share one dtype, a float one unless the op only moves data
+ * ({@link Builder#int32Data}). Kernels and the gradient rule are registered separately under the
+ * same name.
  *
  * <pre>{@code
  * OpDef swish = OpDef.builder("acme::swish").arity(1)
@@ -27,6 +31,8 @@ public final class OpDef {
   private final boolean differentiable;
   private final int[] gradientReadsInputs; // null: all of them
   private final boolean gradientReadsOutput;
+  private final int[] indexInputs;
+  private final boolean int32Data;
 
   private OpDef(Builder b) {
     this.name = b.name;
@@ -42,6 +48,8 @@ public final class OpDef {
       }
     }
     this.gradientReadsOutput = b.gradientReadsOutput;
+    this.indexInputs = b.indexInputs;
+    this.int32Data = b.int32Data;
   }
 
   public static Builder builder(String qualifiedName) {
@@ -74,7 +82,22 @@ public final class OpDef {
     return gradientReadsOutput;
   }
 
-  /** Checks the arity and applies the shape rule. */
+  /** Whether input {@code position} holds indices, which must be INT32. */
+  public boolean isIndexInput(int position) {
+    for (int i : indexInputs) {
+      if (i == position) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the data inputs may be INT32 (ops that only move data: reshape, slice, gather). */
+  public boolean acceptsInt32Data() {
+    return int32Data;
+  }
+
+  /** Checks the arity and the inputs' dtypes, and applies the shape rule. */
   public TensorSpec infer(List<TensorSpec> inputs, Attrs attrs) {
     if (arity == VARIADIC) {
       checkArgument(!inputs.isEmpty(), "%s needs at least one input", name);
@@ -82,7 +105,27 @@ public final class OpDef {
       checkArgument(inputs.size() == arity, "%s takes %s input(s), got %s: %s", name, arity,
           inputs.size(), inputs);
     }
+    checkDtypes(inputs);
     return shapeRule.infer(inputs, attrs);
+  }
+
+  /** Index inputs INT32; the others of one dtype, a float one unless {@link #int32Data}. */
+  private void checkDtypes(List<TensorSpec> inputs) {
+    TensorSpec data = null;
+    for (int i = 0; i < inputs.size(); i++) {
+      TensorSpec in = inputs.get(i);
+      if (isIndexInput(i)) {
+        checkArgument(in.dtype() == DType.INT32, "%s: input %s (indices) is %s but must be INT32;"
+            + " use Tensor.indices(...) or .to(DType.INT32)", name, i, in);
+      } else if (data == null) {
+        data = in;
+        checkArgument(int32Data || in.dtype().isFloatingPoint(), "%s: input %s is %s, which this"
+            + " op cannot compute on; convert it with .to(DType.FLOAT32)", name, i, in);
+      } else {
+        checkArgument(in.dtype() == data.dtype(), "%s: mixed dtypes %s and %s; convert one with"
+            + " to(DType)", name, data, in);
+      }
+    }
   }
 
   @Override
@@ -98,6 +141,8 @@ public final class OpDef {
     private boolean differentiable = true;
     private int[] gradientReadsInputs;
     private boolean gradientReadsOutput = true;
+    private int[] indexInputs = new int[0];
+    private boolean int32Data;
 
     private Builder(String name) {
       checkArgument(name != null && name.matches("[A-Za-z0-9_.]+::[A-Za-z0-9_.]+"),
@@ -141,6 +186,21 @@ public final class OpDef {
     /** The gradient rule reads no values at all (add, reshape, sum...): no in-place check. */
     public Builder gradientReadsNothing() {
       return gradientReadsInputs().gradientReadsOutput(false);
+    }
+
+    /** The positions of the inputs that hold indices: they must be INT32. */
+    public Builder indexInputs(int... positions) {
+      for (int p : positions) {
+        checkArgument(p >= 0, "index input positions of %s must be >= 0, got %s", name, p);
+      }
+      this.indexInputs = Arrays.copyOf(positions, positions.length);
+      return this;
+    }
+
+    /** Lets the data inputs be INT32, for ops that only move data (the default is floats only). */
+    public Builder int32Data(boolean allowed) {
+      this.int32Data = allowed;
+      return this;
     }
 
     public OpDef build() {

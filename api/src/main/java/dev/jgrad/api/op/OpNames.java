@@ -68,8 +68,13 @@ public final class OpNames {
   public static final String UNSLICE = "jgrad::unslice";
   /** Joins tensors along {@link AttrKeys#AXIS}. */
   public static final String CONCAT = "jgrad::concat";
-  /** Rows of {@link AttrKeys#CLASSES} zeros with a 1 at each label; not differentiable. */
+  /**
+   * Rows of {@link AttrKeys#CLASSES} zeros with a 1 at each INT32 label, in the float
+   * {@link AttrKeys#DTYPE} (default FLOAT32); not differentiable.
+   */
   public static final String ONE_HOT = "jgrad::one_hot";
+  /** A copy in {@link AttrKeys#DTYPE} (Backend.convert: casts as Java's); not differentiable. */
+  public static final String CONVERT = "jgrad::convert";
 
   // ---- activations -----------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
 
 /**
- * Softmax cross-entropy on logits {@code [batch, classes]} with integer labels {@code [batch]},
+ * Softmax cross-entropy on logits {@code [batch, classes]} with INT32 labels {@code [batch]},
  * the loss of classification training. Its portable kernels compose other ops; backends register
  * fused ones under the same names (one pass over the logits instead of a dozen primitives), and
  * its gradient is an op too, so that it can be fused the same way.
@@ -25,15 +25,18 @@ public final class LabelLossOps {
   private LabelLossOps() {}
 
   static void register(OpRegistry.Registration r) {
-    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS).arity(2).shapeRule((in, a) -> {
+    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS).arity(2).indexInputs(1)
+        .shapeRule((in, a) -> {
       checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS, in.get(0), in.get(1));
       return new TensorSpec(Shape.scalar(), in.get(0).dtype());
-    }).gradientReadsInputs(0, 1).gradientReadsOutput(false).build(), (CompositeKernel) (in, a) -> Ops.call(SOFTMAX_CROSS_ENTROPY,
-        in.get(0), in.get(1).oneHot(in.get(0).shape().dim(1))),
+    }).gradientReadsInputs(0, 1).gradientReadsOutput(false).build(),
+        (CompositeKernel) (in, a) -> Ops.call(SOFTMAX_CROSS_ENTROPY,
+        in.get(0), in.get(1).oneHot(in.get(0).shape().dim(1), in.get(0).dtype())),
         ctx -> Arrays.asList(Ops.call(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, Attrs.empty(),
             ctx.input(0), ctx.input(1), ctx.gradOutput()), null));
 
-    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD).arity(3).differentiable(false)
+    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD).arity(3).indexInputs(1)
+        .differentiable(false)
         .shapeRule((in, a) -> {
           checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, in.get(0), in.get(1));
           if (in.get(2).shape().size() != 1) {
@@ -43,7 +46,7 @@ public final class LabelLossOps {
           return in.get(0);
         }).build(), (CompositeKernel) (in, a) -> {
           Tensor logits = in.get(0);
-          Tensor t = in.get(1).oneHot(logits.shape().dim(1));
+          Tensor t = in.get(1).oneHot(logits.shape().dim(1), logits.dtype());
           return logits.softmax(-1).sub(t).mul(in.get(2).div(logits.shape().dim(0)));
         }, null);
   }

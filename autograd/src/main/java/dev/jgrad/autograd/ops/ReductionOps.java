@@ -14,6 +14,7 @@ import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
@@ -57,7 +58,7 @@ public final class ReductionOps {
     registerOp(r, OpDef.builder(ARGMAX).arity(1).differentiable(false).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(ARGMAX, new int[] {attrs.getInt(AXIS)}, s)[0];
-      return new TensorSpec(s.without(axis), in.get(0).dtype());
+      return new TensorSpec(s.without(axis), DType.INT32); // indices, never rounded
     }).build(), c -> {
       Shape s = c.inputSpec(0).shape();
       int axis = s.normalizeAxis(c.attrs().getInt(AXIS));

@@ -2,12 +2,14 @@ package dev.jgrad.autograd.ops;
 
 import static dev.jgrad.api.op.AttrKeys.AXIS;
 import static dev.jgrad.api.op.AttrKeys.CLASSES;
+import static dev.jgrad.api.op.AttrKeys.DTYPE;
 import static dev.jgrad.api.op.AttrKeys.LENGTH;
 import static dev.jgrad.api.op.AttrKeys.SHAPE;
 import static dev.jgrad.api.op.AttrKeys.SIZE;
 import static dev.jgrad.api.op.AttrKeys.START;
 import static dev.jgrad.api.op.OpNames.BROADCAST_TO;
 import static dev.jgrad.api.op.OpNames.CONCAT;
+import static dev.jgrad.api.op.OpNames.CONVERT;
 import static dev.jgrad.api.op.OpNames.INDEX_ADD;
 import static dev.jgrad.api.op.OpNames.INDEX_SELECT;
 import static dev.jgrad.api.op.OpNames.ONE_HOT;
@@ -21,6 +23,7 @@ import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 import static dev.jgrad.autograd.ops.OpSupport.sumTo;
 
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpDef;
@@ -58,8 +61,8 @@ public final class ShapeOps {
     }, ctx -> one(ctx.gradOutput().transpose()));
 
     // Same buffer, new shape (no copy); gradient reshaped back.
-    registerOp(r, OpDef.builder(RESHAPE).arity(1).shapeRule((in, attrs) -> new TensorSpec(
-        inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype()))
+    registerOp(r, OpDef.builder(RESHAPE).arity(1).int32Data(true).shapeRule((in, attrs) ->
+        new TensorSpec(inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype()))
         .gradientReadsNothing().build(),
         (CompositeKernel) (in, attrs) -> Tensor.wrap(in.get(0).backend(), in.get(0).buffer(),
             inferReshape(in.get(0).shape(), attrs.getInts(SHAPE))),
@@ -82,7 +85,8 @@ public final class ShapeOps {
     }, ctx -> one(sumTo(ctx.gradOutput(), ctx.input(0).shape())));
 
     // out[.., i, ..] = x[.., idx[i], ..]; gradient scattered back with index_add.
-    registerOp(r, OpDef.builder(INDEX_SELECT).arity(2).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(INDEX_SELECT).arity(2).indexInputs(1).int32Data(true)
+        .shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(INDEX_SELECT, new int[] {attrs.getInt(AXIS)}, s)[0];
       return new TensorSpec(s.withDim(axis, indexCount(INDEX_SELECT, in.get(1))), in.get(0).dtype());
@@ -100,7 +104,7 @@ public final class ShapeOps {
     });
 
     // The adjoint of index_select: zeros of size `size` along `axis`, slices added at indices.
-    registerOp(r, OpDef.builder(INDEX_ADD).arity(2).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(INDEX_ADD).arity(2).indexInputs(1).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(INDEX_ADD, new int[] {attrs.getInt(AXIS)}, s)[0];
       int n = indexCount(INDEX_ADD, in.get(1));
@@ -118,7 +122,7 @@ public final class ShapeOps {
     }, ctx -> Arrays.asList(ctx.gradOutput().indexSelect(ctx.attrs().getInt(AXIS),
         ctx.input(1)), null));
 
-    registerOp(r, OpDef.builder(SLICE).arity(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(SLICE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(SLICE, new int[] {attrs.getInt(AXIS)}, s)[0];
       int start = attrs.getInt(START);
@@ -154,7 +158,8 @@ public final class ShapeOps {
         }, ctx -> one(ctx.gradOutput().slice(ctx.attrs().getInt(AXIS),
             ctx.attrs().getInt(START), ctx.input(0).shape().dim(ctx.attrs().getInt(AXIS)))));
 
-    registerOp(r, OpDef.builder(CONCAT).arity(OpDef.VARIADIC).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(CONCAT).arity(OpDef.VARIADIC).int32Data(true)
+        .shapeRule((in, attrs) -> {
       Shape first = in.get(0).shape();
       int axis = normalizeAxes(CONCAT, new int[] {attrs.getInt(AXIS)}, first)[0];
       int total = 0;
@@ -189,13 +194,40 @@ public final class ShapeOps {
       return grads;
     });
 
-    registerOp(r, OpDef.builder(ONE_HOT).arity(1).differentiable(false).shapeRule((in, attrs) -> {
-      int classes = attrs.getInt(CLASSES);
-      if (classes <= 0) {
-        throw new IllegalArgumentException(ONE_HOT + ": classes must be positive, got " + classes);
-      }
-      return new TensorSpec(Shape.of(indexCount(ONE_HOT, in.get(0)), classes), in.get(0).dtype());
-    }).build(), c -> c.backend().oneHot(c.input(0), c.attrs().getInt(CLASSES), c.output()), null);
+    registerOp(r, OpDef.builder(ONE_HOT).arity(1).indexInputs(0).differentiable(false)
+        .shapeRule((in, attrs) -> {
+          int classes = attrs.getInt(CLASSES);
+          if (classes <= 0) {
+            throw new IllegalArgumentException(ONE_HOT + ": classes must be positive, got "
+                + classes);
+          }
+          DType dtype = dtype(ONE_HOT, attrs, DType.FLOAT32);
+          if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(ONE_HOT + ": the output dtype must be FLOAT32 or "
+                + "FLOAT64, got " + dtype);
+          }
+          return new TensorSpec(Shape.of(indexCount(ONE_HOT, in.get(0)), classes), dtype);
+        }).build(), c -> c.backend().oneHot(c.input(0), c.attrs().getInt(CLASSES), c.output()),
+        null);
+
+    // Any dtype to any other, as Java's casts; a copy, never a graph edge.
+    registerOp(r, OpDef.builder(CONVERT).arity(1).int32Data(true).differentiable(false)
+        .shapeRule((in, attrs) -> new TensorSpec(in.get(0).shape(), dtype(CONVERT, attrs, null)))
+        .build(), c -> c.backend().convert(c.input(0), c.output()), null);
+  }
+
+  /** The {@link AttrKeys#DTYPE} attribute, or {@code otherwise} when absent (null: required). */
+  private static DType dtype(String op, Attrs attrs, DType otherwise) {
+    if (!attrs.has(DTYPE) && otherwise != null) {
+      return otherwise;
+    }
+    String name = attrs.getString(DTYPE);
+    try {
+      return DType.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(op + ": unknown dtype '" + name + "'; one of "
+          + Arrays.toString(DType.values()), e);
+    }
   }
 
   private static int indexCount(String op, TensorSpec indices) {

@@ -57,7 +57,7 @@ final class MiniBatchRun {
         picks[j] = random.nextInt(train.size());
       }
       try (TensorScope step = TensorScope.open();
-          Batch batch = train.gather(Tensor.indices(picks, train.targets().dtype()))) {
+          Batch batch = train.gather(Tensor.indices(picks))) {
         Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(batch.inputs()),
             batch.targets());
         loss.backward();

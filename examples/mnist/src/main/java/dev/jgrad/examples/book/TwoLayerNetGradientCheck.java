@@ -88,7 +88,7 @@ public final class TwoLayerNetGradientCheck {
       x[i] = px[i];
     }
     return new Tensor[] {Tensor.of(x, n, train.pixelsPerImage()),
-        Tensor.indices(train.labels(), DType.FLOAT64)};
+        Tensor.indices(train.labels())};
   }
 
   public static void main(String[] args) throws IOException {

@@ -60,7 +60,7 @@ class BookExamplesTest {
   void gradientCheckOfTheTwoLayerNetAgrees() {
     // a smaller net than the book's 784-50-10, on random inputs, to keep the test quick
     Tensor x = Tensor.uniform(new Random(1), 0, 1, DType.FLOAT64, 3, 30);
-    Tensor t = Tensor.indices(new int[] {2, 7, 0}, DType.FLOAT64);
+    Tensor t = Tensor.indices(new int[] {2, 7, 0});
     Map<String, Double> diffs = TwoLayerNetGradientCheck.check(x, t, 8, 42);
     assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(diffs.keySet()));
     diffs.forEach((name, d) -> assertTrue(d < 1e-8, name + ": " + d));

@@ -92,9 +92,14 @@ class BadInputSuiteTest {
     add(cases, "tensor", "slice past the end", IllegalArgumentException.class,
         () -> a23.slice(1, 2, 2), "jgrad::slice", "[2, 4)", "axis 1 of size 3");
     add(cases, "tensor", "indexSelect with an index out of range", IndexOutOfBoundsException.class,
-        () -> a23.indexSelect(0, Tensor.of(new float[] {0, 7}, 2)).toFloatArray(), "indexSelect", "index 7 at position 1", "valid indices are [0, 2)");
+        () -> a23.indexSelect(0, Tensor.indices(new int[] {0, 7})).toFloatArray(), "indexSelect", "index 7 at position 1", "valid indices are [0, 2)");
     add(cases, "tensor", "oneHot with a label out of range", IndexOutOfBoundsException.class,
-        () -> Tensor.of(new float[] {1, 12}, 2).oneHot(10).toFloatArray(), "oneHot", "index 12 at position 1", "valid indices are [0, 10)");
+        () -> Tensor.indices(new int[] {1, 12}).oneHot(10).toFloatArray(), "oneHot", "index 12 at position 1", "valid indices are [0, 10)");
+    add(cases, "tensor", "indexSelect with float indices (16777217 is not a FLOAT32)",
+        IllegalArgumentException.class,
+        () -> a23.indexSelect(0, Tensor.of(new float[] {0, 1}, 2)).toFloatArray(),
+        "jgrad::index_select", "input 1 (indices) is FLOAT32[2]", "must be INT32",
+        "use Tensor.indices(...) or .to(DType.INT32)");
     add(cases, "tensor", "backward on a non-scalar", IllegalStateException.class,
         () -> Tensor.zeros(DType.FLOAT32, 2, 3).requiresGrad(true).mul(2).backward(),
         "needs a scalar", "[2, 3]", "reduce it first");
