@@ -1,0 +1,97 @@
+package dev.jgrad.api.op;
+
+import dev.jgrad.api.Shape;
+
+/**
+ * The sizes of one 2-D convolution or pooling over an input {@code [n, c, h, w]} (NCHW): a
+ * {@code [kh, kw]} window moved by {@code [sh, sw]} over the input padded by {@code [ph, pw]}
+ * on each side, giving an output {@code [n, f, oh, ow]} ({@code f = c} for pooling). Parsed and
+ * checked in this one place, so the shape rules and every backend's kernels agree and a bad
+ * argument fails with one wording.
+ */
+public record Conv2dGeometry(int n, int c, int h, int w, int f, int kh, int kw, int sh, int sw,
+    int ph, int pw, int oh, int ow) {
+
+  /**
+   * The geometry of {@code op} on input {@code x} with {@code f} output channels and a window of
+   * {@code kernel = [kh, kw]}; stride and padding from {@link AttrKeys#STRIDE} and
+   * {@link AttrKeys#PADDING}. Fails naming the op, the shapes and what to change.
+   */
+  public static Conv2dGeometry of(String op, Shape x, int f, int[] kernel, Attrs attrs) {
+    int[] stride = pair(op, AttrKeys.STRIDE, attrs.getInts(AttrKeys.STRIDE));
+    int[] padding = pair(op, AttrKeys.PADDING, attrs.getInts(AttrKeys.PADDING));
+    pair(op, AttrKeys.KERNEL, kernel);
+    if (x.rank() != 4) {
+      throw new IllegalArgumentException(op + ": needs an input [batch, channels, height, width],"
+          + " got " + x + " (reshape it, e.g. MNIST rows to [N, 1, 28, 28])");
+    }
+    if (stride[0] < 1 || stride[1] < 1) {
+      throw new IllegalArgumentException(op + ": stride " + java.util.Arrays.toString(stride)
+          + " must be at least 1 in each direction");
+    }
+    if (padding[0] < 0 || padding[1] < 0) {
+      throw new IllegalArgumentException(op + ": padding " + java.util.Arrays.toString(padding)
+          + " must not be negative");
+    }
+    if (kernel[0] < 1 || kernel[1] < 1) {
+      throw new IllegalArgumentException(op + ": kernel " + java.util.Arrays.toString(kernel)
+          + " must be at least 1x1");
+    }
+    int hp = x.dim(2) + 2 * padding[0];
+    int wp = x.dim(3) + 2 * padding[1];
+    if (kernel[0] > hp || kernel[1] > wp) {
+      throw new IllegalArgumentException(op + ": kernel " + kernel[0] + "x" + kernel[1]
+          + " is larger than the padded input " + hp + "x" + wp + " (input " + x + ", padding "
+          + java.util.Arrays.toString(padding) + "): use a smaller kernel or more padding");
+    }
+    return new Conv2dGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), f, kernel[0], kernel[1],
+        stride[0], stride[1], padding[0], padding[1], (hp - kernel[0]) / stride[0] + 1,
+        (wp - kernel[1]) / stride[1] + 1);
+  }
+
+  /** The attributes of a convolution or pooling with these window, stride and padding. */
+  public static Attrs attrs(int[] kernel, int[] stride, int[] padding, Object... more) {
+    Object[] all = new Object[6 + more.length];
+    all[0] = AttrKeys.KERNEL;
+    all[1] = kernel;
+    all[2] = AttrKeys.STRIDE;
+    all[3] = stride;
+    all[4] = AttrKeys.PADDING;
+    all[5] = padding;
+    System.arraycopy(more, 0, all, 6, more.length);
+    return Attrs.of(all);
+  }
+
+  private static int[] pair(String op, String key, int[] v) {
+    if (v.length != 2) {
+      throw new IllegalArgumentException(op + ": " + key + " needs two values [height, width], got "
+          + java.util.Arrays.toString(v));
+    }
+    return v;
+  }
+
+  /** The input's shape. */
+  public Shape inputShape() {
+    return Shape.of(n, c, h, w);
+  }
+
+  /** The output's shape. */
+  public Shape outputShape() {
+    return Shape.of(n, f, oh, ow);
+  }
+
+  /** Rows of one sample's im2col matrix: {@code c * kh * kw}. */
+  public int patchSize() {
+    return c * kh * kw;
+  }
+
+  /** Entries of one output plane: {@code oh * ow}. */
+  public int outPlane() {
+    return oh * ow;
+  }
+
+  /** Entries of one input plane: {@code h * w}. */
+  public int inPlane() {
+    return h * w;
+  }
+}
