@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.OpNames;
+import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.autograd.ops.ConvOps;
 import dev.jgrad.autograd.ops.PoolOps;
 import java.util.Random;
@@ -94,6 +96,15 @@ class ConvPoolOpsTest {
         assertClose(grads[1][k], grads[0][k], dtype, "gradient " + k + " of "
             + java.util.Arrays.deepToString(v));
       }
+    }
+  }
+
+  @Test
+  void everyOpHasAPortableAndACpuKernel() {
+    for (String op : new String[] {OpNames.CONV2D, OpNames.CONV2D_INPUT_GRAD,
+        OpNames.CONV2D_WEIGHT_GRAD, OpNames.MAX_POOL2D, OpNames.MAX_POOL2D_GRAD,
+        OpNames.AVG_POOL2D, OpNames.AVG_POOL2D_GRAD}) {
+      assertEquals(java.util.List.of("*", "cpu"), OpRegistry.global().backendsWithKernel(op), op);
     }
   }
 
