@@ -41,6 +41,16 @@ public final class CpuPoolKernels implements OpProvider {
           out.kernels());
     }
 
+    /** Whether the direct FLOAT32 loops apply: no padding, so every window is inside. */
+    boolean direct(Object x) {
+      return x instanceof float[] && g.ph() == 0 && g.pw() == 0;
+    }
+
+    void maxPoolPlane(float[] x, int p, float[] out, float[] gy, float[] dx) {
+      PatchLoops.maxPoolPlane(x, p * g.inPlane(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.oh(),
+          g.ow(), out, p * plane, gy, dx);
+    }
+
     /** Runs {@code body} over the planes {@code [0, n * c)}, split in fixed parts. */
     void forEach(Parallel.RangeBody body) {
       int planes = g.n() * g.c();
@@ -54,6 +64,14 @@ public final class CpuPoolKernels implements OpProvider {
     Planes pl = Planes.of(c, op, c.inputSpec(0).shape());
     Object x = Checks.cpu(op, "x", c.input(0)).productOperand();
     int inPlane = pl.g().inPlane();
+    if (max && pl.direct(x)) {
+      pl.forEach((lo, hi) -> {
+        for (int p = lo; p < hi; p++) {
+          pl.maxPoolPlane((float[]) x, p, (float[]) pl.out(), null, null);
+        }
+      });
+      return;
+    }
     pl.forEach((lo, hi) -> {
       for (int p = lo; p < hi; p++) {
         int xOff = p * inPlane;
@@ -75,6 +93,15 @@ public final class CpuPoolKernels implements OpProvider {
     Planes pl = Planes.of(c, MAX_POOL2D_GRAD, c.inputSpec(0).shape());
     Object x = Checks.cpu(MAX_POOL2D_GRAD, "x", c.input(0)).productOperand();
     Object gy = Checks.cpu(MAX_POOL2D_GRAD, "g", c.input(1)).productOperand();
+    if (pl.direct(x)) {
+      pl.forEach((lo, hi) -> {
+        PatchLoops.zero(pl.out(), lo * pl.g().inPlane(), hi * pl.g().inPlane());
+        for (int p = lo; p < hi; p++) {
+          pl.maxPoolPlane((float[]) x, p, null, (float[]) gy, (float[]) pl.out());
+        }
+      });
+      return;
+    }
     scatter(pl, gy, (xOff, pos, add) -> {
       int t = PatchLoops.argmax(x, xOff, pl.table(), pl.window(), pos);
       if (t >= 0) {
