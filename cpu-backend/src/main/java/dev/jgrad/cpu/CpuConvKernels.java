@@ -4,8 +4,6 @@ import static dev.jgrad.api.op.OpNames.CONV2D;
 import static dev.jgrad.api.op.OpNames.CONV2D_INPUT_GRAD;
 import static dev.jgrad.api.op.OpNames.CONV2D_WEIGHT_GRAD;
 
-import dev.jgrad.api.Shape;
-import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Conv2dGeometry;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpProvider;
@@ -34,9 +32,8 @@ public final class CpuConvKernels implements OpProvider {
   }
 
   private static void conv2d(KernelCall c) {
-    Shape ws = c.inputSpec(1).shape();
-    Conv2dGeometry g = Conv2dGeometry.of(CONV2D, c.inputSpec(0).shape(), ws.dim(0),
-        new int[] {ws.dim(2), ws.dim(3)}, c.attrs());
+    Conv2dGeometry g = Conv2dGeometry.conv(CONV2D, c.inputSpec(0).shape(),
+        c.inputSpec(1).shape(), c.attrs());
     Object x = Checks.cpu(CONV2D, "x", c.input(0)).productOperand();
     Object w = Checks.cpu(CONV2D, "weight", c.input(1)).productOperand();
     Object bias = c.inputs().size() == 3
@@ -60,12 +57,8 @@ public final class CpuConvKernels implements OpProvider {
   }
 
   private static void inputGrad(KernelCall c) {
-    Shape gs = c.inputSpec(0).shape();
-    Shape ws = c.inputSpec(1).shape();
-    int[] size = c.attrs().getInts(AttrKeys.INPUT_SIZE);
-    Conv2dGeometry g = Conv2dGeometry.of(CONV2D_INPUT_GRAD,
-        Shape.of(gs.dim(0), ws.dim(1), size[0], size[1]), ws.dim(0),
-        new int[] {ws.dim(2), ws.dim(3)}, c.attrs());
+    Conv2dGeometry g = Conv2dGeometry.convInputGrad(CONV2D_INPUT_GRAD, c.inputSpec(0).shape(),
+        c.inputSpec(1).shape(), c.attrs());
     Object gy = Checks.cpu(CONV2D_INPUT_GRAD, "g", c.input(0)).productOperand();
     Object w = Checks.cpu(CONV2D_INPUT_GRAD, "weight", c.input(1)).productOperand();
     CpuBuffer outBuf = Checks.cpu(CONV2D_INPUT_GRAD, "output", c.output());
@@ -86,9 +79,8 @@ public final class CpuConvKernels implements OpProvider {
   }
 
   private static void weightGrad(KernelCall c) {
-    Shape gs = c.inputSpec(1).shape();
-    Conv2dGeometry g = Conv2dGeometry.of(CONV2D_WEIGHT_GRAD, c.inputSpec(0).shape(), gs.dim(1),
-        c.attrs().getInts(AttrKeys.KERNEL), c.attrs());
+    Conv2dGeometry g = Conv2dGeometry.convWeightGrad(CONV2D_WEIGHT_GRAD,
+        c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs());
     Object x = Checks.cpu(CONV2D_WEIGHT_GRAD, "x", c.input(0)).productOperand();
     Object gy = Checks.cpu(CONV2D_WEIGHT_GRAD, "g", c.input(1)).productOperand();
     CpuBuffer outBuf = Checks.cpu(CONV2D_WEIGHT_GRAD, "output", c.output());

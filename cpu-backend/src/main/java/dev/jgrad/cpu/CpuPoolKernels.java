@@ -5,8 +5,6 @@ import static dev.jgrad.api.op.OpNames.AVG_POOL2D_GRAD;
 import static dev.jgrad.api.op.OpNames.MAX_POOL2D;
 import static dev.jgrad.api.op.OpNames.MAX_POOL2D_GRAD;
 
-import dev.jgrad.api.Shape;
-import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Conv2dGeometry;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpProvider;
@@ -33,9 +31,7 @@ public final class CpuPoolKernels implements OpProvider {
   /** One pooling call: its geometry, the plane's window table and the output array. */
   private record Planes(Conv2dGeometry g, int[] table, int window, int plane, Object out,
       DTypeKernels k) {
-    static Planes of(KernelCall c, String op, Shape x) {
-      Conv2dGeometry g = Conv2dGeometry.of(op, x, x.dim(1), c.attrs().getInts(AttrKeys.KERNEL),
-          c.attrs());
+    static Planes of(KernelCall c, String op, Conv2dGeometry g) {
       CpuBuffer out = Checks.cpu(op, "output", c.output());
       return new Planes(g, PatchTable.pool(g), g.kh() * g.kw(), g.outPlane(), out.array(),
           out.kernels());
@@ -61,7 +57,7 @@ public final class CpuPoolKernels implements OpProvider {
   }
 
   private static void pool(KernelCall c, String op, boolean max) {
-    Planes pl = Planes.of(c, op, c.inputSpec(0).shape());
+    Planes pl = Planes.of(c, op, Conv2dGeometry.pool(op, c.inputSpec(0).shape(), c.attrs()));
     Object x = Checks.cpu(op, "x", c.input(0)).productOperand();
     int inPlane = pl.g().inPlane();
     if (max && pl.direct(x)) {
@@ -90,7 +86,8 @@ public final class CpuPoolKernels implements OpProvider {
   }
 
   private static void maxPoolGrad(KernelCall c) {
-    Planes pl = Planes.of(c, MAX_POOL2D_GRAD, c.inputSpec(0).shape());
+    Planes pl = Planes.of(c, MAX_POOL2D_GRAD,
+        Conv2dGeometry.pool(MAX_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()));
     Object x = Checks.cpu(MAX_POOL2D_GRAD, "x", c.input(0)).productOperand();
     Object gy = Checks.cpu(MAX_POOL2D_GRAD, "g", c.input(1)).productOperand();
     if (pl.direct(x)) {
@@ -111,9 +108,8 @@ public final class CpuPoolKernels implements OpProvider {
   }
 
   private static void avgPoolGrad(KernelCall c) {
-    Shape gs = c.inputSpec(0).shape();
-    int[] size = c.attrs().getInts(AttrKeys.INPUT_SIZE);
-    Planes pl = Planes.of(c, AVG_POOL2D_GRAD, Shape.of(gs.dim(0), gs.dim(1), size[0], size[1]));
+    Planes pl = Planes.of(c, AVG_POOL2D_GRAD,
+        Conv2dGeometry.poolGrad(AVG_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()));
     Object gy = Checks.cpu(AVG_POOL2D_GRAD, "g", c.input(0)).productOperand();
     scatter(pl, gy, (xOff, pos, add) -> {
       for (int w = 0; w < pl.window(); w++) {

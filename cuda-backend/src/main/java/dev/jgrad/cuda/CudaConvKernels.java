@@ -9,8 +9,6 @@ import static dev.jgrad.api.op.OpNames.MAX_POOL2D;
 import static dev.jgrad.api.op.OpNames.MAX_POOL2D_GRAD;
 
 import dev.jgrad.api.DType;
-import dev.jgrad.api.Shape;
-import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Conv2dGeometry;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpProvider;
@@ -40,45 +38,25 @@ public final class CudaConvKernels implements OpProvider {
   /** Each op's kernel by op name. */
   static Map<String, PtxKernel> kernels() {
     Map<String, PtxKernel> r = new LinkedHashMap<>();
-    r.put(CONV2D, kernel("jg_conv2d", c -> {
-      Shape ws = c.inputSpec(1).shape();
-      Conv2dGeometry g = Conv2dGeometry.of(CONV2D, c.inputSpec(0).shape(), ws.dim(0),
-          new int[] {ws.dim(2), ws.dim(3)}, c.attrs());
-      return args(g, c.input(0), c.input(1), c.inputs().size() == 3 ? c.input(2) : 0L,
-          c.output());
-    }));
-    r.put(CONV2D_INPUT_GRAD, kernel("jg_conv2d_dx", c -> {
-      Shape gs = c.inputSpec(0).shape();
-      Shape ws = c.inputSpec(1).shape();
-      int[] size = c.attrs().getInts(AttrKeys.INPUT_SIZE);
-      Conv2dGeometry g = Conv2dGeometry.of(CONV2D_INPUT_GRAD,
-          Shape.of(gs.dim(0), ws.dim(1), size[0], size[1]), ws.dim(0),
-          new int[] {ws.dim(2), ws.dim(3)}, c.attrs());
-      return args(g, c.input(0), c.input(1), c.output());
-    }));
-    r.put(CONV2D_WEIGHT_GRAD, kernel("jg_conv2d_dw", c -> {
-      Conv2dGeometry g = Conv2dGeometry.of(CONV2D_WEIGHT_GRAD, c.inputSpec(0).shape(),
-          c.inputSpec(1).shape().dim(1), c.attrs().getInts(AttrKeys.KERNEL), c.attrs());
-      return args(g, c.input(0), c.input(1), c.output());
-    }));
-    r.put(MAX_POOL2D, kernel("jg_max_pool",
-        c -> args(pool(MAX_POOL2D, c.inputSpec(0).shape(), c), c.input(0), c.output())));
-    r.put(AVG_POOL2D, kernel("jg_avg_pool",
-        c -> args(pool(AVG_POOL2D, c.inputSpec(0).shape(), c), c.input(0), c.output())));
-    r.put(MAX_POOL2D_GRAD, kernel("jg_max_pool_dx",
-        c -> args(pool(MAX_POOL2D_GRAD, c.inputSpec(0).shape(), c), c.input(0), c.input(1),
-            c.output())));
-    r.put(AVG_POOL2D_GRAD, kernel("jg_avg_pool_dx", c -> {
-      Shape gs = c.inputSpec(0).shape();
-      int[] size = c.attrs().getInts(AttrKeys.INPUT_SIZE);
-      return args(pool(AVG_POOL2D_GRAD, Shape.of(gs.dim(0), gs.dim(1), size[0], size[1]), c),
-          c.input(0), c.output());
-    }));
+    r.put(CONV2D, kernel("jg_conv2d", c -> args(Conv2dGeometry.conv(CONV2D,
+        c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs()), c.input(0), c.input(1),
+        c.inputs().size() == 3 ? c.input(2) : 0L, c.output())));
+    r.put(CONV2D_INPUT_GRAD, kernel("jg_conv2d_dx", c -> args(Conv2dGeometry.convInputGrad(
+        CONV2D_INPUT_GRAD, c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs()),
+        c.input(0), c.input(1), c.output())));
+    r.put(CONV2D_WEIGHT_GRAD, kernel("jg_conv2d_dw", c -> args(Conv2dGeometry.convWeightGrad(
+        CONV2D_WEIGHT_GRAD, c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs()),
+        c.input(0), c.input(1), c.output())));
+    r.put(MAX_POOL2D, kernel("jg_max_pool", c -> args(Conv2dGeometry.pool(MAX_POOL2D,
+        c.inputSpec(0).shape(), c.attrs()), c.input(0), c.output())));
+    r.put(AVG_POOL2D, kernel("jg_avg_pool", c -> args(Conv2dGeometry.pool(AVG_POOL2D,
+        c.inputSpec(0).shape(), c.attrs()), c.input(0), c.output())));
+    r.put(MAX_POOL2D_GRAD, kernel("jg_max_pool_dx", c -> args(Conv2dGeometry.pool(
+        MAX_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()), c.input(0), c.input(1),
+        c.output())));
+    r.put(AVG_POOL2D_GRAD, kernel("jg_avg_pool_dx", c -> args(Conv2dGeometry.poolGrad(
+        AVG_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()), c.input(0), c.output())));
     return r;
-  }
-
-  private static Conv2dGeometry pool(String op, Shape x, KernelCall c) {
-    return Conv2dGeometry.of(op, x, x.dim(1), c.attrs().getInts(AttrKeys.KERNEL), c.attrs());
   }
 
   private static PtxKernel kernel(String entry, Function<KernelCall, List<Object>> args) {

@@ -49,6 +49,33 @@ public record Conv2dGeometry(int n, int c, int h, int w, int f, int kh, int kw, 
         (wp - kernel[1]) / stride[1] + 1);
   }
 
+  /** conv2d's geometry from its input {@code x} and weight {@code w [f, c, kh, kw]}. */
+  public static Conv2dGeometry conv(String op, Shape x, Shape w, Attrs attrs) {
+    return of(op, x, w.dim(0), new int[] {w.dim(2), w.dim(3)}, attrs);
+  }
+
+  /** conv2d's geometry from its output gradient {@code g}, the weight and {@code inputSize}. */
+  public static Conv2dGeometry convInputGrad(String op, Shape g, Shape w, Attrs attrs) {
+    int[] size = attrs.getInts(AttrKeys.INPUT_SIZE);
+    return conv(op, Shape.of(g.dim(0), w.dim(1), size[0], size[1]), w, attrs);
+  }
+
+  /** conv2d's geometry from its input {@code x}, output gradient {@code g} and {@code kernel}. */
+  public static Conv2dGeometry convWeightGrad(String op, Shape x, Shape g, Attrs attrs) {
+    return of(op, x, g.dim(1), attrs.getInts(AttrKeys.KERNEL), attrs);
+  }
+
+  /** A pooling's geometry from its input {@code x} ({@code f = c}) and {@code kernel}. */
+  public static Conv2dGeometry pool(String op, Shape x, Attrs attrs) {
+    return of(op, x, x.rank() == 4 ? x.dim(1) : 0, attrs.getInts(AttrKeys.KERNEL), attrs);
+  }
+
+  /** A pooling's geometry from its output gradient {@code g} and {@code inputSize}. */
+  public static Conv2dGeometry poolGrad(String op, Shape g, Attrs attrs) {
+    int[] size = attrs.getInts(AttrKeys.INPUT_SIZE);
+    return pool(op, Shape.of(g.dim(0), g.dim(1), size[0], size[1]), attrs);
+  }
+
   /** The attributes of a convolution or pooling with these window, stride and padding. */
   public static Attrs attrs(int[] kernel, int[] stride, int[] padding, Object... more) {
     Object[] all = new Object[6 + more.length];
