@@ -88,8 +88,13 @@ public final class Tensor {
     return new Tensor(b, b.upload(data), s);
   }
 
-  /** A tensor of {@code dtype} from doubles (converted when {@code dtype} is FLOAT32). */
+  /**
+   * A floating-point tensor of {@code dtype} from doubles (rounded when {@code dtype} is FLOAT32).
+   * INT32 is refused rather than rounded: indices come from {@link #indices(int[])}.
+   */
   public static Tensor of(double[] data, DType dtype, int... shape) {
+    checkArgument(dtype.isFloatingPoint(), "a tensor of doubles cannot be %s; use "
+        + "Tensor.indices(int[]) for INT32 indices, or .to(DType.INT32) to convert", dtype);
     if (dtype == DType.FLOAT64) {
       return of(data, shape);
     }

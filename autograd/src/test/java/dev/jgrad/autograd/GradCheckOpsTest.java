@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.ops.BiasActivationOps;
+import dev.jgrad.autograd.ops.ConvOps;
 import dev.jgrad.autograd.ops.MatmulOps;
+import dev.jgrad.autograd.ops.PoolOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -132,9 +134,68 @@ public class GradCheckOpsTest {
         in.get(0).matmul(in.get(1)).add(in.get(2)).sigmoid().matmul(in.get(3)).add(in.get(4)),
         Tensor.indices(new int[] {1, 0, 2}).oneHot(3, in.get(0).dtype())), Range.ANY,
         s(3, 4), s(4, 5), s(5), s(5, 3), s(3)));
+    convolutionAndPooling(c);
     c.add(new Case("reuse_accumulates", in -> in.get(0).mul(in.get(0)).add(in.get(0).exp()),
         Range.ANY, s(2, 3)));
     return c.stream().map(Arguments::of);
+  }
+
+  /** conv2d, its two gradient ops, max and average pooling and theirs: strides, paddings, shapes. */
+  private static void convolutionAndPooling(List<Case> c) {
+    // x, weight, stride, padding
+    int[][][] convs = {
+        {s(2, 3, 5, 6), s(4, 3, 3, 2), s(1, 1), s(0, 0)},
+        {s(1, 2, 7, 5), s(3, 2, 3, 3), s(2, 2), s(1, 1)},
+        {s(2, 1, 4, 4), s(2, 1, 5, 5), s(1, 1), s(2, 2)},
+        {s(1, 2, 6, 7), s(2, 2, 2, 3), s(2, 1), s(0, 2)}};
+    for (int[][] v : convs) {
+      int[] x = v[0];
+      int[] w = v[1];
+      int[] stride = v[2];
+      int[] pad = v[3];
+      String tag = "_s" + stride[0] + stride[1] + "_p" + pad[0] + pad[1];
+      c.add(new Case("conv2d" + tag, in -> ConvOps.conv2d(in.get(0), in.get(1), in.get(2),
+          stride, pad), Range.ANY, x, w, s(w[0])));
+      c.add(new Case("conv2d_nobias" + tag, in -> ConvOps.conv2d(in.get(0), in.get(1), null,
+          stride, pad), Range.ANY, x, w));
+      int[] out = outputOf(x, w[0], w[2], w[3], stride, pad);
+      c.add(new Case("conv2d_input_grad" + tag, in -> ConvOps.inputGrad(in.get(0), in.get(1),
+          stride, pad, s(x[2], x[3])), Range.ANY, out, w));
+      c.add(new Case("conv2d_weight_grad" + tag, in -> ConvOps.weightGrad(in.get(0), in.get(1),
+          stride, pad, s(w[2], w[3])), Range.ANY, x, out));
+    }
+    // x, kernel, stride, padding
+    int[][][] pools = {
+        {s(2, 3, 4, 6), s(2, 2), s(2, 2), s(0, 0)},
+        {s(1, 2, 5, 5), s(3, 3), s(2, 2), s(1, 1)},
+        {s(2, 2, 5, 7), s(2, 3), s(1, 2), s(1, 0)}};
+    for (int[][] v : pools) {
+      int[] x = v[0];
+      int[] k = v[1];
+      int[] stride = v[2];
+      int[] pad = v[3];
+      String tag = "_k" + k[0] + k[1] + "_s" + stride[0] + stride[1] + "_p" + pad[0] + pad[1];
+      dev.jgrad.api.op.Attrs a = dev.jgrad.api.op.Conv2dGeometry.attrs(k, stride, pad);
+      int[] out = outputOf(x, x[1], k[0], k[1], stride, pad);
+      c.add(new Case("max_pool2d" + tag, in -> PoolOps.maxPool2d(in.get(0), k, stride, pad),
+          Range.ANY, x));
+      c.add(new Case("max_pool2d_grad" + tag, in -> PoolOps.maxPool2dGrad(in.get(0), in.get(1),
+          a), Range.ANY, x, out));
+      c.add(new Case("avg_pool2d" + tag, in -> PoolOps.avgPool2d(in.get(0), k, stride, pad),
+          Range.ANY, x));
+      c.add(new Case("avg_pool2d_grad" + tag, in -> PoolOps.avgPool2dGrad(in.get(0), a, x[2],
+          x[3]), Range.ANY, out));
+    }
+    c.add(new Case("conv_relu_pool_affine", in -> PoolOps.maxPool2d(ConvOps.conv2d(in.get(0),
+        in.get(1), in.get(2), s(1, 1), s(0, 0)).relu(), s(2, 2), s(2, 2), s(0, 0))
+        .reshape(2, -1).matmul(in.get(3)), Range.ANY, s(2, 1, 6, 6), s(3, 1, 3, 3), s(3),
+        s(12, 2)));
+  }
+
+  /** The output shape of a convolution or pooling. */
+  private static int[] outputOf(int[] x, int f, int kh, int kw, int[] stride, int[] pad) {
+    return s(x[0], f, (x[2] + 2 * pad[0] - kh) / stride[0] + 1,
+        (x[3] + 2 * pad[1] - kw) / stride[1] + 1);
   }
 
   private static int[] prepend(int d, Tensor t) {

@@ -66,4 +66,15 @@ class IndexDtypeTest {
     assertTrue(assertThrows(IllegalStateException.class, f::toIntArray).getMessage()
         .contains("to(DType.INT32)"));
   }
+
+  @Test
+  void floatFactoriesRefuseInt32InsteadOfMakingFloats() {
+    // before: Tensor.of(double[], INT32) and randn(..., INT32) quietly made FLOAT32 tensors
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Tensor.of(new double[] {1, 2}, DType.INT32, 2));
+    assertEquals("a tensor of doubles cannot be INT32; use Tensor.indices(int[]) for INT32 "
+        + "indices, or .to(DType.INT32) to convert", e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Tensor.randn(new java.util.Random(0), DType.INT32, 2));
+  }
 }

@@ -49,7 +49,8 @@ class BackendParityTest {
   }
 
   private static final List<String> LOOSE = List.of("matmul", "affine", "sum", "mean", "max",
-      "softmax", "mse", "sse", "cross_entropy", "bce", "two_layer", "concat", "ce_");
+      "softmax", "mse", "sse", "cross_entropy", "bce", "two_layer", "concat", "ce_",
+      "conv", "pool");
 
   /** Skips without a second backend, or fails where the run requires a GPU. */
   static void requireOthers() {

@@ -39,5 +39,14 @@ public final class AttrKeys {
   /** The activation of {@link OpNames#BIAS_ACTIVATION}: a {@link FusedActivation#attrValue()}. */
   public static final String ACTIVATION = "activation";
 
+  /** Convolution and pooling: the window's {@code [height, width]}; an int array. */
+  public static final String KERNEL = "kernel";
+  /** Convolution and pooling: the step between windows, {@code [height, width]}; an int array. */
+  public static final String STRIDE = "stride";
+  /** Convolution and pooling: zeros added on each side, {@code [height, width]}; an int array. */
+  public static final String PADDING = "padding";
+  /** The input's {@code [height, width]} that a convolution or pooling gradient restores. */
+  public static final String INPUT_SIZE = "inputSize";
+
   private AttrKeys() {}
 }

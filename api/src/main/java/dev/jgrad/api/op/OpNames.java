@@ -117,5 +117,22 @@ public final class OpNames {
   /** Binary cross-entropy of logits, stable for any magnitude. */
   public static final String BCE_WITH_LOGITS = "jgrad::bce_with_logits";
 
+  // ---- convolution and pooling (NCHW; geometry in Conv2dGeometry) -------------------------
+
+  /** Convolution of {@code x [N, C, H, W]} with {@code w [F, C, KH, KW]}, optional bias [F]. */
+  public static final String CONV2D = "jgrad::conv2d";
+  /** conv2d's input gradient (col2im of {@code w^T g}); inputs g, w; {@link AttrKeys#INPUT_SIZE}. */
+  public static final String CONV2D_INPUT_GRAD = "jgrad::conv2d_input_grad";
+  /** conv2d's weight gradient (sum of {@code g im2col(x)^T}); inputs x, g; {@link AttrKeys#KERNEL}. */
+  public static final String CONV2D_WEIGHT_GRAD = "jgrad::conv2d_weight_grad";
+  /** The maximum of each {@link AttrKeys#KERNEL} window of {@code x [N, C, H, W]}. */
+  public static final String MAX_POOL2D = "jgrad::max_pool2d";
+  /** max_pool2d's gradient: g to each window's first maximum; inputs x, g. */
+  public static final String MAX_POOL2D_GRAD = "jgrad::max_pool2d_grad";
+  /** The mean of each {@link AttrKeys#KERNEL} window (padding counts as zeros). */
+  public static final String AVG_POOL2D = "jgrad::avg_pool2d";
+  /** avg_pool2d's gradient; input g; {@link AttrKeys#INPUT_SIZE}. */
+  public static final String AVG_POOL2D_GRAD = "jgrad::avg_pool2d_grad";
+
   private OpNames() {}
 }

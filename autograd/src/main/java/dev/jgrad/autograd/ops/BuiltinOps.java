@@ -18,5 +18,8 @@ public final class BuiltinOps implements OpProvider {
     LossOps.register(r);
     LabelLossOps.register(r);
     BiasActivationOps.register(r);
+    // convolution and pooling
+    ConvOps.register(r);
+    PoolOps.register(r);
   }
 }

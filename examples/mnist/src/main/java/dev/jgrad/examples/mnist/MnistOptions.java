@@ -19,11 +19,15 @@ import java.util.function.Function;
  * o.learningRate();   // 0.001, Adam's default, since --lr was not given
  * }</pre>
  */
-public record MnistOptions(int epochs, int batchSize, double learningRate, List<Integer> hidden,
-    OptimizerKind optimizer, HiddenActivation activation, long seed, Path data, Path out, Path resume,
-    int limit, boolean help) {
+public record MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
+    List<Integer> hidden, OptimizerKind optimizer, HiddenActivation activation, long seed,
+    Path data, Path out, Path resume, int limit, boolean help) {
 
   public static final int DEFAULT_EPOCHS = 30;
+  /** Epochs of {@code --model cnn}, which reach its 97% target (docs/benchmarks.md). */
+  public static final int DEFAULT_CNN_EPOCHS = 20;
+  /** Adam's step for {@code --model cnn}: the book's and the PyTorch reference runs' 0.001. */
+  public static final double DEFAULT_CNN_ADAM_LR = 0.001;
   public static final int DEFAULT_BATCH = 100;
   public static final int DEFAULT_HIDDEN = 100;
   public static final long DEFAULT_SEED = 42;
@@ -32,19 +36,24 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
   public static final String USAGE = String.join("\n",
       "Usage: java -jar examples/mnist/target/jgrad-mnist.jar [options]",
       "",
-      "Trains an MLP on MNIST (by default the embedded 8,000/2,000-image subset) and writes a",
-      "chart, a CSV of the metrics and a checkpoint.",
+      "Trains an MLP or a CNN on MNIST (by default the embedded 8,000/2,000-image subset) and",
+      "writes a chart, a CSV of the metrics and a checkpoint.",
       "",
       "Options:",
-      "  --epochs N          passes over the training set (default " + DEFAULT_EPOCHS + ")",
+      "  --model NAME        mlp (default) or cnn: the book's SimpleConvNet, conv 30 5x5, relu,",
+      "                      2x2 max pool, affine --hidden (100), relu, affine 10; it defaults",
+      "                      to adam lr " + DEFAULT_CNN_ADAM_LR + " and " + DEFAULT_CNN_EPOCHS
+          + " epochs",
+      "  --epochs N          passes over the training set (default " + DEFAULT_EPOCHS + ", cnn "
+          + DEFAULT_CNN_EPOCHS + ")",
       "  --batch N           mini-batch size (default " + DEFAULT_BATCH + ")",
       "  --lr X              learning rate (default: per optimizer, sgd "
           + OptimizerKind.SGD.defaultLearningRate() + ", adam "
           + OptimizerKind.ADAM.defaultLearningRate() + ")",
-      "  --hidden N[,N...]   hidden layer sizes (default " + DEFAULT_HIDDEN + ")",
-      "  --optimizer NAME    " + names(OptimizerKind.values()) + " (default sgd)",
+      "  --hidden N[,N...]   hidden layer sizes (default " + DEFAULT_HIDDEN + "; cnn: one size)",
+      "  --optimizer NAME    " + names(OptimizerKind.values()) + " (default sgd, cnn adam)",
       "  --activation NAME   " + names(Activation.values()) + " (default relu), or a plugin",
-      "                      op on the classpath, e.g. swish (the op swish::swish)",
+      "                      op on the classpath, e.g. swish (the op swish::swish); mlp only",
       "  --seed N            seed of the weights and the shuffling (default " + DEFAULT_SEED + ")",
       "  --data DIR          train on the four IDX files in DIR (train-images-idx3-ubyte[.gz],",
       "                      train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz],",
@@ -67,12 +76,13 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
 
   /** Parses {@code args}; a {@link UsageException} says which argument is wrong and why. */
   public static MnistOptions parse(String... args) throws UsageException {
-    int epochs = DEFAULT_EPOCHS;
+    ModelKind model = ModelKind.MLP;
+    Integer epochs = null;
     int batch = DEFAULT_BATCH;
     Double lr = null;
     List<Integer> hidden = List.of(DEFAULT_HIDDEN);
-    OptimizerKind optimizer = OptimizerKind.SGD;
-    HiddenActivation activation = Activation.RELU;
+    OptimizerKind optimizer = null;
+    HiddenActivation activation = null;
     long seed = DEFAULT_SEED;
     Path data = null;
     Path out = DEFAULT_OUT;
@@ -103,6 +113,9 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
         value = args[++i];
       }
       switch (name) {
+        case "--model":
+          model = parseName(name, value, ModelKind::parse);
+          break;
         case "--epochs":
           epochs = positiveInt(name, value);
           break;
@@ -137,13 +150,26 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
           limit = positiveInt(name, value);
       }
     }
-    double learningRate = lr != null ? lr : optimizer.defaultLearningRate();
-    return new MnistOptions(epochs, batch, learningRate, hidden, optimizer, activation, seed, data,
-        out, resume, limit, help);
+    boolean cnn = model == ModelKind.CNN;
+    if (cnn && hidden.size() != 1) {
+      throw new UsageException("--hidden: --model cnn has one hidden affine layer; give one size,"
+          + " got " + hidden);
+    }
+    if (cnn && activation != null && activation != Activation.RELU) {
+      throw new UsageException("--activation applies to --model mlp; the cnn uses relu");
+    }
+    if (optimizer == null) {
+      optimizer = cnn ? OptimizerKind.ADAM : OptimizerKind.SGD;
+    }
+    double learningRate = lr != null ? lr : cnn && optimizer == OptimizerKind.ADAM
+        ? DEFAULT_CNN_ADAM_LR : optimizer.defaultLearningRate();
+    return new MnistOptions(model, epochs != null ? epochs : cnn ? DEFAULT_CNN_EPOCHS
+        : DEFAULT_EPOCHS, batch, learningRate, hidden, optimizer,
+        activation != null ? activation : Activation.RELU, seed, data, out, resume, limit, help);
   }
 
-  private static final List<String> OPTIONS = List.of("--epochs", "--batch", "--lr", "--hidden",
-      "--optimizer", "--activation", "--seed", "--data", "--out", "--resume", "--limit");
+  private static final List<String> OPTIONS = List.of("--model", "--epochs", "--batch", "--lr",
+      "--hidden", "--optimizer", "--activation", "--seed", "--data", "--out", "--resume", "--limit");
 
   private static boolean isKnown(String name) {
     return OPTIONS.contains(name);
@@ -207,7 +233,8 @@ public record MnistOptions(int epochs, int batchSize, double learningRate, List<
 
   @Override
   public String toString() {
-    return "epochs " + epochs + ", batch " + batchSize + ", lr " + learningRate + ", hidden "
+    return "model " + model.cliName() + ", epochs " + epochs + ", batch " + batchSize + ", lr "
+        + learningRate + ", hidden "
         + hidden + ", optimizer " + optimizer.cliName() + ", activation " + activation.cliName()
         + ", seed " + seed + (data == null ? ", embedded data" : ", data " + data)
         + (limit > 0 ? ", first " + limit + " training images" : "") + ", out " + out

@@ -10,7 +10,7 @@ import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.MnistFiles;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.nn.Mlp;
-import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.train.EpochLogger;
 import dev.jgrad.train.Trainer;
@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main job as a method: loads MNIST (embedded or from {@code --data}), builds the MLP and the
+ * The main job as a method: loads MNIST (embedded or from {@code --data}), builds the MLP or the
+ * SimpleConvNet ({@code --model}) and the
  * optimizer the options ask for, trains with a progress display and per-epoch metrics, and writes
  * {@code metrics.csv}, {@code training.png} and {@code checkpoint.safetensors} to {@code --out}.
  *
@@ -76,10 +77,13 @@ public final class MnistTraining {
         mnist.train().rows(), mnist.train().cols(),
         options.data() == null ? "the embedded MNIST subset" : options.data());
 
-    Sequential model = Mlp.builder().input(trainImages.pixelsPerImage())
-        .hidden(options.hidden().stream().mapToInt(Integer::intValue).toArray())
-        .output(mnist.numClasses()).activation(options.activation()).seed(options.seed())
-        .build();
+    Module model = options.model() == ModelKind.CNN
+        ? new SimpleConvNet(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
+            mnist.numClasses(), options.seed())
+        : Mlp.builder().input(trainImages.pixelsPerImage())
+            .hidden(options.hidden().stream().mapToInt(Integer::intValue).toArray())
+            .output(mnist.numClasses()).activation(options.activation()).seed(options.seed())
+            .build();
     Optimizer optimizer = options.optimizer().create(model.namedParameters(),
         options.learningRate());
     log.info("model: {} ({} parameters), {}", model, model.parameterCount(), optimizer);
@@ -118,14 +122,18 @@ public final class MnistTraining {
     return Dataset.of(x, y);
   }
 
-  private static String title(MnistOptions o, Sequential model) {
+  private static String title(MnistOptions o, Module model) {
     String sizes = model.namedParameters().entrySet().stream()
         .filter(e -> e.getKey().endsWith(".bias"))
         .map(e -> Integer.toString(e.getValue().shape().dim(0)))
         .collect(Collectors.joining("-"));
     Backend backend = model.parameters().get(0).backend();
-    return "MNIST MLP " + model.parameters().get(0).shape().dim(0) + "-" + sizes + " "
-        + o.activation().cliName() + ", " + o.optimizer().cliName() + " lr " + o.learningRate()
+    String net = o.model() == ModelKind.CNN
+        ? "SimpleConvNet conv" + SimpleConvNet.FILTERS + "x" + SimpleConvNet.KERNEL + "x"
+            + SimpleConvNet.KERNEL + "-" + sizes.substring(sizes.indexOf('-') + 1) + " relu"
+        : "MLP " + model.parameters().get(0).shape().dim(0) + "-" + sizes + " "
+            + o.activation().cliName();
+    return "MNIST " + net + ", " + o.optimizer().cliName() + " lr " + o.learningRate()
         + ", batch " + o.batchSize() + " (" + backend.name() + ")";
   }
 }

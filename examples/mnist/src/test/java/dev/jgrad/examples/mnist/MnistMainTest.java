@@ -62,6 +62,23 @@ class MnistMainTest {
   }
 
   @Test
+  void theCnnLearnsFromAShortRunAndCheckpointsPyTorchLayouts() throws Exception {
+    Path out = dir.resolve("cnn");
+    MetricsHistory h = MnistTraining.run(MnistOptions.parse("--model", "cnn", "--epochs", "1",
+        "--limit", "2000", "--out", out.toString()), null);
+    assertEquals(1, h.size());
+    assertTrue(h.last().testAccuracy() > 0.7, "test accuracy " + h.last().testAccuracy()
+        + " after one epoch on 2,000 images; chance is 0.1");
+    SafeTensorsFile ckpt = SafeTensors.read(out.resolve(MnistTraining.CHECKPOINT_FILE));
+    assertEquals(Arrays.asList(30, 1, 5, 5), Arrays.asList(ckpt.get("conv.weight").shape().dim(0),
+        ckpt.get("conv.weight").shape().dim(1), ckpt.get("conv.weight").shape().dim(2),
+        ckpt.get("conv.weight").shape().dim(3)));
+    assertEquals(30, ckpt.get("conv.bias").shape().dim(0));
+    assertEquals(Arrays.asList(4320, 100), Arrays.asList(ckpt.get("fc1.weight").shape().dim(0),
+        ckpt.get("fc1.weight").shape().dim(1)));
+  }
+
+  @Test
   void commandLinePrintsBackendAndMetricsAndResumes() throws IOException {
     Path out = dir.resolve("out");
     Run first = run("--epochs", "1", "--limit", "500", "--out", out.toString());

@@ -68,6 +68,29 @@ class MnistOptionsTest {
     assertMessage("--activation: unknown activation 'gelu'", "--activation", "gelu");
   }
 
+  @Test
+  void cnnDefaultsToAdamAnd20EpochsAndRejectsWhatItCannotUse() throws UsageException {
+    assertEquals(ModelKind.MLP, MnistOptions.parse().model());
+    MnistOptions cnn = MnistOptions.parse("--model", "cnn");
+    assertEquals(ModelKind.CNN, cnn.model());
+    assertEquals(OptimizerKind.ADAM, cnn.optimizer());
+    assertEquals(0.001, cnn.learningRate());
+    assertEquals(MnistOptions.DEFAULT_CNN_EPOCHS, cnn.epochs());
+    MnistOptions given = MnistOptions.parse("--model=cnn", "--epochs", "3", "--optimizer", "sgd",
+        "--hidden", "50");
+    assertEquals(3, given.epochs());
+    assertEquals(OptimizerKind.SGD, given.optimizer());
+    assertEquals(List.of(50), given.hidden());
+    assertMessage("--model: 'deep' (the book's chapter 8 network) is not available yet",
+        "--model", "deep");
+    assertMessage("--model: unknown model 'rnn'; use mlp or cnn", "--model", "rnn");
+    assertMessage("--hidden: --model cnn has one hidden affine layer", "--model", "cnn",
+        "--hidden", "64,32");
+    assertMessage("--activation applies to --model mlp", "--model", "cnn", "--activation",
+        "tanh");
+    assertTrue(MnistOptions.USAGE.contains("--model NAME"), MnistOptions.USAGE);
+  }
+
   private static void assertMessage(String expected, String... args) {
     UsageException e = assertThrows(UsageException.class, () -> MnistOptions.parse(args));
     assertTrue(e.getMessage().contains(expected), e.getMessage());

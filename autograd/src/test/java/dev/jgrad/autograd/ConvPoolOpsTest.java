@@ -1,0 +1,234 @@
+package dev.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.op.OpNames;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.autograd.ops.ConvOps;
+import dev.jgrad.autograd.ops.PoolOps;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * conv2d and pooling against direct loops (the gradient check only ties gradients to the
+ * forward), on the CPU backend's kernels and on the portable ones; ties; bad input.
+ */
+class ConvPoolOpsTest {
+  private static final Backend[] BACKENDS = {Backends.byName("cpu"),
+      TestBackends.renamedCpu("portable")};
+
+  /** x, weight, stride, padding: square and not, strides 1 and 2, paddings 0 to 2. */
+  private static final int[][][] CONVS = {
+      {{2, 3, 5, 6}, {4, 3, 3, 2}, {1, 1}, {0, 0}},
+      {{3, 2, 7, 5}, {3, 2, 3, 3}, {2, 2}, {1, 1}},
+      {{2, 1, 4, 4}, {2, 1, 5, 5}, {1, 1}, {2, 2}},
+      {{1, 2, 6, 7}, {5, 2, 2, 3}, {2, 1}, {0, 2}},
+      {{4, 1, 28, 28}, {30, 1, 5, 5}, {1, 1}, {0, 0}}};
+
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void conv2dEqualsDirectLoopsOnEveryKernel(DType dtype) {
+    Random r = new Random(3);
+    for (int[][] v : CONVS) {
+      Tensor x = Tensor.randn(r, dtype, v[0]);
+      Tensor w = Tensor.randn(r, dtype, v[1]);
+      Tensor b = Tensor.randn(r, dtype, v[1][0]);
+      double[] expected = directConv(x.toDoubleArray(), v[0], w.toDoubleArray(), v[1],
+          b.toDoubleArray(), v[2], v[3]);
+      for (Backend be : BACKENDS) {
+        double[] got = ConvOps.conv2d(x.to(be), w.to(be), b.to(be), v[2], v[3]).toDoubleArray();
+        assertClose(expected, got, dtype, be.name() + " conv2d " + java.util.Arrays.deepToString(v));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void poolingEqualsDirectLoopsOnEveryKernel(DType dtype) {
+    Random r = new Random(5);
+    int[][][] pools = {{{2, 3, 4, 6}, {2, 2}, {2, 2}, {0, 0}}, {{1, 2, 5, 5}, {3, 3}, {2, 2}, {1, 1}},
+        {{2, 2, 5, 7}, {2, 3}, {1, 2}, {1, 0}}, {{3, 30, 24, 24}, {2, 2}, {2, 2}, {0, 0}}};
+    for (int[][] v : pools) {
+      Tensor x = Tensor.randn(r, dtype, v[0]);
+      for (boolean max : new boolean[] {true, false}) {
+        double[] expected = directPool(x.toDoubleArray(), v[0], v[1], v[2], v[3], max);
+        for (Backend be : BACKENDS) {
+          Tensor xb = x.to(be);
+          double[] got = (max ? PoolOps.maxPool2d(xb, v[1], v[2], v[3])
+              : PoolOps.avgPool2d(xb, v[1], v[2], v[3])).toDoubleArray();
+          assertClose(expected, got, dtype, be.name() + (max ? " max" : " avg") + " pool "
+              + java.util.Arrays.deepToString(v));
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void cpuKernelsAndPortableKernelsGiveTheSameGradients(DType dtype) {
+    Random r = new Random(9);
+    for (int[][] v : CONVS) {
+      Tensor x = Tensor.randn(r, dtype, v[0]);
+      Tensor w = Tensor.randn(r, dtype, v[1]);
+      Tensor b = Tensor.randn(r, dtype, v[1][0]);
+      double[][][] grads = new double[2][][];
+      for (int i = 0; i < 2; i++) {
+        Backend be = BACKENDS[i];
+        Tensor xi = x.to(be).detach().requiresGrad(true);
+        Tensor wi = w.to(be).detach().requiresGrad(true);
+        Tensor bi = b.to(be).detach().requiresGrad(true);
+        Tensor y = ConvOps.conv2d(xi, wi, bi, v[2], v[3]);
+        Tensor p = PoolOps.maxPool2d(y, new int[] {1, 2}, new int[] {1, 2}, new int[] {0, 1});
+        Tensor q = PoolOps.avgPool2d(y, new int[] {2, 1}, new int[] {1, 1}, new int[] {1, 0});
+        p.sum().add(q.mul(q).sum()).backward();
+        grads[i] = new double[][] {xi.grad().toDoubleArray(), wi.grad().toDoubleArray(),
+            bi.grad().toDoubleArray()};
+      }
+      for (int k = 0; k < 3; k++) {
+        assertClose(grads[1][k], grads[0][k], dtype, "gradient " + k + " of "
+            + java.util.Arrays.deepToString(v));
+      }
+    }
+  }
+
+  @Test
+  void everyOpHasAPortableAndACpuKernel() {
+    for (String op : new String[] {OpNames.CONV2D, OpNames.CONV2D_INPUT_GRAD,
+        OpNames.CONV2D_WEIGHT_GRAD, OpNames.MAX_POOL2D, OpNames.MAX_POOL2D_GRAD,
+        OpNames.AVG_POOL2D, OpNames.AVG_POOL2D_GRAD}) {
+      assertEquals(java.util.List.of("*", "cpu"), OpRegistry.global().backendsWithKernel(op), op);
+    }
+  }
+
+  @Test
+  void maxPoolGivesATiedWindowsGradientToItsFirstMaximum() {
+    for (Backend be : BACKENDS) {
+      // windows 2x2, stride 1: every entry 1 but one 2, so most windows tie
+      double[] data = new double[9];
+      java.util.Arrays.fill(data, 1);
+      data[8] = 2;
+      Tensor x = Tensor.of(data, DType.FLOAT64, 1, 1, 3, 3).to(be).requiresGrad(true);
+      PoolOps.maxPool2d(x, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}).sum()
+          .backward();
+      // windows at (0,0), (0,1), (1,0) pick their top-left; (1,1) picks the 2 at (2,2)
+      assertArrayEquals(new double[] {1, 1, 0, 1, 0, 0, 0, 0, 1}, x.grad().toDoubleArray(),
+          be.name());
+    }
+  }
+
+  @Test
+  void badInputFailsNamingTheOpTheShapesAndWhatToChange() {
+    Tensor x = Tensor.zeros(DType.FLOAT32, 2, 3, 8, 8);
+    Tensor w = Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3);
+    int[] one = {1, 1};
+    int[] zero = {0, 0};
+    assertMessage(() -> ConvOps.conv2d(Tensor.zeros(DType.FLOAT32, 3, 8, 8), w, null, one, zero),
+        "jgrad::conv2d", "[batch, channels, height, width]", "[3, 8, 8]");
+    assertMessage(() -> ConvOps.conv2d(Tensor.zeros(DType.FLOAT32, 2, 1, 8, 8), w, null, one,
+        zero), "jgrad::conv2d", "has 1 channels", "expects 3");
+    assertMessage(() -> ConvOps.conv2d(Tensor.zeros(DType.FLOAT32, 2, 3, 2, 2), w, null, one,
+        zero), "kernel 3x3 is larger than the padded input 2x2", "more padding");
+    assertMessage(() -> ConvOps.conv2d(x, w, null, new int[] {0, 1}, zero), "stride [0, 1]",
+        "at least 1");
+    assertMessage(() -> ConvOps.conv2d(x, w, Tensor.zeros(DType.FLOAT32, 3), one, zero),
+        "bias [3] must be [4]");
+    assertMessage(() -> PoolOps.maxPool2d(x, new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 2}),
+        "jgrad::max_pool2d", "more than half the window");
+    assertMessage(() -> PoolOps.avgPool2d(x, new int[] {9, 2}, new int[] {1, 1}, zero),
+        "jgrad::avg_pool2d", "kernel 9x2 is larger");
+  }
+
+  private static void assertMessage(org.junit.jupiter.api.function.Executable call,
+      String... parts) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    for (String p : parts) {
+      assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
+    }
+  }
+
+  static void assertClose(double[] expected, double[] actual, DType dtype, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    double tol = dtype == DType.FLOAT32 ? 1e-4 : 1e-10;
+    for (int i = 0; i < expected.length; i++) {
+      assertTrue(Math.abs(expected[i] - actual[i]) <= tol * Math.max(1, Math.abs(expected[i])),
+          what + " element " + i + ": expected " + expected[i] + ", got " + actual[i]);
+    }
+  }
+
+  static double[] directConv(double[] x, int[] xs, double[] w, int[] ws, double[] b,
+      int[] stride, int[] pad) {
+    int n = xs[0];
+    int c = xs[1];
+    int h = xs[2];
+    int wd = xs[3];
+    int f = ws[0];
+    int kh = ws[2];
+    int kw = ws[3];
+    int oh = (h + 2 * pad[0] - kh) / stride[0] + 1;
+    int ow = (wd + 2 * pad[1] - kw) / stride[1] + 1;
+    double[] out = new double[n * f * oh * ow];
+    for (int s = 0; s < n; s++) {
+      for (int o = 0; o < f; o++) {
+        for (int y = 0; y < oh; y++) {
+          for (int z = 0; z < ow; z++) {
+            double sum = b[o];
+            for (int ch = 0; ch < c; ch++) {
+              for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                  int yy = y * stride[0] - pad[0] + i;
+                  int zz = z * stride[1] - pad[1] + j;
+                  if (yy >= 0 && yy < h && zz >= 0 && zz < wd) {
+                    sum += x[((s * c + ch) * h + yy) * wd + zz]
+                        * w[((o * c + ch) * kh + i) * kw + j];
+                  }
+                }
+              }
+            }
+            out[((s * f + o) * oh + y) * ow + z] = sum;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static double[] directPool(double[] x, int[] xs, int[] k, int[] stride, int[] pad,
+      boolean max) {
+    int planes = xs[0] * xs[1];
+    int h = xs[2];
+    int wd = xs[3];
+    int oh = (h + 2 * pad[0] - k[0]) / stride[0] + 1;
+    int ow = (wd + 2 * pad[1] - k[1]) / stride[1] + 1;
+    double[] out = new double[planes * oh * ow];
+    for (int p = 0; p < planes; p++) {
+      for (int y = 0; y < oh; y++) {
+        for (int z = 0; z < ow; z++) {
+          double acc = max ? Double.NEGATIVE_INFINITY : 0;
+          for (int i = 0; i < k[0]; i++) {
+            for (int j = 0; j < k[1]; j++) {
+              int yy = y * stride[0] - pad[0] + i;
+              int zz = z * stride[1] - pad[1] + j;
+              boolean inside = yy >= 0 && yy < h && zz >= 0 && zz < wd;
+              double v = inside ? x[(p * h + yy) * wd + zz] : 0;
+              if (max && inside) {
+                acc = Math.max(acc, v);
+              } else if (!max) {
+                acc += v;
+              }
+            }
+          }
+          out[(p * oh + y) * ow + z] = max ? acc : acc / (k[0] * k[1]);
+        }
+      }
+    }
+    return out;
+  }
+}

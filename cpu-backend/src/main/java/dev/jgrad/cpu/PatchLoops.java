@@ -1,0 +1,205 @@
+package dev.jgrad.cpu;
+
+/**
+ * The per-entry loops of the CPU's convolution and pooling kernels over a {@link PatchTable},
+ * for FLOAT32 and FLOAT64 arrays (the same loop twice: Java has no generics over primitive
+ * arrays, and a call per entry would stop the JIT vectorizing). Each takes the arrays as
+ * {@code Object} and picks its loop once.
+ */
+final class PatchLoops {
+  private PatchLoops() {}
+
+  /** im2col: {@code col[i] = x[xOff + table[i]]}, 0 where the table says -1. */
+  static void gather(Object x, int xOff, int[] table, Object col, int len) {
+    if (x instanceof float[] xf) {
+      float[] c = (float[]) col;
+      for (int i = 0; i < len; i++) {
+        int t = table[i];
+        c[i] = t < 0 ? 0f : xf[xOff + t];
+      }
+    } else {
+      double[] xd = (double[]) x;
+      double[] c = (double[]) col;
+      for (int i = 0; i < len; i++) {
+        int t = table[i];
+        c[i] = t < 0 ? 0.0 : xd[xOff + t];
+      }
+    }
+  }
+
+  /** col2im: {@code dx[xOff + table[i]] += col[i]}, in order of {@code i}. */
+  static void scatterAdd(Object col, int[] table, Object dx, int xOff, int len) {
+    if (dx instanceof float[] df) {
+      float[] c = (float[]) col;
+      for (int i = 0; i < len; i++) {
+        int t = table[i];
+        if (t >= 0) {
+          df[xOff + t] += c[i];
+        }
+      }
+    } else {
+      double[] dd = (double[]) dx;
+      double[] c = (double[]) col;
+      for (int i = 0; i < len; i++) {
+        int t = table[i];
+        if (t >= 0) {
+          dd[xOff + t] += c[i];
+        }
+      }
+    }
+  }
+
+  /** {@code out[off + r * cols + j] += bias[r]}. */
+  static void addBias(Object out, int off, int rows, int cols, Object bias) {
+    if (out instanceof float[] of) {
+      float[] b = (float[]) bias;
+      for (int r = 0; r < rows; r++) {
+        float v = b[r];
+        int base = off + r * cols;
+        for (int j = 0; j < cols; j++) {
+          of[base + j] += v;
+        }
+      }
+    } else {
+      double[] od = (double[]) out;
+      double[] b = (double[]) bias;
+      for (int r = 0; r < rows; r++) {
+        double v = b[r];
+        int base = off + r * cols;
+        for (int j = 0; j < cols; j++) {
+          od[base + j] += v;
+        }
+      }
+    }
+  }
+
+  /** Zeros {@code a[from, to)}. */
+  static void zero(Object a, int from, int to) {
+    if (a instanceof float[] af) {
+      java.util.Arrays.fill(af, from, to, 0f);
+    } else {
+      java.util.Arrays.fill((double[]) a, from, to, 0.0);
+    }
+  }
+
+  /** {@code acc[i] += src[i]} for {@code i < len}. */
+  static void accumulate(Object acc, Object src, int len) {
+    if (acc instanceof float[] af) {
+      float[] s = (float[]) src;
+      for (int i = 0; i < len; i++) {
+        af[i] += s[i];
+      }
+    } else {
+      double[] ad = (double[]) acc;
+      double[] s = (double[]) src;
+      for (int i = 0; i < len; i++) {
+        ad[i] += s[i];
+      }
+    }
+  }
+
+  /**
+   * The position in the plane at {@code xOff} of window {@code pos}'s first maximum (row-major,
+   * as PyTorch picks), or -1 if the window holds no input entry or only NaN.
+   */
+  static int argmax(Object x, int xOff, int[] table, int window, int pos) {
+    int best = -1;
+    int base = pos * window;
+    if (x instanceof float[] xf) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int k = 0; k < window; k++) {
+        int t = table[base + k];
+        if (t >= 0 && (best < 0 || xf[xOff + t] > max)) {
+          max = xf[xOff + t];
+          best = t;
+        }
+      }
+    } else {
+      double[] xd = (double[]) x;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < window; k++) {
+        int t = table[base + k];
+        if (t >= 0 && (best < 0 || xd[xOff + t] > max)) {
+          max = xd[xOff + t];
+          best = t;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * FLOAT32 max pooling of one plane without padding, by direct loops (no table): each window's
+   * first maximum; with {@code dx} non-null, adds {@code gy} there instead of writing {@code out}.
+   * The table path's argmax per window costs several times more on SimpleConvNet's 2x2 pools.
+   */
+  static void maxPoolPlane(float[] x, int xOff, int w, int kh, int kw, int sh, int sw, int oh,
+      int ow, float[] out, int oOff, float[] gy, float[] dx) {
+    // Selects rather than branches: which entry wins is data, a branch on it mispredicts often.
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        int first = xOff + oy * sh * w + ox * sw;
+        int best = first;
+        float max = x[first];
+        for (int i = 0; i < kh; i++) {
+          int row = first + i * w;
+          for (int j = 0; j < kw; j++) {
+            float v = x[row + j];
+            boolean above = v > max;
+            best = above ? row + j : best;
+            max = above ? v : max;
+          }
+        }
+        int o = oOff + oy * ow + ox;
+        if (dx == null) {
+          out[o] = max;
+        } else {
+          dx[best] += gy[o];
+        }
+      }
+    }
+  }
+
+  /** The sum of window {@code pos}'s input entries divided by {@code divisor}. */
+  static double windowMean(Object x, int xOff, int[] table, int window, int pos, int divisor) {
+    int base = pos * window;
+    double sum = 0;
+    if (x instanceof float[] xf) {
+      for (int k = 0; k < window; k++) {
+        int t = table[base + k];
+        if (t >= 0) {
+          sum += xf[xOff + t];
+        }
+      }
+    } else {
+      double[] xd = (double[]) x;
+      for (int k = 0; k < window; k++) {
+        int t = table[base + k];
+        if (t >= 0) {
+          sum += xd[xOff + t];
+        }
+      }
+    }
+    return sum / divisor;
+  }
+
+  /**
+   * {@code c[cOff..] = op(a) op(b)}, row-major with leading dimensions, in plain Java: the
+   * product where the native helper is not loaded ({@link NativeCpu}), accumulated in double.
+   */
+  static void javaGemm(boolean transA, boolean transB, int m, int n, int k, Object a, int aOff,
+      int lda, Object b, int bOff, int ldb, Object c, int cOff, int ldc) {
+    DTypeKernels kernels = DTypeKernels.ofArray(c);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+          double av = kernels.get(a, aOff + (transA ? p * lda + i : i * lda + p));
+          double bv = kernels.get(b, bOff + (transB ? j * ldb + p : p * ldb + j));
+          sum += av * bv;
+        }
+        kernels.set(c, cOff + i * ldc + j, sum);
+      }
+    }
+  }
+}

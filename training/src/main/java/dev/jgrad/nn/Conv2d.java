@@ -1,0 +1,95 @@
+package dev.jgrad.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.ops.ConvOps;
+import java.util.Random;
+
+/**
+ * A 2-D convolution over NCHW images: {@code y = conv2d(x, weight) + bias} with
+ * {@code weight [out, in, kh, kw]} and {@code bias [out]}, the names and layouts of PyTorch's
+ * {@code nn.Conv2d}, so a checkpoint's tensors load there unchanged (and back).
+ *
+ * <p>Initialized as PyTorch's default: weight and bias uniform in {@code [-b, b]} with
+ * {@code b = 1 / sqrt(in * kh * kw)} (its Kaiming-uniform with {@code a = sqrt(5)}), computed
+ * here because {@link Init} draws normal samples only.
+ *
+ * <pre>{@code
+ * Conv2d conv = new Conv2d(1, 30, 5, 1, 0, new Random(42));
+ * Tensor y = conv.forward(x);   // x [100, 1, 28, 28] -> y [100, 30, 24, 24]
+ * }</pre>
+ */
+public final class Conv2d extends Module {
+  private final int inChannels;
+  private final int outChannels;
+  private final int[] kernel;
+  private final int[] stride;
+  private final int[] padding;
+  private final Tensor weight;
+  private final Tensor bias;
+
+  /** A FLOAT32 layer with a square kernel and the same stride and padding both ways. */
+  public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding,
+      Random random) {
+    this(inChannels, outChannels, new int[] {kernel, kernel}, new int[] {stride, stride},
+        new int[] {padding, padding}, random, Tensor.DEFAULT_DTYPE);
+  }
+
+  /** kernel, stride and padding as {@code [height, width]}. */
+  public Conv2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
+      Random random, DType dtype) {
+    checkArgument(inChannels > 0 && outChannels > 0,
+        "Conv2d needs positive channel counts, got in=%s out=%s", inChannels, outChannels);
+    this.kernel = Pool2d.pair("Conv2d", "kernel", kernel, 1);
+    this.stride = Pool2d.pair("Conv2d", "stride", stride, 1);
+    this.padding = Pool2d.pair("Conv2d", "padding", padding, 0);
+    checkNotNull(random, "random is null; pass a seeded java.util.Random");
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    int fanIn = inChannels * this.kernel[0] * this.kernel[1];
+    double bound = 1 / Math.sqrt(fanIn);
+    this.weight = registerParameter("weight", uniform(random, bound, dtype, outChannels,
+        inChannels, this.kernel[0], this.kernel[1]));
+    this.bias = registerParameter("bias", uniform(random, bound, dtype, outChannels));
+  }
+
+  /** Built on the host, not by an op, so that no TensorScope can claim a parameter. */
+  private static Tensor uniform(Random random, double bound, DType dtype, int... shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = bound * (2 * random.nextDouble() - 1);
+    }
+    return Tensor.of(v, dtype, shape);
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    checkArgument(x.rank() == 4 && x.shape().dim(1) == inChannels,
+        "%s needs input [batch, %s, height, width], got %s; %s", this, inChannels, x.shape(),
+        x.rank() == 2 ? "reshape flat rows to [batch, channels, height, width] first"
+            : "give it " + inChannels + " channels");
+    return Pool2d.named(this, () -> ConvOps.conv2d(x, weight, bias, stride, padding));
+  }
+
+  public Tensor weight() {
+    return weight;
+  }
+
+  public Tensor bias() {
+    return bias;
+  }
+
+  @Override
+  public String toString() {
+    return "Conv2d(" + inChannels + " -> " + outChannels + ", " + kernel[0] + "x" + kernel[1]
+        + ", stride " + stride[0] + "x" + stride[1] + ", padding " + padding[0] + "x"
+        + padding[1] + ")";
+  }
+}

@@ -1,0 +1,80 @@
+package dev.jgrad.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Conv2d, the pooling layers and Flatten: parameters, composition, errors. */
+class ConvLayersTest {
+  @Test
+  void conv2dHasPyTorchsParameterNamesLayoutsAndDefaultInitBounds() {
+    Conv2d conv = new Conv2d(3, 8, 5, 1, 0, new Random(1));
+    assertEquals(List.of("weight", "bias"), List.copyOf(conv.namedParameters().keySet()));
+    assertArrayEquals(new int[] {8, 3, 5, 5}, conv.weight().shape().dims());
+    assertArrayEquals(new int[] {8}, conv.bias().shape().dims());
+    double bound = 1 / Math.sqrt(3 * 25);
+    double maxAbs = 0;
+    for (double v : conv.weight().toDoubleArray()) {
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+    for (double v : conv.bias().toDoubleArray()) {
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+    assertTrue(maxAbs <= bound && maxAbs > 0.8 * bound, "max |w| " + maxAbs + ", bound " + bound);
+  }
+
+  @Test
+  void simpleConvNetLayersComposeInSequentialAndGetGradients() {
+    Random r = new Random(2);
+    Sequential net = new Sequential(new Conv2d(1, 4, 3, 1, 1, r), new ReLU(),
+        new MaxPool2d(2, 2, 0), new AvgPool2d(new int[] {1, 2}, new int[] {1, 1},
+        new int[] {0, 1}), new Flatten(), new Linear(4 * 4 * 5, 3, Init.he(), r));
+    Tensor x = Tensor.randn(r, DType.FLOAT32, 2, 1, 8, 8);
+    Tensor y = net.forward(x);
+    assertArrayEquals(new int[] {2, 3}, y.shape().dims());
+    y.sum().backward();
+    for (var e : net.namedParameters().entrySet()) {
+      assertNotNull(e.getValue().grad(), e.getKey());
+    }
+    assertEquals(List.of("0.weight", "0.bias", "5.weight", "5.bias"),
+        List.copyOf(net.namedParameters().keySet()));
+  }
+
+  @Test
+  void badInputNamesTheLayerTheShapeAndWhatToChange() {
+    Random r = new Random(3);
+    Conv2d conv = new Conv2d(1, 30, 5, 1, 0, r);
+    assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 100, 784)),
+        "Conv2d(1 -> 30, 5x5", "[100, 784]", "reshape");
+    assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 28, 28)),
+        "Conv2d(1 -> 30", "[2, 3, 28, 28]", "give it 1 channels");
+    assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 1, 3, 3)),
+        "Conv2d(1 -> 30", "kernel 5x5 is larger than the padded input 3x3");
+    assertMessage(() -> new Conv2d(1, 2, 3, 0, 0, r), "Conv2d: stride [0, 0] must be at least 1");
+    assertMessage(() -> new MaxPool2d(2, 2, 0).forward(Tensor.zeros(DType.FLOAT32, 4, 9)),
+        "MaxPool2d(2x2, stride 2x2, padding 0x0)", "[batch, channels, height, width]", "[4, 9]");
+    assertMessage(() -> new AvgPool2d(2, 1, 2), "AvgPool2d: padding [2, 2] is more than half");
+  }
+
+  @Test
+  void flattenKeepsTheBatchAxis() {
+    Tensor x = Tensor.zeros(DType.FLOAT32, 3, 2, 4, 5);
+    assertArrayEquals(new int[] {3, 40}, new Flatten().forward(x).shape().dims());
+  }
+
+  private static void assertMessage(Executable call, String... parts) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    for (String p : parts) {
+      assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
+    }
+  }
+}
