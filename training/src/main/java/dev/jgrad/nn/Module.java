@@ -39,6 +39,7 @@ import java.util.Map;
 public abstract class Module {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
+  private boolean training = true; // as in PyTorch, a new module is in training mode
 
   /** Computes this module's output for a batch {@code x}. */
   public abstract Tensor forward(Tensor x);
@@ -89,6 +90,33 @@ public abstract class Module {
   /** The direct sub-modules by name. */
   public final Map<String, Module> children() {
     return Collections.unmodifiableMap(children);
+  }
+
+  /**
+   * Puts this module and every sub-module in training mode ({@code true}) or evaluation mode
+   * ({@code false}); layers such as {@code Dropout} behave differently in the two.
+   *
+   * @return this module, for chaining
+   */
+  public final Module train(boolean mode) {
+    training = mode;
+    children.values().forEach(child -> child.train(mode));
+    return this;
+  }
+
+  /** {@code train(true)}. */
+  public final Module train() {
+    return train(true);
+  }
+
+  /** {@code train(false)}: evaluation mode, for inference. */
+  public final Module eval() {
+    return train(false);
+  }
+
+  /** Whether this module is in training mode (new modules are). */
+  public final boolean isTraining() {
+    return training;
   }
 
   /** Total number of trainable scalars. */
