@@ -18,5 +18,6 @@ public final class BuiltinOps implements OpProvider {
     LossOps.register(r);
     LabelLossOps.register(r);
     BiasActivationOps.register(r);
+    DropoutOps.register(r);
   }
 }
