@@ -18,14 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DropoutEmulationTest {
   @Test
   void theCudaSourceComputesDropoutMasksMaskBitForBit(@TempDir Path tmp) throws Exception {
-    TestTools.assumeTools("g++");
-    Path exe = tmp.resolve("dropout_mask_main");
-    TestTools.runOk(List.of("g++", "-std=c++20", "-O0", "-pthread",
-        "-I", TestTools.MODULE.resolve("src/main/cuda").toString(),
-        "-I", TestTools.MODULE.resolve("src/test/cuda").toString(),
-        "-o", exe.toString(),
-        TestTools.MODULE.resolve("src/test/cuda/dropout_mask_main.cpp").toString()),
-        Map.of(), null);
+    Path exe = TestTools.compileWithEmulator("dropout_mask_main.cpp",
+        tmp.resolve("dropout_mask_main"));
     int n = 700;
     for (double p : new double[] {0.0, 0.1, 0.5, 1.0 / 3}) {
       for (long seed : new long[] {0, -7, Long.MAX_VALUE}) {
