@@ -6,6 +6,7 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.ops.BiasActivationOps;
 import dev.jgrad.autograd.ops.ConvOps;
+import dev.jgrad.autograd.ops.DropoutOps;
 import dev.jgrad.autograd.ops.MatmulOps;
 import dev.jgrad.autograd.ops.PoolOps;
 import java.util.ArrayList;
@@ -105,6 +106,9 @@ public class GradCheckOpsTest {
       c.add(new Case("affine_bias_" + a.attrValue(), in -> BiasActivationOps.biasActivation(
           in.get(0).matmul(in.get(1)), in.get(2), a), range, s(3, 4), s(4, 5), s(5)));
     }
+    // the mask is a constant of the graph: the gradient is g * mask (mul's rule)
+    c.add(new Case("dropout", in -> in.get(0).mul(DropoutOps.dropoutMask(in.get(0), 0.5, 42, 3)),
+        Range.ANY, s(5, 7)));
     c.add(new Case("concat_axis1", in -> Tensor.concat(1, in.get(0), in.get(1)), Range.ANY,
         s(2, 3), s(2, 4)));
     c.add(new Case("index_select_rows", in -> in.get(0).indexSelect(0,

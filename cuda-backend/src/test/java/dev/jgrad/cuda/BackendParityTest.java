@@ -1,5 +1,6 @@
 package dev.jgrad.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,12 +12,14 @@ import dev.jgrad.api.GpuRequirement;
 import dev.jgrad.autograd.GradCheck;
 import dev.jgrad.autograd.GradCheckOpsTest;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.ops.DropoutOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -91,6 +94,27 @@ class BackendParityTest {
         double rel = Math.abs(expected[i] - actual[i]) / Math.max(1e-6, Math.abs(expected[i]));
         assertTrue(rel <= tol, other.name() + " " + c + " element " + i + ": cpu " + expected[i]
             + " vs " + actual[i] + " (relative " + rel + ", tolerance " + tol + ")");
+      }
+    }
+  }
+
+  /**
+   * Dropout's mask from the same (seed, counter) is the CPU's bit for bit, in both dtypes, over
+   * more elements than one block and at rates where the threshold's rounding would show.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void dropoutMaskIsTheCpusBitForBit(DType dtype) {
+    requireOthers();
+    Tensor x = Tensor.zeros(dtype, 257, 391);
+    for (Backend other : OTHERS) {
+      for (double p : new double[] {0.0, 0.1, 0.5, 1.0 / 3}) {
+        for (long counter : new long[] {0, 1, 1L << 40}) {
+          double[] cpu = DropoutOps.dropoutMask(x, p, -7L, counter).toDoubleArray();
+          double[] gpu = DropoutOps.dropoutMask(x.to(other), p, -7L, counter).toDoubleArray();
+          assertArrayEquals(cpu, gpu,
+              other.name() + " " + dtype + " p=" + p + " counter=" + counter);
+        }
       }
     }
   }

@@ -18,13 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelEmulationTest {
   @Test
   void kernelsComputeTheReferenceResultsOnTheEmulator(@TempDir Path tmp) throws Exception {
-    TestTools.assumeTools("g++");
-    Path exe = tmp.resolve("kernel_emulation_test");
-    TestTools.runOk(List.of("g++", "-std=c++20", "-O0", "-pthread",
-        "-I", TestTools.MODULE.resolve("src/main/cuda").toString(),
-        "-o", exe.toString(),
-        TestTools.MODULE.resolve("src/test/cuda/kernel_emulation_test.cpp").toString()),
-        Map.of(), null);
+    Path exe = TestTools.compileWithEmulator("kernel_emulation_test.cpp",
+        tmp.resolve("kernel_emulation_test"));
     TestTools.Run r = TestTools.run(List.of(exe.toString()), Map.of(), null);
     assertEquals(0, r.exit(), r.output());
     assertTrue(r.output().contains("ALL OK"), r.output());

@@ -46,6 +46,21 @@ final class TestTools {
     }
   }
 
+  /**
+   * Compiles {@code src/test/cuda/<mainCpp>} (which includes the CUDA C sources and the emulator)
+   * for the CPU into {@code exe}; skips the calling test without g++.
+   */
+  static Path compileWithEmulator(String mainCpp, Path exe) throws IOException,
+      InterruptedException {
+    assumeTools("g++");
+    runOk(List.of("g++", "-std=c++20", "-O0", "-pthread",
+        "-I", MODULE.resolve("src/main/cuda").toString(),
+        "-I", MODULE.resolve("src/test/cuda").toString(),
+        "-o", exe.toString(), MODULE.resolve("src/test/cuda").resolve(mainCpp).toString()),
+        Map.of(), null);
+    return exe;
+  }
+
   /** The result of a process: exit status and the interleaved output. */
   record Run(int exit, String output) {}
 

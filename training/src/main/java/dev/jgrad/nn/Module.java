@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A piece of a network: a function of one tensor with named parameters and named sub-modules.
@@ -38,7 +39,9 @@ import java.util.Map;
  */
 public abstract class Module {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+  private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
+  private boolean training = true; // as in PyTorch, a new module is in training mode
 
   /** Computes this module's output for a batch {@code x}. */
   public abstract Tensor forward(Tensor x);
@@ -53,6 +56,20 @@ public abstract class Module {
     return parameter;
   }
 
+  /**
+   * Registers state that is not trained but saved with the parameters (PyTorch's buffers, such as
+   * BatchNorm's {@code running_mean}): a leaf without gradients, which the module updates in
+   * place ({@link Tensor#assign}) and checkpoints store under its dotted name.
+   */
+  protected final Tensor registerBuffer(String name, Tensor buffer) {
+    checkName(name);
+    checkNotNull(buffer, "buffer '%s' is null; pass a tensor", name);
+    checkArgument(buffer.isLeaf() && !buffer.requiresGrad(),
+        "buffer '%s' must be a leaf without gradients; pass a detached tensor", name);
+    buffers.put(name, buffer);
+    return buffer;
+  }
+
   /** Registers a sub-module whose parameters appear as {@code name + "." + theirName}. */
   protected final <M extends Module> M registerModule(String name, M module) {
     checkName(name);
@@ -65,20 +82,30 @@ public abstract class Module {
   private void checkName(String name) {
     checkArgument(name != null && !name.isEmpty() && !name.contains("."),
         "bad name '%s': use a non-empty name without dots (dots separate the path)", name);
-    checkArgument(!parameters.containsKey(name) && !children.containsKey(name),
+    checkArgument(!parameters.containsKey(name) && !buffers.containsKey(name)
+        && !children.containsKey(name),
         "name '%s' is already registered in %s; pick another", name, getClass().getSimpleName());
   }
 
   /** Every parameter of this module and its sub-modules by dotted name, in registration order. */
   public final Map<String, Tensor> namedParameters() {
     Map<String, Tensor> all = new LinkedHashMap<>();
-    collect("", all);
+    collect("", all, m -> m.parameters);
     return Collections.unmodifiableMap(all);
   }
 
-  private void collect(String prefix, Map<String, Tensor> into) {
-    parameters.forEach((name, p) -> into.put(prefix + name, p));
-    children.forEach((name, child) -> child.collect(prefix + name + ".", into));
+  /** Every buffer of this module and its sub-modules by dotted name, in registration order. */
+  public final Map<String, Tensor> namedBuffers() {
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    collect("", all, m -> m.buffers);
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** {@code own}'s tensors of this module and, under their paths, of every sub-module. */
+  private void collect(String prefix, Map<String, Tensor> into,
+      Function<Module, Map<String, Tensor>> own) {
+    own.apply(this).forEach((name, t) -> into.put(prefix + name, t));
+    children.forEach((name, child) -> child.collect(prefix + name + ".", into, own));
   }
 
   /** The parameters in the order of {@link #namedParameters()}. */
@@ -89,6 +116,33 @@ public abstract class Module {
   /** The direct sub-modules by name. */
   public final Map<String, Module> children() {
     return Collections.unmodifiableMap(children);
+  }
+
+  /**
+   * Puts this module and every sub-module in training mode ({@code true}) or evaluation mode
+   * ({@code false}); layers such as {@code Dropout} behave differently in the two.
+   *
+   * @return this module, for chaining
+   */
+  public final Module train(boolean mode) {
+    training = mode;
+    children.values().forEach(child -> child.train(mode));
+    return this;
+  }
+
+  /** {@code train(true)}. */
+  public final Module train() {
+    return train(true);
+  }
+
+  /** {@code train(false)}: evaluation mode, for inference. */
+  public final Module eval() {
+    return train(false);
+  }
+
+  /** Whether this module is in training mode (new modules are). */
+  public final boolean isTraining() {
+    return training;
   }
 
   /** Total number of trainable scalars. */

@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * A training checkpoint in the safetensors format: the model's parameters under their names
- * ({@code "0.weight"}, ...), the optimizer's state as tensors named
+ * A training checkpoint in the safetensors format: the model's parameters and buffers under their
+ * names ({@code "0.weight"}, {@code "1.running_mean"}, ...), the optimizer's state as tensors named
  * {@code "optimizer.<slot>.<param>"}, and in the string metadata the epochs completed, the optimizer kind and counters, and whatever
  * the caller adds. Any safetensors reader opens it; in PyTorch
  * {@code safetensors.torch.load_file(path)} gives the tensors by name (note that jgrad's
@@ -71,7 +71,7 @@ public final class Checkpoint {
     checkNotNull(model, "model is null");
     checkArgument(epoch >= 0, "epoch must be >= 0, got %s", epoch);
     List<SafeTensor> tensors = new ArrayList<>();
-    model.namedParameters().forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
+    modelState(model).forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
     for (String key : metadata.keySet()) {
       checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
           && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX),
@@ -88,6 +88,16 @@ public final class Checkpoint {
       state.values().forEach((k, v) -> meta.put(OPTIMIZER_PREFIX + k, v));
     }
     SafeTensors.write(path, tensors, meta);
+  }
+
+  /**
+   * The parameters, then the buffers (BatchNorm's running statistics), under their dotted names;
+   * a model without buffers saves exactly its parameters, as before buffers existed.
+   */
+  private static Map<String, Tensor> modelState(Module model) {
+    Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
+    all.putAll(model.namedBuffers());
+    return all;
   }
 
   /** Copies the values to the host as the file is written, one tensor at a time. */
@@ -132,12 +142,12 @@ public final class Checkpoint {
   }
 
   /**
-   * Overwrites {@code model}'s parameters with the saved ones. Fails, before changing anything,
-   * if a parameter is missing, has another shape or dtype, or the file holds parameters the model
-   * lacks.
+   * Overwrites {@code model}'s parameters and buffers with the saved ones. Fails, before changing
+   * anything, if a parameter or buffer is missing, has another shape or dtype, or the file holds
+   * tensors the model lacks.
    */
   public void restoreModel(Module model) {
-    Map<String, Tensor> params = model.namedParameters();
+    Map<String, Tensor> params = modelState(model);
     List<String> saved = new ArrayList<>();
     for (String name : file.names()) {
       if (!name.startsWith(OPTIMIZER_PREFIX)) {

@@ -188,8 +188,11 @@ public final class Trainer {
    * {@link OutputLock.InUseException} when another run holds one.
    */
   public MetricsHistory fit() throws IOException {
+    boolean wasTraining = model.isTraining();
     try (OutputDirLocks ignored = OutputDirLocks.acquire(outputFiles, heldLocks)) {
       return fitLocked();
+    } finally {
+      model.train(wasTraining); // the caller's mode back, however training ended
     }
   }
 
@@ -226,6 +229,7 @@ public final class Trainer {
     double trainLoss;
     double trainAccuracy;
     try (metrics) {
+      model.train(); // Dropout drops, BatchNorm uses batch statistics; the evaluation switches
       long stepCount = (long) epoch * batches;
       for (Batch batch : train.epoch(epoch)) {
         if (scheduler != null && scheduleInterval == Interval.STEP) {

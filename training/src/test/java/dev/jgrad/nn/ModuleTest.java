@@ -149,4 +149,22 @@ class ModuleTest {
   private static double max(Tensor t) {
     return Arrays.stream(t.toDoubleArray()).map(Math::abs).max().orElseThrow();
   }
+
+  @Test
+  void modesStartInTrainingAndPropagateToEverySubModule() {
+    Random r = new Random(3);
+    Sequential inner = new Sequential(new Linear(2, 2, Init.he(), r), new Tanh());
+    Sequential outer = new Sequential(inner, new Linear(2, 1, Init.he(), r));
+    assertTrue(outer.isTraining() && inner.isTraining() && inner.layers().get(1).isTraining());
+    assertSame(outer, outer.eval());
+    assertFalse(outer.isTraining());
+    assertFalse(inner.isTraining());
+    assertFalse(inner.layers().get(0).isTraining(), "a grandchild stays in training mode");
+    assertFalse(outer.layers().get(1).isTraining());
+    inner.train();
+    assertTrue(inner.layers().get(0).isTraining());
+    assertFalse(outer.isTraining(), "train() on a child changed its parent");
+    outer.train(true);
+    assertTrue(outer.layers().get(1).isTraining());
+  }
 }

@@ -12,7 +12,11 @@ import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
+import dev.jgrad.nn.BatchNorm1d;
+import dev.jgrad.nn.Init;
+import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Sgd;
@@ -187,6 +191,38 @@ class CheckpointTest {
         && e.getMessage().contains("[6, 7]"), e.getMessage());
     // nothing was overwritten before the mismatch was found
     assertArrayEquals(before, wider.namedParameters().get("2.bias").toFloatArray());
+  }
+
+  private static Sequential batchNormNet(long seed) {
+    Random r = new Random(seed);
+    return new Sequential(new Linear(6, 5, Init.he(), r), new BatchNorm1d(5), new ReLU(),
+        new Linear(5, 3, Init.he(), r));
+  }
+
+  @Test
+  void batchNormRunningStatisticsAreSavedUnderPyTorchsNamesAndRestored() throws IOException {
+    Sequential trained = batchNormNet(1);
+    for (int i = 0; i < 3; i++) {
+      trained.forward(Tensor.randn(new Random(i), 8, 6)); // training mode: the statistics move
+    }
+    Path file = dir.resolve("bn.safetensors");
+    Checkpoint.save(file, trained, null, 1, Map.of());
+    assertEquals(new java.util.TreeSet<>(List.of("0.weight", "0.bias", "1.weight", "1.bias",
+        "3.weight", "3.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked")),
+        new java.util.TreeSet<>(SafeTensors.read(file).names()));
+    Sequential fresh = batchNormNet(2);
+    Checkpoint.load(file).restoreModel(fresh);
+    trained.namedBuffers().forEach((name, b) -> assertArrayEquals(b.toDoubleArray(),
+        fresh.namedBuffers().get(name).toDoubleArray(), name));
+    trained.eval();
+    fresh.eval();
+    Tensor x = Tensor.randn(new Random(7), 4, 6);
+    assertArrayEquals(trained.forward(x).toDoubleArray(), fresh.forward(x).toDoubleArray());
+
+    rewriteWithout(file, List.of("1.running_var"));
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file).restoreModel(batchNormNet(3)));
+    assertTrue(missing.getMessage().contains("[1.running_var]"), missing.getMessage());
   }
 
   @Test

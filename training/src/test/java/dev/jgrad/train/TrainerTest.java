@@ -440,6 +440,41 @@ class TrainerTest {
     });
   }
 
+  /** Records each forward's batch size and mode, passing its input through. */
+  static final class ModeProbe extends dev.jgrad.nn.Module {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public Tensor forward(Tensor x) {
+      calls.add(x.shape().dim(0) + (isTraining() ? " train" : " eval"));
+      return x;
+    }
+  }
+
+  @Test
+  void trainsInTrainModeEvaluatesInEvalModeAndRestoresTheCallersMode() throws IOException {
+    ModeProbe probe = new ModeProbe();
+    Sequential model = new Sequential(probe, net());
+    model.eval(); // the caller's mode, to be given back
+    trainer(model, 2).build().fit();
+    // 600 samples in batches of 32: 19 steps, then one test batch of 300, each epoch
+    List<String> oneEpoch = new ArrayList<>();
+    for (int i = 0; i < 18; i++) {
+      oneEpoch.add("32 train");
+    }
+    oneEpoch.add("24 train");
+    oneEpoch.add("300 eval");
+    List<String> expected = new ArrayList<>(oneEpoch);
+    expected.addAll(oneEpoch);
+    assertEquals(expected, probe.calls);
+    assertFalse(model.isTraining(), "fit() did not restore eval mode");
+    model.train();
+    probe.calls.clear();
+    Evaluator.evaluate(model, TEST, Losses::softmaxCrossEntropyLabels, 1000);
+    assertEquals(List.of("300 eval"), probe.calls);
+    assertTrue(model.isTraining(), "evaluate() did not restore train mode");
+  }
+
   @Test
   void builderNamesWhatIsMissing() {
     IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -38,6 +38,12 @@ public final class AttrKeys {
   public static final String TRANS_B = "transB";
   /** The activation of {@link OpNames#BIAS_ACTIVATION}: a {@link FusedActivation#attrValue()}. */
   public static final String ACTIVATION = "activation";
+  /** The drop probability of {@link OpNames#DROPOUT_MASK}, in [0, 1); a double. */
+  public static final String P = "p";
+  /** The generator seed of {@link OpNames#DROPOUT_MASK}; a long. */
+  public static final String SEED = "seed";
+  /** Which call of its layer a {@link OpNames#DROPOUT_MASK} is (a fresh mask each); a long. */
+  public static final String COUNTER = "counter";
 
   /** Convolution and pooling: the window's {@code [height, width]}; an int array. */
   public static final String KERNEL = "kernel";

@@ -65,6 +65,14 @@ public final class Attrs {
     return has(name) ? getInt(name) : defaultValue;
   }
 
+  /** A whole number up to 64 bits (an Integer or a Long); fails for a fraction. */
+  public long getLong(String name) {
+    Number n = number(name);
+    checkArgument(n instanceof Long || n instanceof Integer,
+        "attribute '%s' must be a long, got %s", name, n);
+    return n.longValue();
+  }
+
   public boolean getBoolean(String name, boolean defaultValue) {
     if (!has(name)) {
       return defaultValue;

@@ -96,6 +96,12 @@ public final class OpNames {
   public static final String SOFTMAX = "jgrad::softmax";
   /** {@code act(x + bias)} in one op, the activation in {@link AttrKeys#ACTIVATION}. */
   public static final String BIAS_ACTIVATION = "jgrad::bias_activation";
+  /**
+   * Dropout's inverted mask, shaped like its input: {@code 1 / (1 - p)} where an element is kept,
+   * 0 where dropped, from {@link AttrKeys#P}, {@link AttrKeys#SEED} and {@link AttrKeys#COUNTER}
+   * by {@link DropoutMask}; not differentiable (multiply it into x).
+   */
+  public static final String DROPOUT_MASK = "jgrad::dropout_mask";
 
   // ---- losses ----------------------------------------------------------------------------
 

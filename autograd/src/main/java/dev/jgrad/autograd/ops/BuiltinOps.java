@@ -21,5 +21,6 @@ public final class BuiltinOps implements OpProvider {
     // convolution and pooling
     ConvOps.register(r);
     PoolOps.register(r);
+    DropoutOps.register(r);
   }
 }

@@ -1,0 +1,33 @@
+package dev.jgrad.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
+
+/**
+ * {@link BatchNorm} of features {@code [N, C]}: statistics per feature over the batch (the book's
+ * ch. 6.3, PyTorch's {@code nn.BatchNorm1d} on 2-D input).
+ *
+ * <pre>{@code
+ * Sequential net = new Sequential(new Linear(784, 100, Init.he(), random), new BatchNorm1d(100),
+ *     new ReLU(), new Linear(100, 10, Init.he(), random));
+ * }</pre>
+ */
+public final class BatchNorm1d extends BatchNorm {
+  /** A FLOAT32 layer. */
+  public BatchNorm1d(int features) {
+    this(features, Tensor.DEFAULT_DTYPE);
+  }
+
+  public BatchNorm1d(int features, DType dtype) {
+    super(features, 2, dtype);
+  }
+
+  @Override
+  void checkInput(Tensor x) {
+    checkArgument(x.rank() == 2 && x.shape().dim(1) == channels(),
+        "%s needs input [batch, %s], got %s; give it the feature count of the layer before",
+        this, channels(), x.shape());
+  }
+}

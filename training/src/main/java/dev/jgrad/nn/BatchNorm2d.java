@@ -1,0 +1,28 @@
+package dev.jgrad.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
+
+/**
+ * {@link BatchNorm} of images {@code [N, C, H, W]}: statistics per channel over the batch and
+ * every position (PyTorch's {@code nn.BatchNorm2d}).
+ */
+public final class BatchNorm2d extends BatchNorm {
+  /** A FLOAT32 layer. */
+  public BatchNorm2d(int channels) {
+    this(channels, Tensor.DEFAULT_DTYPE);
+  }
+
+  public BatchNorm2d(int channels, DType dtype) {
+    super(channels, 4, dtype);
+  }
+
+  @Override
+  void checkInput(Tensor x) {
+    checkArgument(x.rank() == 4 && x.shape().dim(1) == channels(),
+        "%s needs input [batch, %s, height, width], got %s; give it the channel count of the"
+            + " layer before", this, channels(), x.shape());
+  }
+}
