@@ -30,7 +30,7 @@ public class ConvThroughput {
     }
     LabeledImages images = MnistFiles.loadResources("/mnist/").train();
     Tensor x = Tensor.of(images.images(), images.size(), images.pixelsPerImage());
-    Dataset train = Dataset.of(x, Tensor.indices(images.labels(), x.dtype()));
+    Dataset train = Dataset.of(x, Tensor.indices(images.labels()));
     SimpleConvNet model = new SimpleConvNet(images.rows(), images.cols(), 100, 10, 0);
     Adam adam = new Adam(model.namedParameters(), 0.001);
     DataLoader loader = DataLoader.builder(train).batchSize(100).seed(0).dropLast(true).build();
