@@ -32,6 +32,13 @@ final class MiniBatchRun {
     return all.head(limit);
   }
 
+  /** The first {@code limit} test images of the embedded MNIST subset (2,000 at most). */
+  static Dataset mnistTest(int limit) throws IOException {
+    Dataset all = MnistTraining.toDataset(
+        MnistFiles.loadResources(MnistTraining.EMBEDDED).test());
+    return all.head(limit);
+  }
+
   /** A network and its optimizer, made afresh for each run compared. */
   record Setup(Module model, Optimizer optimizer) {}
 

@@ -24,12 +24,14 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     Path data, Path out, Path resume, int limit, boolean help) {
 
   public static final int DEFAULT_EPOCHS = 30;
-  /** Epochs of {@code --model cnn}, which reach its 97% target (docs/benchmarks.md). */
+  /** Epochs of {@code --model cnn} (97% target) and {@code deep} (docs/benchmarks.md). */
   public static final int DEFAULT_CNN_EPOCHS = 20;
-  /** Adam's step for {@code --model cnn}: the book's and the PyTorch reference runs' 0.001. */
+  /** Adam's step for {@code --model cnn|deep}: the book's and the PyTorch runs' 0.001. */
   public static final double DEFAULT_CNN_ADAM_LR = 0.001;
   public static final int DEFAULT_BATCH = 100;
   public static final int DEFAULT_HIDDEN = 100;
+  /** The affine layer of {@code --model deep}: the book's 50. */
+  public static final int DEFAULT_DEEP_HIDDEN = 50;
   public static final long DEFAULT_SEED = 42;
   public static final Path DEFAULT_OUT = Path.of("out", "mnist");
 
@@ -40,18 +42,23 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
       "writes a chart, a CSV of the metrics and a checkpoint.",
       "",
       "Options:",
-      "  --model NAME        mlp (default) or cnn: the book's SimpleConvNet, conv 30 5x5, relu,",
-      "                      2x2 max pool, affine --hidden (100), relu, affine 10; it defaults",
-      "                      to adam lr " + DEFAULT_CNN_ADAM_LR + " and " + DEFAULT_CNN_EPOCHS
-          + " epochs",
-      "  --epochs N          passes over the training set (default " + DEFAULT_EPOCHS + ", cnn "
-          + DEFAULT_CNN_EPOCHS + ")",
+      "  --model NAME        mlp (default), cnn: the book's SimpleConvNet, conv 30 5x5, relu,",
+      "                      2x2 max pool, affine --hidden (100), relu, affine 10; or deep: its",
+      "                      DeepConvNet, 3x (conv 3x3, relu, conv 3x3, relu, 2x2 max pool) with",
+      "                      16, 32, 64 filters, affine --hidden (" + DEFAULT_DEEP_HIDDEN
+          + "), relu, dropout 0.5,",
+      "                      affine 10, dropout 0.5; cnn and deep default to adam lr "
+          + DEFAULT_CNN_ADAM_LR,
+      "                      and " + DEFAULT_CNN_EPOCHS + " epochs",
+      "  --epochs N          passes over the training set (default " + DEFAULT_EPOCHS
+          + ", cnn and deep " + DEFAULT_CNN_EPOCHS + ")",
       "  --batch N           mini-batch size (default " + DEFAULT_BATCH + ")",
       "  --lr X              learning rate (default: per optimizer, sgd "
           + OptimizerKind.SGD.defaultLearningRate() + ", adam "
           + OptimizerKind.ADAM.defaultLearningRate() + ")",
-      "  --hidden N[,N...]   hidden layer sizes (default " + DEFAULT_HIDDEN + "; cnn: one size)",
-      "  --optimizer NAME    " + names(OptimizerKind.values()) + " (default sgd, cnn adam)",
+      "  --hidden N[,N...]   hidden layer sizes (default " + DEFAULT_HIDDEN
+          + "; cnn, deep: one size)",
+      "  --optimizer NAME    " + names(OptimizerKind.values()) + " (default sgd, cnn and deep adam)",
       "  --activation NAME   " + names(Activation.values()) + " (default relu), or a plugin",
       "                      op on the classpath, e.g. swish (the op swish::swish); mlp only",
       "  --seed N            seed of the weights and the shuffling (default " + DEFAULT_SEED + ")",
@@ -80,7 +87,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     Integer epochs = null;
     int batch = DEFAULT_BATCH;
     Double lr = null;
-    List<Integer> hidden = List.of(DEFAULT_HIDDEN);
+    List<Integer> hidden = null;
     OptimizerKind optimizer = null;
     HiddenActivation activation = null;
     long seed = DEFAULT_SEED;
@@ -150,13 +157,17 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
           limit = positiveInt(name, value);
       }
     }
-    boolean cnn = model == ModelKind.CNN;
+    boolean cnn = model.convolutional();
+    if (hidden == null) {
+      hidden = List.of(model == ModelKind.DEEP ? DEFAULT_DEEP_HIDDEN : DEFAULT_HIDDEN);
+    }
     if (cnn && hidden.size() != 1) {
-      throw new UsageException("--hidden: --model cnn has one hidden affine layer; give one size,"
-          + " got " + hidden);
+      throw new UsageException("--hidden: --model " + model.cliName() + " has one hidden affine "
+          + "layer; give one size, got " + hidden);
     }
     if (cnn && activation != null && activation != Activation.RELU) {
-      throw new UsageException("--activation applies to --model mlp; the cnn uses relu");
+      throw new UsageException("--activation applies to --model mlp; the " + model.cliName()
+          + " uses relu");
     }
     if (optimizer == null) {
       optimizer = cnn ? OptimizerKind.ADAM : OptimizerKind.SGD;

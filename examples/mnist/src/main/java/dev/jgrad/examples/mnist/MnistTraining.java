@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main job as a method: loads MNIST (embedded or from {@code --data}), builds the MLP or the
- * SimpleConvNet ({@code --model}) and the
+ * The main job as a method: loads MNIST (embedded or from {@code --data}), builds the MLP, the
+ * SimpleConvNet or the DeepConvNet ({@code --model}) and the
  * optimizer the options ask for, trains with a progress display and per-epoch metrics, and writes
  * {@code metrics.csv}, {@code training.png} and {@code checkpoint.safetensors} to {@code --out}.
  *
@@ -80,6 +80,9 @@ public final class MnistTraining {
     Module model = options.model() == ModelKind.CNN
         ? new SimpleConvNet(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
             mnist.numClasses(), options.seed())
+        : options.model() == ModelKind.DEEP
+        ? new DeepConvNet(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
+            mnist.numClasses(), options.seed())
         : Mlp.builder().input(trainImages.pixelsPerImage())
             .hidden(options.hidden().stream().mapToInt(Integer::intValue).toArray())
             .output(mnist.numClasses()).activation(options.activation()).seed(options.seed())
@@ -131,6 +134,9 @@ public final class MnistTraining {
     String net = o.model() == ModelKind.CNN
         ? "SimpleConvNet conv" + SimpleConvNet.FILTERS + "x" + SimpleConvNet.KERNEL + "x"
             + SimpleConvNet.KERNEL + "-" + sizes.substring(sizes.indexOf('-') + 1) + " relu"
+        : o.model() == ModelKind.DEEP
+        ? "DeepConvNet conv3x3 16-16-32-32-64-64, affine " + o.hidden().get(0) + " relu, dropout "
+            + DeepConvNet.DROPOUT
         : "MLP " + model.parameters().get(0).shape().dim(0) + "-" + sizes + " "
             + o.activation().cliName();
     return "MNIST " + net + ", " + o.optimizer().cliName() + " lr " + o.learningRate()

@@ -70,12 +70,30 @@ class MnistMainTest {
     assertTrue(h.last().testAccuracy() > 0.7, "test accuracy " + h.last().testAccuracy()
         + " after one epoch on 2,000 images; chance is 0.1");
     SafeTensorsFile ckpt = SafeTensors.read(out.resolve(MnistTraining.CHECKPOINT_FILE));
-    assertEquals(Arrays.asList(30, 1, 5, 5), Arrays.asList(ckpt.get("conv.weight").shape().dim(0),
-        ckpt.get("conv.weight").shape().dim(1), ckpt.get("conv.weight").shape().dim(2),
-        ckpt.get("conv.weight").shape().dim(3)));
-    assertEquals(30, ckpt.get("conv.bias").shape().dim(0));
-    assertEquals(Arrays.asList(4320, 100), Arrays.asList(ckpt.get("fc1.weight").shape().dim(0),
-        ckpt.get("fc1.weight").shape().dim(1)));
+    assertShape(ckpt, "conv.weight", 30, 1, 5, 5);
+    assertShape(ckpt, "conv.bias", 30);
+    assertShape(ckpt, "fc1.weight", 4320, 100);
+  }
+
+  @Test
+  void theDeepNetLearnsFromAShortRunAndCheckpointsItsLayers() throws Exception {
+    Path out = dir.resolve("deep");
+    MetricsHistory h = MnistTraining.run(MnistOptions.parse("--model", "deep", "--epochs", "2",
+        "--limit", "2000", "--out", out.toString()), null);
+    assertEquals(2, h.size());
+    assertTrue(h.last().testAccuracy() > 0.4, "test accuracy " + h.last().testAccuracy()
+        + " after 2 epochs on 2,000 images (54% seen; dropout slows the start); chance is 0.1");
+    assertTrue(h.last().trainLoss() < h.epochs().get(0).trainLoss(), "train loss falls");
+    SafeTensorsFile ckpt = SafeTensors.read(out.resolve(MnistTraining.CHECKPOINT_FILE));
+    assertShape(ckpt, "conv1.weight", 16, 1, 3, 3);
+    assertShape(ckpt, "conv6.weight", 64, 64, 3, 3);
+    assertShape(ckpt, "conv6.bias", 64);
+    assertShape(ckpt, "fc1.weight", 576, 50); // 64 maps of 3x3 after 28 -> 14 -> 7 -> 3
+    assertShape(ckpt, "fc2.bias", 10);
+  }
+
+  private static void assertShape(SafeTensorsFile ckpt, String name, int... dims) {
+    assertArrayEquals(dims, ckpt.get(name).shape().dims(), name + " " + ckpt.get(name).shape());
   }
 
   @Test

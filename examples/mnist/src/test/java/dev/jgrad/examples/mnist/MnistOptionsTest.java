@@ -81,14 +81,36 @@ class MnistOptionsTest {
     assertEquals(3, given.epochs());
     assertEquals(OptimizerKind.SGD, given.optimizer());
     assertEquals(List.of(50), given.hidden());
-    assertMessage("--model: 'deep' (the book's chapter 8 network) is not available yet",
-        "--model", "deep");
-    assertMessage("--model: unknown model 'rnn'; use mlp or cnn", "--model", "rnn");
+    assertMessage("--model: unknown model 'rnn'; use mlp, cnn or deep", "--model", "rnn");
     assertMessage("--hidden: --model cnn has one hidden affine layer", "--model", "cnn",
         "--hidden", "64,32");
     assertMessage("--activation applies to --model mlp", "--model", "cnn", "--activation",
         "tanh");
     assertTrue(MnistOptions.USAGE.contains("--model NAME"), MnistOptions.USAGE);
+  }
+
+  @Test
+  void deepDefaultsToTheBooksAdamAnd50HiddenAndTakesOneSize() throws UsageException {
+    MnistOptions deep = MnistOptions.parse("--model", "deep");
+    assertEquals(ModelKind.DEEP, deep.model());
+    assertEquals(OptimizerKind.ADAM, deep.optimizer());
+    assertEquals(0.001, deep.learningRate());
+    assertEquals(MnistOptions.DEFAULT_CNN_EPOCHS, deep.epochs());
+    assertEquals(100, deep.batchSize());
+    assertEquals(List.of(50), deep.hidden());
+    assertEquals(List.of(100), MnistOptions.parse("--model", "cnn").hidden());
+    assertEquals(List.of(100), MnistOptions.parse().hidden());
+    MnistOptions given = MnistOptions.parse("--model=DEEP", "--hidden", "64", "--optimizer",
+        "momentum", "--epochs", "2");
+    assertEquals(List.of(64), given.hidden());
+    assertEquals(OptimizerKind.MOMENTUM, given.optimizer());
+    assertEquals(OptimizerKind.MOMENTUM.defaultLearningRate(), given.learningRate());
+    assertEquals(2, given.epochs());
+    assertMessage("--hidden: --model deep has one hidden affine layer; give one size, got [64, "
+        + "32]", "--model", "deep", "--hidden", "64,32");
+    assertMessage("--activation applies to --model mlp; the deep uses relu", "--model", "deep",
+        "--activation", "sigmoid");
+    assertTrue(MnistOptions.USAGE.contains("DeepConvNet"), MnistOptions.USAGE);
   }
 
   private static void assertMessage(String expected, String... args) {
