@@ -40,7 +40,8 @@ public final class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = registerParameter("weight", init.weights(inFeatures, outFeatures, dtype, random));
-    this.bias = registerParameter("bias", Tensor.zeros(dtype, outFeatures));
+    // zeros for the book's inits, uniform for Kaiming-uniform (PyTorch's nn.Linear default)
+    this.bias = registerParameter("bias", init.bias(inFeatures, outFeatures, dtype, random));
   }
 
   @Override

@@ -66,4 +66,20 @@ class KaimingUniformTest {
         () -> Init.kaimingUniform().weights(0, 4, DType.FLOAT32, new Random(3)));
     assertEquals("a layer needs positive sizes, got 0 x 4", e.getMessage());
   }
+
+  @Test
+  void linearTakesItsBiasFromTheInit() {
+    // before: Linear always made zero biases, so Kaiming-uniform gave only half of PyTorch's init
+    float[] b = new Linear(16, 50, Init.kaimingUniform(), new Random(1)).bias().toFloatArray();
+    double bound = 1 / Math.sqrt(16);
+    boolean nonzero = false;
+    for (float v : b) {
+      assertTrue(Math.abs(v) <= bound, "bias " + v + " outside +-" + bound);
+      nonzero |= v != 0;
+    }
+    assertTrue(nonzero, "Kaiming-uniform's bias must not be all zeros");
+    for (float v : new Linear(16, 50, Init.he(), new Random(1)).bias().toFloatArray()) {
+      assertEquals(0f, v, "the book's inits keep zero biases");
+    }
+  }
 }
