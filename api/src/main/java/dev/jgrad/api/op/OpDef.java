@@ -74,7 +74,7 @@ public final class OpDef {
    * changing it in place after the op must fail backward. True for every input unless declared.
    */
   public boolean gradientReadsInput(int i) {
-    return gradientReadsInputs == null || Arrays.stream(gradientReadsInputs).anyMatch(j -> j == i);
+    return gradientReadsInputs == null || contains(gradientReadsInputs, i);
   }
 
   /** Whether the gradient rule reads the output's values; true unless declared otherwise. */
@@ -84,8 +84,12 @@ public final class OpDef {
 
   /** Whether input {@code position} holds indices, which must be INT32. */
   public boolean isIndexInput(int position) {
-    for (int i : indexInputs) {
-      if (i == position) {
+    return contains(indexInputs, position);
+  }
+
+  private static boolean contains(int[] positions, int position) {
+    for (int p : positions) {
+      if (p == position) {
         return true;
       }
     }
