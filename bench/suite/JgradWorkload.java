@@ -42,8 +42,7 @@ public class JgradWorkload {
         ? MnistFiles.loadResources("/mnist/").train()
         : MnistFiles.load(Path.of(args[1])).train();
     int epochs = Integer.parseInt(args[2]);
-    Tensor x = Tensor.of(images.images(), images.size(), images.pixelsPerImage());
-    Dataset train = Dataset.of(x, Tensor.indices(images.labels()));
+    Dataset train = Dataset.ofImages(images);
     Module model;
     Optimizer optimizer;
     switch (workload) {

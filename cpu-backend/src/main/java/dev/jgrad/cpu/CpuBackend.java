@@ -46,17 +46,28 @@ public final class CpuBackend implements Backend, FusedSgd {
 
   @Override
   public DeviceBuffer upload(float[] data) {
-    return CpuBuffer.wrap(Objects.requireNonNull(data, "upload: data is null").clone());
+    // From the pool, like any allocation: uploads closed one after another (data set blocks,
+    // checkpoints) then reuse one array instead of filling the pool with their copies.
+    CpuBuffer b = CpuBuffer.allocate(DType.FLOAT32,
+        Objects.requireNonNull(data, "upload: data is null").length);
+    System.arraycopy(data, 0, b.floats(), 0, data.length);
+    return b;
   }
 
   @Override
   public DeviceBuffer upload(double[] data) {
-    return CpuBuffer.wrap(Objects.requireNonNull(data, "upload: data is null").clone());
+    CpuBuffer b = CpuBuffer.allocate(DType.FLOAT64,
+        Objects.requireNonNull(data, "upload: data is null").length);
+    System.arraycopy(data, 0, b.doubles(), 0, data.length);
+    return b;
   }
 
   @Override
   public DeviceBuffer upload(int[] data) {
-    return CpuBuffer.wrap(Objects.requireNonNull(data, "upload: data is null").clone());
+    CpuBuffer b = CpuBuffer.allocate(DType.INT32,
+        Objects.requireNonNull(data, "upload: data is null").length);
+    System.arraycopy(data, 0, b.ints(), 0, data.length);
+    return b;
   }
 
   @Override

@@ -3,7 +3,13 @@ package dev.jgrad.data;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.LabeledImages;
 
 /**
  * Samples as two tensors on a backend, inputs and targets, paired by their first dimension.
@@ -17,6 +23,10 @@ import dev.jgrad.autograd.Tensor;
  * <p>Neither tensor requires grad: they are data, not parameters.
  */
 public final class Dataset {
+  /** Floats converted and uploaded at a time by {@link #ofImages}: 256 KiB, small enough for
+   * the garbage collector to treat as an ordinary object rather than a humongous one. */
+  private static final int UPLOAD_BLOCK_FLOATS = 1 << 16;
+
   private final Tensor inputs;
   private final Tensor targets;
 
@@ -43,6 +53,31 @@ public final class Dataset {
         "inputs live on backend %s but targets on %s; move one with to(backend)",
         inputs.backend().name(), targets.backend().name());
     return new Dataset(inputs.detach(), targets.detach());
+  }
+
+  /**
+   * Images as a FLOAT32 {@code [size, rows * cols]} tensor on the current backend and their
+   * labels as INT32 class indices {@code [size]}. The pixels go up a block of images at a time, so
+   * images read as bytes are never held as a second full float array beside the tensor.
+   */
+  public static Dataset ofImages(LabeledImages images) {
+    checkNotNull(images, "images is null");
+    int n = images.pixelsPerImage();
+    Backend backend = Backends.current();
+    DeviceBuffer pixels = backend.allocate(DType.FLOAT32, (long) images.size() * n);
+    int block = Math.max(1, UPLOAD_BLOCK_FLOATS / n);
+    float[] chunk = new float[Math.min(images.size(), block) * n];
+    for (int from = 0; from < images.size(); from += block) {
+      int to = Math.min(images.size(), from + block);
+      int count = (to - from) * n;
+      float[] part = count == chunk.length ? chunk : new float[count];
+      images.copyImages(from, to, part, 0);
+      try (DeviceBuffer up = backend.upload(part)) {
+        backend.copy(up, 0, pixels, (long) from * n, count);
+      }
+    }
+    Tensor x = Tensor.wrap(backend, pixels, Shape.of(images.size(), n));
+    return of(x, Tensor.indices(images.labels()));
   }
 
   /** Number of samples. */

@@ -5,15 +5,19 @@ import static com.google.common.base.Preconditions.checkElementIndex;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkPositionIndexes;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
  * Grey-level images with one class label each, e.g. the MNIST training split: {@code size()}
- * images of {@code rows() x cols()} pixels, stored row-major one after the other in one float
- * array, ready to become a {@code [size, rows * cols]} tensor.
+ * images of {@code rows() x cols()} pixels, row-major one after the other, ready to become a
+ * {@code [size, rows * cols]} tensor ({@code Dataset.ofImages}).
  *
- * <p>{@link #images()} and {@link #labels()} return the arrays themselves, not copies: full MNIST
- * is 188 MB of floats, too much to copy on every call. Do not modify them.
+ * <p>Images read from IDX files stay one byte a pixel (full MNIST: 47 MB) and become floats when
+ * asked: {@link #copyImages} converts a range, {@link #images()} the whole set once (188 MB for
+ * full MNIST, kept after the first call), so a data set is held once, as bytes, until it is
+ * uploaded. {@link #images()} and {@link #labels()} return the arrays themselves, not copies. Do
+ * not modify them.
  *
  * <pre>{@code
  * LabeledImages train = MnistFiles.load(Path.of("data/mnist")).train();
@@ -23,7 +27,9 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class LabeledImages {
-  private final float[] images;
+  private float[] images; // null until images() converts the grey levels
+  private final ByteBuffer grey; // one byte a pixel, or null when made from floats
+  private final float[] greyToFloat; // grey level -> pixel value, with grey
   private final int[] labels;
   private final int rows;
   private final int cols;
@@ -51,6 +57,26 @@ public final class LabeledImages {
           labels[i], i, numClasses - 1);
     }
     this.images = images;
+    this.grey = null;
+    this.greyToFloat = null;
+    this.labels = labels;
+    this.rows = rows;
+    this.cols = cols;
+    this.numClasses = numClasses;
+  }
+
+  /**
+   * Images kept as grey levels (one unsigned byte a pixel, {@code grey}'s positions 0..n-1),
+   * converted through {@code greyToFloat} (256 entries) when read; labels already checked.
+   */
+  LabeledImages(ByteBuffer grey, float[] greyToFloat, int[] labels, int rows, int cols,
+      int numClasses) {
+    checkArgument((long) labels.length * rows * cols == grey.limit(),
+        "%s pixels do not make %s images of %sx%s", grey.limit(), labels.length, rows, cols);
+    checkArgument(greyToFloat.length == 256, "need 256 grey levels, got %s", greyToFloat.length);
+    this.images = null;
+    this.grey = grey;
+    this.greyToFloat = greyToFloat;
     this.labels = labels;
     this.rows = rows;
     this.cols = cols;
@@ -80,9 +106,38 @@ public final class LabeledImages {
     return numClasses;
   }
 
-  /** All pixels, {@code size() * rows() * cols()} floats; the array itself: do not modify. */
+  /**
+   * All pixels, {@code size() * rows() * cols()} floats; the array itself: do not modify. Images
+   * read from files are converted on the first call (4 bytes a pixel from then on); to make a
+   * tensor, {@code Dataset.ofImages} converts range by range instead.
+   */
   public float[] images() {
+    if (images == null) {
+      float[] all = new float[grey.limit()];
+      copyImages(0, size(), all, 0);
+      images = all;
+    }
     return images;
+  }
+
+  /**
+   * Writes the pixels of images {@code from} (inclusive) to {@code to} (exclusive) into
+   * {@code dst} from {@code dstOffset}, as {@link #images()} holds them, without converting the
+   * rest.
+   */
+  public void copyImages(int from, int to, float[] dst, int dstOffset) {
+    checkPositionIndexes(from, to, size());
+    int n = pixelsPerImage();
+    int count = (to - from) * n;
+    checkPositionIndexes(dstOffset, dstOffset + count, dst.length);
+    if (images != null) {
+      System.arraycopy(images, from * n, dst, dstOffset, count);
+      return;
+    }
+    int start = from * n;
+    for (int i = 0; i < count; i++) {
+      dst[dstOffset + i] = greyToFloat[grey.get(start + i) & 0xFF];
+    }
   }
 
   /** All labels; the array itself: do not modify. */
@@ -93,8 +148,9 @@ public final class LabeledImages {
   /** A copy of image {@code i}, row-major. */
   public float[] image(int i) {
     checkElementIndex(i, size(), "image index");
-    int n = pixelsPerImage();
-    return Arrays.copyOfRange(images, i * n, (i + 1) * n);
+    float[] image = new float[pixelsPerImage()];
+    copyImages(i, i + 1, image, 0);
+    return image;
   }
 
   public int label(int i) {
@@ -120,8 +176,13 @@ public final class LabeledImages {
   public LabeledImages subset(int from, int to) {
     checkPositionIndexes(from, to, size());
     int n = pixelsPerImage();
-    return new LabeledImages(Arrays.copyOfRange(images, from * n, to * n),
-        Arrays.copyOfRange(labels, from, to), rows, cols, numClasses);
+    int[] subsetLabels = Arrays.copyOfRange(labels, from, to);
+    if (images == null) {
+      ByteBuffer part = grey.slice(from * n, (to - from) * n); // shares the bytes
+      return new LabeledImages(part, greyToFloat, subsetLabels, rows, cols, numClasses);
+    }
+    return new LabeledImages(Arrays.copyOfRange(images, from * n, to * n), subsetLabels, rows,
+        cols, numClasses);
   }
 
   @Override

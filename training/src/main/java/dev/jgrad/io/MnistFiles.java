@@ -7,7 +7,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -184,12 +183,9 @@ public final class MnistFiles {
       for (int g = 0; g < 256; g++) {
         lut[g] = pixelScale.apply(g);
       }
-      ByteBuffer grey = images.bigEndianView(); // ubyte: one byte per pixel, no copy
-      float[] x = new float[images.size()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = lut[grey.get(i) & 0xFF];
-      }
-      return new LabeledImages(x, y, images.dim(1), images.dim(2), classes);
+      // ubyte: one byte per pixel, kept as it is (no copy) and converted when read
+      return new LabeledImages(images.bigEndianView(), lut, y, images.dim(1), images.dim(2),
+          classes);
     }
 
     /**

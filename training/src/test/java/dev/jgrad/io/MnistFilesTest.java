@@ -175,4 +175,24 @@ class MnistFilesTest {
           e.getMessage());
     }
   }
+
+  @Test
+  void imagesReadFromFilesConvertRangesAsTheWholeArrayHoldsThem() throws IOException {
+    writeLayout(dir, labels(3, 1, 4, 1, 5, 9));
+    LabeledImages train = MnistFiles.load(dir).train();
+    float[] middle = new float[2 * 6 + 1];
+    train.copyImages(2, 4, middle, 1); // before images() converts everything
+    float[] image4 = train.image(4);
+    LabeledImages tail = train.subset(3, 6);
+    float[] all = train.images();
+    for (int i = 0; i < 12; i++) {
+      assertEquals(all[12 + i], middle[1 + i], "pixel " + i);
+    }
+    assertArrayEquals(java.util.Arrays.copyOfRange(all, 24, 30), image4);
+    assertArrayEquals(java.util.Arrays.copyOfRange(all, 18, 36), tail.images());
+    assertArrayEquals(new int[] {1, 5, 9}, tail.labels());
+    assertEquals(80 / 255f, all[12]); // image 2, pixel 0: grey level 80
+    assertThrows(IndexOutOfBoundsException.class, () -> train.copyImages(5, 7, middle, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> train.copyImages(0, 3, middle, 0));
+  }
 }

@@ -120,9 +120,7 @@ public final class MnistTraining {
 
   /** Images as a FLOAT32 {@code [n, pixels]} tensor and labels as {@code [n]} class indices. */
   public static Dataset toDataset(LabeledImages images) {
-    Tensor x = Tensor.of(images.images(), images.size(), images.pixelsPerImage());
-    Tensor y = Tensor.indices(images.labels());
-    return Dataset.of(x, y);
+    return Dataset.ofImages(images);
   }
 
   private static String title(MnistOptions o, Module model) {
