@@ -43,8 +43,8 @@ public final class CpuPoolKernels implements OpProvider {
     }
 
     void maxPoolPlane(float[] x, int p, float[] out, float[] gy, float[] dx) {
-      PatchLoops.maxPoolPlane(x, p * g.inPlane(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.oh(),
-          g.ow(), out, p * plane, gy, dx);
+      PatchLoops.maxPoolPlane(x, p * g.inPlane(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(),
+          g.oh(), g.ow(), out, p * plane, gy, dx);
     }
 
     /** Runs {@code body} over the planes {@code [0, n * c)}, split in fixed parts. */
@@ -91,8 +91,12 @@ public final class CpuPoolKernels implements OpProvider {
     Object x = Checks.cpu(MAX_POOL2D_GRAD, "x", c.input(0)).productOperand();
     Object gy = Checks.cpu(MAX_POOL2D_GRAD, "g", c.input(1)).productOperand();
     if (pl.direct(x)) {
+      Conv2dGeometry g = pl.g();
+      boolean fills = PatchLoops.maxPoolGradFillsPlane(g.kh(), g.kw(), g.sh(), g.sw());
       pl.forEach((lo, hi) -> {
-        PatchLoops.zero(pl.out(), lo * pl.g().inPlane(), hi * pl.g().inPlane());
+        if (!fills) {
+          PatchLoops.zero(pl.out(), lo * g.inPlane(), hi * g.inPlane());
+        }
         for (int p = lo; p < hi; p++) {
           pl.maxPoolPlane((float[]) x, p, null, (float[]) gy, (float[]) pl.out());
         }

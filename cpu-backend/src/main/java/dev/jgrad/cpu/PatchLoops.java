@@ -130,11 +130,16 @@ final class PatchLoops {
 
   /**
    * FLOAT32 max pooling of one plane without padding, by direct loops (no table): each window's
-   * first maximum; with {@code dx} non-null, adds {@code gy} there instead of writing {@code out}.
-   * The table path's argmax per window costs several times more on SimpleConvNet's 2x2 pools.
+   * first maximum; with {@code dx} non-null, adds {@code gy} there instead of writing {@code out}
+   * ({@code dx} zeroed first unless {@link #maxPoolGradFillsPlane}). The table path's argmax per
+   * window costs several times more on SimpleConvNet's 2x2 pools.
    */
-  static void maxPoolPlane(float[] x, int xOff, int w, int kh, int kw, int sh, int sw, int oh,
-      int ow, float[] out, int oOff, float[] gy, float[] dx) {
+  static void maxPoolPlane(float[] x, int xOff, int h, int w, int kh, int kw, int sh, int sw,
+      int oh, int ow, float[] out, int oOff, float[] gy, float[] dx) {
+    if (kh == 2 && kw == 2) {
+      maxPool2x2Plane(x, xOff, h, w, sh, sw, oh, ow, out, oOff, gy, dx);
+      return;
+    }
     // Selects rather than branches: which entry wins is data, a branch on it mispredicts often.
     for (int oy = 0; oy < oh; oy++) {
       for (int ox = 0; ox < ow; ox++) {
@@ -158,6 +163,80 @@ final class PatchLoops {
         }
       }
     }
+  }
+
+  /**
+   * {@link #maxPoolPlane} for 2x2 windows (every pooling layer of the book's networks), without a
+   * data-dependent branch: which entry wins is random on real data, and mispredicted branches cost
+   * about six times the arithmetic here. The value is {@link Math#max} of the four (NaN when any
+   * is NaN, as in PyTorch); the gradient goes to the first entry, row-major, holding exactly that
+   * value. With 2x2 strides the windows tile the plane, so the gradient pass writes every entry of
+   * {@code dx}'s plane (zeros included) and needs no zeroing first; other strides add into a
+   * zeroed {@code dx}.
+   */
+  private static void maxPool2x2Plane(float[] x, int xOff, int h, int w, int sh, int sw, int oh,
+      int ow, float[] out, int oOff, float[] gy, float[] dx) {
+    boolean tiles = maxPoolGradFillsPlane(2, 2, sh, sw);
+    for (int oy = 0; oy < oh; oy++) {
+      int top = xOff + oy * sh * w;
+      int o = oOff + oy * ow;
+      for (int ox = 0; ox < ow; ox++) {
+        int i = top + ox * sw;
+        float x0 = x[i];
+        float x1 = x[i + 1];
+        float x2 = x[i + w];
+        float x3 = x[i + w + 1];
+        float max = Math.max(Math.max(x0, x1), Math.max(x2, x3));
+        if (dx == null) {
+          out[o + ox] = max;
+          continue;
+        }
+        // n_k = 1 when entry k differs from the max, from the bits (integer ops, no branch)
+        int bits = Float.floatToRawIntBits(max);
+        int n0 = differs(bits, x0);
+        int n1 = differs(bits, x1);
+        int n2 = differs(bits, x2);
+        float g = gy[o + ox];
+        if (tiles) {
+          int gBits = Float.floatToRawIntBits(g);
+          int after0 = n0;
+          int after1 = n0 & n1;
+          int after2 = after1 & n2;
+          dx[i] = Float.intBitsToFloat(gBits & (after0 - 1));
+          dx[i + 1] = Float.intBitsToFloat(gBits & -(after0 & (n1 ^ 1)));
+          dx[i + w] = Float.intBitsToFloat(gBits & -(after1 & (n2 ^ 1)));
+          dx[i + w + 1] = Float.intBitsToFloat(gBits & -after2);
+        } else {
+          int k = n0 + (n0 & n1) + (n0 & n1 & n2); // 0..3: the first entry equal to the max
+          dx[i + (k & 1) + (k >> 1) * w] += g;
+        }
+      }
+      if (tiles && dx != null) {
+        // a last odd column outside every window
+        for (int r = 0; r < 2; r++) {
+          for (int c = 2 * ow; c < w; c++) {
+            dx[top + r * w + c] = 0;
+          }
+        }
+      }
+    }
+    if (tiles && dx != null) {
+      // a last odd row outside every window
+      for (int r = 2 * oh; r < h; r++) {
+        java.util.Arrays.fill(dx, xOff + r * w, xOff + (r + 1) * w, 0f);
+      }
+    }
+  }
+
+  /** Whether {@link #maxPoolPlane}'s gradient pass writes its whole plane (no zeroing needed). */
+  static boolean maxPoolGradFillsPlane(int kh, int kw, int sh, int sw) {
+    return kh == 2 && kw == 2 && sh == 2 && sw == 2;
+  }
+
+  /** 1 when {@code v}'s bits differ from {@code bits}, else 0, without a branch. */
+  private static int differs(int bits, float v) {
+    int d = bits ^ Float.floatToRawIntBits(v);
+    return (d | -d) >>> 31;
   }
 
   /** The sum of window {@code pos}'s input entries divided by {@code divisor}. */
