@@ -19,8 +19,11 @@ import java.util.StringJoiner;
  *
  * <p>A {@link Linear} followed by a {@link ReLU}, {@link Sigmoid} or {@link Tanh} runs as one
  * {@link Linear#forward(Tensor, dev.jgrad.api.op.FusedActivation)}: the bias and the activation
- * in one op, with the same result and gradients as the two modules one after the other. The
- * modules, their order and the parameter names stay as given.
+ * in one op, with the same result and gradients as the two modules one after the other. A
+ * {@link ReLU} followed by a {@link MaxPool2d} runs pool first, then the ReLU: the two commute (both
+ * are monotone), so the ReLU and its gradient touch only the pooled values (a quarter of them for
+ * 2x2 windows), with the same results and gradients. The modules, their order and the parameter
+ * names stay as given.
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
@@ -46,6 +49,9 @@ public final class Sequential extends Module {
       if (layer instanceof Linear linear && next instanceof FusesWithLinear activation) {
         y = linear.forward(y, activation.fusedActivation());
         i++; // the activation is done
+      } else if (layer instanceof ReLU relu && next instanceof MaxPool2d pool) {
+        y = relu.forward(pool.forward(y)); // max pooling commutes with the ReLU
+        i++;
       } else {
         y = layer.forward(y);
       }

@@ -76,6 +76,40 @@ class SequentialFusionTest {
     assertEquals(Set.of(a.attrValue()), fusedActivations(fused), fused);
   }
 
+  @org.junit.jupiter.api.Test
+  void reluThenMaxPoolRunsPoolFirstWithTheSameResultsAndGradients() {
+    for (int padding : new int[] {0, 1}) {
+      Random r = new Random(3);
+      Conv2d conv = new Conv2d(2, 3, 3, 1, 1, r);
+      MaxPool2d pool = new MaxPool2d(2, 2, padding);
+      Sequential net = new Sequential(conv, new ReLU(), pool, new Flatten());
+      Tensor x = Tensor.randn(r, 4, 2, 7, 7);
+      Tensor labels = Tensor.indices(new int[] {0, 5, 9, 2});
+
+      Tensor reordered = net.forward(x);
+      String dot = reordered.toDot();
+      Losses.softmaxCrossEntropyLabels(reordered, labels).backward();
+      Map<String, double[]> reorderedGrads = convGrads(net);
+      net.zeroGrad();
+      Tensor asWritten = new Flatten().forward(pool.forward(conv.forward(x).relu()));
+      Losses.softmaxCrossEntropyLabels(asWritten, labels).backward();
+
+      assertArrayEquals(asWritten.toDoubleArray(), reordered.toDoubleArray(), "padding " + padding);
+      // the same entries get the same gradients (a zero's sign may differ: delta 0)
+      convGrads(net).forEach((name, g) -> assertArrayEquals(g, reorderedGrads.get(name), 0.0,
+          "padding " + padding + ": gradient of " + name));
+      // and the ReLU ran on the pooled values: its output has the pooled shape
+      int side = padding == 0 ? 3 : 4;
+      Matcher relu = Pattern.compile("op(\\d+) \\[shape=ellipse, label=\"jgrad::relu\"")
+          .matcher(dot);
+      assertEquals(true, relu.find(), dot);
+      Matcher out = Pattern.compile("  t" + relu.group(1) + " \\[shape=box, label=\"([^\"]*)\"")
+          .matcher(dot);
+      assertEquals(true, out.find(), dot);
+      assertEquals(true, out.group(1).contains("[4, 3, " + side + ", " + side + "]"), out.group(1));
+    }
+  }
+
   /** The activation attributes of the graph's bias-activation nodes. */
   private static Set<String> fusedActivations(String dot) {
     Set<String> found = new TreeSet<>();
@@ -85,6 +119,13 @@ class SequentialFusionTest {
     }
     assertEquals(!found.isEmpty(), dot.contains(OpNames.BIAS_ACTIVATION), dot);
     return found;
+  }
+
+  private static Map<String, double[]> convGrads(Module net) {
+    Map<String, double[]> g = new LinkedHashMap<>();
+    net.namedParameters().forEach((name, p) -> g.put(name, p.grad().toDoubleArray()));
+    assertEquals(List.of("0.weight", "0.bias"), List.copyOf(g.keySet()));
+    return g;
   }
 
   private static Map<String, double[]> grads(Module net) {
