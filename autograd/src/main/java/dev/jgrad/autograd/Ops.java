@@ -62,7 +62,14 @@ public final class Ops {
     TensorSpec outSpec = r.def().infer(specs, attrs);
     boolean record = GradMode.isEnabled() && r.def().differentiable()
         && inputs.stream().anyMatch(Tensor::requiresGrad);
-    Tensor out = run(r.kernel(), backend, inputs, specs, attrs, outSpec);
+    Tensor out;
+    if (OpProfiler.ENABLED) {
+      long start = OpProfiler.start(backend);
+      out = run(r.kernel(), backend, inputs, specs, attrs, outSpec);
+      OpProfiler.stop(name, backend, start);
+    } else {
+      out = run(r.kernel(), backend, inputs, specs, attrs, outSpec);
+    }
     Tensor viewed = aliasedInput(out, inputs);
     if (viewed != null) { // a view of an input (reshape): its in-place changes are the input's
       out.shareVersionOf(viewed);
