@@ -31,7 +31,10 @@ class ConvPoolOpsTest {
       {{3, 2, 7, 5}, {3, 2, 3, 3}, {2, 2}, {1, 1}},
       {{2, 1, 4, 4}, {2, 1, 5, 5}, {1, 1}, {2, 2}},
       {{1, 2, 6, 7}, {5, 2, 2, 3}, {2, 1}, {0, 2}},
-      {{4, 1, 28, 28}, {30, 1, 5, 5}, {1, 1}, {0, 0}}};
+      {{4, 1, 28, 28}, {30, 1, 5, 5}, {1, 1}, {0, 0}},
+      // 20x20 outputs: the CPU kernels take 3 samples a block, so 5 a thread make a full and a
+      // partial block
+      {{10, 2, 22, 22}, {3, 2, 3, 3}, {1, 1}, {0, 0}}};
 
   @ParameterizedTest
   @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})

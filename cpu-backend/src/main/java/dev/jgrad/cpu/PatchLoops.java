@@ -9,42 +9,91 @@ package dev.jgrad.cpu;
 final class PatchLoops {
   private PatchLoops() {}
 
-  /** im2col: {@code col[i] = x[xOff + table[i]]}, 0 where the table says -1. */
-  static void gather(Object x, int xOff, int[] table, Object col, int len) {
+  /**
+   * im2col of one sample into columns {@code colOff..colOff+plane} of {@code col} (row stride
+   * {@code ldc}): {@code col[colOff + r * ldc + p] = x[xOff + table[r * plane + p]]}, 0 where the
+   * table says padding (-1).
+   */
+  static void gather(Object x, int xOff, int[] table, int rows, int plane, Object col, int colOff,
+      int ldc) {
     if (x instanceof float[] xf) {
       float[] c = (float[]) col;
-      for (int i = 0; i < len; i++) {
-        int t = table[i];
-        c[i] = t < 0 ? 0f : xf[xOff + t];
+      for (int r = 0; r < rows; r++) {
+        int t0 = r * plane;
+        int c0 = colOff + r * ldc;
+        for (int p = 0; p < plane; p++) {
+          int t = table[t0 + p];
+          c[c0 + p] = t < 0 ? 0f : xf[xOff + t];
+        }
       }
     } else {
       double[] xd = (double[]) x;
       double[] c = (double[]) col;
-      for (int i = 0; i < len; i++) {
-        int t = table[i];
-        c[i] = t < 0 ? 0.0 : xd[xOff + t];
+      for (int r = 0; r < rows; r++) {
+        int t0 = r * plane;
+        int c0 = colOff + r * ldc;
+        for (int p = 0; p < plane; p++) {
+          int t = table[t0 + p];
+          c[c0 + p] = t < 0 ? 0.0 : xd[xOff + t];
+        }
       }
     }
   }
 
-  /** col2im: {@code dx[xOff + table[i]] += col[i]}, in order of {@code i}. */
-  static void scatterAdd(Object col, int[] table, Object dx, int xOff, int len) {
+  /**
+   * col2im of one sample from columns {@code colOff..colOff+plane} of {@code col} (row stride
+   * {@code ldc}): {@code dx[xOff + table[i]] += col[...]}, in the table's order.
+   */
+  static void scatterAdd(Object col, int colOff, int ldc, int[] table, int rows, int plane,
+      Object dx, int xOff) {
     if (dx instanceof float[] df) {
       float[] c = (float[]) col;
-      for (int i = 0; i < len; i++) {
-        int t = table[i];
-        if (t >= 0) {
-          df[xOff + t] += c[i];
+      for (int r = 0; r < rows; r++) {
+        int t0 = r * plane;
+        int c0 = colOff + r * ldc;
+        for (int p = 0; p < plane; p++) {
+          int t = table[t0 + p];
+          if (t >= 0) {
+            df[xOff + t] += c[c0 + p];
+          }
         }
       }
     } else {
       double[] dd = (double[]) dx;
       double[] c = (double[]) col;
-      for (int i = 0; i < len; i++) {
-        int t = table[i];
-        if (t >= 0) {
-          dd[xOff + t] += c[i];
+      for (int r = 0; r < rows; r++) {
+        int t0 = r * plane;
+        int c0 = colOff + r * ldc;
+        for (int p = 0; p < plane; p++) {
+          int t = table[t0 + p];
+          if (t >= 0) {
+            dd[xOff + t] += c[c0 + p];
+          }
         }
+      }
+    }
+  }
+
+  /**
+   * {@code k} samples' {@code [f, plane]} blocks, from {@code src[off..]} one after the other,
+   * side by side into {@code dst [f, k * plane]}: sample {@code s}'s row {@code r} at
+   * {@code r * k * plane + s * plane}.
+   */
+  static void stack(Object src, int off, int f, int plane, int k, Object dst) {
+    int cols = k * plane;
+    for (int s = 0; s < k; s++) {
+      for (int r = 0; r < f; r++) {
+        System.arraycopy(src, off + (s * f + r) * plane, dst, r * cols + s * plane, plane);
+      }
+    }
+  }
+
+  /** The inverse of {@link #stack}: {@code src [f, k * plane]} to {@code k} samples at {@code off}. */
+  static void unstack(Object src, int f, int plane, int k, Object dst, int off) {
+    int cols = k * plane;
+    for (int s = 0; s < k; s++) {
+      for (int r = 0; r < f; r++) {
+        System.arraycopy(src, r * cols + s * plane, dst, off + (s * f + r) * plane, plane);
       }
     }
   }
