@@ -65,10 +65,7 @@ public final class CpuConvKernels implements OpProvider {
       for (int s0 = lo; s0 < hi; s0 += block) {
         int k = Math.min(block, hi - s0);
         int cols = k * plane;
-        Object col = sc.col(x, rows * cols);
-        for (int s = 0; s < k; s++) {
-          PatchLoops.gather(x, (s0 + s) * inSample, table, rows, plane, col, s * plane, cols);
-        }
+        Object col = im2col(sc, x, s0, k, inSample, table, rows, plane);
         if (k == 1) { // the sample's output [f, plane] directly
           gemm(false, false, g.f(), plane, rows, w, 0, rows, col, 0, plane, out,
               s0 * g.f() * plane, plane);
@@ -148,10 +145,7 @@ public final class CpuConvKernels implements OpProvider {
         for (int s0 = lo; s0 < hi; s0 += block) {
           int k = Math.min(block, hi - s0);
           int cols = k * plane;
-          Object col = sc.col(x, rows * cols);
-          for (int s = 0; s < k; s++) {
-            PatchLoops.gather(x, (s0 + s) * inSample, table, rows, plane, col, s * plane, cols);
-          }
+          Object col = im2col(sc, x, s0, k, inSample, table, rows, plane);
           Object target = s0 == lo ? sum : one;
           if (k == 1) {
             gemm(false, true, g.f(), rows, plane, gy, s0 * g.f() * plane, plane, col, 0, plane,
@@ -172,6 +166,17 @@ public final class CpuConvKernels implements OpProvider {
     for (int p = 1; p < parts; p++) {
       PatchLoops.accumulate(dw, partial[p], size);
     }
+  }
+
+  /** im2col of samples {@code s0..s0+k} side by side into the thread's scratch. */
+  private static Object im2col(Scratch sc, Object x, int s0, int k, int inSample, int[] table,
+      int rows, int plane) {
+    int cols = k * plane;
+    Object col = sc.col(x, rows * cols);
+    for (int s = 0; s < k; s++) {
+      PatchLoops.gather(x, (s0 + s) * inSample, table, rows, plane, col, s * plane, cols);
+    }
+    return col;
   }
 
   /** {@code c = op(a) op(b)} through OpenBLAS in place, or plain Java without the helper. */
