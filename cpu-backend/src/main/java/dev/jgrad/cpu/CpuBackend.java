@@ -29,6 +29,17 @@ public final class CpuBackend implements Backend, FusedSgd {
   private static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
   private static final BackendContract CONTRACT = new BackendContract(NAME);
 
+  /**
+   * A CPU backend. OpenBLAS and the native helper load here, on the creating thread, rather than
+   * inside the first matrix product: creating the backend early (the main job does it while its
+   * data loads on another thread) takes that half second or so out of the first training step.
+   * Neither failing to load is an error here; products then fail or fall back as documented.
+   */
+  public CpuBackend() {
+    Gemm.loadFailure();
+    NativeCpu.available();
+  }
+
   @Override
   public String name() {
     return NAME;

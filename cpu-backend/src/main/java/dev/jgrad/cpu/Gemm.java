@@ -57,6 +57,11 @@ final class Gemm {
 
   private Gemm() {}
 
+  /** Why OpenBLAS could not be loaded, or null; the first call loads it. */
+  static Throwable loadFailure() {
+    return LOAD_FAILURE;
+  }
+
   private static Throwable loadOpenBlas() {
     try {
       openblas_nolapack.blas_set_num_threads(BLAS_THREADS); // the first call loads the library
