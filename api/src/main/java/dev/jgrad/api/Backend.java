@@ -11,7 +11,7 @@ package dev.jgrad.api;
  *   <li>Buffers are dense and row-major. All data buffers passed to one call have the same
  *       {@link DType}; a backend rejects anything else with an {@link IllegalArgumentException}
  *       naming the primitive and both dtypes. Arithmetic ({@link #unary}, {@link #binary},
- *       {@link #scalar}, {@link #matmul}, {@link #reduce}, {@link #transpose}) takes FLOAT32 and
+ *       {@link #scalar}, {@link #matmul}, {@link #matmulBatched}, {@link #reduce}, {@link #transpose}) takes FLOAT32 and
  *       FLOAT64 only; INT32 buffers are allocated, filled, copied, gathered, converted and read
  *       as indices.
  *   <li>Output buffers are allocated by the caller with the right length; a backend checks the
@@ -98,6 +98,18 @@ public interface Backend {
    */
   void matmul(DeviceBuffer a, boolean transA, DeviceBuffer b, boolean transB, DeviceBuffer out,
       int m, int n, int k);
+
+  /**
+   * A batch of matrix products, {@code out[i] = op(a[i]) op(b[i])} for {@code i < batch}, each as
+   * in {@link #matmul}: {@code out} is dense {@code [batch, m, n]}; {@code a[i]} starts at element
+   * {@code i * strideA} of {@code a} and {@code b[i]} at {@code i * strideB} of {@code b}. A stride
+   * is either the matrix's size ({@code m * k} for a, {@code k * n} for b: the operand holds
+   * {@code batch} dense matrices) or 0 (the operand is one matrix shared by every product, as when
+   * {@code [8, m, k]} is multiplied by {@code [k, n]}). Other broadcasts are materialised by the
+   * caller first.
+   */
+  void matmulBatched(DeviceBuffer a, boolean transA, DeviceBuffer b, boolean transB,
+      DeviceBuffer out, int batch, int m, int n, int k, long strideA, long strideB);
 
   /**
    * Reduces the middle axis of {@code x} viewed as {@code [outer, axis, inner]} into {@code out}

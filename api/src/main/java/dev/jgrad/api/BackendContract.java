@@ -184,6 +184,40 @@ public final class BackendContract {
   public void matmul(DeviceBuffer a, boolean transA, DeviceBuffer bBuf, boolean transB,
       DeviceBuffer out, int m, int n, int k) {
     String p = "matmul";
+    productOperands(p, a, bBuf, out, m, n, k);
+    length(b, p, () -> transA ? "a (stored [k, m] = [" + k + ", " + m + "])"
+        : "a (stored [m, k] = [" + m + ", " + k + "])", a, (long) m * k);
+    length(b, p, () -> transB ? "b (stored [n, k] = [" + n + ", " + k + "])"
+        : "b (stored [k, n] = [" + k + ", " + n + "])", bBuf, (long) k * n);
+    length(b, p, () -> "out ([m, n] = [" + m + ", " + n + "])", out, (long) m * n);
+    distinct(b, p, "out", out, "a", a);
+    distinct(b, p, "out", out, "b", bBuf);
+  }
+
+  public void matmulBatched(DeviceBuffer a, boolean transA, DeviceBuffer bBuf, boolean transB,
+      DeviceBuffer out, int batch, int m, int n, int k, long strideA, long strideB) {
+    String p = "matmulBatched";
+    productOperands(p, a, bBuf, out, m, n, k);
+    nonNegative(b, p, "batch", batch);
+    long aSize = (long) m * k; // ints: no overflow in a long
+    long bSize = (long) k * n;
+    stride(p, "strideA", "a", strideA, "m * k", aSize);
+    stride(p, "strideB", "b", strideB, "k * n", bSize);
+    length(b, p, () -> transA ? batchedRole("a", strideA == 0, batch, "k, m", k, m)
+        : batchedRole("a", strideA == 0, batch, "m, k", m, k), a,
+        strideA == 0 ? aSize : product(b, p, batch, m, k));
+    length(b, p, () -> transB ? batchedRole("b", strideB == 0, batch, "n, k", n, k)
+        : batchedRole("b", strideB == 0, batch, "k, n", k, n), bBuf,
+        strideB == 0 ? bSize : product(b, p, batch, k, n));
+    length(b, p, () -> "out ([batch, m, n] = [" + batch + ", " + m + ", " + n + "])", out,
+        product(b, p, batch, m, n));
+    distinct(b, p, "out", out, "a", a);
+    distinct(b, p, "out", out, "b", bBuf);
+  }
+
+  /** What matmul and matmulBatched check alike: the buffers, one float dtype, the sizes. */
+  private void productOperands(String p, DeviceBuffer a, DeviceBuffer bBuf, DeviceBuffer out,
+      int m, int n, int k) {
     usable(b, p, "a", a);
     usable(b, p, "b", bBuf);
     usable(b, p, "out", out);
@@ -193,13 +227,24 @@ public final class BackendContract {
     nonNegative(b, p, "m", m);
     nonNegative(b, p, "n", n);
     nonNegative(b, p, "k", k);
-    length(b, p, () -> transA ? "a (stored [k, m] = [" + k + ", " + m + "])"
-        : "a (stored [m, k] = [" + m + ", " + k + "])", a, (long) m * k);
-    length(b, p, () -> transB ? "b (stored [n, k] = [" + n + ", " + k + "])"
-        : "b (stored [k, n] = [" + k + ", " + n + "])", bBuf, (long) k * n);
-    length(b, p, () -> "out ([m, n] = [" + m + ", " + n + "])", out, (long) m * n);
-    distinct(b, p, "out", out, "a", a);
-    distinct(b, p, "out", out, "b", bBuf);
+  }
+
+  /** How a batched operand is stored, for a length error: one shared matrix, or one per product. */
+  private static String batchedRole(String operand, boolean shared, int batch, String dims,
+      int rows, int cols) {
+    return shared ? operand + " (one shared matrix, stored [" + dims + "] = [" + rows + ", " + cols
+        + "])" : operand + " (stored [batch, " + dims + "] = [" + batch + ", " + rows + ", " + cols
+        + "])";
+  }
+
+  /** A batched operand's stride: 0 (shared by every product) or its matrix size (dense). */
+  private void stride(String p, String name, String operand, long stride, String sizeName,
+      long size) {
+    if (stride != 0 && stride != size) {
+      throw new IllegalArgumentException(ArgumentChecks.where(b, p) + name + " must be 0 ("
+          + operand + " shared by every product) or " + sizeName + " = " + size + " (" + operand
+          + " holds one matrix per product), but is " + stride);
+    }
   }
 
   public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,

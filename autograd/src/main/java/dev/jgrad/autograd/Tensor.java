@@ -457,7 +457,12 @@ public final class Tensor {
 
   // ---- linear algebra and shapes -----------------------------------------------------------
 
-  /** Matrix product of two rank-2 tensors: [m, k] x [k, n] = [m, n]. */
+  /**
+   * Matrix product as NumPy's {@code matmul}: [m, k] x [k, n] = [m, n]; with batch axes
+   * [..., m, k] x [..., k, n] = [..., m, n], the batch axes broadcast ([8, 3, 4] x [4, 5] =
+   * [8, 3, 5]); a vector is a row on the left and a column on the right, and that axis is dropped
+   * ([k] x [k, n] = [n]).
+   */
   public Tensor matmul(Tensor other) {
     return Ops.call(OpNames.MATMUL, this, other);
   }

@@ -97,6 +97,22 @@ public class GradCheckOpsTest {
         Range.ANY, s(3, 4), s(2, 4)));
     c.add(new Case("matmul_tAB", in -> MatmulOps.matmul(in.get(0), true, in.get(1), true),
         Range.ANY, s(4, 3), s(2, 4)));
+    // batched: the batch axes broadcast (b shared, a shared, both batched, partly broadcast),
+    // vectors, and the transpose flags on batched operands
+    for (int[][] shapes : new int[][][] {
+        {s(3, 2, 4), s(4, 5)}, {s(2, 4), s(3, 4, 5)}, {s(3, 2, 4), s(3, 4, 5)},
+        {s(2, 1, 3, 4), s(5, 4, 2)}, {s(1, 2, 3), s(2, 3, 2)}, {s(4), s(2, 4, 3)},
+        {s(2, 3, 4), s(4)}, {s(4), s(4)}, {s(4), s(4, 3)}}) {
+      c.add(new Case("matmul_batched", in -> in.get(0).matmul(in.get(1)), Range.ANY, shapes));
+    }
+    c.add(new Case("matmul_batched_tA", in -> MatmulOps.matmul(in.get(0), true, in.get(1), false),
+        Range.ANY, s(2, 4, 3), s(4, 2)));
+    c.add(new Case("matmul_batched_tB", in -> MatmulOps.matmul(in.get(0), false, in.get(1), true),
+        Range.ANY, s(3, 4), s(2, 1, 2, 4)));
+    c.add(new Case("matmul_batched_tAB", in -> MatmulOps.matmul(in.get(0), true, in.get(1), true),
+        Range.ANY, s(2, 4, 3), s(2, 2, 4)));
+    c.add(new Case("matmul_batched_tB_shared", in -> MatmulOps.matmul(in.get(0), false, in.get(1),
+        true), Range.ANY, s(2, 3, 4), s(5, 4)));
     c.add(new Case("affine_relu", in -> in.get(0).matmul(in.get(1)).add(in.get(2)).relu(),
         Range.OFF_KINK, s(3, 4), s(4, 5), s(5)));
     for (FusedActivation a : FusedActivation.values()) {

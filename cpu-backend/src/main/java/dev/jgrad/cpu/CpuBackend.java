@@ -172,6 +172,15 @@ public final class CpuBackend implements Backend, FusedSgd {
   }
 
   @Override
+  public void matmulBatched(DeviceBuffer a, boolean transA, DeviceBuffer b, boolean transB,
+      DeviceBuffer out, int batch, int m, int n, int k, long strideA, long strideB) {
+    CONTRACT.matmulBatched(a, transA, b, transB, out, batch, m, n, k, strideA, strideB);
+    String p = "matmulBatched";
+    Gemm.multiplyBatched(cpu(p, "a", a), transA, cpu(p, "b", b), transB, cpu(p, "out", out),
+        batch, m, n, k, strideA, strideB);
+  }
+
+  @Override
   public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,
       DeviceBuffer out) {
     CONTRACT.reduce(op, x, outer, axis, inner, out);

@@ -89,7 +89,8 @@ final class DirectGemm {
     return (long) rows * (cols + 8) <= SPARSE_MAX_ENTRIES && mostlyZeros(a, (long) rows * cols);
   }
 
-  private static void dense(boolean transA, boolean transB, int m, int n, int k, Object a,
+  /** One product on one thread, at offsets into the arrays, as OpenBLAS's gemm takes them. */
+  static void dense(boolean transA, boolean transB, int m, int n, int k, Object a,
       int aOff, int lda, Object b, int bOff, int ldb, Object c, int cOff, int ldc) {
     int status = DTypeKernels.ofArray(c).nativeGemm(transA, transB, m, n, k, a, aOff, lda, b,
         bOff, ldb, c, cOff, ldc);

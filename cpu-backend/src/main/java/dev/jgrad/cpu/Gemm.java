@@ -74,28 +74,18 @@ final class Gemm {
   /** {@code out[m,n] = op(a)[m,k] * op(b)[k,n]}, with arguments already checked. */
   static void multiply(CpuBuffer a, boolean transA, CpuBuffer b, boolean transB, CpuBuffer out,
       int m, int n, int k) {
-    if (LOAD_FAILURE != null) {
-      throw new UnsupportedOperationException("matmul: the OpenBLAS native library could not be "
-          + "loaded on " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
-          + " (jgrad-cpu-backend depends on org.bytedeco:openblas for linux-x86_64; add the "
-          + "classifier for this platform): " + LOAD_FAILURE, LOAD_FAILURE);
-    }
-    if (m == 0 || n == 0) {
+    if (empty("matmul", out, m == 0 || n == 0, k)) {
       return;
     }
     Object outArray = out.array();
     DTypeKernels kernels = out.kernels();
-    if (k == 0) { // an empty sum; OpenBLAS rejects leading dimensions of 0
-      kernels.fill(outArray, 0);
-      return;
-    }
     // the operands are only read: their arrays without dropping nonzeros listed ahead
     Object aArray = a.productOperand();
     Object bArray = b.productOperand();
     // How the product is split depends on its size and the thread count alone, since the split
     // changes its sums; timing only decides who runs the parts.
     long macs = (long) m * n * k;
-    int parts = BLAS_THREADS == 1 && macs >= SPLIT_MACS ? Parallel.threads() : 1;
+    int parts = parts(macs);
     boolean helped = parts > 1 && helped(macs);
     if (NativeCpu.available()) {
       DirectGemm.multiply(aArray, a.sparseOperand(), transA, bArray, transB, outArray, m, n, k,
@@ -130,6 +120,85 @@ final class Gemm {
         s.storeOutput(outArray, lo, m, w, n);
       });
     }
+  }
+
+  /**
+   * {@code out[i] = op(a[i]) op(b[i])} for {@code i < batch}, with arguments already checked
+   * ({@link dev.jgrad.api.Backend#matmulBatched}: each stride 0 or its matrix's size). A shared
+   * right operand under a plain left one is one product of {@code [batch * m, k] x op(b)}, which
+   * {@link #multiply} splits as usual. Otherwise the batch is split over the cores, each product
+   * whole on one thread at its offsets: in place where the native helper loads, else through
+   * that thread's scratch.
+   */
+  static void multiplyBatched(CpuBuffer a, boolean transA, CpuBuffer b, boolean transB,
+      CpuBuffer out, int batch, int m, int n, int k, long strideA, long strideB) {
+    if (empty("matmulBatched", out, batch == 0 || m == 0 || n == 0, k)) {
+      return;
+    }
+    if (strideB == 0 && strideA != 0 && !transA) { // batch * m * n fits: out is one Java array
+      multiply(a, false, b, transB, out, batch * m, n, k);
+      return;
+    }
+    Object outArray = out.array();
+    DTypeKernels kernels = out.kernels();
+    Object aArray = a.productOperand();
+    Object bArray = b.productOperand();
+    int aStep = (int) strideA; // a whole Java array's offsets fit an int
+    int bStep = (int) strideB;
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
+    long macs = (long) batch * m * n * k;
+    int parts = parts(macs);
+    boolean helped = parts > 1 && helped(macs);
+    boolean direct = NativeCpu.available();
+    Parallel.forParts(batch, parts, helped, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        int aOff = i * aStep;
+        int bOff = i * bStep;
+        int cOff = i * m * n;
+        if (direct) {
+          DirectGemm.dense(transA, transB, m, n, k, aArray, aOff, lda, bArray, bOff, ldb,
+              outArray, cOff, n);
+          continue;
+        }
+        GemmScratch s = GemmScratch.forThisThread();
+        ByteBuffer x = s.loadShared(aArray, aOff, m * k);
+        ByteBuffer y = s.loadSlice(bArray, bOff, 1, k * n, k * n);
+        ByteBuffer c = s.output((long) m * n, outArray);
+        kernels.blasGemm(transA, transB, m, n, k, x, lda, y, ldb, c, n);
+        s.storeOutput(outArray, cOff, 1, m * n, m * n);
+      }
+    });
+  }
+
+  /**
+   * Whether a product has nothing to multiply: no outputs, or only empty sums (k = 0), which are
+   * zeros written here since OpenBLAS rejects leading dimensions of 0. Fails first when OpenBLAS
+   * could not be loaded.
+   */
+  private static boolean empty(String primitive, CpuBuffer out, boolean noOutputs, int k) {
+    if (LOAD_FAILURE != null) {
+      throw new UnsupportedOperationException(primitive + ": the OpenBLAS native library could not "
+          + "be loaded on " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+          + " (jgrad-cpu-backend depends on org.bytedeco:openblas for linux-x86_64; add the "
+          + "classifier for this platform): " + LOAD_FAILURE, LOAD_FAILURE);
+    }
+    if (noOutputs) {
+      return true;
+    }
+    if (k == 0) {
+      out.kernels().fill(out.array(), 0);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * How many parts a product of {@code macs} multiply-adds is split in; it depends on the size
+   * and the thread count alone, since the split changes the sums.
+   */
+  private static int parts(long macs) {
+    return BLAS_THREADS == 1 && macs >= SPLIT_MACS ? Parallel.threads() : 1;
   }
 
   /**

@@ -38,6 +38,13 @@ final class GemmScratch {
     return shared;
   }
 
+  /** Copies {@code array[offset, offset + length)} into the shared area, on this thread. */
+  ByteBuffer loadShared(Object array, int offset, int length) {
+    shared = ensure(shared, length, array);
+    copyIn(shared, 0, array, offset, length);
+    return shared;
+  }
+
   /**
    * Copies a block of {@code rows} runs of {@code width} elements, {@code stride} apart in
    * {@code array} starting at {@code offset}, densely into the slice area.

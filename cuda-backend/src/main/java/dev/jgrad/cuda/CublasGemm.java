@@ -36,6 +36,24 @@ final class CublasGemm {
     check(status, (dtype == DType.FLOAT32 ? "cublasSgemm " : "cublasDgemm ") + p);
   }
 
+  /**
+   * {@code c[i] = op(a[i]) op(b[i])} for every product of the batch, all row-major, as planned:
+   * one strided-batched call.
+   */
+  void gemmStridedBatched(DType dtype, GemmPlan.Strided s, CUdeviceptr a, CUdeviceptr b,
+      CUdeviceptr c) {
+    GemmPlan p = s.each();
+    int status = dtype == DType.FLOAT32
+        ? JCublas2.cublasSgemmStridedBatched(handle, p.opFirst(), p.opSecond(), p.m(), p.n(),
+            p.k(), oneF, b, p.ldFirst(), s.strideFirst(), a, p.ldSecond(), s.strideSecond(), zeroF,
+            c, p.ldc(), s.strideC(), s.batch())
+        : JCublas2.cublasDgemmStridedBatched(handle, p.opFirst(), p.opSecond(), p.m(), p.n(),
+            p.k(), oneD, b, p.ldFirst(), s.strideFirst(), a, p.ldSecond(), s.strideSecond(), zeroD,
+            c, p.ldc(), s.strideC(), s.batch());
+    check(status, (dtype == DType.FLOAT32 ? "cublasSgemmStridedBatched "
+        : "cublasDgemmStridedBatched ") + s);
+  }
+
   private static void check(int status, String what) {
     if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
       throw new IllegalStateException("cuda backend: " + what + " failed: "

@@ -472,11 +472,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     CudaBuffer cb = own(p, "b", b);
     CudaBuffer co = own(p, "out", out);
     GemmPlan plan = GemmPlan.rowMajor(transA, transB, m, n, k);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      fill(co, 0); // an empty sum
+    if (emptyProduct(co, m == 0 || n == 0, k)) {
       return;
     }
     context.makeCurrent();
@@ -484,6 +480,38 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     Reference.reachabilityFence(ca);
     Reference.reachabilityFence(cb);
     Reference.reachabilityFence(co);
+  }
+
+  @Override
+  public void matmulBatched(DeviceBuffer a, boolean transA, DeviceBuffer b, boolean transB,
+      DeviceBuffer out, int batch, int m, int n, int k, long strideA, long strideB) {
+    CONTRACT.matmulBatched(a, transA, b, transB, out, batch, m, n, k, strideA, strideB);
+    String p = "matmulBatched";
+    CudaBuffer ca = own(p, "a", a);
+    CudaBuffer cb = own(p, "b", b);
+    CudaBuffer co = own(p, "out", out);
+    GemmPlan.Strided plan =
+        GemmPlan.rowMajorBatched(transA, transB, batch, m, n, k, strideA, strideB);
+    if (emptyProduct(co, batch == 0 || m == 0 || n == 0, k)) {
+      return;
+    }
+    context.makeCurrent();
+    gemm.gemmStridedBatched(ca.dtype(), plan, ca.pointer(), cb.pointer(), co.pointer());
+    Reference.reachabilityFence(ca);
+    Reference.reachabilityFence(cb);
+    Reference.reachabilityFence(co);
+  }
+
+  /** Whether a product has nothing to compute: no outputs, or empty sums (k = 0: zeros). */
+  private boolean emptyProduct(CudaBuffer out, boolean noOutputs, int k) {
+    if (noOutputs) {
+      return true;
+    }
+    if (k == 0) {
+      fill(out, 0); // an empty sum
+      return true;
+    }
+    return false;
   }
 
   @Override

@@ -37,4 +37,22 @@ record GemmPlan(int opFirst, int opSecond, int m, int n, int k, int ldFirst, int
         Math.max(1, transA ? m : k),
         Math.max(1, n));
   }
+
+  /**
+   * The strided-batched call for row-major {@code out[i] = op(a[i]) op(b[i])}, {@code out} dense
+   * {@code [batch, m, n]}: each product planned as {@link #rowMajor}, and the strides follow their
+   * operands, so cuBLAS's first operand (b) steps by {@code strideB} and its second (a) by
+   * {@code strideA}; a stride of 0 shares that operand.
+   */
+  static Strided rowMajorBatched(boolean transA, boolean transB, int batch, int m, int n, int k,
+      long strideA, long strideB) {
+    if (batch < 0 || strideA < 0 || strideB < 0) {
+      throw new IllegalArgumentException("matmulBatched on the cuda backend: batch and strides "
+          + "must be >= 0, got " + batch + ", " + strideA + ", " + strideB);
+    }
+    return new Strided(rowMajor(transA, transB, m, n, k), strideB, strideA, (long) m * n, batch);
+  }
+
+  /** A {@link GemmPlan} for every product of a batch, with each operand's stride in elements. */
+  record Strided(GemmPlan each, long strideFirst, long strideSecond, long strideC, int batch) {}
 }

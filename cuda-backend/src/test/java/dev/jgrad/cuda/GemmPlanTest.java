@@ -16,41 +16,88 @@ class GemmPlanTest {
   /** BLAS gemm, column-major: C(M x N) = op(X)(M x K) op(Y)(K x N), alpha 1, beta 0. */
   private static void columnMajorGemm(int opX, int opY, int mm, int nn, int kk, double[] x,
       int ldx, double[] y, int ldy, double[] c, int ldc) {
+    columnMajorGemm(opX, opY, mm, nn, kk, x, 0, ldx, y, 0, ldy, c, 0, ldc);
+  }
+
+  /** The same at element offsets into each array, as one product of a strided batch. */
+  private static void columnMajorGemm(int opX, int opY, int mm, int nn, int kk, double[] x,
+      int xOff, int ldx, double[] y, int yOff, int ldy, double[] c, int cOff, int ldc) {
     for (int col = 0; col < nn; col++) {
       for (int row = 0; row < mm; row++) {
         double s = 0;
         for (int l = 0; l < kk; l++) {
-          double xv = opX == GemmPlan.OP_N ? x[row + l * ldx] : x[l + row * ldx];
-          double yv = opY == GemmPlan.OP_N ? y[l + col * ldy] : y[col + l * ldy];
+          double xv = opX == GemmPlan.OP_N ? x[xOff + row + l * ldx] : x[xOff + l + row * ldx];
+          double yv = opY == GemmPlan.OP_N ? y[yOff + l + col * ldy] : y[yOff + col + l * ldy];
           s += xv * yv;
         }
-        c[row + col * ldc] = s;
+        c[cOff + row + col * ldc] = s;
       }
+    }
+  }
+
+  /** cublasGemmStridedBatched, by its definition: one gemm per product at its strides. */
+  private static void stridedBatchedGemm(GemmPlan.Strided s, double[] first, double[] second,
+      double[] c) {
+    GemmPlan p = s.each();
+    for (int i = 0; i < s.batch(); i++) {
+      columnMajorGemm(p.opFirst(), p.opSecond(), p.m(), p.n(), p.k(), first,
+          (int) (i * s.strideFirst()), p.ldFirst(), second, (int) (i * s.strideSecond()),
+          p.ldSecond(), c, (int) (i * s.strideC()), p.ldc());
+    }
+  }
+
+  /** Row-major reference for one product of a batch, at offsets. */
+  private static void rowMajorProduct(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, double[] b, int bOff, double[] out, int outOff) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int l = 0; l < k; l++) {
+          double av = transA ? a[aOff + l * m + i] : a[aOff + i * k + l];
+          double bv = transB ? b[bOff + j * k + l] : b[bOff + l * n + j];
+          s += av * bv;
+        }
+        out[outOff + i * n + j] = s;
+      }
+    }
+  }
+
+  private static double[] gaussian(Random r, int length) {
+    double[] x = new double[length];
+    for (int i = 0; i < length; i++) {
+      x[i] = r.nextGaussian();
+    }
+    return x;
+  }
+
+  private static void checkBatched(boolean transA, boolean transB, int batch, int m, int n, int k,
+      boolean shareA, boolean shareB) {
+    Random r = new Random(batch * 131 + m * 31 + n * 7 + k);
+    long strideA = shareA ? 0 : (long) m * k;
+    long strideB = shareB ? 0 : (long) k * n;
+    double[] a = gaussian(r, (shareA ? 1 : batch) * m * k);
+    double[] b = gaussian(r, (shareB ? 1 : batch) * k * n);
+    double[] want = new double[batch * m * n];
+    for (int i = 0; i < batch; i++) {
+      rowMajorProduct(transA, transB, m, n, k, a, (int) (i * strideA), b, (int) (i * strideB),
+          want, i * m * n);
+    }
+    double[] got = new double[want.length];
+    stridedBatchedGemm(GemmPlan.rowMajorBatched(transA, transB, batch, m, n, k, strideA, strideB),
+        b, a, got);
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], got[i], 1e-12, "transA=" + transA + " transB=" + transB + " batch="
+          + batch + " m=" + m + " n=" + n + " k=" + k + " shareA=" + shareA + " shareB=" + shareB
+          + " element " + i);
     }
   }
 
   private static void check(boolean transA, boolean transB, int m, int n, int k) {
     Random r = new Random(m * 31 + n * 7 + k);
-    double[] a = new double[m * k];
-    double[] b = new double[k * n];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = r.nextGaussian();
-    }
-    for (int i = 0; i < b.length; i++) {
-      b[i] = r.nextGaussian();
-    }
+    double[] a = gaussian(r, m * k);
+    double[] b = gaussian(r, k * n);
     double[] want = new double[m * n];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        for (int l = 0; l < k; l++) {
-          double av = transA ? a[l * m + i] : a[i * k + l];
-          double bv = transB ? b[j * k + l] : b[l * n + j];
-          s += av * bv;
-        }
-        want[i * n + j] = s;
-      }
-    }
+    rowMajorProduct(transA, transB, m, n, k, a, 0, b, 0, want, 0);
     GemmPlan p = GemmPlan.rowMajor(transA, transB, m, n, k);
     double[] got = new double[m * n];
     columnMajorGemm(p.opFirst(), p.opSecond(), p.m(), p.n(), p.k(), b, p.ldFirst(), a,
@@ -71,6 +118,35 @@ class GemmPlanTest {
         }
       }
     }
+  }
+
+  @Test
+  void stridedBatchesGiveEveryRowMajorProductWithSharedOperands() {
+    int[][] sizes = {{1, 1, 1, 1}, {3, 2, 3, 4}, {4, 5, 1, 3}, {2, 7, 5, 9}};
+    for (int[] s : sizes) {
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          for (boolean shareA : new boolean[] {false, true}) {
+            for (boolean shareB : new boolean[] {false, true}) {
+              checkBatched(ta, tb, s[0], s[1], s[2], s[3], shareA, shareB);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void stridesFollowTheirOperands() {
+    // cuBLAS's first operand is b: it must step by b's stride, the second (a) by a's
+    GemmPlan.Strided p = GemmPlan.rowMajorBatched(false, false, 4, 2, 3, 5, 10, 0);
+    assertEquals(0, p.strideFirst());
+    assertEquals(10, p.strideSecond());
+    assertEquals(6, p.strideC());
+    assertEquals(4, p.batch());
+    assertEquals(GemmPlan.rowMajor(false, false, 2, 3, 5), p.each());
+    assertThrows(IllegalArgumentException.class,
+        () -> GemmPlan.rowMajorBatched(false, false, -1, 1, 1, 1, 0, 0));
   }
 
   @Test

@@ -29,6 +29,7 @@ final class RejectionChecks {
     layout(r);
     elementwise(r);
     matmul(r);
+    matmulBatched(r);
     reduceAndTranspose(r);
     indexing(r);
     sgd(r);
@@ -206,6 +207,51 @@ final class RejectionChecks {
       DeviceBuffer m = b.upload(D, 1, 2, 3, 4);
       return expect(r, IAE, "matmul").saying("out and b are the same buffer").leaving(m)
           .check(b, () -> k.matmul(b.upload(D, 1, 0, 0, 1), true, m, false, m, 2, 2, 2));
+    });
+  }
+
+  /** The batched product's sizes, strides and lengths, checked before any product runs. */
+  private static void matmulBatched(CheckRunner r) {
+    Backend k = r.backend();
+    String p = "matmulBatched";
+    for (DType t : Values.FLOATS) {
+      r.check("rejects matmulBatched: a stride that is neither 0 nor the matrix size " + t,
+          b -> {
+            DeviceBuffer out = b.filled(t, 24, 7);
+            return expect(r, IAE, p).saying("strideA must be 0", "m * k = 6", "but is 5")
+                .leaving(out).check(b, () -> k.matmulBatched(b.allocate(t, 18), false,
+                    b.allocate(t, 12), false, out, 3, 2, 4, 3, 5, 0));
+          });
+      r.check("rejects matmulBatched: a b stride that is neither 0 nor the matrix size " + t,
+          b -> expect(r, IAE, p).saying("strideB must be 0", "k * n = 12", "but is 6")
+              .check(b, () -> k.matmulBatched(b.allocate(t, 6), false, b.allocate(t, 36), false,
+                  b.allocate(t, 24), 3, 2, 4, 3, 0, 6)));
+      r.check("rejects matmulBatched: a batched a of the wrong length " + t, b -> expect(r, IAE,
+          p).saying("a (stored [batch, k, m] = [3, 3, 2])", "length 18", "length 12")
+          .check(b, () -> k.matmulBatched(b.allocate(t, 12), true, b.allocate(t, 12), false,
+              b.allocate(t, 24), 3, 2, 4, 3, 6, 0)));
+      r.check("rejects matmulBatched: a shared b of the wrong length " + t, b -> expect(r, IAE,
+          p).saying("b (one shared matrix, stored [n, k] = [4, 3])", "length 12", "length 36")
+          .check(b, () -> k.matmulBatched(b.allocate(t, 18), false, b.allocate(t, 36), true,
+              b.allocate(t, 24), 3, 2, 4, 3, 6, 0)));
+      r.check("rejects matmulBatched: an out of the wrong length " + t, b -> expect(r, IAE, p)
+          .saying("out ([batch, m, n] = [3, 2, 4]) must have length 24 but has length 8")
+          .check(b, () -> k.matmulBatched(b.allocate(t, 18), false, b.allocate(t, 12), false,
+              b.allocate(t, 8), 3, 2, 4, 3, 6, 0)));
+      r.check("rejects matmulBatched: a negative batch " + t, b -> expect(r, IAE, p)
+          .saying("batch must be >= 0")
+          .check(b, () -> k.matmulBatched(b.allocate(t, 6), false, b.allocate(t, 12), false,
+              b.allocate(t, 8), -1, 2, 4, 3, 0, 0)));
+    }
+    r.check("rejects matmulBatched: mixed dtypes", b -> expect(r, IAE, p)
+        .saying("a is FLOAT64 but out is FLOAT32")
+        .check(b, () -> k.matmulBatched(b.allocate(D, 6), false, b.allocate(D, 12), false,
+            b.allocate(F, 24), 3, 2, 4, 3, 0, 0)));
+    r.check("rejects matmulBatched: out = a", b -> {
+      DeviceBuffer m = b.upload(F, 1, 2, 3, 4, 5, 6, 7, 8);
+      return expect(r, IAE, p).saying("out and a are the same buffer").leaving(m)
+          .check(b, () -> k.matmulBatched(m, false, b.upload(F, 1, 0, 0, 1), false, m, 2, 2, 2,
+              2, 4, 0));
     });
   }
 

@@ -77,10 +77,10 @@ class BadInputSuiteTest {
     add(cases, "tensor", "add of shapes that do not broadcast", IllegalArgumentException.class,
         () -> a23.add(a45), "jgrad::add", "[2, 3]", "[4, 5]");
     add(cases, "tensor", "matmul with different inner dimensions", IllegalArgumentException.class,
-        () -> a23.matmul(a45), "jgrad::matmul", "[2, 3]", "[4, 5]", "inner dimensions 3 and 4");
-    add(cases, "tensor", "matmul of a vector", IllegalArgumentException.class,
-        () -> Tensor.zeros(DType.FLOAT32, 3).matmul(a23), "jgrad::matmul", "[3]",
-        "reshape vectors to [1, n] or [n, 1]");
+        () -> a23.matmul(a45), "jgrad::matmul", "[2, 3]", "[4, 5]", "inner dims 3 and 4");
+    add(cases, "tensor", "matmul of a vector of the wrong length", IllegalArgumentException.class,
+        () -> Tensor.zeros(DType.FLOAT32, 3).matmul(a23), "jgrad::matmul", "[3] and [2, 3]",
+        "inner dims 3 and 2");
     add(cases, "tensor", "reshape to another number of elements",
         IllegalArgumentException.class, () -> a23.reshape(4, 2), "jgrad::reshape", "[2, 3]",
         "6 elements", "[4, 2]");
