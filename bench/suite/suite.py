@@ -118,11 +118,12 @@ def main():
     for prog, name in names.items():
         print(f"# {prog}: {name}")
     print("# samples/s: median over rounds of each run's median epoch, first epoch and whole "
-          "run; ratio: jgrad / the faster peer on that figure")
+          "run (the epochs' sum); ratio: jgrad / the faster peer on that figure; process s: the "
+          "whole process, start-up and data loading included")
     header = ("| workload | program | median epoch | first epoch | first/median | whole run | "
-              "ratio median | ratio whole | peak RSS MiB | load |")
+              "ratio median | ratio whole | process s | peak RSS MiB | load |")
     print(header)
-    print("|---" * 10 + "|")
+    print("|---" * 11 + "|")
     for w, d, _ in workloads:
         peers = [p for p in programs if p != "jgrad"]
         def fig(prog, key):
@@ -134,12 +135,13 @@ def main():
                 ratio_m = f"{med / max(fig(p, 'median') for p in peers):.2f}"
                 ratio_w = f"{whole / max(fig(p, 'whole') for p in peers):.2f}"
             print(f"| {w}/{d} | {prog} | {med:,.0f} | {first:,.0f} | {first / med:.2f} | "
-                  f"{whole:,.0f} | {ratio_m} | {ratio_w} | {fig(prog, 'rss'):,.0f} | "
+                  f"{whole:,.0f} | {ratio_m} | {ratio_w} | {fig(prog, 'wall'):.1f} | "
+                  f"{fig(prog, 'rss'):,.0f} | "
                   f"{fig(prog, 'load'):.2f} |")
         if (w, d) in bounds:
             bound = statistics.median(bounds[(w, d)])
             print(f"| {w}/{d} | GEMM-only bound | {bound:,.0f} | | | | jgrad at "
-                  f"{fig('jgrad', 'median') / bound:.0%} of it | | | |")
+                  f"{fig('jgrad', 'median') / bound:.0%} of it | | | | |")
 
 
 if __name__ == "__main__":
