@@ -14,6 +14,8 @@ import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.ops.SelectionOps;
+import dev.jgrad.autograd.ops.StatisticsOps;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -345,6 +347,36 @@ public final class Tensor {
   }
 
   /**
+   * The element at {@code index} (one index per axis; a negative one counts from the end), as a
+   * double. Only that element leaves the device: it is copied into a one-element buffer first.
+   *
+   * @throws IllegalArgumentException when the number of indices is not the rank
+   * @throws IndexOutOfBoundsException naming the index, its axis and the shape when out of range
+   */
+  public double item(int... index) {
+    checkArgument(index.length == shape.rank(), "item: %s index(es) %s for a tensor of shape %s "
+        + "(rank %s); give one index per axis", index.length, Arrays.toString(index), shape,
+        shape.rank());
+    long offset = 0;
+    for (int axis = 0; axis < index.length; axis++) {
+      int dim = shape.dim(axis);
+      int i = index[axis] < 0 ? index[axis] + dim : index[axis];
+      if (i < 0 || i >= dim) {
+        throw new IndexOutOfBoundsException("item: index " + index[axis] + " is out of range for "
+            + "axis " + axis + " of size " + dim + " in shape " + shape + "; valid indices are ["
+            + -dim + ", " + dim + ")");
+      }
+      offset = offset * dim + i;
+    }
+    double[] value = new double[1];
+    try (DeviceBuffer one = backend.allocate(dtype(), 1)) {
+      backend.copy(buffer, offset, one, 0, 1);
+      backend.download(one, value);
+    }
+    return value[0];
+  }
+
+  /**
    * A copy in another dtype, on this tensor's backend (no graph edge). To INT32 it casts as Java
    * does: toward zero, NaN to 0, saturating at the int range ({@link Backend#convert}).
    */
@@ -445,6 +477,41 @@ public final class Tensor {
     return Ops.call(OpNames.SQRT, this);
   }
 
+  /** {@code |x|}; the gradient is {@code sign(x)}, 0 at 0 (as PyTorch's). */
+  public Tensor abs() {
+    return Ops.call(OpNames.ABS, this);
+  }
+
+  /**
+   * Each element limited to {@code [min, max]} (either may be infinite); NaN stays NaN. The
+   * gradient is 1 where {@code min <= x <= max}, else 0. {@code min > max} is an error.
+   */
+  public Tensor clamp(double min, double max) {
+    return Ops.call(OpNames.CLAMP, Attrs.of(AttrKeys.LOWER, min, AttrKeys.UPPER, max), this);
+  }
+
+  /** {@code max(x, min)} elementwise: {@link #clamp} without an upper bound. */
+  public Tensor clampMin(double min) {
+    return clamp(min, Double.POSITIVE_INFINITY);
+  }
+
+  /** {@code min(x, max)} elementwise: {@link #clamp} without a lower bound. */
+  public Tensor clampMax(double max) {
+    return clamp(Double.NEGATIVE_INFINITY, max);
+  }
+
+  /**
+   * Picks {@code a} where {@code cond} is nonzero, {@code b} where it is 0, broadcasting all
+   * three (NumPy rules). {@code cond} is a 0/1 tensor as {@link #greater} and {@link #eq} return,
+   * of either float dtype or INT32; any nonzero (NaN too) counts as true. It selects rather than
+   * blends, so an Inf or NaN in the branch not taken stays out of the result. Gradients go to
+   * {@code a} where it was taken and to {@code b} elsewhere (summed over broadcast axes); none
+   * to {@code cond}.
+   */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+    return SelectionOps.where(cond, a, b);
+  }
+
   /** 1 where this > other (broadcast), else 0; not differentiable. */
   public Tensor greater(Tensor other) {
     return Ops.call(OpNames.GREATER, this, other);
@@ -491,6 +558,40 @@ public final class Tensor {
   public Tensor slice(int axis, int start, int length) {
     return Ops.call(OpNames.SLICE,
         Attrs.of(AttrKeys.AXIS, axis, AttrKeys.START, start, AttrKeys.LENGTH, length), this);
+  }
+
+  /**
+   * Joins tensors of one shape along a new axis at {@code axis} (0 to rank; negative counts from
+   * the end of the result): n tensors of shape [2, 3] stacked at 0 give [n, 2, 3].
+   */
+  public static Tensor stack(int axis, Tensor... tensors) {
+    return SelectionOps.stack(axis, Arrays.asList(tensors));
+  }
+
+  /** {@link #stack(int, Tensor...)} of a list. */
+  public static Tensor stack(int axis, List<Tensor> tensors) {
+    return SelectionOps.stack(axis, tensors);
+  }
+
+  /**
+   * PyTorch's gather: {@code index} is INT32 of this tensor's rank, no larger off {@code axis};
+   * the result has its shape, with {@code out[i][j] = x[i][index[i][j]]} for axis 1 of a matrix
+   * (and likewise for any rank and axis). An index outside the axis is an
+   * {@link IndexOutOfBoundsException} naming the index and the bound (on a GPU, at the next
+   * synchronisation, as {@link #indexSelect}'s). The gradient is {@link #scatterAdd}'s.
+   */
+  public Tensor gather(int axis, Tensor index) {
+    return SelectionOps.gather(this, axis, index);
+  }
+
+  /**
+   * The adjoint of {@link #gather}: a copy of this tensor with each element of {@code src} (of
+   * the INT32 {@code index}'s shape) added at the place its index names along {@code axis}, as
+   * PyTorch's {@code scatter_add}; repeated indices accumulate. Gradients: to this tensor
+   * unchanged, to {@code src} the gather of the gradient.
+   */
+  public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
+    return SelectionOps.scatterAdd(this, axis, index, src);
   }
 
   /** Concatenates tensors along {@code axis}; all other dimensions must agree. */
@@ -554,6 +655,69 @@ public final class Tensor {
 
   public Tensor max(int axis, boolean keepDims) {
     return max(keepDims, axis);
+  }
+
+  /** Minimum of all elements, a scalar. */
+  public Tensor min() {
+    return min(false, allAxes());
+  }
+
+  /**
+   * Minimum along {@code axes}: the negated maximum of the negation, exactly, so its gradient is
+   * {@link #max}'s: shared evenly among tied minima.
+   */
+  public Tensor min(boolean keepDims, int... axes) {
+    return neg().max(keepDims, axes).neg();
+  }
+
+  public Tensor min(int axis, boolean keepDims) {
+    return min(keepDims, axis);
+  }
+
+  /** Index of the minimum along {@code axis} (first one on ties), an INT32 tensor. */
+  public Tensor argmin(int axis) {
+    return neg().argmax(axis);
+  }
+
+  /**
+   * {@code log(sum(exp(x)))} along {@code axis}, computed with the maximum shifted out, so that
+   * large logits do not overflow and a row of -Infinity gives -Infinity (not NaN). Its gradient
+   * is the softmax along the axis times the incoming gradient.
+   */
+  public Tensor logSumExp(int axis, boolean keepDims) {
+    return StatisticsOps.logSumExp(this, axis, keepDims);
+  }
+
+  /** {@code x - logSumExp(x)} along {@code axis}: log-probabilities, stable for logits of 1e4. */
+  public Tensor logSoftmax(int axis) {
+    return StatisticsOps.logSoftmax(this, axis);
+  }
+
+  /** The unbiased variance along {@code axis} (correction 1, as PyTorch's default). */
+  public Tensor var(int axis, boolean keepDims) {
+    return var(keepDims, 1, axis);
+  }
+
+  /**
+   * The variance over {@code axes}: {@code sum((x - mean)^2) / (n - correction)}, n the number
+   * of elements reduced (correction 1 unbiased, 0 the population variance). Fails unless
+   * {@code 0 <= correction < n}.
+   */
+  public Tensor var(boolean keepDims, int correction, int... axes) {
+    return StatisticsOps.var(this, keepDims, correction, axes);
+  }
+
+  /** The unbiased standard deviation along {@code axis}; see {@link #var(int, boolean)}. */
+  public Tensor std(int axis, boolean keepDims) {
+    return std(keepDims, 1, axis);
+  }
+
+  /**
+   * The square root of {@link #var(boolean, int, int...)}; its gradient is finite wherever the
+   * standard deviation is positive.
+   */
+  public Tensor std(boolean keepDims, int correction, int... axes) {
+    return StatisticsOps.std(this, keepDims, correction, axes);
   }
 
   /** The reductions' one call shape: {@code op} over {@code axes}. */

@@ -155,12 +155,61 @@ public class GradCheckOpsTest {
         Tensor.indices(new int[] {1, 0, 2}).oneHot(3, in.get(0).dtype())), Range.ANY,
         s(3, 4), s(4, 5), s(5), s(5, 3), s(3)));
     convolutionAndPooling(c);
+    selectionAndStatistics(c);
     c.add(new Case("reuse_accumulates", in -> in.get(0).mul(in.get(0)).add(in.get(0).exp()),
         Range.ANY, s(2, 3)));
     return c.stream().map(Arguments::of);
   }
 
-  /** conv2d, its two gradient ops, max and average pooling and theirs: strides, paddings, shapes. */
+  /** abs, clamp, min, where, gather, scatterAdd, stack, logSumExp, logSoftmax, var and std. */
+  private static void selectionAndStatistics(List<Case> c) {
+    for (int[] shape : new int[][] {s(5), s(3, 4), s(2, 3, 2)}) {
+      c.add(new Case("abs", in -> in.get(0).abs(), Range.OFF_KINK, shape));
+      c.add(new Case("clamp", in -> in.get(0).clamp(-0.5, 0.7), Range.ANY, shape));
+      c.add(new Case("clamp_min", in -> in.get(0).clampMin(0.2), Range.ANY, shape));
+      c.add(new Case("clamp_max", in -> in.get(0).clampMax(-0.3), Range.ANY, shape));
+      c.add(new Case("min_all", in -> in.get(0).min(), Range.ANY, shape));
+      c.add(new Case("min_last", in -> in.get(0).min(-1, false), Range.ANY, shape));
+      c.add(new Case("log_sum_exp_last", in -> in.get(0).logSumExp(-1, false), Range.ANY, shape));
+      c.add(new Case("log_sum_exp_first_keep", in -> in.get(0).logSumExp(0, true), Range.ANY,
+          shape));
+      c.add(new Case("log_softmax_last", in -> in.get(0).logSoftmax(-1), Range.ANY, shape));
+      c.add(new Case("log_softmax_first", in -> in.get(0).logSoftmax(0), Range.ANY, shape));
+      c.add(new Case("var_0", in -> in.get(0).var(0, false), Range.ANY, shape));
+      c.add(new Case("std_last_keep", in -> in.get(0).std(-1, true), Range.ANY, shape));
+      c.add(new Case("stack_0", in -> Tensor.stack(0, in.get(0), in.get(0).mul(2)), Range.ANY,
+          shape));
+      c.add(new Case("stack_last", in -> Tensor.stack(-1, in.get(0), in.get(0).exp()), Range.ANY,
+          shape));
+    }
+    c.add(new Case("min_axes_0_2_keep", in -> in.get(0).min(true, 0, 2), Range.ANY, s(2, 3, 4)));
+    c.add(new Case("var_axes_0_2_c0", in -> in.get(0).var(false, 0, 0, 2), Range.ANY,
+        s(2, 3, 4)));
+    c.add(new Case("std_axes_all_c1", in -> in.get(0).std(false, 1, 0, 1, 2), Range.ANY,
+        s(2, 3, 4)));
+    c.add(new Case("stack_two_inputs", in -> Tensor.stack(1, in.get(0), in.get(1)), Range.ANY,
+        s(2, 3), s(2, 3)));
+    // cond fixed; a and b broadcast against it and each other
+    c.add(new Case("where", in -> Tensor.where(Tensor.of(new double[] {1, 0, 0, 1, 1, 0},
+        in.get(0).dtype(), 2, 3), in.get(0), in.get(1)), Range.ANY, s(2, 3), s(2, 3)));
+    c.add(new Case("where_broadcast", in -> Tensor.where(Tensor.of(new double[] {0, 1, 1},
+        in.get(0).dtype(), 3), in.get(0), in.get(1)), Range.ANY, s(2, 1), s(3)));
+    c.add(new Case("where_int_cond", in -> Tensor.where(Tensor.indices(new int[] {1, 0, 3, 0})
+        .reshape(4, 1), in.get(0), in.get(1)), Range.ANY, s(4, 2), s()));
+    // repeated indices: gather's gradient accumulates, scatterAdd's adds twice
+    c.add(new Case("gather_axis1", in -> in.get(0).gather(1, Tensor.indices(
+        new int[] {2, 0, 2, 1, 1, 1}).reshape(2, 3)), Range.ANY, s(2, 4)));
+    c.add(new Case("gather_axis0_smaller", in -> in.get(0).gather(0, Tensor.indices(
+        new int[] {2, 0, 0, 1}).reshape(2, 2)), Range.ANY, s(3, 3)));
+    c.add(new Case("gather_3d_axis1", in -> in.get(0).gather(1, Tensor.indices(
+        new int[] {0, 1, 1, 0, 2, 2, 1, 0}).reshape(2, 2, 2)), Range.ANY, s(2, 3, 2)));
+    c.add(new Case("scatter_add_axis1", in -> in.get(0).scatterAdd(1, Tensor.indices(
+        new int[] {3, 0, 3, 1, 1, 2}).reshape(2, 3), in.get(1)), Range.ANY, s(2, 4), s(2, 3)));
+    c.add(new Case("scatter_add_axis0", in -> in.get(0).scatterAdd(0, Tensor.indices(
+        new int[] {1, 1, 0, 0, 2, 1}).reshape(2, 3), in.get(1)), Range.ANY, s(3, 3), s(2, 3)));
+  }
+
+  /** conv2d, its two gradient ops  /** conv2d, its two gradient ops, max and average pooling and theirs: strides, paddings, shapes. */
   private static void convolutionAndPooling(List<Case> c) {
     // x, weight, stride, padding
     int[][][] convs = {

@@ -54,5 +54,10 @@ public final class AttrKeys {
   /** The input's {@code [height, width]} that a convolution or pooling gradient restores. */
   public static final String INPUT_SIZE = "inputSize";
 
+  /** The lower bound of {@link OpNames#CLAMP}; a double, -Infinity for none. */
+  public static final String LOWER = "lower";
+  /** The upper bound of {@link OpNames#CLAMP}; a double, +Infinity for none. */
+  public static final String UPPER = "upper";
+
   private AttrKeys() {}
 }

@@ -140,5 +140,27 @@ public final class OpNames {
   /** avg_pool2d's gradient; input g; {@link AttrKeys#INPUT_SIZE}. */
   public static final String AVG_POOL2D_GRAD = "jgrad::avg_pool2d_grad";
 
+  // ---- selection, clamping and statistics ------------------------------------------------
+
+  /** {@code |x|}; its gradient is {@code sign(x)}, 0 at 0. */
+  public static final String ABS = "jgrad::abs";
+  /**
+   * {@code x} limited to [{@link AttrKeys#LOWER}, {@link AttrKeys#UPPER}] (either may be
+   * infinite); NaN stays NaN.
+   */
+  public static final String CLAMP = "jgrad::clamp";
+  /** {@code log(sum(exp(x)))} along {@link AttrKeys#AXIS}, max-shifted; {@link AttrKeys#KEEP_DIMS}. */
+  public static final String LOG_SUM_EXP = "jgrad::log_sum_exp";
+  /**
+   * PyTorch's gather along {@link AttrKeys#AXIS}: inputs x and an INT32 index of x's rank,
+   * {@code out[..i..] = x[..index[..i..]..]}; the output has the index's shape.
+   */
+  public static final String GATHER = "jgrad::gather";
+  /**
+   * The adjoint of {@link #GATHER}: inputs x, an INT32 index and src of the index's shape;
+   * {@code out = x} with each {@code src} element added at its index along {@link AttrKeys#AXIS}.
+   */
+  public static final String SCATTER_ADD = "jgrad::scatter_add";
+
   private OpNames() {}
 }

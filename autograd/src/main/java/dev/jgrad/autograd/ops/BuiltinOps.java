@@ -22,5 +22,9 @@ public final class BuiltinOps implements OpProvider {
     ConvOps.register(r);
     PoolOps.register(r);
     DropoutOps.register(r);
+    // selection, clamping and statistics
+    ClampOps.register(r);
+    SelectionOps.register(r);
+    StatisticsOps.register(r);
   }
 }
