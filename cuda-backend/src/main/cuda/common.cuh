@@ -62,6 +62,26 @@ struct BcastParams {
   for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n);            \
        i += (i64)blockDim.x * gridDim.x)
 
+// Offsets of output element i in a and b (binary broadcasting; copy_strided reads only a). I is
+// 32-bit when the output has fewer than 2^31 elements: 64-bit division is emulated on the GPU
+// and several times slower.
+template <typename I>
+__device__ __forceinline__ void bcast_offsets(const BcastParams &p, I i, I *aOff, I *bOff) {
+  I ao = 0, bo = 0;
+  int first = JG_MAX_DIMS - (int)p.rank;
+#pragma unroll
+  for (int d = JG_MAX_DIMS - 1; d >= 0; --d) {
+    if (d < first) break;
+    I dim = (I)p.dims[d];
+    I c = i % dim;
+    i /= dim;
+    ao += c * (I)p.aStride[d];
+    bo += c * (I)p.bStride[d];
+  }
+  *aOff = ao;
+  *bOff = bo;
+}
+
 // ---- error record -------------------------------------------------------------------------
 // Kernels never write out of bounds because of a bad index: they skip the element and record
 // the first bad index here. The host reads the record at the next synchronize() or download()

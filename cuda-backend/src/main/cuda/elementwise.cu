@@ -39,25 +39,6 @@ template <typename T> __device__ void binary(const T *a, const T *b, T *out, i64
   JG_GRID_STRIDE(i, n) out[i] = jg_binary(op, a[i], b[i]);
 }
 
-// Offsets of output element i in a and b. I is 32-bit when the output has fewer than 2^31
-// elements: 64-bit division is emulated on the GPU and several times slower.
-template <typename I>
-__device__ __forceinline__ void bcast_offsets(const BcastParams &p, I i, I *aOff, I *bOff) {
-  I ao = 0, bo = 0;
-  int first = JG_MAX_DIMS - (int)p.rank;
-#pragma unroll
-  for (int d = JG_MAX_DIMS - 1; d >= 0; --d) {
-    if (d < first) break;
-    I dim = (I)p.dims[d];
-    I c = i % dim;
-    i /= dim;
-    ao += c * (I)p.aStride[d];
-    bo += c * (I)p.bStride[d];
-  }
-  *aOff = ao;
-  *bOff = bo;
-}
-
 template <typename T>
 __device__ void binary_bcast(const T *a, const T *b, T *out, i64 n, int op, BcastParams p) {
   if (n <= 0x7fffffffLL) {

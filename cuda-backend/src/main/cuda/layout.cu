@@ -1,4 +1,4 @@
-// Data movement: copy of an axis range, batched transpose, gather/scatter-add along an axis,
+// Data movement: copy of an axis range, a strided view made dense, batched transpose, gather/scatter-add along an axis,
 // one-hot encoding. Index buffers are INT32 (const int *); a bad index is never dereferenced: the
 // element is skipped (gathers write 0) and reported in err (see common.cuh). INT32 data (labels)
 // is copied and gathered by the _f32 entries: they only move 4-byte words, bit for bit.
@@ -12,6 +12,19 @@ __device__ void copy_axis(const T *src, i64 srcAxis, i64 srcStart, T *dst, i64 d
     i64 o = t / slab;
     i64 r = t - o * slab; // r = i * inner + j, contiguous within the copied range
     dst[(o * dstAxis + dstStart) * inner + r] = src[(o * srcAxis + srcStart) * inner + r];
+  }
+}
+
+// dst[i] = src[offset + sum_d coord_d(i) * stride_d]: a strided view (permute, slice with a
+// step, expand with stride 0) made dense. p holds the view's dims and strides in dims/aStride
+// (bStride is 0); the host drops 1s and merges contiguous neighbours first (BroadcastPlan).
+// 64-bit offsets throughout: a small view may read far into a large source buffer.
+template <typename T>
+__device__ void copy_strided(const T *src, i64 offset, T *dst, i64 n, BcastParams p) {
+  JG_GRID_STRIDE(i, n) {
+    i64 so, unused;
+    bcast_offsets<i64>(p, i, &so, &unused);
+    dst[i] = src[offset + so];
   }
 }
 
@@ -97,6 +110,15 @@ __global__ void jg_copy_axis_f32(const float *src, i64 srcAxis, i64 srcStart, fl
 __global__ void jg_copy_axis_f64(const double *src, i64 srcAxis, i64 srcStart, double *dst,
                                  i64 dstAxis, i64 dstStart, i64 outer, i64 count, i64 inner) {
   copy_axis(src, srcAxis, srcStart, dst, dstAxis, dstStart, outer, count, inner);
+}
+
+__global__ void jg_copy_strided_f32(const float *src, i64 offset, float *dst, i64 n,
+                                    BcastParams p) {
+  copy_strided(src, offset, dst, n, p);
+}
+__global__ void jg_copy_strided_f64(const double *src, i64 offset, double *dst, i64 n,
+                                    BcastParams p) {
+  copy_strided(src, offset, dst, n, p);
 }
 
 __global__ void jg_transpose_f32(const float *x, float *out, i64 batch, i64 rows, i64 cols) {

@@ -305,6 +305,26 @@ template <typename T> static void test_layout() {
   jg_emu_launch({2}, {32}, [&] { copy_axis<T>(src.data(), 4, 1, dst.data(), 6, 2, 3, 3, 5); });
   expect_all(std::string("copy_axis ") + name<T>(), want, dst, 0);
 
+  // copy_strided: a view [2, 3, 4] of src (60 elements) from offset 5 with strides {1, 0, 12}:
+  // the first axis steps by one element, the second repeats (stride 0), the last jumps rows.
+  {
+    BcastParams p{};
+    p.rank = 3;
+    for (int d = 0; d < JG_MAX_DIMS; ++d) p.dims[d] = 1;
+    i64 dims[3] = {2, 3, 4}, strides[3] = {1, 0, 12};
+    for (int d = 0; d < 3; ++d) {
+      p.dims[JG_MAX_DIMS - 3 + d] = dims[d];
+      p.aStride[JG_MAX_DIMS - 3 + d] = strides[d];
+    }
+    std::vector<T> out(24, (T)-9);
+    std::vector<double> ref(24);
+    for (i64 a = 0; a < 2; ++a)
+      for (i64 b = 0; b < 3; ++b)
+        for (i64 c = 0; c < 4; ++c) ref[(a * 3 + b) * 4 + c] = src[5 + a + c * 12];
+    jg_emu_launch({2}, {8}, [&] { copy_strided<T>(src.data(), 5, out.data(), 24, p); });
+    expect_all(std::string("copy_strided ") + name<T>(), ref, out, 0);
+  }
+
   // index_select / index_add with repeated indices, outer 2, axis 6, inner 3
   i64 outer = 2, axis = 6, inner = 3;
   std::vector<int> idx = {5, 0, 0, 3, 5, 1, 5};

@@ -26,6 +26,9 @@ package dev.jgrad.api;
  * </ul>
  */
 public interface Backend {
+  /** The largest rank {@link #copyStrided} takes (what a GPU kernel's arguments hold). */
+  int MAX_STRIDED_RANK = 8;
+
   /** The name this backend is selected by, e.g. "cpu". */
   String name();
 
@@ -76,6 +79,17 @@ public interface Backend {
    */
   void copyAxisRange(DeviceBuffer src, int srcAxis, int srcStart, DeviceBuffer dst, int dstAxis,
       int dstStart, int outer, int count, int inner);
+
+  /**
+   * Materializes a strided view: {@code dst}, dense row-major of {@code shape}, gets
+   * {@code dst[i0, .., in] = src[srcOffset + i0 * srcStrides[0] + .. + in * srcStrides[n]]}.
+   * Strides and the offset count elements and are non-negative; a stride of 0 repeats an element
+   * (broadcast). Any one dtype, INT32 too; rank at most {@value #MAX_STRIDED_RANK}. This one
+   * primitive is how every zero-copy view (permute, slice with a step, expand) becomes dense
+   * memory for the kernels, which all read dense buffers.
+   */
+  void copyStrided(DeviceBuffer src, long srcOffset, long[] srcStrides, int[] shape,
+      DeviceBuffer dst);
 
   /** {@code out[i] = op(x[i])}; same length. */
   void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out);

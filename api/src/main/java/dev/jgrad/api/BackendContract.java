@@ -11,6 +11,7 @@ import static dev.jgrad.api.ArgumentChecks.range;
 import static dev.jgrad.api.ArgumentChecks.sameDtype;
 import static dev.jgrad.api.ArgumentChecks.usable;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Objects;
 
@@ -140,6 +141,41 @@ public final class BackendContract {
         + "])", src, product(b, p, outer, srcAxis, inner));
     length(b, p, () -> "dst ([outer, dstAxis, inner] = [" + outer + ", " + dstAxis + ", " + inner
         + "])", dst, product(b, p, outer, dstAxis, inner));
+    distinct(b, p, "dst", dst, "src", src);
+  }
+
+  /**
+   * One dtype (any, INT32 too), rank at most {@link Backend#MAX_STRIDED_RANK}, shape and strides
+   * of one rank, sizes, strides and offset non-negative, dst of the shape's size, every element
+   * the view reaches inside src, and dst not src.
+   */
+  public void copyStrided(DeviceBuffer src, long srcOffset, long[] srcStrides, int[] shape,
+      DeviceBuffer dst) {
+    String p = "copyStrided";
+    usableOfOneDtype(p, "src", src, "dst", dst);
+    Objects.requireNonNull(shape, () -> ArgumentChecks.where(b, p) + "shape is null");
+    Objects.requireNonNull(srcStrides, () -> ArgumentChecks.where(b, p) + "srcStrides is null");
+    if (shape.length != srcStrides.length || shape.length > Backend.MAX_STRIDED_RANK) {
+      throw new IllegalArgumentException(ArgumentChecks.where(b, p) + "shape "
+          + Arrays.toString(shape) + " and srcStrides "
+          + Arrays.toString(srcStrides) + " must have one rank of at most "
+          + Backend.MAX_STRIDED_RANK);
+    }
+    nonNegative(b, p, "srcOffset", srcOffset);
+    long size = 1;
+    long last = srcOffset; // the furthest element the view reaches
+    for (int i = 0; i < shape.length; i++) {
+      nonNegative(b, p, "shape[" + i + "]", shape[i]);
+      nonNegative(b, p, "srcStrides[" + i + "]", srcStrides[i]);
+      size = product(b, p, size, shape[i]);
+      if (shape[i] > 0) {
+        last += product(b, p, shape[i] - 1, srcStrides[i]);
+      }
+    }
+    length(b, p, () -> "dst (shape " + Arrays.toString(shape) + ")", dst, size);
+    if (size > 0) {
+      range(b, p, "source range", srcOffset, last - srcOffset + 1, src.length());
+    }
     distinct(b, p, "dst", dst, "src", src);
   }
 

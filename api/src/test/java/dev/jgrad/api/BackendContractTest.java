@@ -212,4 +212,27 @@ class BackendContractTest {
         .contains("dst must have length 3 but has length 2"));
     assertDoesNotThrow(() -> C.convert(f32(3), i32(3)));
   }
+
+  @Test
+  void copyStridedChecksRankStridesReachAndAliasing() {
+    long[] t = {1, 3};
+    int[] shape = {3, 2};
+    assertDoesNotThrow(() -> C.copyStrided(f32(6), 0, t, shape, f32(6)));
+    assertDoesNotThrow(() -> C.copyStrided(i32(6), 0, t, shape, i32(6)));
+    assertDoesNotThrow(() -> C.copyStrided(f32(1), 0, new long[] {0, 0}, shape, f32(6)));
+    assertTrue(message(IllegalArgumentException.class, () -> C.copyStrided(f32(6), 0,
+        new long[] {1}, shape, f32(6))).startsWith("copyStrided on the fake backend: shape [3, 2] "
+        + "and srcStrides [1] must have one rank of at most 8"));
+    assertTrue(message(IllegalArgumentException.class, () -> C.copyStrided(f32(6), 0,
+        new long[] {-1, 3}, shape, f32(6))).contains("srcStrides[0] must be >= 0 but is -1"));
+    assertTrue(message(IndexOutOfBoundsException.class, () -> C.copyStrided(f32(6), 1, t, shape,
+        f32(6))).contains("source range [1, 7) is outside [0, 6)"));
+    assertTrue(message(IllegalArgumentException.class, () -> C.copyStrided(f32(6), 0, t, shape,
+        f32(5))).contains("dst (shape [3, 2]) must have length 6 but has length 5"));
+    DeviceBuffer same = f32(6);
+    assertTrue(message(IllegalArgumentException.class, () -> C.copyStrided(same, 0, t, shape,
+        same)).contains("dst and src are the same buffer"));
+    assertTrue(message(IllegalArgumentException.class, () -> C.copyStrided(f32(6), 0, t, shape,
+        i32(6))).contains("src is FLOAT32 but dst is INT32"));
+  }
 }

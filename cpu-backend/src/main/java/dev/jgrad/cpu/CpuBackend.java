@@ -144,6 +144,14 @@ public final class CpuBackend implements Backend, FusedSgd {
   }
 
   @Override
+  public void copyStrided(DeviceBuffer src, long srcOffset, long[] srcStrides, int[] shape,
+      DeviceBuffer dst) {
+    CONTRACT.copyStrided(src, srcOffset, srcStrides, shape, dst);
+    String p = "copyStrided";
+    Layout.copyStrided(cpu(p, "src", src), srcOffset, srcStrides, shape, cpu(p, "dst", dst));
+  }
+
+  @Override
   public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out) {
     CONTRACT.unary(op, x, out);
     Elementwise.unary(op, cpu("unary", "x", x), cpu("unary", "out", out));

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * How the binary kernel addresses its inputs under NumPy broadcasting: per output dimension, the
@@ -48,12 +49,38 @@ final class BroadcastPlan {
           + " is not the broadcast of " + a + " and " + b + " (expected " + expected + ")");
     }
     int rank = out.rank();
-    long[] aStride = broadcastStrides(a, out);
-    long[] bStride = broadcastStrides(b, out);
+    long[] dims = new long[rank];
+    for (int d = 0; d < rank; d++) {
+      dims[d] = out.dim(d);
+    }
+    return merged(dims, broadcastStrides(a, out), broadcastStrides(b, out), n -> primitive
+        + " on the cuda backend: broadcasting " + a + " with " + b + " needs " + n
+        + " dimensions after merging contiguous ones; the kernel supports at most " + MAX_DIMS
+        + " (reshape the operands first)");
+  }
+
+  /**
+   * The plan that reads a strided view of {@code shape} ({@code strides} in elements, 0 where
+   * it repeats) as {@code a}, for {@code copyStrided}; {@code b}'s strides are all 0. The
+   * contract already limited the rank to {@link #MAX_DIMS}.
+   */
+  static BroadcastPlan strided(int[] shape, long[] strides) {
+    long[] dims = new long[shape.length];
+    for (int d = 0; d < shape.length; d++) {
+      dims[d] = shape[d];
+    }
+    return merged(dims, strides, new long[shape.length], n -> "copyStrided on the cuda backend: "
+        + "shape " + Arrays.toString(shape) + " needs " + n + " dimensions; at most " + MAX_DIMS);
+  }
+
+  /** Drops dimensions of size 1 and merges neighbours contiguous in both a and b. */
+  private static BroadcastPlan merged(long[] outDims, long[] aStride, long[] bStride,
+      IntFunction<String> tooMany) {
+    int rank = outDims.length;
     // Walk from the innermost dimension outwards, dropping 1s and merging contiguous neighbours.
     List<long[]> merged = new ArrayList<>(); // each {dim, aStride, bStride}, innermost first
     for (int d = rank - 1; d >= 0; d--) {
-      long dim = out.dim(d);
+      long dim = outDims[d];
       if (dim == 1) {
         continue;
       }
@@ -70,9 +97,7 @@ final class BroadcastPlan {
       merged.add(new long[] {1, 0, 0}); // a single element
     }
     if (merged.size() > MAX_DIMS) {
-      throw new IllegalArgumentException(primitive + " on the cuda backend: broadcasting " + a
-          + " with " + b + " needs " + merged.size() + " dimensions after merging contiguous "
-          + "ones; the kernel supports at most " + MAX_DIMS + " (reshape the operands first)");
+      throw new IllegalArgumentException(tooMany.apply(merged.size()));
     }
     int r = merged.size();
     long[] dims = new long[r];

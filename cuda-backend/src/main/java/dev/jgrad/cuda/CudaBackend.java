@@ -405,6 +405,27 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
         .i64(inner), geometry.elementwise(n), s, d);
   }
 
+  @Override
+  public void copyStrided(DeviceBuffer src, long srcOffset, long[] srcStrides, int[] shape,
+      DeviceBuffer dst) {
+    CONTRACT.copyStrided(src, srcOffset, srcStrides, shape, dst);
+    String p = "copyStrided";
+    CudaBuffer s = own(p, "src", src);
+    CudaBuffer d = own(p, "dst", dst);
+    long n = d.length(); // the shape's size, as the contract checked
+    if (n == 0) {
+      return;
+    }
+    BroadcastPlan plan = BroadcastPlan.strided(shape, srcStrides);
+    if (plan.rank() == 1 && plan.aStrides()[0] == 1) { // one dense run: a plain device copy
+      copy(s, srcOffset, d, 0, n);
+      return;
+    }
+    context.makeCurrent();
+    launch(new KernelArgs(Kernel.COPY_STRIDED, moved(s.dtype())).ptr(s.pointer()).i64(srcOffset)
+        .ptr(d.pointer()).i64(n).bcast(plan.toStruct()), geometry.elementwise(n), s, d);
+  }
+
   // ---- elementwise -----------------------------------------------------------------------------
 
   @Override

@@ -28,6 +28,9 @@ enum Kernel {
       Param.I32),
   COPY_AXIS("layout", "jg_copy_axis", Param.PTR, Param.I64, Param.I64, Param.PTR, Param.I64,
       Param.I64, Param.I64, Param.I64, Param.I64),
+  /** The view's dims and strides travel in the BcastParams struct (bStride unused, 0). */
+  COPY_STRIDED("layout", "jg_copy_strided", Param.PTR, Param.I64, Param.PTR, Param.I64,
+      Param.BCAST),
   TRANSPOSE("layout", "jg_transpose", Param.PTR, Param.PTR, Param.I64, Param.I64, Param.I64),
   INDEX_SELECT("layout", "jg_index_select", Param.PTR, Param.I64, Param.I64, Param.I64, Param.PTR,
       Param.I64, Param.PTR, Param.PTR),

@@ -6,7 +6,9 @@ import dev.jgrad.api.DeviceBuffer;
 import java.util.Arrays;
 import java.util.Random;
 
-/** copy, copyAxisRange and transpose: data moved exactly, and nothing else touched. */
+/**
+ * copy, copyAxisRange, copyStrided and transpose: data moved exactly, and nothing else touched.
+ */
 final class LayoutChecks {
   /**
    * copyAxisRange cases {srcAxis, srcStart, dstAxis, dstStart, outer, count, inner}: a slice into
@@ -21,6 +23,40 @@ final class LayoutChecks {
   private static final int[][] TRANSPOSES = {
       {1, 1, 1}, {3, 2, 5}, {2, 37, 65}, {1, 100, 784}, {1, 784, 100}, {4, 0, 3}, {1, 33, 65},
       {3, 1, 7}, {2, 64, 32}, {5, 100, 3}, {4, 31, 31}, {2, 513, 600}};
+
+  /**
+   * copyStrided cases {srcOffset, srcStrides, shape, src length}: dense, a transpose, a slice
+   * with a step and an offset, a broadcast (stride 0), a scalar, an empty view, and rank 8.
+   */
+  private static final Object[][] STRIDED = {
+      {0L, new long[] {4, 1}, new int[] {3, 4}, 12},
+      {0L, new long[] {1, 3}, new int[] {3, 2}, 6},
+      {7L, new long[] {10, 3}, new int[] {4, 3}, 50},
+      {2L, new long[] {0, 1, 0}, new int[] {3, 5, 2}, 9},
+      {11L, new long[] {}, new int[] {}, 12},
+      {0L, new long[] {5, 1}, new int[] {0, 5}, 3},
+      {1L, new long[] {1, 2, 4, 8, 16, 32, 64, 0}, new int[] {2, 2, 2, 2, 2, 2, 2, 3}, 130},
+      {3L, new long[] {1, 40}, new int[] {37, 129}, 5200}};
+
+  /** {@code dst[i] = src[offset + sum coord_d(i) * strides[d]]}, row-major over shape. */
+  private static double[] stridedReference(double[] src, long offset, long[] strides,
+      int[] shape) {
+    int size = 1;
+    for (int d : shape) {
+      size *= d;
+    }
+    double[] out = new double[size];
+    for (int i = 0; i < size; i++) {
+      long at = offset;
+      int rest = i;
+      for (int d = shape.length - 1; d >= 0; d--) {
+        at += (rest % shape[d]) * strides[d];
+        rest /= shape[d];
+      }
+      out[i] = src[(int) at];
+    }
+    return out;
+  }
 
   private LayoutChecks() {}
 
@@ -50,6 +86,22 @@ final class LayoutChecks {
         }
         return "ranges between buffers and overlapping ones within a buffer, as if the source "
             + "were read first";
+      });
+      String strided = "copyStrided " + dtype;
+      r.check(strided, b -> {
+        Random random = r.random(strided);
+        for (Object[] c : STRIDED) {
+          long offset = (Long) c[0];
+          long[] strides = (long[]) c[1];
+          int[] shape = (int[]) c[2];
+          double[] src = Values.uniform(random, dtype, (Integer) c[3], -1, 1);
+          double[] want = stridedReference(src, offset, strides, shape);
+          DeviceBuffer dst = b.filled(dtype, want.length, 7);
+          backend.copyStrided(b.upload(dtype, src), offset, strides, shape, dst);
+          Compare.exact("copyStrided offset " + offset + " strides " + Arrays.toString(strides)
+              + " shape " + Arrays.toString(shape), want, b.read(dst));
+        }
+        return STRIDED.length + " views (permutes, steps, stride 0, offsets, empty) exact";
       });
       String axis = "copyAxisRange " + dtype;
       r.check(axis, b -> {
