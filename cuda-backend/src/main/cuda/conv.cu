@@ -1,11 +1,11 @@
-// Convolution and pooling over NCHW tensors, one launch per op, one thread per output entry
-// (grid-stride), each thread gathering what it needs: no atomics, so every result is summed in
-// a fixed order and runs repeat bit for bit. The geometry (Conv2dGeometry in the api) comes as
-// n, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow; pooling has f = c.
-//  - conv2d: out[s, fo, oy, ox] = bias[fo] + sum x[s, ch, oy*sh-ph+i, ox*sw-pw+j] w[fo, ch, i, j]
-//  - conv2d_dx: dx[s, ch, y, x] = sum over the (fo, i, j) whose window covers (y, x) of
-//    g[s, fo, oy, ox] w[fo, ch, i, j]
-//  - conv2d_dw: dw[fo, ch, i, j] = sum over s, oy, ox of x[...] g[s, fo, oy, ox]
+// Convolution (through im2col and cuBLAS) and pooling over NCHW tensors. The geometry
+// (Conv2dGeometry in the api) comes as n, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow; pooling
+// has f = c. Every kernel is one thread per result entry (grid-stride) gathering what it needs:
+// no atomics, so every result is summed in a fixed order and runs repeat bit for bit.
+//  - convolution (ConvGemm.java runs these around cuBLAS, for a chunk of samples [s0, s0 + ns)):
+//    im2col (x to cols [c*kh*kw, ns*oh*ow]), col2im (its adjoint, for the input gradient),
+//    to_nchw (the GEMM's [f, ns*oh*ow] to NCHW, plus the bias), from_nchw (its inverse, for
+//    the output gradient)
 //  - max_pool / max_pool_dx: each window's first maximum (row-major), as the CPU kernels;
 //    the gradient of an input entry adds g of every window whose first maximum it is
 //  - avg_pool / avg_pool_dx: the window's sum / (kh * kw), padding counting as zeros
@@ -15,73 +15,83 @@
     i64 ph, i64 pw, i64 oh, i64 ow
 #define JG_GEOMETRY_ARGS n, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow
 
+// The output windows covering input row y: oy in [lo, hi] (empty when lo > hi).
+__device__ void covering(i64 y, i64 pad, i64 k, i64 s, i64 outs, i64 *lo, i64 *hi) {
+  i64 t = y + pad;  // oy * s + i = t with 0 <= i < k
+  *lo = t - k + 1 <= 0 ? 0 : (t - k + 1 + s - 1) / s;
+  *hi = t / s < outs - 1 ? t / s : outs - 1;
+}
+
+// cols [c * kh * kw, ns * oh * ow] of samples [s0, s0 + ns) of x: row (ch * kh + i) * kw + j,
+// column (s * oh + oy) * ow + ox holds x[s0 + s, ch, oy * sh - ph + i, ox * sw - pw + j], or 0
+// where that is padding. One thread per entry of cols; neighbouring threads write neighbours.
 template <typename T>
-__device__ void conv2d(const T *x, const T *wt, const T *bias, T *out, JG_GEOMETRY) {
-  JG_GRID_STRIDE(idx, n * f * oh * ow) {
-    i64 ox = idx % ow;
-    i64 oy = (idx / ow) % oh;
-    i64 fo = (idx / (ow * oh)) % f;
-    i64 s = idx / (ow * oh * f);
-    T sum = bias != 0 ? bias[fo] : (T)0;
-    for (i64 ch = 0; ch < c; ch++) {
-      for (i64 i = 0; i < kh; i++) {
-        i64 y = oy * sh - ph + i;
-        if (y < 0 || y >= h) continue;
-        for (i64 j = 0; j < kw; j++) {
-          i64 xx = ox * sw - pw + j;
-          if (xx < 0 || xx >= w) continue;
-          sum += x[((s * c + ch) * h + y) * w + xx] * wt[((fo * c + ch) * kh + i) * kw + j];
-        }
-      }
-    }
-    out[idx] = sum;
+__device__ void im2col(const T *x, T *cols, i64 s0, i64 ns, JG_GEOMETRY) {
+  i64 width = ns * oh * ow;
+  JG_GRID_STRIDE(idx, c * kh * kw * width) {
+    i64 col = idx % width;
+    i64 row = idx / width;
+    i64 ox = col % ow;
+    i64 oy = (col / ow) % oh;
+    i64 s = col / (ow * oh);
+    i64 j = row % kw;
+    i64 i = (row / kw) % kh;
+    i64 ch = row / (kw * kh);
+    i64 y = oy * sh - ph + i;
+    i64 xx = ox * sw - pw + j;
+    cols[idx] = y >= 0 && y < h && xx >= 0 && xx < w
+        ? x[(((s0 + s) * c + ch) * h + y) * w + xx] : (T)0;
   }
 }
 
+// The adjoint of im2col: dx[s0 + s, ch, y, xx] = the sum of the entries of cols [c * kh * kw,
+// ns * oh * ow] that im2col read from (y, xx). One thread per INPUT entry gathering them in a
+// fixed order (oy, then ox): no atomics, so runs repeat bit for bit.
 template <typename T>
-__device__ void conv2d_dx(const T *g, const T *wt, T *dx, JG_GEOMETRY) {
-  JG_GRID_STRIDE(idx, n * c * h * w) {
+__device__ void col2im(const T *cols, T *dx, i64 s0, i64 ns, JG_GEOMETRY) {
+  i64 width = ns * oh * ow;
+  JG_GRID_STRIDE(idx, ns * c * h * w) {
     i64 xx = idx % w;
     i64 y = (idx / w) % h;
     i64 ch = (idx / (w * h)) % c;
     i64 s = idx / (w * h * c);
+    i64 ylo, yhi, xlo, xhi;
+    covering(y, ph, kh, sh, oh, &ylo, &yhi);
+    covering(xx, pw, kw, sw, ow, &xlo, &xhi);
     T sum = (T)0;
-    for (i64 fo = 0; fo < f; fo++) {
-      for (i64 i = 0; i < kh; i++) {
-        i64 ty = y + ph - i;  // oy * sh
-        if (ty < 0 || ty % sh != 0 || ty / sh >= oh) continue;
-        for (i64 j = 0; j < kw; j++) {
-          i64 tx = xx + pw - j;  // ox * sw
-          if (tx < 0 || tx % sw != 0 || tx / sw >= ow) continue;
-          sum += g[((s * f + fo) * oh + ty / sh) * ow + tx / sw]
-              * wt[((fo * c + ch) * kh + i) * kw + j];
-        }
+    for (i64 oy = ylo; oy <= yhi; oy++) {
+      i64 i = y + ph - oy * sh;
+      for (i64 ox = xlo; ox <= xhi; ox++) {
+        i64 j = xx + pw - ox * sw;
+        sum += cols[((ch * kh + i) * kw + j) * width + (s * oh + oy) * ow + ox];
       }
     }
-    dx[idx] = sum;
+    dx[s0 * c * h * w + idx] = sum;
   }
 }
 
+// The GEMM's [f, ns * plane] into samples [s0, s0 + ns) of out [n, f, plane] (NCHW), plus
+// bias[fo] when there is a bias. One thread per output entry.
 template <typename T>
-__device__ void conv2d_dw(const T *x, const T *g, T *dw, JG_GEOMETRY) {
-  JG_GRID_STRIDE(idx, f * c * kh * kw) {
-    i64 j = idx % kw;
-    i64 i = (idx / kw) % kh;
-    i64 ch = (idx / (kw * kh)) % c;
-    i64 fo = idx / (kw * kh * c);
-    T sum = (T)0;
-    for (i64 s = 0; s < n; s++) {
-      for (i64 oy = 0; oy < oh; oy++) {
-        i64 y = oy * sh - ph + i;
-        if (y < 0 || y >= h) continue;
-        for (i64 ox = 0; ox < ow; ox++) {
-          i64 xx = ox * sw - pw + j;
-          if (xx < 0 || xx >= w) continue;
-          sum += x[((s * c + ch) * h + y) * w + xx] * g[((s * f + fo) * oh + oy) * ow + ox];
-        }
-      }
-    }
-    dw[idx] = sum;
+__device__ void to_nchw(const T *prod, const T *bias, T *out, i64 s0, i64 ns, i64 f, i64 plane) {
+  JG_GRID_STRIDE(idx, ns * f * plane) {
+    i64 p = idx % plane;
+    i64 fo = (idx / plane) % f;
+    i64 s = idx / (plane * f);
+    T v = prod[(fo * ns + s) * plane + p];
+    out[s0 * f * plane + idx] = bias != 0 ? v + bias[fo] : v;
+  }
+}
+
+// Samples [s0, s0 + ns) of g [n, f, plane] (NCHW) as [f, ns * plane], the GEMMs' layout. One
+// thread per entry of the result.
+template <typename T>
+__device__ void from_nchw(const T *g, T *perm, i64 s0, i64 ns, i64 f, i64 plane) {
+  JG_GRID_STRIDE(idx, f * ns * plane) {
+    i64 p = idx % plane;
+    i64 s = (idx / plane) % ns;
+    i64 fo = idx / (plane * ns);
+    perm[idx] = g[((s0 + s) * f + fo) * plane + p];
   }
 }
 
@@ -117,13 +127,6 @@ __device__ void max_pool(const T *x, T *out, JG_GEOMETRY) {
     i64 best = window_argmax(plane, oy, ox, JG_GEOMETRY_ARGS);
     out[idx] = best < 0 ? (T)NAN : plane[best];
   }
-}
-
-// The output windows covering input row y: oy in [lo, hi] (empty when lo > hi).
-__device__ void covering(i64 y, i64 pad, i64 k, i64 s, i64 outs, i64 *lo, i64 *hi) {
-  i64 t = y + pad;  // oy * s + i = t with 0 <= i < k
-  *lo = t - k + 1 <= 0 ? 0 : (t - k + 1 + s - 1) / s;
-  *hi = t / s < outs - 1 ? t / s : outs - 1;
 }
 
 template <typename T>
@@ -190,15 +193,19 @@ __device__ void avg_pool_dx(const T *g, T *dx, JG_GEOMETRY) {
 
 extern "C" {
 #define JG_CONV_ENTRIES(T, SUFFIX)                                                            \
-  __global__ void jg_conv2d_##SUFFIX(const T *x, const T *wt, const T *bias, T *out,          \
-                                     JG_GEOMETRY) {                                           \
-    conv2d(x, wt, bias, out, JG_GEOMETRY_ARGS);                                               \
+  __global__ void jg_conv_im2col_##SUFFIX(const T *x, T *cols, i64 s0, i64 ns, JG_GEOMETRY) { \
+    im2col(x, cols, s0, ns, JG_GEOMETRY_ARGS);                                                \
   }                                                                                           \
-  __global__ void jg_conv2d_dx_##SUFFIX(const T *g, const T *wt, T *dx, JG_GEOMETRY) {        \
-    conv2d_dx(g, wt, dx, JG_GEOMETRY_ARGS);                                                   \
+  __global__ void jg_conv_col2im_##SUFFIX(const T *cols, T *dx, i64 s0, i64 ns, JG_GEOMETRY) { \
+    col2im(cols, dx, s0, ns, JG_GEOMETRY_ARGS);                                               \
   }                                                                                           \
-  __global__ void jg_conv2d_dw_##SUFFIX(const T *x, const T *g, T *dw, JG_GEOMETRY) {         \
-    conv2d_dw(x, g, dw, JG_GEOMETRY_ARGS);                                                    \
+  __global__ void jg_conv_to_nchw_##SUFFIX(const T *prod, const T *bias, T *out, i64 s0,      \
+                                           i64 ns, i64 f, i64 plane) {                        \
+    to_nchw(prod, bias, out, s0, ns, f, plane);                                               \
+  }                                                                                           \
+  __global__ void jg_conv_from_nchw_##SUFFIX(const T *g, T *perm, i64 s0, i64 ns, i64 f,      \
+                                             i64 plane) {                                     \
+    from_nchw(g, perm, s0, ns, f, plane);                                                     \
   }                                                                                           \
   __global__ void jg_max_pool_##SUFFIX(const T *x, T *out, JG_GEOMETRY) {                     \
     max_pool(x, out, JG_GEOMETRY_ARGS);                                                       \

@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "conv.cu"
 #include "elementwise.cu"
 #include "fused.cu"
 #include "layout.cu"
@@ -438,6 +439,110 @@ template <typename T> static void test_fused() {
   expect_all(std::string("sgd velocity ") + name<T>(), vw, v, tol<T>() * 10);
 }
 
+// ---- convolution: im2col, col2im and the NCHW permutes around the GEMMs ------------------
+
+struct ConvCase {
+  i64 n, c, h, w, f, kh, kw, sh, sw, ph, pw;
+};
+
+// Each kernel over one chunk of samples [s0, s0 + ns): results outside the chunk must keep
+// their sentinel, so a chunk writes only its own samples.
+template <typename T> static void test_conv_chunk(const ConvCase &k, i64 s0, i64 ns) {
+  const i64 n = k.n, c = k.c, h = k.h, w = k.w, f = k.f, kh = k.kh, kw = k.kw, sh = k.sh,
+            sw = k.sw, ph = k.ph, pw = k.pw;
+  const i64 oh = (h + 2 * ph - kh) / sh + 1, ow = (w + 2 * pw - kw) / sw + 1;
+  const i64 plane = oh * ow, rows = c * kh * kw, width = ns * plane;
+  const std::string what = " n" + std::to_string(n) + " c" + std::to_string(c) + " " +
+                           std::to_string(h) + "x" + std::to_string(w) + " k" +
+                           std::to_string(kh) + "x" + std::to_string(kw) + " s" +
+                           std::to_string(sh) + "," + std::to_string(sw) + " p" +
+                           std::to_string(ph) + "," + std::to_string(pw) + " chunk " +
+                           std::to_string(s0) + "+" + std::to_string(ns) + " " + name<T>();
+  auto at = [&](i64 s, i64 ch, i64 y, i64 xx) { return ((s * c + ch) * h + y) * w + xx; };
+
+  auto x = random_values<T>(n * c * h * w, 40, -2, 2);
+  // every entry of cols: its index and the input entry it reads (-1 for padding)
+  auto each_col = [&](auto body) {
+    for (i64 ch = 0; ch < c; ++ch)
+      for (i64 i = 0; i < kh; ++i)
+        for (i64 j = 0; j < kw; ++j)
+          for (i64 s = 0; s < ns; ++s)
+            for (i64 oy = 0; oy < oh; ++oy)
+              for (i64 ox = 0; ox < ow; ++ox) {
+                i64 y = oy * sh - ph + i, xx = ox * sw - pw + j;
+                bool in = y >= 0 && y < h && xx >= 0 && xx < w;
+                body(((ch * kh + i) * kw + j) * width + (s * oh + oy) * ow + ox,
+                     in ? at(s0 + s, ch, y, xx) : (i64)-1);
+              }
+  };
+  std::vector<double> cols_want(rows * width);
+  each_col([&](i64 e, i64 src) { cols_want[e] = src < 0 ? 0 : (double)x[src]; });
+  std::vector<T> cols(rows * width, (T)9);
+  jg_emu_launch({3}, {64}, [&] {
+    im2col<T>(x.data(), cols.data(), s0, ns, n, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow);
+  });
+  expect_all("im2col" + what, cols_want, cols, 0);
+
+  // col2im is im2col's adjoint: every cols entry goes back to the input entry it came from
+  auto dcols = random_values<T>(rows * width, 41, -1, 1);
+  std::vector<double> dx_want(n * c * h * w, 7);
+  for (i64 s = s0; s < s0 + ns; ++s)
+    for (i64 ch = 0; ch < c; ++ch)
+      for (i64 y = 0; y < h; ++y)
+        for (i64 xx = 0; xx < w; ++xx) dx_want[at(s, ch, y, xx)] = 0;
+  each_col([&](i64 e, i64 src) {
+    if (src >= 0) dx_want[src] += dcols[e];
+  });
+  std::vector<T> dx(n * c * h * w, (T)7);
+  jg_emu_launch({2}, {96}, [&] {
+    col2im<T>(dcols.data(), dx.data(), s0, ns, n, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow);
+  });
+  expect_all("col2im" + what, dx_want, dx, tol<T>());
+
+  // to_nchw (with and without bias) and from_nchw, between [f, ns * plane] and [n, f, plane]
+  auto prod = random_values<T>(f * width, 42, -1, 1);
+  auto bias = random_values<T>(f, 43, -1, 1);
+  for (bool with_bias : {true, false}) {
+    std::vector<double> want(n * f * plane, 5);
+    for (i64 s = 0; s < ns; ++s)
+      for (i64 fo = 0; fo < f; ++fo)
+        for (i64 p = 0; p < plane; ++p)
+          want[((s0 + s) * f + fo) * plane + p] =
+              (double)(T)(prod[(fo * ns + s) * plane + p] + (with_bias ? bias[fo] : (T)0));
+    std::vector<T> out(n * f * plane, (T)5);
+    jg_emu_launch({2}, {32}, [&] {
+      to_nchw<T>(prod.data(), with_bias ? bias.data() : nullptr, out.data(), s0, ns, f, plane);
+    });
+    expect_all(std::string("to_nchw") + (with_bias ? " bias" : "") + what, want, out, 0);
+  }
+  auto g = random_values<T>(n * f * plane, 44, -1, 1);
+  std::vector<double> perm_want(f * width);
+  for (i64 fo = 0; fo < f; ++fo)
+    for (i64 s = 0; s < ns; ++s)
+      for (i64 p = 0; p < plane; ++p)
+        perm_want[(fo * ns + s) * plane + p] = g[((s0 + s) * f + fo) * plane + p];
+  std::vector<T> perm(f * width, (T)3);
+  jg_emu_launch({1}, {64}, [&] { from_nchw<T>(g.data(), perm.data(), s0, ns, f, plane); });
+  expect_all("from_nchw" + what, perm_want, perm, 0);
+}
+
+template <typename T> static void test_conv() {
+  // stride 1 and 2, padding 0, 1 and 2, square and non-square kernels (and a 1x1), C = 1 and
+  // C = 3, N = 1 and N = 3
+  const ConvCase cases[] = {
+      {1, 1, 5, 5, 2, 3, 3, 1, 1, 0, 0}, {3, 3, 7, 6, 4, 3, 2, 2, 1, 1, 1},
+      {3, 1, 6, 7, 2, 2, 3, 2, 2, 2, 1}, {1, 3, 4, 5, 3, 5, 3, 1, 2, 2, 2},
+      {3, 3, 5, 5, 2, 1, 1, 2, 2, 0, 0}, {3, 1, 8, 8, 3, 3, 3, 2, 2, 1, 1},
+  };
+  for (const ConvCase &k : cases) {
+    test_conv_chunk<T>(k, 0, k.n); // the whole batch at once
+    if (k.n > 1) {
+      test_conv_chunk<T>(k, 1, k.n - 1); // a chunk that does not start at sample 0
+      test_conv_chunk<T>(k, k.n - 1, 1);
+    }
+  }
+}
+
 // ---- convert: Java's casts, to INT32 toward zero, NaN to 0, saturating --------------------
 
 template <typename T> static void test_convert() {
@@ -468,6 +573,8 @@ int main() {
   test_layout<double>();
   test_fused<float>();
   test_fused<double>();
+  test_conv<float>();
+  test_conv<double>();
   std::printf("%d checks, %d failed\n%s\n", checks, failures, failures == 0 ? "ALL OK" : "FAILED");
   return failures == 0 ? 0 : 1;
 }

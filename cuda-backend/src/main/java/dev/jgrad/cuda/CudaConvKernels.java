@@ -22,31 +22,28 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The CUDA kernels of convolution and pooling and their gradients: one launch each of
- * {@code conv.ptx}, one thread per output entry gathering its sum in a fixed order (no atomics,
- * so runs repeat bit for bit). Direct loops rather than im2col and cuBLAS: one launch per op,
- * registered as {@code PtxKernel}s like {@link CudaBiasActivationKernels}.
+ * The CUDA kernels of convolution and pooling and their gradients. Convolution and its two
+ * gradients are im2col + cuBLAS ({@link ConvGemm}); pooling and its gradients are one launch each
+ * of {@code conv.ptx}, one thread per output entry gathering its result in a fixed order (no
+ * atomics, so runs repeat bit for bit), registered as {@code PtxKernel}s like
+ * {@link CudaBiasActivationKernels}.
  */
 public final class CudaConvKernels implements OpProvider {
   static final String PTX = new String(NativeResources.read("conv.ptx"), StandardCharsets.UTF_8);
 
   @Override
   public void register(OpRegistry.Registration r) {
+    r.kernel(CONV2D, CudaBackend.NAME, c -> ConvGemm.on((CudaBackend) c.backend()).conv2d(c));
+    r.kernel(CONV2D_INPUT_GRAD, CudaBackend.NAME,
+        c -> ConvGemm.on((CudaBackend) c.backend()).inputGrad(c));
+    r.kernel(CONV2D_WEIGHT_GRAD, CudaBackend.NAME,
+        c -> ConvGemm.on((CudaBackend) c.backend()).weightGrad(c));
     kernels().forEach((op, k) -> r.kernel(op, CudaBackend.NAME, k));
   }
 
-  /** Each op's kernel by op name. */
+  /** Each pooling op's kernel by op name. */
   static Map<String, PtxKernel> kernels() {
     Map<String, PtxKernel> r = new LinkedHashMap<>();
-    r.put(CONV2D, kernel("jg_conv2d", c -> args(Conv2dGeometry.conv(CONV2D,
-        c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs()), c.input(0), c.input(1),
-        c.inputs().size() == 3 ? c.input(2) : 0L, c.output())));
-    r.put(CONV2D_INPUT_GRAD, kernel("jg_conv2d_dx", c -> args(Conv2dGeometry.convInputGrad(
-        CONV2D_INPUT_GRAD, c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs()),
-        c.input(0), c.input(1), c.output())));
-    r.put(CONV2D_WEIGHT_GRAD, kernel("jg_conv2d_dw", c -> args(Conv2dGeometry.convWeightGrad(
-        CONV2D_WEIGHT_GRAD, c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs()),
-        c.input(0), c.input(1), c.output())));
     r.put(MAX_POOL2D, kernel("jg_max_pool", c -> args(Conv2dGeometry.pool(MAX_POOL2D,
         c.inputSpec(0).shape(), c.attrs()), c.input(0), c.output())));
     r.put(AVG_POOL2D, kernel("jg_avg_pool", c -> args(Conv2dGeometry.pool(AVG_POOL2D,
@@ -68,13 +65,17 @@ public final class CudaConvKernels implements OpProvider {
         .build();
   }
 
-  /** The buffers (0L for an absent bias), then the geometry as the kernels' 13 i64s. */
+  /** The buffers, then the geometry as the kernels' 13 i64s. */
   static List<Object> args(Conv2dGeometry g, Object... buffers) {
     List<Object> a = new ArrayList<>(List.of(buffers));
-    for (long v : new long[] {g.n(), g.c(), g.h(), g.w(), g.f(), g.kh(), g.kw(), g.sh(), g.sw(),
-        g.ph(), g.pw(), g.oh(), g.ow()}) {
-      a.add(v);
-    }
+    a.addAll(geometry(g));
     return a;
+  }
+
+  /** The geometry as {@code conv.ptx}'s kernels take it: 13 i64s, n to ow. */
+  static List<Object> geometry(Conv2dGeometry g) {
+    return List.of((long) g.n(), (long) g.c(), (long) g.h(), (long) g.w(), (long) g.f(),
+        (long) g.kh(), (long) g.kw(), (long) g.sh(), (long) g.sw(), (long) g.ph(), (long) g.pw(),
+        (long) g.oh(), (long) g.ow());
   }
 }

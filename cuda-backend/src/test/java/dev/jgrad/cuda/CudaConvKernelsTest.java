@@ -20,9 +20,9 @@ import jcuda.driver.CUdeviceptr;
 import org.junit.jupiter.api.Test;
 
 /**
- * The convolution and pooling kernels' argument lists against their entries in {@code conv.ptx}
- * (the ABI check FusedKernelsTest does for fused.ptx), without a GPU; their results are checked
- * on a GPU by BackendParityTest.
+ * The pooling kernels' argument lists against their entries in {@code conv.ptx} (the ABI check
+ * FusedKernelsTest does for fused.ptx), without a GPU; their results are checked on a GPU by
+ * BackendParityTest. Convolution's launches are checked by ConvGemmTest.
  */
 class CudaConvKernelsTest {
   private static final Map<String, List<String>> SIGNATURES =
@@ -31,24 +31,16 @@ class CudaConvKernelsTest {
   @Test
   void everyKernelsArgumentsFitItsEntryInBothDtypes() {
     Map<String, PtxKernel> kernels = CudaConvKernels.kernels();
-    assertEquals(7, kernels.size());
-    assertEquals(14, SIGNATURES.size(), "two dtypes of each op: " + SIGNATURES.keySet());
+    assertEquals(4, kernels.size());
+    // two dtypes of each pooling op and of convolution's im2col, col2im, to_nchw, from_nchw
+    assertEquals(16, SIGNATURES.size(), "two dtypes of each kernel: " + SIGNATURES.keySet());
     int[] k = {3, 2};
     int[] s = {2, 1};
     int[] p = {1, 1};
     Shape x = Shape.of(2, 3, 7, 6);
-    Shape w = Shape.of(4, 3, 3, 2);
-    Shape y = Shape.of(2, 4, 4, 7);
     Shape pooled = Shape.of(2, 3, 4, 7);
-    Attrs conv = Attrs.of(AttrKeys.STRIDE, s, AttrKeys.PADDING, p);
     Attrs pool = Conv2dGeometry.attrs(k, s, p);
-    for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) { // conv has no INT32 kernels
-      check(kernels, OpNames.CONV2D, dt, conv, y, x, w, Shape.of(4));
-      check(kernels, OpNames.CONV2D, dt, conv, y, x, w);
-      check(kernels, OpNames.CONV2D_INPUT_GRAD, dt, Attrs.of(AttrKeys.STRIDE, s,
-          AttrKeys.PADDING, p, AttrKeys.INPUT_SIZE, new int[] {7, 6}), x, y, w);
-      check(kernels, OpNames.CONV2D_WEIGHT_GRAD, dt, Attrs.of(AttrKeys.STRIDE, s,
-          AttrKeys.PADDING, p, AttrKeys.KERNEL, new int[] {3, 2}), w, x, y);
+    for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) { // pooling has no INT32 kernels
       check(kernels, OpNames.MAX_POOL2D, dt, pool, pooled, x);
       check(kernels, OpNames.AVG_POOL2D, dt, pool, pooled, x);
       check(kernels, OpNames.MAX_POOL2D_GRAD, dt, pool, x, x, pooled);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class GemmPlanTest {
   /** BLAS gemm, column-major: C(M x N) = op(X)(M x K) op(Y)(K x N), alpha 1, beta 0. */
-  private static void columnMajorGemm(int opX, int opY, int mm, int nn, int kk, double[] x,
+  static void columnMajorGemm(int opX, int opY, int mm, int nn, int kk, double[] x,
       int ldx, double[] y, int ldy, double[] c, int ldc) {
     columnMajorGemm(opX, opY, mm, nn, kk, x, 0, ldx, y, 0, ldy, c, 0, ldc);
   }
@@ -147,6 +147,28 @@ class GemmPlanTest {
     assertEquals(GemmPlan.rowMajor(false, false, 2, 3, 5), p.each());
     assertThrows(IllegalArgumentException.class,
         () -> GemmPlan.rowMajorBatched(false, false, -1, 1, 1, 1, 0, 0));
+  }
+
+  @Test
+  void convolutionsThreeProductsGiveTheRowMajorProducts() {
+    // stride 2, padding 1, a 3x2 kernel, C = 3, N = 3: CKK = 18, S*P = 3 * 4 * 7
+    dev.jgrad.api.op.Conv2dGeometry g =
+        new dev.jgrad.api.op.Conv2dGeometry(3, 3, 7, 6, 4, 3, 2, 2, 1, 1, 1, 4, 7);
+    for (int samples : new int[] {1, 3}) {
+      for (ConvGemm.Product p : new ConvGemm.Product[] {ConvGemm.forwardProduct(g, samples),
+          ConvGemm.weightGradProduct(g, samples), ConvGemm.inputGradProduct(g, samples)}) {
+        check(p.transA(), p.transB(), p.m(), p.n(), p.k());
+        assertEquals(GemmPlan.rowMajor(p.transA(), p.transB(), p.m(), p.n(), p.k()), p.plan());
+      }
+    }
+    // the weight gradient's cols^T: cols stored [CKK, S*P] is read transposed, ld = S*P
+    GemmPlan dw = ConvGemm.weightGradProduct(g, 3).plan();
+    assertEquals(GemmPlan.OP_T, dw.opFirst());
+    assertEquals(3 * 28, dw.ldFirst());
+    // the input gradient's W^T: W stored [F, CKK] is read transposed, ld = CKK
+    GemmPlan dx = ConvGemm.inputGradProduct(g, 3).plan();
+    assertEquals(GemmPlan.OP_T, dx.opSecond());
+    assertEquals(18, dx.ldSecond());
   }
 
   @Test
