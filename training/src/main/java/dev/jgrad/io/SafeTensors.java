@@ -168,7 +168,7 @@ public final class SafeTensors {
         offset += t.byteSize();
         json.put(t.name(), entry);
       }
-      byte[] text = Json.write(json).getBytes(UTF_8);
+      byte[] text = JsonWriter.write(json).getBytes(UTF_8);
       // Pad with spaces so the data starts 8-byte aligned, as the reference does.
       int padded = (text.length + 7) / 8 * 8;
       header = Arrays.copyOf(text, padded);
@@ -207,7 +207,7 @@ public final class SafeTensors {
     private final String source;
     private final FileChannel channel;
     private String headerText;
-    private Json.Parser parser;
+    private JsonReader parser;
 
     Reader(String source, FileChannel channel) {
       this.source = source;
@@ -265,12 +265,12 @@ public final class SafeTensors {
         throw error(8, "bad header", "the JSON header must start with '{'; this is not a"
             + " safetensors file");
       }
-      parser = new Json.Parser(headerText);
+      parser = new JsonReader(headerText);
       try {
         @SuppressWarnings("unchecked") // a header starting with '{' parses to a map
         Map<String, Object> map = (Map<String, Object>) parser.parse();
         return map;
-      } catch (Json.ParseException e) {
+      } catch (JsonReader.ParseException e) {
         throw error(headerByte(e.charOffset), "bad header", "malformed JSON: " + e.getMessage());
       }
     }
@@ -278,12 +278,13 @@ public final class SafeTensors {
     private Map<String, String> metadata(Object value) throws IOException {
       if (!(value instanceof Map)) {
         throw error(8, "bad metadata", METADATA_KEY + " must be an object of strings, found "
-            + Json.write(value));
+            + JsonWriter.write(value));
       }
       Map<String, String> metadata = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
         if (!(e.getValue() instanceof String)) {
-          throw error(at(value), "bad metadata", "the value of " + Json.quote((String) e.getKey())
+          throw error(at(value), "bad metadata", "the value of "
+              + JsonWriter.quote((String) e.getKey())
               + " is not a string; the format allows string values only");
         }
         metadata.put((String) e.getKey(), (String) e.getValue());
@@ -301,7 +302,7 @@ public final class SafeTensors {
       for (Object key : map.keySet()) {
         if (!Set.of("dtype", "shape", "data_offsets").contains(key)) {
           throw error(at, "bad tensor entry", "tensor '" + name + "' has unknown field "
-              + Json.quote((String) key) + "; expected dtype, shape and data_offsets");
+              + JsonWriter.quote((String) key) + "; expected dtype, shape and data_offsets");
         }
       }
       DType dtype = dtype(name, map.get("dtype"), at);
@@ -344,7 +345,7 @@ public final class SafeTensors {
             + " F32 and F64 only: convert the tensor when saving (in PyTorch: t.float())");
       }
       throw error(at, "unknown dtype", "tensor '" + name + "' has dtype "
-          + (value == null ? "missing" : Json.write(value))
+          + (value == null ? "missing" : JsonWriter.write(value))
           + "; expected \"F32\" or \"F64\"");
     }
 

@@ -191,7 +191,8 @@ class SafeTensorsTest {
     assertCorrupt(withHeader("[1,2]  ", new byte[0]), 8,
         "bad header at byte 8: the JSON header must start with '{'");
     assertCorrupt(withHeader("{\"a\":1,}", new byte[0]), 15,
-        "bad header at byte 15: malformed JSON: unexpected '}', expected a key string");
+        "bad header at byte 15: malformed JSON: unexpected character '}': was expecting"
+            + " double-quote to start field name");
     // The second key starts at character 8 but byte 9 of the header: \u00e9 takes two bytes.
     assertCorrupt(withHeader("{\"\u00e9\":{},\"\u00e9\":{}}", new byte[0]), 17,
         "bad header at byte 17: malformed JSON: duplicate key \"\u00e9\"");

@@ -32,6 +32,11 @@ import java.util.function.DoubleSupplier;
  * <p>A loss that is costly to read (on a GPU, every read waits for the device) is given as a
  * {@link DoubleSupplier} of the running mean instead ({@link #step(int, DoubleSupplier)}): the
  * bar asks for it only when it draws.
+ *
+ * <p>Why not a library such as me.tongfei:progressbar (MIT, 0.10.1 of March 2024): it needs
+ * JLine's terminal (org.jline.terminal) in every program that trains, draws from a thread of its
+ * own on a timer rather than when a step ends, and would still need this class's plain-line mode
+ * for logs and CI, and a lazy loss read only on drawing (a GPU read waits for the device).
  */
 public final class ProgressBar implements AutoCloseable {
   /** Redraws on a terminal are at least this far apart: 10 per second. */
