@@ -8,6 +8,7 @@ import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Evaluator;
@@ -74,9 +75,18 @@ public final class DropoutComparison {
   static Result run(Dataset train, Dataset test, double dropout, int iterations, int batchSize,
       long seed) {
     Sequential net = network(dropout, seed);
+    return fitAndMeasure(net, new Sgd(net.namedParameters(), 0.01), train, test, iterations,
+        batchSize, seed);
+  }
+
+  /**
+   * Trains {@code net} in training mode for {@code iterations} steps of {@code optimizer} and
+   * measures it on both sets; {@link WeightDecayComparison} overfits the same way.
+   */
+  static Result fitAndMeasure(Sequential net, Optimizer optimizer, Dataset train, Dataset test,
+      int iterations, int batchSize, long seed) {
     net.train();
-    MiniBatchRun.losses(net, new Sgd(net.namedParameters(), 0.01), train, iterations, batchSize,
-        seed);
+    MiniBatchRun.losses(net, optimizer, train, iterations, batchSize, seed);
     return new Result(evaluate(net, train), evaluate(net, test));
   }
 
@@ -91,11 +101,14 @@ public final class DropoutComparison {
     Dataset train = MiniBatchRun.mnist(300);
     Dataset test = MiniBatchRun.mnistTest(2000);
     for (double p : new double[] {0, ratio}) {
-      Result r = run(train, test, p, iterations, 100, seed);
-      System.out.printf(Locale.ROOT, "%s: train accuracy %.2f%%, test accuracy %.2f%%, gap %.2f"
-          + " points; train loss %.3f, test loss %.3f%n", p > 0 ? "Dropout " + p : "no Dropout",
-          100 * r.train().accuracy(), 100 * r.test().accuracy(), 100 * r.gap(), r.train().loss(),
-          r.test().loss());
+      print(p > 0 ? "Dropout " + p : "no Dropout", run(train, test, p, iterations, 100, seed));
     }
+  }
+
+  /** One line per run: {@code label: train accuracy ..., test accuracy ..., gap ...; losses}. */
+  static void print(String label, Result r) {
+    System.out.printf(Locale.ROOT, "%s: train accuracy %.2f%%, test accuracy %.2f%%, gap %.2f"
+        + " points; train loss %.3f, test loss %.3f%n", label, 100 * r.train().accuracy(),
+        100 * r.test().accuracy(), 100 * r.gap(), r.train().loss(), r.test().loss());
   }
 }

@@ -9,8 +9,13 @@ import dev.jgrad.train.report.MetricsHistory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The main job: trains a 784-100-10 ReLU MLP with softmax cross-entropy and SGD on the MNIST
@@ -19,12 +24,14 @@ import java.util.Locale;
  *
  * <pre>
  * mvn -B -q install -DskipTests &amp;&amp; java -jar examples/mnist/target/jgrad-mnist.jar
- * java -jar examples/mnist/target/jgrad-mnist.jar --data ~/mnist --epochs 10 --optimizer adam
+ * java -jar examples/mnist/target/jgrad-mnist.jar --dataset ~/mnist --epochs 10 --optimizer adam
+ * java -jar examples/mnist/target/jgrad-mnist.jar --dataset fashion-mnist --weight-decay 1e-4
  * java -Djgrad.backend=cuda -jar examples/mnist/target/jgrad-mnist.jar
  * </pre>
  *
  * <p>Exit status: 0 on success, 1 when the data or a checkpoint cannot be read or {@code --out}
- * cannot be written or is in use by another run, 2 for a bad command line.
+ * cannot be written or is in use by another run, 2 for a bad command line (picocli's usage-error
+ * status; {@code --help} lists them). The command line is picocli's ({@link MnistCommand}).
  */
 public final class MnistMain {
   private MnistMain() {}
@@ -38,21 +45,46 @@ public final class MnistMain {
 
   /** Runs the command line and returns the exit status, printing to {@code out} and {@code err}. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    MnistOptions options;
-    try {
-      options = MnistOptions.parse(args);
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage());
-      err.println();
-      err.println(MnistOptions.USAGE);
-      return 2;
+    CommandLine cl = MnistCommand.commandLine();
+    PrintWriter outWriter = new PrintWriter(out, true);
+    cl.setOut(outWriter);
+    cl.setErr(new PrintWriter(err, true));
+    cl.setParameterExceptionHandler((e, given) -> usageError(e, err));
+    cl.setExecutionStrategy(parsed -> {
+      Integer helped = CommandLine.executeHelpRequest(parsed); // --help, --version: status 0
+      return helped != null ? helped : train(MnistOptions.of(cl), out, err);
+    });
+    int status = cl.execute(args);
+    outWriter.flush();
+    return status;
+  }
+
+  /**
+   * A bad command line: one {@code error:} line naming the option, the value and what it takes
+   * (with picocli's "did you mean" for a misspelt option), then where the help is; status 2.
+   */
+  private static int usageError(ParameterException e, PrintStream err) {
+    StringBuilder message = new StringBuilder(e.getMessage());
+    message.setCharAt(0, Character.toLowerCase(message.charAt(0)));
+    if (e instanceof UnmatchedArgumentException unmatched) {
+      List<String> suggestions = unmatched.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        message.append("; did you mean ").append(String.join(" or ", suggestions)).append('?');
+      }
+      if (unmatched.getUnmatched().stream().noneMatch(a -> a.startsWith("-"))) {
+        message.append(" (options start with --)");
+      }
     }
-    if (options.help()) {
-      out.println(MnistOptions.USAGE);
-      return 0;
-    }
+    err.println("error: " + message);
+    err.println("Usage: " + e.getCommandLine().getCommandSpec().usageMessage().customSynopsis()[0]
+        + "; --help lists the options and exit codes");
+    return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Trains as {@code options} say; the status is 1 for data, checkpoint and output errors. */
+  private static int train(MnistOptions options, PrintStream out, PrintStream err) {
     try {
-      out.println("jgrad MNIST: " + options);
+      out.println("jgrad " + options.dataset().title() + ": " + options);
       out.println("backend: " + Backends.current().name());
       MetricsHistory history = MnistTraining.run(options, ProgressListener.onConsole(out));
       if (!history.isEmpty()) {

@@ -7,7 +7,6 @@ import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistDataset;
-import dev.jgrad.io.MnistFiles;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
@@ -23,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main job as a method: loads MNIST (embedded or from {@code --data}), builds the MLP, the
+ * The main job as a method: loads the data set {@code --dataset} names ({@link DataSource}), builds the MLP, the
  * SimpleConvNet or the DeepConvNet ({@code --model}) and the
  * optimizer the options ask for, trains with a progress display and per-epoch metrics, and writes
  * {@code metrics.csv}, {@code training.png} and {@code checkpoint.safetensors} to {@code --out}.
@@ -61,8 +60,7 @@ public final class MnistTraining {
 
   private static MetricsHistory train(MnistOptions options, TrainingListener progress,
       OutputLock lock) throws IOException {
-    MnistDataset mnist = options.data() == null ? MnistFiles.loadResources(EMBEDDED)
-        : MnistFiles.load(options.data());
+    MnistDataset mnist = options.dataset().load();
     LabeledImages trainImages = options.limit() > 0 && options.limit() < mnist.train().size()
         ? mnist.train().subset(0, options.limit()) : mnist.train();
     // A batch larger than the data would train on fewer samples per step than asked, silently.
@@ -73,9 +71,9 @@ public final class MnistTraining {
     }
     Dataset train = toDataset(trainImages);
     Dataset test = toDataset(mnist.test());
-    log.info("data: {} training and {} test images of {}x{} from {}", train.size(), test.size(),
-        mnist.train().rows(), mnist.train().cols(),
-        options.data() == null ? "the embedded MNIST subset" : options.data());
+    log.info("data: {} training and {} test images of {}x{} of {} ({})", train.size(),
+        test.size(), mnist.train().rows(), mnist.train().cols(), options.dataset().title(),
+        options.dataset().dir() == null ? "embedded subset" : options.dataset().dir());
 
     Module model = options.model() == ModelKind.CNN
         ? new SimpleConvNet(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
@@ -87,8 +85,7 @@ public final class MnistTraining {
             .hidden(options.hidden().stream().mapToInt(Integer::intValue).toArray())
             .output(mnist.numClasses()).activation(options.activation()).seed(options.seed())
             .build();
-    Optimizer optimizer = options.optimizer().create(model.namedParameters(),
-        options.learningRate());
+    Optimizer optimizer = options.createOptimizer(model.namedParameters());
     log.info("model: {} ({} parameters), {}", model, model.parameterCount(), optimizer);
 
     Path out = options.out();
@@ -123,7 +120,8 @@ public final class MnistTraining {
     return Dataset.ofImages(images);
   }
 
-  private static String title(MnistOptions o, Module model) {
+  /** The chart's title: data set, network, optimizer and its settings, batch, backend. */
+  static String title(MnistOptions o, Module model) {
     String sizes = model.namedParameters().entrySet().stream()
         .filter(e -> e.getKey().endsWith(".bias"))
         .map(e -> Integer.toString(e.getValue().shape().dim(0)))
@@ -137,7 +135,8 @@ public final class MnistTraining {
             + DeepConvNet.DROPOUT
         : "MLP " + model.parameters().get(0).shape().dim(0) + "-" + sizes + " "
             + o.activation().cliName();
-    return "MNIST " + net + ", " + o.optimizer().cliName() + " lr " + o.learningRate()
+    return o.dataset().title() + " " + net + ", " + o.optimizer().cliName() + " lr "
+        + o.learningRate() + (o.weightDecay() == null ? "" : " weight decay " + o.weightDecay())
         + ", batch " + o.batchSize() + " (" + backend.name() + ")";
   }
 }

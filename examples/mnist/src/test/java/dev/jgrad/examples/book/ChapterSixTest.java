@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * <p>BatchNorm (std 0.01, 150 iterations of batch 100): single-batch losses near iteration 140 of
  * 0.27-0.32 with it and 2.301-2.303 without, seeds 1-3. Dropout (300 images, 900 iterations of
  * batch 100, 2,000 test images): test minus training loss 0.75-0.95 without and 0.52-0.59 with
- * Dropout 0.2, seeds 1-3 (0.87 and 0.51 for seed 42); about 2 s a run.
+ * Dropout 0.2, seeds 1-3 (0.87 and 0.51 for seed 42); about 2 s a run. Weight decay (the same
+ * net and data, 600 iterations): training accuracy 100% without and 81.7-95.0% with lambda 0.1,
+ * accuracy gap 19.1-23.8 points without and 14.8-16.5 with, 2.6-8.3 points smaller, seeds 1, 2,
+ * 3 and 42 (seed 2, tested: 100% and 88.7%, gaps 20.6 and 14.8).
  */
 class ChapterSixTest {
   private static final int ITERATIONS = 150;
@@ -79,5 +82,21 @@ class ChapterSixTest {
         + "loss " + dropout.train().loss() + " vs " + plain.train().loss());
     assertTrue(dropout.lossGap() < plain.lossGap() - 0.1, "loss gap with Dropout "
         + dropout.lossGap() + " vs " + plain.lossGap() + " without");
+  }
+
+  @Test
+  void weightDecayKeepsTrainingAccuracyBelow100AndNarrowsTheAccuracyGap() throws IOException {
+    Dataset small = train.head(300);
+    Dataset test = MiniBatchRun.mnistTest(2000);
+    int iterations = WeightDecayComparison.ITERATIONS;
+    Result plain = WeightDecayComparison.run(small, test, 0, iterations, 100, 2);
+    Result decay = WeightDecayComparison.run(small, test, WeightDecayComparison.LAMBDA,
+        iterations, 100, 2);
+    assertEquals(1.0, plain.train().accuracy(), "without decay it fits all 300 images");
+    assertTrue(plain.gap() > 0.1, "and overfits: accuracy gap " + plain.gap());
+    assertTrue(decay.train().accuracy() < 0.95, "with decay 0.1 it does not: "
+        + decay.train().accuracy());
+    assertTrue(decay.gap() < plain.gap() - 0.03, "accuracy gap with decay " + decay.gap()
+        + " vs " + plain.gap() + " without");
   }
 }

@@ -239,10 +239,16 @@ class BadInputSuiteTest {
 
   private static void commandLine(List<Case> cases) {
     String out = dir.resolve("cli-out").toString();
-    usage(cases, "an unknown option", "unknown option '--epoch'", "--epoch", "1");
+    usage(cases, "an unknown option", "unknown options: '--epoch', '1'; did you mean --epochs?",
+        "--epoch", "1");
     usage(cases, "a number that is not one", "--epochs", "--epochs", "many");
     usage(cases, "a learning rate that is not a number", "--lr", "--lr", "fast");
-    usage(cases, "an option without its value", "option --seed needs a value", "--seed");
+    usage(cases, "an option without its value",
+        "missing required parameter for option '--seed' (N)", "--seed");
+    usage(cases, "a negative weight decay", "option '--weight-decay': '-1' is not a number >= 0",
+        "--weight-decay", "-1");
+    usage(cases, "a weight decay that is not a number", "'--weight-decay': 'NaN'",
+        "--weight-decay", "NaN");
     usage(cases, "--hidden 0", "--hidden", "--hidden", "0");
     cli(cases, "--hidden 3000000", "a layer of 784 x 3000000", "--hidden", "3000000",
         "--epochs", "1", "--limit", "100", "--out", out);
@@ -251,6 +257,20 @@ class BadInputSuiteTest {
         "--epochs", "1", "--out", out);
     cli(cases, "--data of a missing directory", "nowhere: not a directory", "--data",
         dir.resolve("nowhere").toString(), "--out", out);
+    cases.add(new Case("cli", "--dataset fashion-mnist not installed", () -> {
+      String was = System.setProperty(DataSource.FASHION_DIR_PROPERTY,
+          dir.resolve("no-fashion").toString());
+      try {
+        assertCliError(run("--dataset", "fashion-mnist", "--out", out), 1,
+            "no-fashion does not exist", "apt-get install dataset-fashion-mnist", "--dataset DIR");
+      } finally {
+        if (was == null) {
+          System.clearProperty(DataSource.FASHION_DIR_PROPERTY);
+        } else {
+          System.setProperty(DataSource.FASHION_DIR_PROPERTY, was);
+        }
+      }
+    }));
     cli(cases, "--resume of a directory", "it is a directory", "--resume", dir.toString(),
         "--epochs", "1", "--limit", "100", "--out", out);
     cases.add(new Case("cli", "--resume of a pipe", () -> {

@@ -3,16 +3,21 @@ package dev.jgrad.examples.mnist;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Module;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -147,14 +152,69 @@ class MnistMainTest {
   void helpAndBadArguments() {
     Run help = run("--help");
     assertEquals(0, help.status());
-    assertTrue(help.out().contains("--epochs N") && help.out().contains("--data DIR"), help.out());
+    for (String expected : new String[] {"--epochs=N", "--data, --dataset=NAME|DIR",
+        "fashion-mnist", "--weight-decay=L", "--version", "Exit codes:", "sgd, momentum, adagrad,"
+        + " rmsprop, adam, adamw", "2   a bad command line"}) {
+      assertTrue(help.out().contains(expected), expected + " in " + help.out());
+    }
+    assertEquals("", help.err());
 
     Run bad = run("--epochs", "many");
     assertEquals(2, bad.status());
-    assertTrue(bad.err().startsWith("error: --epochs must be a positive whole number, got 'many'"),
-        bad.err());
-    assertTrue(bad.err().contains("Usage:"), "usage follows the error: " + bad.err());
+    assertEquals("error: invalid value for option '--epochs': 'many' is not a positive whole"
+        + " number" + NL + "Usage: java -jar examples/mnist/target/jgrad-mnist.jar [OPTIONS];"
+        + " --help lists the options and exit codes" + NL, bad.err());
     assertEquals("", bad.out());
+
+    Run typo = run("--optimiser=adam");
+    assertEquals(2, typo.status());
+    assertTrue(typo.err().startsWith("error: unknown option: '--optimiser=adam'; did you mean"
+        + " --optimizer?"), typo.err());
+    Run positional = run("epochs");
+    assertTrue(positional.err().startsWith("error: unmatched argument at index 0: 'epochs'"
+        + " (options start with --)"), positional.err());
+
+    Run version = run("--version");
+    assertEquals(0, version.status());
+    assertTrue(version.out().startsWith("jgrad-mnist "), version.out());
+  }
+
+  @Test
+  void aDirectoryOfIdxFilesIsADataSetNamedAfterItInTheTitleAndOutput() throws Exception {
+    Path data = dir.resolve("my-digits");
+    SyntheticMnist.write(data, 300, 100, 5, true);
+    Path out = dir.resolve("out");
+    Run run = run("--dataset", data.toString(), "--epochs", "1", "--out", out.toString());
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().startsWith("jgrad my-digits: "), run.out());
+    assertTrue(run.out().contains("dataset " + data), run.out());
+
+    MnistOptions o = MnistOptions.parse("--dataset", data.toString(), "--weight-decay", "0.001");
+    Module net = Mlp.builder().input(784).hidden(100).output(10).seed(1).build();
+    assertTrue(MnistTraining.title(o, net).startsWith("my-digits MLP 784-100-10 relu, sgd lr 0.5"
+        + " weight decay 0.001, batch 100"), MnistTraining.title(o, net));
+    assertTrue(MnistTraining.title(MnistOptions.parse(), net).startsWith("MNIST MLP"));
+    assertTrue(MnistTraining.title(MnistOptions.parse("--dataset", "FASHION-mnist"), net)
+        .startsWith("Fashion-MNIST MLP"));
+  }
+
+  @Test
+  void fashionMnistIsReadFromItsPackageDirectoryAndAMissingOneSaysWhatToInstall()
+      throws Exception {
+    assertEquals(DataSource.FASHION_DIR, DataSource.parse("fashion-mnist").dir(),
+        "Debian's dataset-fashion-mnist");
+    Path missing = dir.resolve("absent");
+    FileNotFoundException e = assertThrows(FileNotFoundException.class,
+        () -> DataSource.fashionMnist(missing).load());
+    assertEquals("--dataset fashion-mnist: " + missing + " does not exist; install it with"
+        + " 'apt-get install dataset-fashion-mnist' (Debian, Ubuntu) or pass --dataset DIR with the"
+        + " four Fashion-MNIST IDX files", e.getMessage());
+
+    Path installed = dir.resolve("fashion");
+    SyntheticMnist.write(installed, 200, 50, 3, true); // the package's layout: four .gz files
+    MnistDataset data = DataSource.fashionMnist(installed).load();
+    assertEquals(200, data.train().size());
+    assertEquals(50, data.test().size());
   }
 
   @Test

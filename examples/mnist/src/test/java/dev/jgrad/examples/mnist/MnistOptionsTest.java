@@ -1,19 +1,25 @@
 package dev.jgrad.examples.mnist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.api.DType;
+import dev.jgrad.autograd.Tensor;
 import dev.jgrad.nn.Activation;
+import dev.jgrad.optim.AdamW;
 import dev.jgrad.optim.OptimizerKind;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParameterException;
 
 class MnistOptionsTest {
   @Test
-  void defaultsAreTheMainJob() throws UsageException {
+  void defaultsAreTheMainJob() {
     MnistOptions o = MnistOptions.parse();
     assertEquals(List.of(100), o.hidden());
     assertEquals(OptimizerKind.SGD, o.optimizer());
@@ -22,15 +28,16 @@ class MnistOptionsTest {
     assertEquals(MnistOptions.DEFAULT_EPOCHS, o.epochs());
     assertEquals(100, o.batchSize());
     assertEquals(Path.of("out", "mnist"), o.out());
-    assertNull(o.data());
-    assertEquals(false, o.help());
+    assertEquals(DataSource.embedded(), o.dataset());
+    assertNull(o.weightDecay(), "each optimizer's own default");
   }
 
   @Test
-  void everyOptionIsRead() throws UsageException {
+  void everyOptionIsRead() {
     MnistOptions o = MnistOptions.parse("--epochs", "3", "--batch=50", "--lr", "0.02",
         "--hidden", "64,32", "--optimizer", "ADAM", "--activation", "tanh", "--seed", "-7",
-        "--data", "d", "--out", "o", "--resume", "o/c.safetensors", "--limit", "1000");
+        "--data", "d", "--out", "o", "--resume", "o/c.safetensors", "--limit", "1000",
+        "--weight-decay", "1e-4");
     assertEquals(3, o.epochs());
     assertEquals(50, o.batchSize());
     assertEquals(0.02, o.learningRate());
@@ -38,38 +45,64 @@ class MnistOptionsTest {
     assertEquals(OptimizerKind.ADAM, o.optimizer());
     assertEquals(Activation.TANH, o.activation());
     assertEquals(-7, o.seed());
-    assertEquals(Path.of("d"), o.data());
+    assertEquals(Path.of("d"), o.dataset().dir());
+    assertEquals(1e-4, o.weightDecay());
     assertEquals(Path.of("o"), o.out());
     assertEquals(Path.of("o/c.safetensors"), o.resume());
     assertEquals(1000, o.limit());
   }
 
   @Test
-  void learningRateDefaultsPerOptimizer() throws UsageException {
+  void learningRateDefaultsPerOptimizer() {
     assertEquals(OptimizerKind.ADAM.defaultLearningRate(),
         MnistOptions.parse("--optimizer", "adam").learningRate());
-    assertTrue(MnistOptions.parse("--help").help());
+    // the help states these defaults; a new default must be written there too
+    String usage = MnistOptions.usage().replaceAll("\\s+", " "); // words, not line breaks
+    for (OptimizerKind k : OptimizerKind.values()) {
+      assertTrue(usage.contains(k.cliName() + " " + k.defaultLearningRate()), k + ": " + usage);
+    }
   }
 
   @Test
   void badArgumentsSayWhatIsWrong() {
-    assertMessage("unknown option '--epoch'", "--epoch", "3");
-    assertMessage("(options start with --)", "epochs");
-    assertMessage("--epochs needs a value", "--epochs");
-    assertMessage("--epochs must be a positive whole number, got '0'", "--epochs", "0");
-    assertMessage("--batch must be a positive whole number, got 'ten'", "--batch", "ten");
-    assertMessage("--seed must be a whole number, got '1.5'", "--seed", "1.5");
-    assertMessage("--lr must be a positive number, got '-1'", "--lr", "-1");
-    assertMessage("--lr must be a number such as 0.1, got 'fast'", "--lr", "fast");
-    assertMessage("--hidden takes layer sizes separated by commas, e.g. 100 or 64,32; got '100,'",
-        "--hidden", "100,");
-    assertMessage("--optimizer: unknown optimizer 'lbfgs'; choose one of sgd, momentum,"
+    assertMessage("Unknown option: '--epoch'", "--epoch");
+    assertMessage("Unmatched argument at index 0: 'epochs'", "epochs");
+    assertMessage("Missing required parameter for option '--epochs' (N)", "--epochs");
+    assertMessage("option '--epochs': '0' is not a positive whole number", "--epochs", "0");
+    assertMessage("option '--batch': 'ten' is not a positive whole number", "--batch", "ten");
+    assertMessage("option '--seed': '1.5' is not a whole number", "--seed", "1.5");
+    assertMessage("option '--lr': '-1' is not a positive number", "--lr", "-1");
+    assertMessage("option '--lr': 'fast' is not a number such as 0.1", "--lr", "fast");
+    assertMessage("option '--hidden': '100,' is not a list of layer sizes separated"
+        + " by commas, such as 100 or 64,32", "--hidden", "100,");
+    assertMessage("option '--optimizer': unknown optimizer 'lbfgs'; choose one of sgd, momentum,"
         + " adagrad, rmsprop, adam, adamw", "--optimizer", "lbfgs");
-    assertMessage("--activation: unknown activation 'gelu'", "--activation", "gelu");
+    assertMessage("option '--activation': unknown activation 'gelu'", "--activation", "gelu");
   }
 
   @Test
-  void cnnDefaultsToAdamAnd20EpochsAndRejectsWhatItCannotUse() throws UsageException {
+  void weightDecayIsANumberOfAtLeastZeroAndReachesEveryOptimizer() {
+    for (String bad : new String[] {"-0.1", "NaN", "Infinity"}) {
+      assertMessage("option '--weight-decay': '" + bad + "' is not a number >= 0 (0: none)",
+          "--weight-decay", bad);
+    }
+    assertMessage("option '--weight-decay': 'lots' is not a number such as 0.1",
+        "--weight-decay", "lots");
+    Map<String, Tensor> params = Map.of("w", Tensor.zeros(DType.FLOAT32, 2, 2).requiresGrad(true));
+    for (OptimizerKind k : OptimizerKind.values()) {
+      String decayed = MnistOptions.parse("--optimizer", k.cliName(), "--weight-decay", "0.25")
+          .createOptimizer(params).toString();
+      assertTrue(decayed.contains("weightDecay=0.25"), k + ": " + decayed);
+    }
+    String sgd = MnistOptions.parse().createOptimizer(params).toString();
+    assertFalse(sgd.contains("weightDecay=0.25"), sgd);
+    assertTrue(MnistOptions.parse("--optimizer", "adamw").createOptimizer(params).toString()
+        .contains("weightDecay=" + AdamW.DEFAULT_WEIGHT_DECAY), "adamw keeps its default");
+    assertEquals(0.0, MnistOptions.parse("--weight-decay", "0").weightDecay());
+  }
+
+  @Test
+  void cnnDefaultsToAdamAnd20EpochsAndRejectsWhatItCannotUse() {
     assertEquals(ModelKind.MLP, MnistOptions.parse().model());
     MnistOptions cnn = MnistOptions.parse("--model", "cnn");
     assertEquals(ModelKind.CNN, cnn.model());
@@ -81,16 +114,16 @@ class MnistOptionsTest {
     assertEquals(3, given.epochs());
     assertEquals(OptimizerKind.SGD, given.optimizer());
     assertEquals(List.of(50), given.hidden());
-    assertMessage("--model: unknown model 'rnn'; use mlp, cnn or deep", "--model", "rnn");
+    assertMessage("option '--model': unknown model 'rnn'; use mlp, cnn or deep", "--model", "rnn");
     assertMessage("--hidden: --model cnn has one hidden affine layer", "--model", "cnn",
         "--hidden", "64,32");
     assertMessage("--activation applies to --model mlp", "--model", "cnn", "--activation",
         "tanh");
-    assertTrue(MnistOptions.USAGE.contains("--model NAME"), MnistOptions.USAGE);
+    assertTrue(MnistOptions.usage().contains("--model=NAME"), MnistOptions.usage());
   }
 
   @Test
-  void deepDefaultsToTheBooksAdamAnd50HiddenAndTakesOneSize() throws UsageException {
+  void deepDefaultsToTheBooksAdamAnd50HiddenAndTakesOneSize() {
     MnistOptions deep = MnistOptions.parse("--model", "deep");
     assertEquals(ModelKind.DEEP, deep.model());
     assertEquals(OptimizerKind.ADAM, deep.optimizer());
@@ -110,11 +143,12 @@ class MnistOptionsTest {
         + "32]", "--model", "deep", "--hidden", "64,32");
     assertMessage("--activation applies to --model mlp; the deep uses relu", "--model", "deep",
         "--activation", "sigmoid");
-    assertTrue(MnistOptions.USAGE.contains("DeepConvNet"), MnistOptions.USAGE);
+    assertTrue(MnistOptions.usage().contains("DeepConvNet"), MnistOptions.usage());
   }
 
   private static void assertMessage(String expected, String... args) {
-    UsageException e = assertThrows(UsageException.class, () -> MnistOptions.parse(args));
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> MnistOptions.parse(args));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 }

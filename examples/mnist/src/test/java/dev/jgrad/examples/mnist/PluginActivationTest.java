@@ -9,6 +9,7 @@ import dev.jgrad.train.report.MetricsHistory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
 
 /** --activation accepts a plugin op when its jar is on the classpath (here: the Swish example). */
 class PluginActivationTest {
@@ -26,7 +27,7 @@ class PluginActivationTest {
 
   @Test
   void anActivationWhosePluginIsMissingIsAClearError() {
-    UsageException e = assertThrows(UsageException.class,
+    ParameterException e = assertThrows(ParameterException.class,
         () -> MnistOptions.parse("--activation", "gelu"));
     assertTrue(e.getMessage().contains("unknown activation 'gelu'"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown op 'gelu::gelu'"), e.getMessage());

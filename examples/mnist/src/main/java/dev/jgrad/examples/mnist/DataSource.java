@@ -1,0 +1,104 @@
+package dev.jgrad.examples.mnist;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.jgrad.io.MnistDataset;
+import dev.jgrad.io.MnistFiles;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The data {@code --dataset} names: the MNIST subset embedded in the jar ({@code mnist-embedded}),
+ * Fashion-MNIST as Debian's {@code dataset-fashion-mnist} installs it ({@code fashion-mnist}), or
+ * a directory of the four MNIST-format IDX files. {@link #title()} is the name that charts and
+ * log lines show.
+ *
+ * <pre>{@code
+ * DataSource d = DataSource.parse("fashion-mnist");
+ * MnistDataset data = d.load();   // fails naming the package to install when it is missing
+ * }</pre>
+ */
+public final class DataSource {
+  public static final String EMBEDDED_NAME = "mnist-embedded";
+  public static final String FASHION_NAME = "fashion-mnist";
+  /** Where Debian's {@code dataset-fashion-mnist} puts the four files. */
+  public static final Path FASHION_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  /** A system property that moves {@link #FASHION_DIR} (another install, tests). */
+  public static final String FASHION_DIR_PROPERTY = "jgrad.fashion-mnist.dir";
+  static final String FASHION_PACKAGE = "dataset-fashion-mnist";
+
+  private static final DataSource EMBEDDED = new DataSource(EMBEDDED_NAME, null, "MNIST");
+
+  /** {@code --dataset}'s value as given. */
+  private final String name;
+  /** Null for the embedded subset. */
+  private final Path dir;
+  private final String title;
+
+  private DataSource(String name, Path dir, String title) {
+    this.name = name;
+    this.dir = dir;
+    this.title = title;
+  }
+
+  /** The embedded 8,000/2,000-image MNIST subset, the default. */
+  public static DataSource embedded() {
+    return EMBEDDED;
+  }
+
+  /** {@code mnist-embedded}, {@code fashion-mnist} (case-insensitive) or a directory. */
+  public static DataSource parse(String value) {
+    checkNotNull(value, "data set is null; pass %s, %s or a directory", EMBEDDED_NAME,
+        FASHION_NAME);
+    String key = value.trim();
+    if (key.equalsIgnoreCase(EMBEDDED_NAME)) {
+      return EMBEDDED;
+    }
+    if (key.equalsIgnoreCase(FASHION_NAME)) {
+      return fashionMnist(Path.of(System.getProperty(FASHION_DIR_PROPERTY,
+          FASHION_DIR.toString())));
+    }
+    Path dir = Path.of(value);
+    Path file = dir.toAbsolutePath().normalize().getFileName();
+    return new DataSource(value, dir, file == null ? value : file.toString());
+  }
+
+  /** Fashion-MNIST read from {@code dir} instead of {@link #FASHION_DIR}. */
+  static DataSource fashionMnist(Path dir) {
+    return new DataSource(FASHION_NAME, dir, "Fashion-MNIST");
+  }
+
+  /** The directory read, or null for the embedded subset. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The data set's name in charts and log lines: MNIST, Fashion-MNIST or the directory's name. */
+  public String title() {
+    return title;
+  }
+
+  /**
+   * Loads the four files. A missing Fashion-MNIST fails with one line naming the package to
+   * install; a missing or incomplete directory with {@link MnistFiles}' message naming the file.
+   */
+  public MnistDataset load() throws IOException {
+    if (dir == null) {
+      return MnistFiles.loadResources(MnistTraining.EMBEDDED);
+    }
+    if (name.equals(FASHION_NAME) && !Files.isDirectory(dir)) {
+      throw new FileNotFoundException("--dataset " + FASHION_NAME + ": " + dir + " does not"
+          + " exist; install it with 'apt-get install " + FASHION_PACKAGE + "' (Debian, Ubuntu)"
+          + " or pass --dataset DIR with the four Fashion-MNIST IDX files");
+    }
+    return MnistFiles.load(dir);
+  }
+
+  /** {@code --dataset}'s value: the name, or the directory as given. */
+  @Override
+  public String toString() {
+    return name;
+  }
+}
