@@ -82,8 +82,10 @@ done
 "$JDK/bin/javac" --release 17 -d "$ST/bench" -cp "$ST/lib/*" bench/gpu/GpuTrainBench.java
 
 echo "pack.sh: jlink"
+# --module-path too: jgrad's jars are modules, and jdeps resolves what they require (JCuda's
+# automatic modules) on it; without it jdeps fails and the runtime lacks java.naming and more.
 modules=$("$JDK/bin/jdeps" --multi-release 17 --ignore-missing-deps -q --print-module-deps \
-  --class-path "$ST/lib/*" "$ST"/lib/*.jar 2>/dev/null || true)
+  --module-path "$ST/lib" --class-path "$ST/lib/*" "$ST"/lib/*.jar 2>/dev/null || true)
 # java.xml: JUnit's XML reports; jdk.zipfs: reading jars as file systems; the rest as jdeps says
 modules="java.base,java.logging,java.management,jdk.unsupported,java.xml,jdk.zipfs${modules:+,$modules}"
 "$JDK/bin/jlink" --add-modules "$modules" --compress=2 --strip-debug --no-header-files \
