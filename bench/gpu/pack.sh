@@ -41,7 +41,7 @@ if [ $build = 1 ]; then
   mvn -B -q package -DskipTests
 fi
 MNIST=examples/mnist/target
-for f in $MNIST/jgrad-mnist.jar $MNIST/lib cuda-backend/target/test-classes \
+for f in $MNIST/original-jgrad-mnist.jar $MNIST/lib cuda-backend/target/test-classes \
     autograd/target/test-classes examples/swish-plugin/target/test-classes; do
   [ -e "$f" ] || die "$f is missing: build first (mvn -B verify, or run without --no-build)"
 done
@@ -49,7 +49,10 @@ done
 ST=$(mktemp -d /tmp/jgrad-pack.XXXXXX)
 trap 'rm -rf "$ST"' EXIT
 mkdir -p "$ST/lib" "$ST/test-lib" "$ST/bench"
-cp $MNIST/lib/*.jar $MNIST/jgrad-mnist.jar "$ST/lib/"
+cp $MNIST/lib/*.jar "$ST/lib/"
+# the plain jar beside its dependencies (jgrad-mnist.jar is the self-contained one, which holds
+# them all again)
+cp $MNIST/original-jgrad-mnist.jar "$ST/lib/jgrad-mnist.jar"
 # Natives nothing loads (about 15 MB compressed): JCuda's PTX compiler and NVRTC bindings, the
 # legacy cuBLAS binding (the backend uses JCublas2), OpenBLAS's LAPACK builds (the CPU backend
 # loads openblas_nolapack).
@@ -79,8 +82,10 @@ done
 "$JDK/bin/javac" --release 17 -d "$ST/bench" -cp "$ST/lib/*" bench/gpu/GpuTrainBench.java
 
 echo "pack.sh: jlink"
+# --module-path too: jgrad's jars are modules, and jdeps resolves what they require (JCuda's
+# automatic modules) on it; without it jdeps fails and the runtime lacks java.naming and more.
 modules=$("$JDK/bin/jdeps" --multi-release 17 --ignore-missing-deps -q --print-module-deps \
-  --class-path "$ST/lib/*" "$ST"/lib/*.jar 2>/dev/null || true)
+  --module-path "$ST/lib" --class-path "$ST/lib/*" "$ST"/lib/*.jar 2>/dev/null || true)
 # java.xml: JUnit's XML reports; jdk.zipfs: reading jars as file systems; the rest as jdeps says
 modules="java.base,java.logging,java.management,jdk.unsupported,java.xml,jdk.zipfs${modules:+,$modules}"
 "$JDK/bin/jlink" --add-modules "$modules" --compress=2 --strip-debug --no-header-files \

@@ -10,6 +10,6 @@ public enum UnaryOp {
   TANH,
   SIGMOID,
   RELU,
-  /** 1 where x > 0, 0 where x <= 0 (the book's step function); NaN stays NaN. */
+  /** 1 where x &gt; 0, 0 where x &lt;= 0 (the book's step function); NaN stays NaN. */
   STEP
 }

@@ -1,0 +1,18 @@
+/**
+ * The MNIST command line and the book's examples. Backends (and logback, slf4j's provider) are
+ * not required: ServiceLoader binding resolves those on the module path.
+ */
+module dev.jgrad.examples.mnist {
+  requires dev.jgrad.training;
+  requires com.google.common;
+  requires org.slf4j;
+
+  // The trainer recognizes Losses::softmaxCrossEntropyLabels as a classification loss (and so
+  // reports accuracy) by reading the method reference's serialized form, a reflective call into
+  // the class that wrote it: the packages holding such references open to the training module.
+  opens dev.jgrad.examples.mnist to dev.jgrad.training;
+  opens dev.jgrad.examples.book to dev.jgrad.training;
+  // The embedded MNIST subset (resources under /mnist/), which the training module's MnistFiles
+  // reads through a ClassLoader: the jar lists mnist as one of this module's packages.
+  opens mnist;
+}

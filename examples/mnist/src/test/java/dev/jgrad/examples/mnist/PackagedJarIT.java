@@ -1,0 +1,132 @@
+package dev.jgrad.examples.mnist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged command line, run as a user would in a fresh JVM (after {@code package}; run by
+ * the pom's integration-test execution): the shaded jar alone in an empty folder, and the
+ * plain jars on the module path.
+ */
+class PackagedJarIT {
+  private static final Pattern FINAL_ACCURACY =
+      Pattern.compile("final test accuracy: ([0-9.]+)% after 1 epochs");
+  /** One short epoch: the same bar as MnistMainTest's in-process run (chance is 10%). */
+  private static final String[] ONE_EPOCH = {"--epochs", "1", "--limit", "1000"};
+
+  @TempDir
+  Path dir;
+
+  /** Exit status and the merged standard output and error of one run. */
+  record Run(int status, String output) {}
+
+  /** JCuda's version (the parent pom's jcuda.version), which its jars and natives are named by. */
+  private static String jcuda() {
+    String v = System.getProperty("jgrad.jcuda.version");
+    assertTrue(v != null, "jgrad.jcuda.version is not set: run this test through Maven (mvn verify)");
+    return v;
+  }
+
+  private static Path target() {
+    String t = System.getProperty("jgrad.mnist.target");
+    assertTrue(t != null, "jgrad.mnist.target is not set: run this test through Maven (mvn verify)");
+    return Path.of(t);
+  }
+
+  private static Run java(Path workDir, List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(args);
+    Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        .start();
+    byte[] out = p.getInputStream().readAllBytes();
+    // a safety net for a hung child, not a timing assertion
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "java " + args + " did not exit");
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  private static void assertTrained(Run run, Path workDir) {
+    assertEquals(0, run.status(), run.output());
+    Matcher m = FINAL_ACCURACY.matcher(run.output());
+    assertTrue(m.find(), "no final accuracy in:\n" + run.output());
+    double accuracy = Double.parseDouble(m.group(1));
+    assertTrue(accuracy > 60, accuracy + "% after one epoch on 1,000 images\n" + run.output());
+    // the native libraries loaded from the jars (a failure is logged, not thrown, for the helper)
+    assertFalse(run.output().contains("native helper unavailable"), run.output());
+    assertTrue(Files.isRegularFile(workDir.resolve("out/mnist/checkpoint.safetensors")),
+        run.output());
+  }
+
+  @Test
+  void theShadedJarRunsAloneInAnEmptyFolder() throws Exception {
+    Path jar = dir.resolve("jgrad-mnist.jar");
+    Files.copy(target().resolve("jgrad-mnist.jar"), jar);
+    try (JarFile j = new JarFile(jar.toFile())) {
+      assertNull(j.getManifest().getMainAttributes().getValue("Class-Path"),
+          "the jar must not point at a lib/ folder");
+      // the services of every module merged, not the first jar's file kept
+      String backends = new String(j.getInputStream(
+          j.getEntry("META-INF/services/dev.jgrad.api.BackendProvider")).readAllBytes(),
+          StandardCharsets.UTF_8);
+      assertTrue(backends.contains("dev.jgrad.cpu.CpuBackendProvider")
+          && backends.contains("dev.jgrad.cuda.CudaBackendProvider"), backends);
+      // what the CUDA backend loads on a GPU machine: JCuda's driver and cuBLAS bindings
+      assertTrue(j.getEntry("lib/libJCudaDriver-" + jcuda() + "-linux-x86_64.so") != null
+          && j.getEntry("lib/libJCublas2-" + jcuda() + "-linux-x86_64.so") != null, "JCuda natives");
+    }
+
+    Run help = java(dir, List.of("-jar", "jgrad-mnist.jar", "--help"));
+    assertEquals(0, help.status(), help.output());
+    assertTrue(help.output().startsWith("Usage: java -jar"), help.output());
+
+    List<String> args = new ArrayList<>(List.of("-jar", "jgrad-mnist.jar"));
+    args.addAll(List.of(ONE_EPOCH));
+    assertTrained(java(dir, args), dir);
+  }
+
+  @Test
+  void theModulesRunOnTheModulePath() throws Exception {
+    Path target = target();
+    Path lib = target.resolve("lib");
+    String modulePath = target.resolve("original-jgrad-mnist.jar") + File.pathSeparator + lib;
+    // JCuda looks its natives up as resources of its own module (LibUtils, in jcuda): on the
+    // module path they are found only when patched into it (what README.md tells users; no GPU
+    // here, so this run only shows the flag is accepted)
+    String jcudaNatives = lib.resolve("jcuda-natives-" + jcuda() + "-linux-x86_64.jar")
+        + File.pathSeparator + lib.resolve("jcublas-natives-" + jcuda() + "-linux-x86_64.jar");
+    List<String> args = new ArrayList<>(List.of("--module-path", modulePath,
+        "--patch-module", "jcuda=" + jcudaNatives,
+        // lists the resolved modules, so the test can see that jgrad's ran as modules
+        "--show-module-resolution",
+        "-m", "dev.jgrad.examples.mnist/dev.jgrad.examples.mnist.MnistMain"));
+    args.addAll(List.of(ONE_EPOCH));
+    Run run = java(dir, args);
+    assertTrained(run, dir);
+    for (String module : List.of("dev.jgrad.api", "dev.jgrad.autograd", "dev.jgrad.training",
+        "dev.jgrad.cpu", "dev.jgrad.cuda")) {
+      assertTrue(run.output().contains("root dev.jgrad.examples.mnist")
+          && Pattern.compile("(?m) (requires|binds) " + Pattern.quote(module) + " file:")
+              .matcher(run.output()).find(), module + " not resolved as a module:\n" + run.output());
+    }
+    // the trainer recognized Losses::softmaxCrossEntropyLabels (a reflective read that needs
+    // the module's opens clause): it reported accuracy for the training set too
+    assertTrue(Pattern.compile("train loss [0-9.]+ acc ").matcher(run.output()).find(),
+        run.output());
+  }
+}

@@ -1,0 +1,16 @@
+/** The training stack on the engine: layers, optimizers, data, file formats and the trainer. */
+module dev.jgrad.training {
+  requires transitive dev.jgrad.autograd;
+  requires com.google.common;
+  requires org.slf4j;
+  // the loss chart (ChartListener, LossChart): AWT images written with ImageIO
+  requires java.desktop;
+
+  exports dev.jgrad.data;
+  exports dev.jgrad.io;
+  exports dev.jgrad.nn;
+  exports dev.jgrad.optim;
+  exports dev.jgrad.optim.schedule;
+  exports dev.jgrad.train;
+  exports dev.jgrad.train.report;
+}
