@@ -3,6 +3,8 @@ module dev.jgrad.training {
   requires transitive dev.jgrad.autograd;
   requires com.google.common;
   requires org.slf4j;
+  // the safetensors header is read with jackson-core's streaming parser
+  requires com.fasterxml.jackson.core;
   // the loss chart (ChartListener, LossChart): AWT images written with ImageIO
   requires java.desktop;
 

@@ -6,11 +6,13 @@ module dev.jgrad.examples.mnist {
   requires dev.jgrad.training;
   requires com.google.common;
   requires org.slf4j;
+  // the command line; picocli reads the annotated options reflectively
+  requires info.picocli;
 
   // The trainer recognizes Losses::softmaxCrossEntropyLabels as a classification loss (and so
   // reports accuracy) by reading the method reference's serialized form, a reflective call into
   // the class that wrote it: the packages holding such references open to the training module.
-  opens dev.jgrad.examples.mnist to dev.jgrad.training;
+  opens dev.jgrad.examples.mnist to dev.jgrad.training, info.picocli;
   opens dev.jgrad.examples.book to dev.jgrad.training;
   // The embedded MNIST subset (resources under /mnist/), which the training module's MnistFiles
   // reads through a ClassLoader: the jar lists mnist as one of this module's packages.
