@@ -1,5 +1,9 @@
 package dev.jgrad.examples.mnist;
 
+import java.io.InterruptedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import dev.jgrad.api.Backends;
 import dev.jgrad.api.Backend;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
@@ -58,9 +62,38 @@ public final class MnistTraining {
     }
   }
 
+  /** The loaded data, or the loader's exception as it was thrown. */
+  private static MnistDataset await(FutureTask<MnistDataset> loading) throws IOException {
+    try {
+      return loading.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while loading the data");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
   private static MetricsHistory train(MnistOptions options, TrainingListener progress,
       OutputLock lock) throws IOException {
-    MnistDataset mnist = options.dataset().load();
+    // Read the files on another thread while this one creates the backend (loading its native
+    // libraries): at start-up the two take similar time and need not wait for each other.
+    FutureTask<MnistDataset> loading = new FutureTask<>(() -> options.dataset().load());
+    Thread loader = new Thread(loading, "jgrad-data-load");
+    loader.setDaemon(true);
+    loader.start();
+    Backends.current();
+    MnistDataset mnist = await(loading);
     LabeledImages trainImages = options.limit() > 0 && options.limit() < mnist.train().size()
         ? mnist.train().subset(0, options.limit()) : mnist.train();
     // A batch larger than the data would train on fewer samples per step than asked, silently.
