@@ -27,14 +27,14 @@ final class MiniBatchRun {
 
   /** The first {@code limit} images of the embedded MNIST subset (8,000 at most). */
   static Dataset mnist(int limit) throws IOException {
-    Dataset all = MnistTraining.toDataset(
+    Dataset all = Dataset.ofImages(
         MnistFiles.loadResources(MnistTraining.EMBEDDED).train());
     return all.head(limit);
   }
 
   /** The first {@code limit} test images of the embedded MNIST subset (2,000 at most). */
   static Dataset mnistTest(int limit) throws IOException {
-    Dataset all = MnistTraining.toDataset(
+    Dataset all = Dataset.ofImages(
         MnistFiles.loadResources(MnistTraining.EMBEDDED).test());
     return all.head(limit);
   }

@@ -102,8 +102,8 @@ public final class MnistTraining {
           + trainImages.size() + " training images; use --batch " + trainImages.size()
           + " or less");
     }
-    Dataset train = toDataset(trainImages);
-    Dataset test = toDataset(mnist.test());
+    Dataset train = Dataset.ofImages(trainImages);
+    Dataset test = Dataset.ofImages(mnist.test());
     log.info("data: {} training and {} test images of {}x{} of {} ({})", train.size(),
         test.size(), mnist.train().rows(), mnist.train().cols(), options.dataset().title(),
         options.dataset().dir() == null ? "embedded subset" : options.dataset().dir());
@@ -146,11 +146,6 @@ public final class MnistTraining {
     log.info("wrote {}, {} and {} to {}", Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
         out.toAbsolutePath());
     return history;
-  }
-
-  /** Images as a FLOAT32 {@code [n, pixels]} tensor and labels as {@code [n]} class indices. */
-  public static Dataset toDataset(LabeledImages images) {
-    return Dataset.ofImages(images);
   }
 
   /** The chart's title: data set, network, optimizer and its settings, batch, backend. */
