@@ -57,27 +57,27 @@ public final class CpuBackend implements Backend, FusedSgd {
 
   @Override
   public DeviceBuffer upload(float[] data) {
-    // From the pool, like any allocation: uploads closed one after another (data set blocks,
-    // checkpoints) then reuse one array instead of filling the pool with their copies.
-    CpuBuffer b = CpuBuffer.allocate(DType.FLOAT32,
-        Objects.requireNonNull(data, "upload: data is null").length);
-    System.arraycopy(data, 0, b.floats(), 0, data.length);
-    return b;
+    return copyIn(DType.FLOAT32, data, Objects.requireNonNull(data, "upload: data is null").length);
   }
 
   @Override
   public DeviceBuffer upload(double[] data) {
-    CpuBuffer b = CpuBuffer.allocate(DType.FLOAT64,
-        Objects.requireNonNull(data, "upload: data is null").length);
-    System.arraycopy(data, 0, b.doubles(), 0, data.length);
-    return b;
+    return copyIn(DType.FLOAT64, data, Objects.requireNonNull(data, "upload: data is null").length);
   }
 
   @Override
   public DeviceBuffer upload(int[] data) {
-    CpuBuffer b = CpuBuffer.allocate(DType.INT32,
-        Objects.requireNonNull(data, "upload: data is null").length);
-    System.arraycopy(data, 0, b.ints(), 0, data.length);
+    return copyIn(DType.INT32, data, Objects.requireNonNull(data, "upload: data is null").length);
+  }
+
+  /**
+   * A copy of a host array in a buffer from the pool, like any allocation: uploads closed one
+   * after another (data set blocks, checkpoints) then reuse one array instead of filling the pool
+   * with their copies.
+   */
+  private static DeviceBuffer copyIn(DType dtype, Object data, int length) {
+    CpuBuffer b = CpuBuffer.allocate(dtype, length);
+    System.arraycopy(data, 0, b.array(), 0, length);
     return b;
   }
 
