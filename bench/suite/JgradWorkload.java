@@ -6,6 +6,7 @@ import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.examples.mnist.DeepConvNet;
 import dev.jgrad.examples.mnist.SimpleConvNet;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistFiles;
@@ -60,8 +61,12 @@ public class JgradWorkload {
         model = new SimpleConvNet(images.rows(), images.cols(), 100, 10, 0);
         optimizer = new Adam(model.namedParameters(), 0.001);
       }
+      case "deep" -> {
+        model = new DeepConvNet(images.rows(), images.cols(), 50, 10, 0);
+        optimizer = new Adam(model.namedParameters(), 0.001);
+      }
       default -> throw new IllegalArgumentException("unknown workload " + workload
-          + "; use mlp-small, mlp-large or cnn");
+          + "; use mlp-small, mlp-large, cnn or deep");
     }
     DataLoader loader = DataLoader.builder(train).batchSize(100).seed(0).dropLast(true).build();
     Backend backend = Backends.current();

@@ -194,6 +194,18 @@ def run_torch(workload, x_np, t_np, epochs):
                               nn.Linear(30 * 12 * 12, 100), nn.ReLU(), nn.Linear(100, 10))
         x = torch.from_numpy(x_np).reshape(-1, 1, 28, 28)
         opt = torch.optim.Adam(model.parameters(), lr=0.001)
+    elif workload == "deep":
+        # the book's DeepConvNet as examples/mnist builds it: 3x3 convolutions padded by 1
+        layers, c = [], 1
+        for f in (16, 32, 64):
+            layers += [nn.Conv2d(c, f, 3, padding=1), nn.ReLU(), nn.Conv2d(f, f, 3, padding=1),
+                       nn.ReLU(), nn.MaxPool2d(2, 2)]
+            c = f
+        layers += [nn.Flatten(), nn.Linear(64 * 3 * 3, 50), nn.ReLU(), nn.Dropout(0.5),
+                   nn.Linear(50, 10), nn.Dropout(0.5)]
+        model = nn.Sequential(*layers)
+        x = torch.from_numpy(x_np).reshape(-1, 1, 28, 28)
+        opt = torch.optim.Adam(model.parameters(), lr=0.001)
     else:
         sizes = [784, 100, 10] if workload == "mlp-small" else [784, 1000, 1000, 10]
         layers = []

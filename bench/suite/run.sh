@@ -5,7 +5,8 @@
 #   bench/suite/run.sh [ROUNDS] [EPOCHS] [WORKLOADS]
 #
 # WORKLOADS (comma-separated, default all): mlp-small/embedded, mlp-small/fashion,
-# mlp-large/embedded, mlp-large/fashion, cnn/embedded. "fashion" is Fashion-MNIST from the Debian
+# mlp-large/embedded, mlp-large/fashion, cnn/embedded, deep/embedded (DeepConvNet; NumPy not
+# run: its book layers take minutes an epoch). "fashion" is Fashion-MNIST from the Debian
 # package dataset-fashion-mnist (/usr/share/datasets/fashion-mnist); this script installs nothing
 # and skips those workloads with a note when it is missing. PyTorch runs from $TORCH_PYTHON
 # (default /tmp/torchenv/bin/python; ../shared/README.md says how to install it), skipped when
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-3}"
 epochs="${2:-10}"
-workloads="${3:-mlp-small/embedded,mlp-small/fashion,mlp-large/embedded,mlp-large/fashion,cnn/embedded}"
+workloads="${3:-mlp-small/embedded,mlp-small/fashion,mlp-large/embedded,mlp-large/fashion,cnn/embedded,deep/embedded}"
 
 mvn -B -q install -DskipTests >/dev/null
 classes="$(mktemp -d)"
