@@ -33,14 +33,23 @@ public final class OnnxRuntimeCheck {
   private OnnxRuntimeCheck() {}
 
   /**
-   * Exports {@code model} (for samples of {@code sampleShape}) to {@code dir}, then for each batch
-   * asserts that ONNX Runtime's output has jgrad's shape and values within {@link #TOLERANCE}.
-   * Leaves {@code model} in evaluation mode.
+   * Exports {@code model} (for samples of {@code sampleShape}) to {@code dir}, then checks the
+   * file as {@link #assertFileMatches} does.
    */
   public static void assertMatches(Module model, int[] sampleShape, Path dir, Tensor... batches)
       throws IOException, OrtException {
     Path file = dir.resolve("model.onnx");
     OnnxExporter.export(model, sampleShape, file);
+    assertFileMatches(file, model, batches);
+  }
+
+  /**
+   * For each batch, asserts that ONNX Runtime's output of the ONNX {@code file} has the shape and
+   * values (within {@link #TOLERANCE}) of {@code model}'s forward pass in evaluation mode, and
+   * that the file's batch axis is symbolic. Leaves {@code model} in evaluation mode.
+   */
+  public static void assertFileMatches(Path file, Module model, Tensor... batches)
+      throws OrtException {
     model.eval();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession session = env.createSession(file.toString(), new OrtSession.SessionOptions())) {
