@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtException;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.nn.Activation;
 import dev.jgrad.nn.AvgPool2d;
@@ -21,6 +22,7 @@ import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.OpActivation;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Sigmoid;
@@ -168,6 +170,10 @@ class OnnxExporterTest {
     assertContains(failure(net, 4), "layer 1.1 is Square", "does not support", "Linear",
         "AsSequential");
     assertContains(failure(new Square(), 4), "the model is Square");
+    // an op activation's module is anonymous: the message adds what it computes
+    Sequential withOp = Mlp.builder().input(4).hidden(3).output(2)
+        .activation(new OpActivation(OpNames.RELU)).build();
+    assertContains(failure(withOp, 4), "layer 1 is dev.jgrad.nn.OpActivation$1 (jgrad::relu)");
   }
 
   @Test
