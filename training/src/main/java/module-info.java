@@ -11,6 +11,7 @@ module dev.jgrad.training {
   exports dev.jgrad.data;
   exports dev.jgrad.io;
   exports dev.jgrad.nn;
+  exports dev.jgrad.onnx;
   exports dev.jgrad.optim;
   exports dev.jgrad.optim.schedule;
   exports dev.jgrad.train;

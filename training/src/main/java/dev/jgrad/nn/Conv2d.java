@@ -86,6 +86,19 @@ public final class Conv2d extends Module {
     return bias;
   }
 
+  public int inChannels() {
+    return inChannels;
+  }
+
+  public int outChannels() {
+    return outChannels;
+  }
+
+  /** The kernel, stride and zero padding. */
+  public Window2d window() {
+    return new Window2d(kernel, stride, padding);
+  }
+
   @Override
   public String toString() {
     return "Conv2d(" + inChannels + " -> " + outChannels + ", " + kernel[0] + "x" + kernel[1]

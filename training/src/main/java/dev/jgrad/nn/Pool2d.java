@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * {@code [height, width]}, checked when the layer is built; and the error wording of the image
  * layers, which names the layer as well as the op.
  */
-abstract class Pool2d extends Module {
+public abstract class Pool2d extends Module {
   final int[] kernel;
   final int[] stride;
   final int[] padding;
@@ -33,6 +33,11 @@ abstract class Pool2d extends Module {
     checkArgument(values[0] >= min && values[1] >= min, "%s: %s %s must be at least %s", layer,
         what, Arrays.toString(values), min);
     return values.clone();
+  }
+
+  /** The window, stride and padding. */
+  public Window2d window() {
+    return new Window2d(kernel, stride, padding);
   }
 
   /** Runs an op of {@code layer}, so that a shape error names the layer too. */

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.nn.AsSequential;
 import dev.jgrad.nn.Conv2d;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Flatten;
@@ -11,6 +12,11 @@ import dev.jgrad.nn.Init;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.ReLU;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.Unflatten;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -24,7 +30,7 @@ import java.util.Random;
  * ({@code fanIn = in * 3 * 3} for a convolution), biases zero. (The book's own code pads its
  * fourth convolution by 2, giving 4x4 maps before the affine layers; here all pad by 1.)
  */
-public final class DeepConvNet extends Module {
+public final class DeepConvNet extends Module implements AsSequential {
   static final int[] FILTERS = {16, 16, 32, 32, 64, 64};
   static final int KERNEL = 3;
   static final double DROPOUT = 0.5;
@@ -85,6 +91,17 @@ public final class DeepConvNet extends Module {
     }
     h = drop1.forward(fc1.forward(flatten.forward(h), FusedActivation.RELU));
     return drop2.forward(fc2.forward(h));
+  }
+
+  /** The same layers in the order of the definition (ReLU before each pool), e.g. for ONNX. */
+  @Override
+  public Sequential asSequential() {
+    List<Module> layers = new ArrayList<>(List.of(new Unflatten(1, rows, cols)));
+    for (int i = 0; i < convs.length; i += 2) {
+      layers.addAll(List.of(convs[i], new ReLU(), convs[i + 1], new ReLU(), pool));
+    }
+    layers.addAll(List.of(flatten, fc1, new ReLU(), drop1, fc2, drop2));
+    return new Sequential(layers);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.jgrad.examples.mnist;
 
 import dev.jgrad.nn.Activation;
 import dev.jgrad.nn.HiddenActivation;
+import dev.jgrad.onnx.OnnxExporter;
 import dev.jgrad.optim.OptimizerKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,6 +111,12 @@ final class MnistCommand {
   @Option(names = "--limit", paramLabel = "N", converter = PositiveInt.class,
       description = "use only the first N training images (quick runs)")
   int limit;
+
+  @Option(names = "--export-onnx", paramLabel = "FILE",
+      description = "after training, also write the model as ONNX (opset "
+          + OnnxExporter.OPSET + "; input [N, pixels] of grey levels / 255, 784 for MNIST; output"
+          + " [N, classes] scores) for ONNX Runtime and other runtimes")
+  Path exportOnnx;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
   boolean help;

@@ -92,6 +92,9 @@ public final class MnistMain {
             100 * history.last().testAccuracy(), history.last().epoch());
       }
       out.println("chart, CSV and checkpoint in " + options.out().toAbsolutePath());
+      if (options.exportOnnx() != null) {
+        out.println("ONNX model in " + options.exportOnnx().toAbsolutePath());
+      }
       return 0;
     } catch (OutputLock.InUseException e) {
       err.println("error: " + e.dir() + " is in use by another jgrad run"

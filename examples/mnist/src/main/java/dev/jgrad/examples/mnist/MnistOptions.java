@@ -5,6 +5,7 @@ import dev.jgrad.nn.Activation;
 import dev.jgrad.nn.HiddenActivation;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.OptimizerKind;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import picocli.CommandLine.ParameterException;
 public record MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
     Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
     HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
-    int limit) {
+    int limit, Path exportOnnx) {
 
   public static final int DEFAULT_EPOCHS = 30;
   /** Epochs of {@code --model cnn} (97% target) and {@code deep} (docs/benchmarks.md). */
@@ -72,6 +73,10 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
       throw new ParameterException(cl, "--activation applies to --model mlp; the "
           + model.cliName() + " uses relu");
     }
+    if (c.exportOnnx != null && Files.isDirectory(c.exportOnnx)) {
+      throw new ParameterException(cl, "--export-onnx: " + c.exportOnnx + " is a directory; give"
+          + " the file to write, such as " + c.exportOnnx.resolve("mnist.onnx"));
+    }
     OptimizerKind optimizer = c.optimizer != null ? c.optimizer
         : cnn ? OptimizerKind.ADAM : OptimizerKind.SGD;
     double learningRate = c.lr != null ? c.lr : cnn && optimizer == OptimizerKind.ADAM
@@ -79,7 +84,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     return new MnistOptions(model, c.epochs != null ? c.epochs : cnn ? DEFAULT_CNN_EPOCHS
         : DEFAULT_EPOCHS, c.batch, learningRate, c.weightDecay, hidden, optimizer,
         c.activation != null ? c.activation : Activation.RELU, c.seed, c.dataset, c.out, c.resume,
-        c.limit);
+        c.limit, c.exportOnnx);
   }
 
   /**
@@ -98,7 +103,8 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
         + hidden + ", optimizer " + optimizer.cliName() + ", activation " + activation.cliName()
         + ", seed " + seed + ", dataset " + dataset
         + (limit > 0 ? ", first " + limit + " training images" : "") + ", out " + out
-        + (resume == null ? "" : ", resume " + resume);
+        + (resume == null ? "" : ", resume " + resume)
+        + (exportOnnx == null ? "" : ", export ONNX to " + exportOnnx);
   }
 
 }

@@ -14,6 +14,7 @@ import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
+import dev.jgrad.onnx.OnnxExporter;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.train.EpochLogger;
 import dev.jgrad.train.Trainer;
@@ -145,6 +146,11 @@ public final class MnistTraining {
     MetricsHistory history = trainer.fit();
     log.info("wrote {}, {} and {} to {}", Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
         out.toAbsolutePath());
+    if (options.exportOnnx() != null) {
+      // every model takes the flat rows it trained on: [N, pixels]
+      OnnxExporter.export(model, new int[] {trainImages.pixelsPerImage()}, options.exportOnnx());
+      log.info("wrote the model as ONNX to {}", options.exportOnnx().toAbsolutePath());
+    }
     return history;
   }
 

@@ -4,12 +4,16 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.nn.AsSequential;
 import dev.jgrad.nn.Conv2d;
 import dev.jgrad.nn.Flatten;
 import dev.jgrad.nn.Init;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.ReLU;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.Unflatten;
 import java.util.Random;
 
 /**
@@ -23,7 +27,7 @@ import java.util.Random;
  * {@code +-1/sqrt(fanIn)} ({@link Conv2d}), the affine weights normal with that distribution's
  * standard deviation {@code 1/sqrt(3 fanIn)}, since {@link Init} draws normal samples.
  */
-public final class SimpleConvNet extends Module {
+public final class SimpleConvNet extends Module implements AsSequential {
   static final int FILTERS = 30;
   static final int KERNEL = 5;
 
@@ -58,6 +62,13 @@ public final class SimpleConvNet extends Module {
     // (both monotone), so the ReLU and its gradient touch a quarter of the values; same results
     Tensor h = flatten.forward(pool.forward(conv.forward(images)).relu());
     return fc2.forward(fc1.forward(h, FusedActivation.RELU));
+  }
+
+  /** The same layers in the order of the definition (ReLU before the pool), e.g. for ONNX. */
+  @Override
+  public Sequential asSequential() {
+    return new Sequential(new Unflatten(1, rows, cols), conv, new ReLU(), pool, flatten, fc1,
+        new ReLU(), fc2);
   }
 
   @Override
