@@ -25,6 +25,11 @@ public final class LeakyReLU extends Module {
     return x.leakyRelu(slope);
   }
 
+  /** The slope for negative inputs. */
+  public double slope() {
+    return slope;
+  }
+
   @Override
   public String toString() {
     return "LeakyReLU(" + slope + ")";

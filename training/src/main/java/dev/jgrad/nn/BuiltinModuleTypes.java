@@ -1,0 +1,75 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.api.DType;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The description of jgrad's own layers, registered through {@link java.util.ServiceLoader} as a
+ * plugin's would be. Each writes what its constructor takes; weights are not described (the
+ * rebuilt layers start from a fixed seed, and their tensors are then loaded by name).
+ */
+public final class BuiltinModuleTypes implements ModuleTypeProvider {
+  /** Layers are rebuilt with throwaway weights, overwritten by the saved ones. */
+  private static Random throwaway() {
+    return new Random(0);
+  }
+
+  @Override
+  public List<ModuleType<?>> moduleTypes() {
+    return List.of(
+        ModuleType.of("Sequential", Sequential.class,
+            (seq, spec, types) -> spec.setStrings("names", seq.names())
+                .setModules("layers", seq.layers().stream().map(types::describe).toList()),
+            BuiltinModuleTypes::sequential),
+        ModuleType.of("Linear", Linear.class,
+            (l, spec, types) -> spec.set("in", l.inFeatures()).set("out", l.outFeatures()),
+            (spec, dtype, types) -> new Linear(spec.positiveInt("in"), spec.positiveInt("out"),
+                Init.he(), throwaway(), dtype)),
+        ModuleType.of("Conv2d", Conv2d.class,
+            (c, spec, types) -> spec.set("in", c.inChannels()).set("out", c.outChannels())
+                .set("kernel", c.kernel()).set("stride", c.stride()).set("padding", c.padding()),
+            (spec, dtype, types) -> new Conv2d(spec.positiveInt("in"), spec.positiveInt("out"),
+                spec.ints("kernel", 2, 1), spec.ints("stride", 2, 1), spec.ints("padding", 2, 0),
+                throwaway(), dtype)),
+        ModuleType.of("MaxPool2d", MaxPool2d.class, BuiltinModuleTypes::pool,
+            (spec, dtype, types) -> new MaxPool2d(spec.ints("kernel", 2, 1),
+                spec.ints("stride", 2, 1), spec.ints("padding", 2, 0))),
+        ModuleType.of("AvgPool2d", AvgPool2d.class, BuiltinModuleTypes::pool,
+            (spec, dtype, types) -> new AvgPool2d(spec.ints("kernel", 2, 1),
+                spec.ints("stride", 2, 1), spec.ints("padding", 2, 0))),
+        ModuleType.of("Flatten", Flatten.class, (f, spec, types) -> { },
+            (spec, dtype, types) -> new Flatten()),
+        ModuleType.of("Unflatten", Unflatten.class,
+            (u, spec, types) -> spec.set("shape", u.shape()),
+            (spec, dtype, types) -> new Unflatten(spec.intList("shape", 8, 1))),
+        ModuleType.of("Dropout", Dropout.class,
+            (d, spec, types) -> spec.set("p", d.p()).set("seed", d.seed()),
+            (spec, dtype, types) -> new Dropout(spec.number("p"), spec.wholeNumber("seed"))),
+        ModuleType.of("BatchNorm1d", BatchNorm1d.class,
+            (b, spec, types) -> spec.set("features", b.channels()),
+            (spec, dtype, types) -> new BatchNorm1d(spec.positiveInt("features"), dtype)),
+        ModuleType.of("BatchNorm2d", BatchNorm2d.class,
+            (b, spec, types) -> spec.set("features", b.channels()),
+            (spec, dtype, types) -> new BatchNorm2d(spec.positiveInt("features"), dtype)),
+        ModuleType.of("ReLU", ReLU.class, (m, spec, types) -> { },
+            (spec, dtype, types) -> new ReLU()),
+        ModuleType.of("Sigmoid", Sigmoid.class, (m, spec, types) -> { },
+            (spec, dtype, types) -> new Sigmoid()),
+        ModuleType.of("Tanh", Tanh.class, (m, spec, types) -> { },
+            (spec, dtype, types) -> new Tanh()),
+        ModuleType.of("LeakyReLU", LeakyReLU.class,
+            (m, spec, types) -> spec.set("slope", m.slope()),
+            (spec, dtype, types) -> new LeakyReLU(spec.number("slope"))));
+  }
+
+  private static void pool(Pool2d pool, ModuleSpec.Builder spec, ModuleTypes types) {
+    spec.set("kernel", pool.kernel).set("stride", pool.stride).set("padding", pool.padding);
+  }
+
+  private static Sequential sequential(ModuleSpec spec, DType dtype, ModuleTypes types) {
+    List<ModuleSpec> children = spec.modules("layers");
+    List<String> names = spec.strings("names", children.size());
+    return Sequential.named(names, children.stream().map(c -> types.build(c, dtype)).toList());
+  }
+}
