@@ -1,6 +1,9 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.OpRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -60,11 +63,29 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
             (spec, dtype, types) -> new Tanh()),
         ModuleType.of("LeakyReLU", LeakyReLU.class,
             (m, spec, types) -> spec.set("slope", m.slope()),
-            (spec, dtype, types) -> new LeakyReLU(spec.number("slope"))));
+            (spec, dtype, types) -> new LeakyReLU(spec.number("slope"))),
+        ModuleType.of("OpActivation", OpActivation.Layer.class,
+            (m, spec, types) -> spec.set("op", m.op()).setAttributes("attrs", m.attrs().asMap()),
+            BuiltinModuleTypes::opActivation));
   }
 
   private static void pool(Pool2d pool, ModuleSpec.Builder spec, ModuleTypes types) {
     spec.set("kernel", pool.kernel).set("stride", pool.stride).set("padding", pool.padding);
+  }
+
+  private static OpActivation.Layer opActivation(ModuleSpec spec, DType dtype,
+      ModuleTypes types) {
+    String op = spec.string("op");
+    if (!OpRegistry.global().isDefined(op)) {
+      throw spec.error("op '" + op + "' is not registered here; put the plugin jar that provides"
+          + " it on the class path");
+    }
+    List<Object> pairs = new ArrayList<>();
+    spec.attributes("attrs").forEach((k, v) -> {
+      pairs.add(k);
+      pairs.add(v);
+    });
+    return new OpActivation.Layer(op, Attrs.of(pairs.toArray()));
   }
 
   private static Sequential sequential(ModuleSpec spec, DType dtype, ModuleTypes types) {

@@ -201,6 +201,34 @@ public final class ModuleSpec {
     return list.stream().map(String.class::cast).toList();
   }
 
+  /**
+   * Named scalars (an op's attributes): whole numbers as Long, other numbers as Double, booleans,
+   * strings, and lists of whole numbers as int[].
+   */
+  public Map<String, Object> attributes(String field) {
+    Object v = required(field, "an object of named values");
+    if (!(v instanceof Map<?, ?> map)) {
+      throw error("field '" + field + "' must be an object of named values, got " + describe(v));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    map.forEach((k, value) -> {
+      if (value instanceof Long || value instanceof Double || value instanceof Boolean
+          || value instanceof String) {
+        out.put((String) k, value);
+      } else if (value instanceof List<?> list && list.stream().allMatch(i -> i instanceof Long)) {
+        int[] ints = new int[list.size()];
+        for (int i = 0; i < ints.length; i++) {
+          ints[i] = checkedInt(field + "." + k, list.get(i), Integer.MIN_VALUE, "[" + i + "]");
+        }
+        out.put((String) k, ints);
+      } else {
+        throw error("field '" + field + "." + k + "' must be a number, boolean, string or list of"
+            + " whole numbers, got " + describe(value));
+      }
+    });
+    return out;
+  }
+
   /** A non-empty list of child modules, each read at {@code path.field[i]}. */
   public List<ModuleSpec> modules(String field) {
     Object v = required(field, "a list of modules");
@@ -273,6 +301,28 @@ public final class ModuleSpec {
 
     public Builder set(String field, int[] values) {
       return put(field, Arrays.stream(values).mapToObj(i -> (Object) (long) i).toList());
+    }
+
+    /** Named scalars: numbers, booleans, strings and int[] (an op's attributes). */
+    public Builder setAttributes(String field, Map<String, Object> values) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      values.forEach((k, v) -> {
+        if (v instanceof int[] ints) {
+          json.put(k, Arrays.stream(ints).mapToObj(i -> (Object) (long) i).toList());
+        } else if (v instanceof Integer i) {
+          json.put(k, (long) i);
+        } else if (v instanceof Double d) {
+          checkArgument(Double.isFinite(d), "attribute '%s' of %s is %s; JSON holds finite"
+              + " numbers", k, type, d);
+          json.put(k, d);
+        } else {
+          checkArgument(v instanceof Long || v instanceof Boolean || v instanceof String,
+              "attribute '%s' of %s is a %s; a description holds numbers, booleans, strings and"
+                  + " int[]", k, type, v == null ? "null" : v.getClass().getSimpleName());
+          json.put(k, v);
+        }
+      });
+      return put(field, json);
     }
 
     public Builder setStrings(String field, List<String> values) {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.AttrKeys;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.FileFormatException;
 import dev.jgrad.io.SafeTensors;
@@ -26,6 +29,7 @@ import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.ModelDescriptionException;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.OpActivation;
 import dev.jgrad.nn.ModuleTypes;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
@@ -96,6 +100,22 @@ class ModelTest {
     assertArrayEquals(net.namedBuffers().get("bn1.running_var").toDoubleArray(),
         loaded.namedBuffers().get("bn1.running_var").toDoubleArray());
     assertEquals("conv.weight", loaded.namedParameters().keySet().iterator().next());
+  }
+
+  @Test
+  void anOpActivationRebuildsWithItsOpAndAttributes() throws IOException {
+    Sequential mlp = Mlp.builder().input(4).hidden(3).output(2)
+        .activation(new OpActivation(OpNames.LEAKY_RELU, Attrs.of(AttrKeys.ALPHA, 0.3))).build();
+    Module loaded = roundTrip(mlp, Tensor.randn(new Random(1), 5, 4));
+    OpActivation.Layer act = (OpActivation.Layer) ((Sequential) loaded).layers().get(1);
+    assertEquals(0.3, act.attrs().getDouble(AttrKeys.ALPHA));
+
+    String m = loadError(mlp("{\"type\":\"OpActivation\",\"op\":\"acme::nope\","
+        + "\"attrs\":{}}"));
+    assertTrue(m.contains("root.layers[0] (OpActivation): op 'acme::nope' is not registered"), m);
+    String attrs = loadError(mlp("{\"type\":\"OpActivation\",\"op\":\"jgrad::relu\","
+        + "\"attrs\":{\"x\":{}}}"));
+    assertTrue(attrs.contains("field 'attrs.x' must be a number, boolean, string"), attrs);
   }
 
   @Test

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistFiles;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
-import dev.jgrad.nn.OpActivation;
+import dev.jgrad.nn.Sequential;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.Model;
 import java.awt.image.BufferedImage;
@@ -155,9 +154,12 @@ class PredictTest {
 
   @Test
   void aModelWithoutDescriptionSaysWhatToDo() throws IOException {
-    // an activation from an op (as a plugin's swish would be) is a module with no registered type
-    Module custom = Mlp.builder().input(784).hidden(10).output(10)
-        .activation(new OpActivation(OpNames.RELU)).build();
+    Module custom = new Sequential(Mlp.builder().input(784).output(10).build(), new Module() {
+      @Override
+      public Tensor forward(Tensor x) { // a custom layer: no registered type describes it
+        return x.neg();
+      }
+    });
     Path file = dir.resolve("custom.safetensors");
     Checkpoint.save(file, custom, null, 0, Map.of());
     MnistMainTest.Run run = MnistMainTest.run("predict", "--model", file.toString(),
