@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import com.google.common.math.LongMath;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpRegistry;
@@ -27,14 +28,11 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
             BuiltinModuleTypes::sequential),
         ModuleType.of("Linear", Linear.class,
             (l, spec, types) -> spec.set("in", l.inFeatures()).set("out", l.outFeatures()),
-            (spec, dtype, types) -> new Linear(spec.positiveInt("in"), spec.positiveInt("out"),
-                Init.he(), throwaway(), dtype)),
+            BuiltinModuleTypes::linear),
         ModuleType.of("Conv2d", Conv2d.class,
             (c, spec, types) -> spec.set("in", c.inChannels()).set("out", c.outChannels())
                 .set("kernel", c.kernel()).set("stride", c.stride()).set("padding", c.padding()),
-            (spec, dtype, types) -> new Conv2d(spec.positiveInt("in"), spec.positiveInt("out"),
-                spec.ints("kernel", 2, 1), spec.ints("stride", 2, 1), spec.ints("padding", 2, 0),
-                throwaway(), dtype)),
+            BuiltinModuleTypes::conv2d),
         ModuleType.of("MaxPool2d", MaxPool2d.class, BuiltinModuleTypes::pool,
             (spec, dtype, types) -> new MaxPool2d(spec.ints("kernel", 2, 1),
                 spec.ints("stride", 2, 1), spec.ints("padding", 2, 0))),
@@ -51,10 +49,10 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
             (spec, dtype, types) -> new Dropout(spec.number("p"), spec.wholeNumber("seed"))),
         ModuleType.of("BatchNorm1d", BatchNorm1d.class,
             (b, spec, types) -> spec.set("features", b.channels()),
-            (spec, dtype, types) -> new BatchNorm1d(spec.positiveInt("features"), dtype)),
+            (spec, dtype, types) -> new BatchNorm1d(batchNormFeatures(spec), dtype)),
         ModuleType.of("BatchNorm2d", BatchNorm2d.class,
             (b, spec, types) -> spec.set("features", b.channels()),
-            (spec, dtype, types) -> new BatchNorm2d(spec.positiveInt("features"), dtype)),
+            (spec, dtype, types) -> new BatchNorm2d(batchNormFeatures(spec), dtype)),
         ModuleType.of("ReLU", ReLU.class, (m, spec, types) -> { },
             (spec, dtype, types) -> new ReLU()),
         ModuleType.of("Sigmoid", Sigmoid.class, (m, spec, types) -> { },
@@ -67,6 +65,30 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
         ModuleType.of("OpActivation", OpActivation.Layer.class,
             (m, spec, types) -> spec.set("op", m.op()).setAttributes("attrs", m.attrs().asMap()),
             BuiltinModuleTypes::opActivation));
+  }
+
+  private static Linear linear(ModuleSpec spec, DType dtype, ModuleTypes types) {
+    int in = spec.positiveInt("in");
+    int out = spec.positiveInt("out");
+    spec.reserve((long) in * out + out);
+    return new Linear(in, out, Init.he(), throwaway(), dtype);
+  }
+
+  private static Conv2d conv2d(ModuleSpec spec, DType dtype, ModuleTypes types) {
+    int in = spec.positiveInt("in");
+    int out = spec.positiveInt("out");
+    int[] kernel = spec.ints("kernel", 2, 1);
+    spec.reserve(LongMath.saturatedAdd(LongMath.saturatedMultiply(
+        LongMath.saturatedMultiply((long) in * out, kernel[0]), kernel[1]), out));
+    return new Conv2d(in, out, kernel, spec.ints("stride", 2, 1), spec.ints("padding", 2, 0),
+        throwaway(), dtype);
+  }
+
+  /** The features of a BatchNorm, whose weight, bias and two running statistics it reserves. */
+  private static int batchNormFeatures(ModuleSpec spec) {
+    int features = spec.positiveInt("features");
+    spec.reserve(4L * features + 1);
+    return features;
   }
 
   private static void pool(Pool2d pool, ModuleSpec.Builder spec, ModuleTypes types) {

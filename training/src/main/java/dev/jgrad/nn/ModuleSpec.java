@@ -33,11 +33,15 @@ public final class ModuleSpec {
   private final String type;
   private final Map<String, Object> fields; // JSON values: Long, Double, String, Boolean, List, Map
   private final String path;
+  // tensor values the whole tree may still allocate, shared by a root and its children; null for
+  // no limit. A hostile description could otherwise ask for a layer of billions of weights.
+  private final long[] budget;
 
-  private ModuleSpec(String type, Map<String, Object> fields, String path) {
+  private ModuleSpec(String type, Map<String, Object> fields, String path, long[] budget) {
     this.type = type;
     this.fields = fields;
     this.path = path;
+    this.budget = budget;
   }
 
   public static Builder builder(String type) {
@@ -93,7 +97,31 @@ public final class ModuleSpec {
         fields.put((String) k, v);
       }
     });
-    return new ModuleSpec(name, fields, path);
+    return new ModuleSpec(name, fields, path, null);
+  }
+
+  /**
+   * This node, whose tree may allocate at most {@code values} tensor values in all (a loader
+   * passes a bound from the values its file holds): each {@link #reserve} counts against it.
+   */
+  public ModuleSpec withValueBudget(long values) {
+    checkArgument(values >= 0, "a value budget is >= 0, got %s", values);
+    return new ModuleSpec(type, fields, path, new long[] {values});
+  }
+
+  /**
+   * Counts the {@code values} of the tensors the module about to be built allocates against the
+   * tree's budget, before it allocates them; fails when they exceed what the file holds.
+   */
+  public void reserve(long values) {
+    if (budget == null) {
+      return;
+    }
+    if (values > budget[0]) {
+      throw error("its tensors need " + values + " values, more than the " + budget[0]
+          + " left of what the file allows; the description does not fit the saved tensors");
+    }
+    budget[0] -= values;
   }
 
   /** A failure at this node: {@code "root.layers[2] (Conv2d): <problem>"}. */
@@ -239,8 +267,8 @@ public final class ModuleSpec {
     for (int i = 0; i < list.size(); i++) {
       Object item = list.get(i);
       String at = path + "." + field + "[" + i + "]";
-      out.add(item instanceof ModuleSpec s ? new ModuleSpec(s.type, s.fields, at)
-          : fromJson(item, at));
+      ModuleSpec child = item instanceof ModuleSpec s ? s : fromJson(item, at);
+      out.add(new ModuleSpec(child.type, child.fields, at, budget));
     }
     return out;
   }
@@ -334,7 +362,7 @@ public final class ModuleSpec {
     }
 
     public ModuleSpec build() {
-      return new ModuleSpec(type, new LinkedHashMap<>(fields), "root");
+      return new ModuleSpec(type, new LinkedHashMap<>(fields), "root", null);
     }
   }
 }

@@ -216,6 +216,15 @@ public final class Checkpoint {
     return like == null ? t : t.to(like.backend());
   }
 
+  /** How many values the model's tensors (not the optimizer's) hold in all. */
+  long modelValues() {
+    long n = 0;
+    for (SafeTensor t : file.tensors()) {
+      n += t.name().startsWith(OPTIMIZER_PREFIX) ? 0 : t.shape().size();
+    }
+    return n;
+  }
+
   /** Names of the tensors in the file, in file order. */
   public List<String> tensorNames() {
     return Collections.unmodifiableList(file.names());

@@ -102,7 +102,10 @@ public final class Model {
     Module model;
     try {
       DType dtype = dtype(json);
-      model = types.build(root(json), dtype);
+      // absurd sizes are refused before they are allocated; a description a little off still
+      // builds, and restoreModel names the tensor and both shapes
+      long budget = 2 * checkpoint.modelValues() + (1 << 20);
+      model = types.build(root(json).withValueBudget(budget), dtype);
     } catch (ModelDescriptionException e) {
       throw new FileFormatException(path.toString(), -1, "bad model description", e.getMessage());
     }

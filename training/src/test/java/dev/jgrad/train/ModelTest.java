@@ -225,6 +225,13 @@ class ModelTest {
     assertTrue(missing.contains("root.layers[0] (Linear): field 'out' is missing"), missing);
     String negative = loadError(mlp("{\"type\":\"Linear\",\"in\":-4,\"out\":3}"));
     assertTrue(negative.contains("field 'in' is -4; it must be a whole number from 1"), negative);
+    // two billion weights would exhaust the heap before any shape check: refused first
+    String huge = loadError(mlp("{\"type\":\"Linear\",\"in\":2000000000,\"out\":1}"));
+    assertTrue(huge.contains("root.layers[0] (Linear): its tensors need 2000000001 values, more"
+        + " than the " + (2 * 23 + (1 << 20)) + " left of what the file allows"), huge);
+    String hugeConv = loadError(mlp("{\"type\":\"Conv2d\",\"in\":2000000000,\"out\":"
+        + "2000000000,\"kernel\":[2000000000,2000000000],\"stride\":[1,1],\"padding\":[0,0]}"));
+    assertTrue(hugeConv.contains("its tensors need 9223372036854775807 values"), hugeConv);
     String wrongKind = loadError(mlp("{\"type\":\"Linear\",\"in\":\"four\",\"out\":3}"));
     assertTrue(wrongKind.contains("field 'in' must be a whole number >= 1, got the string"),
         wrongKind);
