@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A training checkpoint in the safetensors format: the model's parameters and buffers under their
@@ -47,6 +49,8 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class Checkpoint {
+  private static final Logger log = LoggerFactory.getLogger(Checkpoint.class);
+
   /** Metadata key and value marking a jgrad checkpoint. */
   public static final String FORMAT_KEY = "format";
   public static final String FORMAT = "jgrad-checkpoint-1";
@@ -86,8 +90,12 @@ public final class Checkpoint {
     meta.put(FORMAT_KEY, FORMAT);
     meta.put(EPOCH_KEY, Integer.toString(epoch));
     // a custom Module without a registered type is saved as before: weights only
-    Model.describe(model, ModuleTypes.global())
-        .ifPresent(description -> meta.put(Model.DESCRIPTION_KEY, description));
+    try {
+      Model.describe(model, ModuleTypes.global())
+          .ifPresent(description -> meta.put(Model.DESCRIPTION_KEY, description));
+    } catch (RuntimeException e) { // a plugin type's describer failed: the weights still matter
+      log.warn("{}: saved without a model description, which failed: {}", path, e.toString());
+    }
     if (optimizer != null) {
       OptimizerState state = optimizer.state();
       meta.put(OPTIMIZER_KEY, state.kind());

@@ -166,6 +166,17 @@ class ModelTest {
   }
 
   @Test
+  void aPluginDescriberThatFailsLeavesTheCheckpointWeightsOnly() throws IOException {
+    // NaN cannot be written as JSON: the plugin's describer throws while describing
+    Sequential net = new Sequential(new ScaleTypeProvider.Scale(2, Double.NaN));
+    Path file = dir.resolve("nan.safetensors");
+    Checkpoint.save(file, net, null, 0, Map.of());
+    assertFalse(SafeTensors.read(file).metadata().containsKey(Model.DESCRIPTION_KEY));
+    Checkpoint.load(file).restoreModel(new Sequential(new ScaleTypeProvider.Scale(2, 1)));
+    assertThrows(IllegalArgumentException.class, () -> Model.save(file, net));
+  }
+
+  @Test
   void savingTwiceGivesTheSameBytesAndTheDescriptionIsTheOnlyNewEntry() throws IOException {
     Sequential net = Mlp.builder().input(4).hidden(3).output(2).seed(7).build();
     Path a = dir.resolve("a.safetensors");
