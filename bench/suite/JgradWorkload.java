@@ -58,11 +58,11 @@ public class JgradWorkload {
         optimizer = new Sgd(model.namedParameters(), 0.1);
       }
       case "cnn" -> {
-        model = new SimpleConvNet(images.rows(), images.cols(), 100, 10, 0);
+        model = SimpleConvNet.create(images.rows(), images.cols(), 100, 10, 0);
         optimizer = new Adam(model.namedParameters(), 0.001);
       }
       case "deep" -> {
-        model = new DeepConvNet(images.rows(), images.cols(), 50, 10, 0);
+        model = DeepConvNet.create(images.rows(), images.cols(), 50, 10, 0);
         optimizer = new Adam(model.namedParameters(), 0.001);
       }
       default -> throw new IllegalArgumentException("unknown workload " + workload

@@ -16,4 +16,8 @@ module dev.jgrad.training {
   exports dev.jgrad.optim.schedule;
   exports dev.jgrad.train;
   exports dev.jgrad.train.report;
+
+  // model descriptions: layer types of jgrad's own and of plugin jars (Model.load rebuilds them)
+  uses dev.jgrad.nn.ModuleTypeProvider;
+  provides dev.jgrad.nn.ModuleTypeProvider with dev.jgrad.nn.BuiltinModuleTypes;
 }

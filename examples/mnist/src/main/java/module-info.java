@@ -8,6 +8,8 @@ module dev.jgrad.examples.mnist {
   requires org.slf4j;
   // the command line; picocli reads the annotated options reflectively
   requires info.picocli;
+  // predict reads PNG digits with javax.imageio
+  requires java.desktop;
 
   // The trainer recognizes Losses::softmaxCrossEntropyLabels as a classification loss (and so
   // reports accuracy) by reading the method reference's serialized form, a reflective call into

@@ -82,16 +82,31 @@ public final class Conv2d extends Module {
     return weight;
   }
 
-  public Tensor bias() {
-    return bias;
-  }
-
   public int inChannels() {
     return inChannels;
   }
 
   public int outChannels() {
     return outChannels;
+  }
+
+  /** The window as {@code [height, width]}. */
+  public int[] kernel() {
+    return kernel.clone();
+  }
+
+  /** {@code [height, width]}. */
+  public int[] stride() {
+    return stride.clone();
+  }
+
+  /** {@code [height, width]}. */
+  public int[] padding() {
+    return padding.clone();
+  }
+
+  public Tensor bias() {
+    return bias;
   }
 
   /** The kernel, stride and zero padding. */

@@ -1,5 +1,7 @@
 package dev.jgrad.nn;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
@@ -27,17 +29,39 @@ public final class OpActivation implements HiddenActivation {
 
   @Override
   public Module newModule() {
-    return new Module() {
-      @Override
-      public Tensor forward(Tensor x) {
-        return Ops.call(op, attrs, x);
-      }
+    return new Layer(op, attrs);
+  }
 
-      @Override
-      public String toString() {
-        return op;
-      }
-    };
+  /**
+   * The module computing {@code Ops.call(op, attrs, x)}; a model description names the op and its
+   * attributes, so a saved model using a plugin's activation rebuilds where the plugin's jar is.
+   */
+  public static final class Layer extends Module {
+    private final String op;
+    private final Attrs attrs;
+
+    public Layer(String op, Attrs attrs) {
+      this.op = checkNotNull(op, "op is null; pass a registered op name such as swish::swish");
+      this.attrs = checkNotNull(attrs, "attrs is null; pass Attrs.empty()");
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+      return Ops.call(op, attrs, x);
+    }
+
+    public String op() {
+      return op;
+    }
+
+    public Attrs attrs() {
+      return attrs;
+    }
+
+    @Override
+    public String toString() {
+      return op;
+    }
   }
 
   @Override

@@ -3,7 +3,11 @@ package dev.jgrad.nn;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.autograd.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 import java.util.StringJoiner;
 
 /**
@@ -24,6 +28,9 @@ import java.util.StringJoiner;
  * are monotone), so the ReLU and its gradient touch only the pooled values (a quarter of them for
  * 2x2 windows), with the same results and gradients. The modules, their order and the parameter
  * names stay as given.
+ *
+ * <p>{@link #named} gives the modules names of their own, as PyTorch's {@code nn.Sequential} of an
+ * {@code OrderedDict} does: {@code "conv.weight"}, {@code "fc1.bias"}.
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
@@ -33,11 +40,41 @@ public final class Sequential extends Module {
   }
 
   public Sequential(List<? extends Module> layers) {
+    this(positions(layers.size()), layers);
+  }
+
+  private Sequential(List<String> names, List<? extends Module> layers) {
     checkArgument(!layers.isEmpty(), "Sequential needs at least one module");
+    checkArgument(names.size() == layers.size(), "Sequential got %s names for %s modules; give"
+        + " each module one name", names.size(), layers.size());
     this.layers = List.copyOf(layers);
     for (int i = 0; i < this.layers.size(); i++) {
-      registerModule(Integer.toString(i), this.layers.get(i));
+      registerModule(names.get(i), this.layers.get(i));
     }
+  }
+
+  /**
+   * Modules applied in the map's order, each registered under its key, so parameters are named
+   * {@code key.weight}. Pass a {@link LinkedHashMap} (or a sorted map): the order is the network.
+   */
+  public static Sequential named(Map<String, ? extends Module> layers) {
+    checkArgument(layers instanceof LinkedHashMap || layers instanceof SortedMap,
+        "Sequential.named needs a map with an order (LinkedHashMap), got a %s whose order is"
+            + " unspecified", layers.getClass().getSimpleName());
+    return new Sequential(List.copyOf(layers.keySet()), List.copyOf(layers.values()));
+  }
+
+  /** Modules under the given names, in order; {@code names} and {@code layers} pair up. */
+  public static Sequential named(List<String> names, List<? extends Module> layers) {
+    return new Sequential(List.copyOf(names), layers);
+  }
+
+  private static List<String> positions(int count) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      names.add(Integer.toString(i));
+    }
+    return names;
   }
 
   @Override
@@ -62,6 +99,11 @@ public final class Sequential extends Module {
   /** The modules in order. */
   public List<Module> layers() {
     return layers;
+  }
+
+  /** The modules' names in order: {@code "0", "1", ...} unless built by {@link #named}. */
+  public List<String> names() {
+    return List.copyOf(children().keySet());
   }
 
   @Override

@@ -6,41 +6,49 @@ import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
 
 /**
- * The inverse of {@link Flatten}: keeps the batch axis and reshapes each sample's values to
- * {@code sizes}, e.g. flat image rows {@code [batch, 784]} to {@code [batch, 1, 28, 28]}
- * (PyTorch's {@code nn.Unflatten(1, sizes)}). No parameters; a reshape, no copy.
+ * Gives flat rows a shape: {@code [batch, c * h * w]} to {@code [batch, c, h, w]}, e.g. MNIST's
+ * 784-pixel rows to {@code [batch, 1, 28, 28]} images before a {@link Conv2d} (PyTorch's
+ * {@code nn.Unflatten(1, shape)}). No parameters; a reshape, no copy.
  *
  * <pre>{@code
  * new Unflatten(1, 28, 28).forward(x);   // [100, 784] -> [100, 1, 28, 28]
  * }</pre>
  */
 public final class Unflatten extends Module {
-  private final int[] sizes;
+  private final int[] shape;
+  private final long size;
 
-  public Unflatten(int... sizes) {
-    checkArgument(sizes.length > 0 && Arrays.stream(sizes).allMatch(s -> s > 0),
-        "Unflatten needs positive sizes, got %s", Arrays.toString(sizes));
-    this.sizes = sizes.clone();
+  /** The shape of one sample, without the batch axis. */
+  public Unflatten(int... shape) {
+    checkArgument(shape != null && shape.length > 0 && Arrays.stream(shape).allMatch(d -> d > 0),
+        "Unflatten needs a sample shape of positive sizes, got %s", Arrays.toString(shape));
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+      checkArgument(n <= Integer.MAX_VALUE, "Unflatten%s: a sample of more than %s values is"
+          + " more than one tensor holds", Arrays.toString(shape), Integer.MAX_VALUE);
+    }
+    this.shape = shape.clone();
+    this.size = n;
   }
 
   @Override
   public Tensor forward(Tensor x) {
-    long perSample = Arrays.stream(sizes).asLongStream().reduce(1, (a, b) -> a * b);
-    checkArgument(x.rank() >= 1 && x.size() == x.shape().dim(0) * perSample,
-        "%s needs %s values per sample, got %s", this, perSample, x.shape());
-    int[] shape = new int[sizes.length + 1];
-    shape[0] = x.shape().dim(0);
-    System.arraycopy(sizes, 0, shape, 1, sizes.length);
-    return x.reshape(shape);
+    checkArgument(x.rank() == 2 && x.shape().dim(1) == size,
+        "%s needs rows of %s values ([batch, %s]), got %s", this, size, size, x.shape());
+    int[] dims = new int[shape.length + 1];
+    dims[0] = x.shape().dim(0);
+    System.arraycopy(shape, 0, dims, 1, shape.length);
+    return x.reshape(dims);
   }
 
-  /** Each sample's shape after this layer. */
-  public int[] sizes() {
-    return sizes.clone();
+  /** The shape of one sample. */
+  public int[] shape() {
+    return shape.clone();
   }
 
   @Override
   public String toString() {
-    return "Unflatten" + Arrays.toString(sizes);
+    return "Unflatten" + Arrays.toString(shape);
   }
 }

@@ -6,7 +6,6 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.AtomicFiles;
-import dev.jgrad.nn.AsSequential;
 import dev.jgrad.nn.AvgPool2d;
 import dev.jgrad.nn.BatchNorm;
 import dev.jgrad.nn.BatchNorm1d;
@@ -41,7 +40,7 @@ import java.util.stream.Collectors;
  * (Gemm), {@link ReLU}, {@link Sigmoid}, {@link Tanh}, {@link LeakyReLU}, {@link Conv2d} (Conv),
  * {@link MaxPool2d}, {@link AvgPool2d}, {@link Flatten}, {@link Unflatten} (Reshape),
  * {@link Dropout} (Identity) and {@link BatchNorm1d}/{@link BatchNorm2d} (BatchNormalization),
- * nested Sequentials, and any module that is {@link AsSequential}.
+ * and nested Sequentials.
  *
  * <p>The file is what the model computes in evaluation mode ({@link Module#eval()}), whatever
  * mode it is in: Dropout is the identity and batch normalization uses the running statistics.
@@ -141,7 +140,7 @@ public final class OnnxExporter {
       this.graph = new OnnxGraph(dtype);
       this.sampleShape = sampleShape.clone();
       this.dims = sampleShape.clone();
-      // the model's own names for its tensors, also when an AsSequential view re-numbers them
+      // the model's own names for its tensors (named Sequentials keep theirs)
       model.namedParameters().forEach((name, t) -> names.put(t, name));
       model.namedBuffers().forEach((name, t) -> names.put(t, name));
     }
@@ -150,9 +149,6 @@ public final class OnnxExporter {
     String module(Module m, String path, String in) {
       if (m instanceof Sequential seq) {
         return layers(seq, path, in);
-      }
-      if (m instanceof AsSequential view) {
-        return layers(view.asSequential(), path, in);
       }
       String out = (path.isEmpty() ? "y" : path) + ".out";
       String node = path.isEmpty() ? m.getClass().getSimpleName() : path;
@@ -175,7 +171,7 @@ public final class OnnxExporter {
         graph.node("Flatten", node, List.of(in), out).integer("axis", 1);
         dims = new int[] {Arrays.stream(dims).reduce(1, (a, b) -> a * b)};
       } else if (m instanceof Unflatten unflatten) {
-        int[] sizes = unflatten.sizes();
+        int[] sizes = unflatten.shape();
         expect(m, path, product(dims) == product(sizes), product(sizes));
         long[] target = new long[sizes.length + 1]; // 0: the batch size, copied from the input
         for (int i = 0; i < sizes.length; i++) {
@@ -274,18 +270,25 @@ public final class OnnxExporter {
 
   private static IllegalArgumentException unsupported(Module m, String path) {
     return new IllegalArgumentException("OnnxExporter: " + where(path) + " is " + describe(m)
-        + ", which ONNX export does not support; it supports " + SUPPORTED + " and modules that"
-        + " implement AsSequential; build the model from those layers");
+        + ", which ONNX export does not support; it supports " + SUPPORTED
+        + "; build the model as a Sequential of those layers");
   }
 
   private static String where(String path) {
     return path.isEmpty() ? "the model" : "layer " + path;
   }
 
-  /** The class, and for a class without a simple name (anonymous) also what it calls itself. */
+  /**
+   * The class, and for a nested or anonymous one (an op activation's layer) also what it calls
+   * itself, which names the op.
+   */
   private static String describe(Module m) {
-    String simple = m.getClass().getSimpleName();
-    return simple.isEmpty() ? m.getClass().getName() + " (" + m + ")" : simple;
+    Class<?> c = m.getClass();
+    if (c.getEnclosingClass() == null) {
+      return c.getSimpleName();
+    }
+    String name = c.getName().substring(c.getPackageName().length() + 1).replace('$', '.');
+    return name + " (" + m + ")";
   }
 
   private static String joined(int[] dims) {

@@ -10,6 +10,7 @@ import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.ModuleTypes;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.OptimizerState;
 import java.io.IOException;
@@ -21,12 +22,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A training checkpoint in the safetensors format: the model's parameters and buffers under their
  * names ({@code "0.weight"}, {@code "1.running_mean"}, ...), the optimizer's state as tensors named
  * {@code "optimizer.<slot>.<param>"}, and in the string metadata the epochs completed, the optimizer kind and counters, and whatever
- * the caller adds. Any safetensors reader opens it; in PyTorch
+ * the caller adds. When every module of the model has a registered type, the metadata also holds
+ * the model's description ({@value Model#DESCRIPTION_KEY}), from which {@link Model#load} rebuilds
+ * it without the code that built it. Any safetensors reader opens it; in PyTorch
  * {@code safetensors.torch.load_file(path)} gives the tensors by name (note that jgrad's
  * {@link dev.jgrad.nn.Linear} weight is {@code [in, out]}, the transpose of PyTorch's).
  *
@@ -44,6 +49,8 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class Checkpoint {
+  private static final Logger log = LoggerFactory.getLogger(Checkpoint.class);
+
   /** Metadata key and value marking a jgrad checkpoint. */
   public static final String FORMAT_KEY = "format";
   public static final String FORMAT = "jgrad-checkpoint-1";
@@ -74,13 +81,21 @@ public final class Checkpoint {
     modelState(model).forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
     for (String key : metadata.keySet()) {
       checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
-          && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX),
-          "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*); rename it",
-          key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX);
+          && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX)
+          && !key.equals(Model.DESCRIPTION_KEY),
+          "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*, %s); rename it",
+          key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX, Model.DESCRIPTION_KEY);
     }
     Map<String, String> meta = new HashMap<>(metadata);
     meta.put(FORMAT_KEY, FORMAT);
     meta.put(EPOCH_KEY, Integer.toString(epoch));
+    // a custom Module without a registered type is saved as before: weights only
+    try {
+      Model.describe(model, ModuleTypes.global())
+          .ifPresent(description -> meta.put(Model.DESCRIPTION_KEY, description));
+    } catch (RuntimeException e) { // a plugin type's describer failed: the weights still matter
+      log.warn("{}: saved without a model description, which failed: {}", path, e.toString());
+    }
     if (optimizer != null) {
       OptimizerState state = optimizer.state();
       meta.put(OPTIMIZER_KEY, state.kind());
@@ -207,6 +222,15 @@ public final class Checkpoint {
     Tensor t = saved.dtype() == DType.FLOAT64 ? Tensor.of(saved.doubles(), shape.dims())
         : Tensor.of(saved.floats(), shape.dims());
     return like == null ? t : t.to(like.backend());
+  }
+
+  /** How many values the model's tensors (not the optimizer's) hold in all. */
+  long modelValues() {
+    long n = 0;
+    for (SafeTensor t : file.tensors()) {
+      n += t.name().startsWith(OPTIMIZER_PREFIX) ? 0 : t.shape().size();
+    }
+    return n;
   }
 
   /** Names of the tensors in the file, in file order. */

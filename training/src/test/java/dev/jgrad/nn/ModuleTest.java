@@ -167,4 +167,30 @@ class ModuleTest {
     outer.train(true);
     assertTrue(outer.layers().get(1).isTraining());
   }
+
+  @Test
+  void aNamedSequentialNamesItsParametersByItsKeysInOrder() {
+    Random random = new Random(1);
+    java.util.Map<String, Module> layers = new java.util.LinkedHashMap<>();
+    layers.put("image", new Unflatten(1, 2, 2));
+    layers.put("flat", new Flatten());
+    layers.put("fc", new Linear(4, 3, Init.he(), random));
+    Sequential net = Sequential.named(layers);
+    assertEquals(List.of("fc.weight", "fc.bias"), List.copyOf(net.namedParameters().keySet()));
+    assertEquals(List.of("image", "flat", "fc"), net.names());
+    assertEquals(List.of(5, 3), Arrays.stream(net.forward(Tensor.zeros(5, 4)).shape().dims())
+        .boxed().toList());
+
+    IllegalArgumentException unordered = assertThrows(IllegalArgumentException.class,
+        () -> Sequential.named(java.util.Map.of("a", new ReLU(), "b", new ReLU())));
+    assertTrue(unordered.getMessage().contains("needs a map with an order"),
+        unordered.getMessage());
+    IllegalArgumentException counts = assertThrows(IllegalArgumentException.class,
+        () -> Sequential.named(List.of("a"), List.of(new ReLU(), new ReLU())));
+    assertTrue(counts.getMessage().contains("got 1 names for 2 modules"), counts.getMessage());
+    IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+        () -> new Unflatten(1, 2, 2).forward(Tensor.zeros(5, 3)));
+    assertEquals("Unflatten[1, 2, 2] needs rows of 4 values ([batch, 4]), got [5, 3]",
+        rows.getMessage());
+  }
 }

@@ -26,11 +26,14 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "jgrad-mnist", sortOptions = false, usageHelpAutoWidth = true,
     versionProvider = MnistCommand.Version.class,
+    subcommands = PredictCommand.class,
     customSynopsis = "java -jar examples/mnist/target/jgrad-mnist.jar [OPTIONS]",
     description = {"", "Trains an MLP or a CNN on MNIST (by default the embedded 8,000/2,000-image"
         + " subset) or Fashion-MNIST and writes a chart, a CSV of the metrics and a checkpoint.",
-        ""},
+        "'predict --model FILE IMAGE.png...' classifies PNG digits with such a checkpoint"
+            + " ('predict --help' says more).", ""},
     optionListHeading = "Options:%n",
+    commandListHeading = "%nCommands:%n",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",

@@ -27,6 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * java -jar examples/mnist/target/jgrad-mnist.jar --dataset ~/mnist --epochs 10 --optimizer adam
  * java -jar examples/mnist/target/jgrad-mnist.jar --dataset fashion-mnist --weight-decay 1e-4
  * java -Djgrad.backend=cuda -jar examples/mnist/target/jgrad-mnist.jar
+ * java -jar examples/mnist/target/jgrad-mnist.jar predict --model out/mnist/checkpoint.safetensors digit.png
  * </pre>
  *
  * <p>Exit status: 0 on success, 1 when the data or a checkpoint cannot be read or {@code --out}
@@ -52,7 +53,13 @@ public final class MnistMain {
     cl.setParameterExceptionHandler((e, given) -> usageError(e, err));
     cl.setExecutionStrategy(parsed -> {
       Integer helped = CommandLine.executeHelpRequest(parsed); // --help, --version: status 0
-      return helped != null ? helped : train(MnistOptions.of(cl), out, err);
+      if (helped != null) {
+        return helped;
+      }
+      if (parsed.subcommand() != null) { // predict
+        return ((PredictCommand) parsed.subcommand().commandSpec().userObject()).run(out, err);
+      }
+      return train(MnistOptions.of(cl), out, err);
     });
     int status = cl.execute(args);
     outWriter.flush();

@@ -110,10 +110,10 @@ public final class MnistTraining {
         options.dataset().dir() == null ? "embedded subset" : options.dataset().dir());
 
     Module model = options.model() == ModelKind.CNN
-        ? new SimpleConvNet(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
+        ? SimpleConvNet.create(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
             mnist.numClasses(), options.seed())
         : options.model() == ModelKind.DEEP
-        ? new DeepConvNet(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
+        ? DeepConvNet.create(mnist.train().rows(), mnist.train().cols(), options.hidden().get(0),
             mnist.numClasses(), options.seed())
         : Mlp.builder().input(trainImages.pixelsPerImage())
             .hidden(options.hidden().stream().mapToInt(Integer::intValue).toArray())

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +75,27 @@ class PackagedJarIT {
         run.output());
   }
 
+  /**
+   * The arguments that classify a PNG (a bar, a "1") written into {@code workDir} with the
+   * checkpoint the training run left there: Model.load finds the layer types through the merged
+   * services file or the modules' provides, and ImageIO reads the PNG.
+   */
+  private static List<String> predictArgs(Path workDir) throws IOException {
+    BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 4; y < 24; y++) {
+      image.getRaster().setSample(13, y, 0, 255);
+      image.getRaster().setSample(14, y, 0, 255);
+    }
+    assertTrue(ImageIO.write(image, "png", workDir.resolve("bar.png").toFile()));
+    return List.of("predict", "--model", "out/mnist/checkpoint.safetensors", "bar.png");
+  }
+
+  private static void assertPredicted(Run run) {
+    assertEquals(0, run.status(), run.output());
+    assertTrue(Pattern.compile("(?m)^bar\\.png: [0-9] \\(probability 0\\.[0-9]{3}; then ")
+        .matcher(run.output()).find(), run.output());
+  }
+
   @Test
   void theShadedJarRunsAloneInAnEmptyFolder() throws Exception {
     Path jar = dir.resolve("jgrad-mnist.jar");
@@ -98,6 +121,10 @@ class PackagedJarIT {
     List<String> args = new ArrayList<>(List.of("-jar", "jgrad-mnist.jar"));
     args.addAll(List.of(ONE_EPOCH));
     assertTrained(java(dir, args), dir);
+
+    List<String> predict = new ArrayList<>(List.of("-jar", "jgrad-mnist.jar"));
+    predict.addAll(predictArgs(dir));
+    assertPredicted(java(dir, predict));
   }
 
   @Test
@@ -128,5 +155,10 @@ class PackagedJarIT {
     // the module's opens clause): it reported accuracy for the training set too
     assertTrue(Pattern.compile("train loss [0-9.]+ acc ").matcher(run.output()).find(),
         run.output());
+
+    List<String> predict = new ArrayList<>(args.subList(0, args.indexOf("-m") + 2));
+    predict.remove("--show-module-resolution");
+    predict.addAll(predictArgs(dir));
+    assertPredicted(java(dir, predict));
   }
 }

@@ -1,12 +1,19 @@
 package dev.jgrad.examples.mnist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.OpActivation;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.train.Checkpoint;
+import dev.jgrad.train.Model;
 import dev.jgrad.train.report.MetricsHistory;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParameterException;
@@ -23,6 +30,16 @@ class PluginActivationTest {
     assertEquals("swish::swish", ((OpActivation) o.activation()).op());
     MetricsHistory h = MnistTraining.run(o, null);
     assertTrue(h.last().testAccuracy() > 0.6, "accuracy " + h.last().testAccuracy());
+
+    // the checkpoint names the plugin's op, so Model.load rebuilds the MLP where the jar is
+    Path checkpoint = dir.resolve(MnistTraining.CHECKPOINT_FILE);
+    Sequential loaded = (Sequential) Model.load(checkpoint);
+    assertEquals("swish::swish", ((OpActivation.Layer) loaded.layers().get(1)).op());
+    Tensor x = Tensor.randn(new Random(1), 2, 784);
+    Sequential saved = Mlp.builder().input(784).hidden(100).output(10)
+        .activation(o.activation()).build();
+    Checkpoint.load(checkpoint).restoreModel(saved);
+    assertArrayEquals(saved.eval().forward(x).toFloatArray(), loaded.forward(x).toFloatArray());
   }
 
   @Test

@@ -1,0 +1,125 @@
+package dev.jgrad.examples.mnist;
+
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.IoMessages;
+import dev.jgrad.nn.Module;
+import dev.jgrad.train.Model;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jgrad-mnist predict --model FILE IMAGE.png...}: classifies PNG digits with a model that
+ * training saved, rebuilt by {@link Model#load} from the description in its checkpoint. One line
+ * per image: the file, the class, its probability, the next two, and what was done to the image
+ * to make it look like MNIST ({@link DigitImage}).
+ */
+@Command(name = "predict", sortOptions = false, usageHelpAutoWidth = true,
+    header = "classify PNG digits with a saved model",
+    customSynopsis = "java -jar jgrad-mnist.jar predict --model FILE IMAGE.png...",
+    description = {"", "Classifies the handwritten digit in each PNG image with a model saved by"
+        + " training (its checkpoint.safetensors). Images are best 28x28 greyscale, a light digit"
+        + " on a dark background, as MNIST's; colour is turned grey, other sizes are resized to"
+        + " 28x28 and a dark digit on a light background is inverted, and each line says so.", ""},
+    optionListHeading = "Options:%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:every image classified",
+        "1:the model or an image cannot be read (the other images are still classified)",
+        "2:a bad command line (the first line says which option and why)"})
+final class PredictCommand {
+  @Option(names = "--model", required = true, paramLabel = "FILE",
+      description = "a checkpoint written by training, e.g. out/mnist/checkpoint.safetensors")
+  Path model;
+
+  @Parameters(paramLabel = "IMAGE.png", arity = "1..*", description = "PNG images, one digit each")
+  List<Path> images;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+  boolean help;
+
+  /** Classifies every image; the status is 1 if the model or any image could not be read. */
+  int run(PrintStream out, PrintStream err) {
+    Module net;
+    try {
+      net = Model.load(model);
+    } catch (IOException e) {
+      err.println("error: --model: " + message(e));
+      return 1;
+    }
+    int failed = 0;
+    for (Path image : images) {
+      try {
+        DigitImage digit = DigitImage.read(image);
+        out.println(image + ": " + describe(classify(net, image, digit)) + notes(digit));
+      } catch (IOException e) {
+        err.println("error: " + message(e));
+        failed++;
+      } catch (IllegalArgumentException e) { // the model does not take 28x28 rows
+        err.println("error: " + image + ": the model cannot classify it: " + e.getMessage());
+        failed++;
+      }
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  /** The class probabilities of {@code digit} under {@code net} (in eval mode). */
+  static double[] classify(Module net, Path image, DigitImage digit) {
+    double[] scores;
+    try (NoGrad ignored = NoGrad.scope()) {
+      Tensor y = net.forward(Tensor.of(digit.pixels(), 1, DigitImage.SIZE * DigitImage.SIZE));
+      if (y.rank() != 2 || y.shape().dim(0) != 1) {
+        throw new IllegalArgumentException("it gives " + y.shape() + ", not class scores"
+            + " [1, classes]");
+      }
+      scores = y.toDoubleArray();
+    }
+    double max = Arrays.stream(scores).max().orElseThrow();
+    double sum = 0;
+    double[] p = new double[scores.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = Math.exp(scores[i] - max);
+      sum += p[i];
+    }
+    for (int i = 0; i < p.length; i++) {
+      p[i] /= sum;
+    }
+    return p;
+  }
+
+  /** {@code 7 (probability 0.981; then 2 0.012, 3 0.004)}. */
+  static String describe(double[] probabilities) {
+    Integer[] order = new Integer[probabilities.length];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, (a, b) -> Double.compare(probabilities[b], probabilities[a]));
+    StringJoiner next = new StringJoiner(", ", "; then ", ")");
+    next.setEmptyValue(")");
+    for (int k = 1; k < Math.min(3, order.length); k++) {
+      next.add(String.format(Locale.ROOT, "%d %.3f", order[k], probabilities[order[k]]));
+    }
+    return String.format(Locale.ROOT, "%d (probability %.3f", order[0], probabilities[order[0]])
+        + next;
+  }
+
+  private static String notes(DigitImage digit) {
+    return digit.notes().isEmpty() ? "" : "; " + String.join("; ", digit.notes());
+  }
+
+  private static String message(IOException e) {
+    if (e instanceof NoSuchFileException missing) {
+      return "no such file: " + missing.getFile();
+    }
+    return e instanceof FileNotFoundException || e instanceof dev.jgrad.io.FileFormatException
+        ? e.getMessage() : IoMessages.describe(e);
+  }
+}

@@ -1,0 +1,198 @@
+package dev.jgrad.examples.mnist;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.LabeledImages;
+import dev.jgrad.io.MnistFiles;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Module;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.train.Checkpoint;
+import dev.jgrad.train.Model;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jgrad-mnist predict} on PNGs written here from the embedded MNIST test images. */
+class PredictTest {
+  @TempDir
+  static Path dir;
+
+  private static Path model;
+  private static LabeledImages test;
+
+  @BeforeAll
+  static void trainATinyModel() throws IOException {
+    Path out = dir.resolve("out");
+    MnistMainTest.Run run = MnistMainTest.run("--epochs", "1", "--limit", "2000", "--out",
+        out.toString());
+    assertEquals(0, run.status(), run.err());
+    model = out.resolve(MnistTraining.CHECKPOINT_FILE);
+    test = MnistFiles.loadResources(MnistTraining.EMBEDDED).test();
+  }
+
+  /** Test image {@code i} as 0..255 grey levels. */
+  private static int[] grey(int i) {
+    float[] pixels = test.image(i);
+    int[] grey = new int[pixels.length];
+    for (int p = 0; p < pixels.length; p++) {
+      grey[p] = Math.round(pixels[p] * 255);
+    }
+    return grey;
+  }
+
+  /** A TYPE_BYTE_GRAY PNG of test image {@code i}, each pixel repeated {@code zoom}^2 times. */
+  private static Path png(int i, int zoom, boolean invert, String name) throws IOException {
+    int[] grey = grey(i);
+    int side = 28 * zoom;
+    BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        int g = grey[(y / zoom) * 28 + x / zoom];
+        image.getRaster().setSample(x, y, 0, invert ? 255 - g : g);
+      }
+    }
+    Path file = dir.resolve(name);
+    assertTrue(ImageIO.write(image, "png", file.toFile()));
+    return file;
+  }
+
+  /** The class Model.load's network gives test image {@code i}. */
+  private static int argmax(Module net, int i) {
+    double[] scores = net.forward(Tensor.of(test.image(i), 1, 784)).toDoubleArray();
+    int best = 0;
+    for (int c = 1; c < scores.length; c++) {
+      best = scores[c] > scores[best] ? c : best;
+    }
+    return best;
+  }
+
+  private static String[] args(Path... images) {
+    List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString()));
+    Arrays.stream(images).forEach(p -> args.add(p.toString()));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void realDigitsAsPngsClassifyAsTheModelDoesAndMostlyAsTheirLabels() throws IOException {
+    Module net = Model.load(model);
+    Path[] files = new Path[10];
+    for (int i = 0; i < files.length; i++) {
+      files[i] = png(i, 1, false, "digit" + i + ".png");
+    }
+    MnistMainTest.Run run = MnistMainTest.run(args(files));
+    assertEquals(0, run.status(), run.err());
+    String[] lines = run.out().strip().split("\n");
+    assertEquals(files.length, lines.length, run.out());
+    int correct = 0;
+    for (int i = 0; i < files.length; i++) {
+      int predicted = argmax(net, i);
+      assertTrue(lines[i].startsWith(files[i] + ": " + predicted + " (probability 0."),
+          lines[i]);
+      assertTrue(lines[i].endsWith(")"), "a 28x28 grey digit needs no notes: " + lines[i]);
+      correct += predicted == test.label(i) ? 1 : 0;
+    }
+    assertTrue(correct >= 8, correct + " of 10 right: " + run.out());
+  }
+
+  @Test
+  void aLargerDarkOnLightImageIsResizedAndInvertedToTheSamePixels() throws IOException {
+    Path big = png(3, 2, true, "big-inverted.png");
+    DigitImage digit = DigitImage.read(big);
+    assertArrayEquals(test.image(3), digit.pixels());
+    assertEquals(List.of("resized from 56x56 to 28x28", "inverted (a dark digit on a light"
+        + " background; MNIST's are light on dark)"), digit.notes());
+    MnistMainTest.Run run = MnistMainTest.run(args(big));
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().startsWith(big + ": " + argmax(Model.load(model), 3) + " (probability"),
+        run.out());
+    assertTrue(run.out().contains("; resized from 56x56 to 28x28; inverted"), run.out());
+  }
+
+  @Test
+  void aColourImageIsTurnedGrey() throws IOException {
+    BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(5, 5, 0xFF0000); // pure red: luminance 0.299 * 255
+    DigitImage digit = DigitImage.of(image);
+    assertEquals(List.of("colour converted to grey"), digit.notes());
+    assertEquals(Math.round(0.299 * 255) / 255f, digit.pixels()[5 * 28 + 5]);
+    assertEquals(0f, digit.pixels()[0]);
+  }
+
+  @Test
+  void badImagesFailOneLineEachAndTheOthersAreStillClassified() throws IOException {
+    Path good = png(0, 1, false, "good.png");
+    Path text = Files.writeString(dir.resolve("notes.png"), "not an image");
+    byte[] pngBytes = Files.readAllBytes(good);
+    Path truncated = Files.write(dir.resolve("truncated.png"), Arrays.copyOf(pngBytes, 40));
+    Path missing = dir.resolve("missing.png");
+    MnistMainTest.Run run = MnistMainTest.run(args(text, truncated, missing, good));
+    assertEquals(1, run.status());
+    assertEquals(1, run.out().strip().split("\n").length, run.out());
+    assertTrue(run.out().startsWith(good + ": "), run.out());
+    String[] errors = run.err().strip().split("\n");
+    assertEquals(3, errors.length, run.err());
+    assertTrue(errors[0].startsWith("error: " + text + ": not a PNG at byte 0: it starts with"
+        + " 6e 6f 74"), errors[0]);
+    assertTrue(errors[1].startsWith("error: " + truncated + ": corrupt PNG"), errors[1]);
+    assertEquals("error: no such file: " + missing, errors[2]);
+  }
+
+  @Test
+  void aModelWithoutDescriptionSaysWhatToDo() throws IOException {
+    Module custom = new Sequential(Mlp.builder().input(784).output(10).build(), new Module() {
+      @Override
+      public Tensor forward(Tensor x) { // a custom layer: no registered type describes it
+        return x.neg();
+      }
+    });
+    Path file = dir.resolve("custom.safetensors");
+    Checkpoint.save(file, custom, null, 0, Map.of());
+    MnistMainTest.Run run = MnistMainTest.run("predict", "--model", file.toString(),
+        png(0, 1, false, "d.png").toString());
+    assertEquals(1, run.status());
+    assertTrue(run.err().startsWith("error: --model: " + file + ": no model description: it was"
+        + " saved without one (a custom Module?)"), run.err());
+    assertEquals("", run.out());
+  }
+
+  @Test
+  void aBadCommandLineIsAUsageError() {
+    MnistMainTest.Run noModel = MnistMainTest.run("predict", "x.png");
+    assertEquals(2, noModel.status());
+    assertTrue(noModel.err().startsWith("error: missing required option: '--model=FILE'"),
+        noModel.err());
+    assertTrue(noModel.err().contains("predict --model FILE IMAGE.png..."), noModel.err());
+    MnistMainTest.Run noImage = MnistMainTest.run("predict", "--model", model.toString());
+    assertEquals(2, noImage.status());
+    assertTrue(noImage.err().contains("IMAGE.png"), noImage.err());
+    MnistMainTest.Run help = MnistMainTest.run("predict", "--help");
+    assertEquals(0, help.status());
+    assertTrue(help.out().contains("resized to 28x28"), help.out());
+    assertFalse(MnistMainTest.run("--help").out().isEmpty());
+  }
+
+  @Test
+  void aTextFileNamedAsTheModelIsAFailureNotAStackTrace() throws IOException {
+    Path notModel = Files.write(dir.resolve("model.txt"), "hello".getBytes(StandardCharsets.UTF_8));
+    MnistMainTest.Run run = MnistMainTest.run("predict", "--model", notModel.toString(),
+        png(0, 1, false, "e.png").toString());
+    assertEquals(1, run.status());
+    assertTrue(run.err().startsWith("error: --model: " + notModel + ": "), run.err());
+    assertEquals(1, run.err().strip().split("\n").length, run.err());
+  }
+}

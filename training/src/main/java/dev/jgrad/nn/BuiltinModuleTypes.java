@@ -1,0 +1,118 @@
+package dev.jgrad.nn;
+
+import com.google.common.math.LongMath;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.OpRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The description of jgrad's own layers, registered through {@link java.util.ServiceLoader} as a
+ * plugin's would be. Each writes what its constructor takes; weights are not described (the
+ * rebuilt layers start from a fixed seed, and their tensors are then loaded by name).
+ */
+public final class BuiltinModuleTypes implements ModuleTypeProvider {
+  /** Layers are rebuilt with throwaway weights, overwritten by the saved ones. */
+  private static Random throwaway() {
+    return new Random(0);
+  }
+
+  @Override
+  public List<ModuleType<?>> moduleTypes() {
+    return List.of(
+        ModuleType.of("Sequential", Sequential.class,
+            (seq, spec, types) -> spec.setStrings("names", seq.names())
+                .setModules("layers", seq.layers().stream().map(types::describe).toList()),
+            BuiltinModuleTypes::sequential),
+        ModuleType.of("Linear", Linear.class,
+            (l, spec, types) -> spec.set("in", l.inFeatures()).set("out", l.outFeatures()),
+            BuiltinModuleTypes::linear),
+        ModuleType.of("Conv2d", Conv2d.class,
+            (c, spec, types) -> spec.set("in", c.inChannels()).set("out", c.outChannels())
+                .set("kernel", c.kernel()).set("stride", c.stride()).set("padding", c.padding()),
+            BuiltinModuleTypes::conv2d),
+        ModuleType.of("MaxPool2d", MaxPool2d.class, BuiltinModuleTypes::pool,
+            (spec, dtype, types) -> new MaxPool2d(spec.ints("kernel", 2, 1),
+                spec.ints("stride", 2, 1), spec.ints("padding", 2, 0))),
+        ModuleType.of("AvgPool2d", AvgPool2d.class, BuiltinModuleTypes::pool,
+            (spec, dtype, types) -> new AvgPool2d(spec.ints("kernel", 2, 1),
+                spec.ints("stride", 2, 1), spec.ints("padding", 2, 0))),
+        ModuleType.of("Flatten", Flatten.class, (f, spec, types) -> { },
+            (spec, dtype, types) -> new Flatten()),
+        ModuleType.of("Unflatten", Unflatten.class,
+            (u, spec, types) -> spec.set("shape", u.shape()),
+            (spec, dtype, types) -> new Unflatten(spec.intList("shape", 8, 1))),
+        ModuleType.of("Dropout", Dropout.class,
+            (d, spec, types) -> spec.set("p", d.p()).set("seed", d.seed()),
+            (spec, dtype, types) -> new Dropout(spec.number("p"), spec.wholeNumber("seed"))),
+        ModuleType.of("BatchNorm1d", BatchNorm1d.class,
+            (b, spec, types) -> spec.set("features", b.channels()),
+            (spec, dtype, types) -> new BatchNorm1d(batchNormFeatures(spec), dtype)),
+        ModuleType.of("BatchNorm2d", BatchNorm2d.class,
+            (b, spec, types) -> spec.set("features", b.channels()),
+            (spec, dtype, types) -> new BatchNorm2d(batchNormFeatures(spec), dtype)),
+        ModuleType.of("ReLU", ReLU.class, (m, spec, types) -> { },
+            (spec, dtype, types) -> new ReLU()),
+        ModuleType.of("Sigmoid", Sigmoid.class, (m, spec, types) -> { },
+            (spec, dtype, types) -> new Sigmoid()),
+        ModuleType.of("Tanh", Tanh.class, (m, spec, types) -> { },
+            (spec, dtype, types) -> new Tanh()),
+        ModuleType.of("LeakyReLU", LeakyReLU.class,
+            (m, spec, types) -> spec.set("slope", m.slope()),
+            (spec, dtype, types) -> new LeakyReLU(spec.number("slope"))),
+        ModuleType.of("OpActivation", OpActivation.Layer.class,
+            (m, spec, types) -> spec.set("op", m.op()).setAttributes("attrs", m.attrs().asMap()),
+            BuiltinModuleTypes::opActivation));
+  }
+
+  private static Linear linear(ModuleSpec spec, DType dtype, ModuleTypes types) {
+    int in = spec.positiveInt("in");
+    int out = spec.positiveInt("out");
+    spec.reserve((long) in * out + out);
+    return new Linear(in, out, Init.he(), throwaway(), dtype);
+  }
+
+  private static Conv2d conv2d(ModuleSpec spec, DType dtype, ModuleTypes types) {
+    int in = spec.positiveInt("in");
+    int out = spec.positiveInt("out");
+    int[] kernel = spec.ints("kernel", 2, 1);
+    spec.reserve(LongMath.saturatedAdd(LongMath.saturatedMultiply(
+        LongMath.saturatedMultiply((long) in * out, kernel[0]), kernel[1]), out));
+    return new Conv2d(in, out, kernel, spec.ints("stride", 2, 1), spec.ints("padding", 2, 0),
+        throwaway(), dtype);
+  }
+
+  /** The features of a BatchNorm, whose weight, bias and two running statistics it reserves. */
+  private static int batchNormFeatures(ModuleSpec spec) {
+    int features = spec.positiveInt("features");
+    spec.reserve(4L * features + 1);
+    return features;
+  }
+
+  private static void pool(Pool2d pool, ModuleSpec.Builder spec, ModuleTypes types) {
+    spec.set("kernel", pool.kernel).set("stride", pool.stride).set("padding", pool.padding);
+  }
+
+  private static OpActivation.Layer opActivation(ModuleSpec spec, DType dtype,
+      ModuleTypes types) {
+    String op = spec.string("op");
+    if (!OpRegistry.global().isDefined(op)) {
+      throw spec.error("op '" + op + "' is not registered here; put the plugin jar that provides"
+          + " it on the class path");
+    }
+    List<Object> pairs = new ArrayList<>();
+    spec.attributes("attrs").forEach((k, v) -> {
+      pairs.add(k);
+      pairs.add(v);
+    });
+    return new OpActivation.Layer(op, Attrs.of(pairs.toArray()));
+  }
+
+  private static Sequential sequential(ModuleSpec spec, DType dtype, ModuleTypes types) {
+    List<ModuleSpec> children = spec.modules("layers");
+    List<String> names = spec.strings("names", children.size());
+    return Sequential.named(names, children.stream().map(c -> types.build(c, dtype)).toList());
+  }
+}
