@@ -19,6 +19,7 @@ import dev.jgrad.autograd.ops.StatisticsOps;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * An n-dimensional array on a backend that records, define-by-run, every op applied to it while
@@ -35,6 +36,12 @@ import java.util.Random;
  * loss.backward();
  * float[] dw = w.grad().toFloatArray();
  * }</pre>
+ *
+ * <p>Movement ops return views, not copies: {@link #permute}, {@link #transpose()},
+ * {@link #slice(int, int, int, int)}, {@link #expand}, {@link #squeeze}, {@link #unsqueeze} and
+ * {@link #reshape} (of a tensor in row-major order) give a tensor over the same buffer in another
+ * {@link #layout()}. Every other op reads a view through a dense copy that it frees when done;
+ * {@link #contiguous()} makes one to keep, and {@link #buffer()} refuses a view.
  *
  * <p>Tensors are immutable, except for the in-place updates optimizers use on parameters
  * ({@link #assign}, {@link #addScaledInPlace}), which never record graph nodes. Each in-place
@@ -285,7 +292,7 @@ public final class Tensor {
   }
 
   /** Runs {@code read} on a dense buffer of this tensor's elements, a temporary one for a view. */
-  private void readDense(java.util.function.Consumer<DeviceBuffer> read) {
+  private void readDense(Consumer<DeviceBuffer> read) {
     Tensor dense = materialize();
     try {
       read.accept(dense.buffer);
@@ -658,6 +665,11 @@ public final class Tensor {
    * buffer, no copy, as {@link #permute}.
    */
   public Tensor transpose(int a, int b) {
+    int rank = shape.rank();
+    if (a < -rank || a >= rank || b < -rank || b >= rank) {
+      throw new IllegalArgumentException(OpNames.PERMUTE + ": transpose(" + a + ", " + b
+          + ") of shape " + shape + "; each axis must be in [" + -rank + ", " + rank + ")");
+    }
     int[] axes = allAxes();
     int i = shape.normalizeAxis(a);
     int j = shape.normalizeAxis(b);
@@ -704,7 +716,12 @@ public final class Tensor {
     int[] to = dims.clone();
     for (int i = 0; i < to.length; i++) {
       int from = i - (to.length - shape.rank());
-      if (to[i] == -1 && from >= 0) {
+      if (to[i] == -1 && from < 0) {
+        throw new IllegalArgumentException(OpNames.BROADCAST_TO + ": expand"
+            + Arrays.toString(dims) + " of shape " + shape + " puts -1 on new axis " + i
+            + ", which has no size to keep; give its size");
+      }
+      if (to[i] == -1) {
         to[i] = shape.dim(from);
       }
     }

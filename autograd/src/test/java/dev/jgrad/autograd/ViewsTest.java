@@ -209,6 +209,8 @@ class ViewsTest {
     expectOneLine(() -> x.expand(4, 3), "jgrad::broadcast_to", "[2, 3]", "[4, 3]");
     expectOneLine(() -> x.squeeze(1), "jgrad::squeeze", "axis 1", "[2, 3]", "size 3");
     expectOneLine(() -> x.unsqueeze(4), "jgrad::unsqueeze", "axis 4", "[2, 3]");
+    expectOneLine(() -> x.expand(-1, 2, 3), "jgrad::broadcast_to", "[-1, 2, 3]", "[2, 3]");
+    expectOneLine(() -> x.transpose(0, 2), "jgrad::permute", "transpose(0, 2)", "[2, 3]");
   }
 
   private static void expectOneLine(Executable call, String... parts) {
