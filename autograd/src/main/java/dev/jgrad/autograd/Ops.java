@@ -105,12 +105,19 @@ public final class Ops {
     if (kernel instanceof ViewKernel view) {
       return view(view, backend, inputs.get(0), attrs, outSpec.shape());
     }
-    List<Tensor> dense = dense(inputs);
+    List<Tensor> dense = new ArrayList<>(inputs);
     Tensor out = null;
     try {
+      for (int i = 0; i < dense.size(); i++) { // one copy per view, even one passed twice
+        Tensor t = inputs.get(i);
+        if (!t.isContiguous()) {
+          int first = inputs.indexOf(t);
+          dense.set(i, first < i ? dense.get(first) : t.materialize());
+        }
+      }
       out = runDense(kernel, backend, dense, specs, attrs, outSpec);
       return out;
-    } finally {
+    } finally { // the copies go, also when a copy or the kernel failed
       for (int i = 0; i < dense.size(); i++) {
         Tensor d = dense.get(i);
         if (d != inputs.get(i) && dense.indexOf(d) == i
@@ -119,22 +126,6 @@ public final class Ops {
         }
       }
     }
-  }
-
-  /** {@code inputs} with each view replaced by a dense copy (one per view passed twice). */
-  private static List<Tensor> dense(List<Tensor> inputs) {
-    List<Tensor> dense = null;
-    for (int i = 0; i < inputs.size(); i++) {
-      Tensor t = inputs.get(i);
-      if (!t.isContiguous()) {
-        if (dense == null) {
-          dense = new ArrayList<>(inputs);
-        }
-        int first = inputs.indexOf(t);
-        dense.set(i, first < i ? dense.get(first) : t.materialize());
-      }
-    }
-    return dense != null ? dense : inputs;
   }
 
   /**
