@@ -12,6 +12,10 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.GradientRule;
+import dev.jgrad.api.op.OpDef;
+import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.api.op.TensorSpec;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -174,6 +178,42 @@ class ViewsTest {
     assertTrue(out.buffer().isClosed());
     assertFalse(base.buffer().isClosed(), "a view's base is not the scope's");
     assertArrayEquals(iota(3, 4).toDoubleArray(), base.toDoubleArray(), 0);
+  }
+
+  @Test
+  void aPluginViewOpComposesWithTheBuiltInViews() {
+    String name = "test::diagonal"; // the diagonal of a square matrix: stride row + column
+    if (!OpRegistry.global().isDefined(name)) {
+      OpRegistry.global().register("ViewsTest", r -> {
+        r.define(OpDef.builder(name).arity(1).shapeRule((in, a) -> new TensorSpec(
+            Shape.of(in.get(0).shape().dim(0)), in.get(0).dtype())).gradientReadsNothing()
+            .build());
+        r.kernel(name, OpRegistry.ANY_BACKEND, (ViewKernel) (in, inShape, outShape, a) ->
+            StridedLayout.of(in.offset(), in.stride(0) + in.stride(1)));
+        r.gradient(name, (GradientRule<Tensor>) ctx -> {
+          int n = ctx.input(0).shape().dim(0);
+          return List.of(ctx.gradOutput().unsqueeze(1).expand(n, n).mul(identity(n)));
+        });
+      });
+    }
+    Tensor x = iota(4, 5).requiresGrad(true);
+    Tensor d = Ops.call(name, x.slice(1, 1, 4).transpose()); // x[k][k + 1]
+    assertSame(x.storage(), d.storage());
+    assertArrayEquals(new double[] {1, 7, 13, 19}, d.toDoubleArray(), 0);
+    d.mul(iota(4)).sum().backward();
+    double[] want = new double[20];
+    for (int j = 0; j < 4; j++) {
+      want[5 * j + j + 1] = j;
+    }
+    assertArrayEquals(want, x.grad().toDoubleArray(), 0);
+  }
+
+  private static Tensor identity(int n) {
+    double[] d = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      d[i * n + i] = 1;
+    }
+    return Tensor.of(d, n, n);
   }
 
   @Test
