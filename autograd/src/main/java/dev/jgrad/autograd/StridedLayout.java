@@ -77,8 +77,7 @@ public final class StridedLayout {
 
   /**
    * True when a tensor of {@code shape} in this layout is in row-major order without gaps (from
-   * any offset): the strides of axes of size 1 do not matter, as they are never stepped. A
-   * reshape of such a tensor is again a view.
+   * any offset): the strides of axes of size 1 do not matter, as they are never stepped.
    */
   public boolean isRowMajor(Shape shape) {
     checkArgument(shape.rank() == strides.length, "layout of rank %s for shape %s",
@@ -93,9 +92,56 @@ public final class StridedLayout {
     return true;
   }
 
-  /** This layout's strides from {@code offset} instead. */
-  public StridedLayout withOffset(long offset) {
-    return of(offset, strides);
+  /**
+   * This layout of a tensor of shape {@code from} seen as shape {@code to} (of the same size)
+   * without moving data, or null when no strides can (a reshape that merges axes a permute
+   * reordered). Runs of axes that step through memory as one may be split and merged freely:
+   * a row-major layout always reshapes; so do a slice with a step split along its axis or an
+   * expanded axis split in two.
+   */
+  public StridedLayout reshaped(Shape from, Shape to) {
+    checkArgument(from.size() == to.size() && from.rank() == strides.length,
+        "reshaped: %s elements in shape %s as %s", strides.length, from, to);
+    if (from.size() <= 1) {
+      return of(offset, denseStrides(to));
+    }
+    long[] out = new long[to.rank()];
+    int next = to.rank() - 1; // the next axis of `to` to give a stride, from the last
+    int end = from.rank(); // the run of `from` axes [start, end) moves through memory as one
+    while (end > 0) {
+      int start = end - 1;
+      long runSize = from.dim(start);
+      while (start > 0 && (from.dim(start - 1) == 1 || runSize == 1
+          || strides[start - 1] == innermostStride(from, start, end) * runSize)) {
+        start--; // axis start - 1 steps over the run so far: it joins
+        runSize *= from.dim(start);
+      }
+      long base = innermostStride(from, start, end);
+      long covered = 1; // the `to` axes of this run, from the innermost, step `base` apart
+      while (next >= 0 && (covered < runSize || to.dim(next) == 1)) {
+        out[next] = covered * base;
+        covered *= to.dim(next);
+        next--;
+      }
+      if (covered != runSize) {
+        return null;
+      }
+      end = start;
+    }
+    for (; next >= 0; next--) { // only axes of size 1 are left
+      out[next] = 1;
+    }
+    return of(offset, out);
+  }
+
+  /** The stride of the innermost axis in [start, end) that is stepped (size > 1), else 1. */
+  private long innermostStride(Shape shape, int start, int end) {
+    for (int i = end - 1; i >= start; i--) {
+      if (shape.dim(i) != 1) {
+        return strides[i];
+      }
+    }
+    return 1;
   }
 
   /**

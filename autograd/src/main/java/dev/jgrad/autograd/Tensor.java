@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  *
  * <p>Movement ops return views, not copies: {@link #permute}, {@link #transpose()},
  * {@link #slice(int, int, int, int)}, {@link #expand}, {@link #squeeze}, {@link #unsqueeze} and
- * {@link #reshape} (of a tensor in row-major order) give a tensor over the same buffer in another
+ * {@link #reshape} (where the strides allow) give a tensor over the same buffer in another
  * {@link #layout()}. Every other op reads a view through a dense copy that it frees when done;
  * {@link #contiguous()} makes one to keep, and {@link #buffer()} refuses a view.
  *
@@ -743,7 +743,8 @@ public final class Tensor {
 
   /**
    * Same data, another shape of the same size; one dimension may be -1 (inferred). A view of the
-   * same buffer when this tensor's elements are in row-major order, else a copy.
+   * same buffer where the strides allow (always for a tensor in row-major order; not when it
+   * merges axes a permute reordered), else a copy.
    */
   public Tensor reshape(int... dims) {
     return Ops.call(OpNames.RESHAPE, Attrs.of(AttrKeys.SHAPE, dims), this);

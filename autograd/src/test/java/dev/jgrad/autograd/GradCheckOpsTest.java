@@ -107,6 +107,10 @@ public class GradCheckOpsTest {
         .mul(in.get(1).reshape(-1)), Range.ANY, s(3, 4, 2), s(2, 2, 3, 2)));
     c.add(new Case("reshape_of_view", in -> in.get(0).transpose().reshape(-1), Range.ANY,
         s(3, 4)));
+    c.add(new Case("reshape_split_of_step_slice", in -> in.get(0).slice(1, 0, 6, 2)
+        .reshape(2, 2, 3), Range.ANY, s(4, 6)));
+    c.add(new Case("reshape_of_expand", in -> in.get(0).expand(3, 4).reshape(3, 2, 2)
+        .mul(in.get(1)), Range.ANY, s(3, 1), s(3, 2, 2)));
     c.add(new Case("matmul", in -> in.get(0).matmul(in.get(1)), Range.ANY, s(3, 4), s(4, 2)));
     c.add(new Case("matmul_vec", in -> in.get(0).matmul(in.get(1)), Range.ANY, s(1, 5), s(5, 1)));
     c.add(new Case("matmul_tA", in -> MatmulOps.matmul(in.get(0), true, in.get(1), false),

@@ -20,6 +20,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -127,6 +128,59 @@ class ViewsTest {
     assertTrue(copied.isContiguous());
     assertArrayEquals(t.contiguous().toDoubleArray(), copied.toDoubleArray(), 0);
     assertSame(x.storage(), x.reshape(6, 4).storage(), "a dense tensor reshapes in place");
+    Tensor every = x.slice(1, 0, 6, 2).reshape(2, 2, 3); // split the rows of a stepped slice
+    assertSame(x.storage(), every.storage());
+    assertArrayEquals(new double[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22},
+        every.toDoubleArray(), 0);
+    Tensor grown = x.slice(0, 1, 1).transpose().expand(6, 3).reshape(2, 3, 3);
+    assertSame(x.storage(), grown.storage(), "an expanded axis splits in two");
+    assertArrayEquals(x.slice(0, 1, 1).transpose().expand(6, 3).contiguous().toDoubleArray(),
+        grown.toDoubleArray(), 0);
+  }
+
+  @Test
+  void reshapesOfRandomViewsReadTheSameValuesAsReshapesOfTheirCopies() {
+    Random random = new Random(17);
+    int views = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      int[] dims = new int[1 + random.nextInt(4)];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = 1 + random.nextInt(4);
+      }
+      Tensor x = iota(dims);
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < dims.length; i++) {
+        order.add(i);
+      }
+      java.util.Collections.shuffle(order, random);
+      Tensor v = x.permute(order.stream().mapToInt(Integer::intValue).toArray());
+      int axis = random.nextInt(v.rank());
+      int size = v.shape().dim(axis);
+      int start = random.nextInt(size);
+      v = v.slice(axis, start, size, 1 + random.nextInt(2));
+      if (random.nextBoolean()) {
+        int at = random.nextInt(v.rank() + 1);
+        int[] to = new int[v.rank() + 1];
+        java.util.Arrays.fill(to, -1);
+        to[at] = 1 + random.nextInt(3);
+        v = v.unsqueeze(at).expand(to);
+      }
+      List<Integer> target = new ArrayList<>();
+      long left = v.size();
+      while (left > 1 || target.isEmpty()) {
+        long d = 1 + random.nextInt((int) Math.min(left, 6));
+        if (left % d == 0) {
+          target.add((int) d);
+          left /= d;
+        }
+      }
+      int[] t = target.stream().mapToInt(Integer::intValue).toArray();
+      Tensor reshaped = v.reshape(t);
+      views += reshaped.storage() == x.storage() ? 1 : 0;
+      assertArrayEquals(v.contiguous().reshape(t).toDoubleArray(), reshaped.toDoubleArray(), 0,
+          v.shape() + " " + v.layout() + " as " + java.util.Arrays.toString(t));
+    }
+    assertTrue(views > 50, "only " + views + " of 300 reshapes were views");
   }
 
   @Test

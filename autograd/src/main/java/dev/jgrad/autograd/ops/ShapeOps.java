@@ -141,13 +141,12 @@ public final class ShapeOps {
         .gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape, attrs) -> null,
         ctx -> one(ctx.gradOutput()));
 
-    // Same buffer, new shape (no copy) when the input is in row-major order, else a dense copy in
-    // the new shape; gradient reshaped back.
+    // Same buffer, new shape (no copy) when the input's strides allow (always for row-major
+    // order), else a dense copy in the new shape; gradient reshaped back.
     registerOp(r, OpDef.builder(RESHAPE).arity(1).int32Data(true).shapeRule((in, attrs) ->
         new TensorSpec(inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype()))
         .gradientReadsNothing().build(),
-        (ViewKernel) (in, inShape, outShape, attrs) -> in.isRowMajor(inShape)
-            ? StridedLayout.dense(outShape).withOffset(in.offset()) : null,
+        (ViewKernel) (in, inShape, outShape, attrs) -> in.reshaped(inShape, outShape),
         ctx -> one(ctx.gradOutput().reshape(ctx.input(0).shape().dims())));
 
     // Broadcast to a shape (a view, repeated entries of stride 0); gradient summed back over the
