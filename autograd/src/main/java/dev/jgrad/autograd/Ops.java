@@ -2,6 +2,7 @@ package dev.jgrad.autograd;
 
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.Kernel;
 import dev.jgrad.api.op.KernelCall;
@@ -86,14 +87,62 @@ public final class Ops {
   /** The input whose buffer {@code out} shares, or null. */
   private static Tensor aliasedInput(Tensor out, List<Tensor> inputs) {
     for (Tensor t : inputs) {
-      if (t.buffer() == out.buffer()) {
+      if (t.storage() == out.storage()) {
         return t;
       }
     }
     return null;
   }
 
+  /**
+   * Runs {@code kernel}: a view kernel on the inputs as they are; any other on dense inputs, views
+   * copied first ({@link Tensor#materialize}) and those copies closed after, unless the output
+   * adopted one (a composite returning its input). The graph records the views themselves, so
+   * gradients reach what they view.
+   */
   private static Tensor run(Kernel kernel, Backend backend, List<Tensor> inputs,
+      List<TensorSpec> specs, Attrs attrs, TensorSpec outSpec) {
+    if (kernel instanceof ViewKernel view) {
+      return view(view, backend, inputs.get(0), attrs, outSpec.shape());
+    }
+    List<Tensor> dense = new ArrayList<>(inputs);
+    Tensor out = null;
+    try {
+      for (int i = 0; i < dense.size(); i++) { // one copy per view, even one passed twice
+        Tensor t = inputs.get(i);
+        if (!t.isContiguous()) {
+          int first = inputs.indexOf(t);
+          dense.set(i, first < i ? dense.get(first) : t.materialize());
+        }
+      }
+      out = runDense(kernel, backend, dense, specs, attrs, outSpec);
+      return out;
+    } finally { // the copies go, also when a copy or the kernel failed
+      for (int i = 0; i < dense.size(); i++) {
+        Tensor d = dense.get(i);
+        if (d != inputs.get(i) && dense.indexOf(d) == i
+            && (out == null || d.storage() != out.storage())) {
+          d.storage().close();
+        }
+      }
+    }
+  }
+
+  /**
+   * A view op's output: {@code in}'s buffer in the layout the kernel gives, or, when it gives
+   * none, a dense copy of {@code in} in {@code outShape}.
+   */
+  private static Tensor view(ViewKernel kernel, Backend backend, Tensor in, Attrs attrs,
+      Shape outShape) {
+    StridedLayout layout = kernel.view(in.layout(), in.shape(), outShape, attrs);
+    if (layout != null) {
+      return Tensor.view(backend, in.storage(), outShape, layout);
+    }
+    Tensor dense = in.materialize();
+    return Tensor.view(backend, dense.storage(), outShape, null);
+  }
+
+  private static Tensor runDense(Kernel kernel, Backend backend, List<Tensor> inputs,
       List<TensorSpec> specs, Attrs attrs, TensorSpec outSpec) {
     if (kernel instanceof CompositeKernel composite) {
       Tensor result;
@@ -104,7 +153,7 @@ public final class Ops {
         throw new IllegalStateException("composite kernel returned " + result.spec()
             + " but the shape rule promised " + outSpec);
       }
-      return Tensor.wrap(backend, result.buffer(), outSpec.shape());
+      return Tensor.view(backend, result.storage(), outSpec.shape(), result.layoutOrNull());
     }
     List<DeviceBuffer> buffers = new ArrayList<>(inputs.size());
     for (Tensor t : inputs) {

@@ -19,6 +19,7 @@ import dev.jgrad.autograd.ops.StatisticsOps;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * An n-dimensional array on a backend that records, define-by-run, every op applied to it while
@@ -36,6 +37,12 @@ import java.util.Random;
  * float[] dw = w.grad().toFloatArray();
  * }</pre>
  *
+ * <p>Movement ops return views, not copies: {@link #permute}, {@link #transpose()},
+ * {@link #slice(int, int, int, int)}, {@link #expand}, {@link #squeeze}, {@link #unsqueeze} and
+ * {@link #reshape} (where the strides allow) give a tensor over the same buffer in another
+ * {@link #layout()}. Every other op reads a view through a dense copy that it frees when done;
+ * {@link #contiguous()} makes one to keep, and {@link #buffer()} refuses a view.
+ *
  * <p>Tensors are immutable, except for the in-place updates optimizers use on parameters
  * ({@link #assign}, {@link #addScaledInPlace}), which never record graph nodes. Each in-place
  * change counts in {@link #version()}, so that a backward pass through an op that used the old
@@ -48,6 +55,8 @@ public final class Tensor {
   private final Backend backend;
   private final DeviceBuffer buffer;
   private final Shape shape;
+  /** Where the elements sit in {@link #buffer}; null: dense row-major over all of it. */
+  private final StridedLayout layout;
   private boolean requiresGrad;
   private Node creator;
   private Tensor grad;
@@ -60,11 +69,31 @@ public final class Tensor {
   }
 
   private Tensor(Backend backend, DeviceBuffer buffer, Shape shape) {
-    checkArgument(buffer.length() == shape.size(), "buffer of %s elements cannot hold shape %s",
-        buffer.length(), shape);
+    this(backend, buffer, shape, null);
+  }
+
+  /** A tensor over {@code buffer} in {@code layout} (null: dense); a dense layout becomes null. */
+  private Tensor(Backend backend, DeviceBuffer buffer, Shape shape, StridedLayout layout) {
+    if (layout != null) {
+      checkArgument(layout.rank() == shape.rank(), "a layout of rank %s cannot hold shape %s",
+          layout.rank(), shape);
+      checkArgument(layout.extent(shape) <= buffer.length(), "a view %s of shape %s reaches past "
+          + "its buffer of %s elements", layout, shape, buffer.length());
+      if (layout.offset() == 0 && buffer.length() == shape.size() && layout.isRowMajor(shape)) {
+        layout = null; // one canonical form for dense, so isContiguous() is a null check
+      }
+    }
+    checkArgument(layout != null || buffer.length() == shape.size(),
+        "buffer of %s elements cannot hold shape %s", buffer.length(), shape);
     this.backend = backend;
     this.buffer = buffer;
     this.shape = shape;
+    this.layout = layout;
+  }
+
+  /** A view of {@code shape} over {@code buffer} in {@code layout} (null: dense), for Ops. */
+  static Tensor view(Backend backend, DeviceBuffer buffer, Shape shape, StridedLayout layout) {
+    return new Tensor(backend, buffer, shape, layout);
   }
 
   /** Wraps a buffer the caller hands over (ownership moves to the tensor). */
@@ -192,9 +221,86 @@ public final class Tensor {
     return new TensorSpec(shape, buffer.dtype());
   }
 
-  /** The backend buffer behind this tensor (for kernels; treat it as read-only). */
+  /**
+   * The backend buffer behind this tensor (for kernels; treat it as read-only), holding its
+   * elements dense in row-major order.
+   *
+   * @throws IllegalStateException when this tensor is a non-contiguous view ({@link #permute},
+   *     {@link #slice(int, int, int, int)}, {@link #expand}, ...), whose buffer holds other
+   *     elements too: read {@code contiguous().buffer()} instead
+   */
   public DeviceBuffer buffer() {
+    if (layout != null) {
+      throw new IllegalStateException("buffer(): " + spec() + " is a non-contiguous view ("
+          + layout + " over a buffer of " + buffer.length() + " elements); call contiguous() "
+          + "first");
+    }
     return buffer;
+  }
+
+  /** The buffer behind this tensor, a view's too (the dispatcher and scopes own buffers so). */
+  DeviceBuffer storage() {
+    return buffer;
+  }
+
+  /** The layout of a view, null for a dense tensor. */
+  StridedLayout layoutOrNull() {
+    return layout;
+  }
+
+  /**
+   * Where this tensor's elements sit in its buffer: offset and strides in elements, as
+   * {@link StridedLayout#dense} for a contiguous tensor.
+   */
+  public StridedLayout layout() {
+    return layout != null ? layout : StridedLayout.dense(shape);
+  }
+
+  /**
+   * True when this tensor's elements fill its whole buffer in row-major order, as kernels and
+   * {@link #buffer()} need; false for a view that reorders, skips or repeats elements, or that
+   * covers part of a larger buffer (a slice).
+   */
+  public boolean isContiguous() {
+    return layout == null;
+  }
+
+  /**
+   * This tensor if {@link #isContiguous()}, else a dense row-major copy of it (one
+   * {@link Backend#copyStrided}); it stays in the graph, gradients pass through unchanged.
+   */
+  public Tensor contiguous() {
+    return layout == null ? this : Ops.call(OpNames.CONTIGUOUS, this);
+  }
+
+  /**
+   * A dense copy of a view, outside the graph and any scope (the caller closes it), or this
+   * tensor when it is dense already.
+   */
+  Tensor materialize() {
+    if (layout == null) {
+      return this;
+    }
+    DeviceBuffer out = backend.allocate(dtype(), shape.size());
+    try {
+      layout.copyDense(backend, buffer, shape, out);
+    } catch (RuntimeException e) {
+      out.close();
+      throw e;
+    }
+    return new Tensor(backend, out, shape);
+  }
+
+  /** Runs {@code read} on a dense buffer of this tensor's elements, a temporary one for a view. */
+  private void readDense(Consumer<DeviceBuffer> read) {
+    Tensor dense = materialize();
+    try {
+      read.accept(dense.buffer);
+    } finally {
+      if (dense != this) {
+        dense.buffer.close();
+      }
+    }
   }
 
   public int rank() {
@@ -246,7 +352,7 @@ public final class Tensor {
 
   /** The same data, cut from the graph: no creator and no gradient. */
   public Tensor detach() {
-    Tensor d = new Tensor(backend, buffer, shape);
+    Tensor d = new Tensor(backend, buffer, shape, layout);
     d.version = version; // same buffer, so the same in-place changes
     return d;
   }
@@ -286,8 +392,8 @@ public final class Tensor {
     this.requiresGrad = true;
   }
 
-  void accumulateGrad(Tensor g) {
-    grad = grad == null ? g.detach() : grad.add(g).detach();
+  void accumulateGrad(Tensor g) { // a gradient that is a view (of a permute's) is stored dense
+    grad = grad == null ? g.contiguous().detach() : grad.add(g).detach();
   }
 
   /**
@@ -321,13 +427,13 @@ public final class Tensor {
 
   public float[] toFloatArray() {
     float[] out = new float[shape.intSize()];
-    backend.download(buffer, out);
+    readDense(b -> backend.download(b, out));
     return out;
   }
 
   public double[] toDoubleArray() {
     double[] out = new double[shape.intSize()];
-    backend.download(buffer, out);
+    readDense(b -> backend.download(b, out));
     return out;
   }
 
@@ -336,7 +442,7 @@ public final class Tensor {
     checkState(dtype() == DType.INT32, "toIntArray() needs an INT32 tensor, this one is %s; "
         + "convert it with to(DType.INT32)", spec());
     int[] out = new int[shape.intSize()];
-    backend.download(buffer, out);
+    readDense(b -> backend.download(b, out));
     return out;
   }
 
@@ -357,7 +463,8 @@ public final class Tensor {
     checkArgument(index.length == shape.rank(), "item: %s index(es) %s for a tensor of shape %s "
         + "(rank %s); give one index per axis", index.length, Arrays.toString(index), shape,
         shape.rank());
-    long offset = 0;
+    StridedLayout at = layout();
+    long offset = at.offset();
     for (int axis = 0; axis < index.length; axis++) {
       int dim = shape.dim(axis);
       int i = index[axis] < 0 ? index[axis] + dim : index[axis];
@@ -366,7 +473,7 @@ public final class Tensor {
             + "axis " + axis + " of size " + dim + " in shape " + shape + "; valid indices are ["
             + -dim + ", " + dim + ")");
       }
-      offset = offset * dim + i;
+      offset += i * at.stride(axis);
     }
     double[] value = new double[1];
     try (DeviceBuffer one = backend.allocate(dtype(), 1)) {
@@ -392,7 +499,9 @@ public final class Tensor {
     if (target == backend) {
       return this;
     }
-    return new Tensor(target, BufferTransfer.copy(backend, buffer, target), shape);
+    DeviceBuffer[] moved = new DeviceBuffer[1];
+    readDense(b -> moved[0] = BufferTransfer.copy(backend, b, target));
+    return new Tensor(target, moved[0], shape);
   }
 
   // ---- in-place updates (optimizers) -------------------------------------------------------
@@ -403,7 +512,8 @@ public final class Tensor {
         src.shape, shape);
     checkArgument(src.dtype() == dtype(), "assign: source dtype %s differs from target %s",
         src.dtype(), dtype());
-    backend.copy(src.buffer, 0, buffer, 0, shape.size());
+    checkWritable("assign");
+    src.readDense(b -> backend.copy(b, 0, buffer, 0, shape.size()));
     markChangedInPlace();
   }
 
@@ -411,15 +521,26 @@ public final class Tensor {
   public void addScaledInPlace(Tensor x, double alpha) {
     checkArgument(x.shape.equals(shape), "addScaledInPlace: shape %s differs from target %s",
         x.shape, shape);
-    if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha
-      fused.sgdUpdate(buffer, x.buffer, null, -alpha, 0, 0);
-    } else {
-      DeviceBuffer scaled = backend.allocate(dtype(), shape.size());
-      backend.scalar(BinaryOp.MUL, x.buffer, alpha, scaled);
-      backend.binary(BinaryOp.ADD, buffer, shape, scaled, shape, buffer, shape);
-      scaled.close();
-    }
+    checkWritable("addScaledInPlace");
+    x.readDense(xb -> {
+      if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha
+        fused.sgdUpdate(buffer, xb, null, -alpha, 0, 0);
+      } else {
+        DeviceBuffer scaled = backend.allocate(dtype(), shape.size());
+        backend.scalar(BinaryOp.MUL, xb, alpha, scaled);
+        backend.binary(BinaryOp.ADD, buffer, shape, scaled, shape, buffer, shape);
+        scaled.close();
+      }
+    });
     markChangedInPlace();
+  }
+
+  /** In-place updates write the buffer densely, so a view (of part of it) cannot take them. */
+  private void checkWritable(String op) {
+    if (layout != null) {
+      throw new IllegalStateException(op + ": the target " + spec() + " is a non-contiguous view "
+          + "(" + layout + "); update the tensor it views, or a contiguous() copy");
+    }
   }
 
   // ---- arithmetic (NumPy broadcasting) ---------------------------------------------------
@@ -534,17 +655,102 @@ public final class Tensor {
     return Ops.call(OpNames.MATMUL, this, other);
   }
 
-  /** Swaps the last two axes. */
+  /** Swaps the last two axes: a view of the same buffer, no copy. */
   public Tensor transpose() {
     return Ops.call(OpNames.TRANSPOSE, this);
   }
 
-  /** Same data, another shape of the same size; one dimension may be -1 (inferred). */
+  /**
+   * Swaps axes {@code a} and {@code b} (negative ones count from the end): a view of the same
+   * buffer, no copy, as {@link #permute}.
+   */
+  public Tensor transpose(int a, int b) {
+    int rank = shape.rank();
+    if (a < -rank || a >= rank || b < -rank || b >= rank) {
+      throw new IllegalArgumentException(OpNames.PERMUTE + ": transpose(" + a + ", " + b
+          + ") of shape " + shape + "; each axis must be in [" + -rank + ", " + rank + ")");
+    }
+    int[] axes = allAxes();
+    int i = shape.normalizeAxis(a);
+    int j = shape.normalizeAxis(b);
+    axes[i] = j;
+    axes[j] = i;
+    return permute(axes);
+  }
+
+  /**
+   * The axes reordered: axis {@code i} of the result is axis {@code axes[i]} of this tensor
+   * ({@code [2, 3, 4].permute(2, 0, 1)} is {@code [4, 2, 3]}). A view of the same buffer, no
+   * copy; each axis must appear once.
+   */
+  public Tensor permute(int... axes) {
+    return Ops.call(OpNames.PERMUTE, Attrs.of(AttrKeys.AXES, axes), this);
+  }
+
+  /**
+   * Every {@code step}-th entry along {@code axis} from {@code start} up to (not including)
+   * {@code stop}, as Python's {@code x[start:stop:step]}: a view of the same buffer, no copy.
+   * Needs {@code 0 <= start <= stop <= size} of the axis and {@code step >= 1}.
+   */
+  public Tensor slice(int axis, int start, int stop, int step) {
+    if (step < 1) {
+      throw new IllegalArgumentException(OpNames.SLICE + ": step must be >= 1, got " + step
+          + " (axis " + axis + " of shape " + shape + ")");
+    }
+    int size = axis >= -shape.rank() && axis < shape.rank() ? shape.dim(axis) : -1;
+    if (size >= 0 && (start < 0 || stop < start || stop > size)) {
+      throw new IllegalArgumentException(OpNames.SLICE + ": range [" + start + ", " + stop
+          + ") is outside axis " + axis + " of size " + size + " in shape " + shape
+          + "; take 0 <= start <= stop <= " + size);
+    } // a bad axis is the shape rule's to report
+    return Ops.call(OpNames.SLICE, Attrs.of(AttrKeys.AXIS, axis, AttrKeys.START, start,
+        AttrKeys.LENGTH, (stop - start + step - 1) / step, AttrKeys.STEP, step), this);
+  }
+
+  /**
+   * Broadcasts to {@code dims} without copying (each repeated entry reads one element: stride
+   * 0): axes of size 1 grow, new leading axes are added, and -1 keeps an axis's size, as
+   * PyTorch's {@code expand}. Its gradient sums over the repeated axes.
+   */
+  public Tensor expand(int... dims) {
+    int[] to = dims.clone();
+    for (int i = 0; i < to.length; i++) {
+      int from = i - (to.length - shape.rank());
+      if (to[i] == -1 && from < 0) {
+        throw new IllegalArgumentException(OpNames.BROADCAST_TO + ": expand"
+            + Arrays.toString(dims) + " of shape " + shape + " puts -1 on new axis " + i
+            + ", which has no size to keep; give its size");
+      }
+      if (to[i] == -1) {
+        to[i] = shape.dim(from);
+      }
+    }
+    return broadcastTo(to);
+  }
+
+  /** Drops {@code axis}, which must have size 1: a view of the same buffer, no copy. */
+  public Tensor squeeze(int axis) {
+    return Ops.call(OpNames.SQUEEZE, Attrs.of(AttrKeys.AXIS, axis), this);
+  }
+
+  /**
+   * Inserts an axis of size 1 at position {@code axis} of the result (0 to rank; negative counts
+   * from the end of the result): a view of the same buffer, no copy.
+   */
+  public Tensor unsqueeze(int axis) {
+    return Ops.call(OpNames.UNSQUEEZE, Attrs.of(AttrKeys.AXIS, axis), this);
+  }
+
+  /**
+   * Same data, another shape of the same size; one dimension may be -1 (inferred). A view of the
+   * same buffer where the strides allow (always for a tensor in row-major order; not when it
+   * merges axes a permute reordered), else a copy.
+   */
   public Tensor reshape(int... dims) {
     return Ops.call(OpNames.RESHAPE, Attrs.of(AttrKeys.SHAPE, dims), this);
   }
 
-  /** Broadcasts to a larger shape (NumPy rules). */
+  /** Broadcasts to a larger shape (NumPy rules): a view of the same buffer, no copy. */
   public Tensor broadcastTo(int... dims) {
     return Ops.call(OpNames.BROADCAST_TO, Attrs.of(AttrKeys.SHAPE, dims), this);
   }
@@ -554,7 +760,7 @@ public final class Tensor {
     return Ops.call(OpNames.INDEX_SELECT, Attrs.of(AttrKeys.AXIS, axis), this, indices);
   }
 
-  /** {@code length} slices starting at {@code start} along {@code axis}. */
+  /** {@code length} slices starting at {@code start} along {@code axis}: a view, no copy. */
   public Tensor slice(int axis, int start, int length) {
     return Ops.call(OpNames.SLICE,
         Attrs.of(AttrKeys.AXIS, axis, AttrKeys.START, start, AttrKeys.LENGTH, length), this);

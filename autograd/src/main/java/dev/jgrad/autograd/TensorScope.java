@@ -60,7 +60,7 @@ public final class TensorScope implements AutoCloseable {
    * enclosing scope, or to nobody when this is the outermost one. Returns {@code t}.
    */
   public Tensor keep(Tensor t) {
-    kept.add(t.buffer());
+    kept.add(t.storage());
     Deque<TensorScope> stack = open.get();
     boolean passOn = false;
     for (TensorScope s : stack) { // innermost first
@@ -116,7 +116,7 @@ public final class TensorScope implements AutoCloseable {
     open.get().pop();
     Set<DeviceBuffer> done = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor t : owned) {
-      DeviceBuffer b = t.buffer();
+      DeviceBuffer b = t.storage();
       if (!kept.contains(b) && done.add(b)) {
         b.close();
       }

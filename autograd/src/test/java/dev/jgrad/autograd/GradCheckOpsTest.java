@@ -89,6 +89,28 @@ public class GradCheckOpsTest {
     c.add(new Case("mean_axes_neg", in -> in.get(0).mean(false, -1, -2), Range.ANY, s(2, 3, 4)));
     c.add(new Case("transpose", in -> in.get(0).transpose(), Range.ANY, s(3, 4)));
     c.add(new Case("transpose_batched", in -> in.get(0).transpose(), Range.ANY, s(2, 3, 4)));
+    // views: no copy forward; the next op (here the sum of squares GradCheck takes, or a
+    // product) reads them through a dense copy, and gradients reach the viewed tensor
+    c.add(new Case("permute", in -> in.get(0).permute(2, 0, 1), Range.ANY, s(2, 3, 4)));
+    c.add(new Case("transpose_0_2", in -> in.get(0).transpose(0, 2), Range.ANY, s(2, 3, 4)));
+    c.add(new Case("transpose_view_matmul", in -> in.get(0).transpose(0, 1).matmul(in.get(1)),
+        Range.ANY, s(4, 3), s(4, 2)));
+    c.add(new Case("slice_step", in -> in.get(0).slice(1, 1, 6, 2), Range.ANY, s(2, 7)));
+    c.add(new Case("slice_step_last", in -> in.get(0).slice(-1, 0, 4, 3), Range.ANY, s(3, 4)));
+    c.add(new Case("expand", in -> in.get(0).expand(2, -1, 4), Range.ANY, s(3, 1)));
+    c.add(new Case("squeeze", in -> in.get(0).squeeze(1), Range.ANY, s(3, 1, 2)));
+    c.add(new Case("unsqueeze", in -> in.get(0).unsqueeze(-1), Range.ANY, s(3, 2)));
+    c.add(new Case("contiguous", in -> in.get(0).permute(1, 0).contiguous(), Range.ANY,
+        s(3, 2)));
+    c.add(new Case("view_chain", in -> in.get(0).permute(1, 0, 2).slice(0, 0, 4, 3)
+        .unsqueeze(0).squeeze(0).unsqueeze(1).expand(-1, 2, -1, -1).reshape(-1)
+        .mul(in.get(1).reshape(-1)), Range.ANY, s(3, 4, 2), s(2, 2, 3, 2)));
+    c.add(new Case("reshape_of_view", in -> in.get(0).transpose().reshape(-1), Range.ANY,
+        s(3, 4)));
+    c.add(new Case("reshape_split_of_step_slice", in -> in.get(0).slice(1, 0, 6, 2)
+        .reshape(2, 2, 3), Range.ANY, s(4, 6)));
+    c.add(new Case("reshape_of_expand", in -> in.get(0).expand(3, 4).reshape(3, 2, 2)
+        .mul(in.get(1)), Range.ANY, s(3, 1), s(3, 2, 2)));
     c.add(new Case("matmul", in -> in.get(0).matmul(in.get(1)), Range.ANY, s(3, 4), s(4, 2)));
     c.add(new Case("matmul_vec", in -> in.get(0).matmul(in.get(1)), Range.ANY, s(1, 5), s(5, 1)));
     c.add(new Case("matmul_tA", in -> MatmulOps.matmul(in.get(0), true, in.get(1), false),

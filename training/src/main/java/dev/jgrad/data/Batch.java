@@ -28,10 +28,16 @@ public record Batch(Tensor inputs, Tensor targets) implements AutoCloseable {
     return inputs.shape().dim(0);
   }
 
-  /** Releases the memory of both tensors; using them afterwards fails. Closing twice is harmless. */
+  /**
+   * Releases the memory of both tensors; using them afterwards fails. Closing twice is harmless.
+   * A non-contiguous view's buffer belongs to the tensor it views, so it is left open.
+   */
   @Override
   public void close() {
-    inputs.buffer().close();
-    targets.buffer().close();
+    for (Tensor t : new Tensor[] {inputs, targets}) {
+      if (t.isContiguous()) {
+        t.buffer().close();
+      }
+    }
   }
 }

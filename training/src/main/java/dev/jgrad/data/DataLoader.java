@@ -123,7 +123,9 @@ public final class DataLoader {
    */
   public Iterable<Batch> epoch(int epoch) {
     int[] order = order(epoch);
-    boolean background = prefetch && dataset.inputs().buffer() instanceof HostBuffer;
+    Tensor inputs = dataset.inputs();
+    boolean background = prefetch && inputs.isContiguous()
+        && inputs.buffer() instanceof HostBuffer;
     return () -> background ? new Prefetching(order, epoch) : new Gathering(order, epoch);
   }
 
@@ -135,7 +137,8 @@ public final class DataLoader {
   private Batch gather(Tensor order, int index) {
     int from = index * batchSize;
     int to = Math.min(from + batchSize, dataset.size());
-    Tensor indices = order.slice(0, from, to - from);
+    // a slice is a view of the order; one dense copy serves both gathers and is closed after
+    Tensor indices = order.slice(0, from, to - from).contiguous();
     try {
       return dataset.gather(indices);
     } finally {

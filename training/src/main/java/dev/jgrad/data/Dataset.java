@@ -104,7 +104,9 @@ public final class Dataset {
     if (count >= size()) {
       return this;
     }
-    return new Dataset(inputs.slice(0, 0, count), targets.slice(0, 0, count));
+    // copies, not views: each batch gathers from them, and a view would be copied every time
+    return new Dataset(inputs.slice(0, 0, count).contiguous(),
+        targets.slice(0, 0, count).contiguous());
   }
 
   @Override

@@ -52,6 +52,9 @@ abstract class ParameterOptimizer implements Optimizer {
     checkWeightDecay(l2Decay);
     parameters.forEach((name, p) -> checkArgument(p.isLeaf() && p.requiresGrad(),
         "parameter '%s' must be a leaf that requires grad (register it in a Module)", name));
+    parameters.forEach((name, p) -> checkArgument(p.isContiguous(), "parameter '%s' %s is a "
+        + "non-contiguous view, which an in-place update cannot write; optimize the tensor it "
+        + "views, or a contiguous() copy", name, p.spec()));
     this.kind = kind;
     this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     this.learningRate = learningRate;
@@ -202,7 +205,7 @@ abstract class ParameterOptimizer implements Optimizer {
 
   /** A private copy, so that the loaded state never shares a buffer with the caller's tensor. */
   private static Tensor copyOnto(Tensor saved, Tensor like) {
-    Tensor onBackend = saved.to(like.backend());
+    Tensor onBackend = saved.to(like.backend()).contiguous(); // a view's elements made dense
     DeviceBuffer b = like.backend().allocate(like.dtype(), like.size());
     like.backend().copy(onBackend.buffer(), 0, b, 0, like.size());
     return Tensor.wrap(like.backend(), b, like.shape());

@@ -56,6 +56,13 @@ class DataLoaderTest {
   }
 
   @Test
+  void closingABatchOfViewsLeavesTheirBaseOpen() {
+    Tensor base = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
+    new Batch(base.transpose(), base.slice(1, 0, 1)).close();
+    assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, base.toDoubleArray(), 0);
+  }
+
+  @Test
   void ordersDifferAcrossEpochsAndFromTheDatasetOrder() {
     DataLoader loader = DataLoader.builder(numbered(100)).seed(1).build();
     int[] identity = new int[100];

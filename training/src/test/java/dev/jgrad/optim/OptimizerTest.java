@@ -51,6 +51,16 @@ class OptimizerTest {
   }
 
   @Test
+  void aNonContiguousViewIsRejectedAsAParameter() {
+    Tensor base = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2);
+    Tensor view = base.transpose().requiresGrad(true);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Sgd(Map.of("wT", view), 0.1));
+    assertTrue(e.getMessage().contains("parameter 'wT'")
+        && e.getMessage().contains("non-contiguous view"), e.getMessage());
+  }
+
+  @Test
   void sgdSubtractsLearningRateTimesGradient() {
     Optimizer opt = new Sgd(params(), 0.1);
     assertArrayEquals(new double[] {0.95, -1.9, 2.8}, step(opt), 1e-12);

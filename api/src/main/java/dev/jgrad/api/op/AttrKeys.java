@@ -13,7 +13,10 @@ public final class AttrKeys {
   public static final String SHAPE = "shape";
   /** The one axis an op works along (softmax, argmax, gather, slice, concat); an int. */
   public static final String AXIS = "axis";
-  /** The axes a reduction ({@link OpNames#SUM}, MEAN, MAX) reduces; an int array. */
+  /**
+   * The axes a reduction ({@link OpNames#SUM}, MEAN, MAX) reduces, or the order
+   * {@link OpNames#PERMUTE} puts the axes in; an int array.
+   */
   public static final String AXES = "axes";
   /** Whether a reduction keeps its reduced axes as size 1; a boolean, false if absent. */
   public static final String KEEP_DIMS = "keepDims";
@@ -21,6 +24,8 @@ public final class AttrKeys {
   public static final String START = "start";
   /** How many entries a {@link OpNames#SLICE} takes; an int. */
   public static final String LENGTH = "length";
+  /** The step between the entries a {@link OpNames#SLICE} takes; an int, 1 if absent. */
+  public static final String STEP = "step";
   /** The output's size along the axis of {@link OpNames#INDEX_ADD} and UNSLICE; an int. */
   public static final String SIZE = "size";
   /** The number of classes of {@link OpNames#ONE_HOT}; an int. */

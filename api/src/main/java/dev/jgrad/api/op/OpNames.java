@@ -58,6 +58,14 @@ public final class OpNames {
   public static final String RESHAPE = "jgrad::reshape";
   /** Broadcasts to {@link AttrKeys#SHAPE}. */
   public static final String BROADCAST_TO = "jgrad::broadcast_to";
+  /** The axes reordered as {@link AttrKeys#AXES} lists them (a view, no copy). */
+  public static final String PERMUTE = "jgrad::permute";
+  /** Drops the axis {@link AttrKeys#AXIS}, of size 1 (a view, no copy). */
+  public static final String SQUEEZE = "jgrad::squeeze";
+  /** Inserts an axis of size 1 at {@link AttrKeys#AXIS} of the result (a view, no copy). */
+  public static final String UNSQUEEZE = "jgrad::unsqueeze";
+  /** A dense row-major copy of a view (Backend.copyStrided); the gradient passes unchanged. */
+  public static final String CONTIGUOUS = "jgrad::contiguous";
   /** Gathers the entries of {@link AttrKeys#AXIS} that an index tensor lists. */
   public static final String INDEX_SELECT = "jgrad::index_select";
   /** The adjoint of {@link #INDEX_SELECT}: scatter-adds into {@link AttrKeys#SIZE} entries. */

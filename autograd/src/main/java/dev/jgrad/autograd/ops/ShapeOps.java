@@ -1,5 +1,6 @@
 package dev.jgrad.autograd.ops;
 
+import static dev.jgrad.api.op.AttrKeys.AXES;
 import static dev.jgrad.api.op.AttrKeys.AXIS;
 import static dev.jgrad.api.op.AttrKeys.CLASSES;
 import static dev.jgrad.api.op.AttrKeys.DTYPE;
@@ -7,36 +8,46 @@ import static dev.jgrad.api.op.AttrKeys.LENGTH;
 import static dev.jgrad.api.op.AttrKeys.SHAPE;
 import static dev.jgrad.api.op.AttrKeys.SIZE;
 import static dev.jgrad.api.op.AttrKeys.START;
+import static dev.jgrad.api.op.AttrKeys.STEP;
 import static dev.jgrad.api.op.OpNames.BROADCAST_TO;
 import static dev.jgrad.api.op.OpNames.CONCAT;
+import static dev.jgrad.api.op.OpNames.CONTIGUOUS;
 import static dev.jgrad.api.op.OpNames.CONVERT;
 import static dev.jgrad.api.op.OpNames.INDEX_ADD;
 import static dev.jgrad.api.op.OpNames.INDEX_SELECT;
 import static dev.jgrad.api.op.OpNames.ONE_HOT;
+import static dev.jgrad.api.op.OpNames.PERMUTE;
 import static dev.jgrad.api.op.OpNames.RESHAPE;
 import static dev.jgrad.api.op.OpNames.SLICE;
+import static dev.jgrad.api.op.OpNames.SQUEEZE;
 import static dev.jgrad.api.op.OpNames.TRANSPOSE;
 import static dev.jgrad.api.op.OpNames.UNSLICE;
+import static dev.jgrad.api.op.OpNames.UNSQUEEZE;
 import static dev.jgrad.autograd.ops.OpSupport.normalizeAxes;
 import static dev.jgrad.autograd.ops.OpSupport.one;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 import static dev.jgrad.autograd.ops.OpSupport.sumTo;
 
-import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.api.op.TensorSpec;
-import dev.jgrad.autograd.CompositeKernel;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Ops;
+import dev.jgrad.autograd.StridedLayout;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.ViewKernel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Ops that move data without arithmetic: transpose, reshape, broadcast, gather, slice, concat. */
+/**
+ * Ops that move data without arithmetic. The views (transpose, permute, reshape, broadcast, slice,
+ * squeeze, unsqueeze) move none: their {@link ViewKernel}s give the output's layout over the
+ * input's buffer. Gather, concat and the adjoints copy.
+ */
 public final class ShapeOps {
   private ShapeOps() {}
 
@@ -52,23 +63,94 @@ public final class ShapeOps {
       d[d.length - 1] = d[d.length - 2];
       d[d.length - 2] = t;
       return new TensorSpec(Shape.of(d), in.get(0).dtype());
-    }).gradientReadsNothing().build(), c -> {
-      Shape s = c.inputSpec(0).shape();
-      int rows = s.dim(-2);
-      int cols = s.dim(-1);
-      c.backend().transpose(c.input(0), (int) (s.size() / Math.max(1L, (long) rows * cols)), rows,
-          cols, c.output());
+    }).int32Data(true).gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape,
+        attrs) -> {
+      long[] st = in.strides();
+      long t = st[st.length - 1];
+      st[st.length - 1] = st[st.length - 2];
+      st[st.length - 2] = t;
+      return StridedLayout.of(in.offset(), st);
     }, ctx -> one(ctx.gradOutput().transpose()));
 
-    // Same buffer, new shape (no copy); gradient reshaped back.
+    // Axis i of the output is axis axes[i] of the input (a view); gradient permuted back.
+    registerOp(r, OpDef.builder(PERMUTE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
+      Shape s = in.get(0).shape();
+      int[] axes = permutation(s, attrs.getInts(AXES));
+      int[] d = new int[axes.length];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = s.dim(axes[i]);
+      }
+      return new TensorSpec(Shape.of(d), in.get(0).dtype());
+    }).gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape, attrs) -> {
+      int[] axes = permutation(inShape, attrs.getInts(AXES));
+      long[] st = new long[axes.length];
+      for (int i = 0; i < st.length; i++) {
+        st[i] = in.stride(axes[i]);
+      }
+      return StridedLayout.of(in.offset(), st);
+    }, ctx -> {
+      int[] axes = permutation(ctx.input(0).shape(), ctx.attrs().getInts(AXES));
+      int[] inverse = new int[axes.length];
+      for (int i = 0; i < axes.length; i++) {
+        inverse[axes[i]] = i;
+      }
+      return one(ctx.gradOutput().permute(inverse));
+    });
+
+    // Drop an axis of size 1 (a view); gradient unsqueezed back.
+    registerOp(r, OpDef.builder(SQUEEZE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
+      Shape s = in.get(0).shape();
+      int axis = normalizeAxes(SQUEEZE, new int[] {attrs.getInt(AXIS)}, s)[0];
+      if (s.dim(axis) != 1) {
+        throw new IllegalArgumentException(SQUEEZE + ": axis " + attrs.getInt(AXIS) + " of shape "
+            + s + " has size " + s.dim(axis) + ", not 1; only an axis of size 1 can be squeezed");
+      }
+      return new TensorSpec(s.without(axis), in.get(0).dtype());
+    }).gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape, attrs) -> {
+      int axis = inShape.normalizeAxis(attrs.getInt(AXIS));
+      long[] st = in.strides();
+      long[] out = new long[st.length - 1];
+      System.arraycopy(st, 0, out, 0, axis);
+      System.arraycopy(st, axis + 1, out, axis, out.length - axis);
+      return StridedLayout.of(in.offset(), out);
+    }, ctx -> one(ctx.gradOutput().unsqueeze(
+        ctx.input(0).shape().normalizeAxis(ctx.attrs().getInt(AXIS)))));
+
+    // Insert an axis of size 1 (a view); gradient squeezed back.
+    registerOp(r, OpDef.builder(UNSQUEEZE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
+      Shape s = in.get(0).shape();
+      int axis = unsqueezeAxis(s, attrs.getInt(AXIS));
+      int[] d = new int[s.rank() + 1];
+      System.arraycopy(s.dims(), 0, d, 0, axis);
+      d[axis] = 1;
+      System.arraycopy(s.dims(), axis, d, axis + 1, s.rank() - axis);
+      return new TensorSpec(Shape.of(d), in.get(0).dtype());
+    }).gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape, attrs) -> {
+      int axis = unsqueezeAxis(inShape, attrs.getInt(AXIS));
+      long[] st = in.strides();
+      long[] out = new long[st.length + 1];
+      System.arraycopy(st, 0, out, 0, axis);
+      out[axis] = 1; // never stepped: the axis has size 1
+      System.arraycopy(st, axis, out, axis + 1, st.length - axis);
+      return StridedLayout.of(in.offset(), out);
+    }, ctx -> one(ctx.gradOutput().squeeze(unsqueezeAxis(ctx.input(0).shape(),
+        ctx.attrs().getInt(AXIS)))));
+
+    // A dense copy of a view: the dispatcher copies what a view kernel cannot view.
+    registerOp(r, OpDef.builder(CONTIGUOUS).arity(1).int32Data(true).shapeRule(OpSupport.SAME)
+        .gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape, attrs) -> null,
+        ctx -> one(ctx.gradOutput()));
+
+    // Same buffer, new shape (no copy) when the input's strides allow (always for row-major
+    // order), else a dense copy in the new shape; gradient reshaped back.
     registerOp(r, OpDef.builder(RESHAPE).arity(1).int32Data(true).shapeRule((in, attrs) ->
         new TensorSpec(inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype()))
         .gradientReadsNothing().build(),
-        (CompositeKernel) (in, attrs) -> Tensor.wrap(in.get(0).backend(), in.get(0).buffer(),
-            inferReshape(in.get(0).shape(), attrs.getInts(SHAPE))),
+        (ViewKernel) (in, inShape, outShape, attrs) -> in.reshaped(inShape, outShape),
         ctx -> one(ctx.gradOutput().reshape(ctx.input(0).shape().dims())));
 
-    // Broadcast to a shape; gradient summed back over the broadcast axes.
+    // Broadcast to a shape (a view, repeated entries of stride 0); gradient summed back over the
+    // broadcast axes.
     registerOp(r, OpDef.builder(BROADCAST_TO).arity(1).shapeRule((in, attrs) -> {
       Shape from = in.get(0).shape();
       Shape to = Shape.of(attrs.getInts(SHAPE));
@@ -77,11 +159,15 @@ public final class ShapeOps {
             + " cannot be broadcast to " + to);
       }
       return new TensorSpec(to, in.get(0).dtype());
-    }).gradientReadsNothing().build(), c -> {
-      Shape out = c.outputSpec().shape();
-      c.backend().fill(c.output(), 0);
-      c.backend().binary(BinaryOp.ADD, c.output(), out, c.input(0), c.inputSpec(0).shape(),
-          c.output(), out);
+    }).int32Data(true).gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape,
+        attrs) -> {
+      long[] st = new long[outShape.rank()];
+      int lead = outShape.rank() - inShape.rank();
+      for (int i = lead; i < st.length; i++) { // new leading axes and grown ones repeat: stride 0
+        boolean grown = inShape.dim(i - lead) == 1 && outShape.dim(i) != 1;
+        st[i] = grown ? 0 : in.stride(i - lead);
+      }
+      return StridedLayout.of(in.offset(), st);
     }, ctx -> one(sumTo(ctx.gradOutput(), ctx.input(0).shape())));
 
     // out[.., i, ..] = x[.., idx[i], ..]; gradient scattered back with index_add.
@@ -122,27 +208,43 @@ public final class ShapeOps {
     }, ctx -> Arrays.asList(ctx.gradOutput().indexSelect(ctx.attrs().getInt(AXIS),
         ctx.input(1)), null));
 
+    // LENGTH entries from START, STEP apart (a view); gradient placed back in zeros.
     registerOp(r, OpDef.builder(SLICE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(SLICE, new int[] {attrs.getInt(AXIS)}, s)[0];
       int start = attrs.getInt(START);
       int length = attrs.getInt(LENGTH);
-      if (start < 0 || length < 0 || start + length > s.dim(axis)) {
-        throw new IllegalArgumentException(SLICE + ": range [" + start + ", " + (start + length)
-            + ") is outside axis " + axis + " of size " + s.dim(axis) + " in shape " + s);
+      int step = step(attrs);
+      if (step < 1) {
+        throw new IllegalArgumentException(SLICE + ": step must be >= 1, got " + step + " (axis "
+            + axis + " of shape " + s + ")");
+      }
+      long end = length == 0 ? start : start + (length - 1L) * step + 1; // past the last taken
+      if (start < 0 || length < 0 || end > s.dim(axis)) {
+        throw new IllegalArgumentException(SLICE + ": range [" + start + ", " + end + ")"
+            + (step > 1 ? " step " + step : "") + " is outside axis " + axis + " of size "
+            + s.dim(axis) + " in shape " + s);
       }
       return new TensorSpec(s.withDim(axis, length), in.get(0).dtype());
-    }).gradientReadsNothing().build(), c -> {
-      Shape s = c.inputSpec(0).shape();
-      int axis = s.normalizeAxis(c.attrs().getInt(AXIS));
-      int length = c.attrs().getInt(LENGTH);
-      c.backend().copyAxisRange(c.input(0), s.dim(axis), c.attrs().getInt(START), c.output(),
-          length, 0, s.outer(axis), length, s.inner(axis));
+    }).gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape, attrs) -> {
+      int axis = inShape.normalizeAxis(attrs.getInt(AXIS));
+      long[] st = in.strides();
+      long offset = in.offset() + attrs.getInt(START) * st[axis];
+      st[axis] *= step(attrs);
+      return StridedLayout.of(offset, st);
     }, ctx -> {
       Tensor x = ctx.input(0);
+      Tensor g = ctx.gradOutput();
       int axis = x.shape().normalizeAxis(ctx.attrs().getInt(AXIS));
+      int step = step(ctx.attrs());
+      int length = g.shape().dim(axis);
+      if (step > 1 && length > 0) { // g's entries step apart, zeros between: [.., length, step, ..]
+        g = Ops.call(UNSLICE, Attrs.of(AXIS, axis + 1, START, 0, SIZE, step), g.unsqueeze(axis + 1))
+            .reshape(g.shape().withDim(axis, length * step).dims())
+            .slice(axis, 0, (length - 1) * step + 1);
+      }
       return one(Ops.call(UNSLICE, Attrs.of(AXIS, axis, START, ctx.attrs().getInt(START),
-          SIZE, x.shape().dim(axis)), ctx.gradOutput()));
+          SIZE, x.shape().dim(axis)), g));
     });
 
     // The adjoint of slice: the input placed at `start` in zeros of size `size` along `axis`.
@@ -214,6 +316,45 @@ public final class ShapeOps {
     registerOp(r, OpDef.builder(CONVERT).arity(1).int32Data(true).differentiable(false)
         .shapeRule((in, attrs) -> new TensorSpec(in.get(0).shape(), dtype(CONVERT, attrs, null)))
         .build(), c -> c.backend().convert(c.input(0), c.output()), null);
+  }
+
+  /** A slice's {@link AttrKeys#STEP}, 1 when absent. */
+  private static int step(Attrs attrs) {
+    return attrs.has(STEP) ? attrs.getInt(STEP) : 1;
+  }
+
+  /**
+   * {@code axes} (negative ones counting from the end) checked to list each axis of {@code shape}
+   * once; an error names the op, the axes and the shape.
+   */
+  private static int[] permutation(Shape shape, int[] axes) {
+    int rank = shape.rank();
+    int[] out = new int[axes.length];
+    boolean[] seen = new boolean[rank];
+    boolean ok = axes.length == rank;
+    for (int i = 0; ok && i < axes.length; i++) {
+      out[i] = axes[i] < 0 ? axes[i] + rank : axes[i];
+      ok = out[i] >= 0 && out[i] < rank && !seen[out[i]];
+      if (ok) {
+        seen[out[i]] = true;
+      }
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(PERMUTE + ": axes " + Arrays.toString(axes)
+          + " are not a permutation of the " + rank + " axes of shape " + shape
+          + "; list each of 0.." + (rank - 1) + " once");
+    }
+    return out;
+  }
+
+  /** Where {@link OpNames#UNSQUEEZE} inserts its axis: 0 to rank, negative from the end. */
+  private static int unsqueezeAxis(Shape shape, int axis) {
+    int rank = shape.rank();
+    if (axis < -(rank + 1) || axis > rank) {
+      throw new IllegalArgumentException(UNSQUEEZE + ": axis " + axis + " is outside [" + -(rank
+          + 1) + ", " + rank + "] for shape " + shape + " (the new axis goes at 0 to rank)");
+    }
+    return axis < 0 ? axis + rank + 1 : axis;
   }
 
   /** The {@link AttrKeys#DTYPE} attribute, or {@code otherwise} when absent (null: required). */
