@@ -279,16 +279,14 @@ public final class OnnxExporter {
   }
 
   /**
-   * The class, and for a nested or anonymous one (an op activation's layer) also what it calls
-   * itself, which names the op.
+   * The class's simple name (the full name for an anonymous one), and what the module calls
+   * itself when that says more, as an op activation's layer does: "Layer (jgrad::relu)".
    */
   private static String describe(Module m) {
     Class<?> c = m.getClass();
-    if (c.getEnclosingClass() == null) {
-      return c.getSimpleName();
-    }
-    String name = c.getName().substring(c.getPackageName().length() + 1).replace('$', '.');
-    return name + " (" + m + ")";
+    String label = c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName();
+    String self = m.toString();
+    return self.startsWith(label) ? label : label + " (" + self + ")";
   }
 
   private static String joined(int[] dims) {
