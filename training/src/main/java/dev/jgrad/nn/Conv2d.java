@@ -78,10 +78,12 @@ public final class Conv2d extends Module {
     return Pool2d.named(this, () -> ConvOps.conv2d(x, weight, bias, stride, padding));
   }
 
+  /** The kernels, {@code [out, in, kh, kw]}. */
   public Tensor weight() {
     return weight;
   }
 
+  /** The bias, {@code [out]}. */
   public Tensor bias() {
     return bias;
   }

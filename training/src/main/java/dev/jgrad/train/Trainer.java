@@ -95,6 +95,7 @@ import java.util.Set;
 public final class Trainer {
   /** Names of the files {@link Builder#reportTo} writes. */
   public static final String CSV_FILE = "metrics.csv";
+  /** Name of the chart {@link Builder#reportTo} writes. */
   public static final String CHART_FILE = "training.png";
 
   private final Module model;
@@ -151,6 +152,10 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Starts a trainer; {@code model}, {@code loss}, {@code optimizer}, {@code train} and
+   * {@code epochs} are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -312,6 +317,7 @@ public final class Trainer {
 
     private Builder() {}
 
+    /** The model to train (required). */
     public Builder model(Module model) {
       this.model = checkNotNull(model, "model is null");
       return this;
@@ -495,6 +501,7 @@ public final class Trainer {
       return files;
     }
 
+    /** The trainer; a required setting missing is an IllegalStateException that names it. */
     public Trainer build() {
       checkState(model != null, "call model(...) before build()");
       checkState(loss != null,

@@ -32,7 +32,9 @@ import javax.imageio.ImageIO;
  * }</pre>
  */
 public final class LossChart {
+  /** Width of the PNG {@link #write(Path, MetricsHistory, String)} draws, in pixels. */
   public static final int DEFAULT_WIDTH = 1000;
+  /** Height of the PNG {@link #write(Path, MetricsHistory, String)} draws, in pixels. */
   public static final int DEFAULT_HEIGHT = 420;
   /** Colour of the training curves (matplotlib's tab:blue). */
   public static final Color TRAIN_COLOR = new Color(31, 119, 180);
