@@ -36,6 +36,9 @@ import java.util.Random;
  * float[] dw = w.grad().toFloatArray();
  * }</pre>
  *
+ * <p>{@code DocSnippetsTest} (training's tests, {@code dev.jgrad.snippets}) runs this example
+ * as written and fails when the two differ.
+ *
  * <p>Tensors are immutable, except for the in-place updates optimizers use on parameters
  * ({@link #assign}, {@link #addScaledInPlace}), which never record graph nodes. Each in-place
  * change counts in {@link #version()}, so that a backward pass through an op that used the old
