@@ -214,7 +214,10 @@ public final class OpRegistry {
       return source;
     }
 
-    /** Defines an op; defining a name another provider defined is an error naming both. */
+    /**
+     * Defines an op. A name some provider already defined makes this provider's whole
+     * registration fail when it is merged, naming both (nothing of it is registered).
+     */
     public Registration define(OpDef def) {
       definitions.add(checkNotNull(def, "define(null) from %s", source));
       return this;
@@ -226,7 +229,10 @@ public final class OpRegistry {
       return this;
     }
 
-    /** The gradient rule of {@code op}; a second rule for one op is an IllegalStateException. */
+    /**
+     * The gradient rule of {@code op}: a second one from this provider is an
+     * IllegalStateException at once; one another provider registered fails this registration.
+     */
     public Registration gradient(String op, GradientRule<?> rule) {
       if (gradients.put(checkNotNull(op), checkNotNull(rule)) != null) {
         throw new IllegalStateException("op " + op + " has two gradient rules, both from " + source);
