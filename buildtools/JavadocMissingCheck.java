@@ -110,8 +110,8 @@ public final class JavadocMissingCheck {
       }
     }
     if (failures > 0) {
-      System.err.println(failures + " Javadoc gate failure(s) in " + src
-          + ": public API needs a comment (what it does, units, what it throws)");
+      System.err.println("Javadoc gate: " + failures + " failure(s) in " + src + ": give each"
+          + " public member a comment (what it does, units, what it throws); drop stale lines");
       System.exit(1);
     }
   }
