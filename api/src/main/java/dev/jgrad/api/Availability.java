@@ -17,14 +17,20 @@ public final class Availability {
     this.reason = reason;
   }
 
+  /** The backend can run here. */
   public static Availability available() {
     return AVAILABLE;
   }
 
+  /**
+   * The backend cannot run here, for {@code reason} (shown to the user when it is asked for by
+   * name); a null reason is a NullPointerException.
+   */
   public static Availability unavailable(String reason) {
     return new Availability(false, checkNotNull(reason, "say why the backend is unavailable"));
   }
 
+  /** Whether the probe found everything the backend needs. */
   public boolean isAvailable() {
     return available;
   }

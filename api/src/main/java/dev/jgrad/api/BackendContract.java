@@ -69,6 +69,7 @@ public final class BackendContract {
     sameDtype(b, p, firstRole, first, otherRole, other);
   }
 
+  /** {@link Backend#allocate}: a non-null dtype and a length of at least 0. */
   public void allocate(DType dtype, long length) {
     if (dtype == null) {
       throw new NullPointerException(ArgumentChecks.where(b, "allocate") + "dtype is null");
@@ -119,6 +120,10 @@ public final class BackendContract {
     distinct(b, p, "dst", dst, "src", src);
   }
 
+  /**
+   * {@link Backend#copy}: one dtype, both ranges inside their buffers; src and dst may be the same
+   * buffer.
+   */
   public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset,
       long length) {
     String p = "copy";
@@ -127,6 +132,10 @@ public final class BackendContract {
     range(b, p, "destination range", dstOffset, length, dst.length());
   }
 
+  /**
+   * {@link Backend#copyAxisRange}: one dtype, sizes non-negative, each range inside its axis, and
+   * no aliasing of src and dst.
+   */
   public void copyAxisRange(DeviceBuffer src, int srcAxis, int srcStart, DeviceBuffer dst,
       int dstAxis, int dstStart, int outer, int count, int inner) {
     String p = "copyAxisRange";
@@ -179,6 +188,7 @@ public final class BackendContract {
     distinct(b, p, "dst", dst, "src", src);
   }
 
+  /** {@link Backend#unary}: a float dtype for both, out as long as x (out may be x). */
   public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer out) {
     String p = name(UNARY, "unary", op);
     usableOfOneDtype(p, "x", x, "out", out);
@@ -186,6 +196,10 @@ public final class BackendContract {
     length(b, p, "out", out, x.length());
   }
 
+  /**
+   * {@link Backend#binary}: one float dtype, outShape the broadcast of aShape and bShape, and each
+   * buffer as long as its shape (out may be an input).
+   */
   public void binary(BinaryOp op, DeviceBuffer a, Shape aShape, DeviceBuffer bBuf, Shape bShape,
       DeviceBuffer out, Shape outShape) {
     String p = name(BINARY, "binary", op);
@@ -210,6 +224,7 @@ public final class BackendContract {
     length(b, p, () -> "out (shape " + outShape + ")", out, outShape.size());
   }
 
+  /** {@link Backend#scalar}: a float dtype for both, out as long as a (out may be a). */
   public void scalar(BinaryOp op, DeviceBuffer a, DeviceBuffer out) {
     String p = name(SCALAR, "scalar", op);
     usableOfOneDtype(p, "a", a, "out", out);
@@ -217,6 +232,10 @@ public final class BackendContract {
     length(b, p, "out", out, a.length());
   }
 
+  /**
+   * {@link Backend#matmul}: one float dtype, a, b and out as long as [m, k], [k, n] and [m, n]
+   * (stored transposed where the flag says), out neither input.
+   */
   public void matmul(DeviceBuffer a, boolean transA, DeviceBuffer bBuf, boolean transB,
       DeviceBuffer out, int m, int n, int k) {
     String p = "matmul";
@@ -230,6 +249,10 @@ public final class BackendContract {
     distinct(b, p, "out", out, "b", bBuf);
   }
 
+  /**
+   * {@link Backend#matmulBatched}: as {@link #matmul} per product, batch non-negative, each stride
+   * 0 (one shared matrix) or its matrix size, out neither input.
+   */
   public void matmulBatched(DeviceBuffer a, boolean transA, DeviceBuffer bBuf, boolean transB,
       DeviceBuffer out, int batch, int m, int n, int k, long strideA, long strideB) {
     String p = "matmulBatched";
@@ -283,6 +306,10 @@ public final class BackendContract {
     }
   }
 
+  /**
+   * {@link Backend#reduce}: x of a float dtype and [outer, axis, inner] long with axis at least 1,
+   * out [outer, inner] long, of x's dtype (INT32 for ARGMAX), not x.
+   */
   public void reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner,
       DeviceBuffer out) {
     String p = name(REDUCE, "reduce", op);
@@ -304,6 +331,10 @@ public final class BackendContract {
     distinct(b, p, "out", out, "x", x);
   }
 
+  /**
+   * {@link Backend#transpose}: one float dtype, x and out [batch, rows, cols] long, out not x
+   * unless a single row or column.
+   */
   public void transpose(DeviceBuffer x, int batch, int rows, int cols, DeviceBuffer out) {
     String p = "transpose";
     usableOfOneDtype(p, "x", x, "out", out);
@@ -321,6 +352,10 @@ public final class BackendContract {
     }
   }
 
+  /**
+   * {@link Backend#indexSelect}: src [outer, axis, inner], INT32 indices, out [outer, indices,
+   * inner] of src's dtype, out neither src nor indices.
+   */
   public void indexSelect(DeviceBuffer src, int outer, int axis, int inner, DeviceBuffer indices,
       DeviceBuffer out) {
     String p = "indexSelect";
@@ -329,6 +364,10 @@ public final class BackendContract {
     distinct(b, p, "out", out, "indices", indices);
   }
 
+  /**
+   * {@link Backend#indexAdd}: dst [outer, axis, inner], INT32 indices, src [outer, indices, inner]
+   * of dst's dtype, dst neither src nor indices.
+   */
   public void indexAdd(DeviceBuffer src, DeviceBuffer indices, DeviceBuffer dst, int outer,
       int axis, int inner) {
     String p = "indexAdd";
@@ -359,6 +398,10 @@ public final class BackendContract {
         product(b, p, outer, indices.length(), inner));
   }
 
+  /**
+   * {@link Backend#oneHot}: INT32 indices, a float out of [indices, classes] elements, classes at
+   * least 0.
+   */
   public void oneHot(DeviceBuffer indices, int classes, DeviceBuffer out) {
     String p = "oneHot";
     usable(b, p, "indices", indices);
@@ -370,6 +413,7 @@ public final class BackendContract {
         out, product(b, p, indices.length(), classes)); // out is a float: never the indices
   }
 
+  /** {@link Backend#prepareOperand}: the buffer usable and exactly [rows, cols] long. */
   public void prepareOperand(DeviceBuffer buffer, int rows, int cols) {
     String p = "prepareOperand";
     usable(b, p, "buffer", buffer);

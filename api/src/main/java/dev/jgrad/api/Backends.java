@@ -19,7 +19,12 @@ import org.slf4j.LoggerFactory;
  * why each unavailable one is unavailable.
  */
 public final class Backends {
+  /** The system property that names the backend to use ({@value}), checked before {@link #ENV}. */
   public static final String PROPERTY = "jgrad.backend";
+  /**
+   * The environment variable that names the backend to use ({@value}) when {@link #PROPERTY} is
+   * unset.
+   */
   public static final String ENV = "JGRAD_BACKEND";
 
   private static final Logger log = LoggerFactory.getLogger(Backends.class);

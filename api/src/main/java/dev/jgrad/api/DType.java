@@ -7,8 +7,11 @@ package dev.jgrad.api;
  * shapes and Java arrays are int-indexed, so INT32 covers every index a tensor can have.
  */
 public enum DType {
+  /** 32-bit IEEE float, the default for data and parameters. */
   FLOAT32(4, true),
+  /** 64-bit IEEE double, for gradient checks and where float32's 7 digits are not enough. */
   FLOAT64(8, true),
+  /** 32-bit signed integer, for indices only (no arithmetic). */
   INT32(4, false);
 
   private final int byteSize;

@@ -6,6 +6,7 @@ package dev.jgrad.api;
  * never closed are reclaimed by the garbage collector (a safety net, not a plan).
  */
 public interface DeviceBuffer extends AutoCloseable {
+  /** The element type, fixed at allocation. */
   DType dtype();
 
   /** Number of elements. */

@@ -12,7 +12,9 @@ import java.util.Locale;
  * <p>Read at each call, not cached, so a test can set and clear the property.
  */
 public final class GpuRequirement {
+  /** The system property ({@value}) that, set to {@code true}, makes a missing GPU a failure. */
   public static final String PROPERTY = "jgrad.test.requireGpu";
+  /** The environment variable ({@value}) read when {@link #PROPERTY} is unset. */
   public static final String ENV = "JGRAD_TEST_REQUIRE_GPU";
 
   private GpuRequirement() {}

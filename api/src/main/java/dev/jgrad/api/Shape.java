@@ -32,14 +32,20 @@ public final class Shape {
     this.size = n;
   }
 
+  /**
+   * A shape of these dimensions (copied); no dimensions is the scalar shape. A negative dimension,
+   * or a size beyond a long, is an exception.
+   */
   public static Shape of(int... dims) {
     return dims.length == 0 ? SCALAR : new Shape(dims.clone());
   }
 
+  /** The rank-0 shape: one element. */
   public static Shape scalar() {
     return SCALAR;
   }
 
+  /** Number of dimensions (0 for a scalar). */
   public int rank() {
     return dims.length;
   }
@@ -49,6 +55,7 @@ public final class Shape {
     return dims[normalizeAxis(axis)];
   }
 
+  /** A copy of the dimensions, outermost first. */
   public int[] dims() {
     return dims.clone();
   }

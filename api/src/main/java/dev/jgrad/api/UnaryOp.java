@@ -2,13 +2,21 @@ package dev.jgrad.api;
 
 /** Elementwise functions of one argument that every backend implements. */
 public enum UnaryOp {
+  /** -x. */
   NEG,
+  /** e to the x. */
   EXP,
+  /** Natural logarithm (NaN below 0, -infinity at 0). */
   LOG,
+  /** Square root (NaN below 0). */
   SQRT,
+  /** |x|. */
   ABS,
+  /** Hyperbolic tangent, in (-1, 1). */
   TANH,
+  /** 1 / (1 + e^-x), in (0, 1). */
   SIGMOID,
+  /** max(x, 0). */
   RELU,
   /** 1 where x &gt; 0, 0 where x &lt;= 0 (the book's step function); NaN stays NaN. */
   STEP

@@ -30,6 +30,7 @@ public final class GradCheck {
   /** The worst disagreement between autograd and central differences. */
   public record Result(double worstRelativeError, int input, int element, double analytic,
       double numeric, double tolerance) {
+    /** Whether the worst relative error is within the tolerance. */
     public boolean passed() {
       return worstRelativeError <= tolerance;
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 public final class GraphExport {
   private GraphExport() {}
 
+  /** The graph that produced {@code root} as DOT text, for {@code dot -Tpng}. */
   public static String toDot(Tensor root) {
     StringBuilder sb = new StringBuilder("digraph jgrad {\n  rankdir=LR;\n");
     Map<Tensor, Integer> ids = new IdentityHashMap<>();

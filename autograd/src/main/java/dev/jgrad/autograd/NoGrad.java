@@ -17,6 +17,10 @@ public final class NoGrad implements AutoCloseable {
     GradMode.disable();
   }
 
+  /**
+   * Turns recording off on this thread until {@link #close()}, which restores the previous mode (so
+   * scopes nest).
+   */
   public static NoGrad scope() {
     return new NoGrad();
   }

@@ -37,6 +37,9 @@ import java.util.function.Consumer;
  * float[] dw = w.grad().toFloatArray();
  * }</pre>
  *
+ * <p>{@code DocSnippetsTest} (training's tests, {@code dev.jgrad.snippets}) runs this example
+ * as written and fails when the two differ.
+ *
  * <p>Movement ops return views, not copies: {@link #permute}, {@link #transpose()},
  * {@link #slice(int, int, int, int)}, {@link #expand}, {@link #squeeze}, {@link #unsqueeze} and
  * {@link #reshape} (where the strides allow) give a tensor over the same buffer in another

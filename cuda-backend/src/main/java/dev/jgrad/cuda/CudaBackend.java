@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * arrive.
  */
 public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher {
+  /** The backend's name, {@value}, for {@code -Djgrad.backend=cuda}. */
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
   public static final String DEVICE_PROPERTY = "jgrad.cuda.device";

@@ -10,6 +10,7 @@ import dev.jgrad.api.BackendProvider;
  * and the libraries do not change while it runs, and the probe loads native code.
  */
 public final class CudaBackendProvider implements BackendProvider {
+  /** Priority {@value}, above the CPU backend's 0. */
   public static final int PRIORITY = 100;
 
   private static volatile Availability cached;

@@ -8,7 +8,9 @@ package dev.jgrad.cuda;
 public final class DeviceOutOfMemoryException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** See {@link #requestedBytes()}. */
   private final long requestedBytes;
+  /** See {@link #bytesInUse()}. */
   private final long bytesInUse;
 
   DeviceOutOfMemoryException(String message, long requestedBytes, long bytesInUse) {

@@ -63,6 +63,7 @@ public final class OpTestKit {
     return new OpTestKit(qualifiedName);
   }
 
+  /** The attributes each call of the op gets (default none). */
   public OpTestKit attrs(Attrs attrs) {
     this.attrs = attrs;
     return this;
@@ -99,6 +100,10 @@ public final class OpTestKit {
     return this;
   }
 
+  /**
+   * Largest relative error allowed between autograd and central differences (default 1e-4,
+   * {@code GradCheck.TOLERANCE}).
+   */
   public OpTestKit gradTolerance(double tolerance) {
     this.gradTolerance = tolerance;
     return this;
@@ -113,6 +118,7 @@ public final class OpTestKit {
     return this;
   }
 
+  /** Seed of the random inputs (default 1234), so a failure reproduces. */
   public OpTestKit seed(long seed) {
     this.seed = seed;
     return this;

@@ -70,18 +70,25 @@ public final class DataLoader {
             + " batch or keep the last batch", batchSize, dataset.size());
   }
 
+  /**
+   * Starts a loader over {@code dataset}: batches of 100, shuffled with seed 42, last short batch
+   * kept, prefetching on.
+   */
   public static Builder builder(Dataset dataset) {
     return new Builder(dataset);
   }
 
+  /** The samples this loader draws from. */
   public Dataset dataset() {
     return dataset;
   }
 
+  /** Samples per batch (the last batch of an epoch may be shorter unless {@link #dropLast()}). */
   public int batchSize() {
     return batchSize;
   }
 
+  /** Whether a last batch shorter than {@link #batchSize()} is dropped. */
   public boolean dropLast() {
     return dropLast;
   }
@@ -246,6 +253,7 @@ public final class DataLoader {
       this.dataset = checkNotNull(dataset, "dataset is null");
     }
 
+    /** Samples per batch (default 100); at least 1, else an IllegalArgumentException. */
     public Builder batchSize(int batchSize) {
       checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
       this.batchSize = batchSize;
@@ -258,6 +266,10 @@ public final class DataLoader {
       return this;
     }
 
+    /**
+     * Seed of the per-epoch shuffles (default 42): epoch {@code e}'s order depends only on it and
+     * {@code e}.
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -281,6 +293,10 @@ public final class DataLoader {
       return this;
     }
 
+    /**
+     * The loader; with {@code dropLast} a batch larger than the dataset is an
+     * IllegalArgumentException.
+     */
     public DataLoader build() {
       return new DataLoader(this);
     }

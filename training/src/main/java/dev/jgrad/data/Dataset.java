@@ -85,10 +85,15 @@ public final class Dataset {
     return inputs.shape().dim(0);
   }
 
+  /** All inputs, {@code [samples, ...]}; shared, not copied: do not change it. */
   public Tensor inputs() {
     return inputs;
   }
 
+  /**
+   * All targets, {@code [samples, ...]} (INT32 class labels for classification); shared, not
+   * copied.
+   */
   public Tensor targets() {
     return targets;
   }

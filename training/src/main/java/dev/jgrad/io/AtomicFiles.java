@@ -41,6 +41,7 @@ public final class AtomicFiles {
   /** Produces the content of a file; may throw, in which case the target is left untouched. */
   @FunctionalInterface
   public interface Content {
+    /** Writes the whole content to {@code out} (buffered; do not close it). */
     void writeTo(OutputStream out) throws IOException;
   }
 

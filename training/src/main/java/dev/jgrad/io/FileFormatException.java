@@ -8,7 +8,9 @@ import java.io.IOException;
  * ..."}; {@link #source()} and {@link #offset()} give the same facts to code.
  */
 public class FileFormatException extends IOException {
+  /** See {@link #source()}. */
   private final String source;
+  /** See {@link #offset()}. */
   private final long offset;
 
   /**

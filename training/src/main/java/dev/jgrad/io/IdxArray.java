@@ -87,6 +87,7 @@ public final class IdxArray {
     return new IdxArray(type, d, buf.array());
   }
 
+  /** The element type, as the file declared it. */
   public IdxType type() {
     return type;
   }
@@ -96,12 +97,14 @@ public final class IdxArray {
     return dims.clone();
   }
 
+  /** Dimension {@code axis} (0 is outermost); out of range is an IllegalArgumentException. */
   public int dim(int axis) {
     checkArgument(axis >= 0 && axis < dims.length, "axis %s is out of range for rank %s",
         axis, dims.length);
     return dims[axis];
   }
 
+  /** Number of dimensions (1 for labels, 3 for MNIST images). */
   public int rank() {
     return dims.length;
   }

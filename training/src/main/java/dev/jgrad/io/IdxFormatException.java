@@ -6,6 +6,7 @@ package dev.jgrad.io;
  * decompressed stream.
  */
 public final class IdxFormatException extends FileFormatException {
+  /** See {@link FileFormatException#FileFormatException(String, long, String, String)}. */
   public IdxFormatException(String source, long offset, String problem, String detail) {
     super(source, offset, problem, detail);
   }

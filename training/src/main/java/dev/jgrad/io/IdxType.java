@@ -4,11 +4,17 @@ package dev.jgrad.io;
  * Element types of the IDX format (third byte of the magic number). All are stored big-endian.
  */
 public enum IdxType {
+  /** Unsigned byte, 0 to 255 (MNIST's pixels and labels). */
   UBYTE(0x08, 1, "ubyte"),
+  /** Signed byte. */
   BYTE(0x09, 1, "byte"),
+  /** Signed 16-bit integer. */
   SHORT(0x0B, 2, "short"),
+  /** Signed 32-bit integer. */
   INT(0x0C, 4, "int"),
+  /** 32-bit IEEE float. */
   FLOAT(0x0D, 4, "float"),
+  /** 64-bit IEEE double. */
   DOUBLE(0x0E, 8, "double");
 
   private final int code;

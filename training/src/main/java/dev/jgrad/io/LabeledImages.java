@@ -88,10 +88,12 @@ public final class LabeledImages {
     return labels.length;
   }
 
+  /** Image height in pixels (28 for MNIST). */
   public int rows() {
     return rows;
   }
 
+  /** Image width in pixels (28 for MNIST). */
   public int cols() {
     return cols;
   }
@@ -153,6 +155,7 @@ public final class LabeledImages {
     return image;
   }
 
+  /** The class label of image {@code i}; out of range is an IndexOutOfBoundsException. */
   public int label(int i) {
     checkElementIndex(i, size(), "label index");
     return labels[i];

@@ -11,6 +11,10 @@ public final class MnistDataset {
   private final LabeledImages train;
   private final LabeledImages test;
 
+  /**
+   * Pairs two splits; splits that differ in image size or number of classes are an
+   * IllegalArgumentException.
+   */
   public MnistDataset(LabeledImages train, LabeledImages test) {
     checkNotNull(train, "train split is null");
     checkNotNull(test, "test split is null");
@@ -22,10 +26,12 @@ public final class MnistDataset {
     this.test = test;
   }
 
+  /** The training split. */
   public LabeledImages train() {
     return train;
   }
 
+  /** The test split. */
   public LabeledImages test() {
     return test;
   }

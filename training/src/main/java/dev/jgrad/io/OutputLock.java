@@ -162,7 +162,9 @@ public final class OutputLock implements AutoCloseable {
   public static final class InUseException extends UnusableException {
     private static final long serialVersionUID = 1L;
 
+    /** See {@link #dir()}. */
     private final Path dir;
+    /** See {@link #holder()}. */
     private final String holder;
 
     InUseException(Path dir, String holder) {

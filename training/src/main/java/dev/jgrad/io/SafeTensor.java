@@ -72,6 +72,7 @@ public final class SafeTensor {
     return new SafeTensor(name, DType.FLOAT64, shape, null, data);
   }
 
+  /** The tensor's name in the file, e.g. {@code "fc1.weight"}. */
   public String name() {
     return name;
   }
@@ -81,6 +82,7 @@ public final class SafeTensor {
     return dtype;
   }
 
+  /** The tensor's shape, row-major. */
   public Shape shape() {
     return shape;
   }

@@ -49,6 +49,7 @@ public final class SafeTensorsFile {
     return new ArrayList<>(tensors.values());
   }
 
+  /** Whether the file holds a tensor called {@code name}. */
   public boolean contains(String name) {
     return tensors.containsKey(name);
   }

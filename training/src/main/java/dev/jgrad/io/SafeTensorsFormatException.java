@@ -6,6 +6,7 @@ package dev.jgrad.io;
  * shape. The message names the tensor when the problem concerns one.
  */
 public final class SafeTensorsFormatException extends FileFormatException {
+  /** See {@link FileFormatException#FileFormatException(String, long, String, String)}. */
   public SafeTensorsFormatException(String source, long offset, String problem, String detail) {
     super(source, offset, problem, detail);
   }

@@ -16,9 +16,13 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public enum Activation implements HiddenActivation {
+  /** max(x, 0), with He initialization. */
   RELU(ReLU::new, Init.he()),
+  /** {@link LeakyReLU} with slope 0.01, with He initialization. */
   LEAKY_RELU(LeakyReLU::new, Init.he()),
+  /** 1 / (1 + e^-x), with Xavier initialization. */
   SIGMOID(Sigmoid::new, Init.xavier()),
+  /** tanh(x), with Xavier initialization. */
   TANH(Tanh::new, Init.xavier());
 
   private final Supplier<Module> factory;

@@ -19,6 +19,7 @@ import dev.jgrad.autograd.Tensor;
 public abstract class BatchNorm extends Module {
   /** PyTorch's defaults. */
   public static final double EPS = 1e-5;
+  /** Weight of the newest batch in the running statistics (PyTorch's default). */
   public static final double MOMENTUM = 0.1;
 
   private final int channels;
@@ -82,22 +83,27 @@ public abstract class BatchNorm extends Module {
     }
   }
 
+  /** Number of channels (features) normalized, each with its own statistics. */
   public int channels() {
     return channels;
   }
 
+  /** The learned scale {@code [channels]}, starting at 1. */
   public Tensor weight() {
     return weight;
   }
 
+  /** The learned shift {@code [channels]}, starting at 0. */
   public Tensor bias() {
     return bias;
   }
 
+  /** The running mean {@code [channels]} used in evaluation mode (a buffer, not a parameter). */
   public Tensor runningMean() {
     return runningMean;
   }
 
+  /** The running unbiased variance {@code [channels]} used in evaluation mode (a buffer). */
   public Tensor runningVar() {
     return runningVar;
   }

@@ -20,6 +20,7 @@ public final class BatchNorm1d extends BatchNorm {
     this(features, Tensor.DEFAULT_DTYPE);
   }
 
+  /** A layer over {@code features} features, its parameters and buffers of {@code dtype}. */
   public BatchNorm1d(int features, DType dtype) {
     super(features, 2, dtype);
   }

@@ -15,6 +15,7 @@ public final class BatchNorm2d extends BatchNorm {
     this(channels, Tensor.DEFAULT_DTYPE);
   }
 
+  /** A layer over {@code channels} channels, its parameters and buffers of {@code dtype}. */
   public BatchNorm2d(int channels, DType dtype) {
     super(channels, 4, dtype);
   }

@@ -78,14 +78,17 @@ public final class Conv2d extends Module {
     return Pool2d.named(this, () -> ConvOps.conv2d(x, weight, bias, stride, padding));
   }
 
+  /** The kernels, {@code [out, in, kh, kw]}. */
   public Tensor weight() {
     return weight;
   }
 
+  /** Channels of the input, {@code c} of {@code [n, c, h, w]}. */
   public int inChannels() {
     return inChannels;
   }
 
+  /** Filters, the channels of the output. */
   public int outChannels() {
     return outChannels;
   }
@@ -95,16 +98,17 @@ public final class Conv2d extends Module {
     return kernel.clone();
   }
 
-  /** {@code [height, width]}. */
+  /** The stride as {@code [height, width]}. */
   public int[] stride() {
     return stride.clone();
   }
 
-  /** {@code [height, width]}. */
+  /** The zero padding on each side as {@code [height, width]}. */
   public int[] padding() {
     return padding.clone();
   }
 
+  /** The bias, {@code [out]}. */
   public Tensor bias() {
     return bias;
   }

@@ -49,10 +49,12 @@ public final class Dropout extends Module {
     return x.mul(DropoutOps.dropoutMask(x, p, seed, counter++));
   }
 
+  /** The probability that an element is zeroed in training mode. */
   public double p() {
     return p;
   }
 
+  /** The mask generator's seed. */
   public long seed() {
     return seed;
   }

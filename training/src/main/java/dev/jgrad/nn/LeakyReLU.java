@@ -11,10 +11,12 @@ public final class LeakyReLU extends Module {
 
   private final double slope;
 
+  /** Slope {@value #DEFAULT_SLOPE}. */
   public LeakyReLU() {
     this(DEFAULT_SLOPE);
   }
 
+  /** Slope {@code slope} in [0, 1), else an IllegalArgumentException. */
   public LeakyReLU(double slope) {
     checkArgument(slope >= 0 && slope < 1, "negative slope must be in [0, 1), got %s", slope);
     this.slope = slope;

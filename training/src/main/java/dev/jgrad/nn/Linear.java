@@ -34,6 +34,10 @@ public final class Linear extends Module {
     this(inFeatures, outFeatures, init, random, Tensor.DEFAULT_DTYPE);
   }
 
+  /**
+   * A layer {@code inFeatures -> outFeatures} (both positive) whose weight {@code init} draws from
+   * {@code random} in {@code dtype}.
+   */
   public Linear(int inFeatures, int outFeatures, Init init, Random random, DType dtype) {
     checkArgument(inFeatures > 0 && outFeatures > 0,
         "Linear needs positive sizes, got in=%s out=%s", inFeatures, outFeatures);
@@ -67,18 +71,22 @@ public final class Linear extends Module {
         inFeatures, outFeatures, inFeatures, x.shape());
   }
 
+  /** The weight, {@code [in, out]} (PyTorch's transpose). */
   public Tensor weight() {
     return weight;
   }
 
+  /** The bias, {@code [out]}. */
   public Tensor bias() {
     return bias;
   }
 
+  /** Input features: the width of the rows it takes. */
   public int inFeatures() {
     return inFeatures;
   }
 
+  /** Output features: the width of the rows it gives. */
   public int outFeatures() {
     return outFeatures;
   }

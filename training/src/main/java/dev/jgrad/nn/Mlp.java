@@ -27,6 +27,7 @@ import java.util.Random;
 public final class Mlp {
   private Mlp() {}
 
+  /** Starts a network description: ReLU, the activation's recommended init, seed 42, FLOAT32. */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,11 +85,13 @@ public final class Mlp {
       return this;
     }
 
+    /** The dtype of every parameter (default FLOAT32). */
     public Builder dtype(DType dtype) {
       this.dtype = checkNotNull(dtype, "dtype is null");
       return this;
     }
 
+    /** The network; without {@code input} or {@code output} an IllegalStateException. */
     public Sequential build() {
       checkState(input > 0, "call input(features) before build()");
       checkState(output > 0, "call output(classes) before build()");

@@ -33,9 +33,12 @@ import java.util.function.Function;
  *     return fc2.forward(fc1.forward(x).relu());
  *   }
  * }
- * new TwoLayerNet(new Random(42)).namedParameters().keySet();
+ * Set<String> names = new TwoLayerNet(new Random(42)).namedParameters().keySet();
  * // [fc1.weight, fc1.bias, fc2.weight, fc2.bias]
  * }</pre>
+ *
+ * <p>{@code DocSnippetsTest} (training's tests, {@code dev.jgrad.snippets}) runs this example
+ * as written and fails when the two differ.
  */
 public abstract class Module {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();

@@ -14,15 +14,18 @@ public final class OpActivation implements HiddenActivation {
   private final String op;
   private final Attrs attrs;
 
+  /** The op {@code op} (a qualified name, {@code namespace::op}) with no attributes. */
   public OpActivation(String op) {
     this(op, Attrs.empty());
   }
 
+  /** The op {@code op} called with {@code attrs} (say, a plugin's slope). */
   public OpActivation(String op, Attrs attrs) {
     this.op = op;
     this.attrs = attrs;
   }
 
+  /** The qualified name of the op. */
   public String op() {
     return op;
   }

@@ -35,10 +35,12 @@ import java.util.StringJoiner;
 public final class Sequential extends Module {
   private final List<Module> layers;
 
+  /** The modules, in order; at least one. */
   public Sequential(Module... layers) {
     this(List.of(layers));
   }
 
+  /** The modules, in order (copied); at least one, else an IllegalArgumentException. */
   public Sequential(List<? extends Module> layers) {
     this(positions(layers.size()), layers);
   }

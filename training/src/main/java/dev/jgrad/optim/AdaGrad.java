@@ -26,10 +26,12 @@ public final class AdaGrad extends ParameterOptimizer {
   /** Keeps the first division finite; the book's value. */
   public static final double EPSILON = 1e-7;
 
+  /** AdaGrad without weight decay. */
   public AdaGrad(Map<String, Tensor> parameters, double learningRate) {
     this(parameters, learningRate, 0);
   }
 
+  /** AdaGrad with L2 weight decay: {@code g + weightDecay * W} in place of {@code g}. */
   public AdaGrad(Map<String, Tensor> parameters, double learningRate, double weightDecay) {
     super("adagrad", parameters, learningRate, weightDecay);
   }

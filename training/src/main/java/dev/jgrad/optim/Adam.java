@@ -29,10 +29,12 @@ import java.util.Map;
  * counts existed has only {@code t}, which then stands for every parameter's count.
  */
 public final class Adam extends AdamBase {
+  /** Adam with the book's betas (0.9, 0.999) and no weight decay. */
   public Adam(Map<String, Tensor> parameters, double learningRate) {
     this(parameters, learningRate, DEFAULT_BETA1, DEFAULT_BETA2);
   }
 
+  /** Adam with betas in [0, 1) and no weight decay. */
   public Adam(Map<String, Tensor> parameters, double learningRate, double beta1, double beta2) {
     this(parameters, learningRate, beta1, beta2, 0);
   }

@@ -17,7 +17,9 @@ import java.util.TreeSet;
  * stands for every parameter's count.
  */
 abstract class AdamBase extends ParameterOptimizer {
+  /** Decay of the first moment (the gradient's running mean): the book's and PyTorch's. */
   public static final double DEFAULT_BETA1 = 0.9;
+  /** Decay of the second moment (the squared gradient's running mean): the book's and PyTorch's. */
   public static final double DEFAULT_BETA2 = 0.999;
 
   final double beta1;

@@ -30,21 +30,29 @@ import java.util.Map;
  * }</pre>
  */
 public final class AdamW extends AdamBase {
+  /** PyTorch's default epsilon, added to the root of the second moment. */
   public static final double DEFAULT_EPSILON = 1e-8;
+  /** PyTorch's default decoupled weight decay. */
   public static final double DEFAULT_WEIGHT_DECAY = 0.01;
 
   private final double eps;
   private final double weightDecay;
 
+  /** AdamW with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8, weight decay 0.01. */
   public AdamW(Map<String, Tensor> parameters, double learningRate) {
     this(parameters, learningRate, DEFAULT_WEIGHT_DECAY);
   }
 
+  /** AdamW with PyTorch's betas and epsilon and the given decoupled weight decay. */
   public AdamW(Map<String, Tensor> parameters, double learningRate, double weightDecay) {
     this(parameters, learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON,
         weightDecay);
   }
 
+  /**
+   * AdamW with every setting given: betas in [0, 1), a positive finite epsilon, weight decay at
+   * least 0.
+   */
   public AdamW(Map<String, Tensor> parameters, double learningRate, double beta1, double beta2,
       double eps, double weightDecay) {
     // the decay is decoupled: not added to g

@@ -29,14 +29,19 @@ public final class Momentum extends ParameterOptimizer {
 
   private final double momentum;
 
+  /** Momentum {@value #DEFAULT_MOMENTUM}, no weight decay. */
   public Momentum(Map<String, Tensor> parameters, double learningRate) {
     this(parameters, learningRate, DEFAULT_MOMENTUM);
   }
 
+  /** Momentum in [0, 1), no weight decay. */
   public Momentum(Map<String, Tensor> parameters, double learningRate, double momentum) {
     this(parameters, learningRate, momentum, 0);
   }
 
+  /**
+   * Momentum in [0, 1) with L2 weight decay: {@code g + weightDecay * W} in place of {@code g}.
+   */
   public Momentum(Map<String, Tensor> parameters, double learningRate, double momentum,
       double weightDecay) {
     super("momentum", parameters, learningRate, weightDecay);

@@ -30,14 +30,19 @@ public final class RmsProp extends ParameterOptimizer {
 
   private final double decay;
 
+  /** Decay rate {@value #DEFAULT_DECAY}, no weight decay. */
   public RmsProp(Map<String, Tensor> parameters, double learningRate) {
     this(parameters, learningRate, DEFAULT_DECAY);
   }
 
+  /** Decay rate in [0, 1), no weight decay. */
   public RmsProp(Map<String, Tensor> parameters, double learningRate, double decay) {
     this(parameters, learningRate, decay, 0);
   }
 
+  /**
+   * Decay rate in [0, 1) with L2 weight decay: {@code g + weightDecay * W} in place of {@code g}.
+   */
   public RmsProp(Map<String, Tensor> parameters, double learningRate, double decay,
       double weightDecay) {
     super("rmsprop", parameters, learningRate, weightDecay);

@@ -38,6 +38,7 @@ public final class Sgd extends ParameterOptimizer {
     this(parameters, learningRate, 0, 0);
   }
 
+  /** SGD with momentum in [0, 1) (0: none) and L2 weight decay at least 0 (0: none). */
   public Sgd(Map<String, Tensor> parameters, double learningRate, double momentum,
       double weightDecay) {
     super("sgd", parameters, learningRate);

@@ -28,6 +28,7 @@ public final class ChartListener implements TrainingListener {
   private final String title;
   private final Trainer.ChartWriter writer;
 
+  /** Writes the chart to {@code file} (a PNG), titled {@code title}, when training ends. */
   public ChartListener(Path file, String title) {
     // a lambda, not LossChart::write, which would link LossChart, and so AWT, here
     this(file, title, (f, history, t) -> LossChart.write(f, history, t));

@@ -53,8 +53,11 @@ public final class Checkpoint {
 
   /** Metadata key and value marking a jgrad checkpoint. */
   public static final String FORMAT_KEY = "format";
+  /** The value of {@link #FORMAT_KEY} in this version's checkpoints. */
   public static final String FORMAT = "jgrad-checkpoint-1";
+  /** Metadata key of the number of epochs completed. */
   public static final String EPOCH_KEY = "epoch";
+  /** Metadata key of the optimizer's kind. */
   public static final String OPTIMIZER_KEY = "optimizer";
   /** Prefix of the optimizer's tensors and of its counters in the metadata. */
   public static final String OPTIMIZER_PREFIX = "optimizer.";

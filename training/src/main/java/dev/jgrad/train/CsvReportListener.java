@@ -20,6 +20,7 @@ import java.nio.file.Path;
 public final class CsvReportListener implements TrainingListener {
   private final Path file;
 
+  /** Writes to {@code file} (e.g. out/metrics.csv), replacing it after each epoch. */
   public CsvReportListener(Path file) {
     this.file = checkNotNull(file, "CSV file is null; pass e.g. out/metrics.csv");
   }

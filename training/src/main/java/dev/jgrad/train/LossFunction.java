@@ -14,6 +14,10 @@ import java.io.Serializable;
  */
 @FunctionalInterface
 public interface LossFunction extends Serializable {
+  /**
+   * The loss, a scalar tensor that {@code backward()} can start from, of {@code output} for
+   * {@code targets}.
+   */
   Tensor compute(Tensor output, Tensor targets);
 
   /**

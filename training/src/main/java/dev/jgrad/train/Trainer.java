@@ -39,6 +39,8 @@ import java.util.Set;
  * fonts, no AWT native library) costs only the chart: a warning, and the run completes.
  *
  * <pre>{@code
+ * // trainSet, testSet: images [n, 784] and INT32 labels [n], e.g. Dataset.ofImages(...)
+ * // outDir: a directory of this run's own, e.g. Path.of("out/mnist")
  * Sequential model = Mlp.builder().input(784).hidden(100).output(10).seed(42).build();
  * Trainer trainer = Trainer.builder()
  *     .model(model)
@@ -47,12 +49,15 @@ import java.util.Set;
  *     .train(DataLoader.builder(trainSet).batchSize(100).seed(42).build())
  *     .test(testSet)
  *     .epochs(10)
- *     .reportTo(Path.of("out/mnist"), "MNIST 784-100-10")   // metrics.csv, training.png
- *     .checkpointTo(Path.of("out/mnist/checkpoint.safetensors"))
+ *     .reportTo(outDir, "MNIST 784-100-10")   // outDir/metrics.csv, outDir/training.png
+ *     .checkpointTo(outDir.resolve("checkpoint.safetensors"))
  *     .listener(new EpochLogger())
  *     .build();
- * MetricsHistory history = trainer.fit();
+ * MetricsHistory history = trainer.fit();   // one EpochMetrics per epoch
  * }</pre>
+ *
+ * <p>{@code DocSnippetsTest} (training's tests, {@code dev.jgrad.snippets}) runs this example
+ * as written and fails when the two differ.
  *
  * <p>Those files are outputs: listeners that hear each epoch's end before the listeners of
  * {@link Builder#listener} do, so one of those that throws (to stop early, say) loses none of
@@ -95,6 +100,7 @@ import java.util.Set;
 public final class Trainer {
   /** Names of the files {@link Builder#reportTo} writes. */
   public static final String CSV_FILE = "metrics.csv";
+  /** Name of the chart {@link Builder#reportTo} writes. */
   public static final String CHART_FILE = "training.png";
 
   private final Module model;
@@ -151,6 +157,10 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Starts a trainer; {@code model}, {@code loss}, {@code optimizer}, {@code train} and
+   * {@code epochs} are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -312,6 +322,7 @@ public final class Trainer {
 
     private Builder() {}
 
+    /** The model to train (required). */
     public Builder model(Module model) {
       this.model = checkNotNull(model, "model is null");
       return this;
@@ -495,6 +506,7 @@ public final class Trainer {
       return files;
     }
 
+    /** The trainer; a required setting missing is an IllegalStateException that names it. */
     public Trainer build() {
       checkState(model != null, "call model(...) before build()");
       checkState(loss != null,

@@ -23,6 +23,7 @@ public final class Attrs {
     this.values = values;
   }
 
+  /** No attributes, for ops that take none. */
   public static Attrs empty() {
     return EMPTY;
   }
@@ -41,26 +42,40 @@ public final class Attrs {
     return new Attrs(b.buildOrThrow());
   }
 
+  /** Whether an attribute of this name was given. */
   public boolean has(String name) {
     return values.containsKey(name);
   }
 
+  /**
+   * Every attribute by name, unmodifiable (int arrays are the stored copies: do not change them).
+   */
   public Map<String, Object> asMap() {
     return values;
   }
 
+  /**
+   * A number attribute as a double; missing or not a number is an IllegalArgumentException naming
+   * it.
+   */
   public double getDouble(String name) {
     return number(name).doubleValue();
   }
 
+  /** A number attribute as a double, or {@code defaultValue} when it was not given. */
   public double getDouble(String name, double defaultValue) {
     return has(name) ? getDouble(name) : defaultValue;
   }
 
+  /**
+   * A number attribute as an int (a fraction is truncated); missing or not a number is an
+   * IllegalArgumentException naming it.
+   */
   public int getInt(String name) {
     return number(name).intValue();
   }
 
+  /** A number attribute as an int, or {@code defaultValue} when it was not given. */
   public int getInt(String name, int defaultValue) {
     return has(name) ? getInt(name) : defaultValue;
   }
@@ -73,6 +88,10 @@ public final class Attrs {
     return n.longValue();
   }
 
+  /**
+   * A boolean attribute, or {@code defaultValue} when it was not given; any other type is an
+   * IllegalArgumentException.
+   */
   public boolean getBoolean(String name, boolean defaultValue) {
     if (!has(name)) {
       return defaultValue;
@@ -82,12 +101,16 @@ public final class Attrs {
     return (Boolean) v;
   }
 
+  /** A String attribute; missing or another type is an IllegalArgumentException naming it. */
   public String getString(String name) {
     Object v = require(name);
     checkArgument(v instanceof String, "attribute '%s' must be a String, got %s", name, v);
     return (String) v;
   }
 
+  /**
+   * An int[] attribute, copied; missing or another type is an IllegalArgumentException naming it.
+   */
   public int[] getInts(String name) {
     Object v = require(name);
     checkArgument(v instanceof int[], "attribute '%s' must be an int[], got %s", name, v);

@@ -17,10 +17,13 @@ public interface GradientRule<T> {
 
   /** What a gradient rule sees. */
   interface GradientContext<T> {
+    /** Input {@code i} of the forward call, as it was then. */
     T input(int i);
 
+    /** How many inputs the forward call had (variadic ops differ per call). */
     int inputCount();
 
+    /** The forward call's output. */
     T output();
 
     /** Gradient of the loss with respect to {@link #output()}. */
@@ -32,6 +35,7 @@ public interface GradientRule<T> {
      */
     boolean needsGradient(int i);
 
+    /** The forward call's attributes. */
     Attrs attrs();
   }
 }

@@ -7,5 +7,9 @@ package dev.jgrad.api.op;
  */
 @FunctionalInterface
 public interface Kernel {
+  /**
+   * Writes the op's result for {@code call}'s inputs into {@code call.output()}, which the
+   * dispatcher allocated with the shape rule's spec.
+   */
   void compute(KernelCall call);
 }

@@ -8,10 +8,12 @@ import java.util.List;
 public record KernelCall(Backend backend, List<DeviceBuffer> inputs, List<TensorSpec> inputSpecs,
     Attrs attrs, DeviceBuffer output, TensorSpec outputSpec) {
 
+  /** The buffer of input {@code i}. */
   public DeviceBuffer input(int i) {
     return inputs.get(i);
   }
 
+  /** The shape and dtype of input {@code i}. */
   public TensorSpec inputSpec(int i) {
     return inputSpecs.get(i);
   }

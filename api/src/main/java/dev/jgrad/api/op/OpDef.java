@@ -52,14 +52,20 @@ public final class OpDef {
     this.int32Data = b.int32Data;
   }
 
+  /**
+   * Starts a definition; the name must be {@code namespace::op} (letters, digits, '_' and '.'),
+   * else an IllegalArgumentException.
+   */
   public static Builder builder(String qualifiedName) {
     return new Builder(qualifiedName);
   }
 
+  /** The qualified name, {@code namespace::op}. */
   public String name() {
     return name;
   }
 
+  /** The number of tensor inputs, or {@link #VARIADIC}. */
   public int arity() {
     return arity;
   }
@@ -154,17 +160,23 @@ public final class OpDef {
       this.name = name;
     }
 
+    /** The number of tensor inputs (at least 0), or {@link #VARIADIC}. */
     public Builder arity(int arity) {
       checkArgument(arity == VARIADIC || arity >= 0, "arity of %s must be >= 0 or VARIADIC", name);
       this.arity = arity;
       return this;
     }
 
+    /** The output's shape and dtype from the inputs'; required. */
     public Builder shapeRule(ShapeRule rule) {
       this.shapeRule = rule;
       return this;
     }
 
+    /**
+     * Whether gradients flow through the op (default true); false for step functions, argmax and
+     * comparisons.
+     */
     public Builder differentiable(boolean differentiable) {
       this.differentiable = differentiable;
       return this;
@@ -207,6 +219,7 @@ public final class OpDef {
       return this;
     }
 
+    /** The definition; without a shape rule, a NullPointerException naming the op. */
     public OpDef build() {
       return new OpDef(this);
     }

@@ -143,6 +143,7 @@ public final class OpRegistry {
     return d.value();
   }
 
+  /** Whether some provider defined {@code op}. */
   public synchronized boolean isDefined(String op) {
     return definitions.containsKey(op);
   }
@@ -171,6 +172,10 @@ public final class OpRegistry {
     return new ArrayList<>(new TreeSet<>(kernels.getOrDefault(op, Map.of()).keySet()));
   }
 
+  /**
+   * The gradient rule of {@code op}, if one was registered (an op without one cannot be
+   * differentiated through).
+   */
   public synchronized Optional<GradientRule<?>> gradient(String op) {
     return Optional.ofNullable(gradients.get(op)).map(Owned::value);
   }
@@ -209,6 +214,10 @@ public final class OpRegistry {
       return source;
     }
 
+    /**
+     * Defines an op. A name some provider already defined makes this provider's whole
+     * registration fail when it is merged, naming both (nothing of it is registered).
+     */
     public Registration define(OpDef def) {
       definitions.add(checkNotNull(def, "define(null) from %s", source));
       return this;
@@ -220,6 +229,10 @@ public final class OpRegistry {
       return this;
     }
 
+    /**
+     * The gradient rule of {@code op}: a second one from this provider is an
+     * IllegalStateException at once; one another provider registered fails this registration.
+     */
     public Registration gradient(String op, GradientRule<?> rule) {
       if (gradients.put(checkNotNull(op), checkNotNull(rule)) != null) {
         throw new IllegalStateException("op " + op + " has two gradient rules, both from " + source);

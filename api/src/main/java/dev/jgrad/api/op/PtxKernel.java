@@ -32,6 +32,7 @@ import java.util.function.Function;
 public final class PtxKernel implements Kernel {
   /** What a backend able to run PTX implements. */
   public interface Launcher {
+    /** Runs {@code kernel}'s entry point for the call's dtype with its geometry and arguments. */
     void launch(PtxKernel kernel, KernelCall call);
   }
 
@@ -51,6 +52,7 @@ public final class PtxKernel implements Kernel {
     checkArgument(!entries.isEmpty(), "name at least one entry point with entry(dtype, name)");
   }
 
+  /** Starts a kernel from PTX text, which must contain at least one {@code .entry}. */
   public static Builder builder(String ptx) {
     return new Builder(ptx);
   }
@@ -65,6 +67,7 @@ public final class PtxKernel implements Kernel {
     }
   }
 
+  /** The PTX text, as given to the builder. */
   public String ptx() {
     return ptx;
   }
@@ -79,10 +82,12 @@ public final class PtxKernel implements Kernel {
     return e;
   }
 
+  /** The launch geometry for {@code call}. */
   public Geometry geometry(KernelCall call) {
     return geometry.apply(call);
   }
 
+  /** The kernel arguments for {@code call}, in the entry point's parameter order. */
   public List<Object> args(KernelCall call) {
     return args.apply(call);
   }
@@ -109,11 +114,15 @@ public final class PtxKernel implements Kernel {
       this.ptx = ptx;
     }
 
+    /**
+     * The entry point (a {@code .entry} name in the PTX) to launch for inputs of {@code dtype}.
+     */
     public Builder entry(DType dtype, String name) {
       entries.put(dtype, checkNotNull(name));
       return this;
     }
 
+    /** The grid and block sizes for a call; see {@link #elementwise()} for the common case. */
     public Builder geometry(Function<KernelCall, Geometry> geometry) {
       this.geometry = geometry;
       return this;
@@ -125,11 +134,16 @@ public final class PtxKernel implements Kernel {
           (int) Math.max(1, (c.output().length() + 255) / 256), 256));
     }
 
+    /**
+     * The arguments for a call, in the entry point's parameter order (see the class comment for the
+     * types).
+     */
     public Builder args(Function<KernelCall, List<Object>> args) {
       this.args = args;
       return this;
     }
 
+    /** The kernel; fails without an entry point, a geometry or arguments. */
     public PtxKernel build() {
       return new PtxKernel(this);
     }

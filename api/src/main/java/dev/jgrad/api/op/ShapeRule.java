@@ -8,5 +8,9 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface ShapeRule {
+  /**
+   * The output's spec for these input specs and attributes; throws IllegalArgumentException naming
+   * the op and the shapes when they do not fit.
+   */
   TensorSpec infer(List<TensorSpec> inputs, Attrs attrs);
 }

@@ -39,10 +39,19 @@ public final class PoolOps {
 
   private PoolOps() {}
 
+  /**
+   * {@code jgrad::max_pool2d} of {@code x [N, C, H, W]} with windows {@code kernel}, steps
+   * {@code stride} and {@code padding} (padded entries never win), each {@code [height, width]};
+   * output {@code [N, C, outH, outW]}.
+   */
   public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
     return Ops.call(MAX_POOL2D, Conv2dGeometry.attrs(kernel, stride, padding), x);
   }
 
+  /**
+   * {@code jgrad::avg_pool2d} of {@code x [N, C, H, W]}, with {@code kernel}, {@code stride} and
+   * {@code padding} as in {@link #maxPool2d}; padding counts as zeros in each mean.
+   */
   public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
     return Ops.call(AVG_POOL2D, Conv2dGeometry.attrs(kernel, stride, padding), x);
   }

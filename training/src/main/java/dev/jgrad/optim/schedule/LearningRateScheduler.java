@@ -34,6 +34,10 @@ public final class LearningRateScheduler {
   private final LearningRateSchedule schedule;
   private final double base;
 
+  /**
+   * Drives {@code optimizer}'s rate by {@code schedule}, starting from the rate the optimizer has
+   * now.
+   */
   public LearningRateScheduler(Optimizer optimizer, LearningRateSchedule schedule) {
     this.optimizer = checkNotNull(optimizer, "optimizer is null");
     this.schedule = checkNotNull(schedule, "schedule is null");

@@ -35,10 +35,12 @@ public final class MetricsHistory {
     return List.copyOf(epochs);
   }
 
+  /** Number of epochs recorded. */
   public int size() {
     return epochs.size();
   }
 
+  /** Whether no epoch has been recorded yet. */
   public boolean isEmpty() {
     return epochs.isEmpty();
   }

@@ -179,10 +179,12 @@ public final class ProgressBar implements AutoCloseable {
     return lossSamples == 0 ? Double.NaN : lossSum / lossSamples;
   }
 
+  /** Batches finished so far this epoch. */
   public synchronized int batchesDone() {
     return batches;
   }
 
+  /** Samples finished so far this epoch. */
   public synchronized long samplesDone() {
     return samples;
   }

@@ -1,0 +1,228 @@
+package dev.jgrad.snippets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.op.Attrs;
+import dev.jgrad.autograd.GradCheck;
+import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.Ops;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
+import dev.jgrad.nn.Init;
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Module;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Sgd;
+import dev.jgrad.train.Checkpoint;
+import dev.jgrad.train.EpochLogger;
+import dev.jgrad.train.Trainer;
+import dev.jgrad.train.report.MetricsHistory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the examples in the class comments of the main entry points (Tensor, Module, Trainer,
+ * OpProvider) as written, between {@code // snippet:NAME} and {@code // end-snippet}, checks
+ * what they compute, and fails when a comment's first {@code <pre>{@code ...}</pre>} block and
+ * the code here differ (so an example cannot rot: change both together).
+ */
+class DocSnippetsTest {
+  /** Where each snippet's comment lives, from this module's directory (the tests' working one). */
+  private static final List<String[]> SOURCES = List.of(
+      new String[] {"Tensor", "../autograd/src/main/java/dev/jgrad/autograd/Tensor.java"},
+      new String[] {"Module", "src/main/java/dev/jgrad/nn/Module.java"},
+      new String[] {"Trainer", "src/main/java/dev/jgrad/train/Trainer.java"},
+      new String[] {"OpProvider", "../api/src/main/java/dev/jgrad/api/op/OpProvider.java"});
+  /** The files holding the snippets' code, in the order their pieces join. */
+  private static final List<String> CODE = List.of(
+      "src/test/java/dev/jgrad/snippets/SwishOps.java",
+      "src/test/java/dev/jgrad/snippets/DocSnippetsTest.java");
+
+  @TempDir
+  Path outDir;
+
+  @Test
+  void tensorExample() {
+    // snippet:Tensor
+    Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+    Tensor w = Tensor.randn(new Random(0), 2, 3).requiresGrad(true);
+    Tensor b = Tensor.zeros(3).requiresGrad(true);
+    Tensor loss = x.matmul(w).add(b).relu().sum();
+    loss.backward();
+    float[] dw = w.grad().toFloatArray();
+    // end-snippet
+    // d sum(relu(x w + b)) / dw[i][j] = sum of x[r][i] over the rows r where (x w + b)[r][j] > 0
+    float[] xs = x.toFloatArray();
+    float[] ws = w.toFloatArray();
+    float[] expected = new float[6];
+    for (int r = 0; r < 2; r++) {
+      for (int j = 0; j < 3; j++) {
+        double pre = xs[2 * r] * ws[j] + xs[2 * r + 1] * ws[3 + j];
+        if (pre > 0) {
+          expected[j] += xs[2 * r];
+          expected[3 + j] += xs[2 * r + 1];
+        }
+      }
+    }
+    assertArrayEquals(expected, dw, 1e-6f);
+  }
+
+  @Test
+  void moduleExample() {
+    // snippet:Module
+    final class TwoLayerNet extends Module {
+      private final Linear fc1;
+      private final Linear fc2;
+
+      TwoLayerNet(Random random) {
+        fc1 = registerModule("fc1", new Linear(784, 50, Init.he(), random));
+        fc2 = registerModule("fc2", new Linear(50, 10, Init.xavier(), random));
+      }
+
+      @Override
+      public Tensor forward(Tensor x) {
+        return fc2.forward(fc1.forward(x).relu());
+      }
+    }
+    Set<String> names = new TwoLayerNet(new Random(42)).namedParameters().keySet();
+    // [fc1.weight, fc1.bias, fc2.weight, fc2.bias]
+    // end-snippet
+    assertEquals(List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"), List.copyOf(names));
+    int[] out = new TwoLayerNet(new Random(42)).forward(Tensor.zeros(3, 784)).shape().dims();
+    assertArrayEquals(new int[] {3, 10}, out);
+  }
+
+  @Test
+  void trainerExample() throws IOException {
+    Dataset trainSet = randomImages(200, 1);
+    Dataset testSet = randomImages(100, 2);
+    // snippet:Trainer
+    // trainSet, testSet: images [n, 784] and INT32 labels [n], e.g. Dataset.ofImages(...)
+    // outDir: a directory of this run's own, e.g. Path.of("out/mnist")
+    Sequential model = Mlp.builder().input(784).hidden(100).output(10).seed(42).build();
+    Trainer trainer = Trainer.builder()
+        .model(model)
+        .loss(Losses::softmaxCrossEntropyLabels)
+        .optimizer(new Sgd(model.namedParameters(), 0.1))
+        .train(DataLoader.builder(trainSet).batchSize(100).seed(42).build())
+        .test(testSet)
+        .epochs(10)
+        .reportTo(outDir, "MNIST 784-100-10")   // outDir/metrics.csv, outDir/training.png
+        .checkpointTo(outDir.resolve("checkpoint.safetensors"))
+        .listener(new EpochLogger())
+        .build();
+    MetricsHistory history = trainer.fit();   // one EpochMetrics per epoch
+    // end-snippet
+    assertEquals(10, history.size());
+    // 200 samples of noise, 784 features each: an MLP fits its training set within 10 epochs
+    assertTrue(history.epochs().get(9).trainLoss() < history.epochs().get(0).trainLoss(),
+        history.epochs().toString());
+    assertTrue(Files.size(outDir.resolve(Trainer.CSV_FILE)) > 0);
+    assertTrue(Files.size(outDir.resolve(Trainer.CHART_FILE)) > 0);
+    assertEquals(10, Checkpoint.load(outDir.resolve("checkpoint.safetensors")).epoch());
+  }
+
+  @Test
+  void opProviderExample() {
+    Tensor x = Tensor.of(new double[] {-1, 0, 2}, DType.FLOAT64, 3);
+    // snippet:OpProvider
+    // with the class listed in META-INF/services/dev.jgrad.api.op.OpProvider:
+    Tensor y = Ops.call("acme::swish", Attrs.of("beta", 1.0), x);
+    // end-snippet
+    double[] ys = y.toDoubleArray();
+    double[] xs = {-1, 0, 2};
+    for (int i = 0; i < 3; i++) {
+      assertEquals(xs[i] / (1 + Math.exp(-xs[i])), ys[i], 1e-12);
+    }
+    GradCheck.Result r = GradCheck.gradCheck(
+        in -> Ops.call("acme::swish", Attrs.of("beta", 1.5), in.get(0)),
+        List.of(Tensor.of(new double[] {-1.3, 0.2, 0.7, 2.1}, DType.FLOAT64, 4)));
+    assertTrue(r.passed(), r.toString());
+  }
+
+  @Test
+  void everyExampleIsTheCodeItsCommentShows() throws IOException {
+    for (String[] source : SOURCES) {
+      List<String> shown = firstCodeBlock(Path.of(source[1]));
+      List<String> run = snippet(source[0]);
+      assertFalse(run.isEmpty(), "no // snippet:" + source[0] + " in " + CODE);
+      assertEquals(String.join("\n", shown), String.join("\n", run), source[1]
+          + ": the class comment's example and the code DocSnippetsTest runs differ; change both");
+    }
+  }
+
+  private static Dataset randomImages(int n, long seed) {
+    Random random = new Random(seed);
+    float[] pixels = new float[n * 784];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = random.nextFloat();
+    }
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = random.nextInt(10);
+    }
+    return Dataset.of(Tensor.of(pixels, n, 784), Tensor.indices(labels));
+  }
+
+  /** The lines of the first {@code <pre>{@code ...}</pre>} block, without the comment's stars. */
+  private static List<String> firstCodeBlock(Path file) throws IOException {
+    List<String> out = new ArrayList<>();
+    boolean in = false;
+    for (String line : Files.readAllLines(file)) {
+      String text = line.replaceFirst("^\\s*\\* ?", "");
+      if (in && text.strip().equals("}</pre>")) {
+        return dedent(out);
+      }
+      if (in) {
+        out.add(text);
+      }
+      in |= text.strip().equals("<pre>{@code");
+    }
+    throw new AssertionError(file + " has no <pre>{@code ... }</pre> block");
+  }
+
+  /** The code between every {@code // snippet:NAME} and {@code // end-snippet}, joined. */
+  private static List<String> snippet(String name) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String f : CODE) {
+      List<String> piece = new ArrayList<>();
+      boolean in = false;
+      for (String line : Files.readAllLines(Path.of(f))) {
+        if (line.strip().equals("// end-snippet")) {
+          in = false;
+          out.addAll(dedent(piece));
+          piece.clear();
+        }
+        if (in) {
+          piece.add(line);
+        }
+        in |= line.strip().startsWith("// snippet:" + name + " ") || line.strip()
+            .equals("// snippet:" + name);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> dedent(List<String> lines) {
+    int indent = lines.stream().filter(l -> !l.isBlank())
+        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      out.add(l.isBlank() ? "" : l.substring(indent).stripTrailing());
+    }
+    return out;
+  }
+}
