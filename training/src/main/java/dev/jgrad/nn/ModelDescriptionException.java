@@ -6,10 +6,12 @@ package dev.jgrad.nn;
  * message starts with where in the description the problem is ({@code root.layers[2] (Conv2d)}).
  */
 public class ModelDescriptionException extends IllegalArgumentException {
+  /** A problem described by {@code message}, which starts with where it is. */
   public ModelDescriptionException(String message) {
     super(message);
   }
 
+  /** As {@link #ModelDescriptionException(String)}, keeping what caused it. */
   public ModelDescriptionException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -44,6 +44,7 @@ public final class ModuleSpec {
     this.budget = budget;
   }
 
+  /** A builder of a node of the module type named {@code type} (non-empty). */
   public static Builder builder(String type) {
     return new Builder(type);
   }
@@ -296,7 +297,10 @@ public final class ModuleSpec {
     return toJson().toString();
   }
 
-  /** Sets the fields of a new node in order; values become JSON values. */
+  /**
+   * Sets the fields of a new node in order; values become JSON values. Each field name once,
+   * {@code type} reserved; a {@link ModuleType}'s describer fills it.
+   */
   public static final class Builder {
     private final String type;
     private final Map<String, Object> fields = new LinkedHashMap<>();
@@ -313,20 +317,24 @@ public final class ModuleSpec {
       return this;
     }
 
+    /** Sets a whole-number field (a size, a count, a seed). */
     public Builder set(String field, long value) {
       return put(field, value);
     }
 
+    /** Sets a real field; it must be finite, as JSON holds no NaN or infinity. */
     public Builder set(String field, double value) {
       checkArgument(Double.isFinite(value), "field '%s' of %s is %s; JSON holds finite numbers",
           field, type, value);
       return put(field, value);
     }
 
+    /** Sets a text field (non-null). */
     public Builder set(String field, String value) {
       return put(field, checkNotNull(value, "field '%s' of %s is null", field, type));
     }
 
+    /** Sets a field of whole numbers, such as a kernel's {@code [height, width]}. */
     public Builder set(String field, int[] values) {
       return put(field, Arrays.stream(values).mapToObj(i -> (Object) (long) i).toList());
     }
@@ -353,14 +361,17 @@ public final class ModuleSpec {
       return put(field, json);
     }
 
+    /** Sets a list of names, such as a named Sequential's child names. */
     public Builder setStrings(String field, List<String> values) {
       return put(field, List.copyOf(values));
     }
 
+    /** Sets the child nodes, in order (a Sequential's layers). */
     public Builder setModules(String field, List<ModuleSpec> children) {
       return put(field, List.copyOf(children));
     }
 
+    /** The node, its fields as set; its place in the description is {@code root}. */
     public ModuleSpec build() {
       return new ModuleSpec(type, new LinkedHashMap<>(fields), "root", null);
     }

@@ -38,12 +38,14 @@ public interface ModuleType<M extends Module> {
   /** Writes the fields of a module into its node's builder. */
   @FunctionalInterface
   interface Describer<M> {
+    /** Sets {@code module}'s fields on {@code spec}; {@code types} describes its children. */
     void describe(M module, ModuleSpec.Builder spec, ModuleTypes types);
   }
 
   /** Builds a module from its node. */
   @FunctionalInterface
   interface Factory<M> {
+    /** As {@link ModuleType#build}: the module {@code spec} describes, tensors in {@code dtype}. */
     M build(ModuleSpec spec, DType dtype, ModuleTypes types);
   }
 

@@ -43,6 +43,7 @@ public final class OpActivation implements HiddenActivation {
     private final String op;
     private final Attrs attrs;
 
+    /** The layer applying the registered op {@code op} with {@code attrs} to its input. */
     public Layer(String op, Attrs attrs) {
       this.op = checkNotNull(op, "op is null; pass a registered op name such as swish::swish");
       this.attrs = checkNotNull(attrs, "attrs is null; pass Attrs.empty()");
@@ -53,10 +54,12 @@ public final class OpActivation implements HiddenActivation {
       return Ops.call(op, attrs, x);
     }
 
+    /** The op's registered name, such as {@code swish::swish}. */
     public String op() {
       return op;
     }
 
+    /** The op's attributes (empty for most activations). */
     public Attrs attrs() {
       return attrs;
     }

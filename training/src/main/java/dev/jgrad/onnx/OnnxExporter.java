@@ -63,9 +63,11 @@ public final class OnnxExporter {
   public static final int OPSET = 17;
   /** The ONNX IR version that goes with opset 17. */
   public static final int IR_VERSION = 8;
-  /** The graph's input and output names, and the name of the symbolic batch dimension. */
+  /** The graph's input name. */
   public static final String INPUT = "input";
+  /** The graph's output name. */
   public static final String OUTPUT = "output";
+  /** The name of the symbolic batch dimension of the input and output. */
   public static final String BATCH_DIM = "N";
 
   private static final String SUPPORTED = "Sequential, Linear, ReLU, Sigmoid, Tanh, LeakyReLU,"
