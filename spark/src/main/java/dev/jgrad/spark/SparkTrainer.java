@@ -223,7 +223,9 @@ public final class SparkTrainer {
       }
       return history;
     } finally {
-      shards.unpersist(false);
+      if (!data.context().isStopped()) { // a stopped context (an aborted app) has nothing cached
+        shards.unpersist(false);
+      }
     }
   }
 
