@@ -5,14 +5,8 @@
 #   examples/spark-mnist/cluster.sh [--epochs 2] [other SparkMnist options]
 # Output: the job's log, then the round timings; the run recorded in docs/spark.md.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-offline=()
-if [[ "${JGRAD_MVN_OFFLINE:-}" == 1 ]]; then offline=(-o); fi
-mvn -B -q "${offline[@]}" compile dependency:build-classpath -pl examples/spark-mnist -am \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
-cp="examples/spark-mnist/target/classes:$(cat examples/spark-mnist/target/classpath.txt)"
-cp="$(cd "$root" && python3 -c 'import os,sys; print(":".join(os.path.abspath(p) for p in sys.argv[1].split(":")))' "$cp")"
+cd "$(dirname "$0")/../.."
+source examples/spark-mnist/env.sh
 
 # A SPARK_HOME whose jars/ are links to the Maven artifacts: the workers build their executors'
 # class path from it.
@@ -23,25 +17,18 @@ for e in "${entries[@]}"; do
   if [[ "$e" == *.jar ]]; then ln -sf "$e" "$work/home/jars/"; fi
 done
 # SPARK_SCALA_VERSION: a home without a build directory to infer it from
-export SPARK_HOME="$work/home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR="$work/logs"
-opens=(-XX:+IgnoreUnrecognizedVMOptions)
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
-  java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
-  sun.security.action sun.util.calendar; do
-  opens+=("--add-opens=java.base/$p=ALL-UNNAMED")
-done
-jvm=("${opens[@]}" -Djdk.reflect.useDirectMethodHandle=false
-  -Dio.netty.tryReflectionSetAccessible=true -Xmx512m)
+export SPARK_HOME="$work/home" SPARK_SCALA_VERSION=2.13 SPARK_LOG_DIR="$work/logs"
+server=("${jvm[@]}" -Xmx512m)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 port=$((17000 + RANDOM % 1000))
-java "${jvm[@]}" -cp "$cp" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
+java "${server[@]}" -cp "$cp" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
   --port "$port" --webui-port 0 > "$work/logs/master.log" 2>&1 &
 pids+=($!)
 for i in 1 2; do
-  java "${jvm[@]}" -cp "$cp" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
+  java "${server[@]}" -cp "$cp" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
     --cores 1 --memory 1g --webui-port 0 --work-dir "$work/worker$i" \
     "spark://127.0.0.1:$port" > "$work/logs/worker$i.log" 2>&1 &
   pids+=($!)
@@ -55,8 +42,7 @@ done
 echo "cluster: master spark://127.0.0.1:$port, workers pids $worker1 $worker2 (logs in $work/logs)"
 
 out="$work/out"
-java "${opens[@]}" -Djdk.reflect.useDirectMethodHandle=false \
-  -Dio.netty.tryReflectionSetAccessible=true -cp "$cp" \
+java "${jvm[@]}" -cp "$cp" \
   -Dspark.executor.extraClassPath="$cp" -Dspark.executor.memory=512m \
   -Dspark.driver.host=127.0.0.1 -Dspark.ui.enabled=false \
   dev.jgrad.examples.spark.SparkMnist --master "spark://127.0.0.1:$port" --partitions 2 \
