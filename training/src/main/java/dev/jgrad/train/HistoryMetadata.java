@@ -8,15 +8,16 @@ import dev.jgrad.train.report.MetricsHistory;
  * Keeps the metrics of the epochs so far in a checkpoint's string metadata, as the CSV that
  * {@link CsvReport} writes, so that a resumed run's chart and CSV cover the whole run. The wall
  * times are left out (empty fields, NaN when read back): they differ run to run, and two runs
- * with the same seed must write byte-identical checkpoints. metrics.csv keeps them.
+ * with the same seed must write byte-identical checkpoints. metrics.csv keeps them. Public for
+ * trainers in other modules (jgrad-spark's) that write the same checkpoints.
  */
-final class HistoryMetadata {
+public final class HistoryMetadata {
   /** The metadata key. */
-  static final String KEY = "history";
+  public static final String KEY = "history";
 
   private HistoryMetadata() {}
 
-  static String encode(MetricsHistory history) {
+  public static String encode(MetricsHistory history) {
     MetricsHistory timeless = new MetricsHistory();
     for (EpochMetrics m : history.epochs()) {
       timeless.add(new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(),
@@ -29,7 +30,7 @@ final class HistoryMetadata {
    * Parses {@link #encode}'s text; fails naming the line when it cannot. Older checkpoints'
    * wall times are read as written.
    */
-  static MetricsHistory decode(String csv, String source) {
+  public static MetricsHistory decode(String csv, String source) {
     MetricsHistory history = new MetricsHistory();
     String[] lines = csv.split("\n");
     if (lines.length == 0 || !lines[0].equals(CsvReport.HEADER)) {

@@ -1,0 +1,12 @@
+package dev.jgrad.spark;
+
+import java.io.IOException;
+
+/**
+ * Hears each round of a {@link SparkTrainer}, with its timings; the per-epoch listeners of the
+ * {@code Trainer} ({@link dev.jgrad.train.TrainingListener}) hear each round as an epoch.
+ */
+@FunctionalInterface
+public interface RoundListener {
+  void onRoundEnd(RoundMetrics metrics) throws IOException;
+}
