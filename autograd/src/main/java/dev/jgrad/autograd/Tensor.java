@@ -144,6 +144,7 @@ public final class Tensor {
     return full(value, dtype);
   }
 
+  /** A tensor of {@code shape} on the current backend with every element {@code value}. */
   public static Tensor full(double value, DType dtype, int... shape) {
     Backend b = Backends.current();
     Shape s = Shape.of(shape);
@@ -152,18 +153,22 @@ public final class Tensor {
     return new Tensor(b, buf, s);
   }
 
+  /** Zeros of {@code shape} in the default dtype (FLOAT32). */
   public static Tensor zeros(int... shape) {
     return full(0, DEFAULT_DTYPE, shape);
   }
 
+  /** Zeros of {@code shape} in {@code dtype}. */
   public static Tensor zeros(DType dtype, int... shape) {
     return full(0, dtype, shape);
   }
 
+  /** Ones of {@code shape} in the default dtype (FLOAT32). */
   public static Tensor ones(int... shape) {
     return full(1, DEFAULT_DTYPE, shape);
   }
 
+  /** Ones of {@code shape} in {@code dtype}. */
   public static Tensor ones(DType dtype, int... shape) {
     return full(1, dtype, shape);
   }
@@ -208,18 +213,22 @@ public final class Tensor {
 
   // ---- properties ------------------------------------------------------------------------
 
+  /** The dimensions, outermost first. */
   public Shape shape() {
     return shape;
   }
 
+  /** The element type. */
   public DType dtype() {
     return buffer.dtype();
   }
 
+  /** The backend whose memory holds the values and whose kernels compute with them. */
   public Backend backend() {
     return backend;
   }
 
+  /** Shape and dtype together, as kernels and op definitions see a tensor. */
   public TensorSpec spec() {
     return new TensorSpec(shape, buffer.dtype());
   }
@@ -306,10 +315,12 @@ public final class Tensor {
     }
   }
 
+  /** The number of dimensions (0 for a scalar). */
   public int rank() {
     return shape.rank();
   }
 
+  /** The number of elements, the product of the dimensions (1 for a scalar). */
   public long size() {
     return shape.size();
   }
@@ -319,6 +330,7 @@ public final class Tensor {
     return name;
   }
 
+  /** Sets the name {@link #name()} returns and returns this tensor. */
   public Tensor named(String name) {
     this.name = name;
     return this;
@@ -326,6 +338,10 @@ public final class Tensor {
 
   // ---- autograd ----------------------------------------------------------------------------
 
+  /**
+   * Whether {@link #backward} computes a gradient for this tensor (parameters, and results of ops
+   * on them).
+   */
   public boolean requiresGrad() {
     return requiresGrad;
   }
@@ -428,12 +444,20 @@ public final class Tensor {
 
   // ---- host access -------------------------------------------------------------------------
 
+  /**
+   * The values copied to the host in row-major order, converted to float; a view is read through a
+   * dense copy.
+   */
   public float[] toFloatArray() {
     float[] out = new float[shape.intSize()];
     readDense(b -> backend.download(b, out));
     return out;
   }
 
+  /**
+   * The values copied to the host in row-major order, converted to double; a view is read through
+   * a dense copy.
+   */
   public double[] toDoubleArray() {
     double[] out = new double[shape.intSize()];
     readDense(b -> backend.download(b, out));
@@ -548,38 +572,53 @@ public final class Tensor {
 
   // ---- arithmetic (NumPy broadcasting) ---------------------------------------------------
 
+  /** {@code this + other}, elementwise with NumPy broadcasting; both of one dtype. */
   public Tensor add(Tensor other) {
     return Ops.call(OpNames.ADD, this, other);
   }
 
+  /** {@code this + value} for every element. */
   public Tensor add(double value) {
     return Ops.call(OpNames.ADD_SCALAR, Attrs.of(AttrKeys.VALUE, value), this);
   }
 
+  /** {@code this - other}, elementwise with NumPy broadcasting. */
   public Tensor sub(Tensor other) {
     return Ops.call(OpNames.SUB, this, other);
   }
 
+  /** {@code this - value} for every element. */
   public Tensor sub(double value) {
     return add(-value);
   }
 
+  /**
+   * {@code this * other}, elementwise with NumPy broadcasting (not a matrix product: see {@link
+   * #matmul}).
+   */
   public Tensor mul(Tensor other) {
     return Ops.call(OpNames.MUL, this, other);
   }
 
+  /** {@code this * value} for every element. */
   public Tensor mul(double value) {
     return Ops.call(OpNames.MUL_SCALAR, Attrs.of(AttrKeys.VALUE, value), this);
   }
 
+  /**
+   * {@code this / other}, elementwise with NumPy broadcasting; division by 0 gives infinities or
+   * NaN as IEEE 754 does.
+   */
   public Tensor div(Tensor other) {
     return Ops.call(OpNames.DIV, this, other);
   }
 
+  /** {@code this / value} for every element, computed as a product with {@code 1 / value}. */
   public Tensor div(double value) {
     return mul(1.0 / value);
   }
 
+  /** {@code -this}. */
   public Tensor neg() {
     return Ops.call(OpNames.NEG, this);
   }
@@ -589,14 +628,17 @@ public final class Tensor {
     return Ops.call(OpNames.POW, Attrs.of(AttrKeys.EXPONENT, exponent), this);
   }
 
+  /** {@code e^x} elementwise. */
   public Tensor exp() {
     return Ops.call(OpNames.EXP, this);
   }
 
+  /** The natural logarithm elementwise; NaN below 0, minus infinity at 0. */
   public Tensor log() {
     return Ops.call(OpNames.LOG, this);
   }
 
+  /** The square root elementwise; NaN below 0. */
   public Tensor sqrt() {
     return Ops.call(OpNames.SQRT, this);
   }
@@ -836,6 +878,7 @@ public final class Tensor {
     return reduce(OpNames.SUM, keepDims, axes);
   }
 
+  /** Sum along one axis (negative counts from the end). */
   public Tensor sum(int axis, boolean keepDims) {
     return sum(keepDims, axis);
   }
@@ -845,10 +888,12 @@ public final class Tensor {
     return mean(false, allAxes());
   }
 
+  /** Mean along {@code axes} (negative axes count from the end). */
   public Tensor mean(boolean keepDims, int... axes) {
     return reduce(OpNames.MEAN, keepDims, axes);
   }
 
+  /** Mean along one axis (negative counts from the end). */
   public Tensor mean(int axis, boolean keepDims) {
     return mean(keepDims, axis);
   }
@@ -858,10 +903,12 @@ public final class Tensor {
     return max(false, allAxes());
   }
 
+  /** Maximum along {@code axes}; its gradient is shared evenly among tied maxima. */
   public Tensor max(boolean keepDims, int... axes) {
     return reduce(OpNames.MAX, keepDims, axes);
   }
 
+  /** Maximum along one axis (negative counts from the end). */
   public Tensor max(int axis, boolean keepDims) {
     return max(keepDims, axis);
   }
@@ -879,6 +926,7 @@ public final class Tensor {
     return neg().max(keepDims, axes).neg();
   }
 
+  /** Minimum along one axis (negative counts from the end). */
   public Tensor min(int axis, boolean keepDims) {
     return min(keepDims, axis);
   }
@@ -958,18 +1006,22 @@ public final class Tensor {
     return Ops.call(OpNames.STEP, this);
   }
 
+  /** The same values as a new graph node (the identity activation). */
   public Tensor identity() {
     return Ops.call(OpNames.IDENTITY, this);
   }
 
+  /** The logistic function {@code 1 / (1 + e^-x)} elementwise. */
   public Tensor sigmoid() {
     return Ops.call(OpNames.SIGMOID, this);
   }
 
+  /** The hyperbolic tangent elementwise. */
   public Tensor tanh() {
     return Ops.call(OpNames.TANH, this);
   }
 
+  /** {@code max(x, 0)} elementwise; the gradient is 0 at 0. */
   public Tensor relu() {
     return Ops.call(OpNames.RELU, this);
   }

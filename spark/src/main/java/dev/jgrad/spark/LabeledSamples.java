@@ -30,6 +30,7 @@ public final class LabeledSamples {
   /** Loads a data set where it runs; serializable, e.g. a lambda. */
   @FunctionalInterface
   public interface Source extends Serializable {
+    /** The images and labels, read on the machine that calls it (an executor). */
     LabeledImages load() throws IOException;
   }
 

@@ -16,5 +16,6 @@ import java.io.Serializable;
  */
 @FunctionalInterface
 public interface ModelFactory extends Serializable {
+  /** A new model; every call must give the same parameter names and shapes. */
   Module create();
 }

@@ -16,5 +16,6 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface OptimizerFactory extends Serializable {
+  /** A new optimizer over {@code parameters} (the model's named parameters). */
   Optimizer create(Map<String, Tensor> parameters);
 }

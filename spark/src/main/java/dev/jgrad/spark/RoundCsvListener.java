@@ -14,12 +14,14 @@ import java.util.Locale;
  * of the {@code Trainer} has no columns for.
  */
 public final class RoundCsvListener implements RoundListener {
+  /** The CSV's first line: the columns, seconds as wall time on the driver. */
   public static final String HEADER = "round,samples,partitions,loss,accuracy,seconds,"
       + "compute_seconds,communication_seconds,samples_per_second";
 
   private final Path file;
   private final StringBuilder rows = new StringBuilder(HEADER).append('\n');
 
+  /** Writes to {@code file}, replacing it atomically after every round. */
   public RoundCsvListener(Path file) {
     this.file = checkNotNull(file, "CSV file is null; pass e.g. out/rounds.csv");
   }

@@ -8,5 +8,6 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface RoundListener {
+  /** Called on the driver after each round's averaging, in round order. */
   void onRoundEnd(RoundMetrics metrics) throws IOException;
 }

@@ -17,6 +17,7 @@ public final class HistoryMetadata {
 
   private HistoryMetadata() {}
 
+  /** The epochs of {@code history} as CSV text for the metadata value, wall times left out. */
   public static String encode(MetricsHistory history) {
     MetricsHistory timeless = new MetricsHistory();
     for (EpochMetrics m : history.epochs()) {
