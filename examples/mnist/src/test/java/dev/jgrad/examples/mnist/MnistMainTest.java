@@ -93,7 +93,7 @@ class MnistMainTest {
     assertShape(ckpt, "conv1.weight", 16, 1, 3, 3);
     assertShape(ckpt, "conv6.weight", 64, 64, 3, 3);
     assertShape(ckpt, "conv6.bias", 64);
-    assertShape(ckpt, "fc1.weight", 576, 50); // 64 maps of 3x3 after 28 -> 14 -> 7 -> 3
+    assertShape(ckpt, "fc1.weight", 1024, 50); // 64 maps of 4x4: 28 -> 14 -> 16 (pad 2) -> 8 -> 4
     assertShape(ckpt, "fc2.bias", 10);
   }
 
