@@ -30,8 +30,8 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
             (l, spec, types) -> spec.set("in", l.inFeatures()).set("out", l.outFeatures()),
             BuiltinModuleTypes::linear),
         ModuleType.of("Conv2d", Conv2d.class,
-            (c, spec, types) -> spec.set("in", c.inChannels()).set("out", c.outChannels())
-                .set("kernel", c.kernel()).set("stride", c.stride()).set("padding", c.padding()),
+            (c, spec, types) -> window(spec.set("in", c.inChannels()).set("out", c.outChannels()),
+                c.window()),
             BuiltinModuleTypes::conv2d),
         ModuleType.of("MaxPool2d", MaxPool2d.class, BuiltinModuleTypes::pool,
             (spec, dtype, types) -> new MaxPool2d(spec.ints("kernel", 2, 1),
@@ -92,7 +92,12 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
   }
 
   private static void pool(Pool2d pool, ModuleSpec.Builder spec, ModuleTypes types) {
-    spec.set("kernel", pool.kernel).set("stride", pool.stride).set("padding", pool.padding);
+    window(spec, pool.window());
+  }
+
+  /** A sliding window's fields, the same for convolutions and poolings. */
+  private static void window(ModuleSpec.Builder spec, Window2d w) {
+    spec.set("kernel", w.kernel()).set("stride", w.stride()).set("padding", w.padding());
   }
 
   private static OpActivation.Layer opActivation(ModuleSpec spec, DType dtype,

@@ -93,21 +93,6 @@ public final class Conv2d extends Module {
     return outChannels;
   }
 
-  /** The window as {@code [height, width]}. */
-  public int[] kernel() {
-    return kernel.clone();
-  }
-
-  /** The stride as {@code [height, width]}. */
-  public int[] stride() {
-    return stride.clone();
-  }
-
-  /** The zero padding on each side as {@code [height, width]}. */
-  public int[] padding() {
-    return padding.clone();
-  }
-
   /** The bias, {@code [out]}. */
   public Tensor bias() {
     return bias;
