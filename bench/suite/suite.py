@@ -129,10 +129,11 @@ def main():
     print(header)
     print("|---" * 11 + "|")
     for w, d, _ in workloads:
-        peers = [p for p in programs if p != "jgrad"]
+        ran = [p for p in programs if results.get((w, d, p))]  # NumPy skips some workloads
+        peers = [p for p in ran if p != "jgrad"]
         def fig(prog, key):
             return statistics.median(r[key] for r in results[(w, d, prog)])
-        for prog in programs:
+        for prog in ran:
             med, first, whole = fig(prog, "median"), fig(prog, "first"), fig(prog, "whole")
             ratio_m = ratio_w = ""
             if prog == "jgrad" and peers:

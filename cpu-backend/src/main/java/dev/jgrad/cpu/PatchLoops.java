@@ -10,71 +10,6 @@ final class PatchLoops {
   private PatchLoops() {}
 
   /**
-   * im2col of one sample into columns {@code colOff..colOff+plane} of {@code col} (row stride
-   * {@code ldc}): {@code col[colOff + r * ldc + p] = x[xOff + table[r * plane + p]]}, 0 where the
-   * table says padding (-1).
-   */
-  static void gather(Object x, int xOff, int[] table, int rows, int plane, Object col, int colOff,
-      int ldc) {
-    if (x instanceof float[] xf) {
-      float[] c = (float[]) col;
-      for (int r = 0; r < rows; r++) {
-        int t0 = r * plane;
-        int c0 = colOff + r * ldc;
-        for (int p = 0; p < plane; p++) {
-          int t = table[t0 + p];
-          c[c0 + p] = t < 0 ? 0f : xf[xOff + t];
-        }
-      }
-    } else {
-      double[] xd = (double[]) x;
-      double[] c = (double[]) col;
-      for (int r = 0; r < rows; r++) {
-        int t0 = r * plane;
-        int c0 = colOff + r * ldc;
-        for (int p = 0; p < plane; p++) {
-          int t = table[t0 + p];
-          c[c0 + p] = t < 0 ? 0.0 : xd[xOff + t];
-        }
-      }
-    }
-  }
-
-  /**
-   * col2im of one sample from columns {@code colOff..colOff+plane} of {@code col} (row stride
-   * {@code ldc}): {@code dx[xOff + table[i]] += col[...]}, in the table's order.
-   */
-  static void scatterAdd(Object col, int colOff, int ldc, int[] table, int rows, int plane,
-      Object dx, int xOff) {
-    if (dx instanceof float[] df) {
-      float[] c = (float[]) col;
-      for (int r = 0; r < rows; r++) {
-        int t0 = r * plane;
-        int c0 = colOff + r * ldc;
-        for (int p = 0; p < plane; p++) {
-          int t = table[t0 + p];
-          if (t >= 0) {
-            df[xOff + t] += c[c0 + p];
-          }
-        }
-      }
-    } else {
-      double[] dd = (double[]) dx;
-      double[] c = (double[]) col;
-      for (int r = 0; r < rows; r++) {
-        int t0 = r * plane;
-        int c0 = colOff + r * ldc;
-        for (int p = 0; p < plane; p++) {
-          int t = table[t0 + p];
-          if (t >= 0) {
-            dd[xOff + t] += c[c0 + p];
-          }
-        }
-      }
-    }
-  }
-
-  /**
    * {@code k} samples' {@code [f, plane]} blocks, from {@code src[off..]} one after the other,
    * side by side into {@code dst [f, k * plane]}: sample {@code s}'s row {@code r} at
    * {@code r * k * plane + s * plane}.
@@ -128,6 +63,26 @@ final class PatchLoops {
       java.util.Arrays.fill(af, from, to, 0f);
     } else {
       java.util.Arrays.fill((double[]) a, from, to, 0.0);
+    }
+  }
+
+  /** {@code dst [cols, rows]} = the transpose of {@code src [rows, cols]}. */
+  static void transpose(Object src, int rows, int cols, Object dst) {
+    if (src instanceof float[] sf) {
+      float[] df = (float[]) dst;
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          df[c * rows + r] = sf[r * cols + c];
+        }
+      }
+    } else {
+      double[] sd = (double[]) src;
+      double[] dd = (double[]) dst;
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          dd[c * rows + r] = sd[r * cols + c];
+        }
+      }
     }
   }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PatchTable {
   /** More geometries than a network uses: past this the cache starts again. */
   private static final int MAX_CACHED = 64;
-  private static final ConcurrentHashMap<Key, int[]> CONV = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<Key, int[]> POOL = new ConcurrentHashMap<>();
 
   private record Key(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
@@ -23,15 +22,6 @@ final class PatchTable {
   }
 
   private PatchTable() {}
-
-  /**
-   * The im2col table of one sample, {@code [c * kh * kw, oh * ow]} row-major: entry
-   * {@code (row, pos)} is the offset in the sample {@code [c, h, w]} of row {@code row = (ch, i,
-   * j)} of the window at output position {@code pos}, or -1.
-   */
-  static int[] conv(Conv2dGeometry g) {
-    return cached(CONV, Key.of(g, g.c()), () -> build(g, g.c()));
-  }
 
   /**
    * The windows of one plane, {@code [oh * ow, kh * kw]} row-major: entry {@code (pos, k)} is
