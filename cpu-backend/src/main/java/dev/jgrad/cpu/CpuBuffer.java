@@ -87,12 +87,17 @@ public final class CpuBuffer implements HostBuffer {
     return storage == null;
   }
 
-  /** Gives the array to the {@link ArrayPool} once, drops any nonzero lists; later: nothing. */
+  /**
+   * Gives the array and any nonzero lists' arrays to the {@link ArrayPool} once; later: nothing.
+   */
   @Override
   public void close() {
     Object array = storage;
     storage = null;
-    sparse = null;
+    if (sparse != null) { // no product is reading them: products run on the closing thread's turn
+      sparse.recycle();
+      sparse = null;
+    }
     if (array != null) {
       ArrayPool.SHARED.give(array);
     }

@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.api.DType;
+
 /**
  * The nonzeros of a mostly-zero FLOAT32 matrix {@code [rows, cols]}, listed by row and by column,
  * built ahead of the products that read it: by {@link CpuBackend#prepareOperand} on DataLoader's
@@ -11,11 +13,13 @@ package dev.jgrad.cpu;
  * <p>A {@link CpuBuffer} keeps its lists only while nobody may have written it: every accessor of
  * its array drops them except the one for reading products ({@link CpuBuffer#productOperand}).
  *
- * <p>Each listing gets new arrays, on purpose. Lists of closed buffers used to be refilled, which
- * made less garbage (6 young collections in a 300-epoch MNIST run instead of 32, 41 ms of pauses
- * instead of 72), but the prefetch thread then rewrote memory the training thread had just read
- * on the other core: in stretches when such transfers are slow on the reference VM, listing a
- * batch took 100-250 us instead of 47-61 us, and the whole step followed (docs/benchmarks.md).
+ * <p>The lists' arrays come from the {@link ArrayPool} and go back to it when their buffer is
+ * closed (a training step closes its batch), with lengths rounded up (by an eighth of their power
+ * of two) so that batches of slightly different nonzero counts share them. Fresh arrays for every batch
+ * cost 0.7-0.9 ms a batch on the reference VM, more than the step's products: the JVM touched new
+ * memory for each (the VM's host reclaims idle pages, so each first touch faults), and on the
+ * prefetch thread those faults took a core from the training step's products. Reused arrays
+ * listed a batch in 30-40 us (docs/benchmarks.md).
  */
 final class SparseOperand {
   final int rows;
@@ -51,23 +55,23 @@ final class SparseOperand {
    * together, get room for 8 more than they hold.
    */
   static SparseOperand list(float[] a, int rows, int cols) {
-    int[] rowCount = new int[rows];
-    int[] colCount = new int[cols];
+    int[] rowCount = ints(rows);
+    int[] colCount = ints(cols);
     NativeCpu.check(NativeCpu.sparseCount(rows, cols, a, 0, rowCount, colCount), "sparse count");
-    int[] rowStart = new int[rows];
+    int[] rowStart = ints(rows);
     int total = 0;
     for (int i = 0; i < rows; i++) {
       rowStart[i] = total;
       total += rowCount[i];
     }
-    int[] colStart = new int[cols];
+    int[] colStart = ints(cols);
     int padded = 0;
     for (int p = 0; p < cols; p++) {
       colStart[p] = padded;
       padded += colCount[p] + 8;
     }
-    SparseOperand lists = new SparseOperand(rows, cols, rowStart, rowCount, new int[total + 8],
-        new float[total + 8], colStart, colCount, new int[padded], new float[padded]);
+    SparseOperand lists = new SparseOperand(rows, cols, rowStart, rowCount, ints(total + 8),
+        floats(total + 8), colStart, colCount, ints(padded), floats(padded));
     NativeCpu.check(NativeCpu.sparseLists(rows, cols, a, 0, rowStart, lists.rowIdx,
         lists.rowVal, colStart, colCount, lists.colIdx, lists.colVal), "sparse lists");
     return lists;
@@ -89,6 +93,34 @@ final class SparseOperand {
     Parallel.forParts(m, parts, helped, (lo, hi) -> NativeCpu.check(NativeCpu.sparseSgemmLists(lo,
         hi - lo, n, k, start, count, idx, val, hi - lo == m ? uses : null, b, 0, n, out, lo * n,
         n), "sparse gemm (lists)"));
+  }
+
+  /** Gives the arrays back to the {@link ArrayPool}; these lists must not be used after. */
+  void recycle() {
+    for (Object array : new Object[] {rowStart, rowCount, rowIdx, rowVal, colStart, colCount,
+        colIdx, colVal}) {
+      ArrayPool.SHARED.give(array);
+    }
+  }
+
+  /** An int array of at least {@code length} entries (rounded up), pooled when one is. */
+  private static int[] ints(int length) {
+    int rounded = rounded(length);
+    Object pooled = ArrayPool.SHARED.take(DType.INT32, rounded);
+    return pooled != null ? (int[]) pooled : new int[rounded];
+  }
+
+  /** A float array of at least {@code length} entries (rounded up), pooled when one is. */
+  private static float[] floats(int length) {
+    int rounded = rounded(length);
+    Object pooled = ArrayPool.SHARED.take(DType.FLOAT32, rounded);
+    return pooled != null ? (float[]) pooled : new float[rounded];
+  }
+
+  /** {@code length} rounded up to an eighth of its power of two: few sizes, at most 1/8 unused. */
+  private static int rounded(int length) {
+    int step = Math.max(16, Integer.highestOneBit(length) >> 3);
+    return (length + step - 1) / step * step;
   }
 
   /** Whether these lists describe the left operand {@code op(a)} of an {@code [m, k]} product. */

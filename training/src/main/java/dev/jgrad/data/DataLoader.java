@@ -72,7 +72,7 @@ public final class DataLoader {
 
   /**
    * Starts a loader over {@code dataset}: batches of 100, shuffled with seed 42, last short batch
-   * kept, prefetching on.
+   * kept, no prefetching.
    */
   public static Builder builder(Dataset dataset) {
     return new Builder(dataset);
@@ -239,7 +239,7 @@ public final class DataLoader {
 
   /**
    * Options of a {@link DataLoader}; defaults: batch 100, shuffled, seed 42, last batch kept,
-   * prefetching.
+   * no prefetching.
    */
   public static final class Builder {
     private final Dataset dataset;
@@ -247,7 +247,7 @@ public final class DataLoader {
     private boolean shuffle = true;
     private long seed = 42;
     private boolean dropLast;
-    private boolean prefetch = true;
+    private boolean prefetch;
 
     private Builder(Dataset dataset) {
       this.dataset = checkNotNull(dataset, "dataset is null");
@@ -283,10 +283,12 @@ public final class DataLoader {
 
     /**
      * Whether the next batch is gathered on a background thread while the caller works on the
-     * current one (default true). Only for data in host memory (the CPU backend), where the
-     * gather is memory copying that would otherwise hold up the training step; a GPU backend
+     * current one (default false). Only for data in host memory (the CPU backend); a GPU backend
      * gathers asynchronously on the device anyway. Batches and their order are the same either
-     * way.
+     * way. Off by default because the CPU backend's products already use every core: on 2 cores
+     * the extra thread took time from them, and the 784-100-10 and 784-1000-1000-10 MLPs trained
+     * 10-30% faster without it (docs/benchmarks.md); it pays where a gather is slow next to the
+     * step and a core is spare.
      */
     public Builder prefetch(boolean prefetch) {
       this.prefetch = prefetch;

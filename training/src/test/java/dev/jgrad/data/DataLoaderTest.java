@@ -136,8 +136,8 @@ class DataLoaderTest {
   @Test
   void prefetchingGivesTheSameBatchesAsGatheringInTurn() {
     Dataset d = numbered(250);
-    DataLoader ahead = DataLoader.builder(d).batchSize(32).seed(3).build();
-    DataLoader inTurn = DataLoader.builder(d).batchSize(32).seed(3).prefetch(false).build();
+    DataLoader ahead = DataLoader.builder(d).batchSize(32).seed(3).prefetch(true).build();
+    DataLoader inTurn = DataLoader.builder(d).batchSize(32).seed(3).build(); // the default
     for (int epoch = 0; epoch < 3; epoch++) {
       assertEquals(targetsOfEpoch(inTurn, epoch), targetsOfEpoch(ahead, epoch));
     }
@@ -166,7 +166,8 @@ class DataLoaderTest {
         });
     Dataset d = numbered(250);
     Dataset onIt = Dataset.of(d.inputs().to(recording), d.targets().to(recording));
-    DataLoader ahead = DataLoader.builder(onIt).batchSize(32).seed(3).dropLast(true).build();
+    DataLoader ahead = DataLoader.builder(onIt).batchSize(32).seed(3).dropLast(true)
+        .prefetch(true).build();
     for (Batch b : ahead.epoch(0)) {
       b.close();
     }
