@@ -137,7 +137,9 @@ public final class CpuConvKernels implements OpProvider {
         int lo = (int) ((long) g.n() * p / parts);
         int hi = (int) ((long) g.n() * (p + 1) / parts);
         Scratch sc = SCRATCH.get();
-        Object sum = kernels.newArray(size);
+        // from the pool and back: a fresh array per call was most of a DeepConvNet step's garbage
+        Object pooled = ArrayPool.SHARED.take(outBuf.dtype(), size);
+        Object sum = pooled != null ? pooled : kernels.newArray(size);
         Object one = sc.weights(x, size);
         for (int s0 = lo; s0 < hi; s0 += block) {
           int k = Math.min(block, hi - s0);
@@ -165,6 +167,9 @@ public final class CpuConvKernels implements OpProvider {
       PatchLoops.accumulate(partial[0], partial[p], size);
     }
     PatchLoops.transpose(partial[0], rows, g.f(), dw);
+    for (Object array : partial) {
+      ArrayPool.SHARED.give(array);
+    }
   }
 
   /** im2col of samples {@code s0..s0+k} side by side into the thread's scratch. */
