@@ -126,6 +126,37 @@ class PreparedOperandTest {
   }
 
   /**
+   * Closing a prepared buffer gives its lists' arrays to the pool, and the next listing of the
+   * same size takes them, stale contents and all: its products must still equal the unprepared
+   * ones bit for bit, both ways round.
+   */
+  @Test
+  void listsOnArraysOfAClosedBufferDescribeTheNewMatrix() {
+    int rows = 100;
+    int cols = 784;
+    int n = 100;
+    double[] a = SparseMatmulTest.sparse(41, rows * cols, 0.19);
+    // other entries; about as many (lengths are rounded, so the arrays fit either)
+    double[] other = SparseMatmulTest.sparse(42, rows * cols, 0.19);
+    double[] b = Fixture.random(43, cols * n);
+    double[] g = Fixture.random(44, rows * n);
+    DeviceBuffer first = buffer(DType.FLOAT32, a);
+    CPU.prepareOperand(first, rows, cols);
+    int[] recycled = ((CpuBuffer) first).sparseOperand().colIdx;
+    first.close();
+    DeviceBuffer plain = buffer(DType.FLOAT32, other);
+    DeviceBuffer prepared = buffer(DType.FLOAT32, other);
+    CPU.prepareOperand(prepared, rows, cols);
+    SparseOperand lists = ((CpuBuffer) prepared).sparseOperand();
+    assertNotNull(lists);
+    assertTrue(lists.colIdx == recycled, "the closed buffer's column list array is taken again");
+    assertEquals(Arrays.toString(product(plain, false, b, rows, n, cols)),
+        Arrays.toString(product(prepared, false, b, rows, n, cols)));
+    assertEquals(Arrays.toString(product(plain, true, g, cols, n, rows)),
+        Arrays.toString(product(prepared, true, g, cols, n, rows)));
+  }
+
+  /**
    * The lists are sized from a count taken just before; should the matrix change in between (its
    * owner broke the contract of prepareOperand), the native listing must cut them short, never
    * write past the arrays.
