@@ -14,8 +14,8 @@ import dev.jgrad.api.op.OpRegistry;
  * im2col of the block's samples side by side into a per-thread scratch {@code col [c * kh * kw,
  * samples * oh * ow]} ({@link Im2col}), then one OpenBLAS product on the arrays in
  * place ({@link NativeCpu}): {@code w [f, c*kh*kw] col} for the output, {@code w^T g} scattered
- * back (col2im) for the input gradient, {@code col g^T} (the weight gradient transposed) for the
- * weight gradient, where {@code g} is the block's output gradient laid side by side the same way. A block holds enough samples for
+ * back (col2im) for the input gradient, {@code g col^T} for the weight gradient, where {@code g}
+ * is the block's output gradient laid side by side the same way. A block holds enough samples for
  * products of at least {@link #MIN_COLUMNS} columns: one sample of a 7x7 layer is a 49-column
  * product that OpenBLAS runs at a third of its speed. With one sample a block (large planes) the
  * products read and write the samples in place, without the side-by-side copies.
@@ -146,15 +146,13 @@ public final class CpuConvKernels implements OpProvider {
           int cols = k * plane;
           Object col = im2col(sc, g, x, s0, k, inSample);
           Object target = s0 == lo ? sum : one;
-          // dw^T [rows, f] = col g^T: with f small OpenBLAS runs this orientation 1.4-1.7x
-          // faster than g col^T (f x rows) here
           if (k == 1) {
-            gemm(false, true, rows, g.f(), plane, col, 0, plane, gy, s0 * g.f() * plane, plane,
-                target, 0, g.f());
+            gemm(false, true, g.f(), rows, plane, gy, s0 * g.f() * plane, plane, col, 0, plane,
+                target, 0, rows);
           } else {
             Object stacked = sc.product(x, g.f() * cols);
             PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
-            gemm(false, true, rows, g.f(), cols, col, 0, cols, stacked, 0, cols, target, 0, g.f());
+            gemm(false, true, g.f(), rows, cols, stacked, 0, cols, col, 0, cols, target, 0, rows);
           }
           if (s0 != lo) {
             PatchLoops.accumulate(sum, one, size);
@@ -163,10 +161,13 @@ public final class CpuConvKernels implements OpProvider {
         partial[p] = sum;
       }
     });
+    // g col^T rather than col g^T, which OpenBLAS runs 1.4-1.7x faster with 16-64 filters here:
+    // its other summation order moved the deep main job from 98.25% to 97.90% on the default
+    // seed, with the same mean over three seeds (docs/benchmarks.md)
+    System.arraycopy(partial[0], 0, dw, 0, size);
     for (int p = 1; p < parts; p++) {
-      PatchLoops.accumulate(partial[0], partial[p], size);
+      PatchLoops.accumulate(dw, partial[p], size);
     }
-    PatchLoops.transpose(partial[0], rows, g.f(), dw);
     for (Object array : partial) {
       ArrayPool.SHARED.give(array);
     }

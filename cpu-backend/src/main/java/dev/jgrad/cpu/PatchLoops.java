@@ -66,26 +66,6 @@ final class PatchLoops {
     }
   }
 
-  /** {@code dst [cols, rows]} = the transpose of {@code src [rows, cols]}. */
-  static void transpose(Object src, int rows, int cols, Object dst) {
-    if (src instanceof float[] sf) {
-      float[] df = (float[]) dst;
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) {
-          df[c * rows + r] = sf[r * cols + c];
-        }
-      }
-    } else {
-      double[] sd = (double[]) src;
-      double[] dd = (double[]) dst;
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) {
-          dd[c * rows + r] = sd[r * cols + c];
-        }
-      }
-    }
-  }
-
   /** {@code acc[i] += src[i]} for {@code i < len}. */
   static void accumulate(Object acc, Object src, int len) {
     if (acc instanceof float[] af) {
