@@ -4,11 +4,11 @@ import dev.jgrad.api.op.Conv2dGeometry;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where each entry of a convolution's or pooling's windows comes from: for one sample (or, for
- * pooling, one channel plane), the offset in the input of every window entry, or -1 where the
- * window covers padding. im2col is then a gather through the table and col2im a scatter-add, one
- * loop each, with no index arithmetic per entry. Tables are plain int arrays computed here (no
- * index tensor), cached per geometry: a network has few, and they stay in cache across a batch.
+ * Where each entry of a pooling's windows comes from: for one channel plane, the offset in the
+ * input of every window entry, or -1 where the window covers padding, so the general pooling loops
+ * need no index arithmetic per entry (convolutions copy row runs instead, {@link Im2col}). Tables
+ * are plain int arrays computed here (no index tensor), cached per geometry: a network has few,
+ * and they stay in cache across a batch.
  */
 final class PatchTable {
   /** More geometries than a network uses: past this the cache starts again. */
