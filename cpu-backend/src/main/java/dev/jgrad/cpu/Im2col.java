@@ -1,7 +1,6 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.api.op.Conv2dGeometry;
-import java.util.Arrays;
 
 /**
  * im2col and col2im of one sample by runs of an output row, for FLOAT32 and FLOAT64 arrays: the
@@ -35,11 +34,11 @@ final class Im2col {
           int oyHi = runs.oyHi;
           int dst0 = colOff + row * ldc;
           if (runs.empty()) {
-            zero(col, dst0, dst0 + g.outPlane());
+            PatchLoops.zero(col, dst0, dst0 + g.outPlane());
             continue;
           }
-          zero(col, dst0, dst0 + oyLo * ow);
-          zero(col, dst0 + oyHi * ow, dst0 + g.oh() * ow);
+          PatchLoops.zero(col, dst0, dst0 + oyLo * ow);
+          PatchLoops.zero(col, dst0 + oyHi * ow, dst0 + g.oh() * ow);
           int src0 = xOff + runs.inputStart(g, ch, i, j);
           if (rowsAlign) {
             // consecutive runs are w apart in the input and in the columns alike: one copy,
@@ -52,13 +51,13 @@ final class Im2col {
           for (int oy = oyLo; oy < oyHi; oy++) {
             int dst = dst0 + oy * ow;
             int src = src0 + (oy - oyLo) * g.sh() * g.w();
-            zero(col, dst, dst + lo);
+            PatchLoops.zero(col, dst, dst + lo);
             if (g.sw() == 1) {
               System.arraycopy(x, src, col, dst + lo, hi - lo);
             } else {
               strided(x, src, g.sw(), col, dst + lo, hi - lo);
             }
-            zero(col, dst + hi, dst + ow);
+            PatchLoops.zero(col, dst + hi, dst + ow);
           }
         }
       }
@@ -166,17 +165,6 @@ final class Im2col {
     private static int endInside(int k, int pad, int stride, int n, int outN) {
       int limit = n - 1 + pad - k; // o * stride <= limit
       return limit < 0 ? 0 : Math.min(outN, limit / stride + 1);
-    }
-  }
-
-  private static void zero(Object a, int from, int to) {
-    if (from >= to) {
-      return;
-    }
-    if (a instanceof float[] f) {
-      Arrays.fill(f, from, to, 0f);
-    } else {
-      Arrays.fill((double[]) a, from, to, 0.0);
     }
   }
 
