@@ -33,14 +33,16 @@ final class Gemm {
    */
   private static final int BLAS_THREADS = Integer.getInteger("jgrad.cpu.blasThreads", 1);
   /**
-   * Multiply-adds from which a product is split in parts, one per thread, shared with the workers
-   * when one is awake (else the caller runs them all, see {@link #helped}). Back to
-   * back, a split pays from about 64K (48^3: 2.1 us split against 2.5 us whole) and a 100x784x100
-   * product reaches 95-135 GFLOP/s split against 76 on one core (docs/benchmarks.md); inside a
-   * training step, splitting the MLP's 100K-multiply-add products cost more than it gave, so the
-   * split starts at 1M.
+   * Multiply-adds from which a product is split in parts, one per thread. Back to back, a split
+   * pays from about 64K (48^3: 2.1 us split against 2.5 us whole), but inside a training step a
+   * split product often finds the worker asleep, and then the caller runs the parts one after the
+   * other (the split must not depend on timing, see {@link #helped}), slower than the product
+   * whole: OpenBLAS ran a 100x100x784 product at 149 GFLOP/s whole and 122 in halves on one core.
+   * With splits from 1M, the 784-100-10 MLP's epochs were 8-17% slower on Fashion-MNIST and 1-14%
+   * on the embedded data (docs/benchmarks.md), so the split starts where the workers are always
+   * asked: 16M.
    */
-  private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 20);
+  private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 24);
   /**
    * Multiply-adds from which a product's parts are shared with the workers even when they sleep.
    * Waking one costs tens

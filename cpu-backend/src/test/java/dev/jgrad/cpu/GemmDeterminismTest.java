@@ -12,15 +12,17 @@ import org.junit.jupiter.api.Test;
 /**
  * A product's result depends on its sizes and the thread count alone, not on whether a worker
  * happened to be awake: how a mid-sized product was split used to depend on that, and a split
- * changes the sums. Runs in a child JVM with the default split sizes, which this module's tests
- * otherwise lower so that every product is split.
+ * changes the sums. Runs in a child JVM where products split from 1M multiply-adds but are shared
+ * with the workers only from the default 16M, so that a mid-sized product is split and whether a
+ * worker helps depends on timing (this module's tests otherwise split every product, and by
+ * default nothing below 16M is split at all).
  */
 class GemmDeterminismTest {
   @Test
   void aMidSizedProductIsTheSameWithWorkersAsleepOrAwake() throws Exception {
     Process child = new ProcessBuilder(List.of(
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-        "-Djgrad.cpu.threads=2", "-cp", System.getProperty("java.class.path"),
+        "-Djgrad.cpu.threads=2", "-Djgrad.cpu.gemmSplitMacs=1048576", "-cp", System.getProperty("java.class.path"),
         Child.class.getName())).redirectErrorStream(true).start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, child.waitFor(), output);
