@@ -22,7 +22,8 @@ class GemmDeterminismTest {
   void aMidSizedProductIsTheSameWithWorkersAsleepOrAwake() throws Exception {
     Process child = new ProcessBuilder(List.of(
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-        "-Djgrad.cpu.threads=2", "-Djgrad.cpu.gemmSplitMacs=1048576", "-cp", System.getProperty("java.class.path"),
+        "-Djgrad.cpu.threads=2", "-Djgrad.cpu.gemmSplitMacs=1048576", "-cp",
+        System.getProperty("java.class.path"),
         Child.class.getName())).redirectErrorStream(true).start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, child.waitFor(), output);
