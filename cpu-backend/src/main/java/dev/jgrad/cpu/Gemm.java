@@ -205,7 +205,9 @@ final class Gemm {
 
   /**
    * Whether to share the parts of a split product of {@code macs} multiply-adds with the workers.
-   * A mid-sized one's are shared only when a worker is awake; when none is, the caller runs them
+   * With the defaults every split product is shared (both thresholds 16M); where
+   * {@code jgrad.cpu.gemmSplitMacs} is set lower, a product between the two is a mid-sized one,
+   * whose parts are shared only when a worker is awake; when none is, the caller runs them
    * all (same parts, same result) and one is woken for the products after it, which finds it
    * spinning when they follow back to back (a loop of products). In a training step the other
    * ops between products outlast the spin, so those wake-ups find no work and
