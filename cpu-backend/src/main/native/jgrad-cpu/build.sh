@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$here" # relative source names keep build paths out of the library
 flags=(-O3 -fPIC -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-psabi)
 objects=()
-for source in sparse_kernels loss_kernels; do
+for source in sparse_kernels loss_kernels conv_kernels; do
   for variant in avx512:x86-64-v4 avx2:x86-64-v3 base:x86-64; do
     gcc "${flags[@]}" -march="${variant#*:}" -DSUFFIX="_${variant%%:*}" -c $source.c \
       -o "$tmp/${source}_${variant%%:*}.o"

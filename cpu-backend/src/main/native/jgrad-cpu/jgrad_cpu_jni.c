@@ -35,6 +35,11 @@ typedef void (*lists_mm_fn)(int, int, int, const int *, const int *, const int *
 /* Softmax cross-entropy with integer labels. */
 typedef int (*sce_loss_fn)(int, int, const float *, const int *, float *, double *);
 typedef int (*sce_grad_fn)(int, int, const float *, const int *, float, float *);
+/* Direct correlation (conv_kernels.c). */
+typedef int (*correlate_fn)(int, const float *, int, int, int, int, int, int, int, int, int, int,
+    const float *, int, const float *, float *);
+typedef int (*correlate_weight_fn)(int, const float *, int, int, int, int, int, const float *,
+    int, int, int, int, int, float *);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -48,7 +53,12 @@ typedef int (*sce_grad_fn)(int, int, const float *, const int *, float, float *)
   void jg_sparse_mm_lists##suffix(int, int, int, const int *, const int *, const int *,         \
       const float *, const int *, const float *, size_t, float *, size_t);                      \
   int jg_sce_labels_loss##suffix(int, int, const float *, const int *, float *, double *);      \
-  int jg_sce_labels_grad##suffix(int, int, const float *, const int *, float, float *);
+  int jg_sce_labels_grad##suffix(int, int, const float *, const int *, float, float *);       \
+  int jg_correlate##suffix(int, const float *, int, int, int, int, int, int, int, int, int, int, \
+      const float *, int, const float *, float *);                                              \
+  int jg_correlate_weight##suffix(int, const float *, int, int, int, int, int, const float *,    \
+      int, int, int, int, int, float *);                                                        \
+  extern const int jg_correlate_lanes##suffix;
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
 DECLARE_KERNELS(_base)
@@ -65,12 +75,16 @@ struct kernels {
   lists_mm_fn mm_lists;
   sce_loss_fn sce_loss;
   sce_grad_fn sce_grad;
+  correlate_fn correlate;
+  correlate_weight_fn correlate_weight;
+  const int *correlate_lanes; /* 0: no direct correlation in this build */
 };
 
 #define KERNELS(name, level, suffix)                                                           \
   {name, level, jg_sparse_init##suffix, jg_sparse_mm##suffix, jg_sparse_mm_ta##suffix,          \
       jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
-      jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix}
+      jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
+      jg_correlate_weight##suffix, &jg_correlate_lanes##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -353,5 +367,61 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_softmaxCrossEntropyGrad(JNIE
   RELEASE(pl, labels, JNI_ABORT);
   RELEASE(px, x, JNI_ABORT);
   RELEASE(po, out, 0);
+  return status;
+}
+
+/* Whether the kernels in use have a direct correlation (conv_kernels.c); not the x86-64 build. */
+JNIEXPORT jboolean JNICALL Java_dev_jgrad_cpu_NativeCpu_hasCorrelate(JNIEnv *env, jclass cls) {
+  return *kernels->correlate_lanes > 0;
+}
+
+/*
+ * Direct correlation of n float samples, stride 1 (see conv_kernels.c): x from xOff, out from
+ * outOff, bias NULL or one per output channel. NO_MEMORY also when its scratch could not be had.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_correlate(JNIEnv *env, jclass cls, jint n,
+    jfloatArray x, jint xOff, jint channels, jint h, jint w, jint top, jint left, jint outs,
+    jint oh, jint ow, jint kh, jint kw, jfloatArray weight, jboolean flip, jfloatArray bias,
+    jfloatArray out, jint outOff) {
+  if (*kernels->correlate_lanes == 0) {
+    return NOT_BOUND;
+  }
+  CRITICAL(float, po, out);
+  CRITICAL(float, px, x);
+  CRITICAL(float, pw, weight);
+  float *pb = bias != NULL ? (*env)->GetPrimitiveArrayCritical(env, bias, NULL) : NULL;
+  int status = NO_MEMORY;
+  if (po != NULL && px != NULL && pw != NULL && (pb != NULL || bias == NULL)) {
+    status = kernels->correlate(n, px + xOff, channels, h, w, top, left, outs, oh, ow, kh, kw, pw,
+        flip, pb, po + outOff) == 0 ? OK : NO_MEMORY;
+  }
+  RELEASE(pb, bias, JNI_ABORT);
+  RELEASE(pw, weight, JNI_ABORT);
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(po, out, 0);
+  return status;
+}
+
+/*
+ * The weight gradient of the direct correlation (conv_kernels.c) over n float samples: x from
+ * xOff, g from gOff, dw [outs][channels][kh][kw] written whole.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_correlateWeight(JNIEnv *env, jclass cls,
+    jint n, jfloatArray x, jint xOff, jint channels, jint h, jint w, jint top, jint left,
+    jfloatArray g, jint gOff, jint outs, jint oh, jint ow, jint kh, jint kw, jfloatArray dw) {
+  if (*kernels->correlate_lanes == 0) {
+    return NOT_BOUND;
+  }
+  CRITICAL(float, pd, dw);
+  CRITICAL(float, px, x);
+  CRITICAL(float, pg, g);
+  int status = NO_MEMORY;
+  if (pd != NULL && px != NULL && pg != NULL) {
+    status = kernels->correlate_weight(n, px + xOff, channels, h, w, top, left, pg + gOff, outs,
+        oh, ow, kh, kw, pd) == 0 ? OK : NO_MEMORY;
+  }
+  RELEASE(pg, g, JNI_ABORT);
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(pd, dw, 0);
   return status;
 }

@@ -10,7 +10,10 @@ import dev.jgrad.api.op.OpProvider;
 import dev.jgrad.api.op.OpRegistry;
 
 /**
- * The CPU kernels of {@code jgrad::conv2d} and its two gradients, a block of samples at a time:
+ * The CPU kernels of {@code jgrad::conv2d} and its two gradients. FLOAT32 with stride 1 runs the
+ * native helper's direct correlation where it has one ({@link #direct}; each thread a part of
+ * the samples, the weight gradient summed per part then the parts in order). Otherwise, a block
+ * of samples at a time:
  * im2col of the block's samples side by side into a per-thread scratch {@code col [c * kh * kw,
  * samples * oh * ow]} ({@link Im2col}), then one OpenBLAS product on the arrays in
  * place ({@link NativeCpu}): {@code w [f, c*kh*kw] col} for the output, {@code w^T g} scattered
@@ -31,6 +34,12 @@ public final class CpuConvKernels implements OpProvider {
   /** The most entries a block's im2col scratch may hold (16 MiB of floats). */
   private static final int MAX_COL_ENTRIES = 1 << 22;
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  /**
+   * {@code -Djgrad.cpu.directConvolution=false} keeps im2col + GEMM where the direct kernel would
+   * run: for comparing the two.
+   */
+  private static final boolean DIRECT =
+      Boolean.parseBoolean(System.getProperty("jgrad.cpu.directConvolution", "true"));
 
   @Override
   public void register(OpRegistry.Registration r) {
@@ -47,6 +56,19 @@ public final class CpuConvKernels implements OpProvider {
     return Math.max(1, Math.min(Math.min(wanted, fits), g.n()));
   }
 
+  /**
+   * Whether a correlation with {@code outs} output channels, each a sum of {@code terms}
+   * products, runs as the native direct kernel: FLOAT32, stride 1, the helper built with fused
+   * multiply-adds (AVX2 or AVX-512), at least 8 outputs (a vector of filters holds 8 or 16) and 64
+   * terms (below that storing the outputs costs as much as the sums: a one-channel first layer
+   * ran as fast through im2col + GEMM). It sums in its own order, so its bits differ from
+   * im2col + GEMM's.
+   */
+  static boolean direct(Conv2dGeometry g, Object x, int outs, int terms) {
+    return DIRECT && x instanceof float[] && g.sh() == 1 && g.sw() == 1 && outs >= 8
+        && terms >= 64 && NativeCpu.available() && NativeCpu.hasCorrelate();
+  }
+
   private static void conv2d(KernelCall c) {
     Conv2dGeometry g = Conv2dGeometry.conv(CONV2D, c.inputSpec(0).shape(),
         c.inputSpec(1).shape(), c.attrs());
@@ -58,6 +80,13 @@ public final class CpuConvKernels implements OpProvider {
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
+    if (direct(g, x, g.f(), rows)) {
+      Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> NativeCpu.check(
+          NativeCpu.correlate(hi - lo, (float[]) x, lo * inSample, g.c(), g.h(), g.w(), g.ph(),
+              g.pw(), g.f(), g.oh(), g.ow(), g.kh(), g.kw(), (float[]) w, false, (float[]) bias,
+              (float[]) out, lo * g.f() * plane), CONV2D));
+      return;
+    }
     int block = blockSamples(g);
     Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> {
       Scratch sc = SCRATCH.get();
@@ -92,6 +121,13 @@ public final class CpuConvKernels implements OpProvider {
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
+    if (direct(g, gy, g.c(), g.f() * g.kh() * g.kw())) { // g, padded by k - 1 - p, with w flipped
+      Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> NativeCpu.check(
+          NativeCpu.correlate(hi - lo, (float[]) gy, lo * g.f() * plane, g.f(), g.oh(), g.ow(),
+              g.kh() - 1 - g.ph(), g.kw() - 1 - g.pw(), g.c(), g.h(), g.w(), g.kh(), g.kw(),
+              (float[]) w, true, null, (float[]) dx, lo * inSample), CONV2D_INPUT_GRAD));
+      return;
+    }
     int block = blockSamples(g);
     Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> {
       Scratch sc = SCRATCH.get();
@@ -130,6 +166,7 @@ public final class CpuConvKernels implements OpProvider {
     int block = blockSamples(g);
     DTypeKernels kernels = outBuf.kernels();
     Object[] partial = new Object[parts];
+    boolean directWeight = direct(g, x, 8, 64);
     // parts and blocks fixed by the geometry and the thread count: the sums do not depend on who
     // runs them
     Parallel.forParts(parts, parts, true, (pLo, pHi) -> {
@@ -140,6 +177,13 @@ public final class CpuConvKernels implements OpProvider {
         // from the pool and back: a fresh array per call was most of a DeepConvNet step's garbage
         Object pooled = ArrayPool.SHARED.take(outBuf.dtype(), size);
         Object sum = pooled != null ? pooled : kernels.newArray(size);
+        if (directWeight) {
+          NativeCpu.check(NativeCpu.correlateWeight(hi - lo, (float[]) x, lo * inSample, g.c(),
+              g.h(), g.w(), g.ph(), g.pw(), (float[]) gy, lo * g.f() * plane, g.f(), g.oh(),
+              g.ow(), g.kh(), g.kw(), (float[]) sum), CONV2D_WEIGHT_GRAD);
+          partial[p] = sum;
+          continue;
+        }
         Object one = sc.weights(x, size);
         for (int s0 = lo; s0 < hi; s0 += block) {
           int k = Math.min(block, hi - s0);

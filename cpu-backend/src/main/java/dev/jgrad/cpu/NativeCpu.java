@@ -207,6 +207,32 @@ final class NativeCpu {
       int[] idx, float[] val, int[] uses, float[] b, int bOff, int ldb, float[] c, int cOff,
       int ldc);
 
+  /** Whether the kernels in use correlate directly ({@link #correlate}); not the x86-64 build. */
+  static native boolean hasCorrelate();
+
+  /**
+   * Direct correlation, stride 1, of {@code n} FLOAT32 samples {@code x[n][channels][h][w]} (from
+   * {@code xOff}), placed at {@code (top, left)} in zeros, into {@code out[n][outs][oh][ow]}
+   * (from {@code outOff}): per output the sum over {@code (channel, i, j)} of a tap times the
+   * entry under it, one fused multiply-add chain from 0 in that order, plus {@code bias[o]}
+   * ({@code bias} may be null). Taps: {@code weight[outs][channels][kh][kw]}, or with
+   * {@code flip} {@code weight[channels][outs][kh][kw]} rotated by 180 degrees (the input
+   * gradient of a convolution). Returns a status for {@link #check}.
+   */
+  static native int correlate(int n, float[] x, int xOff, int channels, int h, int w, int top,
+      int left, int outs, int oh, int ow, int kh, int kw, float[] weight, boolean flip,
+      float[] bias, float[] out, int outOff);
+
+  /**
+   * The weight gradient of {@link #correlate} without flip: {@code dw[outs][channels][kh][kw]},
+   * written whole, the sum over the {@code n} samples of {@code x} (from {@code xOff}) and
+   * {@code g[n][outs][oh][ow]} (from {@code gOff}) of each tap's input entries times the output
+   * gradient (the order in conv_kernels.c). Returns a status for {@link #check}.
+   */
+  static native int correlateWeight(int n, float[] x, int xOff, int channels, int h, int w,
+      int top, int left, float[] g, int gOff, int outs, int oh, int ow, int kh, int kw,
+      float[] dw);
+
   /**
    * Softmax cross-entropy of FLOAT32 logits {@code x[n,k]} with labels in {@code [0, k)}: the sum
    * over rows of {@code logsumexp(x[r]) - x[r, label[r]]} into {@code total[0]}, exp evaluated 8

@@ -2,16 +2,13 @@ package dev.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,31 +19,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cross-entropy, against loops in double. The builds with fused multiply-adds (AVX-512 and AVX2)
  * must agree bit for bit. A build this CPU lacks is reported skipped.
  */
+@ExtendWith(NativeKernelVariants.class)
 class NativeKernelVariantsTest {
   /** {rows, cols, n}: MNIST's, and n around the 4, 8 and 16-lane tails and pass boundaries. */
   private static final int[][] SHAPES = {{100, 784, 100}, {37, 530, 19}, {64, 257, 110},
       {9, 2000, 7}, {33, 100, 16}, {20, 64, 17}, {17, 40, 24}, {5, 300, 250}, {50, 33, 8},
       {3, 48, 1}, {12, 90, 36}, {7, 70, 212}};
 
-  private String inUse;
-
-  @BeforeEach
-  void needsTheNativeHelper() {
-    assumeTrue(NativeCpu.available(), "native kernels: " + NativeCpu.unavailableReason());
-    inUse = NativeCpu.kernelVariant();
-  }
-
-  @AfterEach
-  void restoreTheKernelsInUse() {
-    if (inUse != null) {
-      assertNull(NativeCpu.useKernelVariant(inUse));
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"avx512", "avx2", "x86-64"})
   void sparseProductsMatchATripleLoop(String variant) {
-    use(variant);
+    NativeKernelVariants.use(variant);
     for (int[] s : SHAPES) {
       int rows = s[0];
       int cols = s[1];
@@ -67,7 +50,7 @@ class NativeKernelVariantsTest {
   @ParameterizedTest
   @ValueSource(strings = {"avx512", "avx2", "x86-64"})
   void infinitiesAndNansMeetingZerosGiveNanAsInADenseProduct(String variant) {
-    use(variant);
+    NativeKernelVariants.use(variant);
     for (int[] s : SHAPES) {
       int rows = s[0];
       int cols = s[1];
@@ -116,7 +99,7 @@ class NativeKernelVariantsTest {
   void theAvx512AndAvx2BuildsAgreeBitForBit() {
     List<String> results = new ArrayList<>();
     for (String variant : new String[] {"avx512", "avx2"}) {
-      use(variant);
+      NativeKernelVariants.use(variant);
       StringBuilder all = new StringBuilder();
       for (int[] s : SHAPES) {
         float[] a = sparse(s[0] * 5L + s[1], s[0] * s[1]);
@@ -147,7 +130,7 @@ class NativeKernelVariantsTest {
   @ParameterizedTest
   @ValueSource(strings = {"avx512", "avx2", "x86-64"})
   void softmaxCrossEntropyMatchesTheFormulaInDouble(String variant) {
-    use(variant);
+    NativeKernelVariants.use(variant);
     for (int[] s : new int[][] {{100, 10}, {7, 3}, {3, 8}, {5, 17}, {1, 1}, {2, 40}}) {
       int n = s[0];
       int k = s[1];
@@ -180,11 +163,6 @@ class NativeKernelVariantsTest {
       }
       assertEquals(expected, total[0], 1e-6 * Math.max(1, expected), variant + " loss " + n);
     }
-  }
-
-  private static void use(String variant) {
-    String why = NativeCpu.useKernelVariant(variant);
-    assumeTrue(why == null, variant + " kernels: " + why);
   }
 
   /**

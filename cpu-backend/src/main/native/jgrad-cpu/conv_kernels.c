@@ -1,0 +1,420 @@
+/*
+ * Direct 2-D correlation of float samples, stride 1: the CPU backend's conv2d and its input
+ * gradient without im2col. With 16-64 filters im2col + GEMM spent as long writing and reading the
+ * column matrix (9 copies of the input) as multiplying; here each input entry is read from L1 and
+ * broadcast against a vector of filters.
+ *
+ *   out[s][o][y][x] = bias[o] + sum over (ch, i, j) of tap(o, ch, i, j) * pad[s][ch][y + i][x + j]
+ *
+ * where pad is the input placed at (top, left) in zeros, and the sum is one fused multiply-add
+ * chain from 0 in the order ch, i, j (bias added after): the same bits in every build that has
+ * the kernel and for every thread count. Taps are w[o][ch][i][j] for conv2d; for its input gradient
+ * (the correlation of the output gradient with the flipped, transposed weight) they are
+ * w[ch][o][kh-1-i][kw-1-j].
+ *
+ * A register tile holds Q output columns of one output row for one or two vectors of filters;
+ * each step of the chain broadcasts one input entry per column and multiplies it by the filter
+ * vector(s). Built for AVX-512 and AVX2 (their fused multiply-add); the x86-64 build has no
+ * kernel (lanes 0) and the caller uses im2col + GEMM.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vectors.h"
+
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+#define NAME(f) CAT(f, SUFFIX)
+
+#if defined(__AVX512F__)
+#define LANES 16
+#define QMAX 14 /* 2 x 14 accumulators + 2 filter vectors of 32 registers */
+typedef v16 vec;
+#define load_vec load16
+#define store_vec store16
+#define splat_vec splat16
+#elif defined(__AVX2__) && defined(__FMA__)
+#define LANES 8
+#define QMAX 6 /* 2 x 6 accumulators + 2 filter vectors + a broadcast of 16 registers */
+typedef v8 vec;
+#define load_vec load8
+#define store_vec store8
+#define splat_vec splat8
+#else
+#define LANES 0
+#endif
+
+/* Filters a vector holds in this build; 0 where there is no kernel. */
+const int NAME(jg_correlate_lanes) = LANES;
+
+#if LANES > 0
+
+/* The geometry of one call, shared by its tiles. */
+struct geometry {
+  int channels; /* input channels */
+  int kh, kw;
+  int pad_plane; /* entries of one padded channel */
+  int pad_width;
+  int outs; /* output channels */
+  int ow;
+  size_t out_plane;
+  size_t tap_block; /* entries of one vector's taps: channels * kh * kw * LANES */
+};
+
+/*
+ * One tile: output columns x0..x0+Q of row y for filters o0..o0 + FB * LANES (those below
+ * g->outs stored). Always inlined with constant FB and Q, so the accumulators stay in registers.
+ */
+static inline __attribute__((always_inline)) void tile(const int FB, const int Q,
+    const struct geometry *g, const float *pad, const float *taps, const float *bias, int o0,
+    float *out, int y, int x0) {
+  vec acc[2][QMAX];
+  for (int b = 0; b < FB; b++) {
+    for (int q = 0; q < Q; q++) {
+      acc[b][q] = splat_vec(0.0f);
+    }
+  }
+  for (int ch = 0; ch < g->channels; ch++) {
+    for (int i = 0; i < g->kh; i++) {
+      const float *row = pad + (size_t) ch * g->pad_plane + (size_t) (y + i) * g->pad_width + x0;
+      const float *t = taps + ((size_t) (ch * g->kh + i) * g->kw) * LANES;
+      for (int j = 0; j < g->kw; j++) {
+        vec w0 = load_vec(t + (size_t) j * LANES);
+        vec w1 = FB > 1 ? load_vec(t + (size_t) j * LANES + g->tap_block) : w0;
+        for (int q = 0; q < Q; q++) {
+          vec s = splat_vec(row[j + q]);
+          acc[0][q] += s * w0;
+          if (FB > 1) {
+            acc[1][q] += s * w1;
+          }
+        }
+      }
+    }
+  }
+  float lanes[QMAX][LANES];
+  for (int b = 0; b < FB; b++) {
+    for (int q = 0; q < Q; q++) {
+      store_vec(lanes[q], acc[b][q]);
+    }
+    int first = o0 + b * LANES;
+    int count = g->outs - first < LANES ? g->outs - first : LANES;
+    for (int l = 0; l < count; l++) {
+      float add = bias != NULL ? bias[first + l] : 0.0f;
+      float *o = out + (size_t) (first + l) * g->out_plane + (size_t) y * g->ow + x0;
+      for (int q = 0; q < Q; q++) {
+        o[q] = bias != NULL ? lanes[q][l] + add : lanes[q][l];
+      }
+    }
+  }
+}
+
+typedef void (*tile_fn)(const struct geometry *, const float *, const float *, const float *,
+    int, float *, int, int);
+
+#define TILE_FN(fb, q)                                                                          \
+  static void tile_##fb##_##q(const struct geometry *g, const float *pad, const float *taps,    \
+      const float *bias, int o0, float *out, int y, int x0) {                                   \
+    tile(fb, q, g, pad, taps, bias, o0, out, y, x0);                                            \
+  }
+#define TILE_FNS(fb)                                                                            \
+  TILE_FN(fb, 1) TILE_FN(fb, 2) TILE_FN(fb, 3) TILE_FN(fb, 4) TILE_FN(fb, 5) TILE_FN(fb, 6)
+TILE_FNS(1)
+TILE_FNS(2)
+#if QMAX > 6
+#define TILE_FNS_WIDE(fb)                                                                       \
+  TILE_FN(fb, 7) TILE_FN(fb, 8) TILE_FN(fb, 9) TILE_FN(fb, 10) TILE_FN(fb, 11) TILE_FN(fb, 12)  \
+  TILE_FN(fb, 13) TILE_FN(fb, 14)
+TILE_FNS_WIDE(1)
+TILE_FNS_WIDE(2)
+static const tile_fn TILES[2][QMAX + 1] = {
+    {NULL, tile_1_1, tile_1_2, tile_1_3, tile_1_4, tile_1_5, tile_1_6, tile_1_7, tile_1_8,
+        tile_1_9, tile_1_10, tile_1_11, tile_1_12, tile_1_13, tile_1_14},
+    {NULL, tile_2_1, tile_2_2, tile_2_3, tile_2_4, tile_2_5, tile_2_6, tile_2_7, tile_2_8,
+        tile_2_9, tile_2_10, tile_2_11, tile_2_12, tile_2_13, tile_2_14}};
+#else
+static const tile_fn TILES[2][QMAX + 1] = {
+    {NULL, tile_1_1, tile_1_2, tile_1_3, tile_1_4, tile_1_5, tile_1_6},
+    {NULL, tile_2_1, tile_2_2, tile_2_3, tile_2_4, tile_2_5, tile_2_6}};
+#endif
+
+/*
+ * Taps by vector of LANES outputs: [vector][ch][i][j][lane], 0 for outputs past outs. The
+ * weight is w[outs][channels][kh][kw], or with flip w[channels][outs][kh][kw] read flipped.
+ */
+static void arrange_taps(const float *w, int outs, int channels, int kh, int kw, int flip,
+    float *taps) {
+  int vectors = (outs + LANES - 1) / LANES;
+  memset(taps, 0, sizeof(float) * (size_t) vectors * channels * kh * kw * LANES);
+  for (int o = 0; o < outs; o++) {
+    for (int ch = 0; ch < channels; ch++) {
+      for (int i = 0; i < kh; i++) {
+        for (int j = 0; j < kw; j++) {
+          size_t from = flip ? (((size_t) ch * outs + o) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)
+                             : (((size_t) o * channels + ch) * kh + i) * kw + j;
+          size_t to = ((((size_t) (o / LANES) * channels + ch) * kh + i) * kw + j) * LANES
+              + o % LANES;
+          taps[to] = w[from];
+        }
+      }
+    }
+  }
+}
+
+/* One sample [channels, h, w] placed at (top, left) of a zeroed [channels, ph, pw]. */
+static void place(const float *x, int channels, int h, int w, int top, int left, int ph, int pw,
+    float *pad) {
+  memset(pad, 0, sizeof(float) * (size_t) channels * ph * pw);
+  int y0 = top < 0 ? -top : 0; /* a negative offset crops the input */
+  int x0 = left < 0 ? -left : 0;
+  int y1 = h < ph - top ? h : ph - top;
+  int x1 = w < pw - left ? w : pw - left;
+  if (y0 >= y1 || x0 >= x1) {
+    return;
+  }
+  for (int ch = 0; ch < channels; ch++) {
+    for (int y = y0; y < y1; y++) {
+      memcpy(pad + ((size_t) ch * ph + y + top) * pw + x0 + left,
+          x + ((size_t) ch * h + y) * w + x0, sizeof(float) * (size_t) (x1 - x0));
+    }
+  }
+}
+
+/*
+ * n samples x[n][channels][h][w] into out[n][outs][oh][ow] (see the top of the file); bias may
+ * be NULL. Returns 0, or -1 when memory for the scratch ran out.
+ */
+int NAME(jg_correlate)(int n, const float *x, int channels, int h, int w, int top, int left,
+    int outs, int oh, int ow, int kh, int kw, const float *weight, int flip, const float *bias,
+    float *out) {
+  struct geometry g;
+  g.channels = channels;
+  g.kh = kh;
+  g.kw = kw;
+  g.pad_width = ow + kw - 1;
+  g.pad_plane = (oh + kh - 1) * g.pad_width;
+  g.outs = outs;
+  g.ow = ow;
+  g.out_plane = (size_t) oh * ow;
+  g.tap_block = (size_t) channels * kh * kw * LANES;
+  int vectors = (outs + LANES - 1) / LANES;
+  float *taps = malloc(sizeof(float) * g.tap_block * vectors);
+  float *pad = malloc(sizeof(float) * (size_t) channels * g.pad_plane);
+  if (taps == NULL || pad == NULL) {
+    free(taps);
+    free(pad);
+    return -1;
+  }
+  arrange_taps(weight, outs, channels, kh, kw, flip, taps);
+  for (int s = 0; s < n; s++) {
+    place(x + (size_t) s * channels * h * w, channels, h, w, top, left, oh + kh - 1,
+        g.pad_width, pad);
+    float *os = out + (size_t) s * outs * g.out_plane;
+    for (int v = 0; v < vectors;) {
+      int fb = vectors - v >= 2 ? 2 : 1;
+      /* the row in tiles of at most QMAX columns, as even as they come */
+      int tiles = (ow + QMAX - 1) / QMAX;
+      for (int y = 0; y < oh; y++) {
+        int x0 = 0;
+        for (int t = 0; t < tiles; t++) {
+          int q = ow / tiles + (t < ow % tiles ? 1 : 0);
+          TILES[fb - 1][q](&g, pad, taps + (size_t) v * g.tap_block, bias, v * LANES, os, y, x0);
+          x0 += q;
+        }
+      }
+      v += fb;
+    }
+  }
+  free(pad);
+  free(taps);
+  return 0;
+}
+
+/*
+ * The weight gradient of the correlation above, conv2d's (no flip):
+ *
+ *   dw[o][ch][i][j] = sum over samples s and (y, x) of g[s][o][y][x] * pad[s][ch][y + i][x + j]
+ *
+ * with pad as above. Both sides are laid on the padded input's width pw = ow + kw - 1 (g with
+ * zeros in its extra columns), so for each tap (ch, i, j) the sum over (y, x) is one dot product
+ * of two contiguous runs, g's plane against pad's from ch * plane + i * pw + j, vectorized along
+ * it. Each dot product sums into 16 lanes (two vectors of 8 in the AVX2 build: the same lanes,
+ * the same bits) over all the call's samples, then the lanes in order.
+ */
+#if defined(__AVX512F__)
+#define WG_ROWS 4 /* a tile: 4 output channels x 6 taps, 24 accumulators */
+#define WG_TAPS 6
+#else
+#define WG_ROWS 2 /* 2 x 2 accumulators of 2 registers each */
+#define WG_TAPS 2
+#endif
+#define WG_GROUP_BYTES (384 * 1024)
+
+/* The shared sizes of one weight-gradient call. */
+struct wg_geometry {
+  int taps;           /* channels * kh * kw */
+  size_t run;         /* entries of each dot product per sample, a multiple of 16 */
+  const int *offset;  /* per tap: where its run starts in the padded sample */
+  size_t pad_stride;  /* entries from one padded sample of the group to the next */
+  size_t g_stride;    /* the same for g laid on the padded width */
+  int samples;        /* in the group */
+};
+
+/*
+ * acc[o0 + r][t0 + t] += the dot products of g rows o0 + r with tap runs t0 + t over the group's
+ * samples.
+ */
+static inline __attribute__((always_inline)) void wg_tile(const int R, const int T,
+    const struct wg_geometry *g, const float *gw, const float *pad, int o0, int t0, v16 *acc) {
+  v16 a[WG_ROWS][WG_TAPS];
+  const float *rows[WG_ROWS];
+  const float *runs[WG_TAPS];
+  for (int r = 0; r < R; r++) {
+    rows[r] = gw + (size_t) (o0 + r) * g->run;
+    for (int t = 0; t < T; t++) {
+      a[r][t] = acc[(size_t) (o0 + r) * g->taps + t0 + t];
+    }
+  }
+  for (int t = 0; t < T; t++) {
+    runs[t] = pad + g->offset[t0 + t];
+  }
+  for (int s = 0; s < g->samples; s++) {
+    for (size_t p = 0; p < g->run; p += 16) {
+      v16 gv[WG_ROWS];
+      for (int r = 0; r < R; r++) {
+        gv[r] = load16(rows[r] + s * g->g_stride + p);
+      }
+      for (int t = 0; t < T; t++) {
+        v16 pv = load16(runs[t] + s * g->pad_stride + p);
+        for (int r = 0; r < R; r++) {
+          a[r][t] += gv[r] * pv;
+        }
+      }
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    for (int t = 0; t < T; t++) {
+      acc[(size_t) (o0 + r) * g->taps + t0 + t] = a[r][t];
+    }
+  }
+}
+
+typedef void (*wg_tile_fn)(const struct wg_geometry *, const float *, const float *, int, int,
+    v16 *);
+#define WG_FN(r, t)                                                                             \
+  static void wg_tile_##r##_##t(const struct wg_geometry *g, const float *gw, const float *pad, \
+      int o0, int t0, v16 *acc) {                                                               \
+    wg_tile(r, t, g, gw, pad, o0, t0, acc);                                                     \
+  }
+WG_FN(1, 1) WG_FN(1, 2) WG_FN(2, 1) WG_FN(2, 2)
+#if WG_ROWS > 2
+WG_FN(1, 3) WG_FN(1, 4) WG_FN(1, 5) WG_FN(1, 6)
+WG_FN(2, 3) WG_FN(2, 4) WG_FN(2, 5) WG_FN(2, 6)
+WG_FN(3, 1) WG_FN(3, 2) WG_FN(3, 3) WG_FN(3, 4) WG_FN(3, 5) WG_FN(3, 6)
+WG_FN(4, 1) WG_FN(4, 2) WG_FN(4, 3) WG_FN(4, 4) WG_FN(4, 5) WG_FN(4, 6)
+static const wg_tile_fn WG_TILES[WG_ROWS][WG_TAPS] = {
+    {wg_tile_1_1, wg_tile_1_2, wg_tile_1_3, wg_tile_1_4, wg_tile_1_5, wg_tile_1_6},
+    {wg_tile_2_1, wg_tile_2_2, wg_tile_2_3, wg_tile_2_4, wg_tile_2_5, wg_tile_2_6},
+    {wg_tile_3_1, wg_tile_3_2, wg_tile_3_3, wg_tile_3_4, wg_tile_3_5, wg_tile_3_6},
+    {wg_tile_4_1, wg_tile_4_2, wg_tile_4_3, wg_tile_4_4, wg_tile_4_5, wg_tile_4_6}};
+#else
+static const wg_tile_fn WG_TILES[WG_ROWS][WG_TAPS] = {
+    {wg_tile_1_1, wg_tile_1_2}, {wg_tile_2_1, wg_tile_2_2}};
+#endif
+
+/*
+ * The weight gradient dw[outs][channels][kh][kw] of n samples x[n][channels][h][w] (placed at
+ * (top, left) in zeros) and g[n][outs][oh][ow], written whole. Returns 0, or -1 when memory for
+ * the scratch ran out.
+ */
+int NAME(jg_correlate_weight)(int n, const float *x, int channels, int h, int w, int top,
+    int left, const float *g, int outs, int oh, int ow, int kh, int kw, float *dw) {
+  int pw = ow + kw - 1;
+  int ph = oh + kh - 1;
+  size_t plane = (size_t) ph * pw;
+  size_t run = ((size_t) oh * pw + 15) / 16 * 16;
+  int taps = channels * kh * kw;
+  /* a run starting at the last tap may read up to kw - 1 + run - oh * pw past the sample */
+  size_t pad_stride = (size_t) channels * plane + (size_t) kw + 16;
+  size_t g_stride = (size_t) outs * run;
+  /*
+   * Samples run in groups whose padded copies fill about 384 KiB (L2), each tile's accumulators
+   * loaded and stored once a group: they take 16 times dw's size, 2.4 MB for 64 x 64 3x3.
+   */
+  int group = (int) (WG_GROUP_BYTES / (sizeof(float) * (pad_stride + g_stride)));
+  group = group < 1 ? 1 : group > n ? n : group;
+  float *pad = malloc(sizeof(float) * pad_stride * group);
+  float *gw = calloc(g_stride * group, sizeof(float));
+  int *offset = malloc(sizeof(int) * (size_t) taps);
+  v16 *acc = aligned_alloc(64, sizeof(v16) * (size_t) outs * taps);
+  if (pad == NULL || gw == NULL || offset == NULL || acc == NULL) {
+    free(pad);
+    free(gw);
+    free(offset);
+    free(acc);
+    return -1;
+  }
+  for (int s = 0; s < group; s++) {
+    float *tail = pad + s * pad_stride + (size_t) channels * plane;
+    memset(tail, 0, sizeof(float) * (pad_stride - (size_t) channels * plane));
+  }
+  memset(acc, 0, sizeof(v16) * (size_t) outs * taps);
+  for (int ch = 0, t = 0; ch < channels; ch++) {
+    for (int i = 0; i < kh; i++) {
+      for (int j = 0; j < kw; j++, t++) {
+        offset[t] = (int) (ch * plane) + i * pw + j;
+      }
+    }
+  }
+  struct wg_geometry geo = {taps, run, offset, pad_stride, g_stride, group};
+  for (int s0 = 0; s0 < n; s0 += group) {
+    geo.samples = n - s0 < group ? n - s0 : group;
+    for (int s = 0; s < geo.samples; s++) {
+      place(x + (size_t) (s0 + s) * channels * h * w, channels, h, w, top, left, ph, pw,
+          pad + s * pad_stride);
+      const float *gs = g + (size_t) (s0 + s) * outs * oh * ow;
+      for (int o = 0; o < outs; o++) {
+        for (int y = 0; y < oh; y++) { /* the extra columns and the run's tail stay 0 */
+          memcpy(gw + s * g_stride + o * run + (size_t) y * pw,
+              gs + ((size_t) o * oh + y) * ow, sizeof(float) * (size_t) ow);
+        }
+      }
+    }
+    for (int o0 = 0; o0 < outs; o0 += WG_ROWS) {
+      int r = outs - o0 < WG_ROWS ? outs - o0 : WG_ROWS;
+      for (int t0 = 0; t0 < taps; t0 += WG_TAPS) {
+        int t = taps - t0 < WG_TAPS ? taps - t0 : WG_TAPS;
+        WG_TILES[r - 1][t - 1](&geo, gw, pad, o0, t0, acc);
+      }
+    }
+  }
+  for (size_t k = 0; k < (size_t) outs * taps; k++) {
+    float lanes[16];
+    store16(lanes, acc[k]);
+    float sum = 0.0f;
+    for (int l = 0; l < 16; l++) {
+      sum += lanes[l];
+    }
+    dw[k] = sum;
+  }
+  free(acc);
+  free(offset);
+  free(gw);
+  free(pad);
+  return 0;
+}
+
+#else
+
+int NAME(jg_correlate)(int n, const float *x, int channels, int h, int w, int top, int left,
+    int outs, int oh, int ow, int kh, int kw, const float *weight, int flip, const float *bias,
+    float *out) {
+  return -2; /* no kernel in this build: jg_correlate_lanes is 0 */
+}
+
+int NAME(jg_correlate_weight)(int n, const float *x, int channels, int h, int w, int top,
+    int left, const float *g, int outs, int oh, int ow, int kh, int kw, float *dw) {
+  return -2;
+}
+
+#endif
