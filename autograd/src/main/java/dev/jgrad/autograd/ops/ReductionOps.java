@@ -97,7 +97,11 @@ public final class ReductionOps {
     return g.reshape(keptShape(input.shape(), axes).dims()).broadcastTo(input.shape().dims());
   }
 
-  /** Reduces the axes from last to first; each step shrinks one axis to 1 in a temporary. */
+  /**
+   * Reduces runs of adjacent axes from last to first, each run as one axis (a conv bias
+   * gradient's {@code (0, 2, 3)} is two passes: the planes, then the batch); each step shrinks
+   * its run to 1 in a temporary.
+   */
   private static Kernel reduceKernel(String op, ReduceOp reduce, boolean mean) {
     return c -> {
       Backend b = c.backend();
@@ -110,16 +114,24 @@ public final class ReductionOps {
       int[] dims = s.dims();
       DeviceBuffer current = c.input(0);
       for (int i = axes.length - 1; i >= 0; i--) {
+        int last = axes[i];
+        while (i > 0 && axes[i - 1] == axes[i] - 1) {
+          i--;
+        }
+        int first = axes[i];
         Shape cur = Shape.of(dims);
-        int a = axes[i];
+        long run = 1;
+        for (int a = first; a <= last; a++) {
+          run *= dims[a];
+          dims[a] = 1;
+        }
         DeviceBuffer next = i == 0 ? c.output()
-            : b.allocate(c.outputSpec().dtype(), cur.size() / Math.max(1, dims[a]));
-        b.reduce(reduce, current, cur.outer(a), dims[a], cur.inner(a), next);
+            : b.allocate(c.outputSpec().dtype(), cur.size() / Math.max(1, run));
+        b.reduce(reduce, current, cur.outer(first), Math.toIntExact(run), cur.inner(last), next);
         if (current != c.input(0)) {
           current.close();
         }
         current = next;
-        dims[a] = 1;
       }
       if (mean) {
         b.scalar(BinaryOp.MUL, c.output(), (double) c.outputSpec().shape().size() / s.size(),
