@@ -254,7 +254,7 @@ int NAME(jg_correlate)(int n, const float *x, int channels, int h, int w, int to
 struct wg_geometry {
   int taps;           /* channels * kh * kw */
   size_t run;         /* entries of each dot product per sample, a multiple of 16 */
-  const int *offset;  /* per tap: where its run starts in the padded sample */
+  const size_t *offset; /* per tap: where its run starts in the padded sample */
   size_t pad_stride;  /* entries from one padded sample of the group to the next */
   size_t g_stride;    /* the same for g laid on the padded width */
   int samples;        /* in the group */
@@ -345,7 +345,7 @@ int NAME(jg_correlate_weight)(int n, const float *x, int channels, int h, int w,
   group = group < 1 ? 1 : group > n ? n : group;
   float *pad = malloc(sizeof(float) * pad_stride * group);
   float *gw = calloc(g_stride * group, sizeof(float));
-  int *offset = malloc(sizeof(int) * (size_t) taps);
+  size_t *offset = malloc(sizeof(size_t) * (size_t) taps);
   v16 *acc = aligned_alloc(64, sizeof(v16) * (size_t) outs * taps);
   if (pad == NULL || gw == NULL || offset == NULL || acc == NULL) {
     free(pad);
@@ -362,7 +362,7 @@ int NAME(jg_correlate_weight)(int n, const float *x, int channels, int h, int w,
   for (int ch = 0, t = 0; ch < channels; ch++) {
     for (int i = 0; i < kh; i++) {
       for (int j = 0; j < kw; j++, t++) {
-        offset[t] = (int) (ch * plane) + i * pw + j;
+        offset[t] = ch * plane + (size_t) i * pw + j;
       }
     }
   }
