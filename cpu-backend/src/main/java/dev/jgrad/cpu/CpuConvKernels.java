@@ -166,6 +166,7 @@ public final class CpuConvKernels implements OpProvider {
     int block = blockSamples(g);
     DTypeKernels kernels = outBuf.kernels();
     Object[] partial = new Object[parts];
+    // the weight gradient vectorizes along the plane, so any number of outputs and terms suits it
     boolean directWeight = direct(g, x, 8, 64);
     // parts and blocks fixed by the geometry and the thread count: the sums do not depend on who
     // runs them
