@@ -57,16 +57,24 @@ public final class CpuConvKernels implements OpProvider {
   }
 
   /**
-   * Whether a correlation with {@code outs} output channels, each a sum of {@code terms}
-   * products, runs as the native direct kernel: FLOAT32, stride 1, the helper built with fused
-   * multiply-adds (AVX2 or AVX-512), at least 8 outputs (a vector of filters holds 8 or 16) and 64
-   * terms (below that storing the outputs costs as much as the sums: a one-channel first layer
-   * ran as fast through im2col + GEMM). It sums in its own order, so its bits differ from
-   * im2col + GEMM's.
+   * Whether the native direct kernels apply: FLOAT32, stride 1, the helper built with fused
+   * multiply-adds (AVX2 or AVX-512). They sum in their own order, so their bits differ from
+   * im2col + GEMM's. The weight gradient takes them whenever they apply (it vectorizes along the
+   * plane); conv2d and its input gradient only as {@link #correlates} says.
    */
-  static boolean direct(Conv2dGeometry g, Object x, int outs, int terms) {
-    return DIRECT && x instanceof float[] && g.sh() == 1 && g.sw() == 1 && outs >= 8
-        && terms >= 64 && NativeCpu.available() && NativeCpu.hasCorrelate();
+  static boolean direct(Conv2dGeometry g, Object x) {
+    return DIRECT && x instanceof float[] && g.sh() == 1 && g.sw() == 1 && NativeCpu.available()
+        && NativeCpu.hasCorrelate();
+  }
+
+  /**
+   * Whether a correlation with {@code outs} output channels, each a sum of {@code terms}
+   * products, runs as the direct kernel: at least 8 outputs (a vector of filters holds 8 or 16)
+   * and 64 terms (below that storing the outputs costs as much as the sums: a one-channel first
+   * layer ran as fast through im2col + GEMM).
+   */
+  static boolean correlates(Conv2dGeometry g, Object x, int outs, int terms) {
+    return outs >= 8 && terms >= 64 && direct(g, x);
   }
 
   private static void conv2d(KernelCall c) {
@@ -80,7 +88,7 @@ public final class CpuConvKernels implements OpProvider {
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
-    if (direct(g, x, g.f(), rows)) {
+    if (correlates(g, x, g.f(), rows)) {
       Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> NativeCpu.check(
           NativeCpu.correlate(hi - lo, (float[]) x, lo * inSample, g.c(), g.h(), g.w(), g.ph(),
               g.pw(), g.f(), g.oh(), g.ow(), g.kh(), g.kw(), (float[]) w, false, (float[]) bias,
@@ -121,7 +129,8 @@ public final class CpuConvKernels implements OpProvider {
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
-    if (direct(g, gy, g.c(), g.f() * g.kh() * g.kw())) { // g, padded by k - 1 - p, with w flipped
+    // the correlation of g, padded by k - 1 - p, with w flipped
+    if (correlates(g, gy, g.c(), g.f() * g.kh() * g.kw())) {
       Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> NativeCpu.check(
           NativeCpu.correlate(hi - lo, (float[]) gy, lo * g.f() * plane, g.f(), g.oh(), g.ow(),
               g.kh() - 1 - g.ph(), g.kw() - 1 - g.pw(), g.c(), g.h(), g.w(), g.kh(), g.kw(),
@@ -166,8 +175,7 @@ public final class CpuConvKernels implements OpProvider {
     int block = blockSamples(g);
     DTypeKernels kernels = outBuf.kernels();
     Object[] partial = new Object[parts];
-    // the weight gradient vectorizes along the plane, so any number of outputs and terms suits it
-    boolean directWeight = direct(g, x, 8, 64);
+    boolean directWeight = direct(g, x);
     // parts and blocks fixed by the geometry and the thread count: the sums do not depend on who
     // runs them
     Parallel.forParts(parts, parts, true, (pLo, pHi) -> {
