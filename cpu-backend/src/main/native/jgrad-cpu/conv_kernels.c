@@ -12,16 +12,24 @@
  * (the correlation of the output gradient with the flipped, transposed weight) they are
  * w[ch][o][kh-1-i][kw-1-j].
  *
- * A register tile holds Q output columns of one output row for one or two vectors of filters;
- * each step of the chain broadcasts one input entry per column and multiplies it by the filter
- * vector(s). Built for AVX-512 and AVX2 (their fused multiply-add); the x86-64 build has no
- * kernel (lanes 0) and the caller uses im2col + GEMM.
+ * Two register tiles compute that chain. The filter tile holds Q output columns of one output
+ * row for one or two vectors of filters; each step broadcasts one input entry per column and
+ * multiplies it by the filter vector(s). The row tile holds vectors along the output rows, RR
+ * rows x RF filters; each step loads one input vector per row and broadcasts one tap per filter.
+ * With one vector of filters the filter tile gets one multiply-add per broadcast, the row tile RF
+ * per broadcast; so wide rows with few filters take the row tile (prefers_rows). Each output is
+ * the same chain in either, so the choice does not change the bits. Built for AVX-512 and AVX2
+ * (their fused multiply-add); the x86-64 build has no kernel (lanes 0) and the caller uses
+ * im2col + GEMM.
  */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vectors.h"
+#if defined(__AVX512F__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
@@ -30,17 +38,27 @@
 #if defined(__AVX512F__)
 #define LANES 16
 #define QMAX 14 /* 2 x 14 accumulators + 2 filter vectors of 32 registers */
+#define RR 6    /* row tile: 6 x 4 accumulators + 6 input vectors + a broadcast */
 typedef v16 vec;
 #define load_vec load16
 #define store_vec store16
 #define splat_vec splat16
+/* The first count lanes of v to p. */
+static inline void store_first(float *p, vec v, int count) {
+  _mm512_mask_storeu_ps(p, (__mmask16) ((1u << count) - 1), (__m512) v);
+}
 #elif defined(__AVX2__) && defined(__FMA__)
 #define LANES 8
 #define QMAX 6 /* 2 x 6 accumulators + 2 filter vectors + a broadcast of 16 registers */
+#define RR 2   /* row tile: 2 x 4 accumulators + 2 input vectors + a broadcast */
 typedef v8 vec;
 #define load_vec load8
 #define store_vec store8
 #define splat_vec splat8
+static inline void store_first(float *p, vec v, int count) {
+  v8i lane = {0, 1, 2, 3, 4, 5, 6, 7};
+  _mm256_maskstore_ps(p, (__m256i) (lane < count), (__m256) v);
+}
 #else
 #define LANES 0
 #endif
@@ -138,22 +156,134 @@ static const tile_fn TILES[2][QMAX + 1] = {
     {NULL, tile_2_1, tile_2_2, tile_2_3, tile_2_4, tile_2_5, tile_2_6}};
 #endif
 
+#define RF 4 /* filters of a row tile */
+/* Row widths from which the row tile may run: a row then fills at least 3/4 of its vectors. */
+#define ROW_MIN_WIDTH (LANES * 3 / 4)
+
 /*
- * Taps by vector of LANES outputs: [vector][ch][i][j][lane], 0 for outputs past outs. The
- * weight is w[outs][channels][kh][kw], or with flip w[channels][outs][kh][kw] read flipped.
+ * One row tile: output rows y..y+RN, columns x0..x0+count (count <= LANES), for filters
+ * o0..o0+FN, taps [ch][i][j][RF] of this group of filters. Input vectors read up to LANES - 1
+ * entries past a row's last column (the next row's, or the scratch's slack); those lanes are
+ * never stored.
+ */
+static inline __attribute__((always_inline)) void row_tile(const int FN, const int RN,
+    const struct geometry *g, const float *pad, const float *taps, const float *bias, int o0,
+    float *out, int y, int x0, int count) {
+  vec acc[RF][RR];
+  for (int f = 0; f < FN; f++) {
+    for (int r = 0; r < RN; r++) {
+      acc[f][r] = splat_vec(0.0f);
+    }
+  }
+  for (int ch = 0; ch < g->channels; ch++) {
+    for (int i = 0; i < g->kh; i++) {
+      const float *row = pad + (size_t) ch * g->pad_plane + (size_t) (y + i) * g->pad_width + x0;
+      const float *t = taps + ((size_t) (ch * g->kh + i) * g->kw) * RF;
+      for (int j = 0; j < g->kw; j++) {
+        vec in[RR];
+        for (int r = 0; r < RN; r++) {
+          in[r] = load_vec(row + (size_t) r * g->pad_width + j);
+        }
+        for (int f = 0; f < FN; f++) {
+          vec s = splat_vec(t[j * RF + f]);
+          for (int r = 0; r < RN; r++) {
+            acc[f][r] += s * in[r];
+          }
+        }
+      }
+    }
+  }
+  for (int f = 0; f < FN; f++) {
+    float *o = out + (size_t) (o0 + f) * g->out_plane + (size_t) y * g->ow + x0;
+    for (int r = 0; r < RN; r++) {
+      vec v = bias != NULL ? acc[f][r] + splat_vec(bias[o0 + f]) : acc[f][r];
+      if (count == LANES) {
+        store_vec(o + (size_t) r * g->ow, v);
+      } else {
+        store_first(o + (size_t) r * g->ow, v, count);
+      }
+    }
+  }
+}
+
+typedef void (*row_tile_fn)(const struct geometry *, const float *, const float *,
+    const float *, int, float *, int, int, int);
+
+#define ROW_FN(fn, rn)                                                                          \
+  static void row_tile_##fn##_##rn(const struct geometry *g, const float *pad,                 \
+      const float *taps, const float *bias, int o0, float *out, int y, int x0, int count) {     \
+    row_tile(fn, rn, g, pad, taps, bias, o0, out, y, x0, count);                                \
+  }
+#define ROW_FNS(fn) ROW_FN(fn, 1) ROW_FN(fn, 2)
+ROW_FNS(1)
+ROW_FNS(2)
+ROW_FNS(3)
+ROW_FNS(4)
+#if RR > 2
+#define ROW_FNS_TALL(fn) ROW_FN(fn, 3) ROW_FN(fn, 4) ROW_FN(fn, 5) ROW_FN(fn, 6)
+ROW_FNS_TALL(1)
+ROW_FNS_TALL(2)
+ROW_FNS_TALL(3)
+ROW_FNS_TALL(4)
+static const row_tile_fn ROW_TILES[RF][RR + 1] = {
+    {NULL, row_tile_1_1, row_tile_1_2, row_tile_1_3, row_tile_1_4, row_tile_1_5, row_tile_1_6},
+    {NULL, row_tile_2_1, row_tile_2_2, row_tile_2_3, row_tile_2_4, row_tile_2_5, row_tile_2_6},
+    {NULL, row_tile_3_1, row_tile_3_2, row_tile_3_3, row_tile_3_4, row_tile_3_5, row_tile_3_6},
+    {NULL, row_tile_4_1, row_tile_4_2, row_tile_4_3, row_tile_4_4, row_tile_4_5, row_tile_4_6}};
+#else
+static const row_tile_fn ROW_TILES[RF][RR + 1] = {{NULL, row_tile_1_1, row_tile_1_2},
+    {NULL, row_tile_2_1, row_tile_2_2}, {NULL, row_tile_3_1, row_tile_3_2},
+    {NULL, row_tile_4_1, row_tile_4_2}};
+#endif
+
+/*
+ * Whether the row tile runs: rows fill most of their vectors and the filters fit one vector (with
+ * two the filter tile already gets two multiply-adds per broadcast).
+ */
+static int prefers_rows(int outs, int ow) {
+  return ow >= ROW_MIN_WIDTH && outs <= LANES;
+}
+
+/* n, the size, in parts as even as they come: part t's size. */
+static inline int even_part(int n, int parts, int t) {
+  return n / parts + (t < n % parts ? 1 : 0);
+}
+
+/* One placed sample through row tiles: row groups, then column vectors, then filter groups. */
+static void correlate_rows(const struct geometry *g, const float *pad, const float *taps,
+    const float *bias, float *out, int oh) {
+  int groups = (g->outs + RF - 1) / RF;
+  int row_tiles = (oh + RR - 1) / RR;
+  size_t tap_group = (size_t) g->channels * g->kh * g->kw * RF;
+  for (int t = 0, y = 0; t < row_tiles; y += even_part(oh, row_tiles, t), t++) {
+    int rn = even_part(oh, row_tiles, t);
+    for (int x0 = 0; x0 < g->ow; x0 += LANES) {
+      int count = g->ow - x0 < LANES ? g->ow - x0 : LANES;
+      for (int k = 0; k < groups; k++) {
+        int fn = g->outs - k * RF < RF ? g->outs - k * RF : RF;
+        ROW_TILES[fn - 1][rn](g, pad, taps + k * tap_group, bias, k * RF, out, y, x0, count);
+      }
+    }
+  }
+}
+
+/*
+ * Taps by group of `group` outputs (LANES for the filter tile, RF for the row tile):
+ * [group][ch][i][j][output in group], 0 for outputs past outs. The weight is
+ * w[outs][channels][kh][kw], or with flip w[channels][outs][kh][kw] read flipped.
  */
 static void arrange_taps(const float *w, int outs, int channels, int kh, int kw, int flip,
-    float *taps) {
-  int vectors = (outs + LANES - 1) / LANES;
-  memset(taps, 0, sizeof(float) * (size_t) vectors * channels * kh * kw * LANES);
+    int group, float *taps) {
+  int groups = (outs + group - 1) / group;
+  memset(taps, 0, sizeof(float) * (size_t) groups * channels * kh * kw * group);
   for (int o = 0; o < outs; o++) {
     for (int ch = 0; ch < channels; ch++) {
       for (int i = 0; i < kh; i++) {
         for (int j = 0; j < kw; j++) {
           size_t from = flip ? (((size_t) ch * outs + o) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)
                              : (((size_t) o * channels + ch) * kh + i) * kw + j;
-          size_t to = ((((size_t) (o / LANES) * channels + ch) * kh + i) * kw + j) * LANES
-              + o % LANES;
+          size_t to = ((((size_t) (o / group) * channels + ch) * kh + i) * kw + j) * group
+              + o % group;
           taps[to] = w[from];
         }
       }
@@ -198,18 +328,26 @@ int NAME(jg_correlate)(int n, const float *x, int channels, int h, int w, int to
   g.out_plane = (size_t) oh * ow;
   g.tap_block = (size_t) channels * kh * kw * LANES;
   int vectors = (outs + LANES - 1) / LANES;
-  float *taps = malloc(sizeof(float) * g.tap_block * vectors);
-  float *pad = malloc(sizeof(float) * (size_t) channels * g.pad_plane);
+  int rows = prefers_rows(outs, ow);
+  int group = rows ? RF : LANES;
+  size_t placed = (size_t) channels * g.pad_plane;
+  float *taps = malloc(sizeof(float) * channels * kh * kw * group * ((outs + group - 1) / group));
+  float *pad = malloc(sizeof(float) * (placed + LANES)); /* slack for the row tile's reads */
   if (taps == NULL || pad == NULL) {
     free(taps);
     free(pad);
     return -1;
   }
-  arrange_taps(weight, outs, channels, kh, kw, flip, taps);
+  arrange_taps(weight, outs, channels, kh, kw, flip, group, taps);
+  memset(pad + placed, 0, sizeof(float) * LANES);
   for (int s = 0; s < n; s++) {
     place(x + (size_t) s * channels * h * w, channels, h, w, top, left, oh + kh - 1,
         g.pad_width, pad);
     float *os = out + (size_t) s * outs * g.out_plane;
+    if (rows) {
+      correlate_rows(&g, pad, taps, bias, os, oh);
+      continue;
+    }
     for (int v = 0; v < vectors;) {
       int fb = vectors - v >= 2 ? 2 : 1;
       /* the row in tiles of at most QMAX columns, as even as they come */
@@ -217,7 +355,7 @@ int NAME(jg_correlate)(int n, const float *x, int channels, int h, int w, int to
       for (int y = 0; y < oh; y++) {
         int x0 = 0;
         for (int t = 0; t < tiles; t++) {
-          int q = ow / tiles + (t < ow % tiles ? 1 : 0);
+          int q = even_part(ow, tiles, t);
           TILES[fb - 1][q](&g, pad, taps + (size_t) v * g.tap_block, bias, v * LANES, os, y, x0);
           x0 += q;
         }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The native direct correlation ({@link NativeCpu#correlate}, conv2d and its input gradient) bit
  * for bit against its definition as a {@link Math#fma} chain, and its weight gradient
  * ({@link NativeCpu#correlateWeight}) against sums in double, in each build with the kernel
- * (AVX-512, AVX2; a build this CPU lacks is reported skipped), over random geometries: 1 to 40
+ * (AVX-512, AVX2; a build this CPU lacks is reported skipped; both register tiles, the filter
+ * tile's and the row tile's), over random geometries: 1 to 40
  * channels and outputs (vector tails), windows 1x1 to 5x5, padding 0 to past the window (the
  * input gradient's then crops), widths 1 to 31 (every tile width), offsets into larger arrays.
  */
@@ -30,9 +31,13 @@ class DirectConvolutionTest {
     NativeKernelVariants.use(variant);
     assertTrue(NativeCpu.hasCorrelate(), variant);
     Random r = new Random(17);
+    int lanes = variant.equals("avx512") ? 16 : 8;
+    int[] tiles = new int[2]; // calls that took the filter tile, the row tile
     for (int trial = 0; trial < 150; trial++) {
       Case c = Case.random(r, trial);
       for (boolean flip : new boolean[] {false, true}) {
+        // conv_kernels.c's prefers_rows
+        tiles[c.outW(flip) >= lanes * 3 / 4 && c.outs(flip) <= lanes ? 1 : 0]++;
         float[] out = new float[c.outOff + c.n * c.outs(flip) * c.outPlane(flip)];
         Arrays.fill(out, Float.NaN);
         float[] want = out.clone();
@@ -46,6 +51,8 @@ class DirectConvolutionTest {
         assertArrayEquals(want, out, variant + " flip " + flip + " " + c);
       }
     }
+    assertTrue(tiles[0] >= 40 && tiles[1] >= 40, "both register tiles tested: "
+        + Arrays.toString(tiles));
   }
 
   @ParameterizedTest
