@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$here" # relative source names keep build paths out of the library
 flags=(-O3 -fPIC -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-psabi)
 objects=()
-for source in sparse_kernels loss_kernels conv_kernels; do
+for source in sparse_kernels loss_kernels conv_kernels pool_kernels; do
   # -O3's predictive commoning carried the direct convolution's broadcasts from one tap to the
   # next through the stack, spilling accumulators: its register tiles ran 10-30% slower
   extra=()

@@ -27,13 +27,6 @@
 #include <string.h>
 
 #include "vectors.h"
-#if defined(__AVX512F__) || defined(__AVX2__)
-#include <immintrin.h>
-#endif
-
-#define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
-#define NAME(f) CAT(f, SUFFIX)
 
 #if defined(__AVX512F__)
 #define LANES 16
@@ -43,10 +36,7 @@ typedef v16 vec;
 #define load_vec load16
 #define store_vec store16
 #define splat_vec splat16
-/* The first count lanes of v to p. */
-static inline void store_first(float *p, vec v, int count) {
-  _mm512_mask_storeu_ps(p, (__mmask16) ((1u << count) - 1), (__m512) v);
-}
+#define store_first store_first16
 #elif defined(__AVX2__) && defined(__FMA__)
 #define LANES 8
 #define QMAX 6 /* 2 x 6 accumulators + 2 filter vectors + a broadcast of 16 registers */
@@ -55,10 +45,7 @@ typedef v8 vec;
 #define load_vec load8
 #define store_vec store8
 #define splat_vec splat8
-static inline void store_first(float *p, vec v, int count) {
-  v8i lane = {0, 1, 2, 3, 4, 5, 6, 7};
-  _mm256_maskstore_ps(p, (__m256i) (lane < count), (__m256) v);
-}
+#define store_first store_first8
 #else
 #define LANES 0
 #endif

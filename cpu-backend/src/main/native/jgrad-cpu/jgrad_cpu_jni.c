@@ -40,6 +40,8 @@ typedef int (*correlate_fn)(int, const float *, int, int, int, int, int, int, in
     const float *, int, const float *, float *);
 typedef int (*correlate_weight_fn)(int, const float *, int, int, int, int, int, const float *,
     int, int, int, int, int, float *);
+/* 2x2 max pooling, stride 2, and its gradient (pool_kernels.c). */
+typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *, float *);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -58,7 +60,9 @@ typedef int (*correlate_weight_fn)(int, const float *, int, int, int, int, int, 
       const float *, int, const float *, float *);                                              \
   int jg_correlate_weight##suffix(int, const float *, int, int, int, int, int, const float *,    \
       int, int, int, int, int, float *);                                                        \
-  extern const int jg_correlate_lanes##suffix;
+  extern const int jg_correlate_lanes##suffix;                                                  \
+  int jg_max_pool2x2##suffix(int, const float *, int, int, float *, const float *, float *);    \
+  extern const int jg_pool_lanes##suffix;
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
 DECLARE_KERNELS(_base)
@@ -78,13 +82,16 @@ struct kernels {
   correlate_fn correlate;
   correlate_weight_fn correlate_weight;
   const int *correlate_lanes; /* 0: no direct correlation in this build */
+  max_pool_fn max_pool;
+  const int *pool_lanes; /* 0: no pooling kernel in this build */
 };
 
 #define KERNELS(name, level, suffix)                                                           \
   {name, level, jg_sparse_init##suffix, jg_sparse_mm##suffix, jg_sparse_mm_ta##suffix,          \
       jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
       jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
-      jg_correlate_weight##suffix, &jg_correlate_lanes##suffix}
+      jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
+      &jg_pool_lanes##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -423,5 +430,34 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_correlateWeight(JNIEnv *env,
   RELEASE(pg, g, JNI_ABORT);
   RELEASE(px, x, JNI_ABORT);
   RELEASE(pd, dw, 0);
+  return status;
+}
+
+JNIEXPORT jboolean JNICALL Java_dev_jgrad_cpu_NativeCpu_hasMaxPool2x2(JNIEnv *env, jclass cls) {
+  return *kernels->pool_lanes > 0;
+}
+
+/*
+ * 2x2 max pooling with stride 2 of `planes` float planes x[h][w] from xOff (pool_kernels.c):
+ * into target[h / 2][w / 2] when gy is NULL, else gy's gradient (from gOff) into target[h][w].
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_maxPool2x2(JNIEnv *env, jclass cls,
+    jint planes, jfloatArray x, jint xOff, jint h, jint w, jfloatArray gy, jint gOff,
+    jfloatArray target, jint targetOff) {
+  if (*kernels->pool_lanes == 0) {
+    return NOT_BOUND;
+  }
+  CRITICAL(float, pt, target);
+  CRITICAL(float, px, x);
+  float *pg = gy != NULL ? (*env)->GetPrimitiveArrayCritical(env, gy, NULL) : NULL;
+  int status = NO_MEMORY;
+  if (pt != NULL && px != NULL && (pg != NULL || gy == NULL)) {
+    kernels->max_pool(planes, px + xOff, h, w, gy == NULL ? pt + targetOff : NULL,
+        pg != NULL ? pg + gOff : NULL, gy == NULL ? NULL : pt + targetOff);
+    status = OK;
+  }
+  RELEASE(pg, gy, JNI_ABORT);
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(pt, target, 0);
   return status;
 }

@@ -13,9 +13,6 @@
 
 #include "vectors.h"
 
-#define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
-#define NAME(f) CAT(f, SUFFIX)
 
 /* Below this, expf underflows to zero (and 2^n below leaves the normal range). */
 #define EXP_LOWEST -87.33654f

@@ -16,15 +16,9 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
-#ifdef __AVX2__
-#include <immintrin.h>
-#endif
 
 #include "vectors.h"
 
-#define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
-#define NAME(f) CAT(f, SUFFIX)
 
 #ifdef __AVX2__
 /* COMPRESS[mask] lists the set bits of an 8-bit mask, lowest first: a lane permutation. */

@@ -15,6 +15,8 @@ import dev.jgrad.api.op.OpRegistry;
  * through the plane's window table ({@link PatchTable#pool}), planes split over
  * {@link Parallel}'s threads (a plane's result does not depend on the split). Max pooling's
  * gradient finds each window's first maximum again from {@code x} rather than saving indices.
+ * FLOAT32 max pooling over 2x2 windows with stride 2 runs in the native helper where it has the
+ * kernel (pool_kernels.c; the same results as {@link PatchLoops#maxPoolPlane}).
  */
 public final class CpuPoolKernels implements OpProvider {
   /** Planes below which the work stays on the calling thread. */
@@ -42,6 +44,20 @@ public final class CpuPoolKernels implements OpProvider {
       return x instanceof float[] && g.ph() == 0 && g.pw() == 0;
     }
 
+    /** Whether the native helper's 2x2, stride-2 max pooling applies (not its x86-64 build). */
+    boolean nativeTwoByTwo(Object x, Object gy) {
+      return direct(x) && (gy == null || gy instanceof float[]) && g.kh() == 2 && g.kw() == 2
+          && g.sh() == 2 && g.sw() == 2 && NativeCpu.available() && NativeCpu.hasMaxPool2x2();
+    }
+
+    /** The native kernel over the planes: pooled into the output, or gy's gradient (non-null). */
+    void nativeTwoByTwo(String op, float[] x, float[] gy) {
+      int in = g.inPlane();
+      int target = gy == null ? plane : in;
+      forEach((lo, hi) -> NativeCpu.check(NativeCpu.maxPool2x2(hi - lo, x, lo * in, g.h(),
+          g.w(), gy, lo * plane, (float[]) out, lo * target), op));
+    }
+
     void maxPoolPlane(float[] x, int p, float[] out, float[] gy, float[] dx) {
       PatchLoops.maxPoolPlane(x, p * g.inPlane(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(),
           g.oh(), g.ow(), out, p * plane, gy, dx);
@@ -60,6 +76,10 @@ public final class CpuPoolKernels implements OpProvider {
     Planes pl = Planes.of(c, op, Conv2dGeometry.pool(op, c.inputSpec(0).shape(), c.attrs()));
     Object x = Checks.cpu(op, "x", c.input(0)).productOperand();
     int inPlane = pl.g().inPlane();
+    if (max && pl.nativeTwoByTwo(x, null)) {
+      pl.nativeTwoByTwo(op, (float[]) x, null);
+      return;
+    }
     if (max && pl.direct(x)) {
       pl.forEach((lo, hi) -> {
         for (int p = lo; p < hi; p++) {
@@ -90,6 +110,10 @@ public final class CpuPoolKernels implements OpProvider {
         Conv2dGeometry.pool(MAX_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()));
     Object x = Checks.cpu(MAX_POOL2D_GRAD, "x", c.input(0)).productOperand();
     Object gy = Checks.cpu(MAX_POOL2D_GRAD, "g", c.input(1)).productOperand();
+    if (pl.nativeTwoByTwo(x, gy)) {
+      pl.nativeTwoByTwo(MAX_POOL2D_GRAD, (float[]) x, (float[]) gy);
+      return;
+    }
     if (pl.direct(x)) {
       Conv2dGeometry g = pl.g();
       boolean fills = PatchLoops.maxPoolGradFillsPlane(g.kh(), g.kw(), g.sh(), g.sw());

@@ -233,6 +233,19 @@ final class NativeCpu {
       int top, int left, float[] g, int gOff, int outs, int oh, int ow, int kh, int kw,
       float[] dw);
 
+  /** Whether the kernels in use pool 2x2 windows ({@link #maxPool2x2}); not the x86-64 build. */
+  static native boolean hasMaxPool2x2();
+
+  /**
+   * Max pooling over 2x2 windows with stride 2 of {@code planes} FLOAT32 planes
+   * {@code x[h][w]} (from {@code xOff}): with {@code gy} null into {@code target[h / 2][w / 2]},
+   * else the gradient {@code gy[h / 2][w / 2]} (from {@code gOff}) of that pooling into
+   * {@code target[h][w]}, written whole. The results of {@link PatchLoops#maxPoolPlane}.
+   * Returns a status for {@link #check}.
+   */
+  static native int maxPool2x2(int planes, float[] x, int xOff, int h, int w, float[] gy,
+      int gOff, float[] target, int targetOff);
+
   /**
    * Softmax cross-entropy of FLOAT32 logits {@code x[n,k]} with labels in {@code [0, k)}: the sum
    * over rows of {@code logsumexp(x[r]) - x[r, label[r]]} into {@code total[0]}, exp evaluated 8
