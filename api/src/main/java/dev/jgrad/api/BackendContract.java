@@ -16,8 +16,9 @@ import java.util.EnumMap;
 import java.util.Objects;
 
 /**
- * The argument contract of every {@link Backend} primitive (and of {@link FusedSgd}), checked in
- * one place so that every backend accepts and rejects the same calls with the same words. A
+ * The argument contract of every {@link Backend} primitive (and of {@link FusedSgd} and
+ * {@link FusedAdam}), checked in one place so that every backend accepts and rejects the same
+ * calls with the same words. A
  * backend calls the method named after the primitive first, then casts its buffers and works;
  * nothing is written before the checks pass. Values inside index buffers are the backend's to
  * check as it reads them ({@link ArgumentChecks#index}).
@@ -30,7 +31,8 @@ import java.util.Objects;
  * elementwise primitives ({@code unary}, {@code binary}, {@code scalar}) and {@code copy} may
  * write into an input (in place; {@code copy} as if the source were read first); every other
  * primitive's output must be a buffer none of its inputs is, except {@code transpose} of a single
- * row or column, which moves nothing, and {@code sgdUpdate}'s param, which may be its grad.
+ * row or column, which moves nothing, and {@code sgdUpdate}'s param, which may be its grad
+ * ({@code adamUpdate}'s four buffers are all distinct).
  */
 public final class BackendContract {
   private static final EnumMap<UnaryOp, String> UNARY = names("unary", UnaryOp.class);
@@ -435,5 +437,25 @@ public final class BackendContract {
       length(b, p, "velocity", velocity, param.length());
       distinct(b, p, "velocity", velocity, "param", param);
     }
+  }
+
+  /** {@link FusedAdam#adamUpdate}: in place on param, m and v, all of one dtype and length. */
+  public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
+      DeviceBuffer v) {
+    String p = "adamUpdate";
+    usableOfOneDtype(p, "param", param, "grad", grad);
+    floating(b, p, "param", param);
+    length(b, p, "grad", grad, param.length());
+    DeviceBuffer[] moments = {m, v};
+    String[] names = {"m", "v"};
+    for (int i = 0; i < 2; i++) {
+      usable(b, p, names[i], moments[i]);
+      sameDtype(b, p, "param", param, names[i], moments[i]);
+      length(b, p, names[i], moments[i], param.length());
+      distinct(b, p, names[i], moments[i], "param", param);
+      distinct(b, p, names[i], moments[i], "grad", grad);
+    }
+    distinct(b, p, "m", m, "v", v);
+    distinct(b, p, "grad", grad, "param", param);
   }
 }

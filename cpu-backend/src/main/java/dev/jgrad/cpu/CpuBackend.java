@@ -8,6 +8,7 @@ import dev.jgrad.api.BackendContract;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedAdam;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * per kind of primitive. It is synchronous and safe to call from several threads on different
  * buffers.
  */
-public final class CpuBackend implements Backend, FusedSgd {
+public final class CpuBackend implements Backend, FusedSgd, FusedAdam {
   /** The name this backend is selected by. */
   public static final String NAME = "cpu";
 
@@ -112,6 +113,15 @@ public final class CpuBackend implements Backend, FusedSgd {
     String p = "sgdUpdate";
     SgdKernels.update(cpu(p, "param", param), cpu(p, "grad", grad),
         velocity == null ? null : cpu(p, "velocity", velocity), lr, momentum, weightDecay);
+  }
+
+  @Override
+  public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double lrT) {
+    CONTRACT.adamUpdate(param, grad, m, v);
+    String p = "adamUpdate";
+    SgdKernels.adam(cpu(p, "param", param), cpu(p, "grad", grad), cpu(p, "m", m),
+        cpu(p, "v", v), beta1, beta2, eps, lrT);
   }
 
   @Override

@@ -69,6 +69,10 @@ interface DTypeKernels {
   /** {@code out = act(x + bias)} over {@code x [rows, cols]}, {@code act} null for identity. */
   void biasActivation(Object x, Object bias, UnaryOp act, Object out, int rows, int cols);
 
+  /** The fused Adam update of {@link CpuBackend#adamUpdate} over {@code [from, to)}. */
+  void adamUpdate(Object param, Object grad, Object m, Object v, double beta1, double beta2,
+      double eps, double lrT, int from, int to);
+
   /** The fused SGD update of {@link CpuBackend#sgdUpdate} over {@code [from, to)}. */
   void sgdUpdate(Object param, Object grad, Object velocity, double learningRate,
       double momentum, double weightDecay, int from, int to);

@@ -162,6 +162,31 @@ final class DoubleKernels implements DTypeKernels {
     }
   }
 
+  /**
+   * Adam's update in one pass ({@link dev.jgrad.api.FusedAdam}): the twelve primitive passes'
+   * operations in their order, each rounded to the type, so their bits.
+   */
+  @Override
+  public void adamUpdate(Object param, Object grad, Object mArray, Object vArray, double beta1,
+      double beta2, double eps, double lrT, int from, int to) {
+    double[] p = (double[]) param;
+    double[] g = (double[]) grad;
+    double[] m = (double[]) mArray;
+    double[] v = (double[]) vArray;
+    double c1 = (1 - beta1);
+    double c2 = (1 - beta2);
+    double e = eps;
+    double step = (-lrT);
+    for (int i = from; i < to; i++) {
+      double gi = g[i];
+      double mi = m[i] + (gi - m[i]) * c1;
+      double vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = p[i] + (mi / (Math.sqrt(vi) + e)) * step;
+    }
+  }
+
   @Override
   public void reduce(ReduceOp op, Object x, int o, int axis, int inner, int from, int to,
       Object out) {

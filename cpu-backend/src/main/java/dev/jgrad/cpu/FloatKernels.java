@@ -162,6 +162,31 @@ final class FloatKernels implements DTypeKernels {
     }
   }
 
+  /**
+   * Adam's update in one pass ({@link dev.jgrad.api.FusedAdam}): the twelve primitive passes'
+   * operations in their order, each rounded to the type, so their bits.
+   */
+  @Override
+  public void adamUpdate(Object param, Object grad, Object mArray, Object vArray, double beta1,
+      double beta2, double eps, double lrT, int from, int to) {
+    float[] p = (float[]) param;
+    float[] g = (float[]) grad;
+    float[] m = (float[]) mArray;
+    float[] v = (float[]) vArray;
+    float c1 = (float) (1 - beta1);
+    float c2 = (float) (1 - beta2);
+    float e = (float) eps;
+    float step = (float) (-lrT);
+    for (int i = from; i < to; i++) {
+      float gi = g[i];
+      float mi = m[i] + (gi - m[i]) * c1;
+      float vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = p[i] + (mi / ((float) Math.sqrt(vi) + e)) * step;
+    }
+  }
+
   @Override
   public void reduce(ReduceOp op, Object x, int o, int axis, int inner, int from, int to,
       Object out) {

@@ -1,9 +1,11 @@
 package dev.jgrad.cpu;
 
 /**
- * The fused SGD update of {@link CpuBackend#sgdUpdate}: one pass over parameter, gradient and
- * velocity, where the primitives would take two or three (measured in docs/benchmarks.md). Plain
- * same-index loops ({@link DTypeKernels#sgdUpdate}), which the JIT vectorizes.
+ * The fused optimizer updates: SGD's ({@link CpuBackend#sgdUpdate}), one pass over parameter,
+ * gradient and velocity, where the primitives would take two or three (measured in
+ * docs/benchmarks.md), and Adam's ({@link CpuBackend#adamUpdate}), one pass where they take
+ * twelve. Plain same-index loops ({@link DTypeKernels}), which the JIT vectorizes, split over the
+ * threads by range (each entry's result does not depend on the split).
  */
 final class SgdKernels {
   private SgdKernels() {}
@@ -16,5 +18,16 @@ final class SgdKernels {
     Object vs = v == null ? null : k.array(v);
     Parallel.forRange(p.size(), Elementwise.CHEAP_THRESHOLD,
         (from, to) -> k.sgdUpdate(ps, gs, vs, lr, momentum, weightDecay, from, to));
+  }
+
+  static void adam(CpuBuffer p, CpuBuffer g, CpuBuffer m, CpuBuffer v, double beta1,
+      double beta2, double eps, double lrT) {
+    DTypeKernels k = p.kernels();
+    Object ps = k.array(p);
+    Object gs = k.array(g);
+    Object ms = k.array(m);
+    Object vs = k.array(v);
+    Parallel.forRange(p.size(), Elementwise.CHEAP_THRESHOLD,
+        (from, to) -> k.adamUpdate(ps, gs, ms, vs, beta1, beta2, eps, lrT, from, to));
   }
 }

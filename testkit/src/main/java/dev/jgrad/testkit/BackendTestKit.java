@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  *       place too;
  *   <li>matmul in all four transpose combinations, with k = 0 and empty products; reduce, every
  *       {@link dev.jgrad.api.ReduceOp}, over many {@code [outer, axis, inner]} views; indexSelect,
- *       indexAdd (repeated indices accumulate) and oneHot; {@link FusedSgd#sgdUpdate} where the
- *       backend implements it (skipped otherwise);
+ *       indexAdd (repeated indices accumulate) and oneHot; {@link FusedSgd#sgdUpdate} and
+ *       {@link dev.jgrad.api.FusedAdam#adamUpdate} where the backend implements them (skipped
+ *       otherwise);
  *   <li>INT32: uploads, downloads, fills, copies and gathers exact over the int range,
  *       {@code convert} between all dtypes as Java's casts, INT32 indices and argmax output;
  *   <li>special values: NaN, the infinities, signed zeros and subnormals, with the NaN rules of
@@ -80,6 +81,7 @@ public final class BackendTestKit {
     IndexChecks.addTo(r);
     Int32Checks.addTo(r);
     SgdChecks.addTo(r);
+    AdamChecks.addTo(r);
     SpecialValueChecks.addTo(r);
     RejectionChecks.addTo(r);
     BadIndexChecks.addTo(r);

@@ -172,6 +172,20 @@ final class Reference {
     return out;
   }
 
+  /** One Adam step ({@link dev.jgrad.api.FusedAdam}) in double: {param, m, v}. */
+  static double[][] adam(double[] param, double[] grad, double[] m, double[] v, double beta1,
+      double beta2, double eps, double lrT) {
+    double[] p = new double[param.length];
+    double[] m2 = new double[param.length];
+    double[] v2 = new double[param.length];
+    for (int i = 0; i < p.length; i++) {
+      m2[i] = m[i] + (1 - beta1) * (grad[i] - m[i]);
+      v2[i] = v[i] + (1 - beta2) * (grad[i] * grad[i] - v[i]);
+      p[i] = param[i] - lrT * m2[i] / (Math.sqrt(v2[i]) + eps);
+    }
+    return new double[][] {p, m2, v2};
+  }
+
   /** One SGD step ({@link dev.jgrad.api.FusedSgd}): {param, velocity}; velocity may be null. */
   static double[][] sgd(double[] param, double[] grad, double[] velocity, double lr,
       double momentum, double weightDecay) {

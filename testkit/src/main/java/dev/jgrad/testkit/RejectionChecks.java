@@ -4,6 +4,7 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedAdam;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
@@ -33,6 +34,7 @@ final class RejectionChecks {
     reduceAndTranspose(r);
     indexing(r);
     sgd(r);
+    adam(r);
   }
 
   private static Rejection expect(CheckRunner r, Class<? extends RuntimeException> type,
@@ -341,5 +343,26 @@ final class RejectionChecks {
     r.check("rejects sgdUpdate: mixed dtypes", b -> expect(r, IAE, "sgdUpdate")
         .saying("param is FLOAT32 but grad is FLOAT64")
         .check(b, () -> sgd.sgdUpdate(b.upload(F, 1, 2), b.upload(D, 1, 2), null, 0.1, 0, 0)));
+  }
+
+  private static void adam(CheckRunner r) {
+    if (!(r.backend() instanceof FusedAdam adam)) {
+      r.skip("rejects adamUpdate", "the " + r.backend().name()
+          + " backend does not implement FusedAdam");
+      return;
+    }
+    r.check("rejects adamUpdate: m = v", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2, 3);
+      DeviceBuffer moment = b.upload(F, 0, 0, 0);
+      return expect(r, IAE, "adamUpdate").saying("m and v are the same buffer")
+          .leaving(param).check(b, () -> adam.adamUpdate(param, b.upload(F, 1, 1, 1), moment,
+              moment, 0.9, 0.999, 1e-7, 0.001));
+    });
+    r.check("rejects adamUpdate: a v of the wrong length", b -> {
+      DeviceBuffer param = b.upload(D, 1, 2, 3);
+      return expect(r, IAE, "adamUpdate").saying("v must have length 3 but has length 2")
+          .leaving(param).check(b, () -> adam.adamUpdate(param, b.upload(D, 1, 1, 1),
+              b.upload(D, 0, 0, 0), b.upload(D, 0, 0), 0.9, 0.999, 1e-7, 0.001));
+    });
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.UnaryOp;
@@ -70,12 +71,23 @@ class BackendTestKitTest {
   }
 
   @Test
-  void aBackendWithoutFusedSgdHasItsSgdChecksSkippedNotPassed() {
+  void aBackendWithoutFusedUpdatesHasTheirChecksSkippedNotPassed() {
     BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> DELEGATE))
-        .only(n -> n.contains("sgdUpdate")).run().assertPassed();
-    assertEquals(List.of("sgdUpdate", "rejects sgdUpdate"),
+        .only(n -> n.contains("sgdUpdate") || n.contains("adamUpdate")).run().assertPassed();
+    assertEquals(List.of("sgdUpdate", "adamUpdate", "rejects sgdUpdate", "rejects adamUpdate"),
         report.skipped().stream().map(CheckResult::check).toList());
     assertTrue(report.skipped().get(0).detail().contains("does not implement FusedSgd"));
+    assertTrue(report.skipped().get(1).detail().contains("does not implement FusedAdam"));
+  }
+
+  @Test
+  void theCpuBackendsFusedAdamIsCheckedNotSkipped() {
+    BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
+        .only(n -> n.contains("adamUpdate")).run().assertPassed();
+    assertEquals(List.of("adamUpdate FLOAT32", "adamUpdate FLOAT64",
+        "rejects adamUpdate: m = v", "rejects adamUpdate: a v of the wrong length"),
+        report.results().stream().filter(c -> c.status() == CheckResult.Status.PASSED)
+            .map(CheckResult::check).toList());
   }
 
   @Test

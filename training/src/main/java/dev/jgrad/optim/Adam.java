@@ -1,6 +1,7 @@
 package dev.jgrad.optim;
 
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedAdam;
 import dev.jgrad.autograd.Tensor;
 import java.util.Map;
 
@@ -54,6 +55,11 @@ public final class Adam extends AdamBase {
     double lrT = learningRate() * Math.sqrt(1 - Math.pow(beta2, n)) / (1 - Math.pow(beta1, n));
     DeviceBuffer m = slot("m", name, parameter);
     DeviceBuffer v = slot("v", name, parameter);
+    if (parameter.backend() instanceof FusedAdam fused) { // one pass instead of twelve, same bits
+      fused.adamUpdate(parameter.buffer(), grad.buffer(), m, v, beta1, beta2, AdaGrad.EPSILON,
+          lrT);
+      return;
+    }
     math.updateMoments(grad.buffer(), m, v, beta1, beta2, scratch);
     math.divideBySqrtPlusEps(m, v, AdaGrad.EPSILON, scratch);
     math.addScaled(parameter.buffer(), scratch, -lrT, scratch);

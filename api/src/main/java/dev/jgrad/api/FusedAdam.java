@@ -1,0 +1,27 @@
+package dev.jgrad.api;
+
+/**
+ * An optional capability of a {@link Backend}: Adam's update in one pass over the parameter, its
+ * gradient and the two moments, where the primitives take twelve passes (five for the moments,
+ * three for the step, two each for two scaled adds). Optimizers use it when the parameters'
+ * backend implements it. Each elementwise operation is the one the primitives do, in their
+ * order and rounded to the dtype as they round it, so the results are theirs bit for bit.
+ */
+public interface FusedAdam {
+  /**
+   * In place, elementwise, all buffers of one floating dtype and length (the gradient may be a
+   * scratch buffer of the caller's; none of the others may share a buffer). With
+   * {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2} and {@code step = -lrT}, each rounded to the
+   * dtype, as {@code eps} is:
+   *
+   * <pre>
+   * m     = m + (g - m) * c1
+   * v     = v + (g * g - v) * c2
+   * param = param + (m / (sqrt(v) + eps)) * step
+   * </pre>
+   *
+   * each operation rounded to the dtype ({@code sqrt} correctly rounded).
+   */
+  void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double lrT);
+}

@@ -1,0 +1,92 @@
+package dev.jgrad.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedSgd;
+import dev.jgrad.autograd.Tensor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The optimizers take the same steps through a backend's fused updates ({@link FusedSgd},
+ * {@link FusedAdam}) as through the primitives: SGD's within rounding, Adam's bit for bit.
+ */
+class FusedUpdatePathTest {
+  /** The CPU backend seen only through {@link Backend}, so optimizers must use the primitives. */
+  private static Backend withoutFusion() {
+    Backend cpu = Backends.byName("cpu");
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class}, (p, m, args) -> {
+          try {
+            return m.invoke(cpu, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  /**
+   * A few steps of {@code optimizer} on a small tanh layer and a large one (600 x 500, so that
+   * the fused loops split over the threads); the parameters after them, flattened.
+   */
+  private static double[] train(Backend backend, DType dtype,
+      Function<Map<String, Tensor>, Optimizer> optimizer) {
+    Random r = new Random(7);
+    Map<String, Tensor> params = new LinkedHashMap<>();
+    Tensor w = Tensor.randn(r, 5, 3).to(dtype).to(backend).requiresGrad(true);
+    Tensor big = Tensor.randn(r, 600, 500).mul(0.05).to(dtype).to(backend).requiresGrad(true);
+    params.put("w", w);
+    params.put("big", big);
+    Tensor x = Tensor.randn(r, 4, 5).to(dtype).to(backend);
+    Tensor y = Tensor.randn(r, 4, 600).to(dtype).to(backend);
+    Optimizer opt = optimizer.apply(params);
+    for (int i = 0; i < 5; i++) {
+      x.matmul(w).tanh().sum().add(y.matmul(big).tanh().sum()).backward();
+      opt.step();
+      opt.zeroGrad();
+    }
+    double[] a = w.toDoubleArray();
+    double[] b = big.toDoubleArray();
+    double[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
+  void fusedAndPrimitiveSgdUpdatesAgree() {
+    Backend plain = withoutFusion();
+    assertFalse(plain instanceof FusedSgd);
+    assertTrue(Backends.byName("cpu") instanceof FusedSgd);
+    for (double[] mw : new double[][] {{0, 0}, {0.9, 0}, {0, 0.01}, {0.9, 0.01}}) {
+      Function<Map<String, Tensor>, Optimizer> sgd = p -> new Sgd(p, 0.05, mw[0], mw[1]);
+      assertArrayEquals(train(plain, DType.FLOAT32, sgd),
+          train(Backends.byName("cpu"), DType.FLOAT32, sgd), 1e-6,
+          "momentum " + mw[0] + ", weight decay " + mw[1]);
+    }
+  }
+
+  @Test
+  void fusedAndPrimitiveAdamUpdatesAgreeBitForBit() {
+    Backend plain = withoutFusion();
+    assertFalse(plain instanceof FusedAdam);
+    assertTrue(Backends.byName("cpu") instanceof FusedAdam);
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      for (double decay : new double[] {0, 0.01}) {
+        Function<Map<String, Tensor>, Optimizer> adam = p -> new Adam(p, 0.01, 0.9, 0.999, decay);
+        assertArrayEquals(train(plain, dtype, adam), train(Backends.byName("cpu"), dtype, adam),
+            dtype + ", weight decay " + decay);
+      }
+    }
+  }
+}
