@@ -41,7 +41,8 @@ typedef int (*correlate_fn)(int, const float *, int, int, int, int, int, int, in
 typedef int (*correlate_weight_fn)(int, const float *, int, int, int, int, int, const float *,
     int, int, int, int, int, float *);
 /* 2x2 max pooling, stride 2, and its gradient (pool_kernels.c). */
-typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *, float *);
+typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *, float *,
+    unsigned char *);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -61,7 +62,8 @@ typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *,
   int jg_correlate_weight##suffix(int, const float *, int, int, int, int, int, const float *,    \
       int, int, int, int, int, float *);                                                        \
   extern const int jg_correlate_lanes##suffix;                                                  \
-  int jg_max_pool2x2##suffix(int, const float *, int, int, float *, const float *, float *);    \
+  int jg_max_pool2x2##suffix(int, const float *, int, int, float *, const float *, float *,     \
+      unsigned char *);                                                                         \
   extern const int jg_pool_lanes##suffix;
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
@@ -440,22 +442,27 @@ JNIEXPORT jboolean JNICALL Java_dev_jgrad_cpu_NativeCpu_hasMaxPool2x2(JNIEnv *en
 /*
  * 2x2 max pooling with stride 2 of `planes` float planes x[h][w] from xOff (pool_kernels.c):
  * into target[h / 2][w / 2] when gy is NULL, else gy's gradient (from gOff) into target[h][w].
+ * codes: NULL, or an int array holding a byte per window from byte codesOff, which pooling
+ * writes and the gradient reads (then instead of x).
  */
 JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_maxPool2x2(JNIEnv *env, jclass cls,
     jint planes, jfloatArray x, jint xOff, jint h, jint w, jfloatArray gy, jint gOff,
-    jfloatArray target, jint targetOff) {
+    jfloatArray target, jint targetOff, jintArray codes, jint codesOff) {
   if (*kernels->pool_lanes == 0) {
     return NOT_BOUND;
   }
   CRITICAL(float, pt, target);
   CRITICAL(float, px, x);
   float *pg = gy != NULL ? (*env)->GetPrimitiveArrayCritical(env, gy, NULL) : NULL;
+  jint *pc = codes != NULL ? (*env)->GetPrimitiveArrayCritical(env, codes, NULL) : NULL;
   int status = NO_MEMORY;
-  if (pt != NULL && px != NULL && (pg != NULL || gy == NULL)) {
+  if (pt != NULL && px != NULL && (pg != NULL || gy == NULL) && (pc != NULL || codes == NULL)) {
     kernels->max_pool(planes, px + xOff, h, w, gy == NULL ? pt + targetOff : NULL,
-        pg != NULL ? pg + gOff : NULL, gy == NULL ? NULL : pt + targetOff);
+        pg != NULL ? pg + gOff : NULL, gy == NULL ? NULL : pt + targetOff,
+        pc != NULL ? (unsigned char *) pc + codesOff : NULL);
     status = OK;
   }
+  RELEASE(pc, codes, gy == NULL ? 0 : JNI_ABORT);
   RELEASE(pg, gy, JNI_ABORT);
   RELEASE(px, x, JNI_ABORT);
   RELEASE(pt, target, 0);

@@ -25,6 +25,13 @@ typedef int vint __attribute__((vector_size(64)));
 #define HIGH {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31}
 #define load_first load_first16
 #define store_first store_first16
+/* The first count windows' codes (0 to 3), one byte each. */
+static inline void store_codes(unsigned char *p, vint k, int count) {
+  _mm_mask_storeu_epi8(p, (__mmask16) ((1u << count) - 1), _mm512_cvtepi32_epi8((__m512i) k));
+}
+static inline vint load_codes(const unsigned char *p, int count) {
+  return (vint) _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8((__mmask16) ((1u << count) - 1), p));
+}
 #elif defined(__AVX2__)
 #define LANES 8
 typedef v8 vec;
@@ -35,6 +42,18 @@ typedef v8i vint;
 #define HIGH {4, 12, 5, 13, 6, 14, 7, 15}
 #define load_first load_first8
 #define store_first store_first8
+static inline void store_codes(unsigned char *p, vint k, int count) {
+  for (int l = 0; l < count; l++) {
+    p[l] = (unsigned char) k[l];
+  }
+}
+static inline vint load_codes(const unsigned char *p, int count) {
+  vint k = {0};
+  for (int l = 0; l < count; l++) {
+    k[l] = p[l];
+  }
+  return k;
+}
 #else
 #define LANES 0
 #endif
@@ -61,10 +80,12 @@ static inline vint larger(vint a, vint b) {
 
 /*
  * planes of x[h][w] pooled into out[h / 2][w / 2] (gy NULL), or the gradient gy[h / 2][w / 2]
- * of that pooling into dx[h][w] (out unused).
+ * of that pooling into dx[h][w] (out unused). codes, when not NULL, holds a byte per window,
+ * [planes][h / 2][w / 2]: which entry won it (0 to 3, row-major). Pooling writes them; the
+ * gradient reads them instead of x, which it then does not touch.
  */
 int NAME(jg_max_pool2x2)(int planes, const float *x, int h, int w, float *out, const float *gy,
-    float *dx) {
+    float *dx, unsigned char *codes) {
   const vint even = EVEN, odd = ODD, low = LOW, high = HIGH;
   int oh = h / 2;
   int ow = w / 2;
@@ -81,31 +102,44 @@ int NAME(jg_max_pool2x2)(int planes, const float *x, int h, int w, float *out, c
         int count = ow - ox < LANES ? ow - ox : LANES;
         int first = 2 * count < LANES ? 2 * count : LANES; /* entries from 2 * ox */
         int second = 2 * count - first;                   /* and from 2 * ox + LANES */
-        vec t0 = load_first(top + 2 * ox, first);
-        vec t1 = load_first(top + 2 * ox + LANES, second);
-        vec b0 = load_first(bottom + 2 * ox, first);
-        vec b1 = load_first(bottom + 2 * ox + LANES, second);
-        vint x0 = (vint) __builtin_shuffle(t0, t1, even);
-        vint x1 = (vint) __builtin_shuffle(t0, t1, odd);
-        vint x2 = (vint) __builtin_shuffle(b0, b1, even);
-        vint x3 = (vint) __builtin_shuffle(b0, b1, odd);
-        vint s0 = ordered(x0), s1 = ordered(x1), s2 = ordered(x2), s3 = ordered(x3);
-        vint m = larger(larger(s0, s1), larger(s2, s3));
-        vint n0 = is_nan(x0), n1 = is_nan(x1), n2 = is_nan(x2), n3 = is_nan(x3);
-        vint nan = n0 | n1 | n2 | n3;
-        if (gy == NULL) {
-          vint v = (ordered(m) & ~nan) | (nan & NAN_BITS);
-          store_first(out + o + ox, (vec) v, count);
-          continue;
+        vint k; /* the winners */
+        if (gy != NULL && codes != NULL) {
+          k = load_codes(codes + o + ox, count);
+        } else {
+          vec t0 = load_first(top + 2 * ox, first);
+          vec t1 = load_first(top + 2 * ox + LANES, second);
+          vec b0 = load_first(bottom + 2 * ox, first);
+          vec b1 = load_first(bottom + 2 * ox + LANES, second);
+          vint x0 = (vint) __builtin_shuffle(t0, t1, even);
+          vint x1 = (vint) __builtin_shuffle(t0, t1, odd);
+          vint x2 = (vint) __builtin_shuffle(b0, b1, even);
+          vint x3 = (vint) __builtin_shuffle(b0, b1, odd);
+          vint s0 = ordered(x0), s1 = ordered(x1), s2 = ordered(x2), s3 = ordered(x3);
+          vint m = larger(larger(s0, s1), larger(s2, s3));
+          vint n0 = is_nan(x0), n1 = is_nan(x1), n2 = is_nan(x2), n3 = is_nan(x3);
+          vint nan = n0 | n1 | n2 | n3;
+          if (gy == NULL) {
+            vint v = (ordered(m) & ~nan) | (nan & NAN_BITS);
+            store_first(out + o + ox, (vec) v, count);
+            if (codes == NULL) {
+              continue;
+            }
+          }
+          vint e0 = (nan & n0) | (~nan & (s0 == m));
+          vint e1 = (nan & n1) | (~nan & (s1 == m));
+          vint e2 = (nan & n2) | (~nan & (s2 == m));
+          /* the first entry equal to the value: 3 when none of the first three is */
+          k = (e1 & ~e0 & 1) | (e2 & ~(e0 | e1) & 2) | (~(e0 | e1 | e2) & 3);
+          if (gy == NULL) {
+            store_codes(codes + o + ox, k, count);
+            continue;
+          }
         }
-        vint e0 = (nan & n0) | (~nan & (s0 == m));
-        vint e1 = (nan & n1) | (~nan & (s1 == m));
-        vint e2 = (nan & n2) | (~nan & (s2 == m));
         vint g = (vint) load_first(gy + o + ox, count);
-        vint d0 = g & e0;
-        vint d1 = g & e1 & ~e0;
-        vint d2 = g & e2 & ~(e0 | e1);
-        vint d3 = g & ~(e0 | e1 | e2);
+        vint d0 = g & (k == 0);
+        vint d1 = g & (k == 1);
+        vint d2 = g & (k == 2);
+        vint d3 = g & (k == 3);
         store_first(dtop + 2 * ox, (vec) __builtin_shuffle(d0, d1, low), first);
         store_first(dtop + 2 * ox + LANES, (vec) __builtin_shuffle(d0, d1, high), second);
         store_first(dbottom + 2 * ox, (vec) __builtin_shuffle(d2, d3, low), first);
@@ -126,7 +160,7 @@ int NAME(jg_max_pool2x2)(int planes, const float *x, int h, int w, float *out, c
 #else
 
 int NAME(jg_max_pool2x2)(int planes, const float *x, int h, int w, float *out, const float *gy,
-    float *dx) {
+    float *dx, unsigned char *codes) {
   return -2; /* no kernel in this build: jg_pool_lanes is 0 */
 }
 

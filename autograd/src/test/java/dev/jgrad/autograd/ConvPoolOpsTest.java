@@ -150,6 +150,27 @@ class ConvPoolOpsTest {
   }
 
   @Test
+  void maxPoolGradientFollowsXChangedInPlaceAfterThePooling() {
+    // the CPU keeps the pooling's winners on x for the gradient: a change of x must drop them
+    Random r = new Random(13);
+    int[] two = {2, 2};
+    int[] none = {0, 0};
+    Tensor x = Tensor.randn(r, DType.FLOAT32, 4, 3, 8, 6).to(BACKENDS[0]);
+    Tensor g = Tensor.randn(r, DType.FLOAT32, 4, 3, 4, 3).to(BACKENDS[0]);
+    dev.jgrad.api.op.Attrs pooling = dev.jgrad.api.op.Conv2dGeometry.attrs(two, two, none);
+    for (int change = 0; change < 2; change++) {
+      PoolOps.maxPool2d(x, two, two, none); // winners of x as it is now
+      if (change == 1) {
+        x.assign(Tensor.randn(r, DType.FLOAT32, 4, 3, 8, 6).to(BACKENDS[0]));
+      }
+      Tensor fresh = x.copy(); // the same values in a buffer never pooled
+      assertArrayEquals(PoolOps.maxPool2dGrad(fresh, g, pooling).toDoubleArray(),
+          PoolOps.maxPool2dGrad(x, g, pooling).toDoubleArray(), 0.0,
+          change == 1 ? "x assigned after pooling" : "x unchanged");
+    }
+  }
+
+  @Test
   void maxPoolGivesATiedWindowsGradientToItsFirstMaximum() {
     for (Backend be : BACKENDS) {
       // windows 2x2, stride 1: every entry 1 but one 2, so most windows tie

@@ -21,6 +21,8 @@ public final class CpuBuffer implements HostBuffer {
    * accessor that hands out the array for writing, so they never describe stale contents.
    */
   private SparseOperand sparse;
+  /** The winners of this buffer's last 2x2 max pooling, for its gradient; dropped alike. */
+  private PoolWinners winners;
   /**
    * Set once the array went out through {@link HostBuffer} (a plugin's kernel, a user): its taker
    * may write it at any later time, so no nonzero lists are kept for it from then on.
@@ -98,6 +100,10 @@ public final class CpuBuffer implements HostBuffer {
       sparse.recycle();
       sparse = null;
     }
+    if (winners != null) {
+      winners.recycle();
+      winners = null;
+    }
     if (array != null) {
       ArrayPool.SHARED.give(array);
     }
@@ -132,10 +138,16 @@ public final class CpuBuffer implements HostBuffer {
     return storage;
   }
 
-  /** Forgets the nonzero lists: the array is being handed out, and its taker may write it. */
+  /**
+   * Forgets the nonzero lists and the pooling's winners: the array is being handed out, and its
+   * taker may write it.
+   */
   private void dropLists() {
     if (sparse != null) { // a plain read first: no store on every access
       sparse = null;
+    }
+    if (winners != null) {
+      winners = null;
     }
   }
 
@@ -163,6 +175,27 @@ public final class CpuBuffer implements HostBuffer {
   void attachSparse(SparseOperand lists) {
     if (!escaped) {
       this.sparse = lists;
+    }
+  }
+
+  /** The winners of this buffer's last 2x2 max pooling, or null: none, or handed out since. */
+  PoolWinners poolWinners() {
+    return winners;
+  }
+
+  /**
+   * Keeps the winners of pooling this buffer's current contents for the gradient, unless its
+   * array has escaped through {@link HostBuffer} (then they go back to the pool).
+   */
+  void attachWinners(PoolWinners won) {
+    if (winners != null) { // pooled again: the kernels run one at a time, none reads the old
+      winners.recycle();
+    }
+    winners = null;
+    if (escaped) {
+      won.recycle();
+    } else {
+      winners = won;
     }
   }
 

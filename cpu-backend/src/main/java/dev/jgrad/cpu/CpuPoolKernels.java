@@ -14,9 +14,11 @@ import dev.jgrad.api.op.OpRegistry;
  * The CPU kernels of max and average pooling and their gradients: one pass per channel plane
  * through the plane's window table ({@link PatchTable#pool}), planes split over
  * {@link Parallel}'s threads (a plane's result does not depend on the split). Max pooling's
- * gradient finds each window's first maximum again from {@code x} rather than saving indices.
+ * gradient finds each window's first maximum again from {@code x} (its op's inputs are x and g).
  * FLOAT32 max pooling over 2x2 windows with stride 2 runs in the native helper where it has the
- * kernel (pool_kernels.c; the same results as {@link PatchLoops#maxPoolPlane}).
+ * kernel (pool_kernels.c; the same results as {@link PatchLoops#maxPoolPlane}), which keeps the
+ * windows' winners on the pooled buffer ({@link PoolWinners}) so that the gradient reads a byte
+ * per window instead of {@code x}.
  */
 public final class CpuPoolKernels implements OpProvider {
   /** Planes below which the work stays on the calling thread. */
@@ -50,12 +52,15 @@ public final class CpuPoolKernels implements OpProvider {
           && g.sh() == 2 && g.sw() == 2 && NativeCpu.available() && NativeCpu.hasMaxPool2x2();
     }
 
-    /** The native kernel over the planes: pooled into the output, or gy's gradient (non-null). */
-    void nativeTwoByTwo(String op, float[] x, float[] gy) {
+    /**
+     * The native kernel over the planes: pooled into the output, or gy's gradient (non-null);
+     * {@code codes} null, or the windows' winners (written when pooling, read for the gradient).
+     */
+    void nativeTwoByTwo(String op, float[] x, float[] gy, int[] codes) {
       int in = g.inPlane();
       int target = gy == null ? plane : in;
       forEach((lo, hi) -> NativeCpu.check(NativeCpu.maxPool2x2(hi - lo, x, lo * in, g.h(),
-          g.w(), gy, lo * plane, (float[]) out, lo * target), op));
+          g.w(), gy, lo * plane, (float[]) out, lo * target, codes, lo * plane), op));
     }
 
     void maxPoolPlane(float[] x, int p, float[] out, float[] gy, float[] dx) {
@@ -74,10 +79,14 @@ public final class CpuPoolKernels implements OpProvider {
 
   private static void pool(KernelCall c, String op, boolean max) {
     Planes pl = Planes.of(c, op, Conv2dGeometry.pool(op, c.inputSpec(0).shape(), c.attrs()));
-    Object x = Checks.cpu(op, "x", c.input(0)).productOperand();
+    CpuBuffer xBuf = Checks.cpu(op, "x", c.input(0));
+    Object x = xBuf.productOperand();
     int inPlane = pl.g().inPlane();
     if (max && pl.nativeTwoByTwo(x, null)) {
-      pl.nativeTwoByTwo(op, (float[]) x, null);
+      // the winners stay on x for the gradient, which then need not read x again
+      PoolWinners won = PoolWinners.forPlanes(pl.g().n() * pl.g().c(), pl.g().h(), pl.g().w());
+      pl.nativeTwoByTwo(op, (float[]) x, null, won.codes());
+      xBuf.attachWinners(won);
       return;
     }
     if (max && pl.direct(x)) {
@@ -108,10 +117,13 @@ public final class CpuPoolKernels implements OpProvider {
   private static void maxPoolGrad(KernelCall c) {
     Planes pl = Planes.of(c, MAX_POOL2D_GRAD,
         Conv2dGeometry.pool(MAX_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()));
-    Object x = Checks.cpu(MAX_POOL2D_GRAD, "x", c.input(0)).productOperand();
+    CpuBuffer xBuf = Checks.cpu(MAX_POOL2D_GRAD, "x", c.input(0));
+    Object x = xBuf.productOperand();
     Object gy = Checks.cpu(MAX_POOL2D_GRAD, "g", c.input(1)).productOperand();
     if (pl.nativeTwoByTwo(x, gy)) {
-      pl.nativeTwoByTwo(MAX_POOL2D_GRAD, (float[]) x, (float[]) gy);
+      PoolWinners won = xBuf.poolWinners();
+      int[] codes = won != null && won.describes(pl.g().h(), pl.g().w()) ? won.codes() : null;
+      pl.nativeTwoByTwo(MAX_POOL2D_GRAD, (float[]) x, (float[]) gy, codes);
       return;
     }
     if (pl.direct(x)) {

@@ -241,10 +241,13 @@ final class NativeCpu {
    * {@code x[h][w]} (from {@code xOff}): with {@code gy} null into {@code target[h / 2][w / 2]},
    * else the gradient {@code gy[h / 2][w / 2]} (from {@code gOff}) of that pooling into
    * {@code target[h][w]}, written whole. The results of {@link PatchLoops#maxPoolPlane}.
+   * {@code codes}: null, or an array holding one byte per window ({@code [planes][h / 2][w / 2]}
+   * from byte {@code codesOff}, little-endian in its ints) saying which entry won it, 0 to 3 in
+   * row-major order: pooling writes them, the gradient then reads them instead of {@code x}.
    * Returns a status for {@link #check}.
    */
   static native int maxPool2x2(int planes, float[] x, int xOff, int h, int w, float[] gy,
-      int gOff, float[] target, int targetOff);
+      int gOff, float[] target, int targetOff, int[] codes, int codesOff);
 
   /**
    * Softmax cross-entropy of FLOAT32 logits {@code x[n,k]} with labels in {@code [0, k)}: the sum

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The native 2x2, stride-2 max pooling ({@link NativeCpu#maxPool2x2}) and its gradient bit for
- * bit against the Java loop ({@link PatchLoops#maxPoolPlane}), in each build with the kernel
+ * bit against the Java loop ({@link PatchLoops#maxPoolPlane}), the gradient both from x and
+ * from the winners the pooling kept (then with x all NaN), in each build with the kernel
  * (a build this CPU lacks is reported skipped): planes 1x1 to 41x41 (every width of partial
  * vectors, odd rows and columns outside every window), values with ties, -0 beside +0, NaN,
  * infinities, at offsets into larger arrays.
@@ -45,16 +46,25 @@ class NativeMaxPoolTest {
 
       float[] out = filled(tOff + planes * oh * ow);
       float[] want = out.clone();
-      NativeCpu.check(NativeCpu.maxPool2x2(planes, x, xOff, h, w, null, 0, out, tOff), what);
+      NativeCpu.check(NativeCpu.maxPool2x2(planes, x, xOff, h, w, null, 0, out, tOff, null, 0),
+          what);
       for (int p = 0; p < planes; p++) {
         PatchLoops.maxPoolPlane(x, xOff + p * h * w, h, w, 2, 2, 2, 2, oh, ow, want,
             tOff + p * oh * ow, null, null);
       }
       assertArrayEquals(want, out, "pooled, " + what);
+      // again, keeping the winners (a byte per window, from a byte offset)
+      int codesOff = r.nextInt(4);
+      int[] codes = new int[(codesOff + planes * oh * ow + 3) / 4 + 1];
+      float[] outKeeping = filled(out.length);
+      NativeCpu.check(NativeCpu.maxPool2x2(planes, x, xOff, h, w, null, 0, outKeeping, tOff,
+          codes, codesOff), what);
+      assertArrayEquals(want, outKeeping, "pooled keeping the winners, " + what);
 
       float[] dx = filled(tOff + planes * h * w);
       float[] wantDx = dx.clone(); // both write every entry of the planes, none before them
-      NativeCpu.check(NativeCpu.maxPool2x2(planes, x, xOff, h, w, gy, gOff, dx, tOff), what);
+      NativeCpu.check(NativeCpu.maxPool2x2(planes, x, xOff, h, w, gy, gOff, dx, tOff, null, 0),
+          what);
       float[] likeX = new float[x.length]; // the Java loop writes dx at x's offsets
       for (int p = 0; p < planes; p++) {
         PatchLoops.maxPoolPlane(x, xOff + p * h * w, h, w, 2, 2, 2, 2, oh, ow, null,
@@ -62,6 +72,13 @@ class NativeMaxPoolTest {
       }
       System.arraycopy(likeX, xOff, wantDx, tOff, planes * h * w);
       assertArrayEquals(bits(wantDx), bits(dx), "gradient, " + what);
+      // from the winners, with x unreadable: NaN everywhere would win every window
+      float[] nans = new float[x.length];
+      Arrays.fill(nans, Float.NaN);
+      float[] dxFromCodes = filled(dx.length);
+      NativeCpu.check(NativeCpu.maxPool2x2(planes, nans, xOff, h, w, gy, gOff, dxFromCodes, tOff,
+          codes, codesOff), what);
+      assertArrayEquals(bits(wantDx), bits(dxFromCodes), "gradient from the winners, " + what);
     }
   }
 
@@ -69,8 +86,8 @@ class NativeMaxPoolTest {
   void thePlainX8664BuildHasNoKernelSoPoolingStaysInJava() {
     NativeKernelVariants.use("x86-64");
     assertFalse(NativeCpu.hasMaxPool2x2());
-    assertEquals(1, NativeCpu.maxPool2x2(1, new float[4], 0, 2, 2, null, 0, new float[1], 0),
-        "NOT_BOUND");
+    assertEquals(1, NativeCpu.maxPool2x2(1, new float[4], 0, 2, 2, null, 0, new float[1], 0,
+        null, 0), "NOT_BOUND");
   }
 
   /**
