@@ -144,7 +144,10 @@ static const tile_fn TILES[2][QMAX + 1] = {
 #endif
 
 #define RF 4 /* filters of a row tile */
-/* Row widths from which the row tile may run: a row then fills at least 3/4 of its vectors. */
+/*
+ * Row widths from which the row tile may run: 3/4 of a vector (narrower rows leave most of one
+ * idle; a width just past a multiple of LANES still leaves part of its last vector idle).
+ */
 #define ROW_MIN_WIDTH (LANES * 3 / 4)
 
 /*
