@@ -18,10 +18,9 @@ import java.util.Objects;
 /**
  * The argument contract of every {@link Backend} primitive (and of {@link FusedSgd} and
  * {@link FusedAdam}), checked in one place so that every backend accepts and rejects the same
- * calls with the same words. A
- * backend calls the method named after the primitive first, then casts its buffers and works;
- * nothing is written before the checks pass. Values inside index buffers are the backend's to
- * check as it reads them ({@link ArgumentChecks#index}).
+ * calls with the same words. A backend calls the method named after the primitive first, then
+ * casts its buffers and works; nothing is written before the checks pass. Values inside index
+ * buffers are the backend's to check as it reads them ({@link ArgumentChecks#index}).
  *
  * <p>Each method checks: every buffer non-null, of this backend and open; dtypes: one for all
  * data buffers of the call, floating-point for arithmetic (INT32 is only moved, gathered,

@@ -111,7 +111,7 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam {
       double momentum, double weightDecay) {
     CONTRACT.sgdUpdate(param, grad, velocity);
     String p = "sgdUpdate";
-    SgdKernels.update(cpu(p, "param", param), cpu(p, "grad", grad),
+    OptimizerKernels.sgd(cpu(p, "param", param), cpu(p, "grad", grad),
         velocity == null ? null : cpu(p, "velocity", velocity), lr, momentum, weightDecay);
   }
 
@@ -120,7 +120,7 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam {
       double beta1, double beta2, double eps, double lrT) {
     CONTRACT.adamUpdate(param, grad, m, v);
     String p = "adamUpdate";
-    SgdKernels.adam(cpu(p, "param", param), cpu(p, "grad", grad), cpu(p, "m", m),
+    OptimizerKernels.adam(cpu(p, "param", param), cpu(p, "grad", grad), cpu(p, "m", m),
         cpu(p, "v", v), beta1, beta2, eps, lrT);
   }
 

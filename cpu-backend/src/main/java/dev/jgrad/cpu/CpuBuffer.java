@@ -191,11 +191,9 @@ public final class CpuBuffer implements HostBuffer {
     if (winners != null) { // pooled again: the kernels run one at a time, none reads the old
       winners.recycle();
     }
-    winners = null;
+    winners = escaped ? null : won;
     if (escaped) {
       won.recycle();
-    } else {
-      winners = won;
     }
   }
 

@@ -7,10 +7,10 @@ package dev.jgrad.cpu;
  * twelve. Plain same-index loops ({@link DTypeKernels}), which the JIT vectorizes, split over the
  * threads by range (each entry's result does not depend on the split).
  */
-final class SgdKernels {
-  private SgdKernels() {}
+final class OptimizerKernels {
+  private OptimizerKernels() {}
 
-  static void update(CpuBuffer p, CpuBuffer g, CpuBuffer v, double lr, double momentum,
+  static void sgd(CpuBuffer p, CpuBuffer g, CpuBuffer v, double lr, double momentum,
       double weightDecay) {
     DTypeKernels k = p.kernels();
     Object ps = k.array(p);
