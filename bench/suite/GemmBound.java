@@ -6,11 +6,13 @@ import java.util.Random;
 
 /**
  * The GEMM-only bound of an MLP training step (bench/suite/run.sh): the step's matrix products
- * alone, through the backend's own matmul (OpenBLAS sgemm on the CPU) on dense random operands,
- * timed back to back. A step can be no faster than its products, so batch / (their time) is the
- * most samples/s the step could reach.
+ * alone, through the backend's own matmul on dense random operands, timed back to back. A step
+ * can be no faster than its products, so batch / (their time) is the most samples/s the step
+ * could reach with that kernel. On the CPU, {@code -Djgrad.cpu.sgemm=openblas} times OpenBLAS's
+ * sgemm (the suite's reference bound), the default jgrad's own float kernel.
  *
- *   java -cp jgrad-mnist.jar:CLASSES GemmBound BATCH SIZES... (e.g. 100 784 1000 1000 10)
+ *   java [-Djgrad.cpu.sgemm=openblas] -cp jgrad-mnist.jar:CLASSES GemmBound BATCH SIZES...
+ *   (e.g. 100 784 1000 1000 10)
  *
  * Products per step for layer sizes n0..nL: forward X[b,n_i] @ W[n_i,n_{i+1}] for every layer;
  * backward dW = X^T @ dY for every layer and dX = dY @ W^T for every layer but the first.

@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$here" # relative source names keep build paths out of the library
 flags=(-O3 -fPIC -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-psabi)
 objects=()
-for source in sparse_kernels loss_kernels conv_kernels pool_kernels; do
+for source in sparse_kernels loss_kernels conv_kernels pool_kernels gemm_kernels; do
   # -O3's predictive commoning carried the direct convolution's broadcasts from one tap to the
   # next through the stack, spilling accumulators: its register tiles ran 10-30% slower
   extra=()
@@ -31,6 +31,6 @@ gcc "${flags[@]}" -march=x86-64 -I"$java_home/include" -I"$java_home/include/lin
   -c jgrad_cpu_jni.c -o "$tmp/jni.o"
 mkdir -p "$(dirname "$out")"
 gcc -shared -Wl,-soname,libjgrad_cpu.so -Wl,--build-id=none -o "$tmp/libjgrad_cpu.so" \
-  "$tmp/jni.o" "${objects[@]}" -ldl -lm
+  "$tmp/jni.o" "${objects[@]}" -ldl -lm -pthread
 strip --strip-unneeded "$tmp/libjgrad_cpu.so"
 mv "$tmp/libjgrad_cpu.so" "$out"

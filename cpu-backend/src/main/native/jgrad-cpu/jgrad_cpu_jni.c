@@ -2,10 +2,11 @@
  * JNI entry points of the CPU backend's native helper (Java side: dev.jgrad.cpu.NativeCpu).
  *
  * Matrix products read and write the Java arrays in place (GetPrimitiveArrayCritical), where the
- * pure-Java path copies every operand into off-heap scratch and the result back. Dense products
- * call the cblas_sgemm / cblas_dgemm of the OpenBLAS that org.bytedeco already loaded (found with
- * dlsym through its JNI library, so there is one OpenBLAS in the process); products with a
- * mostly-zero left operand run the kernels of sparse_kernels.c.
+ * pure-Java path copies every operand into off-heap scratch and the result back. Dense float
+ * products run gemm_kernels.c where the build has it (AVX-512, AVX2), unless Java asked for
+ * OpenBLAS; the others call the cblas_sgemm / cblas_dgemm of the OpenBLAS that org.bytedeco
+ * already loaded (found with dlsym through its JNI library, so there is one OpenBLAS in the
+ * process); products with a mostly-zero left operand run the kernels of sparse_kernels.c.
  *
  * Nothing here checks bounds: NativeCpu's callers have checked every length against m, n, k and
  * the offsets. Inside a critical section no other JNI call is made.
@@ -43,6 +44,9 @@ typedef int (*correlate_weight_fn)(int, const float *, int, int, int, int, int, 
 /* 2x2 max pooling, stride 2, and its gradient (pool_kernels.c). */
 typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *, float *,
     unsigned char *);
+/* Dense float products (gemm_kernels.c). */
+typedef int (*own_sgemm_fn)(int, int, int, int, int, const float *, int, const float *, int,
+    float *, int);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -64,7 +68,10 @@ typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *,
   extern const int jg_correlate_lanes##suffix;                                                  \
   int jg_max_pool2x2##suffix(int, const float *, int, int, float *, const float *, float *,     \
       unsigned char *);                                                                         \
-  extern const int jg_pool_lanes##suffix;
+  extern const int jg_pool_lanes##suffix;                                                      \
+  int jg_sgemm##suffix(int, int, int, int, int, const float *, int, const float *, int, float *, \
+      int);                                                                                     \
+  extern const int jg_gemm_lanes##suffix;
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
 DECLARE_KERNELS(_base)
@@ -86,6 +93,8 @@ struct kernels {
   const int *correlate_lanes; /* 0: no direct correlation in this build */
   max_pool_fn max_pool;
   const int *pool_lanes; /* 0: no pooling kernel in this build */
+  own_sgemm_fn gemm;
+  const int *gemm_lanes; /* 0: no dense float kernel in this build (OpenBLAS then) */
 };
 
 #define KERNELS(name, level, suffix)                                                           \
@@ -93,7 +102,7 @@ struct kernels {
       jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
       jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
-      &jg_pool_lanes##suffix}
+      &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -105,6 +114,8 @@ static const struct kernels VARIANTS[] = {
 
 static sgemm_fn sgemm;
 static dgemm_fn dgemm;
+/* Whether dense float products take gemm_kernels.c where the build has it (Java may say no). */
+static int own_sgemm = 1;
 static const struct kernels *kernels = &VARIANTS[VARIANT_COUNT - 1];
 
 static int runs_here(const struct kernels *k) {
@@ -187,12 +198,41 @@ JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_useKernelVariant(JNIEnv *
 #define RELEASE(name, array, mode)                                              \
   if (name != NULL) (*env)->ReleasePrimitiveArrayCritical(env, array, name, mode)
 
-/* The float and double products: the same body around cblas_sgemm and cblas_dgemm. */
+/* Chooses OpenBLAS (0) or gemm_kernels.c (1, where the build has it) for dense float products. */
+JNIEXPORT void JNICALL Java_dev_jgrad_cpu_NativeCpu_useOwnSgemm(JNIEnv *env, jclass cls,
+    jboolean own) {
+  own_sgemm = own;
+}
+
+/* Whether dense float products run gemm_kernels.c (asked for, and in the kernels in use). */
+JNIEXPORT jboolean JNICALL Java_dev_jgrad_cpu_NativeCpu_ownSgemm(JNIEnv *env, jclass cls) {
+  return own_sgemm && *kernels->gemm_lanes > 0;
+}
+
+/* gemm_kernels.c takes products more than one vector wide (see jg_sgemm), OpenBLAS the rest. */
+static int float_product(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+    const float *b, int ldb, float *c, int ldc) {
+  if (own_sgemm && *kernels->gemm_lanes > 0 && n > *kernels->gemm_lanes) {
+    return kernels->gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+  }
+  sgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS,
+      trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
+  return OK;
+}
+
+static int double_product(int trans_a, int trans_b, int m, int n, int k, const double *a,
+    int lda, const double *b, int ldb, double *c, int ldc) {
+  dgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS,
+      trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
+  return OK;
+}
+
+/* The float and double products: the same body around float_product and double_product. */
 #define DEFINE_GEMM(java_name, jarray, type, fn)                                                \
   JNIEXPORT jint JNICALL java_name(JNIEnv *env, jclass cls, jboolean transA, jboolean transB,  \
       jint m, jint n, jint k, jarray a, jint aOff, jint lda, jarray b, jint bOff, jint ldb,     \
       jarray c, jint cOff, jint ldc) {                                                          \
-    if (fn == NULL) {                                                                           \
+    if (sgemm == NULL || dgemm == NULL) {                                                       \
       return NOT_BOUND;                                                                         \
     }                                                                                           \
     CRITICAL(type, pc, c);                                                                      \
@@ -200,10 +240,7 @@ JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_useKernelVariant(JNIEnv *
     CRITICAL(type, pb, b);                                                                      \
     int status = NO_MEMORY;                                                                     \
     if (pa != NULL && pb != NULL && pc != NULL) {                                               \
-      fn(CBLAS_ROW_MAJOR, transA ? CBLAS_TRANS : CBLAS_NO_TRANS,                                \
-          transB ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, 1, pa + aOff, lda, pb + bOff, ldb, 0, \
-          pc + cOff, ldc);                                                                      \
-      status = OK;                                                                              \
+      status = fn(transA, transB, m, n, k, pa + aOff, lda, pb + bOff, ldb, pc + cOff, ldc);    \
     }                                                                                           \
     RELEASE(pb, b, JNI_ABORT);                                                                  \
     RELEASE(pa, a, JNI_ABORT);                                                                  \
@@ -211,8 +248,8 @@ JNIEXPORT jstring JNICALL Java_dev_jgrad_cpu_NativeCpu_useKernelVariant(JNIEnv *
     return status;                                                                              \
   }
 
-DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_sgemm, jfloatArray, float, sgemm)
-DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, dgemm)
+DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_sgemm, jfloatArray, float, float_product)
+DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, double_product)
 
 /*
  * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a (NaN where one meets an infinity or NaN of

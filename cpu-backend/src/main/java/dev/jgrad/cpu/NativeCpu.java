@@ -165,12 +165,25 @@ final class NativeCpu {
 
   /**
    * {@code c = op(a) * op(b)} on Java arrays in place; offsets and leading dimensions in
-   * elements, as cblas_sgemm (row-major). Returns a status for {@link #check}.
+   * elements, as cblas_sgemm (row-major): the helper's own kernel where {@link #ownSgemm}, else
+   * OpenBLAS. Returns a status for {@link #check}.
    */
   static native int sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a,
       int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc);
 
-  /** As {@link #sgemm}, for doubles. */
+  /**
+   * Whether {@link #sgemm} runs the helper's own kernel (gemm_kernels.c) rather than OpenBLAS:
+   * asked for ({@link SgemmChoice}) and present in the kernels in use (AVX-512, AVX2).
+   */
+  static native boolean ownSgemm();
+
+  /**
+   * Chooses the helper's own dense float kernel ({@code true}, where the kernels in use have
+   * one) or OpenBLAS for {@link #sgemm}. Not while another thread may run a product.
+   */
+  static native void useOwnSgemm(boolean own);
+
+  /** As {@link #sgemm}, for doubles (always OpenBLAS). */
   static native int dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a,
       int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc);
 

@@ -42,4 +42,13 @@ final class Fixture {
     }
     return v;
   }
+
+  /** Raw bits, so that -0 and +0 (and NaN payloads) differ in array comparisons. */
+  static int[] bits(float[] a) {
+    int[] b = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = Float.floatToRawIntBits(a[i]);
+    }
+    return b;
+  }
 }

@@ -71,14 +71,15 @@ class NativeMaxPoolTest {
             gOff + p * oh * ow, gy, likeX);
       }
       System.arraycopy(likeX, xOff, wantDx, tOff, planes * h * w);
-      assertArrayEquals(bits(wantDx), bits(dx), "gradient, " + what);
+      assertArrayEquals(Fixture.bits(wantDx), Fixture.bits(dx), "gradient, " + what);
       // from the winners, with x unreadable: NaN everywhere would win every window
       float[] nans = new float[x.length];
       Arrays.fill(nans, Float.NaN);
       float[] dxFromCodes = filled(dx.length);
       NativeCpu.check(NativeCpu.maxPool2x2(planes, nans, xOff, h, w, gy, gOff, dxFromCodes, tOff,
           codes, codesOff), what);
-      assertArrayEquals(bits(wantDx), bits(dxFromCodes), "gradient from the winners, " + what);
+      assertArrayEquals(Fixture.bits(wantDx), Fixture.bits(dxFromCodes),
+          "gradient from the winners, " + what);
     }
   }
 
@@ -108,14 +109,5 @@ class NativeMaxPoolTest {
     float[] a = new float[size];
     Arrays.fill(a, 7.5f);
     return a;
-  }
-
-  /** Raw bits, so that -0 and +0 (and NaN payloads) differ. */
-  private static int[] bits(float[] a) {
-    int[] b = new int[a.length];
-    for (int i = 0; i < a.length; i++) {
-      b[i] = Float.floatToRawIntBits(a[i]);
-    }
-    return b;
   }
 }

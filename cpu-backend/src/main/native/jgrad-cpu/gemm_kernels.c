@@ -1,0 +1,338 @@
+/*
+ * Dense float products, row-major: c[m,n] = op(a)[m,k] op(b)[k,n], in place of OpenBLAS's sgemm
+ * where this build has a kernel (AVX-512 or AVX2). On the 2-core Zen 5 reference machine,
+ * OpenBLAS ran the MLP's 100x1000x1000 products at 65-75% of the cores' multiply-add peak and
+ * its transposed-right-operand product slower still; the kernel here runs them at about 80%
+ * (docs/benchmarks.md, "Our own float GEMM").
+ *
+ * The classic blocking (Goto, BLIS): k in blocks of KC; per block, op(a) is packed into panels
+ * of MR rows ([p][r]: one broadcast per row and step), and op(b), one panel of NV vectors of
+ * columns at a time, into a buffer that stays in L1 ([p][column]); the register tile MR x NV
+ * vectors multiplies one a panel by one b panel. The panels are padded with zeros, so the tile
+ * always computes whole; only the real rows and columns are stored. A transposed b is packed
+ * 16 x 16 at a time through registers (AVX-512), which made the product with b^T as fast as with b.
+ *
+ * Each output is one fused multiply-add chain per KC block of k, from 0 in the order of p, added
+ * to the output after the first block: the bits depend on k alone, not on m, n, the offsets or
+ * how the caller split the product over threads. Zeros padded into a panel meet only outputs
+ * that are not stored, so 0 * inf and NaN propagate exactly as in a dense product.
+ *
+ * The tile's width follows n: four vectors for wide products, two or three (and taller tiles) for
+ * narrower ones, so a product with 20 columns does not compute 64. Products of one vector of
+ * columns or fewer are left to OpenBLAS (jg_sgemm).
+ */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vectors.h"
+
+#if defined(__AVX512F__)
+#define LANES 16
+typedef v16 vec;
+#define load_vec load16
+#define store_vec store16
+#define splat_vec splat16
+#define load_first load_first16
+#define store_first store_first16
+#define REGISTERS 32
+#elif defined(__AVX2__) && defined(__FMA__)
+#define LANES 8
+typedef v8 vec;
+#define load_vec load8
+#define store_vec store8
+#define splat_vec splat8
+#define load_first load_first8
+#define store_first store_first8
+#define REGISTERS 16
+#else
+#define LANES 0
+#endif
+
+/* Floats a vector holds in this build; 0 where there is no kernel (the caller uses OpenBLAS). */
+const int NAME(jg_gemm_lanes) = LANES;
+
+#if LANES > 0
+
+#define KC 256     /* k block: a b panel of KC x 4 vectors is 64 KiB with AVX-512 */
+#define MC_ROWS 240 /* rows of op(a) packed at a time (at most; a multiple of every MR) */
+#define NV_MAX 4
+#define PACK_A_PANELS 4 /* b panels from which op(a) is packed (product) */
+#define MR_MAX 12
+
+/* Per-thread packing buffers, freed when the thread ends. */
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+static __thread float *buffers;
+
+static void make_key(void) { pthread_key_create(&buffers_key, free); }
+
+static float *thread_buffers(void) {
+  if (buffers == NULL) {
+    pthread_once(&buffers_once, make_key);
+    void *p = NULL;
+    size_t floats = (size_t) MC_ROWS * KC + (size_t) KC * NV_MAX * LANES;
+    if (posix_memalign(&p, 64, floats * sizeof(float)) != 0) {
+      return NULL;
+    }
+    buffers = p;
+    pthread_setspecific(buffers_key, p);
+  }
+  return buffers;
+}
+
+#if LANES == 16
+/*
+ * dst[p * stride + i] = src[i * ld + p] for i < width, p < steps (at most 16 each): rows i of
+ * src (zeros from row `rows` on) become lanes, 16 x 16 at a time through registers. Packs what is
+ * stored the other way round: a not transposed, b transposed.
+ */
+static void transpose16(const float *src, size_t ld, int rows, int steps, float *dst,
+    size_t stride, int width) {
+  __m512 r[16], t[16];
+  for (int i = 0; i < 16; i++) {
+    r[i] = i < rows ? _mm512_maskz_loadu_ps((__mmask16) ((1u << steps) - 1), src + i * ld)
+                    : _mm512_setzero_ps();
+  }
+  /* four rounds of pairing: 32-bit lanes, 64-bit lanes, then 128-bit lanes twice */
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; i++) {
+    __m512d t0 = _mm512_castps_pd(t[4 * i]), t1 = _mm512_castps_pd(t[4 * i + 1]);
+    __m512d t2 = _mm512_castps_pd(t[4 * i + 2]), t3 = _mm512_castps_pd(t[4 * i + 3]);
+    r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+    r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+    r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+    r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+  }
+  for (int h = 0; h < 2; h++) {
+    for (int i = 0; i < 4; i++) {
+      t[8 * h + i] = _mm512_shuffle_f32x4(r[8 * h + i], r[8 * h + i + 4], 0x88);
+      t[8 * h + i + 4] = _mm512_shuffle_f32x4(r[8 * h + i], r[8 * h + i + 4], 0xdd);
+    }
+  }
+  for (int i = 0; i < 8; i++) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+  for (int q = 0; q < steps; q++) { /* r[q] holds step q of the 16 rows */
+    _mm512_mask_storeu_ps(dst + q * stride, (__mmask16) ((1u << width) - 1), r[q]);
+  }
+}
+
+/*
+ * rows x kc of a matrix stored [row][p] (row stride ld) into dst[p * width + i], i < width (zeros
+ * from `rows` on): transpose16 over 16-row, 16-step blocks.
+ */
+static void pack_transposed(const float *src, size_t ld, int rows, int kc, float *dst,
+    int width) {
+  for (int i0 = 0; i0 < width; i0 += 16) {
+    int lanes = width - i0 < 16 ? width - i0 : 16;
+    int valid = rows - i0 < 0 ? 0 : rows - i0 < 16 ? rows - i0 : 16;
+    for (int p0 = 0; p0 < kc; p0 += 16) {
+      transpose16(src + i0 * ld + p0, ld, valid, kc - p0 < 16 ? kc - p0 : 16,
+          dst + (size_t) p0 * width + i0, width, lanes);
+    }
+  }
+}
+#endif
+
+/*
+ * op(a) rows i0..i0+rows, k from pc to pc+kc, as panels of MR rows: panel q holds
+ * dst[q * MR * kc + p * MR + r] = op(a)[i0 + q * MR + r][pc + p], zeros past the last row.
+ */
+static inline __attribute__((always_inline)) void pack_a(const int MR, int trans,
+    const float *a, int lda, int i0, int rows, int pc, int kc, float *dst) {
+  for (int q = 0; q * MR < rows; q++, dst += (size_t) MR * kc) {
+    int mr = rows - q * MR < MR ? rows - q * MR : MR;
+    int first = i0 + q * MR;
+    if (trans) { /* a stored [k][m]: op(a)'s rows are a's columns, contiguous in r */
+      for (int p = 0; p < kc; p++) {
+        const float *src = a + (size_t) (pc + p) * lda + first;
+        for (int r = 0; r < MR; r++) {
+          dst[p * MR + r] = r < mr ? src[r] : 0.0f;
+        }
+      }
+    } else {
+#if LANES == 16
+      pack_transposed(a + (size_t) first * lda + pc, lda, mr, kc, dst, MR);
+#else
+      for (int r = 0; r < MR; r++) {
+        const float *src = a + (size_t) (first + r) * lda + pc;
+        for (int p = 0; p < kc; p++) {
+          dst[p * MR + r] = r < mr ? src[p] : 0.0f;
+        }
+      }
+#endif
+    }
+  }
+}
+
+/*
+ * Columns j0..j0+cols of op(b), k from pc to pc+kc, as one panel NV vectors wide:
+ * dst[p * NV * LANES + j] = op(b)[pc + p][j0 + j], zeros past the last column.
+ */
+static inline __attribute__((always_inline)) void pack_b(const int NV, int trans,
+    const float *b, int ldb, int j0, int cols, int pc, int kc, float *dst) {
+  const int width = NV * LANES;
+  if (!trans) {
+    for (int p = 0; p < kc; p++) {
+      const float *src = b + (size_t) (pc + p) * ldb + j0;
+      for (int v = 0; v < NV; v++) {
+        int count = cols - v * LANES;
+        vec x = count >= LANES ? load_vec(src + v * LANES)
+            : count > 0        ? load_first(src + v * LANES, count)
+                               : splat_vec(0.0f);
+        store_vec(dst + (size_t) p * width + v * LANES, x);
+      }
+    }
+    return;
+  }
+#if LANES == 16
+  pack_transposed(b + (size_t) j0 * ldb + pc, ldb, cols, kc, dst, width);
+#else
+  for (int j = 0; j < width; j++) {
+    const float *src = b + (size_t) (j0 + j) * ldb + pc;
+    for (int p = 0; p < kc; p++) {
+      dst[(size_t) p * width + j] = j < cols ? src[p] : 0.0f;
+    }
+  }
+#endif
+}
+
+/*
+ * The register tile: rows (at most MR) x cols of c from MR rows of op(a) (entry (r, p) at
+ * ap[p * p_step + r * row_step]: a packed panel, or a itself) and one packed b panel; accumulate
+ * adds to c (the k blocks after the first). Always inlined with constant MR and NV, so the
+ * accumulators stay in registers. Only the first `rows` rows of a are read.
+ */
+static inline __attribute__((always_inline)) void tile(const int MR, const int NV, int kc,
+    const float *ap, size_t row_step, size_t p_step, const float *bp, float *c, int ldc,
+    int rows, int cols, int accumulate) {
+  vec acc[MR_MAX][NV_MAX];
+  for (int r = 0; r < MR; r++) {
+    for (int v = 0; v < NV; v++) {
+      acc[r][v] = splat_vec(0.0f);
+    }
+  }
+  for (int p = 0; p < kc; p++) {
+    vec bv[NV_MAX];
+    for (int v = 0; v < NV; v++) {
+      bv[v] = load_vec(bp + (size_t) p * NV * LANES + v * LANES);
+    }
+    for (int r = 0; r < MR; r++) {
+      vec s = splat_vec(ap[p * p_step + r * row_step]);
+      for (int v = 0; v < NV; v++) {
+        acc[r][v] += s * bv[v];
+      }
+    }
+  }
+  for (int r = 0; r < MR && r < rows; r++) {
+    float *cr = c + (size_t) r * ldc;
+    for (int v = 0; v < NV; v++) {
+      int count = cols - v * LANES;
+      if (count >= LANES) {
+        store_vec(cr + v * LANES, accumulate ? acc[r][v] + load_vec(cr + v * LANES) : acc[r][v]);
+      } else if (count > 0) {
+        store_first(cr + v * LANES,
+            accumulate ? acc[r][v] + load_first(cr + v * LANES, count) : acc[r][v], count);
+      }
+    }
+  }
+}
+
+/*
+ * The whole product with tile MR x NV vectors; returns 0, or 2 when out of memory. op(a) is
+ * packed when at least PACK_A_PANELS b panels reuse it; a narrow product reads a in place (its
+ * packing cost as much as the multiplying: each entry meets only n columns), packing only the
+ * last, partial panel of rows, whose padding the tile reads.
+ */
+static inline __attribute__((always_inline)) int product(const int MR, const int NV,
+    int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b,
+    int ldb, float *c, int ldc) {
+  float *apack = thread_buffers();
+  if (apack == NULL) {
+    return 2;
+  }
+  float *bpack = apack + (size_t) MC_ROWS * KC;
+  const int width = NV * LANES;
+  int pack_all = (n + width - 1) / width >= PACK_A_PANELS;
+  /* op(a)[i][p] = a[i * row_step + p * p_step] */
+  size_t row_step = trans_a ? 1 : (size_t) lda, p_step = trans_a ? (size_t) lda : 1;
+  for (int pc = 0; pc < k; pc += KC) {
+    int kc = k - pc < KC ? k - pc : KC;
+    for (int i0 = 0; i0 < m; i0 += MC_ROWS) {
+      int rows = m - i0 < MC_ROWS ? m - i0 : MC_ROWS;
+      int whole = rows / MR * MR; /* rows in full panels */
+      if (pack_all) {
+        pack_a(MR, trans_a, a, lda, i0, rows, pc, kc, apack);
+      } else if (whole < rows) {
+        pack_a(MR, trans_a, a, lda, i0 + whole, rows - whole, pc, kc, apack);
+      }
+      for (int j0 = 0; j0 < n; j0 += width) {
+        int cols = n - j0 < width ? n - j0 : width;
+        pack_b(NV, trans_b, b, ldb, j0, cols, pc, kc, bpack);
+        for (int q = 0; q * MR < rows; q++) {
+          float *out = c + (size_t) (i0 + q * MR) * ldc + j0;
+          if (pack_all) {
+            tile(MR, NV, kc, apack + (size_t) q * MR * kc, 1, MR, bpack, out, ldc,
+                rows - q * MR, cols, pc > 0);
+          } else if (q * MR < whole) {
+            tile(MR, NV, kc, a + (i0 + q * MR) * row_step + pc * p_step, row_step, p_step,
+                bpack, out, ldc, MR, cols, pc > 0);
+          } else {
+            tile(MR, NV, kc, apack, 1, MR, bpack, out, ldc, rows - q * MR, cols, pc > 0);
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+/* Tiles: rows x vectors, MR * NV accumulators, NV loads and a broadcast, within the registers. */
+#if LANES == 16
+#define MR4 6  /* 24 accumulators */
+#define MR3 8  /* 24 */
+#define MR2 12 /* 24 */
+#else
+#define MR4 3 /* 12 of 16 registers */
+#define MR3 4 /* 12 */
+#define MR2 6 /* 12 */
+#endif
+
+#define PRODUCT_FN(nv)                                                                         \
+  static int product##nv(int ta, int tb, int m, int n, int k, const float *a, int lda,         \
+      const float *b, int ldb, float *c, int ldc) {                                             \
+    return product(MR##nv, nv, ta, tb, m, n, k, a, lda, b, ldb, c, ldc);                        \
+  }
+PRODUCT_FN(2)
+PRODUCT_FN(3)
+PRODUCT_FN(4)
+
+/*
+ * c[m,n] = op(a)[m,k] op(b)[k,n] (c's previous contents ignored); op(a) = a stored [m,k] with
+ * row stride lda, or a^T with a stored [k,m]; the same for b. m and k at least 1, n more than
+ * one vector (jg_gemm_lanes): with fewer columns each entry of op(a) meets too few of them for
+ * this blocking, and OpenBLAS ran such products (100x10x1000, 1000x10x100) 1.5x faster. Returns
+ * 0, or 2 when the packing buffers could not be allocated.
+ */
+int NAME(jg_sgemm)(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+    const float *b, int ldb, float *c, int ldc) {
+  int vectors = (n + LANES - 1) / LANES;
+  return vectors <= 2 ? product2(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc)
+      : vectors == 3  ? product3(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc)
+                      : product4(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+}
+
+#else
+
+int NAME(jg_sgemm)(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+    const float *b, int ldb, float *c, int ldc) {
+  return 1; /* no kernel in this build: the caller checks jg_gemm_lanes first */
+}
+
+#endif
