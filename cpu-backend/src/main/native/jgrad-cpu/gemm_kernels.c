@@ -18,8 +18,8 @@
  * that are not stored, so 0 * inf and NaN propagate exactly as in a dense product.
  *
  * The tile's width follows n: four vectors for wide products, two or three (and taller tiles) for
- * narrower ones, so a product with 20 columns does not compute 64. Products of one vector of
- * columns or fewer are left to OpenBLAS (jg_sgemm).
+ * narrower ones, and the last panel of columns only as many vectors as it needs, so a product
+ * with 100 columns computes 112 (64 + 48), not 128.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -244,6 +244,38 @@ static inline __attribute__((always_inline)) void tile(const int MR, const int N
   }
 }
 
+/* Where one b panel's tiles read op(a) and write c (product). */
+struct panel {
+  const float *a;
+  size_t row_step, p_step; /* op(a)[i][p] = a[i * row_step + p * p_step] */
+  const float *apack;
+  int pack_all; /* every row panel packed, else only the last, partial one */
+  int whole;    /* rows in full panels */
+  int rows, i0, pc, kc;
+  float *c; /* the panel's first output */
+  int ldc, cols;
+};
+
+/* Packs columns j0..j0+at->cols of op(b) V vectors wide and runs the tiles down the rows. */
+static inline __attribute__((always_inline)) void panel(const int MR, const int V,
+    const struct panel *at, const float *b, int ldb, int trans_b, int j0, float *bpack) {
+  pack_b(V, trans_b, b, ldb, j0, at->cols, at->pc, at->kc, bpack);
+  int acc = at->pc > 0;
+  for (int q = 0; q * MR < at->rows; q++) {
+    float *out = at->c + (size_t) q * MR * at->ldc;
+    int left = at->rows - q * MR;
+    if (at->pack_all) {
+      tile(MR, V, at->kc, at->apack + (size_t) q * MR * at->kc, 1, MR, bpack, out, at->ldc,
+          left, at->cols, acc);
+    } else if (q * MR < at->whole) {
+      tile(MR, V, at->kc, at->a + (at->i0 + q * MR) * at->row_step + at->pc * at->p_step,
+          at->row_step, at->p_step, bpack, out, at->ldc, MR, at->cols, acc);
+    } else {
+      tile(MR, V, at->kc, at->apack, 1, MR, bpack, out, at->ldc, left, at->cols, acc);
+    }
+  }
+}
+
 /*
  * The whole product with tile MR x NV vectors; returns 0, or 2 when out of memory. op(a) is
  * packed when at least PACK_A_PANELS b panels reuse it; a narrow product reads a in place (its
@@ -274,18 +306,18 @@ static inline __attribute__((always_inline)) int product(const int MR, const int
       }
       for (int j0 = 0; j0 < n; j0 += width) {
         int cols = n - j0 < width ? n - j0 : width;
-        pack_b(NV, trans_b, b, ldb, j0, cols, pc, kc, bpack);
-        for (int q = 0; q * MR < rows; q++) {
-          float *out = c + (size_t) (i0 + q * MR) * ldc + j0;
-          if (pack_all) {
-            tile(MR, NV, kc, apack + (size_t) q * MR * kc, 1, MR, bpack, out, ldc,
-                rows - q * MR, cols, pc > 0);
-          } else if (q * MR < whole) {
-            tile(MR, NV, kc, a + (i0 + q * MR) * row_step + pc * p_step, row_step, p_step,
-                bpack, out, ldc, MR, cols, pc > 0);
-          } else {
-            tile(MR, NV, kc, apack, 1, MR, bpack, out, ldc, rows - q * MR, cols, pc > 0);
-          }
+        /* the last panel as narrow as its columns allow: 100 columns are 64 + 48, not 2 x 64 */
+        int vectors = (cols + LANES - 1) / LANES;
+        struct panel at = {a, row_step, p_step, apack, pack_all, whole, rows, i0, pc, kc,
+            c + (size_t) i0 * ldc + j0, ldc, cols};
+        if (vectors >= NV) {
+          panel(MR, NV, &at, b, ldb, trans_b, j0, bpack);
+        } else if (vectors == 3) {
+          panel(MR, 3, &at, b, ldb, trans_b, j0, bpack);
+        } else if (vectors == 2) {
+          panel(MR, 2, &at, b, ldb, trans_b, j0, bpack);
+        } else {
+          panel(MR, 1, &at, b, ldb, trans_b, j0, bpack);
         }
       }
     }
@@ -315,10 +347,8 @@ PRODUCT_FN(4)
 
 /*
  * c[m,n] = op(a)[m,k] op(b)[k,n] (c's previous contents ignored); op(a) = a stored [m,k] with
- * row stride lda, or a^T with a stored [k,m]; the same for b. m and k at least 1, n more than
- * one vector (jg_gemm_lanes): with fewer columns each entry of op(a) meets too few of them for
- * this blocking, and OpenBLAS ran such products (100x10x1000, 1000x10x100) 1.5x faster. Returns
- * 0, or 2 when the packing buffers could not be allocated.
+ * row stride lda, or a^T with a stored [k,m]; the same for b. m, n, k at least 1. Returns 0, or
+ * 2 when the packing buffers could not be allocated.
  */
 int NAME(jg_sgemm)(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
     const float *b, int ldb, float *c, int ldc) {

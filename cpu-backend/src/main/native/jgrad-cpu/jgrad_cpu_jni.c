@@ -209,10 +209,9 @@ JNIEXPORT jboolean JNICALL Java_dev_jgrad_cpu_NativeCpu_ownSgemm(JNIEnv *env, jc
   return own_sgemm && *kernels->gemm_lanes > 0;
 }
 
-/* gemm_kernels.c takes products more than one vector wide (see jg_sgemm), OpenBLAS the rest. */
 static int float_product(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
     const float *b, int ldb, float *c, int ldc) {
-  if (own_sgemm && *kernels->gemm_lanes > 0 && n > *kernels->gemm_lanes) {
+  if (own_sgemm && *kernels->gemm_lanes > 0) {
     return kernels->gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
   }
   sgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS,
