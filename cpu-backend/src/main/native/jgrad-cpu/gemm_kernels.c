@@ -138,6 +138,16 @@ static void pack_transposed(const float *src, size_t ld, int rows, int kc, float
     }
   }
 }
+#else
+/* As the AVX-512 build's, one entry at a time. */
+static void pack_transposed(const float *src, size_t ld, int rows, int kc, float *dst,
+    int width) {
+  for (int i = 0; i < width; i++) {
+    for (int p = 0; p < kc; p++) {
+      dst[(size_t) p * width + i] = i < rows ? src[i * ld + p] : 0.0f;
+    }
+  }
+}
 #endif
 
 /*
@@ -157,16 +167,7 @@ static inline __attribute__((always_inline)) void pack_a(const int MR, int trans
         }
       }
     } else {
-#if LANES == 16
       pack_transposed(a + (size_t) first * lda + pc, lda, mr, kc, dst, MR);
-#else
-      for (int r = 0; r < MR; r++) {
-        const float *src = a + (size_t) (first + r) * lda + pc;
-        for (int p = 0; p < kc; p++) {
-          dst[p * MR + r] = r < mr ? src[p] : 0.0f;
-        }
-      }
-#endif
     }
   }
 }
@@ -191,16 +192,7 @@ static inline __attribute__((always_inline)) void pack_b(const int NV, int trans
     }
     return;
   }
-#if LANES == 16
   pack_transposed(b + (size_t) j0 * ldb + pc, ldb, cols, kc, dst, width);
-#else
-  for (int j = 0; j < width; j++) {
-    const float *src = b + (size_t) (j0 + j) * ldb + pc;
-    for (int p = 0; p < kc; p++) {
-      dst[(size_t) p * width + j] = j < cols ? src[p] : 0.0f;
-    }
-  }
-#endif
 }
 
 /*
