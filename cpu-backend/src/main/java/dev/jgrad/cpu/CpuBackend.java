@@ -19,8 +19,8 @@ import java.util.Objects;
  * The CPU backend: buffers are Java arrays, matrix products go to the native helper's own float
  * kernel or OpenBLAS ({@link Gemm}), everything else is plain Java loops split over the cores
  * when large. Every call is first checked against the {@link BackendContract} (the same checks
- * and words as every backend), then handed to one helper per kind of primitive. It is synchronous and safe to call from several threads on different
- * buffers.
+ * and words as every backend), then handed to one helper per kind of primitive. It is synchronous
+ * and safe to call from several threads on different buffers.
  */
 public final class CpuBackend implements Backend, FusedSgd, FusedAdam {
   /** The name this backend is selected by. */

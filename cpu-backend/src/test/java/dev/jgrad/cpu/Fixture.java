@@ -51,4 +51,13 @@ final class Fixture {
     }
     return b;
   }
+
+  /** {@code length} floats drawn from a standard normal distribution. */
+  static float[] gaussian(Random random, int length) {
+    float[] x = new float[length];
+    for (int i = 0; i < length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    return x;
+  }
 }

@@ -49,8 +49,8 @@ class GemmDeterminismTest {
   private static String check(int m, int k, int n, boolean transA, boolean transB)
       throws InterruptedException {
     Random random = new Random(5);
-    float[] a = gaussian(random, m * k);
-    float[] b = gaussian(random, k * n);
+    float[] a = Fixture.gaussian(random, m * k);
+    float[] b = Fixture.gaussian(random, k * n);
     float[] reference = null;
     for (int round = 0; round < 6; round++) {
       if (round % 2 == 0) {
@@ -69,14 +69,6 @@ class GemmDeterminismTest {
       }
     }
     return null;
-  }
-
-  private static float[] gaussian(Random random, int length) {
-    float[] x = new float[length];
-    for (int i = 0; i < length; i++) {
-      x[i] = (float) random.nextGaussian();
-    }
-    return x;
   }
 
   /** A parallel loop of a few milliseconds, long enough for every worker to wake and join. */

@@ -150,8 +150,8 @@ class OwnSgemmTest {
       aOff = r.nextInt(5);
       bOff = r.nextInt(5);
       cOff = r.nextInt(5);
-      a = values(r, aOff + lda * (transA ? k : m));
-      b = values(r, bOff + ldb * (transB ? n : k));
+      a = Fixture.gaussian(r, aOff + lda * (transA ? k : m));
+      b = Fixture.gaussian(r, bOff + ldb * (transB ? n : k));
       c = new float[cOff + ldc * m + 3];
       Arrays.fill(c, SENTINEL);
     }
@@ -212,13 +212,5 @@ class OwnSgemmTest {
       }
       return out;
     }
-  }
-
-  private static float[] values(Random r, int length) {
-    float[] v = new float[length];
-    for (int i = 0; i < length; i++) {
-      v[i] = (float) r.nextGaussian();
-    }
-    return v;
   }
 }
