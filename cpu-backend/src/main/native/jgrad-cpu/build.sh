@@ -16,11 +16,14 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$here" # relative source names keep build paths out of the library
 flags=(-O3 -fPIC -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-psabi)
 objects=()
-for source in sparse_kernels loss_kernels conv_kernels pool_kernels gemm_kernels; do
+for source in sparse_kernels loss_kernels conv_kernels pool_kernels gemm_kernels \
+    elementwise_kernels; do
   # -O3's predictive commoning carried the direct convolution's broadcasts from one tap to the
   # next through the stack, spilling accumulators: its register tiles ran 10-30% slower
   extra=()
   [ $source = conv_kernels ] && extra=(-fno-predictive-commoning)
+  # the same bits as the Java loops they stand in for: no fused multiply-adds
+  [ $source = elementwise_kernels ] && extra=(-ffp-contract=off)
   for variant in avx512:x86-64-v4 avx2:x86-64-v3 base:x86-64; do
     gcc "${flags[@]}" "${extra[@]}" -march="${variant#*:}" -DSUFFIX="_${variant%%:*}" -c $source.c \
       -o "$tmp/${source}_${variant%%:*}.o"

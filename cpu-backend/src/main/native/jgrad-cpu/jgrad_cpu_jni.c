@@ -47,6 +47,11 @@ typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *,
 /* Dense float products (gemm_kernels.c). */
 typedef int (*own_sgemm_fn)(int, int, int, int, int, const float *, int, const float *, int,
     float *, int);
+/* A dense layer's small passes (elementwise_kernels.c). */
+typedef void (*bias_act_fn)(int, int, const float *, const float *, int, float *);
+typedef void (*relu_grad_fn)(int, const float *, const float *, float *);
+typedef void (*column_sums_fn)(int, int, const float *, int, int, float *);
+typedef void (*sgd_fn)(int, int, float *, const float *, float *, float, float, float);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -71,7 +76,11 @@ typedef int (*own_sgemm_fn)(int, int, int, int, int, const float *, int, const f
   extern const int jg_pool_lanes##suffix;                                                      \
   int jg_sgemm##suffix(int, int, int, int, int, const float *, int, const float *, int, float *, \
       int);                                                                                     \
-  extern const int jg_gemm_lanes##suffix;
+  extern const int jg_gemm_lanes##suffix;                                                     \
+  void jg_bias_act##suffix(int, int, const float *, const float *, int, float *);               \
+  void jg_relu_grad##suffix(int, const float *, const float *, float *);                        \
+  void jg_column_sums##suffix(int, int, const float *, int, int, float *);                      \
+  void jg_sgd##suffix(int, int, float *, const float *, float *, float, float, float);
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
 DECLARE_KERNELS(_base)
@@ -95,6 +104,10 @@ struct kernels {
   const int *pool_lanes; /* 0: no pooling kernel in this build */
   own_sgemm_fn gemm;
   const int *gemm_lanes; /* 0: no dense float kernel in this build (OpenBLAS then) */
+  bias_act_fn bias_act;
+  relu_grad_fn relu_grad;
+  column_sums_fn column_sums;
+  sgd_fn sgd;
 };
 
 #define KERNELS(name, level, suffix)                                                           \
@@ -102,7 +115,8 @@ struct kernels {
       jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
       jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
-      &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix}
+      &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_bias_act##suffix,     \
+      jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -502,5 +516,76 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_maxPool2x2(JNIEnv *env, jcla
   RELEASE(pg, gy, JNI_ABORT);
   RELEASE(px, x, JNI_ABORT);
   RELEASE(pt, target, 0);
+  return status;
+}
+
+/*
+ * A dense layer's small float passes (elementwise_kernels.c), the same bits as the Java loops.
+ * out[rows, cols] = x[rows, cols] + bias[cols] (row by row), then ReLU when asked.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_biasActivation(JNIEnv *env, jclass cls,
+    jint rows, jint cols, jfloatArray x, jfloatArray bias, jboolean relu, jfloatArray out) {
+  CRITICAL(float, po, out);
+  CRITICAL(float, px, x);
+  CRITICAL(float, pb, bias);
+  int status = NO_MEMORY;
+  if (po != NULL && px != NULL && pb != NULL) {
+    kernels->bias_act(rows, cols, px, pb, relu, po);
+    status = OK;
+  }
+  RELEASE(pb, bias, JNI_ABORT);
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(po, out, 0);
+  return status;
+}
+
+/* out[n] = g * (1 where x > 0, else 0; NaN for NaN x). */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_reluGrad(JNIEnv *env, jclass cls, jint n,
+    jfloatArray g, jfloatArray x, jfloatArray out) {
+  CRITICAL(float, po, out);
+  CRITICAL(float, pg, g);
+  CRITICAL(float, px, x);
+  int status = NO_MEMORY;
+  if (po != NULL && pg != NULL && px != NULL) {
+    kernels->relu_grad(n, pg, px, po);
+    status = OK;
+  }
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(pg, g, JNI_ABORT);
+  RELEASE(po, out, 0);
+  return status;
+}
+
+/* out[outOff + j] = the sum down the rows of x[rows, cols] (from xOff), for j in [from, to). */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_columnSums(JNIEnv *env, jclass cls,
+    jint rows, jint cols, jfloatArray x, jint xOff, jint from, jint to, jfloatArray out,
+    jint outOff) {
+  CRITICAL(float, po, out);
+  CRITICAL(float, px, x);
+  int status = NO_MEMORY;
+  if (po != NULL && px != NULL) {
+    kernels->column_sums(rows, cols, px + xOff, from, to, po + outOff);
+    status = OK;
+  }
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(po, out, 0);
+  return status;
+}
+
+/* SGD over [from, to) of p, g and v (v: NULL without momentum). */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sgdUpdate(JNIEnv *env, jclass cls,
+    jint from, jint to, jfloatArray p, jfloatArray g, jfloatArray v, jfloat lr, jfloat momentum,
+    jfloat weightDecay) {
+  CRITICAL(float, pp, p);
+  CRITICAL(float, pg, g);
+  float *pv = v != NULL ? (*env)->GetPrimitiveArrayCritical(env, v, NULL) : NULL;
+  int status = NO_MEMORY;
+  if (pp != NULL && pg != NULL && (pv != NULL || v == NULL)) {
+    kernels->sgd(from, to, pp, pg, pv, lr, momentum, weightDecay);
+    status = OK;
+  }
+  RELEASE(pv, v, 0);
+  RELEASE(pg, g, JNI_ABORT);
+  RELEASE(pp, p, 0);
   return status;
 }

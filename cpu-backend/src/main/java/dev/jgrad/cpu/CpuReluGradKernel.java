@@ -10,7 +10,8 @@ import dev.jgrad.api.op.OpRegistry;
  * The CPU kernel of {@code jgrad::relu_grad}, {@code out = g * step(x)}: one pass instead of the
  * portable kernel's step and multiply (two passes over the activations and a temporary, for each
  * ReLU layer of each training step). The arithmetic is the step and multiply primitives', so the
- * result is theirs bit for bit. Runs on the calling thread, like the bias-activation kernel.
+ * result is theirs bit for bit. Runs on the calling thread, like the bias-activation kernel;
+ * FLOAT32 in the native helper where it is loaded, with the same bits.
  */
 public final class CpuReluGradKernel implements OpProvider {
   @Override
@@ -26,6 +27,11 @@ public final class CpuReluGradKernel implements OpProvider {
     Checks.sameDtype(RELU_GRAD, "gradient", g, "output", out);
     Checks.length(RELU_GRAD, "x", x, g.length());
     Checks.length(RELU_GRAD, "output", out, g.length());
+    if (NativeCpu.available() && g.array() instanceof float[] gs
+        && x.array() instanceof float[] xs && out.array() instanceof float[] os) {
+      NativeCpu.check(NativeCpu.reluGrad(g.size(), gs, xs, os), RELU_GRAD);
+      return;
+    }
     DTypeKernels k = g.kernels();
     k.reluGrad(k.array(g), k.array(x), k.array(out), g.size());
   }

@@ -277,4 +277,28 @@ final class NativeCpu {
    */
   static native int softmaxCrossEntropyGrad(int n, int k, float[] x, int[] labels, float scale,
       float[] out);
+
+  /**
+   * {@code out[rows, cols] = x + bias} (bias {@code [cols]}, added row by row), then ReLU when
+   * asked: bit for bit {@link FloatKernels#biasActivation} with a null or RELU activation.
+   */
+  static native int biasActivation(int rows, int cols, float[] x, float[] bias, boolean relu,
+      float[] out);
+
+  /** {@code out[n] = g * step(x)}: bit for bit {@link FloatKernels#reluGrad}. */
+  static native int reluGrad(int n, float[] g, float[] x, float[] out);
+
+  /**
+   * {@code out[outOff + j]} = the sum down the rows of {@code x[rows, cols]} (from {@code xOff})
+   * for {@code j} in {@code [from, to)}, row after row: bit for bit {@link FloatReductions}' sum.
+   */
+  static native int columnSums(int rows, int cols, float[] x, int xOff, int from, int to,
+      float[] out, int outOff);
+
+  /**
+   * SGD over {@code [from, to)} ({@code v} null without momentum): bit for bit {@link
+   * FloatKernels#sgdUpdate} with the hyperparameters already rounded to float.
+   */
+  static native int sgdUpdate(int from, int to, float[] p, float[] g, float[] v, float lr,
+      float momentum, float weightDecay);
 }

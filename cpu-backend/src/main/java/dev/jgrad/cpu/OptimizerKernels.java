@@ -5,7 +5,9 @@ package dev.jgrad.cpu;
  * gradient and velocity, where the primitives would take two or three (measured in
  * docs/benchmarks.md), and Adam's ({@link CpuBackend#adamUpdate}), one pass where they take
  * twelve. Plain same-index loops ({@link DTypeKernels}), which the JIT vectorizes, split over the
- * threads by range (each entry's result does not depend on the split).
+ * threads by range (each entry's result does not depend on the split). FLOAT32 SGD runs in the
+ * native helper where it is loaded, with the same bits (no interpreted loop in a run's first
+ * steps).
  */
 final class OptimizerKernels {
   private OptimizerKernels() {}
@@ -16,6 +18,14 @@ final class OptimizerKernels {
     Object ps = k.array(p);
     Object gs = k.array(g);
     Object vs = v == null ? null : k.array(v);
+    if (NativeCpu.available() && ps instanceof float[] pf && gs instanceof float[] gf
+        && (vs == null || vs instanceof float[])) {
+      float[] vf = (float[]) vs;
+      Parallel.forRange(p.size(), Elementwise.CHEAP_THRESHOLD, (from, to) -> NativeCpu.check(
+          NativeCpu.sgdUpdate(from, to, pf, gf, vf, (float) lr, (float) momentum,
+              (float) weightDecay), "SGD update"));
+      return;
+    }
     Parallel.forRange(p.size(), Elementwise.CHEAP_THRESHOLD,
         (from, to) -> k.sgdUpdate(ps, gs, vs, lr, momentum, weightDecay, from, to));
   }

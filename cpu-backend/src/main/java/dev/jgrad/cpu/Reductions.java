@@ -6,7 +6,8 @@ import dev.jgrad.api.ReduceOp;
  * Runs {@code reduce} on the dtype's loops, split over the cores when there is enough work: over
  * the outer index when there are enough of them, else over the output columns of each outer
  * index (a sum over the batch axis of {@code [batch, features]} has one outer index and many
- * columns). Arguments are already checked.
+ * columns). Arguments are already checked. Float sums down the rows (a bias gradient) run in
+ * the native helper where it is loaded, adding in the same order, so with the same bits.
  */
 final class Reductions {
   private Reductions() {}
@@ -22,10 +23,14 @@ final class Reductions {
         }
       });
     } else {
+      boolean nativeSum = op == ReduceOp.SUM && axis > 0 && NativeCpu.available()
+          && xs instanceof float[] && os instanceof float[];
       for (int o = 0; o < outer; o++) {
         int oo = o;
-        Parallel.forRange(inner, itemsWorthSplitting(axis),
-            (from, to) -> k.reduce(op, xs, oo, axis, inner, from, to, os));
+        Parallel.forRange(inner, itemsWorthSplitting(axis), nativeSum
+            ? (from, to) -> NativeCpu.check(NativeCpu.columnSums(axis, inner, (float[]) xs,
+                oo * axis * inner, from, to, (float[]) os, oo * inner), "column sums")
+            : (from, to) -> k.reduce(op, xs, oo, axis, inner, from, to, os));
       }
     }
   }

@@ -1,0 +1,91 @@
+/*
+ * The small FLOAT32 passes of a dense layer's training step: bias plus ReLU, ReLU's gradient,
+ * the bias gradient (sums down the rows) and the plain SGD update. Each computes exactly what the
+ * Java loop it replaces computes (FloatKernels, FloatReductions), operation for operation in the
+ * same order, so the bits are the same with or without the helper: this file is built with
+ * -ffp-contract=off (no fused multiply-adds) and spells out Java's Math.max/Math.min, whose NaN
+ * and signed-zero rules C's fmaxf does not share. Plain loops, vectorized by GCC for each build.
+ *
+ * Why native at all: the Java loops are interpreted and then compiled while a run's first epoch
+ * trains (on two cores the compiler takes one of them), and the bias-plus-ReLU and column-sum
+ * loops copy through scratch rows to get C2 to vectorize them. Compiled twice like
+ * sparse_kernels.c.
+ */
+#include <stddef.h>
+
+#include "vectors.h"
+
+/* Java's Math.max(v, 0f): NaN stays NaN, -0 becomes +0. */
+static inline float relu(float v) {
+  return v > 0.0f ? v : (v != v ? v : 0.0f);
+}
+
+/*
+ * out[r, j] = x[r, j] + bias[j] for r in [0, rows), then relu when asked; x and out are [rows,
+ * cols] (out may be x).
+ */
+void NAME(jg_bias_act)(int rows, int cols, const float *x, const float *bias, int with_relu,
+    float *out) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (size_t) r * cols;
+    float *o = out + (size_t) r * cols;
+    if (with_relu) {
+      for (int j = 0; j < cols; j++) {
+        o[j] = relu(xr[j] + bias[j]);
+      }
+    } else {
+      for (int j = 0; j < cols; j++) {
+        o[j] = xr[j] + bias[j];
+      }
+    }
+  }
+}
+
+/*
+ * out[i] = g[i] * step(x[i]) with FloatKernels' step: min(1, max(0, x * HUGE * HUGE)), 1 for any
+ * positive x (subnormals too), 0 otherwise, NaN for NaN; Java's min and max spelled out.
+ */
+void NAME(jg_relu_grad)(int n, const float *g, const float *x, float *out) {
+  const float huge = 0x1p127f;
+  for (int i = 0; i < n; i++) {
+    float s = x[i] * huge * huge;
+    float t = 0.0f >= s ? 0.0f : s; /* Math.max(0f, s) */
+    float u = 1.0f <= t ? 1.0f : t; /* Math.min(1f, t) */
+    out[i] = g[i] * u;
+  }
+}
+
+/*
+ * out[j] = the sum over r of x[r, j], for j in [from, to), adding row after row from row 0 as
+ * FloatReductions does; x is [rows, cols] (rows >= 1).
+ */
+void NAME(jg_column_sums)(int rows, int cols, const float *x, int from, int to,
+    float *out) {
+  for (int j = from; j < to; j++) {
+    out[j] = x[j];
+  }
+  for (int r = 1; r < rows; r++) {
+    const float *xr = x + (size_t) r * cols;
+    for (int j = from; j < to; j++) {
+      out[j] += xr[j];
+    }
+  }
+}
+
+/*
+ * SGD on [from, to): without v, p -= lr * (g + wd * p); with v, v = m * v + g + wd * p, then
+ * p -= lr * v (FloatKernels.sgdUpdate).
+ */
+void NAME(jg_sgd)(int from, int to, float *p, const float *g, float *v, float lr, float m,
+    float wd) {
+  if (v == NULL) {
+    for (int i = from; i < to; i++) {
+      p[i] -= lr * (g[i] + wd * p[i]);
+    }
+  } else {
+    for (int i = from; i < to; i++) {
+      v[i] = m * v[i] + g[i] + wd * p[i];
+      p[i] -= lr * v[i];
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.jgrad.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.jgrad.api.ReduceOp;
+import dev.jgrad.api.UnaryOp;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A dense layer's small native passes (elementwise_kernels.c: bias plus ReLU, ReLU's gradient,
+ * sums down the rows, the SGD update) bit for bit against the Java loops they stand in for, in
+ * each build (a build this CPU lacks is reported skipped): shapes across vector widths, -0 beside
+ * +0, NaN, infinities, subnormals; every entry outside the range asked for left alone. Every
+ * NaN counts as one value: which of two NaN operands an addition passes on (inf + -inf makes a
+ * NaN of either sign) is the compiler's choice in Java's JIT and in GCC alike.
+ */
+@ExtendWith(NativeKernelVariants.class)
+class NativeLayerPassesTest {
+  private static final float[] SPECIAL = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, 1f, -1f};
+  private static final FloatKernels JAVA = FloatKernels.INSTANCE;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void biasPlusReluIsTheJavaLoopBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(41);
+    for (int trial = 0; trial < 200; trial++) {
+      int rows = 1 + r.nextInt(5);
+      int cols = 1 + r.nextInt(trial % 2 == 0 ? 70 : 1100);
+      float[] x = values(r, rows * cols);
+      float[] bias = values(r, cols);
+      for (boolean relu : new boolean[] {true, false}) {
+        float[] want = new float[rows * cols];
+        JAVA.biasActivation(x, bias, relu ? UnaryOp.RELU : null, want, rows, cols);
+        float[] got = new float[rows * cols];
+        NativeCpu.check(NativeCpu.biasActivation(rows, cols, x, bias, relu, got), variant);
+        assertArrayEquals(bits(want), bits(got),
+            variant + " " + rows + "x" + cols + " relu " + relu);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void reluGradientIsTheJavaLoopBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(43);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + r.nextInt(trial % 2 == 0 ? 70 : 3000);
+      float[] g = values(r, n);
+      float[] x = values(r, n);
+      float[] want = new float[n];
+      JAVA.reluGrad(g, x, want, n);
+      float[] got = new float[n];
+      NativeCpu.check(NativeCpu.reluGrad(n, g, x, got), variant);
+      assertArrayEquals(bits(want), bits(got), variant + " n " + n);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void columnSumsAreTheJavaReductionBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(47);
+    for (int trial = 0; trial < 200; trial++) {
+      int outer = 1 + r.nextInt(3);
+      int rows = 1 + r.nextInt(120);
+      int cols = 2 + r.nextInt(trial % 2 == 0 ? 40 : 1100);
+      float[] x = trial % 3 == 0 ? values(r, outer * rows * cols)
+          : Fixture.gaussian(r, outer * rows * cols);
+      int o = r.nextInt(outer);
+      int from = r.nextInt(cols);
+      int to = from + 1 + r.nextInt(cols - from);
+      float[] want = filled(outer * cols);
+      FloatReductions.reduce(ReduceOp.SUM, x, o, rows, cols, from, to, want);
+      float[] got = filled(outer * cols);
+      NativeCpu.check(NativeCpu.columnSums(rows, cols, x, o * rows * cols, from, to, got,
+          o * cols), variant);
+      assertArrayEquals(bits(want), bits(got),
+          variant + " " + rows + "x" + cols + " columns " + from + ".." + to);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void sgdUpdateIsTheJavaLoopBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(53);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + r.nextInt(trial % 2 == 0 ? 70 : 3000);
+      int from = r.nextInt(n);
+      int to = from + 1 + r.nextInt(n - from);
+      float[] p = trial % 3 == 0 ? values(r, n) : Fixture.gaussian(r, n);
+      float[] g = trial % 3 == 1 ? values(r, n) : Fixture.gaussian(r, n);
+      float[] v = Fixture.gaussian(r, n);
+      double lr = 0.01 + r.nextDouble();
+      double momentum = trial % 4 == 0 ? 0 : r.nextDouble() * 0.99;
+      double weightDecay = trial % 2 == 0 ? 0 : r.nextDouble() * 1e-2;
+      boolean withVelocity = momentum != 0;
+      float[] wantP = p.clone();
+      float[] wantV = v.clone();
+      JAVA.sgdUpdate(wantP, g, withVelocity ? wantV : null, lr, momentum, weightDecay, from, to);
+      float[] gotP = p.clone();
+      float[] gotV = v.clone();
+      NativeCpu.check(NativeCpu.sgdUpdate(from, to, gotP, g, withVelocity ? gotV : null,
+          (float) lr, (float) momentum, (float) weightDecay), variant);
+      String what = variant + " n " + n + " [" + from + ", " + to + ") momentum " + momentum
+          + " decay " + weightDecay;
+      assertArrayEquals(bits(wantP), bits(gotP), "parameters, " + what);
+      assertArrayEquals(bits(wantV), bits(gotV), "velocity, " + what);
+    }
+  }
+
+  /** Gaussian values with about one in five a special (NaN, infinities, -0, subnormals). */
+  private static float[] values(Random r, int size) {
+    float[] a = new float[size];
+    for (int i = 0; i < size; i++) {
+      a[i] = r.nextInt(5) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : (float) r.nextGaussian();
+    }
+    return a;
+  }
+
+  /** The bits of each entry, every NaN as the one canonical NaN; -0 and +0 differ. */
+  private static int[] bits(float[] a) {
+    int[] b = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = Float.floatToIntBits(a[i]);
+    }
+    return b;
+  }
+
+  /** A sentinel in every entry, which the columns not asked for must keep. */
+  private static float[] filled(int size) {
+    float[] a = new float[size];
+    Arrays.fill(a, 7.5f);
+    return a;
+  }
+}
