@@ -1,5 +1,6 @@
 package dev.jgrad.api;
 
+import dev.jgrad.api.op.OpRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -83,6 +84,9 @@ public final class Backends {
     }
     Backend b = selected;
     if (b == null) {
+      // the op registry loads beside the backend's creation (OpenBLAS, or the CUDA driver), which
+      // keeps one core busy for a second or so; the first op no longer waits for both in a row
+      OpRegistry.preload();
       synchronized (Backends.class) {
         if (selected == null) {
           selected = select();

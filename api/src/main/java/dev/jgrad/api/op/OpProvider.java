@@ -35,6 +35,10 @@ package dev.jgrad.api.op;
  * as written and fails when the two differ.
  */
 public interface OpProvider {
-  /** Registers this provider's ops; called once, when the registry is first used. */
+  /**
+   * Registers this provider's ops; called once, when the registry is first used or preloaded
+   * ({@link OpRegistry#preload}, on a thread of its own while a backend is being created): only
+   * registrations here, no tensors created and no backend chosen.
+   */
   void register(OpRegistry.Registration registration);
 }

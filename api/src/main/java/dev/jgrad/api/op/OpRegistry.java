@@ -11,6 +11,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class OpRegistry {
 
   private static final Logger log = LoggerFactory.getLogger(OpRegistry.class);
   private static volatile OpRegistry global;
+  private static final AtomicBoolean PRELOAD_STARTED = new AtomicBoolean();
 
   private final Map<String, Owned<OpDef>> definitions = new TreeMap<>();
   private final Map<String, Map<String, Owned<Kernel>>> kernels = new TreeMap<>();
@@ -56,6 +58,23 @@ public final class OpRegistry {
       }
     }
     return r;
+  }
+
+  /**
+   * Starts loading {@link #global()} on a daemon thread, once per JVM, and returns at once: the
+   * providers' classes and lambdas (a few hundred, 80-200 ms on a cold JVM) then load while the
+   * caller does other start-up work, such as creating a backend and reading the data, instead of
+   * inside the first op of the first training step. A {@link #global()} call that comes earlier
+   * waits for the load to finish. The thread inherits the caller's context class loader, the
+   * loader {@link #global()} would use on the caller's thread.
+   */
+  public static void preload() {
+    if (global != null || PRELOAD_STARTED.getAndSet(true)) {
+      return;
+    }
+    Thread t = new Thread(OpRegistry::global, "jgrad-op-registry");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Registers every {@link OpProvider} that {@code loader} finds; failures are kept, not thrown. */

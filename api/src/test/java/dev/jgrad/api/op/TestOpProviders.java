@@ -5,8 +5,14 @@ final class TestOpProviders {
   private TestOpProviders() {}
 
   public static final class Fine implements OpProvider {
+    /** The thread that registered this provider last, and its context class loader then. */
+    static volatile String registeredOn;
+    static volatile ClassLoader registeredWith;
+
     @Override
     public void register(OpRegistry.Registration r) {
+      registeredOn = Thread.currentThread().getName();
+      registeredWith = Thread.currentThread().getContextClassLoader();
       r.define(OpDef.builder("test::fine").arity(1).shapeRule((in, a) -> in.get(0)).build());
     }
   }
