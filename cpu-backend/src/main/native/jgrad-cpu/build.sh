@@ -22,8 +22,9 @@ for source in sparse_kernels loss_kernels conv_kernels pool_kernels gemm_kernels
   # next through the stack, spilling accumulators: its register tiles ran 10-30% slower
   extra=()
   [ $source = conv_kernels ] && extra=(-fno-predictive-commoning)
-  # the same bits as the Java loops they stand in for: no fused multiply-adds
-  [ $source = elementwise_kernels ] && extra=(-ffp-contract=off)
+  # the same bits as the Java loops they stand in for: no fused multiply-adds; sqrtf as one
+  # vector instruction (errno, which nothing reads, kept it a library call in a scalar loop)
+  [ $source = elementwise_kernels ] && extra=(-ffp-contract=off -fno-math-errno)
   for variant in avx512:x86-64-v4 avx2:x86-64-v3 base:x86-64; do
     gcc "${flags[@]}" "${extra[@]}" -march="${variant#*:}" -DSUFFIX="_${variant%%:*}" -c $source.c \
       -o "$tmp/${source}_${variant%%:*}.o"

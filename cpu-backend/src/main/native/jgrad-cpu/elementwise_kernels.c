@@ -1,6 +1,6 @@
 /*
  * The small FLOAT32 passes of a dense layer's training step: bias plus ReLU, ReLU's gradient,
- * the bias gradient (sums down the rows) and the plain SGD update. Each computes exactly what the
+ * the bias gradient (sums down the rows) and the SGD and Adam updates. Each computes exactly what the
  * Java loop it replaces computes (FloatKernels, FloatReductions), operation for operation in the
  * same order, so the bits are the same with or without the helper: this file is built with
  * -ffp-contract=off (no fused multiply-adds) and spells out Java's Math.max/Math.min, whose NaN
@@ -11,6 +11,7 @@
  * loops copy through scratch rows to get C2 to vectorize them. Compiled twice like
  * sparse_kernels.c.
  */
+#include <math.h>
 #include <stddef.h>
 
 #include "vectors.h"
@@ -87,5 +88,22 @@ void NAME(jg_sgd)(int from, int to, float *p, const float *g, float *v, float lr
       v[i] = m * v[i] + g[i] + wd * p[i];
       p[i] -= lr * v[i];
     }
+  }
+}
+
+/*
+ * Adam on [from, to) as FloatKernels.adamUpdate: m += (g - m) * c1, v += (g * g - v) * c2,
+ * p += (m / (sqrt(v) + eps)) * step. sqrtf is Java's (float) Math.sqrt of the float: a double
+ * square root rounded to float is the correctly rounded float square root.
+ */
+void NAME(jg_adam)(int from, int to, float *p, const float *g, float *m, float *v, float c1,
+    float c2, float eps, float step) {
+  for (int i = from; i < to; i++) {
+    float gi = g[i];
+    float mi = m[i] + (gi - m[i]) * c1;
+    float vi = v[i] + (gi * gi - v[i]) * c2;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i] + (mi / (sqrtf(vi) + eps)) * step;
   }
 }

@@ -52,6 +52,8 @@ typedef void (*bias_act_fn)(int, int, const float *, const float *, int, float *
 typedef void (*relu_grad_fn)(int, const float *, const float *, float *);
 typedef void (*column_sums_fn)(int, int, const float *, int, int, float *);
 typedef void (*sgd_fn)(int, int, float *, const float *, float *, float, float, float);
+typedef void (*adam_fn)(int, int, float *, const float *, float *, float *, float, float, float,
+    float);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -80,7 +82,9 @@ typedef void (*sgd_fn)(int, int, float *, const float *, float *, float, float, 
   void jg_bias_act##suffix(int, int, const float *, const float *, int, float *);               \
   void jg_relu_grad##suffix(int, const float *, const float *, float *);                        \
   void jg_column_sums##suffix(int, int, const float *, int, int, float *);                      \
-  void jg_sgd##suffix(int, int, float *, const float *, float *, float, float, float);
+  void jg_sgd##suffix(int, int, float *, const float *, float *, float, float, float);          \
+  void jg_adam##suffix(int, int, float *, const float *, float *, float *, float, float, float,  \
+      float);
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
 DECLARE_KERNELS(_base)
@@ -108,6 +112,7 @@ struct kernels {
   relu_grad_fn relu_grad;
   column_sums_fn column_sums;
   sgd_fn sgd;
+  adam_fn adam;
 };
 
 #define KERNELS(name, level, suffix)                                                           \
@@ -116,7 +121,7 @@ struct kernels {
       jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
       &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_bias_act##suffix,     \
-      jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix}
+      jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix, jg_adam##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -585,6 +590,26 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sgdUpdate(JNIEnv *env, jclas
     status = OK;
   }
   RELEASE(pv, v, 0);
+  RELEASE(pg, g, JNI_ABORT);
+  RELEASE(pp, p, 0);
+  return status;
+}
+
+/* Adam over [from, to) of p, g, m and v, the constants already rounded to float. */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_adamUpdate(JNIEnv *env, jclass cls,
+    jint from, jint to, jfloatArray p, jfloatArray g, jfloatArray m, jfloatArray v, jfloat c1,
+    jfloat c2, jfloat eps, jfloat step) {
+  CRITICAL(float, pp, p);
+  CRITICAL(float, pg, g);
+  CRITICAL(float, pm, m);
+  CRITICAL(float, pv, v);
+  int status = NO_MEMORY;
+  if (pp != NULL && pg != NULL && pm != NULL && pv != NULL) {
+    kernels->adam(from, to, pp, pg, pm, pv, c1, c2, eps, step);
+    status = OK;
+  }
+  RELEASE(pv, v, 0);
+  RELEASE(pm, m, 0);
   RELEASE(pg, g, JNI_ABORT);
   RELEASE(pp, p, 0);
   return status;

@@ -301,4 +301,12 @@ final class NativeCpu {
    */
   static native int sgdUpdate(int from, int to, float[] p, float[] g, float[] v, float lr,
       float momentum, float weightDecay);
+
+  /**
+   * Adam over {@code [from, to)}: bit for bit {@link FloatKernels#adamUpdate}, given its float
+   * constants {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2}, {@code eps} and {@code step =
+   * -lrT}.
+   */
+  static native int adamUpdate(int from, int to, float[] p, float[] g, float[] m, float[] v,
+      float c1, float c2, float eps, float step);
 }

@@ -5,9 +5,9 @@ package dev.jgrad.cpu;
  * gradient and velocity, where the primitives would take two or three (measured in
  * docs/benchmarks.md), and Adam's ({@link CpuBackend#adamUpdate}), one pass where they take
  * twelve. Plain same-index loops ({@link DTypeKernels}), which the JIT vectorizes, split over the
- * threads by range (each entry's result does not depend on the split). FLOAT32 SGD runs in the
- * native helper where it is loaded, with the same bits (no interpreted loop in a run's first
- * steps).
+ * threads by range (each entry's result does not depend on the split). FLOAT32 updates run in
+ * the native helper where it is loaded, with the same bits (no interpreted loop in a run's first
+ * steps: the first Adam step of SimpleConvNet took 30-60 ms in Java).
  */
 final class OptimizerKernels {
   private OptimizerKernels() {}
@@ -37,6 +37,17 @@ final class OptimizerKernels {
     Object gs = k.array(g);
     Object ms = k.array(m);
     Object vs = k.array(v);
+    if (NativeCpu.available() && ps instanceof float[] pf && gs instanceof float[] gf
+        && ms instanceof float[] mf && vs instanceof float[] vf) {
+      // FloatKernels.adamUpdate's float constants, computed as it computes them
+      float c1 = (float) (1 - beta1);
+      float c2 = (float) (1 - beta2);
+      float e = (float) eps;
+      float step = (float) (-lrT);
+      Parallel.forRange(p.size(), Elementwise.CHEAP_THRESHOLD, (from, to) -> NativeCpu.check(
+          NativeCpu.adamUpdate(from, to, pf, gf, mf, vf, c1, c2, e, step), "Adam update"));
+      return;
+    }
     Parallel.forRange(p.size(), Elementwise.CHEAP_THRESHOLD,
         (from, to) -> k.adamUpdate(ps, gs, ms, vs, beta1, beta2, eps, lrT, from, to));
   }

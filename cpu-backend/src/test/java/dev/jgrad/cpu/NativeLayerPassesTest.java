@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A dense layer's small native passes (elementwise_kernels.c: bias plus ReLU, ReLU's gradient,
- * sums down the rows, the SGD update) bit for bit against the Java loops they stand in for, in
+ * sums down the rows, the SGD and Adam updates) bit for bit against the Java loops they stand in for, in
  * each build (a build this CPU lacks is reported skipped): shapes across vector widths, -0 beside
  * +0, NaN, infinities, subnormals; every entry outside the range asked for left alone. Every
  * NaN counts as one value: which of two NaN operands an addition passes on (inf + -inf makes a
@@ -92,11 +92,12 @@ class NativeLayerPassesTest {
     NativeKernelVariants.use(variant);
     Random r = new Random(53);
     for (int trial = 0; trial < 200; trial++) {
-      int n = 1 + r.nextInt(trial % 2 == 0 ? 70 : 3000);
-      int from = r.nextInt(n);
-      int to = from + 1 + r.nextInt(n - from);
-      float[] p = trial % 3 == 0 ? values(r, n) : Fixture.gaussian(r, n);
-      float[] g = trial % 3 == 1 ? values(r, n) : Fixture.gaussian(r, n);
+      Update u = Update.draw(r, trial);
+      int n = u.n();
+      int from = u.from();
+      int to = u.to();
+      float[] p = u.p();
+      float[] g = u.g();
       float[] v = Fixture.gaussian(r, n);
       double lr = 0.01 + r.nextDouble();
       double momentum = trial % 4 == 0 ? 0 : r.nextDouble() * 0.99;
@@ -113,6 +114,58 @@ class NativeLayerPassesTest {
           + " decay " + weightDecay;
       assertArrayEquals(bits(wantP), bits(gotP), "parameters, " + what);
       assertArrayEquals(bits(wantV), bits(gotV), "velocity, " + what);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void adamUpdateIsTheJavaLoopBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(59);
+    for (int trial = 0; trial < 200; trial++) {
+      Update u = Update.draw(r, trial);
+      int n = u.n();
+      int from = u.from();
+      int to = u.to();
+      float[] p = u.p();
+      float[] g = u.g();
+      float[] m = Fixture.gaussian(r, n);
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) { // second moments: never negative, some zero
+        v[i] = r.nextInt(4) == 0 ? 0f : (float) Math.abs(r.nextGaussian());
+      }
+      double beta1 = 0.5 + r.nextDouble() * 0.49;
+      double beta2 = 0.9 + r.nextDouble() * 0.0999;
+      double eps = trial % 2 == 0 ? 1e-8 : 1e-3;
+      double lrT = 1e-4 + r.nextDouble() * 1e-2;
+      float[] want = p.clone();
+      float[] wantM = m.clone();
+      float[] wantV = v.clone();
+      JAVA.adamUpdate(want, g, wantM, wantV, beta1, beta2, eps, lrT, from, to);
+      float[] got = p.clone();
+      float[] gotM = m.clone();
+      float[] gotV = v.clone();
+      NativeCpu.check(NativeCpu.adamUpdate(from, to, got, g, gotM, gotV, (float) (1 - beta1),
+          (float) (1 - beta2), (float) eps, (float) (-lrT)), variant);
+      String what = variant + " n " + n + " [" + from + ", " + to + ")";
+      assertArrayEquals(bits(want), bits(got), "parameters, " + what);
+      assertArrayEquals(bits(wantM), bits(gotM), "first moments, " + what);
+      assertArrayEquals(bits(wantV), bits(gotV), "second moments, " + what);
+    }
+  }
+
+  /**
+   * An optimizer update's draw: n entries (up to 70 or 3,000), the range [from, to) it updates,
+   * parameters and gradient, one of them with specials in two trials of three.
+   */
+  private record Update(int n, int from, int to, float[] p, float[] g) {
+    static Update draw(Random r, int trial) {
+      int n = 1 + r.nextInt(trial % 2 == 0 ? 70 : 3000);
+      int from = r.nextInt(n);
+      int to = from + 1 + r.nextInt(n - from);
+      float[] p = trial % 3 == 0 ? values(r, n) : Fixture.gaussian(r, n);
+      float[] g = trial % 3 == 1 ? values(r, n) : Fixture.gaussian(r, n);
+      return new Update(n, from, to, p, g);
     }
   }
 
