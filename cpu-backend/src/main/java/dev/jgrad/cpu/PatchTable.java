@@ -19,6 +19,23 @@ final class PatchTable {
     static Key of(Conv2dGeometry g, int c) {
       return new Key(c, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw());
     }
+
+    // Written out: a record's own equals and hashCode are bootstrapped through method handles
+    // on first use, 20-60 ms of a cold JVM inside the first training step of a CNN.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && c == k.c && h == k.h && w == k.w && kh == k.kh && kw == k.kw
+          && sh == k.sh && sw == k.sw && ph == k.ph && pw == k.pw;
+    }
+
+    @Override
+    public int hashCode() {
+      int r = c;
+      for (int v : new int[] {h, w, kh, kw, sh, sw, ph, pw}) {
+        r = 31 * r + v;
+      }
+      return r;
+    }
   }
 
   private PatchTable() {}
