@@ -7,7 +7,7 @@ package dev.jgrad.cpu;
  * twelve. Plain same-index loops ({@link DTypeKernels}), which the JIT vectorizes, split over the
  * threads by range (each entry's result does not depend on the split). FLOAT32 updates run in
  * the native helper where it is loaded, with the same bits (no interpreted loop in a run's first
- * steps: the first Adam step of SimpleConvNet took 30-60 ms in Java).
+ * steps).
  */
 final class OptimizerKernels {
   private OptimizerKernels() {}

@@ -30,11 +30,14 @@ final class PatchTable {
 
     @Override
     public int hashCode() {
-      int r = c;
-      for (int v : new int[] {h, w, kh, kw, sh, sw, ph, pw}) {
-        r = 31 * r + v;
-      }
-      return r;
+      int r = 31 * c + h;
+      r = 31 * r + w;
+      r = 31 * r + kh;
+      r = 31 * r + kw;
+      r = 31 * r + sh;
+      r = 31 * r + sw;
+      r = 31 * r + ph;
+      return 31 * r + pw;
     }
   }
 
