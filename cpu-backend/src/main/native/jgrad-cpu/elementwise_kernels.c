@@ -1,6 +1,6 @@
 /*
  * The small FLOAT32 passes of a dense layer's training step: bias plus ReLU, ReLU's gradient,
- * the bias gradient (sums down the rows) and the SGD and Adam updates. Each computes exactly what the
+ * the bias gradient (sums down the rows) and the SGD and Adam updates; and the batch gather. Each computes exactly what the
  * Java loop it replaces computes (FloatKernels, FloatReductions), operation for operation in the
  * same order, so the bits are the same with or without the helper: this file is built with
  * -ffp-contract=off (no fused multiply-adds) and spells out Java's Math.max/Math.min, whose NaN
@@ -13,6 +13,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "vectors.h"
 
@@ -105,5 +106,33 @@ void NAME(jg_adam)(int from, int to, float *p, const float *g, float *m, float *
     m[i] = mi;
     v[i] = vi;
     p[i] = p[i] + (mi / (sqrtf(vi) + eps)) * step;
+  }
+}
+
+/* Rows gathered ahead of the one being copied: their page walks and first lines overlap it. */
+#define GATHER_AHEAD 2
+
+/*
+ * out[o, i, :] = src[o, idx[i], :] for o < outer, i < n, rows of `inner` floats (the indices
+ * already checked against axis). A plain copy, with the rows GATHER_AHEAD ahead prefetched:
+ * a batch's rows lie anywhere in a dataset far larger than the caches and the TLB (Fashion-MNIST's
+ * 188 MB), and copying them one after another waited for each row's page walk and first lines
+ * (100 rows of 784 floats: 48-52 us, 31-35 with the prefetches, in a C harness here).
+ */
+void NAME(jg_gather_rows)(int outer, int axis, int inner, const int *idx, int n, const float *src,
+    float *out) {
+  size_t row_bytes = (size_t) inner * sizeof(float);
+  for (int o = 0; o < outer; o++) {
+    const float *base = src + (size_t) o * axis * inner;
+    float *dst = out + (size_t) o * n * inner;
+    for (int i = 0; i < n; i++) {
+      if (i + GATHER_AHEAD < n) {
+        const char *ahead = (const char *) (base + (size_t) idx[i + GATHER_AHEAD] * inner);
+        for (size_t b = 0; b < row_bytes; b += 64) {
+          __builtin_prefetch(ahead + b, 0, 0);
+        }
+      }
+      memcpy(dst + (size_t) i * inner, base + (size_t) idx[i] * inner, row_bytes);
+    }
   }
 }

@@ -54,6 +54,7 @@ typedef void (*column_sums_fn)(int, int, const float *, int, int, float *);
 typedef void (*sgd_fn)(int, int, float *, const float *, float *, float, float, float);
 typedef void (*adam_fn)(int, int, float *, const float *, float *, float *, float, float, float,
     float);
+typedef void (*gather_rows_fn)(int, int, int, const int *, int, const float *, float *);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -84,7 +85,8 @@ typedef void (*adam_fn)(int, int, float *, const float *, float *, float *, floa
   void jg_column_sums##suffix(int, int, const float *, int, int, float *);                      \
   void jg_sgd##suffix(int, int, float *, const float *, float *, float, float, float);          \
   void jg_adam##suffix(int, int, float *, const float *, float *, float *, float, float, float,  \
-      float);
+      float);                                                                                   \
+  void jg_gather_rows##suffix(int, int, int, const int *, int, const float *, float *);
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
 DECLARE_KERNELS(_base)
@@ -113,6 +115,7 @@ struct kernels {
   column_sums_fn column_sums;
   sgd_fn sgd;
   adam_fn adam;
+  gather_rows_fn gather_rows;
 };
 
 #define KERNELS(name, level, suffix)                                                           \
@@ -121,7 +124,8 @@ struct kernels {
       jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
       &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_bias_act##suffix,     \
-      jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix, jg_adam##suffix}
+      jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix, jg_adam##suffix,             \
+      jg_gather_rows##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -612,5 +616,23 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_adamUpdate(JNIEnv *env, jcla
   RELEASE(pm, m, 0);
   RELEASE(pg, g, JNI_ABORT);
   RELEASE(pp, p, 0);
+  return status;
+}
+
+/* out[o, i, :] = src[o, idx[i], :] over rows of `inner` floats; indices checked by the caller. */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_gatherRows(JNIEnv *env, jclass cls,
+    jint outer, jint axis, jint inner, jintArray idx, jfloatArray src, jfloatArray out) {
+  jint n = (*env)->GetArrayLength(env, idx);
+  CRITICAL(float, po, out);
+  CRITICAL(float, ps, src);
+  CRITICAL(int, pi, idx);
+  int status = NO_MEMORY;
+  if (po != NULL && ps != NULL && pi != NULL) {
+    kernels->gather_rows(outer, axis, inner, pi, n, ps, po);
+    status = OK;
+  }
+  RELEASE(pi, idx, JNI_ABORT);
+  RELEASE(ps, src, JNI_ABORT);
+  RELEASE(po, out, 0);
   return status;
 }

@@ -6,6 +6,9 @@ package dev.jgrad.cpu;
  * leaves the output untouched.
  */
 final class Indexing {
+  /** Floats a row needs to fill a cache line, below which the Java copies are as good. */
+  private static final int MIN_NATIVE_ROW = 16;
+
   private Indexing() {}
 
   /** The INT32 indices' storage (only read), each checked to lie in {@code [0, bound)}. */
@@ -17,11 +20,20 @@ final class Indexing {
     return idx;
   }
 
-  /** {@code out[o, i, :] = src[o, idx[i], :]}; slices are contiguous, so plain array copies. */
+  /**
+   * {@code out[o, i, :] = src[o, idx[i], :]}; slices are contiguous, so plain array copies. Float
+   * rows of a cache line or more (a batch of images) go to the native helper where it is loaded,
+   * which prefetches the rows ahead: they lie anywhere in a dataset larger than the caches.
+   */
   static void select(CpuBuffer src, int outer, int axis, int inner, int[] idx, CpuBuffer out) {
     Object s = src.array();
     Object d = out.array();
     int n = idx.length;
+    if (inner >= MIN_NATIVE_ROW && NativeCpu.available() && s instanceof float[] sf
+        && d instanceof float[] df) {
+      NativeCpu.check(NativeCpu.gatherRows(outer, axis, inner, idx, sf, df), "indexSelect");
+      return;
+    }
     for (int o = 0; o < outer; o++) {
       for (int i = 0; i < n; i++) {
         System.arraycopy(s, (o * axis + idx[i]) * inner, d, (o * n + i) * inner, inner);

@@ -309,4 +309,11 @@ final class NativeCpu {
    */
   static native int adamUpdate(int from, int to, float[] p, float[] g, float[] m, float[] v,
       float c1, float c2, float eps, float step);
+
+  /**
+   * {@code out[o, i, :] = src[o, idx[i], :]} over rows of {@code inner} floats, the rows ahead
+   * prefetched; the indices checked against {@code axis} and the lengths by the caller.
+   */
+  static native int gatherRows(int outer, int axis, int inner, int[] idx, float[] src,
+      float[] out);
 }

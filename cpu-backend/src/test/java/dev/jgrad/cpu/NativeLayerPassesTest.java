@@ -12,9 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A dense layer's small native passes (elementwise_kernels.c: bias plus ReLU, ReLU's gradient,
- * sums down the rows, the SGD and Adam updates) bit for bit against the Java loops they stand in for, in
- * each build (a build this CPU lacks is reported skipped): shapes across vector widths, -0 beside
- * +0, NaN, infinities, subnormals; every entry outside the range asked for left alone. Every
+ * sums down the rows, the SGD and Adam updates) and the batch gather bit for bit against the Java
+ * loops they stand in for, in each build (a build this CPU lacks is reported skipped): shapes
+ * across vector widths, -0 beside +0, NaN, infinities, subnormals; every entry outside the range
+ * asked for left alone. Every
  * NaN counts as one value: which of two NaN operands an addition passes on (inf + -inf makes a
  * NaN of either sign) is the compiler's choice in Java's JIT and in GCC alike.
  */
@@ -151,6 +152,34 @@ class NativeLayerPassesTest {
       assertArrayEquals(bits(want), bits(got), "parameters, " + what);
       assertArrayEquals(bits(wantM), bits(gotM), "first moments, " + what);
       assertArrayEquals(bits(wantV), bits(gotV), "second moments, " + what);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void gatheredRowsAreTheRowsAsked(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(61);
+    for (int trial = 0; trial < 200; trial++) {
+      int outer = 1 + r.nextInt(3);
+      int axis = 1 + r.nextInt(60);
+      int inner = 1 + r.nextInt(trial % 2 == 0 ? 40 : 1000);
+      int[] idx = new int[1 + r.nextInt(30)];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = r.nextInt(axis); // repeats too
+      }
+      float[] src = values(r, outer * axis * inner);
+      float[] want = new float[outer * idx.length * inner];
+      for (int o = 0; o < outer; o++) {
+        for (int i = 0; i < idx.length; i++) {
+          System.arraycopy(src, (o * axis + idx[i]) * inner, want, (o * idx.length + i) * inner,
+              inner);
+        }
+      }
+      float[] got = new float[want.length];
+      NativeCpu.check(NativeCpu.gatherRows(outer, axis, inner, idx, src, got), variant);
+      assertArrayEquals(Fixture.bits(want), Fixture.bits(got),
+          variant + " " + outer + "x" + axis + "x" + inner + " rows " + idx.length);
     }
   }
 
