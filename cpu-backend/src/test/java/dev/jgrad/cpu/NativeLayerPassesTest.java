@@ -94,25 +94,20 @@ class NativeLayerPassesTest {
     Random r = new Random(53);
     for (int trial = 0; trial < 200; trial++) {
       Update u = Update.draw(r, trial);
-      int n = u.n();
-      int from = u.from();
-      int to = u.to();
-      float[] p = u.p();
-      float[] g = u.g();
-      float[] v = Fixture.gaussian(r, n);
+      float[] v = Fixture.gaussian(r, u.n());
       double lr = 0.01 + r.nextDouble();
       double momentum = trial % 4 == 0 ? 0 : r.nextDouble() * 0.99;
       double weightDecay = trial % 2 == 0 ? 0 : r.nextDouble() * 1e-2;
       boolean withVelocity = momentum != 0;
-      float[] wantP = p.clone();
+      float[] wantP = u.p().clone();
       float[] wantV = v.clone();
-      JAVA.sgdUpdate(wantP, g, withVelocity ? wantV : null, lr, momentum, weightDecay, from, to);
-      float[] gotP = p.clone();
+      JAVA.sgdUpdate(wantP, u.g(), withVelocity ? wantV : null, lr, momentum, weightDecay,
+          u.from(), u.to());
+      float[] gotP = u.p().clone();
       float[] gotV = v.clone();
-      NativeCpu.check(NativeCpu.sgdUpdate(from, to, gotP, g, withVelocity ? gotV : null,
-          (float) lr, (float) momentum, (float) weightDecay), variant);
-      String what = variant + " n " + n + " [" + from + ", " + to + ") momentum " + momentum
-          + " decay " + weightDecay;
+      NativeCpu.check(NativeCpu.sgdUpdate(u.from(), u.to(), gotP, u.g(),
+          withVelocity ? gotV : null, (float) lr, (float) momentum, (float) weightDecay), variant);
+      String what = variant + " " + u + " momentum " + momentum + " decay " + weightDecay;
       assertArrayEquals(bits(wantP), bits(gotP), "parameters, " + what);
       assertArrayEquals(bits(wantV), bits(gotV), "velocity, " + what);
     }
@@ -125,30 +120,25 @@ class NativeLayerPassesTest {
     Random r = new Random(59);
     for (int trial = 0; trial < 200; trial++) {
       Update u = Update.draw(r, trial);
-      int n = u.n();
-      int from = u.from();
-      int to = u.to();
-      float[] p = u.p();
-      float[] g = u.g();
-      float[] m = Fixture.gaussian(r, n);
-      float[] v = new float[n];
-      for (int i = 0; i < n; i++) { // second moments: never negative, some zero
+      float[] m = Fixture.gaussian(r, u.n());
+      float[] v = new float[u.n()];
+      for (int i = 0; i < u.n(); i++) { // second moments: never negative, some zero
         v[i] = r.nextInt(4) == 0 ? 0f : (float) Math.abs(r.nextGaussian());
       }
       double beta1 = 0.5 + r.nextDouble() * 0.49;
       double beta2 = 0.9 + r.nextDouble() * 0.0999;
       double eps = trial % 2 == 0 ? 1e-8 : 1e-3;
       double lrT = 1e-4 + r.nextDouble() * 1e-2;
-      float[] want = p.clone();
+      float[] want = u.p().clone();
       float[] wantM = m.clone();
       float[] wantV = v.clone();
-      JAVA.adamUpdate(want, g, wantM, wantV, beta1, beta2, eps, lrT, from, to);
-      float[] got = p.clone();
+      JAVA.adamUpdate(want, u.g(), wantM, wantV, beta1, beta2, eps, lrT, u.from(), u.to());
+      float[] got = u.p().clone();
       float[] gotM = m.clone();
       float[] gotV = v.clone();
-      NativeCpu.check(NativeCpu.adamUpdate(from, to, got, g, gotM, gotV, (float) (1 - beta1),
-          (float) (1 - beta2), (float) eps, (float) (-lrT)), variant);
-      String what = variant + " n " + n + " [" + from + ", " + to + ")";
+      NativeCpu.check(NativeCpu.adamUpdate(u.from(), u.to(), got, u.g(), gotM, gotV,
+          (float) (1 - beta1), (float) (1 - beta2), (float) eps, (float) (-lrT)), variant);
+      String what = variant + " " + u;
       assertArrayEquals(bits(want), bits(got), "parameters, " + what);
       assertArrayEquals(bits(wantM), bits(gotM), "first moments, " + what);
       assertArrayEquals(bits(wantV), bits(gotV), "second moments, " + what);
@@ -195,6 +185,11 @@ class NativeLayerPassesTest {
       float[] p = trial % 3 == 0 ? values(r, n) : Fixture.gaussian(r, n);
       float[] g = trial % 3 == 1 ? values(r, n) : Fixture.gaussian(r, n);
       return new Update(n, from, to, p, g);
+    }
+
+    @Override
+    public String toString() {
+      return "n " + n + " [" + from + ", " + to + ")";
     }
   }
 
