@@ -25,7 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 public final class Ops {
-  private static final Map<String, Resolved> resolved = new ConcurrentHashMap<>();
+  /**
+   * Each op's definition and kernel, by backend name and op name: two lookups rather than one by
+   * a concatenated key, which built a string on every call.
+   */
+  private static final Map<String, Map<String, Resolved>> resolved = new ConcurrentHashMap<>();
 
   private record Resolved(OpDef def, Kernel kernel) {}
 
@@ -61,8 +65,7 @@ public final class Ops {
     }
     Resolved r = resolve(name, backend);
     TensorSpec outSpec = r.def().infer(specs, attrs);
-    boolean record = GradMode.isEnabled() && r.def().differentiable()
-        && inputs.stream().anyMatch(Tensor::requiresGrad);
+    boolean record = GradMode.isEnabled() && r.def().differentiable() && anyRequiresGrad(inputs);
     Tensor out;
     if (OpProfiler.ENABLED) {
       long start = OpProfiler.start(backend);
@@ -82,6 +85,20 @@ public final class Ops {
       TensorScope.track(out);
     }
     return out;
+  }
+
+  /**
+   * Whether a gradient is wanted for any input. A loop rather than a stream: this runs for every
+   * op, and a stream pipeline costs time in the interpreter and compile time in the JIT while a
+   * run's first steps are compiled.
+   */
+  private static boolean anyRequiresGrad(List<Tensor> inputs) {
+    for (Tensor t : inputs) {
+      if (t.requiresGrad()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The input whose buffer {@code out} shares, or null. */
@@ -165,8 +182,9 @@ public final class Ops {
   }
 
   private static Resolved resolve(String name, Backend backend) {
-    String key = name + '@' + backend.name();
-    Resolved r = resolved.get(key);
+    Map<String, Resolved> forBackend =
+        resolved.computeIfAbsent(backend.name(), b -> new ConcurrentHashMap<>());
+    Resolved r = forBackend.get(name);
     if (r == null) {
       OpRegistry registry = OpRegistry.global();
       OpDef def = registry.definition(name);
@@ -176,7 +194,7 @@ public final class Ops {
         kernel = new CpuFallbackKernel(name, registry.findKernel(name, "cpu").get());
       }
       r = new Resolved(def, kernel != null ? kernel : registry.kernel(name, backend.name()));
-      resolved.put(key, r);
+      forBackend.put(name, r);
     }
     return r;
   }
