@@ -76,9 +76,9 @@ public class JgradWorkload {
       long start = System.nanoTime();
       for (Batch batch : loader.epoch(epoch)) {
         try (batch; TensorScope step = TensorScope.open()) {
-          Losses.softmaxCrossEntropyLabels(model.forward(batch.inputs()), batch.targets())
-              .backward();
-          optimizer.step();
+          // as the Trainer does: SGD's weight updates inside the backward pass (same bits)
+          optimizer.backwardStep(
+              Losses.softmaxCrossEntropyLabels(model.forward(batch.inputs()), batch.targets()));
           optimizer.zeroGrad();
         }
       }

@@ -93,6 +93,19 @@ void NAME(jg_sgd)(int from, int to, float *p, const float *g, float *v, float lr
 }
 
 /*
+ * jg_sgd on rows x cols of p (and v, unless NULL) with row stride ldp, the gradient g with row
+ * stride ldg: the SGD fused into a product (gemm_kernels.c) calls it on each output tile, so
+ * every element gets jg_sgd's operations, in its order, and so its bits.
+ */
+void NAME(jg_sgd_rows)(int rows, int cols, float *p, int ldp, const float *g, int ldg, float *v,
+    float lr, float m, float wd) {
+  for (int r = 0; r < rows; r++) {
+    NAME(jg_sgd)(0, cols, p + (size_t) r * ldp, g + (size_t) r * ldg,
+        v == NULL ? NULL : v + (size_t) r * ldp, lr, m, wd);
+  }
+}
+
+/*
  * Adam on [from, to) as FloatKernels.adamUpdate: m += (g - m) * c1, v += (g * g - v) * c2,
  * p += (m / (sqrt(v) + eps)) * step. sqrtf is Java's (float) Math.sqrt of the float: a double
  * square root rounded to float is the correctly rounded float square root.

@@ -17,6 +17,10 @@
  * how the caller split the product over threads. Zeros padded into a panel meet only outputs
  * that are not stored, so 0 * inf and NaN propagate exactly as in a dense product.
  *
+ * jg_sgemm_sgd fuses SGD into the product: each tile's outputs, the gradient, go to the SGD
+ * update of a parameter in place of c (elementwise_kernels.c's jg_sgd_rows, so the same bits as
+ * the product stored and jg_sgd run after it), for a k of one block, where c is never read.
+ *
  * The tile's width follows n: four vectors for wide products, two or three (and taller tiles) for
  * narrower ones, and the last panel of columns only as many vectors as it needs, so a product
  * with 100 columns computes 112 (64 + 48), not 128.
@@ -53,9 +57,20 @@ typedef v8 vec;
 /* Floats a vector holds in this build; 0 where there is no kernel (the caller uses OpenBLAS). */
 const int NAME(jg_gemm_lanes) = LANES;
 
+void NAME(jg_sgd_rows)(int rows, int cols, float *p, int ldp, const float *g, int ldg, float *v,
+    float lr, float m, float wd);
+
+/* The SGD a product applies to its outputs instead of storing them (jg_sgemm_sgd). */
+struct sgd_update {
+  const float *c0; /* the product's first output, where v's first entry belongs */
+  float *v;        /* velocity laid out as c, or NULL */
+  float lr, momentum, wd;
+};
+
 #if LANES > 0
 
 #define KC 256     /* k block: a b panel of KC x 4 vectors is 64 KiB with AVX-512 */
+const int NAME(jg_gemm_k_block) = KC;
 #define MC_ROWS 240 /* rows of op(a) packed at a time (at most; a multiple of every MR) */
 #define NV_MAX 4
 #define PACK_A_PANELS 4 /* b panels from which op(a) is packed (product) */
@@ -198,16 +213,24 @@ static inline __attribute__((always_inline)) void pack_b(const int NV, int trans
 /*
  * The register tile: rows (at most MR) x cols of c from MR rows of op(a) (entry (r, p) at
  * ap[p * p_step + r * row_step]: a packed panel, or a itself) and one packed b panel; accumulate
- * adds to c (the k blocks after the first). Always inlined with constant MR and NV, so the
- * accumulators stay in registers. Only the first `rows` rows of a are read.
+ * adds to c (the k blocks after the first); upd, unless NULL, takes the outputs as a gradient
+ * instead (k in one block). Always inlined with constant MR and NV, so the accumulators stay in
+ * registers. Only the first `rows` rows of a are read.
  */
 static inline __attribute__((always_inline)) void tile(const int MR, const int NV, int kc,
     const float *ap, size_t row_step, size_t p_step, const float *bp, float *c, int ldc,
-    int rows, int cols, int accumulate) {
+    int rows, int cols, int accumulate, const struct sgd_update *upd) {
   vec acc[MR_MAX][NV_MAX];
   for (int r = 0; r < MR; r++) {
     for (int v = 0; v < NV; v++) {
       acc[r][v] = splat_vec(0.0f);
+    }
+  }
+  if (upd != NULL) { /* the parameter's next tile down, read after that tile's k loop */
+    for (int r = MR; r < 2 * MR && r < rows; r++) {
+      for (int v = 0; v < NV; v++) {
+        __builtin_prefetch(c + (size_t) r * ldc + v * LANES, 1);
+      }
     }
   }
   for (int p = 0; p < kc; p++) {
@@ -221,6 +244,18 @@ static inline __attribute__((always_inline)) void tile(const int MR, const int N
         acc[r][v] += s * bv[v];
       }
     }
+  }
+  if (upd != NULL) {
+    float g[MR_MAX * NV_MAX * LANES];
+    int stored = rows < MR ? rows : MR;
+    for (int r = 0; r < stored; r++) {
+      for (int v = 0; v < NV; v++) {
+        store_vec(g + (r * NV + v) * LANES, acc[r][v]);
+      }
+    }
+    NAME(jg_sgd_rows)(stored, cols, c, ldc, g, NV * LANES,
+        upd->v == NULL ? NULL : upd->v + (c - upd->c0), upd->lr, upd->momentum, upd->wd);
+    return;
   }
   for (int r = 0; r < MR && r < rows; r++) {
     float *cr = c + (size_t) r * ldc;
@@ -246,6 +281,7 @@ struct panel {
   int rows, i0, pc, kc;
   float *c; /* the panel's first output */
   int ldc, cols;
+  const struct sgd_update *upd;
 };
 
 /* Packs columns j0..j0+at->cols of op(b) V vectors wide and runs the tiles down the rows. */
@@ -258,12 +294,12 @@ static inline __attribute__((always_inline)) void panel(const int MR, const int 
     int left = at->rows - q * MR;
     if (at->pack_all) {
       tile(MR, V, at->kc, at->apack + (size_t) q * MR * at->kc, 1, MR, bpack, out, at->ldc,
-          left, at->cols, acc);
+          left, at->cols, acc, at->upd);
     } else if (q * MR < at->whole) {
       tile(MR, V, at->kc, at->a + (at->i0 + q * MR) * at->row_step + at->pc * at->p_step,
-          at->row_step, at->p_step, bpack, out, at->ldc, MR, at->cols, acc);
+          at->row_step, at->p_step, bpack, out, at->ldc, MR, at->cols, acc, at->upd);
     } else {
-      tile(MR, V, at->kc, at->apack, 1, MR, bpack, out, at->ldc, left, at->cols, acc);
+      tile(MR, V, at->kc, at->apack, 1, MR, bpack, out, at->ldc, left, at->cols, acc, at->upd);
     }
   }
 }
@@ -276,7 +312,7 @@ static inline __attribute__((always_inline)) void panel(const int MR, const int 
  */
 static inline __attribute__((always_inline)) int product(const int MR, const int NV,
     int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b,
-    int ldb, float *c, int ldc) {
+    int ldb, float *c, int ldc, const struct sgd_update *upd) {
   float *apack = thread_buffers();
   if (apack == NULL) {
     return 2;
@@ -301,7 +337,7 @@ static inline __attribute__((always_inline)) int product(const int MR, const int
         /* the last panel as narrow as its columns allow: 100 columns are 64 + 48, not 2 x 64 */
         int vectors = (cols + LANES - 1) / LANES;
         struct panel at = {a, row_step, p_step, apack, pack_all, whole, rows, i0, pc, kc,
-            c + (size_t) i0 * ldc + j0, ldc, cols};
+            c + (size_t) i0 * ldc + j0, ldc, cols, upd};
         if (vectors >= NV) {
           panel(MR, NV, &at, b, ldb, trans_b, j0, bpack);
         } else if (vectors == 3) {
@@ -328,10 +364,15 @@ static inline __attribute__((always_inline)) int product(const int MR, const int
 #define MR2 6 /* 12 */
 #endif
 
+/* Each tile width twice: storing (upd a constant NULL, so no test in its tiles) and updating. */
 #define PRODUCT_FN(nv)                                                                         \
   static int product##nv(int ta, int tb, int m, int n, int k, const float *a, int lda,         \
       const float *b, int ldb, float *c, int ldc) {                                             \
-    return product(MR##nv, nv, ta, tb, m, n, k, a, lda, b, ldb, c, ldc);                        \
+    return product(MR##nv, nv, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, NULL);                  \
+  }                                                                                             \
+  static int product_sgd##nv(int ta, int tb, int m, int n, int k, const float *a, int lda,     \
+      const float *b, int ldb, float *c, int ldc, const struct sgd_update *upd) {               \
+    return product(MR##nv, nv, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, upd);                   \
   }
 PRODUCT_FN(2)
 PRODUCT_FN(3)
@@ -350,11 +391,36 @@ int NAME(jg_sgemm)(int trans_a, int trans_b, int m, int n, int k, const float *a
                       : product4(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
 }
 
+/*
+ * c -= lr * (op(a) op(b) + wd * c) as jg_sgd does it (with velocity v laid out as c, unless
+ * NULL: v = momentum * v + grad + wd * c, c -= lr * v), the product never stored; c is the
+ * parameter [m, n], row stride ldc. Only for k <= jg_gemm_k_block (one pass over k); returns 4
+ * for a longer k, having changed nothing, 2 when out of memory.
+ */
+int NAME(jg_sgemm_sgd)(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+    const float *b, int ldb, float *c, int ldc, float *v, float lr, float momentum, float wd) {
+  if (k > KC) {
+    return 4;
+  }
+  struct sgd_update upd = {c, v, lr, momentum, wd};
+  int vectors = (n + LANES - 1) / LANES;
+  return vectors <= 2 ? product_sgd2(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, &upd)
+      : vectors == 3  ? product_sgd3(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, &upd)
+                      : product_sgd4(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, &upd);
+}
+
 #else
+
+const int NAME(jg_gemm_k_block) = 0;
 
 int NAME(jg_sgemm)(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
     const float *b, int ldb, float *c, int ldc) {
   return 1; /* no kernel in this build: the caller checks jg_gemm_lanes first */
+}
+
+int NAME(jg_sgemm_sgd)(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+    const float *b, int ldb, float *c, int ldc, float *v, float lr, float momentum, float wd) {
+  return 1;
 }
 
 #endif

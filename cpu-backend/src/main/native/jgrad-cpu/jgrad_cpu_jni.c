@@ -47,6 +47,8 @@ typedef int (*max_pool_fn)(int, const float *, int, int, float *, const float *,
 /* Dense float products (gemm_kernels.c). */
 typedef int (*own_sgemm_fn)(int, int, int, int, int, const float *, int, const float *, int,
     float *, int);
+typedef int (*sgemm_sgd_fn)(int, int, int, int, int, const float *, int, const float *, int,
+    float *, int, float *, float, float, float);
 /* A dense layer's small passes (elementwise_kernels.c). */
 typedef void (*bias_act_fn)(int, int, const float *, const float *, int, float *);
 typedef void (*relu_grad_fn)(int, const float *, const float *, float *);
@@ -80,6 +82,9 @@ typedef void (*gather_rows_fn)(int, int, int, const int *, int, const float *, f
   int jg_sgemm##suffix(int, int, int, int, int, const float *, int, const float *, int, float *, \
       int);                                                                                     \
   extern const int jg_gemm_lanes##suffix;                                                     \
+  int jg_sgemm_sgd##suffix(int, int, int, int, int, const float *, int, const float *, int,     \
+      float *, int, float *, float, float, float);                                              \
+  extern const int jg_gemm_k_block##suffix;                                                   \
   void jg_bias_act##suffix(int, int, const float *, const float *, int, float *);               \
   void jg_relu_grad##suffix(int, const float *, const float *, float *);                        \
   void jg_column_sums##suffix(int, int, const float *, int, int, float *);                      \
@@ -110,6 +115,8 @@ struct kernels {
   const int *pool_lanes; /* 0: no pooling kernel in this build */
   own_sgemm_fn gemm;
   const int *gemm_lanes; /* 0: no dense float kernel in this build (OpenBLAS then) */
+  sgemm_sgd_fn gemm_sgd;
+  const int *gemm_k_block; /* the longest k gemm_sgd takes */
   bias_act_fn bias_act;
   relu_grad_fn relu_grad;
   column_sums_fn column_sums;
@@ -123,7 +130,8 @@ struct kernels {
       jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
       jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
-      &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_bias_act##suffix,     \
+      &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_sgemm_sgd##suffix,    \
+      &jg_gemm_k_block##suffix, jg_bias_act##suffix,                                            \
       jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix, jg_adam##suffix,             \
       jg_gather_rows##suffix}
 
@@ -152,7 +160,7 @@ static int runs_here(const struct kernels *k) {
 }
 
 /* Error codes returned to Java (NativeCpu names them). */
-enum { OK = 0, NOT_BOUND = 1, NO_MEMORY = 2, NOT_FINITE = 3 };
+enum { OK = 0, NOT_BOUND = 1, NO_MEMORY = 2, NOT_FINITE = 3, K_TOO_LONG = 4 };
 
 /*
  * Finds cblas_sgemm/cblas_dgemm through the already loaded library at `library` (OpenBLAS's JNI
@@ -272,6 +280,40 @@ static int double_product(int trans_a, int trans_b, int m, int n, int k, const d
 
 DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_sgemm, jfloatArray, float, float_product)
 DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, double_product)
+
+/* The longest k sgemmSgd takes: 0 where dense float products do not run gemm_kernels.c. */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sgemmSgdMaxK(JNIEnv *env, jclass cls) {
+  return own_sgemm && *kernels->gemm_lanes > 0 ? *kernels->gemm_k_block : 0;
+}
+
+/*
+ * SGD of p (and v, unless null) from the gradient op(a) op(b), in the product's kernel
+ * (gemm_kernels.c's jg_sgemm_sgd): p and v from offset pOff, row stride ldp. Returns NOT_BOUND
+ * where that kernel is not in use, K_TOO_LONG for a k over sgemmSgdMaxK, both having changed
+ * nothing.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sgemmSgd(JNIEnv *env, jclass cls,
+    jboolean transA, jboolean transB, jint m, jint n, jint k, jfloatArray a, jint aOff, jint lda,
+    jfloatArray b, jint bOff, jint ldb, jfloatArray p, jint pOff, jint ldp, jfloatArray v,
+    jfloat lr, jfloat momentum, jfloat weightDecay) {
+  if (!own_sgemm || *kernels->gemm_lanes == 0) {
+    return NOT_BOUND;
+  }
+  CRITICAL(float, pp, p);
+  float *pv = v != NULL ? (*env)->GetPrimitiveArrayCritical(env, v, NULL) : NULL;
+  CRITICAL(float, pa, a);
+  CRITICAL(float, pb, b);
+  int status = NO_MEMORY;
+  if (pa != NULL && pb != NULL && pp != NULL && (pv != NULL || v == NULL)) {
+    status = kernels->gemm_sgd(transA, transB, m, n, k, pa + aOff, lda, pb + bOff, ldb,
+        pp + pOff, ldp, pv == NULL ? NULL : pv + pOff, lr, momentum, weightDecay);
+  }
+  RELEASE(pb, b, JNI_ABORT);
+  RELEASE(pa, a, JNI_ABORT);
+  RELEASE(pv, v, 0);
+  RELEASE(pp, p, 0);
+  return status;
+}
 
 /*
  * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a (NaN where one meets an infinity or NaN of

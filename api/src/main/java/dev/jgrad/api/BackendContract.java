@@ -240,14 +240,42 @@ public final class BackendContract {
   public void matmul(DeviceBuffer a, boolean transA, DeviceBuffer bBuf, boolean transB,
       DeviceBuffer out, int m, int n, int k) {
     String p = "matmul";
-    productOperands(p, a, bBuf, out, m, n, k);
+    productOperands(p, a, bBuf, "out", out, m, n, k);
+    operandLengths(p, a, transA, bBuf, transB, m, n, k);
+    length(b, p, () -> "out ([m, n] = [" + m + ", " + n + "])", out, (long) m * n);
+    distinct(b, p, "out", out, "a", a);
+    distinct(b, p, "out", out, "b", bBuf);
+  }
+
+  /**
+   * {@link FusedProductSgd#sgdUpdateFromProduct}: a and b as for {@link #matmul}; param and
+   * velocity (unless null) of their dtype, [m, n], distinct from each other and the operands.
+   */
+  public void sgdUpdateFromProduct(DeviceBuffer a, boolean transA, DeviceBuffer bBuf,
+      boolean transB, int m, int n, int k, DeviceBuffer param, DeviceBuffer velocity) {
+    String p = "sgdUpdateFromProduct";
+    productOperands(p, a, bBuf, "param", param, m, n, k);
+    operandLengths(p, a, transA, bBuf, transB, m, n, k);
+    length(b, p, () -> "param ([m, n] = [" + m + ", " + n + "])", param, (long) m * n);
+    distinct(b, p, "param", param, "a", a);
+    distinct(b, p, "param", param, "b", bBuf);
+    if (velocity != null) {
+      usable(b, p, "velocity", velocity);
+      sameDtype(b, p, "param", param, "velocity", velocity);
+      length(b, p, "velocity", velocity, param.length());
+      distinct(b, p, "velocity", velocity, "param", param);
+      distinct(b, p, "velocity", velocity, "a", a);
+      distinct(b, p, "velocity", velocity, "b", bBuf);
+    }
+  }
+
+  /** The operands of a product: a as long as [m, k], b as [k, n], stored as the flags say. */
+  private void operandLengths(String p, DeviceBuffer a, boolean transA, DeviceBuffer bBuf,
+      boolean transB, int m, int n, int k) {
     length(b, p, () -> transA ? "a (stored [k, m] = [" + k + ", " + m + "])"
         : "a (stored [m, k] = [" + m + ", " + k + "])", a, (long) m * k);
     length(b, p, () -> transB ? "b (stored [n, k] = [" + n + ", " + k + "])"
         : "b (stored [k, n] = [" + k + ", " + n + "])", bBuf, (long) k * n);
-    length(b, p, () -> "out ([m, n] = [" + m + ", " + n + "])", out, (long) m * n);
-    distinct(b, p, "out", out, "a", a);
-    distinct(b, p, "out", out, "b", bBuf);
   }
 
   /**
@@ -257,7 +285,7 @@ public final class BackendContract {
   public void matmulBatched(DeviceBuffer a, boolean transA, DeviceBuffer bBuf, boolean transB,
       DeviceBuffer out, int batch, int m, int n, int k, long strideA, long strideB) {
     String p = "matmulBatched";
-    productOperands(p, a, bBuf, out, m, n, k);
+    productOperands(p, a, bBuf, "out", out, m, n, k);
     nonNegative(b, p, "batch", batch);
     long aSize = (long) m * k; // ints: no overflow in a long
     long bSize = (long) k * n;
@@ -275,14 +303,14 @@ public final class BackendContract {
     distinct(b, p, "out", out, "b", bBuf);
   }
 
-  /** What matmul and matmulBatched check alike: the buffers, one float dtype, the sizes. */
-  private void productOperands(String p, DeviceBuffer a, DeviceBuffer bBuf, DeviceBuffer out,
-      int m, int n, int k) {
+  /** What every product checks alike: the buffers, one float dtype, the sizes. */
+  private void productOperands(String p, DeviceBuffer a, DeviceBuffer bBuf, String outName,
+      DeviceBuffer out, int m, int n, int k) {
     usable(b, p, "a", a);
     usable(b, p, "b", bBuf);
-    usable(b, p, "out", out);
+    usable(b, p, outName, out);
     sameDtype(b, p, "a", a, "b", bBuf);
-    sameDtype(b, p, "a", a, "out", out);
+    sameDtype(b, p, "a", a, outName, out);
     floating(b, p, "a", a);
     nonNegative(b, p, "m", m);
     nonNegative(b, p, "n", n);

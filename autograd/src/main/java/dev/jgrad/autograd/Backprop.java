@@ -2,6 +2,7 @@ package dev.jgrad.autograd;
 
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientRule;
+import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.api.op.OpRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +25,17 @@ final class Backprop {
   private Backprop() {}
 
   static void run(Tensor root, Tensor gradient, boolean retainGraph) {
+    run(root, gradient, retainGraph, Map.of());
+  }
+
+  /**
+   * With {@code sinks}: a leaf that has one and is used exactly once in the graph is offered to
+   * its consumer's rule ({@link GradientRule.GradientContext#sink}); what the sink takes never
+   * reaches the leaf's gradient. Those updates happen during the pass, so a pass that fails
+   * part-way has applied some of them.
+   */
+  static void run(Tensor root, Tensor gradient, boolean retainGraph,
+      Map<Tensor, ? extends GradientSink> sinks) {
     if (!root.requiresGrad()) {
       throw new IllegalStateException("backward(): " + root.spec() + " does not require grad; "
           + "mark a parameter with requiresGrad(true) before computing from it");
@@ -49,6 +61,7 @@ final class Backprop {
     }
     List<Tensor> order = topologicalOrder(root);
     checkNotFreed(order);
+    Map<Tensor, GradientSink> offered = sinks.isEmpty() ? Map.of() : usedOnce(order, sinks);
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
     List<Tensor> leaves = new ArrayList<>();
     List<Tensor> leafGrads = new ArrayList<>();
@@ -67,7 +80,7 @@ final class Backprop {
           leafGrads.add(g);
           continue;
         }
-        List<Tensor> inputGrads = ruleFor(registry, node).backward(new Context(node, t, g));
+        List<Tensor> inputGrads = ruleFor(registry, node).backward(new Context(node, t, g, offered));
         if (inputGrads.size() != node.inputs().size()) {
           throw new IllegalStateException("gradient rule of " + node.op().name() + " returned "
               + inputGrads.size() + " gradients for " + node.inputs().size() + " inputs");
@@ -96,6 +109,33 @@ final class Backprop {
         }
       }
     }
+  }
+
+  /**
+   * The sinks of leaves that feed exactly one op input in the graph: only there is a leaf's
+   * gradient complete when one rule computes it (two uses add two gradients; a leaf fed to a
+   * view is consumed by the view, whose rule gets no sink).
+   */
+  private static Map<Tensor, GradientSink> usedOnce(List<Tensor> order,
+      Map<Tensor, ? extends GradientSink> sinks) {
+    Map<Tensor, Integer> uses = new IdentityHashMap<>();
+    for (Tensor t : order) {
+      Node node = t.creator();
+      if (node != null) {
+        for (Tensor in : node.inputs()) {
+          if (in.creator() == null && sinks.get(in) != null) {
+            uses.merge(in, 1, Integer::sum);
+          }
+        }
+      }
+    }
+    Map<Tensor, GradientSink> offered = new IdentityHashMap<>();
+    uses.forEach((leaf, n) -> {
+      if (n == 1) {
+        offered.put(leaf, sinks.get(leaf));
+      }
+    });
+    return offered;
   }
 
   /** Fails before any gradient is written when a node on the way was freed by an earlier pass. */
@@ -147,8 +187,8 @@ final class Backprop {
     return order;
   }
 
-  private record Context(Node node, Tensor output, Tensor gradOutput)
-      implements GradientRule.GradientContext<Tensor> {
+  private record Context(Node node, Tensor output, Tensor gradOutput,
+      Map<Tensor, GradientSink> sinks) implements GradientRule.GradientContext<Tensor> {
     @Override
     public Tensor input(int i) {
       return node.savedInput(i);
@@ -172,6 +212,11 @@ final class Backprop {
     @Override
     public Attrs attrs() {
       return node.attrs();
+    }
+
+    @Override
+    public GradientSink sink(int i) {
+      return sinks.isEmpty() ? null : sinks.get(node.inputs().get(i));
     }
   }
 }

@@ -12,12 +12,14 @@ import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.TensorSpec;
 import dev.jgrad.autograd.ops.SelectionOps;
 import dev.jgrad.autograd.ops.StatisticsOps;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -430,6 +432,20 @@ public final class Tensor {
    */
   public void backward(boolean retainGraph) {
     Backprop.run(this, null, retainGraph);
+  }
+
+  /**
+   * Like {@link #backward()}, offering the gradients of the leaves in {@code sinks} to their sinks
+   * during the pass (an optimizer's update in the backward pass; see
+   * {@code Optimizer.backwardStep}). A leaf used exactly once in the graph, by an op whose
+   * gradient rule can hand its gradient over (a matrix product's weight), gets no gradient: its
+   * sink applied it. Every other leaf's gradient accumulates into {@link #grad()} as usual. A
+   * sink changes its leaf during the pass, so a pass that fails part-way has applied the updates
+   * of the layers it reached.
+   */
+  public void backward(Map<Tensor, ? extends GradientSink> sinks) {
+    checkArgument(sinks != null, "backward(sinks): sinks is null; pass an empty map for none");
+    Backprop.run(this, null, false, sinks);
   }
 
   /** Back-propagates {@code gradient} (same shape as this tensor) into every leaf. */

@@ -9,6 +9,7 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
@@ -22,7 +23,7 @@ import java.util.Objects;
  * and words as every backend), then handed to one helper per kind of primitive. It is synchronous
  * and safe to call from several threads on different buffers.
  */
-public final class CpuBackend implements Backend, FusedSgd, FusedAdam {
+public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedProductSgd {
   /** The name this backend is selected by. */
   public static final String NAME = "cpu";
 
@@ -118,6 +119,17 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam {
     String p = "sgdUpdate";
     OptimizerKernels.sgd(cpu(p, "param", param), cpu(p, "grad", grad),
         velocity == null ? null : cpu(p, "velocity", velocity), lr, momentum, weightDecay);
+  }
+
+  @Override
+  public boolean sgdUpdateFromProduct(DeviceBuffer a, boolean transA, DeviceBuffer b,
+      boolean transB, int m, int n, int k, DeviceBuffer param, DeviceBuffer velocity, double lr,
+      double momentum, double weightDecay) {
+    CONTRACT.sgdUpdateFromProduct(a, transA, b, transB, m, n, k, param, velocity);
+    String p = "sgdUpdateFromProduct";
+    return Gemm.sgdFromProduct(cpu(p, "a", a), transA, cpu(p, "b", b), transB, m, n, k,
+        cpu(p, "param", param), velocity == null ? null : cpu(p, "velocity", velocity), lr,
+        momentum, weightDecay);
   }
 
   @Override

@@ -125,6 +125,28 @@ final class Gemm {
   }
 
   /**
+   * The SGD update of {@code p} (and {@code v}, unless null) from the gradient
+   * {@code op(a) op(b)}, arguments already checked, inside the own float kernel
+   * ({@link DirectGemm#sgdFromProduct}): the same bits as {@link #multiply} into a buffer then
+   * {@link OptimizerKernels#sgd}, the split included. False, having changed nothing, where
+   * {@link #multiply} would take another path (no native helper, FLOAT64, OpenBLAS, a sparse
+   * kernel, an empty product) or k is longer than the kernel's one pass.
+   */
+  static boolean sgdFromProduct(CpuBuffer a, boolean transA, CpuBuffer b, boolean transB, int m,
+      int n, int k, CpuBuffer p, CpuBuffer v, double lr, double momentum, double weightDecay) {
+    if (LOAD_FAILURE != null || !NativeCpu.available() || m == 0 || n == 0 || k == 0
+        || !(p.array() instanceof float[] pf) || (v != null && !(v.array() instanceof float[]))) {
+      return false;
+    }
+    long macs = (long) m * n * k;
+    int parts = parts(macs);
+    boolean helped = parts > 1 && helped(macs);
+    return DirectGemm.sgdFromProduct(a.productOperand(), a.sparseOperand(), transA,
+        b.productOperand(), transB, pf, v == null ? null : (float[]) v.array(), m, n, k, parts,
+        helped, (float) lr, (float) momentum, (float) weightDecay);
+  }
+
+  /**
    * {@code out[i] = op(a[i]) op(b[i])} for {@code i < batch}, with arguments already checked
    * ({@link dev.jgrad.api.Backend#matmulBatched}: each stride 0 or its matrix's size). A shared
    * right operand under a plain left one is one product of {@code [batch * m, k] x op(b)}, which

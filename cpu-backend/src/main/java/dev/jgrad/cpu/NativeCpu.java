@@ -44,6 +44,8 @@ final class NativeCpu {
   private static final int NOT_BOUND = 1;
   /** From the softmax cross-entropy calls: a row's maximum is NaN or infinite; use Java. */
   static final int NOT_FINITE = 3;
+  /** From {@link #sgemmSgd}: k is longer than {@link #sgemmSgdMaxK}; nothing was changed. */
+  private static final int K_TOO_LONG = 4;
 
   private NativeCpu() {}
 
@@ -149,7 +151,9 @@ final class NativeCpu {
       return;
     }
     throw new IllegalStateException("jgrad cpu: native " + what + " failed: " + (status == NOT_BOUND
-        ? "OpenBLAS is not bound" : "the JVM could not give access to the arrays (out of memory)"));
+        ? "OpenBLAS (or the kernel asked for) is not bound" : status == K_TOO_LONG
+        ? "k is longer than the kernel takes in one pass (sgemmSgdMaxK)"
+        : "the JVM could not give access to the arrays (out of memory)"));
   }
 
   private static native String bind(String openBlasJniLibrary);
@@ -182,6 +186,22 @@ final class NativeCpu {
    * one) or OpenBLAS for {@link #sgemm}. Not while another thread may run a product.
    */
   static native void useOwnSgemm(boolean own);
+
+  /**
+   * SGD of {@code p} ({@code v} null without momentum) from the gradient {@code op(a) op(b)},
+   * inside the helper's own kernel: bit for bit {@link #sgemm} into a buffer then
+   * {@link #sgdUpdate}. {@code p} and {@code v} from {@code pOff}, row stride {@code ldp}. Only
+   * where {@link #sgemmSgdMaxK} is at least {@code k}; returns a status for {@link #check}.
+   */
+  static native int sgemmSgd(boolean transA, boolean transB, int m, int n, int k, float[] a,
+      int aOff, int lda, float[] b, int bOff, int ldb, float[] p, int pOff, int ldp, float[] v,
+      float lr, float momentum, float weightDecay);
+
+  /**
+   * The longest k {@link #sgemmSgd} takes (the own kernel's one pass over k); 0 where dense
+   * float products do not run the own kernel.
+   */
+  static native int sgemmSgdMaxK();
 
   /** As {@link #sgemm}, for doubles (always OpenBLAS). */
   static native int dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a,

@@ -81,6 +81,7 @@ public final class BackendTestKit {
     IndexChecks.addTo(r);
     Int32Checks.addTo(r);
     SgdChecks.addTo(r);
+    ProductSgdChecks.addTo(r);
     AdamChecks.addTo(r);
     SpecialValueChecks.addTo(r);
     RejectionChecks.addTo(r);

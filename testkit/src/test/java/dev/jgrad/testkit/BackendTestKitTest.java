@@ -74,10 +74,20 @@ class BackendTestKitTest {
   void aBackendWithoutFusedUpdatesHasTheirChecksSkippedNotPassed() {
     BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> DELEGATE))
         .only(n -> n.contains("sgdUpdate") || n.contains("adamUpdate")).run().assertPassed();
-    assertEquals(List.of("sgdUpdate", "adamUpdate", "rejects sgdUpdate", "rejects adamUpdate"),
-        report.skipped().stream().map(CheckResult::check).toList());
+    assertEquals(List.of("sgdUpdate", "sgdUpdateFromProduct", "adamUpdate", "rejects sgdUpdate",
+        "rejects adamUpdate"), report.skipped().stream().map(CheckResult::check).toList());
     assertTrue(report.skipped().get(0).detail().contains("does not implement FusedSgd"));
-    assertTrue(report.skipped().get(1).detail().contains("does not implement FusedAdam"));
+    assertTrue(report.skipped().get(1).detail().contains("does not implement FusedProductSgd"));
+    assertTrue(report.skipped().get(2).detail().contains("does not implement FusedAdam"));
+  }
+
+  @Test
+  void theCpuBackendsProductSgdIsCheckedNotSkipped() {
+    BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
+        .only(n -> n.contains("sgdUpdateFromProduct")).run().assertPassed();
+    assertEquals(List.of("sgdUpdateFromProduct FLOAT32", "sgdUpdateFromProduct FLOAT64"),
+        report.results().stream().filter(c -> c.status() == CheckResult.Status.PASSED)
+            .map(CheckResult::check).toList());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.jgrad.optim;
 
+import dev.jgrad.autograd.Tensor;
+
 /**
  * Updates parameters from their gradients. One training step is: forward, loss, {@code
  * backward()}, {@link #step()}, {@link #zeroGrad()}.
@@ -18,6 +20,21 @@ package dev.jgrad.optim;
 public interface Optimizer {
   /** Applies one update to every parameter that has a gradient. */
   void step();
+
+  /**
+   * {@code loss.backward()} then {@link #step()}, with the same result, where an optimizer may
+   * apply some updates inside the backward pass: {@link Sgd} on a backend with
+   * {@link dev.jgrad.api.FusedProductSgd} updates each weight that feeds one matrix product in
+   * its gradient's product, never writing the gradient out (one pass over the weight where two
+   * took three). Those parameters then have no gradient; the others do, as after
+   * {@code backward()}. A parameter that already holds a gradient (accumulated over several
+   * passes) is updated the usual way. Not with gradient clipping, which needs every gradient
+   * before any update.
+   */
+  default void backwardStep(Tensor loss) {
+    loss.backward();
+    step();
+  }
 
   /** Forgets every parameter's gradient, releasing the gradient tensors. */
   void zeroGrad();

@@ -5,11 +5,13 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +109,30 @@ abstract class ParameterOptimizer implements Optimizer {
         }
       });
     }
+  }
+
+  @Override
+  public final void backwardStep(Tensor loss) {
+    Map<Tensor, GradientSink> sinks = new IdentityHashMap<>();
+    if (l2Decay == 0) { // the decay is added to a gradient, which a sink never materializes
+      parameters.forEach((name, p) -> {
+        GradientSink sink = p.grad() == null ? sink(name, p) : null;
+        if (sink != null) {
+          sinks.put(p, sink);
+        }
+      });
+    }
+    loss.backward(sinks);
+    step(); // the parameters a sink updated have no gradient, so step() leaves them alone
+  }
+
+  /**
+   * Where {@code parameter}'s gradient can be applied during the backward pass (its update from a
+   * product-form gradient, the same as {@link #update} from the gradient), or null: the update
+   * waits for {@link #step()}.
+   */
+  GradientSink sink(String name, Tensor parameter) {
+    return null;
   }
 
   /** {@code g + l2Decay * W} in a buffer kept for the parameter; the gradient stays as it was. */

@@ -4,7 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
+import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,23 @@ public final class Sgd extends ParameterOptimizer {
       g = v;
     }
     math.addScaled(w, g, -learningRate(), scratch);
+  }
+
+  /** On a backend that fuses it, the update inside the weight gradient's product. */
+  @Override
+  GradientSink sink(String name, Tensor parameter) {
+    if (!(parameter.backend() instanceof FusedProductSgd fused)) {
+      return null;
+    }
+    return (a, transA, b, transB, m, n, k) -> {
+      DeviceBuffer v = momentum != 0 ? slot("v", name, parameter) : null;
+      if (!fused.sgdUpdateFromProduct(a, transA, b, transB, m, n, k, parameter.buffer(), v,
+          learningRate(), momentum, weightDecay)) {
+        return false;
+      }
+      parameter.markChangedInPlace(); // as step() marks it
+      return true;
+    };
   }
 
   @Override

@@ -252,11 +252,13 @@ public final class Trainer {
         try (batch; TensorScope step = TensorScope.open()) {
           Tensor output = model.forward(batch.inputs());
           Tensor l = loss.compute(output, batch.targets());
-          l.backward();
           if (clipNorm > 0) { // reads nothing: a non-finite norm shows in the loss
+            l.backward();
             GradClip.clipGlobalNormOnDevice(model.namedParameters(), clipNorm);
+            optimizer.step();
+          } else {
+            optimizer.backwardStep(l); // the same update, some of it inside the pass
           }
-          optimizer.step();
           model.zeroGrad();
           try (NoGrad ignored = NoGrad.scope()) {
             Evaluator.record(metrics, l, output, batch.targets(), batch.size(), accuracy);

@@ -37,5 +37,16 @@ public interface GradientRule<T> {
 
     /** The forward call's attributes. */
     Attrs attrs();
+
+    /**
+     * Where input {@code i}'s gradient may go instead of being returned, or null (the default):
+     * a leaf whose optimizer updates it inside the pass, offered only when this call is the
+     * leaf's one use in the graph, so its gradient is complete here. A rule that uses it returns
+     * null for the input when {@link GradientSink#acceptProduct} took the gradient, and computes
+     * every other gradient that reads the input first, since the sink changes it.
+     */
+    default GradientSink sink(int i) {
+      return null;
+    }
   }
 }

@@ -11,6 +11,7 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
@@ -79,12 +80,48 @@ public final class MatmulOps {
         return batchedGradient(Batched.of(a.shape(), ta, b.shape(), tb), a, ta, b, tb, g,
             ctx.needsGradient(0), ctx.needsGradient(1));
       }
-      Tensor da = !ctx.needsGradient(0) ? null
-          : ta ? matmul(b, tb, g, true) : matmul(g, false, b, !tb);
-      Tensor db = !ctx.needsGradient(1) ? null
-          : tb ? matmul(g, true, a, ta) : matmul(a, !ta, g, false);
+      // A sink takes its input's gradient as the product itself (an optimizer updating the
+      // weight in the product's kernel). At most one per call, after the other gradient, which
+      // reads the input the sink changes.
+      GradientSink sinkB = ctx.needsGradient(1) ? ctx.sink(1) : null;
+      GradientSink sinkA = sinkB == null && ctx.needsGradient(0) ? ctx.sink(0) : null;
+      Tensor da = !ctx.needsGradient(0) || sinkA != null ? null : gradientA(a, ta, b, tb, g);
+      Tensor db = !ctx.needsGradient(1) || sinkB != null ? null : gradientB(a, ta, b, tb, g);
+      if (sinkB != null
+          && !(tb ? offer(sinkB, g, true, a, ta, b) : offer(sinkB, a, !ta, g, false, b))) {
+        db = gradientB(a, ta, b, tb, g);
+      }
+      if (sinkA != null
+          && !(ta ? offer(sinkA, b, tb, g, true, a) : offer(sinkA, g, false, b, !tb, a))) {
+        da = gradientA(a, ta, b, tb, g);
+      }
       return Arrays.asList(da, db);
     });
+  }
+
+  /** {@code d a} of {@code op(a) op(b)}, stored as {@code a} is. */
+  private static Tensor gradientA(Tensor a, boolean ta, Tensor b, boolean tb, Tensor g) {
+    return ta ? matmul(b, tb, g, true) : matmul(g, false, b, !tb);
+  }
+
+  /** {@code d b} of {@code op(a) op(b)}, stored as {@code b} is. */
+  private static Tensor gradientB(Tensor a, boolean ta, Tensor b, boolean tb, Tensor g) {
+    return tb ? matmul(g, true, a, ta) : matmul(a, !ta, g, false);
+  }
+
+  /**
+   * Offers {@code op(x) op(y)}, the gradient of {@code target} (rank 2), to {@code sink}; whether
+   * it took it. Only dense operands of one dtype: the sink reads their buffers as they are.
+   */
+  private static boolean offer(GradientSink sink, Tensor x, boolean tx, Tensor y, boolean ty,
+      Tensor target) {
+    if (!x.isContiguous() || !y.isContiguous() || x.dtype() != target.dtype()
+        || y.dtype() != target.dtype() || !target.isContiguous()) {
+      return false;
+    }
+    int k = tx ? x.shape().dim(0) : x.shape().dim(1);
+    return sink.acceptProduct(x.buffer(), tx, y.buffer(), ty, target.shape().dim(0),
+        target.shape().dim(1), k);
   }
 
   /** The inner dimensions must agree; the error names the op, both shapes and both dims. */
