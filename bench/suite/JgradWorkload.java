@@ -89,7 +89,8 @@ public class JgradWorkload {
     Arrays.stream(seconds).forEach(v -> s.add(String.format("%.6f", v)));
     System.out.println("SAMPLES_PER_EPOCH " + loader.samplesPerEpoch());
     System.out.println("EPOCH_SECONDS " + s);
-    System.out.println("JIT_MS " + ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
+    long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    System.out.println("JIT_MS " + jitMs);
     System.out.println("NAME jgrad (" + backend.name() + ", " + Runtime.version() + ")");
   }
 }

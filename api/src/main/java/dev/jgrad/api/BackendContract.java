@@ -25,7 +25,8 @@ import java.util.Objects;
  * <p>Each method checks: every buffer non-null, of this backend and open; dtypes: one for all
  * data buffers of the call, floating-point for arithmetic (INT32 is only moved, gathered,
  * converted and read as indices), INT32 for every index operand (the {@code indices} of
- * {@code indexSelect}, {@code indexAdd} and {@code oneHot}, argmax's output); every size non-negative and every length what the sizes say (the message
+ * {@code indexSelect}, {@code indexAdd} and {@code oneHot}, argmax's output); every size
+ * non-negative and every length what the sizes say (the message
  * spells out the shape); ranges inside their buffers; and aliasing. Aliasing rules: the
  * elementwise primitives ({@code unary}, {@code binary}, {@code scalar}) and {@code copy} may
  * write into an input (in place; {@code copy} as if the source were read first); every other

@@ -80,7 +80,8 @@ final class Backprop {
           leafGrads.add(g);
           continue;
         }
-        List<Tensor> inputGrads = ruleFor(registry, node).backward(new Context(node, t, g, offered));
+        List<Tensor> inputGrads =
+            ruleFor(registry, node).backward(new Context(node, t, g, offered));
         if (inputGrads.size() != node.inputs().size()) {
           throw new IllegalStateException("gradient rule of " + node.op().name() + " returned "
               + inputGrads.size() + " gradients for " + node.inputs().size() + " inputs");
@@ -170,7 +171,8 @@ final class Backprop {
       Tensor t = stack.peek();
       int i = nextInput.pop();
       List<Tensor> inputs = t.creator() == null ? List.of() : t.creator().inputs();
-      while (i < inputs.size() && (!inputs.get(i).requiresGrad() || visited.contains(inputs.get(i)))) {
+      while (i < inputs.size()
+          && (!inputs.get(i).requiresGrad() || visited.contains(inputs.get(i)))) {
         i++;
       }
       if (i < inputs.size()) {

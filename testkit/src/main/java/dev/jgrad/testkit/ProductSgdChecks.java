@@ -12,7 +12,7 @@ import java.util.Random;
  * or declined (false) with the parameter and velocity unchanged.
  */
 final class ProductSgdChecks {
-  /** {m, n, k, transA, transB, momentum, weightDecay}: tile edges, long k, row and column splits. */
+  /** {m, n, k, transA, transB, momentum, weightDecay}: tile edges, long k, row/column splits. */
   private static final double[][] CASES = {{7, 5, 3, 0, 0, 0, 0}, {33, 47, 17, 1, 0, 0.9, 0},
       {100, 10, 100, 1, 1, 0, 1e-3}, {13, 60, 300, 0, 1, 0.9, 1e-3},
       {784, 300, 100, 1, 0, 0, 0}};
