@@ -2,7 +2,8 @@
 //
 // Every kernel exists once per dtype: a template instantiated for float and double behind
 // extern "C" entry points named <kernel>_f32 and <kernel>_f64, so the PTX names are stable and
-// the Java side (Kernel.java) can look them up without C++ mangling.
+// the Java side (Kernel.java) can look them up without C++ mangling. The kernels that only move
+// data also have <kernel>_u8 entries for UINT8 (unsigned char); convert has _i32 and _u8 too.
 //
 // Indices and lengths are 64-bit: one H100 holds more than 2^31 floats. Kernels use grid-stride
 // loops so the host can cap the grid size independently of the problem size.
@@ -45,6 +46,12 @@ typedef long long i64;
 #define JG_PRIM_INDEX_ADD 2
 #define JG_PRIM_ONE_HOT 3
 #define JG_PRIM_SOFTMAX_XENT 4
+
+// Element types, as convert's `to` argument names its destination (OpCodes.dtype in Java).
+#define JG_DTYPE_FLOAT32 0
+#define JG_DTYPE_FLOAT64 1
+#define JG_DTYPE_INT32 2
+#define JG_DTYPE_UINT8 3
 
 #define JG_MAX_DIMS 8
 

@@ -15,15 +15,18 @@ template <typename T> __device__ __forceinline__ int jg_to_int(T v) {
   return (int)v; // in range: C's conversion truncates toward zero
 }
 __device__ __forceinline__ int jg_to_int(int v) { return v; }
+__device__ __forceinline__ int jg_to_int(unsigned char v) { return v; }
 
-// dst[i] = src[i] in dtype `to` (the DType ordinal: 0 FLOAT32, 1 FLOAT64, 2 INT32); casts round
-// to nearest between floats and from ints, as Java's do.
+// dst[i] = src[i] in dtype `to` (a JG_DTYPE_ code); casts round to nearest between floats and
+// from ints, as Java's do. To UINT8 it is the low 8 bits of the (int) cast, as Java's (byte)
+// keeps them (C's conversion to an unsigned type is modulo 2^8).
 template <typename S> __device__ void convert(const S *src, void *dst, i64 n, int to) {
   JG_GRID_STRIDE(i, n) {
     S v = src[i];
-    if (to == 0) ((float *)dst)[i] = (float)v;
-    else if (to == 1) ((double *)dst)[i] = (double)v;
-    else ((int *)dst)[i] = jg_to_int(v);
+    if (to == JG_DTYPE_FLOAT32) ((float *)dst)[i] = (float)v;
+    else if (to == JG_DTYPE_FLOAT64) ((double *)dst)[i] = (double)v;
+    else if (to == JG_DTYPE_INT32) ((int *)dst)[i] = jg_to_int(v);
+    else ((unsigned char *)dst)[i] = (unsigned char)jg_to_int(v);
   }
 }
 
@@ -70,6 +73,9 @@ __global__ void jg_convert_f64(const double *src, void *dst, i64 n, int to) {
   convert(src, dst, n, to);
 }
 __global__ void jg_convert_i32(const int *src, void *dst, i64 n, int to) {
+  convert(src, dst, n, to);
+}
+__global__ void jg_convert_u8(const unsigned char *src, void *dst, i64 n, int to) {
   convert(src, dst, n, to);
 }
 

@@ -1,7 +1,8 @@
 // Data movement: copy of an axis range, a strided view made dense, batched transpose, gather/scatter-add along an axis,
 // one-hot encoding. Index buffers are INT32 (const int *); a bad index is never dereferenced: the
 // element is skipped (gathers write 0) and reported in err (see common.cuh). INT32 data (labels)
-// is copied and gathered by the _f32 entries: they only move 4-byte words, bit for bit.
+// is copied and gathered by the _f32 entries: they only move 4-byte words, bit for bit. UINT8
+// data (pixels) has its own _u8 entries of the three kernels that only move elements.
 #include "common.cuh"
 
 template <typename T>
@@ -111,6 +112,11 @@ __global__ void jg_copy_axis_f64(const double *src, i64 srcAxis, i64 srcStart, d
                                  i64 dstAxis, i64 dstStart, i64 outer, i64 count, i64 inner) {
   copy_axis(src, srcAxis, srcStart, dst, dstAxis, dstStart, outer, count, inner);
 }
+__global__ void jg_copy_axis_u8(const unsigned char *src, i64 srcAxis, i64 srcStart,
+                                unsigned char *dst, i64 dstAxis, i64 dstStart, i64 outer,
+                                i64 count, i64 inner) {
+  copy_axis(src, srcAxis, srcStart, dst, dstAxis, dstStart, outer, count, inner);
+}
 
 __global__ void jg_copy_strided_f32(const float *src, i64 offset, float *dst, i64 n,
                                     BcastParams p) {
@@ -118,6 +124,10 @@ __global__ void jg_copy_strided_f32(const float *src, i64 offset, float *dst, i6
 }
 __global__ void jg_copy_strided_f64(const double *src, i64 offset, double *dst, i64 n,
                                     BcastParams p) {
+  copy_strided(src, offset, dst, n, p);
+}
+__global__ void jg_copy_strided_u8(const unsigned char *src, i64 offset, unsigned char *dst,
+                                   i64 n, BcastParams p) {
   copy_strided(src, offset, dst, n, p);
 }
 
@@ -134,6 +144,10 @@ __global__ void jg_index_select_f32(const float *src, i64 outer, i64 axis, i64 i
 }
 __global__ void jg_index_select_f64(const double *src, i64 outer, i64 axis, i64 inner,
                                     const int *indices, i64 count, double *out, i64 *err) {
+  index_select(src, outer, axis, inner, indices, count, out, err);
+}
+__global__ void jg_index_select_u8(const unsigned char *src, i64 outer, i64 axis, i64 inner,
+                                   const int *indices, i64 count, unsigned char *out, i64 *err) {
   index_select(src, outer, axis, inner, indices, count, out, err);
 }
 

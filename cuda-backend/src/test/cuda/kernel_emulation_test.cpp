@@ -280,6 +280,77 @@ template <typename T> static void test_reduce() {
 
 // ---- layout --------------------------------------------------------------------------------
 
+// The kernels that only move elements, which UINT8 has its own entries of: copy_axis,
+// copy_strided and index_select (good and bad indices), on 60 source elements of any type.
+// Each output has a sentinel past its end that must stay untouched.
+template <typename T> static void test_moves(const std::vector<T> &src, const std::string &dt) {
+  // copy_axis: src [3, 4, 5] axis rows 1..3 -> dst [3, 6, 5] at 2; the rest keeps its 7s
+  std::vector<T> dst(91, (T)7);
+  std::vector<double> want(91, 7);
+  for (int o = 0; o < 3; ++o)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 5; ++j) want[(o * 6 + 2 + i) * 5 + j] = src[(o * 4 + 1 + i) * 5 + j];
+  jg_emu_launch({2}, {32}, [&] { copy_axis<T>(src.data(), 4, 1, dst.data(), 6, 2, 3, 3, 5); });
+  expect_all("copy_axis " + dt, want, dst, 0);
+
+  // copy_strided: a view [2, 3, 4] of src from offset 5 with strides {1, 0, 12}: the first axis
+  // steps by one element, the second repeats (stride 0), the last jumps rows.
+  {
+    BcastParams p{};
+    p.rank = 3;
+    for (int d = 0; d < JG_MAX_DIMS; ++d) p.dims[d] = 1;
+    i64 dims[3] = {2, 3, 4}, strides[3] = {1, 0, 12};
+    for (int d = 0; d < 3; ++d) {
+      p.dims[JG_MAX_DIMS - 3 + d] = dims[d];
+      p.aStride[JG_MAX_DIMS - 3 + d] = strides[d];
+    }
+    std::vector<T> out(25, (T)3);
+    std::vector<double> ref(25, 3);
+    for (i64 a = 0; a < 2; ++a)
+      for (i64 b = 0; b < 3; ++b)
+        for (i64 c = 0; c < 4; ++c) ref[(a * 3 + b) * 4 + c] = src[5 + a + c * 12];
+    jg_emu_launch({2}, {8}, [&] { copy_strided<T>(src.data(), 5, out.data(), 24, p); });
+    expect_all("copy_strided " + dt, ref, out, 0);
+  }
+
+  // index_select with repeated indices from src's first 36 elements as [2, 6, 3]
+  i64 outer = 2, axis = 6, inner = 3;
+  std::vector<int> idx = {5, 0, 0, 3, 5, 1, 5};
+  i64 count = (i64)idx.size();
+  std::vector<double> sel(outer * count * inner + 1, 99);
+  for (i64 o = 0; o < outer; ++o)
+    for (i64 i = 0; i < count; ++i)
+      for (i64 j = 0; j < inner; ++j)
+        sel[(o * count + i) * inner + j] = src[(o * axis + (i64)idx[i]) * inner + j];
+  std::vector<T> got(sel.size(), (T)99);
+  i64 err[4] = {0, 0, 0, 0};
+  jg_emu_launch({2}, {32}, [&] {
+    index_select<T>(src.data(), outer, axis, inner, idx.data(), count, got.data(), err);
+  });
+  expect_all("index_select " + dt, sel, got, 0);
+  expect("index_select " + dt + ": no error for good indices", err[0] == 0);
+
+  // a bad index: skipped (gather writes 0) and recorded once with position, bound and value
+  std::vector<int> bad = {0, 7, 8, -1};
+  std::vector<T> out4(outer * 4 * inner, (T)9);
+  jg_emu_launch({1}, {64}, [&] {
+    index_select<T>(src.data(), outer, axis, inner, bad.data(), 4, out4.data(), err);
+  });
+  double recorded;
+  std::memcpy(&recorded, &err[3], sizeof recorded);
+  expect("index_select " + dt + ": bad index recorded",
+         err[0] == JG_PRIM_INDEX_SELECT && err[2] == axis &&
+             ((err[1] == 1 && recorded == 7) || (err[1] == 2 && recorded == 8) ||
+              (err[1] == 3 && recorded == -1)));
+  bool ok = true;
+  for (i64 o = 0; o < outer; ++o)
+    for (i64 j = 0; j < inner; ++j)
+      ok = ok && out4[(o * 4) * inner + j] == src[(o * axis) * inner + j] &&
+           out4[(o * 4 + 1) * inner + j] == (T)0 && out4[(o * 4 + 2) * inner + j] == (T)0 &&
+           out4[(o * 4 + 3) * inner + j] == (T)0;
+  expect("index_select " + dt + ": bad gathers write 0, good ones their element", ok);
+}
+
 template <typename T> static void test_layout() {
   // transpose with grids smaller than the tile count, so the y and z loops run
   for (auto s : std::vector<std::array<i64, 3>>{{1, 33, 65}, {3, 70, 5}, {2, 64, 32}}) {
@@ -296,76 +367,25 @@ template <typename T> static void test_layout() {
                want, out, 0);
   }
 
-  // copy_axis: src [3, 4, 5] axis rows 1..3 -> dst [3, 6, 5] at 2
-  auto src = random_values<T>(60, 6, -1, 1);
-  std::vector<T> dst(90, (T)7);
-  std::vector<double> want(90, 7);
-  for (int o = 0; o < 3; ++o)
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 5; ++j) want[(o * 6 + 2 + i) * 5 + j] = src[(o * 4 + 1 + i) * 5 + j];
-  jg_emu_launch({2}, {32}, [&] { copy_axis<T>(src.data(), 4, 1, dst.data(), 6, 2, 3, 3, 5); });
-  expect_all(std::string("copy_axis ") + name<T>(), want, dst, 0);
+  test_moves<T>(random_values<T>(60, 6, -1, 1), name<T>());
 
-  // copy_strided: a view [2, 3, 4] of src (60 elements) from offset 5 with strides {1, 0, 12}:
-  // the first axis steps by one element, the second repeats (stride 0), the last jumps rows.
-  {
-    BcastParams p{};
-    p.rank = 3;
-    for (int d = 0; d < JG_MAX_DIMS; ++d) p.dims[d] = 1;
-    i64 dims[3] = {2, 3, 4}, strides[3] = {1, 0, 12};
-    for (int d = 0; d < 3; ++d) {
-      p.dims[JG_MAX_DIMS - 3 + d] = dims[d];
-      p.aStride[JG_MAX_DIMS - 3 + d] = strides[d];
-    }
-    std::vector<T> out(24, (T)-9);
-    std::vector<double> ref(24);
-    for (i64 a = 0; a < 2; ++a)
-      for (i64 b = 0; b < 3; ++b)
-        for (i64 c = 0; c < 4; ++c) ref[(a * 3 + b) * 4 + c] = src[5 + a + c * 12];
-    jg_emu_launch({2}, {8}, [&] { copy_strided<T>(src.data(), 5, out.data(), 24, p); });
-    expect_all(std::string("copy_strided ") + name<T>(), ref, out, 0);
-  }
-
-  // index_select / index_add with repeated indices, outer 2, axis 6, inner 3
+  // index_add with repeated indices, outer 2, axis 6, inner 3
   i64 outer = 2, axis = 6, inner = 3;
   std::vector<int> idx = {5, 0, 0, 3, 5, 1, 5};
   i64 count = (i64)idx.size();
-  auto table = random_values<T>(outer * axis * inner, 7, -1, 1);
   auto slices = random_values<T>(outer * count * inner, 8, -1, 1);
-  std::vector<double> sel(outer * count * inner), add(outer * axis * inner, 0);
+  std::vector<double> add(outer * axis * inner, 0);
   for (i64 o = 0; o < outer; ++o)
     for (i64 i = 0; i < count; ++i)
-      for (i64 j = 0; j < inner; ++j) {
-        sel[(o * count + i) * inner + j] = table[(o * axis + (i64)idx[i]) * inner + j];
+      for (i64 j = 0; j < inner; ++j)
         add[(o * axis + (i64)idx[i]) * inner + j] += slices[(o * count + i) * inner + j];
-      }
-  std::vector<T> got(sel.size());
-  i64 err[4] = {0, 0, 0, 0};
-  jg_emu_launch({2}, {32}, [&] {
-    index_select<T>(table.data(), outer, axis, inner, idx.data(), count, got.data(), err);
-  });
-  expect_all(std::string("index_select ") + name<T>(), sel, got, 0);
   std::vector<T> acc(add.size(), (T)0);
+  i64 err[4] = {0, 0, 0, 0};
   jg_emu_launch({3}, {32}, [&] {
     index_add<T>(slices.data(), idx.data(), count, acc.data(), outer, axis, inner, err);
   });
   expect_all(std::string("index_add ") + name<T>(), add, acc, tol<T>() * 4);
   expect("no error reported for good indices", err[0] == 0);
-
-  // a bad index: skipped (gather writes 0) and recorded once with position, bound and value
-  std::vector<int> bad = {0, 7, 8, -1};
-  std::vector<T> out4(outer * 4 * inner, (T)9);
-  jg_emu_launch({1}, {64}, [&] {
-    index_select<T>(table.data(), outer, axis, inner, bad.data(), 4, out4.data(), err);
-  });
-  double recorded;
-  std::memcpy(&recorded, &err[3], sizeof recorded);
-  expect("bad index recorded", err[0] == JG_PRIM_INDEX_SELECT && err[2] == axis &&
-                                   ((err[1] == 1 && recorded == 7) ||
-                                    (err[1] == 2 && recorded == 8) ||
-                                    (err[1] == 3 && recorded == -1)));
-  expect("bad gathers write 0", out4[1 * inner] == (T)0 && out4[2 * inner] == (T)0 &&
-                                    out4[0] == table[0]);
 
   // one_hot, with a bad index recorded under its own primitive code
   std::vector<int> labels = {2, 0, 9, 2};
@@ -560,9 +580,77 @@ template <typename T> static void test_convert() {
              {(double)(T)16777217, -5, (double)(T)2147483647}, back, 0);
 }
 
+// ---- UINT8 (stored pixels): moved by their own 1-byte entries, converted both ways ----------
+
+typedef unsigned char u8;
+
+// Java's (int) cast then (byte), read back as unsigned: the low 8 bits of the saturating cast.
+static int to_u8_ref(double v) {
+  long long k = std::isnan(v) ? 0 : v >= 2147483647.0 ? 2147483647LL
+                                   : v <= -2147483648.0 ? -2147483648LL : (long long)v;
+  return (int)(k & 0xFF);
+}
+
+template <typename T> static void test_convert_to_u8() {
+  std::vector<T> src = {(T)0,     (T)255,   (T)2.7,  (T)-2.7, (T)-1,   (T)-0.5, (T)255.9,
+                        (T)256,   (T)300.5, (T)-300, (T)NAN,  (T)1e10, (T)-1e10, (T)-0.0,
+                        (T)INFINITY, (T)-INFINITY, (T)128, (T)1e30};
+  std::vector<double> want(src.size());
+  for (size_t i = 0; i < src.size(); ++i) want[i] = to_u8_ref((double)src[i]);
+  // spot checks of the reference itself against Java's results
+  expect("to_u8_ref", to_u8_ref(-1) == 255 && to_u8_ref(256) == 0 && to_u8_ref(300.5) == 44 &&
+                          to_u8_ref(-300) == 212 && to_u8_ref(NAN) == 0 &&
+                          to_u8_ref(1e10) == 255 && to_u8_ref(-1e10) == 0 &&
+                          to_u8_ref(-0.5) == 0 && to_u8_ref(255.9) == 255);
+  std::vector<u8> bytes(src.size() + 3, (u8)77); // the bytes past n stay untouched
+  jg_emu_launch({1}, {8}, [&] {
+    convert<T>(src.data(), bytes.data(), (i64)src.size(), JG_DTYPE_UINT8);
+  });
+  expect_all(std::string("convert to UINT8 ") + name<T>(), want,
+             std::vector<u8>(bytes.begin(), bytes.begin() + src.size()), 0);
+  expect(std::string("convert to UINT8 writes n bytes ") + name<T>(),
+         bytes[src.size()] == 77 && bytes[src.size() + 2] == 77);
+}
+
+static void test_u8() {
+  test_convert_to_u8<float>();
+  test_convert_to_u8<double>();
+  std::vector<int> ints = {0, 255, 256, -1, -256, 511, 2147483647, -2147483647 - 1, 1000};
+  std::vector<double> iwant(ints.size());
+  for (size_t i = 0; i < ints.size(); ++i) iwant[i] = to_u8_ref(ints[i]);
+  std::vector<u8> ib(ints.size());
+  jg_emu_launch({2}, {4}, [&] {
+    convert<int>(ints.data(), ib.data(), (i64)ints.size(), JG_DTYPE_UINT8);
+  });
+  expect_all("convert INT32 to UINT8", iwant, ib, 0);
+
+  // from UINT8: exact, every value 0..255, to each dtype (UINT8 to UINT8 too)
+  std::vector<u8> all(256);
+  std::vector<double> allw(256);
+  for (int v = 0; v < 256; ++v) all[v] = (u8)(255 - v), allw[v] = 255 - v;
+  std::vector<float> f(256, -1);
+  std::vector<double> d(256, -1);
+  std::vector<int> k(256, -1);
+  std::vector<u8> b(256, 0);
+  jg_emu_launch({3}, {32}, [&] { convert<u8>(all.data(), f.data(), 256, JG_DTYPE_FLOAT32); });
+  jg_emu_launch({3}, {32}, [&] { convert<u8>(all.data(), d.data(), 256, JG_DTYPE_FLOAT64); });
+  jg_emu_launch({3}, {32}, [&] { convert<u8>(all.data(), k.data(), 256, JG_DTYPE_INT32); });
+  jg_emu_launch({3}, {32}, [&] { convert<u8>(all.data(), b.data(), 256, JG_DTYPE_UINT8); });
+  expect_all("convert UINT8 to FLOAT32", allw, f, 0);
+  expect_all("convert UINT8 to FLOAT64", allw, d, 0);
+  expect_all("convert UINT8 to INT32", allw, k, 0);
+  expect_all("convert UINT8 to UINT8", allw, b, 0);
+
+  // the moving kernels on bytes, many with the high bit set (sign-extension bugs)
+  std::vector<u8> src(60);
+  for (int i = 0; i < 60; ++i) src[i] = (u8)(250 - 7 * i);
+  test_moves<u8>(src, "u8");
+}
+
 int main() {
   test_convert<float>();
   test_convert<double>();
+  test_u8();
   test_elementwise<float>();
   test_elementwise<double>();
   test_broadcast<float>();

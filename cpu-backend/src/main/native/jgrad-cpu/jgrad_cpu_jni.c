@@ -56,7 +56,9 @@ typedef void (*column_sums_fn)(int, int, const float *, int, int, float *);
 typedef void (*sgd_fn)(int, int, float *, const float *, float *, float, float, float);
 typedef void (*adam_fn)(int, int, float *, const float *, float *, float *, float, float, float,
     float);
-typedef void (*gather_rows_fn)(int, int, int, const int *, int, const float *, float *);
+typedef void (*gather_rows_fn)(int, int, int, int, const int *, int, const void *, void *);
+typedef void (*u8_to_f32_fn)(const unsigned char *, float *, size_t);
+typedef void (*div_scalar_fn)(const float *, float, float *, size_t);
 
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
@@ -91,7 +93,9 @@ typedef void (*gather_rows_fn)(int, int, int, const int *, int, const float *, f
   void jg_sgd##suffix(int, int, float *, const float *, float *, float, float, float);          \
   void jg_adam##suffix(int, int, float *, const float *, float *, float *, float, float, float,  \
       float);                                                                                   \
-  void jg_gather_rows##suffix(int, int, int, const int *, int, const float *, float *);
+  void jg_gather_rows##suffix(int, int, int, int, const int *, int, const void *, void *);      \
+  void jg_u8_to_f32##suffix(const unsigned char *, float *, size_t);                          \
+  void jg_div_scalar##suffix(const float *, float, float *, size_t);
 DECLARE_KERNELS(_avx512)
 DECLARE_KERNELS(_avx2)
 DECLARE_KERNELS(_base)
@@ -123,6 +127,8 @@ struct kernels {
   sgd_fn sgd;
   adam_fn adam;
   gather_rows_fn gather_rows;
+  u8_to_f32_fn u8_to_f32;
+  div_scalar_fn div_scalar;
 };
 
 #define KERNELS(name, level, suffix)                                                           \
@@ -133,7 +139,7 @@ struct kernels {
       &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_sgemm_sgd##suffix,    \
       &jg_gemm_k_block##suffix, jg_bias_act##suffix,                                            \
       jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix, jg_adam##suffix,             \
-      jg_gather_rows##suffix}
+      jg_gather_rows##suffix, jg_u8_to_f32##suffix, jg_div_scalar##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -661,20 +667,53 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_adamUpdate(JNIEnv *env, jcla
   return status;
 }
 
-/* out[o, i, :] = src[o, idx[i], :] over rows of `inner` floats; indices checked by the caller. */
+/* out[o, i, :] = src[o, idx[i], :], rows of `inner` elements of elemBytes; checked by caller. */
 JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_gatherRows(JNIEnv *env, jclass cls,
-    jint outer, jint axis, jint inner, jintArray idx, jfloatArray src, jfloatArray out) {
+    jint outer, jint axis, jint inner, jint elemBytes, jintArray idx, jarray src, jarray out) {
   jint n = (*env)->GetArrayLength(env, idx);
-  CRITICAL(float, po, out);
-  CRITICAL(float, ps, src);
+  CRITICAL(char, po, out);
+  CRITICAL(char, ps, src);
   CRITICAL(int, pi, idx);
   int status = NO_MEMORY;
   if (po != NULL && ps != NULL && pi != NULL) {
-    kernels->gather_rows(outer, axis, inner, pi, n, ps, po);
+    kernels->gather_rows(outer, axis, inner, elemBytes, pi, n, ps, po);
     status = OK;
   }
   RELEASE(pi, idx, JNI_ABORT);
   RELEASE(ps, src, JNI_ABORT);
+  RELEASE(po, out, 0);
+  return status;
+}
+
+/* dst[i] = src[i] & 0xFF for i < n (UINT8 pixels to FLOAT32); lengths checked by the caller. */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_bytesToFloats(JNIEnv *env, jclass cls,
+    jbyteArray src, jfloatArray dst, jint n) {
+  CRITICAL(float, pd, dst);
+  CRITICAL(unsigned char, ps, src);
+  int status = NO_MEMORY;
+  if (pd != NULL && ps != NULL) {
+    kernels->u8_to_f32(ps, pd, (size_t) n);
+    status = OK;
+  }
+  RELEASE(ps, src, JNI_ABORT);
+  RELEASE(pd, dst, 0);
+  return status;
+}
+
+/* out[o + i] = a[aOff + i] / s for i < n; a and out may be one array (in place, aOff == o). */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_divScalar(JNIEnv *env, jclass cls,
+    jfloatArray a, jint aOff, jfloat s, jfloatArray out, jint o, jint n) {
+  int same = (*env)->IsSameObject(env, a, out);
+  CRITICAL(float, po, out);
+  float *pa = same ? po : (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+  int status = NO_MEMORY;
+  if (po != NULL && pa != NULL) {
+    kernels->div_scalar(pa + aOff, s, po + o, (size_t) n);
+    status = OK;
+  }
+  if (!same) {
+    RELEASE(pa, a, JNI_ABORT);
+  }
   RELEASE(po, out, 0);
   return status;
 }

@@ -13,7 +13,8 @@ package dev.jgrad.api;
  *       naming the primitive and both dtypes. Arithmetic ({@link #unary}, {@link #binary},
  *       {@link #scalar}, {@link #matmul}, {@link #matmulBatched}, {@link #reduce}, {@link #transpose}) takes FLOAT32 and
  *       FLOAT64 only; INT32 buffers are allocated, filled, copied, gathered, converted and read
- *       as indices.
+ *       as indices; UINT8 buffers (stored pixels) are allocated, filled, copied, gathered and
+ *       converted.
  *   <li>Output buffers are allocated by the caller with the right length; a backend checks the
  *       lengths and fails naming the primitive and the expected and actual lengths.
  *   <li>Elementwise primitives ({@link #unary}, {@link #binary}, {@link #scalar}) allow the
@@ -44,6 +45,9 @@ public interface Backend {
   /** A new INT32 buffer holding a copy of {@code data}. */
   DeviceBuffer upload(int[] data);
 
+  /** A new UINT8 buffer holding a copy of {@code data}, each byte read as unsigned (0..255). */
+  DeviceBuffer upload(byte[] data);
+
   /** Copies the whole buffer to the host, converting to float unless it holds FLOAT32. */
   void download(DeviceBuffer src, float[] dst);
 
@@ -55,7 +59,7 @@ public interface Backend {
 
   /**
    * Sets every element of {@code dst} to {@code value}, rounded to the dtype; an INT32 buffer
-   * takes only whole values in int range.
+   * takes only whole values in int range, a UINT8 buffer only whole values in 0..255.
    */
   void fill(DeviceBuffer dst, double value);
 
@@ -64,7 +68,8 @@ public interface Backend {
    * Between float dtypes and from INT32 it rounds to nearest, as a Java cast does; to INT32 it is
    * exactly Java's {@code (int)} cast: toward zero, NaN to 0, values beyond the range to
    * {@link Integer#MIN_VALUE} or {@link Integer#MAX_VALUE} (what a GPU's conversion does, so the
-   * backends agree without an error path).
+   * backends agree without an error path). From UINT8 it is exact (0..255); to UINT8 it is that
+   * {@code (int)} cast's low 8 bits, as Java's {@code (byte)} keeps them.
    */
   void convert(DeviceBuffer src, DeviceBuffer dst);
 
@@ -84,9 +89,9 @@ public interface Backend {
    * Materializes a strided view: {@code dst}, dense row-major of {@code shape}, gets
    * {@code dst[i0, .., in] = src[srcOffset + i0 * srcStrides[0] + .. + in * srcStrides[n]]}.
    * Strides and the offset count elements and are non-negative; a stride of 0 repeats an element
-   * (broadcast). Any one dtype, INT32 too; rank at most {@value #MAX_STRIDED_RANK}. This one
-   * primitive is how every zero-copy view (permute, slice with a step, expand) becomes dense
-   * memory for the kernels, which all read dense buffers.
+   * (broadcast). Any one dtype, INT32 and UINT8 too; rank at most {@value #MAX_STRIDED_RANK}.
+   * This one primitive is how every zero-copy view (permute, slice with a step, expand) becomes
+   * dense memory for the kernels, which all read dense buffers.
    */
   void copyStrided(DeviceBuffer src, long srcOffset, long[] srcStrides, int[] shape,
       DeviceBuffer dst);

@@ -24,10 +24,10 @@ import java.util.Objects;
  *
  * <p>Each method checks: every buffer non-null, of this backend and open; dtypes: one for all
  * data buffers of the call, floating-point for arithmetic (INT32 is only moved, gathered,
- * converted and read as indices), INT32 for every index operand (the {@code indices} of
- * {@code indexSelect}, {@code indexAdd} and {@code oneHot}, argmax's output); every size
- * non-negative and every length what the sizes say (the message
- * spells out the shape); ranges inside their buffers; and aliasing. Aliasing rules: the
+ * converted and read as indices; UINT8 only moved, gathered and converted), INT32 for every
+ * index operand (the {@code indices} of {@code indexSelect}, {@code indexAdd} and
+ * {@code oneHot}, argmax's output); every size non-negative and every length what the sizes say
+ * (the message spells out the shape); ranges inside their buffers; and aliasing. Aliasing rules: the
  * elementwise primitives ({@code unary}, {@code binary}, {@code scalar}) and {@code copy} may
  * write into an input (in place; {@code copy} as if the source were read first); every other
  * primitive's output must be a buffer none of its inputs is, except {@code transpose} of a single
@@ -93,13 +93,19 @@ public final class BackendContract {
     }
   }
 
-  /** INT32 takes only whole values in int range: a fill never rounds an index silently. */
+  /**
+   * INT32 takes only whole values in int range, UINT8 only whole values in 0..255: a fill never
+   * rounds or wraps an integer silently.
+   */
   public void fill(DeviceBuffer dst, double value) {
     usable(b, "fill", "dst", dst);
-    if (dst.dtype() == DType.INT32 && (value != Math.rint(value) || value < Integer.MIN_VALUE
-        || value > Integer.MAX_VALUE)) { // NaN fails the first test
+    DType d = dst.dtype();
+    double min = d == DType.UINT8 ? 0 : Integer.MIN_VALUE;
+    double max = d == DType.UINT8 ? 255 : Integer.MAX_VALUE;
+    if (!d.isFloatingPoint() && (value != Math.rint(value) || value < min || value > max)) {
+      // NaN fails the first test
       throw new IllegalArgumentException(ArgumentChecks.where(b, "fill") + "value " + value
-          + " is not a whole number in INT32's range, which dst (INT32) needs");
+          + " is not a whole number in " + d + "'s range, which dst (" + d + ") needs");
     }
   }
 

@@ -21,4 +21,10 @@ public interface HostBuffer extends DeviceBuffer {
 
   /** The INT32 storage itself (not a copy); fails if the buffer holds another dtype or is closed. */
   int[] intArray();
+
+  /**
+   * The UINT8 storage itself (not a copy), each byte an unsigned value ({@code b & 0xFF}); fails
+   * if the buffer holds another dtype or is closed.
+   */
+  byte[] byteArray();
 }

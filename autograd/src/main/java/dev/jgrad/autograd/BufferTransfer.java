@@ -15,6 +15,15 @@ final class BufferTransfer {
       from.download(buffer, host);
       return to.upload(host);
     }
+    if (buffer.dtype() == DType.UINT8) {
+      float[] values = new float[n]; // 0..255, exact
+      from.download(buffer, values);
+      byte[] host = new byte[n];
+      for (int i = 0; i < n; i++) {
+        host[i] = (byte) values[i];
+      }
+      return to.upload(host);
+    }
     if (buffer.dtype() == DType.FLOAT64) {
       double[] host = new double[n];
       from.download(buffer, host);

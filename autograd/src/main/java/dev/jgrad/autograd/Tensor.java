@@ -208,6 +208,18 @@ public final class Tensor {
     return new Tensor(b, b.upload(indices), Shape.of(indices.length));
   }
 
+  /**
+   * A UINT8 tensor of stored data (image pixels), each byte read as unsigned (0..255), on the
+   * current backend; {@code shape} defaults to 1-D. It is moved, gathered and converted, not
+   * computed with: {@code .to(DType.FLOAT32)} before arithmetic. A quarter of FLOAT32's memory.
+   */
+  public static Tensor ofBytes(byte[] data, int... shape) {
+    Shape s = shape.length == 0 ? Shape.of(data.length) : Shape.of(shape);
+    checkLength(data.length, s);
+    Backend b = Backends.current();
+    return new Tensor(b, b.upload(data), s);
+  }
+
   private static void checkLength(int length, Shape shape) {
     checkArgument(length == shape.size(), "%s values cannot fill shape %s (%s elements)", length,
         shape, shape.size());
@@ -528,7 +540,8 @@ public final class Tensor {
 
   /**
    * A copy in another dtype, on this tensor's backend (no graph edge). To INT32 it casts as Java
-   * does: toward zero, NaN to 0, saturating at the int range ({@link Backend#convert}).
+   * does: toward zero, NaN to 0, saturating at the int range; UINT8 pixels become their values
+   * 0..255 ({@link Backend#convert}).
    */
   public Tensor to(DType dtype) {
     if (dtype == dtype()) {

@@ -43,7 +43,7 @@ final class ArrayPool {
 
   /** Keeps {@code array} for reuse if the pool has room. */
   synchronized void give(Object array) {
-    DType dtype = array instanceof int[] ? DType.INT32 : DTypeKernels.ofArray(array).dtype();
+    DType dtype = CpuBuffer.dtypeOf(array);
     int length = java.lang.reflect.Array.getLength(array);
     long bytes = (long) length * dtype.byteSize();
     if (length == 0 || pooledBytes + bytes > limitBytes) {

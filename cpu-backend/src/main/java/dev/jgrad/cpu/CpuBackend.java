@@ -77,6 +77,11 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedProd
     return copyIn(DType.INT32, data, Objects.requireNonNull(data, "upload: data is null").length);
   }
 
+  @Override
+  public DeviceBuffer upload(byte[] data) {
+    return copyIn(DType.UINT8, data, Objects.requireNonNull(data, "upload: data is null").length);
+  }
+
   /**
    * A copy of a host array in a buffer from the pool, like any allocation: uploads closed one
    * after another (data set blocks, checkpoints) then reuse one array instead of filling the pool
@@ -147,6 +152,8 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedProd
     CpuBuffer d = cpu("fill", "dst", dst);
     if (d.dtype() == DType.INT32) {
       java.util.Arrays.fill(d.ints(), (int) value); // a whole number: the contract checked
+    } else if (d.dtype() == DType.UINT8) {
+      java.util.Arrays.fill(d.bytes(), (byte) value); // 0..255: the contract checked
     } else {
       d.kernels().fill(d.array(), value);
     }

@@ -4,8 +4,8 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.HostBuffer;
 
 /**
- * A CPU buffer: a plain Java array, {@code float[]} for FLOAT32, {@code double[]} for FLOAT64 or
- * {@code int[]} for INT32.
+ * A CPU buffer: a plain Java array, {@code float[]} for FLOAT32, {@code double[]} for FLOAT64,
+ * {@code int[]} for INT32 or {@code byte[]} for UINT8.
  * Plain arrays rather than off-heap memory because every elementwise op runs in Java over them,
  * where the JIT vectorizes array loops (see docs/benchmarks.md for the GEMM side of that choice).
  * Closing gives the array to the {@link ArrayPool} for the next allocation of the same size; a
@@ -14,7 +14,8 @@ import dev.jgrad.api.HostBuffer;
 public final class CpuBuffer implements HostBuffer {
   private final DType dtype;
   private final int length;
-  /** {@code float[]}, {@code double[]} or {@code int[]} as the dtype says; null once closed. */
+  /** {@code float[]}, {@code double[]}, {@code int[]} or {@code byte[]} as the dtype says; null
+   * once closed. */
   private Object storage;
   /**
    * The nonzeros listed ahead for products ({@link CpuBackend#prepareOperand}); dropped by every
@@ -54,9 +55,21 @@ public final class CpuBuffer implements HostBuffer {
   static CpuBuffer allocate(DType dtype, int length) {
     Object pooled = ArrayPool.SHARED.take(dtype, length);
     if (pooled == null) {
-      pooled = dtype == DType.INT32 ? new int[length] : DTypeKernels.of(dtype).newArray(length);
+      pooled = switch (dtype) {
+        case INT32 -> new int[length];
+        case UINT8 -> new byte[length];
+        case FLOAT32, FLOAT64 -> DTypeKernels.of(dtype).newArray(length);
+      };
     }
     return new CpuBuffer(dtype, pooled, length);
+  }
+
+  /** The dtype a storage array holds. */
+  static DType dtypeOf(Object array) {
+    if (array instanceof int[]) {
+      return DType.INT32;
+    }
+    return array instanceof byte[] ? DType.UINT8 : DTypeKernels.ofArray(array).dtype();
   }
 
   /** The loops for this buffer's dtype. */
@@ -122,6 +135,11 @@ public final class CpuBuffer implements HostBuffer {
   /** The INT32 storage, which the caller may write; the caller has checked the dtype. */
   int[] ints() {
     return (int[]) storageOf(DType.INT32);
+  }
+
+  /** The UINT8 storage, which the caller may write; the caller has checked the dtype. */
+  byte[] bytes() {
+    return (byte[]) storageOf(DType.UINT8);
   }
 
   /** The storage array whatever the dtype, for dtype-agnostic copies with System.arraycopy. */
@@ -213,6 +231,12 @@ public final class CpuBuffer implements HostBuffer {
   public int[] intArray() {
     escaped = true;
     return ints();
+  }
+
+  @Override
+  public byte[] byteArray() {
+    escaped = true;
+    return bytes();
   }
 
   private RuntimeException closedOrWrongType(DType wanted) {

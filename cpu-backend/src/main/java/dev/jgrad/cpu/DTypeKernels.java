@@ -17,13 +17,16 @@ import java.nio.ByteBuffer;
  * <p>Arguments are checked by the callers. Ranges are half-open; offsets count elements.
  */
 interface DTypeKernels {
-  /** The loops of a float dtype; INT32 has none (it is only moved and read as indices). */
+  /**
+   * The loops of a float dtype; INT32 and UINT8 have none (they are only moved, converted and,
+   * INT32, read as indices).
+   */
   static DTypeKernels of(DType dtype) {
     return switch (dtype) {
       case FLOAT32 -> FloatKernels.INSTANCE;
       case FLOAT64 -> DoubleKernels.INSTANCE;
-      case INT32 -> throw new IllegalArgumentException("the CPU backend has no arithmetic on "
-          + "INT32 buffers");
+      case INT32, UINT8 -> throw new IllegalArgumentException("the CPU backend has no arithmetic "
+          + "on " + dtype + " buffers");
     };
   }
 

@@ -22,16 +22,18 @@ final class Indexing {
 
   /**
    * {@code out[o, i, :] = src[o, idx[i], :]}; slices are contiguous, so plain array copies. Float
-   * rows of a cache line or more (a batch of images) go to the native helper where it is loaded,
-   * which prefetches the rows ahead: they lie anywhere in a dataset larger than the caches.
+   * and UINT8 rows of at least {@link #MIN_NATIVE_ROW} elements (a batch of images) go to the
+   * native helper where it is loaded, which prefetches the rows ahead: they lie anywhere in a
+   * dataset larger than the caches.
    */
   static void select(CpuBuffer src, int outer, int axis, int inner, int[] idx, CpuBuffer out) {
     Object s = src.array();
     Object d = out.array();
     int n = idx.length;
-    if (inner >= MIN_NATIVE_ROW && NativeCpu.available() && s instanceof float[] sf
-        && d instanceof float[] df) {
-      NativeCpu.check(NativeCpu.gatherRows(outer, axis, inner, idx, sf, df), "indexSelect");
+    if (inner >= MIN_NATIVE_ROW && NativeCpu.available()
+        && (s instanceof float[] || s instanceof byte[])) {
+      NativeCpu.check(NativeCpu.gatherRows(outer, axis, inner, src.dtype().byteSize(), idx, s, d),
+          "indexSelect");
       return;
     }
     for (int o = 0; o < outer; o++) {

@@ -67,9 +67,14 @@ final class Layout {
       for (int i = 0; i < n; i++) {
         o[to + i] = f[from + i * step];
       }
-    } else {
-      int[] f = (int[]) s;
+    } else if (s instanceof int[] f) {
       int[] o = (int[]) d;
+      for (int i = 0; i < n; i++) {
+        o[to + i] = f[from + i * step];
+      }
+    } else {
+      byte[] f = (byte[]) s;
+      byte[] o = (byte[]) d;
       for (int i = 0; i < n; i++) {
         o[to + i] = f[from + i * step];
       }

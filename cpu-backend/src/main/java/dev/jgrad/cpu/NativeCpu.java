@@ -331,9 +331,20 @@ final class NativeCpu {
       float c1, float c2, float eps, float step);
 
   /**
-   * {@code out[o, i, :] = src[o, idx[i], :]} over rows of {@code inner} floats, the rows ahead
-   * prefetched; the indices checked against {@code axis} and the lengths by the caller.
+   * {@code out[o, i, :] = src[o, idx[i], :]} over rows of {@code inner} elements of
+   * {@code elemBytes} bytes, the rows ahead prefetched; {@code src} and {@code out} primitive
+   * arrays of that element size (float[] or byte[]); the indices checked against {@code axis}
+   * and the lengths by the caller.
    */
-  static native int gatherRows(int outer, int axis, int inner, int[] idx, float[] src,
-      float[] out);
+  static native int gatherRows(int outer, int axis, int inner, int elemBytes, int[] idx,
+      Object src, Object out);
+
+  /**
+   * {@code out[o + i] = a[aOff + i] / s} for {@code i < n}, a true division (bit for bit Java's);
+   * {@code a} and {@code out} may be one array; the ranges checked by the caller.
+   */
+  static native int divScalar(float[] a, int aOff, float s, float[] out, int o, int n);
+
+  /** {@code dst[i] = src[i] & 0xFF} for {@code i < n}; the lengths checked by the caller. */
+  static native int bytesToFloats(byte[] src, float[] dst, int n);
 }

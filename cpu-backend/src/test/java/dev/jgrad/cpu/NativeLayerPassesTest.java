@@ -1,6 +1,7 @@
 package dev.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.UnaryOp;
@@ -167,9 +168,74 @@ class NativeLayerPassesTest {
         }
       }
       float[] got = new float[want.length];
-      NativeCpu.check(NativeCpu.gatherRows(outer, axis, inner, idx, src, got), variant);
-      assertArrayEquals(Fixture.bits(want), Fixture.bits(got),
-          variant + " " + outer + "x" + axis + "x" + inner + " rows " + idx.length);
+      NativeCpu.check(NativeCpu.gatherRows(outer, axis, inner, 4, idx, src, got), variant);
+      String what = variant + " " + outer + "x" + axis + "x" + inner + " rows " + idx.length;
+      assertArrayEquals(Fixture.bits(want), Fixture.bits(got), what);
+
+      // the same rows as bytes (UINT8 pixels): one byte an element
+      byte[] srcBytes = new byte[src.length];
+      r.nextBytes(srcBytes);
+      byte[] wantBytes = new byte[want.length];
+      for (int o = 0; o < outer; o++) {
+        for (int i = 0; i < idx.length; i++) {
+          System.arraycopy(srcBytes, (o * axis + idx[i]) * inner, wantBytes,
+              (o * idx.length + i) * inner, inner);
+        }
+      }
+      byte[] gotBytes = new byte[want.length];
+      NativeCpu.check(NativeCpu.gatherRows(outer, axis, inner, 1, idx, srcBytes, gotBytes),
+          variant);
+      assertArrayEquals(wantBytes, gotBytes, "bytes, " + what);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void divisionByAScalarIsJavasBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(71);
+    float[] divisors = {255f, 3f, -0.1f, 0f, -0f, Float.MIN_VALUE, Float.NaN,
+        Float.POSITIVE_INFINITY, 1e-30f};
+    for (float s : divisors) {
+      for (int n : new int[] {1, 17, 4096, 9001}) {
+        float[] a = values(r, n + 5);
+        float[] want = new float[n + 5];
+        float[] got = new float[n + 5];
+        for (int i = 0; i < n; i++) {
+          want[3 + i] = a[2 + i] / s;
+        }
+        NativeCpu.check(NativeCpu.divScalar(a, 2, s, got, 3, n), variant);
+        String what = variant + " n " + n + " / " + s;
+        assertArrayEquals(bits(want), bits(got), what);
+        float[] inPlace = a.clone(); // out is a, at the same offset
+        NativeCpu.check(NativeCpu.divScalar(inPlace, 2, s, inPlace, 2, n), variant);
+        for (int i = 0; i < n + 5; i++) {
+          float expected = i >= 2 && i < 2 + n ? a[i] / s : a[i];
+          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(inPlace[i]),
+              "in place, " + what + ", element " + i);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void bytesBecomeTheirUnsignedValues(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(67);
+    for (int n : new int[] {0, 1, 15, 16, 17, 256, 78_401}) {
+      byte[] src = new byte[n];
+      r.nextBytes(src);
+      float[] want = new float[n];
+      for (int i = 0; i < n; i++) {
+        want[i] = src[i] & 0xFF;
+      }
+      float[] got = new float[n + 1];
+      got[n] = 42f; // past n: untouched
+      NativeCpu.check(NativeCpu.bytesToFloats(src, got, n), variant);
+      assertArrayEquals(Fixture.bits(want), Fixture.bits(Arrays.copyOf(got, n)),
+          variant + " n " + n);
+      assertEquals(42f, got[n], variant + " n " + n + ": wrote past n");
     }
   }
 

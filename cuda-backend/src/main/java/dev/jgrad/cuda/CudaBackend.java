@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.jgrad.api.Backend;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CUDA backend: every primitive of {@link Backend} on one NVIDIA GPU, for FLOAT32 and
- * FLOAT64 (and INT32 indices), with JCuda's driver API (context, memory, stream, kernels from the PTX this jar
- * carries) and cuBLAS for matrix products.
+ * FLOAT64 (INT32 indices and UINT8 stored data are moved and converted), with JCuda's driver API
+ * (context, memory, stream, kernels from the PTX this jar carries) and cuBLAS for matrix
+ * products.
  *
  * <p>Behaviour beyond the {@link Backend} contract:
  * <ul>
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       ({@link IndexOutOfBoundsException}) is thrown by the next {@link #synchronize()} or
  *       {@link #download}, not by the call itself.
  *   <li>INT32 data is copied and gathered by the FLOAT32 kernels ({@link #moved}): they move
- *       4-byte words bit for bit.
+ *       4-byte words bit for bit. UINT8 data has its own 1-byte copy and gather kernels.
  *   <li>Every length, range and shape is checked on the host before a kernel is launched.
  *   <li>Memory comes from a caching allocator ({@link #memoryStats()}); closing a buffer returns
  *       its block to the cache at once, an unclosed buffer is reclaimed by a Cleaner after GC.
@@ -217,6 +219,11 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     return uploadHost(DType.INT32, Pointer.to(data), data.length);
   }
 
+  @Override
+  public DeviceBuffer upload(byte[] data) {
+    return uploadHost(DType.UINT8, Pointer.to(data), data.length);
+  }
+
   /** A new buffer of {@code dtype} holding the {@code length} host elements at {@code data}. */
   private CudaBuffer uploadHost(DType dtype, Pointer data, int length) {
     CudaBuffer b = allocateBuffer("upload", dtype, length);
@@ -233,10 +240,22 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     copyToHost(own("download", "src", src), Pointer.to(dst));
   }
 
-  /** An INT32 buffer's elements, for a download into a float[] or double[]. */
+  /**
+   * An INT32 or UINT8 buffer's elements as ints (UINT8 read as unsigned, 0..255), for a download
+   * into a float[] or double[], where each is exact.
+   */
   private int[] intsToHost(CudaBuffer src) {
-    int[] ints = new int[Math.toIntExact(src.length())];
-    copyToHost(src, Pointer.to(ints));
+    int n = Math.toIntExact(src.length());
+    int[] ints = new int[n];
+    if (src.dtype() == DType.INT32) {
+      copyToHost(src, Pointer.to(ints));
+    } else {
+      byte[] bytes = new byte[n];
+      copyToHost(src, Pointer.to(bytes));
+      for (int i = 0; i < n; i++) {
+        ints[i] = bytes[i] & 0xFF;
+      }
+    }
     return ints;
   }
 
@@ -253,7 +272,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
           dst[i] = (float) tmp[i];
         }
       }
-      case INT32 -> {
+      case INT32, UINT8 -> {
         int[] ints = intsToHost(s);
         for (int i = 0; i < ints.length; i++) {
           dst[i] = ints[i];
@@ -275,7 +294,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
           dst[i] = tmp[i];
         }
       }
-      case INT32 -> {
+      case INT32, UINT8 -> {
         int[] ints = intsToHost(s);
         for (int i = 0; i < ints.length; i++) {
           dst[i] = ints[i];
@@ -295,13 +314,14 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     }
     context.makeCurrent();
     launch(new KernelArgs(Kernel.CONVERT, s.dtype()).ptr(s.pointer()).ptr(d.pointer()).i64(n)
-        .i32(d.dtype().ordinal()), geometry.elementwise(n), s, d);
+        .i32(OpCodes.dtype(d.dtype())), geometry.elementwise(n), s, d);
   }
 
   /**
    * The dtype whose kernels move {@code dtype}'s data: INT32 goes through the FLOAT32 entries of
    * the kernels that only copy elements (axis ranges, gathers), which move 4-byte words bit for
-   * bit; no arithmetic kernel ever sees INT32 (the contract rejects it).
+   * bit; UINT8 has its own 1-byte entries of those kernels. No arithmetic kernel ever sees INT32
+   * or UINT8 (the contract rejects them).
    */
   private static DType moved(DType dtype) {
     return dtype == DType.INT32 ? DType.FLOAT32 : dtype;
@@ -337,7 +357,11 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       return;
     }
     context.makeCurrent();
-    if (d.dtype() != DType.FLOAT64) {
+    if (d.dtype() == DType.UINT8) {
+      // The contract admitted only whole values in 0..255: one byte each.
+      CudaDriver.check(cuMemsetD8Async(d.pointer(), (byte) (int) value, n, context.stream),
+          "fill");
+    } else if (d.dtype() != DType.FLOAT64) {
       // A float or int is one 32-bit word: the driver's memset writes any value, no kernel.
       int word = d.dtype() == DType.INT32 ? (int) value : Float.floatToRawIntBits((float) value);
       CudaDriver.check(cuMemsetD32Async(d.pointer(), word, n, context.stream), "fill");

@@ -13,7 +13,7 @@ import java.util.List;
  */
 enum Kernel {
   FILL("elementwise", "jg_fill", Param.PTR, Param.I64, Param.SCALAR),
-  /** One entry per source dtype, INT32 too; the I32 is the target dtype's ordinal. */
+  /** One entry per source dtype, INT32 and UINT8 too; the I32 is {@link OpCodes#dtype}(target). */
   CONVERT("elementwise", "jg_convert", Param.PTR, Param.PTR, Param.I64, Param.I32),
   UNARY("elementwise", "jg_unary", Param.PTR, Param.PTR, Param.I64, Param.I32),
   SCALAR("elementwise", "jg_scalar", Param.PTR, Param.SCALAR, Param.PTR, Param.I64, Param.I32),
@@ -83,16 +83,23 @@ enum Kernel {
       case FLOAT32 -> "_f32";
       case FLOAT64 -> "_f64";
       case INT32 -> "_i32";
+      case UINT8 -> "_u8";
     };
   }
 
   /**
-   * The dtypes this kernel has entries for: FLOAT32 and FLOAT64, and INT32 for {@link #CONVERT}.
-   * (INT32 data is copied and gathered by the FLOAT32 entries, which only move 4-byte words.)
+   * The dtypes this kernel has entries for: FLOAT32 and FLOAT64; every dtype for
+   * {@link #CONVERT}; UINT8 too for the kernels that only move elements ({@link #COPY_AXIS},
+   * {@link #COPY_STRIDED}, {@link #INDEX_SELECT}). (INT32 data is copied and gathered by the
+   * FLOAT32 entries, which only move 4-byte words.)
    */
   List<DType> dtypes() {
-    return this == CONVERT ? List.of(DType.values())
-        : List.of(DType.FLOAT32, DType.FLOAT64);
+    return switch (this) {
+      case CONVERT -> List.of(DType.values());
+      case COPY_AXIS, COPY_STRIDED, INDEX_SELECT ->
+          List.of(DType.FLOAT32, DType.FLOAT64, DType.UINT8);
+      default -> List.of(DType.FLOAT32, DType.FLOAT64);
+    };
   }
 
   List<Param> params() {

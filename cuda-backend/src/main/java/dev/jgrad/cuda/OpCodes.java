@@ -1,6 +1,7 @@
 package dev.jgrad.cuda;
 
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.UnaryOp;
 
@@ -41,6 +42,16 @@ final class OpCodes {
       case MINIMUM -> 6;
       case GREATER -> 7;
       case EQUAL -> 8;
+    };
+  }
+
+  /** A dtype as {@code jg_convert_*}'s {@code to} argument names it ({@code JG_DTYPE_*}). */
+  static int dtype(DType dtype) {
+    return switch (dtype) {
+      case FLOAT32 -> 0;
+      case FLOAT64 -> 1;
+      case INT32 -> 2;
+      case UINT8 -> 3;
     };
   }
 

@@ -38,10 +38,11 @@ class CudaBackendBehaviourTest {
   // ---- errors ----------------------------------------------------------------------------------
 
   @ParameterizedTest
-  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64", "UINT8"})
   void aBadIndexIsReportedAtTheNextSynchronisation(DType dt) {
-    try (DeviceBuffer src = upload(b, dt, new double[] {1, 2, 3});
-        DeviceBuffer idx = upload(b, dt, new double[] {0, 7, 1});
+    try (DeviceBuffer src = dt == DType.UINT8 ? b.upload(new byte[] {1, (byte) 200, 3})
+            : upload(b, dt, new double[] {1, 200, 3});
+        DeviceBuffer idx = b.upload(new int[] {0, 7, 1});
         DeviceBuffer out = b.allocate(dt, 3)) {
       b.indexSelect(src, 1, 3, 1, idx, out); // queued; the GPU finds index 7
       IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
@@ -49,15 +50,106 @@ class CudaBackendBehaviourTest {
       assertTrue(e.getMessage().contains("indexSelect on the cuda backend: index 7 at position 1"),
           e.getMessage());
       assertTrue(e.getMessage().contains("[0, 3)"), e.getMessage());
-      assertArrayEquals(new double[] {1, 0, 2}, download(b, out), "the error was cleared; the bad "
-          + "element was skipped (0)");
+      assertArrayEquals(new double[] {1, 0, 200}, download(b, out), "the error was cleared; the "
+          + "bad element was skipped (0)");
     }
-    try (DeviceBuffer idx = upload(b, dt, new double[] {1.5}); DeviceBuffer out = b.allocate(dt, 4)) {
+    DType floating = dt.isFloatingPoint() ? dt : DType.FLOAT32; // oneHot writes floats
+    try (DeviceBuffer idx = b.upload(new int[] {1, 4});
+        DeviceBuffer out = b.allocate(floating, 8)) {
       b.oneHot(idx, 4, out);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::synchronize);
-      assertTrue(e.getMessage().contains("oneHot"), e.getMessage());
-      assertTrue(e.getMessage().contains("not a whole number"), e.getMessage());
+      IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, b::synchronize);
+      assertTrue(e.getMessage().contains("oneHot on the cuda backend: index 4 at position 1"),
+          e.getMessage());
     }
+  }
+
+  /**
+   * UINT8 through every path this backend gives it: the byte memset, upload and download (read as
+   * unsigned), device copies at odd byte offsets (overlapping too), the 1-byte axis, strided and
+   * gather kernels, and conversions both ways (to UINT8: the low 8 bits of Java's (int) cast).
+   */
+  @Test
+  void uint8IsMovedGatheredAndConvertedBytewise() {
+    byte[] pixels = new byte[36];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) (250 - 7 * i); // the high bit set in many
+    }
+    try (DeviceBuffer src = b.upload(pixels); DeviceBuffer filled = b.allocate(DType.UINT8, 5);
+        DeviceBuffer dst = b.allocate(DType.UINT8, 37)) {
+      assertArrayEquals(unsigned(pixels), download(b, src));
+      b.fill(filled, 255);
+      assertArrayEquals(new double[] {255, 255, 255, 255, 255}, download(b, filled));
+
+      b.fill(dst, 0);
+      b.copy(src, 3, dst, 5, 11); // odd byte offsets
+      b.copy(dst, 5, dst, 7, 11); // overlapping: through a temporary
+      double[] want = new double[37];
+      for (int i = 0; i < 11; i++) {
+        want[7 + i] = pixels[3 + i] & 0xFF;
+      }
+      want[5] = pixels[3] & 0xFF;
+      want[6] = pixels[4] & 0xFF;
+      assertArrayEquals(want, download(b, dst));
+
+      // src as [3, 12] (36 bytes): columns 2..6 of every row into a [3, 5] block
+      try (DeviceBuffer cols = b.allocate(DType.UINT8, 15);
+          DeviceBuffer view = b.allocate(DType.UINT8, 12);
+          DeviceBuffer idx = b.upload(new int[] {2, 0, 2});
+          DeviceBuffer rows = b.allocate(DType.UINT8, 36)) {
+        b.copyAxisRange(src, 12, 2, cols, 5, 0, 3, 5, 1);
+        b.copyStrided(src, 1, new long[] {12, 0, 5}, new int[] {3, 2, 2}, view); // a repeat
+        b.indexSelect(src, 1, 3, 12, idx, rows); // rows 2, 0, 2 of [3, 12]
+        double[] wantCols = new double[15];
+        double[] wantView = new double[12];
+        double[] wantRows = new double[36];
+        for (int r = 0; r < 3; r++) {
+          for (int c = 0; c < 5; c++) {
+            wantCols[r * 5 + c] = pixels[r * 12 + 2 + c] & 0xFF;
+          }
+          for (int k = 0; k < 4; k++) {
+            wantView[r * 4 + k] = pixels[1 + r * 12 + (k % 2) * 5] & 0xFF;
+          }
+          for (int c = 0; c < 12; c++) {
+            wantRows[r * 12 + c] = pixels[new int[] {2, 0, 2}[r] * 12 + c] & 0xFF;
+          }
+        }
+        assertArrayEquals(wantCols, download(b, cols), "copyAxisRange");
+        assertArrayEquals(wantView, download(b, view), "copyStrided");
+        assertArrayEquals(wantRows, download(b, rows), "indexSelect");
+      }
+    }
+    double[] values = {0, 255, 2.7, -2.7, -1, 256, 300.5, -300, Double.NaN, 1e10, -1e10};
+    double[] lowBits = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      lowBits[i] = (byte) (int) values[i] & 0xFF;
+    }
+    for (DType from : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      try (DeviceBuffer x = upload(b, from, values);
+          DeviceBuffer u = b.allocate(DType.UINT8, values.length);
+          DeviceBuffer back = b.allocate(from, values.length)) {
+        b.convert(x, u);
+        assertArrayEquals(lowBits, download(b, u), "convert " + from + " to UINT8");
+        b.convert(u, back);
+        assertArrayEquals(lowBits, download(b, back), "convert UINT8 to " + from);
+      }
+    }
+    try (DeviceBuffer ints = b.upload(new int[] {-1, 256, 511, Integer.MIN_VALUE, 77});
+        DeviceBuffer u = b.allocate(DType.UINT8, 5);
+        DeviceBuffer back = b.allocate(DType.INT32, 5)) {
+      b.convert(ints, u);
+      b.convert(u, back);
+      int[] got = new int[5];
+      b.download(back, got);
+      assertArrayEquals(new int[] {255, 0, 255, 0, 77}, got);
+    }
+  }
+
+  private static double[] unsigned(byte[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i] & 0xFF;
+    }
+    return out;
   }
 
   @Test

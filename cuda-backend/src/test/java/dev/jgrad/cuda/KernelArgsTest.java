@@ -20,6 +20,20 @@ class KernelArgsTest {
   }
 
   @Test
+  void uint8HasTheEntriesOfTheKernelsThatMoveItAndNoOthers() {
+    assertTrue(new KernelArgs(Kernel.INDEX_SELECT, DType.UINT8).ptr(p).i64(1).i64(3).i64(1).ptr(p)
+        .i64(2).ptr(p).ptr(p).build() != null);
+    for (Kernel k : Kernel.values()) {
+      boolean moves = k == Kernel.CONVERT || k == Kernel.COPY_AXIS || k == Kernel.COPY_STRIDED
+          || k == Kernel.INDEX_SELECT;
+      assertTrue(k.dtypes().contains(DType.UINT8) == moves, k + ": " + k.dtypes());
+      if (moves) {
+        assertTrue(k.entry(DType.UINT8).endsWith("_u8"), k.entry(DType.UINT8));
+      }
+    }
+  }
+
+  @Test
   void rejectsAWrongKind() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> new KernelArgs(Kernel.UNARY, DType.FLOAT32).ptr(p).ptr(p).i32(10));

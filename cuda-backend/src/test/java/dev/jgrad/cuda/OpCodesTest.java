@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.UnaryOp;
 import java.io.IOException;
@@ -48,6 +49,14 @@ class OpCodesTest {
     Map<String, Integer> d = defines();
     for (ReduceOp op : ReduceOp.values()) {
       assertEquals(d.get("JG_REDUCE_" + op.name()), OpCodes.reduce(op), op.name());
+    }
+  }
+
+  @Test
+  void dtypeCodesOfConvertMatchTheHeader() throws IOException {
+    Map<String, Integer> d = defines();
+    for (DType dt : DType.values()) {
+      assertEquals(d.get("JG_DTYPE_" + dt.name()), OpCodes.dtype(dt), dt.name());
     }
   }
 

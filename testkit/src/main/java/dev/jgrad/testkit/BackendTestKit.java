@@ -7,8 +7,8 @@ import java.util.function.Predicate;
 
 /**
  * The conformance suite of the {@link Backend} primitives: tells a backend author whether a
- * backend computes what the contract says, in FLOAT32 and FLOAT64, and moves INT32 indices
- * exactly. Checks, against reference
+ * backend computes what the contract says, in FLOAT32 and FLOAT64, and moves INT32 indices and
+ * UINT8 data exactly. Checks, against reference
  * loops in double precision on the values the dtype stores:
  * <ol>
  *   <li>memory: allocate, upload, download (with conversions), close and fill;
@@ -23,6 +23,8 @@ import java.util.function.Predicate;
  *       otherwise);
  *   <li>INT32: uploads, downloads, fills, copies and gathers exact over the int range,
  *       {@code convert} between all dtypes as Java's casts, INT32 indices and argmax output;
+ *   <li>UINT8 (stored pixels): every byte value read back unsigned, fills of 0..255, copies,
+ *       strided views and gathers exact, conversions to UINT8 as the low 8 bits of the cast;
  *   <li>special values: NaN, the infinities, signed zeros and subnormals, with the NaN rules of
  *       MAXIMUM, MINIMUM, RELU, STEP, MAX and ARGMAX;
  *   <li>rejections: the contract's bad calls of every primitive throw its exception with its
@@ -80,6 +82,7 @@ public final class BackendTestKit {
     ReduceChecks.addTo(r);
     IndexChecks.addTo(r);
     Int32Checks.addTo(r);
+    Uint8Checks.addTo(r);
     SgdChecks.addTo(r);
     ProductSgdChecks.addTo(r);
     AdamChecks.addTo(r);

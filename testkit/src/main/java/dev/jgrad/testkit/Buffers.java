@@ -18,13 +18,19 @@ final class Buffers implements AutoCloseable {
     this.backend = backend;
   }
 
-  /** A buffer of {@code dtype} holding {@code values} (rounded to float for FLOAT32). */
+  /**
+   * A buffer of {@code dtype} holding {@code values} (rounded to float for FLOAT32; whole numbers
+   * for INT32, and in 0..255 for UINT8).
+   */
   DeviceBuffer upload(DType dtype, double... values) {
     if (dtype == DType.FLOAT64) {
       return keep(backend.upload(values.clone()));
     }
     if (dtype == DType.INT32) {
       return keep(backend.upload(ints(values)));
+    }
+    if (dtype == DType.UINT8) {
+      return keep(backend.upload(bytes(values)));
     }
     float[] f = new float[values.length];
     for (int i = 0; i < f.length; i++) {
@@ -46,6 +52,18 @@ final class Buffers implements AutoCloseable {
       if (out[i] != values[i]) {
         throw new IllegalArgumentException(values[i] + " is not an int");
       }
+    }
+    return out;
+  }
+
+  /** {@code values} as unsigned bytes; each must be a whole number in 0..255. */
+  static byte[] bytes(double... values) {
+    byte[] out = new byte[values.length];
+    for (int i = 0; i < out.length; i++) {
+      if (values[i] != (int) values[i] || values[i] < 0 || values[i] > 255) {
+        throw new IllegalArgumentException(values[i] + " is not an unsigned byte");
+      }
+      out[i] = (byte) values[i];
     }
     return out;
   }

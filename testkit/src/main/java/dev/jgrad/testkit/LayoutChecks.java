@@ -108,7 +108,8 @@ final class LayoutChecks {
         Random random = r.random(axis);
         for (int[] c : AXIS_RANGES) {
           double[] src = Values.uniform(random, dtype, c[4] * c[0] * c[6], -1, 1);
-          DeviceBuffer dst = b.filled(dtype, (long) c[4] * c[2] * c[6], -1);
+          DeviceBuffer dst = b.filled(dtype, (long) c[4] * c[2] * c[6],
+              Values.stored(dtype, -1)); // 255 for UINT8
           double[] before = b.read(dst);
           backend.copyAxisRange(b.upload(dtype, src), c[0], c[1], dst, c[2], c[3], c[4], c[5],
               c[6]);

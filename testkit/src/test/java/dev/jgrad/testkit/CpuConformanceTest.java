@@ -12,14 +12,16 @@ import org.junit.jupiter.api.TestFactory;
  * The CPU backend against the {@link BackendTestKit}, one test per check. It lives here rather
  * than in cpu-backend because the kit's module depends on the CPU backend: a test dependency the
  * other way would be a cycle in the build. The build runs it again without the CPU's native
- * helper, for the pure-Java matrix products (see pom.xml).
+ * helper, for the pure-Java products, gathers and conversions (see pom.xml).
  */
 class CpuConformanceTest {
   @TestFactory
   Stream<DynamicTest> cpuBackendConforms() {
     BackendTestKit kit = BackendTestKit.of(new CpuBackend());
     if ("false".equals(System.getProperty("jgrad.cpu.native"))) {
-      kit.only(name -> name.contains("matmul")); // the one primitive with a native path
+      // the primitives with a native path: products, gathers and conversions (UINT8 pixels)
+      kit.only(name -> name.contains("matmul") || name.contains("indexSelect")
+          || name.contains("convert") || name.contains("UINT8"));
     }
     BackendTestReport report = kit.run();
     return report.results().stream().map(r -> DynamicTest.dynamicTest(r.check(), () -> {

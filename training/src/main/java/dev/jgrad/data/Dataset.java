@@ -10,6 +10,7 @@ import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.LabeledImages;
+import dev.jgrad.io.PixelScale;
 
 /**
  * Samples as two tensors on a backend, inputs and targets, paired by their first dimension.
@@ -20,19 +21,24 @@ import dev.jgrad.io.LabeledImages;
  * Dataset small = train.head(500);
  * }</pre>
  *
- * <p>Neither tensor requires grad: they are data, not parameters.
+ * <p>Neither tensor requires grad: they are data, not parameters. Images read from files
+ * ({@link #ofImages}) are kept as UINT8 grey levels and each batch is converted to FLOAT32 when
+ * it is gathered, so {@link #gather} returns what the model takes either way.
  */
 public final class Dataset {
-  /** Floats converted and uploaded at a time by {@link #ofImages}: 256 KiB, small enough for
-   * the garbage collector to treat as an ordinary object rather than a humongous one. */
-  private static final int UPLOAD_BLOCK_FLOATS = 1 << 16;
+  /** Elements converted and uploaded at a time by {@link #ofImages}: 256 KiB of floats, small
+   * enough for the garbage collector to treat as an ordinary object rather than a humongous one. */
+  private static final int UPLOAD_BLOCK = 1 << 16;
 
   private final Tensor inputs;
   private final Tensor targets;
+  /** How gathered UINT8 inputs become FLOAT32, or null: inputs are gathered as they are. */
+  private final GreyLevels greyLevels;
 
-  private Dataset(Tensor inputs, Tensor targets) {
+  private Dataset(Tensor inputs, Tensor targets, GreyLevels greyLevels) {
     this.inputs = inputs;
     this.targets = targets;
+    this.greyLevels = greyLevels;
   }
 
   /**
@@ -40,6 +46,10 @@ public final class Dataset {
    * samples, on the same backend.
    */
   public static Dataset of(Tensor inputs, Tensor targets) {
+    return of(inputs, targets, null);
+  }
+
+  private static Dataset of(Tensor inputs, Tensor targets, GreyLevels greyLevels) {
     checkNotNull(inputs, "inputs is null");
     checkNotNull(targets, "targets is null");
     checkArgument(inputs.rank() >= 1 && targets.rank() >= 1,
@@ -52,32 +62,47 @@ public final class Dataset {
     checkArgument(inputs.backend() == targets.backend(),
         "inputs live on backend %s but targets on %s; move one with to(backend)",
         inputs.backend().name(), targets.backend().name());
-    return new Dataset(inputs.detach(), targets.detach());
+    return new Dataset(inputs.detach(), targets.detach(), greyLevels);
   }
 
   /**
-   * Images as a FLOAT32 {@code [size, rows * cols]} tensor on the current backend and their
-   * labels as INT32 class indices {@code [size]}. The pixels go up a block of images at a time, so
-   * images read as bytes are never held as a second full float array beside the tensor.
+   * Images as a {@code [size, rows * cols]} tensor on the current backend and their labels as
+   * INT32 class indices {@code [size]}. Images read from files keep their grey levels: the inputs
+   * are UINT8 (one byte a pixel), and {@link #gather} converts each batch to FLOAT32 as the
+   * images' {@link PixelScale} says, the same values {@link LabeledImages#images()} holds. Images
+   * made from floats are FLOAT32 inputs. The pixels go up a block of images at a time, so they are
+   * never held as a second full array beside the tensor.
    */
   public static Dataset ofImages(LabeledImages images) {
     checkNotNull(images, "images is null");
     int n = images.pixelsPerImage();
     Backend backend = Backends.current();
-    DeviceBuffer pixels = backend.allocate(DType.FLOAT32, (long) images.size() * n);
-    int block = Math.max(1, UPLOAD_BLOCK_FLOATS / n);
-    float[] chunk = new float[Math.min(images.size(), block) * n];
+    PixelScale scale = images.pixelScale().orElse(null);
+    DeviceBuffer pixels = backend.allocate(scale == null ? DType.FLOAT32 : DType.UINT8,
+        (long) images.size() * n);
+    int block = Math.max(1, UPLOAD_BLOCK / n);
+    Object chunk = null;
     for (int from = 0; from < images.size(); from += block) {
       int to = Math.min(images.size(), from + block);
       int count = (to - from) * n;
-      float[] part = count == chunk.length ? chunk : new float[count];
-      images.copyImages(from, to, part, 0);
-      try (DeviceBuffer up = backend.upload(part)) {
+      if (chunk == null || java.lang.reflect.Array.getLength(chunk) != count) {
+        chunk = scale == null ? new float[count] : new byte[count];
+      }
+      DeviceBuffer up;
+      if (scale == null) {
+        images.copyImages(from, to, (float[]) chunk, 0);
+        up = backend.upload((float[]) chunk);
+      } else {
+        images.copyGreyLevels(from, to, (byte[]) chunk, 0);
+        up = backend.upload((byte[]) chunk);
+      }
+      try (up) {
         backend.copy(up, 0, pixels, (long) from * n, count);
       }
     }
     Tensor x = Tensor.wrap(backend, pixels, Shape.of(images.size(), n));
-    return of(x, Tensor.indices(images.labels()));
+    return of(x, Tensor.indices(images.labels()),
+        scale == null ? null : new GreyLevels(scale));
   }
 
   /** Number of samples. */
@@ -85,7 +110,11 @@ public final class Dataset {
     return inputs.shape().dim(0);
   }
 
-  /** All inputs, {@code [samples, ...]}; shared, not copied: do not change it. */
+  /**
+   * All inputs as stored, {@code [samples, ...]}: UINT8 grey levels for images read from files
+   * ({@link #ofImages}; {@link #gather} converts them), else as given. Shared, not copied: do not
+   * change it.
+   */
   public Tensor inputs() {
     return inputs;
   }
@@ -98,9 +127,14 @@ public final class Dataset {
     return targets;
   }
 
-  /** The samples at {@code indices} (a 1-D INT32 tensor), gathered on the backend. */
+  /**
+   * The samples at {@code indices} (a 1-D INT32 tensor), gathered on the backend; grey levels
+   * converted to FLOAT32 pixel values.
+   */
   public Batch gather(Tensor indices) {
-    return new Batch(inputs.indexSelect(0, indices), targets.indexSelect(0, indices));
+    Tensor x = inputs.indexSelect(0, indices);
+    return new Batch(greyLevels == null ? x : greyLevels.toPixels(x),
+        targets.indexSelect(0, indices));
   }
 
   /** The first {@code count} samples (all of them if there are fewer), e.g. for a quick run. */
@@ -111,12 +145,12 @@ public final class Dataset {
     }
     // copies, not views: each batch gathers from them, and a view would be copied every time
     return new Dataset(inputs.slice(0, 0, count).contiguous(),
-        targets.slice(0, 0, count).contiguous());
+        targets.slice(0, 0, count).contiguous(), greyLevels);
   }
 
   @Override
   public String toString() {
-    return "Dataset(" + size() + " samples, inputs " + inputs.spec() + ", targets "
-        + targets.spec() + ")";
+    return "Dataset(" + size() + " samples, inputs " + inputs.spec()
+        + (greyLevels == null ? "" : " (" + greyLevels + ")") + ", targets " + targets.spec() + ")";
   }
 }

@@ -7,6 +7,7 @@ import static com.google.common.base.Preconditions.checkPositionIndexes;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Grey-level images with one class label each, e.g. the MNIST training split: {@code size()}
@@ -16,8 +17,9 @@ import java.util.Arrays;
  * <p>Images read from IDX files stay one byte a pixel (full MNIST: 47 MB) and become floats when
  * asked: {@link #copyImages} converts a range, {@link #images()} the whole set once (188 MB for
  * full MNIST, kept after the first call), so a data set is held once, as bytes, until it is
- * uploaded. {@link #images()} and {@link #labels()} return the arrays themselves, not copies. Do
- * not modify them.
+ * uploaded ({@code Dataset.ofImages} keeps them as bytes on the backend too, {@link
+ * #copyGreyLevels}). {@link #images()} and {@link #labels()} return the arrays themselves, not
+ * copies. Do not modify them.
  *
  * <pre>{@code
  * LabeledImages train = MnistFiles.load(Path.of("data/mnist")).train();
@@ -29,7 +31,8 @@ import java.util.Arrays;
 public final class LabeledImages {
   private float[] images; // null until images() converts the grey levels
   private final ByteBuffer grey; // one byte a pixel, or null when made from floats
-  private final float[] greyToFloat; // grey level -> pixel value, with grey
+  private final PixelScale scale; // how grey levels become pixel values, with grey
+  private final float[] greyToFloat; // scale's value of each grey level, with grey
   private final int[] labels;
   private final int rows;
   private final int cols;
@@ -58,6 +61,7 @@ public final class LabeledImages {
     }
     this.images = images;
     this.grey = null;
+    this.scale = null;
     this.greyToFloat = null;
     this.labels = labels;
     this.rows = rows;
@@ -67,16 +71,19 @@ public final class LabeledImages {
 
   /**
    * Images kept as grey levels (one unsigned byte a pixel, {@code grey}'s positions 0..n-1),
-   * converted through {@code greyToFloat} (256 entries) when read; labels already checked.
+   * converted by {@code scale} when read; labels already checked.
    */
-  LabeledImages(ByteBuffer grey, float[] greyToFloat, int[] labels, int rows, int cols,
+  LabeledImages(ByteBuffer grey, PixelScale scale, int[] labels, int rows, int cols,
       int numClasses) {
     checkArgument((long) labels.length * rows * cols == grey.limit(),
         "%s pixels do not make %s images of %sx%s", grey.limit(), labels.length, rows, cols);
-    checkArgument(greyToFloat.length == 256, "need 256 grey levels, got %s", greyToFloat.length);
     this.images = null;
     this.grey = grey;
-    this.greyToFloat = greyToFloat;
+    this.scale = checkNotNull(scale, "scale is null");
+    this.greyToFloat = new float[256];
+    for (int g = 0; g < 256; g++) {
+      greyToFloat[g] = scale.apply(g);
+    }
     this.labels = labels;
     this.rows = rows;
     this.cols = cols;
@@ -142,6 +149,31 @@ public final class LabeledImages {
     }
   }
 
+  /**
+   * How grey levels become the pixel values {@link #images()} holds, for images kept as grey
+   * levels (read from IDX files); empty for images made from floats.
+   */
+  public Optional<PixelScale> pixelScale() {
+    return Optional.ofNullable(scale);
+  }
+
+  /**
+   * Writes the grey levels (0..255, one unsigned byte a pixel) of images {@code from}
+   * (inclusive) to {@code to} (exclusive) into {@code dst} from {@code dstOffset}; only for images
+   * kept as grey levels ({@link #pixelScale()} present), else an IllegalStateException.
+   */
+  public void copyGreyLevels(int from, int to, byte[] dst, int dstOffset) {
+    if (grey == null) {
+      throw new IllegalStateException("these images were made from floats and have no grey "
+          + "levels; use copyImages");
+    }
+    checkPositionIndexes(from, to, size());
+    int n = pixelsPerImage();
+    int count = (to - from) * n;
+    checkPositionIndexes(dstOffset, dstOffset + count, dst.length);
+    grey.get(from * n, dst, dstOffset, count);
+  }
+
   /** All labels; the array itself: do not modify. */
   public int[] labels() {
     return labels;
@@ -182,7 +214,7 @@ public final class LabeledImages {
     int[] subsetLabels = Arrays.copyOfRange(labels, from, to);
     if (images == null) {
       ByteBuffer part = grey.slice(from * n, (to - from) * n); // shares the bytes
-      return new LabeledImages(part, greyToFloat, subsetLabels, rows, cols, numClasses);
+      return new LabeledImages(part, scale, subsetLabels, rows, cols, numClasses);
     }
     return new LabeledImages(Arrays.copyOfRange(images, from * n, to * n), subsetLabels, rows,
         cols, numClasses);

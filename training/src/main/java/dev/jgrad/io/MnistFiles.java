@@ -179,13 +179,9 @@ public final class MnistFiles {
                   + " .inferNumClasses()");
         }
       }
-      float[] lut = new float[256];
-      for (int g = 0; g < 256; g++) {
-        lut[g] = pixelScale.apply(g);
-      }
       // ubyte: one byte per pixel, kept as it is (no copy) and converted when read
-      return new LabeledImages(images.bigEndianView(), lut, y, images.dim(1), images.dim(2),
-          classes);
+      return new LabeledImages(images.bigEndianView(), pixelScale, y, images.dim(1),
+          images.dim(2), classes);
     }
 
     /**

@@ -11,9 +11,9 @@ import java.util.List;
  * An op's definition: its qualified name ({@code namespace::op}), how many tensor inputs it takes,
  * its shape and dtype rule (the output's dtype too: argmax's is INT32), whether gradients flow
  * through it, and its inputs' dtypes: index inputs must be INT32 ({@link Builder#indexInputs});
- * the others share one dtype, a float one unless the op only moves data
- * ({@link Builder#int32Data}). Kernels and the gradient rule are registered separately under the
- * same name.
+ * the others share one dtype, a float one unless the op only moves data (then INT32 and UINT8
+ * too, {@link Builder#int32Data}). Kernels and the gradient rule are registered separately
+ * under the same name.
  *
  * <pre>{@code
  * OpDef swish = OpDef.builder("acme::swish").arity(1)
@@ -102,7 +102,10 @@ public final class OpDef {
     return false;
   }
 
-  /** Whether the data inputs may be INT32 (ops that only move data: reshape, slice, gather). */
+  /**
+   * Whether the data inputs may be INT32 or UINT8 (ops that only move data: reshape, slice,
+   * gather).
+   */
   public boolean acceptsInt32Data() {
     return int32Data;
   }
@@ -217,7 +220,10 @@ public final class OpDef {
       return this;
     }
 
-    /** Lets the data inputs be INT32, for ops that only move data (the default is floats only). */
+    /**
+     * Lets the data inputs be INT32 or UINT8, for ops that only move data (reshape, slice, gather,
+     * convert; the default is floats only).
+     */
     public Builder int32Data(boolean allowed) {
       this.int32Data = allowed;
       return this;
