@@ -7,6 +7,7 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.HostBuffer;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.LabeledImages;
@@ -67,34 +68,38 @@ public final class Dataset {
 
   /**
    * Images as a {@code [size, rows * cols]} tensor on the current backend and their labels as
-   * INT32 class indices {@code [size]}. Images read from files keep their grey levels: the inputs
-   * are UINT8 (one byte a pixel), and {@link #gather} converts each batch to FLOAT32 as the
-   * images' {@link PixelScale} says, the same values {@link LabeledImages#images()} holds. Images
-   * made from floats are FLOAT32 inputs. The pixels go up a block of images at a time, so they are
-   * never held as a second full array beside the tensor.
+   * INT32 class indices {@code [size]}. Where the backend keeps data in host memory (the CPU
+   * backend), images read from files keep their grey levels: the inputs are UINT8 (one byte a
+   * pixel), and {@link #gather} converts each batch to FLOAT32 as the images' {@link PixelScale}
+   * says, the same values {@link LabeledImages#images()} holds. On a device (a GPU: memory to
+   * spare, and the conversion would be two more kernel launches a step) and for images made from
+   * floats the inputs are FLOAT32. The pixels go up a block of images at a time, so they are never
+   * held as a second full array beside the tensor.
    */
   public static Dataset ofImages(LabeledImages images) {
     checkNotNull(images, "images is null");
     int n = images.pixelsPerImage();
     Backend backend = Backends.current();
-    PixelScale scale = images.pixelScale().orElse(null);
+    PixelScale scale = images.pixelScale().filter(s -> keepsDataInHostMemory(backend))
+        .orElse(null);
     DeviceBuffer pixels = backend.allocate(scale == null ? DType.FLOAT32 : DType.UINT8,
         (long) images.size() * n);
     int block = Math.max(1, UPLOAD_BLOCK / n);
-    Object chunk = null;
+    byte[] greyChunk = null;
+    float[] floatChunk = null;
     for (int from = 0; from < images.size(); from += block) {
       int to = Math.min(images.size(), from + block);
       int count = (to - from) * n;
-      if (chunk == null || java.lang.reflect.Array.getLength(chunk) != count) {
-        chunk = scale == null ? new float[count] : new byte[count];
-      }
       DeviceBuffer up;
-      if (scale == null) {
-        images.copyImages(from, to, (float[]) chunk, 0);
-        up = backend.upload((float[]) chunk);
+      if (scale != null) {
+        greyChunk = greyChunk != null && greyChunk.length == count ? greyChunk : new byte[count];
+        images.copyGreyLevels(from, to, greyChunk, 0);
+        up = backend.upload(greyChunk);
       } else {
-        images.copyGreyLevels(from, to, (byte[]) chunk, 0);
-        up = backend.upload((byte[]) chunk);
+        floatChunk = floatChunk != null && floatChunk.length == count ? floatChunk
+            : new float[count];
+        images.copyImages(from, to, floatChunk, 0);
+        up = backend.upload(floatChunk);
       }
       try (up) {
         backend.copy(up, 0, pixels, (long) from * n, count);
@@ -103,6 +108,13 @@ public final class Dataset {
     Tensor x = Tensor.wrap(backend, pixels, Shape.of(images.size(), n));
     return of(x, Tensor.indices(images.labels()),
         scale == null ? null : new GreyLevels(scale));
+  }
+
+  /** Whether {@code backend}'s buffers are host arrays ({@link HostBuffer}), as the CPU's are. */
+  private static boolean keepsDataInHostMemory(Backend backend) {
+    try (DeviceBuffer probe = backend.allocate(DType.UINT8, 0)) {
+      return probe instanceof HostBuffer;
+    }
   }
 
   /** Number of samples. */

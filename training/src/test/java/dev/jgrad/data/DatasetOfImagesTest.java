@@ -3,15 +3,23 @@ package dev.jgrad.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.cpu.CpuBackendProvider;
 import dev.jgrad.io.IdxArray;
 import dev.jgrad.io.IdxWriter;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistFiles;
 import dev.jgrad.io.PixelScale;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +99,49 @@ class DatasetOfImagesTest {
     writeImages(1500); // every grey level 0..255 many times
     LabeledImages images = MnistFiles.loader().pixelScale(scale).load(dir).train();
     assertGathersTheImages(images, Dataset.ofImages(images));
+  }
+
+  @Test
+  void onADeviceTheImagesAreFloats() throws IOException {
+    writeImages(300);
+    LabeledImages train = MnistFiles.load(dir).train();
+    try (Backends.Scope device = Backends.use(deviceLike())) {
+      Dataset data = Dataset.ofImages(train);
+      assertEquals(DType.FLOAT32, data.inputs().dtype());
+      assertArrayEquals(train.images(), data.inputs().toFloatArray());
+      assertGathersTheImages(train, data);
+    }
+  }
+
+  /**
+   * The CPU backend with buffers that are not host arrays, as a GPU's are not: each buffer it
+   * returns is wrapped in a plain {@link DeviceBuffer} and unwrapped on the way in.
+   */
+  private static Backend deviceLike() {
+    Backend cpu = new CpuBackendProvider().create();
+    Map<Object, DeviceBuffer> inner = new IdentityHashMap<>();
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+          Object[] unwrapped = args == null ? null : args.clone();
+          for (int i = 0; unwrapped != null && i < unwrapped.length; i++) {
+            DeviceBuffer b = inner.get(unwrapped[i]);
+            unwrapped[i] = b != null ? b : unwrapped[i];
+          }
+          Object result;
+          try {
+            result = method.invoke(cpu, unwrapped);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (result instanceof DeviceBuffer b) {
+            DeviceBuffer outer = (DeviceBuffer) Proxy.newProxyInstance(
+                DeviceBuffer.class.getClassLoader(), new Class<?>[] {DeviceBuffer.class},
+                (p, m, a) -> m.invoke(b, a));
+            inner.put(outer, b);
+            return outer;
+          }
+          return result;
+        });
   }
 
   @Test
