@@ -27,8 +27,8 @@ import java.util.Objects;
  * converted and read as indices; UINT8 only moved, gathered and converted), INT32 for every
  * index operand (the {@code indices} of {@code indexSelect}, {@code indexAdd} and
  * {@code oneHot}, argmax's output); every size non-negative and every length what the sizes say
- * (the message spells out the shape); ranges inside their buffers; and aliasing. Aliasing rules: the
- * elementwise primitives ({@code unary}, {@code binary}, {@code scalar}) and {@code copy} may
+ * (the message spells out the shape); ranges inside their buffers; and aliasing. Aliasing rules:
+ * the elementwise primitives ({@code unary}, {@code binary}, {@code scalar}) and {@code copy} may
  * write into an input (in place; {@code copy} as if the source were read first); every other
  * primitive's output must be a buffer none of its inputs is, except {@code transpose} of a single
  * row or column, which moves nothing, and {@code sgdUpdate}'s param, which may be its grad

@@ -9,12 +9,12 @@ import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
 
 /**
- * The UINT8 dtype of stored pixels: every byte uploads and downloads as its unsigned value (128..255
- * too, which a signed byte would turn negative), fills of 0..255, conversions to UINT8 as the low 8
- * bits of Java's {@code (int)} cast, and the contract's rejections: arithmetic on UINT8, a fill
- * outside 0..255 or not whole, an int[] download. Copies, axis ranges, strided views, gathers and
- * the conversions between every pair of dtypes are in {@link LayoutChecks}, {@link IndexChecks}
- * and {@link Int32Checks}, which run over every dtype.
+ * The UINT8 dtype of stored pixels: every byte uploads and downloads as its unsigned value
+ * (128..255 too, which a signed byte would turn negative), fills of 0..255, conversions to UINT8
+ * as the low 8 bits of Java's {@code (int)} cast, and the contract's rejections: arithmetic on
+ * UINT8, a fill outside 0..255 or not whole, an int[] download, UINT8 indices. Copies, axis
+ * ranges, strided views, gathers and the conversions between every pair of dtypes are in
+ * {@link LayoutChecks}, {@link IndexChecks} and {@link Int32Checks}, which run over every dtype.
  */
 final class Uint8Checks {
   private static final DType U = DType.UINT8;
