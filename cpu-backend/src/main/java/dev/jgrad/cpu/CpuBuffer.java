@@ -14,7 +14,7 @@ import dev.jgrad.api.HostBuffer;
 public final class CpuBuffer implements HostBuffer {
   private final DType dtype;
   private final int length;
-  /** {@code float[]}, {@code double[]}, {@code int[]} or {@code byte[]} by dtype; null if closed. */
+  /** A float[], double[], int[] or byte[] as the dtype says; null once closed. */
   private Object storage;
   /**
    * The nonzeros listed ahead for products ({@link CpuBackend#prepareOperand}); dropped by every
