@@ -88,8 +88,10 @@ modules=$("$JDK/bin/jdeps" --multi-release 17 --ignore-missing-deps -q --print-m
   --module-path "$ST/lib" --class-path "$ST/lib/*" "$ST"/lib/*.jar 2>/dev/null || true)
 # java.xml: JUnit's XML reports; jdk.zipfs: reading jars as file systems; the rest as jdeps says
 modules="java.base,java.logging,java.management,jdk.unsupported,java.xml,jdk.zipfs${modules:+,$modules}"
-"$JDK/bin/jlink" --add-modules "$modules" --compress=2 --strip-debug --no-header-files \
-  --no-man-pages --output "$ST/runtime" 2> >(grep -v 'compress.* is deprecated' >&2)
+# No --compress: the bundle is gzipped whole, and gzip over jlink's zipped modules file left the
+# runtime 30.6 MB in the tgz against 24.5 MB uncompressed (JDK 17, 2026-12-06)
+"$JDK/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+  --output "$ST/runtime"
 if command -v strip >/dev/null; then # Debian's libjvm.so keeps its symbol table (about 4 MB)
   find "$ST/runtime" -name '*.so' -exec strip --strip-unneeded {} + 2>/dev/null || true
 fi
