@@ -22,9 +22,9 @@ import dev.jgrad.io.PixelScale;
  * Dataset small = train.head(500);
  * }</pre>
  *
- * <p>Neither tensor requires grad: they are data, not parameters. Images read from files
- * ({@link #ofImages}) are kept as UINT8 grey levels and each batch is converted to FLOAT32 when
- * it is gathered, so {@link #gather} returns what the model takes either way.
+ * <p>Neither tensor requires grad: they are data, not parameters. On the CPU backend, images read
+ * from files ({@link #ofImages}) are kept as UINT8 grey levels and each batch is converted to
+ * FLOAT32 when it is gathered, so {@link #gather} returns what the model takes either way.
  */
 public final class Dataset {
   /** Elements converted and uploaded at a time by {@link #ofImages}: 256 KiB of floats, small
@@ -124,8 +124,8 @@ public final class Dataset {
 
   /**
    * All inputs as stored, {@code [samples, ...]}: UINT8 grey levels for images read from files
-   * ({@link #ofImages}; {@link #gather} converts them), else as given. Shared, not copied: do not
-   * change it.
+   * onto the CPU backend ({@link #ofImages}; {@link #gather} converts them), else as given.
+   * Shared, not copied: do not change it.
    */
   public Tensor inputs() {
     return inputs;
