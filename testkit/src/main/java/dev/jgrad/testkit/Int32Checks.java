@@ -67,17 +67,7 @@ final class Int32Checks {
           pairs++;
         }
       }
-      for (DType from : Values.FLOATS) {
-        double[] v = new double[TO_INT.length];
-        double[] want = new double[TO_INT.length];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = TO_INT[i][0];
-          want[i] = TO_INT[i][1];
-        }
-        DeviceBuffer dst = b.filled(I, v.length, 7);
-        k.convert(b.upload(from, v), dst);
-        Compare.exact(from + " to INT32 edge cases", want, b.read(dst));
-      }
+      floatEdgeCases(k, b, I, TO_INT);
       return pairs + " dtype pairs as Java's casts; to INT32 toward zero, NaN to 0, saturating";
     });
     rejections(r, k);
@@ -118,6 +108,24 @@ final class Int32Checks {
     r.check("rejects convert: lengths differ", b -> Rejection.of(k, IAE, "convert")
         .saying("length 3", "length 2")
         .check(b, () -> k.convert(b.upload(F, 1, 2, 3), b.allocate(I, 2))));
+  }
+
+  /**
+   * Each float dtype's values {@code cases[i][0]} converted to {@code to} are exactly
+   * {@code cases[i][1]}.
+   */
+  static void floatEdgeCases(Backend k, Buffers b, DType to, double[][] cases) {
+    for (DType from : Values.FLOATS) {
+      double[] v = new double[cases.length];
+      double[] want = new double[cases.length];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = cases[i][0];
+        want[i] = cases[i][1];
+      }
+      DeviceBuffer dst = b.filled(to, v.length, 7);
+      k.convert(b.upload(from, v), dst);
+      Compare.exact(from + " to " + to + " edge cases", want, b.read(dst));
+    }
   }
 
   private static double[] asDoubles(int[] v) {

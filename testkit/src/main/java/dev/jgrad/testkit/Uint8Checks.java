@@ -56,17 +56,7 @@ final class Uint8Checks {
       return "0, 1, 127, 128 and 255, exact";
     });
     r.check("convert to UINT8", b -> {
-      for (DType from : Values.FLOATS) {
-        double[] v = new double[TO_UINT8.length];
-        double[] want = new double[TO_UINT8.length];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = TO_UINT8[i][0];
-          want[i] = TO_UINT8[i][1];
-        }
-        DeviceBuffer dst = b.filled(U, v.length, 7);
-        k.convert(b.upload(from, v), dst);
-        Compare.exact(from + " to UINT8 edge cases", want, b.read(dst));
-      }
+      Int32Checks.floatEdgeCases(k, b, U, TO_UINT8);
       DeviceBuffer dst = b.filled(U, 4, 7);
       k.convert(b.upload(DType.INT32, 256, -1, 511, Integer.MIN_VALUE), dst);
       Compare.exact("INT32 to UINT8", new double[] {0, 255, 255, 0}, b.read(dst));

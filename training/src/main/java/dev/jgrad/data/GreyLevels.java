@@ -30,12 +30,8 @@ final class GreyLevels {
     try (DeviceBuffer levels = grey.buffer()) { // gathered for this batch alone
       backend.convert(levels, pixels);
     }
-    double divisor = switch (scale) { // exhaustive: a new scale must say what it does here
-      case UNIT -> 255;
-      case RAW -> 1;
-    };
-    if (divisor != 1) {
-      backend.scalar(BinaryOp.DIV, pixels, divisor, pixels); // in place
+    if (scale.divisor() != 1) {
+      backend.scalar(BinaryOp.DIV, pixels, scale.divisor(), pixels); // in place, as apply divides
     }
     return Tensor.wrap(backend, pixels, grey.shape());
   }
