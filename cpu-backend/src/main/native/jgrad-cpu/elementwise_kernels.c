@@ -1,6 +1,6 @@
 /*
  * The small FLOAT32 passes of a dense layer's training step: bias plus ReLU, ReLU's gradient,
- * the bias gradient (sums down the rows) and the SGD and Adam updates; and the batch gather. Each computes exactly what the
+ * the bias gradients (sums down the rows, and along rows for a convolution's planes) and the SGD and Adam updates; and the batch gather. Each computes exactly what the
  * Java loop it replaces computes (FloatKernels, FloatReductions), operation for operation in the
  * same order, so the bits are the same with or without the helper: this file is built with
  * -ffp-contract=off (no fused multiply-adds) and spells out Java's Math.max/Math.min, whose NaN
@@ -71,6 +71,49 @@ void NAME(jg_column_sums)(int rows, int cols, const float *x, int from, int to,
     for (int j = from; j < to; j++) {
       out[j] += xr[j];
     }
+  }
+}
+
+typedef double v4d __attribute__((vector_size(32)));
+
+/*
+ * The sums of R rows of x (each len long, rows apart by len) as FloatReductions sums one row:
+ * four double partial sums, s_k over the entries at k mod 4 in order, the last len % 4 entries
+ * into s_0, then (float) ((s_0 + s_1) + (s_2 + s_3)). A row's four sums are one vector.
+ */
+static inline __attribute__((always_inline)) void row_sums(const int R, int len,
+    const float *x, float *out) {
+  v4d s[8];
+  for (int k = 0; k < R; k++) {
+    s[k] = (v4d) {0.0, 0.0, 0.0, 0.0};
+  }
+  int i = 0;
+  for (; i + 3 < len; i += 4) {
+    for (int k = 0; k < R; k++) {
+      s[k] += __builtin_convertvector(load4(x + (size_t) k * len + i), v4d);
+    }
+  }
+  for (int k = 0; k < R; k++) {
+    double s0 = s[k][0];
+    for (int j = i; j < len; j++) {
+      s0 += x[(size_t) k * len + j];
+    }
+    out[k] = (float) ((s0 + s[k][1]) + (s[k][2] + s[k][3]));
+  }
+}
+
+/*
+ * out[r] = the sum of row r of x[rows, len] (len >= 1), bit for bit FloatReductions' row sum (a
+ * conv bias gradient's planes). Eight rows at a time: one row's additions form a chain that waits
+ * out the adder's latency each step, eight rows' chains overlap (about 4x the Java loop's speed).
+ */
+void NAME(jg_row_sums)(int rows, int len, const float *x, float *out) {
+  int r = 0;
+  for (; r + 8 <= rows; r += 8) {
+    row_sums(8, len, x + (size_t) r * len, out + r);
+  }
+  for (; r < rows; r++) {
+    row_sums(1, len, x + (size_t) r * len, out + r);
   }
 }
 

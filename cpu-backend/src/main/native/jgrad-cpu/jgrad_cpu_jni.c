@@ -53,6 +53,7 @@ typedef int (*sgemm_sgd_fn)(int, int, int, int, int, const float *, int, const f
 typedef void (*bias_act_fn)(int, int, const float *, const float *, int, float *);
 typedef void (*relu_grad_fn)(int, const float *, const float *, float *);
 typedef void (*column_sums_fn)(int, int, const float *, int, int, float *);
+typedef void (*row_sums_fn)(int, int, const float *, float *);
 typedef void (*sgd_fn)(int, int, float *, const float *, float *, float, float, float);
 typedef void (*adam_fn)(int, int, float *, const float *, float *, float *, float, float, float,
     float);
@@ -90,6 +91,7 @@ typedef void (*div_scalar_fn)(const float *, float, float *, size_t);
   void jg_bias_act##suffix(int, int, const float *, const float *, int, float *);               \
   void jg_relu_grad##suffix(int, const float *, const float *, float *);                        \
   void jg_column_sums##suffix(int, int, const float *, int, int, float *);                      \
+  void jg_row_sums##suffix(int, int, const float *, float *);                                   \
   void jg_sgd##suffix(int, int, float *, const float *, float *, float, float, float);          \
   void jg_adam##suffix(int, int, float *, const float *, float *, float *, float, float, float,  \
       float);                                                                                   \
@@ -124,6 +126,7 @@ struct kernels {
   bias_act_fn bias_act;
   relu_grad_fn relu_grad;
   column_sums_fn column_sums;
+  row_sums_fn row_sums;
   sgd_fn sgd;
   adam_fn adam;
   gather_rows_fn gather_rows;
@@ -138,8 +141,8 @@ struct kernels {
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
       &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_sgemm_sgd##suffix,    \
       &jg_gemm_k_block##suffix, jg_bias_act##suffix,                                            \
-      jg_relu_grad##suffix, jg_column_sums##suffix, jg_sgd##suffix, jg_adam##suffix,             \
-      jg_gather_rows##suffix, jg_u8_to_f32##suffix, jg_div_scalar##suffix}
+      jg_relu_grad##suffix, jg_column_sums##suffix, jg_row_sums##suffix, jg_sgd##suffix,        \
+      jg_adam##suffix, jg_gather_rows##suffix, jg_u8_to_f32##suffix, jg_div_scalar##suffix}
 
 /* Best first: bind() takes the first this CPU runs. */
 static const struct kernels VARIANTS[] = {
@@ -597,14 +600,14 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_biasActivation(JNIEnv *env, 
 }
 
 /* out[n] = g * (1 where x > 0, else 0; NaN for NaN x). */
-JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_reluGrad(JNIEnv *env, jclass cls, jint n,
-    jfloatArray g, jfloatArray x, jfloatArray out) {
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_reluGrad(JNIEnv *env, jclass cls,
+    jint from, jint to, jfloatArray g, jfloatArray x, jfloatArray out) {
   CRITICAL(float, po, out);
   CRITICAL(float, pg, g);
   CRITICAL(float, px, x);
   int status = NO_MEMORY;
   if (po != NULL && pg != NULL && px != NULL) {
-    kernels->relu_grad(n, pg, px, po);
+    kernels->relu_grad(to - from, pg + from, px + from, po + from);
     status = OK;
   }
   RELEASE(px, x, JNI_ABORT);
@@ -622,6 +625,21 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_columnSums(JNIEnv *env, jcla
   int status = NO_MEMORY;
   if (po != NULL && px != NULL) {
     kernels->column_sums(rows, cols, px + xOff, from, to, po + outOff);
+    status = OK;
+  }
+  RELEASE(px, x, JNI_ABORT);
+  RELEASE(po, out, 0);
+  return status;
+}
+
+/* out[outOff + r] = the sum of row r of x[rows, len] (from xOff), for r in [0, rows). */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_rowSums(JNIEnv *env, jclass cls, jint rows,
+    jint len, jfloatArray x, jint xOff, jfloatArray out, jint outOff) {
+  CRITICAL(float, po, out);
+  CRITICAL(float, px, x);
+  int status = NO_MEMORY;
+  if (po != NULL && px != NULL) {
+    kernels->row_sums(rows, len, px + xOff, po + outOff);
     status = OK;
   }
   RELEASE(px, x, JNI_ABORT);

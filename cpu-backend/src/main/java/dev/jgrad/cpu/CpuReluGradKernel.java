@@ -10,8 +10,9 @@ import dev.jgrad.api.op.OpRegistry;
  * The CPU kernel of {@code jgrad::relu_grad}, {@code out = g * step(x)}: one pass instead of the
  * portable kernel's step and multiply (two passes over the activations and a temporary, for each
  * ReLU layer of each training step). The arithmetic is the step and multiply primitives', so the
- * result is theirs bit for bit. Runs on the calling thread, like the bias-activation kernel;
- * FLOAT32 in the native helper where it is loaded, with the same bits.
+ * result is theirs bit for bit. FLOAT32 runs in the native helper where it is loaded, with the
+ * same bits, split over the cores from {@link Elementwise#CHEAP_THRESHOLD} entries (a conv
+ * layer's, not a dense layer's); otherwise on the calling thread, like the bias-activation kernel.
  */
 public final class CpuReluGradKernel implements OpProvider {
   @Override
@@ -29,7 +30,8 @@ public final class CpuReluGradKernel implements OpProvider {
     Checks.length(RELU_GRAD, "output", out, g.length());
     if (NativeCpu.available() && g.array() instanceof float[] gs
         && x.array() instanceof float[] xs && out.array() instanceof float[] os) {
-      NativeCpu.check(NativeCpu.reluGrad(g.size(), gs, xs, os), RELU_GRAD);
+      Parallel.forRange(g.size(), Elementwise.CHEAP_THRESHOLD, (from, to) ->
+          NativeCpu.check(NativeCpu.reluGrad(from, to, gs, xs, os), RELU_GRAD));
       return;
     }
     DTypeKernels k = g.kernels();

@@ -305,8 +305,10 @@ final class NativeCpu {
   static native int biasActivation(int rows, int cols, float[] x, float[] bias, boolean relu,
       float[] out);
 
-  /** {@code out[n] = g * step(x)}: bit for bit {@link FloatKernels#reluGrad}. */
-  static native int reluGrad(int n, float[] g, float[] x, float[] out);
+  /**
+   * {@code out = g * step(x)} over {@code [from, to)}: bit for bit {@link FloatKernels#reluGrad}.
+   */
+  static native int reluGrad(int from, int to, float[] g, float[] x, float[] out);
 
   /**
    * {@code out[outOff + j]} = the sum down the rows of {@code x[rows, cols]} (from {@code xOff})
@@ -314,6 +316,12 @@ final class NativeCpu {
    */
   static native int columnSums(int rows, int cols, float[] x, int xOff, int from, int to,
       float[] out, int outOff);
+
+  /**
+   * {@code out[outOff + r]} = the sum of row {@code r} of {@code x[rows, len]} (from {@code xOff})
+   * for {@code r} in {@code [0, rows)}: bit for bit {@link FloatReductions}' sum of a row.
+   */
+  static native int rowSums(int rows, int len, float[] x, int xOff, float[] out, int outOff);
 
   /**
    * SGD over {@code [from, to)} ({@code v} null without momentum): bit for bit {@link

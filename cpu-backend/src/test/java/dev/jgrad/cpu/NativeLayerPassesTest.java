@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A dense layer's small native passes (elementwise_kernels.c: bias plus ReLU, ReLU's gradient,
- * sums down the rows, the SGD and Adam updates) and the batch gather bit for bit against the Java
+ * sums down and along the rows, the SGD and Adam updates) and the batch gather bit for bit against the Java
  * loops they stand in for, in each build (a build this CPU lacks is reported skipped): shapes
  * across vector widths, -0 beside +0, NaN, infinities, subnormals; every entry outside the range
  * asked for left alone. Every
@@ -59,8 +59,10 @@ class NativeLayerPassesTest {
       float[] want = new float[n];
       JAVA.reluGrad(g, x, want, n);
       float[] got = new float[n];
-      NativeCpu.check(NativeCpu.reluGrad(n, g, x, got), variant);
-      assertArrayEquals(bits(want), bits(got), variant + " n " + n);
+      int cut = r.nextInt(n + 1); // two calls, as the cores split it
+      NativeCpu.check(NativeCpu.reluGrad(0, cut, g, x, got), variant);
+      NativeCpu.check(NativeCpu.reluGrad(cut, n, g, x, got), variant);
+      assertArrayEquals(bits(want), bits(got), variant + " n " + n + " cut " + cut);
     }
   }
 
@@ -85,6 +87,28 @@ class NativeLayerPassesTest {
           o * cols), variant);
       assertArrayEquals(bits(want), bits(got),
           variant + " " + rows + "x" + cols + " columns " + from + ".." + to);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void rowSumsAreTheJavaReductionBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(59);
+    for (int trial = 0; trial < 200; trial++) {
+      int rows = 1 + r.nextInt(trial % 2 == 0 ? 20 : 70); // past and short of 8-row blocks
+      int len = r.nextInt(trial % 3 == 0 ? 13 : 900); // 0 and tails of 1 to 3 entries too
+      float[] x = trial % 3 == 0 ? values(r, rows * len) : Fixture.gaussian(r, rows * len);
+      int first = r.nextInt(rows);
+      int count = 1 + r.nextInt(rows - first);
+      float[] want = filled(rows);
+      for (int o = first; o < first + count; o++) {
+        FloatReductions.reduce(ReduceOp.SUM, x, o, len, 1, 0, 1, want);
+      }
+      float[] got = filled(rows);
+      NativeCpu.check(NativeCpu.rowSums(count, len, x, first * len, got, first), variant);
+      assertArrayEquals(bits(want), bits(got),
+          variant + " " + rows + "x" + len + " rows " + first + ".." + (first + count));
     }
   }
 
