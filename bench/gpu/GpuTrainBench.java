@@ -4,6 +4,7 @@ import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.cuda.CudaBackend;
+import dev.jgrad.cuda.DeviceActivity;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
@@ -43,8 +44,9 @@ import java.util.Locale;
  * network, so no full MNIST), put on the backend once and trained on with the ReLU MLP
  * 784-HIDDEN-10 and SGD lr 0.1, shuffled and partitioned every epoch (full batches only). Each
  * epoch ends with {@code synchronize()}, so its time includes all queued GPU work; the step itself
- * reads nothing back. Printed: each epoch, then the median and best of the epochs after WARMUP and
- * the whole run, warm-up included (what a user waits for).
+ * reads nothing back. Printed: each epoch (on the GPU with what a step queued and waited for:
+ * kernel launches, cuBLAS calls, memory ops, host waits and copies), then the median and best of
+ * the epochs after WARMUP and the whole run, warm-up included (what a user waits for).
  *
  * <p>{@code soak}: the {@link Trainer}'s whole path (device-side metrics, evaluation on the 2,000
  * test images, a checkpoint every epoch) on 784-100-10, batch 100; after every epoch the
@@ -116,8 +118,10 @@ public final class GpuTrainBench {
     backend.synchronize();
     double setup = (System.nanoTime() - runStart) / 1e9;
     double[] seconds = new double[epochs];
+    String activity = "";
     for (int epoch = 0; epoch < epochs; epoch++) {
       long start = System.nanoTime();
+      DeviceActivity before = activity(backend);
       int step = 0;
       double lastLoss = Double.NaN;
       for (Batch b : loader.epoch(epoch)) {
@@ -133,9 +137,12 @@ public final class GpuTrainBench {
       }
       backend.synchronize();
       seconds[epoch] = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "bench: epoch %d %.3f s %.0f samples/s loss %.4f | %s%n",
+      // the epoch's closing synchronize is one wait of the whole epoch, not of a step
+      activity = before == null ? "(no device activity on " + backend.name() + ")"
+          : activity(backend).since(before).perStep(loader.batchCount());
+      System.out.printf(Locale.ROOT, "bench: epoch %d %.3f s %.0f samples/s loss %.4f | %s | %s%n",
           epoch + 1, seconds[epoch], loader.samplesPerEpoch() / seconds[epoch], lastLoss,
-          stats(backend));
+          activity, stats(backend));
     }
     double[] rates = Arrays.stream(seconds, warmup, epochs)
         .map(s -> loader.samplesPerEpoch() / s).sorted().toArray();
@@ -145,6 +152,12 @@ public final class GpuTrainBench {
         + "%d-%d), %.1f us/step median; whole run %,.0f samples/s (%.2f s incl. %.2f s set-up)%n",
         name, median, rates[rates.length - 1], warmup + 1, epochs,
         1e6 * batch / median, (double) loader.samplesPerEpoch() * epochs / total, total, setup);
+    System.out.printf(Locale.ROOT, "bench: activity %s, last epoch: %s%n", name, activity);
+  }
+
+  /** The backend's activity counts, or null where it keeps none (the CPU). */
+  private static DeviceActivity activity(Backend backend) {
+    return backend instanceof CudaBackend cuda ? cuda.activity() : null;
   }
 
   /** The embedded 8,000 training images tiled to {@code samples}, on the current backend. */

@@ -202,6 +202,8 @@ bench() { # HIDDEN BATCH SAMPLES EPOCHS WARMUP
     | tee -a "$R" | grep -E '^bench: jgrad .*median')
   [ -n "$line" ] && pass "bench jgrad $1/$2" "${line#bench: jgrad }" \
     || fail "bench jgrad $1/$2" "no result (run.log)"
+  line=$(grep -E '^bench: activity ' "$R" | tail -1)
+  [ -n "$line" ] && note "activity $1/$2" "${line##*last epoch: }"
   if [ $MODE = gpu ] || python3 -c 'import torch, sys; sys.exit(not torch.cuda.is_available())' \
       2>/dev/null; then
     line=$(PYTHONUNBUFFERED=1 t 75 python3 "$HERE/torch_gpu_mlp.py" "$@" 2>&1 | tee -a "$R" \

@@ -19,9 +19,11 @@ final class CublasGemm {
   private final Pointer zeroF = Pointer.to(new float[] {0f});
   private final Pointer oneD = Pointer.to(new double[] {1d});
   private final Pointer zeroD = Pointer.to(new double[] {0d});
+  private final ActivityCounter activity;
 
   /** Must be called with the context current and after {@link CublasLoader#ensureLoaded}. */
   CublasGemm(CudaContext context) {
+    this.activity = context.activity;
     check(JCublas2.cublasCreate(handle), "cublasCreate");
     check(JCublas2.cublasSetStream(handle, new cudaStream_t(context.stream)), "cublasSetStream");
   }
@@ -34,6 +36,7 @@ final class CublasGemm {
         : JCublas2.cublasDgemm(handle, p.opFirst(), p.opSecond(), p.m(), p.n(), p.k(), oneD, b,
             p.ldFirst(), a, p.ldSecond(), zeroD, c, p.ldc());
     check(status, (dtype == DType.FLOAT32 ? "cublasSgemm " : "cublasDgemm ") + p);
+    activity.gemmCall();
   }
 
   /**
@@ -52,6 +55,7 @@ final class CublasGemm {
             c, p.ldc(), s.strideC(), s.batch());
     check(status, (dtype == DType.FLOAT32 ? "cublasSgemmStridedBatched "
         : "cublasDgemmStridedBatched ") + s);
+    activity.gemmCall();
   }
 
   private static void check(int status, String what) {

@@ -32,6 +32,8 @@ final class CudaContext {
   final CUdevice device = new CUdevice();
   final CUcontext context = new CUcontext();
   final CUstream stream = new CUstream();
+  /** What the backend on this context queues and waits for ({@link DeviceActivity}). */
+  final ActivityCounter activity = new ActivityCounter();
   final String name;
   final int computeMajor;
   final int computeMinor;

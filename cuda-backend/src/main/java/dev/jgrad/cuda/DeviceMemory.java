@@ -51,6 +51,7 @@ final class DeviceMemory implements CachingAllocator.RawMemory<CUdeviceptr> {
   public void beforeFree() {
     context.makeCurrent();
     CudaDriver.check(cuStreamSynchronize(context.stream), "cuStreamSynchronize before cuMemFree");
+    context.activity.hostWait();
   }
 
   @Override

@@ -45,6 +45,7 @@ final class IndexErrorFlag {
     long[] values = new long[IndexErrorRecord.LONGS];
     CudaDriver.check(cuMemcpyDtoH(Pointer.to(values), record, values.length * 8L),
         "reading the index error record");
+    context.activity.hostCopy();
     RuntimeException e = IndexErrorRecord.toException(values, detectedAt);
     if (e != null) {
       clear();
@@ -55,5 +56,6 @@ final class IndexErrorFlag {
   private void clear() {
     CudaDriver.check(cuMemsetD32Async(record, 0, IndexErrorRecord.LONGS * 2L, context.stream),
         "clearing the index error record");
+    context.activity.memoryOp();
   }
 }

@@ -29,6 +29,7 @@ final class KernelLauncher {
         null);
     CudaDriver.check(result, "launching " + args.kernel().entry(args.dtype()) + " with "
         + geometry);
+    context.activity.kernelLaunch();
     Reference.reachabilityFence(keepAlive);
   }
 }

@@ -75,6 +75,7 @@ final class PtxPluginLauncher {
     CudaDriver.check(cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, 0, context.stream,
         Pointer.to(params.toArray(new NativePointerObject[0])), null),
         "launching plugin kernel " + entry + " (grid " + gridX + ", block " + blockX + ")");
+    context.activity.kernelLaunch();
     Reference.reachabilityFence(buffers);
   }
 
