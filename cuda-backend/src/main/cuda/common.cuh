@@ -136,6 +136,16 @@ __device__ __forceinline__ float jg_fmin(float a, float b) { return fminf(a, b);
 __device__ __forceinline__ double jg_fmin(double a, double b) { return fmin(a, b); }
 __device__ __forceinline__ bool jg_isnan(float x) { return x != x; }
 __device__ __forceinline__ bool jg_isnan(double x) { return x != x; }
+// Operations rounded on their own: nvcc never fuses these into a multiply-add, as it may a * b + c
+// (a fused kernel that must give the bits of several primitive kernels uses them).
+__device__ __forceinline__ float jg_add_rn(float a, float b) { return __fadd_rn(a, b); }
+__device__ __forceinline__ double jg_add_rn(double a, double b) { return __dadd_rn(a, b); }
+__device__ __forceinline__ float jg_sub_rn(float a, float b) { return __fsub_rn(a, b); }
+__device__ __forceinline__ double jg_sub_rn(double a, double b) { return __dsub_rn(a, b); }
+__device__ __forceinline__ float jg_mul_rn(float a, float b) { return __fmul_rn(a, b); }
+__device__ __forceinline__ double jg_mul_rn(double a, double b) { return __dmul_rn(a, b); }
+__device__ __forceinline__ float jg_div_rn(float a, float b) { return __fdiv_rn(a, b); }
+__device__ __forceinline__ double jg_div_rn(double a, double b) { return __ddiv_rn(a, b); }
 
 template <typename T> __device__ __forceinline__ T jg_sigmoid(T x) {
   // Two branches so exp never overflows: both forms are exact rewrites of 1 / (1 + e^-x).

@@ -3,6 +3,7 @@
 //    read of the logits (instead of max, sub, exp, sum, div, log, gather, sub...).
 //  - bias_act: out = act(x + bias) over [rows, cols] with bias [cols].
 //  - sgd: the optimizer step, with optional momentum and weight decay, in place.
+//  - adam: Adam's update of the parameter and both moments, in place (the api's FusedAdam).
 #include "common.cuh"
 
 // One block per row (grid-stride over rows). labels [rows] are INT32 class indices.
@@ -64,6 +65,23 @@ __device__ void sgd(T *param, const T *grad, T *velocity, i64 n, T lr, T momentu
   }
 }
 
+// Adam in one pass, the twelve primitive launches' operations in their order (FusedAdam):
+//   m = m + (g - m) * c1;  v = v + (g * g - v) * c2;  param = param + (m / (sqrt(v) + eps)) * step
+// with c1 = 1 - beta1, c2 = 1 - beta2 and step = -lr_t, rounded to T by the caller. Each
+// operation is rounded on its own, as in its primitive kernel (jg_add_rn & co., common.cuh).
+template <typename T>
+__device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps, T step) {
+  JG_GRID_STRIDE(i, n) {
+    T g = grad[i];
+    T mi = jg_add_rn(m[i], jg_mul_rn(jg_sub_rn(g, m[i]), c1));
+    T vi = jg_add_rn(v[i], jg_mul_rn(jg_sub_rn(jg_mul_rn(g, g), v[i]), c2));
+    m[i] = mi;
+    v[i] = vi;
+    T denominator = jg_add_rn(jg_sqrt(vi), eps);
+    param[i] = jg_add_rn(param[i], jg_mul_rn(jg_div_rn(mi, denominator), step));
+  }
+}
+
 extern "C" {
 __global__ void jg_softmax_xent_f32(const float *logits, const int *labels, i64 rows,
                                     i64 classes, float *loss, float *grad, float scale,
@@ -92,5 +110,14 @@ __global__ void jg_sgd_f32(float *param, const float *grad, float *velocity, i64
 __global__ void jg_sgd_f64(double *param, const double *grad, double *velocity, i64 n, double lr,
                            double momentum, double wd) {
   sgd(param, grad, velocity, n, lr, momentum, wd);
+}
+
+__global__ void jg_adam_f32(float *param, const float *grad, float *m, float *v, i64 n, float c1,
+                            float c2, float eps, float step) {
+  adam(param, grad, m, v, n, c1, c2, eps, step);
+}
+__global__ void jg_adam_f64(double *param, const double *grad, double *m, double *v, i64 n,
+                            double c1, double c2, double eps, double step) {
+  adam(param, grad, m, v, n, c1, c2, eps, step);
 }
 }

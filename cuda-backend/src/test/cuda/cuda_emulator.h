@@ -39,6 +39,17 @@ inline JgEmuWarp *jg_emu_warps;
 
 inline void __syncthreads() { jg_emu_block_barrier->arrive_and_wait(); }
 
+// The intrinsics that round each operation on its own: plain operations here, which g++ does not
+// fuse into multiply-adds for a target without them (the default x86-64).
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline double __dadd_rn(double a, double b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline double __dmul_rn(double a, double b) { return a * b; }
+inline float __fdiv_rn(float a, float b) { return a / b; }
+inline double __ddiv_rn(double a, double b) { return a / b; }
+
 template <typename T> T __shfl_down_sync(unsigned, T v, int delta) {
   static_assert(sizeof(T) <= 16, "shuffle of a large type");
   JgEmuWarp &w = jg_emu_warps[jg_emu_linear / 32];

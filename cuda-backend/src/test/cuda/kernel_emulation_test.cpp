@@ -457,6 +457,34 @@ template <typename T> static void test_fused() {
   });
   expect_all(std::string("sgd param ") + name<T>(), pw, p, tol<T>() * 10);
   expect_all(std::string("sgd velocity ") + name<T>(), vw, v, tol<T>() * 10);
+
+  // Adam: the primitives' operations in their order, each rounded to T, bit for bit.
+  const int an = 1000; // several grid-stride rounds of 2 x 64 threads
+  auto ap = random_values<T>(an, 15, -1, 1);
+  auto ag = random_values<T>(an, 16, -1, 1);
+  auto am = random_values<T>(an, 17, -1, 1);
+  auto av = random_values<T>(an, 18, 0.01, 1);
+  T c1 = (T)(1 - 0.9), c2 = (T)(1 - 0.999), eps = (T)1e-7, step = (T)-0.01;
+  std::vector<T> pw2(an), mw2(an), vw2(an);
+  for (int i = 0; i < an; ++i) {
+    T g = ag[i];
+    T mi = am[i] + (g - am[i]) * c1; // T operations, each rounded (no fused multiply-add here)
+    T vi = av[i] + (g * g - av[i]) * c2;
+    mw2[i] = mi;
+    vw2[i] = vi;
+    pw2[i] = ap[i] + (mi / (std::sqrt(vi) + eps)) * step;
+  }
+  jg_emu_launch({2}, {64}, [&] {
+    adam<T>(ap.data(), ag.data(), am.data(), av.data(), an, c1, c2, eps, step);
+  });
+  int differ = 0;
+  for (int i = 0; i < an; ++i) {
+    differ += std::memcmp(&ap[i], &pw2[i], sizeof(T)) != 0 || std::memcmp(&am[i], &mw2[i],
+        sizeof(T)) != 0 || std::memcmp(&av[i], &vw2[i], sizeof(T)) != 0;
+  }
+  expect(std::string("adam bit for bit ") + name<T>() + ": " + std::to_string(differ) + " of "
+             + std::to_string(an) + " entries differ",
+         differ == 0);
 }
 
 // ---- convolution: im2col, col2im and the NCHW permutes around the GEMMs ------------------

@@ -12,6 +12,8 @@ import dev.jgrad.api.BackendContract;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
@@ -54,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: calls from several threads are queued on the one stream in the order they
  * arrive.
  */
-public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher {
+public final class CudaBackend
+    implements Backend, FusedSgd, FusedAdam, FusedProductSgd, PtxKernel.Launcher {
   /** The backend's name, {@value}, for {@code -Djgrad.backend=cuda}. */
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
@@ -112,6 +115,15 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     return allocator.stats();
   }
 
+  /**
+   * What this backend has queued and waited for since it started: kernel launches, cuBLAS calls,
+   * memory operations, host waits and copies. Compare two snapshots with
+   * {@link DeviceActivity#since} to see what a training step costs.
+   */
+  public DeviceActivity activity() {
+    return context.activity.snapshot();
+  }
+
   /** The device's total memory in bytes, as the driver reports it. */
   long deviceTotalBytes() {
     context.makeCurrent();
@@ -124,7 +136,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     allocator.emptyCache();
   }
 
-  /** The fused kernels (softmax cross-entropy, bias + activation, SGD update). */
+  /** The fused kernels (softmax cross-entropy, bias + activation, SGD and Adam updates). */
   public CudaFusedOps fused() {
     return fused;
   }
@@ -140,6 +152,35 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       List<Object> args) {
     plugins.launch(ptx, entry, dtype, gridX, blockX, args,
         buffer -> own("PTX kernel " + entry, "a buffer argument", buffer));
+  }
+
+  /** Adam's update as one fused kernel (see {@link CudaFusedOps#adamUpdate}). */
+  @Override
+  public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double lrT) {
+    fused.adamUpdate(param, grad, m, v, beta1, beta2, eps, lrT);
+  }
+
+  /**
+   * Checks the call as every backend does, then declines it, as {@link FusedProductSgd} allows:
+   * cuBLAS's {@code beta = 1} epilogue may pick another kernel and rounds the update in its own
+   * way, so it cannot promise the bits of the product followed by {@link #sgdUpdate}, which
+   * {@code Sgd} then runs (two launches). Declining is this backend's answer, not a missing
+   * capability: the conformance kit checks that it leaves the parameter and velocity unchanged.
+   */
+  @Override
+  public boolean sgdUpdateFromProduct(DeviceBuffer a, boolean transA, DeviceBuffer b,
+      boolean transB, int m, int n, int k, DeviceBuffer param, DeviceBuffer velocity, double lr,
+      double momentum, double weightDecay) {
+    CONTRACT.sgdUpdateFromProduct(a, transA, b, transB, m, n, k, param, velocity);
+    String p = "sgdUpdateFromProduct";
+    own(p, "a", a);
+    own(p, "b", b);
+    own(p, "param", param);
+    if (velocity != null) {
+      own(p, "velocity", velocity);
+    }
+    return false;
   }
 
   /** The SGD update as one fused kernel (see {@link CudaFusedOps#sgdUpdate}). */
@@ -230,6 +271,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     if (length > 0) {
       CudaDriver.check(cuMemcpyHtoD(b.pointer(), data, b.bytes()),
           "upload of " + length + " " + dtype + " elements");
+      context.activity.hostCopy();
     }
     return b;
   }
@@ -332,6 +374,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     if (src.length() > 0) {
       CudaDriver.check(cuMemcpyDtoH(dst, src.pointer(), src.bytes()),
           "download of " + src.length() + " elements");
+      context.activity.hostCopy();
     }
     Reference.reachabilityFence(src);
   }
@@ -345,6 +388,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
     context.makeCurrent();
     int result = cuStreamSynchronize(context.stream);
     CudaDriver.check(result, where + " (waiting for queued GPU work)");
+    context.activity.hostWait();
     indexErrors.check(where);
   }
 
@@ -361,12 +405,15 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
       // The contract admitted only whole values in 0..255: one byte each.
       CudaDriver.check(cuMemsetD8Async(d.pointer(), (byte) (int) value, n, context.stream),
           "fill");
+      context.activity.memoryOp();
     } else if (d.dtype() != DType.FLOAT64) {
       // A float or int is one 32-bit word: the driver's memset writes any value, no kernel.
       int word = d.dtype() == DType.INT32 ? (int) value : Float.floatToRawIntBits((float) value);
       CudaDriver.check(cuMemsetD32Async(d.pointer(), word, n, context.stream), "fill");
+      context.activity.memoryOp();
     } else if (Double.doubleToRawLongBits(value) == 0L) {
       CudaDriver.check(cuMemsetD32Async(d.pointer(), 0, 2 * n, context.stream), "fill");
+      context.activity.memoryOp();
     } else {
       launch(new KernelArgs(Kernel.FILL, d.dtype()).ptr(d.pointer()).i64(n).scalar(value),
           geometry.elementwise(n), d);
@@ -402,6 +449,7 @@ public final class CudaBackend implements Backend, FusedSgd, PtxKernel.Launcher 
 
   private void deviceCopy(CUdeviceptr from, CUdeviceptr to, long bytes) {
     CudaDriver.check(cuMemcpyDtoDAsync(to, from, bytes, context.stream), "device copy");
+    context.activity.memoryOp();
   }
 
   @Override

@@ -5,7 +5,8 @@ import dev.jgrad.api.op.FusedActivation;
 
 /**
  * Fused kernels of the CUDA backend, each replacing several primitives and their passes over
- * memory, called with buffers (the ops' registered kernels and {@code FusedSgd} use them).
+ * memory, called with buffers (the ops' registered kernels, {@code FusedSgd} and
+ * {@code FusedAdam} use them).
  * Obtained with {@link CudaBackend#fused()}. Each launches its {@code fused.ptx} entry the way
  * plugin PTX kernels run ({@link FusedKernels}); asynchronous and checked like the primitives;
  * index errors surface at the next synchronisation.
@@ -102,5 +103,25 @@ public final class CudaFusedOps {
     }
     backend.launchFused("jg_sgd", cp.dtype(), backend.geometry().elementwise(n),
         FusedKernels.sgdArgs(cp, cg, cv, n, lr, momentum, weightDecay));
+  }
+
+  /**
+   * Adam's update in one launch ({@link dev.jgrad.api.FusedAdam#adamUpdate}): each operation
+   * rounded on its own, in the primitives' order, so the twelve launches' bits.
+   */
+  public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double lrT) {
+    CudaBackend.CONTRACT.adamUpdate(param, grad, m, v);
+    String p = "adamUpdate";
+    CudaBuffer cp = backend.own(p, "param", param);
+    CudaBuffer cg = backend.own(p, "grad", grad);
+    CudaBuffer cm = backend.own(p, "m", m);
+    CudaBuffer cv = backend.own(p, "v", v);
+    long n = cp.length();
+    if (n == 0) {
+      return;
+    }
+    backend.launchFused("jg_adam", cp.dtype(), backend.geometry().elementwise(n),
+        FusedKernels.adamArgs(cp, cg, cm, cv, n, beta1, beta2, eps, lrT));
   }
 }

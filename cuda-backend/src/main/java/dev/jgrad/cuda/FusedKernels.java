@@ -57,6 +57,15 @@ final class FusedKernels {
         gradScale, errorRecord);
   }
 
+  /**
+   * Adam's update in place: {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2} and {@code step =
+   * -lrT} computed in double, then rounded to the dtype by the launch as the CPU rounds them.
+   */
+  static List<Object> adamArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
+      DeviceBuffer v, long n, double beta1, double beta2, double eps, double lrT) {
+    return List.of(param, grad, m, v, n, 1 - beta1, 1 - beta2, eps, -lrT);
+  }
+
   /** The SGD step in place; without momentum, velocity is the null pointer. */
   static List<Object> sgdArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
       long n, double lr, double momentum, double weightDecay) {

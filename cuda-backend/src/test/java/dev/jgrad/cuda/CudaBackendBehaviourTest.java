@@ -64,6 +64,78 @@ class CudaBackendBehaviourTest {
   }
 
   /**
+   * FusedAdam's one launch gives the bits of the twelve primitive launches Adam makes without it
+   * (InPlace's order: the moments, then sqrt, + eps, divide, scale and add), in both dtypes.
+   */
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void adamUpdateIsTheTwelvePrimitiveLaunchesBitForBit(DType dt) {
+    int n = 100_003;
+    java.util.Random r = new java.util.Random(5);
+    double[] p = new double[n];
+    double[] g = new double[n];
+    double[] m = new double[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = r.nextDouble() * 2 - 1;
+      g[i] = r.nextDouble() * 2 - 1;
+      m[i] = r.nextDouble() * 2 - 1;
+      v[i] = 0.01 + r.nextDouble();
+    }
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-7;
+    double lrT = 0.003;
+    Shape s = Shape.of(n);
+    try (DeviceBuffer fp = upload(b, dt, p); DeviceBuffer fg = upload(b, dt, g);
+        DeviceBuffer fm = upload(b, dt, m); DeviceBuffer fv = upload(b, dt, v);
+        DeviceBuffer pp = upload(b, dt, p); DeviceBuffer pg = upload(b, dt, g);
+        DeviceBuffer pm = upload(b, dt, m); DeviceBuffer pv = upload(b, dt, v);
+        DeviceBuffer t = b.allocate(dt, n)) {
+      b.adamUpdate(fp, fg, fm, fv, beta1, beta2, eps, lrT);
+      b.binary(BinaryOp.SUB, pg, s, pm, s, t, s); // m += (g - m) * (1 - beta1)
+      b.scalar(BinaryOp.MUL, t, 1 - beta1, t);
+      b.binary(BinaryOp.ADD, pm, s, t, s, pm, s);
+      b.binary(BinaryOp.MUL, pg, s, pg, s, t, s); // v += (g * g - v) * (1 - beta2)
+      b.binary(BinaryOp.SUB, t, s, pv, s, t, s);
+      b.scalar(BinaryOp.MUL, t, 1 - beta2, t);
+      b.binary(BinaryOp.ADD, pv, s, t, s, pv, s);
+      b.unary(UnaryOp.SQRT, pv, t); // p += (m / (sqrt(v) + eps)) * -lrT
+      b.scalar(BinaryOp.ADD, t, eps, t);
+      b.binary(BinaryOp.DIV, pm, s, t, s, t, s);
+      b.scalar(BinaryOp.MUL, t, -lrT, t);
+      b.binary(BinaryOp.ADD, pp, s, t, s, pp, s);
+      assertArrayEquals(download(b, pp), download(b, fp), "param " + dt);
+      assertArrayEquals(download(b, pm), download(b, fm), "m " + dt);
+      assertArrayEquals(download(b, pv), download(b, fv), "v " + dt);
+    }
+  }
+
+  /**
+   * Each kind of work is counted where it is queued or waited for: an upload is one host copy, a
+   * unary op one launch, a product one cuBLAS call, a fill one memory op, a download one wait and
+   * one copy (allocating is none of these); the same calls again add the same counts.
+   */
+  @Test
+  void activityCountsLaunchesProductsMemoryOpsWaitsAndCopies() {
+    for (int round = 0; round < 2; round++) {
+      DeviceActivity before = b.activity();
+      try (DeviceBuffer a = b.upload(new float[] {1, -2, 3, -4});
+          DeviceBuffer r = b.allocate(DType.FLOAT32, 4);
+          DeviceBuffer p = b.allocate(DType.FLOAT32, 4)) {
+        b.unary(UnaryOp.RELU, a, r);
+        b.matmul(a, false, r, false, p, 2, 2, 2); // [[1, -2], [3, -4]] @ [[1, 0], [3, 0]]
+        b.fill(a, 0);
+        float[] host = new float[4];
+        b.download(p, host);
+        assertArrayEquals(new float[] {-5, 0, -9, 0}, host);
+      }
+      assertEquals(new DeviceActivity(1, 1, 1, 1, 2), b.activity().since(before),
+          "round " + round);
+    }
+  }
+
+  /**
    * UINT8 through every path this backend gives it: the byte memset, upload and download (read as
    * unsigned), device copies at odd byte offsets (overlapping too), the 1-byte axis, strided and
    * gather kernels, and conversions both ways (to UINT8: the low 8 bits of Java's (int) cast).

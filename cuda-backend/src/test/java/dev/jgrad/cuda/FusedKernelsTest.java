@@ -52,8 +52,28 @@ class FusedKernelsTest {
           0, new CUdeviceptr()));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, 0.1, 0.9, 1e-4));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
+      assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7, 0.01));
       for (FusedActivation act : FusedActivation.values()) {
         assertFits("jg_bias_act", dt, FusedKernels.biasActivationArgs(b, b, b, 2, 3, act));
+      }
+    }
+  }
+
+  /**
+   * FusedAdam promises the primitives' bits: each operation rounded on its own. In the PTX that
+   * means separate add, mul, div and sqrt instructions and no fused multiply-add.
+   */
+  @Test
+  void adamRoundsEachOperationOnItsOwn() {
+    for (String entry : List.of("jg_adam_f32", "jg_adam_f64")) {
+      int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
+      assertTrue(start >= 0, entry + " is missing from fused.ptx");
+      int end = FusedKernels.PTX.indexOf("\n}\n", start);
+      String body = FusedKernels.PTX.substring(start, end);
+      String type = entry.endsWith("f32") ? "f32" : "f64";
+      assertTrue(!body.contains("fma."), entry + " must not fuse a multiply and an add");
+      for (String op : List.of("add.rn.", "sub.rn.", "mul.rn.", "div.rn.", "sqrt.rn.")) {
+        assertTrue(body.contains(op + type), entry + " should round with " + op + type);
       }
     }
   }
@@ -63,7 +83,7 @@ class FusedKernelsTest {
     assertTrue(FusedKernels.PTX.contains("\n.version 8.0\n"),
         "fused.ptx must declare .version 8.0");
     assertTrue(FusedKernels.PTX.contains("\n.target sm_75\n"), "fused.ptx must target sm_75");
-    assertEquals(6, SIGNATURES.size(),
+    assertEquals(8, SIGNATURES.size(),
         "every entry of fused.ptx has a launch: " + SIGNATURES.keySet());
   }
 
