@@ -479,12 +479,195 @@ static const wg_tile_fn WG_TILES[WG_ROWS][WG_TAPS] = {
 #endif
 
 /*
+ * The same weight gradient with vectors along the output channels, for many outputs on small
+ * planes (by_outputs below): the runs above waste kw - 1 of every pw lanes on the padded
+ * columns and sum into 16 partial sums per weight, which on 8x8 planes went through L3 once per
+ * group of samples. Here dw^T[tap][o] = sum over k = (s, y, x) of pad[s][tap's (y + i, x + j)] *
+ * g[s][o][y][x]: a tile holds OT taps x OV vectors of outputs and takes one vector of g (laid
+ * [s][y][x][o]) per output vector and one broadcast per tap at each k. Each weight is a chain
+ * of fused multiply-adds over k in order per chunk of samples, the chunks' sums added in order,
+ * so the AVX2 and AVX-512 builds agree bit for bit (another order than the runs' kernel: its 16
+ * partial sums).
+ */
+#if defined(__AVX512F__)
+#define OT 6 /* a tile: 6 taps x 4 vectors of 16 outputs, 24 accumulators */
+#define OV 4
+#else
+#define OT 3 /* 3 taps x 3 vectors of 8 outputs, 9 accumulators of 16 registers */
+#define OV 3
+#endif
+#define BY_OUTPUTS_CHUNK_BYTES (256 * 1024)
+
+/* The shared sizes of one call by outputs. */
+struct wo_geometry {
+  int oh, ow, pw, outs;
+  size_t pad_stride; /* entries from one placed sample to the next */
+  size_t g_stride;   /* oh * ow * outs */
+  const size_t *offset; /* per tap: its first entry in a placed sample */
+};
+
+/*
+ * acc[t0 + t][o] (taps x outs, o from v0 * LANES) += the sum over the chunk's samples, k in
+ * order from 0: chunk by chunk, so no chain is longer than a chunk's positions (one chain over
+ * all 50 samples of a DeepConvNet 8x8 layer had 3x the rounding error of the 16-lane runs).
+ */
+static inline __attribute__((always_inline)) void wo_tile(const int T, const int V,
+    const struct wo_geometry *g, const float *pad, const float *gt, int samples, int v0, int t0,
+    float *acc) {
+  vec a[OT][OV];
+  for (int t = 0; t < T; t++) {
+    for (int v = 0; v < V; v++) {
+      a[t][v] = splat_vec(0.0f);
+    }
+  }
+  for (int s = 0; s < samples; s++) {
+    const float *ps = pad + s * g->pad_stride;
+    const float *gs = gt + s * g->g_stride + (size_t) v0 * LANES;
+    const float *b[OT];
+    for (int t = 0; t < T; t++) {
+      b[t] = ps + g->offset[t0 + t];
+    }
+    for (int y = 0; y < g->oh; y++) {
+      for (int x = 0; x < g->ow; x++) {
+        const float *gp = gs + (size_t) (y * g->ow + x) * g->outs;
+        vec gv[OV];
+        for (int v = 0; v < V; v++) {
+          gv[v] = load_vec(gp + (size_t) v * LANES);
+        }
+        int q = y * g->pw + x;
+        for (int t = 0; t < T; t++) {
+          vec bt = splat_vec(b[t][q]);
+          for (int v = 0; v < V; v++) {
+            a[t][v] += bt * gv[v];
+          }
+        }
+      }
+    }
+  }
+  for (int t = 0; t < T; t++) {
+    for (int v = 0; v < V; v++) {
+      float *sum = acc + (size_t) (t0 + t) * g->outs + (size_t) (v0 + v) * LANES;
+      store_vec(sum, load_vec(sum) + a[t][v]);
+    }
+  }
+}
+
+typedef void (*wo_tile_fn)(const struct wo_geometry *, const float *, const float *, int, int,
+    int, float *);
+#define WO_FN(t, v)                                                                             \
+  static void wo_tile_##t##_##v(const struct wo_geometry *g, const float *pad, const float *gt, \
+      int samples, int v0, int t0, float *acc) {                                                \
+    wo_tile(t, v, g, pad, gt, samples, v0, t0, acc);                                            \
+  }
+#define WO_FNS(t) WO_FN(t, 1) WO_FN(t, 2) WO_FN(t, 3)
+WO_FNS(1)
+WO_FNS(2)
+WO_FNS(3)
+#if OT > 3
+#define WO_FNS_WIDE(t) WO_FN(t, 1) WO_FN(t, 2) WO_FN(t, 3) WO_FN(t, 4)
+WO_FN(1, 4) WO_FN(2, 4) WO_FN(3, 4)
+WO_FNS_WIDE(4)
+WO_FNS_WIDE(5)
+WO_FNS_WIDE(6)
+static const wo_tile_fn WO_TILES[OT][OV] = {
+    {wo_tile_1_1, wo_tile_1_2, wo_tile_1_3, wo_tile_1_4},
+    {wo_tile_2_1, wo_tile_2_2, wo_tile_2_3, wo_tile_2_4},
+    {wo_tile_3_1, wo_tile_3_2, wo_tile_3_3, wo_tile_3_4},
+    {wo_tile_4_1, wo_tile_4_2, wo_tile_4_3, wo_tile_4_4},
+    {wo_tile_5_1, wo_tile_5_2, wo_tile_5_3, wo_tile_5_4},
+    {wo_tile_6_1, wo_tile_6_2, wo_tile_6_3, wo_tile_6_4}};
+#else
+static const wo_tile_fn WO_TILES[OT][OV] = {{wo_tile_1_1, wo_tile_1_2, wo_tile_1_3},
+    {wo_tile_2_1, wo_tile_2_2, wo_tile_2_3}, {wo_tile_3_1, wo_tile_3_2, wo_tile_3_3}};
+#endif
+
+/*
+ * Whether the weight gradient goes by outputs: whole vectors of outputs in both builds (a
+ * multiple of 16), enough for a wide tile, and rows narrow enough that the runs' kernel wastes
+ * a sixth or more of its lanes (C harness, one thread, 50 samples: 32x8x8->64 1,664 -> 1,207 us,
+ * 64x4x4->64 1,618 -> 639, 64x14x14->64 8,154 -> 7,556, 32x14x14->64 3,859 -> 3,939).
+ */
+static int by_outputs(int outs, int ow) {
+  return outs >= 64 && outs % 16 == 0 && ow <= 12;
+}
+
+/* jg_correlate_weight by outputs (see above); the same arguments and results. */
+static int correlate_weight_by_outputs(int n, const float *x, int channels, int h, int w,
+    int top, int left, const float *g, int outs, int oh, int ow, int kh, int kw, float *dw) {
+  int pw = ow + kw - 1;
+  int ph = oh + kh - 1;
+  size_t plane = (size_t) ph * pw;
+  size_t positions = (size_t) oh * ow;
+  int taps = channels * kh * kw;
+  size_t pad_stride = ((size_t) channels * plane + 15) / 16 * 16; /* each on a cache line */
+  size_t g_stride = positions * outs;
+  int chunk = (int) (BY_OUTPUTS_CHUNK_BYTES / (sizeof(float) * (pad_stride + g_stride)));
+  chunk = chunk < 1 ? 1 : chunk > n ? n : chunk;
+  float *pad = aligned_alloc(64, sizeof(float) * pad_stride * chunk);
+  float *gt = aligned_alloc(64, sizeof(float) * g_stride * chunk);
+  float *acc = aligned_alloc(64, sizeof(float) * (size_t) taps * outs);
+  size_t *offset = malloc(sizeof(size_t) * (size_t) taps);
+  if (pad == NULL || gt == NULL || acc == NULL || offset == NULL) {
+    free(pad);
+    free(gt);
+    free(acc);
+    free(offset);
+    return -1;
+  }
+  memset(acc, 0, sizeof(float) * (size_t) taps * outs);
+  for (int ch = 0, t = 0; ch < channels; ch++) {
+    for (int i = 0; i < kh; i++) {
+      for (int j = 0; j < kw; j++, t++) {
+        offset[t] = ch * plane + (size_t) i * pw + j;
+      }
+    }
+  }
+  struct wo_geometry geo = {oh, ow, pw, outs, pad_stride, g_stride, offset};
+  int vectors = outs / LANES;
+  for (int s0 = 0; s0 < n; s0 += chunk) {
+    int samples = n - s0 < chunk ? n - s0 : chunk;
+    for (int s = 0; s < samples; s++) {
+      place(x + (size_t) (s0 + s) * channels * h * w, channels, h, w, top, left, ph, pw,
+          pad + s * pad_stride);
+      const float *gs = g + (size_t) (s0 + s) * outs * positions;
+      float *d = gt + s * g_stride;
+      for (int o = 0; o < outs; o++) {
+        for (size_t q = 0; q < positions; q++) {
+          d[q * outs + o] = gs[(size_t) o * positions + q];
+        }
+      }
+    }
+    for (int v0 = 0; v0 < vectors; v0 += OV) {
+      int v = vectors - v0 < OV ? vectors - v0 : OV;
+      for (int t0 = 0; t0 < taps; t0 += OT) {
+        int t = taps - t0 < OT ? taps - t0 : OT;
+        WO_TILES[t - 1][v - 1](&geo, pad, gt, samples, v0, t0, acc);
+      }
+    }
+  }
+  for (int o = 0; o < outs; o++) {
+    for (int t = 0; t < taps; t++) {
+      dw[(size_t) o * taps + t] = acc[(size_t) t * outs + o];
+    }
+  }
+  free(offset);
+  free(acc);
+  free(gt);
+  free(pad);
+  return 0;
+}
+
+/*
  * The weight gradient dw[outs][channels][kh][kw] of n samples x[n][channels][h][w] (placed at
  * (top, left) in zeros) and g[n][outs][oh][ow], written whole. Returns 0, or -1 when memory for
  * the scratch ran out.
  */
 int NAME(jg_correlate_weight)(int n, const float *x, int channels, int h, int w, int top,
     int left, const float *g, int outs, int oh, int ow, int kh, int kw, float *dw) {
+  if (by_outputs(outs, ow)) {
+    return correlate_weight_by_outputs(n, x, channels, h, w, top, left, g, outs, oh, ow, kh, kw,
+        dw);
+  }
   int pw = ow + kw - 1;
   int ph = oh + kh - 1;
   size_t plane = (size_t) ph * pw;

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (AVX-512, AVX2; a build this CPU lacks is reported skipped; both register tiles, the filter
  * tile's and the row tile's), over random geometries: 1 to 40
  * channels and outputs (vector tails), windows 1x1 to 5x5, padding 0 to past the window (the
- * input gradient's then crops), widths 1 to 31 (every tile width), offsets into larger arrays.
+ * input gradient's then crops), widths 1 to 31 (every tile width), offsets into larger arrays;
+ * and the weight gradient's by-outputs kernel on 64 to 128 outputs over planes up to 12x12.
  */
 @ExtendWith(NativeKernelVariants.class)
 class DirectConvolutionTest {
@@ -55,13 +56,18 @@ class DirectConvolutionTest {
         + Arrays.toString(tiles));
   }
 
+  /**
+   * Both weight-gradient kernels: the runs along the plane (most geometries) and, for 64 or more
+   * outputs in whole vectors on rows of 12 or fewer (conv_kernels.c's by_outputs), vectors along
+   * the outputs.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"avx512", "avx2"})
   void weightGradientMatchesSumsInDouble(String variant) {
     NativeKernelVariants.use(variant);
     Random r = new Random(19);
-    for (int trial = 0; trial < 150; trial++) {
-      Case c = Case.random(r, trial);
+    for (int trial = 0; trial < 200; trial++) {
+      Case c = trial < 150 ? Case.random(r, trial) : Case.manyOutputsOnSmallPlanes(r, trial);
       float[] dw = new float[c.f * c.c * c.kh * c.kw];
       Arrays.fill(dw, Float.NaN);
       NativeCpu.check(NativeCpu.correlateWeight(c.n, c.x, c.xOff, c.c, c.h, c.wd, c.ph, c.pw,
@@ -81,8 +87,8 @@ class DirectConvolutionTest {
       NativeKernelVariants.use(variant);
       Random r = new Random(23);
       List<Float> all = new ArrayList<>();
-      for (int trial = 0; trial < 40; trial++) {
-        Case c = Case.random(r, trial);
+      for (int trial = 0; trial < 60; trial++) {
+        Case c = trial < 40 ? Case.random(r, trial) : Case.manyOutputsOnSmallPlanes(r, trial);
         float[] dw = new float[c.f * c.c * c.kh * c.kw];
         NativeCpu.check(NativeCpu.correlateWeight(c.n, c.x, c.xOff, c.c, c.h, c.wd, c.ph, c.pw,
             c.g, c.gOff, c.f, c.oh, c.ow, c.kh, c.kw, dw), "correlateWeight");
@@ -122,6 +128,35 @@ class DirectConvolutionTest {
       int n = 1 + r.nextInt(3);
       int oh = h + 2 * ph - kh + 1;
       int ow = wd + 2 * pw - kw + 1;
+      int xOff = r.nextInt(5);
+      int gOff = r.nextInt(5);
+      return new Case(n, c, h, wd, f, kh, kw, ph, pw, oh, ow,
+          values(r, xOff + n * c * h * wd), xOff, values(r, f * c * kh * kw), values(r, f),
+          values(r, gOff + n * f * oh * ow), gOff, r.nextInt(5));
+    }
+
+    /**
+     * A geometry whose weight gradient goes by outputs: 64 to 128 outputs in steps of 16 (both
+     * builds' whole vectors, and tails of their tiles), output rows of 1 to 12, up to 3 samples.
+     */
+    static Case manyOutputsOnSmallPlanes(Random r, int trial) {
+      int kh = 1 + r.nextInt(5);
+      int kw = 1 + r.nextInt(5);
+      int ph = r.nextInt(kh);
+      int pw = r.nextInt(kw);
+      int oh = 1 + r.nextInt(12);
+      int ow = 1 + r.nextInt(12);
+      int h = oh + kh - 1 - 2 * ph;
+      int wd = ow + kw - 1 - 2 * pw;
+      if (h < 1 || wd < 1) {
+        ph = 0;
+        pw = 0;
+        h = oh + kh - 1;
+        wd = ow + kw - 1;
+      }
+      int c = 1 + r.nextInt(trial % 2 == 0 ? 40 : 6);
+      int f = 64 + 16 * r.nextInt(5);
+      int n = 1 + r.nextInt(3);
       int xOff = r.nextInt(5);
       int gOff = r.nextInt(5);
       return new Case(n, c, h, wd, f, kh, kw, ph, pw, oh, ow,
