@@ -478,6 +478,17 @@ static const wg_tile_fn WG_TILES[WG_ROWS][WG_TAPS] = {
     {wg_tile_1_1, wg_tile_1_2}, {wg_tile_2_1, wg_tile_2_2}};
 #endif
 
+/* Where each tap (ch, i, j) starts in a placed sample of planes plane entries, rows pw wide. */
+static void tap_offsets(int channels, int kh, int kw, size_t plane, int pw, size_t *offset) {
+  for (int ch = 0, t = 0; ch < channels; ch++) {
+    for (int i = 0; i < kh; i++) {
+      for (int j = 0; j < kw; j++, t++) {
+        offset[t] = ch * plane + (size_t) i * pw + j;
+      }
+    }
+  }
+}
+
 /*
  * The same weight gradient with vectors along the output channels, for many outputs on small
  * planes (by_outputs below): the runs above waste kw - 1 of every pw lanes on the padded
@@ -615,13 +626,7 @@ static int correlate_weight_by_outputs(int n, const float *x, int channels, int 
     return -1;
   }
   memset(acc, 0, sizeof(float) * (size_t) taps * outs);
-  for (int ch = 0, t = 0; ch < channels; ch++) {
-    for (int i = 0; i < kh; i++) {
-      for (int j = 0; j < kw; j++, t++) {
-        offset[t] = ch * plane + (size_t) i * pw + j;
-      }
-    }
-  }
+  tap_offsets(channels, kh, kw, plane, pw, offset);
   struct wo_geometry geo = {oh, ow, pw, outs, pad_stride, g_stride, offset};
   int vectors = outs / LANES;
   for (int s0 = 0; s0 < n; s0 += chunk) {
@@ -703,13 +708,7 @@ int NAME(jg_correlate_weight)(int n, const float *x, int channels, int h, int w,
     memset(tail, 0, sizeof(float) * (pad_stride - (size_t) channels * plane));
   }
   memset(acc, 0, sizeof(v16) * (size_t) outs * taps);
-  for (int ch = 0, t = 0; ch < channels; ch++) {
-    for (int i = 0; i < kh; i++) {
-      for (int j = 0; j < kw; j++, t++) {
-        offset[t] = ch * plane + (size_t) i * pw + j;
-      }
-    }
-  }
+  tap_offsets(channels, kh, kw, plane, pw, offset);
   struct wg_geometry geo = {taps, run, offset, pad_stride, g_stride, group};
   for (int s0 = 0; s0 < n; s0 += group) {
     geo.samples = n - s0 < group ? n - s0 : group;
