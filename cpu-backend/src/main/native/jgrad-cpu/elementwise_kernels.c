@@ -1,8 +1,9 @@
 /*
- * The small FLOAT32 passes of a dense layer's training step: bias plus ReLU, ReLU's gradient,
- * the bias gradients (sums down the rows, and along rows for a convolution's planes) and the SGD and Adam updates; and the batch gather. Each computes exactly what the
- * Java loop it replaces computes (FloatKernels, FloatReductions), operation for operation in the
- * same order, so the bits are the same with or without the helper: this file is built with
+ * The small FLOAT32 passes of a training step: bias plus ReLU, ReLU's gradient, the bias
+ * gradients (sums down the rows; along them for a convolution's planes) and the SGD and Adam
+ * updates; and the batch gather. Each computes exactly what the Java loop it replaces computes
+ * (FloatKernels, FloatReductions), operation for operation in the same order, so the bits are
+ * the same with or without the helper: this file is built with
  * -ffp-contract=off (no fused multiply-adds) and spells out Java's Math.max/Math.min, whose NaN
  * and signed-zero rules C's fmaxf does not share. Plain loops, vectorized by GCC for each build.
  *
@@ -103,7 +104,7 @@ static inline __attribute__((always_inline)) void row_sums(const int R, int len,
 }
 
 /*
- * out[r] = the sum of row r of x[rows, len] (len >= 1), bit for bit FloatReductions' row sum (a
+ * out[r] = the sum of row r of x[rows, len] (len >= 0), bit for bit FloatReductions' row sum (a
  * conv bias gradient's planes). Eight rows at a time: one row's additions form a chain that waits
  * out the adder's latency each step, eight rows' chains overlap (about 4x the Java loop's speed).
  */
