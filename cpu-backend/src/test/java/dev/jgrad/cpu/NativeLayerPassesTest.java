@@ -12,13 +12,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A dense layer's small native passes (elementwise_kernels.c: bias plus ReLU, ReLU's gradient,
- * sums down and along the rows, the SGD and Adam updates) and the batch gather bit for bit against the Java
- * loops they stand in for, in each build (a build this CPU lacks is reported skipped): shapes
- * across vector widths, -0 beside +0, NaN, infinities, subnormals; every entry outside the range
- * asked for left alone. Every
- * NaN counts as one value: which of two NaN operands an addition passes on (inf + -inf makes a
- * NaN of either sign) is the compiler's choice in Java's JIT and in GCC alike.
+ * The small native passes of a training step (elementwise_kernels.c: bias plus ReLU, ReLU's
+ * gradient, sums down and along the rows, the SGD and Adam updates) and the batch gather bit for
+ * bit against the Java loops they stand in for, in each build (a build this CPU lacks is reported
+ * skipped): shapes across vector widths, -0 beside +0, NaN, infinities, subnormals; every entry
+ * outside the range asked for left alone. Every NaN counts as one value: which of two NaN
+ * operands an addition passes on (inf + -inf makes a NaN of either sign) is the compiler's
+ * choice in Java's JIT and in GCC alike.
  */
 @ExtendWith(NativeKernelVariants.class)
 class NativeLayerPassesTest {
