@@ -29,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PackagedJarIT {
   private static final Pattern FINAL_ACCURACY =
       Pattern.compile("final test accuracy: ([0-9.]+)% after 1 epochs");
+  /** ConsoleLogging's format: time, level padded to 5, class, message. */
+  private static final Pattern LOG_LINE =
+      Pattern.compile("(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2} INFO  Backends: jgrad backend: ");
   /** One short epoch: the same bar as MnistMainTest's in-process run (chance is 10%). */
   private static final String[] ONE_EPOCH = {"--epochs", "1", "--limit", "1000"};
 
@@ -73,6 +76,8 @@ class PackagedJarIT {
     assertFalse(run.output().contains("native helper unavailable"), run.output());
     // nothing a user would wonder about (JavaCPP warned when the jar lost its pom.properties)
     assertFalse(run.output().contains("Warning"), run.output());
+    // logging set up by ConsoleLogging (found by ServiceLoader in the jar and on the module path)
+    assertTrue(LOG_LINE.matcher(run.output()).find(), "no log line in:\n" + run.output());
     assertTrue(Files.isRegularFile(workDir.resolve("out/mnist/checkpoint.safetensors")),
         run.output());
   }
