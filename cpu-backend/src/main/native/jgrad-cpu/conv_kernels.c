@@ -91,6 +91,39 @@ struct geometry {
 };
 
 /*
+ * Transposes LANES vectors in place (m[i][j] becomes m[j][i]): at each block size B the two
+ * off-diagonal B x B blocks of every 2B x 2B block swap, two two-vector shuffles a pair of rows.
+ */
+#define LO(B, k) (((k) & (B)) ? LANES + (k) - (B) : (k))
+#define HI(B, k) (((k) & (B)) ? LANES + (k) : (k) + (B))
+#if LANES == 16
+typedef int vmask __attribute__((vector_size(64)));
+#define MASK(F, B)                                                                              \
+  ((vmask){F(B, 0), F(B, 1), F(B, 2), F(B, 3), F(B, 4), F(B, 5), F(B, 6), F(B, 7), F(B, 8),     \
+      F(B, 9), F(B, 10), F(B, 11), F(B, 12), F(B, 13), F(B, 14), F(B, 15)})
+#else
+typedef int vmask __attribute__((vector_size(32)));
+#define MASK(F, B) ((vmask){F(B, 0), F(B, 1), F(B, 2), F(B, 3), F(B, 4), F(B, 5), F(B, 6), F(B, 7)})
+#endif
+#define SWAP_BLOCKS(m, B)                                                                       \
+  for (int i = 0; i < LANES; i++) {                                                             \
+    if ((i & (B)) == 0) {                                                                       \
+      vec lo = __builtin_shuffle(m[i], m[i + (B)], MASK(LO, B));                                \
+      vec hi = __builtin_shuffle(m[i], m[i + (B)], MASK(HI, B));                                \
+      m[i] = lo;                                                                                \
+      m[i + (B)] = hi;                                                                          \
+    }                                                                                           \
+  }
+static inline __attribute__((always_inline)) void transpose(vec *m) {
+  SWAP_BLOCKS(m, 1)
+  SWAP_BLOCKS(m, 2)
+  SWAP_BLOCKS(m, 4)
+#if LANES == 16
+  SWAP_BLOCKS(m, 8)
+#endif
+}
+
+/*
  * One tile: output columns x0..x0+Q of row y for filters o0..o0 + FB * LANES (those below
  * g->outs stored). Always inlined with constant FB and Q, so the accumulators stay in registers.
  */
@@ -116,19 +149,18 @@ static inline __attribute__((always_inline)) void tile(const int FB, const int Q
       }
     }
   }
-  float lanes[QMAX][LANES];
   for (int b = 0; b < FB; b++) {
-    for (int q = 0; q < Q; q++) {
-      store_vec(lanes[q], acc[b][q]);
+    /* columns x filters into filters x columns, so each filter's Q outputs are one store */
+    vec m[LANES];
+    for (int q = 0; q < LANES; q++) {
+      m[q] = q < Q ? acc[b][q] : splat_vec(0.0f);
     }
+    transpose(m);
     int first = o0 + b * LANES;
     int count = g->outs - first < LANES ? g->outs - first : LANES;
     for (int l = 0; l < count; l++) {
-      float add = bias != NULL ? bias[first + l] : 0.0f;
       float *o = out + (size_t) (first + l) * g->out_plane + (size_t) y * g->ow + x0;
-      for (int q = 0; q < Q; q++) {
-        o[q] = bias != NULL ? lanes[q][l] + add : lanes[q][l];
-      }
+      store_first(o, bias != NULL ? m[l] + splat_vec(bias[first + l]) : m[l], Q);
     }
   }
 }
