@@ -563,11 +563,17 @@ static const wg_tile_fn WG_TILES[WG_ROWS][WG_TAPS] = {
  * partial sums).
  */
 #if defined(__AVX512F__)
-#define OT 6 /* a tile: 6 taps x 4 vectors of 16 outputs, 24 accumulators */
+/*
+ * A tile: OACC / vectors taps (at most OT) x up to OV vectors of 16 outputs: 6 x 4, 8 x 3,
+ * 12 x 2 or 12 x 1 (with two vectors 12 taps ran 1.3x faster than 6)
+ */
+#define OT 12
 #define OV 4
+#define OACC 24
 #else
 #define OT 3 /* 3 taps x 3 vectors of 8 outputs, 9 accumulators of 16 registers */
 #define OV 3
+#define OACC 9
 #endif
 #define BY_OUTPUTS_CHUNK_BYTES (256 * 1024)
 
@@ -587,10 +593,10 @@ struct wo_geometry {
 static inline __attribute__((always_inline)) void wo_tile(const int T, const int V,
     const struct wo_geometry *g, const float *pad, const float *gt, int samples, int v0, int t0,
     float *acc) {
-  vec a[OT][OV];
+  vec a[OACC]; /* [T][V]; one dimension, sized as the registers allow, stays in them */
   for (int t = 0; t < T; t++) {
     for (int v = 0; v < V; v++) {
-      a[t][v] = splat_vec(0.0f);
+      a[t * V + v] = splat_vec(0.0f);
     }
   }
   for (int s = 0; s < samples; s++) {
@@ -611,7 +617,7 @@ static inline __attribute__((always_inline)) void wo_tile(const int T, const int
         for (int t = 0; t < T; t++) {
           vec bt = splat_vec(b[t][q]);
           for (int v = 0; v < V; v++) {
-            a[t][v] += bt * gv[v];
+            a[t * V + v] += bt * gv[v];
           }
         }
       }
@@ -620,7 +626,7 @@ static inline __attribute__((always_inline)) void wo_tile(const int T, const int
   for (int t = 0; t < T; t++) {
     for (int v = 0; v < V; v++) {
       float *sum = acc + (size_t) (t0 + t) * g->outs + (size_t) (v0 + v) * LANES;
-      store_vec(sum, load_vec(sum) + a[t][v]);
+      store_vec(sum, load_vec(sum) + a[t * V + v]);
     }
   }
 }
@@ -637,18 +643,32 @@ WO_FNS(1)
 WO_FNS(2)
 WO_FNS(3)
 #if OT > 3
-#define WO_FNS_WIDE(t) WO_FN(t, 1) WO_FN(t, 2) WO_FN(t, 3) WO_FN(t, 4)
+/* T x V with T * V <= OACC */
+#define WO_FNS_4(t) WO_FN(t, 1) WO_FN(t, 2) WO_FN(t, 3) WO_FN(t, 4)
+#define WO_FNS_2(t) WO_FN(t, 1) WO_FN(t, 2)
 WO_FN(1, 4) WO_FN(2, 4) WO_FN(3, 4)
-WO_FNS_WIDE(4)
-WO_FNS_WIDE(5)
-WO_FNS_WIDE(6)
+WO_FNS_4(4)
+WO_FNS_4(5)
+WO_FNS_4(6)
+WO_FNS(7)
+WO_FNS(8)
+WO_FNS_2(9)
+WO_FNS_2(10)
+WO_FNS_2(11)
+WO_FNS_2(12)
 static const wo_tile_fn WO_TILES[OT][OV] = {
     {wo_tile_1_1, wo_tile_1_2, wo_tile_1_3, wo_tile_1_4},
     {wo_tile_2_1, wo_tile_2_2, wo_tile_2_3, wo_tile_2_4},
     {wo_tile_3_1, wo_tile_3_2, wo_tile_3_3, wo_tile_3_4},
     {wo_tile_4_1, wo_tile_4_2, wo_tile_4_3, wo_tile_4_4},
     {wo_tile_5_1, wo_tile_5_2, wo_tile_5_3, wo_tile_5_4},
-    {wo_tile_6_1, wo_tile_6_2, wo_tile_6_3, wo_tile_6_4}};
+    {wo_tile_6_1, wo_tile_6_2, wo_tile_6_3, wo_tile_6_4},
+    {wo_tile_7_1, wo_tile_7_2, wo_tile_7_3, NULL},
+    {wo_tile_8_1, wo_tile_8_2, wo_tile_8_3, NULL},
+    {wo_tile_9_1, wo_tile_9_2, NULL, NULL},
+    {wo_tile_10_1, wo_tile_10_2, NULL, NULL},
+    {wo_tile_11_1, wo_tile_11_2, NULL, NULL},
+    {wo_tile_12_1, wo_tile_12_2, NULL, NULL}};
 #else
 static const wo_tile_fn WO_TILES[OT][OV] = {{wo_tile_1_1, wo_tile_1_2, wo_tile_1_3},
     {wo_tile_2_1, wo_tile_2_2, wo_tile_2_3}, {wo_tile_3_1, wo_tile_3_2, wo_tile_3_3}};
@@ -658,10 +678,13 @@ static const wo_tile_fn WO_TILES[OT][OV] = {{wo_tile_1_1, wo_tile_1_2, wo_tile_1
  * Whether the weight gradient goes by outputs: whole vectors of outputs in both builds (a
  * multiple of 16), enough for a wide tile, and rows narrow enough that the runs' kernel wastes
  * a sixth or more of its lanes (C harness, one thread, 50 samples: 32x8x8->64 1,664 -> 1,207 us,
- * 64x4x4->64 1,618 -> 639, 64x14x14->64 8,154 -> 7,556, 32x14x14->64 3,859 -> 3,939).
+ * 64x4x4->64 1,618 -> 639); from 32 outputs, rows up to 16 too where there are 64 taps or more
+ * (16x14x14->32 1,078 -> 789, 32x14x14->32 p2 2,400 -> 1,902, 64x14x14->64 8,269 -> 5,554; with
+ * 1-4 channels, or rows of 24 and more, the runs were faster).
  */
-static int by_outputs(int outs, int ow) {
-  return outs >= 64 && outs % 16 == 0 && ow <= 12;
+static int by_outputs(int outs, int ow, int taps) {
+  return outs % 16 == 0
+      && ((outs >= 64 && ow <= 12) || (outs >= 32 && ow <= 16 && taps >= 64));
 }
 
 /* jg_correlate_weight by outputs (see above); the same arguments and results. */
@@ -706,8 +729,9 @@ static int correlate_weight_by_outputs(int n, const float *x, int channels, int 
     }
     for (int v0 = 0; v0 < vectors; v0 += OV) {
       int v = vectors - v0 < OV ? vectors - v0 : OV;
-      for (int t0 = 0; t0 < taps; t0 += OT) {
-        int t = taps - t0 < OT ? taps - t0 : OT;
+      int per = OACC / v < OT ? OACC / v : OT; /* taps a tile */
+      for (int t0 = 0; t0 < taps; t0 += per) {
+        int t = taps - t0 < per ? taps - t0 : per;
         WO_TILES[t - 1][v - 1](&geo, pad, gt, samples, v0, t0, acc);
       }
     }
@@ -731,7 +755,7 @@ static int correlate_weight_by_outputs(int n, const float *x, int channels, int 
  */
 int NAME(jg_correlate_weight)(int n, const float *x, int channels, int h, int w, int top,
     int left, const float *g, int outs, int oh, int ow, int kh, int kw, float *dw) {
-  if (by_outputs(outs, ow)) {
+  if (by_outputs(outs, ow, channels * kh * kw)) {
     return correlate_weight_by_outputs(n, x, channels, h, w, top, left, g, outs, oh, ow, kh, kw,
         dw);
   }

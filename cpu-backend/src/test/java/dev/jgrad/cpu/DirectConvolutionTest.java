@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tile's and the row tile's), over random geometries: 1 to 40
  * channels and outputs (vector tails), windows 1x1 to 5x5, padding 0 to past the window (the
  * input gradient's then crops), widths 1 to 31 (every tile width), offsets into larger arrays;
- * and the weight gradient's by-outputs kernel on 64 to 128 outputs over planes up to 12x12.
+ * and the weight gradient's by-outputs kernel on 64 to 128 outputs over planes up to 12x12 and
+ * on 32 and 48 outputs over planes up to 16x16.
  */
 @ExtendWith(NativeKernelVariants.class)
 class DirectConvolutionTest {
@@ -57,9 +58,9 @@ class DirectConvolutionTest {
   }
 
   /**
-   * Both weight-gradient kernels: the runs along the plane (most geometries) and, for 64 or more
-   * outputs in whole vectors on rows of 12 or fewer (conv_kernels.c's by_outputs), vectors along
-   * the outputs.
+   * Both weight-gradient kernels: the runs along the plane (most geometries) and, for 32 or more
+   * outputs in whole vectors on narrow rows (conv_kernels.c's by_outputs), vectors along the
+   * outputs.
    */
   @ParameterizedTest
   @ValueSource(strings = {"avx512", "avx2"})
@@ -136,16 +137,19 @@ class DirectConvolutionTest {
     }
 
     /**
-     * A geometry whose weight gradient goes by outputs: 64 to 128 outputs in steps of 16 (both
-     * builds' whole vectors, and tails of their tiles), output rows of 1 to 12, up to 3 samples.
+     * A geometry whose weight gradient goes by outputs (conv_kernels.c's by_outputs): 64 to 128
+     * outputs in steps of 16 on output rows of 1 to 12, or (every third trial) 32 or 48 outputs
+     * on rows up to 16 with 64 taps or more; both builds' whole vectors, tails of their tiles, up
+     * to 3 samples.
      */
     static Case manyOutputsOnSmallPlanes(Random r, int trial) {
       int kh = 1 + r.nextInt(5);
       int kw = 1 + r.nextInt(5);
       int ph = r.nextInt(kh);
       int pw = r.nextInt(kw);
-      int oh = 1 + r.nextInt(12);
-      int ow = 1 + r.nextInt(12);
+      boolean fewOutputs = trial % 3 == 0;
+      int oh = 1 + r.nextInt(fewOutputs ? 16 : 12);
+      int ow = 1 + r.nextInt(fewOutputs ? 16 : 12);
       int h = oh + kh - 1 - 2 * ph;
       int wd = ow + kw - 1 - 2 * pw;
       if (h < 1 || wd < 1) {
@@ -154,8 +158,9 @@ class DirectConvolutionTest {
         h = oh + kh - 1;
         wd = ow + kw - 1;
       }
-      int c = 1 + r.nextInt(trial % 2 == 0 ? 40 : 6);
-      int f = 64 + 16 * r.nextInt(5);
+      int c = fewOutputs ? (64 + kh * kw - 1) / (kh * kw) + r.nextInt(8)
+          : 1 + r.nextInt(trial % 2 == 0 ? 40 : 6);
+      int f = fewOutputs ? 32 + 16 * r.nextInt(2) : 64 + 16 * r.nextInt(5);
       int n = 1 + r.nextInt(3);
       int xOff = r.nextInt(5);
       int gOff = r.nextInt(5);
