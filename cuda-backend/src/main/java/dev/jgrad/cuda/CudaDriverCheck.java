@@ -111,10 +111,16 @@ final class CudaDriverCheck {
     }
     int[] major = new int[1];
     int[] minor = new int[1];
-    cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
-        device);
-    cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
-        device);
+    result = cuDeviceGetAttribute(major,
+        CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+    if (result == CUresult.CUDA_SUCCESS) {
+      result = cuDeviceGetAttribute(minor,
+          CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+    }
+    if (result != CUresult.CUDA_SUCCESS) { // else it would read as compute capability 0.0
+      return "cuDeviceGetAttribute(compute capability) of GPU " + ordinal + " failed: "
+          + CudaDriver.name(result);
+    }
     if (major[0] * 10 + minor[0] < MIN_COMPUTE) {
       return "GPU " + ordinal + " has compute capability " + major[0] + "." + minor[0]
           + "; jgrad's kernels need 7.5 (Turing) or newer";

@@ -20,7 +20,7 @@ public final class CudaFusedOps {
 
   /**
    * Softmax cross-entropy over {@code logits [rows, classes]} with class labels
-   * {@code [rows]} (whole numbers in the data dtype): {@code loss[r] = logsumexp(logits[r]) -
+   * {@code [rows]} (INT32 class indices): {@code loss[r] = logsumexp(logits[r]) -
    * logits[r, labels[r]]}, and, if {@code grad} is not null, {@code grad [rows, classes] =
    * (softmax(logits) - onehot(labels)) * gradScale} (use {@code 1 / rows} for the mean loss).
    * A bad label gives that row a NaN loss and zero gradient, and an IndexOutOfBoundsException at

@@ -106,13 +106,18 @@ class BackendParityTest {
   @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
   void dropoutMaskIsTheCpusBitForBit(DType dtype) {
     requireOthers();
-    Tensor x = Tensor.zeros(dtype, 257, 391);
+    Backend cpu = Backends.byName("cpu");
+    // on the CPU explicitly: on a GPU machine the current backend is the GPU's, and an op runs
+    // where its input lives, so zeros() alone would compare the GPU with itself
+    Tensor x = Tensor.zeros(dtype, 257, 391).to(cpu);
     for (Backend other : OTHERS) {
+      Tensor onOther = x.to(other);
+      assertTrue(x.backend() == cpu && onOther.backend() == other, "cpu against " + other.name());
       for (double p : new double[] {0.0, 0.1, 0.5, 1.0 / 3}) {
         for (long counter : new long[] {0, 1, 1L << 40}) {
-          double[] cpu = DropoutOps.dropoutMask(x, p, -7L, counter).toDoubleArray();
-          double[] gpu = DropoutOps.dropoutMask(x.to(other), p, -7L, counter).toDoubleArray();
-          assertArrayEquals(cpu, gpu,
+          double[] cpuMask = DropoutOps.dropoutMask(x, p, -7L, counter).toDoubleArray();
+          double[] gpu = DropoutOps.dropoutMask(onOther, p, -7L, counter).toDoubleArray();
+          assertArrayEquals(cpuMask, gpu,
               other.name() + " " + dtype + " p=" + p + " counter=" + counter);
         }
       }

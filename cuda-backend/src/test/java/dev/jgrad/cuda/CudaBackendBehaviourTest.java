@@ -343,7 +343,7 @@ class CudaBackendBehaviourTest {
   // ---- fused kernels ---------------------------------------------------------------------------
 
   /** Reference softmax cross-entropy: loss per row and grad * scale. */
-  private static double[][] softmaxXentRef(double[] x, double[] labels, int rows, int classes,
+  private static double[][] softmaxXentRef(double[] x, int[] labels, int rows, int classes,
       double scale) {
     double[] loss = new double[rows];
     double[] grad = new double[rows * classes];
@@ -356,7 +356,7 @@ class CudaBackendBehaviourTest {
       for (int c = 0; c < classes; c++) {
         sum += Math.exp(x[r * classes + c] - mx);
       }
-      int label = (int) labels[r];
+      int label = labels[r];
       loss[r] = Math.log(sum) + mx - x[r * classes + label];
       for (int c = 0; c < classes; c++) {
         grad[r * classes + c] = (Math.exp(x[r * classes + c] - mx) / sum - (c == label ? 1 : 0))
@@ -373,12 +373,12 @@ class CudaBackendBehaviourTest {
       int rows = s[0];
       int classes = s[1];
       double[] x = random(dt, rows * classes, classes, -8, 8);
-      double[] labels = new double[rows];
+      int[] labels = new int[rows]; // class indices are INT32 whatever the logits' dtype
       for (int r = 0; r < rows; r++) {
         labels[r] = (r * 7) % classes;
       }
       double[][] want = softmaxXentRef(x, labels, rows, classes, 1.0 / rows);
-      try (DeviceBuffer dx = upload(b, dt, x); DeviceBuffer dl = upload(b, dt, labels);
+      try (DeviceBuffer dx = upload(b, dt, x); DeviceBuffer dl = b.upload(labels);
           DeviceBuffer loss = b.allocate(dt, rows); DeviceBuffer grad = b.allocate(dt, x.length)) {
         b.fused().softmaxCrossEntropy(dx, dl, rows, classes, loss, grad, 1.0 / rows);
         assertClose(want[0], download(b, loss), reductionTol(dt), "loss " + rows + "x" + classes);
@@ -394,7 +394,7 @@ class CudaBackendBehaviourTest {
     int rows = 4;
     int classes = 7;
     double[] x = random(DType.FLOAT64, rows * classes, 5, -2, 2);
-    double[] labels = {0, 6, 3, 3};
+    int[] labels = {0, 6, 3, 3};
     double[] grad = new double[x.length];
     try (DeviceBuffer dx = b.upload(x); DeviceBuffer dl = b.upload(labels);
         DeviceBuffer loss = b.allocate(DType.FLOAT64, rows);
@@ -414,7 +414,7 @@ class CudaBackendBehaviourTest {
     }
   }
 
-  private double totalLoss(double[] x, double[] labels, int rows, int classes) {
+  private double totalLoss(double[] x, int[] labels, int rows, int classes) {
     double[] loss = new double[rows];
     try (DeviceBuffer dx = b.upload(x); DeviceBuffer dl = b.upload(labels);
         DeviceBuffer dloss = b.allocate(DType.FLOAT64, rows)) {
