@@ -1,8 +1,11 @@
 package dev.jgrad.api.op;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.collect.ImmutableMap;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,11 +18,15 @@ import java.util.Map;
  * }</pre>
  */
 public final class Attrs {
-  private static final Attrs EMPTY = new Attrs(ImmutableMap.of());
+  private static final Attrs EMPTY = new Attrs(new String[0], new Object[0]);
 
-  private final ImmutableMap<String, Object> values;
+  // A few entries, looked up by a scan: every op call with attributes builds one, and a hash map
+  // cost more to build than its lookups saved (and C2 50 ms a compile of of(), twice)
+  private final String[] names;
+  private final Object[] values;
 
-  private Attrs(ImmutableMap<String, Object> values) {
+  private Attrs(String[] names, Object[] values) {
+    this.names = names;
     this.values = values;
   }
 
@@ -32,26 +39,51 @@ public final class Attrs {
   public static Attrs of(Object... namesAndValues) {
     checkArgument(namesAndValues.length % 2 == 0,
         "Attrs.of takes name, value pairs; got %s arguments", namesAndValues.length);
-    ImmutableMap.Builder<String, Object> b = ImmutableMap.builder();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      checkArgument(namesAndValues[i] instanceof String,
-          "attribute name at position %s must be a String, got %s", i, namesAndValues[i]);
-      Object v = namesAndValues[i + 1];
-      b.put((String) namesAndValues[i], v instanceof int[] ? ((int[]) v).clone() : v);
+    int n = namesAndValues.length / 2;
+    String[] names = new String[n];
+    Object[] values = new Object[n];
+    for (int k = 0; k < n; k++) {
+      Object name = namesAndValues[2 * k];
+      checkArgument(name instanceof String,
+          "attribute name at position %s must be a String, got %s", 2 * k, name);
+      Object v = checkNotNull(namesAndValues[2 * k + 1], "attribute '%s' is null", name);
+      for (int j = 0; j < k; j++) {
+        checkArgument(!names[j].equals(name), "attribute '%s' given twice", name);
+      }
+      names[k] = (String) name;
+      values[k] = v instanceof int[] ? ((int[]) v).clone() : v;
     }
-    return new Attrs(b.buildOrThrow());
+    return new Attrs(names, values);
   }
 
   /** Whether an attribute of this name was given. */
   public boolean has(String name) {
-    return values.containsKey(name);
+    return indexOf(name) >= 0;
+  }
+
+  private int indexOf(String name) {
+    for (int k = 0; k < names.length; k++) {
+      if (names[k].equals(name)) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private Object get(String name) {
+    int k = indexOf(name);
+    return k < 0 ? null : values[k];
   }
 
   /**
    * Every attribute by name, unmodifiable (int arrays are the stored copies: do not change them).
    */
   public Map<String, Object> asMap() {
-    return values;
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int k = 0; k < names.length; k++) {
+      map.put(names[k], values[k]);
+    }
+    return Collections.unmodifiableMap(map);
   }
 
   /**
@@ -96,7 +128,7 @@ public final class Attrs {
     if (!has(name)) {
       return defaultValue;
     }
-    Object v = values.get(name);
+    Object v = get(name);
     checkArgument(v instanceof Boolean, "attribute '%s' must be a boolean, got %s", name, v);
     return (Boolean) v;
   }
@@ -124,20 +156,20 @@ public final class Attrs {
   }
 
   private Object require(String name) {
-    Object v = values.get(name);
-    checkArgument(v != null, "missing attribute '%s'; attributes given: %s", name, values.keySet());
+    Object v = get(name);
+    checkArgument(v != null, "missing attribute '%s'; attributes given: %s", name,
+        Arrays.toString(names));
     return v;
   }
 
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("{");
-    values.forEach((k, v) -> {
-      if (sb.length() > 1) {
-        sb.append(", ");
-      }
-      sb.append(k).append('=').append(v instanceof int[] ? java.util.Arrays.toString((int[]) v) : v);
-    });
+    for (int k = 0; k < names.length; k++) {
+      Object v = values[k];
+      sb.append(k > 0 ? ", " : "").append(names[k]).append('=')
+          .append(v instanceof int[] ? Arrays.toString((int[]) v) : v);
+    }
     return sb.append('}').toString();
   }
 }

@@ -1,0 +1,67 @@
+package dev.jgrad.api.op;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AttrsTest {
+  @Test
+  void valuesByNameWithDefaultsForAbsentOnes() {
+    int[] kernel = {3, 3};
+    Attrs a = Attrs.of("axis", 1, "alpha", 0.5, "keepDims", true, "kernel", kernel, "mode", "max",
+        "seed", 7L);
+    assertEquals(1, a.getInt("axis"));
+    assertEquals(0.5, a.getDouble("alpha"));
+    assertTrue(a.getBoolean("keepDims", false));
+    assertEquals("max", a.getString("mode"));
+    assertEquals(7L, a.getLong("seed"));
+    assertArrayEquals(kernel, a.getInts("kernel"));
+    assertEquals(0.01, a.getDouble("slope", 0.01));
+    assertEquals(4, a.getInt("groups", 4));
+    assertFalse(a.getBoolean("ceil", false));
+    assertTrue(a.has("axis"));
+    assertFalse(a.has("Axis"));
+    assertFalse(Attrs.empty().has("axis"));
+    kernel[0] = 9; // the caller's array was copied, and so is what a getter hands out
+    a.getInts("kernel")[1] = 9;
+    assertArrayEquals(new int[] {3, 3}, a.getInts("kernel"));
+  }
+
+  @Test
+  void asMapAndToStringKeepTheOrderGiven() {
+    Attrs a = Attrs.of("b", 2, "a", new int[] {1, 2}, "c", false);
+    Map<String, Object> map = a.asMap();
+    assertEquals(List.of("b", "a", "c"), List.copyOf(map.keySet()));
+    assertThrows(UnsupportedOperationException.class, () -> map.put("d", 1));
+    assertEquals("{b=2, a=[1, 2], c=false}", a.toString());
+    assertEquals("{}", Attrs.empty().toString());
+    assertTrue(Attrs.empty().asMap().isEmpty());
+  }
+
+  @Test
+  void badArgumentsAndLookupsNameWhatWasWrong() {
+    assertEquals("Attrs.of takes name, value pairs; got 3 arguments",
+        assertThrows(IllegalArgumentException.class, () -> Attrs.of("a", 1, "b")).getMessage());
+    assertEquals("attribute name at position 2 must be a String, got 5",
+        assertThrows(IllegalArgumentException.class, () -> Attrs.of("a", 1, 5, 2)).getMessage());
+    assertEquals("attribute 'a' is null",
+        assertThrows(NullPointerException.class, () -> Attrs.of("a", null)).getMessage());
+    assertEquals("attribute 'a' given twice",
+        assertThrows(IllegalArgumentException.class, () -> Attrs.of("a", 1, "a", 2))
+            .getMessage());
+    Attrs a = Attrs.of("axis", 1, "flag", "yes");
+    assertEquals("missing attribute 'alpha'; attributes given: [axis, flag]",
+        assertThrows(IllegalArgumentException.class, () -> a.getDouble("alpha")).getMessage());
+    assertEquals("attribute 'flag' must be a boolean, got yes",
+        assertThrows(IllegalArgumentException.class, () -> a.getBoolean("flag", true))
+            .getMessage());
+    assertEquals("attribute 'flag' must be a number, got yes",
+        assertThrows(IllegalArgumentException.class, () -> a.getInt("flag")).getMessage());
+  }
+}
