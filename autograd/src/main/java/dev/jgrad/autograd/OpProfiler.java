@@ -1,6 +1,7 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.api.Backend;
+import dev.jgrad.api.SystemProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpProfiler {
   /** Whether op times are recorded: the system property {@code jgrad.profile}, read once. */
-  public static final boolean ENABLED = Boolean.getBoolean("jgrad.profile");
+  public static final boolean ENABLED;
+  /**
+   * Why {@code jgrad.profile} could not be read, or null. Kept rather than thrown here: thrown from
+   * a class initializer it would reach the user as an ExceptionInInitializerError.
+   */
+  private static final String BAD_SETTING;
+
+  static {
+    boolean enabled = false;
+    String bad = null;
+    try {
+      enabled = SystemProperties.flag("jgrad.profile", false);
+    } catch (IllegalArgumentException e) {
+      bad = e.getMessage();
+    }
+    ENABLED = enabled;
+    BAD_SETTING = bad;
+  }
 
   private static final Logger log = LoggerFactory.getLogger(OpProfiler.class);
   private static final Map<String, LongAdder[]> totals = new ConcurrentHashMap<>();
@@ -41,6 +59,13 @@ public final class OpProfiler {
   }
 
   private OpProfiler() {}
+
+  /** Throws when {@code jgrad.profile} has a value that is not a boolean, naming it. */
+  static void checkSetting() {
+    if (BAD_SETTING != null) { // a constant: compiled away where the setting is fine
+      throw new IllegalArgumentException(BAD_SETTING);
+    }
+  }
 
   /** Adds one call of {@code op} that took {@code nanos}. */
   static void record(String op, long nanos) {

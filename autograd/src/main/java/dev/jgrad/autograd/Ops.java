@@ -47,6 +47,7 @@ public final class Ops {
 
   /** Calls the registered op {@code name} on a list of inputs (variadic ops like concat). */
   public static Tensor call(String name, Attrs attrs, List<Tensor> inputs) {
+    OpProfiler.checkSetting();
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException(name + " needs at least one input tensor");
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class ArrayPool {
   static final ArrayPool SHARED =
-      new ArrayPool(Long.getLong("jgrad.cpu.poolBytes", 256L << 20));
+      new ArrayPool(CpuProperties.poolBytes());
 
   private final long limitBytes;
   private final Map<Long, ArrayDeque<Object>> free = new HashMap<>();

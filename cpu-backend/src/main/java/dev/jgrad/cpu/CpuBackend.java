@@ -36,10 +36,12 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedProd
    * inside the first matrix product: creating the backend early (the main job does it while its
    * data loads on another thread) takes that half second or so out of the first training step.
    * Neither failing to load is an error here; products then fail or fall back as documented.
-   * {@code -Djgrad.cpu.sgemm} ({@link SgemmChoice}) is read here, and a value it does not know
-   * fails here, naming the option and what to use.
+   * The {@code -Djgrad.cpu.*} settings ({@link CpuProperties}, {@link SgemmChoice}) are read
+   * here, and a value that does not parse or is out of range fails here, naming the option and
+   * what to use.
    */
   public CpuBackend() {
+    CpuProperties.check();
     boolean ownSgemm = SgemmChoice.fromProperty();
     Gemm.loadFailure();
     if (NativeCpu.available()) {

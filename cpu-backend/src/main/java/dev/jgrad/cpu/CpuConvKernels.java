@@ -39,7 +39,7 @@ public final class CpuConvKernels implements OpProvider {
    * run: for comparing the two.
    */
   private static final boolean DIRECT =
-      Boolean.parseBoolean(System.getProperty("jgrad.cpu.directConvolution", "true"));
+      CpuProperties.directConvolution();
 
   @Override
   public void register(OpRegistry.Registration r) {

@@ -21,7 +21,7 @@ final class DirectGemm {
    * nonzero; MNIST batches (19%) took 94-121 us against 190-207 us (docs/benchmarks.md).
    */
   static final double SPARSE_MAX_DENSITY =
-      Double.parseDouble(System.getProperty("jgrad.cpu.sparseDensity", "0.25"));
+      CpuProperties.sparseDensity();
   /** Entries of the left operand looked at to estimate its density. */
   private static final int DENSITY_SAMPLES = 256;
   /** The golden ratio's fractional part, 0.618..., times 2^32. */

@@ -20,13 +20,13 @@ final class Elementwise {
    * thread, docs/benchmarks.md). So the split starts at 256K elements. Overridable with
    * {@code -Djgrad.cpu.parallelThreshold}.
    */
-  static final int CHEAP_THRESHOLD = Integer.getInteger("jgrad.cpu.parallelThreshold", 1 << 18);
+  static final int CHEAP_THRESHOLD = CpuProperties.parallelThreshold();
   /**
    * The same for ops that call exp/log/tanh/pow per element, tens of times slower per element:
    * splitting exp wins from 1K elements (12 to 8 us).
    */
   static final int COSTLY_THRESHOLD =
-      Integer.getInteger("jgrad.cpu.parallelThresholdCostly", 1 << 10);
+      CpuProperties.parallelThresholdCostly();
   /**
    * Shortest FLOAT32 division by a scalar that runs in the native helper (a JNI call costs about
    * a microsecond; the Java loop ran 5x slower until C2 compiled it, through the first epoch).

@@ -31,7 +31,7 @@ final class Gemm {
    * OpenBLAS's own threads; more than 1 turns the split here off and leaves threading to OpenBLAS
    * ({@code -Djgrad.cpu.blasThreads=2} on a 2-core machine).
    */
-  private static final int BLAS_THREADS = Integer.getInteger("jgrad.cpu.blasThreads", 1);
+  private static final int BLAS_THREADS = CpuProperties.blasThreads();
   /**
    * Multiply-adds from which a product is split in parts, one per thread. Back to back, a split
    * pays from about 64K (48^3: 2.1 us split against 2.5 us whole), but inside a training step a
@@ -42,7 +42,7 @@ final class Gemm {
    * on the embedded data (docs/benchmarks.md), so the split starts where the workers are always
    * asked: 16M.
    */
-  private static final long SPLIT_MACS = Long.getLong("jgrad.cpu.gemmSplitMacs", 1L << 24);
+  private static final long SPLIT_MACS = CpuProperties.gemmSplitMacs();
   /**
    * Multiply-adds from which a product's parts are shared with the workers even when they sleep.
    * Waking one costs tens
@@ -52,7 +52,7 @@ final class Gemm {
    * back. {@code -Djgrad.cpu.gemmAlwaysSplitMacs} overrides.
    */
   private static final long ALWAYS_SPLIT_MACS =
-      Long.getLong("jgrad.cpu.gemmAlwaysSplitMacs", 1L << 24);
+      CpuProperties.gemmAlwaysSplitMacs();
 
   /** Why OpenBLAS could not be loaded here, or null; matmul then fails with this as the cause. */
   private static final Throwable LOAD_FAILURE = loadOpenBlas();

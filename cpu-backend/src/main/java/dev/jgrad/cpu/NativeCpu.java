@@ -59,7 +59,7 @@ final class NativeCpu {
   }
 
   private static String load() {
-    if (!Boolean.parseBoolean(System.getProperty("jgrad.cpu.native", "true"))) {
+    if (!CpuProperties.nativeHelper()) {
       return "disabled by -Djgrad.cpu.native=false";
     }
     String os = System.getProperty("os.name");

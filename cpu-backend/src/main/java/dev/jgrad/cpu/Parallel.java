@@ -25,11 +25,10 @@ final class Parallel {
     void run(int from, int to);
   }
 
-  private static final int THREADS = Math.max(1,
-      Integer.getInteger("jgrad.cpu.threads", Runtime.getRuntime().availableProcessors()));
+  private static final int THREADS = CpuProperties.threads();
   /** More chunks than threads, so that a thread slowed by other work gets less of it. */
   private static final int CHUNKS_PER_THREAD = 4;
-  private static final long SPIN_NANOS = Long.getLong("jgrad.cpu.spinNanos", 100_000);
+  private static final long SPIN_NANOS = CpuProperties.spinNanos();
   /** How long {@link #wakeWorker} holds off after a wake-up that found no job. */
   private static final long WASTED_WAKE_BACKOFF_NANOS = 50_000_000;
   private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();

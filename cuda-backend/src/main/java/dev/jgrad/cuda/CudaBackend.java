@@ -20,6 +20,7 @@ import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.PtxKernel;
+import dev.jgrad.api.SystemProperties;
 import java.lang.ref.Reference;
 import java.util.List;
 import jcuda.Pointer;
@@ -97,7 +98,8 @@ public final class CudaBackend
   public static CudaBackend create() {
     CublasLocator.Location cublas =
         CublasLoader.ensureLoaded(new CublasLocator(LibrarySearch.system()).locate());
-    return new CudaBackend(CudaContext.open(Integer.getInteger(DEVICE_PROPERTY, 0)), cublas);
+    return new CudaBackend(CudaContext.open(SystemProperties.integer(DEVICE_PROPERTY, 0, 0)),
+        cublas);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.jgrad.cuda;
 
 import dev.jgrad.api.Availability;
+import dev.jgrad.api.SystemProperties;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -37,10 +38,15 @@ final class CudaProbe {
   static CudaProbe system() {
     return new CudaProbe(LibrarySearch.system(), System.getProperty("os.name", ""),
         System.getProperty("os.arch", ""), libcuda -> CudaDriverCheck.check(libcuda,
-            Integer.getInteger(CudaBackend.DEVICE_PROPERTY, 0)));
+            SystemProperties.integer(CudaBackend.DEVICE_PROPERTY, 0, 0)));
   }
 
   Availability probe() {
+    try {
+      SystemProperties.integer(CudaBackend.DEVICE_PROPERTY, 0, 0); // a bad -D: its own message
+    } catch (IllegalArgumentException e) {
+      return Availability.unavailable(e.getMessage());
+    }
     try {
       String problem = problem();
       return problem == null ? Availability.available() : Availability.unavailable(problem);

@@ -68,6 +68,25 @@ class CudaProbeTest {
     assertTrue(a.reason().startsWith("no libcuda.so.1"), a.reason());
   }
 
+  /** A -Djgrad.cuda.device that is not a device number is the reason, on any machine. */
+  @Test
+  void aBadDeviceSettingIsTheReason() {
+    String before = System.getProperty(CudaBackend.DEVICE_PROPERTY);
+    System.setProperty(CudaBackend.DEVICE_PROPERTY, "first");
+    try {
+      Availability a = CudaProbe.system().probe(); // the provider's answer is cached per JVM
+      assertFalse(a.isAvailable());
+      assertEquals("-Djgrad.cuda.device=first is not a whole number; give a whole number of at "
+          + "least 0, or leave it out for the default (0)", a.reason());
+    } finally {
+      if (before == null) {
+        System.clearProperty(CudaBackend.DEVICE_PROPERTY);
+      } else {
+        System.setProperty(CudaBackend.DEVICE_PROPERTY, before);
+      }
+    }
+  }
+
   @Test
   void otherPlatformsAreUnavailable() {
     Availability a = new CudaProbe(LibrarySearch.system(), "Mac OS X", "aarch64",

@@ -134,6 +134,26 @@ class PackagedJarIT {
     assertPredicted(java(dir, predict));
   }
 
+  /**
+   * A -D setting that does not parse is one error line and exit status 1, whether the CPU
+   * backend reads it at its creation or autograd at the first op, in a fresh JVM (each is read
+   * once, when its class loads).
+   */
+  @Test
+  void aBadSettingIsOneErrorLine() throws Exception {
+    Files.copy(target().resolve("jgrad-mnist.jar"), dir.resolve("jgrad-mnist.jar"));
+    for (String setting : new String[] {"-Djgrad.cpu.threads=four", "-Djgrad.profile=yes"}) {
+      List<String> args = new ArrayList<>(List.of(setting, "-jar", "jgrad-mnist.jar"));
+      args.addAll(List.of(ONE_EPOCH));
+      Run run = java(dir, args);
+      assertEquals(1, run.status(), run.output());
+      List<String> errors = run.output().lines().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(1, errors.size(), run.output());
+      assertTrue(errors.get(0).startsWith("error: " + setting + " is not a "), run.output());
+      assertFalse(run.output().contains("\tat "), "no stack trace:\n" + run.output());
+    }
+  }
+
   @Test
   void theModulesRunOnTheModulePath() throws Exception {
     Path target = target();
