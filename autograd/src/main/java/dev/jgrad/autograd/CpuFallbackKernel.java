@@ -31,8 +31,19 @@ final class CpuFallbackKernel implements Kernel {
     this.cpuKernel = cpuKernel;
   }
 
+  /**
+   * Whether {@value #PROPERTY} is {@code cpu}; unset or {@code none} is no fallback, anything else
+   * an IllegalArgumentException naming it (a typo must not quietly turn the fallback off).
+   */
   static boolean enabled() {
-    return "cpu".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim());
+    String v = System.getProperty(PROPERTY, "").trim();
+    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "cpu" -> true;
+      case "", "none" -> false;
+      default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + " is not "
+          + "understood; give cpu (ops without a kernel for the backend run on the CPU, with "
+          + "copies) or none, or leave it out");
+    };
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.jgrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,22 @@ class CpuFallbackTest {
     assertTrue(e.getMessage().contains("test::cpu_only_a has no kernel for backend 'fake-device'"),
         e.getMessage());
     assertTrue(e.getMessage().contains("[cpu]"), e.getMessage());
+  }
+
+  @Test
+  void aFallbackSettingItDoesNotKnowIsAnErrorNamingIt() {
+    registerCpuOnly("test::cpu_only_c");
+    Tensor x = Tensor.of(new double[] {1, 2}).to(fakeDevice());
+    System.setProperty(CpuFallbackKernel.PROPERTY, "true");
+    try {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Ops.call("test::cpu_only_c", x));
+      assertEquals("-Djgrad.kernel.fallback=true is not understood; give cpu (ops without a "
+          + "kernel for the backend run on the CPU, with copies) or none, or leave it out",
+          e.getMessage());
+    } finally {
+      System.clearProperty(CpuFallbackKernel.PROPERTY);
+    }
   }
 
   @Test
