@@ -48,6 +48,9 @@ final class Backprop {
             + "that shape, or reduce it first (sum(), mean())");
       }
       seed = Tensor.full(1, root.dtype(), root.shape().dims()).to(root.backend());
+      // the open scope's, as the gradients computed from it are: made by a factory, it was no
+      // one's, and on a GPU held a block of the allocator until the garbage collector ran
+      TensorScope.track(seed);
     } else {
       if (!gradient.shape().equals(root.shape()) || gradient.dtype() != root.dtype()) {
         throw new IllegalArgumentException("backward(gradient): the gradient is "

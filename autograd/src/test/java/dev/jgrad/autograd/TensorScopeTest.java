@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DeviceBuffer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TensorScopeTest {
@@ -31,6 +38,45 @@ class TensorScopeTest {
     Tensor released = temp;
     assertThrows(IllegalStateException.class, released::toDoubleArray,
         "a released tensor fails loudly");
+  }
+
+  /**
+   * Every buffer a training step makes is closed with its scope, the backward pass's seed (the
+   * loss's gradient of 1, made by a factory) included: on a GPU an unclosed one holds a block of
+   * the allocator until the garbage collector runs, so device memory drifts between steps.
+   */
+  @Test
+  void aStepLeavesNoBufferOpen() {
+    List<DeviceBuffer> made = new ArrayList<>();
+    boolean[] recording = {false};
+    Backend cpu = new dev.jgrad.cpu.CpuBackendProvider().create();
+    Backend recorder = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class}, (p, m, args) -> {
+          Object result;
+          try {
+            result = m.invoke(cpu, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (recording[0] && result instanceof DeviceBuffer b) {
+            made.add(b);
+          }
+          return result;
+        });
+    try (Backends.Scope use = Backends.use(recorder)) {
+      Tensor w = Tensor.of(new double[] {1, -2, 3, 4}, 2, 2).requiresGrad(true);
+      Tensor x = Tensor.of(new double[] {0.5, 1}, 1, 2);
+      recording[0] = true;
+      try (TensorScope step = TensorScope.open()) {
+        x.matmul(w).relu().sum().backward();
+      }
+      recording[0] = false;
+      assertFalse(made.isEmpty());
+      for (DeviceBuffer b : made) {
+        assertTrue(b.isClosed(), "a buffer of the step left open: " + b);
+      }
+      assertFalse(w.buffer().isClosed(), "the parameter is not the step's");
+    }
   }
 
   @Test
