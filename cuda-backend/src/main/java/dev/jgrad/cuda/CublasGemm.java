@@ -35,7 +35,9 @@ final class CublasGemm {
             p.ldFirst(), a, p.ldSecond(), zeroF, c, p.ldc())
         : JCublas2.cublasDgemm(handle, p.opFirst(), p.opSecond(), p.m(), p.n(), p.k(), oneD, b,
             p.ldFirst(), a, p.ldSecond(), zeroD, c, p.ldc());
-    check(status, (dtype == DType.FLOAT32 ? "cublasSgemm " : "cublasDgemm ") + p);
+    if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) { // the message only when it is needed
+      check(status, (dtype == DType.FLOAT32 ? "cublasSgemm " : "cublasDgemm ") + p);
+    }
     activity.gemmCall();
   }
 
@@ -53,8 +55,10 @@ final class CublasGemm {
         : JCublas2.cublasDgemmStridedBatched(handle, p.opFirst(), p.opSecond(), p.m(), p.n(),
             p.k(), oneD, b, p.ldFirst(), s.strideFirst(), a, p.ldSecond(), s.strideSecond(), zeroD,
             c, p.ldc(), s.strideC(), s.batch());
-    check(status, (dtype == DType.FLOAT32 ? "cublasSgemmStridedBatched "
-        : "cublasDgemmStridedBatched ") + s);
+    if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+      check(status, (dtype == DType.FLOAT32 ? "cublasSgemmStridedBatched "
+          : "cublasDgemmStridedBatched ") + s);
+    }
     activity.gemmCall();
   }
 

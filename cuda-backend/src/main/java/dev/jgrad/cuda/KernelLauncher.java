@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 
 import java.lang.ref.Reference;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUresult;
 
 /** Launches kernels on the backend's stream; asynchronous, like every call of the backend. */
 final class KernelLauncher {
@@ -27,8 +28,10 @@ final class KernelLauncher {
     int result = cuLaunchKernel(f, geometry.gridX(), geometry.gridY(), geometry.gridZ(),
         geometry.blockX(), geometry.blockY(), geometry.blockZ(), 0, context.stream, args.build(),
         null);
-    CudaDriver.check(result, "launching " + args.kernel().entry(args.dtype()) + " with "
-        + geometry);
+    if (result != CUresult.CUDA_SUCCESS) { // the message only when it is needed: every launch
+      CudaDriver.check(result, "launching " + args.kernel().entry(args.dtype()) + " with "
+          + geometry);
+    }
     context.activity.kernelLaunch();
     Reference.reachabilityFence(keepAlive);
   }

@@ -14,6 +14,7 @@ import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUresult;
 import jcuda.driver.CUmodule;
 
 /**
@@ -72,9 +73,12 @@ final class PtxPluginLauncher {
     });
     CUfunction f = loaded.functions().computeIfAbsent(entry,
         e -> PtxModules.function(loaded.module(), e, "plugin PTX"));
-    CudaDriver.check(cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, 0, context.stream,
-        Pointer.to(params.toArray(new NativePointerObject[0])), null),
-        "launching plugin kernel " + entry + " (grid " + gridX + ", block " + blockX + ")");
+    int result = cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, 0, context.stream,
+        Pointer.to(params.toArray(new NativePointerObject[0])), null);
+    if (result != CUresult.CUDA_SUCCESS) { // the message only when it is needed: every launch
+      CudaDriver.check(result, "launching plugin kernel " + entry + " (grid " + gridX
+          + ", block " + blockX + ")");
+    }
     context.activity.kernelLaunch();
     Reference.reachabilityFence(buffers);
   }
@@ -133,9 +137,9 @@ final class PtxPluginLauncher {
   }
 
   private static boolean fits(String kind, String ptxType) {
-    return switch (kind) {
-      case "64" -> ptxType.matches("\\.[usb]64");
-      case "32" -> ptxType.matches("\\.[usb]32");
+    return switch (kind) { // no regex: this runs for every argument of every launch
+      case "64" -> ptxType.equals(".u64") || ptxType.equals(".s64") || ptxType.equals(".b64");
+      case "32" -> ptxType.equals(".u32") || ptxType.equals(".s32") || ptxType.equals(".b32");
       case "f32" -> ptxType.equals(".f32") || ptxType.equals(".b32");
       case "f64" -> ptxType.equals(".f64") || ptxType.equals(".b64");
       default -> false;

@@ -69,6 +69,24 @@ class PtxPluginLauncherTest {
         List.of(buf, buf, 1.0, 10L), DType.FLOAT32, b -> new CUdeviceptr()).size());
   }
 
+  /** Each Java kind against every integer PTX type: the widths must match, the sign not. */
+  @Test
+  void integersFitTheirWidthInAnySignedness() {
+    for (String t : List.of(".u64", ".s64", ".b64", ".u32", ".s32", ".b32")) {
+      boolean wide = t.endsWith("64");
+      Object fitting = wide ? (Object) 5L : (Object) 5;
+      Object other = wide ? (Object) 5 : (Object) 5L;
+      assertEquals(1, PtxPluginLauncher.convert("k", List.of(t), List.of(fitting), DType.FLOAT32,
+          b -> new CUdeviceptr()).size(), t);
+      assertThrows(IllegalArgumentException.class, () -> PtxPluginLauncher.convert("k",
+          List.of(t), List.of(other), DType.FLOAT32, b -> new CUdeviceptr()), t);
+    }
+    for (String t : List.of(".u16", ".f32", ".pred", ".u640")) {
+      assertThrows(IllegalArgumentException.class, () -> PtxPluginLauncher.convert("k",
+          List.of(t), List.of(5L), DType.FLOAT32, b -> new CUdeviceptr()), t);
+    }
+  }
+
   @Test
   void rejectsArgumentsThatDoNotFit() {
     List<String> types = PtxSignature.parse(PTX).get("swish_fwd_f32");
