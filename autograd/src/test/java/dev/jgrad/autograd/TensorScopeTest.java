@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DeviceBuffer;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,20 +47,11 @@ class TensorScopeTest {
   void aStepLeavesNoBufferOpen() {
     List<DeviceBuffer> made = new ArrayList<>();
     boolean[] recording = {false};
-    Backend cpu = new dev.jgrad.cpu.CpuBackendProvider().create();
-    Backend recorder = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class}, (p, m, args) -> {
-          Object result;
-          try {
-            result = m.invoke(cpu, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (recording[0] && result instanceof DeviceBuffer b) {
-            made.add(b);
-          }
-          return result;
-        });
+    Backend recorder = TestBackends.renamedCpu("recording", method -> { }, (method, result) -> {
+      if (recording[0] && result instanceof DeviceBuffer b) {
+        made.add(b);
+      }
+    });
     try (Backends.Scope use = Backends.use(recorder)) {
       Tensor w = Tensor.of(new double[] {1, -2, 3, 4}, 2, 2).requiresGrad(true);
       Tensor x = Tensor.of(new double[] {0.5, 1}, 1, 2);
