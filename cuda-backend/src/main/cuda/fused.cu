@@ -2,6 +2,8 @@
 //  - softmax_xent: softmax cross-entropy loss per row and its gradient on the logits, in one
 //    read of the logits (instead of max, sub, exp, sum, div, log, gather, sub...).
 //  - bias_act: out = act(x + bias) over [rows, cols] with bias [cols].
+//  - relu_grad: out = g * step(x), relu's gradient, in one pass (step, then mul, was two passes
+//    and a temporary).
 //  - sgd: the optimizer step, with optional momentum and weight decay, in place.
 //  - adam: Adam's update of the parameter and both moments, in place (the api's FusedAdam).
 #include "common.cuh"
@@ -48,6 +50,13 @@ __device__ void softmax_xent(const T *logits, const int *labels, i64 rows, i64 c
 template <typename T>
 __device__ void bias_act(const T *x, const T *bias, T *out, i64 rows, i64 cols, int act) {
   JG_GRID_STRIDE(t, rows * cols) out[t] = jg_unary(act, x[t] + bias[t % cols]);
+}
+
+// The two primitives' operations (jg_unary's step, then one multiply rounded on its own): their
+// bits, NaN in x included (step keeps it, and g * NaN is NaN).
+template <typename T>
+__device__ void relu_grad(const T *g, const T *x, T *out, i64 n) {
+  JG_GRID_STRIDE(i, n) out[i] = jg_mul_rn(g[i], jg_unary(JG_UNARY_STEP, x[i]));
 }
 
 // velocity == null: p -= lr * (g + wd * p).
@@ -101,6 +110,13 @@ __global__ void jg_bias_act_f32(const float *x, const float *bias, float *out, i
 __global__ void jg_bias_act_f64(const double *x, const double *bias, double *out, i64 rows,
                                 i64 cols, int act) {
   bias_act(x, bias, out, rows, cols, act);
+}
+
+__global__ void jg_relu_grad_f32(const float *g, const float *x, float *out, i64 n) {
+  relu_grad(g, x, out, n);
+}
+__global__ void jg_relu_grad_f64(const double *g, const double *x, double *out, i64 n) {
+  relu_grad(g, x, out, n);
 }
 
 __global__ void jg_sgd_f32(float *param, const float *grad, float *velocity, i64 n, float lr,

@@ -19,6 +19,7 @@ module dev.jgrad.cuda {
   provides dev.jgrad.api.op.OpProvider with
       dev.jgrad.cuda.CudaLossKernels,
       dev.jgrad.cuda.CudaBiasActivationKernels,
+      dev.jgrad.cuda.CudaReluGradKernel,
       dev.jgrad.cuda.CudaConvKernels,
       dev.jgrad.cuda.CudaDropoutKernel;
 }

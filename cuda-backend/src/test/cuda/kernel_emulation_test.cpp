@@ -485,6 +485,34 @@ template <typename T> static void test_fused() {
   expect(std::string("adam bit for bit ") + name<T>() + ": " + std::to_string(differ) + " of "
              + std::to_string(an) + " entries differ",
          differ == 0);
+
+  // relu_grad: g * step(x), the CPU's loop (FloatKernels.reluGrad) bit for bit, special values
+  // in both operands: step keeps a NaN x, so g * NaN is NaN; a negative g times 0 is -0.
+  const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+  std::vector<T> rx = random_values<T>(300, 19, -2, 2), rg = random_values<T>(300, 20, -2, 2);
+  const T xs[] = {(T)0, -(T)0, nan, inf, -inf, std::numeric_limits<T>::denorm_min(), (T)-1e-30};
+  const T gs[] = {(T)-3, inf, nan, (T)0, -(T)0, (T)2.5, -inf};
+  for (int i = 0; i < 7; ++i) {
+    for (int j = 0; j < 7; ++j) {
+      rx.push_back(xs[i]);
+      rg.push_back(gs[j]);
+    }
+  }
+  const i64 rn = (i64)rx.size();
+  std::vector<T> rout(rn), rwant(rn);
+  for (i64 i = 0; i < rn; ++i) {
+    T st = rx[i] > (T)0 ? (T)1 : (rx[i] != rx[i] ? rx[i] : (T)0); // Java's step
+    rwant[i] = rg[i] * st;
+  }
+  jg_emu_launch({2}, {64}, [&] { relu_grad<T>(rg.data(), rx.data(), rout.data(), rn); });
+  int rdiffer = 0;
+  for (i64 i = 0; i < rn; ++i) {
+    bool both_nan = rout[i] != rout[i] && rwant[i] != rwant[i];
+    rdiffer += !both_nan && std::memcmp(&rout[i], &rwant[i], sizeof(T)) != 0;
+  }
+  expect(std::string("relu_grad bit for bit ") + name<T>() + ": " + std::to_string(rdiffer)
+             + " of " + std::to_string(rn) + " entries differ",
+         rdiffer == 0);
 }
 
 // ---- convolution: im2col, col2im and the NCHW permutes around the GEMMs ------------------

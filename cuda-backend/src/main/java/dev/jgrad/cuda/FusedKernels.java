@@ -3,9 +3,11 @@ package dev.jgrad.cuda;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.op.FusedActivation;
+import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.PtxKernel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import jcuda.driver.CUdeviceptr;
 
 /**
@@ -26,16 +28,32 @@ final class FusedKernels {
     return base + (dtype == DType.FLOAT32 ? "_f32" : "_f64");
   }
 
-  /** {@code jgrad::bias_activation}'s CUDA kernel, registered like a plugin's PtxKernel. */
-  static PtxKernel biasActivation() {
+  /** An elementwise kernel of this PTX, {@code base}_f32 and _f64, registered like a plugin's. */
+  private static PtxKernel elementwise(String base, Function<KernelCall, List<Object>> args) {
     return PtxKernel.builder(PTX)
-        .entry(DType.FLOAT32, entry("jg_bias_act", DType.FLOAT32))
-        .entry(DType.FLOAT64, entry("jg_bias_act", DType.FLOAT64))
+        .entry(DType.FLOAT32, entry(base, DType.FLOAT32))
+        .entry(DType.FLOAT64, entry(base, DType.FLOAT64))
         .elementwise()
-        .args(c -> biasActivationArgs(c.input(0), c.input(1), c.output(),
-            c.inputSpec(0).shape().dim(0), c.inputSpec(0).shape().dim(1),
-            FusedActivation.of(c.attrs())))
+        .args(args)
         .build();
+  }
+
+  /** {@code jgrad::bias_activation}'s CUDA kernel. */
+  static PtxKernel biasActivation() {
+    return elementwise("jg_bias_act", c -> biasActivationArgs(c.input(0), c.input(1), c.output(),
+        c.inputSpec(0).shape().dim(0), c.inputSpec(0).shape().dim(1),
+        FusedActivation.of(c.attrs())));
+  }
+
+  /** {@code jgrad::relu_grad}'s CUDA kernel: {@code out = g * step(x)} in one launch. */
+  static PtxKernel reluGrad() {
+    return elementwise("jg_relu_grad",
+        c -> reluGradArgs(c.input(0), c.input(1), c.output(), c.outputSpec().shape().size()));
+  }
+
+  /** {@code out[i] = g[i] * step(x[i])} over {@code n} entries. */
+  static List<Object> reluGradArgs(DeviceBuffer g, DeviceBuffer x, DeviceBuffer out, long n) {
+    return List.of(g, x, out, n);
   }
 
   /** {@code out[r, c] = act(x[r, c] + bias[c])} over {@code [rows, cols]}. */

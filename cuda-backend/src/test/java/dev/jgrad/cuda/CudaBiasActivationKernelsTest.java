@@ -20,7 +20,7 @@ class CudaBiasActivationKernelsTest {
     r.loadProviders(getClass().getClassLoader());
     assertEquals(List.of(), r.failures());
     for (String op : List.of(OpNames.BIAS_ACTIVATION, OpNames.SOFTMAX_CROSS_ENTROPY_LABELS,
-        OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD)) {
+        OpNames.SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, OpNames.RELU_GRAD)) {
       assertEquals(List.of(OpRegistry.ANY_BACKEND, "cpu", CudaBackend.NAME),
           r.backendsWithKernel(op), "portable, CPU and CUDA kernels of " + op);
     }

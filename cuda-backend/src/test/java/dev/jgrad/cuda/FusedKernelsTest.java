@@ -56,6 +56,7 @@ class FusedKernelsTest {
       for (FusedActivation act : FusedActivation.values()) {
         assertFits("jg_bias_act", dt, FusedKernels.biasActivationArgs(b, b, b, 2, 3, act));
       }
+      assertFits("jg_relu_grad", dt, FusedKernels.reluGradArgs(b, b, b, 6));
     }
   }
 
@@ -83,7 +84,7 @@ class FusedKernelsTest {
     assertTrue(FusedKernels.PTX.contains("\n.version 8.0\n"),
         "fused.ptx must declare .version 8.0");
     assertTrue(FusedKernels.PTX.contains("\n.target sm_75\n"), "fused.ptx must target sm_75");
-    assertEquals(8, SIGNATURES.size(),
+    assertEquals(10, SIGNATURES.size(),
         "every entry of fused.ptx has a launch: " + SIGNATURES.keySet());
   }
 
@@ -113,5 +114,36 @@ class FusedKernelsTest {
     assertEquals(List.of(x, x, x, 5L, 3L, OpCodes.unary(UnaryOp.TANH)), args);
     assertFits("jg_bias_act", DType.FLOAT64, args);
     assertEquals(FusedKernels.entry("jg_bias_act", DType.FLOAT64), k.entry(DType.FLOAT64));
+  }
+
+  @Test
+  void reluGradIsRegisteredAsAPtxKernelOverEveryEntry() {
+    OpRegistry r = new OpRegistry();
+    r.loadProviders(getClass().getClassLoader());
+    PtxKernel k = (PtxKernel) r.findKernel(OpNames.RELU_GRAD, CudaBackend.NAME).orElseThrow();
+    for (DType dt : List.of(DType.FLOAT32, DType.FLOAT64)) {
+      DeviceBuffer g = buffer(dt);
+      DeviceBuffer x = buffer(dt);
+      DeviceBuffer out = buffer(dt);
+      TensorSpec spec = new TensorSpec(Shape.of(4, 5, 6), dt);
+      KernelCall call = new KernelCall(null, List.of(g, x), List.of(spec, spec), Attrs.empty(),
+          out, spec);
+      List<Object> args = k.args(call);
+      assertEquals(List.of(g, x, out, 120L), args, "g, x, out and the entries, in that order");
+      assertFits("jg_relu_grad", dt, args);
+      assertEquals(FusedKernels.entry("jg_relu_grad", dt), k.entry(dt));
+    }
+  }
+
+  /** relu_grad promises the two primitives' bits: one multiply, rounded on its own. */
+  @Test
+  void reluGradMultipliesOnceWithoutFusing() {
+    for (String entry : List.of("jg_relu_grad_f32", "jg_relu_grad_f64")) {
+      int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
+      assertTrue(start >= 0, entry + " is missing from fused.ptx");
+      String body = FusedKernels.PTX.substring(start, FusedKernels.PTX.indexOf("\n}\n", start));
+      String type = entry.endsWith("f32") ? "f32" : "f64";
+      assertTrue(!body.contains("fma.") && body.contains("mul.rn." + type), entry);
+    }
   }
 }
