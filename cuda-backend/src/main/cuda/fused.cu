@@ -11,10 +11,12 @@
 // One block per row (grid-stride over rows). labels [rows] are INT32 class indices.
 // loss[row] = logsumexp(logits[row]) - logits[row, label].
 // grad (optional, may be null) [rows, classes] = (softmax(logits[row]) - onehot(label)) * scale,
-// where scale is typically 1 / rows for a mean loss. A bad label gives loss NaN and grad 0.
+// where scale is typically 1 / rows for a mean loss, then times upstream[0] when upstream is not
+// null (the loss's own gradient: a second multiply, as the separate launch it replaces did). A
+// bad label gives loss NaN and grad 0 (times upstream).
 template <typename T>
 __device__ void softmax_xent(const T *logits, const int *labels, i64 rows, i64 classes, T *loss,
-                             T *grad, T scale, i64 *err) {
+                             T *grad, T scale, const T *upstream, i64 *err) {
   for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
     const T *x = logits + r * classes;
     Acc<T> m = jg_acc_identity<T>(JG_REDUCE_MAX);
@@ -40,7 +42,8 @@ __device__ void softmax_xent(const T *logits, const int *labels, i64 rows, i64 c
       T *g = grad + r * classes;
       for (i64 c = threadIdx.x; c < classes; c += blockDim.x) {
         T p = jg_exp(x[c] - mx) / sum;
-        g[c] = ok ? (p - (c == label ? (T)1 : (T)0)) * scale : (T)0;
+        T v = ok ? (p - (c == label ? (T)1 : (T)0)) * scale : (T)0;
+        g[c] = upstream != 0 ? jg_mul_rn(v, upstream[0]) : v;
       }
     }
     __syncthreads(); // shared_max/shared_sum are rewritten by the next row
@@ -94,13 +97,13 @@ __device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T e
 extern "C" {
 __global__ void jg_softmax_xent_f32(const float *logits, const int *labels, i64 rows,
                                     i64 classes, float *loss, float *grad, float scale,
-                                    i64 *err) {
-  softmax_xent(logits, labels, rows, classes, loss, grad, scale, err);
+                                    const float *upstream, i64 *err) {
+  softmax_xent(logits, labels, rows, classes, loss, grad, scale, upstream, err);
 }
 __global__ void jg_softmax_xent_f64(const double *logits, const int *labels, i64 rows,
                                     i64 classes, double *loss, double *grad, double scale,
-                                    i64 *err) {
-  softmax_xent(logits, labels, rows, classes, loss, grad, scale, err);
+                                    const double *upstream, i64 *err) {
+  softmax_xent(logits, labels, rows, classes, loss, grad, scale, upstream, err);
 }
 
 __global__ void jg_bias_act_f32(const float *x, const float *bias, float *out, i64 rows,

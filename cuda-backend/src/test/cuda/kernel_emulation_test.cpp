@@ -423,12 +423,29 @@ template <typename T> static void test_fused() {
     i64 err[4] = {0, 0, 0, 0};
     jg_emu_launch({2}, {64}, [&] {
       softmax_xent<T>(x.data(), labels.data(), rows, classes, loss.data(), grad.data(), (T)scale,
-                      err);
+                      (const T *)0, err);
     });
     double t = sizeof(T) == 4 ? 1e-5 : 1e-12;
     expect_all("softmax_xent loss " + std::to_string(classes) + " " + name<T>(), lw, loss, t);
     expect_all("softmax_xent grad " + std::to_string(classes) + " " + name<T>(), gw, grad, t);
     expect("softmax_xent no error", err[0] == 0);
+    // with the loss's own gradient: the gradient above times it, bit for bit (one more rounding,
+    // as the separate multiply it replaces made)
+    for (T up : {(T)1, (T)-0.37, (T)2.5e3}) {
+      std::vector<T> scaled(rows * classes), loss2(rows);
+      jg_emu_launch({2}, {64}, [&] {
+        softmax_xent<T>(x.data(), labels.data(), rows, classes, loss2.data(), scaled.data(),
+                        (T)scale, &up, err);
+      });
+      int differ = 0;
+      for (i64 i = 0; i < rows * classes; ++i) {
+        T want = grad[i] * up;
+        differ += std::memcmp(&scaled[i], &want, sizeof(T)) != 0;
+      }
+      expect("softmax_xent upstream " + std::to_string(up) + " " + name<T>() + ": "
+                 + std::to_string(differ) + " differ",
+             differ == 0);
+    }
   }
 
   i64 rows = 7, cols = 9;

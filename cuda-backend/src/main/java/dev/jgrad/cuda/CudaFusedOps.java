@@ -28,6 +28,17 @@ public final class CudaFusedOps {
    */
   public void softmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes,
       DeviceBuffer loss, DeviceBuffer grad, double gradScale) {
+    softmaxCrossEntropy(logits, labels, rows, classes, loss, grad, gradScale, null);
+  }
+
+  /**
+   * {@link #softmaxCrossEntropy(DeviceBuffer, DeviceBuffer, int, int, DeviceBuffer, DeviceBuffer,
+   * double)} with the gradient also multiplied by the one value of {@code upstream} (the loss's
+   * own gradient, on the device), when that is not null: in the same launch, the same two
+   * roundings as a separate multiply.
+   */
+  public void softmaxCrossEntropy(DeviceBuffer logits, DeviceBuffer labels, int rows, int classes,
+      DeviceBuffer loss, DeviceBuffer grad, double gradScale, DeviceBuffer upstream) {
     String p = "softmaxCrossEntropy";
     CudaBuffer cx = backend.own(p, "logits", logits);
     CudaBuffer cl = backend.own(p, "labels", labels);
@@ -43,6 +54,15 @@ public final class CudaFusedOps {
     Checks.length(p, "loss ([rows])", closs, rows);
     Checks.distinct(p, "loss", closs, "logits", cx);
     Checks.distinct(p, "loss", closs, "labels", cl);
+    CudaBuffer cu = upstream == null ? null : backend.own(p, "upstream", upstream);
+    if (cu != null) {
+      if (cg == null) {
+        throw new IllegalArgumentException(p + " on the cuda backend: upstream is given but grad "
+            + "is null; it scales the gradient");
+      }
+      Checks.sameDType(p, "logits", cx, "upstream", cu);
+      Checks.length(p, "upstream ([1])", cu, 1);
+    }
     if (cg != null) {
       Checks.sameDType(p, "logits", cx, "grad", cg);
       Checks.length(p, "grad ([rows, classes])", cg, n);
@@ -55,7 +75,7 @@ public final class CudaFusedOps {
     }
     backend.launchFused("jg_softmax_xent", cx.dtype(),
         backend.geometry().blockPerItem(rows, LaunchGeometry.rowBlock(classes)),
-        FusedKernels.softmaxCrossEntropyArgs(cx, cl, rows, classes, closs, cg, gradScale,
+        FusedKernels.softmaxCrossEntropyArgs(cx, cl, rows, classes, closs, cg, gradScale, cu,
             backend.indexErrorRecord()));
   }
 

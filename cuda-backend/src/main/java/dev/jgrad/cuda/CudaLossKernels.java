@@ -37,15 +37,21 @@ public final class CudaLossKernels implements OpProvider {
     }
   }
 
-  /** (softmax - onehot) / n from the fused kernel, then times the output gradient, on device. */
+  /**
+   * (softmax - onehot) / n from the fused kernel, times the output gradient, on device: in the
+   * same launch when that gradient is one value (the mean loss's), else a broadcast multiply.
+   */
   private static void softmaxCrossEntropyGrad(KernelCall c) {
     CudaBackend b = (CudaBackend) c.backend();
     Shape s = c.inputSpec(0).shape();
     int n = s.dim(0);
+    boolean oneValue = c.inputSpec(2).shape().size() == 1;
     try (DeviceBuffer rowLoss = b.allocate(c.outputSpec().dtype(), n)) {
       b.fused().softmaxCrossEntropy(c.input(0), c.input(1), n, s.dim(1), rowLoss, c.output(),
-          1.0 / n);
+          1.0 / n, oneValue ? c.input(2) : null);
     }
-    b.binary(BinaryOp.MUL, c.output(), s, c.input(2), c.inputSpec(2).shape(), c.output(), s);
+    if (!oneValue) {
+      b.binary(BinaryOp.MUL, c.output(), s, c.input(2), c.inputSpec(2).shape(), c.output(), s);
+    }
   }
 }

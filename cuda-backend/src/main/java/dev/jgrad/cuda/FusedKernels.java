@@ -65,14 +65,15 @@ final class FusedKernels {
   }
 
   /**
-   * Per-row loss (and, if {@code grad} is not null, the scaled gradient on the logits); a bad
-   * label is written to the backend's {@code errorRecord}.
+   * Per-row loss (and, if {@code grad} is not null, the scaled gradient on the logits, times the
+   * one value of {@code upstream} if that is not null); a bad label is written to the backend's
+   * {@code errorRecord}.
    */
   static List<Object> softmaxCrossEntropyArgs(DeviceBuffer logits, DeviceBuffer labels, long rows,
-      long classes, DeviceBuffer loss, DeviceBuffer grad, double gradScale,
+      long classes, DeviceBuffer loss, DeviceBuffer grad, double gradScale, DeviceBuffer upstream,
       CUdeviceptr errorRecord) {
     return List.of(logits, labels, rows, classes, loss, grad == null ? (Object) 0L : grad,
-        gradScale, errorRecord);
+        gradScale, upstream == null ? (Object) 0L : upstream, errorRecord);
   }
 
   /**

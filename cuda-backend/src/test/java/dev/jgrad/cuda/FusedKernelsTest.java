@@ -47,9 +47,11 @@ class FusedKernelsTest {
     for (DType dt : List.of(DType.FLOAT32, DType.FLOAT64)) {
       DeviceBuffer b = buffer(dt);
       assertFits("jg_softmax_xent", dt, FusedKernels.softmaxCrossEntropyArgs(b, b, 3, 4, b, b,
-          0.25, new CUdeviceptr()));
+          0.25, null, new CUdeviceptr()));
+      assertFits("jg_softmax_xent", dt, FusedKernels.softmaxCrossEntropyArgs(b, b, 3, 4, b, b,
+          0.25, b, new CUdeviceptr()));
       assertFits("jg_softmax_xent", dt, FusedKernels.softmaxCrossEntropyArgs(b, b, 3, 4, b, null,
-          0, new CUdeviceptr()));
+          0, null, new CUdeviceptr()));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, 0.1, 0.9, 1e-4));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
       assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7, 0.01));
