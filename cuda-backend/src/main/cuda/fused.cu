@@ -5,6 +5,8 @@
 //  - relu_grad: out = g * step(x), relu's gradient, in one pass (step, then mul, was two passes
 //    and a temporary).
 //  - sgd: the optimizer step, with optional momentum and weight decay, in place.
+//  - sgd_batch: the same step for up to JG_SGD_BATCH parameters in one launch (PyTorch's foreach
+//    SGD), so a model's update is one launch instead of one per parameter.
 //  - adam: Adam's update of the parameter and both moments, in place (the api's FusedAdam).
 #include "common.cuh"
 
@@ -64,17 +66,52 @@ __device__ void relu_grad(const T *g, const T *x, T *out, i64 n) {
 
 // velocity == null: p -= lr * (g + wd * p).
 // otherwise:        v = momentum * v + g + wd * p;  p -= lr * v.
+// Each operation rounded on its own, in the CPU backend's order (FloatKernels.sgdUpdate), so the
+// same bits from the same gradient.
+template <typename T>
+__device__ __forceinline__ void sgd_at(T *param, const T *grad, T *velocity, i64 i, T lr,
+                                       T momentum, T wd) {
+  T p = param[i];
+  T decay = jg_mul_rn(wd, p);
+  if (velocity != 0) {
+    T v = jg_add_rn(jg_add_rn(jg_mul_rn(momentum, velocity[i]), grad[i]), decay);
+    velocity[i] = v;
+    param[i] = jg_sub_rn(p, jg_mul_rn(lr, v));
+  } else {
+    param[i] = jg_sub_rn(p, jg_mul_rn(lr, jg_add_rn(grad[i], decay)));
+  }
+}
+
 template <typename T>
 __device__ void sgd(T *param, const T *grad, T *velocity, i64 n, T lr, T momentum, T wd) {
-  JG_GRID_STRIDE(i, n) {
-    T p = param[i];
-    T g = grad[i] + wd * p;
-    if (velocity != 0) {
-      g = momentum * velocity[i] + g;
-      velocity[i] = g;
-    }
-    param[i] = p - lr * g;
-  }
+  JG_GRID_STRIDE(i, n) sgd_at(param, grad, velocity, i, lr, momentum, wd);
+}
+
+// The parameters of one sgd_batch launch, passed by value (FusedKernels.sgdBatchArgs writes this
+// layout). Entry k's blocks are [block_end[k - 1], block_end[k]) (from 0 for k = 0); each block
+// strides over its entry only. Pointers are addresses (u64) so one layout serves both dtypes.
+#define JG_SGD_BATCH 16
+struct SgdBatch {
+  unsigned long long param[JG_SGD_BATCH];
+  unsigned long long grad[JG_SGD_BATCH];
+  unsigned long long velocity[JG_SGD_BATCH]; // 0: no momentum for this entry
+  i64 n[JG_SGD_BATCH];
+  int block_end[JG_SGD_BATCH];
+  int count;
+};
+
+template <typename T>
+__device__ void sgd_batch(const SgdBatch &b, T lr, T momentum, T wd) {
+  int k = 0;
+  while (k + 1 < b.count && (int)blockIdx.x >= b.block_end[k]) ++k;
+  int first = k == 0 ? 0 : b.block_end[k - 1];
+  T *param = (T *)b.param[k];
+  const T *grad = (const T *)b.grad[k];
+  T *velocity = (T *)b.velocity[k];
+  i64 n = b.n[k];
+  i64 stride = (i64)(b.block_end[k] - first) * blockDim.x;
+  for (i64 i = (i64)((int)blockIdx.x - first) * blockDim.x + threadIdx.x; i < n; i += stride)
+    sgd_at(param, grad, velocity, i, lr, momentum, wd);
 }
 
 // Adam in one pass, the twelve primitive launches' operations in their order (FusedAdam):
@@ -129,6 +166,13 @@ __global__ void jg_sgd_f32(float *param, const float *grad, float *velocity, i64
 __global__ void jg_sgd_f64(double *param, const double *grad, double *velocity, i64 n, double lr,
                            double momentum, double wd) {
   sgd(param, grad, velocity, n, lr, momentum, wd);
+}
+
+__global__ void jg_sgd_batch_f32(SgdBatch batch, float lr, float momentum, float wd) {
+  sgd_batch(batch, lr, momentum, wd);
+}
+__global__ void jg_sgd_batch_f64(SgdBatch batch, double lr, double momentum, double wd) {
+  sgd_batch(batch, lr, momentum, wd);
 }
 
 __global__ void jg_adam_f32(float *param, const float *grad, float *m, float *v, i64 n, float c1,

@@ -461,19 +461,63 @@ template <typename T> static void test_fused() {
     expect_all("bias_act " + std::to_string(act) + " " + name<T>(), want, out, tol<T>());
   }
 
-  auto p = random_values<T>(100, 12, -1, 1);
-  auto g = random_values<T>(100, 13, -1, 1);
-  auto v = random_values<T>(100, 14, -1, 1);
-  std::vector<double> pw(100), vw(100);
-  for (int i = 0; i < 100; ++i) {
-    vw[i] = 0.9 * v[i] + g[i] + 1e-4 * p[i];
-    pw[i] = p[i] - 0.1 * vw[i];
+  // SGD, one parameter (sgd) and a batch of them (sgd_batch), against the CPU's loop
+  // (FloatKernels.sgdUpdate) in T, bit for bit: with and without momentum and weight decay.
+  const double sgd_cases[][2] = {{0, 0}, {0.9, 0}, {0, 1e-4}, {0.9, 1e-4}};
+  for (const auto &c : sgd_cases) {
+    const T lr = (T)0.1, m = (T)c[0], wd = (T)c[1];
+    const bool momentum = c[0] != 0;
+    const i64 sizes[] = {1, 7, 300, 1000, 65};
+    const int count = 5;
+    std::vector<std::vector<T>> p, g, v, pw, vw;
+    for (int k = 0; k < count; ++k) {
+      p.push_back(random_values<T>(sizes[k], 12 + k, -1, 1));
+      g.push_back(random_values<T>(sizes[k], 22 + k, -1, 1));
+      v.push_back(random_values<T>(sizes[k], 32 + k, -1, 1));
+      pw.push_back(p[k]);
+      vw.push_back(v[k]);
+      for (i64 i = 0; i < sizes[k]; ++i) { // Java's float loop: each operation rounded to T
+        T &pi = pw[k][i], &vi = vw[k][i];
+        if (momentum) {
+          vi = m * vi + g[k][i] + wd * pi;
+          pi -= lr * vi;
+        } else {
+          pi -= lr * (g[k][i] + wd * pi);
+        }
+      }
+    }
+    std::string what = std::string(" momentum ") + std::to_string(c[0]) + " decay "
+        + std::to_string(c[1]) + " " + name<T>();
+    // One parameter: entry 3 (1000 entries, several grid-stride rounds of 2 x 64 threads).
+    std::vector<T> p1 = p[3], v1 = v[3];
+    jg_emu_launch({2}, {64}, [&] {
+      sgd<T>(p1.data(), g[3].data(), momentum ? v1.data() : nullptr, sizes[3], lr, m, wd);
+    });
+    bool same = std::memcmp(p1.data(), pw[3].data(), sizes[3] * sizeof(T)) == 0
+        && (!momentum || std::memcmp(v1.data(), vw[3].data(), sizes[3] * sizeof(T)) == 0);
+    expect("sgd bit for bit" + what, same);
+    // All five in one launch, each with up to 3 blocks of 32 threads (so some stride, as the
+    // capped grids of large parameters do, and entry 0 has 31 idle threads).
+    SgdBatch batch{};
+    batch.count = count;
+    int blocks = 0;
+    for (int k = 0; k < count; ++k) {
+      batch.param[k] = (unsigned long long)p[k].data();
+      batch.grad[k] = (unsigned long long)g[k].data();
+      batch.velocity[k] = momentum ? (unsigned long long)v[k].data() : 0;
+      batch.n[k] = sizes[k];
+      blocks += (int)std::min<i64>(3, (sizes[k] + 31) / 32);
+      batch.block_end[k] = blocks;
+    }
+    jg_emu_launch({(unsigned)blocks}, {32}, [&] { sgd_batch<T>(batch, lr, m, wd); });
+    int differ = 0;
+    for (int k = 0; k < count; ++k) {
+      differ += std::memcmp(p[k].data(), pw[k].data(), sizes[k] * sizeof(T)) != 0;
+      differ += momentum && std::memcmp(v[k].data(), vw[k].data(), sizes[k] * sizeof(T)) != 0;
+    }
+    expect("sgd_batch bit for bit" + what + ": " + std::to_string(differ) + " buffers differ",
+           differ == 0);
   }
-  jg_emu_launch({1}, {32}, [&] {
-    sgd<T>(p.data(), g.data(), v.data(), 100, (T)0.1, (T)0.9, (T)1e-4);
-  });
-  expect_all(std::string("sgd param ") + name<T>(), pw, p, tol<T>() * 10);
-  expect_all(std::string("sgd velocity ") + name<T>(), vw, v, tol<T>() * 10);
 
   // Adam: the primitives' operations in their order, each rounded to T, bit for bit.
   const int an = 1000; // several grid-stride rounds of 2 x 64 threads

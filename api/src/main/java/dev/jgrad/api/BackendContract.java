@@ -13,6 +13,9 @@ import static dev.jgrad.api.ArgumentChecks.usable;
 
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -470,6 +473,47 @@ public final class BackendContract {
       sameDtype(b, p, "param", param, "velocity", velocity);
       length(b, p, "velocity", velocity, param.length());
       distinct(b, p, "velocity", velocity, "param", param);
+    }
+  }
+
+  /**
+   * {@link FusedSgd#sgdUpdateAll}'s lists: not null, one entry per param, and no buffer that one
+   * entry writes (param, velocity) is another entry's buffer, since a backend may update all
+   * entries at once. Each entry's own checks are {@link #sgdUpdate}'s.
+   */
+  public void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> velocities) {
+    String p = ArgumentChecks.where(b, "sgdUpdateAll");
+    Objects.requireNonNull(params, p + "params is null");
+    Objects.requireNonNull(grads, p + "grads is null");
+    if (grads.size() != params.size()
+        || (velocities != null && velocities.size() != params.size())) {
+      throw new IllegalArgumentException(p + params.size() + " params, " + grads.size()
+          + " grads and " + (velocities == null ? "no" : velocities.size()) + " velocities; "
+          + "give one grad (and one velocity, or none at all) per param");
+    }
+    Map<DeviceBuffer, Integer> writer = new IdentityHashMap<>();
+    for (int i = 0; i < params.size(); i++) {
+      written(p, writer, params.get(i), i, "param");
+      if (velocities != null) {
+        written(p, writer, velocities.get(i), i, "velocity");
+      }
+    }
+    for (int i = 0; i < grads.size(); i++) {
+      Integer w = writer.get(grads.get(i));
+      if (w != null && w != i) {
+        throw new IllegalArgumentException(p + "grad " + i + " is the buffer entry " + w
+            + " updates; each entry's grad must be its own param or a buffer no entry writes");
+      }
+    }
+  }
+
+  private static void written(String p, Map<DeviceBuffer, Integer> writer, DeviceBuffer buffer,
+      int entry, String role) {
+    Integer before = buffer == null ? null : writer.putIfAbsent(buffer, entry);
+    if (before != null && before != entry) {
+      throw new IllegalArgumentException(p + role + " " + entry + " is also "
+          + "written by entry " + before + "; give each parameter once, with its own buffers");
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.jgrad.api;
 
+import java.util.List;
+
 /**
  * An optional capability of a {@link Backend}: the SGD update in one pass over the parameter
  * instead of two or three primitives, which saves memory traffic on the CPU and kernel launches
@@ -13,4 +15,28 @@ public interface FusedSgd {
    */
   void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
       double momentum, double weightDecay);
+
+  /**
+   * {@link #sgdUpdate} for several parameters with one learning rate, momentum and decay: on a
+   * GPU one kernel launch instead of one per parameter (PyTorch's "foreach" SGD). Entry
+   * {@code i} is {@code params.get(i)}, {@code grads.get(i)} and, unless {@code velocities} is
+   * null (no momentum state for any entry), {@code velocities.get(i)}, each checked as
+   * {@link #sgdUpdate} checks it. A buffer one entry writes (its param or velocity) may not be
+   * any other entry's buffer. The result is bit for bit that of calling {@link #sgdUpdate} for
+   * each entry in order, which is what this default does after checking every entry.
+   */
+  default void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> velocities, double lr, double momentum, double weightDecay) {
+    BackendContract contract =
+        new BackendContract(this instanceof Backend b ? b.name() : getClass().getSimpleName());
+    contract.sgdUpdateAll(params, grads, velocities);
+    for (int i = 0; i < params.size(); i++) { // every entry checked before any is updated
+      contract.sgdUpdate(params.get(i), grads.get(i), velocities == null ? null
+          : velocities.get(i));
+    }
+    for (int i = 0; i < params.size(); i++) {
+      sgdUpdate(params.get(i), grads.get(i), velocities == null ? null : velocities.get(i), lr,
+          momentum, weightDecay);
+    }
+  }
 }

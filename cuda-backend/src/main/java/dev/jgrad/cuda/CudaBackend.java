@@ -192,6 +192,13 @@ public final class CudaBackend
     fused.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay);
   }
 
+  /** Every parameter's SGD update in one launch (see {@link CudaFusedOps#sgdUpdateAll}). */
+  @Override
+  public void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> velocities, double lr, double momentum, double weightDecay) {
+    fused.sgdUpdateAll(params, grads, velocities, lr, momentum, weightDecay);
+  }
+
   /** Runs a plugin's {@link PtxKernel} registered for this backend (see {@link #launchPtx}). */
   @Override
   public void launch(PtxKernel kernel, KernelCall call) {

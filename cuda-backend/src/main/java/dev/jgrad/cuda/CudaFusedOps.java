@@ -1,7 +1,10 @@
 package dev.jgrad.cuda;
 
+import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.op.FusedActivation;
+import java.lang.ref.Reference;
+import java.util.List;
 
 /**
  * Fused kernels of the CUDA backend, each replacing several primitives and their passes over
@@ -123,6 +126,54 @@ public final class CudaFusedOps {
     }
     backend.launchFused("jg_sgd", cp.dtype(), backend.geometry().elementwise(n),
         FusedKernels.sgdArgs(cp, cg, cv, n, lr, momentum, weightDecay));
+  }
+
+  /**
+   * {@link #sgdUpdate} for every entry ({@link dev.jgrad.api.FusedSgd#sgdUpdateAll}), in one
+   * launch per {@link FusedKernels#SGD_BATCH} entries of one dtype: the same operations per
+   * element as {@code jg_sgd}, so the same bits. Every entry is checked before anything runs.
+   */
+  public void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> velocities, double lr, double momentum, double weightDecay) {
+    CudaBackend.CONTRACT.sgdUpdateAll(params, grads, velocities);
+    String p = "sgdUpdateAll";
+    long[] ps = new long[params.size()]; // the non-empty entries, in order
+    long[] gs = new long[ps.length];
+    long[] vs = new long[ps.length];
+    long[] ns = new long[ps.length];
+    int[] blocks = new int[ps.length];
+    DType[] dtypes = new DType[ps.length];
+    int size = 0;
+    for (int i = 0; i < params.size(); i++) {
+      DeviceBuffer velocity = velocities == null ? null : velocities.get(i);
+      CudaBackend.CONTRACT.sgdUpdate(params.get(i), grads.get(i), velocity);
+      CudaBuffer cp = backend.own(p, "param", params.get(i));
+      CudaBuffer cg = backend.own(p, "grad", grads.get(i));
+      CudaBuffer cv = velocity == null ? null : backend.own(p, "velocity", velocity);
+      if (cp.length() > 0) {
+        ps[size] = DeviceAddress.of(cp.pointer());
+        gs[size] = DeviceAddress.of(cg.pointer());
+        vs[size] = cv == null ? 0 : DeviceAddress.of(cv.pointer());
+        ns[size] = cp.length();
+        blocks[size] = backend.geometry().elementwise(ns[size]).gridX();
+        dtypes[size] = cp.dtype();
+        size++;
+      }
+    }
+    for (int from = 0, to; from < size; from = to) { // a launch per run of one dtype
+      int grid = 0;
+      for (to = from; to < size && to - from < FusedKernels.SGD_BATCH
+          && dtypes[to] == dtypes[from]; to++) {
+        grid += blocks[to];
+      }
+      backend.launchFused("jg_sgd_batch", dtypes[from],
+          new LaunchGeometry.Launch(grid, 1, 1, LaunchGeometry.BLOCK, 1, 1),
+          FusedKernels.sgdBatchArgs(ps, gs, vs, ns, blocks, from, to - from, lr, momentum,
+              weightDecay));
+    }
+    Reference.reachabilityFence(params); // their addresses are in the launches' arguments
+    Reference.reachabilityFence(grads);
+    Reference.reachabilityFence(velocities);
   }
 
   /**

@@ -5,6 +5,8 @@ import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.op.FusedActivation;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.PtxKernel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
@@ -18,6 +20,14 @@ import jcuda.driver.CUdeviceptr;
  * {@link CudaFusedOps}; {@code FusedKernelsTest} checks every list against the PTX without a GPU.
  */
 final class FusedKernels {
+  /** fused.cu's {@code JG_SGD_BATCH}: the most parameters one {@code jg_sgd_batch} updates. */
+  static final int SGD_BATCH = 16;
+  /**
+   * {@code sizeof(SgdBatch)} in fused.cu: four arrays of {@link #SGD_BATCH} 8-byte values, one
+   * of as many ints and the int count, padded to a multiple of 8.
+   */
+  static final int SGD_BATCH_BYTES = 4 * SGD_BATCH * 8 + SGD_BATCH * 4 + 8;
+
   /** The text of {@code fused.ptx}: grid-stride kernels, so any 1-D grid covers the work. */
   static final String PTX = new String(NativeResources.read("fused.ptx"), StandardCharsets.UTF_8);
 
@@ -90,5 +100,31 @@ final class FusedKernels {
       long n, double lr, double momentum, double weightDecay) {
     return List.of(param, grad, velocity == null ? (Object) 0L : velocity, n, lr, momentum,
         weightDecay);
+  }
+
+  /**
+   * One {@code jg_sgd_batch} launch over entries {@code from .. from + count - 1} of the arrays:
+   * device addresses of each param, grad and velocity (0: none), lengths, and blocks per entry;
+   * the launch's grid must be the sum of those blocks. The SGD step of {@link #sgdArgs} for each.
+   */
+  static List<Object> sgdBatchArgs(long[] params, long[] grads, long[] velocities, long[] lengths,
+      int[] blocks, int from, int count, double lr, double momentum, double weightDecay) {
+    if (count < 1 || count > SGD_BATCH) {
+      throw new IllegalArgumentException("jg_sgd_batch takes 1 to " + SGD_BATCH
+          + " parameters, not " + count);
+    }
+    ByteBuffer b = ByteBuffer.allocate(SGD_BATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    int end = 0;
+    for (int k = 0; k < count; k++) {
+      int i = from + k;
+      b.putLong(8 * k, params[i]);
+      b.putLong(8 * (SGD_BATCH + k), grads[i]);
+      b.putLong(8 * (2 * SGD_BATCH + k), velocities[i]);
+      b.putLong(8 * (3 * SGD_BATCH + k), lengths[i]);
+      end = Math.addExact(end, blocks[i]);
+      b.putInt(32 * SGD_BATCH + 4 * k, end);
+    }
+    b.putInt(36 * SGD_BATCH, count);
+    return List.of(new KernelStruct(b.array()), lr, momentum, weightDecay);
   }
 }

@@ -87,7 +87,8 @@ final class PtxPluginLauncher {
    * The kernel parameters for {@code args}: buffers become device pointers (the backend's own
    * {@link CUdeviceptr}s stay pointers; a null pointer is passed as {@code 0L}), Integer an int,
    * Long a long, Float a float, Double a float for FLOAT32 calls and a double otherwise (as the
-   * api's PtxKernel documents). Each must fit the PTX parameter at its position.
+   * api's PtxKernel documents), and the backend's own {@link KernelStruct} its bytes. Each must
+   * fit the PTX parameter at its position.
    */
   static List<Pointer> convert(String entry, List<String> ptxTypes, List<Object> args,
       DType dtype, Function<DeviceBuffer, CUdeviceptr> pointerOf) {
@@ -117,6 +118,9 @@ final class PtxPluginLauncher {
       } else if (a instanceof Float v) {
         p = Pointer.to(new float[] {v});
         kind = "f32";
+      } else if (a instanceof KernelStruct s) { // the backend's own (fused.cu's SgdBatch)
+        p = Pointer.to(s.bytes());
+        kind = ".b8[" + s.bytes().length + "]";
       } else if (a instanceof Double v) {
         boolean single = dtype == DType.FLOAT32;
         p = single ? Pointer.to(new float[] {v.floatValue()}) : Pointer.to(new double[] {v});
@@ -128,8 +132,9 @@ final class PtxPluginLauncher {
       }
       if (!fits(kind, t)) {
         throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend: "
-            + "argument " + (i + 1) + " (" + (a instanceof DeviceBuffer ? "a buffer" : a + " as "
-            + kind) + ") does not fit PTX parameter type " + t + " (declared " + ptxTypes + ")");
+            + "argument " + (i + 1) + " (" + (a instanceof DeviceBuffer ? "a buffer"
+            : a instanceof KernelStruct ? "a struct of " + kind : a + " as " + kind)
+            + ") does not fit PTX parameter type " + t + " (declared " + ptxTypes + ")");
       }
       out.add(p);
     }
@@ -142,7 +147,7 @@ final class PtxPluginLauncher {
       case "32" -> ptxType.equals(".u32") || ptxType.equals(".s32") || ptxType.equals(".b32");
       case "f32" -> ptxType.equals(".f32") || ptxType.equals(".b32");
       case "f64" -> ptxType.equals(".f64") || ptxType.equals(".b64");
-      default -> false;
+      default -> kind.startsWith(".b8[") && ptxType.endsWith(kind); // ".align 8 .b8[584]"
     };
   }
 }

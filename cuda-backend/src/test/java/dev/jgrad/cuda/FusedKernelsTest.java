@@ -55,6 +55,10 @@ class FusedKernelsTest {
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, 0.1, 0.9, 1e-4));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
       assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7, 0.01));
+      long[] a = new long[FusedKernels.SGD_BATCH];
+      int[] blocks = new int[FusedKernels.SGD_BATCH];
+      assertFits("jg_sgd_batch", dt, FusedKernels.sgdBatchArgs(a, a, a, a, blocks, 0,
+          FusedKernels.SGD_BATCH, 0.1, 0.9, 1e-4));
       for (FusedActivation act : FusedActivation.values()) {
         assertFits("jg_bias_act", dt, FusedKernels.biasActivationArgs(b, b, b, 2, 3, act));
       }
@@ -86,7 +90,7 @@ class FusedKernelsTest {
     assertTrue(FusedKernels.PTX.contains("\n.version 8.0\n"),
         "fused.ptx must declare .version 8.0");
     assertTrue(FusedKernels.PTX.contains("\n.target sm_75\n"), "fused.ptx must target sm_75");
-    assertEquals(10, SIGNATURES.size(),
+    assertEquals(12, SIGNATURES.size(),
         "every entry of fused.ptx has a launch: " + SIGNATURES.keySet());
   }
 
@@ -147,5 +151,75 @@ class FusedKernelsTest {
       String type = entry.endsWith("f32") ? "f32" : "f64";
       assertTrue(!body.contains("fma.") && body.contains("mul.rn." + type), entry);
     }
+  }
+
+  /**
+   * The SGD kernels promise the CPU's bits (FloatKernels.sgdUpdate): each multiply and add
+   * rounded on its own, so separate .rn instructions and no fused multiply-add.
+   */
+  @Test
+  void sgdRoundsEachOperationOnItsOwn() {
+    for (String entry : List.of("jg_sgd_f32", "jg_sgd_f64", "jg_sgd_batch_f32",
+        "jg_sgd_batch_f64")) {
+      int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
+      assertTrue(start >= 0, entry + " is missing from fused.ptx");
+      String body = FusedKernels.PTX.substring(start, FusedKernels.PTX.indexOf("\n}\n", start));
+      String type = entry.endsWith("f32") ? "f32" : "f64";
+      assertTrue(!body.contains("fma."), entry + " must not fuse a multiply and an add");
+      for (String op : List.of("add.rn.", "sub.rn.", "mul.rn.")) {
+        assertTrue(body.contains(op + type), entry + " should round with " + op + type);
+      }
+    }
+  }
+
+  /** The bytes of fused.cu's SgdBatch: addresses, lengths, cumulative block ends, the count. */
+  @Test
+  void sgdBatchWritesTheStructLayoutOfFusedCu() {
+    int b = FusedKernels.SGD_BATCH;
+    long[] params = {0, 0x1000, 0x2000, 0x3000};
+    long[] grads = {0, 0x1100, 0x2100, 0x3100};
+    long[] velocities = {0, 0, 0x2200, 0};
+    long[] lengths = {0, 5, 70_000, 1};
+    int[] blocks = {0, 1, 274, 1};
+    List<Object> args = FusedKernels.sgdBatchArgs(params, grads, velocities, lengths, blocks, 1,
+        3, 0.5, 0.9, 0.01);
+    assertEquals(List.of(0.5, 0.9, 0.01), args.subList(1, 4));
+    java.nio.ByteBuffer s = java.nio.ByteBuffer.wrap(((KernelStruct) args.get(0)).bytes())
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(FusedKernels.SGD_BATCH_BYTES, s.capacity());
+    for (int k = 0; k < 3; k++) {
+      assertEquals(params[k + 1], s.getLong(8 * k), "param " + k);
+      assertEquals(grads[k + 1], s.getLong(8 * (b + k)), "grad " + k);
+      assertEquals(velocities[k + 1], s.getLong(8 * (2 * b + k)), "velocity " + k);
+      assertEquals(lengths[k + 1], s.getLong(8 * (3 * b + k)), "n " + k);
+    }
+    assertEquals(1, s.getInt(32 * b), "block_end[0]");
+    assertEquals(275, s.getInt(32 * b + 4), "block_end[1]");
+    assertEquals(276, s.getInt(32 * b + 8), "block_end[2]");
+    assertEquals(0, s.getInt(32 * b + 12), "unused entries stay 0");
+    assertEquals(3, s.getInt(36 * b), "count");
+    int start = FusedKernels.PTX.indexOf(".entry jg_sgd_batch_f32(");
+    assertTrue(FusedKernels.PTX.substring(start).contains("jg_sgd_batch_f32_param_0+"
+        + 36 * b + "]"), "fused.cu reads the count at byte " + 36 * b);
+  }
+
+  @Test
+  void aStructOfTheWrongSizeIsRefused() {
+    String entry = FusedKernels.entry("jg_sgd_batch", DType.FLOAT32);
+    List<Object> args = List.of(new KernelStruct(new byte[8]), 0.1, 0.0, 0.0);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> PtxPluginLauncher.convert(entry,
+            SIGNATURES.get(entry), args, DType.FLOAT32, x -> new CUdeviceptr()));
+    assertEquals("PTX kernel jg_sgd_batch_f32 on the cuda backend: argument 1 (a struct of "
+        + ".b8[8]) does not fit PTX parameter type .align 8 .b8[" + FusedKernels.SGD_BATCH_BYTES
+        + "] (declared " + SIGNATURES.get(entry) + ")", e.getMessage());
+  }
+
+  /** Pointers inside a struct argument are the addresses the driver would pass. */
+  @Test
+  void aDeviceAddressIsItsAllocationPlusItsOffset() {
+    CUdeviceptr base = new CUdeviceptr();
+    assertEquals(0, DeviceAddress.of(base));
+    assertEquals(96, DeviceAddress.of(base.withByteOffset(64).withByteOffset(32)));
   }
 }

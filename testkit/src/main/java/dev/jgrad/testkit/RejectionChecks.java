@@ -9,6 +9,7 @@ import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
+import java.util.List;
 
 /**
  * The contract's rejections ({@link dev.jgrad.api.BackendContract}), a few representative bad
@@ -343,6 +344,32 @@ final class RejectionChecks {
     r.check("rejects sgdUpdate: mixed dtypes", b -> expect(r, IAE, "sgdUpdate")
         .saying("param is FLOAT32 but grad is FLOAT64")
         .check(b, () -> sgd.sgdUpdate(b.upload(F, 1, 2), b.upload(D, 1, 2), null, 0.1, 0, 0)));
+    r.check("rejects sgdUpdateAll: fewer grads than params", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2);
+      return expect(r, IAE, "sgdUpdateAll").saying("2 params, 1 grads")
+          .leaving(param).check(b, () -> sgd.sgdUpdateAll(List.of(param, b.upload(F, 3)),
+              List.of(b.upload(F, 1, 1)), null, 0.1, 0, 0));
+    });
+    r.check("rejects sgdUpdateAll: a parameter given twice", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2);
+      DeviceBuffer grad = b.upload(F, 1, 1);
+      return expect(r, IAE, "sgdUpdateAll").saying("param 1 is also written by entry 0")
+          .leaving(param).check(b, () -> sgd.sgdUpdateAll(List.of(param, param),
+              List.of(grad, grad), null, 0.1, 0, 0));
+    });
+    r.check("rejects sgdUpdateAll: a grad that another entry updates", b -> {
+      DeviceBuffer first = b.upload(F, 1, 2);
+      DeviceBuffer second = b.upload(F, 3, 4);
+      return expect(r, IAE, "sgdUpdateAll").saying("grad 1 is the buffer entry 0 updates")
+          .leaving(first).leaving(second).check(b, () -> sgd.sgdUpdateAll(
+              List.of(first, second), List.of(b.upload(F, 1, 1), first), null, 0.1, 0, 0));
+    });
+    r.check("rejects sgdUpdateAll: a bad entry, before updating any", b -> {
+      DeviceBuffer first = b.upload(F, 1, 2);
+      return expect(r, IAE, "sgdUpdate").saying("grad must have length 3 but has length 2")
+          .leaving(first).check(b, () -> sgd.sgdUpdateAll(List.of(first, b.upload(F, 1, 2, 3)),
+              List.of(b.upload(F, 1, 1), b.upload(F, 1, 1)), null, 0.1, 0, 0));
+    });
   }
 
   private static void adam(CheckRunner r) {

@@ -3,6 +3,8 @@ package dev.jgrad.testkit;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedSgd;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /** {@link FusedSgd#sgdUpdate}, where the backend implements it: one step against the formula. */
@@ -42,6 +44,21 @@ final class SgdChecks {
         }
         return CASES.length + " steps, with and without momentum and weight decay";
       });
+      String all = "sgdUpdateAll " + dtype;
+      r.check(all, b -> {
+        Random random = r.random(all);
+        for (double[] c : CASES) {
+          stepAllAsOneByOne(b, sgd, random, c[1], c[2], dtype, dtype, dtype, dtype);
+        }
+        // more entries than one GPU launch takes (16), and runs of each dtype
+        DType other = dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32;
+        DType[] many = new DType[19];
+        java.util.Arrays.fill(many, dtype);
+        stepAllAsOneByOne(b, sgd, random, 0.9, 1e-4, many);
+        stepAllAsOneByOne(b, sgd, random, 0, 0, dtype, dtype, other, dtype, other, other);
+        return CASES.length + 2 + " calls of up to 19 parameters, bit for bit the same as "
+            + "sgdUpdate on each";
+      });
       String inPlace = "in place sgdUpdate with grad = param " + dtype;
       r.check(inPlace, b -> {
         Random random = r.random(inPlace);
@@ -56,6 +73,44 @@ final class SgdChecks {
         Compare.close("velocity", Values.stored(dtype, want[1]), b.read(velocity), tol);
         return "grad may be param: the step reads each element before writing it";
       });
+    }
+  }
+
+  /**
+   * One {@link FusedSgd#sgdUpdateAll} call over parameters of the given dtypes and assorted
+   * lengths (one of them empty), and {@link FusedSgd#sgdUpdate} on copies, one by one: the same
+   * bits.
+   */
+  private static void stepAllAsOneByOne(Buffers b, FusedSgd sgd, Random random, double momentum,
+      double weightDecay, DType... dtypes) {
+    int[] lengths = {7, 100_003, 1001, 0, 33, 256, 257};
+    List<DeviceBuffer> params = new ArrayList<>();
+    List<DeviceBuffer> grads = new ArrayList<>();
+    List<DeviceBuffer> velocities = momentum == 0 ? null : new ArrayList<>();
+    List<DeviceBuffer[]> alone = new ArrayList<>(); // param, grad, velocity
+    for (int i = 0; i < dtypes.length; i++) {
+      int n = lengths[i % lengths.length];
+      double[] p = Values.uniform(random, dtypes[i], n, -1, 1);
+      double[] g = Values.uniform(random, dtypes[i], n, -1, 1);
+      double[] v = Values.uniform(random, dtypes[i], n, -1, 1);
+      params.add(b.upload(dtypes[i], p));
+      grads.add(b.upload(dtypes[i], g));
+      if (velocities != null) {
+        velocities.add(b.upload(dtypes[i], v));
+      }
+      alone.add(new DeviceBuffer[] {b.upload(dtypes[i], p), b.upload(dtypes[i], g),
+          velocities == null ? null : b.upload(dtypes[i], v)});
+    }
+    sgd.sgdUpdateAll(params, grads, velocities, LR, momentum, weightDecay);
+    for (int i = 0; i < dtypes.length; i++) {
+      DeviceBuffer[] one = alone.get(i);
+      sgd.sgdUpdate(one[0], one[1], one[2], LR, momentum, weightDecay);
+      String what = "entry " + i + " of " + dtypes.length + " (" + dtypes[i] + ", length "
+          + one[0].length() + ", momentum " + momentum + ", weight decay " + weightDecay + ")";
+      Compare.exact(what + ": param", b.read(one[0]), b.read(params.get(i)));
+      if (velocities != null) {
+        Compare.exact(what + ": velocity", b.read(one[2]), b.read(velocities.get(i)));
+      }
     }
   }
 }

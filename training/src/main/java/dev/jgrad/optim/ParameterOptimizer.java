@@ -98,17 +98,36 @@ abstract class ParameterOptimizer implements Optimizer {
   public final void step() {
     try (NoGrad ignored = NoGrad.scope()) {
       beforeStep();
+      Map<String, Tensor> stepped = new LinkedHashMap<>();
       parameters.forEach((name, p) -> {
-        Tensor g = p.grad();
-        if (g != null) {
+        if (p.grad() != null) {
+          stepped.put(name, p);
+        }
+      });
+      if (stepped.isEmpty()) {
+        return;
+      }
+      if (!updateTogether(stepped)) {
+        stepped.forEach((name, p) -> {
           InPlace m = math.computeIfAbsent(name, n -> new InPlace(p.backend(), p.shape()));
           DeviceBuffer s = scratch.computeIfAbsent(name,
               n -> p.backend().allocate(p.dtype(), p.size()));
+          Tensor g = p.grad();
           update(name, p, l2Decay != 0 ? withL2Decay(name, p, g, m) : g, m, s);
-          p.markChangedInPlace(); // a graph that used the old values must not backward now
-        }
-      });
+        });
+      }
+      // a graph that used the old values must not backward now
+      stepped.values().forEach(Tensor::markChangedInPlace);
     }
+  }
+
+  /**
+   * Updates every parameter of {@code stepped} (name to parameter, each with a gradient, in
+   * registration order) in one backend call and returns true, or returns false having changed
+   * nothing, and {@link #update} then runs for each. The same bits either way.
+   */
+  boolean updateTogether(Map<String, Tensor> stepped) {
+    return false;
   }
 
   @Override

@@ -8,8 +8,12 @@ import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stochastic gradient descent, the book's {@code SGD} ({@code W -= lr * g}), with optional
@@ -76,6 +80,36 @@ public final class Sgd extends ParameterOptimizer {
       g = v;
     }
     math.addScaled(w, g, -learningRate(), scratch);
+  }
+
+  /**
+   * On a backend that fuses SGD, all parameters in one call ({@link FusedSgd#sgdUpdateAll}: one
+   * kernel launch on a GPU instead of one per parameter), when they share its backend and dtype.
+   */
+  @Override
+  boolean updateTogether(Map<String, Tensor> stepped) {
+    Tensor first = stepped.values().iterator().next();
+    if (stepped.size() < 2 || !(first.backend() instanceof FusedSgd fused)) {
+      return false;
+    }
+    Set<Tensor> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor p : stepped.values()) {
+      if (p.backend() != first.backend() || p.dtype() != first.dtype() || !distinct.add(p)) {
+        return false; // one call per backend and dtype; a parameter listed twice steps twice
+      }
+    }
+    List<DeviceBuffer> params = new ArrayList<>(stepped.size());
+    List<DeviceBuffer> grads = new ArrayList<>(stepped.size());
+    List<DeviceBuffer> velocities = momentum != 0 ? new ArrayList<>(stepped.size()) : null;
+    stepped.forEach((name, p) -> {
+      params.add(p.buffer());
+      grads.add(p.grad().buffer());
+      if (velocities != null) {
+        velocities.add(slot("v", name, p));
+      }
+    });
+    fused.sgdUpdateAll(params, grads, velocities, learningRate(), momentum, weightDecay);
+    return true;
   }
 
   /** On a backend that fuses it, the update inside the weight gradient's product. */

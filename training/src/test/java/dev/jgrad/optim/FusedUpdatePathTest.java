@@ -1,6 +1,7 @@
 package dev.jgrad.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +11,12 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.FusedAdam;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.autograd.Tensor;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
@@ -74,6 +78,69 @@ class FusedUpdatePathTest {
           train(Backends.byName("cpu"), DType.FLOAT32, sgd), 1e-6,
           "momentum " + mw[0] + ", weight decay " + mw[1]);
     }
+  }
+
+  /**
+   * The CPU backend as a {@link FusedSgd} whose {@link FusedSgd#sgdUpdateAll} (the interface's
+   * default, one sgdUpdate per entry) is recorded as "all(n entries, velocities or not)" and each
+   * sgdUpdate as "one".
+   */
+  private static Backend recordingSgd(List<String> calls) {
+    Backend cpu = Backends.byName("cpu");
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class, FusedSgd.class}, (p, m, args) -> {
+          if (m.getName().equals("sgdUpdateAll")) {
+            calls.add("all(" + ((List<?>) args[0]).size() + ", "
+                + (args[2] == null ? "no velocities" : "velocities") + ")");
+            return InvocationHandler.invokeDefault(p, m, args);
+          }
+          if (m.getName().equals("sgdUpdate")) {
+            calls.add("one");
+          }
+          try {
+            return m.invoke(cpu, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  /** On a GPU this is one launch per step instead of one per parameter. */
+  @Test
+  void sgdUpdatesAllParametersInOneCall() {
+    for (double momentum : new double[] {0, 0.9}) {
+      List<String> calls = new ArrayList<>();
+      Backend recording = recordingSgd(calls);
+      double[] got = train(recording, DType.FLOAT32, p -> new Sgd(p, 0.05, momentum, 0.01));
+      String all = "all(2, " + (momentum == 0 ? "no velocities" : "velocities") + ")";
+      List<String> step = List.of(all, "one", "one");
+      List<String> want = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        want.addAll(step);
+      }
+      assertEquals(want, calls, "momentum " + momentum);
+      assertArrayEquals(train(Backends.byName("cpu"), DType.FLOAT32,
+          p -> new Sgd(p, 0.05, momentum, 0.01)), got, "momentum " + momentum);
+    }
+  }
+
+  /** Parameters of two dtypes cannot share a launch: each is updated on its own. */
+  @Test
+  void sgdUpdatesParametersOfMixedDtypesOneByOne() {
+    List<String> calls = new ArrayList<>();
+    Backend recording = recordingSgd(calls);
+    Tensor a = Tensor.zeros(3).to(recording).requiresGrad(true);
+    Tensor b = Tensor.zeros(3).to(DType.FLOAT64).to(recording).requiresGrad(true);
+    Map<String, Tensor> params = new LinkedHashMap<>();
+    params.put("a", a);
+    params.put("b", b);
+    Optimizer opt = new Sgd(params, 0.5);
+    a.sum().backward();
+    b.sum().backward();
+    opt.step();
+    assertEquals(List.of("one", "one"), calls);
+    assertArrayEquals(new double[] {-0.5, -0.5, -0.5}, a.toDoubleArray());
+    assertArrayEquals(new double[] {-0.5, -0.5, -0.5}, b.toDoubleArray());
   }
 
   @Test
