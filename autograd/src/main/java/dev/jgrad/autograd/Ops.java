@@ -66,7 +66,9 @@ public final class Ops {
     }
     Resolved r = resolve(name, backend);
     TensorSpec outSpec = r.def().infer(specs, attrs);
-    boolean record = GradMode.isEnabled() && r.def().differentiable() && anyRequiresGrad(inputs);
+    // An integer result (a cast to INT32, say) carries no gradient, as in PyTorch.
+    boolean record = GradMode.isEnabled() && r.def().differentiable()
+        && outSpec.dtype().isFloatingPoint() && anyRequiresGrad(inputs);
     Tensor out;
     if (OpProfiler.ENABLED) {
       long start = OpProfiler.start(backend);

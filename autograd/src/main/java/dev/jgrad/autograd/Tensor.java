@@ -360,10 +360,13 @@ public final class Tensor {
     return requiresGrad;
   }
 
-  /** Marks a leaf tensor (a parameter) as wanting gradients. */
+  /** Marks a leaf tensor (a parameter) as wanting gradients; only FLOAT32 and FLOAT64 can. */
   public Tensor requiresGrad(boolean requiresGrad) {
     checkState(creator == null || requiresGrad,
         "cannot stop a computed tensor from requiring grad; use detach()");
+    checkArgument(!requiresGrad || dtype().isFloatingPoint(), "requiresGrad: %s tensors have no "
+        + "gradient; only FLOAT32 and FLOAT64 tensors can require grad (convert with .to(DType"
+        + ".FLOAT32))", dtype());
     this.requiresGrad = requiresGrad;
     return this;
   }
@@ -539,9 +542,11 @@ public final class Tensor {
   }
 
   /**
-   * A copy in another dtype, on this tensor's backend (no graph edge). To INT32 it casts as Java
-   * does: toward zero, NaN to 0, saturating at the int range; UINT8 pixels become their values
-   * 0..255 ({@link Backend#convert}).
+   * A copy in another dtype, on this tensor's backend. To INT32 it casts as Java does: toward
+   * zero, NaN to 0, saturating at the int range; UINT8 pixels become their values 0..255
+   * ({@link Backend#convert}). Between FLOAT32 and FLOAT64 it is differentiable, as in PyTorch:
+   * the gradient comes back converted to this tensor's dtype. An integer result does not require
+   * grad.
    */
   public Tensor to(DType dtype) {
     if (dtype == dtype()) {

@@ -41,6 +41,7 @@ import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.ViewKernel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -312,10 +313,12 @@ public final class ShapeOps {
         }).build(), c -> c.backend().oneHot(c.input(0), c.attrs().getInt(CLASSES), c.output()),
         null);
 
-    // Any dtype to any other, as Java's casts; a copy, never a graph edge.
-    registerOp(r, OpDef.builder(CONVERT).arity(1).int32Data(true).differentiable(false)
+    // Any dtype to any other, as Java's casts. Between FLOAT32 and FLOAT64 a graph edge, as in
+    // PyTorch (the gradient converted back); an integer result never requires grad (Ops.call).
+    registerOp(r, OpDef.builder(CONVERT).arity(1).int32Data(true).gradientReadsNothing()
         .shapeRule((in, attrs) -> new TensorSpec(in.get(0).shape(), dtype(CONVERT, attrs, null)))
-        .build(), c -> c.backend().convert(c.input(0), c.output()), null);
+        .build(), c -> c.backend().convert(c.input(0), c.output()),
+        ctx -> Collections.singletonList(ctx.gradOutput().to(ctx.input(0).dtype())));
   }
 
   /** A slice's {@link AttrKeys#STEP}, 1 when absent. */
