@@ -1,9 +1,13 @@
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.cuda.CudaBackend;
+import dev.jgrad.cuda.CudaGraph;
 import dev.jgrad.cuda.DeviceActivity;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
@@ -34,7 +38,7 @@ import java.util.Locale;
  * device check (bench/gpu/device-check.sh); bench/gpu/torch_gpu_mlp.py is the PyTorch peer.
  *
  * <pre>
- *   java -Djgrad.backend=cuda -cp 'lib/*:bench' GpuTrainBench bench HIDDEN BATCH SAMPLES EPOCHS WARMUP
+ *   java -Djgrad.backend=cuda -cp 'lib/*:bench' GpuTrainBench bench HIDDEN BATCH SAMPLES EPOCHS WARMUP [graph]
  *       e.g. bench 100 100 60000 20 2     and     bench 1000,1000 1000 60000 10 2
  *   java -Djgrad.backend=cuda -cp 'lib/*:bench' GpuTrainBench soak SAMPLES EPOCHS
  *   java -Djgrad.backend=cpu  -cp 'lib/*:bench' GpuTrainBench predict CHECKPOINT
@@ -46,7 +50,14 @@ import java.util.Locale;
  * epoch ends with {@code synchronize()}, so its time includes all queued GPU work; the step itself
  * reads nothing back. Printed: each epoch (on the GPU with what a step queued and waited for:
  * kernel launches, cuBLAS calls, memory ops, host waits and copies), then the median and best of
- * the epochs after WARMUP and the whole run, warm-up included (what a user waits for).
+ * the epochs after WARMUP and the whole run, warm-up included (what a user waits for), and the
+ * last step's loss exactly.
+ *
+ * <p>{@code graph}: each batch is copied into fixed input buffers, the first step runs eagerly on
+ * them and the step is then captured once as a CUDA graph ({@link CudaBackend#capture}) and
+ * replayed with one launch per step; the loss is copied into a fixed buffer by the step. The same
+ * computations in the same order, so the last loss must be the eager run's, bit for bit. On a
+ * backend without graphs (the CPU) the same steps run eagerly.
  *
  * <p>{@code soak}: the {@link Trainer}'s whole path (device-side metrics, evaluation on the 2,000
  * test images, a checkpoint every epoch) on 784-100-10, batch 100; after every epoch the
@@ -66,19 +77,20 @@ public final class GpuTrainBench {
 
   public static void main(String[] args) throws Exception {
     String usage = "usage: GpuTrainBench bench HIDDEN[,HIDDEN...] BATCH SAMPLES EPOCHS WARMUP"
-        + " | soak SAMPLES EPOCHS | predict CHECKPOINT";
+        + " [graph] | soak SAMPLES EPOCHS | predict CHECKPOINT";
     if (args.length == 0) {
       System.err.println(usage);
       System.exit(2);
     }
     switch (args[0]) {
       case "bench" -> {
-        check(args.length == 6, usage);
+        check(args.length == 6 || (args.length == 7 && args[6].equals("graph")), usage);
         int epochs = Integer.parseInt(args[4]);
         int warmup = Integer.parseInt(args[5]);
         check(warmup >= 0 && warmup < epochs, "need 0 <= WARMUP < EPOCHS, got " + warmup + ", "
             + epochs);
-        bench(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), epochs, warmup);
+        bench(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), epochs, warmup,
+            args.length == 7);
       }
       case "soak" -> {
         check(args.length == 3, usage);
@@ -102,8 +114,8 @@ public final class GpuTrainBench {
     }
   }
 
-  static void bench(String hiddenList, int batch, int samples, int epochs, int warmup)
-      throws IOException {
+  static void bench(String hiddenList, int batch, int samples, int epochs, int warmup,
+      boolean graph) throws IOException {
     long runStart = System.nanoTime();
     Backend backend = Backends.current();
     int[] hidden = Arrays.stream(hiddenList.split(",")).mapToInt(Integer::parseInt).toArray();
@@ -112,28 +124,71 @@ public final class GpuTrainBench {
         .activation(Activation.RELU).seed(0).build();
     Sgd sgd = new Sgd(model.namedParameters(), 0.1);
     DataLoader loader = DataLoader.builder(train).batchSize(batch).seed(0).dropLast(true).build();
-    String name = "784-" + hiddenList.replace(',', '-') + "-10 batch " + batch;
-    System.out.printf(Locale.ROOT, "bench: jgrad %s on %s, %d samples, %d steps/epoch%n", name,
-        describe(backend), samples, loader.batchCount());
+    String name = "784-" + hiddenList.replace(',', '-') + "-10 batch " + batch
+        + (graph ? " graph" : "");
+    CudaBackend cuda = graph && backend instanceof CudaBackend c ? c : null;
+    System.out.printf(Locale.ROOT, "bench: jgrad %s on %s, %d samples, %d steps/epoch%s%n", name,
+        describe(backend), samples, loader.batchCount(), graph && cuda == null
+            ? " (no CUDA graphs on " + backend.name() + ": the same steps, eagerly)" : "");
+    // graph mode: fixed buffers that each step reads its batch from and writes its loss to
+    Tensor x = graph ? Tensor.wrap(backend, backend.allocate(DType.FLOAT32, (long) batch * 784),
+        Shape.of(batch, 784)) : null;
+    Tensor y = graph ? Tensor.wrap(backend, backend.allocate(DType.INT32, batch), Shape.of(batch))
+        : null;
+    DeviceBuffer lossOut = graph ? backend.allocate(DType.FLOAT32, 1) : null;
+    Runnable fixedStep = () -> {
+      try (TensorScope scope = TensorScope.open()) {
+        Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(x), y);
+        loss.backward();
+        sgd.step();
+        sgd.zeroGrad();
+        backend.copy(loss.buffer(), 0, lossOut, 0, 1);
+      }
+    };
+    CudaGraph captured = null;
     backend.synchronize();
     double setup = (System.nanoTime() - runStart) / 1e9;
     double[] seconds = new double[epochs];
     String activity = "";
+    double lastLoss = Double.NaN;
+    int stepsRun = 0;
     for (int epoch = 0; epoch < epochs; epoch++) {
       long start = System.nanoTime();
       DeviceActivity before = activity(backend);
       int step = 0;
-      double lastLoss = Double.NaN;
       for (Batch b : loader.epoch(epoch)) {
+        step++;
+        if (graph) {
+          try (b) {
+            backend.copy(b.inputs().buffer(), 0, x.buffer(), 0, x.size());
+            backend.copy(b.targets().buffer(), 0, y.buffer(), 0, y.size());
+          }
+          if (captured == null && cuda != null && stepsRun > 0) { // after one eager step
+            captured = cuda.capture(fixedStep);
+            System.out.printf(Locale.ROOT, "bench: captured the step as %s%n", captured);
+          }
+          if (captured != null) {
+            captured.launch();
+          } else {
+            fixedStep.run();
+          }
+          stepsRun++;
+          continue;
+        }
         try (b; TensorScope scope = TensorScope.open()) {
           Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(b.inputs()), b.targets());
           loss.backward();
           sgd.step();
           sgd.zeroGrad();
-          if (++step == loader.batchCount()) {
+          if (step == loader.batchCount()) {
             lastLoss = loss.item(); // one host read per epoch: the last step's loss
           }
         }
+      }
+      if (graph) {
+        float[] l = new float[1];
+        backend.download(lossOut, l);
+        lastLoss = l[0];
       }
       backend.synchronize();
       seconds[epoch] = (System.nanoTime() - start) / 1e9;
@@ -144,14 +199,18 @@ public final class GpuTrainBench {
           epoch + 1, seconds[epoch], loader.samplesPerEpoch() / seconds[epoch], lastLoss,
           activity, stats(backend));
     }
+    if (captured != null) {
+      captured.close();
+    }
     double[] rates = Arrays.stream(seconds, warmup, epochs)
         .map(s -> loader.samplesPerEpoch() / s).sorted().toArray();
     double median = rates[rates.length / 2];
     double total = (System.nanoTime() - runStart) / 1e9;
     System.out.printf(Locale.ROOT, "bench: jgrad %s: median %,.0f samples/s, best %,.0f (epochs "
-        + "%d-%d), %.1f us/step median; whole run %,.0f samples/s (%.2f s incl. %.2f s set-up)%n",
-        name, median, rates[rates.length - 1], warmup + 1, epochs,
-        1e6 * batch / median, (double) loader.samplesPerEpoch() * epochs / total, total, setup);
+        + "%d-%d), %.1f us/step median; whole run %,.0f samples/s (%.2f s incl. %.2f s set-up); "
+        + "last loss %s%n", name, median, rates[rates.length - 1], warmup + 1, epochs,
+        1e6 * batch / median, (double) loader.samplesPerEpoch() * epochs / total, total, setup,
+        Float.toString((float) lastLoss));
     System.out.printf(Locale.ROOT, "bench: activity %s, last epoch: %s%n", name, activity);
   }
 

@@ -8,8 +8,8 @@
 # limit, all within BUDGET seconds (default 450): the environment; the CUDA probe and cuBLAS;
 # the CUDA test classes, and every op's parity with the CPU; examples/mnist on the GPU, on the CPU
 # with the same seed, and the GPU's checkpoint evaluated on the CPU; the soak; the two benchmarks
-# against PyTorch. The GPU tests run with -Djgrad.test.requireGpu=true, so a missing GPU
-# fails them instead of skipping them. Writes to $OUT (at most 8 files): env.txt, tests.log,
+# against PyTorch, each also as a CUDA graph. The GPU tests run with -Djgrad.test.requireGpu=true,
+# so a missing GPU fails them instead of skipping them. Writes to $OUT (at most 8 files): env.txt, tests.log,
 # run.log, summary.txt, junit-cuda/ and junit-parity/ (JUnit XML), training.png and crash.txt
 # (only when a JVM crashed). Prints the summary last; exits 0 only when every check passed.
 #
@@ -149,7 +149,8 @@ junit() { # NAME LIMIT CLASS...
     else fail "$name" "$counts"; fi
   fi
 }
-junit junit-cuda 150 dev.jgrad.cuda.CudaPrimitivesTest dev.jgrad.cuda.CudaBackendBehaviourTest
+junit junit-cuda 150 dev.jgrad.cuda.CudaPrimitivesTest dev.jgrad.cuda.CudaBackendBehaviourTest \
+  dev.jgrad.cuda.CudaGraphTest
 # every op, activation, loss and FLOAT64 gradient against the CPU; the plugin's PTX. Before the
 # long steps below, so that their time cannot starve it (it needs tens of seconds)
 junit junit-parity 170 dev.jgrad.cuda.BackendParityTest dev.jgrad.examples.swish.SwishTest
@@ -212,6 +213,20 @@ bench() { # HIDDEN BATCH SAMPLES EPOCHS WARMUP
     || fail "bench jgrad $1/$2" "no result (run.log)"
   line=$(grep -E '^bench: activity ' "$R" | tail -1)
   [ -n "$line" ] && note "activity $1/$2" "${line##*last epoch: }"
+  # the same steps captured once as a CUDA graph and replayed: the same last loss, bit for bit
+  local eager_loss graph_line graph_loss
+  eager_loss=$(grep -E "^bench: jgrad 784-.* batch $2: median" "$R" | tail -1 | grep -oE 'last loss \S+$')
+  graph_line=$(t 75 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$BCP" GpuTrainBench bench "$@" graph \
+    2>&1 | tee -a "$R" | grep -E '^bench: jgrad .*median')
+  graph_loss=$(echo "$graph_line" | grep -oE 'last loss \S+$')
+  if [ -z "$graph_line" ]; then
+    fail "bench graph $1/$2" "no result: $(grep -E 'Exception|error' "$R" | tail -2 | paste -sd' ' \
+      | cut -c1-250)"
+  elif [ -n "$eager_loss" ] && [ "$graph_loss" = "$eager_loss" ]; then
+    pass "bench graph $1/$2" "${graph_line#bench: jgrad }; the eager run's $eager_loss"
+  else
+    fail "bench graph $1/$2" "${graph_line#bench: jgrad } but eager: ${eager_loss:-?}"
+  fi
   if [ $MODE = gpu ] || python3 -c 'import torch, sys; sys.exit(not torch.cuda.is_available())' \
       2>/dev/null; then
     line=$(PYTHONUNBUFFERED=1 t 75 python3 "$HERE/torch_gpu_mlp.py" "$@" 2>&1 | tee -a "$R" \

@@ -12,6 +12,7 @@ final class ActivityCounter {
   private final LongAdder memoryOps = new LongAdder();
   private final LongAdder hostWaits = new LongAdder();
   private final LongAdder hostCopies = new LongAdder();
+  private final LongAdder graphLaunches = new LongAdder();
 
   void kernelLaunch() {
     kernelLaunches.increment();
@@ -33,8 +34,12 @@ final class ActivityCounter {
     hostCopies.increment();
   }
 
+  void graphLaunch() {
+    graphLaunches.increment();
+  }
+
   DeviceActivity snapshot() {
     return new DeviceActivity(kernelLaunches.sum(), gemmCalls.sum(), memoryOps.sum(),
-        hostWaits.sum(), hostCopies.sum());
+        hostWaits.sum(), hostCopies.sum(), graphLaunches.sum());
   }
 }

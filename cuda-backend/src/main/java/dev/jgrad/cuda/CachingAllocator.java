@@ -22,6 +22,11 @@ import java.util.function.Supplier;
  * <p>Out of memory: the allocator empties the cache and retries once, then throws
  * {@link DeviceOutOfMemoryException} saying how much was asked and how much is in use.
  *
+ * <p>CUDA graphs ({@link #beginPool}): while a graph is captured, its blocks come from and go back
+ * to a pool of its own, which also takes every block released during the capture (the graph may
+ * read it), and which keeps them all from the shared cache until {@link #closePool}: the graph's
+ * replays write them, so no other buffer may get them in between.
+ *
  * <p>Thread-safe: buffers may be released by the Cleaner's thread. The raw memory is only called
  * from {@link #allocate} and {@link #emptyCache}, never from {@link #release}, so the Cleaner
  * thread never makes a CUDA call.
@@ -49,11 +54,14 @@ final class CachingAllocator<H> {
   static final class Block<H> {
     private final H handle;
     private final long size;
+    /** The graph's pool it belongs to, or null: the shared cache. */
+    private final Pool<H> pool;
     private boolean live = true;
 
-    private Block(H handle, long size) {
+    private Block(H handle, long size, Pool<H> pool) {
       this.handle = handle;
       this.size = size;
+      this.pool = pool;
     }
 
     H handle() {
@@ -64,6 +72,14 @@ final class CachingAllocator<H> {
     long size() {
       return size;
     }
+  }
+
+  /** The blocks of one CUDA graph (see the class comment): its free lists, while it lives. */
+  static final class Pool<H> {
+    private final Map<Long, ArrayDeque<H>> free = new HashMap<>();
+    private boolean closed;
+
+    private Pool() {}
   }
 
   private static final long MIN_CLASS = 512;
@@ -81,6 +97,8 @@ final class CachingAllocator<H> {
   private long deviceFrees;
   private long reclaimedBlocks;
   private long reclaimedBytes;
+  /** The pool of the graph being captured, or null. */
+  private Pool<H> capturing;
 
   /**
    * @param owner names the backend and device in error messages, e.g. "cuda device 0 (H100)"
@@ -110,15 +128,13 @@ final class CachingAllocator<H> {
       throw new IllegalArgumentException("allocate: bytes must be positive, got " + bytes);
     }
     long size = sizeClass(bytes);
-    ArrayDeque<H> list = free.get(size);
-    H handle = list == null ? null : list.pollLast(); // last freed: likeliest to be in L2 still
-    if (handle != null) {
-      cacheHits++;
-      cachedBlocks--;
-      bytesCached -= size;
-    } else {
+    H handle = capturing == null ? null : poll(capturing.free, size);
+    if (handle == null) {
+      handle = poll(free, size); // a free block of the shared cache is no one's: a graph may take it
+    }
+    if (handle == null) {
       handle = raw.allocate(size);
-      if (handle == null) {
+      if (handle == null && capturing == null) { // emptying waits for the stream: not in a capture
         emptyCache();
         handle = raw.allocate(size);
       }
@@ -126,8 +142,10 @@ final class CachingAllocator<H> {
         throw new DeviceOutOfMemoryException(owner.get() + ": out of device memory allocating "
             + what + ": asked for " + MemoryStats.human(bytes) + " (" + bytes
             + " bytes, size class " + size + "), " + MemoryStats.human(bytesInUse)
-            + " in use by " + liveBlocks + " live buffers; the allocator emptied its cache and "
-            + "retried once" + suffix(raw.describe()) + ". Close buffers that are no longer "
+            + " in use by " + liveBlocks + " live buffers; " + (capturing == null
+                ? "the allocator emptied its cache and retried once"
+                : "while capturing a CUDA graph, which cannot wait to empty the cache")
+            + suffix(raw.describe()) + ". Close buffers that are no longer "
             + "needed (try-with-resources) or use smaller batches.", bytes, bytesInUse);
       }
       deviceAllocations++;
@@ -135,7 +153,19 @@ final class CachingAllocator<H> {
     bytesInUse += size;
     liveBlocks++;
     peak = Math.max(peak, bytesInUse);
-    return new Block<>(handle, size);
+    return new Block<>(handle, size, capturing);
+  }
+
+  /** A cached block of class {@code size} from {@code lists}, or null; counted as a cache hit. */
+  private H poll(Map<Long, ArrayDeque<H>> lists, long size) {
+    ArrayDeque<H> list = lists.get(size);
+    H handle = list == null ? null : list.pollLast(); // last freed: likeliest to be in L2 still
+    if (handle != null) {
+      cacheHits++;
+      cachedBlocks--;
+      bytesCached -= size;
+    }
+    return handle;
   }
 
   private static String suffix(String s) {
@@ -164,26 +194,73 @@ final class CachingAllocator<H> {
     }
     bytesInUse -= block.size;
     liveBlocks--;
-    free.computeIfAbsent(block.size, s -> new ArrayDeque<>()).addLast(block.handle);
+    // A live graph's block goes back to its pool; any block released during a capture goes to
+    // that graph's pool, since the graph may read it.
+    Map<Long, ArrayDeque<H>> lists = block.pool != null && !block.pool.closed ? block.pool.free
+        : capturing != null ? capturing.free : free;
+    lists.computeIfAbsent(block.size, s -> new ArrayDeque<>()).addLast(block.handle);
     bytesCached += block.size;
     cachedBlocks++;
   }
 
-  /** Gives every cached block back to the device. */
+  /**
+   * Starts the pool of a CUDA graph about to be captured: from now until {@link #endPool}, blocks
+   * are handed out from it and released into it.
+   */
+  synchronized Pool<H> beginPool() {
+    if (capturing != null) {
+      throw new IllegalStateException("a CUDA graph is already being captured; captures do not "
+          + "nest");
+    }
+    capturing = new Pool<>();
+    return capturing;
+  }
+
+  /** The capture is over; the pool keeps its blocks for the graph's replays. */
+  synchronized void endPool() {
+    capturing = null;
+  }
+
+  /**
+   * The graph is gone: its pool's free blocks join the shared cache, and its live ones will when
+   * released. Ends the capture too if the pool is still capturing (a capture that failed).
+   */
+  synchronized void closePool(Pool<H> pool) {
+    if (pool.closed) {
+      return;
+    }
+    pool.closed = true;
+    if (capturing == pool) {
+      capturing = null;
+    }
+    pool.free.forEach((size, handles) ->
+        free.computeIfAbsent(size, s -> new ArrayDeque<>()).addAll(handles));
+    pool.free.clear();
+  }
+
+  /** Gives every block of the shared cache back to the device (graphs keep their pools). */
   synchronized void emptyCache() {
-    if (cachedBlocks == 0) {
+    if (capturing != null) {
+      throw new IllegalStateException("cannot empty the cache while a CUDA graph is captured: "
+          + "freeing device memory waits for the stream");
+    }
+    long blocks = 0;
+    for (ArrayDeque<H> list : free.values()) {
+      blocks += list.size();
+    }
+    if (blocks == 0) {
       return;
     }
     raw.beforeFree();
-    for (ArrayDeque<H> list : free.values()) {
-      for (H h : list) {
+    for (Map.Entry<Long, ArrayDeque<H>> e : free.entrySet()) {
+      for (H h : e.getValue()) {
         raw.free(h);
         deviceFrees++;
+        bytesCached -= e.getKey();
+        cachedBlocks--;
       }
     }
     free.clear();
-    bytesCached = 0;
-    cachedBlocks = 0;
   }
 
   synchronized MemoryStats stats() {

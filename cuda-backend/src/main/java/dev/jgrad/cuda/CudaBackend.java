@@ -1,10 +1,16 @@
 package dev.jgrad.cuda;
 
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphGetNodes;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.jgrad.api.Backend;
@@ -25,6 +31,11 @@ import java.lang.ref.Reference;
 import java.util.List;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUgraphNode;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstreamCaptureMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +146,90 @@ public final class CudaBackend
   /** Gives every cached (freed, unused) block back to the device. */
   public void emptyCache() {
     context.makeCurrent();
+    context.capture.refuse("emptyCache", "freeing device memory waits for the stream");
     allocator.emptyCache();
+  }
+
+  /**
+   * Captures the GPU work {@code work} queues into a {@link CudaGraph}, without running it: the
+   * graph's {@link CudaGraph#launch()} runs it, as often as wanted, with one launch. For a
+   * training step of fixed shapes: run the step eagerly once first (modules, cuBLAS and lazily
+   * created state such as momentum buffers get set up then, not recorded into every replay),
+   * then capture it on the tensors that will hold each step's inputs.
+   *
+   * <p>{@code work} runs on this thread and must only queue work: a download, {@code item()},
+   * {@code synchronize()}, an upload, or work from another thread fails the capture with an
+   * exception saying so, as do dropout (a new mask every step) and Adam (a new step size every
+   * step). Every scalar is recorded as it was, the learning rate included: capture again after
+   * changing it. On failure nothing was run and the stream is as before.
+   */
+  public CudaGraph capture(Runnable work) {
+    java.util.Objects.requireNonNull(work, "work is null");
+    context.capture.checkThread();
+    context.capture.refuse("capture", "captures do not nest");
+    syncAndCheck("capture"); // earlier errors surface here, not as the capture's
+    CachingAllocator.Pool<CUdeviceptr> pool = allocator.beginPool();
+    context.capture.begin();
+    CUgraph graph = new CUgraph();
+    boolean streamCapturing = false;
+    try {
+      CudaDriver.check(cuStreamBeginCapture(context.stream,
+          CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED), "cuStreamBeginCapture");
+      streamCapturing = true;
+      work.run();
+      streamCapturing = false;
+      int ended = cuStreamEndCapture(context.stream, graph);
+      if (ended != CUresult.CUDA_SUCCESS) {
+        CudaDriver.check(ended, "cuStreamEndCapture (something the captured work called was not "
+            + "capturable, e.g. a copy or wait on the legacy default stream from another thread)");
+      }
+    } catch (RuntimeException | Error e) {
+      if (streamCapturing) { // leave the stream as it was; the partial graph is discarded
+        CUgraph partial = new CUgraph();
+        if (cuStreamEndCapture(context.stream, partial) == CUresult.CUDA_SUCCESS) {
+          cuGraphDestroy(partial);
+        }
+      }
+      context.capture.end();
+      allocator.closePool(pool);
+      throw e;
+    }
+    context.capture.end();
+    allocator.endPool();
+    CUgraphExec exec = new CUgraphExec();
+    int instantiated = cuGraphInstantiate(exec, graph, 0);
+    if (instantiated != CUresult.CUDA_SUCCESS) {
+      cuGraphDestroy(graph);
+      allocator.closePool(pool);
+      CudaDriver.check(instantiated, "cuGraphInstantiate");
+    }
+    long[] nodes = new long[1];
+    CudaDriver.check(cuGraphGetNodes(graph, (CUgraphNode[]) null, nodes), "cuGraphGetNodes");
+    return new CudaGraph(this, graph, exec, pool, nodes[0]);
+  }
+
+  /** One replay of a graph on the stream (see {@link CudaGraph#launch}). */
+  void launchGraph(CUgraphExec exec) {
+    context.makeCurrent();
+    context.capture.refuse("launching a CUDA graph", "launch it after capture() returns");
+    CudaDriver.check(cuGraphLaunch(exec, context.stream), "cuGraphLaunch");
+    context.activity.graphLaunch();
+    indexErrors.forLaunch(); // its kernels may have recorded a bad index: read at the next sync
+  }
+
+  /** Destroys a graph ({@code destroy}) and releases its reserved blocks. */
+  void destroyGraph(Runnable destroy, CachingAllocator.Pool<CUdeviceptr> pool) {
+    context.makeCurrent();
+    try {
+      destroy.run();
+    } finally {
+      allocator.closePool(pool);
+    }
+  }
+
+  /** Fails during a capture: {@code what} cannot be recorded into a graph, {@code why}. */
+  void refuseInCapture(String what, String why) {
+    context.capture.refuse(what, why);
   }
 
   /** The fused kernels (softmax cross-entropy, bias + activation, SGD and Adam updates). */
@@ -202,6 +296,11 @@ public final class CudaBackend
   /** Runs a plugin's {@link PtxKernel} registered for this backend (see {@link #launchPtx}). */
   @Override
   public void launch(PtxKernel kernel, KernelCall call) {
+    if (kernel.ptx() == CudaDropoutKernel.PTX) { // the very text: the built-in dropout kernel
+      context.capture.refuse("dropout", "it draws a new mask every step from a key the host "
+          + "computes, and a graph would replay the captured mask; capture without dropout "
+          + "(e.g. in eval mode)");
+    }
     DType dtype = call.outputSpec().dtype();
     PtxKernel.Geometry g = kernel.geometry(call);
     launchPtx(kernel.ptx(), kernel.entry(dtype), dtype, g.gridX(), g.blockX(), kernel.args(call));
@@ -276,6 +375,9 @@ public final class CudaBackend
 
   /** A new buffer of {@code dtype} holding the {@code length} host elements at {@code data}. */
   private CudaBuffer uploadHost(DType dtype, Pointer data, int length) {
+    context.capture.refuse("upload of " + length + " " + dtype + " elements", "a copy from the "
+        + "host cannot be recorded; upload before capturing, and copy each step's inputs into "
+        + "the captured input buffers before each launch");
     CudaBuffer b = allocateBuffer("upload", dtype, length);
     if (length > 0) {
       CudaDriver.check(cuMemcpyHtoD(b.pointer(), data, b.bytes()),
@@ -395,6 +497,8 @@ public final class CudaBackend
 
   private void syncAndCheck(String where) {
     context.makeCurrent();
+    context.capture.refuse(where, "the host cannot wait for, or read, results inside the "
+        + "captured work; read them after CudaGraph.launch()");
     int result = cuStreamSynchronize(context.stream);
     CudaDriver.check(result, where + " (waiting for queued GPU work)");
     context.activity.hostWait();

@@ -32,6 +32,8 @@ final class CudaContext {
   final CUdevice device = new CUdevice();
   final CUcontext context = new CUcontext();
   final CUstream stream = new CUstream();
+  /** Whether a CUDA graph is being captured on the stream, and by which thread. */
+  final CaptureState capture = new CaptureState();
   /** What the backend on this context queues and waits for ({@link DeviceActivity}). */
   final ActivityCounter activity = new ActivityCounter();
   final String name;
@@ -76,9 +78,11 @@ final class CudaContext {
 
   /**
    * Makes the context current on the calling thread. CUDA contexts are per thread; a backend may
-   * be used from several threads, so every entry point calls this (it is cheap).
+   * be used from several threads, so every entry point calls this (it is cheap). It also refuses
+   * a thread that is not the one capturing a graph, if one is.
    */
   void makeCurrent() {
+    capture.checkThread();
     check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
   }
 

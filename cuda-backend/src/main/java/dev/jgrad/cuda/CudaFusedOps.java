@@ -183,6 +183,9 @@ public final class CudaFusedOps {
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
       double beta1, double beta2, double eps, double lrT) {
     CudaBackend.CONTRACT.adamUpdate(param, grad, m, v);
+    backend.refuseInCapture("adamUpdate", "Adam's step size changes every step (its bias "
+        + "correction) and a graph would replay the captured one; capture SGD steps, or run Adam "
+        + "without a graph");
     String p = "adamUpdate";
     CudaBuffer cp = backend.own(p, "param", param);
     CudaBuffer cg = backend.own(p, "grad", grad);

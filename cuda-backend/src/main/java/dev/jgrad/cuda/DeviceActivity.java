@@ -14,15 +14,18 @@ import java.util.Locale;
  * @param hostWaits synchronisations: {@code synchronize()} and every download
  * @param hostCopies synchronous copies between host and device (uploads, downloads, and reading
  *     the index error record after a launch that could have written it)
+ * @param graphLaunches CUDA graph launches ({@link CudaGraph#launch}): each replays what was
+ *     captured, which the other counts took in once, when it was captured
  */
 public record DeviceActivity(long kernelLaunches, long gemmCalls, long memoryOps, long hostWaits,
-    long hostCopies) {
+    long hostCopies, long graphLaunches) {
 
   /** What happened between {@code earlier} and this snapshot. */
   public DeviceActivity since(DeviceActivity earlier) {
     return new DeviceActivity(kernelLaunches - earlier.kernelLaunches,
         gemmCalls - earlier.gemmCalls, memoryOps - earlier.memoryOps,
-        hostWaits - earlier.hostWaits, hostCopies - earlier.hostCopies);
+        hostWaits - earlier.hostWaits, hostCopies - earlier.hostCopies,
+        graphLaunches - earlier.graphLaunches);
   }
 
   /** These counts averaged over {@code steps}, e.g. "per step: 21.0 kernel launches, ...". */
@@ -33,6 +36,8 @@ public record DeviceActivity(long kernelLaunches, long gemmCalls, long memoryOps
     double n = steps;
     return String.format(Locale.ROOT, "per step: %.1f kernel launches, %.1f cuBLAS calls, %.1f "
         + "memory ops, %.2f host waits, %.2f host copies", kernelLaunches / n, gemmCalls / n,
-        memoryOps / n, hostWaits / n, hostCopies / n);
+        memoryOps / n, hostWaits / n, hostCopies / n)
+        + (graphLaunches == 0 ? "" : String.format(Locale.ROOT, ", %.2f graph launches",
+            graphLaunches / n));
   }
 }

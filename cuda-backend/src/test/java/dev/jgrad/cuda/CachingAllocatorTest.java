@@ -226,4 +226,108 @@ class CachingAllocatorTest {
     assertEquals("1.5 KiB", MemoryStats.human(1536));
     assertEquals("2.0 GiB", MemoryStats.human(2L << 30));
   }
+
+  // ---- CUDA graphs: a captured graph's blocks are its own until it is closed --------------------
+
+  @Test
+  void aGraphKeepsItsBlocksFromOtherBuffersUntilClosed() {
+    FakeDevice d = new FakeDevice(1 << 20);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Pool<Object> pool = a.beginPool();
+    CachingAllocator.Block<Object> temp = a.allocate(4000, "temp");
+    a.release(temp); // a temporary of the captured step: the graph's replays write it
+    CachingAllocator.Block<Object> again = a.allocate(4000, "second temp");
+    assertSame(temp.handle(), again.handle(), "within the capture, blocks are reused");
+    a.release(again);
+    a.endPool();
+    CachingAllocator.Block<Object> other = a.allocate(4000, "after the capture");
+    assertNotSame(temp.handle(), other.handle(), "the graph's block is not handed out");
+    a.release(other);
+    a.emptyCache();
+    assertEquals(1, d.frees, "emptying frees the shared cache only, not the graph's block");
+    assertTrue(d.live.contains(temp.handle()));
+    a.closePool(pool);
+    CachingAllocator.Block<Object> reused = a.allocate(4000, "after closing the graph");
+    assertSame(temp.handle(), reused.handle(), "a closed graph's blocks join the shared cache");
+    MemoryStats s = a.stats();
+    assertEquals(4096, s.bytesInUse());
+    assertEquals(0, s.bytesCached());
+    assertEquals(0, s.cachedBlocks());
+  }
+
+  @Test
+  void aBlockReleasedDuringACaptureBelongsToTheGraph() {
+    FakeDevice d = new FakeDevice(1 << 20);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Block<Object> input = a.allocate(4000, "made before the capture");
+    CachingAllocator.Pool<Object> pool = a.beginPool();
+    a.release(input); // the captured kernels may read it
+    a.endPool();
+    CachingAllocator.Block<Object> other = a.allocate(4000, "after the capture");
+    assertNotSame(input.handle(), other.handle());
+    a.closePool(pool);
+    a.release(other);
+    assertEquals(2, a.stats().cachedBlocks());
+  }
+
+  @Test
+  void aCaptureTakesFreeBlocksOfTheSharedCacheAndKeepsThem() {
+    FakeDevice d = new FakeDevice(1 << 20);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Block<Object> free = a.allocate(4000, "x");
+    a.release(free);
+    CachingAllocator.Pool<Object> pool = a.beginPool();
+    CachingAllocator.Block<Object> taken = a.allocate(4000, "in the capture");
+    assertSame(free.handle(), taken.handle(), "no one owned it: the graph may take it");
+    a.endPool();
+    a.release(taken); // released after the capture: back to the graph, not the shared cache
+    CachingAllocator.Block<Object> other = a.allocate(4000, "y");
+    assertNotSame(free.handle(), other.handle());
+    assertEquals(2, d.allocations);
+    a.closePool(pool);
+  }
+
+  @Test
+  void aLiveBlockOfAClosedGraphJoinsTheSharedCacheWhenReleased() {
+    FakeDevice d = new FakeDevice(1 << 20);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Pool<Object> pool = a.beginPool();
+    CachingAllocator.Block<Object> loss = a.allocate(600, "the captured loss");
+    a.endPool();
+    a.closePool(pool);
+    a.release(loss);
+    assertSame(loss.handle(), a.allocate(600, "x").handle());
+  }
+
+  @Test
+  void outOfMemoryDuringACaptureDoesNotEmptyTheCache() {
+    FakeDevice d = new FakeDevice(8192);
+    CachingAllocator<Object> a = allocator(d);
+    a.release(a.allocate(4096, "cached"));
+    a.beginPool();
+    DeviceOutOfMemoryException e =
+        assertThrows(DeviceOutOfMemoryException.class, () -> a.allocate(8000, "big"));
+    assertTrue(e.getMessage().contains("while capturing a CUDA graph, which cannot wait to empty "
+        + "the cache"), e.getMessage());
+    assertEquals(0, d.barriers, "emptying the cache waits for the stream: not in a capture");
+    assertEquals(0, d.frees);
+    IllegalStateException empty = assertThrows(IllegalStateException.class, a::emptyCache);
+    assertEquals("cannot empty the cache while a CUDA graph is captured: freeing device memory "
+        + "waits for the stream", empty.getMessage());
+    IllegalStateException nested = assertThrows(IllegalStateException.class, a::beginPool);
+    assertEquals("a CUDA graph is already being captured; captures do not nest",
+        nested.getMessage());
+  }
+
+  @Test
+  void closingThePoolOfAFailedCaptureEndsTheCapture() {
+    FakeDevice d = new FakeDevice(1 << 20);
+    CachingAllocator<Object> a = allocator(d);
+    CachingAllocator.Pool<Object> pool = a.beginPool();
+    CachingAllocator.Block<Object> t = a.allocate(4000, "t");
+    a.release(t);
+    a.closePool(pool); // the capture failed: no graph keeps the block
+    assertSame(t.handle(), a.allocate(4000, "u").handle());
+    a.beginPool(); // a new capture may start
+  }
 }

@@ -130,7 +130,7 @@ class CudaBackendBehaviourTest {
         b.download(p, host);
         assertArrayEquals(new float[] {-5, 0, -9, 0}, host);
       }
-      assertEquals(new DeviceActivity(1, 1, 1, 1, 2), b.activity().since(before),
+      assertEquals(new DeviceActivity(1, 1, 1, 1, 2, 0), b.activity().since(before),
           "round " + round);
     }
   }

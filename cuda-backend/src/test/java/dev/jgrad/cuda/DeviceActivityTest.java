@@ -25,7 +25,9 @@ class DeviceActivityTest {
     c.hostWait();
     c.hostWait();
     c.hostCopy();
-    assertEquals(new DeviceActivity(3, 2, 1, 4, 1), c.snapshot());
+    c.graphLaunch();
+    c.graphLaunch();
+    assertEquals(new DeviceActivity(3, 2, 1, 4, 1, 2), c.snapshot());
   }
 
   @Test
@@ -42,17 +44,20 @@ class DeviceActivityTest {
     }
     pool.shutdown();
     assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
-    assertEquals(new DeviceActivity(40_000, 0, 0, 0, 40_000), c.snapshot());
+    assertEquals(new DeviceActivity(40_000, 0, 0, 0, 40_000, 0), c.snapshot());
   }
 
   @Test
   void sinceIsTheDifferenceAndPerStepTheAverage() {
-    DeviceActivity before = new DeviceActivity(10, 4, 3, 1, 7);
-    DeviceActivity after = new DeviceActivity(110, 34, 43, 2, 7);
+    DeviceActivity before = new DeviceActivity(10, 4, 3, 1, 7, 0);
+    DeviceActivity after = new DeviceActivity(110, 34, 43, 2, 7, 0);
     DeviceActivity step = after.since(before);
-    assertEquals(new DeviceActivity(100, 30, 40, 1, 0), step);
+    assertEquals(new DeviceActivity(100, 30, 40, 1, 0, 0), step);
     assertEquals("per step: 10.0 kernel launches, 3.0 cuBLAS calls, 4.0 memory ops, 0.10 host "
         + "waits, 0.00 host copies", step.perStep(10));
+    assertEquals("per step: 0.0 kernel launches, 0.0 cuBLAS calls, 2.0 memory ops, 0.00 host "
+        + "waits, 0.00 host copies, 1.00 graph launches",
+        new DeviceActivity(0, 0, 200, 0, 0, 100).perStep(100), "graph launches when there are any");
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> step.perStep(0));
     assertEquals("steps must be at least 1, got 0", e.getMessage());

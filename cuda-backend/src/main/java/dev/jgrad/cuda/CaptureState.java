@@ -1,0 +1,49 @@
+package dev.jgrad.cuda;
+
+/**
+ * Which thread, if any, is capturing the backend's stream into a CUDA graph ({@link CudaGraph}),
+ * and the checks that keep out of a capture what a graph cannot hold. All work goes to the
+ * backend's one stream, so work queued from another thread during a capture would silently become
+ * part of the graph; and host copies and waits cannot be recorded at all. Plain Java, tested
+ * without a GPU.
+ */
+final class CaptureState {
+  private volatile Thread capturing;
+
+  /** The calling thread starts capturing; captures do not nest. */
+  void begin() {
+    Thread t = capturing;
+    if (t != null) {
+      throw new IllegalStateException("cuda backend: a CUDA graph is already being captured (on "
+          + "thread '" + t.getName() + "'); captures do not nest");
+    }
+    capturing = Thread.currentThread();
+  }
+
+  void end() {
+    capturing = null;
+  }
+
+  boolean active() {
+    return capturing != null;
+  }
+
+  /** Fails when another thread is capturing: this thread's work would join that graph. */
+  void checkThread() {
+    Thread t = capturing;
+    if (t != null && t != Thread.currentThread()) {
+      throw new IllegalStateException("cuda backend: called on thread '"
+          + Thread.currentThread().getName() + "' while thread '" + t.getName() + "' captures "
+          + "a CUDA graph on the backend's one stream, where this work would be recorded into "
+          + "that graph; use the backend from the capturing thread, or after capture() returns");
+    }
+  }
+
+  /** Fails during a capture: {@code what} (e.g. "download") cannot be part of a graph. */
+  void refuse(String what, String why) {
+    if (capturing != null) {
+      throw new IllegalStateException("cuda backend: " + what + " while capturing a CUDA graph: "
+          + why);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.jgrad.cuda;
+
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+
+/**
+ * GPU work captured once ({@link CudaBackend#capture}) and replayed with one launch: every kernel,
+ * cuBLAS call and memory operation the captured code queued, with the same arguments (device
+ * addresses and scalars such as the learning rate) and in the same order, so a replay gives the
+ * same bits as running the code again would, for the same inputs. A small model's training step
+ * becomes one launch instead of some twenty, which is what bounds such a step on a GPU.
+ *
+ * <p>Replays read and write the buffers the capture used: put each step's inputs into the
+ * captured input buffers (e.g. {@link dev.jgrad.api.Backend#copy}) before {@link #launch()},
+ * and read results from the captured output buffers after it. Buffers the capture allocated stay
+ * reserved for this graph (they are not handed to other buffers) until {@link #close()}.
+ *
+ * <p>Not thread-safe; close it when done (try-with-resources): the reserved memory is not
+ * reclaimed by the garbage collector.
+ */
+public final class CudaGraph implements AutoCloseable {
+  private final CudaBackend backend;
+  private final CUgraph graph;
+  private final CUgraphExec exec;
+  private final CachingAllocator.Pool<CUdeviceptr> pool;
+  private final long nodes;
+  private boolean closed;
+
+  CudaGraph(CudaBackend backend, CUgraph graph, CUgraphExec exec,
+      CachingAllocator.Pool<CUdeviceptr> pool, long nodes) {
+    this.backend = backend;
+    this.graph = graph;
+    this.exec = exec;
+    this.pool = pool;
+    this.nodes = nodes;
+  }
+
+  /**
+   * Queues one replay on the backend's stream, after all work queued before it; returns at once.
+   * Errors the replayed kernels report (a bad index) surface at the next synchronisation.
+   */
+  public void launch() {
+    if (closed) {
+      throw new IllegalStateException("cuda backend: this CUDA graph was closed; capture the "
+          + "work again");
+    }
+    backend.launchGraph(exec);
+  }
+
+  /** The operations captured: kernels, copies, fills (cuBLAS calls may be several each). */
+  public long nodes() {
+    return nodes;
+  }
+
+  /** Frees the graph and gives its reserved buffers back to the allocator's shared cache. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    backend.destroyGraph(() -> {
+      CudaDriver.check(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
+      CudaDriver.check(cuGraphDestroy(graph), "cuGraphDestroy");
+    }, pool);
+  }
+
+  @Override
+  public String toString() {
+    return "CudaGraph[" + nodes + " nodes" + (closed ? ", closed" : "") + "]";
+  }
+}

@@ -1,0 +1,218 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TensorScope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CUDA graphs ({@link CudaBackend#capture}): capture runs nothing, launches replay the work on
+ * the captured buffers with the eager bits, and what a graph cannot hold fails the capture with
+ * its reason and leaves the backend usable. Needs a GPU; elsewhere each test is skipped.
+ */
+class CudaGraphTest {
+  private CudaBackend b;
+
+  @BeforeEach
+  void gpu() {
+    b = GpuFixture.backend();
+    b.synchronize();
+  }
+
+  private float[] read(DeviceBuffer buffer) {
+    float[] host = new float[(int) buffer.length()];
+    b.download(buffer, host);
+    return host;
+  }
+
+  @Test
+  void captureRunsNothingAndEachLaunchReplaysOnTheCurrentInputs() {
+    try (DeviceBuffer x = b.upload(new float[] {1, 2, 3});
+        DeviceBuffer y = b.upload(new float[] {-1, -1, -1})) {
+      DeviceActivity before = b.activity();
+      try (CudaGraph g = b.capture(() -> {
+        b.scalar(BinaryOp.MUL, x, 2, y);
+        b.scalar(BinaryOp.ADD, y, 1, y);
+      })) {
+        assertTrue(g.nodes() >= 2, g.toString());
+        assertArrayEquals(new float[] {-1, -1, -1}, read(y), "capturing runs nothing");
+        g.launch();
+        assertArrayEquals(new float[] {3, 5, 7}, read(y));
+        try (DeviceBuffer next = b.upload(new float[] {10, 20, 30})) {
+          b.copy(next, 0, x, 0, 3); // the next step's input, into the captured buffer
+        }
+        g.launch();
+        assertArrayEquals(new float[] {21, 41, 61}, read(y));
+        assertEquals(2, b.activity().since(before).graphLaunches());
+      }
+    }
+  }
+
+  /** A small MLP's SGD step (the loss, backward and one sgdUpdateAll) as eager steps and a graph. */
+  @Test
+  void aReplayedTrainingStepHasTheEagerStepsBits() {
+    Random r = new Random(3);
+    float[] w1 = values(r, 20 * 16, 0.3);
+    float[] w2 = values(r, 16 * 5, 0.3);
+    List<float[]> xs = new ArrayList<>();
+    List<int[]> ys = new ArrayList<>();
+    for (int step = 0; step < 5; step++) {
+      xs.add(values(r, 8 * 20, 1));
+      int[] y = new int[8];
+      for (int i = 0; i < 8; i++) {
+        y[i] = r.nextInt(5);
+      }
+      ys.add(y);
+    }
+    Mlp eager = new Mlp(w1, w2);
+    for (int step = 0; step < 5; step++) {
+      eager.feed(xs.get(step), ys.get(step));
+      eager.step();
+    }
+    Mlp graphed = new Mlp(w1, w2);
+    graphed.feed(xs.get(0), ys.get(0));
+    graphed.step(); // eager first: kernels loaded, state set up
+    try (CudaGraph g = b.capture(graphed::step)) {
+      for (int step = 1; step < 5; step++) {
+        graphed.feed(xs.get(step), ys.get(step));
+        g.launch();
+      }
+    }
+    for (int i = 0; i < 4; i++) {
+      assertArrayEquals(read(eager.params.get(i).buffer()), read(graphed.params.get(i).buffer()),
+          "parameter " + i + " after 5 steps");
+    }
+    assertNotEquals(w1[0], read(graphed.params.get(0).buffer())[0], "the steps changed it");
+  }
+
+  private static float[] values(Random r, int n, double scale) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+    }
+    return v;
+  }
+
+  /** 20-16-5 with ReLU on fixed input buffers, batch 8, SGD lr 0.1 through sgdUpdateAll. */
+  private final class Mlp {
+    final List<Tensor> params = new ArrayList<>();
+    final Tensor x = Tensor.of(new float[8 * 20], 8, 20).to(b);
+    final Tensor y = Tensor.indices(new int[8]).to(b);
+
+    Mlp(float[] w1, float[] w2) {
+      params.add(Tensor.of(w1, 20, 16).to(b).requiresGrad(true));
+      params.add(Tensor.of(new float[16], 16).to(b).requiresGrad(true));
+      params.add(Tensor.of(w2, 16, 5).to(b).requiresGrad(true));
+      params.add(Tensor.of(new float[5], 5).to(b).requiresGrad(true));
+    }
+
+    void feed(float[] inputs, int[] labels) {
+      try (DeviceBuffer xi = b.upload(inputs); DeviceBuffer yi = b.upload(labels)) {
+        b.copy(xi, 0, x.buffer(), 0, xi.length());
+        b.copy(yi, 0, y.buffer(), 0, yi.length());
+      }
+    }
+
+    void step() {
+      try (TensorScope scope = TensorScope.open()) {
+        Tensor h = x.matmul(params.get(0)).add(params.get(1)).relu();
+        Losses.softmaxCrossEntropyLabels(h.matmul(params.get(2)).add(params.get(3)), y)
+            .backward();
+        b.sgdUpdateAll(params.stream().map(Tensor::buffer).toList(),
+            params.stream().map(p -> p.grad().buffer()).toList(), null, 0.1, 0, 0);
+        params.forEach(Tensor::zeroGrad);
+      }
+    }
+  }
+
+  @Test
+  void whatAGraphCannotHoldFailsTheCaptureWithItsReasonAndLeavesTheBackendUsable() {
+    try (DeviceBuffer x = b.upload(new float[] {1, 2}); DeviceBuffer g = b.upload(new float[2]);
+        DeviceBuffer m = b.upload(new float[2]); DeviceBuffer v = b.upload(new float[] {1, 1})) {
+      expectRefused("download while capturing a CUDA graph", () -> read(x));
+      expectRefused("synchronize while capturing a CUDA graph", b::synchronize);
+      expectRefused("upload of 2 FLOAT32 elements while capturing a CUDA graph",
+          () -> b.upload(new float[] {1, 2}).close());
+      expectRefused("emptyCache while capturing a CUDA graph", b::emptyCache);
+      expectRefused("adamUpdate while capturing a CUDA graph",
+          () -> b.adamUpdate(x, g, m, v, 0.9, 0.999, 1e-7, 0.01));
+      expectRefused("captures do not nest", () -> b.capture(() -> { }));
+      b.scalar(BinaryOp.MUL, x, 3, x); // the backend works as before
+      assertArrayEquals(new float[] {3, 6}, read(x));
+    }
+  }
+
+  private void expectRefused(String words, Runnable inCapture) {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.capture(() -> {
+      try (DeviceBuffer t = b.allocate(DType.FLOAT32, 4)) {
+        b.fill(t, 1); // some work captured before the failure
+        inCapture.run();
+      }
+    }));
+    assertTrue(e.getMessage().contains(words), e.getMessage());
+  }
+
+  @Test
+  void anotherThreadCannotQueueWorkIntoACapture() throws Exception {
+    AtomicReference<Throwable> seen = new AtomicReference<>();
+    try (CudaGraph g = b.capture(() -> {
+      Thread other = new Thread(() -> {
+        try {
+          b.allocate(DType.FLOAT32, 10).close();
+        } catch (Throwable t) {
+          seen.set(t);
+        }
+      }, "other");
+      other.start();
+      try {
+        other.join();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    })) {
+      assertTrue(seen.get() instanceof IllegalStateException, String.valueOf(seen.get()));
+      assertTrue(seen.get().getMessage().contains("called on thread 'other' while thread"),
+          seen.get().getMessage());
+      g.launch(); // an empty graph launches
+      b.synchronize();
+    }
+  }
+
+  @Test
+  void aGraphsTemporariesAreReservedUntilItIsClosed() {
+    long n = 12_345; // a size class no other buffer here has
+    long[] temp = new long[1];
+    CudaGraph g = b.capture(() -> {
+      DeviceBuffer t = b.allocate(DType.FLOAT32, n);
+      temp[0] = DeviceAddress.of(((CudaBuffer) t).pointer());
+      b.fill(t, 2);
+      t.close();
+    });
+    try (DeviceBuffer other = b.allocate(DType.FLOAT32, n)) {
+      assertNotEquals(temp[0], DeviceAddress.of(((CudaBuffer) other).pointer()),
+          "a graph's temporary is not handed to another buffer");
+    }
+    g.close();
+    try (DeviceBuffer after = b.allocate(DType.FLOAT32, n)) {
+      assertEquals(temp[0], DeviceAddress.of(((CudaBuffer) after).pointer()),
+          "the closed graph's block is the last one freed into the shared cache");
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, g::launch);
+    assertEquals("cuda backend: this CUDA graph was closed; capture the work again",
+        e.getMessage());
+  }
+}
