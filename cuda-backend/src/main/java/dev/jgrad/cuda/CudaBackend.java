@@ -214,7 +214,7 @@ public final class CudaBackend
     context.capture.refuse("launching a CUDA graph", "launch it after capture() returns");
     CudaDriver.check(cuGraphLaunch(exec, context.stream), "cuGraphLaunch");
     context.activity.graphLaunch();
-    indexErrors.forLaunch(); // its kernels may have recorded a bad index: read at the next sync
+    indexErrors.launched(); // its kernels may have recorded a bad index: read at the next sync
   }
 
   /** Destroys a graph ({@code destroy}) and releases its reserved blocks. */
@@ -326,8 +326,14 @@ public final class CudaBackend
         launch.blockX(), args);
   }
 
+  /** The index error record's address for a kernel that checks indices ({@link IndexErrorFlag}). */
   CUdeviceptr indexErrorRecord() {
-    return indexErrors.forLaunch();
+    return indexErrors.record();
+  }
+
+  /** A kernel given {@link #indexErrorRecord()} was queued: read the record at the next sync. */
+  void indexCheckingKernelLaunched() {
+    indexErrors.launched();
   }
 
   void makeCurrent() {
@@ -784,6 +790,7 @@ public final class CudaBackend
     launch(new KernelArgs(Kernel.INDEX_SELECT, moved(cs.dtype())).ptr(cs.pointer()).i64(outer)
         .i64(axis).i64(inner).ptr(ci.pointer()).i64(count).ptr(co.pointer())
         .ptr(indexErrorRecord()), geometry.elementwise(n), cs, ci, co);
+    indexErrors.launched();
   }
 
   @Override
@@ -803,6 +810,7 @@ public final class CudaBackend
     launch(new KernelArgs(Kernel.INDEX_ADD, cs.dtype()).ptr(cs.pointer()).ptr(ci.pointer())
         .i64(count).ptr(cd.pointer()).i64(outer).i64(axis).i64(inner)
         .ptr(indexErrorRecord()), geometry.elementwise(n), cs, ci, cd);
+    indexErrors.launched();
   }
 
   @Override
@@ -818,6 +826,7 @@ public final class CudaBackend
     context.makeCurrent();
     launch(new KernelArgs(Kernel.ONE_HOT, co.dtype()).ptr(ci.pointer()).i64(ci.length())
         .i64(classes).ptr(co.pointer()).ptr(indexErrorRecord()), geometry.elementwise(n), ci, co);
+    indexErrors.launched();
   }
 
   @Override

@@ -80,6 +80,7 @@ public final class CudaFusedOps {
         backend.geometry().blockPerItem(rows, LaunchGeometry.rowBlock(classes)),
         FusedKernels.softmaxCrossEntropyArgs(cx, cl, rows, classes, closs, cg, gradScale, cu,
             backend.indexErrorRecord()));
+    backend.indexCheckingKernelLaunched();
   }
 
   /**

@@ -25,10 +25,19 @@ final class IndexErrorFlag {
     CudaDriver.check(cuStreamSynchronize(context.stream), "cuStreamSynchronize");
   }
 
-  /** The record's address for a launch; marks it to be read at the next synchronisation. */
-  synchronized CUdeviceptr forLaunch() {
-    armed = true;
+  /** The record's address, for a kernel's arguments; call {@link #launched()} once it is queued. */
+  CUdeviceptr record() {
     return record;
+  }
+
+  /**
+   * A kernel that may write the record was queued: read it at the next synchronisation. Called
+   * after the launch, not before, so that a launch from another thread (a prefetcher) racing a
+   * {@link #check} is never missed: queued before the check's read, the read waits for it; armed
+   * after it, the next check reads again.
+   */
+  synchronized void launched() {
+    armed = true;
   }
 
   /**
