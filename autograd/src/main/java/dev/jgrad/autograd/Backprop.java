@@ -1,5 +1,7 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.api.DeviceBuffer;
+
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.GradientSink;
@@ -47,7 +49,11 @@ final class Backprop {
             + "tensor has shape " + root.shape() + "; call backward(gradient) with a gradient of "
             + "that shape, or reduce it first (sum(), mean())");
       }
-      seed = Tensor.full(1, root.dtype(), root.shape().dims()).to(root.backend());
+      // made on the root's backend (not uploaded from the current one): an upload cannot be part
+      // of a captured CUDA graph
+      DeviceBuffer one = root.backend().allocate(root.dtype(), 1);
+      root.backend().fill(one, 1);
+      seed = Tensor.wrap(root.backend(), one, root.shape());
       // the open scope's, as the gradients computed from it are: made by a factory, it was no
       // one's, and on a GPU held a block of the allocator until the garbage collector ran
       TensorScope.track(seed);

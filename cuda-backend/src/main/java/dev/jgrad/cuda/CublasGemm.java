@@ -3,10 +3,14 @@ package dev.jgrad.cuda;
 import dev.jgrad.api.DType;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasStatus;
 import jcuda.runtime.cudaStream_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Matrix products with cuBLAS (SGEMM, DGEMM) on the backend's stream. Row-major operands are
@@ -21,11 +25,33 @@ final class CublasGemm {
   private final Pointer zeroD = Pointer.to(new double[] {0d});
   private final ActivityCounter activity;
 
+  /**
+   * cuBLAS's workspace, set once (PyTorch's size for Hopper): without one of our own, cuBLAS 12.2+
+   * allocates another inside a CUDA graph capture than it uses eagerly, and may then choose other
+   * kernels, so a replay's bits could differ from an eager step's.
+   */
+  static final long WORKSPACE_BYTES = 32L << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(CublasGemm.class);
+
   /** Must be called with the context current and after {@link CublasLoader#ensureLoaded}. */
   CublasGemm(CudaContext context) {
     this.activity = context.activity;
     check(JCublas2.cublasCreate(handle), "cublasCreate");
     check(JCublas2.cublasSetStream(handle, new cudaStream_t(context.stream)), "cublasSetStream");
+    CUdeviceptr workspace = new CUdeviceptr();
+    int allocated = JCudaDriver.cuMemAlloc(workspace, WORKSPACE_BYTES);
+    int set = allocated != CUresult.CUDA_SUCCESS ? -1
+        : JCublas2.cublasSetWorkspace(handle, workspace, WORKSPACE_BYTES);
+    if (set != cublasStatus.CUBLAS_STATUS_SUCCESS) { // products still work, with cuBLAS's own
+      log.warn("cuBLAS workspace not set ({}): products use cuBLAS's default workspace, and a "
+          + "CUDA graph's replay may not match eager steps bit for bit", allocated
+          != CUresult.CUDA_SUCCESS ? "cuMemAlloc: " + CudaDriver.name(allocated)
+          : "cublasSetWorkspace: " + cublasStatus.stringFor(set));
+      if (allocated == CUresult.CUDA_SUCCESS) {
+        JCudaDriver.cuMemFree(workspace);
+      }
+    }
   }
 
   /** {@code c = op(a) op(b)}, all row-major, as planned. */

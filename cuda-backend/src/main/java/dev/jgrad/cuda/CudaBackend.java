@@ -21,6 +21,7 @@ import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
 import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
+import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.SystemProperties;
@@ -69,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * arrive.
  */
 public final class CudaBackend
-    implements Backend, FusedSgd, FusedAdam, FusedProductSgd, PtxKernel.Launcher {
+    implements Backend, FusedSgd, FusedAdam, FusedProductSgd, GraphCapture, PtxKernel.Launcher {
   /** The backend's name, {@value}, for {@code -Djgrad.backend=cuda}. */
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
@@ -196,16 +197,24 @@ public final class CudaBackend
     }
     context.capture.end();
     allocator.endPool();
-    CUgraphExec exec = new CUgraphExec();
-    int instantiated = cuGraphInstantiate(exec, graph, 0);
-    if (instantiated != CUresult.CUDA_SUCCESS) {
-      cuGraphDestroy(graph);
-      allocator.closePool(pool);
-      CudaDriver.check(instantiated, "cuGraphInstantiate");
-    }
     long[] nodes = new long[1];
-    CudaDriver.check(cuGraphGetNodes(graph, (CUgraphNode[]) null, nodes), "cuGraphGetNodes");
-    return new CudaGraph(this, graph, exec, pool, nodes[0]);
+    CUgraphExec exec = new CUgraphExec();
+    int counted = cuGraphGetNodes(graph, (CUgraphNode[]) null, nodes);
+    int instantiated = counted != CUresult.CUDA_SUCCESS ? counted
+        : cuGraphInstantiate(exec, graph, 0);
+    cuGraphDestroy(graph); // the executable graph is independent of its template
+    if (instantiated != CUresult.CUDA_SUCCESS) {
+      allocator.closePool(pool);
+      CudaDriver.check(instantiated, counted != CUresult.CUDA_SUCCESS ? "cuGraphGetNodes"
+          : "cuGraphInstantiate");
+    }
+    return new CudaGraph(this, exec, pool, nodes[0]);
+  }
+
+  /** Whether work queued now would be recorded into a CUDA graph ({@link #capture}). */
+  @Override
+  public boolean isCapturing() {
+    return context.capture.active();
   }
 
   /** One replay of a graph on the stream (see {@link CudaGraph#launch}). */

@@ -1,10 +1,8 @@
 package dev.jgrad.cuda;
 
-import static jcuda.driver.JCudaDriver.cuGraphDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
 
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 
 /**
@@ -24,16 +22,14 @@ import jcuda.driver.CUgraphExec;
  */
 public final class CudaGraph implements AutoCloseable {
   private final CudaBackend backend;
-  private final CUgraph graph;
   private final CUgraphExec exec;
   private final CachingAllocator.Pool<CUdeviceptr> pool;
   private final long nodes;
   private boolean closed;
 
-  CudaGraph(CudaBackend backend, CUgraph graph, CUgraphExec exec,
-      CachingAllocator.Pool<CUdeviceptr> pool, long nodes) {
+  CudaGraph(CudaBackend backend, CUgraphExec exec, CachingAllocator.Pool<CUdeviceptr> pool,
+      long nodes) {
     this.backend = backend;
-    this.graph = graph;
     this.exec = exec;
     this.pool = pool;
     this.nodes = nodes;
@@ -62,11 +58,9 @@ public final class CudaGraph implements AutoCloseable {
     if (closed) {
       return;
     }
-    closed = true;
-    backend.destroyGraph(() -> {
-      CudaDriver.check(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
-      CudaDriver.check(cuGraphDestroy(graph), "cuGraphDestroy");
-    }, pool);
+    backend.destroyGraph(() -> CudaDriver.check(cuGraphExecDestroy(exec), "cuGraphExecDestroy"),
+        pool);
+    closed = true; // not before: a close refused (another thread capturing) may be retried
   }
 
   @Override

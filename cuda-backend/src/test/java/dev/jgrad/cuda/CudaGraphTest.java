@@ -62,9 +62,13 @@ class CudaGraphTest {
     }
   }
 
-  /** A small MLP's SGD step (the loss, backward and one sgdUpdateAll) as eager steps and a graph. */
-  @Test
-  void aReplayedTrainingStepHasTheEagerStepsBits() {
+  /**
+   * A small MLP's SGD step (the loss, backward and one sgdUpdateAll, with and without momentum) as
+   * eager steps and as a graph.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.9})
+  void aReplayedTrainingStepHasTheEagerStepsBits(double momentum) {
     Random r = new Random(3);
     float[] w1 = values(r, 20 * 16, 0.3);
     float[] w2 = values(r, 16 * 5, 0.3);
@@ -78,12 +82,12 @@ class CudaGraphTest {
       }
       ys.add(y);
     }
-    Mlp eager = new Mlp(w1, w2);
+    Mlp eager = new Mlp(w1, w2, momentum);
     for (int step = 0; step < 5; step++) {
       eager.feed(xs.get(step), ys.get(step));
       eager.step();
     }
-    Mlp graphed = new Mlp(w1, w2);
+    Mlp graphed = new Mlp(w1, w2, momentum);
     graphed.feed(xs.get(0), ys.get(0));
     graphed.step(); // eager first: kernels loaded, state set up
     try (CudaGraph g = b.capture(graphed::step)) {
@@ -95,6 +99,10 @@ class CudaGraphTest {
     for (int i = 0; i < 4; i++) {
       assertArrayEquals(read(eager.params.get(i).buffer()), read(graphed.params.get(i).buffer()),
           "parameter " + i + " after 5 steps");
+      if (momentum != 0) {
+        assertArrayEquals(read(eager.velocities.get(i)), read(graphed.velocities.get(i)),
+            "velocity " + i + " after 5 steps");
+      }
     }
     assertNotEquals(w1[0], read(graphed.params.get(0).buffer())[0], "the steps changed it");
   }
@@ -107,17 +115,28 @@ class CudaGraphTest {
     return v;
   }
 
-  /** 20-16-5 with ReLU on fixed input buffers, batch 8, SGD lr 0.1 through sgdUpdateAll. */
+  /**
+   * 20-16-5 with ReLU on fixed input buffers, batch 8, SGD lr 0.1 through sgdUpdateAll; the
+   * velocities (with momentum) made before any capture, as optimizers must.
+   */
   private final class Mlp {
     final List<Tensor> params = new ArrayList<>();
+    final List<DeviceBuffer> velocities;
+    final double momentum;
     final Tensor x = Tensor.of(new float[8 * 20], 8, 20).to(b);
     final Tensor y = Tensor.indices(new int[8]).to(b);
 
-    Mlp(float[] w1, float[] w2) {
+    Mlp(float[] w1, float[] w2, double momentum) {
       params.add(Tensor.of(w1, 20, 16).to(b).requiresGrad(true));
       params.add(Tensor.of(new float[16], 16).to(b).requiresGrad(true));
       params.add(Tensor.of(w2, 16, 5).to(b).requiresGrad(true));
       params.add(Tensor.of(new float[5], 5).to(b).requiresGrad(true));
+      this.momentum = momentum;
+      this.velocities = momentum == 0 ? null : params.stream().map(p -> {
+        DeviceBuffer v = b.allocate(DType.FLOAT32, p.size());
+        b.fill(v, 0);
+        return v;
+      }).toList();
     }
 
     void feed(float[] inputs, int[] labels) {
@@ -133,7 +152,7 @@ class CudaGraphTest {
         Losses.softmaxCrossEntropyLabels(h.matmul(params.get(2)).add(params.get(3)), y)
             .backward();
         b.sgdUpdateAll(params.stream().map(Tensor::buffer).toList(),
-            params.stream().map(p -> p.grad().buffer()).toList(), null, 0.1, 0, 0);
+            params.stream().map(p -> p.grad().buffer()).toList(), velocities, 0.1, momentum, 0);
         params.forEach(Tensor::zeroGrad);
       }
     }
@@ -151,8 +170,16 @@ class CudaGraphTest {
       expectRefused("adamUpdate while capturing a CUDA graph",
           () -> b.adamUpdate(x, g, m, v, 0.9, 0.999, 1e-7, 0.01));
       expectRefused("captures do not nest", () -> b.capture(() -> { }));
-      b.scalar(BinaryOp.MUL, x, 3, x); // the backend works as before
+      Tensor t = Tensor.of(new float[] {1, 2, 3, 4}, 4).to(b);
+      expectRefused("dropout while capturing a CUDA graph",
+          () -> dev.jgrad.autograd.ops.DropoutOps.dropoutMask(t, 0.5, 1, 2));
+      b.scalar(BinaryOp.MUL, x, 3, x); // the backend works as before, graphs too
       assertArrayEquals(new float[] {3, 6}, read(x));
+      try (CudaGraph add = b.capture(() -> b.scalar(BinaryOp.ADD, x, 1, x))) {
+        add.launch();
+        add.launch();
+      }
+      assertArrayEquals(new float[] {5, 8}, read(x));
     }
   }
 

@@ -59,6 +59,13 @@ abstract class AdamBase extends ParameterOptimizer {
     t++;
   }
 
+  /** The bias correction uses the step count: a captured graph would replay one step's. */
+  @Override
+  final String whyNotCapturable() {
+    return "its step size changes every step (the bias correction uses the step count), and a "
+        + "captured graph would replay the captured step's";
+  }
+
   @Override
   final Map<String, String> values() {
     Map<String, String> values = new TreeMap<>();

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
@@ -94,8 +95,32 @@ abstract class ParameterOptimizer implements Optimizer {
   /** Called once per {@link #step()} before the parameters are updated (Adam counts steps). */
   void beforeStep() {}
 
+  /**
+   * Why this optimizer's step cannot be recorded into a graph ({@link GraphCapture}), or null
+   * when it can: a step whose scalars change every step would be replayed with the captured ones.
+   */
+  String whyNotCapturable() {
+    return null;
+  }
+
+  /** Whether a backend of the parameters is recording work into a graph now. */
+  private boolean capturing() {
+    for (Tensor p : parameters.values()) {
+      if (p.backend() instanceof GraphCapture g && g.isCapturing()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public final void step() {
+    String notCapturable = whyNotCapturable();
+    if (notCapturable != null && capturing()) { // before any state changes: the step did not run
+      throw new IllegalStateException(kind + " cannot be captured into a CUDA graph: "
+          + notCapturable + "; train it without a graph, or capture SGD, momentum, AdaGrad or "
+          + "RMSprop steps");
+    }
     try (NoGrad ignored = NoGrad.scope()) {
       beforeStep();
       Map<String, Tensor> stepped = new LinkedHashMap<>();
@@ -187,6 +212,12 @@ abstract class ParameterOptimizer implements Optimizer {
   /** The state tensor {@code slot} (e.g. "v") of a parameter, zeros until first written. */
   final DeviceBuffer slot(String slot, String name, Tensor like) {
     return slots.computeIfAbsent(slot + "." + name, key -> {
+      if (like.backend() instanceof GraphCapture g && g.isCapturing()) {
+        // its zeros would be written again by every replay, and by none if the capture failed
+        throw new IllegalStateException(kind + "'s state '" + key + "' does not exist yet, and "
+            + "cannot be created inside a CUDA graph capture; run one step without the graph "
+            + "first, then capture");
+      }
       DeviceBuffer b = like.backend().allocate(like.dtype(), like.size());
       like.backend().fill(b, 0);
       return Tensor.wrap(like.backend(), b, like.shape());

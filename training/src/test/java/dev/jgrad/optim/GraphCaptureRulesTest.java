@@ -1,0 +1,85 @@
+package dev.jgrad.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.GraphCapture;
+import dev.jgrad.autograd.Tensor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What optimizers refuse while their backend records a CUDA graph ({@link GraphCapture}),
+ * checked with the CPU backend posing as one that is capturing: a step whose scalars change
+ * every step, and state created inside the capture. Refused before anything changes.
+ */
+class GraphCaptureRulesTest {
+  private final AtomicBoolean capturing = new AtomicBoolean();
+  private final Backend backend = capturingCpu(capturing);
+
+  private static Backend capturingCpu(AtomicBoolean capturing) {
+    Backend cpu = Backends.byName("cpu");
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class, GraphCapture.class}, (p, m, args) -> {
+          if (m.getName().equals("isCapturing")) {
+            return capturing.get();
+          }
+          try {
+            return m.invoke(cpu, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private Tensor weight() {
+    Tensor w = Tensor.of(new float[] {1, 2}, 2).to(backend).requiresGrad(true);
+    w.mul(3).sum().backward(); // grad 3, 3
+    return w;
+  }
+
+  @Test
+  void adamAndAdamWRefuseACaptureBeforeCountingTheStep() {
+    for (Function<Map<String, Tensor>, AdamBase> make : java.util.List.<Function<Map<String,
+        Tensor>, AdamBase>>of(p -> new Adam(p, 0.1), p -> new AdamW(p, 0.1))) {
+      Tensor w = weight();
+      AdamBase opt = make.apply(Map.of("w", w));
+      capturing.set(true);
+      IllegalStateException e = assertThrows(IllegalStateException.class, opt::step);
+      assertEquals(opt.toString().startsWith("adamw") ? "adamw" : "adam",
+          e.getMessage().substring(0, e.getMessage().indexOf(' ')));
+      assertEquals(" cannot be captured into a CUDA graph: its step size changes every step (the "
+          + "bias correction uses the step count), and a captured graph would replay the captured "
+          + "step's; train it without a graph, or capture SGD, momentum, AdaGrad or RMSprop steps",
+          e.getMessage().substring(e.getMessage().indexOf(' ')));
+      assertEquals(0, opt.steps(), "the step was not counted");
+      assertArrayEquals(new double[] {1, 2}, w.toDoubleArray(), "nothing was updated");
+      capturing.set(false);
+      opt.step(); // without a capture it steps
+      assertEquals(1, opt.steps());
+    }
+  }
+
+  @Test
+  void stateIsNotCreatedInsideACaptureButAfterAnEagerStepSgdMayBeCaptured() {
+    Tensor w = weight();
+    Sgd sgd = new Sgd(Map.of("w", w), 0.1, 0.9, 0);
+    capturing.set(true);
+    IllegalStateException e = assertThrows(IllegalStateException.class, sgd::step);
+    assertEquals("sgd's state 'v.w' does not exist yet, and cannot be created inside a CUDA graph "
+        + "capture; run one step without the graph first, then capture", e.getMessage());
+    assertArrayEquals(new double[] {1, 2}, w.toDoubleArray(), "nothing was updated");
+    capturing.set(false);
+    sgd.step(); // eager: v = 3, w -= 0.1 * 3
+    capturing.set(true);
+    sgd.step(); // the slot exists: the (here uncaptured) step runs: v = 0.9 * 3 + 3, w -= 0.57
+    assertArrayEquals(new double[] {1 - 0.3 - 0.57, 2 - 0.3 - 0.57}, w.toDoubleArray(), 1e-6);
+  }
+}
