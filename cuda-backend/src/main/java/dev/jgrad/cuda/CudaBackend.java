@@ -164,6 +164,7 @@ public final class CudaBackend
    * step). Every scalar is recorded as it was, the learning rate included: capture again after
    * changing it. On failure nothing was run and the stream is as before.
    */
+  @Override
   public CudaGraph capture(Runnable work) {
     java.util.Objects.requireNonNull(work, "work is null");
     context.capture.checkThread();

@@ -2,6 +2,7 @@ package dev.jgrad.cuda;
 
 import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
 
+import dev.jgrad.api.GraphCapture;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUgraphExec;
 
@@ -20,7 +21,7 @@ import jcuda.driver.CUgraphExec;
  * <p>Not thread-safe; close it when done (try-with-resources): the reserved memory is not
  * reclaimed by the garbage collector.
  */
-public final class CudaGraph implements AutoCloseable {
+public final class CudaGraph implements GraphCapture.Replay {
   private final CudaBackend backend;
   private final CUgraphExec exec;
   private final CachingAllocator.Pool<CUdeviceptr> pool;
@@ -39,6 +40,7 @@ public final class CudaGraph implements AutoCloseable {
    * Queues one replay on the backend's stream, after all work queued before it; returns at once.
    * Errors the replayed kernels report (a bad index) surface at the next synchronisation.
    */
+  @Override
   public void launch() {
     if (closed) {
       throw new IllegalStateException("cuda backend: this CUDA graph was closed; capture the "

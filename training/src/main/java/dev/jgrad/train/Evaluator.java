@@ -74,9 +74,18 @@ public final class Evaluator {
    */
   static void record(BatchMetrics metrics, Tensor loss, Tensor output, Tensor targets,
       int size, boolean accuracy) {
+    Tensor[] v = metricTensors(loss, output, targets, accuracy);
+    metrics.record(v[0], v[1], v[2], size);
+  }
+
+  /**
+   * What {@link #record} records, as one-element tensors computed on the device: the loss, the
+   * correct count (null without accuracy) and the one-hot misfit (null unless the targets are
+   * rows). Separate so that a captured training step can compute them inside its graph.
+   */
+  static Tensor[] metricTensors(Tensor loss, Tensor output, Tensor targets, boolean accuracy) {
     if (!accuracy) {
-      metrics.record(loss, null, null, size);
-      return;
+      return new Tensor[] {loss, null, null};
     }
     boolean scores = output.rank() == 2 && output.shape().dim(1) >= 2;
     boolean labels = targets.rank() == 1 && targets.shape().dim(0) == output.shape().dim(0);
@@ -85,8 +94,8 @@ public final class Evaluator {
         + " targets of class labels [n] or one-hot rows [n, classes], got output %s and targets"
         + " %s; for a loss that is not a classification's, turn accuracy off (accuracy(false))",
         output.shape(), targets.shape());
-    metrics.record(loss, countCorrectOnDevice(output, targets),
-        rows ? notOneHotOnDevice(targets) : null, size);
+    return new Tensor[] {loss, countCorrectOnDevice(output, targets),
+        rows ? notOneHotOnDevice(targets) : null};
   }
 
   /** Zero if every row of {@code targets} is one-hot (zeros and a single one), else positive. */

@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.GraphCapture;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
@@ -27,6 +29,8 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a model for a number of epochs: mini-batches from a {@link DataLoader}, a loss, an
@@ -114,6 +118,11 @@ public final class Trainer {
   private final LearningRateScheduler scheduler; // null: the optimizer's rate throughout
   private final Interval scheduleInterval;
   private final double clipNorm; // 0: no clipping
+  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+  private final boolean captureSteps;
+  /** The captured steps while {@link #fit} runs, on a backend that captures; else null. */
+  private GraphStep graphStep;
   /** The outputs, then the other listeners, in calling order. */
   private final List<TrainingListener> listeners;
   /** Listeners overriding the deprecated per-batch-loss callback, which reads every batch. */
@@ -137,6 +146,7 @@ public final class Trainer {
     this.scheduler = b.schedule == null ? null : new LearningRateScheduler(b.optimizer, b.schedule);
     this.scheduleInterval = b.scheduleInterval;
     this.clipNorm = b.clipNorm;
+    this.captureSteps = b.captureSteps;
     this.listeners = b.allListeners();
     this.outputFiles = b.outputFiles();
     this.heldLocks = List.copyOf(b.heldLocks);
@@ -200,9 +210,46 @@ public final class Trainer {
   public MetricsHistory fit() throws IOException {
     boolean wasTraining = model.isTraining();
     try (OutputDirLocks ignored = OutputDirLocks.acquire(outputFiles, heldLocks)) {
+      graphStep = captureSteps ? graphStep() : null;
       return fitLocked();
     } finally {
+      if (graphStep != null) {
+        graphStep.close();
+        graphStep = null;
+      }
       model.train(wasTraining); // the caller's mode back, however training ended
+    }
+  }
+
+  /** The captured steps on the parameters' backend, or null where it cannot capture. */
+  private GraphStep graphStep() {
+    Backend backend = model.namedParameters().values().iterator().next().backend();
+    if (!(backend instanceof GraphCapture capture)) {
+      log.info("captureSteps: the {} backend cannot capture steps as graphs; they run eagerly",
+          backend.name());
+      return null;
+    }
+    return new GraphStep(backend, capture, this::stepOn, optimizer::learningRate);
+  }
+
+  /**
+   * One training step's device work: forward, loss, backward and update; returns its metric
+   * tensors (the loss, the correct count and the one-hot misfit, see Evaluator.metricTensors).
+   * Reads nothing from the device.
+   */
+  private Tensor[] stepOn(Tensor inputs, Tensor targets) {
+    Tensor output = model.forward(inputs);
+    Tensor l = loss.compute(output, targets);
+    if (clipNorm > 0) { // reads nothing: a non-finite norm shows in the loss
+      l.backward();
+      GradClip.clipGlobalNormOnDevice(model.namedParameters(), clipNorm);
+      optimizer.step();
+    } else {
+      optimizer.backwardStep(l); // the same update, some of it inside the pass
+    }
+    model.zeroGrad();
+    try (NoGrad ignored = NoGrad.scope()) {
+      return Evaluator.metricTensors(l, output, targets, accuracy);
     }
   }
 
@@ -250,18 +297,10 @@ public final class Trainer {
         // The loss and the correct count are copied out on the device first: nothing here waits
         // for it.
         try (batch; TensorScope step = TensorScope.open()) {
-          Tensor output = model.forward(batch.inputs());
-          Tensor l = loss.compute(output, batch.targets());
-          if (clipNorm > 0) { // reads nothing: a non-finite norm shows in the loss
-            l.backward();
-            GradClip.clipGlobalNormOnDevice(model.namedParameters(), clipNorm);
-            optimizer.step();
-          } else {
-            optimizer.backwardStep(l); // the same update, some of it inside the pass
-          }
-          model.zeroGrad();
+          Tensor[] values = graphStep != null ? graphStep.run(batch.inputs(), batch.targets())
+              : stepOn(batch.inputs(), batch.targets());
           try (NoGrad ignored = NoGrad.scope()) {
-            Evaluator.record(metrics, l, output, batch.targets(), batch.size(), accuracy);
+            metrics.record(values[0], values[1], values[2], batch.size());
           }
         }
         notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
@@ -313,6 +352,7 @@ public final class Trainer {
     private LearningRateSchedule schedule;
     private Interval scheduleInterval;
     private double clipNorm;
+    private boolean captureSteps;
     private Path csvFile;
     private Path chartFile;
     private String chartTitle;
@@ -401,6 +441,20 @@ public final class Trainer {
       checkArgument(maxNorm > 0 && Double.isFinite(maxNorm),
           "gradient clipping: maxNorm must be positive and finite, got %s", maxNorm);
       this.clipNorm = maxNorm;
+      return this;
+    }
+
+    /**
+     * Replays each training step as a captured graph where the parameters' backend can capture
+     * ({@link GraphCapture}: the CUDA backend's CUDA graphs; elsewhere steps run as usual): one
+     * launch per step instead of some twenty for a small model, the same bits. Per kind of batch
+     * and learning rate, the first step runs as usual, the second is captured, the rest replay
+     * it. The step must only queue work: SGD, momentum, AdaGrad or RMSprop (Adam's step size
+     * changes every step), no dropout (a new mask every step), and a schedule per epoch, not per
+     * step; what cannot be captured fails the first capture, saying what. Default off.
+     */
+    public Builder captureSteps(boolean capture) {
+      this.captureSteps = capture;
       return this;
     }
 
@@ -516,6 +570,10 @@ public final class Trainer {
       checkState(optimizer != null, "call optimizer(...) before build()");
       checkState(train != null, "call train(DataLoader) before build()");
       checkState(epochs > 0, "call epochs(n) before build()");
+      checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP,
+          "captureSteps(true) replays the learning rate it captured, so it cannot follow a "
+              + "schedule that changes the rate every step; schedule per epoch "
+              + "(Interval.EPOCH), or leave captureSteps off");
       return new Trainer(this);
     }
   }

@@ -121,6 +121,12 @@ final class MnistCommand {
           + " [N, classes] scores) for ONNX Runtime and other runtimes")
   Path exportOnnx;
 
+  @Option(names = "--capture-steps",
+      description = "on a GPU, capture the training step as a CUDA graph and replay it: one"
+          + " launch per step (sgd, momentum, adagrad or rmsprop; no dropout); elsewhere the"
+          + " steps run as usual")
+  boolean captureSteps;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
   boolean help;
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParameterException;
 public record MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
     Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
     HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
-    int limit, Path exportOnnx) {
+    int limit, Path exportOnnx, boolean captureSteps) {
 
   public static final int DEFAULT_EPOCHS = 30;
   /** Epochs of {@code --model cnn} (97% target) and {@code deep} (docs/benchmarks.md). */
@@ -84,7 +84,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     return new MnistOptions(model, c.epochs != null ? c.epochs : cnn ? DEFAULT_CNN_EPOCHS
         : DEFAULT_EPOCHS, c.batch, learningRate, c.weightDecay, hidden, optimizer,
         c.activation != null ? c.activation : Activation.RELU, c.seed, c.dataset, c.out, c.resume,
-        c.limit, c.exportOnnx);
+        c.limit, c.exportOnnx, c.captureSteps);
   }
 
   /**

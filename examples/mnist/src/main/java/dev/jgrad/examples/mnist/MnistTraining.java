@@ -131,6 +131,7 @@ public final class MnistTraining {
             .build())
         .test(test)
         .epochs(options.epochs())
+        .captureSteps(options.captureSteps())
         .reportTo(out, title(options, model))
         .checkpointTo(out.resolve(CHECKPOINT_FILE))
         .outputLock(lock) // held since before the data was read; not taken twice

@@ -1,0 +1,148 @@
+package dev.jgrad.train;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.GraphCapture;
+import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TensorScope;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The {@link Trainer}'s step replayed as a captured graph ({@link Trainer.Builder#captureSteps})
+ * on a backend that captures ({@link GraphCapture}, CUDA graphs). For each kind of batch (the
+ * inputs' and targets' shapes and dtypes) and learning rate: the first step runs eagerly on
+ * buffers kept for that kind, which creates what the step creates once (optimizer slots); the
+ * second is captured; from then on a step copies its batch into those buffers and launches the
+ * capture. The same operations in the same order as an eager step, so the same bits. A new kind
+ * (the last, smaller batch) or rate (a per-epoch schedule) gets a capture of its own; the
+ * {@value #KEPT} most recently used are kept.
+ */
+final class GraphStep implements AutoCloseable {
+  static final int KEPT = 4;
+
+  /** What a step is run on and the learning rate it was captured with. */
+  private record Kind(TensorSpec inputs, TensorSpec targets, double learningRate) {}
+
+  /** One kind's buffers: the batch goes in, the step's metric values come out. */
+  private static final class Fixed {
+    final Tensor inputs;
+    final Tensor targets;
+    Tensor[] outs; // one-element copies of the step's metric tensors (null where none)
+    GraphCapture.Replay replay;
+
+    Fixed(Backend backend, TensorSpec in, TensorSpec target) {
+      inputs = Tensor.wrap(backend, backend.allocate(in.dtype(), in.shape().size()), in.shape());
+      targets = Tensor.wrap(backend, backend.allocate(target.dtype(), target.shape().size()),
+          target.shape());
+    }
+
+    void close() {
+      if (replay != null) {
+        replay.close();
+      }
+      inputs.buffer().close();
+      targets.buffer().close();
+      if (outs != null) {
+        for (Tensor t : outs) {
+          if (t != null) {
+            t.buffer().close();
+          }
+        }
+      }
+    }
+  }
+
+  private final Backend backend;
+  private final GraphCapture capture;
+  private final BiFunction<Tensor, Tensor, Tensor[]> step;
+  private final DoubleSupplier learningRate;
+  private final Map<Kind, Fixed> kinds = new LinkedHashMap<>(8, 0.75f, true); // in use order
+  private int captures;
+
+  /**
+   * @param step the training step on (inputs, targets), returning its metric tensors (see
+   *     {@code Evaluator.metricTensors}); it must only queue work on {@code backend}
+   */
+  GraphStep(Backend backend, GraphCapture capture, BiFunction<Tensor, Tensor, Tensor[]> step,
+      DoubleSupplier learningRate) {
+    this.backend = backend;
+    this.capture = capture;
+    this.step = step;
+    this.learningRate = learningRate;
+  }
+
+  /** Runs one step on the batch; returns its metric values, valid until the next step. */
+  Tensor[] run(Tensor inputs, Tensor targets) {
+    Kind kind = new Kind(inputs.spec(), targets.spec(), learningRate.getAsDouble());
+    Fixed f = kinds.get(kind);
+    if (f == null) {
+      f = new Fixed(backend, kind.inputs(), kind.targets());
+      kinds.put(kind, f);
+      evictBeyond(KEPT);
+    }
+    f.inputs.assign(inputs);
+    f.targets.assign(targets);
+    if (f.replay != null) {
+      f.replay.launch();
+    } else if (f.outs != null) { // run eagerly once already: capture it now
+      Fixed fixed = f;
+      f.replay = capture.capture(() -> runInto(fixed));
+      captures++;
+      f.replay.launch();
+    } else {
+      runInto(f);
+    }
+    return f.outs;
+  }
+
+  /** The step on the kind's buffers, its metric values copied into the kind's outputs. */
+  private void runInto(Fixed f) {
+    try (TensorScope scope = TensorScope.open()) {
+      Tensor[] values = step.apply(f.inputs, f.targets);
+      if (f.outs == null) { // the eager run, before any capture
+        f.outs = new Tensor[values.length];
+        for (int i = 0; i < values.length; i++) {
+          if (values[i] != null) {
+            f.outs[i] = Tensor.wrap(backend, backend.allocate(values[i].dtype(), 1),
+                values[i].shape());
+          }
+        }
+      }
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          f.outs[i].assign(values[i]);
+        }
+      }
+    }
+  }
+
+  private void evictBeyond(int kept) {
+    Iterator<Fixed> it = kinds.values().iterator();
+    while (kinds.size() > kept && it.hasNext()) {
+      Fixed eldest = it.next();
+      it.remove();
+      eldest.close();
+    }
+  }
+
+  /** How many captures were made (each kind and rate once). */
+  int captures() {
+    return captures;
+  }
+
+  @Override
+  public void close() {
+    List<Fixed> all = new ArrayList<>(kinds.values());
+    kinds.clear();
+    for (Fixed f : all) {
+      f.close();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.GraphCapture;
+import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
+import dev.jgrad.nn.Activation;
+import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Sgd;
+import dev.jgrad.optim.schedule.ExponentialDecay;
+import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
+import dev.jgrad.train.report.MetricsHistory;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Trainer.Builder#captureSteps}: which steps run eagerly, which are captured and which
+ * replayed, and that the result is the eager run's, bit for bit. The CPU backend poses as one
+ * that captures: its "capture" records the work and each launch runs it again, which is what a
+ * CUDA graph's replay does on the device.
+ */
+class CaptureStepsTest {
+  private final List<String> events = new ArrayList<>();
+
+  /** The CPU backend with a GraphCapture whose replays rerun the captured work. */
+  private Backend capturingCpu() {
+    Backend cpu = Backends.byName("cpu");
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class, GraphCapture.class}, (p, m, args) -> {
+          switch (m.getName()) {
+            case "isCapturing" -> {
+              return false;
+            }
+            case "capture" -> {
+              events.add("capture");
+              Runnable work = (Runnable) args[0];
+              return new GraphCapture.Replay() {
+                @Override
+                public void launch() {
+                  events.add("launch");
+                  work.run();
+                }
+
+                @Override
+                public void close() {
+                  events.add("close");
+                }
+              };
+            }
+            default -> {
+              try {
+                return m.invoke(cpu, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            }
+          }
+        });
+  }
+
+  /** 3 epochs of 2-16-3 on 250 blobs, batch 100 (two full batches and one of 50). */
+  private static double[] train(Backend backend, boolean capture, boolean perEpochSchedule,
+      List<MetricsHistory> history) throws IOException {
+    try (Backends.Scope ignored = Backends.use(backend)) {
+      Dataset data = Blobs.make(250, 4);
+      Dataset onBackend = Dataset.of(data.inputs().to(backend), data.targets().to(backend));
+      Sequential model = Mlp.builder().input(2).hidden(16).output(3)
+          .activation(Activation.RELU).seed(5).build();
+      Trainer.Builder b = Trainer.builder().model(model)
+          .loss(Losses::softmaxCrossEntropyLabels)
+          .optimizer(new Sgd(model.namedParameters(), 0.1, 0.9, 1e-4))
+          .train(DataLoader.builder(onBackend).batchSize(100).seed(3).build())
+          .epochs(3).captureSteps(capture);
+      if (perEpochSchedule) {
+        b.schedule(new ExponentialDecay(0.5), Interval.EPOCH);
+      }
+      history.add(b.build().fit());
+      List<Double> all = new ArrayList<>();
+      model.namedParameters().values().forEach(t -> {
+        for (double v : t.toDoubleArray()) {
+          all.add(v);
+        }
+      });
+      return all.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+  }
+
+  @Test
+  void capturedStepsGiveTheEagerRunsBitsAndEachKindOfBatchIsCapturedOnce() throws IOException {
+    List<MetricsHistory> h = new ArrayList<>();
+    double[] eager = train(capturingCpu(), false, false, h); // the same backend, not captured
+    assertEquals(List.of(), events);
+    double[] captured = train(capturingCpu(), true, false, h);
+    assertArrayEquals(eager, captured, "parameters after 3 epochs");
+    assertEquals(lossesAndAccuracies(h.get(0)), lossesAndAccuracies(h.get(1)));
+    // Epoch 1: batch 1 eager, batch 2 captured and launched, the last (50) eager.
+    // Epoch 2: two launches, the 50 captured and launched. Epoch 3: three launches.
+    assertEquals(List.of("capture", "launch", "launch", "launch", "capture", "launch", "launch",
+        "launch", "launch", "close", "close"), events);
+  }
+
+  private static List<String> lossesAndAccuracies(MetricsHistory h) {
+    return h.epochs().stream().map(m -> m.trainLoss() + " " + m.trainAccuracy()).toList();
+  }
+
+  @Test
+  void aNewLearningRateIsANewCapture() throws IOException {
+    List<MetricsHistory> h = new ArrayList<>();
+    double[] eager = train(capturingCpu(), false, true, h);
+    double[] captured = train(capturingCpu(), true, true, h);
+    assertArrayEquals(eager, captured);
+    long captures = events.stream().filter("capture"::equals).count();
+    // each epoch has its rate: per epoch the full batches are captured (the 50, run once per
+    // epoch, only ever runs eagerly); the four most recent captures are kept
+    assertEquals(3, captures, events.toString());
+  }
+
+  @Test
+  void aBackendThatCannotCaptureRunsTheStepsAsUsual() throws IOException {
+    List<MetricsHistory> h = new ArrayList<>();
+    assertArrayEquals(train(Backends.byName("cpu"), false, false, h),
+        train(Backends.byName("cpu"), true, false, h));
+  }
+
+  @Test
+  void aPerStepScheduleCannotBeCaptured() {
+    Sequential model = Mlp.builder().input(2).hidden(4).output(3).seed(1).build();
+    Trainer.Builder b = Trainer.builder().model(model).loss(Losses::softmaxCrossEntropyLabels)
+        .optimizer(new Sgd(model.namedParameters(), 0.1))
+        .train(DataLoader.builder(Blobs.make(30, 1)).batchSize(10).build()).epochs(1)
+        .schedule(new ExponentialDecay(0.9), Interval.STEP).captureSteps(true);
+    IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+    assertEquals("captureSteps(true) replays the learning rate it captured, so it cannot follow a "
+        + "schedule that changes the rate every step; schedule per epoch (Interval.EPOCH), or "
+        + "leave captureSteps off", e.getMessage());
+  }
+}
