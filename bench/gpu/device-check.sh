@@ -7,11 +7,12 @@
 # It needs no Java there (the bundle brings a runtime) and no network. Steps, each with a time
 # limit, all within BUDGET seconds (default 450): the environment; the CUDA probe and cuBLAS;
 # the CUDA test classes, and every op's parity with the CPU; examples/mnist on the GPU, on the CPU
-# with the same seed, and the GPU's checkpoint evaluated on the CPU; the soak; the two benchmarks
-# against PyTorch, each also as a CUDA graph. The GPU tests run with -Djgrad.test.requireGpu=true,
-# so a missing GPU fails them instead of skipping them. Writes to $OUT (at most 8 files): env.txt, tests.log,
-# run.log, summary.txt, junit-cuda/ and junit-parity/ (JUnit XML), training.png and crash.txt
-# (only when a JVM crashed). Prints the summary last; exits 0 only when every check passed.
+# with the same seed, the GPU's checkpoint evaluated on the CPU, and the main job with
+# --capture-steps; the soak; the two benchmarks against PyTorch, each also as a CUDA graph. The
+# GPU tests run with -Djgrad.test.requireGpu=true, so a missing GPU fails them instead of
+# skipping them. Writes to $OUT (at most 8 files): env.txt, tests.log, run.log, summary.txt,
+# junit-cuda/ and junit-parity/ (JUnit XML), training.png and crash.txt (only when a JVM
+# crashed). Prints the summary last; exits 0 only when every check passed.
 #
 # --cpu is the dry run on a machine without a GPU (CI, through pack.sh --dry-run): the probe must
 # say why CUDA is unavailable, the GPU test classes must load and skip, and the main job, the
@@ -170,6 +171,19 @@ if [ -n "$a_dev" ] && [ "$files" = 3 ]; then
 else
   fail "mnist ($BACKEND)" "$(grep -E 'error|Exception' "$W/mnist.log" | head -2 | paste -sd' ' \
     | cut -c1-250) ($files of 3 files)"
+fi
+# the main job again, its steps captured as CUDA graphs: the eager run's checkpoint, byte for byte
+t 100 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
+  "${MNIST_ARGS[@]}" --capture-steps --out "$W/mnist-graph" > "$W/mnist-graph.log" 2>&1
+cat "$W/mnist-graph.log" >> "$R"
+a_graph=$(acc "$W/mnist-graph.log")
+if [ -n "$a_graph" ] && cmp -s "$W/mnist/checkpoint.safetensors" \
+    "$W/mnist-graph/checkpoint.safetensors"; then
+  pass "mnist --capture-steps" "test accuracy $a_graph%; the checkpoint is the eager run's, byte for byte"
+else
+  fail "mnist --capture-steps" "test accuracy ${a_graph:-?}% vs ${a_dev:-?}% eager; checkpoints \
+differ or missing: $(grep -E 'error|Exception' "$W/mnist-graph.log" | head -2 | paste -sd' ' \
+    | cut -c1-200)"
 fi
 if [ $MODE = gpu ]; then
   t 90 "${J[@]}" -Djgrad.backend=cpu -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
