@@ -49,7 +49,12 @@ public final class Conv2d extends Module {
     checkNotNull(random, "random is null; pass a seeded java.util.Random");
     this.inChannels = inChannels;
     this.outChannels = outChannels;
-    int fanIn = inChannels * this.kernel[0] * this.kernel[1];
+    long fanInLong = (long) inChannels * this.kernel[0] * this.kernel[1];
+    long weights = fanInLong * outChannels;
+    checkArgument(weights <= Integer.MAX_VALUE, "Conv2d(in=%s, out=%s, kernel %sx%s) has %s "
+        + "weights, more than one tensor holds (%s); use fewer channels or a smaller kernel",
+        inChannels, outChannels, this.kernel[0], this.kernel[1], weights, Integer.MAX_VALUE);
+    int fanIn = (int) fanInLong;
     double bound = 1 / Math.sqrt(fanIn);
     this.weight = registerParameter("weight", uniform(random, bound, dtype, outChannels,
         inChannels, this.kernel[0], this.kernel[1]));

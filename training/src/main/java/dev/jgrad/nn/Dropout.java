@@ -1,5 +1,7 @@
 package dev.jgrad.nn;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.jgrad.api.op.DropoutMask;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.ops.DropoutOps;
@@ -30,7 +32,8 @@ public final class Dropout extends Module {
 
   /** Dropout with probability {@code p} in [0, 1), its seed the next long of {@code random}. */
   public Dropout(double p, Random random) {
-    this(p, random.nextLong());
+    this(p, checkNotNull(random, "Dropout: random is null; pass a seeded java.util.Random")
+        .nextLong());
   }
 
   /** Dropout with probability {@code p} in [0, 1) and an explicit generator seed. */

@@ -31,6 +31,8 @@ public interface Init {
     int count = weightCount(fanIn, fanOut);
     checkNotNull(random, "random is null; pass a seeded java.util.Random");
     double std = std(fanIn, fanOut);
+    checkArgument(std >= 0 && Double.isFinite(std), "Init %s gave std %s for a %s x %s layer; it "
+        + "must be finite and at least 0", this, std, fanIn, fanOut);
     double[] w = new double[count];
     for (int i = 0; i < w.length; i++) {
       w[i] = std * random.nextGaussian();

@@ -53,6 +53,7 @@ public final class Mlp {
 
     /** Adds hidden layers of these sizes, in order; call again to add more. */
     public Builder hidden(int... sizes) {
+      checkNotNull(sizes, "hidden sizes is null; pass the sizes, e.g. hidden(100)");
       for (int s : sizes) {
         checkArgument(s > 0, "hidden layer sizes must be positive, got %s", s);
         hidden.add(s);

@@ -5,9 +5,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.autograd.Tensor;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -90,25 +92,33 @@ public abstract class Module {
         "name '%s' is already registered in %s; pick another", name, getClass().getSimpleName());
   }
 
-  /** Every parameter of this module and its sub-modules by dotted name, in registration order. */
+  /**
+   * Every parameter of this module and its sub-modules by dotted name, in registration order. A
+   * parameter reached twice (a layer used twice, shared weights) is listed once, under its first
+   * name, as in PyTorch: an optimizer then steps it once, and it is saved once.
+   */
   public final Map<String, Tensor> namedParameters() {
     Map<String, Tensor> all = new LinkedHashMap<>();
-    collect("", all, m -> m.parameters);
+    collect("", all, Collections.newSetFromMap(new IdentityHashMap<>()), m -> m.parameters);
     return Collections.unmodifiableMap(all);
   }
 
   /** Every buffer of this module and its sub-modules by dotted name, in registration order. */
   public final Map<String, Tensor> namedBuffers() {
     Map<String, Tensor> all = new LinkedHashMap<>();
-    collect("", all, m -> m.buffers);
+    collect("", all, Collections.newSetFromMap(new IdentityHashMap<>()), m -> m.buffers);
     return Collections.unmodifiableMap(all);
   }
 
-  /** {@code own}'s tensors of this module and, under their paths, of every sub-module. */
-  private void collect(String prefix, Map<String, Tensor> into,
+  /** {@code own}'s tensors of this module and, under their paths, of every sub-module; once each. */
+  private void collect(String prefix, Map<String, Tensor> into, Set<Tensor> seen,
       Function<Module, Map<String, Tensor>> own) {
-    own.apply(this).forEach((name, t) -> into.put(prefix + name, t));
-    children.forEach((name, child) -> child.collect(prefix + name + ".", into, own));
+    own.apply(this).forEach((name, t) -> {
+      if (seen.add(t)) {
+        into.put(prefix + name, t);
+      }
+    });
+    children.forEach((name, child) -> child.collect(prefix + name + ".", into, seen, own));
   }
 
   /** The parameters in the order of {@link #namedParameters()}. */

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.op.Attrs;
@@ -21,8 +22,12 @@ public final class OpActivation implements HiddenActivation {
 
   /** The op {@code op} called with {@code attrs} (say, a plugin's slope). */
   public OpActivation(String op, Attrs attrs) {
+    checkNotNull(op, "op is null; pass a registered op name such as swish::swish");
+    int sep = op.indexOf("::");
+    checkArgument(sep > 0 && sep + 2 < op.length(), "op '%s' is not a qualified name "
+        + "namespace::op (e.g. swish::swish)", op);
     this.op = op;
-    this.attrs = attrs;
+    this.attrs = checkNotNull(attrs, "attrs is null; pass Attrs.empty()");
   }
 
   /** The qualified name of the op. */

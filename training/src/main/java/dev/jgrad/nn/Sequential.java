@@ -1,9 +1,11 @@
 package dev.jgrad.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +39,19 @@ public final class Sequential extends Module {
 
   /** The modules, in order; at least one. */
   public Sequential(Module... layers) {
-    this(List.of(layers));
+    this(Arrays.asList(checkNotNull(layers, "Sequential: layers is null")));
   }
 
   /** The modules, in order (copied); at least one, else an IllegalArgumentException. */
   public Sequential(List<? extends Module> layers) {
-    this(positions(layers.size()), layers);
+    this(positions(checkNotNull(layers, "Sequential: layers is null").size()), layers);
   }
 
   private Sequential(List<String> names, List<? extends Module> layers) {
     checkArgument(!layers.isEmpty(), "Sequential needs at least one module");
+    for (int i = 0; i < layers.size(); i++) {
+      checkNotNull(layers.get(i), "Sequential: module %s is null", i);
+    }
     checkArgument(names.size() == layers.size(), "Sequential got %s names for %s modules; give"
         + " each module one name", names.size(), layers.size());
     this.layers = List.copyOf(layers);

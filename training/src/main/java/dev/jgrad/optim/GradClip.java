@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
@@ -85,8 +86,9 @@ public final class GradClip {
       Tensor scaled = norm.add(EPSILON).pow(-1).mul(maxNorm);
       Tensor coefficient = scaled.neg().add(1).relu().neg().add(1);
       for (Tensor g : distinctBuffers(grads)) {
-        g.backend().binary(BinaryOp.MUL, g.buffer(), g.shape(), coefficient.buffer(),
-            coefficient.shape(), g.buffer(), g.shape());
+        Tensor c = coefficient.dtype() == g.dtype() ? coefficient : coefficient.to(g.dtype());
+        g.backend().binary(BinaryOp.MUL, g.buffer(), g.shape(), c.buffer(), c.shape(),
+            g.buffer(), g.shape());
       }
       return norm;
     }
@@ -105,11 +107,19 @@ public final class GradClip {
     return grads;
   }
 
-  /** {@code sqrt(sum of g^2)} over all the gradients, as a scalar on their device. */
+  /**
+   * {@code sqrt(sum of g^2)} over all the gradients, as a scalar on their device; in FLOAT64 when
+   * the gradients are of two dtypes.
+   */
   private static Tensor norm(List<Tensor> grads) {
+    DType first = grads.get(0).dtype();
+    boolean mixed = grads.stream().anyMatch(g -> g.dtype() != first);
     Tensor sum = null;
     for (Tensor g : grads) {
       Tensor squares = g.mul(g).sum();
+      if (mixed) {
+        squares = squares.to(DType.FLOAT64);
+      }
       sum = sum == null ? squares : sum.add(squares);
     }
     return sum.sqrt();
@@ -121,11 +131,16 @@ public final class GradClip {
     return grads.stream().filter(g -> seen.add(g.buffer())).toList();
   }
 
+  /** The first parameter with a NaN or infinite gradient element (read on the host: an error). */
   private static String firstNonFinite(Map<String, Tensor> parameters) {
     for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
       Tensor g = e.getValue().grad();
-      if (g != null && !Double.isFinite(g.mul(g).sum().item())) {
-        return e.getKey();
+      if (g != null) {
+        for (double v : g.toDoubleArray()) {
+          if (!Double.isFinite(v)) {
+            return e.getKey();
+          }
+        }
       }
     }
     return null;

@@ -1,6 +1,7 @@
 package dev.jgrad.optim;
 
 import dev.jgrad.autograd.Tensor;
+import java.util.List;
 
 /**
  * Updates parameters from their gradients. One training step is: forward, loss, {@code
@@ -38,6 +39,15 @@ public interface Optimizer {
 
   /** Forgets every parameter's gradient, releasing the gradient tensors. */
   void zeroGrad();
+
+  /**
+   * The tensors this optimizer updates, or an empty list where it does not say (the default,
+   * for optimizers written before this method): the {@code Trainer} checks that they are its
+   * model's.
+   */
+  default List<Tensor> parameters() {
+    return List.of();
+  }
 
   /** The learning rate of the next {@link #step()}. */
   double learningRate();

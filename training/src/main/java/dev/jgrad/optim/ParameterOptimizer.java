@@ -55,6 +55,12 @@ abstract class ParameterOptimizer implements Optimizer {
     checkWeightDecay(l2Decay);
     parameters.forEach((name, p) -> checkArgument(p.isLeaf() && p.requiresGrad(),
         "parameter '%s' must be a leaf that requires grad (register it in a Module)", name));
+    Map<Tensor, String> firstName = new IdentityHashMap<>();
+    parameters.forEach((name, p) -> {
+      String first = firstName.putIfAbsent(p, name);
+      checkArgument(first == null, "parameters '%s' and '%s' are the same tensor, which would be "
+          + "stepped twice; list each parameter once (Module.namedParameters() does)", first, name);
+    });
     parameters.forEach((name, p) -> checkArgument(p.isContiguous(), "parameter '%s' %s is a "
         + "non-contiguous view, which an in-place update cannot write; optimize the tensor it "
         + "views, or a contiguous() copy", name, p.spec()));
@@ -186,6 +192,11 @@ abstract class ParameterOptimizer implements Optimizer {
     math.scale(parameter.buffer(), l2Decay, out.buffer());
     math.apply(BinaryOp.ADD, out.buffer(), grad.buffer(), out.buffer());
     return out;
+  }
+
+  @Override
+  public final List<Tensor> parameters() {
+    return List.copyOf(parameters.values());
   }
 
   @Override

@@ -63,6 +63,8 @@ final class BatchMetrics implements AutoCloseable {
   void record(Tensor loss, Tensor correctCount, Tensor misfit, int batchSize) {
     checkState(!closed, "batch metrics already closed");
     checkState(recorded < capacity, "room for %s batches only", capacity);
+    checkArgument(loss.size() == 1, "the loss function returned shape %s; a loss must be one "
+        + "value (reduce it, e.g. with mean())", loss.shape());
     if (correctCount == null) {
       correctCount = loss.mul(0.0); // a placeholder; accuracy() is NaN from now on
       unclassified = true;

@@ -117,6 +117,9 @@ public final class Evaluator {
   public static Tensor countCorrectOnDevice(Tensor output, Tensor targets) {
     checkArgument(output.rank() == 2, "accuracy needs scores [batch, classes], got %s",
         output.shape());
+    checkArgument(targets.rank() != 2 || targets.shape().equals(output.shape()),
+        "accuracy needs one-hot rows as wide as the scores: output %s, targets %s",
+        output.shape(), targets.shape());
     Tensor labels = targets.rank() == 2 ? targets.argmax(1) : targets;
     checkArgument(labels.rank() == 1 && labels.shape().dim(0) == output.shape().dim(0),
         "accuracy needs one label or one-hot row per output row: output %s, targets %s",

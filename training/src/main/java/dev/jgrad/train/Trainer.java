@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -562,6 +563,43 @@ public final class Trainer {
       return files;
     }
 
+    /**
+     * An optimizer built on another model's parameters would leave this one untrained, silently.
+     * Some may be left out (frozen layers); not all.
+     */
+    private void checkOptimizerCoversModel() {
+      List<Tensor> optimized = optimizer.parameters();
+      if (optimized.isEmpty()) {
+        return; // an optimizer that does not say which tensors it updates
+      }
+      Set<Tensor> updated = Collections.newSetFromMap(new IdentityHashMap<>());
+      updated.addAll(optimized);
+      Map<String, Tensor> own = model.namedParameters();
+      checkState(own.isEmpty() || own.values().stream().anyMatch(updated::contains),
+          "the optimizer updates none of the model's parameters (%s): it was built on another "
+              + "model's; build it from this model's namedParameters()", abbreviated(own.keySet()));
+    }
+
+    private static String abbreviated(Set<String> names) {
+      List<String> first = names.stream().limit(4).toList();
+      return String.join(", ", first) + (names.size() > first.size() ? ", ..." : "");
+    }
+
+    /** Two outputs writing one file would leave only the last one's, silently. */
+    private void checkDistinctOutputs() {
+      String[] what = {"csvTo", "checkpointTo", "chartTo"};
+      Path[] files = {csvFile, checkpointFile, chartFile};
+      for (int i = 0; i < files.length; i++) {
+        for (int j = i + 1; j < files.length; j++) {
+          if (files[i] != null && files[j] != null && files[i].toAbsolutePath().normalize()
+              .equals(files[j].toAbsolutePath().normalize())) {
+            throw new IllegalStateException(what[i] + " and " + what[j] + " both write "
+                + files[i].toAbsolutePath().normalize() + "; give each output its own file");
+          }
+        }
+      }
+    }
+
     /** The trainer; a required setting missing is an IllegalStateException that names it. */
     public Trainer build() {
       checkState(model != null, "call model(...) before build()");
@@ -570,6 +608,8 @@ public final class Trainer {
       checkState(optimizer != null, "call optimizer(...) before build()");
       checkState(train != null, "call train(DataLoader) before build()");
       checkState(epochs > 0, "call epochs(n) before build()");
+      checkOptimizerCoversModel();
+      checkDistinctOutputs();
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP,
           "captureSteps(true) replays the learning rate it captured, so it cannot follow a "
               + "schedule that changes the rate every step; schedule per epoch "

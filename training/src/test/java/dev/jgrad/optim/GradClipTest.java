@@ -102,4 +102,47 @@ class GradClipTest {
       assertTrue(Double.isNaN(p.get("b").grad().toDoubleArray()[1]));
     }
   }
+
+  /** Finite gradients whose squares overflow FLOAT32: no parameter is blamed. */
+  @Test
+  void anOverflowingSumOfFiniteGradientsBlamesNoParameter() {
+    Tensor w = Tensor.of(new float[] {1, 1}, 2).requiresGrad(true);
+    w.mul(Tensor.of(new float[] {1e20f, 1e20f}, 2)).sum().backward();
+    Map<String, Tensor> p = Map.of("w", w);
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> GradClip.clipGlobalNorm(p, 1));
+    assertTrue(e.getMessage().contains("(each gradient is finite, the sum of their squares "
+        + "overflowed)"), e.getMessage());
+    Tensor nan = Tensor.of(new float[] {1, 1}, 2).requiresGrad(true);
+    nan.mul(Tensor.of(new float[] {Float.NaN, 1}, 2)).sum().backward();
+    IllegalStateException blamed = assertThrows(IllegalStateException.class,
+        () -> GradClip.clipGlobalNorm(Map.of("nan", nan), 1));
+    assertTrue(blamed.getMessage().contains("parameter 'nan' has a gradient that is not finite"),
+        blamed.getMessage());
+  }
+
+  /** Parameters of two dtypes: the norm is summed in FLOAT64, each gradient scaled in its own. */
+  @Test
+  void gradientsOfTwoDtypesAreClippedTogether() {
+    Tensor a = Tensor.of(new float[] {1}, 1).requiresGrad(true);
+    Tensor b = Tensor.of(new double[] {1}, 1).requiresGrad(true);
+    a.mul(3).sum().backward();
+    b.mul(4).sum().backward();
+    Map<String, Tensor> p = new LinkedHashMap<>();
+    p.put("a", a);
+    p.put("b", b);
+    Map<String, Tensor> q = new LinkedHashMap<>();
+    Tensor a2 = Tensor.of(new float[] {1}, 1).requiresGrad(true);
+    Tensor b2 = Tensor.of(new double[] {1}, 1).requiresGrad(true);
+    a2.mul(3).sum().backward();
+    b2.mul(4).sum().backward();
+    q.put("a", a2);
+    q.put("b", b2);
+    assertEquals(5, GradClip.clipGlobalNorm(p, 1), 1e-6);
+    assertEquals(3 * SCALE, p.get("a").grad().toDoubleArray()[0], 1e-6);
+    assertEquals(4 * SCALE, p.get("b").grad().toDoubleArray()[0], 1e-12);
+    assertEquals(5, GradClip.clipGlobalNormOnDevice(q, 1).item(), 1e-6);
+    assertEquals(3 * SCALE, q.get("a").grad().toDoubleArray()[0], 1e-6);
+    assertEquals(4 * SCALE, q.get("b").grad().toDoubleArray()[0], 1e-12);
+  }
 }

@@ -37,8 +37,15 @@ public record Conv2dGeometry(int n, int c, int h, int w, int f, int kh, int kw, 
       throw new IllegalArgumentException(op + ": kernel " + java.util.Arrays.toString(kernel)
           + " must be at least 1x1");
     }
-    int hp = x.dim(2) + 2 * padding[0];
-    int wp = x.dim(3) + 2 * padding[1];
+    long hpLong = x.dim(2) + 2L * padding[0];
+    long wpLong = x.dim(3) + 2L * padding[1];
+    if (hpLong > Integer.MAX_VALUE || wpLong > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(op + ": padding " + java.util.Arrays.toString(padding)
+          + " makes the padded input " + hpLong + "x" + wpLong + " (input " + x + "), larger "
+          + "than a tensor dimension can be (" + Integer.MAX_VALUE + "); use a smaller padding");
+    }
+    int hp = (int) hpLong;
+    int wp = (int) wpLong;
     if (kernel[0] > hp || kernel[1] > wp) {
       throw new IllegalArgumentException(op + ": kernel " + kernel[0] + "x" + kernel[1]
           + " is larger than the padded input " + hp + "x" + wp + " (input " + x + ", padding "

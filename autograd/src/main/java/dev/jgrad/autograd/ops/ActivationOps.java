@@ -57,7 +57,14 @@ public final class ActivationOps {
       return in.get(0);
     }).build(), (CompositeKernel) (in, a) -> in.get(0).mul(in.get(1).step()), null);
     // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
-    registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule(SAME).gradientReadsInputs(0)
+    registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule((in, attrs) -> {
+      double alpha = attrs.getDouble(ALPHA);
+      if (!Double.isFinite(alpha)) { // NaN would make every output NaN, positive inputs too
+        throw new IllegalArgumentException(LEAKY_RELU + ": the negative slope alpha must be "
+            + "finite, got " + alpha);
+      }
+      return in.get(0);
+    }).gradientReadsInputs(0)
         .gradientReadsOutput(false).build(), c -> {
       double alpha = c.attrs().getDouble(ALPHA);
       c.backend().scalar(BinaryOp.MUL, c.input(0), alpha, c.output());

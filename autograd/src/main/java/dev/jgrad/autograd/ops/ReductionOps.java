@@ -58,6 +58,7 @@ public final class ReductionOps {
     registerOp(r, OpDef.builder(ARGMAX).arity(1).differentiable(false).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(ARGMAX, new int[] {attrs.getInt(AXIS)}, s)[0];
+      nonEmpty(ARGMAX, s, new int[] {axis});
       return new TensorSpec(s.without(axis), DType.INT32); // indices, never rounded
     }).build(), c -> {
       Shape s = c.inputSpec(0).shape();
@@ -71,9 +72,20 @@ public final class ReductionOps {
     return (in, attrs) -> {
       Shape s = in.get(0).shape();
       int[] axes = normalizeAxes(op, attrs.getInts(AXES), s);
+      nonEmpty(op, s, axes);
       Shape out = attrs.getBoolean(KEEP_DIMS, false) ? keptShape(s, axes) : removed(s, axes);
       return new TensorSpec(out, in.get(0).dtype());
     };
+  }
+
+  /** A reduction over an axis of length 0 has nothing to reduce: say so, naming op and shape. */
+  private static void nonEmpty(String op, Shape s, int[] axes) {
+    for (int a : axes) {
+      if (s.dim(a) == 0) {
+        throw new IllegalArgumentException(op + ": axis " + a + " of shape " + s + " is empty; "
+            + "a reduction needs at least one element along each axis it reduces");
+      }
+    }
   }
 
   static Shape keptShape(Shape s, int[] sortedAxes) {
