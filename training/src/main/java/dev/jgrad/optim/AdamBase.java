@@ -61,7 +61,7 @@ abstract class AdamBase extends ParameterOptimizer {
 
   /** The bias correction uses the step count: a captured graph would replay one step's. */
   @Override
-  final String whyNotCapturable() {
+  public final String whyNotCapturable() {
     return "its step size changes every step (the bias correction uses the step count), and a "
         + "captured graph would replay the captured step's";
   }

@@ -41,6 +41,17 @@ public interface Optimizer {
   void zeroGrad();
 
   /**
+   * Why this optimizer's step cannot be captured into a graph and replayed
+   * ({@link dev.jgrad.api.GraphCapture}: a replay repeats the captured step's scalars, so a step
+   * whose scalars change, such as Adam's bias correction, cannot), or null when it can. The
+   * default says it cannot, for optimizers that do not tell.
+   */
+  default String whyNotCapturable() {
+    return getClass().getSimpleName() + " does not say whether its step may be replayed "
+        + "(Optimizer.whyNotCapturable)";
+  }
+
+  /**
    * The tensors this optimizer updates, or an empty list where it does not say (the default,
    * for optimizers written before this method): the {@code Trainer} checks that they are its
    * model's.

@@ -101,11 +101,9 @@ abstract class ParameterOptimizer implements Optimizer {
   /** Called once per {@link #step()} before the parameters are updated (Adam counts steps). */
   void beforeStep() {}
 
-  /**
-   * Why this optimizer's step cannot be recorded into a graph ({@link GraphCapture}), or null
-   * when it can: a step whose scalars change every step would be replayed with the captured ones.
-   */
-  String whyNotCapturable() {
+  /** These optimizers' steps use the same scalars every step, unless a subclass says otherwise. */
+  @Override
+  public String whyNotCapturable() {
     return null;
   }
 
@@ -286,8 +284,15 @@ abstract class ParameterOptimizer implements Optimizer {
       }
     });
     loadValues(state.values());
-    slots.clear();
-    slots.putAll(restored);
+    restored.forEach((key, loaded) -> {
+      Tensor existing = slots.get(key);
+      if (existing == null) {
+        slots.put(key, loaded);
+      } else { // in place: whatever holds the slot's buffer (a captured graph) reads the new state
+        existing.assign(loaded);
+        loaded.buffer().close();
+      }
+    });
   }
 
   /** A private copy, so that the loaded state never shares a buffer with the caller's tensor. */

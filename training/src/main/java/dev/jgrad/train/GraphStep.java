@@ -1,5 +1,7 @@
 package dev.jgrad.train;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.GraphCapture;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Trainer}'s step replayed as a captured graph ({@link Trainer.Builder#captureSteps})
@@ -21,11 +25,14 @@ import java.util.function.DoubleSupplier;
  * buffers kept for that kind, which creates what the step creates once (optimizer slots); the
  * second is captured; from then on a step copies its batch into those buffers and launches the
  * capture. The same operations in the same order as an eager step, so the same bits. A new kind
- * (the last, smaller batch) or rate (a per-epoch schedule) gets a capture of its own; the
- * {@value #KEPT} most recently used are kept.
+ * (the last, smaller batch) gets a capture of its own, the {@value #KEPT} most recently used
+ * kept; a new rate (a per-epoch schedule) releases the captures of the old one, whose reserved
+ * memory would otherwise stay held.
  */
 final class GraphStep implements AutoCloseable {
   static final int KEPT = 4;
+
+  private static final Logger log = LoggerFactory.getLogger(GraphStep.class);
 
   /** What a step is run on and the learning rate it was captured with. */
   private record Kind(TensorSpec inputs, TensorSpec targets, double learningRate) {}
@@ -43,16 +50,22 @@ final class GraphStep implements AutoCloseable {
           target.shape());
     }
 
+    /** Releases the capture and the buffers; never throws (a failure is logged). */
     void close() {
-      if (replay != null) {
-        replay.close();
-      }
-      inputs.buffer().close();
-      targets.buffer().close();
-      if (outs != null) {
-        for (Tensor t : outs) {
-          if (t != null) {
-            t.buffer().close();
+      try {
+        if (replay != null) {
+          replay.close();
+        }
+      } catch (RuntimeException e) {
+        log.warn("captureSteps: releasing a captured step failed: {}", e.getMessage());
+      } finally {
+        inputs.buffer().close();
+        targets.buffer().close();
+        if (outs != null) {
+          for (Tensor t : outs) {
+            if (t != null) {
+              t.buffer().close();
+            }
           }
         }
       }
@@ -63,19 +76,23 @@ final class GraphStep implements AutoCloseable {
   private final GraphCapture capture;
   private final BiFunction<Tensor, Tensor, Tensor[]> step;
   private final DoubleSupplier learningRate;
+  private final Runnable afterFailedCapture;
   private final Map<Kind, Fixed> kinds = new LinkedHashMap<>(8, 0.75f, true); // in use order
   private int captures;
 
   /**
    * @param step the training step on (inputs, targets), returning its metric tensors (see
    *     {@code Evaluator.metricTensors}); it must only queue work on {@code backend}
+   * @param afterFailedCapture run when a capture fails (nothing was run): the model's gradients
+   *     then refer to buffers the failed capture released, so the Trainer forgets them
    */
   GraphStep(Backend backend, GraphCapture capture, BiFunction<Tensor, Tensor, Tensor[]> step,
-      DoubleSupplier learningRate) {
+      DoubleSupplier learningRate, Runnable afterFailedCapture) {
     this.backend = backend;
     this.capture = capture;
     this.step = step;
     this.learningRate = learningRate;
+    this.afterFailedCapture = afterFailedCapture;
   }
 
   /** Runs one step on the batch; returns its metric values, valid until the next step. */
@@ -83,6 +100,7 @@ final class GraphStep implements AutoCloseable {
     Kind kind = new Kind(inputs.spec(), targets.spec(), learningRate.getAsDouble());
     Fixed f = kinds.get(kind);
     if (f == null) {
+      releaseOtherRates(kind.learningRate());
       f = new Fixed(backend, kind.inputs(), kind.targets());
       kinds.put(kind, f);
       evictBeyond(KEPT);
@@ -93,7 +111,12 @@ final class GraphStep implements AutoCloseable {
       f.replay.launch();
     } else if (f.outs != null) { // run eagerly once already: capture it now
       Fixed fixed = f;
-      f.replay = capture.capture(() -> runInto(fixed));
+      try {
+        f.replay = capture.capture(() -> runInto(fixed));
+      } catch (RuntimeException | Error e) {
+        afterFailedCapture.run();
+        throw e;
+      }
       captures++;
       f.replay.launch();
     } else {
@@ -106,6 +129,8 @@ final class GraphStep implements AutoCloseable {
   private void runInto(Fixed f) {
     try (TensorScope scope = TensorScope.open()) {
       Tensor[] values = step.apply(f.inputs, f.targets);
+      checkArgument(values[0].size() == 1, "the loss function returned shape %s; a loss must be "
+          + "one value (reduce it, e.g. with mean())", values[0].shape());
       if (f.outs == null) { // the eager run, before any capture
         f.outs = new Tensor[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -119,6 +144,18 @@ final class GraphStep implements AutoCloseable {
         if (values[i] != null) {
           f.outs[i].assign(values[i]);
         }
+      }
+    }
+  }
+
+  /** A new learning rate: the captures of other rates will not be launched again. */
+  private void releaseOtherRates(double rate) {
+    Iterator<Map.Entry<Kind, Fixed>> it = kinds.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Kind, Fixed> e = it.next();
+      if (e.getKey().learningRate() != rate) {
+        it.remove();
+        e.getValue().close();
       }
     }
   }

@@ -13,6 +13,7 @@ import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.io.OutputLock;
+import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
@@ -214,23 +215,46 @@ public final class Trainer {
       graphStep = captureSteps ? graphStep() : null;
       return fitLocked();
     } finally {
-      if (graphStep != null) {
-        graphStep.close();
+      try {
+        if (graphStep != null) {
+          graphStep.close();
+        }
+      } finally {
         graphStep = null;
+        model.train(wasTraining); // the caller's mode back, however training ended
       }
-      model.train(wasTraining); // the caller's mode back, however training ended
     }
   }
 
-  /** The captured steps on the parameters' backend, or null where it cannot capture. */
+  /**
+   * The captured steps on the parameters' backend, or null (logged) where the backend cannot
+   * capture or the step cannot be replayed: the steps then run as usual.
+   */
   private GraphStep graphStep() {
-    Backend backend = model.namedParameters().values().iterator().next().backend();
+    List<Tensor> params = List.copyOf(model.namedParameters().values());
+    if (params.isEmpty()) {
+      return null;
+    }
+    Backend backend = params.get(0).backend();
     if (!(backend instanceof GraphCapture capture)) {
-      log.info("captureSteps: the {} backend cannot capture steps as graphs; they run eagerly",
+      log.info("captureSteps: the {} backend cannot capture steps as graphs; they run as usual",
           backend.name());
       return null;
     }
-    return new GraphStep(backend, capture, this::stepOn, optimizer::learningRate);
+    String why = optimizer.whyNotCapturable();
+    if (why == null && contains(model, Dropout.class)) {
+      why = "the model has Dropout, which draws a new mask every step";
+    }
+    if (why != null) {
+      log.warn("captureSteps: the steps run as usual, not captured: {}", why);
+      return null;
+    }
+    return new GraphStep(backend, capture, this::stepOn, optimizer::learningRate,
+        model::zeroGrad);
+  }
+
+  private static boolean contains(Module m, Class<? extends Module> kind) {
+    return kind.isInstance(m) || m.children().values().stream().anyMatch(c -> contains(c, kind));
   }
 
   /**
