@@ -49,7 +49,8 @@ import java.util.Locale;
  * 784-HIDDEN-10 and SGD lr 0.1, shuffled and partitioned every epoch (full batches only). Each
  * epoch ends with {@code synchronize()}, so its time includes all queued GPU work; the step itself
  * reads nothing back. Printed: each epoch (on the GPU with what a step queued and waited for:
- * kernel launches, cuBLAS calls, memory ops, host waits and copies), then the median and best of
+ * kernel launches, cuBLAS calls, memory ops, host waits and copies, and when the host had queued
+ * the last step), then the median and best of
  * the epochs after WARMUP and the whole run, warm-up included (what a user waits for), and the
  * last step's loss exactly.
  *
@@ -149,6 +150,7 @@ public final class GpuTrainBench {
     backend.synchronize();
     double setup = (System.nanoTime() - runStart) / 1e9;
     double[] seconds = new double[epochs];
+    double[] queued = new double[epochs];
     String activity = "";
     double lastLoss = Double.NaN;
     int stepsRun = 0;
@@ -185,6 +187,7 @@ public final class GpuTrainBench {
           }
         }
       }
+      queued[epoch] = (System.nanoTime() - start) / 1e9; // the host's part: all steps queued
       if (graph) {
         float[] l = new float[1];
         backend.download(lossOut, l);
@@ -195,9 +198,9 @@ public final class GpuTrainBench {
       // the epoch's closing synchronize is one wait of the whole epoch, not of a step
       activity = before == null ? "(no device activity on " + backend.name() + ")"
           : activity(backend).since(before).perStep(loader.batchCount());
-      System.out.printf(Locale.ROOT, "bench: epoch %d %.3f s %.0f samples/s loss %.4f | %s | %s%n",
-          epoch + 1, seconds[epoch], loader.samplesPerEpoch() / seconds[epoch], lastLoss,
-          activity, stats(backend));
+      System.out.printf(Locale.ROOT, "bench: epoch %d %.3f s (queued by %.3f s) %.0f samples/s "
+          + "loss %.4f | %s | %s%n", epoch + 1, seconds[epoch], queued[epoch],
+          loader.samplesPerEpoch() / seconds[epoch], lastLoss, activity, stats(backend));
     }
     if (captured != null) {
       captured.close();
@@ -211,7 +214,14 @@ public final class GpuTrainBench {
         + "last loss %s%n", name, median, rates[rates.length - 1], warmup + 1, epochs,
         1e6 * batch / median, (double) loader.samplesPerEpoch() * epochs / total, total, setup,
         Float.toString((float) lastLoss));
-    System.out.printf(Locale.ROOT, "bench: activity %s, last epoch: %s%n", name, activity);
+    // Host-bound when the GPU finishes right after the last step is queued: the host's launches
+    // are the cost to cut. Device-bound when the GPU runs long after: the kernels are.
+    double share = Arrays.stream(queued, warmup, epochs).sum()
+        / Arrays.stream(seconds, warmup, epochs).sum();
+    System.out.printf(Locale.ROOT, "bench: activity %s, last epoch: %s%s%n", name, activity,
+        activity(backend) == null ? "" : String.format(Locale.ROOT, "; the host queued the "
+            + "epochs' steps in %.0f%% of their time (%s)", 100 * share, share > 0.9
+            ? "host-bound: launches and Java per step" : "the GPU's work is the cost"));
   }
 
   /** The backend's activity counts, or null where it keeps none (the CPU). */
