@@ -1,7 +1,6 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.api.DeviceBuffer;
-
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.GradientSink;

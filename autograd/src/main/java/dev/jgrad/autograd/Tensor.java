@@ -192,9 +192,9 @@ public final class Tensor {
 
   /** Uniform samples in [lo, hi) from {@code random}. */
   public static Tensor uniform(Random random, double lo, double hi, DType dtype, int... shape) {
+    checkNotNull(random, "uniform: random is null; pass a seeded java.util.Random");
     checkArgument(Double.isFinite(lo) && Double.isFinite(hi) && lo <= hi,
         "uniform: the range [lo, hi) must be finite with lo <= hi, got [%s, %s)", lo, hi);
-    checkNotNull(random, "uniform: random is null; pass a seeded java.util.Random");
     double[] d = new double[Shape.of(shape).intSize()];
     for (int i = 0; i < d.length; i++) {
       d[i] = lo + (hi - lo) * random.nextDouble();

@@ -333,6 +333,12 @@ public final class OpTestKit {
         return CheckResult.failed(name, "the op recorded a graph node inside NoGrad.scope()");
       }
       Tensor recorded = call(inputs);
+      if (!recorded.dtype().isFloatingPoint()) { // as in PyTorch, integer results carry no graph
+        return recorded.requiresGrad()
+            ? CheckResult.failed(name, "its " + recorded.dtype() + " result requires grad")
+            : CheckResult.passed(name, "records nothing: its result is " + recorded.dtype()
+                + ", which carries no gradient");
+      }
       if (differentiable && (!recorded.requiresGrad() || recorded.isLeaf())) {
         return CheckResult.failed(name, "the op recorded nothing outside NoGrad.scope()");
       }

@@ -14,7 +14,6 @@ public final class Flatten extends Module {
   public Tensor forward(Tensor x) {
     checkArgument(x.rank() >= 1, "Flatten needs an input with a batch axis, got a scalar");
     // the sizes, not -1: an empty batch has no size to infer from ([0, 3, 4] -> [0, 12])
-    return x.reshape(x.shape().dim(0), Math.toIntExact(x.shape().size() == 0
-        ? x.shape().without(0).size() : x.shape().size() / x.shape().dim(0)));
+    return x.reshape(x.shape().dim(0), Math.toIntExact(x.shape().without(0).size()));
   }
 }

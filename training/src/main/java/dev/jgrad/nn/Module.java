@@ -94,31 +94,27 @@ public abstract class Module {
 
   /**
    * Every parameter of this module and its sub-modules by dotted name, in registration order. A
-   * parameter reached twice (a layer used twice, shared weights) is listed once, under its first
-   * name, as in PyTorch: an optimizer then steps it once, and it is saved once.
+   * parameter reached twice (a layer used twice) is listed under each name, as a checkpoint
+   * stores it; optimizers step each tensor once.
    */
   public final Map<String, Tensor> namedParameters() {
     Map<String, Tensor> all = new LinkedHashMap<>();
-    collect("", all, Collections.newSetFromMap(new IdentityHashMap<>()), m -> m.parameters);
+    collect("", all, m -> m.parameters);
     return Collections.unmodifiableMap(all);
   }
 
   /** Every buffer of this module and its sub-modules by dotted name, in registration order. */
   public final Map<String, Tensor> namedBuffers() {
     Map<String, Tensor> all = new LinkedHashMap<>();
-    collect("", all, Collections.newSetFromMap(new IdentityHashMap<>()), m -> m.buffers);
+    collect("", all, m -> m.buffers);
     return Collections.unmodifiableMap(all);
   }
 
-  /** {@code own}'s tensors of this module and, under their paths, of every sub-module; once each. */
-  private void collect(String prefix, Map<String, Tensor> into, Set<Tensor> seen,
+  /** {@code own}'s tensors of this module and, under their paths, of every sub-module. */
+  private void collect(String prefix, Map<String, Tensor> into,
       Function<Module, Map<String, Tensor>> own) {
-    own.apply(this).forEach((name, t) -> {
-      if (seen.add(t)) {
-        into.put(prefix + name, t);
-      }
-    });
-    children.forEach((name, child) -> child.collect(prefix + name + ".", into, seen, own));
+    own.apply(this).forEach((name, t) -> into.put(prefix + name, t));
+    children.forEach((name, child) -> child.collect(prefix + name + ".", into, own));
   }
 
   /** The parameters in the order of {@link #namedParameters()}. */
@@ -158,11 +154,14 @@ public abstract class Module {
     return training;
   }
 
-  /** Total number of trainable scalars. */
+  /** Total number of trainable scalars; a parameter listed under two names counts once. */
   public final long parameterCount() {
     long n = 0;
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor p : namedParameters().values()) {
-      n += p.size();
+      if (seen.add(p)) {
+        n += p.size();
+      }
     }
     return n;
   }

@@ -47,8 +47,9 @@ public interface Optimizer {
    * default says it cannot, for optimizers that do not tell.
    */
   default String whyNotCapturable() {
-    return getClass().getSimpleName() + " does not say whether its step may be replayed "
-        + "(Optimizer.whyNotCapturable)";
+    return getClass().getSimpleName() + " does not say whether its step may be replayed; "
+        + "override Optimizer.whyNotCapturable() to return null if it uses the same scalars "
+        + "every step";
   }
 
   /**

@@ -29,6 +29,8 @@ import java.util.TreeSet;
 abstract class ParameterOptimizer implements Optimizer {
   private final String kind;
   private final Map<String, Tensor> parameters;
+  /** Names of tensors listed before under another name: not stepped or saved again. */
+  private final Set<String> aliases;
   private final Map<String, Tensor> slots = new LinkedHashMap<>();
   private final Map<String, DeviceBuffer> scratch = new HashMap<>();
   private final Map<String, InPlace> math = new HashMap<>();
@@ -55,17 +57,24 @@ abstract class ParameterOptimizer implements Optimizer {
     checkWeightDecay(l2Decay);
     parameters.forEach((name, p) -> checkArgument(p.isLeaf() && p.requiresGrad(),
         "parameter '%s' must be a leaf that requires grad (register it in a Module)", name));
-    Map<Tensor, String> firstName = new IdentityHashMap<>();
-    parameters.forEach((name, p) -> {
-      String first = firstName.putIfAbsent(p, name);
-      checkArgument(first == null, "parameters '%s' and '%s' are the same tensor, which would be "
-          + "stepped twice; list each parameter once (Module.namedParameters() does)", first, name);
-    });
     parameters.forEach((name, p) -> checkArgument(p.isContiguous(), "parameter '%s' %s is a "
         + "non-contiguous view, which an in-place update cannot write; optimize the tensor it "
         + "views, or a contiguous() copy", name, p.spec()));
+    // A tensor listed twice (a layer used twice) is one parameter, stepped once, under its first
+    // name, as in PyTorch; its other names are aliases.
+    Map<String, Tensor> once = new LinkedHashMap<>();
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<String> aliasNames = new TreeSet<>();
+    parameters.forEach((name, p) -> {
+      if (seen.add(p)) {
+        once.put(name, p);
+      } else {
+        aliasNames.add(name);
+      }
+    });
     this.kind = kind;
-    this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    this.parameters = Collections.unmodifiableMap(once);
+    this.aliases = Collections.unmodifiableSet(aliasNames);
     this.learningRate = learningRate;
     this.l2Decay = l2Decay;
   }
@@ -136,17 +145,19 @@ abstract class ParameterOptimizer implements Optimizer {
       if (stepped.isEmpty()) {
         return;
       }
-      if (!updateTogether(stepped)) {
+      // a graph that used the old values must not backward now: each marked once changed
+      if (updateTogether(stepped)) {
+        stepped.values().forEach(Tensor::markChangedInPlace);
+      } else {
         stepped.forEach((name, p) -> {
           InPlace m = math.computeIfAbsent(name, n -> new InPlace(p.backend(), p.shape()));
           DeviceBuffer s = scratch.computeIfAbsent(name,
               n -> p.backend().allocate(p.dtype(), p.size()));
           Tensor g = p.grad();
           update(name, p, l2Decay != 0 ? withL2Decay(name, p, g, m) : g, m, s);
+          p.markChangedInPlace();
         });
       }
-      // a graph that used the old values must not backward now
-      stepped.values().forEach(Tensor::markChangedInPlace);
     }
   }
 
@@ -263,7 +274,8 @@ abstract class ParameterOptimizer implements Optimizer {
       String slot = dot < 0 ? key : key.substring(0, dot);
       checkArgument(needed.contains(slot), "optimizer state '%s' is not a slot of %s (its slots"
           + " are %s); resume with the optimizer that saved it", key, this, needed);
-      checkArgument(dot >= 0 && parameters.containsKey(key.substring(dot + 1)),
+      checkArgument(dot >= 0 && (parameters.containsKey(key.substring(dot + 1))
+          || aliases.contains(key.substring(dot + 1))),
           "optimizer state '%s' belongs to no parameter; parameters are %s", key,
           new TreeSet<>(parameters.keySet()));
     });
@@ -284,6 +296,8 @@ abstract class ParameterOptimizer implements Optimizer {
       }
     });
     loadValues(state.values());
+    // An alias's slot (saved when a tensor listed twice was stepped under each name) is ignored.
+    // Slots that exist are overwritten in place, so a state() taken before sees the loaded values.
     restored.forEach((key, loaded) -> {
       Tensor existing = slots.get(key);
       if (existing == null) {

@@ -9,11 +9,8 @@ import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Stochastic gradient descent, the book's {@code SGD} ({@code W -= lr * g}), with optional
@@ -84,7 +81,7 @@ public final class Sgd extends ParameterOptimizer {
 
   /**
    * On a backend that fuses SGD, all parameters in one call ({@link FusedSgd#sgdUpdateAll}: one
-   * kernel launch on a GPU instead of one per parameter), when they share its backend and dtype.
+   * kernel launch per dtype on a GPU instead of one per parameter), when they share its backend.
    */
   @Override
   boolean updateTogether(Map<String, Tensor> stepped) {
@@ -92,10 +89,9 @@ public final class Sgd extends ParameterOptimizer {
     if (stepped.size() < 2 || !(first.backend() instanceof FusedSgd fused)) {
       return false;
     }
-    Set<Tensor> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor p : stepped.values()) {
-      if (p.backend() != first.backend() || p.dtype() != first.dtype() || !distinct.add(p)) {
-        return false; // one call per backend and dtype; a parameter listed twice steps twice
+      if (p.backend() != first.backend()) {
+        return false; // one call per backend
       }
     }
     List<DeviceBuffer> params = new ArrayList<>(stepped.size());

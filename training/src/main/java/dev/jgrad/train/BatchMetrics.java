@@ -63,14 +63,12 @@ final class BatchMetrics implements AutoCloseable {
   void record(Tensor loss, Tensor correctCount, Tensor misfit, int batchSize) {
     checkState(!closed, "batch metrics already closed");
     checkState(recorded < capacity, "room for %s batches only", capacity);
-    checkArgument(loss.size() == 1, "the loss function returned shape %s; a loss must be one "
-        + "value (reduce it, e.g. with mean())", loss.shape());
+    checkOneValue(loss);
     if (correctCount == null) {
       correctCount = loss.mul(0.0); // a placeholder; accuracy() is NaN from now on
       unclassified = true;
     }
-    checkArgument(loss.size() == 1 && correctCount.size() == 1,
-        "loss and correct count must have one element each, got %s and %s", loss.shape(),
+    checkArgument(correctCount.size() == 1, "the correct count must have one element, got %s",
         correctCount.shape());
     checkArgument(loss.backend() == correctCount.backend(),
         "loss and correct count live on different backends (%s and %s)", loss.backend().name(),
@@ -90,6 +88,12 @@ final class BatchMetrics implements AutoCloseable {
     backend.copy(loss.buffer(), 0, losses, recorded, 1);
     backend.copy(correctCount.buffer(), 0, correct, recorded, 1);
     sizes[recorded++] = batchSize;
+  }
+
+  /** A loss function must return one value; says so, naming the shape it returned. */
+  static void checkOneValue(Tensor loss) {
+    checkArgument(loss.size() == 1, "the loss function returned shape %s; a loss must be one "
+        + "value (reduce it, e.g. with mean())", loss.shape());
   }
 
   int recorded() {

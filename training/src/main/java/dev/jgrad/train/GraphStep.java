@@ -1,7 +1,5 @@
 package dev.jgrad.train;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.GraphCapture;
@@ -129,8 +127,7 @@ final class GraphStep implements AutoCloseable {
   private void runInto(Fixed f) {
     try (TensorScope scope = TensorScope.open()) {
       Tensor[] values = step.apply(f.inputs, f.targets);
-      checkArgument(values[0].size() == 1, "the loss function returned shape %s; a loss must be "
-          + "one value (reduce it, e.g. with mean())", values[0].shape());
+      BatchMetrics.checkOneValue(values[0]);
       if (f.outs == null) { // the eager run, before any capture
         f.outs = new Tensor[values.length];
         for (int i = 0; i < values.length; i++) {

@@ -104,6 +104,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class Trainer {
+  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
   /** Names of the files {@link Builder#reportTo} writes. */
   public static final String CSV_FILE = "metrics.csv";
   /** Name of the chart {@link Builder#reportTo} writes. */
@@ -120,8 +122,6 @@ public final class Trainer {
   private final LearningRateScheduler scheduler; // null: the optimizer's rate throughout
   private final Interval scheduleInterval;
   private final double clipNorm; // 0: no clipping
-  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
-
   private final boolean captureSteps;
   /** The captured steps while {@link #fit} runs, on a backend that captures; else null. */
   private GraphStep graphStep;
@@ -231,7 +231,7 @@ public final class Trainer {
    * capture or the step cannot be replayed: the steps then run as usual.
    */
   private GraphStep graphStep() {
-    List<Tensor> params = List.copyOf(model.namedParameters().values());
+    List<Tensor> params = model.parameters();
     if (params.isEmpty()) {
       return null;
     }
@@ -474,9 +474,11 @@ public final class Trainer {
      * ({@link GraphCapture}: the CUDA backend's CUDA graphs; elsewhere steps run as usual): one
      * launch per step instead of some twenty for a small model, the same bits. Per kind of batch
      * and learning rate, the first step runs as usual, the second is captured, the rest replay
-     * it. The step must only queue work: SGD, momentum, AdaGrad or RMSprop (Adam's step size
-     * changes every step), no dropout (a new mask every step), and a schedule per epoch, not per
-     * step; what cannot be captured fails the first capture, saying what. Default off.
+     * it. With an optimizer whose step cannot be replayed (Adam, AdamW: their step size changes
+     * every step) or a model with Dropout (a new mask every step), the steps run as usual, with
+     * a warning; a per-step schedule is refused by {@link #build}; anything else the step does
+     * that a graph cannot hold (a read of a value on the host) fails the capture, and so
+     * {@link Trainer#fit}, saying what. Default off.
      */
     public Builder captureSteps(boolean capture) {
       this.captureSteps = capture;

@@ -36,6 +36,9 @@ import org.junit.jupiter.api.Test;
 class CaptureStepsTest {
   private final List<String> events = new ArrayList<>();
 
+  /** Captures that fail (the first {@code n}), as a step that reads a value on the host would. */
+  private int failingCaptures;
+
   /** The CPU backend with a GraphCapture whose replays rerun the captured work. */
   private Backend capturingCpu() {
     Backend cpu = Backends.byName("cpu");
@@ -46,6 +49,12 @@ class CaptureStepsTest {
               return false;
             }
             case "capture" -> {
+              if (failingCaptures > 0) {
+                failingCaptures--;
+                events.add("failed capture");
+                throw new IllegalStateException("cuda backend: download while capturing a CUDA "
+                    + "graph: the host cannot read results inside the captured work");
+              }
               events.add("capture");
               Runnable work = (Runnable) args[0];
               return new GraphCapture.Replay() {
@@ -155,6 +164,63 @@ class CaptureStepsTest {
             .epochs(2).captureSteps(true).build().fit();
       }
       assertEquals(List.of(), events, dropout ? "dropout" : "adam");
+    }
+  }
+
+  /** A failed capture fails fit(), saying why, and leaves no gradient of the failed step. */
+  @Test
+  void aFailedCaptureFailsTheRunAndForgetsTheGradients() {
+    failingCaptures = 1;
+    Backend backend = capturingCpu();
+    try (Backends.Scope ignored = Backends.use(backend)) {
+      Sequential model = Mlp.builder().input(2).hidden(8).output(3).seed(5).build();
+      Trainer trainer = Trainer.builder().model(model).loss(Losses::softmaxCrossEntropyLabels)
+          .optimizer(new Sgd(model.namedParameters(), 0.1))
+          .train(DataLoader.builder(Blobs.make(250, 4)).batchSize(100).build()).epochs(1)
+          .captureSteps(true).build();
+      IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+      assertEquals("cuda backend: download while capturing a CUDA graph: the host cannot read "
+          + "results inside the captured work", e.getMessage());
+      model.namedParameters().values().forEach(p -> assertEquals(null, p.grad(), "no gradient"));
+    }
+    assertEquals(List.of("failed capture"), events);
+  }
+
+  /** Five kinds of batch: the least recently used capture is released beyond four. */
+  @Test
+  void beyondFourKindsOfBatchTheLeastRecentlyUsedCaptureIsReleased() throws IOException {
+    try (Backends.Scope ignored = Backends.use(capturingCpu())) {
+      Sequential model = Mlp.builder().input(2).hidden(8).output(3).seed(5).build();
+      Sgd sgd = new Sgd(model.namedParameters(), 0.1);
+      GraphStep step = new GraphStep(Backends.current(),
+          (GraphCapture) Backends.current(), (x, y) -> {
+            Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(x), y);
+            loss.backward();
+            sgd.step();
+            model.zeroGrad();
+            return new Tensor[] {loss, null, null};
+          }, sgd::learningRate, model::zeroGrad);
+      Dataset data = Blobs.make(20, 4);
+      try (step) {
+        for (int size : new int[] {1, 2, 3, 4, 5, 1}) { // five kinds of batch, then the first
+          Tensor x = data.inputs().slice(0, 0, size).contiguous();
+          Tensor y = data.targets().slice(0, 0, size).contiguous();
+          step.run(x, y); // eagerly
+          step.run(x, y); // captured and launched
+        }
+        List<String> capturedAndLaunched = List.of("capture", "launch");
+        List<String> want = new ArrayList<>();
+        for (int kind = 0; kind < 4; kind++) {
+          want.addAll(capturedAndLaunched);
+        }
+        want.add("close"); // the fifth kind releases the first
+        want.addAll(capturedAndLaunched);
+        want.add("close"); // the first again releases the second
+        want.addAll(capturedAndLaunched);
+        assertEquals(want, events);
+      }
+      assertEquals(4, events.stream().skip(12).filter("close"::equals).count(),
+          "closing releases the four kept");
     }
   }
 

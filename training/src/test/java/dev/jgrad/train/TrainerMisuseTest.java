@@ -38,14 +38,22 @@ class TrainerMisuseTest {
         + "namedParameters()", e.getMessage());
   }
 
+  /** Frozen layers: the optimizer holds some of the model's parameters; those train. */
   @Test
-  void anOptimizerOfSomeOfTheModelsParametersIsAllowed() {
+  void anOptimizerOfSomeOfTheModelsParametersIsAllowed() throws java.io.IOException {
     Sequential model = mlp(1);
     Map<String, dev.jgrad.autograd.Tensor> last = Map.of("2.weight",
         model.namedParameters().get("2.weight"));
+    double[] first = model.namedParameters().get("0.weight").toDoubleArray();
+    double[] trained = model.namedParameters().get("2.weight").toDoubleArray();
     Trainer.builder().model(model).loss(Losses::softmaxCrossEntropyLabels)
         .optimizer(new Sgd(last, 0.1))
-        .train(DataLoader.builder(Blobs.make(30, 1)).batchSize(10).build()).epochs(1).build();
+        .train(DataLoader.builder(Blobs.make(30, 1)).batchSize(10).build()).epochs(1).build()
+        .fit();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(first,
+        model.namedParameters().get("0.weight").toDoubleArray(), "frozen");
+    assertTrue(!java.util.Arrays.equals(trained,
+        model.namedParameters().get("2.weight").toDoubleArray()), "trained");
   }
 
   @Test

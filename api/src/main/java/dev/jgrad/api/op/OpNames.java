@@ -81,7 +81,10 @@ public final class OpNames {
    * {@link AttrKeys#DTYPE} (default FLOAT32); not differentiable.
    */
   public static final String ONE_HOT = "jgrad::one_hot";
-  /** A copy in {@link AttrKeys#DTYPE} (Backend.convert: casts as Java's); not differentiable. */
+  /**
+   * A copy in {@link AttrKeys#DTYPE} (Backend.convert: casts as Java's); differentiable between
+   * FLOAT32 and FLOAT64 (the gradient converted back), an integer result carries no gradient.
+   */
   public static final String CONVERT = "jgrad::convert";
 
   // ---- activations -----------------------------------------------------------------------
