@@ -611,6 +611,30 @@ public final class Trainer {
       return String.join(", ", first) + (names.size() > first.size() ? ", ..." : "");
     }
 
+    /**
+     * A schedule that reaches a rate of 0 (a cosine to 0 shorter than the run) would fail at that
+     * epoch or step, maybe hours in: fail now, with the count. Runs of more than ten million
+     * steps are checked over their first ten million.
+     */
+    private void checkScheduleRates() {
+      if (schedule == null) {
+        return;
+      }
+      long counts = scheduleInterval == Interval.EPOCH ? epochs
+          : (long) epochs * train.batchCount();
+      double base = optimizer.learningRate();
+      String unit = scheduleInterval == Interval.EPOCH ? "epoch" : "step";
+      for (long t = 0; t < Math.min(counts, 10_000_000L); t++) {
+        double rate = schedule.rate(base, t);
+        if (!(rate > 0 && Double.isFinite(rate))) {
+          throw new IllegalStateException(schedule + " gives the learning rate " + rate + " at "
+              + unit + " " + t + " (counted from 0) of the " + counts + " this run takes (base "
+              + base + "); an optimizer needs a positive rate: give the schedule a longer period "
+              + "or a minimum rate above 0");
+        }
+      }
+    }
+
     /** Two outputs writing one file would leave only the last one's, silently. */
     private void checkDistinctOutputs() {
       String[] what = {"csvTo", "checkpointTo", "chartTo"};
@@ -636,6 +660,7 @@ public final class Trainer {
       checkState(epochs > 0, "call epochs(n) before build()");
       checkOptimizerCoversModel();
       checkDistinctOutputs();
+      checkScheduleRates();
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP,
           "captureSteps(true) replays the learning rate it captured, so it cannot follow a "
               + "schedule that changes the rate every step; schedule per epoch "

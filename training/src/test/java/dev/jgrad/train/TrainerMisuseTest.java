@@ -57,6 +57,19 @@ class TrainerMisuseTest {
   }
 
   @Test
+  void aScheduleReachingARateOfZeroIsRefusedBeforeTraining() {
+    Sequential model = mlp(1);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> base(model, model)
+        .epochs(3).schedule(new dev.jgrad.optim.schedule.CosineAnnealing(2, 0),
+            dev.jgrad.optim.schedule.LearningRateScheduler.Interval.EPOCH).build());
+    assertEquals("CosineAnnealing[period=2, minRate=0.0] gives the learning rate 0.0 at epoch 2 "
+        + "(counted from 0) of the 3 this run takes (base 0.1); an optimizer needs a positive "
+        + "rate: give the schedule a longer period or a minimum rate above 0", e.getMessage());
+    base(model, model).epochs(2).schedule(new dev.jgrad.optim.schedule.CosineAnnealing(2, 0),
+        dev.jgrad.optim.schedule.LearningRateScheduler.Interval.EPOCH).build();
+  }
+
+  @Test
   void twoOutputsWritingOneFileAreRefused() {
     Sequential model = mlp(1);
     IllegalStateException e = assertThrows(IllegalStateException.class,
