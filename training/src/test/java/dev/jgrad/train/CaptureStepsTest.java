@@ -27,11 +27,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Trainer.Builder#captureSteps}: which steps run eagerly, which are captured and which
- * replayed, when captures are released, and when the Trainer does not capture at all. The CPU
- * backend poses as one that captures: its "capture" keeps the work and each launch runs it again,
- * Java code included. A CUDA graph's replay runs only the GPU work, so this fake checks the
- * scheduling, not what a replay repeats: that is for CudaGraphTest (a replayed step has the eager
- * bits) and the device check (the main job's checkpoint with and without captures), on a GPU.
+ * replayed, when captures are released, and when the Trainer does not capture at all, with the
+ * CPU backend posing as one that captures (its "capture" keeps the work, each launch reruns it,
+ * Java code included); and what a replay repeats, with {@link RecordingCaptureBackend}, which
+ * replays only the primitive calls recorded during the capture, as a CUDA graph does. On a GPU,
+ * CudaGraphTest and the device check (the main job's checkpoint with and without captures) check
+ * the CUDA side.
  */
 class CaptureStepsTest {
   private final List<String> events = new ArrayList<>();
@@ -222,6 +223,25 @@ class CaptureStepsTest {
       assertEquals(4, events.stream().skip(12).filter("close"::equals).count(),
           "closing releases the four kept");
     }
+  }
+
+  /**
+   * The faithful check: on a backend that records the primitive calls of a capture and replays
+   * only those (no Java code of the step, as a CUDA graph), the Trainer's captured run has the
+   * eager run's parameters and metrics, bit for bit: momentum, a smaller last batch, a per-epoch
+   * schedule and accuracy included.
+   */
+  @Test
+  void replayingOnlyTheRecordedCallsGivesTheEagerRunsBits() throws IOException {
+    List<MetricsHistory> h = new ArrayList<>();
+    RecordingCaptureBackend eagerBackend = new RecordingCaptureBackend();
+    RecordingCaptureBackend replaying = new RecordingCaptureBackend();
+    double[] eager = train(eagerBackend.backend(), false, true, h);
+    double[] captured = train(replaying.backend(), true, true, h);
+    assertEquals(List.of(), eagerBackend.events);
+    assertEquals(3, replaying.events.size(), "one capture per epoch's rate: " + replaying.events);
+    assertArrayEquals(eager, captured, "parameters after 3 epochs");
+    assertEquals(lossesAndAccuracies(h.get(0)), lossesAndAccuracies(h.get(1)));
   }
 
   @Test

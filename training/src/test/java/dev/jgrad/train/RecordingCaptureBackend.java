@@ -1,0 +1,173 @@
+package dev.jgrad.train;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedSgd;
+import dev.jgrad.api.GraphCapture;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CPU backend capturing as a CUDA graph does, for tests without a GPU: while capturing, each
+ * primitive call is recorded with its arguments (buffers by reference, scalars by value) instead
+ * of run, and a launch runs the recorded calls again, no Java code of the step; allocations run
+ * at once (as cuMemAlloc does); host copies and waits are refused. Buffers allocated or released
+ * during a capture stay open until the capture is closed, as a CUDA graph's pool keeps them. So a
+ * step replayed here gets exactly what a replayed CUDA graph would get from the Java side: the
+ * scalars and buffers of the captured step, none of its Java state updates.
+ */
+final class RecordingCaptureBackend implements InvocationHandler {
+  static final String NAME = "recording";
+
+  private final Backend cpu = Backends.byName("cpu");
+  private final Backend proxy;
+  private List<Object[]> recording; // {method, args} while capturing, else null
+  private List<Buffer> heldByCapture; // released during the capture: closed when it is
+  final List<String> events = new ArrayList<>();
+
+  RecordingCaptureBackend() {
+    proxy = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class, FusedSgd.class, GraphCapture.class}, this);
+  }
+
+  Backend backend() {
+    return proxy;
+  }
+
+  /** A CPU buffer seen as this backend's; its close waits for the capture that holds it. */
+  private final class Buffer implements DeviceBuffer {
+    final DeviceBuffer real;
+    List<Buffer> owner; // the capture's list that keeps it, or null
+    boolean closed;
+
+    Buffer(DeviceBuffer real) {
+      this.real = real;
+      this.owner = heldByCapture;
+    }
+
+    @Override
+    public DType dtype() {
+      return real.dtype();
+    }
+
+    @Override
+    public long length() {
+      return real.length();
+    }
+
+    @Override
+    public String backendName() {
+      return NAME;
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      List<Buffer> keeper = owner != null ? owner : heldByCapture;
+      if (keeper != null) {
+        keeper.add(this); // a capture may replay into it: closed with the capture
+      } else {
+        real.close();
+      }
+    }
+  }
+
+  @Override
+  public Object invoke(Object p, Method m, Object[] args) throws Throwable {
+    String name = m.getName();
+    switch (name) {
+      case "name":
+        return NAME;
+      case "isCapturing":
+        return recording != null;
+      case "capture":
+        return capture((Runnable) args[0]);
+      case "sgdUpdateAll":
+        return InvocationHandler.invokeDefault(p, m, args); // one sgdUpdate per entry
+      case "download":
+      case "synchronize":
+      case "upload":
+        if (recording != null) {
+          throw new IllegalStateException("recording backend: " + name + " while capturing");
+        }
+        break;
+      default:
+        break;
+    }
+    if (m.getReturnType() == DeviceBuffer.class) { // allocate, upload: now, not recorded
+      return new Buffer((DeviceBuffer) run(m, args));
+    }
+    if (recording != null && m.getReturnType() == void.class) {
+      recording.add(new Object[] {m, args == null ? null : args.clone()});
+      return null;
+    }
+    return run(m, args);
+  }
+
+  private GraphCapture.Replay capture(Runnable work) {
+    if (recording != null) {
+      throw new IllegalStateException("recording backend: captures do not nest");
+    }
+    List<Object[]> calls = new ArrayList<>();
+    List<Buffer> held = new ArrayList<>();
+    recording = calls;
+    heldByCapture = held;
+    try {
+      work.run();
+    } catch (RuntimeException | Error e) {
+      held.forEach(b -> b.real.close());
+      throw e;
+    } finally {
+      recording = null;
+      heldByCapture = null;
+    }
+    events.add("capture " + calls.size() + " calls");
+    return new GraphCapture.Replay() {
+      @Override
+      public void launch() {
+        for (Object[] c : calls) {
+          run((Method) c[0], (Object[]) c[1]);
+        }
+      }
+
+      @Override
+      public void close() {
+        held.forEach(b -> b.real.close());
+        held.clear();
+      }
+    };
+  }
+
+  /** Runs a call on the CPU backend, this backend's buffers swapped for the CPU's. */
+  private Object run(Method m, Object[] args) {
+    Object[] real = args == null ? null : args.clone();
+    if (real != null) {
+      for (int i = 0; i < real.length; i++) {
+        if (real[i] instanceof Buffer b) {
+          real[i] = b.real;
+        }
+      }
+    }
+    try {
+      return m.invoke(cpu, real);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
