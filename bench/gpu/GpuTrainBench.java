@@ -2,12 +2,12 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.cuda.CudaBackend;
-import dev.jgrad.cuda.CudaGraph;
 import dev.jgrad.cuda.DeviceActivity;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
@@ -54,11 +54,13 @@ import java.util.Locale;
  * the epochs after WARMUP and the whole run, warm-up included (what a user waits for), and the
  * last step's loss exactly.
  *
- * <p>{@code graph}: each batch is copied into fixed input buffers, the first step runs eagerly on
- * them and the step is then captured once as a CUDA graph ({@link CudaBackend#capture}) and
- * replayed with one launch per step; the loss is copied into a fixed buffer by the step. The same
- * computations in the same order, so the last loss must be the eager run's, bit for bit. On a
- * backend without graphs (the CPU) the same steps run eagerly.
+ * <p>{@code graph}: the step, from the batch's gather to the SGD update, is captured once as a
+ * CUDA graph ({@link GraphCapture}, the CUDA backend's) and replayed with one launch: each step copies the
+ * batch's indices (the loader's order, uploaded once an epoch) into a fixed index buffer, then
+ * launches; the step gathers its samples by those indices and copies its loss into a fixed
+ * buffer. The first step runs eagerly. The same samples and computations in the same order as
+ * the eager run, so the last loss must be its, bit for bit. On a backend without graphs (the
+ * CPU) the same steps run eagerly.
  *
  * <p>{@code soak}: the {@link Trainer}'s whole path (device-side metrics, evaluation on the 2,000
  * test images, a checkpoint every epoch) on 784-100-10, batch 100; after every epoch the
@@ -127,26 +129,24 @@ public final class GpuTrainBench {
     DataLoader loader = DataLoader.builder(train).batchSize(batch).seed(0).dropLast(true).build();
     String name = "784-" + hiddenList.replace(',', '-') + "-10 batch " + batch
         + (graph ? " graph" : "");
-    CudaBackend cuda = graph && backend instanceof CudaBackend c ? c : null;
+    GraphCapture capture = graph && backend instanceof GraphCapture g ? g : null;
     System.out.printf(Locale.ROOT, "bench: jgrad %s on %s, %d samples, %d steps/epoch%s%n", name,
-        describe(backend), samples, loader.batchCount(), graph && cuda == null
+        describe(backend), samples, loader.batchCount(), graph && capture == null
             ? " (no CUDA graphs on " + backend.name() + ": the same steps, eagerly)" : "");
-    // graph mode: fixed buffers that each step reads its batch from and writes its loss to
-    Tensor x = graph ? Tensor.wrap(backend, backend.allocate(DType.FLOAT32, (long) batch * 784),
-        Shape.of(batch, 784)) : null;
-    Tensor y = graph ? Tensor.wrap(backend, backend.allocate(DType.INT32, batch), Shape.of(batch))
-        : null;
+    // graph mode: the fixed buffers each step reads its batch's indices from and writes its loss to
+    Tensor idx = graph ? Tensor.wrap(backend, backend.allocate(DType.INT32, batch),
+        Shape.of(batch)) : null;
     DeviceBuffer lossOut = graph ? backend.allocate(DType.FLOAT32, 1) : null;
     Runnable fixedStep = () -> {
-      try (TensorScope scope = TensorScope.open()) {
-        Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(x), y);
+      try (TensorScope scope = TensorScope.open(); Batch b = train.gather(idx)) {
+        Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(b.inputs()), b.targets());
         loss.backward();
         sgd.step();
         sgd.zeroGrad();
         backend.copy(loss.buffer(), 0, lossOut, 0, 1);
       }
     };
-    CudaGraph captured = null;
+    GraphCapture.Replay captured = null;
     backend.synchronize();
     double setup = (System.nanoTime() - runStart) / 1e9;
     double[] seconds = new double[epochs];
@@ -158,25 +158,28 @@ public final class GpuTrainBench {
       long start = System.nanoTime();
       DeviceActivity before = activity(backend);
       int step = 0;
-      for (Batch b : loader.epoch(epoch)) {
-        step++;
-        if (graph) {
-          try (b) {
-            backend.copy(b.inputs().buffer(), 0, x.buffer(), 0, x.size());
-            backend.copy(b.targets().buffer(), 0, y.buffer(), 0, y.size());
+      if (graph) {
+        Tensor order = Tensor.indices(loader.order(epoch)); // on the backend, once an epoch
+        try {
+          for (int s = 0; s < loader.batchCount(); s++) {
+            backend.copy(order.buffer(), (long) s * batch, idx.buffer(), 0, batch);
+            if (captured == null && capture != null && stepsRun > 0) { // after one eager step
+              captured = capture.capture(fixedStep);
+              System.out.printf(Locale.ROOT, "bench: captured the step as %s%n", captured);
+            }
+            if (captured != null) {
+              captured.launch();
+            } else {
+              fixedStep.run();
+            }
+            stepsRun++;
           }
-          if (captured == null && cuda != null && stepsRun > 0) { // after one eager step
-            captured = cuda.capture(fixedStep);
-            System.out.printf(Locale.ROOT, "bench: captured the step as %s%n", captured);
-          }
-          if (captured != null) {
-            captured.launch();
-          } else {
-            fixedStep.run();
-          }
-          stepsRun++;
-          continue;
+        } finally { // released in stream order: the queued copies read it first
+          order.buffer().close();
         }
+      }
+      for (Batch b : graph ? List.<Batch>of() : loader.epoch(epoch)) {
+        step++;
         try (b; TensorScope scope = TensorScope.open()) {
           Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(b.inputs()), b.targets());
           loss.backward();
