@@ -242,6 +242,10 @@ public final class Trainer {
       return null;
     }
     String why = optimizer.whyNotCapturable();
+    if (why == null && train.dataset().inputs().backend() != backend) {
+      why = "the training data is on the " + train.dataset().inputs().backend().name()
+          + " backend, the parameters on " + backend.name();
+    }
     if (why == null && contains(model, Dropout.class)) {
       why = "the model has Dropout, which draws a new mask every step";
     }
@@ -249,8 +253,8 @@ public final class Trainer {
       log.warn("captureSteps: the steps run as usual, not captured: {}", why);
       return null;
     }
-    return new GraphStep(backend, capture, this::stepOn, optimizer::learningRate,
-        model::zeroGrad);
+    return new GraphStep(backend, capture, train.dataset()::gather, this::stepOn,
+        optimizer::learningRate, model::zeroGrad);
   }
 
   private static boolean contains(Module m, Class<? extends Module> kind) {
@@ -313,22 +317,25 @@ public final class Trainer {
     try (metrics) {
       model.train(); // Dropout drops, BatchNorm uses batch statistics; the evaluation switches
       long stepCount = (long) epoch * batches;
-      for (Batch batch : train.epoch(epoch)) {
-        if (scheduler != null && scheduleInterval == Interval.STEP) {
-          scheduler.apply(stepCount++);
-        }
-        // The batch and every tensor the step computes (activations, gradients, temporaries)
-        // are released when the step ends, so memory does not wait for the garbage collector.
-        // The loss and the correct count are copied out on the device first: nothing here waits
-        // for it.
-        try (batch; TensorScope step = TensorScope.open()) {
-          Tensor[] values = graphStep != null ? graphStep.run(batch.inputs(), batch.targets())
-              : stepOn(batch.inputs(), batch.targets());
-          try (NoGrad ignored = NoGrad.scope()) {
-            metrics.record(values[0], values[1], values[2], batch.size());
+      if (graphStep != null) {
+        runCapturedSteps(epoch, metrics);
+      } else {
+        for (Batch batch : train.epoch(epoch)) {
+          if (scheduler != null && scheduleInterval == Interval.STEP) {
+            scheduler.apply(stepCount++);
           }
+          // The batch and every tensor the step computes (activations, gradients, temporaries)
+          // are released when the step ends, so memory does not wait for the garbage collector.
+          // The loss and the correct count are copied out on the device first: nothing here
+          // waits for it.
+          try (batch; TensorScope step = TensorScope.open()) {
+            Tensor[] values = stepOn(batch.inputs(), batch.targets());
+            try (NoGrad ignored = NoGrad.scope()) {
+              metrics.record(values[0], values[1], values[2], batch.size());
+            }
+          }
+          notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
         }
-        notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
       }
       trainLoss = metrics.meanLoss(metrics.recorded());
       trainAccuracy = metrics.accuracy(metrics.recorded());
@@ -342,6 +349,31 @@ public final class Trainer {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds);
+  }
+
+  /**
+   * The epoch's steps through {@link #graphStep}: the loader's order for the epoch on the data's
+   * backend, and each batch's slice of it handed to the captured step, which gathers the samples
+   * itself (inside its graph), as the loader would have.
+   */
+  private void runCapturedSteps(int epoch, BatchMetrics metrics) {
+    Dataset data = train.dataset();
+    Tensor order = Tensor.indices(train.order(epoch)).to(data.inputs().backend());
+    try {
+      for (int b = 0; b < train.batchCount(); b++) {
+        int from = b * train.batchSize();
+        int size = Math.min(train.batchSize(), data.size() - from);
+        try (TensorScope step = TensorScope.open()) {
+          Tensor[] values = graphStep.run(order, from, size);
+          try (NoGrad ignored = NoGrad.scope()) {
+            metrics.record(values[0], values[1], values[2], size);
+          }
+        }
+        notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
+      }
+    } finally { // released in stream order: the queued steps read it first
+      order.buffer().close();
+    }
   }
 
   @SuppressWarnings("deprecation") // the old callback, for the listeners that override it
@@ -470,11 +502,11 @@ public final class Trainer {
     }
 
     /**
-     * Replays each training step as a captured graph where the parameters' backend can capture
-     * ({@link GraphCapture}: the CUDA backend's CUDA graphs; elsewhere steps run as usual): one
-     * launch per step instead of some twenty for a small model, the same bits. Per kind of batch
-     * and learning rate, the first step runs as usual, the second is captured, the rest replay
-     * it. With an optimizer whose step cannot be replayed (Adam, AdamW: their step size changes
+     * Replays each training step, from the batch's gather to the update, as a captured graph
+     * where the parameters' backend can capture ({@link GraphCapture}: the CUDA backend's CUDA
+     * graphs; elsewhere steps run as usual): an index copy and one launch per step instead of
+     * some twenty launches for a small model, the same bits. Per batch size and learning rate,
+     * the first step runs as usual, the second is captured, the rest replay it. With an optimizer whose step cannot be replayed (Adam, AdamW: their step size changes
      * every step) or a model with Dropout (a new mask every step), the steps run as usual, with
      * a warning; a per-step schedule is refused by {@link #build}; anything else the step does
      * that a graph cannot hold (a read of a value on the host) fails the capture, and so

@@ -193,21 +193,20 @@ class CaptureStepsTest {
     try (Backends.Scope ignored = Backends.use(capturingCpu())) {
       Sequential model = Mlp.builder().input(2).hidden(8).output(3).seed(5).build();
       Sgd sgd = new Sgd(model.namedParameters(), 0.1);
+      Dataset data = Blobs.make(20, 4);
       GraphStep step = new GraphStep(Backends.current(),
-          (GraphCapture) Backends.current(), (x, y) -> {
+          (GraphCapture) Backends.current(), data::gather, (x, y) -> {
             Tensor loss = Losses.softmaxCrossEntropyLabels(model.forward(x), y);
             loss.backward();
             sgd.step();
             model.zeroGrad();
             return new Tensor[] {loss, null, null};
           }, sgd::learningRate, model::zeroGrad);
-      Dataset data = Blobs.make(20, 4);
+      Tensor order = Tensor.indices(new int[] {3, 1, 4, 1, 5, 9, 2, 6});
       try (step) {
         for (int size : new int[] {1, 2, 3, 4, 5, 1}) { // five kinds of batch, then the first
-          Tensor x = data.inputs().slice(0, 0, size).contiguous();
-          Tensor y = data.targets().slice(0, 0, size).contiguous();
-          step.run(x, y); // eagerly
-          step.run(x, y); // captured and launched
+          step.run(order, 2, size); // eagerly
+          step.run(order, 2, size); // captured and launched
         }
         List<String> capturedAndLaunched = List.of("capture", "launch");
         List<String> want = new ArrayList<>();
