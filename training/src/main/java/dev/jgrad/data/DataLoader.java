@@ -99,6 +99,17 @@ public final class DataLoader {
     return dropLast || dataset.size() % batchSize == 0 ? full : full + 1;
   }
 
+  /** Where batch {@code index} (from 0) starts in an epoch's {@link #order}. */
+  public int batchStart(int index) {
+    checkArgument(index >= 0 && index < batchCount(), "batch %s of %s", index, batchCount());
+    return index * batchSize;
+  }
+
+  /** How many samples batch {@code index} (from 0) holds: the batch size, or fewer at the end. */
+  public int batchLength(int index) {
+    return Math.min(batchSize, dataset.size() - batchStart(index));
+  }
+
   /** Samples per epoch (fewer than the dataset with {@code dropLast}). */
   public int samplesPerEpoch() {
     return dropLast ? batchCount() * batchSize : dataset.size();
@@ -142,10 +153,8 @@ public final class DataLoader {
    * GPU an upload from the host waits for the queued work).
    */
   private Batch gather(Tensor order, int index) {
-    int from = index * batchSize;
-    int to = Math.min(from + batchSize, dataset.size());
     // a slice is a view of the order; one dense copy serves both gathers and is closed after
-    Tensor indices = order.slice(0, from, to - from).contiguous();
+    Tensor indices = order.slice(0, batchStart(index), batchLength(index)).contiguous();
     try {
       return dataset.gather(indices);
     } finally {

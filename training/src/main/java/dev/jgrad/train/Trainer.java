@@ -358,11 +358,15 @@ public final class Trainer {
    */
   private void runCapturedSteps(int epoch, BatchMetrics metrics) {
     Dataset data = train.dataset();
-    Tensor order = Tensor.indices(train.order(epoch)).to(data.inputs().backend());
+    Tensor made = Tensor.indices(train.order(epoch)); // on the current backend
+    Tensor order = made.to(data.inputs().backend());
+    if (order != made) {
+      made.buffer().close();
+    }
     try {
       for (int b = 0; b < train.batchCount(); b++) {
-        int from = b * train.batchSize();
-        int size = Math.min(train.batchSize(), data.size() - from);
+        int from = train.batchStart(b);
+        int size = train.batchLength(b);
         try (TensorScope step = TensorScope.open()) {
           Tensor[] values = graphStep.run(order, from, size);
           try (NoGrad ignored = NoGrad.scope()) {
@@ -506,9 +510,10 @@ public final class Trainer {
      * where the parameters' backend can capture ({@link GraphCapture}: the CUDA backend's CUDA
      * graphs; elsewhere steps run as usual): an index copy and one launch per step instead of
      * some twenty launches for a small model, the same bits. Per batch size and learning rate,
-     * the first step runs as usual, the second is captured, the rest replay it. With an optimizer whose step cannot be replayed (Adam, AdamW: their step size changes
-     * every step) or a model with Dropout (a new mask every step), the steps run as usual, with
-     * a warning; a per-step schedule is refused by {@link #build}; anything else the step does
+     * the first step runs as usual, the second is captured, the rest replay it. With an
+     * optimizer whose step cannot be replayed (Adam, AdamW: their step size changes every step),
+     * a model with Dropout (a new mask every step) or training data on another backend than the
+     * parameters, the steps run as usual, with a warning; a per-step schedule is refused by {@link #build}; anything else the step does
      * that a graph cannot hold (a read of a value on the host) fails the capture, and so
      * {@link Trainer#fit}, saying what. Default off.
      */

@@ -243,6 +243,32 @@ class CaptureStepsTest {
     assertEquals(lossesAndAccuracies(h.get(0)), lossesAndAccuracies(h.get(1)));
   }
 
+  /** In order, the last batch dropped: replayed from the recorded calls, the same bits. */
+  @Test
+  void replayedStepsWithoutShufflingAndWithTheLastBatchDroppedGiveTheEagerRunsBits()
+      throws IOException {
+    double[][] result = new double[2][];
+    List<List<String>> metrics = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      RecordingCaptureBackend r = new RecordingCaptureBackend();
+      try (Backends.Scope ignored = Backends.use(r.backend())) {
+        Dataset data = Blobs.make(250, 4);
+        Sequential model = Mlp.builder().input(2).hidden(16).output(3).seed(5).build();
+        MetricsHistory h = Trainer.builder().model(model)
+            .loss(Losses::softmaxCrossEntropyLabels)
+            .optimizer(new Sgd(model.namedParameters(), 0.1, 0.9, 0))
+            .train(DataLoader.builder(data).batchSize(60).shuffle(false).dropLast(true).build())
+            .epochs(2).captureSteps(run == 1).build().fit();
+        metrics.add(lossesAndAccuracies(h));
+        result[run] = model.namedParameters().values().stream()
+            .flatMapToDouble(t -> java.util.Arrays.stream(t.toDoubleArray())).toArray();
+      }
+      assertEquals(run == 1 ? 1 : 0, r.events.size(), "captures: " + r.events);
+    }
+    assertArrayEquals(result[0], result[1]);
+    assertEquals(metrics.get(0), metrics.get(1));
+  }
+
   /** Clipping on the device and no accuracy: replayed from the recorded calls, the same bits. */
   @Test
   void replayedStepsWithClippingAndWithoutAccuracyGiveTheEagerRunsBits() throws IOException {
