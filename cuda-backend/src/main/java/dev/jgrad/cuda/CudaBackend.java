@@ -170,8 +170,14 @@ public final class CudaBackend
     context.capture.checkThread();
     context.capture.refuse("capture", "captures do not nest");
     syncAndCheck("capture"); // earlier errors surface here, not as the capture's
-    CachingAllocator.Pool<CUdeviceptr> pool = allocator.beginPool();
-    context.capture.begin();
+    context.capture.begin(); // the thread first: a capture racing this one fails here
+    CachingAllocator.Pool<CUdeviceptr> pool;
+    try {
+      pool = allocator.beginPool();
+    } catch (RuntimeException e) {
+      context.capture.end();
+      throw e;
+    }
     CUgraph graph = new CUgraph();
     boolean streamCapturing = false;
     try {
