@@ -77,7 +77,6 @@ final class GraphStep implements AutoCloseable {
   private final DoubleSupplier learningRate;
   private final Runnable afterFailedCapture;
   private final Map<Kind, Fixed> kinds = new LinkedHashMap<>(8, 0.75f, true); // in use order
-  private int captures;
 
   /**
    * @param gather the samples at some indices (a 1-D INT32 tensor), as the data set gathers them
@@ -121,7 +120,6 @@ final class GraphStep implements AutoCloseable {
         afterFailedCapture.run();
         throw e;
       }
-      captures++;
       f.replay.launch();
     } else {
       runInto(f);
@@ -170,11 +168,6 @@ final class GraphStep implements AutoCloseable {
       it.remove();
       eldest.close();
     }
-  }
-
-  /** How many captures were made (each kind and rate once). */
-  int captures() {
-    return captures;
   }
 
   @Override

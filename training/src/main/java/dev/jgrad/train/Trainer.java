@@ -316,10 +316,10 @@ public final class Trainer {
     double trainAccuracy;
     try (metrics) {
       model.train(); // Dropout drops, BatchNorm uses batch statistics; the evaluation switches
-      long stepCount = (long) epoch * batches;
       if (graphStep != null) {
         runCapturedSteps(epoch, metrics);
       } else {
+        long stepCount = (long) epoch * batches;
         for (Batch batch : train.epoch(epoch)) {
           if (scheduler != null && scheduleInterval == Interval.STEP) {
             scheduler.apply(stepCount++);
@@ -329,10 +329,7 @@ public final class Trainer {
           // The loss and the correct count are copied out on the device first: nothing here
           // waits for it.
           try (batch; TensorScope step = TensorScope.open()) {
-            Tensor[] values = stepOn(batch.inputs(), batch.targets());
-            try (NoGrad ignored = NoGrad.scope()) {
-              metrics.record(values[0], values[1], values[2], batch.size());
-            }
+            record(metrics, stepOn(batch.inputs(), batch.targets()), batch.size());
           }
           notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
         }
@@ -368,15 +365,19 @@ public final class Trainer {
         int from = train.batchStart(b);
         int size = train.batchLength(b);
         try (TensorScope step = TensorScope.open()) {
-          Tensor[] values = graphStep.run(order, from, size);
-          try (NoGrad ignored = NoGrad.scope()) {
-            metrics.record(values[0], values[1], values[2], size);
-          }
+          record(metrics, graphStep.run(order, from, size), size);
         }
         notifyBatchEnd(metrics.progress(epoch + 1, metrics.recorded()));
       }
     } finally { // released in stream order: the queued steps read it first
       order.buffer().close();
+    }
+  }
+
+  /** Records a step's metric values (see Evaluator.metricTensors) into the pass's metrics. */
+  private static void record(BatchMetrics metrics, Tensor[] values, int size) {
+    try (NoGrad ignored = NoGrad.scope()) { // the placeholder count is not a graph node
+      metrics.record(values[0], values[1], values[2], size);
     }
   }
 
