@@ -173,25 +173,31 @@ else
     | cut -c1-250) ($files of 3 files)"
 fi
 # the main job with its steps captured as CUDA graphs, and without: the same checkpoint, byte for
-# byte. Batch 128 (a smaller last batch: a second capture) and momentum (its velocities)
-if [ $MODE = gpu ]; then CAP_ARGS=(--epochs 5); else CAP_ARGS=(--epochs 1 --limit 1000); fi
-CAP_ARGS+=(--batch 128 --optimizer momentum)
-for mode in eager graph; do
-  extra=(); [ $mode = graph ] && extra=(--capture-steps)
-  t 60 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
-    "${CAP_ARGS[@]}" "${extra[@]}" --out "$W/mnist-$mode" > "$W/mnist-$mode.log" 2>&1
-  cat "$W/mnist-$mode.log" >> "$R"
-done
-a_eager=$(acc "$W/mnist-eager.log"); a_graph=$(acc "$W/mnist-graph.log")
-if [ -n "$a_graph" ] && [ -n "$a_eager" ] && cmp -s "$W/mnist-eager/checkpoint.safetensors" \
-    "$W/mnist-graph/checkpoint.safetensors"; then
-  pass "mnist --capture-steps" "test accuracy $a_graph% (${CAP_ARGS[*]}); the checkpoint is the \
+# byte. Batch 128 (a smaller last batch: a second capture); momentum (its velocities), and the CNN
+# with Adam (convolutions, and the rate filled in before each launch)
+capture_check() { # NAME EPOCHS ARGS...
+  local name=$1 epochs=$2 mode a_eager a_graph; shift 2
+  local args=("$@" --batch 128)
+  if [ $MODE = gpu ]; then args+=(--epochs "$epochs"); else args+=(--epochs 1 --limit 1000); fi
+  for mode in eager graph; do
+    local extra=(); [ $mode = graph ] && extra=(--capture-steps)
+    t 60 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
+      "${args[@]}" "${extra[@]}" --out "$W/$name-$mode" > "$W/$name-$mode.log" 2>&1
+    cat "$W/$name-$mode.log" >> "$R"
+  done
+  a_eager=$(acc "$W/$name-eager.log"); a_graph=$(acc "$W/$name-graph.log")
+  if [ -n "$a_graph" ] && [ -n "$a_eager" ] && cmp -s "$W/$name-eager/checkpoint.safetensors" \
+      "$W/$name-graph/checkpoint.safetensors"; then
+    pass "$name --capture-steps" "test accuracy $a_graph% (${args[*]}); the checkpoint is the \
 uncaptured run's, byte for byte"
-else
-  fail "mnist --capture-steps" "test accuracy ${a_graph:-?}% vs ${a_eager:-?}% uncaptured \
-(${CAP_ARGS[*]}); checkpoints differ or missing: $(grep -hE 'error|Exception|WARN' \
-    "$W/mnist-graph.log" "$W/mnist-eager.log" | head -2 | paste -sd' ' | cut -c1-200)"
-fi
+  else
+    fail "$name --capture-steps" "test accuracy ${a_graph:-?}% vs ${a_eager:-?}% uncaptured \
+(${args[*]}); checkpoints differ or missing: $(grep -hE 'error|Exception|WARN' \
+      "$W/$name-graph.log" "$W/$name-eager.log" | head -2 | paste -sd' ' | cut -c1-200)"
+  fi
+}
+capture_check mnist 5 --optimizer momentum
+capture_check cnn 2 --model cnn
 if [ $MODE = gpu ]; then
   t 90 "${J[@]}" -Djgrad.backend=cpu -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
     --out "$W/mnist-cpu" > "$W/mnist-cpu.log" 2>&1

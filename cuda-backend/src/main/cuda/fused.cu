@@ -116,10 +116,14 @@ __device__ void sgd_batch(const SgdBatch &b, T lr, T momentum, T wd) {
 
 // Adam in one pass, the twelve primitive launches' operations in their order (FusedAdam):
 //   m = m + (g - m) * c1;  v = v + (g * g - v) * c2;  param = param + (m / (sqrt(v) + eps)) * step
-// with c1 = 1 - beta1, c2 = 1 - beta2 and step = -lr_t, rounded to T by the caller. Each
-// operation is rounded on its own, as in its primitive kernel (jg_add_rn & co., common.cuh).
+// with c1 = 1 - beta1 and c2 = 1 - beta2 rounded to T by the caller, and step = -lr_t[0] rounded
+// to T here: the rate is read when the kernel runs, so a CUDA graph replays it with the rate the
+// host filled in before the launch. Each operation is rounded on its own, as in its primitive
+// kernel (jg_add_rn & co., common.cuh).
 template <typename T>
-__device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps, T step) {
+__device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps,
+                     const double *lr_t) {
+  const T step = (T)(-lr_t[0]);
   JG_GRID_STRIDE(i, n) {
     T g = grad[i];
     T mi = jg_add_rn(m[i], jg_mul_rn(jg_sub_rn(g, m[i]), c1));
@@ -176,11 +180,11 @@ __global__ void jg_sgd_batch_f64(SgdBatch batch, double lr, double momentum, dou
 }
 
 __global__ void jg_adam_f32(float *param, const float *grad, float *m, float *v, i64 n, float c1,
-                            float c2, float eps, float step) {
-  adam(param, grad, m, v, n, c1, c2, eps, step);
+                            float c2, float eps, const double *lr_t) {
+  adam(param, grad, m, v, n, c1, c2, eps, lr_t);
 }
 __global__ void jg_adam_f64(double *param, const double *grad, double *m, double *v, i64 n,
-                            double c1, double c2, double eps, double step) {
-  adam(param, grad, m, v, n, c1, c2, eps, step);
+                            double c1, double c2, double eps, const double *lr_t) {
+  adam(param, grad, m, v, n, c1, c2, eps, lr_t);
 }
 }

@@ -525,7 +525,9 @@ template <typename T> static void test_fused() {
   auto ag = random_values<T>(an, 16, -1, 1);
   auto am = random_values<T>(an, 17, -1, 1);
   auto av = random_values<T>(an, 18, 0.01, 1);
-  T c1 = (T)(1 - 0.9), c2 = (T)(1 - 0.999), eps = (T)1e-7, step = (T)-0.01;
+  // the rate comes from device memory as a double, rounded to T as Java's (float) (-lrT) rounds
+  const double lr_t = 0.0123456789012345678;
+  T c1 = (T)(1 - 0.9), c2 = (T)(1 - 0.999), eps = (T)1e-7, step = (T)(-lr_t);
   std::vector<T> pw2(an), mw2(an), vw2(an);
   for (int i = 0; i < an; ++i) {
     T g = ag[i];
@@ -536,7 +538,7 @@ template <typename T> static void test_fused() {
     pw2[i] = ap[i] + (mi / (std::sqrt(vi) + eps)) * step;
   }
   jg_emu_launch({2}, {64}, [&] {
-    adam<T>(ap.data(), ag.data(), am.data(), av.data(), an, c1, c2, eps, step);
+    adam<T>(ap.data(), ag.data(), am.data(), av.data(), an, c1, c2, eps, &lr_t);
   });
   int differ = 0;
   for (int i = 0; i < an; ++i) {

@@ -517,9 +517,12 @@ public final class BackendContract {
     }
   }
 
-  /** {@link FusedAdam#adamUpdate}: in place on param, m and v, all of one dtype and length. */
+  /**
+   * {@link FusedAdam#adamUpdate}: in place on param, m and v, all of one dtype and length; the
+   * rate a one-element FLOAT64 buffer none of them is.
+   */
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
-      DeviceBuffer v) {
+      DeviceBuffer v, DeviceBuffer lrT) {
     String p = "adamUpdate";
     usableOfOneDtype(p, "param", param, "grad", grad);
     floating(b, p, "param", param);
@@ -535,5 +538,14 @@ public final class BackendContract {
     }
     distinct(b, p, "m", m, "v", v);
     distinct(b, p, "grad", grad, "param", param);
+    usable(b, p, "lrT", lrT);
+    if (lrT.dtype() != DType.FLOAT64) {
+      throw new IllegalArgumentException(ArgumentChecks.where(b, p) + "lrT is " + lrT.dtype()
+          + " but must be FLOAT64 (one element: the step's rate, read when the update runs)");
+    }
+    length(b, p, "lrT", lrT, 1);
+    distinct(b, p, "lrT", lrT, "param", param); // a one-element FLOAT64 param could be it
+    distinct(b, p, "lrT", lrT, "m", m);
+    distinct(b, p, "lrT", lrT, "v", v);
   }
 }

@@ -10,9 +10,13 @@ package dev.jgrad.api;
 public interface FusedAdam {
   /**
    * In place, elementwise, all buffers of one floating dtype and length (the gradient may be a
-   * scratch buffer of the caller's; none of the others may share a buffer). With
-   * {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2} and {@code step = -lrT}, each rounded to the
-   * dtype, as {@code eps} is:
+   * scratch buffer of the caller's; none of the others may share a buffer). {@code lrT} is a
+   * one-element FLOAT64 buffer holding the step's bias-corrected learning rate, read when the
+   * update runs, not when it is queued: a captured graph ({@link GraphCapture}) replays the
+   * update with whatever rate was written into it before each launch, so Adam's step can be
+   * replayed though its rate changes every step. With {@code c1 = 1 - beta1},
+   * {@code c2 = 1 - beta2} and {@code step = -lrT[0]}, each rounded to the dtype, as {@code eps}
+   * is:
    *
    * <pre>
    * m     = m + (g - m) * c1
@@ -23,5 +27,5 @@ public interface FusedAdam {
    * each operation rounded to the dtype ({@code sqrt} correctly rounded).
    */
   void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double lrT);
+      double beta1, double beta2, double eps, DeviceBuffer lrT);
 }

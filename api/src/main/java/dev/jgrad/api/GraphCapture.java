@@ -5,10 +5,11 @@ package dev.jgrad.api;
  * and replay it later with one launch (the CUDA backend's CUDA graphs). A small model's training
  * step is bound by its launches, not its arithmetic, so replaying it is much faster.
  *
- * <p>Code whose work must not be recorded asks {@link #isCapturing()} and refuses with its
- * reason: a value that changes every step (Adam's bias correction) would be replayed unchanged,
- * and state created once (optimizer slots filled with zeros) would be created again by every
- * replay.
+ * <p>Code whose work must not be recorded asks {@link #isCapturing()}. A value that changes
+ * every step (Adam's bias-corrected rate) is read by the captured work from a device buffer, and
+ * the code writes it there from {@link #beforeEachLaunch}, not inside the capture, where it
+ * would be replayed unchanged. Work that cannot be replayed refuses with its reason: state
+ * created once (optimizer slots filled with zeros) would be created again by every replay.
  */
 public interface GraphCapture {
   /** Whether work queued now would be recorded into a graph instead of run. */
@@ -24,9 +25,24 @@ public interface GraphCapture {
    */
   Replay capture(Runnable work);
 
+  /**
+   * Inside a {@link #capture}, on the capturing thread: {@code hostWork} runs before each
+   * {@link Replay#launch()} of the graph being captured, in the order registered, instead of
+   * being recorded. It does what the captured work's host code did apart from the device work
+   * (advance counters) and queues, outside the graph, what the graph reads that changes every
+   * launch (a {@link Backend#fill} of a scalar buffer with this step's value). It must not wait
+   * for the device. It does not run during the capture itself, which runs nothing.
+   *
+   * @throws IllegalStateException when no capture is under way on this thread
+   */
+  void beforeEachLaunch(Runnable hostWork);
+
   /** Recorded work (see {@link #capture}); close it to release what it holds. */
   interface Replay extends AutoCloseable {
-    /** Queues all the recorded work again, after the work queued before. */
+    /**
+     * Runs the host work registered with {@link #beforeEachLaunch}, then queues all the recorded
+     * work again, after the work queued before.
+     */
     void launch();
 
     @Override

@@ -141,11 +141,11 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedProd
 
   @Override
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double lrT) {
-    CONTRACT.adamUpdate(param, grad, m, v);
+      double beta1, double beta2, double eps, DeviceBuffer lrT) {
+    CONTRACT.adamUpdate(param, grad, m, v, lrT);
     String p = "adamUpdate";
     OptimizerKernels.adam(cpu(p, "param", param), cpu(p, "grad", grad), cpu(p, "m", m),
-        cpu(p, "v", v), beta1, beta2, eps, lrT);
+        cpu(p, "v", v), beta1, beta2, eps, cpu(p, "lrT", lrT).doubles()[0]);
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.jgrad.cuda;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Which thread, if any, is capturing the backend's stream into a CUDA graph ({@link CudaGraph}),
  * and the checks that keep out of a capture what a graph cannot hold. All work goes to the
@@ -9,6 +13,8 @@ package dev.jgrad.cuda;
  */
 final class CaptureState {
   private volatile Thread capturing;
+  /** The capture's host work before each launch (GraphCapture.beforeEachLaunch). */
+  private List<Runnable> beforeEachLaunch = new ArrayList<>();
 
   /** The calling thread starts capturing; captures do not nest. */
   void begin() {
@@ -17,11 +23,26 @@ final class CaptureState {
       throw new IllegalStateException("cuda backend: a CUDA graph is already being captured (on "
           + "thread '" + t.getName() + "'); captures do not nest");
     }
+    beforeEachLaunch = new ArrayList<>();
     capturing = Thread.currentThread();
   }
 
-  void end() {
+  /** Ends the capture; returns the host work registered during it, in order. */
+  List<Runnable> end() {
     capturing = null;
+    List<Runnable> registered = List.copyOf(beforeEachLaunch);
+    beforeEachLaunch = new ArrayList<>();
+    return registered;
+  }
+
+  /** Registers host work to run before each launch of the graph being captured on this thread. */
+  void beforeEachLaunch(Runnable hostWork) {
+    Objects.requireNonNull(hostWork, "hostWork is null");
+    if (capturing != Thread.currentThread()) {
+      throw new IllegalStateException("cuda backend: beforeEachLaunch outside a capture: there is "
+          + "no graph to run it before; call it from the work given to capture()");
+    }
+    beforeEachLaunch.add(hostWork);
   }
 
   boolean active() {

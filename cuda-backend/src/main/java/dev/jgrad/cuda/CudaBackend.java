@@ -160,9 +160,11 @@ public final class CudaBackend
    *
    * <p>{@code work} runs on this thread and must only queue work: a download, {@code item()},
    * {@code synchronize()}, an upload, or work from another thread fails the capture with an
-   * exception saying so, as do dropout (a new mask every step) and Adam (a new step size every
-   * step). Every scalar is recorded as it was, the learning rate included: capture again after
-   * changing it. On failure nothing was run and the stream is as before.
+   * exception saying so, as does dropout (a new mask every step). Every scalar argument is
+   * recorded as it was, the learning rate included: capture again after changing it. A value
+   * that changes every launch is read from a device buffer that host work registered with
+   * {@link #beforeEachLaunch} fills before each launch (Adam's bias-corrected rate). On failure
+   * nothing was run and the stream is as before.
    */
   @Override
   public CudaGraph capture(Runnable work) {
@@ -202,7 +204,7 @@ public final class CudaBackend
       allocator.closePool(pool);
       throw e;
     }
-    context.capture.end();
+    List<Runnable> beforeEachLaunch = context.capture.end();
     allocator.endPool();
     long[] nodes = new long[1];
     CUgraphExec exec = new CUgraphExec();
@@ -215,7 +217,13 @@ public final class CudaBackend
       CudaDriver.check(instantiated, counted != CUresult.CUDA_SUCCESS ? "cuGraphGetNodes"
           : "cuGraphInstantiate");
     }
-    return new CudaGraph(this, exec, pool, nodes[0]);
+    return new CudaGraph(this, exec, pool, nodes[0], beforeEachLaunch);
+  }
+
+  /** Host work before each launch of the graph being captured (see {@link #capture}). */
+  @Override
+  public void beforeEachLaunch(Runnable hostWork) {
+    context.capture.beforeEachLaunch(hostWork);
   }
 
   /** Whether work queued now would be recorded into a CUDA graph ({@link #capture}). */
@@ -269,7 +277,7 @@ public final class CudaBackend
   /** Adam's update as one fused kernel (see {@link CudaFusedOps#adamUpdate}). */
   @Override
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double lrT) {
+      double beta1, double beta2, double eps, DeviceBuffer lrT) {
     fused.adamUpdate(param, grad, m, v, beta1, beta2, eps, lrT);
   }
 

@@ -179,24 +179,24 @@ public final class CudaFusedOps {
 
   /**
    * Adam's update in one launch ({@link dev.jgrad.api.FusedAdam#adamUpdate}): each operation
-   * rounded on its own, in the primitives' order, so the twelve launches' bits.
+   * rounded on its own, in the primitives' order, so the twelve launches' bits. The kernel reads
+   * the rate from {@code lrT} when it runs, so a captured graph replays it with the rate filled
+   * in before each launch.
    */
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double lrT) {
-    CudaBackend.CONTRACT.adamUpdate(param, grad, m, v);
-    backend.refuseInCapture("adamUpdate", "Adam's step size changes every step (its bias "
-        + "correction) and a graph would replay the captured one; capture SGD steps, or run Adam "
-        + "without a graph");
+      double beta1, double beta2, double eps, DeviceBuffer lrT) {
+    CudaBackend.CONTRACT.adamUpdate(param, grad, m, v, lrT);
     String p = "adamUpdate";
     CudaBuffer cp = backend.own(p, "param", param);
     CudaBuffer cg = backend.own(p, "grad", grad);
     CudaBuffer cm = backend.own(p, "m", m);
     CudaBuffer cv = backend.own(p, "v", v);
+    CudaBuffer cr = backend.own(p, "lrT", lrT);
     long n = cp.length();
     if (n == 0) {
       return;
     }
     backend.launchFused("jg_adam", cp.dtype(), backend.geometry().elementwise(n),
-        FusedKernels.adamArgs(cp, cg, cm, cv, n, beta1, beta2, eps, lrT));
+        FusedKernels.adamArgs(cp, cg, cm, cv, n, beta1, beta2, eps, cr));
   }
 }

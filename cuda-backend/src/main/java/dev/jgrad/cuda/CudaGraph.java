@@ -3,6 +3,7 @@ package dev.jgrad.cuda;
 import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
 
 import dev.jgrad.api.GraphCapture;
+import java.util.List;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUgraphExec;
 
@@ -26,19 +27,23 @@ public final class CudaGraph implements GraphCapture.Replay {
   private final CUgraphExec exec;
   private final CachingAllocator.Pool<CUdeviceptr> pool;
   private final long nodes;
+  private final List<Runnable> beforeEachLaunch;
   private boolean closed;
 
   CudaGraph(CudaBackend backend, CUgraphExec exec, CachingAllocator.Pool<CUdeviceptr> pool,
-      long nodes) {
+      long nodes, List<Runnable> beforeEachLaunch) {
     this.backend = backend;
     this.exec = exec;
     this.pool = pool;
     this.nodes = nodes;
+    this.beforeEachLaunch = List.copyOf(beforeEachLaunch);
   }
 
   /**
-   * Queues one replay on the backend's stream, after all work queued before it; returns at once.
-   * Errors the replayed kernels report (a bad index) surface at the next synchronisation.
+   * Runs the host work the capture registered ({@link CudaBackend#beforeEachLaunch}), which
+   * queues this launch's changing values, then queues one replay on the backend's stream, after
+   * all work queued before it; returns at once. Errors the replayed kernels report (a bad index)
+   * surface at the next synchronisation.
    */
   @Override
   public void launch() {
@@ -46,6 +51,7 @@ public final class CudaGraph implements GraphCapture.Replay {
       throw new IllegalStateException("cuda backend: this CUDA graph was closed; capture the "
           + "work again");
     }
+    beforeEachLaunch.forEach(Runnable::run);
     backend.launchGraph(exec);
   }
 

@@ -87,12 +87,13 @@ final class FusedKernels {
   }
 
   /**
-   * Adam's update in place: {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2} and {@code step =
-   * -lrT} computed in double, then rounded to the dtype by the launch as the CPU rounds them.
+   * Adam's update in place: {@code c1 = 1 - beta1} and {@code c2 = 1 - beta2} computed in double,
+   * then rounded to the dtype by the launch as the CPU rounds them; the kernel reads the rate
+   * from {@code lrT} (one FLOAT64) and rounds {@code -lrT[0]} to the dtype.
    */
   static List<Object> adamArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
-      DeviceBuffer v, long n, double beta1, double beta2, double eps, double lrT) {
-    return List.of(param, grad, m, v, n, 1 - beta1, 1 - beta2, eps, -lrT);
+      DeviceBuffer v, long n, double beta1, double beta2, double eps, DeviceBuffer lrT) {
+    return List.of(param, grad, m, v, n, 1 - beta1, 1 - beta2, eps, lrT);
   }
 
   /** The SGD step in place; without momentum, velocity is the null pointer. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +61,34 @@ class CaptureStateTest {
     after.start();
     after.join();
     assertEquals(null, seen.get(), "after the capture any thread may use the backend");
+  }
+
+  @Test
+  void hostWorkBeforeEachLaunchIsKeptPerCaptureInOrder() throws InterruptedException {
+    CaptureState c = new CaptureState();
+    IllegalStateException outside = assertThrows(IllegalStateException.class,
+        () -> c.beforeEachLaunch(() -> { }));
+    assertTrue(outside.getMessage().contains("beforeEachLaunch outside a capture"),
+        outside.getMessage());
+    Runnable first = () -> { };
+    Runnable second = () -> { };
+    c.begin();
+    c.beforeEachLaunch(first);
+    c.beforeEachLaunch(second);
+    AtomicReference<Throwable> seen = new AtomicReference<>();
+    Thread other = new Thread(() -> {
+      try {
+        c.beforeEachLaunch(() -> { });
+      } catch (Throwable t) {
+        seen.set(t);
+      }
+    });
+    other.start();
+    other.join();
+    assertTrue(seen.get() instanceof IllegalStateException, "only the capturing thread may");
+    assertEquals(List.of(first, second), c.end());
+    c.begin(); // a capture that failed, then a new one: nothing of the old one carries over
+    assertEquals(List.of(), c.end());
+    assertThrows(IllegalStateException.class, () -> c.beforeEachLaunch(first));
   }
 }

@@ -91,8 +91,8 @@ class CudaBackendBehaviourTest {
         DeviceBuffer fm = upload(b, dt, m); DeviceBuffer fv = upload(b, dt, v);
         DeviceBuffer pp = upload(b, dt, p); DeviceBuffer pg = upload(b, dt, g);
         DeviceBuffer pm = upload(b, dt, m); DeviceBuffer pv = upload(b, dt, v);
-        DeviceBuffer t = b.allocate(dt, n)) {
-      b.adamUpdate(fp, fg, fm, fv, beta1, beta2, eps, lrT);
+        DeviceBuffer t = b.allocate(dt, n); DeviceBuffer rate = b.upload(new double[] {lrT})) {
+      b.adamUpdate(fp, fg, fm, fv, beta1, beta2, eps, rate);
       b.binary(BinaryOp.SUB, pg, s, pm, s, t, s); // m += (g - m) * (1 - beta1)
       b.scalar(BinaryOp.MUL, t, 1 - beta1, t);
       b.binary(BinaryOp.ADD, pm, s, t, s, pm, s);

@@ -54,7 +54,8 @@ class FusedKernelsTest {
           0, null, new CUdeviceptr()));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, 0.1, 0.9, 1e-4));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
-      assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7, 0.01));
+      assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7,
+          buffer(DType.FLOAT64)));
       long[] a = new long[FusedKernels.SGD_BATCH];
       int[] blocks = new int[FusedKernels.SGD_BATCH];
       assertFits("jg_sgd_batch", dt, FusedKernels.sgdBatchArgs(a, a, a, a, blocks, 0,

@@ -35,7 +35,8 @@ final class AdamChecks {
           DeviceBuffer param = b.upload(dtype, p);
           DeviceBuffer mb = b.upload(dtype, m);
           DeviceBuffer vb = b.upload(dtype, v);
-          adam.adamUpdate(param, b.upload(dtype, g), mb, vb, BETA1, BETA2, EPS, c[1]);
+          adam.adamUpdate(param, b.upload(dtype, g), mb, vb, BETA1, BETA2, EPS,
+              b.upload(DType.FLOAT64, c[1]));
           double[][] want = Reference.adam(p, g, m, v, BETA1, BETA2, EPS, c[1]);
           String what = "n=" + n + " lrT=" + c[1];
           Compare.close(what + ": param", Values.stored(dtype, want[0]), b.read(param), tol);

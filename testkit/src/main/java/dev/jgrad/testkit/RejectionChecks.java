@@ -383,13 +383,26 @@ final class RejectionChecks {
       DeviceBuffer moment = b.upload(F, 0, 0, 0);
       return expect(r, IAE, "adamUpdate").saying("m and v are the same buffer")
           .leaving(param).check(b, () -> adam.adamUpdate(param, b.upload(F, 1, 1, 1), moment,
-              moment, 0.9, 0.999, 1e-7, 0.001));
+              moment, 0.9, 0.999, 1e-7, b.upload(D, 0.001)));
     });
     r.check("rejects adamUpdate: a v of the wrong length", b -> {
       DeviceBuffer param = b.upload(D, 1, 2, 3);
       return expect(r, IAE, "adamUpdate").saying("v must have length 3 but has length 2")
           .leaving(param).check(b, () -> adam.adamUpdate(param, b.upload(D, 1, 1, 1),
-              b.upload(D, 0, 0, 0), b.upload(D, 0, 0), 0.9, 0.999, 1e-7, 0.001));
+              b.upload(D, 0, 0, 0), b.upload(D, 0, 0), 0.9, 0.999, 1e-7, b.upload(D, 0.001)));
+    });
+    r.check("rejects adamUpdate: a FLOAT32 rate", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2, 3);
+      return expect(r, IAE, "adamUpdate").saying("lrT is FLOAT32 but must be FLOAT64")
+          .leaving(param).check(b, () -> adam.adamUpdate(param, b.upload(F, 1, 1, 1),
+              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-7, b.upload(F, 0.001)));
+    });
+    r.check("rejects adamUpdate: a rate of two elements", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2, 3);
+      return expect(r, IAE, "adamUpdate").saying("lrT must have length 1 but has length 2")
+          .leaving(param).check(b, () -> adam.adamUpdate(param, b.upload(F, 1, 1, 1),
+              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-7,
+              b.upload(D, 0.001, 0.002)));
     });
   }
 }

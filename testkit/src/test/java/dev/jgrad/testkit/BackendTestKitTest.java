@@ -95,7 +95,8 @@ class BackendTestKitTest {
     BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
         .only(n -> n.contains("adamUpdate")).run().assertPassed();
     assertEquals(List.of("adamUpdate FLOAT32", "adamUpdate FLOAT64",
-        "rejects adamUpdate: m = v", "rejects adamUpdate: a v of the wrong length"),
+        "rejects adamUpdate: m = v", "rejects adamUpdate: a v of the wrong length",
+        "rejects adamUpdate: a FLOAT32 rate", "rejects adamUpdate: a rate of two elements"),
         report.results().stream().filter(c -> c.status() == CheckResult.Status.PASSED)
             .map(CheckResult::check).toList());
   }

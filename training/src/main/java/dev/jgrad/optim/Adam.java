@@ -1,8 +1,13 @@
 package dev.jgrad.optim;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
 import dev.jgrad.autograd.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +35,11 @@ import java.util.Map;
  * counts existed has only {@code t}, which then stands for every parameter's count.
  */
 public final class Adam extends AdamBase {
+  /** Buffers of one FLOAT64 rate each, reused every step (see {@link #afterCounting}). */
+  private final Map<Backend, List<DeviceBuffer>> rateBuffers = new HashMap<>();
+  /** The buffer each parameter's fused update reads its rate from, as of the last step. */
+  private final Map<String, DeviceBuffer> rateOf = new HashMap<>();
+
   /** Adam with the book's betas (0.9, 0.999) and no weight decay. */
   public Adam(Map<String, Tensor> parameters, double learningRate) {
     this(parameters, learningRate, DEFAULT_BETA1, DEFAULT_BETA2);
@@ -49,20 +59,106 @@ public final class Adam extends AdamBase {
     super("adam", parameters, learningRate, weightDecay, beta1, beta2);
   }
 
+  /** This step's rate of a parameter updated {@code n} times, this update included. */
+  private double rate(long n) {
+    return learningRate() * Math.sqrt(1 - Math.pow(beta2, n)) / (1 - Math.pow(beta1, n));
+  }
+
+  /**
+   * Writes each stepped parameter's rate into the buffer its fused update reads: one buffer per
+   * distinct rate (one, when every parameter has been updated as often), filled on the device, so
+   * a captured step's launches each get their own step's rates (see {@link FusedAdam}).
+   */
+  @Override
+  void afterCounting(List<String> stepped) {
+    Map<List<Object>, DeviceBuffer> filled = new HashMap<>();
+    Map<Backend, Integer> used = new HashMap<>();
+    for (String name : stepped) {
+      Backend backend = parameter(name).backend();
+      if (!(backend instanceof FusedAdam)) {
+        continue; // the primitives take the rate as a scalar
+      }
+      double rate = rate(count(name));
+      List<Object> key = List.of(backend, rate);
+      DeviceBuffer buffer = filled.get(key);
+      if (buffer == null) {
+        buffer = rateBuffer(backend, used.merge(backend, 1, Integer::sum) - 1);
+        backend.fill(buffer, rate);
+        filled.put(key, buffer);
+      }
+      rateOf.put(name, buffer);
+    }
+  }
+
+  /** The {@code index}-th rate buffer on {@code backend}, made if it is not there yet. */
+  private DeviceBuffer rateBuffer(Backend backend, int index) {
+    List<DeviceBuffer> buffers = rateBuffers.computeIfAbsent(backend, b -> new ArrayList<>());
+    if (buffers.size() == index) {
+      buffers.add(backend.allocate(DType.FLOAT64, 1));
+    }
+    return buffers.get(index);
+  }
+
+  /**
+   * Before each launch of a captured step: the step's counting and rates, then a check that each
+   * rate went to the buffer the captured update reads. It did unless the counts stopped moving
+   * together (a state with other counts loaded between launches); then the launch is refused,
+   * uncounted, where it would have used another parameter's rate.
+   */
+  @Override
+  Runnable beforeEachLaunch(List<String> stepped) {
+    Map<String, DeviceBuffer> captured = new HashMap<>(rateOf);
+    return () -> {
+      beforeStep(stepped);
+      for (String name : stepped) {
+        if (rateOf.get(name) != captured.get(name)) {
+          long count = count(name);
+          uncount(stepped);
+          throw new IllegalStateException("adam: the rate of parameter '" + name + "' no longer "
+              + "goes where the captured step reads it (its update count, " + count
+              + ", stopped moving with the others', e.g. after loadState); capture the step "
+              + "again");
+        }
+      }
+    };
+  }
+
   @Override
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
-    long n = nextCount(name); // this parameter's t
-    double lrT = learningRate() * Math.sqrt(1 - Math.pow(beta2, n)) / (1 - Math.pow(beta1, n));
     DeviceBuffer m = slot("m", name, parameter);
     DeviceBuffer v = slot("v", name, parameter);
     if (parameter.backend() instanceof FusedAdam fused) { // one pass instead of twelve, same bits
+      DeviceBuffer rate = rateOf.get(name);
+      if (rate == null) { // only inside a capture: before any step of this parameter
+        throw new IllegalStateException("adam's rate of '" + name + "' does not exist yet, and "
+            + "cannot be created inside a CUDA graph capture; run one step without the graph "
+            + "first, then capture");
+      }
       fused.adamUpdate(parameter.buffer(), grad.buffer(), m, v, beta1, beta2, AdaGrad.EPSILON,
-          lrT);
+          rate);
       return;
     }
+    double lrT = rate(count(name));
     math.updateMoments(grad.buffer(), m, v, beta1, beta2, scratch);
     math.divideBySqrtPlusEps(m, v, AdaGrad.EPSILON, scratch);
     math.addScaled(parameter.buffer(), scratch, -lrT, scratch);
+  }
+
+  /**
+   * Null where every parameter's backend has {@link FusedAdam}, whose update reads the rate from
+   * the device; the primitives take it as a scalar, which a graph would replay unchanged.
+   */
+  @Override
+  public String whyNotCapturable() {
+    for (String name : parameterNames()) {
+      Backend backend = parameter(name).backend();
+      if (!(backend instanceof FusedAdam)) {
+        return "its rate changes every step, and on the " + backend.name() + " backend (no "
+            + "FusedAdam) it is a scalar of primitive launches, which a graph would replay "
+            + "unchanged";
+      }
+    }
+    return null;
   }
 
   @Override

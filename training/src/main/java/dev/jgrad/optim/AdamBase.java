@@ -44,9 +44,9 @@ abstract class AdamBase extends ParameterOptimizer {
     return t;
   }
 
-  /** Counts an update of {@code name} and returns its count, 1 for its first. */
-  final long nextCount(String name) {
-    return steps.merge(name, 1L, Long::sum);
+  /** How many updates of {@code name} there have been, this step's included once counted. */
+  final long count(String name) {
+    return steps.getOrDefault(name, 0L);
   }
 
   @Override
@@ -54,17 +54,22 @@ abstract class AdamBase extends ParameterOptimizer {
     return List.of("m", "v");
   }
 
+  /** Counts the step and each stepped parameter's update, then {@link #afterCounting}. */
   @Override
-  final void beforeStep() {
+  final void beforeStep(List<String> stepped) {
     t++;
+    stepped.forEach(name -> steps.merge(name, 1L, Long::sum));
+    afterCounting(stepped);
   }
 
-  /** The bias correction uses the step count: a captured graph would replay one step's. */
-  @Override
-  public final String whyNotCapturable() {
-    return "its step size changes every step (the bias correction uses the step count), and a "
-        + "captured graph would replay the captured step's";
+  /** Takes back the counting of {@link #beforeStep}: a launch refused after it. */
+  final void uncount(List<String> stepped) {
+    t--;
+    stepped.forEach(name -> steps.merge(name, -1L, Long::sum));
   }
+
+  /** Host work of the step once the counts are this step's (Adam writes its rates). */
+  void afterCounting(List<String> stepped) {}
 
   @Override
   final Map<String, String> values() {

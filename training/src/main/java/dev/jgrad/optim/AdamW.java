@@ -65,7 +65,7 @@ public final class AdamW extends AdamBase {
 
   @Override
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
-    long n = nextCount(name); // this parameter's t
+    long n = count(name); // this parameter's t
     double lr = learningRate();
     DeviceBuffer w = parameter.buffer();
     DeviceBuffer m = slot("m", name, parameter);
@@ -78,6 +78,13 @@ public final class AdamW extends AdamBase {
     math.sqrtDividedPlusEps(v, Math.sqrt(1 - Math.pow(beta2, n)), eps, scratch);
     math.apply(BinaryOp.DIV, m, scratch, scratch);
     math.addScaled(w, scratch, -lr / (1 - Math.pow(beta1, n)), scratch);
+  }
+
+  /** Its bias corrections are scalars of primitive launches: a graph would replay one step's. */
+  @Override
+  public String whyNotCapturable() {
+    return "its bias corrections change every step and are scalars of its primitive launches, "
+        + "which a captured graph would replay unchanged";
   }
 
   @Override

@@ -107,8 +107,27 @@ abstract class ParameterOptimizer implements Optimizer {
     return parameters.keySet();
   }
 
-  /** Called once per {@link #step()} before the parameters are updated (Adam counts steps). */
-  void beforeStep() {}
+  /** The parameter named {@code name}. */
+  final Tensor parameter(String name) {
+    return parameters.get(name);
+  }
+
+  /**
+   * The host part of a step, before the updates of {@code stepped} (the names of the parameters
+   * with a gradient, in registration order): counters, and the step's changing scalars written
+   * into the device buffers the updates read (Adam's rates). It must only queue device work.
+   * While the step is being captured into a graph it runs before each launch instead
+   * ({@link #beforeEachLaunch}), so that every replay is a step of its own.
+   */
+  void beforeStep(List<String> stepped) {}
+
+  /**
+   * What runs before each launch of a graph that captured a step of {@code stepped}: by default
+   * {@link #beforeStep}. Called during the capture, before the updates are recorded.
+   */
+  Runnable beforeEachLaunch(List<String> stepped) {
+    return () -> beforeStep(stepped);
+  }
 
   /** These optimizers' steps use the same scalars every step, unless a subclass says otherwise. */
   @Override
@@ -116,32 +135,38 @@ abstract class ParameterOptimizer implements Optimizer {
     return null;
   }
 
-  /** Whether a backend of the parameters is recording work into a graph now. */
-  private boolean capturing() {
+  /** The parameters' backend that is recording work into a graph now, or null. */
+  private GraphCapture capturing() {
     for (Tensor p : parameters.values()) {
       if (p.backend() instanceof GraphCapture g && g.isCapturing()) {
-        return true;
+        return g;
       }
     }
-    return false;
+    return null;
   }
 
   @Override
   public final void step() {
     String notCapturable = whyNotCapturable();
-    if (notCapturable != null && capturing()) { // before any state changes: the step did not run
+    GraphCapture capture = capturing();
+    if (notCapturable != null && capture != null) { // before any state changes: no step ran
       throw new IllegalStateException(kind + " cannot be captured into a CUDA graph: "
-          + notCapturable + "; train it without a graph, or capture SGD, momentum, AdaGrad or "
-          + "RMSprop steps");
+          + notCapturable + "; train it without a graph, or capture SGD, momentum, AdaGrad, "
+          + "RMSprop or Adam steps");
     }
     try (NoGrad ignored = NoGrad.scope()) {
-      beforeStep();
       Map<String, Tensor> stepped = new LinkedHashMap<>();
       parameters.forEach((name, p) -> {
         if (p.grad() != null) {
           stepped.put(name, p);
         }
       });
+      List<String> names = List.copyOf(stepped.keySet());
+      if (capture != null) { // a capture runs nothing: each launch is the step, counters too
+        capture.beforeEachLaunch(beforeEachLaunch(names));
+      } else {
+        beforeStep(names);
+      }
       if (stepped.isEmpty()) {
         return;
       }

@@ -31,6 +31,9 @@ class GraphCaptureRulesTest {
           if (m.getName().equals("isCapturing")) {
             return capturing.get();
           }
+          if (m.getName().equals("beforeEachLaunch")) {
+            return null; // no launches here
+          }
           try {
             return m.invoke(cpu, args);
           } catch (InvocationTargetException e) {
@@ -45,20 +48,28 @@ class GraphCaptureRulesTest {
     return w;
   }
 
+  /**
+   * AdamW's rates are scalars of primitive launches; so are Adam's on a backend without
+   * FusedAdam (this one: the proxy does not offer it), whose fused update reads its rate from the
+   * device.
+   */
   @Test
-  void adamAndAdamWRefuseACaptureBeforeCountingTheStep() {
+  void adamWAndAdamWithoutFusedAdamRefuseACaptureBeforeCountingTheStep() {
+    Map<String, String> reasons = Map.of(
+        "adam", "its rate changes every step, and on the cpu backend (no FusedAdam) it is a "
+            + "scalar of primitive launches, which a graph would replay unchanged",
+        "adamw", "its bias corrections change every step and are scalars of its primitive "
+            + "launches, which a captured graph would replay unchanged");
     for (Function<Map<String, Tensor>, AdamBase> make : java.util.List.<Function<Map<String,
         Tensor>, AdamBase>>of(p -> new Adam(p, 0.1), p -> new AdamW(p, 0.1))) {
       Tensor w = weight();
       AdamBase opt = make.apply(Map.of("w", w));
       capturing.set(true);
       IllegalStateException e = assertThrows(IllegalStateException.class, opt::step);
-      assertEquals(opt.toString().startsWith("adamw") ? "adamw" : "adam",
-          e.getMessage().substring(0, e.getMessage().indexOf(' ')));
-      assertEquals(" cannot be captured into a CUDA graph: its step size changes every step (the "
-          + "bias correction uses the step count), and a captured graph would replay the captured "
-          + "step's; train it without a graph, or capture SGD, momentum, AdaGrad or RMSprop steps",
-          e.getMessage().substring(e.getMessage().indexOf(' ')));
+      String kind = opt.toString().startsWith("adamw") ? "adamw" : "adam";
+      assertEquals(kind + " cannot be captured into a CUDA graph: " + reasons.get(kind)
+          + "; train it without a graph, or capture SGD, momentum, AdaGrad, RMSprop or Adam "
+          + "steps", e.getMessage());
       assertEquals(0, opt.steps(), "the step was not counted");
       assertArrayEquals(new double[] {1, 2}, w.toDoubleArray(), "nothing was updated");
       capturing.set(false);

@@ -14,6 +14,9 @@ import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Activation;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.OptimizerState;
 import dev.jgrad.optim.Sgd;
 import dev.jgrad.optim.schedule.ExponentialDecay;
 import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
@@ -23,6 +26,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -146,7 +150,10 @@ class CaptureStepsTest {
         train(Backends.byName("cpu"), true, false, h));
   }
 
-  /** Adam's step size changes every step, dropout's mask too: those run as usual, uncaptured. */
+  /**
+   * AdamW's bias corrections are scalars of its primitive launches and change every step,
+   * dropout's mask too: those run as usual, uncaptured.
+   */
   @Test
   void stepsThatCannotBeReplayedRunAsUsual() throws IOException {
     for (boolean dropout : new boolean[] {false, true}) {
@@ -160,11 +167,11 @@ class CaptureStepsTest {
             : Mlp.builder().input(2).hidden(16).output(3).seed(5).build();
         Trainer.builder().model(model).loss(Losses::softmaxCrossEntropyLabels)
             .optimizer(dropout ? new Sgd(model.namedParameters(), 0.1)
-                : new dev.jgrad.optim.Adam(model.namedParameters(), 0.01))
+                : new dev.jgrad.optim.AdamW(model.namedParameters(), 0.01))
             .train(DataLoader.builder(data).batchSize(100).seed(3).build())
             .epochs(2).captureSteps(true).build().fit();
       }
-      assertEquals(List.of(), events, dropout ? "dropout" : "adam");
+      assertEquals(List.of(), events, dropout ? "dropout" : "adamw");
     }
   }
 
@@ -246,7 +253,7 @@ class CaptureStepsTest {
   /** In order, the last batch dropped: replayed from the recorded calls, the same bits. */
   @Test
   void replayedStepsWithoutShufflingAndWithTheLastBatchDroppedGiveTheEagerRunsBits() {
-    replayedMatchesEager(1, Activation.RELU,
+    replayedMatchesEager(1, Activation.RELU, MOMENTUM,
         data -> DataLoader.builder(data).batchSize(60).shuffle(false).dropLast(true).build(),
         b -> b.epochs(2));
   }
@@ -254,39 +261,64 @@ class CaptureStepsTest {
   /** Clipping on the device and no accuracy: replayed from the recorded calls, the same bits. */
   @Test
   void replayedStepsWithClippingAndWithoutAccuracyGiveTheEagerRunsBits() {
-    replayedMatchesEager(2, Activation.TANH,
+    replayedMatchesEager(2, Activation.TANH, MOMENTUM,
         data -> DataLoader.builder(data).batchSize(100).seed(3).build(),
         b -> b.accuracy(false).clipGradients(0.5).epochs(3));
   }
 
   /**
-   * Trains 2-16-3 with SGD and momentum on 250 blobs twice on a {@link RecordingCaptureBackend},
-   * without and with captureSteps, and asserts the same parameters and metrics, bit for bit, and
-   * {@code captures} captures in the captured run.
+   * Adam, whose rate changes every step: each replay counts its step and fills the rate its
+   * captured update reads before the launch, so the replayed run has the eager run's bits, its
+   * moments and counts too: with a smaller last batch (a capture of its own, whose launches
+   * interleave with the other's), and with a per-epoch schedule (a capture per epoch's rate).
+   */
+  @Test
+  void replayedAdamStepsGiveTheEagerRunsBitsAndCounts() {
+    replayedMatchesEager(2, Activation.RELU, params -> new Adam(params, 0.01),
+        data -> DataLoader.builder(data).batchSize(60).seed(4).build(), b -> b.epochs(3));
+    replayedMatchesEager(3, Activation.RELU, params -> new Adam(params, 0.01),
+        data -> DataLoader.builder(data).batchSize(50).seed(4).build(),
+        b -> b.epochs(3).schedule(new ExponentialDecay(0.7), Interval.EPOCH));
+  }
+
+  private static final java.util.function.Function<Map<String, Tensor>, Optimizer> MOMENTUM =
+      params -> new Sgd(params, 0.5, 0.9, 0);
+
+  /**
+   * Trains 2-16-3 with {@code optimizer} on 250 blobs twice on a {@link RecordingCaptureBackend},
+   * without and with captureSteps, and asserts the same parameters, metrics and optimizer state,
+   * bit for bit, and {@code captures} captures in the captured run.
    */
   private static void replayedMatchesEager(int captures, Activation activation,
+      java.util.function.Function<Map<String, Tensor>, Optimizer> optimizer,
       java.util.function.Function<Dataset, DataLoader> loader,
       java.util.function.Consumer<Trainer.Builder> options) {
     double[][] result = new double[2][];
     List<List<String>> metrics = new ArrayList<>();
+    List<Map<String, String>> counters = new ArrayList<>();
     for (int run = 0; run < 2; run++) {
       RecordingCaptureBackend r = new RecordingCaptureBackend();
       try (Backends.Scope ignored = Backends.use(r.backend())) {
         Sequential model = Mlp.builder().input(2).hidden(16).output(3).activation(activation)
             .seed(5).build();
+        Optimizer opt = optimizer.apply(model.namedParameters());
         Trainer.Builder b = Trainer.builder().model(model)
-            .loss(Losses::softmaxCrossEntropyLabels)
-            .optimizer(new Sgd(model.namedParameters(), 0.5, 0.9, 0))
+            .loss(Losses::softmaxCrossEntropyLabels).optimizer(opt)
             .train(loader.apply(Blobs.make(250, 4))).captureSteps(run == 1);
         options.accept(b);
         metrics.add(lossesAndAccuracies(fit(b)));
-        result[run] = model.namedParameters().values().stream()
+        OptimizerState state = opt.state();
+        result[run] = java.util.stream.Stream.concat(
+                model.namedParameters().values().stream(),
+                new java.util.TreeMap<>(state.tensors()).values().stream())
             .flatMapToDouble(t -> java.util.Arrays.stream(t.toDoubleArray())).toArray();
+        counters.add(state.values());
       }
       assertEquals(run == 1 ? captures : 0, r.events.size(), "captures: " + r.events);
     }
-    assertArrayEquals(result[0], result[1]);
+    assertArrayEquals(result[0], result[1], "parameters and optimizer slots");
     assertEquals(metrics.get(0), metrics.get(1));
+    assertEquals(counters.get(0), counters.get(1), "the optimizer's counters");
   }
 
   private static MetricsHistory fit(Trainer.Builder b) {

@@ -4,6 +4,7 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedAdam;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.GraphCapture;
 import java.lang.reflect.InvocationHandler;
@@ -17,7 +18,8 @@ import java.util.List;
  * The CPU backend capturing as a CUDA graph does, for tests without a GPU: while capturing, each
  * primitive call is recorded with its arguments (buffers by reference, scalars by value) instead
  * of run, and a launch runs the recorded calls again, no Java code of the step; allocations run
- * at once (as cuMemAlloc does); host copies and waits are refused. Buffers allocated or released
+ * at once (as cuMemAlloc does); host copies and waits are refused; host work registered with
+ * {@code beforeEachLaunch} runs before each launch. Buffers allocated or released
  * during a capture stay open until the capture is closed, as a CUDA graph's pool keeps them. So a
  * step replayed here gets exactly what a replayed CUDA graph would get from the Java side: the
  * scalars and buffers of the captured step, none of its Java state updates.
@@ -29,11 +31,13 @@ final class RecordingCaptureBackend implements InvocationHandler {
   private final Backend proxy;
   private List<Object[]> recording; // {method, args} while capturing, else null
   private List<Buffer> heldByCapture; // released during the capture: closed when it is
+  private List<Runnable> beforeEachLaunch; // the capture's host work before each launch
   final List<String> events = new ArrayList<>();
 
   RecordingCaptureBackend() {
     proxy = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class, FusedSgd.class, GraphCapture.class}, this);
+        new Class<?>[] {Backend.class, FusedSgd.class, FusedAdam.class, GraphCapture.class},
+        this);
   }
 
   Backend backend() {
@@ -96,6 +100,12 @@ final class RecordingCaptureBackend implements InvocationHandler {
         return recording != null;
       case "capture":
         return capture((Runnable) args[0]);
+      case "beforeEachLaunch":
+        if (recording == null) {
+          throw new IllegalStateException("recording backend: beforeEachLaunch outside a capture");
+        }
+        beforeEachLaunch.add((Runnable) args[0]);
+        return null;
       case "sgdUpdateAll":
         return InvocationHandler.invokeDefault(p, m, args); // one sgdUpdate per entry
       case "download":
@@ -124,8 +134,10 @@ final class RecordingCaptureBackend implements InvocationHandler {
     }
     List<Object[]> calls = new ArrayList<>();
     List<Buffer> held = new ArrayList<>();
+    List<Runnable> hostWork = new ArrayList<>();
     recording = calls;
     heldByCapture = held;
+    beforeEachLaunch = hostWork;
     try {
       work.run();
     } catch (RuntimeException | Error e) {
@@ -134,11 +146,13 @@ final class RecordingCaptureBackend implements InvocationHandler {
     } finally {
       recording = null;
       heldByCapture = null;
+      beforeEachLaunch = null;
     }
     events.add("capture " + calls.size() + " calls");
     return new GraphCapture.Replay() {
       @Override
       public void launch() {
+        hostWork.forEach(Runnable::run);
         for (Object[] c : calls) {
           run((Method) c[0], (Object[]) c[1]);
         }

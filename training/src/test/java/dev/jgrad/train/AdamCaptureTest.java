@@ -1,0 +1,93 @@
+package dev.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.GraphCapture;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.optim.OptimizerState;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Adam's step captured as a graph, on a backend that replays only the recorded calls
+ * ({@link RecordingCaptureBackend}): a capture counts nothing, each launch counts its step and
+ * fills its rates, and a launch whose rates would go where the captured updates do not read them
+ * is refused, uncounted.
+ */
+class AdamCaptureTest {
+  private final RecordingCaptureBackend recording = new RecordingCaptureBackend();
+  private final Backend backend = recording.backend();
+  private final Tensor a = Tensor.of(new float[] {1, 2, 3}, 3).to(backend).requiresGrad(true);
+  private final Tensor b = Tensor.of(new float[] {-1, 4}, 2).to(backend).requiresGrad(true);
+  private final Adam adam = new Adam(params(a, b), 0.1);
+
+  private static Map<String, Tensor> params(Tensor a, Tensor b) {
+    Map<String, Tensor> p = new LinkedHashMap<>();
+    p.put("a", a);
+    p.put("b", b);
+    return p;
+  }
+
+  /** Gradients (a fixed loss), then the step: what a captured step queues. */
+  private void step() {
+    a.mul(a).sum().add(b.mul(3).sum()).backward();
+    adam.step();
+    a.zeroGrad();
+    b.zeroGrad();
+  }
+
+  @Test
+  void eachLaunchIsAStepAndHasTheEagerStepsBits() {
+    Tensor ea = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
+    Tensor eb = Tensor.of(new float[] {-1, 4}, 2).requiresGrad(true);
+    Adam eager = new Adam(params(ea, eb), 0.1);
+    for (int i = 0; i < 4; i++) {
+      ea.mul(ea).sum().add(eb.mul(3).sum()).backward();
+      eager.step();
+      ea.zeroGrad();
+      eb.zeroGrad();
+    }
+    step(); // eagerly: the moments and the rate buffer are made
+    try (GraphCapture.Replay replay = ((GraphCapture) backend).capture(this::step)) {
+      assertEquals(1, adam.steps(), "capturing counts nothing");
+      for (int launch = 0; launch < 3; launch++) {
+        replay.launch();
+      }
+    }
+    assertEquals(4, adam.steps());
+    assertArrayEquals(ea.toDoubleArray(), a.toDoubleArray());
+    assertArrayEquals(eb.toDoubleArray(), b.toDoubleArray());
+    assertEquals(eager.state().values(), adam.state().values());
+    OptimizerState want = eager.state();
+    adam.state().tensors().forEach((key, t) ->
+        assertArrayEquals(want.tensors().get(key).toDoubleArray(), t.toDoubleArray(), key));
+  }
+
+  @Test
+  void aLaunchWhoseRatesNoLongerGoWhereTheGraphReadsThemIsRefusedUncounted() {
+    step();
+    try (GraphCapture.Replay replay = ((GraphCapture) backend).capture(this::step)) {
+      replay.launch(); // both parameters at count 2: one rate, one buffer
+      OptimizerState s = adam.state();
+      Map<String, String> counts = new HashMap<>(s.values());
+      counts.put("t.b", "7"); // b's count no longer moves with a's: a second rate buffer
+      adam.loadState(new OptimizerState(s.kind(), s.tensors(), counts));
+      float[] before = a.toFloatArray();
+      IllegalStateException e = assertThrows(IllegalStateException.class, replay::launch);
+      assertEquals("adam: the rate of parameter 'b' no longer goes where the captured step reads "
+          + "it (its update count, 8, stopped moving with the others', e.g. after loadState); "
+          + "capture the step again", e.getMessage());
+      assertEquals(counts, adam.state().values(), "the refused launch is not counted");
+      assertArrayEquals(before, a.toFloatArray(), "nothing was updated");
+      step(); // an eager step still works
+      assertTrue(adam.state().values().get("t.b").equals("8"), adam.state().values().toString());
+    }
+  }
+}
