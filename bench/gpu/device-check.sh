@@ -173,12 +173,15 @@ else
     | cut -c1-250) ($files of 3 files)"
 fi
 # the main job with its steps captured as CUDA graphs, and without: the same checkpoint, byte for
-# byte. Batch 128 (a smaller last batch: a second capture); momentum (its velocities), and the CNN
-# with Adam (convolutions, and the rate filled in before each launch)
-capture_check() { # NAME EPOCHS ARGS...
-  local name=$1 epochs=$2 mode a_eager a_graph; shift 2
+# byte. Batch 128 (a smaller last batch: a second capture); momentum (its velocities), the CNN
+# with Adam (convolutions, and the rate filled in before each launch), and DeepConvNet (Adam and
+# two Dropout layers, whose mask counters are filled in before each launch)
+capture_check() { # NAME EPOCHS LIMIT ARGS... (EPOCHS and LIMIT on the GPU; LIMIT 0: all samples)
+  local name=$1 epochs=$2 limit=$3 mode a_eager a_graph; shift 3
   local args=("$@" --batch 128)
-  if [ $MODE = gpu ]; then args+=(--epochs "$epochs"); else args+=(--epochs 1 --limit 1000); fi
+  if [ $MODE = gpu ]; then
+    args+=(--epochs "$epochs"); [ "$limit" = 0 ] || args+=(--limit "$limit")
+  else args+=(--epochs 1 --limit 1000); fi
   for mode in eager graph; do
     local extra=(); [ $mode = graph ] && extra=(--capture-steps)
     t 60 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
@@ -196,8 +199,9 @@ uncaptured run's, byte for byte"
       "$W/$name-graph.log" "$W/$name-eager.log" | head -2 | paste -sd' ' | cut -c1-200)"
   fi
 }
-capture_check mnist 5 --optimizer momentum
-capture_check cnn 2 --model cnn
+capture_check mnist 5 0 --optimizer momentum
+capture_check cnn 2 4000 --model cnn
+capture_check deep 1 2000 --model deep
 if [ $MODE = gpu ]; then
   t 90 "${J[@]}" -Djgrad.backend=cpu -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
     --out "$W/mnist-cpu" > "$W/mnist-cpu.log" 2>&1

@@ -1,6 +1,5 @@
 package dev.jgrad.cpu;
 
-import static dev.jgrad.api.op.AttrKeys.COUNTER;
 import static dev.jgrad.api.op.AttrKeys.P;
 import static dev.jgrad.api.op.AttrKeys.SEED;
 import static dev.jgrad.api.op.OpNames.DROPOUT_MASK;
@@ -25,7 +24,8 @@ public final class CpuDropoutKernel implements OpProvider {
     CpuBuffer out = Checks.cpu(DROPOUT_MASK, "output", c.output());
     double p = c.attrs().getDouble(P);
     long seed = c.attrs().getLong(SEED);
-    long counter = c.attrs().getLong(COUNTER);
+    long counter = DropoutMask.counter(DROPOUT_MASK,
+        Checks.cpu(DROPOUT_MASK, "counter", c.input(1)).doubles()[0]);
     if (out.dtype() == DType.FLOAT32) {
       DropoutMask.fill(out.floats(), out.size(), p, seed, counter);
     } else {

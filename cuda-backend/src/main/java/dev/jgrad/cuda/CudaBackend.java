@@ -160,11 +160,11 @@ public final class CudaBackend
    *
    * <p>{@code work} runs on this thread and must only queue work: a download, {@code item()},
    * {@code synchronize()}, an upload, or work from another thread fails the capture with an
-   * exception saying so, as does dropout (a new mask every step). Every scalar argument is
-   * recorded as it was, the learning rate included: capture again after changing it. A value
-   * that changes every launch is read from a device buffer that host work registered with
-   * {@link #beforeEachLaunch} fills before each launch (Adam's bias-corrected rate). On failure
-   * nothing was run and the stream is as before.
+   * exception saying so. Every scalar argument is recorded as it was, the learning rate
+   * included: capture again after changing it. A value that changes every launch is read from a
+   * device buffer that host work registered with {@link #beforeEachLaunch} fills before each
+   * launch (Adam's bias-corrected rate, dropout's mask counter). On failure nothing was run and
+   * the stream is as before.
    */
   @Override
   public CudaGraph capture(Runnable work) {
@@ -320,11 +320,6 @@ public final class CudaBackend
   /** Runs a plugin's {@link PtxKernel} registered for this backend (see {@link #launchPtx}). */
   @Override
   public void launch(PtxKernel kernel, KernelCall call) {
-    if (kernel.ptx() == CudaDropoutKernel.PTX) { // the very text: the built-in dropout kernel
-      context.capture.refuse("dropout", "it draws a new mask every step from a key the host "
-          + "computes, and a graph would replay the captured mask; capture without dropout "
-          + "(e.g. in eval mode)");
-    }
     DType dtype = call.outputSpec().dtype();
     PtxKernel.Geometry g = kernel.geometry(call);
     launchPtx(kernel.ptx(), kernel.entry(dtype), dtype, g.gridX(), g.blockX(), kernel.args(call));

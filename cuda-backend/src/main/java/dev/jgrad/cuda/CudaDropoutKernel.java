@@ -1,6 +1,5 @@
 package dev.jgrad.cuda;
 
-import static dev.jgrad.api.op.AttrKeys.COUNTER;
 import static dev.jgrad.api.op.AttrKeys.P;
 import static dev.jgrad.api.op.AttrKeys.SEED;
 import static dev.jgrad.api.op.OpNames.DROPOUT_MASK;
@@ -18,8 +17,9 @@ import java.util.List;
 /**
  * The CUDA kernel of {@code jgrad::dropout_mask}: {@code dropout.ptx}'s
  * {@code jg_dropout_mask}, the device twin of {@link DropoutMask}, writing the mask on the GPU
- * instead of uploading one. The host computes the call's key and the integer threshold with
- * {@link DropoutMask} itself, so the device does only the per-element hash and comparison.
+ * instead of uploading one. The host computes the integer threshold with {@link DropoutMask}
+ * itself; the device reads the call's counter from its input when it runs, makes the key from it
+ * and the seed, and does the per-element hash and comparison.
  */
 public final class CudaDropoutKernel implements OpProvider {
   /** The text of {@code dropout.ptx}. */
@@ -31,17 +31,17 @@ public final class CudaDropoutKernel implements OpProvider {
         .entry(DType.FLOAT32, FusedKernels.entry("jg_dropout_mask", DType.FLOAT32))
         .entry(DType.FLOAT64, FusedKernels.entry("jg_dropout_mask", DType.FLOAT64))
         .elementwise()
-        .args(c -> args(c.output(), c.outputSpec().shape().size(), c.attrs()))
+        .args(c -> args(c.output(), c.outputSpec().shape().size(), c.input(1), c.attrs()))
         .build());
   }
 
   /**
-   * {@code (out, n, key, threshold, scale)}; the scale as a Double, which the launcher narrows to
-   * float for FLOAT32 exactly as {@link DropoutMask#fill(float[], int, double, long, long)} does.
+   * {@code (out, n, seed, counter, threshold, scale)}; the scale as a Double, which the launcher
+   * narrows to float for FLOAT32 exactly as
+   * {@link DropoutMask#fill(float[], int, double, long, long)} does.
    */
-  static List<Object> args(DeviceBuffer out, long n, Attrs a) {
+  static List<Object> args(DeviceBuffer out, long n, DeviceBuffer counter, Attrs a) {
     double p = a.getDouble(P);
-    return List.of(out, n, DropoutMask.key(a.getLong(SEED), a.getLong(COUNTER)),
-        DropoutMask.threshold(p), 1.0 / (1.0 - p));
+    return List.of(out, n, a.getLong(SEED), counter, DropoutMask.threshold(p), 1.0 / (1.0 - p));
   }
 }

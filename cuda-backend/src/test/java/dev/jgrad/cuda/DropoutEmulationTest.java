@@ -23,12 +23,11 @@ class DropoutEmulationTest {
     int n = 700;
     for (double p : new double[] {0.0, 0.1, 0.5, 1.0 / 3}) {
       for (long seed : new long[] {0, -7, Long.MAX_VALUE}) {
-        long counter = 12345;
-        long key = DropoutMask.key(seed, counter);
+        long counter = seed == 0 ? 0 : DropoutMask.COUNTER_LIMIT - 12345; // the range's ends
         double scale = 1.0 / (1.0 - p);
         TestTools.Run r = TestTools.run(List.of(exe.toString(), Integer.toString(n),
-            Long.toString(key), Long.toString(DropoutMask.threshold(p)), Double.toString(scale)),
-            Map.of(), null);
+            Long.toString(seed), Long.toString(counter), Long.toString(DropoutMask.threshold(p)),
+            Double.toString(scale)), Map.of(), null);
         assertEquals(0, r.exit(), r.output());
         float[] f = new float[n];
         double[] d = new double[n];

@@ -2,9 +2,15 @@ package dev.jgrad.nn;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.GraphCapture;
+import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.DropoutMask;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.ops.DropoutOps;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -24,11 +30,17 @@ import java.util.Random;
  * forward pass. The same model seed therefore gives the same masks, on the CPU and on a GPU. The
  * counter is not saved in checkpoints (it has no parameter to live in yet): a resumed run draws
  * the masks of a fresh one from the epoch it resumes at, unless {@link #setCounter} is called.
+ *
+ * <p>The mask op reads the counter from a one-element buffer on the input's backend, filled
+ * before each pass. While a step is captured as a graph ({@link GraphCapture}) the fill is host
+ * work run before each launch instead, so every replay draws the next mask, as eager passes do.
  */
 public final class Dropout extends Module {
   private final double p;
   private final long seed;
   private long counter;
+  /** Per backend, the one-element FLOAT64 buffer the mask op reads the counter from. */
+  private final Map<Backend, Tensor> counters = new IdentityHashMap<>();
 
   /** Dropout with probability {@code p} in [0, 1), its seed the next long of {@code random}. */
   public Dropout(double p, Random random) {
@@ -48,8 +60,37 @@ public final class Dropout extends Module {
     if (!isTraining() || p == 0) {
       return x;
     }
+    Backend backend = x.backend();
+    Tensor c = counterOn(backend);
+    if (backend instanceof GraphCapture g && g.isCapturing()) { // a capture runs nothing
+      g.beforeEachLaunch(() -> backend.fill(c.buffer(), nextCounter()));
+    } else {
+      backend.fill(c.buffer(), nextCounter());
+    }
     // the mask is a constant of the graph: mul's gradient rule gives g * mask
-    return x.mul(DropoutOps.dropoutMask(x, p, seed, counter++));
+    return x.mul(DropoutOps.dropoutMask(x, p, seed, c));
+  }
+
+  /** This pass's counter, advancing it. */
+  private long nextCounter() {
+    DropoutMask.checkCounter("Dropout", counter);
+    return counter++;
+  }
+
+  /** The counter's buffer on {@code backend}, made before any capture (the first pass). */
+  private Tensor counterOn(Backend backend) {
+    Tensor c = counters.get(backend);
+    if (c == null) {
+      if (backend instanceof GraphCapture g && g.isCapturing()) {
+        // made in the graph's reserved memory, it would be released with a failed capture
+        throw new IllegalStateException("Dropout's mask counter does not exist on the "
+            + backend.name() + " backend yet, and cannot be created inside a CUDA graph "
+            + "capture; run one step without the graph first, then capture");
+      }
+      c = Tensor.wrap(backend, backend.allocate(DType.FLOAT64, 1), Shape.of(1));
+      counters.put(backend, c);
+    }
+    return c;
   }
 
   /** The probability that an element is zeroed in training mode. */
@@ -67,8 +108,12 @@ public final class Dropout extends Module {
     return counter;
   }
 
-  /** Sets the mask counter, e.g. to continue a run's mask sequence after restoring it. */
+  /**
+   * Sets the mask counter, in [0, 2^53), e.g. to continue a run's mask sequence after restoring
+   * it.
+   */
   public void setCounter(long counter) {
+    DropoutMask.checkCounter("Dropout.setCounter", counter);
     this.counter = counter;
   }
 

@@ -13,7 +13,6 @@ import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.io.OutputLock;
-import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
@@ -246,19 +245,12 @@ public final class Trainer {
       why = "the training data is on the " + train.dataset().inputs().backend().name()
           + " backend, the parameters on " + backend.name();
     }
-    if (why == null && contains(model, Dropout.class)) {
-      why = "the model has Dropout, which draws a new mask every step";
-    }
     if (why != null) {
       log.warn("captureSteps: the steps run as usual, not captured: {}", why);
       return null;
     }
     return new GraphStep(backend, capture, train.dataset()::gather, this::stepOn,
         optimizer::learningRate, model::zeroGrad);
-  }
-
-  private static boolean contains(Module m, Class<? extends Module> kind) {
-    return kind.isInstance(m) || m.children().values().stream().anyMatch(c -> contains(c, kind));
   }
 
   /**
@@ -512,11 +504,11 @@ public final class Trainer {
      * graphs; elsewhere steps run as usual): an index copy and one launch per step instead of
      * some twenty launches for a small model, the same bits. Per batch size and learning rate,
      * the first step runs as usual, the second is captured, the rest replay it (Adam's rate,
-     * which changes every step, is filled in before each launch). With an optimizer whose step
-     * cannot be replayed ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}: AdamW, whose bias
-     * corrections are scalars of its launches), a model with Dropout (a new mask every step) or
-     * training data on another backend than the parameters, the steps run as usual, with a
-     * warning; a per-step schedule is refused by {@link #build}; anything else the step does that
+     * which changes every step, is filled in before each launch, as is Dropout's mask counter).
+     * With an optimizer whose step cannot be replayed
+     * ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}: AdamW, whose bias corrections are
+     * scalars of its launches) or training data on another backend than the parameters, the
+     * steps run as usual, with a warning; a per-step schedule is refused by {@link #build}; anything else the step does that
      * a graph cannot hold (a read of a value on the host) fails the capture, and so
      * {@link Trainer#fit}, saying what. Default off.
      */

@@ -29,7 +29,7 @@ final class RecordingCaptureBackend implements InvocationHandler {
 
   private final Backend cpu = Backends.byName("cpu");
   private final Backend proxy;
-  private List<Object[]> recording; // {method, args} while capturing, else null
+  private List<Object[]> recording; // {method, args} or {kernel work, null} while capturing
   private List<Buffer> heldByCapture; // released during the capture: closed when it is
   private List<Runnable> beforeEachLaunch; // the capture's host work before each launch
   final List<String> events = new ArrayList<>();
@@ -42,6 +42,28 @@ final class RecordingCaptureBackend implements InvocationHandler {
 
   Backend backend() {
     return proxy;
+  }
+
+  /** The recording backend behind {@code proxy}, one of this class's backends. */
+  static RecordingCaptureBackend of(Backend proxy) {
+    return (RecordingCaptureBackend) Proxy.getInvocationHandler(proxy);
+  }
+
+  /**
+   * An op kernel's device work ({@link RecordingKernels}): recorded while capturing, as a
+   * primitive call is, else run now. It must read its buffers when it runs, as a kernel does.
+   */
+  void runOrRecord(Runnable deviceWork) {
+    if (recording != null) {
+      recording.add(new Object[] {deviceWork, null});
+    } else {
+      deviceWork.run();
+    }
+  }
+
+  /** The CPU buffer behind one of this backend's buffers. */
+  static DeviceBuffer real(DeviceBuffer buffer) {
+    return ((Buffer) buffer).real;
   }
 
   /** A CPU buffer seen as this backend's; its close waits for the capture that holds it. */
@@ -154,7 +176,11 @@ final class RecordingCaptureBackend implements InvocationHandler {
       public void launch() {
         hostWork.forEach(Runnable::run);
         for (Object[] c : calls) {
-          run((Method) c[0], (Object[]) c[1]);
+          if (c[0] instanceof Runnable deviceWork) {
+            deviceWork.run();
+          } else {
+            run((Method) c[0], (Object[]) c[1]);
+          }
         }
       }
 

@@ -47,8 +47,6 @@ public final class AttrKeys {
   public static final String P = "p";
   /** The generator seed of {@link OpNames#DROPOUT_MASK}; a long. */
   public static final String SEED = "seed";
-  /** Which call of its layer a {@link OpNames#DROPOUT_MASK} is (a fresh mask each); a long. */
-  public static final String COUNTER = "counter";
 
   /** Convolution and pooling: the window's {@code [height, width]}; an int array. */
   public static final String KERNEL = "kernel";

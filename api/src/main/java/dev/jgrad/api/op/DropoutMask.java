@@ -35,6 +35,25 @@ public final class DropoutMask {
     return z ^ (z >>> 31);
   }
 
+  /**
+   * Counters run from 0 below this, 2^53: the op takes the counter as a FLOAT64 element, which
+   * holds every whole number up to it exactly.
+   */
+  public static final long COUNTER_LIMIT = 1L << 53;
+
+  /** Fails unless {@code counter} is in [0, {@link #COUNTER_LIMIT}), naming {@code who}. */
+  public static void checkCounter(String who, long counter) {
+    checkArgument(counter >= 0 && counter < COUNTER_LIMIT, "%s: the mask counter must be in "
+        + "[0, 2^53), got %s", who, counter);
+  }
+
+  /** The counter a FLOAT64 counter element holds; fails unless a whole number in range. */
+  public static long counter(String who, double value) {
+    checkArgument(value >= 0 && value < COUNTER_LIMIT && value == Math.rint(value),
+        "%s: the counter input must hold a whole number in [0, 2^53), got %s", who, value);
+    return (long) value;
+  }
+
   /** The per-call key that {@link #kept} draws an element from. */
   public static long key(long seed, long counter) {
     return mix64(seed + (counter + 1) * GAMMA);

@@ -11,8 +11,9 @@ import java.util.List;
  * An op's definition: its qualified name ({@code namespace::op}), how many tensor inputs it takes,
  * its shape and dtype rule (the output's dtype too: argmax's is INT32), whether gradients flow
  * through it, and its inputs' dtypes: index inputs must be INT32 ({@link Builder#indexInputs});
- * the others share one dtype, a float one unless the op only moves data (then INT32 and UINT8
- * too, {@link Builder#int32Data}). Kernels and the gradient rule are registered separately
+ * inputs of their own dtype are left to the shape rule ({@link Builder#ownDtypeInputs}); the
+ * others share one dtype, a float one unless the op only moves data (then INT32 and UINT8 too,
+ * {@link Builder#int32Data}). Kernels and the gradient rule are registered separately
  * under the same name.
  *
  * <pre>{@code
@@ -32,6 +33,7 @@ public final class OpDef {
   private final int[] gradientReadsInputs; // null: all of them
   private final boolean gradientReadsOutput;
   private final int[] indexInputs;
+  private final int[] ownDtypeInputs;
   private final boolean int32Data;
 
   private OpDef(Builder b) {
@@ -49,6 +51,7 @@ public final class OpDef {
     }
     this.gradientReadsOutput = b.gradientReadsOutput;
     this.indexInputs = b.indexInputs;
+    this.ownDtypeInputs = b.ownDtypeInputs;
     this.int32Data = b.int32Data;
   }
 
@@ -131,7 +134,9 @@ public final class OpDef {
     int i = -1;
     for (TensorSpec in : inputs) {
       i++;
-      if (indexInputs.length > 0 && isIndexInput(i)) {
+      if (ownDtypeInputs.length > 0 && contains(ownDtypeInputs, i)) {
+        continue; // the shape rule checks it
+      } else if (indexInputs.length > 0 && isIndexInput(i)) {
         checkArgument(in.dtype() == DType.INT32, "%s: input %s (indices) is %s but must be INT32;"
             + " use Tensor.indices(...) or .to(DType.INT32)", name, i, in);
       } else if (data == null) {
@@ -159,6 +164,7 @@ public final class OpDef {
     private int[] gradientReadsInputs;
     private boolean gradientReadsOutput = true;
     private int[] indexInputs = new int[0];
+    private int[] ownDtypeInputs = new int[0];
     private boolean int32Data;
 
     private Builder(String name) {
@@ -217,6 +223,18 @@ public final class OpDef {
         checkArgument(p >= 0, "index input positions of %s must be >= 0, got %s", name, p);
       }
       this.indexInputs = Arrays.copyOf(positions, positions.length);
+      return this;
+    }
+
+    /**
+     * The positions of inputs whose dtype differs from the data's and which the shape rule checks
+     * itself (dropout's FLOAT64 counter): left out of the one-dtype rule.
+     */
+    public Builder ownDtypeInputs(int... positions) {
+      for (int p : positions) {
+        checkArgument(p >= 0, "own-dtype input positions of %s must be >= 0, got %s", name, p);
+      }
+      this.ownDtypeInputs = Arrays.copyOf(positions, positions.length);
       return this;
     }
 

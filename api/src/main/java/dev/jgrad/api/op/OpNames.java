@@ -108,9 +108,11 @@ public final class OpNames {
   /** {@code act(x + bias)} in one op, the activation in {@link AttrKeys#ACTIVATION}. */
   public static final String BIAS_ACTIVATION = "jgrad::bias_activation";
   /**
-   * Dropout's inverted mask, shaped like its input: {@code 1 / (1 - p)} where an element is kept,
-   * 0 where dropped, from {@link AttrKeys#P}, {@link AttrKeys#SEED} and {@link AttrKeys#COUNTER}
-   * by {@link DropoutMask}; not differentiable (multiply it into x).
+   * Dropout's inverted mask, shaped like its first input: {@code 1 / (1 - p)} where an element is
+   * kept, 0 where dropped, from {@link AttrKeys#P}, {@link AttrKeys#SEED} and the second input,
+   * a one-element FLOAT64 counter (which call of its layer this is), by {@link DropoutMask}. The
+   * kernel reads the counter when it runs, so a captured graph draws a new mask each launch from
+   * the counter filled in before it. Not differentiable (multiply it into x).
    */
   public static final String DROPOUT_MASK = "jgrad::dropout_mask";
 

@@ -123,7 +123,7 @@ final class MnistCommand {
 
   @Option(names = "--capture-steps",
       description = "on a GPU, capture the training step as a CUDA graph and replay it: one"
-          + " launch per step (sgd, momentum, adagrad, rmsprop or adam; no dropout); elsewhere the"
+          + " launch per step (any optimizer but adamw, which runs uncaptured); elsewhere the"
           + " steps run as usual")
   boolean captureSteps;
 
