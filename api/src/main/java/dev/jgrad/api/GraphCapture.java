@@ -33,15 +33,22 @@ public interface GraphCapture {
    * launch (a {@link Backend#fill} of a scalar buffer with this step's value). It must not wait
    * for the device. It does not run during the capture itself, which runs nothing.
    *
-   * @throws IllegalStateException when no capture is under way on this thread
+   * <p>{@code owner} (the layer or optimizer whose values these are) may register once per
+   * capture: all host work runs before the launch, so a second use inside the captured work (a
+   * layer used twice in a step) would find its buffer holding the second use's value at both
+   * uses, where eager code would have read each its own.
+   *
+   * @throws IllegalStateException when no capture is under way on this thread, or when
+   *     {@code owner} registered in this capture already
    */
-  void beforeEachLaunch(Runnable hostWork);
+  void beforeEachLaunch(Object owner, Runnable hostWork);
 
   /** Recorded work (see {@link #capture}); close it to release what it holds. */
   interface Replay extends AutoCloseable {
     /**
      * Runs the host work registered with {@link #beforeEachLaunch}, then queues all the recorded
-     * work again, after the work queued before.
+     * work again, after the work queued before. When host work fails, nothing is launched, and
+     * the host work registered before it has run.
      */
     void launch();
 

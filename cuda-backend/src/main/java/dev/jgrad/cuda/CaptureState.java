@@ -1,8 +1,11 @@
 package dev.jgrad.cuda;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Which thread, if any, is capturing the backend's stream into a CUDA graph ({@link CudaGraph}),
@@ -15,6 +18,8 @@ final class CaptureState {
   private volatile Thread capturing;
   /** The capture's host work before each launch (GraphCapture.beforeEachLaunch). */
   private List<Runnable> beforeEachLaunch = new ArrayList<>();
+  /** Whose host work it is: each owner registers once per capture. */
+  private Set<Object> owners = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** The calling thread starts capturing; captures do not nest. */
   void begin() {
@@ -24,6 +29,7 @@ final class CaptureState {
           + "thread '" + t.getName() + "'); captures do not nest");
     }
     beforeEachLaunch = new ArrayList<>();
+    owners = Collections.newSetFromMap(new IdentityHashMap<>());
     capturing = Thread.currentThread();
   }
 
@@ -32,15 +38,26 @@ final class CaptureState {
     capturing = null;
     List<Runnable> registered = List.copyOf(beforeEachLaunch);
     beforeEachLaunch = new ArrayList<>();
+    owners = Collections.newSetFromMap(new IdentityHashMap<>());
     return registered;
   }
 
-  /** Registers host work to run before each launch of the graph being captured on this thread. */
-  void beforeEachLaunch(Runnable hostWork) {
+  /** Registers {@code owner}'s host work to run before each launch of the graph being captured. */
+  void beforeEachLaunch(Object owner, Runnable hostWork) {
+    Objects.requireNonNull(owner, "owner is null");
     Objects.requireNonNull(hostWork, "hostWork is null");
-    if (capturing != Thread.currentThread()) {
-      throw new IllegalStateException("cuda backend: beforeEachLaunch outside a capture: there is "
-          + "no graph to run it before; call it from the work given to capture()");
+    Thread t = capturing;
+    if (t != Thread.currentThread()) {
+      throw new IllegalStateException("cuda backend: beforeEachLaunch on thread '"
+          + Thread.currentThread().getName() + "', " + (t == null ? "outside a capture: there "
+          + "is no graph to run it before; call it from the work given to capture()"
+          : "while thread '" + t.getName() + "' captures; call it from the capturing thread"));
+    }
+    if (!owners.add(owner)) {
+      throw new IllegalStateException("cuda backend: " + owner + " is used twice in one "
+          + "captured step (a layer used twice?), but its values are written once before each "
+          + "launch, so both uses would read the second's; use a separate instance for each use, "
+          + "or run this step without a graph");
     }
     beforeEachLaunch.add(hostWork);
   }

@@ -222,8 +222,8 @@ public final class CudaBackend
 
   /** Host work before each launch of the graph being captured (see {@link #capture}). */
   @Override
-  public void beforeEachLaunch(Runnable hostWork) {
-    context.capture.beforeEachLaunch(hostWork);
+  public void beforeEachLaunch(Object owner, Runnable hostWork) {
+    context.capture.beforeEachLaunch(owner, hostWork);
   }
 
   /** Whether work queued now would be recorded into a CUDA graph ({@link #capture}). */
@@ -232,10 +232,16 @@ public final class CudaBackend
     return context.capture.active();
   }
 
+  /** Fails unless a graph may be launched now: not from or during another capture. */
+  void checkGraphLaunch() {
+    context.capture.checkThread();
+    context.capture.refuse("launching a CUDA graph", "launch it after capture() returns");
+  }
+
   /** One replay of a graph on the stream (see {@link CudaGraph#launch}). */
   void launchGraph(CUgraphExec exec) {
     context.makeCurrent();
-    context.capture.refuse("launching a CUDA graph", "launch it after capture() returns");
+    checkGraphLaunch();
     CudaDriver.check(cuGraphLaunch(exec, context.stream), "cuGraphLaunch");
     context.activity.graphLaunch();
     indexErrors.launched(); // its kernels may have recorded a bad index: read at the next sync

@@ -51,6 +51,7 @@ public final class CudaGraph implements GraphCapture.Replay {
       throw new IllegalStateException("cuda backend: this CUDA graph was closed; capture the "
           + "work again");
     }
+    backend.checkGraphLaunch(); // before the host work, which would count a step not launched
     beforeEachLaunch.forEach(Runnable::run);
     backend.launchGraph(exec);
   }

@@ -64,31 +64,40 @@ class CaptureStateTest {
   }
 
   @Test
-  void hostWorkBeforeEachLaunchIsKeptPerCaptureInOrder() throws InterruptedException {
+  void hostWorkBeforeEachLaunchIsKeptPerCaptureInOrderOncePerOwner()
+      throws InterruptedException {
     CaptureState c = new CaptureState();
     IllegalStateException outside = assertThrows(IllegalStateException.class,
-        () -> c.beforeEachLaunch(() -> { }));
-    assertTrue(outside.getMessage().contains("beforeEachLaunch outside a capture"),
-        outside.getMessage());
+        () -> c.beforeEachLaunch("layer", () -> { }));
+    assertTrue(outside.getMessage().contains("outside a capture"), outside.getMessage());
     Runnable first = () -> { };
     Runnable second = () -> { };
     c.begin();
-    c.beforeEachLaunch(first);
-    c.beforeEachLaunch(second);
+    c.beforeEachLaunch("layer", first);
+    c.beforeEachLaunch("optimizer", second);
+    IllegalStateException twice = assertThrows(IllegalStateException.class,
+        () -> c.beforeEachLaunch("layer", () -> { }));
+    assertEquals("cuda backend: layer is used twice in one captured step (a layer used twice?), "
+        + "but its values are written once before each launch, so both uses would read the "
+        + "second's; use a separate instance for each use, or run this step without a graph",
+        twice.getMessage());
     AtomicReference<Throwable> seen = new AtomicReference<>();
     Thread other = new Thread(() -> {
       try {
-        c.beforeEachLaunch(() -> { });
+        c.beforeEachLaunch("other", () -> { });
       } catch (Throwable t) {
         seen.set(t);
       }
-    });
+    }, "prefetcher");
     other.start();
     other.join();
     assertTrue(seen.get() instanceof IllegalStateException, "only the capturing thread may");
+    assertTrue(seen.get().getMessage().startsWith("cuda backend: beforeEachLaunch on thread "
+        + "'prefetcher', while thread '"), seen.get().getMessage());
     assertEquals(List.of(first, second), c.end());
     c.begin(); // a capture that failed, then a new one: nothing of the old one carries over
-    assertEquals(List.of(), c.end());
-    assertThrows(IllegalStateException.class, () -> c.beforeEachLaunch(first));
+    c.beforeEachLaunch("layer", first); // a new capture: the owner may register again
+    assertEquals(List.of(first), c.end());
+    assertThrows(IllegalStateException.class, () -> c.beforeEachLaunch("layer", first));
   }
 }

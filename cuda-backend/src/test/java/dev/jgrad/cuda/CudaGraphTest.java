@@ -140,7 +140,7 @@ class CudaGraphTest {
       b.adamUpdate(gp, grad, gm, gv, 0.9, 0.999, 1e-7, rate); // the first step eagerly
       int[] next = {1};
       try (CudaGraph g = b.capture(() -> {
-        b.beforeEachLaunch(() -> b.fill(rate, rates[next[0]++]));
+        b.beforeEachLaunch("the rate", () -> b.fill(rate, rates[next[0]++]));
         b.adamUpdate(gp, grad, gm, gv, 0.9, 0.999, 1e-7, rate);
       })) {
         assertEquals(1, next[0], "the host work runs at each launch, not at the capture");
@@ -156,8 +156,8 @@ class CudaGraphTest {
       assertNotEquals(p0[0], read(gp)[0], "the steps changed it");
     }
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> b.beforeEachLaunch(() -> { }));
-    assertTrue(e.getMessage().contains("beforeEachLaunch outside a capture"), e.getMessage());
+        () -> b.beforeEachLaunch("the rate", () -> { }));
+    assertTrue(e.getMessage().contains("outside a capture"), e.getMessage());
   }
 
   /**
@@ -173,7 +173,7 @@ class CudaGraphTest {
     Tensor mask = Tensor.wrap(b, b.allocate(DType.FLOAT32, n), Shape.of(n));
     long[] next = {5};
     try (CudaGraph g = b.capture(() -> {
-      b.beforeEachLaunch(() -> b.fill(counter.buffer(), next[0]++));
+      b.beforeEachLaunch("the counter", () -> b.fill(counter.buffer(), next[0]++));
       try (TensorScope scope = TensorScope.open()) {
         mask.assign(DropoutOps.dropoutMask(x, 0.5, 9, counter));
       }

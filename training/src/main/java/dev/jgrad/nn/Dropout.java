@@ -33,7 +33,8 @@ import java.util.Random;
  *
  * <p>The mask op reads the counter from a one-element buffer on the input's backend, filled
  * before each pass. While a step is captured as a graph ({@link GraphCapture}) the fill is host
- * work run before each launch instead, so every replay draws the next mask, as eager passes do.
+ * work run before each launch instead, so every replay draws the next mask, as eager passes do;
+ * a layer used twice in one captured step is refused (both uses would read one counter).
  */
 public final class Dropout extends Module {
   private final double p;
@@ -63,7 +64,7 @@ public final class Dropout extends Module {
     Backend backend = x.backend();
     Tensor c = counterOn(backend);
     if (backend instanceof GraphCapture g && g.isCapturing()) { // a capture runs nothing
-      g.beforeEachLaunch(() -> backend.fill(c.buffer(), nextCounter()));
+      g.beforeEachLaunch(this, () -> backend.fill(c.buffer(), nextCounter()));
     } else {
       backend.fill(c.buffer(), nextCounter());
     }

@@ -7,6 +7,7 @@ import dev.jgrad.api.FusedAdam;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,26 +101,33 @@ public final class Adam extends AdamBase {
   }
 
   /**
-   * Before each launch of a captured step: the step's counting and rates, then a check that each
-   * rate went to the buffer the captured update reads. It did unless the counts stopped moving
-   * together (a state with other counts loaded between launches); then the launch is refused,
-   * uncounted, where it would have used another parameter's rate.
+   * Before each launch of a captured step: this launch's rate of each parameter into the buffer
+   * its captured update reads, then the counting. Parameters share a buffer when their rates were
+   * equal at the capture; that holds at every launch, as each counts one update per launch,
+   * unless the counts were changed in between (a loadState with other counts), when two sharing
+   * parameters would need two rates: then the launch is refused, before anything changes.
    */
   @Override
   Runnable beforeEachLaunch(List<String> stepped) {
     Map<String, DeviceBuffer> captured = new HashMap<>(rateOf);
     return () -> {
-      beforeStep(stepped);
+      Map<DeviceBuffer, Double> rates = new IdentityHashMap<>();
+      Map<DeviceBuffer, String> firstName = new IdentityHashMap<>();
       for (String name : stepped) {
-        if (rateOf.get(name) != captured.get(name)) {
-          long count = count(name);
-          uncount(stepped);
-          throw new IllegalStateException("adam: the rate of parameter '" + name + "' no longer "
-              + "goes where the captured step reads it (its update count, " + count
-              + ", stopped moving with the others', e.g. after loadState); capture the step "
-              + "again");
+        DeviceBuffer buffer = captured.get(name);
+        double rate = rate(count(name) + 1);
+        Double shared = rates.putIfAbsent(buffer, rate);
+        firstName.putIfAbsent(buffer, name);
+        if (shared != null && shared != rate) {
+          throw new IllegalStateException("adam: parameters '" + firstName.get(buffer) + "' and '"
+              + name + "' share the rate the captured step reads, but their update counts, "
+              + count(firstName.get(buffer)) + " and " + count(name) + ", no longer give one "
+              + "rate (changed since the capture, e.g. by loadState); capture the step again");
         }
       }
+      countStep(stepped);
+      firstName.forEach((buffer, name) -> parameter(name).backend().fill(buffer,
+          rates.get(buffer))); // one fill per buffer: one a step while all counts agree
     };
   }
 

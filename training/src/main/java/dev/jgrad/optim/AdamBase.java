@@ -57,15 +57,14 @@ abstract class AdamBase extends ParameterOptimizer {
   /** Counts the step and each stepped parameter's update, then {@link #afterCounting}. */
   @Override
   final void beforeStep(List<String> stepped) {
-    t++;
-    stepped.forEach(name -> steps.merge(name, 1L, Long::sum));
+    countStep(stepped);
     afterCounting(stepped);
   }
 
-  /** Takes back the counting of {@link #beforeStep}: a launch refused after it. */
-  final void uncount(List<String> stepped) {
-    t--;
-    stepped.forEach(name -> steps.merge(name, -1L, Long::sum));
+  /** Counts the step and an update of each of {@code stepped}. */
+  final void countStep(List<String> stepped) {
+    t++;
+    stepped.forEach(name -> steps.merge(name, 1L, Long::sum));
   }
 
   /** Host work of the step once the counts are this step's (Adam writes its rates). */

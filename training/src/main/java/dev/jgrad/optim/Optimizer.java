@@ -43,8 +43,9 @@ public interface Optimizer {
   /**
    * Why this optimizer's step cannot be captured into a graph and replayed
    * ({@link dev.jgrad.api.GraphCapture}: a replay repeats the captured step's scalars, so a step
-   * whose scalars change, such as Adam's bias correction, cannot), or null when it can. The
-   * default says it cannot, for optimizers that do not tell.
+   * whose scalars change cannot, unless it reads them from device buffers it fills before each
+   * launch, as Adam does with its bias-corrected rate), or null when it can. The default says it
+   * cannot, for optimizers that do not tell.
    */
   default String whyNotCapturable() {
     return getClass().getSimpleName() + " does not say whether its step may be replayed; "

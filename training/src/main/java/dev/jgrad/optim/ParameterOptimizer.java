@@ -122,11 +122,12 @@ abstract class ParameterOptimizer implements Optimizer {
   void beforeStep(List<String> stepped) {}
 
   /**
-   * What runs before each launch of a graph that captured a step of {@code stepped}: by default
-   * {@link #beforeStep}. Called during the capture, before the updates are recorded.
+   * What runs before each launch of a graph that captured a step of {@code stepped}, or null for
+   * nothing (the default: these optimizers have no per-step host values). Called during the
+   * capture, before the updates are recorded.
    */
   Runnable beforeEachLaunch(List<String> stepped) {
-    return () -> beforeStep(stepped);
+    return null;
   }
 
   /** These optimizers' steps use the same scalars every step, unless a subclass says otherwise. */
@@ -151,8 +152,7 @@ abstract class ParameterOptimizer implements Optimizer {
     GraphCapture capture = capturing();
     if (notCapturable != null && capture != null) { // before any state changes: no step ran
       throw new IllegalStateException(kind + " cannot be captured into a CUDA graph: "
-          + notCapturable + "; train it without a graph, or capture SGD, momentum, AdaGrad, "
-          + "RMSprop or Adam steps");
+          + notCapturable + "; train it without a graph (captureSteps off)");
     }
     try (NoGrad ignored = NoGrad.scope()) {
       Map<String, Tensor> stepped = new LinkedHashMap<>();
@@ -163,7 +163,10 @@ abstract class ParameterOptimizer implements Optimizer {
       });
       List<String> names = List.copyOf(stepped.keySet());
       if (capture != null) { // a capture runs nothing: each launch is the step, counters too
-        capture.beforeEachLaunch(beforeEachLaunch(names));
+        Runnable hostWork = beforeEachLaunch(names);
+        if (hostWork != null) {
+          capture.beforeEachLaunch(this, hostWork);
+        }
       } else {
         beforeStep(names);
       }

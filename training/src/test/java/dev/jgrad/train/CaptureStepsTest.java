@@ -289,6 +289,26 @@ class CaptureStepsTest {
         b -> b.epochs(3).test(Blobs.make(50, 9)));
   }
 
+  /** One Dropout layer used twice in a step: both uses would read one counter; refused. */
+  @Test
+  void aDropoutLayerUsedTwiceInACapturedStepIsRefused() {
+    RecordingCaptureBackend r = new RecordingCaptureBackend();
+    try (Backends.Scope ignored = Backends.use(r.backend())) {
+      dev.jgrad.nn.Dropout twice = new dev.jgrad.nn.Dropout(0.5, 7);
+      Sequential model = new Sequential(
+          new dev.jgrad.nn.Linear(2, 8, dev.jgrad.nn.Init.he(), new java.util.Random(1)), twice,
+          new dev.jgrad.nn.Linear(8, 8, dev.jgrad.nn.Init.he(), new java.util.Random(2)), twice,
+          new dev.jgrad.nn.Linear(8, 3, dev.jgrad.nn.Init.he(), new java.util.Random(3)));
+      Trainer trainer = Trainer.builder().model(model).loss(Losses::softmaxCrossEntropyLabels)
+          .optimizer(new Sgd(model.namedParameters(), 0.1))
+          .train(DataLoader.builder(Blobs.make(250, 4)).batchSize(100).build()).epochs(1)
+          .captureSteps(true).build();
+      IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+      assertEquals("recording backend: Dropout(p=0.5) is used twice in one captured step",
+          e.getMessage());
+    }
+  }
+
   private static Sequential mlp(Activation activation) {
     return Mlp.builder().input(2).hidden(16).output(3).activation(activation).seed(5).build();
   }

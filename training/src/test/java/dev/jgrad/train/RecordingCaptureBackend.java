@@ -12,7 +12,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The CPU backend capturing as a CUDA graph does, for tests without a GPU: while capturing, each
@@ -32,6 +35,7 @@ final class RecordingCaptureBackend implements InvocationHandler {
   private List<Object[]> recording; // {method, args} or {kernel work, null} while capturing
   private List<Buffer> heldByCapture; // released during the capture: closed when it is
   private List<Runnable> beforeEachLaunch; // the capture's host work before each launch
+  private final Set<Object> owners = Collections.newSetFromMap(new IdentityHashMap<>());
   final List<String> events = new ArrayList<>();
 
   RecordingCaptureBackend() {
@@ -126,7 +130,11 @@ final class RecordingCaptureBackend implements InvocationHandler {
         if (recording == null) {
           throw new IllegalStateException("recording backend: beforeEachLaunch outside a capture");
         }
-        beforeEachLaunch.add((Runnable) args[0]);
+        if (!owners.add(args[0])) {
+          throw new IllegalStateException("recording backend: " + args[0] + " is used twice in "
+              + "one captured step");
+        }
+        beforeEachLaunch.add((Runnable) args[1]);
         return null;
       case "sgdUpdateAll":
         return InvocationHandler.invokeDefault(p, m, args); // one sgdUpdate per entry
@@ -160,6 +168,7 @@ final class RecordingCaptureBackend implements InvocationHandler {
     recording = calls;
     heldByCapture = held;
     beforeEachLaunch = hostWork;
+    owners.clear();
     try {
       work.run();
     } catch (RuntimeException | Error e) {

@@ -8,6 +8,7 @@ import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.DropoutMask;
@@ -33,7 +34,8 @@ public final class DropoutOps {
    * The inverted dropout mask for {@code x} (only its shape, dtype and backend are used), call
    * {@code counter} of a layer seeded {@code seed}: {@code counter} is a one-element FLOAT64
    * tensor on x's backend holding a whole number in [0, 2^53), read when the kernel runs (a
-   * captured graph reads what was filled in before each launch).
+   * captured graph reads what was filled in before each launch). The CPU kernels reject another
+   * value; the CUDA kernel does not check it.
    */
   public static Tensor dropoutMask(Tensor x, double p, long seed, Tensor counter) {
     return Ops.call(DROPOUT_MASK, Attrs.of(P, p, SEED, seed), x, counter);
@@ -42,6 +44,11 @@ public final class DropoutOps {
   /** As {@link #dropoutMask(Tensor, double, long, Tensor)}, for a counter known on the host. */
   public static Tensor dropoutMask(Tensor x, double p, long seed, long counter) {
     DropoutMask.checkCounter(DROPOUT_MASK, counter);
+    if (x.backend() instanceof GraphCapture g && g.isCapturing()) {
+      throw new IllegalStateException(DROPOUT_MASK + " with a counter from the host uploads it, "
+          + "which a CUDA graph capture cannot hold; pass the counter as a tensor filled before "
+          + "each launch (GraphCapture.beforeEachLaunch), as the Dropout layer does");
+    }
     Tensor c = Tensor.wrap(x.backend(), x.backend().upload(new double[] {counter}), Shape.of(1));
     try {
       return dropoutMask(x, p, seed, c);
