@@ -35,6 +35,16 @@ class AdamCaptureTest {
     return p;
   }
 
+  /** {@code n} steps of {@code opt} over a and b, eagerly, with the loss of {@link #step}. */
+  private static void eagerSteps(Adam opt, Tensor a, Tensor b, int n) {
+    for (int i = 0; i < n; i++) {
+      a.mul(a).sum().add(b.mul(3).sum()).backward();
+      opt.step();
+      a.zeroGrad();
+      b.zeroGrad();
+    }
+  }
+
   /** Gradients (a fixed loss), then the step: what a captured step queues. */
   private void step() {
     a.mul(a).sum().add(b.mul(3).sum()).backward();
@@ -48,12 +58,7 @@ class AdamCaptureTest {
     Tensor ea = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
     Tensor eb = Tensor.of(new float[] {-1, 4}, 2).requiresGrad(true);
     Adam eager = new Adam(params(ea, eb), 0.1);
-    for (int i = 0; i < 4; i++) {
-      ea.mul(ea).sum().add(eb.mul(3).sum()).backward();
-      eager.step();
-      ea.zeroGrad();
-      eb.zeroGrad();
-    }
+    eagerSteps(eager, ea, eb, 4);
     step(); // eagerly: the moments and the rate buffer are made
     try (GraphCapture.Replay replay = ((GraphCapture) backend).capture(this::step)) {
       assertEquals(1, adam.steps(), "capturing counts nothing");
@@ -80,19 +85,9 @@ class AdamCaptureTest {
     Tensor eb = Tensor.of(new float[] {-1, 4}, 2).requiresGrad(true);
     Adam eager = new Adam(params(ea, eb), 0.1);
     setCounts(eager, "5", "2"); // two rates
-    for (int i = 0; i < 2; i++) {
-      ea.mul(ea).sum().add(eb.mul(3).sum()).backward();
-      eager.step();
-      ea.zeroGrad();
-      eb.zeroGrad();
-    }
+    eagerSteps(eager, ea, eb, 2);
     setCounts(eager, "9", "9"); // one rate
-    for (int i = 0; i < 2; i++) {
-      ea.mul(ea).sum().add(eb.mul(3).sum()).backward();
-      eager.step();
-      ea.zeroGrad();
-      eb.zeroGrad();
-    }
+    eagerSteps(eager, ea, eb, 2);
     setCounts(adam, "5", "2");
     step();
     try (GraphCapture.Replay replay = ((GraphCapture) backend).capture(this::step)) {
