@@ -53,6 +53,8 @@ final class CudaContext {
     check(cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
     check(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
     check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    // Blocking, not CU_STREAM_NON_BLOCKING: uploads (cuMemcpyHtoD on the legacy stream) must wait
+    // for the kernels queued here, since the allocator hands a released block out again at once
     check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
     byte[] nameBytes = new byte[256];
     check(cuDeviceGetName(nameBytes, nameBytes.length, device), "cuDeviceGetName");
