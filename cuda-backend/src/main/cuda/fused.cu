@@ -8,6 +8,7 @@
 //  - sgd_batch: the same step for up to JG_SGD_BATCH parameters in one launch (PyTorch's foreach
 //    SGD), so a model's update is one launch instead of one per parameter.
 //  - adam: Adam's update of the parameter and both moments, in place (the api's FusedAdam).
+//  - adamw: AdamW's, the same with decoupled decay (the api's FusedAdamW).
 #include "common.cuh"
 
 // One block per row (grid-stride over rows). labels [rows] are INT32 class indices.
@@ -135,6 +136,28 @@ __device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T e
   }
 }
 
+// AdamW in one pass, the fourteen primitive launches' operations in their order (FusedAdamW):
+//   param = param * decay;  m = m + (g - m) * c1;  v = v + (g * g - v) * c2;
+//   param = param + (m / (sqrt(v) / bias_root + eps)) * step
+// decay, c1, c2 and eps rounded to T by the caller; bias_root[0] and step[0] read when the kernel
+// runs (a CUDA graph replays it with what the host filled in before the launch), rounded to T.
+template <typename T>
+__device__ void adamw(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps, T decay,
+                      const double *bias_root, const double *step_size) {
+  const T root = (T)bias_root[0];
+  const T step = (T)step_size[0];
+  JG_GRID_STRIDE(i, n) {
+    T p = jg_mul_rn(param[i], decay);
+    T g = grad[i];
+    T mi = jg_add_rn(m[i], jg_mul_rn(jg_sub_rn(g, m[i]), c1));
+    T vi = jg_add_rn(v[i], jg_mul_rn(jg_sub_rn(jg_mul_rn(g, g), v[i]), c2));
+    m[i] = mi;
+    v[i] = vi;
+    T denominator = jg_add_rn(jg_div_rn(jg_sqrt(vi), root), eps);
+    param[i] = jg_add_rn(p, jg_mul_rn(jg_div_rn(mi, denominator), step));
+  }
+}
+
 extern "C" {
 __global__ void jg_softmax_xent_f32(const float *logits, const int *labels, i64 rows,
                                     i64 classes, float *loss, float *grad, float scale,
@@ -186,5 +209,16 @@ __global__ void jg_adam_f32(float *param, const float *grad, float *m, float *v,
 __global__ void jg_adam_f64(double *param, const double *grad, double *m, double *v, i64 n,
                             double c1, double c2, double eps, const double *lr_t) {
   adam(param, grad, m, v, n, c1, c2, eps, lr_t);
+}
+
+__global__ void jg_adamw_f32(float *param, const float *grad, float *m, float *v, i64 n,
+                             float c1, float c2, float eps, float decay, const double *bias_root,
+                             const double *step) {
+  adamw(param, grad, m, v, n, c1, c2, eps, decay, bias_root, step);
+}
+__global__ void jg_adamw_f64(double *param, const double *grad, double *m, double *v, i64 n,
+                             double c1, double c2, double eps, double decay,
+                             const double *bias_root, const double *step) {
+  adamw(param, grad, m, v, n, c1, c2, eps, decay, bias_root, step);
 }
 }

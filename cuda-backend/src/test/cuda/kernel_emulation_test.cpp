@@ -549,6 +549,36 @@ template <typename T> static void test_fused() {
              + std::to_string(an) + " entries differ",
          differ == 0);
 
+  // AdamW: AdamW.update's primitive operations in their order, each rounded to T, bit for bit;
+  // the bias root and the step read from memory as doubles and rounded to T there.
+  auto wp = random_values<T>(an, 21, -1, 1);
+  auto wm = random_values<T>(an, 22, -1, 1);
+  auto wv = random_values<T>(an, 23, 0.01, 1);
+  const double bias_root = 0.0447213595499957939, step_d = -0.0123456789012345678;
+  T decay = (T)(1 - 0.001 * 0.01), weps = (T)1e-8, root = (T)bias_root, wstep = (T)step_d;
+  std::vector<T> pw3(an), mw3(an), vw3(an);
+  for (int i = 0; i < an; ++i) {
+    T p = wp[i] * decay;
+    T g = ag[i];
+    T mi = wm[i] + (g - wm[i]) * c1;
+    T vi = wv[i] + (g * g - wv[i]) * c2;
+    mw3[i] = mi;
+    vw3[i] = vi;
+    pw3[i] = p + (mi / (std::sqrt(vi) / root + weps)) * wstep;
+  }
+  jg_emu_launch({2}, {64}, [&] {
+    adamw<T>(wp.data(), ag.data(), wm.data(), wv.data(), an, c1, c2, weps, decay, &bias_root,
+             &step_d);
+  });
+  int wdiffer = 0;
+  for (int i = 0; i < an; ++i) {
+    wdiffer += std::memcmp(&wp[i], &pw3[i], sizeof(T)) != 0 || std::memcmp(&wm[i], &mw3[i],
+        sizeof(T)) != 0 || std::memcmp(&wv[i], &vw3[i], sizeof(T)) != 0;
+  }
+  expect(std::string("adamw bit for bit ") + name<T>() + ": " + std::to_string(wdiffer) + " of "
+             + std::to_string(an) + " entries differ",
+         wdiffer == 0);
+
   // relu_grad: g * step(x), the CPU's loop (FloatKernels.reluGrad) bit for bit, special values
   // in both operands: step keeps a NaN x, so g * NaN is NaN; a negative g times 0 is -0.
   const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();

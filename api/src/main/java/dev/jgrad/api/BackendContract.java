@@ -19,11 +19,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The argument contract of every {@link Backend} primitive (and of {@link FusedSgd} and
- * {@link FusedAdam}), checked in one place so that every backend accepts and rejects the same
- * calls with the same words. A backend calls the method named after the primitive first, then
- * casts its buffers and works; nothing is written before the checks pass. Values inside index
- * buffers are the backend's to check as it reads them ({@link ArgumentChecks#index}).
+ * The argument contract of every {@link Backend} primitive (and of {@link FusedSgd},
+ * {@link FusedAdam} and {@link FusedAdamW}), checked in one place so that every backend accepts
+ * and rejects the same calls with the same words. A backend calls the method named after the
+ * primitive first, then casts its buffers and works; nothing is written before the checks pass.
+ * Values inside index buffers are the backend's to check as it reads them
+ * ({@link ArgumentChecks#index}).
  *
  * <p>Each method checks: every buffer non-null, of this backend and open; dtypes: one for all
  * data buffers of the call, floating-point for arithmetic (INT32 is only moved, gathered,
@@ -35,7 +36,7 @@ import java.util.Objects;
  * write into an input (in place; {@code copy} as if the source were read first); every other
  * primitive's output must be a buffer none of its inputs is, except {@code transpose} of a single
  * row or column, which moves nothing, and {@code sgdUpdate}'s param, which may be its grad
- * ({@code adamUpdate}'s four buffers are all distinct).
+ * ({@code adamUpdate}'s and {@code adamwUpdate}'s buffers are all distinct).
  */
 public final class BackendContract {
   private static final EnumMap<UnaryOp, String> UNARY = names("unary", UnaryOp.class);
@@ -524,6 +525,26 @@ public final class BackendContract {
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
       DeviceBuffer v, DeviceBuffer lrT) {
     String p = "adamUpdate";
+    moments(p, param, grad, m, v);
+    stepScalar(p, "lrT", lrT, param, m, v);
+  }
+
+  /**
+   * {@link FusedAdamW#adamwUpdate}: as {@link #adamUpdate}, with two one-element FLOAT64 step
+   * scalars, distinct from each other.
+   */
+  public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
+      DeviceBuffer v, DeviceBuffer biasRoot, DeviceBuffer step) {
+    String p = "adamwUpdate";
+    moments(p, param, grad, m, v);
+    stepScalar(p, "biasRoot", biasRoot, param, m, v);
+    stepScalar(p, "step", step, param, m, v);
+    distinct(b, p, "biasRoot", biasRoot, "step", step);
+  }
+
+  /** Adam's and AdamW's buffers: param, m and v written, all of one floating dtype and length. */
+  private void moments(String p, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
+      DeviceBuffer v) {
     usableOfOneDtype(p, "param", param, "grad", grad);
     floating(b, p, "param", param);
     length(b, p, "grad", grad, param.length());
@@ -538,14 +559,20 @@ public final class BackendContract {
     }
     distinct(b, p, "m", m, "v", v);
     distinct(b, p, "grad", grad, "param", param);
-    usable(b, p, "lrT", lrT);
-    if (lrT.dtype() != DType.FLOAT64) {
-      throw new IllegalArgumentException(ArgumentChecks.where(b, p) + "lrT is " + lrT.dtype()
-          + " but must be FLOAT64 (one element: the step's rate, read when the update runs)");
+  }
+
+  /** A step's scalar read on the device: one FLOAT64 element, none of the buffers written. */
+  private void stepScalar(String p, String role, DeviceBuffer scalar, DeviceBuffer param,
+      DeviceBuffer m, DeviceBuffer v) {
+    usable(b, p, role, scalar);
+    if (scalar.dtype() != DType.FLOAT64) {
+      throw new IllegalArgumentException(ArgumentChecks.where(b, p) + role + " is "
+          + scalar.dtype() + " but must be FLOAT64 (one element: the step's value, read when the "
+          + "update runs)");
     }
-    length(b, p, "lrT", lrT, 1);
-    distinct(b, p, "lrT", lrT, "param", param); // a one-element FLOAT64 param could be it
-    distinct(b, p, "lrT", lrT, "m", m);
-    distinct(b, p, "lrT", lrT, "v", v);
+    length(b, p, role, scalar, 1);
+    distinct(b, p, role, scalar, "param", param); // a one-element FLOAT64 param could be it
+    distinct(b, p, role, scalar, "m", m);
+    distinct(b, p, role, scalar, "v", v);
   }
 }

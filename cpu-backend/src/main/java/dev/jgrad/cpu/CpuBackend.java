@@ -9,6 +9,7 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
@@ -23,7 +24,8 @@ import java.util.Objects;
  * and words as every backend), then handed to one helper per kind of primitive. It is synchronous
  * and safe to call from several threads on different buffers.
  */
-public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedProductSgd {
+public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedAdamW,
+    FusedProductSgd {
   /** The name this backend is selected by. */
   public static final String NAME = "cpu";
 
@@ -146,6 +148,17 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedProd
     String p = "adamUpdate";
     OptimizerKernels.adam(cpu(p, "param", param), cpu(p, "grad", grad), cpu(p, "m", m),
         cpu(p, "v", v), beta1, beta2, eps, cpu(p, "lrT", lrT).doubles()[0]);
+  }
+
+  @Override
+  public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      DeviceBuffer step) {
+    CONTRACT.adamwUpdate(param, grad, m, v, biasRoot, step);
+    String p = "adamwUpdate";
+    OptimizerKernels.adamw(cpu(p, "param", param), cpu(p, "grad", grad), cpu(p, "m", m),
+        cpu(p, "v", v), beta1, beta2, eps, decay, cpu(p, "biasRoot", biasRoot).doubles()[0],
+        cpu(p, "step", step).doubles()[0]);
   }
 
   @Override

@@ -76,6 +76,10 @@ interface DTypeKernels {
   void adamUpdate(Object param, Object grad, Object m, Object v, double beta1, double beta2,
       double eps, double lrT, int from, int to);
 
+  /** The fused AdamW update of {@link CpuBackend#adamwUpdate} over {@code [from, to)}. */
+  void adamwUpdate(Object param, Object grad, Object m, Object v, double beta1, double beta2,
+      double eps, double decay, double biasRoot, double step, int from, int to);
+
   /** The fused SGD update of {@link CpuBackend#sgdUpdate} over {@code [from, to)}. */
   void sgdUpdate(Object param, Object grad, Object velocity, double learningRate,
       double momentum, double weightDecay, int from, int to);

@@ -187,6 +187,34 @@ final class DoubleKernels implements DTypeKernels {
     }
   }
 
+  /**
+   * AdamW's update in one pass ({@link dev.jgrad.api.FusedAdamW}): the fourteen primitive passes'
+   * operations in their order (AdamW.update), each rounded to the type, so their bits.
+   */
+  @Override
+  public void adamwUpdate(Object param, Object grad, Object mArray, Object vArray, double beta1,
+      double beta2, double eps, double decay, double biasRoot, double step, int from, int to) {
+    double[] p = (double[]) param;
+    double[] g = (double[]) grad;
+    double[] m = (double[]) mArray;
+    double[] v = (double[]) vArray;
+    double c1 = (1 - beta1);
+    double c2 = (1 - beta2);
+    double e = eps;
+    double d = decay;
+    double root = biasRoot;
+    double s = step;
+    for (int i = from; i < to; i++) {
+      double pi = p[i] * d;
+      double gi = g[i];
+      double mi = m[i] + (gi - m[i]) * c1;
+      double vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = pi + (mi / (Math.sqrt(vi) / root + e)) * s;
+    }
+  }
+
   @Override
   public void reduce(ReduceOp op, Object x, int o, int axis, int inner, int from, int to,
       Object out) {

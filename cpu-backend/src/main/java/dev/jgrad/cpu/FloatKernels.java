@@ -187,6 +187,34 @@ final class FloatKernels implements DTypeKernels {
     }
   }
 
+  /**
+   * AdamW's update in one pass ({@link dev.jgrad.api.FusedAdamW}): the fourteen primitive passes'
+   * operations in their order (AdamW.update), each rounded to the type, so their bits.
+   */
+  @Override
+  public void adamwUpdate(Object param, Object grad, Object mArray, Object vArray, double beta1,
+      double beta2, double eps, double decay, double biasRoot, double step, int from, int to) {
+    float[] p = (float[]) param;
+    float[] g = (float[]) grad;
+    float[] m = (float[]) mArray;
+    float[] v = (float[]) vArray;
+    float c1 = (float) (1 - beta1);
+    float c2 = (float) (1 - beta2);
+    float e = (float) eps;
+    float d = (float) decay;
+    float root = (float) biasRoot;
+    float s = (float) step;
+    for (int i = from; i < to; i++) {
+      float pi = p[i] * d;
+      float gi = g[i];
+      float mi = m[i] + (gi - m[i]) * c1;
+      float vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = pi + (mi / ((float) Math.sqrt(vi) / root + e)) * s;
+    }
+  }
+
   @Override
   public void reduce(ReduceOp op, Object x, int o, int axis, int inner, int from, int to,
       Object out) {

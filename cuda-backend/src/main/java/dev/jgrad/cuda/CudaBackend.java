@@ -19,6 +19,7 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.GraphCapture;
@@ -70,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * arrive.
  */
 public final class CudaBackend
-    implements Backend, FusedSgd, FusedAdam, FusedProductSgd, GraphCapture, PtxKernel.Launcher {
+    implements Backend, FusedSgd, FusedAdam, FusedAdamW, FusedProductSgd, GraphCapture,
+    PtxKernel.Launcher {
   /** The backend's name, {@value}, for {@code -Djgrad.backend=cuda}. */
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
@@ -285,6 +287,14 @@ public final class CudaBackend
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
       double beta1, double beta2, double eps, DeviceBuffer lrT) {
     fused.adamUpdate(param, grad, m, v, beta1, beta2, eps, lrT);
+  }
+
+  /** AdamW's update as one fused kernel (see {@link CudaFusedOps#adamwUpdate}). */
+  @Override
+  public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      DeviceBuffer step) {
+    fused.adamwUpdate(param, grad, m, v, beta1, beta2, eps, decay, biasRoot, step);
   }
 
   /**

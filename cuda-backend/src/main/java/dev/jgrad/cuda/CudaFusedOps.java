@@ -199,4 +199,28 @@ public final class CudaFusedOps {
     backend.launchFused("jg_adam", cp.dtype(), backend.geometry().elementwise(n),
         FusedKernels.adamArgs(cp, cg, cm, cv, n, beta1, beta2, eps, cr));
   }
+
+  /**
+   * AdamW's update in one launch ({@link dev.jgrad.api.FusedAdamW#adamwUpdate}): each operation
+   * rounded on its own, in the primitives' order, so the fourteen launches' bits; the step's
+   * scalars read from {@code biasRoot} and {@code step} when the kernel runs.
+   */
+  public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      DeviceBuffer step) {
+    CudaBackend.CONTRACT.adamwUpdate(param, grad, m, v, biasRoot, step);
+    String p = "adamwUpdate";
+    CudaBuffer cp = backend.own(p, "param", param);
+    CudaBuffer cg = backend.own(p, "grad", grad);
+    CudaBuffer cm = backend.own(p, "m", m);
+    CudaBuffer cv = backend.own(p, "v", v);
+    CudaBuffer cr = backend.own(p, "biasRoot", biasRoot);
+    CudaBuffer cs = backend.own(p, "step", step);
+    long n = cp.length();
+    if (n == 0) {
+      return;
+    }
+    backend.launchFused("jg_adamw", cp.dtype(), backend.geometry().elementwise(n),
+        FusedKernels.adamwArgs(cp, cg, cm, cv, n, beta1, beta2, eps, decay, cr, cs));
+  }
 }

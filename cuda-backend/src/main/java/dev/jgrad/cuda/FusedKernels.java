@@ -96,6 +96,17 @@ final class FusedKernels {
     return List.of(param, grad, m, v, n, 1 - beta1, 1 - beta2, eps, lrT);
   }
 
+  /**
+   * AdamW's update in place: {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2}, eps and decay
+   * rounded to the dtype by the launch; the kernel reads {@code biasRoot[0]} and {@code step[0]}
+   * and rounds them.
+   */
+  static List<Object> adamwArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
+      DeviceBuffer v, long n, double beta1, double beta2, double eps, double decay,
+      DeviceBuffer biasRoot, DeviceBuffer step) {
+    return List.of(param, grad, m, v, n, 1 - beta1, 1 - beta2, eps, decay, biasRoot, step);
+  }
+
   /** The SGD step in place; without momentum, velocity is the null pointer. */
   static List<Object> sgdArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
       long n, double lr, double momentum, double weightDecay) {

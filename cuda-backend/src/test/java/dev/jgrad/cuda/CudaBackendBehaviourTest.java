@@ -71,17 +71,11 @@ class CudaBackendBehaviourTest {
   @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
   void adamUpdateIsTheTwelvePrimitiveLaunchesBitForBit(DType dt) {
     int n = 100_003;
-    java.util.Random r = new java.util.Random(5);
-    double[] p = new double[n];
-    double[] g = new double[n];
-    double[] m = new double[n];
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = r.nextDouble() * 2 - 1;
-      g[i] = r.nextDouble() * 2 - 1;
-      m[i] = r.nextDouble() * 2 - 1;
-      v[i] = 0.01 + r.nextDouble();
-    }
+    double[][] state = adamState(5, n);
+    double[] p = state[0];
+    double[] g = state[1];
+    double[] m = state[2];
+    double[] v = state[3];
     double beta1 = 0.9;
     double beta2 = 0.999;
     double eps = 1e-7;
@@ -110,6 +104,68 @@ class CudaBackendBehaviourTest {
       assertArrayEquals(download(b, pv), download(b, fv), "v " + dt);
     }
   }
+  /** Random {param, grad, m, v} of length {@code n}, second moments away from 0. */
+  private static double[][] adamState(long seed, int n) {
+    java.util.Random r = new java.util.Random(seed);
+    double[][] s = new double[4][n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < 3; k++) {
+        s[k][i] = r.nextDouble() * 2 - 1;
+      }
+      s[3][i] = 0.01 + r.nextDouble();
+    }
+    return s;
+  }
+
+  /**
+   * FusedAdamW's one launch gives the bits of the fourteen primitive launches AdamW makes without
+   * it (AdamW.update's order: the decay, the moments, sqrt, / bias root, + eps, divide, scale and
+   * add), in both dtypes.
+   */
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void adamwUpdateIsTheFourteenPrimitiveLaunchesBitForBit(DType dt) {
+    int n = 100_003;
+    double[][] state = adamState(6, n);
+    double[] p = state[0];
+    double[] g = state[1];
+    double[] m = state[2];
+    double[] v = state[3];
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double decay = 1 - 0.003 * 0.01;
+    double root = Math.sqrt(1 - Math.pow(beta2, 3));
+    double step = -0.003 / (1 - Math.pow(beta1, 3));
+    Shape s = Shape.of(n);
+    try (DeviceBuffer fp = upload(b, dt, p); DeviceBuffer fg = upload(b, dt, g);
+        DeviceBuffer fm = upload(b, dt, m); DeviceBuffer fv = upload(b, dt, v);
+        DeviceBuffer pp = upload(b, dt, p); DeviceBuffer pg = upload(b, dt, g);
+        DeviceBuffer pm = upload(b, dt, m); DeviceBuffer pv = upload(b, dt, v);
+        DeviceBuffer t = b.allocate(dt, n);
+        DeviceBuffer rootBuffer = b.upload(new double[] {root});
+        DeviceBuffer stepBuffer = b.upload(new double[] {step})) {
+      b.adamwUpdate(fp, fg, fm, fv, beta1, beta2, eps, decay, rootBuffer, stepBuffer);
+      b.scalar(BinaryOp.MUL, pp, decay, pp); // p *= 1 - lr * lambda
+      b.binary(BinaryOp.SUB, pg, s, pm, s, t, s); // m += (g - m) * (1 - beta1)
+      b.scalar(BinaryOp.MUL, t, 1 - beta1, t);
+      b.binary(BinaryOp.ADD, pm, s, t, s, pm, s);
+      b.binary(BinaryOp.MUL, pg, s, pg, s, t, s); // v += (g * g - v) * (1 - beta2)
+      b.binary(BinaryOp.SUB, t, s, pv, s, t, s);
+      b.scalar(BinaryOp.MUL, t, 1 - beta2, t);
+      b.binary(BinaryOp.ADD, pv, s, t, s, pv, s);
+      b.unary(UnaryOp.SQRT, pv, t); // p += m / (sqrt(v) / root + eps) * step
+      b.scalar(BinaryOp.DIV, t, root, t);
+      b.scalar(BinaryOp.ADD, t, eps, t);
+      b.binary(BinaryOp.DIV, pm, s, t, s, t, s);
+      b.scalar(BinaryOp.MUL, t, step, t);
+      b.binary(BinaryOp.ADD, pp, s, t, s, pp, s);
+      assertArrayEquals(download(b, pp), download(b, fp), "param " + dt);
+      assertArrayEquals(download(b, pm), download(b, fm), "m " + dt);
+      assertArrayEquals(download(b, pv), download(b, fv), "v " + dt);
+    }
+  }
+
 
   /**
    * Each kind of work is counted where it is queued or waited for: an upload is one host copy, a

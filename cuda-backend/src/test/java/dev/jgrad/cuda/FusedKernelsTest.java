@@ -56,6 +56,8 @@ class FusedKernelsTest {
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
       assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7,
           buffer(DType.FLOAT64)));
+      assertFits("jg_adamw", dt, FusedKernels.adamwArgs(b, b, b, b, 7, 0.9, 0.999, 1e-8, 0.999,
+          buffer(DType.FLOAT64), buffer(DType.FLOAT64)));
       long[] a = new long[FusedKernels.SGD_BATCH];
       int[] blocks = new int[FusedKernels.SGD_BATCH];
       assertFits("jg_sgd_batch", dt, FusedKernels.sgdBatchArgs(a, a, a, a, blocks, 0,
@@ -68,12 +70,13 @@ class FusedKernelsTest {
   }
 
   /**
-   * FusedAdam promises the primitives' bits: each operation rounded on its own. In the PTX that
+   * FusedAdam and FusedAdamW promise the primitives' bits: each operation rounded on its own. In
+   * the PTX that
    * means separate add, mul, div and sqrt instructions and no fused multiply-add.
    */
   @Test
   void adamRoundsEachOperationOnItsOwn() {
-    for (String entry : List.of("jg_adam_f32", "jg_adam_f64")) {
+    for (String entry : List.of("jg_adam_f32", "jg_adam_f64", "jg_adamw_f32", "jg_adamw_f64")) {
       int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
       assertTrue(start >= 0, entry + " is missing from fused.ptx");
       int end = FusedKernels.PTX.indexOf("\n}\n", start);
@@ -91,7 +94,7 @@ class FusedKernelsTest {
     assertTrue(FusedKernels.PTX.contains("\n.version 8.0\n"),
         "fused.ptx must declare .version 8.0");
     assertTrue(FusedKernels.PTX.contains("\n.target sm_75\n"), "fused.ptx must target sm_75");
-    assertEquals(12, SIGNATURES.size(),
+    assertEquals(14, SIGNATURES.size(),
         "every entry of fused.ptx has a launch: " + SIGNATURES.keySet());
   }
 

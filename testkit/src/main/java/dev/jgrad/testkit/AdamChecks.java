@@ -3,9 +3,13 @@ package dev.jgrad.testkit;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedAdamW;
 import java.util.Random;
 
-/** {@link FusedAdam#adamUpdate}, where the backend implements it: one step against the formula. */
+/**
+ * {@link FusedAdam#adamUpdate} and {@link FusedAdamW#adamwUpdate}, where the backend implements
+ * them: one step against the formula.
+ */
 final class AdamChecks {
   /** {n, lrT}: small and large (threads split the large ones), a small and a large step. */
   private static final double[][] CASES = {{7, 0.001}, {100_003, 0.01}, {1001, 0.5}};
@@ -16,32 +20,57 @@ final class AdamChecks {
   private AdamChecks() {}
 
   static void addTo(CheckRunner r) {
-    if (!(r.backend() instanceof FusedAdam adam)) {
+    if (r.backend() instanceof FusedAdam adam) {
+      steps(r, "adamUpdate", (b, dtype, s, buffers, lr) -> {
+        adam.adamUpdate(buffers[0], buffers[1], buffers[2], buffers[3], BETA1, BETA2, EPS,
+            b.upload(DType.FLOAT64, lr));
+        return Reference.adam(s[0], s[1], s[2], s[3], BETA1, BETA2, EPS, lr);
+      });
+    } else {
       r.skip("adamUpdate", "the " + r.backend().name() + " backend does not implement FusedAdam");
-      return;
     }
+    if (r.backend() instanceof FusedAdamW adamw) {
+      steps(r, "adamwUpdate", (b, dtype, s, buffers, lr) -> {
+        double decay = 1 - lr * 0.01;
+        double root = Math.sqrt(1 - Math.pow(BETA2, 3));
+        double step = -lr / (1 - Math.pow(BETA1, 3));
+        adamw.adamwUpdate(buffers[0], buffers[1], buffers[2], buffers[3], BETA1, BETA2, EPS,
+            decay, b.upload(DType.FLOAT64, root), b.upload(DType.FLOAT64, step));
+        return Reference.adamw(s[0], s[1], s[2], s[3], BETA1, BETA2, EPS, decay, root, step);
+      });
+    } else {
+      r.skip("adamwUpdate", "the " + r.backend().name()
+          + " backend does not implement FusedAdamW");
+    }
+  }
+
+  /** One fused update on the backend's {param, grad, m, v}; returns the formula's {p, m, v}. */
+  private interface Update {
+    double[][] run(Buffers b, DType dtype, double[][] state, DeviceBuffer[] buffers, double lr);
+  }
+
+  /** One {@code kind} check per dtype: each case's update against the formula. */
+  private static void steps(CheckRunner r, String kind, Update update) {
     for (DType dtype : Values.FLOATS) {
-      String name = "adamUpdate " + dtype;
+      String name = kind + " " + dtype;
       r.check(name, b -> {
         Random random = r.random(name);
         double tol = Compare.elementwise(dtype);
         for (double[] c : CASES) {
           int n = (int) c[0];
-          double[] p = Values.uniform(random, dtype, n, -1, 1);
-          double[] g = Values.uniform(random, dtype, n, -1, 1);
-          double[] m = Values.uniform(random, dtype, n, -1, 1);
-          // second moments away from 0, so that m / sqrt(v) does not magnify the rounding
-          double[] v = Values.uniform(random, dtype, n, 0.01, 1);
-          DeviceBuffer param = b.upload(dtype, p);
-          DeviceBuffer mb = b.upload(dtype, m);
-          DeviceBuffer vb = b.upload(dtype, v);
-          adam.adamUpdate(param, b.upload(dtype, g), mb, vb, BETA1, BETA2, EPS,
-              b.upload(DType.FLOAT64, c[1]));
-          double[][] want = Reference.adam(p, g, m, v, BETA1, BETA2, EPS, c[1]);
-          String what = "n=" + n + " lrT=" + c[1];
-          Compare.close(what + ": param", Values.stored(dtype, want[0]), b.read(param), tol);
-          Compare.close(what + ": m", Values.stored(dtype, want[1]), b.read(mb), tol);
-          Compare.close(what + ": v", Values.stored(dtype, want[2]), b.read(vb), tol);
+          double[][] state = {Values.uniform(random, dtype, n, -1, 1),
+              Values.uniform(random, dtype, n, -1, 1), Values.uniform(random, dtype, n, -1, 1),
+              // second moments away from 0, so that m / sqrt(v) does not magnify the rounding
+              Values.uniform(random, dtype, n, 0.01, 1)};
+          DeviceBuffer[] buffers = new DeviceBuffer[4];
+          for (int k = 0; k < 4; k++) {
+            buffers[k] = b.upload(dtype, state[k]);
+          }
+          double[][] want = update.run(b, dtype, state, buffers, c[1]);
+          String what = "n=" + n + " lr=" + c[1];
+          Compare.close(what + ": param", Values.stored(dtype, want[0]), b.read(buffers[0]), tol);
+          Compare.close(what + ": m", Values.stored(dtype, want[1]), b.read(buffers[2]), tol);
+          Compare.close(what + ": v", Values.stored(dtype, want[2]), b.read(buffers[3]), tol);
         }
         return CASES.length + " steps, param and both moments";
       });

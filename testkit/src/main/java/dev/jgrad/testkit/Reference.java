@@ -186,6 +186,20 @@ final class Reference {
     return new double[][] {p, m2, v2};
   }
 
+  /** One AdamW step ({@link dev.jgrad.api.FusedAdamW}) in double: {param, m, v}. */
+  static double[][] adamw(double[] param, double[] grad, double[] m, double[] v, double beta1,
+      double beta2, double eps, double decay, double biasRoot, double step) {
+    double[] p = new double[param.length];
+    double[] m2 = new double[param.length];
+    double[] v2 = new double[param.length];
+    for (int i = 0; i < p.length; i++) {
+      m2[i] = m[i] + (1 - beta1) * (grad[i] - m[i]);
+      v2[i] = v[i] + (1 - beta2) * (grad[i] * grad[i] - v[i]);
+      p[i] = param[i] * decay + step * m2[i] / (Math.sqrt(v2[i]) / biasRoot + eps);
+    }
+    return new double[][] {p, m2, v2};
+  }
+
   /** One SGD step ({@link dev.jgrad.api.FusedSgd}): {param, velocity}; velocity may be null. */
   static double[][] sgd(double[] param, double[] grad, double[] velocity, double lr,
       double momentum, double weightDecay) {

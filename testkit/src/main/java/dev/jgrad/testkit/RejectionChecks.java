@@ -5,6 +5,7 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
@@ -36,6 +37,7 @@ final class RejectionChecks {
     indexing(r);
     sgd(r);
     adam(r);
+    adamw(r);
   }
 
   private static Rejection expect(CheckRunner r, Class<? extends RuntimeException> type,
@@ -405,4 +407,26 @@ final class RejectionChecks {
               b.upload(D, 0.001, 0.002)));
     });
   }
+  private static void adamw(CheckRunner r) {
+    if (!(r.backend() instanceof FusedAdamW adamw)) {
+      r.skip("rejects adamwUpdate", "the " + r.backend().name()
+          + " backend does not implement FusedAdamW");
+      return;
+    }
+    r.check("rejects adamwUpdate: one buffer for both step scalars", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2, 3);
+      DeviceBuffer scalar = b.upload(D, 0.5);
+      return expect(r, IAE, "adamwUpdate").saying("biasRoot and step are the same buffer")
+          .leaving(param).check(b, () -> adamw.adamwUpdate(param, b.upload(F, 1, 1, 1),
+              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, 1, scalar, scalar));
+    });
+    r.check("rejects adamwUpdate: a FLOAT32 step", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2, 3);
+      return expect(r, IAE, "adamwUpdate").saying("step is FLOAT32 but must be FLOAT64")
+          .leaving(param).check(b, () -> adamw.adamwUpdate(param, b.upload(F, 1, 1, 1),
+              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, 1,
+              b.upload(D, 0.5), b.upload(F, -0.01)));
+    });
+  }
+
 }

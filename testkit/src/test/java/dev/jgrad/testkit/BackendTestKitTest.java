@@ -91,6 +91,21 @@ class BackendTestKitTest {
   }
 
   @Test
+  void theCpuBackendsFusedAdamWIsCheckedNotSkipped() {
+    BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
+        .only(n -> n.contains("adamwUpdate")).run().assertPassed();
+    assertEquals(List.of("adamwUpdate FLOAT32", "adamwUpdate FLOAT64",
+        "rejects adamwUpdate: one buffer for both step scalars",
+        "rejects adamwUpdate: a FLOAT32 step"),
+        report.results().stream().filter(c -> c.status() == CheckResult.Status.PASSED)
+            .map(CheckResult::check).toList());
+    BackendTestReport without = BackendTestKit.of(faulty((cpu, m, args) -> DELEGATE))
+        .only(n -> n.contains("adamwUpdate")).run().assertPassed();
+    assertEquals(List.of("adamwUpdate", "rejects adamwUpdate"),
+        without.skipped().stream().map(CheckResult::check).toList());
+  }
+
+  @Test
   void theCpuBackendsFusedAdamIsCheckedNotSkipped() {
     BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
         .only(n -> n.contains("adamUpdate")).run().assertPassed();

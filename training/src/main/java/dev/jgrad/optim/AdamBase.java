@@ -2,8 +2,14 @@ package dev.jgrad.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +34,10 @@ abstract class AdamBase extends ParameterOptimizer {
   private long t;
   /** Updates per parameter; absent means none yet. */
   private final Map<String, Long> steps = new HashMap<>();
+  /** Per backend, sets of one-element FLOAT64 buffers for the step's scalars, reused each step. */
+  private final Map<Backend, List<DeviceBuffer[]>> scalarBuffers = new HashMap<>();
+  /** The buffers each parameter's fused update reads its scalars from, as of the last step. */
+  private final Map<String, DeviceBuffer[]> scalarsOf = new HashMap<>();
 
   AdamBase(String kind, Map<String, Tensor> parameters, double learningRate, double l2Decay,
       double beta1, double beta2) {
@@ -54,21 +64,133 @@ abstract class AdamBase extends ParameterOptimizer {
     return List.of("m", "v");
   }
 
-  /** Counts the step and each stepped parameter's update, then {@link #afterCounting}. */
+  /**
+   * This step's scalars of the fused update of a parameter updated {@code n} times, this update
+   * included, which the update reads from one-element device buffers (Adam's rate; AdamW's bias
+   * root and step).
+   */
+  abstract double[] stepScalars(long n);
+
+  /** The backend capability whose update reads {@link #stepScalars} from the device. */
+  abstract Class<?> fusedUpdate();
+
+  /** Counts the step and each stepped parameter's update, then writes the step's scalars. */
   @Override
   final void beforeStep(List<String> stepped) {
     countStep(stepped);
-    afterCounting(stepped);
+    writeStepScalars(stepped);
   }
 
   /** Counts the step and an update of each of {@code stepped}. */
-  final void countStep(List<String> stepped) {
+  private void countStep(List<String> stepped) {
     t++;
     stepped.forEach(name -> steps.merge(name, 1L, Long::sum));
   }
 
-  /** Host work of the step once the counts are this step's (Adam writes its rates). */
-  void afterCounting(List<String> stepped) {}
+  /**
+   * Writes each stepped parameter's scalars into the buffers its fused update reads: one set of
+   * buffers per distinct set of values (one, when every parameter has been updated as often),
+   * filled on the device, so a captured step's launches each get their own step's values.
+   */
+  private void writeStepScalars(List<String> stepped) {
+    Map<List<Object>, DeviceBuffer[]> filled = new HashMap<>();
+    Map<Backend, Integer> used = new HashMap<>();
+    for (String name : stepped) {
+      Backend backend = parameter(name).backend();
+      if (!fusedUpdate().isInstance(backend)) {
+        continue; // the primitives take the scalars on the host
+      }
+      double[] values = stepScalars(count(name));
+      List<Object> key = List.of(backend, Arrays.stream(values).boxed().toList());
+      DeviceBuffer[] buffers = filled.get(key);
+      if (buffers == null) {
+        buffers = scalarBuffers(backend, used.merge(backend, 1, Integer::sum) - 1, values.length);
+        for (int k = 0; k < values.length; k++) {
+          backend.fill(buffers[k], values[k]);
+        }
+        filled.put(key, buffers);
+      }
+      scalarsOf.put(name, buffers);
+    }
+  }
+
+  /** The {@code index}-th set of {@code count} scalar buffers on {@code backend}, made if new. */
+  private DeviceBuffer[] scalarBuffers(Backend backend, int index, int count) {
+    List<DeviceBuffer[]> sets = scalarBuffers.computeIfAbsent(backend, b -> new ArrayList<>());
+    if (sets.size() == index) {
+      DeviceBuffer[] set = new DeviceBuffer[count];
+      for (int k = 0; k < count; k++) {
+        set[k] = backend.allocate(DType.FLOAT64, 1);
+      }
+      sets.add(set);
+    }
+    return sets.get(index);
+  }
+
+  /** The buffers {@code name}'s fused update reads its step's scalars from. */
+  final DeviceBuffer[] stepScalarBuffers(String name) {
+    DeviceBuffer[] buffers = scalarsOf.get(name);
+    if (buffers == null) { // only inside a capture: before any step of this parameter
+      throw new IllegalStateException(kind + "'s step scalars of '" + name + "' do not exist "
+          + "yet, and cannot be created inside a CUDA graph capture; run one step without the "
+          + "graph first, then capture");
+    }
+    return buffers;
+  }
+
+  /**
+   * Before each launch of a captured step: this launch's scalars of each parameter into the
+   * buffers its captured update reads, then the counting. Parameters share buffers when their
+   * scalars were equal at the capture; that holds at every launch, as each counts one update per
+   * launch, unless the counts were changed in between (a loadState with other counts), when two
+   * sharing parameters would need two sets: then the launch is refused, before anything changes.
+   */
+  @Override
+  Runnable beforeEachLaunch(List<String> stepped) {
+    Map<String, DeviceBuffer[]> captured = new HashMap<>(scalarsOf);
+    return () -> {
+      Map<DeviceBuffer[], double[]> values = new IdentityHashMap<>();
+      Map<DeviceBuffer[], String> firstName = new IdentityHashMap<>();
+      for (String name : stepped) {
+        DeviceBuffer[] buffers = captured.get(name);
+        double[] v = stepScalars(count(name) + 1);
+        double[] shared = values.putIfAbsent(buffers, v);
+        firstName.putIfAbsent(buffers, name);
+        if (shared != null && !Arrays.equals(shared, v)) {
+          throw new IllegalStateException(kind + ": parameters '" + firstName.get(buffers)
+              + "' and '" + name + "' share the step scalars the captured step reads, but their "
+              + "update counts, " + count(firstName.get(buffers)) + " and " + count(name)
+              + ", no longer give one set (changed since the capture, e.g. by loadState); "
+              + "capture the step again");
+        }
+      }
+      countStep(stepped);
+      firstName.forEach((buffers, name) -> { // one fill per buffer: one set while counts agree
+        Backend backend = parameter(name).backend();
+        double[] v = values.get(buffers);
+        for (int k = 0; k < v.length; k++) {
+          backend.fill(buffers[k], v[k]);
+        }
+      });
+    };
+  }
+
+  /**
+   * Null where every parameter's backend has the fused update, which reads the step's scalars
+   * from the device; the primitives take them on the host, where a graph would replay them.
+   */
+  @Override
+  public final String whyNotCapturable() {
+    for (String name : parameterNames()) {
+      Backend backend = parameter(name).backend();
+      if (!fusedUpdate().isInstance(backend)) {
+        return "its bias corrections change every step, and on the " + backend.name()
+            + " backend (no " + fusedUpdate().getSimpleName() + ") they are scalars of "
+            + "primitive launches, which a graph would replay unchanged";
+      }
+    }
+    return null;
+  }
 
   @Override
   final Map<String, String> values() {

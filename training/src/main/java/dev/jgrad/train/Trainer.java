@@ -503,14 +503,13 @@ public final class Trainer {
      * where the parameters' backend can capture ({@link GraphCapture}: the CUDA backend's CUDA
      * graphs; elsewhere steps run as usual): an index copy and one launch per step instead of
      * some twenty launches for a small model, the same bits. Per batch size and learning rate,
-     * the first step runs as usual, the second is captured, the rest replay it (Adam's rate,
-     * which changes every step, is filled in before each launch, as is Dropout's mask counter).
-     * With an optimizer whose step cannot be replayed
-     * ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}: AdamW, whose bias corrections are
-     * scalars of its launches) or training data on another backend than the parameters, the
-     * steps run as usual, with a warning; a per-step schedule is refused by {@link #build}; anything else the step does that
-     * a graph cannot hold (a read of a value on the host) fails the capture, and so
-     * {@link Trainer#fit}, saying what. Default off.
+     * the first step runs as usual, the second is captured, the rest replay it (Adam's and
+     * AdamW's bias corrections, which change every step, are filled in before each launch, as is
+     * Dropout's mask counter). With an optimizer whose step cannot be replayed
+     * ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on another backend
+     * than the parameters, the steps run as usual, with a warning; a per-step schedule is refused
+     * by {@link #build}; anything else the step does that a graph cannot hold (a read of a value
+     * on the host) fails the capture, and so {@link Trainer#fit}, saying what. Default off.
      */
     public Builder captureSteps(boolean capture) {
       this.captureSteps = capture;

@@ -9,6 +9,7 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.autograd.Tensor;
 import java.lang.reflect.InvocationHandler;
@@ -152,6 +153,25 @@ class FusedUpdatePathTest {
       for (double decay : new double[] {0, 0.01}) {
         Function<Map<String, Tensor>, Optimizer> adam = p -> new Adam(p, 0.01, 0.9, 0.999, decay);
         assertArrayEquals(train(plain, dtype, adam), train(Backends.byName("cpu"), dtype, adam),
+            dtype + ", weight decay " + decay);
+      }
+    }
+  }
+
+  /**
+   * AdamW through FusedAdamW is the primitives' path bit for bit: with and without decay, in
+   * both dtypes (decay 0 multiplies by exactly 1, which the primitives skip).
+   */
+  @Test
+  void fusedAndPrimitiveAdamWUpdatesAgreeBitForBit() {
+    Backend plain = withoutFusion();
+    assertFalse(plain instanceof FusedAdamW);
+    assertTrue(Backends.byName("cpu") instanceof FusedAdamW);
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      for (double decay : new double[] {0, 0.01, 0.3}) {
+        Function<Map<String, Tensor>, Optimizer> adamw = p -> new AdamW(p, 0.01, 0.9, 0.999,
+            1e-8, decay);
+        assertArrayEquals(train(plain, dtype, adamw), train(Backends.byName("cpu"), dtype, adamw),
             dtype + ", weight decay " + decay);
       }
     }

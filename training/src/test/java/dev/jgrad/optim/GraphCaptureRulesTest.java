@@ -49,17 +49,17 @@ class GraphCaptureRulesTest {
   }
 
   /**
-   * AdamW's rates are scalars of primitive launches; so are Adam's on a backend without
-   * FusedAdam (this one: the proxy does not offer it), whose fused update reads its rate from the
-   * device.
+   * Adam's and AdamW's bias corrections are scalars of primitive launches on a backend without
+   * FusedAdam or FusedAdamW (this one: the proxy offers neither), whose fused updates read them
+   * from the device.
    */
   @Test
   void adamWAndAdamWithoutFusedAdamRefuseACaptureBeforeCountingTheStep() {
     Map<String, String> reasons = Map.of(
-        "adam", "its rate changes every step, and on the cpu backend (no FusedAdam) it is a "
-            + "scalar of primitive launches, which a graph would replay unchanged",
-        "adamw", "its bias corrections change every step and are scalars of its primitive "
-            + "launches, which a captured graph would replay unchanged");
+        "adam", "its bias corrections change every step, and on the cpu backend (no FusedAdam) "
+            + "they are scalars of primitive launches, which a graph would replay unchanged",
+        "adamw", "its bias corrections change every step, and on the cpu backend (no FusedAdamW) "
+            + "they are scalars of primitive launches, which a graph would replay unchanged");
     for (Function<Map<String, Tensor>, AdamBase> make : java.util.List.<Function<Map<String,
         Tensor>, AdamBase>>of(p -> new Adam(p, 0.1), p -> new AdamW(p, 0.1))) {
       Tensor w = weight();

@@ -121,9 +121,9 @@ class AdamCaptureTest {
       adam.loadState(new OptimizerState(s.kind(), s.tensors(), counts));
       float[] before = a.toFloatArray();
       IllegalStateException e = assertThrows(IllegalStateException.class, replay::launch);
-      assertEquals("adam: parameters 'a' and 'b' share the rate the captured step reads, but "
-          + "their update counts, 2 and 7, no longer give one rate (changed since the capture, "
-          + "e.g. by loadState); capture the step again", e.getMessage());
+      assertEquals("adam: parameters 'a' and 'b' share the step scalars the captured step "
+          + "reads, but their update counts, 2 and 7, no longer give one set (changed since the "
+          + "capture, e.g. by loadState); capture the step again", e.getMessage());
       assertEquals(counts, adam.state().values(), "the refused launch is not counted");
       assertArrayEquals(before, a.toFloatArray(), "nothing was updated");
       step(); // an eager step still works

@@ -273,6 +273,18 @@ class CaptureStepsTest {
   }
 
   /**
+   * AdamW: its bias root and step are filled in before each launch, its decay is the captured
+   * rate's (a capture per epoch's rate): the eager run's bits, moments and counts.
+   */
+  @Test
+  void replayedAdamWStepsGiveTheEagerRunsBitsAndCounts() {
+    replayedMatchesEager(3, () -> mlp(Activation.RELU),
+        params -> new dev.jgrad.optim.AdamW(params, 0.01, 0.05),
+        data -> DataLoader.builder(data).batchSize(50).seed(4).build(),
+        b -> b.epochs(3).schedule(new ExponentialDecay(0.7), Interval.EPOCH));
+  }
+
+  /**
    * Dropout draws a new mask every step: each replay fills its layer's counter before the launch,
    * so the masks, and so the bits, are the eager run's (two Dropout layers, a smaller last batch
    * with a capture of its own, and the evaluation passes between epochs, which draw none).

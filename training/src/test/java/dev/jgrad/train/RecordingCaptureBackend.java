@@ -5,6 +5,7 @@ import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
+import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.GraphCapture;
 import java.lang.reflect.InvocationHandler;
@@ -40,8 +41,8 @@ final class RecordingCaptureBackend implements InvocationHandler {
 
   RecordingCaptureBackend() {
     proxy = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class, FusedSgd.class, FusedAdam.class, GraphCapture.class},
-        this);
+        new Class<?>[] {Backend.class, FusedSgd.class, FusedAdam.class, FusedAdamW.class,
+            GraphCapture.class}, this);
   }
 
   Backend backend() {

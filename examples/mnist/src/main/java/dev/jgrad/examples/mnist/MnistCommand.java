@@ -123,8 +123,7 @@ final class MnistCommand {
 
   @Option(names = "--capture-steps",
       description = "on a GPU, capture the training step as a CUDA graph and replay it: one"
-          + " launch per step (any optimizer but adamw, which runs uncaptured); elsewhere the"
-          + " steps run as usual")
+          + " launch per step, the same results; elsewhere the steps run as usual")
   boolean captureSteps;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")

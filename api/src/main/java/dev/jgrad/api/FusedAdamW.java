@@ -1,0 +1,32 @@
+package dev.jgrad.api;
+
+/**
+ * An optional capability of a {@link Backend}: AdamW's update (decoupled weight decay, PyTorch's
+ * {@code torch.optim.AdamW}) in one pass over the parameter, its gradient and the two moments,
+ * where the primitives take fourteen. Optimizers use it when the parameters' backend implements
+ * it. Each elementwise operation is the one the primitives do, in their order and rounded to the
+ * dtype as they round it, so the results are theirs bit for bit.
+ */
+public interface FusedAdamW {
+  /**
+   * In place, elementwise, all buffers of one floating dtype and length (the gradient may be a
+   * scratch buffer of the caller's; none of the others may share a buffer). {@code biasRoot} and
+   * {@code step} are one-element FLOAT64 buffers holding the step's {@code sqrt(1 - beta2^t)} and
+   * {@code -lr / (1 - beta1^t)}, read when the update runs, not when it is queued (a captured
+   * graph, {@link GraphCapture}, replays the update with what was written into them before each
+   * launch). With {@code decay = 1 - lr * weightDecay}, {@code c1 = 1 - beta1},
+   * {@code c2 = 1 - beta2}, and every scalar rounded to the dtype:
+   *
+   * <pre>
+   * param = param * decay
+   * m     = m + (g - m) * c1
+   * v     = v + (g * g - v) * c2
+   * param = param + (m / (sqrt(v) / biasRoot + eps)) * step
+   * </pre>
+   *
+   * each operation rounded to the dtype ({@code sqrt} correctly rounded).
+   */
+  void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
+      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      DeviceBuffer step);
+}
