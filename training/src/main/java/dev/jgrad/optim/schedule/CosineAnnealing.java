@@ -25,6 +25,7 @@ public record CosineAnnealing(long period, double minRate) implements LearningRa
 
   @Override
   public double rate(double base, long t) {
+    LearningRateSchedule.checkRateArguments("cosine annealing", base, t);
     return minRate + (base - minRate) * (1 + Math.cos(Math.PI * t / period)) / 2;
   }
 }

@@ -18,6 +18,7 @@ public record ExponentialDecay(double gamma) implements LearningRateSchedule {
 
   @Override
   public double rate(double base, long t) {
+    LearningRateSchedule.checkRateArguments("exponential decay", base, t);
     return base * Math.pow(gamma, t);
   }
 }

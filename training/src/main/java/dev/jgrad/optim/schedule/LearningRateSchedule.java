@@ -34,6 +34,24 @@ public interface LearningRateSchedule {
 
   /** The rate the optimizer was created with, always; with {@link #withWarmup}, warm-up alone. */
   static LearningRateSchedule constant() {
-    return (base, t) -> base;
+    return (base, t) -> {
+      checkRateArguments("constant schedule", base, t);
+      return base;
+    };
+  }
+
+  /**
+   * Fails unless {@code base} is positive and finite and {@code t} at least 0, naming
+   * {@code who}: the arguments every schedule's {@link #rate} takes.
+   */
+  static void checkRateArguments(String who, double base, long t) {
+    if (!(base > 0 && Double.isFinite(base))) {
+      throw new IllegalArgumentException(who + ": the base learning rate must be positive and "
+          + "finite, got " + base);
+    }
+    if (t < 0) {
+      throw new IllegalArgumentException(who + ": the count t (epochs or steps done, 0 for the "
+          + "first) must be >= 0, got " + t);
+    }
   }
 }

@@ -29,6 +29,7 @@ public record LinearWarmup(long steps, double startFactor, LearningRateSchedule 
 
   @Override
   public double rate(double base, long t) {
+    LearningRateSchedule.checkRateArguments("warm-up", base, t);
     return t < steps ? base * (startFactor + (1 - startFactor) * t / steps)
         : then.rate(base, t - steps);
   }

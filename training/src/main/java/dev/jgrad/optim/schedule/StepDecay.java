@@ -18,6 +18,7 @@ public record StepDecay(long stepSize, double gamma) implements LearningRateSche
 
   @Override
   public double rate(double base, long t) {
+    LearningRateSchedule.checkRateArguments("step decay", base, t);
     return base * Math.pow(gamma, Math.floorDiv(t, stepSize));
   }
 }

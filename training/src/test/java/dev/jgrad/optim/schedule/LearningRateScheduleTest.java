@@ -53,6 +53,28 @@ class LearningRateScheduleTest {
         new double[] {0.05, 0.07500000000000001, 0.1, 0.1});
   }
 
+  /** A negative count or a base rate that is not positive and finite is refused, named. */
+  @Test
+  void everyScheduleRefusesANegativeCountAndABadBase() {
+    Map<String, LearningRateSchedule> schedules = Map.of("step decay", new StepDecay(3, 0.5),
+        "exponential decay", new ExponentialDecay(0.9),
+        "cosine annealing", new CosineAnnealing(10, 0),
+        "warm-up", new ExponentialDecay(0.9).withWarmup(2, 0.1),
+        "constant schedule", LearningRateSchedule.constant());
+    schedules.forEach((who, s) -> {
+      IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
+          () -> s.rate(0.1, -1));
+      assertEquals(who + ": the count t (epochs or steps done, 0 for the first) must be >= 0, "
+          + "got -1", t.getMessage());
+      for (double base : new double[] {0, -0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+            () -> s.rate(base, 3));
+        assertEquals(who + ": the base learning rate must be positive and finite, got " + base,
+            b.getMessage());
+      }
+    });
+  }
+
   @Test
   void theSchedulerSetsTheOptimizersRateFromItsInitialRate() {
     Optimizer sgd = new Sgd(Map.of("w", Tensor.of(new double[] {1}).requiresGrad(true)), BASE);
