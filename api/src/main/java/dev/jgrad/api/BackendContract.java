@@ -529,17 +529,13 @@ public final class BackendContract {
     stepScalar(p, "lrT", lrT, param, m, v);
   }
 
-  /**
-   * {@link FusedAdamW#adamwUpdate}: as {@link #adamUpdate}, with two one-element FLOAT64 step
-   * scalars, distinct from each other.
-   */
+  /** {@link FusedAdamW#adamwUpdate}: as {@link #adamUpdate}, with two step scalars. */
   public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
       DeviceBuffer v, DeviceBuffer biasRoot, DeviceBuffer step) {
     String p = "adamwUpdate";
     moments(p, param, grad, m, v);
     stepScalar(p, "biasRoot", biasRoot, param, m, v);
     stepScalar(p, "step", step, param, m, v);
-    distinct(b, p, "biasRoot", biasRoot, "step", step);
   }
 
   /** Adam's and AdamW's buffers: param, m and v written, all of one floating dtype and length. */

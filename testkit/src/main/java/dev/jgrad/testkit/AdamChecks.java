@@ -11,7 +11,10 @@ import java.util.Random;
  * them: one step against the formula.
  */
 final class AdamChecks {
-  /** {n, lrT}: small and large (threads split the large ones), a small and a large step. */
+  /**
+   * {n, lr}: small and large (threads split the large ones), a small and a large step (Adam's
+   * bias-corrected rate; AdamW's learning rate).
+   */
   private static final double[][] CASES = {{7, 0.001}, {100_003, 0.01}, {1001, 0.5}};
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;

@@ -407,18 +407,19 @@ final class RejectionChecks {
               b.upload(D, 0.001, 0.002)));
     });
   }
+
   private static void adamw(CheckRunner r) {
     if (!(r.backend() instanceof FusedAdamW adamw)) {
       r.skip("rejects adamwUpdate", "the " + r.backend().name()
           + " backend does not implement FusedAdamW");
       return;
     }
-    r.check("rejects adamwUpdate: one buffer for both step scalars", b -> {
+    r.check("rejects adamwUpdate: a bias root of two elements", b -> {
       DeviceBuffer param = b.upload(F, 1, 2, 3);
-      DeviceBuffer scalar = b.upload(D, 0.5);
-      return expect(r, IAE, "adamwUpdate").saying("biasRoot and step are the same buffer")
+      return expect(r, IAE, "adamwUpdate").saying("biasRoot must have length 1 but has length 2")
           .leaving(param).check(b, () -> adamw.adamwUpdate(param, b.upload(F, 1, 1, 1),
-              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, 1, scalar, scalar));
+              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, 1,
+              b.upload(D, 0.5, 0.5), b.upload(D, -0.01)));
     });
     r.check("rejects adamwUpdate: a FLOAT32 step", b -> {
       DeviceBuffer param = b.upload(F, 1, 2, 3);
@@ -428,5 +429,4 @@ final class RejectionChecks {
               b.upload(D, 0.5), b.upload(F, -0.01)));
     });
   }
-
 }

@@ -95,7 +95,7 @@ class BackendTestKitTest {
     BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
         .only(n -> n.contains("adamwUpdate")).run().assertPassed();
     assertEquals(List.of("adamwUpdate FLOAT32", "adamwUpdate FLOAT64",
-        "rejects adamwUpdate: one buffer for both step scalars",
+        "rejects adamwUpdate: a bias root of two elements",
         "rejects adamwUpdate: a FLOAT32 step"),
         report.results().stream().filter(c -> c.status() == CheckResult.Status.PASSED)
             .map(CheckResult::check).toList());

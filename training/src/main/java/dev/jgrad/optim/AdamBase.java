@@ -93,6 +93,8 @@ abstract class AdamBase extends ParameterOptimizer {
    * filled on the device, so a captured step's launches each get their own step's values.
    */
   private void writeStepScalars(List<String> stepped) {
+    // a parameter not stepped now keeps no buffers: a capture must not find last step's shared
+    scalarsOf.keySet().retainAll(stepped);
     Map<List<Object>, DeviceBuffer[]> filled = new HashMap<>();
     Map<Backend, Integer> used = new HashMap<>();
     for (String name : stepped) {
@@ -130,10 +132,11 @@ abstract class AdamBase extends ParameterOptimizer {
   /** The buffers {@code name}'s fused update reads its step's scalars from. */
   final DeviceBuffer[] stepScalarBuffers(String name) {
     DeviceBuffer[] buffers = scalarsOf.get(name);
-    if (buffers == null) { // only inside a capture: before any step of this parameter
-      throw new IllegalStateException(kind + "'s step scalars of '" + name + "' do not exist "
-          + "yet, and cannot be created inside a CUDA graph capture; run one step without the "
-          + "graph first, then capture");
+    if (buffers == null) { // only inside a capture: the last eager step did not update it
+      throw new IllegalStateException(kind + "'s step scalars of '" + name + "' are not set up "
+          + "(the last step without the graph did not update it), and cannot be set up inside a "
+          + "CUDA graph capture; run one step with the same parameters without the graph first, "
+          + "then capture");
     }
     return buffers;
   }
@@ -143,7 +146,8 @@ abstract class AdamBase extends ParameterOptimizer {
    * buffers its captured update reads, then the counting. Parameters share buffers when their
    * scalars were equal at the capture; that holds at every launch, as each counts one update per
    * launch, unless the counts were changed in between (a loadState with other counts), when two
-   * sharing parameters would need two sets: then the launch is refused, before anything changes.
+   * sharing parameters would need two sets: then the launch is refused before this optimizer
+   * counts anything (host work registered before it, such as a Dropout layer's, has run).
    */
   @Override
   Runnable beforeEachLaunch(List<String> stepped) {

@@ -101,15 +101,15 @@ public final class AdamW extends AdamBase {
   }
 
   /**
-   * Also refuses a launch after the learning rate changed: the decay {@code 1 - lr * lambda} is
-   * a scalar of the captured launch (a per-epoch schedule gets a capture per rate).
+   * Also refuses a launch after the learning rate changed, with weight decay: the decay
+   * {@code 1 - lr * lambda} is a scalar of the captured launch (the Trainer captures per rate).
    */
   @Override
   Runnable beforeEachLaunch(List<String> stepped) {
     Runnable scalars = super.beforeEachLaunch(stepped);
     double captured = learningRate();
     return () -> {
-      if (learningRate() != captured) {
+      if (weightDecay != 0 && learningRate() != captured) {
         throw new IllegalStateException("adamw: the learning rate is " + learningRate()
             + " but the captured step decays the weights by 1 - " + captured + " * lambda; "
             + "capture the step again");

@@ -130,4 +130,30 @@ class AdamCaptureTest {
       assertTrue(adam.state().values().get("t.b").equals("8"), adam.state().values().toString());
     }
   }
+
+  /**
+   * A parameter the last eager step did not update (no gradient) has no step scalars to capture
+   * with: the capture fails saying so, and after an eager step with both, captures.
+   */
+  @Test
+  void aParameterTheLastEagerStepSkippedFailsTheCaptureSayingSo() {
+    step();
+    a.mul(a).sum().backward(); // only a has a gradient
+    adam.step();
+    a.zeroGrad();
+    GraphCapture capture = (GraphCapture) backend;
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> capture.capture(this::step));
+    assertEquals("adam's step scalars of 'b' are not set up (the last step without the graph did "
+        + "not update it), and cannot be set up inside a CUDA graph capture; run one step with "
+        + "the same parameters without the graph first, then capture", e.getMessage());
+    assertEquals(2, adam.steps(), "the failed capture counted nothing");
+    a.zeroGrad();
+    b.zeroGrad();
+    step();
+    try (GraphCapture.Replay replay = capture.capture(this::step)) {
+      replay.launch();
+    }
+    assertEquals(Map.of("t", "4", "t.a", "4", "t.b", "3"), adam.state().values());
+  }
 }
