@@ -301,6 +301,21 @@ class CaptureStepsTest {
         b -> b.epochs(3).test(Blobs.make(50, 9)));
   }
 
+  /**
+   * BatchNorm in training mode: batch statistics and the running averages updated in place with
+   * constant scalars; the replayed run's parameters, running statistics and metrics are the
+   * eager run's (evaluation between epochs uses the running statistics).
+   */
+  @Test
+  void replayedStepsWithBatchNormGiveTheEagerRunsBits() {
+    replayedMatchesEager(2, () -> new Sequential(
+            new dev.jgrad.nn.Linear(2, 16, dev.jgrad.nn.Init.he(), new java.util.Random(1)),
+            new dev.jgrad.nn.BatchNorm1d(16), new dev.jgrad.nn.ReLU(),
+            new dev.jgrad.nn.Linear(16, 3, dev.jgrad.nn.Init.he(), new java.util.Random(2))),
+        MOMENTUM, data -> DataLoader.builder(data).batchSize(60).seed(4).build(),
+        b -> b.epochs(3).test(Blobs.make(50, 9)));
+  }
+
   /** One Dropout layer used twice in a step: both uses would read one counter; refused. */
   @Test
   void aDropoutLayerUsedTwiceInACapturedStepIsRefused() {
@@ -330,8 +345,8 @@ class CaptureStepsTest {
 
   /**
    * Trains {@code network} with {@code optimizer} on 250 blobs twice on a {@link RecordingCaptureBackend},
-   * without and with captureSteps, and asserts the same parameters, metrics and optimizer state,
-   * bit for bit, and {@code captures} captures in the captured run.
+   * without and with captureSteps, and asserts the same parameters, buffers, metrics and
+   * optimizer state, bit for bit, and {@code captures} captures in the captured run.
    */
   private static void replayedMatchesEager(int captures,
       java.util.function.Supplier<Sequential> network,
@@ -352,9 +367,10 @@ class CaptureStepsTest {
         options.accept(b);
         metrics.add(lossesAndAccuracies(fit(b)));
         OptimizerState state = opt.state();
-        result[run] = java.util.stream.Stream.concat(
-                model.namedParameters().values().stream(),
+        result[run] = java.util.stream.Stream.of(model.namedParameters().values().stream(),
+                model.namedBuffers().values().stream(), // BatchNorm's running statistics
                 new java.util.TreeMap<>(state.tensors()).values().stream())
+            .flatMap(java.util.function.Function.identity())
             .flatMapToDouble(t -> java.util.Arrays.stream(t.toDoubleArray())).toArray();
         counters.add(state.values());
       }
