@@ -86,7 +86,7 @@ public class JgradWorkload {
       seconds[epoch] = (System.nanoTime() - start) / 1e9;
     }
     StringJoiner s = new StringJoiner(",");
-    Arrays.stream(seconds).forEach(v -> s.add(String.format("%.6f", v)));
+    Arrays.stream(seconds).forEach(v -> s.add(String.format(java.util.Locale.ROOT, "%.6f", v)));
     System.out.println("SAMPLES_PER_EPOCH " + loader.samplesPerEpoch());
     System.out.println("EPOCH_SECONDS " + s);
     long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();

@@ -18,7 +18,8 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3
 for i in $(seq "$pairs"); do
   for jar in "$a" "$b"; do
     line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java -cp "$classes:$jar" JgradWorkload \
-      "$workload" "$data" "$epochs" 2>/dev/null | grep '^EPOCH_SECONDS')
+      "$workload" "$data" "$epochs" 2>/dev/null | grep '^EPOCH_SECONDS') \
+      || { echo "ab.sh: JgradWorkload $workload $data $epochs failed with $jar" >&2; exit 1; }
     epochs_s=${line#EPOCH_SECONDS }
     sorted=$(tr ',' '\n' <<< "$epochs_s" | sort -g | paste -sd' ')
     awk -v i="$i" -v jar="$jar" -v all="$epochs_s" -v sorted="$sorted" 'BEGIN {

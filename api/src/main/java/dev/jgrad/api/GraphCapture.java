@@ -39,9 +39,14 @@ public interface GraphCapture {
    * uses, where eager code would have read each its own.
    *
    * @throws IllegalStateException when no capture is under way on this thread, or when
-   *     {@code owner} registered in this capture already
+   *     {@code owner} registered in this capture already; the default, for implementations
+   *     written before this method, always throws
    */
-  void beforeEachLaunch(Object owner, Runnable hostWork);
+  default void beforeEachLaunch(Object owner, Runnable hostWork) {
+    throw new IllegalStateException(getClass().getSimpleName() + " cannot run host work before "
+        + "each launch, which " + owner + " needs in a captured step; implement "
+        + "GraphCapture.beforeEachLaunch, or run the step without a graph");
+  }
 
   /** Recorded work (see {@link #capture}); close it to release what it holds. */
   interface Replay extends AutoCloseable {

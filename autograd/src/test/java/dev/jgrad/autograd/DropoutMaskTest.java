@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.op.DropoutMask;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
@@ -107,5 +108,60 @@ class DropoutMaskTest {
           && e.getMessage().contains("[0, 1)") && e.getMessage().contains(String.valueOf(p)),
           e.getMessage());
     }
+  }
+
+  /**
+   * The counter is the op's second input, read when the kernel runs: the tensor form gives the
+   * host-counter form's mask, and a counter that is not one FLOAT64 element, or not a whole
+   * number in [0, 2^53), is refused naming it.
+   */
+  @Test
+  void theCounterInputGivesTheSameMaskAndIsChecked() {
+    Tensor x = Tensor.zeros(DType.FLOAT32, 50);
+    Tensor counter = Tensor.of(new double[] {7}, 1);
+    assertArrayEquals(DropoutOps.dropoutMask(x, 0.5, 3, 7).toDoubleArray(),
+        DropoutOps.dropoutMask(x, 0.5, 3, counter).toDoubleArray());
+    IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
+        () -> DropoutOps.dropoutMask(x, 0.5, 3, Tensor.of(new float[] {7}, 1)));
+    assertEquals("jgrad::dropout_mask: the counter (second input) must be one FLOAT64 element, "
+        + "got FLOAT32 [1]", dtype.getMessage());
+    IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+        () -> DropoutOps.dropoutMask(x, 0.5, 3, Tensor.of(new double[] {7, 8}, 2)));
+    assertEquals("jgrad::dropout_mask: the counter (second input) must be one FLOAT64 element, "
+        + "got FLOAT64 [2]", two.getMessage());
+    for (double bad : new double[] {2.5, -1, 0x1.0p53, Double.NaN}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> DropoutOps.dropoutMask(x, 0.5, 3, Tensor.of(new double[] {bad}, 1))
+              .toDoubleArray());
+      assertEquals("jgrad::dropout_mask: the counter input must hold a whole number in [0, 2^53),"
+          + " got " + bad, e.getMessage());
+    }
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> DropoutOps.dropoutMask(x, 0.5, 3, -1L));
+    assertEquals("jgrad::dropout_mask: the mask counter must be in [0, 2^53), got -1",
+        negative.getMessage());
+  }
+
+  /** Inside a graph capture a host counter would be an upload: refused, saying what to do. */
+  @Test
+  void aHostCounterInsideACaptureIsRefused() {
+    Backend cpu = Backends.byName("cpu");
+    Backend capturing = (Backend) java.lang.reflect.Proxy.newProxyInstance(
+        Backend.class.getClassLoader(), new Class<?>[] {Backend.class, GraphCapture.class},
+        (proxy, m, args) -> {
+          if (m.getName().equals("isCapturing")) {
+            return true;
+          }
+          try {
+            return m.invoke(cpu, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    Tensor x = Tensor.zeros(DType.FLOAT32, 4).to(capturing);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> DropoutOps.dropoutMask(x, 0.5, 3, 1L));
+    assertTrue(e.getMessage().startsWith("jgrad::dropout_mask with a counter from the host "
+        + "uploads it, which a CUDA graph capture cannot hold"), e.getMessage());
   }
 }

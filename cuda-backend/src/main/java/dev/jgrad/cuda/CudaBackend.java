@@ -162,11 +162,12 @@ public final class CudaBackend
    *
    * <p>{@code work} runs on this thread and must only queue work: a download, {@code item()},
    * {@code synchronize()}, an upload, or work from another thread fails the capture with an
-   * exception saying so. Every scalar argument is recorded as it was, the learning rate
-   * included: capture again after changing it. A value that changes every launch is read from a
-   * device buffer that host work registered with {@link #beforeEachLaunch} fills before each
-   * launch (Adam's bias-corrected rate, dropout's mask counter). On failure nothing was run and
-   * the stream is as before.
+   * exception saying so. Every scalar argument is recorded as it was: capture again after
+   * changing SGD's learning rate, say. A value that changes every launch is read from a device
+   * buffer that host work registered with {@link #beforeEachLaunch} fills before each launch
+   * (Adam's bias-corrected rate, which follows the learning rate at each launch; AdamW's bias
+   * corrections; dropout's mask counter). On failure nothing was run and the stream is as
+   * before.
    */
   @Override
   public CudaGraph capture(Runnable work) {
@@ -259,12 +260,7 @@ public final class CudaBackend
     }
   }
 
-  /** Fails during a capture: {@code what} cannot be recorded into a graph, {@code why}. */
-  void refuseInCapture(String what, String why) {
-    context.capture.refuse(what, why);
-  }
-
-  /** The fused kernels (softmax cross-entropy, bias + activation, SGD and Adam updates). */
+  /** The fused kernels (softmax cross-entropy, bias + activation, SGD, Adam and AdamW updates). */
   public CudaFusedOps fused() {
     return fused;
   }

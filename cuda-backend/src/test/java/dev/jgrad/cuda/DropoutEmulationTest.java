@@ -23,7 +23,7 @@ class DropoutEmulationTest {
     int n = 700;
     for (double p : new double[] {0.0, 0.1, 0.5, 1.0 / 3}) {
       for (long seed : new long[] {0, -7, Long.MAX_VALUE}) {
-        long counter = seed == 0 ? 0 : DropoutMask.COUNTER_LIMIT - 12345; // the range's ends
+        long counter = seed == 0 ? 0 : DropoutMask.COUNTER_LIMIT - 12345; // 0 and near 2^53
         double scale = 1.0 / (1.0 - p);
         TestTools.Run r = TestTools.run(List.of(exe.toString(), Integer.toString(n),
             Long.toString(seed), Long.toString(counter), Long.toString(DropoutMask.threshold(p)),

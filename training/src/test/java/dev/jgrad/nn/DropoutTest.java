@@ -95,4 +95,22 @@ class DropoutTest {
     assertEquals("Sequential(Linear(25 -> 8), ReLU, Dropout(p=0.5), Linear(8 -> 3))",
         net.toString());
   }
+
+  @Test
+  void aCounterOutsideItsRangeIsRefusedAndSetCounterContinuesASequence() {
+    Dropout d = new Dropout(0.5, 9);
+    for (long bad : new long[] {-1, 1L << 53}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> d.setCounter(bad));
+      assertEquals("Dropout.setCounter: the mask counter must be in [0, 2^53), got " + bad,
+          e.getMessage());
+    }
+    Tensor x = input(5);
+    Dropout first = new Dropout(0.5, 9);
+    first.forward(x);
+    double[] second = first.forward(x).toDoubleArray();
+    d.setCounter(1);
+    assertArrayEquals(second, d.forward(x).toDoubleArray(), "counter 1 gives the second mask");
+    assertEquals(2, d.counter());
+  }
 }

@@ -54,7 +54,7 @@ class GraphCaptureRulesTest {
    * from the device.
    */
   @Test
-  void adamWAndAdamWithoutFusedAdamRefuseACaptureBeforeCountingTheStep() {
+  void adamAndAdamWWithoutTheirFusedUpdatesRefuseACaptureBeforeCountingTheStep() {
     Map<String, String> reasons = Map.of(
         "adam", "its bias corrections change every step, and on the cpu backend (no FusedAdam) "
             + "they are scalars of primitive launches, which a graph would replay unchanged",

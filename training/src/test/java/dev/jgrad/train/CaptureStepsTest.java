@@ -151,8 +151,9 @@ class CaptureStepsTest {
   }
 
   /**
-   * AdamW's bias corrections are scalars of its primitive launches and change every step: its
-   * steps run as usual, uncaptured.
+   * On a capturing backend without FusedAdamW (this proxy offers none), AdamW's bias corrections
+   * are scalars of its primitive launches and change every step: its steps run as usual,
+   * uncaptured.
    */
   @Test
   void stepsThatCannotBeReplayedRunAsUsual() throws IOException {

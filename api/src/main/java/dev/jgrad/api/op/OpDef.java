@@ -52,6 +52,12 @@ public final class OpDef {
     this.gradientReadsOutput = b.gradientReadsOutput;
     this.indexInputs = b.indexInputs;
     this.ownDtypeInputs = b.ownDtypeInputs;
+    for (int i : ownDtypeInputs) {
+      checkArgument(arity == VARIADIC || i < arity,
+          "%s: ownDtypeInputs names input %s, but the op takes %s input(s)", name, i, arity);
+      checkArgument(!contains(indexInputs, i), "%s: input %s is both an index input (INT32) and"
+          + " one of its own dtype; name it in one of indexInputs and ownDtypeInputs", name, i);
+    }
     this.int32Data = b.int32Data;
   }
 

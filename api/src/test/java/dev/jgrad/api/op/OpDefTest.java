@@ -1,0 +1,41 @@
+package dev.jgrad.api.op;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** An op's input dtype rules: one data dtype, INT32 index inputs, inputs of their own dtype. */
+class OpDefTest {
+  private static final TensorSpec F32 = new TensorSpec(Shape.of(3), DType.FLOAT32);
+  private static final TensorSpec F64 = new TensorSpec(Shape.of(1), DType.FLOAT64);
+
+  @Test
+  void anOwnDtypeInputIsLeftToTheShapeRuleAndTheOthersShareOne() {
+    OpDef own = OpDef.builder("test::own").arity(2).ownDtypeInputs(1)
+        .shapeRule((in, a) -> in.get(0)).build();
+    assertEquals(F32, own.infer(List.of(F32, F64), Attrs.of()));
+    OpDef plain = OpDef.builder("test::plain").arity(2).shapeRule((in, a) -> in.get(0)).build();
+    IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+        () -> plain.infer(List.of(F32, F64), Attrs.of()));
+    assertEquals("test::plain: mixed dtypes FLOAT32[3] and FLOAT64[1]; convert one with "
+        + "to(DType)", mixed.getMessage());
+  }
+
+  @Test
+  void ownDtypeInputsOutsideTheArityOrAlsoIndexInputsAreRefused() {
+    IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
+        () -> OpDef.builder("test::beyond").arity(2).ownDtypeInputs(2)
+            .shapeRule((in, a) -> in.get(0)).build());
+    assertEquals("test::beyond: ownDtypeInputs names input 2, but the op takes 2 input(s)",
+        beyond.getMessage());
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+        () -> OpDef.builder("test::both").arity(2).indexInputs(1).ownDtypeInputs(1)
+            .shapeRule((in, a) -> in.get(0)).build());
+    assertEquals("test::both: input 1 is both an index input (INT32) and one of its own dtype; "
+        + "name it in one of indexInputs and ownDtypeInputs", both.getMessage());
+  }
+}
