@@ -77,6 +77,12 @@ public final class AdamW extends AdamBase {
     return FusedAdamW.class;
   }
 
+  /** Without weight decay: the step is filled in before each launch, the decay is exactly 1. */
+  @Override
+  public boolean capturedStepReadsLearningRate() {
+    return weightDecay == 0;
+  }
+
   @Override
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
     double lr = learningRate();

@@ -54,6 +54,15 @@ public interface Optimizer {
   }
 
   /**
+   * Whether a captured step of this optimizer reads the learning rate at each launch, so that a
+   * schedule changing it every step can be captured (Adam: its rate is filled in before each
+   * launch); false, the default, where a replay repeats the rate it was captured with.
+   */
+  default boolean capturedStepReadsLearningRate() {
+    return false;
+  }
+
+  /**
    * The tensors this optimizer updates, or an empty list where it does not say (the default,
    * for optimizers written before this method): the {@code Trainer} checks that they are its
    * model's.

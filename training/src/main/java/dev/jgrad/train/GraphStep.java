@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * capture, which gathers the samples, steps and copies the metric values out. The same operations
  * in the same order as an eager step, so the same bits. A new size (the last, smaller batch) gets
  * a capture of its own, the {@value #KEPT} most recently used kept; a new rate (a per-epoch
- * schedule) releases the captures of the old one, whose reserved memory would otherwise stay held.
+ * schedule) releases the captures of the old one, whose reserved memory would otherwise stay held,
+ * unless the optimizer's captured step reads the rate at each launch (Adam), when captures are
+ * per batch size only.
  */
 final class GraphStep implements AutoCloseable {
   static final int KEPT = 4;
@@ -74,6 +76,7 @@ final class GraphStep implements AutoCloseable {
   private final GraphCapture capture;
   private final Function<Tensor, Batch> gather;
   private final BiFunction<Tensor, Tensor, Tensor[]> step;
+  /** The rate a capture replays, or null where the optimizer reads it at each launch. */
   private final DoubleSupplier learningRate;
   private final Runnable afterFailedCapture;
   private final Map<Kind, Fixed> kinds = new LinkedHashMap<>(8, 0.75f, true); // in use order
@@ -82,6 +85,8 @@ final class GraphStep implements AutoCloseable {
    * @param gather the samples at some indices (a 1-D INT32 tensor), as the data set gathers them
    * @param step the training step on (inputs, targets), returning its metric tensors (see
    *     {@code Evaluator.metricTensors}); it must only queue work on {@code backend}
+   * @param learningRate the optimizer's rate, which a capture replays (a new one gets new
+   *     captures), or null where the optimizer's captured step reads it at each launch
    * @param afterFailedCapture run when a capture fails (nothing was run): the model's gradients
    *     then refer to buffers the failed capture released, so the Trainer forgets them
    */
@@ -101,7 +106,8 @@ final class GraphStep implements AutoCloseable {
    * 1-D INT32 tensor on the backend); returns its metric values, valid until the next step.
    */
   Tensor[] run(Tensor order, int from, int size) {
-    Kind kind = new Kind(new TensorSpec(Shape.of(size), DType.INT32), learningRate.getAsDouble());
+    Kind kind = new Kind(new TensorSpec(Shape.of(size), DType.INT32),
+        learningRate == null ? 0 : learningRate.getAsDouble());
     Fixed f = kinds.get(kind);
     if (f == null) {
       releaseOtherRates(kind.learningRate());

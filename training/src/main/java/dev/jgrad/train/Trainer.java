@@ -250,7 +250,8 @@ public final class Trainer {
       return null;
     }
     return new GraphStep(backend, capture, train.dataset()::gather, this::stepOn,
-        optimizer::learningRate, model::zeroGrad);
+        optimizer.capturedStepReadsLearningRate() ? null : optimizer::learningRate,
+        model::zeroGrad);
   }
 
   /**
@@ -313,9 +314,7 @@ public final class Trainer {
       } else {
         long stepCount = (long) epoch * batches;
         for (Batch batch : train.epoch(epoch)) {
-          if (scheduler != null && scheduleInterval == Interval.STEP) {
-            scheduler.apply(stepCount++);
-          }
+          applyStepSchedule(stepCount++);
           // The batch and every tensor the step computes (activations, gradients, temporaries)
           // are released when the step ends, so memory does not wait for the garbage collector.
           // The loss and the correct count are copied out on the device first: nothing here
@@ -354,6 +353,7 @@ public final class Trainer {
     }
     try {
       for (int b = 0; b < train.batchCount(); b++) {
+        applyStepSchedule((long) epoch * train.batchCount() + b);
         int from = train.batchStart(b);
         int size = train.batchLength(b);
         try (TensorScope step = TensorScope.open()) {
@@ -363,6 +363,13 @@ public final class Trainer {
       }
     } finally { // released in stream order: the queued steps read it first
       order.buffer().close();
+    }
+  }
+
+  /** Sets the rate of step {@code count} (counted across epochs) under a per-step schedule. */
+  private void applyStepSchedule(long count) {
+    if (scheduler != null && scheduleInterval == Interval.STEP) {
+      scheduler.apply(count);
     }
   }
 
@@ -508,8 +515,10 @@ public final class Trainer {
      * Dropout's mask counter). With an optimizer whose step cannot be replayed
      * ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on another backend
      * than the parameters, the steps run as usual, with a warning; a per-step schedule is refused
-     * by {@link #build}; anything else the step does that a graph cannot hold (a read of a value
-     * on the host) fails the capture, and so {@link Trainer#fit}, saying what. Default off.
+     * by {@link #build} unless the optimizer's captured step reads the learning rate at each
+     * launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: Adam); anything
+     * else the step does that a graph cannot hold (a read of a value on the host) fails the
+     * capture, and so {@link Trainer#fit}, saying what. Default off.
      */
     public Builder captureSteps(boolean capture) {
       this.captureSteps = capture;
@@ -692,10 +701,11 @@ public final class Trainer {
       checkOptimizerCoversModel();
       checkDistinctOutputs();
       checkScheduleRates();
-      checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP,
-          "captureSteps(true) replays the learning rate it captured, so it cannot follow a "
-              + "schedule that changes the rate every step; schedule per epoch "
-              + "(Interval.EPOCH), or leave captureSteps off");
+      checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
+          || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "
+          + "learning rate it captured, so it cannot follow a schedule that changes the rate "
+          + "every step; schedule per epoch (Interval.EPOCH), use Adam (whose captured steps "
+          + "read the rate at each launch), or leave captureSteps off", optimizer);
       return new Trainer(this);
     }
   }
