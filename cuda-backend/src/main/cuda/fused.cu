@@ -1,6 +1,7 @@
 // Fused kernels: each saves whole passes over memory compared with composing primitives.
 //  - softmax_xent: softmax cross-entropy loss per row and its gradient on the logits, in one
 //    read of the logits (instead of max, sub, exp, sum, div, log, gather, sub...).
+//  - softmax_xent_mean: the mean of those losses in one launch of one block, for a batch.
 //  - bias_act: out = act(x + bias) over [rows, cols] with bias [cols].
 //  - relu_grad: out = g * step(x), relu's gradient, in one pass (step, then mul, was two passes
 //    and a temporary).
@@ -51,6 +52,39 @@ __device__ void softmax_xent(const T *logits, const int *labels, i64 rows, i64 c
     }
     __syncthreads(); // shared_max/shared_sum are rewritten by the next row
   }
+}
+
+// The mean of the rows' losses in one launch of one block (for batches up to
+// CudaFusedOps.XENT_MEAN_MAX_ROWS rows; larger ones take the per-row kernel, a sum and a
+// scaling): warp w takes rows w, w + W, ... (W warps), its lanes the classes, with the per-row
+// kernel's loss per row (its max and compensated sum, reduced over the warp); lane 0 adds each
+// row's loss to its warp's compensated sum, the warps' sums are merged in a block reduce, and the
+// total is times inv_rows. A bad label gives NaN, as the per-row kernel. Deterministic: a fixed
+// order for every batch size.
+template <typename T>
+__device__ void softmax_xent_mean(const T *logits, const int *labels, i64 rows, i64 classes,
+                                  T *out, T inv_rows, i64 *err) {
+  const int lane = threadIdx.x & 31;
+  const int warps = blockDim.x >> 5;
+  Acc<T> total = jg_acc_identity<T>(JG_REDUCE_SUM);
+  for (i64 r = threadIdx.x >> 5; r < rows; r += warps) {
+    const T *x = logits + r * classes;
+    Acc<T> m = jg_acc_identity<T>(JG_REDUCE_MAX);
+    for (i64 c = lane; c < classes; c += 32) jg_acc_add(JG_REDUCE_MAX, m, x[c], c);
+    for (int d = 16; d > 0; d >>= 1) m = jg_acc_merge(JG_REDUCE_MAX, m, jg_shfl_down(m, d));
+    T mx = __shfl_sync(0xffffffffu, m.v, 0);
+    Acc<T> s = jg_acc_identity<T>(JG_REDUCE_SUM);
+    for (i64 c = lane; c < classes; c += 32) jg_acc_add(JG_REDUCE_SUM, s, jg_exp(x[c] - mx), c);
+    for (int d = 16; d > 0; d >>= 1) s = jg_acc_merge(JG_REDUCE_SUM, s, jg_shfl_down(s, d));
+    if (lane == 0) {
+      i64 label;
+      bool ok = jg_read_index(labels, r, classes, err, JG_PRIM_SOFTMAX_XENT, true, &label);
+      T loss = ok ? jg_log(jg_acc_result(JG_REDUCE_SUM, s)) + mx - x[label] : (T)NAN;
+      jg_acc_add(JG_REDUCE_SUM, total, loss, r);
+    }
+  }
+  total = jg_block_reduce(JG_REDUCE_SUM, total);
+  if (threadIdx.x == 0) out[0] = jg_mul_rn(jg_acc_result(JG_REDUCE_SUM, total), inv_rows);
 }
 
 template <typename T>
@@ -170,6 +204,14 @@ __global__ void jg_softmax_xent_f64(const double *logits, const int *labels, i64
   softmax_xent(logits, labels, rows, classes, loss, grad, scale, upstream, err);
 }
 
+__global__ void jg_softmax_xent_mean_f32(const float *logits, const int *labels, i64 rows,
+                                         i64 classes, float *out, float inv_rows, i64 *err) {
+  softmax_xent_mean(logits, labels, rows, classes, out, inv_rows, err);
+}
+__global__ void jg_softmax_xent_mean_f64(const double *logits, const int *labels, i64 rows,
+                                         i64 classes, double *out, double inv_rows, i64 *err) {
+  softmax_xent_mean(logits, labels, rows, classes, out, inv_rows, err);
+}
 __global__ void jg_bias_act_f32(const float *x, const float *bias, float *out, i64 rows,
                                 i64 cols, int act) {
   bias_act(x, bias, out, rows, cols, act);

@@ -63,6 +63,18 @@ template <typename T> T __shfl_down_sync(unsigned, T v, int delta) {
   return r;
 }
 
+template <typename T> T __shfl_sync(unsigned, T v, int src_lane) {
+  static_assert(sizeof(T) <= 16, "shuffle of a large type");
+  JgEmuWarp &w = jg_emu_warps[jg_emu_linear / 32];
+  unsigned lane = jg_emu_linear % 32;
+  std::memcpy(w.slots[lane], &v, sizeof(T));
+  w.bar.arrive_and_wait();
+  T r;
+  std::memcpy(&r, w.slots[src_lane & 31], sizeof(T));
+  w.bar.arrive_and_wait();
+  return r;
+}
+
 inline unsigned long long atomicCAS(unsigned long long *p, unsigned long long expected,
                                     unsigned long long desired) {
   __atomic_compare_exchange_n(p, &expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);

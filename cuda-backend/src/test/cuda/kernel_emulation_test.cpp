@@ -446,6 +446,47 @@ template <typename T> static void test_fused() {
                  + std::to_string(differ) + " differ",
              differ == 0);
     }
+    // the mean loss in one block: the rows' losses' mean, a warp per row (4 warps: rows wrap)
+    double mean = 0;
+    for (i64 r = 0; r < rows; ++r) mean += lw[r];
+    mean /= rows;
+    std::vector<T> out(1);
+    jg_emu_launch({1}, {128}, [&] {
+      softmax_xent_mean<T>(x.data(), labels.data(), rows, classes, out.data(), (T)(1.0 / rows),
+                           err);
+    });
+    expect_all("softmax_xent_mean " + std::to_string(rows) + "x" + std::to_string(classes) + " "
+                   + name<T>(), std::vector<double>{mean}, out, t);
+    expect("softmax_xent_mean no error", err[0] == 0);
+  }
+  { // more rows than warps, classes beyond a warp, and a bad label: NaN and the error recorded
+    i64 rows = 37, classes = 45;
+    auto x = random_values<T>(rows * classes, 12, -8, 8);
+    std::vector<int> labels(rows);
+    for (i64 r = 0; r < rows; ++r) labels[r] = (int)((r * 11) % classes);
+    double mean = 0;
+    for (i64 r = 0; r < rows; ++r) {
+      double mx = -INFINITY, sum = 0;
+      for (i64 c = 0; c < classes; ++c) mx = std::max(mx, (double)x[r * classes + c]);
+      for (i64 c = 0; c < classes; ++c) sum += std::exp(x[r * classes + c] - mx);
+      mean += std::log(sum) + mx - x[r * classes + labels[r]];
+    }
+    mean /= rows;
+    std::vector<T> out(1);
+    i64 err[4] = {0, 0, 0, 0};
+    jg_emu_launch({1}, {128}, [&] {
+      softmax_xent_mean<T>(x.data(), labels.data(), rows, classes, out.data(), (T)(1.0 / rows),
+                           err);
+    });
+    expect_all(std::string("softmax_xent_mean 37x45 ") + name<T>(), std::vector<double>{mean},
+               out, sizeof(T) == 4 ? 1e-5 : 1e-12);
+    labels[20] = (int)classes; // out of range
+    jg_emu_launch({1}, {128}, [&] {
+      softmax_xent_mean<T>(x.data(), labels.data(), rows, classes, out.data(), (T)(1.0 / rows),
+                           err);
+    });
+    expect("softmax_xent_mean bad label: NaN", out[0] != out[0]);
+    expect("softmax_xent_mean bad label recorded", err[0] == JG_PRIM_SOFTMAX_XENT && err[1] == 20);
   }
 
   i64 rows = 7, cols = 9;

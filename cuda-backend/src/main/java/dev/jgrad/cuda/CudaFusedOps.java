@@ -83,6 +83,45 @@ public final class CudaFusedOps {
     backend.indexCheckingKernelLaunched();
   }
 
+  /** The most rows {@link #softmaxCrossEntropyMean} takes: a training batch's, not a test set's. */
+  public static final int XENT_MEAN_MAX_ROWS = 4096;
+  /** Its one block: 16 warps, a row each at a time. */
+  private static final int XENT_MEAN_BLOCK = 512;
+
+  /**
+   * The mean over {@code rows} of the softmax cross-entropy of {@code logits [rows, classes]}
+   * with INT32 {@code labels [rows]}, into {@code out [1]}, in one launch of one block (a warp
+   * per row): what {@link #softmaxCrossEntropy} and a sum and a scaling give in three launches,
+   * summed in another order. At most {@link #XENT_MEAN_MAX_ROWS} rows. A bad label gives NaN and
+   * is reported at the next synchronisation.
+   */
+  public void softmaxCrossEntropyMean(DeviceBuffer logits, DeviceBuffer labels, int rows,
+      int classes, DeviceBuffer out) {
+    String p = "softmaxCrossEntropyMean";
+    CudaBuffer cx = backend.own(p, "logits", logits);
+    CudaBuffer cl = backend.own(p, "labels", labels);
+    CudaBuffer co = backend.own(p, "out", out);
+    Checks.indexDtype(p, "labels", cl);
+    Checks.sameDType(p, "logits", cx, "out", co);
+    Checks.positive(p, "rows", rows);
+    Checks.positive(p, "classes", classes);
+    if (rows > XENT_MEAN_MAX_ROWS) {
+      throw new IllegalArgumentException(p + " on the cuda backend: " + rows + " rows, more than "
+          + "the " + XENT_MEAN_MAX_ROWS + " one block takes; use softmaxCrossEntropy, a sum and "
+          + "a scaling");
+    }
+    Checks.length(p, "logits ([rows, classes])", cx, Checks.product(p, rows, classes));
+    Checks.length(p, "labels ([rows])", cl, rows);
+    Checks.length(p, "out ([1])", co, 1);
+    Checks.distinct(p, "out", co, "logits", cx);
+    Checks.distinct(p, "out", co, "labels", cl);
+    backend.launchFused("jg_softmax_xent_mean", cx.dtype(),
+        new LaunchGeometry.Launch(1, 1, 1, XENT_MEAN_BLOCK, 1, 1),
+        FusedKernels.softmaxCrossEntropyMeanArgs(cx, cl, rows, classes, co,
+            backend.indexErrorRecord()));
+    backend.indexCheckingKernelLaunched();
+  }
+
   /**
    * {@code out[r, c] = activation(x[r, c] + bias[c])} over {@code [rows, cols]};
    * {@link FusedActivation#IDENTITY} adds the bias only. {@code out} may be {@code x}.

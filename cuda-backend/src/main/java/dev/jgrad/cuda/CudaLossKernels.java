@@ -25,11 +25,18 @@ public final class CudaLossKernels implements OpProvider {
         CudaLossKernels::softmaxCrossEntropyGrad);
   }
 
-  /** Per-row losses from the fused kernel, then their mean. */
+  /**
+   * The mean in one launch for a batch of up to {@link CudaFusedOps#XENT_MEAN_MAX_ROWS} rows;
+   * larger ones (a test set in one batch): per-row losses from the fused kernel, then their mean.
+   */
   private static void softmaxCrossEntropy(KernelCall c) {
     CudaBackend b = (CudaBackend) c.backend();
     int n = c.inputSpec(0).shape().dim(0);
     int k = c.inputSpec(0).shape().dim(1);
+    if (n > 0 && n <= CudaFusedOps.XENT_MEAN_MAX_ROWS) {
+      b.fused().softmaxCrossEntropyMean(c.input(0), c.input(1), n, k, c.output());
+      return;
+    }
     try (DeviceBuffer rowLoss = b.allocate(c.outputSpec().dtype(), n)) {
       b.fused().softmaxCrossEntropy(c.input(0), c.input(1), n, k, rowLoss, null, 0);
       b.reduce(ReduceOp.SUM, rowLoss, 1, n, 1, c.output());

@@ -86,6 +86,12 @@ final class FusedKernels {
         gradScale, upstream == null ? (Object) 0L : upstream, errorRecord);
   }
 
+  /** The mean loss in one block: {@code inv_rows} ({@code 1 / rows}) rounded by the launch. */
+  static List<Object> softmaxCrossEntropyMeanArgs(DeviceBuffer logits, DeviceBuffer labels,
+      long rows, long classes, DeviceBuffer out, CUdeviceptr errorRecord) {
+    return List.of(logits, labels, rows, classes, out, 1.0 / rows, errorRecord);
+  }
+
   /**
    * Adam's update in place: {@code c1 = 1 - beta1} and {@code c2 = 1 - beta2} computed in double,
    * then rounded to the dtype by the launch as the CPU rounds them; the kernel reads the rate

@@ -192,6 +192,37 @@ class CudaBackendBehaviourTest {
   }
 
   /**
+   * The mean softmax cross-entropy: a batch (100 rows) in one launch, more than 4,096 rows in
+   * three (row losses, their sum, the scaling); both the CPU's value within the reductions'
+   * tolerance.
+   */
+  @Test
+  void theMeanLossIsOneLaunchForABatchAndTheCpusValue() {
+    for (int rows : new int[] {100, 5000}) {
+      java.util.Random r = new java.util.Random(rows);
+      float[] logits = new float[rows * 10];
+      int[] labels = new int[rows];
+      for (int i = 0; i < logits.length; i++) {
+        logits[i] = (float) (r.nextGaussian() * 3);
+      }
+      for (int i = 0; i < rows; i++) {
+        labels[i] = r.nextInt(10);
+      }
+      double want = dev.jgrad.autograd.Losses.softmaxCrossEntropyLabels(
+          dev.jgrad.autograd.Tensor.of(logits, rows, 10),
+          dev.jgrad.autograd.Tensor.indices(labels)).item();
+      dev.jgrad.autograd.Tensor x = dev.jgrad.autograd.Tensor.of(logits, rows, 10).to(b);
+      dev.jgrad.autograd.Tensor y = dev.jgrad.autograd.Tensor.indices(labels).to(b);
+      b.synchronize();
+      DeviceActivity before = b.activity();
+      dev.jgrad.autograd.Tensor loss = dev.jgrad.autograd.Losses.softmaxCrossEntropyLabels(x, y);
+      assertEquals(rows <= CudaFusedOps.XENT_MEAN_MAX_ROWS ? 1 : 3,
+          b.activity().since(before).kernelLaunches(), rows + " rows");
+      assertEquals(want, loss.item(), 1e-5 * Math.abs(want), rows + " rows");
+    }
+  }
+
+  /**
    * UINT8 through every path this backend gives it: the byte memset, upload and download (read as
    * unsigned), device copies at odd byte offsets (overlapping too), the 1-byte axis, strided and
    * gather kernels, and conversions both ways (to UINT8: the low 8 bits of Java's (int) cast).

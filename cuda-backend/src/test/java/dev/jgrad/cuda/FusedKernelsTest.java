@@ -52,6 +52,8 @@ class FusedKernelsTest {
           0.25, b, new CUdeviceptr()));
       assertFits("jg_softmax_xent", dt, FusedKernels.softmaxCrossEntropyArgs(b, b, 3, 4, b, null,
           0, null, new CUdeviceptr()));
+      assertFits("jg_softmax_xent_mean", dt, FusedKernels.softmaxCrossEntropyMeanArgs(b, b, 3, 4,
+          b, new CUdeviceptr()));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, 0.1, 0.9, 1e-4));
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
       assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7,
@@ -94,7 +96,7 @@ class FusedKernelsTest {
     assertTrue(FusedKernels.PTX.contains("\n.version 8.0\n"),
         "fused.ptx must declare .version 8.0");
     assertTrue(FusedKernels.PTX.contains("\n.target sm_75\n"), "fused.ptx must target sm_75");
-    assertEquals(14, SIGNATURES.size(),
+    assertEquals(16, SIGNATURES.size(),
         "every entry of fused.ptx has a launch: " + SIGNATURES.keySet());
   }
 
