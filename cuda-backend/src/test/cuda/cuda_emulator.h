@@ -50,29 +50,28 @@ inline double __dmul_rn(double a, double b) { return a * b; }
 inline float __fdiv_rn(float a, float b) { return a / b; }
 inline double __ddiv_rn(double a, double b) { return a / b; }
 
-template <typename T> T __shfl_down_sync(unsigned, T v, int delta) {
+// A warp shuffle: each lane publishes v, then reads the slot of the lane source(lane) names.
+template <typename T, typename Source> T jg_emu_shuffle(T v, Source source) {
   static_assert(sizeof(T) <= 16, "shuffle of a large type");
   JgEmuWarp &w = jg_emu_warps[jg_emu_linear / 32];
   unsigned lane = jg_emu_linear % 32;
   std::memcpy(w.slots[lane], &v, sizeof(T));
   w.bar.arrive_and_wait();
-  unsigned src = lane + delta < 32 ? lane + delta : lane; // like hardware: out of range -> own
   T r;
-  std::memcpy(&r, w.slots[src], sizeof(T));
+  std::memcpy(&r, w.slots[source(lane)], sizeof(T));
   w.bar.arrive_and_wait();
   return r;
 }
 
+template <typename T> T __shfl_down_sync(unsigned, T v, int delta) {
+  // like hardware: a source out of range reads the lane's own value
+  return jg_emu_shuffle(v, [delta](unsigned lane) {
+    return lane + delta < 32 ? lane + delta : lane;
+  });
+}
+
 template <typename T> T __shfl_sync(unsigned, T v, int src_lane) {
-  static_assert(sizeof(T) <= 16, "shuffle of a large type");
-  JgEmuWarp &w = jg_emu_warps[jg_emu_linear / 32];
-  unsigned lane = jg_emu_linear % 32;
-  std::memcpy(w.slots[lane], &v, sizeof(T));
-  w.bar.arrive_and_wait();
-  T r;
-  std::memcpy(&r, w.slots[src_lane & 31], sizeof(T));
-  w.bar.arrive_and_wait();
-  return r;
+  return jg_emu_shuffle(v, [src_lane](unsigned) { return (unsigned)src_lane & 31u; });
 }
 
 inline unsigned long long atomicCAS(unsigned long long *p, unsigned long long expected,
