@@ -54,9 +54,8 @@ __device__ void softmax_xent(const T *logits, const int *labels, i64 rows, i64 c
   }
 }
 
-// The mean of the rows' losses in one launch of one block (for batches up to
-// CudaFusedOps.XENT_MEAN_MAX_ROWS rows; larger ones take the per-row kernel, a sum and a
-// scaling): warp w takes rows w, w + W, ... (W warps), its lanes the classes, with the per-row
+// The mean of the rows' losses in one launch of one block (for small batches,
+// CudaFusedOps.meanInOneLaunch; larger ones take the per-row kernel, a sum and a scaling): warp w takes rows w, w + W, ... (W warps), its lanes the classes, with the per-row
 // kernel's loss per row (its max and compensated sum, reduced over the warp); lane 0 adds each
 // row's loss to its warp's compensated sum, the warps' sums are merged in a block reduce, and the
 // total is times inv_rows. A bad label gives NaN, as the per-row kernel. Deterministic: a fixed

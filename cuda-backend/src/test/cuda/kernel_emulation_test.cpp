@@ -480,13 +480,15 @@ template <typename T> static void test_fused() {
     });
     expect_all(std::string("softmax_xent_mean 37x45 ") + name<T>(), std::vector<double>{mean},
                out, sizeof(T) == 4 ? 1e-5 : 1e-12);
+    expect("softmax_xent_mean 37x45 no error", err[0] == 0);
     labels[20] = (int)classes; // out of range
     jg_emu_launch({1}, {128}, [&] {
       softmax_xent_mean<T>(x.data(), labels.data(), rows, classes, out.data(), (T)(1.0 / rows),
                            err);
     });
     expect("softmax_xent_mean bad label: NaN", out[0] != out[0]);
-    expect("softmax_xent_mean bad label recorded", err[0] == JG_PRIM_SOFTMAX_XENT && err[1] == 20);
+    expect("softmax_xent_mean bad label recorded",
+           err[0] == JG_PRIM_SOFTMAX_XENT && err[1] == 20 && err[2] == 45);
   }
 
   i64 rows = 7, cols = 9;

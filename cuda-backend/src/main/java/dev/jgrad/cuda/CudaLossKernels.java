@@ -26,14 +26,14 @@ public final class CudaLossKernels implements OpProvider {
   }
 
   /**
-   * The mean in one launch for a batch of up to {@link CudaFusedOps#XENT_MEAN_MAX_ROWS} rows;
-   * larger ones (a test set in one batch): per-row losses from the fused kernel, then their mean.
+   * The mean in one launch for a small batch ({@link CudaFusedOps#meanInOneLaunch}); larger ones:
+   * per-row losses from the fused kernel, then their mean.
    */
   private static void softmaxCrossEntropy(KernelCall c) {
     CudaBackend b = (CudaBackend) c.backend();
     int n = c.inputSpec(0).shape().dim(0);
     int k = c.inputSpec(0).shape().dim(1);
-    if (n > 0 && n <= CudaFusedOps.XENT_MEAN_MAX_ROWS) {
+    if (CudaFusedOps.meanInOneLaunch(n, k)) {
       b.fused().softmaxCrossEntropyMean(c.input(0), c.input(1), n, k, c.output());
       return;
     }

@@ -401,8 +401,8 @@ class CaptureStepsTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
     assertEquals("captureSteps(true) with sgd(lr=0.1, momentum=0.0, weightDecay=0.0) replays the "
         + "learning rate it captured, so it cannot follow a schedule that changes the rate every step; schedule per epoch "
-        + "(Interval.EPOCH), use Adam (whose captured steps read the rate at each launch), or "
-        + "leave captureSteps off", e.getMessage());
+        + "(Interval.EPOCH), use Adam or AdamW without weight decay (whose captured steps read "
+        + "the rate at each launch), or leave captureSteps off", e.getMessage());
   }
 
   /**
