@@ -1,7 +1,10 @@
 package dev.jgrad.cuda;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -25,7 +28,8 @@ import java.util.function.Supplier;
  * <p>CUDA graphs ({@link #beginPool}): while a graph is captured, its blocks come from and go back
  * to a pool of its own, which also takes every block released during the capture (the graph may
  * read it), and which keeps them all from the shared cache until {@link #closePool}: the graph's
- * replays write them, so no other buffer may get them in between.
+ * replays write them, so no other buffer may get them in between. A block of one graph released
+ * during another's capture is kept until both are closed.
  *
  * <p>Thread-safe: buffers may be released by the Cleaner's thread. The raw memory is only called
  * from {@link #allocate} and {@link #emptyCache}, never from {@link #release}, so the Cleaner
@@ -99,6 +103,12 @@ final class CachingAllocator<H> {
   private long reclaimedBytes;
   /** The pool of the graph being captured, or null. */
   private Pool<H> capturing;
+  /**
+   * Free blocks of one live graph's pool that other live graphs may use too (released while
+   * those were captured): when their pool closes, they pass to the next of these, not to the
+   * shared cache.
+   */
+  private final Map<H, List<Pool<H>>> alsoHeldBy = new IdentityHashMap<>();
 
   /**
    * @param owner names the backend and device in error messages, e.g. "cuda device 0 (H100)"
@@ -195,9 +205,17 @@ final class CachingAllocator<H> {
     bytesInUse -= block.size;
     liveBlocks--;
     // A live graph's block goes back to its pool; any block released during a capture goes to
-    // that graph's pool, since the graph may read it.
-    Map<Long, ArrayDeque<H>> lists = block.pool != null && !block.pool.closed ? block.pool.free
-        : capturing != null ? capturing.free : free;
+    // that graph's pool, since the graph may read it; one that is both stays with its own graph
+    // and passes to the capturing one when its own closes first.
+    Map<Long, ArrayDeque<H>> lists;
+    if (block.pool != null && !block.pool.closed) {
+      lists = block.pool.free;
+      if (capturing != null && capturing != block.pool) {
+        alsoHeldBy.computeIfAbsent(block.handle, h -> new ArrayList<>()).add(capturing);
+      }
+    } else {
+      lists = capturing != null ? capturing.free : free;
+    }
     lists.computeIfAbsent(block.size, s -> new ArrayDeque<>()).addLast(block.handle);
     bytesCached += block.size;
     cachedBlocks++;
@@ -222,8 +240,9 @@ final class CachingAllocator<H> {
   }
 
   /**
-   * The graph is gone: its pool's free blocks join the shared cache, and its live ones will when
-   * released. Ends the capture too if the pool is still capturing (a capture that failed).
+   * The graph is gone: its pool's free blocks join the shared cache (or the pool of another live
+   * graph that may use them too), and its live ones will when released. Ends the capture too if
+   * the pool is still capturing (a capture that failed).
    */
   synchronized void closePool(Pool<H> pool) {
     if (pool.closed) {
@@ -233,8 +252,22 @@ final class CachingAllocator<H> {
     if (capturing == pool) {
       capturing = null;
     }
-    pool.free.forEach((size, handles) ->
-        free.computeIfAbsent(size, s -> new ArrayDeque<>()).addAll(handles));
+    pool.free.forEach((size, handles) -> {
+      for (H h : handles) {
+        List<Pool<H>> others = alsoHeldBy.remove(h);
+        Pool<H> next = null;
+        if (others != null) {
+          others.removeIf(o -> o.closed);
+          if (!others.isEmpty()) {
+            next = others.remove(0);
+            if (!others.isEmpty()) {
+              alsoHeldBy.put(h, others);
+            }
+          }
+        }
+        (next != null ? next.free : free).computeIfAbsent(size, s -> new ArrayDeque<>()).add(h);
+      }
+    });
     pool.free.clear();
   }
 

@@ -287,6 +287,35 @@ class CachingAllocatorTest {
     a.closePool(pool);
   }
 
+  /**
+   * A block of graph A released while graph B is captured: both may use it. Whichever closes
+   * first, the block stays from other buffers until both are closed (no more closing order).
+   */
+  @Test
+  void aBlockTwoGraphsUseStaysReservedUntilBothAreClosedInEitherOrder() {
+    for (boolean aFirst : new boolean[] {true, false}) {
+      FakeDevice d = new FakeDevice(1 << 20);
+      CachingAllocator<Object> a = allocator(d);
+      CachingAllocator.Pool<Object> poolA = a.beginPool();
+      CachingAllocator.Block<Object> out = a.allocate(4000, "graph A's output, read by B");
+      a.endPool();
+      CachingAllocator.Pool<Object> poolB = a.beginPool();
+      a.release(out); // B's captured work read it, then closed it
+      a.endPool();
+      a.closePool(aFirst ? poolA : poolB);
+      CachingAllocator.Block<Object> other = a.allocate(4000, "with one graph still open");
+      assertNotSame(out.handle(), other.handle(), "the open graph still uses it (A first: "
+          + aFirst + ")");
+      a.release(other);
+      a.closePool(aFirst ? poolB : poolA);
+      CachingAllocator.Block<Object> x = a.allocate(4000, "after both");
+      CachingAllocator.Block<Object> y = a.allocate(4000, "after both, again");
+      assertTrue(x.handle() == out.handle() || y.handle() == out.handle(),
+          "after both closed it is the shared cache's (A first: " + aFirst + ")");
+      assertEquals(2, d.allocations, "no third block was needed");
+    }
+  }
+
   @Test
   void aLiveBlockOfAClosedGraphJoinsTheSharedCacheWhenReleased() {
     FakeDevice d = new FakeDevice(1 << 20);
