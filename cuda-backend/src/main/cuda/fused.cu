@@ -227,20 +227,23 @@ __global__ void jg_relu_grad_f64(const double *g, const double *x, double *out, 
   relu_grad(g, x, out, n);
 }
 
-__global__ void jg_sgd_f32(float *param, const float *grad, float *velocity, i64 n, float lr,
-                           float momentum, float wd) {
-  sgd(param, grad, velocity, n, lr, momentum, wd);
+// The SGD launches read the learning rate from device memory (one double, rounded to T as the
+// host rounds a scalar argument) when they run, so a CUDA graph replays them with the rate the
+// host filled in before the launch.
+__global__ void jg_sgd_f32(float *param, const float *grad, float *velocity, i64 n,
+                           const double *lr, float momentum, float wd) {
+  sgd(param, grad, velocity, n, (float)lr[0], momentum, wd);
 }
-__global__ void jg_sgd_f64(double *param, const double *grad, double *velocity, i64 n, double lr,
-                           double momentum, double wd) {
-  sgd(param, grad, velocity, n, lr, momentum, wd);
+__global__ void jg_sgd_f64(double *param, const double *grad, double *velocity, i64 n,
+                           const double *lr, double momentum, double wd) {
+  sgd(param, grad, velocity, n, lr[0], momentum, wd);
 }
 
-__global__ void jg_sgd_batch_f32(SgdBatch batch, float lr, float momentum, float wd) {
-  sgd_batch(batch, lr, momentum, wd);
+__global__ void jg_sgd_batch_f32(SgdBatch batch, const double *lr, float momentum, float wd) {
+  sgd_batch(batch, (float)lr[0], momentum, wd);
 }
-__global__ void jg_sgd_batch_f64(SgdBatch batch, double lr, double momentum, double wd) {
-  sgd_batch(batch, lr, momentum, wd);
+__global__ void jg_sgd_batch_f64(SgdBatch batch, const double *lr, double momentum, double wd) {
+  sgd_batch(batch, lr[0], momentum, wd);
 }
 
 __global__ void jg_adam_f32(float *param, const float *grad, float *m, float *v, i64 n, float c1,

@@ -463,8 +463,22 @@ public final class BackendContract {
         (long) rows * cols);
   }
 
-  /** {@link FusedSgd#sgdUpdate}: in place on param (and velocity), all of one dtype and length. */
-  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity) {
+  /**
+   * {@link FusedSgd#sgdUpdate}: in place on param (and velocity), all of one dtype and length; the
+   * rate a one-element FLOAT64 buffer neither is.
+   */
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
+      DeviceBuffer lr) {
+    sgdEntry(param, grad, velocity);
+    stepScalar("sgdUpdate", "lr", lr);
+    distinct(b, "sgdUpdate", "lr", lr, "param", param); // a one-element FLOAT64 param could be it
+    if (velocity != null) {
+      distinct(b, "sgdUpdate", "lr", lr, "velocity", velocity);
+    }
+  }
+
+  /** One SGD entry's buffers: param (and velocity) written, all of one dtype and length. */
+  private void sgdEntry(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity) {
     String p = "sgdUpdate";
     usableOfOneDtype(p, "param", param, "grad", grad);
     floating(b, p, "param", param);
@@ -483,7 +497,7 @@ public final class BackendContract {
    * entries at once. Each entry's own checks are {@link #sgdUpdate}'s.
    */
   public void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
-      List<DeviceBuffer> velocities) {
+      List<DeviceBuffer> velocities, DeviceBuffer lr) {
     String p = ArgumentChecks.where(b, "sgdUpdateAll");
     Objects.requireNonNull(params, p + "params is null");
     Objects.requireNonNull(grads, p + "grads is null");
@@ -507,6 +521,12 @@ public final class BackendContract {
             + " updates; each entry's grad must be its own param or a buffer no entry writes");
       }
     }
+    stepScalar("sgdUpdateAll", "lr", lr);
+    Integer w = writer.get(lr);
+    if (w != null) {
+      throw new IllegalArgumentException(p + "lr is the buffer entry " + w + " updates; give "
+          + "the rate its own buffer");
+    }
   }
 
   private static void written(String p, Map<DeviceBuffer, Integer> writer, DeviceBuffer buffer,
@@ -526,7 +546,7 @@ public final class BackendContract {
       DeviceBuffer v, DeviceBuffer lrT) {
     String p = "adamUpdate";
     moments(p, param, grad, m, v);
-    stepScalar(p, "lrT", lrT, param, m, v);
+    momentsScalar(p, "lrT", lrT, param, m, v);
   }
 
   /** {@link FusedAdamW#adamwUpdate}: as {@link #adamUpdate}, with two step scalars. */
@@ -534,8 +554,8 @@ public final class BackendContract {
       DeviceBuffer v, DeviceBuffer biasRoot, DeviceBuffer step) {
     String p = "adamwUpdate";
     moments(p, param, grad, m, v);
-    stepScalar(p, "biasRoot", biasRoot, param, m, v);
-    stepScalar(p, "step", step, param, m, v);
+    momentsScalar(p, "biasRoot", biasRoot, param, m, v);
+    momentsScalar(p, "step", step, param, m, v);
   }
 
   /** Adam's and AdamW's buffers: param, m and v written, all of one floating dtype and length. */
@@ -557,9 +577,17 @@ public final class BackendContract {
     distinct(b, p, "grad", grad, "param", param);
   }
 
-  /** A step's scalar read on the device: one FLOAT64 element, none of the buffers written. */
-  private void stepScalar(String p, String role, DeviceBuffer scalar, DeviceBuffer param,
+  /** Adam's and AdamW's step scalar: {@link #stepScalar}, none of param, m and v. */
+  private void momentsScalar(String p, String role, DeviceBuffer scalar, DeviceBuffer param,
       DeviceBuffer m, DeviceBuffer v) {
+    stepScalar(p, role, scalar);
+    distinct(b, p, role, scalar, "param", param); // a one-element FLOAT64 param could be it
+    distinct(b, p, role, scalar, "m", m);
+    distinct(b, p, role, scalar, "v", v);
+  }
+
+  /** A step's scalar read on the device when the update runs: one FLOAT64 element. */
+  private void stepScalar(String p, String role, DeviceBuffer scalar) {
     usable(b, p, role, scalar);
     if (scalar.dtype() != DType.FLOAT64) {
       throw new IllegalArgumentException(ArgumentChecks.where(b, p) + role + " is "
@@ -567,8 +595,5 @@ public final class BackendContract {
           + "update runs)");
     }
     length(b, p, role, scalar, 1);
-    distinct(b, p, role, scalar, "param", param); // a one-element FLOAT64 param could be it
-    distinct(b, p, role, scalar, "m", m);
-    distinct(b, p, role, scalar, "v", v);
   }
 }

@@ -12,8 +12,11 @@ public interface FusedSgd {
    * In place, elementwise, all buffers of the same dtype and length. Without {@code velocity}
    * (null): {@code param -= lr * (grad + weightDecay * param)}. With it:
    * {@code velocity = momentum * velocity + grad + weightDecay * param; param -= lr * velocity}.
+   * {@code lr} is a one-element FLOAT64 buffer holding the learning rate, read when the update
+   * runs, not when it is queued: a captured graph ({@link GraphCapture}) replays the update with
+   * whatever rate was written into it before each launch, so a schedule can change it every step.
    */
-  void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
+  void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, DeviceBuffer lr,
       double momentum, double weightDecay);
 
   /**
@@ -26,13 +29,13 @@ public interface FusedSgd {
    * each entry in order, which is what this default does after checking every entry.
    */
   default void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
-      List<DeviceBuffer> velocities, double lr, double momentum, double weightDecay) {
+      List<DeviceBuffer> velocities, DeviceBuffer lr, double momentum, double weightDecay) {
     BackendContract contract =
         new BackendContract(this instanceof Backend b ? b.name() : getClass().getSimpleName());
-    contract.sgdUpdateAll(params, grads, velocities);
+    contract.sgdUpdateAll(params, grads, velocities, lr);
     for (int i = 0; i < params.size(); i++) { // every entry checked before any is updated
       contract.sgdUpdate(params.get(i), grads.get(i), velocities == null ? null
-          : velocities.get(i));
+          : velocities.get(i), lr);
     }
     for (int i = 0; i < params.size(); i++) {
       sgdUpdate(params.get(i), grads.get(i), velocities == null ? null : velocities.get(i), lr,

@@ -63,6 +63,10 @@ class BackendContractTest {
     return new Fake(DType.INT32, n, "fake");
   }
 
+  private static DeviceBuffer f64(long n) {
+    return new Fake(DType.FLOAT64, n, "fake");
+  }
+
   private static String message(Class<? extends Throwable> type,
       org.junit.jupiter.api.function.Executable call) {
     return assertThrows(type, call).getMessage();
@@ -125,7 +129,7 @@ class BackendContractTest {
     assertDoesNotThrow(() -> C.scalar(BinaryOp.MUL, m, m));
     assertDoesNotThrow(() -> C.copy(m, 0, m, 1, 3));
     assertDoesNotThrow(() -> C.transpose(m, 1, 1, 4, m));
-    assertDoesNotThrow(() -> C.sgdUpdate(m, m, null));
+    assertDoesNotThrow(() -> C.sgdUpdate(m, m, null, f64(1)));
     assertEquals("matmul on the fake backend: out and a are the same buffer; this primitive "
         + "cannot work in place", message(IllegalArgumentException.class,
             () -> C.matmul(m, false, f32(4), false, m, 2, 2, 2)));
@@ -138,8 +142,13 @@ class BackendContractTest {
     DeviceBuffer idx = i32(4);
     assertTrue(message(IllegalArgumentException.class,
         () -> C.indexSelect(i32(4), 1, 4, 1, idx, idx)).contains("out and indices"));
-    assertTrue(message(IllegalArgumentException.class, () -> C.sgdUpdate(m, f32(4), m))
+    assertTrue(message(IllegalArgumentException.class, () -> C.sgdUpdate(m, f32(4), m, f64(1)))
         .contains("velocity and param"));
+    DeviceBuffer one = f64(1);
+    assertTrue(message(IllegalArgumentException.class, () -> C.sgdUpdate(one, f64(1), null, one))
+        .contains("lr and param are the same buffer"));
+    assertTrue(message(IllegalArgumentException.class, () -> C.sgdUpdate(m, f32(4), null, f32(1)))
+        .contains("lr is FLOAT32 but must be FLOAT64"));
   }
 
   @Test

@@ -589,7 +589,9 @@ public final class Tensor {
     checkWritable("addScaledInPlace");
     x.readDense(xb -> {
       if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha
-        fused.sgdUpdate(buffer, xb, null, -alpha, 0, 0);
+        try (DeviceBuffer rate = backend.upload(new double[] {-alpha})) {
+          fused.sgdUpdate(buffer, xb, null, rate, 0, 0);
+        }
       } else {
         DeviceBuffer scaled = backend.allocate(dtype(), shape.size());
         backend.scalar(BinaryOp.MUL, xb, alpha, scaled);

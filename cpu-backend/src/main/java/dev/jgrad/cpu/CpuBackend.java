@@ -122,12 +122,13 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedAdam
   }
 
   @Override
-  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
-      double momentum, double weightDecay) {
-    CONTRACT.sgdUpdate(param, grad, velocity);
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
+      DeviceBuffer lr, double momentum, double weightDecay) {
+    CONTRACT.sgdUpdate(param, grad, velocity, lr);
     String p = "sgdUpdate";
     OptimizerKernels.sgd(cpu(p, "param", param), cpu(p, "grad", grad),
-        velocity == null ? null : cpu(p, "velocity", velocity), lr, momentum, weightDecay);
+        velocity == null ? null : cpu(p, "velocity", velocity), cpu(p, "lr", lr).doubles()[0],
+        momentum, weightDecay);
   }
 
   @Override

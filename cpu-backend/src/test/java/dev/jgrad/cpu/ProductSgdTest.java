@@ -122,7 +122,7 @@ class ProductSgdTest {
       DeviceBuffer vTwo = momentum != 0 ? CPU.upload(v.clone()) : null;
       DeviceBuffer g = CPU.allocate(DType.FLOAT32, (long) m * n);
       CPU.matmul(CPU.upload(a), ta, CPU.upload(b), tb, g, m, n, k);
-      CPU.sgdUpdate(pTwo, g, vTwo, lr, momentum, decay);
+      CPU.sgdUpdate(pTwo, g, vTwo, CPU.upload(new double[] {lr}), momentum, decay);
       DeviceBuffer pOne = CPU.upload(p.clone());
       DeviceBuffer vOne = momentum != 0 ? CPU.upload(v.clone()) : null;
       assertTrue(CPU.sgdUpdateFromProduct(CPU.upload(a), ta, CPU.upload(b), tb, m, n, k, pOne,

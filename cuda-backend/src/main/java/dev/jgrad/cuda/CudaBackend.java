@@ -163,10 +163,10 @@ public final class CudaBackend
    * <p>{@code work} runs on this thread and must only queue work: a download, {@code item()},
    * {@code synchronize()}, an upload, or work from another thread fails the capture with an
    * exception saying so. Every scalar argument is recorded as it was: capture again after
-   * changing SGD's learning rate, say. A value that changes every launch is read from a device
-   * buffer that host work registered with {@link #beforeEachLaunch} fills before each launch
-   * (Adam's bias-corrected rate, which follows the learning rate at each launch; AdamW's bias
-   * corrections; dropout's mask counter). On failure nothing was run and the stream is as
+   * changing AdaGrad's learning rate, say. A value that changes every launch is read from a
+   * device buffer that host work registered with {@link #beforeEachLaunch} fills before each
+   * launch (SGD's learning rate; Adam's bias-corrected rate, which follows the learning rate;
+   * AdamW's bias corrections; dropout's mask counter). On failure nothing was run and the stream is as
    * before.
    */
   @Override
@@ -317,15 +317,15 @@ public final class CudaBackend
 
   /** The SGD update as one fused kernel (see {@link CudaFusedOps#sgdUpdate}). */
   @Override
-  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
-      double momentum, double weightDecay) {
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
+      DeviceBuffer lr, double momentum, double weightDecay) {
     fused.sgdUpdate(param, grad, velocity, lr, momentum, weightDecay);
   }
 
   /** Every parameter's SGD update in one launch (see {@link CudaFusedOps#sgdUpdateAll}). */
   @Override
   public void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
-      List<DeviceBuffer> velocities, double lr, double momentum, double weightDecay) {
+      List<DeviceBuffer> velocities, DeviceBuffer lr, double momentum, double weightDecay) {
     fused.sgdUpdateAll(params, grads, velocities, lr, momentum, weightDecay);
   }
 

@@ -166,19 +166,20 @@ public final class CudaFusedOps {
    * {@code param -= lr * (grad + weightDecay * param)}. With it:
    * {@code velocity = momentum * velocity + grad + weightDecay * param; param -= lr * velocity}.
    */
-  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity, double lr,
-      double momentum, double weightDecay) {
-    CudaBackend.CONTRACT.sgdUpdate(param, grad, velocity);
+  public void sgdUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
+      DeviceBuffer lr, double momentum, double weightDecay) {
+    CudaBackend.CONTRACT.sgdUpdate(param, grad, velocity, lr);
     String p = "sgdUpdate";
     CudaBuffer cp = backend.own(p, "param", param);
     CudaBuffer cg = backend.own(p, "grad", grad);
     CudaBuffer cv = velocity == null ? null : backend.own(p, "velocity", velocity);
+    CudaBuffer cr = backend.own(p, "lr", lr);
     long n = cp.length();
     if (n == 0) {
       return;
     }
     backend.launchFused("jg_sgd", cp.dtype(), backend.geometry().elementwise(n),
-        FusedKernels.sgdArgs(cp, cg, cv, n, lr, momentum, weightDecay));
+        FusedKernels.sgdArgs(cp, cg, cv, n, cr, momentum, weightDecay));
   }
 
   /**
@@ -187,9 +188,10 @@ public final class CudaFusedOps {
    * element as {@code jg_sgd}, so the same bits. Every entry is checked before anything runs.
    */
   public void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
-      List<DeviceBuffer> velocities, double lr, double momentum, double weightDecay) {
-    CudaBackend.CONTRACT.sgdUpdateAll(params, grads, velocities);
+      List<DeviceBuffer> velocities, DeviceBuffer lr, double momentum, double weightDecay) {
+    CudaBackend.CONTRACT.sgdUpdateAll(params, grads, velocities, lr);
     String p = "sgdUpdateAll";
+    CudaBuffer cr = backend.own(p, "lr", lr);
     long[] ps = new long[params.size()]; // the non-empty entries, in order
     long[] gs = new long[ps.length];
     long[] vs = new long[ps.length];
@@ -199,7 +201,7 @@ public final class CudaFusedOps {
     int size = 0;
     for (int i = 0; i < params.size(); i++) {
       DeviceBuffer velocity = velocities == null ? null : velocities.get(i);
-      CudaBackend.CONTRACT.sgdUpdate(params.get(i), grads.get(i), velocity);
+      CudaBackend.CONTRACT.sgdUpdate(params.get(i), grads.get(i), velocity, lr);
       CudaBuffer cp = backend.own(p, "param", params.get(i));
       CudaBuffer cg = backend.own(p, "grad", grads.get(i));
       CudaBuffer cv = velocity == null ? null : backend.own(p, "velocity", velocity);
@@ -221,7 +223,7 @@ public final class CudaFusedOps {
       }
       backend.launchFused("jg_sgd_batch", dtypes[from],
           new LaunchGeometry.Launch(grid, 1, 1, LaunchGeometry.BLOCK, 1, 1),
-          FusedKernels.sgdBatchArgs(ps, gs, vs, ns, blocks, from, to - from, lr, momentum,
+          FusedKernels.sgdBatchArgs(ps, gs, vs, ns, blocks, from, to - from, cr, momentum,
               weightDecay));
     }
     Reference.reachabilityFence(params); // their addresses are in the launches' arguments

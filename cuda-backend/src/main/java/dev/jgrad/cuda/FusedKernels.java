@@ -113,9 +113,12 @@ final class FusedKernels {
     return List.of(param, grad, m, v, n, 1 - beta1, 1 - beta2, eps, decay, biasRoot, step);
   }
 
-  /** The SGD step in place; without momentum, velocity is the null pointer. */
+  /**
+   * The SGD step in place; without momentum, velocity is the null pointer; the kernel reads the
+   * rate from {@code lr} (one FLOAT64).
+   */
   static List<Object> sgdArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer velocity,
-      long n, double lr, double momentum, double weightDecay) {
+      long n, DeviceBuffer lr, double momentum, double weightDecay) {
     return List.of(param, grad, velocity == null ? (Object) 0L : velocity, n, lr, momentum,
         weightDecay);
   }
@@ -126,7 +129,7 @@ final class FusedKernels {
    * the launch's grid must be the sum of those blocks. The SGD step of {@link #sgdArgs} for each.
    */
   static List<Object> sgdBatchArgs(long[] params, long[] grads, long[] velocities, long[] lengths,
-      int[] blocks, int from, int count, double lr, double momentum, double weightDecay) {
+      int[] blocks, int from, int count, DeviceBuffer lr, double momentum, double weightDecay) {
     if (count < 1 || count > SGD_BATCH) {
       throw new IllegalArgumentException("jg_sgd_batch takes 1 to " + SGD_BATCH
           + " parameters, not " + count);

@@ -568,13 +568,14 @@ class CudaBackendBehaviourTest {
       velocity[i] = mu * v[i] + g[i] + wd * p[i];
       withMomentum[i] = p[i] - lr * velocity[i];
     }
-    try (DeviceBuffer dp = upload(b, dt, p); DeviceBuffer dg = upload(b, dt, g)) {
-      b.fused().sgdUpdate(dp, dg, null, lr, 0, wd);
+    try (DeviceBuffer dp = upload(b, dt, p); DeviceBuffer dg = upload(b, dt, g);
+        DeviceBuffer rate = b.upload(new double[] {lr})) {
+      b.fused().sgdUpdate(dp, dg, null, rate, 0, wd);
       assertClose(plain, download(b, dp), elementwiseTol(dt) * 10, "sgd");
     }
     try (DeviceBuffer dp = upload(b, dt, p); DeviceBuffer dg = upload(b, dt, g);
-        DeviceBuffer dv = upload(b, dt, v)) {
-      b.fused().sgdUpdate(dp, dg, dv, lr, mu, wd);
+        DeviceBuffer dv = upload(b, dt, v); DeviceBuffer rate = b.upload(new double[] {lr})) {
+      b.fused().sgdUpdate(dp, dg, dv, rate, mu, wd);
       assertClose(withMomentum, download(b, dp), elementwiseTol(dt) * 10, "sgd with momentum");
       assertClose(velocity, download(b, dv), elementwiseTol(dt) * 10, "velocity");
     }

@@ -218,6 +218,7 @@ class CudaGraphTest {
     final double momentum;
     final Tensor x = Tensor.of(new float[8 * 20], 8, 20).to(b);
     final Tensor y = Tensor.indices(new int[8]).to(b);
+    final DeviceBuffer rate = b.upload(new double[] {0.1});
 
     Mlp(float[] w1, float[] w2, double momentum) {
       params.add(Tensor.of(w1, 20, 16).to(b).requiresGrad(true));
@@ -245,7 +246,7 @@ class CudaGraphTest {
         Losses.softmaxCrossEntropyLabels(h.matmul(params.get(2)).add(params.get(3)), y)
             .backward();
         b.sgdUpdateAll(params.stream().map(Tensor::buffer).toList(),
-            params.stream().map(p -> p.grad().buffer()).toList(), velocities, 0.1, momentum, 0);
+            params.stream().map(p -> p.grad().buffer()).toList(), velocities, rate, momentum, 0);
         params.forEach(Tensor::zeroGrad);
       }
     }

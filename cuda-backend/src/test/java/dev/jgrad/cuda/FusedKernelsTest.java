@@ -54,8 +54,9 @@ class FusedKernelsTest {
           0, null, new CUdeviceptr()));
       assertFits("jg_softmax_xent_mean", dt, FusedKernels.softmaxCrossEntropyMeanArgs(b, b, 3, 4,
           b, new CUdeviceptr()));
-      assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, 0.1, 0.9, 1e-4));
-      assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, 0.1, 0, 0));
+      DeviceBuffer rate = buffer(DType.FLOAT64);
+      assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, b, 7, rate, 0.9, 1e-4));
+      assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, rate, 0, 0));
       assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7,
           buffer(DType.FLOAT64)));
       assertFits("jg_adamw", dt, FusedKernels.adamwArgs(b, b, b, b, 7, 0.9, 0.999, 1e-8, 0.999,
@@ -63,7 +64,7 @@ class FusedKernelsTest {
       long[] a = new long[FusedKernels.SGD_BATCH];
       int[] blocks = new int[FusedKernels.SGD_BATCH];
       assertFits("jg_sgd_batch", dt, FusedKernels.sgdBatchArgs(a, a, a, a, blocks, 0,
-          FusedKernels.SGD_BATCH, 0.1, 0.9, 1e-4));
+          FusedKernels.SGD_BATCH, rate, 0.9, 1e-4));
       for (FusedActivation act : FusedActivation.values()) {
         assertFits("jg_bias_act", dt, FusedKernels.biasActivationArgs(b, b, b, 2, 3, act));
       }
@@ -187,9 +188,10 @@ class FusedKernelsTest {
     long[] velocities = {0, 0, 0x2200, 0};
     long[] lengths = {0, 5, 70_000, 1};
     int[] blocks = {0, 1, 274, 1};
+    DeviceBuffer rate = buffer(DType.FLOAT64);
     List<Object> args = FusedKernels.sgdBatchArgs(params, grads, velocities, lengths, blocks, 1,
-        3, 0.5, 0.9, 0.01);
-    assertEquals(List.of(0.5, 0.9, 0.01), args.subList(1, 4));
+        3, rate, 0.9, 0.01);
+    assertEquals(List.of(rate, 0.9, 0.01), args.subList(1, 4));
     java.nio.ByteBuffer s = java.nio.ByteBuffer.wrap(((KernelStruct) args.get(0)).bytes())
         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
     assertEquals(FusedKernels.SGD_BATCH_BYTES, s.capacity());

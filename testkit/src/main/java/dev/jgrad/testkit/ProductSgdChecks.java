@@ -58,7 +58,7 @@ final class ProductSgdChecks {
           r.backend().matmul(a, ta, bb, tb, g, m, n, k);
           DeviceBuffer p2 = b.upload(dtype, p);
           DeviceBuffer v2 = c[5] == 0 ? null : b.upload(dtype, v);
-          sgd.sgdUpdate(p2, g, v2, LR, c[5], c[6]);
+          sgd.sgdUpdate(p2, g, v2, b.upload(DType.FLOAT64, LR), c[5], c[6]);
           Compare.bits(what + ": param", b.read(p2), b.read(p1));
           if (v1 != null) {
             Compare.bits(what + ": velocity", b.read(v2), b.read(v1));

@@ -334,43 +334,50 @@ final class RejectionChecks {
     r.check("rejects sgdUpdate: a grad of the wrong length", b -> {
       DeviceBuffer param = b.upload(F, 1, 2, 3, 4);
       return expect(r, IAE, "sgdUpdate").saying("grad must have length 4 but has length 3")
-          .leaving(param).check(b, () -> sgd.sgdUpdate(param, b.upload(F, 1, 2, 3), null, 0.1, 0,
-              0));
+          .leaving(param).check(b, () -> sgd.sgdUpdate(param, b.upload(F, 1, 2, 3), null,
+              b.upload(D, 0.1), 0, 0));
     });
     r.check("rejects sgdUpdate: velocity = param", b -> {
       DeviceBuffer param = b.upload(D, 1, 2, 3);
       return expect(r, IAE, "sgdUpdate").saying("velocity and param are the same buffer")
-          .leaving(param).check(b, () -> sgd.sgdUpdate(param, b.upload(D, 1, 1, 1), param, 0.1,
-              0.9, 0));
+          .leaving(param).check(b, () -> sgd.sgdUpdate(param, b.upload(D, 1, 1, 1), param,
+              b.upload(D, 0.1), 0.9, 0));
     });
     r.check("rejects sgdUpdate: mixed dtypes", b -> expect(r, IAE, "sgdUpdate")
         .saying("param is FLOAT32 but grad is FLOAT64")
-        .check(b, () -> sgd.sgdUpdate(b.upload(F, 1, 2), b.upload(D, 1, 2), null, 0.1, 0, 0)));
+        .check(b, () -> sgd.sgdUpdate(b.upload(F, 1, 2), b.upload(D, 1, 2), null, b.upload(D, 0.1),
+            0, 0)));
     r.check("rejects sgdUpdateAll: fewer grads than params", b -> {
       DeviceBuffer param = b.upload(F, 1, 2);
       return expect(r, IAE, "sgdUpdateAll").saying("2 params, 1 grads")
           .leaving(param).check(b, () -> sgd.sgdUpdateAll(List.of(param, b.upload(F, 3)),
-              List.of(b.upload(F, 1, 1)), null, 0.1, 0, 0));
+              List.of(b.upload(F, 1, 1)), null, b.upload(D, 0.1), 0, 0));
     });
     r.check("rejects sgdUpdateAll: a parameter given twice", b -> {
       DeviceBuffer param = b.upload(F, 1, 2);
       DeviceBuffer grad = b.upload(F, 1, 1);
       return expect(r, IAE, "sgdUpdateAll").saying("param 1 is also written by entry 0")
           .leaving(param).check(b, () -> sgd.sgdUpdateAll(List.of(param, param),
-              List.of(grad, grad), null, 0.1, 0, 0));
+              List.of(grad, grad), null, b.upload(D, 0.1), 0, 0));
     });
     r.check("rejects sgdUpdateAll: a grad that another entry updates", b -> {
       DeviceBuffer first = b.upload(F, 1, 2);
       DeviceBuffer second = b.upload(F, 3, 4);
       return expect(r, IAE, "sgdUpdateAll").saying("grad 1 is the buffer entry 0 updates")
           .leaving(first).leaving(second).check(b, () -> sgd.sgdUpdateAll(
-              List.of(first, second), List.of(b.upload(F, 1, 1), first), null, 0.1, 0, 0));
+              List.of(first, second), List.of(b.upload(F, 1, 1), first), null, b.upload(D, 0.1), 0, 0));
     });
     r.check("rejects sgdUpdateAll: a bad entry, before updating any", b -> {
       DeviceBuffer first = b.upload(F, 1, 2);
       return expect(r, IAE, "sgdUpdate").saying("grad must have length 3 but has length 2")
           .leaving(first).check(b, () -> sgd.sgdUpdateAll(List.of(first, b.upload(F, 1, 2, 3)),
-              List.of(b.upload(F, 1, 1), b.upload(F, 1, 1)), null, 0.1, 0, 0));
+              List.of(b.upload(F, 1, 1), b.upload(F, 1, 1)), null, b.upload(D, 0.1), 0, 0));
+    });
+    r.check("rejects sgdUpdate: a FLOAT32 rate", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2, 3);
+      return expect(r, IAE, "sgdUpdate").saying("lr is FLOAT32 but must be FLOAT64")
+          .leaving(param).check(b, () -> sgd.sgdUpdate(param, b.upload(F, 1, 1, 1), null,
+              b.upload(F, 0.1), 0, 0));
     });
   }
 

@@ -33,7 +33,8 @@ final class SgdChecks {
           double[] v = c[1] == 0 ? null : Values.uniform(random, dtype, n, -1, 1);
           DeviceBuffer param = b.upload(dtype, p);
           DeviceBuffer velocity = v == null ? null : b.upload(dtype, v);
-          sgd.sgdUpdate(param, b.upload(dtype, g), velocity, LR, c[1], c[2]);
+          sgd.sgdUpdate(param, b.upload(dtype, g), velocity, b.upload(DType.FLOAT64, LR), c[1],
+              c[2]);
           double[][] want = Reference.sgd(p, g, v, LR, c[1], c[2]);
           String what = "n=" + n + " momentum=" + c[1] + " weightDecay=" + c[2];
           Compare.close(what + ": param", Values.stored(dtype, want[0]), b.read(param), tol);
@@ -66,7 +67,7 @@ final class SgdChecks {
         double[] v = Values.uniform(random, dtype, p.length, -1, 1);
         DeviceBuffer param = b.upload(dtype, p);
         DeviceBuffer velocity = b.upload(dtype, v);
-        sgd.sgdUpdate(param, param, velocity, LR, 0.9, 0.01);
+        sgd.sgdUpdate(param, param, velocity, b.upload(DType.FLOAT64, LR), 0.9, 0.01);
         double[][] want = Reference.sgd(p, p, v, LR, 0.9, 0.01);
         double tol = Compare.elementwise(dtype);
         Compare.close("param", Values.stored(dtype, want[0]), b.read(param), tol);
@@ -101,10 +102,11 @@ final class SgdChecks {
       alone.add(new DeviceBuffer[] {b.upload(dtypes[i], p), b.upload(dtypes[i], g),
           velocities == null ? null : b.upload(dtypes[i], v)});
     }
-    sgd.sgdUpdateAll(params, grads, velocities, LR, momentum, weightDecay);
+    DeviceBuffer rate = b.upload(DType.FLOAT64, LR);
+    sgd.sgdUpdateAll(params, grads, velocities, rate, momentum, weightDecay);
     for (int i = 0; i < dtypes.length; i++) {
       DeviceBuffer[] one = alone.get(i);
-      sgd.sgdUpdate(one[0], one[1], one[2], LR, momentum, weightDecay);
+      sgd.sgdUpdate(one[0], one[1], one[2], rate, momentum, weightDecay);
       String what = "entry " + i + " of " + dtypes.length + " (" + dtypes[i] + ", length "
           + one[0].length() + ", momentum " + momentum + ", weight decay " + weightDecay + ")";
       Compare.exact(what + ": param", b.read(one[0]), b.read(params.get(i)));

@@ -55,8 +55,9 @@ public interface Optimizer {
 
   /**
    * Whether a captured step of this optimizer reads the learning rate at each launch, so that a
-   * schedule changing it every step can be captured (Adam: its rate is filled in before each
-   * launch); false, the default, where a replay repeats the rate it was captured with.
+   * schedule changing it every step can be captured (SGD and Adam: their rates are filled in
+   * before each launch); false, the default, where a replay repeats the rate it was captured
+   * with.
    */
   default boolean capturedStepReadsLearningRate() {
     return false;

@@ -2,13 +2,16 @@ package dev.jgrad.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +38,10 @@ import java.util.Map;
 public final class Sgd extends ParameterOptimizer {
   private final double momentum;
   private final double weightDecay;
+  /** Per backend, the one-element FLOAT64 buffer the fused updates read the rate from. */
+  private final Map<Backend, DeviceBuffer> rates = new IdentityHashMap<>();
+  /** The rate each of those buffers holds (filled on the device, in stream order). */
+  private final Map<DeviceBuffer, Double> filled = new IdentityHashMap<>();
 
   /** Plain SGD: {@code W -= lr * g}. */
   public Sgd(Map<String, Tensor> parameters, double learningRate) {
@@ -56,13 +63,63 @@ public final class Sgd extends ParameterOptimizer {
     return momentum != 0 ? List.of("v") : List.of();
   }
 
+  /** Writes the rate into the buffers the fused updates read, where it changed. */
+  @Override
+  void beforeStep(List<String> stepped) {
+    for (String name : stepped) {
+      Backend backend = parameter(name).backend();
+      if (backend instanceof FusedSgd) {
+        fillIfChanged(backend, rates.computeIfAbsent(backend,
+            b -> b.allocate(DType.FLOAT64, 1)));
+      }
+    }
+  }
+
+  private void fillIfChanged(Backend backend, DeviceBuffer rate) {
+    double lr = learningRate();
+    Double holds = filled.get(rate);
+    if (holds == null || holds != lr) {
+      backend.fill(rate, lr);
+      filled.put(rate, lr);
+    }
+  }
+
+  /** Before each launch of a captured step: the rate, where it changed (a schedule's). */
+  @Override
+  Runnable beforeEachLaunch(List<String> stepped) {
+    Map<Backend, DeviceBuffer> captured = new IdentityHashMap<>(rates);
+    return () -> captured.forEach(this::fillIfChanged);
+  }
+
+  /** The buffer the fused updates on {@code backend} read the rate from. */
+  private DeviceBuffer rateOn(Backend backend) {
+    DeviceBuffer rate = rates.get(backend);
+    if (rate == null) { // only inside a capture: before any step on this backend
+      throw new IllegalStateException("sgd's learning rate buffer does not exist yet on the "
+          + backend.name() + " backend, and cannot be created inside a CUDA graph capture; run "
+          + "one step without the graph first, then capture");
+    }
+    return rate;
+  }
+
+  /** Where every parameter's backend fuses SGD: the rate is read from the device at each launch. */
+  @Override
+  public boolean capturedStepReadsLearningRate() {
+    for (String name : parameterNames()) {
+      if (!(parameter(name).backend() instanceof FusedSgd)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
     DeviceBuffer w = parameter.buffer();
     DeviceBuffer g = grad.buffer();
     if (parameter.backend() instanceof FusedSgd fused) { // one pass instead of two or three
       DeviceBuffer v = momentum != 0 ? slot("v", name, parameter) : null;
-      fused.sgdUpdate(w, g, v, learningRate(), momentum, weightDecay);
+      fused.sgdUpdate(w, g, v, rateOn(parameter.backend()), momentum, weightDecay);
       return;
     }
     if (weightDecay != 0) {
@@ -104,7 +161,8 @@ public final class Sgd extends ParameterOptimizer {
         velocities.add(slot("v", name, p));
       }
     });
-    fused.sgdUpdateAll(params, grads, velocities, learningRate(), momentum, weightDecay);
+    fused.sgdUpdateAll(params, grads, velocities, rateOn(first.backend()), momentum,
+        weightDecay);
     return true;
   }
 

@@ -516,7 +516,7 @@ public final class Trainer {
      * ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on another backend
      * than the parameters, the steps run as usual, with a warning; a per-step schedule is refused
      * by {@link #build} unless the optimizer's captured step reads the learning rate at each
-     * launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: Adam); anything
+     * launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: SGD, Adam); anything
      * else the step does that a graph cannot hold (a read of a value on the host) fails the
      * capture, and so {@link Trainer#fit}, saying what. Default off.
      */
@@ -704,9 +704,9 @@ public final class Trainer {
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
           || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "
           + "learning rate it captured, so it cannot follow a schedule that changes the rate "
-          + "every step; schedule per epoch (Interval.EPOCH), use Adam or AdamW without weight "
-          + "decay (whose captured steps read the rate at each launch), or leave captureSteps "
-          + "off", optimizer);
+          + "every step; schedule per epoch (Interval.EPOCH), use SGD, Adam or AdamW without "
+          + "weight decay (whose captured steps read the rate at each launch), or leave "
+          + "captureSteps off", optimizer);
       return new Trainer(this);
     }
   }
