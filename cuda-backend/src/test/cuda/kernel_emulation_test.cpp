@@ -504,11 +504,13 @@ template <typename T> static void test_fused() {
     expect_all("bias_act " + std::to_string(act) + " " + name<T>(), want, out, tol<T>());
   }
 
-  // SGD, one parameter (sgd) and a batch of them (sgd_batch), against the CPU's loop
-  // (FloatKernels.sgdUpdate) in T, bit for bit: with and without momentum and weight decay.
+  // SGD, one parameter (jg_sgd) and a batch of them (jg_sgd_batch), through the launched entries
+  // (the rate read from memory as a double), against the CPU's loop (FloatKernels.sgdUpdate) in
+  // T, bit for bit: with and without momentum and weight decay.
   const double sgd_cases[][2] = {{0, 0}, {0.9, 0}, {0, 1e-4}, {0.9, 1e-4}};
   for (const auto &c : sgd_cases) {
-    const T lr = (T)0.1, m = (T)c[0], wd = (T)c[1];
+    const double lr_d = 0.1;
+    const T lr = (T)lr_d, m = (T)c[0], wd = (T)c[1];
     const bool momentum = c[0] != 0;
     const i64 sizes[] = {1, 7, 300, 1000, 65};
     const int count = 5;
@@ -534,7 +536,11 @@ template <typename T> static void test_fused() {
     // One parameter: entry 3 (1000 entries, several grid-stride rounds of 2 x 64 threads).
     std::vector<T> p1 = p[3], v1 = v[3];
     jg_emu_launch({2}, {64}, [&] {
-      sgd<T>(p1.data(), g[3].data(), momentum ? v1.data() : nullptr, sizes[3], lr, m, wd);
+      if constexpr (sizeof(T) == 4) {
+        jg_sgd_f32(p1.data(), g[3].data(), momentum ? v1.data() : nullptr, sizes[3], &lr_d, m, wd);
+      } else {
+        jg_sgd_f64(p1.data(), g[3].data(), momentum ? v1.data() : nullptr, sizes[3], &lr_d, m, wd);
+      }
     });
     bool same = std::memcmp(p1.data(), pw[3].data(), sizes[3] * sizeof(T)) == 0
         && (!momentum || std::memcmp(v1.data(), vw[3].data(), sizes[3] * sizeof(T)) == 0);
@@ -552,7 +558,13 @@ template <typename T> static void test_fused() {
       blocks += (int)std::min<i64>(3, (sizes[k] + 31) / 32);
       batch.block_end[k] = blocks;
     }
-    jg_emu_launch({(unsigned)blocks}, {32}, [&] { sgd_batch<T>(batch, lr, m, wd); });
+    jg_emu_launch({(unsigned)blocks}, {32}, [&] {
+      if constexpr (sizeof(T) == 4) {
+        jg_sgd_batch_f32(batch, &lr_d, m, wd);
+      } else {
+        jg_sgd_batch_f64(batch, &lr_d, m, wd);
+      }
+    });
     int differ = 0;
     for (int k = 0; k < count; ++k) {
       differ += std::memcmp(p[k].data(), pw[k].data(), sizes[k] * sizeof(T)) != 0;

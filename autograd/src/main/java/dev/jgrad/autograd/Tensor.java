@@ -589,7 +589,8 @@ public final class Tensor {
     checkWritable("addScaledInPlace");
     x.readDense(xb -> {
       if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha
-        try (DeviceBuffer rate = backend.upload(new double[] {-alpha})) {
+        try (DeviceBuffer rate = backend.allocate(DType.FLOAT64, 1)) {
+          backend.fill(rate, -alpha); // queued, as the update is: no wait for the device
           fused.sgdUpdate(buffer, xb, null, rate, 0, 0);
         }
       } else {

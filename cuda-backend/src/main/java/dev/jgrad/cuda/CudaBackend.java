@@ -166,8 +166,8 @@ public final class CudaBackend
    * changing AdaGrad's learning rate, say. A value that changes every launch is read from a
    * device buffer that host work registered with {@link #beforeEachLaunch} fills before each
    * launch (SGD's learning rate; Adam's bias-corrected rate, which follows the learning rate;
-   * AdamW's bias corrections; dropout's mask counter). On failure nothing was run and the stream is as
-   * before.
+   * AdamW's bias corrections; dropout's mask counter). On failure nothing was run and the stream
+   * is as before.
    */
   @Override
   public CudaGraph capture(Runnable work) {

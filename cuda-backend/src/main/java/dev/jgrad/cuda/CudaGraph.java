@@ -10,8 +10,9 @@ import jcuda.driver.CUgraphExec;
 /**
  * GPU work captured once ({@link CudaBackend#capture}) and replayed with one launch: every kernel,
  * cuBLAS call and memory operation the captured code queued, with the same arguments (device
- * addresses and scalars such as the learning rate) and in the same order, so a replay gives the
- * same bits as running the code again would, for the same inputs. A small model's training step
+ * addresses and scalars) and in the same order, so a replay gives the same bits as running the
+ * code again would, for the same inputs; values that change every step are read from device
+ * buffers that host work fills before each launch ({@link CudaBackend#beforeEachLaunch}). A small model's training step
  * becomes one launch instead of some twenty, which is what bounds such a step on a GPU.
  *
  * <p>Replays read and write the buffers the capture used: put each step's inputs into the

@@ -365,7 +365,8 @@ final class RejectionChecks {
       DeviceBuffer second = b.upload(F, 3, 4);
       return expect(r, IAE, "sgdUpdateAll").saying("grad 1 is the buffer entry 0 updates")
           .leaving(first).leaving(second).check(b, () -> sgd.sgdUpdateAll(
-              List.of(first, second), List.of(b.upload(F, 1, 1), first), null, b.upload(D, 0.1), 0, 0));
+              List.of(first, second), List.of(b.upload(F, 1, 1), first), null, b.upload(D, 0.1),
+              0, 0));
     });
     r.check("rejects sgdUpdateAll: a bad entry, before updating any", b -> {
       DeviceBuffer first = b.upload(F, 1, 2);

@@ -130,6 +130,16 @@ abstract class ParameterOptimizer implements Optimizer {
     return null;
   }
 
+  /**
+   * Whether {@link #beforeEachLaunch}'s host work may run more than once before one launch (it
+   * writes the same values for every use of this optimizer in the step), so the optimizer may be
+   * stepped twice in one captured step; false by default, where the second use would read the
+   * first's values.
+   */
+  boolean hostWorkRepeatable() {
+    return false;
+  }
+
   /** These optimizers' steps use the same scalars every step, unless a subclass says otherwise. */
   @Override
   public String whyNotCapturable() {
@@ -164,8 +174,8 @@ abstract class ParameterOptimizer implements Optimizer {
       List<String> names = List.copyOf(stepped.keySet());
       if (capture != null) { // a capture runs nothing: each launch is the step, counters too
         Runnable hostWork = beforeEachLaunch(names);
-        if (hostWork != null) {
-          capture.beforeEachLaunch(this, hostWork);
+        if (hostWork != null) { // a repeatable one is registered once per use, not per optimizer
+          capture.beforeEachLaunch(hostWorkRepeatable() ? new Object() : this, hostWork);
         }
       } else {
         beforeStep(names);

@@ -8,6 +8,7 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
+import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
@@ -84,11 +85,20 @@ public final class Sgd extends ParameterOptimizer {
     }
   }
 
-  /** Before each launch of a captured step: the rate, where it changed (a schedule's). */
+  /**
+   * Before each launch of a captured step: the rate, where it changed (a schedule's); nothing
+   * where no fused update reads it.
+   */
   @Override
   Runnable beforeEachLaunch(List<String> stepped) {
     Map<Backend, DeviceBuffer> captured = new IdentityHashMap<>(rates);
-    return () -> captured.forEach(this::fillIfChanged);
+    return captured.isEmpty() ? null : () -> captured.forEach(this::fillIfChanged);
+  }
+
+  /** Filling the rate when it changed does the same for every use in one captured step. */
+  @Override
+  boolean hostWorkRepeatable() {
+    return true;
   }
 
   /** The buffer the fused updates on {@code backend} read the rate from. */
@@ -166,10 +176,14 @@ public final class Sgd extends ParameterOptimizer {
     return true;
   }
 
-  /** On a backend that fuses it, the update inside the weight gradient's product. */
+  /**
+   * On a backend that fuses it, the update inside the weight gradient's product; not while a
+   * graph is captured, where the product's rate would be a replayed scalar.
+   */
   @Override
   GradientSink sink(String name, Tensor parameter) {
-    if (!(parameter.backend() instanceof FusedProductSgd fused)) {
+    if (!(parameter.backend() instanceof FusedProductSgd fused)
+        || parameter.backend() instanceof GraphCapture g && g.isCapturing()) {
       return null;
     }
     return (a, transA, b, transB, m, n, k) -> {

@@ -509,16 +509,17 @@ public final class Trainer {
      * Replays each training step, from the batch's gather to the update, as a captured graph
      * where the parameters' backend can capture ({@link GraphCapture}: the CUDA backend's CUDA
      * graphs; elsewhere steps run as usual): an index copy and one launch per step instead of
-     * some twenty launches for a small model, the same bits. Per batch size and learning rate,
-     * the first step runs as usual, the second is captured, the rest replay it (Adam's and
-     * AdamW's bias corrections, which change every step, are filled in before each launch, as is
-     * Dropout's mask counter). With an optimizer whose step cannot be replayed
-     * ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on another backend
-     * than the parameters, the steps run as usual, with a warning; a per-step schedule is refused
-     * by {@link #build} unless the optimizer's captured step reads the learning rate at each
-     * launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: SGD, Adam); anything
-     * else the step does that a graph cannot hold (a read of a value on the host) fails the
-     * capture, and so {@link Trainer#fit}, saying what. Default off.
+     * some twenty launches for a small model, the same bits. Per batch size (and learning rate,
+     * for optimizers that pass it as a scalar), the first step runs as usual, the second is
+     * captured, the rest replay it (SGD's rate, Adam's and AdamW's bias corrections and Dropout's
+     * mask counter are filled in before each launch). With an optimizer whose step cannot be
+     * replayed ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on another
+     * backend than the parameters, the steps run as usual, with a warning; a per-step schedule is
+     * refused by {@link #build} unless the optimizer's captured step reads the learning rate at
+     * each launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: SGD, Adam,
+     * AdamW without weight decay); anything else the step does that a graph cannot hold (a read
+     * of a value on the host) fails the capture, and so {@link Trainer#fit}, saying what. Default
+     * off.
      */
     public Builder captureSteps(boolean capture) {
       this.captureSteps = capture;
