@@ -172,11 +172,14 @@ __device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T e
 // AdamW in one pass, the fourteen primitive launches' operations in their order (FusedAdamW):
 //   param = param * decay;  m = m + (g - m) * c1;  v = v + (g * g - v) * c2;
 //   param = param + (m / (sqrt(v) / bias_root + eps)) * step
-// decay, c1, c2 and eps rounded to T by the caller; bias_root[0] and step[0] read when the kernel
-// runs (a CUDA graph replays it with what the host filled in before the launch), rounded to T.
+// c1, c2 and eps rounded to T by the caller; decay[0], bias_root[0] and step[0] read when the
+// kernel runs (a CUDA graph replays it with what the host filled in before the launch), rounded
+// to T.
 template <typename T>
-__device__ void adamw(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps, T decay,
-                      const double *bias_root, const double *step_size) {
+__device__ void adamw(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps,
+                      const double *decay_factor, const double *bias_root,
+                      const double *step_size) {
+  const T decay = (T)decay_factor[0];
   const T root = (T)bias_root[0];
   const T step = (T)step_size[0];
   JG_GRID_STRIDE(i, n) {
@@ -256,12 +259,12 @@ __global__ void jg_adam_f64(double *param, const double *grad, double *m, double
 }
 
 __global__ void jg_adamw_f32(float *param, const float *grad, float *m, float *v, i64 n,
-                             float c1, float c2, float eps, float decay, const double *bias_root,
-                             const double *step) {
+                             float c1, float c2, float eps, const double *decay,
+                             const double *bias_root, const double *step) {
   adamw(param, grad, m, v, n, c1, c2, eps, decay, bias_root, step);
 }
 __global__ void jg_adamw_f64(double *param, const double *grad, double *m, double *v, i64 n,
-                             double c1, double c2, double eps, double decay,
+                             double c1, double c2, double eps, const double *decay,
                              const double *bias_root, const double *step) {
   adamw(param, grad, m, v, n, c1, c2, eps, decay, bias_root, step);
 }

@@ -610,7 +610,8 @@ template <typename T> static void test_fused() {
   auto wm = random_values<T>(an, 22, -1, 1);
   auto wv = random_values<T>(an, 23, 0.01, 1);
   const double bias_root = 0.0447213595499957939, step_d = -0.0123456789012345678;
-  T decay = (T)(1 - 0.001 * 0.01), weps = (T)1e-8, root = (T)bias_root, wstep = (T)step_d;
+  const double decay_d = 1 - 0.001 * 0.01;
+  T decay = (T)decay_d, weps = (T)1e-8, root = (T)bias_root, wstep = (T)step_d;
   std::vector<T> pw3(an), mw3(an), vw3(an);
   for (int i = 0; i < an; ++i) {
     T p = wp[i] * decay;
@@ -622,7 +623,7 @@ template <typename T> static void test_fused() {
     pw3[i] = p + (mi / (std::sqrt(vi) / root + weps)) * wstep;
   }
   jg_emu_launch({2}, {64}, [&] {
-    adamw<T>(wp.data(), ag.data(), wm.data(), wv.data(), an, c1, c2, weps, decay, &bias_root,
+    adamw<T>(wp.data(), ag.data(), wm.data(), wv.data(), an, c1, c2, weps, &decay_d, &bias_root,
              &step_d);
   });
   int wdiffer = 0;

@@ -549,11 +549,12 @@ public final class BackendContract {
     momentsScalar(p, "lrT", lrT, param, m, v);
   }
 
-  /** {@link FusedAdamW#adamwUpdate}: as {@link #adamUpdate}, with two step scalars. */
+  /** {@link FusedAdamW#adamwUpdate}: as {@link #adamUpdate}, with three step scalars. */
   public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
-      DeviceBuffer v, DeviceBuffer biasRoot, DeviceBuffer step) {
+      DeviceBuffer v, DeviceBuffer decay, DeviceBuffer biasRoot, DeviceBuffer step) {
     String p = "adamwUpdate";
     moments(p, param, grad, m, v);
+    momentsScalar(p, "decay", decay, param, m, v);
     momentsScalar(p, "biasRoot", biasRoot, param, m, v);
     momentsScalar(p, "step", step, param, m, v);
   }

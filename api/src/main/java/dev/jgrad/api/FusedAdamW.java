@@ -10,11 +10,11 @@ package dev.jgrad.api;
 public interface FusedAdamW {
   /**
    * In place, elementwise, all buffers of one floating dtype and length (the gradient may be a
-   * scratch buffer of the caller's; none of the others may share a buffer). {@code biasRoot} and
-   * {@code step} are one-element FLOAT64 buffers holding the step's {@code sqrt(1 - beta2^t)} and
-   * {@code -lr / (1 - beta1^t)}, read when the update runs, not when it is queued (a captured
-   * graph, {@link GraphCapture}, replays the update with what was written into them before each
-   * launch). With {@code decay = 1 - lr * weightDecay}, {@code c1 = 1 - beta1},
+   * scratch buffer of the caller's; none of the others may share a buffer). {@code decay},
+   * {@code biasRoot} and {@code step} are one-element FLOAT64 buffers holding the step's
+   * {@code 1 - lr * weightDecay}, {@code sqrt(1 - beta2^t)} and {@code -lr / (1 - beta1^t)}, read
+   * when the update runs, not when it is queued (a captured graph, {@link GraphCapture}, replays
+   * the update with what was written into them before each launch). With {@code c1 = 1 - beta1},
    * {@code c2 = 1 - beta2}, and every scalar rounded to the dtype:
    *
    * <pre>
@@ -27,6 +27,6 @@ public interface FusedAdamW {
    * each operation rounded to the dtype ({@code sqrt} correctly rounded).
    */
   void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      double beta1, double beta2, double eps, DeviceBuffer decay, DeviceBuffer biasRoot,
       DeviceBuffer step);
 }

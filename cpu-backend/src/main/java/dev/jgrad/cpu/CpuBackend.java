@@ -153,13 +153,13 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedAdam
 
   @Override
   public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      double beta1, double beta2, double eps, DeviceBuffer decay, DeviceBuffer biasRoot,
       DeviceBuffer step) {
-    CONTRACT.adamwUpdate(param, grad, m, v, biasRoot, step);
+    CONTRACT.adamwUpdate(param, grad, m, v, decay, biasRoot, step);
     String p = "adamwUpdate";
     OptimizerKernels.adamw(cpu(p, "param", param), cpu(p, "grad", grad), cpu(p, "m", m),
-        cpu(p, "v", v), beta1, beta2, eps, decay, cpu(p, "biasRoot", biasRoot).doubles()[0],
-        cpu(p, "step", step).doubles()[0]);
+        cpu(p, "v", v), beta1, beta2, eps, cpu(p, "decay", decay).doubles()[0],
+        cpu(p, "biasRoot", biasRoot).doubles()[0], cpu(p, "step", step).doubles()[0]);
   }
 
   @Override

@@ -166,8 +166,8 @@ public final class CudaBackend
    * changing AdaGrad's learning rate, say. A value that changes every launch is read from a
    * device buffer that host work registered with {@link #beforeEachLaunch} fills before each
    * launch (SGD's learning rate; Adam's bias-corrected rate, which follows the learning rate;
-   * AdamW's bias corrections; dropout's mask counter). On failure nothing was run and the stream
-   * is as before.
+   * AdamW's decay and bias corrections; dropout's mask counter). On failure nothing was run and
+   * the stream is as before.
    */
   @Override
   public CudaGraph capture(Runnable work) {
@@ -288,7 +288,7 @@ public final class CudaBackend
   /** AdamW's update as one fused kernel (see {@link CudaFusedOps#adamwUpdate}). */
   @Override
   public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      double beta1, double beta2, double eps, DeviceBuffer decay, DeviceBuffer biasRoot,
       DeviceBuffer step) {
     fused.adamwUpdate(param, grad, m, v, beta1, beta2, eps, decay, biasRoot, step);
   }

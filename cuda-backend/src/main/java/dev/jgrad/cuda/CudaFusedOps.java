@@ -260,14 +260,15 @@ public final class CudaFusedOps {
    * scalars read from {@code biasRoot} and {@code step} when the kernel runs.
    */
   public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
-      double beta1, double beta2, double eps, double decay, DeviceBuffer biasRoot,
+      double beta1, double beta2, double eps, DeviceBuffer decay, DeviceBuffer biasRoot,
       DeviceBuffer step) {
-    CudaBackend.CONTRACT.adamwUpdate(param, grad, m, v, biasRoot, step);
+    CudaBackend.CONTRACT.adamwUpdate(param, grad, m, v, decay, biasRoot, step);
     String p = "adamwUpdate";
     CudaBuffer cp = backend.own(p, "param", param);
     CudaBuffer cg = backend.own(p, "grad", grad);
     CudaBuffer cm = backend.own(p, "m", m);
     CudaBuffer cv = backend.own(p, "v", v);
+    CudaBuffer cd = backend.own(p, "decay", decay);
     CudaBuffer cr = backend.own(p, "biasRoot", biasRoot);
     CudaBuffer cs = backend.own(p, "step", step);
     long n = cp.length();
@@ -275,6 +276,6 @@ public final class CudaFusedOps {
       return;
     }
     backend.launchFused("jg_adamw", cp.dtype(), backend.geometry().elementwise(n),
-        FusedKernels.adamwArgs(cp, cg, cm, cv, n, beta1, beta2, eps, decay, cr, cs));
+        FusedKernels.adamwArgs(cp, cg, cm, cv, n, beta1, beta2, eps, cd, cr, cs));
   }
 }

@@ -103,12 +103,12 @@ final class FusedKernels {
   }
 
   /**
-   * AdamW's update in place: {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2}, eps and decay
-   * rounded to the dtype by the launch; the kernel reads {@code biasRoot[0]} and {@code step[0]}
-   * and rounds them.
+   * AdamW's update in place: {@code c1 = 1 - beta1}, {@code c2 = 1 - beta2} and eps rounded to
+   * the dtype by the launch; the kernel reads {@code decay[0]}, {@code biasRoot[0]} and
+   * {@code step[0]} and rounds them.
    */
   static List<Object> adamwArgs(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
-      DeviceBuffer v, long n, double beta1, double beta2, double eps, double decay,
+      DeviceBuffer v, long n, double beta1, double beta2, double eps, DeviceBuffer decay,
       DeviceBuffer biasRoot, DeviceBuffer step) {
     return List.of(param, grad, m, v, n, 1 - beta1, 1 - beta2, eps, decay, biasRoot, step);
   }

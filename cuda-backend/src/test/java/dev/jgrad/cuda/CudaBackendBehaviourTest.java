@@ -144,8 +144,9 @@ class CudaBackendBehaviourTest {
         DeviceBuffer pm = upload(b, dt, m); DeviceBuffer pv = upload(b, dt, v);
         DeviceBuffer t = b.allocate(dt, n);
         DeviceBuffer rootBuffer = b.upload(new double[] {root});
-        DeviceBuffer stepBuffer = b.upload(new double[] {step})) {
-      b.adamwUpdate(fp, fg, fm, fv, beta1, beta2, eps, decay, rootBuffer, stepBuffer);
+        DeviceBuffer stepBuffer = b.upload(new double[] {step});
+        DeviceBuffer decayBuffer = b.upload(new double[] {decay})) {
+      b.adamwUpdate(fp, fg, fm, fv, beta1, beta2, eps, decayBuffer, rootBuffer, stepBuffer);
       b.scalar(BinaryOp.MUL, pp, decay, pp); // p *= 1 - lr * lambda
       b.binary(BinaryOp.SUB, pg, s, pm, s, t, s); // m += (g - m) * (1 - beta1)
       b.scalar(BinaryOp.MUL, t, 1 - beta1, t);

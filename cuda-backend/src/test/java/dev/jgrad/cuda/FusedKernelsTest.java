@@ -59,8 +59,8 @@ class FusedKernelsTest {
       assertFits("jg_sgd", dt, FusedKernels.sgdArgs(b, b, null, 7, rate, 0, 0));
       assertFits("jg_adam", dt, FusedKernels.adamArgs(b, b, b, b, 7, 0.9, 0.999, 1e-7,
           buffer(DType.FLOAT64)));
-      assertFits("jg_adamw", dt, FusedKernels.adamwArgs(b, b, b, b, 7, 0.9, 0.999, 1e-8, 0.999,
-          buffer(DType.FLOAT64), buffer(DType.FLOAT64)));
+      assertFits("jg_adamw", dt, FusedKernels.adamwArgs(b, b, b, b, 7, 0.9, 0.999, 1e-8,
+          buffer(DType.FLOAT64), buffer(DType.FLOAT64), buffer(DType.FLOAT64)));
       long[] a = new long[FusedKernels.SGD_BATCH];
       int[] blocks = new int[FusedKernels.SGD_BATCH];
       assertFits("jg_sgd_batch", dt, FusedKernels.sgdBatchArgs(a, a, a, a, blocks, 0,

@@ -38,7 +38,8 @@ final class AdamChecks {
         double root = Math.sqrt(1 - Math.pow(BETA2, 3));
         double step = -lr / (1 - Math.pow(BETA1, 3));
         adamw.adamwUpdate(buffers[0], buffers[1], buffers[2], buffers[3], BETA1, BETA2, EPS,
-            decay, b.upload(DType.FLOAT64, root), b.upload(DType.FLOAT64, step));
+            b.upload(DType.FLOAT64, decay), b.upload(DType.FLOAT64, root),
+            b.upload(DType.FLOAT64, step));
         return Reference.adamw(s[0], s[1], s[2], s[3], BETA1, BETA2, EPS, decay, root, step);
       });
     } else {

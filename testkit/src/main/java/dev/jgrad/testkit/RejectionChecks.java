@@ -426,14 +426,14 @@ final class RejectionChecks {
       DeviceBuffer param = b.upload(F, 1, 2, 3);
       return expect(r, IAE, "adamwUpdate").saying("biasRoot must have length 1 but has length 2")
           .leaving(param).check(b, () -> adamw.adamwUpdate(param, b.upload(F, 1, 1, 1),
-              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, 1,
+              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, b.upload(D, 1),
               b.upload(D, 0.5, 0.5), b.upload(D, -0.01)));
     });
     r.check("rejects adamwUpdate: a FLOAT32 step", b -> {
       DeviceBuffer param = b.upload(F, 1, 2, 3);
       return expect(r, IAE, "adamwUpdate").saying("step is FLOAT32 but must be FLOAT64")
           .leaving(param).check(b, () -> adamw.adamwUpdate(param, b.upload(F, 1, 1, 1),
-              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, 1,
+              b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, b.upload(D, 1),
               b.upload(D, 0.5), b.upload(F, -0.01)));
     });
   }

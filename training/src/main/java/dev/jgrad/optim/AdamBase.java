@@ -66,8 +66,8 @@ abstract class AdamBase extends ParameterOptimizer {
 
   /**
    * This step's scalars of the fused update of a parameter updated {@code n} times, this update
-   * included, which the update reads from one-element device buffers (Adam's rate; AdamW's bias
-   * root and step).
+   * included, which the update reads from one-element device buffers (Adam's rate; AdamW's decay,
+   * bias root and step).
    */
   abstract double[] stepScalars(long n);
 

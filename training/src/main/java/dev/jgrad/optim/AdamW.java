@@ -6,7 +6,6 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.autograd.Tensor;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,10 +64,10 @@ public final class AdamW extends AdamBase {
     this.weightDecay = weightDecay;
   }
 
-  /** The bias root and the step, which FusedAdamW reads from the device. */
+  /** The decay, the bias root and the step, which FusedAdamW reads from the device. */
   @Override
   double[] stepScalars(long n) {
-    return new double[] {Math.sqrt(1 - Math.pow(beta2, n)),
+    return new double[] {1 - learningRate() * weightDecay, Math.sqrt(1 - Math.pow(beta2, n)),
         -learningRate() / (1 - Math.pow(beta1, n))};
   }
 
@@ -77,51 +76,32 @@ public final class AdamW extends AdamBase {
     return FusedAdamW.class;
   }
 
-  /** Without weight decay: the step is filled in before each launch, the decay is exactly 1. */
+  /** All three step scalars, the rate in two of them, are filled in before each launch. */
   @Override
   public boolean capturedStepReadsLearningRate() {
-    return weightDecay == 0;
+    return true;
   }
 
   @Override
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
-    double lr = learningRate();
     DeviceBuffer w = parameter.buffer();
     DeviceBuffer m = slot("m", name, parameter);
     DeviceBuffer v = slot("v", name, parameter);
     if (parameter.backend() instanceof FusedAdamW fused) { // one pass instead of 14, same bits
       DeviceBuffer[] scalars = stepScalarBuffers(name);
-      fused.adamwUpdate(w, grad.buffer(), m, v, beta1, beta2, eps, 1 - lr * weightDecay,
-          scalars[0], scalars[1]);
+      fused.adamwUpdate(w, grad.buffer(), m, v, beta1, beta2, eps, scalars[0], scalars[1],
+          scalars[2]);
       return;
     }
     double[] scalars = stepScalars(count(name)); // this parameter's t
     if (weightDecay != 0) {
-      math.scale(w, 1 - lr * weightDecay, w);
+      math.scale(w, scalars[0], w);
     }
     math.updateMoments(grad.buffer(), m, v, beta1, beta2, scratch);
     // PyTorch's order of operations: denom = sqrt(v) / sqrt(1 - beta2^t) + eps
-    math.sqrtDividedPlusEps(v, scalars[0], eps, scratch);
+    math.sqrtDividedPlusEps(v, scalars[1], eps, scratch);
     math.apply(BinaryOp.DIV, m, scratch, scratch);
-    math.addScaled(w, scratch, scalars[1], scratch);
-  }
-
-  /**
-   * Also refuses a launch after the learning rate changed, with weight decay: the decay
-   * {@code 1 - lr * lambda} is a scalar of the captured launch (the Trainer captures per rate).
-   */
-  @Override
-  Runnable beforeEachLaunch(List<String> stepped) {
-    Runnable scalars = super.beforeEachLaunch(stepped);
-    double captured = learningRate();
-    return () -> {
-      if (weightDecay != 0 && learningRate() != captured) {
-        throw new IllegalStateException("adamw: the learning rate is " + learningRate()
-            + " but the captured step decays the weights by 1 - " + captured + " * lambda; "
-            + "capture the step again");
-      }
-      scalars.run();
-    };
+    math.addScaled(w, scratch, scalars[2], scratch);
   }
 
   @Override

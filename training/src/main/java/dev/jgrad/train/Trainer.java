@@ -517,7 +517,7 @@ public final class Trainer {
      * backend than the parameters, the steps run as usual, with a warning; a per-step schedule is
      * refused by {@link #build} unless the optimizer's captured step reads the learning rate at
      * each launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: SGD, Adam,
-     * AdamW without weight decay); anything else the step does that a graph cannot hold (a read
+     * AdamW); anything else the step does that a graph cannot hold (a read
      * of a value on the host) fails the capture, and so {@link Trainer#fit}, saying what. Default
      * off.
      */
@@ -705,9 +705,8 @@ public final class Trainer {
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
           || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "
           + "learning rate it captured, so it cannot follow a schedule that changes the rate "
-          + "every step; schedule per epoch (Interval.EPOCH), use SGD, Adam or AdamW without "
-          + "weight decay (whose captured steps read the rate at each launch), or leave "
-          + "captureSteps off", optimizer);
+          + "every step; schedule per epoch (Interval.EPOCH), use SGD, Adam or AdamW (whose "
+          + "captured steps read the rate at each launch), or leave captureSteps off", optimizer);
       return new Trainer(this);
     }
   }
