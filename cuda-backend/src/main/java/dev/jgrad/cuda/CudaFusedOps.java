@@ -240,42 +240,40 @@ public final class CudaFusedOps {
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
       double beta1, double beta2, double eps, DeviceBuffer lrT) {
     CudaBackend.CONTRACT.adamUpdate(param, grad, m, v, lrT);
-    String p = "adamUpdate";
-    CudaBuffer cp = backend.own(p, "param", param);
-    CudaBuffer cg = backend.own(p, "grad", grad);
-    CudaBuffer cm = backend.own(p, "m", m);
-    CudaBuffer cv = backend.own(p, "v", v);
-    CudaBuffer cr = backend.own(p, "lrT", lrT);
-    long n = cp.length();
-    if (n == 0) {
-      return;
+    CudaBuffer[] c = own("adamUpdate", new String[] {"param", "grad", "m", "v", "lrT"}, param,
+        grad, m, v, lrT);
+    long n = c[0].length();
+    if (n > 0) {
+      backend.launchFused("jg_adam", c[0].dtype(), backend.geometry().elementwise(n),
+          FusedKernels.adamArgs(c[0], c[1], c[2], c[3], n, beta1, beta2, eps, c[4]));
     }
-    backend.launchFused("jg_adam", cp.dtype(), backend.geometry().elementwise(n),
-        FusedKernels.adamArgs(cp, cg, cm, cv, n, beta1, beta2, eps, cr));
   }
 
   /**
    * AdamW's update in one launch ({@link dev.jgrad.api.FusedAdamW#adamwUpdate}): each operation
    * rounded on its own, in the primitives' order, so the fourteen launches' bits; the step's
-   * scalars read from {@code biasRoot} and {@code step} when the kernel runs.
+   * scalars read from {@code decay}, {@code biasRoot} and {@code step} when the kernel runs.
    */
   public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
       double beta1, double beta2, double eps, DeviceBuffer decay, DeviceBuffer biasRoot,
       DeviceBuffer step) {
     CudaBackend.CONTRACT.adamwUpdate(param, grad, m, v, decay, biasRoot, step);
-    String p = "adamwUpdate";
-    CudaBuffer cp = backend.own(p, "param", param);
-    CudaBuffer cg = backend.own(p, "grad", grad);
-    CudaBuffer cm = backend.own(p, "m", m);
-    CudaBuffer cv = backend.own(p, "v", v);
-    CudaBuffer cd = backend.own(p, "decay", decay);
-    CudaBuffer cr = backend.own(p, "biasRoot", biasRoot);
-    CudaBuffer cs = backend.own(p, "step", step);
-    long n = cp.length();
-    if (n == 0) {
-      return;
+    CudaBuffer[] c = own("adamwUpdate",
+        new String[] {"param", "grad", "m", "v", "decay", "biasRoot", "step"}, param, grad, m, v,
+        decay, biasRoot, step);
+    long n = c[0].length();
+    if (n > 0) {
+      backend.launchFused("jg_adamw", c[0].dtype(), backend.geometry().elementwise(n),
+          FusedKernels.adamwArgs(c[0], c[1], c[2], c[3], n, beta1, beta2, eps, c[4], c[5], c[6]));
     }
-    backend.launchFused("jg_adamw", cp.dtype(), backend.geometry().elementwise(n),
-        FusedKernels.adamwArgs(cp, cg, cm, cv, n, beta1, beta2, eps, cd, cr, cs));
+  }
+
+  /** This backend's buffers behind {@code buffers}, each named by its role if it is not one. */
+  private CudaBuffer[] own(String primitive, String[] roles, DeviceBuffer... buffers) {
+    CudaBuffer[] owned = new CudaBuffer[buffers.length];
+    for (int i = 0; i < buffers.length; i++) {
+      owned[i] = backend.own(primitive, roles[i], buffers[i]);
+    }
+    return owned;
   }
 }
