@@ -48,6 +48,6 @@ public final class AdaGrad extends ParameterOptimizer {
     math.apply(BinaryOp.MUL, g, g, scratch);
     math.apply(BinaryOp.ADD, h, scratch, h);
     math.divideBySqrtPlusEps(g, h, EPSILON, scratch);
-    math.addScaled(parameter.buffer(), scratch, -learningRate(), scratch);
+    subtractRateTimes(parameter.backend(), parameter.buffer(), scratch, math, scratch);
   }
 }

@@ -65,12 +65,6 @@ public final class Adam extends AdamBase {
     return FusedAdam.class;
   }
 
-  /** The rate, the learning rate in it, is filled in before each launch. */
-  @Override
-  public boolean capturedStepReadsLearningRate() {
-    return true;
-  }
-
   @Override
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
     DeviceBuffer m = slot("m", name, parameter);

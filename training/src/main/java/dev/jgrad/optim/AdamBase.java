@@ -81,6 +81,22 @@ abstract class AdamBase extends ParameterOptimizer {
     writeStepScalars(stepped);
   }
 
+  /**
+   * The learning rate is in the step scalars (Adam's rate, AdamW's decay), which a captured step
+   * reads from the device; where a backend lacks the fused update, {@link #whyNotCapturable}
+   * refuses the capture.
+   */
+  @Override
+  public final boolean capturedStepReadsLearningRate() {
+    return true;
+  }
+
+  /** The host work counts the step: a second use in one capture would count it twice. */
+  @Override
+  final boolean hostWorkRepeatable() {
+    return false;
+  }
+
   /** Counts the step and an update of each of {@code stepped}. */
   private void countStep(List<String> stepped) {
     t++;

@@ -76,12 +76,6 @@ public final class AdamW extends AdamBase {
     return FusedAdamW.class;
   }
 
-  /** All three step scalars, the rate in two of them, are filled in before each launch. */
-  @Override
-  public boolean capturedStepReadsLearningRate() {
-    return true;
-  }
-
   @Override
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
     DeviceBuffer w = parameter.buffer();

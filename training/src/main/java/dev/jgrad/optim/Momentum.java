@@ -58,7 +58,7 @@ public final class Momentum extends ParameterOptimizer {
   void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
     DeviceBuffer v = slot("v", name, parameter);
     math.scale(v, momentum, v);
-    math.addScaled(v, grad.buffer(), -learningRate(), scratch);
+    subtractRateTimes(parameter.backend(), v, grad.buffer(), math, scratch);
     math.apply(BinaryOp.ADD, parameter.buffer(), v, parameter.buffer());
   }
 

@@ -3,8 +3,10 @@ package dev.jgrad.optim;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.NoGrad;
@@ -38,6 +40,8 @@ abstract class ParameterOptimizer implements Optimizer {
   private final Map<String, Tensor> decayedGrads = new HashMap<>();
   private final double l2Decay;
   private double learningRate;
+  /** The rate where the updates read it from the device ({@link #subtractRateTimes}). */
+  private final DeviceRate deviceRate;
 
   /** An optimizer without L2 decay, or one that applies its decay itself. */
   ParameterOptimizer(String kind, Map<String, Tensor> parameters, double learningRate) {
@@ -77,6 +81,7 @@ abstract class ParameterOptimizer implements Optimizer {
     this.aliases = Collections.unmodifiableSet(aliasNames);
     this.learningRate = learningRate;
     this.l2Decay = l2Decay;
+    this.deviceRate = new DeviceRate(kind, this::learningRate);
   }
 
   private static void checkLearningRate(double learningRate) {
@@ -115,29 +120,66 @@ abstract class ParameterOptimizer implements Optimizer {
   /**
    * The host part of a step, before the updates of {@code stepped} (the names of the parameters
    * with a gradient, in registration order): counters, and the step's changing scalars written
-   * into the device buffers the updates read (Adam's rates). It must only queue device work.
-   * While the step is being captured into a graph it runs before each launch instead
-   * ({@link #beforeEachLaunch}), so that every replay is a step of its own.
+   * into the device buffers the updates read (by default the learning rate, for
+   * {@link #subtractRateTimes}). It must only queue device work. While the step is being
+   * captured into a graph it runs before each launch instead ({@link #beforeEachLaunch}), so
+   * that every replay is a step of its own.
    */
-  void beforeStep(List<String> stepped) {}
+  void beforeStep(List<String> stepped) {
+    stepped.forEach(name -> deviceRate.fill(parameter(name).backend()));
+  }
 
   /**
    * What runs before each launch of a graph that captured a step of {@code stepped}, or null for
-   * nothing (the default: these optimizers have no per-step host values). Called during the
-   * capture, before the updates are recorded.
+   * nothing. Called during the capture, before the updates are recorded. By default the
+   * learning rate is refilled where it changed (a schedule's), where an update reads it.
    */
   Runnable beforeEachLaunch(List<String> stepped) {
-    return null;
+    return deviceRate.refill();
   }
 
   /**
    * Whether {@link #beforeEachLaunch}'s host work may run more than once before one launch (it
    * writes the same values for every use of this optimizer in the step), so the optimizer may be
-   * stepped twice in one captured step; false by default, where the second use would read the
-   * first's values.
+   * stepped twice in one captured step. True for the default's rate; an optimizer whose host
+   * work counts steps says false, and its second use in one capture is refused.
    */
   boolean hostWorkRepeatable() {
-    return false;
+    return true;
+  }
+
+  /**
+   * Where every parameter's backend fuses SGD ({@link FusedSgd}), the default updates read the
+   * rate from the device at each launch ({@link #subtractRateTimes}).
+   */
+  @Override
+  public boolean capturedStepReadsLearningRate() {
+    for (String name : parameterNames()) {
+      if (!(parameter(name).backend() instanceof FusedSgd)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code target -= lr * x} on {@code backend}, all buffers of one shape: one pass that reads
+   * the rate from the device where the backend fuses SGD ({@link FusedSgd}), so a captured step
+   * follows a changing rate; elsewhere two passes with the rate as a scalar. The same bits either
+   * way ({@code target + (-lr) * x}, each operation rounded to the type).
+   */
+  final void subtractRateTimes(Backend backend, DeviceBuffer target, DeviceBuffer x, InPlace math,
+      DeviceBuffer scratch) {
+    if (backend instanceof FusedSgd fused) {
+      fused.sgdUpdate(target, x, null, rateOn(backend), 0, 0);
+    } else {
+      math.addScaled(target, x, -learningRate, scratch);
+    }
+  }
+
+  /** The buffer {@code backend}'s fused updates read the learning rate from. */
+  final DeviceBuffer rateOn(Backend backend) {
+    return deviceRate.on(backend);
   }
 
   /** These optimizers' steps use the same scalars every step, unless a subclass says otherwise. */

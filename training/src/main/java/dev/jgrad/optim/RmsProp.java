@@ -63,7 +63,7 @@ public final class RmsProp extends ParameterOptimizer {
     math.apply(BinaryOp.MUL, g, g, scratch);
     math.addScaled(h, scratch, 1 - decay, scratch);
     math.divideBySqrtPlusEps(g, h, AdaGrad.EPSILON, scratch);
-    math.addScaled(parameter.buffer(), scratch, -learningRate(), scratch);
+    subtractRateTimes(parameter.backend(), parameter.buffer(), scratch, math, scratch);
   }
 
   @Override

@@ -2,9 +2,7 @@ package dev.jgrad.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
-import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
@@ -12,7 +10,6 @@ import dev.jgrad.api.GraphCapture;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,10 +36,6 @@ import java.util.Map;
 public final class Sgd extends ParameterOptimizer {
   private final double momentum;
   private final double weightDecay;
-  /** Per backend, the one-element FLOAT64 buffer the fused updates read the rate from. */
-  private final Map<Backend, DeviceBuffer> rates = new IdentityHashMap<>();
-  /** The rate each of those buffers holds (filled on the device, in stream order). */
-  private final Map<DeviceBuffer, Double> filled = new IdentityHashMap<>();
 
   /** Plain SGD: {@code W -= lr * g}. */
   public Sgd(Map<String, Tensor> parameters, double learningRate) {
@@ -62,65 +55,6 @@ public final class Sgd extends ParameterOptimizer {
   @Override
   List<String> slotNames() {
     return momentum != 0 ? List.of("v") : List.of();
-  }
-
-  /** Writes the rate into the buffers the fused updates read, where it changed. */
-  @Override
-  void beforeStep(List<String> stepped) {
-    for (String name : stepped) {
-      Backend backend = parameter(name).backend();
-      if (backend instanceof FusedSgd) {
-        fillIfChanged(backend, rates.computeIfAbsent(backend,
-            b -> b.allocate(DType.FLOAT64, 1)));
-      }
-    }
-  }
-
-  private void fillIfChanged(Backend backend, DeviceBuffer rate) {
-    double lr = learningRate();
-    Double holds = filled.get(rate);
-    if (holds == null || holds != lr) {
-      backend.fill(rate, lr);
-      filled.put(rate, lr);
-    }
-  }
-
-  /**
-   * Before each launch of a captured step: the rate, where it changed (a schedule's); nothing
-   * where no fused update reads it.
-   */
-  @Override
-  Runnable beforeEachLaunch(List<String> stepped) {
-    Map<Backend, DeviceBuffer> captured = new IdentityHashMap<>(rates);
-    return captured.isEmpty() ? null : () -> captured.forEach(this::fillIfChanged);
-  }
-
-  /** Filling the rate when it changed does the same for every use in one captured step. */
-  @Override
-  boolean hostWorkRepeatable() {
-    return true;
-  }
-
-  /** The buffer the fused updates on {@code backend} read the rate from. */
-  private DeviceBuffer rateOn(Backend backend) {
-    DeviceBuffer rate = rates.get(backend);
-    if (rate == null) { // only inside a capture: before any step on this backend
-      throw new IllegalStateException("sgd's learning rate buffer does not exist yet on the "
-          + backend.name() + " backend, and cannot be created inside a CUDA graph capture; run "
-          + "one step without the graph first, then capture");
-    }
-    return rate;
-  }
-
-  /** Where every parameter's backend fuses SGD: the rate is read from the device at each launch. */
-  @Override
-  public boolean capturedStepReadsLearningRate() {
-    for (String name : parameterNames()) {
-      if (!(parameter(name).backend() instanceof FusedSgd)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

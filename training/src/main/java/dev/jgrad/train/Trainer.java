@@ -511,13 +511,13 @@ public final class Trainer {
      * graphs; elsewhere steps run as usual): an index copy and one launch per step instead of
      * some twenty launches for a small model, the same bits. Per batch size (and learning rate,
      * for optimizers that pass it as a scalar), the first step runs as usual, the second is
-     * captured, the rest replay it (SGD's rate, Adam's and AdamW's bias corrections and Dropout's
-     * mask counter are filled in before each launch). With an optimizer whose step cannot be
+     * captured, the rest replay it (the learning rate, Adam's and AdamW's bias corrections and
+     * Dropout's mask counter are filled in before each launch). With an optimizer whose step cannot be
      * replayed ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on another
      * backend than the parameters, the steps run as usual, with a warning; a per-step schedule is
      * refused by {@link #build} unless the optimizer's captured step reads the learning rate at
-     * each launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: SGD, Adam,
-     * AdamW); anything else the step does that a graph cannot hold (a read
+     * each launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: the built-in
+     * optimizers, on a backend with fused updates); anything else the step does that a graph cannot hold (a read
      * of a value on the host) fails the capture, and so {@link Trainer#fit}, saying what. Default
      * off.
      */
@@ -705,8 +705,9 @@ public final class Trainer {
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
           || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "
           + "learning rate it captured, so it cannot follow a schedule that changes the rate "
-          + "every step; schedule per epoch (Interval.EPOCH), use SGD, Adam or AdamW (whose "
-          + "captured steps read the rate at each launch), or leave captureSteps off", optimizer);
+          + "every step; schedule per epoch (Interval.EPOCH), use a built-in optimizer on a "
+          + "backend with fused updates (its captured steps read the rate at each launch), or "
+          + "leave captureSteps off", optimizer);
       return new Trainer(this);
     }
   }

@@ -401,14 +401,66 @@ class CaptureStepsTest {
   void aPerStepScheduleCannotBeCapturedWithAnOptimizerThatReplaysItsRate() {
     Sequential model = Mlp.builder().input(2).hidden(4).output(3).seed(1).build();
     Trainer.Builder b = Trainer.builder().model(model).loss(Losses::softmaxCrossEntropyLabels)
-        .optimizer(new dev.jgrad.optim.AdaGrad(model.namedParameters(), 0.1))
+        .optimizer(new ScalarRateSgd(new Sgd(model.namedParameters(), 0.1)))
         .train(DataLoader.builder(Blobs.make(30, 1)).batchSize(10).build()).epochs(1)
         .schedule(new ExponentialDecay(0.9), Interval.STEP).captureSteps(true);
     IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
-    assertEquals("captureSteps(true) with adagrad(lr=0.1) replays the learning rate it captured, "
-        + "so it cannot follow a schedule that changes the rate every step; schedule per epoch "
-        + "(Interval.EPOCH), use SGD, Adam or AdamW (whose captured steps read the rate at each "
-        + "launch), or leave captureSteps off", e.getMessage());
+    assertEquals("captureSteps(true) with scalar-rate sgd(lr=0.1, momentum=0.0, weightDecay=0.0) "
+        + "replays the learning rate it captured, so it cannot follow a schedule that changes the "
+        + "rate every step; schedule per epoch (Interval.EPOCH), use a built-in optimizer on a "
+        + "backend with fused updates (its captured steps read the rate at each launch), or leave "
+        + "captureSteps off", e.getMessage());
+  }
+
+  /**
+   * A user's optimizer that does not read the rate from the device (the interface's default):
+   * SGD's steps, said to replay their rate.
+   */
+  private record ScalarRateSgd(Optimizer sgd) implements Optimizer {
+    @Override
+    public void step() {
+      sgd.step();
+    }
+
+    @Override
+    public void zeroGrad() {
+      sgd.zeroGrad();
+    }
+
+    @Override
+    public String whyNotCapturable() {
+      return null;
+    }
+
+    @Override
+    public List<Tensor> parameters() {
+      return sgd.parameters();
+    }
+
+    @Override
+    public double learningRate() {
+      return sgd.learningRate();
+    }
+
+    @Override
+    public void setLearningRate(double learningRate) {
+      sgd.setLearningRate(learningRate);
+    }
+
+    @Override
+    public OptimizerState state() {
+      return sgd.state();
+    }
+
+    @Override
+    public void loadState(OptimizerState state) {
+      sgd.loadState(state);
+    }
+
+    @Override
+    public String toString() {
+      return "scalar-rate " + sgd;
+    }
   }
 
   /**
@@ -420,6 +472,25 @@ class CaptureStepsTest {
     replayedMatchesEager(2, () -> mlp(Activation.RELU), MOMENTUM,
         data -> DataLoader.builder(data).batchSize(60).seed(4).build(),
         b -> b.epochs(3).schedule(new ExponentialDecay(0.95).withWarmup(4, 0.2), Interval.STEP));
+  }
+
+  /**
+   * The book's Momentum, AdaGrad and RMSprop (with L2 decay) read the rate at each launch too,
+   * through the backend's fused SGD pass: a warm-up per step, one capture per batch size, the
+   * eager run's bits.
+   */
+  @Test
+  void theBooksOptimizersFollowAPerStepScheduleInCapturedSteps() {
+    List<java.util.function.Function<Map<String, Tensor>, Optimizer>> optimizers = List.of(
+        params -> new dev.jgrad.optim.Momentum(params, 0.2, 0.9, 1e-3),
+        params -> new dev.jgrad.optim.AdaGrad(params, 0.2, 1e-3),
+        params -> new dev.jgrad.optim.RmsProp(params, 0.02, 0.9, 1e-3));
+    for (var optimizer : optimizers) {
+      replayedMatchesEager(2, () -> mlp(Activation.RELU), optimizer,
+          data -> DataLoader.builder(data).batchSize(60).seed(4).build(),
+          b -> b.epochs(3).schedule(new ExponentialDecay(0.95).withWarmup(4, 0.2),
+              Interval.STEP));
+    }
   }
 
   /**
