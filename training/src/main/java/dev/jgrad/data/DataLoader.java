@@ -6,10 +6,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.jgrad.api.HostBuffer;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 
 /**
  * Cuts a {@link Dataset} into mini-batches, in a new random order every epoch.
@@ -121,18 +119,8 @@ public final class DataLoader {
    */
   public int[] order(int epoch) {
     checkArgument(epoch >= 0, "epoch must be >= 0, got %s", epoch);
-    int[] order = new int[dataset.size()];
-    Arrays.setAll(order, i -> i);
-    if (shuffle) {
-      SplittableRandom random = new SplittableRandom(seed + epoch * EPOCH_STRIDE);
-      for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    return order;
+    return shuffle ? Permutations.shuffled(dataset.size(), seed + epoch * EPOCH_STRIDE)
+        : Permutations.inOrder(dataset.size());
   }
 
   /**

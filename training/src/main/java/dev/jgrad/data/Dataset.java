@@ -12,6 +12,9 @@ import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.PixelScale;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Samples as two tensors on a backend, inputs and targets, paired by their first dimension.
@@ -158,6 +161,45 @@ public final class Dataset {
     // copies, not views: each batch gathers from them, and a view would be copied every time
     return new Dataset(inputs.slice(0, 0, count).contiguous(),
         targets.slice(0, 0, count).contiguous(), greyLevels);
+  }
+
+  /**
+   * Splits the samples at random into datasets of {@code sizes} (in that order, adding up to
+   * {@link #size()}), each sample in exactly one: e.g. a validation set held out of the training
+   * data to choose hyperparameters by, as the book's 6.5 does. The same seed gives the same
+   * split. The parts are copies (gathering from them needs no index map); grey levels stay grey
+   * levels.
+   *
+   * <pre>{@code
+   * List<Dataset> parts = train.randomSplit(7, 6400, 1600);   // 80% to train, 20% to validate
+   * }</pre>
+   */
+  public List<Dataset> randomSplit(long seed, int... sizes) {
+    checkNotNull(sizes, "sizes is null");
+    checkArgument(sizes.length > 0, "randomSplit needs the sizes of the parts, e.g. "
+        + "randomSplit(seed, %s, %s)", size() - size() / 5, size() / 5);
+    long sum = 0;
+    for (int n : sizes) {
+      checkArgument(n > 0, "randomSplit sizes %s: each part needs at least one sample",
+          Arrays.toString(sizes));
+      sum += n;
+    }
+    checkArgument(sum == size(), "randomSplit sizes %s add up to %s but the dataset has %s "
+        + "samples; pass sizes that add up to %s", Arrays.toString(sizes), sum, size(), size());
+    int[] order = Permutations.shuffled(size(), seed);
+    List<Dataset> parts = new ArrayList<>(sizes.length);
+    int from = 0;
+    for (int n : sizes) {
+      parts.add(select(Arrays.copyOfRange(order, from, from + n)));
+      from += n;
+    }
+    return List.copyOf(parts);
+  }
+
+  /** The samples at {@code indices}, copied as stored (not converted, unlike {@link #gather}). */
+  private Dataset select(int[] indices) {
+    Tensor at = Tensor.indices(indices).to(inputs.backend());
+    return new Dataset(inputs.indexSelect(0, at), targets.indexSelect(0, at), greyLevels);
   }
 
   @Override

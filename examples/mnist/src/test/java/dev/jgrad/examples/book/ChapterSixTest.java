@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.data.Dataset;
 import dev.jgrad.examples.book.DropoutComparison.Result;
+import dev.jgrad.examples.book.HyperparameterSearch.Trial;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,5 +101,30 @@ class ChapterSixTest {
         + decay.train().accuracy());
     assertTrue(decay.gap() < plain.gap() - 0.03, "accuracy gap with decay " + decay.gap()
         + " vs " + plain.gap() + " without");
+  }
+
+  @Test
+  void aValidationSetHeldOutOfTheTrainingDataRanksTheLearningRates() {
+    List<Dataset> parts = HyperparameterSearch.split(train.head(HyperparameterSearch.SAMPLES), 3);
+    assertEquals(List.of(400, 100), parts.stream().map(Dataset::size).toList());
+    Trial fast = HyperparameterSearch.trial(parts.get(0), parts.get(1), 1e-2, 1e-6,
+        HyperparameterSearch.ITERATIONS, 3);
+    Trial slow = HyperparameterSearch.trial(parts.get(0), parts.get(1), 1e-6, 1e-6,
+        HyperparameterSearch.ITERATIONS, 3);
+    assertTrue(fast.validationAccuracy() > 0.5, "lr 1e-2 learns: " + fast);
+    assertTrue(slow.validationAccuracy() < 0.3, "lr 1e-6 barely moves: " + slow);
+
+    List<Trial> trials = new ArrayList<>();
+    String printed = BookExamplesTest.capture(out -> trials.addAll(
+        HyperparameterSearch.search(parts.get(0), parts.get(1), 4, 20, 5, out)));
+    assertEquals(4, trials.size());
+    for (Trial t : trials) { // the book's log-uniform ranges
+      assertTrue(t.learningRate() >= 1e-6 && t.learningRate() <= 1e-2, t.toString());
+      assertTrue(t.weightDecay() >= 1e-8 && t.weightDecay() <= 1e-4, t.toString());
+    }
+    assertEquals(4, printed.lines().filter(l -> l.matches(
+        "val acc:[01]\\.\\d\\d \\| lr:\\S+, weight decay:\\S+")).count(), printed);
+    List<Trial> best = HyperparameterSearch.best(List.of(slow, fast), 1);
+    assertEquals(List.of(fast), best);
   }
 }
