@@ -176,8 +176,10 @@ public final class Dataset {
    */
   public List<Dataset> randomSplit(long seed, int... sizes) {
     checkNotNull(sizes, "sizes is null");
+    int fifth = Math.max(1, size() / 5);
     checkArgument(sizes.length > 0, "randomSplit needs the sizes of the parts, e.g. "
-        + "randomSplit(seed, %s, %s)", size() - size() / 5, size() / 5);
+        + "randomSplit(seed, %s)", size() < 2 ? String.valueOf(size())
+            : (size() - fifth) + ", " + fifth);
     long sum = 0;
     for (int n : sizes) {
       checkArgument(n > 0, "randomSplit sizes %s: each part needs at least one sample",

@@ -132,9 +132,15 @@ abstract class ParameterOptimizer implements Optimizer {
   /**
    * What runs before each launch of a graph that captured a step of {@code stepped}, or null for
    * nothing. Called during the capture, before the updates are recorded. By default the
-   * learning rate is refilled where it changed (a schedule's), where an update reads it.
+   * learning rate is refilled where it changed (a schedule's), where an update reads it; the
+   * capture fails here, before any update, where no uncaptured step has filled it yet.
    */
   Runnable beforeEachLaunch(List<String> stepped) {
+    for (String name : stepped) {
+      if (parameter(name).backend() instanceof FusedSgd) {
+        rateOn(parameter(name).backend());
+      }
+    }
     return deviceRate.refill();
   }
 
@@ -166,7 +172,9 @@ abstract class ParameterOptimizer implements Optimizer {
    * {@code target -= lr * x} on {@code backend}, all buffers of one shape: one pass that reads
    * the rate from the device where the backend fuses SGD ({@link FusedSgd}), so a captured step
    * follows a changing rate; elsewhere two passes with the rate as a scalar. The same bits either
-   * way ({@code target + (-lr) * x}, each operation rounded to the type).
+   * way for a finite target ({@code target + (-lr) * x}, each operation rounded to the type); an
+   * infinite one becomes NaN in the fused pass (its decay term {@code 0 * target}), where the
+   * scalar passes keep it: training had diverged either way.
    */
   final void subtractRateTimes(Backend backend, DeviceBuffer target, DeviceBuffer x, InPlace math,
       DeviceBuffer scratch) {

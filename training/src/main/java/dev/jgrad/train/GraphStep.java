@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * in the same order as an eager step, so the same bits. A new size (the last, smaller batch) gets
  * a capture of its own, the {@value #KEPT} most recently used kept; a new rate (a per-epoch
  * schedule) releases the captures of the old one, whose reserved memory would otherwise stay held,
- * unless the optimizer's captured step reads the rate at each launch (SGD, Adam), when captures are
- * per batch size only.
+ * unless the optimizer's captured step reads the rate at each launch (the built-in optimizers on a
+ * backend with fused updates), when captures are per batch size only.
  */
 final class GraphStep implements AutoCloseable {
   static final int KEPT = 4;

@@ -705,9 +705,9 @@ public final class Trainer {
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
           || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "
           + "learning rate it captured, so it cannot follow a schedule that changes the rate "
-          + "every step; schedule per epoch (Interval.EPOCH), use a built-in optimizer on a "
-          + "backend with fused updates (its captured steps read the rate at each launch), or "
-          + "leave captureSteps off", optimizer);
+          + "every step; schedule per epoch (Interval.EPOCH), use a built-in optimizer and a "
+          + "backend with fused updates (such as cpu and cuda: their captured steps read the rate "
+          + "at each launch), or leave captureSteps off", optimizer);
       return new Trainer(this);
     }
   }

@@ -123,4 +123,39 @@ class DatasetSplitTest {
     assertEquals("randomSplit needs the sizes of the parts, e.g. randomSplit(seed, 8, 2)",
         assertThrows(IllegalArgumentException.class, () -> data.randomSplit(1)).getMessage());
   }
+
+  @Test
+  void moreSizesThatDoNotFitAreRefused() {
+    Dataset data = numbered(3);
+    assertEquals("randomSplit sizes [2147483647, 2147483647, 2] add up to 4294967296 but the "
+        + "dataset has 3 samples; pass sizes that add up to 3",
+        assertThrows(IllegalArgumentException.class,
+            () -> data.randomSplit(1, Integer.MAX_VALUE, Integer.MAX_VALUE, 2)).getMessage());
+    assertEquals("randomSplit sizes [4, -1]: each part needs at least one sample",
+        assertThrows(IllegalArgumentException.class, () -> data.randomSplit(1, 4, -1))
+            .getMessage());
+    assertEquals("randomSplit needs the sizes of the parts, e.g. randomSplit(seed, 1)",
+        assertThrows(IllegalArgumentException.class, () -> numbered(1).randomSplit(1))
+            .getMessage());
+    assertEquals("randomSplit needs the sizes of the parts, e.g. randomSplit(seed, 2, 1)",
+        assertThrows(IllegalArgumentException.class, () -> data.randomSplit(1)).getMessage());
+  }
+
+  @Test
+  void thePartsAreCopiesThatChangesToTheOriginalLeaveAlone() {
+    Dataset data = numbered(6);
+    List<Dataset> parts = data.randomSplit(2, 4, 2);
+    int[] before = samples(parts.get(0));
+    data.inputs().assign(Tensor.zeros(6, 2));
+    assertArrayEquals(before, samples(parts.get(0)), "rows still pair with their targets");
+  }
+
+  /** Seed 5's split of 8 samples: a change to the shuffle would change every seeded split. */
+  @Test
+  void aSeedsSplitStaysTheSameAcrossVersions() {
+    List<Dataset> parts = numbered(8).randomSplit(5, 5, 3);
+    assertArrayEquals(GOLDEN_FIRST, samples(parts.get(0)));
+  }
+
+  private static final int[] GOLDEN_FIRST = {5, 3, 7, 1, 6};
 }

@@ -176,4 +176,25 @@ class FusedUpdatePathTest {
       }
     }
   }
+
+  /**
+   * The book's Momentum, AdaGrad and RMSprop end in the fused SGD pass where the backend has one
+   * ({@link ParameterOptimizer#subtractRateTimes}): the scalar passes' bits, in both dtypes, with
+   * and without L2 decay.
+   */
+  @Test
+  void theBooksOptimizersTakeThePrimitivesStepsBitForBitThroughFusedSgd() {
+    Backend plain = withoutFusion();
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      for (double decay : new double[] {0, 0.01}) {
+        Map<String, Function<Map<String, Tensor>, Optimizer>> optimizers = Map.of(
+            "momentum", p -> new Momentum(p, 0.05, 0.9, decay),
+            "adagrad", p -> new AdaGrad(p, 0.05, decay),
+            "rmsprop", p -> new RmsProp(p, 0.01, 0.9, decay));
+        optimizers.forEach((name, optimizer) -> assertArrayEquals(
+            train(plain, dtype, optimizer), train(Backends.byName("cpu"), dtype, optimizer),
+            name + ", " + dtype + ", weight decay " + decay));
+      }
+    }
+  }
 }

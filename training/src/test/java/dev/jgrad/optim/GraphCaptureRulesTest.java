@@ -3,9 +3,11 @@ package dev.jgrad.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
+import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.GraphCapture;
 import dev.jgrad.autograd.Tensor;
 import java.lang.reflect.InvocationTargetException;
@@ -24,10 +26,14 @@ class GraphCaptureRulesTest {
   private final AtomicBoolean capturing = new AtomicBoolean();
   private final Backend backend = capturingCpu(capturing);
 
-  private static Backend capturingCpu(AtomicBoolean capturing) {
+  private static Backend capturingCpu(AtomicBoolean capturing, Class<?>... capabilities) {
     Backend cpu = Backends.byName("cpu");
-    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class, GraphCapture.class}, (p, m, args) -> {
+    Class<?>[] interfaces = new Class<?>[2 + capabilities.length];
+    interfaces[0] = Backend.class;
+    interfaces[1] = GraphCapture.class;
+    System.arraycopy(capabilities, 0, interfaces, 2, capabilities.length);
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), interfaces,
+        (p, m, args) -> {
           if (m.getName().equals("isCapturing")) {
             return capturing.get();
           }
@@ -91,5 +97,35 @@ class GraphCaptureRulesTest {
     capturing.set(true);
     sgd.step(); // the slot exists: the (here uncaptured) step runs: v = 0.9 * 3 + 3, w -= 0.57
     assertArrayEquals(new double[] {1 - 0.3 - 0.57, 2 - 0.3 - 0.57}, w.toDoubleArray(), 1e-6);
+  }
+
+  /**
+   * The book's optimizers read the rate from a buffer that an uncaptured step fills: with state
+   * loaded but no such step, a capture fails naming what to do, before anything is updated.
+   */
+  @Test
+  void aRateNeverFilledFailsTheCaptureBeforeAnyUpdate() {
+    Backend fused = capturingCpu(capturing, FusedSgd.class);
+    for (Function<Map<String, Tensor>, Optimizer> make : java.util.List.<Function<Map<String,
+        Tensor>, Optimizer>>of(p -> new Momentum(p, 0.1), p -> new AdaGrad(p, 0.1),
+            p -> new RmsProp(p, 0.1))) {
+      Tensor w = Tensor.of(new float[] {1, 2}, 2).to(fused).requiresGrad(true);
+      w.mul(3).sum().backward();
+      Optimizer opt = make.apply(Map.of("w", w));
+      opt.loadState(opt.state()); // the slots exist, as after loading a checkpoint
+      capturing.set(true);
+      IllegalStateException e = assertThrows(IllegalStateException.class, opt::step);
+      String kind = opt.toString().substring(0, opt.toString().indexOf('('));
+      assertEquals(kind + "'s learning rate buffer does not exist yet on the cpu backend, and "
+          + "cannot be created inside a CUDA graph capture; run one step without the graph "
+          + "first, then capture", e.getMessage());
+      assertArrayEquals(new double[] {1, 2}, w.toDoubleArray(), kind + ": nothing was updated");
+      for (Tensor slot : opt.state().tensors().values()) {
+        assertArrayEquals(new double[] {0, 0}, slot.toDoubleArray(), kind + "'s state");
+      }
+      capturing.set(false);
+      opt.step(); // uncaptured, it fills the rate and steps
+      assertTrue(w.toDoubleArray()[0] < 1, kind + " stepped");
+    }
   }
 }

@@ -407,9 +407,9 @@ class CaptureStepsTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
     assertEquals("captureSteps(true) with scalar-rate sgd(lr=0.1, momentum=0.0, weightDecay=0.0) "
         + "replays the learning rate it captured, so it cannot follow a schedule that changes the "
-        + "rate every step; schedule per epoch (Interval.EPOCH), use a built-in optimizer on a "
-        + "backend with fused updates (its captured steps read the rate at each launch), or leave "
-        + "captureSteps off", e.getMessage());
+        + "rate every step; schedule per epoch (Interval.EPOCH), use a built-in optimizer and a "
+        + "backend with fused updates (such as cpu and cuda: their captured steps read the rate at "
+        + "each launch), or leave captureSteps off", e.getMessage());
   }
 
   /**

@@ -20,7 +20,8 @@ import java.util.Random;
  * of {@link DropoutComparison} (6 hidden layers of 100, He init) by SGD for 200 iterations of
  * batch 100 (the book's 50 epochs of 400 images) and measures the validation accuracy. The best
  * trials show where to search next: as in the book, rates near 10^-2 lead and the decay hardly
- * matters in this range. Measured figures: docs/book.md.
+ * matters in this range ({@link Sgd} decays the biases too, PyTorch's meaning; the book only the
+ * weights). Measured figures: docs/book.md.
  *
  * <pre>{@code
  * java -cp examples/mnist/target/jgrad-mnist.jar dev.jgrad.examples.book.HyperparameterSearch
