@@ -66,10 +66,12 @@ public final class BatchNormComparison {
     return MiniBatchRun.compare(setups, train, iterations, batchSize, seed);
   }
 
-  public static void main(String[] args) throws IOException {
-    double std = args.length > 0 ? Double.parseDouble(args[0]) : 0.01;
-    int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+  public static void main(String[] args) {
+    BookArgs.main(BatchNormComparison.class, args, a -> run(a.positive(0, 0.01),
+        a.positiveInt(1, 200), a.seed(2, 42)), "std", "iterations", "seed");
+  }
+
+  private static void run(double std, int iterations, long seed) throws IOException {
     System.out.printf(Locale.ROOT, "weight init std %s%n", std);
     MiniBatchRun.print(compare(MiniBatchRun.mnist(1000), std, iterations, 100, seed), 20,
         System.out);

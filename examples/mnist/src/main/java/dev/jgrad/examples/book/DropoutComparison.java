@@ -94,10 +94,12 @@ public final class DropoutComparison {
     return Evaluator.evaluate(net, data, Losses::softmaxCrossEntropyLabels, 1000);
   }
 
-  public static void main(String[] args) throws IOException {
-    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 900;
-    double ratio = args.length > 1 ? Double.parseDouble(args[1]) : RATIO;
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+  public static void main(String[] args) {
+    BookArgs.main(DropoutComparison.class, args, a -> compare(a.positiveInt(0, 900),
+        a.fraction(1, RATIO), a.seed(2, 42)), "iterations", "ratio", "seed");
+  }
+
+  private static void compare(int iterations, double ratio, long seed) throws IOException {
     Dataset train = MiniBatchRun.mnist(300);
     Dataset test = MiniBatchRun.mnistTest(2000);
     for (double p : new double[] {0, ratio}) {

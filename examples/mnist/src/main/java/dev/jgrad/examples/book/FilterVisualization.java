@@ -145,10 +145,12 @@ public final class FilterVisualization {
     });
   }
 
-  public static void main(String[] args) throws IOException {
-    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : ITERATIONS;
-    Path dir = Path.of(args.length > 1 ? args[1] : "out/filters");
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+  public static void main(String[] args) {
+    BookArgs.main(FilterVisualization.class, args, a -> run(a.positiveInt(0, ITERATIONS),
+        a.path(1, "out/filters"), a.seed(2, 42)), "iterations", "folder", "seed");
+  }
+
+  private static void run(int iterations, Path dir, long seed) throws IOException {
     Dataset data = MiniBatchRun.mnist(8000);
     Sequential net = SimpleConvNet.create(28, 28, 100, 10, seed);
     int k = 5;

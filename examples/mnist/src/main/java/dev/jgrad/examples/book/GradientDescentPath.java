@@ -51,7 +51,7 @@ public final class GradientDescentPath {
   }
 
   public static void main(String[] args) {
-    double lr = args.length > 0 ? Double.parseDouble(args[0]) : 0.1;
-    print(descend(new double[] {-3, 4}, lr, 100), System.out);
+    BookArgs.main(GradientDescentPath.class, args,
+        a -> print(descend(new double[] {-3, 4}, a.positive(0, 0.1), 100), System.out), "lr");
   }
 }

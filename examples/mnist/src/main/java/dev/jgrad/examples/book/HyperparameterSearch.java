@@ -87,10 +87,12 @@ public final class HyperparameterSearch {
         .limit(count).toList();
   }
 
-  public static void main(String[] args) throws IOException {
-    int trials = args.length > 0 ? Integer.parseInt(args[0]) : TRIALS;
-    int iterations = args.length > 1 ? Integer.parseInt(args[1]) : ITERATIONS;
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+  public static void main(String[] args) {
+    BookArgs.main(HyperparameterSearch.class, args, a -> run(a.positiveInt(0, TRIALS),
+        a.positiveInt(1, ITERATIONS), a.seed(2, 42)), "trials", "iterations", "seed");
+  }
+
+  private static void run(int trials, int iterations, long seed) throws IOException {
     List<Dataset> parts = split(MiniBatchRun.mnist(SAMPLES), seed);
     List<Trial> all = search(parts.get(0), parts.get(1), trials, iterations, seed, System.out);
     System.out.println("=========== Hyper-Parameter Optimization Result ===========");

@@ -41,6 +41,6 @@ public final class LinearFit {
   }
 
   public static void main(String[] args) {
-    fit(1000, 0.05, System.out);
+    BookArgs.main(LinearFit.class, args, a -> fit(1000, 0.05, System.out));
   }
 }

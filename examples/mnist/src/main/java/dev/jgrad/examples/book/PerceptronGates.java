@@ -67,6 +67,6 @@ public final class PerceptronGates {
   }
 
   public static void main(String[] args) {
-    printTruthTables(System.out);
+    BookArgs.main(PerceptronGates.class, args, a -> printTruthTables(System.out));
   }
 }

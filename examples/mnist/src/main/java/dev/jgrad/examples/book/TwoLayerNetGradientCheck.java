@@ -91,8 +91,10 @@ public final class TwoLayerNetGradientCheck {
         Tensor.indices(train.labels())};
   }
 
-  public static void main(String[] args) throws IOException {
-    Tensor[] data = firstImages(3);
-    print(check(data[0], data[1], 50, 42), System.out);
+  public static void main(String[] args) {
+    BookArgs.main(TwoLayerNetGradientCheck.class, args, a -> {
+      Tensor[] data = firstImages(3);
+      print(check(data[0], data[1], 50, 42), System.out);
+    });
   }
 }

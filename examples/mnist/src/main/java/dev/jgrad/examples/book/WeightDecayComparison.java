@@ -39,10 +39,12 @@ public final class WeightDecayComparison {
         train, test, iterations, batchSize, seed);
   }
 
-  public static void main(String[] args) throws IOException {
-    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : ITERATIONS;
-    double lambda = args.length > 1 ? Double.parseDouble(args[1]) : LAMBDA;
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+  public static void main(String[] args) {
+    BookArgs.main(WeightDecayComparison.class, args, a -> compare(a.positiveInt(0, ITERATIONS),
+        a.nonNegative(1, LAMBDA), a.seed(2, 42)), "iterations", "lambda", "seed");
+  }
+
+  private static void compare(int iterations, double lambda, long seed) throws IOException {
     Dataset train = MiniBatchRun.mnist(300);
     Dataset test = MiniBatchRun.mnistTest(2000);
     for (double l : new double[] {0, lambda}) {

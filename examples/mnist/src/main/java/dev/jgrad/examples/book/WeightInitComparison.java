@@ -45,8 +45,11 @@ public final class WeightInitComparison {
     return MiniBatchRun.compare(setups, train, iterations, batchSize, seed);
   }
 
-  public static void main(String[] args) throws IOException {
-    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+  public static void main(String[] args) {
+    BookArgs.main(WeightInitComparison.class, args, a -> run(a.positiveInt(0, 2000)), "iterations");
+  }
+
+  private static void run(int iterations) throws IOException {
     Map<String, double[]> runs = compare(MiniBatchRun.mnist(8000), iterations, 128, 42);
     MiniBatchRun.print(runs, 100, System.out);
   }
