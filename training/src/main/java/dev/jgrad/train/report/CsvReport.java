@@ -6,7 +6,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.jgrad.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Writes a {@link MetricsHistory} as CSV, one row per epoch, atomically (a reader never sees half
@@ -60,6 +59,6 @@ public final class CsvReport {
     } else if (Double.isInfinite(value)) {
       return value > 0 ? "inf" : "-inf";
     }
-    return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    return Decimals.fixed(value, decimals);
   }
 }

@@ -6,7 +6,6 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.base.Ticker;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -197,9 +196,9 @@ public final class ProgressBar implements AutoCloseable {
     }
     String width = Integer.toString(totalBatches);
     line.append("] ")
-        .append(String.format(Locale.ROOT, "%" + width.length() + "d", batches))
+        .append(padded(batches, width.length()))
         .append('/').append(width)
-        .append(String.format(Locale.ROOT, " %3d%%", percent()))
+        .append(' ').append(padded(percent(), 3)).append('%')
         .append("  ").append(rate(now)).append(" samples/s")
         .append("  loss ").append(loss())
         .append(done ? "  " + seconds(now) : "  ETA " + eta(now));
@@ -215,18 +214,24 @@ public final class ProgressBar implements AutoCloseable {
     drawn = true;
   }
 
+  /** {@code n} right-aligned in {@code width} characters. */
+  private static String padded(int n, int width) {
+    String s = Integer.toString(n);
+    return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
+  }
+
   private int percent() {
     return (int) Math.min(100, 100L * batches / totalBatches);
   }
 
   private String rate(long now) {
     double secs = (now - startNanos) / 1e9;
-    return secs <= 0 ? "-" : String.format(Locale.ROOT, "%,.0f", samples / secs);
+    return secs <= 0 ? "-" : Decimals.grouped(samples / secs);
   }
 
   private String loss() {
     double loss = runningLoss();
-    return Double.isNaN(loss) ? "-" : String.format(Locale.ROOT, "%.4f", loss);
+    return Double.isNaN(loss) ? "-" : Decimals.fixed(loss, 4);
   }
 
   private String eta(long now) {
@@ -238,7 +243,7 @@ public final class ProgressBar implements AutoCloseable {
   }
 
   private String seconds(long now) {
-    return String.format(Locale.ROOT, "%.1fs", (now - startNanos) / 1e9);
+    return Decimals.fixed((now - startNanos) / 1e9, 1) + "s";
   }
 
   /** 0:45, 12:05, 1:02:03. */
@@ -246,7 +251,10 @@ public final class ProgressBar implements AutoCloseable {
     long h = seconds / 3600;
     long m = seconds / 60 % 60;
     long s = seconds % 60;
-    return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
-        : String.format(Locale.ROOT, "%d:%02d", m, s);
+    return h > 0 ? h + ":" + twoDigits(m) + ":" + twoDigits(s) : m + ":" + twoDigits(s);
+  }
+
+  private static String twoDigits(long n) {
+    return n < 10 ? "0" + n : Long.toString(n);
   }
 }
