@@ -27,9 +27,24 @@ public final class CheckpointListener implements TrainingListener {
   private final Path file;
   private final Module model;
   private final Optimizer optimizer;
+  private final boolean bestOnly;
 
   /** Saves {@code model} and {@code optimizer}, those the trainer trains, to {@code file}. */
   public CheckpointListener(Path file, Module model, Optimizer optimizer) {
+    this(file, model, optimizer, false);
+  }
+
+  /**
+   * Saves them to {@code file} only after an epoch whose test loss is the lowest so far
+   * ({@link MetricsHistory#bestTestLoss}): the best model by the held-out data. The output that
+   * {@link Trainer.Builder#bestCheckpointTo} adds.
+   */
+  public static CheckpointListener best(Path file, Module model, Optimizer optimizer) {
+    return new CheckpointListener(file, model, optimizer, true);
+  }
+
+  private CheckpointListener(Path file, Module model, Optimizer optimizer, boolean bestOnly) {
+    this.bestOnly = bestOnly;
     this.file = checkNotNull(file, "checkpoint file is null; pass e.g. out/checkpoint.safetensors");
     this.model = checkNotNull(model, "model is null");
     this.optimizer = checkNotNull(optimizer, "optimizer is null; without its state a checkpoint"
@@ -38,6 +53,9 @@ public final class CheckpointListener implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochMetrics metrics, MetricsHistory history) throws IOException {
+    if (bestOnly && history.bestTestLoss().filter(best -> best == metrics).isEmpty()) {
+      return;
+    }
     // The trainer numbers epochs on from those of a resumed checkpoint: this one's number is the
     // count of epochs completed.
     Checkpoint.save(file, model, optimizer, metrics.epoch(),

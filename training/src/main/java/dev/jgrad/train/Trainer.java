@@ -122,6 +122,7 @@ public final class Trainer {
   private final Interval scheduleInterval;
   private final double clipNorm; // 0: no clipping
   private final boolean captureSteps;
+  private final int patience; // 0: no early stopping
   /** The captured steps while {@link #fit} runs, on a backend that captures; else null. */
   private GraphStep graphStep;
   /** The outputs, then the other listeners, in calling order. */
@@ -148,6 +149,7 @@ public final class Trainer {
     this.scheduleInterval = b.scheduleInterval;
     this.clipNorm = b.clipNorm;
     this.captureSteps = b.captureSteps;
+    this.patience = b.patience;
     this.listeners = b.allListeners();
     this.outputFiles = b.outputFiles();
     this.heldLocks = List.copyOf(b.heldLocks);
@@ -276,7 +278,7 @@ public final class Trainer {
   }
 
   private MetricsHistory fitLocked() throws IOException {
-    while (completedEpochs < epochs) {
+    while (completedEpochs < epochs && !stoppedEarly()) {
       EpochMetrics m = runEpoch(completedEpochs);
       history.add(m);
       completedEpochs++;
@@ -288,6 +290,27 @@ public final class Trainer {
       l.onTrainingEnd(history);
     }
     return history;
+  }
+
+  /**
+   * Whether early stopping ({@link Builder#earlyStopping}) ends training now: the test loss has
+   * not improved on its best for {@code patience} epochs. Decided from the history alone, so a
+   * run resumed from a checkpoint stops where the uninterrupted run did.
+   */
+  private boolean stoppedEarly() {
+    if (patience == 0 || history.isEmpty()) {
+      return false;
+    }
+    EpochMetrics last = history.last();
+    EpochMetrics best = history.bestTestLoss().orElse(null);
+    int since = best == null ? history.size() : last.epoch() - best.epoch();
+    if (since < patience) {
+      return false;
+    }
+    log.info("early stopping after epoch {} of {}: the test loss has not improved for {} epochs"
+        + " (best {} at epoch {})", last.epoch(), epochs, since,
+        best == null ? "none" : best.testLoss(), best == null ? "-" : best.epoch());
+    return true;
   }
 
   /** One pass over the training data (0-based {@code epoch}) and the evaluation after it. */
@@ -414,7 +437,9 @@ public final class Trainer {
     private Interval scheduleInterval;
     private double clipNorm;
     private boolean captureSteps;
+    private int patience;
     private Path csvFile;
+    private Path bestCheckpointFile;
     private Path chartFile;
     private String chartTitle;
     private Path checkpointFile;
@@ -527,6 +552,32 @@ public final class Trainer {
     }
 
     /**
+     * Stops training when the test loss has not improved on its lowest for {@code patience}
+     * epochs in a row (Keras's {@code EarlyStopping} on {@code val_loss}); {@link #fit} then
+     * returns the history so far, and the listeners hear {@code onTrainingEnd} as usual. The
+     * loss monitored is that of the set given to {@link #test}: to keep a test set unseen until
+     * the end, give a validation split of the training data there ({@code Dataset.randomSplit},
+     * the book's 6.5) and evaluate the test set after training ({@link Evaluator}). With
+     * {@link #bestCheckpointTo}, the best epoch's model is kept.
+     */
+    public Builder earlyStopping(int patience) {
+      checkArgument(patience > 0, "early stopping: patience must be at least 1 epoch, got %s",
+          patience);
+      this.patience = patience;
+      return this;
+    }
+
+    /**
+     * Saves a checkpoint to {@code file} after each epoch whose test loss is the lowest so far
+     * (atomically, the format of {@link #checkpointTo}: {@link Checkpoint#load} restores the
+     * best model, and {@link Trainer#resumeFrom} continues from it). Needs {@link #test}.
+     */
+    public Builder bestCheckpointTo(Path file) {
+      this.bestCheckpointFile = checkNotNull(file, "best checkpoint file is null");
+      return this;
+    }
+
+    /**
      * Writes {@value #CSV_FILE} into {@code dir} after every epoch and the chart
      * {@value #CHART_FILE}, titled {@code title}, at the end: {@link #csvTo} and {@link #chartTo}
      * in one directory. Without the chart: {@code csvTo(dir.resolve(Trainer.CSV_FILE))}.
@@ -611,6 +662,9 @@ public final class Trainer {
       if (checkpointFile != null) {
         all.add(new CheckpointListener(checkpointFile, model, optimizer));
       }
+      if (bestCheckpointFile != null) {
+        all.add(CheckpointListener.best(bestCheckpointFile, model, optimizer));
+      }
       if (chartFile != null) {
         all.add(chartWriter == null ? new ChartListener(chartFile, chartTitle)
             : new ChartListener(chartFile, chartTitle, chartWriter));
@@ -622,7 +676,7 @@ public final class Trainer {
 
     private List<Path> outputFiles() {
       List<Path> files = new ArrayList<>();
-      for (Path f : new Path[] {csvFile, checkpointFile, chartFile}) {
+      for (Path f : new Path[] {csvFile, checkpointFile, bestCheckpointFile, chartFile}) {
         if (f != null) {
           files.add(f);
         }
@@ -702,6 +756,10 @@ public final class Trainer {
       checkOptimizerCoversModel();
       checkDistinctOutputs();
       checkScheduleRates();
+      checkState(test != null || (patience == 0 && bestCheckpointFile == null), "%s monitors the "
+          + "test loss, but there is no test set; call test(Dataset), e.g. with a validation "
+          + "split of the training data (Dataset.randomSplit)",
+          patience > 0 ? "earlyStopping(" + patience + ")" : "bestCheckpointTo(...)");
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
           || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "
           + "learning rate it captured, so it cannot follow a schedule that changes the rate "

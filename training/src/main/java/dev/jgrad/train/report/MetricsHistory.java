@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The metrics of every epoch so far, in order, for {@link CsvReport} and {@link LossChart}. Not
@@ -43,6 +44,21 @@ public final class MetricsHistory {
   /** Whether no epoch has been recorded yet. */
   public boolean isEmpty() {
     return epochs.isEmpty();
+  }
+
+  /**
+   * The epoch with the lowest test loss so far (the first of equals), or empty where no epoch
+   * measured one (no test set; NaN): the best model by the held-out data, for early stopping
+   * and the best checkpoint.
+   */
+  public Optional<EpochMetrics> bestTestLoss() {
+    EpochMetrics best = null;
+    for (EpochMetrics m : epochs) {
+      if (!Double.isNaN(m.testLoss()) && (best == null || m.testLoss() < best.testLoss())) {
+        best = m;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   /** The latest epoch. */
