@@ -27,7 +27,7 @@ final class DeviceRate {
     this.rate = rate;
   }
 
-  /** Before an uncaptured step on {@code backend}: its buffer, created if needed, holds the rate. */
+  /** Before an uncaptured step on {@code backend}: its buffer, made if needed, holds the rate. */
   void fill(Backend backend) {
     if (backend instanceof FusedSgd) {
       fillIfChanged(backend, buffers.computeIfAbsent(backend,

@@ -56,8 +56,8 @@ public interface Optimizer {
   /**
    * Whether a captured step of this optimizer reads the learning rate at each launch, so that a
    * schedule changing it every step can be captured (the built-in optimizers, on a backend with
-   * fused updates: their rates are filled in before each launch); false, the default, where a replay repeats the rate it was captured
-   * with.
+   * fused updates: their rates are filled in before each launch); false, the default, where a
+   * replay repeats the rate it was captured with.
    */
   default boolean capturedStepReadsLearningRate() {
     return false;

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Saves a {@link Checkpoint} after every epoch, atomically: the model's parameters, the
+ * Saves a {@link Checkpoint} after every epoch (or, made by {@link #best}, after each epoch with
+ * the lowest test loss so far), atomically: the model's parameters, the
  * optimizer's state, the epochs completed and, in the metadata, the metrics so far (without
  * their wall times, so that the same seed writes the same bytes), all that
  * {@link Trainer#resumeFrom} needs to continue the run exactly. The output that

@@ -5,8 +5,10 @@ import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.MetricsHistory;
 
 /**
- * Keeps the metrics of the epochs so far in a checkpoint's string metadata, as the CSV that
- * {@link CsvReport} writes, so that a resumed run's chart and CSV cover the whole run. The wall
+ * Keeps the metrics of the epochs so far in a checkpoint's string metadata, in the columns of the
+ * CSV that {@link CsvReport} writes but with every value exact ({@link Double#toString}; older
+ * checkpoints hold the CSV's six decimals), so that a resumed run's chart and CSV cover the whole
+ * run and its early stopping compares the same losses as the run that never stopped. The wall
  * times are left out (empty fields, NaN when read back): they differ run to run, and two runs
  * with the same seed must write byte-identical checkpoints. metrics.csv keeps them. Public for
  * trainers in other modules (jgrad-spark's) that write the same checkpoints.
@@ -19,12 +21,21 @@ public final class HistoryMetadata {
 
   /** The epochs of {@code history} as CSV text for the metadata value, wall times left out. */
   public static String encode(MetricsHistory history) {
-    MetricsHistory timeless = new MetricsHistory();
+    StringBuilder sb = new StringBuilder(CsvReport.HEADER).append('\n');
     for (EpochMetrics m : history.epochs()) {
-      timeless.add(new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(),
-          m.testAccuracy(), Double.NaN));
+      sb.append(m.epoch()).append(',').append(exact(m.trainLoss()))
+          .append(',').append(exact(m.trainAccuracy())).append(',').append(exact(m.testLoss()))
+          .append(',').append(exact(m.testAccuracy())).append(",\n");
     }
-    return CsvReport.toCsv(timeless);
+    return sb.toString();
+  }
+
+  /** The shortest text that parses back to {@code v}; NaN empty, infinities as the CSV's. */
+  private static String exact(double v) {
+    if (Double.isNaN(v)) {
+      return "";
+    }
+    return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : Double.toString(v);
   }
 
   /**

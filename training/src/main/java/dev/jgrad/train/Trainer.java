@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#listener} do, so one of those that throws (to stop early, say) loses none of
  * them. Each is set, or left out, on its own: {@link Builder#csvTo} ({@link CsvReportListener}),
  * {@link Builder#checkpointTo} ({@link CheckpointListener}), {@link Builder#chartTo}
- * ({@link ChartListener}); {@link Builder#reportTo} is the first and the last in one directory.
+ * ({@link ChartListener}), {@link Builder#bestCheckpointTo} ({@link CheckpointListener#best}:
+ * only after an epoch with the lowest test loss so far); {@link Builder#reportTo} is the first and
+ * the last in one directory.
  * {@link Builder#output} adds one of your own, e.g. in place of one of those:
  *
  * <pre>{@code
@@ -80,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>One run per output directory: {@link #fit} holds an {@link OutputLock} on the directory of
- * each file it writes (CSV, chart, checkpoint) for its whole length, so a second trainer (in this
+ * each file it writes (CSV, chart, checkpoints) for its whole length, so a second trainer (in this
  * process or another) writing there fails at once, naming the first, instead of overwriting it.
  * A caller that already holds the lock on one hands it over with {@link Builder#outputLock}.
  *
@@ -537,14 +539,15 @@ public final class Trainer {
      * some twenty launches for a small model, the same bits. Per batch size (and learning rate,
      * for optimizers that pass it as a scalar), the first step runs as usual, the second is
      * captured, the rest replay it (the learning rate, Adam's and AdamW's bias corrections and
-     * Dropout's mask counter are filled in before each launch). With an optimizer whose step cannot be
-     * replayed ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on another
-     * backend than the parameters, the steps run as usual, with a warning; a per-step schedule is
-     * refused by {@link #build} unless the optimizer's captured step reads the learning rate at
-     * each launch ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: the built-in
-     * optimizers, on a backend with fused updates); anything else the step does that a graph cannot hold (a read
-     * of a value on the host) fails the capture, and so {@link Trainer#fit}, saying what. Default
-     * off.
+     * Dropout's mask counter are filled in before each launch). With an optimizer whose step
+     * cannot be replayed ({@link dev.jgrad.optim.Optimizer#whyNotCapturable}) or training data on
+     * another backend than the parameters, the steps run as usual, with a warning; a per-step
+     * schedule is refused by {@link #build} unless the optimizer's captured step reads the
+     * learning rate at each launch
+     * ({@link dev.jgrad.optim.Optimizer#capturedStepReadsLearningRate}: the built-in optimizers,
+     * on a backend with fused updates); anything else the step does that a graph cannot hold (a
+     * read of a value on the host) fails the capture, and so {@link Trainer#fit}, saying what.
+     * Default off.
      */
     public Builder captureSteps(boolean capture) {
       this.captureSteps = capture;
@@ -557,12 +560,13 @@ public final class Trainer {
      * returns the history so far, and the listeners hear {@code onTrainingEnd} as usual. The
      * loss monitored is that of the set given to {@link #test}: to keep a test set unseen until
      * the end, give a validation split of the training data there ({@code Dataset.randomSplit},
-     * the book's 6.5) and evaluate the test set after training ({@link Evaluator}). With
-     * {@link #bestCheckpointTo}, the best epoch's model is kept.
+     * the book's 6.5) and evaluate the test set after training ({@link Evaluator}). The model
+     * left in memory is the last epoch's, as with Keras's default; with {@link #bestCheckpointTo}
+     * the best epoch's is kept, for {@code Checkpoint.load(file).restoreModel(model)}.
      */
     public Builder earlyStopping(int patience) {
-      checkArgument(patience > 0, "early stopping: patience must be at least 1 epoch, got %s",
-          patience);
+      checkArgument(patience > 0, "early stopping: patience must be at least 1 epoch, got %s; "
+          + "leave earlyStopping out to train every epoch", patience);
       this.patience = patience;
       return this;
     }
@@ -651,8 +655,8 @@ public final class Trainer {
     }
 
     /**
-     * Every listener in calling order: the CSV, the checkpoint, the chart (the order the trainer
-     * always wrote them in), the other outputs, then the listeners.
+     * Every listener in calling order: the CSV, the checkpoint, the best checkpoint, the chart
+     * (the order the trainer always wrote them in), the other outputs, then the listeners.
      */
     private List<TrainingListener> allListeners() {
       List<TrainingListener> all = new ArrayList<>();
@@ -732,8 +736,8 @@ public final class Trainer {
 
     /** Two outputs writing one file would leave only the last one's, silently. */
     private void checkDistinctOutputs() {
-      String[] what = {"csvTo", "checkpointTo", "chartTo"};
-      Path[] files = {csvFile, checkpointFile, chartFile};
+      String[] what = {"csvTo", "checkpointTo", "bestCheckpointTo", "chartTo"};
+      Path[] files = {csvFile, checkpointFile, bestCheckpointFile, chartFile};
       for (int i = 0; i < files.length; i++) {
         for (int j = i + 1; j < files.length; j++) {
           if (files[i] != null && files[j] != null && files[i].toAbsolutePath().normalize()

@@ -2,7 +2,6 @@ package dev.jgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +14,6 @@ import dev.jgrad.optim.Momentum;
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,16 +128,69 @@ class EarlyStoppingTest {
         + "test(Dataset), e.g. with a validation split of the training data "
         + "(Dataset.randomSplit)", assertThrows(IllegalStateException.class,
             () -> b.earlyStopping(2).build()).getMessage());
-    assertEquals("early stopping: patience must be at least 1 epoch, got 0",
+    assertEquals("early stopping: patience must be at least 1 epoch, got 0; leave earlyStopping "
+        + "out to train every epoch",
         assertThrows(IllegalArgumentException.class, () -> b.earlyStopping(0)).getMessage());
     Trainer.Builder c = Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
         .optimizer(new Momentum(net.namedParameters(), 0.05))
         .train(DataLoader.builder(TRAIN).batchSize(32).build()).epochs(3)
         .bestCheckpointTo(dir.resolve("b.safetensors"));
-    assertFalse(Files.exists(dir.resolve("b.safetensors")));
     assertEquals("bestCheckpointTo(...) monitors the test loss, but there is no test set; call "
         + "test(Dataset), e.g. with a validation split of the training data "
         + "(Dataset.randomSplit)", assertThrows(IllegalStateException.class, c::build)
             .getMessage());
+  }
+
+  /**
+   * Resumed in the middle, before it stops: the same epochs and test losses as the run that was
+   * never interrupted, because the checkpoint keeps the losses exactly (six decimals would make
+   * 0.3102004 and 0.3102002 a tie, and 4e-7 a zero nothing beats).
+   */
+  @Test
+  void aRunResumedBeforeItStopsStopsWhereTheUninterruptedRunStopped() throws IOException {
+    MetricsHistory straight = trainer(TrainerTest.net(), 20, shiftedLabels()).earlyStopping(2)
+        .build().fit();
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    trainer(TrainerTest.net(), 2, shiftedLabels()).checkpointTo(ckpt).build().fit();
+    MetricsHistory resumed = trainer(TrainerTest.net(), 20, shiftedLabels()).earlyStopping(2)
+        .build().resumeFrom(ckpt).fit();
+    assertEquals(testLosses(straight), testLosses(resumed));
+  }
+
+  @Test
+  void theCheckpointKeepsTheMetricsExactly() {
+    MetricsHistory h = new MetricsHistory();
+    h.add(new EpochMetrics(1, 0.3102004, 0.5, 0.3102002, Double.NaN, 1.5));
+    h.add(new EpochMetrics(2, 4e-7, 1.0 / 3, Double.POSITIVE_INFINITY, 0.25, 2.5));
+    MetricsHistory back = HistoryMetadata.decode(HistoryMetadata.encode(h), "test");
+    for (int i = 0; i < 2; i++) {
+      EpochMetrics a = h.epochs().get(i);
+      EpochMetrics b = back.epochs().get(i);
+      assertEquals(new EpochMetrics(a.epoch(), a.trainLoss(), a.trainAccuracy(), a.testLoss(),
+          a.testAccuracy(), Double.NaN), b, "no wall time, every other value exact");
+    }
+  }
+
+  @Test
+  void theBestIsTheFirstLowestTestLossAndNaNIsNeverBest() {
+    MetricsHistory h = new MetricsHistory();
+    assertTrue(h.bestTestLoss().isEmpty());
+    h.add(new EpochMetrics(1, 1, 0, Double.NaN, 0, 1));
+    assertTrue(h.bestTestLoss().isEmpty(), "NaN measures nothing");
+    h.add(new EpochMetrics(2, 1, 0, Double.POSITIVE_INFINITY, 0, 1));
+    h.add(new EpochMetrics(3, 1, 0, 0.5, 0, 1));
+    h.add(new EpochMetrics(4, 1, 0, 0.5, 0, 1));
+    h.add(new EpochMetrics(5, 1, 0, Double.NaN, 0, 1));
+    assertEquals(3, h.bestTestLoss().orElseThrow().epoch(), "a tie is no improvement");
+  }
+
+  @Test
+  void theBestCheckpointMayNotShareAFileWithAnotherOutput() {
+    Path same = dir.resolve("same.safetensors");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> trainer(TrainerTest.net(), 2, shiftedLabels()).checkpointTo(same)
+            .bestCheckpointTo(same).build());
+    assertEquals("checkpointTo and bestCheckpointTo both write " + same.toAbsolutePath()
+        .normalize() + "; give each output its own file", e.getMessage());
   }
 }

@@ -79,14 +79,20 @@ final class BookArgs {
     } catch (BadArgument e) {
       err.println(name + ": " + e.getMessage() + "; " + usage);
       return 2;
-    } catch (FileSystemException e) { // its message is often the path alone
-      err.println(name + ": cannot use " + e.getFile() + ": " + reason(e));
-      return 1;
     } catch (IOException | UncheckedIOException | IllegalArgumentException
         | IllegalStateException e) {
-      err.println(name + ": " + e.getMessage());
+      err.println(name + ": " + describe(e));
       return 1;
     }
+  }
+
+  /** A failed run's line: a file's path and why, else the message, else the exception. */
+  private static String describe(Exception e) {
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (cause instanceof FileSystemException fs) { // its message is often the path alone
+      return "cannot use " + fs.getFile() + ": " + reason(fs);
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
   }
 
   /** Why a file operation failed, in words. */
@@ -95,7 +101,7 @@ final class BookArgs {
       return e.getReason();
     }
     if (e instanceof FileAlreadyExistsException) {
-      return "a file of that name exists where a folder is needed";
+      return "it already exists (as a file where a folder is needed?)";
     }
     if (e instanceof NoSuchFileException) {
       return "no such file or folder";

@@ -8,6 +8,7 @@ import dev.jgrad.optim.Adam;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -22,8 +23,8 @@ import javax.imageio.ImageIO;
  *
  * <pre>{@code
  * java -cp examples/mnist/target/jgrad-mnist.jar dev.jgrad.examples.book.FilterVisualization
- * java -cp ... dev.jgrad.examples.book.FilterVisualization 1000 out/filters 7   # iterations
- *                                                          # (2000), folder (out/filters), seed (42)
+ * java -cp ... dev.jgrad.examples.book.FilterVisualization 1000 out/filters 7
+ * # iterations (2000), folder (out/filters), seed (42)
  * }</pre>
  */
 public final class FilterVisualization {
@@ -151,6 +152,7 @@ public final class FilterVisualization {
   }
 
   private static void run(int iterations, Path dir, long seed) throws IOException {
+    Files.createDirectories(dir); // a folder that cannot be made fails now, not after training
     Dataset data = MiniBatchRun.mnist(8000);
     Sequential net = SimpleConvNet.create(28, 28, 100, 10, seed);
     int k = 5;

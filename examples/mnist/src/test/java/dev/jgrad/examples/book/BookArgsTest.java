@@ -106,9 +106,18 @@ class BookArgsTest {
     assertEquals(1, run(a -> {
       throw new IllegalArgumentException("randomSplit sizes [1] add up to 1 but ...");
     }, new String[0]));
+    assertEquals(1, run(a -> {
+      throw new java.io.UncheckedIOException(
+          new java.nio.file.AccessDeniedException("out/y"));
+    }, new String[0]));
+    assertEquals(1, run(a -> {
+      throw new IllegalStateException();
+    }, new String[0]));
     assertEquals("WeightDecayComparison: disk full\n"
-        + "WeightDecayComparison: cannot use out/x: a file of that name exists where a folder is "
-        + "needed\n"
-        + "WeightDecayComparison: randomSplit sizes [1] add up to 1 but ...\n", err());
+        + "WeightDecayComparison: cannot use out/x: it already exists (as a file where a folder "
+        + "is needed?)\n"
+        + "WeightDecayComparison: randomSplit sizes [1] add up to 1 but ...\n"
+        + "WeightDecayComparison: cannot use out/y: permission denied\n"
+        + "WeightDecayComparison: java.lang.IllegalStateException\n", err());
   }
 }
