@@ -43,12 +43,25 @@ public final class BackendContract {
   private static final EnumMap<BinaryOp, String> BINARY = names("binary", BinaryOp.class);
   private static final EnumMap<BinaryOp, String> SCALAR = names("scalar", BinaryOp.class);
   private static final EnumMap<ReduceOp, String> REDUCE = names("reduce", ReduceOp.class);
+  /** The step scalars' roles: Adam's one, AdamW's three. */
+  private static final String[] ADAM_SCALARS = {"lrT"};
+  private static final String[] ADAMW_SCALARS = {"decay", "biasRoot", "step"};
 
   private final String b;
 
   /** @param backend the backend's name, as its buffers report it and messages show it */
   public BackendContract(String backend) {
     this.b = Objects.requireNonNull(backend, "backend name is null");
+  }
+
+  /**
+   * The contract of the backend a default method of {@link FusedSgd}, {@link FusedAdam} or
+   * {@link FusedAdamW} runs on: named after it where it is a {@link Backend}, else after its
+   * class.
+   */
+  static BackendContract of(Object implementation) {
+    return new BackendContract(implementation instanceof Backend backend ? backend.name()
+        : implementation.getClass().getSimpleName());
   }
 
   /** "kind(OP)" for every constant, built once rather than per call. */
@@ -507,26 +520,40 @@ public final class BackendContract {
           + " grads and " + (velocities == null ? "no" : velocities.size()) + " velocities; "
           + "give one grad (and one velocity, or none at all) per param");
     }
-    Map<DeviceBuffer, Integer> writer = new IdentityHashMap<>();
-    for (int i = 0; i < params.size(); i++) {
-      written(p, writer, params.get(i), i, "param");
-      if (velocities != null) {
-        written(p, writer, velocities.get(i), i, "velocity");
-      }
-    }
-    for (int i = 0; i < grads.size(); i++) {
-      Integer w = writer.get(grads.get(i));
-      if (w != null && w != i) {
-        throw new IllegalArgumentException(p + "grad " + i + " is the buffer entry " + w
-            + " updates; each entry's grad must be its own param or a buffer no entry writes");
-      }
-    }
+    Map<DeviceBuffer, Integer> writer = writers(p, grads, "its own param or a buffer no entry "
+        + "writes", new String[] {"param", "velocity"}, Arrays.asList(params, velocities));
     stepScalar("sgdUpdateAll", "lr", lr);
     Integer w = writer.get(lr);
     if (w != null) {
       throw new IllegalArgumentException(p + "lr is the buffer entry " + w + " updates; give "
           + "the rate its own buffer");
     }
+  }
+
+  /**
+   * Which entry of a batch update writes each buffer that its entries write (role
+   * {@code roles[k]}: the buffers of {@code written.get(k)}, a null list or buffer writing
+   * nothing), refusing a buffer that two entries write and a grad that another entry writes, since
+   * a backend may update all entries at once. {@code p} is the message prefix.
+   */
+  private static Map<DeviceBuffer, Integer> writers(String p, List<DeviceBuffer> grads,
+      String gradRule, String[] roles, List<List<DeviceBuffer>> written) {
+    Map<DeviceBuffer, Integer> writer = new IdentityHashMap<>();
+    for (int i = 0; i < grads.size(); i++) {
+      for (int k = 0; k < roles.length; k++) {
+        if (written.get(k) != null) {
+          written(p, writer, written.get(k).get(i), i, roles[k]);
+        }
+      }
+    }
+    for (int i = 0; i < grads.size(); i++) {
+      Integer w = writer.get(grads.get(i));
+      if (w != null && w != i) {
+        throw new IllegalArgumentException(p + "grad " + i + " is the buffer entry " + w
+            + " updates; each entry's grad must be " + gradRule);
+      }
+    }
+    return writer;
   }
 
   private static void written(String p, Map<DeviceBuffer, Integer> writer, DeviceBuffer buffer,
@@ -544,19 +571,64 @@ public final class BackendContract {
    */
   public void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
       DeviceBuffer v, DeviceBuffer lrT) {
-    String p = "adamUpdate";
-    moments(p, param, grad, m, v);
-    momentsScalar(p, "lrT", lrT, param, m, v);
+    momentUpdate("adamUpdate", param, grad, m, v, ADAM_SCALARS, lrT);
   }
 
   /** {@link FusedAdamW#adamwUpdate}: as {@link #adamUpdate}, with three step scalars. */
   public void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
       DeviceBuffer v, DeviceBuffer decay, DeviceBuffer biasRoot, DeviceBuffer step) {
-    String p = "adamwUpdate";
+    momentUpdate("adamwUpdate", param, grad, m, v, ADAMW_SCALARS, decay, biasRoot, step);
+  }
+
+  /**
+   * {@link FusedAdam#adamUpdateAll}: one grad, m and v per param; each entry as
+   * {@link #adamUpdate} checks it (its messages name the entry: "adamUpdateAll entry 2"), and no
+   * buffer one entry writes (param, m, v) is any other entry's buffer, since a backend may update
+   * all entries at once. Entries may differ in dtype and length.
+   */
+  public void adamUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, DeviceBuffer lrT) {
+    momentUpdateAll("adamUpdateAll", params, grads, ms, vs, ADAM_SCALARS, lrT);
+  }
+
+  /** {@link FusedAdamW#adamwUpdateAll}: as {@link #adamUpdateAll}, with three step scalars. */
+  public void adamwUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, DeviceBuffer decay, DeviceBuffer biasRoot,
+      DeviceBuffer step) {
+    momentUpdateAll("adamwUpdateAll", params, grads, ms, vs, ADAMW_SCALARS, decay, biasRoot,
+        step);
+  }
+
+  /** One Adam or AdamW update: its buffers, and each step scalar (role {@code roles[k]}). */
+  private void momentUpdate(String p, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m,
+      DeviceBuffer v, String[] roles, DeviceBuffer... scalars) {
     moments(p, param, grad, m, v);
-    momentsScalar(p, "decay", decay, param, m, v);
-    momentsScalar(p, "biasRoot", biasRoot, param, m, v);
-    momentsScalar(p, "step", step, param, m, v);
+    for (int k = 0; k < roles.length; k++) {
+      momentsScalar(p, roles[k], scalars[k], param, m, v);
+    }
+  }
+
+  /** Adam's or AdamW's batch: the lists, each entry, then what one entry writes and another reads. */
+  private void momentUpdateAll(String primitive, List<DeviceBuffer> params,
+      List<DeviceBuffer> grads, List<DeviceBuffer> ms, List<DeviceBuffer> vs, String[] roles,
+      DeviceBuffer... scalars) {
+    String p = ArgumentChecks.where(b, primitive);
+    Objects.requireNonNull(params, p + "params is null");
+    Objects.requireNonNull(grads, p + "grads is null");
+    Objects.requireNonNull(ms, p + "ms is null");
+    Objects.requireNonNull(vs, p + "vs is null");
+    int n = params.size();
+    if (grads.size() != n || ms.size() != n || vs.size() != n) {
+      throw new IllegalArgumentException(p + n + " params, " + grads.size() + " grads, "
+          + ms.size() + " ms and " + vs.size() + " vs; give one grad, m and v per param");
+    }
+    for (int i = 0; i < n; i++) {
+      momentUpdate(primitive + " entry " + i, params.get(i), grads.get(i), ms.get(i), vs.get(i),
+          roles, scalars);
+    }
+    // every entry checked its scalars against its own param, m and v: none is written
+    writers(p, grads, "a buffer no entry writes", new String[] {"param", "m", "v"},
+        List.of(params, ms, vs));
   }
 
   /** Adam's and AdamW's buffers: param, m and v written, all of one floating dtype and length. */

@@ -1,5 +1,7 @@
 package dev.jgrad.api;
 
+import java.util.List;
+
 /**
  * An optional capability of a {@link Backend}: Adam's update in one pass over the parameter, its
  * gradient and the two moments, where the primitives take twelve passes (five for the moments,
@@ -28,4 +30,22 @@ public interface FusedAdam {
    */
   void adamUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
       double beta1, double beta2, double eps, DeviceBuffer lrT);
+
+  /**
+   * {@link #adamUpdate} for several parameters with one set of betas, eps and rate: on a GPU one
+   * kernel launch instead of one per parameter (PyTorch's "foreach" Adam). Entry {@code i} is
+   * {@code params.get(i)}, {@code grads.get(i)}, {@code ms.get(i)} and {@code vs.get(i)}, each
+   * checked as {@link #adamUpdate} checks it (entries may differ in dtype and length). A buffer
+   * one entry writes (its param, m or v) may not be any other entry's buffer. The result is bit
+   * for bit that of calling {@link #adamUpdate} for each entry in order, which is what this
+   * default does after checking every entry.
+   */
+  default void adamUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, double beta1, double beta2, double eps,
+      DeviceBuffer lrT) {
+    BackendContract.of(this).adamUpdateAll(params, grads, ms, vs, lrT);
+    for (int i = 0; i < params.size(); i++) { // every entry was checked before any is updated
+      adamUpdate(params.get(i), grads.get(i), ms.get(i), vs.get(i), beta1, beta2, eps, lrT);
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package dev.jgrad.api;
 
+import java.util.List;
+
 /**
  * An optional capability of a {@link Backend}: AdamW's update (decoupled weight decay, PyTorch's
  * {@code torch.optim.AdamW}) in one pass over the parameter, its gradient and the two moments,
@@ -29,4 +31,23 @@ public interface FusedAdamW {
   void adamwUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v,
       double beta1, double beta2, double eps, DeviceBuffer decay, DeviceBuffer biasRoot,
       DeviceBuffer step);
+
+  /**
+   * {@link #adamwUpdate} for several parameters with one set of betas, eps and step scalars: on
+   * a GPU one kernel launch instead of one per parameter (PyTorch's "foreach" AdamW). Entry
+   * {@code i} is {@code params.get(i)}, {@code grads.get(i)}, {@code ms.get(i)} and
+   * {@code vs.get(i)}, each checked as {@link #adamwUpdate} checks it (entries may differ in dtype
+   * and length). A buffer one entry writes (its param, m or v) may not be any other entry's
+   * buffer. The result is bit for bit that of calling {@link #adamwUpdate} for each entry in
+   * order, which is what this default does after checking every entry.
+   */
+  default void adamwUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, double beta1, double beta2, double eps,
+      DeviceBuffer decay, DeviceBuffer biasRoot, DeviceBuffer step) {
+    BackendContract.of(this).adamwUpdateAll(params, grads, ms, vs, decay, biasRoot, step);
+    for (int i = 0; i < params.size(); i++) { // every entry was checked before any is updated
+      adamwUpdate(params.get(i), grads.get(i), ms.get(i), vs.get(i), beta1, beta2, eps, decay,
+          biasRoot, step);
+    }
+  }
 }

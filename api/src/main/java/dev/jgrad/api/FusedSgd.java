@@ -30,8 +30,7 @@ public interface FusedSgd {
    */
   default void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
       List<DeviceBuffer> velocities, DeviceBuffer lr, double momentum, double weightDecay) {
-    BackendContract contract =
-        new BackendContract(this instanceof Backend b ? b.name() : getClass().getSimpleName());
+    BackendContract contract = BackendContract.of(this);
     contract.sgdUpdateAll(params, grads, velocities, lr);
     for (int i = 0; i < params.size(); i++) { // every entry checked before any is updated
       contract.sgdUpdate(params.get(i), grads.get(i), velocities == null ? null

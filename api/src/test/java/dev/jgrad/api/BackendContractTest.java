@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The one argument contract every backend checks first, with its one wording. */
@@ -243,5 +244,46 @@ class BackendContractTest {
         same)).contains("dst and src are the same buffer"));
     assertTrue(message(IllegalArgumentException.class, () -> C.copyStrided(f32(6), 0, t, shape,
         i32(6))).contains("src is FLOAT32 but dst is INT32"));
+  }
+
+  /**
+   * adamUpdateAll and adamwUpdateAll: each entry as the single update checks it, named; one grad,
+   * m and v per param; mixed dtypes and a grad two entries read are fine; no entry writes a buffer
+   * another entry has.
+   */
+  @Test
+  void adamBatchesCheckEveryEntryAndWhatEntriesShare() {
+    DeviceBuffer rate = f64(1);
+    DeviceBuffer sharedGrad = f32(3);
+    assertDoesNotThrow(() -> C.adamUpdateAll(List.of(f32(3), f32(3), f64(2)),
+        List.of(sharedGrad, sharedGrad, f64(2)), List.of(f32(3), f32(3), f64(2)),
+        List.of(f32(3), f32(3), f64(2)), rate));
+    assertDoesNotThrow(() -> C.adamwUpdateAll(List.of(), List.of(), List.of(), List.of(), f64(1),
+        f64(1), f64(1)));
+    assertEquals("adamUpdateAll on the fake backend: 2 params, 2 grads, 1 ms and 2 vs; give one "
+        + "grad, m and v per param", message(IllegalArgumentException.class,
+            () -> C.adamUpdateAll(List.of(f32(1), f32(1)), List.of(f32(1), f32(1)),
+                List.of(f32(1)), List.of(f32(1), f32(1)), rate)));
+    assertEquals("adamwUpdateAll entry 1 on the fake backend: v must have length 3 but has "
+        + "length 2", message(IllegalArgumentException.class,
+            () -> C.adamwUpdateAll(List.of(f32(2), f32(3)), List.of(f32(2), f32(3)),
+                List.of(f32(2), f32(3)), List.of(f32(2), f32(2)), f64(1), f64(1), f64(1))));
+    DeviceBuffer m = f32(2);
+    assertEquals("adamUpdateAll on the fake backend: m 1 is also written by entry 0; give each "
+        + "parameter once, with its own buffers", message(IllegalArgumentException.class,
+            () -> C.adamUpdateAll(List.of(f32(2), f32(2)), List.of(f32(2), f32(2)),
+                List.of(m, m), List.of(f32(2), f32(2)), rate)));
+    DeviceBuffer p0 = f32(2);
+    assertEquals("adamUpdateAll on the fake backend: grad 1 is the buffer entry 0 updates; each "
+        + "entry's grad must be a buffer no entry writes", message(
+            IllegalArgumentException.class, () -> C.adamUpdateAll(List.of(p0, f32(2)),
+                List.of(f32(2), p0), List.of(f32(2), f32(2)), List.of(f32(2), f32(2)), rate)));
+    DeviceBuffer one = f64(1);
+    assertEquals("adamwUpdateAll entry 1 on the fake backend: step and v are the same buffer; "
+        + "this primitive cannot work in place", message(IllegalArgumentException.class,
+            () -> C.adamwUpdateAll(List.of(f64(1), f64(1)), List.of(f64(1), f64(1)),
+                List.of(f64(1), f64(1)), List.of(f64(1), one), f64(1), f64(1), one)));
+    assertTrue(message(NullPointerException.class, () -> C.adamUpdateAll(List.of(), List.of(),
+        null, List.of(), rate)).contains("ms is null"));
   }
 }

@@ -4,11 +4,14 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
 import dev.jgrad.api.FusedAdamW;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * {@link FusedAdam#adamUpdate} and {@link FusedAdamW#adamwUpdate}, where the backend implements
- * them: one step against the formula.
+ * them: one step against the formula; and their batches, {@link FusedAdam#adamUpdateAll} and
+ * {@link FusedAdamW#adamwUpdateAll}, against the single update of each entry, bit for bit.
  */
 final class AdamChecks {
   /**
@@ -29,6 +32,20 @@ final class AdamChecks {
             b.upload(DType.FLOAT64, lr));
         return Reference.adam(s[0], s[1], s[2], s[3], BETA1, BETA2, EPS, lr);
       });
+      batches(r, "adamUpdateAll", b -> {
+        DeviceBuffer rate = b.upload(DType.FLOAT64, 0.01);
+        return new BatchUpdates.Update() {
+          @Override
+          public void all(List<List<DeviceBuffer>> c) {
+            adam.adamUpdateAll(c.get(0), c.get(1), c.get(2), c.get(3), BETA1, BETA2, EPS, rate);
+          }
+
+          @Override
+          public void one(DeviceBuffer[] e) {
+            adam.adamUpdate(e[0], e[1], e[2], e[3], BETA1, BETA2, EPS, rate);
+          }
+        };
+      });
     } else {
       r.skip("adamUpdate", "the " + r.backend().name() + " backend does not implement FusedAdam");
     }
@@ -41,6 +58,23 @@ final class AdamChecks {
             b.upload(DType.FLOAT64, decay), b.upload(DType.FLOAT64, root),
             b.upload(DType.FLOAT64, step));
         return Reference.adamw(s[0], s[1], s[2], s[3], BETA1, BETA2, EPS, decay, root, step);
+      });
+      batches(r, "adamwUpdateAll", b -> {
+        DeviceBuffer decay = b.upload(DType.FLOAT64, 1 - 0.01 * 0.01);
+        DeviceBuffer root = b.upload(DType.FLOAT64, Math.sqrt(1 - Math.pow(BETA2, 3)));
+        DeviceBuffer step = b.upload(DType.FLOAT64, -0.01 / (1 - Math.pow(BETA1, 3)));
+        return new BatchUpdates.Update() {
+          @Override
+          public void all(List<List<DeviceBuffer>> c) {
+            adamw.adamwUpdateAll(c.get(0), c.get(1), c.get(2), c.get(3), BETA1, BETA2, EPS, decay,
+                root, step);
+          }
+
+          @Override
+          public void one(DeviceBuffer[] e) {
+            adamw.adamwUpdate(e[0], e[1], e[2], e[3], BETA1, BETA2, EPS, decay, root, step);
+          }
+        };
       });
     } else {
       r.skip("adamwUpdate", "the " + r.backend().name()
@@ -77,6 +111,28 @@ final class AdamChecks {
           Compare.close(what + ": v", Values.stored(dtype, want[2]), b.read(buffers[3]), tol);
         }
         return CASES.length + " steps, param and both moments";
+      });
+    }
+  }
+
+  /**
+   * One {@code kind} check per dtype: batches of 3, 19 and mixed-dtype entries against the single
+   * update of each ({@link BatchUpdates}); second moments away from 0, as in {@link #steps}.
+   */
+  private static void batches(CheckRunner r, String kind,
+      Function<Buffers, BatchUpdates.Update> update) {
+    for (DType dtype : Values.FLOATS) {
+      String name = kind + " " + dtype;
+      r.check(name, b -> {
+        Random random = r.random(name);
+        BatchUpdates.Update u = update.apply(b);
+        List<DType[]> cases = BatchUpdates.cases(dtype);
+        for (DType[] dtypes : cases) {
+          BatchUpdates.allAsOneByOne(b, random, kind, new String[] {"param", "grad", "m", "v"},
+              new double[] {-1, -1, -1, 0.01}, u, dtypes);
+        }
+        return cases.size() + " calls of up to 19 parameters, mixed dtypes too, bit for bit the "
+            + "same as the single update of each";
       });
     }
   }

@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  *       {@link dev.jgrad.api.ReduceOp}, over many {@code [outer, axis, inner]} views; indexSelect,
  *       indexAdd (repeated indices accumulate) and oneHot; {@link FusedSgd#sgdUpdate} and
  *       {@link dev.jgrad.api.FusedAdam#adamUpdate} where the backend implements them (skipped
- *       otherwise);
+ *       otherwise), and their batches ({@code sgdUpdateAll}, {@code adamUpdateAll},
+ *       {@code adamwUpdateAll}) bit for bit against the single update of each entry;
  *   <li>INT32: uploads, downloads, fills, copies and gathers exact over the int range,
  *       {@code convert} between all dtypes as Java's casts, INT32 indices and argmax output;
  *   <li>UINT8 (stored pixels): every byte value read back unsigned, fills of 0..255, copies,

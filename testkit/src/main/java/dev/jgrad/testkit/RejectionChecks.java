@@ -414,6 +414,31 @@ final class RejectionChecks {
               b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-7,
               b.upload(D, 0.001, 0.002)));
     });
+    r.check("rejects adamUpdateAll: fewer ms than params", b -> {
+      DeviceBuffer param = b.upload(F, 1, 2);
+      return expect(r, IAE, "adamUpdateAll").saying("2 params, 2 grads, 1 ms and 2 vs")
+          .leaving(param).check(b, () -> adam.adamUpdateAll(List.of(param, b.upload(F, 3)),
+              List.of(b.upload(F, 1, 1), b.upload(F, 1)), List.of(b.upload(F, 0, 0)),
+              List.of(b.upload(F, 1, 1), b.upload(F, 1)), 0.9, 0.999, 1e-7, b.upload(D, 0.001)));
+    });
+    r.check("rejects adamUpdateAll: a moment two entries update", b -> {
+      DeviceBuffer first = b.upload(F, 1, 2);
+      DeviceBuffer m = b.upload(F, 0.5, 0.5);
+      return expect(r, IAE, "adamUpdateAll").saying("m 1 is also written by entry 0")
+          .leaving(first).leaving(m).check(b, () -> adam.adamUpdateAll(
+              List.of(first, b.upload(F, 3, 4)), List.of(b.upload(F, 1, 1), b.upload(F, 1, 1)),
+              List.of(m, m), List.of(b.upload(F, 1, 1), b.upload(F, 1, 1)), 0.9, 0.999, 1e-7,
+              b.upload(D, 0.001)));
+    });
+    r.check("rejects adamUpdateAll: a bad entry, before updating any", b -> {
+      DeviceBuffer first = b.upload(D, 1, 2);
+      return expect(r, IAE, "adamUpdateAll entry 1").saying("v must have length 3 but has "
+          + "length 2").leaving(first).check(b, () -> adam.adamUpdateAll(
+              List.of(first, b.upload(D, 1, 2, 3)), List.of(b.upload(D, 1, 1),
+                  b.upload(D, 1, 1, 1)), List.of(b.upload(D, 0, 0), b.upload(D, 0, 0, 0)),
+              List.of(b.upload(D, 1, 1), b.upload(D, 1, 1)), 0.9, 0.999, 1e-7,
+              b.upload(D, 0.001)));
+    });
   }
 
   private static void adamw(CheckRunner r) {
@@ -435,6 +460,25 @@ final class RejectionChecks {
           .leaving(param).check(b, () -> adamw.adamwUpdate(param, b.upload(F, 1, 1, 1),
               b.upload(F, 0, 0, 0), b.upload(F, 1, 1, 1), 0.9, 0.999, 1e-8, b.upload(D, 1),
               b.upload(D, 0.5), b.upload(F, -0.01)));
+    });
+    r.check("rejects adamwUpdateAll: a grad that another entry updates", b -> {
+      DeviceBuffer first = b.upload(F, 1, 2);
+      DeviceBuffer second = b.upload(F, 3, 4);
+      return expect(r, IAE, "adamwUpdateAll").saying("grad 1 is the buffer entry 0 updates")
+          .leaving(first).leaving(second).check(b, () -> adamw.adamwUpdateAll(
+              List.of(first, second), List.of(b.upload(F, 1, 1), first),
+              List.of(b.upload(F, 0, 0), b.upload(F, 0, 0)),
+              List.of(b.upload(F, 1, 1), b.upload(F, 1, 1)), 0.9, 0.999, 1e-8, b.upload(D, 1),
+              b.upload(D, 0.5), b.upload(D, -0.01)));
+    });
+    r.check("rejects adamwUpdateAll: a step scalar that an entry updates", b -> {
+      DeviceBuffer first = b.upload(D, 1);
+      DeviceBuffer v = b.upload(D, 1);
+      return expect(r, IAE, "adamwUpdateAll entry 1").saying("step and v are the same buffer")
+          .leaving(first).leaving(v).check(b, () -> adamw.adamwUpdateAll(
+              List.of(first, b.upload(D, 2)), List.of(b.upload(D, 1), b.upload(D, 1)),
+              List.of(b.upload(D, 0), b.upload(D, 0)), List.of(b.upload(D, 1), v), 0.9, 0.999,
+              1e-8, b.upload(D, 1), b.upload(D, 0.5), v));
     });
   }
 }

@@ -3,7 +3,6 @@ package dev.jgrad.testkit;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedSgd;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -48,17 +47,16 @@ final class SgdChecks {
       String all = "sgdUpdateAll " + dtype;
       r.check(all, b -> {
         Random random = r.random(all);
+        DeviceBuffer rate = b.upload(DType.FLOAT64, LR);
+        int calls = 0;
         for (double[] c : CASES) {
-          stepAllAsOneByOne(b, sgd, random, c[1], c[2], dtype, dtype, dtype, dtype);
+          for (DType[] dtypes : BatchUpdates.cases(dtype)) {
+            stepAllAsOneByOne(b, sgd, random, rate, c[1], c[2], dtypes);
+            calls++;
+          }
         }
-        // more entries than one GPU launch takes (16), and runs of each dtype
-        DType other = dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32;
-        DType[] many = new DType[19];
-        java.util.Arrays.fill(many, dtype);
-        stepAllAsOneByOne(b, sgd, random, 0.9, 1e-4, many);
-        stepAllAsOneByOne(b, sgd, random, 0, 0, dtype, dtype, other, dtype, other, other);
-        return CASES.length + 2 + " calls of up to 19 parameters, bit for bit the same as "
-            + "sgdUpdate on each";
+        return calls + " calls of up to 19 parameters, mixed dtypes too, bit for bit the same "
+            + "as sgdUpdate on each";
       });
       String inPlace = "in place sgdUpdate with grad = param " + dtype;
       r.check(inPlace, b -> {
@@ -78,41 +76,25 @@ final class SgdChecks {
   }
 
   /**
-   * One {@link FusedSgd#sgdUpdateAll} call over parameters of the given dtypes and assorted
-   * lengths (one of them empty), and {@link FusedSgd#sgdUpdate} on copies, one by one: the same
-   * bits.
+   * One {@link FusedSgd#sgdUpdateAll} call over parameters of the given dtypes and
+   * {@link FusedSgd#sgdUpdate} on copies, one by one: the same bits ({@link BatchUpdates}).
    */
-  private static void stepAllAsOneByOne(Buffers b, FusedSgd sgd, Random random, double momentum,
-      double weightDecay, DType... dtypes) {
-    int[] lengths = {7, 100_003, 1001, 0, 33, 256, 257};
-    List<DeviceBuffer> params = new ArrayList<>();
-    List<DeviceBuffer> grads = new ArrayList<>();
-    List<DeviceBuffer> velocities = momentum == 0 ? null : new ArrayList<>();
-    List<DeviceBuffer[]> alone = new ArrayList<>(); // param, grad, velocity
-    for (int i = 0; i < dtypes.length; i++) {
-      int n = lengths[i % lengths.length];
-      double[] p = Values.uniform(random, dtypes[i], n, -1, 1);
-      double[] g = Values.uniform(random, dtypes[i], n, -1, 1);
-      double[] v = Values.uniform(random, dtypes[i], n, -1, 1);
-      params.add(b.upload(dtypes[i], p));
-      grads.add(b.upload(dtypes[i], g));
-      if (velocities != null) {
-        velocities.add(b.upload(dtypes[i], v));
-      }
-      alone.add(new DeviceBuffer[] {b.upload(dtypes[i], p), b.upload(dtypes[i], g),
-          velocities == null ? null : b.upload(dtypes[i], v)});
-    }
-    DeviceBuffer rate = b.upload(DType.FLOAT64, LR);
-    sgd.sgdUpdateAll(params, grads, velocities, rate, momentum, weightDecay);
-    for (int i = 0; i < dtypes.length; i++) {
-      DeviceBuffer[] one = alone.get(i);
-      sgd.sgdUpdate(one[0], one[1], one[2], rate, momentum, weightDecay);
-      String what = "entry " + i + " of " + dtypes.length + " (" + dtypes[i] + ", length "
-          + one[0].length() + ", momentum " + momentum + ", weight decay " + weightDecay + ")";
-      Compare.exact(what + ": param", b.read(one[0]), b.read(params.get(i)));
-      if (velocities != null) {
-        Compare.exact(what + ": velocity", b.read(one[2]), b.read(velocities.get(i)));
-      }
-    }
+  private static void stepAllAsOneByOne(Buffers b, FusedSgd sgd, Random random, DeviceBuffer rate,
+      double momentum, double weightDecay, DType... dtypes) {
+    boolean v = momentum != 0; // velocities for all entries or none
+    String[] roles = v ? new String[] {"param", "grad", "velocity"} : new String[] {"param", "grad"};
+    BatchUpdates.allAsOneByOne(b, random, "momentum " + momentum + ", weight decay "
+        + weightDecay, roles, new double[] {-1, -1, -1}, new BatchUpdates.Update() {
+          @Override
+          public void all(List<List<DeviceBuffer>> c) {
+            sgd.sgdUpdateAll(c.get(0), c.get(1), v ? c.get(2) : null, rate, momentum,
+                weightDecay);
+          }
+
+          @Override
+          public void one(DeviceBuffer[] e) {
+            sgd.sgdUpdate(e[0], e[1], v ? e[2] : null, rate, momentum, weightDecay);
+          }
+        }, dtypes);
   }
 }

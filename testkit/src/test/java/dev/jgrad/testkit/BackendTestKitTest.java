@@ -95,8 +95,11 @@ class BackendTestKitTest {
     BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
         .only(n -> n.contains("adamwUpdate")).run().assertPassed();
     assertEquals(List.of("adamwUpdate FLOAT32", "adamwUpdate FLOAT64",
+        "adamwUpdateAll FLOAT32", "adamwUpdateAll FLOAT64",
         "rejects adamwUpdate: a bias root of two elements",
-        "rejects adamwUpdate: a FLOAT32 step"),
+        "rejects adamwUpdate: a FLOAT32 step",
+        "rejects adamwUpdateAll: a grad that another entry updates",
+        "rejects adamwUpdateAll: a step scalar that an entry updates"),
         report.results().stream().filter(c -> c.status() == CheckResult.Status.PASSED)
             .map(CheckResult::check).toList());
     BackendTestReport without = BackendTestKit.of(faulty((cpu, m, args) -> DELEGATE))
@@ -110,8 +113,12 @@ class BackendTestKitTest {
     BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
         .only(n -> n.contains("adamUpdate")).run().assertPassed();
     assertEquals(List.of("adamUpdate FLOAT32", "adamUpdate FLOAT64",
+        "adamUpdateAll FLOAT32", "adamUpdateAll FLOAT64",
         "rejects adamUpdate: m = v", "rejects adamUpdate: a v of the wrong length",
-        "rejects adamUpdate: a FLOAT32 rate", "rejects adamUpdate: a rate of two elements"),
+        "rejects adamUpdate: a FLOAT32 rate", "rejects adamUpdate: a rate of two elements",
+        "rejects adamUpdateAll: fewer ms than params",
+        "rejects adamUpdateAll: a moment two entries update",
+        "rejects adamUpdateAll: a bad entry, before updating any"),
         report.results().stream().filter(c -> c.status() == CheckResult.Status.PASSED)
             .map(CheckResult::check).toList());
   }
