@@ -6,10 +6,11 @@
 //  - relu_grad: out = g * step(x), relu's gradient, in one pass (step, then mul, was two passes
 //    and a temporary).
 //  - sgd: the optimizer step, with optional momentum and weight decay, in place.
-//  - sgd_batch: the same step for up to JG_SGD_BATCH parameters in one launch (PyTorch's foreach
+//  - sgd_batch: the same step for up to JG_BATCH parameters in one launch (PyTorch's foreach
 //    SGD), so a model's update is one launch instead of one per parameter.
 //  - adam: Adam's update of the parameter and both moments, in place (the api's FusedAdam).
 //  - adamw: AdamW's, the same with decoupled decay (the api's FusedAdamW).
+//  - adam_batch, adamw_batch: either for up to JG_BATCH parameters in one launch (foreach Adam).
 #include "common.cuh"
 
 // One block per row (grid-stride over rows). labels [rows] are INT32 class indices.
@@ -121,30 +122,45 @@ __device__ void sgd(T *param, const T *grad, T *velocity, i64 n, T lr, T momentu
   JG_GRID_STRIDE(i, n) sgd_at(param, grad, velocity, i, lr, momentum, wd);
 }
 
+// The most parameters one batch launch (sgd_batch, adam_batch, adamw_batch) updates; its
+// parameters are passed by value in a struct, whose size the PTX declares.
+#define JG_BATCH 16
+
+// The block's entry in a batch launch and its place among that entry's blocks: entry k's blocks
+// are [block_end[k - 1], block_end[k]) (from 0 for k = 0), and each block strides over its entry
+// only.
+struct JgBatchBlock {
+  int entry;
+  i64 first;  // this thread's first element
+  i64 stride; // the entry's threads
+};
+
+__device__ __forceinline__ JgBatchBlock jg_batch_block(const int *block_end, int count) {
+  int k = 0;
+  while (k + 1 < count && (int)blockIdx.x >= block_end[k]) ++k;
+  int first_block = k == 0 ? 0 : block_end[k - 1];
+  return {k, (i64)((int)blockIdx.x - first_block) * blockDim.x + threadIdx.x,
+          (i64)(block_end[k] - first_block) * blockDim.x};
+}
+
 // The parameters of one sgd_batch launch, passed by value (FusedKernels.sgdBatchArgs writes this
-// layout). Entry k's blocks are [block_end[k - 1], block_end[k]) (from 0 for k = 0); each block
-// strides over its entry only. Pointers are addresses (u64) so one layout serves both dtypes.
-#define JG_SGD_BATCH 16
+// layout). Pointers are addresses (u64) so one layout serves both dtypes.
 struct SgdBatch {
-  unsigned long long param[JG_SGD_BATCH];
-  unsigned long long grad[JG_SGD_BATCH];
-  unsigned long long velocity[JG_SGD_BATCH]; // 0: no momentum for this entry
-  i64 n[JG_SGD_BATCH];
-  int block_end[JG_SGD_BATCH];
+  unsigned long long param[JG_BATCH];
+  unsigned long long grad[JG_BATCH];
+  unsigned long long velocity[JG_BATCH]; // 0: no momentum for this entry
+  i64 n[JG_BATCH];
+  int block_end[JG_BATCH];
   int count;
 };
 
 template <typename T>
 __device__ void sgd_batch(const SgdBatch &b, T lr, T momentum, T wd) {
-  int k = 0;
-  while (k + 1 < b.count && (int)blockIdx.x >= b.block_end[k]) ++k;
-  int first = k == 0 ? 0 : b.block_end[k - 1];
-  T *param = (T *)b.param[k];
-  const T *grad = (const T *)b.grad[k];
-  T *velocity = (T *)b.velocity[k];
-  i64 n = b.n[k];
-  i64 stride = (i64)(b.block_end[k] - first) * blockDim.x;
-  for (i64 i = (i64)((int)blockIdx.x - first) * blockDim.x + threadIdx.x; i < n; i += stride)
+  JgBatchBlock at = jg_batch_block(b.block_end, b.count);
+  T *param = (T *)b.param[at.entry];
+  const T *grad = (const T *)b.grad[at.entry];
+  T *velocity = (T *)b.velocity[at.entry];
+  for (i64 i = at.first; i < b.n[at.entry]; i += at.stride)
     sgd_at(param, grad, velocity, i, lr, momentum, wd);
 }
 
@@ -155,18 +171,22 @@ __device__ void sgd_batch(const SgdBatch &b, T lr, T momentum, T wd) {
 // host filled in before the launch. Each operation is rounded on its own, as in its primitive
 // kernel (jg_add_rn & co., common.cuh).
 template <typename T>
+__device__ __forceinline__ void adam_at(T *param, const T *grad, T *m, T *v, i64 i, T c1, T c2,
+                                        T eps, T step) {
+  T g = grad[i];
+  T mi = jg_add_rn(m[i], jg_mul_rn(jg_sub_rn(g, m[i]), c1));
+  T vi = jg_add_rn(v[i], jg_mul_rn(jg_sub_rn(jg_mul_rn(g, g), v[i]), c2));
+  m[i] = mi;
+  v[i] = vi;
+  T denominator = jg_add_rn(jg_sqrt(vi), eps);
+  param[i] = jg_add_rn(param[i], jg_mul_rn(jg_div_rn(mi, denominator), step));
+}
+
+template <typename T>
 __device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps,
                      const double *lr_t) {
   const T step = (T)(-lr_t[0]);
-  JG_GRID_STRIDE(i, n) {
-    T g = grad[i];
-    T mi = jg_add_rn(m[i], jg_mul_rn(jg_sub_rn(g, m[i]), c1));
-    T vi = jg_add_rn(v[i], jg_mul_rn(jg_sub_rn(jg_mul_rn(g, g), v[i]), c2));
-    m[i] = mi;
-    v[i] = vi;
-    T denominator = jg_add_rn(jg_sqrt(vi), eps);
-    param[i] = jg_add_rn(param[i], jg_mul_rn(jg_div_rn(mi, denominator), step));
-  }
+  JG_GRID_STRIDE(i, n) adam_at(param, grad, m, v, i, c1, c2, eps, step);
 }
 
 // AdamW in one pass, the fourteen primitive launches' operations in their order (FusedAdamW):
@@ -176,22 +196,71 @@ __device__ void adam(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T e
 // kernel runs (a CUDA graph replays it with what the host filled in before the launch), rounded
 // to T.
 template <typename T>
+__device__ __forceinline__ void adamw_at(T *param, const T *grad, T *m, T *v, i64 i, T c1, T c2,
+                                         T eps, T decay, T root, T step) {
+  T p = jg_mul_rn(param[i], decay);
+  T g = grad[i];
+  T mi = jg_add_rn(m[i], jg_mul_rn(jg_sub_rn(g, m[i]), c1));
+  T vi = jg_add_rn(v[i], jg_mul_rn(jg_sub_rn(jg_mul_rn(g, g), v[i]), c2));
+  m[i] = mi;
+  v[i] = vi;
+  T denominator = jg_add_rn(jg_div_rn(jg_sqrt(vi), root), eps);
+  param[i] = jg_add_rn(p, jg_mul_rn(jg_div_rn(mi, denominator), step));
+}
+
+template <typename T>
 __device__ void adamw(T *param, const T *grad, T *m, T *v, i64 n, T c1, T c2, T eps,
                       const double *decay_factor, const double *bias_root,
                       const double *step_size) {
   const T decay = (T)decay_factor[0];
   const T root = (T)bias_root[0];
   const T step = (T)step_size[0];
-  JG_GRID_STRIDE(i, n) {
-    T p = jg_mul_rn(param[i], decay);
-    T g = grad[i];
-    T mi = jg_add_rn(m[i], jg_mul_rn(jg_sub_rn(g, m[i]), c1));
-    T vi = jg_add_rn(v[i], jg_mul_rn(jg_sub_rn(jg_mul_rn(g, g), v[i]), c2));
-    m[i] = mi;
-    v[i] = vi;
-    T denominator = jg_add_rn(jg_div_rn(jg_sqrt(vi), root), eps);
-    param[i] = jg_add_rn(p, jg_mul_rn(jg_div_rn(mi, denominator), step));
-  }
+  JG_GRID_STRIDE(i, n) adamw_at(param, grad, m, v, i, c1, c2, eps, decay, root, step);
+}
+
+// The parameters of one adam_batch or adamw_batch launch, passed by value
+// (FusedKernels.adamBatchArgs writes this layout); entries and blocks as in SgdBatch.
+struct AdamBatch {
+  unsigned long long param[JG_BATCH];
+  unsigned long long grad[JG_BATCH];
+  unsigned long long m[JG_BATCH];
+  unsigned long long v[JG_BATCH];
+  i64 n[JG_BATCH];
+  int block_end[JG_BATCH];
+  int count;
+};
+
+// Calls update(param, grad, m, v, i) for each element i of this block's entry of the batch.
+template <typename T, typename F>
+__device__ __forceinline__ void each_moment_entry(const AdamBatch &b, F update) {
+  JgBatchBlock at = jg_batch_block(b.block_end, b.count);
+  T *param = (T *)b.param[at.entry];
+  const T *grad = (const T *)b.grad[at.entry];
+  T *m = (T *)b.m[at.entry];
+  T *v = (T *)b.v[at.entry];
+  for (i64 i = at.first; i < b.n[at.entry]; i += at.stride) update(param, grad, m, v, i);
+}
+
+// Adam for every entry of the batch: adam's operations per element, with the one rate of the
+// launch, so each entry's bits are those of its own adam launch.
+template <typename T>
+__device__ void adam_batch(const AdamBatch &b, T c1, T c2, T eps, const double *lr_t) {
+  const T step = (T)(-lr_t[0]);
+  each_moment_entry<T>(b, [=](T *param, const T *grad, T *m, T *v, i64 i) {
+    adam_at(param, grad, m, v, i, c1, c2, eps, step);
+  });
+}
+
+// AdamW for every entry of the batch, as adam_batch does Adam.
+template <typename T>
+__device__ void adamw_batch(const AdamBatch &b, T c1, T c2, T eps, const double *decay_factor,
+                            const double *bias_root, const double *step_size) {
+  const T decay = (T)decay_factor[0];
+  const T root = (T)bias_root[0];
+  const T step = (T)step_size[0];
+  each_moment_entry<T>(b, [=](T *param, const T *grad, T *m, T *v, i64 i) {
+    adamw_at(param, grad, m, v, i, c1, c2, eps, decay, root, step);
+  });
 }
 
 extern "C" {
@@ -267,5 +336,25 @@ __global__ void jg_adamw_f64(double *param, const double *grad, double *m, doubl
                              double c1, double c2, double eps, const double *decay,
                              const double *bias_root, const double *step) {
   adamw(param, grad, m, v, n, c1, c2, eps, decay, bias_root, step);
+}
+
+__global__ void jg_adam_batch_f32(AdamBatch batch, float c1, float c2, float eps,
+                                  const double *lr_t) {
+  adam_batch(batch, c1, c2, eps, lr_t);
+}
+__global__ void jg_adam_batch_f64(AdamBatch batch, double c1, double c2, double eps,
+                                  const double *lr_t) {
+  adam_batch(batch, c1, c2, eps, lr_t);
+}
+
+__global__ void jg_adamw_batch_f32(AdamBatch batch, float c1, float c2, float eps,
+                                   const double *decay, const double *bias_root,
+                                   const double *step) {
+  adamw_batch(batch, c1, c2, eps, decay, bias_root, step);
+}
+__global__ void jg_adamw_batch_f64(AdamBatch batch, double c1, double c2, double eps,
+                                   const double *decay, const double *bias_root,
+                                   const double *step) {
+  adamw_batch(batch, c1, c2, eps, decay, bias_root, step);
 }
 }

@@ -664,6 +664,71 @@ template <typename T> static void test_fused() {
          rdiffer == 0);
 }
 
+// Adam and AdamW for five parameters in one launch (jg_adam_batch, jg_adamw_batch) against each
+// parameter's own launch (jg_adam, jg_adamw), through the launched entries, bit for bit: in the
+// batch each entry gets up to 3 blocks of 32 threads (so some stride, as the capped grids of large
+// parameters do, and entry 0 has 31 idle threads); the single launches 2 blocks of 64.
+template <typename T> static void test_adam_batch() {
+  const double lr_t = 0.0123456789012345678, decay = 1 - 0.001 * 0.01;
+  const double bias_root = 0.0447213595499957939, step = -0.0123456789012345678;
+  const T c1 = (T)(1 - 0.9), c2 = (T)(1 - 0.999), eps = (T)1e-7;
+  const i64 sizes[] = {1, 7, 300, 1000, 65};
+  const int count = 5;
+  for (bool adamw : {false, true}) {
+    // [k][r]: entry k's param, grad, m and v; the batch's and, apart, the single launches'
+    std::vector<std::vector<T>> batched[count], alone[count];
+    for (int k = 0; k < count; ++k) {
+      for (int r = 0; r < 4; ++r) {
+        batched[k].push_back(random_values<T>(sizes[k], 40 + 4 * k + r, r == 3 ? 0.01 : -1, 1));
+      }
+      alone[k] = batched[k];
+    }
+    AdamBatch batch{};
+    batch.count = count;
+    int blocks = 0;
+    for (int k = 0; k < count; ++k) {
+      batch.param[k] = (unsigned long long)batched[k][0].data();
+      batch.grad[k] = (unsigned long long)batched[k][1].data();
+      batch.m[k] = (unsigned long long)batched[k][2].data();
+      batch.v[k] = (unsigned long long)batched[k][3].data();
+      batch.n[k] = sizes[k];
+      blocks += (int)std::min<i64>(3, (sizes[k] + 31) / 32);
+      batch.block_end[k] = blocks;
+    }
+    jg_emu_launch({(unsigned)blocks}, {32}, [&] {
+      if constexpr (sizeof(T) == 4) {
+        if (adamw) jg_adamw_batch_f32(batch, c1, c2, eps, &decay, &bias_root, &step);
+        else jg_adam_batch_f32(batch, c1, c2, eps, &lr_t);
+      } else {
+        if (adamw) jg_adamw_batch_f64(batch, c1, c2, eps, &decay, &bias_root, &step);
+        else jg_adam_batch_f64(batch, c1, c2, eps, &lr_t);
+      }
+    });
+    int differ = 0;
+    for (int k = 0; k < count; ++k) {
+      T *p = alone[k][0].data(), *g = alone[k][1].data(), *m = alone[k][2].data();
+      T *v = alone[k][3].data();
+      jg_emu_launch({2}, {64}, [&] {
+        if constexpr (sizeof(T) == 4) {
+          if (adamw) jg_adamw_f32(p, g, m, v, sizes[k], c1, c2, eps, &decay, &bias_root, &step);
+          else jg_adam_f32(p, g, m, v, sizes[k], c1, c2, eps, &lr_t);
+        } else {
+          if (adamw) jg_adamw_f64(p, g, m, v, sizes[k], c1, c2, eps, &decay, &bias_root, &step);
+          else jg_adam_f64(p, g, m, v, sizes[k], c1, c2, eps, &lr_t);
+        }
+      });
+      for (int r = 0; r < 4; ++r) {
+        differ += std::memcmp(batched[k][r].data(), alone[k][r].data(), sizes[k] * sizeof(T)) != 0;
+      }
+      differ += alone[k][0] == batched[k][0] && alone[k][0] == random_values<T>(sizes[k],
+          40 + 4 * k, -1, 1); // the update ran at all
+    }
+    expect(std::string(adamw ? "adamw" : "adam") + "_batch bit for bit " + name<T>() + ": "
+               + std::to_string(differ) + " buffers differ or were not updated",
+           differ == 0);
+  }
+}
+
 // ---- convolution: im2col, col2im and the NCHW permutes around the GEMMs ------------------
 
 struct ConvCase {
@@ -866,6 +931,8 @@ int main() {
   test_layout<double>();
   test_fused<float>();
   test_fused<double>();
+  test_adam_batch<float>();
+  test_adam_batch<double>();
   test_conv<float>();
   test_conv<double>();
   std::printf("%d checks, %d failed\n%s\n", checks, failures, failures == 0 ? "ALL OK" : "FAILED");

@@ -293,6 +293,22 @@ public final class CudaBackend
     fused.adamwUpdate(param, grad, m, v, beta1, beta2, eps, decay, biasRoot, step);
   }
 
+  /** Every parameter's Adam update in one launch (see {@link CudaFusedOps#adamUpdateAll}). */
+  @Override
+  public void adamUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, double beta1, double beta2, double eps,
+      DeviceBuffer lrT) {
+    fused.adamUpdateAll(params, grads, ms, vs, beta1, beta2, eps, lrT);
+  }
+
+  /** Every parameter's AdamW update in one launch (see {@link CudaFusedOps#adamwUpdateAll}). */
+  @Override
+  public void adamwUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, double beta1, double beta2, double eps,
+      DeviceBuffer decay, DeviceBuffer biasRoot, DeviceBuffer step) {
+    fused.adamwUpdateAll(params, grads, ms, vs, beta1, beta2, eps, decay, biasRoot, step);
+  }
+
   /**
    * Checks the call as every backend does, then declines it, as {@link FusedProductSgd} allows:
    * cuBLAS's {@code beta = 1} epilogue may pick another kernel and rounds the update in its own

@@ -1,15 +1,13 @@
 package dev.jgrad.cuda;
 
-import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.op.FusedActivation;
-import java.lang.ref.Reference;
 import java.util.List;
 
 /**
  * Fused kernels of the CUDA backend, each replacing several primitives and their passes over
  * memory, called with buffers (the ops' registered kernels, {@code FusedSgd} and
- * {@code FusedAdam} use them).
+ * {@code FusedAdam} and {@code FusedAdamW} use them).
  * Obtained with {@link CudaBackend#fused()}. Each launches its {@code fused.ptx} entry the way
  * plugin PTX kernels run ({@link FusedKernels}); asynchronous and checked like the primitives;
  * index errors surface at the next synchronisation.
@@ -184,7 +182,7 @@ public final class CudaFusedOps {
 
   /**
    * {@link #sgdUpdate} for every entry ({@link dev.jgrad.api.FusedSgd#sgdUpdateAll}), in one
-   * launch per {@link FusedKernels#SGD_BATCH} entries of one dtype: the same operations per
+   * launch per {@link FusedKernels#BATCH} entries of one dtype: the same operations per
    * element as {@code jg_sgd}, so the same bits. Every entry is checked before anything runs.
    */
   public void sgdUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
@@ -192,43 +190,15 @@ public final class CudaFusedOps {
     CudaBackend.CONTRACT.sgdUpdateAll(params, grads, velocities, lr);
     String p = "sgdUpdateAll";
     CudaBuffer cr = backend.own(p, "lr", lr);
-    long[] ps = new long[params.size()]; // the non-empty entries, in order
-    long[] gs = new long[ps.length];
-    long[] vs = new long[ps.length];
-    long[] ns = new long[ps.length];
-    int[] blocks = new int[ps.length];
-    DType[] dtypes = new DType[ps.length];
-    int size = 0;
+    BatchEntries entries = new BatchEntries(backend.geometry(), 3, params.size());
     for (int i = 0; i < params.size(); i++) {
       DeviceBuffer velocity = velocities == null ? null : velocities.get(i);
       CudaBackend.CONTRACT.sgdUpdate(params.get(i), grads.get(i), velocity, lr);
-      CudaBuffer cp = backend.own(p, "param", params.get(i));
-      CudaBuffer cg = backend.own(p, "grad", grads.get(i));
-      CudaBuffer cv = velocity == null ? null : backend.own(p, "velocity", velocity);
-      if (cp.length() > 0) {
-        ps[size] = DeviceAddress.of(cp.pointer());
-        gs[size] = DeviceAddress.of(cg.pointer());
-        vs[size] = cv == null ? 0 : DeviceAddress.of(cv.pointer());
-        ns[size] = cp.length();
-        blocks[size] = backend.geometry().elementwise(ns[size]).gridX();
-        dtypes[size] = cp.dtype();
-        size++;
-      }
+      entries.add(backend.own(p, "param", params.get(i)), backend.own(p, "grad", grads.get(i)),
+          velocity == null ? null : backend.own(p, "velocity", velocity));
     }
-    for (int from = 0, to; from < size; from = to) { // a launch per run of one dtype
-      int grid = 0;
-      for (to = from; to < size && to - from < FusedKernels.SGD_BATCH
-          && dtypes[to] == dtypes[from]; to++) {
-        grid += blocks[to];
-      }
-      backend.launchFused("jg_sgd_batch", dtypes[from],
-          new LaunchGeometry.Launch(grid, 1, 1, LaunchGeometry.BLOCK, 1, 1),
-          FusedKernels.sgdBatchArgs(ps, gs, vs, ns, blocks, from, to - from, cr, momentum,
-              weightDecay));
-    }
-    Reference.reachabilityFence(params); // their addresses are in the launches' arguments
-    Reference.reachabilityFence(grads);
-    Reference.reachabilityFence(velocities);
+    entries.launch(backend, "jg_sgd_batch", (columns, blocks, from, count) ->
+        FusedKernels.sgdBatchArgs(columns, blocks, from, count, cr, momentum, weightDecay));
   }
 
   /**
@@ -266,6 +236,47 @@ public final class CudaFusedOps {
       backend.launchFused("jg_adamw", c[0].dtype(), backend.geometry().elementwise(n),
           FusedKernels.adamwArgs(c[0], c[1], c[2], c[3], n, beta1, beta2, eps, c[4], c[5], c[6]));
     }
+  }
+
+  /**
+   * {@link #adamUpdate} for every entry ({@link dev.jgrad.api.FusedAdam#adamUpdateAll}), in one
+   * launch per {@link FusedKernels#BATCH} entries of one dtype: {@code jg_adam}'s operations per
+   * element, so its bits. Every entry is checked before anything runs.
+   */
+  public void adamUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, double beta1, double beta2, double eps,
+      DeviceBuffer lrT) {
+    CudaBackend.CONTRACT.adamUpdateAll(params, grads, ms, vs, lrT);
+    CudaBuffer cr = backend.own("adamUpdateAll", "lrT", lrT);
+    momentEntries("adamUpdateAll", params, grads, ms, vs).launch(backend, "jg_adam_batch",
+        (columns, blocks, from, count) -> FusedKernels.adamBatchArgs(columns, blocks, from, count,
+            beta1, beta2, eps, cr));
+  }
+
+  /**
+   * {@link #adamwUpdate} for every entry ({@link dev.jgrad.api.FusedAdamW#adamwUpdateAll}), as
+   * {@link #adamUpdateAll} does Adam's: {@code jg_adamw}'s bits.
+   */
+  public void adamwUpdateAll(List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, double beta1, double beta2, double eps,
+      DeviceBuffer decay, DeviceBuffer biasRoot, DeviceBuffer step) {
+    CudaBackend.CONTRACT.adamwUpdateAll(params, grads, ms, vs, decay, biasRoot, step);
+    CudaBuffer[] c = own("adamwUpdateAll", new String[] {"decay", "biasRoot", "step"}, decay,
+        biasRoot, step);
+    momentEntries("adamwUpdateAll", params, grads, ms, vs).launch(backend, "jg_adamw_batch",
+        (columns, blocks, from, count) -> FusedKernels.adamwBatchArgs(columns, blocks, from,
+            count, beta1, beta2, eps, c[0], c[1], c[2]));
+  }
+
+  /** The entries of an Adam or AdamW batch, which the contract has checked. */
+  private BatchEntries momentEntries(String primitive, List<DeviceBuffer> params,
+      List<DeviceBuffer> grads, List<DeviceBuffer> ms, List<DeviceBuffer> vs) {
+    BatchEntries entries = new BatchEntries(backend.geometry(), 4, params.size());
+    String[] roles = {"param", "grad", "m", "v"};
+    for (int i = 0; i < params.size(); i++) {
+      entries.add(own(primitive, roles, params.get(i), grads.get(i), ms.get(i), vs.get(i)));
+    }
+    return entries;
   }
 
   /** This backend's buffers behind {@code buffers}, each named by its role if it is not one. */

@@ -20,13 +20,19 @@ import jcuda.driver.CUdeviceptr;
  * {@link CudaFusedOps}; {@code FusedKernelsTest} checks every list against the PTX without a GPU.
  */
 final class FusedKernels {
-  /** fused.cu's {@code JG_SGD_BATCH}: the most parameters one {@code jg_sgd_batch} updates. */
-  static final int SGD_BATCH = 16;
   /**
-   * {@code sizeof(SgdBatch)} in fused.cu: four arrays of {@link #SGD_BATCH} 8-byte values, one
-   * of as many ints and the int count, padded to a multiple of 8.
+   * fused.cu's {@code JG_BATCH}: the most parameters one batch launch ({@code jg_sgd_batch},
+   * {@code jg_adam_batch}, {@code jg_adamw_batch}) updates.
    */
-  static final int SGD_BATCH_BYTES = 4 * SGD_BATCH * 8 + SGD_BATCH * 4 + 8;
+  static final int BATCH = 16;
+  /**
+   * {@code sizeof(SgdBatch)} in fused.cu: four arrays of {@link #BATCH} 8-byte values (param,
+   * grad and velocity addresses, lengths), one of as many ints and the int count, padded to a
+   * multiple of 8.
+   */
+  static final int SGD_BATCH_BYTES = batchBytes(4);
+  /** {@code sizeof(AdamBatch)}: as SgdBatch with five 8-byte arrays (param, grad, m, v, n). */
+  static final int ADAM_BATCH_BYTES = batchBytes(5);
 
   /** The text of {@code fused.ptx}: grid-stride kernels, so any 1-D grid covers the work. */
   static final String PTX = new String(NativeResources.read("fused.ptx"), StandardCharsets.UTF_8);
@@ -124,28 +130,70 @@ final class FusedKernels {
   }
 
   /**
-   * One {@code jg_sgd_batch} launch over entries {@code from .. from + count - 1} of the arrays:
-   * device addresses of each param, grad and velocity (0: none), lengths, and blocks per entry;
-   * the launch's grid must be the sum of those blocks. The SGD step of {@link #sgdArgs} for each.
+   * One {@code jg_sgd_batch} launch over entries {@code from .. from + count - 1} of
+   * {@code columns}: device addresses of each param, grad and velocity (0: none), then the
+   * lengths; {@code blocks} per entry, whose sum the launch's grid must be. The SGD step of
+   * {@link #sgdArgs} for each.
    */
-  static List<Object> sgdBatchArgs(long[] params, long[] grads, long[] velocities, long[] lengths,
-      int[] blocks, int from, int count, DeviceBuffer lr, double momentum, double weightDecay) {
-    if (count < 1 || count > SGD_BATCH) {
-      throw new IllegalArgumentException("jg_sgd_batch takes 1 to " + SGD_BATCH
-          + " parameters, not " + count);
+  static List<Object> sgdBatchArgs(long[][] columns, int[] blocks, int from, int count,
+      DeviceBuffer lr, double momentum, double weightDecay) {
+    return List.of(batchStruct("jg_sgd_batch", 4, columns, blocks, from, count), lr, momentum,
+        weightDecay);
+  }
+
+  /**
+   * One {@code jg_adam_batch} launch over entries {@code from .. from + count - 1} of
+   * {@code columns}: device addresses of each param, grad, m and v, then the lengths;
+   * {@code blocks} as for {@link #sgdBatchArgs}. The scalars of {@link #adamArgs}.
+   */
+  static List<Object> adamBatchArgs(long[][] columns, int[] blocks, int from, int count,
+      double beta1, double beta2, double eps, DeviceBuffer lrT) {
+    return List.of(batchStruct("jg_adam_batch", 5, columns, blocks, from, count), 1 - beta1,
+        1 - beta2, eps, lrT);
+  }
+
+  /**
+   * One {@code jg_adamw_batch} launch: entries as for {@link #adamBatchArgs}, the scalars of
+   * {@link #adamwArgs}.
+   */
+  static List<Object> adamwBatchArgs(long[][] columns, int[] blocks, int from, int count,
+      double beta1, double beta2, double eps, DeviceBuffer decay, DeviceBuffer biasRoot,
+      DeviceBuffer step) {
+    return List.of(batchStruct("jg_adamw_batch", 5, columns, blocks, from, count), 1 - beta1,
+        1 - beta2, eps, decay, biasRoot, step);
+  }
+
+  /** The size of a batch struct of {@code longColumns} arrays of 8-byte values. */
+  private static int batchBytes(int longColumns) {
+    return longColumns * BATCH * 8 + BATCH * 4 + 8;
+  }
+
+  /**
+   * A batch struct of fused.cu (SgdBatch, AdamBatch): {@code longColumns} arrays of
+   * {@link #BATCH} 8-byte values (entry k of column c at byte {@code 8 * (c * BATCH + k)}),
+   * then the cumulative block ends as ints, then the count.
+   */
+  private static KernelStruct batchStruct(String kernel, int longColumns, long[][] columns,
+      int[] blocks, int from, int count) {
+    if (count < 1 || count > BATCH) {
+      throw new IllegalArgumentException(kernel + " takes 1 to " + BATCH + " parameters, not "
+          + count);
     }
-    ByteBuffer b = ByteBuffer.allocate(SGD_BATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    if (columns.length != longColumns) {
+      throw new IllegalArgumentException(kernel + " takes " + longColumns + " columns of "
+          + "addresses and lengths, not " + columns.length);
+    }
+    ByteBuffer b = ByteBuffer.allocate(batchBytes(longColumns)).order(ByteOrder.LITTLE_ENDIAN);
+    int ends = 8 * BATCH * longColumns;
     int end = 0;
     for (int k = 0; k < count; k++) {
-      int i = from + k;
-      b.putLong(8 * k, params[i]);
-      b.putLong(8 * (SGD_BATCH + k), grads[i]);
-      b.putLong(8 * (2 * SGD_BATCH + k), velocities[i]);
-      b.putLong(8 * (3 * SGD_BATCH + k), lengths[i]);
-      end = Math.addExact(end, blocks[i]);
-      b.putInt(32 * SGD_BATCH + 4 * k, end);
+      for (int c = 0; c < longColumns; c++) {
+        b.putLong(8 * (c * BATCH + k), columns[c][from + k]);
+      }
+      end = Math.addExact(end, blocks[from + k]);
+      b.putInt(ends + 4 * k, end);
     }
-    b.putInt(36 * SGD_BATCH, count);
-    return List.of(new KernelStruct(b.array()), lr, momentum, weightDecay);
+    b.putInt(ends + 4 * BATCH, count);
+    return new KernelStruct(b.array());
   }
 }

@@ -17,6 +17,8 @@ import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
 import dev.jgrad.api.op.FusedActivation;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,6 +106,101 @@ class CudaBackendBehaviourTest {
       assertArrayEquals(download(b, pv), download(b, fv), "v " + dt);
     }
   }
+  /**
+   * adamUpdateAll and adamwUpdateAll give each entry the bits of its own adamUpdate or
+   * adamwUpdate launch, in one launch per 16 entries of one dtype: 19 entries of {@code dt} (one
+   * of them empty) take two launches instead of 18; entries of both dtypes in turn take one launch
+   * per run of one dtype.
+   */
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void adamBatchesAreTheSingleLaunchesBitForBitInFewerLaunches(DType dt) {
+    DType other = dt == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32;
+    DType[] many = new DType[19];
+    java.util.Arrays.fill(many, dt);
+    try (DeviceBuffer rate = b.upload(new double[] {0.003});
+        DeviceBuffer decay = b.upload(new double[] {1 - 0.003 * 0.01});
+        DeviceBuffer root = b.upload(new double[] {Math.sqrt(1 - Math.pow(0.999, 3))});
+        DeviceBuffer step = b.upload(new double[] {-0.003 / (1 - Math.pow(0.9, 3))})) {
+      for (boolean adamw : new boolean[] {false, true}) {
+        BatchCase.Update all = e -> {
+          if (adamw) {
+            b.adamwUpdateAll(e.get(0), e.get(1), e.get(2), e.get(3), 0.9, 0.999, 1e-8, decay,
+                root, step);
+          } else {
+            b.adamUpdateAll(e.get(0), e.get(1), e.get(2), e.get(3), 0.9, 0.999, 1e-7, rate);
+          }
+        };
+        BatchCase.Update one = e -> {
+          if (adamw) {
+            b.adamwUpdate(e.get(0).get(0), e.get(1).get(0), e.get(2).get(0), e.get(3).get(0),
+                0.9, 0.999, 1e-8, decay, root, step);
+          } else {
+            b.adamUpdate(e.get(0).get(0), e.get(1).get(0), e.get(2).get(0), e.get(3).get(0),
+                0.9, 0.999, 1e-7, rate);
+          }
+        };
+        String what = (adamw ? "adamwUpdateAll " : "adamUpdateAll ") + dt;
+        new BatchCase(b, many).check(all, one, 2, 18, what);
+        new BatchCase(b, dt, dt, other, other, dt).check(all, one, 3, 4, what + " and " + other);
+      }
+    }
+  }
+
+  /** Entries {param, grad, m, v} of a batch update, and copies for the single update of each. */
+  private static final class BatchCase {
+    interface Update {
+      /** {@code columns.get(k)}: role k's buffers (param, grad, m, v), entry by entry. */
+      void run(List<List<DeviceBuffer>> columns);
+    }
+
+    private final CudaBackend b;
+    private final List<List<DeviceBuffer>> batched = new ArrayList<>();
+    private final List<List<DeviceBuffer>> alone = new ArrayList<>(); // per entry, per role
+
+    /** Entries of the given dtypes, entry 3 empty, one large (split over many blocks). */
+    BatchCase(CudaBackend b, DType... dtypes) {
+      this.b = b;
+      for (int k = 0; k < 4; k++) {
+        batched.add(new ArrayList<>());
+      }
+      for (int i = 0; i < dtypes.length; i++) {
+        int n = i == 3 ? 0 : i == 1 ? 100_003 : 1 + 37 * i;
+        double[][] state = adamState(20 + i, n);
+        List<DeviceBuffer> entry = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+          batched.get(k).add(upload(b, dtypes[i], state[k]));
+          entry.add(upload(b, dtypes[i], state[k]));
+        }
+        alone.add(entry);
+      }
+    }
+
+    /**
+     * Runs {@code all} on the batch ({@code launches} kernel launches) and {@code one} on each
+     * entry's copy ({@code singles} launches), then compares every buffer, and closes them.
+     */
+    void check(Update all, Update one, int launches, int singles, String what) {
+      DeviceActivity before = b.activity();
+      all.run(batched);
+      assertEquals(launches, b.activity().since(before).kernelLaunches(), what + ": launches");
+      before = b.activity();
+      for (List<DeviceBuffer> entry : alone) {
+        one.run(entry.stream().map(List::of).toList());
+      }
+      assertEquals(singles, b.activity().since(before).kernelLaunches(), what + ": singles");
+      String[] roles = {"param", "grad", "m", "v"};
+      for (int i = 0; i < alone.size(); i++) {
+        for (int k = 0; k < 4; k++) {
+          assertArrayEquals(download(b, alone.get(i).get(k)),
+              download(b, batched.get(k).get(i)), what + ": entry " + i + "'s " + roles[k]);
+          alone.get(i).get(k).close();
+          batched.get(k).get(i).close();
+        }
+      }
+    }
+  }
+
   /** Random {param, grad, m, v} of length {@code n}, second moments away from 0. */
   private static double[][] adamState(long seed, int n) {
     java.util.Random r = new java.util.Random(seed);

@@ -113,47 +113,89 @@ class CudaGraphTest {
   /**
    * Adam's rate changes every step: the captured update reads it from a buffer that host work
    * registered with beforeEachLaunch fills before each launch, so the replays have the eager
-   * steps' bits, step sizes included.
+   * steps' bits, step sizes included; the same for the update of three parameters captured as
+   * one adamUpdateAll launch, against eager adamUpdate launches of each.
    */
-  @Test
-  void aReplayedAdamUpdateReadsTheRateFilledInBeforeEachLaunch() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aReplayedAdamUpdateReadsTheRateFilledInBeforeEachLaunch(boolean batch) {
     Random r = new Random(8);
-    int n = 1000;
-    float[] p0 = values(r, n, 1);
-    List<float[]> grads = new ArrayList<>();
+    int[] sizes = batch ? new int[] {1000, 37, 70_000} : new int[] {1000};
     double[] rates = new double[6];
+    List<float[]> p0 = new ArrayList<>();
+    List<List<float[]>> grads = new ArrayList<>(); // per step, per parameter
+    for (int n : sizes) {
+      p0.add(values(r, n, 1));
+    }
     for (int step = 0; step < rates.length; step++) {
-      grads.add(values(r, n, 1));
+      List<float[]> g = new ArrayList<>();
+      for (int n : sizes) {
+        g.add(values(r, n, 1));
+      }
+      grads.add(g);
       rates[step] = 0.01 * Math.sqrt(1 - Math.pow(0.999, step + 1)) / (1 - Math.pow(0.9, step + 1));
     }
-    try (DeviceBuffer ep = b.upload(p0); DeviceBuffer em = zeros(n); DeviceBuffer ev = zeros(n);
-        DeviceBuffer gp = b.upload(p0); DeviceBuffer gm = zeros(n); DeviceBuffer gv = zeros(n);
-        DeviceBuffer grad = b.allocate(DType.FLOAT32, n);
-        DeviceBuffer rate = b.allocate(DType.FLOAT64, 1)) {
-      for (int step = 0; step < rates.length; step++) {
-        feed(grads.get(step), grad);
-        b.fill(rate, rates[step]);
-        b.adamUpdate(ep, grad, em, ev, 0.9, 0.999, 1e-7, rate);
+    List<DeviceBuffer> all = new ArrayList<>(); // closed at the end
+    List<List<DeviceBuffer>> eager = new ArrayList<>(); // param, m, v
+    List<List<DeviceBuffer>> graphed = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      eager.add(new ArrayList<>());
+      graphed.add(new ArrayList<>());
+    }
+    List<DeviceBuffer> g = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      for (List<List<DeviceBuffer>> state : List.of(eager, graphed)) {
+        state.get(0).add(b.upload(p0.get(i)));
+        state.get(1).add(zeros(sizes[i]));
+        state.get(2).add(zeros(sizes[i]));
+        state.forEach(role -> all.add(role.get(role.size() - 1)));
       }
-      feed(grads.get(0), grad);
+      g.add(b.allocate(DType.FLOAT32, sizes[i]));
+      all.add(g.get(i));
+    }
+    try (DeviceBuffer rate = b.allocate(DType.FLOAT64, 1)) {
+      for (int step = 0; step < rates.length; step++) {
+        feed(grads.get(step), g);
+        b.fill(rate, rates[step]);
+        for (int i = 0; i < sizes.length; i++) {
+          b.adamUpdate(eager.get(0).get(i), g.get(i), eager.get(1).get(i), eager.get(2).get(i),
+              0.9, 0.999, 1e-7, rate);
+        }
+      }
+      Runnable update = () -> {
+        if (batch) {
+          b.adamUpdateAll(graphed.get(0), g, graphed.get(1), graphed.get(2), 0.9, 0.999, 1e-7,
+              rate);
+        } else {
+          b.adamUpdate(graphed.get(0).get(0), g.get(0), graphed.get(1).get(0),
+              graphed.get(2).get(0), 0.9, 0.999, 1e-7, rate);
+        }
+      };
+      feed(grads.get(0), g);
       b.fill(rate, rates[0]);
-      b.adamUpdate(gp, grad, gm, gv, 0.9, 0.999, 1e-7, rate); // the first step eagerly
+      update.run(); // the first step eagerly
       int[] next = {1};
-      try (CudaGraph g = b.capture(() -> {
+      try (CudaGraph graph = b.capture(() -> {
         b.beforeEachLaunch("the rate", () -> b.fill(rate, rates[next[0]++]));
-        b.adamUpdate(gp, grad, gm, gv, 0.9, 0.999, 1e-7, rate);
+        update.run();
       })) {
         assertEquals(1, next[0], "the host work runs at each launch, not at the capture");
         for (int step = 1; step < rates.length; step++) {
-          feed(grads.get(step), grad);
-          g.launch();
+          feed(grads.get(step), g);
+          graph.launch();
         }
       }
       assertEquals(rates.length, next[0]);
-      assertArrayEquals(read(ep), read(gp), "param after " + rates.length + " steps");
-      assertArrayEquals(read(em), read(gm), "m");
-      assertArrayEquals(read(ev), read(gv), "v");
-      assertNotEquals(p0[0], read(gp)[0], "the steps changed it");
+      String[] roles = {"param", "m", "v"};
+      for (int i = 0; i < sizes.length; i++) {
+        for (int k = 0; k < 3; k++) {
+          assertArrayEquals(read(eager.get(k).get(i)), read(graphed.get(k).get(i)),
+              roles[k] + " " + i + " after " + rates.length + " steps");
+        }
+        assertNotEquals(p0.get(i)[0], read(graphed.get(0).get(i))[0], "the steps changed it");
+      }
+    } finally {
+      all.forEach(DeviceBuffer::close);
     }
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> b.beforeEachLaunch("the rate", () -> { }));
@@ -197,6 +239,12 @@ class CudaGraphTest {
   private void feed(float[] host, DeviceBuffer dst) {
     try (DeviceBuffer d = b.upload(host)) {
       b.copy(d, 0, dst, 0, host.length);
+    }
+  }
+
+  private void feed(List<float[]> hosts, List<DeviceBuffer> dsts) {
+    for (int i = 0; i < hosts.size(); i++) {
+      feed(hosts.get(i), dsts.get(i));
     }
   }
 

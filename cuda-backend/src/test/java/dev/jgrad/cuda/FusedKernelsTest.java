@@ -2,6 +2,7 @@ package dev.jgrad.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
@@ -61,10 +62,16 @@ class FusedKernelsTest {
           buffer(DType.FLOAT64)));
       assertFits("jg_adamw", dt, FusedKernels.adamwArgs(b, b, b, b, 7, 0.9, 0.999, 1e-8,
           buffer(DType.FLOAT64), buffer(DType.FLOAT64), buffer(DType.FLOAT64)));
-      long[] a = new long[FusedKernels.SGD_BATCH];
-      int[] blocks = new int[FusedKernels.SGD_BATCH];
-      assertFits("jg_sgd_batch", dt, FusedKernels.sgdBatchArgs(a, a, a, a, blocks, 0,
-          FusedKernels.SGD_BATCH, rate, 0.9, 1e-4));
+      long[] a = new long[FusedKernels.BATCH];
+      int[] blocks = new int[FusedKernels.BATCH];
+      assertFits("jg_sgd_batch", dt, FusedKernels.sgdBatchArgs(new long[][] {a, a, a, a},
+          blocks, 0, FusedKernels.BATCH, rate, 0.9, 1e-4));
+      long[][] five = {a, a, a, a, a};
+      assertFits("jg_adam_batch", dt, FusedKernels.adamBatchArgs(five, blocks, 0,
+          FusedKernels.BATCH, 0.9, 0.999, 1e-7, rate));
+      assertFits("jg_adamw_batch", dt, FusedKernels.adamwBatchArgs(five, blocks, 0,
+          FusedKernels.BATCH, 0.9, 0.999, 1e-8, rate, buffer(DType.FLOAT64),
+          buffer(DType.FLOAT64)));
       for (FusedActivation act : FusedActivation.values()) {
         assertFits("jg_bias_act", dt, FusedKernels.biasActivationArgs(b, b, b, 2, 3, act));
       }
@@ -73,13 +80,14 @@ class FusedKernelsTest {
   }
 
   /**
-   * FusedAdam and FusedAdamW promise the primitives' bits: each operation rounded on its own. In
-   * the PTX that
-   * means separate add, mul, div and sqrt instructions and no fused multiply-add.
+   * FusedAdam and FusedAdamW promise the primitives' bits, in their batches too: each operation
+   * rounded on its own. In the PTX that means separate add, mul, div and sqrt instructions and no
+   * fused multiply-add.
    */
   @Test
   void adamRoundsEachOperationOnItsOwn() {
-    for (String entry : List.of("jg_adam_f32", "jg_adam_f64", "jg_adamw_f32", "jg_adamw_f64")) {
+    for (String entry : List.of("jg_adam_f32", "jg_adam_f64", "jg_adamw_f32", "jg_adamw_f64",
+        "jg_adam_batch_f32", "jg_adam_batch_f64", "jg_adamw_batch_f32", "jg_adamw_batch_f64")) {
       int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
       assertTrue(start >= 0, entry + " is missing from fused.ptx");
       int end = FusedKernels.PTX.indexOf("\n}\n", start);
@@ -97,7 +105,7 @@ class FusedKernelsTest {
     assertTrue(FusedKernels.PTX.contains("\n.version 8.0\n"),
         "fused.ptx must declare .version 8.0");
     assertTrue(FusedKernels.PTX.contains("\n.target sm_75\n"), "fused.ptx must target sm_75");
-    assertEquals(16, SIGNATURES.size(),
+    assertEquals(20, SIGNATURES.size(),
         "every entry of fused.ptx has a launch: " + SIGNATURES.keySet());
   }
 
@@ -182,40 +190,70 @@ class FusedKernelsTest {
   /** The bytes of fused.cu's SgdBatch: addresses, lengths, cumulative block ends, the count. */
   @Test
   void sgdBatchWritesTheStructLayoutOfFusedCu() {
-    int b = FusedKernels.SGD_BATCH;
-    long[] params = {0, 0x1000, 0x2000, 0x3000};
-    long[] grads = {0, 0x1100, 0x2100, 0x3100};
-    long[] velocities = {0, 0, 0x2200, 0};
-    long[] lengths = {0, 5, 70_000, 1};
+    long[][] columns = {{0, 0x1000, 0x2000, 0x3000}, {0, 0x1100, 0x2100, 0x3100},
+        {0, 0, 0x2200, 0}, {0, 5, 70_000, 1}};
+    DeviceBuffer rate = buffer(DType.FLOAT64);
+    List<Object> args = FusedKernels.sgdBatchArgs(columns, new int[] {0, 1, 274, 1}, 1, 3, rate,
+        0.9, 0.01);
+    assertEquals(List.of(rate, 0.9, 0.01), args.subList(1, 4));
+    assertBatchLayout("jg_sgd_batch_f32", FusedKernels.SGD_BATCH_BYTES, columns, args.get(0));
+  }
+
+  /** AdamBatch, for both Adam kernels: SgdBatch's layout with four addresses an entry. */
+  @Test
+  void adamBatchesWriteTheStructLayoutOfFusedCu() {
+    long[][] columns = {{0, 0x1000, 0x2000, 0x3000}, {0, 0x1100, 0x2100, 0x3100},
+        {0, 0x1200, 0x2200, 0x3200}, {0, 0x1300, 0x2300, 0x3300}, {0, 5, 70_000, 1}};
     int[] blocks = {0, 1, 274, 1};
     DeviceBuffer rate = buffer(DType.FLOAT64);
-    List<Object> args = FusedKernels.sgdBatchArgs(params, grads, velocities, lengths, blocks, 1,
-        3, rate, 0.9, 0.01);
-    assertEquals(List.of(rate, 0.9, 0.01), args.subList(1, 4));
-    java.nio.ByteBuffer s = java.nio.ByteBuffer.wrap(((KernelStruct) args.get(0)).bytes())
+    List<Object> adam = FusedKernels.adamBatchArgs(columns, blocks, 1, 3, 0.9, 0.999, 1e-7, rate);
+    assertEquals(List.of(1 - 0.9, 1 - 0.999, 1e-7, rate), adam.subList(1, 5));
+    assertBatchLayout("jg_adam_batch_f64", FusedKernels.ADAM_BATCH_BYTES, columns, adam.get(0));
+    List<Object> adamw = FusedKernels.adamwBatchArgs(columns, blocks, 1, 3, 0.9, 0.999, 1e-8,
+        rate, rate, rate);
+    assertEquals(List.of(1 - 0.9, 1 - 0.999, 1e-8, rate, rate, rate), adamw.subList(1, 7));
+    assertBatchLayout("jg_adamw_batch_f32", FusedKernels.ADAM_BATCH_BYTES, columns,
+        adamw.get(0));
+    assertThrows(IllegalArgumentException.class, () -> FusedKernels.adamBatchArgs(columns,
+        blocks, 0, FusedKernels.BATCH + 1, 0.9, 0.999, 1e-7, rate), "more than a launch takes");
+    assertThrows(IllegalArgumentException.class, () -> FusedKernels.adamBatchArgs(
+        new long[4][4], blocks, 0, 3, 0.9, 0.999, 1e-7, rate), "SGD's columns");
+  }
+
+  /**
+   * Entries 1 to 3 of {@code columns} (blocks 1, 274 and 1) in {@code struct}, the bytes the
+   * entry's PTX declares: column c of entry k at byte 8 * (c * BATCH + k), then the cumulative
+   * block ends, then the count, which the kernel reads where this writes it.
+   */
+  private static void assertBatchLayout(String entry, int bytes, long[][] columns,
+      Object struct) {
+    int b = FusedKernels.BATCH;
+    java.nio.ByteBuffer s = java.nio.ByteBuffer.wrap(((KernelStruct) struct).bytes())
         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    assertEquals(FusedKernels.SGD_BATCH_BYTES, s.capacity());
+    assertEquals(bytes, s.capacity(), entry);
+    assertEquals(List.of(".align 8 .b8[" + bytes + "]"), SIGNATURES.get(entry).subList(0, 1),
+        entry + " declares the struct's size");
     for (int k = 0; k < 3; k++) {
-      assertEquals(params[k + 1], s.getLong(8 * k), "param " + k);
-      assertEquals(grads[k + 1], s.getLong(8 * (b + k)), "grad " + k);
-      assertEquals(velocities[k + 1], s.getLong(8 * (2 * b + k)), "velocity " + k);
-      assertEquals(lengths[k + 1], s.getLong(8 * (3 * b + k)), "n " + k);
+      for (int c = 0; c < columns.length; c++) {
+        assertEquals(columns[c][k + 1], s.getLong(8 * (c * b + k)), "column " + c + " entry " + k);
+      }
     }
-    assertEquals(1, s.getInt(32 * b), "block_end[0]");
-    assertEquals(275, s.getInt(32 * b + 4), "block_end[1]");
-    assertEquals(276, s.getInt(32 * b + 8), "block_end[2]");
-    assertEquals(0, s.getInt(32 * b + 12), "unused entries stay 0");
-    assertEquals(3, s.getInt(36 * b), "count");
-    int start = FusedKernels.PTX.indexOf(".entry jg_sgd_batch_f32(");
-    assertTrue(FusedKernels.PTX.substring(start).contains("jg_sgd_batch_f32_param_0+"
-        + 36 * b + "]"), "fused.cu reads the count at byte " + 36 * b);
+    int ends = 8 * b * columns.length;
+    assertEquals(1, s.getInt(ends), "block_end[0]");
+    assertEquals(275, s.getInt(ends + 4), "block_end[1]");
+    assertEquals(276, s.getInt(ends + 8), "block_end[2]");
+    assertEquals(0, s.getInt(ends + 12), "unused entries stay 0");
+    assertEquals(3, s.getInt(ends + 4 * b), "count");
+    int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
+    assertTrue(FusedKernels.PTX.substring(start).contains(entry + "_param_0+" + (ends + 4 * b)
+        + "]"), "fused.cu reads the count at byte " + (ends + 4 * b));
   }
 
   @Test
   void aStructOfTheWrongSizeIsRefused() {
     String entry = FusedKernels.entry("jg_sgd_batch", DType.FLOAT32);
     List<Object> args = List.of(new KernelStruct(new byte[8]), 0.1, 0.0, 0.0);
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+    IllegalArgumentException e = assertThrows(
         IllegalArgumentException.class, () -> PtxPluginLauncher.convert(entry,
             SIGNATURES.get(entry), args, DType.FLOAT32, x -> new CUdeviceptr()));
     assertEquals("PTX kernel jg_sgd_batch_f32 on the cuda backend: argument 1 (a struct of "
