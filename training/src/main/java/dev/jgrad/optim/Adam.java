@@ -1,8 +1,10 @@
 package dev.jgrad.optim;
 
+import dev.jgrad.api.Backend;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdam;
 import dev.jgrad.autograd.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +65,13 @@ public final class Adam extends AdamBase {
   @Override
   Class<?> fusedUpdate() {
     return FusedAdam.class;
+  }
+
+  @Override
+  void updateAll(Backend backend, List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, DeviceBuffer[] scalars) {
+    ((FusedAdam) backend).adamUpdateAll(params, grads, ms, vs, beta1, beta2, AdaGrad.EPSILON,
+        scalars[0]);
   }
 
   @Override

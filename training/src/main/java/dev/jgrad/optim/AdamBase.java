@@ -9,9 +9,12 @@ import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -73,6 +76,55 @@ abstract class AdamBase extends ParameterOptimizer {
 
   /** The backend capability whose update reads {@link #stepScalars} from the device. */
   abstract Class<?> fusedUpdate();
+
+  /**
+   * The fused update of several parameters on {@code backend} (a {@link #fusedUpdate}) in one
+   * call, entry {@code i} being {@code params.get(i)} with its gradient and moments, all reading
+   * the step scalars {@code scalars}.
+   */
+  abstract void updateAll(Backend backend, List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, DeviceBuffer[] scalars);
+
+  /**
+   * Parameters whose fused updates read one set of step scalars (one backend, equal update
+   * counts: every parameter, as a rule) in one call each, {@link #updateAll}: on a GPU a launch
+   * per 16 parameters instead of one each (PyTorch's foreach Adam), the same bits. A parameter
+   * alone with its set, or on a backend without the fused update, takes {@link #update}. The
+   * moments are looked up first, as {@link #update} does, so that a capture before any eager
+   * step fails saying so.
+   */
+  @Override
+  final Set<String> updateTogether(Map<String, Tensor> stepped) {
+    // sets are arrays made per backend: identity keys, so one set is one backend's
+    Map<DeviceBuffer[], List<String>> sharing = new LinkedHashMap<>();
+    Map<String, DeviceBuffer[]> moments = new HashMap<>();
+    stepped.forEach((name, p) -> {
+      if (fusedUpdate().isInstance(p.backend())) {
+        moments.put(name, new DeviceBuffer[] {slot("m", name, p), slot("v", name, p)});
+        sharing.computeIfAbsent(stepScalarBuffers(name), s -> new ArrayList<>()).add(name);
+      }
+    });
+    Set<String> together = new HashSet<>();
+    sharing.forEach((scalars, names) -> {
+      if (names.size() < 2) {
+        return;
+      }
+      List<DeviceBuffer> params = new ArrayList<>(names.size());
+      List<DeviceBuffer> grads = new ArrayList<>(names.size());
+      List<DeviceBuffer> ms = new ArrayList<>(names.size());
+      List<DeviceBuffer> vs = new ArrayList<>(names.size());
+      for (String name : names) {
+        Tensor p = stepped.get(name);
+        params.add(p.buffer());
+        grads.add(ruleGradient(name, p).buffer());
+        ms.add(moments.get(name)[0]);
+        vs.add(moments.get(name)[1]);
+      }
+      updateAll(stepped.get(names.get(0)).backend(), params, grads, ms, vs, scalars);
+      together.addAll(names);
+    });
+    return together;
+  }
 
   /** Counts the step and each stepped parameter's update, then writes the step's scalars. */
   @Override

@@ -2,10 +2,12 @@ package dev.jgrad.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.autograd.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,6 +76,13 @@ public final class AdamW extends AdamBase {
   @Override
   Class<?> fusedUpdate() {
     return FusedAdamW.class;
+  }
+
+  @Override
+  void updateAll(Backend backend, List<DeviceBuffer> params, List<DeviceBuffer> grads,
+      List<DeviceBuffer> ms, List<DeviceBuffer> vs, DeviceBuffer[] scalars) {
+    ((FusedAdamW) backend).adamwUpdateAll(params, grads, ms, vs, beta1, beta2, eps, scalars[0],
+        scalars[1], scalars[2]);
   }
 
   @Override

@@ -233,29 +233,39 @@ abstract class ParameterOptimizer implements Optimizer {
       if (stepped.isEmpty()) {
         return;
       }
-      // a graph that used the old values must not backward now: each marked once changed
-      if (updateTogether(stepped)) {
-        stepped.values().forEach(Tensor::markChangedInPlace);
-      } else {
-        stepped.forEach((name, p) -> {
-          InPlace m = math.computeIfAbsent(name, n -> new InPlace(p.backend(), p.shape()));
+      Set<String> together = updateTogether(stepped);
+      stepped.forEach((name, p) -> {
+        if (!together.contains(name)) {
           DeviceBuffer s = scratch.computeIfAbsent(name,
               n -> p.backend().allocate(p.dtype(), p.size()));
-          Tensor g = p.grad();
-          update(name, p, l2Decay != 0 ? withL2Decay(name, p, g, m) : g, m, s);
-          p.markChangedInPlace();
-        });
-      }
+          update(name, p, ruleGradient(name, p), mathOf(name, p), s);
+        }
+        // a graph that used the old values must not backward now: each marked once changed
+        p.markChangedInPlace();
+      });
     }
   }
 
   /**
-   * Updates every parameter of {@code stepped} (name to parameter, each with a gradient, in
-   * registration order) in one backend call and returns true, or returns false having changed
-   * nothing, and {@link #update} then runs for each. The same bits either way.
+   * Updates some or all parameters of {@code stepped} (name to parameter, each with a gradient,
+   * in registration order) in batch backend calls, and returns their names; {@link #update} then
+   * runs for each of the others. The same bits either way. By default none.
    */
-  boolean updateTogether(Map<String, Tensor> stepped) {
-    return false;
+  Set<String> updateTogether(Map<String, Tensor> stepped) {
+    return Set.of();
+  }
+
+  /**
+   * The gradient the update rule sees for {@code parameter}: {@code g + l2Decay * W} where there
+   * is L2 decay, else the gradient itself.
+   */
+  final Tensor ruleGradient(String name, Tensor parameter) {
+    Tensor g = parameter.grad();
+    return l2Decay != 0 ? withL2Decay(name, parameter, g, mathOf(name, parameter)) : g;
+  }
+
+  private InPlace mathOf(String name, Tensor parameter) {
+    return math.computeIfAbsent(name, n -> new InPlace(parameter.backend(), parameter.shape()));
   }
 
   @Override

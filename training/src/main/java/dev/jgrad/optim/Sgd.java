@@ -12,6 +12,7 @@ import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stochastic gradient descent, the book's {@code SGD} ({@code W -= lr * g}), with optional
@@ -85,14 +86,14 @@ public final class Sgd extends ParameterOptimizer {
    * kernel launch per dtype on a GPU instead of one per parameter), when they share its backend.
    */
   @Override
-  boolean updateTogether(Map<String, Tensor> stepped) {
+  Set<String> updateTogether(Map<String, Tensor> stepped) {
     Tensor first = stepped.values().iterator().next();
     if (stepped.size() < 2 || !(first.backend() instanceof FusedSgd fused)) {
-      return false;
+      return Set.of();
     }
     for (Tensor p : stepped.values()) {
       if (p.backend() != first.backend()) {
-        return false; // one call per backend
+        return Set.of(); // one call per backend
       }
     }
     List<DeviceBuffer> params = new ArrayList<>(stepped.size());
@@ -107,7 +108,7 @@ public final class Sgd extends ParameterOptimizer {
     });
     fused.sgdUpdateAll(params, grads, velocities, rateOn(first.backend()), momentum,
         weightDecay);
-    return true;
+    return stepped.keySet();
   }
 
   /**

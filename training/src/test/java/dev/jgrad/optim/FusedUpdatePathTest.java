@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The optimizers take the same steps through a backend's fused updates ({@link FusedSgd},
- * {@link FusedAdam}) as through the primitives: SGD's within rounding, Adam's bit for bit.
+ * {@link FusedAdam}, {@link FusedAdamW}), one parameter at a time or all in one call, as through
+ * the primitives: SGD's within rounding, Adam's bit for bit.
  */
 class FusedUpdatePathTest {
   /** The CPU backend seen only through {@link Backend}, so optimizers must use the primitives. */
@@ -82,21 +83,24 @@ class FusedUpdatePathTest {
   }
 
   /**
-   * The CPU backend as a {@link FusedSgd} whose {@link FusedSgd#sgdUpdateAll} (the interface's
-   * default, one sgdUpdate per entry) is recorded as "all(n entries, velocities or not)" and each
-   * sgdUpdate as "one".
+   * The CPU backend as a {@link FusedSgd}, {@link FusedAdam} and {@link FusedAdamW} whose batch
+   * updates (the interfaces' defaults, one single update per entry) are recorded as
+   * "sgdUpdateAll(n entries, velocities or not)", "adamUpdateAll(n)" or "adamwUpdateAll(n)", and
+   * each single update by its name.
    */
-  private static Backend recordingSgd(List<String> calls) {
+  private static Backend recording(List<String> calls) {
     Backend cpu = Backends.byName("cpu");
     return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class, FusedSgd.class}, (p, m, args) -> {
-          if (m.getName().equals("sgdUpdateAll")) {
-            calls.add("all(" + ((List<?>) args[0]).size() + ", "
-                + (args[2] == null ? "no velocities" : "velocities") + ")");
+        new Class<?>[] {Backend.class, FusedSgd.class, FusedAdam.class, FusedAdamW.class},
+        (p, m, args) -> {
+          String name = m.getName();
+          if (name.endsWith("UpdateAll")) {
+            calls.add(name + "(" + ((List<?>) args[0]).size() + (!name.equals("sgdUpdateAll")
+                ? "" : args[2] == null ? ", no velocities" : ", velocities") + ")");
             return InvocationHandler.invokeDefault(p, m, args);
           }
-          if (m.getName().equals("sgdUpdate")) {
-            calls.add("one");
+          if (name.endsWith("Update")) {
+            calls.add(name);
           }
           try {
             return m.invoke(cpu, args);
@@ -106,20 +110,24 @@ class FusedUpdatePathTest {
         });
   }
 
+  /** {@code step} repeated {@code times}. */
+  private static List<String> repeated(int times, String... step) {
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      all.addAll(List.of(step));
+    }
+    return all;
+  }
+
   /** On a GPU this is one launch per step instead of one per parameter. */
   @Test
   void sgdUpdatesAllParametersInOneCall() {
     for (double momentum : new double[] {0, 0.9}) {
       List<String> calls = new ArrayList<>();
-      Backend recording = recordingSgd(calls);
-      double[] got = train(recording, DType.FLOAT32, p -> new Sgd(p, 0.05, momentum, 0.01));
-      String all = "all(2, " + (momentum == 0 ? "no velocities" : "velocities") + ")";
-      List<String> step = List.of(all, "one", "one");
-      List<String> want = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        want.addAll(step);
-      }
-      assertEquals(want, calls, "momentum " + momentum);
+      double[] got = train(recording(calls), DType.FLOAT32,
+          p -> new Sgd(p, 0.05, momentum, 0.01));
+      String all = "sgdUpdateAll(2, " + (momentum == 0 ? "no velocities" : "velocities") + ")";
+      assertEquals(repeated(5, all, "sgdUpdate", "sgdUpdate"), calls, "momentum " + momentum);
       assertArrayEquals(train(Backends.byName("cpu"), DType.FLOAT32,
           p -> new Sgd(p, 0.05, momentum, 0.01)), got, "momentum " + momentum);
     }
@@ -129,7 +137,7 @@ class FusedUpdatePathTest {
   @Test
   void sgdUpdatesParametersOfMixedDtypesInOneCall() {
     List<String> calls = new ArrayList<>();
-    Backend recording = recordingSgd(calls);
+    Backend recording = recording(calls);
     Tensor a = Tensor.zeros(3).to(recording).requiresGrad(true);
     Tensor b = Tensor.zeros(3).to(DType.FLOAT64).to(recording).requiresGrad(true);
     Map<String, Tensor> params = new LinkedHashMap<>();
@@ -139,7 +147,7 @@ class FusedUpdatePathTest {
     a.sum().backward();
     b.sum().backward();
     opt.step();
-    assertEquals(List.of("all(2, no velocities)", "one", "one"), calls);
+    assertEquals(List.of("sgdUpdateAll(2, no velocities)", "sgdUpdate", "sgdUpdate"), calls);
     assertArrayEquals(new double[] {-0.5, -0.5, -0.5}, a.toDoubleArray());
     assertArrayEquals(new double[] {-0.5, -0.5, -0.5}, b.toDoubleArray());
   }
@@ -175,6 +183,73 @@ class FusedUpdatePathTest {
             dtype + ", weight decay " + decay);
       }
     }
+  }
+
+  /**
+   * Adam and AdamW update every parameter in one call where the backend has the fused update (on
+   * a GPU one launch instead of one per parameter), with L2 decay too, and take the primitives'
+   * steps bit for bit (so the per-parameter fused updates' steps, which
+   * {@link #fusedAndPrimitiveAdamUpdatesAgreeBitForBit} checks are the primitives').
+   */
+  @Test
+  void adamAndAdamWUpdateAllParametersInOneCall() {
+    Map<String, Function<Map<String, Tensor>, Optimizer>> optimizers = new LinkedHashMap<>();
+    optimizers.put("adamUpdate", p -> new Adam(p, 0.01, 0.9, 0.999, 0));
+    optimizers.put("adamUpdate with L2 decay", p -> new Adam(p, 0.01, 0.9, 0.999, 0.01));
+    optimizers.put("adamwUpdate", p -> new AdamW(p, 0.01, 0.9, 0.999, 1e-8, 0.3));
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      optimizers.forEach((what, optimizer) -> {
+        List<String> calls = new ArrayList<>();
+        double[] got = train(recording(calls), dtype, optimizer);
+        String single = what.split(" ")[0];
+        assertEquals(repeated(5, single + "All(2)", single, single), calls, what);
+        assertArrayEquals(train(withoutFusion(), dtype, optimizer), got, what + ", " + dtype);
+      });
+    }
+  }
+
+  /**
+   * Parameters share a call only where they share the step scalars (the same update count):
+   * after a step without c's gradient, a and b go in one call and c alone; the primitives' bits.
+   */
+  @Test
+  void adamBatchesOnlyParametersWithTheSameStepScalars() {
+    for (boolean adamw : new boolean[] {false, true}) {
+      List<String> calls = new ArrayList<>();
+      String single = adamw ? "adamwUpdate" : "adamUpdate";
+      double[] got = trainSkippingC(recording(calls), adamw);
+      assertEquals(List.of(single + "All(2)", single, single, // c has no gradient
+          single + "All(2)", single, single, single, // c's count is one behind
+          single + "All(2)", single, single, single), calls);
+      assertArrayEquals(trainSkippingC(withoutFusion(), adamw), got, single);
+    }
+  }
+
+  /** Three steps of Adam or AdamW over a, b and c, c without a gradient in the first. */
+  private static double[] trainSkippingC(Backend backend, boolean adamw) {
+    Random r = new Random(11);
+    Map<String, Tensor> params = new LinkedHashMap<>();
+    for (String name : List.of("a", "b", "c")) {
+      params.put(name, Tensor.randn(r, 4, 3).to(backend).requiresGrad(true));
+    }
+    Optimizer opt = adamw ? new AdamW(params, 0.01) : new Adam(params, 0.01);
+    for (int step = 0; step < 3; step++) {
+      Tensor loss = params.get("a").tanh().sum().add(params.get("b").mul(params.get("b")).sum());
+      if (step > 0) {
+        loss = loss.add(params.get("c").exp().sum());
+      }
+      loss.backward();
+      opt.step();
+      opt.zeroGrad();
+    }
+    double[] all = new double[0];
+    for (Tensor p : params.values()) {
+      double[] v = p.toDoubleArray();
+      int at = all.length;
+      all = java.util.Arrays.copyOf(all, at + v.length);
+      System.arraycopy(v, 0, all, at, v.length);
+    }
+    return all;
   }
 
   /**

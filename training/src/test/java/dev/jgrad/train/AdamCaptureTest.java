@@ -2,6 +2,7 @@ package dev.jgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.jgrad.api.GraphCapture;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.OptimizerState;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Adam's step captured as a graph, on a backend that replays only the recorded calls
- * ({@link RecordingCaptureBackend}): a capture counts nothing, each launch counts its step and
- * fills its rates, a launch whose parameters sharing a rate buffer would need two rates is
+ * ({@link RecordingCaptureBackend}): a capture counts nothing and records the parameters' updates
+ * as one batch call, each launch counts its step and fills its rates, a launch whose parameters sharing a rate buffer would need two rates is
  * refused, uncounted, and one whose rates merely became equal is not.
  */
 class AdamCaptureTest {
@@ -62,6 +64,9 @@ class AdamCaptureTest {
     step(); // eagerly: the moments and the rate buffer are made
     try (GraphCapture.Replay replay = ((GraphCapture) backend).capture(this::step)) {
       assertEquals(1, adam.steps(), "capturing counts nothing");
+      assertEquals(1, Collections.frequency(recording.lastCapture, "adamUpdateAll"),
+          "both parameters' updates are one batch call: " + recording.lastCapture);
+      assertFalse(recording.lastCapture.contains("adamUpdate"), recording.lastCapture.toString());
       for (int launch = 0; launch < 3; launch++) {
         replay.launch();
       }

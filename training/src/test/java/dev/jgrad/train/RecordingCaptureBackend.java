@@ -20,8 +20,8 @@ import java.util.Set;
 
 /**
  * The CPU backend capturing as a CUDA graph does, for tests without a GPU: while capturing, each
- * primitive call is recorded with its arguments (buffers by reference, scalars by value) instead
- * of run, and a launch runs the recorded calls again, no Java code of the step; allocations run
+ * primitive call is recorded with its arguments (buffers by reference, lists of buffers too, as a
+ * batch update's launch holds their addresses; scalars by value) instead of run, and a launch runs the recorded calls again, no Java code of the step; allocations run
  * at once (as cuMemAlloc does); host copies and waits are refused; host work registered with
  * {@code beforeEachLaunch} runs before each launch. Buffers allocated or released
  * during a capture stay open until the capture is closed, as a CUDA graph's pool keeps them. So a
@@ -38,6 +38,8 @@ final class RecordingCaptureBackend implements InvocationHandler {
   private List<Runnable> beforeEachLaunch; // the capture's host work before each launch
   private final Set<Object> owners = Collections.newSetFromMap(new IdentityHashMap<>());
   final List<String> events = new ArrayList<>();
+  /** The names of the calls the last capture recorded ("kernel" for an op kernel's work). */
+  final List<String> lastCapture = new ArrayList<>();
 
   RecordingCaptureBackend() {
     proxy = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
@@ -137,8 +139,6 @@ final class RecordingCaptureBackend implements InvocationHandler {
         }
         beforeEachLaunch.add((Runnable) args[1]);
         return null;
-      case "sgdUpdateAll":
-        return InvocationHandler.invokeDefault(p, m, args); // one sgdUpdate per entry
       case "download":
       case "synchronize":
       case "upload":
@@ -181,6 +181,8 @@ final class RecordingCaptureBackend implements InvocationHandler {
       beforeEachLaunch = null;
     }
     events.add("capture " + calls.size() + " calls");
+    lastCapture.clear();
+    calls.forEach(c -> lastCapture.add(c[0] instanceof Method m ? m.getName() : "kernel"));
     return new GraphCapture.Replay() {
       @Override
       public void launch() {
@@ -202,13 +204,18 @@ final class RecordingCaptureBackend implements InvocationHandler {
     };
   }
 
-  /** Runs a call on the CPU backend, this backend's buffers swapped for the CPU's. */
+  /**
+   * Runs a call on the CPU backend, this backend's buffers swapped for the CPU's, in lists too (a
+   * batch update's; a null entry stays null).
+   */
   private Object run(Method m, Object[] args) {
     Object[] real = args == null ? null : args.clone();
     if (real != null) {
       for (int i = 0; i < real.length; i++) {
         if (real[i] instanceof Buffer b) {
           real[i] = b.real;
+        } else if (real[i] instanceof List<?> list) {
+          real[i] = list.stream().map(x -> x instanceof Buffer b ? b.real : x).toList();
         }
       }
     }
