@@ -622,6 +622,9 @@ public final class BackendContract {
       throw new IllegalArgumentException(p + n + " params, " + grads.size() + " grads, "
           + ms.size() + " ms and " + vs.size() + " vs; give one grad, m and v per param");
     }
+    for (int k = 0; k < roles.length; k++) { // checked even for no entries, as sgdUpdateAll's
+      stepScalar(primitive, roles[k], scalars[k]);
+    }
     for (int i = 0; i < n; i++) {
       momentUpdate(primitive + " entry " + i, params.get(i), grads.get(i), ms.get(i), vs.get(i),
           roles, scalars);

@@ -285,5 +285,10 @@ class BackendContractTest {
                 List.of(f64(1), f64(1)), List.of(f64(1), one), f64(1), f64(1), one)));
     assertTrue(message(NullPointerException.class, () -> C.adamUpdateAll(List.of(), List.of(),
         null, List.of(), rate)).contains("ms is null"));
+    // no entries: the step scalars are still checked, as every backend checks them
+    assertEquals("adamUpdateAll on the fake backend: lrT is FLOAT32 but must be FLOAT64 (one "
+        + "element: the step's value, read when the update runs)",
+        message(IllegalArgumentException.class, () -> C.adamUpdateAll(List.of(), List.of(),
+            List.of(), List.of(), f32(1))));
   }
 }

@@ -194,8 +194,9 @@ public final class CudaFusedOps {
     for (int i = 0; i < params.size(); i++) {
       DeviceBuffer velocity = velocities == null ? null : velocities.get(i);
       CudaBackend.CONTRACT.sgdUpdate(params.get(i), grads.get(i), velocity, lr);
-      entries.add(backend.own(p, "param", params.get(i)), backend.own(p, "grad", grads.get(i)),
-          velocity == null ? null : backend.own(p, "velocity", velocity));
+      String[] roles = FusedKernels.SGD_BATCH_ROLES;
+      entries.add(backend.own(p, roles[0], params.get(i)), backend.own(p, roles[1], grads.get(i)),
+          velocity == null ? null : backend.own(p, roles[2], velocity));
     }
     entries.launch(backend, "jg_sgd_batch", (columns, blocks, from, count) ->
         FusedKernels.sgdBatchArgs(columns, blocks, from, count, cr, momentum, weightDecay));
@@ -272,7 +273,7 @@ public final class CudaFusedOps {
   private BatchEntries momentEntries(String primitive, List<DeviceBuffer> params,
       List<DeviceBuffer> grads, List<DeviceBuffer> ms, List<DeviceBuffer> vs) {
     BatchEntries entries = new BatchEntries(backend.geometry(), 4, params.size());
-    String[] roles = {"param", "grad", "m", "v"};
+    String[] roles = FusedKernels.MOMENT_BATCH_ROLES;
     for (int i = 0; i < params.size(); i++) {
       entries.add(own(primitive, roles, params.get(i), grads.get(i), ms.get(i), vs.get(i)));
     }

@@ -26,6 +26,12 @@ final class FusedKernels {
    */
   static final int BATCH = 16;
   /**
+   * The address columns of fused.cu's SgdBatch and AdamBatch, in the order of their fields (the
+   * buffers' roles in the contract's words; FusedKernelsTest reads the fields from fused.cu).
+   */
+  static final String[] SGD_BATCH_ROLES = {"param", "grad", "velocity"};
+  static final String[] MOMENT_BATCH_ROLES = {"param", "grad", "m", "v"};
+  /**
    * {@code sizeof(SgdBatch)} in fused.cu: four arrays of {@link #BATCH} 8-byte values (param,
    * grad and velocity addresses, lengths), one of as many ints and the int count, padded to a
    * multiple of 8.

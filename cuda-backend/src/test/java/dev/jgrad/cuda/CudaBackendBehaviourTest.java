@@ -158,14 +158,17 @@ class CudaBackendBehaviourTest {
     private final List<List<DeviceBuffer>> batched = new ArrayList<>();
     private final List<List<DeviceBuffer>> alone = new ArrayList<>(); // per entry, per role
 
-    /** Entries of the given dtypes, entry 3 empty, one large (split over many blocks). */
+    /**
+     * Entries of the given dtypes, entry 3 empty, one large: 2M elements, more than the block
+     * cap's threads on any GPU (32 blocks of 256 a multiprocessor), so its threads stride.
+     */
     BatchCase(CudaBackend b, DType... dtypes) {
       this.b = b;
       for (int k = 0; k < 4; k++) {
         batched.add(new ArrayList<>());
       }
       for (int i = 0; i < dtypes.length; i++) {
-        int n = i == 3 ? 0 : i == 1 ? 100_003 : 1 + 37 * i;
+        int n = i == 3 ? 0 : i == 1 ? 2_000_003 : 1 + 37 * i;
         double[][] state = adamState(20 + i, n);
         List<DeviceBuffer> entry = new ArrayList<>();
         for (int k = 0; k < 4; k++) {

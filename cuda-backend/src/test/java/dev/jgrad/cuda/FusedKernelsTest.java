@@ -268,4 +268,28 @@ class FusedKernelsTest {
     assertEquals(0, DeviceAddress.of(base));
     assertEquals(96, DeviceAddress.of(base.withByteOffset(64).withByteOffset(32)));
   }
+
+  /**
+   * The batch structs' address fields, in fused.cu's order, are the roles the Java side writes
+   * column by column: a swap (m for v, grad for velocity) would pass every test without a GPU,
+   * the emulator filling the struct by field name.
+   */
+  @Test
+  void theBatchStructsAddressFieldsAreInTheOrderTheColumnsAreWritten() throws Exception {
+    String cu = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/cuda/fused.cu"));
+    Map<String, String[]> written = Map.of("SgdBatch", FusedKernels.SGD_BATCH_ROLES,
+        "AdamBatch", FusedKernels.MOMENT_BATCH_ROLES);
+    written.forEach((struct, roles) -> {
+      int start = cu.indexOf("struct " + struct + " {");
+      assertTrue(start >= 0, struct + " in fused.cu");
+      String body = cu.substring(start, cu.indexOf("};", start));
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("unsigned long long (\\w+)\\[JG_BATCH\\];").matcher(body);
+      List<String> fields = new java.util.ArrayList<>();
+      while (m.find()) {
+        fields.add(m.group(1));
+      }
+      assertEquals(List.of(roles), fields, struct + "'s address fields");
+    });
+  }
 }

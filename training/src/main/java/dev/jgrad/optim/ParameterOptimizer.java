@@ -233,7 +233,8 @@ abstract class ParameterOptimizer implements Optimizer {
       if (stepped.isEmpty()) {
         return;
       }
-      Set<String> together = updateTogether(stepped);
+      Map<String, Tensor> batchable = withOwnBuffers(stepped);
+      Set<String> together = batchable.size() < 2 ? Set.of() : updateTogether(batchable);
       stepped.forEach((name, p) -> {
         if (!together.contains(name)) {
           DeviceBuffer s = scratch.computeIfAbsent(name,
@@ -244,6 +245,23 @@ abstract class ParameterOptimizer implements Optimizer {
         p.markChangedInPlace();
       });
     }
+  }
+
+  /**
+   * The parameters of {@code stepped} whose buffer no other of them shares (two leaves over one
+   * buffer: a batch call refuses them, as it would write the buffer twice; they take
+   * {@link #update} one after the other, as they always did).
+   */
+  private static Map<String, Tensor> withOwnBuffers(Map<String, Tensor> stepped) {
+    Map<DeviceBuffer, Integer> uses = new IdentityHashMap<>();
+    stepped.values().forEach(p -> uses.merge(p.buffer(), 1, Integer::sum));
+    Map<String, Tensor> own = new LinkedHashMap<>();
+    stepped.forEach((name, p) -> {
+      if (uses.get(p.buffer()) == 1) {
+        own.put(name, p);
+      }
+    });
+    return own;
   }
 
   /**

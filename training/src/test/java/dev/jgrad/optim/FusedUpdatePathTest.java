@@ -272,4 +272,39 @@ class FusedUpdatePathTest {
       }
     }
   }
+
+  /**
+   * Two leaves over one buffer (a user's {@code Tensor.wrap} twice) are two parameters: each is
+   * updated on its own, one after the other, as before batch calls, not handed to a batch call
+   * that refuses a buffer written twice; the third parameter still goes in a batch.
+   */
+  @Test
+  void twoParametersOverOneBufferAreUpdatedOneAfterTheOther() {
+    for (Function<Map<String, Tensor>, Optimizer> make : List.<Function<Map<String, Tensor>,
+        Optimizer>>of(p -> new Sgd(p, 0.1, 0.9, 0), p -> new Adam(p, 0.1),
+            p -> new AdamW(p, 0.1))) {
+      double[][] results = new double[2][];
+      int run = 0;
+      for (Backend backend : new Backend[] {withoutFusion(), Backends.byName("cpu")}) {
+        dev.jgrad.api.DeviceBuffer shared = backend.upload(new float[] {1, 2});
+        Tensor a = Tensor.wrap(backend, shared, dev.jgrad.api.Shape.of(2)).requiresGrad(true);
+        Tensor b = Tensor.wrap(backend, shared, dev.jgrad.api.Shape.of(2)).requiresGrad(true);
+        Tensor c = Tensor.of(new float[] {3, 4}, 2).to(backend).requiresGrad(true);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("a", a);
+        params.put("b", b);
+        params.put("c", c);
+        Optimizer opt = make.apply(params);
+        for (int step = 0; step < 3; step++) {
+          a.mul(2).add(b.mul(3)).add(c.mul(c)).sum().backward();
+          opt.step();
+          opt.zeroGrad();
+        }
+        results[run++] = new double[] {a.toDoubleArray()[0], a.toDoubleArray()[1],
+            c.toDoubleArray()[0], c.toDoubleArray()[1]};
+      }
+      assertArrayEquals(results[0], results[1], 1e-6, make.apply(Map.of("x",
+          Tensor.zeros(1).requiresGrad(true))).toString());
+    }
+  }
 }
