@@ -8,6 +8,7 @@ import dev.jgrad.autograd.Tensor;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
 
 /**
  * Cuts a {@link Dataset} into mini-batches, in a new random order every epoch.
@@ -55,6 +56,7 @@ public final class DataLoader {
   private final long seed;
   private final boolean dropLast;
   private final boolean prefetch;
+  private final Augmentation augmentation; // null: batches as gathered
 
   private DataLoader(Builder b) {
     this.dataset = b.dataset;
@@ -63,6 +65,7 @@ public final class DataLoader {
     this.seed = b.seed;
     this.dropLast = b.dropLast;
     this.prefetch = b.prefetch;
+    this.augmentation = b.augmentation;
     checkArgument(!dropLast || dataset.size() >= batchSize,
         "dropLast with batch size %s would drop every sample of a dataset of %s; use a smaller"
             + " batch or keep the last batch", batchSize, dataset.size());
@@ -79,6 +82,15 @@ public final class DataLoader {
   /** The samples this loader draws from. */
   public Dataset dataset() {
     return dataset;
+  }
+
+  /**
+   * Whether the batches' inputs are augmented ({@link Builder#augment}): they are then not the
+   * dataset's samples as they are, so a trainer that gathers from the dataset itself (a captured
+   * step) cannot stand in for the loader.
+   */
+  public boolean augments() {
+    return augmentation != null;
   }
 
   /** Samples per batch (the last batch of an epoch may be shorter unless {@link #dropLast()}). */
@@ -140,14 +152,30 @@ public final class DataLoader {
    * dataset's backend: the batch's indices are a slice of it, so no step uploads anything (on a
    * GPU an upload from the host waits for the queued work).
    */
-  private Batch gather(Tensor order, int index) {
+  private Batch gather(Tensor order, int epoch, int index) {
     // a slice is a view of the order; one dense copy serves both gathers and is closed after
     Tensor indices = order.slice(0, batchStart(index), batchLength(index)).contiguous();
+    Batch batch;
     try {
-      return dataset.gather(indices);
+      batch = dataset.gather(indices);
     } finally {
       indices.buffer().close(); // the gather has its own copy of the samples
     }
+    return augmentation == null ? batch : augmented(batch, epoch, index);
+  }
+
+  /**
+   * {@code batch} with its inputs augmented, from a random seeded by the loader's seed, the epoch
+   * and the batch alone: the same batch whichever thread gathers it, and in a resumed run.
+   */
+  private Batch augmented(Batch batch, int epoch, int index) {
+    SplittableRandom random = new SplittableRandom(
+        (seed + (epoch + 1L) * EPOCH_STRIDE) * 31 + index);
+    Tensor inputs = augmentation.apply(batch.inputs(), random);
+    if (inputs != batch.inputs() && batch.inputs().isContiguous()) {
+      batch.inputs().buffer().close(); // the loader's copy, replaced
+    }
+    return new Batch(inputs, batch.targets());
   }
 
   /**
@@ -192,7 +220,7 @@ public final class DataLoader {
 
     /** The next batch, when there is one. */
     Batch take() {
-      return gather(order, next++);
+      return gather(order, epoch, next++);
     }
   }
 
@@ -219,9 +247,9 @@ public final class DataLoader {
       while (ahead.size() < PREFETCH_DEPTH && unrequested < batchCount()) {
         int index = unrequested++;
         // one daemon thread gathers ahead for every loader: the gathers are short copies
-        ahead.add(Prefetcher.SHARED.submit(() -> prepared(gather(order, index))));
+        ahead.add(Prefetcher.SHARED.submit(() -> prepared(gather(order, epoch, index))));
       }
-      Batch batch = requested == null ? gather(order, next) : requested.get();
+      Batch batch = requested == null ? gather(order, epoch, next) : requested.get();
       next++;
       return batch;
     }
@@ -231,7 +259,8 @@ public final class DataLoader {
   public String toString() {
     return "DataLoader(" + dataset.size() + " samples, batch " + batchSize + ", "
         + (shuffle ? "shuffled with seed " + seed : "in order") + (dropLast ? ", dropLast" : "")
-        + (prefetch ? "" : ", no prefetch") + ")";
+        + (prefetch ? "" : ", no prefetch")
+        + (augmentation == null ? "" : ", augmented by " + augmentation) + ")";
   }
 
   /**
@@ -245,6 +274,7 @@ public final class DataLoader {
     private long seed = 42;
     private boolean dropLast;
     private boolean prefetch;
+    private Augmentation augmentation;
 
     private Builder(Dataset dataset) {
       this.dataset = checkNotNull(dataset, "dataset is null");
@@ -289,6 +319,17 @@ public final class DataLoader {
      */
     public Builder prefetch(boolean prefetch) {
       this.prefetch = prefetch;
+      return this;
+    }
+
+    /**
+     * Augments each training batch's inputs (default: none), e.g. {@link RandomShift}: applied
+     * when the batch is gathered, from a random seeded by the seed, the epoch and the batch. The
+     * dataset itself is left as it is ({@link #build}'s loader's {@link DataLoader#dataset}).
+     */
+    public Builder augment(Augmentation augmentation) {
+      this.augmentation = checkNotNull(augmentation,
+          "augmentation is null; leave augment out for batches as they are");
       return this;
     }
 

@@ -245,6 +245,10 @@ public final class Trainer {
       return null;
     }
     String why = optimizer.whyNotCapturable();
+    if (why == null && train.augments()) {
+      why = "the loader augments its batches on the host, and a graph would replay one batch's "
+          + "augmentation";
+    }
     if (why == null && train.dataset().inputs().backend() != backend) {
       why = "the training data is on the " + train.dataset().inputs().backend().name()
           + " backend, the parameters on " + backend.name();

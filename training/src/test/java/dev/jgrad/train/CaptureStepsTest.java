@@ -167,6 +167,21 @@ class CaptureStepsTest {
     assertEquals(List.of(), events, "adamw");
   }
 
+  /** An augmenting loader's batches are not the dataset's samples: no capture, steps as usual. */
+  @Test
+  void anAugmentingLoadersStepsRunAsUsual() throws IOException {
+    try (Backends.Scope ignored = Backends.use(capturingCpu())) {
+      Sequential model = Mlp.builder().input(2).hidden(16).output(3).seed(5).build();
+      MetricsHistory h = Trainer.builder().model(model).loss(Losses::softmaxCrossEntropyLabels)
+          .optimizer(new Sgd(model.namedParameters(), 0.1))
+          .train(DataLoader.builder(Blobs.make(250, 4)).batchSize(100).seed(3)
+              .augment((x, random) -> x.mul(1 + random.nextInt(2))).build())
+          .epochs(2).captureSteps(true).build().fit();
+      assertEquals(2, h.size());
+    }
+    assertEquals(List.of(), events, "no capture");
+  }
+
   /** A failed capture fails fit(), saying why, and leaves no gradient of the failed step. */
   @Test
   void aFailedCaptureFailsTheRunAndForgetsTheGradients() {

@@ -115,6 +115,12 @@ final class MnistCommand {
       description = "use only the first N training images (quick runs)")
   int limit;
 
+  @Option(names = "--augment", paramLabel = "N", converter = NonNegativeInt.class,
+      description = "move each training image by a random offset of up to N pixels each way,"
+          + " zeros filled in, new every epoch (data augmentation, the book's 8.1.2); the test"
+          + " images are left as they are; default 0: none")
+  int augment;
+
   @Option(names = "--export-onnx", paramLabel = "FILE",
       description = "after training, also write the model as ONNX (opset "
           + OnnxExporter.OPSET + "; input [N, pixels] of grey levels / 255, 784 for MNIST; output"
@@ -162,17 +168,22 @@ final class MnistCommand {
   static final class PositiveInt implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-      long n;
-      try {
-        n = Long.parseLong(value.trim());
-      } catch (NumberFormatException e) {
-        n = 0;
-      }
-      if (n <= 0 || n > Integer.MAX_VALUE) {
-        throw new TypeConversionException("'" + value + "' is not a positive whole number");
-      }
-      return (int) n;
+      return wholeNumber(value, 1, "a positive whole number");
     }
+  }
+
+  /** {@code value} as an int from {@code min} up, or the failure saying it is not {@code what}. */
+  private static int wholeNumber(String value, int min, String what) {
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      n = Long.MIN_VALUE;
+    }
+    if (n < min || n > Integer.MAX_VALUE) {
+      throw new TypeConversionException("'" + value + "' is not " + what);
+    }
+    return (int) n;
   }
 
   /** {@code --hidden}'s sizes; one value (not picocli's split) so that "100," is an error. */
@@ -214,6 +225,13 @@ final class MnistCommand {
         throw new TypeConversionException("'" + value + "' is not a positive number");
       }
       return d;
+    }
+  }
+
+  static final class NonNegativeInt implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      return wholeNumber(value, 0, "a whole number >= 0 (0: none)");
     }
   }
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParameterException;
 public record MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
     Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
     HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
-    int limit, Path exportOnnx, boolean captureSteps) {
+    int limit, Path exportOnnx, boolean captureSteps, int augment) {
 
   public static final int DEFAULT_EPOCHS = 30;
   /** Epochs of {@code --model cnn} (97% target) and {@code deep} (docs/benchmarks.md). */
@@ -84,7 +84,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     return new MnistOptions(model, c.epochs != null ? c.epochs : cnn ? DEFAULT_CNN_EPOCHS
         : DEFAULT_EPOCHS, c.batch, learningRate, c.weightDecay, hidden, optimizer,
         c.activation != null ? c.activation : Activation.RELU, c.seed, c.dataset, c.out, c.resume,
-        c.limit, c.exportOnnx, c.captureSteps);
+        c.limit, c.exportOnnx, c.captureSteps, c.augment);
   }
 
   /**
@@ -102,7 +102,8 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
         + learningRate + (weightDecay == null ? "" : ", weight decay " + weightDecay) + ", hidden "
         + hidden + ", optimizer " + optimizer.cliName() + ", activation " + activation.cliName()
         + ", seed " + seed + ", dataset " + dataset
-        + (limit > 0 ? ", first " + limit + " training images" : "") + ", out " + out
+        + (limit > 0 ? ", first " + limit + " training images" : "")
+        + (augment > 0 ? ", images moved by up to " + augment + " pixels" : "") + ", out " + out
         + (resume == null ? "" : ", resume " + resume)
         + (exportOnnx == null ? "" : ", export ONNX to " + exportOnnx);
   }

@@ -9,6 +9,7 @@ import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.data.RandomShift;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.OutputLock;
@@ -127,8 +128,7 @@ public final class MnistTraining {
         .model(model)
         .loss(Losses::softmaxCrossEntropyLabels)
         .optimizer(optimizer)
-        .train(DataLoader.builder(train).batchSize(options.batchSize()).seed(options.seed())
-            .build())
+        .train(loader(train, options, mnist.train().rows(), mnist.train().cols()))
         .test(test)
         .epochs(options.epochs())
         .captureSteps(options.captureSteps())
@@ -173,5 +173,20 @@ public final class MnistTraining {
     return o.dataset().title() + " " + net + ", " + o.optimizer().cliName() + " lr "
         + o.learningRate() + (o.weightDecay() == null ? "" : " weight decay " + o.weightDecay())
         + ", batch " + o.batchSize() + " (" + backend.name() + ")";
+  }
+
+  /** The training batches: shuffled from the seed, moved at random with {@code --augment}. */
+  private static DataLoader loader(Dataset train, MnistOptions options, int rows, int cols) {
+    DataLoader.Builder b = DataLoader.builder(train).batchSize(options.batchSize())
+        .seed(options.seed());
+    if (options.augment() > 0) {
+      if (options.augment() >= Math.min(rows, cols)) {
+        throw new IllegalArgumentException("--augment " + options.augment() + " would move the "
+            + rows + "x" + cols + " images out of themselves; give 0 to "
+            + (Math.min(rows, cols) - 1));
+      }
+      b.augment(new RandomShift(rows, cols, options.augment()));
+    }
+    return b.build();
   }
 }

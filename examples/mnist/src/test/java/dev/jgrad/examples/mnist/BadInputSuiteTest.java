@@ -255,6 +255,11 @@ class BadInputSuiteTest {
     cli(cases, "--batch larger than the data", "--batch 5000 is larger than the 100 training"
         + " images; use --batch 100 or less", "--batch", "5000", "--limit", "100",
         "--epochs", "1", "--out", out);
+    cli(cases, "--augment as large as the images", "--augment 28 would move the 28x28 images "
+        + "out of themselves; give 0 to 27", "--augment", "28", "--limit", "100", "--epochs", "1",
+        "--out", out);
+    usage(cases, "a negative --augment", "option '--augment': '-1' is not a whole number >= 0",
+        "--augment", "-1");
     cli(cases, "--data of a missing directory", "nowhere: not a directory", "--data",
         dir.resolve("nowhere").toString(), "--out", out);
     cases.add(new Case("cli", "--dataset fashion-mnist not installed", () -> {

@@ -37,7 +37,7 @@ class MnistOptionsTest {
     MnistOptions o = MnistOptions.parse("--epochs", "3", "--batch=50", "--lr", "0.02",
         "--hidden", "64,32", "--optimizer", "ADAM", "--activation", "tanh", "--seed", "-7",
         "--data", "d", "--out", "o", "--resume", "o/c.safetensors", "--limit", "1000",
-        "--weight-decay", "1e-4");
+        "--weight-decay", "1e-4", "--augment", "2");
     assertEquals(3, o.epochs());
     assertEquals(50, o.batchSize());
     assertEquals(0.02, o.learningRate());
@@ -50,6 +50,9 @@ class MnistOptionsTest {
     assertEquals(Path.of("o"), o.out());
     assertEquals(Path.of("o/c.safetensors"), o.resume());
     assertEquals(1000, o.limit());
+    assertEquals(2, o.augment());
+    assertTrue(o.toString().contains(", images moved by up to 2 pixels, "), o.toString());
+    assertEquals(0, MnistOptions.parse().augment(), "none by default");
   }
 
   @Test
@@ -71,6 +74,8 @@ class MnistOptionsTest {
     assertMessage("option '--epochs': '0' is not a positive whole number", "--epochs", "0");
     assertMessage("option '--batch': 'ten' is not a positive whole number", "--batch", "ten");
     assertMessage("option '--seed': '1.5' is not a whole number", "--seed", "1.5");
+    assertMessage("option '--augment': '-1' is not a whole number >= 0 (0: none)", "--augment",
+        "-1");
     assertMessage("option '--lr': '-1' is not a positive number", "--lr", "-1");
     assertMessage("option '--lr': 'fast' is not a number such as 0.1", "--lr", "fast");
     assertMessage("option '--hidden': '100,' is not a list of layer sizes separated"
