@@ -2,6 +2,7 @@ package dev.jgrad.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
 
 import dev.jgrad.api.HostBuffer;
 import dev.jgrad.autograd.Tensor;
@@ -38,7 +39,9 @@ import java.util.SplittableRandom;
  *
  * <p>The data stays on its backend: each batch is gathered there by {@link Tensor#indexSelect}.
  * Only the epoch's order travels from the host, once when the loop over the epoch starts; each
- * batch's indices are a slice of it on the backend, so a training step uploads nothing.
+ * batch's indices are a slice of it on the backend, so a training step uploads nothing (unless
+ * an {@link Builder#augment augmentation} does: {@link RandomShift} uploads each batch's index
+ * list, which on a GPU waits for the queued work).
  */
 public final class DataLoader {
   /**
@@ -169,13 +172,32 @@ public final class DataLoader {
    * and the batch alone: the same batch whichever thread gathers it, and in a resumed run.
    */
   private Batch augmented(Batch batch, int epoch, int index) {
-    SplittableRandom random = new SplittableRandom(
-        (seed + (epoch + 1L) * EPOCH_STRIDE) * 31 + index);
-    Tensor inputs = augmentation.apply(batch.inputs(), random);
-    if (inputs != batch.inputs() && batch.inputs().isContiguous()) {
-      batch.inputs().buffer().close(); // the loader's copy, replaced
+    // each part hashed in, so that no batch's stream is another's shifted (SplittableRandom adds
+    // EPOCH_STRIDE itself at every draw; sums of it and small numbers would line streams up)
+    SplittableRandom random = new SplittableRandom(mix64(mix64(mix64(seed) ^ epoch) ^ index));
+    Tensor given = batch.inputs();
+    Tensor inputs;
+    try {
+      inputs = augmentation.apply(given, random).contiguous();
+      checkState(inputs.shape().equals(given.shape()) && inputs.dtype() == given.dtype()
+          && inputs.backend() == given.backend(), "augmentation %s turned inputs %s on %s into "
+          + "%s on %s; an augmentation keeps the shape, dtype and backend", augmentation,
+          given.spec(), given.backend().name(), inputs.spec(), inputs.backend().name());
+    } catch (RuntimeException | Error e) {
+      batch.close();
+      throw e;
+    }
+    if (inputs.buffer() != given.buffer()) {
+      given.buffer().close(); // the loader's copy, replaced (not when the result shares it)
     }
     return new Batch(inputs, batch.targets());
+  }
+
+  /** SplitMix64's finalizer: every input bit moves about half the output bits. */
+  private static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /**
@@ -325,7 +347,11 @@ public final class DataLoader {
     /**
      * Augments each training batch's inputs (default: none), e.g. {@link RandomShift}: applied
      * when the batch is gathered, from a random seeded by the seed, the epoch and the batch. The
-     * dataset itself is left as it is ({@link #build}'s loader's {@link DataLoader#dataset}).
+     * dataset itself is left as it is ({@link #build}'s loader's {@link DataLoader#dataset}), and
+     * so is a test set, which no loader augments. The loader owns the inputs it hands over and
+     * closes them once replaced; with {@link #prefetch} the augmentation may run on the caller's
+     * thread and the prefetch thread at once. What it uploads per batch ({@link RandomShift}'s
+     * index list) makes each step wait for the queued work on a GPU.
      */
     public Builder augment(Augmentation augmentation) {
       this.augmentation = checkNotNull(augmentation,

@@ -3,6 +3,7 @@ package dev.jgrad.data;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.Backends;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import java.util.SplittableRandom;
@@ -19,7 +20,8 @@ import java.util.SplittableRandom;
  *
  * <p>How: the host draws the offsets and lists, for every output pixel, the input pixel it comes
  * from (or a 0 appended to each sample); one gather on the backend then moves every image at
- * once, so it runs on any backend. The list is uploaded for each batch.
+ * once, so it runs on any backend. The list is uploaded for each batch, which on a GPU makes the
+ * step wait for the work queued before it.
  */
 public final class RandomShift implements Augmentation {
   private final int rows;
@@ -50,10 +52,11 @@ public final class RandomShift implements Augmentation {
       return inputs;
     }
     int[] from = sources(batch, random);
-    try (NoGrad ignored = NoGrad.scope()) {
-      Tensor zero = Tensor.zeros(inputs.dtype(), batch, 1).to(inputs.backend());
+    // made on the inputs' backend (the prefetch thread's current one may be another)
+    try (NoGrad ignored = NoGrad.scope(); Backends.Scope on = Backends.use(inputs.backend())) {
+      Tensor zero = Tensor.zeros(inputs.dtype(), batch, 1);
       Tensor padded = Tensor.concat(1, inputs.reshape(batch, pixels), zero);
-      Tensor index = Tensor.indices(from).to(inputs.backend());
+      Tensor index = Tensor.indices(from);
       Tensor moved = padded.reshape(batch * (pixels + 1)).indexSelect(0, index);
       for (Tensor done : new Tensor[] {zero, padded, index}) {
         done.buffer().close();

@@ -79,9 +79,14 @@ class RandomShiftTest {
 
   @Test
   void theShapeIsKeptAndNoShiftIsTheInputsThemselves() {
-    Tensor x = Tensor.of(images(2), 2, 1, ROWS, COLS);
+    float[] images = images(8);
+    Tensor x = Tensor.of(images, 8, 1, ROWS, COLS);
     Tensor out = new RandomShift(ROWS, COLS, 2).apply(x, new SplittableRandom(1));
-    assertArrayEquals(new int[] {2, 1, ROWS, COLS}, out.shape().dims());
+    assertArrayEquals(new int[] {8, 1, ROWS, COLS}, out.shape().dims());
+    float[] got = out.toFloatArray();
+    for (int s = 0; s < 8; s++) {
+      assertNotNull(offset(images, got, s, 2), "sample " + s);
+    }
     assertSame(x, new RandomShift(ROWS, COLS, 0).apply(x, new SplittableRandom(1)));
   }
 
@@ -96,18 +101,21 @@ class RandomShiftTest {
                 new SplittableRandom(1))).getMessage());
   }
 
-  /** The batches of epochs 0 and 1, inputs flattened, from a fresh augmenting loader. */
-  private static List<float[]> batches(boolean prefetch) {
+  /** The batches of epochs 0 and 1, inputs flattened, from a fresh loader. */
+  private static List<float[]> batches(boolean prefetch, Augmentation augmentation) {
     int n = 50;
     Dataset data = Dataset.of(Tensor.of(images(n), n, ROWS * COLS), Tensor.indices(new int[n]));
-    DataLoader loader = DataLoader.builder(data).batchSize(16).seed(9).prefetch(prefetch)
-        .augment(new RandomShift(ROWS, COLS, 1)).build();
-    assertTrue(loader.augments());
+    DataLoader.Builder b = DataLoader.builder(data).batchSize(16).seed(9).prefetch(prefetch);
+    if (augmentation != null) {
+      b.augment(augmentation);
+    }
+    DataLoader loader = b.build();
+    assertEquals(augmentation != null, loader.augments());
     List<float[]> all = new ArrayList<>();
     for (int e = 0; e < 2; e++) {
-      for (Batch b : loader.epoch(e)) {
-        try (b) {
-          all.add(b.inputs().toFloatArray());
+      for (Batch batch : loader.epoch(e)) {
+        try (batch) {
+          all.add(batch.inputs().toFloatArray());
         }
       }
     }
@@ -116,12 +124,45 @@ class RandomShiftTest {
 
   @Test
   void aLoadersAugmentedBatchesAreTheSameWhoeverGathersThem() {
-    List<float[]> inline = batches(false);
-    List<float[]> prefetched = batches(true);
+    List<float[]> inline = batches(false, new RandomShift(ROWS, COLS, 1));
+    List<float[]> prefetched = batches(true, new RandomShift(ROWS, COLS, 1));
+    List<float[]> plain = batches(false, null);
     assertEquals(8, inline.size());
+    int moved = 0;
     for (int i = 0; i < inline.size(); i++) {
       assertArrayEquals(inline.get(i), prefetched.get(i), "batch " + i);
+      moved += java.util.Arrays.equals(inline.get(i), plain.get(i)) ? 0 : 1;
     }
+    assertEquals(8, moved, "every batch augmented");
+  }
+
+  /** An augmentation that returns a view of its inputs: the loader leaves their memory open. */
+  @Test
+  void aViewOfTheInputsIsKeptOpen() {
+    List<float[]> viewed = batches(true, (x, random) -> x.reshape(x.shape().dims()));
+    List<float[]> plain = batches(false, null);
+    for (int i = 0; i < plain.size(); i++) {
+      assertArrayEquals(plain.get(i), viewed.get(i), "batch " + i);
+    }
+  }
+
+  @Test
+  void anAugmentationThatChangesTheShapeIsRefusedNamingIt() {
+    Augmentation flatten = new Augmentation() {
+      @Override
+      public Tensor apply(Tensor inputs, SplittableRandom random) {
+        return inputs.reshape((int) inputs.size());
+      }
+
+      @Override
+      public String toString() {
+        return "flatten";
+      }
+    };
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> batches(false, flatten));
+    assertEquals("augmentation flatten turned inputs FLOAT32[16, 12] on cpu into FLOAT32[192] on "
+        + "cpu; an augmentation keeps the shape, dtype and backend", e.getMessage());
   }
 
   /** In order: the same samples each epoch, moved anew, each by an offset in range. */

@@ -172,7 +172,8 @@ public final class MnistTraining {
             + o.activation().cliName();
     return o.dataset().title() + " " + net + ", " + o.optimizer().cliName() + " lr "
         + o.learningRate() + (o.weightDecay() == null ? "" : " weight decay " + o.weightDecay())
-        + ", batch " + o.batchSize() + " (" + backend.name() + ")";
+        + ", batch " + o.batchSize() + (o.augment() > 0 ? ", augment " + o.augment() : "")
+        + " (" + backend.name() + ")";
   }
 
   /** The training batches: shuffled from the seed, moved at random with {@code --augment}. */
