@@ -80,11 +80,12 @@ public final class CpuConvKernels implements OpProvider {
   private static void conv2d(KernelCall c) {
     Conv2dGeometry g = Conv2dGeometry.conv(CONV2D, c.inputSpec(0).shape(),
         c.inputSpec(1).shape(), c.attrs());
-    Object x = Checks.cpu(CONV2D, "x", c.input(0)).productOperand();
-    Object w = Checks.cpu(CONV2D, "weight", c.input(1)).productOperand();
+    checkSizes(CONV2D, g);
+    Object x = sized(CONV2D, "x", c.input(0), (long) g.n() * g.c() * g.inPlane()).productOperand();
+    Object w = sized(CONV2D, "weight", c.input(1), (long) g.f() * g.patchSize()).productOperand();
     Object bias = c.inputs().size() == 3
-        ? Checks.cpu(CONV2D, "bias", c.input(2)).productOperand() : null;
-    Object out = Checks.cpu(CONV2D, "output", c.output()).array();
+        ? sized(CONV2D, "bias", c.input(2), g.f()).productOperand() : null;
+    Object out = sized(CONV2D, "output", c.output(), (long) g.n() * g.f() * g.outPlane()).array();
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
@@ -122,9 +123,13 @@ public final class CpuConvKernels implements OpProvider {
   private static void inputGrad(KernelCall c) {
     Conv2dGeometry g = Conv2dGeometry.convInputGrad(CONV2D_INPUT_GRAD, c.inputSpec(0).shape(),
         c.inputSpec(1).shape(), c.attrs());
-    Object gy = Checks.cpu(CONV2D_INPUT_GRAD, "g", c.input(0)).productOperand();
-    Object w = Checks.cpu(CONV2D_INPUT_GRAD, "weight", c.input(1)).productOperand();
-    CpuBuffer outBuf = Checks.cpu(CONV2D_INPUT_GRAD, "output", c.output());
+    checkSizes(CONV2D_INPUT_GRAD, g);
+    Object gy = sized(CONV2D_INPUT_GRAD, "g", c.input(0), (long) g.n() * g.f() * g.outPlane())
+        .productOperand();
+    Object w = sized(CONV2D_INPUT_GRAD, "weight", c.input(1), (long) g.f() * g.patchSize())
+        .productOperand();
+    CpuBuffer outBuf = sized(CONV2D_INPUT_GRAD, "output", c.output(),
+        (long) g.n() * g.c() * g.inPlane());
     Object dx = outBuf.array();
     int rows = g.patchSize();
     int plane = g.outPlane();
@@ -163,10 +168,18 @@ public final class CpuConvKernels implements OpProvider {
   private static void weightGrad(KernelCall c) {
     Conv2dGeometry g = Conv2dGeometry.convWeightGrad(CONV2D_WEIGHT_GRAD,
         c.inputSpec(0).shape(), c.inputSpec(1).shape(), c.attrs());
-    Object x = Checks.cpu(CONV2D_WEIGHT_GRAD, "x", c.input(0)).productOperand();
-    Object gy = Checks.cpu(CONV2D_WEIGHT_GRAD, "g", c.input(1)).productOperand();
-    CpuBuffer outBuf = Checks.cpu(CONV2D_WEIGHT_GRAD, "output", c.output());
+    checkSizes(CONV2D_WEIGHT_GRAD, g);
+    Object x = sized(CONV2D_WEIGHT_GRAD, "x", c.input(0), (long) g.n() * g.c() * g.inPlane())
+        .productOperand();
+    Object gy = sized(CONV2D_WEIGHT_GRAD, "g", c.input(1), (long) g.n() * g.f() * g.outPlane())
+        .productOperand();
+    CpuBuffer outBuf = sized(CONV2D_WEIGHT_GRAD, "output", c.output(),
+        (long) g.f() * g.patchSize());
     Object dw = outBuf.array();
+    if (g.n() == 0) { // no samples: no contribution
+      PatchLoops.zero(dw, 0, g.f() * g.patchSize());
+      return;
+    }
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
@@ -226,6 +239,40 @@ public final class CpuConvKernels implements OpProvider {
     }
   }
 
+  /** {@code input} on the CPU, holding exactly {@code expected} elements, or one clear failure. */
+  private static CpuBuffer sized(String op, String role, dev.jgrad.api.DeviceBuffer input,
+      long expected) {
+    CpuBuffer b = Checks.cpu(op, role, input);
+    Checks.length(op, role, b, expected);
+    return b;
+  }
+
+  /** The most elements one of the kernels' arrays may need (Java's largest array, about). */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /**
+   * Refuses a convolution whose padded plane, a sample's patch matrix or a tensor would not fit
+   * one array: the kernels index them with ints, and past that the native ones would write out
+   * of bounds.
+   */
+  private static void checkSizes(String op, Conv2dGeometry g) {
+    long paddedIn = (long) g.c() * (g.oh() + g.kh() - 1) * (g.ow() + g.kw() - 1);
+    long paddedGrad = (long) g.f() * (g.h() + g.kh() - 1) * (g.w() + g.kw() - 1);
+    long inPlane = (long) g.h() * g.w();
+    long outPlane = (long) g.oh() * g.ow();
+    long patches = (long) g.c() * g.kh() * g.kw() * outPlane;
+    long tensors = Math.max(Math.max((long) g.n() * g.c() * inPlane, (long) g.n() * g.f()
+        * outPlane), (long) g.f() * g.c() * g.kh() * g.kw());
+    long largest = Math.max(Math.max(paddedIn, paddedGrad), Math.max(patches, tensors));
+    if (largest > MAX_ARRAY) {
+      throw new IllegalArgumentException(op + " on the cpu backend: " + g.c() + " channels of "
+          + g.h() + "x" + g.w() + " with " + g.f() + " filters of " + g.kh() + "x" + g.kw()
+          + ", padding " + g.ph() + "x" + g.pw() + " need " + largest + " values in one array, "
+          + "more than the " + MAX_ARRAY + " a CPU array holds; use less padding or smaller "
+          + "images or filters");
+    }
+  }
+
   /** im2col of samples {@code s0..s0+k} side by side into the thread's scratch. */
   private static Object im2col(Scratch sc, Conv2dGeometry g, Object x, int s0, int k,
       int inSample) {
@@ -241,6 +288,12 @@ public final class CpuConvKernels implements OpProvider {
   /** {@code c = op(a) op(b)} through OpenBLAS in place, or plain Java without the helper. */
   static void gemm(boolean transA, boolean transB, int m, int n, int k, Object a, int aOff,
       int lda, Object b, int bOff, int ldb, Object c, int cOff, int ldc) {
+    if (k == 0) { // an empty sum (no channels or no filters), which the native kernel leaves unset
+      for (int r = 0; r < m; r++) {
+        PatchLoops.zero(c, cOff + r * ldc, cOff + r * ldc + n);
+      }
+      return;
+    }
     if (NativeCpu.available()) {
       NativeCpu.check(DTypeKernels.ofArray(c).nativeGemm(transA, transB, m, n, k, a, aOff, lda,
           b, bOff, ldb, c, cOff, ldc), "conv2d gemm");

@@ -77,8 +77,24 @@ public final class CpuPoolKernels implements OpProvider {
     }
   }
 
+  /**
+   * Fails unless each buffer holds what the geometry says: the kernels take their sizes from the
+   * call's specs, and the native one would read or write past a shorter buffer.
+   */
+  private static void lengths(String op, Conv2dGeometry g, KernelCall c, String[] roles,
+      boolean[] inputPlanes) {
+    long planes = (long) g.n() * g.c();
+    for (int i = 0; i < roles.length; i++) {
+      CpuBuffer b = Checks.cpu(op, roles[i], i < c.inputs().size() ? c.input(i) : c.output());
+      Checks.length(op, roles[i], b, planes * (inputPlanes[i] ? (long) g.h() * g.w()
+          : (long) g.oh() * g.ow()));
+    }
+  }
+
   private static void pool(KernelCall c, String op, boolean max) {
-    Planes pl = Planes.of(c, op, Conv2dGeometry.pool(op, c.inputSpec(0).shape(), c.attrs()));
+    Conv2dGeometry geometry = Conv2dGeometry.pool(op, c.inputSpec(0).shape(), c.attrs());
+    lengths(op, geometry, c, new String[] {"x", "output"}, new boolean[] {true, false});
+    Planes pl = Planes.of(c, op, geometry);
     CpuBuffer xBuf = Checks.cpu(op, "x", c.input(0));
     Object x = xBuf.productOperand();
     int inPlane = pl.g().inPlane();
@@ -115,8 +131,11 @@ public final class CpuPoolKernels implements OpProvider {
   }
 
   private static void maxPoolGrad(KernelCall c) {
-    Planes pl = Planes.of(c, MAX_POOL2D_GRAD,
-        Conv2dGeometry.pool(MAX_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()));
+    Conv2dGeometry geometry = Conv2dGeometry.pool(MAX_POOL2D_GRAD, c.inputSpec(0).shape(),
+        c.attrs());
+    lengths(MAX_POOL2D_GRAD, geometry, c, new String[] {"x", "g", "output"},
+        new boolean[] {true, false, true});
+    Planes pl = Planes.of(c, MAX_POOL2D_GRAD, geometry);
     CpuBuffer xBuf = Checks.cpu(MAX_POOL2D_GRAD, "x", c.input(0));
     Object x = xBuf.productOperand();
     Object gy = Checks.cpu(MAX_POOL2D_GRAD, "g", c.input(1)).productOperand();
@@ -148,8 +167,11 @@ public final class CpuPoolKernels implements OpProvider {
   }
 
   private static void avgPoolGrad(KernelCall c) {
-    Planes pl = Planes.of(c, AVG_POOL2D_GRAD,
-        Conv2dGeometry.poolGrad(AVG_POOL2D_GRAD, c.inputSpec(0).shape(), c.attrs()));
+    Conv2dGeometry geometry = Conv2dGeometry.poolGrad(AVG_POOL2D_GRAD, c.inputSpec(0).shape(),
+        c.attrs());
+    lengths(AVG_POOL2D_GRAD, geometry, c, new String[] {"g", "output"},
+        new boolean[] {false, true});
+    Planes pl = Planes.of(c, AVG_POOL2D_GRAD, geometry);
     Object gy = Checks.cpu(AVG_POOL2D_GRAD, "g", c.input(0)).productOperand();
     scatter(pl, gy, (xOff, pos, add) -> {
       for (int w = 0; w < pl.window(); w++) {

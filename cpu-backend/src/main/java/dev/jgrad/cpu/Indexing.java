@@ -11,9 +11,13 @@ final class Indexing {
 
   private Indexing() {}
 
-  /** The INT32 indices' storage (only read), each checked to lie in {@code [0, bound)}. */
+  /**
+   * A copy of the INT32 indices, each checked to lie in {@code [0, bound)}: a copy, so that a
+   * thread writing the buffer meanwhile ({@code HostBuffer.intArray} allows it) cannot change an
+   * index after its check, before native code uses it.
+   */
   static int[] readIndices(String primitive, CpuBuffer indices, int bound) {
-    int[] idx = indices.ints();
+    int[] idx = indices.ints().clone();
     for (int i = 0; i < idx.length; i++) {
       Checks.index(primitive, idx[i], i, bound);
     }
