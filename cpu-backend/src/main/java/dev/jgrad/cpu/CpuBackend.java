@@ -46,7 +46,9 @@ public final class CpuBackend implements Backend, FusedSgd, FusedAdam, FusedAdam
     CpuProperties.check();
     boolean ownSgemm = SgemmChoice.fromProperty();
     Gemm.loadFailure();
-    if (NativeCpu.available()) {
+    // written only on a change: a backend made while another thread's products run (every
+    // new CpuBackend() reads the same setting) leaves the kernel choice they read alone
+    if (NativeCpu.available() && NativeCpu.ownSgemm() != ownSgemm) {
       NativeCpu.useOwnSgemm(ownSgemm);
     }
   }

@@ -2,8 +2,9 @@ package dev.jgrad.spark;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.jgrad.data.Permutations;
+import dev.jgrad.data.Seeds;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Which samples of a shard local step {@code step} (counted from the start of training, across
@@ -13,9 +14,6 @@ import java.util.SplittableRandom;
  * task see the same batches as a run that never stopped.
  */
 final class ShardSchedule {
-  /** Spreads pass and partition numbers over the seed space (the 64-bit golden ratio). */
-  private static final long STRIDE = 0x9E3779B97F4A7C15L;
-
   private final int shardSize;
   private final int batchSize;
   private final long seed;
@@ -49,18 +47,9 @@ final class ShardSchedule {
 
   private int[] order(long pass) {
     if (pass != cachedPass) {
-      int[] order = new int[shardSize];
-      Arrays.setAll(order, i -> i);
-      SplittableRandom random =
-          new SplittableRandom(seed + pass * STRIDE + (partition + 1L) * STRIDE * STRIDE);
-      for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      // hashed, so that no pass's or partition's stream is another's shifted by a few draws
+      cachedOrder = Permutations.shuffled(shardSize, Seeds.derive(seed, partition, pass));
       cachedPass = pass;
-      cachedOrder = order;
     }
     return cachedOrder;
   }

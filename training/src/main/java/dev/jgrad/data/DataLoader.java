@@ -35,7 +35,11 @@ import java.util.SplittableRandom;
  *
  * <p><b>Reproducibility.</b> The order of epoch {@code e} depends only on the seed and {@code e},
  * so the same seed gives the same batches, and a run resumed at epoch {@code e} sees the same
- * batches as one that never stopped.
+ * batches as one that never stopped. Each epoch's shuffle is seeded by hashing the seed and
+ * {@code e} ({@link Seeds}), so that consecutive epochs draw from unrelated streams. Since
+ * 2026-12-07: loaders before then seeded {@code seed + e * 0x9E3779B97F4A7C15L}, which makes each
+ * epoch's stream the one before advanced by a draw, so a run they checkpointed resumes with
+ * other batches than it would have had.
  *
  * <p>The data stays on its backend: each batch is gathered there by {@link Tensor#indexSelect}.
  * Only the epoch's order travels from the host, once when the loop over the epoch starts; each
@@ -49,9 +53,6 @@ public final class DataLoader {
    * core (the JIT compiler, another process) still keeps ahead.
    */
   private static final int PREFETCH_DEPTH = 4;
-
-  /** Spreads epoch numbers over the seed space (the 64-bit golden ratio). */
-  private static final long EPOCH_STRIDE = 0x9E3779B97F4A7C15L;
 
   private final Dataset dataset;
   private final int batchSize;
@@ -134,7 +135,7 @@ public final class DataLoader {
    */
   public int[] order(int epoch) {
     checkArgument(epoch >= 0, "epoch must be >= 0, got %s", epoch);
-    return shuffle ? Permutations.shuffled(dataset.size(), seed + epoch * EPOCH_STRIDE)
+    return shuffle ? Permutations.shuffled(dataset.size(), Seeds.derive(seed, epoch))
         : Permutations.inOrder(dataset.size());
   }
 
@@ -172,9 +173,7 @@ public final class DataLoader {
    * and the batch alone: the same batch whichever thread gathers it, and in a resumed run.
    */
   private Batch augmented(Batch batch, int epoch, int index) {
-    // each part hashed in, so that no batch's stream is another's shifted (SplittableRandom adds
-    // EPOCH_STRIDE itself at every draw; sums of it and small numbers would line streams up)
-    SplittableRandom random = new SplittableRandom(mix64(mix64(mix64(seed) ^ epoch) ^ index));
+    SplittableRandom random = new SplittableRandom(Seeds.derive(seed, epoch, index));
     Tensor given = batch.inputs();
     Tensor inputs;
     try {
@@ -191,13 +190,6 @@ public final class DataLoader {
       given.buffer().close(); // the loader's copy, replaced (not when the result shares it)
     }
     return new Batch(inputs, batch.targets());
-  }
-
-  /** SplitMix64's finalizer: every input bit moves about half the output bits. */
-  private static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   /**

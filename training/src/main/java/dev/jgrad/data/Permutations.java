@@ -3,11 +3,11 @@ package dev.jgrad.data;
 import java.util.SplittableRandom;
 
 /** Seeded permutations of sample indices: the same seed, the same order, on every machine. */
-final class Permutations {
+public final class Permutations {
   private Permutations() {}
 
   /** 0..n-1 in the order a Fisher-Yates shuffle seeded with {@code seed} leaves them. */
-  static int[] shuffled(int n, long seed) {
+  public static int[] shuffled(int n, long seed) {
     int[] order = inOrder(n);
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = order.length - 1; i > 0; i--) {
@@ -20,7 +20,7 @@ final class Permutations {
   }
 
   /** 0..n-1. */
-  static int[] inOrder(int n) {
+  public static int[] inOrder(int n) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
