@@ -1,6 +1,7 @@
 package dev.jgrad.train;
 
 import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.HeldOut;
 import dev.jgrad.train.report.MetricsHistory;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * epoch  3/20  train loss 0.2153 acc 93.81%  test loss 0.2409 acc 92.95%  0.9 s
+ * epoch  3/20  train loss 0.2153 acc 93.81%  val loss 0.2409 acc 92.95%  0.9 s   (validation)
  * </pre>
  */
 public final class EpochLogger implements TrainingListener {
@@ -25,17 +27,22 @@ public final class EpochLogger implements TrainingListener {
 
   @Override
   public void onEpochEnd(EpochMetrics m, MetricsHistory history) {
-    log.info(format(m, epochs));
+    log.info(format(m, epochs, history.heldOut()));
   }
 
-  /** The line logged for {@code m}. */
+  /** The line logged for {@code m}, measured on a test set. */
   public static String format(EpochMetrics m, int epochs) {
+    return format(m, epochs, HeldOut.TEST);
+  }
+
+  /** The line logged for {@code m}: "test loss", or "val loss" for a validation split. */
+  public static String format(EpochMetrics m, int epochs, HeldOut heldOut) {
     int width = Integer.toString(Math.max(epochs, m.epoch())).length();
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "epoch %" + width + "d/%d  train loss %.4f", m.epoch(), epochs, m.trainLoss()));
     appendAccuracy(sb, m.trainAccuracy());
     if (m.hasTest()) {
-      sb.append(String.format(Locale.ROOT, "  test loss %.4f", m.testLoss()));
+      sb.append(String.format(Locale.ROOT, "  %s loss %.4f", heldOut.shortLabel(), m.testLoss()));
       appendAccuracy(sb, m.testAccuracy());
     }
     return sb.append(String.format(Locale.ROOT, "  %.1f s", m.seconds())).toString();

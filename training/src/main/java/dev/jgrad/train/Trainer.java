@@ -20,6 +20,7 @@ import dev.jgrad.optim.schedule.LearningRateSchedule;
 import dev.jgrad.optim.schedule.LearningRateScheduler;
 import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.HeldOut;
 import dev.jgrad.train.report.LossChart;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
@@ -135,7 +136,8 @@ public final class Trainer {
   /** The files the built-in outputs write, whose directories {@link #fit} locks. */
   private final List<Path> outputFiles;
   private final List<OutputLock> heldLocks;
-  private MetricsHistory history = new MetricsHistory();
+  private final HeldOut heldOut;
+  private MetricsHistory history;
   private int completedEpochs;
 
   private Trainer(Builder b) {
@@ -145,6 +147,8 @@ public final class Trainer {
     this.optimizer = b.optimizer;
     this.train = b.train;
     this.test = b.test;
+    this.heldOut = b.heldOut;
+    this.history = new MetricsHistory(b.heldOut);
     this.epochs = b.epochs;
     this.evalBatchSize = b.evalBatchSize;
     this.scheduler = b.schedule == null ? null : new LearningRateScheduler(b.optimizer, b.schedule);
@@ -192,7 +196,8 @@ public final class Trainer {
     c.restoreModel(model);
     c.restoreOptimizer(optimizer);
     String saved = c.metadata().get(HistoryMetadata.KEY);
-    history = saved == null ? new MetricsHistory() : HistoryMetadata.decode(saved, file.toString());
+    history = saved == null ? new MetricsHistory(heldOut)
+        : HistoryMetadata.decode(saved, file.toString()).as(heldOut);
     completedEpochs = c.epoch();
     return this;
   }
@@ -313,8 +318,8 @@ public final class Trainer {
     if (since < patience) {
       return false;
     }
-    log.info("early stopping after epoch {} of {}: the test loss has not improved for {} epochs"
-        + " (best {} at epoch {})", last.epoch(), epochs, since,
+    log.info("early stopping after epoch {} of {}: the {} loss has not improved for {} epochs"
+        + " (best {} at epoch {})", last.epoch(), epochs, heldOut.label(), since,
         best == null ? "none" : best.testLoss(), best == null ? "-" : best.epoch());
     return true;
   }
@@ -437,6 +442,7 @@ public final class Trainer {
     private Optimizer optimizer;
     private DataLoader train;
     private Dataset test;
+    private HeldOut heldOut = HeldOut.TEST;
     private int epochs;
     private int evalBatchSize = 1000;
     private LearningRateSchedule schedule;
@@ -495,7 +501,25 @@ public final class Trainer {
 
     /** The held-out set evaluated after every epoch; without one, test metrics are NaN. */
     public Builder test(Dataset test) {
+      checkState(this.test == null || heldOut == HeldOut.TEST, "validation(...) was given; "
+          + "give the held-out set once, as test(...) or validation(...)");
       this.test = checkNotNull(test, "test set is null; leave test() out to skip testing");
+      return this;
+    }
+
+    /**
+     * A validation split of the training data ({@code Dataset.randomSplit}), evaluated after
+     * every epoch in place of a test set: the same metrics ({@code EpochMetrics.testLoss} and
+     * so on, what {@link #earlyStopping} and {@link #bestCheckpointTo} watch), called
+     * "validation" in the log ({@code val loss}), the CSV ({@code val_loss, val_accuracy}) and
+     * the chart. Evaluate the test set once, after training ({@link Evaluator}).
+     */
+    public Builder validation(Dataset validation) {
+      checkState(this.test == null || heldOut == HeldOut.VALIDATION, "test(...) was given; give "
+          + "the held-out set once, as test(...) or validation(...)");
+      this.test = checkNotNull(validation,
+          "validation set is null; leave validation() out to skip validating");
+      this.heldOut = HeldOut.VALIDATION;
       return this;
     }
 
@@ -765,8 +789,8 @@ public final class Trainer {
       checkDistinctOutputs();
       checkScheduleRates();
       checkState(test != null || (patience == 0 && bestCheckpointFile == null), "%s monitors the "
-          + "test loss, but there is no test set; call test(Dataset), e.g. with a validation "
-          + "split of the training data (Dataset.randomSplit)",
+          + "held-out loss, but there is no held-out set; call validation(Dataset) with a split "
+          + "of the training data (Dataset.randomSplit), or test(Dataset)",
           patience > 0 ? "earlyStopping(" + patience + ")" : "bestCheckpointTo(...)");
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
           || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "

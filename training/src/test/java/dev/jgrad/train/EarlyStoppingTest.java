@@ -124,9 +124,9 @@ class EarlyStoppingTest {
     Trainer.Builder b = Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
         .optimizer(new Momentum(net.namedParameters(), 0.05))
         .train(DataLoader.builder(TRAIN).batchSize(32).build()).epochs(3);
-    assertEquals("earlyStopping(2) monitors the test loss, but there is no test set; call "
-        + "test(Dataset), e.g. with a validation split of the training data "
-        + "(Dataset.randomSplit)", assertThrows(IllegalStateException.class,
+    assertEquals("earlyStopping(2) monitors the held-out loss, but there is no held-out set; call "
+        + "validation(Dataset) with a split of the training data (Dataset.randomSplit), or "
+        + "test(Dataset)", assertThrows(IllegalStateException.class,
             () -> b.earlyStopping(2).build()).getMessage());
     assertEquals("early stopping: patience must be at least 1 epoch, got 0; leave earlyStopping "
         + "out to train every epoch",
@@ -135,9 +135,9 @@ class EarlyStoppingTest {
         .optimizer(new Momentum(net.namedParameters(), 0.05))
         .train(DataLoader.builder(TRAIN).batchSize(32).build()).epochs(3)
         .bestCheckpointTo(dir.resolve("b.safetensors"));
-    assertEquals("bestCheckpointTo(...) monitors the test loss, but there is no test set; call "
-        + "test(Dataset), e.g. with a validation split of the training data "
-        + "(Dataset.randomSplit)", assertThrows(IllegalStateException.class, c::build)
+    assertEquals("bestCheckpointTo(...) monitors the held-out loss, but there is no held-out set; call "
+        + "validation(Dataset) with a split of the training data (Dataset.randomSplit), or "
+        + "test(Dataset)", assertThrows(IllegalStateException.class, c::build)
             .getMessage());
   }
 

@@ -16,6 +16,9 @@ import java.nio.file.Path;
  * 1,0.421337,0.881200,0.310200,0.910300,12.512
  * </pre>
  *
+ * The held-out columns are {@code val_loss,val_accuracy} where the history was measured on a
+ * validation split ({@link HeldOut}).
+ *
  * Unmeasured metrics (NaN) are empty fields; infinities are {@code inf} / {@code -inf}; numbers
  * use '.' whatever the locale. Loads with {@code pandas.read_csv} as is.
  *
@@ -24,9 +27,8 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class CsvReport {
-  /** The header line, without line break. */
-  public static final String HEADER =
-      "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds";
+  /** The header line, without line break, of a history measured on a test set. */
+  public static final String HEADER = header(HeldOut.TEST);
 
   private CsvReport() {}
 
@@ -40,7 +42,7 @@ public final class CsvReport {
   /** The CSV text: header and one line per epoch, each ending in '\n'. */
   public static String toCsv(MetricsHistory history) {
     checkNotNull(history, "history is null");
-    StringBuilder sb = new StringBuilder(HEADER).append('\n');
+    StringBuilder sb = new StringBuilder(header(history.heldOut())).append('\n');
     for (EpochMetrics m : history.epochs()) {
       sb.append(m.epoch())
           .append(',').append(number(m.trainLoss(), 6))
@@ -51,6 +53,15 @@ public final class CsvReport {
           .append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The header line of a history held out on {@code heldOut}: {@code test_loss, test_accuracy}
+   * or, for a validation split, {@code val_loss, val_accuracy} (Keras's names).
+   */
+  public static String header(HeldOut heldOut) {
+    String h = heldOut.shortLabel();
+    return "epoch,train_loss,train_accuracy," + h + "_loss," + h + "_accuracy,seconds";
   }
 
   private static String number(double value, int decimals) {

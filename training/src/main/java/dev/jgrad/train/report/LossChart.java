@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws the training curves of a {@link MetricsHistory} as a PNG: a loss panel (train and test
- * loss per epoch) beside an accuracy panel (train and test accuracy, in percent), each with tick
+ * loss per epoch, "validation" in the legend for a {@link HeldOut#VALIDATION} history) beside an accuracy panel (train and test accuracy, in percent), each with tick
  * labels, grid and legend, under a title. Renders off-screen, so it works on servers without a
  * display (java.awt.headless is set to true unless the application chose otherwise).
  *
@@ -109,10 +109,13 @@ public final class LossChart {
       int half = accuracy ? width / 2 : width;
       Rectangle left = new Rectangle(0, top, half, height - top);
       Rectangle right = new Rectangle(half, top, width - half, height - top);
-      new Panel("loss", epochs, EpochMetrics::trainLoss, EpochMetrics::testLoss, 1, "", true)
+      HeldOut heldOut = history.heldOut();
+      new Panel("loss", epochs, heldOut, EpochMetrics::trainLoss, EpochMetrics::testLoss, 1, "",
+          true)
           .draw(g, left);
       if (accuracy) {
-        new Panel("accuracy", epochs, EpochMetrics::trainAccuracy, EpochMetrics::testAccuracy,
+        new Panel("accuracy", epochs, heldOut, EpochMetrics::trainAccuracy,
+            EpochMetrics::testAccuracy,
             100, "%", false).draw(g, right);
       }
     } finally {
@@ -125,16 +128,19 @@ public final class LossChart {
   private static final class Panel {
     private final String name;
     private final List<EpochMetrics> epochs;
+    private final HeldOut heldOut;
     private final ToDoubleFunction<EpochMetrics> train;
     private final ToDoubleFunction<EpochMetrics> test;
     private final double scale;
     private final String unit;
     private final boolean legendOnTop;
 
-    Panel(String name, List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> train,
-        ToDoubleFunction<EpochMetrics> test, double scale, String unit, boolean legendOnTop) {
+    Panel(String name, List<EpochMetrics> epochs, HeldOut heldOut,
+        ToDoubleFunction<EpochMetrics> train, ToDoubleFunction<EpochMetrics> test, double scale,
+        String unit, boolean legendOnTop) {
       this.name = name;
       this.epochs = epochs;
+      this.heldOut = heldOut;
       this.train = train;
       this.test = test;
       this.scale = scale;
@@ -270,10 +276,11 @@ public final class LossChart {
     }
 
     private void drawLegend(Graphics2D g, Rectangle plot, FontMetrics fm) {
-      String[] labels = {"train", "test"};
+      String[] labels = {"train", heldOut.label()};
       Color[] colors = {TRAIN_COLOR, TEST_COLOR};
       int lineHeight = fm.getHeight() + 2;
-      int boxWidth = 10 + 24 + 6 + Math.max(fm.stringWidth("train"), fm.stringWidth("test")) + 10;
+      int boxWidth = 10 + 24 + 6 + Math.max(fm.stringWidth(labels[0]), fm.stringWidth(labels[1]))
+          + 10;
       int boxHeight = 8 + labels.length * lineHeight;
       int x = plot.x + plot.width - boxWidth - 10;
       int y = legendOnTop ? plot.y + 10 : plot.y + plot.height - boxHeight - 10;

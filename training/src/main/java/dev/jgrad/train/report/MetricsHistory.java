@@ -21,6 +21,29 @@ import java.util.Optional;
  */
 public final class MetricsHistory {
   private final List<EpochMetrics> epochs = new ArrayList<>();
+  private final HeldOut heldOut;
+
+  /** A history whose held-out metrics are the test set's. */
+  public MetricsHistory() {
+    this(HeldOut.TEST);
+  }
+
+  /** A history whose held-out metrics ({@code testLoss}, {@code testAccuracy}) are {@code heldOut}'s. */
+  public MetricsHistory(HeldOut heldOut) {
+    this.heldOut = checkNotNull(heldOut, "heldOut is null; use HeldOut.TEST or VALIDATION");
+  }
+
+  /** What the held-out metrics were measured on, to name them in reports. */
+  public HeldOut heldOut() {
+    return heldOut;
+  }
+
+  /** A copy of this history whose held-out metrics are called {@code heldOut}'s. */
+  public MetricsHistory as(HeldOut heldOut) {
+    MetricsHistory copy = new MetricsHistory(heldOut);
+    copy.epochs.addAll(epochs);
+    return copy;
+  }
 
   /** Appends the metrics of the next epoch; epochs must increase. */
   public void add(EpochMetrics metrics) {

@@ -121,6 +121,19 @@ final class MnistCommand {
           + " images are left as they are; default 0: none")
   int augment;
 
+  @Option(names = "--validation", paramLabel = "N", converter = NonNegativeInt.class,
+      description = "hold out N training images, drawn at random from the seed, as validation"
+          + " data: evaluated after every epoch in place of the test set (val_loss, val_accuracy"
+          + " in the CSV), the test set only once, at the end (the book's 6.5.1); default 0:"
+          + " none, the test set every epoch")
+  int validation;
+
+  @Option(names = "--early-stopping", paramLabel = "P", converter = PositiveInt.class,
+      description = "with --validation: stop once the validation loss has not improved for P"
+          + " epochs, save the best epoch's model to " + MnistTraining.BEST_CHECKPOINT_FILE
+          + " and test that one")
+  Integer earlyStopping;
+
   @Option(names = "--export-onnx", paramLabel = "FILE",
       description = "after training, also write the model as ONNX (opset "
           + OnnxExporter.OPSET + "; input [N, pixels] of grey levels / 255, 784 for MNIST; output"

@@ -6,6 +6,7 @@ import dev.jgrad.io.FileFormatException;
 import dev.jgrad.io.IoMessages;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.train.ProgressListener;
+import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -92,15 +93,35 @@ public final class MnistMain {
     return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
   }
 
+  /**
+   * The run's last line: the test accuracy, and with {@code --validation} which epoch's model was
+   * tested and its validation accuracy.
+   */
+  static String finalLine(MnistResult r, MnistOptions options) {
+    MetricsHistory h = r.history();
+    String line = String.format(Locale.ROOT, "final test accuracy: %.2f%% after %d epochs",
+        100 * r.testAccuracy(), h.last().epoch());
+    if (options.validation() == 0) {
+      return line;
+    }
+    EpochMetrics tested = h.epochs().stream().filter(m -> m.epoch() == r.testedEpoch())
+        .findFirst().orElse(h.last());
+    String which = options.earlyStopping() > 0
+        ? "epoch " + r.testedEpoch() + "'s model, the best by validation loss"
+        : "the last epoch's model";
+    return line + String.format(Locale.ROOT, " (%s, validation accuracy %.2f%%)", which,
+        100 * tested.testAccuracy());
+  }
+
   /** Trains as {@code options} say; the status is 1 for data, checkpoint and output errors. */
   private static int train(MnistOptions options, PrintStream out, PrintStream err) {
     try {
       out.println("jgrad " + options.dataset().title() + ": " + options);
       out.println("backend: " + Backends.current().name());
-      MetricsHistory history = MnistTraining.run(options, ProgressListener.onConsole(out));
+      MnistResult result = MnistTraining.run(options, ProgressListener.onConsole(out));
+      MetricsHistory history = result.history();
       if (!history.isEmpty()) {
-        out.printf(Locale.ROOT, "final test accuracy: %.2f%% after %d epochs%n",
-            100 * history.last().testAccuracy(), history.last().epoch());
+        out.println(finalLine(result, options));
       }
       out.println("chart, CSV and checkpoint in " + options.out().toAbsolutePath());
       if (options.exportOnnx() != null) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParameterException;
  * The command line of {@link MnistMain}, parsed by picocli ({@link MnistCommand}) and checked.
  * Unset options keep the defaults that reach the main job's target (>= 93% test accuracy on the
  * embedded subset within a minute on two CPU cores). {@code weightDecay} is null when not given
- * (each optimizer's default: none, AdamW's 0.01).
+ * (each optimizer's default: none, AdamW's 0.01); {@code validation} and {@code earlyStopping}
+ * are 0 when not given.
  *
  * <pre>{@code
  * MnistOptions o = MnistOptions.parse("--epochs", "5", "--optimizer", "adam");
@@ -26,7 +27,8 @@ import picocli.CommandLine.ParameterException;
 public record MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
     Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
     HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
-    int limit, Path exportOnnx, boolean captureSteps, int augment) {
+    int limit, Path exportOnnx, boolean captureSteps, int augment, int validation,
+    int earlyStopping) {
 
   public static final int DEFAULT_EPOCHS = 30;
   /** Epochs of {@code --model cnn} (97% target) and {@code deep} (docs/benchmarks.md). */
@@ -77,6 +79,10 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
       throw new ParameterException(cl, "--export-onnx: " + c.exportOnnx + " is a directory; give"
           + " the file to write, such as " + c.exportOnnx.resolve("mnist.onnx"));
     }
+    if (c.earlyStopping != null && c.validation == 0) {
+      throw new ParameterException(cl, "--early-stopping " + c.earlyStopping + " watches the "
+          + "validation loss; give --validation N too, e.g. --validation 1000");
+    }
     OptimizerKind optimizer = c.optimizer != null ? c.optimizer
         : cnn ? OptimizerKind.ADAM : OptimizerKind.SGD;
     double learningRate = c.lr != null ? c.lr : cnn && optimizer == OptimizerKind.ADAM
@@ -84,7 +90,8 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     return new MnistOptions(model, c.epochs != null ? c.epochs : cnn ? DEFAULT_CNN_EPOCHS
         : DEFAULT_EPOCHS, c.batch, learningRate, c.weightDecay, hidden, optimizer,
         c.activation != null ? c.activation : Activation.RELU, c.seed, c.dataset, c.out, c.resume,
-        c.limit, c.exportOnnx, c.captureSteps, c.augment);
+        c.limit, c.exportOnnx, c.captureSteps, c.augment, c.validation,
+        c.earlyStopping != null ? c.earlyStopping : 0);
   }
 
   /**
@@ -103,7 +110,11 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
         + hidden + ", optimizer " + optimizer.cliName() + ", activation " + activation.cliName()
         + ", seed " + seed + ", dataset " + dataset
         + (limit > 0 ? ", first " + limit + " training images" : "")
-        + (augment > 0 ? ", images moved by up to " + augment + " pixels" : "") + ", out " + out
+        + (augment > 0 ? ", images moved by up to " + augment + " pixels" : "")
+        + (validation > 0 ? ", " + validation + " images held out for validation" : "")
+        + (earlyStopping > 0 ? ", early stopping after " + earlyStopping + " epochs without a better"
+            + " validation loss" : "")
+        + ", out " + out
         + (resume == null ? "" : ", resume " + resume)
         + (exportOnnx == null ? "" : ", export ONNX to " + exportOnnx);
   }

@@ -17,12 +17,17 @@ import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
 import dev.jgrad.onnx.OnnxExporter;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.EpochLogger;
+import dev.jgrad.train.Evaluation;
+import dev.jgrad.train.Evaluator;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +39,16 @@ import org.slf4j.LoggerFactory;
  * {@code metrics.csv}, {@code training.png} and {@code checkpoint.safetensors} to {@code --out}.
  *
  * <pre>{@code
- * MetricsHistory h = MnistTraining.run(MnistOptions.parse("--epochs", "3"), progress);
- * h.last().testAccuracy();
+ * MnistResult r = MnistTraining.run(MnistOptions.parse("--epochs", "3"), progress);
+ * r.testAccuracy();
  * }</pre>
  */
 public final class MnistTraining {
   /** Where the embedded 8,000 / 2,000 subset lives on the classpath. */
   public static final String EMBEDDED = "/mnist/";
   public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
+  /** With {@code --early-stopping}: the best epoch's model, by validation loss. */
+  public static final String BEST_CHECKPOINT_FILE = "best.safetensors";
 
   private static final Logger log = LoggerFactory.getLogger(MnistTraining.class);
 
@@ -53,10 +60,11 @@ public final class MnistTraining {
    * directory in use or unwritable fails at once; deletes the temporary files of its outputs that
    * killed runs left there.
    */
-  public static MetricsHistory run(MnistOptions options, TrainingListener progress)
+  public static MnistResult run(MnistOptions options, TrainingListener progress)
       throws IOException {
     try (OutputLock lock = OutputLock.acquire(options.out())) {
-      int stale = lock.deleteStaleTempFiles(Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE);
+      int stale = lock.deleteStaleTempFiles(Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
+          BEST_CHECKPOINT_FILE);
       if (stale > 0) {
         log.info("deleted {} temporary files that killed runs left in {}", stale, options.out());
       }
@@ -86,7 +94,7 @@ public final class MnistTraining {
     }
   }
 
-  private static MetricsHistory train(MnistOptions options, TrainingListener progress,
+  private static MnistResult train(MnistOptions options, TrainingListener progress,
       OutputLock lock) throws IOException {
     // Read the files on another thread while this one creates the backend (loading its native
     // libraries): at start-up the two take similar time and need not wait for each other.
@@ -98,16 +106,29 @@ public final class MnistTraining {
     MnistDataset mnist = await(loading);
     LabeledImages trainImages = options.limit() > 0 && options.limit() < mnist.train().size()
         ? mnist.train().subset(0, options.limit()) : mnist.train();
+    int held = options.validation();
+    if (held >= trainImages.size()) {
+      throw new IllegalArgumentException("--validation " + held + " would hold out all "
+          + trainImages.size() + " training images; give at most " + (trainImages.size() - 1));
+    }
+    int trained = trainImages.size() - held;
     // A batch larger than the data would train on fewer samples per step than asked, silently.
-    if (options.batchSize() > trainImages.size()) {
+    if (options.batchSize() > trained) {
       throw new IllegalArgumentException("--batch " + options.batchSize() + " is larger than the "
-          + trainImages.size() + " training images; use --batch " + trainImages.size()
-          + " or less");
+          + trained + " training images" + (held > 0 ? " left after --validation " + held : "")
+          + "; use --batch " + trained + " or less");
     }
     Dataset train = Dataset.ofImages(trainImages);
+    Dataset validation = null;
+    if (held > 0) { // drawn from the seed: the same split on resume
+      List<Dataset> parts = train.randomSplit(options.seed(), trained, held);
+      train = parts.get(0);
+      validation = parts.get(1);
+    }
     Dataset test = Dataset.ofImages(mnist.test());
-    log.info("data: {} training and {} test images of {}x{} of {} ({})", train.size(),
-        test.size(), mnist.train().rows(), mnist.train().cols(), options.dataset().title(),
+    log.info("data: {} training{} and {} test images of {}x{} of {} ({})", train.size(),
+        held > 0 ? ", " + held + " validation" : "", test.size(), mnist.train().rows(),
+        mnist.train().cols(), options.dataset().title(),
         options.dataset().dir() == null ? "embedded subset" : options.dataset().dir());
 
     Module model = options.model() == ModelKind.CNN
@@ -129,7 +150,6 @@ public final class MnistTraining {
         .loss(Losses::softmaxCrossEntropyLabels)
         .optimizer(optimizer)
         .train(loader(train, options, mnist.train().rows(), mnist.train().cols()))
-        .test(test)
         .epochs(options.epochs())
         .captureSteps(options.captureSteps())
         .reportTo(out, title(options, model))
@@ -139,20 +159,56 @@ public final class MnistTraining {
     if (progress != null) {
       builder.listener(progress);
     }
+    Path best = out.resolve(BEST_CHECKPOINT_FILE);
+    if (validation == null) {
+      builder.test(test);
+    } else {
+      builder.validation(validation);
+      if (options.earlyStopping() > 0) {
+        builder.earlyStopping(options.earlyStopping()).bestCheckpointTo(best);
+      }
+    }
     Trainer trainer = builder.build();
     if (options.resume() != null) {
       trainer.resumeFrom(options.resume());
       log.info("resumed from {} after epoch {}", options.resume(), trainer.completedEpochs());
     }
     MetricsHistory history = trainer.fit();
-    log.info("wrote {}, {} and {} to {}", Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
-        out.toAbsolutePath());
+    log.info("wrote {}, {}, {}{} to {}", Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
+        options.earlyStopping() > 0 ? " and " + BEST_CHECKPOINT_FILE : "", out.toAbsolutePath());
+    MnistResult result = tested(model, history, validation == null ? null : test,
+        options.earlyStopping() > 0 ? best : null);
     if (options.exportOnnx() != null) {
       // every model takes the flat rows it trained on: [N, pixels]
       OnnxExporter.export(model, new int[] {trainImages.pixelsPerImage()}, options.exportOnnx());
       log.info("wrote the model as ONNX to {}", options.exportOnnx().toAbsolutePath());
     }
-    return history;
+    return result;
+  }
+
+  /**
+   * The run's test figures: the last epoch's own without a validation split ({@code test}
+   * null); else {@code test} evaluated once now, on the best epoch's model restored from
+   * {@code best} when early stopping saved one, or on the last epoch's.
+   */
+  private static MnistResult tested(Module model, MetricsHistory history, Dataset test,
+      Path best) throws IOException {
+    if (history.isEmpty()) {
+      return new MnistResult(history, 0, Double.NaN, Double.NaN);
+    }
+    if (test == null) {
+      return new MnistResult(history, history.last().epoch(), history.last().testLoss(),
+          history.last().testAccuracy());
+    }
+    int epoch = history.last().epoch();
+    if (best != null && history.bestTestLoss().isPresent()) {
+      Checkpoint.load(best).restoreModel(model);
+      epoch = history.bestTestLoss().get().epoch();
+    }
+    Evaluation e = Evaluator.evaluate(model, test, Losses::softmaxCrossEntropyLabels, 1000);
+    log.info(String.format(Locale.ROOT, "test set: loss %.4f, accuracy %.2f%% (epoch %d's model)",
+        e.loss(), 100 * e.accuracy(), epoch));
+    return new MnistResult(history, epoch, e.loss(), e.accuracy());
   }
 
   /** The chart's title: data set, network, optimizer and its settings, batch, backend. */

@@ -260,6 +260,10 @@ class BadInputSuiteTest {
         "--out", out);
     usage(cases, "a negative --augment", "option '--augment': '-1' is not a whole number >= 0",
         "--augment", "-1");
+    cli(cases, "--validation as large as the data", "--validation 100 would hold out all 100 "
+        + "training images; give at most 99", "--validation", "100", "--limit", "100", "--out", out);
+    usage(cases, "--early-stopping without --validation", "--early-stopping 3 watches the "
+        + "validation loss; give --validation N too", "--early-stopping", "3");
     cli(cases, "--data of a missing directory", "nowhere: not a directory", "--data",
         dir.resolve("nowhere").toString(), "--out", out);
     cases.add(new Case("cli", "--dataset fashion-mnist not installed", () -> {

@@ -55,7 +55,7 @@ class MnistMainTest {
   void oneShortEpochOnTheEmbeddedSubsetBeatsChanceAndWritesItsFiles() throws Exception {
     Path out = dir.resolve("out");
     MetricsHistory h = MnistTraining.run(MnistOptions.parse("--epochs", "1", "--limit", "1000",
-        "--out", out.toString()), null);
+        "--out", out.toString()), null).history();
     assertEquals(1, h.size());
     assertTrue(h.last().testAccuracy() > 0.6, "test accuracy " + h.last().testAccuracy()
         + " after one epoch on 1,000 images; chance is 0.1");
@@ -70,7 +70,7 @@ class MnistMainTest {
   void theCnnLearnsFromAShortRunAndCheckpointsPyTorchLayouts() throws Exception {
     Path out = dir.resolve("cnn");
     MetricsHistory h = MnistTraining.run(MnistOptions.parse("--model", "cnn", "--epochs", "1",
-        "--limit", "2000", "--out", out.toString()), null);
+        "--limit", "2000", "--out", out.toString()), null).history();
     assertEquals(1, h.size());
     assertTrue(h.last().testAccuracy() > 0.7, "test accuracy " + h.last().testAccuracy()
         + " after one epoch on 2,000 images; chance is 0.1");
@@ -84,7 +84,7 @@ class MnistMainTest {
   void theDeepNetLearnsFromAShortRunAndCheckpointsItsLayers() throws Exception {
     Path out = dir.resolve("deep");
     MetricsHistory h = MnistTraining.run(MnistOptions.parse("--model", "deep", "--epochs", "2",
-        "--limit", "2000", "--out", out.toString()), null);
+        "--limit", "2000", "--out", out.toString()), null).history();
     assertEquals(2, h.size());
     assertTrue(h.last().testAccuracy() > 0.4, "test accuracy " + h.last().testAccuracy()
         + " after 2 epochs on 2,000 images (54% seen; dropout slows the start); chance is 0.1");
@@ -223,7 +223,7 @@ class MnistMainTest {
     SyntheticMnist.write(data, 60_000, 1_000, 5, false); // raw files, the other test has .gz
     Path out = dir.resolve("out");
     MetricsHistory h = MnistTraining.run(MnistOptions.parse("--data", data.toString(), "--epochs",
-        "1", "--out", out.toString()), null);
+        "1", "--out", out.toString()), null).history();
     assertTrue(h.last().testAccuracy() > 0.9, "accuracy " + h.last().testAccuracy());
     assertTrue(h.last().trainLoss() < 1.0, "loss " + h.last().trainLoss());
   }

@@ -28,7 +28,7 @@ class PluginActivationTest {
     MnistOptions o = MnistOptions.parse("--activation", "swish", "--epochs", "1", "--limit",
         "1000", "--out", dir.toString());
     assertEquals("swish::swish", ((OpActivation) o.activation()).op());
-    MetricsHistory h = MnistTraining.run(o, null);
+    MetricsHistory h = MnistTraining.run(o, null).history();
     assertTrue(h.last().testAccuracy() > 0.6, "accuracy " + h.last().testAccuracy());
 
     // the checkpoint names the plugin's op, so Model.load rebuilds the MLP where the jar is

@@ -1,0 +1,80 @@
+package dev.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.autograd.Losses;
+import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.optim.Momentum;
+import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.HeldOut;
+import dev.jgrad.train.report.MetricsHistory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A validation split is evaluated as a test set is, and called what it is in every output. */
+class ValidationSetTest {
+  private static final List<Dataset> PARTS = Blobs.make(500, 1).randomSplit(5, 400, 100);
+
+  @TempDir
+  Path dir;
+
+  private static Trainer.Builder trainer(Sequential net, int epochs) {
+    return Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
+        .optimizer(new Momentum(net.namedParameters(), 0.05))
+        .train(DataLoader.builder(PARTS.get(0)).batchSize(32).seed(11).build()).epochs(epochs);
+  }
+
+  @Test
+  void theSplitIsMeasuredAsATestSetAndNamedValidation() throws IOException {
+    MetricsHistory asTest = trainer(TrainerTest.net(), 3).test(PARTS.get(1)).build().fit();
+    MetricsHistory asValidation = trainer(TrainerTest.net(), 3).validation(PARTS.get(1))
+        .reportTo(dir, "blobs").build().fit();
+    assertEquals(HeldOut.TEST, asTest.heldOut());
+    assertEquals(HeldOut.VALIDATION, asValidation.heldOut());
+    // the same numbers, bit for bit: only their name differs
+    assertEquals(asTest.epochs().stream().map(EpochMetrics::testLoss).toList(),
+        asValidation.epochs().stream().map(EpochMetrics::testLoss).toList());
+    assertTrue(asValidation.last().testAccuracy() > 0.9, "it learns the blobs");
+
+    List<String> csv = Files.readAllLines(dir.resolve(Trainer.CSV_FILE));
+    assertEquals("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds", csv.get(0));
+    assertEquals(4, csv.size());
+    EpochMetrics m = asValidation.last();
+    String line = EpochLogger.format(m, 3, asValidation.heldOut());
+    assertTrue(line.contains("  val loss ") && !line.contains("test"), line);
+    assertTrue(EpochLogger.format(m, 3).contains("  test loss "), EpochLogger.format(m, 3));
+  }
+
+  @Test
+  void aResumedRunKeepsCallingItValidation() throws IOException {
+    Path checkpoint = dir.resolve("c.safetensors");
+    trainer(TrainerTest.net(), 2).validation(PARTS.get(1)).checkpointTo(checkpoint).build().fit();
+    Trainer resumed = trainer(TrainerTest.net(), 3).validation(PARTS.get(1))
+        .csvTo(dir.resolve("m.csv")).build().resumeFrom(checkpoint);
+    MetricsHistory h = resumed.fit();
+    assertEquals(HeldOut.VALIDATION, h.heldOut());
+    assertEquals(3, h.size());
+    assertTrue(Files.readString(dir.resolve("m.csv")).startsWith(
+        "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds\n1,"));
+  }
+
+  @Test
+  void theHeldOutSetIsGivenOnce() {
+    Trainer.Builder b = trainer(TrainerTest.net(), 1).validation(PARTS.get(1));
+    assertEquals("validation(...) was given; give the held-out set once, as test(...) or "
+        + "validation(...)", assertThrows(IllegalStateException.class,
+            () -> b.test(PARTS.get(1))).getMessage());
+    Trainer.Builder c = trainer(TrainerTest.net(), 1).test(PARTS.get(1));
+    assertEquals("test(...) was given; give the held-out set once, as test(...) or "
+        + "validation(...)", assertThrows(IllegalStateException.class,
+            () -> c.validation(PARTS.get(1))).getMessage());
+  }
+}
