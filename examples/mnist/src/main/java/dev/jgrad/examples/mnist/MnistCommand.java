@@ -68,6 +68,11 @@ final class MnistCommand {
           + MnistOptions.DEFAULT_CNN_ADAM_LR + ")")
   Double lr;
 
+  @Option(names = "--schedule", paramLabel = "NAME", converter = ScheduleConverter.class,
+      description = "how the learning rate moves per epoch: " + ScheduleChoice.USAGE
+          + "; cosine goes along half a cosine to near 0 at the last epoch (default constant)")
+  ScheduleChoice schedule = ScheduleChoice.CONSTANT;
+
   @Option(names = "--weight-decay", paramLabel = "L", converter = NonNegativeNumber.class,
       description = "L2 weight decay: adds L * W to each gradient (adamw: decoupled, its default"
           + " 0.01); default 0")
@@ -177,6 +182,17 @@ final class MnistCommand {
   }
 
   // ---- converters: each failure is one line saying what the option accepts ------------------
+
+  static final class ScheduleConverter implements ITypeConverter<ScheduleChoice> {
+    @Override
+    public ScheduleChoice convert(String value) {
+      try {
+        return ScheduleChoice.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   static final class PositiveInt implements ITypeConverter<Integer> {
     @Override

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParameterException;
  * }</pre>
  */
 public record MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
-    Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
+    ScheduleChoice schedule, Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
     HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
     int limit, Path exportOnnx, boolean captureSteps, int augment, int validation,
     int earlyStopping) {
@@ -88,7 +88,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     double learningRate = c.lr != null ? c.lr : cnn && optimizer == OptimizerKind.ADAM
         ? DEFAULT_CNN_ADAM_LR : optimizer.defaultLearningRate();
     return new MnistOptions(model, c.epochs != null ? c.epochs : cnn ? DEFAULT_CNN_EPOCHS
-        : DEFAULT_EPOCHS, c.batch, learningRate, c.weightDecay, hidden, optimizer,
+        : DEFAULT_EPOCHS, c.batch, learningRate, c.schedule, c.weightDecay, hidden, optimizer,
         c.activation != null ? c.activation : Activation.RELU, c.seed, c.dataset, c.out, c.resume,
         c.limit, c.exportOnnx, c.captureSteps, c.augment, c.validation,
         c.earlyStopping != null ? c.earlyStopping : 0);
@@ -106,7 +106,8 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
   @Override
   public String toString() {
     return "model " + model.cliName() + ", epochs " + epochs + ", batch " + batchSize + ", lr "
-        + learningRate + (weightDecay == null ? "" : ", weight decay " + weightDecay) + ", hidden "
+        + learningRate + (schedule == ScheduleChoice.CONSTANT ? "" : ", schedule " + schedule)
+        + (weightDecay == null ? "" : ", weight decay " + weightDecay) + ", hidden "
         + hidden + ", optimizer " + optimizer.cliName() + ", activation " + activation.cliName()
         + ", seed " + seed + ", dataset " + dataset
         + (limit > 0 ? ", first " + limit + " training images" : "")

@@ -17,8 +17,10 @@ import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
 import dev.jgrad.onnx.OnnxExporter;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.schedule.LearningRateSchedule;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.EpochLogger;
+import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Evaluator;
 import dev.jgrad.train.Trainer;
@@ -159,6 +161,10 @@ public final class MnistTraining {
     if (progress != null) {
       builder.listener(progress);
     }
+    LearningRateSchedule schedule = options.schedule().create(options.epochs());
+    if (schedule != null) {
+      builder.schedule(schedule, Interval.EPOCH);
+    }
     Path best = out.resolve(BEST_CHECKPOINT_FILE);
     if (validation == null) {
       builder.test(test);
@@ -227,7 +233,9 @@ public final class MnistTraining {
         : "MLP " + model.parameters().get(0).shape().dim(0) + "-" + sizes + " "
             + o.activation().cliName();
     return o.dataset().title() + " " + net + ", " + o.optimizer().cliName() + " lr "
-        + o.learningRate() + (o.weightDecay() == null ? "" : " weight decay " + o.weightDecay())
+        + o.learningRate()
+        + (o.schedule() == ScheduleChoice.CONSTANT ? "" : " " + o.schedule())
+        + (o.weightDecay() == null ? "" : " weight decay " + o.weightDecay())
         + ", batch " + o.batchSize() + (o.augment() > 0 ? ", augment " + o.augment() : "")
         + " (" + backend.name() + ")";
   }

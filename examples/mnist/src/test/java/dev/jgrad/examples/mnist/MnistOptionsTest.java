@@ -11,6 +11,9 @@ import dev.jgrad.autograd.Tensor;
 import dev.jgrad.nn.Activation;
 import dev.jgrad.optim.AdamW;
 import dev.jgrad.optim.OptimizerKind;
+import dev.jgrad.optim.schedule.CosineAnnealing;
+import dev.jgrad.optim.schedule.ExponentialDecay;
+import dev.jgrad.optim.schedule.StepDecay;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +40,8 @@ class MnistOptionsTest {
     MnistOptions o = MnistOptions.parse("--epochs", "3", "--batch=50", "--lr", "0.02",
         "--hidden", "64,32", "--optimizer", "ADAM", "--activation", "tanh", "--seed", "-7",
         "--data", "d", "--out", "o", "--resume", "o/c.safetensors", "--limit", "1000",
-        "--weight-decay", "1e-4", "--augment", "2");
+        "--weight-decay", "1e-4", "--augment", "2", "--schedule", "step:5:0.5", "--validation",
+        "500", "--early-stopping", "4");
     assertEquals(3, o.epochs());
     assertEquals(50, o.batchSize());
     assertEquals(0.02, o.learningRate());
@@ -53,6 +57,26 @@ class MnistOptionsTest {
     assertEquals(2, o.augment());
     assertTrue(o.toString().contains(", images moved by up to 2 pixels, "), o.toString());
     assertEquals(0, MnistOptions.parse().augment(), "none by default");
+    assertEquals(new StepDecay(5, 0.5), o.schedule().create(3));
+    assertEquals(500, o.validation());
+    assertEquals(4, o.earlyStopping());
+    assertTrue(o.toString().contains(", lr 0.02, schedule step:5:0.5, "), o.toString());
+  }
+
+  @Test
+  void schedulesAreTheLibrarysOnesOverTheRun() {
+    assertNull(MnistOptions.parse().schedule().create(30), "a constant rate by default");
+    assertEquals(new CosineAnnealing(12, 0),
+        MnistOptions.parse("--schedule", "cosine", "--epochs", "12").schedule().create(12));
+    assertEquals(new ExponentialDecay(0.9), ScheduleChoice.parse(" exp:0.9").create(5));
+    assertEquals(new StepDecay(10, 1.0), ScheduleChoice.parse("step:10:1").create(5));
+    for (String bad : new String[] {"cos", "cosine:3", "step:2", "step:-1:0.5", "step:x:0.5",
+        "exp:0", "exp:NaN", "exp:1.01", ""}) {
+      ParameterException e = assertThrows(ParameterException.class,
+          () -> MnistOptions.parse("--schedule", bad), bad);
+      assertTrue(e.getMessage().startsWith("Invalid value for option '--schedule': '" + bad),
+          e.getMessage());
+    }
   }
 
   @Test
