@@ -1,5 +1,7 @@
 package dev.jgrad.data;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.jgrad.autograd.Tensor;
 import java.util.SplittableRandom;
 
@@ -16,4 +18,42 @@ import java.util.SplittableRandom;
 public interface Augmentation {
   /** The augmented inputs, of the same shape, dtype and backend as {@code inputs}. */
   Tensor apply(Tensor inputs, SplittableRandom random);
+
+  /**
+   * This augmentation, then {@code next} on its result, with the same random (so the pair is as
+   * reproducible as each). The intermediate inputs are closed once {@code next} has replaced them.
+   */
+  default Augmentation andThen(Augmentation next) {
+    Augmentation first = this;
+    checkNotNull(next, "next augmentation is null");
+    return new Augmentation() {
+      @Override
+      public Tensor apply(Tensor inputs, SplittableRandom random) {
+        Tensor between = first.apply(inputs, random);
+        Tensor out;
+        try {
+          out = next.apply(between, random);
+        } catch (RuntimeException | Error e) {
+          closeIfOwn(between, inputs);
+          throw e;
+        }
+        if (out.buffer() != between.buffer()) {
+          closeIfOwn(between, inputs);
+        }
+        return out;
+      }
+
+      /** Closes {@code between} unless it shares the memory the caller owns. */
+      private void closeIfOwn(Tensor between, Tensor inputs) {
+        if (between.buffer() != inputs.buffer()) {
+          between.buffer().close();
+        }
+      }
+
+      @Override
+      public String toString() {
+        return first + " then " + next;
+      }
+    };
+  }
 }

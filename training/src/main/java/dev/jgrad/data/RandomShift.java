@@ -3,8 +3,6 @@ package dev.jgrad.data;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.jgrad.api.Backends;
-import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import java.util.SplittableRandom;
 
@@ -20,8 +18,8 @@ import java.util.SplittableRandom;
  *
  * <p>How: the host draws the offsets and lists, for every output pixel, the input pixel it comes
  * from (or a 0 appended to each sample); one gather on the backend then moves every image at
- * once, so it runs on any backend. The list is uploaded for each batch, which on a GPU makes the
- * step wait for the work queued before it.
+ * once ({@link PixelGather}), so it runs on any backend. The list is uploaded for each batch,
+ * which on a GPU makes the step wait for the work queued before it.
  */
 public final class RandomShift implements Augmentation {
   private final int rows;
@@ -43,26 +41,11 @@ public final class RandomShift implements Augmentation {
   @Override
   public Tensor apply(Tensor inputs, SplittableRandom random) {
     checkNotNull(inputs, "inputs is null");
-    int pixels = rows * cols;
-    int batch = inputs.rank() == 0 ? 0 : inputs.shape().dim(0);
-    checkArgument(batch > 0 && inputs.size() == (long) batch * pixels, "RandomShift(%s, %s, %s):"
-        + " inputs %s do not hold %s values (%sx%s) a sample; give images of that size",
-        rows, cols, maxShift, inputs.spec(), pixels, rows, cols);
+    int batch = PixelGather.batchOf(inputs, rows, cols, this);
     if (maxShift == 0) {
       return inputs;
     }
-    int[] from = sources(batch, random);
-    // made on the inputs' backend (the prefetch thread's current one may be another)
-    try (NoGrad ignored = NoGrad.scope(); Backends.Scope on = Backends.use(inputs.backend())) {
-      Tensor zero = Tensor.zeros(inputs.dtype(), batch, 1);
-      Tensor padded = Tensor.concat(1, inputs.reshape(batch, pixels), zero);
-      Tensor index = Tensor.indices(from);
-      Tensor moved = padded.reshape(batch * (pixels + 1)).indexSelect(0, index);
-      for (Tensor done : new Tensor[] {zero, padded, index}) {
-        done.buffer().close();
-      }
-      return moved.reshape(inputs.shape().dims());
-    }
+    return PixelGather.apply(inputs, batch, rows * cols, sources(batch, random));
   }
 
   /**

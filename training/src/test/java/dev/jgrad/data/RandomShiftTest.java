@@ -95,8 +95,8 @@ class RandomShiftTest {
     assertEquals("RandomShift: a shift of up to 3 pixels would move a 3x4 image out of itself; "
         + "give 0 to 2", assertThrows(IllegalArgumentException.class,
             () -> new RandomShift(ROWS, COLS, 3)).getMessage());
-    assertEquals("RandomShift(3, 4, 1): inputs FLOAT32[2, 10] do not hold 12 values (3x4) a "
-        + "sample; give images of that size", assertThrows(IllegalArgumentException.class,
+    assertEquals("RandomShift(3x4, up to 1 pixels): inputs FLOAT32[2, 10] do not hold 12 values "
+        + "(3x4) a sample; give images of that size", assertThrows(IllegalArgumentException.class,
             () -> new RandomShift(ROWS, COLS, 1).apply(Tensor.zeros(2, 10),
                 new SplittableRandom(1))).getMessage());
   }

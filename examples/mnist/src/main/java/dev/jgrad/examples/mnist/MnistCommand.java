@@ -126,6 +126,12 @@ final class MnistCommand {
           + " images are left as they are; default 0: none")
   int augment;
 
+  @Option(names = "--rotate", paramLabel = "DEG", converter = NonNegativeNumber.class,
+      description = "turn each training image about its centre by a random angle of up to DEG"
+          + " degrees either way (0 to 180), nearest pixel, zeros filled in, new every epoch;"
+          + " after --augment's shift when both are given; default 0: none")
+  double rotate;
+
   @Option(names = "--validation", paramLabel = "N", converter = NonNegativeInt.class,
       description = "hold out N training images, drawn at random from the seed, as validation"
           + " data: evaluated after every epoch in place of the test set (val_loss, val_accuracy"

@@ -27,7 +27,7 @@ import picocli.CommandLine.ParameterException;
 public record MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
     ScheduleChoice schedule, Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
     HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
-    int limit, Path exportOnnx, boolean captureSteps, int augment, int validation,
+    int limit, Path exportOnnx, boolean captureSteps, int augment, double rotate, int validation,
     int earlyStopping) {
 
   public static final int DEFAULT_EPOCHS = 30;
@@ -79,6 +79,9 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
       throw new ParameterException(cl, "--export-onnx: " + c.exportOnnx + " is a directory; give"
           + " the file to write, such as " + c.exportOnnx.resolve("mnist.onnx"));
     }
+    if (c.rotate > 180) {
+      throw new ParameterException(cl, "--rotate " + c.rotate + ": turn by 0 to 180 degrees");
+    }
     if (c.earlyStopping != null && c.validation == 0) {
       throw new ParameterException(cl, "--early-stopping " + c.earlyStopping + " watches the "
           + "validation loss; give --validation N too, e.g. --validation 1000");
@@ -90,7 +93,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     return new MnistOptions(model, c.epochs != null ? c.epochs : cnn ? DEFAULT_CNN_EPOCHS
         : DEFAULT_EPOCHS, c.batch, learningRate, c.schedule, c.weightDecay, hidden, optimizer,
         c.activation != null ? c.activation : Activation.RELU, c.seed, c.dataset, c.out, c.resume,
-        c.limit, c.exportOnnx, c.captureSteps, c.augment, c.validation,
+        c.limit, c.exportOnnx, c.captureSteps, c.augment, c.rotate, c.validation,
         c.earlyStopping != null ? c.earlyStopping : 0);
   }
 
@@ -112,6 +115,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
         + ", seed " + seed + ", dataset " + dataset
         + (limit > 0 ? ", first " + limit + " training images" : "")
         + (augment > 0 ? ", images moved by up to " + augment + " pixels" : "")
+        + (rotate > 0 ? ", images turned by up to " + rotate + " degrees" : "")
         + (validation > 0 ? ", " + validation + " images held out for validation" : "")
         + (earlyStopping > 0 ? ", early stopping after " + earlyStopping + " epochs without a better"
             + " validation loss" : "")

@@ -7,8 +7,10 @@ import dev.jgrad.api.Backends;
 import dev.jgrad.api.Backend;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.data.Augmentation;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.data.RandomRotation;
 import dev.jgrad.data.RandomShift;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistDataset;
@@ -180,8 +182,9 @@ public final class MnistTraining {
       log.info("resumed from {} after epoch {}", options.resume(), trainer.completedEpochs());
     }
     MetricsHistory history = trainer.fit();
-    log.info("wrote {}, {}, {}{} to {}", Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
-        options.earlyStopping() > 0 ? " and " + BEST_CHECKPOINT_FILE : "", out.toAbsolutePath());
+    log.info("wrote {}, {}{} to {}", Trainer.CSV_FILE, Trainer.CHART_FILE,
+        options.earlyStopping() > 0 ? ", " + CHECKPOINT_FILE + " and " + BEST_CHECKPOINT_FILE
+            : " and " + CHECKPOINT_FILE, out.toAbsolutePath());
     MnistResult result = tested(model, history, validation == null ? null : test,
         options.earlyStopping() > 0 ? best : null);
     if (options.exportOnnx() != null) {
@@ -237,20 +240,32 @@ public final class MnistTraining {
         + (o.schedule() == ScheduleChoice.CONSTANT ? "" : " " + o.schedule())
         + (o.weightDecay() == null ? "" : " weight decay " + o.weightDecay())
         + ", batch " + o.batchSize() + (o.augment() > 0 ? ", augment " + o.augment() : "")
+        + (o.rotate() > 0 ? ", rotate " + o.rotate() : "")
         + " (" + backend.name() + ")";
   }
 
-  /** The training batches: shuffled from the seed, moved at random with {@code --augment}. */
+  /**
+   * The training batches: shuffled from the seed, moved at random with {@code --augment}, turned
+   * with {@code --rotate}.
+   */
   private static DataLoader loader(Dataset train, MnistOptions options, int rows, int cols) {
     DataLoader.Builder b = DataLoader.builder(train).batchSize(options.batchSize())
         .seed(options.seed());
+    Augmentation augmentation = null;
     if (options.augment() > 0) {
       if (options.augment() >= Math.min(rows, cols)) {
         throw new IllegalArgumentException("--augment " + options.augment() + " would move the "
             + rows + "x" + cols + " images out of themselves; give 0 to "
             + (Math.min(rows, cols) - 1));
       }
-      b.augment(new RandomShift(rows, cols, options.augment()));
+      augmentation = new RandomShift(rows, cols, options.augment());
+    }
+    if (options.rotate() > 0) {
+      RandomRotation rotation = new RandomRotation(rows, cols, options.rotate());
+      augmentation = augmentation == null ? rotation : augmentation.andThen(rotation);
+    }
+    if (augmentation != null) {
+      b.augment(augmentation);
     }
     return b.build();
   }

@@ -262,6 +262,8 @@ class BadInputSuiteTest {
         "--augment", "-1");
     cli(cases, "--validation as large as the data", "--validation 100 would hold out all 100 "
         + "training images; give at most 99", "--validation", "100", "--limit", "100", "--out", out);
+    usage(cases, "--rotate past half a turn", "--rotate 200.0: turn by 0 to 180 degrees",
+        "--rotate", "200");
     usage(cases, "a --schedule that is none", "'--schedule': 'cos' is not a schedule; use "
         + "constant, cosine", "--schedule", "cos");
     usage(cases, "--early-stopping without --validation", "--early-stopping 3 watches the "

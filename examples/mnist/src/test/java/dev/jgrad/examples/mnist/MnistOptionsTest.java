@@ -41,7 +41,7 @@ class MnistOptionsTest {
         "--hidden", "64,32", "--optimizer", "ADAM", "--activation", "tanh", "--seed", "-7",
         "--data", "d", "--out", "o", "--resume", "o/c.safetensors", "--limit", "1000",
         "--weight-decay", "1e-4", "--augment", "2", "--schedule", "step:5:0.5", "--validation",
-        "500", "--early-stopping", "4");
+        "500", "--early-stopping", "4", "--rotate", "12.5");
     assertEquals(3, o.epochs());
     assertEquals(50, o.batchSize());
     assertEquals(0.02, o.learningRate());
@@ -58,6 +58,9 @@ class MnistOptionsTest {
     assertTrue(o.toString().contains(", images moved by up to 2 pixels, "), o.toString());
     assertEquals(0, MnistOptions.parse().augment(), "none by default");
     assertEquals(new StepDecay(5, 0.5), o.schedule().create(3));
+    assertEquals(12.5, o.rotate());
+    assertTrue(o.toString().contains(", images turned by up to 12.5 degrees, "), o.toString());
+    assertEquals(0, MnistOptions.parse().rotate(), "none by default");
     assertEquals(500, o.validation());
     assertEquals(4, o.earlyStopping());
     assertTrue(o.toString().contains(", lr 0.02, schedule step:5:0.5, "), o.toString());
