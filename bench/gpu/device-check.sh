@@ -9,7 +9,8 @@
 # the CUDA test classes, and every op's parity with the CPU; examples/mnist on the GPU, on the CPU
 # with the same seed, the GPU's checkpoint evaluated on the CPU, and the main job with and without
 # --capture-steps; the soak; the two benchmarks against PyTorch, each also as a CUDA graph; in
-# the time left, the two convolutional nets with and without --capture-steps. The
+# the time left, the two convolutional nets with and without --capture-steps, and a short
+# SimpleConvNet run with the augmentations. The
 # GPU tests run with -Djgrad.test.requireGpu=true, so a missing GPU fails them instead of
 # skipping them. Writes to $OUT (at most 8 files): env.txt, tests.log, run.log, summary.txt,
 # junit-cuda/ and junit-parity/ (JUnit XML), training.png and crash.txt (only when a JVM
@@ -287,6 +288,22 @@ fi
 # ---- 6. the convolutional nets captured, in the time left (after what the issue requires) ----
 capture_check cnn 2 4000 --model cnn
 capture_check deep 1 2000 --model deep
+# the augmentations (a gather from a list uploaded each batch), last: they only have to run there
+if [ $((END - SECONDS)) -ge 45 ]; then
+  t 40 "${J[@]}" -Djgrad.backend=$BACKEND -cp "$CP" dev.jgrad.examples.mnist.MnistMain \
+    --model cnn --epochs 1 --limit 2000 --augment 1 --rotate 10 --out "$W/augment" \
+    > "$W/augment.log" 2>&1
+  cat "$W/augment.log" >> "$R"
+  a_aug=$(acc "$W/augment.log")
+  if [ -n "$a_aug" ] && awk -v a="$a_aug" 'BEGIN { exit !(a > 50) }'; then
+    pass "cnn --augment --rotate" "test accuracy $a_aug% after 1 epoch of 2,000 moved and turned images"
+  else
+    fail "cnn --augment --rotate" "${a_aug:-no}% after 1 epoch: $(grep -E 'error|Exception' \
+      "$W/augment.log" | head -2 | paste -sd' ' | cut -c1-200)"
+  fi
+else
+  note "cnn --augment --rotate" "not run: no time left in the budget"
+fi
 
 
 # ---- the end --------------------------------------------------------------------------------
