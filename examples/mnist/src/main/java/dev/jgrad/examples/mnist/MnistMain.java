@@ -106,9 +106,10 @@ public final class MnistMain {
     }
     EpochMetrics tested = h.epochs().stream().filter(m -> m.epoch() == r.testedEpoch())
         .findFirst().orElse(h.last());
-    String which = options.earlyStopping() > 0
-        ? "epoch " + r.testedEpoch() + "'s model, the best by validation loss"
-        : "the last epoch's model";
+    int best = h.bestTestLoss().map(EpochMetrics::epoch).orElse(-1);
+    String which = options.earlyStopping() == 0 ? "the last epoch's model"
+        : r.testedEpoch() == best ? "epoch " + best + "'s model, the best by validation loss"
+        : "the last epoch's model, the best one's (epoch " + best + ") not found";
     return line + String.format(Locale.ROOT, " (%s, validation accuracy %.2f%%)", which,
         100 * tested.testAccuracy());
   }

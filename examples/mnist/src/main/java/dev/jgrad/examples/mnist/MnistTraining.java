@@ -28,8 +28,12 @@ import dev.jgrad.train.Evaluator;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
 import dev.jgrad.train.report.MetricsHistory;
+import dev.jgrad.io.AtomicFiles;
+import dev.jgrad.train.report.EpochMetrics;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -182,11 +186,17 @@ public final class MnistTraining {
       log.info("resumed from {} after epoch {}", options.resume(), trainer.completedEpochs());
     }
     MetricsHistory history = trainer.fit();
-    log.info("wrote {}, {}{} to {}", Trainer.CSV_FILE, Trainer.CHART_FILE,
-        options.earlyStopping() > 0 ? ", " + CHECKPOINT_FILE + " and " + BEST_CHECKPOINT_FILE
-            : " and " + CHECKPOINT_FILE, out.toAbsolutePath());
     MnistResult result = tested(model, history, validation == null ? null : test,
-        options.earlyStopping() > 0 ? best : null);
+        options.earlyStopping() > 0 ? bestModel(best, options.resume(), history) : null);
+    // a resumed run that trained no further epoch wrote no checkpoint: name what is there
+    List<String> written = new ArrayList<>();
+    for (String f : List.of(Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
+        BEST_CHECKPOINT_FILE)) {
+      if (Files.exists(out.resolve(f))) {
+        written.add(f);
+      }
+    }
+    log.info("wrote {} to {}", String.join(", ", written), out.toAbsolutePath());
     if (options.exportOnnx() != null) {
       // every model takes the flat rows it trained on: [N, pixels]
       OnnxExporter.export(model, new int[] {trainImages.pixelsPerImage()}, options.exportOnnx());
@@ -200,6 +210,30 @@ public final class MnistTraining {
    * null); else {@code test} evaluated once now, on the best epoch's model restored from
    * {@code best} when early stopping saved one, or on the last epoch's.
    */
+  /**
+   * The best epoch's model file: {@code best}, or, when the best epoch came before the checkpoint
+   * this run resumed from and was saved beside it, that file, copied to {@code best}; null when
+   * neither holds it (the run then tests the last epoch's model and says so).
+   */
+  private static Path bestModel(Path best, Path resumed, MetricsHistory history)
+      throws IOException {
+    if (Files.exists(best)) {
+      return best;
+    }
+    int epoch = history.bestTestLoss().map(EpochMetrics::epoch).orElse(-1);
+    Path earlier = resumed == null ? null
+        : resumed.toAbsolutePath().resolveSibling(BEST_CHECKPOINT_FILE);
+    if (earlier != null && Files.exists(earlier) && Checkpoint.load(earlier).epoch() == epoch) {
+      AtomicFiles.write(best, out -> Files.copy(earlier, out));
+      log.info("the best epoch, {}, came before the checkpoint resumed from; copied its model "
+          + "from {}", epoch, earlier);
+      return best;
+    }
+    log.warn("the best epoch's model (epoch {}) is neither in {} nor beside the checkpoint "
+        + "resumed from; testing the last epoch's model instead", epoch, best);
+    return null;
+  }
+
   private static MnistResult tested(Module model, MetricsHistory history, Dataset test,
       Path best) throws IOException {
     if (history.isEmpty()) {

@@ -67,6 +67,43 @@ class MnistValidationTest {
   }
 
   @Test
+  void aResumedStoppedRunTestsTheBestModelItFindsAndSaysWhenItFindsNone() throws IOException {
+    String[] run = {"--epochs", "40", "--limit", "400", "--validation", "100",
+        "--early-stopping", "2", "--lr", "1.0"};
+    Path first = dir.resolve("first");
+    String stopped = finalLine(MnistMainTest.run(concat(run, "--out", first.toString())));
+    // into a new folder: the best model is copied from beside the checkpoint resumed from
+    Path again = dir.resolve("again");
+    String resumed = finalLine(MnistMainTest.run(concat(run, "--out", again.toString(),
+        "--resume", first.resolve(MnistTraining.CHECKPOINT_FILE).toString())));
+    assertEquals(stopped, resumed);
+    assertTrue(resumed.contains("'s model, the best by validation loss"), resumed);
+    assertEquals(-1, Files.mismatch(first.resolve(MnistTraining.BEST_CHECKPOINT_FILE),
+        again.resolve(MnistTraining.BEST_CHECKPOINT_FILE)));
+    // from a checkpoint alone: the last epoch's model, and the line says so
+    Path lone = dir.resolve("lone");
+    Files.createDirectories(lone);
+    Files.copy(first.resolve(MnistTraining.CHECKPOINT_FILE),
+        lone.resolve(MnistTraining.CHECKPOINT_FILE));
+    String last = finalLine(MnistMainTest.run(concat(run, "--out", dir.resolve("l").toString(),
+        "--resume", lone.resolve(MnistTraining.CHECKPOINT_FILE).toString())));
+    assertTrue(last.matches(".*\\(the last epoch's model, the best one's \\(epoch \\d+\\) not "
+        + "found, validation accuracy .*"), last);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  private static String finalLine(MnistMainTest.Run run) {
+    assertEquals(0, run.status(), run.err());
+    return run.out().lines().filter(l -> l.startsWith("final test accuracy")).findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void badCombinationsAreRefusedInOneLine() {
     MnistMainTest.Run noSplit = MnistMainTest.run("--early-stopping", "3",
         "--out", dir.resolve("a").toString());
