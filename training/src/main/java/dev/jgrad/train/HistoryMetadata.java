@@ -2,6 +2,7 @@ package dev.jgrad.train;
 
 import dev.jgrad.train.report.CsvReport;
 import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.HeldOut;
 import dev.jgrad.train.report.MetricsHistory;
 
 /**
@@ -21,7 +22,8 @@ public final class HistoryMetadata {
 
   /** The epochs of {@code history} as CSV text for the metadata value, wall times left out. */
   public static String encode(MetricsHistory history) {
-    StringBuilder sb = new StringBuilder(CsvReport.HEADER).append('\n');
+    // the header names the held-out set (test_loss or val_loss), so a resumed run can check it
+    StringBuilder sb = new StringBuilder(CsvReport.header(history.heldOut())).append('\n');
     for (EpochMetrics m : history.epochs()) {
       sb.append(m.epoch()).append(',').append(exact(m.trainLoss()))
           .append(',').append(exact(m.trainAccuracy())).append(',').append(exact(m.testLoss()))
@@ -43,12 +45,18 @@ public final class HistoryMetadata {
    * wall times are read as written.
    */
   public static MetricsHistory decode(String csv, String source) {
-    MetricsHistory history = new MetricsHistory();
     String[] lines = csv.split("\n");
-    if (lines.length == 0 || !lines[0].equals(CsvReport.HEADER)) {
-      throw new IllegalArgumentException(source + ": metadata '" + KEY + "' does not start with"
-          + " the header " + CsvReport.HEADER);
+    HeldOut heldOut = null;
+    for (HeldOut h : HeldOut.values()) {
+      if (lines.length > 0 && lines[0].equals(CsvReport.header(h))) {
+        heldOut = h;
+      }
     }
+    if (heldOut == null) {
+      throw new IllegalArgumentException(source + ": metadata '" + KEY + "' does not start with"
+          + " the header " + CsvReport.HEADER + " (or its val_ columns)");
+    }
+    MetricsHistory history = new MetricsHistory(heldOut);
     for (int i = 1; i < lines.length; i++) {
       String[] f = lines[i].split(",", -1);
       try {

@@ -196,8 +196,12 @@ public final class Trainer {
     c.restoreModel(model);
     c.restoreOptimizer(optimizer);
     String saved = c.metadata().get(HistoryMetadata.KEY);
-    history = saved == null ? new MetricsHistory(heldOut)
-        : HistoryMetadata.decode(saved, file.toString()).as(heldOut);
+    MetricsHistory restored = saved == null ? new MetricsHistory(heldOut)
+        : HistoryMetadata.decode(saved, file.toString());
+    checkArgument(restored.heldOut() == heldOut, "%s measured its epochs on a %s set; resume it "
+        + "with %s(...) too, not %s(...), so that its history stays one set's", file,
+        restored.heldOut().label(), restored.heldOut().label(), heldOut.label());
+    history = restored;
     completedEpochs = c.epoch();
     return this;
   }

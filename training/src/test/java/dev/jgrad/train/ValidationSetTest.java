@@ -67,6 +67,23 @@ class ValidationSetTest {
   }
 
   @Test
+  void aCheckpointResumesWithTheKindOfSetItWasMeasuredOn() throws IOException {
+    Path checkpoint = dir.resolve("t.safetensors");
+    trainer(TrainerTest.net(), 1).test(PARTS.get(1)).checkpointTo(checkpoint).build().fit();
+    Trainer validating = trainer(TrainerTest.net(), 2).validation(PARTS.get(1)).build();
+    assertEquals(checkpoint + " measured its epochs on a test set; resume it with test(...) too, "
+        + "not validation(...), so that its history stays one set's",
+        assertThrows(IllegalArgumentException.class, () -> validating.resumeFrom(checkpoint))
+            .getMessage());
+    Path v = dir.resolve("v.safetensors");
+    trainer(TrainerTest.net(), 1).validation(PARTS.get(1)).checkpointTo(v).build().fit();
+    Trainer testing = trainer(TrainerTest.net(), 2).test(PARTS.get(1)).build();
+    assertThrows(IllegalArgumentException.class, () -> testing.resumeFrom(v));
+    assertEquals(2, trainer(TrainerTest.net(), 2).test(PARTS.get(1)).build()
+        .resumeFrom(checkpoint).fit().size());
+  }
+
+  @Test
   void theHeldOutSetIsGivenOnce() {
     Trainer.Builder b = trainer(TrainerTest.net(), 1).validation(PARTS.get(1));
     assertEquals("validation(...) was given; give the held-out set once, as test(...) or "

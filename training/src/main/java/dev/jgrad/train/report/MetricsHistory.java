@@ -38,13 +38,6 @@ public final class MetricsHistory {
     return heldOut;
   }
 
-  /** A copy of this history whose held-out metrics are called {@code heldOut}'s. */
-  public MetricsHistory as(HeldOut heldOut) {
-    MetricsHistory copy = new MetricsHistory(heldOut);
-    copy.epochs.addAll(epochs);
-    return copy;
-  }
-
   /** Appends the metrics of the next epoch; epochs must increase. */
   public void add(EpochMetrics metrics) {
     checkNotNull(metrics, "metrics is null");

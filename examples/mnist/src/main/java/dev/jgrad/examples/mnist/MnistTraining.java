@@ -22,6 +22,7 @@ import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.schedule.LearningRateSchedule;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.EpochLogger;
+import dev.jgrad.train.HistoryMetadata;
 import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Evaluator;
@@ -29,7 +30,9 @@ import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
 import dev.jgrad.train.report.MetricsHistory;
 import dev.jgrad.io.AtomicFiles;
+import dev.jgrad.train.report.CsvReport;
 import dev.jgrad.train.report.EpochMetrics;
+import dev.jgrad.train.report.HeldOut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,6 +185,7 @@ public final class MnistTraining {
     }
     Trainer trainer = builder.build();
     if (options.resume() != null) {
+      checkSameHeldOutSet(options);
       trainer.resumeFrom(options.resume());
       log.info("resumed from {} after epoch {}", options.resume(), trainer.completedEpochs());
     }
@@ -210,6 +214,22 @@ public final class MnistTraining {
    * null); else {@code test} evaluated once now, on the best epoch's model restored from
    * {@code best} when early stopping saved one, or on the last epoch's.
    */
+  /**
+   * Refuses, in the command line's words, to resume a checkpoint whose epochs were measured on
+   * the test set with {@code --validation}, or the other way round (the Trainer would refuse too,
+   * in its API's words).
+   */
+  private static void checkSameHeldOutSet(MnistOptions options) throws IOException {
+    String saved = Checkpoint.load(options.resume()).metadata().get(HistoryMetadata.KEY);
+    boolean validated = saved != null
+        && saved.startsWith(CsvReport.header(HeldOut.VALIDATION) + "\n");
+    if (saved != null && validated != options.validation() > 0) {
+      throw new IllegalArgumentException("--resume " + options.resume() + " was trained "
+          + (validated ? "with" : "without") + " --validation; resume it "
+          + (validated ? "with --validation N" : "without --validation") + " as well");
+    }
+  }
+
   /**
    * The best epoch's model file: {@code best}, or, when the best epoch came before the checkpoint
    * this run resumed from and was saved beside it, that file, copied to {@code best}; null when

@@ -312,6 +312,16 @@ class BadInputSuiteTest {
       assertCliError(run("--resume", file.toString(), "--hidden", "7", "--epochs", "2",
           "--limit", "100", "--out", out), 1, "other.safetensors");
     }));
+    cases.add(new Case("cli", "--resume of a checkpoint trained without --validation, with it",
+        () -> {
+          Path trained = dir.resolve("plain-run");
+          assertEquals(0, run("--epochs", "1", "--limit", "100", "--out", trained.toString())
+              .status());
+          assertCliError(run("--resume", trained.resolve("checkpoint.safetensors").toString(),
+              "--validation", "50", "--batch", "10", "--epochs", "2", "--limit", "100", "--out",
+              out), 1,
+              "was trained without --validation; resume it without --validation as well");
+        }));
     cases.add(new Case("cli", "--data with a corrupt file", () -> {
       Path data = dir.resolve("corrupt-data");
       SyntheticMnist.write(data, 100, 50, 5, true);

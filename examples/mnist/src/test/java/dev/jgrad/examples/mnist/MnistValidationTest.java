@@ -91,6 +91,19 @@ class MnistValidationTest {
         + "found, validation accuracy .*"), last);
   }
 
+  @Test
+  void aCheckpointResumesWithOrWithoutValidationAsItWasTrained() {
+    Path plain = dir.resolve("plain");
+    assertEquals(0, MnistMainTest.run("--epochs", "1", "--limit", "500", "--out",
+        plain.toString()).status());
+    MnistMainTest.Run mixed = MnistMainTest.run("--epochs", "2", "--limit", "500",
+        "--validation", "100", "--out", dir.resolve("m").toString(), "--resume",
+        plain.resolve(MnistTraining.CHECKPOINT_FILE).toString());
+    assertEquals(1, mixed.status());
+    assertEquals("error: --resume " + plain.resolve(MnistTraining.CHECKPOINT_FILE) + " was "
+        + "trained without --validation; resume it without --validation as well\n", mixed.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
