@@ -3,6 +3,8 @@ package dev.jgrad.data;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
@@ -12,6 +14,8 @@ import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.PixelScale;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -202,6 +206,36 @@ public final class Dataset {
   private Dataset select(int[] indices) {
     Tensor at = Tensor.indices(indices).to(inputs.backend());
     return new Dataset(inputs.indexSelect(0, at), targets.indexSelect(0, at), greyLevels);
+  }
+
+  /**
+   * A digest of the samples: shapes, dtypes and values of the inputs and targets, in order (the
+   * same for the same samples however they were made, another for another split). The
+   * {@code Trainer} keeps its held-out set's in checkpoints, so that a resumed run is measured on
+   * the same samples. Reads the data to the host once a call.
+   */
+  public String fingerprint() {
+    Hasher h = Hashing.murmur3_128().newHasher();
+    h.putUnencodedChars(inputs.spec() + "|" + targets.spec() + "|" + greyLevels);
+    putFloats(h, inputs.toFloatArray());
+    if (targets.dtype() == DType.INT32) {
+      for (int label : targets.toIntArray()) {
+        h.putInt(label);
+      }
+    } else {
+      putFloats(h, targets.toFloatArray());
+    }
+    return h.hash().toString();
+  }
+
+  private static void putFloats(Hasher h, float[] values) {
+    ByteBuffer bytes = ByteBuffer.allocate(4 * 8192).order(ByteOrder.LITTLE_ENDIAN);
+    for (int from = 0; from < values.length; from += 8192) {
+      int n = Math.min(8192, values.length - from);
+      bytes.clear();
+      bytes.asFloatBuffer().put(values, from, n);
+      h.putBytes(bytes.array(), 0, 4 * n);
+    }
   }
 
   @Override

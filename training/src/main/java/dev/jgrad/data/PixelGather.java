@@ -28,17 +28,32 @@ final class PixelGather {
     }
   }
 
+  /** Refuses images whose pixels and padding 0 do not fit an int index. */
+  static void checkImageSize(int rows, int cols, String augmentation) {
+    if ((long) rows * cols + 1 > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(augmentation + ": images of " + rows + "x" + cols
+          + " have more pixels than an index reaches (" + Integer.MAX_VALUE + "); give smaller "
+          + "images");
+    }
+  }
+
   /**
    * The batch size of {@code inputs} holding {@code rows x cols} values a sample, or the failure
-   * naming {@code augmentation} and what it needs.
+   * naming {@code augmentation} and what it needs (also when the batch's index list would not
+   * fit an int index).
    */
   static int batchOf(Tensor inputs, int rows, int cols, Object augmentation) {
-    int pixels = rows * cols;
+    int pixels = rows * cols; // fits: checked when the augmentation was made
     int batch = inputs.rank() == 0 ? 0 : inputs.shape().dim(0);
     if (batch <= 0 || inputs.size() != (long) batch * pixels) {
       throw new IllegalArgumentException(augmentation + ": inputs " + inputs.spec() + " do not "
-          + "hold " + pixels + " values (" + rows + "x" + cols + ") a sample; give images of "
-          + "that size");
+          + "hold " + pixels + " values (" + rows + "x" + cols + ") a sample; give a batch of "
+          + "images of that size");
+    }
+    if ((long) batch * (pixels + 1) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(augmentation + ": a batch of " + batch + " images of "
+          + pixels + " pixels is more than an index list reaches (" + Integer.MAX_VALUE
+          + " entries); use smaller batches");
     }
     return batch;
   }

@@ -32,6 +32,7 @@ public final class RandomRotation implements Augmentation {
   public RandomRotation(int rows, int cols, double maxDegrees) {
     checkArgument(rows > 0 && cols > 0, "RandomRotation: images of %sx%s; give positive rows and "
         + "columns", rows, cols);
+    PixelGather.checkImageSize(rows, cols, "RandomRotation");
     checkArgument(maxDegrees >= 0 && maxDegrees <= 180, "RandomRotation: an angle of up to %s "
         + "degrees; give 0 to 180", maxDegrees);
     this.rows = rows;

@@ -30,6 +30,7 @@ public final class RandomShift implements Augmentation {
   public RandomShift(int rows, int cols, int maxShift) {
     checkArgument(rows > 0 && cols > 0, "RandomShift: images of %sx%s; give positive rows and "
         + "columns", rows, cols);
+    PixelGather.checkImageSize(rows, cols, "RandomShift");
     checkArgument(maxShift >= 0 && maxShift < Math.min(rows, cols), "RandomShift: a shift of up "
         + "to %s pixels would move a %sx%s image out of itself; give 0 to %s", maxShift, rows,
         cols, Math.min(rows, cols) - 1);

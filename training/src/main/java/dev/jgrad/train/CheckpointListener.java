@@ -8,7 +8,9 @@ import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Saves a {@link Checkpoint} after every epoch (or, made by {@link #best}, after each epoch with
@@ -29,6 +31,7 @@ public final class CheckpointListener implements TrainingListener {
   private final Module model;
   private final Optimizer optimizer;
   private final boolean bestOnly;
+  private final Supplier<Map<String, String>> extra;
 
   /** Saves {@code model} and {@code optimizer}, those the trainer trains, to {@code file}. */
   public CheckpointListener(Path file, Module model, Optimizer optimizer) {
@@ -45,6 +48,13 @@ public final class CheckpointListener implements TrainingListener {
   }
 
   private CheckpointListener(Path file, Module model, Optimizer optimizer, boolean bestOnly) {
+    this(file, model, optimizer, bestOnly, Map::of);
+  }
+
+  /** The Trainer's: {@code extra} adds metadata (the held-out set's fingerprint) to each save. */
+  CheckpointListener(Path file, Module model, Optimizer optimizer, boolean bestOnly,
+      Supplier<Map<String, String>> extra) {
+    this.extra = checkNotNull(extra, "extra metadata is null");
     this.bestOnly = bestOnly;
     this.file = checkNotNull(file, "checkpoint file is null; pass e.g. out/checkpoint.safetensors");
     this.model = checkNotNull(model, "model is null");
@@ -59,7 +69,8 @@ public final class CheckpointListener implements TrainingListener {
     }
     // The trainer numbers epochs on from those of a resumed checkpoint: this one's number is the
     // count of epochs completed.
-    Checkpoint.save(file, model, optimizer, metrics.epoch(),
-        Map.of(HistoryMetadata.KEY, HistoryMetadata.encode(history)));
+    Map<String, String> metadata = new HashMap<>(extra.get());
+    metadata.put(HistoryMetadata.KEY, HistoryMetadata.encode(history));
+    Checkpoint.save(file, model, optimizer, metrics.epoch(), metadata);
   }
 }

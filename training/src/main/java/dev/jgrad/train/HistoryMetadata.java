@@ -17,6 +17,11 @@ import dev.jgrad.train.report.MetricsHistory;
 public final class HistoryMetadata {
   /** The metadata key. */
   public static final String KEY = "history";
+  /**
+   * The key of the held-out set's {@link dev.jgrad.data.Dataset#fingerprint}, so that a resumed
+   * run is measured on the samples the history was.
+   */
+  public static final String HELD_OUT_KEY = "held_out";
 
   private HistoryMetadata() {}
 

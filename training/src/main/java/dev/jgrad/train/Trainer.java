@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import com.google.common.base.Suppliers;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.GraphCapture;
 import dev.jgrad.autograd.NoGrad;
@@ -31,6 +32,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,6 +139,8 @@ public final class Trainer {
   private final List<Path> outputFiles;
   private final List<OutputLock> heldLocks;
   private final HeldOut heldOut;
+  /** The held-out set's fingerprint for checkpoints (empty without one). */
+  private final Supplier<Map<String, String>> heldOutMetadata;
   private MetricsHistory history;
   private int completedEpochs;
 
@@ -156,7 +160,10 @@ public final class Trainer {
     this.clipNorm = b.clipNorm;
     this.captureSteps = b.captureSteps;
     this.patience = b.patience;
-    this.listeners = b.allListeners();
+    // read once, and only when a checkpoint is written or resumed
+    this.heldOutMetadata = Suppliers.memoize(() -> test == null ? Map.of()
+        : Map.of(HistoryMetadata.HELD_OUT_KEY, test.fingerprint()));
+    this.listeners = b.allListeners(heldOutMetadata);
     this.outputFiles = b.outputFiles();
     this.heldLocks = List.copyOf(b.heldLocks);
     for (TrainingListener l : listeners) {
@@ -193,17 +200,44 @@ public final class Trainer {
     Checkpoint c = Checkpoint.load(file);
     checkArgument(c.epoch() <= epochs, "%s was saved after epoch %s, beyond the %s epochs asked"
         + " for; ask for more epochs to continue it", file, c.epoch(), epochs);
-    c.restoreModel(model);
+    MetricsHistory restored = restoredHistory(c, file);
+    c.restoreModel(model); // only once the history is known to fit this run
     c.restoreOptimizer(optimizer);
-    String saved = c.metadata().get(HistoryMetadata.KEY);
-    MetricsHistory restored = saved == null ? new MetricsHistory(heldOut)
-        : HistoryMetadata.decode(saved, file.toString());
-    checkArgument(restored.heldOut() == heldOut, "%s measured its epochs on a %s set; resume it "
-        + "with %s(...) too, not %s(...), so that its history stays one set's", file,
-        restored.heldOut().label(), restored.heldOut().label(), heldOut.label());
     history = restored;
     completedEpochs = c.epoch();
     return this;
+  }
+
+  /**
+   * The history saved in {@code c}, checked against this run's held-out set: the same kind
+   * (test or validation; a history that measured none fits either) and, where the checkpoint
+   * recorded it, the same samples, so that one history never mixes two sets' losses.
+   */
+  private MetricsHistory restoredHistory(Checkpoint c, Path file) {
+    String saved = c.metadata().get(HistoryMetadata.KEY);
+    if (saved == null) {
+      return new MetricsHistory(heldOut);
+    }
+    MetricsHistory restored = HistoryMetadata.decode(saved, file.toString());
+    if (test == null) {
+      return restored; // the epochs ahead measure nothing: the history keeps its name
+    }
+    if (restored.heldOut() != heldOut) {
+      checkArgument(restored.bestTestLoss().isEmpty(), "%s measured its epochs on a %s set; "
+          + "resume it with %s(...) too, not %s(...), so that its history stays one set's", file,
+          restored.heldOut().label(), restored.heldOut().label(), heldOut.label());
+      MetricsHistory renamed = new MetricsHistory(heldOut); // nothing was measured: rename it
+      restored.epochs().forEach(renamed::add);
+      restored = renamed;
+    }
+    String fingerprint = c.metadata().get(HistoryMetadata.HELD_OUT_KEY);
+    if (fingerprint != null && !fingerprint.equals(
+        heldOutMetadata.get().get(HistoryMetadata.HELD_OUT_KEY))) {
+      throw new HeldOutMismatchException(file + " measured its epochs on other " + heldOut.label()
+          + " samples than this run's (other data, or another split); resume it with the same "
+          + heldOut.label() + " set");
+    }
+    return restored;
   }
 
   /** Epochs completed so far (by {@link #fit} or the checkpoint resumed from). */
@@ -690,16 +724,20 @@ public final class Trainer {
      * Every listener in calling order: the CSV, the checkpoint, the best checkpoint, the chart
      * (the order the trainer always wrote them in), the other outputs, then the listeners.
      */
-    private List<TrainingListener> allListeners() {
+    private List<TrainingListener> allListeners(Supplier<Map<String, String>> heldOutMetadata) {
       List<TrainingListener> all = new ArrayList<>();
       if (csvFile != null) {
         all.add(new CsvReportListener(csvFile));
       }
-      if (checkpointFile != null) {
-        all.add(new CheckpointListener(checkpointFile, model, optimizer));
-      }
+      // the best first: a run stopped between the two saves then resumes from a checkpoint whose
+      // best epoch's model is saved, not from one ahead of the best file
       if (bestCheckpointFile != null) {
-        all.add(CheckpointListener.best(bestCheckpointFile, model, optimizer));
+        all.add(new CheckpointListener(bestCheckpointFile, model, optimizer, true,
+            heldOutMetadata));
+      }
+      if (checkpointFile != null) {
+        all.add(new CheckpointListener(checkpointFile, model, optimizer, false,
+            heldOutMetadata));
       }
       if (chartFile != null) {
         all.add(chartWriter == null ? new ChartListener(chartFile, chartTitle)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -76,14 +77,15 @@ class RandomRotationTest {
         assertThrows(IllegalArgumentException.class,
             () -> new RandomRotation(SIDE, SIDE, 181)).getMessage());
     assertEquals("RandomRotation(21x21, up to 10.0 degrees): inputs FLOAT32[2, 10] do not hold "
-        + "441 values (21x21) a sample; give images of that size",
+        + "441 values (21x21) a sample; give a batch of images of that size",
         assertThrows(IllegalArgumentException.class, () -> new RandomRotation(SIDE, SIDE, 10)
             .apply(Tensor.zeros(2, 10), new SplittableRandom(1))).getMessage());
   }
 
   @Test
   void aChainIsTheSameWithAndWithoutPrefetchingAndClosesWhatItReplaced() {
-    List<Tensor> between = new ArrayList<>();
+    // the prefetch thread and the caller both gather (and so augment) batches
+    List<Tensor> between = Collections.synchronizedList(new ArrayList<>());
     Augmentation shift = new RandomShift(SIDE, SIDE, 2);
     Augmentation recorded = (inputs, random) -> {
       Tensor t = shift.apply(inputs, random);

@@ -96,9 +96,20 @@ class RandomShiftTest {
         + "give 0 to 2", assertThrows(IllegalArgumentException.class,
             () -> new RandomShift(ROWS, COLS, 3)).getMessage());
     assertEquals("RandomShift(3x4, up to 1 pixels): inputs FLOAT32[2, 10] do not hold 12 values "
-        + "(3x4) a sample; give images of that size", assertThrows(IllegalArgumentException.class,
-            () -> new RandomShift(ROWS, COLS, 1).apply(Tensor.zeros(2, 10),
-                new SplittableRandom(1))).getMessage());
+        + "(3x4) a sample; give a batch of images of that size",
+        assertThrows(IllegalArgumentException.class, () -> new RandomShift(ROWS, COLS, 1)
+            .apply(Tensor.zeros(2, 10), new SplittableRandom(1))).getMessage());
+    // 65536 x 65536 wraps an int to 0 pixels: refused, not an empty image
+    assertEquals("RandomShift: images of 65536x65536 have more pixels than an index reaches "
+        + "(2147483647); give smaller images", assertThrows(IllegalArgumentException.class,
+            () -> new RandomShift(65536, 65536, 1)).getMessage());
+    assertEquals("RandomRotation: images of 46341x46341 have more pixels than an index reaches "
+        + "(2147483647); give smaller images", assertThrows(IllegalArgumentException.class,
+            () -> new RandomRotation(46341, 46341, 1)).getMessage());
+    assertEquals("RandomShift(3x4, up to 1 pixels): inputs FLOAT32[0, 12] do not hold 12 values "
+        + "(3x4) a sample; give a batch of images of that size",
+        assertThrows(IllegalArgumentException.class, () -> new RandomShift(ROWS, COLS, 1)
+            .apply(Tensor.zeros(0, 12), new SplittableRandom(1))).getMessage());
   }
 
   /** The batches of epochs 0 and 1, inputs flattened, from a fresh loader. */

@@ -1,5 +1,6 @@
 package dev.jgrad.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,44 @@ class ValidationSetTest {
     Trainer testing = trainer(TrainerTest.net(), 2).test(PARTS.get(1)).build();
     assertThrows(IllegalArgumentException.class, () -> testing.resumeFrom(v));
     assertEquals(2, trainer(TrainerTest.net(), 2).test(PARTS.get(1)).build()
+        .resumeFrom(checkpoint).fit().size());
+  }
+
+  @Test
+  void aRefusedResumeLeavesTheModelAsItWas() throws IOException {
+    Path checkpoint = dir.resolve("t.safetensors");
+    trainer(TrainerTest.net(), 1).test(PARTS.get(1)).checkpointTo(checkpoint).build().fit();
+    Sequential net = TrainerTest.net();
+    float[] before = net.parameters().get(0).toFloatArray();
+    Trainer validating = trainer(net, 2).validation(PARTS.get(1)).build();
+    assertThrows(IllegalArgumentException.class, () -> validating.resumeFrom(checkpoint));
+    assertArrayEquals(before, net.parameters().get(0).toFloatArray());
+  }
+
+  @Test
+  void aHistoryThatMeasuredNothingResumesWithEitherSet() throws IOException {
+    Path checkpoint = dir.resolve("n.safetensors");
+    trainer(TrainerTest.net(), 1).checkpointTo(checkpoint).build().fit();
+    MetricsHistory h = trainer(TrainerTest.net(), 2).validation(PARTS.get(1)).build()
+        .resumeFrom(checkpoint).fit();
+    assertEquals(HeldOut.VALIDATION, h.heldOut());
+    assertTrue(Double.isNaN(h.epochs().get(0).testLoss()) && h.last().testLoss() > 0);
+  }
+
+  @Test
+  void anotherSplitIsRefusedAndTheSameOneResumes() throws IOException {
+    Path checkpoint = dir.resolve("s.safetensors");
+    trainer(TrainerTest.net(), 1).validation(PARTS.get(1)).checkpointTo(checkpoint).build()
+        .fit();
+    Dataset other = Blobs.make(500, 1).randomSplit(6, 400, 100).get(1); // another seed
+    Trainer resplit = trainer(TrainerTest.net(), 2).validation(other).build();
+    assertEquals(checkpoint + " measured its epochs on other validation samples than this "
+        + "run's (other data, or another split); resume it with the same validation set",
+        assertThrows(HeldOutMismatchException.class, () -> resplit.resumeFrom(checkpoint))
+            .getMessage());
+    Dataset same = Blobs.make(500, 1).randomSplit(5, 400, 100).get(1); // made anew, same samples
+    assertEquals(same.fingerprint(), PARTS.get(1).fingerprint());
+    assertEquals(2, trainer(TrainerTest.net(), 2).validation(same).build()
         .resumeFrom(checkpoint).fit().size());
   }
 

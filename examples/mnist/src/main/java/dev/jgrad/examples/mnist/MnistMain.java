@@ -108,6 +108,7 @@ public final class MnistMain {
         .findFirst().orElse(h.last());
     int best = h.bestTestLoss().map(EpochMetrics::epoch).orElse(-1);
     String which = options.earlyStopping() == 0 ? "the last epoch's model"
+        : best < 0 ? "the last epoch's model: no epoch had a finite validation loss"
         : r.testedEpoch() == best ? "epoch " + best + "'s model, the best by validation loss"
         : "the last epoch's model, the best one's (epoch " + best + ") not found";
     return line + String.format(Locale.ROOT, " (%s, validation accuracy %.2f%%)", which,

@@ -1,10 +1,7 @@
 package dev.jgrad.examples.mnist;
 
-import java.io.InterruptedIOException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import dev.jgrad.api.Backends;
 import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.data.Augmentation;
@@ -12,6 +9,7 @@ import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.RandomRotation;
 import dev.jgrad.data.RandomShift;
+import dev.jgrad.io.AtomicFiles;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.OutputLock;
@@ -20,25 +18,28 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.onnx.OnnxExporter;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.schedule.LearningRateSchedule;
+import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.EpochLogger;
-import dev.jgrad.train.HistoryMetadata;
-import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Evaluator;
+import dev.jgrad.train.HeldOutMismatchException;
+import dev.jgrad.train.HistoryMetadata;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainingListener;
-import dev.jgrad.train.report.MetricsHistory;
-import dev.jgrad.io.AtomicFiles;
 import dev.jgrad.train.report.CsvReport;
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.HeldOut;
+import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,7 +187,7 @@ public final class MnistTraining {
     Trainer trainer = builder.build();
     if (options.resume() != null) {
       checkSameHeldOutSet(options);
-      trainer.resumeFrom(options.resume());
+      resume(trainer, options);
       log.info("resumed from {} after epoch {}", options.resume(), trainer.completedEpochs());
     }
     MetricsHistory history = trainer.fit();
@@ -210,11 +211,6 @@ public final class MnistTraining {
   }
 
   /**
-   * The run's test figures: the last epoch's own without a validation split ({@code test}
-   * null); else {@code test} evaluated once now, on the best epoch's model restored from
-   * {@code best} when early stopping saved one, or on the last epoch's.
-   */
-  /**
    * Refuses, in the command line's words, to resume a checkpoint whose epochs were measured on
    * the test set with {@code --validation}, or the other way round (the Trainer would refuse too,
    * in its API's words).
@@ -230,17 +226,34 @@ public final class MnistTraining {
     }
   }
 
+  /** {@code trainer} resumed from {@code --resume}; another held-out set is refused in CLI words. */
+  private static void resume(Trainer trainer, MnistOptions options) throws IOException {
+    try {
+      trainer.resumeFrom(options.resume());
+    } catch (HeldOutMismatchException e) {
+      throw new IllegalArgumentException("--resume " + options.resume() + " was measured on other "
+          + (options.validation() > 0 ? "validation images" : "test images") + " than this run's;"
+          + " give the --dataset" + (options.validation() > 0 ? ", --limit, --validation and --seed"
+          : "") + " of the run that wrote it", e);
+    }
+  }
+
   /**
-   * The best epoch's model file: {@code best}, or, when the best epoch came before the checkpoint
-   * this run resumed from and was saved beside it, that file, copied to {@code best}; null when
-   * neither holds it (the run then tests the last epoch's model and says so).
+   * The best epoch's model file: {@code best} when it holds that epoch, or, when the best epoch
+   * came before the checkpoint this run resumed from and was saved beside it, that file, copied
+   * to {@code best}; null when none holds it (the run then tests the last epoch's model and says
+   * so).
    */
   private static Path bestModel(Path best, Path resumed, MetricsHistory history)
       throws IOException {
-    if (Files.exists(best)) {
+    int epoch = history.bestTestLoss().map(EpochMetrics::epoch).orElse(-1);
+    if (epoch < 0) {
+      log.warn("no epoch had a finite validation loss; testing the last epoch's model");
+      return null;
+    }
+    if (Files.exists(best) && Checkpoint.load(best).epoch() == epoch) {
       return best;
     }
-    int epoch = history.bestTestLoss().map(EpochMetrics::epoch).orElse(-1);
     Path earlier = resumed == null ? null
         : resumed.toAbsolutePath().resolveSibling(BEST_CHECKPOINT_FILE);
     if (earlier != null && Files.exists(earlier) && Checkpoint.load(earlier).epoch() == epoch) {
@@ -249,11 +262,16 @@ public final class MnistTraining {
           + "from {}", epoch, earlier);
       return best;
     }
-    log.warn("the best epoch's model (epoch {}) is neither in {} nor beside the checkpoint "
-        + "resumed from; testing the last epoch's model instead", epoch, best);
+    log.warn("the best epoch's model (epoch {}) is not in {}{}; testing the last epoch's model "
+        + "instead", epoch, best, resumed == null ? "" : " nor beside the checkpoint resumed from");
     return null;
   }
 
+  /**
+   * The run's test figures: the last epoch's own without a validation split ({@code test}
+   * null); else {@code test} evaluated once now, on the best epoch's model restored from
+   * {@code best} when early stopping saved one, or on the last epoch's.
+   */
   private static MnistResult tested(Module model, MetricsHistory history, Dataset test,
       Path best) throws IOException {
     if (history.isEmpty()) {

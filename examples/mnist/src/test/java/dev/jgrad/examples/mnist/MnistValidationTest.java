@@ -15,11 +15,15 @@ import dev.jgrad.train.report.HeldOut;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main job's --validation and --early-stopping: tuned on a split, tested once. */
 class MnistValidationTest {
+  /** 300 images and a high rate: the validation loss turns up within a few epochs. */
+  private static final String[] STOPPING_RUN = {"--epochs", "40", "--limit", "400",
+      "--validation", "100", "--early-stopping", "2", "--lr", "1.0"};
   @TempDir
   Path dir;
 
@@ -68,8 +72,7 @@ class MnistValidationTest {
 
   @Test
   void aResumedStoppedRunTestsTheBestModelItFindsAndSaysWhenItFindsNone() throws IOException {
-    String[] run = {"--epochs", "40", "--limit", "400", "--validation", "100",
-        "--early-stopping", "2", "--lr", "1.0"};
+    String[] run = STOPPING_RUN;
     Path first = dir.resolve("first");
     String stopped = finalLine(MnistMainTest.run(concat(run, "--out", first.toString())));
     // into a new folder: the best model is copied from beside the checkpoint resumed from
@@ -102,6 +105,44 @@ class MnistValidationTest {
     assertEquals(1, mixed.status());
     assertEquals("error: --resume " + plain.resolve(MnistTraining.CHECKPOINT_FILE) + " was "
         + "trained without --validation; resume it without --validation as well\n", mixed.err());
+  }
+
+  @Test
+  void aBestFileOfAnotherEpochIsNotTakenForTheBest() throws IOException {
+    String[] run = STOPPING_RUN;
+    Path out = dir.resolve("stale");
+    String stopped = finalLine(MnistMainTest.run(concat(run, "--out", out.toString())));
+    // as if the run had died after the checkpoint's save and before the best one's
+    Files.copy(out.resolve(MnistTraining.CHECKPOINT_FILE),
+        out.resolve(MnistTraining.BEST_CHECKPOINT_FILE), StandardCopyOption.REPLACE_EXISTING);
+    String resumed = finalLine(MnistMainTest.run(concat(run, "--out", out.toString(), "--resume",
+        out.resolve(MnistTraining.CHECKPOINT_FILE).toString())));
+    assertTrue(stopped.contains("the best by validation loss"), stopped);
+    assertTrue(resumed.contains("(the last epoch's model, the best one's (epoch "), resumed);
+  }
+
+  @Test
+  void anotherSplitOnResumeIsRefusedInTheCommandLinesWords() {
+    Path first = dir.resolve("split");
+    assertEquals(0, MnistMainTest.run("--epochs", "1", "--limit", "400", "--validation", "100",
+        "--out", first.toString()).status());
+    MnistMainTest.Run other = MnistMainTest.run("--epochs", "2", "--limit", "400",
+        "--validation", "100", "--seed", "7", "--out", dir.resolve("o").toString(), "--resume",
+        first.resolve(MnistTraining.CHECKPOINT_FILE).toString());
+    assertEquals(1, other.status());
+    assertEquals("error: --resume " + first.resolve(MnistTraining.CHECKPOINT_FILE) + " was "
+        + "measured on other validation images than this run's; give the --dataset, --limit, "
+        + "--validation and --seed of the run that wrote it\n", other.err());
+  }
+
+  @Test
+  void noFiniteValidationLossIsSaidSo() {
+    MnistMainTest.Run run = MnistMainTest.run("--epochs", "1", "--limit", "400",
+        "--validation", "100", "--early-stopping", "2", "--lr", "1e9", "--out",
+        dir.resolve("nan").toString());
+    String last = finalLine(run);
+    assertTrue(last.contains("(the last epoch's model: no epoch had a finite validation loss"),
+        last);
   }
 
   private static String[] concat(String[] a, String... b) {
