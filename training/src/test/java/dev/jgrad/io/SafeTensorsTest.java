@@ -329,11 +329,11 @@ class SafeTensorsTest {
     return concat(le(padded), header, data);
   }
 
-  private static byte[] le(long value) {
+  static byte[] le(long value) {
     return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
   }
 
-  private static byte[] concat(byte[]... parts) {
+  static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
