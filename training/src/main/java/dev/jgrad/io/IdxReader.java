@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -23,7 +24,8 @@ import java.util.zip.ZipException;
  * <p>Everything is checked: magic number, element type, rank 1 to 4, positive dimensions, and that
  * the data is exactly as long as the dimensions say (a truncated download and trailing garbage
  * are both errors). The header is read first and the declared size checked against a limit
- * ({@link #DEFAULT_MAX_BYTES}) before any data is read, exactly the declared size is allocated, and
+ * ({@link #DEFAULT_MAX_BYTES}) before any data is read; the declared size is allocated once the
+ * first MiB of data has arrived (a short file whose header declares more costs at most that), and
  * reading stops a little past it, so a gzip bomb fails fast instead of exhausting memory.
  * Problems raise an {@link IdxFormatException} naming the file, the byte offset
  * and what was wrong.
@@ -39,6 +41,11 @@ public final class IdxReader {
    * far below what a lying header (a gzip bomb) could declare.
    */
   public static final long DEFAULT_MAX_BYTES = 1L << 30;
+  /**
+   * The data read before the size the header declares is allocated: a short file whose header
+   * declares more costs at most this much memory before it is reported truncated.
+   */
+  static final int FIRST_CHUNK = 1 << 20;
   /** How far past the declared data the reader looks for more before calling it an error. */
   static final int TRAILING_MARGIN = 1 << 16;
 
@@ -221,8 +228,9 @@ public final class IdxReader {
     }
 
     /**
-     * Reads the data the header declares, allocating exactly that, and fails if the stream ends
-     * early or goes on past it; never inflates more than {@link #TRAILING_MARGIN} extra bytes.
+     * Reads the data the header declares, allocating exactly that once {@link #FIRST_CHUNK} of it
+     * has arrived, and fails if the stream ends early or goes on past it; never inflates more
+     * than {@link #TRAILING_MARGIN} extra bytes.
      */
     IdxArray readData() throws IOException {
       try {
@@ -235,8 +243,15 @@ public final class IdxReader {
     private IdxArray readChecked() throws IOException {
       String note = decompressedNote(gzip);
       long headerBytes = 4 + 4L * dims.length;
-      byte[] data = new byte[expected]; // checked against the limit in readHeader
-      int read = in.readNBytes(data, 0, expected);
+      // The header is trusted with memory only once the data shows up: a bit flip in a
+      // dimension of a small file may declare a gigabyte, which would be allocated (or run out
+      // of memory) only to report the file truncated.
+      byte[] data = new byte[Math.min(expected, FIRST_CHUNK)];
+      int read = in.readNBytes(data, 0, data.length);
+      if (read == data.length && read < expected) {
+        data = Arrays.copyOf(data, expected); // checked against the limit in readHeader
+        read += in.readNBytes(data, read, expected - read);
+      }
       if (read < expected) {
         throw new IdxFormatException(source, headerBytes + read, "truncated",
             "expected " + expected + " bytes of data (" + describe() + ") after the "

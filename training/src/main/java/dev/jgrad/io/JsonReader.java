@@ -125,7 +125,7 @@ final class JsonReader {
         Map<String, Object> map = new LinkedHashMap<>();
         objectOffsets.put(map, tokenOffset(parser));
         while (parser.nextToken() != JsonToken.END_OBJECT) {
-          String key = parser.currentName();
+          String key = checkedText(parser.currentName(), parser);
           // Checked here rather than by STRICT_DUPLICATE_DETECTION: Jackson reports the place
           // after the key, this gives where the key starts.
           if (map.containsKey(key)) {
@@ -144,15 +144,23 @@ final class JsonReader {
         return list;
       }
       case VALUE_STRING:
-        return parser.getText();
+        return checkedText(parser.getText(), parser);
       case VALUE_NUMBER_INT:
         if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           throw new ParseException(tokenOffset(parser),
               "integer " + parser.getText() + " does not fit 64 bits");
         }
         return parser.getLongValue();
-      case VALUE_NUMBER_FLOAT:
-        return parser.getDoubleValue();
+      case VALUE_NUMBER_FLOAT: {
+        // Jackson reads 1e999 as infinity, which no JSON writer can write back and no message
+        // can quote as JSON; serde_json, the reference's parser, refuses it too.
+        double d = parser.getDoubleValue();
+        if (!Double.isFinite(d)) {
+          throw new ParseException(tokenOffset(parser), "number " + parser.getText()
+              + " is beyond the range of a double");
+        }
+        return d;
+      }
       case VALUE_TRUE:
         return Boolean.TRUE;
       case VALUE_FALSE:
@@ -162,6 +170,26 @@ final class JsonReader {
       default:
         throw new AssertionError("Jackson gave " + parser.currentToken() + " where a value starts");
     }
+  }
+
+  /**
+   * {@code text}, a string or key of the current token, unless it holds a lone surrogate (the
+   * escape of U+D800 to U+DFFF without its pair): Jackson passes one through, but it is no text,
+   * UTF-8 cannot hold it (a name or metadata value written back would change to '?'), and
+   * serde_json, the reference's parser, refuses it.
+   */
+  private static String checkedText(String text, JsonParser parser) throws ParseException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++; // a pair: one character beyond the Basic Multilingual Plane
+      } else if (Character.isSurrogate(c)) {
+        throw new ParseException(tokenOffset(parser), String.format("lone surrogate \\u%04x in"
+            + " a string; a surrogate escape must be followed by its pair", (int) c));
+      }
+    }
+    return text;
   }
 
   private static int tokenOffset(JsonParser parser) {

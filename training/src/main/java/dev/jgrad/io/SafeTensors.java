@@ -299,6 +299,10 @@ public final class SafeTensors {
       }
       Map<?, ?> map = (Map<?, ?>) value;
       long at = at(map);
+      if (name.isEmpty()) { // the format allows it; a SafeTensor (and a module's tensor) cannot
+        throw error(at, "bad tensor entry", "a tensor has an empty name; name every tensor"
+            + " when saving");
+      }
       for (Object key : map.keySet()) {
         if (!Set.of("dtype", "shape", "data_offsets").contains(key)) {
           throw error(at, "bad tensor entry", "tensor '" + name + "' has unknown field "
@@ -313,12 +317,21 @@ public final class SafeTensors {
             + Arrays.toString(offsets) + ": the end is before the begin");
       }
       long expected = dtype.byteSize(); // saturating: a hostile shape cannot overflow
+      long elements = 1;
       int[] dims = new int[shape.length];
       for (int i = 0; i < shape.length; i++) {
         if (shape[i] > Integer.MAX_VALUE) {
           throw error(at, "tensor too large", "tensor '" + name + "' has dimension " + shape[i]
               + "; jgrad holds at most " + Integer.MAX_VALUE + " per dimension");
         }
+        // Counted as Shape counts, left to right: [2^31-1, 2^31-1, 2^31-1, 0] overflows before
+        // the 0 makes it empty, and Shape would throw an ArithmeticException (the reference
+        // refuses such a shape too).
+        if (shape[i] != 0 && elements > Long.MAX_VALUE / shape[i]) {
+          throw error(at, "tensor too large", "tensor '" + name + "' has shape "
+              + Arrays.toString(shape) + ", whose product overflows 64 bits before its end");
+        }
+        elements *= shape[i];
         dims[i] = (int) shape[i];
         expected = LongMath.saturatedMultiply(expected, shape[i]);
       }

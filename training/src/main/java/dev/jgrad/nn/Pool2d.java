@@ -20,7 +20,8 @@ public abstract class Pool2d extends Module {
     this.kernel = pair(layer, "kernel", kernel, 1);
     this.stride = pair(layer, "stride", stride, 1);
     this.padding = pair(layer, "padding", padding, 0);
-    checkArgument(2 * this.padding[0] <= this.kernel[0] && 2 * this.padding[1] <= this.kernel[1],
+    // in longs: twice a padding of 2^30 or more overflows an int to a negative, which passed
+    checkArgument(2L * this.padding[0] <= this.kernel[0] && 2L * this.padding[1] <= this.kernel[1],
         "%s: padding %s is more than half the kernel %s; use at most half", layer,
         Arrays.toString(padding), Arrays.toString(kernel));
   }

@@ -125,7 +125,12 @@ public final class Checkpoint {
         : SafeTensor.lazyFloats(name, t.shape(), t::toFloatArray);
   }
 
-  /** Reads and validates a checkpoint written by {@link #save}. */
+  /**
+   * Reads and validates a checkpoint written by {@link #save}. A file that is not safetensors is a
+   * {@link dev.jgrad.io.SafeTensorsFormatException}; a safetensors file that is not a jgrad
+   * checkpoint (no format marker, an epoch that is not a whole number >= 0) is an
+   * IllegalArgumentException naming the file.
+   */
   public static Checkpoint load(Path path) throws IOException {
     checkNotNull(path, "path is null; pass the checkpoint file");
     SafeTensorsFile file = SafeTensors.read(path);
@@ -141,6 +146,10 @@ public final class Checkpoint {
       throw new IllegalArgumentException(path + ": metadata epoch='" + epoch
           + "' is not a whole number", e);
     }
+    // save writes epochs >= 0; a negative count would resume "before" epoch 0 and train more
+    // epochs than asked, with batch orders of epochs that never exist
+    checkArgument(completed >= 0, "%s: metadata epoch='%s' is negative; a checkpoint counts the"
+        + " epochs completed, from 0: pass a file written by Checkpoint.save", path, epoch);
     return new Checkpoint(file, completed);
   }
 

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +196,24 @@ class IdxReaderTest {
         + " expected the file to end after 3 bytes of data (3 ubyte), found at least 65536 more"
         + " bytes"), e.getMessage());
     assertTrue(in.read <= 1 << 18, in.read + " bytes read");
+  }
+
+  /**
+   * Found by ReaderFuzzTest, which counts what each read allocates: a 26-byte file whose header
+   * declares 1,048,576,000 bytes (under the limit: a bit flip in a dimension can do it) had the
+   * reader allocate them all, or run out of memory on a smaller heap, only to say "truncated".
+   */
+  @Test
+  void aShortFileWhoseHeaderDeclaresAGigabyteCostsLittleMemoryBeforeItIsFoundTruncated() {
+    byte[] file = concat(header(1000, 1024, 1024), new byte[10]);
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    IdxFormatException e = assertThrows(IdxFormatException.class,
+        () -> IdxReader.read(new ByteArrayInputStream(file), "short"));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(e.getMessage().startsWith("short: truncated at byte 26: expected 1048576000 bytes"
+        + " of data (1000x1024x1024 ubyte) after the 16-byte header, found 10"), e.getMessage());
+    assertTrue(allocated < 16 << 20, allocated + " bytes allocated");
   }
 
   @Test

@@ -230,6 +230,47 @@ class SafeTensorsTest {
         "bad metadata at byte 24: the value of \"epoch\" is not a string");
   }
 
+  // Found by ReaderFuzzTest: each escaped the reader as an exception it does not document, or
+  // (the lone surrogate) read as a name that is written back otherwise.
+
+  @Test
+  void aTensorWithAnEmptyNameIsAFormatErrorNotAnIllegalArgumentException() throws IOException {
+    assertCorrupt(withHeader("{\"\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+        new byte[4]), 12, "bad tensor entry at byte 12: a tensor has an empty name");
+  }
+
+  @Test
+  void aShapeWhoseProductOverflowsBeforeItsZeroIsAFormatErrorNotAnArithmeticException()
+      throws IOException {
+    assertCorrupt(withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,"
+        + "2147483647,0],\"data_offsets\":[0,0]}}", new byte[0]), 13, "tensor too large at"
+        + " byte 13: tensor 'w' has shape [2147483647, 2147483647, 2147483647, 0], whose product"
+        + " overflows 64 bits");
+  }
+
+  @Test
+  void aNumberBeyondADoubleIsAFormatErrorNotAnIllegalArgumentException() throws IOException {
+    // Jackson read 1e999 as infinity, which the message's JSON writer refused
+    assertCorrupt(withHeader("{\"w\":{\"dtype\":1e999,\"shape\":[1],\"data_offsets\":[0,4]}}",
+        new byte[4]), 22, "bad header at byte 22: malformed JSON: number 1e999 is beyond the"
+        + " range of a double");
+    assertCorrupt(withHeader("{\"__metadata__\":-1e999}", new byte[0]), 24,
+        "bad header at byte 24: malformed JSON: number -1e999 is beyond the range of a double");
+  }
+
+  @Test
+  void aLoneSurrogateIsAFormatErrorNotANameThatChangesWhenWrittenBack() throws IOException {
+    assertCorrupt(withHeader("{\"__metadata__\":{\"k\":\"a\\ud800\"}}", new byte[0]), 29,
+        "bad header at byte 29: malformed JSON: lone surrogate \\ud800 in a string");
+    assertCorrupt(withHeader("{\"\\udc00\":{\"dtype\":\"F32\",\"shape\":[1],"
+        + "\"data_offsets\":[0,4]}}", new byte[4]), 9,
+        "bad header at byte 9: malformed JSON: lone surrogate \\udc00 in a string");
+    // a pair is one character, and reads as it was written
+    Path file = dir.resolve("pair.safetensors");
+    SafeTensors.write(file, List.of(), Map.of("k", "\ud83d\ude00"));
+    assertEquals("\ud83d\ude00", SafeTensors.read(file).metadata().get("k"));
+  }
+
   @Test
   void rejectsDataThatDoesNotMatchTheHeader() throws IOException {
     String w = "{\"w\":{\"dtype\":\"F32\",\"shape\":[%s],\"data_offsets\":[%s]}}";
@@ -288,11 +329,11 @@ class SafeTensorsTest {
     return concat(le(padded), header, data);
   }
 
-  private static byte[] le(long value) {
+  static byte[] le(long value) {
     return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
   }
 
-  private static byte[] concat(byte[]... parts) {
+  static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);

@@ -266,6 +266,24 @@ class CheckpointTest {
         () -> Checkpoint.save(file, net, null, 1, Map.of("epoch", "7")));
   }
 
+  /**
+   * Found by CheckpointFuzzTest: epoch "-1" loaded as -1, and a resumed Trainer would have run
+   * an epoch more than asked, numbered -1.
+   */
+  @Test
+  void aNegativeEpochIsRefusedNamingTheFile() throws IOException {
+    Path file = dir.resolve("negative.safetensors");
+    Checkpoint.save(file, net(1), null, 3, Map.of());
+    SafeTensorsFile f = SafeTensors.read(file);
+    Map<String, String> meta = new HashMap<>(f.metadata());
+    meta.put(Checkpoint.EPOCH_KEY, "-1");
+    SafeTensors.write(file, f.tensors(), meta);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file));
+    assertEquals(file + ": metadata epoch='-1' is negative; a checkpoint counts the epochs"
+        + " completed, from 0: pass a file written by Checkpoint.save", e.getMessage());
+  }
+
   @Test
   void aFailedSaveKeepsThePreviousCheckpoint() throws IOException {
     Path file = dir.resolve("ckpt.safetensors");

@@ -228,6 +228,18 @@ class ModelTest {
         && m.contains("[4, 3]") && m.contains("[5, 3]"), m);
   }
 
+  /**
+   * Found by CheckpointFuzzTest (a padding of 2^31 - 1 loaded): Pool2d checked twice the padding
+   * against the kernel in ints, and 2 * 2^30 or more wraps negative.
+   */
+  @Test
+  void aPoolingPaddingWhoseDoubleOverflowsAnIntIsRefused() throws IOException {
+    String m = loadError(mlp("{\"type\":\"MaxPool2d\",\"kernel\":[2,2],\"stride\":[2,2],"
+        + "\"padding\":[2147483647,0]}"));
+    assertTrue(m.contains("root.layers[0] (MaxPool2d): MaxPool2d: padding [2147483647, 0] is"
+        + " more than half the kernel [2, 2]"), m);
+  }
+
   @Test
   void garbledDescriptionsFailWithOneClearLine() throws IOException {
     assertTrue(loadError(mlp("{\"type\":\"Linearr\",\"in\":4,\"out\":3}")).contains(

@@ -156,6 +156,9 @@ class BadInputSuiteTest {
         () -> IdxReader.read(new java.io.ByteArrayInputStream(
             gzip(concat(header(0x08, 60000, 28, 28), new byte[100]))), "bomb.gz", 1 << 20),
         "bomb.gz", "byte");
+    addIdx(cases, "a short file declaring a gigabyte",
+        concat(header(0x08, 1000, 1024, 1024), new byte[10]),
+        "truncated at byte 26: expected 1048576000 bytes of data", "found 10");
     addIdx(cases, "a two-byte .gz", new byte[] {0x1f, (byte) 0x8b},
         "truncated at byte 2: the gzip header is incomplete", "fetch the file again");
     add(cases, "idx", "images and labels of different counts", IOException.class, () -> {
@@ -205,6 +208,30 @@ class BadInputSuiteTest {
         "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
             + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
         new byte[16]), "overlapping data at byte 115: tensor 'b' begins at data byte 0");
+    addSafe(cases, "a tensor with an empty name", withHeader(
+        "{\"\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight),
+        "bad tensor entry at byte 12: a tensor has an empty name");
+    addSafe(cases, "a shape whose product overflows before its zero", withHeader(
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647,0],"
+            + "\"data_offsets\":[0,0]}}", new byte[0]),
+        "tensor too large at byte 13", "overflows 64 bits");
+    addSafe(cases, "a number beyond a double", withHeader(
+        "{\"w\":{\"dtype\":1e999,\"shape\":[2],\"data_offsets\":[0,8]}}", eight),
+        "bad header at byte 22", "number 1e999 is beyond the range of a double");
+    addSafe(cases, "a lone surrogate in a name", withHeader(
+        "{\"w\\ud800\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight),
+        "bad header at byte 9", "lone surrogate \\ud800");
+    add(cases, "safetensors", "a checkpoint with a negative epoch", IllegalArgumentException.class,
+        () -> {
+      Sequential net = Mlp.builder().input(4).hidden(3).output(2).seed(1).build();
+      Path file = dir.resolve("negative-epoch.safetensors");
+      Checkpoint.save(file, net, null, 1, Map.of());
+      var read = SafeTensors.read(file);
+      Map<String, String> meta = new java.util.HashMap<>(read.metadata());
+      meta.put(Checkpoint.EPOCH_KEY, "-1");
+      SafeTensors.write(file, read.tensors(), meta);
+      Checkpoint.load(file);
+    }, "negative-epoch.safetensors", "metadata epoch='-1' is negative");
     add(cases, "safetensors", "a checkpoint missing a parameter", IllegalArgumentException.class,
         () -> {
       Sequential small = Mlp.builder().input(4).hidden(3).output(2).seed(1).build();
