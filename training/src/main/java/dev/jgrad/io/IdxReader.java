@@ -57,6 +57,7 @@ public final class IdxReader {
   /** Reads an IDX file, raw or gzip-compressed, of at most {@link #DEFAULT_MAX_BYTES} of data. */
   public static IdxArray read(Path file) throws IOException {
     checkNotNull(file, "file is null; pass the path of an IDX file");
+    RegularFile.check(file, "an IDX file");
     try (InputStream in = Files.newInputStream(file)) {
       return read(in, file.toString());
     }

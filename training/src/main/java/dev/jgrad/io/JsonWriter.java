@@ -55,6 +55,21 @@ final class JsonWriter {
     }
   }
 
+  /** Whether {@code s} holds a surrogate pair at {@code i} (a high one, then a low one). */
+  private static boolean pairAt(String s, int i) {
+    return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(i + 1));
+  }
+
+  /** {@code s} quoted for a message, its surrogates shown as escapes. */
+  private static String quoteLoosely(String s) {
+    StringBuilder sb = new StringBuilder("'");
+    for (char c : s.toCharArray()) {
+      sb.append(Character.isSurrogate(c) ? String.format("\\u%04x", (int) c) : c);
+    }
+    return sb.append("'").toString();
+  }
+
   /** A JSON string literal, escaped as serde_json does: short escapes, else lowercase \\u00XX. */
   static String quote(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
@@ -71,6 +86,13 @@ final class JsonWriter {
         default:
           if (c < 0x20) {
             sb.append(String.format("\\u%04x", (int) c));
+          } else if (Character.isSurrogate(c) && !pairAt(s, i)) {
+            // UTF-8 cannot hold it: the file would read back with '?' in its place
+            throw new IllegalArgumentException(String.format("cannot write the string %s: it "
+                + "holds a lone surrogate \\u%04x at %d, which UTF-8 cannot hold; remove it or "
+                + "give its pair", quoteLoosely(s), (int) c, i));
+          } else if (Character.isHighSurrogate(c)) {
+            sb.append(c).append(s.charAt(++i)); // a pair: one character past the BMP
           } else {
             sb.append(c); // non-ASCII stays as is; the header is UTF-8
           }

@@ -10,7 +10,6 @@ import com.google.common.primitives.UnsignedBytes;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import java.io.ByteArrayOutputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -20,7 +19,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -109,15 +107,7 @@ public final class SafeTensors {
   /** Reads every tensor and the metadata of {@code file}. */
   public static SafeTensorsFile read(Path file) throws IOException {
     checkNotNull(file, "file is null; pass the path of a .safetensors file");
-    // Checked before opening: opening a FIFO would wait for a writer forever.
-    if (Files.isDirectory(file)) {
-      throw new FileNotFoundException("cannot read " + file + ": it is a directory; pass a"
-          + " .safetensors file in it");
-    }
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
-      throw new FileNotFoundException("cannot read " + file + ": it is not a regular file (a pipe"
-          + " or a device); pass a .safetensors file");
-    }
+    RegularFile.check(file, "a .safetensors file");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return new Reader(file.toString(), channel).read();
     }

@@ -3,6 +3,7 @@ package dev.jgrad.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
@@ -21,6 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
   @TempDir Path dir;
+
+  @Test
+  void aPipeOrADirectoryIsRefusedBeforeItIsOpened() throws Exception {
+    // opening a FIFO blocks until a writer comes: it must be refused, not waited on
+    Path fifo = dir.resolve("images.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    IOException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> assertThrows(IOException.class, () -> IdxReader.read(fifo)));
+    assertEquals("cannot read " + fifo + ": it is not a regular file (a pipe or a device); pass "
+        + "an IDX file", e.getMessage());
+    assertEquals("cannot read " + dir + ": it is a directory; pass an IDX file in it",
+        assertThrows(IOException.class, () -> IdxReader.read(dir)).getMessage());
+  }
 
   @Test
   void encodesTheHeaderAsTheFormatSpecifies() {

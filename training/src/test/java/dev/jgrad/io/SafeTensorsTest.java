@@ -269,6 +269,15 @@ class SafeTensorsTest {
     Path file = dir.resolve("pair.safetensors");
     SafeTensors.write(file, List.of(), Map.of("k", "\ud83d\ude00"));
     assertEquals("\ud83d\ude00", SafeTensors.read(file).metadata().get("k"));
+    // nor is one written: it would read back as '?'
+    Path lone = dir.resolve("lone.safetensors");
+    assertEquals("cannot write the string 'a\\ud800b': it holds a lone surrogate \\ud800 at 1, "
+        + "which UTF-8 cannot hold; remove it or give its pair",
+        assertThrows(IllegalArgumentException.class,
+            () -> SafeTensors.write(lone, List.of(), Map.of("k", "a\ud800b"))).getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> SafeTensors.write(lone, List.of(), Map.of("\ude00", "v")));
+    assertTrue(Files.notExists(lone), "nothing written");
   }
 
   @Test
