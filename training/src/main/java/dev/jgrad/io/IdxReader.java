@@ -275,7 +275,8 @@ public final class IdxReader {
         | (b[at + 3] & 0xFFL);
   }
 
-  private static String decompressedNote(boolean gzip) {
+  /** What a message adds about byte offsets in a gzip file. */
+  static String decompressedNote(boolean gzip) {
     return gzip ? " (gzip file: byte offsets count the decompressed data)" : "";
   }
 }

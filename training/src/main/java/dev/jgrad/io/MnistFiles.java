@@ -176,7 +176,8 @@ public final class MnistFiles {
           throw new IdxFormatException(labelsFile.source(), 8 + i, "label out of range",
               "label " + y[i] + " of image " + i + " is outside 0.." + (classes - 1)
                   + "; for datasets with more classes use MnistFiles.loader().numClasses(n) or"
-                  + " .inferNumClasses()");
+                  + " .inferNumClasses()"
+                  + IdxReader.decompressedNote(labelsFile.source().endsWith(".gz")));
         }
       }
       // ubyte: one byte per pixel, kept as it is (no copy) and converted when read

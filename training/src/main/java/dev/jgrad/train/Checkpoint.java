@@ -141,6 +141,9 @@ public final class Checkpoint {
         file.metadata().keySet());
     int completed;
     try {
+      if (!epoch.matches("-?[0-9]+")) { // parseInt takes "+3" and other scripts' digits too
+        throw new NumberFormatException("not ASCII digits");
+      }
       completed = Integer.parseInt(epoch);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(path + ": metadata epoch='" + epoch

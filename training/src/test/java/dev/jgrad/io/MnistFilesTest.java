@@ -142,6 +142,8 @@ class MnistFilesTest {
     IdxFormatException e = assertThrows(IdxFormatException.class, () -> MnistFiles.load(dir));
     assertTrue(e.getMessage().startsWith(dir.resolve("train-labels-idx1-ubyte.gz")
         + ": label out of range at byte 12: label 12 of image 4 is outside 0..9"), e.getMessage());
+    assertTrue(e.getMessage().endsWith(" (gzip file: byte offsets count the decompressed data)"),
+        e.getMessage());
 
     MnistDataset inferred = MnistFiles.loader().inferNumClasses().load(dir);
     assertEquals(13, inferred.numClasses());

@@ -285,6 +285,21 @@ class CheckpointTest {
   }
 
   @Test
+  void anEpochIsAsciiDigitsOnly() throws IOException {
+    // Integer.parseInt reads "+3" and the Arabic-Indic digit three as 3; save writes neither
+    for (String epoch : new String[] {"+3", "\u0663", " 3"}) {
+      Path file = dir.resolve("epoch.safetensors");
+      Checkpoint.save(file, net(1), null, 3, Map.of());
+      SafeTensorsFile f = SafeTensors.read(file);
+      Map<String, String> meta = new HashMap<>(f.metadata());
+      meta.put(Checkpoint.EPOCH_KEY, epoch);
+      SafeTensors.write(file, f.tensors(), meta);
+      assertEquals(file + ": metadata epoch='" + epoch + "' is not a whole number",
+          assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(file)).getMessage());
+    }
+  }
+
+  @Test
   void aFailedSaveKeepsThePreviousCheckpoint() throws IOException {
     Path file = dir.resolve("ckpt.safetensors");
     Sequential net = net(1);
