@@ -124,6 +124,8 @@ public final class Trainer {
   private final int epochs;
   private final int evalBatchSize;
   private final LearningRateScheduler scheduler; // null: the optimizer's rate throughout
+  private final ReduceOnPlateau plateau; // null: no reductions on a plateau
+  private final double baseRate;
   private final Interval scheduleInterval;
   private final double clipNorm; // 0: no clipping
   private final boolean captureSteps;
@@ -156,6 +158,8 @@ public final class Trainer {
     this.epochs = b.epochs;
     this.evalBatchSize = b.evalBatchSize;
     this.scheduler = b.schedule == null ? null : new LearningRateScheduler(b.optimizer, b.schedule);
+    this.plateau = b.plateau;
+    this.baseRate = b.optimizer.learningRate();
     this.scheduleInterval = b.scheduleInterval;
     this.clipNorm = b.clipNorm;
     this.captureSteps = b.captureSteps;
@@ -362,12 +366,35 @@ public final class Trainer {
     return true;
   }
 
+  /**
+   * Sets the rate {@link Builder#reduceOnPlateau} gives after the epochs so far, from the history
+   * alone (a resumed run gets the rate it had reached), and logs a change.
+   */
+  private void applyPlateauRate() {
+    List<Double> losses = new ArrayList<>();
+    for (EpochMetrics m : history.epochs()) {
+      losses.add(m.testLoss());
+    }
+    double rate = baseRate * Math.pow(plateau.factor(), plateau.reductions(losses));
+    double was = optimizer.learningRate();
+    if (rate != was) {
+      optimizer.setLearningRate(rate);
+      if (!history.isEmpty()) {
+        log.info("the {} loss has not improved for more than {} epochs: learning rate {} -> {}",
+            heldOut.label(), plateau.patience(), was, rate);
+      }
+    }
+  }
+
   /** One pass over the training data (0-based {@code epoch}) and the evaluation after it. */
   private EpochMetrics runEpoch(int epoch) {
     long start = System.nanoTime();
     int batches = train.batchCount();
     if (scheduler != null && scheduleInterval == Interval.EPOCH) {
       scheduler.apply(epoch); // from the count, so a resumed run gets the rate it had reached
+    }
+    if (plateau != null) {
+      applyPlateauRate();
     }
     for (TrainingListener l : listeners) {
       l.onEpochStart(epoch + 1, epochs, batches, train.samplesPerEpoch());
@@ -481,6 +508,7 @@ public final class Trainer {
     private DataLoader train;
     private Dataset test;
     private HeldOut heldOut = HeldOut.TEST;
+    private ReduceOnPlateau plateau;
     private int epochs;
     private int evalBatchSize = 1000;
     private LearningRateSchedule schedule;
@@ -634,6 +662,16 @@ public final class Trainer {
       checkArgument(patience > 0, "early stopping: patience must be at least 1 epoch, got %s; "
           + "leave earlyStopping out to train every epoch", patience);
       this.patience = patience;
+      return this;
+    }
+
+    /**
+     * Lowers the learning rate by the plateau rule before each epoch, from the held-out losses so
+     * far (PyTorch's {@code ReduceLROnPlateau}); needs a held-out set ({@link #validation}, so that
+     * the test set is not tuned on) and no {@link #schedule}.
+     */
+    public Builder reduceOnPlateau(ReduceOnPlateau plateau) {
+      this.plateau = checkNotNull(plateau, "plateau is null; leave reduceOnPlateau out");
       return this;
     }
 
@@ -830,10 +868,13 @@ public final class Trainer {
       checkOptimizerCoversModel();
       checkDistinctOutputs();
       checkScheduleRates();
-      checkState(test != null || (patience == 0 && bestCheckpointFile == null), "%s monitors the "
-          + "held-out loss, but there is no held-out set; call validation(Dataset) with a split "
-          + "of the training data (Dataset.randomSplit), or test(Dataset)",
-          patience > 0 ? "earlyStopping(" + patience + ")" : "bestCheckpointTo(...)");
+      checkState(test != null || (patience == 0 && bestCheckpointFile == null && plateau == null),
+          "%s monitors the held-out loss, but there is no held-out set; call validation(Dataset) "
+          + "with a split of the training data (Dataset.randomSplit), or test(Dataset)",
+          patience > 0 ? "earlyStopping(" + patience + ")" : bestCheckpointFile != null
+              ? "bestCheckpointTo(...)" : "reduceOnPlateau(...)");
+      checkState(plateau == null || schedule == null, "reduceOnPlateau(...) and schedule(...) "
+          + "both set the learning rate; give one of them");
       checkState(!captureSteps || schedule == null || scheduleInterval != Interval.STEP
           || optimizer.capturedStepReadsLearningRate(), "captureSteps(true) with %s replays the "
           + "learning rate it captured, so it cannot follow a schedule that changes the rate "

@@ -22,4 +22,17 @@ final class Blobs {
     }
     return Dataset.of(Tensor.of(x, n, 2), Tensor.indices(labels));
   }
+
+  /**
+   * The blobs of seed 2 (300) with each label replaced by the next class's: a held-out set whose
+   * loss rises as the model learns the true labels, so the first epoch is its best.
+   */
+  static Dataset shiftedLabels() {
+    Dataset d = make(300, 2);
+    int[] y = d.targets().toIntArray();
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (y[i] + 1) % 3;
+    }
+    return Dataset.of(d.inputs(), Tensor.indices(y));
+  }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.autograd.Losses;
-import dev.jgrad.autograd.Tensor;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Sequential;
@@ -31,15 +30,6 @@ class EarlyStoppingTest {
   @TempDir
   Path dir;
 
-  /** The test blobs with each label replaced by the next class's. */
-  private static Dataset shiftedLabels() {
-    Dataset d = Blobs.make(300, 2);
-    int[] y = d.targets().toIntArray();
-    for (int i = 0; i < y.length; i++) {
-      y[i] = (y[i] + 1) % 3;
-    }
-    return Dataset.of(d.inputs(), Tensor.indices(y));
-  }
 
   private static Trainer.Builder trainer(Sequential net, Dataset test, int epochs, double lr) {
     return Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
@@ -57,7 +47,7 @@ class EarlyStoppingTest {
     Sequential net = TrainerTest.net();
     Path best = dir.resolve("best.safetensors");
     List<String> ends = new ArrayList<>();
-    MetricsHistory h = trainer(net, 20, shiftedLabels()).earlyStopping(3).bestCheckpointTo(best)
+    MetricsHistory h = trainer(net, 20, Blobs.shiftedLabels()).earlyStopping(3).bestCheckpointTo(best)
         .listener(new TrainingListener() {
           @Override
           public void onTrainingEnd(MetricsHistory history) {
@@ -80,10 +70,10 @@ class EarlyStoppingTest {
   @Test
   void theBestCheckpointHoldsTheBestEpochsModel() throws IOException {
     Sequential straight = TrainerTest.net();
-    trainer(straight, 1, shiftedLabels()).build().fit();
+    trainer(straight, 1, Blobs.shiftedLabels()).build().fit();
     Sequential withBest = TrainerTest.net();
     Path best = dir.resolve("best.safetensors");
-    trainer(withBest, 3, shiftedLabels()).bestCheckpointTo(best).build().fit();
+    trainer(withBest, 3, Blobs.shiftedLabels()).bestCheckpointTo(best).build().fit();
     Sequential restored = TrainerTest.net();
     Checkpoint.load(best).restoreModel(restored);
     for (String name : straight.namedParameters().keySet()) {
@@ -95,13 +85,13 @@ class EarlyStoppingTest {
   @Test
   void aResumedRunStopsWhereTheUninterruptedRunStopped() throws IOException {
     Path ckpt = dir.resolve("ckpt.safetensors");
-    MetricsHistory first = trainer(TrainerTest.net(), 20, shiftedLabels()).earlyStopping(2)
+    MetricsHistory first = trainer(TrainerTest.net(), 20, Blobs.shiftedLabels()).earlyStopping(2)
         .checkpointTo(ckpt).build().fit();
     assertEquals(3, first.size());
-    Trainer resumed = trainer(TrainerTest.net(), 20, shiftedLabels()).earlyStopping(2).build()
+    Trainer resumed = trainer(TrainerTest.net(), 20, Blobs.shiftedLabels()).earlyStopping(2).build()
         .resumeFrom(ckpt);
     assertEquals(3, resumed.fit().size(), "no epoch more: the history says stop");
-    Trainer patient = trainer(TrainerTest.net(), 5, shiftedLabels()).earlyStopping(4).build()
+    Trainer patient = trainer(TrainerTest.net(), 5, Blobs.shiftedLabels()).earlyStopping(4).build()
         .resumeFrom(ckpt);
     assertEquals(5, patient.fit().size(), "more patience: on to the epochs asked for");
   }
@@ -148,11 +138,11 @@ class EarlyStoppingTest {
    */
   @Test
   void aRunResumedBeforeItStopsStopsWhereTheUninterruptedRunStopped() throws IOException {
-    MetricsHistory straight = trainer(TrainerTest.net(), 20, shiftedLabels()).earlyStopping(2)
+    MetricsHistory straight = trainer(TrainerTest.net(), 20, Blobs.shiftedLabels()).earlyStopping(2)
         .build().fit();
     Path ckpt = dir.resolve("ckpt.safetensors");
-    trainer(TrainerTest.net(), 2, shiftedLabels()).checkpointTo(ckpt).build().fit();
-    MetricsHistory resumed = trainer(TrainerTest.net(), 20, shiftedLabels()).earlyStopping(2)
+    trainer(TrainerTest.net(), 2, Blobs.shiftedLabels()).checkpointTo(ckpt).build().fit();
+    MetricsHistory resumed = trainer(TrainerTest.net(), 20, Blobs.shiftedLabels()).earlyStopping(2)
         .build().resumeFrom(ckpt).fit();
     assertEquals(testLosses(straight), testLosses(resumed));
   }
@@ -188,7 +178,7 @@ class EarlyStoppingTest {
   void theBestCheckpointMayNotShareAFileWithAnotherOutput() {
     Path same = dir.resolve("same.safetensors");
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> trainer(TrainerTest.net(), 2, shiftedLabels()).checkpointTo(same)
+        () -> trainer(TrainerTest.net(), 2, Blobs.shiftedLabels()).checkpointTo(same)
             .bestCheckpointTo(same).build());
     assertEquals("checkpointTo and bestCheckpointTo both write " + same.toAbsolutePath()
         .normalize() + "; give each output its own file", e.getMessage());

@@ -82,6 +82,10 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     if (c.rotate > 180) {
       throw new ParameterException(cl, "--rotate " + c.rotate + ": turn by 0 to 180 degrees");
     }
+    if (c.schedule.plateau() != null && c.validation == 0) {
+      throw new ParameterException(cl, "--schedule " + c.schedule + " watches the validation "
+          + "loss; give --validation N too, e.g. --validation 1000");
+    }
     if (c.earlyStopping != null && c.validation == 0) {
       throw new ParameterException(cl, "--early-stopping " + c.earlyStopping + " watches the "
           + "validation loss; give --validation N too, e.g. --validation 1000");

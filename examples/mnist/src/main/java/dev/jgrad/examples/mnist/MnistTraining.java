@@ -175,6 +175,9 @@ public final class MnistTraining {
     if (schedule != null) {
       builder.schedule(schedule, Interval.EPOCH);
     }
+    if (options.schedule().plateau() != null) {
+      builder.reduceOnPlateau(options.schedule().plateau());
+    }
     Path best = out.resolve(BEST_CHECKPOINT_FILE);
     if (validation == null) {
       builder.test(test);

@@ -293,6 +293,8 @@ class BadInputSuiteTest {
         "--rotate", "200");
     usage(cases, "a --schedule that is none", "'--schedule': 'cos' is not a schedule; use "
         + "constant, cosine", "--schedule", "cos");
+    usage(cases, "--schedule plateau without --validation", "--schedule plateau:2:0.5 watches "
+        + "the validation loss; give --validation N too", "--schedule", "plateau:2:0.5");
     usage(cases, "--early-stopping without --validation", "--early-stopping 3 watches the "
         + "validation loss; give --validation N too", "--early-stopping", "3");
     cli(cases, "--data of a missing directory", "nowhere: not a directory", "--data",

@@ -14,6 +14,7 @@ import dev.jgrad.optim.OptimizerKind;
 import dev.jgrad.optim.schedule.CosineAnnealing;
 import dev.jgrad.optim.schedule.ExponentialDecay;
 import dev.jgrad.optim.schedule.StepDecay;
+import dev.jgrad.train.ReduceOnPlateau;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +74,13 @@ class MnistOptionsTest {
         MnistOptions.parse("--schedule", "cosine", "--epochs", "12").schedule().create(12));
     assertEquals(new ExponentialDecay(0.9), ScheduleChoice.parse(" exp:0.9").create(5));
     assertEquals(new StepDecay(10, 1.0), ScheduleChoice.parse("step:10:1").create(5));
+    ScheduleChoice plateau = MnistOptions.parse("--schedule", "plateau:3:0.2", "--validation",
+        "100").schedule();
+    assertEquals(new ReduceOnPlateau(0.2, 3), plateau.plateau());
+    assertNull(plateau.create(30), "the Trainer's rule, not a schedule of counts");
+    assertNull(ScheduleChoice.parse("cosine").plateau());
     for (String bad : new String[] {"cos", "cosine:3", "step:2", "step:-1:0.5", "step:x:0.5",
-        "exp:0", "exp:NaN", "exp:1.01", ""}) {
+        "exp:0", "exp:NaN", "exp:1.01", "", "plateau:2", "plateau:-1:0.5", "plateau:2:1"}) {
       ParameterException e = assertThrows(ParameterException.class,
           () -> MnistOptions.parse("--schedule", bad), bad);
       assertTrue(e.getMessage().startsWith("Invalid value for option '--schedule': '" + bad),
