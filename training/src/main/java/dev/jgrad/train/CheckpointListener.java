@@ -7,6 +7,7 @@ import dev.jgrad.optim.Optimizer;
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -69,6 +70,22 @@ public final class CheckpointListener implements TrainingListener {
     }
     // The trainer numbers epochs on from those of a resumed checkpoint: this one's number is the
     // count of epochs completed.
+    save(metrics, history);
+  }
+
+  /**
+   * A run resumed into another folder with no epoch left to train ended none, so saved nothing:
+   * the state it was given is saved there, so that the folder holds the run's result as its chart
+   * and CSV do. (Had an epoch ended, the file would exist.)
+   */
+  @Override
+  public void onTrainingEnd(MetricsHistory history) throws IOException {
+    if (!bestOnly && !history.isEmpty() && !Files.exists(file)) {
+      save(history.last(), history);
+    }
+  }
+
+  private void save(EpochMetrics metrics, MetricsHistory history) throws IOException {
     Map<String, String> metadata = new HashMap<>(extra.get());
     metadata.put(HistoryMetadata.KEY, HistoryMetadata.encode(history));
     Checkpoint.save(file, model, optimizer, metrics.epoch(), metadata);

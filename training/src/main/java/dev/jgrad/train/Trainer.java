@@ -716,7 +716,8 @@ public final class Trainer {
 
     /**
      * Saves a checkpoint to {@code file} after every epoch, atomically ({@link CheckpointListener},
-     * for {@link Trainer#resumeFrom}); a second call replaces the file.
+     * for {@link Trainer#resumeFrom}), and at the end of a resumed run that had no epoch left to
+     * train when the file is not there yet; a second call replaces the file.
      */
     public Builder checkpointTo(Path file) {
       this.checkpointFile = checkNotNull(file, "checkpoint file is null");

@@ -252,6 +252,16 @@ class TrainerTest {
   }
 
   @Test
+  void aRunResumedAfterItsLastEpochIntoAnotherFileSavesTheStateItResumed() throws IOException {
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    trainer(net(), 2).checkpointTo(ckpt).build().fit();
+    Path elsewhere = dir.resolve("elsewhere.safetensors");
+    trainer(net(), 2).checkpointTo(elsewhere).build().resumeFrom(ckpt).fit();
+    // the same state, epoch and history: byte for byte the checkpoint resumed from
+    assertArrayEquals(Files.readAllBytes(ckpt), Files.readAllBytes(elsewhere));
+  }
+
+  @Test
   void theSameSeedWritesAByteIdenticalCheckpoint() throws IOException {
     Path a = dir.resolve("a.safetensors");
     Path b = dir.resolve("b.safetensors");

@@ -196,7 +196,7 @@ public final class MnistTraining {
     MetricsHistory history = trainer.fit();
     MnistResult result = tested(model, history, validation == null ? null : test,
         options.earlyStopping() > 0 ? bestModel(best, options.resume(), history) : null);
-    // a resumed run that trained no further epoch wrote no checkpoint: name what is there
+    // name what is there: the best model only with early stopping, and only once one was saved
     List<String> written = new ArrayList<>();
     for (String f : List.of(Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
         BEST_CHECKPOINT_FILE)) {
