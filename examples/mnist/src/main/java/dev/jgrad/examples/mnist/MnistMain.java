@@ -99,8 +99,9 @@ public final class MnistMain {
    */
   static String finalLine(MnistResult r, MnistOptions options) {
     MetricsHistory h = r.history();
-    String line = String.format(Locale.ROOT, "final test accuracy: %.2f%% after %d epochs",
-        100 * r.testAccuracy(), h.last().epoch());
+    int epochs = h.last().epoch();
+    String line = String.format(Locale.ROOT, "final test accuracy: %.2f%% after %d epoch%s",
+        100 * r.testAccuracy(), epochs, epochs == 1 ? "" : "s");
     if (options.validation() == 0) {
       return line;
     }
