@@ -275,12 +275,21 @@ __global__ void jg_softmax_xent_f64(const double *logits, const int *labels, i64
   softmax_xent(logits, labels, rows, classes, loss, grad, scale, upstream, err);
 }
 
-__global__ void jg_softmax_xent_mean_f32(const float *logits, const int *labels, i64 rows,
-                                         i64 classes, float *out, float inv_rows, i64 *err) {
+// softmax_xent_mean runs as one block of JG_XENT_MEAN_BLOCK threads (CudaFusedOps.XENT_MEAN_BLOCK;
+// every other kernel runs 256 a block). __launch_bounds__ makes ptxas, and the driver's JIT on any
+// GPU, fit the kernel in the 64 registers a thread that a block of 1024 may use (65,536 a block):
+// a kernel compiled to need more fails every such launch with CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES.
+// The 1 (one block a multiprocessor is all a launch has) keeps ptxas from squeezing it further:
+// with 1024 alone, sm_90's spilled to 32 registers to fit two blocks.
+#define JG_XENT_MEAN_BLOCK 1024
+__global__ void __launch_bounds__(JG_XENT_MEAN_BLOCK, 1)
+jg_softmax_xent_mean_f32(const float *logits, const int *labels, i64 rows, i64 classes,
+                         float *out, float inv_rows, i64 *err) {
   softmax_xent_mean(logits, labels, rows, classes, out, inv_rows, err);
 }
-__global__ void jg_softmax_xent_mean_f64(const double *logits, const int *labels, i64 rows,
-                                         i64 classes, double *out, double inv_rows, i64 *err) {
+__global__ void __launch_bounds__(JG_XENT_MEAN_BLOCK, 1)
+jg_softmax_xent_mean_f64(const double *logits, const int *labels, i64 rows, i64 classes,
+                         double *out, double inv_rows, i64 *err) {
   softmax_xent_mean(logits, labels, rows, classes, out, inv_rows, err);
 }
 __global__ void jg_bias_act_f32(const float *x, const float *bias, float *out, i64 rows,

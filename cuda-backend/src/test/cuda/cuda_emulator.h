@@ -36,6 +36,7 @@ inline JgEmuWarp *jg_emu_warps;
 #define __host__
 #define __forceinline__ inline
 #define __shared__ static
+#define __launch_bounds__(...) // a hint to the GPU compiler; the CPU has no register limit
 
 inline void __syncthreads() { jg_emu_block_barrier->arrive_and_wait(); }
 

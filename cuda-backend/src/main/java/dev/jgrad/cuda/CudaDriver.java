@@ -24,9 +24,21 @@ final class CudaDriver {
 
   private static String hint(int result) {
     return switch (result) {
-      case CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, CUresult.CUDA_ERROR_LAUNCH_FAILED ->
-          ". A kernel faulted; the CUDA context is unusable until the JVM restarts. This is a bug "
-              + "in jgrad's CUDA backend (every geometry is checked on the host): please report it";
+      // The errors after which the context is lost (sticky): every later call returns the same.
+      case CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, CUresult.CUDA_ERROR_LAUNCH_FAILED,
+          CUresult.CUDA_ERROR_MISALIGNED_ADDRESS, CUresult.CUDA_ERROR_ILLEGAL_INSTRUCTION,
+          CUresult.CUDA_ERROR_INVALID_ADDRESS_SPACE, CUresult.CUDA_ERROR_INVALID_PC,
+          CUresult.CUDA_ERROR_HARDWARE_STACK_ERROR, CUresult.CUDA_ERROR_ASSERT ->
+          ". A kernel faulted; the CUDA context is unusable until the JVM restarts, and every "
+              + "later CUDA call fails with this error. The call that reports it is not the "
+              + "kernel that faulted (launches are asynchronous): rerun with "
+              + "CUDA_LAUNCH_BLOCKING=1 in the environment to have the faulting launch fail "
+              + "itself. This is a bug in jgrad's CUDA backend (every geometry is checked on the "
+              + "host) or in a plugin's kernel: please report it";
+      case CUresult.CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES ->
+          ". The kernel needs more registers or shared memory for this block size than the GPU "
+              + "has: launch it with fewer threads a block, or bound its registers with "
+              + "__launch_bounds__";
       case CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION ->
           ". The driver is older than the PTX ISA 8.0 of jgrad's kernels: update the NVIDIA "
               + "driver to one for CUDA 12.0 or newer";

@@ -90,8 +90,12 @@ public final class CudaFusedOps {
   public static final int XENT_MEAN_MAX_ROWS = 256;
   /** The most elements (rows x classes) it takes: one SM reads them all. */
   public static final long XENT_MEAN_MAX_ELEMENTS = 1 << 16;
-  /** Its one block: 32 warps, a row each at a time. */
-  private static final int XENT_MEAN_BLOCK = 1024;
+  /**
+   * Its one block: 32 warps, a row each at a time. fused.cu's JG_XENT_MEAN_BLOCK, whose
+   * {@code __launch_bounds__} keep the kernel within the registers such a block may have
+   * ({@code FusedKernelsTest} checks the PTX's {@code .maxntid}).
+   */
+  static final int XENT_MEAN_BLOCK = 1024;
 
   /** Whether {@link #softmaxCrossEntropyMean} takes a batch of {@code rows x classes}. */
   public static boolean meanInOneLaunch(int rows, int classes) {

@@ -43,6 +43,13 @@ class FusedKernelsTest {
         b -> new CUdeviceptr()).size(), entry);
   }
 
+  /** {@code entry}'s text in fused.ptx: its declaration, directives and body. */
+  private static String entryText(String entry) {
+    int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
+    assertTrue(start >= 0, entry + " is missing from fused.ptx");
+    return FusedKernels.PTX.substring(start, FusedKernels.PTX.indexOf("\n}\n", start));
+  }
+
   @Test
   void everyFusedLaunchFitsItsEntryInBothDtypes() {
     for (DType dt : List.of(DType.FLOAT32, DType.FLOAT64)) {
@@ -88,15 +95,30 @@ class FusedKernelsTest {
   void adamRoundsEachOperationOnItsOwn() {
     for (String entry : List.of("jg_adam_f32", "jg_adam_f64", "jg_adamw_f32", "jg_adamw_f64",
         "jg_adam_batch_f32", "jg_adam_batch_f64", "jg_adamw_batch_f32", "jg_adamw_batch_f64")) {
-      int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
-      assertTrue(start >= 0, entry + " is missing from fused.ptx");
-      int end = FusedKernels.PTX.indexOf("\n}\n", start);
-      String body = FusedKernels.PTX.substring(start, end);
+      String body = entryText(entry);
       String type = entry.endsWith("f32") ? "f32" : "f64";
       assertTrue(!body.contains("fma."), entry + " must not fuse a multiply and an add");
       for (String op : List.of("add.rn.", "sub.rn.", "mul.rn.", "div.rn.", "sqrt.rn.")) {
         assertTrue(body.contains(op + type), entry + " should round with " + op + type);
       }
+    }
+  }
+
+  /**
+   * jg_softmax_xent_mean is launched as one block of {@link CudaFusedOps#XENT_MEAN_BLOCK} (1024)
+   * threads, four times any other launch: a block that large may use 64 registers a thread, and
+   * nothing but its launch bounds ({@code .maxntid}) stops ptxas or the driver's JIT from giving
+   * the kernel more, after which every launch fails with CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, on a
+   * GPU only.
+   */
+  @Test
+  void theOneBlockMeanKernelIsBoundToItsBlockSize() {
+    for (String entry : List.of("jg_softmax_xent_mean_f32", "jg_softmax_xent_mean_f64")) {
+      String text = entryText(entry);
+      String header = text.substring(0, text.indexOf('{'));
+      assertTrue(header.contains("\n.maxntid " + CudaFusedOps.XENT_MEAN_BLOCK + ", 1, 1\n"),
+          entry + " must declare __launch_bounds__(" + CudaFusedOps.XENT_MEAN_BLOCK
+              + ", 1) (.maxntid), the block it is launched with: " + header);
     }
   }
 
@@ -160,9 +182,7 @@ class FusedKernelsTest {
   @Test
   void reluGradMultipliesOnceWithoutFusing() {
     for (String entry : List.of("jg_relu_grad_f32", "jg_relu_grad_f64")) {
-      int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
-      assertTrue(start >= 0, entry + " is missing from fused.ptx");
-      String body = FusedKernels.PTX.substring(start, FusedKernels.PTX.indexOf("\n}\n", start));
+      String body = entryText(entry);
       String type = entry.endsWith("f32") ? "f32" : "f64";
       assertTrue(!body.contains("fma.") && body.contains("mul.rn." + type), entry);
     }
@@ -176,9 +196,7 @@ class FusedKernelsTest {
   void sgdRoundsEachOperationOnItsOwn() {
     for (String entry : List.of("jg_sgd_f32", "jg_sgd_f64", "jg_sgd_batch_f32",
         "jg_sgd_batch_f64")) {
-      int start = FusedKernels.PTX.indexOf(".entry " + entry + "(");
-      assertTrue(start >= 0, entry + " is missing from fused.ptx");
-      String body = FusedKernels.PTX.substring(start, FusedKernels.PTX.indexOf("\n}\n", start));
+      String body = entryText(entry);
       String type = entry.endsWith("f32") ? "f32" : "f64";
       assertTrue(!body.contains("fma."), entry + " must not fuse a multiply and an add");
       for (String op : List.of("add.rn.", "sub.rn.", "mul.rn.")) {
