@@ -156,7 +156,7 @@ abstract class ParameterOptimizer implements Optimizer {
 
   /**
    * Where every parameter's backend fuses SGD ({@link FusedSgd}), the default updates read the
-   * rate from the device at each launch ({@link #subtractRateTimes}).
+   * rate from the device at each launch (its {@code subtractRateTimes}).
    */
   @Override
   public boolean capturedStepReadsLearningRate() {

@@ -33,6 +33,8 @@ class PackagedJarIT {
   /** ConsoleLogging's format: time, level padded to 5, class, message. */
   private static final Pattern LOG_LINE =
       Pattern.compile("(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2} INFO  Backends: jgrad backend: ");
+  private static final String NATIVE_MODULES =
+      "org.bytedeco.javacpp,org.bytedeco.openblas,dev.jgrad.cpu,jcuda";
   /** One short epoch: the same bar as MnistMainTest's in-process run (chance is 10%). */
   private static final String[] ONE_EPOCH = {"--epochs", "1", "--limit", "1000"};
 
@@ -168,6 +170,8 @@ class PackagedJarIT {
         + File.pathSeparator + lib.resolve("jcublas-natives-" + jcuda() + "-linux-x86_64.jar");
     List<String> args = new ArrayList<>(List.of("--module-path", modulePath,
         "--patch-module", "jcuda=" + jcudaNatives,
+        // the modules that load native code, as README.md names them (JDK 22+ warns otherwise)
+        "--enable-native-access=" + NATIVE_MODULES,
         // lists the resolved modules, so the test can see that jgrad's ran as modules
         "--show-module-resolution",
         "-m", "dev.jgrad.examples.mnist/dev.jgrad.examples.mnist.MnistMain"));
