@@ -307,6 +307,11 @@ fi
 
 
 # ---- the end --------------------------------------------------------------------------------
+# the CUDA backend's own warnings (a cuBLAS workspace not set, a fallback): not failures, but the
+# first lines to read when a figure is off
+cuda_warns=$(grep -h -E ' WARN +[^ ]*(Cuda|Cublas|cuda)' "$T" "$R" 2>/dev/null \
+  | sed -E 's/^[0-9:.]+ WARN +//' | sort | uniq -c | sort -rn | head -3 | cut -c1-150 | paste -sd'|')
+[ -n "$cuda_warns" ] && note "cuda warnings" "$cuda_warns"
 crashes=$(ls "$W"/hs_err_*.log 2>/dev/null)
 if [ -n "$crashes" ]; then
   for f in $crashes; do echo "== $f"; head -120 "$f"; done > "$OUT/crash.txt"
