@@ -1,0 +1,30 @@
+package dev.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.Shape;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tensors with an axis of size 0 through views, ops and their gradients: each gives an empty
+ * result (or, where the op reduces over nothing, a clear refusal naming the op the caller
+ * called), never an internal error. Found by the op fuzzer (opfuzz.OpFuzzTest).
+ */
+class EmptyTensorTest {
+
+  @Test
+  void aSliceOfAnEmptyTensorAlongAnotherAxisIsAnEmptyView() {
+    // the view starts at element 1 of a buffer of none: it reads nothing, so that is no error
+    Tensor x = Tensor.zeros(0, 3).requiresGrad(true);
+    Tensor s = x.slice(1, 1, 1);
+    assertEquals(Shape.of(0, 1), s.shape());
+    assertEquals(0, s.toFloatArray().length);
+    assertEquals(Shape.of(0, 1), x.slice(1, 2, 3, 2).shape());
+    assertEquals(Shape.of(1, 0), x.transpose().slice(0, 2, 1).shape());
+    s.backward(Tensor.zeros(0, 1));
+    assertEquals(Shape.of(0, 3), x.grad().shape());
+  }
+}
