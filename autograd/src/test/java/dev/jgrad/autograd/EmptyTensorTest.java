@@ -27,4 +27,20 @@ class EmptyTensorTest {
     s.backward(Tensor.zeros(0, 1));
     assertEquals(Shape.of(0, 3), x.grad().shape());
   }
+
+  @Test
+  void anExpandedEmptyTensorGetsAZeroGradient() {
+    Tensor b = Tensor.ones(1, 3).requiresGrad(true);
+    b.expand(0, 3).backward(Tensor.zeros(0, 3));
+    assertArrayEquals(new float[3], b.grad().toFloatArray());
+  }
+
+  @Test
+  void aBiasBroadcastOverNoRowsGetsAZeroGradient() {
+    Tensor x = Tensor.zeros(0, 3).requiresGrad(true);
+    Tensor bias = Tensor.ones(3).requiresGrad(true);
+    x.add(bias).mul(bias).backward(Tensor.zeros(0, 3));
+    assertArrayEquals(new float[3], bias.grad().toFloatArray());
+    assertEquals(Shape.of(0, 3), x.grad().shape());
+  }
 }
