@@ -43,4 +43,14 @@ class EmptyTensorTest {
     assertArrayEquals(new float[3], bias.grad().toFloatArray());
     assertEquals(Shape.of(0, 3), x.grad().shape());
   }
+
+  @Test
+  void softmaxAlongAnEmptyAxisIsEmpty() {
+    Tensor x = Tensor.zeros(2, 0).requiresGrad(true);
+    Tensor y = x.softmax(1);
+    assertEquals(Shape.of(2, 0), y.shape());
+    y.backward(Tensor.zeros(2, 0));
+    assertEquals(Shape.of(2, 0), x.grad().shape());
+    assertEquals(Shape.of(0, 4), Tensor.zeros(0, 4).softmax(-1).shape());
+  }
 }
