@@ -53,4 +53,20 @@ class EmptyTensorTest {
     assertEquals(Shape.of(2, 0), x.grad().shape());
     assertEquals(Shape.of(0, 4), Tensor.zeros(0, 4).softmax(-1).shape());
   }
+
+  @Test
+  void aLossOfEmptyTensorsIsRefusedNamingTheLoss() {
+    Tensor y = Tensor.zeros(0, 3);
+    for (String op : new String[] {"jgrad::mse", "jgrad::sse", "jgrad::cross_entropy",
+        "jgrad::softmax_cross_entropy", "jgrad::bce", "jgrad::bce_with_logits"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+          Ops.call(op, y, y));
+      assertTrue(e.getMessage().startsWith(op + ": ") && e.getMessage().contains("[0, 3]"),
+          e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        Losses.softmaxCrossEntropyLabels(y, Tensor.indices(new int[0])));
+    assertTrue(e.getMessage().startsWith("jgrad::softmax_cross_entropy_labels: ")
+        && e.getMessage().contains("[0, 3]"), e.getMessage());
+  }
 }
