@@ -187,6 +187,73 @@ class ConvPoolOpsTest {
   }
 
   @Test
+  void maxPoolingPropagatesNanAndKeepsInfinitiesOnEveryKernel() {
+    // a window holding a NaN pools to NaN, its gradient to its first NaN; else the first
+    // maximum, infinities included: on every kernel (native and Java 2x2, the direct loops, the
+    // padded table, FLOAT64, the portable one). Found by the op fuzzer: FLOAT64 pooled
+    // [1, NaN, 2, 3] to 3, and the portable kernel turned infinities into NaN.
+    double n = Double.NaN;
+    double inf = Double.POSITIVE_INFINITY;
+    double[] plane = {
+        1, n, 2, 3, -inf,
+        4, 5, inf, 0, -1,
+        -inf, -inf, -2, n, 6,
+        7, -3, 8, 9, -inf,
+        2.5, n, -4, -5, 10};
+    int[][] windows = {{2, 2, 2, 0}, {2, 2, 1, 0}, {3, 3, 1, 0}, {2, 2, 2, 1}, {3, 3, 2, 1},
+        {1, 3, 1, 0}};
+    for (int[] k : windows) {
+      int[] kernel = {k[0], k[1]};
+      int[] stride = {k[2], k[2]};
+      int[] padding = {k[3], k[3]};
+      double[][] want = firstMaxPooling(plane, 5, 5, kernel, k[2], k[3]);
+      for (Backend be : BACKENDS) {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+          String where = java.util.Arrays.toString(k) + " " + dtype + " on " + be.name();
+          Tensor x = Tensor.of(plane, dtype, 1, 1, 5, 5).to(be).requiresGrad(true);
+          Tensor y = PoolOps.maxPool2d(x, kernel, stride, padding);
+          assertArrayEquals(want[0], y.toDoubleArray(), 0.0, "values, " + where);
+          y.backward(Tensor.ones(dtype, y.shape().dims()).to(be));
+          assertArrayEquals(want[1], x.grad().toDoubleArray(), 0.0, "gradient, " + where);
+        }
+      }
+    }
+  }
+
+  /**
+   * Max pooling of one {@code h x w} plane by loops: each window's value (NaN if it holds one)
+   * and, summed, the gradient of ones sent to each window's first NaN, else first maximum.
+   */
+  private static double[][] firstMaxPooling(double[] x, int h, int w, int[] kernel, int stride,
+      int pad) {
+    int oh = (h + 2 * pad - kernel[0]) / stride + 1;
+    int ow = (w + 2 * pad - kernel[1]) / stride + 1;
+    double[] out = new double[oh * ow];
+    double[] grad = new double[h * w];
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        int best = -1;
+        for (int i = 0; i < kernel[0]; i++) {
+          for (int j = 0; j < kernel[1]; j++) {
+            int y = oy * stride - pad + i;
+            int xx = ox * stride - pad + j;
+            if (y < 0 || y >= h || xx < 0 || xx >= w) {
+              continue;
+            }
+            int at = y * w + xx;
+            if (best < 0 || (!Double.isNaN(x[best]) && (Double.isNaN(x[at]) || x[at] > x[best]))) {
+              best = at;
+            }
+          }
+        }
+        out[oy * ow + ox] = x[best];
+        grad[best] += 1;
+      }
+    }
+    return new double[][] {out, grad};
+  }
+
+  @Test
   void badInputFailsNamingTheOpTheShapesAndWhatToChange() {
     Tensor x = Tensor.zeros(DType.FLOAT32, 2, 3, 8, 8);
     Tensor w = Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3);

@@ -151,10 +151,16 @@ public final class PoolOps {
             ctx.attrs().getInts(STRIDE), ctx.attrs().getInts(PADDING)), ctx.gradOutput())));
   }
 
-  /** 1 at each window's first maximum of {@code x}, else 0: {@code [n, c, kh * kw, oh * ow]}. */
+  /**
+   * 1 at each window's first maximum of {@code x} (its first NaN when it holds one, as the
+   * pooling's value is NaN then and the CPU kernels pick it), else 0:
+   * {@code [n, c, kh * kw, oh * ow]}.
+   */
   private static Tensor firstMax(Tensor x, Conv2dGeometry g) {
     Tensor windows = Patches.windows(x, g, MAX_PAD);
-    Tensor ties = windows.eq(windows.max(2, true));
+    Tensor max = windows.max(2, true);
+    // equal to the maximum, or NaN in a window whose maximum is NaN (NaN equals nothing)
+    Tensor ties = windows.eq(max).add(isNan(max).mul(isNan(windows)));
     int window = g.kh() * g.kw();
     List<Tensor> first = new ArrayList<>(window);
     Tensor taken = null;
@@ -165,5 +171,10 @@ public final class PoolOps {
       taken = taken == null ? pick : taken.add(pick);
     }
     return window == 1 ? first.get(0) : Tensor.concat(2, first);
+  }
+
+  /** 1 where {@code t} is NaN, else 0. */
+  private static Tensor isNan(Tensor t) {
+    return t.eq(t).neg().add(1);
   }
 }
