@@ -254,6 +254,45 @@ class ConvPoolOpsTest {
   }
 
   @Test
+  void convolutionGradientsOfInfiniteEntriesAgreeWithThePortableKernels() {
+    // FLOAT32, stride 1, 8 channels and filters: the CPU's direct kernels. They multiply zeros
+    // that stand for no term (the extra columns of the weight gradient's runs, the padding of g
+    // in the input gradient) by x or w: 0 * inf made NaN of gradients that do not depend on the
+    // infinity. Found by the op fuzzer (KernelAgreement).
+    Random r = new Random(17);
+    for (int trial = 0; trial < 4; trial++) {
+      float[] xv = new float[2 * 8 * 6 * 7];
+      float[] wv = new float[8 * 8 * 3 * 3];
+      float[] gv = new float[2 * 8 * 6 * 7];
+      for (float[] a : new float[][] {xv, wv, gv}) {
+        for (int i = 0; i < a.length; i++) {
+          a[i] = (float) r.nextGaussian();
+        }
+      }
+      float special = trial % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+      (trial < 2 ? xv : wv)[r.nextInt(trial < 2 ? xv.length : wv.length)] = special;
+      double[][][] grads = new double[2][][];
+      for (int b = 0; b < 2; b++) {
+        Tensor x = Tensor.of(xv, 2, 8, 6, 7).to(BACKENDS[b]).requiresGrad(true);
+        Tensor w = Tensor.of(wv, 8, 8, 3, 3).to(BACKENDS[b]).requiresGrad(true);
+        ConvOps.conv2d(x, w, null, new int[] {1, 1}, new int[] {1, 1})
+            .backward(Tensor.of(gv, 2, 8, 6, 7).to(BACKENDS[b]));
+        grads[b] = new double[][] {x.grad().toDoubleArray(), w.grad().toDoubleArray()};
+      }
+      for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < grads[0][k].length; i++) {
+          double cpu = grads[0][k][i];
+          double portable = grads[1][k][i];
+          assertTrue(Double.isNaN(cpu) ? Double.isNaN(portable) : !Double.isFinite(cpu)
+              ? cpu == portable : Math.abs(cpu - portable) < 1e-4 * (1 + Math.abs(cpu)),
+              (k == 0 ? "dx" : "dw") + "[" + i + "] trial " + trial + ": cpu " + cpu
+                  + ", portable " + portable);
+        }
+      }
+    }
+  }
+
+  @Test
   void badInputFailsNamingTheOpTheShapesAndWhatToChange() {
     Tensor x = Tensor.zeros(DType.FLOAT32, 2, 3, 8, 8);
     Tensor w = Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3);
