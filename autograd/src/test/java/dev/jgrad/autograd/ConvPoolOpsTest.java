@@ -293,6 +293,23 @@ class ConvPoolOpsTest {
   }
 
   @Test
+  void maxPoolGradientOfAnInfiniteGradientGoesToTheWinnerAlone() {
+    // the portable kernel multiplied each window's 0/1 winner mask by g: 0 * inf made NaN of
+    // the entries that did not win. Found by the op fuzzer (KernelAgreement).
+    double[] x = {1, 2, 3, 4};
+    for (Backend be : BACKENDS) {
+      for (double g : new double[] {Double.POSITIVE_INFINITY, Double.NaN}) {
+        Tensor dx = PoolOps.maxPool2dGrad(Tensor.of(x, DType.FLOAT64, 1, 1, 2, 2).to(be),
+            Tensor.of(new double[] {g}, DType.FLOAT64, 1, 1, 1, 1).to(be),
+            dev.jgrad.api.op.Conv2dGeometry.attrs(new int[] {2, 2}, new int[] {2, 2},
+                new int[] {0, 0}));
+        assertArrayEquals(new double[] {0, 0, 0, g}, dx.toDoubleArray(), 0.0,
+            "g " + g + " on " + be.name());
+      }
+    }
+  }
+
+  @Test
   void badInputFailsNamingTheOpTheShapesAndWhatToChange() {
     Tensor x = Tensor.zeros(DType.FLOAT32, 2, 3, 8, 8);
     Tensor w = Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3);
