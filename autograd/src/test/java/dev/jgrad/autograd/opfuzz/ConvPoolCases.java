@@ -29,6 +29,11 @@ final class ConvPoolCases {
         g = new RefConv.Geometry(1 + r.nextInt(4), 8 + r.nextInt(5), 4 + r.nextInt(9),
             4 + r.nextInt(9), 8 + r.nextInt(6), k, k + r.nextInt(2) - (k > 2 ? r.nextInt(2) : 0),
             1, 1, r.nextInt(k + 1), r.nextInt(k + 1));
+      } else if (r.nextInt(6) == 0) { // 32 to 64 filters on narrow planes: the native weight
+        // gradient by outputs (filters a multiple of 16), and several filter tiles
+        int k = 2 + r.nextInt(2);
+        g = new RefConv.Geometry(1 + r.nextInt(3), 4 + r.nextInt(5), 4 + r.nextInt(9),
+            4 + r.nextInt(9), 16 * (2 + r.nextInt(3)), k, k, 1, 1, r.nextInt(k), r.nextInt(k));
       } else if (r.nextInt(5) == 0) { // a large plane: one sample per im2col block
         int k = 3 + r.nextInt(3);
         g = new RefConv.Geometry(1 + r.nextInt(3), 1 + r.nextInt(2), 26 + r.nextInt(8),
