@@ -146,13 +146,14 @@ public final class StridedLayout {
 
   /**
    * One past the furthest element a tensor of {@code shape} in this layout reaches: how long
-   * its buffer must be at least (the offset for an empty tensor).
+   * its buffer must be at least (0 for an empty tensor, which reads nothing: a slice of an empty
+   * tensor may start past the end of its empty buffer).
    */
   long extent(Shape shape) {
     long last = offset;
     for (int i = 0; i < strides.length; i++) {
       if (shape.dim(i) == 0) {
-        return offset;
+        return 0;
       }
       last += (shape.dim(i) - 1L) * strides[i];
     }

@@ -187,6 +187,129 @@ class ConvPoolOpsTest {
   }
 
   @Test
+  void maxPoolingPropagatesNanAndKeepsInfinitiesOnEveryKernel() {
+    // a window holding a NaN pools to NaN, its gradient to its first NaN; else the first
+    // maximum, infinities included: on every kernel (native and Java 2x2, the direct loops, the
+    // padded table, FLOAT64, the portable one). Found by the op fuzzer: FLOAT64 pooled
+    // [1, NaN, 2, 3] to 3, and the portable kernel turned infinities into NaN.
+    double n = Double.NaN;
+    double inf = Double.POSITIVE_INFINITY;
+    double[] plane = {
+        1, n, 2, 3, -inf,
+        4, 5, inf, 0, -1,
+        -inf, -inf, -2, n, 6,
+        7, -3, 8, 9, -inf,
+        2.5, n, -4, -5, 10};
+    int[][] windows = {{2, 2, 2, 0}, {2, 2, 1, 0}, {3, 3, 1, 0}, {2, 2, 2, 1}, {3, 3, 2, 1},
+        {1, 3, 1, 0}};
+    for (int[] k : windows) {
+      int[] kernel = {k[0], k[1]};
+      int[] stride = {k[2], k[2]};
+      int[] padding = {k[3], k[3]};
+      double[][] want = firstMaxPooling(plane, 5, 5, kernel, k[2], k[3]);
+      for (Backend be : BACKENDS) {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+          String where = java.util.Arrays.toString(k) + " " + dtype + " on " + be.name();
+          Tensor x = Tensor.of(plane, dtype, 1, 1, 5, 5).to(be).requiresGrad(true);
+          Tensor y = PoolOps.maxPool2d(x, kernel, stride, padding);
+          assertArrayEquals(want[0], y.toDoubleArray(), 0.0, "values, " + where);
+          y.backward(Tensor.ones(dtype, y.shape().dims()).to(be));
+          assertArrayEquals(want[1], x.grad().toDoubleArray(), 0.0, "gradient, " + where);
+        }
+      }
+    }
+  }
+
+  /**
+   * Max pooling of one {@code h x w} plane by loops: each window's value (NaN if it holds one)
+   * and, summed, the gradient of ones sent to each window's first NaN, else first maximum.
+   */
+  private static double[][] firstMaxPooling(double[] x, int h, int w, int[] kernel, int stride,
+      int pad) {
+    int oh = (h + 2 * pad - kernel[0]) / stride + 1;
+    int ow = (w + 2 * pad - kernel[1]) / stride + 1;
+    double[] out = new double[oh * ow];
+    double[] grad = new double[h * w];
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        int best = -1;
+        for (int i = 0; i < kernel[0]; i++) {
+          for (int j = 0; j < kernel[1]; j++) {
+            int y = oy * stride - pad + i;
+            int xx = ox * stride - pad + j;
+            if (y < 0 || y >= h || xx < 0 || xx >= w) {
+              continue;
+            }
+            int at = y * w + xx;
+            if (best < 0 || (!Double.isNaN(x[best]) && (Double.isNaN(x[at]) || x[at] > x[best]))) {
+              best = at;
+            }
+          }
+        }
+        out[oy * ow + ox] = x[best];
+        grad[best] += 1;
+      }
+    }
+    return new double[][] {out, grad};
+  }
+
+  @Test
+  void convolutionGradientsOfInfiniteEntriesAgreeWithThePortableKernels() {
+    // FLOAT32, stride 1, 8 channels and filters: the CPU's direct kernels. They multiply zeros
+    // that stand for no term (the extra columns of the weight gradient's runs, the padding of g
+    // in the input gradient) by x or w: 0 * inf made NaN of gradients that do not depend on the
+    // infinity. Found by the op fuzzer (KernelAgreement).
+    Random r = new Random(17);
+    for (int trial = 0; trial < 4; trial++) {
+      float[] xv = new float[2 * 8 * 6 * 7];
+      float[] wv = new float[8 * 8 * 3 * 3];
+      float[] gv = new float[2 * 8 * 6 * 7];
+      for (float[] a : new float[][] {xv, wv, gv}) {
+        for (int i = 0; i < a.length; i++) {
+          a[i] = (float) r.nextGaussian();
+        }
+      }
+      float special = trial % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+      (trial < 2 ? xv : wv)[r.nextInt(trial < 2 ? xv.length : wv.length)] = special;
+      double[][][] grads = new double[2][][];
+      for (int b = 0; b < 2; b++) {
+        Tensor x = Tensor.of(xv, 2, 8, 6, 7).to(BACKENDS[b]).requiresGrad(true);
+        Tensor w = Tensor.of(wv, 8, 8, 3, 3).to(BACKENDS[b]).requiresGrad(true);
+        ConvOps.conv2d(x, w, null, new int[] {1, 1}, new int[] {1, 1})
+            .backward(Tensor.of(gv, 2, 8, 6, 7).to(BACKENDS[b]));
+        grads[b] = new double[][] {x.grad().toDoubleArray(), w.grad().toDoubleArray()};
+      }
+      for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < grads[0][k].length; i++) {
+          double cpu = grads[0][k][i];
+          double portable = grads[1][k][i];
+          assertTrue(Double.isNaN(cpu) ? Double.isNaN(portable) : !Double.isFinite(cpu)
+              ? cpu == portable : Math.abs(cpu - portable) < 1e-4 * (1 + Math.abs(cpu)),
+              (k == 0 ? "dx" : "dw") + "[" + i + "] trial " + trial + ": cpu " + cpu
+                  + ", portable " + portable);
+        }
+      }
+    }
+  }
+
+  @Test
+  void maxPoolGradientOfAnInfiniteGradientGoesToTheWinnerAlone() {
+    // the portable kernel multiplied each window's 0/1 winner mask by g: 0 * inf made NaN of
+    // the entries that did not win. Found by the op fuzzer (KernelAgreement).
+    double[] x = {1, 2, 3, 4};
+    for (Backend be : BACKENDS) {
+      for (double g : new double[] {Double.POSITIVE_INFINITY, Double.NaN}) {
+        Tensor dx = PoolOps.maxPool2dGrad(Tensor.of(x, DType.FLOAT64, 1, 1, 2, 2).to(be),
+            Tensor.of(new double[] {g}, DType.FLOAT64, 1, 1, 1, 1).to(be),
+            dev.jgrad.api.op.Conv2dGeometry.attrs(new int[] {2, 2}, new int[] {2, 2},
+                new int[] {0, 0}));
+        assertArrayEquals(new double[] {0, 0, 0, g}, dx.toDoubleArray(), 0.0,
+            "g " + g + " on " + be.name());
+      }
+    }
+  }
+
+  @Test
   void badInputFailsNamingTheOpTheShapesAndWhatToChange() {
     Tensor x = Tensor.zeros(DType.FLOAT32, 2, 3, 8, 8);
     Tensor w = Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3);

@@ -134,8 +134,9 @@ public final class CpuConvKernels implements OpProvider {
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
-    // the correlation of g, padded by k - 1 - p, with w flipped
-    if (correlates(g, gy, g.c(), g.f() * g.kh() * g.kw())) {
+    // the correlation of g, padded by k - 1 - p, with w flipped; its padding meets every tap, so
+    // an infinite or NaN tap takes im2col + GEMM instead (see allFinite)
+    if (correlates(g, gy, g.c(), g.f() * g.kh() * g.kw()) && allFinite(w)) {
       Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> NativeCpu.check(
           NativeCpu.correlate(hi - lo, (float[]) gy, lo * g.f() * plane, g.f(), g.oh(), g.ow(),
               g.kh() - 1 - g.ph(), g.kw() - 1 - g.pw(), g.c(), g.h(), g.w(), g.kh(), g.kw(),
@@ -180,6 +181,45 @@ public final class CpuConvKernels implements OpProvider {
       PatchLoops.zero(dw, 0, g.f() * g.patchSize());
       return;
     }
+    boolean direct = direct(g, x);
+    weightGradParts(g, x, gy, outBuf, dw, direct);
+    if (direct && !allFinite(dw)) { // maybe a 0 * inf of the direct kernel's (see allFinite)
+      weightGradParts(g, x, gy, outBuf, dw, false);
+    }
+  }
+
+  /**
+   * Whether every entry of {@code a} (float[] or double[]) is finite. The direct kernels
+   * multiply zeros that stand for no term by real entries (the weight gradient's runs have
+   * extra columns of zeros in g, the input gradient pads g with zeros that meet every tap of w):
+   * with an infinity or NaN there, 0 * inf would make NaN of sums it is no term of, where im2col
+   * + GEMM, which sums only real terms, gives what the infinities do give. So the input gradient
+   * takes the direct kernel only for a finite w, and a non-finite weight gradient from it is
+   * computed again the other way (it is small; nothing is looked at in the usual, finite case).
+   */
+  private static boolean allFinite(Object a) {
+    if (a instanceof float[] f) {
+      for (float v : f) {
+        if (!Float.isFinite(v)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    for (double v : (double[]) a) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The weight gradient into {@code dw}: summed per part of the samples, then the parts in order;
+   * each part by the direct kernel when {@code directWeight}, else im2col + GEMM.
+   */
+  private static void weightGradParts(Conv2dGeometry g, Object x, Object gy, CpuBuffer outBuf,
+      Object dw, boolean directWeight) {
     int rows = g.patchSize();
     int plane = g.outPlane();
     int inSample = g.c() * g.inPlane();
@@ -188,7 +228,6 @@ public final class CpuConvKernels implements OpProvider {
     int block = blockSamples(g);
     DTypeKernels kernels = outBuf.kernels();
     Object[] partial = new Object[parts];
-    boolean directWeight = direct(g, x);
     // parts and blocks fixed by the geometry and the thread count: the sums do not depend on who
     // runs them
     Parallel.forParts(parts, parts, true, (pLo, pHi) -> {

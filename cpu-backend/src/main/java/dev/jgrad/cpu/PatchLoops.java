@@ -84,7 +84,8 @@ final class PatchLoops {
 
   /**
    * The position in the plane at {@code xOff} of window {@code pos}'s first maximum (row-major,
-   * as PyTorch picks), or -1 if the window holds no input entry or only NaN.
+   * as PyTorch picks; its first NaN when it holds one, see {@link #wins}), or -1 if the window
+   * holds no input entry.
    */
   static int argmax(Object x, int xOff, int[] table, int window, int pos) {
     int best = -1;
@@ -93,7 +94,7 @@ final class PatchLoops {
       float max = Float.NEGATIVE_INFINITY;
       for (int k = 0; k < window; k++) {
         int t = table[base + k];
-        if (t >= 0 && (best < 0 || xf[xOff + t] > max)) {
+        if (t >= 0 && (best < 0 || wins(xf[xOff + t], max))) {
           max = xf[xOff + t];
           best = t;
         }
@@ -103,13 +104,31 @@ final class PatchLoops {
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < window; k++) {
         int t = table[base + k];
-        if (t >= 0 && (best < 0 || xd[xOff + t] > max)) {
+        if (t >= 0 && (best < 0 || wins(xd[xOff + t], max))) {
           max = xd[xOff + t];
           best = t;
         }
       }
     }
     return best;
+  }
+
+  /**
+   * Whether {@code v}, later in a window, replaces {@code max} as its maximum: in the order of
+   * {@link Math#max}, which the 2x2 kernels (Java and native) pool by, so that every kernel picks
+   * the same entry: a larger value, +0 over -0, or a NaN over a number (the first NaN stays, and
+   * the window pools to NaN, as in PyTorch; a plain {@code >} would skip a NaN after the first
+   * entry and hide it).
+   */
+  static boolean wins(float v, float max) {
+    return v > max || (v != v && max == max) || (v == 0 && max == 0
+        && Float.floatToRawIntBits(v) == 0 && Float.floatToRawIntBits(max) != 0);
+  }
+
+  /** {@link #wins(float, float)} for FLOAT64. */
+  static boolean wins(double v, double max) {
+    return v > max || (v != v && max == max) || (v == 0 && max == 0
+        && Double.doubleToRawLongBits(v) == 0 && Double.doubleToRawLongBits(max) != 0);
   }
 
   /**
@@ -134,7 +153,7 @@ final class PatchLoops {
           int row = first + i * w;
           for (int j = 0; j < kw; j++) {
             float v = x[row + j];
-            boolean above = v > max;
+            boolean above = wins(v, max);
             best = above ? row + j : best;
             max = above ? v : max;
           }

@@ -87,6 +87,9 @@ public final class ActivationOps {
       Tensor y = ctx.output();
       int axis = ctx.attrs().getInt(AXIS);
       Tensor g = ctx.gradOutput();
+      if (y.size() == 0) { // nothing to sum along an empty axis, and nothing to differentiate
+        return one(g);
+      }
       return one(y.mul(g.sub(g.mul(y).sum(axis, true))));
     });
   }
@@ -101,6 +104,9 @@ public final class ActivationOps {
 
   /** Overflow-safe softmax along {@code axis}: the max is subtracted before exponentiating. */
   static void softmax(Backend b, DeviceBuffer x, Shape s, int axis, DeviceBuffer out) {
+    if (s.size() == 0) { // an empty result; the reductions would refuse an empty axis
+      return;
+    }
     Shape kept = s.withDim(axis, 1);
     try (DeviceBuffer m = b.allocate(out.dtype(), kept.size())) {
       b.reduce(ReduceOp.MAX, x, s.outer(axis), s.dim(axis), s.inner(axis), m);

@@ -58,5 +58,9 @@ public final class LabelLossOps {
       throw new IllegalArgumentException(op + ": needs logits [batch, classes] and labels [batch],"
           + " got " + x + " and " + l);
     }
+    if (x.size() == 0) { // a mean over no rows, or rows of no classes for the labels to name
+      throw new IllegalArgumentException(op + ": logits " + x + " are empty; the loss needs at "
+          + "least one row and one class");
+    }
   }
 }

@@ -101,6 +101,10 @@ public final class LossOps {
         throw new IllegalArgumentException(op + ": prediction " + y + " and target " + t
             + " must have the same shape (use one-hot targets, or the labels overload)");
       }
+      if (y.size() == 0) { // said here: the sums inside would refuse naming themselves
+        throw new IllegalArgumentException(op + ": prediction " + y + " is empty; a loss "
+            + "needs at least one element");
+      }
       return new TensorSpec(Shape.scalar(), in.get(0).dtype());
     };
   }

@@ -47,6 +47,9 @@ final class OpSupport {
     if (g.shape().equals(target)) {
       return g;
     }
+    if (g.size() == 0) { // broadcast over no elements: each sum is of nothing, which sum refuses
+      return Tensor.zeros(g.dtype(), target.dims()).to(g.backend());
+    }
     int lead = g.rank() - target.rank();
     int[] axes = new int[g.rank()];
     int count = 0;

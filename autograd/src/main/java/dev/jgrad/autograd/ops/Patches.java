@@ -32,7 +32,9 @@ final class Patches {
     int wn = paddedSize(g.w(), g.pw(), g.kw(), g.ow(), g.sw());
     Tensor xp = unslice(unslice(x, 2, g.ph(), hn), 3, g.pw(), wn);
     if (pad != 0) {
-      Tensor inside = unslice(unslice(x.mul(0).add(1), 2, g.ph(), hn), 3, g.pw(), wn);
+      // ones where x has entries: x.eq(x) * 0 + 1, not x * 0 + 1, which is NaN at an infinity
+      Tensor ones = x.eq(x).mul(0).add(1);
+      Tensor inside = unslice(unslice(ones, 2, g.ph(), hn), 3, g.pw(), wn);
       xp = xp.add(inside.sub(1).mul(-pad));
     }
     List<Tensor> parts = new ArrayList<>(g.kh() * g.kw());

@@ -117,14 +117,15 @@ public final class PoolOps {
       return in.get(0);
     }).build(), (CompositeKernel) (in, a) -> {
       Conv2dGeometry g = geometry(MAX_POOL2D_GRAD, in.get(0).shape(), a);
-      return Patches.fold(firstMax(in.get(0), g).mul(in.get(1).reshape(g.n(), g.c(), 1,
+      return Patches.fold(picked(firstMax(in.get(0), g), in.get(1).reshape(g.n(), g.c(), 1,
           g.outPlane())), g);
     }, ctx -> {
       // linear in g: <Z, P^T g> = <P Z, g>, P picking each window's first maximum; flat in x
       Tensor x = ctx.input(0);
       Conv2dGeometry g = geometry(MAX_POOL2D_GRAD, x.shape(), ctx.attrs());
-      Tensor picked = ctx.needsGradient(1) ? Patches.windows(ctx.gradOutput(), g, 0)
-          .mul(firstMax(x, g)).sum(2, false).reshape(g.outputShape().dims()) : null;
+      Tensor picked = ctx.needsGradient(1) ? picked(firstMax(x, g),
+          Patches.windows(ctx.gradOutput(), g, 0)).sum(2, false)
+          .reshape(g.outputShape().dims()) : null;
       return Arrays.asList(null, picked);
     });
 
@@ -151,10 +152,16 @@ public final class PoolOps {
             ctx.attrs().getInts(STRIDE), ctx.attrs().getInts(PADDING)), ctx.gradOutput())));
   }
 
-  /** 1 at each window's first maximum of {@code x}, else 0: {@code [n, c, kh * kw, oh * ow]}. */
+  /**
+   * 1 at each window's first maximum of {@code x} (its first NaN when it holds one, as the
+   * pooling's value is NaN then and the CPU kernels pick it), else 0:
+   * {@code [n, c, kh * kw, oh * ow]}.
+   */
   private static Tensor firstMax(Tensor x, Conv2dGeometry g) {
     Tensor windows = Patches.windows(x, g, MAX_PAD);
-    Tensor ties = windows.eq(windows.max(2, true));
+    Tensor max = windows.max(2, true);
+    // equal to the maximum, or NaN in a window whose maximum is NaN (NaN equals nothing)
+    Tensor ties = windows.eq(max).add(isNan(max).mul(isNan(windows)));
     int window = g.kh() * g.kw();
     List<Tensor> first = new ArrayList<>(window);
     Tensor taken = null;
@@ -165,5 +172,18 @@ public final class PoolOps {
       taken = taken == null ? pick : taken.add(pick);
     }
     return window == 1 ? first.get(0) : Tensor.concat(2, first);
+  }
+
+  /**
+   * {@code values} (broadcast) where {@code mask} is 1, else 0: selected, not multiplied, so
+   * that an infinite value stays out of the entries the mask drops (0 * inf is NaN).
+   */
+  private static Tensor picked(Tensor mask, Tensor values) {
+    return Tensor.where(mask, values, Tensor.zeros(values.dtype()).to(values.backend()));
+  }
+
+  /** 1 where {@code t} is NaN, else 0. */
+  private static Tensor isNan(Tensor t) {
+    return t.eq(t).neg().add(1);
   }
 }
