@@ -6,7 +6,8 @@
 //    im2col (x to cols [c*kh*kw, ns*oh*ow]), col2im (its adjoint, for the input gradient),
 //    to_nchw (the GEMM's [f, ns*oh*ow] to NCHW, plus the bias), from_nchw (its inverse, for
 //    the output gradient)
-//  - max_pool / max_pool_dx: each window's first maximum (row-major), as the CPU kernels;
+//  - max_pool / max_pool_dx: each window's first maximum (row-major; a NaN wins, as in
+//    Math.max), as the CPU kernels;
 //    the gradient of an input entry adds g of every window whose first maximum it is
 //  - avg_pool / avg_pool_dx: the window's sum / (kh * kw), padding counting as zeros
 #include "common.cuh"
@@ -95,8 +96,17 @@ __device__ void from_nchw(const T *g, T *perm, i64 s0, i64 ns, i64 f, i64 plane)
   }
 }
 
-// The offset in plane p (of h * w) of window (oy, ox)'s first maximum, or -1 if it holds no
-// input entry.
+// Whether v, later in a window, replaces max as its maximum: in Math.max's order, as every CPU
+// kernel picks (PatchLoops.wins): a larger value, +0 over -0, or a NaN over a number (the first
+// NaN stays, so a window holding one pools to NaN, as in PyTorch; a plain '>' would hide it).
+template <typename T>
+__device__ bool pool_wins(T v, T max) {
+  return v > max || (jg_isnan(v) && !jg_isnan(max))
+      || (v == 0 && max == 0 && !signbit(v) && signbit(max));
+}
+
+// The offset in plane p (of h * w) of window (oy, ox)'s first maximum (its first NaN when it
+// holds one), or -1 if it holds no input entry.
 template <typename T>
 __device__ i64 window_argmax(const T *plane, i64 oy, i64 ox, JG_GEOMETRY) {
   i64 best = -1;
@@ -108,7 +118,7 @@ __device__ i64 window_argmax(const T *plane, i64 oy, i64 ox, JG_GEOMETRY) {
       i64 xx = ox * sw - pw + j;
       if (xx < 0 || xx >= w) continue;
       T v = plane[y * w + xx];
-      if (best < 0 || v > max) {
+      if (best < 0 || pool_wins(v, max)) {
         max = v;
         best = y * w + xx;
       }
