@@ -1,0 +1,178 @@
+// Runs CUDA kernels of src/main/cuda on the emulator (cuda_emulator.h) for inputs read from
+// stdin, and prints their outputs, so that SpecialValueEmulationTest can hold them to the CPU
+// backend's results for NaN, infinities, zeros of both signs and values that overflow.
+//
+// One case a line (from the file named by the first argument, else stdin), every number after the dtype as raw bits in hex (f32: 32-bit, f64: 64-bit;
+// ints in decimal where marked):
+//   unary    DT op n x...
+//   scalar   DT op s n a...
+//   binary   DT op n a... b...
+//   reduce   DT op kernel outer axis inner x...      (kernel 0 cols, 1 rows, 2 tiled; decimal)
+//   biasact  DT act rows cols x... bias...
+//   relugrad DT n g... x...
+//   xent     DT rows classes scale upstream(or "-") label(decimal)... logits...
+//   xentmean DT rows classes inv_rows label(decimal)... logits...
+// One line out per case: the outputs in hex bits (ARGMAX's in decimal), xent's losses then its
+// gradient.
+#include "cuda_emulator.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "conv.cu"
+#include "elementwise.cu"
+#include "fused.cu"
+#include "layout.cu"
+#include "reduce.cu"
+
+template <typename T> static T read_value(std::istream &in) {
+  std::string s;
+  in >> s;
+  unsigned long long bits = std::stoull(s, nullptr, 16);
+  T v;
+  if constexpr (sizeof(T) == 4) {
+    unsigned int b = (unsigned int)bits;
+    std::memcpy(&v, &b, 4);
+  } else {
+    std::memcpy(&v, &bits, 8);
+  }
+  return v;
+}
+
+template <typename T> static std::vector<T> read_values(std::istream &in, i64 n) {
+  std::vector<T> v(n);
+  for (auto &x : v) x = read_value<T>(in);
+  return v;
+}
+
+template <typename T> static void print_values(const std::vector<T> &v) {
+  for (T x : v) {
+    if constexpr (sizeof(T) == 4) {
+      unsigned int b;
+      std::memcpy(&b, &x, 4);
+      std::printf(" %x", b);
+    } else {
+      unsigned long long b;
+      std::memcpy(&b, &x, 8);
+      std::printf(" %llx", b);
+    }
+  }
+}
+
+template <typename T> static void run_case(const std::string &kind, std::istream &in) {
+  if (kind == "unary") {
+    int op;
+    i64 n;
+    in >> op >> n;
+    std::vector<T> x = read_values<T>(in, n), out(n);
+    jg_emu_launch({2}, {64}, [&] { unary<T>(x.data(), out.data(), n, op); });
+    print_values(out);
+  } else if (kind == "scalar") {
+    int op;
+    in >> op;
+    T s = read_value<T>(in);
+    i64 n;
+    in >> n;
+    std::vector<T> a = read_values<T>(in, n), out(n);
+    jg_emu_launch({2}, {64}, [&] { scalar<T>(a.data(), s, out.data(), n, op); });
+    print_values(out);
+  } else if (kind == "binary") {
+    int op;
+    i64 n;
+    in >> op >> n;
+    std::vector<T> a = read_values<T>(in, n), b = read_values<T>(in, n), out(n);
+    jg_emu_launch({2}, {64}, [&] { binary<T>(a.data(), b.data(), out.data(), n, op); });
+    print_values(out);
+  } else if (kind == "reduce") {
+    int op, kernel;
+    i64 outer, axis, inner;
+    in >> op >> kernel >> outer >> axis >> inner;
+    std::vector<T> x = read_values<T>(in, outer * axis * inner);
+    std::vector<T> out(outer * inner);
+    std::vector<int> idx(outer * inner);
+    void *o = op == JG_REDUCE_ARGMAX ? (void *)idx.data() : (void *)out.data();
+    jg_emu_launch({2}, kernel == 2 ? dim3{32, 8} : dim3{64}, [&] {
+      if (kernel == 0) reduce_cols<T>(x.data(), o, outer, axis, inner, op);
+      else if (kernel == 1) reduce_rows<T>(x.data(), o, outer, axis, inner, op);
+      else reduce_tiled<T>(x.data(), o, outer, axis, inner, op);
+    });
+    if (op == JG_REDUCE_ARGMAX) {
+      for (int v : idx) std::printf(" %d", v);
+    } else {
+      print_values(out);
+    }
+  } else if (kind == "biasact") {
+    int act;
+    i64 rows, cols;
+    in >> act >> rows >> cols;
+    std::vector<T> x = read_values<T>(in, rows * cols), bias = read_values<T>(in, cols);
+    std::vector<T> out(rows * cols);
+    jg_emu_launch({2}, {64}, [&] { bias_act<T>(x.data(), bias.data(), out.data(), rows, cols, act); });
+    print_values(out);
+  } else if (kind == "relugrad") {
+    i64 n;
+    in >> n;
+    std::vector<T> g = read_values<T>(in, n), x = read_values<T>(in, n), out(n);
+    jg_emu_launch({2}, {64}, [&] { relu_grad<T>(g.data(), x.data(), out.data(), n); });
+    print_values(out);
+  } else if (kind == "xent" || kind == "xentmean") {
+    bool mean = kind == "xentmean";
+    i64 rows, classes;
+    in >> rows >> classes;
+    T scale = read_value<T>(in);
+    std::vector<T> upstream;
+    if (!mean) {
+      std::string s;
+      in >> s;
+      if (s != "-") {
+        std::istringstream one(s);
+        upstream.push_back(read_value<T>(one));
+      }
+    }
+    std::vector<int> labels(rows);
+    for (auto &l : labels) in >> l;
+    std::vector<T> logits = read_values<T>(in, rows * classes);
+    std::vector<i64> err(4, 0);
+    if (mean) {
+      std::vector<T> out(1);
+      jg_emu_launch({1}, {128}, [&] {
+        softmax_xent_mean<T>(logits.data(), labels.data(), rows, classes, out.data(), scale,
+                             err.data());
+      });
+      print_values(out);
+    } else {
+      std::vector<T> loss(rows), grad(rows * classes);
+      jg_emu_launch({2}, {64}, [&] {
+        softmax_xent<T>(logits.data(), labels.data(), rows, classes, loss.data(), grad.data(),
+                        scale, upstream.empty() ? nullptr : upstream.data(), err.data());
+      });
+      print_values(loss);
+      print_values(grad);
+    }
+  } else {
+    std::printf(" unknown case %s", kind.c_str());
+  }
+}
+
+int main(int argc, char **argv) {
+  std::ifstream file;
+  if (argc > 1) file.open(argv[1]);
+  std::istream &cases = argc > 1 ? (std::istream &)file : std::cin;
+  std::string line;
+  while (std::getline(cases, line)) {
+    if (line.empty()) continue;
+    std::istringstream in(line);
+    std::string kind, dtype;
+    in >> kind >> dtype;
+    std::printf("%s", kind.c_str());
+    if (dtype == "f32") run_case<float>(kind, in);
+    else run_case<double>(kind, in);
+    std::printf("\n");
+  }
+  return 0;
+}

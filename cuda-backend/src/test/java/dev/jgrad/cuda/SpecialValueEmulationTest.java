@@ -1,0 +1,387 @@
+package dev.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.Backend;
+import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.ReduceOp;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.UnaryOp;
+import dev.jgrad.cpu.CpuBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CUDA C kernels on the emulator (src/test/cuda/special_values_main.cpp) against the CPU
+ * backend for NaN, infinities, zeros of both signs, subnormals and values whose results overflow:
+ * unary, binary and scalar ops, the three reduction kernels, bias + activation, ReLU's gradient
+ * and the softmax cross-entropy kernels. The CPU's results come from {@link CpuBackend} itself
+ * (the primitives; the loss from a mirror of CpuLossKernels' double loop). A result passes when
+ * NaN meets NaN, an infinity itself, a zero a zero of the same sign, and anything else lies within
+ * the tolerance BackendParityTest allows. Runs where g++ exists.
+ */
+class SpecialValueEmulationTest {
+  private static final double NAN = Double.NaN;
+  private static final double INF = Double.POSITIVE_INFINITY;
+
+  /** Inputs of the unary ops: specials, and values whose exp, tanh or sigmoid saturate. */
+  private static double[] unaryInputs(DType dtype) {
+    double tiny = dtype == DType.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE;
+    double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    return new double[] {NAN, INF, -INF, 0.0, -0.0, 1, -1, 3, 0.5, 20, -20, 88.8, -88.8, 100,
+        -100, 104, -104, 710, -710, 720, -720, 745, -746, 1000, -1000, tiny, -tiny, max, -max};
+  }
+
+  /** Operands of the binary and scalar ops (all pairs). */
+  private static double[] operands(DType dtype) {
+    double tiny = dtype == DType.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE;
+    double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    return new double[] {NAN, INF, -INF, 0.0, -0.0, 1, -1, 2, -2, 0.5, 3, max, -max, tiny};
+  }
+
+  private final Backend cpu = new CpuBackend();
+  private final List<String> lines = new ArrayList<>();
+  private final List<Expected> expected = new ArrayList<>();
+
+  /** What a case's output must be: values (or ARGMAX's indices), the tolerance, a name. */
+  private record Expected(String what, DType dtype, double[] values, double tolerance,
+      boolean zeroSign) {}
+
+  @Test
+  void kernelsGiveTheCpusSpecialValues(@TempDir Path tmp) throws Exception {
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      double elementwise = dtype == DType.FLOAT32 ? 1e-5 : 1e-12;
+      double accumulated = dtype == DType.FLOAT32 ? 1e-4 : 1e-10;
+      unary(dtype, elementwise);
+      binaryAndScalar(dtype, elementwise);
+      reduce(dtype, accumulated);
+      biasActivation(dtype, elementwise);
+      reluGrad(dtype);
+      softmaxCrossEntropy(dtype, accumulated);
+    }
+    Path input = tmp.resolve("cases.txt");
+    Files.write(input, lines);
+    Path exe = TestTools.compileWithEmulator("special_values_main.cpp", tmp.resolve("specials"));
+    TestTools.Run r = TestTools.run(List.of(exe.toString(), input.toString()), Map.of(), null);
+    assertEquals(0, r.exit(), r.output());
+    String[] out = r.output().split("\n");
+    assertEquals(lines.size(), out.length, r.output());
+    List<String> failures = new ArrayList<>();
+    for (int c = 0; c < out.length; c++) {
+      compare(expected.get(c), out[c], failures);
+    }
+    assertTrue(failures.isEmpty(), failures.size() + " cases differ from the CPU:\n"
+        + String.join("\n", failures));
+  }
+
+  private void unary(DType dtype, double tol) {
+    double[] x = unaryInputs(dtype);
+    for (UnaryOp op : UnaryOp.values()) {
+      DeviceBuffer out = cpu.allocate(dtype, x.length);
+      cpu.unary(op, upload(dtype, x), out);
+      add("unary " + dtype(dtype) + " " + OpCodes.unary(op) + " " + x.length + bits(dtype, x),
+          new Expected("unary(" + op + ") " + dtype + " of " + str(x), dtype, read(out), tol,
+              true));
+    }
+  }
+
+  private void binaryAndScalar(DType dtype, double tol) {
+    double[] v = operands(dtype);
+    double[][] pairs = allPairs(v);
+    double[] a = pairs[0];
+    double[] b = pairs[1];
+    Shape s = Shape.of(a.length);
+    for (BinaryOp op : BinaryOp.values()) {
+      DeviceBuffer out = cpu.allocate(dtype, a.length);
+      cpu.binary(op, upload(dtype, a), s, upload(dtype, b), s, out, s);
+      add("binary " + dtype(dtype) + " " + OpCodes.binary(op) + " " + a.length + bits(dtype, a)
+          + bits(dtype, b), new Expected("binary(" + op + ") " + dtype + " of pairs from "
+          + str(v), dtype, read(out), tol, true));
+      for (double scalar : v) {
+        DeviceBuffer o = cpu.allocate(dtype, v.length);
+        cpu.scalar(op, upload(dtype, v), scalar, o);
+        add("scalar " + dtype(dtype) + " " + OpCodes.binary(op) + bits(dtype, new double[] {
+            scalar}) + " " + v.length + bits(dtype, v), new Expected("scalar(" + op + ", "
+            + scalar + ") " + dtype + " of " + str(v), dtype, read(o), tol, true));
+      }
+    }
+  }
+
+  /** {outer, axis, inner, kernel}: every kernel, one line and several, strided. */
+  private static final int[][] REDUCE_VIEWS = {
+      {1, 7, 1, 0}, {3, 7, 1, 0}, {2, 5, 3, 0}, {1, 300, 1, 1}, {2, 70, 1, 1}, {1, 40, 3, 2},
+      {2, 33, 35, 2}};
+
+  private void reduce(DType dtype, double accumulated) {
+    double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    Random random = new Random(7);
+    for (ReduceOp op : ReduceOp.values()) {
+      for (int[] v : REDUCE_VIEWS) {
+        int outer = v[0];
+        int axis = v[1];
+        int inner = v[2];
+        double[] x = new double[outer * axis * inner];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = Math.round(random.nextDouble() * 8 - 4) / 4.0;
+        }
+        int lines = outer * inner;
+        for (int line = 0; line < lines; line++) {
+          int o = line / inner;
+          int first = o * axis * inner + line % inner;
+          int mid = first + (axis / 2) * inner;
+          int last = first + (axis - 1) * inner;
+          switch (line % 11) {
+            case 0 -> { x[mid] = NAN; x[last] = NAN; }
+            case 1 -> x[last] = INF;
+            case 2 -> { for (int a = 0; a < axis; a++) x[first + a * inner] = -INF; }
+            case 3 -> { x[first] = INF; x[mid] = INF; }
+            case 4 -> { x[first] = -INF; x[last] = INF; }
+            case 5 -> { for (int a = 0; a < axis; a++) x[first + a * inner] = -0.0; x[mid] = 0.0; }
+            case 6 -> { for (int a = 0; a < axis; a++) x[first + a * inner] = -0.0; }
+            case 7 -> { for (int a = 0; a < axis; a++) x[first + a * inner] = -1 - a; x[mid] = 0.0;
+                x[last] = -0.0; }
+            case 8 -> { x[mid] = max; x[last] = max; }
+            case 9 -> x[first] = -INF;
+            default -> { }
+          }
+        }
+        DeviceBuffer out = cpu.allocate(op == ReduceOp.ARGMAX ? DType.INT32 : dtype, lines);
+        cpu.reduce(op, upload(dtype, x), outer, axis, inner, out);
+        double[] want = new double[lines];
+        if (op == ReduceOp.ARGMAX) {
+          int[] idx = new int[lines];
+          cpu.download(out, idx);
+          for (int i = 0; i < lines; i++) want[i] = idx[i];
+        } else {
+          want = read(out);
+        }
+        add("reduce " + dtype(dtype) + " " + OpCodes.reduce(op) + " " + v[3] + " " + outer + " "
+            + axis + " " + inner + bits(dtype, x), new Expected("reduce(" + op + ") " + dtype
+            + " [outer, axis, inner, kernel] = " + java.util.Arrays.toString(v)
+            + " (line % 11 picks the specials)", op == ReduceOp.ARGMAX ? DType.INT32 : dtype,
+            want, op == ReduceOp.SUM ? accumulated : 0, op == ReduceOp.MAX));
+      }
+    }
+  }
+
+  private void biasActivation(DType dtype, double tol) {
+    double[] v = unaryInputs(dtype);
+    int rows = 3;
+    int cols = v.length;
+    double[] x = new double[rows * cols];
+    double[] bias = new double[cols];
+    for (int j = 0; j < cols; j++) {
+      x[j] = v[j];
+      x[cols + j] = v[j];
+      x[2 * cols + j] = v[(j + 5) % cols];
+      bias[j] = j % 3 == 0 ? v[(j * 7) % cols] : j % 3 == 1 ? -0.0 : 0.0;
+    }
+    Shape xs = Shape.of(rows, cols);
+    DeviceBuffer sum = cpu.allocate(dtype, x.length);
+    cpu.binary(BinaryOp.ADD, upload(dtype, x), xs, upload(dtype, bias), Shape.of(cols), sum, xs);
+    UnaryOp[] acts = {null, UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.TANH};
+    for (UnaryOp act : acts) {
+      DeviceBuffer out = sum;
+      if (act != null) {
+        out = cpu.allocate(dtype, x.length);
+        cpu.unary(act, sum, out);
+      }
+      add("biasact " + dtype(dtype) + " " + (act == null ? 100 : OpCodes.unary(act)) + " "
+          + rows + " " + cols + bits(dtype, x) + bits(dtype, bias), new Expected(
+          "bias_activation(" + act + ") " + dtype, dtype, read(out), tol, true));
+    }
+  }
+
+  private void reluGrad(DType dtype) {
+    double[] v = operands(dtype);
+    double[][] pairs = allPairs(v);
+    double[] g = pairs[0];
+    double[] x = pairs[1];
+    Shape s = Shape.of(g.length);
+    DeviceBuffer step = cpu.allocate(dtype, g.length);
+    cpu.unary(UnaryOp.STEP, upload(dtype, x), step);
+    DeviceBuffer out = cpu.allocate(dtype, g.length);
+    cpu.binary(BinaryOp.MUL, upload(dtype, g), s, step, s, out, s);
+    add("relugrad " + dtype(dtype) + " " + g.length + bits(dtype, g) + bits(dtype, x),
+        new Expected("relu_grad " + dtype + " (g, x) pairs from " + str(v), dtype, read(out), 0,
+            true));
+  }
+
+  /** Rows of logits with NaN, infinities and huge values; labels on and off the specials. */
+  private void softmaxCrossEntropy(DType dtype, double tol) {
+    double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    double[][] rows = {
+        {1, 2, 3, 4}, {1, NAN, 3, 4}, {1, INF, 3, 4}, {-INF, 2, 3, 4}, {-INF, -INF, -INF, -INF},
+        {INF, INF, 0, 0}, {max, 0, -max, 1}, {-max, -max, -max, -max}, {1000, -1000, 0, 5},
+        {-0.0, 0.0, -0.0, 0.0}, {3, 3, 3, -INF}};
+    int[][] labelSets = {{0, 0, 1, 0, 0, 2, 0, 2, 1, 0, 3}, {3, 1, 1, 2, 3, 0, 2, 0, 0, 1, 0}};
+    int k = 4;
+    for (int[] labels : labelSets) {
+      for (int[] pick : new int[][] {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, {0, 3, 8, 9}, {0, 1},
+          {0, 3, 10}, {0, 2}}) {
+        int n = pick.length;
+        double[] logits = new double[n * k];
+        int[] l = new int[n];
+        for (int r = 0; r < n; r++) {
+          System.arraycopy(rows[pick[r]], 0, logits, r * k, k);
+          l[r] = labels[pick[r]];
+        }
+        double[] stored = read(upload(dtype, logits)); // rounded to the dtype
+        double[] loss = new double[n];
+        double[] grad = new double[n * k];
+        double total = 0;
+        for (double upstream : new double[] {1, INF, 0}) {
+          double scale = upstream / n;
+          for (int r = 0; r < n; r++) { // CpuLossKernels' loops, in double
+            double[] row = java.util.Arrays.copyOfRange(stored, r * k, r * k + k);
+            double m = Double.NEGATIVE_INFINITY;
+            for (double v : row) {
+              if (v > m || v != v) {
+                m = v;
+                if (v != v) break;
+              }
+            }
+            double sum = 0;
+            double[] e = new double[k];
+            for (int j = 0; j < k; j++) {
+              e[j] = Math.exp(row[j] - m);
+              sum += e[j];
+            }
+            loss[r] = Math.log(sum) + m - row[l[r]];
+            double rowScale = scale / sum;
+            e[l[r]] -= sum;
+            for (int j = 0; j < k; j++) grad[r * k + j] = e[j] * rowScale;
+          }
+          String labelText = java.util.Arrays.stream(l).mapToObj(Integer::toString)
+              .reduce("", (x, y) -> x + " " + y);
+          double[] want = new double[n + n * k];
+          System.arraycopy(loss, 0, want, 0, n);
+          System.arraycopy(stored(dtype, grad), 0, want, n, n * k);
+          add("xent " + dtype(dtype) + " " + n + " " + k + bits(dtype, new double[] {1.0 / n})
+              + (upstream == 1 ? " -" : bits(dtype, new double[] {upstream})) + labelText
+              + bits(dtype, stored), new Expected("softmax_xent " + dtype + " rows "
+              + java.util.Arrays.toString(pick) + " labels " + labelText + " upstream "
+              + upstream + " (losses, then gradient)", dtype, stored(dtype, want), tol, false));
+          if (upstream == 1) {
+            total = 0;
+            for (double x : loss) total += x;
+            add("xentmean " + dtype(dtype) + " " + n + " " + k + bits(dtype, new double[] {
+                1.0 / n}) + labelText + bits(dtype, stored), new Expected("softmax_xent_mean "
+                + dtype + " rows " + java.util.Arrays.toString(pick) + " labels " + labelText,
+                dtype, stored(dtype, new double[] {total / n}), tol, false));
+          }
+        }
+      }
+    }
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  /** {firsts, seconds} of every ordered pair of {@code v}'s values, the first outermost. */
+  private static double[][] allPairs(double[] v) {
+    double[] a = new double[v.length * v.length];
+    double[] b = new double[a.length];
+    for (int i = 0; i < v.length; i++) {
+      for (int j = 0; j < v.length; j++) {
+        a[i * v.length + j] = v[i];
+        b[i * v.length + j] = v[j];
+      }
+    }
+    return new double[][] {a, b};
+  }
+
+  private void add(String line, Expected e) {
+    lines.add(line);
+    expected.add(e);
+  }
+
+  private static void compare(Expected e, String line, List<String> failures) {
+    String[] words = line.trim().split(" ");
+    double[] got = new double[words.length - 1];
+    for (int i = 1; i < words.length; i++) {
+      long bits = Long.parseUnsignedLong(words[i], 16);
+      got[i - 1] = switch (e.dtype) {
+        case FLOAT32 -> Float.intBitsToFloat((int) bits);
+        case FLOAT64 -> Double.longBitsToDouble(bits);
+        default -> Integer.parseInt(words[i]);
+      };
+    }
+    if (got.length != e.values.length) {
+      failures.add(e.what + ": " + got.length + " results, expected " + e.values.length);
+      return;
+    }
+    StringBuilder bad = new StringBuilder();
+    int count = 0;
+    for (int i = 0; i < got.length; i++) {
+      double w = e.values[i];
+      double g = got[i];
+      boolean ok;
+      if (Double.isNaN(w) || Double.isNaN(g)) {
+        ok = Double.isNaN(w) && Double.isNaN(g);
+      } else if (Double.isInfinite(w) || Double.isInfinite(g)) {
+        ok = w == g;
+      } else if (w == 0 && g == 0) {
+        ok = !e.zeroSign || Double.doubleToRawLongBits(w) == Double.doubleToRawLongBits(g);
+      } else {
+        ok = Math.abs(g - w) <= e.tolerance * (1 + Math.abs(w));
+      }
+      if (!ok && count++ < 6) {
+        bad.append(count == 1 ? "" : "; ").append("[").append(i).append("] ").append(g)
+            .append(" where the CPU gives ").append(w);
+      }
+    }
+    if (count > 0) {
+      failures.add(e.what + ": " + count + " differ: " + bad);
+    }
+  }
+
+  private DeviceBuffer upload(DType dtype, double[] x) {
+    if (dtype == DType.FLOAT64) {
+      return cpu.upload(x);
+    }
+    float[] f = new float[x.length];
+    for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+    return cpu.upload(f);
+  }
+
+  private double[] read(DeviceBuffer b) {
+    double[] d = new double[(int) b.length()];
+    cpu.download(b, d);
+    return d;
+  }
+
+  private static double[] stored(DType dtype, double[] x) {
+    double[] r = x.clone();
+    if (dtype == DType.FLOAT32) {
+      for (int i = 0; i < r.length; i++) r[i] = (float) r[i];
+    }
+    return r;
+  }
+
+  private static String dtype(DType dtype) {
+    return dtype == DType.FLOAT32 ? "f32" : "f64";
+  }
+
+  private static String bits(DType dtype, double[] x) {
+    StringBuilder s = new StringBuilder();
+    for (double v : x) {
+      s.append(' ').append(dtype == DType.FLOAT32
+          ? Integer.toHexString(Float.floatToRawIntBits((float) v))
+          : Long.toHexString(Double.doubleToRawLongBits(v)));
+    }
+    return s.toString();
+  }
+
+  private static String str(double[] x) {
+    return java.util.Arrays.toString(x);
+  }
+}
