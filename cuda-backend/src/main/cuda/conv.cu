@@ -9,7 +9,8 @@
 //  - max_pool / max_pool_dx: each window's first maximum (row-major; a NaN wins, as in
 //    Math.max), as the CPU kernels;
 //    the gradient of an input entry adds g of every window whose first maximum it is
-//  - avg_pool / avg_pool_dx: the window's sum / (kh * kw), padding counting as zeros
+//  - avg_pool / avg_pool_dx: the window's sum / (kh * kw), padding counting as zeros (in double,
+//    and the gradient as shares, as the CPU kernels)
 #include "common.cuh"
 
 #define JG_GEOMETRY i64 n, i64 c, i64 h, i64 w, i64 f, i64 kh, i64 kw, i64 sh, i64 sw, \
@@ -168,17 +169,18 @@ __device__ void avg_pool(const T *x, T *out, JG_GEOMETRY) {
     i64 oy = (idx / ow) % oh;
     i64 p = idx / (ow * oh);
     const T *plane = x + p * h * w;
-    T sum = (T)0;
+    double sum = 0; // in double, as the CPU (PatchLoops.windowMean): a float window's sum of
+                    // large values stays finite, and FLOAT32 gets the CPU's bits
     for (i64 i = 0; i < kh; i++) {
       i64 y = oy * sh - ph + i;
       if (y < 0 || y >= h) continue;
       for (i64 j = 0; j < kw; j++) {
         i64 xx = ox * sw - pw + j;
         if (xx < 0 || xx >= w) continue;
-        sum += plane[y * w + xx];
+        sum += (double)plane[y * w + xx];
       }
     }
-    out[idx] = sum / (T)(kh * kw);
+    out[idx] = (T)(sum / (double)(kh * kw));
   }
 }
 
@@ -191,13 +193,17 @@ __device__ void avg_pool_dx(const T *g, T *dx, JG_GEOMETRY) {
     i64 ylo, yhi, xlo, xhi;
     covering(y, ph, kh, sh, oh, &ylo, &yhi);
     covering(xx, pw, kw, sw, ow, &xlo, &xhi);
+    // Each window's share added on its own, g * (1 / (kh * kw)) in double and rounded to T at
+    // every add, in the CPU's order (CpuPoolKernels.avgPoolGrad): its bits, and no overflow of
+    // a sum of large gradients that the CPU's shares do not have.
+    const double share = 1.0 / (double)(kh * kw);
     T sum = (T)0;
     for (i64 oy = ylo; oy <= yhi; oy++) {
       for (i64 ox = xlo; ox <= xhi; ox++) {
-        sum += g[(p * oh + oy) * ow + ox];
+        sum = (T)jg_add_rn((double)sum, jg_mul_rn((double)g[(p * oh + oy) * ow + ox], share));
       }
     }
-    dx[idx] = sum / (T)(kh * kw);
+    dx[idx] = sum;
   }
 }
 

@@ -12,6 +12,8 @@
 //   relugrad DT n g... x...
 //   xent     DT rows classes scale upstream(or "-") label(decimal)... logits...
 //   xentmean DT rows classes inv_rows label(decimal)... logits...
+//   pool     DT max n c h w kh kw sh sw ph pw x... g...   (max 1: max pooling, 0: average; the
+//            sizes decimal; g is the output's gradient) -> the output, then x's gradient
 // One line out per case: the outputs in hex bits (ARGMAX's in decimal), xent's losses then its
 // gradient.
 #include "cuda_emulator.h"
@@ -154,6 +156,27 @@ template <typename T> static void run_case(const std::string &kind, std::istream
       print_values(loss);
       print_values(grad);
     }
+  } else if (kind == "pool") {
+    int max;
+    i64 n, c, h, w, kh, kw, sh, sw, ph, pw;
+    in >> max >> n >> c >> h >> w >> kh >> kw >> sh >> sw >> ph >> pw;
+    i64 oh = (h + 2 * ph - kh) / sh + 1, ow = (w + 2 * pw - kw) / sw + 1;
+    std::vector<T> x = read_values<T>(in, n * c * h * w), g = read_values<T>(in, n * c * oh * ow);
+    std::vector<T> out(n * c * oh * ow), dx(n * c * h * w);
+    jg_emu_launch({2}, {64}, [&] {
+      if (max) max_pool<T>(x.data(), out.data(), n, c, h, w, c, kh, kw, sh, sw, ph, pw, oh, ow);
+      else avg_pool<T>(x.data(), out.data(), n, c, h, w, c, kh, kw, sh, sw, ph, pw, oh, ow);
+    });
+    jg_emu_launch({2}, {64}, [&] {
+      if (max) {
+        max_pool_dx<T>(x.data(), g.data(), dx.data(), n, c, h, w, c, kh, kw, sh, sw, ph, pw, oh,
+                       ow);
+      } else {
+        avg_pool_dx<T>(g.data(), dx.data(), n, c, h, w, c, kh, kw, sh, sw, ph, pw, oh, ow);
+      }
+    });
+    print_values(out);
+    print_values(dx);
   } else {
     std::printf(" unknown case %s", kind.c_str());
   }

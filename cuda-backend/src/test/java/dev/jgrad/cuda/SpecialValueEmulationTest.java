@@ -67,6 +67,7 @@ class SpecialValueEmulationTest {
       biasActivation(dtype, elementwise);
       reluGrad(dtype);
       softmaxCrossEntropy(dtype, accumulated);
+      pooling(dtype, elementwise);
     }
     Path input = tmp.resolve("cases.txt");
     Files.write(input, lines);
@@ -280,6 +281,56 @@ class SpecialValueEmulationTest {
                 dtype, stored(dtype, new double[] {total / n}), tol, false));
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Max and average pooling and their gradients (autograd's ops on the CPU backend) over a plane
+   * of NaN, infinities, zeros of both signs and values whose window sums overflow the dtype.
+   * The sign of a zero in max pooling's gradient is not compared: the CPU's own kernels differ
+   * there (FLOAT32 2x2 windows copy a -0 gradient to the winner, the other loops add it to +0).
+   */
+  private void pooling(DType dtype, double tol) {
+    double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    double big = max * 0.75;
+    double[] plane = {
+        1, NAN, 2, 3, -INF,
+        big, big, INF, 0, -0.0,
+        big, big, -2, NAN, 6,
+        -0.0, -0.0, 8, -big, -big,
+        -0.0, -0.0, -4, -big, -big};
+    int[][] windows = {{2, 2, 2, 0}, {2, 2, 1, 0}, {3, 3, 1, 1}, {2, 2, 2, 1}};
+    Backend registered = dev.jgrad.api.Backends.byName("cpu");
+    for (int[] k : windows) {
+      int[] kernel = {k[0], k[1]};
+      int[] stride = {k[2], k[2]};
+      int[] padding = {k[3], k[3]};
+      int o = (5 + 2 * k[3] - k[0]) / k[2] + 1;
+      double[] g = new double[o * o];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = i % 3 == 0 ? big : i % 3 == 1 ? -0.0 : 1.5;
+      }
+      for (boolean isMax : new boolean[] {true, false}) {
+        double[] want;
+        try (dev.jgrad.api.Backends.Scope scope = dev.jgrad.api.Backends.use(registered)) {
+          dev.jgrad.autograd.Tensor x = dev.jgrad.autograd.Tensor.of(plane, dtype, 1, 1, 5, 5)
+              .requiresGrad(true);
+          dev.jgrad.autograd.Tensor y = isMax
+              ? dev.jgrad.autograd.ops.PoolOps.maxPool2d(x, kernel, stride, padding)
+              : dev.jgrad.autograd.ops.PoolOps.avgPool2d(x, kernel, stride, padding);
+          y.backward(dev.jgrad.autograd.Tensor.of(g, dtype, y.shape().dims()));
+          double[] out = y.toDoubleArray();
+          double[] dx = x.grad().toDoubleArray();
+          want = new double[out.length + dx.length];
+          System.arraycopy(out, 0, want, 0, out.length);
+          System.arraycopy(dx, 0, want, out.length, dx.length);
+        }
+        add("pool " + dtype(dtype) + " " + (isMax ? 1 : 0) + " 1 1 5 5 " + k[0] + " " + k[1]
+            + " " + k[2] + " " + k[2] + " " + k[3] + " " + k[3] + bits(dtype, plane)
+            + bits(dtype, g), new Expected((isMax ? "max" : "avg") + "_pool2d " + dtype
+            + " [kernel, kernel, stride, padding] = " + java.util.Arrays.toString(k)
+            + " (output, then the input's gradient)", dtype, want, tol, !isMax));
       }
     }
   }
