@@ -12,6 +12,9 @@
 //   relugrad DT n g... x...
 //   xent     DT rows classes scale upstream(or "-") label(decimal)... logits...
 //   xentmean DT rows classes inv_rows label(decimal)... logits...
+//   convert  DT to n x...                         (to: a JG_DTYPE_ code; ints out in decimal)
+//   sgd      DT momentum(0/1) lr momentum wd n p... g... v...   -> p, then v
+//   adam     DT c1 c2 eps lr_t(f64 bits) n p... g... m... v...  -> p, m, v
 //   pool     DT max n c h w kh kw sh sw ph pw x... g...   (max 1: max pooling, 0: average; the
 //            sizes decimal; g is the output's gradient) -> the output, then x's gradient
 // One line out per case: the outputs in hex bits (ARGMAX's in decimal), xent's losses then its
@@ -177,6 +180,46 @@ template <typename T> static void run_case(const std::string &kind, std::istream
     });
     print_values(out);
     print_values(dx);
+  } else if (kind == "convert") {
+    int to;
+    i64 n;
+    in >> to >> n;
+    std::vector<T> x = read_values<T>(in, n);
+    std::vector<float> f(n);
+    std::vector<double> d(n);
+    std::vector<int> i32(n);
+    std::vector<unsigned char> u8(n);
+    void *dst = to == JG_DTYPE_FLOAT32 ? (void *)f.data()
+        : to == JG_DTYPE_FLOAT64 ? (void *)d.data()
+        : to == JG_DTYPE_INT32 ? (void *)i32.data() : (void *)u8.data();
+    jg_emu_launch({2}, {64}, [&] { convert<T>(x.data(), dst, n, to); });
+    if (to == JG_DTYPE_FLOAT32) print_values(f);
+    else if (to == JG_DTYPE_FLOAT64) print_values(d);
+    else if (to == JG_DTYPE_INT32) for (int v : i32) std::printf(" %d", v);
+    else for (unsigned char v : u8) std::printf(" %d", (int)v);
+  } else if (kind == "sgd") {
+    int momentum_state;
+    in >> momentum_state;
+    T lr = read_value<T>(in), momentum = read_value<T>(in), wd = read_value<T>(in);
+    i64 n;
+    in >> n;
+    std::vector<T> p = read_values<T>(in, n), g = read_values<T>(in, n), v = read_values<T>(in, n);
+    jg_emu_launch({2}, {64}, [&] {
+      sgd<T>(p.data(), g.data(), momentum_state ? v.data() : nullptr, n, lr, momentum, wd);
+    });
+    print_values(p);
+    print_values(v);
+  } else if (kind == "adam") {
+    T c1 = read_value<T>(in), c2 = read_value<T>(in), eps = read_value<T>(in);
+    double lr_t = read_value<double>(in);
+    i64 n;
+    in >> n;
+    std::vector<T> p = read_values<T>(in, n), g = read_values<T>(in, n), m = read_values<T>(in, n),
+                   v = read_values<T>(in, n);
+    jg_emu_launch({2}, {64}, [&] { adam<T>(p.data(), g.data(), m.data(), v.data(), n, c1, c2, eps, &lr_t); });
+    print_values(p);
+    print_values(m);
+    print_values(v);
   } else {
     std::printf(" unknown case %s", kind.c_str());
   }

@@ -68,6 +68,8 @@ class SpecialValueEmulationTest {
       reluGrad(dtype);
       softmaxCrossEntropy(dtype, accumulated);
       pooling(dtype, elementwise);
+      convert(dtype);
+      optimizers(dtype);
     }
     Path input = tmp.resolve("cases.txt");
     Files.write(input, lines);
@@ -335,6 +337,71 @@ class SpecialValueEmulationTest {
     }
   }
 
+  /** To every dtype: NaN to 0, saturating and truncating to INT32, the low byte to UINT8. */
+  private void convert(DType dtype) {
+    double[] x = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(unaryInputs(dtype)),
+        java.util.stream.DoubleStream.of(2.5, -2.5, 255.9, 256, 257, -1.5, 3e9, -3e9, 2147483647.0,
+            -2147483648.0, 2147483520.0, 1e300)).toArray();
+    for (DType to : DType.values()) {
+      DeviceBuffer out = cpu.allocate(to, x.length);
+      cpu.convert(upload(dtype, x), out);
+      double[] want = new double[x.length];
+      if (to == DType.INT32) {
+        int[] ints = new int[x.length];
+        cpu.download(out, ints);
+        for (int i = 0; i < ints.length; i++) want[i] = ints[i];
+      } else {
+        want = read(out);
+      }
+      add("convert " + dtype(dtype) + " " + OpCodes.dtype(to) + " " + x.length + bits(dtype, x),
+          new Expected("convert " + dtype + " to " + to + " of " + str(x), to, want, 0, true));
+    }
+  }
+
+  /** SGD (with and without momentum) and Adam, bit for bit, on special gradients and states. */
+  private void optimizers(DType dtype) {
+    double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    double[] v = operands(dtype);
+    double[][] pairs = allPairs(v);
+    double[] p = pairs[0];
+    double[] g = pairs[1];
+    double[] state = new double[p.length];
+    double[] second = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      state[i] = v[(i * 5 + 3) % v.length];
+      second[i] = i % 4 == 0 ? 0.0 : i % 4 == 1 ? INF : i % 4 == 2 ? max : 1e-3;
+    }
+    double[] rounded = stored(dtype, new double[] {0.1, 0.9, 1e-4});
+    DeviceBuffer lr = cpu.upload(new double[] {0.1});
+    for (boolean momentum : new boolean[] {false, true}) {
+      DeviceBuffer param = upload(dtype, p);
+      DeviceBuffer velocity = momentum ? upload(dtype, state) : null;
+      ((CpuBackend) cpu).sgdUpdate(param, upload(dtype, g), velocity, lr, 0.9, 1e-4);
+      double[] want = concat(read(param), momentum ? read(velocity) : stored(dtype, state));
+      add("sgd " + dtype(dtype) + " " + (momentum ? 1 : 0) + bits(dtype, rounded) + " " + p.length
+          + bits(dtype, p) + bits(dtype, g) + bits(dtype, state), new Expected("sgd " + dtype
+          + (momentum ? " with momentum" : "") + " (param, grad) pairs from " + str(v)
+          + " (params, then velocities)", dtype, want, 0, true));
+    }
+    DeviceBuffer param = upload(dtype, p);
+    DeviceBuffer m = upload(dtype, state);
+    DeviceBuffer sq = upload(dtype, second);
+    double lrT = 1e-3;
+    ((CpuBackend) cpu).adamUpdate(param, upload(dtype, g), m, sq, 0.9, 0.999, 1e-8,
+        cpu.upload(new double[] {lrT}));
+    double[] c = stored(dtype, new double[] {1 - 0.9, 1 - 0.999, 1e-8});
+    add("adam " + dtype(dtype) + bits(dtype, c) + bits(DType.FLOAT64, new double[] {lrT}) + " "
+        + p.length + bits(dtype, p) + bits(dtype, g) + bits(dtype, state) + bits(dtype, second),
+        new Expected("adam " + dtype + " (param, grad) pairs from " + str(v)
+        + " (params, m, v)", dtype, concat(concat(read(param), read(m)), read(sq)), 0, true));
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    double[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
   // ---- plumbing -------------------------------------------------------------------------
 
   /** {firsts, seconds} of every ordered pair of {@code v}'s values, the first outermost. */
@@ -359,10 +426,9 @@ class SpecialValueEmulationTest {
     String[] words = line.trim().split(" ");
     double[] got = new double[words.length - 1];
     for (int i = 1; i < words.length; i++) {
-      long bits = Long.parseUnsignedLong(words[i], 16);
       got[i - 1] = switch (e.dtype) {
-        case FLOAT32 -> Float.intBitsToFloat((int) bits);
-        case FLOAT64 -> Double.longBitsToDouble(bits);
+        case FLOAT32 -> Float.intBitsToFloat((int) Long.parseLong(words[i], 16));
+        case FLOAT64 -> Double.longBitsToDouble(Long.parseUnsignedLong(words[i], 16));
         default -> Integer.parseInt(words[i]);
       };
     }
