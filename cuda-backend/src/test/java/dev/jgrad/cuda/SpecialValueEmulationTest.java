@@ -225,12 +225,13 @@ class SpecialValueEmulationTest {
     double[][] rows = {
         {1, 2, 3, 4}, {1, NAN, 3, 4}, {1, INF, 3, 4}, {-INF, 2, 3, 4}, {-INF, -INF, -INF, -INF},
         {INF, INF, 0, 0}, {max, 0, -max, 1}, {-max, -max, -max, -max}, {1000, -1000, 0, 5},
-        {-0.0, 0.0, -0.0, 0.0}, {3, 3, 3, -INF}};
-    int[][] labelSets = {{0, 0, 1, 0, 0, 2, 0, 2, 1, 0, 3}, {3, 1, 1, 2, 3, 0, 2, 0, 0, 1, 0}};
+        {-0.0, 0.0, -0.0, 0.0}, {3, 3, 3, -INF}, {max * 0.3, 0, -max * 0.3, 0}};
+    // row 11's loss is 0.6 max: two of them overflow a sum in the dtype, not their mean
+    int[][] labelSets = {{0, 0, 1, 0, 0, 2, 0, 2, 1, 0, 3, 2}, {3, 1, 1, 2, 3, 0, 2, 0, 0, 1, 0, 2}};
     int k = 4;
     for (int[] labels : labelSets) {
       for (int[] pick : new int[][] {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, {0, 3, 8, 9}, {0, 1},
-          {0, 3, 10}, {0, 2}}) {
+          {0, 3, 10}, {0, 2}, {11, 11}, {11, 0, 11}}) {
         int n = pick.length;
         double[] logits = new double[n * k];
         int[] l = new int[n];
