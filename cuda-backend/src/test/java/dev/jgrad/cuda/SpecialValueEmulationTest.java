@@ -188,19 +188,18 @@ class SpecialValueEmulationTest {
       x[2 * cols + j] = v[(j + 5) % cols];
       bias[j] = j % 3 == 0 ? v[(j * 7) % cols] : j % 3 == 1 ? -0.0 : 0.0;
     }
-    Shape xs = Shape.of(rows, cols);
-    DeviceBuffer sum = cpu.allocate(dtype, x.length);
-    cpu.binary(BinaryOp.ADD, upload(dtype, x), xs, upload(dtype, bias), Shape.of(cols), sum, xs);
-    UnaryOp[] acts = {null, UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.TANH};
-    for (UnaryOp act : acts) {
-      DeviceBuffer out = sum;
-      if (act != null) {
-        out = cpu.allocate(dtype, x.length);
-        cpu.unary(act, sum, out);
+    for (dev.jgrad.api.op.FusedActivation act : dev.jgrad.api.op.FusedActivation.values()) {
+      double[] want;
+      try (dev.jgrad.api.Backends.Scope scope = dev.jgrad.api.Backends.use(
+          dev.jgrad.api.Backends.byName("cpu"))) { // the CPU's registered kernel (native or Java)
+        want = dev.jgrad.autograd.ops.BiasActivationOps.biasActivation(
+            dev.jgrad.autograd.Tensor.of(x, dtype, rows, cols),
+            dev.jgrad.autograd.Tensor.of(bias, dtype, cols), act).toDoubleArray();
       }
-      add("biasact " + dtype(dtype) + " " + (act == null ? 100 : OpCodes.unary(act)) + " "
-          + rows + " " + cols + bits(dtype, x) + bits(dtype, bias), new Expected(
-          "bias_activation(" + act + ") " + dtype, dtype, read(out), tol, true));
+      add("biasact " + dtype(dtype) + " " + (act.unaryOp() == null ? 100
+          : OpCodes.unary(act.unaryOp())) + " " + rows + " " + cols + bits(dtype, x)
+          + bits(dtype, bias), new Expected("bias_activation(" + act + ") " + dtype, dtype, want,
+          tol, true));
     }
   }
 
@@ -209,13 +208,15 @@ class SpecialValueEmulationTest {
     double[][] pairs = allPairs(v);
     double[] g = pairs[0];
     double[] x = pairs[1];
-    Shape s = Shape.of(g.length);
-    DeviceBuffer step = cpu.allocate(dtype, g.length);
-    cpu.unary(UnaryOp.STEP, upload(dtype, x), step);
-    DeviceBuffer out = cpu.allocate(dtype, g.length);
-    cpu.binary(BinaryOp.MUL, upload(dtype, g), s, step, s, out, s);
+    double[] want;
+    try (dev.jgrad.api.Backends.Scope scope = dev.jgrad.api.Backends.use(
+        dev.jgrad.api.Backends.byName("cpu"))) { // the CPU's registered kernel (native or Java)
+      want = dev.jgrad.autograd.ops.ActivationOps.reluGrad(
+          dev.jgrad.autograd.Tensor.of(g, dtype, g.length),
+          dev.jgrad.autograd.Tensor.of(x, dtype, x.length)).toDoubleArray();
+    }
     add("relugrad " + dtype(dtype) + " " + g.length + bits(dtype, g) + bits(dtype, x),
-        new Expected("relu_grad " + dtype + " (g, x) pairs from " + str(v), dtype, read(out), 0,
+        new Expected("relu_grad " + dtype + " (g, x) pairs from " + str(v), dtype, want, 0,
             true));
   }
 
