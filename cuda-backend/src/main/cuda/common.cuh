@@ -128,14 +128,29 @@ __device__ __forceinline__ float jg_abs(float x) { return fabsf(x); }
 __device__ __forceinline__ double jg_abs(double x) { return fabs(x); }
 __device__ __forceinline__ float jg_tanh(float x) { return tanhf(x); }
 __device__ __forceinline__ double jg_tanh(double x) { return tanh(x); }
-__device__ __forceinline__ float jg_pow(float a, float b) { return powf(a, b); }
-__device__ __forceinline__ double jg_pow(double a, double b) { return pow(a, b); }
-__device__ __forceinline__ float jg_fmax(float a, float b) { return fmaxf(a, b); }
-__device__ __forceinline__ double jg_fmax(double a, double b) { return fmax(a, b); }
-__device__ __forceinline__ float jg_fmin(float a, float b) { return fminf(a, b); }
-__device__ __forceinline__ double jg_fmin(double a, double b) { return fmin(a, b); }
+// Java's Math.pow where C's pow differs: a NaN exponent gives NaN (C: 1 for a base of 1), and
+// so does a base of +-1 to an infinite power (C: 1).
+template <typename T> __device__ __forceinline__ T jg_pow_java(T a, T b, T c_pow) {
+  if (b != b) return b;
+  if ((a == (T)1 || a == (T)-1) && (b == (T)INFINITY || b == (T)-INFINITY)) return (T)NAN;
+  return c_pow;
+}
+__device__ __forceinline__ float jg_pow(float a, float b) { return jg_pow_java(a, b, powf(a, b)); }
+__device__ __forceinline__ double jg_pow(double a, double b) { return jg_pow_java(a, b, pow(a, b)); }
 __device__ __forceinline__ bool jg_isnan(float x) { return x != x; }
 __device__ __forceinline__ bool jg_isnan(double x) { return x != x; }
+__device__ __forceinline__ bool jg_signbit(float x) { return signbit(x); }
+__device__ __forceinline__ bool jg_signbit(double x) { return signbit(x); }
+__device__ __forceinline__ bool jg_isfinite(float x) { return isfinite(x); }
+__device__ __forceinline__ bool jg_isfinite(double x) { return isfinite(x); }
+// Java's Math.max and Math.min for numbers (NaN is the caller's): +0 is larger than -0. C's
+// fmax/fmin leave the sign of an equal zero unspecified.
+template <typename T> __device__ __forceinline__ T jg_max_java(T a, T b) {
+  return a > b ? a : (b > a ? b : (jg_signbit(a) ? b : a));
+}
+template <typename T> __device__ __forceinline__ T jg_min_java(T a, T b) {
+  return a < b ? a : (b < a ? b : (jg_signbit(a) ? a : b));
+}
 // Operations rounded on their own: nvcc never fuses these into a multiply-add, as it may a * b + c
 // (a fused kernel that must give the bits of several primitive kernels uses them).
 __device__ __forceinline__ float jg_add_rn(float a, float b) { return __fadd_rn(a, b); }
@@ -165,8 +180,8 @@ template <typename T> __device__ __forceinline__ T jg_unary(int op, T x) {
   case JG_UNARY_ABS: return jg_abs(x);
   case JG_UNARY_TANH: return jg_tanh(x);
   case JG_UNARY_SIGMOID: return jg_sigmoid(x);
-  // "x < 0 ? 0 : x" keeps NaN visible instead of silently turning it into 0.
-  case JG_UNARY_RELU: return x < (T)0 ? (T)0 : x;
+  // Java's Math.max(x, 0): NaN stays NaN (not 0), -0 becomes +0.
+  case JG_UNARY_RELU: return x > (T)0 ? x : (x != x ? x : (T)0);
   case JG_UNARY_STEP: return x > (T)0 ? (T)1 : (x != x ? x : (T)0);  // NaN stays NaN, as on the CPU
   default: return x; // JG_UNARY_IDENTITY; the host never passes anything else
   }
@@ -179,9 +194,9 @@ template <typename T> __device__ __forceinline__ T jg_binary(int op, T a, T b) {
   case JG_BINARY_MUL: return a * b;
   case JG_BINARY_DIV: return a / b;
   case JG_BINARY_POW: return jg_pow(a, b);
-  // fmax/fmin drop NaN; Java's Math.max propagates it, and so do we.
-  case JG_BINARY_MAXIMUM: return (jg_isnan(a) || jg_isnan(b)) ? a + b : jg_fmax(a, b);
-  case JG_BINARY_MINIMUM: return (jg_isnan(a) || jg_isnan(b)) ? a + b : jg_fmin(a, b);
+  // fmax/fmin drop NaN; Java's Math.max propagates it, and so do we (and its +0 over -0).
+  case JG_BINARY_MAXIMUM: return (jg_isnan(a) || jg_isnan(b)) ? a + b : jg_max_java(a, b);
+  case JG_BINARY_MINIMUM: return (jg_isnan(a) || jg_isnan(b)) ? a + b : jg_min_java(a, b);
   case JG_BINARY_GREATER: return a > b ? (T)1 : (T)0;
   case JG_BINARY_EQUAL: return a == b ? (T)1 : (T)0;
   default: return a;
@@ -211,13 +226,18 @@ template <typename T> __device__ __forceinline__ void jg_acc_add(int op, Acc<T> 
   if (op == JG_REDUCE_SUM) {
     T y = x - a.c;
     T t = a.v + y;
-    a.c = (t - a.v) - y;
+    // An infinite (or NaN) sum has no compensation: (inf - inf) would make the sum NaN where
+    // the CPU's plain sum stays infinite. Finite sums are untouched.
+    a.c = jg_isfinite(t) ? (t - a.v) - y : (T)0;
     a.v = t;
   } else if (a.idx == 0x7fffffffffffffffLL) {
     a.v = x;
     a.idx = j;
-  } else if (!jg_isnan(a.v) && (jg_isnan(x) || x > a.v)) {
-    // First NaN wins and sticks (NumPy/PyTorch semantics); otherwise first strict maximum.
+  } else if (!jg_isnan(a.v) && (jg_isnan(x) || x > a.v ||
+                                  (op == JG_REDUCE_MAX && x == a.v && jg_signbit(a.v) &&
+                                   !jg_signbit(x)))) {
+    // First NaN wins and sticks (NumPy/PyTorch semantics); otherwise first strict maximum, but
+    // MAX takes +0 over -0 as the CPU's Math.max does (ARGMAX keeps the first zero, as the CPU).
     a.v = x;
     a.idx = j;
   }
@@ -237,6 +257,8 @@ template <typename T> __device__ __forceinline__ Acc<T> jg_acc_merge(int op, Acc
   bool an = jg_isnan(a.v), bn = jg_isnan(b.v);
   if (an != bn) return an ? a : b;
   if (!an && a.v != b.v) return a.v > b.v ? a : b;
+  if (op == JG_REDUCE_MAX && !an && jg_signbit(a.v) != jg_signbit(b.v))
+    return jg_signbit(a.v) ? b : a; // equal zeros: +0, as Math.max
   return a.idx <= b.idx ? a : b;
 }
 

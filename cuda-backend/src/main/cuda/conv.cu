@@ -9,7 +9,8 @@
 //  - max_pool / max_pool_dx: each window's first maximum (row-major; a NaN wins, as in
 //    Math.max), as the CPU kernels;
 //    the gradient of an input entry adds g of every window whose first maximum it is
-//  - avg_pool / avg_pool_dx: the window's sum / (kh * kw), padding counting as zeros
+//  - avg_pool / avg_pool_dx: the window's sum / (kh * kw), padding counting as zeros (where that
+//    overflows, again in double, the gradient as shares, as the CPU kernels)
 #include "common.cuh"
 
 #define JG_GEOMETRY i64 n, i64 c, i64 h, i64 w, i64 f, i64 kh, i64 kw, i64 sh, i64 sw, \
@@ -105,25 +106,34 @@ __device__ bool pool_wins(T v, T max) {
       || (v == 0 && max == 0 && !signbit(v) && signbit(max));
 }
 
-// The offset in plane p (of h * w) of window (oy, ox)'s first maximum (its first NaN when it
-// holds one), or -1 if it holds no input entry.
-template <typename T>
-__device__ i64 window_argmax(const T *plane, i64 oy, i64 ox, JG_GEOMETRY) {
-  i64 best = -1;
-  T max = (T)0;
+// Calls at(offset) for the offset in the plane (of h * w) of each input entry of window
+// (oy, ox), row-major; padding has none.
+template <typename F>
+__device__ __forceinline__ void each_in_window(i64 oy, i64 ox, JG_GEOMETRY, F at) {
   for (i64 i = 0; i < kh; i++) {
     i64 y = oy * sh - ph + i;
     if (y < 0 || y >= h) continue;
     for (i64 j = 0; j < kw; j++) {
       i64 xx = ox * sw - pw + j;
       if (xx < 0 || xx >= w) continue;
-      T v = plane[y * w + xx];
-      if (best < 0 || pool_wins(v, max)) {
-        max = v;
-        best = y * w + xx;
-      }
+      at(y * w + xx);
     }
   }
+}
+
+// The offset in plane p (of h * w) of window (oy, ox)'s first maximum (its first NaN when it
+// holds one), or -1 if it holds no input entry.
+template <typename T>
+__device__ i64 window_argmax(const T *plane, i64 oy, i64 ox, JG_GEOMETRY) {
+  i64 best = -1;
+  T max = (T)0;
+  each_in_window(oy, ox, JG_GEOMETRY_ARGS, [&](i64 at) {
+    T v = plane[at];
+    if (best < 0 || pool_wins(v, max)) {
+      max = v;
+      best = at;
+    }
+  });
   return best;
 }
 
@@ -161,6 +171,14 @@ __device__ void max_pool_dx(const T *x, const T *g, T *dx, JG_GEOMETRY) {
   }
 }
 
+// The sum of window (oy, ox)'s input entries, added in A (padding adds nothing).
+template <typename A, typename T>
+__device__ A window_sum(const T *plane, i64 oy, i64 ox, JG_GEOMETRY) {
+  A sum = (A)0;
+  each_in_window(oy, ox, JG_GEOMETRY_ARGS, [&](i64 at) { sum += (A)plane[at]; });
+  return sum;
+}
+
 template <typename T>
 __device__ void avg_pool(const T *x, T *out, JG_GEOMETRY) {
   JG_GRID_STRIDE(idx, n * c * oh * ow) {
@@ -168,17 +186,12 @@ __device__ void avg_pool(const T *x, T *out, JG_GEOMETRY) {
     i64 oy = (idx / ow) % oh;
     i64 p = idx / (ow * oh);
     const T *plane = x + p * h * w;
-    T sum = (T)0;
-    for (i64 i = 0; i < kh; i++) {
-      i64 y = oy * sh - ph + i;
-      if (y < 0 || y >= h) continue;
-      for (i64 j = 0; j < kw; j++) {
-        i64 xx = ox * sw - pw + j;
-        if (xx < 0 || xx >= w) continue;
-        sum += plane[y * w + xx];
-      }
-    }
-    out[idx] = sum / (T)(kh * kw);
+    T mean = window_sum<T>(plane, oy, ox, JG_GEOMETRY_ARGS) / (T)(kh * kw);
+    // Not finite: the sum in double, as the CPU sums (PatchLoops.windowMean), so that large
+    // values whose sum overflows T keep the CPU's finite mean. Finite means are untouched.
+    if (!jg_isfinite(mean))
+      mean = (T)(window_sum<double>(plane, oy, ox, JG_GEOMETRY_ARGS) / (double)(kh * kw));
+    out[idx] = mean;
   }
 }
 
@@ -197,7 +210,20 @@ __device__ void avg_pool_dx(const T *g, T *dx, JG_GEOMETRY) {
         sum += g[(p * oh + oy) * ow + ox];
       }
     }
-    dx[idx] = sum / (T)(kh * kw);
+    T r = sum / (T)(kh * kw);
+    if (!jg_isfinite(r)) {
+      // Not finite: the CPU's way (CpuPoolKernels.avgPoolGrad), each window's share
+      // g * (1 / (kh * kw)) in double added on its own and rounded to T, so that large
+      // gradients whose sum overflows T keep the CPU's finite result.
+      const double share = 1.0 / (double)(kh * kw);
+      r = (T)0;
+      for (i64 oy = ylo; oy <= yhi; oy++) {
+        for (i64 ox = xlo; ox <= xhi; ox++) {
+          r = (T)jg_add_rn((double)r, jg_mul_rn((double)g[(p * oh + oy) * ow + ox], share));
+        }
+      }
+    }
+    dx[idx] = r;
   }
 }
 

@@ -59,14 +59,19 @@ __device__ void softmax_xent(const T *logits, const int *labels, i64 rows, i64 c
 // CudaFusedOps.meanInOneLaunch; larger ones take the per-row kernel, a sum and a scaling): warp w takes rows w, w + W, ... (W warps), its lanes the classes, with the per-row
 // kernel's loss per row (its max and compensated sum, reduced over the warp); lane 0 adds each
 // row's loss to its warp's compensated sum, the warps' sums are merged in a block reduce, and the
-// total is times inv_rows. A bad label gives NaN, as the per-row kernel. Deterministic: a fixed
-// order for every batch size.
+// total is times inv_rows. Where that mean is not finite, the mean of the losses added in double
+// is taken instead, as the CPU adds them (CpuLossKernels): a FLOAT32 batch whose losses sum past
+// FLT_MAX keeps its finite mean (finite means are untouched). A bad label gives NaN, as the
+// per-row kernel. Deterministic: a fixed order for every batch size.
 template <typename T>
 __device__ void softmax_xent_mean(const T *logits, const int *labels, i64 rows, i64 classes,
                                   T *out, T inv_rows, i64 *err) {
   const int lane = threadIdx.x & 31;
   const int warps = blockDim.x >> 5;
   Acc<T> total = jg_acc_identity<T>(JG_REDUCE_SUM);
+  // FLOAT64's total is already that sum: only a narrower T keeps the second one.
+  constexpr bool narrow = sizeof(T) < sizeof(double);
+  Acc<double> wide = jg_acc_identity<double>(JG_REDUCE_SUM);
   for (i64 r = threadIdx.x >> 5; r < rows; r += warps) {
     const T *x = logits + r * classes;
     Acc<T> m = jg_acc_identity<T>(JG_REDUCE_MAX);
@@ -79,12 +84,21 @@ __device__ void softmax_xent_mean(const T *logits, const int *labels, i64 rows, 
     if (lane == 0) {
       i64 label;
       bool ok = jg_read_index(labels, r, classes, err, JG_PRIM_SOFTMAX_XENT, true, &label);
-      T loss = ok ? jg_log(jg_acc_result(JG_REDUCE_SUM, s)) + mx - x[label] : (T)NAN;
-      jg_acc_add(JG_REDUCE_SUM, total, loss, r);
+      T lse = jg_log(jg_acc_result(JG_REDUCE_SUM, s));
+      jg_acc_add(JG_REDUCE_SUM, total, ok ? lse + mx - x[label] : (T)NAN, r);
+      if (narrow)
+        jg_acc_add(JG_REDUCE_SUM, wide,
+                   ok ? (double)lse + (double)mx - (double)x[label] : (double)NAN, r);
     }
   }
   total = jg_block_reduce(JG_REDUCE_SUM, total);
-  if (threadIdx.x == 0) out[0] = jg_mul_rn(jg_acc_result(JG_REDUCE_SUM, total), inv_rows);
+  if (narrow) wide = jg_block_reduce(JG_REDUCE_SUM, wide);
+  if (threadIdx.x == 0) {
+    T mean = jg_mul_rn(jg_acc_result(JG_REDUCE_SUM, total), inv_rows);
+    out[0] = !narrow || jg_isfinite(mean)
+                 ? mean
+                 : (T)jg_mul_rn(jg_acc_result(JG_REDUCE_SUM, wide), (double)inv_rows);
+  }
 }
 
 template <typename T>

@@ -12,6 +12,16 @@
 // NaN wins); ARGMAX writes the first index of the maximum into an INT32 out (out is void*).
 #include "common.cuh"
 
+// Whether a result of op over a line of T must be summed again in double: a FLOAT32 SUM of a
+// contiguous line (inner == 1), which the CPU adds in double (FloatReductions.reduceRow,
+// NativeCpu's row sums), where the sum in T is not finite: partial sums past FLT_MAX then keep
+// the CPU's finite total. Finite sums are untouched; inner > 1 lines the CPU adds in float too.
+template <typename T>
+__device__ __forceinline__ bool jg_sum_again(int op, i64 inner, const Acc<T> &a) {
+  return sizeof(T) < sizeof(double) && op == JG_REDUCE_SUM && inner == 1 &&
+         !jg_isfinite(jg_acc_result(op, a));
+}
+
 template <typename T>
 __device__ void reduce_cols(const T *x, void *out, i64 outer, i64 axis, i64 inner, int op) {
   i64 n = outer * inner;
@@ -21,7 +31,13 @@ __device__ void reduce_cols(const T *x, void *out, i64 outer, i64 axis, i64 inne
     const T *p = x + o * axis * inner + i;
     Acc<T> a = jg_acc_identity<T>(op);
     for (i64 j = 0; j < axis; ++j) jg_acc_add(op, a, p[j * inner], j);
-    jg_acc_store(op, a, out, t);
+    if (jg_sum_again(op, inner, a)) {
+      Acc<double> d = jg_acc_identity<double>(op);
+      for (i64 j = 0; j < axis; ++j) jg_acc_add(op, d, (double)p[j * inner], j);
+      ((T *)out)[t] = (T)jg_acc_result(op, d);
+    } else {
+      jg_acc_store(op, a, out, t);
+    }
   }
 }
 
@@ -37,7 +53,17 @@ __device__ void reduce_rows(const T *x, void *out, i64 outer, i64 axis, i64 inne
     Acc<T> a = jg_acc_identity<T>(op);
     for (i64 j = threadIdx.x; j < axis; j += blockDim.x) jg_acc_add(op, a, p[j * inner], j);
     a = jg_block_reduce(op, a);
-    if (threadIdx.x == 0) jg_acc_store(op, a, out, t);
+    __shared__ bool again;
+    if (threadIdx.x == 0) again = jg_sum_again(op, inner, a);
+    __syncthreads(); // every thread reads `again` before the next output's block reduce
+    if (again) {
+      Acc<double> d = jg_acc_identity<double>(op);
+      for (i64 j = threadIdx.x; j < axis; j += blockDim.x) jg_acc_add(op, d, (double)p[j * inner], j);
+      d = jg_block_reduce(op, d);
+      if (threadIdx.x == 0) ((T *)out)[t] = (T)jg_acc_result(op, d);
+    } else if (threadIdx.x == 0) {
+      jg_acc_store(op, a, out, t);
+    }
   }
 }
 
