@@ -12,6 +12,7 @@ import dev.jgrad.api.FusedAdam;
 import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.trainfuzz.PlainCpu;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -29,17 +30,8 @@ import org.junit.jupiter.api.Test;
  * the primitives: SGD's within rounding, Adam's bit for bit.
  */
 class FusedUpdatePathTest {
-  /** The CPU backend seen only through {@link Backend}, so optimizers must use the primitives. */
   private static Backend withoutFusion() {
-    Backend cpu = Backends.byName("cpu");
-    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-        new Class<?>[] {Backend.class}, (p, m, args) -> {
-          try {
-            return m.invoke(cpu, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return PlainCpu.withoutFusion();
   }
 
   /**
