@@ -33,7 +33,9 @@ import java.util.Set;
  * ({@code error_if_nonfinite=False}) it cannot fail, and a non-finite gradient stays non-finite
  * (an infinite norm scales the finite gradients to 0), so the parameters and the next loss show
  * it; {@code Trainer} uses this one, and stops on that loss. Parameters without a gradient are
- * left out; a gradient buffer two parameters share is scaled once.
+ * left out; a parameter listed under two names (a layer used twice, in
+ * {@code namedParameters()}) counts once, as in PyTorch's {@code model.parameters()}; a gradient
+ * buffer two parameters share is scaled once.
  */
 public final class GradClip {
   /** Added to the norm before dividing, as PyTorch does, so a zero norm divides safely. */
@@ -99,8 +101,11 @@ public final class GradClip {
     checkArgument(maxNorm > 0 && Double.isFinite(maxNorm),
         "gradient clipping: maxNorm must be positive and finite, got %s", maxNorm);
     List<Tensor> grads = new ArrayList<>();
+    // a tensor listed under two names (a layer used twice) is one parameter: its gradient counts
+    // once in the norm, as in PyTorch's model.parameters()
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor p : parameters.values()) {
-      if (p.grad() != null) {
+      if (p.grad() != null && seen.add(p)) {
         grads.add(p.grad());
       }
     }

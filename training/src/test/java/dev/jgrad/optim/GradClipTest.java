@@ -61,6 +61,26 @@ class GradClipTest {
         bad.getMessage());
   }
 
+  /**
+   * A layer used twice lists its weight under two names in namedParameters(); it is one
+   * parameter, whose gradient counts once in the norm (PyTorch's model.parameters()), not twice.
+   */
+  @Test
+  void aParameterListedUnderTwoNamesCountsOnceInTheNorm() {
+    Tensor shared = Tensor.of(new double[] {1, 1}).requiresGrad(true);
+    shared.mul(Tensor.of(new double[] {3, 4})).sum().backward();
+    Map<String, Tensor> p = new LinkedHashMap<>();
+    p.put("0.weight", shared);
+    p.put("2.weight", shared);
+    double s = 1 / (5 + GradClip.EPSILON);
+    assertEquals(5, GradClip.clipGlobalNorm(p, 1), 1e-12); // was sqrt(50)
+    assertArrayEquals(new double[] {3 * s, 4 * s}, shared.grad().toDoubleArray(), 1e-15);
+    shared.zeroGrad();
+    shared.mul(Tensor.of(new double[] {3, 4})).sum().backward();
+    assertEquals(5, GradClip.clipGlobalNormOnDevice(p, 1).item(), 1e-12);
+    assertArrayEquals(new double[] {3 * s, 4 * s}, shared.grad().toDoubleArray(), 1e-15);
+  }
+
   @Test
   void aGradientSharedByTwoParametersIsScaledOnce() {
     Tensor a = Tensor.of(new double[] {1, 1}).requiresGrad(true);

@@ -10,6 +10,7 @@ import dev.jgrad.api.FusedSgd;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.optim.AdaGrad;
 import dev.jgrad.optim.Adam;
+import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.AdamW;
 import dev.jgrad.optim.Momentum;
 import dev.jgrad.optim.Optimizer;
@@ -338,6 +339,60 @@ class OptimizerFuzzTest {
       }
       assertSameBits(config + " " + dtype + " batch " + batch + " in " + in + " out " + out,
           results.get(0), results.get(1));
+    }
+  }
+
+  /**
+   * GradClip over a drawn parameter set (a parameter listed twice counts once, as in PyTorch's
+   * {@code model.parameters()}): the norm and the clipped gradients against double arithmetic.
+   */
+  @Test
+  void gradientClippingFollowsClipGradNorm() {
+    for (int c = 0; c < CASES / 2; c++) {
+      Config config = Config.draw(13_000 + c);
+      Run run = new Run(config);
+      Random r = new Random(config.seed);
+      boolean onDevice = r.nextBoolean();
+      Map<String, Tensor> params = run.freshParameters(Backends.byName("cpu"));
+      Optimizer unused = config.make(params); // a step's gradients, with none stepped
+      double sumSquares = 0;
+      List<double[]> grads = new ArrayList<>();
+      Tensor loss = null;
+      for (int i = 0; i < run.names.size(); i++) {
+        Tensor w = params.get(run.names.get(i));
+        double[] g = randomValues(r, (int) w.size(), Math.pow(10, -2 + 3 * r.nextDouble()));
+        Tensor term = w.mul(Tensor.of(g, w.dtype(), run.shapes.get(i))).sum().to(DType.FLOAT64);
+        loss = loss == null ? term : loss.add(term);
+      }
+      loss.backward();
+      for (int i = 0; i < run.names.size(); i++) {
+        double[] g = params.get(run.names.get(i)).grad().toDoubleArray();
+        grads.add(g);
+        for (double v : g) {
+          sumSquares += v * v;
+        }
+      }
+      double norm = Math.sqrt(sumSquares);
+      double maxNorm = norm * (0.2 + r.nextDouble());
+      double got = onDevice ? GradClip.clipGlobalNormOnDevice(params, maxNorm).item()
+          : GradClip.clipGlobalNorm(params, maxNorm);
+      String what = config + (onDevice ? " clipGlobalNormOnDevice" : " clipGlobalNorm")
+          + " parameters " + run.names + (run.alias != null ? " p0 listed twice" : "");
+      if (!(Math.abs(got - norm) <= 1e-5 * norm)) {
+        fail(what + ": norm " + got + ", expected " + norm);
+      }
+      double coefficient = Math.min(1, maxNorm / (norm + GradClip.EPSILON));
+      for (int i = 0; i < run.names.size(); i++) {
+        double[] actual = params.get(run.names.get(i)).grad().toDoubleArray();
+        for (int j = 0; j < actual.length; j++) {
+          double e = grads.get(i)[j] * coefficient;
+          if (!(Math.abs(actual[j] - e) <= 1e-5 * Math.abs(e) + 1e-30)) {
+            fail(what + ": gradient of p" + i + " element " + j + " is " + actual[j]
+                + ", expected " + e);
+          }
+        }
+      }
+      unused.zeroGrad();
     }
   }
 }
