@@ -37,11 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded fuzzing of checkpoint resumption through the {@link Trainer}: for every optimizer, with
  * random batch sizes, dropLast, schedules (per epoch or per step, with warm-up) or ReduceOnPlateau,
+ * gradient clipping, BatchNorm and a layer used twice,
  * a run trained k epochs, checkpointed, and resumed into a fresh model and optimizer ends with the
  * same bits (parameters and BatchNorm buffers) as the run that never stopped.
  */
 class ResumeFuzzTest {
-  private static final int CASES = 18;
+  private static final int CASES = 24;
   private static final int SAMPLES = 37;
 
   @TempDir
@@ -70,13 +71,20 @@ class ResumeFuzzTest {
       layers.add(new BatchNorm1d(6));
     }
     layers.add(run.config.seed() % 2 == 0 ? new ReLU() : new Tanh());
+    if (run.shared) { // one layer used twice: its weights listed under two names
+      Linear twice = new Linear(6, 6, Init.kaimingUniform(), r);
+      layers.add(twice);
+      layers.add(new Tanh());
+      layers.add(twice);
+      layers.add(new Tanh());
+    }
     layers.add(new Linear(6, 3, Init.kaimingUniform(), r));
     return new Sequential(layers);
   }
 
   private record Run(Config config, int epochs, int resumeAt, int batchSize, boolean dropLast,
       boolean batchNorm, LearningRateSchedule schedule, Interval interval,
-      ReduceOnPlateau plateau) {}
+      ReduceOnPlateau plateau, boolean shared, double clip) {}
 
   private static Run draw(int c) {
     Random r = new Random(80_000 + c);
@@ -101,7 +109,8 @@ class ResumeFuzzTest {
       batchSize++;
     }
     return new Run(config, epochs, 1 + r.nextInt(epochs - 1), batchSize,
-        r.nextBoolean(), r.nextBoolean(), schedule, interval, plateau);
+        r.nextBoolean(), r.nextBoolean(), schedule, interval, plateau, r.nextBoolean(),
+        r.nextBoolean() ? 0 : 0.05 + r.nextDouble());
   }
 
   private static Trainer.Builder trainer(Run run, Sequential net, int epochs) {
@@ -114,6 +123,9 @@ class ResumeFuzzTest {
         .epochs(epochs);
     if (run.schedule != null) {
       b.schedule(run.schedule, run.interval);
+    }
+    if (run.clip > 0) {
+      b.clipGradients(run.clip);
     }
     if (run.plateau != null) {
       b.validation(data(2, 20)).reduceOnPlateau(run.plateau);
