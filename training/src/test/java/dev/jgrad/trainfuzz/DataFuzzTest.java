@@ -178,4 +178,81 @@ class DataFuzzTest {
       }
     }
   }
+
+  /** Whether {@code out} is {@code in} shifted by some (dy, dx) up to {@code max}, zero-filled. */
+  private static boolean isShift(double[] in, double[] out, int off, int rows, int cols,
+      int max) {
+    for (int dy = -max; dy <= max; dy++) {
+      for (int dx = -max; dx <= max; dx++) {
+        boolean all = true;
+        for (int y = 0; y < rows && all; y++) {
+          for (int x = 0; x < cols && all; x++) {
+            int sy = y - dy;
+            int sx = x - dx;
+            double e = sy >= 0 && sy < rows && sx >= 0 && sx < cols
+                ? in[off + sy * cols + sx] : 0;
+            all = out[off + y * cols + x] == e;
+          }
+        }
+        if (all) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void augmentedBatchesAreShiftsOfTheirSamplesAndTheSameWithPrefetching() {
+    for (int c = 0; c < CASES / 3; c++) {
+      long seed = 75_000 + c;
+      Random r = new Random(seed);
+      int rows = 2 + r.nextInt(5);
+      int cols = 2 + r.nextInt(5);
+      int maxShift = r.nextInt(Math.min(rows, cols));
+      int n = 1 + r.nextInt(20);
+      int pixels = rows * cols;
+      double[] x = new double[n * pixels];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = i + 1; // every pixel of every sample distinct and nonzero
+      }
+      double[] t = new double[n];
+      for (int i = 0; i < n; i++) {
+        t[i] = i + 0.5;
+      }
+      Dataset data = Dataset.of(Tensor.of(x, DType.FLOAT32, n, pixels),
+          Tensor.of(t, DType.FLOAT64, n, 1));
+      int batchSize = 1 + r.nextInt(n + 2);
+      long loaderSeed = r.nextLong();
+      String config = "seed " + seed + ": " + rows + "x" + cols + " shift " + maxShift + " n " + n
+          + " batch " + batchSize;
+      List<double[]> byPrefetch = new ArrayList<>();
+      for (boolean prefetch : new boolean[] {false, true}) {
+        DataLoader loader = DataLoader.builder(data).batchSize(batchSize).seed(loaderSeed)
+            .prefetch(prefetch).augment(new dev.jgrad.data.RandomShift(rows, cols, maxShift))
+            .build();
+        for (int e = 0; e < 2; e++) {
+          for (Batch b : loader.epoch(e)) {
+            try (b) {
+              double[] in = b.inputs().toDoubleArray();
+              double[] ts = b.targets().toDoubleArray();
+              double[] original = new double[in.length];
+              for (int k = 0; k < ts.length; k++) {
+                int id = (int) (ts[k] - 0.5);
+                System.arraycopy(x, id * pixels, original, k * pixels, pixels);
+                assertTrue(isShift(original, in, k * pixels, rows, cols, maxShift),
+                    config + " epoch " + e + ": sample " + id + " is not a shift of itself");
+              }
+              byPrefetch.add(in);
+            }
+          }
+        }
+      }
+      int half = byPrefetch.size() / 2;
+      for (int i = 0; i < half; i++) {
+        assertArrayEquals(byPrefetch.get(i), byPrefetch.get(half + i),
+            config + ": augmented batch " + i + " differs with prefetching");
+      }
+    }
+  }
 }
