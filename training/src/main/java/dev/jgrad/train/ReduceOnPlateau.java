@@ -8,8 +8,10 @@ import java.util.List;
  * Lowers the learning rate by {@code factor} whenever the held-out loss has not improved for more
  * than {@code patience} epochs: PyTorch's {@code ReduceLROnPlateau(mode="min", factor, patience)}
  * with its defaults (an improvement is a loss below the best times {@code 1 - 1e-4}; no cooldown,
- * no minimum rate). The {@link Trainer} applies it before each epoch from the history alone, so a
- * resumed run has the rate the uninterrupted one had.
+ * no minimum rate), except PyTorch's {@code eps}: PyTorch skips a reduction that would change the
+ * rate by less than 1e-8, this rule keeps reducing (the two differ only once the rate is below
+ * about {@code 1e-8 / (1 - factor)}). The {@link Trainer} applies it before each epoch from the
+ * history alone, so a resumed run has the rate the uninterrupted one had.
  *
  * <pre>{@code
  * Trainer.builder()...validation(split).reduceOnPlateau(new ReduceOnPlateau(0.5, 2)).build();
