@@ -372,4 +372,71 @@ class LayerFuzzTest {
       }
     }
   }
+
+  /**
+   * Conv2d, MaxPool2d and AvgPool2d layers with [height, width] geometry that differs between
+   * the axes (kernel, stride and padding each), against the direct definitions in double
+   * (PyTorch's: cross-correlation plus bias; padded entries never win a max; padding counts as
+   * zeros in a mean).
+   */
+  @Test
+  void windowedLayersFollowTheirDefinitionsWithUnequalAxes() {
+    for (int c = 0; c < CASES; c++) {
+      long seed = 35_000 + c;
+      Random r = new Random(seed);
+      int n = 1 + r.nextInt(2);
+      int inC = 1 + r.nextInt(3);
+      int h = 1 + r.nextInt(6);
+      int w = 1 + r.nextInt(6);
+      int[] k = {1 + r.nextInt(h), 1 + r.nextInt(w)};
+      int[] st = {1 + r.nextInt(3), 1 + r.nextInt(3)};
+      int kind = r.nextInt(3);
+      int[] pad = kind == 0 ? new int[] {r.nextInt(k[0] + 1), r.nextInt(k[1] + 1)}
+          : new int[] {r.nextInt(k[0] / 2 + 1), r.nextInt(k[1] / 2 + 1)};
+      int outC = kind == 0 ? 1 + r.nextInt(3) : inC;
+      Module layer = switch (kind) {
+        case 0 -> new Conv2d(inC, outC, k, st, pad, r, DType.FLOAT64);
+        case 1 -> new MaxPool2d(k, st, pad);
+        default -> new AvgPool2d(k, st, pad);
+      };
+      int oh = (h + 2 * pad[0] - k[0]) / st[0] + 1;
+      int ow = (w + 2 * pad[1] - k[1]) / st[1] + 1;
+      double[] x = randomValues(r, n * inC * h * w, 1);
+      Tensor y = layer.forward(Tensor.of(x, DType.FLOAT64, n, inC, h, w));
+      String config = "seed " + seed + " " + layer + " input " + Arrays.toString(
+          new int[] {n, inC, h, w});
+      assertArrayEquals(new int[] {n, outC, oh, ow}, y.shape().dims(), config + ": shape");
+      double[] weight = kind == 0 ? ((Conv2d) layer).weight().toDoubleArray() : null;
+      double[] bias = kind == 0 ? ((Conv2d) layer).bias().toDoubleArray() : null;
+      double[] expected = new double[n * outC * oh * ow];
+      for (int b = 0; b < n; b++) {
+        for (int o = 0; o < outC; o++) {
+          for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+              double acc = kind == 0 ? bias[o] : kind == 1 ? Double.NEGATIVE_INFINITY : 0;
+              for (int ci = kind == 0 ? 0 : o; ci < (kind == 0 ? inC : o + 1); ci++) {
+                for (int u = 0; u < k[0]; u++) {
+                  for (int v = 0; v < k[1]; v++) {
+                    int yy = i * st[0] - pad[0] + u;
+                    int xx = j * st[1] - pad[1] + v;
+                    boolean inside = yy >= 0 && yy < h && xx >= 0 && xx < w;
+                    double value = inside ? x[((b * inC + ci) * h + yy) * w + xx] : 0;
+                    if (kind == 0) {
+                      acc += value * weight[((o * inC + ci) * k[0] + u) * k[1] + v];
+                    } else if (kind == 1) {
+                      acc = inside ? Math.max(acc, value) : acc;
+                    } else {
+                      acc += value / (k[0] * k[1]);
+                    }
+                  }
+                }
+              }
+              expected[((b * outC + o) * oh + i) * ow + j] = acc;
+            }
+          }
+        }
+      }
+      assertArrayEquals(expected, y.toDoubleArray(), 1e-12, config + ": output");
+    }
+  }
 }
