@@ -28,8 +28,8 @@ import java.util.Random;
  * <p>The mask comes from {@link DropoutMask}'s counter-based generator: a seed drawn once from
  * the model's {@code Random} at construction, and a counter advanced by every training-mode
  * forward pass. The same model seed therefore gives the same masks, on the CPU and on a GPU. The
- * counter is not saved in checkpoints (it has no parameter to live in yet): a resumed run draws
- * the masks of a fresh one from the epoch it resumes at, unless {@link #setCounter} is called.
+ * counter is not a tensor: {@code Checkpoint} saves it in its metadata and restores it, so a
+ * resumed run draws the masks the uninterrupted one would ({@link #setCounter} sets it by hand).
  *
  * <p>The mask op reads the counter from a one-element buffer on the input's backend, filled
  * before each pass. While a step is captured as a graph ({@link GraphCapture}) the fill is host

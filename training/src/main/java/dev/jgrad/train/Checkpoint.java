@@ -9,6 +9,7 @@ import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
+import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ModuleTypes;
 import dev.jgrad.optim.Optimizer;
@@ -18,9 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A training checkpoint in the safetensors format: the model's parameters and buffers under their
  * names ({@code "0.weight"}, {@code "1.running_mean"}, ...), the optimizer's state as tensors named
- * {@code "optimizer.<slot>.<param>"}, and in the string metadata the epochs completed, the optimizer kind and counters, and whatever
- * the caller adds. When every module of the model has a registered type, the metadata also holds
- * the model's description ({@value Model#DESCRIPTION_KEY}), from which {@link Model#load} rebuilds
- * it without the code that built it. Any safetensors reader opens it; in PyTorch
+ * {@code "optimizer.<slot>.<param>"}, and in the string metadata the epochs completed, the
+ * optimizer kind and counters, each Dropout layer's mask counter, and whatever the caller adds.
+ * When every module of the model has a registered type, the metadata also holds the model's
+ * description ({@value Model#DESCRIPTION_KEY}), from which {@link Model#load} rebuilds it without
+ * the code that built it. Any safetensors reader opens it; in PyTorch
  * {@code safetensors.torch.load_file(path)} gives the tensors by name (note that jgrad's
  * {@link dev.jgrad.nn.Linear} weight is {@code [in, out]}, the transpose of PyTorch's).
  *
@@ -61,6 +65,12 @@ public final class Checkpoint {
   public static final String OPTIMIZER_KEY = "optimizer";
   /** Prefix of the optimizer's tensors and of its counters in the metadata. */
   public static final String OPTIMIZER_PREFIX = "optimizer.";
+  /**
+   * Prefix of each Dropout layer's mask counter in the metadata,
+   * {@code "dropout_counter.<path>"} ({@code <path>} as in the parameters' names, e.g.
+   * {@code "3"}), so that a resumed run draws the masks an uninterrupted one would.
+   */
+  public static final String DROPOUT_COUNTER_PREFIX = "dropout_counter.";
 
   private final SafeTensorsFile file;
   private final int epoch;
@@ -85,11 +95,14 @@ public final class Checkpoint {
     for (String key : metadata.keySet()) {
       checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
           && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX)
-          && !key.equals(Model.DESCRIPTION_KEY),
-          "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*, %s); rename it",
-          key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX, Model.DESCRIPTION_KEY);
+          && !key.equals(Model.DESCRIPTION_KEY) && !key.startsWith(DROPOUT_COUNTER_PREFIX),
+          "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*, %s, %s*); "
+              + "rename it", key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX,
+          Model.DESCRIPTION_KEY, DROPOUT_COUNTER_PREFIX);
     }
     Map<String, String> meta = new HashMap<>(metadata);
+    dropouts(model).forEach((where, d) ->
+        meta.put(DROPOUT_COUNTER_PREFIX + where, Long.toString(d.counter())));
     meta.put(FORMAT_KEY, FORMAT);
     meta.put(EPOCH_KEY, Integer.toString(epoch));
     // a custom Module without a registered type is saved as before: weights only
@@ -116,6 +129,26 @@ public final class Checkpoint {
     Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
     all.putAll(model.namedBuffers());
     return all;
+  }
+
+  /** The Dropout layers of {@code model} by path ("" for the model itself), each once. */
+  private static Map<String, Dropout> dropouts(Module model) {
+    Map<String, Dropout> found = new LinkedHashMap<>();
+    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    collectDropouts("", model, found, seen);
+    return found;
+  }
+
+  private static void collectDropouts(String path, Module m, Map<String, Dropout> found,
+      Set<Module> seen) {
+    if (!seen.add(m)) {
+      return; // a layer used twice has one counter, saved under its first path
+    }
+    if (m instanceof Dropout d) {
+      found.put(path, d);
+    }
+    m.children().forEach((name, child) ->
+        collectDropouts(path.isEmpty() ? name : path + "." + name, child, found, seen));
   }
 
   /** Copies the values to the host as the file is written, one tensor at a time. */
@@ -172,9 +205,10 @@ public final class Checkpoint {
   }
 
   /**
-   * Overwrites {@code model}'s parameters and buffers with the saved ones. Fails, before changing
-   * anything, if a parameter or buffer is missing, has another shape or dtype, or the file holds
-   * tensors the model lacks.
+   * Overwrites {@code model}'s parameters and buffers with the saved ones, and sets each Dropout
+   * layer's mask counter where the checkpoint holds it. Fails, before changing anything, if a
+   * parameter or buffer is missing, has another shape or dtype, the file holds tensors the model
+   * lacks, or a saved counter is not a count.
    */
   public void restoreModel(Module model) {
     Map<String, Tensor> params = modelState(model);
@@ -195,7 +229,27 @@ public final class Checkpoint {
         + " Build the same model as the one saved", file.source(), missing, saved);
     Map<String, Tensor> values = new LinkedHashMap<>();
     params.forEach((name, p) -> values.put(name, toTensor(file.get(name), p, "parameter")));
+    Map<Dropout, Long> counters = new IdentityHashMap<>();
+    dropouts(model).forEach((path, d) -> {
+      String counter = file.metadata().get(DROPOUT_COUNTER_PREFIX + path);
+      if (counter != null) { // a checkpoint from before counters were saved: left as they are
+        counters.put(d, dropoutCounter(counter, path));
+      }
+    });
     values.forEach((name, v) -> params.get(name).assign(v));
+    counters.forEach(Dropout::setCounter);
+  }
+
+  /** A saved mask counter: ASCII digits of a count in [0, 2^53). */
+  private long dropoutCounter(String saved, String path) {
+    long counter = -1;
+    if (saved.matches("[0-9]{1,16}")) {
+      counter = Long.parseLong(saved);
+    }
+    checkArgument(counter >= 0 && counter < (1L << 53), "%s: metadata %s%s='%s' is not a "
+        + "Dropout mask counter (a whole number from 0 to 2^53 - 1)", file.source(),
+        DROPOUT_COUNTER_PREFIX, path, saved);
+    return counter;
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
 import dev.jgrad.nn.BatchNorm1d;
+import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Init;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Mlp;
@@ -53,6 +54,41 @@ class CheckpointTest {
       adam.step();
       adam.zeroGrad();
     }
+  }
+
+  /**
+   * A Dropout layer's mask counter was not saved: a model restored from a checkpoint drew the
+   * masks of a fresh layer (counter 0) again, so a resumed run diverged from one that never
+   * stopped. It is saved in the metadata and restored; a malformed one names the file.
+   */
+  @Test
+  void dropoutMaskCountersAreSavedAndRestored() throws IOException {
+    Sequential trained = new Sequential(new Linear(6, 5, Init.he(), new Random(1)),
+        new Dropout(0.5, 42), new Sequential(new Dropout(0.2, 43)));
+    Tensor x = inputs();
+    for (int i = 0; i < 3; i++) {
+      trained.forward(x);
+    }
+    Path file = dir.resolve("dropout.safetensors");
+    Checkpoint.save(file, trained, null, 1, Map.of());
+    assertEquals("3", Checkpoint.load(file).metadata().get("dropout_counter.1"));
+    assertEquals("3", Checkpoint.load(file).metadata().get("dropout_counter.2.0"));
+    Sequential fresh = new Sequential(new Linear(6, 5, Init.he(), new Random(2)),
+        new Dropout(0.5, 42), new Sequential(new Dropout(0.2, 43)));
+    Checkpoint.load(file).restoreModel(fresh);
+    assertEquals(3, ((Dropout) fresh.layers().get(1)).counter());
+    assertArrayEquals(trained.forward(x).toDoubleArray(), fresh.forward(x).toDoubleArray(),
+        "the fourth masks, as the uninterrupted model draws them");
+
+    Map<String, String> meta = new HashMap<>(Checkpoint.load(file).metadata());
+    meta.put("dropout_counter.1", "-1");
+    Path bad = dir.resolve("bad.safetensors");
+    List<SafeTensor> tensors = new java.util.ArrayList<>(SafeTensors.read(file).tensors());
+    SafeTensors.write(bad, tensors, meta);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(bad).restoreModel(fresh));
+    assertTrue(e.getMessage().contains(bad.toString())
+        && e.getMessage().contains("dropout_counter.1='-1'"), e.getMessage());
   }
 
   @Test

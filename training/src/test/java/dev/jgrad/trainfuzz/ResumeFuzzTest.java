@@ -9,6 +9,7 @@ import dev.jgrad.autograd.Tensor;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.BatchNorm1d;
+import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Init;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded fuzzing of checkpoint resumption through the {@link Trainer}: for every optimizer, with
  * random batch sizes, dropLast, schedules (per epoch or per step, with warm-up) or ReduceOnPlateau,
- * gradient clipping, BatchNorm and a layer used twice,
+ * gradient clipping, BatchNorm, Dropout and a layer used twice,
  * a run trained k epochs, checkpointed, and resumed into a fresh model and optimizer ends with the
  * same bits (parameters and BatchNorm buffers) as the run that never stopped.
  */
@@ -71,6 +72,9 @@ class ResumeFuzzTest {
       layers.add(new BatchNorm1d(6));
     }
     layers.add(run.config.seed() % 2 == 0 ? new ReLU() : new Tanh());
+    if (run.dropout) { // its masks continue where they were
+      layers.add(new Dropout(0.3, run.config.seed() * 7 + 3)); // the model's, not the init's
+    }
     if (run.shared) { // one layer used twice: its weights listed under two names
       Linear twice = new Linear(6, 6, Init.kaimingUniform(), r);
       layers.add(twice);
@@ -84,7 +88,7 @@ class ResumeFuzzTest {
 
   private record Run(Config config, int epochs, int resumeAt, int batchSize, boolean dropLast,
       boolean batchNorm, LearningRateSchedule schedule, Interval interval,
-      ReduceOnPlateau plateau, boolean shared, double clip) {}
+      ReduceOnPlateau plateau, boolean shared, double clip, boolean dropout) {}
 
   private static Run draw(int c) {
     Random r = new Random(80_000 + c);
@@ -110,7 +114,7 @@ class ResumeFuzzTest {
     }
     return new Run(config, epochs, 1 + r.nextInt(epochs - 1), batchSize,
         r.nextBoolean(), r.nextBoolean(), schedule, interval, plateau, r.nextBoolean(),
-        r.nextBoolean() ? 0 : 0.05 + r.nextDouble());
+        r.nextBoolean() ? 0 : 0.05 + r.nextDouble(), r.nextBoolean());
   }
 
   private static Trainer.Builder trainer(Run run, Sequential net, int epochs) {
