@@ -117,6 +117,25 @@ public abstract class Module {
     children.forEach((name, child) -> child.collect(prefix + name + ".", into, own));
   }
 
+  /**
+   * This module (under {@code ""}) and every sub-module by dotted path, in registration order; a
+   * module reached twice (a layer used twice) is listed once, under its first path, as PyTorch's
+   * {@code named_modules()}.
+   */
+  public final Map<String, Module> namedModules() {
+    Map<String, Module> all = new LinkedHashMap<>();
+    collectModules("", all, Collections.newSetFromMap(new IdentityHashMap<>()));
+    return Collections.unmodifiableMap(all);
+  }
+
+  private void collectModules(String path, Map<String, Module> into, Set<Module> seen) {
+    if (seen.add(this)) {
+      into.put(path, this);
+      children.forEach((name, child) ->
+          child.collectModules(path.isEmpty() ? name : path + "." + name, into, seen));
+    }
+  }
+
   /** The parameters in the order of {@link #namedParameters()}. */
   public final List<Tensor> parameters() {
     return List.copyOf(namedParameters().values());

@@ -23,7 +23,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,21 +133,12 @@ public final class Checkpoint {
   /** The Dropout layers of {@code model} by path ("" for the model itself), each once. */
   private static Map<String, Dropout> dropouts(Module model) {
     Map<String, Dropout> found = new LinkedHashMap<>();
-    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    collectDropouts("", model, found, seen);
+    model.namedModules().forEach((path, m) -> {
+      if (m instanceof Dropout d) {
+        found.put(path, d);
+      }
+    });
     return found;
-  }
-
-  private static void collectDropouts(String path, Module m, Map<String, Dropout> found,
-      Set<Module> seen) {
-    if (!seen.add(m)) {
-      return; // a layer used twice has one counter, saved under its first path
-    }
-    if (m instanceof Dropout d) {
-      found.put(path, d);
-    }
-    m.children().forEach((name, child) ->
-        collectDropouts(path.isEmpty() ? name : path + "." + name, child, found, seen));
   }
 
   /** Copies the values to the host as the file is written, one tensor at a time. */

@@ -2,6 +2,7 @@ package dev.jgrad.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.optim.OptimizerState;
@@ -45,6 +46,19 @@ class SharedModuleTest {
       once[i] = (float) before[i] - (float) 0.1 * (float) grad[i];
     }
     assertArrayEquals(once, w.toDoubleArray(), 1e-6, "one step of lr 0.1 with the summed gradient");
+  }
+
+  @Test
+  void aLayerUsedTwiceIsOneModuleUnderItsFirstPath() {
+    Linear layer = new Linear(2, 2, Init.he(), new Random(1));
+    ReLU relu = new ReLU();
+    Sequential inner = new Sequential(layer, relu);
+    Sequential net = new Sequential(inner, layer, new Sequential(relu));
+    Map<String, Module> modules = net.namedModules();
+    assertEquals(List.of("", "0", "0.0", "0.1", "2"), List.copyOf(modules.keySet()));
+    assertSame(net, modules.get(""));
+    assertSame(layer, modules.get("0.0"));
+    assertSame(relu, modules.get("0.1"));
   }
 
   @Test
