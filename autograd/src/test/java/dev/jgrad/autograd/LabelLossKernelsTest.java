@@ -106,6 +106,31 @@ class LabelLossKernelsTest {
     assertArrayEquals(expectedGrad, x.grad().toDoubleArray(), 1e-6);
   }
 
+  /**
+   * An infinite upstream gradient (a loss scaled past the float range, say) gives the formula's
+   * (p - onehot) * inf: -infinity at the label, +infinity elsewhere (every p here strictly between
+   * 0 and 1 in both dtypes); the same on the CPU kernels (FLOAT32: native, falling back to the
+   * Java loop for an infinite scale) as on the portable ops.
+   */
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void anInfiniteUpstreamGradientGivesSignedInfinitiesOnEveryKernel(DType dtype) {
+    double[] values = {1, 2, 3, 0, -3, 3};
+    int[] labels = {2, 1};
+    double[][] grads = new double[2][];
+    Backend[] backends = {Backends.byName("cpu"), TestBackends.renamedCpu("portable")};
+    for (int i = 0; i < 2; i++) {
+      Tensor x = Tensor.of(values, dtype, 2, 3).to(backends[i]).detach().requiresGrad(true);
+      Losses.softmaxCrossEntropyLabels(x, Tensor.indices(labels).to(backends[i]))
+          .backward(Tensor.scalar(Double.POSITIVE_INFINITY, dtype).to(backends[i]));
+      grads[i] = x.grad().toDoubleArray();
+    }
+    double inf = Double.POSITIVE_INFINITY;
+    double[] want = {inf, inf, -inf, inf, -inf, inf};
+    assertArrayEquals(want, grads[0], 0, "cpu " + dtype);
+    assertArrayEquals(want, grads[1], 0, "portable " + dtype);
+  }
+
   /** Loss (into losses[i][0]) and gradient on the CPU (i = 0) and the portable ops (i = 1). */
   private static double[][] lossAndGrad(float[] values, int rows, int classes, int[] labels,
       double[][] losses) {

@@ -62,8 +62,10 @@ public final class CpuLossKernels implements OpProvider {
     CpuBuffer out = (CpuBuffer) c.output();
     Checks.length(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, "output", out, (long) rows.n * rows.k);
     Object outArray = out.array();
+    // An infinite scale goes to the loop below: the native kernel's p * scale - scale makes NaN
+    // at the label where (p - 1) * scale is -infinity, as the loop, PyTorch and CUDA give.
     if (rows.x instanceof float[] xf && outArray instanceof float[] of
-        && NativeCpu.available()) {
+        && NativeCpu.available() && Float.isFinite((float) scale)) {
       int status = NativeCpu.softmaxCrossEntropyGrad(rows.n, rows.k, xf, rows.labels,
           (float) scale, of);
       if (status != NativeCpu.NOT_FINITE) {
