@@ -12,6 +12,7 @@
 #include "conv.cu"
 #include "elementwise.cu"
 #include "fused.cu"
+#include "gemm.cu"
 #include "layout.cu"
 #include "reduce.cu"
 
@@ -917,6 +918,55 @@ static void test_u8() {
   test_moves<u8>(src, "u8");
 }
 
+// ---- gemm ----------------------------------------------------------------------------------
+
+// cuBLAS's column-major strided-batched GEMM (alpha 1, beta 0), each output one fused
+// multiply-add chain over p in order: what gemm.cu promises, bit for bit.
+template <typename T> static void test_gemm() {
+  struct Case { int ta, tb, m, n, k, batch; i64 pad, strideA, strideB; unsigned gy, gz; };
+  // partial tiles and slices, exact tiles, 1 x 1, a shared operand (stride 0), leading
+  // dimensions past the minimum, and grids smaller than the tiles and the batch (the loops)
+  const Case cases[] = {{0, 0, 70, 90, 37, 1, 0, -1, -1, 0, 0}, {1, 0, 70, 90, 37, 1, 0, -1, -1, 0, 0},
+                        {0, 1, 70, 90, 37, 1, 0, -1, -1, 0, 0}, {1, 1, 33, 65, 17, 1, 3, -1, -1, 1, 0},
+                        {0, 0, 64, 64, 16, 1, 0, -1, -1, 0, 0}, {0, 0, 1, 1, 1, 1, 0, -1, -1, 0, 0},
+                        {1, 0, 5, 130, 50, 3, 2, -1, 0, 1, 2}, {0, 1, 100, 10, 3, 4, 0, 0, -1, 0, 3}};
+  for (const Case &c : cases) {
+    i64 lda = (c.ta ? c.k : c.m) + c.pad, ldb = (c.tb ? c.n : c.k) + c.pad, ldc = c.m + c.pad;
+    i64 sizeA = lda * (c.ta ? c.m : c.k), sizeB = ldb * (c.tb ? c.k : c.n);
+    i64 strideA = c.strideA < 0 ? sizeA + 5 : c.strideA, strideB = c.strideB < 0 ? sizeB : c.strideB;
+    i64 strideC = ldc * c.n + 1;
+    auto a = random_values<T>(strideA * (c.batch - 1) + sizeA, 31 + c.m, -2, 2);
+    auto b = random_values<T>(strideB * (c.batch - 1) + sizeB, 37 + c.n, -2, 2);
+    a[0] = (T)NAN; // one NaN and one infinity reach some outputs: they must spread as the chain says
+    b[sizeB - 1] = (T)INFINITY;
+    std::vector<T> out(strideC * c.batch, (T)-7), want(out.size(), (T)-7);
+    for (int z = 0; z < c.batch; ++z) {
+      for (int j = 0; j < c.n; ++j) {
+        for (int i = 0; i < c.m; ++i) {
+          T acc = 0;
+          for (int p = 0; p < c.k; ++p) {
+            T x = a[z * strideA + (c.ta ? p + i * lda : i + p * lda)];
+            T y = b[z * strideB + (c.tb ? j + p * ldb : p + j * ldb)];
+            acc = std::fma(x, y, acc);
+          }
+          want[z * strideC + i + j * ldc] = acc;
+        }
+      }
+    }
+    dim3 grid{(unsigned)((c.m + 63) / 64), c.gy ? c.gy : (unsigned)((c.n + 63) / 64),
+              c.gz ? c.gz : (unsigned)c.batch};
+    jg_emu_launch(grid, {16, 16}, [&] {
+      gemm<T>(c.ta, c.tb, c.m, c.n, c.k, a.data(), lda, strideA, b.data(), ldb, strideB,
+              out.data(), ldc, strideC, c.batch);
+    });
+    std::vector<double> wanted(want.begin(), want.end());
+    expect_all("gemm " + std::string(name<T>()) + " ta " + std::to_string(c.ta) + " tb " +
+                   std::to_string(c.tb) + " " + std::to_string(c.m) + "x" + std::to_string(c.n) +
+                   "x" + std::to_string(c.k) + " batch " + std::to_string(c.batch),
+               wanted, out, 0);
+  }
+}
+
 int main() {
   test_convert<float>();
   test_convert<double>();
@@ -935,6 +985,8 @@ int main() {
   test_adam_batch<double>();
   test_conv<float>();
   test_conv<double>();
+  test_gemm<float>();
+  test_gemm<double>();
   std::printf("%d checks, %d failed\n%s\n", checks, failures, failures == 0 ? "ALL OK" : "FAILED");
   return failures == 0 ? 0 : 1;
 }

@@ -78,6 +78,24 @@ public final class SystemProperties {
     };
   }
 
+  /**
+   * One of {@code allowed} (any case; returned as listed), or {@code defaultValue} when the
+   * property is unset.
+   */
+  public static String choice(String name, String defaultValue, String... allowed) {
+    String s = value(name);
+    if (s == null) {
+      return defaultValue;
+    }
+    for (String a : allowed) {
+      if (a.equalsIgnoreCase(s)) {
+        return a;
+      }
+    }
+    throw bad(name, "is not one of the choices", "one of " + String.join(", ", allowed),
+        defaultValue);
+  }
+
   /** The property's value, trimmed, or null when it is unset. */
   private static String value(String name) {
     String s = System.getProperty(name);

@@ -35,6 +35,10 @@ class SystemPropertiesTest {
     assertFalse(SystemProperties.flag(P, true));
     System.setProperty(P, "True");
     assertTrue(SystemProperties.flag(P, false));
+    System.clearProperty(P);
+    assertEquals("b", SystemProperties.choice(P, "b", "a", "b"));
+    System.setProperty(P, " A ");
+    assertEquals("a", SystemProperties.choice(P, "b", "a", "b"));
   }
 
   /** With the property set to {@code value}, {@code read} fails with "-D<P>=<value> " + rest. */
@@ -59,5 +63,7 @@ class SystemPropertiesTest {
         + "(true)", () -> SystemProperties.flag(P, true));
     assertBad("", "is not a boolean; give true or false, or leave it out for the default (false)",
         () -> SystemProperties.flag(P, false));
+    assertBad("cublsa", "is not one of the choices; give one of cublas, ptx, or leave it out for "
+        + "the default (cublas)", () -> SystemProperties.choice(P, "cublas", "cublas", "ptx"));
   }
 }

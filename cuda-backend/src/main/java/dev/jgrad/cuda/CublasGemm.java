@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * passed as they are, by operand order ({@link GemmPlan}); nothing is copied or transposed.
  * The default math mode is kept: true FP32, no TF32, so results match the CPU within 1e-4.
  */
-final class CublasGemm {
+final class CublasGemm implements MatrixProducts {
   private final cublasHandle handle = new cublasHandle();
   private final Pointer oneF = Pointer.to(new float[] {1f});
   private final Pointer zeroF = Pointer.to(new float[] {0f});
@@ -54,8 +54,8 @@ final class CublasGemm {
     }
   }
 
-  /** {@code c = op(a) op(b)}, all row-major, as planned. */
-  void gemm(DType dtype, GemmPlan p, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c) {
+  @Override
+  public void gemm(DType dtype, GemmPlan p, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c) {
     int status = dtype == DType.FLOAT32
         ? JCublas2.cublasSgemm(handle, p.opFirst(), p.opSecond(), p.m(), p.n(), p.k(), oneF, b,
             p.ldFirst(), a, p.ldSecond(), zeroF, c, p.ldc())
@@ -67,11 +67,9 @@ final class CublasGemm {
     activity.gemmCall();
   }
 
-  /**
-   * {@code c[i] = op(a[i]) op(b[i])} for every product of the batch, all row-major, as planned:
-   * one strided-batched call.
-   */
-  void gemmStridedBatched(DType dtype, GemmPlan.Strided s, CUdeviceptr a, CUdeviceptr b,
+  /** One strided-batched call. */
+  @Override
+  public void gemmStridedBatched(DType dtype, GemmPlan.Strided s, CUdeviceptr a, CUdeviceptr b,
       CUdeviceptr c) {
     GemmPlan p = s.each();
     int status = dtype == DType.FLOAT32

@@ -77,6 +77,11 @@ public final class CudaBackend
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
   public static final String DEVICE_PROPERTY = "jgrad.cuda.device";
+  /**
+   * System property choosing the matrix products: {@code cublas} (the default) or {@code ptx},
+   * jgrad's own kernel, for a GPU without a working cuBLAS (cuBLAS is then never loaded).
+   */
+  public static final String GEMM_PROPERTY = "jgrad.cuda.gemm";
 
   private static final Logger log = LoggerFactory.getLogger(CudaBackend.class);
 
@@ -87,33 +92,46 @@ public final class CudaBackend
   private final LaunchGeometry geometry;
   private final KernelLauncher launcher;
   private final IndexErrorFlag indexErrors;
-  private final CublasGemm gemm;
+  private final MatrixProducts gemm;
   private final CudaFusedOps fused;
   private final PtxPluginLauncher plugins;
 
+  /** @param cublas the loaded cuBLAS, or null for jgrad's own products ({@link PtxGemm}) */
   private CudaBackend(CudaContext context, CublasLocator.Location cublas) {
     this.context = context;
     this.allocator = new CachingAllocator<>(new DeviceMemory(context), context::toString);
     this.geometry = new LaunchGeometry(context.multiprocessors);
     this.launcher = new KernelLauncher(context, new PtxModules());
     this.indexErrors = new IndexErrorFlag(context);
-    this.gemm = new CublasGemm(context);
+    this.gemm = cublas != null ? new CublasGemm(context) : new PtxGemm(launcher, geometry);
     this.fused = new CudaFusedOps(this);
     this.plugins = new PtxPluginLauncher(context);
-    log.info("jgrad cuda backend on {} with {}", context, cublas);
+    log.info("jgrad cuda backend on {} with {}", context, cublas != null ? cublas
+        : "jgrad's own matrix products (-D" + GEMM_PROPERTY + "=ptx; cuBLAS not loaded)");
   }
 
   /**
    * Starts the backend on the GPU named by {@value #DEVICE_PROPERTY} (default 0). cuBLAS is
-   * located and loaded first, before any JCublas2 class initialises (see {@link CublasLoader}).
+   * located and loaded first, before any JCublas2 class initialises (see {@link CublasLoader}),
+   * unless {@value #GEMM_PROPERTY} is {@code ptx}.
    *
    * @throws IllegalStateException naming what is missing or failed
    */
   public static CudaBackend create() {
-    CublasLocator.Location cublas =
-        CublasLoader.ensureLoaded(new CublasLocator(LibrarySearch.system()).locate());
+    CublasLocator.Location cublas = usesCublas()
+        ? CublasLoader.ensureLoaded(new CublasLocator(LibrarySearch.system()).locate()) : null;
     return new CudaBackend(CudaContext.open(SystemProperties.integer(DEVICE_PROPERTY, 0, 0)),
         cublas);
+  }
+
+  /** jgrad's own products on this backend's stream, whichever serves {@link #matmul} (tests). */
+  MatrixProducts ptxProducts() {
+    return new PtxGemm(launcher, geometry);
+  }
+
+  /** Whether {@value #GEMM_PROPERTY} asks for cuBLAS (the default) rather than jgrad's kernel. */
+  static boolean usesCublas() {
+    return SystemProperties.choice(GEMM_PROPERTY, "cublas", "cublas", "ptx").equals("cublas");
   }
 
   @Override

@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * Whether the CUDA backend can run here, and if not why, in the order a user would fix things:
- * platform, driver library, driver and device, cuBLAS. Never throws: any unexpected failure is an
- * "unavailable" with the failure as the reason.
+ * platform, driver library, driver and device, cuBLAS (unless {@code -Djgrad.cuda.gemm=ptx}).
+ * Never throws: any unexpected failure is an "unavailable" with the failure as the reason.
  *
  * <p>libcuda.so.1 is looked for as a file first (LD_LIBRARY_PATH, the loader cache, the system
  * folders); only when it exists is anything native loaded, so a machine without the NVIDIA driver
@@ -42,20 +42,22 @@ final class CudaProbe {
   }
 
   Availability probe() {
+    boolean cublas;
     try {
       SystemProperties.integer(CudaBackend.DEVICE_PROPERTY, 0, 0); // a bad -D: its own message
+      cublas = CudaBackend.usesCublas();
     } catch (IllegalArgumentException e) {
       return Availability.unavailable(e.getMessage());
     }
     try {
-      String problem = problem();
+      String problem = problem(cublas);
       return problem == null ? Availability.available() : Availability.unavailable(problem);
     } catch (Throwable t) { // the probe's contract: never throw, whatever happens underneath
       return Availability.unavailable("the CUDA probe failed unexpectedly: " + t);
     }
   }
 
-  private String problem() {
+  private String problem(boolean cublasNeeded) {
     String os = osName.toLowerCase(Locale.ROOT);
     if (!os.startsWith("linux") || !(osArch.equals("amd64") || osArch.equals("x86_64"))) {
       return "the CUDA backend supports Linux on x86-64 only (its JCuda natives and cuBLAS shim "
@@ -72,11 +74,16 @@ final class CudaProbe {
     if (driver.problem() != null) {
       return driver.problem();
     }
+    if (!cublasNeeded) {
+      return null;
+    }
     CublasLocator.Result cublas = new CublasLocator(search).locate();
     if (cublas.location().isEmpty()) {
       return "no cuBLAS found: neither libcublas.so.12 nor libcublas.so.13; searched "
           + cublas.searched() + ". Install cuBLAS (CUDA toolkit, or pip install "
-          + "nvidia-cublas-cu12), or set " + CublasLocator.ENV + " to the folder holding it";
+          + "nvidia-cublas-cu12), or set " + CublasLocator.ENV + " to the folder holding it, "
+          + "or run without it: -D" + CudaBackend.GEMM_PROPERTY + "=ptx (jgrad's own, slower "
+          + "matrix products)";
     }
     CublasLocator.Location loc = cublas.location().get();
     if (loc.major() == 13 && !NativeResources.exists(CublasLoader.SHIM_RESOURCE)) {

@@ -9,7 +9,8 @@ import java.util.Locale;
  * a step is slow: take one before and one after, {@link #since}, and divide by the steps.
  *
  * @param kernelLaunches the backend's own kernels and op kernels' PTX (fused and plugin ops)
- * @param gemmCalls cuBLAS products, single or strided-batched (each one or more kernels)
+ * @param gemmCalls cuBLAS products, single or strided-batched (each one or more kernels), or
+ *     jgrad's own product kernel where it stands in for cuBLAS ({@code -Djgrad.cuda.gemm=ptx})
  * @param memoryOps driver fills and device-to-device copies queued on the stream
  * @param hostWaits synchronisations: {@code synchronize()} and every download
  * @param hostCopies synchronous copies between host and device (uploads, downloads, and reading

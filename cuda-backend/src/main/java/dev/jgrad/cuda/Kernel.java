@@ -36,7 +36,11 @@ enum Kernel {
       Param.I64, Param.PTR, Param.PTR),
   INDEX_ADD("layout", "jg_index_add", Param.PTR, Param.PTR, Param.I64, Param.PTR, Param.I64,
       Param.I64, Param.I64, Param.PTR),
-  ONE_HOT("layout", "jg_one_hot", Param.PTR, Param.I64, Param.I64, Param.PTR, Param.PTR);
+  ONE_HOT("layout", "jg_one_hot", Param.PTR, Param.I64, Param.I64, Param.PTR, Param.PTR),
+  /** cuBLAS's strided-batched GEMM call, alpha 1 and beta 0 ({@link PtxGemm}). */
+  GEMM("gemm", "jg_gemm", Param.I32, Param.I32, Param.I32, Param.I32, Param.I32, Param.PTR,
+      Param.I64, Param.I64, Param.PTR, Param.I64, Param.I64, Param.PTR, Param.I64, Param.I64,
+      Param.I32);
 
   /** The kinds of kernel parameter, as they appear in PTX. */
   enum Param {

@@ -92,6 +92,19 @@ final class LaunchGeometry {
         (int) Math.min(batch, MAX_GRID_YZ), 32, 8, 1);
   }
 
+  /**
+   * gemm.cu: block (16, 16), one block per 64 x 64 tile of the column-major {@code m x n}
+   * output, tiles of n over y and the batch over z (each capped; the kernel loops past a cap).
+   */
+  Launch gemm(int m, int n, int batch) {
+    if (m < 1 || n < 1 || batch < 1) {
+      throw new IllegalArgumentException("gemm: a launch needs m, n and batch of at least 1, got "
+          + m + ", " + n + ", " + batch);
+    }
+    return new Launch((m + 63) / 64, Math.min((n + 63) / 64, MAX_GRID_YZ),
+        Math.min(batch, MAX_GRID_YZ), 16, 16, 1);
+  }
+
   private int blocks(long items, int perBlock) {
     if (items < 1) {
       throw new IllegalArgumentException("a launch needs at least one item, got " + items);

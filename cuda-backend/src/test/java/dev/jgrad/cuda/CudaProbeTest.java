@@ -11,6 +11,7 @@ import dev.jgrad.api.Backends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,12 +146,13 @@ class CudaProbeTest {
     return dir;
   }
 
-  private static String probeWith(Path driverDir, Map<String, String> fake, String cublasPath)
-      throws IOException, InterruptedException {
+  private static String probeWith(Path driverDir, Map<String, String> fake, String cublasPath,
+      String... jvmArgs) throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>(fake);
     env.put("LD_LIBRARY_PATH", driverDir.toString());
-    TestTools.Run r = TestTools.childJvm(ProbeMain.class, env,
-        List.of("-D" + CublasLocator.PROPERTY + "=" + cublasPath));
+    List<String> args = new ArrayList<>(List.of("-D" + CublasLocator.PROPERTY + "=" + cublasPath));
+    args.addAll(List.of(jvmArgs));
+    TestTools.Run r = TestTools.childJvm(ProbeMain.class, env, args);
     assertEquals(0, r.exit(), r.output());
     int at = r.output().indexOf("PROBE: ");
     assertTrue(at >= 0, r.output());
@@ -182,6 +184,24 @@ class CudaProbeTest {
     String cublas = probeWith(driver, Map.of(), noCublas.toString());
     assertTrue(cublas.contains("no cuBLAS found"), cublas);
     assertTrue(cublas.contains(noCublas.toString()), cublas);
+  }
+
+  @Test
+  void withJgradsOwnProductsNoCublasIsNeeded(@TempDir Path tmp) throws Exception {
+    TestTools.assumeTools("gcc");
+    Path driver = fakeDriver(tmp);
+    String none = Files.createDirectories(tmp.resolve("no-cublas")).toString();
+    String why = probeWith(driver, Map.of(), none);
+    assertTrue(why.contains("-D" + CudaBackend.GEMM_PROPERTY + "=ptx"), why);
+    assertEquals("PROBE: available",
+        probeWith(driver, Map.of(), none, "-D" + CudaBackend.GEMM_PROPERTY + "=ptx"));
+    // the driver's answers come first either way
+    String pascal = probeWith(driver, Map.of("FAKE_CUDA_CC", "61"), none,
+        "-D" + CudaBackend.GEMM_PROPERTY + "=PTX");
+    assertTrue(pascal.contains("compute capability 6.1"), pascal);
+    String typo = probeWith(driver, Map.of(), none, "-D" + CudaBackend.GEMM_PROPERTY + "=ptxx");
+    assertTrue(typo.startsWith("PROBE: unavailable: -Djgrad.cuda.gemm=ptxx is not one of the "
+        + "choices; give one of cublas, ptx"), typo);
   }
 
   @Test

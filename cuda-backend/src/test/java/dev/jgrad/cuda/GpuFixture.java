@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jgrad.api.Availability;
+import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
@@ -64,7 +65,7 @@ final class GpuFixture {
     return out;
   }
 
-  static DeviceBuffer upload(CudaBackend b, DType dt, double[] v) {
+  static DeviceBuffer upload(Backend b, DType dt, double[] v) {
     if (dt == DType.FLOAT64) {
       return b.upload(v);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LaunchGeometryTest {
@@ -19,6 +20,18 @@ class LaunchGeometryTest {
     assertEquals(256, big.blockX());
     assertTrue(big.threads() < Integer.MAX_VALUE, "32-bit kernel indexing needs a small grid");
     assertThrows(IllegalArgumentException.class, () -> g.elementwise(0));
+  }
+
+  @Test
+  void gemmHasABlockPer64By64TileWithTheBatchOverZ() {
+    LaunchGeometry.Launch l = g.gemm(100, 1000, 3);
+    assertEquals(List.of(2, 16, 3, 16, 16, 1), List.of(l.gridX(), l.gridY(), l.gridZ(),
+        l.blockX(), l.blockY(), l.blockZ()));
+    assertEquals(List.of(1, 1, 1), List.of(g.gemm(1, 1, 1).gridX(), g.gemm(1, 1, 1).gridY(),
+        g.gemm(64, 64, 1).gridZ()));
+    LaunchGeometry.Launch huge = g.gemm(64, 64 * 100_000, 100_000); // the kernel loops past caps
+    assertEquals(List.of(65535, 65535), List.of(huge.gridY(), huge.gridZ()));
+    assertThrows(IllegalArgumentException.class, () -> g.gemm(0, 5, 1));
   }
 
   @Test
