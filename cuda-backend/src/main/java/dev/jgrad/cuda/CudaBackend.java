@@ -118,7 +118,7 @@ public final class CudaBackend
    * @throws IllegalStateException naming what is missing or failed
    */
   public static CudaBackend create() {
-    CublasLocator.Location cublas = usesCublas()
+    CublasLocator.Location cublas = CudaProbe.usesCublas()
         ? CublasLoader.ensureLoaded(new CublasLocator(LibrarySearch.system()).locate()) : null;
     return new CudaBackend(CudaContext.open(SystemProperties.integer(DEVICE_PROPERTY, 0, 0)),
         cublas);
@@ -129,10 +129,7 @@ public final class CudaBackend
     return new PtxGemm(launcher, geometry);
   }
 
-  /** Whether {@value #GEMM_PROPERTY} asks for cuBLAS (the default) rather than jgrad's kernel. */
-  static boolean usesCublas() {
-    return SystemProperties.choice(GEMM_PROPERTY, "cublas", "cublas", "ptx").equals("cublas");
-  }
+
 
   @Override
   public String name() {
@@ -193,6 +190,10 @@ public final class CudaBackend
     context.capture.checkThread();
     context.capture.refuse("capture", "captures do not nest");
     syncAndCheck("capture"); // earlier errors surface here, not as the capture's
+    // the backend's own op kernels, loaded now rather than inside the capture (see preload)
+    plugins.preload(FusedKernels.PTX, "fused.ptx");
+    plugins.preload(CudaDropoutKernel.PTX, "dropout.ptx");
+    plugins.preload(CudaConvKernels.PTX, "conv.ptx");
     context.capture.begin(); // the thread first: a capture racing this one fails here
     CachingAllocator.Pool<CUdeviceptr> pool;
     try {

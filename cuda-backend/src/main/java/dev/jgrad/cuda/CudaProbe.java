@@ -41,11 +41,20 @@ final class CudaProbe {
             SystemProperties.integer(CudaBackend.DEVICE_PROPERTY, 0, 0)));
   }
 
+  /**
+   * Whether {@code -Djgrad.cuda.gemm} asks for cuBLAS (the default) rather than jgrad's kernel.
+   * Here, not in CudaBackend: the probe must not initialise the backend's classes.
+   */
+  static boolean usesCublas() {
+    return SystemProperties.choice(CudaBackend.GEMM_PROPERTY, "cublas", "cublas", "ptx")
+        .equals("cublas");
+  }
+
   Availability probe() {
     boolean cublas;
     try {
       SystemProperties.integer(CudaBackend.DEVICE_PROPERTY, 0, 0); // a bad -D: its own message
-      cublas = CudaBackend.usesCublas();
+      cublas = usesCublas();
     } catch (IllegalArgumentException e) {
       return Availability.unavailable(e.getMessage());
     }

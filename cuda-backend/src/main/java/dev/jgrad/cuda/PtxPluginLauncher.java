@@ -33,19 +33,50 @@ final class PtxPluginLauncher {
     CUmodule load(String ptx, String what);
   }
 
+  /** Looks an entry up in a loaded module; injected so tests can run without a GPU. */
+  interface FunctionLookup {
+    CUfunction find(CUmodule module, String entry, String what);
+  }
+
   private final CudaContext context;
   private final Runnable makeCurrent;
   private final ModuleLoader loader;
+  private final FunctionLookup lookup;
   private final Map<String, Loaded> modules = new ConcurrentHashMap<>();
 
   PtxPluginLauncher(CudaContext context) {
-    this(context, context::makeCurrent, PtxModules::loadText);
+    this(context, context::makeCurrent, PtxModules::loadText, PtxModules::function);
   }
 
-  PtxPluginLauncher(CudaContext context, Runnable makeCurrent, ModuleLoader loader) {
+  PtxPluginLauncher(CudaContext context, Runnable makeCurrent, ModuleLoader loader,
+      FunctionLookup lookup) {
     this.context = context;
     this.makeCurrent = makeCurrent;
     this.loader = loader;
+    this.lookup = lookup;
+  }
+
+  /**
+   * Loads {@code ptx} and looks up every entry in it, launching nothing; once per text.
+   * {@link CudaBackend#capture} does this for the backend's own op kernels, so that no module is
+   * loaded inside a capture (the relaxed capture mode allows it, but loading may synchronise).
+   */
+  void preload(String ptx, String what) {
+    makeCurrent.run();
+    Loaded loaded = loaded(ptx, what);
+    for (String entry : loaded.signatures().keySet()) {
+      function(loaded, entry);
+    }
+  }
+
+  private Loaded loaded(String ptx, String what) {
+    return modules.computeIfAbsent(ptx, text -> new Loaded(loader.load(text, what),
+        PtxSignature.parse(text), new ConcurrentHashMap<>()));
+  }
+
+  private CUfunction function(Loaded loaded, String entry) {
+    return loaded.functions().computeIfAbsent(entry,
+        e -> lookup.find(loaded.module(), e, "plugin PTX"));
   }
 
   void launch(String ptx, String entry, DType dtype, int gridX, int blockX, List<Object> args,
@@ -57,9 +88,7 @@ final class PtxPluginLauncher {
     // Before the module load and function lookup too: a plugin op may run on a thread (the
     // prefetcher, a user's pool) that has never made this context current.
     makeCurrent.run();
-    Loaded loaded = modules.computeIfAbsent(ptx, text -> new Loaded(
-        loader.load(text, "plugin PTX with entry " + entry), PtxSignature.parse(text),
-        new ConcurrentHashMap<>()));
+    Loaded loaded = loaded(ptx, "plugin PTX with entry " + entry);
     List<String> types = loaded.signatures().get(entry);
     if (types == null) {
       throw new IllegalArgumentException("PTX kernel on the cuda backend: no entry " + entry
@@ -71,8 +100,7 @@ final class PtxPluginLauncher {
       buffers.add(cb);
       return cb.pointer();
     });
-    CUfunction f = loaded.functions().computeIfAbsent(entry,
-        e -> PtxModules.function(loaded.module(), e, "plugin PTX"));
+    CUfunction f = function(loaded, entry);
     int result = cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, 0, context.stream,
         Pointer.to(params.toArray(new NativePointerObject[0])), null);
     if (result != CUresult.CUDA_SUCCESS) { // the message only when it is needed: every launch

@@ -47,10 +47,29 @@ class PtxPluginLauncherTest {
         (ptx, what) -> {
           calls.add("load");
           throw new IllegalStateException("stop here: no GPU");
+        }, (module, entry, what) -> {
+          throw new AssertionError("no lookup without a module");
         });
     assertThrows(IllegalStateException.class, () -> launcher.launch(PTX, "swish_fwd_f32",
         DType.FLOAT32, 1, 32, List.of(buf, buf, 1.0, 1L), b -> buf));
     assertEquals(List.of("makeCurrent", "load"), calls);
+  }
+
+  @Test
+  void preloadingLoadsATextOnceAndLooksUpEveryEntry() {
+    List<String> calls = new java.util.ArrayList<>();
+    PtxPluginLauncher launcher = new PtxPluginLauncher(null, () -> calls.add("makeCurrent"),
+        (ptx, what) -> {
+          calls.add("load " + what);
+          return new jcuda.driver.CUmodule();
+        }, (module, entry, what) -> {
+          calls.add("find " + entry);
+          return new jcuda.driver.CUfunction();
+        });
+    launcher.preload(PTX, "fused.ptx");
+    launcher.preload(PTX, "fused.ptx");
+    assertEquals(List.of("makeCurrent", "load fused.ptx", "find swish_fwd_f32",
+        "find swish_fwd_f64", "makeCurrent"), calls);
   }
 
   @Test
