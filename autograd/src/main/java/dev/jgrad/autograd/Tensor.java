@@ -53,6 +53,10 @@ import java.util.function.Consumer;
  * ({@link #assign}, {@link #addScaledInPlace}), which never record graph nodes. Each in-place
  * change counts in {@link #version()}, so that a backward pass through an op that used the old
  * values fails instead of computing a wrong gradient.
+ *
+ * <p>Threads may read one tensor and compute from it at once; changing it in place, closing it
+ * or running {@link #backward()} through a graph while another thread uses it is not safe
+ * (docs/reliability.md, Threads).
  */
 public final class Tensor {
   /** FLOAT32, the dtype of tensors made from float arrays and of factory methods without one. */

@@ -21,8 +21,12 @@ public final class CpuBuffer implements HostBuffer {
    * accessor that hands out the array for writing, so they never describe stale contents.
    */
   private SparseOperand sparse;
-  /** The winners of this buffer's last 2x2 max pooling, for its gradient; dropped alike. */
-  private PoolWinners winners;
+  /**
+   * The winners of this buffer's last 2x2 max pooling, for its gradient; dropped alike. Volatile:
+   * threads sharing an input (concurrent inference) may pool it at once, and a gradient must see
+   * the codes the attaching thread wrote.
+   */
+  private volatile PoolWinners winners;
   /**
    * Set once the array went out through {@link HostBuffer} (a plugin's kernel, a user): its taker
    * may write it at any later time, so no nonzero lists are kept for it from then on.
@@ -112,9 +116,10 @@ public final class CpuBuffer implements HostBuffer {
       sparse.recycle();
       sparse = null;
     }
-    if (winners != null) {
-      winners.recycle();
+    PoolWinners won = winners;
+    if (won != null) {
       winners = null;
+      won.recycle();
     }
     if (array != null) {
       ArrayPool.SHARED.give(array);
@@ -202,16 +207,18 @@ public final class CpuBuffer implements HostBuffer {
 
   /**
    * Keeps the winners of pooling this buffer's current contents for the gradient, unless its
-   * array has escaped through {@link HostBuffer} (then they go back to the pool).
+   * array has escaped through {@link HostBuffer} (then they go back to the pool). Winners this
+   * replaces are left to the garbage collector, not recycled: another thread pooling the same
+   * buffer (an input shared by threads) may be reading them, and two threads replacing the same
+   * winners would both have given their array to the pool, which would then hand it to two
+   * buffers. Only {@link #close()}, by the buffer's owner, recycles them.
    */
   void attachWinners(PoolWinners won) {
-    if (winners != null) { // pooled again: the kernels run one at a time, none reads the old
-      winners.recycle();
-    }
-    winners = escaped ? null : won;
     if (escaped) {
       won.recycle();
+      return;
     }
+    winners = won;
   }
 
   @Override

@@ -41,12 +41,18 @@ import java.util.function.Function;
  *
  * <p>{@code DocSnippetsTest} (training's tests, {@code dev.jgrad.snippets}) runs this example
  * as written and fails when the two differ.
+ *
+ * <p>Threads may call {@link #forward} on one module in evaluation mode at once (no-grad, as a
+ * server predicts); training one module from two threads is not safe (docs/reliability.md,
+ * Threads).
  */
 public abstract class Module {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();
   private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
   private boolean training = true; // as in PyTorch, a new module is in training mode
+  /** Per thread, how many {@link #evalScope()} scopes are open there. */
+  private static final ThreadLocal<int[]> EVAL_SCOPES = ThreadLocal.withInitial(() -> new int[1]);
 
   /** Computes this module's output for a batch {@code x}. */
   public abstract Tensor forward(Tensor x);
@@ -168,9 +174,45 @@ public abstract class Module {
     return train(false);
   }
 
-  /** Whether this module is in training mode (new modules are). */
+  /**
+   * Whether this module is in training mode (new modules are) on this thread: false inside an
+   * {@link #evalScope()}, whatever {@link #train(boolean)} set.
+   */
   public final boolean isTraining() {
-    return training;
+    return training && EVAL_SCOPES.get()[0] == 0;
+  }
+
+  /**
+   * Until the returned scope closes, every module is in evaluation mode on this thread only,
+   * without changing any module's mode: several threads may so evaluate one model, even one in
+   * training mode, where {@link #eval()} followed by {@link #train(boolean)} on each thread would
+   * switch the others' passes to training mode (dropout, running statistics updated) at random.
+   * {@code Evaluator} uses it. Scopes nest.
+   *
+   * <pre>{@code
+   * try (Module.EvalScope ignored = Module.evalScope(); NoGrad noGrad = NoGrad.scope()) {
+   *   Tensor scores = model.forward(x);    // no dropout, running statistics, no graph
+   * }
+   * }</pre>
+   */
+  public static EvalScope evalScope() {
+    EVAL_SCOPES.get()[0]++;
+    return new EvalScope();
+  }
+
+  /** Ends an {@link #evalScope()} on the thread that opened it; closing twice does nothing. */
+  public static final class EvalScope implements AutoCloseable {
+    private boolean closed;
+
+    private EvalScope() {}
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        EVAL_SCOPES.get()[0]--;
+      }
+    }
   }
 
   /** Total number of trainable scalars; a parameter listed under two names counts once. */

@@ -13,11 +13,11 @@ import dev.jgrad.nn.Module;
 
 /**
  * Measures a model's loss and, for a classifier, its accuracy on a dataset, in batches, in
- * evaluation mode ({@link Module#eval()}; the model's mode is restored after) and without
- * recording a graph. Whether it is a classifier the loss says ({@link LossFunction#isClassification});
- * accuracy then needs scores {@code [n, classes >= 2]} and targets that are class labels
- * {@code [n]} or one-hot rows {@code [n, classes]} (rows that are not one-hot give NaN). For a
- * regression it is NaN.
+ * evaluation mode ({@link Module#evalScope()}: on this thread only, the model's mode unchanged,
+ * so several threads may evaluate one model at once) and without recording a graph. Whether it
+ * is a classifier the loss says ({@link LossFunction#isClassification}); accuracy then needs
+ * scores {@code [n, classes >= 2]} and targets that are class labels {@code [n]} or one-hot rows
+ * {@code [n, classes]} (rows that are not one-hot give NaN). For a regression it is NaN.
  *
  * <pre>{@code
  * Evaluation test = Evaluator.evaluate(model, testSet, Losses::softmaxCrossEntropyLabels, 1000);
@@ -47,9 +47,9 @@ public final class Evaluator {
     checkNotNull(loss, "loss is null");
     checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
     DataLoader inOrder = DataLoader.builder(data).batchSize(batchSize).shuffle(false).build();
-    boolean wasTraining = model.isTraining();
-    model.eval(); // inference behaviour (no dropout, running statistics), the caller's mode after
-    try (NoGrad ignored = NoGrad.scope();
+    // inference behaviour (no dropout, running statistics) on this thread only: the model's own
+    // mode is left alone, so threads evaluating one model at once do not switch each other's
+    try (Module.EvalScope eval = Module.evalScope(); NoGrad ignored = NoGrad.scope();
         BatchMetrics metrics = new BatchMetrics(inOrder.batchCount(), (batch, value) -> { })) {
       for (Batch b : inOrder.epoch(0)) {
         try (b; TensorScope batchScope = TensorScope.open()) { // frees the batch and activations
@@ -60,8 +60,6 @@ public final class Evaluator {
       }
       int n = metrics.recorded(); // every sample: the in-order loader keeps the last batch
       return new Evaluation(metrics.meanLoss(n), metrics.accuracy(n), data.size());
-    } finally {
-      model.train(wasTraining);
     }
   }
 

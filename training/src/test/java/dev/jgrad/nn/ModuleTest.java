@@ -12,6 +12,8 @@ import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ModuleTest {
@@ -192,5 +194,20 @@ class ModuleTest {
         () -> new Unflatten(1, 2, 2).forward(Tensor.zeros(5, 3)));
     assertEquals("Unflatten[1, 2, 2] needs rows of 4 values ([batch, 4]), got [5, 3]",
         rows.getMessage());
+  }
+
+  @Test
+  void anEvalScopeHoldsOnItsThreadOnlyNestsAndChangesNoModulesMode() throws Exception {
+    Sequential net = new Sequential(new ReLU(), new Dropout(0.5, 1L));
+    try (Module.EvalScope outer = Module.evalScope()) {
+      try (Module.EvalScope inner = Module.evalScope()) {
+        assertFalse(net.layers().get(1).isTraining());
+      }
+      assertFalse(net.isTraining(), "closing the inner scope ended the outer one");
+      FutureTask<Boolean> elsewhere = new FutureTask<>(net::isTraining);
+      new Thread(elsewhere).start();
+      assertTrue(elsewhere.get(10, TimeUnit.SECONDS), "another thread saw this thread's scope");
+    }
+    assertTrue(net.isTraining(), "the module's own mode changed");
   }
 }
