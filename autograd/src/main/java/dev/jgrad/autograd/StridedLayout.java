@@ -35,7 +35,10 @@ public final class StridedLayout {
   public static StridedLayout of(long offset, long... strides) {
     checkArgument(offset >= 0, "a layout's offset must be >= 0, got %s", offset);
     for (long s : strides) {
-      checkArgument(s >= 0, "a layout's strides must be >= 0, got %s", Arrays.toString(strides));
+      if (s < 0) { // not checkArgument: it would format the strides for every view made
+        throw new IllegalArgumentException("a layout's strides must be >= 0, got "
+            + Arrays.toString(strides));
+      }
     }
     return new StridedLayout(offset, strides.clone());
   }

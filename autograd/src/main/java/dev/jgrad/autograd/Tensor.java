@@ -526,9 +526,11 @@ public final class Tensor {
    * @throws IndexOutOfBoundsException naming the index, its axis and the shape when out of range
    */
   public double item(int... index) {
-    checkArgument(index.length == shape.rank(), "item: %s index(es) %s for a tensor of shape %s "
-        + "(rank %s); give one index per axis", index.length, Arrays.toString(index), shape,
-        shape.rank());
+    if (index.length != shape.rank()) { // formatted only then: item() ends every training step
+      throw new IllegalArgumentException("item: " + index.length + " index(es) "
+          + Arrays.toString(index) + " for a tensor of shape " + shape + " (rank " + shape.rank()
+          + "); give one index per axis");
+    }
     StridedLayout at = layout();
     long offset = at.offset();
     for (int axis = 0; axis < index.length; axis++) {

@@ -10,6 +10,17 @@ import org.junit.jupiter.api.Test;
 /** Arguments that gave garbage or a backend's message now fail naming the op and the value. */
 class ArgumentErrorsTest {
   @Test
+  void itemWithTheWrongNumberOfIndicesAndANegativeStrideAreNamed() {
+    IllegalArgumentException item = assertThrows(IllegalArgumentException.class,
+        () -> Tensor.zeros(2, 3).item(1));
+    assertEquals("item: 1 index(es) [1] for a tensor of shape [2, 3] (rank 2); give one index "
+        + "per axis", item.getMessage());
+    IllegalArgumentException layout = assertThrows(IllegalArgumentException.class,
+        () -> StridedLayout.of(0, 3, -1));
+    assertEquals("a layout's strides must be >= 0, got [3, -1]", layout.getMessage());
+  }
+
+  @Test
   void leakyReluNeedsAFiniteSlope() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Tensor.of(new float[] {1, 2}, 2).leakyRelu(Double.NaN));

@@ -178,10 +178,12 @@ public final class DataLoader {
     Tensor inputs;
     try {
       inputs = augmentation.apply(given, random).contiguous();
-      checkState(inputs.shape().equals(given.shape()) && inputs.dtype() == given.dtype()
-          && inputs.backend() == given.backend(), "augmentation %s turned inputs %s on %s into "
-          + "%s on %s; an augmentation keeps the shape, dtype and backend", augmentation,
-          given.spec(), given.backend().name(), inputs.spec(), inputs.backend().name());
+      if (!inputs.shape().equals(given.shape()) || inputs.dtype() != given.dtype()
+          || inputs.backend() != given.backend()) { // the specs made only then, not per batch
+        throw new IllegalStateException("augmentation " + augmentation + " turned inputs "
+            + given.spec() + " on " + given.backend().name() + " into " + inputs.spec() + " on "
+            + inputs.backend().name() + "; an augmentation keeps the shape, dtype and backend");
+      }
     } catch (RuntimeException | Error e) {
       batch.close();
       throw e;

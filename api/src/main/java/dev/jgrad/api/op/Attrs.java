@@ -157,8 +157,10 @@ public final class Attrs {
 
   private Object require(String name) {
     Object v = get(name);
-    checkArgument(v != null, "missing attribute '%s'; attributes given: %s", name,
-        Arrays.toString(names));
+    if (v == null) { // not checkArgument: its arguments would list the names on every lookup
+      throw new IllegalArgumentException("missing attribute '" + name + "'; attributes given: "
+          + Arrays.toString(names));
+    }
     return v;
   }
 
