@@ -127,23 +127,39 @@ public final class Backends {
 
   /** The backend with this name, created once per JVM; fails if unknown or unavailable. */
   public static Backend byName(String name) {
+    return byName(name, null);
+  }
+
+  /**
+   * {@link #byName}; {@code source} ({@code -Djgrad.backend}, say), when not null, says where
+   * the name came from, so that its error names the setting to change.
+   */
+  static Backend byName(String name, String source) {
     String key = name.trim().toLowerCase(Locale.ROOT);
     Backend b = created.get(key);
     if (b != null) {
       return b;
     }
     List<Found> found = discover();
+    // one line that names the request, its fault, the other backends and what to do
+    String asked = source == null ? "" : source + "=" + name + ": ";
+    String unset = source == null ? "" : "; leave " + source + " unset to use the best available";
     for (Found f : found) {
       if (f.provider().name().equalsIgnoreCase(key)) {
         if (!f.availability().isAvailable()) {
-          throw new IllegalStateException("Backend '" + name + "' is unavailable: "
-              + f.availability().reason() + ". Backends found: " + found);
+          List<Found> others = new ArrayList<>(found);
+          others.remove(f);
+          throw new IllegalStateException(asked + "Backend '" + name + "' is unavailable: "
+              + f.availability().reason() + ". Other backends found: "
+              + (others.isEmpty() ? "none" : others.toString()) + unset);
         }
         return created.computeIfAbsent(key, k -> f.provider().create());
       }
     }
-    throw new IllegalArgumentException("No backend named '" + name + "'. Backends found: "
-        + (found.isEmpty() ? "none (put jgrad-cpu-backend on the classpath)" : found.toString()));
+    throw new IllegalArgumentException(asked + "No backend named '" + name + "'. Backends found: "
+        + (found.isEmpty() ? "none (put jgrad-cpu-backend on the classpath)" : found.toString())
+        + (key.equals("cuda") ? "; the cuda backend is the jgrad-cuda-backend artifact: put it "
+            + "on the classpath" : "") + unset);
   }
 
   /** Whether a backend of this name is on the classpath and available here. */
@@ -160,7 +176,7 @@ public final class Backends {
       source = "$" + ENV;
     }
     if (requested != null && !requested.isBlank()) {
-      Backend b = byName(requested);
+      Backend b = byName(requested, source);
       log.info("jgrad backend: {} (requested by {})", b.name(), source);
       return b;
     }

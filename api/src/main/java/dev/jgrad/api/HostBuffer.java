@@ -11,6 +11,10 @@ package dev.jgrad.api;
  *   for (int i = 0; i < y.length; i++) y[i] = Math.max(0f, x[i]);
  * };
  * }</pre>
+ *
+ * <p>That kernel handles FLOAT32 only; an op's kernel is called in FLOAT64 too (the test kit
+ * checks gradients in FLOAT64), so branch on {@code call.outputSpec().dtype()} and use
+ * {@link #doubleArray} there, as {@code examples/swish-plugin} does.
  */
 public interface HostBuffer extends DeviceBuffer {
   /** The FLOAT32 storage itself (not a copy); fails if the buffer holds another dtype or is closed. */

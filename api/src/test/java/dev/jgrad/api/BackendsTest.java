@@ -44,6 +44,27 @@ class BackendsTest {
   }
 
   @Test
+  void aRequestedBackendThatIsUnavailableSaysSoOnceInOneLineNamingTheSetting() {
+    String m = assertThrows(IllegalStateException.class,
+        () -> Backends.byName("nohw", "-Djgrad.backend")).getMessage();
+    assertTrue(m.startsWith("-Djgrad.backend=nohw: Backend 'nohw' is unavailable: no accelerator"),
+        m);
+    assertEquals(m.indexOf("no accelerator card"), m.lastIndexOf("no accelerator card"), m);
+    assertTrue(m.contains("Other backends found: [throws"), m);
+    assertTrue(m.endsWith("; leave -Djgrad.backend unset to use the best available"), m);
+    assertFalse(m.contains("\n"), m);
+  }
+
+  @Test
+  void aRequestedBackendThatIsMissingNamesTheSettingAndTheArtifact() {
+    String m = assertThrows(IllegalArgumentException.class,
+        () -> Backends.byName("cuda", "$JGRAD_BACKEND")).getMessage();
+    assertTrue(m.startsWith("$JGRAD_BACKEND=cuda: No backend named 'cuda'. Backends found: ["), m);
+    assertTrue(m.contains("the cuda backend is the jgrad-cuda-backend artifact"), m);
+    assertTrue(m.endsWith("leave $JGRAD_BACKEND unset to use the best available"), m);
+  }
+
+  @Test
   void namesAreCaseInsensitiveAndCached() {
     assertSame(Backends.byName("GOOD"), Backends.byName("good"));
   }

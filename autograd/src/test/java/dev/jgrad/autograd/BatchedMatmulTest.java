@@ -147,7 +147,8 @@ class BatchedMatmulTest {
     assertMessage(() -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(5, 6)),
         "jgrad::matmul: [2, 3, 4] and [5, 6] do not match: inner dims 4 and 5");
     assertMessage(() -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)),
-        "jgrad::matmul: [2, 3] and [4, 5] do not match: inner dims 3 and 4");
+        "jgrad::matmul: [2, 3] and [4, 5] do not match: inner dims 3 and 4; the first's columns"
+            + " must equal the second's rows (transpose() one?)");
     assertMessage(() -> MatmulOps.matmul(Tensor.zeros(2, 3, 4), true, Tensor.zeros(4, 5), false),
         "[2, 3, 4]^T and [4, 5]", "inner dims 3 and 4");
     assertMessage(() -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(3, 4, 5)),

@@ -56,7 +56,8 @@ class Uint8TensorTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> grey.mul(2.0));
     assertEquals("jgrad::mul_scalar: input 0 is UINT8[6], which this op cannot compute on; "
-        + "convert it with .to(DType.FLOAT32)", e.getMessage());
+        + "convert it with .to(DType.FLOAT32), which keeps the levels 0-255 (a Dataset's images as"
+        + " pixel values, as the model trained on them: Dataset.modelInputs())", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Tensor.ofBytes(LEVELS, 4));
   }
 }

@@ -131,11 +131,22 @@ public final class Dataset {
 
   /**
    * All inputs as stored, {@code [samples, ...]}: UINT8 grey levels for images read from files
-   * onto the CPU backend ({@link #ofImages}; {@link #gather} converts them), else as given.
+   * onto the CPU backend ({@link #ofImages}; {@link #gather} and {@link #modelInputs} convert
+   * them), else as given.
    * Shared, not copied: do not change it.
    */
   public Tensor inputs() {
     return inputs;
+  }
+
+  /**
+   * All inputs as the model takes them, as {@link #gather} gives a batch's: FLOAT32 pixel values
+   * for images read from files onto the CPU backend (a new tensor: {@link #inputs} holds their
+   * grey levels), else {@link #inputs} itself. To predict a whole set at once:
+   * {@code model.forward(testSet.modelInputs())}.
+   */
+  public Tensor modelInputs() {
+    return greyLevels == null ? inputs : greyLevels.copyToPixels(inputs);
   }
 
   /**

@@ -25,11 +25,18 @@ final class GreyLevels {
 
   /** The pixel values of {@code grey} (dense UINT8), a new FLOAT32 tensor; closes {@code grey}. */
   Tensor toPixels(Tensor grey) {
+    try {
+      return copyToPixels(grey);
+    } finally {
+      grey.buffer().close(); // gathered for this batch alone
+    }
+  }
+
+  /** The pixel values of {@code grey} (dense UINT8), a new FLOAT32 tensor; {@code grey} stays. */
+  Tensor copyToPixels(Tensor grey) {
     Backend backend = grey.backend();
     DeviceBuffer pixels = backend.allocate(DType.FLOAT32, grey.size());
-    try (DeviceBuffer levels = grey.buffer()) { // gathered for this batch alone
-      backend.convert(levels, pixels);
-    }
+    backend.convert(grey.buffer(), pixels);
     if (scale.divisor() != 1) {
       backend.scalar(BinaryOp.DIV, pixels, scale.divisor(), pixels); // in place, as apply divides
     }

@@ -2,6 +2,7 @@ package dev.jgrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
@@ -91,6 +92,10 @@ class DatasetOfImagesTest {
     assertArrayEquals(train.labels(), data.targets().toIntArray());
     assertGathersTheImages(train, data);
     assertGathersTheImages(train.subset(0, 300), data.head(300)); // head keeps the conversion
+    // the whole set as the model takes it, and the grey levels still there
+    assertEquals(DType.FLOAT32, data.modelInputs().dtype());
+    assertArrayEquals(train.images(), data.modelInputs().toFloatArray());
+    assertEquals(grey[5] & 0xFF, data.inputs().toFloatArray()[5]);
   }
 
   @ParameterizedTest
@@ -109,6 +114,7 @@ class DatasetOfImagesTest {
       Dataset data = Dataset.ofImages(train);
       assertEquals(DType.FLOAT32, data.inputs().dtype());
       assertArrayEquals(train.images(), data.inputs().toFloatArray());
+      assertSame(data.inputs(), data.modelInputs());
       assertGathersTheImages(train, data);
     }
   }

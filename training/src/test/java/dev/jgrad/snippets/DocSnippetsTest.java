@@ -13,6 +13,8 @@ import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
+import dev.jgrad.io.MnistDataset;
+import dev.jgrad.io.MnistFiles;
 import dev.jgrad.nn.Init;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Mlp;
@@ -35,9 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the examples in the class comments of the main entry points (Tensor, Module, Trainer,
- * OpProvider) as written, between {@code // snippet:NAME} and {@code // end-snippet}, checks
- * what they compute, and fails when a comment's first {@code <pre>{@code ...}</pre>} block and
- * the code here differ (so an example cannot rot: change both together).
+ * OpProvider) and README's marked ones as written, between {@code // snippet:NAME} and
+ * {@code // end-snippet}, checks what they compute, and fails when a comment's first
+ * {@code <pre>{@code ...}</pre>} block, or README's {@code ```java} block after
+ * {@code <!-- snippet:NAME}, and the code here differ (so an example cannot rot: change both
+ * together).
  */
 class DocSnippetsTest {
   /** Where each snippet's comment lives, from this module's directory (the tests' working one). */
@@ -45,7 +49,9 @@ class DocSnippetsTest {
       new String[] {"Tensor", "../autograd/src/main/java/dev/jgrad/autograd/Tensor.java"},
       new String[] {"Module", "src/main/java/dev/jgrad/nn/Module.java"},
       new String[] {"Trainer", "src/main/java/dev/jgrad/train/Trainer.java"},
-      new String[] {"OpProvider", "../api/src/main/java/dev/jgrad/api/op/OpProvider.java"});
+      new String[] {"OpProvider", "../api/src/main/java/dev/jgrad/api/op/OpProvider.java"},
+      new String[] {"Readme", "../README.md"},
+      new String[] {"ReadmeData", "../README.md"});
   /** The files holding the snippets' code, in the order their pieces join. */
   private static final List<String> CODE = List.of(
       "src/test/java/dev/jgrad/snippets/SwishOps.java",
@@ -78,6 +84,38 @@ class DocSnippetsTest {
       }
     }
     assertArrayEquals(expected, dw, 1e-6f);
+  }
+
+  @Test
+  void readmeExample() {
+    // snippet:Readme
+    Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+    Tensor w = Tensor.randn(new Random(0), 2, 3).requiresGrad(true);
+    Tensor b = Tensor.zeros(3).requiresGrad(true);
+    Tensor t = Tensor.indices(new int[] {2, 0}).oneHot(3);  // INT32 labels, FLOAT32 rows
+
+    Tensor loss = Losses.softmaxCrossEntropy(x.matmul(w).add(b).relu(), t);
+    loss.backward();                 // reverse-mode over the recorded graph
+    Tensor dW = w.grad();            // dLoss/dW, same shape as w
+    // end-snippet
+    assertArrayEquals(new int[] {2, 3}, dW.shape().dims());
+    assertTrue(loss.item() > 0, loss.toString());
+  }
+
+  @Test
+  void readmeDataExample() throws IOException {
+    Path mnistDir = Path.of("../examples/mnist/src/main/resources/mnist");
+    Sequential model = Mlp.builder().input(784).hidden(10).output(10).seed(1).build();
+    // snippet:ReadmeData
+    MnistDataset mnist = MnistFiles.load(mnistDir);       // e.g. Path.of("data/mnist")
+    Dataset trainSet = Dataset.ofImages(mnist.train());   // [8000, 784] in [0, 1]; labels
+    Dataset testSet = Dataset.ofImages(mnist.test());
+    Tensor scores = model.forward(testSet.modelInputs());  // all 2,000 at once: [2000, 10]
+    // end-snippet
+    assertEquals(8000, trainSet.size());
+    assertArrayEquals(new int[] {2000, 10}, scores.shape().dims());
+    float[] first = testSet.gather(Tensor.indices(new int[] {0})).inputs().toFloatArray();
+    assertArrayEquals(mnist.test().image(0), first);
   }
 
   @Test
@@ -156,7 +194,8 @@ class DocSnippetsTest {
   @Test
   void everyExampleIsTheCodeItsCommentShows() throws IOException {
     for (String[] source : SOURCES) {
-      List<String> shown = firstCodeBlock(Path.of(source[1]));
+      List<String> shown = source[1].endsWith(".md")
+          ? markdownBlock(Path.of(source[1]), source[0]) : firstCodeBlock(Path.of(source[1]));
       List<String> run = snippet(source[0]);
       assertFalse(run.isEmpty(), "no // snippet:" + source[0] + " in " + CODE);
       assertEquals(String.join("\n", shown), String.join("\n", run), source[1]
@@ -192,6 +231,24 @@ class DocSnippetsTest {
       in |= text.strip().equals("<pre>{@code");
     }
     throw new AssertionError(file + " has no <pre>{@code ... }</pre> block");
+  }
+
+  /** The lines of the {@code ```java} block after the line {@code <!-- snippet:NAME ...}. */
+  private static List<String> markdownBlock(Path file, String name) throws IOException {
+    List<String> out = new ArrayList<>();
+    boolean marked = false;
+    boolean in = false;
+    for (String line : Files.readAllLines(file)) {
+      if (in && line.equals("```")) {
+        return out;
+      }
+      if (in) {
+        out.add(line.stripTrailing());
+      }
+      in |= marked && line.equals("```java");
+      marked |= line.startsWith("<!-- snippet:" + name + " ");
+    }
+    throw new AssertionError(file + " has no ```java block after <!-- snippet:" + name);
   }
 
   /** The code between every {@code // snippet:NAME} and {@code // end-snippet}, joined. */

@@ -23,6 +23,12 @@ import java.util.List;
  * }</pre>
  */
 public final class OpDef {
+  /**
+   * UINT8 is mostly images' grey levels ({@code Dataset.ofImages} keeps them so on the CPU), and
+   * a model trained on pixel values in [0, 1] silently mispredicts on levels 0-255.
+   */
+  private static final String GREY_LEVELS_HINT = ", which keeps the levels 0-255 (a Dataset's "
+      + "images as pixel values, as the model trained on them: Dataset.modelInputs())";
   /** Arity of ops that take any number (at least one) of inputs, like concatenation. */
   public static final int VARIADIC = -1;
 
@@ -148,7 +154,8 @@ public final class OpDef {
       } else if (data == null) {
         data = in;
         checkArgument(int32Data || in.dtype().isFloatingPoint(), "%s: input %s is %s, which this"
-            + " op cannot compute on; convert it with .to(DType.FLOAT32)", name, i, in);
+            + " op cannot compute on; convert it with .to(DType.FLOAT32)%s", name, i, in,
+            in.dtype() == DType.UINT8 ? GREY_LEVELS_HINT : "");
       } else {
         checkArgument(in.dtype() == data.dtype(), "%s: mixed dtypes %s and %s; convert one with"
             + " to(DType)", name, data, in);

@@ -124,11 +124,15 @@ public final class MatmulOps {
         target.shape().dim(1), k);
   }
 
-  /** The inner dimensions must agree; the error names the op, both shapes and both dims. */
+  /**
+   * The inner dimensions must agree; the error names the op, both shapes, both dims and the rule
+   * (the usual slip: a weight of PyTorch's {@code [out, in]} where jgrad's is {@code [in, out]}).
+   */
   private static void checkInner(Shape a, boolean ta, int ka, Shape b, boolean tb, int kb) {
     if (ka != kb) {
       throw new IllegalArgumentException(MATMUL + ": " + a + (ta ? "^T" : "") + " and " + b
-          + (tb ? "^T" : "") + " do not match: inner dims " + ka + " and " + kb);
+          + (tb ? "^T" : "") + " do not match: inner dims " + ka + " and " + kb
+          + "; the first's columns must equal the second's rows (transpose() one?)");
     }
   }
 

@@ -82,4 +82,11 @@ public final class MetricsHistory {
     checkState(!epochs.isEmpty(), "no epoch recorded yet; add one first");
     return epochs.get(epochs.size() - 1);
   }
+
+  /** How many epochs, what was held out, and the last epoch: what {@code fit()} ended with. */
+  @Override
+  public String toString() {
+    return "MetricsHistory[" + epochs.size() + " epoch(s), held out: " + heldOut.name()
+        + (epochs.isEmpty() ? "" : ", last " + last()) + "]";
+  }
 }
