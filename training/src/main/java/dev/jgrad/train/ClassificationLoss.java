@@ -4,9 +4,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
-import java.lang.reflect.Method;
 import java.util.Set;
 
 /**
@@ -47,15 +49,50 @@ final class ClassificationLoss implements LossFunction {
         && LOSSES.equals(lambda.getImplClass()) && BUILTIN.contains(lambda.getImplMethodName());
   }
 
-  /** The lambda's serialized form, or null for a class of its own (or a runtime that hides it). */
+  /**
+   * The lambda's serialized form, or null for a class of its own (or a runtime that hides it).
+   * Taken from serialization itself, which calls the lambda's private {@code writeReplace} from
+   * java.base, rather than by reflection from here, which on the module path needs the package
+   * that wrote the lambda opened to this module (without it, accuracy went silently unreported).
+   */
   private static SerializedLambda serializedForm(LossFunction loss) {
+    FormCatcher out = null;
     try {
-      Method writeReplace = loss.getClass().getDeclaredMethod("writeReplace");
-      writeReplace.setAccessible(true);
-      Object form = writeReplace.invoke(loss);
-      return form instanceof SerializedLambda s ? s : null;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null; // not a lambda: not one of Losses' methods
+      out = new FormCatcher();
+      out.writeObject(loss);
+    } catch (FormCaught caught) {
+      return out.form; // caught before anything the lambda captured is written
+    } catch (IOException | RuntimeException e) {
+      // not a lambda (a class of its own may not even serialize)
+    }
+    return null;
+  }
+
+  /** Stops serialization at the first {@link SerializedLambda}, keeping it; writes nowhere. */
+  private static final class FormCatcher extends ObjectOutputStream {
+    SerializedLambda form;
+
+    FormCatcher() throws IOException {
+      super(OutputStream.nullOutputStream());
+      enableReplaceObject(true);
+    }
+
+    @Override
+    protected Object replaceObject(Object obj) {
+      if (obj instanceof SerializedLambda s) {
+        form = s;
+        throw new FormCaught();
+      }
+      return obj;
+    }
+  }
+
+  /** Ends a {@link FormCatcher}'s serialization once it has the form. */
+  private static final class FormCaught extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FormCaught() {
+      super(null, null, false, false); // control flow: no stack trace
     }
   }
 }

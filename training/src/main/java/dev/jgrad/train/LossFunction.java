@@ -8,9 +8,10 @@ import java.io.Serializable;
  * {@link dev.jgrad.autograd.Losses} fit, e.g. {@code Losses::softmaxCrossEntropyLabels}.
  *
  * <p>The loss says whether it is a classification's, which decides whether accuracy is reported
- * ({@link #isClassification}). It is {@link Serializable} only so that a method reference to one
- * of {@code Losses}' classification losses can be recognized as such (a method reference is a
- * lambda, with no class of its own to ask); nothing serializes it.
+ * ({@link #isClassification}). It is {@link Serializable} so that a method reference to one of
+ * {@code Losses}' classification losses can be recognized as such (a method reference is a
+ * lambda, with no class of its own to ask; its serialized form names the method), and so that
+ * the Spark trainer can send it to executors.
  */
 @FunctionalInterface
 public interface LossFunction extends Serializable {

@@ -113,6 +113,20 @@ class AccuracyTest {
     }
     assertTrue(LossFunction.classification((y, t) -> Losses.softmaxCrossEntropyLabels(y, t).mul(2))
         .isClassification());
+    // a lambda capturing what cannot be serialized, and a class of its own: no failure, no
+    // classification (the serialized form is read before anything captured would be written)
+    Object unserializable = new Object();
+    LossFunction capturing = (y, t) -> unserializable == null ? y : Losses.meanSquaredError(y, t);
+    assertFalse(capturing.isClassification());
+    assertFalse(new LossFunction() {
+      private static final long serialVersionUID = 1L;
+      private final transient Thread notSerialized = Thread.currentThread();
+
+      @Override
+      public Tensor compute(Tensor output, Tensor targets) {
+        return Losses.softmaxCrossEntropyLabels(output, targets);
+      }
+    }.isClassification());
   }
 
   @Test
