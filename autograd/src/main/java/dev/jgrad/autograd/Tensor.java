@@ -730,8 +730,16 @@ public final class Tensor {
     return Ops.call(OpNames.GREATER, this, other);
   }
 
-  /** 1 where this == other (broadcast), else 0; not differentiable. */
+  /**
+   * 1 where this == other (broadcast), else 0; not differentiable. Two INT32 tensors (labels, an
+   * argmax) compare exactly and give FLOAT32, so {@code scores.argmax(1).eq(labels).mean()} is
+   * the accuracy, as PyTorch's {@code (scores.argmax(1) == labels).float().mean()}.
+   */
   public Tensor eq(Tensor other) {
+    if (dtype() == DType.INT32 && other != null && other.dtype() == DType.INT32) {
+      // through FLOAT64, which holds every int exactly (FLOAT32 would equate 2^24 and 2^24 + 1)
+      return to(DType.FLOAT64).eq(other.to(DType.FLOAT64)).to(DType.FLOAT32);
+    }
     return Ops.call(OpNames.EQUAL, this, other);
   }
 

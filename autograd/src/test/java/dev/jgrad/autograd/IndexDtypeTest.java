@@ -23,6 +23,21 @@ class IndexDtypeTest {
   }
 
   @Test
+  void int32TensorsCompareExactlyIntoFloat32ForAccuracy() {
+    Tensor scores = Tensor.of(new float[] {0.1f, 0.9f, 0.8f, 0.2f, 0.3f, 0.7f}, 3, 2);
+    Tensor labels = Tensor.indices(new int[] {1, 1, 1});
+    Tensor hits = scores.argmax(1).eq(labels);
+    assertEquals(DType.FLOAT32, hits.dtype());
+    assertArrayEquals(new double[] {1, 0, 1}, hits.toDoubleArray(), 0);
+    assertEquals(2.0 / 3, hits.mean().item(), 1e-7);
+    // 2^24 + 1 and 2^24 are one float apart from nothing: compared as ints, they differ
+    assertArrayEquals(new double[] {0, 1}, Tensor.indices(new int[] {16_777_217, -5})
+        .eq(Tensor.indices(new int[] {16_777_216, -5})).toDoubleArray(), 0);
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> labels.eq(Tensor.of(new float[] {1, 1, 1}))).getMessage().contains("INT32"));
+  }
+
+  @Test
   void floatIndicesAreRejectedNamingTheOpAndWhatToDo() {
     Tensor m = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
     Tensor floatIndices = Tensor.of(new float[] {1, 0});
