@@ -29,6 +29,15 @@ public final class Linear extends Module {
   private final Tensor weight;
   private final Tensor bias;
 
+  /**
+   * A FLOAT32 layer initialised as PyTorch's {@code nn.Linear(in, out)} is
+   * ({@link Init#kaimingUniform()}: weight and bias uniform in {@code +-1/sqrt(in)}), from
+   * {@code random}.
+   */
+  public Linear(int inFeatures, int outFeatures, Random random) {
+    this(inFeatures, outFeatures, Init.kaimingUniform(), random);
+  }
+
   /** A FLOAT32 layer. */
   public Linear(int inFeatures, int outFeatures, Init init, Random random) {
     this(inFeatures, outFeatures, init, random, Tensor.DEFAULT_DTYPE);

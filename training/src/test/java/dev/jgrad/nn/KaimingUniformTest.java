@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,16 @@ class KaimingUniformTest {
     assertTrue(nonzero, "Kaiming-uniform's bias must not be all zeros");
     for (float v : new Linear(16, 50, Init.he(), new Random(1)).bias().toFloatArray()) {
       assertEquals(0f, v, "the book's inits keep zero biases");
+    }
+  }
+
+  @Test
+  void linearWithoutAnInitIsPyTorchsDefault() {
+    Linear plain = new Linear(6, 4, new Random(3));
+    Linear explicit = new Linear(6, 4, Init.kaimingUniform(), new Random(3));
+    for (String name : List.of("weight", "bias")) {
+      assertArrayEquals(explicit.namedParameters().get(name).toDoubleArray(),
+          plain.namedParameters().get(name).toDoubleArray(), 0, name);
     }
   }
 }
