@@ -1109,8 +1109,18 @@ public final class Tensor {
     } else if (requiresGrad) {
       sb.append(", requiresGrad");
     }
-    if (shape.size() <= 16) {
-      sb.append(", ").append(Arrays.toString(toDoubleArray()));
+    if (shape.size() <= 16) { // each value as its dtype holds it: 0.1f is 0.1, not 0.100000001
+      double[] v = toDoubleArray();
+      sb.append(", [");
+      for (int i = 0; i < v.length; i++) {
+        sb.append(i > 0 ? ", " : "");
+        switch (dtype()) {
+          case FLOAT32 -> sb.append((float) v[i]);
+          case INT32, UINT8 -> sb.append((long) v[i]);
+          default -> sb.append(v[i]);
+        }
+      }
+      sb.append(']');
     }
     return sb.append(')').toString();
   }

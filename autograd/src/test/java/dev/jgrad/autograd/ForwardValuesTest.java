@@ -87,4 +87,13 @@ class ForwardValuesTest {
       assertEquals(a[i], b[i], 1e-6);
     }
   }
+
+  @Test
+  void toStringShowsEachValueAsItsDtypeHoldsIt() {
+    assertEquals("Tensor(FLOAT32[2], [0.1, -2.5])", Tensor.of(new float[] {0.1f, -2.5f}, 2)
+        .toString());
+    assertEquals("Tensor(FLOAT64[1], [0.1])", Tensor.of(new double[] {0.1}, DType.FLOAT64, 1)
+        .toString());
+    assertEquals("Tensor(INT32[2], [7, -1])", Tensor.indices(new int[] {7, -1}).toString());
+  }
 }
