@@ -68,15 +68,17 @@ platform="1.${jupiter#5.}"
 mvn -B -q dependency:copy \
   -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" \
   -DoutputDirectory="$ST/test-lib"
-cp testkit/target/jgrad-testkit-*.jar examples/swish-plugin/target/jgrad-example-swish-plugin-*.jar \
-  "$ST/test-lib/"
+# the classes jars only: the globs would also take the -sources and -javadoc jars (170 KB)
+for j in testkit/target/jgrad-testkit-*.jar examples/swish-plugin/target/jgrad-example-swish-plugin-*.jar; do
+  case "$j" in *-sources.jar|*-javadoc.jar) ;; *) cp "$j" "$ST/test-lib/" ;; esac
+done
 for m in cuda-backend autograd examples/swish-plugin; do
   jar cf "$ST/test-lib/tests-$(basename $m).jar" -C "$m/target/test-classes" .
 done
 # The classes device-check.sh selects. Listed into a variable first: under pipefail, grep -q
 # ending a pipe early fails the pipe whenever unzip is still writing (SIGPIPE).
 listed=$(unzip -Z1 "$ST/test-lib/tests-cuda-backend.jar")
-for t in CudaPrimitivesTest BackendParityTest; do
+for t in CudaPrimitivesTest BackendParityTest PtxGemmTest; do
   grep -qx "dev/jgrad/cuda/$t.class" <<<"$listed" || die "the cuda-backend test classes lack $t"
 done
 "$JDK/bin/javac" --release 17 -d "$ST/bench" -cp "$ST/lib/*" bench/gpu/GpuTrainBench.java

@@ -4,8 +4,10 @@
 #   jvm   the JVM options Spark needs on Java 17 (org.apache.spark.launcher.JavaModuleOptions)
 offline=()
 if [[ "${JGRAD_MVN_OFFLINE:-}" == 1 ]]; then offline=(-o); fi
+# Every scope (the default): Spark is `provided` and the CPU backend `runtime`, which no single
+# includeScope takes together; the test jars that come along are harmless here.
 mvn -B -q "${offline[@]}" compile dependency:build-classpath -pl examples/spark-mnist -am \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile
+  -Dmdep.outputFile=target/classpath.txt
 cp="$PWD/examples/spark-mnist/target/classes:$(cat examples/spark-mnist/target/classpath.txt)"
 jvm=(-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false
   -Dio.netty.tryReflectionSetAccessible=true)
