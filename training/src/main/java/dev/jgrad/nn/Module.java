@@ -200,6 +200,11 @@ public abstract class Module {
     return new EvalScope();
   }
 
+  /** Whether an {@link #evalScope()} is open on this thread. */
+  public static boolean inEvalScope() {
+    return EVAL_SCOPES.get()[0] > 0;
+  }
+
   /** Ends an {@link #evalScope()} on the thread that opened it; closing twice does nothing. */
   public static final class EvalScope implements AutoCloseable {
     private boolean closed;

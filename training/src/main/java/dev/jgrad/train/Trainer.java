@@ -260,6 +260,11 @@ public final class Trainer {
    * {@link OutputLock.InUseException} when another run holds one.
    */
   public MetricsHistory fit() throws IOException {
+    if (Module.inEvalScope()) { // before reading the mode, which the scope would report as eval
+      throw new IllegalStateException("fit() was called inside Module.evalScope(): it would "
+          + "train in evaluation mode (no dropout, BatchNorm's running statistics frozen); "
+          + "close the scope first");
+    }
     boolean wasTraining = model.isTraining();
     try (OutputDirLocks ignored = OutputDirLocks.acquire(outputFiles, heldLocks)) {
       graphStep = captureSteps ? graphStep() : null;

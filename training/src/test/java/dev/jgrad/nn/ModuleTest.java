@@ -204,10 +204,12 @@ class ModuleTest {
         assertFalse(net.layers().get(1).isTraining());
       }
       assertFalse(net.isTraining(), "closing the inner scope ended the outer one");
+      assertTrue(Module.inEvalScope());
       FutureTask<Boolean> elsewhere = new FutureTask<>(net::isTraining);
       new Thread(elsewhere).start();
       assertTrue(elsewhere.get(10, TimeUnit.SECONDS), "another thread saw this thread's scope");
     }
     assertTrue(net.isTraining(), "the module's own mode changed");
+    assertFalse(Module.inEvalScope());
   }
 }

@@ -20,6 +20,7 @@ import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Momentum;
 import dev.jgrad.optim.Sgd;
@@ -505,5 +506,20 @@ class TrainerTest {
       best = Math.min(best, rt.totalMemory() - rt.freeMemory());
     }
     return best;
+  }
+
+  @Test
+  void fitInsideAnEvalScopeIsRefusedAndLeavesTheModelsModeAlone() {
+    Sequential net = Mlp.builder().input(2).hidden(8).output(3).seed(1).build();
+    Trainer t = Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
+        .optimizer(new Momentum(net.namedParameters(), 0.05))
+        .train(DataLoader.builder(TRAIN).batchSize(32).seed(11).build()).epochs(1).build();
+    try (Module.EvalScope scope = Module.evalScope()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, t::fit);
+      assertEquals("fit() was called inside Module.evalScope(): it would train in evaluation "
+          + "mode (no dropout, BatchNorm's running statistics frozen); close the scope first",
+          e.getMessage());
+    }
+    assertTrue(net.isTraining(), "the model's own mode is the caller's, training");
   }
 }
