@@ -9,10 +9,14 @@ import dev.jgrad.api.Shape;
 import java.util.function.Supplier;
 
 /**
- * One named tensor of a safetensors file: dtype (F32 or F64), shape and values, row-major. The
- * values are either held ({@link #ofFloats}) or fetched when the file is written
+ * One named tensor of a safetensors file: dtype (F32, F64 or I64), shape and values, row-major.
+ * The values are either held ({@link #ofFloats}) or fetched when the file is written
  * ({@link #lazyFloats}), so a model can be saved one parameter at a time without first copying
  * every parameter from the GPU.
+ *
+ * <p>I64 (PyTorch's int64, e.g. BatchNorm's {@code num_batches_tracked}) holds whole numbers
+ * within +-2^53, so that they are exactly the doubles jgrad computes with: {@link #dtype()} is
+ * FLOAT64 and {@link #doubles()} gives them as such, {@link #longs()} as written.
  *
  * <p>Arrays are not copied, neither on the way in nor out: do not modify them afterwards.
  *
@@ -22,14 +26,18 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class SafeTensor {
+  /** I64 values beyond +-2^53 have no exact double; jgrad refuses them. */
+  public static final long MAX_EXACT_LONG = 1L << 53;
+
   private final String name;
   private final DType dtype;
   private final Shape shape;
   private final Supplier<float[]> floats;
   private final Supplier<double[]> doubles;
+  private final long[] longs; // I64 only: its values as written
 
   private SafeTensor(String name, DType dtype, Shape shape, Supplier<float[]> floats,
-      Supplier<double[]> doubles) {
+      Supplier<double[]> doubles, long[] longs) {
     checkNotNull(name, "tensor name is null; pass a name such as \"fc1.weight\"");
     checkArgument(!name.isEmpty(), "tensor name is empty; pass a name such as \"fc1.weight\"");
     checkArgument(!name.equals(SafeTensors.METADATA_KEY),
@@ -42,12 +50,13 @@ public final class SafeTensor {
     this.shape = shape;
     this.floats = floats;
     this.doubles = doubles;
+    this.longs = longs;
   }
 
   /** An F32 tensor holding {@code data} (not copied). */
   public static SafeTensor ofFloats(String name, Shape shape, float[] data) {
     checkNotNull(data, "data of tensor '%s' is null", name);
-    SafeTensor t = new SafeTensor(name, DType.FLOAT32, shape, () -> data, null);
+    SafeTensor t = new SafeTensor(name, DType.FLOAT32, shape, () -> data, null, null);
     t.checkLength(data.length);
     return t;
   }
@@ -55,21 +64,55 @@ public final class SafeTensor {
   /** An F64 tensor holding {@code data} (not copied). */
   public static SafeTensor ofDoubles(String name, Shape shape, double[] data) {
     checkNotNull(data, "data of tensor '%s' is null", name);
-    SafeTensor t = new SafeTensor(name, DType.FLOAT64, shape, null, () -> data);
+    SafeTensor t = new SafeTensor(name, DType.FLOAT64, shape, null, () -> data, null);
     t.checkLength(data.length);
     return t;
+  }
+
+  /**
+   * An I64 tensor holding {@code data} (not copied), each value within +-{@link #MAX_EXACT_LONG},
+   * else an IllegalArgumentException naming the tensor and the value.
+   */
+  public static SafeTensor ofLongs(String name, Shape shape, long[] data) {
+    checkNotNull(data, "data of tensor '%s' is null", name);
+    for (int i = 0; i < data.length; i++) {
+      if (!isExact(data[i])) {
+        throw new IllegalArgumentException(outOfRange(name, i, data[i]));
+      }
+    }
+    SafeTensor t = new SafeTensor(name, DType.FLOAT64, shape, null, () -> {
+      double[] d = new double[data.length];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = data[i];
+      }
+      return d;
+    }, data);
+    t.checkLength(data.length);
+    return t;
+  }
+
+  /** Whether {@code value} is within +-{@link #MAX_EXACT_LONG}, so a double holds it exactly. */
+  static boolean isExact(long value) {
+    return value >= -MAX_EXACT_LONG && value <= MAX_EXACT_LONG;
+  }
+
+  /** Why {@code value}, element {@code index} of I64 tensor {@code name}, is refused. */
+  static String outOfRange(String name, long index, long value) {
+    return "tensor '" + name + "' is I64 with value " + value + " at element " + index
+        + ", beyond +-2^53 (" + MAX_EXACT_LONG + "), where doubles are no longer exact; jgrad"
+        + " reads I64 counts and indices within that range only";
   }
 
   /** An F32 tensor whose values {@code data} supplies when they are needed (each time). */
   public static SafeTensor lazyFloats(String name, Shape shape, Supplier<float[]> data) {
     checkNotNull(data, "data supplier of tensor '%s' is null", name);
-    return new SafeTensor(name, DType.FLOAT32, shape, data, null);
+    return new SafeTensor(name, DType.FLOAT32, shape, data, null, null);
   }
 
   /** An F64 tensor whose values {@code data} supplies when they are needed (each time). */
   public static SafeTensor lazyDoubles(String name, Shape shape, Supplier<double[]> data) {
     checkNotNull(data, "data supplier of tensor '%s' is null", name);
-    return new SafeTensor(name, DType.FLOAT64, shape, null, data);
+    return new SafeTensor(name, DType.FLOAT64, shape, null, data, null);
   }
 
   /** The tensor's name in the file, e.g. {@code "fc1.weight"}. */
@@ -77,9 +120,24 @@ public final class SafeTensor {
     return name;
   }
 
-  /** {@link DType#FLOAT32} (safetensors "F32") or {@link DType#FLOAT64} ("F64"). */
+  /**
+   * {@link DType#FLOAT32} (safetensors "F32") or {@link DType#FLOAT64} ("F64", and "I64" whose
+   * values it holds exactly as doubles: see {@link #isInt64()}).
+   */
   public DType dtype() {
     return dtype;
+  }
+
+  /** Whether the file holds it as I64 (64-bit integers); {@link #dtype()} is then FLOAT64. */
+  public boolean isInt64() {
+    return longs != null;
+  }
+
+  /** The values of an I64 tensor, as written. */
+  public long[] longs() {
+    checkState(longs != null, "tensor '%s' is %s; call toDoubleArray()", name,
+        SafeTensors.dtypeName(this));
+    return longs;
   }
 
   /** The tensor's shape, row-major. */
@@ -87,7 +145,7 @@ public final class SafeTensor {
     return shape;
   }
 
-  /** Bytes of data in the file: elements * 4 or 8. */
+  /** Bytes of data in the file: elements * 4 (F32) or 8 (F64, I64). */
   public long byteSize() {
     return shape.size() * dtype.byteSize();
   }
@@ -100,7 +158,7 @@ public final class SafeTensor {
     return data;
   }
 
-  /** The values of an F64 tensor. */
+  /** The values of an F64 tensor, or of an I64 one as (exact) doubles, a copy each call. */
   public double[] doubles() {
     checkState(doubles != null, "tensor '%s' is F32; call floats() or toDoubleArray()", name);
     double[] data =
@@ -142,6 +200,6 @@ public final class SafeTensor {
 
   @Override
   public String toString() {
-    return "SafeTensor[" + name + " " + SafeTensors.dtypeName(dtype) + " " + shape + "]";
+    return "SafeTensor[" + name + " " + SafeTensors.dtypeName(this) + " " + shape + "]";
   }
 }

@@ -36,12 +36,15 @@ import java.util.TreeMap;
  * Reads and writes the safetensors format (https://huggingface.co/docs/safetensors): an 8-byte
  * little-endian header length N, N bytes of UTF-8 JSON describing each tensor's dtype, shape and
  * data offsets (padded with spaces to a multiple of 8), then the tensors' little-endian data,
- * back to back. jgrad reads and writes F32 and F64 tensors and string metadata; files load in
- * PyTorch with {@code safetensors.torch.load_file}.
+ * back to back. jgrad reads and writes F32, F64 and I64 tensors and string metadata; files load
+ * in PyTorch with {@code safetensors.torch.load_file}. I64 (PyTorch's int64, as in BatchNorm's
+ * {@code num_batches_tracked}) is read exactly, as long values and as FLOAT64 ones, and only
+ * within +-2^53, where doubles are exact: a value beyond is refused naming the tensor
+ * ({@link SafeTensor#ofLongs}).
  *
  * <p>Writing is atomic (see {@link AtomicFiles}): a crash or exception in the middle of a save
  * leaves the previous file intact. The layout is deterministic and the same as the reference
- * implementation's: tensors ordered F64 before F32, then by name; metadata keys sorted.
+ * implementation's: tensors ordered I64, F64, then F32, then by name; metadata keys sorted.
  *
  * <p>Reading checks everything: the header length against the file size, the JSON, each dtype,
  * shape and offset pair, that the data of each tensor is exactly as long as its shape needs, and
@@ -69,12 +72,15 @@ public final class SafeTensors {
 
   /** Other dtypes of the format, recognised to give a better message than "unknown". */
   private static final Set<String> UNSUPPORTED_DTYPES = Set.of("BOOL", "U8", "I8", "U16", "I16",
-      "F16", "BF16", "U32", "I32", "U64", "I64", "C64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4",
+      "F16", "BF16", "U32", "I32", "U64", "C64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4",
       "F6_E2M3", "F6_E3M2");
 
-  /** F64 before F32 (larger alignment first, as the reference orders them), then by UTF-8 name. */
+  /** The dtypes read, in the reference's file order: its dtype enum's, last first. */
+  private static final List<String> READ_DTYPES = List.of("I64", "F64", "F32");
+
+  /** I64, F64, F32 (as the reference orders them: see {@link #READ_DTYPES}), then UTF-8 name. */
   private static final Comparator<SafeTensor> FILE_ORDER =
-      Comparator.comparingInt((SafeTensor t) -> -t.dtype().byteSize())
+      Comparator.comparingInt((SafeTensor t) -> READ_DTYPES.indexOf(dtypeName(t)))
           .thenComparing(t -> t.name().getBytes(UTF_8), UnsignedBytes.lexicographicalComparator());
 
   private SafeTensors() {}
@@ -113,9 +119,9 @@ public final class SafeTensors {
     }
   }
 
-  /** "F32" or "F64", the names the format uses. */
-  static String dtypeName(DType dtype) {
-    return dtype == DType.FLOAT32 ? "F32" : "F64";
+  /** "F32", "F64" or "I64", the names the format uses. */
+  static String dtypeName(SafeTensor t) {
+    return t.isInt64() ? "I64" : t.dtype() == DType.FLOAT32 ? "F32" : "F64";
   }
 
   /** The header and the order of the data, computed once before anything is written. */
@@ -148,7 +154,7 @@ public final class SafeTensors {
       long offset = 0;
       for (SafeTensor t : ordered) {
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("dtype", dtypeName(t.dtype()));
+        entry.put("dtype", dtypeName(t));
         List<Object> shape = new ArrayList<>();
         for (int d : t.shape().dims()) {
           shape.add((long) d);
@@ -173,22 +179,35 @@ public final class SafeTensors {
       for (SafeTensor t : ordered) {
         if (t.dtype() == DType.FLOAT32) {
           float[] data = t.floats(); // lazy tensors fetch their data here, one at a time
-          for (int from = 0; from < data.length; from += CHUNK_BYTES / 4) {
-            int n = Math.min(CHUNK_BYTES / 4, data.length - from);
-            chunk.clear();
-            chunk.asFloatBuffer().put(data, from, n);
-            out.write(chunk.array(), 0, n * 4);
-          }
+          writeChunks(out, chunk, data.length, 4,
+              (c, from, n) -> c.asFloatBuffer().put(data, from, n));
+        } else if (t.isInt64()) {
+          long[] data = t.longs();
+          writeChunks(out, chunk, data.length, 8,
+              (c, from, n) -> c.asLongBuffer().put(data, from, n));
         } else {
           double[] data = t.doubles();
-          for (int from = 0; from < data.length; from += CHUNK_BYTES / 8) {
-            int n = Math.min(CHUNK_BYTES / 8, data.length - from);
-            chunk.clear();
-            chunk.asDoubleBuffer().put(data, from, n);
-            out.write(chunk.array(), 0, n * 8);
-          }
+          writeChunks(out, chunk, data.length, 8,
+              (c, from, n) -> c.asDoubleBuffer().put(data, from, n));
         }
       }
+    }
+
+    /** Writes {@code count} values of {@code size} bytes through {@code chunk}, a chunk a time. */
+    private static void writeChunks(OutputStream out, ByteBuffer chunk, int count, int size,
+        ChunkFill fill) throws IOException {
+      for (int from = 0; from < count; from += CHUNK_BYTES / size) {
+        int n = Math.min(CHUNK_BYTES / size, count - from);
+        chunk.clear();
+        fill.put(chunk, from, n);
+        out.write(chunk.array(), 0, n * size);
+      }
+    }
+
+    /** Puts values {@code [from, from + n)} of one array into the chunk, little-endian. */
+    @FunctionalInterface
+    private interface ChunkFill {
+      void put(ByteBuffer chunk, int from, int n);
     }
   }
 
@@ -299,14 +318,14 @@ public final class SafeTensors {
               + JsonWriter.quote((String) key) + "; expected dtype, shape and data_offsets");
         }
       }
-      DType dtype = dtype(name, map.get("dtype"), at);
+      String dtype = dtype(name, map.get("dtype"), at);
       long[] shape = longs(name, "shape", map.get("shape"), -1, at);
       long[] offsets = longs(name, "data_offsets", map.get("data_offsets"), 2, at);
       if (offsets[1] < offsets[0]) {
         throw error(at, "bad data_offsets", "tensor '" + name + "' has data_offsets "
             + Arrays.toString(offsets) + ": the end is before the begin");
       }
-      long expected = dtype.byteSize(); // saturating: a hostile shape cannot overflow
+      long expected = dtype.equals("F32") ? 4 : 8; // saturating: a hostile shape cannot overflow
       long elements = 1;
       int[] dims = new int[shape.length];
       for (int i = 0; i < shape.length; i++) {
@@ -329,7 +348,7 @@ public final class SafeTensors {
       if (actual != expected) {
         throw error(dataStart + offsets[0], "size mismatch", "tensor '" + name + "' has "
             + actual + " bytes (data_offsets " + Arrays.toString(offsets) + ") but shape "
-            + Arrays.toString(shape) + " " + dtypeName(dtype) + " needs " + expected);
+            + Arrays.toString(shape) + " " + dtype + " needs " + expected);
       }
       if (expected > Integer.MAX_VALUE - 8) {
         throw error(dataStart + offsets[0], "tensor too large", "tensor '" + name + "' has "
@@ -338,18 +357,17 @@ public final class SafeTensors {
       return new Entry(name, dtype, Shape.of(dims), offsets[0], offsets[1]);
     }
 
-    private DType dtype(String name, Object value, long at) throws IOException {
-      if ("F32".equals(value)) {
-        return DType.FLOAT32;
-      } else if ("F64".equals(value)) {
-        return DType.FLOAT64;
+    /** "F32", "F64" or "I64". */
+    private String dtype(String name, Object value, long at) throws IOException {
+      if (value instanceof String s && READ_DTYPES.contains(s)) {
+        return s;
       } else if (value instanceof String && UNSUPPORTED_DTYPES.contains(value)) {
         throw error(at, "unsupported dtype", "tensor '" + name + "' is " + value + "; jgrad reads"
-            + " F32 and F64 only: convert the tensor when saving (in PyTorch: t.float())");
+            + " F32, F64 and I64 only: convert the tensor when saving (in PyTorch: t.float())");
       }
       throw error(at, "unknown dtype", "tensor '" + name + "' has dtype "
           + (value == null ? "missing" : JsonWriter.write(value))
-          + "; expected \"F32\" or \"F64\"");
+          + "; expected \"F32\", \"F64\" or \"I64\"");
     }
 
     private long[] longs(String name, String field, Object value, int length, long at)
@@ -407,10 +425,20 @@ public final class SafeTensors {
     private SafeTensor readTensor(Entry e, long dataStart) throws IOException {
       ByteBuffer bytes = readBytes(dataStart + e.begin(), (int) (e.end() - e.begin()))
           .order(ByteOrder.LITTLE_ENDIAN);
-      if (e.dtype() == DType.FLOAT32) {
+      if (e.dtype().equals("F32")) {
         float[] data = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(data);
         return SafeTensor.ofFloats(e.name(), e.shape(), data);
+      } else if (e.dtype().equals("I64")) {
+        long[] data = new long[bytes.remaining() / 8];
+        bytes.asLongBuffer().get(data);
+        for (int i = 0; i < data.length; i++) {
+          if (!SafeTensor.isExact(data[i])) {
+            throw error(dataStart + e.begin() + 8L * i, "value out of range",
+                SafeTensor.outOfRange(e.name(), i, data[i]));
+          }
+        }
+        return SafeTensor.ofLongs(e.name(), e.shape(), data);
       }
       double[] data = new double[bytes.remaining() / 8];
       bytes.asDoubleBuffer().get(data);
@@ -445,5 +473,5 @@ public final class SafeTensors {
   }
 
   /** A validated header entry. */
-  private record Entry(String name, DType dtype, Shape shape, long begin, long end) {}
+  private record Entry(String name, String dtype, Shape shape, long begin, long end) {}
 }

@@ -108,6 +108,14 @@ public abstract class BatchNorm extends Module {
     return runningVar;
   }
 
+  /**
+   * How many training batches updated the running statistics: FLOAT64 {@code [1]} (a buffer),
+   * where PyTorch has an int64 scalar.
+   */
+  public Tensor numBatchesTracked() {
+    return batchesTracked;
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName() + "(" + channels + ")";

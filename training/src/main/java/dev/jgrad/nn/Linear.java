@@ -20,8 +20,8 @@ import java.util.Random;
  * Tensor h = fc.forward(x, FusedActivation.RELU);   // relu(x W + b), bias and relu in one op
  * }</pre>
  *
- * <p>PyTorch's {@code nn.Linear} stores the weight transposed ({@code [out, in]}): transpose
- * {@code weight} when moving a checkpoint between the two.
+ * <p>PyTorch's {@code nn.Linear} stores the weight transposed ({@code [out, in]}):
+ * {@code dev.jgrad.train.TorchStateDict} transposes it when moving weights between the two.
  */
 public final class Linear extends Module {
   private final int inFeatures;

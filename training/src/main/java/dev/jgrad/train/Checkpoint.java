@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * description ({@value Model#DESCRIPTION_KEY}), from which {@link Model#load} rebuilds it without
  * the code that built it. Any safetensors reader opens it; in PyTorch
  * {@code safetensors.torch.load_file(path)} gives the tensors by name (note that jgrad's
- * {@link dev.jgrad.nn.Linear} weight is {@code [in, out]}, the transpose of PyTorch's).
+ * {@link dev.jgrad.nn.Linear} weight is {@code [in, out]}, the transpose of PyTorch's:
+ * {@link TorchStateDict} writes and reads PyTorch's layout).
  *
  * <p>Saving is atomic (write, then rename), so a crash while saving keeps the previous checkpoint.
  * Loading checks that every parameter is there with the same shape and dtype, and names the
@@ -104,13 +105,7 @@ public final class Checkpoint {
         meta.put(DROPOUT_COUNTER_PREFIX + where, Long.toString(d.counter())));
     meta.put(FORMAT_KEY, FORMAT);
     meta.put(EPOCH_KEY, Integer.toString(epoch));
-    // a custom Module without a registered type is saved as before: weights only
-    try {
-      Model.describe(model, ModuleTypes.global())
-          .ifPresent(description -> meta.put(Model.DESCRIPTION_KEY, description));
-    } catch (RuntimeException e) { // a plugin type's describer failed: the weights still matter
-      log.warn("{}: saved without a model description, which failed: {}", path, e.toString());
-    }
+    putDescription(meta, model, path);
     if (optimizer != null) {
       OptimizerState state = optimizer.state();
       meta.put(OPTIMIZER_KEY, state.kind());
@@ -121,10 +116,23 @@ public final class Checkpoint {
   }
 
   /**
+   * Puts {@code model}'s description under {@link Model#DESCRIPTION_KEY} when every module has a
+   * registered type; a custom Module without one is saved as before: weights only.
+   */
+  static void putDescription(Map<String, String> meta, Module model, Path path) {
+    try {
+      Model.describe(model, ModuleTypes.global())
+          .ifPresent(description -> meta.put(Model.DESCRIPTION_KEY, description));
+    } catch (RuntimeException e) { // a plugin type's describer failed: the weights still matter
+      log.warn("{}: saved without a model description, which failed: {}", path, e.toString());
+    }
+  }
+
+  /**
    * The parameters, then the buffers (BatchNorm's running statistics), under their dotted names;
    * a model without buffers saves exactly its parameters, as before buffers existed.
    */
-  private static Map<String, Tensor> modelState(Module model) {
+  static Map<String, Tensor> modelState(Module model) {
     Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
     all.putAll(model.namedBuffers());
     return all;
@@ -142,7 +150,7 @@ public final class Checkpoint {
   }
 
   /** Copies the values to the host as the file is written, one tensor at a time. */
-  private static SafeTensor toSafeTensor(String name, Tensor t) {
+  static SafeTensor toSafeTensor(String name, Tensor t) {
     return t.dtype() == DType.FLOAT64
         ? SafeTensor.lazyDoubles(name, t.shape(), t::toDoubleArray)
         : SafeTensor.lazyFloats(name, t.shape(), t::toFloatArray);

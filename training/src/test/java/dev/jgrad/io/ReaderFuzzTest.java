@@ -170,13 +170,15 @@ class ReaderFuzzTest {
 
   // ---- safetensors --------------------------------------------------------------------------
 
-  /** F32 and F64 tensors, a scalar, an empty tensor and metadata with a non-ASCII value. */
+  /** F32, F64 and I64 tensors, a scalar, an empty tensor and metadata with a non-ASCII value. */
   private static byte[] validSafeTensors() {
     return SafeTensors.toBytes(List.of(
         SafeTensor.ofFloats("w", Shape.of(2, 3), new float[] {1, -2, 3.5f, 0, Float.NaN, 6}),
         SafeTensor.ofDoubles("b", Shape.of(3), new double[] {0.25, -1e300, Math.PI}),
         SafeTensor.ofFloats("scalar", Shape.of(), new float[] {7}),
-        SafeTensor.ofFloats("empty", Shape.of(2, 0), new float[0])),
+        SafeTensor.ofFloats("empty", Shape.of(2, 0), new float[0]),
+        SafeTensor.ofLongs("count", Shape.scalar(), new long[] {-(1L << 53)}),
+        SafeTensor.ofLongs("ids", Shape.of(2), new long[] {1L << 53, 7})),
         Map.of("epoch", "3", "note", "gr\u00fc\u00df"));
   }
 
@@ -243,6 +245,7 @@ class ReaderFuzzTest {
     for (SafeTensor t : f.tensors()) {
       SafeTensor u = back.get(t.name());
       assertEquals(t.shape(), u.shape(), t.name());
+      assertEquals(t.isInt64(), u.isInt64(), t.name());
       assertArrayEquals(t.toDoubleArray(), u.toDoubleArray(), t.name());
     }
   }

@@ -70,6 +70,58 @@ class SafeTensorsTest {
     assertEquals(reference, HexFormat.of().formatHex(actual));
   }
 
+  /**
+   * I64 as PyTorch writes BatchNorm's num_batches_tracked: the hex string is what
+   * safetensors.torch.save (0.8.0, torch 2.13) produced for {"w": float32 [1.5], "n": int64
+   * scalar 5, "i": int64 [-2^53, 2^53]}: I64 first, then by name.
+   */
+  @Test
+  void int64MatchesTheReferenceImplementation() throws IOException {
+    String reference = "a8000000000000007b2269223a7b226474797065223a22493634222c227368617065223a"
+        + "5b325d2c22646174615f6f666673657473223a5b302c31365d7d2c226e223a7b226474797065223a"
+        + "22493634222c227368617065223a5b5d2c22646174615f6f666673657473223a5b31362c32345d7d"
+        + "2c2277223a7b226474797065223a22463332222c227368617065223a5b315d2c22646174615f6f66"
+        + "6673657473223a5b32342c32385d7d7d20202020000000000000e0ff000000000000200005000000"
+        + "000000000000c03f";
+    long max = SafeTensor.MAX_EXACT_LONG;
+    byte[] actual = SafeTensors.toBytes(List.of(
+        SafeTensor.ofFloats("w", Shape.of(1), new float[] {1.5f}),
+        SafeTensor.ofLongs("n", Shape.scalar(), new long[] {5}),
+        SafeTensor.ofLongs("i", Shape.of(2), new long[] {-max, max})), Map.of());
+    assertEquals(reference, HexFormat.of().formatHex(actual));
+
+    Path file = dir.resolve("int64.safetensors");
+    Files.write(file, HexFormat.of().parseHex(reference));
+    SafeTensorsFile f = SafeTensors.read(file);
+    SafeTensor n = f.get("n");
+    assertTrue(n.isInt64());
+    assertEquals(DType.FLOAT64, n.dtype());
+    assertEquals(Shape.scalar(), n.shape());
+    assertArrayEquals(new long[] {5}, n.longs());
+    assertArrayEquals(new double[] {5}, n.doubles());
+    assertArrayEquals(new double[] {-0x1p53, 0x1p53}, f.get("i").toDoubleArray());
+    assertEquals("SafeTensor[i I64 [2]]", f.get("i").toString());
+    assertThrows(IllegalStateException.class, () -> f.get("w").longs());
+  }
+
+  /** Beyond 2^53 a double no longer holds every whole number: such I64 values are refused. */
+  @Test
+  void refusesInt64BeyondTwoToThe53() throws IOException {
+    String w = "{\"w\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
+    long beyond = SafeTensor.MAX_EXACT_LONG + 1;
+    byte[] file = withHeader(w, concat(le(3), le(beyond)));
+    int dataStart = file.length - 16;
+    assertCorrupt(file, dataStart + 8, "value out of range at byte " + (dataStart + 8)
+        + ": tensor 'w' is I64 with value 9007199254740993 at element 1, beyond +-2^53");
+    assertCorrupt(withHeader(w, concat(le(Long.MIN_VALUE), le(0))), dataStart,
+        "value out of range at byte " + dataStart + ": tensor 'w' is I64 with value "
+            + Long.MIN_VALUE + " at element 0");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SafeTensor.ofLongs("n", Shape.of(1), new long[] {-beyond}));
+    assertTrue(e.getMessage().startsWith("tensor 'n' is I64 with value -9007199254740993"),
+        e.getMessage());
+  }
+
   // ---- round trips ----
 
   @Test
@@ -205,9 +257,10 @@ class SafeTensorsTest {
     String w = "{\"w\":{\"dtype\":\"%s\",\"shape\":%s,\"data_offsets\":%s}}";
     byte[] eight = new byte[8];
     assertCorrupt(withHeader(String.format(w, "F99", "[2]", "[0,8]"), eight), 13,
-        "unknown dtype at byte 13: tensor 'w' has dtype \"F99\"; expected \"F32\" or \"F64\"");
+        "unknown dtype at byte 13: tensor 'w' has dtype \"F99\"; expected \"F32\", \"F64\" or"
+            + " \"I64\"");
     assertCorrupt(withHeader(String.format(w, "F16", "[4]", "[0,8]"), eight), 13,
-        "unsupported dtype at byte 13: tensor 'w' is F16; jgrad reads F32 and F64 only");
+        "unsupported dtype at byte 13: tensor 'w' is F16; jgrad reads F32, F64 and I64 only");
     assertCorrupt(withHeader(String.format(w, "F32", "[-2]", "[0,8]"), eight), 13,
         "bad shape at byte 13: tensor 'w' has shape [-2]; every entry must be a non-negative"
             + " integer");

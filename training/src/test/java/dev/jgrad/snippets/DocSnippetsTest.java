@@ -21,8 +21,13 @@ import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Sgd;
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.nn.BatchNorm1d;
+import dev.jgrad.nn.ReLU;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.EpochLogger;
+import dev.jgrad.train.Model;
+import dev.jgrad.train.TorchStateDict;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
@@ -51,7 +56,8 @@ class DocSnippetsTest {
       new String[] {"Trainer", "src/main/java/dev/jgrad/train/Trainer.java"},
       new String[] {"OpProvider", "../api/src/main/java/dev/jgrad/api/op/OpProvider.java"},
       new String[] {"Readme", "../README.md"},
-      new String[] {"ReadmeData", "../README.md"});
+      new String[] {"ReadmeData", "../README.md"},
+      new String[] {"ReadmeTorch", "../README.md"});
   /** The files holding the snippets' code, in the order their pieces join. */
   private static final List<String> CODE = List.of(
       "src/test/java/dev/jgrad/snippets/SwishOps.java",
@@ -116,6 +122,27 @@ class DocSnippetsTest {
     assertArrayEquals(new int[] {2000, 10}, scores.shape().dims());
     float[] first = testSet.gather(Tensor.indices(new int[] {0})).inputs().toFloatArray();
     assertArrayEquals(mnist.test().image(0), first);
+  }
+
+  @Test
+  void readmeTorchExample() throws IOException {
+    Random random = new Random(3);
+    Sequential trained = new Sequential(new Linear(6, 4, random), new BatchNorm1d(4), new ReLU(),
+        new Linear(4, 2, random));
+    trained.forward(Tensor.randn(random, 8, 6)); // moves the running statistics
+    trained.eval();
+    Path checkpoint = outDir.resolve("checkpoint.safetensors");
+    Model.save(checkpoint, trained);
+    Path forTorch = outDir.resolve("torch.safetensors");
+    Path fromTorch = forTorch;   // a round trip: PyTorch's own files are TorchStateDictTest's
+    // snippet:ReadmeTorch
+    Module net = Model.load(checkpoint);      // e.g. out/cnn/checkpoint.safetensors
+    TorchStateDict.save(forTorch, net);       // e.g. out/cnn/torch.safetensors
+    TorchStateDict.load(fromTorch, net);      // what PyTorch's save_file wrote
+    // end-snippet
+    assertEquals("[2, 4]", SafeTensors.read(forTorch).get("3.weight").shape().toString());
+    Tensor x = Tensor.randn(random, 5, 6);
+    assertArrayEquals(trained.forward(x).toFloatArray(), net.forward(x).toFloatArray());
   }
 
   @Test
