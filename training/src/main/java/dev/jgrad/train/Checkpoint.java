@@ -168,8 +168,10 @@ public final class Checkpoint {
     String epoch = file.metadata().get(EPOCH_KEY);
     checkArgument(FORMAT.equals(file.metadata().get(FORMAT_KEY)) && epoch != null,
         "%s is a safetensors file but not a jgrad checkpoint (metadata %s=%s expected, found %s);"
-            + " pass a file written by Checkpoint.save", path, FORMAT_KEY, FORMAT,
-        file.metadata().keySet());
+            + " pass a file written by Checkpoint.save%s", path, FORMAT_KEY, FORMAT,
+        file.metadata().keySet(), TorchStateDict.FORMAT.equals(file.metadata().get(FORMAT_KEY))
+            || !file.metadata().containsKey(FORMAT_KEY) ? ", or read PyTorch weights (a state_dict"
+            + " file) into a model of the same layers with TorchStateDict.load" : "");
     int completed;
     try {
       if (!epoch.matches("-?[0-9]+")) { // parseInt takes "+3" and other scripts' digits too

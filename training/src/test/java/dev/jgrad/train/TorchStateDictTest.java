@@ -162,6 +162,12 @@ class TorchStateDictTest {
       }
     }
     assertEquals(3.0, models.get("cnn").namedBuffers().get("2.num_batches_tracked").item());
+    // a PyTorch file is no jgrad checkpoint: the error says which call reads it
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(fixture("mlp.safetensors")));
+    assertTrue(e.getMessage().contains("not a jgrad checkpoint") && e.getMessage().contains(
+        "read PyTorch weights (a state_dict file) into a model of the same layers with "
+        + "TorchStateDict.load"), e.getMessage());
   }
 
   @Test
