@@ -437,7 +437,18 @@ public final class Tensor {
   }
 
   void accumulateGrad(Tensor g) { // a gradient that is a view (of a permute's) is stored dense
+    if (grad != null && grad.buffer.isClosed()) {
+      // the last step's gradient, released by its TensorScope: adding to it would fail deep in
+      // a kernel ("a (FLOAT32[10]) is closed"), naming neither the tensor nor the cause
+      throw new IllegalStateException("backward(): the gradient of " + describeLeaf() + " from "
+          + "an earlier backward was released when its TensorScope closed; call "
+          + "optimizer.zeroGrad() (or model.zeroGrad()) before each step's backward");
+    }
     grad = grad == null ? g.contiguous().detach() : grad.add(g).detach();
+  }
+
+  private String describeLeaf() {
+    return name == null ? "a leaf " + spec() : "'" + name + "' " + spec();
   }
 
   /**

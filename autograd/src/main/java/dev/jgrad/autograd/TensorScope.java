@@ -18,6 +18,7 @@ import java.util.Set;
  * <pre>{@code
  * for (Batch b : loader.epoch(epoch)) {
  *   try (b; TensorScope step = TensorScope.open()) {
+ *     optimizer.zeroGrad();             // the last step's gradients were released with its scope
  *     Tensor loss = Losses.softmaxCrossEntropy(model.forward(b.inputs()), b.targets());
  *     loss.backward();
  *     optimizer.step();                 // updates parameters in place

@@ -68,6 +68,26 @@ class TensorScopeTest {
     }
   }
 
+  /** A step without zeroGrad adds to the last step's released gradient: one clear line. */
+  @Test
+  void aBackwardIntoAGradientItsScopeReleasedSaysToZeroIt() {
+    Tensor w = Tensor.of(new double[] {1, 2}, 2).named("fc.bias").requiresGrad(true);
+    try (TensorScope step = TensorScope.open()) {
+      w.mul(2).sum().backward();
+    }
+    try (TensorScope step = TensorScope.open()) {
+      Tensor loss = w.mul(2).sum();
+      IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+      assertTrue(e.getMessage().contains("'fc.bias' FLOAT64[2]")
+          && e.getMessage().contains("zeroGrad()"), e.getMessage());
+    }
+    w.zeroGrad();
+    try (TensorScope step = TensorScope.open()) {
+      w.mul(2).sum().backward();
+      assertArrayEquals(new double[] {2, 2}, w.grad().toDoubleArray(), 0);
+    }
+  }
+
   @Test
   void anOutOfOrderCloseLeavesNoScopeOnTheThread() {
     Tensor x = Tensor.of(new double[] {1, 2});
