@@ -223,6 +223,9 @@ public final class SafeTensors {
       this.channel = channel;
     }
 
+    /** "PK\3\4" read little-endian: a zip archive's first local file header. */
+    private static final int ZIP_MAGIC = 0x04034b50;
+
     SafeTensorsFile read() throws IOException {
       long fileSize = channel.size();
       if (fileSize < 8) {
@@ -230,6 +233,10 @@ public final class SafeTensors {
             + " bytes; this is not a safetensors file, or an incomplete one");
       }
       long headerLength = readBytes(0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      if ((int) headerLength == ZIP_MAGIC) { // what PyTorch users try first: torch.save's .pt
+        throw error(0, "a zip archive, not safetensors", "torch.save writes such files (pickles)"
+            + "; in PyTorch save the weights with safetensors.torch.save_file(state_dict, path)");
+      }
       if (headerLength < 0 || headerLength > fileSize - 8) {
         throw error(0, "header length out of range", "the header length is "
             + Long.toUnsignedString(headerLength) + " bytes but only " + (fileSize - 8)

@@ -236,6 +236,14 @@ class SafeTensorsTest {
         "header length out of range at byte 0: the header length is 18446744073709551615 bytes");
   }
 
+  /** torch.save's .pt (a zip archive) is named as such, with the safetensors call to use. */
+  @Test
+  void rejectsAZipArchiveAsTorchSaveWritesItSayingHowToSaveSafetensors() throws IOException {
+    byte[] zip = concat(new byte[] {'P', 'K', 3, 4}, new byte[60]);
+    assertCorrupt(zip, 0, "a zip archive, not safetensors at byte 0: torch.save writes such"
+        + " files (pickles); in PyTorch save the weights with safetensors.torch.save_file(");
+  }
+
   @Test
   void rejectsHeadersThatAreNotJsonObjects() throws IOException {
     assertCorrupt(concat(le(4), new byte[] {'{', (byte) 0xC3, 0x28, '}'}), 9,
