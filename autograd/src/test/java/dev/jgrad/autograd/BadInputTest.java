@@ -34,6 +34,9 @@ class BadInputTest {
     assertMessage(IllegalArgumentException.class,
         () -> Losses.meanSquaredError(Tensor.zeros(3), Tensor.zeros(4)), "jgrad::mse", "[3]", "[4]");
     assertMessage(IllegalArgumentException.class,
+        () -> Losses.meanSquaredError(Tensor.zeros(3, 1), Tensor.zeros(3)), "jgrad::mse",
+        "prediction [3, 1] and target [3]", "target.reshape(3, 1)");
+    assertMessage(IllegalArgumentException.class,
         () -> Tensor.concat(0, Tensor.zeros(2, 3), Tensor.zeros(2, 4)), "jgrad::concat");
   }
 

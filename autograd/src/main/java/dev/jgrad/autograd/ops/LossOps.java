@@ -7,6 +7,7 @@ import static dev.jgrad.api.op.OpNames.MSE;
 import static dev.jgrad.api.op.OpNames.SOFTMAX_CROSS_ENTROPY;
 import static dev.jgrad.api.op.OpNames.SSE;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
+import static java.util.stream.Collectors.joining;
 
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.OpDef;
@@ -92,14 +93,23 @@ public final class LossOps {
         gradient);
   }
 
+  private static String dimList(Shape shape) {
+    return Arrays.stream(shape.dims()).mapToObj(String::valueOf).collect(joining(", "));
+  }
+
   /** Prediction and target must have the same shape; the loss is a scalar. */
   private static ShapeRule sameShapes(String op) {
     return (in, attrs) -> {
       Shape y = in.get(0).shape();
       Shape t = in.get(1).shape();
       if (!y.equals(t)) {
+        // same values, other shape: a regression's targets [n] for a model's [n, 1], as a
+        // PyTorch user would pass them (where PyTorch would broadcast, with a warning)
+        String hint = y.size() == t.size()
+            ? "reshape the target: target.reshape(" + dimList(y) + ")"
+            : "use one-hot targets, or the labels overload";
         throw new IllegalArgumentException(op + ": prediction " + y + " and target " + t
-            + " must have the same shape (use one-hot targets, or the labels overload)");
+            + " must have the same shape (" + hint + ")");
       }
       if (y.size() == 0) { // said here: the sums inside would refuse naming themselves
         throw new IllegalArgumentException(op + ": prediction " + y + " is empty; a loss "
