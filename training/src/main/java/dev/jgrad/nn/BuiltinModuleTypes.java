@@ -2,10 +2,8 @@ package dev.jgrad.nn;
 
 import com.google.common.math.LongMath;
 import dev.jgrad.api.DType;
-import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpRegistry;
-import dev.jgrad.api.op.TensorSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -114,14 +112,7 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
       pairs.add(k);
       pairs.add(v);
     });
-    Attrs attrs = Attrs.of(pairs.toArray());
-    try { // the op's own rule judges its attributes now, not at the model's first forward
-      OpRegistry.global().definition(op).infer(
-          List.of(new TensorSpec(Shape.of(1, 1), dtype)), attrs);
-    } catch (IllegalArgumentException e) {
-      throw spec.error("op '" + op + "' refuses these attributes: " + e.getMessage());
-    }
-    return new OpActivation.Layer(op, attrs);
+    return new OpActivation.Layer(op, Attrs.of(pairs.toArray()));
   }
 
   private static Sequential sequential(ModuleSpec spec, DType dtype, ModuleTypes types) {
