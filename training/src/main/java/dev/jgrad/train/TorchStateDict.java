@@ -81,7 +81,8 @@ public final class TorchStateDict {
    * Overwrites {@code model}'s parameters and buffers with those {@code file} holds in PyTorch's
    * layout (F32, F64 or I64 tensors, each converted to the dtype of the model's). As PyTorch's
    * strict {@code load_state_dict}, every parameter and buffer must be there with its shape, and
-   * nothing else; else, before changing anything, an IllegalArgumentException names the file,
+   * nothing else, but for a BatchNorm's {@code num_batches_tracked}: without it, the model keeps
+   * its own count, as in PyTorch; else, before changing anything, an IllegalArgumentException names the file,
    * the tensor and what is wrong, in one line.
    */
   public static void load(Path file, Module model) throws IOException {
@@ -99,14 +100,20 @@ public final class TorchStateDict {
     }
     TreeSet<String> missing = new TreeSet<>(state.keySet());
     missing.removeAll(saved.names());
+    // PyTorch's BatchNorm takes a state_dict without num_batches_tracked (files from before it
+    // existed, or from converters) and keeps its own count; so does this
+    missing.removeIf(name -> roles.get(state.get(name)) == Role.BATCH_COUNTER);
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(file + ": tensor '" + missing.first() + "' is missing"
           + " (missing: " + missing + "); save the state_dict of a PyTorch model with the same"
           + " layers");
     }
     Map<String, Tensor> values = new LinkedHashMap<>();
-    state.forEach((name, t) -> values.put(name, fromTorch(file, saved.get(name), t,
-        roles.get(t))));
+    state.forEach((name, t) -> {
+      if (saved.names().contains(name)) {
+        values.put(name, fromTorch(file, saved.get(name), t, roles.get(t)));
+      }
+    });
     values.forEach((name, v) -> state.get(name).assign(v));
   }
 

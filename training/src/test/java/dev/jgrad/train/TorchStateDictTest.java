@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.SafeTensor;
@@ -180,6 +181,23 @@ class TorchStateDictTest {
     assertEquals(file + ": tensor '8.running_var' is missing (missing: [8.running_var]); save"
         + " the state_dict of a PyTorch model with the same layers", e.getMessage());
     assertArrayEquals(before, model.namedBuffers().get("2.running_mean").toFloatArray());
+  }
+
+  /**
+   * As PyTorch's BatchNorm (torch 2.13, a state_dict without metadata): a file without the
+   * counters loads, and the model keeps its own.
+   */
+  @Test
+  void missingBatchCountersKeepTheModels() throws IOException {
+    Path file = edited(t -> t.name().endsWith("num_batches_tracked") ? null : t);
+    Sequential model = cnn(2);
+    model.namedBuffers().get("2.num_batches_tracked").assign(Tensor.of(new double[] {5},
+        DType.FLOAT64, 1));
+    TorchStateDict.load(file, model);
+    assertEquals(5.0, model.namedBuffers().get("2.num_batches_tracked").item());
+    assertEquals(0.0, model.namedBuffers().get("8.num_batches_tracked").item());
+    SafeTensor mean = SafeTensors.read(fixture("cnn.safetensors")).get("2.running_mean");
+    assertArrayEquals(mean.floats(), model.namedBuffers().get("2.running_mean").toFloatArray());
   }
 
   @Test
