@@ -18,6 +18,7 @@ import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
+import dev.jgrad.train.LossFunction;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
 import java.net.URL;
@@ -152,7 +153,8 @@ class SparkTrainerTest {
     SparkTrainer clean = trainer(data, 8).rounds(5).build();
     clean.fit();
     FAILED.set(false);
-    SparkTrainer faulty = trainer(data, 8).rounds(5).loss(SparkTrainerTest::failOnce).build();
+    SparkTrainer faulty = trainer(data, 8).rounds(5)
+        .loss(LossFunction.classification(SparkTrainerTest::failOnce)).build();
     MetricsHistory history = faulty.fit();
     assertTrue(FAILED.get(), "the fault was injected");
     assertEquals(5, history.size());
