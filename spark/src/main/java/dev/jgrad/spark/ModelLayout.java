@@ -8,19 +8,15 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.OptimizerState;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The names and shapes of what a round ships: the model's parameters and buffers in registration
- * order, then the optimizer's state tensors in name order; and how to pack them into one flat
- * float array and back. Parameters travel as these arrays, never as serialized tensors. Every
+ * What a round ships: the model's parameters and buffers in registration order, then the
+ * optimizer's state tensors in name order ({@link TensorLayout}s), and how to pack them into
+ * flat arrays and back. Parameters travel as these arrays, never as serialized tensors. Every
  * executor compares the layout of the model its factory built with the driver's, so a factory
  * that builds another model there fails the round instead of averaging unrelated numbers.
  */
@@ -28,34 +24,25 @@ final class ModelLayout implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final String optimizerKind;
-  private final List<String> modelNames;
-  private final List<int[]> modelShapes;
-  private final List<String> stateNames;
-  private final List<int[]> stateShapes;
-  private final int modelSize;
-  private final int stateSize;
+  private final TensorLayout model;
+  private final TensorLayout state;
+  private final DType inputDtype;
 
-  private ModelLayout(String optimizerKind, Map<String, Tensor> model,
-      Map<String, Tensor> state) {
+  private ModelLayout(String optimizerKind, TensorLayout model, TensorLayout state,
+      DType inputDtype) {
     this.optimizerKind = optimizerKind;
-    this.modelNames = List.copyOf(model.keySet());
-    this.modelShapes = shapes(model);
-    this.stateNames = List.copyOf(state.keySet());
-    this.stateShapes = shapes(state);
-    this.modelSize = size(modelShapes);
-    this.stateSize = size(stateShapes);
+    this.model = model;
+    this.state = state;
+    this.inputDtype = inputDtype;
   }
 
-  /** The layout of {@code model} with {@code optimizer}; only FLOAT32 tensors travel. */
+  /** The layout of {@code model} with {@code optimizer}; FLOAT32 and FLOAT64 tensors travel. */
   static ModelLayout of(Module model, Optimizer optimizer) {
-    Map<String, Tensor> m = modelTensors(model);
-    Map<String, Tensor> s = new TreeMap<>(optimizer.state().tensors());
-    for (Map<String, Tensor> tensors : List.of(m, s)) {
-      tensors.forEach((name, t) -> checkArgument(t.dtype() == DType.FLOAT32,
-          "SparkTrainer: '%s' is %s %s; data-parallel training ships FLOAT32 only: build the"
-              + " model in FLOAT32", name, t.dtype(), t.shape()));
-    }
-    return new ModelLayout(optimizer.state().kind(), m, s);
+    Tensor first = model.parameters().isEmpty() ? null : model.parameters().get(0);
+    return new ModelLayout(optimizer.state().kind(),
+        TensorLayout.of("parameter", modelTensors(model)),
+        TensorLayout.of("optimizer state", new TreeMap<>(optimizer.state().tensors())),
+        first == null ? Tensor.DEFAULT_DTYPE : first.dtype());
   }
 
   /** Parameters then buffers, as {@link dev.jgrad.train.Checkpoint} saves them. */
@@ -65,75 +52,36 @@ final class ModelLayout implements Serializable {
     return all;
   }
 
-  private static List<int[]> shapes(Map<String, Tensor> tensors) {
-    List<int[]> shapes = new ArrayList<>();
-    tensors.values().forEach(t -> shapes.add(t.shape().dims()));
-    return List.copyOf(shapes);
-  }
-
-  private static int size(List<int[]> shapes) {
-    long n = 0;
-    for (int[] s : shapes) {
-      n += Arrays.stream(s).asLongStream().reduce(1, (a, b) -> a * b);
-    }
-    checkArgument(n <= Integer.MAX_VALUE - 8, "SparkTrainer: %s floats do not fit one Java array;"
-        + " models above 2^31 scalars are not supported", n);
-    return (int) n;
-  }
-
-  int modelSize() {
-    return modelSize;
-  }
-
-  int stateSize() {
-    return stateSize;
+  /**
+   * The dtype the model takes its inputs (and regression targets) in: its first parameter's, as
+   * {@link dev.jgrad.train.Model#save} takes it for the model's.
+   */
+  DType inputDtype() {
+    return inputDtype;
   }
 
   /** The model's parameters and buffers, packed in layout order. */
-  float[] packModel(Module model) {
-    return pack(modelTensors(model), modelNames, modelSize);
+  PackedTensors packModel(Module m) {
+    return model.pack(modelTensors(m));
   }
 
   /** The optimizer's state tensors, packed in layout order. */
-  float[] packState(Optimizer optimizer) {
-    return pack(optimizer.state().tensors(), stateNames, stateSize);
+  PackedTensors packState(Optimizer optimizer) {
+    return state.pack(optimizer.state().tensors());
   }
 
-  private static float[] pack(Map<String, Tensor> tensors, List<String> names, int size) {
-    float[] flat = new float[size];
-    int at = 0;
-    for (String name : names) {
-      float[] values = tensors.get(name).toFloatArray();
-      System.arraycopy(values, 0, flat, at, values.length);
-      at += values.length;
-    }
-    return flat;
+  /** Overwrites the model's parameters and buffers with {@code packed}. */
+  void unpackModel(PackedTensors packed, Module m) {
+    Map<String, Tensor> targets = modelTensors(m);
+    model.unpack(packed).forEach((name, values) -> {
+      Tensor target = targets.get(name);
+      target.assign(values.to(target.backend()));
+    });
   }
 
-  /** Overwrites the model's parameters and buffers with {@code flat}. */
-  void unpackModel(float[] flat, Module model) {
-    Map<String, Tensor> tensors = modelTensors(model);
-    int at = 0;
-    for (int i = 0; i < modelNames.size(); i++) {
-      Tensor target = tensors.get(modelNames.get(i));
-      int n = (int) target.size();
-      target.assign(Tensor.of(Arrays.copyOfRange(flat, at, at + n), modelShapes.get(i))
-          .to(target.backend()));
-      at += n;
-    }
-  }
-
-  /** Loads {@code flat} and the counters {@code values} as the optimizer's state. */
-  void unpackState(float[] flat, Map<String, String> values, Optimizer optimizer) {
-    Map<String, Tensor> tensors = new HashMap<>();
-    int at = 0;
-    for (int i = 0; i < stateNames.size(); i++) {
-      int[] shape = stateShapes.get(i);
-      int n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-      tensors.put(stateNames.get(i), Tensor.of(Arrays.copyOfRange(flat, at, at + n), shape));
-      at += n;
-    }
-    optimizer.loadState(new OptimizerState(optimizerKind, tensors, values));
+  /** Loads {@code packed} and the counters {@code values} as the optimizer's state. */
+  void unpackState(PackedTensors packed, Map<String, String> values, Optimizer optimizer) {
+    optimizer.loadState(new OptimizerState(optimizerKind, state.unpack(packed), values));
   }
 
   /**
@@ -144,54 +92,24 @@ final class ModelLayout implements Serializable {
     checkArgument(optimizerKind.equals(driver.optimizerKind), "SparkTrainer: the optimizer"
         + " factory built '%s' on %s but '%s' on the driver; it must build the same optimizer"
         + " everywhere", optimizerKind, where, driver.optimizerKind);
-    checkSame("parameter", modelNames, modelShapes, driver.modelNames, driver.modelShapes, where);
-    checkSame("optimizer state", stateNames, stateShapes, driver.stateNames, driver.stateShapes,
-        where);
-  }
-
-  private static void checkSame(String what, List<String> names, List<int[]> shapes,
-      List<String> driverNames, List<int[]> driverShapes, String where) {
-    checkArgument(names.equals(driverNames), "SparkTrainer: the model factory built %ss %s on"
-        + " %s but %s on the driver; the factory must build the same model on every executor"
-        + " (no sizes that depend on where it runs)", what, names, where, driverNames);
-    for (int i = 0; i < names.size(); i++) {
-      checkArgument(Arrays.equals(shapes.get(i), driverShapes.get(i)), "SparkTrainer: %s '%s'"
-          + " is %s on %s but %s on the driver; the model factory must build the same model on"
-          + " every executor (no sizes that depend on where it runs)", what, names.get(i),
-          Arrays.toString(shapes.get(i)), where, Arrays.toString(driverShapes.get(i)));
-    }
+    model.checkSameAs(driver.model, where);
+    state.checkSameAs(driver.state, where);
   }
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof ModelLayout other)) {
-      return false;
-    }
-    return optimizerKind.equals(other.optimizerKind) && modelNames.equals(other.modelNames)
-        && stateNames.equals(other.stateNames) && sameShapes(modelShapes, other.modelShapes)
-        && sameShapes(stateShapes, other.stateShapes);
-  }
-
-  private static boolean sameShapes(List<int[]> a, List<int[]> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
-      }
-    }
-    return true;
+    return o instanceof ModelLayout other && optimizerKind.equals(other.optimizerKind)
+        && model.equals(other.model) && state.equals(other.state)
+        && inputDtype == other.inputDtype;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(optimizerKind, modelNames, stateNames);
+    return Objects.hash(optimizerKind, model, state);
   }
 
   @Override
   public String toString() {
-    return "ModelLayout(" + modelNames.size() + " model tensors, " + modelSize + " floats; "
-        + optimizerKind + " state " + stateSize + " floats)";
+    return "ModelLayout(model: " + model + "; " + optimizerKind + " state: " + state + ")";
   }
 }

@@ -16,8 +16,8 @@ final class PartitionResult implements Serializable {
   private static final long serialVersionUID = 1L;
 
   long samples;
-  float[] model;
-  float[] state;
+  PackedTensors model;
+  PackedTensors state;
   HashMap<String, String> counters;
   double lossSum;
   long correct;
@@ -29,7 +29,7 @@ final class PartitionResult implements Serializable {
     return new PartitionResult();
   }
 
-  static PartitionResult of(long samples, float[] model, float[] state,
+  static PartitionResult of(long samples, PackedTensors model, PackedTensors state,
       Map<String, String> counters, double lossSum, long correct, long computeNanos) {
     PartitionResult r = new PartitionResult();
     r.samples = samples;
@@ -58,21 +58,15 @@ final class PartitionResult implements Serializable {
         + " with different optimizer counters, %s and %s; every partition must take the same"
         + " number of local steps", counters, other.counters);
     double total = samples + other.samples;
-    float a = (float) (samples / total);
-    float b = (float) (other.samples / total);
-    mean(model, other.model, a, b);
-    mean(state, other.state, a, b);
+    double a = samples / total;
+    double b = other.samples / total;
+    model.weightedMean(other.model, a, b);
+    state.weightedMean(other.state, a, b);
     samples += other.samples;
     lossSum += other.lossSum;
     correct += other.correct;
     computeNanos = Math.max(computeNanos, other.computeNanos);
     partitions += other.partitions;
     return this;
-  }
-
-  private static void mean(float[] into, float[] other, float a, float b) {
-    for (int i = 0; i < into.length; i++) {
-      into[i] = a * into[i] + b * other[i];
-    }
   }
 }

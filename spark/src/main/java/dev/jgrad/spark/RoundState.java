@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What the driver broadcasts at the start of a round: the model's parameters and buffers and
- * the optimizer's state as flat float arrays (in {@link ModelLayout} order), the optimizer's
+ * the optimizer's state as flat arrays (in {@link ModelLayout} order), the optimizer's
  * counters, and the local step the round starts at.
  */
 final class RoundState implements Serializable {
@@ -16,12 +16,12 @@ final class RoundState implements Serializable {
   final int round;
   final long firstStep;
   final ModelLayout layout;
-  final float[] model;
-  final float[] state;
+  final PackedTensors model;
+  final PackedTensors state;
   final HashMap<String, String> counters;
 
-  RoundState(String runId, int round, long firstStep, ModelLayout layout, float[] model,
-      float[] state, Map<String, String> counters) {
+  RoundState(String runId, int round, long firstStep, ModelLayout layout, PackedTensors model,
+      PackedTensors state, Map<String, String> counters) {
     this.runId = runId;
     this.round = round;
     this.firstStep = firstStep;

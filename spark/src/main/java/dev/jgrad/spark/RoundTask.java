@@ -1,5 +1,7 @@
 package dev.jgrad.spark;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
@@ -61,7 +63,7 @@ final class RoundTask implements Serializable {
     replica.layout.unpackState(state.state, state.counters, replica.optimizer);
     replica.upload(shard);
     Tensor inputs = replica.inputs;
-    Tensor labels = replica.labels;
+    Tensor targets = replica.targets;
     ShardSchedule schedule = new ShardSchedule(shard.size(), batchSize, seed, shard.partition());
     double lossSum = 0;
     long correct = 0;
@@ -72,8 +74,11 @@ final class RoundTask implements Serializable {
       try (TensorScope step = TensorScope.open()) {
         Tensor index = Tensor.indices(batch);
         Tensor x = inputs.indexSelect(0, index);
-        Tensor y = labels.indexSelect(0, index);
+        Tensor y = targets.indexSelect(0, index);
         Tensor output = replica.model.forward(x);
+        if (shard.kind() == SampleKind.REGRESSION) {
+          checkFits(output, y, shard);
+        }
         Tensor l = loss.compute(output, y);
         l.backward();
         replica.optimizer.step();
@@ -92,6 +97,19 @@ final class RoundTask implements Serializable {
         correct, System.nanoTime() - start);
     giveBack(state.runId, replica); // only after a round that went through
     return result;
+  }
+
+  /**
+   * Fails, before the loss sees them, where a batch's regression targets are not shaped as the
+   * model's output: MSE of [8, 3] against [8, 2] would say only that the shapes differ.
+   */
+  private static void checkFits(Tensor output, Tensor targets, Shard shard) {
+    checkArgument(output.shape().equals(targets.shape()), "SparkTrainer: the model's output for"
+        + " a batch of %s samples is %s but their targets are %s (RegressionSamples of %s"
+        + " targets, partition %s); build the model with %s outputs, or give every sample as"
+        + " many targets as the model has outputs", targets.shape().dim(0), output.shape(),
+        targets.shape(), shard.targetsPerSample(), shard.partition(),
+        shard.targetsPerSample());
   }
 
   private Replica borrow(RoundState state, Shard shard) {
@@ -131,7 +149,7 @@ final class RoundTask implements Serializable {
     final ModelLayout layout;
     private Shard shard;
     Tensor inputs;
-    Tensor labels;
+    Tensor targets;
 
     Replica(Module model, Optimizer optimizer, ModelLayout layout) {
       this.model = model;
@@ -141,8 +159,10 @@ final class RoundTask implements Serializable {
 
     void upload(Shard s) {
       if (s != shard) {
-        inputs = Tensor.of(s.inputs(), s.size(), s.features());
-        labels = Tensor.indices(s.labels());
+        // in the model's dtype once, not every batch: a FLOAT64 model trains on the samples'
+        // floats widened to doubles
+        inputs = s.inputs(layout.inputDtype());
+        targets = s.targets(layout.inputDtype());
         shard = s;
       }
     }

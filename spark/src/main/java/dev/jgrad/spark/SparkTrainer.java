@@ -4,6 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.Tensor;
+import dev.jgrad.data.Batch;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
@@ -38,9 +43,10 @@ import scala.reflect.ClassTag$;
 /**
  * Trains a model data-parallel on Apache Spark: synchronous rounds of parameter averaging. Each
  * round the driver broadcasts the parameters (and buffers) and the optimizer's state as flat
- * float arrays; every partition starts from them, trains {@code localSteps} mini-batches of its
- * own samples, and the driver averages the resulting parameters and optimizer state, weighted by
- * the samples each partition trained on, with {@code treeAggregate}. With one local step and
+ * arrays (FLOAT32 tensors as floats, FLOAT64 ones as doubles); every partition starts from them,
+ * trains {@code localSteps} mini-batches of its own samples, and the driver averages the
+ * resulting parameters and optimizer state, weighted by the samples each partition trained on,
+ * with {@code treeAggregate}. With one local step and
  * plain SGD a round is exactly one step of synchronous data-parallel SGD on the global batch
  * (every partition's batch together); more local steps communicate less often (local SGD).
  *
@@ -58,11 +64,18 @@ import scala.reflect.ClassTag$;
  * MetricsHistory history = trainer.fit();   // one row per round
  * }</pre>
  *
+ * <p>The samples are {@link LabeledSample}s (class labels, a classification loss) or
+ * {@link RegressionSample}s (float targets, a regression loss such as
+ * {@code Losses::meanSquaredError}), one kind per run; a mismatch with the loss fails before the
+ * first round. Features, and regression targets, are floats; a FLOAT64 model trains on them
+ * converted to doubles. Accuracy is reported for classification only.
+ *
  * <p>The samples are packed once into one flat shard per partition and cached on the executors
  * (memory, then disk); a round ships only the parameters, both ways. The model and optimizer
- * factories run on every executor; each checks that its model's parameter names and shapes are
- * the driver's, and a mismatch fails the run naming the tensor, never averaging unrelated
- * numbers. Empty partitions train nothing and weigh nothing; data with no sample at all fails.
+ * factories run on every executor; each checks that its model's parameter names, shapes and
+ * dtypes are the driver's, and a mismatch fails the run naming the tensor, never averaging
+ * unrelated numbers. Empty partitions train nothing and weigh nothing; data with no sample at all
+ * fails.
  * A failed task is retried by Spark ({@code spark.task.maxFailures}); since every task of a round
  * starts from the broadcast state and its batches follow from the seed, the retry computes what
  * the first attempt would have. {@link Builder#barrier} runs each round as a barrier stage (all
@@ -81,7 +94,7 @@ public final class SparkTrainer {
   private final OptimizerFactory optimizerFactory;
   private final LossFunction loss;
   private final boolean accuracy;
-  private final JavaRDD<LabeledSample> data;
+  private final JavaRDD<? extends Sample> data;
   private final int batchSize;
   private final int localSteps;
   private final int rounds; // 0: from epochs once the shards are known
@@ -173,10 +186,15 @@ public final class SparkTrainer {
     JavaRDD<Shard> shards = data.mapPartitionsWithIndex(SparkTrainer::toShard, true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      List<int[]> sizes = onSpark(() -> shards.map(s -> new int[] {s.size(), s.features()})
-          .collect(), "packing the samples into shards");
-      int total = checkShards(sizes);
-      int maxShard = sizes.stream().mapToInt(s -> s[0]).max().orElse(0);
+      List<ShardInfo> shardInfos = onSpark(() -> shards.map(Shard::info).collect(),
+          "packing the samples into shards");
+      ShardInfo samples = checkShards(shardInfos);
+      checkLoss(samples.kind());
+      if (test != null) {
+        checkTestSet(samples);
+      }
+      int total = shardInfos.stream().mapToInt(ShardInfo::size).sum();
+      int maxShard = shardInfos.stream().mapToInt(ShardInfo::size).max().orElse(0);
       int roundsPerEpoch = (ShardSchedule.batchesPerPass(maxShard, batchSize) + localSteps - 1)
           / localSteps;
       int totalRounds = rounds > 0 ? rounds : epochs * roundsPerEpoch;
@@ -184,15 +202,15 @@ public final class SparkTrainer {
       checkArgument(completedRounds <= totalRounds, "SparkTrainer: the checkpoint resumed from"
           + " completed %s rounds, beyond the %s asked for; ask for more rounds or epochs",
           completedRounds, totalRounds);
-      log.info("SparkTrainer: {} samples in {} partitions ({} empty), {} rounds of {} local"
-          + " steps of up to {} samples per partition{}", total, sizes.size(),
-          sizes.stream().filter(s -> s[0] == 0).count(), totalRounds, localSteps, batchSize,
-          barrier ? ", barrier mode" : "");
+      log.info("SparkTrainer: {} {}s in {} partitions ({} empty), {} rounds of {} local"
+          + " steps of up to {} samples per partition{}", total, samples.kind().typeName(),
+          shardInfos.size(), shardInfos.stream().filter(s -> s.size() == 0).count(), totalRounds,
+          localSteps, batchSize, barrier ? ", barrier mode" : "");
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
       String runId = UUID.randomUUID().toString();
       int samplesPerRound = 0;
-      for (int[] s : sizes) {
-        samplesPerRound += Math.min(s[0], batchSize * localSteps);
+      for (ShardInfo s : shardInfos) {
+        samplesPerRound += Math.min(s.size(), batchSize * localSteps);
       }
       while (completedRounds < totalRounds) {
         int round = completedRounds + 1;
@@ -229,28 +247,70 @@ public final class SparkTrainer {
     }
   }
 
-  private static Iterator<Shard> toShard(int partition, Iterator<LabeledSample> samples) {
+  private static Iterator<Shard> toShard(int partition, Iterator<? extends Sample> samples) {
     return List.of(Shard.of(partition, samples)).iterator();
   }
 
-  /** The total sample count; fails on no samples or feature counts that differ. */
-  private int checkShards(List<int[]> sizes) {
-    int total = 0;
-    int features = 0;
-    for (int p = 0; p < sizes.size(); p++) {
-      int[] s = sizes.get(p);
-      if (s[0] == 0) {
+  /**
+   * The first partition with samples; fails on no samples at all, or on partitions whose samples
+   * differ from it in kind, features or targets.
+   */
+  private static ShardInfo checkShards(List<ShardInfo> shards) {
+    ShardInfo first = null;
+    for (ShardInfo s : shards) {
+      if (s.size() == 0) {
         continue;
       }
-      checkArgument(features == 0 || s[1] == features, "SparkTrainer: partition %s has samples"
-          + " of %s features but an earlier partition has %s; every sample needs as many", p,
-          s[1], features);
-      features = s[1];
-      total += s[0];
+      if (first == null) {
+        first = s;
+        continue;
+      }
+      checkArgument(s.kind() == first.kind(), "SparkTrainer: partition %s holds %ss but"
+          + " partition %s %ss; pass samples of one kind", s.partition(), s.kind().typeName(),
+          first.partition(), first.kind().typeName());
+      checkArgument(s.features() == first.features(), "SparkTrainer: partition %s has samples"
+          + " of %s features but partition %s has %s; every sample needs as many",
+          s.partition(), s.features(), first.partition(), first.features());
+      checkArgument(s.targets() == first.targets(), "SparkTrainer: partition %s has samples of"
+          + " %s targets but partition %s has %s; every RegressionSample needs as many as the"
+          + " model has outputs", s.partition(), s.targets(), first.partition(), first.targets());
     }
-    checkArgument(total > 0, "SparkTrainer: the training data is empty (all %s partitions hold"
-        + " no sample); pass an RDD with samples", sizes.size());
-    return total;
+    checkArgument(first != null, "SparkTrainer: the training data is empty (all %s partitions"
+        + " hold no sample); pass an RDD with samples", shards.size());
+    return first;
+  }
+
+  /** Fails where the loss is not for the samples' targets: labels or float targets. */
+  private void checkLoss(SampleKind kind) {
+    if (kind == SampleKind.LABELED) {
+      checkArgument(loss.isClassification(), "SparkTrainer: the samples are %s but the loss is"
+          + " not a classification loss (LossFunction.isClassification()); pass one such as"
+          + " Losses::softmaxCrossEntropyLabels, declare your own with"
+          + " LossFunction.classification(loss), or train on RegressionSamples", kind);
+    } else {
+      checkArgument(!loss.isClassification(), "SparkTrainer: the samples are %s but the loss is"
+          + " a classification loss (LossFunction.isClassification()); pass a regression loss"
+          + " such as Losses::meanSquaredError, or train on LabeledSamples", kind);
+    }
+  }
+
+  /**
+   * Fails now, not at the first evaluation rounds later, where the test set's inputs are not in
+   * the model's dtype or its regression targets are not shaped as the samples' are.
+   */
+  private void checkTestSet(ShardInfo samples) {
+    DType dtype = layout.inputDtype();
+    try (Batch first = test.gather(Tensor.indices(new int[] {0}).to(test.inputs().backend()))) {
+      checkArgument(first.inputs().dtype() == dtype, "SparkTrainer: the test set's inputs are"
+          + " %s but the model is %s; build the test Dataset's tensors in %s", first.inputs()
+          .dtype(), dtype, dtype);
+      TensorSpec expected = new TensorSpec(Shape.of(1, samples.targets()), dtype);
+      checkArgument(samples.kind() != SampleKind.REGRESSION
+          || first.targets().spec().equals(expected), "SparkTrainer: a test sample's targets"
+          + " are %s but a training sample's are %s (RegressionSamples of %s targets, a %s"
+          + " model); build the test Dataset's targets as [samples, %s] in %s",
+          first.targets().spec(), expected, samples.targets(), dtype, samples.targets(), dtype);
+    }
   }
 
   /** Broadcasts the state, trains every partition, averages, and applies the average. */
@@ -322,7 +382,7 @@ public final class SparkTrainer {
     private OptimizerFactory optimizerFactory;
     private LossFunction loss;
     private Boolean accuracy;
-    private JavaRDD<LabeledSample> data;
+    private JavaRDD<? extends Sample> data;
     private int batchSize = 32;
     private int localSteps = 1;
     private int rounds;
@@ -366,9 +426,14 @@ public final class SparkTrainer {
       return this;
     }
 
-    /** The training samples; each partition is one worker's shard. */
-    public Builder data(JavaRDD<LabeledSample> samples) {
-      this.data = checkNotNull(samples, "data is null; pass a JavaRDD<LabeledSample>");
+    /**
+     * The training samples, each partition one worker's shard: {@link LabeledSample}s for a
+     * classification loss, or {@link RegressionSample}s for a regression loss (one kind, checked
+     * against the loss before the first round).
+     */
+    public Builder data(JavaRDD<? extends Sample> samples) {
+      this.data = checkNotNull(samples, "data is null; pass a JavaRDD of LabeledSample or"
+          + " RegressionSample");
       return this;
     }
 
@@ -429,7 +494,9 @@ public final class SparkTrainer {
 
     /**
      * A held-out set evaluated on the driver every {@code everyRounds} rounds and after the last
-     * (0: once per epoch's worth of rounds).
+     * (0: once per epoch's worth of rounds): its loss, and its accuracy for classification. Its
+     * inputs are in the model's dtype and, for {@link RegressionSample}s, its targets are
+     * {@code [samples, targets]} in that dtype too; checked before the first round.
      */
     public Builder test(Dataset test, int everyRounds) {
       this.test = checkNotNull(test, "test set is null; leave test() out to skip testing");
@@ -498,7 +565,8 @@ public final class SparkTrainer {
       checkState(optimizerFactory != null, "call optimizer(...) before build()");
       checkState(loss != null,
           "call loss(...) before build(), e.g. Losses::softmaxCrossEntropyLabels");
-      checkState(data != null, "call data(JavaRDD<LabeledSample>) before build()");
+      checkState(data != null, "call data(samples) before build(), a JavaRDD of LabeledSample"
+          + " or RegressionSample");
       checkState(rounds > 0 || epochs > 0, "call rounds(n) or epochs(n) before build()");
       return new SparkTrainer(this);
     }

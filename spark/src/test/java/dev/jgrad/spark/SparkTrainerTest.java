@@ -8,11 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
+import dev.jgrad.nn.BatchNorm1d;
+import dev.jgrad.nn.Init;
+import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.ReLU;
+import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
+import dev.jgrad.train.LossFunction;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
 import java.net.URL;
@@ -147,7 +153,8 @@ class SparkTrainerTest {
     SparkTrainer clean = trainer(data, 8).rounds(5).build();
     clean.fit();
     FAILED.set(false);
-    SparkTrainer faulty = trainer(data, 8).rounds(5).loss(SparkTrainerTest::failOnce).build();
+    SparkTrainer faulty = trainer(data, 8).rounds(5)
+        .loss(LossFunction.classification(SparkTrainerTest::failOnce)).build();
     MetricsHistory history = faulty.fit();
     assertTrue(FAILED.get(), "the fault was injected");
     assertEquals(5, history.size());
@@ -209,6 +216,22 @@ class SparkTrainerTest {
     assertEquals(7, csv.size(), "header and 6 rounds: " + csv);
     assertEquals(4, Files.readAllLines(dir.resolve("rounds.csv")).size(),
         "header and the 3 rounds this run trained");
+  }
+
+  @Test
+  void aModelWithBatchNormTrains() throws IOException {
+    // BatchNorm counts its batches in a FLOAT64 buffer, which travels beside the FLOAT32 values
+    ModelFactory net = () -> {
+      Random r = new Random(8);
+      return new Sequential(new Linear(FEATURES, 8, Init.he(), r), new BatchNorm1d(8),
+          new ReLU(), new Linear(8, CLASSES, Init.he(), r));
+    };
+    SparkTrainer t = trainer(jsc.parallelize(samples(80, 10), 2), 10).model(net).rounds(4)
+        .build();
+    MetricsHistory h = t.fit();
+    assertEquals(4.0, t.model().namedBuffers().get("1.num_batches_tracked").item(),
+        "4 rounds of 1 local step, averaged over the partitions");
+    assertTrue(Double.isFinite(h.last().trainLoss()), h.toString());
   }
 
   @Test
