@@ -1,6 +1,5 @@
 package dev.jgrad.spark;
 
-import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
@@ -76,9 +75,6 @@ final class RoundTask implements Serializable {
         Tensor x = inputs.indexSelect(0, index);
         Tensor y = targets.indexSelect(0, index);
         Tensor output = replica.model.forward(x);
-        if (shard.kind() == SampleKind.REGRESSION) {
-          checkFits(output, y, shard);
-        }
         Tensor l = loss.compute(output, y);
         l.backward();
         replica.optimizer.step();
@@ -97,19 +93,6 @@ final class RoundTask implements Serializable {
         correct, System.nanoTime() - start);
     giveBack(state.runId, replica); // only after a round that went through
     return result;
-  }
-
-  /**
-   * Fails, before the loss sees them, where a batch's regression targets are not shaped as the
-   * model's output: MSE of [8, 3] against [8, 2] would say only that the shapes differ.
-   */
-  private static void checkFits(Tensor output, Tensor targets, Shard shard) {
-    checkArgument(output.shape().equals(targets.shape()), "SparkTrainer: the model's output for"
-        + " a batch of %s samples is %s but their targets are %s (RegressionSamples of %s"
-        + " targets, partition %s); build the model with %s outputs, or give every sample as"
-        + " many targets as the model has outputs", targets.shape().dim(0), output.shape(),
-        targets.shape(), shard.targetsPerSample(), shard.partition(),
-        shard.targetsPerSample());
   }
 
   private Replica borrow(RoundState state, Shard shard) {

@@ -7,7 +7,9 @@ import static com.google.common.base.Preconditions.checkState;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.nn.Module;
@@ -190,6 +192,7 @@ public final class SparkTrainer {
           "packing the samples into shards");
       ShardInfo samples = checkShards(shardInfos);
       checkLoss(samples.kind());
+      checkModelTakes(samples);
       if (test != null) {
         checkTestSet(samples);
       }
@@ -292,6 +295,28 @@ public final class SparkTrainer {
           + " a classification loss (LossFunction.isClassification()); pass a regression loss"
           + " such as Losses::meanSquaredError, or train on LabeledSamples", kind);
     }
+  }
+
+  /**
+   * Runs the driver's model once on a sample of zeros, so that samples it cannot take, or
+   * regression targets its output does not match, fail here and once: an executor's failure is
+   * retried ({@code spark.task.maxFailures}) and logged by every attempt.
+   */
+  private void checkModelTakes(ShardInfo samples) {
+    Shape out;
+    try (Module.EvalScope evalMode = Module.evalScope(); NoGrad noGrad = NoGrad.scope();
+        TensorScope scope = TensorScope.open()) {
+      out = model.forward(Tensor.zeros(layout.inputDtype(), 1, samples.features())).shape();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalArgumentException("SparkTrainer: the model does not take samples of "
+          + samples.features() + " features (" + e.getMessage() + "); build the model for them,"
+          + " or give each sample the features the model takes", e);
+    }
+    checkArgument(samples.kind() != SampleKind.REGRESSION
+        || out.equals(Shape.of(1, samples.targets())), "SparkTrainer: the model's output for a"
+        + " sample is %s but a sample's targets are [1, %s] (RegressionSamples of %s targets);"
+        + " build the model with %s outputs, or give every sample as many targets as the model"
+        + " has outputs", out, samples.targets(), samples.targets(), samples.targets());
   }
 
   /**

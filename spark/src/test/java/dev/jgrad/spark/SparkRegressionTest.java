@@ -268,14 +268,27 @@ class SparkRegressionTest {
   }
 
   @Test
-  void targetsThatDoNotFitTheModelsOutputFailAtTheFirstBatch() {
+  void targetsThatDoNotFitTheModelsOutputFailBeforeTheFirstRound() {
     SparkTrainer t = trainer(jsc.parallelize(samples(20, 14), 2), DType.FLOAT32)
         .model(() -> Mlp.builder().input(FEATURES).output(TARGETS + 1).seed(5).build())
         .batchSize(5).rounds(1).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, t::fit);
-    assertTrue(e.getMessage().contains("the model's output for a batch of 5 samples is [5, 3] but"
-        + " their targets are [5, 2]") && e.getMessage().contains("build the model with 2"
-        + " outputs"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("SparkTrainer: the model's output for a sample is"
+        + " [1, 3] but a sample's targets are [1, 2]") && e.getMessage().contains("build the"
+        + " model with 2 outputs"), e.getMessage());
+    assertEquals(0, t.completedRounds());
+  }
+
+  @Test
+  void samplesTheModelCannotTakeFailBeforeTheFirstRound() {
+    SparkTrainer t = trainer(jsc.parallelize(samples(20, 14), 2), DType.FLOAT32)
+        .model(() -> Mlp.builder().input(FEATURES + 1).output(TARGETS).seed(5).build())
+        .rounds(1).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, t::fit);
+    assertTrue(e.getMessage().startsWith("SparkTrainer: the model does not take samples of "
+        + FEATURES + " features (") && e.getMessage().contains("; build the model for them"),
+        e.getMessage());
+    assertEquals(0, t.completedRounds());
   }
 
   @Test
