@@ -45,7 +45,7 @@ final class ModelWalk {
   int[] dims;
 
   ModelWalk(Module model, DType dtype, int[] sampleShape) {
-    this.graph = new OnnxGraph(dtype);
+    this.graph = new OnnxGraph(dtype, OnnxExporter.INPUT);
     this.sampleShape = sampleShape.clone();
     this.dims = sampleShape.clone();
     // the model's own names for its tensors (named Sequentials keep theirs)
@@ -97,7 +97,7 @@ final class ModelWalk {
           .ints("dilations", 1, 1).integer("group", 1);
     } else if (m instanceof Pool2d pool) {
       expect(m, path, dims.length == 3, "channels", "height", "width");
-      OnnxGraph.Node n = window(graph.node(m instanceof MaxPool2d ? "MaxPool" : "AveragePool",
+      OnnxNode n = window(graph.node(m instanceof MaxPool2d ? "MaxPool" : "AveragePool",
           node, List.of(in), out), pool.window(), m, path, dims[0]);
       if (m instanceof AvgPool2d) {
         n.integer("count_include_pad", 1); // jgrad averages padding as zeros, as PyTorch
@@ -145,7 +145,7 @@ final class ModelWalk {
    * The attributes of a sliding-window node (ONNX pads: begins, then ends) and its output dims,
    * {@code channels} maps of the computed height and width.
    */
-  private OnnxGraph.Node window(OnnxGraph.Node node, Window2d w, Module m, String path,
+  private OnnxNode window(OnnxNode node, Window2d w, Module m, String path,
       int channels) {
     int[] k = w.kernel();
     int[] s = w.stride();

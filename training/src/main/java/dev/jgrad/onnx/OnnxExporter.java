@@ -92,7 +92,7 @@ public final class OnnxExporter {
     ModelWalk walk = new ModelWalk(model, dtype, sampleShape);
     String output = walk.module(model, "", INPUT);
     walk.graph.node("Identity", "output", List.of(output), OUTPUT);
-    return walk.graph.model("jgrad", model.toString(), INPUT, sampleShape, OUTPUT, walk.dims,
+    return walk.graph.model("jgrad", model.toString(), sampleShape, OUTPUT, walk.dims,
         IR_VERSION, OPSET);
   }
 
