@@ -15,6 +15,7 @@ import dev.jgrad.nn.LeakyReLU;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.OpActivation;
 import dev.jgrad.nn.Pool2d;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
@@ -39,22 +40,67 @@ final class ModelWalk {
       + " Conv2d, MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, BatchNorm1d, BatchNorm2d";
 
   final OnnxGraph graph;
+  final DType dtype;
   final int[] sampleShape;
-  final Map<Tensor, String> names = new IdentityHashMap<>();
-  final Set<Tensor> written = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The current value's per-sample dims. */
   int[] dims;
+  private final Map<Tensor, String> names = new IdentityHashMap<>();
+  private final Set<Tensor> written = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<Class<?>, OnnxLowering<?>> byClass;
+  private final Map<String, OnnxLowering<OpActivation.Layer>> byOp;
+  private DiscoveredOpLowerings discovered; // on the first op layer that needs them
 
-  ModelWalk(Module model, DType dtype, int[] sampleShape) {
+  /**
+   * A walk over {@code model} (every tensor {@code dtype}) for samples of {@code sampleShape},
+   * with the lowerings given for module classes and for op names.
+   */
+  ModelWalk(Module model, DType dtype, int[] sampleShape,
+      Map<Class<?>, OnnxLowering<?>> byClass,
+      Map<String, OnnxLowering<OpActivation.Layer>> byOp) {
     this.graph = new OnnxGraph(dtype, OnnxExporter.INPUT);
+    this.dtype = dtype;
     this.sampleShape = sampleShape.clone();
     this.dims = sampleShape.clone();
+    this.byClass = Map.copyOf(byClass);
+    this.byOp = Map.copyOf(byOp);
     // the model's own names for its tensors (named Sequentials keep theirs)
     model.namedParameters().forEach((name, t) -> names.put(t, name));
     model.namedBuffers().forEach((name, t) -> names.put(t, name));
   }
 
-  /** Adds {@code m} (at {@code path}, "" for the model) reading {@code in}; its output name. */
+  /**
+   * Adds {@code m} (at {@code path}, "" for the model) reading {@code in}, whose per-sample dims
+   * are {@link #dims}; its output's name, {@link #dims} set to the output's. The first rule that
+   * lowers it wins: a lowering given for its class, or for its op; a built-in rule; a discovered
+   * {@link OnnxOpLoweringProvider}'s lowering of its op.
+   */
   String module(Module m, String path, String in) {
+    OnnxLowering<?> given = byClass.get(m.getClass());
+    if (given != null) {
+      return lower(given, m, path, in,
+          "OnnxExporter.builder().lower(" + className(m) + ".class, ...)");
+    }
+    OpActivation.Layer op = m instanceof OpActivation.Layer layer ? layer : null;
+    if (op != null && byOp.containsKey(op.op())) {
+      return lower(byOp.get(op.op()), m, path, in,
+          "OnnxExporter.builder().lowerOp(\"" + op.op() + "\", ...)");
+    }
+    String out = builtIn(m, path, in);
+    if (out != null) {
+      return out;
+    }
+    if (op != null) {
+      DiscoveredOpLowerings.Found found = discovered().find(op.op(), where(path));
+      if (found != null) {
+        return lower(found.lowering(), m, path, in,
+            "the lowering of op " + op.op() + " from provider " + found.provider());
+      }
+    }
+    throw unsupported(m, path);
+  }
+
+  /** The rules for jgrad's own layers; null for a module they do not know. */
+  private String builtIn(Module m, String path, String in) {
     if (m instanceof Sequential seq) {
       return layers(seq, path, in);
     }
@@ -115,9 +161,27 @@ final class ModelWalk {
           tensor(bn.runningVar(), path, "running_var")), out)
           .real("epsilon", (float) BatchNorm.EPS); // running statistics: evaluation mode
     } else {
-      throw unsupported(m, path);
+      return null;
     }
     return out;
+  }
+
+  @SuppressWarnings("unchecked") // the lowering was registered for m's class (or op)
+  private String lower(OnnxLowering<?> lowering, Module m, String path, String in, String by) {
+    Class<?> c = lowering.getClass();
+    String named = c.isSynthetic() || c.isHidden() || c.isAnonymousClass() ? by
+        : c.getName() + " (" + by + ")"; // a lambda's class name says nothing
+    return new OnnxLoweringContext(this, m, path, in, dims, named)
+        .apply((OnnxLowering<Module>) lowering, m);
+  }
+
+  private DiscoveredOpLowerings discovered() {
+    if (discovered == null) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      discovered = DiscoveredOpLowerings.load(
+          loader != null ? loader : OnnxExporter.class.getClassLoader());
+    }
+    return discovered;
   }
 
   private String layers(Sequential seq, String path, String in) {
@@ -130,8 +194,16 @@ final class ModelWalk {
     return value;
   }
 
-  /** A parameter or buffer as an initializer (once), under the model's name for it. */
-  private String tensor(Tensor t, String path, String name) {
+  /** Whether {@code t} has a name: the model's, or one an earlier initializer gave it. */
+  boolean knows(Tensor t) {
+    return names.containsKey(t);
+  }
+
+  /**
+   * A parameter or buffer as an initializer (once), under the model's name for it, else as
+   * {@code name} under {@code path}.
+   */
+  String tensor(Tensor t, String path, String name) {
     String known = names.get(t);
     String onnxName = known != null ? known : (path.isEmpty() ? "" : path + ".") + name;
     names.put(t, onnxName);
@@ -175,13 +247,19 @@ final class ModelWalk {
     }
   }
 
-  private static IllegalArgumentException unsupported(Module m, String path) {
+  /** The one-line refusal of a module no rule lowers, with the two ways to give one. */
+  private IllegalArgumentException unsupported(Module m, String path) {
+    String lowering = m instanceof OpActivation.Layer op
+        ? "give its op a lowering: OnnxExporter.builder().lowerOp(\"" + op.op() + "\", lowering),"
+            + " or an OnnxOpLoweringProvider in the op's jar" + discovered().failures()
+        : "give it a lowering: OnnxExporter.builder().lower(" + className(m)
+            + ".class, lowering) (see OnnxLowering)";
     return new IllegalArgumentException("OnnxExporter: " + where(path) + " is " + describe(m)
         + ", which ONNX export does not support; it supports " + SUPPORTED
-        + "; build the model as a Sequential of those layers");
+        + "; build the model as a Sequential of those layers, or " + lowering);
   }
 
-  private static String where(String path) {
+  static String where(String path) {
     return path.isEmpty() ? "the model" : "layer " + path;
   }
 
@@ -189,11 +267,16 @@ final class ModelWalk {
    * The class's simple name (the full name for an anonymous one), and what the module calls
    * itself when that says more, as an op activation's layer does: "Layer (jgrad::relu)".
    */
-  private static String describe(Module m) {
-    Class<?> c = m.getClass();
-    String label = c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName();
+  static String describe(Module m) {
+    String label = className(m);
     String self = m.toString();
     return self.startsWith(label) ? label : label + " (" + self + ")";
+  }
+
+  /** The class's simple name, the full name for an anonymous one. */
+  static String className(Module m) {
+    Class<?> c = m.getClass();
+    return c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName();
   }
 
   private static String joined(int[] dims) {

@@ -16,6 +16,7 @@ import dev.jgrad.nn.LeakyReLU;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.OpActivation;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Sigmoid;
@@ -23,7 +24,9 @@ import dev.jgrad.nn.Tanh;
 import dev.jgrad.nn.Unflatten;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +51,14 @@ import java.util.Map;
  * OnnxExporter.export(net, new int[] {784}, Path.of("mlp.onnx"));  // input [N, 784]
  * }</pre>
  *
+ * <p>Any other module, a custom {@link Module} or an {@link OpActivation} of a plugin op, needs
+ * an {@link OnnxLowering} that writes it as ONNX nodes: given per export with
+ * {@link #builder()} ({@link Builder#lower} for a module class, {@link Builder#lowerOp} for an
+ * op), or shipped in the op's jar by an {@link OnnxOpLoweringProvider} that ServiceLoader finds.
+ * A lowering given per export comes first, then the built-in rules, then the providers'
+ * ({@link Builder} says it in full). Without one, the export fails naming the module, its place
+ * in the model and how to give one.
+ *
  * <p>The protobuf encoding is written by a few lines of {@link ProtoWriter} rather than by
  * protobuf-java's generated classes, so the training module gains no dependency for it.
  */
@@ -67,7 +78,8 @@ public final class OnnxExporter {
 
   /**
    * Writes {@code model} to {@code out} (atomically: a failed export leaves an older file
-   * intact), its input of shape {@code [N, sampleShape...]}.
+   * intact), its input of shape {@code [N, sampleShape...]}, with the built-in rules and the
+   * lowerings that {@link OnnxOpLoweringProvider}s on the class path ship for op activations.
    *
    * @param sampleShape one sample's shape, without the batch axis: {@code {784}} for flat
    *     MNIST rows, {@code {1, 28, 28}} for images
@@ -76,29 +88,105 @@ public final class OnnxExporter {
    *     not fit the first layers
    */
   public static void export(Module model, int[] sampleShape, Path out) throws IOException {
-    checkNotNull(out, "OnnxExporter: the output path is null; pass the .onnx file to write");
-    byte[] bytes = toBytes(model, sampleShape);
-    AtomicFiles.write(out, o -> o.write(bytes));
+    builder().export(model, sampleShape, out);
   }
 
   /** The ONNX file {@link #export} writes, as bytes. */
   public static byte[] toBytes(Module model, int[] sampleShape) {
-    checkNotNull(model, "OnnxExporter: the model is null; pass the module to export");
-    checkArgument(sampleShape != null && sampleShape.length > 0
-        && Arrays.stream(sampleShape).allMatch(d -> d > 0), "OnnxExporter: the sample shape %s"
-        + " must be one sample's positive sizes without the batch axis, e.g. {784} or {1, 28, 28}",
-        Arrays.toString(sampleShape));
-    DType dtype = dtypeOf(model);
-    ModelWalk walk = new ModelWalk(model, dtype, sampleShape);
-    String output = walk.module(model, "", INPUT);
-    walk.graph.node("Identity", "output", List.of(output), OUTPUT);
-    return walk.graph.model("jgrad", model.toString(), sampleShape, OUTPUT, walk.dims,
-        IR_VERSION, OPSET);
+    return builder().toBytes(model, sampleShape);
+  }
+
+  /** An export with lowerings of its own for layers the built-in rules do not know. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * An export with {@link OnnxLowering}s given for module classes and op names, for custom
+   * layers and plugin ops. For each module the first rule that lowers it wins:
+   *
+   * <ol>
+   *   <li>a lowering given here for its exact class ({@link #lower}), then one given here for its
+   *       op, if it is an {@link OpActivation} layer ({@link #lowerOp});
+   *   <li>the built-in rule for jgrad's layers (so a lowering given for {@code Linear} replaces
+   *       the built-in Gemm);
+   *   <li>for an op activation's layer, the lowering of its op that an
+   *       {@link OnnxOpLoweringProvider} on the class or module path ships.
+   * </ol>
+   *
+   * <pre>{@code
+   * OnnxExporter.builder()
+   *     .lower(Scale.class, (layer, onnx) -> onnx.node("Mul",
+   *         List.of(onnx.input(), onnx.initializer("factor", layer.factor())),
+   *         onnx.name("out")).output())
+   *     .export(model, new int[] {784}, Path.of("model.onnx"));
+   * }</pre>
+   *
+   * <p>A builder can export any number of models; each export sees the lowerings given so far.
+   */
+  public static final class Builder {
+    private final Map<Class<?>, OnnxLowering<?>> byClass = new LinkedHashMap<>();
+    private final Map<String, OnnxLowering<OpActivation.Layer>> byOp = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Lowers the modules whose class is exactly {@code type} (not a subclass: a subclass may
+     * compute something else) with {@code lowering}.
+     */
+    public <M extends Module> Builder lower(Class<M> type, OnnxLowering<? super M> lowering) {
+      checkNotNull(type, "OnnxExporter.builder().lower: the module class is null");
+      checkNotNull(lowering, "OnnxExporter.builder().lower: the lowering for %s is null",
+          type.getName());
+      checkArgument(!Modifier.isAbstract(type.getModifiers()), "OnnxExporter.builder().lower:"
+          + " %s is abstract, and lowerings match a module's exact class; give one for each"
+          + " concrete class", type.getName());
+      checkArgument(!byClass.containsKey(type), "OnnxExporter.builder().lower: %s has a"
+          + " lowering already; give one per class", type.getName());
+      byClass.put(type, lowering);
+      return this;
+    }
+
+    /**
+     * Lowers the {@link OpActivation} layers of the op {@code op} (a qualified name,
+     * {@code swish::swish}) with {@code lowering}, before any lowering a provider ships for it.
+     */
+    public Builder lowerOp(String op, OnnxLowering<OpActivation.Layer> lowering) {
+      checkArgument(op != null && op.indexOf("::") > 0, "OnnxExporter.builder().lowerOp: op"
+          + " '%s' is not a qualified name namespace::op (e.g. swish::swish)", op);
+      checkNotNull(lowering, "OnnxExporter.builder().lowerOp: the lowering for %s is null", op);
+      checkArgument(!byOp.containsKey(op), "OnnxExporter.builder().lowerOp: op %s has a"
+          + " lowering already; give one per op", op);
+      byOp.put(op, lowering);
+      return this;
+    }
+
+    /** {@link OnnxExporter#export}, with this builder's lowerings. */
+    public void export(Module model, int[] sampleShape, Path out) throws IOException {
+      checkNotNull(out, "OnnxExporter: the output path is null; pass the .onnx file to write");
+      byte[] bytes = toBytes(model, sampleShape);
+      AtomicFiles.write(out, o -> o.write(bytes));
+    }
+
+    /** The ONNX file {@link #export} writes, as bytes. */
+    public byte[] toBytes(Module model, int[] sampleShape) {
+      checkNotNull(model, "OnnxExporter: the model is null; pass the module to export");
+      checkArgument(sampleShape != null && sampleShape.length > 0
+          && Arrays.stream(sampleShape).allMatch(d -> d > 0), "OnnxExporter: the sample shape"
+          + " %s must be one sample's positive sizes without the batch axis, e.g. {784} or"
+          + " {1, 28, 28}", Arrays.toString(sampleShape));
+      DType dtype = dtypeOf(model);
+      ModelWalk walk = new ModelWalk(model, dtype, sampleShape, byClass, byOp);
+      String output = walk.module(model, "", INPUT);
+      walk.graph.node("Identity", "output", List.of(output), OUTPUT);
+      return walk.graph.model("jgrad", model.toString(), sampleShape, OUTPUT, walk.dims,
+          IR_VERSION, OPSET);
+    }
   }
 
   /** The one float dtype of every parameter and buffer that is exported; FLOAT32 for none. */
   private static DType dtypeOf(Module model) {
-    Map<String, DType> dtypes = new java.util.LinkedHashMap<>();
+    Map<String, DType> dtypes = new LinkedHashMap<>();
     model.namedParameters().forEach((name, t) -> dtypes.put(name, t.dtype()));
     model.namedBuffers().forEach((name, t) -> {
       if (!name.endsWith("num_batches_tracked")) { // a counter, not exported
