@@ -7,7 +7,6 @@ import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.AtomicFiles;
 import dev.jgrad.nn.AvgPool2d;
-import dev.jgrad.nn.BatchNorm;
 import dev.jgrad.nn.BatchNorm1d;
 import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.nn.Conv2d;
@@ -17,22 +16,19 @@ import dev.jgrad.nn.LeakyReLU;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Module;
-import dev.jgrad.nn.Pool2d;
+import dev.jgrad.nn.OpActivation;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Sigmoid;
 import dev.jgrad.nn.Tanh;
 import dev.jgrad.nn.Unflatten;
-import dev.jgrad.nn.Window2d;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Writes a model as a standard ONNX file, for inference in ONNX Runtime, TensorRT, OpenVINO or
@@ -55,6 +51,14 @@ import java.util.stream.Collectors;
  * OnnxExporter.export(net, new int[] {784}, Path.of("mlp.onnx"));  // input [N, 784]
  * }</pre>
  *
+ * <p>Any other module, a custom {@link Module} or an {@link OpActivation} of a plugin op, needs
+ * an {@link OnnxLowering} that writes it as ONNX nodes: given per export with
+ * {@link #builder()} ({@link Builder#lower} for a module class, {@link Builder#lowerOp} for an
+ * op), or shipped in the op's jar by an {@link OnnxOpLoweringProvider} that ServiceLoader finds.
+ * A lowering given per export comes first, then the built-in rules, then the providers'
+ * ({@link Builder} says it in full). Without one, the export fails naming the module, its place
+ * in the model and how to give one.
+ *
  * <p>The protobuf encoding is written by a few lines of {@link ProtoWriter} rather than by
  * protobuf-java's generated classes, so the training module gains no dependency for it.
  */
@@ -70,14 +74,12 @@ public final class OnnxExporter {
   /** The name of the symbolic batch dimension of the input and output. */
   public static final String BATCH_DIM = "N";
 
-  private static final String SUPPORTED = "Sequential, Linear, ReLU, Sigmoid, Tanh, LeakyReLU,"
-      + " Conv2d, MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, BatchNorm1d, BatchNorm2d";
-
   private OnnxExporter() {}
 
   /**
    * Writes {@code model} to {@code out} (atomically: a failed export leaves an older file
-   * intact), its input of shape {@code [N, sampleShape...]}.
+   * intact), its input of shape {@code [N, sampleShape...]}, with the built-in rules and the
+   * lowerings that {@link OnnxOpLoweringProvider}s on the class path ship for op activations.
    *
    * @param sampleShape one sample's shape, without the batch axis: {@code {784}} for flat
    *     MNIST rows, {@code {1, 28, 28}} for images
@@ -86,29 +88,105 @@ public final class OnnxExporter {
    *     not fit the first layers
    */
   public static void export(Module model, int[] sampleShape, Path out) throws IOException {
-    checkNotNull(out, "OnnxExporter: the output path is null; pass the .onnx file to write");
-    byte[] bytes = toBytes(model, sampleShape);
-    AtomicFiles.write(out, o -> o.write(bytes));
+    builder().export(model, sampleShape, out);
   }
 
   /** The ONNX file {@link #export} writes, as bytes. */
   public static byte[] toBytes(Module model, int[] sampleShape) {
-    checkNotNull(model, "OnnxExporter: the model is null; pass the module to export");
-    checkArgument(sampleShape != null && sampleShape.length > 0
-        && Arrays.stream(sampleShape).allMatch(d -> d > 0), "OnnxExporter: the sample shape %s"
-        + " must be one sample's positive sizes without the batch axis, e.g. {784} or {1, 28, 28}",
-        Arrays.toString(sampleShape));
-    DType dtype = dtypeOf(model);
-    Walk walk = new Walk(model, dtype, sampleShape);
-    String output = walk.module(model, "", INPUT);
-    walk.graph.node("Identity", "output", List.of(output), OUTPUT);
-    return walk.graph.model("jgrad", model.toString(), INPUT, sampleShape, OUTPUT, walk.dims,
-        IR_VERSION, OPSET);
+    return builder().toBytes(model, sampleShape);
+  }
+
+  /** An export with lowerings of its own for layers the built-in rules do not know. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * An export with {@link OnnxLowering}s given for module classes and op names, for custom
+   * layers and plugin ops. For each module the first rule that lowers it wins:
+   *
+   * <ol>
+   *   <li>a lowering given here for its exact class ({@link #lower}), then one given here for its
+   *       op, if it is an {@link OpActivation} layer ({@link #lowerOp});
+   *   <li>the built-in rule for jgrad's layers (so a lowering given for {@code Linear} replaces
+   *       the built-in Gemm);
+   *   <li>for an op activation's layer, the lowering of its op that an
+   *       {@link OnnxOpLoweringProvider} on the class or module path ships.
+   * </ol>
+   *
+   * <pre>{@code
+   * OnnxExporter.builder()
+   *     .lower(Scale.class, (layer, onnx) -> onnx.node("Mul",
+   *         List.of(onnx.input(), onnx.initializer("factor", layer.factor())),
+   *         onnx.name("out")).output())
+   *     .export(model, new int[] {784}, Path.of("model.onnx"));
+   * }</pre>
+   *
+   * <p>A builder can export any number of models; each export sees the lowerings given so far.
+   */
+  public static final class Builder {
+    private final Map<Class<?>, OnnxLowering<?>> byClass = new LinkedHashMap<>();
+    private final Map<String, OnnxLowering<OpActivation.Layer>> byOp = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Lowers the modules whose class is exactly {@code type} (not a subclass: a subclass may
+     * compute something else) with {@code lowering}.
+     */
+    public <M extends Module> Builder lower(Class<M> type, OnnxLowering<? super M> lowering) {
+      checkNotNull(type, "OnnxExporter.builder().lower: the module class is null");
+      checkNotNull(lowering, "OnnxExporter.builder().lower: the lowering for %s is null",
+          type.getName());
+      checkArgument(!Modifier.isAbstract(type.getModifiers()), "OnnxExporter.builder().lower:"
+          + " %s is abstract, and lowerings match a module's exact class; give one for each"
+          + " concrete class", type.getName());
+      checkArgument(!byClass.containsKey(type), "OnnxExporter.builder().lower: %s has a"
+          + " lowering already; give one per class", type.getName());
+      byClass.put(type, lowering);
+      return this;
+    }
+
+    /**
+     * Lowers the {@link OpActivation} layers of the op {@code op} (a qualified name,
+     * {@code swish::swish}) with {@code lowering}, before any lowering a provider ships for it.
+     */
+    public Builder lowerOp(String op, OnnxLowering<OpActivation.Layer> lowering) {
+      checkArgument(op != null && op.indexOf("::") > 0, "OnnxExporter.builder().lowerOp: op"
+          + " '%s' is not a qualified name namespace::op (e.g. swish::swish)", op);
+      checkNotNull(lowering, "OnnxExporter.builder().lowerOp: the lowering for %s is null", op);
+      checkArgument(!byOp.containsKey(op), "OnnxExporter.builder().lowerOp: op %s has a"
+          + " lowering already; give one per op", op);
+      byOp.put(op, lowering);
+      return this;
+    }
+
+    /** {@link OnnxExporter#export}, with this builder's lowerings. */
+    public void export(Module model, int[] sampleShape, Path out) throws IOException {
+      checkNotNull(out, "OnnxExporter: the output path is null; pass the .onnx file to write");
+      byte[] bytes = toBytes(model, sampleShape);
+      AtomicFiles.write(out, o -> o.write(bytes));
+    }
+
+    /** The ONNX file {@link #export} writes, as bytes. */
+    public byte[] toBytes(Module model, int[] sampleShape) {
+      checkNotNull(model, "OnnxExporter: the model is null; pass the module to export");
+      checkArgument(sampleShape != null && sampleShape.length > 0
+          && Arrays.stream(sampleShape).allMatch(d -> d > 0), "OnnxExporter: the sample shape"
+          + " %s must be one sample's positive sizes without the batch axis, e.g. {784} or"
+          + " {1, 28, 28}", Arrays.toString(sampleShape));
+      DType dtype = dtypeOf(model);
+      ModelWalk walk = new ModelWalk(model, dtype, sampleShape, byClass, byOp);
+      String output = walk.module(model, "", INPUT);
+      walk.graph.node("Identity", "output", List.of(output), OUTPUT);
+      return walk.graph.model("jgrad", model.toString(), sampleShape, OUTPUT, walk.dims,
+          IR_VERSION, OPSET);
+    }
   }
 
   /** The one float dtype of every parameter and buffer that is exported; FLOAT32 for none. */
   private static DType dtypeOf(Module model) {
-    Map<String, DType> dtypes = new java.util.LinkedHashMap<>();
+    Map<String, DType> dtypes = new LinkedHashMap<>();
     model.namedParameters().forEach((name, t) -> dtypes.put(name, t.dtype()));
     model.namedBuffers().forEach((name, t) -> {
       if (!name.endsWith("num_batches_tracked")) { // a counter, not exported
@@ -128,178 +206,5 @@ public final class OnnxExporter {
           e.getKey(), e.getValue(), first.getKey(), first.getValue());
     }
     return first.getValue();
-  }
-
-  /** One pass over the layers: the graph so far and the current value's per-sample dims. */
-  private static final class Walk {
-    final OnnxGraph graph;
-    final int[] sampleShape;
-    final Map<Tensor, String> names = new IdentityHashMap<>();
-    final Set<Tensor> written = Collections.newSetFromMap(new IdentityHashMap<>());
-    int[] dims;
-
-    Walk(Module model, DType dtype, int[] sampleShape) {
-      this.graph = new OnnxGraph(dtype);
-      this.sampleShape = sampleShape.clone();
-      this.dims = sampleShape.clone();
-      // the model's own names for its tensors (named Sequentials keep theirs)
-      model.namedParameters().forEach((name, t) -> names.put(t, name));
-      model.namedBuffers().forEach((name, t) -> names.put(t, name));
-    }
-
-    /** Adds {@code m} (at {@code path}, "" for the model) reading {@code in}; its output name. */
-    String module(Module m, String path, String in) {
-      if (m instanceof Sequential seq) {
-        return layers(seq, path, in);
-      }
-      String out = (path.isEmpty() ? "y" : path) + ".out";
-      String node = path.isEmpty() ? m.getClass().getSimpleName() : path;
-      if (m instanceof Linear fc) {
-        expect(m, path, dims.length == 1 && dims[0] == fc.inFeatures(), fc.inFeatures());
-        graph.node("Gemm", node, List.of(in, tensor(fc.weight(), path, "weight"),
-            tensor(fc.bias(), path, "bias")), out); // x [N, in] times W [in, out]: no transB
-        dims = new int[] {fc.outFeatures()};
-      } else if (m instanceof ReLU) {
-        graph.node("Relu", node, List.of(in), out);
-      } else if (m instanceof Sigmoid) {
-        graph.node("Sigmoid", node, List.of(in), out);
-      } else if (m instanceof Tanh) {
-        graph.node("Tanh", node, List.of(in), out);
-      } else if (m instanceof LeakyReLU leaky) {
-        graph.node("LeakyRelu", node, List.of(in), out).real("alpha", (float) leaky.slope());
-      } else if (m instanceof Dropout) {
-        graph.node("Identity", node, List.of(in), out); // evaluation mode
-      } else if (m instanceof Flatten) {
-        graph.node("Flatten", node, List.of(in), out).integer("axis", 1);
-        dims = new int[] {Arrays.stream(dims).reduce(1, (a, b) -> a * b)};
-      } else if (m instanceof Unflatten unflatten) {
-        int[] sizes = unflatten.shape();
-        expect(m, path, product(dims) == product(sizes), product(sizes));
-        long[] target = new long[sizes.length + 1]; // 0: the batch size, copied from the input
-        for (int i = 0; i < sizes.length; i++) {
-          target[i + 1] = sizes[i];
-        }
-        String shape = (path.isEmpty() ? "y" : path) + ".shape";
-        graph.int64Initializer(shape, target);
-        graph.node("Reshape", node, List.of(in, shape), out);
-        dims = sizes;
-      } else if (m instanceof Conv2d conv) {
-        expect(m, path, dims.length == 3 && dims[0] == conv.inChannels(), conv.inChannels(),
-            "height", "width");
-        window(graph.node("Conv", node, List.of(in, tensor(conv.weight(), path, "weight"),
-            tensor(conv.bias(), path, "bias")), out), conv.window(), m, path, conv.outChannels())
-            .ints("dilations", 1, 1).integer("group", 1);
-      } else if (m instanceof Pool2d pool) {
-        expect(m, path, dims.length == 3, "channels", "height", "width");
-        OnnxGraph.Node n = window(graph.node(m instanceof MaxPool2d ? "MaxPool" : "AveragePool",
-            node, List.of(in), out), pool.window(), m, path, dims[0]);
-        if (m instanceof AvgPool2d) {
-          n.integer("count_include_pad", 1); // jgrad averages padding as zeros, as PyTorch
-        }
-      } else if (m instanceof BatchNorm bn) {
-        boolean images = m instanceof BatchNorm2d;
-        if (images) {
-          expect(m, path, dims.length == 3 && dims[0] == bn.channels(), bn.channels(), "height",
-              "width");
-        } else {
-          expect(m, path, dims.length == 1 && dims[0] == bn.channels(), bn.channels());
-        }
-        graph.node("BatchNormalization", node, List.of(in, tensor(bn.weight(), path, "weight"),
-            tensor(bn.bias(), path, "bias"), tensor(bn.runningMean(), path, "running_mean"),
-            tensor(bn.runningVar(), path, "running_var")), out)
-            .real("epsilon", (float) BatchNorm.EPS); // running statistics: evaluation mode
-      } else {
-        throw unsupported(m, path);
-      }
-      return out;
-    }
-
-    private String layers(Sequential seq, String path, String in) {
-      String value = in;
-      List<Module> layers = seq.layers();
-      for (int i = 0; i < layers.size(); i++) {
-        value = module(layers.get(i), path.isEmpty() ? Integer.toString(i) : path + "." + i,
-            value);
-      }
-      return value;
-    }
-
-    /** A parameter or buffer as an initializer (once), under the model's name for it. */
-    private String tensor(Tensor t, String path, String name) {
-      String known = names.get(t);
-      String onnxName = known != null ? known : (path.isEmpty() ? "" : path + ".") + name;
-      names.put(t, onnxName);
-      if (written.add(t)) { // a layer used twice shares its weights
-        graph.initializer(onnxName, t);
-      }
-      return onnxName;
-    }
-
-    /**
-     * The attributes of a sliding-window node (ONNX pads: begins, then ends) and its output dims,
-     * {@code channels} maps of the computed height and width.
-     */
-    private OnnxGraph.Node window(OnnxGraph.Node node, Window2d w, Module m, String path,
-        int channels) {
-      int[] k = w.kernel();
-      int[] s = w.stride();
-      int[] p = w.padding();
-      int[] out = {channels, 0, 0};
-      for (int axis = 0; axis < 2; axis++) {
-        int size = dims[axis + 1] + 2 * p[axis] - k[axis];
-        checkArgument(size >= 0, "OnnxExporter: %s (%s) gets [%s, %s] from the sample shape %s:"
-            + " smaller than its window %s with padding %s; pass larger samples", where(path), m,
-            BATCH_DIM, joined(dims), Arrays.toString(sampleShape), Arrays.toString(k),
-            Arrays.toString(p));
-        out[axis + 1] = size / s[axis] + 1;
-      }
-      dims = out;
-      return node.ints("kernel_shape", k).ints("strides", s).ints("pads", p[0], p[1], p[0], p[1]);
-    }
-
-    /** Fails unless {@code ok}, saying what {@code m} needs ({@code needed}: sizes or names). */
-    private void expect(Module m, String path, boolean ok, Object... needed) {
-      if (!ok) {
-        String wanted = Arrays.stream(needed).map(String::valueOf)
-            .collect(Collectors.joining(", "));
-        throw new IllegalArgumentException("OnnxExporter: " + where(path) + " (" + m
-            + ") needs input [" + BATCH_DIM + ", " + wanted + "] but gets [" + BATCH_DIM + ", "
-            + joined(dims) + "] from the sample shape " + Arrays.toString(sampleShape)
-            + "; pass the shape of one sample the model takes, without the batch axis");
-      }
-    }
-  }
-
-  private static IllegalArgumentException unsupported(Module m, String path) {
-    return new IllegalArgumentException("OnnxExporter: " + where(path) + " is " + describe(m)
-        + ", which ONNX export does not support; it supports " + SUPPORTED
-        + "; build the model as a Sequential of those layers");
-  }
-
-  private static String where(String path) {
-    return path.isEmpty() ? "the model" : "layer " + path;
-  }
-
-  /**
-   * The class's simple name (the full name for an anonymous one), and what the module calls
-   * itself when that says more, as an op activation's layer does: "Layer (jgrad::relu)".
-   */
-  private static String describe(Module m) {
-    Class<?> c = m.getClass();
-    String label = c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName();
-    String self = m.toString();
-    return self.startsWith(label) ? label : label + " (" + self + ")";
-  }
-
-  private static String joined(int[] dims) {
-    return Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining(", "));
-  }
-
-  private static long product(int[] dims) {
-    long p = 1;
-    for (int d : dims) {
-      p *= d;
-    }
-    return p;
   }
 }

@@ -5,7 +5,9 @@ import dev.jgrad.autograd.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An ONNX graph being built, and its encoding as a {@code ModelProto}: the messages and field
@@ -19,18 +21,21 @@ final class OnnxGraph {
   static final int INT64 = 7;
   static final int DOUBLE = 11;
 
-  // AttributeProto.AttributeType
-  private static final int ATTR_FLOAT = 1;
-  private static final int ATTR_INT = 2;
-  private static final int ATTR_INTS = 7;
-
   private final int elemType;
   private final List<ProtoWriter> nodes = new ArrayList<>();
   private final List<ProtoWriter> initializers = new ArrayList<>();
+  private final String input;
+  /** The values the graph has so far: its input, the initializers' and the nodes' outputs. */
+  private final Set<String> defined = new HashSet<>();
 
-  /** A graph whose input, output and weights are {@code dtype} (FLOAT32 or FLOAT64). */
-  OnnxGraph(DType dtype) {
+  /**
+   * A graph reading the value {@code input}, whose input, output and weights are {@code dtype}
+   * (FLOAT32 or FLOAT64).
+   */
+  OnnxGraph(DType dtype, String input) {
     this.elemType = dtype == DType.FLOAT64 ? DOUBLE : FLOAT;
+    this.input = input;
+    defined.add(input);
   }
 
   /** A weight: {@code tensor}'s values as a TensorProto initializer named {@code name}. */
@@ -63,50 +68,33 @@ final class OnnxGraph {
     }
     t.int64(2, dataType).string(8, name).bytes(9, littleEndian); // data_type, name, raw_data
     initializers.add(t);
+    defined.add(name);
   }
 
-  /** Adds a node of the default ONNX domain; attributes are added to what this returns. */
-  Node node(String opType, String name, List<String> inputs, String output) {
+  /**
+   * Adds a node of the default ONNX domain writing {@code output}; attributes are added to what
+   * this returns.
+   */
+  OnnxNode node(String opType, String name, List<String> inputs, String output) {
     ProtoWriter n = new ProtoWriter();
     inputs.forEach(in -> n.string(1, in));
     n.string(2, output).string(3, name).string(4, opType);
     nodes.add(n);
-    return new Node(n);
+    defined.add(output);
+    return new OnnxNode(n, opType, output);
   }
 
-  /** A node's attributes (AttributeProto, field 5 of NodeProto). */
-  static final class Node {
-    private final ProtoWriter node;
-
-    private Node(ProtoWriter node) {
-      this.node = node;
-    }
-
-    Node ints(String name, int... values) {
-      ProtoWriter a = new ProtoWriter().string(1, name).int64(20, ATTR_INTS);
-      for (int v : values) {
-        a.int64(8, v);
-      }
-      node.message(5, a);
-      return this;
-    }
-
-    Node integer(String name, long value) {
-      node.message(5, new ProtoWriter().string(1, name).int64(20, ATTR_INT).int64(3, value));
-      return this;
-    }
-
-    Node real(String name, float value) {
-      node.message(5, new ProtoWriter().string(1, name).int64(20, ATTR_FLOAT).float32(2, value));
-      return this;
-    }
+  /** Whether the input, an initializer or a node defines {@code value}. */
+  boolean defines(String value) {
+    return defined.contains(value);
   }
 
   /**
    * The whole file: a ModelProto at {@code irVersion} importing the default domain's
-   * {@code opset}, with this graph between an input and an output of the given per-sample dims.
+   * {@code opset}, with this graph between its input and {@code output}, of the given per-sample
+   * dims.
    */
-  byte[] model(String graphName, String doc, String input, int[] inputDims, String output,
+  byte[] model(String graphName, String doc, int[] inputDims, String output,
       int[] outputDims, int irVersion, int opset) {
     ProtoWriter g = new ProtoWriter();
     nodes.forEach(n -> g.message(1, n));

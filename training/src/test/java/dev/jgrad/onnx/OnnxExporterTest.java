@@ -1,7 +1,7 @@
 package dev.jgrad.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static dev.jgrad.onnx.ExportFailures.assertContains;
+import static dev.jgrad.onnx.OnnxRuntimeCheck.batches;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtException;
@@ -42,20 +42,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OnnxExporterTest {
   @TempDir
   Path dir;
-
-  /** A batch of 1 and one of 3, uniform in [0, 1) like pixel intensities. */
-  private static Tensor[] batches(DType dtype, int... sampleShape) {
-    Random random = new Random(7);
-    Tensor[] out = new Tensor[2];
-    int[] batch = {1, 3};
-    for (int i = 0; i < 2; i++) {
-      int[] shape = new int[sampleShape.length + 1];
-      shape[0] = batch[i];
-      System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-      out[i] = Tensor.uniform(random, 0, 1, dtype, shape);
-    }
-    return out;
-  }
 
   @ParameterizedTest
   @EnumSource(Activation.class)
@@ -142,16 +128,7 @@ class OnnxExporterTest {
   // ---- bad input: one line naming the layer, what it needs and what to do ----------------------
 
   private static String failure(Module model, int... sampleShape) {
-    String message = assertThrows(IllegalArgumentException.class,
-        () -> OnnxExporter.toBytes(model, sampleShape)).getMessage();
-    assertFalse(message.contains("\n"), message);
-    return message;
-  }
-
-  private static void assertContains(String message, String... parts) {
-    for (String part : parts) {
-      assertTrue(message.contains(part), "'" + part + "' missing from: " + message);
-    }
+    return ExportFailures.failure(() -> OnnxExporter.toBytes(model, sampleShape));
   }
 
   /** A layer of the user's own, which the exporter cannot know. */
@@ -168,12 +145,16 @@ class OnnxExporterTest {
     Sequential net = new Sequential(new Linear(4, 3, Init.he(), random),
         new Sequential(new ReLU(), new Square()));
     assertContains(failure(net, 4), "layer 1.1 is Square", "does not support", "Linear",
-        "Sequential of those layers");
+        "Sequential of those layers", "or give it a lowering:"
+        + " OnnxExporter.builder().lower(Square.class, lowering) (see OnnxLowering)");
     assertContains(failure(new Square(), 4), "the model is Square");
-    // an op activation's layer is a nested class: the message adds what it computes
+    // an op activation's layer is a nested class: the message adds what it computes, and says
+    // how to lower its op
     Sequential withOp = Mlp.builder().input(4).hidden(3).output(2)
         .activation(new OpActivation(OpNames.RELU)).build();
-    assertContains(failure(withOp, 4), "layer 1 is Layer (jgrad::relu)");
+    assertContains(failure(withOp, 4), "layer 1 is Layer (jgrad::relu)", "or give its op a"
+        + " lowering: OnnxExporter.builder().lowerOp(\"jgrad::relu\", lowering), or an"
+        + " OnnxOpLoweringProvider in the op's jar");
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Exports a model with {@link OnnxExporter}, runs the file in ONNX Runtime's Java API and checks
@@ -38,9 +39,29 @@ public final class OnnxRuntimeCheck {
    */
   public static void assertMatches(Module model, int[] sampleShape, Path dir, Tensor... batches)
       throws IOException, OrtException {
+    assertMatches(OnnxExporter.builder(), model, sampleShape, dir, batches);
+  }
+
+  /** {@link #assertMatches(Module, int[], Path, Tensor...)} with {@code exporter}'s lowerings. */
+  public static void assertMatches(OnnxExporter.Builder exporter, Module model, int[] sampleShape,
+      Path dir, Tensor... batches) throws IOException, OrtException {
     Path file = dir.resolve("model.onnx");
-    OnnxExporter.export(model, sampleShape, file);
+    exporter.export(model, sampleShape, file);
     assertFileMatches(file, model, batches);
+  }
+
+  /** A batch of 1 and one of 3 of {@code sampleShape}, uniform in [0, 1) like pixel intensities. */
+  public static Tensor[] batches(DType dtype, int... sampleShape) {
+    Random random = new Random(7);
+    Tensor[] out = new Tensor[2];
+    int[] batch = {1, 3};
+    for (int i = 0; i < 2; i++) {
+      int[] shape = new int[sampleShape.length + 1];
+      shape[0] = batch[i];
+      System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+      out[i] = Tensor.uniform(random, 0, 1, dtype, shape);
+    }
+    return out;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OrtException;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.autograd.GradCheck;
@@ -20,6 +21,8 @@ import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
+import dev.jgrad.onnx.OnnxExporter;
+import dev.jgrad.onnx.OnnxRuntimeCheck;
 import dev.jgrad.optim.Sgd;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.nn.BatchNorm1d;
@@ -31,6 +34,7 @@ import dev.jgrad.train.TorchStateDict;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +61,8 @@ class DocSnippetsTest {
       new String[] {"OpProvider", "../api/src/main/java/dev/jgrad/api/op/OpProvider.java"},
       new String[] {"Readme", "../README.md"},
       new String[] {"ReadmeData", "../README.md"},
-      new String[] {"ReadmeTorch", "../README.md"});
+      new String[] {"ReadmeTorch", "../README.md"},
+      new String[] {"ReadmeOnnx", "../README.md"});
   /** The files holding the snippets' code, in the order their pieces join. */
   private static final List<String> CODE = List.of(
       "src/test/java/dev/jgrad/snippets/SwishOps.java",
@@ -143,6 +148,42 @@ class DocSnippetsTest {
     assertEquals("[2, 4]", SafeTensors.read(forTorch).get("3.weight").shape().toString());
     Tensor x = Tensor.randn(random, 5, 6);
     assertArrayEquals(trained.forward(x).toFloatArray(), net.forward(x).toFloatArray());
+  }
+
+  /** The README's custom layer for ONNX export: {@code y = x * factor}. */
+  static final class Scale extends Module {
+    private final Tensor factor;
+
+    Scale(int features) {
+      factor = registerParameter("factor", Tensor.full(1.5, DType.FLOAT32, features));
+    }
+
+    Tensor factor() {
+      return factor;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+      return x.mul(factor);
+    }
+  }
+
+  @Test
+  void readmeOnnxExample() throws IOException, OrtException {
+    Sequential model = new Sequential(new Linear(784, 10, new Random(4)), new Scale(10));
+    Path file = outDir.resolve("model.onnx");
+    // snippet:ReadmeOnnx
+    // Scale, a custom Module: y = x * factor, its learned [features] tensor
+    OnnxExporter.builder()
+        .lower(Scale.class, (layer, onnx) -> onnx.node("Mul",
+            List.of(onnx.input(), onnx.initializer("factor", layer.factor())),   // "1.factor"
+            onnx.name("out")).output())
+        .export(model, new int[] {784}, file);   // e.g. Path.of("model.onnx")
+    // end-snippet
+    OnnxRuntimeCheck.assertFileMatches(file, model,
+        Tensor.uniform(new Random(5), 0, 1, DType.FLOAT32, 2, 784));
+    String names = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    assertTrue(names.contains("1.factor"), "the initializer's name");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.jgrad.examples.swish;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.HostBuffer;
+import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.Kernel;
 import dev.jgrad.api.op.KernelCall;
@@ -19,7 +20,7 @@ import java.util.List;
  * Registers Swish, {@code y = x * sigmoid(beta * x)} (Ramachandran et al., 2017), as a plugin op:
  * its definition, a CPU kernel in Java, a CUDA kernel in PTX, and a hand-written backward that is
  * itself an op with CPU and CUDA kernels. Found by {@code ServiceLoader} through
- * {@code META-INF/services/dev.jgrad.api.op.OpProvider}.
+ * {@code META-INF/services/dev.jgrad.api.op.OpProvider}; its ONNX lowering is {@link SwishOnnx}.
  */
 public final class SwishOps implements OpProvider {
   public static final String SWISH = "swish::swish";
@@ -59,7 +60,12 @@ public final class SwishOps implements OpProvider {
   }
 
   static double beta(KernelCall c) {
-    return c.attrs().getDouble("beta", 1.0);
+    return beta(c.attrs());
+  }
+
+  /** The call's beta, 1 when not given (Swish-1, a.k.a. SiLU). */
+  static double beta(Attrs attrs) {
+    return attrs.getDouble("beta", 1.0);
   }
 
   private static void forwardCpu(KernelCall c) {
