@@ -93,6 +93,14 @@ public final class OpRegistry {
         failures.add(msg);
         log.error("{}; the other providers are unaffected", msg);
         continue;
+      } catch (LinkageError e) {
+        // On the class path the iterator loads each provider class itself and lets a
+        // LinkageError (a plugin compiled for a newer Java) through unwrapped; uncaught, it took
+        // the whole registry down, built-in ops too. The iterator has moved past that provider.
+        String msg = "op provider failed to load: " + e + ProviderHints.linkage(e);
+        failures.add(msg);
+        log.error("{}; the other providers are unaffected", msg);
+        continue;
       }
       register(provider.getClass().getName(), provider::register);
     }
@@ -111,7 +119,8 @@ public final class OpRegistry {
           staging.definitions.size(), staging.kernels.size(), staging.gradients.size());
       return true;
     } catch (RuntimeException | LinkageError e) {
-      String msg = "op provider " + source + " failed: " + e;
+      String msg = "op provider " + source + " failed: " + e
+          + (e instanceof LinkageError l ? ProviderHints.linkage(l) : "");
       failures.add(msg);
       log.error("{}; the other providers are unaffected", msg, e);
       return false;

@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OpRegistryTest {
   private static OpDef def(String name) {
@@ -51,6 +57,53 @@ class OpRegistryTest {
     String failure = r.failures().get(0);
     assertTrue(failure.contains(TestOpProviders.Broken.class.getName()), failure);
     assertTrue(failure.contains("cannot find its native library"), failure);
+  }
+
+  /** Listed after a provider that cannot load: it must still register. */
+  public static final class AfterTheBadOne implements OpProvider {
+    @Override
+    public void register(OpRegistry.Registration r) {
+      r.define(def("test::after"));
+    }
+  }
+
+  @Test
+  void aProviderCompiledForANewerJavaIsReportedAndTheOthersStillLoad(@TempDir Path dir)
+      throws Exception {
+    // A real class file with a major version no JVM reads yet (100: Java 56)
+    byte[] classFile;
+    try (InputStream in = TestOpProviders.Fine.class
+        .getResourceAsStream("TestOpProviders$Fine.class")) {
+      classFile = in.readAllBytes();
+    }
+    classFile[6] = 0;
+    classFile[7] = 100;
+    Files.createDirectories(dir.resolve("bad"));
+    Files.write(dir.resolve("bad/TooNew.class"), classFile);
+    Path services = dir.resolve("META-INF/services/" + OpProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, "bad.TooNew\n" + AfterTheBadOne.class.getName() + "\n");
+    OpRegistry r = new OpRegistry();
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+        getClass().getClassLoader())) {
+      r.loadProviders(loader); // threw UnsupportedClassVersionError, losing every provider
+    }
+    assertTrue(r.isDefined("test::fine") && r.isDefined("test::after"), r.ops().toString());
+    String failure = r.failures().stream().filter(f -> f.contains("bad/TooNew")).findFirst()
+        .orElseThrow(() -> new AssertionError(r.failures().toString()));
+    assertTrue(failure.contains("compiled for a newer Java") && failure.contains("--release 17"),
+        failure);
+  }
+
+  @Test
+  void aProviderBuiltAgainstANewerJgradSaysSo() {
+    OpRegistry r = new OpRegistry();
+    assertFalse(r.register("newer.Provider", reg -> {
+      throw new NoSuchMethodError("'float dev.jgrad.api.op.Attrs.getFloat(java.lang.String)'");
+    }));
+    String failure = r.failures().get(0);
+    assertTrue(failure.contains("newer.Provider") && failure.contains("getFloat")
+        && failure.contains("built against another jgrad version"), failure);
   }
 
   @Test
