@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each provider registers into a staging {@link Registration} that is merged only when the
  * provider finished without error, so a broken provider is reported (class and cause) and leaves
  * no half-registered op behind. Registering the same definition, the same kernel for the same
- * backend, or the same gradient twice is an error naming both providers.
+ * backend, or the same gradient twice is an error naming both providers; an op two providers
+ * define cannot be called at all, as which of the two ran would depend on the class path order.
  */
 public final class OpRegistry {
   /** Backend name for kernels written against the backend primitives, which run anywhere. */
@@ -38,6 +39,8 @@ public final class OpRegistry {
   private final Map<String, Map<String, Owned<Kernel>>> kernels = new TreeMap<>();
   private final Map<String, Owned<GradientRule<?>>> gradients = new TreeMap<>();
   private final List<String> failures = new ArrayList<>();
+  /** Ops two providers define, with the reason calls to them fail. */
+  private final Map<String, String> contested = new TreeMap<>();
 
   private record Owned<V>(V value, String provider) {}
 
@@ -129,12 +132,22 @@ public final class OpRegistry {
 
   private void merge(Registration r) {
     // Check everything first so that a clash leaves the registry untouched.
+    List<String> clashes = new ArrayList<>();
     for (OpDef d : r.definitions) {
       Owned<OpDef> old = definitions.get(d.name());
       if (old != null) {
-        throw new IllegalStateException("op " + d.name() + " is defined twice: by "
-            + old.provider() + " and by " + r.source);
+        clashes.add("op " + d.name() + " is defined twice: by " + old.provider() + " and by "
+            + r.source);
+        // Two jars meaning two things by one name: whichever the class path lists first would
+        // run, silently, so neither does (ServiceLoader reads a provider class once, so this is
+        // never one jar seen twice).
+        contested.put(d.name(), "op " + d.name() + " is defined by two providers, "
+            + old.provider() + " and " + r.source + ", so neither definition is used (which one"
+            + " ran would depend on the class path order); remove the jar of one of them");
       }
+    }
+    if (!clashes.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", clashes));
     }
     for (KernelEntry k : r.kernels) {
       Owned<Kernel> old = kernels.getOrDefault(k.op, Map.of()).get(k.backend);
@@ -156,8 +169,15 @@ public final class OpRegistry {
     r.gradients.forEach((op, g) -> gradients.put(op, new Owned<>(g, r.source)));
   }
 
-  /** The definition of {@code op}, or an error naming it and the ops of its namespace. */
+  /**
+   * The definition of {@code op}, or an error naming it and the ops of its namespace; an op two
+   * providers define is an IllegalStateException naming both.
+   */
   public synchronized OpDef definition(String op) {
+    String clash = contested.get(op);
+    if (clash != null) {
+      throw new IllegalStateException(clash);
+    }
     Owned<OpDef> d = definitions.get(op);
     if (d == null) {
       String ns = op.contains("::") ? op.substring(0, op.indexOf("::") + 2) : "";

@@ -49,6 +49,19 @@ class OpRegistryTest {
   }
 
   @Test
+  void anOpTwoProvidersDefineCannotBeCalled() {
+    OpRegistry r = new OpRegistry();
+    r.register("acme.Ops", reg -> reg.define(def("acme::softplus")));
+    r.register("other.Ops", reg -> reg.define(def("acme::softplus")).define(def("other::x")));
+    // the first provider's definition stayed; running it would silently depend on jar order
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> r.definition("acme::softplus"));
+    assertTrue(e.getMessage().contains("defined by two providers, acme.Ops and other.Ops")
+        && e.getMessage().contains("remove the jar of one of them"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> r.kernel("acme::softplus", "cpu"));
+  }
+
+  @Test
   void aBrokenProviderIsReportedAndTheOthersStillLoad() {
     OpRegistry r = new OpRegistry();
     r.loadProviders(getClass().getClassLoader());
