@@ -161,9 +161,7 @@ final class Backprop {
 
   @SuppressWarnings("unchecked")
   private static GradientRule<Tensor> ruleFor(OpRegistry registry, Node node) {
-    return (GradientRule<Tensor>) registry.gradient(node.op().name()).orElseThrow(() ->
-        new UnsupportedOperationException("op " + node.op().name() + " has no gradient rule; "
-            + "register one with Registration.gradient, or mark the op differentiable(false)"));
+    return (GradientRule<Tensor>) registry.requireGradient(node.op().name());
   }
 
   /** Tensors that require grad, each after all its inputs; iterative depth-first post-order. */

@@ -134,8 +134,15 @@ public final class OpTestKit {
       results.add(CheckResult.failed("registered", e.getMessage()));
       return new OpTestReport(op, results);
     }
-    results.add(CheckResult.passed("registered", "by " + OpRegistry.global().providerOf(op)
+    String provider = OpRegistry.global().providerOf(op);
+    results.add(CheckResult.passed("registered", "by " + provider
         + "; kernels for " + OpRegistry.global().backendsWithKernel(op)));
+    List<OpRegistry.Stray> strays = OpRegistry.global().strays().stream()
+        .filter(s -> s.provider().equals(provider)).toList();
+    if (!strays.isEmpty()) { // a kernel meant for this op, say, but not under its name
+      results.add(CheckResult.failed("names", provider + " registered under op names no"
+          + " provider defines (a misspelt op name?): " + strays));
+    }
     List<int[][]> sets = shapeSets.isEmpty() ? defaultShapes(def) : shapeSets;
     Random random = new Random(seed);
     for (int[][] shapes : sets) {

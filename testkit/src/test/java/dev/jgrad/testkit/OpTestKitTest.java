@@ -52,6 +52,14 @@ class OpTestKitTest {
       r.gradient("kit::silent_shapes", (GradientRule<Tensor>) ctx ->
           List.of(ctx.gradOutput(), ctx.gradOutput()));
     });
+    // right everywhere it runs, but its CUDA kernel went to a misspelt name
+    OpRegistry.global().register("MisnamedOps", r -> {
+      r.define(OpDef.builder("kit::misnamed").arity(1).shapeRule((in, a) -> in.get(0)).build());
+      r.kernel("kit::misnamed", OpRegistry.ANY_BACKEND,
+          (CompositeKernel) (in, a) -> in.get(0).mul(2));
+      r.kernel("kit::misnammed", "cuda", c -> { });
+      r.gradient("kit::misnamed", (GradientRule<Tensor>) ctx -> List.of(ctx.gradOutput().mul(2)));
+    });
   }
 
   @Test
@@ -121,6 +129,15 @@ class OpTestKitTest {
     List<CheckResult> failures = r.failures();
     assertEquals(1, failures.size(), r.toString());
     assertTrue(failures.get(0).detail().contains("does not name the op"), r.toString());
+  }
+
+  @Test
+  void aKernelRegisteredUnderAMisspeltNameFails() {
+    OpTestReport r = OpTestKit.forOp("kit::misnamed").run();
+    assertEquals(1, r.failures().size(), r.toString());
+    assertEquals("names", r.failures().get(0).check(), r.toString());
+    assertTrue(r.failures().get(0).detail().contains("kit::misnammed (cuda kernel, from "
+        + "MisnamedOps)"), r.toString());
   }
 
   @Test

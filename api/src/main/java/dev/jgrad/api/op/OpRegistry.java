@@ -206,13 +206,23 @@ public final class OpRegistry {
     return Optional.ofNullable(k).map(Owned::value);
   }
 
-  /** As {@link #findKernel}, but a missing kernel is an error naming the backends that have one. */
+  /**
+   * As {@link #findKernel}, but a missing kernel is an error naming the backends that have one
+   * and any kernel registered under a name no provider defines (a misspelt op name).
+   */
   public Kernel kernel(String op, String backend) {
     definition(op);
-    return findKernel(op, backend).orElseThrow(() -> new UnsupportedOperationException(
-        "op " + op + " has no kernel for backend '" + backend + "'; backends with a kernel: "
-            + backendsWithKernel(op) + ". Run on one of those, or set -Djgrad.kernel.fallback=cpu "
-            + "to run the CPU kernel with copies to and from the device"));
+    return findKernel(op, backend).orElseThrow(() -> {
+      List<String> with = backendsWithKernel(op);
+      // the fallback runs the "cpu" kernel: suggesting it for an op without one sent authors
+      // after a flag that changes nothing
+      String advice = with.contains("cpu") ? "Run on one of those, or set "
+          + "-Djgrad.kernel.fallback=cpu to run the CPU kernel with copies to and from the device"
+          : with.isEmpty() ? "Register one with Registration.kernel(\"" + op + "\", \"" + backend
+              + "\", kernel)" : "Run on one of those";
+      return new UnsupportedOperationException("op " + op + " has no kernel for backend '"
+          + backend + "'; backends with a kernel: " + with + ". " + advice + strayHint());
+    });
   }
 
   /** Names of the backends with a kernel of their own for {@code op} ("*" means every backend). */
@@ -226,6 +236,51 @@ public final class OpRegistry {
    */
   public synchronized Optional<GradientRule<?>> gradient(String op) {
     return Optional.ofNullable(gradients.get(op)).map(Owned::value);
+  }
+
+  /**
+   * The gradient rule of {@code op}, or an UnsupportedOperationException saying how to give it
+   * one and naming any gradient registered under a name no provider defines.
+   */
+  public GradientRule<?> requireGradient(String op) {
+    return gradient(op).orElseThrow(() -> new UnsupportedOperationException("op " + op
+        + " has no gradient rule; register one with Registration.gradient, or mark the op"
+        + " differentiable(false)" + strayHint()));
+  }
+
+  /** A kernel or gradient rule registered under an op name that no provider defines. */
+  public record Stray(String op, String what, String provider) {
+    @Override
+    public String toString() {
+      return op + " (" + what + ", from " + provider + ")";
+    }
+  }
+
+  /**
+   * Kernels and gradient rules registered under names no provider defines: almost always an op
+   * name misspelt in {@link Registration#kernel} or {@link Registration#gradient}, which leaves
+   * the op itself without them.
+   */
+  public synchronized List<Stray> strays() {
+    List<Stray> out = new ArrayList<>();
+    kernels.forEach((op, byBackend) -> {
+      if (!definitions.containsKey(op)) {
+        byBackend.forEach((b, k) -> out.add(new Stray(op, b.equals(ANY_BACKEND) ? "portable kernel"
+            : b + " kernel", k.provider())));
+      }
+    });
+    gradients.forEach((op, g) -> {
+      if (!definitions.containsKey(op)) {
+        out.add(new Stray(op, "gradient rule", g.provider()));
+      }
+    });
+    return out;
+  }
+
+  private String strayHint() {
+    List<Stray> strays = strays();
+    return strays.isEmpty() ? "" : "; registered under op names no provider defines (a misspelt"
+        + " name?): " + strays;
   }
 
   /** Every defined op name, sorted. */

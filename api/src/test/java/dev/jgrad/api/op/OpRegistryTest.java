@@ -122,12 +122,43 @@ class OpRegistryTest {
   @Test
   void missingKernelsListTheBackendsThatHaveOne() {
     OpRegistry r = new OpRegistry();
+    r.register("p", reg -> reg.define(def("acme::gelu")).kernel("acme::gelu", "cpu", c -> { }));
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> r.kernel("acme::gelu", "cuda"));
+    assertTrue(e.getMessage().contains("acme::gelu has no kernel for backend 'cuda'"));
+    assertTrue(e.getMessage().contains("[cpu]"), e.getMessage());
+    assertTrue(e.getMessage().contains("jgrad.kernel.fallback"), e.getMessage());
+  }
+
+  @Test
+  void theCpuFallbackIsSuggestedOnlyForAnOpWithACpuKernel() {
+    OpRegistry r = new OpRegistry();
     r.register("p", reg -> reg.define(def("acme::gelu")).kernel("acme::gelu", "cuda", c -> { }));
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
         () -> r.kernel("acme::gelu", "cpu"));
-    assertTrue(e.getMessage().contains("acme::gelu has no kernel for backend 'cpu'"));
-    assertTrue(e.getMessage().contains("[cuda]"), e.getMessage());
-    assertTrue(e.getMessage().contains("jgrad.kernel.fallback"), e.getMessage());
+    assertTrue(e.getMessage().contains("[cuda]. Run on one of those"), e.getMessage());
+    assertFalse(e.getMessage().contains("jgrad.kernel.fallback"), e.getMessage());
+  }
+
+  @Test
+  void aKernelOrGradientUnderAMisspeltNameIsNamedWhereTheOpLacksIt() {
+    OpRegistry r = new OpRegistry();
+    r.register("acme.Ops", reg -> reg.define(def("acme::softplus"))
+        .kernel("acme::softpuls", "cpu", c -> { })
+        .gradient("acme::sofplus", ctx -> List.of()));
+    assertEquals("[acme::softpuls (cpu kernel, from acme.Ops), acme::sofplus (gradient rule,"
+        + " from acme.Ops)]", r.strays().toString());
+    UnsupportedOperationException k = assertThrows(UnsupportedOperationException.class,
+        () -> r.kernel("acme::softplus", "cpu"));
+    assertTrue(k.getMessage().contains("backends with a kernel: []. Register one with"
+        + " Registration.kernel(\"acme::softplus\", \"cpu\", kernel)"), k.getMessage());
+    assertTrue(k.getMessage().contains("misspelt name?): [acme::softpuls (cpu kernel"),
+        k.getMessage());
+    assertFalse(k.getMessage().contains("fallback"), k.getMessage());
+    UnsupportedOperationException g = assertThrows(UnsupportedOperationException.class,
+        () -> r.requireGradient("acme::softplus"));
+    assertTrue(g.getMessage().contains("acme::sofplus (gradient rule, from acme.Ops)"),
+        g.getMessage());
   }
 
   @Test
