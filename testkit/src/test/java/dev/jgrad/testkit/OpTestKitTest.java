@@ -58,6 +58,7 @@ class OpTestKitTest {
       r.kernel("kit::misnamed", OpRegistry.ANY_BACKEND,
           (CompositeKernel) (in, a) -> in.get(0).mul(2));
       r.kernel("kit::misnammed", "cuda", c -> { });
+      r.kernel("kit::misnamed", "tpu", c -> { }); // no backend of that name exists
       r.gradient("kit::misnamed", (GradientRule<Tensor>) ctx -> List.of(ctx.gradOutput().mul(2)));
     });
   }
@@ -80,6 +81,18 @@ class OpTestKitTest {
     OpTestReport r = OpTestKit.forOp(OpNames.TANH).run();
     assertFalse(r.skipped().isEmpty(), r.toString());
     assertTrue(r.skipped().get(0).detail().contains("no backend besides the CPU"), r.toString());
+  }
+
+  @Test
+  void aKernelForABackendMissingFromTheClassPathIsNamedInTheSkip() {
+    // as a plugin's tests without jgrad-cuda-backend on their class path skip its CUDA kernel
+    assumeTrue(onlyTheCpu(), "a backend besides the CPU is available here");
+    assumeFalse(GpuRequirement.isRequired(), "this run requires a GPU");
+    OpTestReport r = OpTestKit.forOp("kit::misnamed").run();
+    assertTrue(r.skipped().get(0).detail().contains("the op's kernels for [tpu] are never run:"
+        + " no backend of that name is on the class path"), r.toString());
+    OpTestReport cpuOnly = OpTestKit.forOp(OpNames.TANH).run();
+    assertFalse(cpuOnly.skipped().get(0).detail().contains("never run"), cpuOnly.toString());
   }
 
   @Test
