@@ -112,7 +112,8 @@ class ModelTest {
 
     String m = loadError(mlp("{\"type\":\"OpActivation\",\"op\":\"acme::nope\","
         + "\"attrs\":{}}"));
-    assertTrue(m.contains("root.layers[0] (OpActivation): op 'acme::nope' is not registered"), m);
+    assertTrue(m.contains("root.layers[0] (OpActivation): unknown op 'acme::nope'")
+        && m.contains("META-INF/services/dev.jgrad.api.op.OpProvider"), m);
     String attrs = loadError(mlp("{\"type\":\"OpActivation\",\"op\":\"jgrad::relu\","
         + "\"attrs\":{\"x\":{}}}"));
     assertTrue(attrs.contains("field 'attrs.x' must be a number, boolean, string"), attrs);

@@ -184,9 +184,12 @@ public final class OpRegistry {
       List<String> similar = definitions.keySet().stream().filter(n -> n.startsWith(ns)).toList();
       throw new IllegalArgumentException("unknown op '" + op + "'"
           + (ns.isEmpty() ? " (ops are named namespace::op)" : "")
-          + "; registered ops" + (ns.isEmpty() ? "" : " in " + ns) + ": " + similar
+          + "; the registered " + (ns.isEmpty() ? "" : ns + " ") + "ops are " + similar
           + (failures.isEmpty() ? "" : "; providers that failed to load: " + failures)
-          + ". Is the jar that provides it on the classpath?");
+          // a jar on the path whose provider is not declared is never looked at
+          + ". Is the jar that provides it on the class path, listing its OpProvider in "
+          + "META-INF/services/" + OpProvider.class.getName() + " (on the module path: provides "
+          + OpProvider.class.getName() + " with ... in its module-info)?");
     }
     return d.value();
   }

@@ -182,7 +182,11 @@ class OpRegistryTest {
     assertTrue(e.getMessage().contains("acme::one takes 1 input(s), got 2"), e.getMessage());
     IllegalArgumentException u = assertThrows(IllegalArgumentException.class,
         () -> new OpRegistry().definition("acme::nope"));
-    assertTrue(u.getMessage().contains("unknown op 'acme::nope'"), u.getMessage());
+    assertTrue(u.getMessage().contains("unknown op 'acme::nope'; the registered acme:: ops are"
+        + " []"), u.getMessage());
+    // a jar on the class path without its services entry is the usual cause, not a missing jar
+    assertTrue(u.getMessage().contains("listing its OpProvider in META-INF/services/"
+        + "dev.jgrad.api.op.OpProvider (on the module path: provides"), u.getMessage());
   }
 
   @Test
