@@ -134,7 +134,12 @@ public final class OpDef {
           inputs.size(), inputs);
     }
     checkDtypes(inputs);
-    return shapeRule.infer(inputs, attrs);
+    TensorSpec out = shapeRule.infer(inputs, attrs);
+    if (out == null) { // else a NullPointerException from deep in the dispatcher
+      throw new IllegalStateException(name + ": its shape rule returned null for " + inputs
+          + "; return the output's TensorSpec (in.get(0) for an elementwise op)");
+    }
+    return out;
   }
 
   /** Index inputs INT32; the others of one dtype, a float one unless {@link #int32Data}. */

@@ -1,14 +1,15 @@
 package dev.jgrad.api.op;
 
 /**
- * What to do about a provider that failed in a way its author cannot tell from the error alone:
+ * What to do about a plugin that failed in a way its author cannot tell from the error alone:
  * the JVM's LinkageErrors name a class or a method, not the mismatch of versions behind them.
+ * Used by the registry when a provider loads and by the engine when a kernel runs.
  */
-final class ProviderHints {
+public final class ProviderHints {
   private ProviderHints() {}
 
   /** The advice for {@code e}, starting with "; ", or "" when there is none to give. */
-  static String linkage(LinkageError e) {
+  public static String linkage(LinkageError e) {
     if (e instanceof UnsupportedClassVersionError) {
       return "; the plugin was compiled for a newer Java than this JVM's "
           + Runtime.version().feature() + ": build it with --release 17 (jgrad's own level)";
