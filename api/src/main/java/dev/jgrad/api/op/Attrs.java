@@ -56,6 +56,16 @@ public final class Attrs {
     return new Attrs(names, values);
   }
 
+  /** How many attributes were given; with {@link #name}, a walk that builds no map. */
+  int size() {
+    return names.length;
+  }
+
+  /** The name of attribute {@code k}, in the order given. */
+  String name(int k) {
+    return names[k];
+  }
+
   /** Whether an attribute of this name was given. */
   public boolean has(String name) {
     return indexOf(name) >= 0;
