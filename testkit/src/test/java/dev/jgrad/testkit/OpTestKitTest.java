@@ -134,14 +134,15 @@ class OpTestKitTest {
   }
 
   @Test
-  void shapeErrorsMustNameTheOp() {
+  void shapeErrorsNameTheOpThoughTheRuleDoesNot() {
+    // OpDef puts the op's name in front of its shape rule's errors ("ranks differ" alone)
     OpTestReport r = OpTestKit.forOp("kit::silent_shapes")
         .inputShapes(new int[] {3}, new int[] {3})
         .badInputShapes(new int[] {3}, new int[] {2, 3})
         .run();
-    List<CheckResult> failures = r.failures();
-    assertEquals(1, failures.size(), r.toString());
-    assertTrue(failures.get(0).detail().contains("does not name the op"), r.toString());
+    assertTrue(r.failures().isEmpty(), r.toString());
+    assertTrue(r.results().stream().anyMatch(c -> c.check().startsWith("rejects")
+        && c.detail().equals("kit::silent_shapes: ranks differ")), r.toString());
   }
 
   @Test

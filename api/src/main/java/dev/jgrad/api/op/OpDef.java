@@ -139,7 +139,17 @@ public final class OpDef {
     if (attributes != null) {
       checkAttributes(attrs);
     }
-    TensorSpec out = shapeRule.infer(inputs, attrs);
+    TensorSpec out;
+    try {
+      out = shapeRule.infer(inputs, attrs);
+    } catch (IllegalArgumentException e) {
+      // a plugin's rule reading its attributes (Attrs' errors name the attribute, not the op)
+      if (e.getClass() != IllegalArgumentException.class || String.valueOf(e.getMessage())
+          .contains(name)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+    }
     if (out == null) { // else a NullPointerException from deep in the dispatcher
       throw new IllegalStateException(name + ": its shape rule returned null for " + inputs
           + "; return the output's TensorSpec (in.get(0) for an elementwise op)");

@@ -39,6 +39,18 @@ class OpDefTest {
   }
 
   @Test
+  void anAttributeErrorInTheShapeRuleNamesTheOp() {
+    OpDef huber = OpDef.builder("test::huber").attributes("delta").shapeRule((in, a) -> {
+      a.getDouble("delta");
+      return in.get(0);
+    }).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> huber.infer(List.of(F32), Attrs.of("delta", "1.0")));
+    assertEquals("test::huber: attribute 'delta' must be a number, got the String \"1.0\"",
+        e.getMessage());
+  }
+
+  @Test
   void ownDtypeInputsOutsideTheArityOrAlsoIndexInputsAreRefused() {
     IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
         () -> OpDef.builder("test::beyond").arity(2).ownDtypeInputs(2)
