@@ -121,12 +121,24 @@ public final class OpRegistry {
       log.debug("op provider {} registered {} op(s), {} kernel(s), {} gradient(s)", source,
           staging.definitions.size(), staging.kernels.size(), staging.gradients.size());
       return true;
+    } catch (Clash e) { // the registry's own check: a stack trace would show only the registry
+      String msg = "op provider " + source + " failed: " + e.getMessage();
+      failures.add(msg);
+      log.error("{}; the other providers are unaffected", msg);
+      return false;
     } catch (RuntimeException | LinkageError e) {
       String msg = "op provider " + source + " failed: " + e
           + (e instanceof LinkageError l ? ProviderHints.linkage(l) : "");
       failures.add(msg);
       log.error("{}; the other providers are unaffected", msg, e);
       return false;
+    }
+  }
+
+  /** A registration that clashes with one merged before. */
+  private static final class Clash extends IllegalStateException {
+    Clash(String message) {
+      super(message);
     }
   }
 
@@ -147,19 +159,19 @@ public final class OpRegistry {
       }
     }
     if (!clashes.isEmpty()) {
-      throw new IllegalStateException(String.join("; ", clashes));
+      throw new Clash(String.join("; ", clashes));
     }
     for (KernelEntry k : r.kernels) {
       Owned<Kernel> old = kernels.getOrDefault(k.op, Map.of()).get(k.backend);
       if (old != null) {
-        throw new IllegalStateException("op " + k.op + " has two kernels for backend '"
+        throw new Clash("op " + k.op + " has two kernels for backend '"
             + k.backend + "': from " + old.provider() + " and from " + r.source);
       }
     }
     for (Map.Entry<String, GradientRule<?>> g : r.gradients.entrySet()) {
       Owned<GradientRule<?>> old = gradients.get(g.getKey());
       if (old != null) {
-        throw new IllegalStateException("op " + g.getKey() + " has two gradient rules: from "
+        throw new Clash("op " + g.getKey() + " has two gradient rules: from "
             + old.provider() + " and from " + r.source);
       }
     }

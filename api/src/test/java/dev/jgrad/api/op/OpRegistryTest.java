@@ -43,6 +43,9 @@ class OpRegistryTest {
     assertTrue(r.failures().get(0).contains("first.Provider"), r.failures().toString());
     assertTrue(r.failures().get(0).contains("second.Provider"), r.failures().toString());
     assertTrue(r.failures().get(0).contains("two kernels for backend 'cpu'"));
+    // the registry found the clash, not a provider's code: no exception (nor trace) to show
+    assertEquals("op provider second.Provider failed: op acme::op has two kernels for backend"
+        + " 'cpu': from first.Provider and from second.Provider", r.failures().get(0));
     assertFalse(r.isDefined("acme::other"), "a clashing provider registers nothing");
     assertFalse(r.register("third.Provider", reg -> reg.define(def("acme::op"))));
     assertTrue(r.failures().get(1).contains("defined twice: by first.Provider and by third.Provider"));
