@@ -88,8 +88,15 @@ final class Backprop {
           leafGrads.add(g);
           continue;
         }
-        List<Tensor> inputGrads =
-            ruleFor(registry, node).backward(new Context(node, t, g, offered));
+        List<Tensor> inputGrads;
+        try {
+          inputGrads = ruleFor(registry, node).backward(new Context(node, t, g, offered));
+        } catch (RuntimeException | LinkageError e) {
+          List<Object> specs = new ArrayList<>();
+          node.inputs().forEach(in -> specs.add(in.spec()));
+          throw OpFailure.of(node.op().name(), "the gradient rule of " + node.op().name()
+              + " failed on inputs " + specs + " and output gradient " + g.spec(), e);
+        }
         if (inputGrads.size() != node.inputs().size()) {
           throw new IllegalStateException("gradient rule of " + node.op().name() + " returned "
               + inputGrads.size() + " gradients for " + node.inputs().size() + " inputs");
@@ -161,9 +168,7 @@ final class Backprop {
 
   @SuppressWarnings("unchecked")
   private static GradientRule<Tensor> ruleFor(OpRegistry registry, Node node) {
-    return (GradientRule<Tensor>) registry.gradient(node.op().name()).orElseThrow(() ->
-        new UnsupportedOperationException("op " + node.op().name() + " has no gradient rule; "
-            + "register one with Registration.gradient, or mark the op differentiable(false)"));
+    return (GradientRule<Tensor>) registry.requireGradient(node.op().name());
   }
 
   /** Tensors that require grad, each after all its inputs; iterative depth-first post-order. */

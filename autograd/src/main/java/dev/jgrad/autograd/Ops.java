@@ -72,10 +72,10 @@ public final class Ops {
     Tensor out;
     if (OpProfiler.ENABLED) {
       long start = OpProfiler.start(backend);
-      out = run(r.kernel(), backend, inputs, specs, attrs, outSpec);
+      out = run(name, r.kernel(), backend, inputs, specs, attrs, outSpec);
       OpProfiler.stop(name, backend, start);
     } else {
-      out = run(r.kernel(), backend, inputs, specs, attrs, outSpec);
+      out = run(name, r.kernel(), backend, inputs, specs, attrs, outSpec);
     }
     Tensor viewed = aliasedInput(out, inputs);
     if (viewed != null) { // a view of an input (reshape): its in-place changes are the input's
@@ -120,7 +120,7 @@ public final class Ops {
    * adopted one (a composite returning its input). The graph records the views themselves, so
    * gradients reach what they view.
    */
-  private static Tensor run(Kernel kernel, Backend backend, List<Tensor> inputs,
+  private static Tensor run(String name, Kernel kernel, Backend backend, List<Tensor> inputs,
       List<TensorSpec> specs, Attrs attrs, TensorSpec outSpec) {
     if (kernel instanceof ViewKernel view) {
       return view(view, backend, inputs.get(0), attrs, outSpec.shape());
@@ -135,7 +135,7 @@ public final class Ops {
           dense.set(i, first < i ? dense.get(first) : t.materialize());
         }
       }
-      out = runDense(kernel, backend, dense, specs, attrs, outSpec);
+      out = runDense(name, kernel, backend, dense, specs, attrs, outSpec);
       return out;
     } finally { // the copies go, also when a copy or the kernel failed
       for (int i = 0; i < dense.size(); i++) {
@@ -162,16 +162,16 @@ public final class Ops {
     return Tensor.view(backend, dense.storage(), outShape, null);
   }
 
-  private static Tensor runDense(Kernel kernel, Backend backend, List<Tensor> inputs,
-      List<TensorSpec> specs, Attrs attrs, TensorSpec outSpec) {
+  private static Tensor runDense(String name, Kernel kernel, Backend backend,
+      List<Tensor> inputs, List<TensorSpec> specs, Attrs attrs, TensorSpec outSpec) {
     if (kernel instanceof CompositeKernel composite) {
       Tensor result;
       try (NoGrad ignored = NoGrad.scope()) {
         result = composite.forward(inputs, attrs);
       }
       if (!result.shape().equals(outSpec.shape()) || result.dtype() != outSpec.dtype()) {
-        throw new IllegalStateException("composite kernel returned " + result.spec()
-            + " but the shape rule promised " + outSpec);
+        throw new IllegalStateException(name + ": its composite kernel returned "
+            + result.spec() + " but the shape rule promised " + outSpec);
       }
       return Tensor.view(backend, result.storage(), outSpec.shape(), result.layoutOrNull());
     }
@@ -180,7 +180,14 @@ public final class Ops {
       buffers.add(t.buffer());
     }
     DeviceBuffer out = backend.allocate(outSpec.dtype(), outSpec.shape().size());
-    kernel.compute(new KernelCall(backend, buffers, specs, attrs, out, outSpec));
+    try {
+      kernel.compute(new KernelCall(backend, buffers, specs, attrs, out, outSpec));
+    } catch (RuntimeException | LinkageError e) {
+      out.close();
+      throw OpFailure.of(name, name + ": its " + backend.name() + " kernel failed on " + specs
+          + (attrs.asMap().isEmpty() ? "" : " with attributes " + attrs) + " (output " + outSpec
+          + ")", e);
+    }
     return Tensor.wrap(backend, out, outSpec.shape());
   }
 

@@ -223,14 +223,29 @@ public final class CpuBuffer implements HostBuffer {
 
   @Override
   public float[] floatArray() {
+    checkHostArray(DType.FLOAT32, "floatArray()", "doubleArray()");
     escaped = true;
     return floats();
   }
 
   @Override
   public double[] doubleArray() {
+    checkHostArray(DType.FLOAT64, "doubleArray()", "floatArray()");
     escaped = true;
     return doubles();
+  }
+
+  /**
+   * The float accessors' callers are plugin kernels, and a kernel written for one float dtype is
+   * the usual reason for asking the wrong one: say what to do, not only what the buffer holds.
+   */
+  private void checkHostArray(DType wanted, String accessor, String other) {
+    if (!isClosed() && dtype != wanted && dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("CPU buffer holds " + dtype + ", not " + wanted + ": "
+          + accessor + " reads " + wanted + " only; a kernel is called in FLOAT32 and FLOAT64 (the"
+          + " test kit checks gradients in FLOAT64), so branch on call.outputSpec().dtype() and"
+          + " use " + other + " for " + dtype);
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.UnaryOp;
@@ -40,6 +41,12 @@ class DTypeKernelsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> FloatKernels.INSTANCE.array(doubles));
     assertEquals("CPU buffer holds FLOAT64, not FLOAT32", e.getMessage());
+    // a plugin kernel's accessor: its author wrote the kernel for one float dtype
+    IllegalArgumentException hosted = assertThrows(IllegalArgumentException.class,
+        doubles::floatArray);
+    assertTrue(hosted.getMessage().contains("floatArray() reads FLOAT32 only; a kernel is called"
+        + " in FLOAT32 and FLOAT64") && hosted.getMessage().contains("use doubleArray() for"
+        + " FLOAT64"), hosted.getMessage());
   }
 
   @Test

@@ -38,7 +38,7 @@ import java.util.Random;
  * void swishIsRight() {
  *   OpTestKit.forOp("swish::swish").attrs(Attrs.of("beta", 1.5))
  *       .shapes(new int[] {7}, new int[] {3, 4}, new int[] {2, 3, 5})
- *       .badShapes(List.of())                 // unary: only the arity check applies
+ *       .inputRange(-4, 4)                    // unary: only the arity check rejects input
  *       .run().assertPassed();
  * }
  * }</pre>
@@ -134,8 +134,15 @@ public final class OpTestKit {
       results.add(CheckResult.failed("registered", e.getMessage()));
       return new OpTestReport(op, results);
     }
-    results.add(CheckResult.passed("registered", "by " + OpRegistry.global().providerOf(op)
+    String provider = OpRegistry.global().providerOf(op);
+    results.add(CheckResult.passed("registered", "by " + provider
         + "; kernels for " + OpRegistry.global().backendsWithKernel(op)));
+    List<OpRegistry.Stray> strays = OpRegistry.global().strays().stream()
+        .filter(s -> s.provider().equals(provider)).toList();
+    if (!strays.isEmpty()) { // a kernel meant for this op, say, but not under its name
+      results.add(CheckResult.failed("names", provider + " registered under op names no"
+          + " provider defines (a misspelt op name?): " + strays));
+    }
     List<int[][]> sets = shapeSets.isEmpty() ? defaultShapes(def) : shapeSets;
     Random random = new Random(seed);
     for (int[][] shapes : sets) {
@@ -267,7 +274,7 @@ public final class OpTestKit {
     List<Backend> others = otherBackends(unavailable);
     if (others.isEmpty()) {
       String why = "no backend besides the CPU is available"
-          + (unavailable.isEmpty() ? "" : ": " + unavailable);
+          + (unavailable.isEmpty() ? "" : ": " + unavailable) + absentBackends();
       // On the GPU machine a skipped backend check would let a broken kernel pass unseen.
       out.add(GpuRequirement.isRequired()
           ? CheckResult.failed("backends " + where, why + ", and this run requires a GPU (-D"
@@ -289,6 +296,21 @@ public final class OpTestKit {
       }
     }
     return out;
+  }
+
+  /**
+   * The op's kernels for backends whose jar is not on the test class path at all: without it
+   * even a GPU machine skips them, as "no GPU" would.
+   */
+  private String absentBackends() {
+    List<String> found = new ArrayList<>();
+    Backends.discover().forEach(f -> found.add(f.provider().name()));
+    List<String> absent = OpRegistry.global().backendsWithKernel(op).stream()
+        .filter(b -> !b.equals("cpu") && !b.equals(OpRegistry.ANY_BACKEND) && !found.contains(b))
+        .toList();
+    return absent.isEmpty() ? "" : "; the op's kernels for " + absent + " are never run: no"
+        + " backend of that name is on the class path (add its jar in test scope, for cuda"
+        + " dev.jgrad:jgrad-cuda-backend)";
   }
 
   private double tolerance(DType dtype) {

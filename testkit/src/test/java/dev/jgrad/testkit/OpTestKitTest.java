@@ -52,6 +52,15 @@ class OpTestKitTest {
       r.gradient("kit::silent_shapes", (GradientRule<Tensor>) ctx ->
           List.of(ctx.gradOutput(), ctx.gradOutput()));
     });
+    // right everywhere it runs, but its CUDA kernel went to a misspelt name
+    OpRegistry.global().register("MisnamedOps", r -> {
+      r.define(OpDef.builder("kit::misnamed").arity(1).shapeRule((in, a) -> in.get(0)).build());
+      r.kernel("kit::misnamed", OpRegistry.ANY_BACKEND,
+          (CompositeKernel) (in, a) -> in.get(0).mul(2));
+      r.kernel("kit::misnammed", "cuda", c -> { });
+      r.kernel("kit::misnamed", "tpu", c -> { }); // no backend of that name exists
+      r.gradient("kit::misnamed", (GradientRule<Tensor>) ctx -> List.of(ctx.gradOutput().mul(2)));
+    });
   }
 
   @Test
@@ -72,6 +81,18 @@ class OpTestKitTest {
     OpTestReport r = OpTestKit.forOp(OpNames.TANH).run();
     assertFalse(r.skipped().isEmpty(), r.toString());
     assertTrue(r.skipped().get(0).detail().contains("no backend besides the CPU"), r.toString());
+  }
+
+  @Test
+  void aKernelForABackendMissingFromTheClassPathIsNamedInTheSkip() {
+    // as a plugin's tests without jgrad-cuda-backend on their class path skip its CUDA kernel
+    assumeTrue(onlyTheCpu(), "a backend besides the CPU is available here");
+    assumeFalse(GpuRequirement.isRequired(), "this run requires a GPU");
+    OpTestReport r = OpTestKit.forOp("kit::misnamed").run();
+    assertTrue(r.skipped().get(0).detail().contains("the op's kernels for [tpu] are never run:"
+        + " no backend of that name is on the class path"), r.toString());
+    OpTestReport cpuOnly = OpTestKit.forOp(OpNames.TANH).run();
+    assertFalse(cpuOnly.skipped().get(0).detail().contains("never run"), cpuOnly.toString());
   }
 
   @Test
@@ -113,14 +134,24 @@ class OpTestKitTest {
   }
 
   @Test
-  void shapeErrorsMustNameTheOp() {
+  void shapeErrorsNameTheOpThoughTheRuleDoesNot() {
+    // OpDef puts the op's name in front of its shape rule's errors ("ranks differ" alone)
     OpTestReport r = OpTestKit.forOp("kit::silent_shapes")
         .inputShapes(new int[] {3}, new int[] {3})
         .badInputShapes(new int[] {3}, new int[] {2, 3})
         .run();
-    List<CheckResult> failures = r.failures();
-    assertEquals(1, failures.size(), r.toString());
-    assertTrue(failures.get(0).detail().contains("does not name the op"), r.toString());
+    assertTrue(r.failures().isEmpty(), r.toString());
+    assertTrue(r.results().stream().anyMatch(c -> c.check().startsWith("rejects")
+        && c.detail().equals("kit::silent_shapes: ranks differ")), r.toString());
+  }
+
+  @Test
+  void aKernelRegisteredUnderAMisspeltNameFails() {
+    OpTestReport r = OpTestKit.forOp("kit::misnamed").run();
+    assertEquals(1, r.failures().size(), r.toString());
+    assertEquals("names", r.failures().get(0).check(), r.toString());
+    assertTrue(r.failures().get(0).detail().contains("kit::misnammed (cuda kernel, from "
+        + "MisnamedOps)"), r.toString());
   }
 
   @Test

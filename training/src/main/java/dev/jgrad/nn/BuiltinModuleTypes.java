@@ -103,9 +103,10 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
   private static OpActivation.Layer opActivation(ModuleSpec spec, DType dtype,
       ModuleTypes types) {
     String op = spec.string("op");
-    if (!OpRegistry.global().isDefined(op)) {
-      throw spec.error("op '" + op + "' is not registered here; put the plugin jar that provides"
-          + " it on the class path");
+    try {
+      OpRegistry.global().definition(op);
+    } catch (RuntimeException e) { // the registry's reason: not found, its provider failed, ...
+      throw spec.error(e.getMessage());
     }
     List<Object> pairs = new ArrayList<>();
     spec.attributes("attrs").forEach((k, v) -> {

@@ -345,9 +345,12 @@ public final class ModuleSpec {
       values.forEach((k, v) -> {
         if (v instanceof int[] ints) {
           json.put(k, Arrays.stream(ints).mapToObj(i -> (Object) (long) i).toList());
-        } else if (v instanceof Integer i) {
-          json.put(k, (long) i);
-        } else if (v instanceof Double d) {
+        } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+          json.put(k, ((Number) v).longValue());
+        } else if (v instanceof Double || v instanceof Float) {
+          // a Float widens exactly and loads as the Double of the same value, which getDouble
+          // reads as the Float would have been read: refusing it only failed the save
+          double d = ((Number) v).doubleValue();
           checkArgument(Double.isFinite(d), "attribute '%s' of %s is %s; JSON holds finite"
               + " numbers", k, type, d);
           json.put(k, d);

@@ -109,10 +109,17 @@ class ModelTest {
     Module loaded = roundTrip(mlp, Tensor.randn(new Random(1), 5, 4));
     OpActivation.Layer act = (OpActivation.Layer) ((Sequential) loaded).layers().get(1);
     assertEquals(0.3, act.attrs().getDouble(AttrKeys.ALPHA));
+    // a Float attribute (0.3f) saves as the Double of its value, which the op reads the same
+    Sequential floatAlpha = Mlp.builder().input(4).hidden(3).output(2)
+        .activation(new OpActivation(OpNames.LEAKY_RELU, Attrs.of(AttrKeys.ALPHA, 0.3f))).build();
+    Module reloaded = roundTrip(floatAlpha, Tensor.randn(new Random(1), 5, 4));
+    assertEquals((double) 0.3f, ((OpActivation.Layer) ((Sequential) reloaded).layers().get(1))
+        .attrs().getDouble(AttrKeys.ALPHA));
 
     String m = loadError(mlp("{\"type\":\"OpActivation\",\"op\":\"acme::nope\","
         + "\"attrs\":{}}"));
-    assertTrue(m.contains("root.layers[0] (OpActivation): op 'acme::nope' is not registered"), m);
+    assertTrue(m.contains("root.layers[0] (OpActivation): unknown op 'acme::nope'")
+        && m.contains("META-INF/services/dev.jgrad.api.op.OpProvider"), m);
     String attrs = loadError(mlp("{\"type\":\"OpActivation\",\"op\":\"jgrad::relu\","
         + "\"attrs\":{\"x\":{}}}"));
     assertTrue(attrs.contains("field 'attrs.x' must be a number, boolean, string"), attrs);

@@ -56,6 +56,16 @@ public final class Attrs {
     return new Attrs(names, values);
   }
 
+  /** How many attributes were given; with {@link #name}, a walk that builds no map. */
+  int size() {
+    return names.length;
+  }
+
+  /** The name of attribute {@code k}, in the order given. */
+  String name(int k) {
+    return names[k];
+  }
+
   /** Whether an attribute of this name was given. */
   public boolean has(String name) {
     return indexOf(name) >= 0;
@@ -116,7 +126,7 @@ public final class Attrs {
   public long getLong(String name) {
     Number n = number(name);
     checkArgument(n instanceof Long || n instanceof Integer,
-        "attribute '%s' must be a long, got %s", name, n);
+        "attribute '%s' must be a long, got %s", name, described(n));
     return n.longValue();
   }
 
@@ -129,14 +139,16 @@ public final class Attrs {
       return defaultValue;
     }
     Object v = get(name);
-    checkArgument(v instanceof Boolean, "attribute '%s' must be a boolean, got %s", name, v);
+    checkArgument(v instanceof Boolean, "attribute '%s' must be a boolean, got %s", name,
+        described(v));
     return (Boolean) v;
   }
 
   /** A String attribute; missing or another type is an IllegalArgumentException naming it. */
   public String getString(String name) {
     Object v = require(name);
-    checkArgument(v instanceof String, "attribute '%s' must be a String, got %s", name, v);
+    checkArgument(v instanceof String, "attribute '%s' must be a String, got %s", name,
+        described(v));
     return (String) v;
   }
 
@@ -145,14 +157,26 @@ public final class Attrs {
    */
   public int[] getInts(String name) {
     Object v = require(name);
-    checkArgument(v instanceof int[], "attribute '%s' must be an int[], got %s", name, v);
+    checkArgument(v instanceof int[], "attribute '%s' must be an int[], got %s", name,
+        described(v));
     return ((int[]) v).clone();
   }
 
   private Number number(String name) {
     Object v = require(name);
-    checkArgument(v instanceof Number, "attribute '%s' must be a number, got %s", name, v);
+    checkArgument(v instanceof Number, "attribute '%s' must be a number, got %s", name,
+        described(v));
     return (Number) v;
+  }
+
+  /**
+   * A value with its type: a String "1.0" printed bare reads as the number its caller meant to
+   * pass ("must be a number, got 1.0").
+   */
+  private static String described(Object v) {
+    return v instanceof String text ? "the String \"" + text + "\""
+        : "the " + v.getClass().getSimpleName() + " "
+            + (v instanceof int[] ints ? Arrays.toString(ints) : v);
   }
 
   private Object require(String name) {

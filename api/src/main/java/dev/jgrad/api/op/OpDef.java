@@ -41,6 +41,7 @@ public final class OpDef {
   private final int[] indexInputs;
   private final int[] ownDtypeInputs;
   private final boolean int32Data;
+  private final List<String> attributes; // null: not declared, any name is taken
 
   private OpDef(Builder b) {
     this.name = b.name;
@@ -65,6 +66,7 @@ public final class OpDef {
           + " one of its own dtype; name it in one of indexInputs and ownDtypeInputs", name, i);
     }
     this.int32Data = b.int32Data;
+    this.attributes = b.attributes;
   }
 
   /**
@@ -134,7 +136,38 @@ public final class OpDef {
           inputs.size(), inputs);
     }
     checkDtypes(inputs);
-    return shapeRule.infer(inputs, attrs);
+    if (attributes != null) {
+      checkAttributes(attrs);
+    }
+    TensorSpec out;
+    try {
+      out = shapeRule.infer(inputs, attrs);
+    } catch (IllegalArgumentException e) {
+      // a plugin's rule reading its attributes (Attrs' errors name the attribute, not the op)
+      if (e.getClass() != IllegalArgumentException.class || String.valueOf(e.getMessage())
+          .contains(name)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+    }
+    if (out == null) { // else a NullPointerException from deep in the dispatcher
+      throw new IllegalStateException(name + ": its shape rule returned null for " + inputs
+          + "; return the output's TensorSpec (in.get(0) for an elementwise op)");
+    }
+    return out;
+  }
+
+  /**
+   * Only declared names: a kernel reading an optional attribute with a default
+   * ({@code getDouble("beta", 1.0)}) never sees a misspelt one ("betta") and silently uses the
+   * default.
+   */
+  private void checkAttributes(Attrs attrs) {
+    for (int k = 0; k < attrs.size(); k++) {
+      String given = attrs.name(k);
+      checkArgument(attributes.contains(given), "%s: unknown attribute '%s'; it takes %s", name,
+          given, attributes);
+    }
   }
 
   /** Index inputs INT32; the others of one dtype, a float one unless {@link #int32Data}. */
@@ -179,6 +212,7 @@ public final class OpDef {
     private int[] indexInputs = new int[0];
     private int[] ownDtypeInputs = new int[0];
     private boolean int32Data;
+    private List<String> attributes;
 
     private Builder(String name) {
       checkArgument(name != null && name.matches("[A-Za-z0-9_.]+::[A-Za-z0-9_.]+"),
@@ -257,6 +291,16 @@ public final class OpDef {
      */
     public Builder int32Data(boolean allowed) {
       this.int32Data = allowed;
+      return this;
+    }
+
+    /**
+     * The names of the attributes the op takes; a call giving any other is then an
+     * IllegalArgumentException naming it. Undeclared (the default), every name is taken and a
+     * misspelt optional attribute is silently ignored.
+     */
+    public Builder attributes(String... names) {
+      this.attributes = List.of(names);
       return this;
     }
 

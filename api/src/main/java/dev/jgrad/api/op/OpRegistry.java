@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each provider registers into a staging {@link Registration} that is merged only when the
  * provider finished without error, so a broken provider is reported (class and cause) and leaves
  * no half-registered op behind. Registering the same definition, the same kernel for the same
- * backend, or the same gradient twice is an error naming both providers.
+ * backend, or the same gradient twice is an error naming both providers; an op two providers
+ * define cannot be called at all, as which of the two ran would depend on the class path order.
  */
 public final class OpRegistry {
   /** Backend name for kernels written against the backend primitives, which run anywhere. */
@@ -38,6 +39,8 @@ public final class OpRegistry {
   private final Map<String, Map<String, Owned<Kernel>>> kernels = new TreeMap<>();
   private final Map<String, Owned<GradientRule<?>>> gradients = new TreeMap<>();
   private final List<String> failures = new ArrayList<>();
+  /** Ops two providers define, with the reason calls to them fail. */
+  private final Map<String, String> contested = new TreeMap<>();
 
   private record Owned<V>(V value, String provider) {}
 
@@ -93,6 +96,14 @@ public final class OpRegistry {
         failures.add(msg);
         log.error("{}; the other providers are unaffected", msg);
         continue;
+      } catch (LinkageError e) {
+        // On the class path the iterator loads each provider class itself and lets a
+        // LinkageError (a plugin compiled for a newer Java) through unwrapped; uncaught, it took
+        // the whole registry down, built-in ops too. The iterator has moved past that provider.
+        String msg = "op provider failed to load: " + e + ProviderHints.linkage(e);
+        failures.add(msg);
+        log.error("{}; the other providers are unaffected", msg);
+        continue;
       }
       register(provider.getClass().getName(), provider::register);
     }
@@ -110,34 +121,57 @@ public final class OpRegistry {
       log.debug("op provider {} registered {} op(s), {} kernel(s), {} gradient(s)", source,
           staging.definitions.size(), staging.kernels.size(), staging.gradients.size());
       return true;
+    } catch (Clash e) { // the registry's own check: a stack trace would show only the registry
+      String msg = "op provider " + source + " failed: " + e.getMessage();
+      failures.add(msg);
+      log.error("{}; the other providers are unaffected", msg);
+      return false;
     } catch (RuntimeException | LinkageError e) {
-      String msg = "op provider " + source + " failed: " + e;
+      String msg = "op provider " + source + " failed: " + e
+          + (e instanceof LinkageError l ? ProviderHints.linkage(l) : "");
       failures.add(msg);
       log.error("{}; the other providers are unaffected", msg, e);
       return false;
     }
   }
 
+  /** A registration that clashes with one merged before. */
+  private static final class Clash extends IllegalStateException {
+    Clash(String message) {
+      super(message);
+    }
+  }
+
   private void merge(Registration r) {
     // Check everything first so that a clash leaves the registry untouched.
+    List<String> clashes = new ArrayList<>();
     for (OpDef d : r.definitions) {
       Owned<OpDef> old = definitions.get(d.name());
       if (old != null) {
-        throw new IllegalStateException("op " + d.name() + " is defined twice: by "
-            + old.provider() + " and by " + r.source);
+        clashes.add("op " + d.name() + " is defined twice: by " + old.provider() + " and by "
+            + r.source);
+        // Two jars meaning two things by one name: whichever the class path lists first would
+        // run, silently, so neither does (ServiceLoader reads a provider class once, so this is
+        // never one jar seen twice).
+        contested.put(d.name(), "op " + d.name() + " is defined by two providers, "
+            + old.provider() + " and " + r.source + ", so neither definition is used (which one"
+            + " ran would depend on the class path order); remove the jar of one of them");
       }
+    }
+    if (!clashes.isEmpty()) {
+      throw new Clash(String.join("; ", clashes));
     }
     for (KernelEntry k : r.kernels) {
       Owned<Kernel> old = kernels.getOrDefault(k.op, Map.of()).get(k.backend);
       if (old != null) {
-        throw new IllegalStateException("op " + k.op + " has two kernels for backend '"
+        throw new Clash("op " + k.op + " has two kernels for backend '"
             + k.backend + "': from " + old.provider() + " and from " + r.source);
       }
     }
     for (Map.Entry<String, GradientRule<?>> g : r.gradients.entrySet()) {
       Owned<GradientRule<?>> old = gradients.get(g.getKey());
       if (old != null) {
-        throw new IllegalStateException("op " + g.getKey() + " has two gradient rules: from "
+        throw new Clash("op " + g.getKey() + " has two gradient rules: from "
             + old.provider() + " and from " + r.source);
       }
     }
@@ -147,17 +181,27 @@ public final class OpRegistry {
     r.gradients.forEach((op, g) -> gradients.put(op, new Owned<>(g, r.source)));
   }
 
-  /** The definition of {@code op}, or an error naming it and the ops of its namespace. */
+  /**
+   * The definition of {@code op}, or an error naming it and the ops of its namespace; an op two
+   * providers define is an IllegalStateException naming both.
+   */
   public synchronized OpDef definition(String op) {
+    String clash = contested.get(op);
+    if (clash != null) {
+      throw new IllegalStateException(clash);
+    }
     Owned<OpDef> d = definitions.get(op);
     if (d == null) {
       String ns = op.contains("::") ? op.substring(0, op.indexOf("::") + 2) : "";
       List<String> similar = definitions.keySet().stream().filter(n -> n.startsWith(ns)).toList();
       throw new IllegalArgumentException("unknown op '" + op + "'"
           + (ns.isEmpty() ? " (ops are named namespace::op)" : "")
-          + "; registered ops" + (ns.isEmpty() ? "" : " in " + ns) + ": " + similar
+          + "; the registered " + (ns.isEmpty() ? "" : ns + " ") + "ops are " + similar
           + (failures.isEmpty() ? "" : "; providers that failed to load: " + failures)
-          + ". Is the jar that provides it on the classpath?");
+          // a jar on the path whose provider is not declared is never looked at
+          + ". Is the jar that provides it on the class path, listing its OpProvider in "
+          + "META-INF/services/" + OpProvider.class.getName() + " (on the module path: provides "
+          + OpProvider.class.getName() + " with ... in its module-info)?");
     }
     return d.value();
   }
@@ -177,13 +221,23 @@ public final class OpRegistry {
     return Optional.ofNullable(k).map(Owned::value);
   }
 
-  /** As {@link #findKernel}, but a missing kernel is an error naming the backends that have one. */
+  /**
+   * As {@link #findKernel}, but a missing kernel is an error naming the backends that have one
+   * and any kernel registered under a name no provider defines (a misspelt op name).
+   */
   public Kernel kernel(String op, String backend) {
     definition(op);
-    return findKernel(op, backend).orElseThrow(() -> new UnsupportedOperationException(
-        "op " + op + " has no kernel for backend '" + backend + "'; backends with a kernel: "
-            + backendsWithKernel(op) + ". Run on one of those, or set -Djgrad.kernel.fallback=cpu "
-            + "to run the CPU kernel with copies to and from the device"));
+    return findKernel(op, backend).orElseThrow(() -> {
+      List<String> with = backendsWithKernel(op);
+      // the fallback runs the "cpu" kernel: suggesting it for an op without one sent authors
+      // after a flag that changes nothing
+      String advice = with.contains("cpu") ? "Run on one of those, or set "
+          + "-Djgrad.kernel.fallback=cpu to run the CPU kernel with copies to and from the device"
+          : with.isEmpty() ? "Register one with Registration.kernel(\"" + op + "\", \"" + backend
+              + "\", kernel)" : "Run on one of those";
+      return new UnsupportedOperationException("op " + op + " has no kernel for backend '"
+          + backend + "'; backends with a kernel: " + with + ". " + advice + strayHint());
+    });
   }
 
   /** Names of the backends with a kernel of their own for {@code op} ("*" means every backend). */
@@ -197,6 +251,51 @@ public final class OpRegistry {
    */
   public synchronized Optional<GradientRule<?>> gradient(String op) {
     return Optional.ofNullable(gradients.get(op)).map(Owned::value);
+  }
+
+  /**
+   * The gradient rule of {@code op}, or an UnsupportedOperationException saying how to give it
+   * one and naming any gradient registered under a name no provider defines.
+   */
+  public GradientRule<?> requireGradient(String op) {
+    return gradient(op).orElseThrow(() -> new UnsupportedOperationException("op " + op
+        + " has no gradient rule; register one with Registration.gradient, or mark the op"
+        + " differentiable(false)" + strayHint()));
+  }
+
+  /** A kernel or gradient rule registered under an op name that no provider defines. */
+  public record Stray(String op, String what, String provider) {
+    @Override
+    public String toString() {
+      return op + " (" + what + ", from " + provider + ")";
+    }
+  }
+
+  /**
+   * Kernels and gradient rules registered under names no provider defines: almost always an op
+   * name misspelt in {@link Registration#kernel} or {@link Registration#gradient}, which leaves
+   * the op itself without them.
+   */
+  public synchronized List<Stray> strays() {
+    List<Stray> out = new ArrayList<>();
+    kernels.forEach((op, byBackend) -> {
+      if (!definitions.containsKey(op)) {
+        byBackend.forEach((b, k) -> out.add(new Stray(op, b.equals(ANY_BACKEND) ? "portable kernel"
+            : b + " kernel", k.provider())));
+      }
+    });
+    gradients.forEach((op, g) -> {
+      if (!definitions.containsKey(op)) {
+        out.add(new Stray(op, "gradient rule", g.provider()));
+      }
+    });
+    return out;
+  }
+
+  private String strayHint() {
+    List<Stray> strays = strays();
+    return strays.isEmpty() ? "" : "; registered under op names no provider defines (a misspelt"
+        + " name?): " + strays;
   }
 
   /** Every defined op name, sorted. */

@@ -4,10 +4,13 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A GPU kernel given as PTX text: the entry point per dtype, the launch geometry and the kernel
@@ -39,6 +42,9 @@ public final class PtxKernel implements Kernel {
   /** Grid and block sizes in x (1-D launches cover what ops need). */
   public record Geometry(int gridX, int blockX) {}
 
+  private static final Pattern ENTRY =
+      Pattern.compile("\\.entry\\s+([A-Za-z_$][\\w$]*)\\s*\\(");
+
   private final String ptx;
   private final Map<DType, String> entries;
   private final Function<KernelCall, Geometry> geometry;
@@ -50,6 +56,23 @@ public final class PtxKernel implements Kernel {
     this.geometry = checkNotNull(b.geometry, "set the launch geometry (elementwise() or geometry)");
     this.args = checkNotNull(b.args, "set the kernel arguments with args(...)");
     checkArgument(!entries.isEmpty(), "name at least one entry point with entry(dtype, name)");
+    // A misspelt entry otherwise fails only at launch, on a GPU: check it wherever the provider
+    // registers, so the test kit reports it on a machine without one.
+    List<String> declared = entryNames(ptx);
+    for (String entry : entries.values()) {
+      checkArgument(declared.contains(entry), "PTX kernel: entry point %s is not in its PTX,"
+          + " whose entries are %s", entry, declared);
+    }
+  }
+
+  /** The names of the PTX text's {@code .entry} points, in order. */
+  private static List<String> entryNames(String ptx) {
+    List<String> names = new ArrayList<>();
+    Matcher m = ENTRY.matcher(ptx);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
   }
 
   /** Starts a kernel from PTX text, which must contain at least one {@code .entry}. */
@@ -57,14 +80,46 @@ public final class PtxKernel implements Kernel {
     return new Builder(ptx);
   }
 
-  /** Reads a PTX file shipped as a class-path resource of {@code owner}'s jar. */
+  /**
+   * Reads a PTX file shipped as a resource of {@code owner}'s jar. A plugin that is a named module
+   * must open the resource's package to {@code dev.jgrad.api} (which reads it), else the resource
+   * is not found.
+   */
   public static String resource(Class<?> owner, String path) {
     try (var in = owner.getResourceAsStream(path)) {
-      checkArgument(in != null, "PTX resource %s not found next to %s", path, owner.getName());
+      if (in == null) {
+        throw new IllegalArgumentException("PTX resource " + path + " not found next to "
+            + owner.getName() + encapsulation(owner.getModule(), packageOf(owner, path)));
+      }
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read PTX resource " + path, e);
     }
+  }
+
+  /** The package a resource name is in, as Class.getResourceAsStream resolves the name. */
+  private static String packageOf(Class<?> owner, String path) {
+    if (!path.startsWith("/")) {
+      return owner.getPackageName();
+    }
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "" : path.substring(1, slash).replace('/', '.');
+  }
+
+  /**
+   * Why a named module's resource may be unreadable here: the lookup runs in this module, and a
+   * module's resources in a package it does not open to the caller are invisible (null, as if
+   * missing), so a plugin that works on the class path loses its PTX on the module path.
+   */
+  private static String encapsulation(Module module, String pkg) {
+    Module reader = PtxKernel.class.getModule();
+    if (!module.isNamed() || !module.getPackages().contains(pkg) || module.isOpen(pkg, reader)) {
+      return "";
+    }
+    String readerName = reader.isNamed() ? reader.getName() : "dev.jgrad.api";
+    return "; module " + module.getName() + " does not open package " + pkg + " to "
+        + readerName + ", so its resources there cannot be read: add 'opens " + pkg + " to "
+        + readerName + ";' to its module-info";
   }
 
   /** The PTX text, as given to the builder. */

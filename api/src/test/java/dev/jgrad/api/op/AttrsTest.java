@@ -58,10 +58,19 @@ class AttrsTest {
     Attrs a = Attrs.of("axis", 1, "flag", "yes");
     assertEquals("missing attribute 'alpha'; attributes given: [axis, flag]",
         assertThrows(IllegalArgumentException.class, () -> a.getDouble("alpha")).getMessage());
-    assertEquals("attribute 'flag' must be a boolean, got yes",
+    assertEquals("attribute 'flag' must be a boolean, got the String \"yes\"",
         assertThrows(IllegalArgumentException.class, () -> a.getBoolean("flag", true))
             .getMessage());
-    assertEquals("attribute 'flag' must be a number, got yes",
+    assertEquals("attribute 'flag' must be a number, got the String \"yes\"",
         assertThrows(IllegalArgumentException.class, () -> a.getInt("flag")).getMessage());
+    // a number given as text reads as the number itself unless its type is said
+    assertEquals("attribute 'delta' must be a number, got the String \"1.0\"",
+        assertThrows(IllegalArgumentException.class, () -> Attrs.of("delta", "1.0")
+            .getDouble("delta")).getMessage());
+    assertEquals("attribute 'axis' must be a String, got the Integer 1",
+        assertThrows(IllegalArgumentException.class, () -> a.getString("axis")).getMessage());
+    assertEquals("attribute 'k' must be a long, got the Double 1.5",
+        assertThrows(IllegalArgumentException.class, () -> Attrs.of("k", 1.5).getLong("k"))
+            .getMessage());
   }
 }

@@ -26,6 +26,31 @@ class OpDefTest {
   }
 
   @Test
+  void declaredAttributesRefuseAMisspeltName() {
+    OpDef swish = OpDef.builder("test::swish").attributes("beta")
+        .shapeRule((in, a) -> in.get(0)).build();
+    assertEquals(F32, swish.infer(List.of(F32), Attrs.of("beta", 1.5)));
+    assertEquals(F32, swish.infer(List.of(F32), Attrs.empty()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> swish.infer(List.of(F32), Attrs.of("betta", 1.5)));
+    assertEquals("test::swish: unknown attribute 'betta'; it takes [beta]", e.getMessage());
+    OpDef undeclared = OpDef.builder("test::any").shapeRule((in, a) -> in.get(0)).build();
+    assertEquals(F32, undeclared.infer(List.of(F32), Attrs.of("betta", 1.5)));
+  }
+
+  @Test
+  void anAttributeErrorInTheShapeRuleNamesTheOp() {
+    OpDef huber = OpDef.builder("test::huber").attributes("delta").shapeRule((in, a) -> {
+      a.getDouble("delta");
+      return in.get(0);
+    }).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> huber.infer(List.of(F32), Attrs.of("delta", "1.0")));
+    assertEquals("test::huber: attribute 'delta' must be a number, got the String \"1.0\"",
+        e.getMessage());
+  }
+
+  @Test
   void ownDtypeInputsOutsideTheArityOrAlsoIndexInputsAreRefused() {
     IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
         () -> OpDef.builder("test::beyond").arity(2).ownDtypeInputs(2)

@@ -48,6 +48,6 @@ class PluginActivationTest {
         () -> MnistOptions.parse("--activation", "gelu"));
     assertTrue(e.getMessage().contains("unknown activation 'gelu'"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown op 'gelu::gelu'"), e.getMessage());
-    assertTrue(e.getMessage().contains("on the classpath"), e.getMessage());
+    assertTrue(e.getMessage().contains("on the class path"), e.getMessage());
   }
 }

@@ -1,0 +1,54 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.api.op.ProviderHints;
+
+/**
+ * Says which op failed when its kernel or gradient rule throws. There the message is the JVM's or
+ * a buffer's ("Index 4 out of bounds for length 4", "CPU buffer holds FLOAT64, not FLOAT32"), or
+ * an inner op's ("jgrad::mul: shapes ... cannot be broadcast"), and a plugin's author could not
+ * tell which op, backend or dtypes it came from.
+ */
+final class OpFailure {
+  private OpFailure() {}
+
+  /**
+   * {@code e} with {@code where} (which names {@code op}) in front, keeping its type so that code
+   * catching it still does: an index error stays an IndexOutOfBoundsException, the argument and
+   * state exceptions theirs. {@code e} itself when its message names the op already, or it is of
+   * another type of jgrad's or a caller's (out of device memory, say). A bug's exception (a null, a
+   * bad cast) or a LinkageError becomes an IllegalStateException with {@code e} as its cause.
+   */
+  static RuntimeException of(String op, String where, Throwable e) {
+    String message = e.getMessage();
+    if (message != null && message.contains(op) && e instanceof RuntimeException r) {
+      return r;
+    }
+    Class<?> type = e.getClass();
+    String text = where + ": " + (message != null && (type == IllegalArgumentException.class
+        || type == IllegalStateException.class || type == UnsupportedOperationException.class
+        || type == IndexOutOfBoundsException.class) ? message : e.toString());
+    if (type == IllegalArgumentException.class) {
+      return new IllegalArgumentException(text, e);
+    }
+    if (type == IllegalStateException.class) {
+      return new IllegalStateException(text, e);
+    }
+    if (type == UnsupportedOperationException.class) {
+      return new UnsupportedOperationException(text, e);
+    }
+    if (e instanceof IndexOutOfBoundsException) { // a label out of range, or a kernel's bug
+      IndexOutOfBoundsException wrapped = new IndexOutOfBoundsException(text);
+      wrapped.initCause(e);
+      return wrapped;
+    }
+    if (e instanceof LinkageError l) { // a plugin built against another jgrad
+      return new IllegalStateException(text + ProviderHints.linkage(l), e);
+    }
+    if (e instanceof NullPointerException || e instanceof ClassCastException
+        || e instanceof ArithmeticException || e instanceof NegativeArraySizeException
+        || e instanceof ArrayStoreException) {
+      return new IllegalStateException(text, e);
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(text, e);
+  }
+}
