@@ -28,7 +28,9 @@ public final class SwishOps implements OpProvider {
 
   @Override
   public void register(OpRegistry.Registration r) {
-    r.define(OpDef.builder(SWISH).arity(1).shapeRule((in, a) -> in.get(0)).build());
+    // beta is its one attribute: declared, so a misspelt "Beta" fails rather than meaning 1
+    r.define(OpDef.builder(SWISH).arity(1).attributes("beta").shapeRule((in, a) -> in.get(0))
+        .build());
     // x and the output gradient have the same shape; the result is dL/dx
     r.define(OpDef.builder(SWISH_GRAD).arity(2).differentiable(false).shapeRule((in, a) -> {
       TensorSpec x = in.get(0);
@@ -37,7 +39,7 @@ public final class SwishOps implements OpProvider {
             + in.get(1).shape() + " must have the same shape");
       }
       return x;
-    }).build());
+    }).attributes("beta").build());
 
     r.kernel(SWISH, "cpu", SwishOps::forwardCpu);
     r.kernel(SWISH_GRAD, "cpu", SwishOps::backwardCpu);

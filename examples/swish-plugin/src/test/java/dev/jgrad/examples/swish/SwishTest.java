@@ -1,8 +1,11 @@
 package dev.jgrad.examples.swish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.op.Attrs;
+import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.testkit.OpTestKit;
 import dev.jgrad.testkit.OpTestReport;
@@ -34,5 +37,14 @@ class SwishTest {
   void typedHelperComputesSwish() {
     Tensor y = Swish.apply(Tensor.of(new double[] {2}), 1.0);
     assertEquals(2 / (1 + Math.exp(-2)), y.item(), 1e-15);
+  }
+
+  /** beta is declared: a misspelt name fails instead of computing swish with beta 1. */
+  @Test
+  void aMisspeltAttributeIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Ops.call(SwishOps.SWISH, Attrs.of("Beta", 2.0), Tensor.of(new double[] {2})));
+    assertTrue(e.getMessage().contains(SwishOps.SWISH) && e.getMessage().contains("Beta"),
+        e.getMessage());
   }
 }
