@@ -200,8 +200,8 @@ public final class OpRegistry {
           + (failures.isEmpty() ? "" : "; providers that failed to load: " + failures)
           // a jar on the path whose provider is not declared is never looked at
           + ". Is the jar that provides it on the class path, listing its OpProvider in "
-          + "META-INF/services/" + OpProvider.class.getName() + " (on the module path: provides "
-          + OpProvider.class.getName() + " with ... in its module-info)?");
+          + "META-INF/services/" + OpProvider.class.getName() + " (a jar with a module-info: provides "
+          + OpProvider.class.getName() + " with ... there)?");
     }
     return d.value();
   }

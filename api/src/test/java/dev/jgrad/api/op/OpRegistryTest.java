@@ -189,7 +189,7 @@ class OpRegistryTest {
         + " []"), u.getMessage());
     // a jar on the class path without its services entry is the usual cause, not a missing jar
     assertTrue(u.getMessage().contains("listing its OpProvider in META-INF/services/"
-        + "dev.jgrad.api.op.OpProvider (on the module path: provides"), u.getMessage());
+        + "dev.jgrad.api.op.OpProvider (a jar with a module-info: provides"), u.getMessage());
   }
 
   @Test
