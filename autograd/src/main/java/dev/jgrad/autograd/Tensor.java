@@ -277,6 +277,18 @@ public final class Tensor {
     return buffer;
   }
 
+  /**
+   * Fails when this tensor's buffer was released, naming the likely cause and the fix: the
+   * backends' own check says only "x (FLOAT32[784]) is closed", deep inside the op that read it.
+   */
+  void checkOpen(String where) {
+    if (buffer.isClosed()) {
+      throw new IllegalStateException(where + ": " + spec() + " was used after close: the"
+          + " TensorScope it was computed in has closed and released it; use it inside that"
+          + " scope, or keep it past the scope with scope.keep(tensor)");
+    }
+  }
+
   /** The layout of a view, null for a dense tensor. */
   StridedLayout layoutOrNull() {
     return layout;
@@ -327,6 +339,7 @@ public final class Tensor {
 
   /** Runs {@code read} on a dense buffer of this tensor's elements, a temporary one for a view. */
   private void readDense(Consumer<DeviceBuffer> read) {
+    checkOpen("reading its values");
     Tensor dense = materialize();
     try {
       read.accept(dense.buffer);

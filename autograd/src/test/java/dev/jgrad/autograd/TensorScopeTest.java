@@ -88,6 +88,23 @@ class TensorScopeTest {
     }
   }
 
+  /** A request's tensor used after its scope: the cause and the fix, not "x ... is closed". */
+  @Test
+  void aTensorUsedAfterItsScopeClosedSaysWhyAndWhatToDo() {
+    Tensor t;
+    try (TensorScope request = TensorScope.open()) {
+      t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).mul(2);
+    }
+    String fix = "was used after close: the TensorScope it was computed in has closed and"
+        + " released it; use it inside that scope, or keep it past the scope with"
+        + " scope.keep(tensor)";
+    IllegalStateException op = assertThrows(IllegalStateException.class,
+        () -> Tensor.ones(2, 3).add(t));
+    assertEquals("jgrad::add: input 1: FLOAT32[2, 3] " + fix, op.getMessage());
+    IllegalStateException read = assertThrows(IllegalStateException.class, t::toFloatArray);
+    assertEquals("reading its values: FLOAT32[2, 3] " + fix, read.getMessage());
+  }
+
   @Test
   void anOutOfOrderCloseLeavesNoScopeOnTheThread() {
     Tensor x = Tensor.of(new double[] {1, 2});

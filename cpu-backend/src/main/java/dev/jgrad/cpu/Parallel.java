@@ -158,17 +158,31 @@ final class Parallel {
       }
     }
 
-    /** Waits for the chunks other threads claimed, then rethrows the first failure. */
+    /**
+     * Waits for the chunks other threads claimed, then rethrows the first failure. An interrupt
+     * skips the chunks nobody has started, but still waits for those a worker is running: the
+     * caller's op hands its output back to the array pool when it fails, and a worker still
+     * writing there would write into the next owner's array (another thread's answer).
+     */
     void await() {
       long spinUntil = System.nanoTime() + SPIN_NANOS;
       while (done.getCount() > 0 && System.nanoTime() < spinUntil) {
         Thread.onSpinWait();
       }
-      try {
-        done.await();
-      } catch (InterruptedException e) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          failure.compareAndSet(null,
+              new IllegalStateException("interrupted while waiting for a parallel CPU loop", e));
+          work(); // claims what is left, skipping it, rather than wait for a worker to skip it
+        }
+      }
+      if (interrupted) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a parallel CPU loop", e);
       }
       Throwable t = failure.get();
       if (t instanceof RuntimeException) {

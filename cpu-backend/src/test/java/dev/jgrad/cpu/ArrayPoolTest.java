@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ArrayPoolTest {
@@ -46,5 +50,31 @@ class ArrayPoolTest {
     assertSame(array, second.floatArray(), "the closed buffer's array is reused");
     assertNotSame(second.floatArray(), third.floatArray(), "never shared by two live buffers");
     assertThrows(IllegalStateException.class, first::floatArray);
+  }
+
+  @Test
+  void keptArraysNeverRunTheJvmOutOfMemory() throws Exception {
+    // a service in a small heap: the pool's bound (256 MiB by default) is not the heap's, and
+    // arrays of batch sizes that never come back stayed in it, strongly held, until the next
+    // allocation failed
+    Process child = new ProcessBuilder(List.of(
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+        "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        FullPool.class.getName())).redirectErrorStream(true).start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, child.waitFor(), output);
+    assertTrue(output.contains("allocated 32 MiB"), output);
+  }
+
+  /** Fills a pool with 40 MiB of a 64 MiB heap, then needs 32 MiB more. */
+  static final class FullPool {
+    public static void main(String[] args) {
+      ArrayPool pool = new ArrayPool(1L << 30);
+      for (int i = 0; i < 10; i++) {
+        pool.give(new float[1 << 20]);
+      }
+      float[] big = new float[8 << 20];
+      System.out.println("allocated " + (big.length >> 18) + " MiB");
+    }
   }
 }

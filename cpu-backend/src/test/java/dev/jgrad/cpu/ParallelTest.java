@@ -2,10 +2,16 @@ package dev.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,5 +73,47 @@ class ParallelTest {
           }
         }));
     assertEquals("last chunk failed", e.getMessage());
+  }
+
+  @Test
+  void anInterruptedCallerReturnsOnlyOnceNoWorkerRunsItsLoop() throws Exception {
+    // a server thread cancelled mid-prediction: its op fails and closes its output, whose array
+    // the pool gives the next request; a worker still in the loop wrote into that request's
+    // answer (InterruptStress in the adopter review: 96 wrong answers of 3,651)
+    assumeTrue(Parallel.threads() > 1, "needs a worker thread");
+    AtomicInteger running = new AtomicInteger();
+    CountDownLatch workerStarted = new CountDownLatch(1);
+    AtomicInteger runningWhenItReturned = new AtomicInteger(-1);
+    AtomicBoolean threwInterrupted = new AtomicBoolean();
+    AtomicBoolean flagKept = new AtomicBoolean();
+    Thread caller = new Thread(() -> {
+      try {
+        Parallel.forParts(2, 2, true, (from, to) -> {
+          running.incrementAndGet();
+          boolean worker = Thread.currentThread().getName().startsWith("jgrad-cpu-");
+          if (worker) {
+            workerStarted.countDown();
+          }
+          // the worker's chunk runs a second; the caller's ends once the worker has started
+          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(worker ? 1000 : 5000);
+          while (System.nanoTime() < until && (worker || workerStarted.getCount() > 0)) {
+            Thread.onSpinWait();
+          }
+          running.decrementAndGet();
+        });
+      } catch (IllegalStateException e) {
+        threwInterrupted.set(e.getMessage().contains("interrupted"));
+        flagKept.set(Thread.currentThread().isInterrupted());
+      }
+      runningWhenItReturned.set(running.get());
+    });
+    caller.start();
+    assertTrue(workerStarted.await(10, TimeUnit.SECONDS), "no worker took a chunk");
+    Thread.sleep(200); // the caller waits for the worker's chunk by now
+    caller.interrupt();
+    caller.join(10_000);
+    assertTrue(threwInterrupted.get(), "the interrupted loop did not fail naming the interrupt");
+    assertTrue(flagKept.get(), "the caller's interrupt flag was cleared");
+    assertEquals(0, runningWhenItReturned.get(), "a worker was still in the loop");
   }
 }

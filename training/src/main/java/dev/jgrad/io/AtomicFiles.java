@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -61,12 +63,27 @@ public final class AtomicFiles {
     Path fileName = absolute.getFileName();
     checkArgument(fileName != null, "cannot write to %s: it names no file", target);
     Path dir = absolute.getParent();
-    Files.createDirectories(dir);
+    try {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) { // a part of the path is a file
+      throw unwritable(target, e, "cannot create its folder: " + e.getFile() + " is a file;"
+          + " choose a path below a folder");
+    } catch (FileSystemException e) {
+      throw unwritable(target, e, "cannot create its folder " + dir + " ("
+          + IoMessages.describe(e) + "); fix the permissions or choose another path");
+    }
     checkArgument(!Files.isDirectory(absolute),
         "cannot write to %s: it is a directory; pass a file path", target);
 
     // Same directory as the target, so the rename never crosses file systems.
-    Path tmp = createTempFile(dir, fileName.toString());
+    Path tmp;
+    try {
+      tmp = createTempFile(dir, fileName.toString());
+    } catch (FileSystemException e) {
+      throw unwritable(target, e, "cannot create a file in " + dir + " ("
+          + (e instanceof AccessDeniedException ? "permission denied" : IoMessages.describe(e))
+          + "); fix the folder's permissions or choose another path");
+    }
     boolean moved = false;
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
@@ -142,6 +159,19 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  /**
+   * {@code e} as one line that names the file the caller asked for, not the temporary file or the
+   * folder the JDK names alone, and what to do; still an AccessDeniedException where it was one.
+   */
+  private static FileSystemException unwritable(Path target, FileSystemException e,
+      String reason) {
+    FileSystemException wrapped = e instanceof AccessDeniedException
+        ? new AccessDeniedException(target.toString(), null, reason)
+        : new FileSystemException(target.toString(), null, reason);
+    wrapped.initCause(e);
+    return wrapped;
   }
 
   /** Makes the rename durable too; best effort, as not every OS (e.g. Windows) allows it. */

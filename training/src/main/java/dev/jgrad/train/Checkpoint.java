@@ -258,8 +258,10 @@ public final class Checkpoint {
    */
   public void restoreOptimizer(Optimizer optimizer) {
     String kind = optimizerKind();
-    checkArgument(kind != null, "%s holds no optimizer state; it was saved without one",
-        file.source());
+    checkArgument(kind != null, "%s holds no optimizer state (Model.save, or Checkpoint.save"
+        + " without an optimizer, wrote it), so no training resumes from it; resume from a"
+        + " checkpoint the Trainer wrote (checkpointTo), or load these weights with restoreModel"
+        + " and train anew", file.source());
     Map<String, Tensor> tensors = new HashMap<>();
     for (SafeTensor t : file.tensors()) {
       if (t.name().startsWith(OPTIMIZER_PREFIX)) {

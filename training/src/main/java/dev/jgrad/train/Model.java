@@ -2,6 +2,7 @@ package dev.jgrad.train;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.FileFormatException;
@@ -86,6 +87,10 @@ public final class Model {
    */
   public static Module load(Path path, ModuleTypes types) throws IOException {
     checkNotNull(types, "types is null");
+    // the layers are built on the current backend: choose it first, so that a -Djgrad.backend
+    // naming a backend that is missing fails as itself, not as "bad model description" of a
+    // file that is fine (the layer's size checks below turn IllegalArgumentExceptions into that)
+    Backends.current();
     Checkpoint checkpoint;
     try {
       checkpoint = Checkpoint.load(path);

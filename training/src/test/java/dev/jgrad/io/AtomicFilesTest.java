@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -79,6 +83,31 @@ class AtomicFilesTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> AtomicFiles.write(dir, out -> out.write(1)));
     assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+  }
+
+  @Test
+  void aPathBelowAFileFailsNamingTheTargetAndTheFile() throws IOException {
+    // Model.save("out/model.safetensors/m.safetensors") threw FileAlreadyExistsException with
+    // the existing file's path as its whole message
+    Path file = dir.resolve("model.safetensors");
+    Files.write(file, new byte[] {1});
+    Path target = file.resolve("m.safetensors");
+    FileSystemException e = assertThrows(FileSystemException.class,
+        () -> AtomicFiles.write(target, out -> out.write(1)));
+    assertEquals(target + ": cannot create its folder: " + file + " is a file; choose a path"
+        + " below a folder", e.getMessage());
+  }
+
+  @Test
+  void aFolderItMayNotWriteFailsNamingTheTargetNotTheTemporaryFile() throws IOException {
+    Path readOnly = Files.createDirectory(dir.resolve("ro"));
+    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+    assumeFalse(Files.isWritable(readOnly), "root writes anywhere; nothing to check");
+    Path target = readOnly.resolve("m.safetensors");
+    AccessDeniedException e = assertThrows(AccessDeniedException.class,
+        () -> AtomicFiles.write(target, out -> out.write(1)));
+    assertEquals(target + ": cannot create a file in " + readOnly + " (permission denied); fix"
+        + " the folder's permissions or choose another path", e.getMessage());
   }
 
   private static List<String> listNames(Path dir) throws IOException {

@@ -10,8 +10,10 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.autograd.GradCheck;
 import dev.jgrad.autograd.Losses;
+import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.io.MnistDataset;
@@ -62,7 +64,8 @@ class DocSnippetsTest {
       new String[] {"Readme", "../README.md"},
       new String[] {"ReadmeData", "../README.md"},
       new String[] {"ReadmeTorch", "../README.md"},
-      new String[] {"ReadmeOnnx", "../README.md"});
+      new String[] {"ReadmeOnnx", "../README.md"},
+      new String[] {"ReadmeServe", "../README.md"});
   /** The files holding the snippets' code, in the order their pieces join. */
   private static final List<String> CODE = List.of(
       "src/test/java/dev/jgrad/snippets/SwishOps.java",
@@ -148,6 +151,23 @@ class DocSnippetsTest {
     assertEquals("[2, 4]", SafeTensors.read(forTorch).get("3.weight").shape().toString());
     Tensor x = Tensor.randn(random, 5, 6);
     assertArrayEquals(trained.forward(x).toFloatArray(), net.forward(x).toFloatArray());
+  }
+
+  @Test
+  void readmeServeExample() throws IOException {
+    Sequential trained = Mlp.builder().input(784).hidden(16).output(10).seed(3).build();
+    Path modelFile = outDir.resolve("model.safetensors");
+    Model.save(modelFile, trained);
+    int n = 3;
+    float[] pixels = Tensor.uniform(new Random(5), 0, 1, DType.FLOAT32, n, 784).toFloatArray();
+    // snippet:ReadmeServe
+    Module net = Model.load(modelFile);     // once, at start-up: in evaluation mode
+    float[] scores;                         // per request, on any thread: pixels [n * 784] in 0..1
+    try (NoGrad noGrad = NoGrad.scope(); TensorScope request = TensorScope.open()) {
+      scores = net.forward(Tensor.of(pixels, n, 784)).toFloatArray();   // [n, 10]
+    }
+    // end-snippet
+    assertArrayEquals(trained.eval().forward(Tensor.of(pixels, n, 784)).toFloatArray(), scores);
   }
 
   /** The README's custom layer for ONNX export: {@code y = x * factor}. */

@@ -37,6 +37,7 @@ import dev.jgrad.nn.Sigmoid;
 import dev.jgrad.nn.Tanh;
 import dev.jgrad.nn.Unflatten;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -284,5 +285,33 @@ class ModelTest {
     String names = loadError(doc("{\"type\":\"Sequential\",\"names\":[\"a.b\"],\"layers\":"
         + "[{\"type\":\"ReLU\"}]}"));
     assertTrue(names.contains("root (Sequential): bad name 'a.b'"), names);
+  }
+
+  @Test
+  void aBackendSettingThatFailsIsNotBlamedOnTheFile() throws Exception {
+    // a service started with -Djgrad.backend=cuda without the CUDA jar was told its model file
+    // had a "bad model description"
+    Path file = dir.resolve("model.safetensors");
+    Model.save(file, Mlp.builder().input(4).hidden(3).output(2).seed(1).build());
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Djgrad.backend=nosuch", "-cp", System.getProperty("java.class.path"),
+        LoadOnce.class.getName(), file.toString()).redirectErrorStream(true).start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, child.waitFor(), output);
+    assertTrue(output.contains("IllegalArgumentException: -Djgrad.backend=nosuch: No backend"
+        + " named 'nosuch'"), output);
+    assertFalse(output.contains("model description"), output);
+  }
+
+  /** Loads the model file it is given and prints what that threw. */
+  static final class LoadOnce {
+    public static void main(String[] args) throws IOException {
+      try {
+        Model.load(Path.of(args[0]));
+        System.out.println("loaded");
+      } catch (RuntimeException | IOException e) {
+        System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
   }
 }

@@ -116,7 +116,7 @@ class BadInputSuiteTest {
         t = a23.add(1);
       }
       t.toFloatArray();
-    }, "FLOAT32[6]) is closed");
+    }, "reading its values: FLOAT32[2, 3] was used after close", "scope.keep(tensor)");
     add(cases, "tensor", "a second backward through a freed graph", IllegalStateException.class,
         () -> {
           Tensor x = Tensor.of(new double[] {1, 2}).requiresGrad(true);
