@@ -149,6 +149,33 @@ class BackendTestKitTest {
     assertTrue(detail.contains("does not start with \"transpose on the cpu backend: \""), detail);
   }
 
+  /** Zeros of the wrong sign: NEG as 0 - x, ABS as x < 0 ? -x : x. */
+  @Test
+  void aZeroOfTheWrongSignFailsTheSpecialValueChecks() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("unary") && (args[0] == UnaryOp.NEG || args[0] == UnaryOp.ABS)) {
+        DeviceBuffer x = (DeviceBuffer) args[1];
+        double[] v = new double[(int) x.length()];
+        cpu.download(x, v);
+        for (int i = 0; i < v.length; i++) {
+          v[i] = args[0] == UnaryOp.NEG ? 0.0 - v[i] : v[i] < 0 ? -v[i] : v[i];
+        }
+        try (DeviceBuffer wrong = cpu.upload(v)) {
+          cpu.convert(wrong, (DeviceBuffer) args[2]);
+        }
+        return null;
+      }
+      return DELEGATE;
+    })).only(n -> n.contains("unary(NEG)") || n.contains("unary(ABS)")).run();
+    assertEquals(List.of("special values unary(NEG) FLOAT32", "special values unary(NEG) FLOAT64",
+        "special values unary(ABS) FLOAT32", "special values unary(ABS) FLOAT64"),
+        failed(report).stream().sorted((a, b) -> a.contains("NEG") == b.contains("NEG")
+            ? a.compareTo(b) : a.contains("NEG") ? -1 : 1).toList());
+    String detail = report.failures().get(0).detail();
+    assertTrue(detail.contains("or in the sign of a zero: element 3 is 0.0, expected -0.0"),
+        detail);
+  }
+
   /**
    * A backend that holds the errors {@code deferred} accepts, thrown by the calls named
    * {@code methods}, back until the next synchronize(), as an asynchronous backend does.
