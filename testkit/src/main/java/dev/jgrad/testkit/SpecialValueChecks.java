@@ -79,7 +79,7 @@ final class SpecialValueChecks {
       Shape s = Shape.of(pairs.length);
       DeviceBuffer out = b.filled(dtype, pairs.length, 12345);
       backend.binary(op, b.upload(dtype, a), s, b.upload(dtype, c), s, out, s);
-      Compare.closeSigned("pairs", want, b.read(out), tol);
+      Compare.closeSigned("pairs " + Arrays.deepToString(pairs), want, b.read(out), tol);
       for (double scalar : op == BinaryOp.POW ? new double[0] : new double[] {NAN, INF, 0}) {
         double[] wantScalar = new double[pairs.length]; // a special value broadcast
         for (int i = 0; i < pairs.length; i++) {

@@ -183,6 +183,22 @@ class BackendTestKitTest {
         detail);
   }
 
+  /** A MAXIMUM that answers GREATER: the special-value failure shows the pairs it was given. */
+  @Test
+  void aSpecialValueFailureShowsThePairsItWasGiven() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("binary") && args[0] == BinaryOp.MAXIMUM) {
+        cpu.binary(BinaryOp.GREATER, (DeviceBuffer) args[1], (dev.jgrad.api.Shape) args[2],
+            (DeviceBuffer) args[3], (dev.jgrad.api.Shape) args[4], (DeviceBuffer) args[5],
+            (dev.jgrad.api.Shape) args[6]); // 1 where a > b: wrong wherever it matters
+        return null;
+      }
+      return DELEGATE;
+    })).only(n -> n.equals("special values binary(MAXIMUM) FLOAT64")).run();
+    String detail = report.failures().get(0).detail();
+    assertTrue(detail.startsWith("pairs [[NaN, 1.0], [1.0, NaN], "), detail);
+  }
+
   /** A second close() that throws, as a double free on a device would. */
   @Test
   void aCloseThatIsNotIdempotentIsNamedAsSuch() {
