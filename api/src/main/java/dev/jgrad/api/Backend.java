@@ -22,7 +22,16 @@ package dev.jgrad.api;
  *   <li>Index buffers (the {@code indices} of {@link #indexSelect}, {@link #indexAdd} and
  *       {@link #oneHot}; ARGMAX's output) are INT32, whatever the data's dtype, so no index is
  *       ever rounded; an index out of range is an {@link IndexOutOfBoundsException} naming the
- *       index and the bound.
+ *       index and the bound ({@link ArgumentChecks#index}).
+ *   <li>A rejected call writes nothing: check every argument ({@link BackendContract}) and, on a
+ *       synchronous backend, every index value before the first write.
+ *   <li>Values follow Java's {@code double} arithmetic and {@link Math} rounded to the dtype,
+ *       special values included: NaN propagates through RELU, MAXIMUM, MINIMUM, MAX and ARGMAX
+ *       (the first NaN wins), and zeros keep Java's signs (NEG(0.0) is -0.0, RELU and MAXIMUM
+ *       give 0.0 over -0.0). {@code dev.jgrad.testkit.BackendTestKit} checks all of it.
+ *   <li>Buffers whose class also implements {@link HostBuffer} may be worked on from two threads
+ *       at once, as {@code DataLoader}'s prefetch thread gathers the next batch while a step
+ *       runs: such a backend keeps no shared scratch without a lock.
  *   <li>Calls may run asynchronously on a device; {@link #download} waits for them.
  * </ul>
  */

@@ -8,15 +8,25 @@ package dev.jgrad.api;
  * simply answers {@link Availability#unavailable(String)} with the reason.
  */
 public interface BackendProvider {
-  /** The name users select with {@code -Djgrad.backend=NAME}, e.g. "cpu" or "cuda". */
+  /**
+   * The name users select with {@code -Djgrad.backend=NAME}, e.g. "cpu" or "cuda": the
+   * {@link Backend#name()} of the backend {@link #create()} returns, and no other provider's.
+   */
   String name();
 
   /** Higher wins when no backend is named; the CPU backend uses 0. */
   int priority();
 
-  /** Whether this backend can run here, and if not, why. Cheap enough to call at start-up. */
+  /**
+   * Whether this backend can run here, and if not, why; never null. Runs once per selection and
+   * per {@link Backends#isAvailable} call, so it is cheap: leave the device's start to
+   * {@link #create()}.
+   */
   Availability probe();
 
-  /** Creates the backend; only called after {@link #probe()} said it is available. */
+  /**
+   * Creates the backend; only called after {@link #probe()} said it is available. An exception
+   * here fails the selection, naming this provider.
+   */
   Backend create();
 }

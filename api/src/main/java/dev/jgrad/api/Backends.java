@@ -32,6 +32,8 @@ public final class Backends {
   private static final ConcurrentHashMap<String, Backend> created = new ConcurrentHashMap<>();
   private static volatile Backend selected;
   private static final ThreadLocal<Backend> override = new ThreadLocal<>();
+  /** The skipped providers already logged. */
+  private static final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private Backends() {}
 
@@ -45,7 +47,19 @@ public final class Backends {
 
   /** Every provider on the classpath with its probe's answer, best priority first. */
   public static List<Found> discover() {
+    return discovery().found();
+  }
+
+  /**
+   * What one discovery saw: the providers with their probes' answers, and why each provider that
+   * could not be used was skipped (it failed to load, or has no name), for the error that says a
+   * backend is missing.
+   */
+  private record Discovery(List<Found> found, List<String> skipped) {}
+
+  private static Discovery discovery() {
     List<Found> found = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class);
     var it = loader.iterator();
     while (true) {
@@ -56,20 +70,48 @@ public final class Backends {
         }
         p = it.next();
       } catch (ServiceConfigurationError e) {
-        log.warn("A backend provider failed to load and is skipped: {}", e.toString());
+        // the cause (a constructor's or a static initializer's exception) is the useful part
+        skip(skipped, e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+        continue;
+      }
+      String name = p.name();
+      if (name == null || name.isBlank()) { // nothing could select it, and messages would show null
+        skip(skipped, p.getClass().getName() + ".name() returned "
+            + (name == null ? "null" : "'" + name + "'") + "; a provider needs a name");
         continue;
       }
       found.add(new Found(p, safeProbe(p)));
     }
     found.sort(Comparator.comparingInt((Found f) -> f.provider().priority()).reversed());
-    return found;
+    return new Discovery(found, skipped);
+  }
+
+  private static void skip(List<String> skipped, String why) {
+    if (warned.add(why)) { // every discovery meets it again; once in the log is enough
+      log.warn("A backend provider is skipped: {}", why);
+    }
+    skipped.add(why);
   }
 
   private static Availability safeProbe(BackendProvider p) {
+    long start = System.nanoTime();
+    Availability a;
     try {
-      return p.probe();
+      a = p.probe();
     } catch (Throwable t) { // a probe must never take the JVM down with it; LinkageErrors included
-      return Availability.unavailable("probe failed: " + t);
+      a = Availability.unavailable("probe failed: " + t);
+    }
+    slow("the probe of backend '" + p.name() + "'", start);
+    // a null answer would fail selection with a bare NullPointerException, whichever backend runs
+    return a != null ? a : Availability.unavailable(p.getClass().getName() + ".probe() returned "
+        + "null; a probe answers Availability.available() or Availability.unavailable(reason)");
+  }
+
+  /** Logs what took over a second: probes run at every start, and nothing else says why it waits. */
+  private static void slow(String what, long startNanos) {
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    if (seconds > 1) {
+      log.info("{} took {} s", what, String.format(Locale.ROOT, "%.1f", seconds));
     }
   }
 
@@ -135,40 +177,92 @@ public final class Backends {
    * the name came from, so that its error names the setting to change.
    */
   static Backend byName(String name, String source) {
+    Backend b = created.get(name.trim().toLowerCase(Locale.ROOT));
+    return b != null ? b : byName(name, source, discovery());
+  }
+
+  /** {@link #byName(String, String)} from a discovery already made (selection makes one). */
+  private static Backend byName(String name, String source, Discovery discovery) {
     String key = name.trim().toLowerCase(Locale.ROOT);
     Backend b = created.get(key);
     if (b != null) {
       return b;
     }
-    List<Found> found = discover();
+    List<Found> found = discovery.found();
     // one line that names the request, its fault, the other backends and what to do
     String asked = source == null ? "" : source + "=" + name + ": ";
     String unset = source == null ? "" : "; leave " + source + " unset to use the best available";
-    for (Found f : found) {
-      if (f.provider().name().equalsIgnoreCase(key)) {
-        if (!f.availability().isAvailable()) {
-          List<Found> others = new ArrayList<>(found);
-          others.remove(f);
-          throw new IllegalStateException(asked + "Backend '" + name + "' is unavailable: "
-              + f.availability().reason() + ". Other backends found: "
-              + (others.isEmpty() ? "none" : others.toString()) + unset);
-        }
-        return created.computeIfAbsent(key, k -> f.provider().create());
-      }
+    List<Found> named = found.stream()
+        .filter(f -> f.provider().name().equalsIgnoreCase(key)).toList();
+    if (named.size() > 1) { // which one ran would depend on the class path order
+      throw new IllegalStateException(asked + named.size() + " backend providers are named '"
+          + name + "': " + named.stream().map(f -> origin(f.provider())).toList()
+          + "; keep one of their jars on the class path" + unset);
     }
+    if (named.size() == 1) {
+      Found f = named.get(0);
+      if (!f.availability().isAvailable()) {
+        List<Found> others = new ArrayList<>(found);
+        others.remove(f);
+        throw new IllegalStateException(asked + "Backend '" + name + "' is unavailable: "
+            + f.availability().reason() + ". Other backends found: "
+            + (others.isEmpty() ? "none" : others.toString()) + unset);
+      }
+      return created.computeIfAbsent(key, k -> start(f.provider(), asked, unset));
+    }
+    String hint = key.equals("cuda") ? "; the cuda backend is the jgrad-cuda-backend artifact: put "
+        + "it on the classpath" : "; a backend's jar lists its provider in META-INF/services/"
+        + BackendProvider.class.getName() + " (a named module: provides "
+        + BackendProvider.class.getName() + " with ...)";
     throw new IllegalArgumentException(asked + "No backend named '" + name + "'. Backends found: "
         + (found.isEmpty() ? "none (put jgrad-cpu-backend on the classpath)" : found.toString())
-        + (key.equals("cuda") ? "; the cuda backend is the jgrad-cuda-backend artifact: put it "
-            + "on the classpath" : "") + unset);
+        + (discovery.skipped().isEmpty() ? "" : "; skipped: " + discovery.skipped()) + hint
+        + unset);
   }
 
-  /** Whether a backend of this name is on the classpath and available here. */
+  /**
+   * {@code p.create()}, after its probe said yes; a failure names the backend and its provider
+   * instead of surfacing as a bare exception from the first tensor op.
+   */
+  private static Backend start(BackendProvider p, String asked, String unset) {
+    String which = asked + "Backend '" + p.name() + "' (" + origin(p) + ") ";
+    long begin = System.nanoTime();
+    Backend b;
+    try {
+      b = p.create();
+    } catch (RuntimeException | LinkageError e) {
+      throw new IllegalStateException(which + "passed its probe but failed to start: " + e
+          + (unset.isEmpty() ? "; -D" + PROPERTY + "=NAME selects another backend" : unset), e);
+    }
+    slow("starting backend '" + p.name() + "'", begin);
+    if (b == null) {
+      throw new IllegalStateException(which + "create() returned null" + unset);
+    }
+    if (!p.name().equalsIgnoreCase(b.name())) { // buffers and kernels go by the backend's name
+      throw new IllegalStateException(which + "created a backend named '" + b.name()
+          + "': BackendProvider.name() and Backend.name() must be the same");
+    }
+    return b;
+  }
+
+  /** The provider's class and the jar (or folder) it was loaded from, to tell two apart. */
+  private static String origin(BackendProvider p) {
+    var source = p.getClass().getProtectionDomain().getCodeSource();
+    return p.getClass().getName()
+        + (source == null || source.getLocation() == null ? "" : " from " + source.getLocation());
+  }
+
+  /**
+   * Whether a backend of this name is on the classpath and available here; every call runs every
+   * provider's probe again.
+   */
   public static boolean isAvailable(String name) {
     return discover().stream().anyMatch(f -> f.provider().name().equalsIgnoreCase(name)
         && f.availability().isAvailable());
   }
 
-  private static Backend select() {
+  /** The backend for this JVM when none is selected yet ({@link #current}). */
+  static Backend select() {
     String requested = System.getProperty(PROPERTY);
     String source = "-D" + PROPERTY;
     if (requested == null || requested.isBlank()) {
@@ -180,10 +274,11 @@ public final class Backends {
       log.info("jgrad backend: {} (requested by {})", b.name(), source);
       return b;
     }
-    List<Found> found = discover();
+    Discovery discovery = discovery(); // once: every probe runs once per selection
+    List<Found> found = discovery.found();
     for (Found f : found) {
       if (f.availability().isAvailable()) {
-        Backend b = byName(f.provider().name());
+        Backend b = byName(f.provider().name(), null, discovery);
         List<String> others = new ArrayList<>();
         for (Found o : found) {
           if (o != f) {

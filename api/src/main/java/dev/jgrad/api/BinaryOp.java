@@ -12,9 +12,9 @@ public enum BinaryOp {
   DIV,
   /** a to the power b (NaN for a negative a and a fractional b). */
   POW,
-  /** The larger of a and b. */
+  /** The larger of a and b, as {@link Math#max}: NaN if either is, 0.0 over -0.0. */
   MAXIMUM,
-  /** The smaller of a and b. */
+  /** The smaller of a and b, as {@link Math#min}: NaN if either is, -0.0 under 0.0. */
   MINIMUM,
   /** 1 where a > b, else 0. */
   GREATER,

@@ -4,8 +4,8 @@ package dev.jgrad.api;
 public enum ReduceOp {
   /** The sum along the axis (which has at least one element). */
   SUM,
-  /** The largest value along the axis. */
+  /** The largest value along the axis; NaN if the axis holds one. */
   MAX,
-  /** Index of the first maximum, stored as a number of the buffer's dtype. */
+  /** Index of the first maximum (of the first NaN, if any), into an INT32 output. */
   ARGMAX
 }

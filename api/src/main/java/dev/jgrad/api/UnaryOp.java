@@ -16,7 +16,7 @@ public enum UnaryOp {
   TANH,
   /** 1 / (1 + e^-x), in (0, 1). */
   SIGMOID,
-  /** max(x, 0). */
+  /** max(x, 0), as {@link Math#max}: NaN stays NaN, -0.0 becomes 0.0. */
   RELU,
   /** 1 where x &gt; 0, 0 where x &lt;= 0 (the book's step function); NaN stays NaN. */
   STEP

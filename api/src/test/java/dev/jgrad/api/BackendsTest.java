@@ -13,8 +13,8 @@ class BackendsTest {
   @Test
   void discoverProbesEveryProviderBestPriorityFirst() {
     List<Backends.Found> found = Backends.discover();
-    assertEquals(List.of("throws", "nohw", "good"),
-        found.stream().map(f -> f.provider().name()).toList());
+    assertEquals(List.of("throws", "nohw", "good", "alias", "failstart", "twin", "twin",
+        "nullprobe", "counted"), found.stream().map(f -> f.provider().name()).toList());
     assertTrue(found.get(0).availability().reason().contains("libnothing.so"));
     assertFalse(found.get(1).availability().isAvailable());
   }
@@ -85,5 +85,59 @@ class BackendsTest {
       assertSame(other, Backends.current());
     }
     assertSame(good, Backends.current());
+  }
+
+  @Test
+  void aProbeThatAnswersNullIsUnavailableNamingItsClass() {
+    String m = assertThrows(IllegalStateException.class, () -> Backends.byName("nullprobe"))
+        .getMessage();
+    assertTrue(m.contains("FakeProviders$NullProbe.probe() returned null"), m);
+  }
+
+  @Test
+  void twoProvidersOfOneNameFailNamingBoth() {
+    String m = assertThrows(IllegalStateException.class,
+        () -> Backends.byName("twin", "-Djgrad.backend")).getMessage();
+    assertTrue(m.startsWith("-Djgrad.backend=twin: 2 backend providers are named 'twin': "), m);
+    assertTrue(m.contains("FakeProviders$TwinA from file:"), m);
+    assertTrue(m.contains("FakeProviders$TwinB from file:"), m);
+  }
+
+  @Test
+  void aBackendThatFailsToStartIsNamedWithItsProvider() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Backends.byName("failstart"));
+    assertTrue(e.getMessage().startsWith("Backend 'failstart' (dev.jgrad.api.FakeProviders"
+        + "$FailingStart from "), e.getMessage());
+    assertTrue(e.getMessage().contains("passed its probe but failed to start: "
+        + "java.lang.IllegalStateException: device init returned -3"), e.getMessage());
+    assertEquals("device init returned -3", e.getCause().getMessage());
+  }
+
+  @Test
+  void aProviderWhoseBackendHasAnotherNameFails() {
+    String m = assertThrows(IllegalStateException.class, () -> Backends.byName("alias"))
+        .getMessage();
+    assertTrue(m.contains("created a backend named 'good': BackendProvider.name() and "
+        + "Backend.name() must be the same"), m);
+  }
+
+  @Test
+  void providersThatCannotBeUsedAreSkippedAndNamedWhenABackendIsMissing() {
+    String m = assertThrows(IllegalArgumentException.class, () -> Backends.byName("broken"))
+        .getMessage();
+    assertTrue(m.contains("dev.jgrad.api.BackendProvider: Provider "
+        + "dev.jgrad.api.FakeProviders$BrokenConstructor could not be instantiated: "
+        + "java.lang.IllegalStateException: libbroken.so is missing"), m);
+    assertTrue(m.contains("FakeProviders$Nameless.name() returned null"), m);
+    assertTrue(m.contains("META-INF/services/dev.jgrad.api.BackendProvider (a named module: "
+        + "provides dev.jgrad.api.BackendProvider with ...)"), m);
+  }
+
+  @Test
+  void aSelectionRunsEachProbeOnce() {
+    int before = FakeProviders.Counted.PROBES.get();
+    assertEquals("good", Backends.select().name());
+    assertEquals(1, FakeProviders.Counted.PROBES.get() - before);
   }
 }

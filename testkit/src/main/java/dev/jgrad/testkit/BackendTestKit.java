@@ -11,12 +11,14 @@ import java.util.function.Predicate;
  * UINT8 data exactly. Checks, against reference
  * loops in double precision on the values the dtype stores:
  * <ol>
- *   <li>memory: allocate, upload, download (with conversions), close and fill;
- *   <li>data movement: copy (overlapping too), copyAxisRange, transpose;
+ *   <li>memory: upload and download first, every dtype (every other check reads its results
+ *       with download), then allocate, close (twice is harmless) and fill;
+ *   <li>data movement: copy (overlapping too), copyAxisRange, copyStrided, transpose;
  *   <li>elementwise: every {@link dev.jgrad.api.UnaryOp} and {@link dev.jgrad.api.BinaryOp},
  *       binary with broadcasting (scalars, rank differences, empty tensors) and scalar, each in
  *       place too;
- *   <li>matmul in all four transpose combinations, with k = 0 and empty products; reduce, every
+ *   <li>matmul and matmulBatched (operands shared by stride 0 too) in all four transpose
+ *       combinations, with k = 0 and empty products; reduce, every
  *       {@link dev.jgrad.api.ReduceOp}, over many {@code [outer, axis, inner]} views; indexSelect,
  *       indexAdd (repeated indices accumulate) and oneHot; {@link FusedSgd#sgdUpdate} and
  *       {@link dev.jgrad.api.FusedAdam#adamUpdate} where the backend implements them (skipped
@@ -27,7 +29,7 @@ import java.util.function.Predicate;
  *   <li>UINT8 (stored pixels): every byte value read back unsigned, fills of 0..255, copies,
  *       strided views and gathers exact, conversions to UINT8 as the low 8 bits of the cast;
  *   <li>special values: NaN, the infinities, signed zeros and subnormals, with the NaN rules of
- *       MAXIMUM, MINIMUM, RELU, STEP, MAX and ARGMAX;
+ *       MAXIMUM, MINIMUM, RELU, STEP, MAX and ARGMAX and the signs of elementwise zeros;
  *   <li>rejections: the contract's bad calls of every primitive throw its exception with its
  *       message prefix {@code "<primitive> on the <backend> backend: "} and write nothing; bad
  *       index values may be reported at the next {@link Backend#synchronize()} by an
@@ -76,6 +78,10 @@ public final class BackendTestKit {
   /** Runs every check and reports; call {@link BackendTestReport#assertPassed()} in a test. */
   public BackendTestReport run() {
     CheckRunner r = new CheckRunner(backend, seed, names);
+    // every check reads its results with download: a broken one is reported as itself first
+    MemoryChecks.addRoundTripsTo(r);
+    Int32Checks.addRoundTripTo(r);
+    Uint8Checks.addRoundTripTo(r);
     MemoryChecks.addTo(r);
     LayoutChecks.addTo(r);
     ElementwiseChecks.addTo(r);

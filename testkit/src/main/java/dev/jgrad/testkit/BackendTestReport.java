@@ -4,6 +4,9 @@ import java.util.List;
 
 /** Every check the {@link BackendTestKit} ran on one backend: passed, failed and skipped. */
 public record BackendTestReport(String backend, List<CheckResult> results) implements KitReport {
+  /** How the checks of upload and download, which every other check relies on, are named. */
+  static final String ROUND_TRIP = "upload and download";
+
   public BackendTestReport {
     results = List.copyOf(results);
   }
@@ -14,6 +17,10 @@ public record BackendTestReport(String backend, List<CheckResult> results) imple
     if (!failures.isEmpty()) {
       StringBuilder sb = new StringBuilder("the " + backend + " backend failed "
           + failures.size() + " of " + results.size() + " conformance checks:\n");
+      if (failures.stream().anyMatch(f -> f.check().startsWith(ROUND_TRIP))) {
+        sb.append("  (every check reads its results with download: fix the failed '")
+            .append(ROUND_TRIP).append("' checks first, the others may fail through them)\n");
+      }
       failures.forEach(f -> sb.append("  ").append(f).append('\n'));
       throw new AssertionError(sb.toString());
     }

@@ -93,7 +93,18 @@ final class Buffers implements AutoCloseable {
 
   @Override
   public void close() {
-    owned.forEach(DeviceBuffer::close); // closing twice is harmless, so closed ones may be here
+    RuntimeException failed = null;
+    for (DeviceBuffer buffer : owned) { // closing twice is harmless, so closed ones may be here
+      try {
+        buffer.close();
+      } catch (RuntimeException e) {
+        failed = failed == null ? e : failed;
+      }
+    }
     owned.clear();
+    if (failed != null) { // else reported as the check's own exception, with no word of close
+      throw new Mismatch("closing the check's buffers threw " + failed + "; close() must be "
+          + "harmless on any buffer, a closed one too (DeviceBuffer.close())");
+    }
   }
 }

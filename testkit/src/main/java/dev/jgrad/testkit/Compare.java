@@ -5,7 +5,8 @@ import dev.jgrad.api.DType;
 /**
  * Compares a backend's results with the kit's references: an element passes when
  * {@code |got - want| <= tolerance * (1 + |want|)}; NaN must meet NaN, and an infinity itself.
- * The sign of a zero is not compared here.
+ * The sign of a zero is compared only by {@link #closeSigned}: elsewhere a sum's zero may take
+ * either sign with the order of its terms.
  */
 final class Compare {
   /** How many differing elements a failure names. */
@@ -33,6 +34,20 @@ final class Compare {
    * how close the results were.
    */
   static String close(String what, double[] want, double[] got, double tolerance) {
+    return close(what, want, got, tolerance, false);
+  }
+
+  /**
+   * {@link #close}, and a zero must have the sign of the expected one: for the elementwise
+   * special values, where IEEE arithmetic and the reference fix it (NEG(0.0) is -0.0, ABS(-0.0)
+   * and MAXIMUM(-0.0, 0.0) are 0.0), and 1 / x or a later sign test would tell the two apart.
+   */
+  static String closeSigned(String what, double[] want, double[] got, double tolerance) {
+    return close(what, want, got, tolerance, true);
+  }
+
+  private static String close(String what, double[] want, double[] got, double tolerance,
+      boolean zeroSigns) {
     sameLength(what, want, got);
     int bad = 0;
     double worst = 0;
@@ -45,7 +60,8 @@ final class Compare {
         ok = Double.isNaN(w) ? Double.isNaN(g) : g == w;
       } else {
         double error = Math.abs(g - w) / (1 + Math.abs(w)); // NaN when g is NaN: fails below
-        ok = error <= tolerance;
+        ok = error <= tolerance && !(zeroSigns && w == 0 && g == 0
+            && Double.doubleToRawLongBits(w) != Double.doubleToRawLongBits(g));
         worst = ok ? Math.max(worst, error) : worst;
       }
       if (!ok && bad++ < SHOWN) {
@@ -55,7 +71,8 @@ final class Compare {
     }
     if (bad > 0) {
       throw new Mismatch(what + ": " + bad + " of " + want.length + " elements differ"
-          + (tolerance == 0 ? "" : " beyond " + tolerance + " relative") + ": " + shown
+          + (tolerance == 0 ? "" : " beyond " + tolerance + " relative")
+          + (zeroSigns ? " or in the sign of a zero" : "") + ": " + shown
           + (bad > SHOWN ? "; ..." : ""));
     }
     return tolerance == 0 ? what + ": " + want.length + " elements exact"

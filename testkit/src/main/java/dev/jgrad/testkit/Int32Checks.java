@@ -30,9 +30,10 @@ final class Int32Checks {
 
   private Int32Checks() {}
 
-  static void addTo(CheckRunner r) {
+  /** Upload and download, among the kit's first checks ({@link MemoryChecks#addRoundTripsTo}). */
+  static void addRoundTripTo(CheckRunner r) {
     Backend k = r.backend();
-    r.check("upload and download INT32", b -> {
+    r.check(BackendTestReport.ROUND_TRIP + " INT32", b -> {
       int[] sent = EXTREMES.clone();
       DeviceBuffer buffer = b.keep(k.upload(sent));
       sent[0] = 99; // the buffer holds a copy
@@ -46,6 +47,10 @@ final class Int32Checks {
           Values.stored(F, asDoubles(EXTREMES)), floats(f));
       return "the int range's edges and 16777217 exact; float[] rounded as a cast";
     });
+  }
+
+  static void addTo(CheckRunner r) {
+    Backend k = r.backend();
     r.check("fill INT32", b -> {
       for (int v : EXTREMES) {
         double[] want = new double[1000];

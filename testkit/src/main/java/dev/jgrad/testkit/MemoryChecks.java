@@ -22,7 +22,12 @@ final class MemoryChecks {
           describes(empty, dtype, 0, backend.name());
           backend.download(empty, new double[0]);
           buffer.close();
-          buffer.close(); // closing twice is harmless
+          try {
+            buffer.close();
+          } catch (RuntimeException e) {
+            throw new Mismatch("a second close() threw " + e + "; closing twice must be harmless "
+                + "(DeviceBuffer.close()): a TensorScope and the buffer's owner may both close it");
+          }
           if (!buffer.isClosed()) {
             throw new Mismatch("isClosed() is false after close()");
           }
@@ -44,7 +49,16 @@ final class MemoryChecks {
             + Arrays.toString(SIZES);
       });
     }
-    r.check("upload and download FLOAT32", b -> {
+  }
+
+  /**
+   * Upload and download of FLOAT32 and FLOAT64: with {@link Int32Checks#addRoundTripTo} and
+   * {@link Uint8Checks#addRoundTripTo} the kit's first checks, as every other check reads its
+   * results with {@code download}: a broken download is reported as itself before anything else.
+   */
+  static void addRoundTripsTo(CheckRunner r) {
+    Backend backend = r.backend();
+    r.check(BackendTestReport.ROUND_TRIP + " FLOAT32", b -> {
       float[] host = {1.5f, -2.25f, 3e-8f, 0.1f, -0.0f, Float.MIN_VALUE, Float.MAX_VALUE,
           Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
       float[] sent = host.clone();
@@ -63,7 +77,7 @@ final class MemoryChecks {
       Compare.bits("download to double[]", want, b.read(buffer));
       return roundTrip(b, DType.FLOAT32, "special values and subnormals");
     });
-    r.check("upload and download FLOAT64", b -> {
+    r.check(BackendTestReport.ROUND_TRIP + " FLOAT64", b -> {
       double[] host = {0.1, 1e300, -7, 1e-300, -0.0, Double.MIN_VALUE, Double.NaN,
           Double.NEGATIVE_INFINITY};
       double[] sent = host.clone();

@@ -96,8 +96,14 @@ final class Rejection {
           + "checked): " + message;
     }
     for (int i = 0; i < unchanged.size(); i++) {
-      Compare.bits("a buffer after the failed call", before.get(i),
-          buffers.read(unchanged.get(i)));
+      DeviceBuffer u = unchanged.get(i);
+      try {
+        Compare.bits(u.dtype() + "[" + u.length() + "]", before.get(i), buffers.read(u));
+      } catch (Mismatch m) { // say which rule, not only which element
+        throw new Mismatch("threw as it should, but first wrote into a buffer it was given ("
+            + m.getMessage() + "); a rejected call writes nothing: check every argument, and "
+            + "every index value, before the first write");
+      }
     }
     return type.getSimpleName() + (unchanged.isEmpty() ? "" : ", nothing written") + ": "
         + message;

@@ -13,7 +13,9 @@ import java.util.Random;
 /**
  * NaN, the infinities, zeros of both signs and subnormals through the elementwise primitives and
  * the reductions, held to the rules of {@link Reference}: IEEE arithmetic, NaN kept by RELU and
- * STEP, MAXIMUM and MINIMUM NaN when either input is, MAX and ARGMAX taking the first NaN.
+ * STEP, MAXIMUM and MINIMUM NaN when either input is, MAX and ARGMAX taking the first NaN; the
+ * elementwise results' zeros with their signs, as Java's arithmetic and {@code Math} give them
+ * (NEG(0.0) is -0.0; ABS, RELU and MAXIMUM give 0.0 over -0.0).
  * Results where C's and Java's pow disagree (1 to a NaN or infinite power, -1 to an infinite
  * one) are left out: the contract says nothing there.
  */
@@ -56,7 +58,7 @@ final class SpecialValueChecks {
       for (int i = 0; i < x.length; i++) {
         want[i] = Values.stored(dtype, Reference.unary(op, x[i]));
       }
-      return Compare.close(Arrays.toString(x), want, b.read(out),
+      return Compare.closeSigned(Arrays.toString(x), want, b.read(out),
           Compare.elementwise(dtype));
     });
   }
@@ -77,14 +79,14 @@ final class SpecialValueChecks {
       Shape s = Shape.of(pairs.length);
       DeviceBuffer out = b.filled(dtype, pairs.length, 12345);
       backend.binary(op, b.upload(dtype, a), s, b.upload(dtype, c), s, out, s);
-      Compare.close("pairs", want, b.read(out), tol);
+      Compare.closeSigned("pairs " + Arrays.deepToString(pairs), want, b.read(out), tol);
       for (double scalar : op == BinaryOp.POW ? new double[0] : new double[] {NAN, INF, 0}) {
         double[] wantScalar = new double[pairs.length]; // a special value broadcast
         for (int i = 0; i < pairs.length; i++) {
           wantScalar[i] = Values.stored(dtype, Reference.binary(op, a[i], scalar));
         }
         backend.binary(op, b.upload(dtype, a), s, b.upload(dtype, scalar), Shape.scalar(), out, s);
-        Compare.close("broadcast " + scalar, wantScalar, b.read(out), tol);
+        Compare.closeSigned("broadcast " + scalar, wantScalar, b.read(out), tol);
       }
       return "IEEE results, NaN where either input is NaN for MAXIMUM and MINIMUM: "
           + pairs.length + " pairs";
@@ -100,7 +102,7 @@ final class SpecialValueChecks {
           want[i] = Values.stored(dtype, Reference.binary(op, a[i], s));
         }
         backend.scalar(op, b.upload(dtype, a), s, out);
-        Compare.close("scalar " + s, want, b.read(out), tol);
+        Compare.closeSigned("scalar " + s, want, b.read(out), tol);
       }
       return "special inputs with scalars " + Arrays.toString(scalars);
     });

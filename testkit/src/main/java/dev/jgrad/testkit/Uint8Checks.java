@@ -26,9 +26,10 @@ final class Uint8Checks {
 
   private Uint8Checks() {}
 
-  static void addTo(CheckRunner r) {
+  /** Upload and download, among the kit's first checks ({@link MemoryChecks#addRoundTripsTo}). */
+  static void addRoundTripTo(CheckRunner r) {
     Backend k = r.backend();
-    r.check("upload and download UINT8", b -> {
+    r.check(BackendTestReport.ROUND_TRIP + " UINT8", b -> {
       byte[] sent = new byte[256];
       double[] want = new double[256];
       for (int i = 0; i < 256; i++) {
@@ -47,6 +48,10 @@ final class Uint8Checks {
       Compare.exact("download to float[]", want, got);
       return "all 256 byte values read back unsigned, as doubles and floats";
     });
+  }
+
+  static void addTo(CheckRunner r) {
+    Backend k = r.backend();
     r.check("fill UINT8", b -> {
       for (int v : new int[] {0, 1, 127, 128, 255}) {
         double[] want = new double[1000];

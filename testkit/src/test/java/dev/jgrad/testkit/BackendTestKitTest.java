@@ -147,6 +147,100 @@ class BackendTestKitTest {
         .filter(r -> r.check().equals("rejects transpose: out = x")).findFirst().orElseThrow()
         .detail();
     assertTrue(detail.contains("does not start with \"transpose on the cpu backend: \""), detail);
+    String written = report.failures().stream()
+        .filter(r -> r.check().equals("rejects indexSelect: index 3 FLOAT32")).findFirst()
+        .orElseThrow().detail();
+    assertTrue(written.startsWith("threw as it should, but first wrote into a buffer it was "
+        + "given (FLOAT32[2]: element 0 is 0.0, expected 5.0 bit for bit); a rejected call "
+        + "writes nothing: check every argument, and every index value, before the first write"),
+        written);
+  }
+
+  /** Zeros of the wrong sign: NEG as 0 - x, ABS as x < 0 ? -x : x. */
+  @Test
+  void aZeroOfTheWrongSignFailsTheSpecialValueChecks() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("unary") && (args[0] == UnaryOp.NEG || args[0] == UnaryOp.ABS)) {
+        DeviceBuffer x = (DeviceBuffer) args[1];
+        double[] v = new double[(int) x.length()];
+        cpu.download(x, v);
+        for (int i = 0; i < v.length; i++) {
+          v[i] = args[0] == UnaryOp.NEG ? 0.0 - v[i] : v[i] < 0 ? -v[i] : v[i];
+        }
+        try (DeviceBuffer wrong = cpu.upload(v)) {
+          cpu.convert(wrong, (DeviceBuffer) args[2]);
+        }
+        return null;
+      }
+      return DELEGATE;
+    })).only(n -> n.contains("unary(NEG)") || n.contains("unary(ABS)")).run();
+    assertEquals(List.of("special values unary(NEG) FLOAT32", "special values unary(NEG) FLOAT64",
+        "special values unary(ABS) FLOAT32", "special values unary(ABS) FLOAT64"),
+        failed(report).stream().sorted((a, b) -> a.contains("NEG") == b.contains("NEG")
+            ? a.compareTo(b) : a.contains("NEG") ? -1 : 1).toList());
+    String detail = report.failures().get(0).detail();
+    assertTrue(detail.contains("or in the sign of a zero: element 3 is 0.0, expected -0.0"),
+        detail);
+  }
+
+  /** A MAXIMUM that answers GREATER: the special-value failure shows the pairs it was given. */
+  @Test
+  void aSpecialValueFailureShowsThePairsItWasGiven() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("binary") && args[0] == BinaryOp.MAXIMUM) {
+        cpu.binary(BinaryOp.GREATER, (DeviceBuffer) args[1], (dev.jgrad.api.Shape) args[2],
+            (DeviceBuffer) args[3], (dev.jgrad.api.Shape) args[4], (DeviceBuffer) args[5],
+            (dev.jgrad.api.Shape) args[6]); // 1 where a > b: wrong wherever it matters
+        return null;
+      }
+      return DELEGATE;
+    })).only(n -> n.equals("special values binary(MAXIMUM) FLOAT64")).run();
+    String detail = report.failures().get(0).detail();
+    assertTrue(detail.startsWith("pairs [[NaN, 1.0], [1.0, NaN], "), detail);
+  }
+
+  /** A second close() that throws, as a double free on a device would. */
+  @Test
+  void aCloseThatIsNotIdempotentIsNamedAsSuch() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("allocate") && (Long) args[1] == 5) { // the check's open buffer
+        DeviceBuffer b = cpu.allocate((dev.jgrad.api.DType) args[0], 5);
+        return Proxy.newProxyInstance(DeviceBuffer.class.getClassLoader(),
+            new Class<?>[] {DeviceBuffer.class}, (p, bm, bargs) -> {
+              if (bm.getName().equals("close") && b.isClosed()) {
+                throw new IllegalStateException("double free");
+              }
+              return bm.invoke(b, bargs);
+            });
+      }
+      return DELEGATE;
+    })).only(n -> n.startsWith("allocate and close")).run();
+    assertEquals(4, report.failures().size(), report.toString());
+    assertTrue(report.failures().get(0).detail().startsWith("a second close() threw "
+        + "java.lang.IllegalStateException: double free; closing twice must be harmless"),
+        report.failures().get(0).detail());
+  }
+
+  /** Every check reads its results with download: a broken one is the first failure reported. */
+  @Test
+  void aBrokenDownloadIsReportedFirstAsItself() {
+    BackendTestReport report = BackendTestKit.of(faulty((cpu, m, args) -> {
+      if (m.getName().equals("download") && args[1] instanceof double[] out) {
+        cpu.download((DeviceBuffer) args[0], out);
+        if (out.length > 0) {
+          out[out.length - 1] = 0; // the last element never copied: an off-by-one
+        }
+        return null;
+      }
+      return DELEGATE;
+    })).only(n -> n.startsWith("upload and download") || n.startsWith("fill")
+        || n.startsWith("copy ")).run();
+    assertEquals("upload and download FLOAT32", report.failures().get(0).check());
+    assertTrue(report.failures().get(0).detail().startsWith("download to double[]"),
+        report.failures().get(0).detail());
+    AssertionError e = assertThrows(AssertionError.class, report::assertPassed);
+    assertTrue(e.getMessage().contains("fix the failed 'upload and download' checks first"),
+        e.getMessage());
   }
 
   /**
