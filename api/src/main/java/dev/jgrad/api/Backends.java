@@ -222,7 +222,10 @@ public final class Backends {
 
   /**
    * {@code p.create()}, after its probe said yes; a failure names the backend and its provider
-   * instead of surfacing as a bare exception from the first tensor op.
+   * instead of surfacing as a bare exception from the first tensor op. An
+   * IllegalArgumentException passes as it is: a backend refuses a bad setting of the user's with
+   * it, in a line that names the setting and its fix ({@code -Djgrad.cpu.threads=four is not a
+   * whole number; ...}), which a provider's name in front would only bury.
    */
   private static Backend start(BackendProvider p, String asked, String unset) {
     String which = asked + "Backend '" + p.name() + "' (" + origin(p) + ") ";
@@ -230,6 +233,8 @@ public final class Backends {
     Backend b;
     try {
       b = p.create();
+    } catch (IllegalArgumentException e) {
+      throw e;
     } catch (RuntimeException | LinkageError e) {
       throw new IllegalStateException(which + "passed its probe but failed to start: " + e
           + (unset.isEmpty() ? "; -D" + PROPERTY + "=NAME selects another backend" : unset), e);

@@ -14,7 +14,7 @@ class BackendsTest {
   void discoverProbesEveryProviderBestPriorityFirst() {
     List<Backends.Found> found = Backends.discover();
     assertEquals(List.of("throws", "nohw", "good", "alias", "failstart", "twin", "twin",
-        "nullprobe", "counted"), found.stream().map(f -> f.provider().name()).toList());
+        "nullprobe", "counted", "badsetting"), found.stream().map(f -> f.provider().name()).toList());
     assertTrue(found.get(0).availability().reason().contains("libnothing.so"));
     assertFalse(found.get(1).availability().isAvailable());
   }
@@ -112,6 +112,14 @@ class BackendsTest {
     assertTrue(e.getMessage().contains("passed its probe but failed to start: "
         + "java.lang.IllegalStateException: device init returned -3"), e.getMessage());
     assertEquals("device init returned -3", e.getCause().getMessage());
+  }
+
+  /** A setting the backend refuses is the backend's own line, not buried behind its provider. */
+  @Test
+  void aBackendRefusingASettingSaysSoInItsOwnWords() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Backends.byName("badsetting"));
+    assertEquals("-Dbadsetting.threads=four is not a whole number", e.getMessage());
   }
 
   @Test

@@ -137,6 +137,18 @@ final class FakeProviders {
   }
 
   /** Available by its probe, but its device fails to start. */
+  /** Refuses a setting of the user's, as the CPU backend refuses -Djgrad.cpu.threads=four. */
+  public static final class BadSetting extends Named {
+    public BadSetting() {
+      super("badsetting", -1);
+    }
+
+    @Override
+    public Backend create() {
+      throw new IllegalArgumentException("-Dbadsetting.threads=four is not a whole number");
+    }
+  }
+
   public static final class FailingStart extends Named {
     public FailingStart() {
       super("failstart", 3);
