@@ -188,5 +188,8 @@ class OnnxExporterTest {
     assertContains(failure(conv, 3, 4, 8), "smaller than its window [5, 5]");
     assertContains(failure(mlp, 784, 0), "positive sizes without the batch axis");
     assertContains(failure(new Sequential(new Unflatten(1, 28, 28)), 780), "needs input [N, 784]");
+    // Unflatten takes rows only, as its forward does; [N, 28, 28] is refused, not reshaped
+    assertContains(failure(new Sequential(new Unflatten(1, 28, 28)), 28, 28),
+        "needs input [N, 784] but gets [N, 28, 28]");
   }
 }
