@@ -86,6 +86,7 @@ public final class Sequential extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
+    checkNotNull(x, "Sequential.forward(null): pass the batch to compute, a tensor [batch, ...]");
     Tensor y = x;
     for (int i = 0; i < layers.size(); i++) {
       Module layer = layers.get(i);

@@ -10,6 +10,15 @@ import org.junit.jupiter.api.Test;
 
 /** Bad layer arguments are one clear error at the layer, not a failure deep inside. */
 class LayerArgumentsTest {
+  /** A service's null request is one line saying what to pass, not an NPE deep in a layer. */
+  @Test
+  void aNullBatchIsNamed() {
+    Sequential model = new Sequential(new Unflatten(1, 28, 28), new Flatten());
+    NullPointerException e = assertThrows(NullPointerException.class, () -> model.forward(null));
+    assertEquals("Sequential.forward(null): pass the batch to compute, a tensor [batch, ...]",
+        e.getMessage());
+  }
+
   @Test
   void aConvolutionTooLargeForOneTensorSaysSo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
