@@ -1,5 +1,6 @@
 package dev.jgrad.cpu;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -176,8 +177,7 @@ final class Parallel {
           break;
         } catch (InterruptedException e) {
           interrupted = true;
-          failure.compareAndSet(null,
-              new IllegalStateException("interrupted while waiting for a parallel CPU loop", e));
+          failure.compareAndSet(null, cancelled("a parallel CPU loop", e));
           work(); // claims what is left, skipping it, rather than wait for a worker to skip it
         }
       }
@@ -241,5 +241,17 @@ final class Parallel {
       workers[i].start();
     }
     return workers;
+  }
+
+  /**
+   * The failure of a wait that was interrupted: a CancellationException, an
+   * IllegalStateException as before but one a service can tell from a bug (a cancelled request,
+   * not a broken op).
+   */
+  static CancellationException cancelled(String what, InterruptedException cause) {
+    CancellationException e = new CancellationException("interrupted while waiting for " + what
+        + " (the thread's interrupt flag is kept)");
+    e.initCause(cause);
+    return e;
   }
 }

@@ -1,5 +1,6 @@
 package dev.jgrad.data;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -118,7 +119,9 @@ final class Prefetcher {
         LockSupport.parkNanos(this, POLL_NANOS);
         if (Thread.interrupted()) {
           Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for a prefetched batch");
+          // a CancellationException (an IllegalStateException): a cancel, not a broken loader
+          throw new CancellationException("interrupted while waiting for a prefetched batch (the"
+              + " thread's interrupt flag is kept)");
         }
       }
       if (failure instanceof RuntimeException r) {
