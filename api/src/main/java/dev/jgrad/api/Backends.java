@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -60,28 +59,18 @@ public final class Backends {
   private static Discovery discovery() {
     List<Found> found = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class);
-    var it = loader.iterator();
-    while (true) {
-      BackendProvider p;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        p = it.next();
-      } catch (ServiceConfigurationError e) {
+    ServiceProviders.forEach(BackendProvider.class,
+        Thread.currentThread().getContextClassLoader(), p -> {
+          String name = p.name();
+          if (name == null || name.isBlank()) { // nothing could select it; messages would show null
+            skip(skipped, p.getClass().getName() + ".name() returned "
+                + (name == null ? "null" : "'" + name + "'") + "; a provider needs a name");
+          } else {
+            found.add(new Found(p, safeProbe(p)));
+          }
+        },
         // the cause (a constructor's or a static initializer's exception) is the useful part
-        skip(skipped, e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
-        continue;
-      }
-      String name = p.name();
-      if (name == null || name.isBlank()) { // nothing could select it, and messages would show null
-        skip(skipped, p.getClass().getName() + ".name() returned "
-            + (name == null ? "null" : "'" + name + "'") + "; a provider needs a name");
-        continue;
-      }
-      found.add(new Found(p, safeProbe(p)));
-    }
+        e -> skip(skipped, e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause())));
     found.sort(Comparator.comparingInt((Found f) -> f.provider().priority()).reversed());
     return new Discovery(found, skipped);
   }

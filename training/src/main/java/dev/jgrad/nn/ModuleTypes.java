@@ -4,12 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.ServiceProviders;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -46,26 +46,15 @@ public final class ModuleTypes {
   /** A fresh registry of every provider {@link ServiceLoader} finds (the built-ins among them). */
   public static ModuleTypes discover() {
     ModuleTypes types = new ModuleTypes();
-    var it = ServiceLoader.load(ModuleTypeProvider.class,
-        Thread.currentThread().getContextClassLoader()).iterator();
-    while (true) {
-      ModuleTypeProvider provider;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        provider = it.next();
-      } catch (ServiceConfigurationError e) {
-        types.failures.add("module type provider failed to load: " + e.getMessage());
-        continue;
-      }
-      try {
-        provider.moduleTypes().forEach(types::register);
-      } catch (RuntimeException e) {
-        types.failures.add("module type provider " + provider.getClass().getName() + " failed: "
-            + e.getMessage());
-      }
-    }
+    ServiceProviders.forEach(ModuleTypeProvider.class,
+        Thread.currentThread().getContextClassLoader(), provider -> {
+          try {
+            provider.moduleTypes().forEach(types::register);
+          } catch (RuntimeException e) {
+            types.failures.add("module type provider " + provider.getClass().getName()
+                + " failed: " + e.getMessage());
+          }
+        }, e -> types.failures.add("module type provider failed to load: " + e.getMessage()));
     if (!types.byName.containsKey("Linear")) { // no services file: a shaded jar that lost it
       new BuiltinModuleTypes().moduleTypes().forEach(types::register);
     }

@@ -1,11 +1,11 @@
 package dev.jgrad.onnx;
 
+import dev.jgrad.api.ServiceProviders;
 import dev.jgrad.nn.OpActivation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -25,20 +25,8 @@ final class DiscoveredOpLowerings {
   /** The providers {@link ServiceLoader} finds through {@code loader}. */
   static DiscoveredOpLowerings load(ClassLoader loader) {
     DiscoveredOpLowerings found = new DiscoveredOpLowerings();
-    var it = ServiceLoader.load(OnnxOpLoweringProvider.class, loader).iterator();
-    while (true) {
-      OnnxOpLoweringProvider provider;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        provider = it.next();
-      } catch (ServiceConfigurationError e) { // one broken jar does not stop the others
-        found.failures.add("an ONNX lowering provider failed to load: " + e.getMessage());
-        continue;
-      }
-      found.add(provider);
-    }
+    ServiceProviders.forEach(OnnxOpLoweringProvider.class, loader, found::add,
+        e -> found.failures.add("an ONNX lowering provider failed to load: " + e.getMessage()));
     return found;
   }
 

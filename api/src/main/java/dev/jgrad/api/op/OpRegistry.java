@@ -2,12 +2,12 @@ package dev.jgrad.api.op;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.api.ServiceProviders;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -82,31 +82,16 @@ public final class OpRegistry {
 
   /** Registers every {@link OpProvider} that {@code loader} finds; failures are kept, not thrown. */
   public synchronized void loadProviders(ClassLoader loader) {
-    var it = ServiceLoader.load(OpProvider.class, loader).iterator();
-    while (true) {
-      OpProvider provider;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        provider = it.next();
-      } catch (ServiceConfigurationError e) {
-        String msg = "op provider failed to load: " + e.getMessage()
-            + (e.getCause() != null ? " (cause: " + e.getCause() + ")" : "");
-        failures.add(msg);
-        log.error("{}; the other providers are unaffected", msg);
-        continue;
-      } catch (LinkageError e) {
-        // On the class path the iterator loads each provider class itself and lets a
-        // LinkageError (a plugin compiled for a newer Java) through unwrapped; uncaught, it took
-        // the whole registry down, built-in ops too. The iterator has moved past that provider.
-        String msg = "op provider failed to load: " + e + ProviderHints.linkage(e);
-        failures.add(msg);
-        log.error("{}; the other providers are unaffected", msg);
-        continue;
-      }
-      register(provider.getClass().getName(), provider::register);
-    }
+    ServiceProviders.forEach(OpProvider.class, loader,
+        provider -> register(provider.getClass().getName(), provider::register), e -> {
+          // a LinkageError: a plugin compiled for a newer Java, or against another jgrad
+          String msg = e instanceof LinkageError l
+              ? "op provider failed to load: " + e + ProviderHints.linkage(l)
+              : "op provider failed to load: " + e.getMessage()
+                  + (e.getCause() != null ? " (cause: " + e.getCause() + ")" : "");
+          failures.add(msg);
+          log.error("{}; the other providers are unaffected", msg);
+        });
   }
 
   /**
