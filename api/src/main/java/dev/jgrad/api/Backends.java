@@ -59,16 +59,15 @@ public final class Backends {
   private static Discovery discovery() {
     List<Found> found = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    ServiceProviders.forEach(BackendProvider.class,
-        Thread.currentThread().getContextClassLoader(), p -> {
-          String name = p.name();
-          if (name == null || name.isBlank()) { // nothing could select it; messages would show null
-            skip(skipped, p.getClass().getName() + ".name() returned "
-                + (name == null ? "null" : "'" + name + "'") + "; a provider needs a name");
-          } else {
-            found.add(new Found(p, safeProbe(p)));
-          }
-        },
+    ServiceProviders.forEach(ServiceLoader.load(BackendProvider.class), p -> {
+      String name = p.name();
+      if (name == null || name.isBlank()) { // nothing could select it, and messages would show null
+        skip(skipped, p.getClass().getName() + ".name() returned "
+            + (name == null ? "null" : "'" + name + "'") + "; a provider needs a name");
+      } else {
+        found.add(new Found(p, safeProbe(p)));
+      }
+    },
         // the cause (a constructor's or a static initializer's exception) is the useful part
         e -> skip(skipped, e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause())));
     found.sort(Comparator.comparingInt((Found f) -> f.provider().priority()).reversed());

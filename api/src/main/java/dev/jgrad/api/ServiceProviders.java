@@ -13,15 +13,16 @@ public final class ServiceProviders {
   private ServiceProviders() {}
 
   /**
-   * Hands each provider of {@code service} that {@code loader} finds to {@code found}, in
-   * ServiceLoader's order. One that cannot be loaded goes to {@code failed} and the search goes
-   * on: a ServiceConfigurationError (a constructor or static initializer that threw, a class that
-   * is missing), or a LinkageError, which the class path's iterator lets through unwrapped (a
-   * plugin compiled for a newer Java); the iterator has moved past that provider either way.
+   * Hands each provider {@code providers} finds to {@code found}, in its order. The caller makes
+   * the ServiceLoader: on the module path only the module that declares {@code uses} may. One
+   * that cannot be loaded goes to {@code failed} and the search goes on: a
+   * ServiceConfigurationError (a constructor or static initializer that threw, a class that is
+   * missing), or a LinkageError, which the class path's iterator lets through unwrapped (a plugin
+   * compiled for a newer Java); the iterator has moved past that provider either way.
    */
-  public static <S> void forEach(Class<S> service, ClassLoader loader, Consumer<? super S> found,
+  public static <S> void forEach(ServiceLoader<S> providers, Consumer<? super S> found,
       Consumer<? super Throwable> failed) {
-    Iterator<S> it = ServiceLoader.load(service, loader).iterator();
+    Iterator<S> it = providers.iterator();
     while (true) {
       S provider;
       try {

@@ -46,8 +46,8 @@ public final class ModuleTypes {
   /** A fresh registry of every provider {@link ServiceLoader} finds (the built-ins among them). */
   public static ModuleTypes discover() {
     ModuleTypes types = new ModuleTypes();
-    ServiceProviders.forEach(ModuleTypeProvider.class,
-        Thread.currentThread().getContextClassLoader(), provider -> {
+    ServiceProviders.forEach(ServiceLoader.load(ModuleTypeProvider.class,
+        Thread.currentThread().getContextClassLoader()), provider -> {
           try {
             provider.moduleTypes().forEach(types::register);
           } catch (RuntimeException e) {

@@ -25,8 +25,8 @@ final class DiscoveredOpLowerings {
   /** The providers {@link ServiceLoader} finds through {@code loader}. */
   static DiscoveredOpLowerings load(ClassLoader loader) {
     DiscoveredOpLowerings found = new DiscoveredOpLowerings();
-    ServiceProviders.forEach(OnnxOpLoweringProvider.class, loader, found::add,
-        e -> found.failures.add("an ONNX lowering provider failed to load: " + e.getMessage()));
+    ServiceProviders.forEach(ServiceLoader.load(OnnxOpLoweringProvider.class, loader),
+        found::add, e -> found.failures.add("an ONNX lowering provider failed to load: " + e.getMessage()));
     return found;
   }
 

@@ -82,7 +82,7 @@ public final class OpRegistry {
 
   /** Registers every {@link OpProvider} that {@code loader} finds; failures are kept, not thrown. */
   public synchronized void loadProviders(ClassLoader loader) {
-    ServiceProviders.forEach(OpProvider.class, loader,
+    ServiceProviders.forEach(ServiceLoader.load(OpProvider.class, loader),
         provider -> register(provider.getClass().getName(), provider::register), e -> {
           // a LinkageError: a plugin compiled for a newer Java, or against another jgrad
           String msg = e instanceof LinkageError l
