@@ -23,9 +23,8 @@ typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
     const double *, int, double, double *, int);
 /* The kernels of sparse_kernels.c and loss_kernels.c, built once per instruction set. */
+/* c = op(a) b; scratch: a count per output row, their lists of nonzeros (idx, val) */
 typedef void (*sparse_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
-    size_t, int *, float *);
-typedef void (*sparse_ta_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
     size_t, int *, int *, float *);
 /* Built ahead of the products: counts, lists, and products from the lists. */
 typedef void (*count_fn)(int, int, const float *, size_t, int *, int *);
@@ -64,7 +63,7 @@ typedef void (*div_scalar_fn)(const float *, float, float *, size_t);
 #define DECLARE_KERNELS(suffix)                                                                \
   void jg_sparse_init##suffix(void);                                                            \
   void jg_sparse_mm##suffix(int, int, int, const float *, size_t, const float *, size_t,        \
-      float *, size_t, int *, float *);                                                         \
+      float *, size_t, int *, int *, float *);                                                  \
   void jg_sparse_mm_ta##suffix(int, int, int, const float *, size_t, const float *, size_t,     \
       float *, size_t, int *, int *, float *);                                                  \
   void jg_sparse_count##suffix(int, int, const float *, size_t, int *, int *);                  \
@@ -108,7 +107,7 @@ struct kernels {
   const char *level;
   void (*init)(void);
   sparse_fn mm;
-  sparse_ta_fn mm_ta;
+  sparse_fn mm_ta;
   count_fn count;
   lists_fn lists;
   lists_mm_fn mm_lists;
@@ -347,7 +346,7 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jcl
           (size_t) ldc, ps, pi, pv);
     } else {
       kernels->mm(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb, pc + cOff,
-          (size_t) ldc, pi, pv);
+          (size_t) ldc, ps, pi, pv);
     }
     status = OK;
   }

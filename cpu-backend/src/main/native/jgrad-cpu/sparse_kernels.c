@@ -418,38 +418,83 @@ static void pass2(const int *i0, const float *v0, int n0, const int *i1, const f
 }
 #endif
 
+/* Largest b (bytes) multiplied row by row: it stays in a core's L2 (1 MiB on recent cores). */
+#define SMALL_B_BYTES ((size_t) 1 << 20)
+
 /*
- * Two output rows from their nonzeros: with AVX-512 (and n >= 16) side by side in passes of up to
- * 6 vectors of 16 lanes, the last with a tail of 4, 8 or 16 lanes ending at n; else one after
- * the other.
+ * c[r, :] for r < rows: the sum of val[q] * b[idx[q], :] over list r (at(r) = start[r], or
+ * r * stride when start is NULL; count[r] entries); b has k rows. A small b (X^T G on MNIST:
+ * 100 x 1000 floats) stays in L2 anyway, and each row, or pair of rows, is finished before the
+ * next. A larger b is multiplied by blocks of columns, all the rows passing over each block: one
+ * pass's columns of all of b's rows (784 x 96 floats, 301 KB, for X W1 on MNIST) stay in L2,
+ * where row by row each row's nonzeros met most of b's rows in L3 (X W1 of a batch: 481 us
+ * against 334 us this way; the same way X^T G took 8% longer). Each output element is one chain
+ * over its list in order either way: the same bits.
  */
-static void sparse_rows2(const int *i0, const float *v0, int n0, const int *i1, const float *v1,
-    int n1, const float *b, size_t ldb, int n, float *o0, float *o1) {
+static void lists_product(int rows, int n, int k, const int *start, size_t stride,
+    const int *count, const int *idx, const float *val, const float *b, size_t ldb, float *c,
+    size_t ldc) {
+#define AT(r) (start != NULL ? (size_t) start[r] : (size_t) (r) * stride)
+  int by_blocks = (size_t) k * (size_t) n * sizeof(float) > SMALL_B_BYTES;
 #ifdef __AVX512F__
   if (n >= 16) {
     int vectors = n / 16;
     int rest = n % 16;
     int tail = rest == 0 ? 0 : rest <= 4 ? 4 : rest <= 8 ? 8 : 16;
-    int j0 = 0;
-    while (vectors - j0 / 16 > MAX_VECTORS16) {
-      pass2(i0, v0, n0, i1, v1, n1, b, ldb, j0, MAX_VECTORS16, 0, 0, o0, o1);
-      j0 += 16 * MAX_VECTORS16;
+    int group = by_blocks ? rows : 2; /* rows finished before the next ones start */
+    for (int g = 0; g < rows; g += group) {
+      int end = g + group < rows ? g + group : rows;
+      for (int j0 = 0;; j0 += 16 * MAX_VECTORS16) {
+        int last = vectors - j0 / 16 <= MAX_VECTORS16;
+        int full = last ? vectors - j0 / 16 : MAX_VECTORS16;
+        for (int r = g; r < end; r += 2) {
+          int r1 = r + 1 < end ? r + 1 : r; /* an odd last row twice: the same values stored */
+          pass2(idx + AT(r), val + AT(r), count[r], idx + AT(r1), val + AT(r1), count[r1], b,
+              ldb, j0, full, last ? tail : 0, last ? n - tail : 0, c + (size_t) r * ldc,
+              c + (size_t) r1 * ldc);
+        }
+        if (last) {
+          break;
+        }
+      }
     }
-    pass2(i0, v0, n0, i1, v1, n1, b, ldb, j0, vectors - j0 / 16, tail, n - tail, o0, o1);
     return;
   }
 #endif
-  sparse_row(i0, v0, n0, b, ldb, n, o0);
-  sparse_row(i1, v1, n1, b, ldb, n, o1);
+  if (n < 8) {
+    for (int r = 0; r < rows; r++) {
+      sparse_row(idx + AT(r), val + AT(r), count[r], b, ldb, n, c + (size_t) r * ldc);
+    }
+    return;
+  }
+  int vectors = n / 8;
+  int tail = n % 8 ? n - 8 : -1;
+  int group = by_blocks ? rows : 1;
+  for (int g = 0; g < rows; g += group) {
+    int end = g + group < rows ? g + group : rows;
+    for (int j0 = 0;; j0 += 8 * MAX_VECTORS) {
+      /* passes of 13 while more than 13 vectors (12 and the tail) are left, as in sparse_row */
+      int last = vectors - j0 / 8 <= MAX_VECTORS - (tail >= 0);
+      for (int r = g; r < end; r++) {
+        pass(idx + AT(r), val + AT(r), count[r], b, ldb, j0,
+            last ? vectors - j0 / 8 : MAX_VECTORS, last ? tail : -1, c + (size_t) r * ldc);
+      }
+      if (last) {
+        break;
+      }
+    }
+  }
+#undef AT
 }
 
-/* c[m,n] = a[m,k] b[k,n]. Scratch: idx and val of k + 8 entries each. */
+/* c[m,n] = a[m,k] b[k,n]. Scratch: count of m, idx and val of m * (k + 8) entries. */
 void NAME(jg_sparse_mm)(int m, int n, int k, const float *a, size_t lda, const float *b,
-    size_t ldb, float *c, size_t ldc, int *idx, float *val) {
+    size_t ldb, float *c, size_t ldc, int *count, int *idx, float *val) {
+  size_t stride = (size_t) k + 8;
   for (int i = 0; i < m; i++) {
-    int nnz = nonzeros(a + (size_t) i * lda, k, idx, val, (size_t) k + 8);
-    sparse_row(idx, val, nnz, b, ldb, n, c + (size_t) i * ldc);
+    count[i] = nonzeros(a + (size_t) i * lda, k, idx + i * stride, val + i * stride, stride);
   }
+  lists_product(m, n, k, NULL, stride, count, idx, val, b, ldb, c, ldc);
   if (!all_finite(b, ldb, k, n)) {
     struct left l = {a, lda, 1, NULL, NULL, NULL};
     nan_where_zeros_meet(&l, m, n, k, b, ldb, c, ldc);
@@ -619,16 +664,7 @@ static void column_nonzeros(const float *a, size_t lda, int k, int m, const int 
 void NAME(jg_sparse_mm_ta)(int m, int n, int k, const float *a, size_t lda, const float *b,
     size_t ldb, float *c, size_t ldc, int *count, int *idx, float *val) {
   column_nonzeros(a, lda, k, m, NULL, idx, val, count);
-  size_t stride = (size_t) k + 8;
-  int p = 0;
-  for (; p + 2 <= m; p += 2) {
-    sparse_rows2(idx + p * stride, val + p * stride, count[p], idx + (p + 1) * stride,
-        val + (p + 1) * stride, count[p + 1], b, ldb, n, c + (size_t) p * ldc,
-        c + (size_t) (p + 1) * ldc);
-  }
-  if (p < m) {
-    sparse_row(idx + p * stride, val + p * stride, count[p], b, ldb, n, c + (size_t) p * ldc);
-  }
+  lists_product(m, n, k, NULL, (size_t) k + 8, count, idx, val, b, ldb, c, ldc);
   if (!all_finite(b, ldb, k, n)) {
     struct left l = {a, 1, lda, NULL, NULL, NULL};
     nan_where_zeros_meet(&l, m, n, k, b, ldb, c, ldc);
@@ -700,15 +736,7 @@ static int may_be_nonfinite(int rows, int n, int k, const int *uses, const float
 void NAME(jg_sparse_mm_lists)(int rows, int n, int k, const int *start, const int *count,
     const int *idx, const float *val, const int *uses, const float *b, size_t ldb, float *c,
     size_t ldc) {
-  int r = 0;
-  for (; r + 2 <= rows; r += 2) {
-    sparse_rows2(idx + start[r], val + start[r], count[r], idx + start[r + 1],
-        val + start[r + 1], count[r + 1], b, ldb, n, c + (size_t) r * ldc,
-        c + (size_t) (r + 1) * ldc);
-  }
-  if (r < rows) {
-    sparse_row(idx + start[r], val + start[r], count[r], b, ldb, n, c + (size_t) r * ldc);
-  }
+  lists_product(rows, n, k, start, 0, count, idx, val, b, ldb, c, ldc);
   if (uses != NULL ? may_be_nonfinite(rows, n, k, uses, b, ldb, c, ldc)
                    : !all_finite(b, ldb, k, n)) {
     struct left l = {NULL, 0, 0, start, count, idx};

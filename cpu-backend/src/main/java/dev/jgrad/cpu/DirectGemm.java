@@ -145,7 +145,7 @@ final class DirectGemm {
       int k, int parts, boolean helped) {
     Parallel.forParts(m, parts, helped, (lo, hi) -> {
       int rows = hi - lo;
-      SparseScratch s = SCRATCH.get().ensure(rows, k, transA);
+      SparseScratch s = SCRATCH.get().ensure(rows, k);
       NativeCpu.check(NativeCpu.sparseSgemm(transA, rows, n, k, a, transA ? lo : lo * k,
           transA ? m : k, b, 0, n, out, lo * n, n, s.count, s.idx, s.val), "sparse gemm");
     });
@@ -178,13 +178,12 @@ final class DirectGemm {
     int[] idx = new int[0];
     float[] val = new float[0];
 
-    SparseScratch ensure(int rows, int k, boolean transA) {
-      int counts = transA ? rows : 1;
-      // one list of nonzeros per output row (k) plus 8 for the kernel's full-width stores: only
-      // the current row's in the plain case, every row's when transposed (each column of a)
-      int entries = transA ? rows * (k + 8) : k + 8;
-      if (count.length < counts) {
-        count = new int[counts];
+    SparseScratch ensure(int rows, int k) {
+      // one list of nonzeros per output row (at most k) plus 8 for the kernel's full-width
+      // stores: the kernel lists every row before it multiplies (by blocks of columns)
+      int entries = rows * (k + 8);
+      if (count.length < rows) {
+        count = new int[rows];
       }
       if (idx.length < entries) {
         idx = new int[entries];

@@ -211,8 +211,8 @@ final class NativeCpu {
    * {@code c[m,n] = op(a)[m,k] * b[k,n]} multiplying only the nonzero entries of {@code a}
    * ({@code op(a)} is {@code a} stored {@code [m,k]}, or its transpose stored {@code [k,m]}), yet
    * NaN where a zero of {@code a} meets an infinity or NaN of {@code b}, as in a dense product.
-   * Scratch: {@code idx} and {@code val} of {@code k + 8} entries ({@code m * (k + 8)} when
-   * {@code transA}), {@code count} of {@code m} (transA only).
+   * Scratch: {@code idx} and {@code val} of {@code m * (k + 8)} entries, {@code count} of
+   * {@code m}.
    */
   static native int sparseSgemm(boolean transA, int m, int n, int k, float[] a, int aOff,
       int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int[] count,

@@ -24,7 +24,9 @@ class NativeKernelVariantsTest {
   /** {rows, cols, n}: MNIST's, and n around the 4, 8 and 16-lane tails and pass boundaries. */
   private static final int[][] SHAPES = {{100, 784, 100}, {37, 530, 19}, {64, 257, 110},
       {9, 2000, 7}, {33, 100, 16}, {20, 64, 17}, {17, 40, 24}, {5, 300, 250}, {50, 33, 8},
-      {3, 48, 1}, {12, 90, 36}, {7, 70, 212}};
+      {3, 48, 1}, {12, 90, 36}, {7, 70, 212},
+      // a right operand over 1 MiB, multiplied by blocks of columns: a^T g and a b respectively
+      {300, 40, 900}, {33, 530, 523}};
 
   @ParameterizedTest
   @ValueSource(strings = {"avx512", "avx2", "x86-64"})
@@ -93,6 +95,36 @@ class NativeKernelVariantsTest {
         m[(k - 1) * n] = Float.NaN;
         return m;
     }
+  }
+
+  /**
+   * A right operand over 1 MiB is multiplied by blocks of columns, every row passing over each
+   * block, a small one row by row: the same bits, since each output is one chain over its row's
+   * nonzeros either way. Checked against the product taken in slices of 64 columns (each under
+   * 1 MiB), through the kernel's leading dimensions.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void aLargeRightOperandGivesTheBitsOfTheRowByRowOrder(String variant) {
+    NativeKernelVariants.use(variant);
+    int m = 100;
+    int k = 784;
+    int n = 1000; // X W1 of the 784-1000-1000-10 MLP: 3.1 MB of b
+    float[] a = sparse(5, m * k);
+    float[] b = random(23, k * n);
+    float[] whole = new float[m * n];
+    int[] count = new int[m];
+    int[] idx = new int[m * (k + 8)];
+    float[] val = new float[idx.length];
+    NativeCpu.check(NativeCpu.sparseSgemm(false, m, n, k, a, 0, k, b, 0, n, whole, 0, n, count,
+        idx, val), "sparse gemm");
+    float[] sliced = new float[m * n];
+    for (int j = 0; j < n; j += 64) {
+      int cols = Math.min(64, n - j);
+      NativeCpu.check(NativeCpu.sparseSgemm(false, m, cols, k, a, 0, k, b, j, n, sliced, j, n,
+          count, idx, val), "sparse gemm");
+    }
+    assertArrayEquals(sliced, whole, variant);
   }
 
   @Test
@@ -177,7 +209,7 @@ class NativeKernelVariantsTest {
     float[] right = transA ? g : b;
     float[] onTheFly = new float[m * n];
     int[] count = new int[m];
-    int[] idx = new int[transA ? m * (k + 8) : k + 8];
+    int[] idx = new int[m * (k + 8)];
     float[] val = new float[idx.length];
     NativeCpu.check(NativeCpu.sparseSgemm(transA, m, n, k, a, 0, cols, right, 0, n, onTheFly, 0,
         n, count, idx, val), "sparse gemm");
