@@ -30,6 +30,9 @@ typedef void (*sparse_fn)(int, int, int, const float *, size_t, const float *, s
 typedef void (*count_fn)(int, int, const float *, size_t, int *, int *);
 typedef void (*lists_fn)(int, int, const float *, size_t, const int *, int *, float *, size_t,
     const int *, int *, int *, float *);
+/* SGD from a sparse a^T b (jg_sparse_sgd_ta): 0 having changed nothing when b is not finite */
+typedef int (*sparse_sgd_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
+    size_t, float *, float, float, float, int *, int *, float *, float *);
 typedef void (*lists_mm_fn)(int, int, int, const int *, const int *, const int *,
     const float *, const int *, const float *, size_t, float *, size_t);
 /* Softmax cross-entropy with integer labels. */
@@ -71,6 +74,8 @@ typedef void (*div_scalar_fn)(const float *, float, float *, size_t);
       size_t, const int *, int *, int *, float *);                                              \
   void jg_sparse_mm_lists##suffix(int, int, int, const int *, const int *, const int *,         \
       const float *, const int *, const float *, size_t, float *, size_t);                      \
+  int jg_sparse_sgd_ta##suffix(int, int, int, const float *, size_t, const float *, size_t,      \
+      float *, size_t, float *, float, float, float, int *, int *, float *, float *);           \
   int jg_sce_labels_loss##suffix(int, int, const float *, const int *, float *, double *);      \
   int jg_sce_labels_grad##suffix(int, int, const float *, const int *, float, float *);       \
   int jg_correlate##suffix(int, const float *, int, int, int, int, int, int, int, int, int, int, \
@@ -111,6 +116,7 @@ struct kernels {
   count_fn count;
   lists_fn lists;
   lists_mm_fn mm_lists;
+  sparse_sgd_fn sgd_ta;
   sce_loss_fn sce_loss;
   sce_grad_fn sce_grad;
   correlate_fn correlate;
@@ -136,7 +142,7 @@ struct kernels {
 #define KERNELS(name, level, suffix)                                                           \
   {name, level, jg_sparse_init##suffix, jg_sparse_mm##suffix, jg_sparse_mm_ta##suffix,          \
       jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
-      jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
+      jg_sparse_sgd_ta##suffix, jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
       &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_sgemm_sgd##suffix,    \
       &jg_gemm_k_block##suffix, jg_bias_act##suffix,                                            \
@@ -324,10 +330,45 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sgemmSgd(JNIEnv *env, jclass
 }
 
 /*
+ * SGD of p (and v, unless null; from offset pOff, rows ldp apart) from the gradient a^T b
+ * skipping the zeros of a (a stored [k,m]): sparse_sgd_ta. NOT_FINITE, having changed nothing,
+ * when b holds an infinity or NaN. Scratch as sparseSgemm's, and tile of 2 * n floats.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgdTa(JNIEnv *env, jclass cls, jint m,
+    jint n, jint k, jfloatArray a, jint aOff, jint lda, jfloatArray b, jint bOff, jint ldb,
+    jfloatArray p, jint pOff, jint ldp, jfloatArray v, jfloat lr, jfloat momentum,
+    jfloat weightDecay, jintArray count, jintArray idx, jfloatArray val, jfloatArray tile) {
+  CRITICAL(float, pp, p);
+  float *pv = v != NULL ? (*env)->GetPrimitiveArrayCritical(env, v, NULL) : NULL;
+  CRITICAL(float, pa, a);
+  CRITICAL(float, pb, b);
+  CRITICAL(int, ps, count);
+  CRITICAL(int, pi, idx);
+  CRITICAL(float, pf, val);
+  CRITICAL(float, pt, tile);
+  int status = NO_MEMORY;
+  if (pp != NULL && (pv != NULL || v == NULL) && pa != NULL && pb != NULL && ps != NULL
+      && pi != NULL && pf != NULL && pt != NULL) {
+    status = kernels->sgd_ta(m, n, k, pa + aOff, (size_t) lda, pb + bOff, (size_t) ldb,
+        pp + pOff, (size_t) ldp, pv == NULL ? NULL : pv + pOff, lr, momentum, weightDecay, ps,
+        pi, pf, pt) ? OK : NOT_FINITE;
+  }
+  RELEASE(pt, tile, 0);
+  RELEASE(pf, val, 0);
+  RELEASE(pi, idx, 0);
+  RELEASE(ps, count, 0);
+  RELEASE(pb, b, JNI_ABORT);
+  RELEASE(pa, a, JNI_ABORT);
+  RELEASE(pv, v, 0);
+  RELEASE(pp, p, 0);
+  return status;
+}
+
+/*
  * c[m,n] = op(a)[m,k] b[k,n] skipping the zeros of a (NaN where one meets an infinity or NaN of
  * b, as in a dense product); op(a) = a stored [m,k], or a^T with a
  * stored [k,m] when transA. Scratch from the caller: idx and val of at least m * (k + 8)
- * entries when transA (k + 8 otherwise), and count (of each column's nonzeros) of at least m when transA.
+ * entries, count (of each output row's nonzeros) of at least m.
  */
 JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgemm(JNIEnv *env, jclass cls,
     jboolean transA, jint m, jint n, jint k, jfloatArray a, jint aOff, jint lda, jfloatArray b,

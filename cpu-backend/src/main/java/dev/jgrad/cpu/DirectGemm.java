@@ -1,5 +1,7 @@
 package dev.jgrad.cpu;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Matrix products through {@link NativeCpu}: on the storage arrays in place, split over the cores
  * in Java like {@link Gemm}'s copying path (each part a native call on its own rows or columns),
@@ -69,16 +71,23 @@ final class DirectGemm {
    * {@code p -= lr * (op(a) op(b) + weightDecay * p)} (with {@code v}: the momentum form of
    * {@link OptimizerKernels#sgd}) in the own kernel, the product never stored, split as
    * {@link #multiply} splits it: so bit for bit what {@link #multiply} into a buffer and
-   * {@link OptimizerKernels#sgd} give. False, having changed nothing, where {@link #multiply}
-   * would take another kernel (OpenBLAS, a sparse kernel) or k is longer than the kernel's one
-   * pass.
+   * {@link OptimizerKernels#sgd} give. The sparse kernel's {@code a^T b} (a weight gradient
+   * {@code x^T g} of mostly-zero inputs) too. False, having changed nothing, where
+   * {@link #multiply} would take another kernel (OpenBLAS, lists built ahead, the sparse kernel
+   * for {@code a b}, or for a {@code b} with infinities or NaNs) or, dense, k is longer than the
+   * kernel's one pass.
    */
   static boolean sgdFromProduct(Object aArray, SparseOperand listed, boolean transA,
       Object bArray, boolean transB, float[] p, float[] v, int m, int n, int k, int parts,
       boolean helped, float lr, float momentum, float weightDecay) {
     if (!(aArray instanceof float[] a) || !(bArray instanceof float[] b)
-        || (listed != null && !transB && listed.fits(transA, m, k))
-        || usesSparseKernel(aArray, transB, m, n, k) || k > NativeCpu.sgemmSgdMaxK()) {
+        || (listed != null && !transB && listed.fits(transA, m, k))) {
+      return false;
+    }
+    if (usesSparseKernel(aArray, transB, m, n, k)) {
+      return transA && sparseSgd(a, b, p, v, m, n, k, parts, helped, lr, momentum, weightDecay);
+    }
+    if (k > NativeCpu.sgemmSgdMaxK()) {
       return false;
     }
     int lda = transA ? m : k;
@@ -90,6 +99,28 @@ final class DirectGemm {
         transB, hi - lo, n, k, a, transA ? lo : lo * k, lda, b, 0, ldb, p, lo * n, n, v, lr,
         momentum, weightDecay), "gemm with SGD"));
     return true;
+  }
+
+  /**
+   * The sparse kernel's {@link #sgdFromProduct} for {@code a^T b} ({@code a} stored
+   * {@code [k, m]}), split by output rows as {@link #sparse} splits the product. False, having
+   * changed nothing, when {@code b} holds an infinity or NaN: every part checks the same
+   * {@code b}, so all of them decline or none.
+   */
+  private static boolean sparseSgd(float[] a, float[] b, float[] p, float[] v, int m, int n,
+      int k, int parts, boolean helped, float lr, float momentum, float weightDecay) {
+    AtomicInteger declined = new AtomicInteger();
+    Parallel.forParts(m, parts, helped, (lo, hi) -> {
+      SparseScratch s = SCRATCH.get().ensure(hi - lo, k).ensureTile(n);
+      int status = NativeCpu.sparseSgdTa(hi - lo, n, k, a, lo, m, b, 0, n, p, lo * n, n, v, lr,
+          momentum, weightDecay, s.count, s.idx, s.val, s.tile);
+      if (status == NativeCpu.NOT_FINITE) {
+        declined.incrementAndGet();
+      } else {
+        NativeCpu.check(status, "sparse gemm with SGD");
+      }
+    });
+    return declined.get() == 0;
   }
 
   /** One part of a split product: its rows and columns, and its offsets into a, b and c. */
@@ -177,6 +208,14 @@ final class DirectGemm {
     int[] count = new int[0];
     int[] idx = new int[0];
     float[] val = new float[0];
+    float[] tile = new float[0];
+
+    SparseScratch ensureTile(int n) {
+      if (tile.length < 2 * n) {
+        tile = new float[2 * n];
+      }
+      return this;
+    }
 
     SparseScratch ensure(int rows, int k) {
       // one list of nonzeros per output row (at most k) plus 8 for the kernel's full-width

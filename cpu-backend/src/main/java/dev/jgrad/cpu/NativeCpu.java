@@ -218,6 +218,17 @@ final class NativeCpu {
       int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int[] count,
       int[] idx, float[] val);
 
+  /**
+   * SGD of {@code p} (and {@code v}, unless null; from {@code pOff}, rows {@code ldp} apart) from
+   * the gradient {@code a^T b} multiplying only the nonzero entries of {@code a} (stored
+   * {@code [k,m]}): the same bits as {@link #sparseSgemm} into a buffer and the SGD pass after
+   * it. {@link #NOT_FINITE}, having changed nothing, when {@code b} holds an infinity or NaN.
+   * Scratch as {@link #sparseSgemm}'s, and {@code tile} of {@code 2 * n} floats.
+   */
+  static native int sparseSgdTa(int m, int n, int k, float[] a, int aOff, int lda, float[] b,
+      int bOff, int ldb, float[] p, int pOff, int ldp, float[] v, float lr, float momentum,
+      float weightDecay, int[] count, int[] idx, float[] val, float[] tile);
+
   /** Counts the nonzeros of {@code a[m,k]} (from {@code aOff}) per row and per column. */
   static native int sparseCount(int m, int k, float[] a, int aOff, int[] rowCount, int[] colCount);
 

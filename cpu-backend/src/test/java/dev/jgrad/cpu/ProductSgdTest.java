@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against the two steps it stands in for, the product into a buffer and the SGD update: bit for
  * bit in the parameter and the velocity, across tile widths, row and column splits over the
  * threads, transposes, momentum, weight decay, k up to one block, and NaN, infinities and -0 in
- * the parameter; and where it must decline (a longer k, a mostly-zero left operand, OpenBLAS,
+ * the parameter, and for the sparse kernel's {@code x^T g}; and where it must decline (a longer k,
+ * a mostly-zero left operand not transposed, an infinity meeting the sparse kernel, OpenBLAS,
  * doubles, a build without the kernel) it returns false and changes nothing.
  */
 @ExtendWith(NativeKernelVariants.class)
@@ -72,6 +73,34 @@ class ProductSgdTest {
     new Case(r, 20, 30, 40, false, false).checkDeclined(variant + " OpenBLAS asked for");
   }
 
+  /**
+   * A weight gradient {@code x^T g} of mostly-zero inputs (MNIST pixels) goes to the sparse
+   * kernel, whose SGD is fused too: the same bits as its product stored and the pass; with an
+   * infinity in {@code g} it declines and changes nothing (the product then gives NaN where a zero
+   * meets it). Every build, the x86-64 one included: the sparse kernels are in all three.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void sparseWeightGradientUpdateIsTheProductThenTheSgdUpdateBitForBit(String variant) {
+    NativeKernelVariants.use(variant);
+    Random r = new Random(67);
+    // {m, n, k} of x^T g, x stored [k, m]: the 784-1000-1000-10 MLP's first layer; an odd m
+    // (a pair and a single row) and a width with a partial vector
+    int[][] shapes = {{784, 1000, 100}, {301, 70, 200}};
+    for (int[] s : shapes) {
+      for (int flags = 0; flags < 3; flags++) {
+        double momentum = flags == 1 ? 0.9 : 0;
+        double decay = flags == 2 ? 1e-3 : 0;
+        Case c = new Case(r, s[0], s[1], s[2], true, false).mostlyZerosInA(r);
+        c.check(variant + " sparse " + s[0] + "x" + s[1] + "x" + s[2] + " momentum " + momentum
+            + " decay " + decay, 0.1, momentum, decay);
+      }
+    }
+    Case poisoned = new Case(r, 301, 70, 200, true, false).mostlyZerosInA(r);
+    poisoned.b[5 * 70 + 3] = Float.POSITIVE_INFINITY;
+    poisoned.checkDeclined(variant + " sparse, an infinity in g");
+  }
+
   @Test
   void declinesInTheBuildWithoutTheKernel() {
     NativeKernelVariants.use("x86-64");
@@ -114,6 +143,16 @@ class ProductSgdTest {
       for (int i = 0; i < special.length && i < p.length; i++) {
         p[r.nextInt(p.length)] = special[i];
       }
+    }
+
+    /** Four in five entries of a zero, as in MNIST batches (the sparse kernel's operand). */
+    Case mostlyZerosInA(Random r) {
+      for (int i = 0; i < a.length; i++) {
+        if (r.nextInt(5) != 0) {
+          a[i] = 0;
+        }
+      }
+      return this;
     }
 
     /** Both ways on copies of the parameter and velocity: the same bits. */
