@@ -20,7 +20,8 @@ public interface BackendProvider {
   /**
    * Whether this backend can run here, and if not, why; never null. Runs once per selection and
    * per {@link Backends#isAvailable} call, so it is cheap: leave the device's start to
-   * {@link #create()}.
+   * {@link #create()}. It runs on a thread of its own, and one that has not answered within
+   * {@code -Djgrad.backend.probeTimeout} seconds (default 30) counts as unavailable, saying so.
    */
   Availability probe();
 

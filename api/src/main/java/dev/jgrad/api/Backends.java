@@ -83,16 +83,9 @@ public final class Backends {
 
   private static Availability safeProbe(BackendProvider p) {
     long start = System.nanoTime();
-    Availability a;
-    try {
-      a = p.probe();
-    } catch (Throwable t) { // a probe must never take the JVM down with it; LinkageErrors included
-      a = Availability.unavailable("probe failed: " + t);
-    }
+    Availability a = BackendProbes.probe(p);
     slow("the probe of backend '" + p.name() + "'", start);
-    // a null answer would fail selection with a bare NullPointerException, whichever backend runs
-    return a != null ? a : Availability.unavailable(p.getClass().getName() + ".probe() returned "
-        + "null; a probe answers Availability.available() or Availability.unavailable(reason)");
+    return a;
   }
 
   /** Logs what took over a second: probes run at every start, and nothing else says why it waits. */

@@ -23,6 +23,7 @@ import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.api.FusedProductSgd;
 import dev.jgrad.api.FusedSgd;
 import dev.jgrad.api.GraphCapture;
+import dev.jgrad.api.MemoryAccounting;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.SystemProperties;
@@ -71,8 +72,8 @@ import org.slf4j.LoggerFactory;
  * arrive.
  */
 public final class CudaBackend
-    implements Backend, FusedSgd, FusedAdam, FusedAdamW, FusedProductSgd, GraphCapture,
-    PtxKernel.Launcher {
+    implements Backend, MemoryAccounting, FusedSgd, FusedAdam, FusedAdamW, FusedProductSgd,
+    GraphCapture, PtxKernel.Launcher {
   /** The backend's name, {@value}, for {@code -Djgrad.backend=cuda}. */
   public static final String NAME = "cuda";
   /** System property selecting the GPU by ordinal; default 0. */
@@ -139,6 +140,11 @@ public final class CudaBackend
   /** The GPU this backend runs on, e.g. "cuda device 0 (NVIDIA H100 ..., 132 SMs)". */
   public String deviceDescription() {
     return context.toString();
+  }
+
+  @Override
+  public long bytesInUse() {
+    return allocator.stats().bytesInUse();
   }
 
   /** The caching allocator's statistics: bytes in use, cached and peak. */

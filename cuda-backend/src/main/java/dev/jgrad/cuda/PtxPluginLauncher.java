@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.op.PtxSignature;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,36 +130,23 @@ final class PtxPluginLauncher {
     for (int i = 0; i < args.size(); i++) {
       Object a = args.get(i);
       String t = ptxTypes.get(i);
-      Pointer p;
-      String kind;
-      if (a instanceof DeviceBuffer b) {
-        p = Pointer.to(pointerOf.apply(b));
-        kind = "64";
-      } else if (a instanceof CUdeviceptr d) { // the backend's own (its index-error record)
-        p = Pointer.to(d);
-        kind = "64";
-      } else if (a instanceof Integer v) {
-        p = Pointer.to(new int[] {v});
-        kind = "32";
-      } else if (a instanceof Long v) {
-        p = Pointer.to(new long[] {v});
-        kind = "64";
-      } else if (a instanceof Float v) {
-        p = Pointer.to(new float[] {v});
-        kind = "f32";
-      } else if (a instanceof KernelStruct s) { // the backend's own (fused.cu's SgdBatch)
-        p = Pointer.to(s.bytes());
-        kind = ".b8[" + s.bytes().length + "]";
-      } else if (a instanceof Double v) {
-        boolean single = dtype == DType.FLOAT32;
-        p = single ? Pointer.to(new float[] {v.floatValue()}) : Pointer.to(new double[] {v});
-        kind = single ? "f32" : "f64";
-      } else {
+      String kind = a instanceof CUdeviceptr ? PtxSignature.WORD64 // the backend's own
+          : a instanceof KernelStruct s ? ".b8[" + s.bytes().length + "]" // fused.cu's SgdBatch
+          : PtxSignature.kindOf(a, dtype);
+      if (kind == null) {
         throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend: "
             + "argument " + (i + 1) + " is a " + (a == null ? "null" : a.getClass().getName())
             + "; only DeviceBuffer, Integer, Long, Float and Double can be passed");
       }
-      if (!fits(kind, t)) {
+      Pointer p = a instanceof DeviceBuffer b ? Pointer.to(pointerOf.apply(b))
+          : a instanceof CUdeviceptr d ? Pointer.to(d)
+          : a instanceof Integer v ? Pointer.to(new int[] {v})
+          : a instanceof Long v ? Pointer.to(new long[] {v})
+          : a instanceof Float v ? Pointer.to(new float[] {v})
+          : a instanceof KernelStruct s ? Pointer.to(s.bytes())
+          : kind.equals(PtxSignature.F32) ? Pointer.to(new float[] {((Double) a).floatValue()})
+          : Pointer.to(new double[] {(Double) a});
+      if (!PtxSignature.fits(kind, t)) {
         throw new IllegalArgumentException("PTX kernel " + entry + " on the cuda backend: "
             + "argument " + (i + 1) + " (" + (a instanceof DeviceBuffer ? "a buffer"
             : a instanceof KernelStruct ? "a struct of " + kind : a + " as " + kind)
@@ -167,15 +155,5 @@ final class PtxPluginLauncher {
       out.add(p);
     }
     return out;
-  }
-
-  private static boolean fits(String kind, String ptxType) {
-    return switch (kind) { // no regex: this runs for every argument of every launch
-      case "64" -> ptxType.equals(".u64") || ptxType.equals(".s64") || ptxType.equals(".b64");
-      case "32" -> ptxType.equals(".u32") || ptxType.equals(".s32") || ptxType.equals(".b32");
-      case "f32" -> ptxType.equals(".f32") || ptxType.equals(".b32");
-      case "f64" -> ptxType.equals(".f64") || ptxType.equals(".b64");
-      default -> kind.startsWith(".b8[") && ptxType.endsWith(kind); // ".align 8 .b8[584]"
-    };
   }
 }

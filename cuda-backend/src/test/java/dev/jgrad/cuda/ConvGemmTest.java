@@ -11,6 +11,7 @@ import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.Conv2dGeometry;
 import dev.jgrad.api.op.KernelCall;
+import dev.jgrad.api.op.PtxSignature;
 import dev.jgrad.api.op.TensorSpec;
 import dev.jgrad.cpu.CpuBackend;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import dev.jgrad.api.op.Conv2dGeometry;
 import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.PtxKernel;
+import dev.jgrad.api.op.PtxSignature;
 import dev.jgrad.api.op.TensorSpec;
 import java.util.ArrayList;
 import java.util.List;

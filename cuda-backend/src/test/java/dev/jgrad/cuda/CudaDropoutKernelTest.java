@@ -14,6 +14,7 @@ import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.api.op.PtxKernel;
+import dev.jgrad.api.op.PtxSignature;
 import dev.jgrad.api.op.TensorSpec;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.PtxSignature;
 import java.util.List;
 import java.util.Map;
 import jcuda.driver.CUdeviceptr;

@@ -12,7 +12,9 @@ import java.util.function.Predicate;
  * loops in double precision on the values the dtype stores:
  * <ol>
  *   <li>memory: upload and download first, every dtype (every other check reads its results
- *       with download), then allocate, close (twice is harmless) and fill;
+ *       with download), then allocate, close (twice is harmless) and fill; that close gives the
+ *       memory back, where the backend reports it ({@link dev.jgrad.api.MemoryAccounting};
+ *       skipped otherwise);
  *   <li>data movement: copy (overlapping too), copyAxisRange, copyStrided, transpose;
  *   <li>elementwise: every {@link dev.jgrad.api.UnaryOp} and {@link dev.jgrad.api.BinaryOp},
  *       binary with broadcasting (scalars, rank differences, empty tensors) and scalar, each in

@@ -3,9 +3,15 @@ package dev.jgrad.testkit;
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.MemoryAccounting;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
-/** allocate, upload, download, close and fill: buffers hold what they were given. */
+/**
+ * allocate, upload, download, close and fill: buffers hold what they were given, and closing them
+ * gives their memory back.
+ */
 final class MemoryChecks {
   /** Sizes of one element, a few thousand, and above the size backends start splitting work. */
   private static final int[] SIZES = {1, 1027, 300_007};
@@ -35,6 +41,7 @@ final class MemoryChecks {
         return "dtype, length, backend name and isClosed() as the buffer was made";
       });
     }
+    addCloseFreesTo(r);
     for (DType dtype : Values.FLOATS) { // INT32's fill: Int32Checks
       r.check("fill " + dtype, b -> {
         double[] values = {0, -0.0, 1.5, -3.25e7, 0.1, Double.NaN, Double.POSITIVE_INFINITY};
@@ -49,6 +56,50 @@ final class MemoryChecks {
             + Arrays.toString(SIZES);
       });
     }
+  }
+
+  /**
+   * close() gives the memory back, where the backend says what its buffers hold
+   * ({@link MemoryAccounting}): a close that frees nothing passes every result check, and shows
+   * only as running out of memory after many training steps.
+   */
+  private static void addCloseFreesTo(CheckRunner r) {
+    String name = "close frees memory";
+    if (!(r.backend() instanceof MemoryAccounting memory)) {
+      r.skip(name, "the " + r.backend().name() + " backend does not implement MemoryAccounting,"
+          + " so the bytes its buffers hold cannot be seen");
+      return;
+    }
+    r.check(name, b -> {
+      int count = 4;
+      int length = 1 << 16;
+      long asked = (long) count * length * DType.FLOAT64.byteSize();
+      List<DeviceBuffer> buffers = new ArrayList<>();
+      long before = memory.bytesInUse();
+      long held;
+      try {
+        for (int i = 0; i < count; i++) {
+          buffers.add(r.backend().allocate(DType.FLOAT64, length));
+        }
+        held = memory.bytesInUse();
+      } finally {
+        buffers.forEach(DeviceBuffer::close);
+      }
+      long after = memory.bytesInUse();
+      String what = count + " FLOAT64 buffers of " + length + " (" + asked + " bytes)";
+      if (held - before < asked) {
+        throw new Mismatch("bytesInUse() grew by " + (held - before) + " bytes while " + what
+            + " were open; it must count at least each open buffer's length times its dtype's"
+            + " size (MemoryAccounting.bytesInUse())");
+      }
+      if (held - after < asked) {
+        throw new Mismatch("close() freed " + (held - after) + " bytes of " + what + ": bytesInUse()"
+            + " was " + held + " with them open and " + after + " after closing them; closing a"
+            + " buffer must give its memory back (DeviceBuffer.close())");
+      }
+      return "bytesInUse() grew by " + (held - before) + " and fell by " + (held - after)
+          + " bytes for " + what;
+    });
   }
 
   /**

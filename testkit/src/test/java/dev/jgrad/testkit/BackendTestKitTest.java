@@ -9,6 +9,7 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.MemoryAccounting;
 import dev.jgrad.api.UnaryOp;
 import dev.jgrad.cpu.CpuBackend;
 import java.lang.reflect.InvocationTargetException;
@@ -79,6 +80,55 @@ class BackendTestKitTest {
     assertTrue(report.skipped().get(0).detail().contains("does not implement FusedSgd"));
     assertTrue(report.skipped().get(1).detail().contains("does not implement FusedProductSgd"));
     assertTrue(report.skipped().get(2).detail().contains("does not implement FusedAdam"));
+  }
+
+  /**
+   * The CPU backend reporting the bytes its buffers hold ({@link MemoryAccounting}): all it ever
+   * handed out when its close() frees nothing, else only the open ones.
+   */
+  private static Backend accounting(boolean closeFrees) {
+    CpuBackend cpu = new CpuBackend();
+    List<DeviceBuffer> handedOut = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class, MemoryAccounting.class}, (proxy, method, args) -> {
+          if (method.getName().equals("bytesInUse")) {
+            return handedOut.stream().filter(b -> !closeFrees || !b.isClosed())
+                .mapToLong(b -> b.length() * b.dtype().byteSize()).sum();
+          }
+          Object result;
+          try {
+            result = method.invoke(cpu, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (result instanceof DeviceBuffer b) {
+            handedOut.add(b);
+          }
+          return result;
+        });
+  }
+
+  @Test
+  void aBackendWhoseCloseFreesNothingFailsNamingTheRule() {
+    BackendTestReport report = BackendTestKit.of(accounting(false))
+        .only(n -> n.equals("close frees memory")).run();
+    assertEquals(List.of("close frees memory"), failed(report));
+    String detail = report.failures().get(0).detail();
+    assertTrue(detail.startsWith("close() freed 0 bytes of 4 FLOAT64 buffers of 65536 (2097152"
+        + " bytes)"), detail);
+    assertTrue(detail.endsWith("closing a buffer must give its memory back"
+        + " (DeviceBuffer.close())"), detail);
+    BackendTestKit.of(accounting(true)).only(n -> n.equals("close frees memory")).run()
+        .assertPassed();
+  }
+
+  @Test
+  void aBackendThatCannotShowItsMemoryHasTheCheckSkipped() {
+    BackendTestReport report = BackendTestKit.of(Backends.byName("cpu"))
+        .only(n -> n.equals("close frees memory")).run().assertPassed();
+    assertEquals(List.of("close frees memory"),
+        report.skipped().stream().map(CheckResult::check).toList());
+    assertTrue(report.skipped().get(0).detail().contains("does not implement MemoryAccounting"));
   }
 
   @Test

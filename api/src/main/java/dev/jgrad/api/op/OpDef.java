@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.jgrad.api.DType;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An op's definition: its qualified name ({@code namespace::op}), how many tensor inputs it takes,
@@ -105,6 +106,14 @@ public final class OpDef {
     return gradientReadsOutput;
   }
 
+  /**
+   * The attribute names the op takes, as {@link Builder#attributes} declared them; empty when
+   * undeclared, and then every name is taken.
+   */
+  public Optional<List<String>> declaredAttributes() {
+    return Optional.ofNullable(attributes);
+  }
+
   /** Whether input {@code position} holds indices, which must be INT32. */
   public boolean isIndexInput(int position) {
     return contains(indexInputs, position);
@@ -166,7 +175,7 @@ public final class OpDef {
     for (int k = 0; k < attrs.size(); k++) {
       String given = attrs.name(k);
       checkArgument(attributes.contains(given), "%s: unknown attribute '%s'; it takes %s", name,
-          given, attributes);
+          given, attributes.isEmpty() ? "none" : attributes);
     }
   }
 

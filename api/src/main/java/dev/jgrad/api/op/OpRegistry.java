@@ -106,7 +106,7 @@ public final class OpRegistry {
       log.debug("op provider {} registered {} op(s), {} kernel(s), {} gradient(s)", source,
           staging.definitions.size(), staging.kernels.size(), staging.gradients.size());
       return true;
-    } catch (Clash e) { // the registry's own check: a stack trace would show only the registry
+    } catch (Refused e) { // the registry's own check: a stack trace would show only the registry
       String msg = "op provider " + source + " failed: " + e.getMessage();
       failures.add(msg);
       log.error("{}; the other providers are unaffected", msg);
@@ -120,9 +120,12 @@ public final class OpRegistry {
     }
   }
 
-  /** A registration that clashes with one merged before. */
-  private static final class Clash extends IllegalStateException {
-    Clash(String message) {
+  /**
+   * A registration the registry's own checks refuse: a clash with one merged before, or a PTX
+   * kernel whose arguments do not fit its entry point.
+   */
+  private static final class Refused extends IllegalStateException {
+    Refused(String message) {
       super(message);
     }
   }
@@ -144,19 +147,22 @@ public final class OpRegistry {
       }
     }
     if (!clashes.isEmpty()) {
-      throw new Clash(String.join("; ", clashes));
+      throw new Refused(String.join("; ", clashes));
     }
     for (KernelEntry k : r.kernels) {
       Owned<Kernel> old = kernels.getOrDefault(k.op, Map.of()).get(k.backend);
       if (old != null) {
-        throw new Clash("op " + k.op + " has two kernels for backend '"
+        throw new Refused("op " + k.op + " has two kernels for backend '"
             + k.backend + "': from " + old.provider() + " and from " + r.source);
       }
+    }
+    for (KernelEntry k : r.kernels) {
+      checkPtxArguments(k, r);
     }
     for (Map.Entry<String, GradientRule<?>> g : r.gradients.entrySet()) {
       Owned<GradientRule<?>> old = gradients.get(g.getKey());
       if (old != null) {
-        throw new Clash("op " + g.getKey() + " has two gradient rules: from "
+        throw new Refused("op " + g.getKey() + " has two gradient rules: from "
             + old.provider() + " and from " + r.source);
       }
     }
@@ -164,6 +170,27 @@ public final class OpRegistry {
     r.kernels.forEach(k -> kernels.computeIfAbsent(k.op, o -> new TreeMap<>())
         .put(k.backend, new Owned<>(k.kernel, r.source)));
     r.gradients.forEach((op, g) -> gradients.put(op, new Owned<>(g, r.source)));
+  }
+
+  /**
+   * A PTX kernel's arguments against its entry points' parameters, where the op's definition is
+   * known (this provider's or one merged before): a mismatch found only on a GPU is garbage or a
+   * fault there.
+   */
+  private void checkPtxArguments(KernelEntry k, Registration r) {
+    if (!(k.kernel instanceof PtxKernel ptx)) {
+      return;
+    }
+    OpDef def = r.definitions.stream().filter(d -> d.name().equals(k.op)).findFirst()
+        .orElseGet(() -> definitions.containsKey(k.op) ? definitions.get(k.op).value() : null);
+    if (def == null) {
+      return; // a stray kernel, reported as such
+    }
+    try {
+      ptx.checkArguments(def);
+    } catch (IllegalArgumentException e) {
+      throw new Refused(e.getMessage());
+    }
   }
 
   /**

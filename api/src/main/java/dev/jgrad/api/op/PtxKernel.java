@@ -4,13 +4,13 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.DeviceBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A GPU kernel given as PTX text: the entry point per dtype, the launch geometry and the kernel
@@ -42,37 +42,61 @@ public final class PtxKernel implements Kernel {
   /** Grid and block sizes in x (1-D launches cover what ops need). */
   public record Geometry(int gridX, int blockX) {}
 
-  private static final Pattern ENTRY =
-      Pattern.compile("\\.entry\\s+([A-Za-z_$][\\w$]*)\\s*\\(");
-
   private final String ptx;
+  private final Map<String, List<String>> signatures;
   private final Map<DType, String> entries;
   private final Function<KernelCall, Geometry> geometry;
   private final Function<KernelCall, List<Object>> args;
 
   private PtxKernel(Builder b) {
     this.ptx = b.ptx;
-    this.entries = Map.copyOf(b.entries);
+    this.entries = Collections.unmodifiableMap(new EnumMap<>(b.entries)); // checked in dtype order
     this.geometry = checkNotNull(b.geometry, "set the launch geometry (elementwise() or geometry)");
     this.args = checkNotNull(b.args, "set the kernel arguments with args(...)");
     checkArgument(!entries.isEmpty(), "name at least one entry point with entry(dtype, name)");
     // A misspelt entry otherwise fails only at launch, on a GPU: check it wherever the provider
     // registers, so the test kit reports it on a machine without one.
-    List<String> declared = entryNames(ptx);
+    this.signatures = PtxSignature.parse(ptx);
     for (String entry : entries.values()) {
-      checkArgument(declared.contains(entry), "PTX kernel: entry point %s is not in its PTX,"
-          + " whose entries are %s", entry, declared);
+      checkArgument(signatures.containsKey(entry), "PTX kernel: entry point %s is not in its PTX,"
+          + " whose entries are %s", entry, signatures.keySet());
     }
   }
 
-  /** The names of the PTX text's {@code .entry} points, in order. */
-  private static List<String> entryNames(String ptx) {
-    List<String> names = new ArrayList<>();
-    Matcher m = ENTRY.matcher(ptx);
-    while (m.find()) {
-      names.add(m.group(1));
+  /**
+   * Checks, without a GPU, that each entry point's parameters take what {@link #args} passes for
+   * {@code def}'s op: as many, each of a fitting kind ({@link PtxSignature#fits}). A mismatch
+   * otherwise shows only on a GPU, as garbage or a fault. The arguments are computed for a
+   * stand-in call ({@link ProbeCall}); where none can be made or {@code args} needs more than
+   * it holds (attributes, say), nothing is known and nothing is checked here (the launch checks).
+   */
+  void checkArguments(OpDef def) {
+    for (Map.Entry<DType, String> e : entries.entrySet()) {
+      KernelCall call = ProbeCall.of(def, e.getKey());
+      List<Object> passed;
+      try {
+        passed = call == null ? null : args.apply(call);
+      } catch (RuntimeException unknowable) {
+        passed = null;
+      }
+      if (passed == null) {
+        continue;
+      }
+      List<String> declared = signatures.get(e.getValue());
+      List<String> kinds = new ArrayList<>();
+      boolean fits = passed.size() == declared.size();
+      for (int i = 0; i < passed.size(); i++) {
+        Object arg = passed.get(i);
+        String kind = PtxSignature.kindOf(arg, e.getKey());
+        kinds.add(arg instanceof DeviceBuffer ? "buffer" : arg == null ? "null"
+            : arg.getClass().getSimpleName() + (arg instanceof Double ? " (" + kind + ")" : ""));
+        fits &= kind == null || i >= declared.size() || PtxSignature.fits(kind, declared.get(i));
+      }
+      checkArgument(fits, "%s: PTX entry %s declares parameters %s but args(...) passes %s for"
+          + " %s; make them agree, one argument per .param in order (a buffer or Long for .u64,"
+          + " an Integer for .u32, a Float or Double for .f32, a Double for .f64 in a FLOAT64"
+          + " entry)", def.name(), e.getValue(), declared, kinds, e.getKey());
     }
-    return names;
   }
 
   /** Starts a kernel from PTX text, which must contain at least one {@code .entry}. */

@@ -36,7 +36,7 @@ public final class ActivationOps {
     // Derivative zero almost everywhere: not differentiable, so it records nothing.
     ArithmeticOps.unary(r, STEP, UnaryOp.STEP, Reads.NOTHING, null);
     // d identity = g
-    registerOp(r, OpDef.builder(IDENTITY).arity(1).shapeRule(SAME).gradientReadsNothing().build(),
+    registerOp(r, OpDef.builder(IDENTITY).arity(1).attributes().shapeRule(SAME).gradientReadsNothing().build(),
         (CompositeKernel) (in, attrs) -> in.get(0), ctx -> one(ctx.gradOutput()));
     // d sigmoid = g * y * (1 - y)
     ArithmeticOps.unary(r, SIGMOID, UnaryOp.SIGMOID, Reads.OUTPUT, ctx -> {
@@ -50,14 +50,14 @@ public final class ActivationOps {
     // two passes and a temporary per layer and step)
     ArithmeticOps.unary(r, RELU, UnaryOp.RELU, Reads.inputs(0),
         ctx -> one(reluGrad(ctx.gradOutput(), ctx.input(0))));
-    registerOp(r, OpDef.builder(RELU_GRAD).arity(2).differentiable(false).shapeRule((in, a) -> {
+    registerOp(r, OpDef.builder(RELU_GRAD).arity(2).attributes().differentiable(false).shapeRule((in, a) -> {
       checkArgument(in.get(0).shape().equals(in.get(1).shape()),
           "%s: the gradient %s and x %s must have one shape", RELU_GRAD, in.get(0).shape(),
           in.get(1).shape());
       return in.get(0);
     }).build(), (CompositeKernel) (in, a) -> in.get(0).mul(in.get(1).step()), null);
     // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
-    registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).attributes(ALPHA).shapeRule((in, attrs) -> {
       double alpha = attrs.getDouble(ALPHA);
       if (!Double.isFinite(alpha)) { // NaN would make every output NaN, positive inputs too
         throw new IllegalArgumentException(LEAKY_RELU + ": the negative slope alpha must be "
@@ -76,7 +76,7 @@ public final class ActivationOps {
       return one(ctx.gradOutput().mul(ctx.input(0).step().mul(1 - alpha).add(alpha)));
     });
     // softmax = exp(x - max) / sum(exp(x - max)); d = y * (g - sum(g * y))
-    registerOp(r, OpDef.builder(SOFTMAX).arity(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(SOFTMAX).arity(1).attributes(AXIS).shapeRule((in, attrs) -> {
       in.get(0).shape().normalizeAxis(attrs.getInt(AXIS));
       return in.get(0);
     }).gradientReadsInputs().build(), c -> {

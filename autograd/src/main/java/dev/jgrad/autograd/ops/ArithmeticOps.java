@@ -54,16 +54,16 @@ public final class ArithmeticOps {
     compare(r, EQUAL, BinaryOp.EQUAL);
 
     // d(x+c) = g
-    registerOp(r, OpDef.builder(ADD_SCALAR).arity(1).shapeRule(SAME).gradientReadsNothing()
+    registerOp(r, OpDef.builder(ADD_SCALAR).arity(1).attributes(VALUE).shapeRule(SAME).gradientReadsNothing()
         .build(),
         scalarKernel(BinaryOp.ADD), ctx -> one(ctx.gradOutput()));
     // d(x*c) = c*g
-    registerOp(r, OpDef.builder(MUL_SCALAR).arity(1).shapeRule(SAME).gradientReadsNothing()
+    registerOp(r, OpDef.builder(MUL_SCALAR).arity(1).attributes(VALUE).shapeRule(SAME).gradientReadsNothing()
         .build(),
         scalarKernel(BinaryOp.MUL),
         ctx -> one(ctx.gradOutput().mul(ctx.attrs().getDouble(VALUE))));
     // d(x^p) = p * x^(p-1) * g
-    registerOp(r, OpDef.builder(POW).arity(1).shapeRule(SAME).gradientReadsInputs(0)
+    registerOp(r, OpDef.builder(POW).arity(1).attributes(EXPONENT).shapeRule(SAME).gradientReadsInputs(0)
         .gradientReadsOutput(false).build(),
         c -> c.backend().scalar(BinaryOp.POW, c.input(0), c.attrs().getDouble(EXPONENT),
             c.output()),
@@ -83,18 +83,18 @@ public final class ArithmeticOps {
 
   private static void binary(OpRegistry.Registration r, String name, BinaryOp op, Reads reads,
       dev.jgrad.api.op.GradientRule<Tensor> gradient) {
-    registerOp(r, reads.declare(OpDef.builder(name).arity(2).shapeRule(broadcast(name))).build(),
+    registerOp(r, reads.declare(OpDef.builder(name).arity(2).attributes().shapeRule(broadcast(name))).build(),
         binaryKernel(op), gradient);
   }
 
   private static void compare(OpRegistry.Registration r, String name, BinaryOp op) {
-    registerOp(r, OpDef.builder(name).arity(2).shapeRule(broadcast(name)).differentiable(false)
+    registerOp(r, OpDef.builder(name).arity(2).attributes().shapeRule(broadcast(name)).differentiable(false)
         .build(), binaryKernel(op), null);
   }
 
   static void unary(OpRegistry.Registration r, String name, UnaryOp op, Reads reads,
       dev.jgrad.api.op.GradientRule<Tensor> gradient) {
-    registerOp(r, reads.declare(OpDef.builder(name).arity(1).shapeRule(SAME)
+    registerOp(r, reads.declare(OpDef.builder(name).arity(1).attributes().shapeRule(SAME)
         .differentiable(gradient != null)).build(), unaryKernel(op), gradient);
   }
 

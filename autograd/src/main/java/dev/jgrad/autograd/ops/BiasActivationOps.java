@@ -38,7 +38,7 @@ public final class BiasActivationOps {
   }
 
   static void register(OpRegistry.Registration r) {
-    registerOp(r, OpDef.builder(BIAS_ACTIVATION).arity(2).shapeRule((in, a) -> {
+    registerOp(r, OpDef.builder(BIAS_ACTIVATION).arity(2).attributes(ACTIVATION).shapeRule((in, a) -> {
       FusedActivation.of(a);
       Shape x = in.get(0).shape();
       Shape bias = in.get(1).shape();

@@ -25,7 +25,7 @@ public final class ClampOps {
     });
     // clamp = min(max(x, lower), upper); NaN stays NaN because MAXIMUM and MINIMUM propagate it.
     // d = g where lower <= x <= upper: exactly where the output equals the input.
-    registerOp(r, OpDef.builder(CLAMP).arity(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(CLAMP).arity(1).attributes(LOWER, UPPER).shapeRule((in, attrs) -> {
       double lower = attrs.getDouble(LOWER);
       double upper = attrs.getDouble(UPPER);
       if (Double.isNaN(lower) || Double.isNaN(upper) || lower > upper) {

@@ -87,7 +87,7 @@ public final class ConvOps {
   }
 
   static void register(OpRegistry.Registration r) {
-    registerOp(r, OpDef.builder(CONV2D).arity(OpDef.VARIADIC).shapeRule((in, a) -> {
+    registerOp(r, OpDef.builder(CONV2D).arity(OpDef.VARIADIC).attributes(STRIDE, PADDING).shapeRule((in, a) -> {
       if (in.size() != 2 && in.size() != 3) {
         throw new IllegalArgumentException(CONV2D + ": takes x, weight and an optional bias, got "
             + in.size() + " inputs");
@@ -113,7 +113,7 @@ public final class ConvOps {
           .subList(0, ctx.inputCount());
     });
 
-    registerOp(r, OpDef.builder(CONV2D_INPUT_GRAD).arity(2).shapeRule((in, a) -> {
+    registerOp(r, OpDef.builder(CONV2D_INPUT_GRAD).arity(2).attributes(STRIDE, PADDING, INPUT_SIZE).shapeRule((in, a) -> {
       Shape x = inputOf(CONV2D_INPUT_GRAD, in.get(0).shape(), in.get(1).shape(),
           a.getInts(INPUT_SIZE));
       checkOutput(CONV2D_INPUT_GRAD, geometry(CONV2D_INPUT_GRAD, x, in.get(1).shape(), a),
@@ -131,7 +131,7 @@ public final class ConvOps {
               new int[] {w.shape().dim(2), w.shape().dim(3)}) : null);
     });
 
-    registerOp(r, OpDef.builder(CONV2D_WEIGHT_GRAD).arity(2).shapeRule((in, a) -> {
+    registerOp(r, OpDef.builder(CONV2D_WEIGHT_GRAD).arity(2).attributes(STRIDE, PADDING, KERNEL).shapeRule((in, a) -> {
       Shape x = in.get(0).shape();
       Shape g = in.get(1).shape();
       int[] k = a.getInts(KERNEL);

@@ -58,7 +58,7 @@ public final class DropoutOps {
   }
 
   static void register(OpRegistry.Registration r) {
-    registerOp(r, OpDef.builder(DROPOUT_MASK).arity(2).ownDtypeInputs(1).differentiable(false)
+    registerOp(r, OpDef.builder(DROPOUT_MASK).arity(2).attributes(P, SEED).ownDtypeInputs(1).differentiable(false)
         .shapeRule((in, a) -> {
           DropoutMask.checkP(DROPOUT_MASK, a.getDouble(P));
           a.getLong(SEED);

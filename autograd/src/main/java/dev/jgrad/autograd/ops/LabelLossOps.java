@@ -25,7 +25,7 @@ public final class LabelLossOps {
   private LabelLossOps() {}
 
   static void register(OpRegistry.Registration r) {
-    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS).arity(2).indexInputs(1)
+    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS).arity(2).attributes().indexInputs(1)
         .shapeRule((in, a) -> {
       checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS, in.get(0), in.get(1));
       return new TensorSpec(Shape.scalar(), in.get(0).dtype());
@@ -35,7 +35,7 @@ public final class LabelLossOps {
         ctx -> Arrays.asList(Ops.call(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, Attrs.empty(),
             ctx.input(0), ctx.input(1), ctx.gradOutput()), null));
 
-    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD).arity(3).indexInputs(1)
+    registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD).arity(3).attributes().indexInputs(1)
         .differentiable(false)
         .shapeRule((in, a) -> {
           checkLogitsAndLabels(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, in.get(0), in.get(1));

@@ -88,7 +88,7 @@ public final class LossOps {
 
   private static void loss(OpRegistry.Registration r, String name, CompositeKernel forward,
       dev.jgrad.api.op.GradientRule<Tensor> gradient) {
-    registerOp(r, OpDef.builder(name).arity(2).shapeRule(sameShapes(name))
+    registerOp(r, OpDef.builder(name).arity(2).attributes().shapeRule(sameShapes(name))
         .gradientReadsInputs(0, 1).gradientReadsOutput(false).build(), forward,
         gradient);
   }

@@ -43,7 +43,7 @@ public final class MatmulOps {
   }
 
   static void register(OpRegistry.Registration r) {
-    OpDef def = OpDef.builder(MATMUL).arity(2).shapeRule((in, attrs) -> {
+    OpDef def = OpDef.builder(MATMUL).arity(2).attributes(TRANS_A, TRANS_B).shapeRule((in, attrs) -> {
       Shape a = in.get(0).shape();
       Shape b = in.get(1).shape();
       boolean ta = attrs.getBoolean(TRANS_A, false);

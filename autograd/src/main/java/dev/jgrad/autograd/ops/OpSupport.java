@@ -1,5 +1,7 @@
 package dev.jgrad.autograd.ops;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.Kernel;
@@ -15,9 +17,15 @@ import java.util.List;
 final class OpSupport {
   private OpSupport() {}
 
-  /** Registers an op's definition, its portable kernel and its gradient rule together. */
+  /**
+   * Registers an op's definition, its portable kernel and its gradient rule together. Every
+   * built-in op declares its attributes ({@code attributes()} for none): undeclared, a misspelt
+   * optional one ({@code keepdims}) would be silently ignored and its default used.
+   */
   static void registerOp(OpRegistry.Registration r, OpDef def, Kernel kernel,
       GradientRule<Tensor> gradient) {
+    checkArgument(def.declaredAttributes().isPresent(),
+        "built-in op %s must declare its attributes with OpDef.Builder.attributes", def.name());
     r.define(def);
     r.kernel(def.name(), OpRegistry.ANY_BACKEND, kernel);
     if (gradient != null) {

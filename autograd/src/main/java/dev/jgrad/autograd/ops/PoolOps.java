@@ -102,7 +102,7 @@ public final class PoolOps {
   }
 
   static void register(OpRegistry.Registration r) {
-    registerOp(r, OpDef.builder(MAX_POOL2D).arity(1).shapeRule((in, a) -> new TensorSpec(
+    registerOp(r, OpDef.builder(MAX_POOL2D).arity(1).attributes(KERNEL, STRIDE, PADDING).shapeRule((in, a) -> new TensorSpec(
         geometry(MAX_POOL2D, in.get(0).shape(), a).outputShape(), in.get(0).dtype())).build(),
         (CompositeKernel) (in, a) -> {
           Conv2dGeometry g = geometry(MAX_POOL2D, in.get(0).shape(), a);
@@ -111,7 +111,7 @@ public final class PoolOps {
         },
         ctx -> one(maxPool2dGrad(ctx.input(0), ctx.gradOutput(), ctx.attrs())));
 
-    registerOp(r, OpDef.builder(MAX_POOL2D_GRAD).arity(2).shapeRule((in, a) -> {
+    registerOp(r, OpDef.builder(MAX_POOL2D_GRAD).arity(2).attributes(KERNEL, STRIDE, PADDING).shapeRule((in, a) -> {
       Shape x = in.get(0).shape();
       checkOutput(MAX_POOL2D_GRAD, geometry(MAX_POOL2D_GRAD, x, a), in.get(1).shape());
       return in.get(0);
@@ -129,7 +129,7 @@ public final class PoolOps {
       return Arrays.asList(null, picked);
     });
 
-    registerOp(r, OpDef.builder(AVG_POOL2D).arity(1).shapeRule((in, a) -> new TensorSpec(
+    registerOp(r, OpDef.builder(AVG_POOL2D).arity(1).attributes(KERNEL, STRIDE, PADDING).shapeRule((in, a) -> new TensorSpec(
         geometry(AVG_POOL2D, in.get(0).shape(), a).outputShape(), in.get(0).dtype())).build(),
         (CompositeKernel) (in, a) -> {
           Conv2dGeometry g = geometry(AVG_POOL2D, in.get(0).shape(), a);
@@ -139,7 +139,7 @@ public final class PoolOps {
         ctx -> one(avgPool2dGrad(ctx.gradOutput(), ctx.attrs(), ctx.input(0).shape().dim(2),
             ctx.input(0).shape().dim(3))));
 
-    registerOp(r, OpDef.builder(AVG_POOL2D_GRAD).arity(1).shapeRule((in, a) -> new TensorSpec(
+    registerOp(r, OpDef.builder(AVG_POOL2D_GRAD).arity(1).attributes(KERNEL, STRIDE, PADDING, INPUT_SIZE).shapeRule((in, a) -> new TensorSpec(
         gradGeometry(AVG_POOL2D_GRAD, in.get(0).shape(), a).inputShape(), in.get(0).dtype()))
         .build(), (CompositeKernel) (in, a) -> {
           Conv2dGeometry g = gradGeometry(AVG_POOL2D_GRAD, in.get(0).shape(), a);

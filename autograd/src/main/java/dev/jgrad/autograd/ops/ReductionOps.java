@@ -34,18 +34,18 @@ public final class ReductionOps {
 
   static void register(OpRegistry.Registration r) {
     // d sum = g broadcast back over the reduced axes
-    registerOp(r, OpDef.builder(SUM).arity(1).shapeRule(reducedShape(SUM)).gradientReadsNothing()
+    registerOp(r, OpDef.builder(SUM).arity(1).attributes(AXES, KEEP_DIMS).shapeRule(reducedShape(SUM)).gradientReadsNothing()
         .build(),
         reduceKernel(SUM, ReduceOp.SUM, false),
         ctx -> one(expand(ctx.gradOutput(), ctx.input(0), ctx.attrs())));
     // d mean = g / count, broadcast back
-    registerOp(r, OpDef.builder(MEAN).arity(1).shapeRule(reducedShape(MEAN)).gradientReadsNothing()
+    registerOp(r, OpDef.builder(MEAN).arity(1).attributes(AXES, KEEP_DIMS).shapeRule(reducedShape(MEAN)).gradientReadsNothing()
         .build(),
         reduceKernel(MEAN, ReduceOp.SUM, true),
         ctx -> one(expand(ctx.gradOutput(), ctx.input(0), ctx.attrs())
             .mul(1.0 * ctx.output().size() / ctx.input(0).size())));
     // d max = g where the input equals the max, shared evenly among ties
-    registerOp(r, OpDef.builder(MAX).arity(1).shapeRule(reducedShape(MAX)).build(),
+    registerOp(r, OpDef.builder(MAX).arity(1).attributes(AXES, KEEP_DIMS).shapeRule(reducedShape(MAX)).build(),
         reduceKernel(MAX, ReduceOp.MAX, false),
         ctx -> {
           Tensor x = ctx.input(0);
@@ -55,7 +55,7 @@ public final class ReductionOps {
           Tensor share = ctx.gradOutput().reshape(kept.dims()).div(mask.sum(true, axes));
           return one(mask.mul(share));
         });
-    registerOp(r, OpDef.builder(ARGMAX).arity(1).differentiable(false).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(ARGMAX).arity(1).attributes(AXIS).differentiable(false).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(ARGMAX, new int[] {attrs.getInt(AXIS)}, s)[0];
       nonEmpty(ARGMAX, s, new int[] {axis});

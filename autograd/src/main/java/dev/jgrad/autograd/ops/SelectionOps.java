@@ -39,7 +39,7 @@ public final class SelectionOps {
 
   static void register(OpRegistry.Registration r) {
     // out[p] = x[p with p[axis] = index[p]]; dx = scatterAdd(0, index, g)
-    registerOp(r, OpDef.builder(GATHER).arity(2).indexInputs(1).int32Data(true)
+    registerOp(r, OpDef.builder(GATHER).arity(2).attributes(AXIS).indexInputs(1).int32Data(true)
         .shapeRule((in, attrs) -> {
           Shape x = in.get(0).shape();
           Shape index = in.get(1).shape();
@@ -61,7 +61,7 @@ public final class SelectionOps {
         });
 
     // out = x, then out[p with p[axis] = index[p]] += src[p]; dx = g, dsrc = gather(g, index)
-    registerOp(r, OpDef.builder(SCATTER_ADD).arity(3).indexInputs(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(SCATTER_ADD).arity(3).attributes(AXIS).indexInputs(1).shapeRule((in, attrs) -> {
       Shape x = in.get(0).shape();
       Shape index = in.get(1).shape();
       Shape src = in.get(2).shape();

@@ -54,7 +54,7 @@ public final class ShapeOps {
 
   static void register(OpRegistry.Registration r) {
     // Swap the last two axes; its own inverse.
-    registerOp(r, OpDef.builder(TRANSPOSE).arity(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(TRANSPOSE).arity(1).attributes().shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       if (s.rank() < 2) {
         throw new IllegalArgumentException(TRANSPOSE + ": needs rank >= 2, got shape " + s);
@@ -74,7 +74,7 @@ public final class ShapeOps {
     }, ctx -> one(ctx.gradOutput().transpose()));
 
     // Axis i of the output is axis axes[i] of the input (a view); gradient permuted back.
-    registerOp(r, OpDef.builder(PERMUTE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(PERMUTE).arity(1).attributes(AXES).int32Data(true).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int[] axes = permutation(s, attrs.getInts(AXES));
       int[] d = new int[axes.length];
@@ -99,7 +99,7 @@ public final class ShapeOps {
     });
 
     // Drop an axis of size 1 (a view); gradient unsqueezed back.
-    registerOp(r, OpDef.builder(SQUEEZE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(SQUEEZE).arity(1).attributes(AXIS).int32Data(true).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(SQUEEZE, new int[] {attrs.getInt(AXIS)}, s)[0];
       if (s.dim(axis) != 1) {
@@ -118,7 +118,7 @@ public final class ShapeOps {
         ctx.input(0).shape().normalizeAxis(ctx.attrs().getInt(AXIS)))));
 
     // Insert an axis of size 1 (a view); gradient squeezed back.
-    registerOp(r, OpDef.builder(UNSQUEEZE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(UNSQUEEZE).arity(1).attributes(AXIS).int32Data(true).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = unsqueezeAxis(s, attrs.getInt(AXIS));
       int[] d = new int[s.rank() + 1];
@@ -138,13 +138,13 @@ public final class ShapeOps {
         ctx.attrs().getInt(AXIS)))));
 
     // A dense copy of a view: the dispatcher copies what a view kernel cannot view.
-    registerOp(r, OpDef.builder(CONTIGUOUS).arity(1).int32Data(true).shapeRule(OpSupport.SAME)
+    registerOp(r, OpDef.builder(CONTIGUOUS).arity(1).attributes().int32Data(true).shapeRule(OpSupport.SAME)
         .gradientReadsNothing().build(), (ViewKernel) (in, inShape, outShape, attrs) -> null,
         ctx -> one(ctx.gradOutput()));
 
     // Same buffer, new shape (no copy) when the input's strides allow (always for row-major
     // order), else a dense copy in the new shape; gradient reshaped back.
-    registerOp(r, OpDef.builder(RESHAPE).arity(1).int32Data(true).shapeRule((in, attrs) ->
+    registerOp(r, OpDef.builder(RESHAPE).arity(1).attributes(SHAPE).int32Data(true).shapeRule((in, attrs) ->
         new TensorSpec(inferReshape(in.get(0).shape(), attrs.getInts(SHAPE)), in.get(0).dtype()))
         .gradientReadsNothing().build(),
         (ViewKernel) (in, inShape, outShape, attrs) -> in.reshaped(inShape, outShape),
@@ -152,7 +152,7 @@ public final class ShapeOps {
 
     // Broadcast to a shape (a view, repeated entries of stride 0); gradient summed back over the
     // broadcast axes.
-    registerOp(r, OpDef.builder(BROADCAST_TO).arity(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(BROADCAST_TO).arity(1).attributes(SHAPE).shapeRule((in, attrs) -> {
       Shape from = in.get(0).shape();
       Shape to = Shape.of(attrs.getInts(SHAPE));
       if (!Shape.broadcast(from, to, BROADCAST_TO).equals(to)) {
@@ -172,7 +172,7 @@ public final class ShapeOps {
     }, ctx -> one(sumTo(ctx.gradOutput(), ctx.input(0).shape())));
 
     // out[.., i, ..] = x[.., idx[i], ..]; gradient scattered back with index_add.
-    registerOp(r, OpDef.builder(INDEX_SELECT).arity(2).indexInputs(1).int32Data(true)
+    registerOp(r, OpDef.builder(INDEX_SELECT).arity(2).attributes(AXIS).indexInputs(1).int32Data(true)
         .shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(INDEX_SELECT, new int[] {attrs.getInt(AXIS)}, s)[0];
@@ -191,7 +191,7 @@ public final class ShapeOps {
     });
 
     // The adjoint of index_select: zeros of size `size` along `axis`, slices added at indices.
-    registerOp(r, OpDef.builder(INDEX_ADD).arity(2).indexInputs(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(INDEX_ADD).arity(2).attributes(AXIS, SIZE).indexInputs(1).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(INDEX_ADD, new int[] {attrs.getInt(AXIS)}, s)[0];
       int n = indexCount(INDEX_ADD, in.get(1));
@@ -210,7 +210,7 @@ public final class ShapeOps {
         ctx.input(1)), null));
 
     // LENGTH entries from START, STEP apart (a view); gradient placed back in zeros.
-    registerOp(r, OpDef.builder(SLICE).arity(1).int32Data(true).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(SLICE).arity(1).attributes(AXIS, START, LENGTH, STEP).int32Data(true).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(SLICE, new int[] {attrs.getInt(AXIS)}, s)[0];
       int start = attrs.getInt(START);
@@ -249,7 +249,7 @@ public final class ShapeOps {
     });
 
     // The adjoint of slice: the input placed at `start` in zeros of size `size` along `axis`.
-    registerOp(r, OpDef.builder(UNSLICE).arity(1).shapeRule((in, attrs) -> new TensorSpec(
+    registerOp(r, OpDef.builder(UNSLICE).arity(1).attributes(AXIS, START, SIZE).shapeRule((in, attrs) -> new TensorSpec(
         in.get(0).shape().withDim(attrs.getInt(AXIS), attrs.getInt(SIZE)), in.get(0).dtype()))
         .gradientReadsNothing().build(), c -> {
           Shape s = c.inputSpec(0).shape();
@@ -261,7 +261,7 @@ public final class ShapeOps {
         }, ctx -> one(ctx.gradOutput().slice(ctx.attrs().getInt(AXIS),
             ctx.attrs().getInt(START), ctx.input(0).shape().dim(ctx.attrs().getInt(AXIS)))));
 
-    registerOp(r, OpDef.builder(CONCAT).arity(OpDef.VARIADIC).int32Data(true)
+    registerOp(r, OpDef.builder(CONCAT).arity(OpDef.VARIADIC).attributes(AXIS).int32Data(true)
         .shapeRule((in, attrs) -> {
       Shape first = in.get(0).shape();
       int axis = normalizeAxes(CONCAT, new int[] {attrs.getInt(AXIS)}, first)[0];
@@ -297,7 +297,7 @@ public final class ShapeOps {
       return grads;
     });
 
-    registerOp(r, OpDef.builder(ONE_HOT).arity(1).indexInputs(0).differentiable(false)
+    registerOp(r, OpDef.builder(ONE_HOT).arity(1).attributes(CLASSES, DTYPE).indexInputs(0).differentiable(false)
         .shapeRule((in, attrs) -> {
           int classes = attrs.getInt(CLASSES);
           if (classes <= 0) {
@@ -315,7 +315,7 @@ public final class ShapeOps {
 
     // Any dtype to any other, as Java's casts. Between FLOAT32 and FLOAT64 a graph edge, as in
     // PyTorch (the gradient converted back); an integer result never requires grad (Ops.call).
-    registerOp(r, OpDef.builder(CONVERT).arity(1).int32Data(true).gradientReadsNothing()
+    registerOp(r, OpDef.builder(CONVERT).arity(1).attributes(DTYPE).int32Data(true).gradientReadsNothing()
         .shapeRule((in, attrs) -> new TensorSpec(in.get(0).shape(), dtype(CONVERT, attrs, null)))
         .build(), c -> c.backend().convert(c.input(0), c.output()),
         ctx -> Collections.singletonList(ctx.gradOutput().to(ctx.input(0).dtype())));

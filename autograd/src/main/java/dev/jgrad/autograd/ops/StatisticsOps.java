@@ -32,7 +32,7 @@ public final class StatisticsOps {
     // lse = m + log(sum(exp(x - m))), m the max clamped to the finite range, so that an all -Inf
     // row gives -Inf (not -Inf - -Inf = NaN) and a +Inf gives +Inf; a NaN propagates through m.
     // d lse = g * softmax(x) = g * exp(x - lse)
-    registerOp(r, OpDef.builder(LOG_SUM_EXP).arity(1).shapeRule((in, attrs) -> {
+    registerOp(r, OpDef.builder(LOG_SUM_EXP).arity(1).attributes(AXIS, KEEP_DIMS).shapeRule((in, attrs) -> {
       Shape s = in.get(0).shape();
       int axis = normalizeAxes(LOG_SUM_EXP, new int[] {attrs.getInt(AXIS)}, s)[0];
       if (s.dim(axis) == 0) {
