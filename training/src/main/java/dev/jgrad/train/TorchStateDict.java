@@ -6,6 +6,7 @@ import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.IoMessages;
 import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
@@ -13,6 +14,7 @@ import dev.jgrad.nn.BatchNorm;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +90,13 @@ public final class TorchStateDict {
   public static void load(Path file, Module model) throws IOException {
     checkNotNull(file, "file is null; pass a .safetensors file written from a PyTorch state_dict");
     checkNotNull(model, "model is null; pass the model to load the weights into");
-    SafeTensorsFile saved = SafeTensors.read(file);
+    SafeTensorsFile saved;
+    try {
+      saved = SafeTensors.read(file);
+    } catch (NoSuchFileException e) {
+      throw IoMessages.noSuchFile(file, "check the path, or write one in PyTorch with"
+          + " safetensors.torch.save_file(model.state_dict(), path)", e);
+    }
     Map<String, Tensor> state = Checkpoint.modelState(model);
     Map<Tensor, Role> roles = roles(model);
     TreeSet<String> unexpected = new TreeSet<>(saved.names());
