@@ -323,7 +323,7 @@ public final class SafeTensors {
       return new SafeTensorsFile(source, tensors, metadata);
     }
 
-    /** The {@value #CHECKSUM_KEY} entry: one CRC32C per tensor, in the data's order. */
+    /** The checksums entry (jgrad.crc32c): one CRC32C per tensor, in the data's order. */
     private long[] checksums(String listed, List<Entry> entries, long at) throws IOException {
       if (!CHECKSUMS.matcher(listed).matches()) {
         throw error(at, "bad metadata", CHECKSUM_KEY + " is not 8 hex digits per tensor,"
@@ -331,9 +331,9 @@ public final class SafeTensors {
       }
       String[] each = listed.isEmpty() ? new String[0] : listed.split(" ");
       if (each.length != entries.size()) {
-        throw error(at, "bad metadata", CHECKSUM_KEY + " lists " + each.length
-            + " checksums but the file holds " + entries.size()
-            + " tensors: the file is damaged; restore it from a copy");
+        throw error(at, "bad metadata", CHECKSUM_KEY + " lists " + each.length + " checksum"
+            + (each.length == 1 ? "" : "s") + " but the file holds " + entries.size() + " tensor"
+            + (entries.size() == 1 ? "" : "s") + ": the file is damaged; restore it from a copy");
       }
       long[] values = new long[each.length];
       for (int i = 0; i < each.length; i++) {
@@ -568,7 +568,7 @@ public final class SafeTensors {
     }
   }
 
-  /** What {@value #CHECKSUM_KEY} holds: 8 lowercase hex digits per tensor, spaces between. */
+  /** What jgrad.crc32c holds: 8 lowercase hex digits per tensor, spaces between. */
   private static final Pattern CHECKSUMS = Pattern.compile("([0-9a-f]{8}( [0-9a-f]{8})*)?");
 
   /** {@code crc}'s value as 8 lowercase hex digits. */
