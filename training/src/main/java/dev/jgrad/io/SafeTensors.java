@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
@@ -325,19 +324,25 @@ public final class SafeTensors {
 
     /** The checksums entry (jgrad.crc32c): one CRC32C per tensor, in the data's order. */
     private long[] checksums(String listed, List<Entry> entries, long at) throws IOException {
-      if (!CHECKSUMS.matcher(listed).matches()) {
+      // by hand, not a regular expression, whose repeated group recurses per tensor
+      boolean wellFormed = (listed.length() + 1) % 9 == 0 || listed.isEmpty();
+      for (int i = 0; i < listed.length() && wellFormed; i++) {
+        char c = listed.charAt(i);
+        wellFormed = i % 9 == 8 ? c == ' ' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      }
+      if (!wellFormed) {
         throw error(at, "bad metadata", CHECKSUM_KEY + " is not 8 hex digits per tensor,"
             + " separated by spaces: the file is damaged; restore it from a copy");
       }
-      String[] each = listed.isEmpty() ? new String[0] : listed.split(" ");
-      if (each.length != entries.size()) {
-        throw error(at, "bad metadata", CHECKSUM_KEY + " lists " + each.length + " checksum"
-            + (each.length == 1 ? "" : "s") + " but the file holds " + entries.size() + " tensor"
+      int count = (listed.length() + 1) / 9;
+      if (count != entries.size()) {
+        throw error(at, "bad metadata", CHECKSUM_KEY + " lists " + count + " checksum"
+            + (count == 1 ? "" : "s") + " but the file holds " + entries.size() + " tensor"
             + (entries.size() == 1 ? "" : "s") + ": the file is damaged; restore it from a copy");
       }
-      long[] values = new long[each.length];
-      for (int i = 0; i < each.length; i++) {
-        values[i] = Long.parseLong(each[i], 16);
+      long[] values = new long[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = Long.parseLong(listed.substring(9 * i, 9 * i + 8), 16);
       }
       return values;
     }
@@ -567,9 +572,6 @@ public final class SafeTensors {
       return new SafeTensorsFormatException(source, offset, problem, detail);
     }
   }
-
-  /** What jgrad.crc32c holds: 8 lowercase hex digits per tensor, spaces between. */
-  private static final Pattern CHECKSUMS = Pattern.compile("([0-9a-f]{8}( [0-9a-f]{8})*)?");
 
   /** {@code crc}'s value as 8 lowercase hex digits. */
   private static String hex(CRC32C crc) {

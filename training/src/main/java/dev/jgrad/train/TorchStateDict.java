@@ -161,8 +161,8 @@ public final class TorchStateDict {
     checkArgument(names != null, "%s returned null from transposedInTorch(); return Set.of() for"
         + " none", where);
     Map<String, Tensor> own = new TreeMap<>();
-    m.namedParameters().forEach((name, t) -> own.put(name, t));
-    m.namedBuffers().forEach((name, t) -> own.put(name, t));
+    m.namedParameters().forEach(own::put);
+    m.namedBuffers().forEach(own::put);
     own.keySet().removeIf(name -> name.contains(".")); // a sub-module's: it declares its own
     List<Tensor> tensors = new ArrayList<>();
     for (String name : new TreeSet<>(names)) {

@@ -128,6 +128,18 @@ class TorchLayoutTest {
     assertArrayEquals(written.floats(), loaded.namedParameters().get("0.weight").toFloatArray());
   }
 
+  /** A file whose weight is as jgrad holds it, not transposed: both layouts named. */
+  @Test
+  void anUntransposedWeightInTheFileIsRefusedNamingBothLayouts() throws IOException {
+    Path file = dir.resolve("untransposed.safetensors");
+    TorchStateDict.save(file, new Sequential(new Dense(4, 5, new Random(1))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TorchStateDict.load(file, new Sequential(new TorchDense(4, 5, new Random(2)))));
+    assertEquals(file + ": tensor '0.weight' has shape [4, 5] where [5, 4] is expected; TorchDense"
+        + " declares it transposed in PyTorch (TorchLayout): [5, 4] there, [4, 5] here; build the"
+        + " layer with the PyTorch model's sizes", e.getMessage());
+  }
+
   @Test
   void aDeclaredTensorThatIsNotTwoDimensionalIsRefusedBeforeAnythingIsWritten()
       throws IOException {
