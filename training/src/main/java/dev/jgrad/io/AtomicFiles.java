@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -47,6 +48,19 @@ public final class AtomicFiles {
     void writeTo(OutputStream out) throws IOException;
   }
 
+  /**
+   * Content whose beginning sums up what follows it (safetensors' header holds its data's
+   * checksums): it writes everything, then returns the bytes to write over {@code position}, or
+   * null. So the data streams once, however large.
+   */
+  @FunctionalInterface
+  interface PatchedContent {
+    Patch writeTo(OutputStream out) throws IOException;
+  }
+
+  /** {@code bytes} to write at {@code position} over what was written there. */
+  record Patch(long position, byte[] bytes) {}
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicFiles() {}
@@ -57,8 +71,16 @@ public final class AtomicFiles {
    * propagates and {@code target} keeps its previous content (or stays absent).
    */
   public static void write(Path target, Content content) throws IOException {
-    checkNotNull(target, "target path is null; pass the file to write");
     checkNotNull(content, "content is null; pass a lambda that writes the bytes");
+    writePatched(target, out -> {
+      content.writeTo(out);
+      return null;
+    });
+  }
+
+  /** {@link #write(Path, Content)}, then {@code content}'s patch written over its place. */
+  static void writePatched(Path target, PatchedContent content) throws IOException {
+    checkNotNull(target, "target path is null; pass the file to write");
     Path absolute = target.toAbsolutePath();
     Path fileName = absolute.getFileName();
     checkArgument(fileName != null, "cannot write to %s: it names no file", target);
@@ -88,8 +110,14 @@ public final class AtomicFiles {
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
           OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
-        content.writeTo(new NonClosingOutputStream(out));
+        Patch patch = content.writeTo(new NonClosingOutputStream(out));
         out.flush();
+        if (patch != null) {
+          ByteBuffer bytes = ByteBuffer.wrap(patch.bytes());
+          while (bytes.hasRemaining()) {
+            channel.write(bytes, patch.position() + bytes.position());
+          }
+        }
         channel.force(true); // data on disk before the rename makes it visible
       }
       try {

@@ -8,7 +8,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -57,8 +57,7 @@ public final class IdxReader {
   /** Reads an IDX file, raw or gzip-compressed, of at most {@link #DEFAULT_MAX_BYTES} of data. */
   public static IdxArray read(Path file) throws IOException {
     checkNotNull(file, "file is null; pass the path of an IDX file");
-    RegularFile.check(file, "an IDX file");
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Channels.newInputStream(RegularFile.open(file, "an IDX file"))) {
       return read(in, file.toString());
     }
   }

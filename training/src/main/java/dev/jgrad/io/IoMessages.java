@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * An {@link IOException} as the part of a one-line message that says what went wrong, without
@@ -24,5 +25,20 @@ public final class IoMessages {
       return (f.getFile() == null ? "" : f.getFile() + ": ") + f.getReason();
     }
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  /**
+   * A NoSuchFileException for {@code file} whose message names it and says what to do, e.g.
+   * "out/model.safetensors: no such file; check the path, or train and save a model first",
+   * where the JDK's message is the bare path.
+   *
+   * @param whatToDo e.g. "check the path"
+   * @param cause the JDK's exception, or null
+   */
+  public static NoSuchFileException noSuchFile(Path file, String whatToDo, Throwable cause) {
+    NoSuchFileException e = new NoSuchFileException(file.toString(), null,
+        "no such file; " + whatToDo);
+    e.initCause(cause);
+    return e;
   }
 }

@@ -2,10 +2,12 @@ package dev.jgrad.io;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.base.Utf8;
 import com.google.common.math.LongMath;
+import com.google.common.primitives.Bytes;
 import com.google.common.primitives.UnsignedBytes;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
@@ -20,10 +22,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * Reads and writes the safetensors format (https://huggingface.co/docs/safetensors): an 8-byte
@@ -46,10 +49,20 @@ import java.util.TreeMap;
  * leaves the previous file intact. The layout is deterministic and the same as the reference
  * implementation's: tensors ordered I64, F64, then F32, then by name; metadata keys sorted.
  *
+ * <p>Integrity: the files jgrad writes hold, in the metadata under {@value #CHECKSUM_KEY}, the
+ * CRC32C of each tensor's data (computed as the data streams out, then written into the header),
+ * and reading checks each tensor against it as it is read, so a damaged file fails instead of
+ * loading wrong weights. Other readers (PyTorch's {@code load_file}) see one more metadata
+ * entry; files without it (written by PyTorch, the {@code safetensors} package or an older jgrad)
+ * read as before. The entry is the format's, not the caller's: {@link SafeTensorsFile#metadata()}
+ * leaves it out, and writing refuses it.
+ *
  * <p>Reading checks everything: the header length against the file size, the JSON, each dtype,
- * shape and offset pair, that the data of each tensor is exactly as long as its shape needs, and
- * that the tensors cover the data section without gaps or overlaps. Problems raise a
- * {@link SafeTensorsFormatException} naming the file, the byte offset, the tensor and the fault.
+ * shape and offset pair, that the data of each tensor is exactly as long as its shape needs, that
+ * the tensors cover the data section without gaps or overlaps, and the checksums. Problems raise
+ * a {@link SafeTensorsFormatException} naming the file, the byte offset, the tensor and the fault.
+ * A missing or unreadable file is a {@link java.nio.file.NoSuchFileException} or
+ * {@link java.nio.file.AccessDeniedException} whose message names it and what to do.
  *
  * <pre>{@code
  * SafeTensors.write(Path.of("out/model.safetensors"),
@@ -64,6 +77,13 @@ import java.util.TreeMap;
 public final class SafeTensors {
   /** The header key that holds the string-to-string metadata. */
   public static final String METADATA_KEY = "__metadata__";
+
+  /**
+   * The metadata key of the data's checksums: the CRC32C of each tensor's data bytes, as 8
+   * lowercase hex digits, separated by spaces, in the order of the data in the file. Written when
+   * there is a tensor, checked when present.
+   */
+  public static final String CHECKSUM_KEY = "jgrad.crc32c";
 
   /** The reference implementation refuses larger headers; so do we, before allocating one. */
   static final long MAX_HEADER_BYTES = 100_000_000;
@@ -95,26 +115,30 @@ public final class SafeTensors {
       throws IOException {
     checkNotNull(file, "file is null; pass the path to write, e.g. out/model.safetensors");
     Layout layout = new Layout(tensors, metadata);
-    AtomicFiles.write(file, layout::writeTo);
+    AtomicFiles.writePatched(file, layout::writeTo);
   }
 
   /** The bytes of a safetensors file holding {@code tensors} and {@code metadata}. */
   public static byte[] toBytes(Collection<SafeTensor> tensors, Map<String, String> metadata) {
     Layout layout = new Layout(tensors, metadata);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AtomicFiles.Patch patch;
     try {
-      layout.writeTo(out);
+      patch = layout.writeTo(out);
     } catch (IOException e) {
       throw new AssertionError("ByteArrayOutputStream does not throw", e);
     }
-    return out.toByteArray();
+    byte[] bytes = out.toByteArray();
+    if (patch != null) {
+      System.arraycopy(patch.bytes(), 0, bytes, (int) patch.position(), patch.bytes().length);
+    }
+    return bytes;
   }
 
   /** Reads every tensor and the metadata of {@code file}. */
   public static SafeTensorsFile read(Path file) throws IOException {
     checkNotNull(file, "file is null; pass the path of a .safetensors file");
-    RegularFile.check(file, "a .safetensors file");
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = RegularFile.open(file, "a .safetensors file")) {
       return new Reader(file.toString(), channel).read();
     }
   }
@@ -128,6 +152,8 @@ public final class SafeTensors {
   private static final class Layout {
     private final List<SafeTensor> ordered;
     private final byte[] header;
+    /** Where in the file the checksums' placeholder begins; -1 without tensors. */
+    private final long checksumsAt;
 
     Layout(Collection<SafeTensor> tensors, Map<String, String> metadata) {
       checkNotNull(tensors, "tensors is null; pass a list of SafeTensor");
@@ -142,13 +168,20 @@ public final class SafeTensors {
       ordered.sort(FILE_ORDER);
 
       Map<String, Object> json = new LinkedHashMap<>();
-      if (!metadata.isEmpty()) {
-        Map<String, Object> sorted = new TreeMap<>();
-        metadata.forEach((k, v) -> {
-          checkArgument(k != null && v != null,
-              "metadata %s has a null key or value; pass strings only", metadata);
-          sorted.put(k, v);
-        });
+      Map<String, Object> sorted = new TreeMap<>();
+      metadata.forEach((k, v) -> {
+        checkArgument(k != null && v != null,
+            "metadata %s has a null key or value; pass strings only", metadata);
+        checkArgument(!k.equals(CHECKSUM_KEY), "metadata key '%s' is the file's own (its"
+            + " checksums, written and checked by SafeTensors); rename it", k);
+        sorted.put(k, v);
+      });
+      // zeros of the checksums' width, overwritten once the data is written (see writeTo)
+      String placeholder = String.join(" ", Collections.nCopies(ordered.size(), "00000000"));
+      if (!ordered.isEmpty()) {
+        sorted.put(CHECKSUM_KEY, placeholder);
+      }
+      if (!sorted.isEmpty()) {
         json.put(METADATA_KEY, new LinkedHashMap<>(sorted));
       }
       long offset = 0;
@@ -169,38 +202,54 @@ public final class SafeTensors {
       int padded = (text.length + 7) / 8 * 8;
       header = Arrays.copyOf(text, padded);
       Arrays.fill(header, text.length, padded, (byte) ' ');
+      // the key appears once: metadata keys are unique, a tensor name is followed by '{' and a
+      // string's quotes are escaped
+      byte[] entry = (JsonWriter.quote(CHECKSUM_KEY) + ":\"").getBytes(UTF_8);
+      int at = Bytes.indexOf(text, entry);
+      checkState(ordered.isEmpty() == (at < 0), "checksum entry not found in the header");
+      checksumsAt = at < 0 ? -1 : 8L + at + entry.length;
     }
 
-    void writeTo(OutputStream out) throws IOException {
+    /** Writes the file with zeros for the checksums, and returns them to write over those. */
+    AtomicFiles.Patch writeTo(OutputStream out) throws IOException {
       ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       chunk.putLong(0, header.length);
       out.write(chunk.array(), 0, 8);
       out.write(header);
+      List<String> checksums = new ArrayList<>();
       for (SafeTensor t : ordered) {
+        CRC32C crc = new CRC32C();
         if (t.dtype() == DType.FLOAT32) {
           float[] data = t.floats(); // lazy tensors fetch their data here, one at a time
-          writeChunks(out, chunk, data.length, 4,
+          writeChunks(out, chunk, crc, data.length, 4,
               (c, from, n) -> c.asFloatBuffer().put(data, from, n));
         } else if (t.isInt64()) {
           long[] data = t.longs();
-          writeChunks(out, chunk, data.length, 8,
+          writeChunks(out, chunk, crc, data.length, 8,
               (c, from, n) -> c.asLongBuffer().put(data, from, n));
         } else {
           double[] data = t.doubles();
-          writeChunks(out, chunk, data.length, 8,
+          writeChunks(out, chunk, crc, data.length, 8,
               (c, from, n) -> c.asDoubleBuffer().put(data, from, n));
         }
+        checksums.add(hex(crc));
       }
+      return checksumsAt < 0 ? null
+          : new AtomicFiles.Patch(checksumsAt, String.join(" ", checksums).getBytes(UTF_8));
     }
 
-    /** Writes {@code count} values of {@code size} bytes through {@code chunk}, a chunk a time. */
-    private static void writeChunks(OutputStream out, ByteBuffer chunk, int count, int size,
-        ChunkFill fill) throws IOException {
+    /**
+     * Writes {@code count} values of {@code size} bytes through {@code chunk}, a chunk a time,
+     * adding them to {@code crc}.
+     */
+    private static void writeChunks(OutputStream out, ByteBuffer chunk, CRC32C crc, int count,
+        int size, ChunkFill fill) throws IOException {
       for (int from = 0; from < count; from += CHUNK_BYTES / size) {
         int n = Math.min(CHUNK_BYTES / size, count - from);
         chunk.clear();
         fill.put(chunk, from, n);
         out.write(chunk.array(), 0, n * size);
+        crc.update(chunk.array(), 0, n * size);
       }
     }
 
@@ -251,21 +300,51 @@ public final class SafeTensors {
       long dataLength = fileSize - dataStart;
 
       Map<String, String> metadata = new LinkedHashMap<>();
+      long metadataAt = 8;
       List<Entry> entries = new ArrayList<>();
       for (Map.Entry<String, Object> e : header.entrySet()) {
         if (e.getKey().equals(METADATA_KEY)) {
           metadata = metadata(e.getValue());
+          metadataAt = at(e.getValue());
         } else {
           entries.add(entry(e.getKey(), e.getValue(), dataStart));
         }
       }
-      checkCoverage(entries, dataStart, dataLength);
+      checkCoverage(entries, dataStart, dataLength); // sorts them into the data's order
+      String listed = metadata.remove(CHECKSUM_KEY);
+      long[] checksums = listed == null ? null : checksums(listed, entries, metadataAt);
 
       List<SafeTensor> tensors = new ArrayList<>();
-      for (Entry entry : entries) {
-        tensors.add(readTensor(entry, dataStart));
+      for (int i = 0; i < entries.size(); i++) {
+        tensors.add(readTensor(entries.get(i), dataStart,
+            checksums == null ? -1 : checksums[i], metadataAt));
       }
       return new SafeTensorsFile(source, tensors, metadata);
+    }
+
+    /** The checksums entry (jgrad.crc32c): one CRC32C per tensor, in the data's order. */
+    private long[] checksums(String listed, List<Entry> entries, long at) throws IOException {
+      // by hand, not a regular expression, whose repeated group recurses per tensor
+      boolean wellFormed = (listed.length() + 1) % 9 == 0 || listed.isEmpty();
+      for (int i = 0; i < listed.length() && wellFormed; i++) {
+        char c = listed.charAt(i);
+        wellFormed = i % 9 == 8 ? c == ' ' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      }
+      if (!wellFormed) {
+        throw error(at, "bad metadata", CHECKSUM_KEY + " is not 8 hex digits per tensor,"
+            + " separated by spaces: the file is damaged; restore it from a copy");
+      }
+      int count = (listed.length() + 1) / 9;
+      if (count != entries.size()) {
+        throw error(at, "bad metadata", CHECKSUM_KEY + " lists " + count + " checksum"
+            + (count == 1 ? "" : "s") + " but the file holds " + entries.size() + " tensor"
+            + (entries.size() == 1 ? "" : "s") + ": the file is damaged; restore it from a copy");
+      }
+      long[] values = new long[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = Long.parseLong(listed.substring(9 * i, 9 * i + 8), 16);
+      }
+      return values;
     }
 
     private Map<String, Object> parseHeader(ByteBuffer bytes) throws IOException {
@@ -429,9 +508,24 @@ public final class SafeTensors {
       }
     }
 
-    private SafeTensor readTensor(Entry e, long dataStart) throws IOException {
+    /** Reads {@code e}'s data once, checking it against {@code checksum} unless that is -1. */
+    private SafeTensor readTensor(Entry e, long dataStart, long checksum, long metadataAt)
+        throws IOException {
       ByteBuffer bytes = readBytes(dataStart + e.begin(), (int) (e.end() - e.begin()))
           .order(ByteOrder.LITTLE_ENDIAN);
+      if (checksum >= 0) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.duplicate());
+        if (crc.getValue() != checksum) {
+          long from = dataStart + e.begin();
+          // an empty tensor has no bytes to damage: its checksum is what changed
+          throw error(e.end() > e.begin() ? from : metadataAt, "checksum mismatch", "tensor '"
+              + e.name() + "' (" + (e.end() > e.begin() ? "file bytes " + from + " to "
+                  + (dataStart + e.end() - 1) : "no bytes") + ") has CRC32C " + hex(crc)
+              + " but " + CHECKSUM_KEY + " says " + String.format("%08x", checksum)
+              + ": the file is damaged; restore it from a copy");
+        }
+      }
       if (e.dtype().equals("F32")) {
         float[] data = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(data);
@@ -477,6 +571,11 @@ public final class SafeTensors {
     private SafeTensorsFormatException error(long offset, String problem, String detail) {
       return new SafeTensorsFormatException(source, offset, problem, detail);
     }
+  }
+
+  /** {@code crc}'s value as 8 lowercase hex digits. */
+  private static String hex(CRC32C crc) {
+    return String.format("%08x", crc.getValue());
   }
 
   /** A validated header entry. */

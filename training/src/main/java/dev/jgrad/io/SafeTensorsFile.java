@@ -62,7 +62,10 @@ public final class SafeTensorsFile {
     return t;
   }
 
-  /** The {@code __metadata__} entries; empty if the file has none. */
+  /**
+   * The {@code __metadata__} entries; empty if the file has none. The checksums jgrad keeps there
+   * ({@link SafeTensors#CHECKSUM_KEY}) are the format's own: checked on reading, not listed.
+   */
   public Map<String, String> metadata() {
     return metadata;
   }

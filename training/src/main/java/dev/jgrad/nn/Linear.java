@@ -8,6 +8,7 @@ import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.ops.BiasActivationOps;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The book's Affine layer: {@code y = x W + b} with {@code W} of shape {@code [in, out]} (so a
@@ -20,10 +21,11 @@ import java.util.Random;
  * Tensor h = fc.forward(x, FusedActivation.RELU);   // relu(x W + b), bias and relu in one op
  * }</pre>
  *
- * <p>PyTorch's {@code nn.Linear} stores the weight transposed ({@code [out, in]}):
- * {@code dev.jgrad.train.TorchStateDict} transposes it when moving weights between the two.
+ * <p>PyTorch's {@code nn.Linear} stores the weight transposed ({@code [out, in]}), as
+ * {@link #transposedInTorch()} says: {@code dev.jgrad.train.TorchStateDict} transposes it when
+ * moving weights between the two.
  */
-public final class Linear extends Module {
+public final class Linear extends Module implements TorchLayout {
   private final int inFeatures;
   private final int outFeatures;
   private final Tensor weight;
@@ -103,5 +105,11 @@ public final class Linear extends Module {
   @Override
   public String toString() {
     return "Linear(" + inFeatures + " -> " + outFeatures + ")";
+  }
+
+  /** {@code "weight"}: PyTorch's {@code nn.Linear} holds it {@code [out, in]}. */
+  @Override
+  public Set<String> transposedInTorch() {
+    return Set.of("weight");
   }
 }

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.IoMessages;
 import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
@@ -15,6 +16,7 @@ import dev.jgrad.nn.ModuleTypes;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.OptimizerState;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,14 +159,21 @@ public final class Checkpoint {
   }
 
   /**
-   * Reads and validates a checkpoint written by {@link #save}. A file that is not safetensors is a
+   * Reads and validates a checkpoint written by {@link #save}. A missing file is a
+   * NoSuchFileException whose message names it and says what to do; a file that is not
+   * safetensors, or is damaged (its checksums), is a
    * {@link dev.jgrad.io.SafeTensorsFormatException}; a safetensors file that is not a jgrad
    * checkpoint (no format marker, an epoch that is not a whole number >= 0) is an
    * IllegalArgumentException naming the file.
    */
   public static Checkpoint load(Path path) throws IOException {
     checkNotNull(path, "path is null; pass the checkpoint file");
-    SafeTensorsFile file = SafeTensors.read(path);
+    SafeTensorsFile file;
+    try {
+      file = SafeTensors.read(path);
+    } catch (NoSuchFileException e) {
+      throw IoMessages.noSuchFile(path, "check the path, or train and save a model first", e);
+    }
     String epoch = file.metadata().get(EPOCH_KEY);
     checkArgument(FORMAT.equals(file.metadata().get(FORMAT_KEY)) && epoch != null,
         "%s is a safetensors file but not a jgrad checkpoint (metadata %s=%s expected, found %s);"

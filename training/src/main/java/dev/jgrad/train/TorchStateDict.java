@@ -1,18 +1,22 @@
 package dev.jgrad.train;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.IoMessages;
 import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFile;
 import dev.jgrad.nn.BatchNorm;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.TorchLayout;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +24,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -40,8 +46,13 @@ import java.util.TreeSet;
  * TorchStateDict.load(Path.of("torch.safetensors"), net);    // checked, as load_state_dict
  * }</pre>
  *
- * <p>A custom Module's own weights are written as they are: one that multiplies by a weight of
- * its own as Linear does holds it {@code [in, out]}, and PyTorch's counterpart needs the transpose.
+ * <p>A custom Module's own weights are written as they are, unless it declares which of them
+ * PyTorch holds transposed by implementing {@link TorchLayout}: one that multiplies by a weight
+ * of its own as Linear does ({@code x W}, {@code W} {@code [in, out]}) returns that weight's name
+ * from {@link TorchLayout#transposedInTorch()}, and it is written {@code [out, in]} and read back
+ * transposed, as Linear's. A declared name the module has no tensor of, or a tensor that is not
+ * 2-D, fails the save or load in one line naming the module, before anything is written or
+ * changed.
  */
 public final class TorchStateDict {
   /**
@@ -51,10 +62,12 @@ public final class TorchStateDict {
    */
   public static final String FORMAT = "pt";
 
-  /** What sets a tensor's layout apart from jgrad's. */
-  private enum Role {
-    /** jgrad {@code [in, out]}, PyTorch {@code [out, in]}. */
-    LINEAR_WEIGHT,
+  /** What sets a tensor's layout apart from jgrad's, and the module that holds it. */
+  private record Role(Kind kind, Module owner) {}
+
+  private enum Kind {
+    /** Declared by its module ({@link TorchLayout}): jgrad {@code [a, b]}, PyTorch {@code [b, a]}. */
+    TRANSPOSED,
     /** jgrad FLOAT64 {@code [1]}, PyTorch an int64 scalar. */
     BATCH_COUNTER
   }
@@ -88,7 +101,13 @@ public final class TorchStateDict {
   public static void load(Path file, Module model) throws IOException {
     checkNotNull(file, "file is null; pass a .safetensors file written from a PyTorch state_dict");
     checkNotNull(model, "model is null; pass the model to load the weights into");
-    SafeTensorsFile saved = SafeTensors.read(file);
+    SafeTensorsFile saved;
+    try {
+      saved = SafeTensors.read(file);
+    } catch (NoSuchFileException e) {
+      throw IoMessages.noSuchFile(file, "check the path, or write one in PyTorch with"
+          + " safetensors.torch.save_file(model.state_dict(), path)", e);
+    }
     Map<String, Tensor> state = Checkpoint.modelState(model);
     Map<Tensor, Role> roles = roles(model);
     TreeSet<String> unexpected = new TreeSet<>(saved.names());
@@ -102,7 +121,7 @@ public final class TorchStateDict {
     missing.removeAll(saved.names());
     // PyTorch's BatchNorm takes a state_dict without num_batches_tracked (files from before it
     // existed, or from converters) and keeps its own count; so does this
-    missing.removeIf(name -> roles.get(state.get(name)) == Role.BATCH_COUNTER);
+    missing.removeIf(name -> kind(roles.get(state.get(name))) == Kind.BATCH_COUNTER);
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(file + ": tensor '" + missing.first() + "' is missing"
           + " (missing: " + missing + "); save the state_dict of a PyTorch model with the same"
@@ -117,27 +136,59 @@ public final class TorchStateDict {
     values.forEach((name, v) -> state.get(name).assign(v));
   }
 
-  /** The tensors whose layout differs from PyTorch's, by identity (a layer may have two names). */
+  /**
+   * The tensors whose layout differs from PyTorch's, by identity (a layer may have two names);
+   * each module's {@link TorchLayout} declaration checked.
+   */
   private static Map<Tensor, Role> roles(Module model) {
     Map<Tensor, Role> roles = new IdentityHashMap<>();
-    for (Module m : model.namedModules().values()) {
-      if (m instanceof Linear linear) {
-        roles.put(linear.weight(), Role.LINEAR_WEIGHT);
-      } else if (m instanceof BatchNorm bn) {
-        roles.put(bn.numBatchesTracked(), Role.BATCH_COUNTER);
+    model.namedModules().forEach((path, m) -> {
+      if (m instanceof TorchLayout layout) {
+        transposed(path, m, layout).forEach(t -> roles.put(t, new Role(Kind.TRANSPOSED, m)));
       }
-    }
+      if (m instanceof BatchNorm bn) {
+        roles.put(bn.numBatchesTracked(), new Role(Kind.BATCH_COUNTER, m));
+      }
+    });
     return roles;
+  }
+
+  /** The own 2-D tensors that {@code layout}, module {@code path}, declares transposed. */
+  private static List<Tensor> transposed(String path, Module m, TorchLayout layout) {
+    String where = (path.isEmpty() ? "the model" : "module '" + path + "'") + " ("
+        + m.getClass().getSimpleName() + ")";
+    Set<String> names = layout.transposedInTorch();
+    checkArgument(names != null, "%s returned null from transposedInTorch(); return Set.of() for"
+        + " none", where);
+    Map<String, Tensor> own = new TreeMap<>();
+    m.namedParameters().forEach(own::put);
+    m.namedBuffers().forEach(own::put);
+    own.keySet().removeIf(name -> name.contains(".")); // a sub-module's: it declares its own
+    List<Tensor> tensors = new ArrayList<>();
+    for (String name : new TreeSet<>(names)) {
+      Tensor t = own.get(name);
+      checkArgument(t != null, "%s declares '%s' transposed in PyTorch (TorchLayout) but has no"
+          + " parameter or buffer of its own by that name; it has %s", where, name, own.keySet());
+      checkArgument(t.shape().rank() == 2, "%s declares '%s' transposed in PyTorch (TorchLayout)"
+          + " but it is %s, not 2-D; only a matrix has a transpose: leave it out of"
+          + " transposedInTorch()", where, name, t.shape());
+      tensors.add(t);
+    }
+    return tensors;
+  }
+
+  private static Kind kind(Role role) {
+    return role == null ? null : role.kind();
   }
 
   /** {@code t} as PyTorch holds it, read from the device when the file is written. */
   private static SafeTensor toTorch(String name, Tensor t, Role role) {
-    if (role == Role.LINEAR_WEIGHT) {
+    if (kind(role) == Kind.TRANSPOSED) {
       Shape shape = Shape.of(t.shape().dim(1), t.shape().dim(0));
       return t.dtype() == DType.FLOAT64
           ? SafeTensor.lazyDoubles(name, shape, () -> transposed(t).toDoubleArray())
           : SafeTensor.lazyFloats(name, shape, () -> transposed(t).toFloatArray());
-    } else if (role == Role.BATCH_COUNTER) {
+    } else if (kind(role) == Kind.BATCH_COUNTER) {
       return SafeTensor.ofLongs(name, Shape.scalar(), new long[] {(long) t.item()});
     }
     return Checkpoint.toSafeTensor(name, t);
@@ -153,19 +204,23 @@ public final class TorchStateDict {
   /** The values of {@code saved} in {@code like}'s layout, dtype and backend, checked. */
   private static Tensor fromTorch(Path file, SafeTensor saved, Tensor like, Role role) {
     int[] dims = like.shape().dims();
-    Shape torch = role == Role.LINEAR_WEIGHT ? Shape.of(dims[1], dims[0])
-        : role == Role.BATCH_COUNTER ? Shape.scalar() : like.shape();
+    Kind kind = kind(role);
+    Shape torch = kind == Kind.TRANSPOSED ? Shape.of(dims[1], dims[0])
+        : kind == Kind.BATCH_COUNTER ? Shape.scalar() : like.shape();
     if (!saved.shape().equals(torch)) {
-      String hint = role == Role.LINEAR_WEIGHT
+      String hint = kind == Kind.TRANSPOSED && role.owner() instanceof Linear
           ? "PyTorch's Linear weight is [out, in]: this layer is Linear(in=" + dims[0] + ", out="
               + dims[1] + ")"
-          : role == Role.BATCH_COUNTER ? "PyTorch's num_batches_tracked is a scalar"
+          : kind == Kind.TRANSPOSED ? role.owner().getClass().getSimpleName() + " declares it"
+              + " transposed in PyTorch (TorchLayout): [" + dims[1] + ", " + dims[0] + "] there,"
+              + " " + like.shape() + " here; build the layer with the PyTorch model's sizes"
+          : kind == Kind.BATCH_COUNTER ? "PyTorch's num_batches_tracked is a scalar"
           : "build the layer with the PyTorch model's sizes";
       throw new IllegalArgumentException(file + ": tensor '" + saved.name() + "' has shape "
           + saved.shape() + " where " + torch + " is expected; " + hint);
     }
     Tensor values = Tensor.of(saved.toDoubleArray(), like.dtype(), torch.dims());
-    return (role == Role.LINEAR_WEIGHT ? transposed(values) : values.reshape(dims))
+    return (kind == Kind.TRANSPOSED ? transposed(values) : values.reshape(dims))
         .to(like.backend());
   }
 }

@@ -116,8 +116,9 @@ final class PredictCommand {
   }
 
   private static String message(IOException e) {
-    if (e instanceof NoSuchFileException missing) {
-      return "no such file: " + missing.getFile();
+    if (e instanceof NoSuchFileException missing) { // the model's loader says what to do
+      return missing.getReason() != null ? missing.getMessage()
+          : "no such file: " + missing.getFile();
     }
     return e instanceof FileNotFoundException || e instanceof dev.jgrad.io.FileFormatException
         ? e.getMessage() : IoMessages.describe(e);

@@ -17,21 +17,28 @@ import dev.jgrad.io.IdxWriter;
 import dev.jgrad.io.MnistFiles;
 import dev.jgrad.io.OutputLock;
 import dev.jgrad.io.SafeTensors;
+import dev.jgrad.io.SafeTensorsFormatException;
 import dev.jgrad.nn.Mlp;
+import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.TorchLayout;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.train.Checkpoint;
+import dev.jgrad.train.Model;
+import dev.jgrad.train.TorchStateDict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.DynamicTest;
@@ -252,6 +259,47 @@ class BadInputSuiteTest {
       SafeTensors.write(file, kept, read.metadata());
       Checkpoint.load(file).restoreOptimizer(new Adam(net.namedParameters(), 0.01));
     }, "noslot.safetensors", "no slot 'm' of parameter '0.weight'", "resume from another");
+    add(cases, "safetensors", "a checkpoint with a byte of a weight flipped",
+        SafeTensorsFormatException.class, () -> {
+      Path file = dir.resolve("flipped.safetensors");
+      Checkpoint.save(file, Mlp.builder().input(4).hidden(3).output(2).seed(1).build(), null, 1,
+          Map.of());
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[bytes.length - 1] ^= 0x01; // the last tensor by dtype and name: 2.weight
+      Files.write(file, bytes);
+      Checkpoint.load(file);
+    }, "flipped.safetensors: checksum mismatch at byte", "tensor '2.weight' (file bytes",
+        "the file is damaged; restore it from a copy");
+    addSafe(cases, "a checksum list of the wrong length", withHeader(
+        "{\"__metadata__\":{\"jgrad.crc32c\":\"00000000 00000000\"},"
+            + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight),
+        "bad metadata at byte 24: jgrad.crc32c lists 2 checksums but the file holds 1 tensor",
+        "restore it from a copy");
+    add(cases, "safetensors", "a model file that is missing", NoSuchFileException.class,
+        () -> Model.load(dir.resolve("missing-model.safetensors")),
+        "missing-model.safetensors: no such file; check the path, or train and save a model first");
+    add(cases, "safetensors", "a custom layer declaring a vector transposed in PyTorch",
+        IllegalArgumentException.class, () -> TorchStateDict.save(
+            dir.resolve("torch-layout.safetensors"), new TransposedBias()),
+        "the model (TransposedBias) declares 'bias' transposed in PyTorch (TorchLayout) but it is"
+            + " [3], not 2-D", "leave it out of transposedInTorch()");
+  }
+
+  /** A custom layer that declares its 1-D bias transposed in PyTorch, which has no transpose. */
+  private static final class TransposedBias extends Module implements TorchLayout {
+    TransposedBias() {
+      registerParameter("bias", Tensor.zeros(DType.FLOAT32, 3));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+      return x.add(namedParameters().get("bias"));
+    }
+
+    @Override
+    public Set<String> transposedInTorch() {
+      return Set.of("bias");
+    }
   }
 
   private static void addSafe(List<Case> cases, String name, byte[] bytes, String... fragments) {
@@ -313,6 +361,9 @@ class BadInputSuiteTest {
         }
       }
     }));
+    cli(cases, "predict --model of a missing file", "--model: " + dir.resolve("gone.safetensors")
+        + ": no such file; check the path, or train and save a model first", "predict",
+        "--model", dir.resolve("gone.safetensors").toString(), "digit.png");
     cli(cases, "--resume of a directory", "it is a directory", "--resume", dir.toString(),
         "--epochs", "1", "--limit", "100", "--out", out);
     cases.add(new Case("cli", "--resume of a pipe", () -> {
