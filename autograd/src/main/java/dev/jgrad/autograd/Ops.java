@@ -57,7 +57,7 @@ public final class Ops {
       if (t == null) {
         throw new NullPointerException(name + ": an input tensor is null");
       }
-      t.checkOpen(name + ": input " + specs.size());
+      t.checkOpenAsInput(name, specs.size());
       if (t.backend() != backend) {
         throw new IllegalArgumentException(name + ": inputs live on different backends ("
             + backend.name() + " and " + t.backend().name() + "); move them with to(backend)");

@@ -281,6 +281,16 @@ public final class Tensor {
    * Fails when this tensor's buffer was released, naming the likely cause and the fix: the
    * backends' own check says only "x (FLOAT32[784]) is closed", deep inside the op that read it.
    */
+  /**
+   * {@link #checkOpen} for input {@code index} of op {@code op}, its words built only when it
+   * fails: it runs for every input of every op, and the concatenation cost every call.
+   */
+  void checkOpenAsInput(String op, int index) {
+    if (buffer.isClosed()) {
+      checkOpen(op + ": input " + index);
+    }
+  }
+
   void checkOpen(String where) {
     if (buffer.isClosed()) {
       throw new IllegalStateException(where + ": " + spec() + " was used after close: the"

@@ -125,8 +125,9 @@ public final class Attrs {
   /** A whole number up to 64 bits (an Integer or a Long); fails for a fraction. */
   public long getLong(String name) {
     Number n = number(name);
-    checkArgument(n instanceof Long || n instanceof Integer,
-        "attribute '%s' must be a long, got %s", name, described(n));
+    if (!(n instanceof Long || n instanceof Integer)) {
+      throw wrongType(name, "a long", n);
+    }
     return n.longValue();
   }
 
@@ -139,16 +140,18 @@ public final class Attrs {
       return defaultValue;
     }
     Object v = get(name);
-    checkArgument(v instanceof Boolean, "attribute '%s' must be a boolean, got %s", name,
-        described(v));
+    if (!(v instanceof Boolean)) {
+      throw wrongType(name, "a boolean", v);
+    }
     return (Boolean) v;
   }
 
   /** A String attribute; missing or another type is an IllegalArgumentException naming it. */
   public String getString(String name) {
     Object v = require(name);
-    checkArgument(v instanceof String, "attribute '%s' must be a String, got %s", name,
-        described(v));
+    if (!(v instanceof String)) {
+      throw wrongType(name, "a String", v);
+    }
     return (String) v;
   }
 
@@ -157,16 +160,28 @@ public final class Attrs {
    */
   public int[] getInts(String name) {
     Object v = require(name);
-    checkArgument(v instanceof int[], "attribute '%s' must be an int[], got %s", name,
-        described(v));
+    if (!(v instanceof int[])) {
+      throw wrongType(name, "an int[]", v);
+    }
     return ((int[]) v).clone();
   }
 
   private Number number(String name) {
     Object v = require(name);
-    checkArgument(v instanceof Number, "attribute '%s' must be a number, got %s", name,
-        described(v));
+    if (!(v instanceof Number)) {
+      throw wrongType(name, "a number", v);
+    }
     return (Number) v;
+  }
+
+  /**
+   * The error for an attribute of another type than its reader's, built only when thrown:
+   * checkArgument's arguments described the value on every read (matmul's flags, a sum's axes,
+   * in every op call of a training step).
+   */
+  private static IllegalArgumentException wrongType(String name, String expected, Object v) {
+    return new IllegalArgumentException("attribute '" + name + "' must be " + expected
+        + ", got " + described(v));
   }
 
   /**
