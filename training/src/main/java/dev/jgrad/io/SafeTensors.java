@@ -265,6 +265,7 @@ public final class SafeTensors {
     private final String source;
     private final FileChannel channel;
     private String headerText;
+    private boolean headerAscii;
     private JsonReader parser;
 
     Reader(String source, FileChannel channel) {
@@ -356,6 +357,7 @@ public final class SafeTensors {
         throw error(8 + bytes.position(), "bad header", "the JSON header is not valid UTF-8");
       }
       headerText = chars.flip().toString();
+      headerAscii = headerText.chars().allMatch(c -> c < 0x80);
       if (headerText.isEmpty() || headerText.charAt(0) != '{') {
         throw error(8, "bad header", "the JSON header must start with '{'; this is not a"
             + " safetensors file");
@@ -564,7 +566,16 @@ public final class SafeTensors {
       return charOffset < 0 ? 8 : headerByte(charOffset);
     }
 
+    /**
+     * File offset of the header's character {@code charOffset}. Every tensor entry asks for its
+     * own, so an all-ASCII header (jgrad's and PyTorch's) answers without measuring the text
+     * before it: measured each time, reading took the square of the header's size (a file of
+     * 20,000 tensors: 11.8 s).
+     */
     private long headerByte(int charOffset) {
+      if (headerAscii) {
+        return 8 + charOffset;
+      }
       return 8 + Utf8.encodedLength(headerText.subSequence(0, charOffset));
     }
 
