@@ -33,6 +33,9 @@ typedef void (*lists_fn)(int, int, const float *, size_t, const int *, int *, fl
 /* SGD from a sparse a^T b (jg_sparse_sgd_ta): 0 having changed nothing when b is not finite */
 typedef int (*sparse_sgd_fn)(int, int, int, const float *, size_t, const float *, size_t, float *,
     size_t, float *, float, float, float, int *, int *, float *, float *);
+/* SGD from products over lists built ahead (jg_sparse_sgd_lists), as sparse_sgd_fn */
+typedef int (*lists_sgd_fn)(int, int, int, const int *, const int *, const int *,
+    const float *, const float *, size_t, float *, size_t, float *, float, float, float, float *);
 typedef void (*lists_mm_fn)(int, int, int, const int *, const int *, const int *,
     const float *, const int *, const float *, size_t, float *, size_t);
 /* Softmax cross-entropy with integer labels. */
@@ -76,6 +79,9 @@ typedef void (*div_scalar_fn)(const float *, float, float *, size_t);
       const float *, const int *, const float *, size_t, float *, size_t);                      \
   int jg_sparse_sgd_ta##suffix(int, int, int, const float *, size_t, const float *, size_t,      \
       float *, size_t, float *, float, float, float, int *, int *, float *, float *);           \
+  int jg_sparse_sgd_lists##suffix(int, int, int, const int *, const int *, const int *,         \
+      const float *, const float *, size_t, float *, size_t, float *, float, float, float,       \
+      float *);                                                                                 \
   int jg_sce_labels_loss##suffix(int, int, const float *, const int *, float *, double *);      \
   int jg_sce_labels_grad##suffix(int, int, const float *, const int *, float, float *);       \
   int jg_correlate##suffix(int, const float *, int, int, int, int, int, int, int, int, int, int, \
@@ -117,6 +123,7 @@ struct kernels {
   lists_fn lists;
   lists_mm_fn mm_lists;
   sparse_sgd_fn sgd_ta;
+  lists_sgd_fn sgd_lists;
   sce_loss_fn sce_loss;
   sce_grad_fn sce_grad;
   correlate_fn correlate;
@@ -142,7 +149,7 @@ struct kernels {
 #define KERNELS(name, level, suffix)                                                           \
   {name, level, jg_sparse_init##suffix, jg_sparse_mm##suffix, jg_sparse_mm_ta##suffix,          \
       jg_sparse_count##suffix, jg_sparse_lists##suffix, jg_sparse_mm_lists##suffix,             \
-      jg_sparse_sgd_ta##suffix, jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
+      jg_sparse_sgd_ta##suffix, jg_sparse_sgd_lists##suffix, jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
       &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_sgemm_sgd##suffix,    \
       &jg_gemm_k_block##suffix, jg_bias_act##suffix,                                            \
@@ -359,6 +366,41 @@ JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgdTa(JNIEnv *env, jcl
   RELEASE(ps, count, 0);
   RELEASE(pb, b, JNI_ABORT);
   RELEASE(pa, a, JNI_ABORT);
+  RELEASE(pv, v, 0);
+  RELEASE(pp, p, 0);
+  return status;
+}
+
+/*
+ * SGD of p (and v, unless null; from offset pOff, rows ldp apart) from the gradient over lists
+ * first .. first + rows of those built ahead (as sparseSgemmLists): sgd_lists. NOT_FINITE,
+ * having changed nothing, when b holds an infinity or NaN. tile: 2 * n floats.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sparseSgdLists(JNIEnv *env, jclass cls,
+    jint first, jint rows, jint n, jint k, jintArray start, jintArray count, jintArray idx,
+    jfloatArray val, jfloatArray b, jint bOff, jint ldb, jfloatArray p, jint pOff, jint ldp,
+    jfloatArray v, jfloat lr, jfloat momentum, jfloat weightDecay, jfloatArray tile) {
+  CRITICAL(float, pp, p);
+  float *pv = v != NULL ? (*env)->GetPrimitiveArrayCritical(env, v, NULL) : NULL;
+  CRITICAL(float, pb, b);
+  CRITICAL(int, ps, start);
+  CRITICAL(int, pn, count);
+  CRITICAL(int, pi, idx);
+  CRITICAL(float, pf, val);
+  CRITICAL(float, pt, tile);
+  int status = NO_MEMORY;
+  if (pp != NULL && (pv != NULL || v == NULL) && pb != NULL && ps != NULL && pn != NULL
+      && pi != NULL && pf != NULL && pt != NULL) {
+    status = kernels->sgd_lists(rows, n, k, ps + first, pn + first, pi, pf, pb + bOff,
+        (size_t) ldb, pp + pOff, (size_t) ldp, pv == NULL ? NULL : pv + pOff, lr, momentum,
+        weightDecay, pt) ? OK : NOT_FINITE;
+  }
+  RELEASE(pt, tile, 0);
+  RELEASE(pf, val, JNI_ABORT);
+  RELEASE(pi, idx, JNI_ABORT);
+  RELEASE(pn, count, JNI_ABORT);
+  RELEASE(ps, start, JNI_ABORT);
+  RELEASE(pb, b, JNI_ABORT);
   RELEASE(pv, v, 0);
   RELEASE(pp, p, 0);
   return status;

@@ -675,13 +675,35 @@ void NAME(jg_sgd_rows)(int rows, int cols, float *p, int ldp, const float *g, in
     float lr, float m, float wd);
 
 /*
- * SGD of p[m, n] (rows ldp apart; velocity v laid out as p, or NULL) from the gradient a^T b,
- * a stored [k, m] and mostly zeros, b [k, n]: each pair of the gradient's rows accumulated as in
- * jg_sparse_mm_ta into `tile` (2 x n floats, in L1), then jg_sgd_rows on p's two rows. So the
- * same bits as the product stored and jg_sgd run after it, without writing and reading back the
- * gradient (W1 of 784-1000-1000-10: 3.1 MB each way, every step). Returns 0 having changed
- * nothing when b holds an infinity or NaN (the caller then takes the product, whose NaN where a
- * zero meets one this does not reproduce, and the pass); else 1. Scratch as jg_sparse_mm_ta.
+ * SGD of p[rows, n] (rows ldp apart; velocity v laid out as p, or NULL) from the gradient whose
+ * row r is the sum of val[q] * b[idx[q], :] over list r (at start[r], or r * stride when start is
+ * NULL; count[r] entries): each pair of the gradient's rows accumulated by lists_product into
+ * `tile` (2 x n floats, in L1), then jg_sgd_rows on p's two rows. So the same bits as the
+ * product stored and jg_sgd run after it, without writing and reading back the gradient (W1 of
+ * 784-1000-1000-10: 3.1 MB each way, every step). Only for a finite b: the product's NaN where a
+ * zero meets an infinity or NaN of b is not reproduced here (the callers decline then, changing
+ * nothing, and their caller takes the product and the pass).
+ */
+static void sgd_from_lists(int rows, int n, int k, const int *start, size_t stride,
+    const int *count, const int *idx, const float *val, const float *b, size_t ldb, float *p,
+    size_t ldp, float *v, float lr, float momentum, float wd, float *tile) {
+  for (int r = 0; r < rows; r += 2) {
+    int pair = r + 1 < rows ? 2 : 1;
+    if (start != NULL) { /* the pair's lists at start[r], start[r + 1] */
+      lists_product(pair, n, k, start + r, 0, count + r, idx, val, b, ldb, tile, (size_t) n);
+    } else {
+      lists_product(pair, n, k, NULL, stride, count + r, idx + r * stride, val + r * stride, b,
+          ldb, tile, (size_t) n);
+    }
+    NAME(jg_sgd_rows)(pair, n, p + (size_t) r * ldp, (int) ldp, tile, n,
+        v == NULL ? NULL : v + (size_t) r * ldp, lr, momentum, wd);
+  }
+}
+
+/*
+ * sgd_from_lists for the gradient a^T b, a stored [k, m] and mostly zeros, b [k, n], its
+ * nonzeros listed by column here (scratch as jg_sparse_mm_ta). Returns 0, having changed
+ * nothing, when b holds an infinity or NaN; else 1.
  */
 int NAME(jg_sparse_sgd_ta)(int m, int n, int k, const float *a, size_t lda, const float *b,
     size_t ldb, float *p, size_t ldp, float *v, float lr, float momentum, float wd, int *count,
@@ -690,14 +712,23 @@ int NAME(jg_sparse_sgd_ta)(int m, int n, int k, const float *a, size_t lda, cons
     return 0;
   }
   column_nonzeros(a, lda, k, m, NULL, idx, val, count);
-  size_t stride = (size_t) k + 8;
-  for (int r = 0; r < m; r += 2) {
-    int rows = r + 1 < m ? 2 : 1;
-    lists_product(rows, n, k, NULL, stride, count + r, idx + r * stride, val + r * stride, b,
-        ldb, tile, (size_t) n);
-    NAME(jg_sgd_rows)(rows, n, p + (size_t) r * ldp, (int) ldp, tile, n,
-        v == NULL ? NULL : v + (size_t) r * ldp, lr, momentum, wd);
+  sgd_from_lists(m, n, k, NULL, (size_t) k + 8, count, idx, val, b, ldb, p, ldp, v, lr,
+      momentum, wd, tile);
+  return 1;
+}
+
+/*
+ * sgd_from_lists over lists built ahead (NativeCpu.sparseLists), `rows` of them from start and
+ * count; 0, having changed nothing, when b holds an infinity or NaN; else 1.
+ */
+int NAME(jg_sparse_sgd_lists)(int rows, int n, int k, const int *start, const int *count,
+    const int *idx, const float *val, const float *b, size_t ldb, float *p, size_t ldp, float *v,
+    float lr, float momentum, float wd, float *tile) {
+  if (!all_finite(b, ldb, k, n)) {
+    return 0;
   }
+  sgd_from_lists(rows, n, k, start, 0, count, idx, val, b, ldb, p, ldp, v, lr, momentum, wd,
+      tile);
   return 1;
 }
 

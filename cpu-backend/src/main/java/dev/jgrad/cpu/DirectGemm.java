@@ -72,17 +72,19 @@ final class DirectGemm {
    * {@link OptimizerKernels#sgd}) in the own kernel, the product never stored, split as
    * {@link #multiply} splits it: so bit for bit what {@link #multiply} into a buffer and
    * {@link OptimizerKernels#sgd} give. The sparse kernel's {@code a^T b} (a weight gradient
-   * {@code x^T g} of mostly-zero inputs) too. False, having changed nothing, where
-   * {@link #multiply} would take another kernel (OpenBLAS, lists built ahead, the sparse kernel
-   * for {@code a b}, or for a {@code b} with infinities or NaNs) or, dense, k is longer than the
+   * {@code x^T g} of mostly-zero inputs, listed here or ahead) too. False, having changed
+   * nothing, where {@link #multiply} would take another kernel (OpenBLAS, the sparse kernel for
+   * {@code a b}, or for a {@code b} with infinities or NaNs) or, dense, k is longer than the
    * kernel's one pass.
    */
   static boolean sgdFromProduct(Object aArray, SparseOperand listed, boolean transA,
       Object bArray, boolean transB, float[] p, float[] v, int m, int n, int k, int parts,
       boolean helped, float lr, float momentum, float weightDecay) {
-    if (!(aArray instanceof float[] a) || !(bArray instanceof float[] b)
-        || (listed != null && !transB && listed.fits(transA, m, k))) {
+    if (!(aArray instanceof float[] a) || !(bArray instanceof float[] b)) {
       return false;
+    }
+    if (listed != null && !transB && listed.fits(transA, m, k)) {
+      return transA && listed.sgd(b, p, v, m, n, parts, helped, lr, momentum, weightDecay);
     }
     if (usesSparseKernel(aArray, transB, m, n, k)) {
       return transA && sparseSgd(a, b, p, v, m, n, k, parts, helped, lr, momentum, weightDecay);
@@ -109,11 +111,28 @@ final class DirectGemm {
    */
   private static boolean sparseSgd(float[] a, float[] b, float[] p, float[] v, int m, int n,
       int k, int parts, boolean helped, float lr, float momentum, float weightDecay) {
+    return sgdParts(m, parts, helped, (lo, hi) -> {
+      SparseScratch s = SCRATCH.get().ensure(hi - lo, k).ensureTile(n);
+      return NativeCpu.sparseSgdTa(hi - lo, n, k, a, lo, m, b, 0, n, p, lo * n, n, v, lr,
+          momentum, weightDecay, s.count, s.idx, s.val, s.tile);
+    });
+  }
+
+  /** A part of a sparse SGD: a native call's status for rows {@code [lo, hi)}. */
+  @FunctionalInterface
+  interface SgdPart {
+    int run(int lo, int hi);
+  }
+
+  /**
+   * Runs the parts of a sparse SGD ({@link Parallel#forParts}); false when they declined
+   * ({@link NativeCpu#NOT_FINITE}: a {@code b} with an infinity or NaN, which every part checks,
+   * so all of them decline or none, having changed nothing).
+   */
+  static boolean sgdParts(int m, int parts, boolean helped, SgdPart part) {
     AtomicInteger declined = new AtomicInteger();
     Parallel.forParts(m, parts, helped, (lo, hi) -> {
-      SparseScratch s = SCRATCH.get().ensure(hi - lo, k).ensureTile(n);
-      int status = NativeCpu.sparseSgdTa(hi - lo, n, k, a, lo, m, b, 0, n, p, lo * n, n, v, lr,
-          momentum, weightDecay, s.count, s.idx, s.val, s.tile);
+      int status = part.run(lo, hi);
       if (status == NativeCpu.NOT_FINITE) {
         declined.incrementAndGet();
       } else {
@@ -121,6 +140,11 @@ final class DirectGemm {
       }
     });
     return declined.get() == 0;
+  }
+
+  /** The thread's tile of {@code 2 * n} floats for a sparse SGD over lists built ahead. */
+  static float[] tile(int n) {
+    return SCRATCH.get().ensureTile(n).tile;
   }
 
   /** One part of a split product: its rows and columns, and its offsets into a, b and c. */

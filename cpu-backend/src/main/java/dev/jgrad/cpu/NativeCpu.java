@@ -229,6 +229,16 @@ final class NativeCpu {
       int bOff, int ldb, float[] p, int pOff, int ldp, float[] v, float lr, float momentum,
       float weightDecay, int[] count, int[] idx, float[] val, float[] tile);
 
+  /**
+   * {@link #sparseSgdTa} over lists built ahead: the gradient's row {@code r} from list
+   * {@code first + r} ({@code start}, {@code count}, as {@link #sparseSgemmLists}), for
+   * {@code r < rows}. {@link #NOT_FINITE}, having changed nothing, when {@code b} holds an
+   * infinity or NaN. {@code tile}: {@code 2 * n} floats.
+   */
+  static native int sparseSgdLists(int first, int rows, int n, int k, int[] start, int[] count,
+      int[] idx, float[] val, float[] b, int bOff, int ldb, float[] p, int pOff, int ldp,
+      float[] v, float lr, float momentum, float weightDecay, float[] tile);
+
   /** Counts the nonzeros of {@code a[m,k]} (from {@code aOff}) per row and per column. */
   static native int sparseCount(int m, int k, float[] a, int aOff, int[] rowCount, int[] colCount);
 

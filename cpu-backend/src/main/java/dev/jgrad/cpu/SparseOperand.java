@@ -95,6 +95,19 @@ final class SparseOperand {
         n), "sparse gemm (lists)"));
   }
 
+  /**
+   * {@code p -= lr * (aT b + weightDecay * p)} (with {@code v}: momentum) over the column lists,
+   * the gradient never stored ({@link DirectGemm#sgdFromProduct}): {@code m = cols} output rows
+   * split in {@code parts}. False, having changed nothing, when {@code b} holds an infinity or
+   * NaN.
+   */
+  boolean sgd(float[] b, float[] p, float[] v, int m, int n, int parts, boolean helped, float lr,
+      float momentum, float weightDecay) {
+    return DirectGemm.sgdParts(m, parts, helped, (lo, hi) -> NativeCpu.sparseSgdLists(lo,
+        hi - lo, n, rows, colStart, colCount, colIdx, colVal, b, 0, n, p, lo * n, n, v, lr,
+        momentum, weightDecay, DirectGemm.tile(n)));
+  }
+
   /** Gives the arrays back to the {@link ArrayPool}; these lists must not be used after. */
   void recycle() {
     for (Object array : new Object[] {rowStart, rowCount, rowIdx, rowVal, colStart, colCount,

@@ -92,13 +92,16 @@ class ProductSgdTest {
         double momentum = flags == 1 ? 0.9 : 0;
         double decay = flags == 2 ? 1e-3 : 0;
         Case c = new Case(r, s[0], s[1], s[2], true, false).mostlyZerosInA(r);
-        c.check(variant + " sparse " + s[0] + "x" + s[1] + "x" + s[2] + " momentum " + momentum
-            + " decay " + decay, 0.1, momentum, decay);
+        String where = variant + " sparse " + s[0] + "x" + s[1] + "x" + s[2] + " momentum "
+            + momentum + " decay " + decay;
+        c.check(where, 0.1, momentum, decay);
+        c.listedAhead().check(where + ", listed ahead", 0.1, momentum, decay);
       }
     }
     Case poisoned = new Case(r, 301, 70, 200, true, false).mostlyZerosInA(r);
     poisoned.b[5 * 70 + 3] = Float.POSITIVE_INFINITY;
     poisoned.checkDeclined(variant + " sparse, an infinity in g");
+    poisoned.listedAhead().checkDeclined(variant + " sparse listed ahead, an infinity in g");
   }
 
   @Test
@@ -128,6 +131,7 @@ class ProductSgdTest {
     final float[] b;
     final float[] p;
     final float[] v;
+    boolean listed;
 
     Case(Random r, int m, int n, int k, boolean ta, boolean tb) {
       this.m = m;
@@ -143,6 +147,25 @@ class ProductSgdTest {
       for (int i = 0; i < special.length && i < p.length; i++) {
         p[r.nextInt(p.length)] = special[i];
       }
+    }
+
+    /**
+     * From now on the left operand's nonzeros are listed ahead ({@code prepareOperand}, as the
+     * DataLoader's prefetching does) before the fused call.
+     */
+    Case listedAhead() {
+      listed = true;
+      return this;
+    }
+
+    /** The left operand as the fused call gets it. */
+    DeviceBuffer operand() {
+      DeviceBuffer buffer = CPU.upload(a);
+      if (listed) {
+        CPU.prepareOperand(buffer, ta ? k : m, ta ? m : k);
+        assertTrue(((CpuBuffer) buffer).sparseOperand() != null, "listed ahead");
+      }
+      return buffer;
     }
 
     /** Four in five entries of a zero, as in MNIST batches (the sparse kernel's operand). */
@@ -164,7 +187,7 @@ class ProductSgdTest {
       CPU.sgdUpdate(pTwo, g, vTwo, CPU.upload(new double[] {lr}), momentum, decay);
       DeviceBuffer pOne = CPU.upload(p.clone());
       DeviceBuffer vOne = momentum != 0 ? CPU.upload(v.clone()) : null;
-      assertTrue(CPU.sgdUpdateFromProduct(CPU.upload(a), ta, CPU.upload(b), tb, m, n, k, pOne,
+      assertTrue(CPU.sgdUpdateFromProduct(operand(), ta, CPU.upload(b), tb, m, n, k, pOne,
           vOne, lr, momentum, decay), where + ": fused");
       assertArrayEquals(canonicalBits(pTwo), canonicalBits(pOne), where + ": parameter");
       if (momentum != 0) {
@@ -176,7 +199,7 @@ class ProductSgdTest {
     void checkDeclined(String where) {
       DeviceBuffer pb = CPU.upload(p.clone());
       DeviceBuffer vb = CPU.upload(v.clone());
-      assertFalse(CPU.sgdUpdateFromProduct(CPU.upload(a), ta, CPU.upload(b), tb, m, n, k, pb,
+      assertFalse(CPU.sgdUpdateFromProduct(operand(), ta, CPU.upload(b), tb, m, n, k, pb,
           vb, 0.1, 0.9, 1e-3), where);
       assertArrayEquals(Fixture.bits(p), canonical(pb, false), where + ": parameter untouched");
       assertArrayEquals(Fixture.bits(v), canonical(vb, false), where + ": velocity untouched");
