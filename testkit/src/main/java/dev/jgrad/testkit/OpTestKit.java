@@ -6,9 +6,12 @@ import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.GpuRequirement;
+import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.api.op.PtxKernel;
+import dev.jgrad.api.op.TensorSpec;
 import dev.jgrad.autograd.GradCheck;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Ops;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Predicate;
 
 /**
  * Tells a plugin author whether a registered op is right before they publish it. Checks, on
@@ -28,6 +32,12 @@ import java.util.Random;
  *   <li>backends: every other available backend's result against the CPU's, FLOAT32 and FLOAT64;
  *   <li>shape errors: bad input (wrong arity, bad shapes the author lists) is an
  *       {@link IllegalArgumentException} that names the op;
+ *   <li>derived shapes: for each valid call of two or more float inputs, each dimension of each
+ *       input changed alone (one more; 1 where it was above 1) must be rejected the same way,
+ *       unless declared valid ({@link #broadcasts}, {@link #alsoValidShapes},
+ *       {@link #alsoValidWhere}): a shape rule that reads input 0 alone passes garbage on;
+ *   <li>PTX arguments: each PTX kernel's {@code args(...)} for the kit's calls (its shapes and
+ *       attributes) against its entry points' parameters, on any machine;
  *   <li>no-grad: inside {@link NoGrad#scope()} the op records nothing.
  * </ol>
  * Checks that cannot run here (no GPU) are reported as skipped, never as passed; where the run
@@ -48,6 +58,7 @@ public final class OpTestKit {
   private Attrs attrs = Attrs.empty();
   private final List<int[][]> shapeSets = new ArrayList<>();
   private final List<int[][]> badShapeSets = new ArrayList<>();
+  private final DerivedShapes derivedShapes = new DerivedShapes();
   private double low = -2;
   private double high = 2;
   private double gradTolerance = GradCheck.TOLERANCE;
@@ -89,6 +100,34 @@ public final class OpTestKit {
   /** Input shapes the op must reject with an IllegalArgumentException naming it. */
   public OpTestKit badInputShapes(int[]... shapesOfEachInput) {
     badShapeSets.add(shapesOfEachInput);
+    return this;
+  }
+
+  /**
+   * The op broadcasts its inputs by NumPy's rules (as {@code jgrad::add}): derived shape sets
+   * that broadcast together are meant to be taken, and are not expected to be rejected.
+   */
+  public OpTestKit broadcasts() {
+    derivedShapes.broadcasts();
+    return this;
+  }
+
+  /**
+   * Input shapes the op is meant to take though the kit does not run them: a derived set (one
+   * dimension of one input changed from a valid set) the shape rule accepts fails the kit unless
+   * declared here, with {@link #broadcasts} or with {@link #alsoValidWhere}.
+   */
+  public OpTestKit alsoValidShapes(int[]... shapesOfEachInput) {
+    derivedShapes.alsoValid(shapesOfEachInput);
+    return this;
+  }
+
+  /**
+   * The derived shape sets the op is meant to take, as a rule over the shapes of each input: for
+   * a matrix product {@code alsoValidWhere(s -> s[0][1] == s[1][0])}.
+   */
+  public OpTestKit alsoValidWhere(Predicate<int[][]> meantToTake) {
+    derivedShapes.alsoValidWhere(meantToTake);
     return this;
   }
 
@@ -158,6 +197,10 @@ public final class OpTestKit {
     for (int[][] bad : badShapeSets) {
       results.add(badShapeCheck(random, bad));
     }
+    for (int[][] derived : derivedShapes.from(sets, def)) {
+      results.add(derivedShapeCheck(def, random, derived));
+    }
+    results.addAll(ptxArgumentChecks(def, sets));
     return new OpTestReport(op, results);
   }
 
@@ -382,6 +425,58 @@ public final class OpTestKit {
 
   private CheckResult badShapeCheck(Random random, int[][] shapes) {
     return expectRejection("rejects " + describe(shapes), random, shapes);
+  }
+
+  /**
+   * A derived set the shape rule takes is reported before any kernel runs on it (the kernel of a
+   * lax rule reads past an input); one it rejects must be rejected as listed bad shapes are.
+   */
+  private CheckResult derivedShapeCheck(OpDef def, Random random, int[][] shapes) {
+    String name = "rejects derived " + describe(shapes);
+    List<TensorSpec> specs = new ArrayList<>();
+    for (int[] s : shapes) {
+      specs.add(new TensorSpec(Shape.of(s), DType.FLOAT64));
+    }
+    try {
+      def.infer(specs, attrs);
+    } catch (RuntimeException rejected) {
+      return expectRejection(name, random, shapes);
+    }
+    return CheckResult.failed(name, "shape rule accepted " + DerivedShapes.listed(shapes)
+        + "; reject shapes the kernel cannot take in the shape rule (an IllegalArgumentException"
+        + " naming " + op + " and the shapes), or declare them valid with"
+        + " OpTestKit.alsoValidShapes(...) or alsoValidWhere(...), or broadcasts() for an op"
+        + " that broadcasts");
+  }
+
+  /**
+   * Each PTX kernel's arguments for the kit's real calls against its entry points' parameters:
+   * registration checks them with a stand-in call only, and skips those whose {@code args}
+   * need what it lacks (attributes), leaving a mismatch to show on a GPU as garbage or a fault.
+   */
+  private List<CheckResult> ptxArgumentChecks(OpDef def, List<int[][]> sets) {
+    List<CheckResult> out = new ArrayList<>();
+    for (String backend : OpRegistry.global().backendsWithKernel(op)) {
+      if (!(OpRegistry.global().findKernel(op, backend).orElse(null) instanceof PtxKernel ptx)) {
+        continue;
+      }
+      for (int[][] shapes : sets) {
+        String name = "PTX arguments " + backend + " " + describe(shapes);
+        List<Shape> inputShapes = new ArrayList<>();
+        for (int[] s : shapes) {
+          inputShapes.add(Shape.of(s));
+        }
+        try {
+          ptx.checkArguments(def, inputShapes, attrs);
+          out.add(CheckResult.passed(name, "args(...) fit the parameters of every entry point"));
+        } catch (IllegalArgumentException e) {
+          out.add(CheckResult.failed(name, e.getMessage()));
+        } catch (RuntimeException e) {
+          out.add(CheckResult.failed(name, "args(...) threw " + e + " for this call"));
+        }
+      }
+    }
+    return out;
   }
 
   private CheckResult expectRejection(String name, Random random, int[][] shapes) {

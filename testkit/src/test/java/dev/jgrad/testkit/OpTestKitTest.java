@@ -10,13 +10,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.GpuRequirement;
+import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientRule;
+import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.api.op.PtxKernel;
 import dev.jgrad.autograd.CompositeKernel;
 import dev.jgrad.autograd.Tensor;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +45,12 @@ class OpTestKitTest {
       });
       r.gradient("kit::bad_float32", (GradientRule<Tensor>) ctx ->
           List.of(ctx.gradOutput().mul(ctx.input(0)).mul(2)));
-      // a shape rule that accepts anything and an error message that does not name the op
+      // a shape rule whose error messages do not name the op
       r.define(OpDef.builder("kit::silent_shapes").arity(2).shapeRule((in, a) -> {
         if (in.get(0).shape().rank() != in.get(1).shape().rank()) {
           throw new IllegalArgumentException("ranks differ");
+        } else if (!in.get(0).shape().equals(in.get(1).shape())) {
+          throw new IllegalArgumentException("lengths differ");
         }
         return in.get(0);
       }).build());
@@ -51,6 +58,44 @@ class OpTestKitTest {
           (CompositeKernel) (in, a) -> in.get(0).add(in.get(1)));
       r.gradient("kit::silent_shapes", (GradientRule<Tensor>) ctx ->
           List.of(ctx.gradOutput(), ctx.gradOutput()));
+    });
+    OpRegistry.global().register("ScaledAddOps", r -> {
+      // x + y whose shape rule looks at x alone: it takes [3, 4] with [3, 5]
+      r.define(OpDef.builder("kit::scaled_add_lax").arity(2).shapeRule((in, a) -> in.get(0))
+          .build());
+      // the same, whose rule compares the shapes
+      r.define(OpDef.builder("kit::scaled_add").arity(2).shapeRule((in, a) -> {
+        if (!in.get(0).shape().equals(in.get(1).shape())) {
+          throw new IllegalArgumentException("kit::scaled_add: x " + in.get(0).shape()
+              + " and y " + in.get(1).shape() + " must have one shape");
+        }
+        return in.get(0);
+      }).build());
+      for (String op : List.of("kit::scaled_add_lax", "kit::scaled_add")) {
+        r.kernel(op, OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) -> in.get(0).add(in.get(1)));
+        r.gradient(op, (GradientRule<Tensor>) ctx -> List.of(ctx.gradOutput(), ctx.gradOutput()));
+      }
+    });
+    OpRegistry.global().register("PtxScaleOps", r -> {
+      // y = a x with a CUDA kernel from nvcc's PTX of api's src/test/cuda/scale.cu, whose length
+      // is an int: kit::scale_long passes a long. Its args read the attribute, which the
+      // registration's stand-in call lacks, so registration cannot check them; the kit can.
+      String ptx = PtxKernel.resource(OpTestKitTest.class, "scale.ptx");
+      Map<String, Function<KernelCall, Object>> lengths = Map.of(
+          "kit::scale_long", c -> c.output().length(),
+          "kit::scale", c -> (int) c.output().length());
+      lengths.forEach((op, length) -> {
+        r.define(OpDef.builder(op).arity(1).attributes("a").shapeRule((in, a) -> in.get(0))
+            .build());
+        r.kernel(op, OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) ->
+            in.get(0).mul(a.getDouble("a")));
+        r.kernel(op, "cuda", PtxKernel.builder(ptx).entry(DType.FLOAT32, "scale_f32")
+            .entry(DType.FLOAT64, "scale_f64").elementwise()
+            .args(c -> List.of(c.input(0), c.output(), c.attrs().getDouble("a"), length.apply(c)))
+            .build());
+        r.gradient(op, (GradientRule<Tensor>) ctx ->
+            List.of(ctx.gradOutput().mul(ctx.attrs().getDouble("a"))));
+      });
     });
     // right everywhere it runs, but its CUDA kernel went to a misspelt name
     OpRegistry.global().register("MisnamedOps", r -> {
@@ -71,7 +116,90 @@ class OpTestKitTest {
         .inputShapes(new int[] {2, 3}, new int[] {3})
         .inputShapes(new int[] {4, 1}, new int[] {1, 5})
         .badInputShapes(new int[] {2, 3}, new int[] {4})
+        .broadcasts()
         .run().assertPassed();
+    OpTestKit.forOp(OpNames.MATMUL)
+        .inputShapes(new int[] {2, 3}, new int[] {3, 4})
+        .alsoValidWhere(s -> s[0][1] == s[1][0])
+        .run().assertPassed();
+  }
+
+  @Test
+  void aShapeRuleThatReadsOneInputFailsOnDerivedShapes() {
+    OpTestReport r = OpTestKit.forOp("kit::scaled_add_lax")
+        .inputShapes(new int[] {3, 4}, new int[] {3, 4}).run();
+    assertFalse(r.passed(), r.toString());
+    CheckResult wider = r.failures().stream()
+        .filter(c -> c.check().equals("rejects derived [3, 4] x [3, 5]")).findFirst()
+        .orElseThrow(() -> new AssertionError(r.toString()));
+    assertTrue(wider.detail().startsWith("shape rule accepted [3, 4] and [3, 5]; reject shapes"
+        + " the kernel cannot take in the shape rule (an IllegalArgumentException naming"
+        + " kit::scaled_add_lax and the shapes), or declare them valid with"), wider.detail());
+    // each input's each dimension, one more and 1: [4, 4], [3, 5], [1, 4], [3, 1] per input
+    assertEquals(8, r.failures().size(), r.toString());
+    assertTrue(r.failures().stream().allMatch(c -> c.check().startsWith("rejects derived")),
+        r.toString());
+
+    OpTestReport right = OpTestKit.forOp("kit::scaled_add")
+        .inputShapes(new int[] {3, 4}, new int[] {3, 4}).run().assertPassed();
+    assertTrue(right.results().stream().anyMatch(c -> c.check().equals(
+        "rejects derived [3, 4] x [3, 5]") && c.detail().equals("kit::scaled_add: x [3, 4] and"
+        + " y [3, 5] must have one shape")), right.toString());
+  }
+
+  @Test
+  void derivedShapesDeclaredValidAreNotExpectedToBeRejected() {
+    // from [3] x [3]: [4] x [3], [1] x [3], [3] x [4] and [3] x [1]
+    OpTestKit kit = OpTestKit.forOp("kit::scaled_add_lax").inputShapes(new int[] {3}, new int[] {3})
+        .alsoValidShapes(new int[] {4}, new int[] {3})
+        .alsoValidShapes(new int[] {1}, new int[] {3})
+        .alsoValidShapes(new int[] {3}, new int[] {4});
+    OpTestReport threeOfFour = kit.run();
+    assertEquals(1, threeOfFour.failures().size(), threeOfFour.toString());
+    assertEquals("rejects derived [3] x [1]", threeOfFour.failures().get(0).check());
+    kit.alsoValidWhere(s -> s[1][0] == 1).run().assertPassed();
+  }
+
+  @Test
+  void aBroadcastingOpFailsDerivedShapesUnlessItSaysItBroadcasts() {
+    OpTestReport r = OpTestKit.forOp(OpNames.ADD).inputShapes(new int[] {2, 3}, new int[] {3})
+        .run();
+    assertTrue(r.failures().stream().anyMatch(c -> c.check().equals(
+        "rejects derived [1, 3] x [3]")), r.toString());
+    OpTestReport broadcasting = OpTestKit.forOp(OpNames.ADD)
+        .inputShapes(new int[] {2, 3}, new int[] {3}).broadcasts().run().assertPassed();
+    // what does not broadcast is still expected to be rejected, naming the op
+    assertTrue(broadcasting.results().stream().anyMatch(c -> c.check().equals(
+        "rejects derived [2, 4] x [3]") && c.status() == CheckResult.Status.PASSED
+        && c.detail().contains(OpNames.ADD)), broadcasting.toString());
+  }
+
+  @Test
+  void ptxArgumentsThatDoNotFitTheEntryForARealCallFail() {
+    // registration could not check: its stand-in call has no attribute 'a'
+    assertTrue(OpRegistry.global().isDefined("kit::scale_long"));
+    OpTestReport r = OpTestKit.forOp("kit::scale_long").attrs(Attrs.of("a", 1.5)).run();
+    assertFalse(r.passed(), r.toString());
+    CheckResult first = r.failures().get(0);
+    assertEquals("PTX arguments cuda [7]", first.check(), r.toString());
+    assertTrue(first.detail().contains("kit::scale_long: PTX entry scale_f32 declares parameters"
+        + " [.u64, .u64, .f32, .u32] but args(...) passes [buffer, buffer, Double (f32), Long]"
+        + " for FLOAT32"), first.detail());
+    assertTrue(r.failures().stream().allMatch(c -> c.check().startsWith("PTX arguments cuda")),
+        r.toString());
+
+    OpTestReport right = OpTestKit.forOp("kit::scale").attrs(Attrs.of("a", 1.5)).run()
+        .assertPassed();
+    assertEquals(3, right.results().stream().filter(c -> c.check().startsWith("PTX arguments")
+        && c.status() == CheckResult.Status.PASSED).count(), right.toString());
+  }
+
+  @Test
+  void ptxArgumentsThatThrowForARealCallFail() {
+    // no attribute 'a': the launch would throw the same
+    OpTestReport r = OpTestKit.forOp("kit::scale").run();
+    assertTrue(r.failures().stream().anyMatch(c -> c.check().equals("PTX arguments cuda [7]")
+        && c.detail().contains("kit::scale: args(...) of PTX entry scale_f32 threw")), r.toString());
   }
 
   @Test

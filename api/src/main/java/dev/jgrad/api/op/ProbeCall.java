@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stand-in {@link KernelCall} of an op, made at registration to learn what a
- * {@link PtxKernel}'s {@code args} function passes without running anything: small inputs of the
- * entry's dtype (indices INT32), no attributes, buffers that hold no memory, and no backend.
+ * A stand-in {@link KernelCall} of an op, made to learn what a {@link PtxKernel}'s {@code args}
+ * function passes without running anything: at registration small inputs of the entry's dtype
+ * (indices INT32) and no attributes, for the test kit the shapes and attributes of its calls;
+ * buffers that hold no memory, and no backend.
  */
 final class ProbeCall {
   /** Input shapes tried in turn until the op's shape rule takes one. */
@@ -25,17 +26,29 @@ final class ProbeCall {
       for (int i = 0; i < arity; i++) {
         specs.add(new TensorSpec(Shape.of(dims), def.isIndexInput(i) ? DType.INT32 : dtype));
       }
-      TensorSpec out;
       try {
-        out = def.infer(specs, Attrs.empty());
+        return of(def, specs, Attrs.empty());
       } catch (RuntimeException rejected) {
         continue;
       }
-      List<DeviceBuffer> inputs = new ArrayList<>();
-      specs.forEach(s -> inputs.add(new Placeholder(s)));
-      return new KernelCall(null, inputs, specs, Attrs.empty(), new Placeholder(out), out);
     }
     return null;
+  }
+
+  /** A call of {@code def} on inputs of {@code shapes}; the shape rule's error if it rejects. */
+  static KernelCall of(OpDef def, DType dtype, List<Shape> shapes, Attrs attrs) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (int i = 0; i < shapes.size(); i++) {
+      specs.add(new TensorSpec(shapes.get(i), def.isIndexInput(i) ? DType.INT32 : dtype));
+    }
+    return of(def, specs, attrs);
+  }
+
+  private static KernelCall of(OpDef def, List<TensorSpec> specs, Attrs attrs) {
+    TensorSpec out = def.infer(specs, attrs);
+    List<DeviceBuffer> inputs = new ArrayList<>();
+    specs.forEach(s -> inputs.add(new Placeholder(s)));
+    return new KernelCall(null, inputs, specs, attrs, new Placeholder(out), out);
   }
 
   /** A buffer of a spec's length and dtype that owns no memory. */

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
+import dev.jgrad.api.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -79,24 +80,52 @@ public final class PtxKernel implements Kernel {
       } catch (RuntimeException unknowable) {
         passed = null;
       }
-      if (passed == null) {
-        continue;
+      if (passed != null) {
+        checkFit(def, e.getKey(), passed);
       }
-      List<String> declared = signatures.get(e.getValue());
-      List<String> kinds = new ArrayList<>();
-      boolean fits = passed.size() == declared.size();
-      for (int i = 0; i < passed.size(); i++) {
-        Object arg = passed.get(i);
-        String kind = PtxSignature.kindOf(arg, e.getKey());
-        kinds.add(arg instanceof DeviceBuffer ? "buffer" : arg == null ? "null"
-            : arg.getClass().getSimpleName() + (arg instanceof Double ? " (" + kind + ")" : ""));
-        fits &= kind == null || i >= declared.size() || PtxSignature.fits(kind, declared.get(i));
-      }
-      checkArgument(fits, "%s: PTX entry %s declares parameters %s but args(...) passes %s for"
-          + " %s; make them agree, one argument per .param in order (a buffer or Long for .u64,"
-          + " an Integer for .u32, a Float or Double for .f32, a Double for .f64 in a FLOAT64"
-          + " entry)", def.name(), e.getValue(), declared, kinds, e.getKey());
     }
+  }
+
+  /**
+   * As registration checks a stand-in call, but for a real one: {@code def}'s op on inputs of
+   * {@code inputShapes} (of each entry's dtype, indices INT32) with {@code attrs}, so arguments
+   * that need attributes are checked too. The test kit runs it on its calls, on any machine.
+   *
+   * @throws IllegalArgumentException naming op, entry and both lists where they do not fit, or
+   *     where the shape rule rejects the call or {@code args} throws for it
+   */
+  public void checkArguments(OpDef def, List<Shape> inputShapes, Attrs attrs) {
+    for (Map.Entry<DType, String> e : entries.entrySet()) {
+      KernelCall call = ProbeCall.of(def, e.getKey(), inputShapes, attrs);
+      List<Object> passed;
+      try {
+        passed = args.apply(call);
+      } catch (RuntimeException thrown) {
+        throw new IllegalArgumentException(def.name() + ": args(...) of PTX entry " + e.getValue()
+            + " threw " + thrown + " for inputs " + call.inputSpecs() + " and attributes " + attrs
+            + "; a launch of this call would fail the same way", thrown);
+      }
+      checkFit(def, e.getKey(), passed);
+    }
+  }
+
+  /** Fails naming op, entry and both lists unless {@code passed} fits the entry for dtype. */
+  private void checkFit(OpDef def, DType dtype, List<Object> passed) {
+    String entry = entries.get(dtype);
+    List<String> declared = signatures.get(entry);
+    List<String> kinds = new ArrayList<>();
+    boolean fits = passed.size() == declared.size();
+    for (int i = 0; i < passed.size(); i++) {
+      Object arg = passed.get(i);
+      String kind = PtxSignature.kindOf(arg, dtype);
+      kinds.add(arg instanceof DeviceBuffer ? "buffer" : arg == null ? "null"
+          : arg.getClass().getSimpleName() + (arg instanceof Double ? " (" + kind + ")" : ""));
+      fits &= kind == null || i >= declared.size() || PtxSignature.fits(kind, declared.get(i));
+    }
+    checkArgument(fits, "%s: PTX entry %s declares parameters %s but args(...) passes %s for"
+        + " %s; make them agree, one argument per .param in order (a buffer or Long for .u64,"
+        + " an Integer for .u32, a Float or Double for .f32, a Double for .f64 in a FLOAT64"
+        + " entry)", def.name(), entry, declared, kinds, dtype);
   }
 
   /** Starts a kernel from PTX text, which must contain at least one {@code .entry}. */
