@@ -1,6 +1,7 @@
 package dev.jgrad.examples.mnist;
 
 import static dev.jgrad.examples.mnist.MnistMainTest.run;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -270,11 +271,26 @@ class BadInputSuiteTest {
       Checkpoint.load(file);
     }, "flipped.safetensors: checksum mismatch at byte", "tensor '2.weight' (file bytes",
         "the file is damaged; restore it from a copy");
+    add(cases, "safetensors", "a checkpoint with a digit of its epoch flipped",
+        SafeTensorsFormatException.class, () -> {
+      Path file = dir.resolve("epoch-flipped.safetensors");
+      Checkpoint.save(file, Mlp.builder().input(4).hidden(3).output(2).seed(1).build(), null, 3,
+          Map.of());
+      byte[] bytes = Files.readAllBytes(file);
+      String header = new String(bytes, ISO_8859_1); // a char per byte: indexes are offsets
+      int digit = header.indexOf("\"" + Checkpoint.EPOCH_KEY + "\":\"3\"")
+          + Checkpoint.EPOCH_KEY.length() + 4;
+      assertEquals('3', bytes[digit]);
+      bytes[digit] ^= 0x04; // epoch 3 becomes 7: valid JSON, a wrong resume without the check
+      Files.write(file, bytes);
+      Checkpoint.load(file);
+    }, "epoch-flipped.safetensors: checksum mismatch at byte 8: the header (bytes 8 to ",
+        "the file is damaged; restore it from a copy");
     addSafe(cases, "a checksum list of the wrong length", withHeader(
-        "{\"__metadata__\":{\"jgrad.crc32c\":\"00000000 00000000\"},"
+        "{\"__metadata__\":{\"jgrad.crc32c\":\"00000000 00000000 00000000\"},"
             + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight),
-        "bad metadata at byte 24: jgrad.crc32c lists 2 checksums but the file holds 1 tensor",
-        "restore it from a copy");
+        "bad metadata at byte 24: jgrad.crc32c lists 3 checksums but the file holds 1 tensor"
+            + " (expected 1, or 2 with the header's)", "restore it from a copy");
     add(cases, "safetensors", "a model file that is missing", NoSuchFileException.class,
         () -> Model.load(dir.resolve("missing-model.safetensors")),
         "missing-model.safetensors: no such file; check the path, or train and save a model first");
