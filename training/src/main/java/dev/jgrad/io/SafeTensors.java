@@ -54,8 +54,8 @@ import java.util.zip.CRC32C;
  * tensor as it is read, so a damaged file fails instead of loading wrong weights, a wrong
  * epoch or a wrong model description. Other readers (PyTorch's {@code load_file}) see one more
  * metadata entry; files without it (written by PyTorch, the {@code safetensors} package or an
- * older jgrad) read as before. The entry is the format's, not the caller's: {@link SafeTensorsFile#metadata()}
- * leaves it out, and writing refuses it.
+ * older jgrad) read as before. The entry is the format's, not the caller's:
+ * {@link SafeTensorsFile#metadata()} leaves it out, and writing refuses it.
  *
  * <p>Reading checks everything: the header length against the file size, the JSON, each dtype,
  * shape and offset pair, that the data of each tensor is exactly as long as its shape needs, that
