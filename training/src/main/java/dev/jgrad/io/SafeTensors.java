@@ -7,7 +7,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.base.Utf8;
 import com.google.common.math.LongMath;
-import com.google.common.primitives.Bytes;
 import com.google.common.primitives.UnsignedBytes;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
@@ -50,12 +49,13 @@ import java.util.zip.CRC32C;
  * implementation's: tensors ordered I64, F64, then F32, then by name; metadata keys sorted.
  *
  * <p>Integrity: the files jgrad writes hold, in the metadata under {@value #CHECKSUM_KEY}, the
- * CRC32C of each tensor's data (computed as the data streams out, then written into the header),
- * and reading checks each tensor against it as it is read, so a damaged file fails instead of
- * loading wrong weights. Other readers (PyTorch's {@code load_file}) see one more metadata
- * entry; files without it (written by PyTorch, the {@code safetensors} package or an older jgrad)
- * read as before. The entry is the format's, not the caller's: {@link SafeTensorsFile#metadata()}
- * leaves it out, and writing refuses it.
+ * CRC32C of each tensor's data (computed as the data streams out, then written into the header)
+ * and of the header itself; reading checks the header before it believes its entries and each
+ * tensor as it is read, so a damaged file fails instead of loading wrong weights, a wrong
+ * epoch or a wrong model description. Other readers (PyTorch's {@code load_file}) see one more
+ * metadata entry; files without it (written by PyTorch, the {@code safetensors} package or an
+ * older jgrad) read as before. The entry is the format's, not the caller's:
+ * {@link SafeTensorsFile#metadata()} leaves it out, and writing refuses it.
  *
  * <p>Reading checks everything: the header length against the file size, the JSON, each dtype,
  * shape and offset pair, that the data of each tensor is exactly as long as its shape needs, that
@@ -79,9 +79,13 @@ public final class SafeTensors {
   public static final String METADATA_KEY = "__metadata__";
 
   /**
-   * The metadata key of the data's checksums: the CRC32C of each tensor's data bytes, as 8
-   * lowercase hex digits, separated by spaces, in the order of the data in the file. Written when
-   * there is a tensor, checked when present.
+   * The metadata key of the file's checksums, 8 lowercase hex digits each, separated by spaces:
+   * the CRC32C of each tensor's data bytes, in the order of the data in the file, then last the
+   * CRC32C of the header itself (its bytes from byte 8 to the data, padding included), computed
+   * with this key's whole value held as the zeros it is first written as ("00000000" per value,
+   * the spaces between them kept). Written when there is a tensor. On reading, a list of one
+   * value per tensor (jgrad's files before the header was covered) checks the tensors, one more
+   * checks the header too, any other count is a format error.
    */
   public static final String CHECKSUM_KEY = "jgrad.crc32c";
 
@@ -154,6 +158,8 @@ public final class SafeTensors {
     private final byte[] header;
     /** Where in the file the checksums' placeholder begins; -1 without tensors. */
     private final long checksumsAt;
+    /** The header's own CRC32C, the checksums' last value (see {@link HeaderChecksum}). */
+    private final String headerChecksum;
 
     Layout(Collection<SafeTensor> tensors, Map<String, String> metadata) {
       checkNotNull(tensors, "tensors is null; pass a list of SafeTensor");
@@ -176,8 +182,9 @@ public final class SafeTensors {
             + " checksums, written and checked by SafeTensors); rename it", k);
         sorted.put(k, v);
       });
-      // zeros of the checksums' width, overwritten once the data is written (see writeTo)
-      String placeholder = String.join(" ", Collections.nCopies(ordered.size(), "00000000"));
+      // zeros of the checksums' width (each tensor's, then the header's), overwritten once the
+      // data is written (see writeTo)
+      String placeholder = String.join(" ", Collections.nCopies(ordered.size() + 1, "00000000"));
       if (!ordered.isEmpty()) {
         sorted.put(CHECKSUM_KEY, placeholder);
       }
@@ -202,12 +209,10 @@ public final class SafeTensors {
       int padded = (text.length + 7) / 8 * 8;
       header = Arrays.copyOf(text, padded);
       Arrays.fill(header, text.length, padded, (byte) ' ');
-      // the key appears once: metadata keys are unique, a tensor name is followed by '{' and a
-      // string's quotes are escaped
-      byte[] entry = (JsonWriter.quote(CHECKSUM_KEY) + ":\"").getBytes(UTF_8);
-      int at = Bytes.indexOf(text, entry);
+      int at = HeaderChecksum.valueAt(header);
       checkState(ordered.isEmpty() == (at < 0), "checksum entry not found in the header");
-      checksumsAt = at < 0 ? -1 : 8L + at + entry.length;
+      checksumsAt = at < 0 ? -1 : 8L + at;
+      headerChecksum = hex(HeaderChecksum.of(header));
     }
 
     /** Writes the file with zeros for the checksums, and returns them to write over those. */
@@ -234,6 +239,7 @@ public final class SafeTensors {
         }
         checksums.add(hex(crc));
       }
+      checksums.add(headerChecksum);
       return checksumsAt < 0 ? null
           : new AtomicFiles.Patch(checksumsAt, String.join(" ", checksums).getBytes(UTF_8));
     }
@@ -296,24 +302,32 @@ public final class SafeTensors {
         throw error(0, "header too large", headerLength + " bytes, more than the "
             + MAX_HEADER_BYTES + " bytes the reference implementation allows");
       }
-      Map<String, Object> header = parseHeader(readBytes(8, (int) headerLength));
+      ByteBuffer headerBytes = readBytes(8, (int) headerLength);
+      byte[] rawHeader = headerBytes.array();
+      Map<String, Object> header = parseHeader(headerBytes);
       long dataStart = 8 + headerLength;
       long dataLength = fileSize - dataStart;
 
-      Map<String, String> metadata = new LinkedHashMap<>();
-      long metadataAt = 8;
+      // The header's checksum first, before its entries are believed: a damaged shape or dtype
+      // is then named as the damage it is, not as the mismatch it causes.
+      boolean hasMetadata = header.containsKey(METADATA_KEY);
+      Map<String, String> metadata =
+          hasMetadata ? metadata(header.get(METADATA_KEY)) : new LinkedHashMap<>();
+      long metadataAt = hasMetadata ? at(header.get(METADATA_KEY)) : 8;
+      int tensorCount = header.size() - (hasMetadata ? 1 : 0);
+      String listed = metadata.remove(CHECKSUM_KEY);
+      long[] checksums = listed == null ? null : checksums(listed, tensorCount, metadataAt);
+      if (checksums != null && checksums.length == tensorCount + 1) {
+        checkHeader(rawHeader, checksums[tensorCount]);
+      }
+
       List<Entry> entries = new ArrayList<>();
       for (Map.Entry<String, Object> e : header.entrySet()) {
-        if (e.getKey().equals(METADATA_KEY)) {
-          metadata = metadata(e.getValue());
-          metadataAt = at(e.getValue());
-        } else {
+        if (!e.getKey().equals(METADATA_KEY)) {
           entries.add(entry(e.getKey(), e.getValue(), dataStart));
         }
       }
       checkCoverage(entries, dataStart, dataLength); // sorts them into the data's order
-      String listed = metadata.remove(CHECKSUM_KEY);
-      long[] checksums = listed == null ? null : checksums(listed, entries, metadataAt);
 
       List<SafeTensor> tensors = new ArrayList<>();
       for (int i = 0; i < entries.size(); i++) {
@@ -323,8 +337,11 @@ public final class SafeTensors {
       return new SafeTensorsFile(source, tensors, metadata);
     }
 
-    /** The checksums entry (jgrad.crc32c): one CRC32C per tensor, in the data's order. */
-    private long[] checksums(String listed, List<Entry> entries, long at) throws IOException {
+    /**
+     * The checksums entry (jgrad.crc32c): one CRC32C per tensor, in the data's order, and
+     * perhaps the header's after them.
+     */
+    private long[] checksums(String listed, int tensors, long at) throws IOException {
       // by hand, not a regular expression, whose repeated group recurses per tensor
       boolean wellFormed = (listed.length() + 1) % 9 == 0 || listed.isEmpty();
       for (int i = 0; i < listed.length() && wellFormed; i++) {
@@ -336,16 +353,27 @@ public final class SafeTensors {
             + " separated by spaces: the file is damaged; restore it from a copy");
       }
       int count = (listed.length() + 1) / 9;
-      if (count != entries.size()) {
+      if (count != tensors && count != tensors + 1) {
         throw error(at, "bad metadata", CHECKSUM_KEY + " lists " + count + " checksum"
-            + (count == 1 ? "" : "s") + " but the file holds " + entries.size() + " tensor"
-            + (entries.size() == 1 ? "" : "s") + ": the file is damaged; restore it from a copy");
+            + (count == 1 ? "" : "s") + " but the file holds " + tensors + " tensor"
+            + (tensors == 1 ? "" : "s") + " (expected " + tensors + ", or " + (tensors + 1)
+            + " with the header's): the file is damaged; restore it from a copy");
       }
       long[] values = new long[count];
       for (int i = 0; i < count; i++) {
         values[i] = Long.parseLong(listed.substring(9 * i, 9 * i + 8), 16);
       }
       return values;
+    }
+
+    /** The header's bytes against its checksum (see {@link HeaderChecksum}). */
+    private void checkHeader(byte[] rawHeader, long checksum) throws IOException {
+      long actual = HeaderChecksum.of(rawHeader);
+      if (actual != checksum) {
+        throw error(8, "checksum mismatch", "the header (bytes 8 to " + (8L + rawHeader.length - 1)
+            + ") has CRC32C " + hex(actual) + " but " + CHECKSUM_KEY + " says "
+            + hex(checksum) + ": the file is damaged; restore it from a copy");
+      }
     }
 
     private Map<String, Object> parseHeader(ByteBuffer bytes) throws IOException {
@@ -524,7 +552,7 @@ public final class SafeTensors {
           throw error(e.end() > e.begin() ? from : metadataAt, "checksum mismatch", "tensor '"
               + e.name() + "' (" + (e.end() > e.begin() ? "file bytes " + from + " to "
                   + (dataStart + e.end() - 1) : "no bytes") + ") has CRC32C " + hex(crc)
-              + " but " + CHECKSUM_KEY + " says " + String.format("%08x", checksum)
+              + " but " + CHECKSUM_KEY + " says " + hex(checksum)
               + ": the file is damaged; restore it from a copy");
         }
       }
@@ -586,7 +614,12 @@ public final class SafeTensors {
 
   /** {@code crc}'s value as 8 lowercase hex digits. */
   private static String hex(CRC32C crc) {
-    return String.format("%08x", crc.getValue());
+    return hex(crc.getValue());
+  }
+
+  /** A CRC32C value as 8 lowercase hex digits. */
+  private static String hex(long crc) {
+    return String.format("%08x", crc);
   }
 
   /** A validated header entry. */

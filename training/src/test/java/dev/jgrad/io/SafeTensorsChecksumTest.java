@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.primitives.Bytes;
 import dev.jgrad.api.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,14 +45,18 @@ class SafeTensorsChecksumTest {
   }
 
   /**
-   * The metadata holds each tensor's CRC32C in the data's order; the values are Castagnoli's CRC
-   * of the little-endian bytes (00 00 80 3f 00 00 00 40 for {1, 2}), as any CRC32C tool gives.
+   * The metadata holds each tensor's CRC32C in the data's order, then the header's; the values
+   * are Castagnoli's CRC of the little-endian bytes (00 00 80 3f 00 00 00 40 for {1, 2}), as any
+   * CRC32C tool gives, and of the header's bytes with the list written as zeros.
    */
   @Test
-  void theMetadataListsEachTensorsCrc32cInTheDataOrder() {
+  void theMetadataListsEachTensorsCrc32cInTheDataOrderThenTheHeaders() {
     byte[] file = SafeTensors.toBytes(tensors(), Map.of("epoch", "3"));
+    String listed = checksumsOf(file);
+    byte[] zeroed = withChecksums(file, "00000000 00000000 00000000 00000000");
     assertEquals(crc32c(file, dataStart(file), 8) + " " + crc32c(file, dataStart(file) + 8, 12)
-        + " 00000000", checksumsOf(file));
+        + " 00000000 " + crc32c(zeroed, 8, dataStart(file) - 8), listed);
+    assertEquals(0, header(file).length() % 8, "padded to 8 bytes");
     // an independent spot check of the polynomial: the standard check value of "123456789"
     java.util.zip.CRC32C check = new java.util.zip.CRC32C();
     check.update("123456789".getBytes(UTF_8));
@@ -98,7 +103,7 @@ class SafeTensorsChecksumTest {
   void aDamagedChecksumFailsToo() throws IOException {
     byte[] bytes = SafeTensors.toBytes(tensors(), Map.of());
     String header = header(bytes);
-    String damaged = header.replace(" 00000000\"", " 00000001\"");
+    String damaged = header.replace(" 00000000 ", " 00000001 "); // e's, the third
     assertFalse(damaged.equals(header));
     Path file = dir.resolve("checksum.safetensors");
     Files.write(file, concat(bytes, damaged));
@@ -124,13 +129,13 @@ class SafeTensorsChecksumTest {
           + " tensor, separated by spaces: the file is damaged; restore it from a copy",
           e.getMessage(), bad);
     }
-    for (String bad : List.of(listed.substring(9), "")) {
+    for (String bad : List.of(listed.substring(18), "")) {
       Files.write(file, withChecksums(bytes, bad));
       SafeTensorsFormatException e =
           assertThrows(SafeTensorsFormatException.class, () -> SafeTensors.read(file), bad);
       assertEquals(file + ": bad metadata at byte 24: jgrad.crc32c lists "
-          + (bad.isEmpty() ? 0 : 2) + " checksums but the file holds 3 tensors: the file is"
-          + " damaged; restore it from a copy", e.getMessage());
+          + (bad.isEmpty() ? 0 : 2) + " checksums but the file holds 3 tensors (expected 3, or 4"
+          + " with the header's): the file is damaged; restore it from a copy", e.getMessage());
     }
   }
 
@@ -139,6 +144,87 @@ class SafeTensorsChecksumTest {
     String listed = checksumsOf(file);
     return concat(file, header(file).replace("\"" + listed + "\"",
         "\"" + checksums + "\"" + " ".repeat(listed.length() - checksums.length())));
+  }
+
+  /** A changed metadata value stays valid JSON: only the header's checksum can tell. */
+  @Test
+  void aFlippedMetadataByteFailsNamingTheHeaderAndWhatToDo() throws IOException {
+    byte[] bytes = SafeTensors.toBytes(tensors(), Map.of("epoch", "3"));
+    int epoch = header(bytes).indexOf("\"epoch\":\"3\"") + 8 + 9;
+    assertEquals('3', bytes[epoch]);
+    bytes[epoch] ^= 0x04; // "3" becomes "7"
+    assertHeaderMismatch(bytes);
+  }
+
+  /**
+   * A tensor's entry changed in a way every other check accepts: F64 read as I64 (the same 8
+   * bytes: 0.0 and the smallest double read as the longs 0 and 1) and an empty tensor's shape
+   * [2, 0] read as [3, 0]. Its data is unchanged, and so is its own checksum.
+   */
+  @Test
+  void aFlippedDtypeOrShapeByteFailsNamingTheHeader() throws IOException {
+    List<SafeTensor> tensors = List.of(
+        SafeTensor.ofDoubles("d", Shape.of(2), new double[] {0, Double.MIN_VALUE}),
+        SafeTensor.ofFloats("e", Shape.of(2, 0), new float[0]));
+    byte[] written = SafeTensors.toBytes(tensors, Map.of());
+    for (String[] edit : List.of(new String[] {"\"F64\"", "\"I64\""},
+        new String[] {"[2,0]", "[3,0]"})) {
+      String header = header(written);
+      assertTrue(header.contains(edit[0]), header);
+      assertHeaderMismatch(concat(written, header.replace(edit[0], edit[1])));
+    }
+  }
+
+  /** {@code bytes}, written to a file, fail reading with the header's checksum message. */
+  private void assertHeaderMismatch(byte[] bytes) throws IOException {
+    Path file = dir.resolve("header.safetensors");
+    Files.write(file, bytes);
+    String listed = checksumsOf(bytes);
+    String said = listed.substring(listed.length() - 8);
+    byte[] zeroed = withChecksums(bytes, listed.replaceAll("[0-9a-f]", "0"));
+    SafeTensorsFormatException e =
+        assertThrows(SafeTensorsFormatException.class, () -> SafeTensors.read(file));
+    assertEquals(file + ": checksum mismatch at byte 8: the header (bytes 8 to "
+        + (dataStart(bytes) - 1) + ") has CRC32C " + crc32c(zeroed, 8, dataStart(bytes) - 8)
+        + " but jgrad.crc32c says " + said + ": the file is damaged; restore it from a copy",
+        e.getMessage());
+    assertEquals(8, e.offset());
+  }
+
+  /**
+   * jgrad's files of this morning list one checksum per tensor and none for the header: they
+   * still load, and their tensors are still checked. These are the bytes that jgrad wrote for
+   * "x" F32 [1] {1.5f} (SafeTensorsTest's spec test before the header was covered).
+   */
+  @Test
+  void aFileWithChecksumsOfTheTensorsOnlyStillLoadsAndChecksThem() throws IOException {
+    String json = "{\"__metadata__\":{\"jgrad.crc32c\":\"224302af\"},"
+        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}       ";
+    byte[] bytes = Bytes.concat(new byte[] {104, 0, 0, 0, 0, 0, 0, 0}, json.getBytes(UTF_8),
+        new byte[] {0, 0, (byte) 0xC0, 0x3F});
+    Path file = dir.resolve("morning.safetensors");
+    Files.write(file, bytes);
+    assertArrayEquals(new float[] {1.5f}, SafeTensors.read(file).get("x").floats());
+    bytes[bytes.length - 1] ^= 0x01;
+    Files.write(file, bytes);
+    SafeTensorsFormatException e =
+        assertThrows(SafeTensorsFormatException.class, () -> SafeTensors.read(file));
+    assertTrue(e.getMessage().startsWith(file + ": checksum mismatch at byte 112: tensor 'x'"),
+        e.getMessage());
+  }
+
+  /**
+   * A metadata key holding the checksums' key after a quote (escaped in the JSON, so the same
+   * bytes follow its backslash) sorts before it: the writer must not take it for the entry.
+   */
+  @Test
+  void aMetadataKeyEndingInTheChecksumsKeyIsNotTakenForIt() throws IOException {
+    Path file = dir.resolve("key.safetensors");
+    Map<String, String> metadata = Map.of("a\"jgrad.crc32c", "12345678 12345678 12345678 1");
+    SafeTensors.write(file, tensors(), metadata);
+    SafeTensorsFile f = SafeTensors.read(file);
+    assertEquals(metadata, f.metadata());
+    assertArrayEquals(new float[] {1, 2}, f.get("a").floats());
   }
 
   /**

@@ -36,11 +36,12 @@ class SafeTensorsTest {
   void singleTensorBytesFollowTheSpec() {
     byte[] actual = SafeTensors.toBytes(
         List.of(SafeTensor.ofFloats("x", Shape.of(1), new float[] {1.5f})), Map.of());
-    String json = "{\"__metadata__\":{\"jgrad.crc32c\":\"224302af\"}," // CRC32C of 00 00 c0 3f
-        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"; // 97 bytes
+    // the CRC32C of 00 00 c0 3f, then the header's (SafeTensorsChecksumTest)
+    String json = "{\"__metadata__\":{\"jgrad.crc32c\":\"224302af e8cdc020\"},"
+        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"; // 106 bytes
     byte[] expected = concat(
-        new byte[] {104, 0, 0, 0, 0, 0, 0, 0}, // 97 rounded up to a multiple of 8
-        (json + "       ").getBytes(UTF_8),
+        new byte[] {112, 0, 0, 0, 0, 0, 0, 0}, // 106 rounded up to a multiple of 8
+        (json + "      ").getBytes(UTF_8),
         new byte[] {0, 0, (byte) 0xC0, 0x3F}); // 1.5f = 0x3FC00000, little-endian
     assertArrayEquals(expected, actual);
   }
@@ -49,8 +50,8 @@ class SafeTensorsTest {
    * Two dtypes and metadata: F64 goes first, metadata first in the header. The hex string is what
    * the reference implementation (Python safetensors 0.8.0, safetensors.numpy.save) produced for
    * {"w": float32 [[1, 2], [3, -0.5]], "b": float64 [0.25]}, metadata {"epoch": "3",
-   * "jgrad.crc32c": "d9c90a63 c804c0a2"} (the CRC32C of b's and w's data, which jgrad adds); the
-   * same bytes are also spelled out from the spec below.
+   * "jgrad.crc32c": "d9c90a63 c804c0a2 dbb43be0"} (the CRC32C of b's and w's data, then of the
+   * header, which jgrad adds); the same bytes are also spelled out from the spec below.
    */
   @Test
   void mixedDtypesMatchTheReferenceImplementation() {
@@ -58,21 +59,22 @@ class SafeTensorsTest {
         SafeTensor.ofFloats("w", Shape.of(2, 2), new float[] {1, 2, 3, -0.5f}),
         SafeTensor.ofDoubles("b", Shape.of(1), new double[] {0.25})), Map.of("epoch", "3"));
 
-    String json = "{\"__metadata__\":{\"epoch\":\"3\",\"jgrad.crc32c\":\"d9c90a63 c804c0a2\"},"
+    String json = "{\"__metadata__\":{\"epoch\":\"3\","
+        + "\"jgrad.crc32c\":\"d9c90a63 c804c0a2 dbb43be0\"},"
         + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},"
-        + "\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[8,24]}}"; // 174 bytes
+        + "\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[8,24]}}"; // 183 bytes
     ByteBuffer data = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
     data.putDouble(0.25).putFloat(1).putFloat(2).putFloat(3).putFloat(-0.5f);
-    byte[] bySpec = concat(new byte[] {(byte) 176, 0, 0, 0, 0, 0, 0, 0},
-        (json + "  ").getBytes(UTF_8), data.array());
+    byte[] bySpec = concat(new byte[] {(byte) 184, 0, 0, 0, 0, 0, 0, 0},
+        (json + " ").getBytes(UTF_8), data.array());
     assertArrayEquals(bySpec, actual);
 
-    String reference = "b0000000000000007b225f5f6d657461646174615f5f223a7b2265706f6368223a2233222c"
-        + "226a677261642e637263333263223a226439633930613633206338303463306132227d2c2262223a7b22"
-        + "6474797065223a22463634222c227368617065223a5b315d2c22646174615f6f666673657473223a5b30"
-        + "2c385d7d2c2277223a7b226474797065223a22463332222c227368617065223a5b322c325d2c22646174"
-        + "615f6f666673657473223a5b382c32345d7d7d2020000000000000d03f0000803f000000400000404000"
-        + "0000bf";
+    String reference = "b8000000000000007b225f5f6d657461646174615f5f223a7b2265706f6368223a2233222c"
+        + "226a677261642e637263333263223a22643963393061363320633830346330613220646262343362653022"
+        + "7d2c2262223a7b226474797065223a22463634222c227368617065223a5b315d2c22646174615f6f666673"
+        + "657473223a5b302c385d7d2c2277223a7b226474797065223a22463332222c227368617065223a5b322c32"
+        + "5d2c22646174615f6f666673657473223a5b382c32345d7d7d20000000000000d03f0000803f0000004000"
+        + "004040000000bf";
     assertEquals(reference, HexFormat.of().formatHex(actual));
   }
 
@@ -84,13 +86,13 @@ class SafeTensorsTest {
    */
   @Test
   void int64MatchesTheReferenceImplementation() throws IOException {
-    String withChecksums = "e8000000000000007b225f5f6d657461646174615f5f223a7b226a677261642e6372"
-        + "63333263223a226633633963393164206534303934646330203232343330326166227d2c2269223a7b22"
-        + "6474797065223a22493634222c227368617065223a5b325d2c22646174615f6f666673657473223a5b30"
-        + "2c31365d7d2c226e223a7b226474797065223a22493634222c227368617065223a5b5d2c22646174615f"
-        + "6f666673657473223a5b31362c32345d7d2c2277223a7b226474797065223a22463332222c2273686170"
-        + "65223a5b315d2c22646174615f6f666673657473223a5b32342c32385d7d7d2020202020202000000000"
-        + "0000e0ff000000000000200005000000000000000000c03f";
+    String withChecksums = "f0000000000000007b225f5f6d657461646174615f5f223a7b226a677261642e637263"
+        + "333263223a226633633963393164206534303934646330203232343330326166203363383466313432227d"
+        + "2c2269223a7b226474797065223a22493634222c227368617065223a5b325d2c22646174615f6f66667365"
+        + "7473223a5b302c31365d7d2c226e223a7b226474797065223a22493634222c227368617065223a5b5d2c22"
+        + "646174615f6f666673657473223a5b31362c32345d7d2c2277223a7b226474797065223a22463332222c22"
+        + "7368617065223a5b315d2c22646174615f6f666673657473223a5b32342c32385d7d7d2020202020200000"
+        + "00000000e0ff000000000000200005000000000000000000c03f";
     String reference = "a8000000000000007b2269223a7b226474797065223a22493634222c227368617065223a"
         + "5b325d2c22646174615f6f666673657473223a5b302c31365d7d2c226e223a7b226474797065223a"
         + "22493634222c227368617065223a5b5d2c22646174615f6f666673657473223a5b31362c32345d7d"

@@ -1,6 +1,7 @@
 package dev.jgrad.examples.mnist;
 
 import static dev.jgrad.examples.mnist.MnistMainTest.run;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,6 +40,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.DynamicTest;
@@ -260,21 +262,21 @@ class BadInputSuiteTest {
       Checkpoint.load(file).restoreOptimizer(new Adam(net.namedParameters(), 0.01));
     }, "noslot.safetensors", "no slot 'm' of parameter '0.weight'", "resume from another");
     add(cases, "safetensors", "a checkpoint with a byte of a weight flipped",
-        SafeTensorsFormatException.class, () -> {
-      Path file = dir.resolve("flipped.safetensors");
-      Checkpoint.save(file, Mlp.builder().input(4).hidden(3).output(2).seed(1).build(), null, 1,
-          Map.of());
-      byte[] bytes = Files.readAllBytes(file);
-      bytes[bytes.length - 1] ^= 0x01; // the last tensor by dtype and name: 2.weight
-      Files.write(file, bytes);
-      Checkpoint.load(file);
-    }, "flipped.safetensors: checksum mismatch at byte", "tensor '2.weight' (file bytes",
+        SafeTensorsFormatException.class, () -> Checkpoint.load(flippedCheckpoint("flipped",
+            bytes -> bytes.length - 1, 0x01)), // the last tensor by dtype and name: 2.weight
+        "flipped.safetensors: checksum mismatch at byte", "tensor '2.weight' (file bytes",
+        "the file is damaged; restore it from a copy");
+    // epoch 1 becomes 7: valid JSON, which resumed at the wrong epoch before the header's checksum
+    add(cases, "safetensors", "a checkpoint with a digit of its epoch flipped",
+        SafeTensorsFormatException.class, () -> Checkpoint.load(flippedCheckpoint("epoch-flipped",
+            BadInputSuiteTest::epochDigit, 0x06)),
+        "epoch-flipped.safetensors: checksum mismatch at byte 8: the header (bytes 8 to ",
         "the file is damaged; restore it from a copy");
     addSafe(cases, "a checksum list of the wrong length", withHeader(
-        "{\"__metadata__\":{\"jgrad.crc32c\":\"00000000 00000000\"},"
+        "{\"__metadata__\":{\"jgrad.crc32c\":\"00000000 00000000 00000000\"},"
             + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight),
-        "bad metadata at byte 24: jgrad.crc32c lists 2 checksums but the file holds 1 tensor",
-        "restore it from a copy");
+        "bad metadata at byte 24: jgrad.crc32c lists 3 checksums but the file holds 1 tensor"
+            + " (expected 1, or 2 with the header's)", "restore it from a copy");
     add(cases, "safetensors", "a model file that is missing", NoSuchFileException.class,
         () -> Model.load(dir.resolve("missing-model.safetensors")),
         "missing-model.safetensors: no such file; check the path, or train and save a model first");
@@ -283,6 +285,31 @@ class BadInputSuiteTest {
             dir.resolve("torch-layout.safetensors"), new TransposedBias()),
         "the model (TransposedBias) declares 'bias' transposed in PyTorch (TorchLayout) but it is"
             + " [3], not 2-D", "leave it out of transposedInTorch()");
+  }
+
+  /**
+   * A small model's checkpoint of epoch 1, {@code name}.safetensors, with the byte at
+   * {@code at(bytes)} xor {@code mask}.
+   */
+  private static Path flippedCheckpoint(String name, ToIntFunction<byte[]> at, int mask)
+      throws IOException {
+    Path file = dir.resolve(name + ".safetensors");
+    Checkpoint.save(file, Mlp.builder().input(4).hidden(3).output(2).seed(1).build(), null, 1,
+        Map.of());
+    byte[] bytes = Files.readAllBytes(file);
+    int i = at.applyAsInt(bytes);
+    assertTrue(i >= 8 && i < bytes.length, "a byte of the file: " + i);
+    bytes[i] ^= (byte) mask;
+    Files.write(file, bytes);
+    return file;
+  }
+
+  /** Where the digit of a checkpoint's epoch 1 is in its {@code bytes}. */
+  private static int epochDigit(byte[] bytes) {
+    String key = "\"" + Checkpoint.EPOCH_KEY + "\":\"";
+    int at = new String(bytes, ISO_8859_1).indexOf(key + "1\""); // a char per byte
+    assertTrue(at > 0, "the checkpoint's epoch is 1");
+    return at + key.length();
   }
 
   /** A custom layer that declares its 1-D bias transposed in PyTorch, which has no transpose. */
