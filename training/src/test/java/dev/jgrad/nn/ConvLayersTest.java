@@ -33,6 +33,35 @@ class ConvLayersTest {
   }
 
   @Test
+  void conv2dTakesTheBooksInitializersWithFanInOfChannelsTimesKernel() {
+    // The book's DeepConvNet: He, std sqrt(2 / (in * k * k)), zero bias; SimpleConvNet: 0.01.
+    Conv2d he = new Conv2d(16, 32, 3, 1, 1, Init.he(), new Random(3));
+    assertArrayEquals(new int[] {32, 16, 3, 3}, he.weight().shape().dims());
+    double[] w = he.weight().toDoubleArray();
+    double sumSq = 0;
+    for (double v : w) {
+      sumSq += v * v;
+    }
+    double expected = Math.sqrt(2.0 / (16 * 9));
+    assertEquals(expected, Math.sqrt(sumSq / w.length), 0.05 * expected);
+    assertArrayEquals(new double[32], he.bias().toDoubleArray());
+    Conv2d small = new Conv2d(1, 30, 5, 1, 0, Init.normal(0.01), new Random(3));
+    double maxAbs = 0;
+    for (double v : small.weight().toDoubleArray()) {
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+    assertTrue(maxAbs < 0.06 && maxAbs > 0.02, "max |w| " + maxAbs);
+    // Same seed, same bits; filter o holds column o of Init's [fanIn, out] draws.
+    assertArrayEquals(w, new Conv2d(16, 32, 3, 1, 1, Init.he(), new Random(3)).weight()
+        .toDoubleArray());
+    double[] drawn = Init.he().weights(16 * 9, 32, DType.FLOAT32, new Random(3)).toDoubleArray();
+    assertEquals(drawn[32 + 5], w[5 * 16 * 9 + 1]);
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> new Conv2d(1, 2, 3, 1, 0, (Init) null, new Random(1)));
+    assertEquals("init is null; pass one, e.g. Init.he()", e.getMessage());
+  }
+
+  @Test
   void simpleConvNetLayersComposeInSequentialAndGetGradients() {
     Random r = new Random(2);
     Sequential net = new Sequential(new Conv2d(1, 4, 3, 1, 1, r), new ReLU(),
