@@ -122,7 +122,9 @@ public final class Conv2d extends Module {
   public Tensor forward(Tensor x) {
     checkArgument(x.rank() == 4 && x.shape().dim(1) == inChannels,
         "%s needs input [batch, %s, height, width], got %s; %s", this, inChannels, x.shape(),
-        x.rank() == 2 ? "reshape flat rows to [batch, channels, height, width] first"
+        x.rank() == 2 ? "reshape flat rows to [batch, channels, height, width] first (an "
+            + "Unflatten(" + inChannels + ", height, width) layer before it)"
+            : x.rank() == 3 && inChannels == 1 ? "add the channel axis first (x.unsqueeze(1))"
             : "give it " + inChannels + " channels");
     return Pool2d.named(this, () -> ConvOps.conv2d(x, weight, bias, stride, padding));
   }

@@ -83,7 +83,16 @@ class ConvLayersTest {
     Random r = new Random(3);
     Conv2d conv = new Conv2d(1, 30, 5, 1, 0, r);
     assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 100, 784)),
-        "Conv2d(1 -> 30, 5x5", "[100, 784]", "reshape");
+        "Conv2d(1 -> 30, 5x5", "[100, 784]", "reshape", "an Unflatten(1, height, width) layer");
+    assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 28, 28)),
+        "Conv2d(1 -> 30", "[2, 28, 28]", "add the channel axis first (x.unsqueeze(1))");
+    // SimpleConvNet's affine layer sized for the unpooled 30x24x24, fed the pooled 30x12x12
+    Linear fc = new Linear(30 * 24 * 24, 100, r);
+    assertMessage(() -> fc.forward(Tensor.zeros(DType.FLOAT32, 2, 4320)),
+        "Linear(17280 -> 100) needs input [batch, 17280], got [2, 4320]; the layer before gives "
+        + "4320 features: make this Linear(4320, 100)");
+    assertMessage(() -> fc.forward(Tensor.zeros(DType.FLOAT32, 2, 30, 12, 12)),
+        "got [2, 30, 12, 12]; flatten images first (a Flatten layer before it)");
     assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 28, 28)),
         "Conv2d(1 -> 30", "[2, 3, 28, 28]", "give it 1 channels");
     assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 1, 3, 3)),
