@@ -31,6 +31,7 @@ public final class Losses {
 
   /** Cross-entropy on probabilities {@code y} with one-hot targets {@code t}, with the 1e-7 delta. */
   public static Tensor crossEntropyError(Tensor y, Tensor t) {
+    checkOneHot("crossEntropyError", "crossEntropyErrorLabels", y, t);
     return Ops.call(OpNames.CROSS_ENTROPY, y, t);
   }
 
@@ -44,6 +45,7 @@ public final class Losses {
    * {@code (softmax(x) - t) / batch}.
    */
   public static Tensor softmaxCrossEntropy(Tensor logits, Tensor t) {
+    checkOneHot("softmaxCrossEntropy", "softmaxCrossEntropyLabels", logits, t);
     return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY, logits, t);
   }
 
@@ -67,6 +69,19 @@ public final class Losses {
   }
 
   /** Labels are INT32: a float label would be an index rounded to a float. */
+  /**
+   * The book's {@code cross_entropy_error} takes labels or one-hot rows; here labels have their
+   * own method, which an INT32 target in the one-hot one is pointed to (the op's own "mixed
+   * dtypes" error would suggest a conversion that gives wrong targets).
+   */
+  private static void checkOneHot(String op, String labelsOp, Tensor y, Tensor t) {
+    if (t != null && y != null && t.dtype() == DType.INT32 && y.dtype() != DType.INT32) {
+      throw new IllegalArgumentException(op + ": targets " + t.spec() + " are class labels, but "
+          + op + " takes one-hot rows like " + y.shape() + "; use Losses." + labelsOp
+          + "(..., labels), or labels.oneHot(" + (y.rank() > 0 ? y.shape().dim(-1) : 1) + ")");
+    }
+  }
+
   private static void checkLabels(String op, Tensor labels) {
     if (labels.dtype() != DType.INT32) {
       throw new IllegalArgumentException(op + ": labels are " + labels.spec() + " but must be "

@@ -48,6 +48,18 @@ class BadInputTest {
   }
 
   @Test
+  void labelsGivenToAOneHotLossArePointedToItsLabelsMethod() {
+    Tensor labels = Tensor.indices(new int[] {1, 2});
+    assertMessage(IllegalArgumentException.class,
+        () -> Losses.softmaxCrossEntropy(Tensor.zeros(2, 10), labels),
+        "softmaxCrossEntropy: targets INT32[2] are class labels", "one-hot rows like [2, 10]",
+        "Losses.softmaxCrossEntropyLabels(..., labels), or labels.oneHot(10)");
+    assertMessage(IllegalArgumentException.class,
+        () -> Losses.crossEntropyError(Tensor.zeros(2, 10), labels),
+        "crossEntropyError: targets INT32[2] are class labels", "crossEntropyErrorLabels");
+  }
+
+  @Test
   void mixedBackendsAreRejected() {
     dev.jgrad.api.Backend other = new dev.jgrad.cpu.CpuBackendProvider().create();
     Tensor a = Tensor.zeros(2);

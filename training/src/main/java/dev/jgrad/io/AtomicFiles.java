@@ -3,6 +3,7 @@ package dev.jgrad.io;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.awt.image.RenderedImage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * Writes a file so that readers see either the complete old content or the complete new content,
@@ -64,6 +66,17 @@ public final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicFiles() {}
+
+  /** Replaces {@code target} with {@code image} as a PNG, atomically (charts, filter pictures). */
+  public static void writePng(Path target, RenderedImage image) throws IOException {
+    checkNotNull(image, "image is null");
+    write(target, out -> {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IOException("this Java runtime has no PNG writer (javax.imageio); use a full"
+            + " JDK/JRE with the java.desktop module");
+      }
+    });
+  }
 
   /**
    * Replaces {@code target} with the bytes {@code content} writes, atomically. Creates missing

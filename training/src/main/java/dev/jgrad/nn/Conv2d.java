@@ -38,9 +38,34 @@ public final class Conv2d extends Module {
         new int[] {padding, padding}, random, Tensor.DEFAULT_DTYPE);
   }
 
-  /** kernel, stride and padding as {@code [height, width]}. */
+  /**
+   * A FLOAT32 layer whose weights start as {@code init} draws them, as the book's networks do
+   * (SimpleConvNet's {@code Init.normal(0.01)}, DeepConvNet's {@code Init.he()}): fan-in
+   * {@code inChannels * kernel * kernel}, fan-out {@code outChannels}; the bias is {@code init}'s
+   * (zeros for the normal ones).
+   */
+  public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, Init init,
+      Random random) {
+    this(inChannels, outChannels, new int[] {kernel, kernel}, new int[] {stride, stride},
+        new int[] {padding, padding}, init, random, Tensor.DEFAULT_DTYPE);
+  }
+
+  /** kernel, stride and padding as {@code [height, width]}; PyTorch's default start. */
   public Conv2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
       Random random, DType dtype) {
+    this(null, inChannels, outChannels, kernel, stride, padding, random, dtype);
+  }
+
+  /** kernel, stride and padding as {@code [height, width]}; weights from {@code init}. */
+  public Conv2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
+      Init init, Random random, DType dtype) {
+    this(checkNotNull(init, "init is null; pass one, e.g. Init.he()"), inChannels, outChannels,
+        kernel, stride, padding, random, dtype);
+  }
+
+  /** {@code init} null: PyTorch's uniform default. */
+  private Conv2d(Init init, int inChannels, int outChannels, int[] kernel, int[] stride,
+      int[] padding, Random random, DType dtype) {
     checkArgument(inChannels > 0 && outChannels > 0,
         "Conv2d needs positive channel counts, got in=%s out=%s", inChannels, outChannels);
     this.kernel = Pool2d.pair("Conv2d", "kernel", kernel, 1);
@@ -55,10 +80,29 @@ public final class Conv2d extends Module {
         + "weights, more than one tensor holds (%s); use fewer channels or a smaller kernel",
         inChannels, outChannels, this.kernel[0], this.kernel[1], weights, Integer.MAX_VALUE);
     int fanIn = (int) fanInLong;
-    double bound = 1 / Math.sqrt(fanIn);
-    this.weight = registerParameter("weight", uniform(random, bound, dtype, outChannels,
-        inChannels, this.kernel[0], this.kernel[1]));
-    this.bias = registerParameter("bias", uniform(random, bound, dtype, outChannels));
+    if (init == null) {
+      double bound = 1 / Math.sqrt(fanIn);
+      this.weight = registerParameter("weight", uniform(random, bound, dtype, outChannels,
+          inChannels, this.kernel[0], this.kernel[1]));
+      this.bias = registerParameter("bias", uniform(random, bound, dtype, outChannels));
+    } else {
+      this.weight = registerParameter("weight", filters(init.weights(fanIn, outChannels, dtype,
+          random), outChannels, inChannels, this.kernel));
+      this.bias = registerParameter("bias", init.bias(fanIn, outChannels, dtype, random));
+    }
+  }
+
+  /** Init's {@code [fanIn, out]} draws as {@code [out, in, kh, kw]} filters, on the host. */
+  private static Tensor filters(Tensor drawn, int out, int in, int[] kernel) {
+    double[] v = drawn.toDoubleArray();
+    double[] filters = new double[v.length];
+    int fanIn = v.length / out;
+    for (int i = 0; i < fanIn; i++) {
+      for (int o = 0; o < out; o++) {
+        filters[o * fanIn + i] = v[i * out + o];
+      }
+    }
+    return Tensor.of(filters, drawn.dtype(), out, in, kernel[0], kernel[1]);
   }
 
   /** Built on the host, not by an op, so that no TensorScope can claim a parameter. */
@@ -78,7 +122,9 @@ public final class Conv2d extends Module {
   public Tensor forward(Tensor x) {
     checkArgument(x.rank() == 4 && x.shape().dim(1) == inChannels,
         "%s needs input [batch, %s, height, width], got %s; %s", this, inChannels, x.shape(),
-        x.rank() == 2 ? "reshape flat rows to [batch, channels, height, width] first"
+        x.rank() == 2 ? "reshape flat rows to [batch, channels, height, width] first (an "
+            + "Unflatten(" + inChannels + ", height, width) layer before it)"
+            : x.rank() == 3 && inChannels == 1 ? "add the channel axis first (x.unsqueeze(1))"
             : "give it " + inChannels + " channels");
     return Pool2d.named(this, () -> ConvOps.conv2d(x, weight, bias, stride, padding));
   }

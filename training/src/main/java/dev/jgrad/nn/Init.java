@@ -20,6 +20,7 @@ import java.util.Random;
  * Xavier {@code sqrt(1 / fanIn)} for sigmoid and tanh, He {@code sqrt(2 / fanIn)} for ReLU.
  * {@link #glorot()} is Glorot and Bengio's original {@code sqrt(2 / (fanIn + fanOut))}.
  * {@link #kaimingUniform()} is PyTorch's default for {@code nn.Linear}, uniform rather than normal.
+ * Each prints as its factory's name ({@code he}, {@code normal(0.01)}), for labels and errors.
  */
 @FunctionalInterface
 public interface Init {
@@ -63,22 +64,22 @@ public interface Init {
   /** Normal with a fixed standard deviation; the book's first networks use 0.01. */
   static Init normal(double std) {
     checkArgument(std > 0 && Double.isFinite(std), "std must be positive and finite, got %s", std);
-    return (fanIn, fanOut) -> std;
+    return new NormalInit("normal(" + std + ")", (fanIn, fanOut) -> std);
   }
 
   /** The book's Xavier initializer for sigmoid and tanh: std {@code sqrt(1 / fanIn)}. */
   static Init xavier() {
-    return (fanIn, fanOut) -> Math.sqrt(1.0 / fanIn);
+    return new NormalInit("xavier", (fanIn, fanOut) -> Math.sqrt(1.0 / fanIn));
   }
 
   /** Glorot and Bengio's normal initializer: std {@code sqrt(2 / (fanIn + fanOut))}. */
   static Init glorot() {
-    return (fanIn, fanOut) -> Math.sqrt(2.0 / (fanIn + fanOut));
+    return new NormalInit("glorot", (fanIn, fanOut) -> Math.sqrt(2.0 / (fanIn + fanOut)));
   }
 
   /** He's initializer for ReLU: std {@code sqrt(2 / fanIn)}. */
   static Init he() {
-    return (fanIn, fanOut) -> Math.sqrt(2.0 / fanIn);
+    return new NormalInit("he", (fanIn, fanOut) -> Math.sqrt(2.0 / fanIn));
   }
 
   /**

@@ -77,9 +77,15 @@ public final class Linear extends Module implements TorchLayout {
   }
 
   private void checkInput(Tensor x) {
-    checkArgument(x.rank() == 2 && x.shape().dim(1) == inFeatures,
-        "Linear(%s -> %s) needs input [batch, %s], got %s; flatten images first",
-        inFeatures, outFeatures, inFeatures, x.shape());
+    if (x.rank() == 2 && x.shape().dim(1) == inFeatures) {
+      return;
+    }
+    // Rows of the wrong width are most often a size miscounted after a convolution and pooling.
+    throw new IllegalArgumentException(String.format("Linear(%s -> %s) needs input [batch, %s], "
+        + "got %s; %s", inFeatures, outFeatures, inFeatures, x.shape(), x.rank() == 2
+        ? "the layer before gives " + x.shape().dim(1) + " features: make this Linear("
+            + x.shape().dim(1) + ", " + outFeatures + ")"
+        : "flatten images first (a Flatten layer before it)"));
   }
 
   /** The weight, {@code [in, out]} (PyTorch's transpose). */

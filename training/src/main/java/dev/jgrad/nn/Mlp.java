@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.DropoutMask;
 import dev.jgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.Random;
  *     .activation(Activation.RELU).seed(42).build();
  * net.namedParameters().keySet();   // [0.weight, 0.bias, 2.weight, 2.bias]
  * }</pre>
+ *
+ * <p>{@code batchNorm(true)} and {@code dropout(p)} give the book's {@code MultiLayerNetExtend}:
+ * affine, BatchNorm, activation, Dropout for each hidden layer.
  *
  * <p>Weights come from the activation's recommended initializer unless {@link Builder#init} says
  * otherwise, drawn from one {@code Random(seed)} layer by layer, so a seed fixes the network.
@@ -41,6 +45,8 @@ public final class Mlp {
     private Init init;
     private long seed = 42;
     private DType dtype = Tensor.DEFAULT_DTYPE;
+    private boolean batchNorm;
+    private double dropout;
 
     private Builder() {}
 
@@ -92,6 +98,26 @@ public final class Mlp {
       return this;
     }
 
+    /**
+     * With {@code true}, a {@link BatchNorm1d} after each hidden affine layer, before its
+     * activation, as the book's {@code MultiLayerNetExtend(use_batchnorm=True)} (6.3).
+     */
+    public Builder batchNorm(boolean batchNorm) {
+      this.batchNorm = batchNorm;
+      return this;
+    }
+
+    /**
+     * A {@link Dropout} of probability {@code p} in [0, 1) after each hidden activation, as the
+     * book's {@code MultiLayerNetExtend(use_dropout=True, dropout_ration=p)} (6.4.3); its seed
+     * drawn from the network's; 0 (the default) adds none.
+     */
+    public Builder dropout(double p) {
+      DropoutMask.checkP("Mlp.Builder.dropout", p);
+      this.dropout = p;
+      return this;
+    }
+
     /** The network; without {@code input} or {@code output} an IllegalStateException. */
     public Sequential build() {
       checkState(input > 0, "call input(features) before build()");
@@ -102,7 +128,13 @@ public final class Mlp {
       int in = input;
       for (int size : hidden) {
         layers.add(new Linear(in, size, weights, random, dtype));
+        if (batchNorm) {
+          layers.add(new BatchNorm1d(size, dtype));
+        }
         layers.add(activation.newModule());
+        if (dropout > 0) {
+          layers.add(new Dropout(dropout, random));
+        }
         in = size;
       }
       layers.add(new Linear(in, output, weights, random, dtype));

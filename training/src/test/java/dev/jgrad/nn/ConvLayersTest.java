@@ -33,6 +33,35 @@ class ConvLayersTest {
   }
 
   @Test
+  void conv2dTakesTheBooksInitializersWithFanInOfChannelsTimesKernel() {
+    // The book's DeepConvNet: He, std sqrt(2 / (in * k * k)), zero bias; SimpleConvNet: 0.01.
+    Conv2d he = new Conv2d(16, 32, 3, 1, 1, Init.he(), new Random(3));
+    assertArrayEquals(new int[] {32, 16, 3, 3}, he.weight().shape().dims());
+    double[] w = he.weight().toDoubleArray();
+    double sumSq = 0;
+    for (double v : w) {
+      sumSq += v * v;
+    }
+    double expected = Math.sqrt(2.0 / (16 * 9));
+    assertEquals(expected, Math.sqrt(sumSq / w.length), 0.05 * expected);
+    assertArrayEquals(new double[32], he.bias().toDoubleArray());
+    Conv2d small = new Conv2d(1, 30, 5, 1, 0, Init.normal(0.01), new Random(3));
+    double maxAbs = 0;
+    for (double v : small.weight().toDoubleArray()) {
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+    assertTrue(maxAbs < 0.06 && maxAbs > 0.02, "max |w| " + maxAbs);
+    // Same seed, same bits; filter o holds column o of Init's [fanIn, out] draws.
+    assertArrayEquals(w, new Conv2d(16, 32, 3, 1, 1, Init.he(), new Random(3)).weight()
+        .toDoubleArray());
+    double[] drawn = Init.he().weights(16 * 9, 32, DType.FLOAT32, new Random(3)).toDoubleArray();
+    assertEquals(drawn[32 + 5], w[5 * 16 * 9 + 1]);
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> new Conv2d(1, 2, 3, 1, 0, (Init) null, new Random(1)));
+    assertEquals("init is null; pass one, e.g. Init.he()", e.getMessage());
+  }
+
+  @Test
   void simpleConvNetLayersComposeInSequentialAndGetGradients() {
     Random r = new Random(2);
     Sequential net = new Sequential(new Conv2d(1, 4, 3, 1, 1, r), new ReLU(),
@@ -54,7 +83,16 @@ class ConvLayersTest {
     Random r = new Random(3);
     Conv2d conv = new Conv2d(1, 30, 5, 1, 0, r);
     assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 100, 784)),
-        "Conv2d(1 -> 30, 5x5", "[100, 784]", "reshape");
+        "Conv2d(1 -> 30, 5x5", "[100, 784]", "reshape", "an Unflatten(1, height, width) layer");
+    assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 28, 28)),
+        "Conv2d(1 -> 30", "[2, 28, 28]", "add the channel axis first (x.unsqueeze(1))");
+    // SimpleConvNet's affine layer sized for the unpooled 30x24x24, fed the pooled 30x12x12
+    Linear fc = new Linear(30 * 24 * 24, 100, r);
+    assertMessage(() -> fc.forward(Tensor.zeros(DType.FLOAT32, 2, 4320)),
+        "Linear(17280 -> 100) needs input [batch, 17280], got [2, 4320]; the layer before gives "
+        + "4320 features: make this Linear(4320, 100)");
+    assertMessage(() -> fc.forward(Tensor.zeros(DType.FLOAT32, 2, 30, 12, 12)),
+        "got [2, 30, 12, 12]; flatten images first (a Flatten layer before it)");
     assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 28, 28)),
         "Conv2d(1 -> 30", "[2, 3, 28, 28]", "give it 1 channels");
     assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 1, 3, 3)),

@@ -43,6 +43,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import dev.jgrad.data.Batch;
+import dev.jgrad.nn.Conv2d;
+import dev.jgrad.nn.Flatten;
+import dev.jgrad.nn.MaxPool2d;
+import dev.jgrad.nn.Unflatten;
+import dev.jgrad.io.FilterPicture;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +74,9 @@ class DocSnippetsTest {
       new String[] {"ReadmeData", "../README.md"},
       new String[] {"ReadmeTorch", "../README.md"},
       new String[] {"ReadmeOnnx", "../README.md"},
-      new String[] {"ReadmeServe", "../README.md"});
+      new String[] {"ReadmeServe", "../README.md"},
+      new String[] {"BookWeightDecay", "../docs/book.md"},
+      new String[] {"BookConvNet", "../docs/book.md"});
   /** The files holding the snippets' code, in the order their pieces join. */
   private static final List<String> CODE = List.of(
       "src/test/java/dev/jgrad/snippets/SwishOps.java",
@@ -277,6 +288,54 @@ class DocSnippetsTest {
         in -> Ops.call("acme::swish", Attrs.of("beta", 1.5), in.get(0)),
         List.of(Tensor.of(new double[] {-1.3, 0.2, 0.7, 2.1}, DType.FLOAT64, 4)));
     assertTrue(r.passed(), r.toString());
+  }
+
+  @Test
+  void bookWeightDecayExample() {
+    double lambda = 0.1;
+    Sequential net = Mlp.builder().input(4).hidden(3).output(2).seed(5).build();
+    Dataset data = Dataset.of(Tensor.of(new float[] {1, 2, 3, 4, -1, 0, 2, 1}, 2, 4),
+        Tensor.indices(new int[] {1, 0}));
+    Batch batch = data.gather(Tensor.indices(new int[] {0, 1}));
+    Losses.softmaxCrossEntropyLabels(net.forward(batch.inputs()), batch.targets()).backward();
+    Map<String, float[]> plain = new LinkedHashMap<>();
+    net.namedParameters().forEach((name, p) -> plain.put(name, p.grad().toFloatArray()));
+    net.zeroGrad();
+    // snippet:BookWeightDecay
+    Tensor loss = Losses.softmaxCrossEntropyLabels(net.forward(batch.inputs()), batch.targets());
+    for (Map.Entry<String, Tensor> p : net.namedParameters().entrySet()) {
+      if (p.getKey().endsWith("weight")) {   // the book decays each W, never a bias
+        loss = loss.add(p.getValue().mul(p.getValue()).sum().mul(0.5 * lambda));
+      }
+    }
+    loss.backward();                         // each W's gradient gains lambda * W
+    // end-snippet
+    net.namedParameters().forEach((name, p) -> {
+      float[] expected = plain.get(name).clone();
+      float[] w = p.toFloatArray();
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] += name.endsWith("weight") ? (float) (lambda * w[i]) : 0;
+      }
+      assertArrayEquals(expected, p.grad().toFloatArray(), 1e-6f, name);
+    });
+  }
+
+  @Test
+  void bookConvNetExample() throws IOException {
+    Path pictureFile = outDir.resolve("filters.png");
+    // snippet:BookConvNet
+    Random random = new Random(42);
+    Conv2d conv = new Conv2d(1, 30, 5, 1, 0, Init.normal(0.01), random);   // [30, 1, 5, 5]
+    Sequential simpleConvNet = new Sequential(new Unflatten(1, 28, 28),   // rows [N, 784] as images
+        conv, new ReLU(), new MaxPool2d(2, 2, 0), new Flatten(),           // [N, 30 * 12 * 12]
+        new Linear(30 * 12 * 12, 100, Init.normal(0.01), random), new ReLU(),
+        new Linear(100, 10, Init.normal(0.01), random));
+    FilterPicture.write(conv.weight(), pictureFile);   // e.g. Path.of("filters.png")
+    // end-snippet
+    assertArrayEquals(new int[] {2, 10},
+        simpleConvNet.forward(Tensor.zeros(2, 784)).shape().dims());
+    assertArrayEquals(new int[] {30, 1, 5, 5}, conv.weight().shape().dims());
+    assertEquals(6 * (40 + 4) + 4, ImageIO.read(pictureFile.toFile()).getWidth());
   }
 
   @Test

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 
 /**
  * Draws the training curves of a {@link MetricsHistory} as a PNG: a loss panel (train and test
@@ -71,12 +70,7 @@ public final class LossChart {
       int height) throws IOException {
     checkNotNull(file, "file is null; pass the PNG path, e.g. out/training.png");
     BufferedImage image = render(history, title, width, height);
-    AtomicFiles.write(file, out -> {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IOException("this Java runtime has no PNG writer (javax.imageio); use a full"
-            + " JDK/JRE with the java.desktop module");
-      }
-    });
+    AtomicFiles.writePng(file, image);
   }
 
   /** The chart as an image, for callers that display or embed it themselves. */

@@ -1,17 +1,15 @@
 package dev.jgrad.examples.book;
 
+import dev.jgrad.autograd.Tensor;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.examples.mnist.SimpleConvNet;
-import dev.jgrad.io.AtomicFiles;
+import dev.jgrad.io.FilterPicture;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Adam;
-import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * The book's filter pictures (7.6.1, {@code visualize_filter.py}): the 30 5x5 filters of
@@ -29,10 +27,6 @@ import javax.imageio.ImageIO;
  */
 public final class FilterVisualization {
   static final int ITERATIONS = 2000;
-  /** Pixels a weight takes on each side, and between filters. */
-  private static final int SCALE = 8;
-  private static final int GAP = 4;
-  private static final int COLUMNS = 6;
 
   private FilterVisualization() {}
 
@@ -98,52 +92,9 @@ public final class FilterVisualization {
     return aa == 0 || bb == 0 ? 0 : ab / Math.sqrt(aa * bb);
   }
 
-  /**
-   * The filters in rows of {@value #COLUMNS} on white, each {@code k x k} weight a
-   * {@value #SCALE}-pixel square of grey: the filter's largest weight black, its smallest white.
-   */
-  static BufferedImage picture(float[] weights, int k) {
-    int filters = weights.length / (k * k);
-    int rows = (filters + COLUMNS - 1) / COLUMNS;
-    int side = k * SCALE;
-    BufferedImage image = new BufferedImage(COLUMNS * (side + GAP) + GAP,
-        rows * (side + GAP) + GAP, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < image.getHeight(); y++) {
-      for (int x = 0; x < image.getWidth(); x++) {
-        image.setRGB(x, y, Color.WHITE.getRGB());
-      }
-    }
-    for (int f = 0; f < filters; f++) {
-      float min = Float.POSITIVE_INFINITY;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int i = 0; i < k * k; i++) {
-        min = Math.min(min, weights[f * k * k + i]);
-        max = Math.max(max, weights[f * k * k + i]);
-      }
-      int left = GAP + (f % COLUMNS) * (side + GAP);
-      int top = GAP + (f / COLUMNS) * (side + GAP);
-      for (int i = 0; i < k * k; i++) {
-        double t = max > min ? (weights[f * k * k + i] - min) / (max - min) : 0;
-        int grey = (int) Math.round(255 * (1 - t)); // gray_r: the largest weight black
-        int rgb = new Color(grey, grey, grey).getRGB();
-        for (int dy = 0; dy < SCALE; dy++) {
-          for (int dx = 0; dx < SCALE; dx++) {
-            image.setRGB(left + (i % k) * SCALE + dx, top + (i / k) * SCALE + dy, rgb);
-          }
-        }
-      }
-    }
-    return image;
-  }
-
-  /** Writes {@link #picture} of {@code weights} to {@code file} as a PNG, atomically. */
+  /** Writes {@code weights}' picture ({@link FilterPicture}) to {@code file}, atomically. */
   static void write(float[] weights, int k, Path file) throws IOException {
-    BufferedImage image = picture(weights, k);
-    AtomicFiles.write(file, out -> {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IOException("no PNG writer in this Java runtime; cannot write " + file);
-      }
-    });
+    FilterPicture.write(Tensor.of(weights, weights.length / (k * k), 1, k, k), file);
   }
 
   public static void main(String[] args) {
