@@ -1,5 +1,6 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.api.PrivateTempDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -97,7 +98,7 @@ final class NativeCpu {
       if (in == null) {
         throw new IOException("the jar has no " + RESOURCE);
       }
-      Path dir = Files.createTempDirectory(tmpRoot, DIR_PREFIX);
+      Path dir = PrivateTempDirs.create(tmpRoot, DIR_PREFIX);
       extractedDir = dir;
       Path file = dir.resolve("libjgrad_cpu.so");
       Files.copy(in, file);

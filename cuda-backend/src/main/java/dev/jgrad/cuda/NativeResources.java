@@ -1,5 +1,6 @@
 package dev.jgrad.cuda;
 
+import dev.jgrad.api.PrivateTempDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,7 +39,8 @@ final class NativeResources {
   static Path extract(String name, String fileName) {
     byte[] bytes = read(name);
     try {
-      Path dir = Files.createTempDirectory("jgrad-cuda-");
+      Path dir = PrivateTempDirs.create(Path.of(System.getProperty("java.io.tmpdir")),
+          "jgrad-cuda-");
       Path file = dir.resolve(fileName);
       Files.write(file, bytes);
       file.toFile().deleteOnExit();

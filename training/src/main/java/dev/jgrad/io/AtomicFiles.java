@@ -20,13 +20,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Writes a file so that readers see either the complete old content or the complete new content,
@@ -63,17 +67,25 @@ public final class AtomicFiles {
   /** {@code bytes} to write at {@code position} over what was written there. */
   record Patch(long position, byte[] bytes) {}
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private AtomicFiles() {}
 
   /** Replaces {@code target} with {@code image} as a PNG, atomically (charts, filter pictures). */
   public static void writePng(Path target, RenderedImage image) throws IOException {
     checkNotNull(image, "image is null");
     write(target, out -> {
-      if (!ImageIO.write(image, "png", out)) {
+      Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+      if (!writers.hasNext()) {
         throw new IOException("this Java runtime has no PNG writer (javax.imageio); use a full"
             + " JDK/JRE with the java.desktop module");
+      }
+      ImageWriter png = writers.next();
+      // cached in memory: ImageIO.write(image, "png", out) caches in a file in java.io.tmpdir,
+      // so an unwritable or full temporary folder failed a chart the target folder could take
+      try (ImageOutputStream cached = new MemoryCacheImageOutputStream(out)) {
+        png.setOutput(cached);
+        png.write(image);
+      } finally {
+        png.dispose();
       }
     });
   }
@@ -186,11 +198,14 @@ public final class AtomicFiles {
 
   /**
    * Not {@link Files#createTempFile}: that one makes the file owner-only (0600), which the rename
-   * would hand on to the target; a plain CREATE_NEW keeps the usual permissions (umask).
+   * would hand on to the target; a plain CREATE_NEW keeps the usual permissions (umask). The name
+   * need only be unlikely to be taken (CREATE_NEW fails on a taken one, and another is tried), so
+   * no SecureRandom, whose seeding cost about 25 ms of a process's start.
    */
   private static Path createTempFile(Path dir, String name) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      Path tmp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      long random = ThreadLocalRandom.current().nextLong();
+      Path tmp = dir.resolve("." + name + "." + Long.toHexString(random) + ".tmp");
       try {
         Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
         return tmp;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.awt.image.BufferedImage;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,31 @@ class AtomicFilesTest {
           throw new IllegalStateException("bug in the writer");
         }));
     assertEquals(List.of("weights.bin"), listNames(dir), "no file created, no temp file left");
+  }
+
+  @Test
+  void aPngNeedsNoTemporaryFolder() throws IOException {
+    // ImageIO.write(image, "png", stream) caches the PNG in a file in its cache folder (by default
+    // java.io.tmpdir), so a temporary folder deleted under a long run failed every chart after
+    Path gone = Files.createDirectory(dir.resolve("cache"));
+    File before = ImageIO.getCacheDirectory();
+    boolean usedCache = ImageIO.getUseCache();
+    ImageIO.setUseCache(true);
+    ImageIO.setCacheDirectory(gone.toFile());
+    Files.delete(gone);
+    BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(2, 1, 0x123456);
+    Path target = dir.resolve("chart.png");
+    try {
+      AtomicFiles.writePng(target, image);
+    } finally {
+      ImageIO.setCacheDirectory(before);
+      ImageIO.setUseCache(usedCache);
+    }
+    BufferedImage read = ImageIO.read(target.toFile());
+    assertEquals(3, read.getWidth());
+    assertEquals(0x123456, read.getRGB(2, 1) & 0xFFFFFF);
+    assertEquals(List.of("chart.png"), listNames(dir));
   }
 
   @Test
