@@ -86,9 +86,9 @@ public final class SafeTensors {
    * CRC32C of the header itself (its bytes from byte 8 to the data, padding included), computed
    * with this key's whole value held as the zeros it is first written as ("00000000" per value,
    * the spaces between them kept). Written in every file, one without tensors too (its list is
-   * then the header's value alone; jgrad's earlier tensorless files have none). On reading, a list of one
-   * value per tensor (jgrad's files before the header was covered) checks the tensors, one more
-   * checks the header too, any other count is a format error.
+   * then the header's value alone; jgrad's earlier tensorless files have none). On reading, a
+   * list of one value per tensor (jgrad's files before the header was covered) checks the
+   * tensors, one more checks the header too, any other count is a format error.
    */
   public static final String CHECKSUM_KEY = "jgrad.crc32c";
 
