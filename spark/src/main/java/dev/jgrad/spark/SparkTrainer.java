@@ -16,7 +16,6 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.train.ChartListener;
 import dev.jgrad.train.Checkpoint;
-import dev.jgrad.train.CsvReportListener;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Evaluator;
 import dev.jgrad.train.HistoryMetadata;
@@ -83,11 +82,15 @@ import scala.reflect.ClassTag$;
  * the first attempt would have. {@link Builder#barrier} runs each round as a barrier stage (all
  * tasks at once, and a failure restarts the whole round).
  *
- * <p>Reports go through the {@code Trainer}'s listeners, a round standing for an epoch: the CSV
- * and chart of {@link Builder#reportTo}, {@link TrainingListener}s; timings per round through
- * {@link RoundListener}s ({@link Builder#roundsCsvTo}). {@link Builder#checkpointTo} saves a
- * {@link Checkpoint} on the driver every N rounds (its epoch is the rounds completed), which
- * {@link #resumeFrom} continues.
+ * <p>Reports say rounds: the log (a line per round, at INFO, with the epoch it falls in:
+ * samples trained on over the training set's size), metrics.csv and the chart of
+ * {@link Builder#reportTo} (a row per round, its {@code epoch} column that epoch, then
+ * {@code round}; the chart's axis "round"). {@link TrainingListener}s hear each round as an
+ * epoch, their unit: {@code EpochMetrics.epoch()} is the round, as in the {@link MetricsHistory}
+ * {@link #fit} returns; timings per round go through {@link RoundListener}s
+ * ({@link Builder#roundsCsvTo}). {@link Builder#checkpointTo} saves a {@link Checkpoint} on the
+ * driver every N rounds (its epoch is the rounds completed), which {@link #resumeFrom}
+ * continues.
  */
 public final class SparkTrainer {
   private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
@@ -108,6 +111,7 @@ public final class SparkTrainer {
   private final int evalEvery;
   private final Path checkpointFile;
   private final int checkpointEvery;
+  private final Path csvFile;
   private final List<TrainingListener> listeners;
   private final List<RoundListener> roundListeners;
   private final Module model;
@@ -133,6 +137,7 @@ public final class SparkTrainer {
     this.evalEvery = b.evalEvery;
     this.checkpointFile = b.checkpointFile;
     this.checkpointEvery = b.checkpointEvery;
+    this.csvFile = b.csvFile;
     this.listeners = b.allListeners();
     this.roundListeners = List.copyOf(b.roundListeners);
     this.model = modelFactory.create();
@@ -202,6 +207,12 @@ public final class SparkTrainer {
           / localSteps;
       int totalRounds = rounds > 0 ? rounds : epochs * roundsPerEpoch;
       int every = evalEvery > 0 ? evalEvery : roundsPerEpoch;
+      RoundEpochs epochsAt = new RoundEpochs(shardInfos, batchSize, localSteps);
+      List<TrainingListener> outputs = new ArrayList<>();
+      if (csvFile != null) { // first, as the Trainer's CSV output comes before the others
+        outputs.add(new RoundMetricsCsv(csvFile, epochsAt));
+      }
+      outputs.addAll(listeners);
       checkArgument(completedRounds <= totalRounds, "SparkTrainer: the checkpoint resumed from"
           + " completed %s rounds, beyond the %s asked for; ask for more rounds or epochs",
           completedRounds, totalRounds);
@@ -217,7 +228,7 @@ public final class SparkTrainer {
       }
       while (completedRounds < totalRounds) {
         int round = completedRounds + 1;
-        for (TrainingListener l : listeners) {
+        for (TrainingListener l : outputs) {
           l.onEpochStart(round, totalRounds, localSteps, samplesPerRound);
         }
         RoundMetrics m = runRound(jsc, shards, runId, round);
@@ -232,14 +243,15 @@ public final class SparkTrainer {
           Checkpoint.save(checkpointFile, model, optimizer, round,
               Map.of(HistoryMetadata.KEY, HistoryMetadata.encode(history)));
         }
+        log.info(RoundLog.format(em, totalRounds, epochsAt.after(round), history.heldOut()));
         for (RoundListener l : roundListeners) {
           l.onRoundEnd(m);
         }
-        for (TrainingListener l : listeners) {
+        for (TrainingListener l : outputs) {
           l.onEpochEnd(em, history);
         }
       }
-      for (TrainingListener l : listeners) {
+      for (TrainingListener l : outputs) {
         l.onTrainingEnd(history);
       }
       return history;
@@ -541,8 +553,9 @@ public final class SparkTrainer {
     }
 
     /**
-     * The {@code Trainer}'s report in {@code dir}: metrics.csv (a row per round) and
-     * training.png, plus rounds.csv with each round's timings.
+     * The report in {@code dir}: metrics.csv (the {@code Trainer}'s columns, a row per round:
+     * {@code epoch} the epochs trained by the round's end, fractional, then {@code round}),
+     * training.png (over rounds), and rounds.csv with each round's timings.
      */
     public Builder reportTo(Path dir, String title) {
       checkNotNull(dir, "report directory is null");
@@ -557,7 +570,10 @@ public final class SparkTrainer {
       return roundListener(new RoundCsvListener(file));
     }
 
-    /** Adds a listener that hears each round as an epoch. */
+    /**
+     * Adds a listener that hears each round as an epoch (its {@code EpochMetrics.epoch()} is the
+     * round); the trainer logs each round itself.
+     */
     public Builder listener(TrainingListener listener) {
       listeners.add(checkNotNull(listener, "listener is null"));
       return this;
@@ -569,13 +585,11 @@ public final class SparkTrainer {
       return this;
     }
 
+    /** The chart's and the caller's; metrics.csv needs the shards ({@link RoundMetricsCsv}). */
     private List<TrainingListener> allListeners() {
       List<TrainingListener> all = new ArrayList<>();
-      if (csvFile != null) {
-        all.add(new CsvReportListener(csvFile));
-      }
       if (chartFile != null) {
-        all.add(new ChartListener(chartFile, chartTitle));
+        all.add(new ChartListener(chartFile, chartTitle, "round"));
       }
       all.addAll(listeners);
       return List.copyOf(all);

@@ -19,7 +19,9 @@ import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
 import dev.jgrad.train.LossFunction;
+import dev.jgrad.train.report.LossChart;
 import dev.jgrad.train.report.MetricsHistory;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.imageio.ImageIO;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -214,8 +217,51 @@ class SparkTrainerTest {
     assertArrayEquals(parameters(straight.model()), parameters(resumed.model()), 1e-6f);
     List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
     assertEquals(7, csv.size(), "header and 6 rounds: " + csv);
+    // the epochs of the rounds restored from the checkpoint too, which has no sample counts
+    assertEquals(List.of("0.266667", "0.533333", "0.800000", "1.000000", "1.266667", "1.533333"),
+        csv.subList(1, 7).stream().map(row -> row.substring(0, row.indexOf(','))).toList());
     assertEquals(4, Files.readAllLines(dir.resolve("rounds.csv")).size(),
         "header and the 3 rounds this run trained");
+  }
+
+  /**
+   * metrics.csv and the chart say rounds: 60 samples in 2 shards of 30, batches of 8 (a pass is
+   * 8, 8, 8 and 6), so a round trains 16 samples, the fourth 12: epochs 16/60, 32/60, 48/60, 1,
+   * 76/60 and 92/60. Before, metrics.csv's {@code epoch} column held the round number and the
+   * chart's axis said "epoch".
+   */
+  @Test
+  void theReportSaysRoundsWithTheEpochEachFallsIn(@TempDir Path dir) throws IOException {
+    JavaRDD<LabeledSample> data = jsc.parallelize(samples(60, 7), 2);
+    MetricsHistory h = trainer(data, 8).rounds(6).reportTo(dir, "rounds").build().fit();
+    List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+    assertEquals("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,round",
+        csv.get(0));
+    String[] epochs = {"0.266667", "0.533333", "0.800000", "1.000000", "1.266667", "1.533333"};
+    for (int r = 1; r <= 6; r++) {
+      String[] fields = csv.get(r).split(",", -1);
+      assertEquals(7, fields.length, csv.get(r));
+      assertEquals(epochs[r - 1], fields[0], csv.get(r));
+      assertEquals(String.format(java.util.Locale.ROOT, "%.6f", h.epochs().get(r - 1).trainLoss()),
+          fields[1], "the Trainer's columns keep their places: " + csv.get(r));
+      assertEquals(Integer.toString(r), fields[6], csv.get(r));
+    }
+    BufferedImage chart = ImageIO.read(dir.resolve("training.png").toFile());
+    assertTrue(samePixels(LossChart.render(h, "rounds", chart.getWidth(), chart.getHeight(),
+        "round"), chart), "the chart's axis says round");
+    assertTrue(!samePixels(LossChart.render(h, "rounds", chart.getWidth(), chart.getHeight()),
+        chart), "and not epoch");
+  }
+
+  private static boolean samePixels(BufferedImage a, BufferedImage b) {
+    for (int y = 0; y < a.getHeight(); y++) {
+      for (int x = 0; x < a.getWidth(); x++) {
+        if (a.getRGB(x, y) != b.getRGB(x, y)) {
+          return false;
+        }
+      }
+    }
+    return a.getWidth() == b.getWidth() && a.getHeight() == b.getHeight();
   }
 
   @Test

@@ -41,6 +41,22 @@ final class DerivedShapes {
    * valid, each once, in order.
    */
   List<int[][]> from(List<int[][]> valid, OpDef def) {
+    return derive(valid, def).stream().filter(set -> !meant(set)).toList();
+  }
+
+  /**
+   * The sets declared valid that the valid ones do not already hold, each once: those given to
+   * {@link OpTestKit#alsoValidShapes}, then the derived sets the declarations take. The kit
+   * computes the op on them as on the valid sets, so a wrong broadcasting path fails it.
+   */
+  List<int[][]> declaredValid(List<int[][]> valid, OpDef def) {
+    Map<String, int[][]> out = new LinkedHashMap<>();
+    alsoValid.forEach(set -> add(out, set));
+    derive(valid, def).stream().filter(this::meant).forEach(set -> add(out, set));
+    return out.values().stream().filter(set -> !contains(valid, set)).toList();
+  }
+
+  private static List<int[][]> derive(List<int[][]> valid, OpDef def) {
     Map<String, int[][]> derived = new LinkedHashMap<>();
     for (int[][] set : valid) {
       List<Integer> floats = new ArrayList<>();
@@ -61,13 +77,11 @@ final class DerivedShapes {
         }
       }
     }
-    List<int[][]> out = new ArrayList<>();
-    for (int[][] set : derived.values()) {
-      if (valid.stream().noneMatch(v -> Arrays.deepEquals(v, set)) && !meant(set)) {
-        out.add(set);
-      }
-    }
-    return out;
+    return derived.values().stream().filter(set -> !contains(valid, set)).toList();
+  }
+
+  private static boolean contains(List<int[][]> sets, int[][] set) {
+    return sets.stream().anyMatch(v -> Arrays.deepEquals(v, set));
   }
 
   private static void add(Map<String, int[][]> derived, int[][] set) {
@@ -84,7 +98,7 @@ final class DerivedShapes {
   /** Whether the author declared {@code set} valid, or it broadcasts for an op that does. */
   private boolean meant(int[][] set) {
     return broadcasts && broadcastTogether(set)
-        || alsoValid.stream().anyMatch(v -> Arrays.deepEquals(v, set))
+        || contains(alsoValid, set)
         || alsoValidWhere.stream().anyMatch(p -> p.test(set));
   }
 

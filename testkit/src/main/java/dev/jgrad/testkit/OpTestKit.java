@@ -36,6 +36,9 @@ import java.util.function.Predicate;
  *       input changed alone (one more; 1 where it was above 1) must be rejected the same way,
  *       unless declared valid ({@link #broadcasts}, {@link #alsoValidShapes},
  *       {@link #alsoValidWhere}): a shape rule that reads input 0 alone passes garbage on;
+ *   <li>declared valid shapes: the sets given to {@link #alsoValidShapes} and the derived sets
+ *       the declarations take get the gradient, forward and backend checks of the valid sets,
+ *       named with "(declared valid)", so a wrong broadcasting path fails;
  *   <li>PTX arguments: each PTX kernel's {@code args(...)} for the kit's calls (its shapes and
  *       attributes) against its entry points' parameters, on any machine;
  *   <li>no-grad: inside {@link NoGrad#scope()} the op records nothing.
@@ -105,7 +108,8 @@ public final class OpTestKit {
 
   /**
    * The op broadcasts its inputs by NumPy's rules (as {@code jgrad::add}): derived shape sets
-   * that broadcast together are meant to be taken, and are not expected to be rejected.
+   * that broadcast together are meant to be taken, so they are not expected to be rejected, and
+   * their gradients and values are checked as the valid sets' are.
    */
   public OpTestKit broadcasts() {
     derivedShapes.broadcasts();
@@ -113,9 +117,11 @@ public final class OpTestKit {
   }
 
   /**
-   * Input shapes the op is meant to take though the kit does not run them: a derived set (one
-   * dimension of one input changed from a valid set) the shape rule accepts fails the kit unless
-   * declared here, with {@link #broadcasts} or with {@link #alsoValidWhere}.
+   * Further input shapes the op is meant to take: a derived set (one dimension of one input
+   * changed from a valid set) the shape rule accepts fails the kit unless declared here, with
+   * {@link #broadcasts} or with {@link #alsoValidWhere}. Each set given here, and each derived
+   * set declared valid, gets the checks of the valid sets, named "(declared valid)"; keep them
+   * small, as a gradient check costs two calls per input element.
    */
   public OpTestKit alsoValidShapes(int[]... shapesOfEachInput) {
     derivedShapes.alsoValid(shapesOfEachInput);
@@ -124,7 +130,8 @@ public final class OpTestKit {
 
   /**
    * The derived shape sets the op is meant to take, as a rule over the shapes of each input: for
-   * a matrix product {@code alsoValidWhere(s -> s[0][1] == s[1][0])}.
+   * a matrix product {@code alsoValidWhere(s -> s[0][1] == s[1][0])}. Those it takes are checked
+   * as the valid sets are.
    */
   public OpTestKit alsoValidWhere(Predicate<int[][]> meantToTake) {
     derivedShapes.alsoValidWhere(meantToTake);
@@ -186,11 +193,7 @@ public final class OpTestKit {
     Random random = new Random(seed);
     for (int[][] shapes : sets) {
       String where = describe(shapes);
-      if (def.differentiable()) {
-        results.add(gradientCheck(random, shapes, where));
-      }
-      results.addAll(referenceChecks(random, shapes, where));
-      results.addAll(backendChecks(random, shapes, where));
+      results.addAll(valueChecks(def, random, shapes, where));
       results.add(noGradCheck(random, shapes, where, def.differentiable()));
     }
     results.add(arityCheck(def, sets.get(0)));
@@ -200,8 +203,27 @@ public final class OpTestKit {
     for (int[][] derived : derivedShapes.from(sets, def)) {
       results.add(derivedShapeCheck(def, random, derived));
     }
-    results.addAll(ptxArgumentChecks(def, sets));
+    // Declaring a set valid spares it the rejection check; its values are then checked instead,
+    // or a wrong broadcasting or product path would pass the kit unseen.
+    List<int[][]> declared = derivedShapes.declaredValid(sets, def);
+    for (int[][] shapes : declared) {
+      results.addAll(valueChecks(def, random, shapes, describe(shapes) + " (declared valid)"));
+    }
+    List<int[][]> called = new ArrayList<>(sets);
+    called.addAll(declared);
+    results.addAll(ptxArgumentChecks(def, called));
     return new OpTestReport(op, results);
+  }
+
+  /** Gradients in FLOAT64, each dtype against the FLOAT64 reference, backends against the CPU. */
+  private List<CheckResult> valueChecks(OpDef def, Random random, int[][] shapes, String where) {
+    List<CheckResult> out = new ArrayList<>();
+    if (def.differentiable()) {
+      out.add(gradientCheck(random, shapes, where));
+    }
+    out.addAll(referenceChecks(random, shapes, where));
+    out.addAll(backendChecks(random, shapes, where));
+    return out;
   }
 
   private List<int[][]> defaultShapes(OpDef def) {

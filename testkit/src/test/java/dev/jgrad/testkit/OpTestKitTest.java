@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.GpuRequirement;
+import dev.jgrad.api.HostBuffer;
+import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientRule;
 import dev.jgrad.api.op.KernelCall;
@@ -17,11 +19,15 @@ import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.api.op.PtxKernel;
+import dev.jgrad.api.op.TensorSpec;
 import dev.jgrad.autograd.CompositeKernel;
 import dev.jgrad.autograd.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +81,24 @@ class OpTestKitTest {
         r.kernel(op, OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) -> in.get(0).add(in.get(1)));
         r.gradient(op, (GradientRule<Tensor>) ctx -> List.of(ctx.gradOutput(), ctx.gradOutput()));
       }
+    });
+    OpRegistry.global().register("BroadcastOps", r -> {
+      // x + y broadcast, whose CPU kernel reads x[i % |x|] and y[i % |y|]: right where an input
+      // repeats along leading axes ([3, 4] + [4]), wrong where along a trailing one ([3, 4] +
+      // [3, 1]); the gradient rule is right, so finite differences disagree there
+      r.define(OpDef.builder("kit::add_flat").arity(2).shapeRule((in, a) -> new TensorSpec(
+          Shape.broadcast(in.get(0).shape(), in.get(1).shape(), "kit::add_flat"),
+          in.get(0).dtype())).build());
+      r.kernel("kit::add_flat", "cpu", OpTestKitTest::addFlat);
+      r.gradient("kit::add_flat", (GradientRule<Tensor>) ctx -> List.of(
+          sumTo(ctx.gradOutput(), ctx.input(0).shape()),
+          sumTo(ctx.gradOutput(), ctx.input(1).shape())));
+      // x + sum(y): its rule reads x alone, rightly, since every vector y fits
+      r.define(OpDef.builder("kit::plus_sum").arity(2).shapeRule((in, a) -> in.get(0)).build());
+      r.kernel("kit::plus_sum", OpRegistry.ANY_BACKEND,
+          (CompositeKernel) (in, a) -> in.get(0).add(in.get(1).sum()));
+      r.gradient("kit::plus_sum", (GradientRule<Tensor>) ctx -> List.of(ctx.gradOutput(),
+          ctx.gradOutput().sum().broadcastTo(ctx.input(1).shape().dims())));
     });
     OpRegistry.global().register("PtxScaleOps", r -> {
       // y = a x with a CUDA kernel from nvcc's PTX of api's src/test/cuda/scale.cu, whose length
@@ -147,17 +171,88 @@ class OpTestKitTest {
         + " y [3, 5] must have one shape")), right.toString());
   }
 
+  private static void addFlat(KernelCall c) {
+    HostBuffer x = (HostBuffer) c.input(0);
+    HostBuffer y = (HostBuffer) c.input(1);
+    HostBuffer out = (HostBuffer) c.output();
+    if (c.outputSpec().dtype() == DType.FLOAT32) {
+      float[] xs = x.floatArray();
+      float[] ys = y.floatArray();
+      float[] os = out.floatArray();
+      for (int i = 0; i < os.length; i++) {
+        os[i] = xs[i % xs.length] + ys[i % ys.length];
+      }
+    } else {
+      double[] xs = x.doubleArray();
+      double[] ys = y.doubleArray();
+      double[] os = out.doubleArray();
+      for (int i = 0; i < os.length; i++) {
+        os[i] = xs[i % xs.length] + ys[i % ys.length];
+      }
+    }
+  }
+
+  /** {@code g} summed over the axes {@code target} broadcast along. */
+  private static Tensor sumTo(Tensor g, Shape target) {
+    int extra = g.shape().rank() - target.rank();
+    List<Integer> axes = new ArrayList<>();
+    for (int d = 0; d < g.shape().rank(); d++) {
+      if (d < extra || target.dim(d - extra) == 1 && g.shape().dim(d) != 1) {
+        axes.add(d);
+      }
+    }
+    Tensor summed = axes.isEmpty() ? g
+        : g.sum(true, axes.stream().mapToInt(Integer::intValue).toArray());
+    return summed.reshape(target.dims());
+  }
+
+  @Test
+  void aWrongBroadcastingPathFailsOnTheDerivedSetsItTakes() {
+    // right on the author's sets; of the derived sets broadcasts() takes, those where an input
+    // repeats along a trailing axis get wrong values, and their gradient checks fail
+    OpTestReport r = OpTestKit.forOp("kit::add_flat")
+        .inputShapes(new int[] {3, 4}, new int[] {4})
+        .inputShapes(new int[] {3, 4}, new int[] {3, 4})
+        .broadcasts().run();
+    assertFalse(r.passed(), r.toString());
+    assertEquals(Set.of("gradient [3, 1] x [4] (declared valid)",
+        "gradient [3, 1] x [3, 4] (declared valid)", "gradient [3, 4] x [3, 1] (declared valid)"),
+        r.failures().stream().map(CheckResult::check).collect(Collectors.toSet()), r.toString());
+    // the sets it computes right were run too, and passed
+    assertTrue(r.results().stream().anyMatch(c -> c.status() == CheckResult.Status.PASSED
+        && c.check().equals("gradient [1, 4] x [3, 4] (declared valid)")), r.toString());
+  }
+
+  @Test
+  void aWrongResultOnAnExplicitlyDeclaredSetFailsNamingIt() {
+    // the lax rule gives [1] for [1] x [3]: its kernel's [3] does not fit
+    OpTestReport r = OpTestKit.forOp("kit::scaled_add_lax").inputShapes(new int[] {3}, new int[] {3})
+        .alsoValidShapes(new int[] {1}, new int[] {3}).run();
+    assertFalse(r.passed(), r.toString());
+    CheckResult gradient = r.failures().stream()
+        .filter(c -> c.check().equals("gradient [1] x [3] (declared valid)")).findFirst()
+        .orElseThrow(() -> new AssertionError(r.toString()));
+    assertTrue(gradient.detail().contains("returned FLOAT64[3] but the shape rule promised"
+        + " FLOAT64[1]"), gradient.detail());
+    // the other failures are the derived sets it was not declared to take
+    assertTrue(r.failures().stream().allMatch(c -> c.check().endsWith("[1] x [3] (declared valid)")
+        || c.check().startsWith("rejects derived")), r.toString());
+  }
+
   @Test
   void derivedShapesDeclaredValidAreNotExpectedToBeRejected() {
     // from [3] x [3]: [4] x [3], [1] x [3], [3] x [4] and [3] x [1]
-    OpTestKit kit = OpTestKit.forOp("kit::scaled_add_lax").inputShapes(new int[] {3}, new int[] {3})
+    OpTestKit kit = OpTestKit.forOp("kit::plus_sum").inputShapes(new int[] {3}, new int[] {3})
         .alsoValidShapes(new int[] {4}, new int[] {3})
         .alsoValidShapes(new int[] {1}, new int[] {3})
         .alsoValidShapes(new int[] {3}, new int[] {4});
     OpTestReport threeOfFour = kit.run();
     assertEquals(1, threeOfFour.failures().size(), threeOfFour.toString());
     assertEquals("rejects derived [3] x [1]", threeOfFour.failures().get(0).check());
-    kit.alsoValidWhere(s -> s[1][0] == 1).run().assertPassed();
+    OpTestReport all = kit.alsoValidWhere(s -> s[1][0] == 1).run().assertPassed();
+    // each declared set is computed and checked, not merely spared the rejection check
+    assertEquals(4, all.results().stream().filter(c -> c.check().startsWith("gradient")
+        && c.check().endsWith("(declared valid)")).count(), all.toString());
   }
 
   @Test

@@ -216,14 +216,15 @@ final class JsonReader {
 
   /**
    * Jackson's message, without what concerns Jackson's users rather than ours: the character
-   * codes beside the character, the settings that would allow non-standard JSON, the setter of
-   * the limit.
+   * codes beside the character, the settings that would allow non-standard JSON, where an
+   * unclosed object began (as a redacted source), the setter of the limit.
    */
   static String problem(String jacksonMessage) {
     String m = jacksonMessage.lines().findFirst().orElse("malformed JSON")
         .replaceAll("\\('(.)' \\(code \\d+\\)\\)", "'$1'")
         .replaceAll("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)", "(control character $1)")
         .replaceAll(", from `[^`]*`", "")
+        .replaceAll(" \\(start marker at \\[Source: [^\\]]*\\]\\)", "")
         .replaceAll(": enable `[^`]*` to allow$", "")
         .replaceAll(": maybe a \\(non-standard\\) comment\\?.*$", ": comments are not JSON")
         .replace("end-of-inputNo", "end-of-input: no");

@@ -61,6 +61,8 @@ import java.util.zip.CRC32C;
  * shape and offset pair, that the data of each tensor is exactly as long as its shape needs, that
  * the tensors cover the data section without gaps or overlaps, and the checksums. Problems raise
  * a {@link SafeTensorsFormatException} naming the file, the byte offset, the tensor and the fault.
+ * The 8-byte length is outside the checksums: where a read fails and the file reads whole with
+ * the length its JSON and padding give instead, the error is the damaged length, at byte 0.
  * A missing or unreadable file is a {@link java.nio.file.NoSuchFileException} or
  * {@link java.nio.file.AccessDeniedException} whose message names it and what to do.
  *
@@ -83,9 +85,10 @@ public final class SafeTensors {
    * the CRC32C of each tensor's data bytes, in the order of the data in the file, then last the
    * CRC32C of the header itself (its bytes from byte 8 to the data, padding included), computed
    * with this key's whole value held as the zeros it is first written as ("00000000" per value,
-   * the spaces between them kept). Written when there is a tensor. On reading, a list of one
-   * value per tensor (jgrad's files before the header was covered) checks the tensors, one more
-   * checks the header too, any other count is a format error.
+   * the spaces between them kept). Written in every file, one without tensors too (its list is
+   * then the header's value alone; jgrad's earlier tensorless files have none). On reading, a
+   * list of one value per tensor (jgrad's files before the header was covered) checks the
+   * tensors, one more checks the header too, any other count is a format error.
    */
   public static final String CHECKSUM_KEY = "jgrad.crc32c";
 
@@ -93,6 +96,10 @@ public final class SafeTensors {
   static final long MAX_HEADER_BYTES = 100_000_000;
 
   private static final int CHUNK_BYTES = 1 << 16;
+
+  /** What to do about a file whose layout is broken: jgrad's own files never are. */
+  private static final String RESTORE =
+      "; the file is damaged or not a safetensors file: restore it from a copy";
 
   /** Other dtypes of the format, recognised to give a better message than "unknown". */
   private static final Set<String> UNSUPPORTED_DTYPES = Set.of("BOOL", "U8", "I8", "U16", "I16",
@@ -133,9 +140,7 @@ public final class SafeTensors {
       throw new AssertionError("ByteArrayOutputStream does not throw", e);
     }
     byte[] bytes = out.toByteArray();
-    if (patch != null) {
-      System.arraycopy(patch.bytes(), 0, bytes, (int) patch.position(), patch.bytes().length);
-    }
+    System.arraycopy(patch.bytes(), 0, bytes, (int) patch.position(), patch.bytes().length);
     return bytes;
   }
 
@@ -156,7 +161,7 @@ public final class SafeTensors {
   private static final class Layout {
     private final List<SafeTensor> ordered;
     private final byte[] header;
-    /** Where in the file the checksums' placeholder begins; -1 without tensors. */
+    /** Where in the file the checksums' placeholder begins. */
     private final long checksumsAt;
     /** The header's own CRC32C, the checksums' last value (see {@link HeaderChecksum}). */
     private final String headerChecksum;
@@ -185,12 +190,8 @@ public final class SafeTensors {
       // zeros of the checksums' width (each tensor's, then the header's), overwritten once the
       // data is written (see writeTo)
       String placeholder = String.join(" ", Collections.nCopies(ordered.size() + 1, "00000000"));
-      if (!ordered.isEmpty()) {
-        sorted.put(CHECKSUM_KEY, placeholder);
-      }
-      if (!sorted.isEmpty()) {
-        json.put(METADATA_KEY, new LinkedHashMap<>(sorted));
-      }
+      sorted.put(CHECKSUM_KEY, placeholder);
+      json.put(METADATA_KEY, new LinkedHashMap<>(sorted));
       long offset = 0;
       for (SafeTensor t : ordered) {
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -210,8 +211,8 @@ public final class SafeTensors {
       header = Arrays.copyOf(text, padded);
       Arrays.fill(header, text.length, padded, (byte) ' ');
       int at = HeaderChecksum.valueAt(header);
-      checkState(ordered.isEmpty() == (at < 0), "checksum entry not found in the header");
-      checksumsAt = at < 0 ? -1 : 8L + at;
+      checkState(at >= 0, "checksum entry not found in the header");
+      checksumsAt = 8L + at;
       headerChecksum = hex(HeaderChecksum.of(header));
     }
 
@@ -240,8 +241,7 @@ public final class SafeTensors {
         checksums.add(hex(crc));
       }
       checksums.add(headerChecksum);
-      return checksumsAt < 0 ? null
-          : new AtomicFiles.Patch(checksumsAt, String.join(" ", checksums).getBytes(UTF_8));
+      return new AtomicFiles.Patch(checksumsAt, String.join(" ", checksums).getBytes(UTF_8));
     }
 
     /**
@@ -293,10 +293,43 @@ public final class SafeTensors {
         throw error(0, "a zip archive, not safetensors", "torch.save writes such files (pickles)"
             + "; in PyTorch save the weights with safetensors.torch.save_file(state_dict, path)");
       }
+      try {
+        return read(headerLength, fileSize);
+      } catch (SafeTensorsFormatException e) {
+        throw damagedPrefix(headerLength, fileSize, e);
+      }
+    }
+
+    /**
+     * The checksums do not cover the 8-byte prefix: where a read fails, and the file reads whole
+     * with the length its JSON gives ({@link HeaderLength}), the prefix is the damage, named as
+     * such instead of what it broke (a cut header, data read as JSON, a header checksum taken
+     * over the wrong bytes). Otherwise {@code failure} stands.
+     */
+    private SafeTensorsFormatException damagedPrefix(long said, long fileSize,
+        SafeTensorsFormatException failure) throws IOException {
+      long length = HeaderLength.ofJson(channel, fileSize, MAX_HEADER_BYTES);
+      if (length < 0 || length == said) {
+        return failure;
+      }
+      try {
+        new Reader(source, channel).read(length, fileSize);
+      } catch (SafeTensorsFormatException stillBad) {
+        return failure;
+      }
+      return error(0, "damaged header length", "bytes 0 to 7 say the header is "
+          + Long.toUnsignedString(said) + " bytes, but its JSON and padding take " + length
+          + " (bytes 8 to " + (8 + length - 1) + "), with which the rest of the file reads"
+          + " and checks whole: the file is damaged; restore it from a copy");
+    }
+
+    /** Reads the file whose header is {@code headerLength} bytes from byte 8. */
+    private SafeTensorsFile read(long headerLength, long fileSize) throws IOException {
       if (headerLength < 0 || headerLength > fileSize - 8) {
         throw error(0, "header length out of range", "the header length is "
             + Long.toUnsignedString(headerLength) + " bytes but only " + (fileSize - 8)
-            + " bytes follow; the file is truncated or not a safetensors file");
+            + " bytes follow; the file is truncated or not a safetensors file: restore it from"
+            + " a copy");
       }
       if (headerLength > MAX_HEADER_BYTES) {
         throw error(0, "header too large", headerLength + " bytes, more than the "
@@ -382,7 +415,8 @@ public final class SafeTensors {
           .onUnmappableCharacter(CodingErrorAction.REPORT);
       CharBuffer chars = CharBuffer.allocate(bytes.remaining());
       if (decoder.decode(bytes, chars, true).isError() || decoder.flush(chars).isError()) {
-        throw error(8 + bytes.position(), "bad header", "the JSON header is not valid UTF-8");
+        throw error(8 + bytes.position(), "bad header", "the JSON header is not valid UTF-8"
+            + RESTORE);
       }
       headerText = chars.flip().toString();
       headerAscii = headerText.chars().allMatch(c -> c < 0x80);
@@ -396,7 +430,8 @@ public final class SafeTensors {
         Map<String, Object> map = (Map<String, Object>) parser.parse();
         return map;
       } catch (JsonReader.ParseException e) {
-        throw error(headerByte(e.charOffset), "bad header", "malformed JSON: " + e.getMessage());
+        throw error(headerByte(e.charOffset), "bad header", "malformed JSON: " + e.getMessage()
+            + RESTORE);
       }
     }
 
@@ -521,20 +556,21 @@ public final class SafeTensors {
               + "' begins at data byte " + e.begin() + " but " + (previous == null
                   ? "the first tensor must begin at 0"
                   : "the previous tensor '" + previous + "' ends at " + covered)
-              + "; the tensors must cover the data section back to back");
+              + "; the tensors must cover the data section back to back" + RESTORE);
         }
         if (e.end() > dataLength) {
           throw error(dataStart + dataLength, "truncated", "tensor '" + e.name() + "' ends at"
               + " data byte " + e.end() + " but the data section has only " + dataLength
-              + " bytes");
+              + " bytes" + RESTORE);
         }
         covered = e.end();
         previous = e.name();
       }
       if (covered != dataLength) {
         throw error(dataStart + covered, "trailing garbage", (dataLength - covered) + " bytes"
-            + " after the last tensor" + (previous == null ? "" : " '" + previous + "'")
-            + "; the tensors must cover the data section exactly");
+            + (previous == null ? " after the header, which lists no tensor"
+                : " after the last tensor '" + previous + "'")
+            + "; the tensors must cover the data section exactly" + RESTORE);
       }
     }
 

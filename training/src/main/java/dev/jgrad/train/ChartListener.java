@@ -34,6 +34,16 @@ public final class ChartListener implements TrainingListener {
     this(file, title, (f, history, t) -> LossChart.write(f, history, t));
   }
 
+  /**
+   * Writes the chart with {@code xAxis} under its horizontal axes instead of "epoch": "round"
+   * for a history whose entries are rounds (a Spark trainer's).
+   */
+  public ChartListener(Path file, String title, String xAxis) {
+    this(file, title, (f, history, t) -> LossChart.write(f, history, t, LossChart.DEFAULT_WIDTH,
+        LossChart.DEFAULT_HEIGHT, xAxis));
+    checkNotNull(xAxis, "xAxis is null; pass what each entry is, e.g. \"round\"");
+  }
+
   /** For tests: {@code writer} stands in for {@link LossChart#write}, e.g. failing as AWT can. */
   ChartListener(Path file, String title, Trainer.ChartWriter writer) {
     this.file = checkNotNull(file, "chart file is null; pass e.g. out/training.png");

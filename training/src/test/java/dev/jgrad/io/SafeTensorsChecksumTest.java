@@ -260,11 +260,35 @@ class SafeTensorsChecksumTest {
     assertEquals(100_000, SafeTensors.read(file).get("w").floats().length);
   }
 
-  /** Without tensors there is nothing to check, and the file is the reference's "{}". */
+  /**
+   * A file without tensors still has a header to damage (a checkpoint's epoch, a model's
+   * description): its list is the header's checksum alone. It used to have none, and a flipped
+   * digit of its metadata loaded.
+   */
   @Test
-  void aFileWithoutTensorsHasNoChecksums() {
-    assertFalse(header(SafeTensors.toBytes(List.of(), Map.of("k", "v")))
-        .contains(SafeTensors.CHECKSUM_KEY));
+  void aFileWithoutTensorsCarriesTheHeadersChecksum() throws IOException {
+    byte[] bytes = SafeTensors.toBytes(List.of(), Map.of("epoch", "3"));
+    byte[] zeroed = withChecksums(bytes, "00000000");
+    assertEquals(crc32c(zeroed, 8, dataStart(bytes) - 8), checksumsOf(bytes));
+    Path file = dir.resolve("tensorless.safetensors");
+    Files.write(file, bytes);
+    assertEquals(Map.of("epoch", "3"), SafeTensors.read(file).metadata());
+    int epoch = header(bytes).indexOf("\"epoch\":\"3\"") + 8 + 9;
+    bytes[epoch] ^= 0x04; // "3" becomes "7"
+    assertHeaderMismatch(bytes);
+  }
+
+  /** jgrad's tensorless files before they carried the header's checksum still load. */
+  @Test
+  void aFileWithoutTensorsOrChecksumsStillLoads() throws IOException {
+    String json = "{\"__metadata__\":{\"epoch\":\"3\"}}";
+    byte[] bytes = Bytes.concat(new byte[] {32, 0, 0, 0, 0, 0, 0, 0}, json.getBytes(UTF_8),
+        "  ".getBytes(UTF_8));
+    Path file = dir.resolve("old-tensorless.safetensors");
+    Files.write(file, bytes);
+    SafeTensorsFile f = SafeTensors.read(file);
+    assertEquals(Map.of("epoch", "3"), f.metadata());
+    assertEquals(List.of(), f.names());
   }
 
   /** {@code file}'s bytes with its header replaced by {@code header} (the same length). */

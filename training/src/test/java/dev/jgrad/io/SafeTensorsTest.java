@@ -245,9 +245,14 @@ class SafeTensorsTest {
   void rejectsTruncatedAndOversizedHeaders() throws IOException {
     assertCorrupt(new byte[] {1, 2, 3}, 3, "truncated at byte 3: expected an 8-byte header"
         + " length, found 3 bytes");
-    assertCorrupt(concat(le(1000), "{}".getBytes(UTF_8)), 0,
-        "header length out of range at byte 0: the header length is 1000 bytes but only 2 bytes"
+    assertCorrupt(concat(le(1000), "{\"a\":".getBytes(UTF_8)), 0,
+        "header length out of range at byte 0: the header length is 1000 bytes but only 5 bytes"
             + " follow");
+    // a whole header after a length beyond the file: the length is what is damaged
+    // (SafeTensorsHeaderLengthTest)
+    assertCorrupt(concat(le(1000), "{}".getBytes(UTF_8)), 0,
+        "damaged header length at byte 0: bytes 0 to 7 say the header is 1000 bytes, but its"
+            + " JSON and padding take 2");
     assertCorrupt(concat(le(-1), new byte[8]), 0,
         "header length out of range at byte 0: the header length is 18446744073709551615 bytes");
   }
@@ -384,14 +389,22 @@ class SafeTensorsTest {
         "overlapping data at byte 122: tensor 'b' begins at data byte 2 but the previous tensor"
             + " 'a' ends at 4");
     assertCorrupt(withHeader("{}", new byte[3]), 16,
-        "trailing garbage at byte 16: 3 bytes after the last tensor");
+        "trailing garbage at byte 16: 3 bytes after the header, which lists no tensor");
   }
 
+  /**
+   * jgrad's holds the header's checksum alone (the CRC32C of the header with "00000000" in its
+   * place); the reference's "{}" reads too.
+   */
   @Test
   void readsAnEmptyFileOfTensors() throws IOException {
     Path file = dir.resolve("empty.safetensors");
     SafeTensors.write(file, List.of());
-    assertArrayEquals(concat(le(8), "{}      ".getBytes(UTF_8)), Files.readAllBytes(file));
+    assertArrayEquals(concat(le(48), ("{\"__metadata__\":{\"jgrad.crc32c\":\"b88a143f\"}}    ")
+        .getBytes(UTF_8)), Files.readAllBytes(file));
+    assertEquals(List.of(), SafeTensors.read(file).names());
+    assertEquals(Map.of(), SafeTensors.read(file).metadata());
+    Files.write(file, concat(le(8), "{}      ".getBytes(UTF_8)));
     assertEquals(List.of(), SafeTensors.read(file).names());
   }
 

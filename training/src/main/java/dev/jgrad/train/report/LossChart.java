@@ -68,16 +68,32 @@ public final class LossChart {
   /** Writes the chart as a {@code width x height} PNG, atomically. */
   public static void write(Path file, MetricsHistory history, String title, int width,
       int height) throws IOException {
+    write(file, history, title, width, height, "epoch");
+  }
+
+  /**
+   * Writes the chart with {@code xAxis} under its horizontal axes instead of "epoch": "round"
+   * where each entry of the history is one (a Spark trainer's).
+   */
+  public static void write(Path file, MetricsHistory history, String title, int width,
+      int height, String xAxis) throws IOException {
     checkNotNull(file, "file is null; pass the PNG path, e.g. out/training.png");
-    BufferedImage image = render(history, title, width, height);
+    BufferedImage image = render(history, title, width, height, xAxis);
     AtomicFiles.writePng(file, image);
   }
 
   /** The chart as an image, for callers that display or embed it themselves. */
   public static BufferedImage render(MetricsHistory history, String title, int width,
       int height) {
+    return render(history, title, width, height, "epoch");
+  }
+
+  /** The chart as an image, {@code xAxis} naming what each entry of the history is. */
+  public static BufferedImage render(MetricsHistory history, String title, int width,
+      int height, String xAxis) {
     checkNotNull(history, "history is null");
     checkNotNull(title, "title is null; pass \"\" for none");
+    checkNotNull(xAxis, "xAxis is null; pass what each entry is, e.g. \"epoch\"");
     checkArgument(width >= 400 && height >= 200 && (long) width * height <= 50_000_000L,
         "chart size %sx%s: pass at least 400x200 and at most 50 megapixels", width, height);
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -105,12 +121,12 @@ public final class LossChart {
       Rectangle right = new Rectangle(half, top, width - half, height - top);
       HeldOut heldOut = history.heldOut();
       new Panel("loss", epochs, heldOut, EpochMetrics::trainLoss, EpochMetrics::testLoss, 1, "",
-          true)
+          true, xAxis)
           .draw(g, left);
       if (accuracy) {
         new Panel("accuracy", epochs, heldOut, EpochMetrics::trainAccuracy,
             EpochMetrics::testAccuracy,
-            100, "%", false).draw(g, right);
+            100, "%", false, xAxis).draw(g, right);
       }
     } finally {
       g.dispose();
@@ -128,10 +144,11 @@ public final class LossChart {
     private final double scale;
     private final String unit;
     private final boolean legendOnTop;
+    private final String xAxis;
 
     Panel(String name, List<EpochMetrics> epochs, HeldOut heldOut,
         ToDoubleFunction<EpochMetrics> train, ToDoubleFunction<EpochMetrics> test, double scale,
-        String unit, boolean legendOnTop) {
+        String unit, boolean legendOnTop, String xAxis) {
       this.name = name;
       this.epochs = epochs;
       this.heldOut = heldOut;
@@ -140,6 +157,7 @@ public final class LossChart {
       this.scale = scale;
       this.unit = unit;
       this.legendOnTop = legendOnTop;
+      this.xAxis = xAxis;
     }
 
     void draw(Graphics2D g, Rectangle area) {
@@ -167,7 +185,7 @@ public final class LossChart {
 
       if (yTicks == null) {
         drawFrame(g, plot);
-        String msg = epochs.isEmpty() ? "no epochs yet" : "no " + name + " measured";
+        String msg = epochs.isEmpty() ? "no " + xAxis + "s yet" : "no " + name + " measured";
         g.setColor(AXIS);
         g.drawString(msg, plot.x + (plot.width - fm.stringWidth(msg)) / 2,
             plot.y + plot.height / 2);
@@ -206,7 +224,7 @@ public final class LossChart {
       }
       drawFrame(g, plot);
       g.setColor(TEXT);
-      g.drawString("epoch", plot.x + (plot.width - fm.stringWidth("epoch")) / 2,
+      g.drawString(xAxis, plot.x + (plot.width - fm.stringWidth(xAxis)) / 2,
           plot.y + plot.height + 6 + fm.getHeight() + fm.getAscent());
 
       // Curves, clipped to the plot so an outlier cannot draw over the labels.

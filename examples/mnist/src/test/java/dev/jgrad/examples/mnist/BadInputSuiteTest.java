@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.io.IdxArray;
@@ -17,6 +18,7 @@ import dev.jgrad.io.IdxReader;
 import dev.jgrad.io.IdxWriter;
 import dev.jgrad.io.MnistFiles;
 import dev.jgrad.io.OutputLock;
+import dev.jgrad.io.SafeTensor;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.SafeTensorsFormatException;
 import dev.jgrad.nn.Mlp;
@@ -201,8 +203,19 @@ class BadInputSuiteTest {
 
   private static void safetensors(List<Case> cases) {
     byte[] eight = new byte[8];
+    // the 8-byte length is outside the checksums: the JSON gives the length it should say
     addSafe(cases, "a header length beyond the file", concat(le(1000), "{}".getBytes(UTF_8)),
-        "header length out of range at byte 0", "1000 bytes");
+        "damaged header length at byte 0: bytes 0 to 7 say the header is 1000 bytes, but its"
+            + " JSON and padding take 2", "restore it from a copy");
+    addSafe(cases, "a header length one byte short", lengthPlus(-1),
+        "damaged header length at byte 0: bytes 0 to 7 say the header is", "restore it from a copy");
+    addSafe(cases, "a header length reaching into the data", lengthPlus(4),
+        "damaged header length at byte 0: bytes 0 to 7 say the header is", "restore it from a copy");
+    addSafe(cases, "a header length splitting a UTF-8 character", splittingE(),
+        "damaged header length at byte 0: bytes 0 to 7 say the header is", "restore it from a copy");
+    addSafe(cases, "a header cut short by the end of the file",
+        concat(le(1000), "{\"a\":".getBytes(UTF_8)), "header length out of range at byte 0",
+        "1000 bytes but only 5 bytes follow", "restore it from a copy");
     addSafe(cases, "a header that is not JSON", withHeader("{\"a\":1,}", new byte[0]),
         "bad header at byte 15: malformed JSON");
     addSafe(cases, "an unknown dtype", withHeader(
@@ -277,6 +290,16 @@ class BadInputSuiteTest {
             + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight),
         "bad metadata at byte 24: jgrad.crc32c lists 3 checksums but the file holds 1 tensor"
             + " (expected 1, or 2 with the header's)", "restore it from a copy");
+    // a file without tensors used to carry no checksum: its flipped metadata loaded
+    add(cases, "safetensors", "a file without tensors with a digit of its metadata flipped",
+        SafeTensorsFormatException.class, () -> {
+      Path file = dir.resolve("tensorless.safetensors");
+      byte[] bytes = SafeTensors.toBytes(List.of(), Map.of("epoch", "3"));
+      bytes[new String(bytes, ISO_8859_1).indexOf("\"3\"") + 1] ^= 0x04; // "3" becomes "7"
+      Files.write(file, bytes);
+      SafeTensors.read(file);
+    }, "tensorless.safetensors: checksum mismatch at byte 8: the header (bytes 8 to ",
+        "the file is damaged; restore it from a copy");
     add(cases, "safetensors", "a model file that is missing", NoSuchFileException.class,
         () -> Model.load(dir.resolve("missing-model.safetensors")),
         "missing-model.safetensors: no such file; check the path, or train and save a model first");
@@ -327,6 +350,23 @@ class BadInputSuiteTest {
     public Set<String> transposedInTorch() {
       return Set.of("bias");
     }
+  }
+
+  /** A jgrad file with a tensor and "café" in its metadata, its header length off by {@code d}. */
+  private static byte[] lengthPlus(long d) {
+    byte[] bytes = SafeTensors.toBytes(List.of(SafeTensor.ofFloats("w", Shape.of(2),
+        new float[] {1, 2})), Map.of("name", "caf\u00e9"));
+    ByteBuffer le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    le.putLong(0, le.getLong(0) + d);
+    return bytes;
+  }
+
+  /** {@link #lengthPlus}'s file, its header length ending between the two bytes of its "é". */
+  private static byte[] splittingE() {
+    byte[] bytes = lengthPlus(0);
+    int e = new String(bytes, ISO_8859_1).indexOf("caf") + 3; // a char per byte
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(0, e + 1 - 8);
+    return bytes;
   }
 
   private static void addSafe(List<Case> cases, String name, byte[] bytes, String... fragments) {

@@ -10,7 +10,6 @@ import dev.jgrad.spark.LabeledSamples;
 import dev.jgrad.spark.ModelFactory;
 import dev.jgrad.spark.SparkRequirement;
 import dev.jgrad.spark.SparkTrainer;
-import dev.jgrad.train.EpochLogger;
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.MetricsHistory;
 import java.nio.file.Path;
@@ -62,8 +61,7 @@ public final class SparkMnist {
           .seed(42)
           .test(Dataset.ofImages(MnistFiles.loadResources("/mnist/").test()), 0)
           .reportTo(out, "MNIST MLP on Spark, " + partitions + " partitions")
-          .checkpointTo(out.resolve("checkpoint.safetensors"), 20)
-          .listener(new EpochLogger());
+          .checkpointTo(out.resolve("checkpoint.safetensors"), 20); // logs a line per round
       if (o.containsKey("rounds")) {
         b.rounds(Integer.parseInt(o.get("rounds")));
       } else {
