@@ -16,8 +16,8 @@ import static dev.jgrad.autograd.ops.OpSupport.one;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 
 import dev.jgrad.api.Backend;
-import dev.jgrad.api.DType;
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
