@@ -3,7 +3,7 @@
 //    read of the logits (instead of max, sub, exp, sum, div, log, gather, sub...).
 //  - softmax_xent_mean: the mean of those losses in one launch of one block, for a batch.
 //  - bias_act: out = act(x + bias) over [rows, cols] with bias [cols].
-//  - relu_grad: out = g * step(x), relu's gradient, in one pass (step, then mul, was two passes
+//  - relu_grad: relu's gradient, g where x > 0 else 0, in one pass (step, then mul, was two passes
 //    and a temporary).
 //  - sgd: the optimizer step, with optional momentum and weight decay, in place.
 //  - sgd_batch: the same step for up to JG_BATCH parameters in one launch (PyTorch's foreach
@@ -106,11 +106,16 @@ __device__ void bias_act(const T *x, const T *bias, T *out, i64 rows, i64 cols, 
   JG_GRID_STRIDE(t, rows * cols) out[t] = jg_unary(act, x[t] + bias[t % cols]);
 }
 
-// The two primitives' operations (jg_unary's step, then one multiply rounded on its own): their
-// bits, NaN in x included (step keeps it, and g * NaN is NaN).
+// The CPU's relu gradient (FloatKernels.reluGrad): g where x > 0; +0 where x <= 0, even for an
+// infinite or negative g (PyTorch's threshold_backward; g * step(x) made inf * 0 = NaN); NaN where
+// x or g is NaN. Selects only, no arithmetic, so no rounding to agree on.
 template <typename T>
 __device__ void relu_grad(const T *g, const T *x, T *out, i64 n) {
-  JG_GRID_STRIDE(i, n) out[i] = jg_mul_rn(g[i], jg_unary(JG_UNARY_STEP, x[i]));
+  JG_GRID_STRIDE(i, n) {
+    T gi = g[i];
+    T xi = x[i];
+    out[i] = xi > (T)0 ? gi : (xi != xi ? xi : (gi != gi ? gi : (T)0));
+  }
 }
 
 // velocity == null: p -= lr * (g + wd * p).

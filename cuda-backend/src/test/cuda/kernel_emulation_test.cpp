@@ -636,8 +636,9 @@ template <typename T> static void test_fused() {
              + std::to_string(an) + " entries differ",
          wdiffer == 0);
 
-  // relu_grad: g * step(x), the CPU's loop (FloatKernels.reluGrad) bit for bit, special values
-  // in both operands: step keeps a NaN x, so g * NaN is NaN; a negative g times 0 is -0.
+  // relu_grad: the CPU's loop (FloatKernels.reluGrad, a clamp of g to [-open, open] with Java's
+  // min and max) bit for bit, special values in both operands: g where x > 0, +0 where x <= 0
+  // even for an infinite or negative g (not g * 0), NaN where x or g is NaN.
   const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
   std::vector<T> rx = random_values<T>(300, 19, -2, 2), rg = random_values<T>(300, 20, -2, 2);
   const T xs[] = {(T)0, -(T)0, nan, inf, -inf, std::numeric_limits<T>::denorm_min(), (T)-1e-30};
@@ -650,9 +651,18 @@ template <typename T> static void test_fused() {
   }
   const i64 rn = (i64)rx.size();
   std::vector<T> rout(rn), rwant(rn);
+  // Java's HUGE, 2^MAX_EXPONENT
+  const T huge = std::ldexp((T)1, std::numeric_limits<T>::max_exponent - 1);
+  auto java_min = [](T a, T b) {
+    return a != a ? a : (a == (T)0 && b == (T)0 && std::signbit(b)) ? b : (a <= b ? a : b);
+  };
+  auto java_max = [](T a, T b) {
+    return a != a ? a : (a == (T)0 && b == (T)0 && std::signbit(a)) ? b : (a >= b ? a : b);
+  };
   for (i64 i = 0; i < rn; ++i) {
     T st = rx[i] > (T)0 ? (T)1 : (rx[i] != rx[i] ? rx[i] : (T)0); // Java's step
-    rwant[i] = rg[i] * st;
+    T open = st * huge * huge;
+    rwant[i] = java_max(java_min(rg[i], open), (T)0 - open);
   }
   jg_emu_launch({2}, {64}, [&] { relu_grad<T>(rg.data(), rx.data(), rout.data(), rn); });
   int rdiffer = 0;

@@ -45,16 +45,16 @@ void NAME(jg_bias_act)(int rows, int cols, const float *x, const float *bias, in
 }
 
 /*
- * out[i] = g[i] * step(x[i]) with FloatKernels' step: min(1, max(0, x * HUGE * HUGE)), 1 for any
- * positive x (subnormals too), 0 otherwise, NaN for NaN; Java's min and max spelled out.
+ * relu's gradient, FloatKernels.reluGrad's values: g[i] where x[i] > 0; +0 where x[i] <= 0, even
+ * for an infinite or negative g (PyTorch's threshold_backward; g * step(x) made inf * 0 = NaN and
+ * -0 of a negative g); NaN where x[i] or g[i] is NaN. Selects only, no arithmetic: GCC turns them
+ * into compares and blends, vectorized as the multiply was.
  */
 void NAME(jg_relu_grad)(int n, const float *g, const float *x, float *out) {
-  const float huge = 0x1p127f;
   for (int i = 0; i < n; i++) {
-    float s = x[i] * huge * huge;
-    float t = 0.0f >= s ? 0.0f : s; /* Math.max(0f, s) */
-    float u = 1.0f <= t ? 1.0f : t; /* Math.min(1f, t) */
-    out[i] = g[i] * u;
+    float gi = g[i];
+    float xi = x[i];
+    out[i] = xi > 0.0f ? gi : (xi != xi ? xi : (gi != gi ? gi : 0.0f));
   }
 }
 

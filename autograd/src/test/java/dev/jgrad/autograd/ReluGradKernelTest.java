@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** relu's gradient op: the CPU's one-pass kernel against the portable step-then-multiply. */
+/** relu's gradient op: the CPU's one-pass kernel against the portable one from primitives. */
 class ReluGradKernelTest {
   @ParameterizedTest
   @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
@@ -46,6 +46,14 @@ class ReluGradKernelTest {
     assertEquals(1.5, out[0][4]);
     assertEquals(0.0, out[0][1]);
     assertTrue(Double.isNaN(out[0][6]), "a NaN x gives NaN");
+    // selected, not multiplied (PyTorch's answers): +0 where x <= 0 for g = -2, +inf and -inf
+    int x0 = 2; // x = 0.0
+    for (int i : new int[] {1, 5, 6}) {
+      assertEquals(0.0, out[0][i * xs.length + 1], "x -1, g " + gs[i]);
+      assertEquals(0.0, out[0][i * xs.length + x0], "x 0, g " + gs[i]);
+      assertEquals(0.0, out[0][i * xs.length + 8], "x -inf, g " + gs[i]);
+    }
+    assertEquals(Double.POSITIVE_INFINITY, out[0][5 * xs.length + 7], "x inf, g inf");
   }
 
   @ParameterizedTest

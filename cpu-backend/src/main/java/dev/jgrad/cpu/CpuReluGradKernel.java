@@ -7,10 +7,10 @@ import dev.jgrad.api.op.OpProvider;
 import dev.jgrad.api.op.OpRegistry;
 
 /**
- * The CPU kernel of {@code jgrad::relu_grad}, {@code out = g * step(x)}: one pass instead of the
- * portable kernel's step and multiply (two passes over the activations and a temporary, for each
- * ReLU layer of each training step). The arithmetic is the step and multiply primitives', so the
- * result is theirs bit for bit. FLOAT32 runs in the native helper where it is loaded, with the
+ * The CPU kernel of {@code jgrad::relu_grad}, {@code g} where {@code x > 0} else +0: one pass
+ * instead of the portable kernel's several (passes over the activations and a temporary, for each
+ * ReLU layer of each training step), with the portable kernel's values
+ * ({@link DTypeKernels#reluGrad}). FLOAT32 runs in the native helper where it is loaded, with the
  * same bits, split over the cores from {@link Elementwise#CHEAP_THRESHOLD} entries (a conv
  * layer's, not a dense layer's); otherwise on the calling thread, like the bias-activation kernel.
  */

@@ -66,7 +66,7 @@ interface DTypeKernels {
   /** The loop of one broadcast run of {@code out = op(a, b)} ({@link BroadcastPlan#forEachRun}). */
   BroadcastPlan.Run binary(BinaryOp op, Object a, Object b, Object out);
 
-  /** {@code out = g * step(x)} over the first {@code n} elements. */
+  /** relu's gradient over the first {@code n} elements: g where x > 0, else +0; NaN stays NaN. */
   void reluGrad(Object g, Object x, Object out, int n);
 
   /** {@code out = act(x + bias)} over {@code x [rows, cols]}, {@code act} null for identity. */

@@ -104,14 +104,21 @@ final class DoubleKernels implements DTypeKernels {
     };
   }
 
-  /** {@code out = g * step(x)}, relu's gradient in one pass: bit for bit the two primitives. */
+  /**
+   * relu's gradient in one pass: {@code g} where {@code x > 0}, +0 where {@code x <= 0} even
+   * for an infinite {@code g} (which {@code g * step(x)} made NaN), NaN where {@code x} or
+   * {@code g} is NaN. A select, written as a clamp of {@code g} to {@code [-open, open]} so
+   * that C2 vectorizes it like {@link #step}: {@code open} is +infinity where x > 0 and +0
+   * elsewhere, and {@code max(min(g, +0), +0)} is +0 for any g but NaN.
+   */
   @Override
   public void reluGrad(Object gArray, Object xArray, Object outArray, int n) {
     double[] g = (double[]) gArray;
     double[] x = (double[]) xArray;
     double[] out = (double[]) outArray;
     for (int i = 0; i < n; i++) {
-      out[i] = g[i] * step(x[i]);
+      double open = step(x[i]) * HUGE * HUGE;
+      out[i] = Math.max(Math.min(g[i], open), 0.0 - open);
     }
   }
 

@@ -328,7 +328,7 @@ final class NativeCpu {
       float[] out);
 
   /**
-   * {@code out = g * step(x)} over {@code [from, to)}: bit for bit {@link FloatKernels#reluGrad}.
+   * relu's gradient over {@code [from, to)}: bit for bit {@link FloatKernels#reluGrad}.
    */
   static native int reluGrad(int from, int to, float[] g, float[] x, float[] out);
 

@@ -6,10 +6,11 @@ import dev.jgrad.api.op.OpProvider;
 import dev.jgrad.api.op.OpRegistry;
 
 /**
- * The CUDA kernel of {@code jgrad::relu_grad}, {@code out = g * step(x)}: one launch of
- * {@code fused.ptx}'s {@code jg_relu_grad} instead of the portable step and multiply (two launches
- * and a temporary per ReLU layer and step), the same operations so the same bits. Registered as a
- * {@code PtxKernel}, as {@link CudaBiasActivationKernels} is ({@link FusedKernels#reluGrad}).
+ * The CUDA kernel of {@code jgrad::relu_grad}, {@code g} where {@code x > 0} else +0: one launch
+ * of {@code fused.ptx}'s {@code jg_relu_grad} instead of the portable kernel's passes (several
+ * launches and a temporary per ReLU layer and step), selects only, so the CPU's values.
+ * Registered as a {@code PtxKernel}, as {@link CudaBiasActivationKernels} is
+ * ({@link FusedKernels#reluGrad}).
  */
 public final class CudaReluGradKernel implements OpProvider {
   @Override

@@ -67,7 +67,7 @@ final class FusedKernels {
         FusedActivation.of(c.attrs())));
   }
 
-  /** {@code jgrad::relu_grad}'s CUDA kernel: {@code out = g * step(x)} in one launch. */
+  /** {@code jgrad::relu_grad}'s CUDA kernel: {@code g} where {@code x > 0}, else 0; one launch. */
   static PtxKernel reluGrad() {
     return elementwise("jg_relu_grad",
         c -> reluGradArgs(c.input(0), c.input(1), c.output(), c.outputSpec().shape().size()));

@@ -179,13 +179,17 @@ class FusedKernelsTest {
     }
   }
 
-  /** relu_grad promises the two primitives' bits: one multiply, rounded on its own. */
+  /**
+   * relu_grad selects g or 0 and computes nothing: a floating-point multiply would make NaN of an
+   * infinite g where x <= 0 (PyTorch gives 0) and -0 of a negative one (PyTorch gives +0).
+   */
   @Test
-  void reluGradMultipliesOnceWithoutFusing() {
+  void reluGradSelectsInsteadOfMultiplying() {
     for (String entry : List.of("jg_relu_grad_f32", "jg_relu_grad_f64")) {
       String body = entryText(entry);
       String type = entry.endsWith("f32") ? "f32" : "f64";
-      assertTrue(!body.contains("fma.") && body.contains("mul.rn." + type), entry);
+      assertTrue(!body.contains("fma.") && !body.contains("mul.rn." + type)
+          && !body.contains("mul." + type) && body.contains("setp.gt." + type), entry);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
+import dev.jgrad.autograd.ops.ActivationOps;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -15,7 +16,8 @@ import java.util.Random;
  * the reductions, held to the rules of {@link Reference}: IEEE arithmetic, NaN kept by RELU and
  * STEP, MAXIMUM and MINIMUM NaN when either input is, MAX and ARGMAX taking the first NaN; the
  * elementwise results' zeros with their signs, as Java's arithmetic and {@code Math} give them
- * (NEG(0.0) is -0.0; ABS, RELU and MAXIMUM give 0.0 over -0.0).
+ * (NEG(0.0) is -0.0; ABS, RELU and MAXIMUM give 0.0 over -0.0). Also relu's gradient as its
+ * portable kernel composes it from the primitives, against PyTorch's answers.
  * Results where C's and Java's pow disagree (1 to a NaN or infinite power, -1 to an infinite
  * one) are left out: the contract says nothing there.
  */
@@ -44,6 +46,7 @@ final class SpecialValueChecks {
         binaryAndScalar(r, op, dtype);
       }
       reduce(r, dtype);
+      reluGradient(r, dtype);
     }
   }
 
@@ -105,6 +108,38 @@ final class SpecialValueChecks {
         Compare.closeSigned("scalar " + s, want, b.read(out), tol);
       }
       return "special inputs with scalars " + Arrays.toString(scalars);
+    });
+  }
+
+  /**
+   * relu's gradient as its portable kernel composes it from this backend's primitives (STEP, MUL
+   * and ADD by a scalar, NEG, MINIMUM, MAXIMUM), for each g against every x: PyTorch 2.13's
+   * answers (g where x &gt; 0, +0 where x &lt;= 0 even for an infinite or negative g), and NaN where
+   * x or g is NaN (PyTorch: g where x is NaN, 0 for a NaN g where x &lt;= 0; jgrad lets NaN
+   * through).
+   */
+  private static void reluGradient(CheckRunner r, DType dtype) {
+    Backend backend = r.backend();
+    double[] x = {1, 0, -1, -0.0, INF, -INF, Values.tiny(dtype), NAN};
+    double[] gs = {INF, -INF, -2, -0.0, NAN};
+    double[][] want = {
+        {INF, 0, 0, 0, INF, 0, INF, NAN},
+        {-INF, 0, 0, 0, -INF, 0, -INF, NAN},
+        {-2, 0, 0, 0, -2, 0, -2, NAN},
+        {-0.0, 0, 0, 0, -0.0, 0, -0.0, NAN},
+        {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN}};
+    r.check("special values relu gradient " + dtype, b -> {
+      Shape s = Shape.of(x.length);
+      DeviceBuffer xs = b.upload(dtype, x);
+      for (int k = 0; k < gs.length; k++) {
+        double[] g = new double[x.length];
+        Arrays.fill(g, gs[k]);
+        DeviceBuffer out = b.filled(dtype, x.length, 12345);
+        ActivationOps.reluGrad(backend, b.upload(dtype, g), xs, out, s);
+        Compare.closeSigned("g " + gs[k] + " at x " + Arrays.toString(x), want[k], b.read(out),
+            0);
+      }
+      return "g where x > 0, +0 where x <= 0 (an infinite g too), NaN through";
     });
   }
 

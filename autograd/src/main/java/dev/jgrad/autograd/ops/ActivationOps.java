@@ -17,11 +17,13 @@ import static dev.jgrad.autograd.ops.OpSupport.registerOp;
 
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
 import dev.jgrad.api.op.Attrs;
+import dev.jgrad.api.op.KernelCall;
 import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.autograd.CompositeKernel;
@@ -46,8 +48,8 @@ public final class ActivationOps {
     // d tanh = g * (1 - y^2)
     ArithmeticOps.unary(r, TANH, UnaryOp.TANH, Reads.OUTPUT,
         ctx -> one(ctx.gradOutput().mul(ctx.output().pow(2).neg().add(1))));
-    // d relu = g where x > 0, as one op that a backend can run in one pass (step, then mul, was
-    // two passes and a temporary per layer and step)
+    // d relu = g where x > 0, else +0 (a select, as PyTorch's threshold_backward: g * step(x)
+    // made NaN of an infinite g where x <= 0), as one op that a backend can run in one pass
     ArithmeticOps.unary(r, RELU, UnaryOp.RELU, Reads.inputs(0),
         ctx -> one(reluGrad(ctx.gradOutput(), ctx.input(0))));
     registerOp(r, OpDef.builder(RELU_GRAD).arity(2).attributes().differentiable(false).shapeRule((in, a) -> {
@@ -55,7 +57,7 @@ public final class ActivationOps {
           "%s: the gradient %s and x %s must have one shape", RELU_GRAD, in.get(0).shape(),
           in.get(1).shape());
       return in.get(0);
-    }).build(), (CompositeKernel) (in, a) -> in.get(0).mul(in.get(1).step()), null);
+    }).build(), ActivationOps::reluGradPortable, null);
     // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
     registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).attributes(ALPHA).shapeRule((in, attrs) -> {
       double alpha = attrs.getDouble(ALPHA);
@@ -95,11 +97,40 @@ public final class ActivationOps {
   }
 
   /**
-   * relu's gradient: {@code g} where {@code x > 0}, 0 where {@code x <= 0}, NaN where {@code x}
-   * is NaN; {@code x} may be relu's input or its output (both positive at the same places).
+   * relu's gradient: {@code g} where {@code x > 0}; +0 where {@code x <= 0}, whatever finite or
+   * infinite {@code g} (PyTorch's answer); NaN where {@code x} or {@code g} is NaN. {@code x} may
+   * be relu's input or its output (both positive at the same places).
    */
   public static Tensor reluGrad(Tensor g, Tensor x) {
     return Ops.call(RELU_GRAD, Attrs.empty(), g, x);
+  }
+
+  private static void reluGradPortable(KernelCall c) {
+    reluGrad(c.backend(), c.input(0), c.input(1), c.output(), c.outputSpec().shape());
+  }
+
+  /**
+   * relu's gradient from the {@code Backend} primitives alone, {@code jgrad::relu_grad}'s portable
+   * kernel, with the CPU kernel's values: {@code g} clamped to {@code [-open, open]}, open being
+   * +infinity where x > 0 and +0 elsewhere (NaN where x is), so an infinite g is selected away
+   * where {@code x <= 0} instead of multiplied by 0. Public so that the backend test kit runs it
+   * on each backend's primitives.
+   */
+  public static void reluGrad(Backend b, DeviceBuffer g, DeviceBuffer x, DeviceBuffer out,
+      Shape s) {
+    DType dtype = out.dtype();
+    // the largest power of two of the dtype: step(x) times it twice is +infinity or +0
+    double huge = Math.scalb(1.0, dtype == DType.FLOAT32 ? Float.MAX_EXPONENT
+        : Double.MAX_EXPONENT);
+    try (DeviceBuffer open = b.allocate(dtype, s.size())) {
+      b.unary(UnaryOp.STEP, x, open);
+      b.scalar(BinaryOp.MUL, open, huge, open);
+      b.scalar(BinaryOp.MUL, open, huge, open);
+      b.binary(BinaryOp.MINIMUM, g, s, open, s, out, s);
+      b.unary(UnaryOp.NEG, open, open);
+      b.scalar(BinaryOp.ADD, open, 0.0, open); // -0 + 0 is +0: the lower bound where x <= 0
+      b.binary(BinaryOp.MAXIMUM, out, s, open, s, out, s);
+    }
   }
 
   /** Overflow-safe softmax along {@code axis}: the max is subtracted before exponentiating. */

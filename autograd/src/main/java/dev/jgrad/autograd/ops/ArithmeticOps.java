@@ -62,14 +62,18 @@ public final class ArithmeticOps {
         .build(),
         scalarKernel(BinaryOp.MUL),
         ctx -> one(ctx.gradOutput().mul(ctx.attrs().getDouble(VALUE))));
-    // d(x^p) = p * x^(p-1) * g
+    // d(x^p) = p * x^(p-1) * g; for p = 0 zeros, as PyTorch: 0 * x^-1 made NaN at x = 0
     registerOp(r, OpDef.builder(POW).arity(1).attributes(EXPONENT).shapeRule(SAME).gradientReadsInputs(0)
         .gradientReadsOutput(false).build(),
         c -> c.backend().scalar(BinaryOp.POW, c.input(0), c.attrs().getDouble(EXPONENT),
             c.output()),
         ctx -> {
           double p = ctx.attrs().getDouble(EXPONENT);
-          return one(ctx.gradOutput().mul(ctx.input(0).pow(p - 1)).mul(p));
+          Tensor x = ctx.input(0);
+          if (p == 0) { // x^0 is the constant 1 (NaN, 0 and infinities too): no gradient at all
+            return one(Tensor.zeros(x.dtype(), x.shape().dims()).to(x.backend()));
+          }
+          return one(ctx.gradOutput().mul(x.pow(p - 1)).mul(p));
         });
     // d(-x) = -g
     unary(r, NEG, UnaryOp.NEG, Reads.NOTHING, ctx -> one(ctx.gradOutput().neg()));

@@ -24,7 +24,9 @@ public final class ClampOps {
       return one(ctx.gradOutput().mul(x.step().sub(x.neg().step())));
     });
     // clamp = min(max(x, lower), upper); NaN stays NaN because MAXIMUM and MINIMUM propagate it.
-    // d = g where lower <= x <= upper: exactly where the output equals the input.
+    // d = g where lower <= x <= upper: exactly where the output equals the input; +0 elsewhere,
+    // selected rather than multiplied (g * mask made NaN of an infinite g outside the bounds and
+    // -0 of a negative one; PyTorch gives +0).
     registerOp(r, OpDef.builder(CLAMP).arity(1).attributes(LOWER, UPPER).shapeRule((in, attrs) -> {
       double lower = attrs.getDouble(LOWER);
       double upper = attrs.getDouble(UPPER);
@@ -37,6 +39,10 @@ public final class ClampOps {
     }).gradientReadsInputs(0).gradientReadsOutput(true).build(), c -> {
       c.backend().scalar(BinaryOp.MAXIMUM, c.input(0), c.attrs().getDouble(LOWER), c.output());
       c.backend().scalar(BinaryOp.MINIMUM, c.output(), c.attrs().getDouble(UPPER), c.output());
-    }, ctx -> one(ctx.gradOutput().mul(ctx.input(0).eq(ctx.output()))));
+    }, ctx -> {
+      Tensor g = ctx.gradOutput();
+      return one(Tensor.where(ctx.input(0).eq(ctx.output()), g,
+          Tensor.zeros(g.dtype()).to(g.backend())));
+    });
   }
 }

@@ -73,11 +73,16 @@ public final class StatisticsOps {
   }
 
   /**
-   * {@code x - logSumExp(x)}: the shift keeps logits of 1e4 finite; the gradient,
-   * {@code g - sum(g) softmax(x)}, comes from sub's and logSumExp's rules.
+   * {@code (x - m) - logSumExp(x - m)}, m the row's maximum clamped to the finite range (a
+   * constant: no gradient flows through it), as PyTorch computes it: {@code x - logSumExp(x)}
+   * rounded {@code m + log 2} to m for a row {@code [max, max, 1]} and gave 0 where
+   * {@code -log 2} is right. The gradient, {@code g - sum(g) softmax(x)}, comes from sub's and
+   * logSumExp's rules.
    */
   public static Tensor logSoftmax(Tensor x, int axis) {
-    return x.sub(logSumExp(x, axis, true));
+    double big = x.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    Tensor shifted = x.sub(x.detach().max(axis, true).clamp(-big, big));
+    return shifted.sub(logSumExp(shifted, axis, true));
   }
 
   /**
@@ -104,8 +109,16 @@ public final class StatisticsOps {
     return d.mul(d).sum(keepDims, a).div(n - correction);
   }
 
-  /** The square root of {@link #var}; its gradient is finite where the deviation is positive. */
+  /**
+   * The square root of {@link #var}. Where the variance is 0 (a constant row) the gradient is 0,
+   * as PyTorch's: sqrt's {@code g / (2 sqrt(v))} is infinite there, and times var's 0 it was NaN.
+   * The variance's own value stands in for its root there (0, or NaN where it is NaN), and sqrt
+   * only sees positive variances.
+   */
   public static Tensor std(Tensor x, boolean keepDims, int correction, int... axes) {
-    return var(x, keepDims, correction, axes).sqrt();
+    Tensor v = var(x, keepDims, correction, axes);
+    Tensor positive = v.greater(Tensor.zeros(v.dtype()).to(v.backend()));
+    Tensor one = Tensor.ones(v.dtype()).to(v.backend());
+    return Tensor.where(positive, Tensor.where(positive, v, one).sqrt(), v);
   }
 }
