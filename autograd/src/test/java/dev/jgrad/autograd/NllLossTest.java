@@ -103,8 +103,9 @@ class NllLossTest {
             Tensor.indices(LABELS)));
     assertTrue(reduction.getMessage().contains("reduction 'none' is not one of mean, sum"),
         reduction.getMessage());
-    RuntimeException outOfRange = assertThrows(RuntimeException.class,
+    IndexOutOfBoundsException outOfRange = assertThrows(IndexOutOfBoundsException.class,
         () -> Losses.nllLoss(logp, Tensor.indices(new int[] {2, 0, 3, 1})).item());
-    assertTrue(outOfRange.getMessage().contains("3"), outOfRange.getMessage());
+    assertTrue(outOfRange.getMessage().contains("index 3 at position 2 is out of range for bound"
+        + " 3"), outOfRange.getMessage());
   }
 }
