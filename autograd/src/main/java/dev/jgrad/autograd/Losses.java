@@ -2,6 +2,8 @@ package dev.jgrad.autograd;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
+import dev.jgrad.api.op.AttrKeys;
+import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpNames;
 
 /**
@@ -56,6 +58,26 @@ public final class Losses {
       return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY_LABELS, logits, labels);
     }
     return softmaxCrossEntropy(logits, oneHotLike(logits, labels, "softmaxCrossEntropyLabels"));
+  }
+
+  /**
+   * PyTorch's {@code F.nll_loss}: minus the mean over the batch of each row's log-probability at
+   * its INT32 label, for a network ending in {@code logSoftmax(1)} (log-probabilities
+   * {@code [batch, classes]}, labels {@code [batch]}). {@code nllLoss(x.logSoftmax(1), labels)}
+   * equals {@link #softmaxCrossEntropyLabels}{@code (x, labels)}, which is one fused op.
+   */
+  public static Tensor nllLoss(Tensor logProbs, Tensor labels) {
+    checkLabels("nllLoss", labels);
+    return Ops.call(OpNames.NLL_LOSS, logProbs, labels);
+  }
+
+  /**
+   * {@link #nllLoss} summed over the batch, not averaged: PyTorch's
+   * {@code F.nll_loss(..., reduction='sum')}, as its test loops add it up over batches.
+   */
+  public static Tensor nllLossSum(Tensor logProbs, Tensor labels) {
+    checkLabels("nllLossSum", labels);
+    return Ops.call(OpNames.NLL_LOSS, Attrs.of(AttrKeys.REDUCTION, "sum"), logProbs, labels);
   }
 
   /** Binary cross-entropy on probabilities, mean over all elements, with the 1e-7 delta. */

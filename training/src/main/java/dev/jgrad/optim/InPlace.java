@@ -52,6 +52,11 @@ final class InPlace {
     addScaled(v, scratch, 1 - beta2, scratch);
   }
 
+  /** {@code out = sqrt(a)}. */
+  void sqrt(DeviceBuffer a, DeviceBuffer out) {
+    backend.unary(UnaryOp.SQRT, a, out);
+  }
+
   /** {@code out = g / (sqrt(h) + eps)}, the adaptive step shared by AdaGrad, RMSProp and Adam. */
   void divideBySqrtPlusEps(DeviceBuffer g, DeviceBuffer h, double eps, DeviceBuffer out) {
     backend.unary(UnaryOp.SQRT, h, out);

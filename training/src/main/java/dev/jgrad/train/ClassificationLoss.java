@@ -22,7 +22,7 @@ final class ClassificationLoss implements LossFunction {
 
   /** The classification losses of {@link Losses}; a test checks that each is recognized. */
   static final Set<String> BUILTIN = Set.of("softmaxCrossEntropyLabels", "softmaxCrossEntropy",
-      "crossEntropyErrorLabels", "crossEntropyError");
+      "crossEntropyErrorLabels", "crossEntropyError", "nllLoss");
 
   private static final String LOSSES = Losses.class.getName().replace('.', '/');
 

@@ -25,7 +25,13 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.onnx.OnnxExporter;
 import dev.jgrad.onnx.OnnxRuntimeCheck;
+import dev.jgrad.optim.Adadelta;
+import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
+import dev.jgrad.optim.schedule.LearningRateScheduler;
+import dev.jgrad.optim.schedule.StepDecay;
+import dev.jgrad.nn.Dropout;
+import java.util.function.UnaryOperator;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.nn.BatchNorm1d;
 import dev.jgrad.nn.ReLU;
@@ -76,7 +82,8 @@ class DocSnippetsTest {
       new String[] {"ReadmeOnnx", "../README.md"},
       new String[] {"ReadmeServe", "../README.md"},
       new String[] {"BookWeightDecay", "../docs/book.md"},
-      new String[] {"BookConvNet", "../docs/book.md"});
+      new String[] {"BookConvNet", "../docs/book.md"},
+      new String[] {"PytorchMnist", "../docs/pytorch.md"});
   /** The files holding the snippets' code, in the order their pieces join. */
   private static final List<String> CODE = List.of(
       "src/test/java/dev/jgrad/snippets/SwishOps.java",
@@ -336,6 +343,114 @@ class DocSnippetsTest {
         simpleConvNet.forward(Tensor.zeros(2, 784)).shape().dims());
     assertArrayEquals(new int[] {30, 1, 5, 5}, conv.weight().shape().dims());
     assertEquals(6 * (40 + 4) + 4, ImageIO.read(pictureFile.toFile()).getWidth());
+  }
+
+  /**
+   * docs/pytorch.md's port of pytorch/examples' mnist/main.py, as written, on part of the
+   * embedded MNIST subset: it learns, logs as the original does, and saves a state dict in
+   * PyTorch's layout.
+   */
+  @Test
+  void pytorchMnistExample() throws IOException {
+    Path mnistDir = Path.of("../examples/mnist/src/main/resources/mnist");
+    int epochs = 1;
+    int limit = 1280;   // images to train on; a test set of limit / 4
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(printed, true, StandardCharsets.UTF_8);
+    Path stateDict = outDir.resolve("mnist_cnn.safetensors");
+    // snippet:PytorchMnist
+    final class Net extends Module {
+      final Conv2d conv1, conv2;
+      final Dropout dropout1, dropout2;
+      final Linear fc1, fc2;
+      final MaxPool2d maxPool = new MaxPool2d(2, 2, 0);   // F.max_pool2d(x, 2)
+
+      Net(Random random) {
+        conv1 = registerModule("conv1", new Conv2d(1, 32, 3, 1, 0, random));
+        conv2 = registerModule("conv2", new Conv2d(32, 64, 3, 1, 0, random));
+        dropout1 = registerModule("dropout1", new Dropout(0.25, random));
+        dropout2 = registerModule("dropout2", new Dropout(0.5, random));
+        fc1 = registerModule("fc1", new Linear(9216, 128, random));
+        fc2 = registerModule("fc2", new Linear(128, 10, random));
+      }
+
+      @Override
+      public Tensor forward(Tensor x) {
+        x = x.reshape(-1, 1, 28, 28);          // the data set's rows [N, 784] as images
+        x = conv1.forward(x).relu();
+        x = conv2.forward(x).relu();
+        x = maxPool.forward(x);
+        x = dropout1.forward(x);
+        x = x.reshape(x.shape().dim(0), -1);   // torch.flatten(x, 1)
+        x = fc1.forward(x).relu();
+        x = dropout2.forward(x);
+        x = fc2.forward(x);
+        return x.logSoftmax(1);
+      }
+    }
+
+    Random random = new Random(1);   // torch.manual_seed(1)
+    MnistDataset mnist = MnistFiles.load(mnistDir);   // four IDX files; grey levels / 255
+    UnaryOperator<Dataset> normalize =                // transforms.Normalize((0.1307,), (0.3081,))
+        d -> Dataset.of(d.modelInputs().sub(0.1307).div(0.3081), d.targets());
+    Dataset train = normalize.apply(Dataset.ofImages(mnist.train()).head(limit));
+    Dataset test = normalize.apply(Dataset.ofImages(mnist.test()).head(limit / 4));
+    DataLoader trainLoader = DataLoader.builder(train).batchSize(64).seed(1).build();
+    DataLoader testLoader = DataLoader.builder(test).batchSize(1000).shuffle(false).build();
+
+    Net model = new Net(random);
+    Optimizer optimizer = new Adadelta(model.namedParameters(), 1.0);
+    LearningRateScheduler scheduler = new LearningRateScheduler(optimizer, new StepDecay(1, 0.7));
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      model.train();
+      int batchIdx = 0;
+      for (Batch batch : trainLoader.epoch(epoch - 1)) {   // shuffled from the seed, per epoch
+        try (batch; TensorScope step = TensorScope.open()) {   // frees the step's buffers
+          optimizer.zeroGrad();
+          Tensor output = model.forward(batch.inputs());
+          Tensor loss = Losses.nllLoss(output, batch.targets());
+          loss.backward();
+          optimizer.step();
+          if (batchIdx % 10 == 0) {
+            out.printf("Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f%n", epoch,
+                batchIdx * 64, train.size(), 100.0 * batchIdx / trainLoader.batchCount(),
+                loss.item());
+          }
+          batchIdx++;
+        }
+      }
+      model.eval();
+      double testLoss = 0;
+      long correct = 0;
+      try (NoGrad noGrad = NoGrad.scope()) {   // with torch.no_grad()
+        for (Batch batch : testLoader.epoch(0)) {
+          try (batch; TensorScope step = TensorScope.open()) {
+            Tensor output = model.forward(batch.inputs());
+            testLoss += Losses.nllLossSum(output, batch.targets()).item();
+            correct += (long) output.argmax(1).eq(batch.targets()).sum().item();
+          }
+        }
+      }
+      testLoss /= test.size();
+      out.printf("%nTest set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)%n%n", testLoss,
+          correct, test.size(), 100.0 * correct / test.size());
+      scheduler.apply(epoch);   // scheduler.step(): the rate of epoch `epoch`, 1.0 * 0.7^epoch
+    }
+    TorchStateDict.save(stateDict, model);   // torch.save(model.state_dict(), "mnist_cnn.pt")
+    // end-snippet
+    String log = printed.toString(StandardCharsets.UTF_8);
+    assertTrue(log.startsWith("Train Epoch: 1 [0/1280 (0%)]\tLoss: 2."), log);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "Test set: Average loss: ([0-9.]+), Accuracy: (\\d+)/320").matcher(log);
+    assertTrue(m.find(), log);
+    assertTrue(Double.parseDouble(m.group(1)) < 1.0 && Integer.parseInt(m.group(2)) > 240, log);
+    assertEquals(0.7, optimizer.learningRate(), 1e-12);
+    Map<String, String> shapes = new LinkedHashMap<>();
+    dev.jgrad.io.SafeTensorsFile saved = SafeTensors.read(stateDict);
+    saved.names().forEach(n -> shapes.put(n, saved.get(n).shape().toString()));
+    assertEquals("{conv1.bias=[32], conv1.weight=[32, 1, 3, 3], conv2.bias=[64], conv2.weight="
+        + "[64, 32, 3, 3], fc1.bias=[128], fc1.weight=[128, 9216], fc2.bias=[10], fc2.weight="
+        + "[10, 128]}", shapes.toString());   // PyTorch's layouts
   }
 
   @Test

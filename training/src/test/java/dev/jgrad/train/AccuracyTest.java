@@ -100,7 +100,8 @@ class AccuracyTest {
   @Test
   void theClassificationLossesOfLossesAreRecognizedAndOthersNot() {
     LossFunction[] classification = {Losses::softmaxCrossEntropyLabels,
-        Losses::softmaxCrossEntropy, Losses::crossEntropyErrorLabels, Losses::crossEntropyError};
+        Losses::softmaxCrossEntropy, Losses::crossEntropyErrorLabels, Losses::crossEntropyError,
+        Losses::nllLoss};
     for (LossFunction loss : classification) {
       assertTrue(loss.isClassification(), loss.toString());
     }

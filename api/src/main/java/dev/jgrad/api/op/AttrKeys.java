@@ -62,5 +62,11 @@ public final class AttrKeys {
   /** The upper bound of {@link OpNames#CLAMP}; a double, +Infinity for none. */
   public static final String UPPER = "upper";
 
+  /**
+   * How {@link OpNames#NLL_LOSS} reduces the per-sample losses: {@code "mean"} or {@code "sum"}
+   * (PyTorch's {@code reduction}); a string.
+   */
+  public static final String REDUCTION = "reduction";
+
   private AttrKeys() {}
 }

@@ -131,6 +131,12 @@ public final class OpNames {
   /** The gradient of {@link #SOFTMAX_CROSS_ENTROPY_LABELS}; inputs logits, labels, g. */
   public static final String SOFTMAX_CROSS_ENTROPY_LABELS_GRAD =
       "jgrad::softmax_cross_entropy_labels_grad";
+  /**
+   * Negative log-likelihood of log-probabilities {@code [batch, classes]} (a log-softmax's
+   * output) and INT32 labels {@code [batch]}, PyTorch's {@code nll_loss}; attribute
+   * {@link AttrKeys#REDUCTION}.
+   */
+  public static final String NLL_LOSS = "jgrad::nll_loss";
   /** Binary cross-entropy of probabilities. */
   public static final String BCE = "jgrad::bce";
   /** Binary cross-entropy of logits, stable for any magnitude. */

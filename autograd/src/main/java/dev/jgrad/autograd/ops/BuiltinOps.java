@@ -17,6 +17,7 @@ public final class BuiltinOps implements OpProvider {
     ActivationOps.register(r);
     LossOps.register(r);
     LabelLossOps.register(r);
+    NllLossOps.register(r);
     BiasActivationOps.register(r);
     // convolution and pooling
     ConvOps.register(r);
