@@ -271,6 +271,17 @@ class OptimizerTest {
     assertEquals(Map.of("t", "2", "t.w", "1", "t.late", "1"), adam.state().values());
   }
 
+  /** The main job's --optimizer adadelta: PyTorch's Adadelta at its defaults, rate 1.0. */
+  @Test
+  void adadeltaIsAKindAtPyTorchsDefaults() {
+    OptimizerKind kind = OptimizerKind.parse("adadelta");
+    assertEquals(1.0, kind.defaultLearningRate());
+    Optimizer made = kind.create(params(), 1.0);
+    double[] viaKind = step(made);
+    assertArrayEquals(step(new Adadelta(params(), 1.0)), viaKind, 0);
+    assertEquals("adadelta", made.state().kind());
+  }
+
   @Test
   void badSettingsAreRejected() {
     Function<Double, Optimizer> sgd = lr -> new Sgd(params(), lr);
@@ -283,7 +294,7 @@ class OptimizerTest {
     assertEquals(OptimizerKind.ADAM, OptimizerKind.parse(" Adam "));
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> OptimizerKind.parse("lbfgs"));
-    assertTrue(unknown.getMessage().contains("sgd, momentum, adagrad, rmsprop, adam, adamw"),
+    assertTrue(unknown.getMessage().contains("sgd, momentum, adagrad, rmsprop, adam, adamw, adadelta"),
         unknown.getMessage());
   }
 }
