@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
-import dev.jgrad.io.IdxArray;
-import dev.jgrad.io.IdxWriter;
 import dev.jgrad.io.MnistFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,14 +38,7 @@ class DatasetNormalizedTest {
     for (int i = 0; i < n; i++) {
       labels[i] = (byte) (i % 10);
     }
-    IdxWriter.write(dir.resolve("train-images-idx3-ubyte.gz"),
-        IdxArray.ofUnsignedBytes(grey, n, 28, 28));
-    IdxWriter.write(dir.resolve("train-labels-idx1-ubyte.gz"),
-        IdxArray.ofUnsignedBytes(labels, n));
-    IdxWriter.write(dir.resolve("t10k-images-idx3-ubyte.gz"),
-        IdxArray.ofUnsignedBytes(new byte[784], 1, 28, 28));
-    IdxWriter.write(dir.resolve("t10k-labels-idx1-ubyte.gz"),
-        IdxArray.ofUnsignedBytes(new byte[1], 1));
+    IdxTrainFiles.write(dir, grey, labels, 28, 28);
     return Dataset.ofImages(MnistFiles.load(dir).train());
   }
 
