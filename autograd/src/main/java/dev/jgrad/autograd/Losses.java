@@ -39,7 +39,8 @@ public final class Losses {
 
   /** Cross-entropy on probabilities {@code y} with INT32 class labels (a 1-D tensor). */
   public static Tensor crossEntropyErrorLabels(Tensor y, Tensor labels) {
-    return crossEntropyError(y, oneHotLike(y, labels, "crossEntropyErrorLabels"));
+    return LabelBounds.checked("crossEntropyErrorLabels", classes(y),
+        () -> crossEntropyError(y, oneHotLike(y, labels, "crossEntropyErrorLabels")));
   }
 
   /**
@@ -51,13 +52,19 @@ public final class Losses {
     return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY, logits, t);
   }
 
-  /** {@link #softmaxCrossEntropy} with INT32 class labels (a 1-D tensor). */
+  /**
+   * {@link #softmaxCrossEntropy} with INT32 class labels (a 1-D tensor). A label outside
+   * {@code [0, classes)} fails naming {@code jgrad::softmax_cross_entropy_labels}, the label and
+   * its position (on a GPU at the next read of a value, in the backend's words).
+   */
   public static Tensor softmaxCrossEntropyLabels(Tensor logits, Tensor labels) {
     checkLabels("softmaxCrossEntropyLabels", labels);
-    if (logits.rank() == 2) { // one op, which backends may fuse
-      return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY_LABELS, logits, labels);
-    }
-    return softmaxCrossEntropy(logits, oneHotLike(logits, labels, "softmaxCrossEntropyLabels"));
+    return LabelBounds.checked(OpNames.SOFTMAX_CROSS_ENTROPY_LABELS, classes(logits), () -> {
+      if (logits.rank() == 2) { // one op, which backends may fuse
+        return Ops.call(OpNames.SOFTMAX_CROSS_ENTROPY_LABELS, logits, labels);
+      }
+      return softmaxCrossEntropy(logits, oneHotLike(logits, labels, "softmaxCrossEntropyLabels"));
+    });
   }
 
   /**
@@ -68,7 +75,8 @@ public final class Losses {
    */
   public static Tensor nllLoss(Tensor logProbs, Tensor labels) {
     checkLabels("nllLoss", labels);
-    return Ops.call(OpNames.NLL_LOSS, logProbs, labels);
+    return LabelBounds.checked(OpNames.NLL_LOSS, classes(logProbs),
+        () -> Ops.call(OpNames.NLL_LOSS, logProbs, labels));
   }
 
   /**
@@ -77,7 +85,8 @@ public final class Losses {
    */
   public static Tensor nllLossSum(Tensor logProbs, Tensor labels) {
     checkLabels("nllLossSum", labels);
-    return Ops.call(OpNames.NLL_LOSS, Attrs.of(AttrKeys.REDUCTION, "sum"), logProbs, labels);
+    return LabelBounds.checked(OpNames.NLL_LOSS, classes(logProbs),
+        () -> Ops.call(OpNames.NLL_LOSS, Attrs.of(AttrKeys.REDUCTION, "sum"), logProbs, labels));
   }
 
   /** Binary cross-entropy on probabilities, mean over all elements, with the 1e-7 delta. */
@@ -109,6 +118,11 @@ public final class Losses {
       throw new IllegalArgumentException(op + ": labels are " + labels.spec() + " but must be "
           + "INT32; make them with Tensor.indices(...) or convert them with .to(DType.INT32)");
     }
+  }
+
+  /** The classes of predictions {@code y} (its last dimension), or -1 for a scalar. */
+  private static int classes(Tensor y) {
+    return y.rank() == 0 ? -1 : y.shape().dim(y.rank() - 1);
   }
 
   private static Tensor oneHotLike(Tensor y, Tensor labels, String op) {

@@ -160,12 +160,13 @@ public final class DataLoader {
     // a slice is a view of the order; one dense copy serves both gathers and is closed after
     Tensor indices = order.slice(0, batchStart(index), batchLength(index)).contiguous();
     Batch batch;
-    try {
-      batch = dataset.gather(indices);
+    try { // augmented before a normalisation, as PyTorch's transforms before Normalize
+      batch = augmentation == null ? dataset.gather(indices)
+          : dataset.gatherUnnormalized(indices);
     } finally {
       indices.buffer().close(); // the gather has its own copy of the samples
     }
-    return augmentation == null ? batch : augmented(batch, epoch, index);
+    return augmentation == null ? batch : dataset.normalize(augmented(batch, epoch, index));
   }
 
   /**
@@ -342,7 +343,8 @@ public final class DataLoader {
      * Augments each training batch's inputs (default: none), e.g. {@link RandomShift}: applied
      * when the batch is gathered, from a random seeded by the seed, the epoch and the batch. The
      * dataset itself is left as it is ({@link #build}'s loader's {@link DataLoader#dataset}), and
-     * so is a test set, which no loader augments. The loader owns the inputs it hands over and
+     * so is a test set, which no loader augments. A {@link Dataset#normalized} data set's batches
+     * are augmented before they are normalised (a shift's 0 is black, not the mean). The loader owns the inputs it hands over and
      * closes them once replaced; with {@link #prefetch} the augmentation may run on the caller's
      * thread and the prefetch thread at once. What it uploads per batch ({@link RandomShift}'s
      * index list) makes each step wait for the queued work on a GPU.

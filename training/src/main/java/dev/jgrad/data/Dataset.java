@@ -28,6 +28,8 @@ import java.util.List;
  * <p>Neither tensor requires grad: they are data, not parameters. On the CPU backend, images read
  * from files ({@link #ofImages}) are kept as UINT8 grey levels and each batch is converted to
  * FLOAT32 when it is gathered, so {@link #gather} returns what the model takes either way.
+ * {@link #normalized} likewise normalises each batch as it is gathered, as PyTorch's
+ * {@code transforms.Normalize} does, and leaves the stored samples as they are.
  */
 public final class Dataset {
   /** Elements converted and uploaded at a time by {@link #ofImages}: 256 KiB of floats, small
@@ -38,11 +40,15 @@ public final class Dataset {
   private final Tensor targets;
   /** How gathered UINT8 inputs become FLOAT32, or null: inputs are gathered as they are. */
   private final GreyLevels greyLevels;
+  /** How gathered inputs are normalised after that, or null: they are not. */
+  private final Normalization normalization;
 
-  private Dataset(Tensor inputs, Tensor targets, GreyLevels greyLevels) {
+  private Dataset(Tensor inputs, Tensor targets, GreyLevels greyLevels,
+      Normalization normalization) {
     this.inputs = inputs;
     this.targets = targets;
     this.greyLevels = greyLevels;
+    this.normalization = normalization;
   }
 
   /**
@@ -66,7 +72,7 @@ public final class Dataset {
     checkArgument(inputs.backend() == targets.backend(),
         "inputs live on backend %s but targets on %s; move one with to(backend)",
         inputs.backend().name(), targets.backend().name());
-    return new Dataset(inputs.detach(), targets.detach(), greyLevels);
+    return new Dataset(inputs.detach(), targets.detach(), greyLevels, null);
   }
 
   /**
@@ -142,7 +148,40 @@ public final class Dataset {
    * {@code model.forward(testSet.modelInputs())}.
    */
   public Tensor modelInputs() {
-    return greyLevels == null ? inputs : greyLevels.copyToPixels(inputs);
+    if (normalization == null) {
+      return greyLevels == null ? inputs : greyLevels.copyToPixels(inputs);
+    }
+    if (greyLevels != null) {
+      return normalization.applyInPlace(greyLevels.copyToPixels(inputs)); // a new tensor
+    }
+    return normalization.copy(inputs); // the stored inputs stay as they are
+  }
+
+  /**
+   * These samples with every input value normalised as each batch is gathered:
+   * {@code (x - mean) / std}, PyTorch's {@code transforms.Normalize((mean,), (std,))} (one
+   * channel). The stored inputs stay as they are (images' grey levels stay one byte a pixel, where
+   * normalising the whole set with {@code Dataset.of(d.modelInputs().sub(mean).div(std), ...)}
+   * stores four), and each batch holds bit for bit what that gives. {@link #gather},
+   * {@link #modelInputs} and so every loader, evaluation and trainer over the result see
+   * normalised inputs; a {@link DataLoader}'s augmentation sees them before (so a shift fills in
+   * 0, black, as PyTorch's transforms before {@code Normalize} do). Normalise the test set with
+   * the training set's mean and standard deviation, and a model's inputs when it predicts. A
+   * shared view: no data is copied. Fails for integer inputs (other than images' grey levels)
+   * and on a data set normalised already.
+   *
+   * <pre>{@code
+   * Dataset train = Dataset.ofImages(mnist.train()).normalized(0.1307, 0.3081);
+   * }</pre>
+   */
+  public Dataset normalized(double mean, double std) {
+    Normalization n = new Normalization(mean, std);
+    checkArgument(normalization == null, "normalized(%s, %s): this data set is %s already; "
+        + "normalise the data set it came from once", mean, std, normalization);
+    checkArgument(greyLevels != null || inputs.dtype().isFloatingPoint(), "normalized(%s, %s): "
+        + "inputs %s are not floating point; normalise FLOAT32 or FLOAT64 inputs (or images' grey "
+        + "levels)", mean, std, inputs.spec());
+    return new Dataset(inputs, targets, greyLevels, n);
   }
 
   /**
@@ -158,9 +197,33 @@ public final class Dataset {
    * converted to FLOAT32 pixel values.
    */
   public Batch gather(Tensor indices) {
-    Tensor x = inputs.indexSelect(0, indices);
+    return normalize(gatherUnnormalized(indices));
+  }
+
+  /**
+   * {@link #gather} before the normalisation (grey levels converted all the same): what a
+   * loader's augmentation changes before {@link #normalize}.
+   */
+  Batch gatherUnnormalized(Tensor indices) {
+    Tensor x = inputs.indexSelect(0, indices); // a new tensor, the batch's own
     return new Batch(greyLevels == null ? x : greyLevels.toPixels(x),
         targets.indexSelect(0, indices));
+  }
+
+  /**
+   * {@code batch} (its caller's own: gathered, maybe augmented) with its inputs normalised in
+   * place, or as it is when this data set is not {@link #normalized}; closed if that fails.
+   */
+  Batch normalize(Batch batch) {
+    if (normalization != null) {
+      try {
+        normalization.applyInPlace(batch.inputs());
+      } catch (RuntimeException | Error e) {
+        batch.close();
+        throw e;
+      }
+    }
+    return batch;
   }
 
   /** The first {@code count} samples (all of them if there are fewer), e.g. for a quick run. */
@@ -171,7 +234,7 @@ public final class Dataset {
     }
     // copies, not views: each batch gathers from them, and a view would be copied every time
     return new Dataset(inputs.slice(0, 0, count).contiguous(),
-        targets.slice(0, 0, count).contiguous(), greyLevels);
+        targets.slice(0, 0, count).contiguous(), greyLevels, normalization);
   }
 
   /**
@@ -212,18 +275,22 @@ public final class Dataset {
   /** The samples at {@code indices}, copied as stored (not converted, unlike {@link #gather}). */
   private Dataset select(int[] indices) {
     Tensor at = Tensor.indices(indices).to(inputs.backend());
-    return new Dataset(inputs.indexSelect(0, at), targets.indexSelect(0, at), greyLevels);
+    return new Dataset(inputs.indexSelect(0, at), targets.indexSelect(0, at), greyLevels,
+        normalization);
   }
 
   /**
    * A digest of the samples: shapes, dtypes and values of the inputs and targets, in order (the
-   * same for the same samples however they were made, another for another split). The
+   * same for the same samples however they were made, another for another split or another
+   * {@link #normalized normalisation}). The
    * {@code Trainer} keeps its held-out set's in checkpoints, so that a resumed run is measured on
    * the same samples. Reads the data to the host once a call.
    */
   public String fingerprint() {
     Murmur3Digest digest = new Murmur3Digest();
-    digest.putChars(inputs.spec() + "|" + targets.spec() + "|" + greyLevels);
+    // the normalisation only where there is one: other data sets keep their fingerprints
+    digest.putChars(inputs.spec() + "|" + targets.spec() + "|" + greyLevels
+        + (normalization == null ? "" : "|" + normalization));
     putFloats(digest, inputs);
     if (targets.dtype() == DType.INT32) {
       for (int label : targets.toIntArray()) {
@@ -256,6 +323,8 @@ public final class Dataset {
   @Override
   public String toString() {
     return "Dataset(" + size() + " samples, inputs " + inputs.spec()
-        + (greyLevels == null ? "" : " (" + greyLevels + ")") + ", targets " + targets.spec() + ")";
+        + (greyLevels == null ? "" : " (" + greyLevels + ")")
+        + (normalization == null ? "" : ", " + normalization) + ", targets " + targets.spec()
+        + ")";
   }
 }

@@ -164,7 +164,10 @@ public final class ModuleTypes {
     Undescribable(Module module) {
       super("no module type describes " + module.getClass().getName() + " (" + module
           + "), a custom Module?; register a ModuleType for it (a ModuleTypeProvider on the class"
-          + " path), or save and load its weights with Checkpoint and rebuild it in code");
+          + " path), or save its weights alone, which needs no module type: "
+          + "TorchStateDict.save(file, model) (PyTorch's torch.save(model.state_dict())), or "
+          + "Checkpoint.save with the optimizer's state, and rebuild the model in code to load "
+          + "them");
     }
   }
 }

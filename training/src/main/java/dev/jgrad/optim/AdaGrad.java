@@ -1,5 +1,7 @@
 package dev.jgrad.optim;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.Tensor;
@@ -12,7 +14,7 @@ import java.util.Map;
  *
  * <pre>
  * h += g * g                     (h starts at 0)
- * W -= lr * g / (sqrt(h) + 1e-7)
+ * W -= lr * g / (sqrt(h) + eps)      (eps 1e-7, the book's; PyTorch's Adagrad: 1e-10)
  * </pre>
  *
  * With weight decay {@code lambda}, {@code g} is {@code g + lambda * W} (PyTorch's L2
@@ -20,20 +22,43 @@ import java.util.Map;
  *
  * <pre>{@code
  * Optimizer opt = new AdaGrad(model.namedParameters(), 0.01);
+ * Optimizer torchLike = new AdaGrad(model.namedParameters(), 0.01, 0, 1e-10);   // PyTorch's eps
  * }</pre>
  */
 public final class AdaGrad extends ParameterOptimizer {
-  /** Keeps the first division finite; the book's value. */
+  /** Keeps the first division finite; the book's value, the default eps. */
   public static final double EPSILON = 1e-7;
 
-  /** AdaGrad without weight decay. */
+  private final double eps;
+
+  /** AdaGrad without weight decay, eps {@value #EPSILON}. */
   public AdaGrad(Map<String, Tensor> parameters, double learningRate) {
     this(parameters, learningRate, 0);
   }
 
-  /** AdaGrad with L2 weight decay: {@code g + weightDecay * W} in place of {@code g}. */
+  /**
+   * AdaGrad with L2 weight decay: {@code g + weightDecay * W} in place of {@code g}; eps
+   * {@value #EPSILON}.
+   */
   public AdaGrad(Map<String, Tensor> parameters, double learningRate, double weightDecay) {
+    this(parameters, learningRate, weightDecay, EPSILON);
+  }
+
+  /**
+   * AdaGrad with L2 weight decay and {@code eps} (positive, finite) added to {@code sqrt(h)}:
+   * PyTorch's {@code Adagrad} default is 1e-10.
+   */
+  public AdaGrad(Map<String, Tensor> parameters, double learningRate, double weightDecay,
+      double eps) {
     super("adagrad", parameters, learningRate, weightDecay);
+    this.eps = checkEps(eps);
+  }
+
+  /** {@code eps} if it is positive and finite, else the IllegalArgumentException saying so. */
+  static double checkEps(double eps) {
+    checkArgument(eps > 0 && Double.isFinite(eps), "eps must be positive and finite, got %s; "
+        + "e.g. 1e-8", eps);
+    return eps;
   }
 
   @Override
@@ -47,7 +72,17 @@ public final class AdaGrad extends ParameterOptimizer {
     DeviceBuffer h = slot("h", name, parameter);
     math.apply(BinaryOp.MUL, g, g, scratch);
     math.apply(BinaryOp.ADD, h, scratch, h);
-    math.divideBySqrtPlusEps(g, h, EPSILON, scratch);
+    math.divideBySqrtPlusEps(g, h, eps, scratch);
     subtractRateTimes(parameter.backend(), parameter.buffer(), scratch, math, scratch);
+  }
+
+  @Override
+  public String toString() {
+    return describe(epsSetting(eps));
+  }
+
+  /** {@code "eps=..."} for an eps other than the default {@value #EPSILON}, else nothing. */
+  static String epsSetting(double eps) {
+    return eps == EPSILON ? "" : "eps=" + eps;
   }
 }

@@ -28,7 +28,12 @@ public enum OptimizerKind {
   /** {@link Adam}, default rate 0.002. */
   ADAM(0.002),
   /** Adam's rate: its decoupled decay (0.01) shrinks the weights by only 2e-5 a step there. */
-  ADAMW(0.002);
+  ADAMW(0.002),
+  /**
+   * PyTorch's {@link Adadelta} at its own defaults, default rate 1.0 (pytorch/examples'
+   * mnist/main.py's, which the book's MLP trains well with).
+   */
+  ADADELTA(1.0);
 
   private final double defaultLearningRate;
 
@@ -42,8 +47,9 @@ public enum OptimizerKind {
   }
 
   /**
-   * The optimizer of this kind with its other settings at the book's defaults (AdamW's at
-   * PyTorch's, weight decay 0.01 included; the others without weight decay).
+   * The optimizer of this kind with its other settings at the book's defaults (AdamW's and
+   * Adadelta's at PyTorch's, AdamW's weight decay 0.01 included; the others without weight
+   * decay).
    */
   public Optimizer create(Map<String, Tensor> parameters, double learningRate) {
     return create(parameters, learningRate,
@@ -67,6 +73,9 @@ public enum OptimizerKind {
         return new RmsProp(parameters, learningRate, RmsProp.DEFAULT_DECAY, weightDecay);
       case ADAM:
         return new Adam(parameters, learningRate, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+            weightDecay);
+      case ADADELTA:
+        return new Adadelta(parameters, learningRate, Adadelta.DEFAULT_RHO, Adadelta.DEFAULT_EPS,
             weightDecay);
       default:
         return new AdamW(parameters, learningRate, weightDecay);

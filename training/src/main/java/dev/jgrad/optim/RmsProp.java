@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <pre>
  * h = decay * h + (1 - decay) * g * g     (h starts at 0)
- * W -= lr * g / (sqrt(h) + 1e-7)
+ * W -= lr * g / (sqrt(h) + eps)      (eps 1e-7, the book's; PyTorch's RMSprop: 1e-8)
  * </pre>
  *
  * With weight decay {@code lambda}, {@code g} is {@code g + lambda * W} (PyTorch's L2
@@ -22,6 +22,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Optimizer opt = new RmsProp(model.namedParameters(), 0.01);   // decay 0.99
+ * Optimizer torchLike = new RmsProp(model.namedParameters(), 0.01, 0.99, 1e-8, 0);   // + eps
  * }</pre>
  */
 public final class RmsProp extends ParameterOptimizer {
@@ -29,6 +30,7 @@ public final class RmsProp extends ParameterOptimizer {
   public static final double DEFAULT_DECAY = 0.99;
 
   private final double decay;
+  private final double eps;
 
   /** Decay rate {@value #DEFAULT_DECAY}, no weight decay. */
   public RmsProp(Map<String, Tensor> parameters, double learningRate) {
@@ -41,13 +43,25 @@ public final class RmsProp extends ParameterOptimizer {
   }
 
   /**
-   * Decay rate in [0, 1) with L2 weight decay: {@code g + weightDecay * W} in place of {@code g}.
+   * Decay rate in [0, 1) with L2 weight decay: {@code g + weightDecay * W} in place of {@code g};
+   * eps {@value AdaGrad#EPSILON}.
    */
   public RmsProp(Map<String, Tensor> parameters, double learningRate, double decay,
+      double weightDecay) {
+    this(parameters, learningRate, decay, AdaGrad.EPSILON, weightDecay);
+  }
+
+  /**
+   * PyTorch's {@code RMSprop(params, lr, alpha, eps, weight_decay)}: decay rate in [0, 1),
+   * {@code eps} (positive, finite; PyTorch's default 1e-8) added to {@code sqrt(h)}, and L2 weight
+   * decay.
+   */
+  public RmsProp(Map<String, Tensor> parameters, double learningRate, double decay, double eps,
       double weightDecay) {
     super("rmsprop", parameters, learningRate, weightDecay);
     checkArgument(decay >= 0 && decay < 1, "decay must be in [0, 1), got %s", decay);
     this.decay = decay;
+    this.eps = AdaGrad.checkEps(eps);
   }
 
   @Override
@@ -62,12 +76,13 @@ public final class RmsProp extends ParameterOptimizer {
     math.scale(h, decay, h);
     math.apply(BinaryOp.MUL, g, g, scratch);
     math.addScaled(h, scratch, 1 - decay, scratch);
-    math.divideBySqrtPlusEps(g, h, AdaGrad.EPSILON, scratch);
+    math.divideBySqrtPlusEps(g, h, eps, scratch);
     subtractRateTimes(parameter.backend(), parameter.buffer(), scratch, math, scratch);
   }
 
   @Override
   public String toString() {
-    return describe("decay=" + decay);
+    String eps = AdaGrad.epsSetting(this.eps);
+    return describe("decay=" + decay + (eps.isEmpty() ? "" : ", " + eps));
   }
 }

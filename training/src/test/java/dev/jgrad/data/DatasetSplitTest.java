@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
-import dev.jgrad.io.IdxArray;
-import dev.jgrad.io.IdxWriter;
 import dev.jgrad.io.MnistFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -76,14 +74,7 @@ class DatasetSplitTest {
         grey[4 * i + k] = (byte) (i * 12 + k); // distinct rows
       }
     }
-    IdxWriter.write(dir.resolve("train-images-idx3-ubyte"),
-        IdxArray.ofUnsignedBytes(grey, n, 2, 2));
-    IdxWriter.write(dir.resolve("train-labels-idx1-ubyte"),
-        IdxArray.ofUnsignedBytes(labels, n));
-    IdxWriter.write(dir.resolve("t10k-images-idx3-ubyte"),
-        IdxArray.ofUnsignedBytes(new byte[4], 1, 2, 2));
-    IdxWriter.write(dir.resolve("t10k-labels-idx1-ubyte"),
-        IdxArray.ofUnsignedBytes(new byte[1], 1));
+    IdxTrainFiles.write(dir, grey, labels, 2, 2);
     Dataset data = Dataset.ofImages(MnistFiles.load(dir).train());
     Dataset part = data.randomSplit(1, 15, 5).get(1);
     assertEquals(DType.UINT8, part.inputs().dtype());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.autograd.Tensor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,52 @@ class OptimizerTest {
     double[] w2 = {expected[0] - 0.05 / (s * 0.5 + EPS), expected[1] + 0.1 / (s + EPS),
         expected[2] - 0.2 / (s * 2 + EPS)};
     assertArrayEquals(w2, step(opt), 1e-9);
+  }
+
+  /** PyTorch's eps (1e-8, 1e-10) given; here a large one, so that it shows in every step. */
+  @Test
+  void rmsPropAndAdaGradTakeAnEps() {
+    double eps = 0.5;
+    Optimizer rms = new RmsProp(params(), 0.1, 0.99, eps, 0);
+    // h = 0.01 g^2; step = 0.1 g / (0.1 |g| + eps)
+    double[] r1 = {1 - 0.05 / (0.05 + eps), -2 + 0.1 / (0.1 + eps), 3 - 0.2 / (0.2 + eps)};
+    assertArrayEquals(r1, step(rms), 1e-12);
+    assertEquals("rmsprop(lr=0.1, decay=0.99, eps=0.5)", rms.toString());
+    Optimizer ada = new AdaGrad(params(), 0.1, 0, eps);
+    assertArrayEquals(new double[] {1 - 0.05 / (0.5 + eps), -2 + 0.1 / (1 + eps),
+        3 - 0.2 / (2 + eps)}, step(ada), 1e-12);
+    assertEquals("adagrad(lr=0.1, eps=0.5)", ada.toString());
+    // the defaults are the book's 1e-7, bit for bit, and say nothing more
+    Optimizer byDefault = new RmsProp(params(), 0.1);
+    double[] d = step(byDefault);
+    assertArrayEquals(d, step(new RmsProp(params(), 0.1, 0.99, AdaGrad.EPSILON, 0)), 0);
+    assertEquals("rmsprop(lr=0.1, decay=0.99)", byDefault.toString());
+    assertEquals("adagrad(lr=0.1)", new AdaGrad(params(), 0.1).toString());
+    for (double bad : new double[] {0, -1e-8, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertTrue(assertThrows(IllegalArgumentException.class,
+          () -> new AdaGrad(params(), 0.1, 0, bad)).getMessage().contains("eps must be positive"));
+      assertThrows(IllegalArgumentException.class, () -> new RmsProp(params(), 0.1, 0.9, bad, 0));
+    }
+  }
+
+  /** A state saved with another eps resumes exactly under an optimizer made with that eps. */
+  @Test
+  void aStateWithAnotherEpsContinuesExactly() {
+    List<Function<Map<String, Tensor>, Optimizer>> makers = List.of(
+        p -> new RmsProp(p, 0.05, 0.9, 1e-8, 0.01), p -> new AdaGrad(p, 0.05, 0.01, 1e-10));
+    for (Function<Map<String, Tensor>, Optimizer> make : makers) {
+      Optimizer a = make.apply(params());
+      Tensor wa = w;
+      step(a);
+      step(a);
+      OptimizerState saved = a.state();
+      Optimizer b = make.apply(params());
+      w.assign(wa);
+      b.loadState(saved);
+      double[] continued = step(b);
+      w = wa;
+      assertArrayEquals(step(a), continued, 0, a.toString());
+    }
   }
 
   @Test
@@ -224,6 +271,17 @@ class OptimizerTest {
     assertEquals(Map.of("t", "2", "t.w", "1", "t.late", "1"), adam.state().values());
   }
 
+  /** The main job's --optimizer adadelta: PyTorch's Adadelta at its defaults, rate 1.0. */
+  @Test
+  void adadeltaIsAKindAtPyTorchsDefaults() {
+    OptimizerKind kind = OptimizerKind.parse("adadelta");
+    assertEquals(1.0, kind.defaultLearningRate());
+    Optimizer made = kind.create(params(), 1.0);
+    double[] viaKind = step(made);
+    assertArrayEquals(step(new Adadelta(params(), 1.0)), viaKind, 0);
+    assertEquals("adadelta", made.state().kind());
+  }
+
   @Test
   void badSettingsAreRejected() {
     Function<Double, Optimizer> sgd = lr -> new Sgd(params(), lr);
@@ -236,7 +294,7 @@ class OptimizerTest {
     assertEquals(OptimizerKind.ADAM, OptimizerKind.parse(" Adam "));
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> OptimizerKind.parse("lbfgs"));
-    assertTrue(unknown.getMessage().contains("sgd, momentum, adagrad, rmsprop, adam, adamw"),
+    assertTrue(unknown.getMessage().contains("sgd, momentum, adagrad, rmsprop, adam, adamw, adadelta"),
         unknown.getMessage());
   }
 }

@@ -69,7 +69,9 @@ class WeightDecayTest {
       for (int i = 0; i < 3; i++) {
         change = Math.max(change, Math.abs(a[i] - plain[i]));
       }
-      assertTrue(change > 1e-6, kind + ": " + change);
+      // Adadelta's first steps are about sqrt(eps) / sqrt(v) g, nearly the same for g and
+      // g + lambda W: the paths part by about 4e-9 in 3 steps (in FLOAT64, far above rounding)
+      assertTrue(change > (kind == OptimizerKind.ADADELTA ? 1e-9 : 1e-6), kind + ": " + change);
       assertTrue(decayed.toString().contains("weightDecay=0.1"), decayed.toString());
     }
   }

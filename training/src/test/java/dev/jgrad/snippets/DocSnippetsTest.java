@@ -31,7 +31,6 @@ import dev.jgrad.optim.Sgd;
 import dev.jgrad.optim.schedule.LearningRateScheduler;
 import dev.jgrad.optim.schedule.StepDecay;
 import dev.jgrad.nn.Dropout;
-import java.util.function.UnaryOperator;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.nn.BatchNorm1d;
 import dev.jgrad.nn.ReLU;
@@ -391,10 +390,9 @@ class DocSnippetsTest {
 
     Random random = new Random(1);   // torch.manual_seed(1)
     MnistDataset mnist = MnistFiles.load(mnistDir);   // four IDX files; grey levels / 255
-    UnaryOperator<Dataset> normalize =                // transforms.Normalize((0.1307,), (0.3081,))
-        d -> Dataset.of(d.modelInputs().sub(0.1307).div(0.3081), d.targets());
-    Dataset train = normalize.apply(Dataset.ofImages(mnist.train()).head(limit));
-    Dataset test = normalize.apply(Dataset.ofImages(mnist.test()).head(limit / 4));
+    Dataset train = Dataset.ofImages(mnist.train()).head(limit)
+        .normalized(0.1307, 0.3081);   // transforms.Normalize((0.1307,), (0.3081,)), per batch
+    Dataset test = Dataset.ofImages(mnist.test()).head(limit / 4).normalized(0.1307, 0.3081);
     DataLoader trainLoader = DataLoader.builder(train).batchSize(64).seed(1).build();
     DataLoader testLoader = DataLoader.builder(test).batchSize(1000).shuffle(false).build();
 

@@ -42,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,13 @@ class ModelTest {
         () -> Model.save(dir.resolve("other.safetensors"), new Sequential(custom)));
     assertTrue(save.getMessage().contains("a custom Module?"), save.getMessage());
     assertFalse(Files.exists(dir.resolve("other.safetensors")));
+    // the refusal names the state-dict save, which needs no module type, and that one works
+    assertTrue(save.getMessage().contains("TorchStateDict.save(file, model)")
+        && save.getMessage().contains("torch.save(model.state_dict())"), save.getMessage());
+    assertFalse(save.getMessage().contains("\n"), save.getMessage());
+    TorchStateDict.save(dir.resolve("state.safetensors"), new Sequential(custom));
+    assertEquals(List.of("0.fc.bias", "0.fc.weight"),
+        List.copyOf(SafeTensors.read(dir.resolve("state.safetensors")).names()));
   }
 
   @Test
