@@ -8,7 +8,6 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.OptimizerState;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -40,16 +39,9 @@ final class ModelLayout implements Serializable {
   static ModelLayout of(Module model, Optimizer optimizer) {
     Tensor first = model.parameters().isEmpty() ? null : model.parameters().get(0);
     return new ModelLayout(optimizer.state().kind(),
-        TensorLayout.of("parameter", modelTensors(model)),
+        TensorLayout.of("parameter", model.namedState()),
         TensorLayout.of("optimizer state", new TreeMap<>(optimizer.state().tensors())),
         first == null ? Tensor.DEFAULT_DTYPE : first.dtype());
-  }
-
-  /** Parameters then buffers, as {@link dev.jgrad.train.Checkpoint} saves them. */
-  private static Map<String, Tensor> modelTensors(Module model) {
-    Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
-    all.putAll(model.namedBuffers());
-    return all;
   }
 
   /**
@@ -62,7 +54,7 @@ final class ModelLayout implements Serializable {
 
   /** The model's parameters and buffers, packed in layout order. */
   PackedTensors packModel(Module m) {
-    return model.pack(modelTensors(m));
+    return model.pack(m.namedState());
   }
 
   /** The optimizer's state tensors, packed in layout order. */
@@ -72,7 +64,7 @@ final class ModelLayout implements Serializable {
 
   /** Overwrites the model's parameters and buffers with {@code packed}. */
   void unpackModel(PackedTensors packed, Module m) {
-    Map<String, Tensor> targets = modelTensors(m);
+    Map<String, Tensor> targets = m.namedState();
     model.unpack(packed).forEach((name, values) -> {
       Tensor target = targets.get(name);
       target.assign(values.to(target.backend()));

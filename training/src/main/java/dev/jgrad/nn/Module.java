@@ -116,6 +116,16 @@ public abstract class Module {
     return Collections.unmodifiableMap(all);
   }
 
+  /**
+   * The parameters, then the buffers, by dotted name: what a checkpoint saves and PyTorch's
+   * {@code state_dict()} holds.
+   */
+  public final Map<String, Tensor> namedState() {
+    Map<String, Tensor> all = new LinkedHashMap<>(namedParameters());
+    all.putAll(namedBuffers());
+    return Collections.unmodifiableMap(all);
+  }
+
   /** {@code own}'s tensors of this module and, under their paths, of every sub-module. */
   private void collect(String prefix, Map<String, Tensor> into,
       Function<Module, Map<String, Tensor>> own) {

@@ -47,19 +47,12 @@ public final class ModuleState implements AutoCloseable {
     checkNotNull(model, "model is null");
     Map<String, Tensor> copies = new LinkedHashMap<>();
     try {
-      named(model).forEach((name, t) -> copies.put(name, copy(t)));
+      model.namedState().forEach((name, t) -> copies.put(name, copy(t)));
     } catch (RuntimeException | Error e) {
       copies.values().forEach(t -> t.buffer().close());
       throw e;
     }
     return new ModuleState(copies);
-  }
-
-  /** The model's parameters, then its buffers, by dotted name. */
-  private static Map<String, Tensor> named(Module model) {
-    Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
-    all.putAll(model.namedBuffers());
-    return all;
   }
 
   /** A dense copy of {@code t} on its backend, owned by no scope. */
@@ -85,7 +78,7 @@ public final class ModuleState implements AutoCloseable {
     checkNotNull(model, "model is null");
     checkState(!closed, "this ModuleState was closed; copy the model again with "
         + "ModuleState.copyOf(model)");
-    Map<String, Tensor> targets = named(model);
+    Map<String, Tensor> targets = model.namedState();
     Set<String> missing = new TreeSet<>(values.keySet());
     missing.removeAll(targets.keySet());
     checkArgument(missing.isEmpty(), "restoreInto: the model has no %s of the copied model; copy "

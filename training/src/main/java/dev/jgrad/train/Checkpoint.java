@@ -93,7 +93,7 @@ public final class Checkpoint {
     checkNotNull(model, "model is null");
     checkArgument(epoch >= 0, "epoch must be >= 0, got %s", epoch);
     List<SafeTensor> tensors = new ArrayList<>();
-    modelState(model).forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
+    model.namedState().forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
     for (String key : metadata.keySet()) {
       checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
           && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX)
@@ -130,15 +130,6 @@ public final class Checkpoint {
     }
   }
 
-  /**
-   * The parameters, then the buffers (BatchNorm's running statistics), under their dotted names;
-   * a model without buffers saves exactly its parameters, as before buffers existed.
-   */
-  static Map<String, Tensor> modelState(Module model) {
-    Map<String, Tensor> all = new LinkedHashMap<>(model.namedParameters());
-    all.putAll(model.namedBuffers());
-    return all;
-  }
 
   /** The Dropout layers of {@code model} by path ("" for the model itself), each once. */
   private static Map<String, Dropout> dropouts(Module model) {
@@ -220,7 +211,7 @@ public final class Checkpoint {
    * lacks, or a saved counter is not a count.
    */
   public void restoreModel(Module model) {
-    Map<String, Tensor> params = modelState(model);
+    Map<String, Tensor> params = model.namedState();
     List<String> saved = new ArrayList<>();
     for (String name : file.names()) {
       if (!name.startsWith(OPTIMIZER_PREFIX)) {

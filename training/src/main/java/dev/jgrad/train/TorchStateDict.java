@@ -83,7 +83,7 @@ public final class TorchStateDict {
     checkNotNull(model, "model is null; pass the model whose weights to save");
     Map<Tensor, Role> roles = roles(model);
     List<SafeTensor> tensors = new ArrayList<>();
-    Checkpoint.modelState(model).forEach((name, t) -> tensors.add(toTorch(name, t, roles.get(t))));
+    model.namedState().forEach((name, t) -> tensors.add(toTorch(name, t, roles.get(t))));
     Map<String, String> meta = new HashMap<>();
     meta.put(Checkpoint.FORMAT_KEY, FORMAT);
     Checkpoint.putDescription(meta, model, file);
@@ -108,7 +108,7 @@ public final class TorchStateDict {
       throw IoMessages.noSuchFile(file, "check the path, or write one in PyTorch with"
           + " safetensors.torch.save_file(model.state_dict(), path)", e);
     }
-    Map<String, Tensor> state = Checkpoint.modelState(model);
+    Map<String, Tensor> state = model.namedState();
     Map<Tensor, Role> roles = roles(model);
     TreeSet<String> unexpected = new TreeSet<>(saved.names());
     unexpected.removeAll(state.keySet());

@@ -113,6 +113,9 @@ class BatchNormTest {
     assertEquals(List.of("1.running_mean", "1.running_var", "1.num_batches_tracked"),
         List.copyOf(buffers.keySet()));
     buffers.values().forEach(b -> assertTrue(!b.requiresGrad()));
+    assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
+        "1.running_var", "1.num_batches_tracked"), List.copyOf(net.namedState().keySet()),
+        "namedState: the parameters, then the buffers, as a state_dict");
   }
 
   @Test
