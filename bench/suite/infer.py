@@ -9,8 +9,9 @@ builds jgrad first.
 Per program: the first prediction's time in the fresh process (model built), the median of the
 WARMUP single-image calls after it ("early calls", a service's first moments while the JIT works),
 the median and p99 of CALLS single-image calls after 3 s of them, and samples/s over the test set
-in batches of 100 and 1,000 (median of PASSES passes). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are
-removed from every program's environment alike (suite.env).
+in batches of 100 and 1,000 (median of PASSES passes, each over 10,000 samples: the set repeated).
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from every program's environment alike
+(suite.env).
 """
 import argparse
 import os
