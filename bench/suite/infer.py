@@ -18,7 +18,7 @@ import os
 import statistics
 import sys
 
-from suite import FASHION, rss_of
+from suite import parse_workloads, rss_of, torch_found
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALL = ["mlp-small/embedded", "mlp-large/embedded", "cnn/embedded", "mlp-small/fashion",
@@ -45,20 +45,9 @@ def main():
         "pytorch-1t": lambda w, d: [a.torch_python, peer, "torch1", w, d] + counts,
         "pytorch-2t": lambda w, d: [a.torch_python, peer, "torch2", w, d] + counts,
     }
-    if not os.access(a.torch_python, os.X_OK):
-        print(f"# pytorch: skipped ({a.torch_python} not found; see ../shared/README.md)")
+    if not torch_found(a.torch_python):
         del programs["pytorch-1t"], programs["pytorch-2t"]
-    workloads = []
-    for wd in a.workloads.split(","):
-        w, d = wd.split("/")
-        if d == "fashion":
-            if not os.path.exists(os.path.join(FASHION, "t10k-images-idx3-ubyte.gz")):
-                print(f"# {wd}: skipped, Fashion-MNIST is not installed "
-                      "(apt-get install dataset-fashion-mnist)")
-                continue
-            workloads.append((w, d, FASHION))
-        else:
-            workloads.append((w, d, "embedded"))
+    workloads = parse_workloads(a.workloads, "t10k-images-idx3-ubyte.gz")
 
     print("# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every program in this run")
     print(f"# {a.rounds} rounds; latency: {a.warmup} early calls, warm-up to 3 s, then {a.calls} "

@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from common import load_test
-from peers import NumpyNet
+from peers import NumpyNet, torch_mlp
 
 
 def numpy_model(workload):
@@ -41,13 +41,7 @@ def torch_model(workload, threads):
                               nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(30 * 12 * 12, 100),
                               nn.ReLU(), nn.Linear(100, 10))
     else:
-        sizes = [784, 100, 10] if workload == "mlp-small" else [784, 1000, 1000, 10]
-        layers = []
-        for i in range(len(sizes) - 1):
-            layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-            if i < len(sizes) - 2:
-                layers.append(nn.ReLU())
-        model = nn.Sequential(*layers)
+        model = torch_mlp(nn, workload)
     model.eval()
 
     def predict(x):
