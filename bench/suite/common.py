@@ -31,3 +31,10 @@ def batches(n, batch, rng):
     perm = rng.permutation(n)
     for start in range(0, n - batch + 1, batch):
         yield perm[start:start + batch]
+
+
+def load_test(data):
+    """The test split of `data` ("embedded" or an IDX folder): float32 pixels in [0, 1]."""
+    folder = EMBEDDED if data == "embedded" else data
+    x = read_idx(os.path.join(folder, "t10k-images-idx3-ubyte.gz")).reshape(-1, 784)
+    return x.astype(np.float32) / 255.0

@@ -184,6 +184,17 @@ def run_numpy(workload, x, t, epochs):
 
 # ---- PyTorch eager --------------------------------------------------------------------------
 
+def torch_mlp(nn, workload):
+    """mlp-small's or mlp-large's nn.Sequential: Linear layers with ReLU between them."""
+    sizes = [784, 100, 10] if workload == "mlp-small" else [784, 1000, 1000, 10]
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
 def run_torch(workload, x_np, t_np, epochs):
     import torch
     torch.set_num_threads(2)
@@ -208,13 +219,7 @@ def run_torch(workload, x_np, t_np, epochs):
         x = torch.from_numpy(x_np).reshape(-1, 1, 28, 28)
         opt = torch.optim.Adam(model.parameters(), lr=0.001)
     else:
-        sizes = [784, 100, 10] if workload == "mlp-small" else [784, 1000, 1000, 10]
-        layers = []
-        for i in range(len(sizes) - 1):
-            layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-            if i < len(sizes) - 2:
-                layers.append(nn.ReLU())
-        model = nn.Sequential(*layers)
+        model = torch_mlp(nn, workload)
         x = torch.from_numpy(x_np)
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
     t = torch.from_numpy(t_np)

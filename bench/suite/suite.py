@@ -29,6 +29,31 @@ def env():
     return e
 
 
+def torch_found(python):
+    """Whether PyTorch's python is there; says so when not."""
+    if os.access(python, os.X_OK):
+        return True
+    print(f"# pytorch: skipped ({python} not found; see ../shared/README.md)")
+    return False
+
+
+def parse_workloads(spec, fashion_file):
+    """[(workload, data, path)] of "w/embedded,w/fashion,...", skipping Fashion-MNIST with a note
+    where its `fashion_file` is missing."""
+    workloads = []
+    for wd in spec.split(","):
+        w, d = wd.split("/")
+        if d == "fashion":
+            if not os.path.exists(os.path.join(FASHION, fashion_file)):
+                print(f"# {wd}: skipped, Fashion-MNIST is not installed "
+                      "(apt-get install dataset-fashion-mnist)")
+                continue
+            workloads.append((w, d, FASHION))
+        else:
+            workloads.append((w, d, "embedded"))
+    return workloads
+
+
 def rss_of(cmd):
     """Runs cmd under os.wait4 to read its own peak RSS; returns (values, MiB)."""
     start = time.perf_counter()
@@ -70,20 +95,9 @@ def main():
         "pytorch": lambda w, d: [a.torch_python, os.path.join(HERE, "peers.py"), "torch", w, d,
                                  str(a.epochs)],
     }
-    if not os.access(a.torch_python, os.X_OK):
-        print(f"# pytorch: skipped ({a.torch_python} not found; see ../shared/README.md)")
+    if not torch_found(a.torch_python):
         del programs["pytorch"]
-    workloads = []
-    for wd in a.workloads.split(","):
-        w, d = wd.split("/")
-        if d == "fashion":
-            if not os.path.exists(os.path.join(FASHION, "train-images-idx3-ubyte.gz")):
-                print(f"# {wd}: skipped, Fashion-MNIST is not installed "
-                      "(apt-get install dataset-fashion-mnist)")
-                continue
-            workloads.append((w, d, FASHION))
-        else:
-            workloads.append((w, d, "embedded"))
+    workloads = parse_workloads(a.workloads, "train-images-idx3-ubyte.gz")
 
     print("# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every program in this run")
     print(f"# {a.rounds} rounds x {a.epochs} epochs, programs alternating; "
