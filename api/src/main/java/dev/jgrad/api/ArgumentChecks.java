@@ -157,7 +157,7 @@ public final class ArgumentChecks {
 
   /**
    * The error for a bad index: {@link IllegalArgumentException} when it is not a whole number,
-   * {@link IndexOutOfBoundsException} when it is outside {@code [0, bound)}.
+   * {@link IndexOutOfRange} when it is outside {@code [0, bound)}.
    */
   public static RuntimeException indexError(String backend, String primitive, double value,
       long position, long bound) {
@@ -167,8 +167,8 @@ public final class ArgumentChecks {
           + "numbers in [0, " + bound + ")");
     }
     String shown = Math.abs(value) < 9.0e18 ? Long.toString((long) value) : Double.toString(value);
-    return new IndexOutOfBoundsException(where(backend, primitive) + "index " + shown
+    return new IndexOutOfRange(where(backend, primitive) + "index " + shown
         + " at position " + position + " is out of range for bound " + bound + ": valid indices "
-        + "are [0, " + bound + ")");
+        + "are [0, " + bound + ")", shown, position, bound);
   }
 }

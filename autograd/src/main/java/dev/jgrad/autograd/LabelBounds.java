@@ -1,8 +1,7 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.api.IndexOutOfRange;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Says which loss a label out of range was given to. The check stays where it is, in the kernel
@@ -14,10 +13,6 @@ import java.util.regex.Pattern;
  * next read reports it in the backend's words (docs/cuda.md).
  */
 final class LabelBounds {
-  /** The backends' words for an index out of range ({@code ArgumentChecks.indexError}). */
-  private static final Pattern OUT_OF_RANGE = Pattern.compile(
-      "index (-?\\d+) at position (\\d+) is out of range for bound (\\d+)");
-
   private LabelBounds() {}
 
   /**
@@ -29,15 +24,25 @@ final class LabelBounds {
     try {
       return loss.get();
     } catch (IndexOutOfBoundsException e) {
-      Matcher m = OUT_OF_RANGE.matcher(String.valueOf(e.getMessage()));
-      if (!m.find() || !m.group(3).equals(Integer.toString(classes))) {
+      IndexOutOfRange range = rangeError(e);
+      if (range == null || range.bound() != classes) {
         throw e; // not the labels against the classes: a bug's, in its own words
       }
       IndexOutOfBoundsException named = new IndexOutOfBoundsException(op + ": label "
-          + m.group(1) + " at position " + m.group(2) + " is out of bounds for " + classes
-          + " classes; labels are class indices in [0, " + classes + ")");
+          + range.index() + " at position " + range.position() + " is out of bounds for "
+          + classes + " classes; labels are class indices in [0, " + classes + ")");
       named.initCause(e);
       throw named;
     }
+  }
+
+  /** The backend's range error in {@code e} or its causes (ops wrap it naming themselves). */
+  private static IndexOutOfRange rangeError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IndexOutOfRange r) {
+        return r;
+      }
+    }
+    return null;
   }
 }

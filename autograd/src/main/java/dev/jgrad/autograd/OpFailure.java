@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.api.IndexOutOfRange;
 import dev.jgrad.api.op.ProviderHints;
 
 /**
@@ -26,7 +27,8 @@ final class OpFailure {
     Class<?> type = e.getClass();
     String text = where + ": " + (message != null && (type == IllegalArgumentException.class
         || type == IllegalStateException.class || type == UnsupportedOperationException.class
-        || type == IndexOutOfBoundsException.class) ? message : e.toString());
+        || type == IndexOutOfBoundsException.class || type == IndexOutOfRange.class) ? message
+        : e.toString());
     if (type == IllegalArgumentException.class) {
       return new IllegalArgumentException(text, e);
     }
