@@ -2,13 +2,8 @@ import dev.jgrad.api.Backends;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
-import dev.jgrad.examples.mnist.SimpleConvNet;
 import dev.jgrad.io.LabeledImages;
-import dev.jgrad.io.MnistFiles;
-import dev.jgrad.nn.Activation;
-import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -37,21 +32,11 @@ public class InferWorkload {
       throw new IllegalArgumentException("usage: InferWorkload WORKLOAD DATA WARMUP CALLS PASSES");
     }
     String workload = args[0];
-    LabeledImages test = args[1].equals("embedded")
-        ? MnistFiles.loadResources("/mnist/").test()
-        : MnistFiles.load(Path.of(args[1])).test();
+    LabeledImages test = SuiteModels.images(args[1], true);
     int warmup = Integer.parseInt(args[2]);
     int calls = Integer.parseInt(args[3]);
     int passes = Integer.parseInt(args[4]);
-    Module model = switch (workload) {
-      case "mlp-small" -> Mlp.builder().input(784).hidden(100).output(10)
-          .activation(Activation.RELU).seed(0).build();
-      case "mlp-large" -> Mlp.builder().input(784).hidden(1000).hidden(1000).output(10)
-          .activation(Activation.RELU).seed(0).build();
-      case "cnn" -> SimpleConvNet.create(test.rows(), test.cols(), 100, 10, 0);
-      default -> throw new IllegalArgumentException("unknown workload " + workload
-          + "; use mlp-small, mlp-large or cnn");
-    };
+    Module model = SuiteModels.model(workload, test);
     model.eval();
     float[] images = test.images();
     int n = test.size();

@@ -6,18 +6,12 @@ import dev.jgrad.autograd.TensorScope;
 import dev.jgrad.data.Batch;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
-import dev.jgrad.examples.mnist.DeepConvNet;
-import dev.jgrad.examples.mnist.SimpleConvNet;
 import dev.jgrad.io.LabeledImages;
-import dev.jgrad.io.MnistFiles;
-import dev.jgrad.nn.Activation;
-import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.StringJoiner;
 
@@ -39,35 +33,13 @@ public class JgradWorkload {
       throw new IllegalArgumentException("usage: JgradWorkload WORKLOAD DATA EPOCHS");
     }
     String workload = args[0];
-    LabeledImages images = args[1].equals("embedded")
-        ? MnistFiles.loadResources("/mnist/").train()
-        : MnistFiles.load(Path.of(args[1])).train();
+    LabeledImages images = SuiteModels.images(args[1], false);
     int epochs = Integer.parseInt(args[2]);
     Dataset train = Dataset.ofImages(images);
-    Module model;
-    Optimizer optimizer;
-    switch (workload) {
-      case "mlp-small", "mlp-large" -> {
-        Mlp.Builder b = Mlp.builder().input(784);
-        if (workload.equals("mlp-small")) {
-          b.hidden(100);
-        } else {
-          b.hidden(1000).hidden(1000);
-        }
-        model = b.output(10).activation(Activation.RELU).seed(0).build();
-        optimizer = new Sgd(model.namedParameters(), 0.1);
-      }
-      case "cnn" -> {
-        model = SimpleConvNet.create(images.rows(), images.cols(), 100, 10, 0);
-        optimizer = new Adam(model.namedParameters(), 0.001);
-      }
-      case "deep" -> {
-        model = DeepConvNet.create(images.rows(), images.cols(), 50, 10, 0);
-        optimizer = new Adam(model.namedParameters(), 0.001);
-      }
-      default -> throw new IllegalArgumentException("unknown workload " + workload
-          + "; use mlp-small, mlp-large, cnn or deep");
-    }
+    Module model = SuiteModels.model(workload, images);
+    Optimizer optimizer = workload.startsWith("mlp")
+        ? new Sgd(model.namedParameters(), 0.1)
+        : new Adam(model.namedParameters(), 0.001);
     DataLoader loader = DataLoader.builder(train).batchSize(100).seed(0).dropLast(true).build();
     Backend backend = Backends.current();
     backend.synchronize();

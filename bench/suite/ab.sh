@@ -13,7 +13,7 @@ a=$1 b=$2 workload=$3 data=$4 epochs=$5 pairs=${6:-3}
 here="$(cd "$(dirname "$0")" && pwd)"
 classes="$(mktemp -d)"
 trap 'rm -rf "$classes"' EXIT
-javac -d "$classes" -cp "$a" "$here/JgradWorkload.java"
+javac -d "$classes" -cp "$a" "$here/JgradWorkload.java" "$here/SuiteModels.java"
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$pairs"); do
   for jar in "$a" "$b"; do

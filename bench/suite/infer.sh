@@ -21,7 +21,7 @@ mvn -B -q install -DskipTests ${MVN_OPTS:-} >/dev/null
 classes="$(mktemp -d)"
 trap 'rm -rf "$classes"' EXIT
 jar=examples/mnist/target/jgrad-mnist.jar
-javac -d "$classes" -cp "$jar" bench/suite/InferWorkload.java
+javac -d "$classes" -cp "$jar" bench/suite/InferWorkload.java bench/suite/SuiteModels.java
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 echo "# $(java -version 2>&1 | head -1); numpy $(python3 -c 'import numpy; print(numpy.__version__)')"
 python3 bench/suite/infer.py --jgrad-cp "$classes:$jar" \
