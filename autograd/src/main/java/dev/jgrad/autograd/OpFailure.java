@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.IndexOutOfRange;
 import dev.jgrad.api.op.ProviderHints;
 
@@ -16,13 +17,17 @@ final class OpFailure {
    * {@code e} with {@code where} (which names {@code op}) in front, keeping its type so that code
    * catching it still does: an index error stays an IndexOutOfBoundsException, the argument and
    * state exceptions theirs. {@code e} itself when its message names the op already, or it is of
-   * another type of jgrad's or a caller's (out of device memory, say). A bug's exception (a null, a
-   * bad cast) or a LinkageError becomes an IllegalStateException with {@code e} as its cause.
+   * another type of jgrad's or a caller's; out of memory keeps its type and gets {@code where} in
+   * front. A bug's exception (a null, a bad cast) or a LinkageError becomes an
+   * IllegalStateException with {@code e} as its cause.
    */
   static RuntimeException of(String op, String where, Throwable e) {
     String message = e.getMessage();
     if (message != null && message.contains(op) && e instanceof RuntimeException r) {
       return r;
+    }
+    if (e instanceof BackendOutOfMemoryException oom) { // a kernel's scratch: same type, op named
+      return oom.in(where);
     }
     Class<?> type = e.getClass();
     String text = where + ": " + (message != null && (type == IllegalArgumentException.class

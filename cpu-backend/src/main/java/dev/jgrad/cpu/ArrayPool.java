@@ -1,11 +1,13 @@
 package dev.jgrad.cpu;
 
+import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.DType;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -65,6 +67,40 @@ final class ArrayPool {
       }
     }
     return null;
+  }
+
+  /**
+   * A pooled array of this dtype and length (stale contents), else a new one; where the heap has
+   * no room for it, a {@link BackendOutOfMemoryException} saying how much was asked, how large
+   * the heap may grow and what to do, instead of the JVM's bare "Java heap space".
+   */
+  Object takeOrNew(DType dtype, int length) {
+    Object pooled = take(dtype, length);
+    if (pooled != null) {
+      return pooled;
+    }
+    try {
+      return switch (dtype) {
+        case INT32 -> new int[length];
+        case UINT8 -> new byte[length];
+        case FLOAT32, FLOAT64 -> DTypeKernels.of(dtype).newArray(length);
+      };
+    } catch (OutOfMemoryError e) { // the failed allocation took nothing: the JVM goes on
+      Runtime heap = Runtime.getRuntime();
+      long bytes = (long) length * dtype.byteSize();
+      long used = heap.totalMemory() - heap.freeMemory();
+      throw new BackendOutOfMemoryException(String.format(Locale.ROOT, "out of memory on the cpu "
+          + "backend allocating %s[%d] (%s): the Java heap holds at most %s, %s in use (%s); use "
+          + "smaller batches, close tensors no longer needed (TensorScope), or give the JVM more "
+          + "heap with -Xmx (e.g. java -Xmx8g)", dtype, length, human(bytes),
+          human(heap.maxMemory()), human(used), e.getMessage()), bytes, used);
+    }
+  }
+
+  /** Bytes as MiB or GiB, one decimal. */
+  private static String human(long bytes) {
+    return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+        : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
   }
 
   /** Keeps {@code array} for reuse if the pool has room. */

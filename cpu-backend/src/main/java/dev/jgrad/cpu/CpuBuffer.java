@@ -56,15 +56,7 @@ public final class CpuBuffer implements HostBuffer {
 
   /** A buffer with undefined contents: a pooled array when one fits, else a new one. */
   static CpuBuffer allocate(DType dtype, int length) {
-    Object pooled = ArrayPool.SHARED.take(dtype, length);
-    if (pooled == null) {
-      pooled = switch (dtype) {
-        case INT32 -> new int[length];
-        case UINT8 -> new byte[length];
-        case FLOAT32, FLOAT64 -> DTypeKernels.of(dtype).newArray(length);
-      };
-    }
-    return new CpuBuffer(dtype, pooled, length);
+    return new CpuBuffer(dtype, ArrayPool.SHARED.takeOrNew(dtype, length), length);
   }
 
   /** The dtype a storage array holds. */

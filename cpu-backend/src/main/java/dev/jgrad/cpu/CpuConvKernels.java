@@ -226,7 +226,6 @@ public final class CpuConvKernels implements OpProvider {
     int size = g.f() * rows;
     int parts = Math.min(g.n(), Parallel.threads());
     int block = blockSamples(g);
-    DTypeKernels kernels = outBuf.kernels();
     Object[] partial = new Object[parts];
     // parts and blocks fixed by the geometry and the thread count: the sums do not depend on who
     // runs them
@@ -236,8 +235,7 @@ public final class CpuConvKernels implements OpProvider {
         int hi = (int) ((long) g.n() * (p + 1) / parts);
         Scratch sc = SCRATCH.get();
         // from the pool and back: a fresh array per call was most of a DeepConvNet step's garbage
-        Object pooled = ArrayPool.SHARED.take(outBuf.dtype(), size);
-        Object sum = pooled != null ? pooled : kernels.newArray(size);
+        Object sum = ArrayPool.SHARED.takeOrNew(outBuf.dtype(), size);
         if (directWeight) {
           NativeCpu.check(NativeCpu.correlateWeight(hi - lo, (float[]) x, lo * inSample, g.c(),
               g.h(), g.w(), g.ph(), g.pw(), (float[]) gy, lo * g.f() * plane, g.f(), g.oh(),

@@ -24,8 +24,7 @@ final class PoolWinners {
   static PoolWinners forPlanes(int planes, int h, int w) {
     int bytes = planes * (h / 2) * (w / 2);
     int ints = Math.max(1, (bytes + 3) / 4);
-    Object pooled = ArrayPool.SHARED.take(DType.INT32, ints);
-    return new PoolWinners(h, w, pooled != null ? (int[]) pooled : new int[ints]);
+    return new PoolWinners(h, w, (int[]) ArrayPool.SHARED.takeOrNew(DType.INT32, ints));
   }
 
   /** The codes, a byte per window in these ints (the native side's view). */

@@ -119,15 +119,13 @@ final class SparseOperand {
   /** An int array of at least {@code length} entries (rounded up), pooled when one is. */
   private static int[] ints(int length) {
     int rounded = rounded(length);
-    Object pooled = ArrayPool.SHARED.take(DType.INT32, rounded);
-    return pooled != null ? (int[]) pooled : new int[rounded];
+    return (int[]) ArrayPool.SHARED.takeOrNew(DType.INT32, rounded);
   }
 
   /** A float array of at least {@code length} entries (rounded up), pooled when one is. */
   private static float[] floats(int length) {
     int rounded = rounded(length);
-    Object pooled = ArrayPool.SHARED.take(DType.FLOAT32, rounded);
-    return pooled != null ? (float[]) pooled : new float[rounded];
+    return (float[]) ArrayPool.SHARED.takeOrNew(DType.FLOAT32, rounded);
   }
 
   /** {@code length} rounded up to an eighth of its power of two: few sizes, at most 1/8 unused. */

@@ -170,6 +170,13 @@ class CachingAllocatorTest {
     assertTrue(m.contains("the fake device has"), m);
     assertEquals(8000, e.requestedBytes());
     assertEquals(6144, e.bytesInUse());
+    // the op that asked goes in front (Ops does this), and it stays the device's type
+    DeviceOutOfMemoryException inOp = e.in("jgrad::matmul on cuda, output FLOAT32[2000]");
+    assertTrue(inOp.getMessage().startsWith("jgrad::matmul on cuda, output FLOAT32[2000]: " + m),
+        inOp.getMessage());
+    assertEquals(8000, inOp.requestedBytes());
+    assertEquals(6144, inOp.bytesInUse());
+    assertSame(e, inOp.getCause());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.jgrad.examples.mnist;
 
+import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.io.FileFormatException;
@@ -151,6 +152,9 @@ public final class MnistMain {
       return 1;
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("error: " + e.getMessage());
+      return 1;
+    } catch (BackendOutOfMemoryException e) { // a tensor the heap or the GPU has no room for
+      err.println("error: " + e.getMessage() + "; here: a smaller --hidden, --batch or --limit");
       return 1;
     } catch (OutOfMemoryError e) {
       // Caught only here, at the top: the run is over, but the user gets what to change.

@@ -366,4 +366,23 @@ class MnistMainTest {
     assertTrue(output.contains("-Xmx"), output);
     assertFalse(output.contains("\tat "), "no stack trace: " + output);
   }
+
+  /** A batch's tensor the heap has no room for: the backend's message, the op, the options. */
+  @Test
+  void aTensorTooLargeForTheHeapNamesTheOpAndTheOptions() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Xmx200m", "-cp",
+        System.getProperty("java.class.path"), MnistMain.class.getName(), "--batch", "8000",
+        "--hidden", "12000", "--epochs", "1", "--out", dir.resolve("oom-batch").toString())
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(1, p.waitFor(), output);
+    // the weights fit, the first layer's output (366 MiB) cannot, whatever the collector
+    assertTrue(output.contains("error: jgrad::matmul on cpu, inputs [FLOAT32[8000, 784], FLOAT32"
+        + "[784, 12000]], output FLOAT32[8000, 12000]: out of memory on the cpu backend allocating "
+        + "FLOAT32[96000000] (366.2 MiB): the Java heap holds at most "), output);
+    assertTrue(output.contains("-Xmx") && output.contains("here: a smaller --hidden, --batch or "
+        + "--limit"), output);
+    assertFalse(output.contains("\tat "), "no stack trace: " + output);
+  }
 }

@@ -1,0 +1,81 @@
+package dev.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.api.BackendOutOfMemoryException;
+import dev.jgrad.api.Backends;
+import dev.jgrad.api.DType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tensor the Java heap has no room for is a {@link BackendOutOfMemoryException} saying how much
+ * was asked, how large the heap may grow and what to do, with the op and its shapes in front when
+ * an op asked; not the JVM's bare "Java heap space". The failed allocation took nothing, so the
+ * program goes on (a service turns the request away and serves the next).
+ */
+class OutOfMemoryTest {
+  /** Run in a JVM with a 64 MiB heap: each line what one call gave. */
+  public static final class Probe {
+    public static void main(String[] args) {
+      report("allocate", () -> Backends.current().allocate(DType.FLOAT32, 50_000_000).close());
+      Tensor column = Tensor.ones(20_000, 1);
+      Tensor row = Tensor.ones(1, 20_000);
+      report("matmul", () -> column.matmul(row)); // 400M floats: 1.5 GiB
+      report("after", () -> System.out.println("sum " + column.sum().item()));
+    }
+
+    private static void report(String what, Runnable call) {
+      try {
+        call.run();
+        System.out.println(what + ": ok");
+      } catch (RuntimeException e) {
+        System.out.println(what + ": " + e.getClass().getName() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void aTensorTooLargeForTheHeapIsABackendErrorNamingTheOpAndTheProgramGoesOn() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"), Probe.class.getName())
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), output);
+    List<String> lines = output.lines().filter(l -> !l.contains(" INFO ")).toList();
+    String allocate = lines.stream().filter(l -> l.startsWith("allocate: ")).findFirst()
+        .orElseThrow(() -> new AssertionError(output));
+    assertTrue(allocate.startsWith("allocate: " + BackendOutOfMemoryException.class.getName()
+        + ": out of memory on the cpu backend allocating FLOAT32[50000000] (190.7 MiB): the Java"
+        + " heap holds at most "), allocate);
+    assertTrue(allocate.contains("use smaller batches") && allocate.contains("-Xmx"), allocate);
+    String matmul = lines.stream().filter(l -> l.startsWith("matmul: ")).findFirst()
+        .orElseThrow(() -> new AssertionError(output));
+    assertTrue(matmul.startsWith("matmul: " + BackendOutOfMemoryException.class.getName()
+        + ": jgrad::matmul on cpu, inputs [FLOAT32[20000, 1], FLOAT32[1, 20000]], output "
+        + "FLOAT32[20000, 20000]: out of memory on the cpu backend allocating FLOAT32[400000000] "
+        + "(1.5 GiB)"), matmul);
+    assertTrue(lines.contains("sum 20000.0"), output);
+    assertFalse(output.contains("\tat "), "no stack trace: " + output);
+  }
+
+  @Test
+  void aKernelsScratchOutOfMemoryKeepsItsTypeWithTheOpInFront() {
+    BackendOutOfMemoryException scratch =
+        new BackendOutOfMemoryException("out of memory allocating scratch", 1 << 20, 5);
+    RuntimeException e = OpFailure.of("jgrad::conv2d", "jgrad::conv2d: its cpu kernel failed",
+        scratch);
+    BackendOutOfMemoryException restated = (BackendOutOfMemoryException) e;
+    assertEquals("jgrad::conv2d: its cpu kernel failed: out of memory allocating scratch",
+        restated.getMessage());
+    assertEquals(1 << 20, restated.requestedBytes());
+    assertEquals(5, restated.bytesInUse());
+    assertSame(scratch, restated.getCause());
+  }
+}
