@@ -156,6 +156,19 @@ public final class ArgumentChecks {
   }
 
   /**
+   * The error for a class label outside {@code [0, classes)} given to the loss {@code op}, in the
+   * loss's words (PyTorch's "Target 3 is out of bounds"), the same on every backend: the index's
+   * text as {@link IndexOutOfRange#index()} gives it, its position, and the class count as the
+   * bound.
+   */
+  public static IndexOutOfRange labelError(String op, String label, long position,
+      long classes) {
+    return new IndexOutOfRange(op + ": label " + label + " at position " + position + " is out "
+        + "of bounds for " + classes + " classes; labels are class indices in [0, " + classes
+        + ")", label, position, classes);
+  }
+
+  /**
    * The error for a bad index: {@link IllegalArgumentException} when it is not a whole number,
    * {@link IndexOutOfRange} when it is outside {@code [0, bound)}.
    */

@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.api.ArgumentChecks;
 import dev.jgrad.api.IndexOutOfRange;
 import java.util.function.Supplier;
 
@@ -10,7 +11,8 @@ import java.util.function.Supplier;
  * index 3 at position 1 is out of range for bound 3}), under an inner op the caller never named
  * ({@code jgrad::one_hot}). As PyTorch's "Target 3 is out of bounds", the error is put in the
  * loss's words instead. On a GPU a kernel finds a bad label after the call has returned and the
- * next read reports it in the backend's words (docs/cuda.md).
+ * next read reports it: in these words for the fused softmax cross-entropy's labels, in the
+ * primitive's for a composed loss's (docs/cuda.md).
  */
 final class LabelBounds {
   private LabelBounds() {}
@@ -28,9 +30,8 @@ final class LabelBounds {
       if (range == null || range.bound() != classes) {
         throw e; // not the labels against the classes: a bug's, in its own words
       }
-      IndexOutOfBoundsException named = new IndexOutOfBoundsException(op + ": label "
-          + range.index() + " at position " + range.position() + " is out of bounds for "
-          + classes + " classes; labels are class indices in [0, " + classes + ")");
+      IndexOutOfBoundsException named =
+          ArgumentChecks.labelError(op, range.index(), range.position(), classes);
       named.initCause(e);
       throw named;
     }

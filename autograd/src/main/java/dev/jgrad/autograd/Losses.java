@@ -55,7 +55,7 @@ public final class Losses {
   /**
    * {@link #softmaxCrossEntropy} with INT32 class labels (a 1-D tensor). A label outside
    * {@code [0, classes)} fails naming {@code jgrad::softmax_cross_entropy_labels}, the label and
-   * its position (on a GPU at the next read of a value, in the backend's words).
+   * its position (on a GPU at the next read of a value).
    */
   public static Tensor softmaxCrossEntropyLabels(Tensor logits, Tensor labels) {
     checkLabels("softmaxCrossEntropyLabels", labels);

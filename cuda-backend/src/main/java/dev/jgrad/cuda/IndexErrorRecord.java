@@ -1,6 +1,8 @@
 package dev.jgrad.cuda;
 
 import dev.jgrad.api.ArgumentChecks;
+import dev.jgrad.api.IndexOutOfRange;
+import dev.jgrad.api.op.OpNames;
 
 /**
  * Decodes the error record that index-reading kernels fill on the device (see common.cuh): a
@@ -42,9 +44,18 @@ final class IndexErrorRecord {
     }
     RuntimeException base = ArgumentChecks.indexError(CudaBackend.NAME, primitiveName(record[0]),
         Double.longBitsToDouble(record[3]), record[1], record[2]);
+    if (record[0] == SOFTMAX_XENT && base instanceof IndexOutOfRange range) {
+      // only the fused loss reads labels with this code: its words, as the CPU's loss gives them
+      base = ArgumentChecks.labelError(OpNames.SOFTMAX_CROSS_ENTROPY_LABELS, range.index(),
+          range.position(), range.bound());
+    }
     String message = base.getMessage() + ". The GPU detected it and skipped that element; it is "
         + "reported at " + detectedAt + ", the first synchronisation after the call.";
-    return base instanceof IndexOutOfBoundsException ? new IndexOutOfBoundsException(message)
-        : new IllegalArgumentException(message);
+    if (base instanceof IndexOutOfBoundsException) {
+      IndexOutOfBoundsException e = new IndexOutOfBoundsException(message);
+      e.initCause(base); // the values, as IndexOutOfRange, for a caller that restates them
+      return e;
+    }
+    return new IllegalArgumentException(message, base);
   }
 }

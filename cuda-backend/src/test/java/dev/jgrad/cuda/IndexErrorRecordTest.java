@@ -1,8 +1,10 @@
 package dev.jgrad.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.api.IndexOutOfRange;
 import org.junit.jupiter.api.Test;
 
 class IndexErrorRecordTest {
@@ -18,6 +20,25 @@ class IndexErrorRecordTest {
     assertTrue(m.startsWith("indexSelect on the cuda backend: index 12 at position 3"), m);
     assertTrue(m.contains("out of range for bound 10: valid indices are [0, 10)"), m);
     assertTrue(m.contains("reported at download"), m);
+  }
+
+  @Test
+  void aLabelOutOfRangeInTheFusedLossIsInTheLossWordsAsOnTheCpu() {
+    long[] r = {IndexErrorRecord.SOFTMAX_XENT, 1, 3, Double.doubleToLongBits(3)};
+    RuntimeException e = IndexErrorRecord.toException(r, "download");
+    assertTrue(e instanceof IndexOutOfBoundsException, e.toString());
+    assertEquals("jgrad::softmax_cross_entropy_labels: label 3 at position 1 is out of bounds for "
+        + "3 classes; labels are class indices in [0, 3). The GPU detected it and skipped that "
+        + "element; it is reported at download, the first synchronisation after the call.",
+        e.getMessage());
+    IndexOutOfRange range = (IndexOutOfRange) e.getCause();
+    assertEquals("3", range.index());
+    assertEquals(1, range.position());
+    assertEquals(3, range.bound());
+    long[] other = {IndexErrorRecord.ONE_HOT, 1, 3, Double.doubleToLongBits(3)};
+    assertTrue(IndexErrorRecord.toException(other, "download").getMessage()
+        .startsWith("oneHot on the cuda backend: index 3 at position 1"), "other kernels' codes "
+        + "do not know which loss, if any, gave the index");
   }
 
   @Test
