@@ -291,6 +291,24 @@ class CaptureStepsTest {
   }
 
   /**
+   * AdaGrad, RMSprop and Adadelta keep running sums in slots created by the first, eager, step and
+   * update them with constant scalars: replayed, the eager run's bits, slots and counts (a
+   * smaller last batch captured apart).
+   */
+  @Test
+  void replayedAdaGradRmsPropAndAdadeltaStepsGiveTheEagerRunsBits() {
+    replayedMatchesEager(2, () -> mlp(Activation.RELU),
+        params -> new dev.jgrad.optim.AdaGrad(params, 0.05),
+        data -> DataLoader.builder(data).batchSize(60).seed(4).build(), b -> b.epochs(3));
+    replayedMatchesEager(2, () -> mlp(Activation.RELU),
+        params -> new dev.jgrad.optim.RmsProp(params, 0.001),
+        data -> DataLoader.builder(data).batchSize(60).seed(4).build(), b -> b.epochs(3));
+    replayedMatchesEager(2, () -> mlp(Activation.RELU),
+        params -> new dev.jgrad.optim.Adadelta(params, 1.0),
+        data -> DataLoader.builder(data).batchSize(60).seed(4).build(), b -> b.epochs(3));
+  }
+
+  /**
    * AdamW with weight decay: its decay, bias root and step are filled in before each launch, so
    * it follows a per-epoch and a per-step schedule with one capture: the eager run's bits,
    * moments and counts.
