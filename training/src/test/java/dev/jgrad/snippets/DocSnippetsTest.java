@@ -342,6 +342,12 @@ class DocSnippetsTest {
         simpleConvNet.forward(Tensor.zeros(2, 784)).shape().dims());
     assertArrayEquals(new int[] {30, 1, 5, 5}, conv.weight().shape().dims());
     assertEquals(6 * (40 + 4) + 4, ImageIO.read(pictureFile.toFile()).getWidth());
+    // the summary table book.md shows for this network, as ModelSummary prints it
+    String book = Files.readString(Path.of("../docs/book.md"));
+    int from = book.indexOf("```\nlayer  type") + 4;
+    assertTrue(from > 4, "book.md shows SimpleConvNet's summary");
+    assertEquals(book.substring(from, book.indexOf("\n```", from)),
+        dev.jgrad.nn.ModelSummary.of(simpleConvNet, 784).toString());
   }
 
   /**
