@@ -33,7 +33,8 @@ public final class CpuConvKernels implements OpProvider {
   static final int MIN_COLUMNS = 1024;
   /** The most entries a block's im2col scratch may hold (16 MiB of floats). */
   private static final int MAX_COL_ENTRIES = 1 << 22;
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  /** im2col and product scratch, lent per part (ScratchPool: not per thread). */
+  private static final ScratchPool<Scratch> SCRATCH = new ScratchPool<>(Scratch::new);
   /**
    * {@code -Djgrad.cpu.directConvolution=false} keeps im2col + GEMM where the direct kernel would
    * run: for comparing the two.
@@ -98,24 +99,28 @@ public final class CpuConvKernels implements OpProvider {
     }
     int block = blockSamples(g);
     Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> {
-      Scratch sc = SCRATCH.get();
-      for (int s0 = lo; s0 < hi; s0 += block) {
-        int k = Math.min(block, hi - s0);
-        int cols = k * plane;
-        Object col = im2col(sc, g, x, s0, k, inSample);
-        if (k == 1) { // the sample's output [f, plane] directly
-          gemm(false, false, g.f(), plane, rows, w, 0, rows, col, 0, plane, out,
-              s0 * g.f() * plane, plane);
-        } else {
-          Object product = sc.product(x, g.f() * cols);
-          gemm(false, false, g.f(), cols, rows, w, 0, rows, col, 0, cols, product, 0, cols);
-          PatchLoops.unstack(product, g.f(), plane, k, out, s0 * g.f() * plane);
-        }
-        if (bias != null) {
-          for (int s = 0; s < k; s++) {
-            PatchLoops.addBias(out, (s0 + s) * g.f() * plane, g.f(), plane, bias);
+      Scratch sc = SCRATCH.take();
+      try {
+        for (int s0 = lo; s0 < hi; s0 += block) {
+          int k = Math.min(block, hi - s0);
+          int cols = k * plane;
+          Object col = im2col(sc, g, x, s0, k, inSample);
+          if (k == 1) { // the sample's output [f, plane] directly
+            gemm(false, false, g.f(), plane, rows, w, 0, rows, col, 0, plane, out,
+                s0 * g.f() * plane, plane);
+          } else {
+            Object product = sc.product(x, g.f() * cols);
+            gemm(false, false, g.f(), cols, rows, w, 0, rows, col, 0, cols, product, 0, cols);
+            PatchLoops.unstack(product, g.f(), plane, k, out, s0 * g.f() * plane);
+          }
+          if (bias != null) {
+            for (int s = 0; s < k; s++) {
+              PatchLoops.addBias(out, (s0 + s) * g.f() * plane, g.f(), plane, bias);
+            }
           }
         }
+      } finally {
+        SCRATCH.give(sc);
       }
     });
   }
@@ -145,23 +150,27 @@ public final class CpuConvKernels implements OpProvider {
     }
     int block = blockSamples(g);
     Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> {
-      Scratch sc = SCRATCH.get();
-      for (int s0 = lo; s0 < hi; s0 += block) {
-        int k = Math.min(block, hi - s0);
-        int cols = k * plane;
-        Object col = sc.col(dx, rows * cols);
-        if (k == 1) {
-          gemm(true, false, rows, plane, g.f(), w, 0, rows, gy, s0 * g.f() * plane, plane, col,
-              0, plane);
-        } else {
-          Object stacked = sc.product(dx, g.f() * cols);
-          PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
-          gemm(true, false, rows, cols, g.f(), w, 0, rows, stacked, 0, cols, col, 0, cols);
+      Scratch sc = SCRATCH.take();
+      try {
+        for (int s0 = lo; s0 < hi; s0 += block) {
+          int k = Math.min(block, hi - s0);
+          int cols = k * plane;
+          Object col = sc.col(dx, rows * cols);
+          if (k == 1) {
+            gemm(true, false, rows, plane, g.f(), w, 0, rows, gy, s0 * g.f() * plane, plane, col,
+                0, plane);
+          } else {
+            Object stacked = sc.product(dx, g.f() * cols);
+            PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
+            gemm(true, false, rows, cols, g.f(), w, 0, rows, stacked, 0, cols, col, 0, cols);
+          }
+          PatchLoops.zero(dx, s0 * inSample, (s0 + k) * inSample);
+          for (int s = 0; s < k; s++) {
+            Im2col.scatterAdd(g, col, s * plane, cols, dx, (s0 + s) * inSample);
+          }
         }
-        PatchLoops.zero(dx, s0 * inSample, (s0 + k) * inSample);
-        for (int s = 0; s < k; s++) {
-          Im2col.scatterAdd(g, col, s * plane, cols, dx, (s0 + s) * inSample);
-        }
+      } finally {
+        SCRATCH.give(sc);
       }
     });
   }
@@ -230,38 +239,43 @@ public final class CpuConvKernels implements OpProvider {
     // parts and blocks fixed by the geometry and the thread count: the sums do not depend on who
     // runs them
     Parallel.forParts(parts, parts, true, (pLo, pHi) -> {
-      for (int p = pLo; p < pHi; p++) {
-        int lo = (int) ((long) g.n() * p / parts);
-        int hi = (int) ((long) g.n() * (p + 1) / parts);
-        Scratch sc = SCRATCH.get();
-        // from the pool and back: a fresh array per call was most of a DeepConvNet step's garbage
-        Object sum = ArrayPool.SHARED.takeOrNew(outBuf.dtype(), size);
-        if (directWeight) {
-          NativeCpu.check(NativeCpu.correlateWeight(hi - lo, (float[]) x, lo * inSample, g.c(),
-              g.h(), g.w(), g.ph(), g.pw(), (float[]) gy, lo * g.f() * plane, g.f(), g.oh(),
-              g.ow(), g.kh(), g.kw(), (float[]) sum), CONV2D_WEIGHT_GRAD);
+      Scratch sc = SCRATCH.take();
+      try {
+        for (int p = pLo; p < pHi; p++) {
+          int lo = (int) ((long) g.n() * p / parts);
+          int hi = (int) ((long) g.n() * (p + 1) / parts);
+          // from the pool and back: a fresh array per call was most of a DeepConvNet step's
+          // garbage
+          Object sum = ArrayPool.SHARED.takeOrNew(outBuf.dtype(), size);
+          if (directWeight) {
+            NativeCpu.check(NativeCpu.correlateWeight(hi - lo, (float[]) x, lo * inSample,
+                g.c(), g.h(), g.w(), g.ph(), g.pw(), (float[]) gy, lo * g.f() * plane, g.f(),
+                g.oh(), g.ow(), g.kh(), g.kw(), (float[]) sum), CONV2D_WEIGHT_GRAD);
+            partial[p] = sum;
+            continue;
+          }
+          Object one = sc.weights(x, size);
+          for (int s0 = lo; s0 < hi; s0 += block) {
+            int k = Math.min(block, hi - s0);
+            int cols = k * plane;
+            Object col = im2col(sc, g, x, s0, k, inSample);
+            Object target = s0 == lo ? sum : one;
+            if (k == 1) {
+              gemm(false, true, g.f(), rows, plane, gy, s0 * g.f() * plane, plane, col, 0, plane,
+                  target, 0, rows);
+            } else {
+              Object stacked = sc.product(x, g.f() * cols);
+              PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
+              gemm(false, true, g.f(), rows, cols, stacked, 0, cols, col, 0, cols, target, 0, rows);
+            }
+            if (s0 != lo) {
+              PatchLoops.accumulate(sum, one, size);
+            }
+          }
           partial[p] = sum;
-          continue;
         }
-        Object one = sc.weights(x, size);
-        for (int s0 = lo; s0 < hi; s0 += block) {
-          int k = Math.min(block, hi - s0);
-          int cols = k * plane;
-          Object col = im2col(sc, g, x, s0, k, inSample);
-          Object target = s0 == lo ? sum : one;
-          if (k == 1) {
-            gemm(false, true, g.f(), rows, plane, gy, s0 * g.f() * plane, plane, col, 0, plane,
-                target, 0, rows);
-          } else {
-            Object stacked = sc.product(x, g.f() * cols);
-            PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
-            gemm(false, true, g.f(), rows, cols, stacked, 0, cols, col, 0, cols, target, 0, rows);
-          }
-          if (s0 != lo) {
-            PatchLoops.accumulate(sum, one, size);
-          }
-        }
-        partial[p] = sum;
+      } finally {
+        SCRATCH.give(sc);
       }
     });
     // g col^T rather than col g^T, which OpenBLAS runs 1.4-1.7x faster with 16-64 filters here:

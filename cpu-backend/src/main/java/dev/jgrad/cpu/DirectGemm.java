@@ -1,6 +1,7 @@
 package dev.jgrad.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 /**
  * Matrix products through {@link NativeCpu}: on the storage arrays in place, split over the cores
@@ -39,8 +40,8 @@ final class DirectGemm {
   /** Smallest matrix whose nonzeros are listed ahead ({@link #worthListing}). */
   private static final long MIN_LISTED_ENTRIES = 1L << 14;
 
-  private static final ThreadLocal<SparseScratch> SCRATCH =
-      ThreadLocal.withInitial(SparseScratch::new);
+  /** The sparse kernels' lists and tiles, lent per part (ScratchPool: not per thread). */
+  private static final ScratchPool<SparseScratch> SCRATCH = new ScratchPool<>(SparseScratch::new);
 
   private DirectGemm() {}
 
@@ -111,11 +112,11 @@ final class DirectGemm {
    */
   private static boolean sparseSgd(float[] a, float[] b, float[] p, float[] v, int m, int n,
       int k, int parts, boolean helped, float lr, float momentum, float weightDecay) {
-    return sgdParts(m, parts, helped, (lo, hi) -> {
-      SparseScratch s = SCRATCH.get().ensure(hi - lo, k).ensureTile(n);
+    return sgdParts(m, parts, helped, (lo, hi) -> withScratch(scratch -> {
+      SparseScratch s = scratch.ensure(hi - lo, k).ensureTile(n);
       return NativeCpu.sparseSgdTa(hi - lo, n, k, a, lo, m, b, 0, n, p, lo * n, n, v, lr,
           momentum, weightDecay, s.count, s.idx, s.val, s.tile);
-    });
+    }));
   }
 
   /** A part of a sparse SGD: a native call's status for rows {@code [lo, hi)}. */
@@ -142,9 +143,22 @@ final class DirectGemm {
     return declined.get() == 0;
   }
 
-  /** The thread's tile of {@code 2 * n} floats for a sparse SGD over lists built ahead. */
-  static float[] tile(int n) {
-    return SCRATCH.get().ensureTile(n).tile;
+  /**
+   * {@code part}'s status, run with a lent tile of at least {@code 2 * n} floats (a sparse SGD
+   * over lists built ahead), which it must not keep.
+   */
+  static int withTile(int n, ToIntFunction<float[]> part) {
+    return withScratch(s -> part.applyAsInt(s.ensureTile(n).tile));
+  }
+
+  /** {@code part}'s status, run with a scratch set lent for it ({@link ScratchPool}). */
+  private static int withScratch(ToIntFunction<SparseScratch> part) {
+    SparseScratch s = SCRATCH.take();
+    try {
+      return part.applyAsInt(s);
+    } finally {
+      SCRATCH.give(s);
+    }
   }
 
   /** One part of a split product: its rows and columns, and its offsets into a, b and c. */
@@ -198,12 +212,12 @@ final class DirectGemm {
   /** Parts split the output rows: rows of {@code a}, or its columns when transposed. */
   private static void sparse(float[] a, boolean transA, float[] b, float[] out, int m, int n,
       int k, int parts, boolean helped) {
-    Parallel.forParts(m, parts, helped, (lo, hi) -> {
+    Parallel.forParts(m, parts, helped, (lo, hi) -> NativeCpu.check(withScratch(scratch -> {
       int rows = hi - lo;
-      SparseScratch s = SCRATCH.get().ensure(rows, k);
-      NativeCpu.check(NativeCpu.sparseSgemm(transA, rows, n, k, a, transA ? lo : lo * k,
-          transA ? m : k, b, 0, n, out, lo * n, n, s.count, s.idx, s.val), "sparse gemm");
-    });
+      SparseScratch s = scratch.ensure(rows, k);
+      return NativeCpu.sparseSgemm(transA, rows, n, k, a, transA ? lo : lo * k, transA ? m : k, b,
+          0, n, out, lo * n, n, s.count, s.idx, s.val);
+    }), "sparse gemm"));
   }
 
   /**

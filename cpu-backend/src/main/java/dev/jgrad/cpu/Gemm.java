@@ -96,32 +96,32 @@ final class Gemm {
     }
     // Split the dimension whose other operand is smaller: that one is shared by every part.
     boolean splitRows = (long) k * n <= (long) m * k;
-    ByteBuffer shared = GemmScratch.forThisThread().loadShared(splitRows ? bArray : aArray);
-    if (splitRows) {
-      Parallel.forParts(m, parts, helped, (lo, hi) -> {
-        int w = hi - lo;
-        GemmScratch s = GemmScratch.forThisThread();
-        // op(a) rows lo..hi: contiguous rows of a, or columns lo..hi of a stored [k, m]
-        ByteBuffer slice = transA ? s.loadSlice(aArray, lo, k, w, m)
-            : s.loadSlice(aArray, lo * k, w, k, k);
-        ByteBuffer c = s.output((long) w * n, outArray);
-        kernels.blasGemm(transA, transB, w, n, k, slice, transA ? w : k, shared, transB ? k : n,
-            c, n);
-        s.storeOutput(outArray, lo * n, w, n, n);
-      });
-    } else {
-      Parallel.forParts(n, parts, helped, (lo, hi) -> {
-        int w = hi - lo;
-        GemmScratch s = GemmScratch.forThisThread();
-        // op(b) columns lo..hi: rows lo..hi of b stored [n, k], or columns of b stored [k, n]
-        ByteBuffer slice = transB ? s.loadSlice(bArray, lo * k, w, k, k)
-            : s.loadSlice(bArray, lo, k, w, n);
-        ByteBuffer c = s.output((long) m * w, outArray);
-        kernels.blasGemm(transA, transB, m, w, k, shared, transA ? m : k, slice, transB ? k : w,
-            c, w);
-        s.storeOutput(outArray, lo, m, w, n);
-      });
-    }
+    GemmScratch.lend(sharing -> {
+      ByteBuffer shared = sharing.loadShared(splitRows ? bArray : aArray);
+      if (splitRows) {
+        Parallel.forParts(m, parts, helped, (lo, hi) -> GemmScratch.lend(s -> {
+          int w = hi - lo;
+          // op(a) rows lo..hi: contiguous rows of a, or columns lo..hi of a stored [k, m]
+          ByteBuffer slice = transA ? s.loadSlice(aArray, lo, k, w, m)
+              : s.loadSlice(aArray, lo * k, w, k, k);
+          ByteBuffer c = s.output((long) w * n, outArray);
+          kernels.blasGemm(transA, transB, w, n, k, slice, transA ? w : k, shared,
+              transB ? k : n, c, n);
+          s.storeOutput(outArray, lo * n, w, n, n);
+        }));
+      } else {
+        Parallel.forParts(n, parts, helped, (lo, hi) -> GemmScratch.lend(s -> {
+          int w = hi - lo;
+          // op(b) columns lo..hi: rows lo..hi of b stored [n, k], or columns of b stored [k, n]
+          ByteBuffer slice = transB ? s.loadSlice(bArray, lo * k, w, k, k)
+              : s.loadSlice(bArray, lo, k, w, n);
+          ByteBuffer c = s.output((long) m * w, outArray);
+          kernels.blasGemm(transA, transB, m, w, k, shared, transA ? m : k, slice,
+              transB ? k : w, c, w);
+          s.storeOutput(outArray, lo, m, w, n);
+        }));
+      }
+    });
   }
 
   /**
@@ -185,12 +185,13 @@ final class Gemm {
               outArray, cOff, n);
           continue;
         }
-        GemmScratch s = GemmScratch.forThisThread();
-        ByteBuffer x = s.loadShared(aArray, aOff, m * k);
-        ByteBuffer y = s.loadSlice(bArray, bOff, 1, k * n, k * n);
-        ByteBuffer c = s.output((long) m * n, outArray);
-        kernels.blasGemm(transA, transB, m, n, k, x, lda, y, ldb, c, n);
-        s.storeOutput(outArray, cOff, 1, m * n, m * n);
+        GemmScratch.lend(s -> {
+          ByteBuffer x = s.loadShared(aArray, aOff, m * k);
+          ByteBuffer y = s.loadSlice(bArray, bOff, 1, k * n, k * n);
+          ByteBuffer c = s.output((long) m * n, outArray);
+          kernels.blasGemm(transA, transB, m, n, k, x, lda, y, ldb, c, n);
+          s.storeOutput(outArray, cOff, 1, m * n, m * n);
+        });
       }
     });
   }

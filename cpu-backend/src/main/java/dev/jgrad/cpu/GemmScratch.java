@@ -2,11 +2,12 @@ package dev.jgrad.cpu;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 
 /**
- * Off-heap memory for GEMM operands, one set per thread, grown on demand and reused, so a product
- * costs bulk copies and no allocation. Direct buffers reach OpenBLAS by address (JNI
- * {@code GetDirectBufferAddress}), without a copy. Three areas: the operand every part of a split
+ * Off-heap memory for GEMM operands, a set lent to each product or part, grown on demand and
+ * reused, so a product costs bulk copies and no allocation. Direct buffers reach OpenBLAS by
+ * address (JNI {@code GetDirectBufferAddress}), without a copy. Three areas: the operand every part of a split
  * product shares, the slice of the other operand one part multiplies, and that part's output.
  * Copies take the storage array as an {@code Object} ({@code float[]} or {@code double[]}) so one
  * code path serves both dtypes.
@@ -15,8 +16,8 @@ final class GemmScratch {
   /** Elements below which a copy stays on one thread. */
   private static final int PARALLEL_COPY = 1 << 18;
 
-  private static final ThreadLocal<GemmScratch> PER_THREAD =
-      ThreadLocal.withInitial(GemmScratch::new);
+  /** Sets lent per product or part (ScratchPool: not per thread). */
+  private static final ScratchPool<GemmScratch> POOL = new ScratchPool<>(GemmScratch::new);
 
   private ByteBuffer shared = allocate(0);
   private ByteBuffer slice = allocate(0);
@@ -24,8 +25,14 @@ final class GemmScratch {
 
   private GemmScratch() {}
 
-  static GemmScratch forThisThread() {
-    return PER_THREAD.get();
+  /** Runs {@code work} with a set no other call holds meanwhile, which it must not keep. */
+  static void lend(Consumer<GemmScratch> work) {
+    GemmScratch s = POOL.take();
+    try {
+      work.accept(s);
+    } finally {
+      POOL.give(s);
+    }
   }
 
   /** Copies all of {@code array} into the shared area (split over the cores when large). */

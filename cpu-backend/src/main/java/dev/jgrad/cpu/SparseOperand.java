@@ -103,9 +103,9 @@ final class SparseOperand {
    */
   boolean sgd(float[] b, float[] p, float[] v, int m, int n, int parts, boolean helped, float lr,
       float momentum, float weightDecay) {
-    return DirectGemm.sgdParts(m, parts, helped, (lo, hi) -> NativeCpu.sparseSgdLists(lo,
-        hi - lo, n, rows, colStart, colCount, colIdx, colVal, b, 0, n, p, lo * n, n, v, lr,
-        momentum, weightDecay, DirectGemm.tile(n)));
+    return DirectGemm.sgdParts(m, parts, helped, (lo, hi) -> DirectGemm.withTile(n,
+        tile -> NativeCpu.sparseSgdLists(lo, hi - lo, n, rows, colStart, colCount, colIdx, colVal,
+            b, 0, n, p, lo * n, n, v, lr, momentum, weightDecay, tile)));
   }
 
   /** Gives the arrays back to the {@link ArrayPool}; these lists must not be used after. */
