@@ -379,6 +379,12 @@ PRODUCT_FN(3)
 PRODUCT_FN(4)
 
 #define ROW_NV 8 /* vectors of columns a one-row product keeps in registers at a time */
+/*
+ * Columns of row_product's blocks. A caller that splits a one-row product by columns at
+ * multiples of this (and keeps every part wider than a vector, so each takes row_product) has
+ * every column computed by the same block, vector and lane as in the whole product.
+ */
+const int NAME(jg_gemm_row_columns) = ROW_NV * LANES;
 
 /*
  * One row, b not transposed (a service's single sample through a layer): the tile's arithmetic,
@@ -459,6 +465,7 @@ int NAME(jg_sgemm_sgd)(int trans_a, int trans_b, int m, int n, int k, const floa
 #else
 
 const int NAME(jg_gemm_k_block) = 0;
+const int NAME(jg_gemm_row_columns) = 0;
 
 int NAME(jg_sgemm)(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
     const float *b, int ldb, float *c, int ldc) {

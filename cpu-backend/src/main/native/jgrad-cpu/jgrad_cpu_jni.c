@@ -98,6 +98,7 @@ typedef void (*div_scalar_fn)(const float *, float, float *, size_t);
   int jg_sgemm_sgd##suffix(int, int, int, int, int, const float *, int, const float *, int,     \
       float *, int, float *, float, float, float);                                              \
   extern const int jg_gemm_k_block##suffix;                                                   \
+  extern const int jg_gemm_row_columns##suffix;                                               \
   void jg_bias_act##suffix(int, int, const float *, const float *, int, float *);               \
   void jg_relu_grad##suffix(int, const float *, const float *, float *);                        \
   void jg_column_sums##suffix(int, int, const float *, int, int, float *);                      \
@@ -135,6 +136,7 @@ struct kernels {
   const int *gemm_lanes; /* 0: no dense float kernel in this build (OpenBLAS then) */
   sgemm_sgd_fn gemm_sgd;
   const int *gemm_k_block; /* the longest k gemm_sgd takes */
+  const int *gemm_row_columns; /* the column blocks of a one-row product */
   bias_act_fn bias_act;
   relu_grad_fn relu_grad;
   column_sums_fn column_sums;
@@ -152,7 +154,7 @@ struct kernels {
       jg_sparse_sgd_ta##suffix, jg_sparse_sgd_lists##suffix, jg_sce_labels_loss##suffix, jg_sce_labels_grad##suffix, jg_correlate##suffix,             \
       jg_correlate_weight##suffix, &jg_correlate_lanes##suffix, jg_max_pool2x2##suffix,          \
       &jg_pool_lanes##suffix, jg_sgemm##suffix, &jg_gemm_lanes##suffix, jg_sgemm_sgd##suffix,    \
-      &jg_gemm_k_block##suffix, jg_bias_act##suffix,                                            \
+      &jg_gemm_k_block##suffix, &jg_gemm_row_columns##suffix, jg_bias_act##suffix,              \
       jg_relu_grad##suffix, jg_column_sums##suffix, jg_row_sums##suffix, jg_sgd##suffix,        \
       jg_adam##suffix, jg_gather_rows##suffix, jg_u8_to_f32##suffix, jg_div_scalar##suffix}
 
@@ -305,6 +307,15 @@ DEFINE_GEMM(Java_dev_jgrad_cpu_NativeCpu_dgemm, jdoubleArray, double, double_pro
 /* The longest k sgemmSgd takes: 0 where dense float products do not run gemm_kernels.c. */
 JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_sgemmSgdMaxK(JNIEnv *env, jclass cls) {
   return own_sgemm && *kernels->gemm_lanes > 0 ? *kernels->gemm_k_block : 0;
+}
+
+/*
+ * The column blocks of the own kernel's one-row products (gemm_kernels.c's jg_gemm_row_columns):
+ * where Java may split one by columns without moving any column to another block; 0 where dense
+ * float products do not run gemm_kernels.c.
+ */
+JNIEXPORT jint JNICALL Java_dev_jgrad_cpu_NativeCpu_rowProductColumns(JNIEnv *env, jclass cls) {
+  return own_sgemm && *kernels->gemm_lanes > 0 ? *kernels->gemm_row_columns : 0;
 }
 
 /*

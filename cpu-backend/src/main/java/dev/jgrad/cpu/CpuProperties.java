@@ -37,6 +37,10 @@ final class CpuProperties {
     return SystemProperties.longInteger("jgrad.cpu.gemmAlwaysSplitMacs", 1L << 24, 1);
   }
 
+  static long gemmRowSplitMacs() {
+    return SystemProperties.longInteger("jgrad.cpu.gemmRowSplitMacs", 1L << 18, 1);
+  }
+
   static int blasThreads() {
     return SystemProperties.integer("jgrad.cpu.blasThreads", 1, 1);
   }
@@ -65,6 +69,7 @@ final class CpuProperties {
     parallelThresholdCostly();
     gemmSplitMacs();
     gemmAlwaysSplitMacs();
+    gemmRowSplitMacs();
     blasThreads();
     sparseDensity();
     nativeHelper();

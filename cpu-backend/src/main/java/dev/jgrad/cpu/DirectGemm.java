@@ -61,6 +61,10 @@ final class DirectGemm {
           helped);
       return;
     }
+    if (m == 1 && !transB && aArray instanceof float[] a && bArray instanceof float[] b
+        && outArray instanceof float[] c && RowSplit.multiply(a, transA, b, c, n, k)) {
+      return; // a single sample's layer: split by its own rule, which changes no bit
+    }
     int lda = transA ? m : k;
     int ldb = transB ? k : n;
     split(transA, transB, m, n, k, parts, helped, (rows, cols, aOff, bOff, cOff) ->

@@ -223,7 +223,15 @@ final class Gemm {
    * and the thread count alone, since the split changes the sums.
    */
   private static int parts(long macs) {
-    return BLAS_THREADS == 1 && macs >= SPLIT_MACS ? Parallel.threads() : 1;
+    return parts(macs, SPLIT_MACS);
+  }
+
+  /**
+   * One part per thread from {@code splitMacs} multiply-adds, unless OpenBLAS threads itself
+   * ({@link #BLAS_THREADS}); else 1.
+   */
+  static int parts(long macs, long splitMacs) {
+    return BLAS_THREADS == 1 && macs >= splitMacs ? Parallel.threads() : 1;
   }
 
   /**
@@ -236,7 +244,7 @@ final class Gemm {
    * ops between products outlast the spin, so those wake-ups find no work and
    * {@link Parallel#wakeWorker} stops trying for a while.
    */
-  private static boolean helped(long macs) {
+  static boolean helped(long macs) {
     if (macs >= ALWAYS_SPLIT_MACS) {
       return true;
     }

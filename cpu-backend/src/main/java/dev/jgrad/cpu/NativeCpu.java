@@ -204,6 +204,14 @@ final class NativeCpu {
    */
   static native int sgemmSgdMaxK();
 
+  /**
+   * The column blocks of the own kernel's one-row products ({@link #sgemm} with m = 1, b not
+   * transposed, wider than a vector): a split of such a product at multiples of this, every part
+   * wider than a vector, computes each column exactly as the whole product does ({@link RowSplit}).
+   * 0 where dense float products do not run the own kernel.
+   */
+  static native int rowProductColumns();
+
   /** As {@link #sgemm}, for doubles (always OpenBLAS). */
   static native int dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a,
       int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc);

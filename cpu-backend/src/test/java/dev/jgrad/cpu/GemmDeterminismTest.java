@@ -72,7 +72,7 @@ class GemmDeterminismTest {
   }
 
   /** A parallel loop of a few milliseconds, long enough for every worker to wake and join. */
-  private static void keepWorkersBusy() {
+  static void keepWorkersBusy() {
     Parallel.forRange(64, 1, (from, to) -> {
       long until = System.nanoTime() + 100_000L * (to - from);
       while (System.nanoTime() < until) {

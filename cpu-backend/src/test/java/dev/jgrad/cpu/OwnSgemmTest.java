@@ -195,7 +195,7 @@ class OwnSgemmTest {
    * Gaussians, a third zeros of either sign; every fifth trial an infinity and a NaN too (the
    * one-row tests).
    */
-  private static float[] values(Random r, int length, int trial) {
+  static float[] values(Random r, int length, int trial) {
     float[] v = new float[length];
     for (int i = 0; i < length; i++) {
       int kind = r.nextInt(6);
