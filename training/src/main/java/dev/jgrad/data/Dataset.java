@@ -76,8 +76,9 @@ public final class Dataset {
   }
 
   /**
-   * Images as a {@code [size, rows * cols]} tensor on the current backend and their labels as
-   * INT32 class indices {@code [size]}. Where the backend keeps data in host memory (the CPU
+   * Images as a {@code [size, channels * rows * cols]} tensor on the current backend (one channel
+   * for grey levels: {@code [size, rows * cols]}; colour images channels first, as
+   * {@code ToTensor()}) and their labels as INT32 class indices {@code [size]}. Where the backend keeps data in host memory (the CPU
    * backend), images read from files keep their grey levels: the inputs are UINT8 (one byte a
    * pixel), and {@link #gather} converts each batch to FLOAT32 as the images' {@link PixelScale}
    * says, the same values {@link LabeledImages#images()} holds. On a device (a GPU: memory to

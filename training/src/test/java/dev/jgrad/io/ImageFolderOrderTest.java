@@ -3,6 +3,7 @@ package dev.jgrad.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +60,18 @@ class ImageFolderOrderTest {
     assertEquals(2, folder.images().size());
     assertEquals(3, folder.skippedFiles());
     assertTrue(folder.toString().contains("3 files skipped"), folder.toString());
+  }
+
+  @Test
+  void classesAboveTheBasicPlaneSortAsPythonSortsThem() throws IOException {
+    assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+        "file names outside ASCII need a UTF-8 file system encoding");
+    String fullwidthA = "\uFF21";           // U+FF21
+    String mathScriptA = "\uD835\uDC9C";    // U+1D49C: before U+FF21 in Java's UTF-16 order
+    image(mathScriptA + "/1.png", 0);
+    image(fullwidthA + "/1.png", 0);
+    image("z/1.png", 0);
+    assertEquals(List.of("z", fullwidthA, mathScriptA), ImageFolder.load(root).classes());
   }
 
   @Test

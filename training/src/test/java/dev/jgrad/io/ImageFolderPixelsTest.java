@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,6 +85,19 @@ class ImageFolderPixelsTest {
         null));
     LabeledImages grey = grey(); // classes sorted: four, one, two
     assertLevels(new int[] {0, 85, 170, 255, 0, 255, 255, 0, 0, 85, 170, 255}, grey);
+  }
+
+  @Test
+  void greyOfFewerBitsInAComponentModelIsScaledToo() {
+    // PNG's 1, 2 and 4-bit grey come as palettes; other decoders (TIFF) may give grey components
+    ComponentColorModel fourBits = new ComponentColorModel(
+        ColorSpace.getInstance(ColorSpace.CS_GRAY), new int[] {4}, false, false,
+        Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+    WritableRaster raster = fourBits.createCompatibleWritableRaster(4, 1);
+    raster.setSamples(0, 0, 4, 1, 0, new int[] {0, 1, 10, 15});
+    byte[] levels = new byte[4];
+    ImageLevels.write(new BufferedImage(fourBits, raster, false, null), 1, levels, 0);
+    assertArrayEquals(new byte[] {0, 17, (byte) 170, (byte) 255}, levels);
   }
 
   @Test
