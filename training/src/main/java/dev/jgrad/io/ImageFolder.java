@@ -49,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * of another size, and more data than one Java array holds.
  */
 public final class ImageFolder {
-  /** File name endings read as images, lower case; torchvision's IMG_EXTENSIONS that the JDK decodes, and GIF. */
+  /**
+   * File name endings read as images, in lower case: those of torchvision's IMG_EXTENSIONS that
+   * the JDK decodes, and GIF.
+   */
   public static final List<String> EXTENSIONS =
       List.of(".bmp", ".gif", ".jpeg", ".jpg", ".png", ".tif", ".tiff");
   /** The most pixels (width x height) an image may have by default: 32 Mi, e.g. 8192 x 4096. */
