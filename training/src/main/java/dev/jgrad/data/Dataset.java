@@ -78,13 +78,13 @@ public final class Dataset {
   /**
    * Images as a {@code [size, channels * rows * cols]} tensor on the current backend (one channel
    * for grey levels: {@code [size, rows * cols]}; colour images channels first, as
-   * {@code ToTensor()}) and their labels as INT32 class indices {@code [size]}. Where the backend keeps data in host memory (the CPU
-   * backend), images read from files keep their grey levels: the inputs are UINT8 (one byte a
-   * pixel), and {@link #gather} converts each batch to FLOAT32 as the images' {@link PixelScale}
-   * says, the same values {@link LabeledImages#images()} holds. On a device (a GPU: memory to
-   * spare, and the conversion would be two more kernel launches a step) and for images made from
-   * floats the inputs are FLOAT32. The pixels go up a block of images at a time, so they are never
-   * held as a second full array beside the tensor.
+   * {@code ToTensor()}) and their labels as INT32 class indices {@code [size]}. Where the backend
+   * keeps data in host memory (the CPU backend), images read from files keep their grey levels:
+   * the inputs are UINT8 (one byte a pixel), and {@link #gather} converts each batch to FLOAT32
+   * as the images' {@link PixelScale} says, the same values {@link LabeledImages#images()} holds.
+   * On a device (a GPU: memory to spare, and the conversion would be two more kernel launches a
+   * step) and for images made from floats the inputs are FLOAT32. The pixels go up a block of
+   * images at a time, so they are never held as a second full array beside the tensor.
    */
   public static Dataset ofImages(LabeledImages images) {
     checkNotNull(images, "images is null");
