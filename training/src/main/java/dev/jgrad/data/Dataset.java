@@ -76,14 +76,15 @@ public final class Dataset {
   }
 
   /**
-   * Images as a {@code [size, rows * cols]} tensor on the current backend and their labels as
-   * INT32 class indices {@code [size]}. Where the backend keeps data in host memory (the CPU
-   * backend), images read from files keep their grey levels: the inputs are UINT8 (one byte a
-   * pixel), and {@link #gather} converts each batch to FLOAT32 as the images' {@link PixelScale}
-   * says, the same values {@link LabeledImages#images()} holds. On a device (a GPU: memory to
-   * spare, and the conversion would be two more kernel launches a step) and for images made from
-   * floats the inputs are FLOAT32. The pixels go up a block of images at a time, so they are never
-   * held as a second full array beside the tensor.
+   * Images as a {@code [size, channels * rows * cols]} tensor on the current backend (one channel
+   * for grey levels: {@code [size, rows * cols]}; colour images channels first, as
+   * {@code ToTensor()}) and their labels as INT32 class indices {@code [size]}. Where the backend
+   * keeps data in host memory (the CPU backend), images read from files keep their grey levels:
+   * the inputs are UINT8 (one byte a pixel), and {@link #gather} converts each batch to FLOAT32
+   * as the images' {@link PixelScale} says, the same values {@link LabeledImages#images()} holds.
+   * On a device (a GPU: memory to spare, and the conversion would be two more kernel launches a
+   * step) and for images made from floats the inputs are FLOAT32. The pixels go up a block of
+   * images at a time, so they are never held as a second full array beside the tensor.
    */
   public static Dataset ofImages(LabeledImages images) {
     checkNotNull(images, "images is null");
@@ -175,12 +176,40 @@ public final class Dataset {
    * }</pre>
    */
   public Dataset normalized(double mean, double std) {
-    Normalization n = new Normalization(mean, std);
-    checkArgument(normalization == null, "normalized(%s, %s): this data set is %s already; "
-        + "normalise the data set it came from once", mean, std, normalization);
-    checkArgument(greyLevels != null || inputs.dtype().isFloatingPoint(), "normalized(%s, %s): "
-        + "inputs %s are not floating point; normalise FLOAT32 or FLOAT64 inputs (or images' grey "
-        + "levels)", mean, std, inputs.spec());
+    return normalizedBy(new Normalization(mean, std), "normalized(" + mean + ", " + std + ")");
+  }
+
+  /**
+   * These samples normalised per channel as each batch is gathered, PyTorch's
+   * {@code transforms.Normalize(mean=(...), std=(...))} for images of several channels (an
+   * {@code ImageFolder}'s RGB): each sample's values are {@code means.length} equal planes,
+   * channels first, and plane {@code c} becomes {@code (x - means[c]) / stds[c]}, bit for bit
+   * what {@code x.sub(means[c]).div(stds[c])} gives that plane. Otherwise as
+   * {@link #normalized(double, double)}, which one mean and deviation call.
+   *
+   * <pre>{@code
+   * Dataset train = Dataset.ofImages(folder.images())
+   *     .normalized(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
+   * }</pre>
+   */
+  public Dataset normalized(double[] means, double[] stds) {
+    if (means != null && stds != null && means.length == 1 && stds.length == 1) {
+      return normalized(means[0], stds[0]);
+    }
+    Normalization n = new Normalization(means, stds);
+    return normalizedBy(n, "normalized(" + Arrays.toString(means) + ", " + Arrays.toString(stds)
+        + ")");
+  }
+
+  /** These samples normalised by {@code n}, once; {@code call} names the call in errors. */
+  private Dataset normalizedBy(Normalization n, String call) {
+    checkArgument(normalization == null, "%s: this data set is %s already; normalise the data "
+        + "set it came from once", call, normalization);
+    checkArgument(greyLevels != null || inputs.dtype().isFloatingPoint(), "%s: inputs %s are not "
+        + "floating point; normalise FLOAT32 or FLOAT64 inputs (or images' grey levels)", call,
+        inputs.spec());
+    String misfit = n.misfit(inputs.size() / size());
+    checkArgument(misfit == null, "%s: inputs %s: %s", call, inputs.spec(), misfit);
     return new Dataset(inputs, targets, greyLevels, n);
   }
 

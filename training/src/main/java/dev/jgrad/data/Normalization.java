@@ -3,10 +3,12 @@ package dev.jgrad.data;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.jgrad.api.Backend;
+import dev.jgrad.api.Backends;
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
+import java.util.Arrays;
 
 /**
  * PyTorch's {@code transforms.Normalize((mean,), (std,))} on a gathered batch:
@@ -15,10 +17,18 @@ import dev.jgrad.autograd.Tensor;
  * normalising the whole data set with those ops gives. Like {@link GreyLevels} it works on the
  * batch's own buffer with the backend's primitives directly (data needs no graph), in place: two
  * passes over the batch, nothing allocated, nothing read to the host.
+ *
+ * <p>With a mean and deviation per channel ({@code Normalize(mean=(...), std=(...))}), each
+ * sample's values are that many equal planes, channels first, and plane {@code c} is
+ * {@code x.sub(mean[c]).div(std[c])}, bit for bit: the same float sum and product, broadcast over
+ * the batch's planes (two tensors more a batch, copied back into it).
  */
 final class Normalization {
   private final double mean;
   private final double std;
+  /** A mean and deviation per channel, or null: one for every value. */
+  private final double[] means;
+  private final double[] stds;
 
   Normalization(double mean, double std) {
     checkArgument(Double.isFinite(mean), "normalized(%s, %s): the mean must be a finite number",
@@ -28,6 +38,35 @@ final class Normalization {
             + "close to 0 to divide by), e.g. normalized(0.1307, 0.3081) for MNIST", mean, std);
     this.mean = mean;
     this.std = std;
+    this.means = null;
+    this.stds = null;
+  }
+
+  /** One mean and deviation per channel: 2 or more of each (one: the constructor above). */
+  Normalization(double[] means, double[] stds) {
+    checkArgument(means != null && stds != null && means.length == stds.length
+        && means.length >= 2, "normalized(%s, %s): pass a mean and a standard deviation for each "
+        + "channel, e.g. normalized(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, "
+        + "0.224, 0.225}) for RGB", Arrays.toString(means), Arrays.toString(stds));
+    for (int c = 0; c < means.length; c++) {
+      new Normalization(means[c], stds[c]); // checks each pair alike
+    }
+    this.mean = Double.NaN;
+    this.std = Double.NaN;
+    this.means = means.clone();
+    this.stds = stds.clone();
+  }
+
+  /**
+   * Why samples of {@code valuesPerSample} values cannot be normalised per channel, or null when
+   * they can (or there is one mean).
+   */
+  String misfit(long valuesPerSample) {
+    if (means == null || valuesPerSample % means.length == 0) {
+      return null;
+    }
+    return "samples of " + valuesPerSample + " values do not split into " + means.length
+        + " equal channels; pass one mean and deviation per channel of the inputs";
   }
 
   /**
@@ -37,6 +76,12 @@ final class Normalization {
   Tensor applyInPlace(Tensor owned) {
     Backend backend = owned.backend();
     DeviceBuffer values = owned.buffer();
+    if (means != null) {
+      Tensor normalized = copy(owned);
+      backend.copy(normalized.buffer(), 0, values, 0, owned.size());
+      normalized.buffer().close();
+      return owned;
+    }
     backend.scalar(BinaryOp.ADD, values, -mean, values); // as Tensor.sub(mean): add(-mean)
     backend.scalar(BinaryOp.MUL, values, 1.0 / std, values); // as Tensor.div(std): mul(1 / std)
     return owned;
@@ -45,12 +90,37 @@ final class Normalization {
   /** {@code values} normalised, a new tensor: {@code values.sub(mean).div(std)}, unrecorded. */
   Tensor copy(Tensor values) {
     try (NoGrad noGrad = NoGrad.scope()) {
-      return values.sub(mean).div(std);
+      if (means == null) {
+        return values.sub(mean).div(std);
+      }
+      // [n, channels, plane] + (-mean) [channels, 1], then * (1 / std): as sub and div per plane
+      int channels = means.length;
+      double[] negated = new double[channels];
+      double[] inverse = new double[channels];
+      for (int c = 0; c < channels; c++) {
+        negated[c] = -means[c];
+        inverse[c] = 1.0 / stds[c];
+      }
+      try (Backends.Scope on = Backends.use(values.backend())) {
+        // rounded to the inputs' dtype as the scalar ops round their operand
+        Tensor shift = Tensor.of(negated, values.dtype(), channels, 1);
+        Tensor scale = Tensor.of(inverse, values.dtype(), channels, 1);
+        int n = values.shape().dim(0);
+        Tensor planes = values.reshape(n, channels, -1);
+        Tensor shifted = planes.add(shift);
+        Tensor result = shifted.mul(scale).reshape(values.shape().dims());
+        shifted.buffer().close();
+        shift.buffer().close();
+        scale.buffer().close();
+        return result;
+      }
     }
   }
 
   @Override
   public String toString() {
-    return "normalized (x - " + mean + ") / " + std;
+    return means == null ? "normalized (x - " + mean + ") / " + std
+        : "normalized per channel (x - " + Arrays.toString(means) + ") / "
+            + Arrays.toString(stds);
   }
 }

@@ -10,9 +10,13 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Grey-level images with one class label each, e.g. the MNIST training split: {@code size()}
- * images of {@code rows() x cols()} pixels, row-major one after the other, ready to become a
- * {@code [size, rows * cols]} tensor ({@code Dataset.ofImages}).
+ * Images with one class label each, e.g. the MNIST training split: {@code size()} images of
+ * {@code channels() x rows() x cols()} values, one after the other, ready to become a
+ * {@code [size, channels * rows * cols]} tensor ({@code Dataset.ofImages}). Grey-level images
+ * (MNIST's) have one channel, each image row-major; colour images ({@link ImageFolder}'s RGB) have
+ * three, channels first as PyTorch's {@code ToTensor()} lays them out: all of the image's red
+ * values row-major, then its green, then its blue ({@code new Unflatten(3, rows, cols)} makes a batch
+ * of them a convolution's {@code [batch, 3, rows, cols]}).
  *
  * <p>Images read from IDX files stay one byte a pixel (full MNIST: 47 MB) and become floats when
  * asked: {@link #copyImages} converts a range, {@link #images()} the whole set once (188 MB for
@@ -34,26 +38,38 @@ public final class LabeledImages {
   private final PixelScale scale; // how grey levels become pixel values, with grey
   private final float[] greyToFloat; // scale's value of each grey level, with grey
   private final int[] labels;
+  private final int channels;
   private final int rows;
   private final int cols;
   private final int numClasses;
 
   /**
-   * Takes ownership of the arrays (no copy).
+   * Grey-level (one-channel) images; takes ownership of the arrays (no copy).
    *
    * @param images {@code labels.length * rows * cols} pixels, image after image, row-major
    * @param labels one class index in {@code 0..numClasses-1} per image
    */
   public LabeledImages(float[] images, int[] labels, int rows, int cols, int numClasses) {
+    this(images, labels, 1, rows, cols, numClasses);
+  }
+
+  /**
+   * Images of {@code channels} channels; takes ownership of the arrays (no copy).
+   *
+   * @param images {@code labels.length * channels * rows * cols} values, image after image, each
+   *     channel after channel, each channel row-major
+   * @param labels one class index in {@code 0..numClasses-1} per image
+   */
+  public LabeledImages(float[] images, int[] labels, int channels, int rows, int cols,
+      int numClasses) {
     checkNotNull(images, "images is null");
     checkNotNull(labels, "labels is null");
-    checkArgument(rows >= 1 && cols >= 1, "image size %sx%s: rows and cols must be >= 1",
-        rows, cols);
+    checkSize(channels, rows, cols);
     checkArgument(numClasses >= 1, "numClasses is %s; pass the number of classes (>= 1)",
         numClasses);
-    checkArgument((long) labels.length * rows * cols == images.length,
-        "%s pixels do not make %s images of %sx%s; pass one label per image",
-        images.length, labels.length, rows, cols);
+    checkArgument((long) labels.length * channels * rows * cols == images.length,
+        "%s pixels do not make %s images of %s; pass one label per image",
+        images.length, labels.length, describeSize(channels, rows, cols));
     for (int i = 0; i < labels.length; i++) {
       checkArgument(labels[i] >= 0 && labels[i] < numClasses,
           "label %s of image %s is outside 0..%s; pass numClasses greater than the largest label",
@@ -64,19 +80,23 @@ public final class LabeledImages {
     this.scale = null;
     this.greyToFloat = null;
     this.labels = labels;
+    this.channels = channels;
     this.rows = rows;
     this.cols = cols;
     this.numClasses = numClasses;
   }
 
   /**
-   * Images kept as grey levels (one unsigned byte a pixel, {@code grey}'s positions 0..n-1),
-   * converted by {@code scale} when read; labels already checked.
+   * Images kept as levels (one unsigned byte a value, {@code grey}'s positions 0..n-1; grey
+   * levels, or the red, green and blue levels of colour images), converted by {@code scale} when
+   * read; labels already checked.
    */
-  LabeledImages(ByteBuffer grey, PixelScale scale, int[] labels, int rows, int cols,
-      int numClasses) {
-    checkArgument((long) labels.length * rows * cols == grey.limit(),
-        "%s pixels do not make %s images of %sx%s", grey.limit(), labels.length, rows, cols);
+  LabeledImages(ByteBuffer grey, PixelScale scale, int[] labels, int channels, int rows,
+      int cols, int numClasses) {
+    checkSize(channels, rows, cols);
+    checkArgument((long) labels.length * channels * rows * cols == grey.limit(),
+        "%s pixels do not make %s images of %s", grey.limit(), labels.length,
+        describeSize(channels, rows, cols));
     this.images = null;
     this.grey = grey;
     this.scale = checkNotNull(scale, "scale is null");
@@ -85,14 +105,34 @@ public final class LabeledImages {
       greyToFloat[g] = scale.apply(g);
     }
     this.labels = labels;
+    this.channels = channels;
     this.rows = rows;
     this.cols = cols;
     this.numClasses = numClasses;
   }
 
+  /** Refuses sizes below 1 and images whose values do not fit an int index. */
+  private static void checkSize(int channels, int rows, int cols) {
+    checkArgument(channels >= 1 && rows >= 1 && cols >= 1,
+        "image size %s: channels, rows and cols must be >= 1", describeSize(channels, rows, cols));
+    checkArgument((long) channels * rows * cols <= Integer.MAX_VALUE,
+        "image size %s: more values than an int counts; give smaller images",
+        describeSize(channels, rows, cols));
+  }
+
+  /** "28x28" for one channel (as it always read), "3x32x32" for more. */
+  private static String describeSize(int channels, int rows, int cols) {
+    return (channels == 1 ? "" : channels + "x") + rows + "x" + cols;
+  }
+
   /** Number of images. */
   public int size() {
     return labels.length;
+  }
+
+  /** Channels per image: 1 for grey levels (MNIST), 3 for RGB. */
+  public int channels() {
+    return channels;
   }
 
   /** Image height in pixels (28 for MNIST). */
@@ -105,9 +145,12 @@ public final class LabeledImages {
     return cols;
   }
 
-  /** Pixels per image: rows * cols (784 for MNIST). */
+  /**
+   * Values per image: channels * rows * cols (784 for MNIST; 3072 for 32x32 RGB), the width of
+   * {@code Dataset.ofImages}' rows.
+   */
   public int pixelsPerImage() {
-    return rows * cols;
+    return channels * rows * cols;
   }
 
   /** Number of classes the labels are drawn from (10 for MNIST). */
@@ -151,7 +194,8 @@ public final class LabeledImages {
 
   /**
    * How grey levels become the pixel values {@link #images()} holds, for images kept as grey
-   * levels (read from IDX files); empty for images made from floats.
+   * levels (read from IDX files or an {@link ImageFolder}, whose colour images keep their red,
+   * green and blue levels as bytes likewise); empty for images made from floats.
    */
   public Optional<PixelScale> pixelScale() {
     return Optional.ofNullable(scale);
@@ -214,15 +258,15 @@ public final class LabeledImages {
     int[] subsetLabels = Arrays.copyOfRange(labels, from, to);
     if (images == null) {
       ByteBuffer part = grey.slice(from * n, (to - from) * n); // shares the bytes
-      return new LabeledImages(part, scale, subsetLabels, rows, cols, numClasses);
+      return new LabeledImages(part, scale, subsetLabels, channels, rows, cols, numClasses);
     }
-    return new LabeledImages(Arrays.copyOfRange(images, from * n, to * n), subsetLabels, rows,
-        cols, numClasses);
+    return new LabeledImages(Arrays.copyOfRange(images, from * n, to * n), subsetLabels,
+        channels, rows, cols, numClasses);
   }
 
   @Override
   public String toString() {
-    return "LabeledImages[" + size() + " images " + rows + "x" + cols + ", " + numClasses
-        + " classes]";
+    return "LabeledImages[" + size() + " images " + describeSize(channels, rows, cols) + ", "
+        + numClasses + " classes]";
   }
 }

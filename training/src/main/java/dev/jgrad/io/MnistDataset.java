@@ -18,8 +18,8 @@ public final class MnistDataset {
   public MnistDataset(LabeledImages train, LabeledImages test) {
     checkNotNull(train, "train split is null");
     checkNotNull(test, "test split is null");
-    checkArgument(train.rows() == test.rows() && train.cols() == test.cols()
-            && train.numClasses() == test.numClasses(),
+    checkArgument(train.channels() == test.channels() && train.rows() == test.rows()
+            && train.cols() == test.cols() && train.numClasses() == test.numClasses(),
         "train (%s) and test (%s) splits differ in image size or classes; pass splits of one"
             + " dataset", train, test);
     this.train = train;

@@ -181,7 +181,7 @@ public final class MnistFiles {
         }
       }
       // ubyte: one byte per pixel, kept as it is (no copy) and converted when read
-      return new LabeledImages(images.bigEndianView(), pixelScale, y, images.dim(1),
+      return new LabeledImages(images.bigEndianView(), pixelScale, y, 1, images.dim(1),
           images.dim(2), classes);
     }
 

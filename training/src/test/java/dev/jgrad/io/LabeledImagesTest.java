@@ -42,4 +42,28 @@ class LabeledImagesTest {
     assertThrows(IllegalArgumentException.class,
         () -> new LabeledImages(new float[8], new int[] {0, 2}, 2, 2, 2));
   }
+
+  @Test
+  void colourImagesCountEveryChannel() {
+    // two 3x1x2 images (channels x rows x cols), channels first
+    LabeledImages rgb = new LabeledImages(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+        new int[] {1, 0}, 3, 1, 2, 2);
+    assertEquals(3, rgb.channels());
+    assertEquals(6, rgb.pixelsPerImage());
+    assertArrayEquals(new float[] {7, 8, 9, 10, 11, 12}, rgb.image(1));
+    LabeledImages second = rgb.subset(1, 2);
+    assertEquals(3, second.channels());
+    assertArrayEquals(new float[] {7, 8, 9, 10, 11, 12}, second.images());
+    assertEquals("LabeledImages[2 images 3x1x2, 2 classes]", rgb.toString());
+    assertEquals("LabeledImages[3 images 2x2, 3 classes]", three.toString());
+    assertEquals(1, three.channels());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LabeledImages(new float[12], new int[] {0, 1, 0}, 3, 1, 2, 2));
+    assertEquals("12 pixels do not make 3 images of 3x1x2; pass one label per image",
+        e.getMessage());
+    IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+        () -> new LabeledImages(new float[0], new int[0], 3, 40000, 40000, 2));
+    assertEquals("image size 3x40000x40000: more values than an int counts; give smaller images",
+        big.getMessage());
+  }
 }

@@ -54,6 +54,10 @@ import dev.jgrad.nn.Flatten;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Unflatten;
 import dev.jgrad.io.FilterPicture;
+import dev.jgrad.io.ImageFolder;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -77,6 +81,7 @@ class DocSnippetsTest {
       new String[] {"OpProvider", "../api/src/main/java/dev/jgrad/api/op/OpProvider.java"},
       new String[] {"Readme", "../README.md"},
       new String[] {"ReadmeData", "../README.md"},
+      new String[] {"ReadmeImageFolder", "../README.md"},
       new String[] {"ReadmeTorch", "../README.md"},
       new String[] {"ReadmeOnnx", "../README.md"},
       new String[] {"ReadmeServe", "../README.md"},
@@ -147,6 +152,53 @@ class DocSnippetsTest {
     assertArrayEquals(new int[] {2000, 10}, scores.shape().dims());
     float[] first = testSet.gather(Tensor.indices(new int[] {0})).inputs().toFloatArray();
     assertArrayEquals(mnist.test().image(0), first);
+  }
+
+  @Test
+  void readmeImageFolderExample() throws IOException {
+    Path imagesDir = outDir.resolve("pets");
+    Random random = new Random(9);
+    for (int i = 0; i < 8; i++) {   // cats bright, dogs dark: 8x6 RGB PNGs
+      writeImage(imagesDir.resolve("cat/" + i + ".png"), random, 160);
+      writeImage(imagesDir.resolve("dog/" + i + ".png"), random, 0);
+    }
+    Path newImage = outDir.resolve("new.png");
+    writeImage(newImage, random, 160);
+    PrintStream console = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      // snippet:ReadmeImageFolder
+      ImageFolder folder = ImageFolder.load(imagesDir);      // e.g. Path.of("data/pets"): cat/, dog/
+      Dataset trainSet = Dataset.ofImages(folder.images());  // [n, 3 * rows * cols] in [0, 1]; labels
+      Sequential net = Mlp.builder().input(folder.images().pixelsPerImage()).hidden(32)
+          .output(folder.classes().size()).seed(1).build();
+      Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
+          .optimizer(new Sgd(net.namedParameters(), 0.1))
+          .train(DataLoader.builder(trainSet).batchSize(4).seed(1).build()).epochs(1).build().fit();
+      float[] pixels = folder.readImage(newImage);           // read as the folder's images were
+      int label = net.eval().forward(Tensor.of(pixels, 1, pixels.length)).argmax(1).toIntArray()[0];
+      System.out.println(newImage + ": " + folder.className(label));   // e.g. "new.png: cat"
+      // end-snippet
+      assertEquals(List.of("cat", "dog"), folder.classes());
+      assertEquals(16, trainSet.size());
+      assertEquals(3 * 6 * 8, pixels.length);
+    } finally {
+      System.setOut(console);
+    }
+    assertEquals(newImage + ": cat", printed.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  /** An 8 wide, 6 high RGB PNG of random levels in {@code [lo, lo + 95]}. */
+  private static void writeImage(Path file, Random random, int lo) throws IOException {
+    BufferedImage image = new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 6; y++) {
+      for (int x = 0; x < 8; x++) {
+        image.setRGB(x, y, (lo + random.nextInt(96)) * 0x010101);
+      }
+    }
+    Files.createDirectories(file.getParent());
+    assertTrue(ImageIO.write(image, "png", file.toFile()));
   }
 
   @Test
