@@ -113,7 +113,7 @@ public class InferWorkload {
     float[] x = REQUESTS.computeIfAbsent(count, c -> new float[c * pixels]);
     System.arraycopy(images, from * pixels, x, 0, count * pixels);
     try (NoGrad noGrad = NoGrad.scope(); TensorScope request = TensorScope.open()) {
-      return model.forward(Tensor.of(x, count, pixels)).argmax(1).toIntArray();
+      return model.forward(request.own(Tensor.of(x, count, pixels))).argmax(1).toIntArray();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import com.google.common.base.Preconditions;
 import dev.jgrad.api.DeviceBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Tensors made by factories ({@code Tensor.of}, {@code zeros}, ...) are not owned by a scope:
- * parameters and optimizer state live as long as the objects that hold them. A tensor used after
+ * parameters and optimizer state live as long as the objects that hold them. {@link #own} hands
+ * one to the scope (a request's input). A tensor used after
  * its scope closed fails loudly ("used after close"), never silently.
  */
 public final class TensorScope implements AutoCloseable {
@@ -54,6 +56,27 @@ public final class TensorScope implements AutoCloseable {
     if (s != null) {
       s.owned.add(t);
     }
+  }
+
+  /**
+   * Makes this scope own {@code t}, a factory's tensor ({@code Tensor.of}, {@code zeros}, ...)
+   * made for this scope's work only, such as a request's input: its buffer is closed with the
+   * scope's, as an op's output is, rather than left to the garbage collector. A service that
+   * uploads each request's pixels so reuses one array (or, on a GPU, frees the device memory at
+   * once) instead of making a request's worth of garbage every time. Returns {@code t}.
+   *
+   * @throws IllegalStateException when this scope is closed, or not open on this thread
+   */
+  public Tensor own(Tensor t) {
+    Preconditions.checkNotNull(t, "TensorScope.own(null): pass the tensor this scope is to "
+        + "release");
+    if (closed || !open.get().contains(this)) {
+      throw new IllegalStateException("TensorScope.own: this scope is " + (closed ? "closed"
+          : "not open on this thread") + "; own tensors in the scope, on the thread, that uses "
+          + "them");
+    }
+    owned.add(t);
+    return t;
   }
 
   /**

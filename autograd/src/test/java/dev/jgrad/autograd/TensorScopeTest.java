@@ -105,6 +105,54 @@ class TensorScopeTest {
     assertEquals("reading its values: FLOAT32[2, 3] " + fix, read.getMessage());
   }
 
+  /**
+   * A factory's tensor handed to a scope with own() is released with it: a request's input
+   * upload reuses one pooled array instead of a new copy of the pixels every request.
+   */
+  @Test
+  void aFactoryTensorTheScopeOwnsIsReleasedWithIt() throws InterruptedException {
+    Tensor kept = Tensor.of(new float[] {1, 2}, 2);
+    Tensor owned;
+    try (TensorScope request = TensorScope.open()) {
+      owned = request.own(Tensor.of(new float[] {1, 2}, 2));
+      assertEquals(4f, owned.add(kept).toFloatArray()[1]);
+    }
+    assertThrows(IllegalStateException.class, owned::toFloatArray, "released with the scope");
+    assertArrayEquals(new float[] {1, 2}, kept.toFloatArray(), "not owned: left alone");
+
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    float[] pixels = new float[100 * 784]; // 314 KB a copy
+    long before = 0;
+    for (int request = 0; request < 20; request++) {
+      if (request == 10) {
+        before = threads.getCurrentThreadAllocatedBytes();
+      }
+      try (NoGrad noGrad = NoGrad.scope(); TensorScope scope = TensorScope.open()) {
+        scope.own(Tensor.of(pixels, 100, 784)).sum().item();
+      }
+    }
+    long perRequest = (threads.getCurrentThreadAllocatedBytes() - before) / 10;
+    assertTrue(perRequest < 100 * 784 * 4 / 4, "each request allocated " + perRequest
+        + " bytes: a new copy of its pixels");
+
+    TensorScope closed = TensorScope.open();
+    closed.close();
+    IllegalStateException late = assertThrows(IllegalStateException.class,
+        () -> closed.own(Tensor.zeros(1)));
+    assertEquals("TensorScope.own: this scope is closed; own tensors in the scope, on the thread,"
+        + " that uses them", late.getMessage());
+    try (TensorScope mine = TensorScope.open()) {
+      IllegalStateException[] elsewhere = new IllegalStateException[1];
+      Thread t = new Thread(() -> elsewhere[0] = assertThrows(IllegalStateException.class,
+          () -> mine.own(Tensor.zeros(1))));
+      t.start();
+      t.join();
+      assertEquals("TensorScope.own: this scope is not open on this thread; own tensors in the "
+          + "scope, on the thread, that uses them", elsewhere[0].getMessage());
+    }
+  }
+
   @Test
   void anOutOfOrderCloseLeavesNoScopeOnTheThread() {
     Tensor x = Tensor.of(new double[] {1, 2});

@@ -233,7 +233,7 @@ class DocSnippetsTest {
     Module net = Model.load(modelFile);     // once, at start-up: in evaluation mode
     float[] scores;                         // per request, on any thread: pixels [n * 784] in 0..1
     try (NoGrad noGrad = NoGrad.scope(); TensorScope request = TensorScope.open()) {
-      scores = net.forward(Tensor.of(pixels, n, 784)).toFloatArray();   // [n, 10]
+      scores = net.forward(request.own(Tensor.of(pixels, n, 784))).toFloatArray();   // [n, 10]
     }
     // end-snippet
     assertArrayEquals(trained.eval().forward(Tensor.of(pixels, n, 784)).toFloatArray(), scores);
