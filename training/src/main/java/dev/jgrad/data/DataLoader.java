@@ -347,9 +347,9 @@ public final class DataLoader {
      * ({@link #build}'s loader's {@link DataLoader#dataset}), and so is a test set, which no
      * loader augments. A {@link Dataset#normalized} data set's batches are augmented before they
      * are normalised (a shift's 0 is black, not the mean). The loader owns the inputs it hands
-     * over and closes them once replaced; with {@link #prefetch} the augmentation may run on the caller's
-     * thread and the prefetch thread at once. What it uploads per batch ({@link RandomShift}'s
-     * index list) makes each step wait for the queued work on a GPU.
+     * over and closes them once replaced; with {@link #prefetch} the augmentation may run on the
+     * caller's thread and the prefetch thread at once. What it uploads per batch
+     * ({@link RandomShift}'s index list) makes each step wait for the queued work on a GPU.
      */
     public Builder augment(Augmentation augmentation) {
       this.augmentation = checkNotNull(augmentation,

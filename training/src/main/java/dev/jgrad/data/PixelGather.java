@@ -18,7 +18,7 @@ import dev.jgrad.autograd.Tensor;
 final class PixelGather {
   private PixelGather() {}
 
-  /** Fills {@code plane} ({@code rows * cols} entries) with one sample's move, drawing as it needs. */
+  /** Fills {@code plane} ({@code rows * cols} entries) with one sample's move, drawing it. */
   @FunctionalInterface
   interface SampleMove {
     void fill(int[] plane);

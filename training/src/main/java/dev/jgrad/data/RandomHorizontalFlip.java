@@ -27,7 +27,7 @@ public final class RandomHorizontalFlip implements Augmentation {
   private final int cols;
   private final double p;
 
-  /** Images of {@code channels} planes of {@code rows x cols}, each mirrored with probability 0.5. */
+  /** Images of {@code channels} planes of {@code rows x cols}, each mirrored with p 0.5. */
   public RandomHorizontalFlip(int channels, int rows, int cols) {
     this(channels, rows, cols, 0.5);
   }
