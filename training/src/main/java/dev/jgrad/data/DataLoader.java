@@ -340,14 +340,16 @@ public final class DataLoader {
     }
 
     /**
-     * Augments each training batch's inputs (default: none), e.g. {@link RandomShift}: applied
-     * when the batch is gathered, from a random seeded by the seed, the epoch and the batch. The
-     * dataset itself is left as it is ({@link #build}'s loader's {@link DataLoader#dataset}), and
-     * so is a test set, which no loader augments. A {@link Dataset#normalized} data set's batches
-     * are augmented before they are normalised (a shift's 0 is black, not the mean). The loader owns the inputs it hands over and
-     * closes them once replaced; with {@link #prefetch} the augmentation may run on the caller's
-     * thread and the prefetch thread at once. What it uploads per batch ({@link RandomShift}'s
-     * index list) makes each step wait for the queued work on a GPU.
+     * Augments each training batch's inputs (default: none), e.g. {@link RandomShift},
+     * {@link RandomRotation}, {@link RandomHorizontalFlip} (one channel or colour, channels first)
+     * or a chain of them ({@link Augmentation#andThen}): applied when the batch is gathered, from a
+     * random seeded by the seed, the epoch and the batch. The dataset itself is left as it is
+     * ({@link #build}'s loader's {@link DataLoader#dataset}), and so is a test set, which no
+     * loader augments. A {@link Dataset#normalized} data set's batches are augmented before they
+     * are normalised (a shift's 0 is black, not the mean). The loader owns the inputs it hands
+     * over and closes them once replaced; with {@link #prefetch} the augmentation may run on the
+     * caller's thread and the prefetch thread at once. What it uploads per batch
+     * ({@link RandomShift}'s index list) makes each step wait for the queued work on a GPU.
      */
     public Builder augment(Augmentation augmentation) {
       this.augmentation = checkNotNull(augmentation,

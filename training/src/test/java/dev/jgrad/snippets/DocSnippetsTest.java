@@ -14,6 +14,7 @@ import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.TensorScope;
+import dev.jgrad.data.Augmentation;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.io.MnistDataset;
@@ -55,6 +56,9 @@ import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Unflatten;
 import dev.jgrad.io.FilterPicture;
 import dev.jgrad.io.ImageFolder;
+import dev.jgrad.io.LabeledImages;
+import dev.jgrad.data.RandomHorizontalFlip;
+import dev.jgrad.data.RandomShift;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -171,11 +175,15 @@ class DocSnippetsTest {
       // snippet:ReadmeImageFolder
       ImageFolder folder = ImageFolder.load(imagesDir);      // e.g. Path.of("data/pets"): cat/, dog/
       Dataset trainSet = Dataset.ofImages(folder.images());  // [n, 3 * rows * cols] in [0, 1]; labels
+      LabeledImages im = folder.images();  // RandomHorizontalFlip(), then RandomCrop(padding=1):
+      Augmentation flipAndShift = new RandomHorizontalFlip(im.channels(), im.rows(), im.cols())
+          .andThen(new RandomShift(im.channels(), im.rows(), im.cols(), 1));
       Sequential net = Mlp.builder().input(folder.images().pixelsPerImage()).hidden(32)
           .output(folder.classes().size()).seed(1).build();
       Trainer.builder().model(net).loss(Losses::softmaxCrossEntropyLabels)
           .optimizer(new Sgd(net.namedParameters(), 0.1))
-          .train(DataLoader.builder(trainSet).batchSize(4).seed(1).build()).epochs(1).build().fit();
+          .train(DataLoader.builder(trainSet).batchSize(4).seed(1).augment(flipAndShift).build())
+          .epochs(1).build().fit();
       float[] pixels = folder.readImage(newImage);           // read as the folder's images were
       int label = net.eval().forward(Tensor.of(pixels, 1, pixels.length)).argmax(1).toIntArray()[0];
       System.out.println(newImage + ": " + folder.className(label));   // e.g. "new.png: cat"
