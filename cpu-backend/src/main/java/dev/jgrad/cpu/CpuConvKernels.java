@@ -98,31 +98,26 @@ public final class CpuConvKernels implements OpProvider {
       return;
     }
     int block = blockSamples(g);
-    Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> {
-      Scratch sc = SCRATCH.take();
-      try {
-        for (int s0 = lo; s0 < hi; s0 += block) {
-          int k = Math.min(block, hi - s0);
-          int cols = k * plane;
-          Object col = im2col(sc, g, x, s0, k, inSample);
-          if (k == 1) { // the sample's output [f, plane] directly
-            gemm(false, false, g.f(), plane, rows, w, 0, rows, col, 0, plane, out,
-                s0 * g.f() * plane, plane);
-          } else {
-            Object product = sc.product(x, g.f() * cols);
-            gemm(false, false, g.f(), cols, rows, w, 0, rows, col, 0, cols, product, 0, cols);
-            PatchLoops.unstack(product, g.f(), plane, k, out, s0 * g.f() * plane);
-          }
-          if (bias != null) {
-            for (int s = 0; s < k; s++) {
-              PatchLoops.addBias(out, (s0 + s) * g.f() * plane, g.f(), plane, bias);
-            }
+    Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> SCRATCH.run(sc -> {
+      for (int s0 = lo; s0 < hi; s0 += block) {
+        int k = Math.min(block, hi - s0);
+        int cols = k * plane;
+        Object col = im2col(sc, g, x, s0, k, inSample);
+        if (k == 1) { // the sample's output [f, plane] directly
+          gemm(false, false, g.f(), plane, rows, w, 0, rows, col, 0, plane, out,
+              s0 * g.f() * plane, plane);
+        } else {
+          Object product = sc.product(x, g.f() * cols);
+          gemm(false, false, g.f(), cols, rows, w, 0, rows, col, 0, cols, product, 0, cols);
+          PatchLoops.unstack(product, g.f(), plane, k, out, s0 * g.f() * plane);
+        }
+        if (bias != null) {
+          for (int s = 0; s < k; s++) {
+            PatchLoops.addBias(out, (s0 + s) * g.f() * plane, g.f(), plane, bias);
           }
         }
-      } finally {
-        SCRATCH.give(sc);
       }
-    });
+    }));
   }
 
   private static void inputGrad(KernelCall c) {
@@ -149,30 +144,25 @@ public final class CpuConvKernels implements OpProvider {
       return;
     }
     int block = blockSamples(g);
-    Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> {
-      Scratch sc = SCRATCH.take();
-      try {
-        for (int s0 = lo; s0 < hi; s0 += block) {
-          int k = Math.min(block, hi - s0);
-          int cols = k * plane;
-          Object col = sc.col(dx, rows * cols);
-          if (k == 1) {
-            gemm(true, false, rows, plane, g.f(), w, 0, rows, gy, s0 * g.f() * plane, plane, col,
-                0, plane);
-          } else {
-            Object stacked = sc.product(dx, g.f() * cols);
-            PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
-            gemm(true, false, rows, cols, g.f(), w, 0, rows, stacked, 0, cols, col, 0, cols);
-          }
-          PatchLoops.zero(dx, s0 * inSample, (s0 + k) * inSample);
-          for (int s = 0; s < k; s++) {
-            Im2col.scatterAdd(g, col, s * plane, cols, dx, (s0 + s) * inSample);
-          }
+    Parallel.forParts(g.n(), Parallel.threads(), true, (lo, hi) -> SCRATCH.run(sc -> {
+      for (int s0 = lo; s0 < hi; s0 += block) {
+        int k = Math.min(block, hi - s0);
+        int cols = k * plane;
+        Object col = sc.col(dx, rows * cols);
+        if (k == 1) {
+          gemm(true, false, rows, plane, g.f(), w, 0, rows, gy, s0 * g.f() * plane, plane, col,
+              0, plane);
+        } else {
+          Object stacked = sc.product(dx, g.f() * cols);
+          PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
+          gemm(true, false, rows, cols, g.f(), w, 0, rows, stacked, 0, cols, col, 0, cols);
         }
-      } finally {
-        SCRATCH.give(sc);
+        PatchLoops.zero(dx, s0 * inSample, (s0 + k) * inSample);
+        for (int s = 0; s < k; s++) {
+          Im2col.scatterAdd(g, col, s * plane, cols, dx, (s0 + s) * inSample);
+        }
       }
-    });
+    }));
   }
 
   private static void weightGrad(KernelCall c) {
@@ -238,46 +228,40 @@ public final class CpuConvKernels implements OpProvider {
     Object[] partial = new Object[parts];
     // parts and blocks fixed by the geometry and the thread count: the sums do not depend on who
     // runs them
-    Parallel.forParts(parts, parts, true, (pLo, pHi) -> {
-      Scratch sc = SCRATCH.take();
-      try {
-        for (int p = pLo; p < pHi; p++) {
-          int lo = (int) ((long) g.n() * p / parts);
-          int hi = (int) ((long) g.n() * (p + 1) / parts);
-          // from the pool and back: a fresh array per call was most of a DeepConvNet step's
-          // garbage
-          Object sum = ArrayPool.SHARED.takeOrNew(outBuf.dtype(), size);
-          if (directWeight) {
-            NativeCpu.check(NativeCpu.correlateWeight(hi - lo, (float[]) x, lo * inSample,
-                g.c(), g.h(), g.w(), g.ph(), g.pw(), (float[]) gy, lo * g.f() * plane, g.f(),
-                g.oh(), g.ow(), g.kh(), g.kw(), (float[]) sum), CONV2D_WEIGHT_GRAD);
-            partial[p] = sum;
-            continue;
-          }
-          Object one = sc.weights(x, size);
-          for (int s0 = lo; s0 < hi; s0 += block) {
-            int k = Math.min(block, hi - s0);
-            int cols = k * plane;
-            Object col = im2col(sc, g, x, s0, k, inSample);
-            Object target = s0 == lo ? sum : one;
-            if (k == 1) {
-              gemm(false, true, g.f(), rows, plane, gy, s0 * g.f() * plane, plane, col, 0, plane,
-                  target, 0, rows);
-            } else {
-              Object stacked = sc.product(x, g.f() * cols);
-              PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
-              gemm(false, true, g.f(), rows, cols, stacked, 0, cols, col, 0, cols, target, 0, rows);
-            }
-            if (s0 != lo) {
-              PatchLoops.accumulate(sum, one, size);
-            }
-          }
+    Parallel.forParts(parts, parts, true, (pLo, pHi) -> SCRATCH.run(sc -> {
+      for (int p = pLo; p < pHi; p++) {
+        int lo = (int) ((long) g.n() * p / parts);
+        int hi = (int) ((long) g.n() * (p + 1) / parts);
+        // from the pool and back: a fresh array per call was most of a DeepConvNet step's garbage
+        Object sum = ArrayPool.SHARED.takeOrNew(outBuf.dtype(), size);
+        if (directWeight) {
+          NativeCpu.check(NativeCpu.correlateWeight(hi - lo, (float[]) x, lo * inSample, g.c(),
+              g.h(), g.w(), g.ph(), g.pw(), (float[]) gy, lo * g.f() * plane, g.f(), g.oh(),
+              g.ow(), g.kh(), g.kw(), (float[]) sum), CONV2D_WEIGHT_GRAD);
           partial[p] = sum;
+          continue;
         }
-      } finally {
-        SCRATCH.give(sc);
+        Object one = sc.weights(x, size);
+        for (int s0 = lo; s0 < hi; s0 += block) {
+          int k = Math.min(block, hi - s0);
+          int cols = k * plane;
+          Object col = im2col(sc, g, x, s0, k, inSample);
+          Object target = s0 == lo ? sum : one;
+          if (k == 1) {
+            gemm(false, true, g.f(), rows, plane, gy, s0 * g.f() * plane, plane, col, 0, plane,
+                target, 0, rows);
+          } else {
+            Object stacked = sc.product(x, g.f() * cols);
+            PatchLoops.stack(gy, s0 * g.f() * plane, g.f(), plane, k, stacked);
+            gemm(false, true, g.f(), rows, cols, stacked, 0, cols, col, 0, cols, target, 0, rows);
+          }
+          if (s0 != lo) {
+            PatchLoops.accumulate(sum, one, size);
+          }
+        }
+        partial[p] = sum;
       }
-    });
+    }));
     // g col^T rather than col g^T, which OpenBLAS runs 1.4-1.7x faster with 16-64 filters here:
     // its other summation order moved the deep main job from 98.25% to 97.90% on the default
     // seed, with the same mean over three seeds (docs/benchmarks.md)

@@ -116,7 +116,7 @@ final class DirectGemm {
    */
   private static boolean sparseSgd(float[] a, float[] b, float[] p, float[] v, int m, int n,
       int k, int parts, boolean helped, float lr, float momentum, float weightDecay) {
-    return sgdParts(m, parts, helped, (lo, hi) -> withScratch(scratch -> {
+    return sgdParts(m, parts, helped, (lo, hi) -> SCRATCH.call(scratch -> {
       SparseScratch s = scratch.ensure(hi - lo, k).ensureTile(n);
       return NativeCpu.sparseSgdTa(hi - lo, n, k, a, lo, m, b, 0, n, p, lo * n, n, v, lr,
           momentum, weightDecay, s.count, s.idx, s.val, s.tile);
@@ -152,18 +152,10 @@ final class DirectGemm {
    * over lists built ahead), which it must not keep.
    */
   static int withTile(int n, ToIntFunction<float[]> part) {
-    return withScratch(s -> part.applyAsInt(s.ensureTile(n).tile));
+    return SCRATCH.call(s -> part.applyAsInt(s.ensureTile(n).tile));
   }
 
-  /** {@code part}'s status, run with a scratch set lent for it ({@link ScratchPool}). */
-  private static int withScratch(ToIntFunction<SparseScratch> part) {
-    SparseScratch s = SCRATCH.take();
-    try {
-      return part.applyAsInt(s);
-    } finally {
-      SCRATCH.give(s);
-    }
-  }
+
 
   /** One part of a split product: its rows and columns, and its offsets into a, b and c. */
   @FunctionalInterface
@@ -216,7 +208,7 @@ final class DirectGemm {
   /** Parts split the output rows: rows of {@code a}, or its columns when transposed. */
   private static void sparse(float[] a, boolean transA, float[] b, float[] out, int m, int n,
       int k, int parts, boolean helped) {
-    Parallel.forParts(m, parts, helped, (lo, hi) -> NativeCpu.check(withScratch(scratch -> {
+    Parallel.forParts(m, parts, helped, (lo, hi) -> NativeCpu.check(SCRATCH.call(scratch -> {
       int rows = hi - lo;
       SparseScratch s = scratch.ensure(rows, k);
       return NativeCpu.sparseSgemm(transA, rows, n, k, a, transA ? lo : lo * k, transA ? m : k, b,

@@ -27,12 +27,7 @@ final class GemmScratch {
 
   /** Runs {@code work} with a set no other call holds meanwhile, which it must not keep. */
   static void lend(Consumer<GemmScratch> work) {
-    GemmScratch s = POOL.take();
-    try {
-      work.accept(s);
-    } finally {
-      POOL.give(s);
-    }
+    POOL.run(work);
   }
 
   /** Copies all of {@code array} into the shared area (split over the cores when large). */

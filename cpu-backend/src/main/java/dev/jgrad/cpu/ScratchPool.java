@@ -1,7 +1,9 @@
 package dev.jgrad.cpu;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Kernels' scratch (growable arrays, off-heap operand copies) lent to one call at a time and
@@ -42,6 +44,26 @@ final class ScratchPool<T> {
       if (idle.size() < KEPT) {
         idle.addFirst(scratch);
       }
+    }
+  }
+
+  /** Runs {@code work} with a set lent for it, which it must not keep. */
+  void run(Consumer<T> work) {
+    T scratch = take();
+    try {
+      work.accept(scratch);
+    } finally {
+      give(scratch);
+    }
+  }
+
+  /** {@code work}'s result (a native kernel's status), run with a set lent for it. */
+  int call(ToIntFunction<T> work) {
+    T scratch = take();
+    try {
+      return work.applyAsInt(scratch);
+    } finally {
+      give(scratch);
     }
   }
 
