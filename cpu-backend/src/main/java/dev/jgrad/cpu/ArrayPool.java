@@ -1,6 +1,7 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.api.BackendOutOfMemoryException;
+import dev.jgrad.api.ByteCounts;
 import dev.jgrad.api.DType;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -92,15 +93,9 @@ final class ArrayPool {
       throw new BackendOutOfMemoryException(String.format(Locale.ROOT, "out of memory on the cpu "
           + "backend allocating %s[%d] (%s): the Java heap holds at most %s, %s in use (%s); use "
           + "smaller batches, close tensors no longer needed (TensorScope), or give the JVM more "
-          + "heap with -Xmx (e.g. java -Xmx8g)", dtype, length, human(bytes),
-          human(heap.maxMemory()), human(used), e.getMessage()), bytes, used);
+          + "heap with -Xmx (e.g. java -Xmx8g)", dtype, length, ByteCounts.human(bytes),
+          ByteCounts.human(heap.maxMemory()), ByteCounts.human(used), e.getMessage()), bytes, used);
     }
-  }
-
-  /** Bytes as MiB or GiB, one decimal. */
-  private static String human(long bytes) {
-    return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
-        : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
   }
 
   /** Keeps {@code array} for reuse if the pool has room. */

@@ -1,6 +1,6 @@
 package dev.jgrad.cuda;
 
-import java.util.Locale;
+import dev.jgrad.api.ByteCounts;
 
 /**
  * A snapshot of the caching device allocator, for tests and logging. Sizes are in bytes of size
@@ -31,15 +31,8 @@ public record MemoryStats(long bytesInUse, long bytesCached, long peakBytesInUse
         + human(reclaimedBytes) + ") reclaimed by the Cleaner";
   }
 
-  /** A byte count for people, e.g. "1.5 GiB". */
+  /** A byte count for people, e.g. "1.5 GiB" ({@link ByteCounts#human}). */
   static String human(long bytes) {
-    String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    double v = bytes;
-    int u = 0;
-    while (Math.abs(v) >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return u == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return ByteCounts.human(bytes);
   }
 }
