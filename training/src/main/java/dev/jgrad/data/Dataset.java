@@ -318,8 +318,8 @@ public final class Dataset {
   public String fingerprint() {
     Murmur3Digest digest = new Murmur3Digest();
     // the normalisation only where there is one: other data sets keep their fingerprints
-    digest.putChars(inputs.spec() + "|" + targets.spec() + "|" + greyLevels
-        + (normalization == null ? "" : "|" + normalization));
+    digest.putChars(inputs.spec() + "|" + targets.spec() + "|"
+        + (greyLevels == null ? "null" : greyLevels.digestText()) + (normalization == null ? "" : "|" + normalization));
     putFloats(digest, inputs);
     if (targets.dtype() == DType.INT32) {
       for (int label : targets.toIntArray()) {

@@ -43,8 +43,17 @@ final class GreyLevels {
     return Tensor.wrap(backend, pixels, grey.shape());
   }
 
+  /**
+   * The text fingerprints digest: fixed, since a checkpoint keeps its held-out set's fingerprint
+   * and a resumed run compares it; it predates colour images, whose levels it also describes.
+   */
+  String digestText() {
+    return "UINT8 grey levels, " + scale;
+  }
+
+  /** One byte a channel value, grey or colour alike. */
   @Override
   public String toString() {
-    return "UINT8 grey levels, " + scale;
+    return "UINT8 pixel levels, " + scale;
   }
 }

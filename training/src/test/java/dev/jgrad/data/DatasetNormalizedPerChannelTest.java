@@ -45,6 +45,9 @@ class DatasetNormalizedPerChannelTest {
     LabeledImages images = ImageFolder.load(root).images();
     Dataset normalized = Dataset.ofImages(images).normalized(MEANS, STDS);
     assertEquals(DType.UINT8, normalized.inputs().dtype(), "stored as levels still");
+    assertTrue(normalized.toString().startsWith(
+        "Dataset(6 samples, inputs UINT8[6, 60] (UINT8 pixel levels, UNIT), normalized"),
+        normalized.toString()); // not "grey levels": these are colours
     float[] want = perPlane(images.images(), 6, DType.FLOAT32);
     assertSameBits(want, normalized.modelInputs().toFloatArray());
     try (Batch b = normalized.gather(Tensor.indices(new int[] {5, 0}))) {
