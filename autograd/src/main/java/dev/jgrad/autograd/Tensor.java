@@ -134,16 +134,23 @@ public final class Tensor {
    * INT32 is refused rather than rounded: indices come from {@link #indices(int[])}.
    */
   public static Tensor of(double[] data, DType dtype, int... shape) {
+    return of(data, dtype, shape.length == 0 ? Shape.of(data.length) : Shape.of(shape));
+  }
+
+  /** {@link #of(double[], DType, int...)} of exactly {@code shape}: rank 0 stays rank 0. */
+  private static Tensor of(double[] data, DType dtype, Shape shape) {
     checkArgument(dtype.isFloatingPoint(), "a tensor of doubles cannot be %s; use "
         + "Tensor.indices(int[]) for INT32 indices, or .to(DType.INT32) to convert", dtype);
+    checkLength(data.length, shape);
+    Backend b = Backends.current();
     if (dtype == DType.FLOAT64) {
-      return of(data, shape);
+      return new Tensor(b, b.upload(data), shape);
     }
     float[] f = new float[data.length];
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) data[i];
     }
-    return of(f, shape);
+    return new Tensor(b, b.upload(f), shape);
   }
 
   /** A rank-0 tensor holding {@code value}. */
@@ -180,30 +187,41 @@ public final class Tensor {
     return full(1, dtype, shape);
   }
 
-  /** Standard normal samples from {@code random}, FLOAT32. */
+  /**
+   * Standard normal samples from {@code random}, FLOAT32, in row-major order; no shape is a
+   * rank-0 tensor of one sample, as {@code torch.randn(())}.
+   */
   public static Tensor randn(Random random, int... shape) {
     return randn(random, DEFAULT_DTYPE, shape);
   }
 
-  /** Standard normal samples from {@code random}. */
+  /**
+   * Standard normal samples from {@code random}, in row-major order; no shape is a rank-0 tensor
+   * of one sample.
+   */
   public static Tensor randn(Random random, DType dtype, int... shape) {
-    double[] d = new double[Shape.of(shape).intSize()];
+    Shape s = Shape.of(shape);
+    double[] d = new double[s.intSize()];
     for (int i = 0; i < d.length; i++) {
       d[i] = random.nextGaussian();
     }
-    return of(d, dtype, shape);
+    return of(d, dtype, s);
   }
 
-  /** Uniform samples in [lo, hi) from {@code random}. */
+  /**
+   * Uniform samples in [lo, hi) from {@code random}, in row-major order; no shape is a rank-0
+   * tensor of one sample.
+   */
   public static Tensor uniform(Random random, double lo, double hi, DType dtype, int... shape) {
     checkNotNull(random, "uniform: random is null; pass a seeded java.util.Random");
     checkArgument(Double.isFinite(lo) && Double.isFinite(hi) && lo <= hi,
         "uniform: the range [lo, hi) must be finite with lo <= hi, got [%s, %s)", lo, hi);
-    double[] d = new double[Shape.of(shape).intSize()];
+    Shape s = Shape.of(shape);
+    double[] d = new double[s.intSize()];
     for (int i = 0; i < d.length; i++) {
       d[i] = lo + (hi - lo) * random.nextDouble();
     }
-    return of(d, dtype, shape);
+    return of(d, dtype, s);
   }
 
   /**
