@@ -640,10 +640,18 @@ public final class Tensor {
     markChangedInPlace();
   }
 
-  /** {@code this += alpha * x}, in place and never recorded (the SGD update). */
+  /**
+   * {@code this += alpha * x}, in place and never recorded (the SGD update); {@code x} has this
+   * tensor's shape and floating-point dtype.
+   */
   public void addScaledInPlace(Tensor x, double alpha) {
     checkArgument(x.shape.equals(shape), "addScaledInPlace: shape %s differs from target %s",
         x.shape, shape);
+    // checked here, in the caller's words: the backends' checks name their sgdUpdate primitive
+    checkArgument(dtype().isFloatingPoint(), "addScaledInPlace: the target is %s; only FLOAT32 "
+        + "and FLOAT64 tensors can be updated in place", spec());
+    checkArgument(x.dtype() == dtype(), "addScaledInPlace: x is %s but the target is %s; convert "
+        + "it with x.to(DType.%s)", x.spec(), spec(), dtype());
     checkWritable("addScaledInPlace");
     x.readDense(xb -> {
       if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha
