@@ -17,10 +17,9 @@ final class NonLeafGradWarning {
 
   static void warnOnce(Tensor t) {
     if (!warned.get() && warned.compareAndSet(false, true)) {
-      log.warn("grad() of {}, a computed (non-leaf) tensor, is null: backward() stores the "
-          + "gradients of leaves only. Call retainGrad() on it before backward() to keep its "
-          + "gradient too, or read the grad() of the leaf you meant. (Logged once.)",
-          t.describe());
+      log.warn("grad() of {} is null: it is not a leaf, and backward() stores the gradients "
+          + "of leaves only. Call retainGrad() on it before backward() to keep its gradient "
+          + "too, or read the grad() of the leaf you meant. (Logged once.)", t.describe());
     }
   }
 
