@@ -19,8 +19,9 @@ import java.util.Set;
  * of any length work), then each node's gradient rule in reverse order, accumulating gradients
  * where a tensor feeds several ops.
  *
- * <p>A pass either completes or changes nothing: leaves get their gradients only after every rule
- * ran, and the graph's saved tensors are freed (unless retained) only then.
+ * <p>A pass either completes or changes nothing: leaves (and computed tensors that
+ * {@link Tensor#retainGrad() retain} theirs) get their gradients only after every rule ran, and
+ * the graph's saved tensors are freed (unless retained) only then.
  */
 final class Backprop {
   private Backprop() {}
@@ -71,8 +72,9 @@ final class Backprop {
     checkNotFreed(order);
     Map<Tensor, GradientSink> offered = sinks.isEmpty() ? Map.of() : usedOnce(order, sinks);
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-    List<Tensor> leaves = new ArrayList<>();
-    List<Tensor> leafGrads = new ArrayList<>();
+    // the tensors whose gradients are stored (leaves, retaining ones), once every rule ran
+    List<Tensor> stored = new ArrayList<>();
+    List<Tensor> storedGrads = new ArrayList<>();
     grads.put(root, seed);
     OpRegistry registry = OpRegistry.global();
     try (NoGrad ignored = NoGrad.scope()) {
@@ -83,10 +85,12 @@ final class Backprop {
           continue;
         }
         Node node = t.creator();
-        if (node == null) {
-          leaves.add(t);
-          leafGrads.add(g);
-          continue;
+        if (node == null || t.retainsGrad()) { // g is complete: every consumer came before
+          stored.add(t);
+          storedGrads.add(g);
+          if (node == null) {
+            continue;
+          }
         }
         List<Tensor> inputGrads;
         try {
@@ -114,8 +118,8 @@ final class Backprop {
           grads.merge(in, gj, Tensor::add);
         }
       }
-      for (int i = 0; i < leaves.size(); i++) {
-        leaves.get(i).accumulateGrad(leafGrads.get(i));
+      for (int i = 0; i < stored.size(); i++) {
+        stored.get(i).accumulateGrad(storedGrads.get(i));
       }
     }
     if (!retainGraph) {

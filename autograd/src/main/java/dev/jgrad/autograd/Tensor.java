@@ -70,6 +70,8 @@ public final class Tensor {
   private boolean requiresGrad;
   private Node creator;
   private Tensor grad;
+  /** A computed tensor whose gradient backward() stores too ({@link #retainGrad()}). */
+  private boolean retainsGrad;
   private String name;
   private Version version = new Version();
 
@@ -134,16 +136,23 @@ public final class Tensor {
    * INT32 is refused rather than rounded: indices come from {@link #indices(int[])}.
    */
   public static Tensor of(double[] data, DType dtype, int... shape) {
+    return of(data, dtype, shape.length == 0 ? Shape.of(data.length) : Shape.of(shape));
+  }
+
+  /** {@link #of(double[], DType, int...)} of exactly {@code shape}: rank 0 stays rank 0. */
+  private static Tensor of(double[] data, DType dtype, Shape shape) {
     checkArgument(dtype.isFloatingPoint(), "a tensor of doubles cannot be %s; use "
         + "Tensor.indices(int[]) for INT32 indices, or .to(DType.INT32) to convert", dtype);
+    checkLength(data.length, shape);
+    Backend b = Backends.current();
     if (dtype == DType.FLOAT64) {
-      return of(data, shape);
+      return new Tensor(b, b.upload(data), shape);
     }
     float[] f = new float[data.length];
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) data[i];
     }
-    return of(f, shape);
+    return new Tensor(b, b.upload(f), shape);
   }
 
   /** A rank-0 tensor holding {@code value}. */
@@ -180,30 +189,41 @@ public final class Tensor {
     return full(1, dtype, shape);
   }
 
-  /** Standard normal samples from {@code random}, FLOAT32. */
+  /**
+   * Standard normal samples from {@code random}, FLOAT32, in row-major order; no shape is a
+   * rank-0 tensor of one sample, as {@code torch.randn(())}.
+   */
   public static Tensor randn(Random random, int... shape) {
     return randn(random, DEFAULT_DTYPE, shape);
   }
 
-  /** Standard normal samples from {@code random}. */
+  /**
+   * Standard normal samples from {@code random}, in row-major order; no shape is a rank-0 tensor
+   * of one sample.
+   */
   public static Tensor randn(Random random, DType dtype, int... shape) {
-    double[] d = new double[Shape.of(shape).intSize()];
+    Shape s = Shape.of(shape);
+    double[] d = new double[s.intSize()];
     for (int i = 0; i < d.length; i++) {
       d[i] = random.nextGaussian();
     }
-    return of(d, dtype, shape);
+    return of(d, dtype, s);
   }
 
-  /** Uniform samples in [lo, hi) from {@code random}. */
+  /**
+   * Uniform samples in [lo, hi) from {@code random}, in row-major order; no shape is a rank-0
+   * tensor of one sample.
+   */
   public static Tensor uniform(Random random, double lo, double hi, DType dtype, int... shape) {
     checkNotNull(random, "uniform: random is null; pass a seeded java.util.Random");
     checkArgument(Double.isFinite(lo) && Double.isFinite(hi) && lo <= hi,
         "uniform: the range [lo, hi) must be finite with lo <= hi, got [%s, %s)", lo, hi);
-    double[] d = new double[Shape.of(shape).intSize()];
+    Shape s = Shape.of(shape);
+    double[] d = new double[s.intSize()];
     for (int i = 0; i < d.length; i++) {
       d[i] = lo + (hi - lo) * random.nextDouble();
     }
-    return of(d, dtype, shape);
+    return of(d, dtype, s);
   }
 
   /**
@@ -391,7 +411,12 @@ public final class Tensor {
     return requiresGrad;
   }
 
-  /** Marks a leaf tensor (a parameter) as wanting gradients; only FLOAT32 and FLOAT64 can. */
+  /**
+   * Marks a leaf tensor (a parameter) as wanting gradients; only FLOAT32 and FLOAT64 can. A
+   * computed tensor already requires grad, so {@code requiresGrad(true)} on it changes nothing
+   * (its gradient is still not stored: that is {@link #retainGrad()}), and
+   * {@code requiresGrad(false)} on it fails: {@link #detach()} instead.
+   */
   public Tensor requiresGrad(boolean requiresGrad) {
     checkState(creator == null || requiresGrad,
         "cannot stop a computed tensor from requiring grad; use detach()");
@@ -407,9 +432,57 @@ public final class Tensor {
     return creator == null;
   }
 
-  /** The accumulated gradient of a leaf after {@link #backward()}, or null. */
+  /**
+   * The accumulated gradient after {@link #backward()}: of a leaf that requires grad, or of a
+   * computed tensor that {@link #retainGrad() retains} it; null before any backward reached it,
+   * after {@link #zeroGrad()}, and always for a computed tensor that does not retain it (as
+   * PyTorch's {@code .grad}, and with PyTorch's warning, logged once: see {@link #retainGrad()}).
+   *
+   * <p>Each backward that adds to the gradient stores a new tensor here and leaves the one it
+   * replaces unchanged, so a gradient fetched earlier keeps the value it had then:
+   * {@code g = w.grad(); loss2.backward();} leaves {@code g} at the first gradient while
+   * {@code w.grad()} is the sum (PyTorch adds in place, so its earlier {@code w.grad} shows the
+   * sum too). Fetch {@code grad()} again after each backward. The gradient is computed in the
+   * {@link TensorScope} open during the backward and released with it unless kept
+   * ({@code scope.keep(w.grad())}).
+   */
   public Tensor grad() {
+    if (grad == null && creator != null && !retainsGrad) {
+      NonLeafGradWarning.warnOnce(this);
+    }
     return grad;
+  }
+
+  /**
+   * Makes {@link #backward} store this computed tensor's gradient in {@link #grad()} too, as
+   * PyTorch's {@code retain_grad()}; it accumulates over backward calls as a leaf's does. Only the
+   * tensors that ask pay for it: a backward stores no other computed tensor's gradient. A leaf
+   * that requires grad keeps its gradient anyway, so this changes nothing for it. The stored
+   * gradient is a copy of its own (another tensor's gradient may share the buffer it came in),
+   * computed in the open {@link TensorScope} like a leaf's; a {@link #detach()}ed tensor does not
+   * retain. Returns this tensor.
+   *
+   * @throws IllegalStateException when this tensor does not require grad (computed from no
+   *     tensor that does, or under {@link NoGrad}): no gradient reaches it
+   */
+  public Tensor retainGrad() {
+    if (!requiresGrad) {
+      throw new IllegalStateException("retainGrad: " + spec() + " does not require grad, so "
+          + "backward() computes no gradient for it; call requiresGrad(true) on the leaves it is "
+          + "computed from");
+    }
+    if (creator != null) {
+      retainsGrad = true;
+    }
+    return this;
+  }
+
+  /**
+   * True for a computed tensor whose gradient {@link #backward} stores ({@link #retainGrad()});
+   * false for a leaf, whose gradient is stored anyway (PyTorch's {@code retains_grad}).
+   */
+  public boolean retainsGrad() {
+    return retainsGrad;
   }
 
   /** Forgets the accumulated gradient. */
@@ -459,19 +532,33 @@ public final class Tensor {
     this.requiresGrad = true;
   }
 
+  /** Adds {@code g} to the stored gradient; Backprop calls it inside a no-grad scope. */
   void accumulateGrad(Tensor g) { // a gradient that is a view (of a permute's) is stored dense
     if (grad != null && grad.buffer.isClosed()) {
       // the last step's gradient, released by its TensorScope: adding to it would fail deep in
       // a kernel ("a (FLOAT32[10]) is closed"), naming neither the tensor nor the cause
-      throw new IllegalStateException("backward(): the gradient of " + describeLeaf() + " from "
+      throw new IllegalStateException("backward(): the gradient of " + describe() + " from "
           + "an earlier backward was released when its TensorScope closed; call "
-          + "optimizer.zeroGrad() (or model.zeroGrad()) before each step's backward");
+          + "optimizer.zeroGrad() (or model.zeroGrad()) before each step's backward, or, to "
+          + "accumulate gradients across scopes on purpose, keep them past each scope with "
+          + "scope.keep(p.grad()) after its backward");
     }
-    grad = grad == null ? g.contiguous().detach() : grad.add(g).detach();
+    if (grad != null) {
+      grad = grad.add(g).detach();
+    } else if (creator != null) {
+      // a retained gradient is a copy, as PyTorch's retain_grad clones: g's buffer may be a
+      // leaf's gradient too (through a reshape), which GradClip scales in place
+      grad = g.mul(1.0).detach();
+    } else {
+      grad = g.contiguous().detach();
+    }
   }
 
-  private String describeLeaf() {
-    return name == null ? "a leaf " + spec() : "'" + name + "' " + spec();
+  /** This tensor in an error message: its name, or what it is, with its spec. */
+  String describe() {
+    String what = name != null ? "'" + name + "'"
+        : creator == null ? "a leaf" : "a computed tensor";
+    return what + " " + spec();
   }
 
   /**
@@ -622,10 +709,18 @@ public final class Tensor {
     markChangedInPlace();
   }
 
-  /** {@code this += alpha * x}, in place and never recorded (the SGD update). */
+  /**
+   * {@code this += alpha * x}, in place and never recorded (the SGD update); {@code x} has this
+   * tensor's shape and floating-point dtype.
+   */
   public void addScaledInPlace(Tensor x, double alpha) {
     checkArgument(x.shape.equals(shape), "addScaledInPlace: shape %s differs from target %s",
         x.shape, shape);
+    // checked here, in the caller's words: the backends' checks name their sgdUpdate primitive
+    checkArgument(dtype().isFloatingPoint(), "addScaledInPlace: the target is %s; only FLOAT32 "
+        + "and FLOAT64 tensors can be updated in place", spec());
+    checkArgument(x.dtype() == dtype(), "addScaledInPlace: x is %s but the target is %s; convert "
+        + "it with x.to(DType.%s)", x.spec(), spec(), dtype());
     checkWritable("addScaledInPlace");
     x.readDense(xb -> {
       if (backend instanceof FusedSgd fused) { // this += alpha x is an SGD step of rate -alpha

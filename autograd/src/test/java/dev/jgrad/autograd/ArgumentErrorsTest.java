@@ -54,4 +54,23 @@ class ArgumentErrorsTest {
         + "element along each axis it reduces", argmax.getMessage());
     assertEquals(0, Tensor.zeros(0, 3).sum(1, false).size(), "an empty batch reduces to empty");
   }
+
+  /**
+   * A FLOAT32 update of a FLOAT64 tensor said "sgdUpdate on the cpu backend: param is FLOAT64 but
+   * grad is FLOAT32", naming a primitive the caller never called; an INT32 target likewise.
+   */
+  @Test
+  void addScaledInPlaceNamesItselfForAnotherDtype() {
+    Tensor w = Tensor.zeros(DType.FLOAT64, 3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> w.addScaledInPlace(Tensor.ones(3), 1.0));
+    assertEquals("addScaledInPlace: x is FLOAT32[3] but the target is FLOAT64[3]; convert it "
+        + "with x.to(DType.FLOAT64)", e.getMessage());
+    assertEquals(0, w.version(), "nothing changed");
+    Tensor counts = Tensor.indices(new int[] {1, 2});
+    IllegalArgumentException i = assertThrows(IllegalArgumentException.class,
+        () -> counts.addScaledInPlace(Tensor.indices(new int[] {1, 1}), 1.0));
+    assertEquals("addScaledInPlace: the target is INT32[2]; only FLOAT32 and FLOAT64 tensors "
+        + "can be updated in place", i.getMessage());
+  }
 }

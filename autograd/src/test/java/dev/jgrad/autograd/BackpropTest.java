@@ -147,4 +147,20 @@ class BackpropTest {
     assertTrue(dot.contains("x\\nFLOAT32 [2, 3]\""), dot);
     assertEquals(5, dot.split("\\[shape=box").length - 1, dot); // x, W, x@W, relu, sum
   }
+
+  /**
+   * A backward adds to a leaf's gradient by making a new tensor, so a gradient fetched before it
+   * keeps its value (PyTorch adds in place: a fetched {@code .grad} shows the sum). Pinned, as
+   * grad()'s Javadoc and docs/pytorch.md state it.
+   */
+  @Test
+  void aFetchedGradientKeepsItsValueWhenALaterBackwardAddsToIt() {
+    Tensor q = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+    q.mul(3.0).sum().backward();
+    Tensor fetched = q.grad();
+    q.mul(3.0).sum().backward();
+    assertArrayEquals(new double[] {3, 3}, fetched.toDoubleArray(), 0);
+    assertArrayEquals(new double[] {6, 6}, q.grad().toDoubleArray(), 0);
+    assertFalse(fetched == q.grad(), "a new tensor per accumulation");
+  }
 }

@@ -80,6 +80,8 @@ class TensorScopeTest {
       IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
       assertTrue(e.getMessage().contains("'fc.bias' FLOAT64[2]")
           && e.getMessage().contains("zeroGrad()"), e.getMessage());
+      // the other remedy, for gradients accumulated across scopes on purpose
+      assertTrue(e.getMessage().contains("scope.keep(p.grad())"), e.getMessage());
     }
     w.zeroGrad();
     try (TensorScope step = TensorScope.open()) {
@@ -202,5 +204,18 @@ class TensorScopeTest {
       }
     }
     assertEquals(3, w.item(), 1e-6);
+  }
+
+  /** The error's second remedy works: kept past each scope, gradients accumulate across them. */
+  @Test
+  void gradientsKeptPastTheirScopesAccumulateAcrossScopes() {
+    Tensor w = Tensor.of(new double[] {1, 2}, 2).requiresGrad(true);
+    for (int step = 0; step < 3; step++) {
+      try (TensorScope scope = TensorScope.open()) {
+        w.mul(2).sum().backward();
+        scope.keep(w.grad());
+      }
+    }
+    assertArrayEquals(new double[] {6, 6}, w.grad().toDoubleArray(), 0);
   }
 }
