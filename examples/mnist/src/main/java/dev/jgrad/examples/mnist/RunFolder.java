@@ -165,9 +165,10 @@ final class RunFolder {
     }
     for (Path file : taken) {
       if (realPath(file).equals(target)) {
-        throw new BadOptionException("--export-onnx " + export + " is " + file + ", which "
-            + (file == resume ? "the run resumes from" : "the run writes or keeps")
-            + "; give another file, such as " + dir.resolve("model.onnx"));
+        throw new BadOptionException("--export-onnx " + export + " would overwrite "
+            + (file == resume ? "the checkpoint --resume reads" : "the run's "
+            + file.getFileName() + " in " + dir) + "; give another file, such as "
+            + dir.resolve("model.onnx"));
       }
     }
   }
