@@ -2,12 +2,17 @@ package dev.jgrad.examples.mnist;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.jgrad.io.IdxFormatException;
 import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.MnistFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data {@code --dataset} names: the MNIST subset embedded in the jar ({@code mnist-embedded}),
@@ -29,6 +34,7 @@ public final class DataSource {
   public static final String FASHION_DIR_PROPERTY = "jgrad.fashion-mnist.dir";
   static final String FASHION_PACKAGE = "dataset-fashion-mnist";
 
+  private static final Logger log = LoggerFactory.getLogger(DataSource.class);
   private static final DataSource EMBEDDED = new DataSource(EMBEDDED_NAME, null, "MNIST");
 
   /** {@code --dataset}'s value as given. */
@@ -93,7 +99,57 @@ public final class DataSource {
           + " exist; install it with 'apt-get install " + FASHION_PACKAGE + "' (Debian, Ubuntu)"
           + " or pass --dataset DIR with the four Fashion-MNIST IDX files");
     }
-    return MnistFiles.load(dir);
+    if (!Files.exists(dir) && dir.getNameCount() == 1) { // "mnist", "fashion": meant a name?
+      throw new FileNotFoundException("--dataset " + name + ": '" + name + "' is neither a data"
+          + " set name (" + EMBEDDED_NAME + ", " + FASHION_NAME + ") nor an existing directory;"
+          + " give one of those names or the directory of the four IDX files");
+    }
+    logFilesRead(dir);
+    try {
+      return MnistFiles.load(dir);
+    } catch (IdxFormatException e) {
+      if (name.equals(FASHION_NAME) || e.getMessage() == null
+          || !e.getMessage().contains("label out of range")) {
+        throw e;
+      }
+      // labels above 9 (EMNIST letters, balanced): as many classes as the labels say; data sets
+      // of ten classes keep the ten outputs they had, even when a subset lacks a class
+      MnistDataset data = MnistFiles.loader().inferNumClasses().load(dir);
+      log.info("labels up to {}: {} classes, inferred from the labels", data.numClasses() - 1,
+          data.numClasses());
+      return data;
+    }
+  }
+
+  /**
+   * Logs which of each part's file names {@link MnistFiles} reads (its order: uncompressed before
+   * gzip, {@code -idx} before {@code .idx}), and warns when a part has more than one: a stale
+   * uncompressed copy beside the {@code .gz} would otherwise be read silently.
+   */
+  private static void logFilesRead(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return; // MnistFiles says what is wrong
+    }
+    List<String> read = new ArrayList<>();
+    for (String part : List.of("train-images-idx3", "train-labels-idx1", "t10k-images-idx3",
+        "t10k-labels-idx1")) {
+      String dotted = part.replace("-idx", ".idx");
+      List<String> present = new ArrayList<>();
+      for (String name : List.of(part + "-ubyte", part + "-ubyte.gz", dotted + "-ubyte",
+          dotted + "-ubyte.gz")) {
+        if (Files.isRegularFile(dir.resolve(name))) {
+          present.add(name);
+        }
+      }
+      if (present.size() > 1) {
+        log.warn("{} holds {}; reading {}; delete the other{} if it is stale", dir,
+            String.join(" and ", present), present.get(0), present.size() > 2 ? "s" : "");
+      }
+      if (!present.isEmpty()) {
+        read.add(present.get(0));
+      }
+    }
+    log.info("reading {} from {}", String.join(", ", read), dir);
   }
 
   /** {@code --dataset}'s value: the name, or the directory as given. */

@@ -56,6 +56,11 @@ final class DigitImage {
    * PNG or one too large fails naming the file and what to give instead.
    */
   static DigitImage read(Path file) throws IOException {
+    return read(file, Invert.AUTO);
+  }
+
+  /** {@link #read(Path)}, inverted as {@code invert} says; see {@link #of(BufferedImage, Invert)}. */
+  static DigitImage read(Path file, Invert invert) throws IOException {
     if (Files.isDirectory(file)) {
       throw new FileNotFoundException(file + " is a directory; give PNG files");
     }
@@ -83,7 +88,7 @@ final class DigitImage {
       throw new FileFormatException(file.toString(), -1, "corrupt PNG",
           "no PNG decoder accepted it; the file is damaged or truncated");
     }
-    return of(image);
+    return of(image, invert);
   }
 
   /** The width and height from the IHDR chunk, checked before decoding allocates them. */
@@ -106,8 +111,16 @@ final class DigitImage {
         | (b[at + 3] & 0xFFL);
   }
 
-  /** {@code image} as an MNIST digit. */
+  /** {@code image} as an MNIST digit, inverted if mostly light. */
   static DigitImage of(BufferedImage image) {
+    return of(image, Invert.AUTO);
+  }
+
+  /**
+   * {@code image} as an MNIST model's input, inverted always, never, or with {@link Invert#AUTO}
+   * when mostly light (mean grey level above 127.5: a dark digit on paper).
+   */
+  static DigitImage of(BufferedImage image, Invert invert) {
     List<String> notes = new ArrayList<>();
     int w = image.getWidth();
     int h = image.getHeight();
@@ -117,11 +130,12 @@ final class DigitImage {
       notes.add("resized from " + w + "x" + h + " to " + SIZE + "x" + SIZE);
     }
     double mean = Arrays.stream(grey).average().orElse(0);
-    if (mean > 127.5) {
+    if (invert == Invert.ALWAYS || invert == Invert.AUTO && mean > 127.5) {
       for (int i = 0; i < grey.length; i++) {
         grey[i] = 255 - grey[i];
       }
-      notes.add("inverted (a dark digit on a light background; MNIST's are light on dark)");
+      notes.add(invert == Invert.ALWAYS ? "inverted (--invert always)"
+          : "inverted (a dark digit on a light background; MNIST's are light on dark)");
     }
     float[] pixels = new float[grey.length];
     for (int i = 0; i < grey.length; i++) {

@@ -116,6 +116,12 @@ final class MnistCommand {
       description = "continue from a checkpoint written by an earlier run")
   Path resume;
 
+  @Option(names = "--overwrite",
+      description = "start over in an --out that holds an unfinished run's checkpoint (refused"
+          + " without it); an earlier run's checkpoint and best model are kept as *.old either"
+          + " way")
+  boolean overwrite;
+
   @Option(names = "--limit", paramLabel = "N", converter = PositiveInt.class,
       description = "use only the first N training images (quick runs)")
   int limit;

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -63,6 +64,14 @@ public final class MnistMain {
         return helped;
       }
       if (parsed.subcommand() != null) { // predict
+        if (!parsed.matchedOptions().isEmpty()) { // they would be ignored silently
+          err.println("error: " + parsed.matchedOptions().stream().map(o -> o.longestName())
+              .distinct().collect(Collectors.joining(", ")) + " before 'predict' "
+              + (parsed.matchedOptions().size() == 1 ? "is a training option" : "are training"
+              + " options") + "; give predict only its own options, after 'predict' (predict"
+              + " --help lists them)");
+          return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
         return ((PredictCommand) parsed.subcommand().commandSpec().userObject()).run(out, err);
       }
       return train(MnistOptions.of(cl), out, err);
@@ -77,6 +86,12 @@ public final class MnistMain {
    * (with picocli's "did you mean" for a misspelt option), then where the help is; status 2.
    */
   private static int usageError(ParameterException e, PrintStream err) {
+    List<String> unknown = e.getCommandLine().getUnmatchedArguments();
+    if (!(e instanceof UnmatchedArgumentException) && !unknown.isEmpty()) {
+      // picocli reports a missing required option before the misspelling that caused it
+      // (predict --modle FILE): the misspelling is the error to name
+      e = new UnmatchedArgumentException(e.getCommandLine(), unknown);
+    }
     StringBuilder message = new StringBuilder(e.getMessage());
     message.setCharAt(0, Character.toLowerCase(message.charAt(0)));
     if (e instanceof UnmatchedArgumentException unmatched) {
@@ -117,12 +132,33 @@ public final class MnistMain {
         100 * tested.testAccuracy());
   }
 
+  /**
+   * {@link MnistTraining#run}, with a shutdown hook that says, on Ctrl-C or SIGTERM, where the
+   * last checkpoint is and how to resume; removed once training ends however it ends.
+   */
+  private static MnistResult runWithNotice(MnistOptions options, PrintStream out,
+      PrintStream err) throws IOException {
+    InterruptNotice notice = new InterruptNotice(options.out()
+        .resolve(MnistTraining.CHECKPOINT_FILE), err);
+    Thread hook = notice.hook();
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return MnistTraining.run(options, ProgressListener.onConsole(out), notice);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is going down: the hook runs and says where the checkpoint is
+      }
+    }
+  }
+
   /** Trains as {@code options} say; the status is 1 for data, checkpoint and output errors. */
   private static int train(MnistOptions options, PrintStream out, PrintStream err) {
     try {
       out.println("jgrad " + options.dataset().title() + ": " + options);
       out.println("backend: " + Backends.current().name());
-      MnistResult result = MnistTraining.run(options, ProgressListener.onConsole(out));
+      MnistResult result = runWithNotice(options, out, err);
       MetricsHistory history = result.history();
       if (!history.isEmpty()) {
         out.println(finalLine(result, options));
@@ -150,6 +186,9 @@ public final class MnistMain {
     } catch (IOException e) {
       err.println("error: " + IoMessages.describe(e));
       return 1;
+    } catch (BadOptionException e) { // a bad command line, found once the files or data are seen
+      err.println("error: " + e.getMessage());
+      return 2;
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("error: " + e.getMessage());
       return 1;

@@ -28,7 +28,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     ScheduleChoice schedule, Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
     HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
     int limit, Path exportOnnx, boolean captureSteps, int augment, double rotate, int validation,
-    int earlyStopping) {
+    int earlyStopping, boolean overwrite) {
 
   public static final int DEFAULT_EPOCHS = 30;
   /** Epochs of {@code --model cnn} (97% target) and {@code deep} (docs/benchmarks.md). */
@@ -41,6 +41,17 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
   public static final int DEFAULT_DEEP_HIDDEN = 50;
   public static final long DEFAULT_SEED = 42;
   public static final Path DEFAULT_OUT = Path.of("out", "mnist");
+
+  /** The options without {@code --overwrite} (the constructor before it existed). */
+  public MnistOptions(ModelKind model, int epochs, int batchSize, double learningRate,
+      ScheduleChoice schedule, Double weightDecay, List<Integer> hidden, OptimizerKind optimizer,
+      HiddenActivation activation, long seed, DataSource dataset, Path out, Path resume,
+      int limit, Path exportOnnx, boolean captureSteps, int augment, double rotate,
+      int validation, int earlyStopping) {
+    this(model, epochs, batchSize, learningRate, schedule, weightDecay, hidden, optimizer,
+        activation, seed, dataset, out, resume, limit, exportOnnx, captureSteps, augment, rotate,
+        validation, earlyStopping, false);
+  }
 
   /** The generated {@code --help} text, without colours. */
   public static String usage() {
@@ -79,6 +90,9 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
       throw new ParameterException(cl, "--export-onnx: " + c.exportOnnx + " is a directory; give"
           + " the file to write, such as " + c.exportOnnx.resolve("mnist.onnx"));
     }
+    if (c.exportOnnx != null) {
+      checkExportFolder(cl, c.exportOnnx);
+    }
     if (c.rotate > 180) {
       throw new ParameterException(cl, "--rotate " + c.rotate + ": turn by 0 to 180 degrees");
     }
@@ -98,7 +112,24 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
         : DEFAULT_EPOCHS, c.batch, learningRate, c.schedule, c.weightDecay, hidden, optimizer,
         c.activation != null ? c.activation : Activation.RELU, c.seed, c.dataset, c.out, c.resume,
         c.limit, c.exportOnnx, c.captureSteps, c.augment, c.rotate, c.validation,
-        c.earlyStopping != null ? c.earlyStopping : 0);
+        c.earlyStopping != null ? c.earlyStopping : 0, c.overwrite);
+  }
+
+  /**
+   * Refuses an {@code --export-onnx} file whose folder cannot exist, a regular file on its way
+   * (it would fail only after the whole training).
+   */
+  private static void checkExportFolder(CommandLine cl, Path export) {
+    for (Path p = export.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new ParameterException(cl, "--export-onnx: " + p + " is a file, not a folder;"
+              + " give a file in a folder, such as " + MnistOptions.DEFAULT_OUT.resolve(
+                  "mnist.onnx"));
+        }
+        return;
+      }
+    }
   }
 
   /**
@@ -123,7 +154,7 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
         + (validation > 0 ? ", " + validation + " images held out for validation" : "")
         + (earlyStopping > 0 ? ", early stopping after " + earlyStopping + " epochs without a better"
             + " validation loss" : "")
-        + ", out " + out
+        + ", out " + out + (overwrite ? " (overwrite)" : "")
         + (resume == null ? "" : ", resume " + resume)
         + (exportOnnx == null ? "" : ", export ONNX to " + exportOnnx);
   }

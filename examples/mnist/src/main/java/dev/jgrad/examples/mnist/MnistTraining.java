@@ -35,7 +35,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -74,13 +73,19 @@ public final class MnistTraining {
    */
   public static MnistResult run(MnistOptions options, TrainingListener progress)
       throws IOException {
+    return run(options, progress, null);
+  }
+
+  /** {@link #run(MnistOptions, TrainingListener)} with a second listener (may be null). */
+  static MnistResult run(MnistOptions options, TrainingListener progress,
+      TrainingListener watcher) throws IOException {
     try (OutputLock lock = OutputLock.acquire(options.out())) {
       int stale = lock.deleteStaleTempFiles(Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
           BEST_CHECKPOINT_FILE);
       if (stale > 0) {
         log.info("deleted {} temporary files that killed runs left in {}", stale, options.out());
       }
-      return train(options, progress, lock);
+      return train(options, progress, watcher, lock, RunFolder.check(options));
     }
   }
 
@@ -107,7 +112,7 @@ public final class MnistTraining {
   }
 
   private static MnistResult train(MnistOptions options, TrainingListener progress,
-      OutputLock lock) throws IOException {
+      TrainingListener watcher, OutputLock lock, RunFolder folder) throws IOException {
     // Read the files on another thread while this one creates the backend (loading its native
     // libraries): at start-up the two take similar time and need not wait for each other.
     FutureTask<MnistDataset> loading = new FutureTask<>(() -> options.dataset().load());
@@ -116,17 +121,22 @@ public final class MnistTraining {
     loader.start();
     Backends.current();
     MnistDataset mnist = await(loading);
+    if (options.limit() > mnist.train().size()) {
+      throw new BadOptionException("--limit " + options.limit() + " is more than the "
+          + mnist.train().size() + " training images of " + options.dataset().title()
+          + "; give at most " + mnist.train().size() + ", or leave --limit out for all");
+    }
     LabeledImages trainImages = options.limit() > 0 && options.limit() < mnist.train().size()
         ? mnist.train().subset(0, options.limit()) : mnist.train();
     int held = options.validation();
     if (held >= trainImages.size()) {
-      throw new IllegalArgumentException("--validation " + held + " would hold out all "
+      throw new BadOptionException("--validation " + held + " would hold out all "
           + trainImages.size() + " training images; give at most " + (trainImages.size() - 1));
     }
     int trained = trainImages.size() - held;
     // A batch larger than the data would train on fewer samples per step than asked, silently.
     if (options.batchSize() > trained) {
-      throw new IllegalArgumentException("--batch " + options.batchSize() + " is larger than the "
+      throw new BadOptionException("--batch " + options.batchSize() + " is larger than the "
           + trained + " training images" + (held > 0 ? " left after --validation " + held : "")
           + "; use --batch " + trained + " or less");
     }
@@ -171,6 +181,9 @@ public final class MnistTraining {
     if (progress != null) {
       builder.listener(progress);
     }
+    if (watcher != null) {
+      builder.listener(watcher);
+    }
     LearningRateSchedule schedule = options.schedule().create(options.epochs());
     if (schedule != null) {
       builder.schedule(schedule, Interval.EPOCH);
@@ -193,24 +206,38 @@ public final class MnistTraining {
       resume(trainer, options);
       log.info("resumed from {} after epoch {}", options.resume(), trainer.completedEpochs());
     }
-    MetricsHistory history = trainer.fit();
+    folder.start(options.epochs());
+    MetricsHistory history = fit(trainer, options);
+    folder.finished();
     MnistResult result = tested(model, history, validation == null ? null : test,
         options.earlyStopping() > 0 ? bestModel(best, options.resume(), history) : null);
-    // name what is there: the best model only with early stopping, and only once one was saved
-    List<String> written = new ArrayList<>();
-    for (String f : List.of(Trainer.CSV_FILE, Trainer.CHART_FILE, CHECKPOINT_FILE,
-        BEST_CHECKPOINT_FILE)) {
-      if (Files.exists(out.resolve(f))) {
-        written.add(f);
-      }
-    }
-    log.info("wrote {} to {}", String.join(", ", written), out.toAbsolutePath());
+    List<String> written = folder.written(); // not an earlier run's files still there
+    log.info("wrote {} to {}", written.isEmpty() ? "nothing" : String.join(", ", written),
+        out.toAbsolutePath());
     if (options.exportOnnx() != null) {
       // every model takes the flat rows it trained on: [N, pixels]
       OnnxExporter.export(model, new int[] {trainImages.pixelsPerImage()}, options.exportOnnx());
       log.info("wrote the model as ONNX to {}", options.exportOnnx().toAbsolutePath());
     }
     return result;
+  }
+
+  /**
+   * {@code trainer.fit()}; a loss that became NaN or infinite names {@code --weight-decay} too
+   * when it is not 0 (a large decay diverges as a large rate does).
+   */
+  private static MetricsHistory fit(Trainer trainer, MnistOptions options) throws IOException {
+    try {
+      return trainer.fit();
+    } catch (IllegalStateException e) {
+      Double decay = options.weightDecay();
+      if (decay == null || decay == 0 || e.getMessage() == null
+          || !e.getMessage().startsWith("the loss became")) {
+        throw e;
+      }
+      throw new IllegalStateException(e.getMessage() + " or --weight-decay (now " + decay + ")",
+          e);
+    }
   }
 
   /**
@@ -329,7 +356,7 @@ public final class MnistTraining {
     Augmentation augmentation = null;
     if (options.augment() > 0) {
       if (options.augment() >= Math.min(rows, cols)) {
-        throw new IllegalArgumentException("--augment " + options.augment() + " would move the "
+        throw new BadOptionException("--augment " + options.augment() + " would move the "
             + rows + "x" + cols + " images out of themselves; give 0 to "
             + (Math.min(rows, cols) - 1));
       }

@@ -4,6 +4,7 @@ import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.IoMessages;
 import dev.jgrad.nn.Module;
+import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.Model;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,6 +44,12 @@ final class PredictCommand {
       description = "a checkpoint written by training, e.g. out/mnist/checkpoint.safetensors")
   Path model;
 
+  @Option(names = "--invert", paramLabel = "WHEN", converter = InvertConverter.class,
+      description = {"auto (default): invert a mostly light image (a dark digit on paper), unless"
+          + " the checkpoint says the model was trained on another data set than the MNIST digits"
+          + " (Fashion-MNIST: never); always; never"})
+  Invert invert = Invert.AUTO;
+
   @Parameters(paramLabel = "IMAGE.png", arity = "1..*", description = "PNG images, one digit each")
   List<Path> images;
 
@@ -51,17 +59,23 @@ final class PredictCommand {
   /** Classifies every image; the status is 1 if the model or any image could not be read. */
   int run(PrintStream out, PrintStream err) {
     Module net;
+    TrainedOn trainedOn;
     try {
       net = Model.load(model);
+      trainedOn = TrainedOn.of(Checkpoint.load(model).metadata());
     } catch (IOException e) {
       err.println("error: --model: " + message(e));
       return 1;
     }
+    // MNIST's rule for dark-on-light photos would turn over a light garment of Fashion-MNIST
+    Invert how = invert == Invert.AUTO && trainedOn != TrainedOn.MNIST
+        && trainedOn != TrainedOn.UNKNOWN ? Invert.NEVER : invert;
     int failed = 0;
     for (Path image : images) {
       try {
-        DigitImage digit = DigitImage.read(image);
-        out.println(image + ": " + describe(classify(net, image, digit)) + notes(digit));
+        DigitImage digit = DigitImage.read(image, how);
+        out.println(image + ": " + describe(classify(net, image, digit), trainedOn.classNames())
+            + notes(digit));
       } catch (IOException e) {
         err.println("error: " + message(e));
         failed++;
@@ -99,16 +113,41 @@ final class PredictCommand {
 
   /** {@code 7 (probability 0.981; then 2 0.012, 3 0.004)}. */
   static String describe(double[] probabilities) {
+    return describe(probabilities, List.of());
+  }
+
+  /**
+   * {@link #describe(double[])} with each index followed by its name when {@code names} has one:
+   * {@code 9 Ankle boot (probability 0.981; then 7 Sneaker 0.012, 5 Sandal 0.004)}.
+   */
+  static String describe(double[] probabilities, List<String> names) {
     Integer[] order = new Integer[probabilities.length];
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, (a, b) -> Double.compare(probabilities[b], probabilities[a]));
     StringJoiner next = new StringJoiner(", ", "; then ", ")");
     next.setEmptyValue(")");
     for (int k = 1; k < Math.min(3, order.length); k++) {
-      next.add(String.format(Locale.ROOT, "%d %.3f", order[k], probabilities[order[k]]));
+      next.add(String.format(Locale.ROOT, "%s %.3f", named(order[k], names),
+          probabilities[order[k]]));
     }
-    return String.format(Locale.ROOT, "%d (probability %.3f", order[0], probabilities[order[0]])
-        + next;
+    return String.format(Locale.ROOT, "%s (probability %.3f", named(order[0], names),
+        probabilities[order[0]]) + next;
+  }
+
+  private static String named(int index, List<String> names) {
+    return index < names.size() ? index + " " + names.get(index) : Integer.toString(index);
+  }
+
+  static final class InvertConverter implements CommandLine.ITypeConverter<Invert> {
+    @Override
+    public Invert convert(String value) {
+      try {
+        return Invert.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not auto, always or"
+            + " never");
+      }
+    }
   }
 
   private static String notes(DigitImage digit) {

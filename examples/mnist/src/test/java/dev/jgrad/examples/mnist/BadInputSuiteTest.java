@@ -394,15 +394,15 @@ class BadInputSuiteTest {
     usage(cases, "--hidden 0", "--hidden", "--hidden", "0");
     cli(cases, "--hidden 3000000", "a layer of 784 x 3000000", "--hidden", "3000000",
         "--epochs", "1", "--limit", "100", "--out", out);
-    cli(cases, "--batch larger than the data", "--batch 5000 is larger than the 100 training"
+    late(cases, "--batch larger than the data", "--batch 5000 is larger than the 100 training"
         + " images; use --batch 100 or less", "--batch", "5000", "--limit", "100",
         "--epochs", "1", "--out", out);
-    cli(cases, "--augment as large as the images", "--augment 28 would move the 28x28 images "
+    late(cases, "--augment as large as the images", "--augment 28 would move the 28x28 images "
         + "out of themselves; give 0 to 27", "--augment", "28", "--limit", "100", "--epochs", "1",
         "--out", out);
     usage(cases, "a negative --augment", "option '--augment': '-1' is not a whole number >= 0",
         "--augment", "-1");
-    cli(cases, "--validation as large as the data", "--validation 100 would hold out all 100 "
+    late(cases, "--validation as large as the data", "--validation 100 would hold out all 100 "
         + "training images; give at most 99", "--validation", "100", "--limit", "100", "--out", out);
     usage(cases, "--rotate past half a turn", "--rotate 200.0: turn by 0 to 180 degrees",
         "--rotate", "200");
@@ -414,6 +414,12 @@ class BadInputSuiteTest {
         + "validation loss; give --validation N too", "--early-stopping", "3");
     cli(cases, "--data of a missing directory", "nowhere: not a directory", "--data",
         dir.resolve("nowhere").toString(), "--out", out);
+    cli(cases, "--dataset of a name that is none", "'mnist' is neither a data set name"
+        + " (mnist-embedded, fashion-mnist) nor an existing directory", "--dataset", "mnist",
+        "--out", out);
+    late(cases, "--limit beyond the data", "--limit 99999999 is more than the 8000 training"
+        + " images of MNIST; give at most 8000", "--limit", "99999999", "--epochs", "1", "--out",
+        out);
     cases.add(new Case("cli", "--dataset fashion-mnist not installed", () -> {
       String was = System.setProperty(DataSource.FASHION_DIR_PROPERTY,
           dir.resolve("no-fashion").toString());
@@ -482,6 +488,15 @@ class BadInputSuiteTest {
 
   private static void usage(List<Case> cases, String name, String fragment, String... args) {
     cases.add(new Case("cli", name, () -> assertCliError(run(args), 2, fragment)));
+  }
+
+  /** A bad option that only the data can refuse: one line, status 2 as any bad option. */
+  private static void late(List<Case> cases, String name, String fragment, String... args) {
+    cases.add(new Case("cli", name, () -> {
+      MnistMainTest.Run run = run(args);
+      assertCliError(run, 2, fragment);
+      assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+    }));
   }
 
   private static void cli(List<Case> cases, String name, String fragment, String... args) {

@@ -166,12 +166,12 @@ class MnistValidationTest {
         + "give --validation N too, e.g. --validation 1000\n"), noSplit.err());
     MnistMainTest.Run all = MnistMainTest.run("--limit", "1000", "--validation", "1000",
         "--out", dir.resolve("b").toString());
-    assertEquals(1, all.status());
+    assertEquals(2, all.status(), "a bad command line, as README says");
     assertEquals("error: --validation 1000 would hold out all 1000 training images; give at most"
         + " 999\n", all.err());
     MnistMainTest.Run batch = MnistMainTest.run("--limit", "1000", "--validation", "950",
         "--out", dir.resolve("c").toString());
-    assertEquals(1, batch.status());
+    assertEquals(2, batch.status(), "a bad command line, as README says");
     assertEquals("error: --batch 100 is larger than the 50 training images left after "
         + "--validation 950; use --batch 50 or less\n", batch.err());
   }

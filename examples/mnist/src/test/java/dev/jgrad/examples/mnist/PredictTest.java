@@ -12,6 +12,7 @@ import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.train.Checkpoint;
+import dev.jgrad.train.HistoryMetadata;
 import dev.jgrad.train.Model;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -121,6 +122,61 @@ class PredictTest {
     assertTrue(run.out().startsWith(big + ": " + argmax(Model.load(model), 3) + " (probability"),
         run.out());
     assertTrue(run.out().contains("; resized from 56x56 to 28x28; inverted"), run.out());
+  }
+
+  /** The tiny model saved again, marked as trained on {@code trainedOn}'s test set. */
+  private static Path modelTrainedOn(TrainedOn trainedOn, String name) throws IOException {
+    Path file = dir.resolve(name);
+    Checkpoint.save(file, Model.load(model), null, 1,
+        Map.of(HistoryMetadata.HELD_OUT_KEY, trainedOn.testFingerprints().get(0)));
+    return file;
+  }
+
+  @Test
+  void autoNeverInvertsForAFashionMnistModelAndNamesItsClasses() throws IOException {
+    Path fashion = modelTrainedOn(TrainedOn.FASHION_MNIST, "fashion.safetensors");
+    Path light = png(3, 1, true, "light.png"); // mean grey level above 127.5
+    MnistMainTest.Run auto = MnistMainTest.run("predict", "--model", fashion.toString(),
+        light.toString());
+    assertEquals(0, auto.status(), auto.err());
+    assertTrue(auto.out().endsWith(")\n") || auto.out().endsWith(")\r\n"),
+        "not inverted, no notes: " + auto.out());
+    assertTrue(auto.out().matches("(?s).*: \\d (T-shirt/top|Trouser|Pullover|Dress|Coat|Sandal"
+        + "|Shirt|Sneaker|Bag|Ankle boot) \\(probability.*"), auto.out());
+    MnistMainTest.Run always = MnistMainTest.run("predict", "--invert", "always", "--model",
+        fashion.toString(), light.toString());
+    assertTrue(always.out().contains("; inverted (--invert always)"), always.out());
+    // the same model saved by an MNIST run still inverts a dark digit on paper
+    Path digits = modelTrainedOn(TrainedOn.MNIST, "digits.safetensors");
+    MnistMainTest.Run mnist = MnistMainTest.run("predict", "--model", digits.toString(),
+        light.toString());
+    assertTrue(mnist.out().contains("; inverted (a dark digit"), mnist.out());
+    assertTrue(mnist.out().startsWith(light + ": " + argmax(Model.load(model), 3)
+        + " (probability"), mnist.out());
+    MnistMainTest.Run never = MnistMainTest.run("predict", "--invert", "never", "--model",
+        digits.toString(), light.toString());
+    assertFalse(never.out().contains("inverted"), never.out());
+    MnistMainTest.Run bad = MnistMainTest.run("predict", "--invert", "sometimes", "--model",
+        digits.toString(), light.toString());
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("'sometimes' is not auto, always or never"), bad.err());
+  }
+
+  @Test
+  void aMisspeltOptionAndTrainingOptionsBeforePredictAreNamed() throws IOException {
+    Path png = png(0, 1, false, "typo.png");
+    MnistMainTest.Run typo = MnistMainTest.run("predict", "--modle", model.toString(),
+        png.toString());
+    assertEquals(2, typo.status());
+    assertTrue(typo.err().startsWith("error: unknown option: '--modle'; did you mean --model?"),
+        typo.err());
+    MnistMainTest.Run before = MnistMainTest.run("--epochs", "1", "--dataset", "mnist-embedded",
+        "predict", "--model", model.toString(), png.toString());
+    assertEquals(2, before.status());
+    assertEquals("error: --epochs, --dataset before 'predict' are training options; give predict"
+        + " only its own options, after 'predict' (predict --help lists them)",
+        before.err().strip());
+    assertEquals("", before.out());
   }
 
   @Test
