@@ -71,6 +71,7 @@ public final class MnistFiles {
   public static final class Loader {
     private PixelScale pixelScale = PixelScale.UNIT;
     private int numClasses = MNIST_CLASSES; // 0: infer from the labels
+    private int atLeastClasses = 1; // when inferring
     private ClassLoader classLoader;
     private long maxBytes = IdxReader.DEFAULT_MAX_BYTES;
 
@@ -92,7 +93,19 @@ public final class MnistFiles {
 
     /** Takes the number of classes from the data: the largest label of both splits plus one. */
     public Loader inferNumClasses() {
+      return inferNumClasses(1);
+    }
+
+    /**
+     * Takes the number of classes from the data, but at least {@code atLeast}: a subset of a
+     * ten-class set that lacks its last class keeps ten outputs, while labels above 9 (EMNIST's)
+     * give as many classes as they need.
+     */
+    public Loader inferNumClasses(int atLeast) {
+      checkArgument(atLeast >= 1, "atLeast is %s; pass the fewest classes to infer (>= 1)",
+          atLeast);
       this.numClasses = 0;
+      this.atLeastClasses = atLeast;
       return this;
     }
 
@@ -153,7 +166,7 @@ public final class MnistFiles {
       Named testLabels = testFiles[1];
       int classes = numClasses;
       if (classes == 0) {
-        classes = Math.max(max(trainLabels), max(testLabels)) + 1;
+        classes = Math.max(atLeastClasses, Math.max(max(trainLabels), max(testLabels)) + 1);
       }
       LabeledImages train = split(trainImages, trainLabels, classes);
       LabeledImages test = split(testImages, testLabels, classes);

@@ -149,6 +149,16 @@ class MnistFilesTest {
     assertEquals(13, inferred.numClasses());
     assertEquals(13, inferred.test().numClasses());
     assertEquals(12, MnistFiles.loader().numClasses(13).load(dir).train().label(4));
+    assertEquals(13, MnistFiles.loader().inferNumClasses(10).load(dir).numClasses());
+  }
+
+  @Test
+  void inferredClassesAreAtLeastTheFloorGiven() throws IOException {
+    writeLayout(dir, labels(5, 0, 4, 1, 3, 2)); // a subset of a ten-class set: no 6..9
+    IdxWriter.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), labels(2, 0, 1));
+    assertEquals(6, MnistFiles.loader().inferNumClasses().load(dir).numClasses());
+    assertEquals(10, MnistFiles.loader().inferNumClasses(10).load(dir).numClasses());
+    assertThrows(IllegalArgumentException.class, () -> MnistFiles.loader().inferNumClasses(0));
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.jgrad.examples.mnist;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.jgrad.io.IdxFormatException;
 import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.MnistFiles;
 import java.io.FileNotFoundException;
@@ -105,20 +104,17 @@ public final class DataSource {
           + " give one of those names or the directory of the four IDX files");
     }
     logFilesRead(dir);
-    try {
-      return MnistFiles.load(dir);
-    } catch (IdxFormatException e) {
-      if (name.equals(FASHION_NAME) || e.getMessage() == null
-          || !e.getMessage().contains("label out of range")) {
-        throw e;
-      }
-      // labels above 9 (EMNIST letters, balanced): as many classes as the labels say; data sets
-      // of ten classes keep the ten outputs they had, even when a subset lacks a class
-      MnistDataset data = MnistFiles.loader().inferNumClasses().load(dir);
+    // labels above 9 (EMNIST letters, balanced): as many classes as the labels say; data sets of
+    // ten classes keep the ten outputs they had, even when a subset lacks a class
+    if (name.equals(FASHION_NAME)) {
+      return MnistFiles.load(dir); // ten classes: a label above 9 is a damaged file
+    }
+    MnistDataset data = MnistFiles.loader().inferNumClasses(10).load(dir);
+    if (data.numClasses() > 10) {
       log.info("labels up to {}: {} classes, inferred from the labels", data.numClasses() - 1,
           data.numClasses());
-      return data;
     }
+    return data;
   }
 
   /**
