@@ -29,7 +29,7 @@ import java.util.Arrays;
  * bit ({@code (float) ((x - mean) / std)} by hand misses many by an ulp):
  *
  * <pre>{@code
- * Normalization norm = Normalization.of(means, stds);   // as the training set's normalized(means, stds)
+ * Normalization norm = Normalization.of(means, stds);  // the training set's normalized(...)
  * Tensor x = norm.apply(Tensor.of(pixels, 1, pixels.length));
  * }</pre>
  */

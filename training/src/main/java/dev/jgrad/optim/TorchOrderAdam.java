@@ -60,7 +60,8 @@ abstract class TorchOrderAdam extends AdamBase {
   }
 
   @Override
-  final void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
+  final void update(String name, Tensor parameter, Tensor grad, InPlace math,
+      DeviceBuffer scratch) {
     DeviceBuffer w = parameter.buffer();
     DeviceBuffer m = slot("m", name, parameter);
     DeviceBuffer v = slot("v", name, parameter);
