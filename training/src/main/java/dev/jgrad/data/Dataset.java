@@ -15,6 +15,7 @@ import dev.jgrad.io.PixelScale;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Samples as two tensors on a backend, inputs and targets, paired by their first dimension.
@@ -211,6 +212,36 @@ public final class Dataset {
     String misfit = n.misfit(inputs.size() / size());
     checkArgument(misfit == null, "%s: inputs %s: %s", call, inputs.spec(), misfit);
     return new Dataset(inputs, targets, greyLevels, n);
+  }
+
+  /**
+   * New inputs, {@code [n, ...]} with this data set's sample shape, normalised as this data set's
+   * batches are ({@link #normalized}), bit for bit: a new tensor; {@code inputs} itself where
+   * this data set is not normalised. The inputs must have the dtype the model takes
+   * ({@link #modelInputs}'s: FLOAT32 for images). A service without the data set uses
+   * {@link Normalization#of} with the same means and deviations.
+   */
+  public Tensor normalizeInputs(Tensor inputs) {
+    checkNotNull(inputs, "inputs is null");
+    Shape sample = sampleShape(this.inputs.shape());
+    checkArgument(inputs.rank() >= 1 && sampleShape(inputs.shape()).equals(sample),
+        "normalizeInputs: inputs %s are not [n, ...] of this data set's samples %s; e.g. one "
+            + "image: Tensor.of(pixels, 1, pixels.length)", inputs.spec(), sample);
+    DType dtype = greyLevels != null ? DType.FLOAT32 : this.inputs.dtype();
+    checkArgument(inputs.dtype() == dtype, "normalizeInputs: inputs %s are not %s as this data "
+        + "set's batches are; convert them with to(DType.%s)", inputs.spec(), dtype, dtype);
+    return normalization == null ? inputs : normalization.apply(inputs);
+  }
+
+  /** How this data set normalises its batches ({@link #normalized}), if it does. */
+  public Optional<Normalization> normalization() {
+    return Optional.ofNullable(normalization);
+  }
+
+  /** {@code shape} without its first dimension (the sample count). */
+  private static Shape sampleShape(Shape shape) {
+    int[] dims = shape.dims();
+    return Shape.of(Arrays.copyOfRange(dims, 1, dims.length));
   }
 
   /**

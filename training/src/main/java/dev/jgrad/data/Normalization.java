@@ -1,6 +1,7 @@
 package dev.jgrad.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.Backend;
 import dev.jgrad.api.Backends;
@@ -22,8 +23,17 @@ import java.util.Arrays;
  * sample's values are that many equal planes, channels first, and plane {@code c} is
  * {@code x.sub(mean[c]).div(std[c])}, bit for bit: the same float sum and product, broadcast over
  * the batch's planes (two tensors more a batch, copied back into it).
+ *
+ * <p>A service predicting for a model trained on a normalised data set applies the same
+ * normalisation to its inputs, without the data set, and gets the training batches' values bit for
+ * bit ({@code (float) ((x - mean) / std)} by hand misses many by an ulp):
+ *
+ * <pre>{@code
+ * Normalization norm = Normalization.of(means, stds);  // the training set's normalized(...)
+ * Tensor x = norm.apply(Tensor.of(pixels, 1, pixels.length));
+ * }</pre>
  */
-final class Normalization {
+public final class Normalization {
   private final double mean;
   private final double std;
   /** A mean and deviation per channel, or null: one for every value. */
@@ -40,6 +50,35 @@ final class Normalization {
     this.std = std;
     this.means = null;
     this.stds = null;
+  }
+
+  /** {@code (x - mean) / std} on every value, as {@code Dataset.normalized(mean, std)}. */
+  public static Normalization of(double mean, double std) {
+    return new Normalization(mean, std);
+  }
+
+  /**
+   * {@code (x - means[c]) / stds[c]} on channel {@code c} of each sample (channels first), as
+   * {@code Dataset.normalized(means, stds)}; one of each is {@link #of(double, double)}.
+   */
+  public static Normalization of(double[] means, double[] stds) {
+    return means != null && stds != null && means.length == 1 && stds.length == 1
+        ? new Normalization(means[0], stds[0]) : new Normalization(means, stds);
+  }
+
+  /**
+   * {@code inputs} ({@code [n, ...]}, floating point) normalised, a new tensor, unrecorded: the
+   * values a data set normalised alike gives its batches of the same inputs, bit for bit.
+   */
+  public Tensor apply(Tensor inputs) {
+    checkNotNull(inputs, "inputs is null");
+    checkArgument(inputs.rank() >= 1 && inputs.dtype().isFloatingPoint(), "%s: inputs %s are "
+        + "not [n, ...] floating point; e.g. one image: Tensor.of(pixels, 1, pixels.length)",
+        this, inputs.spec());
+    long perSample = inputs.shape().dim(0) == 0 ? 0 : inputs.size() / inputs.shape().dim(0);
+    String misfit = misfit(perSample);
+    checkArgument(misfit == null, "%s: inputs %s: %s", this, inputs.spec(), misfit);
+    return copy(inputs);
   }
 
   /** One mean and deviation per channel: 2 or more of each (one: the constructor above). */

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * Dataset train = Dataset.ofImages(pets.images());                         // [n, 3 * rows * cols]
  * String name = pets.className(label);                                     // "cat"
  * float[] x = pets.readImage(Path.of("new.jpg"));                          // as the training set's
+ * float[] y = ImageFolder.loader().size(32, 32).readImage(Path.of("new.jpg")); // without a folder
  * }</pre>
  *
  * <p>GIF ({@code .gif}, first frame) is read too, though torchvision's filter skips it; a folder
@@ -124,22 +125,30 @@ public final class ImageFolder {
    * naming the file and the size it needs.
    */
   public float[] readImage(Path file) throws IOException {
-    checkNotNull(file, "file is null");
-    byte[] levels = new byte[images.pixelsPerImage()];
-    readInto(file, images.channels(), images.rows(), images.cols(), maxPixels,
-        "the images of " + root, levels, 0);
-    PixelScale scale = images.pixelScale().orElseThrow();
-    float[] values = new float[levels.length];
-    for (int i = 0; i < levels.length; i++) {
-      values[i] = scale.apply(levels[i] & 0xFF);
-    }
-    return values;
+    return readValues(file, images.channels(), images.rows(), images.cols(), maxPixels,
+        images.pixelScale().orElseThrow(), "the images of " + root);
   }
 
   @Override
   public String toString() {
     return "ImageFolder[" + root + ": " + images + ", classes " + classes
         + (skippedFiles > 0 ? ", " + skippedFiles + " files skipped" : "") + "]";
+  }
+
+  /**
+   * {@code file}'s values as a folder of such images holds them: {@code channels * rows * cols}
+   * levels scaled by {@code scale}; another size is an error naming {@code sizeOf}.
+   */
+  private static float[] readValues(Path file, int channels, int rows, int cols, long maxPixels,
+      PixelScale scale, String sizeOf) throws IOException {
+    checkNotNull(file, "file is null");
+    byte[] levels = new byte[channels * rows * cols];
+    readInto(file, channels, rows, cols, maxPixels, sizeOf, levels, 0);
+    float[] values = new float[levels.length];
+    for (int i = 0; i < levels.length; i++) {
+      values[i] = scale.apply(levels[i] & 0xFF);
+    }
+    return values;
   }
 
   /**
@@ -200,6 +209,24 @@ public final class ImageFolder {
           maxPixels);
       this.maxPixels = maxPixels;
       return this;
+    }
+
+    /**
+     * Reads one image as {@link #load} reads each of a folder's with these settings, without a
+     * folder: what a service needs to predict a new image for a model trained on an
+     * {@code ImageFolder} ({@code readImage} of the loaded folder gives the same values).
+     * {@link #size} is needed, the size the model was trained on; an image of another size is an
+     * error naming the file. {@code channels * rows * cols} values, channels first.
+     *
+     * <pre>{@code
+     * float[] x = ImageFolder.loader().size(32, 32).readImage(Path.of("new.png"));  // RGB
+     * }</pre>
+     */
+    public float[] readImage(Path file) throws IOException {
+      checkArgument(rows > 0, "readImage(%s): no size; give the size the model was trained on "
+          + "first, e.g. ImageFolder.loader().size(32, 32).readImage(file)", file);
+      return readValues(file, channels, rows, cols, maxPixels, pixelScale,
+          "the images asked for with size(" + rows + ", " + cols + ")");
     }
 
     /** Reads the images below {@code root}. */

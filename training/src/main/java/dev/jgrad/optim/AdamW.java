@@ -1,13 +1,6 @@
 package dev.jgrad.optim;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
-import dev.jgrad.api.Backend;
-import dev.jgrad.api.BinaryOp;
-import dev.jgrad.api.DeviceBuffer;
-import dev.jgrad.api.FusedAdamW;
 import dev.jgrad.autograd.Tensor;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,20 +18,17 @@ import java.util.Map;
  *
  * The defaults are PyTorch's: beta1 0.9, beta2 0.999, eps 1e-8, lambda 0.01. Unlike {@link Adam}
  * (the book's form, eps 1e-7 outside the bias correction), eps is added to the bias-corrected
- * {@code sqrt(v)}, as PyTorch does.
+ * {@code sqrt(v)}, as PyTorch does. PyTorch's {@code torch.optim.Adam} is {@link TorchAdam}.
  *
  * <pre>{@code
  * Optimizer opt = new AdamW(model.namedParameters(), 0.001);          // lambda 0.01
  * Optimizer strong = new AdamW(model.namedParameters(), 0.001, 0.1);  // lambda 0.1
  * }</pre>
  */
-public final class AdamW extends AdamBase {
-  /** PyTorch's default epsilon, added to the root of the second moment. */
-  public static final double DEFAULT_EPSILON = 1e-8;
+public final class AdamW extends TorchOrderAdam {
   /** PyTorch's default decoupled weight decay. */
   public static final double DEFAULT_WEIGHT_DECAY = 0.01;
 
-  private final double eps;
   private final double weightDecay;
 
   /** AdamW with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8, weight decay 0.01. */
@@ -59,52 +49,8 @@ public final class AdamW extends AdamBase {
   public AdamW(Map<String, Tensor> parameters, double learningRate, double beta1, double beta2,
       double eps, double weightDecay) {
     // the decay is decoupled: not added to g
-    super("adamw", parameters, learningRate, 0, beta1, beta2);
-    checkArgument(eps > 0 && Double.isFinite(eps), "eps must be positive and finite, got %s", eps);
-    checkWeightDecay(weightDecay);
-    this.eps = eps;
+    super("adamw", parameters, learningRate, 0, beta1, beta2, eps, weightDecay);
     this.weightDecay = weightDecay;
-  }
-
-  /** The decay, the bias root and the step, which FusedAdamW reads from the device. */
-  @Override
-  double[] stepScalars(long n) {
-    return new double[] {1 - learningRate() * weightDecay, Math.sqrt(1 - Math.pow(beta2, n)),
-        -learningRate() / (1 - Math.pow(beta1, n))};
-  }
-
-  @Override
-  Class<?> fusedUpdate() {
-    return FusedAdamW.class;
-  }
-
-  @Override
-  void updateAll(Backend backend, List<DeviceBuffer> params, List<DeviceBuffer> grads,
-      List<DeviceBuffer> ms, List<DeviceBuffer> vs, DeviceBuffer[] scalars) {
-    ((FusedAdamW) backend).adamwUpdateAll(params, grads, ms, vs, beta1, beta2, eps, scalars[0],
-        scalars[1], scalars[2]);
-  }
-
-  @Override
-  void update(String name, Tensor parameter, Tensor grad, InPlace math, DeviceBuffer scratch) {
-    DeviceBuffer w = parameter.buffer();
-    DeviceBuffer m = slot("m", name, parameter);
-    DeviceBuffer v = slot("v", name, parameter);
-    if (parameter.backend() instanceof FusedAdamW fused) { // one pass instead of 14, same bits
-      DeviceBuffer[] scalars = stepScalarBuffers(name);
-      fused.adamwUpdate(w, grad.buffer(), m, v, beta1, beta2, eps, scalars[0], scalars[1],
-          scalars[2]);
-      return;
-    }
-    double[] scalars = stepScalars(count(name)); // this parameter's t
-    if (weightDecay != 0) {
-      math.scale(w, scalars[0], w);
-    }
-    math.updateMoments(grad.buffer(), m, v, beta1, beta2, scratch);
-    // PyTorch's order of operations: denom = sqrt(v) / sqrt(1 - beta2^t) + eps
-    math.sqrtDividedPlusEps(v, scalars[1], eps, scratch);
-    math.apply(BinaryOp.DIV, m, scratch, scratch);
-    math.addScaled(w, scratch, scalars[2], scratch);
   }
 
   @Override

@@ -33,7 +33,12 @@ public enum OptimizerKind {
    * PyTorch's {@link Adadelta} at its own defaults, default rate 1.0 (pytorch/examples'
    * mnist/main.py's, which the book's MLP trains well with).
    */
-  ADADELTA(1.0);
+  ADADELTA(1.0),
+  /**
+   * PyTorch's {@code torch.optim.Adam}, {@link TorchAdam} ({@code torch-adam}): Adam's rate, not
+   * measured apart (the two differ where gradients are near eps).
+   */
+  TORCH_ADAM(0.002);
 
   private final double defaultLearningRate;
 
@@ -74,6 +79,8 @@ public enum OptimizerKind {
       case ADAM:
         return new Adam(parameters, learningRate, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
             weightDecay);
+      case TORCH_ADAM:
+        return new TorchAdam(parameters, learningRate, weightDecay);
       case ADADELTA:
         return new Adadelta(parameters, learningRate, Adadelta.DEFAULT_RHO, Adadelta.DEFAULT_EPS,
             weightDecay);
@@ -82,14 +89,14 @@ public enum OptimizerKind {
     }
   }
 
-  /** The lower-case name used on command lines and in checkpoints. */
+  /** The lower-case name used on command lines and in checkpoints, e.g. {@code torch-adam}. */
   public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** Parses a name case-insensitively, e.g. {@code sgd}, {@code Adam}. */
+  /** Parses a name case-insensitively, e.g. {@code sgd}, {@code Adam}, {@code torch-adam}. */
   public static OptimizerKind parse(String name) {
-    String key = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
+    String key = name == null ? "" : name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
     for (OptimizerKind k : values()) {
       if (k.name().equals(key)) {
         return k;

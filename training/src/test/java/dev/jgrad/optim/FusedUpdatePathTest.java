@@ -178,9 +178,9 @@ class FusedUpdatePathTest {
   }
 
   /**
-   * Adam and AdamW update every parameter in one call where the backend has the fused update (on
-   * a GPU one launch instead of one per parameter), with L2 decay too, and take the primitives'
-   * steps bit for bit (so the per-parameter fused updates' steps, which
+   * Adam, AdamW and TorchAdam update every parameter in one call where the backend has the fused
+   * update (on a GPU one launch instead of one per parameter), with L2 decay too, and take the
+   * primitives' steps bit for bit (so the per-parameter fused updates' steps, which
    * {@link #fusedAndPrimitiveAdamUpdatesAgreeBitForBit} checks are the primitives').
    */
   @Test
@@ -189,6 +189,8 @@ class FusedUpdatePathTest {
     optimizers.put("adamUpdate", p -> new Adam(p, 0.01, 0.9, 0.999, 0));
     optimizers.put("adamUpdate with L2 decay", p -> new Adam(p, 0.01, 0.9, 0.999, 0.01));
     optimizers.put("adamwUpdate", p -> new AdamW(p, 0.01, 0.9, 0.999, 1e-8, 0.3));
+    // PyTorch's Adam: AdamW's update without the decoupled decay, with L2 decay
+    optimizers.put("adamwUpdate as TorchAdam", p -> new TorchAdam(p, 0.01, 0.3));
     for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
       optimizers.forEach((what, optimizer) -> {
         List<String> calls = new ArrayList<>();

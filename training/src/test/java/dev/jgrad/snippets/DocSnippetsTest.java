@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import dev.jgrad.data.Batch;
+import dev.jgrad.data.Normalization;
 import dev.jgrad.nn.Conv2d;
 import dev.jgrad.nn.Flatten;
 import dev.jgrad.nn.MaxPool2d;
@@ -89,6 +90,7 @@ class DocSnippetsTest {
       new String[] {"ReadmeTorch", "../README.md"},
       new String[] {"ReadmeOnnx", "../README.md"},
       new String[] {"ReadmeServe", "../README.md"},
+      new String[] {"ReadmeServeColour", "../README.md"},
       new String[] {"BookWeightDecay", "../docs/book.md"},
       new String[] {"BookConvNet", "../docs/book.md"},
       new String[] {"PytorchMnist", "../docs/pytorch.md"});
@@ -245,6 +247,40 @@ class DocSnippetsTest {
     }
     // end-snippet
     assertArrayEquals(trained.eval().forward(Tensor.of(pixels, n, 784)).toFloatArray(), scores);
+  }
+
+  /**
+   * Serving a colour model trained on normalised inputs: one new image read without its folder
+   * and normalised as the training batches were gives the scores of those batches' values.
+   */
+  @Test
+  void readmeServeColourExample() throws IOException {
+    Random random = new Random(9);
+    Path imagesDir = outDir.resolve("colour");
+    writeImage(imagesDir.resolve("cat/1.png"), random, 0);
+    writeImage(imagesDir.resolve("dog/1.png"), random, 160);
+    Path file = imagesDir.resolve("dog/1.png");
+    double[] means = {0.4914, 0.4822, 0.4465};
+    double[] stds = {0.2470, 0.2435, 0.2616};
+    Dataset trainSet = Dataset.ofImages(ImageFolder.load(imagesDir).images())
+        .normalized(means, stds);
+    Sequential trained = Mlp.builder().input(3 * 6 * 8).hidden(8).output(2).seed(3).build();
+    Path modelFile = outDir.resolve("colour.safetensors");
+    Model.save(modelFile, trained);
+    // snippet:ReadmeServeColour
+    Module net = Model.load(modelFile);                      // once, at start-up
+    Normalization norm = Normalization.of(means, stds);      // the training set's normalized(...)
+    ImageFolder.Loader reader = ImageFolder.loader().size(6, 8);   // its rows, cols; RGB
+    float[] pixels = reader.readImage(file);                 // per request: [3 * 6 * 8] in 0..1
+    float[] scores;
+    try (NoGrad noGrad = NoGrad.scope(); TensorScope request = TensorScope.open()) {
+      Tensor x = request.own(norm.apply(Tensor.of(pixels, 1, pixels.length)));
+      scores = net.forward(x).toFloatArray();                // [1, 2]
+    }
+    // end-snippet
+    try (Batch batch = trainSet.gather(Tensor.indices(new int[] {1}))) {
+      assertArrayEquals(trained.eval().forward(batch.inputs()).toFloatArray(), scores);
+    }
   }
 
   /** The README's custom layer for ONNX export: {@code y = x * factor}. */

@@ -326,6 +326,19 @@ class CaptureStepsTest {
   }
 
   /**
+   * PyTorch's Adam with L2 decay (AdamW's fused update, decoupled decay 0, plus the gradient's
+   * decay term, a primitive with a constant scalar): replayed under a per-step schedule, the eager
+   * run's bits, moments and counts.
+   */
+  @Test
+  void replayedTorchAdamStepsGiveTheEagerRunsBitsAndCounts() {
+    replayedMatchesEager(1, () -> mlp(Activation.RELU),
+        params -> new dev.jgrad.optim.TorchAdam(params, 0.01, 0.05),
+        data -> DataLoader.builder(data).batchSize(50).seed(4).build(),
+        b -> b.epochs(2).schedule(new ExponentialDecay(0.9).withWarmup(3, 0.1), Interval.STEP));
+  }
+
+  /**
    * Dropout draws a new mask every step: each replay fills its layer's counter before the launch,
    * so the masks, and so the bits, are the eager run's (two Dropout layers, a smaller last batch
    * with a capture of its own, and the evaluation passes between epochs, which draw none).

@@ -20,7 +20,9 @@ import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Adam;
+import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.Sgd;
+import dev.jgrad.optim.TorchAdam;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,7 +49,7 @@ class CheckpointTest {
     return Tensor.randn(new Random(9), 4, 6);
   }
 
-  private static void trainSteps(Sequential net, Adam adam, int steps) {
+  private static void trainSteps(Sequential net, Optimizer adam, int steps) {
     Tensor labels = Tensor.indices(new int[] {0, 1, 2, 1});
     for (int i = 0; i < steps; i++) {
       Losses.softmaxCrossEntropyLabels(net.forward(inputs()), labels).backward();
@@ -303,6 +305,34 @@ class CheckpointTest {
     assertTrue(notOurs.getMessage().contains("not a jgrad checkpoint"), notOurs.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> Checkpoint.save(file, net, null, 1, Map.of("epoch", "7")));
+  }
+
+  /**
+   * PyTorch's Adam through a checkpoint file: the kind {@code torch-adam} is written, a resume
+   * continues its steps exactly, and the book's Adam (the same slots and counts) refuses it, so a
+   * resume never switches variants in silence.
+   */
+  @Test
+  void torchAdamResumesExactlyFromAFileAndTheBooksAdamRefusesIt() throws IOException {
+    Sequential a = net(1);
+    TorchAdam opt = new TorchAdam(a.namedParameters(), 0.01, 1e-3);
+    trainSteps(a, opt, 2);
+    Path file = dir.resolve("torch-adam.safetensors");
+    Checkpoint.save(file, a, opt, 2, Map.of());
+    trainSteps(a, opt, 2);
+    assertEquals("torch-adam", Checkpoint.load(file).optimizerKind());
+
+    Sequential b = net(5);
+    TorchAdam resumed = new TorchAdam(b.namedParameters(), 0.01, 1e-3);
+    Checkpoint c = Checkpoint.load(file);
+    c.restoreModel(b);
+    c.restoreOptimizer(resumed);
+    trainSteps(b, resumed, 2);
+    assertArrayEquals(a.forward(inputs()).toFloatArray(), b.forward(inputs()).toFloatArray());
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(file).restoreOptimizer(new Adam(net(5).namedParameters(), 0.01)));
+    assertTrue(e.getMessage().contains("'torch-adam'"), e.getMessage());
   }
 
   /**

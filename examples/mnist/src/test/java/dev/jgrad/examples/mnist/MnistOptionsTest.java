@@ -114,7 +114,7 @@ class MnistOptionsTest {
     assertMessage("option '--hidden': '100,' is not a list of layer sizes separated"
         + " by commas, such as 100 or 64,32", "--hidden", "100,");
     assertMessage("option '--optimizer': unknown optimizer 'lbfgs'; choose one of sgd, momentum,"
-        + " adagrad, rmsprop, adam, adamw, adadelta", "--optimizer", "lbfgs");
+        + " adagrad, rmsprop, adam, adamw, adadelta, torch-adam", "--optimizer", "lbfgs");
     assertMessage("option '--activation': unknown activation 'gelu'", "--activation", "gelu");
   }
 
