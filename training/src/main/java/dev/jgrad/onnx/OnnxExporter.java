@@ -24,7 +24,6 @@ import dev.jgrad.nn.Tanh;
 import dev.jgrad.nn.Unflatten;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,12 +140,7 @@ public final class OnnxExporter {
      * compute something else) with {@code lowering}.
      */
     public <M extends Module> Builder lower(Class<M> type, OnnxLowering<? super M> lowering) {
-      checkNotNull(type, "OnnxExporter.builder().lower: the module class is null");
-      checkNotNull(lowering, "OnnxExporter.builder().lower: the lowering for %s is null",
-          type.getName());
-      checkArgument(!Modifier.isAbstract(type.getModifiers()), "OnnxExporter.builder().lower:"
-          + " %s is abstract, and lowerings match a module's exact class; give one for each"
-          + " concrete class", type.getName());
+      OnnxModuleLowering.check("OnnxExporter.builder().lower", type, lowering);
       checkArgument(!byClass.containsKey(type), "OnnxExporter.builder().lower: %s has a"
           + " lowering already; give one per class", type.getName());
       byClass.put(type, lowering);

@@ -27,13 +27,20 @@ public final class OnnxModuleLowering<M extends Module> {
    */
   public static <M extends Module> OnnxModuleLowering<M> of(Class<M> moduleClass,
       OnnxLowering<? super M> lowering) {
-    checkNotNull(moduleClass, "OnnxModuleLowering.of: the module class is null");
-    checkNotNull(lowering, "OnnxModuleLowering.of: the lowering for %s is null",
-        moduleClass.getName());
-    checkArgument(!Modifier.isAbstract(moduleClass.getModifiers()), "OnnxModuleLowering.of: %s"
-        + " is abstract, and lowerings match a module's exact class; give one for each concrete"
-        + " class", moduleClass.getName());
+    check("OnnxModuleLowering.of", moduleClass, lowering);
     return new OnnxModuleLowering<>(moduleClass, lowering);
+  }
+
+  /**
+   * Fails, in {@code who}'s name, unless {@code moduleClass} and {@code lowering} are given and
+   * the class is concrete (here and in {@link OnnxExporter.Builder#lower}).
+   */
+  static void check(String who, Class<?> moduleClass, OnnxLowering<?> lowering) {
+    checkNotNull(moduleClass, "%s: the module class is null", who);
+    checkNotNull(lowering, "%s: the lowering for %s is null", who, moduleClass.getName());
+    checkArgument(!Modifier.isAbstract(moduleClass.getModifiers()), "%s: %s is abstract, and"
+        + " lowerings match a module's exact class; give one for each concrete class", who,
+        moduleClass.getName());
   }
 
   /** The module class it lowers. */
