@@ -20,6 +20,7 @@ module dev.jgrad.training {
   // model descriptions: layer types of jgrad's own and of plugin jars (Model.load rebuilds them)
   uses dev.jgrad.nn.ModuleTypeProvider;
   // ONNX lowerings that plugin jars ship for their ops (OnnxExporter finds them by op name)
+  uses dev.jgrad.onnx.OnnxModuleLoweringProvider;
   uses dev.jgrad.onnx.OnnxOpLoweringProvider;
   provides dev.jgrad.nn.ModuleTypeProvider with dev.jgrad.nn.BuiltinModuleTypes;
 }

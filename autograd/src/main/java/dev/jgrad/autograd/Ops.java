@@ -170,6 +170,8 @@ public final class Ops {
       Tensor result;
       try (NoGrad ignored = NoGrad.scope()) {
         result = composite.forward(inputs, attrs);
+      } catch (RuntimeException | LinkageError e) { // a plugin's attribute read, an inner op
+        throw OpFailure.of(name, failedOn(name, "composite", specs, attrs, outSpec), e);
       }
       if (!result.shape().equals(outSpec.shape()) || result.dtype() != outSpec.dtype()) {
         throw new IllegalStateException(name + ": its composite kernel returned "
@@ -191,11 +193,17 @@ public final class Ops {
       kernel.compute(new KernelCall(backend, buffers, specs, attrs, out, outSpec));
     } catch (RuntimeException | LinkageError e) {
       out.close();
-      throw OpFailure.of(name, name + ": its " + backend.name() + " kernel failed on " + specs
-          + (attrs.asMap().isEmpty() ? "" : " with attributes " + attrs) + " (output " + outSpec
-          + ")", e);
+      throw OpFailure.of(name, failedOn(name, backend.name(), specs, attrs, outSpec), e);
     }
     return Tensor.wrap(backend, out, outSpec.shape());
+  }
+
+  /** "op: its KIND kernel failed on [specs] with attributes {..} (output spec)". */
+  private static String failedOn(String name, String kind, List<TensorSpec> specs, Attrs attrs,
+      TensorSpec outSpec) {
+    return name + ": its " + kind + " kernel failed on " + specs
+        + (attrs.asMap().isEmpty() ? "" : " with attributes " + attrs) + " (output " + outSpec
+        + ")";
   }
 
   private static Resolved resolve(String name, Backend backend) {

@@ -52,6 +52,14 @@ class PluginFailureTest {
       r.kernel("bug::grad_shapes", "cpu", c -> { });
       r.gradient("bug::grad_shapes", (GradientRule<Tensor>) ctx ->
           List.of(ctx.gradOutput().mul(ctx.input(0).unsqueeze(-1))));
+      // ARCHITECTURE.md's composite swish, called without its attribute
+      r.define(unary("bug::composite_attr"));
+      r.kernel("bug::composite_attr", OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) ->
+          in.get(0).mul(in.get(0).mul(a.getDouble("beta")).sigmoid()));
+      // a composite whose inner op fails
+      r.define(unary("bug::composite_inner"));
+      r.kernel("bug::composite_inner", OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) ->
+          in.get(0).mul(in.get(0).unsqueeze(-1).expand(3, 4, 2)));
       // a shape rule with no result
       r.define(OpDef.builder("bug::null_shape").arity(1).shapeRule((in, a) -> null).build());
       r.kernel("bug::null_shape", "cpu", c -> { });
@@ -93,6 +101,22 @@ class PluginFailureTest {
     assertTrue(e.getMessage().startsWith("bug::attr: its cpu kernel failed on [FLOAT64[1]] with"
         + " attributes {delta=1.0}") && e.getMessage().contains("'delta' must be a number"),
         e.getMessage());
+  }
+
+  @Test
+  void aCompositeKernelMissingItsAttributeNamesTheOpAndKeepsTheType() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Ops.call("bug::composite_attr", Tensor.of(new double[] {1})));
+    assertTrue(e.getMessage().startsWith("bug::composite_attr: its composite kernel failed on"
+        + " [FLOAT64[1]] (output FLOAT64[1]): missing attribute 'beta'"), e.getMessage());
+  }
+
+  @Test
+  void aCompositeKernelsInnerOpErrorIsNamedWithTheOuterOp() {
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> Ops.call("bug::composite_inner", Tensor.zeros(DType.FLOAT64, 3, 4)));
+    assertTrue(e.getMessage().startsWith("bug::composite_inner: its composite kernel failed on"
+        + " [FLOAT64[3, 4]] (output FLOAT64[3, 4]): jgrad::"), e.getMessage());
   }
 
   @Test

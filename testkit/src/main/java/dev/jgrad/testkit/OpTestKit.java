@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Predicate;
 
 /**
@@ -41,7 +42,10 @@ import java.util.function.Predicate;
  *       named with "(declared valid)", so a wrong broadcasting path fails;
  *   <li>PTX arguments: each PTX kernel's {@code args(...)} for the kit's calls (its shapes and
  *       attributes) against its entry points' parameters, on any machine;
- *   <li>no-grad: inside {@link NoGrad#scope()} the op records nothing.
+ *   <li>no-grad: inside {@link NoGrad#scope()} the op records nothing;
+ *   <li>independent reference, when given ({@link #reference}): the FLOAT64 result against the
+ *       author's formula, elementwise, as PyTorch's OpInfo {@code ref=}; without one the FLOAT64
+ *       kernel is its own reference, and a formula wrong alike in both dtypes passes.
  * </ol>
  * Checks that cannot run here (no GPU) are reported as skipped, never as passed; where the run
  * requires a GPU ({@link GpuRequirement}, set on GPU machines) they fail instead.
@@ -67,6 +71,8 @@ public final class OpTestKit {
   private double gradTolerance = GradCheck.TOLERANCE;
   private double float32Tolerance = 1e-5;
   private long seed = 1234;
+  private DoubleUnaryOperator reference;
+  private double referenceTolerance;
 
   private OpTestKit(String op) {
     this.op = op;
@@ -164,6 +170,27 @@ public final class OpTestKit {
     return this;
   }
 
+  /**
+   * An independent reference for a unary elementwise op, written from its formula, not from its
+   * kernels: each FLOAT64 result on the CPU must be {@code f(x)} of its input element within
+   * {@code 1e-12} relative to {@code 1 + |f(x)|} (as {@code OpInfo}'s {@code ref=} in PyTorch).
+   * {@code reference(x -> Math.log1p(Math.exp(x)))} catches a softplus whose kernels are wrong
+   * the same way in both dtypes, which the FLOAT64-as-reference check cannot.
+   */
+  public OpTestKit reference(DoubleUnaryOperator f) {
+    return reference(f, 1e-12);
+  }
+
+  /** {@link #reference(DoubleUnaryOperator)} within {@code tolerance} (a looser formula's). */
+  public OpTestKit reference(DoubleUnaryOperator f, double tolerance) {
+    checkArgument(f != null, "reference: the function is null; pass x -> its value at x");
+    checkArgument(tolerance >= 0 && Double.isFinite(tolerance),
+        "reference: tolerance %s must be finite and not negative", tolerance);
+    this.reference = f;
+    this.referenceTolerance = tolerance;
+    return this;
+  }
+
   /** Seed of the random inputs (default 1234), so a failure reproduces. */
   public OpTestKit seed(long seed) {
     this.seed = seed;
@@ -222,8 +249,36 @@ public final class OpTestKit {
       out.add(gradientCheck(random, shapes, where));
     }
     out.addAll(referenceChecks(random, shapes, where));
+    if (reference != null) {
+      out.add(independentReferenceCheck(random, shapes, where));
+    }
     out.addAll(backendChecks(random, shapes, where));
     return out;
+  }
+
+  /** The FLOAT64 result on the CPU against the author's {@link #reference} of each element. */
+  private CheckResult independentReferenceCheck(Random random, int[][] shapes, String where) {
+    String name = "forward FLOAT64 vs reference(f) " + where;
+    if (shapes.length != 1) {
+      return CheckResult.failed(name, "reference(double -> double) is for unary elementwise ops;"
+          + " this call has " + shapes.length + " inputs");
+    }
+    try {
+      List<Tensor> inputs = randomInputs(random, shapes, DType.FLOAT64, Backends.byName("cpu"));
+      double[] x = inputs.get(0).toDoubleArray();
+      double[] actual = call(inputs).toDoubleArray();
+      if (actual.length != x.length) {
+        return CheckResult.failed(name, "the op gives " + actual.length + " values for "
+            + x.length + " inputs; reference(double -> double) is for elementwise ops");
+      }
+      double[] expected = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        expected[i] = reference.applyAsDouble(x[i]);
+      }
+      return compareToReference(name, expected, actual, referenceTolerance);
+    } catch (RuntimeException e) {
+      return CheckResult.failed(name, "threw " + e);
+    }
   }
 
   private List<int[][]> defaultShapes(OpDef def) {
@@ -269,7 +324,8 @@ public final class OpTestKit {
         inputs.forEach(t -> widened.add(t.to(DType.FLOAT64)));
         reference = call(widened).toDoubleArray();
       } catch (RuntimeException e) {
-        out.add(CheckResult.failed("forward FLOAT64 reference " + where, "threw " + e));
+        out.add(CheckResult.failed("forward FLOAT64 reference"
+            + (dtype == DType.FLOAT64 ? " " : " of " + dtype + " inputs ") + where, "threw " + e));
         continue;
       }
       for (Backend b : backends) {

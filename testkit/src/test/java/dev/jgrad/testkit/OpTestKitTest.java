@@ -51,6 +51,24 @@ class OpTestKitTest {
       });
       r.gradient("kit::bad_float32", (GradientRule<Tensor>) ctx ->
           List.of(ctx.gradOutput().mul(ctx.input(0)).mul(2)));
+      // softplus as log(1 + exp(x)) + x / 100: wrong alike in both dtypes and in its gradient,
+      // so only an independent reference can catch it
+      r.define(OpDef.builder("kit::off_softplus").arity(1).shapeRule((in, a) -> in.get(0))
+          .build());
+      r.kernel("kit::off_softplus", OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) ->
+          in.get(0).exp().add(1).log().add(in.get(0).mul(0.01)));
+      r.gradient("kit::off_softplus", (GradientRule<Tensor>) ctx ->
+          List.of(ctx.gradOutput().mul(ctx.input(0).sigmoid().add(0.01))));
+      // a CPU kernel for FLOAT32 only: the FLOAT64 reference throws for each dtype's inputs
+      r.define(OpDef.builder("kit::float_only").arity(1).differentiable(false)
+          .shapeRule((in, a) -> in.get(0)).build());
+      r.kernel("kit::float_only", "cpu", c -> {
+        float[] x = ((HostBuffer) c.input(0)).floatArray();
+        float[] y = ((HostBuffer) c.output()).floatArray();
+        for (int i = 0; i < y.length; i++) {
+          y[i] = 2 * x[i];
+        }
+      });
       // a shape rule whose error messages do not name the op
       r.define(OpDef.builder("kit::silent_shapes").arity(2).shapeRule((in, a) -> {
         if (in.get(0).shape().rank() != in.get(1).shape().rank()) {
@@ -146,6 +164,36 @@ class OpTestKitTest {
         .inputShapes(new int[] {2, 3}, new int[] {3, 4})
         .alsoValidWhere(s -> s[0][1] == s[1][0])
         .run().assertPassed();
+  }
+
+  /**
+   * The FLOAT64 kernel was the only reference: a formula wrong alike in both dtypes (and in its
+   * gradient) passed the kit. reference(f) checks it against the author's formula.
+   */
+  @Test
+  void anIndependentReferenceCatchesAFormulaWrongInBothDtypes() {
+    OpTestKit kit = OpTestKit.forOp("kit::off_softplus").shapes(new int[] {3, 4}).inputRange(-4, 4);
+    kit.run().assertPassed(); // without a reference, nothing contradicts it
+    OpTestReport r = kit.reference(x -> Math.log1p(Math.exp(x))).run();
+    assertFalse(r.passed(), r.toString());
+    assertEquals(List.of("forward FLOAT64 vs reference(f) [3, 4]"),
+        r.failures().stream().map(CheckResult::check).toList(), r.toString());
+    assertTrue(r.failures().get(0).detail().contains("relative to 1 + |reference|"), r.toString());
+    // a right op passes its reference
+    OpTestKit.forOp(OpNames.SIGMOID).shapes(new int[] {3, 4})
+        .reference(x -> 1 / (1 + Math.exp(-x))).run().assertPassed();
+    assertThrows(IllegalArgumentException.class, () -> kit.reference(x -> x, -1));
+  }
+
+  /** A FLOAT64 reference that threw was reported twice under one name, once per dtype. */
+  @Test
+  void aReferenceThatThrowsIsReportedOncePerDtypeUnderItsOwnName() {
+    OpTestReport r = OpTestKit.forOp("kit::float_only").shapes(new int[] {3, 4}).run();
+    List<String> failed = r.failures().stream().map(CheckResult::check).toList();
+    assertEquals(List.of("forward FLOAT64 reference of FLOAT32 inputs [3, 4]",
+        "forward FLOAT64 reference [3, 4]"), failed.stream()
+        .filter(c -> c.startsWith("forward FLOAT64 reference")).toList(), r.toString());
+    assertEquals(failed.size(), Set.copyOf(failed).size(), r.toString());
   }
 
   @Test

@@ -147,8 +147,7 @@ public final class ModuleTypes {
       type = byName.get(spec.type());
     }
     if (type == null) {
-      throw spec.error("unknown module type '" + spec.type() + "'; known types are " + names()
-          + ". If a plugin defines it, put its jar on the class path");
+      throw spec.error(unknownType(spec.type()));
     }
     try {
       return type.build(spec, dtype, this);
@@ -156,6 +155,33 @@ public final class ModuleTypes {
       throw e;
     } catch (IllegalArgumentException e) { // the layer's own check of its sizes
       throw new ModelDescriptionException(spec.where() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Why {@code name} is not registered and what to do: a jar is found only through its services
+   * file, and a class of that name on the path means the jar is there but its provider is not.
+   */
+  private String unknownType(String name) {
+    String provider = ModuleTypeProvider.class.getName();
+    String listIt = "list its ModuleTypeProvider in META-INF/services/" + provider
+        + " (a jar with a module-info: provides " + provider + " with ... there)";
+    return "unknown module type '" + name + "'; known types are " + names()
+        + (failures().isEmpty() ? "" : "; module type providers that failed to load: "
+            + failures())
+        + (loadableModuleClass(name)
+            ? ". Class " + name + " is on the class path, but its provider is not registered: "
+            : ". If a plugin defines it, put its jar on the class path and ")
+        + listIt;
+  }
+
+  /** Whether {@code name} names a Module subclass the context class loader can load. */
+  private static boolean loadableModuleClass(String name) {
+    try {
+      return Module.class.isAssignableFrom(
+          Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
+    } catch (ClassNotFoundException | LinkageError | RuntimeException e) { // a type name only
+      return false;
     }
   }
 

@@ -48,7 +48,8 @@ final class ModelWalk {
   private final Set<Tensor> written = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Class<?>, OnnxLowering<?>> byClass;
   private final Map<String, OnnxLowering<OpActivation.Layer>> byOp;
-  private DiscoveredOpLowerings discovered; // on the first op layer that needs them
+  private DiscoveredLowerings<Class<?>> discoveredModules; // on the first layer that needs them
+  private DiscoveredLowerings<String> discoveredOps; // on the first op layer that needs them
 
   /**
    * A walk over {@code model} (every tensor {@code dtype}) for samples of {@code sampleShape},
@@ -72,6 +73,7 @@ final class ModelWalk {
    * Adds {@code m} (at {@code path}, "" for the model) reading {@code in}, whose per-sample dims
    * are {@link #dims}; its output's name, {@link #dims} set to the output's. The first rule that
    * lowers it wins: a lowering given for its class, or for its op; a built-in rule; a discovered
+   * {@link OnnxModuleLoweringProvider}'s lowering of its class; a discovered
    * {@link OnnxOpLoweringProvider}'s lowering of its op.
    */
   String module(Module m, String path, String in) {
@@ -89,8 +91,17 @@ final class ModelWalk {
     if (out != null) {
       return out;
     }
+    DiscoveredLowerings.Found ofClass = discoveredModules().find(m.getClass(),
+        where(path) + " is " + describe(m),
+        "OnnxExporter.builder().lower(" + className(m) + ".class, ...)");
+    if (ofClass != null) {
+      return lower(ofClass.lowering(), m, path, in,
+          "the lowering of " + className(m) + " from provider " + ofClass.provider());
+    }
     if (op != null) {
-      DiscoveredOpLowerings.Found found = discovered().find(op.op(), where(path));
+      DiscoveredLowerings.Found found = discoveredOps().find(op.op(),
+          where(path) + " uses op " + op.op(), "OnnxExporter.builder().lowerOp(\"" + op.op()
+              + "\", ...)");
       if (found != null) {
         return lower(found.lowering(), m, path, in,
             "the lowering of op " + op.op() + " from provider " + found.provider());
@@ -177,13 +188,23 @@ final class ModelWalk {
         .apply((OnnxLowering<Module>) lowering, m);
   }
 
-  private DiscoveredOpLowerings discovered() {
-    if (discovered == null) {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      discovered = DiscoveredOpLowerings.load(
-          loader != null ? loader : OnnxExporter.class.getClassLoader());
+  private DiscoveredLowerings<Class<?>> discoveredModules() {
+    if (discoveredModules == null) {
+      discoveredModules = DiscoveredLowerings.modules(loader());
     }
-    return discovered;
+    return discoveredModules;
+  }
+
+  private DiscoveredLowerings<String> discoveredOps() {
+    if (discoveredOps == null) {
+      discoveredOps = DiscoveredLowerings.ops(loader());
+    }
+    return discoveredOps;
+  }
+
+  private static ClassLoader loader() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return loader != null ? loader : OnnxExporter.class.getClassLoader();
   }
 
   private String layers(Sequential seq, String path, String in) {
@@ -253,9 +274,10 @@ final class ModelWalk {
   private IllegalArgumentException unsupported(Module m, String path) {
     String lowering = m instanceof OpActivation.Layer op
         ? "give its op a lowering: OnnxExporter.builder().lowerOp(\"" + op.op() + "\", lowering),"
-            + " or an OnnxOpLoweringProvider in the op's jar" + discovered().failures()
+            + " or an OnnxOpLoweringProvider in the op's jar" + discoveredOps().failures()
         : "give it a lowering: OnnxExporter.builder().lower(" + className(m)
-            + ".class, lowering) (see OnnxLowering)";
+            + ".class, lowering) (see OnnxLowering), or an OnnxModuleLoweringProvider in its jar"
+            + discoveredModules().failures();
     return new IllegalArgumentException("OnnxExporter: " + where(path) + " is " + describe(m)
         + ", which ONNX export does not support; it supports " + SUPPORTED
         + "; build the model as a Sequential of those layers, or " + lowering);

@@ -24,7 +24,6 @@ import dev.jgrad.nn.Tanh;
 import dev.jgrad.nn.Unflatten;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,9 +53,9 @@ import java.util.Map;
  * <p>Any other module, a custom {@link Module} or an {@link OpActivation} of a plugin op, needs
  * an {@link OnnxLowering} that writes it as ONNX nodes: given per export with
  * {@link #builder()} ({@link Builder#lower} for a module class, {@link Builder#lowerOp} for an
- * op), or shipped in the op's jar by an {@link OnnxOpLoweringProvider} that ServiceLoader finds.
- * A lowering given per export comes first, then the built-in rules, then the providers'
- * ({@link Builder} says it in full). Without one, the export fails naming the module, its place
+ * op), or shipped in a jar and found by ServiceLoader: an {@link OnnxModuleLoweringProvider} for
+ * a module class, an {@link OnnxOpLoweringProvider} for an op. A lowering given per export comes
+ * first, then the built-in rules, then the providers' ({@link Builder} says it in full). Without one, the export fails naming the module, its place
  * in the model and how to give one.
  *
  * <p>The protobuf encoding is written by a few lines of {@link ProtoWriter} rather than by
@@ -79,7 +78,8 @@ public final class OnnxExporter {
   /**
    * Writes {@code model} to {@code out} (atomically: a failed export leaves an older file
    * intact), its input of shape {@code [N, sampleShape...]}, with the built-in rules and the
-   * lowerings that {@link OnnxOpLoweringProvider}s on the class path ship for op activations.
+   * lowerings that {@link OnnxModuleLoweringProvider}s and {@link OnnxOpLoweringProvider}s on the
+   * class path ship for module classes and ops.
    *
    * @param sampleShape one sample's shape, without the batch axis: {@code {784}} for flat
    *     MNIST rows, {@code {1, 28, 28}} for images
@@ -110,9 +110,14 @@ public final class OnnxExporter {
    *       op, if it is an {@link OpActivation} layer ({@link #lowerOp});
    *   <li>the built-in rule for jgrad's layers (so a lowering given for {@code Linear} replaces
    *       the built-in Gemm);
+   *   <li>the lowering of its exact class that an {@link OnnxModuleLoweringProvider} on the
+   *       class or module path ships;
    *   <li>for an op activation's layer, the lowering of its op that an
    *       {@link OnnxOpLoweringProvider} on the class or module path ships.
    * </ol>
+   *
+   * <p>An op a lowering applies with {@link OnnxLoweringContext#op} is lowered by the same rules,
+   * as an op activation's layer.
    *
    * <pre>{@code
    * OnnxExporter.builder()
@@ -135,12 +140,7 @@ public final class OnnxExporter {
      * compute something else) with {@code lowering}.
      */
     public <M extends Module> Builder lower(Class<M> type, OnnxLowering<? super M> lowering) {
-      checkNotNull(type, "OnnxExporter.builder().lower: the module class is null");
-      checkNotNull(lowering, "OnnxExporter.builder().lower: the lowering for %s is null",
-          type.getName());
-      checkArgument(!Modifier.isAbstract(type.getModifiers()), "OnnxExporter.builder().lower:"
-          + " %s is abstract, and lowerings match a module's exact class; give one for each"
-          + " concrete class", type.getName());
+      OnnxModuleLowering.check("OnnxExporter.builder().lower", type, lowering);
       checkArgument(!byClass.containsKey(type), "OnnxExporter.builder().lower: %s has a"
           + " lowering already; give one per class", type.getName());
       byClass.put(type, lowering);

@@ -18,8 +18,9 @@ import dev.jgrad.nn.Module;
  * OnnxExporter.builder().lower(Scale.class, scale).export(model, new int[] {784}, path);
  * }</pre>
  *
- * <p>A lowering is given per export with {@link OnnxExporter.Builder#lower}, or, for an op
- * activation, shipped in the op's jar by an {@link OnnxOpLoweringProvider}. It sees only the
+ * <p>A lowering is given per export with {@link OnnxExporter.Builder#lower}, or shipped in a jar:
+ * by an {@link OnnxModuleLoweringProvider} for a module class, by an
+ * {@link OnnxOpLoweringProvider} for an op. It sees only the
  * narrow {@link OnnxLoweringContext}: nodes of the default ONNX domain at opset
  * {@value OnnxExporter#OPSET}, initializers, and the sub-modules it lowers by name.
  *

@@ -1,8 +1,11 @@
 package dev.jgrad.onnx;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.Attrs;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.OpActivation;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,6 +42,8 @@ public final class OnnxLoweringContext {
   /** The per-sample dims the exporter knows: the input's and the sub-modules' outputs'. */
   private final Map<String, int[]> dims = new HashMap<>();
   private final Set<String> loweredChildren = new HashSet<>();
+  /** The local names the ops applied with {@link #op} took. */
+  private final Set<String> opNames = new HashSet<>();
   /** What this context threw already named; passed on as it is, not wrapped again. */
   private final Set<RuntimeException> raised =
       Collections.newSetFromMap(new IdentityHashMap<>());
@@ -166,11 +171,13 @@ public final class OnnxLoweringContext {
   /**
    * Lowers the sub-module registered as {@code name} (one of {@code module.children()}) as the
    * exporter lowers any module, built-in or with a lowering of its own, reading {@code input},
-   * whose dims the exporter knows ({@link #dims}); returns its output's name.
+   * whose dims the exporter knows ({@link #dims}: the input's, and the outputs of {@code child}
+   * and {@link #op}); returns its output's name. For a value of nodes the lowering added, pass
+   * its dims: {@link #child(String, String, int...)}.
    */
   public String child(String name, String input) {
-    // an undefined input is the mistake to name, rather than its unknown dims
-    return child(name, input, walk.graph.defines(input) ? dims(input) : null);
+    return child(name, input, knownDims(input, "sub-module '" + name + "'",
+        "child(\"" + name + "\", \"" + input + "\", " + exampleDims(name) + ")"));
   }
 
   /** {@link #child(String, String)} for an input of per-sample dims {@code inputDims}. */
@@ -184,15 +191,70 @@ public final class OnnxLoweringContext {
       throw error("lowers sub-module '" + name + "' twice; its values would be written twice:"
           + " reuse the output of the first");
     }
-    if (input == null || !walk.graph.defines(input)) {
-      throw error("lowers sub-module '" + name + "' reading '" + input + "', which nothing"
-          + " defines before it; read onnx.input() or an earlier node's output()");
+    return lowerSub(sub, name, input, inputDims, "sub-module '" + name + "'");
+  }
+
+  /**
+   * Applies the registered op {@code op} with {@code attrs} to {@code input}, whose dims the
+   * exporter knows ({@link #dims}), through the op's own lowering: the one given with
+   * {@link OnnxExporter.Builder#lowerOp}, else the one its jar's {@link OnnxOpLoweringProvider}
+   * ships, as for an {@link dev.jgrad.nn.OpActivation} layer. So a module whose {@code forward}
+   * calls {@code Ops.call(op, attrs, x)} lowers it without repeating the op's nodes. Its values
+   * are named under {@code <path>.<op's name after ::>} ({@code "2.swish.out"}); returns its
+   * output's name, whose dims are then known.
+   */
+  public String op(String op, Attrs attrs, String input) {
+    return op(op, attrs, input, knownDims(input, "op " + op,
+        "op(\"" + op + "\", attrs, \"" + input + "\", 128)"));
+  }
+
+  /** {@link #op(String, Attrs, String)} for an input of per-sample dims {@code inputDims}. */
+  public String op(String op, Attrs attrs, String input, int... inputDims) {
+    if (op == null || op.indexOf("::") <= 0) {
+      throw error("applies op '" + op + "', which is not a qualified name namespace::op (e.g."
+          + " swish::swish)");
     }
-    checkDims(inputDims, "the input dims of sub-module '" + name + "'");
+    if (attrs == null) {
+      throw error("applies op " + op + " with attrs null; pass Attrs.empty()");
+    }
+    String local = op.substring(op.indexOf("::") + 2);
+    for (int k = 2; module.children().containsKey(local) || !opNames.add(local); k++) {
+      local = op.substring(op.indexOf("::") + 2) + "_" + k; // a second call, or a child's name
+    }
+    return lowerSub(new OpActivation.Layer(op, attrs), local, input, inputDims, "op " + op);
+  }
+
+  /** The dims of {@code input} for {@code what}, or an error saying to pass them, as {@code call}. */
+  private int[] knownDims(String input, String what, String call) {
+    if (input == null || !walk.graph.defines(input)) {
+      return null; // an undefined input is the mistake to name, rather than its unknown dims
+    }
+    int[] d = dims.get(input);
+    if (d == null) {
+      throw error("lowers " + what + " reading '" + input + "', whose per-sample dims it does not"
+          + " know (it knows its input's and those of what child(...) and op(...) returned);"
+          + " pass them, e.g. onnx." + call);
+    }
+    return d.clone();
+  }
+
+  /** A Linear child's input features, the likeliest dims to pass; else a placeholder. */
+  private String exampleDims(String name) {
+    Module sub = name == null ? null : module.children().get(name);
+    return sub instanceof Linear fc ? Integer.toString(fc.inFeatures()) : "128";
+  }
+
+  /** Lowers {@code sub} under {@code local} of this module's path; its output's name. */
+  private String lowerSub(Module sub, String local, String input, int[] inputDims, String what) {
+    if (input == null || !walk.graph.defines(input)) {
+      throw error("lowers " + what + " reading '" + input + "', which nothing defines before it;"
+          + " read onnx.input() or an earlier node's output()");
+    }
+    checkDims(inputDims, "the input dims of " + what);
     walk.dims = inputDims.clone();
     String out;
     try {
-      out = walk.module(sub, path.isEmpty() ? name : path + "." + name, input);
+      out = walk.module(sub, qualified(local), input);
     } catch (RuntimeException e) { // names the sub-module already
       raised.add(e);
       throw e;

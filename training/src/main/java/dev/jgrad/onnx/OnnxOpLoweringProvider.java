@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Service interface through which {@link OnnxExporter} finds the ONNX lowerings a plugin jar
- * ships for its ops, so that a model using the op as an activation ({@link OpActivation}) exports
- * wherever the jar is: list the implementation in
+ * ships for its ops, so that a model using the op as an activation ({@link OpActivation}), or a
+ * module whose lowering applies it ({@link OnnxLoweringContext#op}), exports wherever the jar is: list the implementation in
  * {@code META-INF/services/dev.jgrad.onnx.OnnxOpLoweringProvider} (and {@code provides} it in a
  * module-info), next to the jar's {@code OpProvider}.
  *

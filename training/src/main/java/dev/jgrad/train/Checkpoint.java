@@ -84,14 +84,26 @@ public final class Checkpoint {
 
   /**
    * Saves {@code model}'s parameters and, unless {@code optimizer} is null, its state, marking
+   * {@code epoch} epochs as completed, with no metadata of the caller's.
+   */
+  public static void save(Path path, Module model, Optimizer optimizer, int epoch)
+      throws IOException {
+    save(path, model, optimizer, epoch, Map.of());
+  }
+
+  /**
+   * Saves {@code model}'s parameters and, unless {@code optimizer} is null, its state, marking
    * {@code epoch} epochs as completed. {@code metadata} adds string entries (keys must not clash
-   * with the checkpoint's own).
+   * with the checkpoint's own); null adds none, as a null optimizer saves no optimizer state.
    */
   public static void save(Path path, Module model, Optimizer optimizer, int epoch,
       Map<String, String> metadata) throws IOException {
     checkNotNull(path, "path is null; pass the checkpoint file, e.g. out/checkpoint.safetensors");
     checkNotNull(model, "model is null");
     checkArgument(epoch >= 0, "epoch must be >= 0, got %s", epoch);
+    if (metadata == null) {
+      metadata = Map.of();
+    }
     List<SafeTensor> tensors = new ArrayList<>();
     model.namedState().forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
     for (String key : metadata.keySet()) {

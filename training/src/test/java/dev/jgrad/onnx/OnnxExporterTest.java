@@ -146,7 +146,8 @@ class OnnxExporterTest {
         new Sequential(new ReLU(), new Square()));
     assertContains(failure(net, 4), "layer 1.1 is Square", "does not support", "Linear",
         "Sequential of those layers", "or give it a lowering:"
-        + " OnnxExporter.builder().lower(Square.class, lowering) (see OnnxLowering)");
+        + " OnnxExporter.builder().lower(Square.class, lowering) (see OnnxLowering), or an"
+        + " OnnxModuleLoweringProvider in its jar");
     assertContains(failure(new Square(), 4), "the model is Square");
     // an op activation's layer is a nested class: the message adds what it computes, and says
     // how to lower its op

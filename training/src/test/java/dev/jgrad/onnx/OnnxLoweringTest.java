@@ -22,6 +22,7 @@ import dev.jgrad.nn.Tanh;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -305,9 +306,15 @@ class OnnxLoweringTest {
    * services file, as jars on the class path would.
    */
   private String withProviders(ThrowingSupplier export, String... providers) throws Exception {
+    return withProviders(OnnxOpLoweringProvider.class, export, providers);
+  }
+
+  /** {@link #withProviders(ThrowingSupplier, String...)} for the service {@code service}. */
+  private String withProviders(Class<?> service, ThrowingSupplier export, String... providers)
+      throws Exception {
     Path services = dir.resolve("jar/META-INF/services");
     Files.createDirectories(services);
-    Files.write(services.resolve(OnnxOpLoweringProvider.class.getName()), List.of(providers));
+    Files.write(services.resolve(service.getName()), List.of(providers));
     Thread thread = Thread.currentThread();
     ClassLoader before = thread.getContextClassLoader();
     try (URLClassLoader jar = new URLClassLoader(new URL[] {dir.resolve("jar").toUri().toURL()},
@@ -351,5 +358,86 @@ class OnnxLoweringTest {
     assertContains(message, "layer 1 is Layer (onnxtest::none)", "an ONNX lowering provider"
         + " failed to load: ", "dev.jgrad.onnx.NoSuchProvider");
     assertTrue(OnnxExporter.toBytes(withOp(CubeOps.CUBE), new int[] {3}).length > 0);
+  }
+
+  // ---- module lowerings found by ServiceLoader -------------------------------------------------
+
+  private static Sequential withCubeBlock() {
+    Random random = new Random(21);
+    return new Sequential(new Linear(6, 5, Init.he(), random), new CubeBlock(5, 7, 0.5, random),
+        new Linear(5, 3, Init.xavier(), random));
+  }
+
+  private static String names(byte[] onnx) {
+    return new String(onnx, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * A custom module calling a plugin op in its forward exports with the plain exporter: its
+   * lowering comes from an OnnxModuleLoweringProvider and applies the op's own lowering (CubeOnnx,
+   * under the block's path) with onnx.op. Before, only an OpActivation layer found a provider.
+   */
+  @Test
+  void aCustomModuleCallingAPluginOpExportsWithThePlainExporter() throws IOException,
+      OrtException {
+    Sequential net = withCubeBlock();
+    OnnxRuntimeCheck.assertMatches(net, new int[] {6}, dir, batches(DType.FLOAT32, 6));
+    assertContains(names(OnnxExporter.toBytes(net, new int[] {6})), "1.fc1.weight",
+        "1.cube.square", "1.cube.scale", "1.fc2.weight");
+  }
+
+  /** The second provider of CubeBlock's lowering. */
+  public static final class SecondCubeBlockOnnx implements OnnxModuleLoweringProvider {
+    @Override
+    public List<OnnxModuleLowering<?>> lowerings() {
+      return List.of(OnnxModuleLowering.of(CubeBlock.class, CubeBlock.Onnx::lower));
+    }
+  }
+
+  /** As for ops: a lowering given per export comes first, and settles two providers' clash. */
+  @Test
+  void aModuleLoweringGivenPerExportComesBeforeProvidersAndSettlesTwo() throws Exception {
+    Sequential net = withCubeBlock();
+    OnnxExporter.Builder given = OnnxExporter.builder().lower(CubeBlock.class, (block, onnx) -> {
+      String cubed = onnx.op(CubeOps.CUBE, block.attrs(), onnx.child("fc1", onnx.input()));
+      String o = onnx.child("fc2", cubed);
+      return onnx.node("Add", List.of(o, onnx.input()), onnx.name("given")).output();
+    });
+    OnnxRuntimeCheck.assertMatches(given, net, new int[] {6}, dir, batches(DType.FLOAT32, 6));
+    assertContains(names(given.toBytes(net, new int[] {6})), "1.given");
+
+    String second = SecondCubeBlockOnnx.class.getName();
+    String message = withProviders(OnnxModuleLoweringProvider.class, () -> ExportFailures.failure(
+        () -> OnnxExporter.toBytes(net, new int[] {6})), second);
+    assertContains(message, "OnnxExporter: layer 1 is CubeBlock, which two ONNX module lowering"
+        + " providers lower: ", CubeBlock.Onnx.class.getName(), second,
+        "OnnxExporter.builder().lower(CubeBlock.class, ...)");
+    assertContains(withProviders(OnnxModuleLoweringProvider.class,
+        () -> names(given.toBytes(net, new int[] {6})), second), "1.given");
+  }
+
+  /**
+   * child(name, value) on nodes' output said "asks the dims of ..., keep track of the others",
+   * though the lowering never asked: it says to pass the dims, with the Linear's as the example.
+   */
+  @Test
+  void aChildReadingAValueOfUnknownDimsSaysToPassThem() {
+    OnnxLowering<CubeBlock> squared = (block, onnx) -> {
+      String h = onnx.child("fc1", onnx.input());
+      String sq = onnx.node("Mul", List.of(h, h), onnx.name("sq")).output();
+      return onnx.child("fc2", sq);
+    };
+    String message = ExportFailures.failure(() -> OnnxExporter.builder()
+        .lower(CubeBlock.class, squared).toBytes(withCubeBlock(), new int[] {6}));
+    assertContains(message, "layer 1 (CubeBlock), lowered by OnnxExporter.builder().lower("
+        + "CubeBlock.class, ...), lowers sub-module 'fc2' reading '1.sq', whose per-sample dims it"
+        + " does not know", "pass them, e.g. onnx.child(\"fc2\", \"1.sq\", 7)");
+    OnnxLowering<CubeBlock> withDims = (block, onnx) -> {
+      String h = onnx.child("fc1", onnx.input());
+      String sq = onnx.node("Mul", List.of(h, h), onnx.name("sq")).output();
+      return onnx.child("fc2", sq, 7);
+    };
+    assertTrue(OnnxExporter.builder().lower(CubeBlock.class, withDims)
+        .toBytes(withCubeBlock(), new int[] {6}).length > 0);
   }
 }

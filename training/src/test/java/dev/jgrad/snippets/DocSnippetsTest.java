@@ -84,6 +84,7 @@ class DocSnippetsTest {
       new String[] {"Module", "src/main/java/dev/jgrad/nn/Module.java"},
       new String[] {"Trainer", "src/main/java/dev/jgrad/train/Trainer.java"},
       new String[] {"OpProvider", "../api/src/main/java/dev/jgrad/api/op/OpProvider.java"},
+      new String[] {"OpProvider", "../ARCHITECTURE.md"},
       new String[] {"Readme", "../README.md"},
       new String[] {"ReadmeData", "../README.md"},
       new String[] {"ReadmeImageFolder", "../README.md"},

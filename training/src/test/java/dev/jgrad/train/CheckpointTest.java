@@ -336,6 +336,21 @@ class CheckpointTest {
   }
 
   /**
+   * Null metadata threw a raw NullPointerException where a null optimizer is documented and
+   * taken: it means none, as the overload without metadata does.
+   */
+  @Test
+  void nullMetadataMeansNoneAsTheOverloadWithoutItDoes() throws IOException {
+    Path withNull = dir.resolve("null-metadata.safetensors");
+    Checkpoint.save(withNull, net(1), null, 3, null);
+    Path without = dir.resolve("no-metadata.safetensors");
+    Checkpoint.save(without, net(1), null, 3);
+    assertEquals(3, Checkpoint.load(withNull).epoch());
+    assertEquals(Checkpoint.load(without).metadata(), Checkpoint.load(withNull).metadata());
+    assertArrayEquals(Files.readAllBytes(without), Files.readAllBytes(withNull));
+  }
+
+  /**
    * Found by CheckpointFuzzTest: epoch "-1" loaded as -1, and a resumed Trainer would have run
    * an epoch more than asked, numbered -1.
    */

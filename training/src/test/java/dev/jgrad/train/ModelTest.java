@@ -256,6 +256,25 @@ class ModelTest {
         + " more than half the kernel [2, 2]"), m);
   }
 
+  /**
+   * A type whose jar is there but whose services entry is missing read as "put its jar on the
+   * class path", which it was: the message names the services file, and says the provider is
+   * not registered when a Module class of the type's name loads.
+   */
+  @Test
+  void anUnknownTypeNamesTheServicesFileAndAnUnregisteredProvider() throws IOException {
+    String services = "META-INF/services/dev.jgrad.nn.ModuleTypeProvider";
+    String absent = loadError(mlp("{\"type\":\"acme.ResBlock\"}"));
+    assertTrue(absent.contains("unknown module type 'acme.ResBlock'; known types are [")
+        && absent.contains("If a plugin defines it, put its jar on the class path and list its"
+        + " ModuleTypeProvider in " + services), absent);
+    String loadable = ScaleTypeProvider.Scale.class.getName();
+    String unregistered = loadError(mlp("{\"type\":\"" + loadable + "\"}"));
+    assertTrue(unregistered.contains("Class " + loadable + " is on the class path, but its"
+        + " provider is not registered: list its ModuleTypeProvider in " + services),
+        unregistered);
+  }
+
   @Test
   void garbledDescriptionsFailWithOneClearLine() throws IOException {
     assertTrue(loadError(mlp("{\"type\":\"Linearr\",\"in\":4,\"out\":3}")).contains(

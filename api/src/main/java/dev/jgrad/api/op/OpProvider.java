@@ -10,7 +10,8 @@ package dev.jgrad.api.op;
  * public final class SwishOps implements OpProvider {
  *   @Override
  *   public void register(OpRegistry.Registration r) {
- *     r.define(OpDef.builder("acme::swish").arity(1).shapeRule((in, a) -> in.get(0)).build());
+ *     r.define(OpDef.builder("acme::swish").arity(1).attributes("beta")
+ *         .shapeRule((in, a) -> in.get(0)).build());
  *     // forward: x * sigmoid(beta x), from existing ops
  *     r.kernel("acme::swish", OpRegistry.ANY_BACKEND, (CompositeKernel) (in, a) ->
  *         in.get(0).mul(in.get(0).mul(a.getDouble("beta")).sigmoid()));

@@ -52,4 +52,19 @@ class SwishOnnxTest {
         new Flatten(), new Linear(3 * 5 * 5, 4, Init.he(), random));
     OnnxRuntimeCheck.assertMatches(cnn, new int[] {2, 5, 5}, dir, batches(DType.FLOAT32, 2, 5, 5));
   }
+
+  /**
+   * A custom module calling swish in its forward (not an OpActivation layer) exports with the
+   * plain exporter: its jar's OnnxModuleLoweringProvider lowers it, reusing swish's lowering
+   * (onnx.op), and ONNX Runtime agrees with jgrad in both float dtypes.
+   */
+  @Test
+  void aCustomModuleCallingSwishExportsWithThePlainExporter() throws IOException, OrtException {
+    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      Random random = new Random(5);
+      Sequential net = new Sequential(new Linear(12, 6, Init.he(), random, dtype),
+          new SwishBlock(6, 10, 1.3, random, dtype), new Linear(6, 3, Init.xavier(), random, dtype));
+      OnnxRuntimeCheck.assertMatches(net, new int[] {12}, dir, batches(dtype, 12));
+    }
+  }
 }

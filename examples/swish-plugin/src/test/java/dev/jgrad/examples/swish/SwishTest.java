@@ -19,6 +19,7 @@ class SwishTest {
       OpTestReport report = OpTestKit.forOp(SwishOps.SWISH).attrs(Attrs.of("beta", beta))
           .shapes(new int[] {7}, new int[] {3, 4}, new int[] {2, 3, 5})
           .inputRange(-4, 4)
+          .reference(x -> x / (1 + Math.exp(-beta * x)))   // the formula, not the kernel
           .run();
       System.out.println(report);
       report.assertPassed();
