@@ -719,6 +719,20 @@ public final class Tensor {
     return Ops.call(OpNames.LOG, this);
   }
 
+  /**
+   * The sine elementwise (radians), as {@code torch.sin}: NaN for NaN and the infinities. The CPU
+   * computes fdlibm's {@link StrictMath#sin}, the same bits everywhere; the gradient is
+   * {@code cos x}.
+   */
+  public Tensor sin() {
+    return Ops.call(OpNames.SIN, this);
+  }
+
+  /** The cosine elementwise (radians), as {@code torch.cos}; the gradient is {@code -sin x}. */
+  public Tensor cos() {
+    return Ops.call(OpNames.COS, this);
+  }
+
   /** The square root elementwise; NaN below 0. */
   public Tensor sqrt() {
     return Ops.call(OpNames.SQRT, this);

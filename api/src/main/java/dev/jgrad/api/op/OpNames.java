@@ -32,6 +32,10 @@ public final class OpNames {
   public static final String LOG = "jgrad::log";
   /** The square root. */
   public static final String SQRT = "jgrad::sqrt";
+  /** The sine (radians). */
+  public static final String SIN = "jgrad::sin";
+  /** The cosine (radians). */
+  public static final String COS = "jgrad::cos";
   /** 1 where {@code a > b}, else 0; not differentiable. */
   public static final String GREATER = "jgrad::greater";
   /** 1 where {@code a == b}, else 0; not differentiable. */
