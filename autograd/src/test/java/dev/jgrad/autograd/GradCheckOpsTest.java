@@ -52,6 +52,8 @@ public class GradCheckOpsTest {
       c.add(new Case("sub", in -> in.get(0).sub(in.get(1)), Range.ANY, shapes));
       c.add(new Case("mul", in -> in.get(0).mul(in.get(1)), Range.ANY, shapes));
       c.add(new Case("div", in -> in.get(0).div(in.get(1)), Range.POSITIVE, shapes));
+      c.add(new Case("maximum", in -> in.get(0).maximum(in.get(1)), Range.ANY, shapes));
+      c.add(new Case("minimum", in -> in.get(0).minimum(in.get(1)), Range.ANY, shapes));
     }
     for (int[] shape : new int[][] {s(5), s(3, 4), s(2, 3, 2)}) {
       c.add(new Case("neg", in -> in.get(0).neg(), Range.ANY, shape));
