@@ -64,6 +64,23 @@ final class Splits {
     return parts;
   }
 
+  /** Parts of {@code size} along {@code axis}, the last shorter, as {@code torch.split(x, size)}. */
+  static List<Tensor> split(Tensor x, int size, int axis) {
+    checkArgument(size >= 1, "split: part size %s for shape %s; give a size >= 1", size,
+        x.shape());
+    int length = x.shape().dim(axis("split", x.shape(), axis));
+    return split(x, parts(length, size, (length + size - 1) / size), axis);
+  }
+
+  /** {@code count} sizes of {@code part}, the last cut to what is left of {@code length}. */
+  private static int[] parts(int length, int part, int count) {
+    int[] sizes = new int[count];
+    for (int i = 0; i < count; i++) {
+      sizes[i] = Math.min(part, length - i * part);
+    }
+    return sizes;
+  }
+
   /**
    * As PyTorch's {@code chunk}: parts of {@code ceil(size / n)} along {@code axis}, the last
    * smaller, so there may be fewer than {@code n}; an empty axis gives {@code n} empty parts.
@@ -73,12 +90,7 @@ final class Splits {
         x.shape());
     int size = x.shape().dim(axis("chunk", x.shape(), axis));
     int part = (int) ((size + (long) n - 1) / n);
-    int count = part == 0 ? n : (size + part - 1) / part;
-    int[] sizes = new int[count];
-    for (int i = 0; i < count; i++) {
-      sizes[i] = Math.min(part, size - i * part);
-    }
-    return split(x, sizes, axis);
+    return split(x, parts(size, part, part == 0 ? n : (size + part - 1) / part), axis);
   }
 
   private static int axis(String op, Shape s, int axis) {

@@ -1039,6 +1039,14 @@ public final class Tensor {
   }
 
   /**
+   * Parts of {@code size} along {@code axis}, the last shorter, as {@code torch.split(x, size,
+   * axis)}: views, no copy.
+   */
+  public List<Tensor> split(int size, int axis) {
+    return Splits.split(this, size, axis);
+  }
+
+  /**
    * {@code n} parts along {@code axis} as {@code torch.chunk}: each {@code ceil(size / n)} long,
    * the last shorter, so fewer than {@code n} when the axis is short; views, no copy.
    */

@@ -162,6 +162,11 @@ class PyTorchCompositesTest {
     assertEquals(List.of(2, 2, 2), sizes(iota(6).chunk(4, 0), 0));
     assertEquals(List.of(0, 0, 0), sizes(iota(0).chunk(3, 0), 0));
     assertEquals(List.of(3), sizes(x.chunk(1, 0), 0));
+    // torch.split(x, 6) of 10 -> 6, 4 (chunk(2) would give 5, 5); of 7 by 2 -> 2, 2, 2, 1
+    assertEquals(List.of(6, 4), sizes(iota(10).split(6, 0), 0));
+    assertEquals(List.of(2, 2, 2, 1), sizes(x.split(2, 1), 1));
+    assertEquals("split: part size 0 for shape [3, 7]; give a size >= 1",
+        assertThrows(IllegalArgumentException.class, () -> x.split(0, 1)).getMessage());
     // gradients reach the right columns
     List<Tensor> c = x.chunk(3, 1);
     c.get(0).sum().add(c.get(2).mul(10).sum()).backward();
@@ -226,5 +231,18 @@ class PyTorchCompositesTest {
     Tensor labels = Tensor.fullLike(Tensor.indices(new int[] {4, 5}), 7);
     assertEquals(DType.INT32, labels.dtype());
     assertArrayEquals(new int[] {7, 7}, labels.toIntArray());
+  }
+
+  @Test
+  void docsPytorchRecipesForMissingOpsWork() {
+    // docs/pytorch.md: masked_fill, sign, eye and a norm, written with what exists
+    Tensor x = vec(-2, 0, 3, -0.5);
+    Tensor mask = x.less(Tensor.zerosLike(x));
+    assertArrayEquals(new double[] {9, 0, 3, 9},
+        Tensor.where(mask, Tensor.fullLike(x, 9), x).toDoubleArray());
+    assertArrayEquals(new double[] {-1, 0, 1, -1}, x.step().sub(x.neg().step()).toDoubleArray());
+    assertArrayEquals(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1},
+        Tensor.arange(3).oneHot(3).toDoubleArray());
+    assertEquals(Math.sqrt(4 + 9 + 0.25), x.square().sum().sqrt().item(), 1e-15);
   }
 }
