@@ -853,7 +853,7 @@ public final class Tensor {
     return Ops.call(OpNames.GREATER, this, other);
   }
 
-  /** 1 where this &lt; other (broadcast), else 0, in {@link #greater}'s dtype; not differentiable. */
+  /** 1 where this &lt; other (broadcast), else 0, in {@link #greater}'s dtype; no gradient. */
   public Tensor less(Tensor other) {
     checkNotNull(other, "less: other is null");
     return other.greater(this);
