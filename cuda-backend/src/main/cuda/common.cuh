@@ -24,6 +24,8 @@ typedef long long i64;
 #define JG_UNARY_SIGMOID 6
 #define JG_UNARY_RELU 7
 #define JG_UNARY_STEP 8
+#define JG_UNARY_SIN 9
+#define JG_UNARY_COS 10
 // Used only by the fused bias+activation kernel: no activation at all.
 #define JG_UNARY_IDENTITY 100
 
@@ -128,6 +130,11 @@ __device__ __forceinline__ float jg_abs(float x) { return fabsf(x); }
 __device__ __forceinline__ double jg_abs(double x) { return fabs(x); }
 __device__ __forceinline__ float jg_tanh(float x) { return tanhf(x); }
 __device__ __forceinline__ double jg_tanh(double x) { return tanh(x); }
+// Full-range argument reduction (no fast-math): within 2 ulp of fdlibm's even for |x| of 1e4 and up.
+__device__ __forceinline__ float jg_sin(float x) { return sinf(x); }
+__device__ __forceinline__ double jg_sin(double x) { return sin(x); }
+__device__ __forceinline__ float jg_cos(float x) { return cosf(x); }
+__device__ __forceinline__ double jg_cos(double x) { return cos(x); }
 // Java's Math.pow where C's pow differs: a NaN exponent gives NaN (C: 1 for a base of 1), and
 // so does a base of +-1 to an infinite power (C: 1).
 template <typename T> __device__ __forceinline__ T jg_pow_java(T a, T b, T c_pow) {
@@ -183,6 +190,8 @@ template <typename T> __device__ __forceinline__ T jg_unary(int op, T x) {
   // Java's Math.max(x, 0): NaN stays NaN (not 0), -0 becomes +0.
   case JG_UNARY_RELU: return x > (T)0 ? x : (x != x ? x : (T)0);
   case JG_UNARY_STEP: return x > (T)0 ? (T)1 : (x != x ? x : (T)0);  // NaN stays NaN, as on the CPU
+  case JG_UNARY_SIN: return jg_sin(x);
+  case JG_UNARY_COS: return jg_cos(x);
   default: return x; // JG_UNARY_IDENTITY; the host never passes anything else
   }
 }

@@ -19,5 +19,13 @@ public enum UnaryOp {
   /** max(x, 0), as {@link Math#max}: NaN stays NaN, -0.0 becomes 0.0. */
   RELU,
   /** 1 where x &gt; 0, 0 where x &lt;= 0 (the book's step function); NaN stays NaN. */
-  STEP
+  STEP,
+  /**
+   * The sine of x radians, as {@link StrictMath#sin} (fdlibm): the same bits on every JVM and in
+   * every compilation tier; FLOAT32 computed in double and rounded. NaN and the infinities give
+   * NaN, -0.0 stays -0.0.
+   */
+  SIN,
+  /** The cosine of x radians, as {@link StrictMath#cos}; NaN and the infinities give NaN. */
+  COS
 }

@@ -189,6 +189,66 @@ public final class Tensor {
     return full(1, dtype, shape);
   }
 
+  /** A tensor of {@code like}'s shape, dtype and backend with every element {@code value}. */
+  public static Tensor fullLike(Tensor like, double value) {
+    checkNotNull(like, "fullLike: the tensor to copy the shape of is null");
+    Backend b = like.backend();
+    DeviceBuffer buf = b.allocate(like.dtype(), like.shape().size());
+    b.fill(buf, value);
+    return new Tensor(b, buf, like.shape());
+  }
+
+  /** Zeros of {@code like}'s shape, dtype and backend, as {@code torch.zeros_like}. */
+  public static Tensor zerosLike(Tensor like) {
+    return fullLike(like, 0);
+  }
+
+  /** Ones of {@code like}'s shape, dtype and backend, as {@code torch.ones_like}. */
+  public static Tensor onesLike(Tensor like) {
+    return fullLike(like, 1);
+  }
+
+  /**
+   * {@code 0, 1, ..., end - 1} as INT32 on the current backend, as {@code torch.arange(end)}
+   * (whose int64 is INT32 here).
+   */
+  public static Tensor arange(int end) {
+    return arange(0, end, 1);
+  }
+
+  /**
+   * {@code start, start + step, ...} up to but excluding {@code end}, INT32, as
+   * {@code torch.arange} with integer arguments. A step of 0, or one whose sign leads away from
+   * {@code end}, is an error.
+   */
+  public static Tensor arange(int start, int end, int step) {
+    return Ranges.arange(start, end, step);
+  }
+
+  /**
+   * {@code start + i step} for {@code i = 0 .. ceil((end - start) / step) - 1}, FLOAT32 (each
+   * computed in double and rounded), as {@code torch.arange} with a non-integer argument. A step
+   * of 0, one whose sign leads away from {@code end}, or a non-finite argument is an error.
+   */
+  public static Tensor arange(double start, double end, double step) {
+    return Ranges.arange(start, end, step, DEFAULT_DTYPE);
+  }
+
+  /**
+   * {@code steps} evenly spaced values from {@code start} to {@code end}, both included, FLOAT32,
+   * as {@code torch.linspace}; {@code steps} 1 gives {@code [start]}, 0 an empty tensor.
+   */
+  public static Tensor linspace(double start, double end, int steps) {
+    return linspace(start, end, steps, DEFAULT_DTYPE);
+  }
+
+  /** {@link #linspace(double, double, int)} in {@code dtype} (FLOAT32 or FLOAT64). */
+  public static Tensor linspace(double start, double end, int steps, DType dtype) {
+    checkArgument(dtype == DType.FLOAT32 || dtype == DType.FLOAT64,
+        "linspace: dtype must be FLOAT32 or FLOAT64, got %s", dtype);
+    return Ranges.linspace(start, end, steps, dtype);
+  }
+
   /**
    * Standard normal samples from {@code random}, FLOAT32, in row-major order; no shape is a
    * rank-0 tensor of one sample, as {@code torch.randn(())}.
@@ -814,6 +874,20 @@ public final class Tensor {
     return Ops.call(OpNames.LOG, this);
   }
 
+  /**
+   * The sine elementwise (radians), as {@code torch.sin}: NaN for NaN and the infinities. The CPU
+   * computes fdlibm's {@link StrictMath#sin}, the same bits everywhere; the gradient is
+   * {@code cos x}.
+   */
+  public Tensor sin() {
+    return Ops.call(OpNames.SIN, this);
+  }
+
+  /** The cosine elementwise (radians), as {@code torch.cos}; the gradient is {@code -sin x}. */
+  public Tensor cos() {
+    return Ops.call(OpNames.COS, this);
+  }
+
   /** The square root elementwise; NaN below 0. */
   public Tensor sqrt() {
     return Ops.call(OpNames.SQRT, this);
@@ -830,6 +904,21 @@ public final class Tensor {
    */
   public Tensor clamp(double min, double max) {
     return Ops.call(OpNames.CLAMP, Attrs.of(AttrKeys.LOWER, min, AttrKeys.UPPER, max), this);
+  }
+
+  /** {@code x * x} elementwise, as {@code torch.square}; the gradient is {@code 2x}. */
+  public Tensor square() {
+    return mul(this);
+  }
+
+  /** {@code 1 / x} elementwise (IEEE division: infinity at 0), as {@code torch.reciprocal}. */
+  public Tensor reciprocal() {
+    return fullLike(this, 1).div(this);
+  }
+
+  /** {@code 1 / sqrt(x)} elementwise (NaN below 0), as {@code torch.rsqrt}. */
+  public Tensor rsqrt() {
+    return sqrt().reciprocal();
   }
 
   /** {@code max(x, min)} elementwise: {@link #clamp} without an upper bound. */
@@ -857,6 +946,50 @@ public final class Tensor {
   /** 1 where this > other (broadcast), else 0; not differentiable. */
   public Tensor greater(Tensor other) {
     return Ops.call(OpNames.GREATER, this, other);
+  }
+
+  /** 1 where this &lt; other (broadcast), else 0, in {@link #greater}'s dtype; no gradient. */
+  public Tensor less(Tensor other) {
+    checkNotNull(other, "less: other is null");
+    return other.greater(this);
+  }
+
+  /**
+   * 1 where this &lt;= other (broadcast), else 0 (0 where either is NaN), the dtype
+   * {@link #greater} gives; not differentiable.
+   */
+  public Tensor lessEqual(Tensor other) {
+    checkNotNull(other, "lessEqual: other is null");
+    return other.greater(this).add(eq(other)); // the two never hold together
+  }
+
+  /** 1 where this &gt;= other (broadcast), else 0 (0 where either is NaN); not differentiable. */
+  public Tensor greaterEqual(Tensor other) {
+    checkNotNull(other, "greaterEqual: other is null");
+    return greater(other).add(eq(other));
+  }
+
+  /**
+   * 1 where this != other (broadcast), else 0 (1 where either is NaN, as PyTorch's {@code ne}),
+   * the dtype {@link #eq} gives; not differentiable.
+   */
+  public Tensor notEqual(Tensor other) {
+    checkNotNull(other, "notEqual: other is null");
+    return eq(other).neg().add(1);
+  }
+
+  /**
+   * The larger of this and {@code other} elementwise (broadcast), as {@code torch.maximum}: NaN
+   * where either is NaN; of 0.0 and -0.0, 0.0. The gradient goes to the larger input, half to
+   * each on a tie (PyTorch's rule), all of it to both where a NaN is involved.
+   */
+  public Tensor maximum(Tensor other) {
+    return Ops.call(OpNames.MAXIMUM, this, other);
+  }
+
+  /** The smaller of this and {@code other} elementwise, as {@link #maximum}; -0.0 over 0.0. */
+  public Tensor minimum(Tensor other) {
+    return Ops.call(OpNames.MINIMUM, this, other);
   }
 
   /**
@@ -977,6 +1110,43 @@ public final class Tensor {
    */
   public Tensor reshape(int... dims) {
     return Ops.call(OpNames.RESHAPE, Attrs.of(AttrKeys.SHAPE, dims), this);
+  }
+
+  /** All axes merged into one, as {@code torch.flatten(x)}: a scalar gives one element. */
+  public Tensor flatten() {
+    return flatten(0, -1);
+  }
+
+  /**
+   * Axes {@code startDim} to {@code endDim} (both included; negative counts from the end) merged
+   * into one, as {@code torch.flatten(x, startDim, endDim)}; a view where {@link #reshape} is.
+   */
+  public Tensor flatten(int startDim, int endDim) {
+    return Splits.flatten(this, startDim, endDim);
+  }
+
+  /**
+   * Consecutive parts along {@code axis} of the given sizes, which must add up to the axis's
+   * size, as {@code torch.split(x, sizes, axis)}: views, no copy.
+   */
+  public List<Tensor> split(int[] sizes, int axis) {
+    return Splits.split(this, sizes, axis);
+  }
+
+  /**
+   * Parts of {@code size} along {@code axis}, the last shorter, as {@code torch.split(x, size,
+   * axis)}: views, no copy.
+   */
+  public List<Tensor> split(int size, int axis) {
+    return Splits.split(this, size, axis);
+  }
+
+  /**
+   * {@code n} parts along {@code axis} as {@code torch.chunk}: each {@code ceil(size / n)} long,
+   * the last shorter, so fewer than {@code n} when the axis is short; views, no copy.
+   */
+  public List<Tensor> chunk(int n, int axis) {
+    return Splits.chunk(this, n, axis);
   }
 
   /** Broadcasts to a larger shape (NumPy rules): a view of the same buffer, no copy. */

@@ -52,6 +52,8 @@ public class GradCheckOpsTest {
       c.add(new Case("sub", in -> in.get(0).sub(in.get(1)), Range.ANY, shapes));
       c.add(new Case("mul", in -> in.get(0).mul(in.get(1)), Range.ANY, shapes));
       c.add(new Case("div", in -> in.get(0).div(in.get(1)), Range.POSITIVE, shapes));
+      c.add(new Case("maximum", in -> in.get(0).maximum(in.get(1)), Range.ANY, shapes));
+      c.add(new Case("minimum", in -> in.get(0).minimum(in.get(1)), Range.ANY, shapes));
     }
     for (int[] shape : new int[][] {s(5), s(3, 4), s(2, 3, 2)}) {
       c.add(new Case("neg", in -> in.get(0).neg(), Range.ANY, shape));
@@ -65,6 +67,8 @@ public class GradCheckOpsTest {
       c.add(new Case("identity", in -> in.get(0).identity(), Range.ANY, shape));
       c.add(new Case("sigmoid", in -> in.get(0).sigmoid(), Range.ANY, shape));
       c.add(new Case("tanh", in -> in.get(0).tanh(), Range.ANY, shape));
+      c.add(new Case("sin", in -> in.get(0).sin(), Range.ANY, shape));
+      c.add(new Case("cos", in -> in.get(0).cos(), Range.ANY, shape));
       c.add(new Case("relu", in -> in.get(0).relu(), Range.OFF_KINK, shape));
       c.add(new Case("leaky_relu", in -> in.get(0).leakyRelu(0.1), Range.OFF_KINK, shape));
       c.add(new Case("softmax_last", in -> in.get(0).softmax(-1), Range.ANY, shape));

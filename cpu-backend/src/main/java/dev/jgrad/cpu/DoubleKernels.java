@@ -304,6 +304,8 @@ final class DoubleKernels implements DTypeKernels {
       case SIGMOID -> sigmoid(x, out, from, to);
       case RELU -> relu(x, out, from, to);
       case STEP -> step(x, out, from, to);
+      case SIN -> sin(x, out, from, to);
+      case COS -> cos(x, out, from, to);
       default -> throw new UnsupportedOperationException("unary " + op);
     }
   }
@@ -394,6 +396,20 @@ final class DoubleKernels implements DTypeKernels {
   private static void sigmoid(double[] x, double[] out, int from, int to) {
     for (int i = from; i < to; i++) {
       out[i] = (1.0 / (1.0 + Math.exp(-x[i])));
+    }
+  }
+
+  // StrictMath (fdlibm), not Math: Math.sin may be an intrinsic in C2 and not in the interpreter,
+  // giving other bits for the same input once the loop is compiled (same seed, same bits).
+  private static void sin(double[] x, double[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = StrictMath.sin(x[i]);
+    }
+  }
+
+  private static void cos(double[] x, double[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = StrictMath.cos(x[i]);
     }
   }
 

@@ -28,6 +28,8 @@ final class OpCodes {
       case SIGMOID -> 6;
       case RELU -> 7;
       case STEP -> 8;
+      case SIN -> 9;
+      case COS -> 10;
     };
   }
 

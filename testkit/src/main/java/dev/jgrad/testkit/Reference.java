@@ -25,6 +25,8 @@ final class Reference {
       case SIGMOID -> 1 / (1 + Math.exp(-x));
       case RELU -> Math.max(x, 0);
       case STEP -> x > 0 ? 1 : Double.isNaN(x) ? x : 0;
+      case SIN -> StrictMath.sin(x);
+      case COS -> StrictMath.cos(x);
     };
   }
 

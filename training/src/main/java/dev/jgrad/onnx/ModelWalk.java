@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static dev.jgrad.onnx.OnnxExporter.BATCH_DIM;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.op.OpNames;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.nn.AvgPool2d;
 import dev.jgrad.nn.BatchNorm;
@@ -37,7 +38,11 @@ import java.util.stream.Collectors;
  */
 final class ModelWalk {
   private static final String SUPPORTED = "Sequential, Linear, ReLU, Sigmoid, Tanh, LeakyReLU,"
-      + " Conv2d, MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, BatchNorm1d, BatchNorm2d";
+      + " Conv2d, MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, BatchNorm1d, BatchNorm2d,"
+      + " OpActivation of jgrad::sin or jgrad::cos";
+  /** Built-in elementwise ops used as an {@link OpActivation}, and their ONNX operators. */
+  private static final Map<String, String> ELEMENTWISE_OPS =
+      Map.of(OpNames.SIN, "Sin", OpNames.COS, "Cos");
 
   final OnnxGraph graph;
   final DType dtype;
@@ -128,6 +133,8 @@ final class ModelWalk {
       graph.node("Sigmoid", node, List.of(in), out);
     } else if (m instanceof Tanh) {
       graph.node("Tanh", node, List.of(in), out);
+    } else if (m instanceof OpActivation.Layer layer && ELEMENTWISE_OPS.containsKey(layer.op())) {
+      graph.node(ELEMENTWISE_OPS.get(layer.op()), node, List.of(in), out);
     } else if (m instanceof LeakyReLU leaky) {
       graph.node("LeakyRelu", node, List.of(in), out).real("alpha", (float) leaky.slope());
     } else if (m instanceof Dropout) {

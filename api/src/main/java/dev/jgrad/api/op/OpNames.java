@@ -32,6 +32,17 @@ public final class OpNames {
   public static final String LOG = "jgrad::log";
   /** The square root. */
   public static final String SQRT = "jgrad::sqrt";
+  /** The sine (radians). */
+  public static final String SIN = "jgrad::sin";
+  /** The cosine (radians). */
+  public static final String COS = "jgrad::cos";
+  /**
+   * The larger of {@code a} and {@code b} elementwise (broadcast); NaN where either is NaN. The
+   * gradient goes to the larger, half to each on a tie (PyTorch's rule).
+   */
+  public static final String MAXIMUM = "jgrad::maximum";
+  /** The smaller of {@code a} and {@code b} elementwise; as {@link #MAXIMUM} otherwise. */
+  public static final String MINIMUM = "jgrad::minimum";
   /** 1 where {@code a > b}, else 0; not differentiable. */
   public static final String GREATER = "jgrad::greater";
   /** 1 where {@code a == b}, else 0; not differentiable. */

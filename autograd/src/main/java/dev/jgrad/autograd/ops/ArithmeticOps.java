@@ -4,6 +4,7 @@ import static dev.jgrad.api.op.AttrKeys.EXPONENT;
 import static dev.jgrad.api.op.AttrKeys.VALUE;
 import static dev.jgrad.api.op.OpNames.ADD;
 import static dev.jgrad.api.op.OpNames.ADD_SCALAR;
+import static dev.jgrad.api.op.OpNames.COS;
 import static dev.jgrad.api.op.OpNames.DIV;
 import static dev.jgrad.api.op.OpNames.EQUAL;
 import static dev.jgrad.api.op.OpNames.EXP;
@@ -13,6 +14,7 @@ import static dev.jgrad.api.op.OpNames.MUL;
 import static dev.jgrad.api.op.OpNames.MUL_SCALAR;
 import static dev.jgrad.api.op.OpNames.NEG;
 import static dev.jgrad.api.op.OpNames.POW;
+import static dev.jgrad.api.op.OpNames.SIN;
 import static dev.jgrad.api.op.OpNames.SQRT;
 import static dev.jgrad.api.op.OpNames.SUB;
 import static dev.jgrad.autograd.ops.OpSupport.SAME;
@@ -83,6 +85,11 @@ public final class ArithmeticOps {
     unary(r, LOG, UnaryOp.LOG, Reads.inputs(0), ctx -> one(ctx.gradOutput().div(ctx.input(0))));
     // d(sqrt x) = g / (2 sqrt x)
     unary(r, SQRT, UnaryOp.SQRT, Reads.OUTPUT, ctx -> one(ctx.gradOutput().div(ctx.output()).mul(0.5)));
+    // d(sin x) = g cos x
+    unary(r, SIN, UnaryOp.SIN, Reads.inputs(0), ctx -> one(ctx.gradOutput().mul(ctx.input(0).cos())));
+    // d(cos x) = -g sin x
+    unary(r, COS, UnaryOp.COS, Reads.inputs(0),
+        ctx -> one(ctx.gradOutput().mul(ctx.input(0).sin()).neg()));
   }
 
   private static void binary(OpRegistry.Registration r, String name, BinaryOp op, Reads reads,

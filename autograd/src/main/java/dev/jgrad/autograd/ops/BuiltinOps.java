@@ -25,6 +25,7 @@ public final class BuiltinOps implements OpProvider {
     DropoutOps.register(r);
     // selection, clamping and statistics
     ClampOps.register(r);
+    MinMaxOps.register(r);
     SelectionOps.register(r);
     StatisticsOps.register(r);
   }
