@@ -432,6 +432,7 @@ public final class Trainer {
       trainLoss = metrics.meanLoss(metrics.recorded());
       trainAccuracy = metrics.accuracy(metrics.recorded());
     }
+    double rate = optimizer.learningRate(); // the last step's: schedules set it before a step
     double testLoss = Double.NaN;
     double testAccuracy = Double.NaN;
     if (test != null) {
@@ -440,7 +441,8 @@ public final class Trainer {
       testAccuracy = e.accuracy();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds);
+    return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds,
+        rate);
   }
 
   /**

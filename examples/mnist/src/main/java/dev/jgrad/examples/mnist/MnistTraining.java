@@ -221,7 +221,7 @@ public final class MnistTraining {
   private static void checkSameHeldOutSet(MnistOptions options) throws IOException {
     String saved = Checkpoint.load(options.resume()).metadata().get(HistoryMetadata.KEY);
     boolean validated = saved != null
-        && saved.startsWith(CsvReport.header(HeldOut.VALIDATION) + "\n");
+        && saved.startsWith(CsvReport.measuresHeader(HeldOut.VALIDATION) + "\n");
     if (saved != null && validated != options.validation() > 0) {
       throw new IllegalArgumentException("--resume " + options.resume() + " was trained "
           + (validated ? "with" : "without") + " --validation; resume it "
