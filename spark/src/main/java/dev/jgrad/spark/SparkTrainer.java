@@ -237,7 +237,7 @@ public final class SparkTrainer {
         Evaluation e = evaluate ? Evaluator.evaluate(model, test, loss, 1000, accuracy) : null;
         EpochMetrics em = new EpochMetrics(round, m.loss(), m.accuracy(),
             e == null ? Double.NaN : e.loss(), e == null ? Double.NaN : e.accuracy(),
-            m.seconds());
+            m.seconds(), optimizer.learningRate());
         history.add(em);
         if (checkpointFile != null && (round % checkpointEvery == 0 || round == totalRounds)) {
           Checkpoint.save(checkpointFile, model, optimizer, round,

@@ -235,16 +235,17 @@ class SparkTrainerTest {
     JavaRDD<LabeledSample> data = jsc.parallelize(samples(60, 7), 2);
     MetricsHistory h = trainer(data, 8).rounds(6).reportTo(dir, "rounds").build().fit();
     List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
-    assertEquals("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,round",
-        csv.get(0));
+    assertEquals("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,round,"
+        + "learning_rate", csv.get(0));
     String[] epochs = {"0.266667", "0.533333", "0.800000", "1.000000", "1.266667", "1.533333"};
     for (int r = 1; r <= 6; r++) {
       String[] fields = csv.get(r).split(",", -1);
-      assertEquals(7, fields.length, csv.get(r));
+      assertEquals(8, fields.length, csv.get(r));
       assertEquals(epochs[r - 1], fields[0], csv.get(r));
       assertEquals(String.format(java.util.Locale.ROOT, "%.6f", h.epochs().get(r - 1).trainLoss()),
           fields[1], "the Trainer's columns keep their places: " + csv.get(r));
       assertEquals(Integer.toString(r), fields[6], csv.get(r));
+      assertEquals("0.2", fields[7], "the driver's optimizer's rate: " + csv.get(r));
     }
     BufferedImage chart = ImageIO.read(dir.resolve("training.png").toFile());
     assertTrue(samePixels(LossChart.render(h, "rounds", chart.getWidth(), chart.getHeight(),

@@ -15,9 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * Saves a {@link Checkpoint} after every epoch (or, made by {@link #best}, after each epoch with
- * the lowest test loss so far), atomically: the model's parameters, the
- * optimizer's state, the epochs completed and, in the metadata, the metrics so far (without
- * their wall times, so that the same seed writes the same bytes), all that
+ * the lowest held-out loss so far: the validation set's, or else the test set's), atomically:
+ * the model's parameters, the optimizer's state, the epochs completed and, in the metadata, the
+ * metrics so far (without their wall times, so that the same seed writes the same bytes), all that
  * {@link Trainer#resumeFrom} needs to continue the run exactly. The output that
  * {@link Trainer.Builder#checkpointTo} adds.
  *
@@ -40,7 +40,7 @@ public final class CheckpointListener implements TrainingListener {
   }
 
   /**
-   * Saves them to {@code file} only after an epoch whose test loss is the lowest so far
+   * Saves them to {@code file} only after an epoch whose held-out loss is the lowest so far
    * ({@link MetricsHistory#bestTestLoss}): the best model by the held-out data. The output that
    * {@link Trainer.Builder#bestCheckpointTo} adds.
    */

@@ -3,17 +3,23 @@ package dev.jgrad.train;
 import dev.jgrad.train.report.EpochMetrics;
 import dev.jgrad.train.report.HeldOut;
 import dev.jgrad.train.report.MetricsHistory;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs one INFO line per epoch: training and test loss and accuracy, and the epoch's time.
+ * Logs one INFO line per epoch: training and test loss and accuracy, the learning rate of the
+ * epoch's last step ({@link EpochMetrics#learningRate}, to four significant digits) and the
+ * epoch's time.
  *
  * <pre>
- * epoch  3/20  train loss 0.2153 acc 93.81%  test loss 0.2409 acc 92.95%  0.9 s
- * epoch  3/20  train loss 0.2153 acc 93.81%  val loss 0.2409 acc 92.95%  0.9 s   (validation)
+ * epoch  3/20  train loss 0.2153 acc 93.81%  test loss 0.2409 acc 92.95%  lr 0.1  0.9 s
+ * epoch  3/20  train loss 0.2153 acc 93.81%  val loss 0.2409 acc 92.95%  lr 0.0009755  0.9 s
  * </pre>
+ *
+ * The second is measured on a validation split, under a cosine schedule.
  */
 public final class EpochLogger implements TrainingListener {
   private static final Logger log = LoggerFactory.getLogger(EpochLogger.class);
@@ -45,7 +51,16 @@ public final class EpochLogger implements TrainingListener {
       sb.append(String.format(Locale.ROOT, "  %s loss %.4f", heldOut.shortLabel(), m.testLoss()));
       appendAccuracy(sb, m.testAccuracy());
     }
+    if (!Double.isNaN(m.learningRate())) {
+      sb.append("  lr ").append(fourDigits(m.learningRate()));
+    }
     return sb.append(String.format(Locale.ROOT, "  %.1f s", m.seconds())).toString();
+  }
+
+  /** {@code 0.1}, {@code 0.0009755}: four significant digits, no exponent, no trailing zeros. */
+  private static String fourDigits(double rate) {
+    return rate == 0 ? "0" : BigDecimal.valueOf(rate).round(new MathContext(4))
+        .stripTrailingZeros().toPlainString();
   }
 
   /** Omitted where not measured (a regression), rather than "acc NaN%". */

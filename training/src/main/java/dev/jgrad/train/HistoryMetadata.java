@@ -8,8 +8,9 @@ import dev.jgrad.train.report.MetricsHistory;
 /**
  * Keeps the metrics of the epochs so far in a checkpoint's string metadata, in the columns of the
  * CSV that {@link CsvReport} writes but with every value exact ({@link Double#toString}; older
- * checkpoints hold the CSV's six decimals), so that a resumed run's chart and CSV cover the whole
- * run and its early stopping compares the same losses as the run that never stopped. The wall
+ * checkpoints hold the CSV's six decimals) and without its last column, the learning rate (kept
+ * out so that checkpoints stay the bytes they were), so that a resumed run's chart and CSV cover
+ * the whole run and its early stopping compares the same losses as the run that never stopped. The wall
  * times are left out (empty fields, NaN when read back): they differ run to run, and two runs
  * with the same seed must write byte-identical checkpoints. metrics.csv keeps them. Public for
  * trainers in other modules (jgrad-spark's) that write the same checkpoints.
@@ -28,7 +29,8 @@ public final class HistoryMetadata {
   /** The epochs of {@code history} as CSV text for the metadata value, wall times left out. */
   public static String encode(MetricsHistory history) {
     // the header names the held-out set (test_loss or val_loss), so a resumed run can check it
-    StringBuilder sb = new StringBuilder(CsvReport.header(history.heldOut())).append('\n');
+    StringBuilder sb = new StringBuilder(CsvReport.measuresHeader(history.heldOut()))
+        .append('\n');
     for (EpochMetrics m : history.epochs()) {
       sb.append(m.epoch()).append(',').append(exact(m.trainLoss()))
           .append(',').append(exact(m.trainAccuracy())).append(',').append(exact(m.testLoss()))
@@ -53,13 +55,13 @@ public final class HistoryMetadata {
     String[] lines = csv.split("\n");
     HeldOut heldOut = null;
     for (HeldOut h : HeldOut.values()) {
-      if (lines.length > 0 && lines[0].equals(CsvReport.header(h))) {
+      if (lines.length > 0 && lines[0].equals(CsvReport.measuresHeader(h))) {
         heldOut = h;
       }
     }
     if (heldOut == null) {
       throw new IllegalArgumentException(source + ": metadata '" + KEY + "' does not start with"
-          + " the header " + CsvReport.HEADER + " (or its val_ columns)");
+          + " the header " + CsvReport.measuresHeader(HeldOut.TEST) + " (or its val_ columns)");
     }
     MetricsHistory history = new MetricsHistory(heldOut);
     for (int i = 1; i < lines.length; i++) {

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * them. Each is set, or left out, on its own: {@link Builder#csvTo} ({@link CsvReportListener}),
  * {@link Builder#checkpointTo} ({@link CheckpointListener}), {@link Builder#chartTo}
  * ({@link ChartListener}), {@link Builder#bestCheckpointTo} ({@link CheckpointListener#best}:
- * only after an epoch with the lowest test loss so far); {@link Builder#reportTo} is the first and
+ * only after an epoch with the lowest held-out loss so far); {@link Builder#reportTo} is the first and
  * the last in one directory.
  * {@link Builder#output} adds one of your own, e.g. in place of one of those:
  *
@@ -140,6 +141,7 @@ public final class Trainer {
   /** The files the built-in outputs write, whose directories {@link #fit} locks. */
   private final List<Path> outputFiles;
   private final List<OutputLock> heldLocks;
+  private final Path bestCheckpointFile; // null: no best checkpoint
   private final HeldOut heldOut;
   /** The held-out set's fingerprint for checkpoints (empty without one). */
   private final Supplier<Map<String, String>> heldOutMetadata;
@@ -170,6 +172,7 @@ public final class Trainer {
     this.listeners = b.allListeners(heldOutMetadata);
     this.outputFiles = b.outputFiles();
     this.heldLocks = List.copyOf(b.heldLocks);
+    this.bestCheckpointFile = b.bestCheckpointFile;
     for (TrainingListener l : listeners) {
       if (overridesPerBatchLoss(l)) {
         everyBatchLoss.add(l);
@@ -199,12 +202,24 @@ public final class Trainer {
    * Loads a checkpoint written by this kind of trainer: the model's parameters, the optimizer's
    * state and the metrics so far; {@link #fit()} then continues with the next epoch, seeing the
    * same batches as a run that never stopped.
+   *
+   * <p>With {@link Builder#bestCheckpointTo}, the best file is made to hold the best epoch so far
+   * (holding that directory's lock meanwhile): when it does not, and the best epoch came before
+   * the resume, its model is copied there from the earlier run's best file (the one the checkpoint
+   * names, or the file of the same name beside it) or from the checkpoint itself; when none holds
+   * it, a warning says so and what to do, and a best file holding another model is deleted.
    */
   public Trainer resumeFrom(Path file) throws IOException {
     Checkpoint c = Checkpoint.load(file);
     checkArgument(c.epoch() <= epochs, "%s was saved after epoch %s, beyond the %s epochs asked"
         + " for; ask for more epochs to continue it", file, c.epoch(), epochs);
     MetricsHistory restored = restoredHistory(c, file);
+    if (bestCheckpointFile != null) {
+      try (OutputDirLocks ignored = OutputDirLocks.acquire(List.of(bestCheckpointFile),
+          heldLocks)) {
+        ResumedBest.restore(bestCheckpointFile, file, c, restored);
+      }
+    }
     c.restoreModel(model); // only once the history is known to fit this run
     c.restoreOptimizer(optimizer);
     history = restored;
@@ -432,6 +447,7 @@ public final class Trainer {
       trainLoss = metrics.meanLoss(metrics.recorded());
       trainAccuracy = metrics.accuracy(metrics.recorded());
     }
+    double rate = optimizer.learningRate(); // the last step's: schedules set it before a step
     double testLoss = Double.NaN;
     double testAccuracy = Double.NaN;
     if (test != null) {
@@ -440,7 +456,8 @@ public final class Trainer {
       testAccuracy = e.accuracy();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds);
+    return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds,
+        rate);
   }
 
   /**
@@ -654,14 +671,16 @@ public final class Trainer {
     }
 
     /**
-     * Stops training when the test loss has not improved on its lowest for {@code patience}
+     * Stops training when the held-out loss has not improved on its lowest for {@code patience}
      * epochs in a row (Keras's {@code EarlyStopping} on {@code val_loss}); {@link #fit} then
      * returns the history so far, and the listeners hear {@code onTrainingEnd} as usual. The
-     * loss monitored is that of the set given to {@link #test}: to keep a test set unseen until
-     * the end, give a validation split of the training data there ({@code Dataset.randomSplit},
-     * the book's 6.5) and evaluate the test set after training ({@link Evaluator}). The model
-     * left in memory is the last epoch's, as with Keras's default; with {@link #bestCheckpointTo}
-     * the best epoch's is kept, for {@code Checkpoint.load(file).restoreModel(model)}.
+     * loss monitored is that of the held-out set: the one given to {@link #validation}, or else
+     * to {@link #test} ({@link #build} refuses early stopping with neither). To keep the test set
+     * unseen until the end, give a validation split of the training data
+     * ({@code Dataset.randomSplit}, the book's 6.5) to {@link #validation} and evaluate the test
+     * set once after training ({@link Evaluator}). The model left in memory is the last epoch's,
+     * as with Keras's default; with {@link #bestCheckpointTo} the best epoch's is kept, for
+     * {@code Checkpoint.load(file).restoreModel(model)}.
      */
     public Builder earlyStopping(int patience) {
       checkArgument(patience > 0, "early stopping: patience must be at least 1 epoch, got %s; "
@@ -681,9 +700,12 @@ public final class Trainer {
     }
 
     /**
-     * Saves a checkpoint to {@code file} after each epoch whose test loss is the lowest so far
+     * Saves a checkpoint to {@code file} after each epoch whose held-out loss (that of the
+     * {@link #validation} set, or else of the {@link #test} set) is the lowest so far
      * (atomically, the format of {@link #checkpointTo}: {@link Checkpoint#load} restores the
-     * best model, and {@link Trainer#resumeFrom} continues from it). Needs {@link #test}.
+     * best model, and {@link Trainer#resumeFrom} continues from it). Needs one of the two
+     * ({@link #build} refuses it with neither). A resumed run's file is made to hold the best
+     * epoch so far at {@link Trainer#resumeFrom}, which may take it from the earlier run's.
      */
     public Builder bestCheckpointTo(Path file) {
       this.bestCheckpointFile = checkNotNull(file, "best checkpoint file is null");
@@ -781,7 +803,7 @@ public final class Trainer {
       }
       if (checkpointFile != null) {
         all.add(new CheckpointListener(checkpointFile, model, optimizer, false,
-            heldOutMetadata));
+            bestCheckpointFile == null ? heldOutMetadata : () -> withBestFile(heldOutMetadata)));
       }
       if (chartFile != null) {
         all.add(chartWriter == null ? new ChartListener(chartFile, chartTitle)
@@ -790,6 +812,13 @@ public final class Trainer {
       all.addAll(outputs);
       all.addAll(listeners);
       return List.copyOf(all);
+    }
+
+    /** The held-out set's metadata and where the best checkpoint is, for a later resume. */
+    private Map<String, String> withBestFile(Supplier<Map<String, String>> heldOutMetadata) {
+      Map<String, String> metadata = new HashMap<>(heldOutMetadata.get());
+      metadata.put(ResumedBest.KEY, ResumedBest.relativePath(checkpointFile, bestCheckpointFile));
+      return metadata;
     }
 
     private List<Path> outputFiles() {

@@ -57,7 +57,7 @@ class AccuracyTest {
       assertTrue(Double.isNaN(m.trainAccuracy()) && Double.isNaN(m.testAccuracy()),
           outputs + ": " + m);
       String csv = CsvReport.toCsv(history);
-      assertTrue(csv.split("\n")[1].matches("1,[0-9.]+,,[0-9.]+,,[0-9.]+"), csv);
+      assertTrue(csv.split("\n")[1].matches("1,[0-9.]+,,[0-9.]+,,[0-9.]+,[0-9.]+"), csv);
       assertFalse(EpochLogger.format(m, 1).contains("acc"), EpochLogger.format(m, 1));
     }
     Sequential net = Mlp.builder().input(2).output(1).build();

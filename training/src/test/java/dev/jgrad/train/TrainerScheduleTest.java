@@ -20,7 +20,11 @@ import dev.jgrad.optim.schedule.CosineAnnealing;
 import dev.jgrad.optim.schedule.LearningRateSchedule;
 import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.optim.schedule.StepDecay;
+import dev.jgrad.train.report.CsvReport;
+import dev.jgrad.train.report.HeldOut;
+import dev.jgrad.train.report.MetricsHistory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +84,51 @@ class TrainerScheduleTest {
     assertEquals(rates.subList(2, 5), later, "the rates of epochs 3 to 5, recomputed");
     straight.namedParameters().forEach((name, p) -> assertArrayEquals(p.toFloatArray(),
         resumed.namedParameters().get(name).toFloatArray(), name));
+  }
+
+  /**
+   * metrics.csv's last column and the epoch log line give each epoch's rate: the one its steps
+   * used under a per-epoch schedule, the last step's under a per-step one (which changes it
+   * within the epoch). A resumed run's restored epochs have it empty (its checkpoint keeps no
+   * rates, nor seconds), those it trains have it.
+   */
+  @Test
+  void theCsvAndTheLogLineRecordEachEpochsLearningRate() throws IOException {
+    Sequential net = net();
+    Path csv = dir.resolve("epoch.csv");
+    Path ckpt = dir.resolve("ckpt.safetensors");
+    MetricsHistory h = trainer(net, new Momentum(net.namedParameters(), 0.1), 3,
+        new ArrayList<>()).schedule(HALVING, Interval.EPOCH).csvTo(csv).checkpointTo(ckpt)
+        .build().fit();
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals(CsvReport.measuresHeader(HeldOut.TEST) + ",learning_rate", lines.get(0));
+    for (int e = 1; e <= 3; e++) {
+      String[] fields = lines.get(e).split(",", -1);
+      assertEquals(7, fields.length, lines.get(e));
+      assertEquals(List.of(0.010000000000000002, 0.1, 0.1).get(e - 1),
+          Double.parseDouble(fields[6]), 0.0, "warm-up, then the base rate: " + lines.get(e));
+    }
+    assertEquals("0.010000000000000002", lines.get(1).substring(lines.get(1).lastIndexOf(',') + 1),
+        "exact, not six decimals");
+    String logged = EpochLogger.format(h.epochs().get(0), 3);
+    assertTrue(logged.matches("epoch 1/3  train loss .*  lr 0\\.01  \\d+\\.\\d s"), logged);
+
+    Sequential stepped = net();
+    Optimizer sgd = new Sgd(stepped.namedParameters(), 0.2);
+    CosineAnnealing cosine = new CosineAnnealing(40, 0.001);
+    MetricsHistory perStep = trainer(stepped, sgd, 2, new ArrayList<>())
+        .schedule(cosine, Interval.STEP).build().fit();
+    assertEquals(cosine.rate(0.2, 18), perStep.epochs().get(0).learningRate(), 0.0,
+        "19 steps an epoch: the rate of step 18, its last");
+    assertEquals(cosine.rate(0.2, 37), perStep.last().learningRate(), 0.0);
+
+    Sequential resumed = net();
+    Path later = dir.resolve("resumed.csv");
+    trainer(resumed, new Momentum(resumed.namedParameters(), 0.1), 4, new ArrayList<>())
+        .schedule(HALVING, Interval.EPOCH).csvTo(later).build().resumeFrom(ckpt).fit();
+    List<String> again = Files.readAllLines(later);
+    assertTrue(again.get(3).endsWith(","), "restored epoch 3: no rate kept " + again.get(3));
+    assertTrue(again.get(4).endsWith(",0.05"), "epoch 4 trained here: " + again.get(4));
   }
 
   @Test

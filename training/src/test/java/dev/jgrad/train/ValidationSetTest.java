@@ -46,7 +46,8 @@ class ValidationSetTest {
     assertTrue(asValidation.last().testAccuracy() > 0.9, "it learns the blobs");
 
     List<String> csv = Files.readAllLines(dir.resolve(Trainer.CSV_FILE));
-    assertEquals("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds", csv.get(0));
+    assertEquals("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,learning_rate",
+        csv.get(0));
     assertEquals(4, csv.size());
     EpochMetrics m = asValidation.last();
     String line = EpochLogger.format(m, 3, asValidation.heldOut());
@@ -64,7 +65,7 @@ class ValidationSetTest {
     assertEquals(HeldOut.VALIDATION, h.heldOut());
     assertEquals(3, h.size());
     assertTrue(Files.readString(dir.resolve("m.csv")).startsWith(
-        "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds\n1,"));
+        "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,learning_rate\n1,"));
   }
 
   @Test

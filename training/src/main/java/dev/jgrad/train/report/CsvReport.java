@@ -12,12 +12,16 @@ import java.nio.file.Path;
  * a file, so it is safe to rewrite after every epoch while a notebook polls it):
  *
  * <pre>
- * epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds
- * 1,0.421337,0.881200,0.310200,0.910300,12.512
+ * epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,learning_rate
+ * 1,0.421337,0.881200,0.310200,0.910300,12.512,0.001
  * </pre>
  *
  * The held-out columns are {@code val_loss,val_accuracy} where the history was measured on a
- * validation split ({@link HeldOut}).
+ * validation split ({@link HeldOut}). {@code learning_rate} ({@link EpochMetrics#learningRate}:
+ * the rate of the epoch's last step) is written exactly, the shortest decimal that reads back as
+ * the rate; it is the last column, added on 2026-12-08, so readers of the six before it read
+ * them where they were. It is empty where not known: the epochs a resumed run restored from its
+ * checkpoint (as their seconds are).
  *
  * Unmeasured metrics (NaN) are empty fields; infinities are {@code inf} / {@code -inf}; numbers
  * use '.' whatever the locale. Loads with {@code pandas.read_csv} as is.
@@ -27,6 +31,8 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class CsvReport {
+  /** The name of the last column: the learning rate of each epoch's last step. */
+  public static final String LEARNING_RATE = "learning_rate";
   /** The header line, without line break, of a history measured on a test set. */
   public static final String HEADER = header(HeldOut.TEST);
 
@@ -50,6 +56,8 @@ public final class CsvReport {
           .append(',').append(number(m.testLoss(), 6))
           .append(',').append(number(m.testAccuracy(), 6))
           .append(',').append(number(m.seconds(), 3))
+          .append(',').append(Double.isNaN(m.learningRate()) ? ""
+              : Decimals.shortest(m.learningRate()))
           .append('\n');
     }
     return sb.toString();
@@ -57,9 +65,18 @@ public final class CsvReport {
 
   /**
    * The header line of a history held out on {@code heldOut}: {@code test_loss, test_accuracy}
-   * or, for a validation split, {@code val_loss, val_accuracy} (Keras's names).
+   * or, for a validation split, {@code val_loss, val_accuracy} (Keras's names), and last
+   * {@value #LEARNING_RATE}.
    */
   public static String header(HeldOut heldOut) {
+    return measuresHeader(heldOut) + "," + LEARNING_RATE;
+  }
+
+  /**
+   * The columns before {@value #LEARNING_RATE}: the measures of each epoch and its seconds, the
+   * columns a checkpoint's history keeps.
+   */
+  public static String measuresHeader(HeldOut heldOut) {
     String h = heldOut.shortLabel();
     return "epoch,train_loss,train_accuracy," + h + "_loss," + h + "_accuracy,seconds";
   }

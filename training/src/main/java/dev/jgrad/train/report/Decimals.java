@@ -27,6 +27,18 @@ final class Decimals {
     return Math.copySign(1.0, value) < 0 ? "-" + digits : digits;
   }
 
+  /**
+   * The shortest decimal that reads back as {@code value} ({@link Double#toString}'s digits),
+   * without an exponent or trailing zeros: {@code 0.0001}, {@code 0.1}, {@code 1}. For values
+   * such as learning rates, which six fixed decimals would round to 0.
+   */
+  static String shortest(double value) {
+    if (!Double.isFinite(value)) {
+      return fixed(value, 0);
+    }
+    return value == 0 ? "0" : BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
   /** {@code value} rounded half-up to a whole number, thousands separated by ','. */
   static String grouped(double value) {
     String whole = fixed(value, 0);

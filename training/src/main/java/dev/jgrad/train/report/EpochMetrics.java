@@ -19,9 +19,13 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param testAccuracy fraction of test samples classified correctly
  * @param seconds wall time of the epoch; NaN if not known (an epoch restored from a checkpoint,
  *     which keeps no wall times so that the same run always writes the same bytes)
+ * @param learningRate the optimizer's learning rate at the epoch's last step (under a per-step
+ *     schedule the rate changes within the epoch, and this is where it ended; PyTorch's
+ *     {@code get_last_lr()} after the epoch); NaN if not known (an epoch restored from a
+ *     checkpoint, which keeps no rates either, so that its bytes stay what they were)
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss,
-    double testAccuracy, double seconds) {
+    double testAccuracy, double seconds, double learningRate) {
 
   public EpochMetrics {
     checkArgument(epoch >= 1, "epoch is %s; number epochs from 1", epoch);
@@ -30,6 +34,16 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, do
     checkArgument(Double.isNaN(seconds) || (seconds >= 0 && seconds < Double.POSITIVE_INFINITY),
         "seconds is %s; pass the epoch's wall time in seconds (>= 0), or NaN if not known",
         seconds);
+    checkArgument(Double.isNaN(learningRate)
+        || (learningRate >= 0 && learningRate < Double.POSITIVE_INFINITY),
+        "learning rate is %s; pass the rate of the epoch's last step (>= 0), or NaN if not known",
+        learningRate);
+  }
+
+  /** An epoch whose learning rate is not known (NaN): the metrics before rates were recorded. */
+  public EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss,
+      double testAccuracy, double seconds) {
+    this(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, Double.NaN);
   }
 
   /** An epoch without a test pass: test loss and accuracy are NaN. */

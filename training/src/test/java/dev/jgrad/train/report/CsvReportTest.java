@@ -16,9 +16,9 @@ class CsvReportTest {
 
   private static MetricsHistory history() {
     MetricsHistory h = new MetricsHistory();
-    h.add(new EpochMetrics(1, 0.4213371, 0.8812, 0.3102, 0.9103, 12.5123));
+    h.add(new EpochMetrics(1, 0.4213371, 0.8812, 0.3102, 0.9103, 12.5123, 1e-4));
     h.add(EpochMetrics.trainOnly(2, 0.29, 0.92, 11.9));
-    h.add(new EpochMetrics(3, Double.POSITIVE_INFINITY, 0.1, Double.NaN, 1.0, 0));
+    h.add(new EpochMetrics(3, Double.POSITIVE_INFINITY, 0.1, Double.NaN, 1.0, 0, 1.5e-8));
     return h;
   }
 
@@ -29,10 +29,11 @@ class CsvReportTest {
     try {
       Path file = dir.resolve("out/metrics.csv");
       CsvReport.write(file, history());
-      assertEquals("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n"
-          + "1,0.421337,0.881200,0.310200,0.910300,12.512\n"
-          + "2,0.290000,0.920000,,,11.900\n"
-          + "3,inf,0.100000,,1.000000,0.000\n", Files.readString(file));
+      assertEquals("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,"
+          + "learning_rate\n"
+          + "1,0.421337,0.881200,0.310200,0.910300,12.512,0.0001\n"
+          + "2,0.290000,0.920000,,,11.900,\n"
+          + "3,inf,0.100000,,1.000000,0.000,0.000000015\n", Files.readString(file));
     } finally {
       Locale.setDefault(saved);
     }
@@ -45,7 +46,7 @@ class CsvReportTest {
     MetricsHistory shorter = new MetricsHistory();
     shorter.add(EpochMetrics.trainOnly(1, 1.0, 0.5, 1));
     CsvReport.write(file, shorter);
-    assertEquals(CsvReport.HEADER + "\n1,1.000000,0.500000,,,1.000\n", Files.readString(file));
+    assertEquals(CsvReport.HEADER + "\n1,1.000000,0.500000,,,1.000,\n", Files.readString(file));
   }
 
   @Test
@@ -56,6 +57,8 @@ class CsvReportTest {
         + " if not measured", percent.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new EpochMetrics(0, 1, 1, 1, 1, 1));
     assertThrows(IllegalArgumentException.class, () -> new EpochMetrics(1, 1, 1, 1, 1, -1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new EpochMetrics(1, 1, 1, 1, 1, 1, Double.POSITIVE_INFINITY));
 
     MetricsHistory h = history();
     IllegalArgumentException order = assertThrows(IllegalArgumentException.class,

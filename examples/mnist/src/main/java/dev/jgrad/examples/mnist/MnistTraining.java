@@ -9,7 +9,6 @@ import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
 import dev.jgrad.data.RandomRotation;
 import dev.jgrad.data.RandomShift;
-import dev.jgrad.io.AtomicFiles;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistDataset;
 import dev.jgrad.io.OutputLock;
@@ -210,7 +209,7 @@ public final class MnistTraining {
     MetricsHistory history = fit(trainer, options);
     folder.finished();
     MnistResult result = tested(model, history, validation == null ? null : test,
-        options.earlyStopping() > 0 ? bestModel(best, options.resume(), history) : null);
+        options.earlyStopping() > 0 ? bestModel(best, history) : null);
     List<String> written = folder.written(); // not an earlier run's files still there
     log.info("wrote {} to {}", written.isEmpty() ? "nothing" : String.join(", ", written),
         out.toAbsolutePath());
@@ -248,7 +247,7 @@ public final class MnistTraining {
   private static void checkSameHeldOutSet(MnistOptions options) throws IOException {
     String saved = Checkpoint.load(options.resume()).metadata().get(HistoryMetadata.KEY);
     boolean validated = saved != null
-        && saved.startsWith(CsvReport.header(HeldOut.VALIDATION) + "\n");
+        && saved.startsWith(CsvReport.measuresHeader(HeldOut.VALIDATION) + "\n");
     if (saved != null && validated != options.validation() > 0) {
       throw new IllegalArgumentException("--resume " + options.resume() + " was trained "
           + (validated ? "with" : "without") + " --validation; resume it "
@@ -269,13 +268,12 @@ public final class MnistTraining {
   }
 
   /**
-   * The best epoch's model file: {@code best} when it holds that epoch, or, when the best epoch
-   * came before the checkpoint this run resumed from and was saved beside it, that file, copied
-   * to {@code best}; null when none holds it (the run then tests the last epoch's model and says
-   * so).
+   * The best epoch's model file, {@code best}, when it holds that epoch (a resumed run's
+   * {@code Trainer} copied it there when the best epoch came before the checkpoint, from the
+   * earlier run's best file, or said why it could not); null when it does not (the run then
+   * tests the last epoch's model and says so).
    */
-  private static Path bestModel(Path best, Path resumed, MetricsHistory history)
-      throws IOException {
+  private static Path bestModel(Path best, MetricsHistory history) throws IOException {
     int epoch = history.bestTestLoss().map(EpochMetrics::epoch).orElse(-1);
     if (epoch < 0) {
       log.warn("no epoch had a finite validation loss; testing the last epoch's model");
@@ -284,16 +282,8 @@ public final class MnistTraining {
     if (Files.exists(best) && Checkpoint.load(best).epoch() == epoch) {
       return best;
     }
-    Path earlier = resumed == null ? null
-        : resumed.toAbsolutePath().resolveSibling(BEST_CHECKPOINT_FILE);
-    if (earlier != null && Files.exists(earlier) && Checkpoint.load(earlier).epoch() == epoch) {
-      AtomicFiles.write(best, out -> Files.copy(earlier, out));
-      log.info("the best epoch, {}, came before the checkpoint resumed from; copied its model "
-          + "from {}", epoch, earlier);
-      return best;
-    }
-    log.warn("the best epoch's model (epoch {}) is not in {}{}; testing the last epoch's model "
-        + "instead", epoch, best, resumed == null ? "" : " nor beside the checkpoint resumed from");
+    log.warn("the best epoch's model (epoch {}) is not in {}; testing the last epoch's model "
+        + "instead", epoch, best);
     return null;
   }
 

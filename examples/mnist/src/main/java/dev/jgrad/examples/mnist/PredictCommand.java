@@ -3,7 +3,10 @@ package dev.jgrad.examples.mnist;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.IoMessages;
+import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.Unflatten;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.Model;
 import java.io.FileNotFoundException;
@@ -15,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +44,9 @@ import picocli.CommandLine.Parameters;
         "1:the model or an image cannot be read (the other images are still classified)",
         "2:a bad command line (the first line says which option and why)"})
 final class PredictCommand {
+  /** The values of the 28x28 grey images predict reads: what the model must take. */
+  static final int PIXELS = DigitImage.SIZE * DigitImage.SIZE;
+
   @Option(names = "--model", required = true, paramLabel = "FILE",
       description = "a checkpoint written by training, e.g. out/mnist/checkpoint.safetensors")
   Path model;
@@ -67,6 +74,13 @@ final class PredictCommand {
       err.println("error: --model: " + message(e));
       return 1;
     }
+    String other = otherInput(net);
+    if (other != null) { // said once, not once per image
+      err.println("error: --model " + model + ": predict reads 28x28 grey images, for models that"
+          + " take " + PIXELS + " values a row, but this model takes " + other + "; load it with"
+          + " Model.load and classify its images in your own code");
+      return 1;
+    }
     // MNIST's rule for dark-on-light photos would turn over a light garment of Fashion-MNIST
     Invert how = invert == Invert.AUTO && trainedOn != TrainedOn.MNIST
         && trainedOn != TrainedOn.UNKNOWN ? Invert.NEVER : invert;
@@ -87,11 +101,33 @@ final class PredictCommand {
     return failed == 0 ? 0 : 1;
   }
 
+  /**
+   * What {@code net} takes where its first layer says so and it is not a 28x28 image's
+   * {@value #PIXELS} values ({@code 3x32x32 images (3072 values a row)}, {@code rows of 3072
+   * values}); null where it is, or where the first layer does not say (the forward pass then
+   * fails naming the layer).
+   */
+  static String otherInput(Module net) {
+    Module first = net;
+    while (first instanceof Sequential s && !s.layers().isEmpty()) {
+      first = s.layers().get(0);
+    }
+    if (first instanceof Unflatten u) {
+      long values = Arrays.stream(u.shape()).asLongStream().reduce(1, (a, b) -> a * b);
+      return values == PIXELS ? null : Arrays.stream(u.shape()).mapToObj(Integer::toString)
+          .collect(Collectors.joining("x")) + " images (" + values + " values a row)";
+    }
+    if (first instanceof Linear l) {
+      return l.inFeatures() == PIXELS ? null : "rows of " + l.inFeatures() + " values";
+    }
+    return null;
+  }
+
   /** The class probabilities of {@code digit} under {@code net} (in eval mode). */
   static double[] classify(Module net, Path image, DigitImage digit) {
     double[] scores;
     try (NoGrad ignored = NoGrad.scope()) {
-      Tensor y = net.forward(Tensor.of(digit.pixels(), 1, DigitImage.SIZE * DigitImage.SIZE));
+      Tensor y = net.forward(Tensor.of(digit.pixels(), 1, PIXELS));
       if (y.rank() != 2 || y.shape().dim(0) != 1) {
         throw new IllegalArgumentException("it gives " + y.shape() + ", not class scores"
             + " [1, classes]");

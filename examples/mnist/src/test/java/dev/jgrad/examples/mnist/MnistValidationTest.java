@@ -41,7 +41,7 @@ class MnistValidationTest {
     assertEquals(HeldOut.VALIDATION, r.history().heldOut());
     assertEquals(2, r.testedEpoch());
     assertTrue(Files.readString(out.resolve("metrics.csv"))
-        .startsWith("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds\n"));
+        .startsWith("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,learning_rate\n"));
     // the test figures are the saved model's on the 2,000 test images, not the split's
     Evaluation test = onTheTestSet(out.resolve(MnistTraining.CHECKPOINT_FILE));
     assertEquals(test.accuracy(), r.testAccuracy());

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.LabeledImages;
 import dev.jgrad.io.MnistFiles;
+import dev.jgrad.nn.Flatten;
+import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Mlp;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.Unflatten;
 import dev.jgrad.train.Checkpoint;
 import dev.jgrad.train.HistoryMetadata;
 import dev.jgrad.train.Model;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -224,6 +228,31 @@ class PredictTest {
     assertTrue(run.err().startsWith("error: --model: " + file + ": no model description: it was"
         + " saved without one (a custom Module?)"), run.err());
     assertEquals("", run.out());
+  }
+
+  /**
+   * A model trained on other images (a colour CNN's 3x32x32): one line that says what predict
+   * reads and what the model takes, once for all the images, not a layer's shape error each.
+   */
+  @Test
+  void aModelTakingOtherImagesSaysWhatPredictReadsAndWhatItTakes() throws IOException {
+    Path colour = dir.resolve("colour.safetensors");
+    Model.save(colour, new Sequential(new Unflatten(3, 32, 32), new Flatten(),
+        new Linear(3072, 10, new Random(0))));
+    Path digit = png(0, 1, false, "c.png");
+    MnistMainTest.Run run = MnistMainTest.run("predict", "--model", colour.toString(),
+        digit.toString(), digit.toString());
+    assertEquals(1, run.status());
+    assertEquals("error: --model " + colour + ": predict reads 28x28 grey images, for models that"
+        + " take 784 values a row, but this model takes 3x32x32 images (3072 values a row); load"
+        + " it with Model.load and classify its images in your own code\n", run.err());
+    assertEquals("", run.out());
+    Path wide = dir.resolve("wide.safetensors");
+    Model.save(wide, Mlp.builder().input(100).output(10).build());
+    MnistMainTest.Run rows = MnistMainTest.run("predict", "--model", wide.toString(),
+        digit.toString());
+    assertEquals(1, rows.status());
+    assertTrue(rows.err().contains(", but this model takes rows of 100 values; "), rows.err());
   }
 
   @Test
