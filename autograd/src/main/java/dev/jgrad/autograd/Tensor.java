@@ -16,6 +16,7 @@ import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.ops.ReductionOps;
 import dev.jgrad.autograd.ops.SelectionOps;
 import dev.jgrad.autograd.ops.StatisticsOps;
 import java.util.Arrays;
@@ -1224,12 +1225,16 @@ public final class Tensor {
 
   /** Sum of all elements, a scalar. */
   public Tensor sum() {
-    return sum(false, allAxes());
+    return reduce(OpNames.SUM, false, allAxes());
   }
 
-  /** Sum along {@code axes} (negative axes count from the end). */
+  /**
+   * Sum along {@code axes} (negative axes count from the end). At least one axis unless the
+   * tensor is a scalar: {@code sum(true)} with none fails (it used to return the tensor
+   * unreduced); {@link #sum()} reduces every axis.
+   */
   public Tensor sum(boolean keepDims, int... axes) {
-    return reduce(OpNames.SUM, keepDims, axes);
+    return reduce(OpNames.SUM, keepDims, ReductionOps.requireAxes("sum", shape, axes, "sum()"));
   }
 
   /** Sum along one axis (negative counts from the end). */
@@ -1239,12 +1244,16 @@ public final class Tensor {
 
   /** Mean of all elements, a scalar. */
   public Tensor mean() {
-    return mean(false, allAxes());
+    return reduce(OpNames.MEAN, false, allAxes());
   }
 
-  /** Mean along {@code axes} (negative axes count from the end). */
+  /**
+   * Mean along {@code axes} (negative axes count from the end); at least one axis unless the
+   * tensor is a scalar ({@link #mean()} reduces every axis).
+   */
   public Tensor mean(boolean keepDims, int... axes) {
-    return reduce(OpNames.MEAN, keepDims, axes);
+    return reduce(OpNames.MEAN, keepDims,
+        ReductionOps.requireAxes("mean", shape, axes, "mean()"));
   }
 
   /** Mean along one axis (negative counts from the end). */
@@ -1254,12 +1263,15 @@ public final class Tensor {
 
   /** Maximum of all elements, a scalar. */
   public Tensor max() {
-    return max(false, allAxes());
+    return reduce(OpNames.MAX, false, allAxes());
   }
 
-  /** Maximum along {@code axes}; its gradient is shared evenly among tied maxima. */
+  /**
+   * Maximum along {@code axes}; its gradient is shared evenly among tied maxima. At least one
+   * axis unless the tensor is a scalar ({@link #max()} reduces every axis).
+   */
   public Tensor max(boolean keepDims, int... axes) {
-    return reduce(OpNames.MAX, keepDims, axes);
+    return reduce(OpNames.MAX, keepDims, ReductionOps.requireAxes("max", shape, axes, "max()"));
   }
 
   /** Maximum along one axis (negative counts from the end). */
@@ -1269,15 +1281,17 @@ public final class Tensor {
 
   /** Minimum of all elements, a scalar. */
   public Tensor min() {
-    return min(false, allAxes());
+    return neg().reduce(OpNames.MAX, false, allAxes()).neg();
   }
 
   /**
    * Minimum along {@code axes}: the negated maximum of the negation, exactly, so its gradient is
-   * {@link #max}'s: shared evenly among tied minima.
+   * {@link #max}'s: shared evenly among tied minima. At least one axis unless the tensor is a
+   * scalar ({@link #min()} reduces every axis).
    */
   public Tensor min(boolean keepDims, int... axes) {
-    return neg().max(keepDims, axes).neg();
+    return neg().reduce(OpNames.MAX, keepDims,
+        ReductionOps.requireAxes("min", shape, axes, "min()")).neg();
   }
 
   /** Minimum along one axis (negative counts from the end). */
@@ -1312,7 +1326,7 @@ public final class Tensor {
   /**
    * The variance over {@code axes}: {@code sum((x - mean)^2) / (n - correction)}, n the number
    * of elements reduced (correction 1 unbiased, 0 the population variance). Fails unless
-   * {@code 0 <= correction < n}.
+   * {@code 0 <= correction < n}, and on an empty {@code axes} unless the tensor is a scalar.
    */
   public Tensor var(boolean keepDims, int correction, int... axes) {
     return StatisticsOps.var(this, keepDims, correction, axes);
@@ -1325,7 +1339,7 @@ public final class Tensor {
 
   /**
    * The square root of {@link #var(boolean, int, int...)}; its gradient is finite wherever the
-   * standard deviation is positive.
+   * standard deviation is positive. Its errors are var's, labelled {@code std:}.
    */
   public Tensor std(boolean keepDims, int correction, int... axes) {
     return StatisticsOps.std(this, keepDims, correction, axes);

@@ -342,7 +342,8 @@ final class NativeCpu {
 
   /**
    * {@code out[outOff + j]} = the sum down the rows of {@code x[rows, cols]} (from {@code xOff})
-   * for {@code j} in {@code [from, to)}, row after row: bit for bit {@link FloatReductions}' sum.
+   * for {@code j} in {@code [from, to)}, row after row in double, rounded once: bit for bit
+   * {@link FloatReductions}' sum.
    */
   static native int columnSums(int rows, int cols, float[] x, int xOff, int from, int to,
       float[] out, int outOff);

@@ -6,9 +6,10 @@ import dev.jgrad.api.ReduceOp;
  * Runs {@code reduce} on the dtype's loops, split over the cores when there is enough work: over
  * the outer index when there are enough of them, else over the output columns of each outer
  * index (a sum over the batch axis of {@code [batch, features]} has one outer index and many
- * columns). Arguments are already checked. Float sums down the rows (a dense layer's bias
- * gradient) and along them (a convolution's: the planes) run in the native helper where it is
- * loaded, adding in the same order, so with the same bits.
+ * columns). Arguments are already checked. Float sums add in double and round once, along rows
+ * and down columns alike. Float sums down the rows (a dense layer's bias gradient) and along them
+ * (a convolution's: the planes) run in the native helper where it is loaded, adding in the same
+ * order, so with the same bits.
  */
 final class Reductions {
   private Reductions() {}

@@ -90,6 +90,26 @@ class NativeLayerPassesTest {
     }
   }
 
+  /** Summed in float, 1e6 values 0.1f came to 100958: the native and Java sums add in double. */
+  @ParameterizedTest
+  @ValueSource(strings = {"avx512", "avx2", "x86-64"})
+  void columnSumsOfALongColumnAreTheExactSumRoundedOnce(String variant) {
+    NativeKernelVariants.use(variant);
+    int rows = 1_000_000;
+    int cols = 3;
+    float[] x = new float[rows * cols];
+    Arrays.fill(x, 0.1f);
+    double exact = rows * (double) 0.1f;
+    float[] got = new float[cols];
+    NativeCpu.check(NativeCpu.columnSums(rows, cols, x, 0, 0, cols, got, 0), variant);
+    float[] java = new float[cols];
+    FloatReductions.reduce(ReduceOp.SUM, x, 0, rows, cols, 0, cols, java);
+    for (int j = 0; j < cols; j++) {
+      assertEquals(exact, got[j], Math.ulp((float) exact), variant + " column " + j);
+      assertEquals(exact, java[j], Math.ulp((float) exact), "Java column " + j);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"avx512", "avx2", "x86-64"})
   void rowSumsAreTheJavaReductionBitForBit(String variant) {

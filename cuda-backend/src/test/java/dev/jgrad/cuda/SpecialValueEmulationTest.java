@@ -119,10 +119,13 @@ class SpecialValueEmulationTest {
     }
   }
 
-  /** {outer, axis, inner, kernel}: every kernel, one line and several, strided. */
+  /**
+   * {outer, axis, inner, kernel}: every kernel, one line and several, strided (at least 11
+   * lines: line 10 is the overflowing sum).
+   */
   private static final int[][] REDUCE_VIEWS = {
       {1, 7, 1, 0}, {3, 7, 1, 0}, {2, 5, 3, 0}, {1, 300, 1, 1}, {2, 70, 1, 1}, {1, 40, 3, 2},
-      {2, 33, 35, 2}, {12, 5, 1, 0}, {12, 70, 1, 1}};
+      {2, 33, 35, 2}, {12, 5, 1, 0}, {12, 70, 1, 1}, {4, 5, 3, 0}};
 
   private void reduce(DType dtype, double accumulated) {
     double max = dtype == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
@@ -154,14 +157,15 @@ class SpecialValueEmulationTest {
                 x[last] = -0.0; }
             case 8 -> { x[mid] = max; x[last] = max; }
             case 9 -> x[first] = -INF;
-            case 10 -> { // partial sums past the dtype's range: the CPU adds FLOAT32 rows
-              // (inner == 1) in double; FLOAT64, or inner > 1 (added in float), would hold the
-              // kernels to the CPU's order of adding (elements 0 and 64 are one thread's of the
-              // emulated row kernel's 64)
-              if (dtype == DType.FLOAT32 && inner == 1) {
+            case 10 -> { // partial sums past the dtype's range: the CPU adds FLOAT32 lines
+              // in double, along rows and down columns; FLOAT64 would hold the kernels to the
+              // CPU's order of adding (elements 0 and 64 are one thread's of the emulated row
+              // kernel's 64; 0, 1 and 2 of a column are three rows of the tiled kernel's
+              // threads, whose partial sums overflow as they merge)
+              if (dtype == DType.FLOAT32) {
                 x[first] = max * 0.75;
-                x[first + (axis > 64 ? 64 : 1) * inner] = max * 0.75;
-                x[last] = -max * 0.75;
+                x[first + (inner == 1 && axis > 64 ? 64 : 1) * inner] = max * 0.75;
+                x[inner == 1 ? last : first + 2 * inner] = -max * 0.75;
               }
             }
             default -> { }

@@ -1,6 +1,7 @@
 package dev.jgrad.autograd.ops;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static dev.jgrad.api.op.OpNames.SUM;
 
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.GradientRule;
@@ -66,7 +67,8 @@ final class OpSupport {
         axes[count++] = i;
       }
     }
-    Tensor s = count == 0 ? g : g.sum(true, Arrays.copyOf(axes, count));
+    Tensor s = count == 0 ? g
+        : ReductionOps.reduceOver(SUM, g, true, Arrays.copyOf(axes, count));
     return s.reshape(target.dims());
   }
 

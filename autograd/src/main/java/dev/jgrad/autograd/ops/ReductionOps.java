@@ -1,5 +1,7 @@
 package dev.jgrad.autograd.ops;
 
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static dev.jgrad.api.op.AttrKeys.AXES;
 import static dev.jgrad.api.op.AttrKeys.AXIS;
 import static dev.jgrad.api.op.AttrKeys.KEEP_DIMS;
@@ -23,6 +25,7 @@ import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.api.op.ShapeRule;
 import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
 
 /**
@@ -52,7 +55,7 @@ public final class ReductionOps {
           int[] axes = normalizeAxes(MAX, ctx.attrs().getInts(AXES), x.shape());
           Shape kept = keptShape(x.shape(), axes);
           Tensor mask = x.eq(ctx.output().reshape(kept.dims()));
-          Tensor share = ctx.gradOutput().reshape(kept.dims()).div(mask.sum(true, axes));
+          Tensor share = ctx.gradOutput().reshape(kept.dims()).div(reduceOver(SUM, mask, true, axes));
           return one(mask.mul(share));
         });
     registerOp(r, OpDef.builder(ARGMAX).arity(1).attributes(AXIS).differentiable(false).shapeRule((in, attrs) -> {
@@ -66,6 +69,30 @@ public final class ReductionOps {
       c.backend().reduce(ReduceOp.ARGMAX, c.input(0), s.outer(axis), s.dim(axis), s.inner(axis),
           c.output());
     }, null);
+  }
+
+  /**
+   * {@code op} ({@code jgrad::sum}, {@code jgrad::mean} or {@code jgrad::max}) of {@code x} over
+   * {@code axes}, where an empty list reduces nothing (the result has x's values): the path for
+   * axis lists the engine computes (a gradient summed to a broadcast shape). The public
+   * reductions refuse an empty list instead ({@link #requireAxes}).
+   */
+  public static Tensor reduceOver(String op, Tensor x, boolean keepDims, int... axes) {
+    return Ops.call(op, Attrs.of(AXES, axes, KEEP_DIMS, keepDims), x);
+  }
+
+  /**
+   * The axes a public reduction was given, refused when empty on a tensor of rank 1 or more:
+   * the op would hand x back unreduced, where PyTorch users expect every axis reduced.
+   * {@code allAxes} names the call that reduces them all, or is null where there is none.
+   */
+  public static int[] requireAxes(String name, Shape shape, int[] axes, String allAxes) {
+    checkNotNull(axes, "%s: axes is null for shape %s; name the axes to reduce", name, shape);
+    checkArgument(axes.length > 0 || shape.rank() == 0,
+        "%s: no axes given for shape %s; name the axes to reduce%s", name, shape,
+        allAxes == null ? " (all of them to reduce every element)"
+            : ", or call " + allAxes + " to reduce them all");
+    return axes;
   }
 
   private static ShapeRule reducedShape(String op) {

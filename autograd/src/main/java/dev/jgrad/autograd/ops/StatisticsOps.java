@@ -3,6 +3,8 @@ package dev.jgrad.autograd.ops;
 import static dev.jgrad.api.op.AttrKeys.AXIS;
 import static dev.jgrad.api.op.AttrKeys.KEEP_DIMS;
 import static dev.jgrad.api.op.OpNames.LOG_SUM_EXP;
+import static dev.jgrad.api.op.OpNames.MEAN;
+import static dev.jgrad.api.op.OpNames.SUM;
 import static dev.jgrad.autograd.ops.OpSupport.normalizeAxes;
 import static dev.jgrad.autograd.ops.OpSupport.one;
 import static dev.jgrad.autograd.ops.OpSupport.registerOp;
@@ -88,25 +90,29 @@ public final class StatisticsOps {
   /**
    * {@code sum((x - mean)^2) / (n - correction)} over {@code axes}, n the count of elements
    * reduced; the gradient {@code 2 (x - mean) / (n - correction)} comes from the composition.
+   * An empty {@code axes} is refused on a tensor of rank 1 or more.
    */
   public static Tensor var(Tensor x, boolean keepDims, int correction, int... axes) {
-    int[] a = normalizeAxes("var", axes, x.shape());
-    if (a.length == 0) {
-      throw new IllegalArgumentException("var: no axes given for shape " + x.shape()
-          + "; name the axes to reduce (all of them for the variance of every element)");
-    }
+    return variance("var", x, keepDims, correction, axes);
+  }
+
+  /** {@link #var}, its errors labelled with {@code name} (var or std, whichever was called). */
+  private static Tensor variance(String name, Tensor x, boolean keepDims, int correction,
+      int[] axes) {
+    int[] a = normalizeAxes(name, ReductionOps.requireAxes(name, x.shape(), axes, null),
+        x.shape());
     long n = 1;
     for (int axis : a) {
       n *= x.shape().dim(axis);
     }
     if (correction < 0 || n - correction <= 0) {
-      throw new IllegalArgumentException("var: " + n + " element(s) along axes "
+      throw new IllegalArgumentException(name + ": " + n + " element(s) along axes "
           + java.util.Arrays.toString(axes) + " of shape " + x.shape() + " with correction "
           + correction + " leave(s) " + (n - correction) + " degrees of freedom; use a "
           + "correction in [0, " + n + ") (0 for the population variance)");
     }
-    Tensor d = x.sub(x.mean(true, a));
-    return d.mul(d).sum(keepDims, a).div(n - correction);
+    Tensor d = x.sub(ReductionOps.reduceOver(MEAN, x, true, a));
+    return ReductionOps.reduceOver(SUM, d.mul(d), keepDims, a).div(n - correction);
   }
 
   /**
@@ -116,7 +122,7 @@ public final class StatisticsOps {
    * only sees positive variances.
    */
   public static Tensor std(Tensor x, boolean keepDims, int correction, int... axes) {
-    Tensor v = var(x, keepDims, correction, axes);
+    Tensor v = variance("std", x, keepDims, correction, axes);
     Tensor positive = v.greater(Tensor.zeros(v.dtype()).to(v.backend()));
     Tensor one = Tensor.ones(v.dtype()).to(v.backend());
     return Tensor.where(positive, Tensor.where(positive, v, one).sqrt(), v);

@@ -20,7 +20,10 @@ final class ReductionCases {
         : Shapes.shape(r, minRank, 4, 4000);
   }
 
-  /** A random subset of the axes of a tensor of {@code rank} (empty when {@code mayBeEmpty}). */
+  /**
+   * A random subset of the axes of a tensor of {@code rank} (may be empty when
+   * {@code mayBeEmpty}: the public reductions refuse that unless the rank is 0).
+   */
   private static int[] axes(Random r, int rank, boolean mayBeEmpty) {
     List<Integer> a = new ArrayList<>();
     for (int i = 0; i < rank; i++) {
@@ -85,6 +88,10 @@ final class ReductionCases {
     return new FuzzCase(describe, List.of(InputSpec.data("x", dist, shape)),
         in -> f.apply(in.get(0)), in -> {
           Nd x = in.get(0);
+          if (!all && axes.length == 0 && shape.length > 0) { // no axes named: refused
+            return Expect.refusal(name + ": no axes given for shape " + Arrays.toString(shape),
+                "or call " + name + "()");
+          }
           int n = RefMath.count(shape, norm);
           if (n == 0) { // nothing to reduce: refused, naming the op (min is -max(-x)) and shape
             return Expect.refusal(op == Reduce.SUM ? "jgrad::sum" : op == Reduce.MEAN
