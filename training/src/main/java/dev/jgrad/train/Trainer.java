@@ -396,10 +396,15 @@ public final class Trainer {
       losses.add(m.testLoss());
     }
     double rate = baseRate * Math.pow(plateau.factor(), plateau.reductions(losses));
-    double was = optimizer.learningRate();
-    if (rate != was) {
+    if (rate != optimizer.learningRate()) {
       optimizer.setLearningRate(rate);
-      if (!history.isEmpty()) {
+    }
+    if (!losses.isEmpty()) {
+      // the rule's rate before this epoch's loss, not the optimizer's: just after a resume that
+      // is the base rate, and the line would differ from the uninterrupted run's
+      double was = baseRate * Math.pow(plateau.factor(),
+          plateau.reductions(losses.subList(0, losses.size() - 1)));
+      if (rate != was) {
         log.info("the {} loss has not improved for more than {} epochs: learning rate {} -> {}",
             heldOut.label(), plateau.patience(), was, rate);
       }

@@ -3,6 +3,10 @@ package dev.jgrad.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.jgrad.autograd.Losses;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.Dataset;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The plateau rule is PyTorch's, and the Trainer applies it from the history alone. */
 class ReduceOnPlateauTest {
@@ -68,6 +73,46 @@ class ReduceOnPlateauTest {
         resumedRates).build().resumeFrom(four).fit();
     assertEquals(List.of(0.025, 0.0125), resumedRates);
     assertEquals(testLosses(h), testLosses(resumed));
+  }
+
+  /**
+   * The CLI trial: a resumed run logged "learning rate 0.5 -> 0.0625" where the uninterrupted
+   * one had said "0.125 -> 0.0625" (the optimizer holds the base rate just after a resume).
+   */
+  @Test
+  void aResumedRunLogsTheRateChangesTheUninterruptedRunLogged() throws IOException {
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(Trainer.class);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.INFO); // the tests' configuration logs warnings only
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      Sequential net = TrainerTest.net();
+      trainer(net, new Momentum(net.namedParameters(), 0.05), 6, new ArrayList<>()).build().fit();
+      List<String> whole = rateLines(logged);
+      assertEquals(List.of("learning rate 0.05 -> 0.025", "learning rate 0.025 -> 0.0125"),
+          whole);
+
+      logged.list.clear();
+      Path four = dir.resolve("four.safetensors");
+      Sequential first = TrainerTest.net();
+      trainer(first, new Momentum(first.namedParameters(), 0.05), 4, new ArrayList<>())
+          .checkpointTo(four).build().fit();
+      Sequential again = TrainerTest.net();
+      trainer(again, new Momentum(again.namedParameters(), 0.05), 6, new ArrayList<>()).build()
+          .resumeFrom(four).fit();
+      assertEquals(whole, rateLines(logged), "the first run's line, then the resumed run's");
+    } finally {
+      logger.detachAppender(logged);
+      logger.setLevel(level);
+    }
+  }
+
+  private static List<String> rateLines(ListAppender<ILoggingEvent> logged) {
+    return logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains("learning rate"))
+        .map(m -> m.substring(m.indexOf("learning rate"))).toList();
   }
 
   @Test
