@@ -200,6 +200,7 @@ public final class MnistTraining {
       }
     }
     Trainer trainer = builder.build();
+    folder.setAside();
     if (options.resume() != null) {
       checkSameHeldOutSet(options);
       resume(trainer, options);

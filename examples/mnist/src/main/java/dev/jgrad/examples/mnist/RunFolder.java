@@ -81,11 +81,11 @@ final class RunFolder {
   }
 
   /**
-   * Training is about to start: moves an earlier run's checkpoint and best model aside (unless
-   * this run resumes the folder's own checkpoint), notes what is there and marks the run
-   * unfinished until {@link #finished()}.
+   * Moves an earlier run's checkpoint and best model aside, unless this run resumes the folder's
+   * own checkpoint. Before the resume: a {@code Trainer} resumed from another folder copies the
+   * best model it restores into this one, which must stay.
    */
-  void start(int epochs) throws IOException {
+  void setAside() throws IOException {
     if (!resumesHere) {
       for (String name : List.of(MnistTraining.CHECKPOINT_FILE,
           MnistTraining.BEST_CHECKPOINT_FILE)) {
@@ -98,6 +98,13 @@ final class RunFolder {
         }
       }
     }
+  }
+
+  /**
+   * Training is about to start: notes what is there (for {@link #written}) and marks the run
+   * unfinished until {@link #finished()}.
+   */
+  void start(int epochs) throws IOException {
     for (String name : OUTPUTS) {
       List<Object> id = identity(dir.resolve(name));
       if (id != null) {
