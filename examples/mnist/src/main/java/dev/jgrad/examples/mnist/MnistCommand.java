@@ -65,7 +65,7 @@ final class MnistCommand {
   @Option(names = "--lr", paramLabel = "X", converter = PositiveNumber.class,
       description = "learning rate (default: per optimizer, sgd 0.5, momentum 0.05, adagrad 0.05,"
           + " rmsprop 0.001, adam 0.002, adamw 0.002, adadelta 1.0, torch-adam 0.002; cnn and deep"
-          + " with adam " + MnistOptions.DEFAULT_CNN_ADAM_LR + ")")
+          + " with adam or torch-adam " + MnistOptions.DEFAULT_CNN_ADAM_LR + ")")
   Double lr;
 
   @Option(names = "--schedule", paramLabel = "NAME", converter = ScheduleConverter.class,

@@ -33,7 +33,10 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
   public static final int DEFAULT_EPOCHS = 30;
   /** Epochs of {@code --model cnn} (97% target) and {@code deep} (docs/benchmarks.md). */
   public static final int DEFAULT_CNN_EPOCHS = 20;
-  /** Adam's step for {@code --model cnn|deep}: the book's and the PyTorch runs' 0.001. */
+  /**
+   * Adam's step (the book's and torch-adam) for {@code --model cnn|deep}: the book's and the
+   * PyTorch runs' 0.001, and {@code torch.optim.Adam}'s default.
+   */
   public static final double DEFAULT_CNN_ADAM_LR = 0.001;
   public static final int DEFAULT_BATCH = 100;
   public static final int DEFAULT_HIDDEN = 100;
@@ -106,7 +109,9 @@ public record MnistOptions(ModelKind model, int epochs, int batchSize, double le
     }
     OptimizerKind optimizer = c.optimizer != null ? c.optimizer
         : cnn ? OptimizerKind.ADAM : OptimizerKind.SGD;
-    double learningRate = c.lr != null ? c.lr : cnn && optimizer == OptimizerKind.ADAM
+    // the book's Adam and torch.optim.Adam alike: switching between them keeps the rate
+    double learningRate = c.lr != null ? c.lr
+        : cnn && (optimizer == OptimizerKind.ADAM || optimizer == OptimizerKind.TORCH_ADAM)
         ? DEFAULT_CNN_ADAM_LR : optimizer.defaultLearningRate();
     return new MnistOptions(model, c.epochs != null ? c.epochs : cnn ? DEFAULT_CNN_EPOCHS
         : DEFAULT_EPOCHS, c.batch, learningRate, c.schedule, c.weightDecay, hidden, optimizer,

@@ -146,6 +146,8 @@ class MnistOptionsTest {
     assertEquals(ModelKind.CNN, cnn.model());
     assertEquals(OptimizerKind.ADAM, cnn.optimizer());
     assertEquals(0.001, cnn.learningRate());
+    assertEquals(0.001, MnistOptions.parse("--model", "cnn", "--optimizer", "torch-adam")
+        .learningRate(), "switching to torch.optim.Adam keeps the rate");
     assertEquals(MnistOptions.DEFAULT_CNN_EPOCHS, cnn.epochs());
     MnistOptions given = MnistOptions.parse("--model=cnn", "--epochs", "3", "--optimizer", "sgd",
         "--hidden", "50");
