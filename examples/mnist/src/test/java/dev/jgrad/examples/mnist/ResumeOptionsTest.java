@@ -16,9 +16,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -35,29 +34,25 @@ class ResumeOptionsTest {
   @TempDir
   Path dir;
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(MnistTraining.class);
-
-  @BeforeEach
-  void listen() {
-    logged.start();
-    logger.addAppender(logged);
-  }
-
-  @AfterEach
-  void stopListening() {
-    logger.detachAppender(logged);
-  }
-
-  private Path train(String... args) throws IOException {
-    String[] all = Stream.concat(Stream.of(RUN), Stream.of(args)).toArray(String[]::new);
-    MnistOptions options = MnistOptions.parse(all);
+  private static Path train(String... args) throws IOException {
+    MnistOptions options = MnistOptions.parse(
+        Stream.concat(Stream.of(RUN), Stream.of(args)).toArray(String[]::new));
     MnistTraining.run(options, null);
     return options.out().resolve(MnistTraining.CHECKPOINT_FILE);
   }
 
-  private List<String> warnings() {
-    return logged.list.stream().filter(e -> e.getLevel() == Level.WARN)
+  /** The main job's warnings while it trains as {@code args} say. */
+  private static List<String> warningsOf(String... args) throws IOException {
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    Logger main = (Logger) LoggerFactory.getLogger(MnistTraining.class);
+    events.start();
+    main.addAppender(events);
+    try {
+      train(args);
+    } finally {
+      main.detachAppender(events);
+    }
+    return events.list.stream().filter(e -> e.getLevel() == Level.WARN)
         .map(ILoggingEvent::getFormattedMessage).toList();
   }
 
@@ -65,10 +60,10 @@ class ResumeOptionsTest {
   void anotherRateAndAugmentationAreNamedWithTheirOldValues() throws IOException {
     String out = dir.resolve("a").toString();
     Path checkpoint = train("--epochs", "1", "--augment", "2", "--out", out);
-    train("--epochs", "2", "--lr", "0.1", "--out", out, "--resume", checkpoint.toString());
     assertEquals(List.of("--resume: options differ from the run that wrote " + checkpoint
         + ": --lr 0.1 (was 0.5), --augment 0 (was 2); training goes on with this run's"),
-        warnings());
+        warningsOf("--epochs", "2", "--lr", "0.1", "--out", out, "--resume",
+            checkpoint.toString()));
   }
 
   @Test
@@ -80,20 +75,18 @@ class ResumeOptionsTest {
         + "early-stopping=none\nseed=42\ndataset=mnist-embedded\nlimit=500\nepochs=1",
         Checkpoint.load(checkpoint).metadata().get(RecordedOptions.KEY));
     // defaults given in words, and more epochs of a constant rate: the same training
-    train("--epochs", "2", "--lr", "0.5", "--optimizer", "sgd", "--batch", "100", "--out", out,
-        "--resume", checkpoint.toString());
-    assertEquals(List.of(), warnings());
+    assertEquals(List.of(), warningsOf("--epochs", "2", "--lr", "0.5", "--optimizer", "sgd",
+        "--batch", "100", "--out", out, "--resume", checkpoint.toString()));
   }
 
   @Test
   void aCosineOverMoreEpochsIsSaidToBeRecomputed() throws IOException {
     String out = dir.resolve("cos").toString();
     Path checkpoint = train("--epochs", "2", "--schedule", "cosine", "--out", out);
-    train("--epochs", "3", "--schedule", "cosine", "--out", out, "--resume",
-        checkpoint.toString());
     assertEquals(List.of("--resume: options differ from the run that wrote " + checkpoint
         + ": --epochs 3 (was 2; the cosine schedule now runs over 3 epochs, not 2); training goes"
-        + " on with this run's"), warnings());
+        + " on with this run's"), warningsOf("--epochs", "3", "--schedule", "cosine", "--out",
+        out, "--resume", checkpoint.toString()));
   }
 
   /** A checkpoint of before the record resumes as it did, and the resumed run records its own. */
@@ -107,10 +100,24 @@ class ResumeOptionsTest {
     SafeTensors.write(checkpoint, f.tensors(), meta);
     assertFalse(Checkpoint.load(checkpoint).metadata().containsKey(RecordedOptions.KEY));
 
-    train("--epochs", "2", "--lr", "0.1", "--out", out, "--resume", checkpoint.toString());
-    assertEquals(List.of(), warnings());
+    assertEquals(List.of(), warningsOf("--epochs", "2", "--lr", "0.1", "--out", out, "--resume",
+        checkpoint.toString()));
     String recorded = Checkpoint.load(checkpoint).metadata().get(RecordedOptions.KEY);
     assertTrue(recorded != null && recorded.contains("\nlr=0.1\n")
         && recorded.endsWith("\nepochs=2"), String.valueOf(recorded));
+  }
+
+  /** Named from another working directory, or with a line break in its name: the same data. */
+  @Test
+  void aDataDirectoryIsComparedByItsAbsolutePath() {
+    Path data = dir.resolve("a\\b\nc");
+    Path file = dir.resolve("checkpoint.safetensors");
+    String recorded = RecordedOptions.encode(MnistOptions.parse("--dataset", data.toString()));
+    Path relative = Path.of("").toAbsolutePath().relativize(data);
+    assertEquals(Optional.empty(), RecordedOptions.differences(recorded,
+        MnistOptions.parse("--dataset", relative.toString()), file));
+    assertEquals(Optional.of("--resume: options differ from the run that wrote " + file
+        + ": --dataset mnist-embedded (was " + data + "); training goes on with this run's"),
+        RecordedOptions.differences(recorded, MnistOptions.parse(), file));
   }
 }
