@@ -106,14 +106,7 @@ public final class Checkpoint {
     }
     List<SafeTensor> tensors = new ArrayList<>();
     model.namedState().forEach((name, p) -> tensors.add(toSafeTensor(name, p)));
-    for (String key : metadata.keySet()) {
-      checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
-          && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX)
-          && !key.equals(Model.DESCRIPTION_KEY) && !key.startsWith(DROPOUT_COUNTER_PREFIX),
-          "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*, %s, %s*); "
-              + "rename it", key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX,
-          Model.DESCRIPTION_KEY, DROPOUT_COUNTER_PREFIX);
-    }
+    metadata.keySet().forEach(Checkpoint::checkCallersKey);
     Map<String, String> meta = new HashMap<>(metadata);
     dropouts(model).forEach((where, d) ->
         meta.put(DROPOUT_COUNTER_PREFIX + where, Long.toString(d.counter())));
@@ -127,6 +120,16 @@ public final class Checkpoint {
       state.values().forEach((k, v) -> meta.put(OPTIMIZER_PREFIX + k, v));
     }
     SafeTensors.write(path, tensors, meta);
+  }
+
+  /** Refuses a caller's metadata key that the checkpoint writes itself, naming those. */
+  static void checkCallersKey(String key) {
+    checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
+        && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX)
+        && !key.equals(Model.DESCRIPTION_KEY) && !key.startsWith(DROPOUT_COUNTER_PREFIX),
+        "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*, %s, %s*); "
+            + "rename it", key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX,
+        Model.DESCRIPTION_KEY, DROPOUT_COUNTER_PREFIX);
   }
 
   /**

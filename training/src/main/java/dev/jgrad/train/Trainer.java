@@ -548,6 +548,7 @@ public final class Trainer {
     private Path chartFile;
     private String chartTitle;
     private Path checkpointFile;
+    private Map<String, String> checkpointMetadata = Map.of();
     private ChartWriter chartWriter; // null: LossChart's, ChartListener's default
     private final List<TrainingListener> outputs = new ArrayList<>();
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -757,6 +758,33 @@ public final class Trainer {
     }
 
     /**
+     * Adds {@code metadata} to every checkpoint this trainer writes ({@link #checkpointTo},
+     * {@link #bestCheckpointTo}), for the application's own use: such as the settings of the run,
+     * which a program that resumes it can read back ({@link Checkpoint#metadata}) and compare
+     * with its own. Keys must not be the checkpoint's ({@link Checkpoint#save}) or the trainer's
+     * ({@code history}, {@code held_out}, {@code best_checkpoint}); a second call replaces the
+     * first.
+     *
+     * <pre>{@code
+     * builder.checkpointMetadata(Map.of("my_app.options", "lr=0.5 batch=100"));
+     * }</pre>
+     */
+    public Builder checkpointMetadata(Map<String, String> metadata) {
+      checkNotNull(metadata, "checkpoint metadata is null; pass Map.of() for none");
+      metadata.forEach((key, value) -> {
+        checkArgument(key != null && value != null, "checkpoint metadata %s=%s: neither key nor "
+            + "value may be null", key, value);
+        Checkpoint.checkCallersKey(key);
+        checkArgument(!key.equals(HistoryMetadata.KEY) && !key.equals(HistoryMetadata.HELD_OUT_KEY)
+            && !key.equals(ResumedBest.KEY), "metadata key '%s' is one the trainer writes itself "
+            + "(%s, %s, %s); rename it", key, HistoryMetadata.KEY, HistoryMetadata.HELD_OUT_KEY,
+            ResumedBest.KEY);
+      });
+      this.checkpointMetadata = Map.copyOf(metadata);
+      return this;
+    }
+
+    /**
      * Adds an output: a listener that, like those of {@link #csvTo}, {@link #checkpointTo} and
      * {@link #chartTo} (which come first), hears each callback before the listeners of
      * {@link #listener} do, so that one of those that throws cannot lose what it writes.
@@ -796,6 +824,8 @@ public final class Trainer {
      * (the order the trainer always wrote them in), the other outputs, then the listeners.
      */
     private List<TrainingListener> allListeners(Supplier<Map<String, String>> heldOutMetadata) {
+      Map<String, String> own = checkpointMetadata; // as at build(), whatever the builder does next
+      Supplier<Map<String, String>> saved = () -> withOwn(own, heldOutMetadata.get());
       List<TrainingListener> all = new ArrayList<>();
       if (csvFile != null) {
         all.add(new CsvReportListener(csvFile));
@@ -803,12 +833,11 @@ public final class Trainer {
       // the best first: a run stopped between the two saves then resumes from a checkpoint whose
       // best epoch's model is saved, not from one ahead of the best file
       if (bestCheckpointFile != null) {
-        all.add(new CheckpointListener(bestCheckpointFile, model, optimizer, true,
-            heldOutMetadata));
+        all.add(new CheckpointListener(bestCheckpointFile, model, optimizer, true, saved));
       }
       if (checkpointFile != null) {
         all.add(new CheckpointListener(checkpointFile, model, optimizer, false,
-            bestCheckpointFile == null ? heldOutMetadata : () -> withBestFile(heldOutMetadata)));
+            bestCheckpointFile == null ? saved : () -> withBestFile(saved)));
       }
       if (chartFile != null) {
         all.add(chartWriter == null ? new ChartListener(chartFile, chartTitle)
@@ -819,9 +848,20 @@ public final class Trainer {
       return List.copyOf(all);
     }
 
-    /** The held-out set's metadata and where the best checkpoint is, for a later resume. */
-    private Map<String, String> withBestFile(Supplier<Map<String, String>> heldOutMetadata) {
-      Map<String, String> metadata = new HashMap<>(heldOutMetadata.get());
+    /** The trainer's metadata, {@code trainers}, with the caller's, {@code own}. */
+    private static Map<String, String> withOwn(Map<String, String> own,
+        Map<String, String> trainers) {
+      if (own.isEmpty()) {
+        return trainers;
+      }
+      Map<String, String> metadata = new HashMap<>(own);
+      metadata.putAll(trainers);
+      return metadata;
+    }
+
+    /** {@code saved}'s metadata and where the best checkpoint is, for a later resume. */
+    private Map<String, String> withBestFile(Supplier<Map<String, String>> saved) {
+      Map<String, String> metadata = new HashMap<>(saved.get());
       metadata.put(ResumedBest.KEY, ResumedBest.relativePath(checkpointFile, bestCheckpointFile));
       return metadata;
     }

@@ -113,7 +113,9 @@ final class MnistCommand {
   Path out = MnistOptions.DEFAULT_OUT;
 
   @Option(names = "--resume", paramLabel = "FILE",
-      description = "continue from a checkpoint written by an earlier run")
+      description = "continue from a checkpoint written by an earlier run; give that run's"
+          + " options again (a larger --epochs to train on): one that differs is named in a"
+          + " warning")
   Path resume;
 
   @Option(names = "--overwrite",

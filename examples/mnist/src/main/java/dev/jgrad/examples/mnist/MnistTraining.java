@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
@@ -175,6 +176,7 @@ public final class MnistTraining {
         .captureSteps(options.captureSteps())
         .reportTo(out, title(options, model))
         .checkpointTo(out.resolve(CHECKPOINT_FILE))
+        .checkpointMetadata(Map.of(RecordedOptions.KEY, RecordedOptions.encode(options)))
         .outputLock(lock) // held since before the data was read; not taken twice
         .listener(new EpochLogger());
     if (progress != null) {
@@ -202,8 +204,11 @@ public final class MnistTraining {
     Trainer trainer = builder.build();
     folder.setAside();
     if (options.resume() != null) {
-      checkSameHeldOutSet(options);
+      Map<String, String> saved = Checkpoint.load(options.resume()).metadata();
+      checkSameHeldOutSet(options, saved);
       resume(trainer, options);
+      RecordedOptions.differences(saved.get(RecordedOptions.KEY), options, options.resume())
+          .ifPresent(log::warn);
       log.info("resumed from {} after epoch {}", options.resume(), trainer.completedEpochs());
     }
     folder.start(options.epochs());
@@ -241,12 +246,12 @@ public final class MnistTraining {
   }
 
   /**
-   * Refuses, in the command line's words, to resume a checkpoint whose epochs were measured on
-   * the test set with {@code --validation}, or the other way round (the Trainer would refuse too,
+   * Refuses, in the command line's words, to resume a checkpoint (its metadata, {@code metadata})
+   * whose epochs were measured on the test set with {@code --validation}, or the other way round (the Trainer would refuse too,
    * in its API's words).
    */
-  private static void checkSameHeldOutSet(MnistOptions options) throws IOException {
-    String saved = Checkpoint.load(options.resume()).metadata().get(HistoryMetadata.KEY);
+  private static void checkSameHeldOutSet(MnistOptions options, Map<String, String> metadata) {
+    String saved = metadata.get(HistoryMetadata.KEY);
     boolean validated = saved != null
         && saved.startsWith(CsvReport.measuresHeader(HeldOut.VALIDATION) + "\n");
     if (saved != null && validated != options.validation() > 0) {

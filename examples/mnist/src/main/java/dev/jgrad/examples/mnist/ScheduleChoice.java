@@ -70,6 +70,11 @@ record ScheduleChoice(String spec, Kind kind, int stepEpochs, double gamma) {
     };
   }
 
+  /** Whether {@link #create}'s schedule depends on the run's length: cosine's does. */
+  boolean dependsOnEpochs() {
+    return kind == Kind.COSINE;
+  }
+
   /** The plateau rule of {@code plateau:P:G}, or null for the other schedules. */
   ReduceOnPlateau plateau() {
     return kind == Kind.PLATEAU ? new ReduceOnPlateau(gamma, stepEpochs) : null;
