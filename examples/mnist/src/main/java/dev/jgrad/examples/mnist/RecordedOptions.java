@@ -60,6 +60,12 @@ final class RecordedOptions {
         + " with this run's");
   }
 
+  /** The value a checkpoint's metadata records for option {@code name}, if it records one. */
+  static Optional<String> recorded(Map<String, String> checkpointMetadata, String name) {
+    String recorded = checkpointMetadata.get(KEY);
+    return recorded == null ? Optional.empty() : Optional.ofNullable(decode(recorded).get(name));
+  }
+
   /** The recorded options by name, in the order of the command line's help. */
   private static Map<String, String> of(MnistOptions o) {
     Map<String, String> m = new LinkedHashMap<>();

@@ -8,8 +8,8 @@ import java.util.Map;
  * Which data set a checkpoint's model was trained on, as far as the checkpoint tells: the main
  * job records the fingerprint of the images it measured each epoch on ({@link
  * HistoryMetadata#HELD_OUT_KEY}), which for a run without {@code --validation} is the data set's
- * whole test set, so known test sets name the data set without anything added to the file. A
- * run with {@code --validation} (its held-out images a draw from the training set) or on another
+ * whole test set, so known test sets name the data set of older checkpoints too. Since the
+ * main job records its options, their {@code dataset} names it first. A run on another
  * directory is {@link #UNKNOWN}.
  */
 enum TrainedOn {
@@ -29,8 +29,19 @@ enum TrainedOn {
     this.classNames = classNames;
   }
 
-  /** What a checkpoint's metadata says. */
+  /**
+   * What a checkpoint's metadata says: the data set the main job recorded among its options
+   * ({@link RecordedOptions}, since 2026-12-08; a run with {@code --validation} too), else a
+   * known test set's fingerprint (older checkpoints).
+   */
   static TrainedOn of(Map<String, String> checkpointMetadata) {
+    String dataset = RecordedOptions.recorded(checkpointMetadata, "dataset").orElse("");
+    if (dataset.equals(DataSource.FASHION_NAME)) {
+      return FASHION_MNIST;
+    }
+    if (dataset.equals(DataSource.EMBEDDED_NAME)) {
+      return MNIST;
+    }
     String fingerprint = checkpointMetadata.get(HistoryMetadata.HELD_OUT_KEY);
     for (TrainedOn t : values()) {
       if (fingerprint != null && t.testFingerprints.contains(fingerprint)) {

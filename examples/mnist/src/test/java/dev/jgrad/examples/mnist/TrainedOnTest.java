@@ -31,6 +31,18 @@ class TrainedOnTest {
         TrainedOn.of(Map.of(HistoryMetadata.HELD_OUT_KEY, fingerprint)));
   }
 
+  /** A run with --validation holds out a draw of the training set: its options say the set. */
+  @Test
+  void theRecordedDataSetNamesItWhateverTheHeldOutImages() {
+    String fashionRun = "model=mlp\ndataset=" + DataSource.FASHION_NAME + "\nepochs=3";
+    assertEquals(TrainedOn.FASHION_MNIST, TrainedOn.of(Map.of(RecordedOptions.KEY, fashionRun,
+        HistoryMetadata.HELD_OUT_KEY, "0123")));
+    assertEquals(TrainedOn.MNIST, TrainedOn.of(Map.of(RecordedOptions.KEY,
+        "dataset=" + DataSource.EMBEDDED_NAME, HistoryMetadata.HELD_OUT_KEY, "0123")));
+    assertEquals(TrainedOn.UNKNOWN, TrainedOn.of(Map.of(RecordedOptions.KEY,
+        "dataset=/data/emnist", HistoryMetadata.HELD_OUT_KEY, "0123")));
+  }
+
   @Test
   void aValidationSplitOrNoFingerprintIsUnknown() {
     assertEquals(TrainedOn.UNKNOWN, TrainedOn.of(Map.of(HistoryMetadata.HELD_OUT_KEY, "0123")));
