@@ -108,7 +108,7 @@ final class MnistCommand {
           + " t10k-labels-idx1-ubyte[.gz]. --data is the older name"})
   DataSource dataset = DataSource.embedded();
 
-  @Option(names = "--out", paramLabel = "DIR",
+  @Option(names = "--out", paramLabel = "DIR", converter = Folder.class,
       description = "where the chart, CSV and checkpoint go (default ${DEFAULT-VALUE})")
   Path out = MnistOptions.DEFAULT_OUT;
 
@@ -205,6 +205,18 @@ final class MnistCommand {
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }
+    }
+  }
+
+  /** A folder's path; an empty one would put the run's files and lock in the working folder. */
+  static final class Folder implements ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+      if (value.isBlank()) {
+        throw new TypeConversionException("'" + value + "' is not a folder; give one, e.g. "
+            + MnistOptions.DEFAULT_OUT + " (or . for the working folder)");
+      }
+      return Path.of(value);
     }
   }
 

@@ -104,6 +104,9 @@ class MnistOptionsTest {
     assertMessage("Unknown option: '--epoch'", "--epoch");
     assertMessage("Unmatched argument at index 0: 'epochs'", "epochs");
     assertMessage("Missing required parameter for option '--epochs' (N)", "--epochs");
+    // an empty --out wrote the run's files and its lock into the working folder (CLI trial)
+    assertMessage("'' is not a folder; give one, e.g. out", "--out", "");
+    assertMessage("' ' is not a folder", "--out", " ");
     assertMessage("option '--epochs': '0' is not a positive whole number", "--epochs", "0");
     assertMessage("option '--batch': 'ten' is not a positive whole number", "--batch", "ten");
     assertMessage("option '--seed': '1.5' is not a whole number", "--seed", "1.5");
