@@ -62,6 +62,26 @@ public final class MnistFiles {
     return loader().loadResources(prefix);
   }
 
+  /**
+   * For each of the four files (training images, training labels, test images, test labels), the
+   * names of its candidates present in {@code dir}, in the order {@link #load} prefers them: the
+   * first is the one it reads; more than one means a stale copy may sit beside it.
+   */
+  public static List<List<String>> filesPresent(Path dir) {
+    checkNotNull(dir, "dir is null");
+    List<List<String>> parts = new ArrayList<>();
+    for (Part part : Part.values()) {
+      List<String> present = new ArrayList<>();
+      for (String name : part.candidateNames()) {
+        if (Files.isRegularFile(dir.resolve(name))) {
+          present.add(name);
+        }
+      }
+      parts.add(List.copyOf(present));
+    }
+    return List.copyOf(parts);
+  }
+
   /** A loader with the defaults ({@link PixelScale#UNIT}, 10 classes) to adjust. */
   public static Loader loader() {
     return new Loader();

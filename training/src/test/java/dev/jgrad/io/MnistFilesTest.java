@@ -12,6 +12,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +151,17 @@ class MnistFilesTest {
     assertEquals(13, inferred.test().numClasses());
     assertEquals(12, MnistFiles.loader().numClasses(13).load(dir).train().label(4));
     assertEquals(13, MnistFiles.loader().inferNumClasses(10).load(dir).numClasses());
+  }
+
+  @Test
+  void filesPresentListsEachPartsCandidatesInTheOrderLoadReadsThem() throws IOException {
+    writeLayout(dir, labels(5, 0, 4, 1, 3, 2));
+    IdxWriter.writeUncompressed(dir.resolve("train-labels-idx1-ubyte"), labels(0, 0, 0, 0, 0, 0));
+    assertEquals(List.of(List.of("train-images-idx3-ubyte.gz"),
+        List.of("train-labels-idx1-ubyte", "train-labels-idx1-ubyte.gz"),
+        List.of("t10k-images-idx3-ubyte"), List.of("t10k-labels-idx1-ubyte.gz")),
+        MnistFiles.filesPresent(dir));
+    assertEquals(0, MnistFiles.load(dir).train().label(0), "the uncompressed one, listed first");
   }
 
   @Test

@@ -118,8 +118,8 @@ public final class DataSource {
   }
 
   /**
-   * Logs which of each part's file names {@link MnistFiles} reads (its order: uncompressed before
-   * gzip, {@code -idx} before {@code .idx}), and warns when a part has more than one: a stale
+   * Logs which of each part's file names {@link MnistFiles} reads ({@link
+   * MnistFiles#filesPresent}), and warns when a part has more than one: a stale
    * uncompressed copy beside the {@code .gz} would otherwise be read silently.
    */
   private static void logFilesRead(Path dir) {
@@ -127,16 +127,7 @@ public final class DataSource {
       return; // MnistFiles says what is wrong
     }
     List<String> read = new ArrayList<>();
-    for (String part : List.of("train-images-idx3", "train-labels-idx1", "t10k-images-idx3",
-        "t10k-labels-idx1")) {
-      String dotted = part.replace("-idx", ".idx");
-      List<String> present = new ArrayList<>();
-      for (String name : List.of(part + "-ubyte", part + "-ubyte.gz", dotted + "-ubyte",
-          dotted + "-ubyte.gz")) {
-        if (Files.isRegularFile(dir.resolve(name))) {
-          present.add(name);
-        }
-      }
+    for (List<String> present : MnistFiles.filesPresent(dir)) {
       if (present.size() > 1) {
         log.warn("{} holds {}; reading {}; delete the other{} if it is stale", dir,
             String.join(" and ", present), present.get(0), present.size() > 2 ? "s" : "");
