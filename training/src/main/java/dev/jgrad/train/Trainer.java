@@ -425,9 +425,7 @@ public final class Trainer {
       l.onEpochStart(epoch + 1, epochs, batches, train.samplesPerEpoch());
     }
     BatchMetrics metrics = new BatchMetrics(batches, (batch, value) -> {
-      throw new IllegalStateException(String.format("the loss became %s at epoch %s, batch %s;"
-          + " lower the learning rate (now %s)", value, epoch + 1, batch,
-          optimizer.learningRate()));
+      throw new DivergedLossException(value, epoch + 1, batch, optimizer.learningRate());
     });
     double trainLoss;
     double trainAccuracy;

@@ -416,10 +416,14 @@ class TrainerTest {
   void divergingLossStopsWithAHint() {
     Sequential net = net();
     Trainer t = trainer(net, 3).optimizer(new Sgd(net.namedParameters(), 1e30)).build();
-    IllegalStateException e = assertThrows(IllegalStateException.class, t::fit);
+    DivergedLossException e = assertThrows(DivergedLossException.class, t::fit);
     assertTrue(e.getMessage().contains("lower the learning rate"), e.getMessage());
     assertTrue(e.getMessage().matches("the loss became \\S+ at epoch 1, batch \\d+;.*"),
         e.getMessage());
+    assertFalse(Double.isFinite(e.loss()), "the loss it reports: " + e.loss());
+    assertEquals(1, e.epoch());
+    assertTrue(e.batch() >= 1 && e.getMessage().contains("batch " + e.batch()), e.getMessage());
+    assertEquals(1e30, e.learningRate());
   }
 
   @Test

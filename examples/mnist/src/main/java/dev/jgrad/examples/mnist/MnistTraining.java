@@ -19,6 +19,7 @@ import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.schedule.LearningRateSchedule;
 import dev.jgrad.optim.schedule.LearningRateScheduler.Interval;
 import dev.jgrad.train.Checkpoint;
+import dev.jgrad.train.DivergedLossException;
 import dev.jgrad.train.EpochLogger;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.Evaluator;
@@ -234,10 +235,9 @@ public final class MnistTraining {
   private static MetricsHistory fit(Trainer trainer, MnistOptions options) throws IOException {
     try {
       return trainer.fit();
-    } catch (IllegalStateException e) {
+    } catch (DivergedLossException e) {
       Double decay = options.weightDecay();
-      if (decay == null || decay == 0 || e.getMessage() == null
-          || !e.getMessage().startsWith("the loss became")) {
+      if (decay == null || decay == 0) {
         throw e;
       }
       throw new IllegalStateException(e.getMessage() + " or --weight-decay (now " + decay + ")",
