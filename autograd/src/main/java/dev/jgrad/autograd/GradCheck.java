@@ -93,6 +93,51 @@ public final class GradCheck {
     return gradCheck(f, inputs, TOLERANCE);
   }
 
+  /** {@link #gradGradCheck(Function, List, double)} with the default tolerance. */
+  public static Result gradGradCheck(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+    return gradGradCheck(f, inputs, TOLERANCE);
+  }
+
+  /**
+   * Second derivatives (PyTorch's {@code gradgradcheck}): {@link #gradCheck} of
+   * {@code sum_i <df/dx_i, v_i>} for fixed random {@code v_i}, its gradients computed by
+   * {@link Autograd#grad} with {@link GradOptions#createGraph()}, so every gradient rule on the
+   * way is differentiated once more and compared with central differences of the first
+   * gradients. A non-scalar {@code f} is reduced with fixed random weights as in gradCheck.
+   */
+  public static Result gradGradCheck(Function<List<Tensor>, Tensor> f, List<Tensor> inputs,
+      double tolerance) {
+    List<Tensor> directions = new ArrayList<>();
+    Random rnd = new Random(7);
+    for (Tensor t : inputs) {
+      directions.add(Tensor.uniform(rnd, 0.5, 1.5, DType.FLOAT64, t.shape().dims())
+          .to(t.backend()));
+    }
+    Function<List<Tensor>, Tensor> firstOrder = in -> {
+      try (EnableGrad recording = EnableGrad.scope()) {
+        List<Tensor> leaves = new ArrayList<>();
+        for (Tensor t : in) { // the central differences' inputs are new tensors
+          leaves.add(t.requiresGrad() ? t : t.requiresGrad(true));
+        }
+        Tensor y = f.apply(leaves);
+        if (y.size() != 1) {
+          y = y.mul(Tensor.uniform(new Random(42), 0.5, 1.5, DType.FLOAT64, y.shape().dims())
+              .to(y.backend())).sum();
+        }
+        List<Tensor> grads = Autograd.grad(y, leaves,
+            GradOptions.defaults().createGraph().allowUnused());
+        Tensor total = leaves.get(0).sum().mul(0.0); // on the graph, so always differentiable
+        for (int i = 0; i < grads.size(); i++) {
+          if (grads.get(i) != null) {
+            total = total.add(grads.get(i).mul(directions.get(i)).sum());
+          }
+        }
+        return total;
+      }
+    };
+    return gradCheck(firstOrder, inputs, tolerance);
+  }
+
   /**
    * Compares autograd with central differences in FLOAT64 (inputs are converted). A non-scalar
    * {@code f} is reduced with fixed random weights, so every output element is checked.

@@ -10,11 +10,9 @@ package dev.jgrad.autograd;
  * }
  * }</pre>
  */
-public final class NoGrad implements AutoCloseable {
-  private boolean closed;
-
+public final class NoGrad extends GradModeScope {
   private NoGrad() {
-    GradMode.disable();
+    super(false);
   }
 
   /**
@@ -23,13 +21,5 @@ public final class NoGrad implements AutoCloseable {
    */
   public static NoGrad scope() {
     return new NoGrad();
-  }
-
-  @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      GradMode.restore();
-    }
   }
 }

@@ -29,6 +29,7 @@ import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.autograd.CompositeKernel;
 import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
+import java.util.Arrays;
 
 /** Activation functions as graph nodes, each forward next to its derivative. */
 public final class ActivationOps {
@@ -52,12 +53,16 @@ public final class ActivationOps {
     // made NaN of an infinite g where x <= 0), as one op that a backend can run in one pass
     ArithmeticOps.unary(r, RELU, UnaryOp.RELU, Reads.inputs(0),
         ctx -> one(reluGrad(ctx.gradOutput(), ctx.input(0))));
-    registerOp(r, OpDef.builder(RELU_GRAD).arity(2).attributes().differentiable(false).shapeRule((in, a) -> {
+    // relu_grad(g, x) is linear in g and flat in x: d/dg = relu_grad(gg, x), d/dx = 0, so a
+    // gradient recorded for a second derivative goes on through it
+    registerOp(r, OpDef.builder(RELU_GRAD).arity(2).attributes().shapeRule((in, a) -> {
       checkArgument(in.get(0).shape().equals(in.get(1).shape()),
           "%s: the gradient %s and x %s must have one shape", RELU_GRAD, in.get(0).shape(),
           in.get(1).shape());
       return in.get(0);
-    }).build(), ActivationOps::reluGradPortable, null);
+    }).gradientReadsInputs(1).gradientReadsOutput(false).build(),
+        ActivationOps::reluGradPortable,
+        ctx -> Arrays.asList(reluGrad(ctx.gradOutput(), ctx.input(1)), null));
     // leaky relu = max(x, alpha x) for alpha <= 1; d = g * (1 where x > 0, else alpha)
     registerOp(r, OpDef.builder(LEAKY_RELU).arity(1).attributes(ALPHA).shapeRule((in, attrs) -> {
       double alpha = attrs.getDouble(ALPHA);

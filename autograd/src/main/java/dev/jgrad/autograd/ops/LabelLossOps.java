@@ -11,6 +11,7 @@ import dev.jgrad.api.op.OpDef;
 import dev.jgrad.api.op.OpRegistry;
 import dev.jgrad.api.op.TensorSpec;
 import dev.jgrad.autograd.CompositeKernel;
+import dev.jgrad.autograd.GradMode;
 import dev.jgrad.autograd.Ops;
 import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
@@ -32,8 +33,12 @@ public final class LabelLossOps {
     }).gradientReadsInputs(0, 1).gradientReadsOutput(false).build(),
         (CompositeKernel) (in, a) -> Ops.call(SOFTMAX_CROSS_ENTROPY,
         in.get(0), in.get(1).oneHot(in.get(0).shape().dim(1), in.get(0).dtype())),
-        ctx -> Arrays.asList(Ops.call(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, Attrs.empty(),
-            ctx.input(0), ctx.input(1), ctx.gradOutput()), null));
+        // recording (a gradient to differentiate again), the rule runs as the ops it is made of:
+        // the fused gradient op is flat for the engine
+        ctx -> Arrays.asList(GradMode.isEnabled()
+            ? labelsGrad(ctx.input(0), ctx.input(1), ctx.gradOutput())
+            : Ops.call(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD, Attrs.empty(), ctx.input(0),
+                ctx.input(1), ctx.gradOutput()), null));
 
     registerOp(r, OpDef.builder(SOFTMAX_CROSS_ENTROPY_LABELS_GRAD).arity(3).attributes().indexInputs(1)
         .differentiable(false)
@@ -44,11 +49,14 @@ public final class LabelLossOps {
                 + ": the output gradient must be a scalar, got shape " + in.get(2).shape());
           }
           return in.get(0);
-        }).build(), (CompositeKernel) (in, a) -> {
-          Tensor logits = in.get(0);
-          Tensor t = in.get(1).oneHot(logits.shape().dim(1), logits.dtype());
-          return logits.softmax(-1).sub(t).mul(in.get(2).div(logits.shape().dim(0)));
-        }, null);
+        }).build(), (CompositeKernel) (in, a) -> labelsGrad(in.get(0), in.get(1), in.get(2)),
+        null);
+  }
+
+  /** d loss / d logits = (softmax(logits) - one_hot(labels)) * g / batch. */
+  private static Tensor labelsGrad(Tensor logits, Tensor labels, Tensor g) {
+    Tensor t = labels.oneHot(logits.shape().dim(1), logits.dtype());
+    return logits.softmax(-1).sub(t).mul(g.div(logits.shape().dim(0)));
   }
 
   private static void checkLogitsAndLabels(String op, TensorSpec logits, TensorSpec labels) {
