@@ -100,6 +100,36 @@ class BackendParityTest {
   }
 
   /**
+   * Second derivatives on the other backend ({@code GradCheck.gradGradCheck} in FLOAT64): the
+   * cases whose gradient rules use fused gradient ops that backends replace (relu's, the
+   * label loss's, convolution's and pooling's), and a small net; not all 274, whose central
+   * differences launch kernels one element at a time.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("secondOrderCases")
+  void secondDerivativesAgreeWithCentralDifferences(GradCheckOpsTest.Case c) {
+    requireOthers();
+    for (Backend other : OTHERS) {
+      try (Backends.Scope s = Backends.use(other)) {
+        List<Tensor> moved = new ArrayList<>();
+        GradCheckOpsTest.inputsOf(c).forEach(t -> moved.add(t.to(other)));
+        GradCheck.Result r = GradCheck.gradGradCheck(c.f(), moved);
+        assertTrue(r.passed(), other.name() + " " + c + ": " + r);
+      }
+    }
+  }
+
+  static Stream<Arguments> secondOrderCases() {
+    List<String> names = List.of("relu", "softmax_ce_labels", "conv_relu_pool_affine",
+        "two_layer_net", "conv2d_s11_p00", "max_pool2d_k22_s22_p00", "log_softmax_last",
+        "bias_relu", "affine_bias_relu");
+    return GradCheckOpsTest.cases().filter(a -> {
+      String name = ((GradCheckOpsTest.Case) a.get()[0]).name();
+      return names.contains(name);
+    });
+  }
+
+  /**
    * Dropout's mask from the same (seed, counter) is the CPU's bit for bit, in both dtypes, over
    * more elements than one block and at rates where the threshold's rounding would show.
    */
