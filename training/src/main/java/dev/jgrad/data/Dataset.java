@@ -197,9 +197,8 @@ public final class Dataset {
     if (means != null && stds != null && means.length == 1 && stds.length == 1) {
       return normalized(means[0], stds[0]);
     }
-    Normalization n = new Normalization(means, stds);
-    return normalizedBy(n, "normalized(" + Arrays.toString(means) + ", " + Arrays.toString(stds)
-        + ")");
+    String call = "normalized(" + Arrays.toString(means) + ", " + Arrays.toString(stds) + ")";
+    return normalizedBy(new Normalization(means, stds, call), call);
   }
 
   /** These samples normalised by {@code n}, once; {@code call} names the call in errors. */
