@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * class split by the fractions, a tabular user's 2% class kept at 2% in every part).
  */
 class DatasetFractionSplitTest {
-  /** n samples, sample i's input i and its label labels[i]. */
-  private static Dataset labelled(int[] labels) {
+  /** n samples, sample i's input i and its label labels[i] (WeightedRandomSamplerTest too). */
+  static Dataset labelled(int[] labels) {
     float[] x = new float[labels.length];
     for (int i = 0; i < x.length; i++) {
       x[i] = i;

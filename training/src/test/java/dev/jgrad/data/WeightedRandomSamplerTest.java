@@ -18,13 +18,8 @@ import org.junit.jupiter.api.Test;
  * as asked, the same for the same seed and epoch, and wrong use refused in one line.
  */
 class WeightedRandomSamplerTest {
-  /** n samples, input i, label labels[i]. */
   private static Dataset labelled(int[] labels) {
-    float[] x = new float[labels.length];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = i;
-    }
-    return Dataset.of(Tensor.of(x, labels.length, 1), Tensor.indices(labels));
+    return DatasetFractionSplitTest.labelled(labels);
   }
 
   @Test
