@@ -31,7 +31,9 @@ import java.util.SplittableRandom;
  * ({@code np.random.choice(train_size, batch_size)}), so within an epoch some samples are seen
  * twice and others not at all. This loader shuffles and partitions instead, as the design asks:
  * each epoch is one permutation of all samples, cut into consecutive batches, so every sample is
- * seen exactly once per epoch (once at most with {@code dropLast}).
+ * seen exactly once per epoch (once at most with {@code dropLast}). A
+ * {@link WeightedRandomSampler} ({@link Builder#sampler}) instead draws each epoch's samples with
+ * replacement by weight, as PyTorch's {@code WeightedRandomSampler}.
  *
  * <p><b>Reproducibility.</b> The order of epoch {@code e} depends only on the seed and {@code e},
  * so the same seed gives the same batches, and a run resumed at epoch {@code e} sees the same
@@ -61,6 +63,7 @@ public final class DataLoader {
   private final boolean dropLast;
   private final boolean prefetch;
   private final Augmentation augmentation; // null: batches as gathered
+  private final WeightedRandomSampler sampler; // null: a permutation (or in order) an epoch
 
   private DataLoader(Builder b) {
     this.dataset = b.dataset;
@@ -70,9 +73,15 @@ public final class DataLoader {
     this.dropLast = b.dropLast;
     this.prefetch = b.prefetch;
     this.augmentation = b.augmentation;
-    checkArgument(!dropLast || dataset.size() >= batchSize,
-        "dropLast with batch size %s would drop every sample of a dataset of %s; use a smaller"
-            + " batch or keep the last batch", batchSize, dataset.size());
+    this.sampler = b.sampler;
+    checkArgument(sampler == null || sampler.size() == dataset.size(), "sampler %s has weights "
+        + "for %s samples but the dataset has %s; pass one weight per sample", sampler,
+        sampler == null ? 0 : sampler.size(), dataset.size());
+    checkArgument(sampler == null || !b.shuffleGiven, "a sampler draws its own order; leave "
+        + "shuffle(...) out when giving sampler(...), as PyTorch refuses shuffle with a sampler");
+    checkArgument(!dropLast || epochLength() >= batchSize,
+        "dropLast with batch size %s would drop every sample of an epoch of %s; use a smaller"
+            + " batch or keep the last batch", batchSize, epochLength());
   }
 
   /**
@@ -109,8 +118,13 @@ public final class DataLoader {
 
   /** Batches per epoch: the last short one counts unless dropped. */
   public int batchCount() {
-    int full = dataset.size() / batchSize;
-    return dropLast || dataset.size() % batchSize == 0 ? full : full + 1;
+    int full = epochLength() / batchSize;
+    return dropLast || epochLength() % batchSize == 0 ? full : full + 1;
+  }
+
+  /** Samples an epoch's order holds: the dataset's size, or a sampler's draws. */
+  private int epochLength() {
+    return sampler == null ? dataset.size() : sampler.numSamples();
   }
 
   /** Where batch {@code index} (from 0) starts in an epoch's {@link #order}. */
@@ -121,20 +135,27 @@ public final class DataLoader {
 
   /** How many samples batch {@code index} (from 0) holds: the batch size, or fewer at the end. */
   public int batchLength(int index) {
-    return Math.min(batchSize, dataset.size() - batchStart(index));
+    return Math.min(batchSize, epochLength() - batchStart(index));
   }
 
-  /** Samples per epoch (fewer than the dataset with {@code dropLast}). */
+  /**
+   * Samples per epoch (fewer with {@code dropLast}): the dataset's size, or a sampler's
+   * {@link WeightedRandomSampler#numSamples}.
+   */
   public int samplesPerEpoch() {
-    return dropLast ? batchCount() * batchSize : dataset.size();
+    return dropLast ? batchCount() * batchSize : epochLength();
   }
 
   /**
    * The sample order of epoch {@code epoch} (0-based): a permutation of 0..size-1 drawn from the
-   * seed and the epoch number, or 0..size-1 in order without shuffling.
+   * seed and the epoch number, or 0..size-1 in order without shuffling, or a sampler's draws
+   * (indices with repeats) from the seed and the epoch number.
    */
   public int[] order(int epoch) {
     checkArgument(epoch >= 0, "epoch must be >= 0, got %s", epoch);
+    if (sampler != null) {
+      return sampler.draw(Seeds.derive(seed, epoch));
+    }
     return shuffle ? Permutations.shuffled(dataset.size(), Seeds.derive(seed, epoch))
         : Permutations.inOrder(dataset.size());
   }
@@ -275,7 +296,9 @@ public final class DataLoader {
   @Override
   public String toString() {
     return "DataLoader(" + dataset.size() + " samples, batch " + batchSize + ", "
-        + (shuffle ? "shuffled with seed " + seed : "in order") + (dropLast ? ", dropLast" : "")
+        + (sampler != null ? sampler + " with seed " + seed
+            : shuffle ? "shuffled with seed " + seed : "in order")
+        + (dropLast ? ", dropLast" : "")
         + (prefetch ? "" : ", no prefetch")
         + (augmentation == null ? "" : ", augmented by " + augmentation) + ")";
   }
@@ -292,6 +315,8 @@ public final class DataLoader {
     private boolean dropLast;
     private boolean prefetch;
     private Augmentation augmentation;
+    private WeightedRandomSampler sampler;
+    private boolean shuffleGiven;
 
     private Builder(Dataset dataset) {
       this.dataset = checkNotNull(dataset, "dataset is null");
@@ -307,6 +332,18 @@ public final class DataLoader {
     /** Whether each epoch has a new random order (default true); false keeps the dataset order. */
     public Builder shuffle(boolean shuffle) {
       this.shuffle = shuffle;
+      this.shuffleGiven = true;
+      return this;
+    }
+
+    /**
+     * Draws each epoch's samples with {@code sampler} (weights for the dataset's samples) instead
+     * of shuffling them: {@code sampler.numSamples()} indices with replacement, seeded by the
+     * {@link #seed} and the epoch, PyTorch's {@code DataLoader(ds, sampler=...)}. Not with
+     * {@link #shuffle}, which PyTorch refuses with a sampler too.
+     */
+    public Builder sampler(WeightedRandomSampler sampler) {
+      this.sampler = checkNotNull(sampler, "sampler is null; leave sampler out to shuffle");
       return this;
     }
 

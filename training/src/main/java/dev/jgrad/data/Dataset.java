@@ -197,9 +197,8 @@ public final class Dataset {
     if (means != null && stds != null && means.length == 1 && stds.length == 1) {
       return normalized(means[0], stds[0]);
     }
-    Normalization n = new Normalization(means, stds);
-    return normalizedBy(n, "normalized(" + Arrays.toString(means) + ", " + Arrays.toString(stds)
-        + ")");
+    String call = "normalized(" + Arrays.toString(means) + ", " + Arrays.toString(stds) + ")";
+    return normalizedBy(new Normalization(means, stds, call), call);
   }
 
   /** These samples normalised by {@code n}, once; {@code call} names the call in errors. */
@@ -323,13 +322,73 @@ public final class Dataset {
     checkArgument(sum == size(), "randomSplit sizes %s add up to %s but the dataset has %s "
         + "samples; pass sizes that add up to %s", Arrays.toString(sizes), sum, size(), size());
     int[] order = Permutations.shuffled(size(), seed);
-    List<Dataset> parts = new ArrayList<>(sizes.length);
+    int[][] parts = new int[sizes.length][];
     int from = 0;
-    for (int n : sizes) {
-      parts.add(select(Arrays.copyOfRange(order, from, from + n)));
-      from += n;
+    for (int p = 0; p < sizes.length; p++) {
+      parts[p] = Arrays.copyOfRange(order, from, from + sizes[p]);
+      from += sizes[p];
     }
-    return List.copyOf(parts);
+    return select(parts);
+  }
+
+  /**
+   * Splits at random into parts of {@code fractions} of the samples (each in [0, 1], adding up to
+   * 1), PyTorch's {@code random_split(ds, [0.8, 0.2])}: the sizes by its rule (each part
+   * {@code floor(size() * fraction)}, then the samples left over one each to the parts in turn
+   * from the first: 0.8, 0.2 of 1001 samples is 801 and 200), then as
+   * {@link #randomSplit(long, int...)} with those sizes, so the same seed gives the same parts.
+   * The sizes match PyTorch's, the samples in each part do not (another random generator).
+   *
+   * <pre>{@code
+   * List<Dataset> parts = table.randomSplit(7, 0.8, 0.2);      // train, validate
+   * }</pre>
+   */
+  public List<Dataset> randomSplit(long seed, double... fractions) {
+    String call = "randomSplit(" + seed + ", " + Arrays.toString(fractions) + ")";
+    SplitSizes.check(call, fractions);
+    int[] sizes = SplitSizes.of(size(), fractions, 0);
+    SplitSizes.checkNoneEmpty(call, size(), sizes);
+    return randomSplit(seed, sizes);
+  }
+
+  /**
+   * Splits class-labelled samples (targets INT32 {@code [n]}) at random into parts of
+   * {@code fractions} that each keep the classes' proportions (scikit-learn's
+   * {@code train_test_split(..., stratify=y)}): each class is split by the fractions on its own,
+   * with {@link #randomSplit(long, double...)}'s rule, so a class of 2% of 1000 samples gives a
+   * 0.8, 0.2 split 16 and 4 of its 20, where a plain random split gives anywhere around that.
+   * The leftover of each class goes to the parts in turn carrying on from the class before (in
+   * ascending label order), so no part gets every class's extra sample; the parts' sizes can
+   * then differ a little from {@code randomSplit}'s. A class with fewer samples than parts is
+   * missing from some. The same seed gives the same parts (one shuffle of all
+   * samples, from {@code seed}, picks each class's samples for each part and orders every part);
+   * another seed another split. Copies, as {@link #randomSplit(long, int...)}'s.
+   *
+   * <pre>{@code
+   * List<Dataset> parts = table.stratifiedSplit(7, 0.8, 0.2);  // both with the rare class's 2%
+   * }</pre>
+   */
+  public List<Dataset> stratifiedSplit(long seed, double... fractions) {
+    String call = "stratifiedSplit(" + seed + ", " + Arrays.toString(fractions) + ")";
+    SplitSizes.check(call, fractions);
+    checkArgument(targets.dtype() == DType.INT32 && targets.rank() == 1, "%s: the targets %s "
+        + "are not class labels, INT32 [n]; stratify a classification data set "
+        + "(Tensor.indices(labels), CsvTable.labels(column)), or use randomSplit", call,
+        targets.spec());
+    int[][] parts = Stratification.parts(targets.toIntArray(),
+        Permutations.shuffled(size(), seed), fractions);
+    SplitSizes.checkNoneEmpty(call, size(), Arrays.stream(parts).mapToInt(p -> p.length)
+        .toArray());
+    return select(parts);
+  }
+
+  /** One data set for each list of sample indices. */
+  private List<Dataset> select(int[][] parts) {
+    List<Dataset> datasets = new ArrayList<>(parts.length);
+    for (int[] part : parts) {
+      datasets.add(select(part));
+    }
+    return List.copyOf(datasets);
   }
 
   /** The samples at {@code indices}, copied as stored (not converted, unlike {@link #gather}). */

@@ -63,7 +63,9 @@ public final class Normalization {
    */
   public static Normalization of(double[] means, double[] stds) {
     return means != null && stds != null && means.length == 1 && stds.length == 1
-        ? new Normalization(means[0], stds[0]) : new Normalization(means, stds);
+        ? new Normalization(means[0], stds[0])
+        : new Normalization(means, stds, "Normalization.of(" + Arrays.toString(means) + ", "
+            + Arrays.toString(stds) + ")");
   }
 
   /**
@@ -81,14 +83,24 @@ public final class Normalization {
     return copy(inputs);
   }
 
-  /** One mean and deviation per channel: 2 or more of each (one: the constructor above). */
-  Normalization(double[] means, double[] stds) {
+  /**
+   * One mean and deviation per channel: 2 or more of each (one: the constructor above);
+   * {@code call} names the call made in errors.
+   */
+  Normalization(double[] means, double[] stds, String call) {
     checkArgument(means != null && stds != null && means.length == stds.length
-        && means.length >= 2, "normalized(%s, %s): pass a mean and a standard deviation for each "
-        + "channel, e.g. normalized(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, "
-        + "0.224, 0.225}) for RGB", Arrays.toString(means), Arrays.toString(stds));
+        && means.length >= 2, "%s: pass a mean and a standard deviation for each channel, e.g. "
+        + "normalized(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225}) for "
+        + "RGB", call);
     for (int c = 0; c < means.length; c++) {
-      new Normalization(means[c], stds[c]); // checks each pair alike
+      checkArgument(Double.isFinite(means[c]), "%s: the mean of channel %s (feature %s of a "
+          + "table's rows) is %s; each mean must be a finite number", call, c, c, means[c]);
+      // a table's constant column (std 0) is the usual cause: it carries nothing to learn from
+      checkArgument(Double.isFinite(stds[c]) && stds[c] > 0 && Double.isFinite(1 / stds[c]),
+          "%s: channel %s (feature %s of a table's rows) has standard deviation %s; %s", call, c,
+          c, stds[c], stds[c] == 0 ? "a constant feature: drop that column, or pass std 1 for it"
+              + " (it is then only centred)" : "each must be a positive finite number (not too "
+              + "close to 0 to divide by)");
     }
     this.mean = Double.NaN;
     this.std = Double.NaN;

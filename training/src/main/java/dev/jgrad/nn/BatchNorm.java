@@ -56,8 +56,9 @@ public abstract class BatchNorm extends Module {
     if (isTraining()) {
       long perChannel = x.size() / channels;
       checkArgument(perChannel > 1, "%s in training mode got input %s: one value per channel has"
-          + " no variance; train with batches of at least 2 samples, or call eval() to use the"
-          + " running statistics", this, x.shape());
+          + " no variance; train with batches of at least 2 samples (a last batch of 1: build the"
+          + " DataLoader with dropLast(true), or pick another batch size), or call eval() to use"
+          + " the running statistics", this, x.shape());
       mean = x.mean(true, axes);
       Tensor centred = x.sub(mean);
       var = centred.mul(centred).mean(true, axes);

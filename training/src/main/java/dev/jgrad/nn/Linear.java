@@ -21,6 +21,10 @@ import java.util.Set;
  * Tensor h = fc.forward(x, FusedActivation.RELU);   // relu(x W + b), bias and relu in one op
  * }</pre>
  *
+ * <p>The input is {@code [batch, in]}: one sample is one row, {@code x.reshape(1, in)}. PyTorch's
+ * {@code nn.Linear} also takes a 1-D {@code [in]}; here that is an error saying to reshape it,
+ * as every layer after it here expects a batch axis.
+ *
  * <p>PyTorch's {@code nn.Linear} stores the weight transposed ({@code [out, in]}), as
  * {@link #transposedInTorch()} says: {@code dev.jgrad.train.TorchStateDict} transposes it when
  * moving weights between the two.
@@ -80,12 +84,27 @@ public final class Linear extends Module implements TorchLayout {
     if (x.rank() == 2 && x.shape().dim(1) == inFeatures) {
       return;
     }
-    // Rows of the wrong width are most often a size miscounted after a convolution and pooling.
     throw new IllegalArgumentException(String.format("Linear(%s -> %s) needs input [batch, %s], "
-        + "got %s; %s", inFeatures, outFeatures, inFeatures, x.shape(), x.rank() == 2
-        ? "the layer before gives " + x.shape().dim(1) + " features: make this Linear("
-            + x.shape().dim(1) + ", " + outFeatures + ")"
-        : "flatten images first (a Flatten layer before it)"));
+        + "got %s; %s", inFeatures, outFeatures, inFeatures, x.shape(), inputAdvice(x)));
+  }
+
+  /** What to change about an input of the wrong shape, by the mistake that most often makes it. */
+  private String inputAdvice(Tensor x) {
+    if (x.rank() <= 1) {
+      // one sample as a row: 1-D input is refused rather than guessed at (a batch of one?)
+      int length = (int) x.size();
+      return "a single sample? give it as one row: x.reshape(1, " + length + ")"
+          + (length == inFeatures ? "" : ", with " + inFeatures + " values");
+    }
+    if (x.rank() > 2) {
+      return "flatten images first (a Flatten layer before it)";
+    }
+    // the first layer has no layer before it: a wide table most often still holds its label
+    int width = x.shape().dim(1);
+    return "the input (or the layer before) has " + width + " features: either the data has "
+        + (width > inFeatures ? "an extra column (a label left in the features?)"
+            : "a column missing")
+        + " or this layer should be Linear(" + width + ", " + outFeatures + ")";
   }
 
   /** The weight, {@code [in, out]} (PyTorch's transpose). */

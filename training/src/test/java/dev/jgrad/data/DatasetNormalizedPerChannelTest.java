@@ -100,8 +100,14 @@ class DatasetNormalizedPerChannelTest {
         + "pass a mean and a standard deviation for each channel"), lengths.getMessage());
     IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
         () -> flat.normalized(new double[] {0, 0}, new double[] {1, 0}));
-    assertTrue(zero.getMessage().startsWith("normalized(0.0, 0.0): the standard deviation must "
-        + "be a positive finite number"), zero.getMessage());
+    assertEquals("normalized([0.0, 0.0], [1.0, 0.0]): channel 1 (feature 1 of a table's rows) "
+        + "has standard deviation 0.0; a constant feature: drop that column, or pass std 1 for it"
+        + " (it is then only centred)", zero.getMessage());
+    IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class,
+        () -> Normalization.of(new double[] {0, 0}, new double[] {-1, 1}));
+    assertEquals("Normalization.of([0.0, 0.0], [-1.0, 1.0]): channel 0 (feature 0 of a table's "
+        + "rows) has standard deviation -1.0; each must be a positive finite number (not too "
+        + "close to 0 to divide by)", tiny.getMessage());
     assertEquals(flat.normalized(0.5, 0.25).fingerprint(),
         flat.normalized(new double[] {0.5}, new double[] {0.25}).fingerprint(), "one channel");
   }

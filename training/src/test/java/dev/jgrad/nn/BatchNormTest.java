@@ -124,8 +124,9 @@ class BatchNormTest {
     IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
         () -> bn.forward(Tensor.zeros(1, 4)));
     assertEquals("BatchNorm1d(4) in training mode got input [1, 4]: one value per channel has no"
-        + " variance; train with batches of at least 2 samples, or call eval() to use the running"
-        + " statistics", one.getMessage());
+        + " variance; train with batches of at least 2 samples (a last batch of 1: build the"
+        + " DataLoader with dropLast(true), or pick another batch size), or call eval() to use the"
+        + " running statistics", one.getMessage());
     bn.eval();
     assertArrayEquals(new int[] {1, 4}, bn.forward(Tensor.zeros(1, 4)).shape().dims(),
         "eval mode takes a single sample");

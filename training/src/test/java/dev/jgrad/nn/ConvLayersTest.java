@@ -89,8 +89,9 @@ class ConvLayersTest {
     // SimpleConvNet's affine layer sized for the unpooled 30x24x24, fed the pooled 30x12x12
     Linear fc = new Linear(30 * 24 * 24, 100, r);
     assertMessage(() -> fc.forward(Tensor.zeros(DType.FLOAT32, 2, 4320)),
-        "Linear(17280 -> 100) needs input [batch, 17280], got [2, 4320]; the layer before gives "
-        + "4320 features: make this Linear(4320, 100)");
+        "Linear(17280 -> 100) needs input [batch, 17280], got [2, 4320]; the input (or the layer "
+        + "before) has 4320 features: either the data has a column missing or this layer should "
+        + "be Linear(4320, 100)");
     assertMessage(() -> fc.forward(Tensor.zeros(DType.FLOAT32, 2, 30, 12, 12)),
         "got [2, 30, 12, 12]; flatten images first (a Flatten layer before it)");
     assertMessage(() -> conv.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 28, 28)),

@@ -66,6 +66,8 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import dev.jgrad.data.WeightedRandomSampler;
+import dev.jgrad.io.CsvTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +90,7 @@ class DocSnippetsTest {
       new String[] {"Readme", "../README.md"},
       new String[] {"ReadmeData", "../README.md"},
       new String[] {"ReadmeImageFolder", "../README.md"},
+      new String[] {"ReadmeTabular", "../README.md"},
       new String[] {"ReadmeTorch", "../README.md"},
       new String[] {"ReadmeOnnx", "../README.md"},
       new String[] {"ReadmeServe", "../README.md"},
@@ -160,6 +163,40 @@ class DocSnippetsTest {
     float[] first = testSet.gather(Tensor.indices(new int[] {0})).inputs().toFloatArray();
     assertArrayEquals(mnist.test().image(0), first);
   }
+  @Test
+  void readmeTabular() throws IOException {
+    StringBuilder csv = new StringBuilder("age,visits,churned\n");
+    for (int i = 0; i < 200; i++) { // 5% churned
+      csv.append(20 + i % 50).append(',').append(i % 7).append(',')
+          .append(i % 20 == 3 ? 1 : 0).append('\n');
+    }
+    Path customersCsv = outDir.resolve("customers.csv");
+    Files.writeString(customersCsv, csv);
+    // snippet:ReadmeTabular
+    CsvTable table = CsvTable.read(customersCsv);                // e.g. Path.of("data/customers.csv")
+    Dataset all = Dataset.of(table.floats(table.columnsExcept("churned")), table.labels("churned"));
+    List<Dataset> parts = all.stratifiedSplit(7, 0.8, 0.2);      // randomSplit(7, 0.8, 0.2) for any
+    Tensor x = parts.get(0).inputs();
+    double[] means = x.mean(0, false).toDoubleArray();
+    double[] stds = x.std(0, false).toDoubleArray();             // PyTorch's unbiased x.std(0)
+    Dataset train = parts.get(0).normalized(means, stds);
+    Dataset test = parts.get(1).normalized(means, stds);         // the training part's numbers
+    DataLoader loader = DataLoader.builder(train).batchSize(64).seed(1)
+        .sampler(WeightedRandomSampler.balancingClasses(train.targets())) // optional: oversample
+        .dropLast(true).build();    // with BatchNorm: no last batch of one row
+    // end-snippet
+    assertEquals(160, train.size());
+    assertEquals(2, test.targets().toIntArray().length - java.util.Arrays.stream(
+        test.targets().toIntArray()).filter(l -> l == 0).count(), "2 of 40 churned");
+    assertEquals(2, loader.batchCount());
+    float[] standard = train.modelInputs().toFloatArray();
+    double sum = 0;
+    for (int r = 0; r < 160; r++) {
+      sum += standard[2 * r];
+    }
+    assertEquals(0, sum / 160, 1e-5, "feature 0 centred on the training part");
+  }
+
 
   @Test
   void readmeImageFolderExample() throws IOException {
