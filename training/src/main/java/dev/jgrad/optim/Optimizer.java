@@ -16,7 +16,9 @@ import java.util.List;
  * }</pre>
  *
  * <p>Updates happen in place on the parameters' buffers and never record graph nodes. Parameters
- * without a gradient (unused in the last backward pass) are left alone.
+ * without a gradient (unused in the last backward pass) are left alone, and so are frozen ones
+ * ({@code requiresGrad(false)}, e.g. by {@link dev.jgrad.nn.Module#freeze()}), weight decay
+ * included, as PyTorch steps only parameters with a gradient: unfrozen, they train again.
  */
 public interface Optimizer {
   /** Applies one update to every parameter that has a gradient. */

@@ -108,6 +108,13 @@ public final class TorchStateDict {
       throw IoMessages.noSuchFile(file, "check the path, or write one in PyTorch with"
           + " safetensors.torch.save_file(model.state_dict(), path)", e);
     }
+    // a jgrad checkpoint holds Linear weights [in, out]: a square layer's would load transposed
+    // without any shape error, so the file's own mark decides (files without one still load)
+    checkArgument(!Checkpoint.FORMAT.equals(saved.metadata().get(Checkpoint.FORMAT_KEY)),
+        "%s is a jgrad checkpoint (metadata %s=%s; Linear weights [in, out]), not a PyTorch"
+            + " state_dict; load it with Model.load(path), or Checkpoint.load(path)"
+            + ".restoreModel(model) into a model of the same layers", file, Checkpoint.FORMAT_KEY,
+        Checkpoint.FORMAT);
     Map<String, Tensor> state = model.namedState();
     Map<Tensor, Role> roles = roles(model);
     TreeSet<String> unexpected = new TreeSet<>(saved.names());

@@ -234,6 +234,38 @@ class TorchStateDictTest {
         + " build the layer with the PyTorch model's sizes", e.getMessage());
   }
 
+  /**
+   * A jgrad checkpoint (Linear weights [in, out]) is refused by its format mark: a square layer's
+   * weight used to load transposed without any error (a user trial's outputs off by 0.49), and
+   * the other files' errors spoke of shapes or optimizer tensors instead of the file's kind.
+   */
+  @Test
+  void aJgradCheckpointIsRefusedNamingTheCallsThatReadIt() throws IOException {
+    Random random = new Random(7);
+    Sequential square = new Sequential(new Linear(4, 4, random), new ReLU(),
+        new Linear(4, 4, random));
+    Path model = dir.resolve("model.safetensors");
+    Model.save(model, square);
+    Path trainer = dir.resolve("trainer.safetensors");
+    dev.jgrad.optim.Sgd sgd = new dev.jgrad.optim.Sgd(mlp(1).namedParameters(), 0.1, 0.9, 0);
+    Checkpoint.save(trainer, mlp(1), sgd, 1);
+    for (Path file : List.of(model, trainer)) {
+      Sequential target = file == model ? new Sequential(new Linear(4, 4, new Random(8)),
+          new ReLU(), new Linear(4, 4, new Random(9))) : mlp(2);
+      float[] before = target.namedParameters().get("0.weight").toFloatArray();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TorchStateDict.load(file, target));
+      assertEquals(file + " is a jgrad checkpoint (metadata format=jgrad-checkpoint-1; Linear"
+          + " weights [in, out]), not a PyTorch state_dict; load it with Model.load(path), or"
+          + " Checkpoint.load(path).restoreModel(model) into a model of the same layers",
+          e.getMessage());
+      assertArrayEquals(before, target.namedParameters().get("0.weight").toFloatArray());
+    }
+    // what the message says works, and gives the saved model back
+    Tensor x = Tensor.randn(random, 3, 4);
+    assertArrayEquals(predict(square.eval(), x), predict(Model.load(model), x));
+  }
+
   /** A count beyond 2^53 has no exact double: the reader refuses it, naming file and tensor. */
   @Test
   void int64BeyondTwoToThe53IsRefused() throws IOException {
