@@ -3,6 +3,7 @@ package dev.jgrad.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jgrad.autograd.Tensor;
 import java.util.Arrays;
@@ -65,8 +66,8 @@ class FrozenParameterTest {
   @Test
   void aTensorComputedByAnOpIsStillRefusedSayingSo() {
     Tensor computed = Tensor.of(A0.clone()).requiresGrad(true).mul(2);
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> new Sgd(Map.of("c", computed), 0.1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Sgd(Map.of("c", computed), 0.1));
     assertEquals("parameter 'c' was computed by an op; optimize leaf tensors (register them in a"
         + " Module)", e.getMessage());
   }
