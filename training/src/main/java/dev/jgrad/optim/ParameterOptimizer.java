@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -362,6 +363,19 @@ abstract class ParameterOptimizer implements Optimizer {
       like.backend().fill(b, 0);
       return Tensor.wrap(like.backend(), b, like.shape());
     }).buffer();
+  }
+
+  /** The L2 decay as {@code weightDecay}; subclasses add their own settings. */
+  @Override
+  public Map<String, Double> settings() {
+    return Map.of("weightDecay", l2Decay);
+  }
+
+  /** {@code base} with {@code name = value} added (or replaced), for {@link #settings()}. */
+  static Map<String, Double> with(Map<String, Double> base, String name, double value) {
+    Map<String, Double> all = new TreeMap<>(base);
+    all.put(name, value);
+    return Collections.unmodifiableMap(all);
   }
 
   /** Scalar counters to save besides the slots; Adam's step count. */
