@@ -180,7 +180,7 @@ public final class SparkTrainer {
   public SparkTrainer resumeFrom(Path file) throws IOException {
     Checkpoint c = Checkpoint.load(file);
     c.restoreModel(model);
-    c.restoreOptimizer(optimizer);
+    c.restoreOptimizerState(optimizer); // this run's rate and options win, as the Trainer's
     String saved = c.metadata().get(HistoryMetadata.KEY);
     history = saved == null ? new MetricsHistory()
         : HistoryMetadata.decode(saved, file.toString());

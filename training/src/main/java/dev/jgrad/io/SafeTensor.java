@@ -9,7 +9,8 @@ import dev.jgrad.api.Shape;
 import java.util.function.Supplier;
 
 /**
- * One named tensor of a safetensors file: dtype (F32, F64 or I64), shape and values, row-major.
+ * One named tensor of a safetensors file: dtype (F32, F64 or I64; F16 and BF16 are read as F32,
+ * {@link #fileDtype()}), shape and values, row-major.
  * The values are either held ({@link #ofFloats}) or fetched when the file is written
  * ({@link #lazyFloats}), so a model can be saved one parameter at a time without first copying
  * every parameter from the GPU.
@@ -35,9 +36,16 @@ public final class SafeTensor {
   private final Supplier<float[]> floats;
   private final Supplier<double[]> doubles;
   private final long[] longs; // I64 only: its values as written
+  /** "F16" or "BF16" where the file held it so (its values widened to F32), else null. */
+  private final String widenedFrom;
 
   private SafeTensor(String name, DType dtype, Shape shape, Supplier<float[]> floats,
       Supplier<double[]> doubles, long[] longs) {
+    this(name, dtype, shape, floats, doubles, longs, null);
+  }
+
+  private SafeTensor(String name, DType dtype, Shape shape, Supplier<float[]> floats,
+      Supplier<double[]> doubles, long[] longs, String widenedFrom) {
     checkNotNull(name, "tensor name is null; pass a name such as \"fc1.weight\"");
     checkArgument(!name.isEmpty(), "tensor name is empty; pass a name such as \"fc1.weight\"");
     checkArgument(!name.equals(SafeTensors.METADATA_KEY),
@@ -51,6 +59,28 @@ public final class SafeTensor {
     this.floats = floats;
     this.doubles = doubles;
     this.longs = longs;
+    this.widenedFrom = widenedFrom;
+  }
+
+  /** An F32 tensor of values a file held as {@code fileDtype} ("F16", "BF16"), widened exactly. */
+  static SafeTensor widened(String name, Shape shape, float[] data, String fileDtype) {
+    SafeTensor t = new SafeTensor(name, DType.FLOAT32, shape, () -> data, null, null, fileDtype);
+    t.checkLength(data.length);
+    return t;
+  }
+
+  /** Whether the file held it as F16 or BF16, widened to F32 on reading. */
+  public boolean isWidened() {
+    return widenedFrom != null;
+  }
+
+  /**
+   * The dtype the file it was read from held it as: "F32", "F64", "I64", or "F16" and "BF16",
+   * which are read widened to F32 ({@link #dtype()} FLOAT32; every such value is a float, so
+   * exactly). Writing it writes F32.
+   */
+  public String fileDtype() {
+    return widenedFrom != null ? widenedFrom : SafeTensors.dtypeName(this);
   }
 
   /** An F32 tensor holding {@code data} (not copied). */

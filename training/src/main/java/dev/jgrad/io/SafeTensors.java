@@ -38,8 +38,10 @@ import java.util.zip.CRC32C;
  * Reads and writes the safetensors format (https://huggingface.co/docs/safetensors): an 8-byte
  * little-endian header length N, N bytes of UTF-8 JSON describing each tensor's dtype, shape and
  * data offsets (padded with spaces to a multiple of 8), then the tensors' little-endian data,
- * back to back. jgrad reads and writes F32, F64 and I64 tensors and string metadata; files load
- * in PyTorch with {@code safetensors.torch.load_file}. I64 (PyTorch's int64, as in BatchNorm's
+ * back to back. jgrad reads and writes F32, F64 and I64 tensors and string metadata, and reads
+ * F16 and BF16 ones (half-precision PyTorch files) widened to F32, exactly
+ * ({@link SafeTensor#fileDtype()} tells them apart); files load in PyTorch with
+ * {@code safetensors.torch.load_file}. I64 (PyTorch's int64, as in BatchNorm's
  * {@code num_batches_tracked}) is read exactly, as long values and as FLOAT64 ones, and only
  * within +-2^53, where doubles are exact: a value beyond is refused naming the tensor
  * ({@link SafeTensor#ofLongs}).
@@ -103,11 +105,13 @@ public final class SafeTensors {
 
   /** Other dtypes of the format, recognised to give a better message than "unknown". */
   private static final Set<String> UNSUPPORTED_DTYPES = Set.of("BOOL", "U8", "I8", "U16", "I16",
-      "F16", "BF16", "U32", "I32", "U64", "C64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4",
+      "U32", "I32", "U64", "C64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4",
       "F6_E2M3", "F6_E3M2");
 
   /** The dtypes read, in the reference's file order: its dtype enum's, last first. */
   private static final List<String> READ_DTYPES = List.of("I64", "F64", "F32");
+  /** The 16-bit float dtypes, read widened to F32 (every value of theirs is a float). */
+  private static final List<String> HALF_DTYPES = List.of("F16", "BF16");
 
   /** I64, F64, F32 (as the reference orders them: see {@link #READ_DTYPES}), then UTF-8 name. */
   private static final Comparator<SafeTensor> FILE_ORDER =
@@ -476,7 +480,8 @@ public final class SafeTensors {
         throw error(at, "bad data_offsets", "tensor '" + name + "' has data_offsets "
             + Arrays.toString(offsets) + ": the end is before the begin");
       }
-      long expected = dtype.equals("F32") ? 4 : 8; // saturating: a hostile shape cannot overflow
+      // saturating: a hostile shape cannot overflow
+      long expected = dtype.equals("F32") ? 4 : HALF_DTYPES.contains(dtype) ? 2 : 8;
       long elements = 1;
       int[] dims = new int[shape.length];
       for (int i = 0; i < shape.length; i++) {
@@ -508,17 +513,18 @@ public final class SafeTensors {
       return new Entry(name, dtype, Shape.of(dims), offsets[0], offsets[1]);
     }
 
-    /** "F32", "F64" or "I64". */
+    /** "F32", "F64", "I64", "F16" or "BF16". */
     private String dtype(String name, Object value, long at) throws IOException {
-      if (value instanceof String s && READ_DTYPES.contains(s)) {
+      if (value instanceof String s && (READ_DTYPES.contains(s) || HALF_DTYPES.contains(s))) {
         return s;
       } else if (value instanceof String && UNSUPPORTED_DTYPES.contains(value)) {
         throw error(at, "unsupported dtype", "tensor '" + name + "' is " + value + "; jgrad reads"
-            + " F32, F64 and I64 only: convert the tensor when saving (in PyTorch: t.float())");
+            + " F32, F64, I64, F16 and BF16 only: convert the tensor when saving (in PyTorch:"
+            + " t.float())");
       }
       throw error(at, "unknown dtype", "tensor '" + name + "' has dtype "
           + (value == null ? "missing" : JsonWriter.write(value))
-          + "; expected \"F32\", \"F64\" or \"I64\"");
+          + "; expected \"F32\", \"F64\", \"I64\", \"F16\" or \"BF16\"");
     }
 
     private long[] longs(String name, String field, Object value, int length, long at)
@@ -596,6 +602,14 @@ public final class SafeTensors {
         float[] data = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(data);
         return SafeTensor.ofFloats(e.name(), e.shape(), data);
+      } else if (HALF_DTYPES.contains(e.dtype())) {
+        float[] data = new float[bytes.remaining() / 2];
+        boolean bf16 = e.dtype().equals("BF16");
+        for (int i = 0; i < data.length; i++) {
+          short bits = bytes.getShort(2 * i);
+          data[i] = bf16 ? HalfFloats.bf16ToFloat(bits) : HalfFloats.f16ToFloat(bits);
+        }
+        return SafeTensor.widened(e.name(), e.shape(), data, e.dtype());
       } else if (e.dtype().equals("I64")) {
         long[] data = new long[bytes.remaining() / 8];
         bytes.asLongBuffer().get(data);

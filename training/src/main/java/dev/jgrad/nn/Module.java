@@ -51,6 +51,8 @@ public abstract class Module {
   private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
   private boolean training = true; // as in PyTorch, a new module is in training mode
+  /** Set by {@link #freeze()}: evaluation mode whatever {@link #train(boolean)} asks. */
+  private boolean frozen;
   /** Per thread, how many {@link #evalScope()} scopes are open there. */
   private static final ThreadLocal<int[]> EVAL_SCOPES = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -164,14 +166,57 @@ public abstract class Module {
 
   /**
    * Puts this module and every sub-module in training mode ({@code true}) or evaluation mode
-   * ({@code false}); layers such as {@code Dropout} behave differently in the two.
+   * ({@code false}); layers such as {@code Dropout} behave differently in the two. Modules that
+   * {@link #freeze()} froze stay in evaluation mode.
    *
    * @return this module, for chaining
    */
   public final Module train(boolean mode) {
-    training = mode;
+    training = mode && !frozen; // a frozen module's statistics stay as they are (freeze())
     children.values().forEach(child -> child.train(mode));
     return this;
+  }
+
+  /**
+   * Freezes this module and every sub-module for fine-tuning: their parameters stop requiring
+   * gradients (optimizers skip them, {@code Trainer} included), and they go to evaluation mode and
+   * stay there through {@link #train(boolean)} calls (a {@code Trainer} makes one every epoch),
+   * so a BatchNorm keeps its running statistics and a Dropout passes everything through. It is
+   * PyTorch's {@code requires_grad_(False)} plus {@code eval()} on the frozen part, with the
+   * {@code train()} override PyTorch users write to keep it there ({@code train} is final here).
+   * Undone by {@link #unfreeze()}.
+   *
+   * @return this module, for chaining
+   */
+  public final Module freeze() {
+    return setFrozen(true);
+  }
+
+  /**
+   * Undoes {@link #freeze()} on this module and every sub-module: their parameters require
+   * gradients again and {@link #train(boolean)} sets their mode again (they stay in evaluation
+   * mode until it is called).
+   *
+   * @return this module, for chaining
+   */
+  public final Module unfreeze() {
+    return setFrozen(false);
+  }
+
+  private Module setFrozen(boolean frozen) {
+    namedModules().values().forEach(m -> {
+      m.frozen = frozen;
+      m.parameters.values().forEach(p -> p.requiresGrad(!frozen));
+      if (frozen) {
+        m.training = false;
+      }
+    });
+    return this;
+  }
+
+  /** Whether {@link #freeze()} froze this module (itself or as part of a module frozen). */
+  public final boolean isFrozen() {
+    return frozen;
   }
 
   /** {@code train(true)}. */

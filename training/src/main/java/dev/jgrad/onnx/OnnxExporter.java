@@ -44,7 +44,9 @@ import java.util.Map;
  * dtype (FLOAT32, or FLOAT64), whose first axis is the symbolic batch size {@value #BATCH_DIM};
  * weights are initializers named as the model names its parameters ({@code 0.weight}). It uses
  * ONNX opset {@value #OPSET} (IR version {@value #IR_VERSION}), which ONNX Runtime 1.12 and later
- * run.
+ * run; but ONNX Runtime (1.23) has no FLOAT64 kernel of Conv or AveragePool, so it refuses to load
+ * a FLOAT64 file of a model with {@link Conv2d} or {@link AvgPool2d} ({@code ORT_NOT_IMPLEMENTED
+ * ... Conv(11)}): export those in FLOAT32 for ONNX Runtime.
  *
  * <pre>{@code
  * Sequential net = Mlp.builder().input(784).hidden(100).output(10).build();

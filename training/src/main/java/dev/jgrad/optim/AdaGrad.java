@@ -77,6 +77,11 @@ public final class AdaGrad extends ParameterOptimizer {
   }
 
   @Override
+  public Map<String, Double> settings() {
+    return with(super.settings(), "eps", eps);
+  }
+
+  @Override
   public String toString() {
     return describe(epsSetting(eps));
   }

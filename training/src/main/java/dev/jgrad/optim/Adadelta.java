@@ -86,6 +86,11 @@ public final class Adadelta extends ParameterOptimizer {
   }
 
   @Override
+  public Map<String, Double> settings() {
+    return with(with(super.settings(), "rho", rho), "eps", eps);
+  }
+
+  @Override
   public String toString() {
     return describe("rho=" + rho + ", eps=" + eps);
   }

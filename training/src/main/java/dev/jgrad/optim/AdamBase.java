@@ -52,6 +52,11 @@ abstract class AdamBase extends ParameterOptimizer {
     this.beta2 = beta2;
   }
 
+  @Override
+  public Map<String, Double> settings() {
+    return with(with(super.settings(), "beta1", beta1), "beta2", beta2);
+  }
+
   /** Steps taken so far. */
   public final long steps() {
     return t;

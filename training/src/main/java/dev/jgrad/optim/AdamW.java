@@ -53,6 +53,12 @@ public final class AdamW extends TorchOrderAdam {
     this.weightDecay = weightDecay;
   }
 
+  /** The decoupled decay as {@code weightDecay} (no L2 term is added to the gradient). */
+  @Override
+  public Map<String, Double> settings() {
+    return with(super.settings(), "weightDecay", weightDecay);
+  }
+
   @Override
   public String toString() {
     return describe("beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", weightDecay="

@@ -63,6 +63,11 @@ public final class Momentum extends ParameterOptimizer {
   }
 
   @Override
+  public Map<String, Double> settings() {
+    return with(super.settings(), "momentum", momentum);
+  }
+
+  @Override
   public String toString() {
     return describe("momentum=" + momentum);
   }

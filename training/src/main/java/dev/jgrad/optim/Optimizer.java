@@ -2,6 +2,7 @@ package dev.jgrad.optim;
 
 import dev.jgrad.autograd.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Updates parameters from their gradients. One training step is: forward, loss, {@code
@@ -16,7 +17,9 @@ import java.util.List;
  * }</pre>
  *
  * <p>Updates happen in place on the parameters' buffers and never record graph nodes. Parameters
- * without a gradient (unused in the last backward pass) are left alone.
+ * without a gradient (unused in the last backward pass) are left alone, and so are frozen ones
+ * ({@code requiresGrad(false)}, e.g. by {@link dev.jgrad.nn.Module#freeze()}), weight decay
+ * included, as PyTorch steps only parameters with a gradient: unfrozen, they train again.
  */
 public interface Optimizer {
   /** Applies one update to every parameter that has a gradient. */
@@ -78,10 +81,22 @@ public interface Optimizer {
   /**
    * Sets the learning rate of the next steps, e.g. from a
    * {@link dev.jgrad.optim.schedule.LearningRateScheduler}; fails
-   * unless it is positive and finite. The rate is not part of {@link #state()}: a schedule
-   * recomputes it from its step or epoch count on resume.
+   * unless it is positive and finite. The rate is not part of {@link #state()}; a checkpoint
+   * records it beside the state with {@link #settings()}, and {@code Checkpoint.restoreOptimizer}
+   * sets it back, as PyTorch's {@code optimizer.load_state_dict} does (a {@code Trainer}'s resume
+   * keeps its own run's rate and schedule instead).
    */
   void setLearningRate(double learningRate);
+
+  /**
+   * The settings fixed when the optimizer was built, besides the rate, by name (e.g.
+   * {@code momentum}, {@code weightDecay}, {@code beta1}), which a checkpoint records so that a
+   * restore into an optimizer built with other ones says so; empty (the default) where an
+   * optimizer does not tell.
+   */
+  default Map<String, Double> settings() {
+    return Map.of();
+  }
 
   /** What to save so that a resumed run continues exactly: the optimizer's moments and counters. */
   OptimizerState state();

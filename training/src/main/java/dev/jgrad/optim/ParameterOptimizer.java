@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -59,8 +60,12 @@ abstract class ParameterOptimizer implements Optimizer {
     checkArgument(!parameters.isEmpty(), "no parameters to optimize; pass model.namedParameters()");
     checkLearningRate(learningRate);
     checkWeightDecay(l2Decay);
-    parameters.forEach((name, p) -> checkArgument(p.isLeaf() && p.requiresGrad(),
-        "parameter '%s' must be a leaf that requires grad (register it in a Module)", name));
+    // a frozen parameter (requiresGrad(false)) is accepted and skipped while frozen, as PyTorch
+    // steps only parameters with a gradient: unfrozen later, it trains
+    parameters.forEach((name, p) -> checkArgument(p.isLeaf(), "parameter '%s' was computed by an"
+        + " op; optimize leaf tensors (register them in a Module)", name));
+    parameters.forEach((name, p) -> checkArgument(p.dtype().isFloatingPoint(), "parameter '%s'"
+        + " is %s; optimizers update FLOAT32 or FLOAT64 tensors", name, p.dtype()));
     parameters.forEach((name, p) -> checkArgument(p.isContiguous(), "parameter '%s' %s is a "
         + "non-contiguous view, which an in-place update cannot write; optimize the tensor it "
         + "views, or a contiguous() copy", name, p.spec()));
@@ -217,7 +222,7 @@ abstract class ParameterOptimizer implements Optimizer {
     try (NoGrad ignored = NoGrad.scope()) {
       Map<String, Tensor> stepped = new LinkedHashMap<>();
       parameters.forEach((name, p) -> {
-        if (p.grad() != null) {
+        if (p.grad() != null && p.requiresGrad()) { // frozen: left alone, decay included
           stepped.put(name, p);
         }
       });
@@ -291,7 +296,7 @@ abstract class ParameterOptimizer implements Optimizer {
     Map<Tensor, GradientSink> sinks = new IdentityHashMap<>();
     if (l2Decay == 0) { // the decay is added to a gradient, which a sink never materializes
       parameters.forEach((name, p) -> {
-        GradientSink sink = p.grad() == null ? sink(name, p) : null;
+        GradientSink sink = p.grad() == null && p.requiresGrad() ? sink(name, p) : null;
         if (sink != null) {
           sinks.put(p, sink);
         }
@@ -358,6 +363,19 @@ abstract class ParameterOptimizer implements Optimizer {
       like.backend().fill(b, 0);
       return Tensor.wrap(like.backend(), b, like.shape());
     }).buffer();
+  }
+
+  /** The L2 decay as {@code weightDecay}; subclasses add their own settings. */
+  @Override
+  public Map<String, Double> settings() {
+    return Map.of("weightDecay", l2Decay);
+  }
+
+  /** {@code base} with {@code name = value} added (or replaced), for {@link #settings()}. */
+  static Map<String, Double> with(Map<String, Double> base, String name, double value) {
+    Map<String, Double> all = new TreeMap<>(base);
+    all.put(name, value);
+    return Collections.unmodifiableMap(all);
   }
 
   /** Scalar counters to save besides the slots; Adam's step count. */

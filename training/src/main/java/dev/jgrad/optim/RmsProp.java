@@ -81,6 +81,11 @@ public final class RmsProp extends ParameterOptimizer {
   }
 
   @Override
+  public Map<String, Double> settings() {
+    return with(with(super.settings(), "decay", decay), "eps", eps);
+  }
+
+  @Override
   public String toString() {
     String eps = AdaGrad.epsSetting(this.eps);
     return describe("decay=" + decay + (eps.isEmpty() ? "" : ", " + eps));

@@ -133,6 +133,11 @@ public final class Sgd extends ParameterOptimizer {
   }
 
   @Override
+  public Map<String, Double> settings() {
+    return with(with(Map.of(), "momentum", momentum), "weightDecay", weightDecay);
+  }
+
+  @Override
   public String toString() {
     return "sgd(lr=" + learningRate() + ", momentum=" + momentum + ", weightDecay=" + weightDecay
         + ")";

@@ -40,6 +40,11 @@ abstract class TorchOrderAdam extends AdamBase {
     this.decoupledDecay = decoupledDecay;
   }
 
+  @Override
+  public Map<String, Double> settings() {
+    return with(super.settings(), "eps", eps);
+  }
+
   /** The decoupled decay (1 without), the bias root and the step, which FusedAdamW reads. */
   @Override
   final double[] stepScalars(long n) {

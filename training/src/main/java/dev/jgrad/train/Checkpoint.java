@@ -25,6 +25,9 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *
  * Checkpoint c = Checkpoint.load(Path.of("out/mnist/checkpoint.safetensors"));
  * c.restoreModel(model);          // parameters, checked
- * c.restoreOptimizer(optimizer);  // moments and counters
+ * c.restoreOptimizer(optimizer);  // moments, counters and learning rate
  * int next = c.epoch();           // epochs completed: continue from here
  * }</pre>
  */
@@ -73,6 +76,14 @@ public final class Checkpoint {
    * {@code "3"}), so that a resumed run draws the masks an uninterrupted one would.
    */
   public static final String DROPOUT_COUNTER_PREFIX = "dropout_counter.";
+  /**
+   * Prefix of the optimizer's learning rate ({@code "optimizer_settings.lr"}) and of the settings
+   * it was built with ({@link Optimizer#settings()}, e.g. {@code "optimizer_settings.momentum"}),
+   * which {@link #restoreOptimizer} sets back or compares.
+   */
+  public static final String OPTIMIZER_SETTINGS_PREFIX = "optimizer_settings.";
+  /** The learning rate's name after {@link #OPTIMIZER_SETTINGS_PREFIX}. */
+  private static final String LEARNING_RATE = "lr";
 
   private final SafeTensorsFile file;
   private final int epoch;
@@ -118,6 +129,10 @@ public final class Checkpoint {
       meta.put(OPTIMIZER_KEY, state.kind());
       state.tensors().forEach((name, t) -> tensors.add(toSafeTensor(OPTIMIZER_PREFIX + name, t)));
       state.values().forEach((k, v) -> meta.put(OPTIMIZER_PREFIX + k, v));
+      meta.put(OPTIMIZER_SETTINGS_PREFIX + LEARNING_RATE,
+          Double.toString(optimizer.learningRate()));
+      optimizer.settings().forEach((k, v) ->
+          meta.put(OPTIMIZER_SETTINGS_PREFIX + k, Double.toString(v)));
     }
     SafeTensors.write(path, tensors, meta);
   }
@@ -126,10 +141,11 @@ public final class Checkpoint {
   static void checkCallersKey(String key) {
     checkArgument(!key.equals(FORMAT_KEY) && !key.equals(EPOCH_KEY)
         && !key.equals(OPTIMIZER_KEY) && !key.startsWith(OPTIMIZER_PREFIX)
-        && !key.equals(Model.DESCRIPTION_KEY) && !key.startsWith(DROPOUT_COUNTER_PREFIX),
-        "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*, %s, %s*); "
+        && !key.equals(Model.DESCRIPTION_KEY) && !key.startsWith(DROPOUT_COUNTER_PREFIX)
+        && !key.startsWith(OPTIMIZER_SETTINGS_PREFIX),
+        "metadata key '%s' is one the checkpoint writes itself (%s, %s, %s, %s*, %s, %s*, %s*); "
             + "rename it", key, FORMAT_KEY, EPOCH_KEY, OPTIMIZER_KEY, OPTIMIZER_PREFIX,
-        Model.DESCRIPTION_KEY, DROPOUT_COUNTER_PREFIX);
+        Model.DESCRIPTION_KEY, DROPOUT_COUNTER_PREFIX, OPTIMIZER_SETTINGS_PREFIX);
   }
 
   /**
@@ -268,10 +284,71 @@ public final class Checkpoint {
   }
 
   /**
-   * Restores {@code optimizer}'s state; fails naming the problem if the checkpoint holds no
-   * optimizer or another kind, or a tensor does not fit its parameter.
+   * Restores {@code optimizer}'s state and learning rate, as PyTorch's
+   * {@code optimizer.load_state_dict} does; fails naming the problem, before changing anything,
+   * if the checkpoint holds no optimizer or another kind, a tensor does not fit its parameter or
+   * the saved rate is not a positive number. The other settings ({@link Optimizer#settings()}:
+   * momentum, betas, weight decay...) are fixed when an optimizer is built: where the saved ones
+   * differ, one WARN line names each difference and the optimizer keeps its own (build it with
+   * the saved ones to continue the same training). A checkpoint from before the rate and
+   * settings were saved restores the state alone, as it did.
    */
   public void restoreOptimizer(Optimizer optimizer) {
+    String rate = file.metadata().get(OPTIMIZER_SETTINGS_PREFIX + LEARNING_RATE);
+    double learningRate = rate == null ? Double.NaN : savedRate(rate);
+    restoreOptimizerState(optimizer);
+    if (rate != null) {
+      optimizer.setLearningRate(learningRate);
+    }
+    settingsDiffering(optimizer).ifPresent(differences -> log.warn("{}: the saved optimizer had"
+        + " other settings: {}; {} keeps its own, fixed when it was built (build it with the saved"
+        + " ones to continue the same training)", file.source(), differences, optimizer));
+  }
+
+  /** The saved learning rate, checked: a positive finite number. */
+  private double savedRate(String saved) {
+    double rate = -1;
+    try {
+      rate = Double.parseDouble(saved);
+    } catch (NumberFormatException e) {
+      // refused below with the other bad values
+    }
+    checkArgument(rate > 0 && Double.isFinite(rate), "%s: metadata %s%s='%s' is not a learning"
+        + " rate (a positive finite number); pass a file written by Checkpoint.save",
+        file.source(), OPTIMIZER_SETTINGS_PREFIX, LEARNING_RATE, saved);
+    return rate;
+  }
+
+  /**
+   * {@code "momentum=0.9 (this one 0.5), ..."}: the saved settings other than
+   * {@code optimizer}'s, by name, or empty where all agree or none were saved.
+   */
+  private Optional<String> settingsDiffering(Optimizer optimizer) {
+    Map<String, String> saved = new TreeMap<>();
+    file.metadata().forEach((k, v) -> {
+      if (k.startsWith(OPTIMIZER_SETTINGS_PREFIX)
+          && !k.equals(OPTIMIZER_SETTINGS_PREFIX + LEARNING_RATE)) {
+        saved.put(k.substring(OPTIMIZER_SETTINGS_PREFIX.length()), v);
+      }
+    });
+    Map<String, Double> own = optimizer.settings();
+    StringJoiner differences = new StringJoiner(", ");
+    saved.forEach((name, value) -> {
+      Double mine = own.get(name);
+      if (mine == null || !Double.toString(mine).equals(value)) {
+        differences.add(name + "=" + value + " (this one " + (mine == null ? "has none" : mine)
+            + ")");
+      }
+    });
+    return differences.length() == 0 ? Optional.empty() : Optional.of(differences.toString());
+  }
+
+  /**
+   * Restores {@code optimizer}'s moments and counters only, keeping its learning rate and
+   * settings: what {@link Trainer#resumeFrom} does, where the resumed run's own rate, schedule
+   * and options win. Fails as {@link #restoreOptimizer} does.
+   */
+  public void restoreOptimizerState(Optimizer optimizer) {
     String kind = optimizerKind();
     checkArgument(kind != null, "%s holds no optimizer state (Model.save, or Checkpoint.save"
         + " without an optimizer, wrote it), so no training resumes from it; resume from a"

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A model's weights in PyTorch's layout, as a safetensors file: what
@@ -44,7 +46,13 @@ import java.util.TreeSet;
  * //   PyTorch: model.load_state_dict(load_file("out/net.safetensors"))
  * //   PyTorch: save_file(model.state_dict(), "torch.safetensors")
  * TorchStateDict.load(Path.of("torch.safetensors"), net);    // checked, as load_state_dict
+ * IncompatibleKeys keys = TorchStateDict.load(file, net, StateDictOptions.nonStrict());
  * }</pre>
+ *
+ * <p>A jgrad checkpoint ({@link Checkpoint#save}, {@link Model#save}) is not a state_dict: its
+ * Linear weights are {@code [in, out]}, which PyTorch's strict {@code load_state_dict} takes
+ * transposed without a word where a layer is square. {@link #load} refuses it by its format mark,
+ * naming {@link Model#load}; give PyTorch the file {@link #save} writes.
  *
  * <p>A custom Module's own weights are written as they are, unless it declares which of them
  * PyTorch holds transposed by implementing {@link TorchLayout}: one that multiplies by a weight
@@ -61,6 +69,8 @@ public final class TorchStateDict {
    * has a registered type, is there too ({@value Model#DESCRIPTION_KEY}), as in checkpoints.
    */
   public static final String FORMAT = "pt";
+
+  private static final Logger log = LoggerFactory.getLogger(TorchStateDict.class);
 
   /** What sets a tensor's layout apart from jgrad's, and the module that holds it. */
   private record Role(Kind kind, Module owner) {}
@@ -92,15 +102,31 @@ public final class TorchStateDict {
 
   /**
    * Overwrites {@code model}'s parameters and buffers with those {@code file} holds in PyTorch's
-   * layout (F32, F64 or I64 tensors, each converted to the dtype of the model's). As PyTorch's
-   * strict {@code load_state_dict}, every parameter and buffer must be there with its shape, and
-   * nothing else, but for a BatchNorm's {@code num_batches_tracked}: without it, the model keeps
-   * its own count, as in PyTorch; else, before changing anything, an IllegalArgumentException names the file,
-   * the tensor and what is wrong, in one line.
+   * layout (F32, F64 or I64 tensors, each converted to the dtype of the model's; F16 and BF16
+   * ones too, exactly, said in one INFO line). As PyTorch's strict {@code load_state_dict}, every
+   * parameter and buffer must be there with its shape, and nothing else, but for a BatchNorm's
+   * {@code num_batches_tracked}: without it, the model keeps its own count, as in PyTorch; else,
+   * before changing anything, an IllegalArgumentException names the file, the tensor and what is
+   * wrong, in one line. A jgrad checkpoint (metadata {@code format=jgrad-checkpoint-1}, Linear
+   * weights {@code [in, out]}) is refused: {@link Model#load} reads it. Files without a format
+   * mark (other tools') load.
    */
   public static void load(Path file, Module model) throws IOException {
+    load(file, model, StateDictOptions.strict());
+  }
+
+  /**
+   * {@link #load(Path, Module)} with PyTorch's {@code load_state_dict} options: non-strict loads
+   * what matches and returns the model's names the file lacks and the file's names the model
+   * lacks (a backbone into a model with a new head); the file's names may be renamed first
+   * (a {@code DataParallel} file's {@code module.} prefix stripped). A shape mismatch fails
+   * either way, before anything changes.
+   */
+  public static IncompatibleKeys load(Path file, Module model, StateDictOptions options)
+      throws IOException {
     checkNotNull(file, "file is null; pass a .safetensors file written from a PyTorch state_dict");
     checkNotNull(model, "model is null; pass the model to load the weights into");
+    checkNotNull(options, "options is null; pass StateDictOptions.strict() or nonStrict()");
     SafeTensorsFile saved;
     try {
       saved = SafeTensors.read(file);
@@ -108,32 +134,79 @@ public final class TorchStateDict {
       throw IoMessages.noSuchFile(file, "check the path, or write one in PyTorch with"
           + " safetensors.torch.save_file(model.state_dict(), path)", e);
     }
+    // a jgrad checkpoint holds Linear weights [in, out]: a square layer's would load transposed
+    // without any shape error, so the file's own mark decides (files without one still load)
+    checkArgument(!Checkpoint.FORMAT.equals(saved.metadata().get(Checkpoint.FORMAT_KEY)),
+        "%s is a jgrad checkpoint (metadata %s=%s; Linear weights [in, out]), not a PyTorch"
+            + " state_dict; load it with Model.load(path), or Checkpoint.load(path)"
+            + ".restoreModel(model) into a model of the same layers", file, Checkpoint.FORMAT_KEY,
+        Checkpoint.FORMAT);
+    Map<String, SafeTensor> byName = renamed(file, saved, options);
     Map<String, Tensor> state = model.namedState();
     Map<Tensor, Role> roles = roles(model);
-    TreeSet<String> unexpected = new TreeSet<>(saved.names());
+    TreeSet<String> unexpected = new TreeSet<>(byName.keySet());
     unexpected.removeAll(state.keySet());
-    if (!unexpected.isEmpty()) {
+    if (!unexpected.isEmpty() && options.isStrict()) {
       throw new IllegalArgumentException(file + ": tensor '" + unexpected.first() + "' is"
           + " unexpected: the model has no such parameter or buffer (unexpected: " + unexpected
-          + "; the model's: " + state.keySet() + "); build the same layers as the PyTorch model");
+          + "; the model's: " + state.keySet() + "); " + unexpectedHint(unexpected, state));
     }
     TreeSet<String> missing = new TreeSet<>(state.keySet());
-    missing.removeAll(saved.names());
+    missing.removeAll(byName.keySet());
     // PyTorch's BatchNorm takes a state_dict without num_batches_tracked (files from before it
     // existed, or from converters) and keeps its own count; so does this
     missing.removeIf(name -> kind(roles.get(state.get(name))) == Kind.BATCH_COUNTER);
-    if (!missing.isEmpty()) {
+    if (!missing.isEmpty() && options.isStrict()) {
       throw new IllegalArgumentException(file + ": tensor '" + missing.first() + "' is missing"
           + " (missing: " + missing + "); save the state_dict of a PyTorch model with the same"
           + " layers");
     }
     Map<String, Tensor> values = new LinkedHashMap<>();
+    Map<String, List<String>> widened = new TreeMap<>();
     state.forEach((name, t) -> {
-      if (saved.names().contains(name)) {
-        values.put(name, fromTorch(file, saved.get(name), t, roles.get(t)));
+      SafeTensor s = byName.get(name);
+      if (s != null) {
+        values.put(name, fromTorch(file, s, t, roles.get(t)));
+        if (s.isWidened()) {
+          widened.computeIfAbsent(s.fileDtype() + " -> " + t.dtype(), k -> new ArrayList<>())
+              .add(name);
+        }
       }
     });
     values.forEach((name, v) -> state.get(name).assign(v));
+    if (!widened.isEmpty()) {
+      log.info("{}: read half-precision tensors converted exactly to the model's dtype ({})",
+          file, widened.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().size()
+              + " tensors, e.g. '" + e.getValue().get(0) + "'").toList());
+    }
+    return new IncompatibleKeys(List.copyOf(missing), List.copyOf(unexpected));
+  }
+
+  /** The file's tensors by the model's names ({@code options}' renaming), checked for clashes. */
+  private static Map<String, SafeTensor> renamed(Path file, SafeTensorsFile saved,
+      StateDictOptions options) {
+    Map<String, SafeTensor> byName = new LinkedHashMap<>();
+    for (SafeTensor t : saved.tensors()) {
+      String name = options.rename(t.name());
+      SafeTensor clash = byName.put(name, t);
+      checkArgument(clash == null, "%s: tensors '%s' and '%s' are both renamed to '%s'; rename"
+          + " them apart", file, clash == null ? "" : clash.name(), t.name(), name);
+    }
+    return byName;
+  }
+
+  /**
+   * What to do about tensors the model lacks: strip a {@code DataParallel} prefix where that
+   * would match them, else build the same layers (or load the rest, non-strict).
+   */
+  private static String unexpectedHint(Set<String> unexpected, Map<String, Tensor> state) {
+    String prefix = "module.";
+    boolean dataParallel = unexpected.stream().allMatch(n -> n.startsWith(prefix)
+        && state.containsKey(n.substring(prefix.length())));
+    return dataParallel ? "the names have a DataParallel model's 'module.' prefix: load with"
+        + " StateDictOptions.strict().stripPrefix(\"module.\")"
+        : "build the same layers as the PyTorch model, or load what matches with"
+            + " StateDictOptions.nonStrict()";
   }
 
   /**

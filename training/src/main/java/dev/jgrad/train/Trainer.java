@@ -221,7 +221,7 @@ public final class Trainer {
       }
     }
     c.restoreModel(model); // only once the history is known to fit this run
-    c.restoreOptimizer(optimizer);
+    c.restoreOptimizerState(optimizer); // this run's rate and options win
     history = restored;
     completedEpochs = c.epoch();
     return this;

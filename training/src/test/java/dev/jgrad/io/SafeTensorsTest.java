@@ -286,10 +286,11 @@ class SafeTensorsTest {
     String w = "{\"w\":{\"dtype\":\"%s\",\"shape\":%s,\"data_offsets\":%s}}";
     byte[] eight = new byte[8];
     assertCorrupt(withHeader(String.format(w, "F99", "[2]", "[0,8]"), eight), 13,
-        "unknown dtype at byte 13: tensor 'w' has dtype \"F99\"; expected \"F32\", \"F64\" or"
-            + " \"I64\"");
-    assertCorrupt(withHeader(String.format(w, "F16", "[4]", "[0,8]"), eight), 13,
-        "unsupported dtype at byte 13: tensor 'w' is F16; jgrad reads F32, F64 and I64 only");
+        "unknown dtype at byte 13: tensor 'w' has dtype \"F99\"; expected \"F32\", \"F64\","
+            + " \"I64\", \"F16\" or \"BF16\"");
+    assertCorrupt(withHeader(String.format(w, "I32", "[2]", "[0,8]"), eight), 13,
+        "unsupported dtype at byte 13: tensor 'w' is I32; jgrad reads F32, F64, I64, F16 and BF16"
+            + " only");
     assertCorrupt(withHeader(String.format(w, "F32", "[-2]", "[0,8]"), eight), 13,
         "bad shape at byte 13: tensor 'w' has shape [-2]; every entry must be a non-negative"
             + " integer");
@@ -406,6 +407,47 @@ class SafeTensorsTest {
     assertEquals(Map.of(), SafeTensors.read(file).metadata());
     Files.write(file, concat(le(8), "{}      ".getBytes(UTF_8)));
     assertEquals(List.of(), SafeTensors.read(file).names());
+  }
+
+  /**
+   * F16 and BF16 tensors (half-precision PyTorch files) are read widened to F32, exactly, from
+   * known bit patterns (Python's struct 'e' gives the F16 values); they used to be refused.
+   */
+  @Test
+  void readsF16AndBf16WidenedExactly() throws IOException {
+    short[] f16 = {0x3C00, (short) 0xC000, 0x0001, 0x03FF, 0x7BFF, (short) 0xFC00,
+        (short) 0x8000, 0x3555};
+    float[] f16Values = {1f, -2f, 0x1p-24f, 0x3ffp-24f, 65504f, Float.NEGATIVE_INFINITY, -0f,
+        0.333251953125f};
+    short[] bf16 = {0x3F80, (short) 0xC0A0, 0x0001, 0x7F80};
+    float[] bf16Values = {1f, -5f, Float.intBitsToFloat(0x00010000), Float.POSITIVE_INFINITY};
+    ByteBuffer data = ByteBuffer.allocate(2 * (f16.length + bf16.length))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    for (short s : bf16) {
+      data.putShort(s);
+    }
+    for (short s : f16) {
+      data.putShort(s);
+    }
+    Path file = dir.resolve("half.safetensors");
+    Files.write(file, withHeader("{\"b\":{\"dtype\":\"BF16\",\"shape\":[2,2],\"data_offsets\":"
+        + "[0,8]},\"h\":{\"dtype\":\"F16\",\"shape\":[8],\"data_offsets\":[8,24]}}",
+        data.array()));
+    SafeTensorsFile read = SafeTensors.read(file);
+    assertEquals(DType.FLOAT32, read.get("h").dtype());
+    assertEquals("F16", read.get("h").fileDtype());
+    assertEquals("BF16", read.get("b").fileDtype());
+    assertEquals(Shape.of(2, 2), read.get("b").shape());
+    for (int i = 0; i < f16Values.length; i++) { // bit for bit: -0 is not 0
+      assertEquals(Float.floatToRawIntBits(f16Values[i]),
+          Float.floatToRawIntBits(read.get("h").floats()[i]), "F16 element " + i);
+    }
+    for (int i = 0; i < bf16Values.length; i++) {
+      assertEquals(Float.floatToRawIntBits(bf16Values[i]),
+          Float.floatToRawIntBits(read.get("b").floats()[i]), "BF16 element " + i);
+    }
+    // a tensor made in jgrad reports the dtype it is written as
+    assertEquals("F32", SafeTensor.ofFloats("x", Shape.of(1), new float[1]).fileDtype());
   }
 
   private SafeTensorsFormatException assertCorrupt(byte[] content, long offset, String message)

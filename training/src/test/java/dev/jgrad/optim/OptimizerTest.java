@@ -289,8 +289,10 @@ class OptimizerTest {
     assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new Momentum(params(), 0.1, 1.0));
     assertThrows(IllegalArgumentException.class, () -> new Sgd(Map.of(), 0.1));
+    // a tensor without requiresGrad is a frozen parameter, accepted (FrozenParameterTest); an
+    // integer tensor is no parameter
     assertThrows(IllegalArgumentException.class,
-        () -> new Sgd(Map.of("x", Tensor.of(new double[] {1})), 0.1));
+        () -> new Sgd(Map.of("x", Tensor.indices(new int[] {1})), 0.1));
     assertEquals(OptimizerKind.ADAM, OptimizerKind.parse(" Adam "));
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> OptimizerKind.parse("lbfgs"));

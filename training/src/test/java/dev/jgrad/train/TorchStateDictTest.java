@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.autograd.Tensor;
@@ -19,6 +20,7 @@ import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.nn.Conv2d;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Flatten;
+import dev.jgrad.nn.Init;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
 import dev.jgrad.nn.Mlp;
@@ -26,6 +28,7 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Unflatten;
+import dev.jgrad.optim.Sgd;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -35,6 +38,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -232,6 +236,135 @@ class TorchStateDictTest {
     e = assertThrows(IllegalArgumentException.class, () -> TorchStateDict.load(conv, cnn(2)));
     assertEquals(conv + ": tensor '1.weight' has shape [2, 9] where [2, 1, 3, 3] is expected;"
         + " build the layer with the PyTorch model's sizes", e.getMessage());
+  }
+
+  /**
+   * A jgrad checkpoint (Linear weights [in, out]) is refused by its format mark: a square layer's
+   * weight used to load transposed without any error (a user trial's outputs off by 0.49), and
+   * the other files' errors spoke of shapes or optimizer tensors instead of the file's kind.
+   */
+  @Test
+  void aJgradCheckpointIsRefusedNamingTheCallsThatReadIt() throws IOException {
+    Random random = new Random(7);
+    Sequential square = new Sequential(new Linear(4, 4, random), new ReLU(),
+        new Linear(4, 4, random));
+    Path model = dir.resolve("model.safetensors");
+    Model.save(model, square);
+    Path trainer = dir.resolve("trainer.safetensors");
+    Sgd sgd = new Sgd(mlp(1).namedParameters(), 0.1, 0.9, 0);
+    Checkpoint.save(trainer, mlp(1), sgd, 1);
+    for (Path file : List.of(model, trainer)) {
+      Sequential target = file == model ? new Sequential(new Linear(4, 4, new Random(8)),
+          new ReLU(), new Linear(4, 4, new Random(9))) : mlp(2);
+      float[] before = target.namedParameters().get("0.weight").toFloatArray();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TorchStateDict.load(file, target));
+      assertEquals(file + " is a jgrad checkpoint (metadata format=jgrad-checkpoint-1; Linear"
+          + " weights [in, out]), not a PyTorch state_dict; load it with Model.load(path), or"
+          + " Checkpoint.load(path).restoreModel(model) into a model of the same layers",
+          e.getMessage());
+      assertArrayEquals(before, target.namedParameters().get("0.weight").toFloatArray());
+    }
+    // what the message says works, and gives the saved model back
+    Tensor x = Tensor.randn(random, 3, 4);
+    assertArrayEquals(predict(square.eval(), x), predict(Model.load(model), x));
+  }
+
+  /**
+   * F16 and BF16 files (PyTorch's {@code .half()}, {@code .bfloat16()}; make_half_fixtures.py)
+   * load, converted exactly to the model's FLOAT32 or FLOAT64, said in one INFO line; they used
+   * to be refused.
+   */
+  @Test
+  void halfPrecisionFilesLoadConvertedExactly() throws IOException {
+    SafeTensorsFile widened = SafeTensors.read(fixture("mlp_half_as_f32.safetensors"));
+    for (String half : List.of("f16", "bf16")) {
+      for (DType dtype : List.of(DType.FLOAT32, DType.FLOAT64)) {
+        Random random = new Random(2);
+        Sequential model = new Sequential(
+            new Linear(4, 5, Init.kaimingUniform(), random, dtype), new ReLU(),
+            new Linear(5, 3, Init.kaimingUniform(), random, dtype));
+        List<String> infos = TestLogs.messages(TorchStateDict.class,
+            Level.INFO, () -> TorchStateDict.load(
+                fixture("mlp_" + half + ".safetensors"), model));
+        assertEquals(List.of(fixture("mlp_" + half + ".safetensors") + ": read half-precision"
+            + " tensors converted exactly to the model's dtype ([" + half.toUpperCase(Locale.ROOT)
+            + " -> " + dtype + ": 4 tensors, e.g. '0.weight'])"),
+            infos);
+        Path back = dir.resolve("back.safetensors");
+        TorchStateDict.save(back, model); // PyTorch's layout again, in the model's dtype
+        for (SafeTensor t : SafeTensors.read(back).tensors()) {
+          assertArrayEquals(widened.get(half + "." + t.name()).toDoubleArray(),
+              t.toDoubleArray(), half + " " + dtype + " " + t.name());
+        }
+      }
+    }
+  }
+
+  /**
+   * PyTorch's {@code strict=False}: a backbone into a model with a new head loads what matches
+   * and reports the rest; a shape mismatch still fails.
+   */
+  @Test
+  void nonStrictLoadsWhatMatchesAndReportsTheRest() throws IOException {
+    Sequential torch = mlp(1);
+    TorchStateDict.load(fixture("mlp.safetensors"), torch);
+    Random random = new Random(9);
+    Sequential withHead = new Sequential(new Linear(4, 5, random), new ReLU(),
+        new Linear(5, 3, random), new ReLU(), new Linear(3, 2, random));
+    float[] head = withHead.namedParameters().get("4.weight").toFloatArray();
+    IllegalArgumentException strict = assertThrows(IllegalArgumentException.class,
+        () -> TorchStateDict.load(fixture("mlp.safetensors"), withHead));
+    assertTrue(strict.getMessage().contains("is missing"), strict.getMessage());
+
+    IncompatibleKeys keys = TorchStateDict.load(fixture("mlp.safetensors"), withHead,
+        StateDictOptions.nonStrict());
+    assertEquals(new IncompatibleKeys(List.of("4.bias", "4.weight"), List.of()), keys);
+    for (String name : List.of("0.weight", "0.bias", "2.weight", "2.bias")) {
+      assertArrayEquals(torch.namedParameters().get(name).toFloatArray(),
+          withHead.namedParameters().get(name).toFloatArray(), name);
+    }
+    assertArrayEquals(head, withHead.namedParameters().get("4.weight").toFloatArray());
+
+    // the other way: the file's head is unexpected, and ignored
+    Sequential backbone = new Sequential(new Linear(4, 5, random));
+    assertEquals(new IncompatibleKeys(List.of(), List.of("2.bias", "2.weight")),
+        TorchStateDict.load(fixture("mlp.safetensors"), backbone, StateDictOptions.nonStrict()));
+    // a new head of the same name but another size: a shape mismatch fails, as in PyTorch
+    Sequential otherHead = new Sequential(new Linear(4, 5, random), new ReLU(),
+        new Linear(5, 7, random));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TorchStateDict.load(fixture("mlp.safetensors"), otherHead,
+            StateDictOptions.nonStrict()));
+    assertTrue(e.getMessage().contains("tensor '2.weight' has shape [3, 5] where [7, 5] is"
+        + " expected"), e.getMessage());
+  }
+
+  /** A DataParallel file: the strict error says how to strip its prefix, and that loads it. */
+  @Test
+  void aDataParallelPrefixIsNamedAndStripped() throws IOException {
+    List<SafeTensor> prefixed = new ArrayList<>();
+    for (SafeTensor t : SafeTensors.read(fixture("mlp.safetensors")).tensors()) {
+      prefixed.add(SafeTensor.ofFloats("module." + t.name(), t.shape(), t.floats()));
+    }
+    Path file = dir.resolve("dataparallel.safetensors");
+    SafeTensors.write(file, prefixed);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TorchStateDict.load(file, mlp(2)));
+    assertTrue(e.getMessage().endsWith("the names have a DataParallel model's 'module.' prefix:"
+        + " load with StateDictOptions.strict().stripPrefix(\"module.\")"), e.getMessage());
+    Sequential stripped = mlp(2);
+    assertTrue(TorchStateDict.load(file, stripped, StateDictOptions.strict()
+        .stripPrefix("module.")).allMatched());
+    Sequential direct = mlp(3);
+    TorchStateDict.load(fixture("mlp.safetensors"), direct);
+    Tensor x = Tensor.randn(new Random(4), 3, 4);
+    assertArrayEquals(predict(direct, x), predict(stripped, x));
+    // two names renamed to one are refused
+    IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+        () -> TorchStateDict.load(file, mlp(2), StateDictOptions.nonStrict()
+            .renameKeys(n -> "same")));
+    assertTrue(clash.getMessage().contains("are both renamed to 'same'"), clash.getMessage());
   }
 
   /** A count beyond 2^53 has no exact double: the reader refuses it, naming file and tensor. */
