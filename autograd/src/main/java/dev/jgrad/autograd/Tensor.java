@@ -889,6 +889,25 @@ public final class Tensor {
     return Ops.call(OpNames.COS, this);
   }
 
+  /**
+   * {@code ln(1 + x)} elementwise, as {@code torch.log1p}: to the last bit near 0, where
+   * {@code x.add(1).log()} loses x's low bits; -infinity at -1, NaN below. The CPU computes fdlibm's
+   * {@link StrictMath#log1p}; the gradient is {@code 1 / (1 + x)}.
+   */
+  public Tensor log1p() {
+    return Ops.call(OpNames.LOG1P, this);
+  }
+
+  /**
+   * {@code e^x - 1} elementwise, as {@code torch.expm1}: to the last bit near 0, where
+   * {@code x.exp().sub(1)} cancels. The CPU computes fdlibm's {@link StrictMath#expm1}; the
+   * gradient is {@code e^x} (PyTorch's, the output plus 1, is 0 or an ulp of 1 where e^x is
+   * below that).
+   */
+  public Tensor expm1() {
+    return Ops.call(OpNames.EXPM1, this);
+  }
+
   /** The square root elementwise; NaN below 0. */
   public Tensor sqrt() {
     return Ops.call(OpNames.SQRT, this);

@@ -36,6 +36,10 @@ public final class OpNames {
   public static final String SIN = "jgrad::sin";
   /** The cosine (radians). */
   public static final String COS = "jgrad::cos";
+  /** {@code ln(1 + x)}, accurate near 0. */
+  public static final String LOG1P = "jgrad::log1p";
+  /** {@code e ^ x - 1}, accurate near 0. */
+  public static final String EXPM1 = "jgrad::expm1";
   /**
    * The larger of {@code a} and {@code b} elementwise (broadcast); NaN where either is NaN. The
    * gradient goes to the larger, half to each on a tie (PyTorch's rule).
