@@ -47,6 +47,11 @@ public final class OpNames {
   public static final String MAXIMUM = "jgrad::maximum";
   /** The smaller of {@code a} and {@code b} elementwise; as {@link #MAXIMUM} otherwise. */
   public static final String MINIMUM = "jgrad::minimum";
+  /**
+   * -1, 0 or 1 as x is below, at or above 0; NaN for NaN. Its gradient is 0 everywhere (as
+   * PyTorch's), so it records a node but passes nothing back.
+   */
+  public static final String SIGN = "jgrad::sign";
   /** 1 where {@code a > b}, else 0; not differentiable. */
   public static final String GREATER = "jgrad::greater";
   /** 1 where {@code a == b}, else 0; not differentiable. */
