@@ -1434,6 +1434,15 @@ public final class Tensor {
     return Norms.vectorNorm(this, ord, keepDims, axes);
   }
 
+  /**
+   * The running sums along {@code axis}, as {@code torch.cumsum(x, axis)}; the gradient is the
+   * reverse running sum of the output gradient. A scan of log2(n) passes (O(N log n) work, O(N)
+   * memory a pass); FLOAT32 is summed in FLOAT64 and rounded once, as PyTorch's CPU kernel.
+   */
+  public Tensor cumsum(int axis) {
+    return Scans.cumsum(this, axis);
+  }
+
   /** The reductions' one call shape: {@code op} over {@code axes}. */
   private Tensor reduce(String op, boolean keepDims, int[] axes) {
     return Ops.call(op, Attrs.of(AttrKeys.AXES, axes, AttrKeys.KEEP_DIMS, keepDims), this);
