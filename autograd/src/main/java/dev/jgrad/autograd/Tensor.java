@@ -1448,6 +1448,25 @@ public final class Tensor {
     return Ops.call(op, Attrs.of(AttrKeys.AXES, axes, AttrKeys.KEEP_DIMS, keepDims), this);
   }
 
+  /**
+   * The entries along {@code axis} in order, and where each came from, as
+   * {@code torch.sort(x, axis, descending, stable=True)}: equal values (0.0 and -0.0 too) keep
+   * their order, and NaN counts as the largest. The order is found on the host (a download; on a
+   * GPU a synchronisation); the values' gradient goes back to the positions they came from.
+   */
+  public ValuesAndIndices sort(int axis, boolean descending) {
+    return Sorting.sort(this, axis, descending);
+  }
+
+  /**
+   * The {@code k} largest entries along {@code axis}, largest first, and their indices, as
+   * {@code torch.topk(x, k, axis)}: the first k of {@link #sort sort(axis, true)}, so of equal
+   * values the lower index comes first (PyTorch leaves ties' order unspecified).
+   */
+  public ValuesAndIndices topk(int k, int axis) {
+    return Sorting.topk(this, k, axis);
+  }
+
   /** Index of the maximum along {@code axis} (first one on ties), an INT32 tensor. */
   public Tensor argmax(int axis) {
     return Ops.call(OpNames.ARGMAX, Attrs.of(AttrKeys.AXIS, axis), this);
