@@ -1,21 +1,15 @@
 # One-off: writes cumsum.txt, PyTorch 2.13's (CPU) cumsum of a long vector and the gradient of
 # sum(w * cumsum(x)), which CumsumTest reads (the build never runs Python).
 #   /tmp/torchenv/bin/python cumsum.py > cumsum.txt
-import math
 import random
 import torch
+from torch_table import row
 
 rnd = random.Random(20261210)
 n = 1000
 # mostly small values, a few large ones, so FLOAT32 sums lose bits as they grow
 xs = [rnd.uniform(-1, 1) * (1e4 if i % 97 == 0 else 1) for i in range(n)]
 ws = [rnd.uniform(0.5, 1.5) for _ in range(n)]
-
-
-def fmt(v):
-    return 'NaN' if math.isnan(v) else ('Infinity' if v == math.inf else
-                                         ('-Infinity' if v == -math.inf else float.hex(v)))
-
 
 print('# dtype x w cumsum(x) d(sum(w cumsum(x)))/dx, from PyTorch ' + torch.__version__
       + ' on the CPU (cumsum.py)')
@@ -25,5 +19,4 @@ for dtype, name in ((torch.float32, 'FLOAT32'), (torch.float64, 'FLOAT64')):
     c = torch.cumsum(x, 0)
     (w * c).sum().backward()
     for i in range(n):
-        row = [x[i].item(), w[i].item(), c[i].item(), x.grad[i].item()]
-        print(name, ' '.join(fmt(v) for v in row))
+        row(name, [x[i].item(), w[i].item(), c[i].item(), x.grad[i].item()])

@@ -4,6 +4,7 @@
 import math
 import random
 import torch
+from torch_table import two_unary
 
 rnd = random.Random(20261209)
 xs = [0.0, -0.0, math.inf, -math.inf, math.nan, -1.0, -2.0, -1.5, -0.999999, 1e-30, -1e-30,
@@ -13,23 +14,6 @@ xs += [rnd.uniform(-1, 10) for _ in range(100)]
 xs += [rnd.uniform(-60, 60) for _ in range(60)]
 xs += [s * 10.0 ** rnd.uniform(-20, -1) for s in (1, -1) for _ in range(50)]
 
-
-def fmt(v):
-    return 'NaN' if math.isnan(v) else ('Infinity' if v == math.inf else
-                                         ('-Infinity' if v == -math.inf else float.hex(v)))
-
-
 print('# dtype x log1p(x) expm1(x) d(log1p)/dx d(expm1)/dx, from PyTorch ' + torch.__version__
       + ' on the CPU (log1p_expm1.py)')
-for dtype, name in ((torch.float32, 'FLOAT32'), (torch.float64, 'FLOAT64')):
-    x = torch.tensor(xs, dtype=dtype, requires_grad=True)
-    l = torch.log1p(x)
-    l.backward(torch.ones_like(l))
-    dl = x.grad.clone()
-    x.grad = None
-    e = torch.expm1(x)
-    e.backward(torch.ones_like(e))
-    de = x.grad.clone()
-    for i in range(len(xs)):
-        row = [x[i].item(), l[i].item(), e[i].item(), dl[i].item(), de[i].item()]
-        print(name, ' '.join(fmt(v) for v in row))
+two_unary(xs, torch.log1p, torch.expm1)

@@ -117,7 +117,8 @@ class PyTorchCompositesTest {
     assertTrue(GradCheck.gradCheck(in -> in.get(0).rsqrt(), List.of(t)).passed());
   }
 
-  private static Tensor iota(int... shape) {
+  /** 0, 1, 2, ... in FLOAT64, of {@code shape}. */
+  static Tensor iota(int... shape) {
     int n = 1;
     for (int d : shape) {
       n *= d;

@@ -16,25 +16,13 @@ import org.junit.jupiter.api.Test;
  * one-line errors.
  */
 class TorchShapeOpsTest {
-  private static Tensor iota(int... shape) {
-    int n = 1;
-    for (int d : shape) {
-      n *= d;
-    }
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = i;
-    }
-    return Tensor.of(v, DType.FLOAT64, shape);
-  }
-
   private static String error(Runnable r) {
     return assertThrows(IllegalArgumentException.class, r::run).getMessage();
   }
 
   @Test
   void flipReversesTheGivenAxes() {
-    Tensor x = iota(2, 3, 4);
+    Tensor x = PyTorchCompositesTest.iota(2, 3, 4);
     double[] v = x.toDoubleArray();
     // x.flip(0, 2) in a plain loop: out[i][j][k] = x[1 - i][j][3 - k]
     double[] want = new double[24];
@@ -51,7 +39,7 @@ class TorchShapeOpsTest {
     assertArrayEquals(new double[] {4, 3, 2, 1},
         Tensor.of(new double[] {1, 2, 3, 4}, DType.FLOAT64, 2, 2).flip(0, 1).toDoubleArray());
     assertArrayEquals(v, x.flip().toDoubleArray());
-    assertArrayEquals(new int[] {2, 0, 3}, iota(2, 0, 3).flip(1, 2).shape().dims());
+    assertArrayEquals(new int[] {2, 0, 3}, PyTorchCompositesTest.iota(2, 0, 3).flip(1, 2).shape().dims());
     Tensor p = Tensor.randn(new Random(1), DType.FLOAT64, 3, 4);
     assertTrue(GradCheck.gradCheck(in -> in.get(0).flip(1), List.of(p)).passed());
     assertTrue(GradCheck.gradCheck(in -> in.get(0).flip(0, 1), List.of(p)).passed());
@@ -131,7 +119,7 @@ class TorchShapeOpsTest {
 
   @Test
   void diagOfAMatrixIsItsDiagonal() {
-    Tensor x = iota(3, 4);
+    Tensor x = PyTorchCompositesTest.iota(3, 4);
     // plain loop: x[i][i + k]
     for (int k = -4; k <= 5; k++) {
       int length = Math.max(0, k >= 0 ? Math.min(3, 4 - k) : Math.min(3 + k, 4));
@@ -151,6 +139,6 @@ class TorchShapeOpsTest {
       assertTrue(GradCheck.gradCheck(in -> in.get(0).diag(k), List.of(p)).passed(), "k " + k);
     }
     assertEquals("diag: shape [2, 3, 4] has rank 3; give a vector (to make a diagonal matrix) or "
-        + "a matrix (to take a diagonal)", error(() -> iota(2, 3, 4).diag()));
+        + "a matrix (to take a diagonal)", error(() -> PyTorchCompositesTest.iota(2, 3, 4).diag()));
   }
 }
