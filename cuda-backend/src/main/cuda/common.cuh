@@ -26,6 +26,8 @@ typedef long long i64;
 #define JG_UNARY_STEP 8
 #define JG_UNARY_SIN 9
 #define JG_UNARY_COS 10
+#define JG_UNARY_LOG1P 11
+#define JG_UNARY_EXPM1 12
 // Used only by the fused bias+activation kernel: no activation at all.
 #define JG_UNARY_IDENTITY 100
 
@@ -135,6 +137,11 @@ __device__ __forceinline__ float jg_sin(float x) { return sinf(x); }
 __device__ __forceinline__ double jg_sin(double x) { return sin(x); }
 __device__ __forceinline__ float jg_cos(float x) { return cosf(x); }
 __device__ __forceinline__ double jg_cos(double x) { return cos(x); }
+// CUDA's own log1p/expm1 (1-2 ulp), never log(1 + x) or exp(x) - 1: precision near 0 is the point.
+__device__ __forceinline__ float jg_log1p(float x) { return log1pf(x); }
+__device__ __forceinline__ double jg_log1p(double x) { return log1p(x); }
+__device__ __forceinline__ float jg_expm1(float x) { return expm1f(x); }
+__device__ __forceinline__ double jg_expm1(double x) { return expm1(x); }
 // Java's Math.pow where C's pow differs: a NaN exponent gives NaN (C: 1 for a base of 1), and
 // so does a base of +-1 to an infinite power (C: 1).
 template <typename T> __device__ __forceinline__ T jg_pow_java(T a, T b, T c_pow) {
@@ -192,6 +199,8 @@ template <typename T> __device__ __forceinline__ T jg_unary(int op, T x) {
   case JG_UNARY_STEP: return x > (T)0 ? (T)1 : (x != x ? x : (T)0);  // NaN stays NaN, as on the CPU
   case JG_UNARY_SIN: return jg_sin(x);
   case JG_UNARY_COS: return jg_cos(x);
+  case JG_UNARY_LOG1P: return jg_log1p(x);
+  case JG_UNARY_EXPM1: return jg_expm1(x);
   default: return x; // JG_UNARY_IDENTITY; the host never passes anything else
   }
 }

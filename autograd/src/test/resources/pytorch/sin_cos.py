@@ -3,6 +3,7 @@
 import math
 import random
 import torch
+from torch_table import two_unary
 
 rnd = random.Random(20261208)
 xs = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e-30, -1e-30, 5e-324, 1e-8, 0.5, 1.0, -1.0,
@@ -12,23 +13,6 @@ xs += [rnd.uniform(-10, 10) for _ in range(120)]
 xs += [rnd.uniform(-1e4, 1e4) for _ in range(120)]
 xs += [k * math.pi / 4 + rnd.uniform(-1e-6, 1e-6) for k in range(-40, 40, 3)]
 
-
-def fmt(v):
-    return 'NaN' if math.isnan(v) else ('Infinity' if v == math.inf else
-                                         ('-Infinity' if v == -math.inf else float.hex(v)))
-
-
 print('# dtype x sin(x) cos(x) d(sin)/dx d(cos)/dx, from PyTorch ' + torch.__version__
       + ' on the CPU (sin_cos.py)')
-for dtype, name in ((torch.float32, 'FLOAT32'), (torch.float64, 'FLOAT64')):
-    x = torch.tensor(xs, dtype=dtype, requires_grad=True)
-    s = torch.sin(x)
-    s.backward(torch.ones_like(s))
-    ds = x.grad.clone()
-    x.grad = None
-    c = torch.cos(x)
-    c.backward(torch.ones_like(c))
-    dc = x.grad.clone()
-    for i in range(len(xs)):
-        row = [x[i].item(), s[i].item(), c[i].item(), ds[i].item(), dc[i].item()]
-        print(name, ' '.join(fmt(v) for v in row))
+two_unary(xs, torch.sin, torch.cos)

@@ -27,5 +27,16 @@ public enum UnaryOp {
    */
   SIN,
   /** The cosine of x radians, as {@link StrictMath#cos}; NaN and the infinities give NaN. */
-  COS
+  COS,
+  /**
+   * ln(1 + x), as {@link StrictMath#log1p} (fdlibm): exact to the last bit near 0, where
+   * {@code log(1 + x)} loses x's low bits in the sum; -infinity at -1, NaN below -1, -0.0 stays
+   * -0.0.
+   */
+  LOG1P,
+  /**
+   * e^x - 1, as {@link StrictMath#expm1} (fdlibm): exact to the last bit near 0, where
+   * {@code exp(x) - 1} cancels; -1 at -infinity, -0.0 stays -0.0.
+   */
+  EXPM1
 }

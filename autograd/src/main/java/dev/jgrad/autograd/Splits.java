@@ -93,7 +93,8 @@ final class Splits {
     return split(x, parts(size, part, part == 0 ? n : (size + part - 1) / part), axis);
   }
 
-  private static int axis(String op, Shape s, int axis) {
+  /** {@code axis} counted from 0, checked against {@code s}; errors name {@code op}. */
+  static int axis(String op, Shape s, int axis) {
     checkArgument(axis >= -s.rank() && axis < s.rank(), "%s: axis %s is out of range for shape "
         + "%s (rank %s); give an axis from %s to %s", op, axis, s, s.rank(), -s.rank(),
         s.rank() - 1);

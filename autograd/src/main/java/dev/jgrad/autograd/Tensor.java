@@ -16,6 +16,7 @@ import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.GradientSink;
 import dev.jgrad.api.op.OpNames;
 import dev.jgrad.api.op.TensorSpec;
+import dev.jgrad.autograd.ops.Norms;
 import dev.jgrad.autograd.ops.ReductionOps;
 import dev.jgrad.autograd.ops.SelectionOps;
 import dev.jgrad.autograd.ops.StatisticsOps;
@@ -207,6 +208,21 @@ public final class Tensor {
   /** Ones of {@code like}'s shape, dtype and backend, as {@code torch.ones_like}. */
   public static Tensor onesLike(Tensor like) {
     return fullLike(like, 1);
+  }
+
+  /** The {@code n x n} identity matrix in FLOAT32, as {@code torch.eye(n)}. */
+  public static Tensor eye(int n) {
+    return eye(n, n);
+  }
+
+  /** Ones on the main diagonal of an {@code n x m} FLOAT32 matrix, as {@code torch.eye(n, m)}. */
+  public static Tensor eye(int n, int m) {
+    return eye(n, m, DEFAULT_DTYPE);
+  }
+
+  /** {@link #eye(int, int)} in {@code dtype} (FLOAT32 or FLOAT64), on the current backend. */
+  public static Tensor eye(int n, int m, DType dtype) {
+    return Diagonals.eye(n, m, dtype);
   }
 
   /**
@@ -889,6 +905,25 @@ public final class Tensor {
     return Ops.call(OpNames.COS, this);
   }
 
+  /**
+   * {@code ln(1 + x)} elementwise, as {@code torch.log1p}: to the last bit near 0, where
+   * {@code x.add(1).log()} loses x's low bits; -infinity at -1, NaN below. The CPU computes fdlibm's
+   * {@link StrictMath#log1p}; the gradient is {@code 1 / (1 + x)}.
+   */
+  public Tensor log1p() {
+    return Ops.call(OpNames.LOG1P, this);
+  }
+
+  /**
+   * {@code e^x - 1} elementwise, as {@code torch.expm1}: to the last bit near 0, where
+   * {@code x.exp().sub(1)} cancels. The CPU computes fdlibm's {@link StrictMath#expm1}; the
+   * gradient is {@code e^x} (PyTorch's, the output plus 1, is 0 or an ulp of 1 where e^x is
+   * below that).
+   */
+  public Tensor expm1() {
+    return Ops.call(OpNames.EXPM1, this);
+  }
+
   /** The square root elementwise; NaN below 0. */
   public Tensor sqrt() {
     return Ops.call(OpNames.SQRT, this);
@@ -1150,6 +1185,39 @@ public final class Tensor {
     return Splits.chunk(this, n, axis);
   }
 
+  /**
+   * The entries reversed along each of {@code axes} (negative from the end), as
+   * {@code torch.flip}: a copy; the gradient is the output gradient flipped back.
+   */
+  public Tensor flip(int... axes) {
+    return Rearrangements.flip(this, axes);
+  }
+
+  /**
+   * The tensor tiled {@code times[i]} times along axis i, as {@code torch.Tensor.repeat}: with
+   * more counts than axes, leading axes are added ({@code [2, 3]} repeated {@code (4, 1, 2)} is
+   * {@code [4, 2, 6]}); a count of 0 gives an empty axis. The gradient sums the tiles.
+   */
+  public Tensor repeat(int... times) {
+    return Rearrangements.repeat(this, times);
+  }
+
+  /**
+   * As {@code torch.diag(x)}: of a vector, the square matrix with it on the diagonal and zeros
+   * elsewhere (a NaN stays on the diagonal); of a matrix, its diagonal as a vector.
+   */
+  public Tensor diag() {
+    return diag(0);
+  }
+
+  /**
+   * As {@code torch.diag(x, diagonal)}: {@link #diag()} on diagonal {@code k}, above the main
+   * one for {@code k > 0}, below for {@code k < 0}; a matrix's diagonal outside it is empty.
+   */
+  public Tensor diag(int k) {
+    return Diagonals.diag(this, k);
+  }
+
   /** Broadcasts to a larger shape (NumPy rules): a view of the same buffer, no copy. */
   public Tensor broadcastTo(int... dims) {
     return Ops.call(OpNames.BROADCAST_TO, Attrs.of(AttrKeys.SHAPE, dims), this);
@@ -1345,9 +1413,58 @@ public final class Tensor {
     return StatisticsOps.std(this, keepDims, correction, axes);
   }
 
+  /** The Euclidean norm of every element, as {@code torch.linalg.vector_norm(x)}. */
+  public Tensor norm() {
+    return norm(2);
+  }
+
+  /** {@link #norm(double, boolean, int...)} over every axis. */
+  public Tensor norm(double ord) {
+    return norm(ord, false);
+  }
+
+  /**
+   * As {@code torch.linalg.vector_norm(x, ord, axes, keepDims)}: ord 2 (the square root of the
+   * sum of squares), 1 (the sum of magnitudes) or {@code Double.POSITIVE_INFINITY} (the largest
+   * magnitude), over {@code axes}, every axis when none are given. The gradient is PyTorch's: 0
+   * where the norm is 0, and for infinity shared evenly among tied largest magnitudes. No
+   * rescaling: in FLOAT32 ord 2 overflows to infinity once a square does, as PyTorch's.
+   */
+  public Tensor norm(double ord, boolean keepDims, int... axes) {
+    return Norms.vectorNorm(this, ord, keepDims, axes);
+  }
+
+  /**
+   * The running sums along {@code axis}, as {@code torch.cumsum(x, axis)}; the gradient is the
+   * reverse running sum of the output gradient. A scan of log2(n) passes (O(N log n) work, O(N)
+   * memory a pass); FLOAT32 is summed in FLOAT64 and rounded once, as PyTorch's CPU kernel.
+   */
+  public Tensor cumsum(int axis) {
+    return Scans.cumsum(this, axis);
+  }
+
   /** The reductions' one call shape: {@code op} over {@code axes}. */
   private Tensor reduce(String op, boolean keepDims, int[] axes) {
     return Ops.call(op, Attrs.of(AttrKeys.AXES, axes, AttrKeys.KEEP_DIMS, keepDims), this);
+  }
+
+  /**
+   * The entries along {@code axis} in order, and where each came from, as
+   * {@code torch.sort(x, axis, descending, stable=True)}: equal values (0.0 and -0.0 too) keep
+   * their order, and NaN counts as the largest. The order is found on the host (a download; on a
+   * GPU a synchronisation); the values' gradient goes back to the positions they came from.
+   */
+  public ValuesAndIndices sort(int axis, boolean descending) {
+    return Sorting.sort(this, axis, descending);
+  }
+
+  /**
+   * The {@code k} largest entries along {@code axis}, largest first, and their indices, as
+   * {@code torch.topk(x, k, axis)}: the first k of {@link #sort sort(axis, true)}, so of equal
+   * values the lower index comes first (PyTorch leaves ties' order unspecified).
+   */
+  public ValuesAndIndices topk(int k, int axis) {
+    return Sorting.topk(this, k, axis);
   }
 
   /** Index of the maximum along {@code axis} (first one on ties), an INT32 tensor. */
@@ -1372,6 +1489,14 @@ public final class Tensor {
    */
   public Tensor step() {
     return Ops.call(OpNames.STEP, this);
+  }
+
+  /**
+   * -1, 0 or 1 elementwise as x is below, at or above 0, as {@code torch.sign}; both zeros give
+   * 0. NaN gives NaN (PyTorch 2.13's CPU gives 0). The gradient is 0 everywhere, as PyTorch's.
+   */
+  public Tensor sign() {
+    return Ops.call(OpNames.SIGN, this);
   }
 
   /** The same values as a new graph node (the identity activation). */

@@ -117,7 +117,8 @@ class PyTorchCompositesTest {
     assertTrue(GradCheck.gradCheck(in -> in.get(0).rsqrt(), List.of(t)).passed());
   }
 
-  private static Tensor iota(int... shape) {
+  /** 0, 1, 2, ... in FLOAT64, of {@code shape}. */
+  static Tensor iota(int... shape) {
     int n = 1;
     for (int d : shape) {
       n *= d;
@@ -235,14 +236,15 @@ class PyTorchCompositesTest {
 
   @Test
   void docsPytorchRecipesForMissingOpsWork() {
-    // docs/pytorch.md: masked_fill, sign, eye and a norm, written with what exists
+    // docs/pytorch.md: masked_fill, and the stand-ins for a Frobenius norm and einsum, written
+    // with what exists
     Tensor x = vec(-2, 0, 3, -0.5);
     Tensor mask = x.less(Tensor.zerosLike(x));
     assertArrayEquals(new double[] {9, 0, 3, 9},
         Tensor.where(mask, Tensor.fullLike(x, 9), x).toDoubleArray());
-    assertArrayEquals(new double[] {-1, 0, 1, -1}, x.step().sub(x.neg().step()).toDoubleArray());
-    assertArrayEquals(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1},
-        Tensor.arange(3).oneHot(3).toDoubleArray());
-    assertEquals(Math.sqrt(4 + 9 + 0.25), x.square().sum().sqrt().item(), 1e-15);
+    Tensor m = Tensor.of(new double[] {1, 5, 2, 7, 0, 3}, DType.FLOAT64, 2, 3);
+    assertEquals(Math.sqrt(1 + 25 + 4 + 49 + 9), m.norm().item(), 1e-14); // Frobenius
+    Tensor w = Tensor.of(new double[] {1, 0, 0, 1, 1, 1}, DType.FLOAT64, 3, 2);
+    assertArrayEquals(new double[] {3, 7, 10, 3}, m.matmul(w).toDoubleArray()); // einsum ij,jk
   }
 }

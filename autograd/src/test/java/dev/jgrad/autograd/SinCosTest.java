@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.DType;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,63 +18,23 @@ import org.junit.jupiter.params.provider.EnumSource;
  * fdlibm ({@link StrictMath}) bit for bit, which is what makes the bits independent of the JIT.
  */
 class SinCosTest {
-  /** One line of the table: x, sin x, cos x, d(sin)/dx, d(cos)/dx. */
-  private record Row(double x, double sin, double cos, double dSin, double dCos) {}
-
-  private static List<Row> rows(DType dtype) throws IOException {
-    List<Row> rows = new ArrayList<>();
-    try (InputStream in = SinCosTest.class.getResourceAsStream("/pytorch/sin_cos.txt");
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        String[] f = line.split(" ");
-        if (f[0].equals(dtype.name())) {
-          rows.add(new Row(Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-              Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5])));
-        }
-      }
-    }
-    return rows;
-  }
-
-  /** Distance in units in the last place of {@code want} in {@code dtype}. */
-  private static double ulps(DType dtype, double want, double got) {
-    double ulp = dtype == DType.FLOAT32 ? Math.ulp((float) want) : Math.ulp(want);
-    return Math.abs(want - got) / ulp;
-  }
-
-  /** NaN meets NaN, a zero a zero of the same sign, anything else within 2 ulps. */
-  private static void assertMatches(String what, DType dtype, List<Row> rows,
-      java.util.function.ToDoubleFunction<Row> want, double[] got) {
-    assertEquals(rows.size(), got.length, what);
-    for (int i = 0; i < got.length; i++) {
-      double w = want.applyAsDouble(rows.get(i));
-      double g = got[i];
-      boolean ok = Double.isNaN(w) || w == 0 ? Double.compare(w, g) == 0 : ulps(dtype, w, g) <= 2;
-      assertTrue(ok, what + " " + dtype + " of " + rows.get(i).x() + ": PyTorch gives " + w
-          + ", jgrad " + g + " (" + ulps(dtype, w, g) + " ulps)");
-    }
-  }
-
-  private static Tensor input(DType dtype, List<Row> rows) {
-    return Tensor.of(rows.stream().mapToDouble(Row::x).toArray(), dtype, rows.size())
-        .requiresGrad(true);
-  }
+  private static final String TABLE = "sin_cos.txt"; // x, sin x, cos x, d(sin)/dx, d(cos)/dx
 
   @ParameterizedTest
   @EnumSource(names = {"FLOAT32", "FLOAT64"})
   void valuesAndGradientsMatchPyTorch(DType dtype) throws IOException {
-    List<Row> rows = rows(dtype);
+    List<double[]> rows = TorchTable.rows(TABLE, dtype);
     assertEquals(295, rows.size(), "the table's rows");
-    Tensor x = input(dtype, rows);
+    Tensor x = TorchTable.inputs(rows, dtype);
     Tensor sin = x.sin();
     sin.sum().backward();
-    assertMatches("sin", dtype, rows, Row::sin, sin.toDoubleArray());
-    assertMatches("d(sin)/dx", dtype, rows, Row::dSin, x.grad().toDoubleArray());
-    Tensor y = input(dtype, rows);
+    TorchTable.assertMatches("sin", dtype, rows, 1, sin.toDoubleArray());
+    TorchTable.assertMatches("d(sin)/dx", dtype, rows, 3, x.grad().toDoubleArray());
+    Tensor y = TorchTable.inputs(rows, dtype);
     Tensor cos = y.cos();
     cos.sum().backward();
-    assertMatches("cos", dtype, rows, Row::cos, cos.toDoubleArray());
-    assertMatches("d(cos)/dx", dtype, rows, Row::dCos, y.grad().toDoubleArray());
+    TorchTable.assertMatches("cos", dtype, rows, 2, cos.toDoubleArray());
+    TorchTable.assertMatches("d(cos)/dx", dtype, rows, 4, y.grad().toDoubleArray());
   }
 
   @Test

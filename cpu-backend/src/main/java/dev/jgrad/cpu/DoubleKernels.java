@@ -306,6 +306,8 @@ final class DoubleKernels implements DTypeKernels {
       case STEP -> step(x, out, from, to);
       case SIN -> sin(x, out, from, to);
       case COS -> cos(x, out, from, to);
+      case LOG1P -> log1p(x, out, from, to);
+      case EXPM1 -> expm1(x, out, from, to);
       default -> throw new UnsupportedOperationException("unary " + op);
     }
   }
@@ -410,6 +412,19 @@ final class DoubleKernels implements DTypeKernels {
   private static void cos(double[] x, double[] out, int from, int to) {
     for (int i = from; i < to; i++) {
       out[i] = StrictMath.cos(x[i]);
+    }
+  }
+
+  // StrictMath as sin's: the same bits in every JIT tier.
+  private static void log1p(double[] x, double[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = StrictMath.log1p(x[i]);
+    }
+  }
+
+  private static void expm1(double[] x, double[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = StrictMath.expm1(x[i]);
     }
   }
 

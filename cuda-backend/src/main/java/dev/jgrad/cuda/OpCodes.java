@@ -30,6 +30,8 @@ final class OpCodes {
       case STEP -> 8;
       case SIN -> 9;
       case COS -> 10;
+      case LOG1P -> 11;
+      case EXPM1 -> 12;
     };
   }
 

@@ -46,15 +46,17 @@ final class ElementwiseChecks {
   }
 
   /**
-   * Inputs where {@code op} is defined: positive for LOG and SQRT; small and large values; for SIN
-   * and COS large arguments (|x| up to 1e4), where a kernel's argument reduction shows.
+   * Inputs where {@code op} is defined: positive for LOG and SQRT, above -1 for LOG1P; small and
+   * large values; for SIN and COS large arguments (|x| up to 1e4), where a kernel's argument
+   * reduction shows.
    */
   private static double[] unaryInputs(Random random, UnaryOp op, DType dtype, int n) {
     boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT;
     double reach = op == UnaryOp.SIN || op == UnaryOp.COS ? 1e4 : 20;
-    double[] x = Values.uniform(random, dtype, n, positive ? 0.01 : -2, 2);
-    double[] wide = Values.uniform(random, dtype, n / 2, positive ? 0.01 : -reach,
-        positive ? 50 : reach);
+    double low = positive ? 0.01 : op == UnaryOp.LOG1P ? -0.99 : -2;
+    double[] x = Values.uniform(random, dtype, n, low, 2);
+    double[] wide = Values.uniform(random, dtype, n / 2, positive || op == UnaryOp.LOG1P ? low
+        : -reach, positive ? 50 : reach);
     System.arraycopy(wide, 0, x, n - wide.length, wide.length);
     if (n > 3 && !positive) {
       x[3] = 0; // the kink of RELU and STEP

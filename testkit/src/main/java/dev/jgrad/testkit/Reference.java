@@ -27,6 +27,8 @@ final class Reference {
       case STEP -> x > 0 ? 1 : Double.isNaN(x) ? x : 0;
       case SIN -> StrictMath.sin(x);
       case COS -> StrictMath.cos(x);
+      case LOG1P -> StrictMath.log1p(x);
+      case EXPM1 -> StrictMath.expm1(x);
     };
   }
 

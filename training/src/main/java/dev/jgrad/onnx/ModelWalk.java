@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
 final class ModelWalk {
   private static final String SUPPORTED = "Sequential, Linear, ReLU, Sigmoid, Tanh, LeakyReLU,"
       + " Conv2d, MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, BatchNorm1d, BatchNorm2d,"
-      + " OpActivation of jgrad::sin or jgrad::cos";
+      + " OpActivation of jgrad::sin, jgrad::cos, jgrad::log1p or jgrad::expm1";
   /** Built-in elementwise ops used as an {@link OpActivation}, and their ONNX operators. */
   private static final Map<String, String> ELEMENTWISE_OPS =
       Map.of(OpNames.SIN, "Sin", OpNames.COS, "Cos");
@@ -135,6 +135,16 @@ final class ModelWalk {
       graph.node("Tanh", node, List.of(in), out);
     } else if (m instanceof OpActivation.Layer layer && ELEMENTWISE_OPS.containsKey(layer.op())) {
       graph.node(ELEMENTWISE_OPS.get(layer.op()), node, List.of(in), out);
+    } else if (m instanceof OpActivation.Layer layer && layer.op().equals(OpNames.LOG1P)) {
+      // ONNX has no Log1p: Log(x + 1), which loses x's low bits near 0 as any such composite
+      String sum = node + ".plus_one";
+      graph.node("Add", sum, List.of(in, one(path)), sum);
+      graph.node("Log", node, List.of(sum), out);
+    } else if (m instanceof OpActivation.Layer layer && layer.op().equals(OpNames.EXPM1)) {
+      // ONNX has no Expm1: Exp(x) - 1, which cancels near 0
+      String exp = node + ".exp";
+      graph.node("Exp", exp, List.of(in), exp);
+      graph.node("Sub", node, List.of(exp, one(path)), out);
     } else if (m instanceof LeakyReLU leaky) {
       graph.node("LeakyRelu", node, List.of(in), out).real("alpha", (float) leaky.slope());
     } else if (m instanceof Dropout) {
@@ -184,6 +194,13 @@ final class ModelWalk {
       return null;
     }
     return out;
+  }
+
+  /** A scalar 1 in the model's dtype, for the layer at {@code path}. */
+  private String one(String path) {
+    String name = (path.isEmpty() ? "y" : path) + ".one";
+    graph.initializer(name, Tensor.scalar(1, dtype));
+    return name;
   }
 
   @SuppressWarnings("unchecked") // the lowering was registered for m's class (or op)

@@ -35,8 +35,9 @@ import java.util.Map;
  * (Gemm), {@link ReLU}, {@link Sigmoid}, {@link Tanh}, {@link LeakyReLU}, {@link Conv2d} (Conv),
  * {@link MaxPool2d}, {@link AvgPool2d}, {@link Flatten}, {@link Unflatten} (Reshape),
  * {@link Dropout} (Identity) and {@link BatchNorm1d}/{@link BatchNorm2d} (BatchNormalization),
- * an {@link OpActivation} of {@code jgrad::sin} or {@code jgrad::cos} (Sin, Cos), and nested
- * Sequentials.
+ * an {@link OpActivation} of {@code jgrad::sin} or {@code jgrad::cos} (Sin, Cos), of
+ * {@code jgrad::log1p} (Log of Add 1: ONNX has no Log1p, so the file loses precision near 0 that
+ * jgrad keeps) or of {@code jgrad::expm1} (Sub 1 of Exp, alike), and nested Sequentials.
  *
  * <p>The file is what the model computes in evaluation mode ({@link Module#eval()}), whatever
  * mode it is in: Dropout is the identity and batch normalization uses the running statistics.

@@ -36,6 +36,10 @@ public final class OpNames {
   public static final String SIN = "jgrad::sin";
   /** The cosine (radians). */
   public static final String COS = "jgrad::cos";
+  /** {@code ln(1 + x)}, accurate near 0. */
+  public static final String LOG1P = "jgrad::log1p";
+  /** {@code e ^ x - 1}, accurate near 0. */
+  public static final String EXPM1 = "jgrad::expm1";
   /**
    * The larger of {@code a} and {@code b} elementwise (broadcast); NaN where either is NaN. The
    * gradient goes to the larger, half to each on a tie (PyTorch's rule).
@@ -43,6 +47,11 @@ public final class OpNames {
   public static final String MAXIMUM = "jgrad::maximum";
   /** The smaller of {@code a} and {@code b} elementwise; as {@link #MAXIMUM} otherwise. */
   public static final String MINIMUM = "jgrad::minimum";
+  /**
+   * -1, 0 or 1 as x is below, at or above 0; NaN for NaN. Its gradient is 0 everywhere (as
+   * PyTorch's), so it records a node but passes nothing back.
+   */
+  public static final String SIGN = "jgrad::sign";
   /** 1 where {@code a > b}, else 0; not differentiable. */
   public static final String GREATER = "jgrad::greater";
   /** 1 where {@code a == b}, else 0; not differentiable. */

@@ -9,6 +9,7 @@ import static dev.jgrad.api.op.OpNames.RELU;
 import static dev.jgrad.api.op.OpNames.RELU_GRAD;
 import static dev.jgrad.api.op.OpNames.SIGMOID;
 import static dev.jgrad.api.op.OpNames.SOFTMAX;
+import static dev.jgrad.api.op.OpNames.SIGN;
 import static dev.jgrad.api.op.OpNames.STEP;
 import static dev.jgrad.api.op.OpNames.TANH;
 import static dev.jgrad.autograd.ops.OpSupport.SAME;
@@ -38,6 +39,12 @@ public final class ActivationOps {
   static void register(OpRegistry.Registration r) {
     // Derivative zero almost everywhere: not differentiable, so it records nothing.
     ArithmeticOps.unary(r, STEP, UnaryOp.STEP, Reads.NOTHING, null);
+    // sign = step(x) - step(-x): NaN stays NaN, both zeros give 0. Its derivative is zero too,
+    // but PyTorch's sign records a node with a zero gradient, so a loss through sign alone
+    // still runs backward there: this one does the same.
+    registerOp(r, OpDef.builder(SIGN).arity(1).attributes().shapeRule(SAME).gradientReadsNothing().build(),
+        (CompositeKernel) (in, attrs) -> in.get(0).step().sub(in.get(0).neg().step()),
+        ctx -> one(Tensor.zerosLike(ctx.gradOutput())));
     // d identity = g
     registerOp(r, OpDef.builder(IDENTITY).arity(1).attributes().shapeRule(SAME).gradientReadsNothing().build(),
         (CompositeKernel) (in, attrs) -> in.get(0), ctx -> one(ctx.gradOutput()));

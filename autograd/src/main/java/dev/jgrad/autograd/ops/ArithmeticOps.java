@@ -8,8 +8,10 @@ import static dev.jgrad.api.op.OpNames.COS;
 import static dev.jgrad.api.op.OpNames.DIV;
 import static dev.jgrad.api.op.OpNames.EQUAL;
 import static dev.jgrad.api.op.OpNames.EXP;
+import static dev.jgrad.api.op.OpNames.EXPM1;
 import static dev.jgrad.api.op.OpNames.GREATER;
 import static dev.jgrad.api.op.OpNames.LOG;
+import static dev.jgrad.api.op.OpNames.LOG1P;
 import static dev.jgrad.api.op.OpNames.MUL;
 import static dev.jgrad.api.op.OpNames.MUL_SCALAR;
 import static dev.jgrad.api.op.OpNames.NEG;
@@ -90,6 +92,12 @@ public final class ArithmeticOps {
     // d(cos x) = -g sin x
     unary(r, COS, UnaryOp.COS, Reads.inputs(0),
         ctx -> one(ctx.gradOutput().mul(ctx.input(0).sin()).neg()));
+    // d(log1p x) = g / (1 + x), as PyTorch's log1p_backward
+    unary(r, LOG1P, UnaryOp.LOG1P, Reads.inputs(0),
+        ctx -> one(ctx.gradOutput().div(ctx.input(0).add(1))));
+    // d(expm1 x) = g e^x; not g (expm1 x + 1) as PyTorch's, whose sum loses e^x where it is tiny
+    unary(r, EXPM1, UnaryOp.EXPM1, Reads.inputs(0),
+        ctx -> one(ctx.gradOutput().mul(ctx.input(0).exp())));
   }
 
   private static void binary(OpRegistry.Registration r, String name, BinaryOp op, Reads reads,

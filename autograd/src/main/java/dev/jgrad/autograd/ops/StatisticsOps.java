@@ -117,12 +117,19 @@ public final class StatisticsOps {
 
   /**
    * The square root of {@link #var}. Where the variance is 0 (a constant row) the gradient is 0,
-   * as PyTorch's: sqrt's {@code g / (2 sqrt(v))} is infinite there, and times var's 0 it was NaN.
-   * The variance's own value stands in for its root there (0, or NaN where it is NaN), and sqrt
-   * only sees positive variances.
+   * as PyTorch's ({@link #rootOfSquares}).
    */
   public static Tensor std(Tensor x, boolean keepDims, int correction, int... axes) {
-    Tensor v = variance("std", x, keepDims, correction, axes);
+    return rootOfSquares(variance("std", x, keepDims, correction, axes));
+  }
+
+  /**
+   * The square root of {@code v}, a sum of squares, whose gradient is 0 where {@code v} is 0 (as
+   * PyTorch's std and vector norm): sqrt's {@code g / (2 sqrt(v))} is infinite there, and times
+   * v's own zero gradient it was NaN. v's own value stands in for its root there (0, or NaN
+   * where it is NaN), and sqrt only sees positive values.
+   */
+  static Tensor rootOfSquares(Tensor v) {
     Tensor positive = v.greater(Tensor.zeros(v.dtype()).to(v.backend()));
     Tensor one = Tensor.ones(v.dtype()).to(v.backend());
     return Tensor.where(positive, Tensor.where(positive, v, one).sqrt(), v);
