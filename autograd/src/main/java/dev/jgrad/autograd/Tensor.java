@@ -1318,6 +1318,19 @@ public final class Tensor {
     return StatisticsOps.logSoftmax(this, axis);
   }
 
+  /**
+   * The unbiased variance of all elements, a scalar: PyTorch's {@code x.var()} (correction 1).
+   * Fails on a single element, which leaves no degree of freedom (PyTorch gives NaN).
+   */
+  public Tensor var() {
+    return var(false, 1, allAxes());
+  }
+
+  /** The unbiased standard deviation of all elements, a scalar: PyTorch's {@code x.std()}. */
+  public Tensor std() {
+    return std(false, 1, allAxes());
+  }
+
   /** The unbiased variance along {@code axis} (correction 1, as PyTorch's default). */
   public Tensor var(int axis, boolean keepDims) {
     return var(keepDims, 1, axis);
