@@ -31,8 +31,8 @@ import java.util.Set;
  * constant learning rate, momentum here takes the same steps as the book's {@link Momentum}.
  *
  * <p>Nesterov momentum ({@code new Sgd(params, lr, momentum, weightDecay, true)}) is PyTorch's
- * formulation, which the book's {@code Nesterov} class (common/optimizer.py) also follows in
- * effect. It is composed of the backend's primitives on every backend (no fused kernel takes it:
+ * formulation (the book's {@code Nesterov} class, common/optimizer.py, writes the idea in another
+ * form, whose steps are not these number for number). It is composed of the backend's primitives on every backend (no fused kernel takes it:
  * the fused paths are skipped), {@code W -= lr * g'} then {@code W -= lr * (momentum * v)}, each
  * subtraction reading the rate as the fused updates do (so a captured step follows a schedule);
  * the two roundings put it within an ulp or so of PyTorch's single one. Its velocity {@code v} is
