@@ -842,7 +842,11 @@ public final class Tensor {
 
   /** {@code this - value} for every element. */
   public Tensor sub(double value) {
-    return add(-value);
+    try {
+      return add(-value);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("sub", e, OpNames.ADD_SCALAR);
+    }
   }
 
   /**
@@ -868,7 +872,28 @@ public final class Tensor {
 
   /** {@code this / value} for every element, computed as a product with {@code 1 / value}. */
   public Tensor div(double value) {
-    return mul(1.0 / value);
+    try {
+      return mul(1.0 / value);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("div", e, OpNames.MUL_SCALAR);
+    }
+  }
+
+  /**
+   * {@code e} with its message naming {@code called}, the method the user called, where it named
+   * one of {@code ops}, the ops that method is computed with ({@code div(2)} is {@code
+   * mul_scalar(0.5)}, but the user wrote div); any other error as it was.
+   */
+  private static RuntimeException calledAs(String called, RuntimeException e, String... ops) {
+    String m = e.getMessage();
+    for (String op : ops) {
+      if (m != null && m.startsWith(op + ":")) {
+        String renamed = called + m.substring(op.length());
+        return e instanceof IllegalStateException ? new IllegalStateException(renamed, e)
+            : new IllegalArgumentException(renamed, e);
+      }
+    }
+    return e;
   }
 
   /** {@code -this}. */
@@ -944,27 +969,47 @@ public final class Tensor {
 
   /** {@code x * x} elementwise, as {@code torch.square}; the gradient is {@code 2x}. */
   public Tensor square() {
-    return mul(this);
+    try {
+      return mul(this);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("square", e, OpNames.MUL);
+    }
   }
 
   /** {@code 1 / x} elementwise (IEEE division: infinity at 0), as {@code torch.reciprocal}. */
   public Tensor reciprocal() {
-    return fullLike(this, 1).div(this);
+    try {
+      return fullLike(this, 1).div(this);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("reciprocal", e, OpNames.DIV);
+    }
   }
 
   /** {@code 1 / sqrt(x)} elementwise (NaN below 0), as {@code torch.rsqrt}. */
   public Tensor rsqrt() {
-    return sqrt().reciprocal();
+    try {
+      return sqrt().reciprocal();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("rsqrt", e, OpNames.SQRT, "reciprocal");
+    }
   }
 
   /** {@code max(x, min)} elementwise: {@link #clamp} without an upper bound. */
   public Tensor clampMin(double min) {
-    return clamp(min, Double.POSITIVE_INFINITY);
+    try {
+      return clamp(min, Double.POSITIVE_INFINITY);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("clampMin", e, OpNames.CLAMP);
+    }
   }
 
   /** {@code min(x, max)} elementwise: {@link #clamp} without a lower bound. */
   public Tensor clampMax(double max) {
-    return clamp(Double.NEGATIVE_INFINITY, max);
+    try {
+      return clamp(Double.NEGATIVE_INFINITY, max);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("clampMax", e, OpNames.CLAMP);
+    }
   }
 
   /**
@@ -1349,7 +1394,7 @@ public final class Tensor {
 
   /** Minimum of all elements, a scalar. */
   public Tensor min() {
-    return neg().reduce(OpNames.MAX, false, allAxes()).neg();
+    return min(false, allAxes());
   }
 
   /**
@@ -1358,8 +1403,12 @@ public final class Tensor {
    * scalar ({@link #min()} reduces every axis).
    */
   public Tensor min(boolean keepDims, int... axes) {
-    return neg().reduce(OpNames.MAX, keepDims,
-        ReductionOps.requireAxes("min", shape, axes, "min()")).neg();
+    try {
+      return neg().reduce(OpNames.MAX, keepDims,
+          ReductionOps.requireAxes("min", shape, axes, "min()")).neg();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("min", e, OpNames.NEG, OpNames.MAX);
+    }
   }
 
   /** Minimum along one axis (negative counts from the end). */
@@ -1369,7 +1418,11 @@ public final class Tensor {
 
   /** Index of the minimum along {@code axis} (first one on ties), an INT32 tensor. */
   public Tensor argmin(int axis) {
-    return neg().argmax(axis);
+    try {
+      return neg().argmax(axis);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw calledAs("argmin", e, OpNames.NEG, OpNames.ARGMAX);
+    }
   }
 
   /**
@@ -1384,6 +1437,19 @@ public final class Tensor {
   /** {@code x - logSumExp(x)} along {@code axis}: log-probabilities, stable for logits of 1e4. */
   public Tensor logSoftmax(int axis) {
     return StatisticsOps.logSoftmax(this, axis);
+  }
+
+  /**
+   * The unbiased variance of all elements, a scalar: PyTorch's {@code x.var()} (correction 1).
+   * Fails on a single element, which leaves no degree of freedom (PyTorch gives NaN).
+   */
+  public Tensor var() {
+    return var(false, 1, allAxes());
+  }
+
+  /** The unbiased standard deviation of all elements, a scalar: PyTorch's {@code x.std()}. */
+  public Tensor std() {
+    return std(false, 1, allAxes());
   }
 
   /** The unbiased variance along {@code axis} (correction 1, as PyTorch's default). */

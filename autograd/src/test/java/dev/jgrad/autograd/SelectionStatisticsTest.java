@@ -87,7 +87,7 @@ class SelectionStatisticsTest {
     Tensor x = Tensor.zeros(2, 3);
     assertMessage(IllegalArgumentException.class, () -> x.clamp(2, 1), "jgrad::clamp", "2.0",
         "1.0", "[2, 3]", "min <= max");
-    assertMessage(IllegalArgumentException.class, () -> x.clampMin(NAN), "jgrad::clamp", "NaN");
+    assertMessage(IllegalArgumentException.class, () -> x.clampMin(NAN), "clampMin: ", "NaN");
   }
 
   // ---- min and argmin ------------------------------------------------------------------------

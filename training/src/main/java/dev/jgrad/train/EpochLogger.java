@@ -19,7 +19,14 @@ import org.slf4j.LoggerFactory;
  * epoch  3/20  train loss 0.2153 acc 93.81%  val loss 0.2409 acc 92.95%  lr 0.0009755  0.9 s
  * </pre>
  *
- * The second is measured on a validation split, under a cosine schedule.
+ * The second is measured on a validation split, under a cosine schedule. Where the trainer also
+ * measured the training set in evaluation mode after the epoch
+ * ({@code Trainer.Builder.evaluateTrainingSet}), that follows the training figures, which stay
+ * the running means over the epoch in training mode:
+ *
+ * <pre>
+ * epoch  3/20  train loss 0.9153 acc 61.81%  train (eval mode) loss 0.6712 acc 75.33%  test ...
+ * </pre>
  */
 public final class EpochLogger implements TrainingListener {
   private static final Logger log = LoggerFactory.getLogger(EpochLogger.class);
@@ -47,6 +54,10 @@ public final class EpochLogger implements TrainingListener {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "epoch %" + width + "d/%d  train loss %.4f", m.epoch(), epochs, m.trainLoss()));
     appendAccuracy(sb, m.trainAccuracy());
+    if (m.hasTrainEval()) {
+      sb.append(String.format(Locale.ROOT, "  train (eval mode) loss %.4f", m.trainEvalLoss()));
+      appendAccuracy(sb, m.trainEvalAccuracy());
+    }
     if (m.hasTest()) {
       sb.append(String.format(Locale.ROOT, "  %s loss %.4f", heldOut.shortLabel(), m.testLoss()));
       appendAccuracy(sb, m.testAccuracy());

@@ -64,6 +64,41 @@ public final class Evaluator {
   }
 
   /**
+   * Each sample's predicted class: the index of its highest score ({@code argmax} over
+   * {@code [n, classes]}, first on ties), in {@code data}'s order, in evaluation mode and without
+   * a graph, as {@link #evaluate} measures. With the labels it gives a {@link ConfusionMatrix} and
+   * the misclassified samples (the book's 8.1 inspection):
+   *
+   * <pre>{@code
+   * int[] predicted = Evaluator.predict(model, test, 1000);
+   * ConfusionMatrix m = ConfusionMatrix.of(test.targets().toIntArray(), predicted, 10);
+   * int[] wrong = m.misclassified();   // indices into test
+   * }</pre>
+   */
+  public static int[] predict(Module model, Dataset data, int batchSize) {
+    checkNotNull(model, "model is null");
+    checkNotNull(data, "data is null");
+    checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
+    DataLoader inOrder = DataLoader.builder(data).batchSize(batchSize).shuffle(false).build();
+    int[] predicted = new int[data.size()];
+    int at = 0;
+    try (Module.EvalScope eval = Module.evalScope(); NoGrad ignored = NoGrad.scope()) {
+      for (Batch b : inOrder.epoch(0)) {
+        try (b; TensorScope batchScope = TensorScope.open()) {
+          Tensor output = model.forward(b.inputs());
+          checkArgument(output.rank() == 2 && output.shape().dim(1) >= 2, "predict needs class "
+              + "scores [n, classes >= 2] from the model, got %s; it is for classifiers",
+              output.shape());
+          int[] classes = output.argmax(1).toIntArray();
+          System.arraycopy(classes, 0, predicted, at, classes.length);
+          at += classes.length;
+        }
+      }
+    }
+    return predicted;
+  }
+
+  /**
    * Records a batch's loss and, if {@code accuracy} (a classification loss), its correct count:
    * class scores {@code [n, classes >= 2]} against labels {@code [n]} or rows {@code [n, classes]}
    * that are one-hot (checked on the device: soft targets are not scored). The loss decides, not

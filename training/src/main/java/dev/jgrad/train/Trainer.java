@@ -124,6 +124,7 @@ public final class Trainer {
   private final Dataset test;
   private final int epochs;
   private final int evalBatchSize;
+  private final boolean evaluateTrainingSet;
   private final LearningRateScheduler scheduler; // null: the optimizer's rate throughout
   private final ReduceOnPlateau plateau; // null: no reductions on a plateau
   private final double baseRate;
@@ -159,6 +160,7 @@ public final class Trainer {
     this.history = new MetricsHistory(b.heldOut);
     this.epochs = b.epochs;
     this.evalBatchSize = b.evalBatchSize;
+    this.evaluateTrainingSet = b.evaluateTrainingSet;
     this.scheduler = b.schedule == null ? null : new LearningRateScheduler(b.optimizer, b.schedule);
     this.plateau = b.plateau;
     this.baseRate = b.optimizer.learningRate();
@@ -451,6 +453,14 @@ public final class Trainer {
       trainAccuracy = metrics.accuracy(metrics.recorded());
     }
     double rate = optimizer.learningRate(); // the last step's: schedules set it before a step
+    double trainEvalLoss = Double.NaN;
+    double trainEvalAccuracy = Double.NaN;
+    if (evaluateTrainingSet) {
+      // the loader's data set as stored: no augmentation, as the test set is measured
+      Evaluation e = Evaluator.evaluate(model, train.dataset(), loss, evalBatchSize, accuracy);
+      trainEvalLoss = e.loss();
+      trainEvalAccuracy = e.accuracy();
+    }
     double testLoss = Double.NaN;
     double testAccuracy = Double.NaN;
     if (test != null) {
@@ -460,7 +470,7 @@ public final class Trainer {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds,
-        rate);
+        rate, trainEvalLoss, trainEvalAccuracy);
   }
 
   /**
@@ -536,6 +546,7 @@ public final class Trainer {
     private ReduceOnPlateau plateau;
     private int epochs;
     private int evalBatchSize = 1000;
+    private boolean evaluateTrainingSet;
     private LearningRateSchedule schedule;
     private Interval scheduleInterval;
     private double clipNorm;
@@ -626,6 +637,24 @@ public final class Trainer {
     public Builder evalBatchSize(int size) {
       checkArgument(size > 0, "evaluation batch size must be positive, got %s", size);
       this.evalBatchSize = size;
+      return this;
+    }
+
+    /**
+     * Also measures the whole training set in evaluation mode ({@code model.eval()}: Dropout
+     * off, BatchNorm's running statistics) after every epoch, as the test set is, and reports
+     * it as {@code EpochMetrics.trainEvalLoss}/{@code trainEvalAccuracy}: metrics.csv's
+     * {@code train_eval_loss, train_eval_accuracy} columns, the chart's "train (eval mode)"
+     * curves and the epoch line's {@code train (eval mode)} figures. Off by default. This is the
+     * book's train accuracy (Fig. 6-22): the default {@code trainAccuracy} is the running mean
+     * over the epoch's steps in training mode, which for a Dropout net lies well below what the
+     * trained model scores, even below the test accuracy. It costs one more forward pass over
+     * the training set per epoch (no backward; batches of {@link #evalBatchSize}), the loader's
+     * data set as stored (no augmentation). A checkpoint's history keeps the six measures only,
+     * so the epochs a resumed run restores have these empty.
+     */
+    public Builder evaluateTrainingSet(boolean evaluate) {
+      this.evaluateTrainingSet = evaluate;
       return this;
     }
 

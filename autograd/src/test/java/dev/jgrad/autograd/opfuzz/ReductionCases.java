@@ -93,9 +93,10 @@ final class ReductionCases {
                 "or call " + name + "()");
           }
           int n = RefMath.count(shape, norm);
-          if (n == 0) { // nothing to reduce: refused, naming the op (min is -max(-x)) and shape
+          if (n == 0) { // nothing to reduce: refused, naming the method called and shape
             return Expect.refusal(op == Reduce.SUM ? "jgrad::sum" : op == Reduce.MEAN
-                ? "jgrad::mean" : "jgrad::max", Arrays.toString(shape));
+                ? "jgrad::mean" : op == Reduce.MIN ? "min: " : "jgrad::max",
+                Arrays.toString(shape));
           }
           if (op == Reduce.SUM || op == Reduce.MEAN) {
             double scale = op == Reduce.MEAN ? 1.0 / n : 1;
@@ -148,7 +149,7 @@ final class ReductionCases {
           Nd xv = in.get(0);
           int a = axis < 0 ? axis + shape.length : axis;
           if (shape[a] == 0) {
-            return Expect.refusal("jgrad::argmax", Arrays.toString(shape));
+            return Expect.refusal(min ? "argmin: " : "jgrad::argmax", Arrays.toString(shape));
           }
           Along along = new Along(shape, a);
           double[] out = new double[along.slots()];

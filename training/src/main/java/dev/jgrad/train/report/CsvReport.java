@@ -23,6 +23,13 @@ import java.nio.file.Path;
  * them where they were. It is empty where not known: the epochs a resumed run restored from its
  * checkpoint (as their seconds are).
  *
+ * A history that measured the training set in evaluation mode after its epochs
+ * ({@code Trainer.Builder.evaluateTrainingSet}) has two more columns after it,
+ * {@value #TRAIN_EVAL_LOSS} and {@value #TRAIN_EVAL_ACCURACY} (the book's "train acc"); the
+ * {@code train_} columns before them stay the running means over the epoch in training mode
+ * ({@link EpochMetrics#trainAccuracy}). A history without them writes the seven columns as
+ * before.
+ *
  * Unmeasured metrics (NaN) are empty fields; infinities are {@code inf} / {@code -inf}; numbers
  * use '.' whatever the locale. Loads with {@code pandas.read_csv} as is.
  *
@@ -33,6 +40,10 @@ import java.nio.file.Path;
 public final class CsvReport {
   /** The name of the last column: the learning rate of each epoch's last step. */
   public static final String LEARNING_RATE = "learning_rate";
+  /** The loss of the training set measured in evaluation mode after the epoch. */
+  public static final String TRAIN_EVAL_LOSS = "train_eval_loss";
+  /** The accuracy of the training set measured in evaluation mode after the epoch. */
+  public static final String TRAIN_EVAL_ACCURACY = "train_eval_accuracy";
   /** The header line, without line break, of a history measured on a test set. */
   public static final String HEADER = header(HeldOut.TEST);
 
@@ -48,7 +59,12 @@ public final class CsvReport {
   /** The CSV text: header and one line per epoch, each ending in '\n'. */
   public static String toCsv(MetricsHistory history) {
     checkNotNull(history, "history is null");
-    StringBuilder sb = new StringBuilder(header(history.heldOut())).append('\n');
+    boolean trainEval = history.epochs().stream().anyMatch(EpochMetrics::hasTrainEval);
+    StringBuilder sb = new StringBuilder(header(history.heldOut()));
+    if (trainEval) {
+      sb.append(',').append(TRAIN_EVAL_LOSS).append(',').append(TRAIN_EVAL_ACCURACY);
+    }
+    sb.append('\n');
     for (EpochMetrics m : history.epochs()) {
       sb.append(m.epoch())
           .append(',').append(number(m.trainLoss(), 6))
@@ -57,8 +73,12 @@ public final class CsvReport {
           .append(',').append(number(m.testAccuracy(), 6))
           .append(',').append(number(m.seconds(), 3))
           .append(',').append(Double.isNaN(m.learningRate()) ? ""
-              : Decimals.shortest(m.learningRate()))
-          .append('\n');
+              : Decimals.shortest(m.learningRate()));
+      if (trainEval) {
+        sb.append(',').append(number(m.trainEvalLoss(), 6))
+            .append(',').append(number(m.trainEvalAccuracy(), 6));
+      }
+      sb.append('\n');
     }
     return sb.toString();
   }

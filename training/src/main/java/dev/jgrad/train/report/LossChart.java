@@ -16,14 +16,18 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Draws the training curves of a {@link MetricsHistory} as a PNG: a loss panel (train and test
- * loss per epoch, "validation" in the legend for a {@link HeldOut#VALIDATION} history) beside an accuracy panel (train and test accuracy, in percent), each with tick
- * labels, grid and legend, under a title. Renders off-screen, so it works on servers without a
+ * loss per epoch, "validation" in the legend for a {@link HeldOut#VALIDATION} history) beside an
+ * accuracy panel (train and test accuracy, in percent), each with tick labels, grid and legend,
+ * under a title. Where the history measured the training set in evaluation mode after its epochs
+ * ({@link EpochMetrics#trainEvalAccuracy}), each panel has a third, green curve, "train (eval
+ * mode)": the book's train accuracy (Fig. 6-22), beside the running mean in training mode. Renders off-screen, so it works on servers without a
  * display (java.awt.headless is set to true unless the application chose otherwise).
  *
  * <pre>{@code
@@ -44,6 +48,10 @@ public final class LossChart {
   public static final Color TRAIN_COLOR = new Color(31, 119, 180);
   /** Colour of the test curves (matplotlib's tab:orange). */
   public static final Color TEST_COLOR = new Color(255, 127, 14);
+  /** Colour of the curves of the training set in evaluation mode (matplotlib's tab:green). */
+  public static final Color TRAIN_EVAL_COLOR = new Color(44, 160, 44);
+  /** The legend's label of the curves of the training set measured in evaluation mode. */
+  static final String TRAIN_EVAL_LABEL = "train (eval mode)";
 
   private static final Color TEXT = new Color(30, 30, 30);
   private static final Color AXIS = new Color(90, 90, 90);
@@ -119,14 +127,22 @@ public final class LossChart {
       int half = accuracy ? width / 2 : width;
       Rectangle left = new Rectangle(0, top, half, height - top);
       Rectangle right = new Rectangle(half, top, width - half, height - top);
-      HeldOut heldOut = history.heldOut();
-      new Panel("loss", epochs, heldOut, EpochMetrics::trainLoss, EpochMetrics::testLoss, 1, "",
-          true, xAxis)
-          .draw(g, left);
+      String heldOut = history.heldOut().label();
+      boolean trainEval = epochs.stream().anyMatch(EpochMetrics::hasTrainEval);
+      List<Series> losses = new ArrayList<>(List.of(
+          new Series("train", EpochMetrics::trainLoss, TRAIN_COLOR),
+          new Series(heldOut, EpochMetrics::testLoss, TEST_COLOR)));
+      List<Series> accuracies = new ArrayList<>(List.of(
+          new Series("train", EpochMetrics::trainAccuracy, TRAIN_COLOR),
+          new Series(heldOut, EpochMetrics::testAccuracy, TEST_COLOR)));
+      if (trainEval) {
+        losses.add(new Series(TRAIN_EVAL_LABEL, EpochMetrics::trainEvalLoss, TRAIN_EVAL_COLOR));
+        accuracies.add(new Series(TRAIN_EVAL_LABEL, EpochMetrics::trainEvalAccuracy,
+            TRAIN_EVAL_COLOR));
+      }
+      new Panel("loss", epochs, losses, 1, "", true, xAxis).draw(g, left);
       if (accuracy) {
-        new Panel("accuracy", epochs, heldOut, EpochMetrics::trainAccuracy,
-            EpochMetrics::testAccuracy,
-            100, "%", false, xAxis).draw(g, right);
+        new Panel("accuracy", epochs, accuracies, 100, "%", false, xAxis).draw(g, right);
       }
     } finally {
       g.dispose();
@@ -134,26 +150,24 @@ public final class LossChart {
     return image;
   }
 
-  /** One plot: two series over the epochs, axes, ticks, grid, legend. */
+  /** One curve: its legend label, its value per epoch, its colour. */
+  private record Series(String label, ToDoubleFunction<EpochMetrics> values, Color color) {}
+
+  /** One plot: its series over the epochs, axes, ticks, grid, legend. */
   private static final class Panel {
     private final String name;
     private final List<EpochMetrics> epochs;
-    private final HeldOut heldOut;
-    private final ToDoubleFunction<EpochMetrics> train;
-    private final ToDoubleFunction<EpochMetrics> test;
+    private final List<Series> series;
     private final double scale;
     private final String unit;
     private final boolean legendOnTop;
     private final String xAxis;
 
-    Panel(String name, List<EpochMetrics> epochs, HeldOut heldOut,
-        ToDoubleFunction<EpochMetrics> train, ToDoubleFunction<EpochMetrics> test, double scale,
+    Panel(String name, List<EpochMetrics> epochs, List<Series> series, double scale,
         String unit, boolean legendOnTop, String xAxis) {
       this.name = name;
       this.epochs = epochs;
-      this.heldOut = heldOut;
-      this.train = train;
-      this.test = test;
+      this.series = series;
       this.scale = scale;
       this.unit = unit;
       this.legendOnTop = legendOnTop;
@@ -230,18 +244,20 @@ public final class LossChart {
       // Curves, clipped to the plot so an outlier cannot draw over the labels.
       java.awt.Shape clip = g.getClip();
       g.clip(new Rectangle(plot.x, plot.y, plot.width + 1, plot.height + 1));
-      drawSeries(g, map, train, TRAIN_COLOR);
-      drawSeries(g, map, test, TEST_COLOR);
+      for (Series s : series) {
+        drawSeries(g, map, s.values(), s.color());
+      }
       g.setClip(clip);
       drawLegend(g, plot, fm);
     }
 
-    /** The [min, max] of both series after scaling, or null if nothing is finite. */
+    /** The [min, max] of all series after scaling, or null if nothing is finite. */
     private double[] valueRange() {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
       for (EpochMetrics m : epochs) {
-        for (double v : new double[] {train.applyAsDouble(m), test.applyAsDouble(m)}) {
+        for (Series s : series) {
+          double v = s.values().applyAsDouble(m);
           if (Double.isFinite(v)) {
             min = Math.min(min, v * scale);
             max = Math.max(max, v * scale);
@@ -288,12 +304,13 @@ public final class LossChart {
     }
 
     private void drawLegend(Graphics2D g, Rectangle plot, FontMetrics fm) {
-      String[] labels = {"train", heldOut.label()};
-      Color[] colors = {TRAIN_COLOR, TEST_COLOR};
       int lineHeight = fm.getHeight() + 2;
-      int boxWidth = 10 + 24 + 6 + Math.max(fm.stringWidth(labels[0]), fm.stringWidth(labels[1]))
-          + 10;
-      int boxHeight = 8 + labels.length * lineHeight;
+      int labelWidth = 0;
+      for (Series s : series) {
+        labelWidth = Math.max(labelWidth, fm.stringWidth(s.label()));
+      }
+      int boxWidth = 10 + 24 + 6 + labelWidth + 10;
+      int boxHeight = 8 + series.size() * lineHeight;
       int x = plot.x + plot.width - boxWidth - 10;
       int y = legendOnTop ? plot.y + 10 : plot.y + plot.height - boxHeight - 10;
       g.setColor(new Color(255, 255, 255, 230));
@@ -301,13 +318,13 @@ public final class LossChart {
       g.setColor(GRID.darker());
       g.setStroke(new BasicStroke(1f));
       g.drawRect(x, y, boxWidth, boxHeight);
-      for (int i = 0; i < labels.length; i++) {
+      for (int i = 0; i < series.size(); i++) {
         int cy = y + 4 + i * lineHeight + lineHeight / 2;
-        g.setColor(colors[i]);
+        g.setColor(series.get(i).color());
         g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         g.drawLine(x + 10, cy, x + 34, cy);
         g.setColor(TEXT);
-        g.drawString(labels[i], x + 40, cy + fm.getAscent() / 2 - 1);
+        g.drawString(series.get(i).label(), x + 40, cy + fm.getAscent() / 2 - 1);
       }
     }
 

@@ -53,6 +53,24 @@ class LossChartTest {
     }
   }
 
+  /** The training set measured in evaluation mode is a third, green curve in both panels. */
+  @Test
+  void theTrainingSetInEvaluationModeIsAThirdCurve() {
+    MetricsHistory plain = history(12);
+    MetricsHistory withEval = new MetricsHistory();
+    for (EpochMetrics m : plain.epochs()) {
+      withEval.add(new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(),
+          m.testAccuracy(), m.seconds(), Double.NaN, 0.8 * m.trainLoss(),
+          1 - 0.8 * m.trainLoss() / 3));
+    }
+    BufferedImage image = LossChart.render(withEval, "dropout", 1000, 420);
+    assertTrue(extent(image, LossChart.TRAIN_EVAL_COLOR, 0, 500).width() > 300);
+    assertTrue(extent(image, LossChart.TRAIN_EVAL_COLOR, 500, 1000).width() > 300);
+    BufferedImage without = LossChart.render(plain, "dropout", 1000, 420);
+    assertEquals(0, extent(without, LossChart.TRAIN_EVAL_COLOR, 0, 1000).width(),
+        "no green where it was not measured, not even a legend entry");
+  }
+
   @Test
   void missingSeriesLeavesOnlyTheLegendSwatch() {
     MetricsHistory trainOnly = new MetricsHistory();
