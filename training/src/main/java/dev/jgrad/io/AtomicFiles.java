@@ -196,11 +196,13 @@ public final class AtomicFiles {
    * killed mid-write (one file of the target's size per kill), those last modified before
    * {@code before}, and returns how many. Only safe while no other process can be writing
    * {@code target}: {@link OutputLock#deleteStaleTempFiles} calls it under the directory's lock.
+   * A program that saves with {@code Model.save} or {@code Checkpoint.save} itself calls it once
+   * at its start, before its first save: {@code deleteStaleTempFiles(path, Instant.now())}.
    */
   public static int deleteStaleTempFiles(Path target, Instant before) throws IOException {
     checkNotNull(target, "target path is null; pass the file whose temporary files to delete");
     checkNotNull(before, "before is null; pass when the directory lock was taken");
-    Path absolute = target.toAbsolutePath();
+    Path absolute = throughLinks(target); // where a save of the link writes its temporary files
     Path dir = absolute.getParent();
     if (absolute.getFileName() == null || !Files.isDirectory(dir)) {
       return 0;

@@ -156,6 +156,17 @@ class AtomicFilesTest {
     assertEquals(List.of("pipe.safetensors"), names(dir));
   }
 
+  @Test
+  void aKilledSaveThroughALinkIsCleanedThroughTheLink() throws IOException {
+    // what a killed save of current.bin -> v1.bin leaves: a temporary file beside v1.bin
+    Path v1 = Files.write(dir.resolve("v1.bin"), new byte[] {1});
+    Path link = Files.createSymbolicLink(dir.resolve("current.bin"), v1.getFileName());
+    Path stale = Files.write(dir.resolve(".v1.bin.1f2e3d.tmp"), new byte[] {2});
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(60)));
+    assertEquals(1, AtomicFiles.deleteStaleTempFiles(link, Instant.now()));
+    assertEquals(List.of("current.bin", "v1.bin"), names(dir));
+  }
+
   /** Run under a file size limit: writes a small file, then one over the limit. */
   public static final class LimitProbe {
     public static void main(String[] args) throws IOException {
