@@ -43,12 +43,7 @@ class OutOfMemoryTest {
 
   @Test
   void aTensorTooLargeForTheHeapIsABackendErrorNamingTheOpAndTheProgramGoesOn() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
-        System.getProperty("java.class.path"), Probe.class.getName())
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), output);
+    String output = runIn64MiB(Probe.class);
     List<String> lines = output.lines().filter(l -> !l.contains(" INFO ")).toList();
     String allocate = lines.stream().filter(l -> l.startsWith("allocate: ")).findFirst()
         .orElseThrow(() -> new AssertionError(output));
@@ -92,12 +87,7 @@ class OutOfMemoryTest {
 
   @Test
   void aHeapFilledLittleByLittleIsABackendErrorAndTheNextRequestIsServed() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
-        System.getProperty("java.class.path"), FillingProbe.class.getName())
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), output);
+    String output = runIn64MiB(FillingProbe.class);
     for (int round = 1; round <= 3; round++) {
       String prefix = "round " + round + ": " + BackendOutOfMemoryException.class.getName()
           + " after many results: jgrad::add on cpu, inputs [FLOAT32[256, 256], FLOAT32[256, "
@@ -107,6 +97,16 @@ class OutOfMemoryTest {
       assertTrue(output.contains("round " + round + " next: 131072.0"), output);
     }
     assertFalse(output.contains("OutOfMemoryError"), output);
+  }
+
+  /** What {@code main} prints in a child JVM with a 64 MiB heap; it must exit normally. */
+  private static String runIn64MiB(Class<?> main) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"), main.getName()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), output);
+    return output;
   }
 
   @Test
