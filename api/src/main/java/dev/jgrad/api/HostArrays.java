@@ -93,9 +93,4 @@ public final class HostArrays {
       }
     }
   }
-
-  /** Whether the reserve is held (for tests). */
-  static boolean reserveHeld() {
-    return reserve != null;
-  }
 }
