@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.DType;
 import dev.jgrad.autograd.Tensor;
+import dev.jgrad.io.IdxArray;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Values drawn or converted on the host before they become a tensor (random tensors, a layer's
- * initial weights) fail as a backend's buffer does when the heap has no room: a
+ * Values drawn, converted or read on the host for a tensor (random tensors, a layer's initial
+ * weights, a loaded IDX array) fail as a backend's buffer does when the heap has no room: a
  * {@link BackendOutOfMemoryException} naming what was drawn, not a raw OutOfMemoryError.
  */
 class HostArraysOutOfMemoryTest {
@@ -27,6 +28,8 @@ class HostArraysOutOfMemoryTest {
       report("he", () -> new Linear(3000, 3000, Init.he(), new Random(1)));
       report("conv", () -> new Conv2d(3000, 1000, 3, 1, 0, new Random(1)));
       report("of", () -> Tensor.of(new double[6_000_000], DType.FLOAT32)); // 46 + 23 MiB
+      report("idx", () -> IdxArray.ofUnsignedBytes(new byte[9_000_000], 3000, 3000)
+          .toDoubleArray());
       report("after", () -> System.out.println("sum " + Tensor.ones(10).sum().item()));
     }
 
@@ -57,6 +60,7 @@ class HostArraysOutOfMemoryTest {
     expect(output, "he" + oom + "in the he weights of a 3000 x 3000 layer allocating ");
     expect(output, "conv" + oom + "in Conv2d's draws of shape [1000, 3000, 3, 3] allocating ");
     expect(output, "of" + oom + "converting [6000000] to FLOAT32 allocating FLOAT32[6000000]");
+    expect(output, "idx" + oom + "in toDoubleArray() of 3000x3000 ");
     assertTrue(output.contains("sum 10.0"), output);
     assertFalse(output.contains("OutOfMemoryError"), output);
   }
