@@ -3,6 +3,7 @@ package dev.jgrad.autograd;
 import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.IndexOutOfRange;
 import dev.jgrad.api.op.ProviderHints;
+import java.util.function.Supplier;
 
 /**
  * Says which op failed when its kernel or gradient rule throws. There the message is the JVM's or
@@ -12,6 +13,19 @@ import dev.jgrad.api.op.ProviderHints;
  */
 final class OpFailure {
   private OpFailure() {}
+
+  /**
+   * {@code e} with {@code where} in front ({@link BackendOutOfMemoryException#in}), or {@code e}
+   * as it is where even that has no room in the heap: the type is what a service catches.
+   */
+  static BackendOutOfMemoryException outOfMemoryIn(BackendOutOfMemoryException e,
+      Supplier<String> where) {
+    try {
+      return e.in(where.get());
+    } catch (OutOfMemoryError full) {
+      return e;
+    }
+  }
 
   /**
    * {@code e} with {@code where} (which names {@code op}) in front, keeping its type so that code
@@ -27,7 +41,7 @@ final class OpFailure {
       return r;
     }
     if (e instanceof BackendOutOfMemoryException oom) { // a kernel's scratch: same type, op named
-      return oom.in(where);
+      return outOfMemoryIn(oom, () -> where);
     }
     Class<?> type = e.getClass();
     String text = where + ": " + (message != null && (type == IllegalArgumentException.class

@@ -1,7 +1,6 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.api.Backend;
-import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.Attrs;
@@ -183,12 +182,8 @@ public final class Ops {
     for (Tensor t : inputs) {
       buffers.add(t.buffer());
     }
-    DeviceBuffer out;
-    try {
-      out = backend.allocate(outSpec.dtype(), outSpec.shape().size());
-    } catch (BackendOutOfMemoryException e) {
-      throw e.in(name + " on " + backend.name() + ", inputs " + specs + ", output " + outSpec);
-    }
+    DeviceBuffer out = TensorBuffers.allocate(backend, outSpec.dtype(), outSpec.shape(),
+        () -> name + " on " + backend.name() + ", inputs " + specs + ", output " + outSpec);
     try {
       kernel.compute(new KernelCall(backend, buffers, specs, attrs, out, outSpec));
     } catch (RuntimeException | LinkageError e) {

@@ -10,6 +10,7 @@ import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.DeviceBuffer;
 import dev.jgrad.api.FusedSgd;
+import dev.jgrad.api.HostArrays;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.AttrKeys;
 import dev.jgrad.api.op.Attrs;
@@ -150,7 +151,7 @@ public final class Tensor {
     if (dtype == DType.FLOAT64) {
       return new Tensor(b, b.upload(data), shape);
     }
-    float[] f = new float[data.length];
+    float[] f = HostArrays.floats(data.length, () -> "converting " + shape + " to FLOAT32");
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) data[i];
     }
@@ -166,7 +167,7 @@ public final class Tensor {
   public static Tensor full(double value, DType dtype, int... shape) {
     Backend b = Backends.current();
     Shape s = Shape.of(shape);
-    DeviceBuffer buf = b.allocate(dtype, s.size());
+    DeviceBuffer buf = TensorBuffers.allocate(b, dtype, s, () -> "a tensor filled with " + value);
     b.fill(buf, value);
     return new Tensor(b, buf, s);
   }
@@ -280,7 +281,7 @@ public final class Tensor {
    */
   public static Tensor randn(Random random, DType dtype, int... shape) {
     Shape s = Shape.of(shape);
-    double[] d = new double[s.intSize()];
+    double[] d = HostArrays.doubles(s.intSize(), () -> "in Tensor.randn of shape " + s);
     for (int i = 0; i < d.length; i++) {
       d[i] = random.nextGaussian();
     }
@@ -296,7 +297,7 @@ public final class Tensor {
     checkArgument(Double.isFinite(lo) && Double.isFinite(hi) && lo <= hi,
         "uniform: the range [lo, hi) must be finite with lo <= hi, got [%s, %s)", lo, hi);
     Shape s = Shape.of(shape);
-    double[] d = new double[s.intSize()];
+    double[] d = HostArrays.doubles(s.intSize(), () -> "in Tensor.uniform of shape " + s);
     for (int i = 0; i < d.length; i++) {
       d[i] = lo + (hi - lo) * random.nextDouble();
     }
@@ -686,7 +687,7 @@ public final class Tensor {
    * dense copy.
    */
   public float[] toFloatArray() {
-    float[] out = new float[shape.intSize()];
+    float[] out = HostArrays.floats(shape.intSize(), () -> "in toFloatArray() of " + spec());
     readDense(b -> backend.download(b, out));
     return out;
   }
@@ -696,7 +697,7 @@ public final class Tensor {
    * a dense copy.
    */
   public double[] toDoubleArray() {
-    double[] out = new double[shape.intSize()];
+    double[] out = HostArrays.doubles(shape.intSize(), () -> "in toDoubleArray() of " + spec());
     readDense(b -> backend.download(b, out));
     return out;
   }
@@ -705,7 +706,7 @@ public final class Tensor {
   public int[] toIntArray() {
     checkState(dtype() == DType.INT32, "toIntArray() needs an INT32 tensor, this one is %s; "
         + "convert it with to(DType.INT32)", spec());
-    int[] out = new int[shape.intSize()];
+    int[] out = HostArrays.ints(shape.intSize(), () -> "in toIntArray() of " + spec());
     readDense(b -> backend.download(b, out));
     return out;
   }

@@ -10,6 +10,7 @@ import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +43,7 @@ class OutOfMemoryTest {
 
   @Test
   void aTensorTooLargeForTheHeapIsABackendErrorNamingTheOpAndTheProgramGoesOn() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
-        System.getProperty("java.class.path"), Probe.class.getName())
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), output);
+    String output = runIn64MiB(Probe.class);
     List<String> lines = output.lines().filter(l -> !l.contains(" INFO ")).toList();
     String allocate = lines.stream().filter(l -> l.startsWith("allocate: ")).findFirst()
         .orElseThrow(() -> new AssertionError(output));
@@ -63,6 +59,54 @@ class OutOfMemoryTest {
         + "(1.5 GiB)"), matmul);
     assertTrue(lines.contains("sum 20000.0"), output);
     assertFalse(output.contains("\tat "), "no stack trace: " + output);
+  }
+
+  /**
+   * Run in a JVM with a 64 MiB heap: a service keeping results until the heap is full, three
+   * times, each time turning the request away and then serving a small one.
+   */
+  public static final class FillingProbe {
+    public static void main(String[] args) {
+      List<Tensor> live = new ArrayList<>(100_000); // room for the references taken up front
+      Tensor x = Tensor.ones(256, 256);
+      for (int round = 1; round <= 3; round++) {
+        try {
+          while (true) {
+            live.add(x.add(x));
+          }
+        } catch (BackendOutOfMemoryException e) {
+          int kept = live.size();
+          live.clear();
+          System.out.println("round " + round + ": " + e.getClass().getName() + " after "
+              + (kept > 10 ? "many" : "few") + " results: " + e.getMessage());
+        }
+        System.out.println("round " + round + " next: " + x.add(x).sum().item());
+      }
+    }
+  }
+
+  @Test
+  void aHeapFilledLittleByLittleIsABackendErrorAndTheNextRequestIsServed() throws Exception {
+    String output = runIn64MiB(FillingProbe.class);
+    for (int round = 1; round <= 3; round++) {
+      String prefix = "round " + round + ": " + BackendOutOfMemoryException.class.getName()
+          + " after many results: jgrad::add on cpu, inputs [FLOAT32[256, 256], FLOAT32[256, "
+          + "256]], output FLOAT32[256, 256]: out of memory on the cpu backend allocating "
+          + "FLOAT32[65536] (256.0 KiB): the Java heap holds at most ";
+      assertTrue(output.lines().anyMatch(l -> l.startsWith(prefix)), prefix + "\n" + output);
+      assertTrue(output.contains("round " + round + " next: 131072.0"), output);
+    }
+    assertFalse(output.contains("OutOfMemoryError"), output);
+  }
+
+  /** What {@code main} prints in a child JVM with a 64 MiB heap; it must exit normally. */
+  private static String runIn64MiB(Class<?> main) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"), main.getName()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), output);
+    return output;
   }
 
   @Test

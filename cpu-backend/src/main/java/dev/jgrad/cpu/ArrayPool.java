@@ -1,15 +1,15 @@
 package dev.jgrad.cpu;
 
 import dev.jgrad.api.BackendOutOfMemoryException;
-import dev.jgrad.api.ByteCounts;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.HostArrays;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Arrays of closed buffers, kept for the next allocation of the same dtype and length. A training
@@ -27,6 +27,7 @@ import java.util.Map;
 final class ArrayPool {
   static final ArrayPool SHARED =
       new ArrayPool(CpuProperties.poolBytes());
+  private static final Supplier<String> ON_CPU = () -> "on the cpu backend";
 
   private final long limitBytes;
   private final Map<Long, ArrayDeque<Pooled>> free = new HashMap<>();
@@ -72,8 +73,9 @@ final class ArrayPool {
 
   /**
    * A pooled array of this dtype and length (stale contents), else a new one; where the heap has
-   * no room for it, a {@link BackendOutOfMemoryException} saying how much was asked, how large
-   * the heap may grow and what to do, instead of the JVM's bare "Java heap space".
+   * no room for it, the arrays kept here are dropped and it is tried once more, then a
+   * {@link BackendOutOfMemoryException} saying how much was asked, how large the heap may grow
+   * and what to do ({@link HostArrays}), instead of the JVM's bare "Java heap space".
    */
   Object takeOrNew(DType dtype, int length) {
     Object pooled = take(dtype, length);
@@ -81,21 +83,26 @@ final class ArrayPool {
       return pooled;
     }
     try {
-      return switch (dtype) {
-        case INT32 -> new int[length];
-        case UINT8 -> new byte[length];
-        case FLOAT32, FLOAT64 -> DTypeKernels.of(dtype).newArray(length);
-      };
-    } catch (OutOfMemoryError e) { // the failed allocation took nothing: the JVM goes on
-      Runtime heap = Runtime.getRuntime();
-      long bytes = (long) length * dtype.byteSize();
-      long used = heap.totalMemory() - heap.freeMemory();
-      throw new BackendOutOfMemoryException(String.format(Locale.ROOT, "out of memory on the cpu "
-          + "backend allocating %s[%d] (%s): the Java heap holds at most %s, %s in use (%s); use "
-          + "smaller batches, close tensors no longer needed (TensorScope), or give the JVM more "
-          + "heap with -Xmx (e.g. java -Xmx8g)", dtype, length, ByteCounts.human(bytes),
-          ByteCounts.human(heap.maxMemory()), ByteCounts.human(used), e.getMessage()), bytes, used);
+      return HostArrays.newArray(dtype, length, ON_CPU);
+    } catch (BackendOutOfMemoryException e) {
+      if (!dropAll()) {
+        throw e;
+      }
+      return HostArrays.newArray(dtype, length, ON_CPU);
     }
+  }
+
+  /** Forgets every kept array and its bookkeeping; whether there was any. */
+  private synchronized boolean dropAll() {
+    boolean any = !free.isEmpty();
+    for (ArrayDeque<Pooled> q : free.values()) {
+      for (Pooled p : q) {
+        uncount(p);
+        p.clear(); // not queued by the collector now, so forgetCleared never sees it
+      }
+    }
+    free.clear();
+    return any;
   }
 
   /** Keeps {@code array} for reuse if the pool has room. */

@@ -106,9 +106,10 @@ public final class AtomicFiles {
   /** {@link #write(Path, Content)}, then {@code content}'s patch written over its place. */
   static void writePatched(Path target, PatchedContent content) throws IOException {
     checkNotNull(target, "target path is null; pass the file to write");
-    Path absolute = target.toAbsolutePath();
+    checkArgument(target.toAbsolutePath().getFileName() != null,
+        "cannot write to %s: it names no file", target);
+    Path absolute = throughLinks(target);
     Path fileName = absolute.getFileName();
-    checkArgument(fileName != null, "cannot write to %s: it names no file", target);
     Path dir = absolute.getParent();
     try {
       Files.createDirectories(dir);
@@ -121,6 +122,10 @@ public final class AtomicFiles {
     }
     checkArgument(!Files.isDirectory(absolute),
         "cannot write to %s: it is a directory; pass a file path", target);
+    boolean existed = Files.exists(absolute, LinkOption.NOFOLLOW_LINKS);
+    checkArgument(!existed || Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS),
+        "cannot write to %s: it is %s, not a regular file, and a save would replace it; pass a "
+            + "regular file's path", target, SpecialFiles.kind(absolute));
 
     // Same directory as the target, so the rename never crosses file systems.
     Path tmp;
@@ -134,16 +139,24 @@ public final class AtomicFiles {
     boolean moved = false;
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+          OutputStream out = new BufferedOutputStream(
+              new DiskStream(Channels.newOutputStream(channel)), 1 << 16)) {
         Patch patch = content.writeTo(new NonClosingOutputStream(out));
         out.flush();
-        if (patch != null) {
-          ByteBuffer bytes = ByteBuffer.wrap(patch.bytes());
-          while (bytes.hasRemaining()) {
-            channel.write(bytes, patch.position() + bytes.position());
+        try {
+          if (patch != null) {
+            ByteBuffer bytes = ByteBuffer.wrap(patch.bytes());
+            while (bytes.hasRemaining()) {
+              channel.write(bytes, patch.position() + bytes.position());
+            }
           }
+          channel.force(true); // data on disk before the rename makes it visible
+        } catch (IOException e) {
+          throw new DiskStream.Failed(e);
         }
-        channel.force(true); // data on disk before the rename makes it visible
+      } catch (DiskStream.Failed e) { // the disk's failure, not the content's own
+        throw new IOException("cannot write " + target + ": " + IoMessages.describe(e.disk())
+            + (existed ? "; the previous file is kept" : "; no file was written"), e.disk());
       }
       try {
         Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE,
@@ -162,15 +175,34 @@ public final class AtomicFiles {
   }
 
   /**
+   * {@code target}, or where its symbolic links lead: a save writes through a link (a deployment's
+   * {@code current.safetensors -> v1.safetensors}), as PyTorch's does, keeping the link and
+   * replacing the file it names; a dangling link's file is created.
+   */
+  private static Path throughLinks(Path target) throws IOException {
+    Path path = target.toAbsolutePath();
+    for (int hops = 0; Files.isSymbolicLink(path); hops++) {
+      if (hops == 40) { // as the kernel's ELOOP
+        throw new FileSystemException(target.toString(), null, "too many levels of symbolic "
+            + "links (a loop?); point it at a file");
+      }
+      path = path.resolveSibling(Files.readSymbolicLink(path));
+    }
+    return path;
+  }
+
+  /**
    * Deletes the temporary files that writes of {@code target} left behind when their process was
    * killed mid-write (one file of the target's size per kill), those last modified before
    * {@code before}, and returns how many. Only safe while no other process can be writing
    * {@code target}: {@link OutputLock#deleteStaleTempFiles} calls it under the directory's lock.
+   * A program that saves with {@code Model.save} or {@code Checkpoint.save} itself calls it once
+   * at its start, before its first save: {@code deleteStaleTempFiles(path, Instant.now())}.
    */
   public static int deleteStaleTempFiles(Path target, Instant before) throws IOException {
     checkNotNull(target, "target path is null; pass the file whose temporary files to delete");
     checkNotNull(before, "before is null; pass when the directory lock was taken");
-    Path absolute = target.toAbsolutePath();
+    Path absolute = throughLinks(target); // where a save of the link writes its temporary files
     Path dir = absolute.getParent();
     if (absolute.getFileName() == null || !Files.isDirectory(dir)) {
       return 0;

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.jgrad.api.HostArrays;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -116,7 +117,7 @@ public final class IdxArray {
 
   /** The elements as floats: ubyte 0..255, byte -128..127, and so on (double is narrowed). */
   public float[] toFloatArray() {
-    float[] out = new float[size];
+    float[] out = HostArrays.floats(size, () -> "in toFloatArray() of " + describe());
     ByteBuffer buf = ByteBuffer.wrap(bigEndian);
     switch (type) {
       case UBYTE:
@@ -143,7 +144,7 @@ public final class IdxArray {
 
   /** The elements as doubles, exactly. */
   public double[] toDoubleArray() {
-    double[] out = new double[size];
+    double[] out = HostArrays.doubles(size, () -> "in toDoubleArray() of " + describe());
     if (type == IdxType.DOUBLE) {
       ByteBuffer.wrap(bigEndian).asDoubleBuffer().get(out);
     } else if (type == IdxType.FLOAT) {
@@ -164,7 +165,7 @@ public final class IdxArray {
   public int[] toIntArray() {
     checkState(type.isIntegral(),
         "%s holds %s elements; call toFloatArray() or toDoubleArray() instead", describe(), type);
-    int[] out = new int[size];
+    int[] out = HostArrays.ints(size, () -> "in toIntArray() of " + describe());
     ByteBuffer buf = ByteBuffer.wrap(bigEndian);
     switch (type) {
       case UBYTE:

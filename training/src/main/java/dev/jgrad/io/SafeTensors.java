@@ -9,6 +9,7 @@ import com.google.common.base.Utf8;
 import com.google.common.math.LongMath;
 import com.google.common.primitives.UnsignedBytes;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.HostArrays;
 import dev.jgrad.api.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -598,8 +600,9 @@ public final class SafeTensors {
               + ": the file is damaged; restore it from a copy");
         }
       }
+      Supplier<String> where = () -> "reading tensor '" + e.name() + "' of " + source;
       if (e.dtype().equals("F32")) {
-        float[] data = new float[bytes.remaining() / 4];
+        float[] data = HostArrays.floats(bytes.remaining() / 4, where);
         bytes.asFloatBuffer().get(data);
         return SafeTensor.ofFloats(e.name(), e.shape(), data);
       } else if (HALF_DTYPES.contains(e.dtype())) {
@@ -621,13 +624,14 @@ public final class SafeTensors {
         }
         return SafeTensor.ofLongs(e.name(), e.shape(), data);
       }
-      double[] data = new double[bytes.remaining() / 8];
+      double[] data = HostArrays.doubles(bytes.remaining() / 8, where);
       bytes.asDoubleBuffer().get(data);
       return SafeTensor.ofDoubles(e.name(), e.shape(), data);
     }
 
     private ByteBuffer readBytes(long position, int length) throws IOException {
-      ByteBuffer buf = ByteBuffer.allocate(length);
+      ByteBuffer buf = ByteBuffer.wrap((byte[]) HostArrays.newArray(DType.UINT8, length,
+          () -> "reading " + length + " bytes of " + source));
       while (buf.hasRemaining()) {
         int n = channel.read(buf, position + buf.position());
         if (n < 0) {

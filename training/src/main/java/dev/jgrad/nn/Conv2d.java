@@ -4,8 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.HostArrays;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.autograd.ops.ConvOps;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -95,7 +97,8 @@ public final class Conv2d extends Module {
   /** Init's {@code [fanIn, out]} draws as {@code [out, in, kh, kw]} filters, on the host. */
   private static Tensor filters(Tensor drawn, int out, int in, int[] kernel) {
     double[] v = drawn.toDoubleArray();
-    double[] filters = new double[v.length];
+    double[] filters = HostArrays.doubles(v.length,
+        () -> "in Conv2d's filters [" + out + ", " + in + ", " + kernel[0] + ", " + kernel[1] + "]");
     int fanIn = v.length / out;
     for (int i = 0; i < fanIn; i++) {
       for (int o = 0; o < out; o++) {
@@ -111,7 +114,8 @@ public final class Conv2d extends Module {
     for (int d : shape) {
       n *= d;
     }
-    double[] v = new double[n];
+    double[] v =
+        HostArrays.doubles(n, () -> "in Conv2d's draws of shape " + Arrays.toString(shape));
     for (int i = 0; i < n; i++) {
       v[i] = bound * (2 * random.nextDouble() - 1);
     }

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.HostArrays;
 import dev.jgrad.autograd.Tensor;
 import java.util.Random;
 
@@ -34,7 +35,8 @@ public interface Init {
     double std = std(fanIn, fanOut);
     checkArgument(std >= 0 && Double.isFinite(std), "Init %s gave std %s for a %s x %s layer; it "
         + "must be finite and at least 0", this, std, fanIn, fanOut);
-    double[] w = new double[count];
+    double[] w = HostArrays.doubles(count,
+        () -> "in the " + this + " weights of a " + fanIn + " x " + fanOut + " layer");
     for (int i = 0; i < w.length; i++) {
       w[i] = std * random.nextGaussian();
     }

@@ -3,7 +3,9 @@ package dev.jgrad.nn;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.jgrad.api.DType;
+import dev.jgrad.api.HostArrays;
 import dev.jgrad.autograd.Tensor;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -39,7 +41,8 @@ final class KaimingUniform implements Init {
   private static Tensor uniform(int count, double bound, DType dtype, Random random,
       int... shape) {
     checkNotNull(random, "random is null; pass a seeded java.util.Random");
-    double[] values = new double[count];
+    double[] values = HostArrays.doubles(count,
+        () -> "in the kaimingUniform draws of shape " + Arrays.toString(shape));
     for (int i = 0; i < count; i++) {
       values[i] = bound * (2 * random.nextDouble() - 1);
     }

@@ -96,6 +96,13 @@ public final class Checkpoint {
   /**
    * Saves {@code model}'s parameters and, unless {@code optimizer} is null, its state, marking
    * {@code epoch} epochs as completed, with no metadata of the caller's.
+   *
+   * <p>The file is replaced atomically ({@link dev.jgrad.io.AtomicFiles}); a symbolic link is
+   * written through and kept. A process killed mid-save leaves a hidden temporary file
+   * {@code .NAME.<hex>.tmp} beside the file; a program that saves itself (not through the
+   * {@code Trainer}, which cleans its own) deletes those at its start, before its first save and
+   * while no other process writes the path, with
+   * {@code AtomicFiles.deleteStaleTempFiles(path, Instant.now())}.
    */
   public static void save(Path path, Module model, Optimizer optimizer, int epoch)
       throws IOException {

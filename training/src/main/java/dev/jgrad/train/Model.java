@@ -66,7 +66,13 @@ public final class Model {
   /**
    * Saves {@code model}'s weights and description (no optimizer, epoch 0). Fails, writing
    * nothing, if a module in it has no registered type: then use {@link Checkpoint#save} and
-   * rebuild the model in code.
+   * rebuild the model in code.   *
+   * <p>The file is replaced atomically ({@link dev.jgrad.io.AtomicFiles}); a symbolic link is
+   * written through and kept. A process killed mid-save leaves a hidden temporary file
+   * {@code .NAME.<hex>.tmp} beside the file; a program that saves itself (not through the
+   * {@code Trainer}, which cleans its own) deletes those at its start, before its first save and
+   * while no other process writes the path, with
+   * {@code AtomicFiles.deleteStaleTempFiles(path, Instant.now())}.
    */
   public static void save(Path path, Module model) throws IOException {
     checkNotNull(model, "model is null");

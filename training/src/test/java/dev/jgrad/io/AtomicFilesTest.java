@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -111,6 +112,99 @@ class AtomicFilesTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> AtomicFiles.write(dir, out -> out.write(1)));
     assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+  }
+
+  @Test
+  void aSymbolicLinkIsWrittenThroughAndKept() throws IOException {
+    // the deployment's current.safetensors -> v1.safetensors: the link used to be replaced by a
+    // regular file, v1 left as it was
+    Path v1 = dir.resolve("v1.bin");
+    Files.write(v1, "old".getBytes(UTF_8));
+    Path link = Files.createSymbolicLink(dir.resolve("current.bin"), v1.getFileName());
+    AtomicFiles.write(link, out -> out.write("new".getBytes(UTF_8)));
+    assertTrue(Files.isSymbolicLink(link), "the link is kept");
+    assertEquals(v1.getFileName(), Files.readSymbolicLink(link));
+    assertEquals("new", Files.readString(v1));
+    assertEquals(List.of("current.bin", "v1.bin"), names(dir));
+  }
+
+  @Test
+  void aDanglingLinksFileIsCreated() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("current.bin"), Path.of("sub", "v2.bin"));
+    AtomicFiles.write(link, out -> out.write("v2".getBytes(UTF_8)));
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals("v2", Files.readString(dir.resolve("sub").resolve("v2.bin")));
+  }
+
+  @Test
+  void aNamedPipeIsRefusedNamingItAndLeftInPlace() throws Exception {
+    // saving to a device node (as root, /dev/full) replaced it with a regular file
+    Path fifo = dir.resolve("pipe.safetensors");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    } catch (IOException e) {
+      assumeTrue(false, "no mkfifo here: " + e.getMessage());
+      return;
+    }
+    assumeTrue(mkfifo.waitFor() == 0 && Files.exists(fifo), "mkfifo failed");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AtomicFiles.write(fifo, out -> out.write(1)));
+    assertEquals("cannot write to " + fifo + ": it is a named pipe (FIFO), not a regular file, "
+        + "and a save would replace it; pass a regular file's path", e.getMessage());
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the pipe is still there");
+    assertEquals(List.of("pipe.safetensors"), names(dir));
+  }
+
+  @Test
+  void aKilledSaveThroughALinkIsCleanedThroughTheLink() throws IOException {
+    // what a killed save of current.bin -> v1.bin leaves: a temporary file beside v1.bin
+    Path v1 = Files.write(dir.resolve("v1.bin"), new byte[] {1});
+    Path link = Files.createSymbolicLink(dir.resolve("current.bin"), v1.getFileName());
+    Path stale = Files.write(dir.resolve(".v1.bin.1f2e3d.tmp"), new byte[] {2});
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(60)));
+    assertEquals(1, AtomicFiles.deleteStaleTempFiles(link, Instant.now()));
+    assertEquals(List.of("current.bin", "v1.bin"), names(dir));
+  }
+
+  /** Run under a file size limit: writes a small file, then one over the limit. */
+  public static final class LimitProbe {
+    public static void main(String[] args) throws IOException {
+      Path dir = Path.of(args[0]);
+      Path kept = dir.resolve("ck.safetensors");
+      AtomicFiles.write(kept, out -> out.write(new byte[1000]));
+      for (Path target : List.of(kept, dir.resolve("new.safetensors"))) {
+        try {
+          AtomicFiles.write(target, out -> out.write(new byte[1 << 20]));
+          System.out.println("wrote " + target.getFileName());
+        } catch (IOException e) {
+          System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFullDiskNamesTheTargetAndKeepsThePreviousFile() throws Exception {
+    // a file size limit (ulimit -f) fails a write as a full disk does, without root or a tmpfs
+    assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder("/bin/sh", "-c", "ulimit -f 256 && exec \"$0\" -cp \"$1\" \"$2\" \"$3\"",
+        java, System.getProperty("java.class.path"), LimitProbe.class.getName(), dir.toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), UTF_8);
+    assertEquals(0, p.waitFor(), output);
+    assertTrue(output.contains("IOException: cannot write " + dir.resolve("ck.safetensors")
+        + ": File too large; the previous file is kept"), output);
+    assertTrue(output.contains("IOException: cannot write " + dir.resolve("new.safetensors")
+        + ": File too large; no file was written"), output);
+    assertEquals(1000, Files.size(dir.resolve("ck.safetensors")));
+    assertEquals(List.of("ck.safetensors"), names(dir), "no temporary file left");
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test
