@@ -40,14 +40,17 @@ final class CrossEntropy {
         () -> parts(logits, labels, options, classes).reduce(options.reductionValue()));
   }
 
-  static Parts parts(Tensor logits, Tensor labels, CrossEntropyOptions options) {
+  /**
+   * The denominator of the mean: the kept samples' class weights summed (their count without
+   * weights), a scalar of the logits' dtype.
+   */
+  static Tensor weightSum(Tensor logits, Tensor labels, CrossEntropyOptions options) {
     int classes = classes(logits, labels);
-    Parts[] out = new Parts[1];
-    LabelBounds.checked(OP, classes, () -> {
-      out[0] = parts(logits, labels, options, classes);
-      return out[0].losses();
+    return LabelBounds.checked(OP, classes, () -> {
+      Tensor w = parts(logits, labels, options, classes).weights();
+      return w != null ? w.sum()
+          : Tensor.scalar(labels.size(), logits.dtype()).to(logits.backend());
     });
-    return out[0];
   }
 
   private static Parts parts(Tensor logits, Tensor labels, CrossEntropyOptions options,

@@ -97,6 +97,19 @@ public final class Losses {
   }
 
   /**
+   * What the mean of {@link #crossEntropy(Tensor, Tensor, CrossEntropyOptions)} divides by: the
+   * sum of the kept samples' class weights (the number of samples kept without weights), a
+   * scalar. A mean over several batches weights each batch's mean loss by it, and is then the
+   * loss of all of them at once (the {@code Evaluator} does).
+   */
+  public static Tensor crossEntropyWeightSum(Tensor logits, Tensor labels,
+      CrossEntropyOptions options) {
+    Preconditions.checkNotNull(options, "crossEntropyWeightSum: options are null; use "
+        + "CrossEntropyOptions.defaults()");
+    return CrossEntropy.weightSum(logits, labels, options);
+  }
+
+  /**
    * PyTorch's {@code F.nll_loss}: minus the mean over the batch of each row's log-probability at
    * its INT32 label, for a network ending in {@code logSoftmax(1)} (log-probabilities
    * {@code [batch, classes]}, labels {@code [batch]}). {@code nllLoss(x.logSoftmax(1), labels)}
