@@ -47,12 +47,12 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
         ModuleType.of("Dropout", Dropout.class,
             (d, spec, types) -> spec.set("p", d.p()).set("seed", d.seed()),
             (spec, dtype, types) -> new Dropout(spec.number("p"), spec.wholeNumber("seed"))),
-        ModuleType.of("BatchNorm1d", BatchNorm1d.class,
-            (b, spec, types) -> spec.set("features", b.channels()),
-            (spec, dtype, types) -> new BatchNorm1d(batchNormFeatures(spec), dtype)),
-        ModuleType.of("BatchNorm2d", BatchNorm2d.class,
-            (b, spec, types) -> spec.set("features", b.channels()),
-            (spec, dtype, types) -> new BatchNorm2d(batchNormFeatures(spec), dtype)),
+        ModuleType.of("BatchNorm1d", BatchNorm1d.class, BuiltinModuleTypes::describeBatchNorm,
+            (spec, dtype, types) -> new BatchNorm1d(batchNormFeatures(spec),
+                batchNormOptions(spec), dtype)),
+        ModuleType.of("BatchNorm2d", BatchNorm2d.class, BuiltinModuleTypes::describeBatchNorm,
+            (spec, dtype, types) -> new BatchNorm2d(batchNormFeatures(spec),
+                batchNormOptions(spec), dtype)),
         ModuleType.of("ReLU", ReLU.class, (m, spec, types) -> { },
             (spec, dtype, types) -> new ReLU()),
         ModuleType.of("Sigmoid", Sigmoid.class, (m, spec, types) -> { },
@@ -82,6 +82,58 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
         LongMath.saturatedMultiply((long) in * out, kernel[0]), kernel[1]), out));
     return new Conv2d(in, out, kernel, spec.ints("stride", 2, 1), spec.ints("padding", 2, 0),
         throwaway(), dtype);
+  }
+
+  /**
+   * A BatchNorm's features, and its options where they are not the defaults (so a default
+   * layer's description, and a checkpoint's bytes, are what they were; older descriptions have
+   * none and load with the defaults).
+   */
+  private static void describeBatchNorm(BatchNorm b, ModuleSpec.Builder spec, ModuleTypes types) {
+    spec.set("features", b.channels());
+    BatchNormOptions o = b.options();
+    BatchNormOptions d = BatchNormOptions.defaults();
+    if (o.epsValue() != d.epsValue()) {
+      spec.set("eps", o.epsValue());
+    }
+    if (o.momentumValue() != d.momentumValue()) {
+      spec.set("momentum", o.momentumValue());
+    }
+    if (!o.isAffine()) {
+      spec.set("affine", 0L);
+    }
+    if (!o.tracksRunningStats()) {
+      spec.set("trackRunningStats", 0L);
+    }
+  }
+
+  /** The options a BatchNorm's description gives, the defaults where it gives none. */
+  private static BatchNormOptions batchNormOptions(ModuleSpec spec) {
+    BatchNormOptions o = BatchNormOptions.defaults();
+    double eps = spec.fields().containsKey("eps") ? spec.number("eps") : o.epsValue();
+    double momentum = spec.fields().containsKey("momentum") ? spec.number("momentum")
+        : o.momentumValue();
+    try {
+      o = o.eps(eps).momentum(momentum);
+    } catch (IllegalArgumentException e) { // the option's own words, said where it was
+      throw spec.error(e.getMessage());
+    }
+    if (spec.fields().containsKey("affine")) {
+      o = o.affine(flag(spec, "affine"));
+    }
+    if (spec.fields().containsKey("trackRunningStats")) {
+      o = o.trackRunningStats(flag(spec, "trackRunningStats"));
+    }
+    return o;
+  }
+
+  /** A 0/1 field: 1 true, 0 false. */
+  private static boolean flag(ModuleSpec spec, String field) {
+    int v = spec.intAtLeast(field, 0);
+    if (v > 1) {
+      throw spec.error("field '" + field + "' is " + v + "; it must be 0 (false) or 1 (true)");
+    }
+    return v == 1;
   }
 
   /** The features of a BatchNorm, whose weight, bias and two running statistics it reserves. */
