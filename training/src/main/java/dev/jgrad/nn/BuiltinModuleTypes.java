@@ -30,9 +30,7 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
             (l, spec, types) -> spec.set("in", l.inFeatures()).set("out", l.outFeatures()),
             BuiltinModuleTypes::linear),
         ModuleType.of("Conv2d", Conv2d.class,
-            (c, spec, types) -> window(spec.set("in", c.inChannels()).set("out", c.outChannels()),
-                c.window()),
-            BuiltinModuleTypes::conv2d),
+            BuiltinModuleTypes::describeConv2d, BuiltinModuleTypes::conv2d),
         ModuleType.of("MaxPool2d", MaxPool2d.class, BuiltinModuleTypes::pool,
             (spec, dtype, types) -> new MaxPool2d(spec.ints("kernel", 2, 1),
                 spec.ints("stride", 2, 1), spec.ints("padding", 2, 0))),
@@ -74,14 +72,23 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
     return new Linear(in, out, Init.he(), throwaway(), dtype);
   }
 
+  /** A convolution's fields; "bias": 0 only for one without (older descriptions have a bias). */
+  private static void describeConv2d(Conv2d c, ModuleSpec.Builder spec, ModuleTypes types) {
+    window(spec.set("in", c.inChannels()).set("out", c.outChannels()), c.window());
+    if (c.bias() == null) {
+      spec.set("bias", 0L);
+    }
+  }
+
   private static Conv2d conv2d(ModuleSpec spec, DType dtype, ModuleTypes types) {
     int in = spec.positiveInt("in");
     int out = spec.positiveInt("out");
     int[] kernel = spec.ints("kernel", 2, 1);
     spec.reserve(LongMath.saturatedAdd(LongMath.saturatedMultiply(
         LongMath.saturatedMultiply((long) in * out, kernel[0]), kernel[1]), out));
+    boolean bias = !spec.fields().containsKey("bias") || flag(spec, "bias");
     return new Conv2d(in, out, kernel, spec.ints("stride", 2, 1), spec.ints("padding", 2, 0),
-        throwaway(), dtype);
+        bias, throwaway(), dtype);
   }
 
   /**

@@ -158,8 +158,10 @@ final class ModelWalk {
     } else if (m instanceof Conv2d conv) {
       expect(m, path, dims.length == 3 && dims[0] == conv.inChannels(), conv.inChannels(),
           "height", "width");
-      window(graph.node("Conv", node, List.of(in, tensor(conv.weight(), path, "weight"),
-          tensor(conv.bias(), path, "bias")), out), conv.window(), m, path, conv.outChannels())
+      List<String> inputs = conv.bias() == null // ONNX's Conv takes its bias as optional
+          ? List.of(in, tensor(conv.weight(), path, "weight"))
+          : List.of(in, tensor(conv.weight(), path, "weight"), tensor(conv.bias(), path, "bias"));
+      window(graph.node("Conv", node, inputs, out), conv.window(), m, path, conv.outChannels())
           .ints("dilations", 1, 1).integer("group", 1);
     } else if (m instanceof Pool2d pool) {
       expect(m, path, dims.length == 3, "channels", "height", "width");
