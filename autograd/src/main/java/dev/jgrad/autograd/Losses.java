@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import com.google.common.base.Preconditions;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.op.AttrKeys;
@@ -68,6 +69,47 @@ public final class Losses {
   }
 
   /**
+   * PyTorch's {@code F.cross_entropy(logits, labels)}: {@link #softmaxCrossEntropyLabels} for
+   * logits {@code [batch, classes]} (the fused op), and logits {@code [N, C, d1, ...]} with labels
+   * {@code [N, d1, ...]} (class axis 1: segmentation) or {@code [C]} with a scalar label.
+   */
+  public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+    return crossEntropy(logits, labels, CrossEntropyOptions.defaults());
+  }
+
+  /**
+   * PyTorch's {@code F.cross_entropy} with its options: class weights, an ignored label, label
+   * smoothing and the reduction ({@link CrossEntropyOptions}; the mean of a weighted loss is the
+   * weighted sum over the sum of the kept samples' weights, NaN when every label is ignored, as
+   * PyTorch's). The logits are {@code [N, C, d1, ...]} with INT32 labels {@code [N, d1, ...]}
+   * ({@code [N, C]} and {@code [N]} most often), or {@code [C]} with a scalar label;
+   * {@link Reduction#NONE} gives the labels' shape. With the default options and logits
+   * {@code [N, C]} it is the fused {@link #softmaxCrossEntropyLabels}; otherwise it is composed
+   * from tensor ops, and so differentiable to any order.
+   */
+  public static Tensor crossEntropy(Tensor logits, Tensor labels, CrossEntropyOptions options) {
+    Preconditions.checkNotNull(options, "crossEntropy: options are null; use "
+        + "CrossEntropyOptions.defaults()");
+    if (options.isPlain() && logits.rank() == 2) {
+      return softmaxCrossEntropyLabels(logits, labels);
+    }
+    return CrossEntropy.loss(logits, labels, options);
+  }
+
+  /**
+   * What the mean of {@link #crossEntropy(Tensor, Tensor, CrossEntropyOptions)} divides by: the
+   * sum of the kept samples' class weights (the number of samples kept without weights), a
+   * scalar. A mean over several batches weights each batch's mean loss by it, and is then the
+   * loss of all of them at once (the {@code Evaluator} does).
+   */
+  public static Tensor crossEntropyWeightSum(Tensor logits, Tensor labels,
+      CrossEntropyOptions options) {
+    Preconditions.checkNotNull(options, "crossEntropyWeightSum: options are null; use "
+        + "CrossEntropyOptions.defaults()");
+    return CrossEntropy.weightSum(logits, labels, options);
+  }
+
+  /**
    * PyTorch's {@code F.nll_loss}: minus the mean over the batch of each row's log-probability at
    * its INT32 label, for a network ending in {@code logSoftmax(1)} (log-probabilities
    * {@code [batch, classes]}, labels {@code [batch]}). {@code nllLoss(x.logSoftmax(1), labels)}
@@ -99,6 +141,78 @@ public final class Losses {
     return Ops.call(OpNames.BCE_WITH_LOGITS, logits, t);
   }
 
+  /** {@link #meanSquaredError} reduced as {@code reduction} says ({@code F.mse_loss}). */
+  public static Tensor meanSquaredError(Tensor y, Tensor t, Reduction reduction) {
+    return RegressionLosses.mse(y, t, reduction);
+  }
+
+  /**
+   * PyTorch's {@code F.l1_loss}: {@code |y - t|}, reduced; the gradient is {@code sign(y - t)},
+   * 0 where they are equal.
+   */
+  public static Tensor l1Loss(Tensor y, Tensor t, Reduction reduction) {
+    return RegressionLosses.l1(y, t, reduction);
+  }
+
+  /** {@link #l1Loss(Tensor, Tensor, Reduction)}'s mean. */
+  public static Tensor l1Loss(Tensor y, Tensor t) {
+    return l1Loss(y, t, Reduction.MEAN);
+  }
+
+  /**
+   * PyTorch's {@code F.smooth_l1_loss(y, t, beta=beta)}: {@code 0.5 d^2 / beta} where
+   * {@code |d| < beta}, else {@code |d| - 0.5 beta}, with {@code d = y - t}, reduced; beta 0 is
+   * {@link #l1Loss}. PyTorch's default beta is 1.
+   */
+  public static Tensor smoothL1Loss(Tensor y, Tensor t, double beta, Reduction reduction) {
+    return RegressionLosses.smoothL1(y, t, beta, reduction);
+  }
+
+  /** {@link #smoothL1Loss(Tensor, Tensor, double, Reduction)}'s mean. */
+  public static Tensor smoothL1Loss(Tensor y, Tensor t, double beta) {
+    return smoothL1Loss(y, t, beta, Reduction.MEAN);
+  }
+
+  /**
+   * PyTorch's {@code F.huber_loss(y, t, delta=delta)}: {@code 0.5 d^2} where
+   * {@code |d| <= delta}, else {@code delta (|d| - 0.5 delta)}, reduced; delta is positive
+   * (PyTorch's default 1). The gradient is {@code d} clamped to {@code [-delta, delta]}.
+   */
+  public static Tensor huberLoss(Tensor y, Tensor t, double delta, Reduction reduction) {
+    return RegressionLosses.huber(y, t, delta, reduction);
+  }
+
+  /** {@link #huberLoss(Tensor, Tensor, double, Reduction)}'s mean. */
+  public static Tensor huberLoss(Tensor y, Tensor t, double delta) {
+    return huberLoss(y, t, delta, Reduction.MEAN);
+  }
+
+  /**
+   * {@link #binaryCrossEntropy} reduced as {@code reduction} says ({@code F.binary_cross_entropy};
+   * the 1e-7 delta inside the logs where PyTorch clamps them at -100: within 1e-7 / p of it).
+   */
+  public static Tensor binaryCrossEntropy(Tensor p, Tensor t, Reduction reduction) {
+    return RegressionLosses.bce(p, t, reduction);
+  }
+
+  /** {@link #binaryCrossEntropyWithLogits} reduced as {@code reduction} says. */
+  public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor t,
+      Reduction reduction) {
+    return RegressionLosses.bceWithLogits(logits, t, null, reduction);
+  }
+
+  /**
+   * PyTorch's {@code F.binary_cross_entropy_with_logits(x, t, pos_weight=w, reduction=...)}: the
+   * positive term of each element weighted by {@code posWeight}, broadcast against the logits
+   * (one weight per class, the last axis, as PyTorch's), to trade recall for precision.
+   */
+  public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor t, Tensor posWeight,
+      Reduction reduction) {
+    Preconditions.checkNotNull(posWeight, "binaryCrossEntropyWithLogits: posWeight is null; "
+        + "leave it out for none");
+    return RegressionLosses.bceWithLogits(logits, t, posWeight, reduction);
+  }
+
   /** Labels are INT32: a float label would be an index rounded to a float. */
   /**
    * The book's {@code cross_entropy_error} takes labels or one-hot rows; here labels have their
@@ -113,7 +227,7 @@ public final class Losses {
     }
   }
 
-  private static void checkLabels(String op, Tensor labels) {
+  static void checkLabels(String op, Tensor labels) {
     if (labels.dtype() != DType.INT32) {
       throw new IllegalArgumentException(op + ": labels are " + labels.spec() + " but must be "
           + "INT32; make them with Tensor.indices(...) or convert them with .to(DType.INT32)");

@@ -17,7 +17,17 @@ public final class BatchNorm2d extends BatchNorm {
 
   /** A layer over {@code channels} channels, its parameters and buffers of {@code dtype}. */
   public BatchNorm2d(int channels, DType dtype) {
-    super(channels, 4, dtype);
+    this(channels, BatchNormOptions.defaults(), dtype);
+  }
+
+  /** A FLOAT32 layer with PyTorch's options ({@code eps}, {@code momentum}, ...). */
+  public BatchNorm2d(int channels, BatchNormOptions options) {
+    this(channels, options, Tensor.DEFAULT_DTYPE);
+  }
+
+  /** A layer with {@code options}, its parameters and buffers of {@code dtype}. */
+  public BatchNorm2d(int channels, BatchNormOptions options, DType dtype) {
+    super(channels, options, dtype);
   }
 
   @Override

@@ -30,9 +30,7 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
             (l, spec, types) -> spec.set("in", l.inFeatures()).set("out", l.outFeatures()),
             BuiltinModuleTypes::linear),
         ModuleType.of("Conv2d", Conv2d.class,
-            (c, spec, types) -> window(spec.set("in", c.inChannels()).set("out", c.outChannels()),
-                c.window()),
-            BuiltinModuleTypes::conv2d),
+            BuiltinModuleTypes::describeConv2d, BuiltinModuleTypes::conv2d),
         ModuleType.of("MaxPool2d", MaxPool2d.class, BuiltinModuleTypes::pool,
             (spec, dtype, types) -> new MaxPool2d(spec.ints("kernel", 2, 1),
                 spec.ints("stride", 2, 1), spec.ints("padding", 2, 0))),
@@ -47,12 +45,12 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
         ModuleType.of("Dropout", Dropout.class,
             (d, spec, types) -> spec.set("p", d.p()).set("seed", d.seed()),
             (spec, dtype, types) -> new Dropout(spec.number("p"), spec.wholeNumber("seed"))),
-        ModuleType.of("BatchNorm1d", BatchNorm1d.class,
-            (b, spec, types) -> spec.set("features", b.channels()),
-            (spec, dtype, types) -> new BatchNorm1d(batchNormFeatures(spec), dtype)),
-        ModuleType.of("BatchNorm2d", BatchNorm2d.class,
-            (b, spec, types) -> spec.set("features", b.channels()),
-            (spec, dtype, types) -> new BatchNorm2d(batchNormFeatures(spec), dtype)),
+        ModuleType.of("BatchNorm1d", BatchNorm1d.class, BuiltinModuleTypes::describeBatchNorm,
+            (spec, dtype, types) -> new BatchNorm1d(batchNormFeatures(spec),
+                batchNormOptions(spec), dtype)),
+        ModuleType.of("BatchNorm2d", BatchNorm2d.class, BuiltinModuleTypes::describeBatchNorm,
+            (spec, dtype, types) -> new BatchNorm2d(batchNormFeatures(spec),
+                batchNormOptions(spec), dtype)),
         ModuleType.of("ReLU", ReLU.class, (m, spec, types) -> { },
             (spec, dtype, types) -> new ReLU()),
         ModuleType.of("Sigmoid", Sigmoid.class, (m, spec, types) -> { },
@@ -74,14 +72,75 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
     return new Linear(in, out, Init.he(), throwaway(), dtype);
   }
 
+  /** A convolution's fields; "bias": 0 only for one without (older descriptions have a bias). */
+  private static void describeConv2d(Conv2d c, ModuleSpec.Builder spec, ModuleTypes types) {
+    window(spec.set("in", c.inChannels()).set("out", c.outChannels()), c.window());
+    if (c.bias() == null) {
+      spec.set("bias", 0L);
+    }
+  }
+
   private static Conv2d conv2d(ModuleSpec spec, DType dtype, ModuleTypes types) {
     int in = spec.positiveInt("in");
     int out = spec.positiveInt("out");
     int[] kernel = spec.ints("kernel", 2, 1);
     spec.reserve(LongMath.saturatedAdd(LongMath.saturatedMultiply(
         LongMath.saturatedMultiply((long) in * out, kernel[0]), kernel[1]), out));
+    boolean bias = !spec.fields().containsKey("bias") || flag(spec, "bias");
     return new Conv2d(in, out, kernel, spec.ints("stride", 2, 1), spec.ints("padding", 2, 0),
-        throwaway(), dtype);
+        bias, throwaway(), dtype);
+  }
+
+  /**
+   * A BatchNorm's features, and its options where they are not the defaults (so a default
+   * layer's description, and a checkpoint's bytes, are what they were; older descriptions have
+   * none and load with the defaults).
+   */
+  private static void describeBatchNorm(BatchNorm b, ModuleSpec.Builder spec, ModuleTypes types) {
+    spec.set("features", b.channels());
+    BatchNormOptions o = b.options();
+    BatchNormOptions d = BatchNormOptions.defaults();
+    if (o.epsValue() != d.epsValue()) {
+      spec.set("eps", o.epsValue());
+    }
+    if (o.momentumValue() != d.momentumValue()) {
+      spec.set("momentum", o.momentumValue());
+    }
+    if (!o.isAffine()) {
+      spec.set("affine", 0L);
+    }
+    if (!o.tracksRunningStats()) {
+      spec.set("trackRunningStats", 0L);
+    }
+  }
+
+  /** The options a BatchNorm's description gives, the defaults where it gives none. */
+  private static BatchNormOptions batchNormOptions(ModuleSpec spec) {
+    BatchNormOptions o = BatchNormOptions.defaults();
+    double eps = spec.fields().containsKey("eps") ? spec.number("eps") : o.epsValue();
+    double momentum = spec.fields().containsKey("momentum") ? spec.number("momentum")
+        : o.momentumValue();
+    try {
+      o = o.eps(eps).momentum(momentum);
+    } catch (IllegalArgumentException e) { // the option's own words, said where it was
+      throw spec.error(e.getMessage());
+    }
+    if (spec.fields().containsKey("affine")) {
+      o = o.affine(flag(spec, "affine"));
+    }
+    if (spec.fields().containsKey("trackRunningStats")) {
+      o = o.trackRunningStats(flag(spec, "trackRunningStats"));
+    }
+    return o;
+  }
+
+  /** A 0/1 field: 1 true, 0 false. */
+  private static boolean flag(ModuleSpec spec, String field) {
+    int v = spec.intAtLeast(field, 0);
+    if (v > 1) {
+      throw spec.error("field '" + field + "' is " + v + "; it must be 0 (false) or 1 (true)");
+    }
+    return v == 1;
   }
 
   /** The features of a BatchNorm, whose weight, bias and two running statistics it reserves. */

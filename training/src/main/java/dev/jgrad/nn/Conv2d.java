@@ -55,19 +55,37 @@ public final class Conv2d extends Module {
   /** kernel, stride and padding as {@code [height, width]}; PyTorch's default start. */
   public Conv2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
       Random random, DType dtype) {
-    this(null, inChannels, outChannels, kernel, stride, padding, random, dtype);
+    this(null, inChannels, outChannels, kernel, stride, padding, true, random, dtype);
+  }
+
+  /**
+   * A FLOAT32 layer with a bias or without one (PyTorch's {@code bias=False}: a convolution
+   * followed by a BatchNorm, whose shift makes a bias redundant, as in ResNet). Without a bias the
+   * layer has no {@code bias} parameter, so a PyTorch state_dict without {@code .bias} loads into
+   * it; its weights are the same draws as with one.
+   */
+  public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding,
+      boolean bias, Random random) {
+    this(inChannels, outChannels, new int[] {kernel, kernel}, new int[] {stride, stride},
+        new int[] {padding, padding}, bias, random, Tensor.DEFAULT_DTYPE);
+  }
+
+  /** kernel, stride and padding as {@code [height, width]}, with a bias or without one. */
+  public Conv2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
+      boolean bias, Random random, DType dtype) {
+    this(null, inChannels, outChannels, kernel, stride, padding, bias, random, dtype);
   }
 
   /** kernel, stride and padding as {@code [height, width]}; weights from {@code init}. */
   public Conv2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding,
       Init init, Random random, DType dtype) {
     this(checkNotNull(init, "init is null; pass one, e.g. Init.he()"), inChannels, outChannels,
-        kernel, stride, padding, random, dtype);
+        kernel, stride, padding, true, random, dtype);
   }
 
   /** {@code init} null: PyTorch's uniform default. */
   private Conv2d(Init init, int inChannels, int outChannels, int[] kernel, int[] stride,
-      int[] padding, Random random, DType dtype) {
+      int[] padding, boolean hasBias, Random random, DType dtype) {
     checkArgument(inChannels > 0 && outChannels > 0,
         "Conv2d needs positive channel counts, got in=%s out=%s", inChannels, outChannels);
     this.kernel = Pool2d.pair("Conv2d", "kernel", kernel, 1);
@@ -86,7 +104,8 @@ public final class Conv2d extends Module {
       double bound = 1 / Math.sqrt(fanIn);
       this.weight = registerParameter("weight", uniform(random, bound, dtype, outChannels,
           inChannels, this.kernel[0], this.kernel[1]));
-      this.bias = registerParameter("bias", uniform(random, bound, dtype, outChannels));
+      this.bias = hasBias ? registerParameter("bias", uniform(random, bound, dtype, outChannels))
+          : null;
     } else {
       this.weight = registerParameter("weight", filters(init.weights(fanIn, outChannels, dtype,
           random), outChannels, inChannels, this.kernel));
@@ -148,7 +167,7 @@ public final class Conv2d extends Module {
     return outChannels;
   }
 
-  /** The bias, {@code [out]}. */
+  /** The bias, {@code [out]}; null for a layer built without one. */
   public Tensor bias() {
     return bias;
   }
@@ -162,6 +181,6 @@ public final class Conv2d extends Module {
   public String toString() {
     return "Conv2d(" + inChannels + " -> " + outChannels + ", " + kernel[0] + "x" + kernel[1]
         + ", stride " + stride[0] + "x" + stride[1] + ", padding " + padding[0] + "x"
-        + padding[1] + ")";
+        + padding[1] + (bias == null ? ", no bias" : "") + ")";
   }
 }

@@ -168,8 +168,10 @@ final class ModelWalk {
     } else if (m instanceof Conv2d conv) {
       expect(m, path, dims.length == 3 && dims[0] == conv.inChannels(), conv.inChannels(),
           "height", "width");
-      window(graph.node("Conv", node, List.of(in, tensor(conv.weight(), path, "weight"),
-          tensor(conv.bias(), path, "bias")), out), conv.window(), m, path, conv.outChannels())
+      List<String> inputs = conv.bias() == null // ONNX's Conv takes its bias as optional
+          ? List.of(in, tensor(conv.weight(), path, "weight"))
+          : List.of(in, tensor(conv.weight(), path, "weight"), tensor(conv.bias(), path, "bias"));
+      window(graph.node("Conv", node, inputs, out), conv.window(), m, path, conv.outChannels())
           .ints("dilations", 1, 1).integer("group", 1);
     } else if (m instanceof Pool2d pool) {
       expect(m, path, dims.length == 3, "channels", "height", "width");
@@ -179,6 +181,12 @@ final class ModelWalk {
         n.integer("count_include_pad", 1); // jgrad averages padding as zeros, as PyTorch
       }
     } else if (m instanceof BatchNorm bn) {
+      if (bn.weight() == null || bn.runningMean() == null) {
+        throw new IllegalArgumentException("OnnxExporter: " + where(path) + " (" + m + ") has no "
+            + (bn.weight() == null ? "weight and bias (affine false)" : "running statistics "
+            + "(trackRunningStats false)") + ", which ONNX's BatchNormalization needs; export "
+            + "a model whose BatchNorm layers have both");
+      }
       boolean images = m instanceof BatchNorm2d;
       if (images) {
         expect(m, path, dims.length == 3 && dims[0] == bn.channels(), bn.channels(), "height",
@@ -189,7 +197,7 @@ final class ModelWalk {
       graph.node("BatchNormalization", node, List.of(in, tensor(bn.weight(), path, "weight"),
           tensor(bn.bias(), path, "bias"), tensor(bn.runningMean(), path, "running_mean"),
           tensor(bn.runningVar(), path, "running_var")), out)
-          .real("epsilon", (float) BatchNorm.EPS); // running statistics: evaluation mode
+          .real("epsilon", (float) bn.options().epsValue()); // running statistics: evaluation
     } else {
       return null;
     }

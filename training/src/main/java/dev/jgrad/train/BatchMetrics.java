@@ -30,6 +30,8 @@ final class BatchMetrics implements AutoCloseable {
   private DeviceBuffer losses;
   private DeviceBuffer correct;
   private DeviceBuffer misfits; // per batch, > 0 where the targets were not one-hot rows
+  private DeviceBuffer weights; // per batch, its mean's denominator where the loss gave one
+  private final boolean[] weighted; // whether batch i's weight is in `weights` (else its size)
   private boolean unclassified; // a batch whose shapes make accuracy meaningless
   private int recorded;
   // On the host, for the first `read` batches: each batch's values and the running sums after it.
@@ -37,6 +39,7 @@ final class BatchMetrics implements AutoCloseable {
   private final double[] lossSum;
   private final long[] correctSum;
   private final long[] sampleSum;
+  private final double[] weightSum;
   private final boolean[] misfitSeen;
   private int read;
   private boolean closed;
@@ -52,6 +55,8 @@ final class BatchMetrics implements AutoCloseable {
     this.correctSum = new long[batches + 1];
     this.sampleSum = new long[batches + 1];
     this.misfitSeen = new boolean[batches + 1];
+    this.weighted = new boolean[batches];
+    this.weightSum = new double[batches + 1];
   }
 
   /**
@@ -61,6 +66,15 @@ final class BatchMetrics implements AutoCloseable {
    * to be class rows. Only queues device work.
    */
   void record(Tensor loss, Tensor correctCount, Tensor misfit, int batchSize) {
+    record(loss, correctCount, misfit, null, batchSize);
+  }
+
+  /**
+   * {@link #record(Tensor, Tensor, Tensor, int)} with the batch's weight in the mean loss: what
+   * its loss's mean divided by ({@link LossFunction#meanWeight}), a one-element tensor, or null
+   * for the batch size.
+   */
+  void record(Tensor loss, Tensor correctCount, Tensor misfit, Tensor weight, int batchSize) {
     checkState(!closed, "batch metrics already closed");
     checkState(recorded < capacity, "room for %s batches only", capacity);
     checkOneValue(loss);
@@ -85,6 +99,16 @@ final class BatchMetrics implements AutoCloseable {
       }
       backend.copy(misfit.buffer(), 0, misfits, recorded, 1);
     }
+    if (weight != null) {
+      checkArgument(weight.size() == 1 && weight.backend() == backend, "the loss's mean weight "
+          + "must be one value on the loss's backend, got %s on %s", weight.shape(),
+          weight.backend().name());
+      if (weights == null) {
+        weights = backend.allocate(loss.dtype(), capacity);
+      }
+      backend.copy(weight.to(loss.dtype()).buffer(), 0, weights, recorded, 1);
+      weighted[recorded] = true;
+    }
     backend.copy(loss.buffer(), 0, losses, recorded, 1);
     backend.copy(correctCount.buffer(), 0, correct, recorded, 1);
     sizes[recorded++] = batchSize;
@@ -106,10 +130,13 @@ final class BatchMetrics implements AutoCloseable {
     return batchLoss[batch - 1];
   }
 
-  /** The mean loss per sample over the first {@code batches} batches. */
+  /**
+   * The mean loss over the first {@code batches} batches: each batch's loss weighted by its size,
+   * or by the weight recorded with it (a batch of weight 0, every label ignored, adds nothing).
+   */
   double meanLoss(int batches) {
     readUpTo(batches);
-    return lossSum[batches] / sampleSum[batches];
+    return lossSum[batches] / weightSum[batches];
   }
 
   /**
@@ -181,12 +208,18 @@ final class BatchMetrics implements AutoCloseable {
     if (misfits != null) {
       backend.download(misfits, m);
     }
+    double[] w = new double[capacity];
+    if (weights != null) {
+      backend.download(weights, w);
+    }
     for (int i = read; i < recorded; i++) {
       if (!Double.isFinite(l[i])) {
         onNonFinite.found(i + 1, l[i]);
       }
       batchLoss[i] = l[i];
-      lossSum[i + 1] = lossSum[i] + l[i] * sizes[i];
+      double weight = weighted[i] ? w[i] : sizes[i];
+      lossSum[i + 1] = lossSum[i] + (weight == 0 ? 0 : l[i] * weight);
+      weightSum[i + 1] = weightSum[i] + weight;
       correctSum[i + 1] = correctSum[i] + Math.round(c[i]);
       sampleSum[i + 1] = sampleSum[i] + sizes[i];
       misfitSeen[i + 1] = misfitSeen[i] || !(m[i] == 0);
@@ -202,6 +235,9 @@ final class BatchMetrics implements AutoCloseable {
       correct.close();
       if (misfits != null) {
         misfits.close();
+      }
+      if (weights != null) {
+        weights.close();
       }
     }
     closed = true;

@@ -22,7 +22,7 @@ final class ClassificationLoss implements LossFunction {
 
   /** The classification losses of {@link Losses}; a test checks that each is recognized. */
   static final Set<String> BUILTIN = Set.of("softmaxCrossEntropyLabels", "softmaxCrossEntropy",
-      "crossEntropyErrorLabels", "crossEntropyError", "nllLoss");
+      "crossEntropyErrorLabels", "crossEntropyError", "nllLoss", "crossEntropy");
 
   private static final String LOSSES = Losses.class.getName().replace('.', '/');
 
@@ -40,6 +40,11 @@ final class ClassificationLoss implements LossFunction {
   @Override
   public boolean isClassification() {
     return true;
+  }
+
+  @Override
+  public Tensor meanWeight(Tensor output, Tensor targets) {
+    return loss.meanWeight(output, targets);
   }
 
   /** Whether {@code loss} is a method reference such as {@code Losses::softmaxCrossEntropy}. */

@@ -29,7 +29,12 @@ public final class Evaluator {
 
   /**
    * The mean loss and the accuracy of {@code model} on {@code data}. Each batch's values stay on
-   * the device until the pass is over; then one read brings them all to the host.
+   * the device until the pass is over; then one read brings them all to the host. The loss is
+   * the batches' losses weighted by their sizes, or by what the loss says its mean divided by
+   * ({@link LossFunction#meanWeight}: {@link LossFunction#crossEntropy} with class weights or an
+   * ignored label), so that it is the loss of the whole set at once, for any batch size, to
+   * float rounding. A loss of its own whose mean is weighted and says nothing gives a figure
+   * that depends on the batch size.
    */
   public static Evaluation evaluate(Module model, Dataset data, LossFunction loss, int batchSize) {
     checkNotNull(loss, "loss is null");
@@ -54,8 +59,9 @@ public final class Evaluator {
       for (Batch b : inOrder.epoch(0)) {
         try (b; TensorScope batchScope = TensorScope.open()) { // frees the batch and activations
           Tensor output = model.forward(b.inputs());
-          record(metrics, loss.compute(output, b.targets()), output, b.targets(), b.size(),
+          Tensor[] v = metricTensors(loss.compute(output, b.targets()), output, b.targets(),
               accuracy);
+          metrics.record(v[0], v[1], v[2], loss.meanWeight(output, b.targets()), b.size());
         }
       }
       int n = metrics.recorded(); // every sample: the in-order loader keeps the last batch
@@ -99,22 +105,13 @@ public final class Evaluator {
   }
 
   /**
-   * Records a batch's loss and, if {@code accuracy} (a classification loss), its correct count:
-   * class scores {@code [n, classes >= 2]} against labels {@code [n]} or rows {@code [n, classes]}
-   * that are one-hot (checked on the device: soft targets are not scored). The loss decides, not
-   * the shapes: a regression whose targets happen to be one-hot rows would report an "accuracy".
-   * Asked for where the shapes make it meaningless, it fails naming them.
-   */
-  static void record(BatchMetrics metrics, Tensor loss, Tensor output, Tensor targets,
-      int size, boolean accuracy) {
-    Tensor[] v = metricTensors(loss, output, targets, accuracy);
-    metrics.record(v[0], v[1], v[2], size);
-  }
-
-  /**
-   * What {@link #record} records, as one-element tensors computed on the device: the loss, the
-   * correct count (null without accuracy) and the one-hot misfit (null unless the targets are
-   * rows). Separate so that a captured training step can compute them inside its graph.
+   * What a batch records, as one-element tensors computed on the device: the loss, the correct
+   * count (null without accuracy) and the one-hot misfit (null unless the targets are rows).
+   * With {@code accuracy} (a classification loss), class scores {@code [n, classes >= 2]}
+   * against labels {@code [n]} or rows {@code [n, classes]} that are one-hot (checked on the
+   * device: soft targets are not scored); the loss decides, not the shapes, and where the shapes
+   * make accuracy meaningless it fails naming them. Separate so that a captured training step
+   * can compute them inside its graph.
    */
   static Tensor[] metricTensors(Tensor loss, Tensor output, Tensor targets, boolean accuracy) {
     if (!accuracy) {

@@ -1,5 +1,6 @@
 package dev.jgrad.train;
 
+import dev.jgrad.autograd.CrossEntropyOptions;
 import dev.jgrad.autograd.Tensor;
 import java.io.Serializable;
 
@@ -30,6 +31,28 @@ public interface LossFunction extends Serializable {
    */
   default boolean isClassification() {
     return ClassificationLoss.isBuiltin(this);
+  }
+
+  /**
+   * What this loss's mean over a batch divides by, a one-element tensor, or null (the default)
+   * for the batch's size. The {@link Evaluator} weights each batch's loss by it, so that its
+   * loss over many batches is the loss of the whole set at once whatever the batch size. A loss
+   * whose mean is not over the samples (class weights, ignored labels: {@link #crossEntropy})
+   * must say, or the evaluated loss depends on the evaluation's batch size.
+   */
+  default Tensor meanWeight(Tensor output, Tensor targets) {
+    return null;
+  }
+
+  /**
+   * PyTorch's {@code F.cross_entropy} with its options as a classification loss
+   * ({@link dev.jgrad.autograd.Losses#crossEntropy(Tensor, Tensor, CrossEntropyOptions)}),
+   * reporting its {@link #meanWeight}: with class
+   * weights or an ignored label, the held-out loss is the whole set's, for any evaluation batch
+   * size.
+   */
+  static LossFunction crossEntropy(CrossEntropyOptions options) {
+    return new CrossEntropyLoss(options);
   }
 
   /** {@code loss} declared a classification loss: accuracy is reported for it. */

@@ -633,7 +633,13 @@ public final class Trainer {
       return this;
     }
 
-    /** Batch size of the evaluation passes (default 1000; only memory depends on it). */
+    /**
+     * Batch size of the evaluation passes (default 1000). Only memory depends on it, and the loss
+     * to float rounding, for a loss whose mean is over the samples or that reports its
+     * {@link LossFunction#meanWeight} ({@link LossFunction#crossEntropy}); a weighted loss of
+     * its own that reports nothing gives a held-out loss that depends on it (the size-weighted
+     * mean of the batches' losses).
+     */
     public Builder evalBatchSize(int size) {
       checkArgument(size > 0, "evaluation batch size must be positive, got %s", size);
       this.evalBatchSize = size;

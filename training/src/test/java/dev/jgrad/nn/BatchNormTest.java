@@ -132,8 +132,8 @@ class BatchNormTest {
         "eval mode takes a single sample");
     IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
         () -> bn.forward(Tensor.zeros(2, 5)));
-    assertEquals("BatchNorm1d(4) needs input [batch, 4], got [2, 5]; give it the feature count of"
-        + " the layer before", wrong.getMessage());
+    assertEquals("BatchNorm1d(4) needs input [batch, 4] or [batch, 4, length], got [2, 5]; give "
+        + "it the feature count of the layer before", wrong.getMessage());
     IllegalArgumentException image = assertThrows(IllegalArgumentException.class,
         () -> new BatchNorm2d(3).forward(Tensor.zeros(2, 4, 5, 5)));
     assertTrue(image.getMessage().startsWith("BatchNorm2d(3) needs input [batch, 3, height,"

@@ -101,7 +101,7 @@ class AccuracyTest {
   void theClassificationLossesOfLossesAreRecognizedAndOthersNot() {
     LossFunction[] classification = {Losses::softmaxCrossEntropyLabels,
         Losses::softmaxCrossEntropy, Losses::crossEntropyErrorLabels, Losses::crossEntropyError,
-        Losses::nllLoss};
+        Losses::nllLoss, Losses::crossEntropy};
     for (LossFunction loss : classification) {
       assertTrue(loss.isClassification(), loss.toString());
     }
