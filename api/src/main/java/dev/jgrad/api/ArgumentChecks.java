@@ -163,9 +163,13 @@ public final class ArgumentChecks {
    */
   public static IndexOutOfRange labelError(String op, String label, long position,
       long classes) {
+    // -100 is PyTorch's default ignore_index: a ported data set's padding, not a class
+    String ignored = label.equals("-100") ? " (-100 is PyTorch's default ignore_index: "
+        + "Losses.crossEntropy with CrossEntropyOptions.defaults().ignoreIndex(-100) skips those "
+        + "samples)" : "";
     return new IndexOutOfRange(op + ": label " + label + " at position " + position + " is out "
         + "of bounds for " + classes + " classes; labels are class indices in [0, " + classes
-        + ")", label, position, classes);
+        + ")" + ignored, label, position, classes);
   }
 
   /**

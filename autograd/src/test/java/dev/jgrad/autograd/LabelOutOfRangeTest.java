@@ -42,6 +42,12 @@ class LabelOutOfRangeTest {
     assertEquals("crossEntropyErrorLabels: label 3 at position 1 is out of bounds for 3 classes; "
         + "labels are class indices in [0, 3)",
         message(() -> Losses.crossEntropyErrorLabels(x.softmax(1), three).item()));
+    // a data set ported from PyTorch pads with its default ignore_index
+    Tensor padded = Tensor.indices(new int[] {1, -100}).to(x.backend());
+    assertEquals("jgrad::softmax_cross_entropy_labels: label -100 at position 1 is out of bounds "
+        + "for 3 classes; labels are class indices in [0, 3) (-100 is PyTorch's default "
+        + "ignore_index: Losses.crossEntropy with CrossEntropyOptions.defaults().ignoreIndex(-100) "
+        + "skips those samples)", message(() -> Losses.crossEntropy(x, padded).item()));
   }
 
   @Test
