@@ -28,6 +28,7 @@ typedef long long i64;
 #define JG_UNARY_COS 10
 #define JG_UNARY_LOG1P 11
 #define JG_UNARY_EXPM1 12
+#define JG_UNARY_ERF 13
 // Used only by the fused bias+activation kernel: no activation at all.
 #define JG_UNARY_IDENTITY 100
 
@@ -142,6 +143,9 @@ __device__ __forceinline__ float jg_log1p(float x) { return log1pf(x); }
 __device__ __forceinline__ double jg_log1p(double x) { return log1p(x); }
 __device__ __forceinline__ float jg_expm1(float x) { return expm1f(x); }
 __device__ __forceinline__ double jg_expm1(double x) { return expm1(x); }
+// CUDA's own erf (erff 2 ulp, erf 2 ulp per the CUDA math API): odd, +-1 at +-infinity.
+__device__ __forceinline__ float jg_erf(float x) { return erff(x); }
+__device__ __forceinline__ double jg_erf(double x) { return erf(x); }
 // Java's Math.pow where C's pow differs: a NaN exponent gives NaN (C: 1 for a base of 1), and
 // so does a base of +-1 to an infinite power (C: 1).
 template <typename T> __device__ __forceinline__ T jg_pow_java(T a, T b, T c_pow) {
@@ -201,6 +205,7 @@ template <typename T> __device__ __forceinline__ T jg_unary(int op, T x) {
   case JG_UNARY_COS: return jg_cos(x);
   case JG_UNARY_LOG1P: return jg_log1p(x);
   case JG_UNARY_EXPM1: return jg_expm1(x);
+  case JG_UNARY_ERF: return jg_erf(x);
   default: return x; // JG_UNARY_IDENTITY; the host never passes anything else
   }
 }

@@ -16,14 +16,21 @@ def row(name, values):
 
 def two_unary(xs, f, g):
     """Per dtype, a row x, f(x), g(x), f'(x), g'(x) for each x, from PyTorch's autograd."""
-    for dtype, name in ((torch.float32, 'FLOAT32'), (torch.float64, 'FLOAT64')):
-        x = torch.tensor(xs, dtype=dtype, requires_grad=True)
-        fx = f(x)
-        fx.backward(torch.ones_like(fx))
-        dfx = x.grad.clone()
-        x.grad = None
-        gx = g(x)
-        gx.backward(torch.ones_like(gx))
-        dgx = x.grad.clone()
+    unary(xs, f, g)
+
+
+DTYPES = ((torch.float32, 'FLOAT32'), (torch.float64, 'FLOAT64'))
+
+
+def unary(xs, *fs, dtypes=DTYPES):
+    """Per dtype, a row x, each f(x), then each f'(x) for each x, from PyTorch's autograd."""
+    for dtype, name in dtypes:
+        values, grads = [], []
+        for f in fs:
+            x = torch.tensor(xs, dtype=dtype, requires_grad=True)
+            fx = f(x)
+            fx.backward(torch.ones_like(fx))
+            values.append(fx.detach())
+            grads.append(x.grad.clone())
         for i in range(len(xs)):
-            row(name, [x[i].item(), fx[i].item(), gx[i].item(), dfx[i].item(), dgx[i].item()])
+            row(name, [x[i].item()] + [v[i].item() for v in values] + [d[i].item() for d in grads])

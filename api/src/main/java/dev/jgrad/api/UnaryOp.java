@@ -38,5 +38,11 @@ public enum UnaryOp {
    * e^x - 1, as {@link StrictMath#expm1} (fdlibm): exact to the last bit near 0, where
    * {@code exp(x) - 1} cancels; -1 at -infinity, -0.0 stays -0.0.
    */
-  EXPM1
+  EXPM1,
+  /**
+   * The error function, as {@link Erf#erf} (fdlibm's scheme, in Java): the same bits on every JVM
+   * and in every compilation tier; FLOAT32 computed in double and rounded. +-1 at +-infinity, NaN
+   * stays NaN, -0.0 stays -0.0.
+   */
+  ERF
 }

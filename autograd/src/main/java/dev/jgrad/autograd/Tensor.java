@@ -1581,6 +1581,35 @@ public final class Tensor {
     return Ops.call(OpNames.TANH, this);
   }
 
+  /**
+   * The error function elementwise, as {@code torch.erf}: odd, +-1 beyond |x| of about 6. The CPU
+   * computes {@link dev.jgrad.api.Erf#erf} (fdlibm's scheme, the same bits in every JIT tier;
+   * FLOAT32 through double), CUDA its own {@code erff}/{@code erf}; the gradient is
+   * {@code 2/sqrt(pi) e^(-x^2)}.
+   */
+  public Tensor erf() {
+    return Ops.call(OpNames.ERF, this);
+  }
+
+  /**
+   * The exact GELU {@code x/2 (1 + erf(x / sqrt 2))} elementwise, as {@code torch.nn.functional
+   * .gelu(x)}: composed of {@link #erf()} and arithmetic, so its gradient comes from theirs.
+   */
+  public Tensor gelu() {
+    return gelu(GeluApproximation.NONE);
+  }
+
+  /**
+   * GELU elementwise, exact ({@link GeluApproximation#NONE}) or its tanh approximation
+   * ({@link GeluApproximation#TANH}), as {@code F.gelu(x, approximate='none' | 'tanh')}. Composed
+   * in PyTorch's order of operations, so the values are PyTorch's within a few ulps.
+   */
+  public Tensor gelu(GeluApproximation approximation) {
+    checkNotNull(approximation, "gelu: the approximation is null; pass GeluApproximation.NONE"
+        + " (exact) or TANH");
+    return Gelu.of(this, approximation);
+  }
+
   /** {@code max(x, 0)} elementwise; the gradient is 0 at 0. */
   public Tensor relu() {
     return Ops.call(OpNames.RELU, this);

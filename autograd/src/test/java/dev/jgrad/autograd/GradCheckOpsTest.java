@@ -71,6 +71,10 @@ public class GradCheckOpsTest {
       c.add(new Case("cos", in -> in.get(0).cos(), Range.ANY, shape));
       c.add(new Case("log1p", in -> in.get(0).log1p(), Range.POSITIVE, shape));
       c.add(new Case("expm1", in -> in.get(0).expm1(), Range.ANY, shape));
+      c.add(new Case("erf", in -> in.get(0).erf(), Range.ANY, shape));
+      c.add(new Case("gelu", in -> in.get(0).gelu(), Range.ANY, shape));
+      c.add(new Case("gelu_tanh", in -> in.get(0).gelu(GeluApproximation.TANH), Range.ANY,
+          shape));
       c.add(new Case("relu", in -> in.get(0).relu(), Range.OFF_KINK, shape));
       c.add(new Case("leaky_relu", in -> in.get(0).leakyRelu(0.1), Range.OFF_KINK, shape));
       c.add(new Case("softmax_last", in -> in.get(0).softmax(-1), Range.ANY, shape));

@@ -23,13 +23,18 @@ final class TorchTable {
 
   /** The rows of {@code dtype} in the resource {@code /pytorch/NAME}. */
   static List<double[]> rows(String name, DType dtype) throws IOException {
+    return rows(name, dtype.name());
+  }
+
+  /** The rows tagged {@code tag} (the first field of a line) in the resource /pytorch/NAME. */
+  static List<double[]> rows(String name, String tag) throws IOException {
     List<double[]> rows = new ArrayList<>();
     try (InputStream in = TorchTable.class.getResourceAsStream("/pytorch/" + name)) {
       assertNotNull(in, "no resource /pytorch/" + name);
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         String[] f = line.split(" ");
-        if (f[0].equals(dtype.name())) {
+        if (f[0].equals(tag)) {
           double[] row = new double[f.length - 1];
           for (int i = 1; i < f.length; i++) {
             row[i - 1] = Double.parseDouble(f[i]);

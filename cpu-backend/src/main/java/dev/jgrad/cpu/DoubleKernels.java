@@ -8,6 +8,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
 import dev.jgrad.api.BinaryOp;
 import dev.jgrad.api.DType;
+import dev.jgrad.api.Erf;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.UnaryOp;
 import java.nio.ByteBuffer;
@@ -308,6 +309,7 @@ final class DoubleKernels implements DTypeKernels {
       case COS -> cos(x, out, from, to);
       case LOG1P -> log1p(x, out, from, to);
       case EXPM1 -> expm1(x, out, from, to);
+      case ERF -> erf(x, out, from, to);
       default -> throw new UnsupportedOperationException("unary " + op);
     }
   }
@@ -425,6 +427,13 @@ final class DoubleKernels implements DTypeKernels {
   private static void expm1(double[] x, double[] out, int from, int to) {
     for (int i = from; i < to; i++) {
       out[i] = StrictMath.expm1(x[i]);
+    }
+  }
+
+  // Erf, fdlibm's scheme in plain Java on StrictMath.exp: the same bits in every JIT tier.
+  private static void erf(double[] x, double[] out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      out[i] = Erf.erf(x[i]);
     }
   }
 

@@ -69,7 +69,7 @@ final class Elementwise {
 
   private static boolean isCostly(UnaryOp op) {
     return switch (op) {
-      case EXP, LOG, TANH, SIGMOID, SIN, COS, LOG1P, EXPM1 -> true;
+      case EXP, LOG, TANH, SIGMOID, SIN, COS, LOG1P, EXPM1, ERF -> true;
       default -> false;
     };
   }

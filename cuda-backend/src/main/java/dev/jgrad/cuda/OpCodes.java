@@ -32,6 +32,7 @@ final class OpCodes {
       case COS -> 10;
       case LOG1P -> 11;
       case EXPM1 -> 12;
+      case ERF -> 13;
     };
   }
 

@@ -48,11 +48,11 @@ final class ElementwiseChecks {
   /**
    * Inputs where {@code op} is defined: positive for LOG and SQRT, above -1 for LOG1P; small and
    * large values; for SIN and COS large arguments (|x| up to 1e4), where a kernel's argument
-   * reduction shows.
+   * reduction shows; for ERF |x| up to 6, beyond which it is +-1 in both dtypes.
    */
   private static double[] unaryInputs(Random random, UnaryOp op, DType dtype, int n) {
     boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT;
-    double reach = op == UnaryOp.SIN || op == UnaryOp.COS ? 1e4 : 20;
+    double reach = op == UnaryOp.SIN || op == UnaryOp.COS ? 1e4 : op == UnaryOp.ERF ? 6 : 20;
     double low = positive ? 0.01 : op == UnaryOp.LOG1P ? -0.99 : -2;
     double[] x = Values.uniform(random, dtype, n, low, 2);
     double[] wide = Values.uniform(random, dtype, n / 2, positive || op == UnaryOp.LOG1P ? low

@@ -1,6 +1,7 @@
 package dev.jgrad.testkit;
 
 import dev.jgrad.api.BinaryOp;
+import dev.jgrad.api.Erf;
 import dev.jgrad.api.ReduceOp;
 import dev.jgrad.api.Shape;
 import dev.jgrad.api.UnaryOp;
@@ -29,6 +30,7 @@ final class Reference {
       case COS -> StrictMath.cos(x);
       case LOG1P -> StrictMath.log1p(x);
       case EXPM1 -> StrictMath.expm1(x);
+      case ERF -> Erf.erf(x);
     };
   }
 

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * The hidden-layer activations an {@link Mlp} can use, each with the weight initializer the book
- * recommends for it (He for the ReLU family, Xavier for sigmoid and tanh).
+ * recommends for it (He for the ReLU family and GELU, Xavier for sigmoid and tanh).
  *
  * <pre>{@code
  * Activation a = Activation.parse("relu");
@@ -23,7 +23,9 @@ public enum Activation implements HiddenActivation {
   /** 1 / (1 + e^-x), with Xavier initialization. */
   SIGMOID(Sigmoid::new, Init.xavier()),
   /** tanh(x), with Xavier initialization. */
-  TANH(Tanh::new, Init.xavier());
+  TANH(Tanh::new, Init.xavier()),
+  /** The exact {@link GELU}, x/2 (1 + erf(x / sqrt 2)), with He initialization. */
+  GELU(dev.jgrad.nn.GELU::new, Init.he());
 
   private final Supplier<Module> factory;
   private final Init recommendedInit;

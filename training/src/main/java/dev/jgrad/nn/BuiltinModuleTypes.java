@@ -4,8 +4,10 @@ import com.google.common.math.LongMath;
 import dev.jgrad.api.DType;
 import dev.jgrad.api.op.Attrs;
 import dev.jgrad.api.op.OpRegistry;
+import dev.jgrad.autograd.GeluApproximation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -60,6 +62,11 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
         ModuleType.of("LeakyReLU", LeakyReLU.class,
             (m, spec, types) -> spec.set("slope", m.slope()),
             (spec, dtype, types) -> new LeakyReLU(spec.number("slope"))),
+        // "approximate" as PyTorch spells it: "none" or "tanh"
+        ModuleType.of("GELU", GELU.class,
+            (m, spec, types) -> spec.set("approximate",
+                m.approximation().name().toLowerCase(Locale.ROOT)),
+            BuiltinModuleTypes::gelu),
         ModuleType.of("OpActivation", OpActivation.Layer.class,
             (m, spec, types) -> spec.set("op", m.op()).setAttributes("attrs", m.attrs().asMap()),
             BuiltinModuleTypes::opActivation));
@@ -157,6 +164,17 @@ public final class BuiltinModuleTypes implements ModuleTypeProvider {
   /** A sliding window's fields, the same for convolutions and poolings. */
   private static void window(ModuleSpec.Builder spec, Window2d w) {
     spec.set("kernel", w.kernel()).set("stride", w.stride()).set("padding", w.padding());
+  }
+
+  private static GELU gelu(ModuleSpec spec, DType dtype, ModuleTypes types) {
+    String approximate = spec.string("approximate");
+    for (GeluApproximation a : GeluApproximation.values()) {
+      if (a.name().toLowerCase(Locale.ROOT).equals(approximate)) {
+        return new GELU(a);
+      }
+    }
+    throw spec.error("field 'approximate' is '" + approximate + "'; it must be 'none' (exact) or"
+        + " 'tanh'");
   }
 
   private static OpActivation.Layer opActivation(ModuleSpec spec, DType dtype,

@@ -12,6 +12,7 @@ import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.nn.Conv2d;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Flatten;
+import dev.jgrad.nn.GELU;
 import dev.jgrad.nn.LeakyReLU;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
@@ -39,10 +40,11 @@ import java.util.stream.Collectors;
 final class ModelWalk {
   private static final String SUPPORTED = "Sequential, Linear, ReLU, Sigmoid, Tanh, LeakyReLU,"
       + " Conv2d, MaxPool2d, AvgPool2d, Flatten, Unflatten, Dropout, BatchNorm1d, BatchNorm2d,"
-      + " OpActivation of jgrad::sin, jgrad::cos, jgrad::log1p or jgrad::expm1";
+      + " GELU, OpActivation of jgrad::sin, jgrad::cos, jgrad::erf, jgrad::log1p or"
+      + " jgrad::expm1";
   /** Built-in elementwise ops used as an {@link OpActivation}, and their ONNX operators. */
   private static final Map<String, String> ELEMENTWISE_OPS =
-      Map.of(OpNames.SIN, "Sin", OpNames.COS, "Cos");
+      Map.of(OpNames.SIN, "Sin", OpNames.COS, "Cos", OpNames.ERF, "Erf");
 
   final OnnxGraph graph;
   final DType dtype;
@@ -145,6 +147,8 @@ final class ModelWalk {
       String exp = node + ".exp";
       graph.node("Exp", exp, List.of(in), exp);
       graph.node("Sub", node, List.of(exp, one(path)), out);
+    } else if (m instanceof GELU gelu) {
+      GeluNodes.write(graph, dtype, gelu, node, in, out);
     } else if (m instanceof LeakyReLU leaky) {
       graph.node("LeakyRelu", node, List.of(in), out).real("alpha", (float) leaky.slope());
     } else if (m instanceof Dropout) {

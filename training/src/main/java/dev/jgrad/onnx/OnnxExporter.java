@@ -12,6 +12,7 @@ import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.nn.Conv2d;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Flatten;
+import dev.jgrad.nn.GELU;
 import dev.jgrad.nn.LeakyReLU;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.MaxPool2d;
@@ -32,12 +33,18 @@ import java.util.Map;
 /**
  * Writes a model as a standard ONNX file, for inference in ONNX Runtime, TensorRT, OpenVINO or
  * any runtime that reads ONNX: a {@link Sequential} (an {@code Mlp} is one) of {@link Linear}
- * (Gemm), {@link ReLU}, {@link Sigmoid}, {@link Tanh}, {@link LeakyReLU}, {@link Conv2d} (Conv),
+ * (Gemm), {@link ReLU}, {@link Sigmoid}, {@link Tanh}, {@link LeakyReLU}, {@link GELU} (Mul, Add
+ * and Erf or Tanh: ONNX's Gelu needs opset 20), {@link Conv2d} (Conv),
  * {@link MaxPool2d}, {@link AvgPool2d}, {@link Flatten}, {@link Unflatten} (Reshape),
  * {@link Dropout} (Identity) and {@link BatchNorm1d}/{@link BatchNorm2d} (BatchNormalization),
- * an {@link OpActivation} of {@code jgrad::sin} or {@code jgrad::cos} (Sin, Cos), of
+ * an {@link OpActivation} of {@code jgrad::sin}, {@code jgrad::cos} or {@code jgrad::erf} (Sin,
+ * Cos, Erf), of
  * {@code jgrad::log1p} (Log of Add 1: ONNX has no Log1p, so the file loses precision near 0 that
  * jgrad keeps) or of {@code jgrad::expm1} (Sub 1 of Exp, alike), and nested Sequentials.
+ *
+ * <p>A FLOAT64 model's Erf is of doubles, as ONNX allows; ONNX Runtime's CPU provider implements
+ * Erf for floats only, so it cannot run a FLOAT64 model with an exact {@link GELU} or
+ * {@code jgrad::erf} (export the model in FLOAT32, or use the tanh form).
  *
  * <p>The file is what the model computes in evaluation mode ({@link Module#eval()}), whatever
  * mode it is in: Dropout is the identity and batch normalization uses the running statistics.

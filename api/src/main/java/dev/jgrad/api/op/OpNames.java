@@ -40,6 +40,8 @@ public final class OpNames {
   public static final String LOG1P = "jgrad::log1p";
   /** {@code e ^ x - 1}, accurate near 0. */
   public static final String EXPM1 = "jgrad::expm1";
+  /** The error function {@code erf x = 2/sqrt(pi) * integral of e^(-t^2) from 0 to x}. */
+  public static final String ERF = "jgrad::erf";
   /**
    * The larger of {@code a} and {@code b} elementwise (broadcast); NaN where either is NaN. The
    * gradient goes to the larger, half to each on a tie (PyTorch's rule).

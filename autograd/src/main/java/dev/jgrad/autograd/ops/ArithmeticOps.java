@@ -7,6 +7,7 @@ import static dev.jgrad.api.op.OpNames.ADD_SCALAR;
 import static dev.jgrad.api.op.OpNames.COS;
 import static dev.jgrad.api.op.OpNames.DIV;
 import static dev.jgrad.api.op.OpNames.EQUAL;
+import static dev.jgrad.api.op.OpNames.ERF;
 import static dev.jgrad.api.op.OpNames.EXP;
 import static dev.jgrad.api.op.OpNames.EXPM1;
 import static dev.jgrad.api.op.OpNames.GREATER;
@@ -36,6 +37,9 @@ import java.util.Arrays;
 /** Elementwise arithmetic: each op's forward kernel next to its gradient rule. */
 public final class ArithmeticOps {
   private ArithmeticOps() {}
+
+  /** 2/sqrt(pi), erf's slope at 0 (C's M_2_SQRTPI). */
+  private static final double TWO_OVER_SQRT_PI = 1.12837916709551257390;
 
   static void register(OpRegistry.Registration r) {
     // d(a+b) = g, g (each summed back over broadcast axes)
@@ -98,6 +102,9 @@ public final class ArithmeticOps {
     // d(expm1 x) = g e^x; not g (expm1 x + 1) as PyTorch's, whose sum loses e^x where it is tiny
     unary(r, EXPM1, UnaryOp.EXPM1, Reads.inputs(0),
         ctx -> one(ctx.gradOutput().mul(ctx.input(0).exp())));
+    // d(erf x) = g 2/sqrt(pi) e^(-x^2), as PyTorch's erf backward
+    unary(r, ERF, UnaryOp.ERF, Reads.inputs(0),
+        ctx -> one(ctx.gradOutput().mul(ctx.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI))));
   }
 
   private static void binary(OpRegistry.Registration r, String name, BinaryOp op, Reads reads,

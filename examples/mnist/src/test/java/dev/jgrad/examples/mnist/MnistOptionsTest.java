@@ -118,7 +118,7 @@ class MnistOptionsTest {
         + " by commas, such as 100 or 64,32", "--hidden", "100,");
     assertMessage("option '--optimizer': unknown optimizer 'lbfgs'; choose one of sgd, momentum,"
         + " adagrad, rmsprop, adam, adamw, adadelta, torch-adam", "--optimizer", "lbfgs");
-    assertMessage("option '--activation': unknown activation 'gelu'", "--activation", "gelu");
+    assertMessage("option '--activation': unknown activation 'softplus'", "--activation", "softplus");
   }
 
   @Test
