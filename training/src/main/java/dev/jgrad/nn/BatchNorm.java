@@ -63,14 +63,16 @@ public abstract class BatchNorm extends Module {
     statShape[1] = channels;
     if (isTraining() || runningMean == null) {
       long perChannel = x.size() / channels;
-      checkArgument(perChannel > 1, "%s", isTraining()
-          ? this + " in training mode got input " + x.shape() + ": one value per channel has no"
-              + " variance; train with batches of at least 2 samples (a last batch of 1: build the"
-              + " DataLoader with dropLast(true), or pick another batch size)"
-              + (runningMean == null ? "" : ", or call eval() to use the running statistics")
-          : this + " in evaluation mode without running statistics got input " + x.shape()
-              + ": one value per channel has no variance; evaluate batches of at least 2 "
-              + "samples, or build the layer tracking running statistics");
+      if (perChannel <= 1) { // the message built only then: this runs on every forward
+        throw new IllegalArgumentException(isTraining()
+            ? this + " in training mode got input " + x.shape() + ": one value per channel has"
+                + " no variance; train with batches of at least 2 samples (a last batch of 1:"
+                + " build the DataLoader with dropLast(true), or pick another batch size)"
+                + (runningMean == null ? "" : ", or call eval() to use the running statistics")
+            : this + " in evaluation mode without running statistics got input " + x.shape()
+                + ": one value per channel has no variance; evaluate batches of at least 2 "
+                + "samples, or build the layer tracking running statistics");
+      }
       int[] axes = new int[x.rank() - 1]; // every axis but the channels'
       for (int a = 0, k = 0; a < x.rank(); a++) {
         if (a != 1) {
