@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import static dev.jgrad.autograd.SmallHeapProbe.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.Backends;
 import dev.jgrad.api.DType;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,19 +30,11 @@ class OutOfMemoryTest {
       report("after", () -> System.out.println("sum " + column.sum().item()));
     }
 
-    private static void report(String what, Runnable call) {
-      try {
-        call.run();
-        System.out.println(what + ": ok");
-      } catch (RuntimeException e) {
-        System.out.println(what + ": " + e.getClass().getName() + ": " + e.getMessage());
-      }
-    }
   }
 
   @Test
   void aTensorTooLargeForTheHeapIsABackendErrorNamingTheOpAndTheProgramGoesOn() throws Exception {
-    String output = runIn64MiB(Probe.class);
+    String output = SmallHeapProbe.run(Probe.class);
     List<String> lines = output.lines().filter(l -> !l.contains(" INFO ")).toList();
     String allocate = lines.stream().filter(l -> l.startsWith("allocate: ")).findFirst()
         .orElseThrow(() -> new AssertionError(output));
@@ -87,7 +78,7 @@ class OutOfMemoryTest {
 
   @Test
   void aHeapFilledLittleByLittleIsABackendErrorAndTheNextRequestIsServed() throws Exception {
-    String output = runIn64MiB(FillingProbe.class);
+    String output = SmallHeapProbe.run(FillingProbe.class);
     for (int round = 1; round <= 3; round++) {
       String prefix = "round " + round + ": " + BackendOutOfMemoryException.class.getName()
           + " after many results: jgrad::add on cpu, inputs [FLOAT32[256, 256], FLOAT32[256, "
@@ -99,15 +90,6 @@ class OutOfMemoryTest {
     assertFalse(output.contains("OutOfMemoryError"), output);
   }
 
-  /** What {@code main} prints in a child JVM with a 64 MiB heap; it must exit normally. */
-  private static String runIn64MiB(Class<?> main) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
-        System.getProperty("java.class.path"), main.getName()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), output);
-    return output;
-  }
 
   @Test
   void aKernelsScratchOutOfMemoryKeepsItsTypeWithTheOpInFront() {

@@ -1,15 +1,14 @@
 package dev.jgrad.nn;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.jgrad.autograd.SmallHeapProbe.report;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.api.BackendOutOfMemoryException;
 import dev.jgrad.api.DType;
+import dev.jgrad.autograd.SmallHeapProbe;
 import dev.jgrad.autograd.Tensor;
 import dev.jgrad.io.IdxArray;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -33,24 +32,11 @@ class HostArraysOutOfMemoryTest {
       report("after", () -> System.out.println("sum " + Tensor.ones(10).sum().item()));
     }
 
-    private static void report(String what, Runnable call) {
-      try {
-        call.run();
-        System.out.println(what + ": ok");
-      } catch (RuntimeException e) {
-        System.out.println(what + ": " + e.getClass().getName() + ": " + e.getMessage());
-      }
-    }
   }
 
   @Test
   void drawsTooLargeForTheHeapAreABackendErrorNamingWhatWasDrawn() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp",
-        System.getProperty("java.class.path"), Probe.class.getName())
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), output);
+    String output = SmallHeapProbe.run(Probe.class);
     String oom = ": " + BackendOutOfMemoryException.class.getName() + ": out of memory ";
     expect(output, "randn" + oom + "in Tensor.randn of shape [3000, 3000] allocating "
         + "FLOAT64[9000000] (68.7 MiB): the Java heap holds at most ");
